@@ -1,0 +1,158 @@
+# vigil: build, test, benchmark, install.
+#
+#   make          build ./vigil
+#   make run      install missing packages, build, open the built-in demo
+#   make check    install missing packages, build, run every test, then again
+#                 under AddressSanitizer and UndefinedBehaviorSanitizer
+#   make bench    speed and memory figures against ../shared/ref
+#   make deps     apt-get install what pkg-config cannot find
+#   make install  PREFIX=/usr/local DESTDIR=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+
+WARN := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Werror
+PKGS := ncursesw libpcre2-8 libcjson openblas
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+ALL_CPPFLAGS := -I. -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+	-D_XOPEN_SOURCE_EXTENDED $(PKG_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS := $(WARN) $(CFLAGS) -pthread
+LIBS := $(PKG_LIBS) -lcsv -lm -pthread
+
+LIB_SRC := $(wildcard data/*.c engine/*.c labels/*.c) \
+	$(filter-out ui/main.c,$(wildcard ui/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/ui/main.o
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard tests/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
+
+# Debian packages for what pkg-config (or a header check) cannot find.
+DEPS_PKGCONFIG := ncursesw:libncurses-dev libpcre2-8:libpcre2-dev \
+	cmocka:libcmocka-dev libcjson:libcjson-dev openblas:libopenblas-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all run check test test-asan bench deps install uninstall clean \
+	check-deps build-tests
+
+all: vigil
+
+vigil: $(MAIN_OBJ) $(BUILD)/libvigil.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libvigil.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libvigil.a tests/testutil.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) -MMD -MP -o $@ \
+		$< $(BUILD)/libvigil.a $(CMOCKA_LIBS) $(LIBS)
+
+build-tests: vigil $(TEST_BIN) $(BENCH_BIN)
+
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"; \
+	for p in $(DEPS_PKGCONFIG); do \
+		pkg-config --exists $${p%%:*} 2>/dev/null || \
+			missing="$$missing $${p#*:}"; \
+	done; \
+	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
+	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
+	command -v cc >/dev/null 2>&1 || missing="$$missing gcc"; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+run: deps
+	@$(MAKE) --no-print-directory vigil
+	./vigil
+
+# Tests: the plain build first, then the sanitizer build.
+check: deps
+	@$(MAKE) --no-print-directory check-deps
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory test-asan
+
+test: build-tests
+	@VIGIL=$(CURDIR)/vigil sh tests/run.sh $(BUILD)/tests plain
+
+test-asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined \
+		-fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		build/asan/vigil-asan build-tests-asan
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		VIGIL=$(CURDIR)/build/asan/vigil-asan VIGIL_SANITIZED=1 \
+		sh tests/run.sh build/asan/tests sanitized
+
+.PHONY: build-tests-asan
+build-tests-asan: $(TEST_BIN)
+
+$(BUILD)/vigil-asan: $(MAIN_OBJ) $(BUILD)/libvigil.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+bench: deps
+	@$(MAKE) --no-print-directory vigil $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do VIGIL=$(CURDIR)/vigil ./$$b || exit 1; done
+
+# The include rules of DESIGN section 1.
+check-deps:
+	@fail=0; \
+	for f in data/*.[ch]; do \
+		if grep -nE '#include *"(engine|labels|ui)/' $$f; then \
+			echo "check-deps: $$f: data/ includes another module"; \
+			fail=1; fi; done; \
+	for f in engine/*.[ch]; do \
+		if grep -nE '#include *"(labels|ui)/' $$f; then \
+			echo "check-deps: $$f: engine/ includes labels/ or ui/"; \
+			fail=1; fi; done; \
+	for f in labels/*.[ch]; do \
+		if grep -nE '#include *"(engine|ui)/' $$f; then \
+			echo "check-deps: $$f: labels/ includes engine/ or ui/"; \
+			fail=1; fi; done; \
+	for f in data/*.[ch] engine/*.[ch] labels/*.[ch]; do \
+		if grep -nE '#include *<n?cursesw?(/curses)?\.h>' $$f; then \
+			echo "check-deps: $$f: only ui/ includes curses"; \
+			fail=1; fi; done; \
+	for f in $$(grep -lE '#include *<csv\.h>' */*.c 2>/dev/null); do \
+		case $$f in data/csv*.c) ;; *) \
+			echo "check-deps: $$f: only the CSV reader includes csv.h"; \
+			fail=1;; esac; done; \
+	for f in data/*.c engine/*.c labels/*.c; do \
+		if grep -nE '\b(printf|puts|exit|perror)\(|fprintf\((stderr|stdout)' $$f; then \
+			echo "check-deps: $$f: library code must not print or exit"; \
+			fail=1; fi; done; \
+	[ $$fail = 0 ] && echo "check-deps: module rules hold"; exit $$fail
+
+install: vigil
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 vigil $(DESTDIR)$(PREFIX)/bin/vigil
+	install -m 644 man/vigil.1 $(DESTDIR)$(PREFIX)/share/man/man1/vigil.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/vigil \
+		$(DESTDIR)$(PREFIX)/share/man/man1/vigil.1
+
+clean:
+	rm -rf build vigil
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

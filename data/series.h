@@ -1,0 +1,103 @@
+/* The Series: a machine's metrics over time, the type every module shares.
+ *
+ * Values are float, column-major: metric m's row r is values[m * rows + r].
+ * The time axis is either explicit int64 timestamps (seconds since the epoch,
+ * UTC) or a row index with a sampling interval starting at t0. The first
+ * `split` rows are the train part, the rest the test part (the only part that
+ * is scored). */
+#ifndef VIGIL_SERIES_H
+#define VIGIL_SERIES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "data/range.h"
+#include "data/status.h"
+
+typedef enum {
+	SERIES_CSV,
+	SERIES_SMD,
+	SERIES_NAB,
+	SERIES_SYNTH,
+} SeriesKind;
+
+typedef struct {
+	size_t rows;
+	size_t metrics;
+	char **names;        /* owned: metrics strings */
+	float *values;       /* owned: metrics * rows, column-major */
+	int64_t *timestamps; /* owned, may be NULL: rows seconds (UTC) */
+	int64_t t0;          /* start time when timestamps == NULL (0 = none) */
+	int64_t interval;    /* sampling interval in seconds (median step) */
+	size_t split;        /* first test row; train is [0, split) */
+	size_t filled;       /* missing cells that were filled */
+	SeriesKind kind;
+	char *path;          /* owned: what was opened (file, or SMD dir) */
+	char *machine;       /* owned, may be NULL: SMD machine name */
+	char *label_path;    /* owned, may be NULL: the dataset's own labels
+				(SMD test_label, NAB combined_windows.json) */
+	char *interp_path;   /* owned, may be NULL: SMD interpretation_label */
+	char *nab_key;       /* owned, may be NULL: NAB key "dir/file.csv" */
+} Series;
+
+/* Options for loading a CSV or NAB file. Zero-initialise, then set. */
+typedef struct {
+	long split_rows;       /* > 0: train part is the first split_rows */
+	double train_fraction; /* > 0: train part is this fraction */
+	int64_t interval;      /* sampling interval without timestamps; 0 =
+				  60 s */
+} SeriesOptions;
+
+void series_init(Series *s);
+void series_free(Series *s);
+
+/* Value of metric m at row r. */
+static inline float series_at(const Series *s, size_t m, size_t r)
+{
+	return s->values[m * s->rows + r];
+}
+
+/* Pointer to metric m's column (rows floats). */
+static inline float *series_column(const Series *s, size_t m)
+{
+	return s->values + m * s->rows;
+}
+
+/* Time of row r in seconds (timestamps, or t0 + r * interval). */
+int64_t series_time(const Series *s, size_t r);
+
+/* Row whose time is the first >= t (rows when none). */
+size_t series_row_at_time(const Series *s, int64_t t);
+
+/* Format row r's time as "YYYY-MM-DD HH:MM:SS" (UTC), or the row index when
+ * the series has no time axis. Returns buf. */
+char *series_format_time(const Series *s, size_t r, char *buf, size_t n);
+
+/* Allocate an empty rows x metrics series with names m01.. (values 0). */
+Status series_alloc(Series *s, size_t rows, size_t metrics, ErrorRecord *err);
+
+/* Open any DATASET as the command line names it: a CSV file, a NAB file,
+ * several NAB files joined by ',' (one node), or PATH/ServerMachineDataset:M
+ * (or PATH:M where PATH holds train/ and test/). */
+Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
+		   ErrorRecord *err);
+
+/* Generic CSV (DESIGN section 2). Nothing is half-loaded: on error *s is
+ * left empty. */
+Status series_load_csv(Series *s, const char *path, const SeriesOptions *opt,
+		       ErrorRecord *err);
+
+/* SMD machine: dir holds train/, test/, test_label/, interpretation_label/. */
+Status series_load_smd(Series *s, const char *dir, const char *machine,
+		       ErrorRecord *err);
+
+/* Several NAB files of one host joined on their common timestamps; each
+ * metric is named after its file. */
+Status series_load_nab(Series *s, const char *const *paths, size_t n,
+		       const SeriesOptions *opt, ErrorRecord *err);
+
+/* Parse a timestamp in one of the accepted forms into epoch seconds.
+ * Returns 0 on success, -1 if text is not a timestamp. */
+int series_parse_time(const char *text, int64_t *out);
+
+#endif

@@ -1,0 +1,50 @@
+/* Status codes and error records: the messages a user sees. */
+#include "tests/testutil.h"
+
+#include "data/range.h"
+#include "data/status.h"
+
+static void test_error_format_names_file_line_column(void **state)
+{
+	(void)state;
+	ErrorRecord err;
+	char buf[1200];
+	error_clear(&err);
+	Status s = error_set(&err, STATUS_PARSE, "x.csv", 3, 7,
+			     "expected a number, found '%s'", "abc");
+	assert_int_equal(s, STATUS_PARSE);
+	assert_string_equal(error_format(&err, buf, sizeof(buf)),
+			    "x.csv:3:7: expected a number, found 'abc'");
+	assert_int_equal(status_exit_code(s), 2);
+	assert_int_equal(status_exit_code(STATUS_USAGE), 1);
+	assert_int_equal(status_exit_code(STATUS_NOMEM), 3);
+	assert_int_equal(status_exit_code(STATUS_OK), 0);
+}
+
+static void test_crit_names_round_trip(void **state)
+{
+	(void)state;
+	Criticality c;
+	assert_int_equal(crit_parse("medium", &c), 0);
+	assert_int_equal(c, CRIT_MEDIUM);
+	assert_string_equal(crit_name(CRIT_HIGH), "high");
+	assert_int_equal(crit_parse("severe", &c), -1);
+}
+
+static void test_help_and_unknown_exit_codes(void **state)
+{
+	(void)state;
+	char out[8192];
+	assert_int_equal(tu_run(out, sizeof(out), "%s --help", tu_vigil()), 0);
+	assert_non_null(strstr(out, "vigil score"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_error_format_names_file_line_column),
+		cmocka_unit_test(test_crit_names_round_trip),
+		cmocka_unit_test(test_help_and_unknown_exit_codes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

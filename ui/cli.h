@@ -1,0 +1,32 @@
+/* Helpers shared by the subcommands: reporting errors, and the options
+ * every dataset-taking command accepts (--split N, --train F, --interval S). */
+#ifndef VIGIL_CLI_H
+#define VIGIL_CLI_H
+
+#include <stdio.h>
+
+#include "data/series.h"
+#include "data/status.h"
+
+/* Print "vigil CMD: file:line:col: message" (or the status text) to stderr
+ * and return the exit code for s. */
+int cli_report(const char *cmd, Status s, const ErrorRecord *err);
+
+/* Print "vigil CMD: message" and a hint to run --help; returns 1. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* If argv[*i] is one of --split N, --train F, --interval SECONDS, consume it
+ * (and its value) into opt, advance *i and return 1; return 0 if it is not
+ * one of them; -1 (after printing) if its value is bad. */
+int cli_series_option(const char *cmd, int argc, char **argv, int *i,
+		      SeriesOptions *opt);
+
+/* Help text for the dataset options above, for --help screens. */
+extern const char cli_series_help[];
+
+/* Parse a non-negative integer / a double; 0 on success, -1 otherwise. */
+int cli_parse_long(const char *text, long *out);
+int cli_parse_double(const char *text, double *out);
+
+#endif
