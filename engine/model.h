@@ -1,0 +1,98 @@
+/* The forecasting model's public face: configuration, training with
+ * progress, forecasting, model files and the model cache.
+ *
+ * CONTRACT for the other modules (detect, ui): these declarations are
+ * stable; the engine may add to them but not change them. The model forecasts
+ * the next value of every metric of a Series from the previous look_back rows
+ * of all input features. Scaling (min-max fitted on the train part) is inside
+ * the model: callers pass and receive values in the series' original units. */
+#ifndef VIGIL_MODEL_H
+#define VIGIL_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "data/series.h"
+#include "data/status.h"
+
+typedef struct {
+	size_t look_back;      /* window length, default 10 */
+	size_t hidden;         /* LSTM units, default 50 */
+	size_t layers;         /* 1 or 2, default 1 */
+	size_t batch;          /* default 32 */
+	size_t epochs;         /* maximum, default 50 */
+	size_t patience;       /* early stopping, default 5 */
+	float lr;              /* Adam learning rate, default 1e-3 */
+	float clip;            /* global-norm clipping, default 1.0 (0 = off) */
+	uint64_t seed;         /* default 1 */
+	size_t rolling;        /* > 0: add rolling mean/std features of this
+				  window; default 0 (off) */
+	int threads;           /* worker threads for the kernels, default 1 */
+	size_t max_train_rows; /* > 0: train on at most this many windows
+				  (the last ones of the train part); 0 = all */
+} LstmConfig;
+
+/* Progress published by training (copied out under a lock). */
+typedef struct {
+	size_t epoch;      /* 1-based epoch in progress */
+	size_t epochs;     /* maximum epochs */
+	size_t batch;      /* batches done in this epoch */
+	size_t batches;    /* batches per epoch */
+	double train_loss; /* mean MSE (scaled units) of the last epoch */
+	double val_loss;   /* validation MSE of the last epoch */
+	double best_val;   /* best validation MSE so far */
+	double elapsed;    /* seconds since training started */
+	double eta;        /* estimated seconds left (upper bound) */
+	int done;          /* 1 when training has finished */
+} TrainProgress;
+
+typedef void (*TrainProgressFn)(const TrainProgress *p, void *ctx);
+
+typedef struct LstmModel LstmModel;
+typedef struct Trainer Trainer;
+
+void lstm_config_defaults(LstmConfig *c);
+
+/* Train synchronously on s's train part; fn (may be NULL) is called after
+ * every batch from the calling thread. */
+Status lstm_train(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
+		  void *ctx, LstmModel **out, ErrorRecord *err);
+
+/* Train in a worker thread; the caller polls trainer_progress() and
+ * collects the model with trainer_join(). s must outlive the trainer. */
+Status trainer_start(Trainer **t, const Series *s, const LstmConfig *cfg,
+		     ErrorRecord *err);
+void trainer_progress(Trainer *t, TrainProgress *out);
+void trainer_cancel(Trainer *t);
+/* Wait for the worker; on success *out owns the model. Frees t. */
+Status trainer_join(Trainer *t, LstmModel **out, ErrorRecord *err);
+
+/* Forecast every row of s: pred is s->metrics x s->rows, column-major, in
+ * original units; rows r < look_back (no full window) are NaN. */
+Status lstm_forecast(const LstmModel *m, const Series *s, float *pred,
+		     ErrorRecord *err);
+
+/* The configuration the model was trained with. */
+const LstmConfig *lstm_model_config(const LstmModel *m);
+
+void lstm_model_delete(LstmModel *m);
+
+/* Model files (DESIGN section 3), written atomically. model_load refuses a
+ * truncated, corrupted, other-version file, and (when s != NULL) one trained
+ * on other metrics, each with its own message. */
+Status model_save(const LstmModel *m, const char *path, ErrorRecord *err);
+Status model_load(LstmModel **out, const char *path, const Series *s,
+		  ErrorRecord *err);
+
+/* Where the cached model for (s, cfg) lives: beside the dataset, or under
+ * $XDG_CACHE_HOME/vigil when that folder is not writable. */
+Status model_cache_path(const Series *s, const LstmConfig *cfg, char *buf,
+			size_t n, ErrorRecord *err);
+
+/* Load the cached model for (s, cfg), or train one (reporting through fn)
+ * and cache it. *from_cache (may be NULL) says which happened. */
+Status model_obtain(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
+		    void *ctx, LstmModel **out, int *from_cache,
+		    ErrorRecord *err);
+
+#endif
