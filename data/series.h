@@ -37,7 +37,8 @@ typedef struct {
 	char *label_path;    /* owned, may be NULL: the dataset's own labels
 				(SMD test_label, NAB combined_windows.json) */
 	char *interp_path;   /* owned, may be NULL: SMD interpretation_label */
-	char *nab_key;       /* owned, may be NULL: NAB key "dir/file.csv" */
+	char *nab_key;       /* owned, may be NULL: NAB key "dir/file.csv";
+				for several files, their keys joined by ',' */
 } Series;
 
 /* Options for loading a CSV or NAB file. Zero-initialise, then set. */
@@ -96,8 +97,24 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 Status series_load_nab(Series *s, const char *const *paths, size_t n,
 		       const SeriesOptions *opt, ErrorRecord *err);
 
-/* Parse a timestamp in one of the accepted forms into epoch seconds.
- * Returns 0 on success, -1 if text is not a timestamp. */
+/* Parse a timestamp in one of the accepted forms into epoch seconds:
+ * "YYYY-MM-DD HH:MM:SS[.ffffff]", "YYYY-MM-DDTHH:MM:SS[Z]" (seconds
+ * optional), "YYYY-MM-DD", or epoch seconds. Returns 0 on success, -1 if
+ * text is not a timestamp. */
 int series_parse_time(const char *text, int64_t *out);
+
+/* Nonzero when rows have wall-clock times (timestamps, or t0 != 0). */
+int series_has_time(const Series *s);
+
+/* Format epoch seconds t as "YYYY-MM-DD HH:MM:SS" (UTC) into buf. */
+void series_time_string(int64_t t, char *buf, size_t n);
+
+/* "CSV", "SMD", "NAB", "synthetic". */
+const char *series_kind_name(SeriesKind k);
+
+/* The machines of an SMD folder (the M of each train/M.txt, sorted),
+ * up to max of them into names; *n receives the total count. */
+Status series_smd_machines(const char *dir, char (*names)[256], size_t max,
+			   size_t *n, ErrorRecord *err);
 
 #endif

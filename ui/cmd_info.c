@@ -1,12 +1,207 @@
-/* vigil info: placeholder until its issue lands. */
+/* vigil info: what a dataset holds, as vigil reads it — rows, metrics, the
+ * train/test split, the time range and sampling interval, how many missing
+ * values were filled, and which label files were found next to it. As text
+ * for people or as JSON (--json) for scripts. */
+#include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "data/series.h"
+#include "ui/cli.h"
 #include "ui/commands.h"
+
+static const char info_help[] =
+	"Usage: vigil info DATASET [--split N | --train F] [--interval SEC] "
+	"[--json]\n"
+	"\n"
+	"Load DATASET as every other command does and describe it: rows,\n"
+	"metrics, train/test split, time range, sampling interval, values\n"
+	"filled, and the label files found next to it.\n"
+	"\n"
+	"  --json           one JSON object instead of text\n"
+	"  --all            list every metric name (text output)\n"
+	"  -h, --help       this help\n"
+	"\n";
+
+/* 47388 -> "47,388" */
+static const char *grouped(size_t v, char *buf, size_t n)
+{
+	char raw[32];
+	snprintf(raw, sizeof(raw), "%zu", v);
+	size_t l = strlen(raw), o = 0;
+	for (size_t i = 0; i < l && o + 2 < n; i++) {
+		if (i && (l - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = raw[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static void interval_text(int64_t sec, char *buf, size_t n)
+{
+	if (sec % 86400 == 0)
+		snprintf(buf, n, "%lld s (%lld d)", (long long)sec,
+			 (long long)(sec / 86400));
+	else if (sec % 3600 == 0)
+		snprintf(buf, n, "%lld s (%lld h)", (long long)sec,
+			 (long long)(sec / 3600));
+	else if (sec % 60 == 0)
+		snprintf(buf, n, "%lld s (%lld min)", (long long)sec,
+			 (long long)(sec / 60));
+	else
+		snprintf(buf, n, "%lld s", (long long)sec);
+}
+
+static void print_text(const Series *s, int all)
+{
+	char a[32], b[32], c[64];
+	printf("dataset   %s", s->path ? s->path : "?");
+	if (s->machine)
+		printf(":%s", s->machine);
+	printf("\nformat    %s\n", series_kind_name(s->kind));
+	printf("rows      %s\n", grouped(s->rows, a, sizeof(a)));
+	printf("metrics   %zu:", s->metrics);
+	size_t show = all || s->metrics <= 12 ? s->metrics : 8;
+	for (size_t m = 0; m < show; m++)
+		printf("%s %s", m ? "," : "", s->names[m]);
+	if (show < s->metrics)
+		printf(", ... %s (%zu more; --all lists them)",
+		       s->names[s->metrics - 1], s->metrics - show - 1);
+	printf("\n");
+	printf("split     train %s rows [0, %zu), test %s rows [%zu, %zu); "
+	       "split at %s\n",
+	       grouped(s->split, a, sizeof(a)), s->split,
+	       grouped(s->rows - s->split, b, sizeof(b)), s->split, s->rows,
+	       grouped(s->split, c, sizeof(c)));
+	if (series_has_time(s) && s->rows) {
+		series_format_time(s, 0, a, sizeof(a));
+		series_format_time(s, s->rows - 1, b, sizeof(b));
+		printf("time      %s .. %s UTC%s\n", a, b,
+		       s->timestamps ? "" : " (no timestamps: start + row x "
+					    "interval)");
+	} else {
+		printf("time      rows 0 .. %zu (no timestamps: index axis)\n",
+		       s->rows ? s->rows - 1 : 0);
+	}
+	interval_text(s->interval, c, sizeof(c));
+	printf("sampling  %s%s\n", c,
+	       s->timestamps ? " (median step)" : "");
+	printf("filled    %s missing values (forward-filled, leading ones "
+	       "back-filled)\n",
+	       grouped(s->filled, a, sizeof(a)));
+	if (s->label_path || s->interp_path) {
+		const char *lname = s->kind == SERIES_SMD ? "test_label"
+							  : "windows";
+		int first = 1;
+		printf("labels    ");
+		if (s->label_path) {
+			printf("%s %s", lname, s->label_path);
+			first = 0;
+		}
+		if (s->interp_path)
+			printf("%sinterpretation_label %s", first ? "" : "; ",
+			       s->interp_path);
+		if (s->nab_key)
+			printf(" (key %s)", s->nab_key);
+		printf("\n");
+	} else {
+		printf("labels    none found\n");
+	}
+}
+
+static int print_json(const Series *s)
+{
+	cJSON *o = cJSON_CreateObject();
+	char t[32];
+	if (!o)
+		return 3;
+	cJSON_AddStringToObject(o, "dataset", s->path ? s->path : "");
+	cJSON_AddStringToObject(o, "format", series_kind_name(s->kind));
+	if (s->machine)
+		cJSON_AddStringToObject(o, "machine", s->machine);
+	cJSON_AddNumberToObject(o, "rows", (double)s->rows);
+	cJSON_AddNumberToObject(o, "metrics", (double)s->metrics);
+	cJSON *names = cJSON_AddArrayToObject(o, "names");
+	for (size_t m = 0; m < s->metrics; m++)
+		cJSON_AddItemToArray(names, cJSON_CreateString(s->names[m]));
+	cJSON_AddNumberToObject(o, "split", (double)s->split);
+	cJSON_AddNumberToObject(o, "train_rows", (double)s->split);
+	cJSON_AddNumberToObject(o, "test_rows", (double)(s->rows - s->split));
+	if (series_has_time(s) && s->rows) {
+		cJSON_AddStringToObject(o, "start",
+					series_format_time(s, 0, t, sizeof(t)));
+		cJSON_AddStringToObject(
+			o, "end", series_format_time(s, s->rows - 1, t, sizeof(t)));
+	} else {
+		cJSON_AddNullToObject(o, "start");
+		cJSON_AddNullToObject(o, "end");
+	}
+	cJSON_AddBoolToObject(o, "timestamps", s->timestamps != NULL);
+	cJSON_AddNumberToObject(o, "interval", (double)s->interval);
+	cJSON_AddNumberToObject(o, "filled", (double)s->filled);
+	if (s->label_path)
+		cJSON_AddStringToObject(o, "label_path", s->label_path);
+	else
+		cJSON_AddNullToObject(o, "label_path");
+	if (s->interp_path)
+		cJSON_AddStringToObject(o, "interp_path", s->interp_path);
+	else
+		cJSON_AddNullToObject(o, "interp_path");
+	if (s->nab_key)
+		cJSON_AddStringToObject(o, "nab_key", s->nab_key);
+	char *txt = cJSON_Print(o);
+	cJSON_Delete(o);
+	if (!txt)
+		return 3;
+	printf("%s\n", txt);
+	cJSON_free(txt);
+	return 0;
+}
 
 int cmd_info(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "vigil: 'info' is not built yet\n");
-	return 3;
+	SeriesOptions opt = {0};
+	const char *dataset = NULL;
+	int json = 0, all = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(info_help, stdout);
+			fputs(cli_series_help, stdout);
+			return 0;
+		}
+		int r = cli_series_option("info", argc, argv, &i, &opt);
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			continue;
+		if (!strcmp(a, "--json"))
+			json = 1;
+		else if (!strcmp(a, "--all"))
+			all = 1;
+		else if (a[0] == '-' && a[1])
+			return cli_usage_error("info", "unknown option '%s'", a);
+		else if (dataset)
+			return cli_usage_error("info",
+					       "one DATASET only ('%s' and '%s')",
+					       dataset, a);
+		else
+			dataset = a;
+	}
+	if (!dataset)
+		return cli_usage_error("info", "which DATASET?");
+	Series s;
+	ErrorRecord err;
+	Status st = series_open(&s, dataset, &opt, &err);
+	if (st != STATUS_OK)
+		return cli_report("info", st, &err);
+	int rc = 0;
+	if (json)
+		rc = print_json(&s);
+	else
+		print_text(&s, all);
+	series_free(&s);
+	return rc;
 }

@@ -1,0 +1,474 @@
+/* The Series container and the dispatch of a DATASET argument to its loader.
+ *
+ * Owns the lifetime of a Series (init, alloc, free), its time axis (row to
+ * time, time to row, formatting and parsing of timestamps) and series_open,
+ * which decides from the argument alone, or from a file's first line, whether
+ * it names an SMD machine, one or several NAB files, or a generic CSV file. */
+#include "data/series.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "data/series_internal.h"
+
+void series_init(Series *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void series_free(Series *s)
+{
+	if (s->names)
+		for (size_t m = 0; m < s->metrics; m++)
+			free(s->names[m]);
+	free(s->names);
+	free(s->values);
+	free(s->timestamps);
+	free(s->path);
+	free(s->machine);
+	free(s->label_path);
+	free(s->interp_path);
+	free(s->nab_key);
+	series_init(s);
+}
+
+Status series_alloc(Series *s, size_t rows, size_t metrics, ErrorRecord *err)
+{
+	series_init(s);
+	if (metrics && rows > (size_t)-1 / sizeof(float) / metrics)
+		return error_set(err, STATUS_NOMEM, NULL, 0, 0,
+				 "%zu rows x %zu metrics is too large", rows,
+				 metrics);
+	s->values = calloc(rows * metrics > 0 ? rows * metrics : 1, sizeof(float));
+	s->names = calloc(metrics ? metrics : 1, sizeof(char *));
+	if (!s->values || !s->names)
+		goto nomem;
+	s->metrics = metrics;
+	for (size_t m = 0; m < metrics; m++) {
+		char name[32];
+		snprintf(name, sizeof(name), "m%02zu", m + 1);
+		if (!(s->names[m] = strdup(name)))
+			goto nomem;
+	}
+	s->rows = rows;
+	s->interval = 60;
+	s->split = rows / 2;
+	return STATUS_OK;
+nomem:
+	series_free(s);
+	return error_set(err, STATUS_NOMEM, NULL, 0, 0,
+			 "out of memory for %zu x %zu values", rows, metrics);
+}
+
+int64_t series_time(const Series *s, size_t r)
+{
+	if (s->timestamps)
+		return s->timestamps[r];
+	return s->t0 + (int64_t)r * s->interval;
+}
+
+size_t series_row_at_time(const Series *s, int64_t t)
+{
+	size_t lo = 0, hi = s->rows;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (series_time(s, mid) < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+void series_time_string(int64_t t, char *buf, size_t n)
+{
+	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int64_t sec = t - days * 86400;
+	int64_t y;
+	int mo, d;
+	civil_from_days(days, &y, &mo, &d);
+	snprintf(buf, n, "%04lld-%02d-%02d %02d:%02d:%02d", (long long)y, mo,
+		 d, (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+}
+
+char *series_format_time(const Series *s, size_t r, char *buf, size_t n)
+{
+	if (n == 0)
+		return buf;
+	if (!series_has_time(s))
+		snprintf(buf, n, "%zu", r);
+	else
+		series_time_string(series_time(s, r), buf, n);
+	return buf;
+}
+
+int series_has_time(const Series *s)
+{
+	return s->timestamps != NULL || s->t0 != 0;
+}
+
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+int series_parse_time(const char *text, int64_t *out)
+{
+	const char *p = text;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0')
+		return -1;
+	/* Epoch seconds: digits, optionally a fraction (dropped). */
+	const char *q = p;
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (q > p && q - p <= 12 && (*q == '\0' || *q == '.' || *q == ' ')) {
+		if (*q == '.') {
+			q++;
+			while (*q >= '0' && *q <= '9')
+				q++;
+		}
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '\0') {
+			*out = strtoll(p, NULL, 10);
+			return 0;
+		}
+		return -1;
+	}
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+	    *p++ != '-' || digits(&p, 2, &d))
+		return -1;
+	if (*p == ' ' || *p == 'T') {
+		p++;
+		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+			return -1;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &sec))
+				return -1;
+			if (*p == '.') {
+				p++;
+				if (*p < '0' || *p > '9')
+					return -1;
+				while (*p >= '0' && *p <= '9')
+					p++;
+			}
+		}
+		if (*p == 'Z')
+			p++;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '\0')
+		return -1;
+	static const int mdays[] = {31, 29, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31};
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+	    mi > 59 || sec > 60)
+		return -1;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (mo == 2 && d == 29 && !leap)
+		return -1;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int smd_has(const char *dir, const char *sub)
+{
+	char p[4096];
+	if (snprintf(p, sizeof(p), "%s/%s", dir, sub) >= (int)sizeof(p))
+		return 0;
+	return is_dir(p);
+}
+
+static int is_smd_dir(const char *dir)
+{
+	return smd_has(dir, "train") && smd_has(dir, "test");
+}
+
+/* SMD folder given without a machine: pick the only machine in train/, or
+ * say which ones there are. */
+static Status open_smd_dir(Series *s, const char *dir, ErrorRecord *err)
+{
+	static char names[10][256];
+	size_t n = 0;
+	Status st = series_smd_machines(dir, names, 10, &n, err);
+	if (st != STATUS_OK)
+		return st;
+	if (n == 1)
+		return series_load_smd(s, dir, names[0], err);
+	if (n == 0)
+		return error_set(err, STATUS_EMPTY, dir, 0, 0,
+				 "no machine files in %s/train", dir);
+	char list[1024] = "";
+	for (size_t i = 0; i < n && i < 10; i++) {
+		size_t used = strlen(list);
+		if (snprintf(list + used, sizeof(list) - used, "%s%s",
+			     i ? ", " : "", names[i]) >=
+		    (int)(sizeof(list) - used))
+			break;
+	}
+	return error_set(err, STATUS_USAGE, dir, 0, 0,
+			 "several machines here (%s%s): name one as %s:MACHINE",
+			 list, n > 10 ? ", ..." : "", dir);
+}
+
+/* PATH/train/M.txt or PATH/test/M.txt of an SMD layout. */
+static int smd_from_file(const char *path, char *dir, size_t dn, char *machine,
+			 size_t mn)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return 0;
+	const char *base = slash + 1;
+	size_t bl = strlen(base);
+	if (bl < 5 || strcmp(base + bl - 4, ".txt"))
+		return 0;
+	size_t pl = (size_t)(slash - path);
+	const char *sub = NULL;
+	if (pl >= 5 && !strncmp(slash - 5, "train", 5))
+		sub = slash - 5;
+	else if (pl >= 4 && !strncmp(slash - 4, "test", 4))
+		sub = slash - 4;
+	if (!sub || (sub > path && sub[-1] != '/'))
+		return 0;
+	size_t dl = sub > path ? (size_t)(sub - path - 1) : 0;
+	if (dl == 0 || dl + 1 > dn || bl - 4 + 1 > mn)
+		return 0;
+	memcpy(dir, path, dl);
+	dir[dl] = '\0';
+	memcpy(machine, base, bl - 4);
+	machine[bl - 4] = '\0';
+	return is_smd_dir(dir);
+}
+
+/* Reads the first line of path (BOM and CR stripped) into buf. */
+static Status first_line(const char *path, char *buf, size_t n,
+			 ErrorRecord *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
+				 strerror(errno));
+	buf[0] = '\0';
+	if (!fgets(buf, (int)n, f))
+		buf[0] = '\0';
+	fclose(f);
+	char *p = buf;
+	if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+	    (unsigned char)p[2] == 0xBF)
+		memmove(p, p + 3, strlen(p + 3) + 1);
+	size_t l = strlen(p);
+	while (l && (p[l - 1] == '\n' || p[l - 1] == '\r'))
+		p[--l] = '\0';
+	return STATUS_OK;
+}
+
+int series_is_nab_file(const char *path)
+{
+	char line[256];
+	ErrorRecord e;
+	if (first_line(path, line, sizeof(line), &e) != STATUS_OK)
+		return 0;
+	return !strcmp(line, "timestamp,value");
+}
+
+static Status open_nab_list(Series *s, const char *dataset,
+			    const SeriesOptions *opt, ErrorRecord *err)
+{
+	char *copy = strdup(dataset);
+	size_t cap = 1;
+	for (const char *c = dataset; *c; c++)
+		cap += *c == ',';
+	const char **paths = calloc(cap, sizeof(char *));
+	if (!copy || !paths) {
+		free(copy);
+		free(paths);
+		return error_set(err, STATUS_NOMEM, dataset, 0, 0,
+				 "out of memory");
+	}
+	size_t n = 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		if (*tok)
+			paths[n++] = tok;
+	Status st = series_load_nab(s, paths, n, opt, err);
+	free(paths);
+	free(copy);
+	return st;
+}
+
+Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
+		   ErrorRecord *err)
+{
+	series_init(s);
+	error_clear(err);
+	if (!dataset || !*dataset)
+		return error_set(err, STATUS_USAGE, NULL, 0, 0,
+				 "no dataset given");
+	struct stat st0;
+	int stat_errno = stat(dataset, &st0) == 0 ? 0 : errno;
+	if (is_dir(dataset)) {
+		if (is_smd_dir(dataset))
+			return open_smd_dir(s, dataset, err);
+		char sub[4096];
+		if (snprintf(sub, sizeof(sub), "%s/ServerMachineDataset",
+			     dataset) < (int)sizeof(sub) &&
+		    is_smd_dir(sub))
+			return open_smd_dir(s, sub, err);
+		return error_set(err, STATUS_FORMAT, dataset, 0, 0,
+				 "a folder, but not an SMD folder (no train/ "
+				 "and test/ in it)");
+	}
+	if (is_file(dataset)) {
+		char dir[4096], machine[256];
+		if (smd_from_file(dataset, dir, sizeof(dir), machine,
+				  sizeof(machine)))
+			return series_load_smd(s, dir, machine, err);
+		if (series_is_nab_file(dataset))
+			return series_load_nab(s, &dataset, 1, opt, err);
+		return series_load_csv(s, dataset, opt, err);
+	}
+	/* PATH:machine */
+	const char *colon = strrchr(dataset, ':');
+	if (colon && colon[1] && !strchr(colon, '/') && !strchr(colon, ',')) {
+		char dir[4096];
+		size_t dl = (size_t)(colon - dataset);
+		if (dl < sizeof(dir)) {
+			memcpy(dir, dataset, dl);
+			dir[dl] = '\0';
+			if (dl == 0)
+				snprintf(dir, sizeof(dir), ".");
+			if (is_smd_dir(dir))
+				return series_load_smd(s, dir, colon + 1, err);
+			char sub[4096];
+			if (snprintf(sub, sizeof(sub), "%s/ServerMachineDataset",
+				     dir) < (int)sizeof(sub) &&
+			    is_smd_dir(sub))
+				return series_load_smd(s, sub, colon + 1, err);
+			if (is_dir(dir))
+				return error_set(err, STATUS_FORMAT, dir, 0, 0,
+						 "not an SMD folder (no train/ "
+						 "and test/ in it)");
+		}
+	}
+	if (strchr(dataset, ','))
+		return open_nab_list(s, dataset, opt, err);
+	return error_set(err, STATUS_IO, dataset, 0, 0, "cannot open: %s",
+			 strerror(stat_errno ? stat_errno : ENOENT));
+}
+
+const char *series_kind_name(SeriesKind k)
+{
+	switch (k) {
+	case SERIES_CSV:
+		return "CSV";
+	case SERIES_SMD:
+		return "SMD";
+	case SERIES_NAB:
+		return "NAB";
+	case SERIES_SYNTH:
+		return "synthetic";
+	}
+	return "?";
+}
+
+/* Split point from the options: --split N rows, --train F, or half. */
+Status series_apply_split(Series *s, const SeriesOptions *opt,
+			  ErrorRecord *err)
+{
+	size_t split = s->rows / 2;
+	if (opt && opt->split_rows > 0) {
+		if ((size_t)opt->split_rows >= s->rows)
+			return error_set(err, STATUS_RANGE, s->path, 0, 0,
+					 "--split %ld leaves no test rows (the "
+					 "data has %zu rows)",
+					 opt->split_rows, s->rows);
+		split = (size_t)opt->split_rows;
+	} else if (opt && opt->train_fraction > 0) {
+		split = (size_t)((double)s->rows * opt->train_fraction);
+		if (split == 0)
+			split = 1;
+		if (split >= s->rows)
+			split = s->rows - 1;
+	}
+	if (s->rows >= 2 && split == 0)
+		split = 1;
+	s->split = split;
+	return STATUS_OK;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+int64_t series_median_step(const int64_t *t, size_t n, int64_t fallback)
+{
+	if (!t || n < 2)
+		return fallback;
+	int64_t *d = malloc((n - 1) * sizeof(int64_t));
+	if (!d)
+		return t[1] - t[0];
+	for (size_t i = 0; i + 1 < n; i++)
+		d[i] = t[i + 1] - t[i];
+	qsort(d, n - 1, sizeof(int64_t), cmp_i64);
+	int64_t med = d[(n - 1) / 2];
+	free(d);
+	return med > 0 ? med : fallback;
+}

@@ -1,0 +1,19 @@
+/* Helpers shared by the loaders in data/ (not part of the public API). */
+#ifndef VIGIL_SERIES_INTERNAL_H
+#define VIGIL_SERIES_INTERNAL_H
+
+#include <stdint.h>
+
+#include "data/series.h"
+
+/* Set s->split from opt (--split N, --train F) or to half the rows. */
+Status series_apply_split(Series *s, const SeriesOptions *opt,
+			  ErrorRecord *err);
+
+/* Median of the steps of t[0..n) (fallback when n < 2 or not positive). */
+int64_t series_median_step(const int64_t *t, size_t n, int64_t fallback);
+
+/* Nonzero when path's first line is exactly "timestamp,value". */
+int series_is_nab_file(const char *path);
+
+#endif

@@ -1,0 +1,519 @@
+/* The Server Machine Dataset loader: train/M.txt followed by test/M.txt.
+ *
+ * SMD halves are 8 MB of plain comma-separated floats, so this loader does
+ * not go through libcsv: it counts the test rows with a chunked read, reads
+ * the train file whole, parses it with a hand-written float parser straight
+ * into the column-major matrix, then reuses the same buffer for the test
+ * file. Peak memory is one file plus the floats. Blank lines are skipped;
+ * anything else that is not `v1,...,vK` with the first line's K names its
+ * file, line and column (field number). */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "data/series.h"
+#include "data/series_internal.h"
+
+static const double pow10_tab[23] = {
+	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Parses one decimal number at p (no leading spaces) into *out and returns
+ * the end, or NULL if p does not start a number.
+ *
+ * Fast path: up to 19 significant digits and a decimal exponent within
+ * +-22 give mantissa and 10^k exactly as doubles, so mantissa / 10^k (or
+ * * 10^k) is the correctly rounded double; converting that to float rounds
+ * a second time. The result therefore equals strtof's float except, in
+ * principle, when the double lands exactly on a halfway point between two
+ * floats, where it can be 1 ulp off. The test compares every value of a real
+ * SMD file with strtof (all equal there). Other inputs fall back to strtof. */
+static const char *parse_float(const char *p, float *out)
+{
+	const char *start = p;
+	int neg = 0;
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	uint64_t mant = 0;
+	int nd = 0, exp10 = 0, any = 0;
+	while ((unsigned)(*p - '0') < 10) {
+		if (nd < 19) {
+			mant = mant * 10 + (uint64_t)(*p - '0');
+			if (mant)
+				nd++;
+		} else {
+			exp10++;
+		}
+		p++;
+		any = 1;
+	}
+	if (*p == '.') {
+		p++;
+		while ((unsigned)(*p - '0') < 10) {
+			if (nd < 19) {
+				mant = mant * 10 + (uint64_t)(*p - '0');
+				if (mant)
+					nd++;
+				exp10--;
+			}
+			p++;
+			any = 1;
+		}
+	}
+	if (!any)
+		return NULL;
+	int slow = nd >= 19;
+	if (*p == 'e' || *p == 'E') {
+		const char *e = p + 1;
+		int eneg = 0, ev = 0, ed = 0;
+		if (*e == '-' || *e == '+')
+			eneg = *e++ == '-';
+		while ((unsigned)(*e - '0') < 10) {
+			if (ev < 100000)
+				ev = ev * 10 + (*e - '0');
+			e++;
+			ed++;
+		}
+		if (!ed)
+			return NULL;
+		exp10 += eneg ? -ev : ev;
+		p = e;
+	}
+	if (!slow && mant < (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
+		double v = (double)mant;
+		v = exp10 < 0 ? v / pow10_tab[-exp10] : v * pow10_tab[exp10];
+		*out = (float)(neg ? -v : v);
+		return p;
+	}
+	char buf[128];
+	size_t n = (size_t)(p - start);
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	memcpy(buf, start, n);
+	buf[n] = '\0';
+	*out = strtof(buf, NULL);
+	return p;
+}
+
+/* Exposed for the test that checks the parser against strtof. */
+const char *series_smd_parse_float(const char *p, float *out);
+const char *series_smd_parse_float(const char *p, float *out)
+{
+	return parse_float(p, out);
+}
+
+static int blank_line(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	return p == end;
+}
+
+/* Rows (non-blank lines) of text[0..len). */
+static size_t count_rows(const char *text, size_t len)
+{
+	size_t rows = 0;
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		if (!blank_line(p, le))
+			rows++;
+		p = nl ? nl + 1 : end;
+	}
+	return rows;
+}
+
+/* Reads path whole into *buf (grown as needed, NUL-terminated). */
+static Status read_all(const char *path, char **buf, size_t *cap,
+		       size_t *len, ErrorRecord *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
+				 strerror(errno));
+	struct stat st;
+	size_t want = (fstat(fileno(f), &st) == 0 && st.st_size > 0)
+			      ? (size_t)st.st_size + 1
+			      : 1 << 16;
+	size_t n = 0;
+	for (;;) {
+		if (*cap < want) {
+			char *b = realloc(*buf, want);
+			if (!b) {
+				fclose(f);
+				return error_set(err, STATUS_NOMEM, path, 0, 0,
+						 "out of memory reading the "
+						 "file");
+			}
+			*buf = b;
+			*cap = want;
+		}
+		n += fread(*buf + n, 1, *cap - n - 1, f);
+		if (n < *cap - 1 || feof(f))
+			break;
+		want = *cap * 2;
+	}
+	int bad = ferror(f), e = errno;
+	fclose(f);
+	if (bad)
+		return error_set(err, STATUS_IO, path, 0, 0, "cannot read: %s",
+				 strerror(e));
+	(*buf)[n] = '\0';
+	*len = n;
+	return STATUS_OK;
+}
+
+/* Number of fields on the first non-blank line. */
+static size_t first_fields(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		if (!blank_line(p, le)) {
+			size_t k = 1;
+			for (const char *c = p; c < le; c++)
+				k += *c == ',';
+			return k;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+/* Parses rows of k floats from text into columns of stride `stride`,
+ * starting at row `row0`; expects exactly `rows` non-blank lines. */
+static Status parse_rows(const char *path, const char *text, size_t len,
+			 size_t k, float *values, size_t stride, size_t row0,
+			 size_t rows, ErrorRecord *err)
+{
+	const char *p = text, *end = text + len;
+	long line = 1;
+	size_t r = row0;
+	while (p < end) {
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			p++;
+		if (*p == '\n' || p >= end) {
+			if (p < end)
+				p++;
+			line++;
+			continue;
+		}
+		if (r >= row0 + rows)
+			return error_set(err, STATUS_INTERNAL, path, line, 1,
+					 "more rows than counted");
+		const char *ls = p;
+		float *dst = values + r;
+		for (size_t f = 0; f < k; f++) {
+			while (*p == ' ' || *p == '\t')
+				p++;
+			float v;
+			const char *q = parse_float(p, &v);
+			if (!q) {
+				const char *e = p;
+				while (e < end && *e != ',' && *e != '\n' &&
+				       *e != '\r' && e - p < 40)
+					e++;
+				if (e == p && (*p == '\n' || *p == '\r' ||
+					       p >= end))
+					return error_set(
+						err, STATUS_PARSE, path, line,
+						(long)f + 1,
+						"expected %zu fields as on the "
+						"first line, found %zu",
+						k, f);
+				return error_set(
+					err, STATUS_PARSE, path, line,
+					(long)f + 1,
+					"expected a number, found '%.*s'",
+					(int)(e - p), p);
+			}
+			p = q;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			dst[f * stride] = v;
+			if (f + 1 < k) {
+				if (*p != ',') {
+					if (*p == '\n' || *p == '\r' ||
+					    p >= end)
+						return error_set(
+							err, STATUS_PARSE, path,
+							line, (long)f + 2,
+							"expected %zu fields "
+							"as on the first line, "
+							"found %zu",
+							k, f + 1);
+					goto junk;
+				}
+				p++;
+			}
+			continue;
+		junk:;
+			const char *e = p;
+			while (e < end && *e != ',' && *e != '\n' && e - p < 40)
+				e++;
+			return error_set(err, STATUS_PARSE, path, line,
+					 (long)f + 1,
+					 "expected a number, found '%.*s' "
+					 "after it",
+					 (int)(e - p), p);
+		}
+		while (*p == '\r' || *p == ' ' || *p == '\t')
+			p++;
+		if (*p == ',') {
+			size_t extra = k;
+			for (const char *c = p; c < end && *c != '\n'; c++)
+				extra += *c == ',';
+			return error_set(err, STATUS_PARSE, path, line,
+					 (long)k + 1,
+					 "expected %zu fields as on the first "
+					 "line, found %zu",
+					 k, extra);
+		}
+		if (p < end && *p != '\n') {
+			const char *e = p;
+			while (e < end && *e != '\n' && e - p < 40)
+				e++;
+			return error_set(err, STATUS_PARSE, path, line, (long)k,
+					 "expected a number, found junk '%.*s'",
+					 (int)(e - p), p);
+		}
+		(void)ls;
+		if (p < end)
+			p++;
+		line++;
+		r++;
+	}
+	if (r != row0 + rows)
+		return error_set(err, STATUS_INTERNAL, path, line, 1,
+				 "fewer rows than counted");
+	return STATUS_OK;
+}
+
+/* Counts the rows of a file without keeping it (chunked reads). */
+static Status count_file_rows(const char *path, size_t *rows, size_t *k,
+			      ErrorRecord *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
+				 strerror(errno));
+	enum { CHUNK = 1 << 18 };
+	char *buf = malloc(CHUNK + 1);
+	if (!buf) {
+		fclose(f);
+		return error_set(err, STATUS_NOMEM, path, 0, 0,
+				 "out of memory");
+	}
+	size_t n, count = 0;
+	int inline_ = 0;     /* the current line has a non-blank char */
+	int first_done = 0;  /* the first non-blank line was measured */
+	size_t commas = 0;
+	while ((n = fread(buf, 1, CHUNK, f)) > 0) {
+		for (size_t i = 0; i < n;) {
+			if (first_done && inline_ == 0) {
+				/* fast scan for the next newline */
+				char *nl = memchr(buf + i, '\n', n - i);
+				size_t e = nl ? (size_t)(nl - buf) : n;
+				for (size_t j = i; j < e; j++)
+					if (buf[j] != ' ' && buf[j] != '\t' &&
+					    buf[j] != '\r') {
+						inline_ = 1;
+						break;
+					}
+				if (nl) {
+					count += inline_;
+					inline_ = 0;
+				}
+				i = e + (nl != NULL);
+				continue;
+			}
+			char c = buf[i++];
+			if (c == '\n') {
+				if (inline_) {
+					count++;
+					first_done = 1;
+				}
+				inline_ = 0;
+			} else if (c != ' ' && c != '\t' && c != '\r') {
+				inline_ = 1;
+				if (!first_done && c == ',')
+					commas++;
+			}
+		}
+	}
+	count += inline_;
+	int bad = ferror(f), e = errno;
+	fclose(f);
+	free(buf);
+	if (bad)
+		return error_set(err, STATUS_IO, path, 0, 0, "cannot read: %s",
+				 strerror(e));
+	*rows = count;
+	*k = count ? commas + 1 : 0;
+	return STATUS_OK;
+}
+
+static char *path_join3(const char *a, const char *b, const char *c)
+{
+	size_t n = strlen(a) + strlen(b) + strlen(c) + 8;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s/%s.txt", a, b, c);
+	return p;
+}
+
+static int exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+Status series_load_smd(Series *s, const char *dir, const char *machine,
+		       ErrorRecord *err)
+{
+	error_clear(err);
+	series_init(s);
+	char *train = path_join3(dir, "train", machine);
+	char *test = path_join3(dir, "test", machine);
+	char *buf = NULL;
+	size_t cap = 0, len = 0, test_rows = 0, test_k = 0, train_rows;
+	Series tmp;
+	series_init(&tmp);
+	Status st;
+	if (!train || !test) {
+		st = error_set(err, STATUS_NOMEM, dir, 0, 0, "out of memory");
+		goto out;
+	}
+	if (!exists(train) && !exists(test)) {
+		char known[4][256];
+		size_t n = 0;
+		ErrorRecord e2;
+		series_smd_machines(dir, known, 4, &n, &e2);
+		st = error_set(err, STATUS_IO, train, 0, 0,
+			       "cannot open: %s (no machine '%s' in %s%s%s%s%s%s)",
+			       strerror(ENOENT), machine, dir,
+			       n ? "; it has " : "", n ? known[0] : "",
+			       n > 1 ? ", " : "", n > 1 ? known[1] : "",
+			       n > 2 ? ", ..." : "");
+		goto out;
+	}
+	if ((st = count_file_rows(test, &test_rows, &test_k, err)))
+		goto out;
+	if ((st = read_all(train, &buf, &cap, &len, err)))
+		goto out;
+	train_rows = count_rows(buf, len);
+	size_t k = first_fields(buf, len);
+	if (train_rows == 0) {
+		st = error_set(err, STATUS_EMPTY, train, 1, 1,
+			       "the file is empty: expected rows of "
+			       "comma-separated floats");
+		goto out;
+	}
+	if (test_rows == 0) {
+		st = error_set(err, STATUS_EMPTY, test, 1, 1,
+			       "the file is empty: expected rows of "
+			       "comma-separated floats");
+		goto out;
+	}
+	size_t rows = train_rows + test_rows;
+	if ((st = series_alloc(&tmp, rows, k, err)))
+		goto out;
+	if ((st = parse_rows(train, buf, len, k, tmp.values, rows, 0,
+			     train_rows, err)))
+		goto out;
+	if ((st = read_all(test, &buf, &cap, &len, err)))
+		goto out;
+	if (test_k != k) {
+		/* report it where the parser finds it: on the first line */
+	}
+	if ((st = parse_rows(test, buf, len, k, tmp.values, rows, train_rows,
+			     test_rows, err)))
+		goto out;
+	tmp.kind = SERIES_SMD;
+	tmp.split = train_rows;
+	tmp.interval = 60;
+	tmp.t0 = 0;
+	if (!(tmp.path = strdup(dir)) || !(tmp.machine = strdup(machine))) {
+		st = error_set(err, STATUS_NOMEM, dir, 0, 0, "out of memory");
+		goto out;
+	}
+	char *lab = path_join3(dir, "test_label", machine);
+	char *interp = path_join3(dir, "interpretation_label", machine);
+	if (lab && exists(lab))
+		tmp.label_path = lab;
+	else
+		free(lab);
+	if (interp && exists(interp))
+		tmp.interp_path = interp;
+	else
+		free(interp);
+	st = STATUS_OK;
+out:
+	free(buf);
+	free(train);
+	free(test);
+	if (st != STATUS_OK)
+		series_free(&tmp);
+	else
+		*s = tmp;
+	return st;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+Status series_smd_machines(const char *dir, char (*names)[256], size_t max,
+			   size_t *n, ErrorRecord *err)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/train", dir);
+	*n = 0;
+	DIR *d = opendir(path);
+	if (!d)
+		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
+				 strerror(errno));
+	char **all = NULL;
+	size_t cnt = 0, cap = 0;
+	struct dirent *e;
+	Status st = STATUS_OK;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || strcmp(e->d_name + l - 4, ".txt") || l - 4 >= 256)
+			continue;
+		if (cnt == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			char **a = realloc(all, nc * sizeof(char *));
+			if (!a) {
+				st = STATUS_NOMEM;
+				break;
+			}
+			all = a;
+			cap = nc;
+		}
+		if (!(all[cnt] = strndup(e->d_name, l - 4))) {
+			st = STATUS_NOMEM;
+			break;
+		}
+		cnt++;
+	}
+	closedir(d);
+	if (cnt)
+		qsort(all, cnt, sizeof(char *), cmp_name);
+	for (size_t i = 0; i < cnt; i++) {
+		if (i < max)
+			snprintf(names[i], 256, "%s", all[i]);
+		free(all[i]);
+	}
+	free(all);
+	*n = cnt;
+	if (st != STATUS_OK)
+		return error_set(err, st, path, 0, 0, "out of memory");
+	return STATUS_OK;
+}

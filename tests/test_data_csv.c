@@ -1,0 +1,364 @@
+/* The generic CSV loader: the file variants a user hands vigil, and every
+ * bad input the loader must refuse with file, line and column — checked both
+ * through the library and through `vigil info` (exit code 2). */
+#include "tests/testutil.h"
+
+#include <math.h>
+
+#include "data/series.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	return tu_tmpdir(dir, sizeof(dir)) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char out[256];
+	tu_run(out, sizeof(out), "rm -rf '%s'", dir);
+	return 0;
+}
+
+/* Writes text to dir/name and returns the path (static buffer). */
+static const char *put(const char *name, const char *text)
+{
+	static char path[2][256];
+	static int k;
+	k ^= 1;
+	snprintf(path[k], sizeof(path[k]), "%s/%s", dir, name);
+	assert_int_equal(tu_write(path[k], text), 0);
+	return path[k];
+}
+
+static void load_ok(Series *s, const char *path, const SeriesOptions *opt)
+{
+	ErrorRecord err;
+	Status st = series_open(s, path, opt, &err);
+	if (st != STATUS_OK) {
+		char buf[1200];
+		fail_msg("%s", error_format(&err, buf, sizeof(buf)));
+	}
+}
+
+static void test_header_and_space_timestamps(void **state)
+{
+	(void)state;
+	Series s;
+	load_ok(&s, put("a.csv", "timestamp,cpu,mem\n"
+				 "2022-01-01 00:00:00,1.5,10\n"
+				 "2022-01-01 00:01:00,2.5,20\n"
+				 "2022-01-01 00:02:00,3.5,30\n"
+				 "2022-01-01 00:03:00,4.5,40\n"),
+		NULL);
+	assert_int_equal(s.kind, SERIES_CSV);
+	assert_int_equal(s.rows, 4);
+	assert_int_equal(s.metrics, 2);
+	assert_string_equal(s.names[0], "cpu");
+	assert_string_equal(s.names[1], "mem");
+	assert_non_null(s.timestamps);
+	assert_int_equal(s.timestamps[0], 1640995200);
+	assert_int_equal(s.interval, 60);
+	assert_int_equal(s.split, 2);
+	assert_true(series_at(&s, 0, 3) == 4.5f);
+	assert_true(series_at(&s, 1, 1) == 20.0f);
+	char t[32];
+	assert_string_equal(series_format_time(&s, 1, t, sizeof(t)),
+			    "2022-01-01 00:01:00");
+	assert_int_equal(series_row_at_time(&s, 1640995200 + 90), 2);
+	assert_int_equal(s.filled, 0);
+	series_free(&s);
+}
+
+static void test_no_header_epoch_seconds(void **state)
+{
+	(void)state;
+	Series s;
+	load_ok(&s, put("b.csv", "1700000000,1,2,3\n"
+				 "1700000300,4,5,6\n"
+				 "1700000600,7,8,9\n"),
+		NULL);
+	assert_int_equal(s.rows, 3);
+	assert_int_equal(s.metrics, 3);
+	assert_string_equal(s.names[0], "m01");
+	assert_string_equal(s.names[2], "m03");
+	assert_int_equal(s.timestamps[2], 1700000600);
+	assert_int_equal(s.interval, 300);
+	assert_true(series_at(&s, 2, 1) == 6.0f);
+	series_free(&s);
+}
+
+static void test_iso_t_z_and_split_options(void **state)
+{
+	(void)state;
+	const char *p = put("c.csv", "when,value\n"
+				     "2022-03-01T10:00:00Z,1\n"
+				     "2022-03-01T10:00:10Z,2\n"
+				     "2022-03-01T10:00:20Z,3\n"
+				     "2022-03-01T10:00:30Z,4\n"
+				     "2022-03-01T10:00:50Z,5\n");
+	SeriesOptions o = {0};
+	o.split_rows = 3;
+	Series s;
+	load_ok(&s, p, &o);
+	assert_int_equal(s.metrics, 1); /* detected by content */
+	assert_string_equal(s.names[0], "value");
+	assert_int_equal(s.interval, 10); /* median of 10,10,10,20 */
+	assert_int_equal(s.split, 3);
+	series_free(&s);
+	o.split_rows = 0;
+	o.train_fraction = 0.8;
+	load_ok(&s, p, &o);
+	assert_int_equal(s.split, 4);
+	series_free(&s);
+}
+
+static void test_no_timestamps_index_axis(void **state)
+{
+	(void)state;
+	const char *p = put("d.csv", "a,b\n1,2\n3,4\n5,6\n7,8\n9,10\n11,12\n");
+	Series s;
+	load_ok(&s, p, NULL);
+	assert_null(s.timestamps);
+	assert_int_equal(s.interval, 60);
+	assert_int_equal(s.split, 3);
+	char t[32];
+	assert_string_equal(series_format_time(&s, 4, t, sizeof(t)), "4");
+	series_free(&s);
+	SeriesOptions o = {0};
+	o.interval = 5;
+	load_ok(&s, p, &o);
+	assert_int_equal(s.interval, 5);
+	series_free(&s);
+}
+
+static void test_bom_crlf_quoted(void **state)
+{
+	(void)state;
+	Series s;
+	load_ok(&s, put("e.csv", "\xEF\xBB\xBF\"timestamp\",\"cpu, %\",mem\r\n"
+				 "\"2022-01-01 00:00:00.000000\",\"1.25\",2\r\n"
+				 "\"2022-01-01 00:05:00.500000\", 3.5 ,4\r\n"),
+		NULL);
+	assert_int_equal(s.rows, 2);
+	assert_string_equal(s.names[0], "cpu, %");
+	assert_true(series_at(&s, 0, 0) == 1.25f);
+	assert_true(series_at(&s, 0, 1) == 3.5f);
+	assert_true(series_at(&s, 1, 1) == 4.0f);
+	assert_int_equal(s.timestamps[1] - s.timestamps[0], 300);
+	series_free(&s);
+}
+
+static void test_missing_cells_filled_and_counted(void **state)
+{
+	(void)state;
+	Series s;
+	load_ok(&s, put("f.csv", "time,a,b\n"
+				 "2022-01-01 00:00:00,,1\n"
+				 "2022-01-01 00:01:00,NaN,2\n"
+				 "2022-01-01 00:02:00,5,null\n"
+				 "2022-01-01 00:03:00,6,NA\n"
+				 "2022-01-01 00:04:00,nan,7\n"),
+		NULL);
+	assert_int_equal(s.filled, 5);
+	/* a: leading gap back-filled with 5, the last forward-filled with 6 */
+	assert_true(series_at(&s, 0, 0) == 5.0f);
+	assert_true(series_at(&s, 0, 1) == 5.0f);
+	assert_true(series_at(&s, 0, 4) == 6.0f);
+	/* b: forward-filled from 2 */
+	assert_true(series_at(&s, 1, 2) == 2.0f);
+	assert_true(series_at(&s, 1, 3) == 2.0f);
+	assert_true(series_at(&s, 1, 4) == 7.0f);
+	for (size_t m = 0; m < s.metrics; m++)
+		for (size_t r = 0; r < s.rows; r++)
+			assert_false(isnan(series_at(&s, m, r)));
+	series_free(&s);
+}
+
+/* Bad input: the library refuses it with the line and column, leaves the
+ * series empty, and `vigil info` exits 2 with "file:line:col:" and expect
+ * in its message. */
+static void bad(const char *name, const char *text, long line, long col,
+		Status want, const char *expect)
+{
+	const char *p = put(name, text);
+	Series s;
+	ErrorRecord err;
+	Status st = series_open(&s, p, NULL, &err);
+	assert_int_equal(st, want);
+	assert_int_equal(err.line, line);
+	assert_int_equal(err.column, col);
+	assert_null(s.values);
+	assert_int_equal(s.rows, 0);
+	assert_string_equal(err.file, p);
+	char out[4096], where[400];
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				p),
+			 2);
+	snprintf(where, sizeof(where), "%s:%ld:%ld: ", p, line, col);
+	if (!strstr(out, where) || !strstr(out, expect))
+		fail_msg("want '%s' and '%s' in: %s", where, expect, out);
+}
+
+static void test_bad_number_names_line_column_and_text(void **state)
+{
+	(void)state;
+	bad("g.csv", "timestamp,a,b\n2022-01-01 00:00:00,1,2\n"
+		     "2022-01-01 00:01:00,1,12.5kb\n",
+	    3, 3, STATUS_PARSE, "expected a number in column 'b', found '12.5kb'");
+}
+
+static void test_bad_field_count(void **state)
+{
+	(void)state;
+	bad("h.csv", "a,b,c\n1,2,3\n4,5,6\n7,8\n", 4, 3, STATUS_PARSE,
+	    "expected 3 fields");
+	bad("h2.csv", "a,b\n1,2\n4,5,6\n", 3, 3, STATUS_PARSE,
+	    "expected 2 fields as on line 1, found 3");
+}
+
+static void test_empty_file(void **state)
+{
+	(void)state;
+	bad("i.csv", "", 1, 1, STATUS_EMPTY, "the file is empty");
+	bad("i2.csv", "\xEF\xBB\xBF\r\n\n", 1, 1, STATUS_EMPTY,
+	    "the file is empty");
+}
+
+static void test_header_without_rows(void **state)
+{
+	(void)state;
+	bad("j.csv", "timestamp,cpu,mem\n", 2, 1, STATUS_EMPTY,
+	    "a header but no data rows");
+}
+
+static void test_timestamps_backwards_or_repeated(void **state)
+{
+	(void)state;
+	bad("k.csv", "ts,v\n2022-01-01 00:00:00,1\n2022-01-01 00:02:00,2\n"
+		     "2022-01-01 00:01:00,3\n",
+	    4, 1, STATUS_PARSE,
+	    "timestamp 2022-01-01 00:01:00 goes backwards: line 3 has "
+	    "2022-01-01 00:02:00");
+	bad("k2.csv", "v,ts\n1,2022-01-01 00:00:00\n2,2022-01-01 00:01:00\n"
+		      "3,2022-01-01 00:01:00\n",
+	    4, 2, STATUS_PARSE, "repeats");
+}
+
+static void test_bad_timestamp_cell(void **state)
+{
+	(void)state;
+	bad("l.csv", "timestamp,v\n2022-01-01 00:00:00,1\n2022-13-01 00:00:00,2\n",
+	    3, 1, STATUS_PARSE, "expected a timestamp");
+}
+
+static void test_unclosed_quote(void **state)
+{
+	(void)state;
+	bad("m.csv", "a,b\n1,2\n3,\"4\n", 3, 2, STATUS_PARSE,
+	    "quoted field is never closed");
+}
+
+static void test_cannot_open(void **state)
+{
+	(void)state;
+	char p[300], out[2048];
+	snprintf(p, sizeof(p), "%s/absent.csv", dir);
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_open(&s, p, NULL, &err), STATUS_IO);
+	assert_string_equal(err.file, p);
+	assert_non_null(strstr(err.message, "No such file or directory"));
+	assert_int_equal(
+		tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p), 2);
+	assert_non_null(strstr(out, "absent.csv: cannot open: No such file"));
+	/* a file we may not read (root reads anything: then skip that part) */
+	if (geteuid() != 0) {
+		const char *q = put("secret.csv", "a\n1\n2\n");
+		chmod(q, 0);
+		assert_int_equal(series_open(&s, q, NULL, &err), STATUS_IO);
+		assert_non_null(strstr(err.message, "Permission denied"));
+	}
+}
+
+static void test_info_reports_csv(void **state)
+{
+	(void)state;
+	const char *p = put("n.csv", "timestamp,cpu,mem\n"
+				     "2022-01-01 00:00:00,1,\n"
+				     "2022-01-01 00:05:00,2,3\n"
+				     "2022-01-01 00:10:00,3,4\n"
+				     "2022-01-01 00:15:00,4,5\n");
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s' --split 3",
+				tu_vigil(), p),
+			 0);
+	assert_non_null(strstr(out, "rows      4\n"));
+	assert_non_null(strstr(out, "metrics   2: cpu, mem\n"));
+	assert_non_null(strstr(out, "train 3 rows"));
+	assert_non_null(strstr(out, "test 1 rows"));
+	assert_non_null(strstr(out, "2022-01-01 00:00:00 .. 2022-01-01 00:15:00"));
+	assert_non_null(strstr(out, "300 s (5 min)"));
+	assert_non_null(strstr(out, "filled    1 missing"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s' --json",
+				tu_vigil(), p),
+			 0);
+	assert_non_null(strstr(out, "\"rows\":\t4"));
+	assert_non_null(strstr(out, "\"filled\":\t1"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s info --help", tu_vigil()),
+			 0);
+	assert_non_null(strstr(out, "Usage: vigil info"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s info", tu_vigil()), 1);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s' --split 9",
+				tu_vigil(), p),
+			 2);
+	assert_non_null(strstr(out, "leaves no test rows"));
+}
+
+static void test_parse_time_forms(void **state)
+{
+	(void)state;
+	int64_t t;
+	assert_int_equal(series_parse_time("2022-01-01 00:00:00", &t), 0);
+	assert_int_equal(t, 1640995200);
+	assert_int_equal(series_parse_time("2022-01-01T00:00:01Z", &t), 0);
+	assert_int_equal(t, 1640995201);
+	assert_int_equal(series_parse_time("2014-02-18 16:02:00.000000", &t),
+			 0);
+	assert_int_equal(t, 1392739320);
+	assert_int_equal(series_parse_time("1392739320", &t), 0);
+	assert_int_equal(t, 1392739320);
+	assert_int_equal(series_parse_time("2023-02-29 00:00:00", &t), -1);
+	assert_int_equal(series_parse_time("2024-02-29 00:00:00", &t), 0);
+	assert_int_equal(series_parse_time("12.5kb", &t), -1);
+	assert_int_equal(series_parse_time("", &t), -1);
+	char buf[32];
+	series_time_string(951782400, buf, sizeof(buf)); /* 2000-02-29 */
+	assert_string_equal(buf, "2000-02-29 00:00:00");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header_and_space_timestamps),
+		cmocka_unit_test(test_no_header_epoch_seconds),
+		cmocka_unit_test(test_iso_t_z_and_split_options),
+		cmocka_unit_test(test_no_timestamps_index_axis),
+		cmocka_unit_test(test_bom_crlf_quoted),
+		cmocka_unit_test(test_missing_cells_filled_and_counted),
+		cmocka_unit_test(test_bad_number_names_line_column_and_text),
+		cmocka_unit_test(test_bad_field_count),
+		cmocka_unit_test(test_empty_file),
+		cmocka_unit_test(test_header_without_rows),
+		cmocka_unit_test(test_timestamps_backwards_or_repeated),
+		cmocka_unit_test(test_bad_timestamp_cell),
+		cmocka_unit_test(test_unclosed_quote),
+		cmocka_unit_test(test_cannot_open),
+		cmocka_unit_test(test_info_reports_csv),
+		cmocka_unit_test(test_parse_time_forms),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
