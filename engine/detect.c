@@ -1,0 +1,460 @@
+/* Detection pipeline after the forecast: scaled errors, EWMA smoothing,
+ * thresholds (engine/threshold.c), normalised scores, run finding with merge
+ * and minimum duration, criticality, node union and alerts (engine/alert.c).
+ *
+ * Choices worth knowing:
+ *  - errors are scaled by the metric's min-max range over the train part
+ *    (the same fit as the model's scaler); a metric that is constant in the
+ *    train part is measured in its original units (range 1), so a change
+ *    after training still shows up, and the threshold floor min_threshold
+ *    keeps a near-zero train error from making every wobble an anomaly;
+ *  - seed and sigma are fitted on the smoothed errors of the train rows that
+ *    have a forecast (all forecast rows when the train part has fewer
+ *    than 2);
+ *  - dynamic is fitted, like telemanom, on the smoothed errors of the part
+ *    being searched (rows >= from), in windows of dyn_window rows (0 = one
+ *    window; a last window shorter than half a window joins the previous
+ *    one). telemanom's pruning removes whole anomalous sequences whose peak
+ *    is close to the next smaller one; vigil expresses that as a threshold
+ *    by raising the window's eps just above the largest pruned peak, so
+ *    s_t = smoothed_t / threshold_t holds at every row and the UI can move
+ *    it. What this drops from telemanom: its error buffer does not widen the
+ *    final detections (they are the rows with s_t >= 1), and the kept
+ *    sequences are cut at the raised threshold rather than at eps. Rows
+ *    before `from` use the first window's threshold. */
+#include "engine/detect.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/threshold.h"
+
+void detect_config_defaults(DetectConfig *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->mode = THRESH_SEED;
+	c->k = 1.5;
+	c->z = 3.0;
+	c->span = 5;
+	c->min_duration = 480.0;
+	c->merge_gap = 5;
+	c->medium = 2.0;
+	c->high = 4.0;
+	c->alert_gap = 60;
+	c->min_threshold = 0.01;
+	c->dyn_window = 0;
+	c->dyn_buffer = 10;
+	c->dyn_p = 0.13;
+	c->whole_series = 0;
+}
+
+const char *detect_mode_name(ThresholdMode m)
+{
+	switch (m) {
+	case THRESH_SEED:
+		return "seed";
+	case THRESH_SIGMA:
+		return "sigma";
+	case THRESH_DYNAMIC:
+		return "dynamic";
+	}
+	return NULL;
+}
+
+int detect_mode_parse(const char *text, ThresholdMode *out)
+{
+	static const ThresholdMode all[] = {THRESH_SEED, THRESH_SIGMA,
+					    THRESH_DYNAMIC};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (!strcmp(text, detect_mode_name(all[i]))) {
+			*out = all[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+double detect_unit_score(double s)
+{
+	if (!(s > 0))
+		return 0.0;
+	if (isinf(s))
+		return 1.0;
+	return s / (1.0 + s);
+}
+
+Criticality detect_criticality(const DetectConfig *cfg, double peak)
+{
+	if (peak >= cfg->high)
+		return CRIT_HIGH;
+	if (peak >= cfg->medium)
+		return CRIT_MEDIUM;
+	return CRIT_LOW;
+}
+
+void detect_result_init(DetectResult *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void detect_result_free(DetectResult *r)
+{
+	if (r->det)
+		for (size_t m = 0; m < r->metrics; m++)
+			free(r->det[m]);
+	free(r->det);
+	free(r->n_det);
+	free(r->cap_det);
+	free(r->error);
+	free(r->smooth);
+	free(r->score);
+	free(r->threshold);
+	free(r->thr_rows);
+	free(r->node);
+	alerts_free(r->alerts, r->n_alerts);
+	detect_result_init(r);
+}
+
+float detect_threshold_at(const DetectResult *r, size_t m, size_t t)
+{
+	if (r->thr_rows)
+		return r->thr_rows[m * r->rows + t];
+	return r->threshold[m];
+}
+
+static Status push_det(DetectResult *r, size_t m, const Detection *d,
+		       ErrorRecord *err)
+{
+	if (r->n_det[m] == r->cap_det[m]) {
+		size_t cap = r->cap_det[m] ? 2 * r->cap_det[m] : 16;
+		Detection *nd = realloc(r->det[m], cap * sizeof(*nd));
+		if (!nd)
+			return error_set(err, STATUS_NOMEM, "", 0, 0,
+					 "out of memory for detections");
+		r->det[m] = nd;
+		r->cap_det[m] = cap;
+	}
+	r->det[m][r->n_det[m]++] = *d;
+	return STATUS_OK;
+}
+
+/* Finish a pending run: keep it if long enough. */
+static Status close_run(DetectResult *r, size_t m, Detection *cur,
+			ErrorRecord *err)
+{
+	if ((size_t)(cur->r.end - cur->r.start) < r->min_rows)
+		return STATUS_OK;
+	cur->crit = detect_criticality(&r->cfg, cur->peak);
+	return push_det(r, m, cur, err);
+}
+
+/* Metric m's detections from its scores: maximal runs of s >= 1 in
+ * [from, rows), merged across gaps < merge_gap, short ones dropped. */
+static Status detect_metric(DetectResult *r, size_t m, ErrorRecord *err)
+{
+	const float *s = r->score + m * r->rows;
+	r->n_det[m] = 0;
+	Detection cur = {.metric = m};
+	int have = 0;
+	size_t t = r->from;
+	while (t < r->rows) {
+		if (!(s[t] >= 1.0f)) {
+			t++;
+			continue;
+		}
+		size_t a = t;
+		float pk = s[t];
+		while (t < r->rows && s[t] >= 1.0f) {
+			if (s[t] > pk)
+				pk = s[t];
+			t++;
+		}
+		if (have && (int64_t)a - cur.r.end < (int64_t)r->cfg.merge_gap) {
+			cur.r.end = (int64_t)t;
+			if (pk > cur.peak)
+				cur.peak = pk;
+			continue;
+		}
+		if (have) {
+			Status st = close_run(r, m, &cur, err);
+			if (st != STATUS_OK)
+				return st;
+		}
+		cur.r.start = (int64_t)a;
+		cur.r.end = (int64_t)t;
+		cur.peak = pk;
+		have = 1;
+	}
+	if (have)
+		return close_run(r, m, &cur, err);
+	return STATUS_OK;
+}
+
+static int cmp_det_start(const void *a, const void *b)
+{
+	const Detection *x = a, *y = b;
+	if (x->r.start != y->r.start)
+		return (x->r.start > y->r.start) - (x->r.start < y->r.start);
+	return (x->r.end > y->r.end) - (x->r.end < y->r.end);
+}
+
+/* Node level: union of all metric detections (overlapping or touching
+ * ranges join), criticality the highest involved, peak the largest. Then
+ * the alerts. */
+static Status detect_node(DetectResult *r, ErrorRecord *err)
+{
+	size_t total = 0;
+	for (size_t m = 0; m < r->metrics; m++)
+		total += r->n_det[m];
+	free(r->node);
+	r->node = NULL;
+	r->n_node = 0;
+	alerts_free(r->alerts, r->n_alerts);
+	r->alerts = NULL;
+	r->n_alerts = 0;
+	if (total == 0)
+		return STATUS_OK;
+	Detection *all = malloc(total * sizeof(*all));
+	if (!all)
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for %zu detections", total);
+	size_t k = 0;
+	for (size_t m = 0; m < r->metrics; m++) {
+		memcpy(all + k, r->det[m], r->n_det[m] * sizeof(*all));
+		k += r->n_det[m];
+	}
+	qsort(all, total, sizeof(*all), cmp_det_start);
+	size_t n = 0;
+	for (size_t i = 0; i < total; i++) {
+		Detection d = all[i];
+		d.metric = DETECT_NODE;
+		if (n > 0 && d.r.start <= all[n - 1].r.end) {
+			Detection *c = &all[n - 1];
+			if (d.r.end > c->r.end)
+				c->r.end = d.r.end;
+			if (d.crit > c->crit)
+				c->crit = d.crit;
+			if (d.peak > c->peak)
+				c->peak = d.peak;
+			continue;
+		}
+		all[n++] = d;
+	}
+	r->node = all;
+	r->n_node = n;
+	return alerts_build(r->node, r->n_node, r->det, r->n_det, r->metrics,
+			    r->score, r->rows, r->cfg.alert_gap, &r->alerts,
+			    &r->n_alerts, err);
+}
+
+Status detect_redetect(DetectResult *r, ErrorRecord *err)
+{
+	for (size_t m = 0; m < r->metrics; m++) {
+		Status st = detect_metric(r, m, err);
+		if (st != STATUS_OK)
+			return st;
+	}
+	return detect_node(r, err);
+}
+
+/* Metric m's scores from its smoothed errors and thresholds. */
+static void rescore(DetectResult *r, size_t m)
+{
+	const float *sm = r->smooth + m * r->rows;
+	float *s = r->score + m * r->rows;
+	for (size_t t = 0; t < r->rows; t++) {
+		double thr = detect_threshold_at(r, m, t);
+		s[t] = isnan(sm[t]) ? 0.0f : (float)((double)sm[t] / thr);
+	}
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
+
+/* Dynamic thresholds of metric m over windows of [from, rows). */
+static Status fit_dynamic(DetectResult *r, size_t m, ErrorRecord *err)
+{
+	const float *sm = r->smooth + m * r->rows;
+	float *thr = r->thr_rows + m * r->rows;
+	size_t a = r->from, n = r->rows - a;
+	size_t w = r->cfg.dyn_window && r->cfg.dyn_window < n ? r->cfg.dyn_window
+							       : n;
+	size_t nwin = n / w;
+	if (nwin == 0)
+		nwin = 1;
+	if (n - nwin * w >= (w + 1) / 2 && n > nwin * w)
+		nwin++;
+	float *wthr = malloc(nwin * sizeof(*wthr));
+	if (!wthr)
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for thresholds");
+	for (size_t i = 0; i < nwin; i++) {
+		size_t ws = a + i * w;
+		size_t we = i + 1 == nwin ? r->rows : ws + w;
+		DynamicThreshold d = threshold_dynamic(
+			sm + ws, we - ws, r->cfg.dyn_buffer, r->cfg.dyn_p);
+		float v = (float)d.threshold;
+		if (!(v >= r->cfg.min_threshold))
+			v = (float)r->cfg.min_threshold;
+		for (size_t t = ws; t < we; t++)
+			thr[t] = v;
+		if (i == 0)
+			for (size_t t = 0; t < ws; t++)
+				thr[t] = v;
+		wthr[i] = v;
+	}
+	qsort(wthr, nwin, sizeof(*wthr), cmp_float);
+	r->threshold[m] = wthr[nwin / 2];
+	free(wthr);
+	return STATUS_OK;
+}
+
+Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
+		  DetectResult *r, ErrorRecord *err)
+{
+	detect_result_free(r);
+	if (!s || !pred || s->rows == 0 || s->metrics == 0)
+		return error_set(err, STATUS_EMPTY, s && s->path ? s->path : "",
+				 0, 0, "nothing to detect on: empty series");
+	if (cfg->span == 0 || !(cfg->medium >= 1) || !(cfg->high >= cfg->medium))
+		return error_set(err, STATUS_RANGE, "", 0, 0,
+				 "detection options out of range: span >= 1, "
+				 "1 <= medium <= high");
+	size_t rows = s->rows, M = s->metrics;
+	r->rows = rows;
+	r->metrics = M;
+	r->cfg = *cfg;
+	r->split = s->split <= rows ? s->split : rows;
+	r->from = cfg->whole_series || r->split >= rows ? 0 : r->split;
+	double interval = s->interval > 0 ? (double)s->interval : 60.0;
+	double mr = ceil(cfg->min_duration / interval - 1e-9);
+	r->min_rows = mr >= 1 ? (size_t)mr : 1;
+
+	size_t cells = rows * M;
+	r->error = malloc(cells * sizeof(float));
+	r->smooth = malloc(cells * sizeof(float));
+	r->score = malloc(cells * sizeof(float));
+	r->threshold = calloc(M, sizeof(float));
+	r->det = calloc(M, sizeof(*r->det));
+	r->n_det = calloc(M, sizeof(size_t));
+	r->cap_det = calloc(M, sizeof(size_t));
+	if (cfg->mode == THRESH_DYNAMIC)
+		r->thr_rows = malloc(cells * sizeof(float));
+	if (!r->error || !r->smooth || !r->score || !r->threshold || !r->det ||
+	    !r->n_det || !r->cap_det ||
+	    (cfg->mode == THRESH_DYNAMIC && !r->thr_rows)) {
+		detect_result_free(r);
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for %zu x %zu scores", rows, M);
+	}
+
+	size_t fit_end = r->split ? r->split : rows;
+	double alpha = 2.0 / ((double)cfg->span + 1.0);
+	for (size_t m = 0; m < M; m++) {
+		const float *y = s->values + m * rows;
+		const float *p = pred + m * rows;
+		float *e = r->error + m * rows;
+		float *sm = r->smooth + m * rows;
+		/* min-max range over the train part */
+		float lo = INFINITY, hi = -INFINITY;
+		for (size_t t = 0; t < fit_end; t++) {
+			if (isnan(y[t]))
+				continue;
+			if (y[t] < lo)
+				lo = y[t];
+			if (y[t] > hi)
+				hi = y[t];
+		}
+		double range = hi > lo ? (double)hi - lo : 1.0;
+		double acc = NAN;
+		size_t fit_n = 0;
+		for (size_t t = 0; t < rows; t++) {
+			double v = fabs((double)y[t] - p[t]) / range;
+			e[t] = (float)v;
+			if (!isnan(v))
+				acc = isnan(acc) ? v : alpha * v + (1 - alpha) * acc;
+			sm[t] = (float)acc;
+			if (t < fit_end && !isnan(acc))
+				fit_n++;
+		}
+		if (cfg->mode == THRESH_DYNAMIC) {
+			Status st = fit_dynamic(r, m, err);
+			if (st != STATUS_OK) {
+				detect_result_free(r);
+				return st;
+			}
+		} else {
+			size_t n = fit_n >= 2 ? fit_end : rows;
+			double thr = cfg->mode == THRESH_SEED
+					     ? threshold_seed(sm, n, cfg->k)
+					     : threshold_sigma(sm, n, cfg->z);
+			if (!(thr >= cfg->min_threshold))
+				thr = cfg->min_threshold;
+			if (!(thr > 0))
+				thr = 1e-6;
+			r->threshold[m] = (float)thr;
+		}
+		rescore(r, m);
+	}
+	Status st = detect_redetect(r, err);
+	if (st != STATUS_OK)
+		detect_result_free(r);
+	return st;
+}
+
+static Status scale_metric(DetectResult *r, size_t m, double f)
+{
+	r->threshold[m] = (float)(r->threshold[m] * f);
+	if (r->thr_rows) {
+		float *thr = r->thr_rows + m * r->rows;
+		for (size_t t = 0; t < r->rows; t++)
+			thr[t] = (float)(thr[t] * f);
+	}
+	rescore(r, m);
+	return STATUS_OK;
+}
+
+Status detect_rethreshold(DetectResult *r, size_t m, double factor,
+			  ErrorRecord *err)
+{
+	if (!(factor > 0) || isinf(factor))
+		return error_set(err, STATUS_RANGE, "", 0, 0,
+				 "threshold factor must be positive, not %g",
+				 factor);
+	if (m != DETECT_ALL && m >= r->metrics)
+		return error_set(err, STATUS_RANGE, "", 0, 0,
+				 "no metric %zu (there are %zu)", m, r->metrics);
+	for (size_t i = 0; i < r->metrics; i++) {
+		if (m != DETECT_ALL && i != m)
+			continue;
+		scale_metric(r, i, factor);
+		Status st = detect_metric(r, i, err);
+		if (st != STATUS_OK)
+			return st;
+	}
+	return detect_node(r, err);
+}
+
+Status detect_set_threshold(DetectResult *r, size_t m, double thr,
+			    ErrorRecord *err)
+{
+	if (!(thr > 0) || isinf(thr))
+		return error_set(err, STATUS_RANGE, "", 0, 0,
+				 "threshold must be positive, not %g", thr);
+	if (m != DETECT_ALL && m >= r->metrics)
+		return error_set(err, STATUS_RANGE, "", 0, 0,
+				 "no metric %zu (there are %zu)", m, r->metrics);
+	for (size_t i = 0; i < r->metrics; i++) {
+		if (m != DETECT_ALL && i != m)
+			continue;
+		scale_metric(r, i, thr / r->threshold[i]);
+		Status st = detect_metric(r, i, err);
+		if (st != STATUS_OK)
+			return st;
+	}
+	return detect_node(r, err);
+}

@@ -1,0 +1,130 @@
+/* Detection: from forecasts to scores, thresholds, detections and alerts.
+ *
+ * Per metric, the forecast error e_t = |y_t - yhat_t| is measured in scaled
+ * units (min-max fitted on the train part), smoothed by an EWMA, and divided
+ * by a threshold to give the normalised score s_t (s_t >= 1 is anomalous).
+ * Maximal runs of s_t >= 1 become detections with a criticality from their
+ * peak score; the node level is their union; nearby node detections form
+ * alerts that rank the metrics by their share of the score mass.
+ *
+ * The threshold modes (DESIGN section 3):
+ *   seed    k x the RMSE of the smoothed train errors (the tutorial's rule;
+ *           with span 1 it is exactly k x the train RMSE of the forecast).
+ *   sigma   mean + z x standard deviation of the smoothed train errors.
+ *   dynamic telemanom's nonparametric dynamic threshold, fitted on the
+ *           smoothed errors of the detection part (the test part) in windows
+ *           of dyn_window rows; see detect.c for how the pruning step is
+ *           expressed as a threshold so that s_t = smoothed_t / threshold_t
+ *           holds everywhere.
+ * Every mode's threshold is at least min_threshold (scaled units). */
+#ifndef VIGIL_DETECT_H
+#define VIGIL_DETECT_H
+
+#include <stddef.h>
+
+#include "data/range.h"
+#include "data/series.h"
+#include "data/status.h"
+#include "engine/alert.h"
+
+typedef enum {
+	THRESH_SEED,
+	THRESH_SIGMA,
+	THRESH_DYNAMIC,
+} ThresholdMode;
+
+typedef struct {
+	ThresholdMode mode;   /* default THRESH_SEED */
+	double k;             /* seed: k x train RMSE, default 1.5 */
+	double z;             /* sigma: mean + z std, default 3 */
+	size_t span;          /* EWMA span in rows, alpha = 2/(span+1);
+				 1 = no smoothing; default 5 */
+	double min_duration;  /* seconds; runs shorter are dropped; default
+				 480 (8 min); converted with the series'
+				 sampling interval, at least 1 row */
+	size_t merge_gap;     /* runs separated by fewer than this many rows
+				 are merged; default 5 */
+	double medium;        /* peak score cut-off for medium, default 2 */
+	double high;          /* peak score cut-off for high, default 4 */
+	size_t alert_gap;     /* node detections separated by fewer than this
+				 many rows form one alert; default 60 */
+	double min_threshold; /* floor of every threshold (scaled units),
+				 default 0.01 */
+	size_t dyn_window;    /* dynamic: rows per window, 0 = one window over
+				 the whole detection part; default 0 */
+	size_t dyn_buffer;    /* dynamic: telemanom's error buffer (rows added
+				 each side of an exceedance), default 10 */
+	double dyn_p;         /* dynamic: pruning ratio, default 0.13 */
+	int whole_series;     /* 1: detect in the train part too; default 0
+				 (detections only in the test part) */
+} DetectConfig;
+
+typedef struct {
+	size_t rows, metrics;
+	size_t split;         /* first test row */
+	size_t from;          /* first row where detections are searched */
+	size_t min_rows;      /* min_duration in rows */
+	DetectConfig cfg;
+	float *error;         /* owned: metrics x rows, column-major, scaled
+				 |y - yhat|; NaN where there is no forecast */
+	float *smooth;        /* owned: metrics x rows, EWMA of error (NaN
+				 before the first forecast) */
+	float *score;         /* owned: metrics x rows, smooth / threshold
+				 (0 where there is no forecast) */
+	float *threshold;     /* owned: metrics; the metric's threshold
+				 (dynamic with windows: the median window's) */
+	float *thr_rows;      /* owned, NULL unless dynamic: metrics x rows,
+				 the threshold in force at each row */
+	Detection **det;      /* owned: metrics arrays of n_det[m] */
+	size_t *n_det;        /* owned: metrics */
+	size_t *cap_det;      /* owned: metrics (capacity) */
+	Detection *node;      /* owned: node-level detections */
+	size_t n_node;
+	Alert *alerts;        /* owned */
+	size_t n_alerts;
+} DetectResult;
+
+/* Metric index meaning "every metric" for detect_rethreshold. */
+#define DETECT_ALL ((size_t)-1)
+
+void detect_config_defaults(DetectConfig *c);
+
+void detect_result_init(DetectResult *r);
+void detect_result_free(DetectResult *r);
+
+/* Score and detect. pred is s->metrics x s->rows, column-major, original
+ * units, NaN where there is no forecast (lstm_forecast's layout). r must be
+ * initialised; its previous contents are freed. */
+Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
+		  DetectResult *r, ErrorRecord *err);
+
+/* Multiply metric m's threshold (every metric's with DETECT_ALL) by factor
+ * (> 0), rescale its scores and recompute its detections, the node union and
+ * the alerts. One pass over that metric's rows. */
+Status detect_rethreshold(DetectResult *r, size_t m, double factor,
+			  ErrorRecord *err);
+
+/* Set metric m's threshold to thr (> 0) (for dynamic: scales every window's
+ * threshold so the median window's becomes thr), then as above. */
+Status detect_set_threshold(DetectResult *r, size_t m, double thr,
+			    ErrorRecord *err);
+
+/* Recompute detections, node union and alerts from the current scores after
+ * changing r->cfg's duration, gap or cut-off fields (no rescoring). */
+Status detect_redetect(DetectResult *r, ErrorRecord *err);
+
+/* The threshold in force for metric m at row t. */
+float detect_threshold_at(const DetectResult *r, size_t m, size_t t);
+
+/* Criticality of a peak score under cfg's cut-offs (peak >= 1 assumed). */
+Criticality detect_criticality(const DetectConfig *cfg, double peak);
+
+/* "seed", "sigma", "dynamic"; parse returns 0 or -1. */
+const char *detect_mode_name(ThresholdMode m);
+int detect_mode_parse(const char *text, ThresholdMode *out);
+
+/* Map a normalised score to [0, 1) monotonically: s / (1 + s) (0.5 at the
+ * threshold). Negative or NaN scores map to 0. */
+double detect_unit_score(double s);
+
+#endif
