@@ -221,6 +221,8 @@ static Status detect_node(DetectResult *r, ErrorRecord *err)
 				 "out of memory for %zu detections", total);
 	size_t k = 0;
 	for (size_t m = 0; m < r->metrics; m++) {
+		if (r->n_det[m] == 0)
+			continue;
 		memcpy(all + k, r->det[m], r->n_det[m] * sizeof(*all));
 		k += r->n_det[m];
 	}
