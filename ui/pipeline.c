@@ -1,0 +1,330 @@
+/* The shared pipeline: dataset -> model -> forecast -> detection, and the
+ * command-line options that steer it. See ui/pipeline.h. */
+#include "ui/pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ui/cli.h"
+
+const char pipeline_model_help[] =
+	"Model options:\n"
+	"  --model FILE       use this model file (default: the cached model,\n"
+	"                     trained first when there is none)\n"
+	"  --epochs N         maximum training epochs (default 50)\n"
+	"  --hidden N         LSTM units (default 50)\n"
+	"  --look-back N      window length (default 10)\n"
+	"  --seed N           training seed (default 1)\n"
+	"  --max-train-rows N train on at most N windows (default all)\n"
+	"  --threads N        worker threads for training (default 1)\n"
+	"  --quiet            no progress bar\n";
+
+const char pipeline_detect_help[] =
+	"Detection options:\n"
+	"  --mode M           threshold mode: seed (k x train RMSE), sigma\n"
+	"                     (mean + z std of train errors), dynamic\n"
+	"                     (telemanom's, fitted on the test errors)\n"
+	"  --k X              seed multiplier (default 1.5)\n"
+	"  --z X              sigma multiplier (default 3)\n"
+	"  --span N           EWMA span of the error smoothing, rows (default 5)\n"
+	"  --min-duration SEC shortest detection in seconds (default 480)\n"
+	"  --merge-gap N      merge runs fewer than N rows apart (default 5)\n"
+	"  --alert-gap N      group node detections fewer than N rows apart\n"
+	"                     into one alert (default 60)\n"
+	"  --medium X         peak score for medium criticality (default 2)\n"
+	"  --high X           peak score for high criticality (default 4)\n"
+	"  --min-threshold X  floor of every threshold, scaled units "
+	"(default 0.01)\n"
+	"  --window N         dynamic: rows per window (default 0: one window)\n"
+	"  --buffer N         dynamic: error buffer in rows (default 10)\n"
+	"  --whole            detect in the train part too\n";
+
+void pipeline_options_defaults(PipelineOptions *o)
+{
+	memset(o, 0, sizeof(*o));
+	lstm_config_defaults(&o->lstm);
+	detect_config_defaults(&o->detect);
+}
+
+void pipeline_init(Pipeline *p)
+{
+	memset(p, 0, sizeof(*p));
+	series_init(&p->series);
+	detect_result_init(&p->det);
+}
+
+void pipeline_free(Pipeline *p)
+{
+	series_free(&p->series);
+	if (p->model)
+		lstm_model_delete(p->model);
+	free(p->pred);
+	detect_result_free(&p->det);
+	pipeline_init(p);
+}
+
+Status pipeline_load(Pipeline *p, const PipelineOptions *o, Series *s,
+		     ErrorRecord *err)
+{
+	series_free(&p->series);
+	if (s) {
+		p->series = *s;
+		series_init(s);
+		return STATUS_OK;
+	}
+	return series_open(&p->series, o->dataset, &o->series, err);
+}
+
+void pipeline_progress_stderr(const TrainProgress *p, void *ctx)
+{
+	(void)ctx;
+	static size_t last_epoch;
+	int tty = isatty(2);
+	if (!tty) {
+		/* one line per finished epoch */
+		if (p->done || (p->batches && p->batch == p->batches &&
+				p->epoch != last_epoch)) {
+			last_epoch = p->epoch;
+			fprintf(stderr,
+				"training: epoch %zu/%zu  loss %.5f  val %.5f  "
+				"%.1fs%s\n",
+				p->epoch, p->epochs, p->train_loss, p->val_loss,
+				p->elapsed, p->done ? "  done" : "");
+		}
+		return;
+	}
+	double frac = p->epochs ? ((double)(p->epoch ? p->epoch - 1 : 0) +
+				   (p->batches ? (double)p->batch /
+							 (double)p->batches
+					       : 0)) /
+					  (double)p->epochs
+				: 0;
+	if (p->done)
+		frac = 1;
+	int width = 30, fill = (int)(frac * width + 0.5);
+	char bar[64];
+	for (int i = 0; i < width; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[width] = '\0';
+	fprintf(stderr,
+		"\rtraining [%s] epoch %zu/%zu  loss %.5f  val %.5f  %.0fs "
+		"(eta %.0fs)  ",
+		bar, p->epoch, p->epochs, p->train_loss, p->val_loss,
+		p->elapsed, p->eta);
+	if (p->done)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
+{
+	if (p->model) {
+		lstm_model_delete(p->model);
+		p->model = NULL;
+	}
+	if (o->model_path) {
+		p->from_cache = 1;
+		return model_load(&p->model, o->model_path, &p->series, err);
+	}
+	TrainProgressFn fn = o->progress;
+	if (!fn && !o->quiet)
+		fn = pipeline_progress_stderr;
+	return model_obtain(&p->series, &o->lstm, fn, o->progress_ctx,
+			    &p->model, &p->from_cache, err);
+}
+
+Status pipeline_forecast(Pipeline *p, ErrorRecord *err)
+{
+	free(p->pred);
+	size_t cells = p->series.rows * p->series.metrics;
+	p->pred = malloc((cells ? cells : 1) * sizeof(float));
+	if (!p->pred)
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for %zu forecasts", cells);
+	return lstm_forecast(p->model, &p->series, p->pred, err);
+}
+
+Status pipeline_detect(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
+{
+	return detect_run(&p->series, p->pred, &o->detect, &p->det, err);
+}
+
+Status pipeline_run(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
+{
+	Status st = pipeline_load(p, o, NULL, err);
+	if (st == STATUS_OK)
+		st = pipeline_model(p, o, err);
+	if (st == STATUS_OK)
+		st = pipeline_forecast(p, err);
+	if (st == STATUS_OK)
+		st = pipeline_detect(p, o, err);
+	return st;
+}
+
+Status pipeline_detections(const Pipeline *p, Detection **out, size_t *n,
+			   ErrorRecord *err)
+{
+	const DetectResult *r = &p->det;
+	size_t total = r->n_node;
+	for (size_t m = 0; m < r->metrics; m++)
+		total += r->n_det[m];
+	Detection *all = malloc((total ? total : 1) * sizeof(*all));
+	if (!all)
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for %zu detections", total);
+	size_t k = 0;
+	for (size_t m = 0; m < r->metrics; m++)
+		for (size_t i = 0; i < r->n_det[m]; i++)
+			all[k++] = r->det[m][i];
+	for (size_t i = 0; i < r->n_node; i++)
+		all[k++] = r->node[i];
+	*out = all;
+	*n = total;
+	return STATUS_OK;
+}
+
+/* Option value helpers: 0 ok, -1 after printing. */
+static int want_long(const char *cmd, const char *opt, const char *v,
+		     long min, long *out)
+{
+	if (cli_parse_long(v, out) || *out < min) {
+		cli_usage_error(cmd, "%s takes an integer >= %ld, not '%s'", opt,
+				min, v);
+		return -1;
+	}
+	return 0;
+}
+
+static int want_double(const char *cmd, const char *opt, const char *v,
+		       double min, double *out)
+{
+	if (cli_parse_double(v, out) || !(*out >= min)) {
+		cli_usage_error(cmd, "%s takes a number >= %g, not '%s'", opt,
+				min, v);
+		return -1;
+	}
+	return 0;
+}
+
+int pipeline_option(const char *cmd, int argc, char **argv, int *i,
+		    PipelineOptions *o)
+{
+	const char *a = argv[*i];
+	if (!strcmp(a, "--quiet")) {
+		o->quiet = 1;
+		return 1;
+	}
+	if (!strcmp(a, "--whole")) {
+		o->detect.whole_series = 1;
+		return 1;
+	}
+	static const char *const with_value[] = {
+		"--model",	"--epochs",	   "--hidden",	  "--look-back",
+		"--seed",	"--max-train-rows", "--threads",	  "--mode",
+		"--k",		"--z",		   "--span",	  "--min-duration",
+		"--merge-gap",	"--alert-gap",	   "--medium",	  "--high",
+		"--min-threshold", "--window",	   "--buffer",
+	};
+	int known = 0;
+	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
+		if (!strcmp(a, with_value[k]))
+			known = 1;
+	if (!known)
+		return 0;
+	if (*i + 1 >= argc) {
+		cli_usage_error(cmd, "%s needs a value", a);
+		return -1;
+	}
+	const char *v = argv[++*i];
+	long l;
+	double d;
+	DetectConfig *dc = &o->detect;
+	LstmConfig *lc = &o->lstm;
+	if (!strcmp(a, "--model")) {
+		o->model_path = v;
+	} else if (!strcmp(a, "--mode")) {
+		if (detect_mode_parse(v, &dc->mode)) {
+			cli_usage_error(cmd,
+					"--mode is seed, sigma or dynamic, not "
+					"'%s'",
+					v);
+			return -1;
+		}
+	} else if (!strcmp(a, "--epochs")) {
+		if (want_long(cmd, a, v, 1, &l))
+			return -1;
+		lc->epochs = (size_t)l;
+	} else if (!strcmp(a, "--hidden")) {
+		if (want_long(cmd, a, v, 1, &l))
+			return -1;
+		lc->hidden = (size_t)l;
+	} else if (!strcmp(a, "--look-back")) {
+		if (want_long(cmd, a, v, 1, &l))
+			return -1;
+		lc->look_back = (size_t)l;
+	} else if (!strcmp(a, "--seed")) {
+		if (want_long(cmd, a, v, 0, &l))
+			return -1;
+		lc->seed = (uint64_t)l;
+	} else if (!strcmp(a, "--max-train-rows")) {
+		if (want_long(cmd, a, v, 0, &l))
+			return -1;
+		lc->max_train_rows = (size_t)l;
+	} else if (!strcmp(a, "--threads")) {
+		if (want_long(cmd, a, v, 1, &l))
+			return -1;
+		lc->threads = (int)l;
+	} else if (!strcmp(a, "--k")) {
+		if (want_double(cmd, a, v, 1e-9, &d))
+			return -1;
+		dc->k = d;
+	} else if (!strcmp(a, "--z")) {
+		if (want_double(cmd, a, v, 0, &d))
+			return -1;
+		dc->z = d;
+	} else if (!strcmp(a, "--span")) {
+		if (want_long(cmd, a, v, 1, &l))
+			return -1;
+		dc->span = (size_t)l;
+	} else if (!strcmp(a, "--min-duration")) {
+		if (want_double(cmd, a, v, 0, &d))
+			return -1;
+		dc->min_duration = d;
+	} else if (!strcmp(a, "--merge-gap")) {
+		if (want_long(cmd, a, v, 0, &l))
+			return -1;
+		dc->merge_gap = (size_t)l;
+	} else if (!strcmp(a, "--alert-gap")) {
+		if (want_long(cmd, a, v, 0, &l))
+			return -1;
+		dc->alert_gap = (size_t)l;
+	} else if (!strcmp(a, "--medium")) {
+		if (want_double(cmd, a, v, 1, &d))
+			return -1;
+		dc->medium = d;
+	} else if (!strcmp(a, "--high")) {
+		if (want_double(cmd, a, v, 1, &d))
+			return -1;
+		dc->high = d;
+	} else if (!strcmp(a, "--min-threshold")) {
+		if (want_double(cmd, a, v, 0, &d))
+			return -1;
+		dc->min_threshold = d;
+	} else if (!strcmp(a, "--window")) {
+		if (want_long(cmd, a, v, 0, &l))
+			return -1;
+		dc->dyn_window = (size_t)l;
+	} else if (!strcmp(a, "--buffer")) {
+		if (want_long(cmd, a, v, 0, &l))
+			return -1;
+		dc->dyn_buffer = (size_t)l;
+	}
+	if (dc->high < dc->medium) {
+		cli_usage_error(cmd, "--high (%g) must not be below --medium (%g)",
+				dc->high, dc->medium);
+		return -1;
+	}
+	return 1;
+}

@@ -1,0 +1,79 @@
+/* The pipeline every command and the dashboard share: open a dataset, obtain
+ * a model (a given file, the cached one, or a fresh training with progress),
+ * forecast every row, and run detection.
+ *
+ * Stages can be run one by one (the dashboard trains in the background and
+ * then calls pipeline_forecast and pipeline_detect) or all at once with
+ * pipeline_run. Options shared by the subcommands that run it (--model,
+ * --epochs, --hidden, ..., --mode, --k, ...) are parsed by pipeline_option. */
+#ifndef VIGIL_PIPELINE_H
+#define VIGIL_PIPELINE_H
+
+#include <stddef.h>
+
+#include "data/series.h"
+#include "engine/detect.h"
+#include "engine/model.h"
+
+typedef struct {
+	const char *dataset;     /* borrowed: DATASET as on the command line */
+	SeriesOptions series;    /* --split, --train, --interval */
+	const char *model_path;  /* borrowed, may be NULL: --model FILE */
+	LstmConfig lstm;         /* used when training (and to find the cache) */
+	DetectConfig detect;
+	int quiet;               /* 1: no progress bar on stderr */
+	TrainProgressFn progress; /* NULL: pipeline_progress_stderr unless
+				     quiet */
+	void *progress_ctx;
+} PipelineOptions;
+
+typedef struct {
+	Series series;       /* owned */
+	LstmModel *model;    /* owned, NULL before pipeline_model */
+	int from_cache;      /* 1 when the model came from the cache or --model */
+	float *pred;         /* owned: metrics x rows, column-major, original
+				units, NaN where there is no forecast */
+	DetectResult det;    /* owned */
+} Pipeline;
+
+/* Defaults: lstm_config_defaults, detect_config_defaults, no model path. */
+void pipeline_options_defaults(PipelineOptions *o);
+
+void pipeline_init(Pipeline *p);
+void pipeline_free(Pipeline *p);
+
+/* Stage 1: open o->dataset into p->series (or take *s over when s is not
+ * NULL: p->series becomes *s and *s is reset to empty). */
+Status pipeline_load(Pipeline *p, const PipelineOptions *o, Series *s,
+		     ErrorRecord *err);
+/* Stage 2: load o->model_path, or the cached model, or train one (progress
+ * through o->progress, default a bar on stderr). */
+Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err);
+/* Stage 3: forecast every row with p->model into p->pred. */
+Status pipeline_forecast(Pipeline *p, ErrorRecord *err);
+/* Stage 4: detect_run with o->detect into p->det. */
+Status pipeline_detect(Pipeline *p, const PipelineOptions *o,
+		       ErrorRecord *err);
+/* All four stages. */
+Status pipeline_run(Pipeline *p, const PipelineOptions *o, ErrorRecord *err);
+
+/* Every metric detection followed by the node-level ones (metric ==
+ * DETECT_NODE), as one malloc'd array (free it) for scoring or writing. */
+Status pipeline_detections(const Pipeline *p, Detection **out, size_t *n,
+			   ErrorRecord *err);
+
+/* If argv[*i] is a model or detection option, consume it (and its value)
+ * into o, advance *i, return 1; 0 if it is not one; -1 (after printing a
+ * usage error for cmd) if its value is bad. */
+int pipeline_option(const char *cmd, int argc, char **argv, int *i,
+		    PipelineOptions *o);
+
+/* Help text for the options pipeline_option accepts. */
+extern const char pipeline_model_help[];
+extern const char pipeline_detect_help[];
+
+/* A progress bar on stderr (carriage return on a terminal, one line per
+ * epoch otherwise); ctx unused. */
+void pipeline_progress_stderr(const TrainProgress *p, void *ctx);
+
+#endif
