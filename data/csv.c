@@ -317,6 +317,27 @@ static const char *quoted(const char *text, char *buf, size_t n)
 
 /* ---- interpretation -------------------------------------------------- */
 
+/* vigil's label CSV for a data file: FILE.labels.csv (FILE without .csv),
+ * else labels.csv in the same folder (what `vigil synth` writes). */
+static char *labels_next_to(const char *path)
+{
+	size_t l = strlen(path);
+	size_t stem = l > 4 && !strcmp(path + l - 4, ".csv") ? l - 4 : l;
+	char *p = malloc(l + 16);
+	if (!p)
+		return NULL;
+	snprintf(p, l + 16, "%.*s.labels.csv", (int)stem, path);
+	if (series_file_exists(p) && strcmp(p, path))
+		return p;
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+	snprintf(p, l + 16, "%.*slabels.csv", (int)dl, path);
+	if (series_file_exists(p) && strcmp(p, path))
+		return p;
+	free(p);
+	return NULL;
+}
+
 static Status interpret(const char *path, const CsvTable *t,
 			const SeriesOptions *opt, Series *s, ErrorRecord *err)
 {
@@ -489,6 +510,7 @@ static Status interpret(const char *path, const CsvTable *t,
 			      : fallback;
 	if (!(s->path = strdup(path)))
 		return error_set(err, STATUS_NOMEM, path, 0, 0, "out of memory");
+	s->label_path = labels_next_to(path);
 	return series_apply_split(s, opt, err);
 }
 

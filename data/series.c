@@ -226,6 +226,11 @@ static int is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+int series_file_exists(const char *path)
+{
+	return is_file(path);
+}
+
 static int smd_has(const char *dir, const char *sub)
 {
 	char p[4096];

@@ -35,7 +35,9 @@ typedef struct {
 	char *path;          /* owned: what was opened (file, or SMD dir) */
 	char *machine;       /* owned, may be NULL: SMD machine name */
 	char *label_path;    /* owned, may be NULL: the dataset's own labels
-				(SMD test_label, NAB combined_windows.json) */
+				(SMD test_label, NAB combined_windows.json,
+				for a CSV file vigil's label CSV found next
+				to it: FILE.labels.csv or labels.csv) */
 	char *interp_path;   /* owned, may be NULL: SMD interpretation_label */
 	char *nab_key;       /* owned, may be NULL: NAB key "dir/file.csv";
 				for several files, their keys joined by ',' */

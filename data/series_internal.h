@@ -16,4 +16,11 @@ int64_t series_median_step(const int64_t *t, size_t n, int64_t fallback);
 /* Nonzero when path's first line is exactly "timestamp,value". */
 int series_is_nab_file(const char *path);
 
+/* Nonzero when path is a regular file. */
+int series_file_exists(const char *path);
+
+/* Parses one decimal float at p (the SMD fast path); returns the end or
+ * NULL when p does not start a number. */
+const char *series_smd_parse_float(const char *p, float *out);
+
 #endif

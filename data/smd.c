@@ -99,7 +99,6 @@ static const char *parse_float(const char *p, float *out)
 }
 
 /* Exposed for the test that checks the parser against strtof. */
-const char *series_smd_parse_float(const char *p, float *out);
 const char *series_smd_parse_float(const char *p, float *out)
 {
 	return parse_float(p, out);
@@ -185,6 +184,17 @@ static size_t first_fields(const char *text, size_t len)
 	return 0;
 }
 
+/* The error for a field that is not a number, quoting its text. */
+static Status bad_number(const char *path, long line, size_t f,
+			 const char *p, const char *end, ErrorRecord *err)
+{
+	const char *e = p;
+	while (e < end && *e != ',' && *e != '\n' && *e != '\r' && e - p < 40)
+		e++;
+	return error_set(err, STATUS_PARSE, path, line, (long)f + 1,
+			 "expected a number, found '%.*s'", (int)(e - p), p);
+}
+
 /* Parses rows of k floats from text into columns of stride `stride`,
  * starting at row `row0`; expects exactly `rows` non-blank lines. */
 static Status parse_rows(const char *path, const char *text, size_t len,
@@ -206,61 +216,41 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 		if (r >= row0 + rows)
 			return error_set(err, STATUS_INTERNAL, path, line, 1,
 					 "more rows than counted");
-		const char *ls = p;
 		float *dst = values + r;
 		for (size_t f = 0; f < k; f++) {
 			while (*p == ' ' || *p == '\t')
 				p++;
 			float v;
+			const char *ns = p;
 			const char *q = parse_float(p, &v);
 			if (!q) {
-				const char *e = p;
-				while (e < end && *e != ',' && *e != '\n' &&
-				       *e != '\r' && e - p < 40)
-					e++;
-				if (e == p && (*p == '\n' || *p == '\r' ||
-					       p >= end))
+				if (*p == '\n' || *p == '\r' || p >= end)
 					return error_set(
 						err, STATUS_PARSE, path, line,
 						(long)f + 1,
 						"expected %zu fields as on the "
 						"first line, found %zu",
 						k, f);
-				return error_set(
-					err, STATUS_PARSE, path, line,
-					(long)f + 1,
-					"expected a number, found '%.*s'",
-					(int)(e - p), p);
+				return bad_number(path, line, f, p, end, err);
 			}
 			p = q;
 			while (*p == ' ' || *p == '\t')
 				p++;
 			dst[f * stride] = v;
-			if (f + 1 < k) {
-				if (*p != ',') {
-					if (*p == '\n' || *p == '\r' ||
-					    p >= end)
-						return error_set(
-							err, STATUS_PARSE, path,
-							line, (long)f + 2,
-							"expected %zu fields "
-							"as on the first line, "
-							"found %zu",
-							k, f + 1);
-					goto junk;
-				}
+			if (f + 1 == k)
+				break;
+			if (*p == ',') {
 				p++;
+				continue;
 			}
-			continue;
-		junk:;
-			const char *e = p;
-			while (e < end && *e != ',' && *e != '\n' && e - p < 40)
-				e++;
-			return error_set(err, STATUS_PARSE, path, line,
-					 (long)f + 1,
-					 "expected a number, found '%.*s' "
-					 "after it",
-					 (int)(e - p), p);
+			if (*p == '\n' || *p == '\r' || p >= end)
+				return error_set(err, STATUS_PARSE, path, line,
+						 (long)f + 2,
+						 "expected %zu fields as on the "
+						 "first line, found %zu",
+						 k, f + 1);
+			/* "1.5x": the number's text goes on past the number */
+			return bad_number(path, line, f, ns, end, err);
 		}
 		while (*p == '\r' || *p == ' ' || *p == '\t')
 			p++;
@@ -282,7 +272,6 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 					 "expected a number, found junk '%.*s'",
 					 (int)(e - p), p);
 		}
-		(void)ls;
 		if (p < end)
 			p++;
 		line++;
@@ -295,7 +284,7 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 }
 
 /* Counts the rows of a file without keeping it (chunked reads). */
-static Status count_file_rows(const char *path, size_t *rows, size_t *k,
+static Status count_file_rows(const char *path, size_t *rows,
 			      ErrorRecord *err)
 {
 	FILE *f = fopen(path, "rb");
@@ -310,40 +299,19 @@ static Status count_file_rows(const char *path, size_t *rows, size_t *k,
 				 "out of memory");
 	}
 	size_t n, count = 0;
-	int inline_ = 0;     /* the current line has a non-blank char */
-	int first_done = 0;  /* the first non-blank line was measured */
-	size_t commas = 0;
+	int inline_ = 0; /* the current line has a non-blank character */
 	while ((n = fread(buf, 1, CHUNK, f)) > 0) {
 		for (size_t i = 0; i < n;) {
-			if (first_done && inline_ == 0) {
-				/* fast scan for the next newline */
-				char *nl = memchr(buf + i, '\n', n - i);
-				size_t e = nl ? (size_t)(nl - buf) : n;
-				for (size_t j = i; j < e; j++)
-					if (buf[j] != ' ' && buf[j] != '\t' &&
-					    buf[j] != '\r') {
-						inline_ = 1;
-						break;
-					}
-				if (nl) {
-					count += inline_;
-					inline_ = 0;
-				}
-				i = e + (nl != NULL);
-				continue;
-			}
-			char c = buf[i++];
-			if (c == '\n') {
-				if (inline_) {
-					count++;
-					first_done = 1;
-				}
+			char *nl = memchr(buf + i, '\n', n - i);
+			size_t e = nl ? (size_t)(nl - buf) : n;
+			for (size_t j = i; j < e && !inline_; j++)
+				inline_ = buf[j] != ' ' && buf[j] != '\t' &&
+					  buf[j] != '\r';
+			if (nl) {
+				count += inline_;
 				inline_ = 0;
-			} else if (c != ' ' && c != '\t' && c != '\r') {
-				inline_ = 1;
-				if (!first_done && c == ',')
-					commas++;
 			}
+			i = e + (nl != NULL);
 		}
 	}
 	count += inline_;
@@ -354,7 +322,6 @@ static Status count_file_rows(const char *path, size_t *rows, size_t *k,
 		return error_set(err, STATUS_IO, path, 0, 0, "cannot read: %s",
 				 strerror(e));
 	*rows = count;
-	*k = count ? commas + 1 : 0;
 	return STATUS_OK;
 }
 
@@ -381,7 +348,7 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	char *train = path_join3(dir, "train", machine);
 	char *test = path_join3(dir, "test", machine);
 	char *buf = NULL;
-	size_t cap = 0, len = 0, test_rows = 0, test_k = 0, train_rows;
+	size_t cap = 0, len = 0, test_rows = 0, train_rows;
 	Series tmp;
 	series_init(&tmp);
 	Status st;
@@ -402,7 +369,7 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 			       n > 2 ? ", ..." : "");
 		goto out;
 	}
-	if ((st = count_file_rows(test, &test_rows, &test_k, err)))
+	if ((st = count_file_rows(test, &test_rows, err)))
 		goto out;
 	if ((st = read_all(train, &buf, &cap, &len, err)))
 		goto out;
@@ -428,9 +395,6 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 		goto out;
 	if ((st = read_all(test, &buf, &cap, &len, err)))
 		goto out;
-	if (test_k != k) {
-		/* report it where the parser finds it: on the first line */
-	}
 	if ((st = parse_rows(test, buf, len, k, tmp.values, rows, train_rows,
 			     test_rows, err)))
 		goto out;

@@ -42,10 +42,20 @@ void synth_defaults(SynthOptions *o)
 	o->max_duration = 1;
 }
 
-static int cmp_range(const void *a, const void *b)
+void synth_demo_options(SynthOptions *o)
 {
-	const Range *x = a, *y = b;
-	return (x->start > y->start) - (x->start < y->start);
+	synth_defaults(o);
+	o->min_duration = 3;
+	o->max_duration = 12;
+	o->level_shifts = 1;
+}
+
+static int cmp_injection(const void *a, const void *b)
+{
+	const SynthInjection *x = a, *y = b;
+	if (x->metric != y->metric)
+		return (x->metric > y->metric) - (x->metric < y->metric);
+	return (x->r.start > y->r.start) - (x->r.start < y->r.start);
 }
 
 /* Finds a free stretch of len points (with a clean point on each side) and
@@ -69,8 +79,9 @@ static long place(Rng *rng, unsigned char *used, size_t n, size_t len)
 	return -1;
 }
 
-Status synth_generate(const SynthOptions *o, Series *s, Range ***labels,
-		      size_t **nlabels, ErrorRecord *err)
+Status synth_generate_injections(const SynthOptions *o, Series *s,
+				 SynthInjection **inj, size_t *ninj,
+				 ErrorRecord *err)
 {
 	SynthOptions d;
 	if (!o) {
@@ -78,6 +89,8 @@ Status synth_generate(const SynthOptions *o, Series *s, Range ***labels,
 		o = &d;
 	}
 	series_init(s);
+	*inj = NULL;
+	*ninj = 0;
 	size_t n = o->points;
 	if (n < 2)
 		return error_set(err, STATUS_RANGE, NULL, 0, 0,
@@ -85,22 +98,28 @@ Status synth_generate(const SynthOptions *o, Series *s, Range ***labels,
 	size_t maxdur = o->max_duration ? o->max_duration : 1;
 	if (maxdur > n / 4 + 1)
 		maxdur = n / 4 + 1;
+	size_t mindur = o->min_duration ? o->min_duration : 1;
+	if (mindur > maxdur)
+		mindur = maxdur;
+	size_t shifts = o->level_shifts
+				? (o->anomalies >= 5 ? o->anomalies / 5 : 1)
+				: 0;
+	size_t per = shifts + o->anomalies;
+	if (per && n > (size_t)-1 / per / SYNTH_METRICS)
+		return error_set(err, STATUS_RANGE, NULL, 0, 0,
+				 "too many anomalies");
 	Status st = series_alloc(s, n, SYNTH_METRICS, err);
 	if (st != STATUS_OK)
 		return st;
-	Range **lab = calloc(SYNTH_METRICS, sizeof(Range *));
-	size_t *nlab = calloc(SYNTH_METRICS, sizeof(size_t));
+	SynthInjection *list =
+		malloc((per * SYNTH_METRICS + 1) * sizeof(SynthInjection));
 	unsigned char *used = malloc(n);
-	size_t shifts = o->level_shifts ? (o->anomalies >= 5 ? o->anomalies / 5 : 1)
-					: 0;
-	if (!lab || !nlab || !used)
+	size_t cnt = 0;
+	if (!list || !used)
 		goto nomem;
 	for (size_t m = 0; m < SYNTH_METRICS; m++) {
 		free(s->names[m]);
 		if (!(s->names[m] = strdup(synth_metrics[m].name)))
-			goto nomem;
-		if (!(lab[m] = malloc((o->anomalies + shifts + 1) *
-				      sizeof(Range))))
 			goto nomem;
 	}
 	s->kind = SERIES_SYNTH;
@@ -131,7 +150,7 @@ Status synth_generate(const SynthOptions *o, Series *s, Range ***labels,
 		const SynthMetric *sm = &synth_metrics[m];
 		float *x = series_column(s, m);
 		memset(used, 0, n);
-		for (size_t k = 0; k < shifts + o->anomalies; k++) {
+		for (size_t k = 0; k < per; k++) {
 			size_t len;
 			if (k < shifts) {
 				size_t lo = 3 * maxdur > 20 ? 3 * maxdur : 20;
@@ -140,7 +159,8 @@ Status synth_generate(const SynthOptions *o, Series *s, Range ***labels,
 				if (len > n / 4)
 					len = n / 4 ? n / 4 : 1;
 			} else {
-				len = 1 + (size_t)rng_below(&rng, maxdur);
+				len = mindur + (size_t)rng_below(
+						       &rng, maxdur - mindur + 1);
 			}
 			double mag = sm->mag_lo +
 				     (sm->mag_hi - sm->mag_lo) *
@@ -153,13 +173,55 @@ Status synth_generate(const SynthOptions *o, Series *s, Range ***labels,
 			for (size_t r = (size_t)start; r < (size_t)start + len;
 			     r++)
 				x[r] += (float)mag;
-			lab[m][nlab[m]].start = start;
-			lab[m][nlab[m]].end = start + (long)len;
-			nlab[m]++;
+			list[cnt].metric = m;
+			list[cnt].r.start = start;
+			list[cnt].r.end = start + (long)len;
+			list[cnt].offset = (float)mag;
+			list[cnt].level_shift = k < shifts;
+			cnt++;
 		}
-		qsort(lab[m], nlab[m], sizeof(Range), cmp_range);
 	}
+	qsort(list, cnt, sizeof(SynthInjection), cmp_injection);
 	free(used);
+	*inj = list;
+	*ninj = cnt;
+	return STATUS_OK;
+nomem:
+	free(list);
+	free(used);
+	series_free(s);
+	return error_set(err, STATUS_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+Status synth_generate(const SynthOptions *o, Series *s, Range ***labels,
+		      size_t **nlabels, ErrorRecord *err)
+{
+	SynthInjection *inj;
+	size_t ninj;
+	Status st = synth_generate_injections(o, s, &inj, &ninj, err);
+	if (st != STATUS_OK)
+		return st;
+	Range **lab = calloc(SYNTH_METRICS, sizeof(Range *));
+	size_t *nlab = calloc(SYNTH_METRICS, sizeof(size_t));
+	int ok = lab && nlab;
+	for (size_t m = 0; ok && m < SYNTH_METRICS; m++)
+		ok = (lab[m] = malloc((ninj + 1) * sizeof(Range))) != NULL;
+	if (!ok) {
+		if (lab)
+			for (size_t m = 0; m < SYNTH_METRICS; m++)
+				free(lab[m]);
+		free(lab);
+		free(nlab);
+		free(inj);
+		series_free(s);
+		return error_set(err, STATUS_NOMEM, NULL, 0, 0,
+				 "out of memory");
+	}
+	for (size_t i = 0; i < ninj; i++) {
+		size_t m = inj[i].metric;
+		lab[m][nlab[m]++] = inj[i].r;
+	}
+	free(inj);
 	if (labels)
 		*labels = lab;
 	else {
@@ -172,13 +234,4 @@ Status synth_generate(const SynthOptions *o, Series *s, Range ***labels,
 	else
 		free(nlab);
 	return STATUS_OK;
-nomem:
-	if (lab)
-		for (size_t m = 0; m < SYNTH_METRICS; m++)
-			free(lab[m]);
-	free(lab);
-	free(nlab);
-	free(used);
-	series_free(s);
-	return error_set(err, STATUS_NOMEM, NULL, 0, 0, "out of memory");
 }

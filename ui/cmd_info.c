@@ -92,8 +92,9 @@ static void print_text(const Series *s, int all)
 	       "back-filled)\n",
 	       grouped(s->filled, a, sizeof(a)));
 	if (s->label_path || s->interp_path) {
-		const char *lname = s->kind == SERIES_SMD ? "test_label"
-							  : "windows";
+		const char *lname = s->kind == SERIES_SMD   ? "test_label"
+				    : s->kind == SERIES_NAB ? "windows"
+							    : "label CSV";
 		int first = 1;
 		printf("labels    ");
 		if (s->label_path) {

@@ -1,12 +1,431 @@
-/* vigil synth: placeholder until its issue lands. */
+/* vigil synth: write the synthetic generator's series and the labels of
+ * exactly what it injected, as a CSV pair (synthetic.csv + labels.csv in
+ * vigil's label format) or as an SMD-shaped folder that the SMD loader reads
+ * back. Output depends only on the options: the same seed gives
+ * byte-identical files. Each file is built in memory, then written to a
+ * temporary file in the target folder, fsynced and renamed into place. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "data/series.h"
+#include "data/synth.h"
+#include "ui/cli.h"
 #include "ui/commands.h"
+
+static const char synth_help[] =
+	"Usage: vigil synth [-o DIR] [--seed S] [--points N] [--anomalies K]\n"
+	"                   [--duration D] [--daily] [--shifts]\n"
+	"                   [--format csv|smd]\n"
+	"\n"
+	"Generate the tutorial's synthetic server metrics (cpu_usage 30->70,\n"
+	"memory_usage 20->80, network_latency 10->50, one-minute points from\n"
+	"2022-01-01 00:00 UTC, Gaussian noise) with K anomalies per metric\n"
+	"(offsets of 15-25, latency 5-15, random sign), and a label file of\n"
+	"exactly the injected points. The same seed gives the same bytes.\n"
+	"\n"
+	"  -o DIR           output folder (created; default .)\n"
+	"  --seed S         random seed (default 42)\n"
+	"  --points N       rows (default 1000)\n"
+	"  --anomalies K    anomalies per metric (default 10)\n"
+	"  --duration D     anomalies last 1..D points (default 1: spikes)\n"
+	"  --daily          add a daily cycle\n"
+	"  --shifts         add level shifts (long range anomalies)\n"
+	"  --format csv     DIR/synthetic.csv and DIR/labels.csv (default);\n"
+	"                   labels.csv rows: metric,start,end,start_time,\n"
+	"                   end_time,source,note with 0-based half-open row\n"
+	"                   ranges; metric '*' is the node level (the union)\n"
+	"  --format smd     DIR/ServerMachineDataset/{train,test,test_label,\n"
+	"                   interpretation_label}/synthetic.txt, values\n"
+	"                   min-max scaled to [0,1] as in the published SMD\n"
+	"  -h, --help       this help\n";
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+	char buf[4096];
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -1;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* Writes len bytes to path via a temporary file in the same folder:
+ * write, fsync, rename, fsync the folder. */
+static int write_atomic(const char *path, const char *data, size_t len,
+			char *why, size_t wn)
+{
+	char tmp[4200], dir[4096];
+	snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(why, wn, "%s: cannot create a temporary file: %s",
+			 path, strerror(errno));
+		return -1;
+	}
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		off += (size_t)w;
+	}
+	int e = errno;
+	if (off < len || fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
+		if (off == len)
+			e = errno;
+		close(fd);
+		unlink(tmp);
+		snprintf(why, wn, "%s: cannot write: %s", path, strerror(e));
+		return -1;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		e = errno;
+		unlink(tmp);
+		snprintf(why, wn, "%s: cannot write: %s", path, strerror(e));
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	int dfd = open(dir, O_RDONLY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+/* A growing text buffer (open_memstream). */
+typedef struct {
+	char *data;
+	size_t len;
+	FILE *f;
+} Text;
+
+static int text_open(Text *t)
+{
+	t->data = NULL;
+	t->len = 0;
+	t->f = open_memstream(&t->data, &t->len);
+	return t->f ? 0 : -1;
+}
+
+static int text_save(Text *t, const char *path, char *why, size_t wn)
+{
+	if (fclose(t->f) != 0) {
+		free(t->data);
+		snprintf(why, wn, "%s: out of memory", path);
+		return -1;
+	}
+	int r = write_atomic(path, t->data, t->len, why, wn);
+	free(t->data);
+	return r;
+}
+
+static void iso_time(const Series *s, int64_t row, char *buf, size_t n)
+{
+	char t[32];
+	series_time_string(s->t0 + row * s->interval, t, sizeof(t));
+	t[10] = 'T';
+	snprintf(buf, n, "%sZ", t);
+}
+
+/* Union of all injections as sorted disjoint ranges (node level);
+ * returns the count, ranges in out (capacity ninj). */
+static size_t node_union(const SynthInjection *inj, size_t ninj, Range *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ninj; i++)
+		out[n++] = inj[i].r;
+	/* insertion sort by start: ninj is small */
+	for (size_t i = 1; i < n; i++) {
+		Range k = out[i];
+		size_t j = i;
+		while (j > 0 && out[j - 1].start > k.start) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = k;
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (w && out[i].start <= out[w - 1].end) {
+			if (out[i].end > out[w - 1].end)
+				out[w - 1].end = out[i].end;
+		} else {
+			out[w++] = out[i];
+		}
+	}
+	return w;
+}
+
+static int write_csv(const char *dir, const Series *s,
+		     const SynthInjection *inj, size_t ninj, char *why,
+		     size_t wn)
+{
+	char path[4200], t[32];
+	Text tx;
+	if (text_open(&tx))
+		return snprintf(why, wn, "out of memory"), -1;
+	fprintf(tx.f, "timestamp");
+	for (size_t m = 0; m < s->metrics; m++)
+		fprintf(tx.f, ",%s", s->names[m]);
+	fprintf(tx.f, "\n");
+	for (size_t r = 0; r < s->rows; r++) {
+		fprintf(tx.f, "%s", series_format_time(s, r, t, sizeof(t)));
+		for (size_t m = 0; m < s->metrics; m++)
+			fprintf(tx.f, ",%.4f", (double)series_at(s, m, r));
+		fprintf(tx.f, "\n");
+	}
+	snprintf(path, sizeof(path), "%s/synthetic.csv", dir);
+	if (text_save(&tx, path, why, wn))
+		return -1;
+
+	if (text_open(&tx))
+		return snprintf(why, wn, "out of memory"), -1;
+	fprintf(tx.f, "metric,start,end,start_time,end_time,source,note\n");
+	char a[40], b[40];
+	for (size_t i = 0; i < ninj; i++) {
+		iso_time(s, inj[i].r.start, a, sizeof(a));
+		iso_time(s, inj[i].r.end, b, sizeof(b));
+		fprintf(tx.f, "%s,%lld,%lld,%s,%s,original,%s %+.2f\n",
+			s->names[inj[i].metric], (long long)inj[i].r.start,
+			(long long)inj[i].r.end, a, b,
+			inj[i].level_shift ? "level shift" : "injected",
+			(double)inj[i].offset);
+	}
+	Range *u = malloc((ninj + 1) * sizeof(Range));
+	if (!u) {
+		fclose(tx.f);
+		free(tx.data);
+		return snprintf(why, wn, "out of memory"), -1;
+	}
+	size_t nu = node_union(inj, ninj, u);
+	for (size_t i = 0; i < nu; i++) {
+		iso_time(s, u[i].start, a, sizeof(a));
+		iso_time(s, u[i].end, b, sizeof(b));
+		fprintf(tx.f, "*,%lld,%lld,%s,%s,original,\n",
+			(long long)u[i].start, (long long)u[i].end, a, b);
+	}
+	free(u);
+	snprintf(path, sizeof(path), "%s/labels.csv", dir);
+	return text_save(&tx, path, why, wn);
+}
+
+static int write_smd(const char *dir, const Series *s,
+		     const SynthInjection *inj, size_t ninj, char *why,
+		     size_t wn)
+{
+	static const char *const subs[] = {"train", "test", "test_label",
+					   "interpretation_label"};
+	char root[4200], path[4400];
+	snprintf(root, sizeof(root), "%s/ServerMachineDataset", dir);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, subs[i]);
+		if (make_dirs(path))
+			return snprintf(why, wn, "%s: cannot create: %s", path,
+					strerror(errno)),
+			       -1;
+	}
+	/* min-max over the whole series, as the publishers scaled SMD */
+	float lo[8], hi[8];
+	for (size_t m = 0; m < s->metrics && m < 8; m++) {
+		const float *x = series_column(s, m);
+		lo[m] = hi[m] = x[0];
+		for (size_t r = 1; r < s->rows; r++) {
+			lo[m] = x[r] < lo[m] ? x[r] : lo[m];
+			hi[m] = x[r] > hi[m] ? x[r] : hi[m];
+		}
+	}
+	for (int part = 0; part < 2; part++) {
+		Text tx;
+		if (text_open(&tx))
+			return snprintf(why, wn, "out of memory"), -1;
+		size_t r0 = part ? s->split : 0, r1 = part ? s->rows : s->split;
+		for (size_t r = r0; r < r1; r++)
+			for (size_t m = 0; m < s->metrics; m++) {
+				float span = hi[m] - lo[m];
+				double v = span > 0 ? (double)((series_at(s, m, r) -
+								lo[m]) /
+							       span)
+						    : 0.0;
+				fprintf(tx.f, "%.6f%c", v,
+					m + 1 < s->metrics ? ',' : '\n');
+			}
+		snprintf(path, sizeof(path), "%s/%s/synthetic.txt", root,
+			 subs[part]);
+		if (text_save(&tx, path, why, wn))
+			return -1;
+	}
+	Range *u = malloc((ninj + 1) * sizeof(Range));
+	if (!u)
+		return snprintf(why, wn, "out of memory"), -1;
+	size_t nu = node_union(inj, ninj, u);
+	int64_t split = (int64_t)s->split, rows = (int64_t)s->rows;
+	Text tl, ti;
+	if (text_open(&tl)) {
+		free(u);
+		return snprintf(why, wn, "out of memory"), -1;
+	}
+	if (text_open(&ti)) {
+		fclose(tl.f);
+		free(tl.data);
+		free(u);
+		return snprintf(why, wn, "out of memory"), -1;
+	}
+	size_t k = 0;
+	for (int64_t r = split; r < rows; r++) {
+		while (k < nu && u[k].end <= r)
+			k++;
+		fprintf(tl.f, "%d\n", k < nu && u[k].start <= r);
+	}
+	for (size_t i = 0; i < nu; i++) {
+		int64_t a = u[i].start > split ? u[i].start : split;
+		int64_t b = u[i].end;
+		if (b <= a)
+			continue;
+		fprintf(ti.f, "%lld-%lld:", (long long)(a - split),
+			(long long)(b - split));
+		int first = 1;
+		for (size_t m = 0; m < s->metrics; m++) {
+			int hit = 0;
+			for (size_t j = 0; j < ninj && !hit; j++)
+				hit = inj[j].metric == m &&
+				      inj[j].r.start < b && inj[j].r.end > a;
+			if (hit) {
+				fprintf(ti.f, "%s%zu", first ? "" : ",", m + 1);
+				first = 0;
+			}
+		}
+		fprintf(ti.f, "\n");
+	}
+	free(u);
+	snprintf(path, sizeof(path), "%s/test_label/synthetic.txt", root);
+	if (text_save(&tl, path, why, wn)) {
+		fclose(ti.f);
+		free(ti.data);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/interpretation_label/synthetic.txt",
+		 root);
+	return text_save(&ti, path, why, wn);
+}
 
 int cmd_synth(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "vigil: 'synth' is not built yet\n");
-	return 3;
+	SynthOptions o;
+	synth_defaults(&o);
+	const char *dir = ".", *format = "csv";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(synth_help, stdout);
+			return 0;
+		}
+		if (!strcmp(a, "--daily")) {
+			o.daily_cycle = 1;
+			continue;
+		}
+		if (!strcmp(a, "--shifts")) {
+			o.level_shifts = 1;
+			continue;
+		}
+		static const char *const valued[] = {
+			"-o",	       "--seed",     "--points", "--anomalies",
+			"--duration", "--format"};
+		int known = 0;
+		for (size_t j = 0; j < sizeof(valued) / sizeof(valued[0]); j++)
+			known |= !strcmp(a, valued[j]);
+		if (!known)
+			return cli_usage_error("synth", "unknown argument '%s'",
+					       a);
+		if (i + 1 >= argc)
+			return cli_usage_error("synth", "%s needs a value", a);
+		const char *v = argv[++i];
+		long n = 0;
+		if (!strcmp(a, "-o")) {
+			dir = v;
+		} else if (!strcmp(a, "--format")) {
+			if (strcmp(v, "csv") && strcmp(v, "smd"))
+				return cli_usage_error(
+					"synth", "--format is csv or smd, not '%s'",
+					v);
+			format = v;
+		} else if (cli_parse_long(v, &n)) {
+			return cli_usage_error(
+				"synth", "%s takes a non-negative integer, not "
+					 "'%s'",
+				a, v);
+		} else if (!strcmp(a, "--seed")) {
+			o.seed = (uint64_t)n;
+		} else if (!strcmp(a, "--points")) {
+			if (n < 10)
+				return cli_usage_error(
+					"synth", "--points takes at least 10");
+			o.points = (size_t)n;
+		} else if (!strcmp(a, "--anomalies")) {
+			o.anomalies = (size_t)n;
+		} else {
+			if (n < 1)
+				return cli_usage_error(
+					"synth", "--duration takes at least 1");
+			o.max_duration = (size_t)n;
+		}
+	}
+	Series s;
+	SynthInjection *inj;
+	size_t ninj;
+	ErrorRecord err;
+	Status st = synth_generate_injections(&o, &s, &inj, &ninj, &err);
+	if (st != STATUS_OK)
+		return cli_report("synth", st, &err);
+	char why[4600] = "";
+	int rc = make_dirs(dir);
+	if (rc)
+		snprintf(why, sizeof(why), "%s: cannot create: %s", dir,
+			 strerror(errno));
+	else if (!strcmp(format, "csv"))
+		rc = write_csv(dir, &s, inj, ninj, why, sizeof(why));
+	else
+		rc = write_smd(dir, &s, inj, ninj, why, sizeof(why));
+	if (rc) {
+		fprintf(stderr, "vigil synth: %s\n", why);
+		rc = 2;
+	} else if (!strcmp(format, "csv")) {
+		printf("wrote %s/synthetic.csv (%zu rows, %zu metrics, seed "
+		       "%llu) and %s/labels.csv (%zu injected ranges)\n",
+		       dir, s.rows, s.metrics, (unsigned long long)o.seed, dir,
+		       ninj);
+	} else {
+		printf("wrote %s/ServerMachineDataset (machine 'synthetic': "
+		       "%zu train + %zu test rows, %zu metrics, seed %llu, "
+		       "%zu injected ranges)\n"
+		       "open it with: vigil info %s/ServerMachineDataset:"
+		       "synthetic\n",
+		       dir, s.split, s.rows - s.split, s.metrics,
+		       (unsigned long long)o.seed, ninj, dir);
+	}
+	free(inj);
+	series_free(&s);
+	return rc;
 }
