@@ -95,4 +95,51 @@ Status model_obtain(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
 		    void *ctx, LstmModel **out, int *from_cache,
 		    ErrorRecord *err);
 
+/* ---- additions (engine helper): forecast metrics and model facts ---- */
+
+/* Forecast errors over a set of windows. */
+typedef struct {
+	double mae, mse, rmse;
+} ErrorStats;
+
+typedef struct {
+	size_t windows;                /* windows evaluated */
+	size_t metrics;
+	ErrorStats *per_metric;        /* owned: metrics, original units */
+	ErrorStats *per_metric_scaled; /* owned: metrics, min-max units */
+	ErrorStats overall;            /* over every metric and window */
+	ErrorStats overall_scaled;
+} ForecastStats;
+
+/* The model's forecast errors on its train and validation windows (the
+ * validation part is the last 20% of the train part's windows, as in
+ * training), and those of the naive last-value forecast (y_t = y_{t-1}) on
+ * the same windows. */
+typedef struct {
+	ForecastStats train, val;
+	ForecastStats naive_train, naive_val;
+} ModelMetrics;
+
+/* Evaluate m on s (which must have the model's metrics). Free the result
+ * with model_metrics_free(). */
+Status lstm_eval(const LstmModel *m, const Series *s, ModelMetrics *out,
+		 ErrorRecord *err);
+void model_metrics_free(ModelMetrics *mm);
+
+typedef struct {
+	size_t metrics;      /* forecast outputs */
+	size_t features;     /* inputs per step (metrics, + 2 x metrics with
+				rolling features) */
+	size_t params;       /* trainable parameters */
+	size_t epochs_run;   /* epochs trained (early stopping may cut) */
+	size_t best_epoch;   /* 1-based epoch whose weights were kept */
+	double best_val;     /* its validation MSE (scaled units) */
+	double train_seconds; /* wall time of training (0 for a loaded model) */
+} LstmModelInfo;
+
+void lstm_model_info(const LstmModel *m, LstmModelInfo *out);
+
+/* Metric name i of the model (i < metrics). */
+const char *lstm_model_metric(const LstmModel *m, size_t i);
+
 #endif

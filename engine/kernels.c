@@ -1,0 +1,525 @@
+/* Kernels with run-time dispatch (see kernels.h). The AVX-512 and AVX2
+ * versions are compiled with target attributes so the binary still runs on
+ * any x86-64; the portable versions are plain C. The matrix product keeps a
+ * block of C in registers (8 rows x 32 columns with AVX-512, 6 x 16 with
+ * AVX2) and streams A and B through it; every C element sums over k in
+ * order, so a row's result does not depend on how many rows are computed
+ * together. */
+#include "engine/kernels.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define KERN_X86 1
+#else
+#define KERN_X86 0
+#endif
+
+static KernIsa g_isa = KERN_GENERIC;
+static KernIsa g_best = KERN_GENERIC;
+static int g_blas;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+/* ---------------------------------------------------------------- generic */
+
+static void gemm_generic(size_t M, size_t N, size_t K, const float *A,
+			 size_t lda, const float *B, size_t ldb, float *C,
+			 size_t ldc, int acc)
+{
+	for (size_t i = 0; i < M; i++) {
+		float *c = C + i * ldc;
+		if (!acc)
+			memset(c, 0, N * sizeof(float));
+		for (size_t k = 0; k < K; k++) {
+			float a = A[i * lda + k];
+			const float *b = B + k * ldb;
+			for (size_t j = 0; j < N; j++)
+				c[j] += a * b[j];
+		}
+	}
+}
+
+static void sigmoid_generic(float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = 1.0f / (1.0f + expf(-x[i]));
+}
+
+static void tanh_generic(float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = tanhf(x[i]);
+}
+
+static double sumsq_generic(const float *x, size_t n)
+{
+	double s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += (double)x[i] * x[i];
+	return s;
+}
+
+static void adam_generic(size_t n, float *p, const float *g, float *m,
+			 float *v, float gs, float b1, float b2, float step,
+			 float eps)
+{
+	for (size_t i = 0; i < n; i++) {
+		float gi = g[i] * gs;
+		m[i] = b1 * m[i] + (1 - b1) * gi;
+		v[i] = b2 * v[i] + (1 - b2) * (gi * gi);
+		p[i] -= step * m[i] / (sqrtf(v[i]) + eps);
+	}
+}
+
+#if KERN_X86
+/* ---------------------------------------------------------------- AVX-512 */
+
+#define TGT512 __attribute__((target("avx512f,avx2,fma")))
+
+/* C[mr x 32] (+)= A[mr x K] B[K x 32], columns masked by m0, m1. */
+TGT512 static inline __attribute__((always_inline)) void
+mk512(const int mr, size_t K, const float *A, size_t lda, const float *B,
+      size_t ldb, float *C, size_t ldc, __mmask16 m0, __mmask16 m1, int acc)
+{
+	__m512 c0[8], c1[8];
+#pragma GCC unroll 8
+	for (int r = 0; r < mr; r++) {
+		if (acc) {
+			c0[r] = _mm512_maskz_loadu_ps(m0, C + r * ldc);
+			c1[r] = _mm512_maskz_loadu_ps(m1, C + r * ldc + 16);
+		} else {
+			c0[r] = _mm512_setzero_ps();
+			c1[r] = _mm512_setzero_ps();
+		}
+	}
+	for (size_t k = 0; k < K; k++) {
+		__m512 b0 = _mm512_maskz_loadu_ps(m0, B + k * ldb);
+		__m512 b1 = _mm512_maskz_loadu_ps(m1, B + k * ldb + 16);
+#pragma GCC unroll 8
+		for (int r = 0; r < mr; r++) {
+			__m512 a = _mm512_set1_ps(A[r * lda + k]);
+			c0[r] = _mm512_fmadd_ps(a, b0, c0[r]);
+			c1[r] = _mm512_fmadd_ps(a, b1, c1[r]);
+		}
+	}
+#pragma GCC unroll 8
+	for (int r = 0; r < mr; r++) {
+		_mm512_mask_storeu_ps(C + r * ldc, m0, c0[r]);
+		_mm512_mask_storeu_ps(C + r * ldc + 16, m1, c1[r]);
+	}
+}
+
+TGT512 static void gemm_avx512(size_t M, size_t N, size_t K, const float *A,
+			       size_t lda, const float *B, size_t ldb,
+			       float *C, size_t ldc, int acc)
+{
+	for (size_t j = 0; j < N; j += 32) {
+		size_t nj = N - j < 32 ? N - j : 32;
+		__mmask16 m0 = nj >= 16 ? 0xffff : (__mmask16)((1u << nj) - 1);
+		__mmask16 m1 = nj >= 32 ? 0xffff
+			       : nj > 16 ? (__mmask16)((1u << (nj - 16)) - 1)
+					 : 0;
+		const float *b = B + j;
+		size_t i = 0;
+		for (; i + 8 <= M; i += 8)
+			mk512(8, K, A + i * lda, lda, b, ldb, C + i * ldc + j,
+			      ldc, m0, m1, acc);
+		const float *a = A + i * lda;
+		float *c = C + i * ldc + j;
+		switch (M - i) {
+		case 7: mk512(7, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		case 6: mk512(6, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		case 5: mk512(5, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		case 4: mk512(4, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		case 3: mk512(3, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		case 2: mk512(2, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		case 1: mk512(1, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		default: break;
+		}
+	}
+}
+
+/* exp(x) for x in [-87, 88]: Cephes expf polynomial, 2^n by scalef. */
+TGT512 static inline __attribute__((always_inline)) __m512 exp512(__m512 x)
+{
+	x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.0f)),
+			  _mm512_set1_ps(88.0f));
+	__m512 n = _mm512_roundscale_ps(
+		_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+		_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+	__m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+	r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+	__m512 p = _mm512_set1_ps(1.9875691500e-4f);
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+	p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+	p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r),
+			    _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+	return _mm512_scalef_ps(p, n);
+}
+
+TGT512 static void sigmoid_avx512(float *x, size_t n)
+{
+	const __m512 one = _mm512_set1_ps(1.0f);
+	for (size_t i = 0; i < n; i += 16) {
+		__mmask16 m = n - i >= 16 ? 0xffff
+					  : (__mmask16)((1u << (n - i)) - 1);
+		__m512 v = _mm512_maskz_loadu_ps(m, x + i);
+		__m512 e = exp512(_mm512_sub_ps(_mm512_setzero_ps(), v));
+		_mm512_mask_storeu_ps(x + i, m,
+				      _mm512_div_ps(one, _mm512_add_ps(one, e)));
+	}
+}
+
+/* tanh(x) = 1 - 2 / (1 + exp(2x)) */
+TGT512 static void tanh_avx512(float *x, size_t n)
+{
+	const __m512 one = _mm512_set1_ps(1.0f), two = _mm512_set1_ps(2.0f);
+	for (size_t i = 0; i < n; i += 16) {
+		__mmask16 m = n - i >= 16 ? 0xffff
+					  : (__mmask16)((1u << (n - i)) - 1);
+		__m512 v = _mm512_maskz_loadu_ps(m, x + i);
+		__m512 e = exp512(_mm512_add_ps(v, v));
+		__m512 t = _mm512_sub_ps(
+			one, _mm512_div_ps(two, _mm512_add_ps(one, e)));
+		_mm512_mask_storeu_ps(x + i, m, t);
+	}
+}
+
+TGT512 static double sumsq_avx512(const float *x, size_t n)
+{
+	__m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+	for (size_t i = 0; i < n; i += 16) {
+		__mmask16 m = n - i >= 16 ? 0xffff
+					  : (__mmask16)((1u << (n - i)) - 1);
+		__m512 v = _mm512_maskz_loadu_ps(m, x + i);
+		__m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(v));
+		__m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(
+			_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+		a0 = _mm512_fmadd_pd(lo, lo, a0);
+		a1 = _mm512_fmadd_pd(hi, hi, a1);
+	}
+	return _mm512_reduce_add_pd(_mm512_add_pd(a0, a1));
+}
+
+TGT512 static void adam_avx512(size_t n, float *p, const float *g, float *m,
+			       float *v, float gs, float b1, float b2,
+			       float step, float eps)
+{
+	const __m512 vgs = _mm512_set1_ps(gs), vb1 = _mm512_set1_ps(b1);
+	const __m512 vb2 = _mm512_set1_ps(b2), c1 = _mm512_set1_ps(1 - b1);
+	const __m512 c2 = _mm512_set1_ps(1 - b2), vst = _mm512_set1_ps(step);
+	const __m512 veps = _mm512_set1_ps(eps);
+	for (size_t i = 0; i < n; i += 16) {
+		__mmask16 k = n - i >= 16 ? 0xffff
+					  : (__mmask16)((1u << (n - i)) - 1);
+		__m512 gi = _mm512_mul_ps(_mm512_maskz_loadu_ps(k, g + i), vgs);
+		__m512 mi = _mm512_add_ps(
+			_mm512_mul_ps(vb1, _mm512_maskz_loadu_ps(k, m + i)),
+			_mm512_mul_ps(c1, gi));
+		__m512 vi = _mm512_add_ps(
+			_mm512_mul_ps(vb2, _mm512_maskz_loadu_ps(k, v + i)),
+			_mm512_mul_ps(c2, _mm512_mul_ps(gi, gi)));
+		__m512 upd = _mm512_div_ps(_mm512_mul_ps(vst, mi),
+					   _mm512_add_ps(_mm512_sqrt_ps(vi),
+							 veps));
+		_mm512_mask_storeu_ps(m + i, k, mi);
+		_mm512_mask_storeu_ps(v + i, k, vi);
+		_mm512_mask_storeu_ps(
+			p + i, k,
+			_mm512_sub_ps(_mm512_maskz_loadu_ps(k, p + i), upd));
+	}
+}
+
+/* ------------------------------------------------------------------- AVX2 */
+
+#define TGT2 __attribute__((target("avx2,fma")))
+
+static const int32_t g_mask8[16] = {-1, -1, -1, -1, -1, -1, -1, -1,
+				    0,  0,  0,  0,  0,  0,  0,  0};
+
+/* Lane mask for the first n (0..8) of 8 floats. */
+TGT2 static inline __attribute__((always_inline)) __m256i mask8(size_t n)
+{
+	return _mm256_loadu_si256((const __m256i *)(g_mask8 + 8 - n));
+}
+
+/* C[mr x 16] (+)= A[mr x K] B[K x 16], columns masked by m0, m1. */
+TGT2 static inline __attribute__((always_inline)) void
+mk256(const int mr, size_t K, const float *A, size_t lda, const float *B,
+      size_t ldb, float *C, size_t ldc, __m256i m0, __m256i m1, int acc)
+{
+	__m256 c0[6], c1[6];
+#pragma GCC unroll 6
+	for (int r = 0; r < mr; r++) {
+		if (acc) {
+			c0[r] = _mm256_maskload_ps(C + r * ldc, m0);
+			c1[r] = _mm256_maskload_ps(C + r * ldc + 8, m1);
+		} else {
+			c0[r] = _mm256_setzero_ps();
+			c1[r] = _mm256_setzero_ps();
+		}
+	}
+	for (size_t k = 0; k < K; k++) {
+		__m256 b0 = _mm256_maskload_ps(B + k * ldb, m0);
+		__m256 b1 = _mm256_maskload_ps(B + k * ldb + 8, m1);
+#pragma GCC unroll 6
+		for (int r = 0; r < mr; r++) {
+			__m256 a = _mm256_broadcast_ss(A + r * lda + k);
+			c0[r] = _mm256_fmadd_ps(a, b0, c0[r]);
+			c1[r] = _mm256_fmadd_ps(a, b1, c1[r]);
+		}
+	}
+#pragma GCC unroll 6
+	for (int r = 0; r < mr; r++) {
+		_mm256_maskstore_ps(C + r * ldc, m0, c0[r]);
+		_mm256_maskstore_ps(C + r * ldc + 8, m1, c1[r]);
+	}
+}
+
+TGT2 static void gemm_avx2(size_t M, size_t N, size_t K, const float *A,
+			   size_t lda, const float *B, size_t ldb, float *C,
+			   size_t ldc, int acc)
+{
+	for (size_t j = 0; j < N; j += 16) {
+		size_t nj = N - j < 16 ? N - j : 16;
+		__m256i m0 = mask8(nj >= 8 ? 8 : nj);
+		__m256i m1 = mask8(nj > 8 ? nj - 8 : 0);
+		const float *b = B + j;
+		size_t i = 0;
+		for (; i + 6 <= M; i += 6)
+			mk256(6, K, A + i * lda, lda, b, ldb, C + i * ldc + j,
+			      ldc, m0, m1, acc);
+		const float *a = A + i * lda;
+		float *c = C + i * ldc + j;
+		switch (M - i) {
+		case 5: mk256(5, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		case 4: mk256(4, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		case 3: mk256(3, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		case 2: mk256(2, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		case 1: mk256(1, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		default: break;
+		}
+	}
+}
+
+TGT2 static inline __attribute__((always_inline)) __m256 exp256(__m256 x)
+{
+	x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)),
+			  _mm256_set1_ps(88.0f));
+	__m256 n = _mm256_round_ps(
+		_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+		_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+	__m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+	r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+	__m256 p = _mm256_set1_ps(1.9875691500e-4f);
+	p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+	p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+	p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+	p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+	p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+	p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r),
+			    _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+	__m256i e = _mm256_slli_epi32(
+		_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)),
+		23);
+	return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+TGT2 static void sigmoid_avx2(float *x, size_t n)
+{
+	const __m256 one = _mm256_set1_ps(1.0f);
+	for (size_t i = 0; i < n; i += 8) {
+		__m256i m = mask8(n - i >= 8 ? 8 : n - i);
+		__m256 v = _mm256_maskload_ps(x + i, m);
+		__m256 e = exp256(_mm256_sub_ps(_mm256_setzero_ps(), v));
+		_mm256_maskstore_ps(x + i, m,
+				    _mm256_div_ps(one, _mm256_add_ps(one, e)));
+	}
+}
+
+TGT2 static void tanh_avx2(float *x, size_t n)
+{
+	const __m256 one = _mm256_set1_ps(1.0f), two = _mm256_set1_ps(2.0f);
+	for (size_t i = 0; i < n; i += 8) {
+		__m256i m = mask8(n - i >= 8 ? 8 : n - i);
+		__m256 v = _mm256_maskload_ps(x + i, m);
+		__m256 e = exp256(_mm256_add_ps(v, v));
+		__m256 t = _mm256_sub_ps(
+			one, _mm256_div_ps(two, _mm256_add_ps(one, e)));
+		_mm256_maskstore_ps(x + i, m, t);
+	}
+}
+#endif /* KERN_X86 */
+
+/* --------------------------------------------------------------- dispatch */
+
+static KernIsa clamp_isa(KernIsa want)
+{
+	return want > g_best ? g_best : want;
+}
+
+static void kern_init(void)
+{
+	g_best = KERN_GENERIC;
+#if KERN_X86
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+		g_best = KERN_AVX2;
+	if (g_best == KERN_AVX2 && __builtin_cpu_supports("avx512f"))
+		g_best = KERN_AVX512;
+#endif
+	g_isa = g_best;
+	const char *e = getenv("VIGIL_ISA");
+	if (e && !strcmp(e, "generic"))
+		g_isa = KERN_GENERIC;
+	else if (e && !strcmp(e, "avx2"))
+		g_isa = clamp_isa(KERN_AVX2);
+	const char *b = getenv("VIGIL_GEMM");
+	g_blas = b && !strcmp(b, "blas");
+}
+
+KernIsa kern_isa(void)
+{
+	pthread_once(&g_once, kern_init);
+	return g_isa;
+}
+
+const char *kern_isa_name(void)
+{
+	switch (kern_isa()) {
+	case KERN_AVX512: return "avx512";
+	case KERN_AVX2: return "avx2";
+	default: return "generic";
+	}
+}
+
+KernIsa kern_set_isa(KernIsa isa)
+{
+	pthread_once(&g_once, kern_init);
+	g_isa = clamp_isa(isa);
+	return g_isa;
+}
+
+void kern_use_blas(int on)
+{
+	pthread_once(&g_once, kern_init);
+	g_blas = on != 0;
+}
+
+int kern_using_blas(void)
+{
+	pthread_once(&g_once, kern_init);
+	return g_blas;
+}
+
+void kern_gemm(size_t M, size_t N, size_t K, const float *A, size_t lda,
+	       const float *B, size_t ldb, float *C, size_t ldc, int acc)
+{
+	KernIsa isa = kern_isa();
+	if (M == 0 || N == 0)
+		return;
+	if (K == 0) {
+		if (!acc)
+			for (size_t i = 0; i < M; i++)
+				memset(C + i * ldc, 0, N * sizeof(float));
+		return;
+	}
+	if (g_blas) {
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M,
+			    (int)N, (int)K, 1.0f, A, (int)lda, B, (int)ldb,
+			    acc ? 1.0f : 0.0f, C, (int)ldc);
+		return;
+	}
+#if KERN_X86
+	if (isa == KERN_AVX512) {
+		gemm_avx512(M, N, K, A, lda, B, ldb, C, ldc, acc);
+		return;
+	}
+	if (isa == KERN_AVX2) {
+		gemm_avx2(M, N, K, A, lda, B, ldb, C, ldc, acc);
+		return;
+	}
+#endif
+	(void)isa;
+	gemm_generic(M, N, K, A, lda, B, ldb, C, ldc, acc);
+}
+
+void kern_sigmoid(float *x, size_t n)
+{
+	KernIsa isa = kern_isa();
+#if KERN_X86
+	if (isa == KERN_AVX512) {
+		sigmoid_avx512(x, n);
+		return;
+	}
+	if (isa == KERN_AVX2) {
+		sigmoid_avx2(x, n);
+		return;
+	}
+#endif
+	(void)isa;
+	sigmoid_generic(x, n);
+}
+
+void kern_tanh(float *x, size_t n)
+{
+	KernIsa isa = kern_isa();
+#if KERN_X86
+	if (isa == KERN_AVX512) {
+		tanh_avx512(x, n);
+		return;
+	}
+	if (isa == KERN_AVX2) {
+		tanh_avx2(x, n);
+		return;
+	}
+#endif
+	(void)isa;
+	tanh_generic(x, n);
+}
+
+void kern_transpose(size_t M, size_t N, const float *src, size_t lds,
+		    float *dst, size_t ldd)
+{
+	/* Blocks of 8 x 8 keep both sides in cache lines. */
+	for (size_t i0 = 0; i0 < M; i0 += 8) {
+		size_t i1 = i0 + 8 < M ? i0 + 8 : M;
+		for (size_t j0 = 0; j0 < N; j0 += 8) {
+			size_t j1 = j0 + 8 < N ? j0 + 8 : N;
+			for (size_t i = i0; i < i1; i++)
+				for (size_t j = j0; j < j1; j++)
+					dst[j * ldd + i] = src[i * lds + j];
+		}
+	}
+}
+
+double kern_sumsq(const float *x, size_t n)
+{
+#if KERN_X86
+	if (kern_isa() == KERN_AVX512)
+		return sumsq_avx512(x, n);
+#endif
+	return sumsq_generic(x, n);
+}
+
+void kern_adam(size_t n, float *p, const float *g, float *m, float *v,
+	       float gscale, float b1, float b2, float step, float eps)
+{
+#if KERN_X86
+	if (kern_isa() == KERN_AVX512) {
+		adam_avx512(n, p, g, m, v, gscale, b1, b2, step, eps);
+		return;
+	}
+#endif
+	adam_generic(n, p, g, m, v, gscale, b1, b2, step, eps);
+}

@@ -1,0 +1,53 @@
+/* The engine's numerical kernels: a row-major single-precision matrix
+ * product and the vectorised gate activations, each with AVX-512, AVX2+FMA
+ * and portable versions chosen once at run time from what the CPU supports
+ * (or forced with VIGIL_ISA=generic|avx2|avx512). The matrix product can
+ * also be routed to OpenBLAS (VIGIL_GEMM=blas) for comparison. For a given
+ * machine and choice every call is deterministic: no threading inside a
+ * kernel, fixed summation order. */
+#ifndef VIGIL_KERNELS_H
+#define VIGIL_KERNELS_H
+
+#include <stddef.h>
+
+typedef enum {
+	KERN_GENERIC,
+	KERN_AVX2,
+	KERN_AVX512,
+} KernIsa;
+
+/* C[M x N] = A[M x K] * B[K x N] (acc == 0) or C += A * B (acc != 0).
+ * All row-major; lda, ldb, ldc are row strides in floats. */
+void kern_gemm(size_t M, size_t N, size_t K, const float *A, size_t lda,
+	       const float *B, size_t ldb, float *C, size_t ldc, int acc);
+
+/* x[i] = 1 / (1 + exp(-x[i])) for i < n, in place. */
+void kern_sigmoid(float *x, size_t n);
+/* x[i] = tanh(x[i]) for i < n, in place. */
+void kern_tanh(float *x, size_t n);
+
+/* dst[N x M] = src[M x N]^T (row strides lds and ldd). */
+void kern_transpose(size_t M, size_t N, const float *src, size_t lds,
+		    float *dst, size_t ldd);
+
+/* Sum of squares of x[0..n), accumulated in double. */
+double kern_sumsq(const float *x, size_t n);
+
+/* One Adam step over n parameters with the gradient g scaled by gscale:
+ *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+ *   p -= step * m / (sqrt(v) + eps)
+ * (step carries the bias correction). */
+void kern_adam(size_t n, float *p, const float *g, float *m, float *v,
+	       float gscale, float b1, float b2, float step, float eps);
+
+/* The instruction set in use, and its name ("avx512", "avx2", "generic"). */
+KernIsa kern_isa(void);
+const char *kern_isa_name(void);
+/* Force an instruction set (clamped to what the CPU has); returns the one
+ * now in use. For benchmarks and tests. */
+KernIsa kern_set_isa(KernIsa isa);
+/* Route kern_gemm to OpenBLAS's cblas_sgemm (1) or the own kernels (0). */
+void kern_use_blas(int on);
+int kern_using_blas(void);
+
+#endif

@@ -1,0 +1,262 @@
+/* The network's parameter layout, initialisation, and the float and double
+ * instantiations of the forward/backward code in lstm_core.inc. */
+#include "engine/lstm.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/kernels.h"
+
+void lstm_layout(const LstmDims *d, LstmLayout *lay)
+{
+	size_t off = 0, H4 = 4 * d->H;
+	for (size_t l = 0; l < 2; l++) {
+		if (l < d->L) {
+			size_t I = l ? d->H : d->F;
+			lay->W[l] = off;
+			off += (I + d->H) * H4;
+			lay->b[l] = off;
+			off += H4;
+		} else {
+			lay->W[l] = lay->b[l] = off;
+		}
+	}
+	lay->Wd = off;
+	off += d->H * d->O;
+	lay->bd = off;
+	off += d->O;
+	lay->total = off;
+}
+
+static void glorot(float *w, size_t n, size_t fan_in, size_t fan_out,
+		   Rng *rng)
+{
+	double lim = sqrt(6.0 / (double)(fan_in + fan_out));
+	for (size_t i = 0; i < n; i++)
+		w[i] = (float)((2.0 * rng_uniform(rng) - 1.0) * lim);
+}
+
+/* W (rows x cols, rows <= cols) with orthonormal rows: modified
+ * Gram-Schmidt, in double, on rows of standard normal draws. */
+static void orthogonal(float *W, size_t rows, size_t cols, Rng *rng)
+{
+	double *q = malloc(rows * cols * sizeof(double));
+	if (!q) {
+		glorot(W, rows * cols, rows, cols, rng);
+		return;
+	}
+	for (size_t i = 0; i < rows * cols; i++)
+		q[i] = rng_normal(rng);
+	for (size_t i = 0; i < rows; i++) {
+		double *qi = q + i * cols;
+		for (size_t k = 0; k < i; k++) {
+			const double *qk = q + k * cols;
+			double dot = 0;
+			for (size_t j = 0; j < cols; j++)
+				dot += qi[j] * qk[j];
+			for (size_t j = 0; j < cols; j++)
+				qi[j] -= dot * qk[j];
+		}
+		double nrm = 0;
+		for (size_t j = 0; j < cols; j++)
+			nrm += qi[j] * qi[j];
+		nrm = sqrt(nrm);
+		for (size_t j = 0; j < cols; j++)
+			qi[j] = nrm > 0 ? qi[j] / nrm : 0;
+	}
+	for (size_t i = 0; i < rows * cols; i++)
+		W[i] = (float)q[i];
+	free(q);
+}
+
+void lstm_init_params(const LstmDims *d, float *p, Rng *rng)
+{
+	LstmLayout lay;
+	lstm_layout(d, &lay);
+	memset(p, 0, lay.total * sizeof(float));
+	size_t H = d->H, H4 = 4 * H;
+	for (size_t l = 0; l < d->L; l++) {
+		size_t I = l ? H : d->F;
+		float *W = p + lay.W[l];
+		glorot(W, I * H4, I, H4, rng);
+		orthogonal(W + I * H4, H, H4, rng);
+		for (size_t j = 0; j < H; j++)
+			p[lay.b[l] + H + j] = 1.0f; /* forget gate */
+	}
+	glorot(p + lay.Wd, H * d->O, H, d->O, rng);
+}
+
+size_t lstm_wt_floats(const LstmDims *d)
+{
+	size_t H4 = 4 * d->H;
+	size_t n = H4 * (d->F + d->H);
+	if (d->L > 1)
+		n += H4 * 2 * d->H;
+	return n + d->O * d->H;
+}
+
+void lstm_transpose_weights(const LstmDims *d, const float *p, float *wt)
+{
+	LstmLayout lay;
+	lstm_layout(d, &lay);
+	size_t H4 = 4 * d->H, off = 0;
+	for (size_t l = 0; l < d->L; l++) {
+		size_t K = (l ? d->H : d->F) + d->H;
+		kern_transpose(K, H4, p + lay.W[l], H4, wt + off, K);
+		off += K * H4;
+	}
+	kern_transpose(d->H, d->O, p + lay.Wd, d->O, wt + off, d->H);
+}
+
+/* ------------------------------------------------------------------ float */
+
+#define REAL float
+#define SFX(name) name##_f
+#define GEMM kern_gemm
+#define SIGMOID kern_sigmoid
+#define TANH kern_tanh
+#define TRANSPOSE kern_transpose
+#include "engine/lstm_core.inc"
+#undef REAL
+#undef SFX
+#undef GEMM
+#undef SIGMOID
+#undef TANH
+#undef TRANSPOSE
+
+size_t lstm_ws_floats(const LstmDims *d, size_t B)
+{
+	Ws_f w;
+	ws_carve_f(d, B, NULL, &w);
+	return w.total;
+}
+
+void lstm_forward(const LstmDims *d, const float *p, size_t B,
+		  const float *X, float *ws, float *Y)
+{
+	LstmLayout lay;
+	lstm_layout(d, &lay);
+	core_forward_f(d, &lay, p, B, X, ws, Y);
+}
+
+void lstm_backward(const LstmDims *d, const float *p, const float *wt,
+		   size_t B, const float *X, float *ws, const float *dY,
+		   float *g)
+{
+	LstmLayout lay;
+	lstm_layout(d, &lay);
+	(void)p;
+	core_backward_f(d, &lay, wt, B, X, ws, dY, g);
+}
+
+size_t lstm_rows_ws_floats(const LstmDims *d, size_t n)
+{
+	return lstm_ws_floats(d, n) + (n + d->T - 1) * 4 * d->H;
+}
+
+void lstm_forward_rows(const LstmDims *d, const float *p, size_t n,
+		       const float *Z, float *ws, float *Y)
+{
+	LstmLayout lay;
+	lstm_layout(d, &lay);
+	Ws_f w;
+	ws_carve_f(d, n, ws, &w);
+	size_t H4 = 4 * d->H, nr = n + d->T - 1;
+	float *P = ws + w.total;
+	/* layer 0's input part once per row: P = b0 + Z Wx (nr x 4H) */
+	for (size_t r = 0; r < nr; r++)
+		memcpy(P + r * H4, p + lay.b[0], H4 * sizeof(float));
+	kern_gemm(nr, H4, d->F, Z, d->F, p + lay.W[0], H4, P, H4, 1);
+	/* step t of window b reads row b + t: rows t .. t+n-1 of P */
+	for (size_t t = 0; t < d->T; t++)
+		memcpy(w.G[0] + t * n * H4, P + t * H4, n * H4 * sizeof(float));
+	layer_steps_f(d, p + lay.W[0] + d->F * H4, n, w.G[0], w.C[0], w.Hs[0],
+		      w.TC[0]);
+	forward_from_f(d, &lay, p, n, NULL, &w, 1, Y);
+}
+
+/* ----------------------------------------------------------------- double */
+
+static void gemm_d(size_t M, size_t N, size_t K, const double *A, size_t lda,
+		   const double *B, size_t ldb, double *C, size_t ldc, int acc)
+{
+	for (size_t i = 0; i < M; i++) {
+		double *c = C + i * ldc;
+		if (!acc)
+			for (size_t j = 0; j < N; j++)
+				c[j] = 0;
+		for (size_t k = 0; k < K; k++) {
+			double a = A[i * lda + k];
+			for (size_t j = 0; j < N; j++)
+				c[j] += a * B[k * ldb + j];
+		}
+	}
+}
+
+static void sigmoid_d(double *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = 1.0 / (1.0 + exp(-x[i]));
+}
+
+static void tanh_d(double *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = tanh(x[i]);
+}
+
+static void transpose_d(size_t M, size_t N, const double *src, size_t lds,
+			double *dst, size_t ldd)
+{
+	for (size_t i = 0; i < M; i++)
+		for (size_t j = 0; j < N; j++)
+			dst[j * ldd + i] = src[i * lds + j];
+}
+
+#define REAL double
+#define SFX(name) name##_d
+#define GEMM gemm_d
+#define SIGMOID sigmoid_d
+#define TANH tanh_d
+#define TRANSPOSE transpose_d
+#include "engine/lstm_core.inc"
+#undef REAL
+#undef SFX
+#undef GEMM
+#undef SIGMOID
+#undef TANH
+#undef TRANSPOSE
+
+size_t lstm_ws_doubles(const LstmDims *d, size_t B)
+{
+	Ws_d w;
+	ws_carve_d(d, B, NULL, &w);
+	return w.total + lstm_wt_floats(d);
+}
+
+void lstm_forward_d(const LstmDims *d, const double *p, size_t B,
+		    const double *X, double *ws, double *Y)
+{
+	LstmLayout lay;
+	lstm_layout(d, &lay);
+	core_forward_d(d, &lay, p, B, X, ws, Y);
+}
+
+void lstm_backward_d(const LstmDims *d, const double *p, size_t B,
+		     const double *X, double *ws, const double *dY, double *g)
+{
+	LstmLayout lay;
+	lstm_layout(d, &lay);
+	Ws_d w;
+	ws_carve_d(d, B, NULL, &w);
+	double *wt = ws + w.total;
+	size_t H4 = 4 * d->H, off = 0;
+	for (size_t l = 0; l < d->L; l++) {
+		size_t K = (l ? d->H : d->F) + d->H;
+		transpose_d(K, H4, p + lay.W[l], H4, wt + off, K);
+		off += K * H4;
+	}
+	transpose_d(d->H, d->O, p + lay.Wd, d->O, wt + off, d->H);
+	core_backward_d(d, &lay, wt, B, X, ws, dY, g);
+}

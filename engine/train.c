@@ -1,0 +1,515 @@
+/* Training: mini-batch Adam on windows of the train part, global-norm
+ * clipping, early stopping on the validation windows (the last 20%,
+ * chronological) with the best weights restored; and the Trainer, which
+ * runs it in a worker thread and publishes progress under a lock.
+ *
+ * A batch is cut into shards of SHARD windows; each shard's forward and
+ * backward pass writes its own gradient block, and the blocks are summed
+ * in shard order. Worker threads take shards, so the thread count changes
+ * the speed but not a single bit of the result. */
+#include "engine/model_impl.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "data/rng.h"
+#include "engine/kernels.h"
+
+#define SHARD 16
+#define MAX_THREADS 64
+#define SPIN_LIMIT 20000
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
+
+/* ------------------------------------------------------------ thread pool */
+
+typedef struct Pool {
+	pthread_t th[MAX_THREADS];
+	int n; /* workers besides the calling thread */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	atomic_uint gen;
+	atomic_int remaining;
+	atomic_int quit;
+	void (*fn)(void *arg, int tid);
+	void *arg;
+	struct PoolWorker {
+		struct Pool *pool;
+		int tid;
+	} w[MAX_THREADS];
+} Pool;
+
+static void *pool_main(void *arg)
+{
+	struct PoolWorker *w = arg;
+	Pool *p = w->pool;
+	unsigned seen = 0;
+	for (;;) {
+		unsigned g;
+		int spins = 0;
+		while ((g = atomic_load(&p->gen)) == seen) {
+			if (++spins < SPIN_LIMIT) {
+				cpu_relax();
+				continue;
+			}
+			pthread_mutex_lock(&p->mu);
+			while ((g = atomic_load(&p->gen)) == seen)
+				pthread_cond_wait(&p->cv, &p->mu);
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		seen = g;
+		if (atomic_load(&p->quit))
+			return NULL;
+		p->fn(p->arg, w->tid);
+		atomic_fetch_sub(&p->remaining, 1);
+	}
+}
+
+/* Start nthreads - 1 workers (fewer if creation fails). */
+static void pool_start(Pool *p, int nthreads)
+{
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	atomic_init(&p->gen, 0);
+	atomic_init(&p->remaining, 0);
+	atomic_init(&p->quit, 0);
+	for (int i = 1; i < nthreads && i < MAX_THREADS; i++) {
+		p->w[p->n] = (struct PoolWorker){p, p->n + 1};
+		if (pthread_create(&p->th[p->n], NULL, pool_main, &p->w[p->n]))
+			break;
+		p->n++;
+	}
+}
+
+static void pool_wake(Pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	atomic_fetch_add(&p->gen, 1);
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* fn(arg, tid) on every thread (tid 0 is the caller); returns when all
+ * are done. */
+static void pool_run(Pool *p, void (*fn)(void *, int), void *arg)
+{
+	p->fn = fn;
+	p->arg = arg;
+	atomic_store(&p->remaining, p->n);
+	if (p->n)
+		pool_wake(p);
+	fn(arg, 0);
+	int spins = 0;
+	while (atomic_load(&p->remaining) > 0) {
+		if (++spins < SPIN_LIMIT)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+}
+
+static void pool_stop(Pool *p)
+{
+	atomic_store(&p->quit, 1);
+	if (p->n)
+		pool_wake(p);
+	for (int i = 0; i < p->n; i++)
+		pthread_join(p->th[i], NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+}
+
+/* ---------------------------------------------------------------- batches */
+
+typedef struct {
+	size_t B;          /* windows in this shard for the current batch */
+	const size_t *idx; /* first rows of its windows (borrowed) */
+	float *X;          /* T x SHARD x F */
+	float *tgt, *Y, *dY; /* SHARD x O each */
+	float *ws;         /* lstm_ws_floats(d, SHARD) */
+	float *g;          /* gradient block of this shard (nparams) */
+	double sse;        /* sum of squared errors */
+} Shard;
+
+typedef struct {
+	const LstmModel *m;
+	const float *Z;  /* rows x F scaled features */
+	const float *wt; /* transposed weights */
+	Shard *sh;
+	size_t nsh;      /* shards in the current batch */
+	size_t batch_n;  /* windows in the current batch */
+	int nthreads;
+} BatchCtx;
+
+static void shard_run(const BatchCtx *c, Shard *s)
+{
+	const LstmDims *d = &c->m->dims;
+	size_t T = d->T, F = d->F, O = d->O, B = s->B;
+	for (size_t t = 0; t < T; t++)
+		for (size_t b = 0; b < B; b++)
+			memcpy(s->X + (t * B + b) * F,
+			       c->Z + (s->idx[b] + t) * F, F * sizeof(float));
+	for (size_t b = 0; b < B; b++)
+		for (size_t o = 0; o < O; o++)
+			s->tgt[b * O + o] = c->Z[(s->idx[b] + T) * F + o];
+	lstm_forward(d, c->m->params, B, s->X, s->ws, s->Y);
+	double sse = 0;
+	float k = 2.0f / (float)(c->batch_n * O);
+	for (size_t i = 0; i < B * O; i++) {
+		float e = s->Y[i] - s->tgt[i];
+		sse += (double)e * e;
+		s->dY[i] = k * e;
+	}
+	s->sse = sse;
+	memset(s->g, 0, c->m->nparams * sizeof(float));
+	lstm_backward(d, c->m->params, c->wt, B, s->X, s->ws, s->dY, s->g);
+}
+
+static void batch_job(void *arg, int tid)
+{
+	BatchCtx *c = arg;
+	for (size_t i = (size_t)tid; i < c->nsh; i += (size_t)c->nthreads)
+		shard_run(c, &c->sh[i]);
+}
+
+/* ---------------------------------------------------------------- training */
+
+typedef struct {
+	TrainProgressFn fn;
+	void *ctx;
+	const atomic_int *cancel;
+} Reporter;
+
+static Status train_core(const Series *s, const LstmConfig *cfg,
+			 const Reporter *rep, LstmModel **out,
+			 ErrorRecord *err)
+{
+	*out = NULL;
+	double t_start = now_seconds();
+	Status st = model_check_config(cfg, err);
+	if (st)
+		return st;
+	if (!s || s->rows == 0 || s->metrics == 0 || !s->values)
+		return error_set(err, STATUS_EMPTY, s && s->path ? s->path : "",
+				 0, 0, "no data to train on");
+	size_t n = model_train_rows(s), T = cfg->look_back;
+	size_t ntrain, nval;
+	if (!model_split_windows(n, T, &ntrain, &nval))
+		return error_set(err, STATUS_EMPTY, s->path ? s->path : "", 0,
+				 0,
+				 "the train part has %zu rows; training with "
+				 "look_back %zu needs at least %zu",
+				 n, T, T + 2);
+	size_t w0 = 0;
+	if (cfg->max_train_rows && ntrain > cfg->max_train_rows)
+		w0 = ntrain - cfg->max_train_rows;
+	size_t nwin = ntrain - w0;
+
+	LstmModel *m = NULL;
+	st = model_new(&m, cfg, s->metrics, s->names, err);
+	if (st)
+		return st;
+	st = model_fit_scaler(m, s, n, err);
+	float *Z = NULL;
+	if (!st)
+		st = model_features(m, s, n, &Z, err);
+	if (st) {
+		lstm_model_delete(m);
+		return st;
+	}
+	const LstmDims *d = &m->dims;
+	size_t P = m->nparams, O = d->O;
+	size_t nsh_max = (cfg->batch + SHARD - 1) / SHARD;
+	int nthreads = cfg->threads < (int)nsh_max ? cfg->threads
+						   : (int)nsh_max;
+
+	/* One block: gradient, Adam m, Adam v, best weights (P each); the
+	   parameters live in the model. */
+	float *blk = calloc(4 * P, sizeof(float));
+	float *wt = malloc(lstm_wt_floats(d) * sizeof(float));
+	size_t *order = malloc(nwin * sizeof(size_t));
+	Shard *sh = calloc(nsh_max, sizeof(Shard));
+	float *vpred = malloc(nval * O * sizeof(float));
+	size_t ws_n = lstm_ws_floats(d, SHARD);
+	size_t per_shard = d->T * SHARD * d->F + 3 * SHARD * O + ws_n + P;
+	float *shmem = malloc(nsh_max * per_shard * sizeof(float));
+	if (!blk || !wt || !order || !sh || !vpred || !shmem) {
+		st = error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+		goto done;
+	}
+	float *grad = blk, *am = blk + P, *av = blk + 2 * P, *best = blk + 3 * P;
+	for (size_t i = 0; i < nsh_max; i++) {
+		float *q = shmem + i * per_shard;
+		sh[i].X = q;
+		q += d->T * SHARD * d->F;
+		sh[i].tgt = q;
+		q += SHARD * O;
+		sh[i].Y = q;
+		q += SHARD * O;
+		sh[i].dY = q;
+		q += SHARD * O;
+		sh[i].ws = q;
+		q += ws_n;
+		sh[i].g = q;
+	}
+
+	Rng rng;
+	rng_seed(&rng, cfg->seed);
+	lstm_init_params(d, m->params, &rng);
+	memcpy(best, m->params, P * sizeof(float));
+	for (size_t i = 0; i < nwin; i++)
+		order[i] = w0 + i;
+
+	Pool pool;
+	pool_start(&pool, nthreads);
+	nthreads = pool.n + 1;
+	BatchCtx bc = {.m = m, .Z = Z, .wt = wt, .sh = sh,
+		       .nthreads = nthreads};
+
+	size_t batches = (nwin + cfg->batch - 1) / cfg->batch;
+	TrainProgress pr = {.epochs = cfg->epochs, .batches = batches,
+			    .train_loss = NAN, .val_loss = NAN,
+			    .best_val = INFINITY};
+	const double b1 = 0.9, b2 = 0.999;
+	double b1t = 1, b2t = 1;
+	size_t wait = 0, done_batches = 0;
+	m->best_val = INFINITY;
+	m->best_epoch = 0;
+	for (size_t ep = 1; ep <= cfg->epochs && !st; ep++) {
+		/* Fisher-Yates shuffle of the training windows */
+		for (size_t i = nwin; i > 1; i--) {
+			size_t j = (size_t)rng_below(&rng, i);
+			size_t tmp = order[i - 1];
+			order[i - 1] = order[j];
+			order[j] = tmp;
+		}
+		pr.epoch = ep;
+		double sse = 0;
+		size_t seen = 0;
+		for (size_t bi = 0; bi < batches; bi++) {
+			if (rep->cancel && atomic_load(rep->cancel)) {
+				st = error_set(err, STATUS_CANCELLED, "", 0, 0,
+					       "training cancelled");
+				break;
+			}
+			size_t a = bi * cfg->batch;
+			size_t bn = nwin - a < cfg->batch ? nwin - a : cfg->batch;
+			bc.batch_n = bn;
+			bc.nsh = (bn + SHARD - 1) / SHARD;
+			for (size_t i = 0; i < bc.nsh; i++) {
+				sh[i].idx = order + a + i * SHARD;
+				sh[i].B = bn - i * SHARD < SHARD
+						  ? bn - i * SHARD
+						  : SHARD;
+			}
+			lstm_transpose_weights(d, m->params, wt);
+			pool_run(&pool, batch_job, &bc);
+			/* sum the shards' gradients in shard order */
+			memcpy(grad, sh[0].g, P * sizeof(float));
+			double bsse = sh[0].sse;
+			for (size_t i = 1; i < bc.nsh; i++) {
+				const float *gi = sh[i].g;
+				for (size_t k = 0; k < P; k++)
+					grad[k] += gi[k];
+				bsse += sh[i].sse;
+			}
+			if (!isfinite(bsse)) {
+				st = error_set(err, STATUS_RANGE, "", 0, 0,
+					       "training diverged (loss is "
+					       "not finite) in epoch %zu",
+					       ep);
+				break;
+			}
+			float gs = 1.0f;
+			if (cfg->clip > 0) {
+				double nrm = sqrt(kern_sumsq(grad, P));
+				if (nrm > cfg->clip)
+					gs = (float)(cfg->clip / nrm);
+			}
+			b1t *= b1;
+			b2t *= b2;
+			double step = cfg->lr * sqrt(1 - b2t) / (1 - b1t);
+			kern_adam(P, m->params, grad, am, av, gs, (float)b1,
+				  (float)b2, (float)step, 1e-7f);
+			sse += bsse;
+			seen += bn;
+			done_batches++;
+			pr.batch = bi + 1;
+			pr.train_loss = sse / (double)(seen * O);
+			pr.elapsed = now_seconds() - t_start;
+			pr.eta = pr.elapsed / (double)done_batches *
+				 (double)(cfg->epochs * batches - done_batches);
+			if (rep->fn)
+				rep->fn(&pr, rep->ctx);
+		}
+		if (st)
+			break;
+		/* validation */
+		st = model_forecast_scaled(m, Z, T + ntrain, n, vpred, err);
+		if (st)
+			break;
+		double vs = 0;
+		for (size_t r = 0; r < nval; r++)
+			for (size_t o = 0; o < O; o++) {
+				double e = (double)vpred[r * O + o] -
+					   Z[(T + ntrain + r) * d->F + o];
+				vs += e * e;
+			}
+		pr.val_loss = vs / (double)(nval * O);
+		m->epochs_run = ep;
+		if (pr.val_loss < m->best_val) {
+			m->best_val = pr.val_loss;
+			m->best_epoch = ep;
+			memcpy(best, m->params, P * sizeof(float));
+			wait = 0;
+		} else {
+			wait++;
+		}
+		pr.best_val = m->best_val;
+		pr.elapsed = now_seconds() - t_start;
+		int stop = cfg->patience > 0 && wait >= cfg->patience;
+		if (stop || ep == cfg->epochs) {
+			pr.done = 1;
+			pr.eta = 0;
+		}
+		if (rep->fn)
+			rep->fn(&pr, rep->ctx);
+		if (stop)
+			break;
+	}
+	pool_stop(&pool);
+	if (!st)
+		memcpy(m->params, best, P * sizeof(float));
+
+done:
+	free(blk);
+	free(wt);
+	free(order);
+	free(sh);
+	free(vpred);
+	free(shmem);
+	free(Z);
+	if (st) {
+		lstm_model_delete(m);
+		return st;
+	}
+	m->train_seconds = now_seconds() - t_start;
+	*out = m;
+	return STATUS_OK;
+}
+
+Status lstm_train(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
+		  void *ctx, LstmModel **out, ErrorRecord *err)
+{
+	Reporter rep = {fn, ctx, NULL};
+	return train_core(s, cfg, &rep, out, err);
+}
+
+/* ---------------------------------------------------------------- Trainer */
+
+struct Trainer {
+	pthread_t th;
+	pthread_mutex_t mu;
+	TrainProgress pr;  /* guarded by mu */
+	atomic_int cancel;
+	const Series *s;   /* borrowed */
+	LstmConfig cfg;
+	Status st;
+	LstmModel *model;  /* owned until joined */
+	ErrorRecord err;
+};
+
+static void trainer_report(const TrainProgress *p, void *ctx)
+{
+	Trainer *t = ctx;
+	pthread_mutex_lock(&t->mu);
+	t->pr = *p;
+	pthread_mutex_unlock(&t->mu);
+}
+
+static void *trainer_main(void *arg)
+{
+	Trainer *t = arg;
+	Reporter rep = {trainer_report, t, &t->cancel};
+	error_clear(&t->err);
+	t->st = train_core(t->s, &t->cfg, &rep, &t->model, &t->err);
+	pthread_mutex_lock(&t->mu);
+	t->pr.done = 1;
+	pthread_mutex_unlock(&t->mu);
+	return NULL;
+}
+
+Status trainer_start(Trainer **out, const Series *s, const LstmConfig *cfg,
+		     ErrorRecord *err)
+{
+	*out = NULL;
+	Status st = model_check_config(cfg, err);
+	if (st)
+		return st;
+	Trainer *t = calloc(1, sizeof(*t));
+	if (!t)
+		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+	pthread_mutex_init(&t->mu, NULL);
+	atomic_init(&t->cancel, 0);
+	t->s = s;
+	t->cfg = *cfg;
+	t->pr.epochs = cfg->epochs;
+	t->pr.train_loss = t->pr.val_loss = NAN;
+	t->pr.best_val = INFINITY;
+	if (pthread_create(&t->th, NULL, trainer_main, t)) {
+		pthread_mutex_destroy(&t->mu);
+		free(t);
+		return error_set(err, STATUS_INTERNAL, "", 0, 0,
+				 "cannot start the training thread");
+	}
+	*out = t;
+	return STATUS_OK;
+}
+
+void trainer_progress(Trainer *t, TrainProgress *out)
+{
+	pthread_mutex_lock(&t->mu);
+	*out = t->pr;
+	pthread_mutex_unlock(&t->mu);
+}
+
+void trainer_cancel(Trainer *t)
+{
+	atomic_store(&t->cancel, 1);
+}
+
+Status trainer_join(Trainer *t, LstmModel **out, ErrorRecord *err)
+{
+	*out = NULL;
+	pthread_join(t->th, NULL);
+	Status st = t->st;
+	if (st) {
+		if (err)
+			*err = t->err;
+		lstm_model_delete(t->model);
+	} else {
+		*out = t->model;
+	}
+	pthread_mutex_destroy(&t->mu);
+	free(t);
+	return st;
+}
