@@ -1,0 +1,643 @@
+/* Model files and the model cache.
+ *
+ * File layout, version 1, little-endian:
+ *   "VIGILMDL"  u32 version  u32 0  u64 file size
+ *   hyperparameters: u64 look_back hidden layers batch epochs patience
+ *                    rolling max_train_rows seed; u32 threads; f32 lr clip
+ *   facts: u64 metrics features nparams epochs_run best_epoch; f64 best_val
+ *   scaler: f32 min[features], f32 max[features]
+ *   metric names: u32 length + bytes, per metric
+ *   weights: f32 params[nparams] (the parameter block, lstm.h layout)
+ *   u32 CRC-32 of everything before it
+ * Written to a temporary file in the same folder, flushed, fsynced, renamed
+ * over the target, and the folder fsynced. Nothing time-dependent is
+ * stored, so a seed gives a byte-identical file. */
+#include "engine/model_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MODEL_MAGIC "VIGILMDL"
+#define MODEL_VERSION 1u
+#define HEADER_BYTES 24
+
+/* ------------------------------------------------------------------ CRC-32 */
+
+static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t n)
+{
+	static uint32_t table[256];
+	static int ready;
+	if (!ready) {
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+			table[i] = c;
+		}
+		ready = 1;
+	}
+	crc = ~crc;
+	for (size_t i = 0; i < n; i++)
+		crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+/* ------------------------------------------------------------- serialising */
+
+typedef struct {
+	unsigned char *buf;
+	size_t len, cap;
+	int failed;
+} Buf;
+
+static void put(Buf *b, const void *p, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 4096;
+		while (cap < b->len + n)
+			cap *= 2;
+		unsigned char *nb = realloc(b->buf, cap);
+		if (!nb) {
+			b->failed = 1;
+			return;
+		}
+		b->buf = nb;
+		b->cap = cap;
+	}
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+}
+
+static void put_u32(Buf *b, uint32_t v)
+{
+	unsigned char x[4];
+	for (int i = 0; i < 4; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	put(b, x, 4);
+}
+
+static void put_u64(Buf *b, uint64_t v)
+{
+	unsigned char x[8];
+	for (int i = 0; i < 8; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	put(b, x, 8);
+}
+
+static void put_f32(Buf *b, float f)
+{
+	uint32_t v;
+	memcpy(&v, &f, 4);
+	put_u32(b, v);
+}
+
+static void put_f64(Buf *b, double f)
+{
+	uint64_t v;
+	memcpy(&v, &f, 8);
+	put_u64(b, v);
+}
+
+typedef struct {
+	const unsigned char *p;
+	size_t len, pos;
+	int short_read;
+} Rd;
+
+static uint64_t get_n(Rd *r, int bytes)
+{
+	if (r->pos + (size_t)bytes > r->len) {
+		r->short_read = 1;
+		r->pos = r->len;
+		return 0;
+	}
+	uint64_t v = 0;
+	for (int i = 0; i < bytes; i++)
+		v |= (uint64_t)r->p[r->pos + (size_t)i] << (8 * i);
+	r->pos += (size_t)bytes;
+	return v;
+}
+
+static uint32_t get_u32(Rd *r)
+{
+	return (uint32_t)get_n(r, 4);
+}
+
+static uint64_t get_u64(Rd *r)
+{
+	return get_n(r, 8);
+}
+
+static float get_f32(Rd *r)
+{
+	uint32_t v = get_u32(r);
+	float f;
+	memcpy(&f, &v, 4);
+	return f;
+}
+
+static double get_f64(Rd *r)
+{
+	uint64_t v = get_u64(r);
+	double f;
+	memcpy(&f, &v, 8);
+	return f;
+}
+
+static void serialise(const LstmModel *m, Buf *b)
+{
+	const LstmConfig *c = &m->cfg;
+	put(b, MODEL_MAGIC, 8);
+	put_u32(b, MODEL_VERSION);
+	put_u32(b, 0);
+	put_u64(b, 0); /* file size, patched below */
+	put_u64(b, c->look_back);
+	put_u64(b, c->hidden);
+	put_u64(b, c->layers);
+	put_u64(b, c->batch);
+	put_u64(b, c->epochs);
+	put_u64(b, c->patience);
+	put_u64(b, c->rolling);
+	put_u64(b, c->max_train_rows);
+	put_u64(b, c->seed);
+	put_u32(b, (uint32_t)c->threads);
+	put_f32(b, c->lr);
+	put_f32(b, c->clip);
+	put_u64(b, m->metrics);
+	put_u64(b, m->features);
+	put_u64(b, m->nparams);
+	put_u64(b, m->epochs_run);
+	put_u64(b, m->best_epoch);
+	put_f64(b, m->best_val);
+	for (size_t f = 0; f < m->features; f++)
+		put_f32(b, m->fmin[f]);
+	for (size_t f = 0; f < m->features; f++)
+		put_f32(b, m->fmax[f]);
+	for (size_t i = 0; i < m->metrics; i++) {
+		size_t n = strlen(m->names[i]);
+		put_u32(b, (uint32_t)n);
+		put(b, m->names[i], n);
+	}
+	for (size_t i = 0; i < m->nparams; i++)
+		put_f32(b, m->params[i]);
+	if (b->failed)
+		return;
+	uint64_t total = b->len + 4;
+	for (int i = 0; i < 8; i++)
+		b->buf[16 + i] = (unsigned char)(total >> (8 * i));
+	put_u32(b, crc32_update(0, b->buf, b->len));
+}
+
+/* ------------------------------------------------------------------ saving */
+
+/* The folder part of path ("." when there is none). */
+static void dir_of(const char *path, char *dir, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, n, ".");
+	else if (slash == path)
+		snprintf(dir, n, "/");
+	else
+		snprintf(dir, n, "%.*s", (int)(slash - path), path);
+}
+
+static Status write_atomic(const char *path, const unsigned char *data,
+			   size_t len, ErrorRecord *err)
+{
+	char tmp[PATH_MAX + 32];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
+	    (int)sizeof(tmp))
+		return error_set(err, STATUS_IO, path, 0, 0,
+				 "path is too long");
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return error_set(err, STATUS_IO, path, 0, 0,
+				 "cannot create a temporary file beside it: "
+				 "%s",
+				 strerror(errno));
+	size_t done = 0;
+	while (done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int e = errno;
+			close(fd);
+			unlink(tmp);
+			return error_set(err, STATUS_IO, path, 0, 0,
+					 "cannot write: %s", strerror(e));
+		}
+		done += (size_t)w;
+	}
+	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		return error_set(err, STATUS_IO, path, 0, 0,
+				 "cannot flush to disk: %s", strerror(e));
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		return error_set(err, STATUS_IO, path, 0, 0,
+				 "cannot move into place: %s", strerror(e));
+	}
+	char dir[PATH_MAX];
+	dir_of(path, dir, sizeof(dir));
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return STATUS_OK;
+}
+
+Status model_save(const LstmModel *m, const char *path, ErrorRecord *err)
+{
+	Buf b = {0};
+	serialise(m, &b);
+	if (b.failed) {
+		free(b.buf);
+		return error_set(err, STATUS_NOMEM, path, 0, 0,
+				 "out of memory");
+	}
+	Status st = write_atomic(path, b.buf, b.len, err);
+	free(b.buf);
+	return st;
+}
+
+/* ----------------------------------------------------------------- loading */
+
+static Status read_all(const char *path, unsigned char **out, size_t *len,
+		       ErrorRecord *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return error_set(err, STATUS_IO, path, 0, 0,
+				 "cannot open the model file: %s",
+				 strerror(errno));
+	size_t cap = 1 << 16, n = 0;
+	unsigned char *buf = malloc(cap);
+	while (buf) {
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (n < cap)
+			break;
+		unsigned char *nb = realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (!buf)
+		return error_set(err, STATUS_NOMEM, path, 0, 0,
+				 "out of memory");
+	if (bad) {
+		free(buf);
+		return error_set(err, STATUS_IO, path, 0, 0,
+				 "cannot read the model file");
+	}
+	*out = buf;
+	*len = n;
+	return STATUS_OK;
+}
+
+/* Compare the model's metrics with the series'. */
+static Status check_metrics(const LstmModel *m, const Series *s,
+			    const char *path, ErrorRecord *err)
+{
+	if (s->metrics != m->metrics)
+		return error_set(err, STATUS_MISMATCH, path, 0, 0,
+				 "the model was trained on %zu metrics, the "
+				 "data has %zu",
+				 m->metrics, s->metrics);
+	for (size_t i = 0; i < m->metrics; i++) {
+		const char *a = m->names[i];
+		const char *b = s->names && s->names[i] ? s->names[i] : "";
+		if (strcmp(a, b))
+			return error_set(err, STATUS_MISMATCH, path, 0, 0,
+					 "the model was trained on other "
+					 "metrics: metric %zu is '%s' in the "
+					 "model but '%s' in the data",
+					 i + 1, a, b);
+	}
+	return STATUS_OK;
+}
+
+static Status parse(const unsigned char *p, size_t len, const char *path,
+		    LstmModel **out, ErrorRecord *err)
+{
+	Rd r = {p, len - 4, HEADER_BYTES, 0};
+	LstmConfig c;
+	lstm_config_defaults(&c);
+	c.look_back = get_u64(&r);
+	c.hidden = get_u64(&r);
+	c.layers = get_u64(&r);
+	c.batch = get_u64(&r);
+	c.epochs = get_u64(&r);
+	c.patience = get_u64(&r);
+	c.rolling = get_u64(&r);
+	c.max_train_rows = get_u64(&r);
+	c.seed = get_u64(&r);
+	c.threads = (int)get_u32(&r);
+	c.lr = get_f32(&r);
+	c.clip = get_f32(&r);
+	uint64_t metrics = get_u64(&r), features = get_u64(&r);
+	uint64_t nparams = get_u64(&r);
+	ErrorRecord tmp;
+	if (r.short_read || model_check_config(&c, &tmp) || metrics == 0 ||
+	    metrics > 1000000 ||
+	    features != (c.rolling ? 3 * metrics : metrics))
+		return error_set(err, STATUS_CORRUPT, path, 0, 0,
+				 "corrupted model file: impossible "
+				 "hyperparameters");
+	LstmModel *m = NULL;
+	Status st = model_new(&m, &c, (size_t)metrics, NULL, err);
+	if (st)
+		return st;
+	if (m->nparams != nparams) {
+		lstm_model_delete(m);
+		return error_set(err, STATUS_CORRUPT, path, 0, 0,
+				 "corrupted model file: %llu weights where "
+				 "the shape needs %zu",
+				 (unsigned long long)nparams, m->nparams);
+	}
+	m->epochs_run = get_u64(&r);
+	m->best_epoch = get_u64(&r);
+	m->best_val = get_f64(&r);
+	for (size_t f = 0; f < m->features; f++)
+		m->fmin[f] = get_f32(&r);
+	for (size_t f = 0; f < m->features; f++)
+		m->fmax[f] = get_f32(&r);
+	for (size_t i = 0; i < m->metrics && !r.short_read; i++) {
+		uint32_t n = get_u32(&r);
+		if (n > r.len - r.pos) {
+			r.short_read = 1;
+			break;
+		}
+		char *name = malloc((size_t)n + 1);
+		if (!name) {
+			lstm_model_delete(m);
+			return error_set(err, STATUS_NOMEM, path, 0, 0,
+					 "out of memory");
+		}
+		memcpy(name, p + r.pos, n);
+		name[n] = '\0';
+		r.pos += n;
+		free(m->names[i]);
+		m->names[i] = name;
+	}
+	for (size_t i = 0; i < m->nparams && !r.short_read; i++)
+		m->params[i] = get_f32(&r);
+	if (r.short_read || r.pos != r.len) {
+		lstm_model_delete(m);
+		return error_set(err, STATUS_CORRUPT, path, 0, 0,
+				 "corrupted model file: its sections do not "
+				 "add up to its size");
+	}
+	*out = m;
+	return STATUS_OK;
+}
+
+Status model_load(LstmModel **out, const char *path, const Series *s,
+		  ErrorRecord *err)
+{
+	*out = NULL;
+	unsigned char *p = NULL;
+	size_t len = 0;
+	Status st = read_all(path, &p, &len, err);
+	if (st)
+		return st;
+	size_t cmp = len < 8 ? len : 8;
+	if (len == 0 || memcmp(p, MODEL_MAGIC, cmp) != 0) {
+		free(p);
+		return error_set(err, STATUS_FORMAT, path, 0, 0,
+				 "not a vigil model file");
+	}
+	if (len < HEADER_BYTES) {
+		free(p);
+		return error_set(err, STATUS_CORRUPT, path, 0, 0,
+				 "truncated model file: only %zu bytes", len);
+	}
+	Rd r = {p, len, 8, 0};
+	uint32_t version = get_u32(&r);
+	get_u32(&r);
+	uint64_t total = get_u64(&r);
+	if (version != MODEL_VERSION) {
+		free(p);
+		return error_set(err, STATUS_FORMAT, path, 0, 0,
+				 "model file format version %u; this vigil "
+				 "reads version %u (retrain the model)",
+				 version, MODEL_VERSION);
+	}
+	if (len < total) {
+		free(p);
+		return error_set(err, STATUS_CORRUPT, path, 0, 0,
+				 "truncated model file: %zu of %llu bytes",
+				 len, (unsigned long long)total);
+	}
+	if (len > total || total < HEADER_BYTES + 4) {
+		free(p);
+		return error_set(err, STATUS_CORRUPT, path, 0, 0,
+				 "corrupted model file: %zu bytes where its "
+				 "header says %llu",
+				 len, (unsigned long long)total);
+	}
+	Rd rc = {p, len, len - 4, 0};
+	uint32_t stored = get_u32(&rc);
+	uint32_t crc = crc32_update(0, p, len - 4);
+	if (stored != crc) {
+		free(p);
+		return error_set(err, STATUS_CORRUPT, path, 0, 0,
+				 "corrupted model file: CRC-32 is %08x, "
+				 "expected %08x",
+				 crc, stored);
+	}
+	LstmModel *m = NULL;
+	st = parse(p, len, path, &m, err);
+	free(p);
+	if (st)
+		return st;
+	if (s) {
+		st = check_metrics(m, s, path, err);
+		if (st) {
+			lstm_model_delete(m);
+			return st;
+		}
+	}
+	*out = m;
+	return STATUS_OK;
+}
+
+/* ------------------------------------------------------------------- cache */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t fnv_u64(uint64_t h, uint64_t v)
+{
+	unsigned char x[8];
+	for (int i = 0; i < 8; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	return fnv(h, x, 8);
+}
+
+/* Hash of the data values, shape, split, names and every option that
+ * changes the trained weights (not the thread count: it does not). */
+static uint64_t cache_key(const Series *s, const LstmConfig *c)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	h = fnv_u64(h, MODEL_VERSION);
+	h = fnv_u64(h, s->rows);
+	h = fnv_u64(h, s->metrics);
+	h = fnv_u64(h, model_train_rows(s));
+	for (size_t m = 0; m < s->metrics; m++) {
+		const char *nm = s->names && s->names[m] ? s->names[m] : "";
+		h = fnv(h, nm, strlen(nm) + 1);
+	}
+	/* only the train part shapes the model */
+	size_t n = model_train_rows(s);
+	for (size_t m = 0; m < s->metrics; m++)
+		h = fnv(h, s->values + m * s->rows, n * sizeof(float));
+	uint32_t lr, clip;
+	memcpy(&lr, &c->lr, 4);
+	memcpy(&clip, &c->clip, 4);
+	uint64_t opt[] = {c->look_back, c->hidden, c->layers, c->batch,
+			  c->epochs, c->patience, c->rolling,
+			  c->max_train_rows, c->seed, lr, clip};
+	for (size_t i = 0; i < sizeof(opt) / sizeof(opt[0]); i++)
+		h = fnv_u64(h, opt[i]);
+	return h;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char buf[PATH_MAX];
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+		return -1;
+	for (char *q = buf + 1; *q; q++) {
+		if (*q != '/')
+			continue;
+		*q = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*q = '/';
+	}
+	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int dir_writable(const char *dir)
+{
+	struct stat st;
+	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       access(dir, W_OK | X_OK) == 0;
+}
+
+Status model_cache_path(const Series *s, const LstmConfig *cfg, char *buf,
+			size_t n, ErrorRecord *err)
+{
+	char key[17];
+	snprintf(key, sizeof(key), "%016llx",
+		 (unsigned long long)cache_key(s, cfg));
+	char dir[PATH_MAX], base[PATH_MAX];
+	int beside = 0;
+	if (s->path && *s->path) {
+		struct stat st;
+		const char *p = s->path;
+		if (s->kind == SERIES_SMD && stat(p, &st) == 0 &&
+		    S_ISDIR(st.st_mode)) {
+			/* SMD: in the dataset folder, named after the machine */
+			snprintf(dir, sizeof(dir), "%s", p);
+			snprintf(base, sizeof(base), "%s",
+				 s->machine ? s->machine : "smd");
+		} else {
+			/* a file (or several joined by ','): beside the first */
+			char first[PATH_MAX];
+			snprintf(first, sizeof(first), "%.*s",
+				 (int)strcspn(p, ","), p);
+			dir_of(first, dir, sizeof(dir));
+			const char *slash = strrchr(first, '/');
+			snprintf(base, sizeof(base), "%s",
+				 slash ? slash + 1 : first);
+		}
+		beside = dir_writable(dir);
+	} else {
+		snprintf(base, sizeof(base), "%s",
+			 s->kind == SERIES_SYNTH ? "synth" : "series");
+	}
+	if (!beside) {
+		const char *xdg = getenv("XDG_CACHE_HOME");
+		const char *home = getenv("HOME");
+		if (xdg && *xdg == '/')
+			snprintf(dir, sizeof(dir), "%s/vigil", xdg);
+		else if (home && *home)
+			snprintf(dir, sizeof(dir), "%s/.cache/vigil", home);
+		else
+			return error_set(err, STATUS_IO, "", 0, 0,
+					 "no cache folder: the dataset's "
+					 "folder is not writable and neither "
+					 "XDG_CACHE_HOME nor HOME is set");
+		if (mkdir_p(dir) != 0)
+			return error_set(err, STATUS_IO, dir, 0, 0,
+					 "cannot create the cache folder: %s",
+					 strerror(errno));
+	}
+	if (snprintf(buf, n, "%s/%s.%s.vigil-model", dir, base, key) >= (int)n)
+		return error_set(err, STATUS_IO, dir, 0, 0,
+				 "cache path is too long");
+	return STATUS_OK;
+}
+
+Status model_obtain(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
+		    void *ctx, LstmModel **out, int *from_cache,
+		    ErrorRecord *err)
+{
+	*out = NULL;
+	if (from_cache)
+		*from_cache = 0;
+	Status st = model_check_config(cfg, err);
+	if (st)
+		return st;
+	char path[PATH_MAX + 64];
+	ErrorRecord cerr;
+	int have_path = model_cache_path(s, cfg, path, sizeof(path), &cerr) ==
+			STATUS_OK;
+	if (have_path && access(path, R_OK) == 0) {
+		LstmModel *m = NULL;
+		if (model_load(&m, path, s, &cerr) == STATUS_OK) {
+			m->cfg.threads = cfg->threads;
+			*out = m;
+			if (from_cache)
+				*from_cache = 1;
+			return STATUS_OK;
+		}
+		/* a stale or damaged cache entry: train again over it */
+	}
+	st = lstm_train(s, cfg, fn, ctx, out, err);
+	if (st)
+		return st;
+	if (have_path)
+		model_save(*out, path, &cerr); /* caching is best effort */
+	return STATUS_OK;
+}

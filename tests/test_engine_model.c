@@ -1,0 +1,269 @@
+/* Model files and the cache: a seed gives a byte-identical file, a loaded
+ * model forecasts exactly like the saved one, damaged or foreign files are
+ * refused with their own messages, and model_obtain reuses its cache. */
+#include "tests/testutil.h"
+
+#include <math.h>
+
+#include "engine/model.h"
+#include "tests/engine_testutil.h"
+
+static void tiny_config(LstmConfig *c, uint64_t seed)
+{
+	lstm_config_defaults(c);
+	c->hidden = 8;
+	c->epochs = 2;
+	c->seed = seed;
+}
+
+static LstmModel *train_tiny(const Series *s, uint64_t seed)
+{
+	LstmConfig c;
+	tiny_config(&c, seed);
+	LstmModel *m = NULL;
+	ErrorRecord err;
+	assert_int_equal(lstm_train(s, &c, NULL, NULL, &m, &err), STATUS_OK);
+	return m;
+}
+
+static void test_same_seed_gives_identical_files(void **state)
+{
+	(void)state;
+	char dir[64], a[128], b[128], c[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(a, sizeof(a), "%s/a.model", dir);
+	snprintf(b, sizeof(b), "%s/b.model", dir);
+	snprintf(c, sizeof(c), "%s/c.model", dir);
+	Series s;
+	et_sine_series(&s, 300, 3, 250, 0.2, 4);
+	ErrorRecord err;
+	LstmModel *m1 = train_tiny(&s, 21), *m2 = train_tiny(&s, 21);
+	LstmModel *m3 = train_tiny(&s, 22);
+	assert_int_equal(model_save(m1, a, &err), STATUS_OK);
+	assert_int_equal(model_save(m2, b, &err), STATUS_OK);
+	assert_int_equal(model_save(m3, c, &err), STATUS_OK);
+	size_t la = 0, lb = 0, lc = 0;
+	char *da = tu_slurp(a, &la), *db = tu_slurp(b, &lb);
+	char *dc = tu_slurp(c, &lc);
+	assert_non_null(da);
+	assert_non_null(db);
+	assert_non_null(dc);
+	assert_int_equal(la, lb);
+	assert_memory_equal(da, db, la);
+	assert_int_equal(la, lc);
+	assert_memory_not_equal(da, dc, la);
+	/* no temporary file is left behind */
+	char out[4096];
+	tu_run(out, sizeof(out), "ls %s", dir);
+	assert_null(strstr(out, "tmp"));
+	free(da);
+	free(db);
+	free(dc);
+	lstm_model_delete(m1);
+	lstm_model_delete(m2);
+	lstm_model_delete(m3);
+	et_series_free(&s);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+static void test_loaded_model_forecasts_the_same(void **state)
+{
+	(void)state;
+	char dir[64], path[128], out[256];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/m.model", dir);
+	Series s;
+	et_sine_series(&s, 300, 3, 250, 0.2, 4);
+	LstmConfig c;
+	tiny_config(&c, 5);
+	c.rolling = 6;
+	c.layers = 2;
+	LstmModel *m = NULL, *back = NULL;
+	ErrorRecord err;
+	assert_int_equal(lstm_train(&s, &c, NULL, NULL, &m, &err), STATUS_OK);
+	assert_int_equal(model_save(m, path, &err), STATUS_OK);
+	assert_int_equal(model_load(&back, path, &s, &err), STATUS_OK);
+	const LstmConfig *bc = lstm_model_config(back);
+	assert_int_equal(bc->rolling, 6);
+	assert_int_equal(bc->layers, 2);
+	assert_int_equal(bc->hidden, 8);
+	assert_int_equal(bc->seed, 5);
+	assert_string_equal(lstm_model_metric(back, 2), "metric_2");
+	float *p1 = malloc(3 * 300 * sizeof(float));
+	float *p2 = malloc(3 * 300 * sizeof(float));
+	assert_int_equal(lstm_forecast(m, &s, p1, &err), STATUS_OK);
+	assert_int_equal(lstm_forecast(back, &s, p2, &err), STATUS_OK);
+	assert_memory_equal(p1 + 10, p2 + 10, (3 * 300 - 10) * sizeof(float));
+	free(p1);
+	free(p2);
+	lstm_model_delete(m);
+	lstm_model_delete(back);
+	et_series_free(&s);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+/* Save a model, damage a copy with fn, and expect status and message. */
+static void expect_refusal(const char *what, Status want, const char *msg)
+{
+	char dir[64], path[128], out[512];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/m.model", dir);
+	Series s;
+	et_sine_series(&s, 200, 2, 150, 0.2, 4);
+	LstmModel *m = train_tiny(&s, 1);
+	ErrorRecord err;
+	assert_int_equal(model_save(m, path, &err), STATUS_OK);
+	size_t len = 0;
+	unsigned char *d = (unsigned char *)tu_slurp(path, &len);
+	assert_non_null(d);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	if (!strcmp(what, "truncated")) {
+		fwrite(d, 1, len / 2, f);
+	} else if (!strcmp(what, "corrupted")) {
+		d[len - 40] ^= 0x10; /* a bit of a weight */
+		fwrite(d, 1, len, f);
+	} else if (!strcmp(what, "version")) {
+		d[8] = 7;
+		fwrite(d, 1, len, f);
+	} else if (!strcmp(what, "notmodel")) {
+		fputs("timestamp,value\n", f);
+	} else {
+		fwrite(d, 1, len, f);
+	}
+	fclose(f);
+	if (!strcmp(what, "metrics")) {
+		free(s.names[1]);
+		s.names[1] = strdup("disk_io");
+	}
+	LstmModel *back = NULL;
+	error_clear(&err);
+	Status st = model_load(&back, path, &s, &err);
+	print_message("%s: %s\n", what, err.message);
+	assert_int_equal(st, want);
+	assert_null(back);
+	assert_non_null(strstr(err.message, msg));
+	assert_string_equal(err.file, path);
+	free(d);
+	lstm_model_delete(m);
+	et_series_free(&s);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+static void test_truncated_file_is_refused(void **state)
+{
+	(void)state;
+	expect_refusal("truncated", STATUS_CORRUPT, "truncated model file");
+}
+
+static void test_corrupted_file_is_refused(void **state)
+{
+	(void)state;
+	expect_refusal("corrupted", STATUS_CORRUPT, "CRC-32");
+}
+
+static void test_other_version_is_refused(void **state)
+{
+	(void)state;
+	expect_refusal("version", STATUS_FORMAT, "format version 7");
+}
+
+static void test_other_metrics_are_refused(void **state)
+{
+	(void)state;
+	expect_refusal("metrics", STATUS_MISMATCH,
+		       "metric 2 is 'metric_1' in the model but 'disk_io'");
+}
+
+static void test_other_file_is_not_a_model(void **state)
+{
+	(void)state;
+	expect_refusal("notmodel", STATUS_FORMAT, "not a vigil model file");
+}
+
+static void test_cache_beside_dataset_is_reused(void **state)
+{
+	(void)state;
+	char dir[64], out[512], cpath[4096];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	Series s;
+	et_sine_series(&s, 300, 2, 250, 0.2, 8);
+	s.kind = SERIES_CSV;
+	s.path = malloc(128);
+	snprintf(s.path, 128, "%s/host.csv", dir);
+	LstmConfig c;
+	tiny_config(&c, 3);
+	ErrorRecord err;
+	assert_int_equal(model_cache_path(&s, &c, cpath, sizeof(cpath), &err),
+			 STATUS_OK);
+	assert_true(strncmp(cpath, s.path, strlen(s.path)) == 0);
+	assert_non_null(strstr(cpath, ".vigil-model"));
+	LstmModel *m1 = NULL, *m2 = NULL;
+	int cached = -1;
+	assert_int_equal(model_obtain(&s, &c, NULL, NULL, &m1, &cached, &err),
+			 STATUS_OK);
+	assert_int_equal(cached, 0);
+	assert_int_equal(access(cpath, R_OK), 0);
+	assert_int_equal(model_obtain(&s, &c, NULL, NULL, &m2, &cached, &err),
+			 STATUS_OK);
+	assert_int_equal(cached, 1);
+	float *p1 = malloc(2 * 300 * sizeof(float));
+	float *p2 = malloc(2 * 300 * sizeof(float));
+	assert_int_equal(lstm_forecast(m1, &s, p1, &err), STATUS_OK);
+	assert_int_equal(lstm_forecast(m2, &s, p2, &err), STATUS_OK);
+	assert_memory_equal(p1 + 10, p2 + 10, (2 * 300 - 10) * sizeof(float));
+	/* other options or other data: another key */
+	char other[4096];
+	c.hidden = 9;
+	assert_int_equal(model_cache_path(&s, &c, other, sizeof(other), &err),
+			 STATUS_OK);
+	assert_string_not_equal(other, cpath);
+	c.hidden = 8;
+	s.values[5] += 1.0f;
+	assert_int_equal(model_cache_path(&s, &c, other, sizeof(other), &err),
+			 STATUS_OK);
+	assert_string_not_equal(other, cpath);
+	free(p1);
+	free(p2);
+	lstm_model_delete(m1);
+	lstm_model_delete(m2);
+	et_series_free(&s);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+static void test_cache_falls_back_to_xdg_cache_home(void **state)
+{
+	(void)state;
+	char dir[64], out[512], cpath[4096], want[256];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	Series s;
+	et_sine_series(&s, 100, 2, 80, 0.2, 8);
+	s.kind = SERIES_CSV;
+	s.path = strdup("/nonexistent-vigil-dir/host.csv");
+	setenv("XDG_CACHE_HOME", dir, 1);
+	LstmConfig c;
+	tiny_config(&c, 3);
+	ErrorRecord err;
+	assert_int_equal(model_cache_path(&s, &c, cpath, sizeof(cpath), &err),
+			 STATUS_OK);
+	snprintf(want, sizeof(want), "%s/vigil/host.csv.", dir);
+	assert_true(strncmp(cpath, want, strlen(want)) == 0);
+	et_series_free(&s);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_seed_gives_identical_files),
+		cmocka_unit_test(test_loaded_model_forecasts_the_same),
+		cmocka_unit_test(test_truncated_file_is_refused),
+		cmocka_unit_test(test_corrupted_file_is_refused),
+		cmocka_unit_test(test_other_version_is_refused),
+		cmocka_unit_test(test_other_metrics_are_refused),
+		cmocka_unit_test(test_other_file_is_not_a_model),
+		cmocka_unit_test(test_cache_beside_dataset_is_reused),
+		cmocka_unit_test(test_cache_falls_back_to_xdg_cache_home),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
