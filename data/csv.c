@@ -339,7 +339,8 @@ static char *labels_next_to(const char *path)
 }
 
 static Status interpret(const char *path, const CsvTable *t,
-			const SeriesOptions *opt, Series *s, ErrorRecord *err)
+			const SeriesOptions *opt, unsigned flags, Series *s,
+			ErrorRecord *err)
 {
 	char q[96];
 	if (t->nrow == 0)
@@ -448,7 +449,11 @@ static Status interpret(const char *path, const CsvTable *t,
 						"YYYY-MM-DDTHH:MM:SSZ or epoch "
 						"seconds), found '%s'",
 						quoted(text, q, sizeof(q)));
-				if (r > 0 && ts <= s->timestamps[r - 1]) {
+				int repeat_ok = (flags & SERIES_CSV_REPEATS) &&
+						r > 0 &&
+						ts == s->timestamps[r - 1];
+				if (r > 0 && ts <= s->timestamps[r - 1] &&
+				    !repeat_ok) {
 					char a[32], b[32];
 					series_time_string(ts, a, sizeof(a));
 					series_time_string(s->timestamps[r - 1],
@@ -517,6 +522,13 @@ static Status interpret(const char *path, const CsvTable *t,
 Status series_load_csv(Series *s, const char *path, const SeriesOptions *opt,
 		       ErrorRecord *err)
 {
+	return series_load_csv_flags(s, path, opt, 0, err);
+}
+
+Status series_load_csv_flags(Series *s, const char *path,
+			     const SeriesOptions *opt, unsigned flags,
+			     ErrorRecord *err)
+{
 	error_clear(err);
 	series_init(s);
 	char *text = NULL;
@@ -537,7 +549,7 @@ Status series_load_csv(Series *s, const char *path, const SeriesOptions *opt,
 	Series tmp;
 	series_init(&tmp);
 	if (st == STATUS_OK)
-		st = interpret(path, &t, opt, &tmp, err);
+		st = interpret(path, &t, opt, flags, &tmp, err);
 	table_free(&t);
 	if (st != STATUS_OK) {
 		series_free(&tmp);

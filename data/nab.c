@@ -2,7 +2,9 @@
  *
  * Each file is read with the generic CSV loader (so it gets the same checks
  * and messages), its metric named after the file. Several files of one host
- * become one node: the rows are the timestamps common to all of them. The
+ * become one node: the rows are the timestamps common to all of them.
+ * Unlike a generic CSV, a timestamp may repeat the previous one (NAB's own
+ * files do so where daylight saving time ended); going back is an error. The
  * series remembers its key in combined_windows.json ("dir/file.csv") and
  * where that labels file is, when it can be found next to the data (the NAB
  * repository layout: data/DIR/FILE.csv with labels/combined_windows.json). */
@@ -150,7 +152,8 @@ Status series_load_nab(Series *s, const char *const *paths, size_t n,
 		SeriesOptions o = opt ? *opt : (SeriesOptions){0};
 		o.split_rows = 0; /* the split applies to the merged rows */
 		o.train_fraction = 0;
-		if ((st = series_load_csv(&parts[i], paths[i], &o, err)))
+		if ((st = series_load_csv_flags(&parts[i], paths[i], &o,
+						SERIES_CSV_REPEATS, err)))
 			goto done;
 		if (!parts[i].timestamps) {
 			st = error_set(err, STATUS_FORMAT, paths[i], 1, 1,

@@ -98,10 +98,9 @@ void scale_rolling_mean(const float *x, size_t n, size_t w, float *out)
 	}
 }
 
-/* Population standard deviation over the window; recomputed from the
- * window's mean (two-pass per window would be O(n w); instead Welford-free
- * shifted sums around the first value keep cancellation small for the
- * value ranges of metrics). */
+/* Population standard deviation over the window, from running sums (in
+ * double) of the values shifted by the first one, which keeps the
+ * cancellation in E[x^2] - E[x]^2 small for metrics far from zero. */
 void scale_rolling_std(const float *x, size_t n, size_t w, float *out)
 {
 	if (w == 0)

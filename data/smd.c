@@ -217,11 +217,12 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 			return error_set(err, STATUS_INTERNAL, path, line, 1,
 					 "more rows than counted");
 		float *dst = values + r;
+		const char *ns = p; /* start of the current field's number */
 		for (size_t f = 0; f < k; f++) {
 			while (*p == ' ' || *p == '\t')
 				p++;
 			float v;
-			const char *ns = p;
+			ns = p;
 			const char *q = parse_float(p, &v);
 			if (!q) {
 				if (*p == '\n' || *p == '\r' || p >= end)
@@ -264,14 +265,8 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 					 "line, found %zu",
 					 k, extra);
 		}
-		if (p < end && *p != '\n') {
-			const char *e = p;
-			while (e < end && *e != '\n' && e - p < 40)
-				e++;
-			return error_set(err, STATUS_PARSE, path, line, (long)k,
-					 "expected a number, found junk '%.*s'",
-					 (int)(e - p), p);
-		}
+		if (p < end && *p != '\n')
+			return bad_number(path, line, k - 1, ns, end, err);
 		if (p < end)
 			p++;
 		line++;

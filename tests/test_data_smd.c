@@ -1,0 +1,276 @@
+/* The SMD loader: the bundled cut of machine-1-2, the whole machine from
+ * ../shared/data (skipped when absent), the hand-written float parser
+ * against strtof on every value of a real file, and bad files refused with
+ * file, line and column (exit code 2 from `vigil info`). */
+#include "tests/testutil.h"
+
+#include <math.h>
+
+#include "data/series.h"
+#include "data/series_internal.h"
+
+#define CUT "data/samples/smd-cut/ServerMachineDataset"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	return tu_tmpdir(dir, sizeof(dir)) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char out[256];
+	tu_run(out, sizeof(out), "rm -rf '%s'", dir);
+	return 0;
+}
+
+/* Distance in units in the last place between two finite floats. */
+static long ulps(float a, float b)
+{
+	int32_t x, y;
+	memcpy(&x, &a, 4);
+	memcpy(&y, &b, 4);
+	if (x < 0)
+		x = INT32_MIN - x;
+	if (y < 0)
+		y = INT32_MIN - y;
+	long d = (long)x - (long)y;
+	return d < 0 ? -d : d;
+}
+
+/* Compares the rows of a text file, parsed independently with strtof, with
+ * columns of s starting at row0. Returns the values compared; counts exact
+ * matches and the largest ulp distance. */
+static size_t compare_file(const char *path, const Series *s, size_t row0,
+			   size_t *exact, long *worst)
+{
+	char *text = tu_slurp(path, NULL);
+	assert_non_null(text);
+	size_t n = 0, r = row0;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), r++) {
+		char *p = line;
+		for (size_t m = 0; m < s->metrics; m++) {
+			char *end;
+			float want = strtof(p, &end);
+			assert_true(end != p);
+			float got = series_at(s, m, r);
+			long d = ulps(want, got);
+			*exact += d == 0;
+			if (d > *worst)
+				*worst = d;
+			n++;
+			p = *end == ',' ? end + 1 : end;
+		}
+	}
+	free(text);
+	return n;
+}
+
+static void test_cut_loads_with_labels(void **state)
+{
+	(void)state;
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_open(&s, CUT ":machine-1-2", NULL, &err),
+			 STATUS_OK);
+	assert_int_equal(s.kind, SERIES_SMD);
+	assert_int_equal(s.rows, 600);
+	assert_int_equal(s.metrics, 38);
+	assert_int_equal(s.split, 300);
+	assert_int_equal(s.interval, 60);
+	assert_null(s.timestamps);
+	assert_string_equal(s.names[0], "m01");
+	assert_string_equal(s.names[37], "m38");
+	assert_string_equal(s.machine, "machine-1-2");
+	assert_string_equal(s.label_path, CUT "/test_label/machine-1-2.txt");
+	assert_string_equal(s.interp_path,
+			    CUT "/interpretation_label/machine-1-2.txt");
+	/* first train line: 0.160000,0.058339,... */
+	assert_true(series_at(&s, 0, 0) == 0.16f);
+	assert_true(series_at(&s, 1, 0) == 0.058339f);
+	size_t exact = 0;
+	long worst = 0;
+	size_t n = compare_file(CUT "/train/machine-1-2.txt", &s, 0, &exact,
+				&worst);
+	n += compare_file(CUT "/test/machine-1-2.txt", &s, 300, &exact, &worst);
+	assert_int_equal(n, 600 * 38);
+	assert_int_equal(exact, n);
+	series_free(&s);
+
+	/* the same machine through a train/ file path and the folder */
+	assert_int_equal(series_open(&s, CUT "/train/machine-1-2.txt", NULL,
+				     &err),
+			 STATUS_OK);
+	assert_int_equal(s.rows, 600);
+	series_free(&s);
+	assert_int_equal(series_open(&s, CUT, NULL, &err), STATUS_OK);
+	assert_string_equal(s.machine, "machine-1-2");
+	series_free(&s);
+}
+
+static void test_float_parser_edge_cases(void **state)
+{
+	(void)state;
+	static const char *const cases[] = {
+		"0",	    "0.5",	 "-0.25",	"+3",
+		".5",	    "5.",	 "1e-5",	"2.5E+3",
+		"0.000001", "123456.789", "3.4028234e38", "1.17549435e-38",
+		"0.1",	    "0.3",	 "16777217",	"9007199254740993",
+		"12345678901234567890123", "0.000000000000000000000000123",
+		"1.00000005960464477539", "7.038531e-26"};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		float got, want = strtof(cases[i], NULL);
+		const char *end = series_smd_parse_float(cases[i], &got);
+		assert_non_null(end);
+		assert_int_equal(*end, '\0');
+		if (got != want)
+			fail_msg("%s: got %.9g, strtof %.9g", cases[i],
+				 (double)got, (double)want);
+	}
+	float v;
+	assert_null(series_smd_parse_float("abc", &v));
+	assert_null(series_smd_parse_float("-", &v));
+	assert_null(series_smd_parse_float("1e", &v));
+}
+
+static void test_shared_machine_1_2(void **state)
+{
+	(void)state;
+	const char *data = tu_shared_data();
+	if (!data)
+		skip();
+	char ds[4200], path[4300];
+	snprintf(ds, sizeof(ds), "%s/smd/ServerMachineDataset", data);
+	snprintf(path, sizeof(path), "%s/train/machine-1-2.txt", ds);
+	struct stat st;
+	if (stat(path, &st) != 0)
+		skip();
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_load_smd(&s, ds, "machine-1-2", &err),
+			 STATUS_OK);
+	assert_int_equal(s.rows, 47388);
+	assert_int_equal(s.metrics, 38);
+	assert_int_equal(s.split, 23694);
+	assert_non_null(s.label_path);
+	assert_non_null(s.interp_path);
+	/* every value against strtof; comment in smd.c: equal, or 1 ulp */
+	size_t exact = 0;
+	long worst = 0;
+	size_t n = compare_file(path, &s, 0, &exact, &worst);
+	snprintf(path, sizeof(path), "%s/test/machine-1-2.txt", ds);
+	n += compare_file(path, &s, 23694, &exact, &worst);
+	assert_int_equal(n, (size_t)47388 * 38);
+	print_message("      %zu values: %zu equal to strtof, worst %ld ulp\n",
+		      n, exact, worst);
+	assert_true(worst <= 1);
+	assert_int_equal(exact, n); /* all equal on this file */
+	series_free(&s);
+
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s:machine-1-2'",
+				tu_vigil(), ds),
+			 0);
+	assert_non_null(strstr(out, "rows      47,388\n"));
+	assert_non_null(strstr(out, "metrics   38: m01, m02"));
+	assert_non_null(strstr(out, "split at 23,694"));
+	assert_non_null(strstr(out, "60 s (1 min)"));
+}
+
+/* Writes an SMD folder under dir/name with the given train and test text. */
+static const char *smd_dir(const char *name, const char *train,
+			   const char *test)
+{
+	static char root[300];
+	char p[400];
+	snprintf(root, sizeof(root), "%s/%s", dir, name);
+	mkdir(root, 0777);
+	snprintf(p, sizeof(p), "%s/train", root);
+	mkdir(p, 0777);
+	snprintf(p, sizeof(p), "%s/test", root);
+	mkdir(p, 0777);
+	snprintf(p, sizeof(p), "%s/train/m.txt", root);
+	assert_int_equal(tu_write(p, train), 0);
+	snprintf(p, sizeof(p), "%s/test/m.txt", root);
+	assert_int_equal(tu_write(p, test), 0);
+	return root;
+}
+
+static void bad_smd(const char *name, const char *train, const char *test,
+		    const char *file, long line, long col, const char *expect)
+{
+	const char *root = smd_dir(name, train, test);
+	char ds[400], want_file[400], where[500], out[4096];
+	snprintf(ds, sizeof(ds), "%s:m", root);
+	snprintf(want_file, sizeof(want_file), "%s/%s/m.txt", root, file);
+	Series s;
+	ErrorRecord err;
+	Status st = series_open(&s, ds, NULL, &err);
+	assert_int_not_equal(st, STATUS_OK);
+	assert_null(s.values);
+	assert_string_equal(err.file, want_file);
+	assert_int_equal(err.line, line);
+	assert_int_equal(err.column, col);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				ds),
+			 2);
+	snprintf(where, sizeof(where), "%s:%ld:%ld: ", want_file, line, col);
+	if (!strstr(out, where) || !strstr(out, expect))
+		fail_msg("want '%s' and '%s' in: %s", where, expect, out);
+}
+
+static void test_good_small_folder(void **state)
+{
+	(void)state;
+	const char *root = smd_dir("ok", "1,2,3\n\n4,5,6\r\n", "7,8,9\n10,11,12");
+	char ds[400];
+	snprintf(ds, sizeof(ds), "%s:m", root);
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_open(&s, ds, NULL, &err), STATUS_OK);
+	assert_int_equal(s.rows, 4);
+	assert_int_equal(s.metrics, 3);
+	assert_int_equal(s.split, 2);
+	assert_null(s.label_path);
+	assert_true(series_at(&s, 2, 3) == 12.0f);
+	assert_true(series_at(&s, 0, 2) == 7.0f);
+	series_free(&s);
+}
+
+static void test_bad_smd_inputs(void **state)
+{
+	(void)state;
+	bad_smd("b1", "1,2,3\n4,5,6\n", "7,8,9\n10,11\n", "test", 2, 3,
+		"expected 3 fields as on the first line, found 2");
+	bad_smd("b2", "1,2,3\n4,5,6,7\n", "7,8,9\n", "train", 2, 4,
+		"expected 3 fields as on the first line, found 4");
+	bad_smd("b3", "1,2,3\n4,x5,6\n", "7,8,9\n", "train", 2, 2,
+		"expected a number, found 'x5'");
+	bad_smd("b4", "1,2,3\n4,5,6\n", "7,8,9\n1,2,3.5kb\n", "test", 2, 3,
+		"expected a number, found '3.5kb'");
+	bad_smd("b5", "", "7,8,9\n", "train", 1, 1, "the file is empty");
+	char out[4096];
+	snprintf(out, sizeof(out), "%s/b1:nosuch", dir);
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_open(&s, out, NULL, &err), STATUS_IO);
+	assert_non_null(strstr(err.message, "no machine 'nosuch'"));
+	assert_non_null(strstr(err.message, "it has m"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cut_loads_with_labels),
+		cmocka_unit_test(test_float_parser_edge_cases),
+		cmocka_unit_test(test_shared_machine_1_2),
+		cmocka_unit_test(test_good_small_folder),
+		cmocka_unit_test(test_bad_smd_inputs),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
