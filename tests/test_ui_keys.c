@@ -1,0 +1,117 @@
+/* The key table: every key DESIGN section 5 promises is bound, no key is
+ * bound twice in one mode, and the help lines come from the same table. */
+#include "tests/testutil.h"
+
+#include "ui/keys.h"
+
+static void test_design_keys_bound(void **state)
+{
+	(void)state;
+	static const struct {
+		int key;
+		KeyMode mode;
+		Action act;
+	} want[] = {
+		{'j', KEYMODE_NORMAL, ACT_METRIC_NEXT},
+		{'k', KEYMODE_NORMAL, ACT_METRIC_PREV},
+		{'h', KEYMODE_NORMAL, ACT_CURSOR_LEFT},
+		{'l', KEYMODE_NORMAL, ACT_CURSOR_RIGHT},
+		{'H', KEYMODE_NORMAL, ACT_PAGE_LEFT},
+		{'L', KEYMODE_NORMAL, ACT_PAGE_RIGHT},
+		{'+', KEYMODE_NORMAL, ACT_ZOOM_IN},
+		{'-', KEYMODE_NORMAL, ACT_ZOOM_OUT},
+		{'g', KEYMODE_NORMAL, ACT_START},
+		{'G', KEYMODE_NORMAL, ACT_END},
+		{'n', KEYMODE_NORMAL, ACT_DET_NEXT},
+		{'N', KEYMODE_NORMAL, ACT_DET_PREV},
+		{']', KEYMODE_NORMAL, ACT_LABEL_NEXT},
+		{'[', KEYMODE_NORMAL, ACT_LABEL_PREV},
+		{'f', KEYMODE_NORMAL, ACT_DIS_NEXT},
+		{'F', KEYMODE_NORMAL, ACT_DIS_PREV},
+		{'m', KEYMODE_NORMAL, ACT_MARK},
+		{'a', KEYMODE_NORMAL, ACT_LABEL},
+		{'x', KEYMODE_NORMAL, ACT_UNLABEL},
+		{'u', KEYMODE_NORMAL, ACT_UNDO},
+		{'r' & 0x1f, KEYMODE_NORMAL, ACT_REDO},
+		{'s', KEYMODE_NORMAL, ACT_SAVE},
+		{'c', KEYMODE_NORMAL, ACT_COMPARE},
+		{'o', KEYMODE_NORMAL, ACT_ORIGINAL},
+		{'\t', KEYMODE_NORMAL, ACT_SCOPE},
+		{'/', KEYMODE_NORMAL, ACT_FILTER},
+		{'t', KEYMODE_NORMAL, ACT_THRESHOLD},
+		{'<', KEYMODE_THRESHOLD, ACT_THR_DOWN},
+		{'>', KEYMODE_THRESHOLD, ACT_THR_UP},
+		{'?', KEYMODE_NORMAL, ACT_HELP},
+		{'q', KEYMODE_NORMAL, ACT_QUIT},
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		Action a = keys_lookup(want[i].key, want[i].mode);
+		if (a != want[i].act)
+			fail_msg("key %d bound to %s, want %s", want[i].key,
+				 keys_action_name(a),
+				 keys_action_name(want[i].act));
+	}
+	/* '<' and '>' do nothing outside threshold mode; q does not quit
+	 * inside it */
+	assert_int_equal(keys_lookup('<', KEYMODE_NORMAL), ACT_NONE);
+	assert_int_equal(keys_lookup('q', KEYMODE_THRESHOLD), ACT_NONE);
+	assert_int_equal(keys_lookup('Z', KEYMODE_NORMAL), ACT_NONE);
+}
+
+static void test_no_duplicate_bindings(void **state)
+{
+	(void)state;
+	size_t n;
+	const KeyBinding *t = keys_table(&n);
+	assert_true(n > 30);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (t[i].key == t[j].key && (t[i].modes & t[j].modes))
+				fail_msg("key %d bound twice (%s, %s)", t[i].key,
+					 keys_action_name(t[i].act),
+					 keys_action_name(t[j].act));
+}
+
+/* Every action has a key, a name and help text, and appears in the help
+ * lines with its key names. */
+static void test_help_from_table(void **state)
+{
+	(void)state;
+	size_t n;
+	const KeyBinding *t = keys_table(&n);
+	const char *const *lines;
+	size_t nl = keys_help_lines(&lines);
+	assert_int_equal(nl, ACT_COUNT); /* every action + the mouse line */
+	for (int a = 1; a < ACT_COUNT; a++) {
+		int bound = 0;
+		for (size_t i = 0; i < n; i++)
+			bound |= t[i].act == (Action)a;
+		if (!bound)
+			fail_msg("action %s has no key", keys_action_name(a));
+		assert_true(strlen(keys_action_help(a)) > 3);
+		int found = 0;
+		for (size_t l = 0; l < nl; l++)
+			found |= strstr(lines[l], keys_action_help(a)) != NULL;
+		assert_true(found);
+	}
+	int redo = 0, tab = 0;
+	for (size_t l = 0; l < nl; l++) {
+		redo |= strstr(lines[l], "Ctrl-R") && strstr(lines[l], "redo");
+		tab |= strncmp(lines[l], "Tab", 3) == 0;
+	}
+	assert_true(redo);
+	assert_true(tab);
+	char buf[16];
+	assert_string_equal(keys_key_name('j', buf, sizeof(buf)), "j");
+	assert_string_equal(keys_key_name(18, buf, sizeof(buf)), "Ctrl-R");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_design_keys_bound),
+		cmocka_unit_test(test_no_duplicate_bindings),
+		cmocka_unit_test(test_help_from_table),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

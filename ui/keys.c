@@ -1,0 +1,158 @@
+/* The key table: which keys trigger which action in which mode, and the help
+ * screen generated from it. The actions themselves (names, help text) come
+ * from ACTION_LIST in keys.h. */
+#include "ui/keys.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <ncursesw/curses.h>
+
+#define CTRL(c) ((c) & 0x1f)
+#define N KEYMODE_NORMAL
+#define T KEYMODE_THRESHOLD
+
+static const KeyBinding table[] = {
+	{'j', ACT_METRIC_NEXT, N},
+	{KEY_DOWN, ACT_METRIC_NEXT, N},
+	{'k', ACT_METRIC_PREV, N},
+	{KEY_UP, ACT_METRIC_PREV, N},
+	{'h', ACT_CURSOR_LEFT, N | T},
+	{KEY_LEFT, ACT_CURSOR_LEFT, N | T},
+	{'l', ACT_CURSOR_RIGHT, N | T},
+	{KEY_RIGHT, ACT_CURSOR_RIGHT, N | T},
+	{'H', ACT_PAGE_LEFT, N},
+	{KEY_PPAGE, ACT_PAGE_LEFT, N},
+	{'L', ACT_PAGE_RIGHT, N},
+	{KEY_NPAGE, ACT_PAGE_RIGHT, N},
+	{'+', ACT_ZOOM_IN, N},
+	{'=', ACT_ZOOM_IN, N},
+	{'-', ACT_ZOOM_OUT, N},
+	{'_', ACT_ZOOM_OUT, N},
+	{'g', ACT_START, N},
+	{KEY_HOME, ACT_START, N},
+	{'G', ACT_END, N},
+	{KEY_END, ACT_END, N},
+	{'n', ACT_DET_NEXT, N},
+	{'N', ACT_DET_PREV, N},
+	{']', ACT_LABEL_NEXT, N},
+	{'[', ACT_LABEL_PREV, N},
+	{'f', ACT_DIS_NEXT, N},
+	{'F', ACT_DIS_PREV, N},
+	{'m', ACT_MARK, N},
+	{'a', ACT_LABEL, N},
+	{'x', ACT_UNLABEL, N},
+	{'u', ACT_UNDO, N},
+	{CTRL('r'), ACT_REDO, N},
+	{'s', ACT_SAVE, N},
+	{'c', ACT_COMPARE, N},
+	{'o', ACT_ORIGINAL, N},
+	{'\t', ACT_SCOPE, N},
+	{'/', ACT_FILTER, N},
+	{'y', ACT_YFIT, N},
+	{'t', ACT_THRESHOLD, N | T},
+	{'<', ACT_THR_DOWN, T},
+	{'>', ACT_THR_UP, T},
+	{27, ACT_CANCEL, N | T},
+	{CTRL('l'), ACT_REDRAW, N | T},
+	{'?', ACT_HELP, N},
+	{KEY_F(1), ACT_HELP, N},
+	{'q', ACT_QUIT, N},
+};
+
+#undef N
+#undef T
+
+static const char *const names[] = {
+	"none",
+#define KEYS_NAME(id, name, help) name,
+	ACTION_LIST(KEYS_NAME)
+#undef KEYS_NAME
+};
+
+static const char *const helps[] = {
+	"",
+#define KEYS_HELP(id, name, help) help,
+	ACTION_LIST(KEYS_HELP)
+#undef KEYS_HELP
+};
+
+const KeyBinding *keys_table(size_t *n)
+{
+	*n = sizeof(table) / sizeof(table[0]);
+	return table;
+}
+
+Action keys_lookup(int key, KeyMode mode)
+{
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (table[i].key == key && (table[i].modes & mode))
+			return table[i].act;
+	return ACT_NONE;
+}
+
+const char *keys_action_name(Action a)
+{
+	return a < ACT_COUNT ? names[a] : "?";
+}
+
+const char *keys_action_help(Action a)
+{
+	return a < ACT_COUNT ? helps[a] : "";
+}
+
+const char *keys_key_name(int key, char *buf, size_t n)
+{
+	static const struct {
+		int key;
+		const char *name;
+	} special[] = {
+		{KEY_DOWN, "Down"},   {KEY_UP, "Up"},     {KEY_LEFT, "Left"},
+		{KEY_RIGHT, "Right"}, {KEY_PPAGE, "PgUp"}, {KEY_NPAGE, "PgDn"},
+		{KEY_HOME, "Home"},   {KEY_END, "End"},   {'\t', "Tab"},
+		{27, "Esc"},          {KEY_F(1), "F1"},   {' ', "Space"},
+	};
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (special[i].key == key) {
+			snprintf(buf, n, "%s", special[i].name);
+			return buf;
+		}
+	if (key > 0 && key < 32)
+		snprintf(buf, n, "Ctrl-%c", key + 'A' - 1);
+	else if (key >= 32 && key < 127)
+		snprintf(buf, n, "%c", key);
+	else
+		snprintf(buf, n, "key%d", key);
+	return buf;
+}
+
+size_t keys_help_lines(const char *const **lines)
+{
+	static char text[ACT_COUNT][96];
+	static const char *ptrs[ACT_COUNT + 1];
+	size_t count = 0;
+	for (int a = 1; a < ACT_COUNT; a++) {
+		char keys[48] = "";
+		size_t used = 0;
+		for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+			if (table[i].act != (Action)a)
+				continue;
+			char kn[16];
+			keys_key_name(table[i].key, kn, sizeof(kn));
+			int w = snprintf(keys + used, sizeof(keys) - used,
+					 "%s%s", used ? " " : "", kn);
+			if (w > 0 && used + (size_t)w < sizeof(keys))
+				used += (size_t)w;
+		}
+		snprintf(text[count], sizeof(text[count]), "%-16s %s", keys,
+			 helps[a]);
+		ptrs[count] = text[count];
+		count++;
+	}
+	snprintf(text[count], sizeof(text[count]), "%-16s %s", "mouse",
+		 "click moves the cursor, drag selects");
+	ptrs[count] = text[count];
+	count++;
+	*lines = ptrs;
+	return count;
+}
