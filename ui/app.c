@@ -1,0 +1,524 @@
+/* The App: view state and the actions of the key table. Everything here is
+ * plain C over the App struct (no curses), so that a key script can be
+ * replayed and measured; the panes paint the result. */
+#include "ui/app.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "ui/journal.h"
+#include "ui/plot.h"
+
+void app_init(App *a)
+{
+	memset(a, 0, sizeof(*a));
+	series_init(&a->s);
+	a->thr_factor = 1.0;
+	a->keymode = KEYMODE_NORMAL;
+}
+
+void app_free(App *a)
+{
+	series_free(&a->s);
+	free(a->title);
+	free(a->pred);
+	free(a->score);
+	free(a->node_score);
+	free(a->threshold);
+	if (a->det)
+		for (size_t m = 0; m < a->s.metrics; m++)
+			free(a->det[m]);
+	free(a->det);
+	free(a->n_det);
+	free(a->node_det);
+	free(a->visible);
+	ui_labels_free(&a->labels);
+	memset(a, 0, sizeof(*a));
+}
+
+void app_message(App *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(a->message, sizeof(a->message), fmt, ap);
+	va_end(ap);
+	a->dirty |= DIRTY_STATUS;
+}
+
+size_t app_scope(const App *a)
+{
+	return a->node_scope ? UI_NODE : a->metric;
+}
+
+size_t app_plot_columns(const App *a)
+{
+	size_t w = a->plot_w > 0 ? (size_t)a->plot_w : 80;
+	return a->unicode ? 2 * w : w;
+}
+
+static void clamp_window(App *a)
+{
+	size_t rows = a->s.rows ? a->s.rows : 1;
+	size_t min_count = 8;
+	if (a->count < min_count)
+		a->count = min_count;
+	if (a->count > rows)
+		a->count = rows;
+	if (a->first + a->count > rows)
+		a->first = rows - a->count;
+	if (a->cursor >= rows)
+		a->cursor = rows - 1;
+}
+
+void app_show_row(App *a, size_t r)
+{
+	if (r >= a->s.rows)
+		r = a->s.rows ? a->s.rows - 1 : 0;
+	a->cursor = r;
+	if (r < a->first || r >= a->first + a->count)
+		a->first = r >= a->count / 2 ? r - a->count / 2 : 0;
+	clamp_window(a);
+}
+
+void app_reset_view(App *a)
+{
+	a->first = 0;
+	a->count = a->s.rows;
+	a->cursor = a->s.split < a->s.rows ? a->s.split : 0;
+	a->metric = 0;
+	clamp_window(a);
+	app_apply_filter(a, a->filter);
+	a->dirty = DIRTY_ALL;
+}
+
+int app_apply_filter(App *a, const char *regex)
+{
+	size_t *vis = malloc((a->s.metrics ? a->s.metrics : 1) * sizeof(size_t));
+	if (!vis)
+		return -1;
+	size_t n = 0;
+	pcre2_code *re = NULL;
+	if (regex && *regex) {
+		int ec;
+		PCRE2_SIZE off;
+		re = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED,
+				   PCRE2_CASELESS, &ec, &off, NULL);
+		if (!re) {
+			PCRE2_UCHAR msg[128];
+			pcre2_get_error_message(ec, msg, sizeof(msg));
+			app_message(a, "regex error at %zu: %s", (size_t)off,
+				    (const char *)msg);
+			free(vis);
+			return -1;
+		}
+	}
+	pcre2_match_data *md =
+		re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
+	for (size_t m = 0; m < a->s.metrics; m++) {
+		if (re && pcre2_match(re, (PCRE2_SPTR)a->s.names[m],
+				      PCRE2_ZERO_TERMINATED, 0, 0, md,
+				      NULL) < 0)
+			continue;
+		vis[n++] = m;
+	}
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	if (n == 0 && regex && *regex) {
+		app_message(a, "no metric matches /%s/", regex);
+		free(vis);
+		return -1;
+	}
+	if (regex != a->filter)
+		snprintf(a->filter, sizeof(a->filter), "%s", regex ? regex : "");
+	free(a->visible);
+	a->visible = vis;
+	a->n_visible = n;
+	int found = 0;
+	for (size_t i = 0; i < n; i++)
+		found |= vis[i] == a->metric;
+	if (!found && n)
+		a->metric = vis[0];
+	a->list_top = 0;
+	a->dirty |= DIRTY_ALL;
+	return 0;
+}
+
+const Detection *app_detections(const App *a, size_t *n)
+{
+	if (a->node_scope) {
+		*n = a->n_node_det;
+		return a->node_det;
+	}
+	if (!a->det || a->metric >= a->s.metrics) {
+		*n = 0;
+		return NULL;
+	}
+	*n = a->n_det[a->metric];
+	return a->det[a->metric];
+}
+
+void app_scores(const App *a, size_t m, int original, Criticality min,
+		UiScore out[RULE_COUNT])
+{
+	const Detection *d;
+	size_t nd;
+	if (m == UI_NODE) {
+		d = a->node_det;
+		nd = a->n_node_det;
+	} else {
+		d = a->det ? a->det[m] : NULL;
+		nd = a->det ? a->n_det[m] : 0;
+	}
+	const UiRanges *L = ui_labels_set(&a->labels, m, original);
+	ui_score(L->r, L->n, d, nd, min, (int64_t)a->s.split,
+		 (int64_t)a->s.rows, out);
+}
+
+static size_t visible_pos(const App *a)
+{
+	for (size_t i = 0; i < a->n_visible; i++)
+		if (a->visible[i] == a->metric)
+			return i;
+	return 0;
+}
+
+/* Rows one plot column spans (at least 1). */
+static size_t col_rows(const App *a)
+{
+	size_t c = app_plot_columns(a);
+	size_t r = a->count / (c ? c : 1);
+	return r ? r : 1;
+}
+
+static void move_cursor(App *a, long delta)
+{
+	long c = (long)a->cursor + delta;
+	if (c < 0)
+		c = 0;
+	if ((size_t)c >= a->s.rows)
+		c = (long)a->s.rows - 1;
+	a->cursor = (size_t)c;
+	if (a->cursor < a->first)
+		a->first = a->cursor;
+	else if (a->cursor >= a->first + a->count)
+		a->first = a->cursor - a->count + 1;
+	clamp_window(a);
+}
+
+/* Jump to the next (dir 1) or previous (dir -1) start among ranges. */
+static int jump_ranges(App *a, const Range *r, size_t n, int dir)
+{
+	int64_t cur = (int64_t)a->cursor;
+	long best = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (dir > 0 && r[i].start > cur &&
+		    (best < 0 || r[i].start < r[best].start))
+			best = (long)i;
+		if (dir < 0 && r[i].start < cur &&
+		    (best < 0 || r[i].start > r[best].start))
+			best = (long)i;
+	}
+	if (best < 0)
+		return 0;
+	app_show_row(a, (size_t)r[best].start);
+	return 1;
+}
+
+/* The disagreements of the current scope: detections that touch no label
+ * (false positives) and labels no detection touches (false negatives). */
+static size_t disagreements(const App *a, Range **out)
+{
+	size_t nd;
+	const Detection *d = app_detections(a, &nd);
+	const UiRanges *L = ui_labels_set(&a->labels, app_scope(a), 0);
+	Range *r = malloc((nd + L->n + 1) * sizeof(Range));
+	size_t k = 0;
+	if (!r) {
+		*out = NULL;
+		return 0;
+	}
+	for (size_t i = 0; i < nd; i++) {
+		int hit = 0;
+		for (size_t j = 0; j < L->n && !hit; j++)
+			hit = L->r[j].start < d[i].r.end &&
+			      d[i].r.start < L->r[j].end;
+		if (!hit)
+			r[k++] = d[i].r;
+	}
+	for (size_t j = 0; j < L->n; j++) {
+		if (L->r[j].end <= (int64_t)a->s.split)
+			continue;
+		int hit = 0;
+		for (size_t i = 0; i < nd && !hit; i++)
+			hit = L->r[j].start < d[i].r.end &&
+			      d[i].r.start < L->r[j].end;
+		if (!hit)
+			r[k++] = L->r[j];
+	}
+	*out = r;
+	return k;
+}
+
+static void selection(const App *a, int64_t *s, int64_t *e)
+{
+	size_t lo = a->sel_anchor < a->cursor ? a->sel_anchor : a->cursor;
+	size_t hi = a->sel_anchor < a->cursor ? a->cursor : a->sel_anchor;
+	*s = (int64_t)lo;
+	*e = (int64_t)hi + 1;
+}
+
+static unsigned after_edit(App *a)
+{
+	journal_flush(a);
+	return DIRTY_ALL;
+}
+
+static unsigned do_label(App *a, int mark)
+{
+	size_t scope = app_scope(a);
+	int64_t s, e;
+	if (a->selecting) {
+		selection(a, &s, &e);
+	} else if (!mark) {
+		const UiRanges *L = ui_labels_set(&a->labels, scope, 0);
+		long i = ui_ranges_find(L, (int64_t)a->cursor);
+		if (i < 0) {
+			app_message(a, "no labelled range under the cursor");
+			return DIRTY_STATUS;
+		}
+		s = L->r[i].start;
+		e = L->r[i].end;
+	} else {
+		app_message(a, "press m at both ends of a range first");
+		return DIRTY_STATUS;
+	}
+	int rc = mark ? ui_labels_mark(&a->labels, scope, s, e)
+		      : ui_labels_unmark(&a->labels, scope, s, e);
+	a->selecting = 0;
+	if (rc < 0) {
+		app_message(a, "out of memory");
+		return DIRTY_STATUS;
+	}
+	if (rc == 0) {
+		app_message(a, "no change");
+		return DIRTY_ALL;
+	}
+	journal_edit(a, mark ? "mark" : "unmark", scope, s, e);
+	char t0[32], t1[32];
+	series_format_time(&a->s, (size_t)s, t0, sizeof(t0));
+	series_format_time(&a->s, (size_t)(e - 1), t1, sizeof(t1));
+	app_message(a, "%s %s .. %s (%ld rows)", mark ? "labelled" : "unlabelled",
+		    t0, t1, (long)(e - s));
+	return after_edit(a);
+}
+
+unsigned app_action(App *a, Action act)
+{
+	size_t rows = a->s.rows;
+	if (!rows && act != ACT_QUIT)
+		return 0;
+	switch (act) {
+	case ACT_NONE:
+		return 0;
+	case ACT_METRIC_NEXT:
+	case ACT_METRIC_PREV: {
+		if (!a->n_visible)
+			return 0;
+		size_t p = visible_pos(a);
+		if (act == ACT_METRIC_NEXT && p + 1 < a->n_visible)
+			p++;
+		else if (act == ACT_METRIC_PREV && p > 0)
+			p--;
+		a->metric = a->visible[p];
+		return DIRTY_LIST | DIRTY_PLOT | DIRTY_SCORES | DIRTY_STATUS;
+	}
+	case ACT_CURSOR_LEFT:
+		move_cursor(a, -(long)col_rows(a));
+		return DIRTY_PLOT | DIRTY_STATUS;
+	case ACT_CURSOR_RIGHT:
+		move_cursor(a, (long)col_rows(a));
+		return DIRTY_PLOT | DIRTY_STATUS;
+	case ACT_PAGE_LEFT:
+	case ACT_PAGE_RIGHT: {
+		size_t step = a->count * 3 / 4 ? a->count * 3 / 4 : 1;
+		if (act == ACT_PAGE_LEFT) {
+			a->first = a->first > step ? a->first - step : 0;
+			a->cursor = a->cursor > step ? a->cursor - step : 0;
+		} else {
+			a->first += step;
+			a->cursor += step;
+		}
+		clamp_window(a);
+		if (a->cursor < a->first)
+			a->cursor = a->first;
+		if (a->cursor >= a->first + a->count)
+			a->cursor = a->first + a->count - 1;
+		return DIRTY_PLOT | DIRTY_STATUS;
+	}
+	case ACT_ZOOM_IN:
+	case ACT_ZOOM_OUT: {
+		size_t old = a->count;
+		double f = a->count ? (double)(a->cursor - a->first) /
+					      (double)a->count
+				    : 0.5;
+		a->count = act == ACT_ZOOM_IN ? a->count / 2 : a->count * 2;
+		clamp_window(a);
+		if (a->count == old)
+			return 0;
+		size_t off = (size_t)(f * (double)a->count);
+		a->first = a->cursor > off ? a->cursor - off : 0;
+		clamp_window(a);
+		return DIRTY_PLOT | DIRTY_STATUS;
+	}
+	case ACT_START:
+		app_show_row(a, 0);
+		a->first = 0;
+		clamp_window(a);
+		return DIRTY_PLOT | DIRTY_STATUS;
+	case ACT_END:
+		app_show_row(a, rows - 1);
+		a->first = rows - a->count;
+		clamp_window(a);
+		return DIRTY_PLOT | DIRTY_STATUS;
+	case ACT_DET_NEXT:
+	case ACT_DET_PREV: {
+		size_t n;
+		const Detection *d = app_detections(a, &n);
+		Range *r = malloc((n ? n : 1) * sizeof(Range));
+		if (!r)
+			return 0;
+		for (size_t i = 0; i < n; i++)
+			r[i] = d[i].r;
+		int ok = jump_ranges(a, r, n, act == ACT_DET_NEXT ? 1 : -1);
+		free(r);
+		if (!ok)
+			app_message(a, "no %s detection",
+				    act == ACT_DET_NEXT ? "next" : "previous");
+		return DIRTY_PLOT | DIRTY_STATUS;
+	}
+	case ACT_LABEL_NEXT:
+	case ACT_LABEL_PREV: {
+		const UiRanges *L = ui_labels_set(&a->labels, app_scope(a), 0);
+		if (!jump_ranges(a, L->r, L->n,
+				 act == ACT_LABEL_NEXT ? 1 : -1))
+			app_message(a, "no %s labelled range",
+				    act == ACT_LABEL_NEXT ? "next"
+							  : "previous");
+		return DIRTY_PLOT | DIRTY_STATUS;
+	}
+	case ACT_DIS_NEXT:
+	case ACT_DIS_PREV: {
+		Range *r;
+		size_t n = disagreements(a, &r);
+		if (!jump_ranges(a, r, n, act == ACT_DIS_NEXT ? 1 : -1))
+			app_message(a, "no %s disagreement",
+				    act == ACT_DIS_NEXT ? "next" : "previous");
+		free(r);
+		return DIRTY_PLOT | DIRTY_STATUS;
+	}
+	case ACT_MARK:
+		if (!a->selecting) {
+			a->selecting = 1;
+			a->sel_anchor = a->cursor;
+			return DIRTY_PLOT | DIRTY_STATUS;
+		}
+		/* second m: keep the selection, ready for a / x */
+		a->selecting = 2;
+		return DIRTY_PLOT | DIRTY_STATUS;
+	case ACT_LABEL:
+		return do_label(a, 1);
+	case ACT_UNLABEL:
+		return do_label(a, 0);
+	case ACT_UNDO:
+	case ACT_REDO: {
+		long set = act == ACT_UNDO ? ui_labels_undo(&a->labels)
+					   : ui_labels_redo(&a->labels);
+		if (set < 0) {
+			app_message(a, "nothing to %s",
+				    act == ACT_UNDO ? "undo" : "redo");
+			return DIRTY_STATUS;
+		}
+		journal_edit(a, act == ACT_UNDO ? "undo" : "redo", 0, 0, 0);
+		app_message(a, "%s", act == ACT_UNDO ? "undone" : "redone");
+		return after_edit(a);
+	}
+	case ACT_SCOPE:
+		a->node_scope = !a->node_scope;
+		return DIRTY_ALL;
+	case ACT_YFIT:
+		a->yfit_whole = !a->yfit_whole;
+		app_message(a, "y-axis: %s",
+			    a->yfit_whole ? "whole series" : "visible window");
+		return DIRTY_PLOT | DIRTY_STATUS;
+	case ACT_THRESHOLD:
+		a->keymode = a->keymode == KEYMODE_THRESHOLD ? KEYMODE_NORMAL
+							    : KEYMODE_THRESHOLD;
+		return DIRTY_STATUS | DIRTY_PLOT;
+	case ACT_COMPARE:
+		a->view = a->view == VIEW_COMPARE ? VIEW_MAIN : VIEW_COMPARE;
+		return DIRTY_ALL;
+	case ACT_ORIGINAL:
+		a->view = a->view == VIEW_ORIGINAL ? VIEW_MAIN : VIEW_ORIGINAL;
+		return DIRTY_ALL;
+	case ACT_HELP:
+		a->view = a->view == VIEW_HELP ? VIEW_MAIN : VIEW_HELP;
+		return DIRTY_ALL;
+	case ACT_CANCEL:
+		a->selecting = 0;
+		a->keymode = KEYMODE_NORMAL;
+		a->view = VIEW_MAIN;
+		a->message[0] = '\0';
+		return DIRTY_ALL;
+	case ACT_REDRAW:
+		return DIRTY_ALL | APP_RELAYOUT;
+	case ACT_FILTER:
+		a->prompt = PROMPT_FILTER;
+		snprintf(a->input, sizeof(a->input), "%s", a->filter);
+		a->input_len = strlen(a->input);
+		return DIRTY_STATUS;
+	case ACT_SAVE:
+	case ACT_THR_DOWN:
+	case ACT_THR_UP:
+	case ACT_QUIT:
+	case ACT_COUNT:
+		/* handled by the dashboard (they need the engine or files) */
+		return 0;
+	}
+	return 0;
+}
+
+unsigned app_mouse(App *a, int col, int kind)
+{
+	if (a->plot_w <= 0 || !a->s.rows)
+		return 0;
+	if (col < 0)
+		col = 0;
+	if (col >= a->plot_w)
+		col = a->plot_w - 1;
+	size_t ncols = (size_t)a->plot_w;
+	size_t r0, r1;
+	plot_column_rows(a->first, a->count, ncols, (size_t)col, &r0, &r1);
+	if (r0 >= a->s.rows)
+		r0 = a->s.rows - 1;
+	if (kind == 0) {
+		a->cursor = r0;
+		a->mouse_down = 1;
+		a->selecting = 0;
+		a->sel_anchor = r0;
+	} else if (kind == 1 && a->mouse_down) {
+		a->cursor = r0;
+		if (a->cursor != a->sel_anchor)
+			a->selecting = 1;
+	} else if (kind == 2) {
+		a->cursor = r0;
+		if (a->mouse_down && a->cursor != a->sel_anchor)
+			a->selecting = 2;
+		a->mouse_down = 0;
+	}
+	return DIRTY_PLOT | DIRTY_STATUS;
+}

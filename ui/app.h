@@ -1,0 +1,152 @@
+/* The dashboard's one state struct: the data being looked at, the view
+ * (metric, window, cursor, selection, scope), the modes and prompts, and the
+ * dirty flags that say which panes must be redrawn. Panes read the App and
+ * never keep state of their own; actions (ui/keys.h) change it. */
+#ifndef VIGIL_UI_APP_H
+#define VIGIL_UI_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "data/range.h"
+#include "data/series.h"
+#include "ui/keys.h"
+#include "ui/labels_ui.h"
+
+/* Panes, in drawing order. */
+typedef enum {
+	PANE_LIST,
+	PANE_PLOT,
+	PANE_SCORES,
+	PANE_STATUS,
+	PANE_COUNT
+} PaneId;
+
+/* Dirty bits and handler results (STYLE item 10). */
+enum {
+	DIRTY_LIST = 1u << PANE_LIST,
+	DIRTY_PLOT = 1u << PANE_PLOT,
+	DIRTY_SCORES = 1u << PANE_SCORES,
+	DIRTY_STATUS = 1u << PANE_STATUS,
+	DIRTY_ALL = (1u << PANE_COUNT) - 1,
+	APP_RELAYOUT = 1u << 8,
+	APP_QUIT = 1u << 9,
+};
+
+/* Full-screen views over the panes. */
+typedef enum {
+	VIEW_MAIN,
+	VIEW_HELP,
+	VIEW_COMPARE,  /* c: all / >= medium / high side by side */
+	VIEW_ORIGINAL, /* o: original vs working labels */
+} ViewKind;
+
+/* Line prompts at the bottom of the screen. */
+typedef enum {
+	PROMPT_NONE,
+	PROMPT_FILTER,  /* / regex */
+	PROMPT_SAVE,    /* save as PATH */
+	PROMPT_QUIT,    /* unsaved edits: save, discard or cancel */
+	PROMPT_RECOVER, /* a journal was found: recover or discard */
+} PromptKind;
+
+/* Where the model stands. */
+typedef enum {
+	MODEL_NONE,     /* no engine / nothing to do */
+	MODEL_TRAINING, /* a worker thread is training */
+	MODEL_READY,    /* forecasts and detections are in */
+	MODEL_FAILED,
+} ModelState;
+
+typedef struct {
+	/* data */
+	Series s;             /* owned */
+	char *title;          /* owned: what is open ("demo", machine, file) */
+	float *pred;          /* owned, may be NULL: metrics x rows forecast */
+	float *score;         /* owned, may be NULL: metrics x rows s_t */
+	float *node_score;    /* owned, may be NULL: rows, max over metrics */
+	float *threshold;     /* owned, may be NULL: metrics, scaled units */
+	double thr_factor;    /* threshold moves with t < > (1 = as fitted) */
+	Detection **det;      /* owned: metrics arrays (NULL when none) */
+	size_t *n_det;        /* owned: metrics */
+	Detection *node_det;  /* owned */
+	size_t n_node_det;
+	UiLabels labels;      /* working and original labels, edits */
+
+	/* model */
+	ModelState model;
+	double train_frac;    /* 0..1 training progress */
+	char train_text[128]; /* progress line */
+	void *worker;         /* owned: engine state (ui/pipeline) */
+
+	/* view */
+	size_t metric;        /* selected metric (index into s) */
+	size_t *visible;      /* owned: metric indices passing the filter */
+	size_t n_visible;
+	size_t list_top;      /* first visible entry of the list pane */
+	int node_scope;       /* Tab: labels / scores / edits at node level */
+	size_t first, count;  /* window of rows [first, first + count) */
+	size_t cursor;        /* row under the cursor */
+	int selecting;        /* m pressed once */
+	size_t sel_anchor;    /* row where the selection started */
+	int yfit_whole;       /* y-axis over the whole series */
+	KeyMode keymode;      /* normal or threshold */
+	ViewKind view;
+	PromptKind prompt;
+	char input[512];      /* prompt text being edited */
+	size_t input_len;
+	char filter[256];     /* regex of metric names ("" = all) */
+	int save_format;      /* UiLabelFormat of the save prompt */
+	char message[256];    /* one-shot status message */
+	int unicode;          /* Braille and box glyphs allowed */
+	int colour;           /* colours in use */
+
+	/* plot geometry of the last layout (for the mouse) */
+	int plot_x, plot_y, plot_w, plot_h;
+	int mouse_down;
+
+	unsigned dirty;       /* DIRTY_* bits */
+	char journal_path[1024];
+} App;
+
+void app_init(App *a);
+void app_free(App *a);
+
+/* After the data (and maybe labels) are in: reset the view, the visible
+ * metric list and the scores. */
+void app_reset_view(App *a);
+
+/* Rebuild the list of metric indices whose names match a->filter. Returns
+ * 0, or -1 when the regex does not compile (message set). */
+int app_apply_filter(App *a, const char *regex);
+
+/* Apply one action; returns DIRTY_* / APP_* flags. */
+unsigned app_action(App *a, Action act);
+
+/* Mouse: a click at plot column col moves the cursor; press-drag-release
+ * selects. kind: 0 press, 1 drag, 2 release. */
+unsigned app_mouse(App *a, int col, int kind);
+
+/* Number of dot columns of the plot (what h/l moves by). */
+size_t app_plot_columns(const App *a);
+
+/* Move the window so that row r is visible (keeps the zoom). */
+void app_show_row(App *a, size_t r);
+
+/* The detections of the current scope (metric or node) and their count. */
+const Detection *app_detections(const App *a, size_t *n);
+
+/* Set a->message (printf-style); marks the status line dirty. */
+void app_message(App *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Scores at scope m (a metric or UI_NODE) of its detections with crit >=
+ * min against the working (original = 0) or original labels, on the test
+ * part. */
+void app_scores(const App *a, size_t m, int original, Criticality min,
+		UiScore out[RULE_COUNT]);
+
+/* Scope index for labels: the metric, or UI_NODE at node scope. */
+size_t app_scope(const App *a);
+
+#endif

@@ -1,0 +1,779 @@
+/* Drawing: the pane table (list, plot, scores, status), the full-screen
+ * views, colour roles. Each pane paints from the App into its own window;
+ * only dirty panes are redrawn, each with wnoutrefresh, and the frame ends
+ * with a single doupdate. The plot's numbers come from ui/plot (pure). */
+#include "ui/panes.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ncursesw/curses.h>
+
+#include "ui/keys.h"
+#include "ui/plot.h"
+
+/* ---- colour roles ---------------------------------------------------- */
+
+typedef enum {
+	FG_PLAIN,
+	FG_SERIES,
+	FG_FORECAST,
+	FG_LOW,
+	FG_MEDIUM,
+	FG_HIGH,
+	FG_THRESH,
+	FG_COUNT
+} Fg;
+
+static const struct {
+	short fg;
+	attr_t extra; /* with colour */
+	attr_t mono;  /* without colour */
+} fg_roles[FG_COUNT] = {
+	[FG_PLAIN] = {-1, A_NORMAL, A_NORMAL},
+	[FG_SERIES] = {COLOR_CYAN, A_NORMAL, A_NORMAL},
+	[FG_FORECAST] = {COLOR_WHITE, A_DIM, A_DIM},
+	[FG_LOW] = {COLOR_YELLOW, A_NORMAL, A_BOLD},
+	[FG_MEDIUM] = {COLOR_MAGENTA, A_BOLD, A_BOLD},
+	[FG_HIGH] = {COLOR_RED, A_BOLD, A_BOLD | A_UNDERLINE},
+	[FG_THRESH] = {COLOR_YELLOW, A_DIM, A_DIM},
+};
+
+static int use_colour;
+
+/* Pair for a foreground role over the default (band 0) or the label band
+ * background (band 1). */
+static attr_t role(Fg fg, int band)
+{
+	if (!use_colour)
+		return fg_roles[fg].mono;
+	return COLOR_PAIR(1 + fg * 2 + band) | fg_roles[fg].extra;
+}
+
+static attr_t status_attr(void)
+{
+	return use_colour ? COLOR_PAIR(1 + FG_COUNT * 2) : A_REVERSE;
+}
+
+static attr_t select_attr(void)
+{
+	return A_REVERSE;
+}
+
+void panes_init_colours(App *a)
+{
+	const char *nc = getenv("NO_COLOR");
+	use_colour = 0;
+	if ((!nc || !*nc) && has_colors()) {
+		start_color();
+		use_default_colors();
+		if (COLORS >= 8 && COLOR_PAIRS > 1 + FG_COUNT * 2) {
+			for (int f = 0; f < FG_COUNT; f++) {
+				init_pair((short)(1 + f * 2), fg_roles[f].fg, -1);
+				init_pair((short)(2 + f * 2),
+					  fg_roles[f].fg == COLOR_BLUE
+						  ? COLOR_WHITE
+						  : fg_roles[f].fg,
+					  COLOR_BLUE);
+			}
+			init_pair((short)(1 + FG_COUNT * 2), COLOR_BLACK,
+				  COLOR_CYAN);
+			use_colour = 1;
+		}
+	}
+	a->colour = use_colour;
+}
+
+/* ---- windows and layout ---------------------------------------------- */
+
+typedef struct {
+	void (*draw)(App *a, WINDOW *w);
+	void (*resize)(App *a, WINDOW *w);
+} PaneOps;
+
+static void draw_list(App *a, WINDOW *w);
+static void draw_plot(App *a, WINDOW *w);
+static void draw_scores(App *a, WINDOW *w);
+static void draw_status(App *a, WINDOW *w);
+static void resize_plot(App *a, WINDOW *w);
+
+static const PaneOps pane_ops[PANE_COUNT] = {
+	[PANE_LIST] = {draw_list, NULL},
+	[PANE_PLOT] = {draw_plot, resize_plot},
+	[PANE_SCORES] = {draw_scores, NULL},
+	[PANE_STATUS] = {draw_status, NULL},
+};
+
+static WINDOW *pane_win[PANE_COUNT];
+static WINDOW *overlay;
+static PlotGrid grid, fgrid, sgrid;
+
+void panes_free(void)
+{
+	for (int i = 0; i < PANE_COUNT; i++) {
+		if (pane_win[i])
+			delwin(pane_win[i]);
+		pane_win[i] = NULL;
+	}
+	if (overlay)
+		delwin(overlay);
+	overlay = NULL;
+	plot_grid_free(&grid);
+	plot_grid_free(&fgrid);
+	plot_grid_free(&sgrid);
+}
+
+#define Y_AXIS_W 7
+#define SCORES_H 6
+
+void panes_layout(App *a)
+{
+	panes_free();
+	int H = LINES, W = COLS;
+	if (H < 10)
+		H = 10;
+	if (W < 40)
+		W = 40;
+	int list_w = W >= 120 ? 28 : W >= 100 ? 24 : 20;
+	int top_h = H - SCORES_H - 1;
+	pane_win[PANE_LIST] = newwin(top_h, list_w, 0, 0);
+	pane_win[PANE_PLOT] = newwin(top_h, W - list_w, 0, list_w);
+	pane_win[PANE_SCORES] = newwin(SCORES_H, W, top_h, 0);
+	pane_win[PANE_STATUS] = newwin(1, W, H - 1, 0);
+	overlay = newwin(H - 1, W, 0, 0);
+	for (int i = 0; i < PANE_COUNT; i++)
+		if (pane_win[i] && pane_ops[i].resize)
+			pane_ops[i].resize(a, pane_win[i]);
+	a->dirty = DIRTY_ALL;
+	clearok(curscr, TRUE);
+}
+
+/* ---- small drawing helpers ------------------------------------------- */
+
+static void frame(App *a, WINDOW *w, const char *title)
+{
+	werase(w);
+	box(w, 0, 0);
+	if (title && *title) {
+		int maxw = getmaxx(w) - 4;
+		mvwaddnstr(w, 0, 2, title, maxw > 0 ? maxw : 0);
+	}
+	(void)a;
+}
+
+/* Print at most n columns of text (ASCII or UTF-8 glyphs of width 1). */
+static void put(WINDOW *w, int y, int x, int n, const char *text)
+{
+	if (n <= 0)
+		return;
+	mvwaddnstr(w, y, x, text, n);
+}
+
+static void fmt_ratio(double v, char *buf, size_t n)
+{
+	if (v >= 0.995)
+		snprintf(buf, n, "1.0");
+	else
+		snprintf(buf, n, ".%02d", (int)lround(v * 100));
+}
+
+static void short_name(const char *name, char *buf, size_t n, size_t w,
+		       int unicode)
+{
+	size_t len = strlen(name);
+	if (len <= w) {
+		snprintf(buf, n, "%s", name);
+		return;
+	}
+	snprintf(buf, n, "%.*s%s", (int)(w - 1), name,
+		 unicode ? "\xe2\x80\xa6" : "~");
+}
+
+/* ---- metric list ------------------------------------------------------ */
+
+static void draw_list(App *a, WINDOW *w)
+{
+	char title[300];
+	snprintf(title, sizeof(title), " metrics%s%s ",
+		 a->filter[0] ? "  /" : "", a->filter);
+	frame(a, w, title);
+	int h = getmaxy(w) - 2, width = getmaxx(w) - 2;
+	size_t pos = 0;
+	for (size_t i = 0; i < a->n_visible; i++)
+		if (a->visible[i] == a->metric)
+			pos = i;
+	if (pos < a->list_top)
+		a->list_top = pos;
+	if (h > 0 && pos >= a->list_top + (size_t)h)
+		a->list_top = pos - (size_t)h + 1;
+	for (int row = 0; row < h; row++) {
+		size_t i = a->list_top + (size_t)row;
+		if (i >= a->n_visible)
+			break;
+		size_t m = a->visible[i];
+		int sel = m == a->metric;
+		char name[96], line[160], f1[8] = "";
+		int namew = width - 8;
+		short_name(a->s.names[m], name, sizeof(name),
+			   (size_t)(namew > 3 ? namew : 3), a->unicode);
+		if (a->model == MODEL_READY) {
+			UiScore sc[RULE_COUNT];
+			app_scores(a, m, 0, CRIT_LOW, sc);
+			fmt_ratio(sc[RULE_EVENT].f1, f1, sizeof(f1));
+		}
+		snprintf(line, sizeof(line), "%c%s", sel ? '>' : ' ', name);
+		if (sel && !a->node_scope)
+			wattron(w, A_REVERSE);
+		else if (sel)
+			wattron(w, A_BOLD);
+		mvwhline(w, row + 1, 1, ' ', width);
+		put(w, row + 1, 1, width, line);
+		if (f1[0] && width > 12) {
+			char tag[16];
+			snprintf(tag, sizeof(tag), "F1 %s", f1);
+			put(w, row + 1, width - 6, 7, tag);
+		}
+		wattroff(w, A_REVERSE | A_BOLD);
+	}
+}
+
+/* ---- plot ----------------------------------------------------------- */
+
+typedef struct {
+	size_t metric;      /* series drawn */
+	size_t scope;       /* labels / detections: metric or UI_NODE */
+	Criticality min;    /* detections shown */
+	int original;       /* show the original labels */
+	int strip_h;        /* rows of the score strip */
+	int lanes;          /* label + detection lanes */
+} PlotSpec;
+
+static void resize_plot(App *a, WINDOW *w)
+{
+	int W = getmaxx(w);
+	a->plot_x = getbegx(w) + 1 + Y_AXIS_W;
+	a->plot_w = W - 2 - Y_AXIS_W;
+	if (a->plot_w < 10)
+		a->plot_w = 10;
+}
+
+static const Detection *scope_dets(const App *a, size_t scope, size_t *n)
+{
+	if (scope == UI_NODE) {
+		*n = a->n_node_det;
+		return a->node_det;
+	}
+	*n = a->det ? a->n_det[scope] : 0;
+	return a->det ? a->det[scope] : NULL;
+}
+
+static Fg crit_fg(int crit)
+{
+	return crit >= CRIT_HIGH ? FG_HIGH
+	       : crit == CRIT_MEDIUM ? FG_MEDIUM
+	       : crit == CRIT_LOW ? FG_LOW
+				  : FG_SERIES;
+}
+
+static const char *crit_glyph(int crit, int unicode)
+{
+	static const char *uni[] = {" ", "\xe2\x96\x82", "\xe2\x96\x84",
+				    "\xe2\x96\x88"};
+	static const char *asc[] = {" ", "l", "M", "H"};
+	if (crit < 0 || crit > 3)
+		crit = 0;
+	return unicode ? uni[crit] : asc[crit];
+}
+
+/* Paint the plot of spec into w's rows [y0, y0 + h), inner columns. */
+static void paint_plot(App *a, WINDOW *w, int y0, int h, const PlotSpec *sp)
+{
+	int x0 = 1 + Y_AXIS_W;
+	int pw = getmaxx(w) - 2 - Y_AXIS_W;
+	if (pw < 4 || h < 3)
+		return;
+	const Series *s = &a->s;
+	size_t m = sp->metric;
+	int lanes = sp->lanes ? 2 : 0;
+	int axis = 1;
+	int sh = sp->strip_h;
+	int ph = h - lanes - sh - axis;
+	if (ph < 2) {
+		sh = 0;
+		ph = h - lanes - axis;
+	}
+	if (ph < 1)
+		return;
+
+	/* column marks: labels and detections */
+	uint8_t *lab = calloc((size_t)pw, 1), *det = calloc((size_t)pw, 1),
+		*orig = calloc((size_t)pw, 1), *selm = calloc((size_t)pw, 1);
+	if (!lab || !det || !orig || !selm)
+		goto out;
+	const UiRanges *L = ui_labels_set(&a->labels, sp->scope, sp->original);
+	plot_mark_ranges(L->r, L->n, a->first, a->count, (size_t)pw, 1, lab);
+	const UiRanges *O = ui_labels_set(&a->labels, sp->scope, 1);
+	plot_mark_ranges(O->r, O->n, a->first, a->count, (size_t)pw, 1, orig);
+	size_t nd;
+	const Detection *d = scope_dets(a, sp->scope, &nd);
+	for (size_t i = 0; i < nd; i++)
+		if (d[i].crit >= sp->min)
+			plot_mark_ranges(&d[i].r, 1, a->first, a->count,
+					 (size_t)pw, (uint8_t)d[i].crit, det);
+	if (a->selecting) {
+		Range r = {(int64_t)(a->sel_anchor < a->cursor ? a->sel_anchor
+							       : a->cursor),
+			   (int64_t)(a->sel_anchor < a->cursor ? a->cursor
+							       : a->sel_anchor) +
+				   1};
+		plot_mark_ranges(&r, 1, a->first, a->count, (size_t)pw, 1, selm);
+	}
+	long ccol = plot_row_column(a->first, a->count, (size_t)pw, a->cursor);
+
+	/* value and forecast */
+	const float *x = series_column(s, m);
+	const float *f = a->pred ? a->pred + m * s->rows : NULL;
+	float lo = 0, hi = 1;
+	size_t e0 = a->yfit_whole ? 0 : a->first;
+	size_t en = a->yfit_whole ? s->rows : a->count;
+	if (!plot_extent(x, s->rows, e0, en, &lo, &hi)) {
+		lo = 0;
+		hi = 1;
+	}
+	float flo, fhi;
+	if (f && plot_extent(f, s->rows, e0, en, &flo, &fhi)) {
+		if (flo < lo)
+			lo = flo;
+		if (fhi > hi)
+			hi = fhi;
+	}
+	if (hi <= lo) {
+		hi = lo + 1;
+		lo -= 1;
+	}
+	int uni = a->unicode;
+	if (plot_grid_init(&grid, (size_t)pw, (size_t)ph, uni) ||
+	    plot_grid_init(&fgrid, (size_t)pw, (size_t)ph, uni))
+		goto out;
+	size_t dx = plot_grid_dots_x(&grid);
+	PlotSpan *spans = malloc(dx * sizeof(PlotSpan));
+	if (!spans)
+		goto out;
+	plot_columns(x, s->rows, a->first, a->count, dx, spans);
+	plot_render(&grid, spans, lo, hi);
+	if (f) {
+		plot_columns(f, s->rows, a->first, a->count, dx, spans);
+		plot_render(&fgrid, spans, lo, hi);
+	}
+	for (int yy = 0; yy < ph; yy++) {
+		for (int xx = 0; xx < pw; xx++) {
+			char cell[4];
+			int band = lab[xx] ? 1 : 0;
+			attr_t at;
+			if (grid.cells[(size_t)yy * grid.w + (size_t)xx]) {
+				plot_cell_text(&grid, (size_t)xx, (size_t)yy,
+					       cell);
+				at = role(det[xx] ? crit_fg(det[xx])
+						  : FG_SERIES,
+					  band);
+			} else if (fgrid.cells[(size_t)yy * fgrid.w +
+					       (size_t)xx]) {
+				plot_cell_text(&fgrid, (size_t)xx, (size_t)yy,
+					       cell);
+				if (!uni)
+					cell[0] = '.';
+				at = role(FG_FORECAST, band);
+			} else {
+				cell[0] = ' ';
+				cell[1] = '\0';
+				at = role(FG_PLAIN, band);
+			}
+			if (xx == ccol || selm[xx])
+				at |= A_REVERSE;
+			wattrset(w, at);
+			mvwaddstr(w, y0 + yy, x0 + xx, cell);
+		}
+	}
+	wattrset(w, A_NORMAL);
+	/* y axis: max at the top, min at the bottom */
+	char vb[32];
+	plot_format_value(hi, vb, sizeof(vb), Y_AXIS_W - 1);
+	mvwprintw(w, y0, 1, "%*.*s", Y_AXIS_W - 1, Y_AXIS_W - 1, vb);
+	plot_format_value(lo, vb, sizeof(vb), Y_AXIS_W - 1);
+	mvwprintw(w, y0 + ph - 1, 1, "%*.*s", Y_AXIS_W - 1, Y_AXIS_W - 1, vb);
+	int y = y0 + ph;
+
+	/* lanes: labels (working or original) and detections */
+	if (lanes) {
+		put(w, y, 1, Y_AXIS_W - 1, sp->original ? "orig" : "labels");
+		put(w, y + 1, 1, Y_AXIS_W - 1, "detect");
+		for (int xx = 0; xx < pw; xx++) {
+			const char *g = " ";
+			attr_t at = A_NORMAL;
+			if (lab[xx]) {
+				g = uni ? "\xe2\x96\x80" : "=";
+				at = role(FG_PLAIN, 1);
+				if (!sp->original && !orig[xx])
+					g = uni ? "\xe2\x96\x9a" : "+";
+			} else if (!sp->original && orig[xx]) {
+				g = uni ? "\xe2\x95\x8c" : "x"; /* removed */
+			}
+			if (xx == ccol || selm[xx])
+				at |= A_REVERSE;
+			wattrset(w, at);
+			mvwaddstr(w, y, x0 + xx, g);
+			at = det[xx] ? role(crit_fg(det[xx]), 0) : A_NORMAL;
+			if (xx == ccol)
+				at |= A_REVERSE;
+			wattrset(w, at);
+			mvwaddstr(w, y + 1, x0 + xx, crit_glyph(det[xx], uni));
+		}
+		wattrset(w, A_NORMAL);
+		y += 2;
+	}
+
+	/* score strip with the threshold line (s = 1) */
+	const float *sc = NULL;
+	if (sp->scope == UI_NODE)
+		sc = a->node_score;
+	else if (a->score)
+		sc = a->score + m * s->rows;
+	if (sh > 0) {
+		put(w, y, 1, Y_AXIS_W - 1, "score");
+		if (sc && plot_grid_init(&sgrid, (size_t)pw, (size_t)sh, uni) ==
+				  0) {
+			float slo, shi;
+			if (!plot_extent(sc, s->rows, a->first, a->count, &slo,
+					 &shi))
+				shi = 2;
+			float top = shi < 2 ? 2 : shi > 8 ? 8 : shi;
+			PlotSpan *ss = malloc(plot_grid_dots_x(&sgrid) *
+					      sizeof(PlotSpan));
+			if (ss) {
+				plot_columns(sc, s->rows, a->first, a->count,
+					     plot_grid_dots_x(&sgrid), ss);
+				plot_render(&sgrid, ss, 0, top);
+				free(ss);
+			}
+			size_t ty = plot_dot_row(1.0f, 0, top,
+						 plot_grid_dots_y(&sgrid));
+			int trow = (int)(uni ? ty / 4 : ty);
+			for (int yy = 0; yy < sh; yy++)
+				for (int xx = 0; xx < pw; xx++) {
+					char cell[4];
+					plot_cell_text(&sgrid, (size_t)xx,
+						       (size_t)yy, cell);
+					attr_t at = role(det[xx]
+								 ? crit_fg(det[xx])
+								 : FG_SERIES,
+							 0);
+					if (cell[0] == ' ' && yy == trow) {
+						snprintf(cell, sizeof(cell), "%s",
+							 uni ? "\xe2\x94\x80"
+							     : "-");
+						at = role(FG_THRESH, 0);
+					}
+					if (xx == ccol)
+						at |= A_REVERSE;
+					wattrset(w, at);
+					mvwaddstr(w, y + yy, x0 + xx, cell);
+				}
+			wattrset(w, A_NORMAL);
+			mvwprintw(w, y + trow, 1, "%*s", Y_AXIS_W - 1, "thr 1");
+		} else {
+			put(w, y + sh / 2, x0, pw,
+			    a->model == MODEL_TRAINING ? "(training...)"
+						       : "(no model)");
+		}
+		y += sh;
+	}
+
+	/* time axis: a tick label every ~18 columns */
+	mvwhline(w, y, x0, ' ', pw);
+	int span_day = series_time(s, a->first + a->count - 1) -
+			       series_time(s, a->first) >
+		       86400;
+	for (int xx = 0; xx + 6 < pw; xx += 18) {
+		size_t r0, r1;
+		plot_column_rows(a->first, a->count, (size_t)pw, (size_t)xx,
+				 &r0, &r1);
+		char t[32], lbl[24];
+		series_format_time(s, r0, t, sizeof(t));
+		/* "YYYY-MM-DD HH:MM:SS": keep MM-DD HH:MM or HH:MM */
+		if (strlen(t) >= 16)
+			snprintf(lbl, sizeof(lbl), "|%.*s", span_day ? 11 : 5,
+				 t + (span_day ? 5 : 11));
+		else
+			snprintf(lbl, sizeof(lbl), "|%s", t);
+		put(w, y, x0 + xx, pw - xx, lbl);
+	}
+out:
+	free(lab);
+	free(det);
+	free(orig);
+	free(selm);
+	plot_grid_free(&grid);
+	plot_grid_free(&fgrid);
+	plot_grid_free(&sgrid);
+}
+
+/* The readout of the row under the cursor. */
+static void readout(App *a, size_t m, size_t scope, char *buf, size_t n)
+{
+	const Series *s = &a->s;
+	size_t r = a->cursor;
+	char t[40], v[24], fc[24] = "-", sc[24] = "-";
+	series_format_time(s, r, t, sizeof(t));
+	plot_format_value(series_at(s, m, r), v, sizeof(v), 8);
+	if (a->pred)
+		plot_format_value(a->pred[m * s->rows + r], fc, sizeof(fc), 8);
+	const float *scr = scope == UI_NODE ? a->node_score
+			   : a->score	  ? a->score + m * s->rows
+					  : NULL;
+	if (scr)
+		snprintf(sc, sizeof(sc), "%.2f", (double)scr[r]);
+	const UiRanges *L = ui_labels_set(&a->labels, scope, 0);
+	int lab = ui_ranges_find(L, (int64_t)r) >= 0;
+	size_t nd;
+	const Detection *d = scope_dets(a, scope, &nd);
+	int crit = 0;
+	for (size_t i = 0; i < nd; i++)
+		if (d[i].r.start <= (int64_t)r && (int64_t)r < d[i].r.end &&
+		    (int)d[i].crit > crit)
+			crit = (int)d[i].crit;
+	snprintf(buf, n, " %s%s  %s  value %s  forecast %s  score %s%s%s%s%s ",
+		 scope == UI_NODE ? "node: " : "", s->names[m], t, v, fc, sc,
+		 lab ? "  [label]" : "", crit ? "  [" : "",
+		 crit ? crit_name((Criticality)crit) : "", crit ? "]" : "");
+}
+
+static void draw_plot(App *a, WINDOW *w)
+{
+	char title[512];
+	readout(a, a->metric, app_scope(a), title, sizeof(title));
+	frame(a, w, title);
+	int h = getmaxy(w) - 2;
+	PlotSpec sp = {a->metric, app_scope(a), CRIT_LOW, 0, h >= 16 ? 3 : 2,
+		       1};
+	paint_plot(a, w, 1, h, &sp);
+}
+
+/* ---- scores panel ------------------------------------------------------ */
+
+static const char *const crit_rows[] = {"all", ">=medium", "high"};
+static const Criticality crit_min[] = {CRIT_LOW, CRIT_MEDIUM, CRIT_HIGH};
+
+/* One line "all  .76/.80 .99/.95 .86/.87 | ..." (working/original). */
+static void score_line(App *a, size_t scope, int c, char *buf, size_t n)
+{
+	UiScore w[RULE_COUNT], o[RULE_COUNT];
+	app_scores(a, scope, 0, crit_min[c], w);
+	app_scores(a, scope, 1, crit_min[c], o);
+	size_t used = (size_t)snprintf(buf, n, " %-8s", crit_rows[c]);
+	for (int r = 0; r < RULE_COUNT && used < n; r++) {
+		double wv[3] = {w[r].p, w[r].r, w[r].f1};
+		double ov[3] = {o[r].p, o[r].r, o[r].f1};
+		for (int k = 0; k < 3 && used < n; k++) {
+			char x[8], y[8];
+			fmt_ratio(wv[k], x, sizeof(x));
+			fmt_ratio(ov[k], y, sizeof(y));
+			used += (size_t)snprintf(buf + used, n - used, "%s/%s ",
+						 x, y);
+		}
+		if (r + 1 < RULE_COUNT && used < n)
+			used += (size_t)snprintf(buf + used, n - used, "| ");
+	}
+}
+
+static void draw_scores_at(App *a, WINDOW *w, int y, size_t scope,
+			   int header)
+{
+	int width = getmaxx(w) - 2;
+	if (header)
+		put(w, y++, 1, width,
+		    "          event P/R/F1 (working/orig)  | point-wise P/R/F1"
+		    "         | point-adjusted* P/R/F1");
+	for (int c = 0; c < 3; c++) {
+		char line[256];
+		if (a->model != MODEL_READY) {
+			snprintf(line, sizeof(line), " %-8s %s", crit_rows[c],
+				 a->model == MODEL_TRAINING
+					 ? "waiting for the model..."
+					 : "no detections");
+		} else {
+			score_line(a, scope, c, line, sizeof(line));
+		}
+		put(w, y + c, 1, width, line);
+	}
+}
+
+static void draw_scores(App *a, WINDOW *w)
+{
+	char title[256];
+	snprintf(title, sizeof(title),
+		 " %s%s  labels: working%s vs original  (* PA is inflated) ",
+		 a->node_scope ? "node" : "metric ",
+		 a->node_scope ? "" : a->s.names[a->metric],
+		 a->labels.unsaved ? "*" : "");
+	frame(a, w, title);
+	draw_scores_at(a, w, 1, app_scope(a), 1);
+	if (a->model == MODEL_READY) {
+		UiScore wsc[RULE_COUNT];
+		app_scores(a, app_scope(a), 0, CRIT_LOW, wsc);
+		char line[160];
+		snprintf(line, sizeof(line),
+			 " event all: TP %lld FP %lld FN %lld   recall %.2f "
+			 "F1 %.2f",
+			 (long long)wsc[RULE_EVENT].tp,
+			 (long long)wsc[RULE_EVENT].fp,
+			 (long long)wsc[RULE_EVENT].fn, wsc[RULE_EVENT].r,
+			 wsc[RULE_EVENT].f1);
+		put(w, 5, 1, getmaxx(w) - 2, line);
+	}
+}
+
+/* ---- status line ------------------------------------------------------- */
+
+static void draw_status(App *a, WINDOW *w)
+{
+	int W = getmaxx(w);
+	werase(w);
+	wbkgdset(w, ' ' | status_attr());
+	wattrset(w, status_attr());
+	mvwhline(w, 0, 0, ' ', W);
+	char line[600];
+	size_t used = 0;
+	if (a->prompt != PROMPT_NONE) {
+		static const char *const label[] = {
+			"", "filter /", "save as: ",
+			"unsaved edits: s save, d discard and quit, Esc back ",
+			"recover unsaved edits from the journal? r recover, d "
+			"discard "};
+		snprintf(line, sizeof(line), " %s%s", label[a->prompt],
+			 a->prompt == PROMPT_FILTER || a->prompt == PROMPT_SAVE
+				 ? a->input
+				 : "");
+		put(w, 0, 0, W, line);
+		return;
+	}
+	if (a->selecting) {
+		char t[40];
+		series_format_time(&a->s, a->sel_anchor, t, sizeof(t));
+		used += (size_t)snprintf(line + used, sizeof(line) - used,
+					 " MARK from %s  ", t);
+	}
+	if (a->keymode == KEYMODE_THRESHOLD)
+		used += (size_t)snprintf(line + used, sizeof(line) - used,
+					 " THRESHOLD x%.2f: < lower, > raise, "
+					 "t/Esc done  ",
+					 a->thr_factor);
+	if (a->model == MODEL_TRAINING) {
+		char bar[24];
+		int fill = (int)(a->train_frac * 20);
+		for (int i = 0; i < 20; i++)
+			bar[i] = i < fill ? '#' : '.';
+		bar[20] = '\0';
+		used += (size_t)snprintf(line + used, sizeof(line) - used,
+					 " training [%s] %s  ", bar,
+					 a->train_text);
+	}
+	if (a->message[0])
+		used += (size_t)snprintf(line + used, sizeof(line) - used,
+					 " %s  ", a->message);
+	if (used < sizeof(line))
+		snprintf(line + used, sizeof(line) - used, " %ld edit%s unsaved",
+			 a->labels.unsaved, a->labels.unsaved == 1 ? "" : "s");
+	put(w, 0, 0, W, line);
+	const char *help = a->node_scope ? "node | ? help " : "metric | ? help ";
+	int hl = (int)strlen(help);
+	if (W > hl + 40)
+		put(w, 0, W - hl, hl, help);
+}
+
+/* ---- full-screen views ------------------------------------------------- */
+
+static void draw_help(App *a, WINDOW *w)
+{
+	frame(a, w, " vigil keys (Esc or ? to close) ");
+	const char *const *lines;
+	size_t n = keys_help_lines(&lines);
+	int h = getmaxy(w) - 2, W = getmaxx(w) - 2;
+	int cols = (int)n > h ? 2 : 1;
+	int colw = W / cols;
+	for (size_t i = 0; i < n; i++) {
+		int c = (int)i / h, r = (int)i % h;
+		if (c >= cols)
+			break;
+		put(w, r + 1, 1 + c * colw, colw - 1, lines[i]);
+	}
+}
+
+static void draw_panels(App *a, WINDOW *w, int compare)
+{
+	int n = compare ? 3 : 2;
+	size_t scope = app_scope(a);
+	char title[256];
+	snprintf(title, sizeof(title),
+		 compare ? " criticality comparison: %s%s (c or Esc to close) "
+			 : " original vs working labels: %s%s (o or Esc to "
+			   "close) ",
+		 a->node_scope ? "node, plotted on " : "",
+		 a->s.names[a->metric]);
+	frame(a, w, title);
+	int H = getmaxy(w) - 2;
+	int each = H / n;
+	for (int i = 0; i < n; i++) {
+		int y = 1 + i * each;
+		PlotSpec sp = {a->metric, scope,
+			       compare ? crit_min[i] : CRIT_LOW,
+			       compare ? 0 : i == 0, each >= 12 ? 2 : 0, 1};
+		char head[256];
+		UiScore sc[RULE_COUNT];
+		app_scores(a, scope, sp.original, sp.min, sc);
+		snprintf(head, sizeof(head),
+			 "%s  event P %.2f R %.2f F1 %.2f | point P %.2f R "
+			 "%.2f F1 %.2f | PA* P %.2f R %.2f F1 %.2f",
+			 compare ? crit_rows[i]
+			 : i == 0 ? "original"
+				  : "working",
+			 sc[RULE_EVENT].p, sc[RULE_EVENT].r, sc[RULE_EVENT].f1,
+			 sc[RULE_POINT].p, sc[RULE_POINT].r, sc[RULE_POINT].f1,
+			 sc[RULE_PA].p, sc[RULE_PA].r, sc[RULE_PA].f1);
+		wattron(w, A_BOLD);
+		put(w, y, 1, getmaxx(w) - 2, head);
+		wattroff(w, A_BOLD);
+		paint_plot(a, w, y + 1, each - 1, &sp);
+	}
+}
+
+void panes_draw(App *a)
+{
+	if (!pane_win[PANE_STATUS])
+		return;
+	if (a->view != VIEW_MAIN) {
+		if (a->dirty & (DIRTY_ALL & ~DIRTY_STATUS)) {
+			if (a->view == VIEW_HELP)
+				draw_help(a, overlay);
+			else
+				draw_panels(a, overlay, a->view == VIEW_COMPARE);
+			wnoutrefresh(overlay);
+		}
+	} else {
+		for (int i = 0; i < PANE_COUNT; i++) {
+			if (!(a->dirty & (1u << i)) || !pane_win[i])
+				continue;
+			if (i != PANE_STATUS)
+				touchwin(pane_win[i]);
+			pane_ops[i].draw(a, pane_win[i]);
+			wnoutrefresh(pane_win[i]);
+		}
+	}
+	if (a->dirty & DIRTY_STATUS) {
+		draw_status(a, pane_win[PANE_STATUS]);
+		wnoutrefresh(pane_win[PANE_STATUS]);
+	}
+	doupdate();
+	a->dirty = 0;
+}
