@@ -96,7 +96,8 @@ typedef struct {
 	char input[512];      /* prompt text being edited */
 	size_t input_len;
 	char filter[256];     /* regex of metric names ("" = all) */
-	int save_format;      /* UiLabelFormat of the save prompt */
+	int save_format;      /* SaveFormat of the save prompt */
+	int save_then_quit;   /* the save prompt came from the quit guard */
 	char message[256];    /* one-shot status message */
 	int unicode;          /* Braille and box glyphs allowed */
 	int colour;           /* colours in use */

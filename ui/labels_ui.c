@@ -138,7 +138,8 @@ int ui_labels_load(UiLabels *l, size_t m, const Range *r, size_t n)
 	UiRanges tmp = {0};
 	if (ranges_reserve(&tmp, n + 1))
 		return -1;
-	memcpy(tmp.r, r, n * sizeof(Range));
+	if (n)
+		memcpy(tmp.r, r, n * sizeof(Range));
 	qsort(tmp.r, n, sizeof(Range), cmp_range);
 	/* merge overlapping or touching ranges */
 	size_t k = 0;

@@ -57,11 +57,6 @@ static attr_t status_attr(void)
 	return use_colour ? COLOR_PAIR(1 + FG_COUNT * 2) : A_REVERSE;
 }
 
-static attr_t select_attr(void)
-{
-	return A_REVERSE;
-}
-
 void panes_init_colours(App *a)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -107,7 +102,7 @@ static const PaneOps pane_ops[PANE_COUNT] = {
 };
 
 static WINDOW *pane_win[PANE_COUNT];
-static WINDOW *overlay;
+static WINDOW *overlay_win;
 static PlotGrid grid, fgrid, sgrid;
 
 void panes_free(void)
@@ -117,9 +112,9 @@ void panes_free(void)
 			delwin(pane_win[i]);
 		pane_win[i] = NULL;
 	}
-	if (overlay)
-		delwin(overlay);
-	overlay = NULL;
+	if (overlay_win)
+		delwin(overlay_win);
+	overlay_win = NULL;
 	plot_grid_free(&grid);
 	plot_grid_free(&fgrid);
 	plot_grid_free(&sgrid);
@@ -142,7 +137,7 @@ void panes_layout(App *a)
 	pane_win[PANE_PLOT] = newwin(top_h, W - list_w, 0, list_w);
 	pane_win[PANE_SCORES] = newwin(SCORES_H, W, top_h, 0);
 	pane_win[PANE_STATUS] = newwin(1, W, H - 1, 0);
-	overlay = newwin(H - 1, W, 0, 0);
+	overlay_win = newwin(H - 1, W, 0, 0);
 	for (int i = 0; i < PANE_COUNT; i++)
 		if (pane_win[i] && pane_ops[i].resize)
 			pane_ops[i].resize(a, pane_win[i]);
@@ -183,11 +178,14 @@ static void short_name(const char *name, char *buf, size_t n, size_t w,
 		       int unicode)
 {
 	size_t len = strlen(name);
-	if (len <= w) {
-		snprintf(buf, n, "%s", name);
+	if (len <= w && len < n) {
+		memcpy(buf, name, len + 1);
 		return;
 	}
-	snprintf(buf, n, "%.*s%s", (int)(w - 1), name,
+	if (w + 4 > n)
+		w = n - 4;
+	memcpy(buf, name, w - 1);
+	snprintf(buf + w - 1, n - (w - 1), "%s",
 		 unicode ? "\xe2\x80\xa6" : "~");
 }
 
@@ -196,7 +194,7 @@ static void short_name(const char *name, char *buf, size_t n, size_t w,
 static void draw_list(App *a, WINDOW *w)
 {
 	char title[300];
-	snprintf(title, sizeof(title), " metrics%s%s ",
+	snprintf(title, sizeof(title), " metrics%s%.200s ",
 		 a->filter[0] ? "  /" : "", a->filter);
 	frame(a, w, title);
 	int h = getmaxy(w) - 2, width = getmaxx(w) - 2;
@@ -755,10 +753,10 @@ void panes_draw(App *a)
 	if (a->view != VIEW_MAIN) {
 		if (a->dirty & (DIRTY_ALL & ~DIRTY_STATUS)) {
 			if (a->view == VIEW_HELP)
-				draw_help(a, overlay);
+				draw_help(a, overlay_win);
 			else
-				draw_panels(a, overlay, a->view == VIEW_COMPARE);
-			wnoutrefresh(overlay);
+				draw_panels(a, overlay_win, a->view == VIEW_COMPARE);
+			wnoutrefresh(overlay_win);
 		}
 	} else {
 		for (int i = 0; i < PANE_COUNT; i++) {

@@ -1,0 +1,43 @@
+/* The dashboard's plumbing between the App and the rest of vigil: opening
+ * the dataset (or the demo) with its labels, the model in the background,
+ * the prompts (filter, save as, quit guard, recovery) and the actions that
+ * need files or the engine (save, threshold moves, quit). */
+#ifndef VIGIL_UI_DASH_H
+#define VIGIL_UI_DASH_H
+
+#include <stddef.h>
+
+#include "data/series.h"
+#include "data/status.h"
+#include "ui/app.h"
+
+/* A pseudo key in scripts: wait until the model is ready. */
+#define DASH_KEY_WAIT (-2)
+
+typedef struct {
+	const char *dataset;  /* NULL: the built-in demo */
+	const char *labels;   /* NULL: the dataset's own labels */
+	SeriesOptions series;
+	int no_model;
+	size_t epochs;        /* 0: the default for the data */
+} DashOptions;
+
+void dash_options_defaults(DashOptions *o);
+
+/* Open the data and labels into a, start the model. */
+Status dash_open(App *a, const DashOptions *o, ErrorRecord *err);
+
+/* Stop the model worker and free what dash_open started. */
+void dash_close(App *a);
+
+/* Collect model progress; returns nonzero when something changed (and sets
+ * dirty bits). */
+int dash_poll_model(App *a);
+
+/* Block until the model is ready (or failed). */
+void dash_wait_model(App *a);
+
+/* Handle one key (prompts first, then the key table); returns flags. */
+unsigned dash_key(App *a, int ch);
+
+#endif
