@@ -497,7 +497,7 @@ static void paint_plot(App *a, WINDOW *w, int y0, int h, const PlotSpec *sp)
 		size_t r0, r1;
 		plot_column_rows(a->first, a->count, (size_t)pw, (size_t)xx,
 				 &r0, &r1);
-		char t[32], lbl[24];
+		char t[32], lbl[40];
 		series_format_time(s, r0, t, sizeof(t));
 		/* "YYYY-MM-DD HH:MM:SS": keep MM-DD HH:MM or HH:MM */
 		if (strlen(t) >= 16)
