@@ -365,6 +365,7 @@ static void paint_plot(App *a, WINDOW *w, int y0, int h, const PlotSpec *sp)
 		plot_columns(f, s->rows, a->first, a->count, dx, spans);
 		plot_render(&fgrid, spans, lo, hi);
 	}
+	free(spans);
 	for (int yy = 0; yy < ph; yy++) {
 		for (int xx = 0; xx < pw; xx++) {
 			char cell[4];
