@@ -1,0 +1,1101 @@
+/* Label file readers and writers for SMD test_label, SMD
+ * interpretation_label (PCRE2 grammar), NAB combined_windows.json (cJSON)
+ * and vigil's CSV, plus the comparison of two range lists (see
+ * labelfile.h). Every reader works on the whole file in memory and builds a
+ * fresh LabelSet, so nothing is half-loaded on an error. */
+#include "labels/labelfile.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <cJSON.h>
+#include <errno.h>
+#include <pcre2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "labels/atomicfile.h"
+#include "labels/textio.h"
+
+static const char *const format_names[LABEL_FORMAT_COUNT] = {
+	"smd", "interp", "nab", "csv"};
+
+const char *labelfile_format_name(LabelFormat f)
+{
+	return (int)f >= 0 && f < LABEL_FORMAT_COUNT ? format_names[f] : "?";
+}
+
+int labelfile_format_parse(const char *text, LabelFormat *out)
+{
+	for (int i = 0; i < LABEL_FORMAT_COUNT; i++)
+		if (!strcmp(text, format_names[i])) {
+			*out = (LabelFormat)i;
+			return 0;
+		}
+	return -1;
+}
+
+static Status nomem(ErrorRecord *err)
+{
+	return error_set(err, STATUS_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+/* Whole file into a NUL-terminated buffer. */
+static Status slurp(const char *path, char **out, size_t *len,
+		    ErrorRecord *err)
+{
+	*out = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
+				 strerror(errno));
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n - 1, f);
+		if (n < cap - 1)
+			break;
+		cap *= 2;
+		char *nb = realloc(buf, cap);
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+		}
+		buf = nb;
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (!buf)
+		return nomem(err);
+	if (bad) {
+		free(buf);
+		return error_set(err, STATUS_IO, path, 0, 0, "cannot read");
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return STATUS_OK;
+}
+
+/* Iterate over the lines of a buffer: *line and *len get the next line
+ * (without its '\n' or "\r\n"); returns 0 at the end. */
+typedef struct {
+	const char *p, *end;
+	long number;
+} Lines;
+
+static int next_line(Lines *it, const char **line, size_t *len)
+{
+	if (it->p >= it->end)
+		return 0;
+	const char *nl = memchr(it->p, '\n', (size_t)(it->end - it->p));
+	const char *stop = nl ? nl : it->end;
+	*line = it->p;
+	*len = (size_t)(stop - it->p);
+	if (*len > 0 && (*line)[*len - 1] == '\r')
+		(*len)--;
+	it->p = nl ? nl + 1 : it->end;
+	it->number++;
+	return 1;
+}
+
+/* ---- time ---- */
+
+/* First row whose time is >= t (rows when none). */
+static size_t row_at(const Series *s, int64_t t)
+{
+	size_t lo = 0, hi = s->rows;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (textio_row_time(s, mid) < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	const int64_t era = (y >= 0 ? y : y - 399) / 400;
+	const unsigned yoe = (unsigned)(y - era * 400);
+	const unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 +
+			     d - 1;
+	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* "YYYY-MM-DD HH:MM:SS[.ffffff]" or with 'T' and an optional 'Z'. */
+static int parse_time(const char *text, int64_t *out)
+{
+	int y, mo, d, h, mi, sec, used = 0;
+	char sep;
+	if (sscanf(text, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &sep, &h,
+		   &mi, &sec, &used) != 7 ||
+	    (sep != ' ' && sep != 'T'))
+		return -1;
+	const char *p = text + used;
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'Z')
+		p++;
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		return -1;
+	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	       h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
+/* ---- format guess ---- */
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
+{
+	if (ends_with(path, ".json")) {
+		*out = LABEL_FORMAT_NAB;
+		return STATUS_OK;
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
+				 strerror(errno));
+	char line[512] = "";
+	while (fgets(line, sizeof(line), f) && (line[0] == '\n' ||
+						(line[0] == '\r')))
+		;
+	fclose(f);
+	const char *p = line;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '{') {
+		*out = LABEL_FORMAT_NAB;
+		return STATUS_OK;
+	}
+	if (!strncmp(p, "metric,", 7) || ends_with(path, ".csv")) {
+		*out = LABEL_FORMAT_CSV;
+		return STATUS_OK;
+	}
+	const char *q = p;
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (q > p && *q == '-') {
+		*out = LABEL_FORMAT_INTERP;
+		return STATUS_OK;
+	}
+	if ((*p == '0' || *p == '1') && (p[1] == '\n' || p[1] == '\r' ||
+					 p[1] == '\0')) {
+		*out = LABEL_FORMAT_SMD;
+		return STATUS_OK;
+	}
+	return error_set(err, STATUS_FORMAT, path, 1, 0,
+			 "cannot tell the label format (expected SMD "
+			 "test_label 0/1 lines, interpretation_label "
+			 "'start-end:dims', NAB JSON or vigil CSV); name it "
+			 "with --label-format");
+}
+
+/* ---- SMD test_label ---- */
+
+static size_t test_rows(const Series *s)
+{
+	return s->rows > s->split ? s->rows - s->split : 0;
+}
+
+static Status read_smd(LabelSet *ls, const Series *s, const char *path,
+		       const char *text, size_t len, ErrorRecord *err)
+{
+	Lines it = {text, text + len, 0};
+	const char *line;
+	size_t n;
+	int64_t run = -1, row = 0;
+	RangeSet *node = labelset_build(ls, LABEL_NODE);
+	while (next_line(&it, &line, &n)) {
+		if (n != 1 || (line[0] != '0' && line[0] != '1'))
+			return error_set(err, STATUS_PARSE, path, it.number,
+					 n == 0 ? 1 : (line[0] == '0' ||
+						       line[0] == '1')
+							      ? 2
+							      : 1,
+					 "expected 0 or 1 (one per test row)");
+		if (line[0] == '1' && run < 0)
+			run = row;
+		if (line[0] == '0' && run >= 0) {
+			Status st = rangeset_add(
+				node,
+				(Range){(int64_t)s->split + run,
+					(int64_t)s->split + row},
+				LABEL_ORIGINAL, NULL, err);
+			if (st)
+				return st;
+			run = -1;
+		}
+		row++;
+	}
+	if ((size_t)row != test_rows(s))
+		return error_set(err, STATUS_MISMATCH, path, 0, 0,
+				 "has %lld label rows but the test part has "
+				 "%zu rows",
+				 (long long)row, test_rows(s));
+	if (run >= 0)
+		return rangeset_add(node,
+				    (Range){(int64_t)s->split + run,
+					    (int64_t)s->split + row},
+				    LABEL_ORIGINAL, NULL, err);
+	return STATUS_OK;
+}
+
+static Status write_smd(const LabelSet *ls, const Series *s, TextBuf *b,
+			const char *path, ErrorRecord *err)
+{
+	const RangeSet *node = labelset_get(ls, LABEL_NODE);
+	int64_t lo = (int64_t)s->split, hi = (int64_t)s->rows;
+	for (size_t i = 0; i < node->n; i++)
+		if (node->v[i].r.start < lo || node->v[i].r.end > hi)
+			return error_set(err, STATUS_RANGE, path, 0, 0,
+					 "labelled rows %lld-%lld lie outside "
+					 "the test part (rows %lld-%lld): SMD "
+					 "test_label cannot hold them",
+					 (long long)node->v[i].r.start,
+					 (long long)node->v[i].r.end,
+					 (long long)lo, (long long)hi);
+	size_t k = 0;
+	for (int64_t r = lo; r < hi; r++) {
+		while (k < node->n && node->v[k].r.end <= r)
+			k++;
+		int on = k < node->n && node->v[k].r.start <= r;
+		textio_append(b, on ? "1\n" : "0\n", 2);
+	}
+	return STATUS_OK;
+}
+
+/* ---- SMD interpretation_label ---- */
+
+typedef struct {
+	pcre2_code *full;   /* the whole line */
+	pcre2_code *prefix; /* its longest valid prefix, for error columns */
+	pcre2_match_data *md;
+} Grammar;
+
+static void grammar_free(Grammar *g)
+{
+	pcre2_match_data_free(g->md);
+	pcre2_code_free(g->full);
+	pcre2_code_free(g->prefix);
+}
+
+static Status grammar_init(Grammar *g, ErrorRecord *err)
+{
+	int code;
+	PCRE2_SIZE off;
+	memset(g, 0, sizeof(*g));
+	g->full = pcre2_compile(
+		(PCRE2_SPTR) "^([0-9]+)-([0-9]+):([0-9]+(?:,[0-9]+)*)$",
+		PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
+	g->prefix = pcre2_compile(
+		(PCRE2_SPTR) "^(?:[0-9]+(?:-(?:[0-9]+(?::(?:[0-9]+(?:,[0-9]+)*"
+			     ",?)?)?)?)?)?",
+		PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
+	g->md = g->full ? pcre2_match_data_create_from_pattern(g->full, NULL)
+			: NULL;
+	if (!g->full || !g->prefix || !g->md) {
+		grammar_free(g);
+		return error_set(err, STATUS_INTERNAL, NULL, 0, 0,
+				 "cannot build the interpretation_label "
+				 "grammar");
+	}
+	return STATUS_OK;
+}
+
+/* Error for a line that does not match: the column after the longest valid
+ * prefix, and what was expected there. */
+static Status grammar_error(Grammar *g, const char *path, long lineno,
+			    const char *line, size_t n, ErrorRecord *err)
+{
+	pcre2_match_data *md =
+		pcre2_match_data_create_from_pattern(g->prefix, NULL);
+	size_t plen = 0;
+	if (md && pcre2_match(g->prefix, (PCRE2_SPTR)line, n, 0, 0, md,
+			      NULL) >= 0)
+		plen = pcre2_get_ovector_pointer(md)[1];
+	pcre2_match_data_free(md);
+	const char *colon = memchr(line, ':', plen);
+	const char *dash = memchr(line, '-', plen);
+	char last = plen ? line[plen - 1] : '\0';
+	const char *want;
+	if (plen == 0)
+		want = "a start row (digits)";
+	else if (!dash)
+		want = "a digit or '-'";
+	else if (last == '-')
+		want = "an end row (digits)";
+	else if (!colon)
+		want = "a digit or ':'";
+	else if (last == ':' || last == ',')
+		want = "a metric number (digits)";
+	else
+		want = "a digit, ',' or the end of the line";
+	char found[32];
+	if (plen >= n)
+		snprintf(found, sizeof(found), "the end of the line");
+	else if (line[plen] >= 32 && line[plen] < 127)
+		snprintf(found, sizeof(found), "'%c'", line[plen]);
+	else
+		snprintf(found, sizeof(found), "byte 0x%02x",
+			 (unsigned char)line[plen]);
+	return error_set(err, STATUS_PARSE, path, lineno, (long)plen + 1,
+			 "expected %s in 'start-end:d1,d2,...', found %s",
+			 want, found);
+}
+
+static int parse_i64(const char *p, size_t n, int64_t *out)
+{
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static Status read_interp(LabelSet *ls, const Series *s, const char *path,
+			  const char *text, size_t len, ErrorRecord *err)
+{
+	Grammar g;
+	Status st = grammar_init(&g, err);
+	if (st)
+		return st;
+	Lines it = {text, text + len, 0};
+	const char *line;
+	size_t n;
+	LabelLine *lines = NULL;
+	size_t n_lines = 0, cap = 0;
+	int64_t trows = (int64_t)test_rows(s), off = (int64_t)s->split;
+	while (!st && next_line(&it, &line, &n)) {
+		if (n == 0)
+			continue;
+		if (pcre2_match(g.full, (PCRE2_SPTR)line, n, 0, 0, g.md,
+				NULL) < 0) {
+			st = grammar_error(&g, path, it.number, line, n, err);
+			break;
+		}
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(g.md);
+		int64_t a, b;
+		if (parse_i64(line + ov[2], ov[3] - ov[2], &a) ||
+		    parse_i64(line + ov[4], ov[5] - ov[4], &b)) {
+			st = error_set(err, STATUS_RANGE, path, it.number, 1,
+				       "row number too large");
+			break;
+		}
+		if (a >= b || b > trows) {
+			st = error_set(err, STATUS_RANGE, path, it.number, 1,
+				       "range %lld-%lld is not inside the %lld "
+				       "test rows (0-based, end exclusive)",
+				       (long long)a, (long long)b,
+				       (long long)trows);
+			break;
+		}
+		if (n_lines == cap) {
+			cap = cap ? cap * 2 : 32;
+			LabelLine *v = realloc(lines, cap * sizeof(*v));
+			if (!v) {
+				st = nomem(err);
+				break;
+			}
+			lines = v;
+		}
+		LabelLine *ll = &lines[n_lines];
+		ll->r = (Range){off + a, off + b};
+		ll->n_dims = 0;
+		ll->dims = malloc((ov[7] - ov[6] + 1) / 2 * sizeof(size_t) + 1);
+		if (!ll->dims) {
+			st = nomem(err);
+			break;
+		}
+		n_lines++;
+		size_t p = ov[6];
+		while (p < ov[7]) {
+			size_t q = p;
+			while (q < ov[7] && line[q] != ',')
+				q++;
+			int64_t d;
+			if (parse_i64(line + p, q - p, &d) || d < 1 ||
+			    d > (int64_t)s->metrics) {
+				st = error_set(err, STATUS_RANGE, path,
+					       it.number, (long)p + 1,
+					       "metric %.*s does not exist: "
+					       "the series has %zu metrics "
+					       "(numbered from 1)",
+					       (int)(q - p), line + p,
+					       s->metrics);
+				break;
+			}
+			ll->dims[ll->n_dims++] = (size_t)(d - 1);
+			st = rangeset_add(labelset_build(ls, (size_t)(d - 1)),
+					  ll->r, LABEL_ORIGINAL, NULL, err);
+			if (st)
+				break;
+			p = q + 1;
+		}
+		if (!st)
+			st = rangeset_add(labelset_build(ls, LABEL_NODE), ll->r,
+					  LABEL_ORIGINAL, NULL, err);
+	}
+	grammar_free(&g);
+	if (st) {
+		for (size_t i = 0; i < n_lines; i++)
+			free(lines[i].dims);
+		free(lines);
+		return st;
+	}
+	labelset_set_lines(ls, lines, n_lines);
+	return STATUS_OK;
+}
+
+typedef struct {
+	Range r;
+	size_t metric;
+} Triple;
+
+static int cmp_triple(const void *a, const void *b)
+{
+	const Triple *x = a, *y = b;
+	if (x->r.start != y->r.start)
+		return x->r.start < y->r.start ? -1 : 1;
+	if (x->r.end != y->r.end)
+		return x->r.end < y->r.end ? -1 : 1;
+	return (x->metric > y->metric) - (x->metric < y->metric);
+}
+
+static Status write_interp(const LabelSet *ls, const Series *s, TextBuf *b,
+			   const char *path, ErrorRecord *err)
+{
+	int64_t off = (int64_t)s->split;
+	if (ls->lines && !labelset_modified(ls)) {
+		/* Unchanged: the lines as read, order and dims kept. */
+		for (size_t i = 0; i < ls->n_lines; i++) {
+			const LabelLine *l = &ls->lines[i];
+			textio_printf(b, "%lld-%lld:",
+				      (long long)(l->r.start - off),
+				      (long long)(l->r.end - off));
+			for (size_t k = 0; k < l->n_dims; k++)
+				textio_printf(b, k ? ",%zu" : "%zu",
+					      l->dims[k] + 1);
+			textio_append(b, "\n", 1);
+		}
+		return STATUS_OK;
+	}
+	size_t total = 0;
+	for (size_t m = 0; m < ls->metrics; m++)
+		total += labelset_get(ls, m)->n;
+	Triple *t = malloc((total ? total : 1) * sizeof(*t));
+	if (!t)
+		return nomem(err);
+	size_t k = 0;
+	for (size_t m = 0; m < ls->metrics; m++) {
+		const RangeSet *rs = labelset_get(ls, m);
+		for (size_t i = 0; i < rs->n; i++) {
+			if (rs->v[i].r.start < off ||
+			    rs->v[i].r.end > (int64_t)s->rows) {
+				free(t);
+				return error_set(
+					err, STATUS_RANGE, path, 0, 0,
+					"metric %zu's labelled rows %lld-%lld "
+					"lie outside the test part: SMD "
+					"interpretation_label cannot hold "
+					"them",
+					m + 1, (long long)rs->v[i].r.start,
+					(long long)rs->v[i].r.end);
+			}
+			t[k++] = (Triple){rs->v[i].r, m};
+		}
+	}
+	qsort(t, k, sizeof(*t), cmp_triple);
+	for (size_t i = 0; i < k;) {
+		textio_printf(b, "%lld-%lld:", (long long)(t[i].r.start - off),
+			      (long long)(t[i].r.end - off));
+		size_t j = i;
+		while (j < k && t[j].r.start == t[i].r.start &&
+		       t[j].r.end == t[i].r.end) {
+			textio_printf(b, j > i ? ",%zu" : "%zu",
+				      t[j].metric + 1);
+			j++;
+		}
+		textio_append(b, "\n", 1);
+		i = j;
+	}
+	free(t);
+	return STATUS_OK;
+}
+
+/* ---- vigil CSV ---- */
+
+static const char csv_header[] =
+	"metric,start,end,start_time,end_time,source,note";
+
+static int parse_row(const char *text, int64_t *out)
+{
+	if (!*text)
+		return -1;
+	char *end;
+	errno = 0;
+	long long v = strtoll(text, &end, 10);
+	if (errno || *end || v < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static Status read_csv(LabelSet *ls, const Series *s, const char *path,
+		       const char *text, size_t len, ErrorRecord *err)
+{
+	Lines it = {text, text + len, 0};
+	const char *line;
+	size_t n;
+	char *buf = malloc(len + 1);
+	if (!buf)
+		return nomem(err);
+	Status st = STATUS_OK;
+	int header = 0;
+	while (!st && next_line(&it, &line, &n)) {
+		if (n == 0)
+			continue;
+		char *f[8];
+		long col[8];
+		size_t nf;
+		long bad = textio_csv_split(line, n, buf, f, col, 8, &nf);
+		if (bad) {
+			st = error_set(err, STATUS_PARSE, path, it.number, bad,
+				       "malformed CSV field");
+			break;
+		}
+		if (!header) {
+			if (n != strlen(csv_header) ||
+			    memcmp(line, csv_header, n)) {
+				st = error_set(err, STATUS_PARSE, path,
+					       it.number, 1,
+					       "expected the header '%s'",
+					       csv_header);
+				break;
+			}
+			header = 1;
+			continue;
+		}
+		if (nf != 7) {
+			st = error_set(err, STATUS_PARSE, path, it.number,
+				       nf > 7 ? col[7] : (long)n + 1,
+				       "expected 7 fields (%s), found %zu",
+				       csv_header, nf);
+			break;
+		}
+		size_t m;
+		if (textio_metric_lookup(s, f[0], &m)) {
+			st = error_set(err, STATUS_MISMATCH, path, it.number,
+				       col[0],
+				       "no metric named '%s' in the data",
+				       f[0]);
+			break;
+		}
+		int64_t a, b;
+		if (parse_row(f[1], &a)) {
+			st = error_set(err, STATUS_PARSE, path, it.number,
+				       col[1], "expected a start row, found '%s'",
+				       f[1]);
+			break;
+		}
+		if (parse_row(f[2], &b)) {
+			st = error_set(err, STATUS_PARSE, path, it.number,
+				       col[2], "expected an end row, found '%s'",
+				       f[2]);
+			break;
+		}
+		if (a >= b || b > (int64_t)s->rows) {
+			st = error_set(err, STATUS_RANGE, path, it.number,
+				       col[1],
+				       "range %lld-%lld is not inside the %zu "
+				       "rows of the series",
+				       (long long)a, (long long)b, s->rows);
+			break;
+		}
+		LabelSource src = LABEL_ORIGINAL;
+		if (f[5][0] && rangeset_source_parse(f[5], &src)) {
+			st = error_set(err, STATUS_PARSE, path, it.number,
+				       col[5],
+				       "expected source 'original' or "
+				       "'analyst', found '%s'",
+				       f[5]);
+			break;
+		}
+		st = rangeset_add(labelset_build(ls, m), (Range){a, b}, src,
+				  f[6][0] ? f[6] : NULL, err);
+	}
+	free(buf);
+	if (!st && !header)
+		st = error_set(err, STATUS_EMPTY, path, 1, 1,
+			       "empty file: expected the header '%s'",
+			       csv_header);
+	return st;
+}
+
+static void csv_set(TextBuf *b, const Series *s, size_t m, const RangeSet *rs)
+{
+	char name[256], t0[40], t1[40];
+	textio_metric_name(s, m, name, sizeof(name));
+	for (size_t i = 0; i < rs->n; i++) {
+		const LabelRange *l = &rs->v[i];
+		t0[0] = t1[0] = '\0';
+		if (textio_has_time(s) && l->r.end <= (int64_t)s->rows) {
+			textio_format_time(textio_row_time(s, (size_t)l->r.start), 0, t0,
+				    sizeof(t0));
+			textio_format_time(textio_row_time(s, (size_t)l->r.end - 1), 0, t1,
+				    sizeof(t1));
+		}
+		textio_csv_field(b, name);
+		textio_printf(b, ",%lld,%lld,%s,%s,%s,", (long long)l->r.start,
+			      (long long)l->r.end, t0, t1,
+			      rangeset_source_name(l->source));
+		textio_csv_field(b, l->note);
+		textio_append(b, "\n", 1);
+	}
+}
+
+static void write_csv(const LabelSet *ls, const Series *s, TextBuf *b)
+{
+	textio_printf(b, "%s\n", csv_header);
+	csv_set(b, s, LABEL_NODE, labelset_get(ls, LABEL_NODE));
+	for (size_t m = 0; m < ls->metrics; m++)
+		csv_set(b, s, m, labelset_get(ls, m));
+}
+
+/* ---- NAB combined_windows.json ---- */
+
+/* The key of metric m in combined_windows.json. */
+static void nab_key_of(const Series *s, size_t m, char *buf, size_t n)
+{
+	if (s->metrics == 1 && s->nab_key) {
+		snprintf(buf, n, "%s", s->nab_key);
+		return;
+	}
+	char name[256];
+	textio_metric_name(s, m, name, sizeof(name));
+	const char *dir_end = s->nab_key ? strrchr(s->nab_key, '/') : NULL;
+	snprintf(buf, n, "%.*s%s%s%s",
+		 dir_end && !strchr(name, '/') ? (int)(dir_end - s->nab_key + 1)
+					       : 0,
+		 s->nab_key ? s->nab_key : "", name,
+		 ends_with(name, ".csv") ? "" : ".csv", "");
+}
+
+/* Does JSON key k name metric m (full key, or its file name with or without
+ * ".csv")? */
+static int nab_key_matches(const Series *s, size_t m, const char *k)
+{
+	char want[512];
+	nab_key_of(s, m, want, sizeof(want));
+	if (!strcmp(want, k))
+		return 1;
+	if (s->metrics == 1 && s->nab_key)
+		return 0;
+	char name[256];
+	textio_metric_name(s, m, name, sizeof(name));
+	const char *base = strrchr(k, '/');
+	base = base ? base + 1 : k;
+	size_t bl = strlen(base);
+	if (ends_with(base, ".csv"))
+		bl -= 4;
+	return strlen(name) == bl && !strncmp(name, base, bl);
+}
+
+static Status read_nab(LabelSet *ls, const Series *s, const char *path,
+		       const char *text, size_t len, ErrorRecord *err)
+{
+	if (!textio_has_time(s) || s->rows == 0)
+		return error_set(err, STATUS_MISMATCH, path, 0, 0,
+				 "NAB windows are timestamps: the series has "
+				 "no time axis");
+	cJSON *root = cJSON_ParseWithLength(text, len);
+	if (!root || !cJSON_IsObject(root)) {
+		const char *at = cJSON_GetErrorPtr();
+		long line = 1, colno = 1;
+		for (const char *p = text; at && p < at && *p; p++) {
+			if (*p == '\n') {
+				line++;
+				colno = 1;
+			} else {
+				colno++;
+			}
+		}
+		cJSON_Delete(root);
+		return error_set(err, STATUS_PARSE, path, line, colno,
+				 "expected a JSON object {\"dir/file.csv\": "
+				 "[[\"start\", \"end\"], ...]}");
+	}
+	Status st = STATUS_OK;
+	size_t found = 0;
+	int64_t first = textio_row_time(s, 0), last = textio_row_time(s, s->rows - 1);
+	for (size_t m = 0; m < s->metrics && !st; m++) {
+		const cJSON *key = NULL;
+		for (const cJSON *k = root->child; k; k = k->next)
+			if (k->string && nab_key_matches(s, m, k->string)) {
+				key = k;
+				break;
+			}
+		if (!key)
+			continue;
+		found++;
+		if (!cJSON_IsArray(key)) {
+			st = error_set(err, STATUS_PARSE, path, 0, 0,
+				       "\"%s\": expected a list of windows",
+				       key->string);
+			break;
+		}
+		size_t w = 0;
+		for (const cJSON *win = key->child; win && !st;
+		     win = win->next, w++) {
+			const cJSON *a = cJSON_GetArrayItem(win, 0);
+			const cJSON *b = cJSON_GetArrayItem(win, 1);
+			int64_t ta, tb;
+			if (!cJSON_IsArray(win) || cJSON_GetArraySize(win) != 2 ||
+			    !cJSON_IsString(a) || !cJSON_IsString(b) ||
+			    parse_time(a->valuestring, &ta) ||
+			    parse_time(b->valuestring, &tb) || tb < ta) {
+				st = error_set(err, STATUS_PARSE, path, 0, 0,
+					       "\"%s\" window %zu: expected "
+					       "[\"YYYY-MM-DD HH:MM:SS\", "
+					       "\"YYYY-MM-DD HH:MM:SS\"] with "
+					       "start <= end",
+					       key->string, w + 1);
+				break;
+			}
+			size_t ra = row_at(s, ta), rb = row_at(s, tb + 1);
+			if (ra >= rb) {
+				char f0[40], f1[40];
+				textio_format_time(first, 0, f0, sizeof(f0));
+				textio_format_time(last, 0, f1, sizeof(f1));
+				st = error_set(err, STATUS_RANGE, path, 0, 0,
+					       "\"%s\" window %zu [%s, %s] "
+					       "holds no row of the data "
+					       "(%s to %s)",
+					       key->string, w + 1,
+					       a->valuestring, b->valuestring,
+					       f0, f1);
+				break;
+			}
+			Range r = {(int64_t)ra, (int64_t)rb};
+			st = rangeset_add(labelset_build(ls, m), r,
+					  LABEL_ORIGINAL, NULL, err);
+			if (!st)
+				st = rangeset_add(labelset_build(ls, LABEL_NODE),
+						  r, LABEL_ORIGINAL, NULL, err);
+		}
+	}
+	cJSON_Delete(root);
+	if (!st && found == 0) {
+		char want[512];
+		nab_key_of(s, 0, want, sizeof(want));
+		st = error_set(err, STATUS_MISMATCH, path, 0, 0,
+			       "no windows for \"%s\" in the file", want);
+	}
+	return st;
+}
+
+static Status write_nab(const LabelSet *ls, const Series *s, const char *path,
+			TextBuf *b, ErrorRecord *err)
+{
+	if (!textio_has_time(s))
+		return error_set(err, STATUS_MISMATCH, path, 0, 0,
+				 "NAB windows are timestamps: the series has "
+				 "no time axis");
+	if (s->metrics == 1 && !s->nab_key)
+		return error_set(err, STATUS_MISMATCH, path, 0, 0,
+				 "the series is not a NAB file: no key for "
+				 "combined_windows.json");
+	/* Keep the other keys of an existing destination. */
+	cJSON *root = NULL;
+	char *old = NULL;
+	size_t old_len;
+	ErrorRecord ignore;
+	if (slurp(path, &old, &old_len, &ignore) == STATUS_OK) {
+		root = cJSON_ParseWithLength(old, old_len);
+		if (root && !cJSON_IsObject(root)) {
+			cJSON_Delete(root);
+			root = NULL;
+		}
+		free(old);
+	}
+	if (!root)
+		root = cJSON_CreateObject();
+	if (!root)
+		return nomem(err);
+	for (size_t m = 0; m < s->metrics; m++) {
+		const RangeSet *rs = labelset_get(ls, s->metrics == 1 ? LABEL_NODE
+								      : m);
+		if (s->metrics == 1 && rs->n == 0)
+			rs = labelset_get(ls, 0);
+		char key[512];
+		nab_key_of(s, m, key, sizeof(key));
+		cJSON *list = cJSON_CreateArray();
+		for (size_t i = 0; list && i < rs->n; i++) {
+			int64_t a = rs->v[i].r.start, e = rs->v[i].r.end;
+			if (a < 0 || e > (int64_t)s->rows)
+				continue;
+			char t0[40], t1[40];
+			textio_format_time(textio_row_time(s, (size_t)a), 1, t0, sizeof(t0));
+			textio_format_time(textio_row_time(s, (size_t)e - 1), 1, t1,
+				    sizeof(t1));
+			cJSON *win = cJSON_CreateArray();
+			cJSON_AddItemToArray(win, cJSON_CreateString(t0));
+			cJSON_AddItemToArray(win, cJSON_CreateString(t1));
+			cJSON_AddItemToArray(list, win);
+		}
+		if (!list) {
+			cJSON_Delete(root);
+			return nomem(err);
+		}
+		if (cJSON_GetObjectItemCaseSensitive(root, key))
+			cJSON_ReplaceItemInObjectCaseSensitive(root, key, list);
+		else
+			cJSON_AddItemToObject(root, key, list);
+	}
+	char *out = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!out)
+		return nomem(err);
+	textio_printf(b, "%s\n", out);
+	cJSON_free(out);
+	return STATUS_OK;
+}
+
+/* ---- read / write ---- */
+
+Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
+		      LabelFormat f, ErrorRecord *err)
+{
+	Status st = labelset_init(ls, s->metrics, err);
+	if (st)
+		return st;
+	char *text;
+	size_t len;
+	if ((st = slurp(path, &text, &len, err))) {
+		labelset_free(ls);
+		return st;
+	}
+	switch (f) {
+	case LABEL_FORMAT_SMD:
+		st = read_smd(ls, s, path, text, len, err);
+		break;
+	case LABEL_FORMAT_INTERP:
+		st = read_interp(ls, s, path, text, len, err);
+		break;
+	case LABEL_FORMAT_NAB:
+		st = read_nab(ls, s, path, text, len, err);
+		break;
+	case LABEL_FORMAT_CSV:
+		st = read_csv(ls, s, path, text, len, err);
+		break;
+	default:
+		st = error_set(err, STATUS_USAGE, path, 0, 0,
+			       "unknown label format");
+	}
+	free(text);
+	if (!st)
+		st = labelset_reset_original(ls, err);
+	if (st)
+		labelset_free(ls);
+	return st;
+}
+
+Status labelfile_write(const LabelSet *ls, const Series *s, const char *path,
+		       LabelFormat f, ErrorRecord *err)
+{
+	if (ls->metrics != s->metrics)
+		return error_set(err, STATUS_MISMATCH, path, 0, 0,
+				 "the labels have %zu metrics, the series %zu",
+				 ls->metrics, s->metrics);
+	TextBuf b;
+	textio_init(&b);
+	Status st = STATUS_OK;
+	switch (f) {
+	case LABEL_FORMAT_SMD:
+		st = write_smd(ls, s, &b, path, err);
+		break;
+	case LABEL_FORMAT_INTERP:
+		st = write_interp(ls, s, &b, path, err);
+		break;
+	case LABEL_FORMAT_NAB:
+		st = write_nab(ls, s, path, &b, err);
+		break;
+	case LABEL_FORMAT_CSV:
+		write_csv(ls, s, &b);
+		break;
+	default:
+		st = error_set(err, STATUS_USAGE, path, 0, 0,
+			       "unknown label format");
+	}
+	if (!st && b.failed)
+		st = nomem(err);
+	if (!st)
+		st = atomicfile_write(path, b.s ? b.s : "", b.len, err);
+	textio_free(&b);
+	return st;
+}
+
+/* ---- comparison ---- */
+
+static int cmp_range(const void *a, const void *b)
+{
+	const Range *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->end > y->end) - (x->end < y->end);
+}
+
+Status labelfile_line_ranges(const LabelSet *ls, Range **out, size_t *n,
+			     ErrorRecord *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (ls->n_lines == 0)
+		return STATUS_OK;
+	Range *v = malloc(ls->n_lines * sizeof(*v));
+	if (!v)
+		return nomem(err);
+	for (size_t i = 0; i < ls->n_lines; i++)
+		v[i] = ls->lines[i].r;
+	qsort(v, ls->n_lines, sizeof(*v), cmp_range);
+	size_t k = 0;
+	for (size_t i = 0; i < ls->n_lines; i++)
+		if (k == 0 || cmp_range(&v[k - 1], &v[i]))
+			v[k++] = v[i];
+	*out = v;
+	*n = k;
+	return STATUS_OK;
+}
+
+/* Rows covered by the union of v[0..n) (sorted by start). */
+static int64_t union_len(const Range *v, size_t n)
+{
+	int64_t sum = 0, end = INT64_MIN;
+	for (size_t i = 0; i < n; i++) {
+		int64_t s = v[i].start > end ? v[i].start : end;
+		if (v[i].end > s)
+			sum += v[i].end - s;
+		if (v[i].end > end)
+			end = v[i].end;
+	}
+	return sum;
+}
+
+/* Merge v[0..n) (sorted by start) into its union, in place; returns the
+ * number of ranges left. */
+static size_t merge_union(Range *v, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k && v[i].start <= v[k - 1].end) {
+			if (v[i].end > v[k - 1].end)
+				v[k - 1].end = v[i].end;
+		} else {
+			v[k++] = v[i];
+		}
+	}
+	return k;
+}
+
+/* Rows covered by both unions (both sorted by start); -1 without memory. */
+static int64_t union_both(const Range *a, size_t na, const Range *b,
+			  size_t nb)
+{
+	Range *ua = malloc((na + nb + 1) * sizeof(*ua));
+	if (!ua)
+		return -1;
+	Range *ub = ua + na;
+	memcpy(ua, a, na * sizeof(*a));
+	memcpy(ub, b, nb * sizeof(*b));
+	size_t ka = merge_union(ua, na), kb = merge_union(ub, nb);
+	int64_t sum = 0;
+	for (size_t i = 0, j = 0; i < ka && j < kb;) {
+		int64_t s = ua[i].start > ub[j].start ? ua[i].start
+						      : ub[j].start;
+		int64_t e = ua[i].end < ub[j].end ? ua[i].end : ub[j].end;
+		if (e > s)
+			sum += e - s;
+		if (ua[i].end < ub[j].end)
+			i++;
+		else
+			j++;
+	}
+	free(ua);
+	return sum;
+}
+
+Status labelfile_compare(const Range *a, size_t na, const Range *b, size_t nb,
+			 LabelDisagreement **out, size_t *n, ErrorRecord *err)
+{
+	*out = NULL;
+	*n = 0;
+	size_t cap = 0, i = 0, j = 0;
+	while (i < na || j < nb) {
+		LabelDisagreement g = {i, 0, j, 0, 0, 0};
+		int64_t end;
+		if (j >= nb || (i < na && a[i].start <= b[j].start))
+			end = a[i].end;
+		else
+			end = b[j].end;
+		/* Grow the group while the next range overlaps its hull. */
+		for (;;) {
+			if (i < na && a[i].start < end) {
+				if (a[i].end > end)
+					end = a[i].end;
+				i++;
+				g.n_a++;
+			} else if (j < nb && b[j].start < end) {
+				if (b[j].end > end)
+					end = b[j].end;
+				j++;
+				g.n_b++;
+			} else {
+				break;
+			}
+		}
+		if (g.n_a == 1 && g.n_b == 1 &&
+		    a[g.a_first].start == b[g.b_first].start &&
+		    a[g.a_first].end == b[g.b_first].end)
+			continue;
+		int64_t both = union_both(a + g.a_first, g.n_a, b + g.b_first,
+					  g.n_b);
+		if (both < 0) {
+			free(*out);
+			*out = NULL;
+			*n = 0;
+			return nomem(err);
+		}
+		g.only_a = union_len(a + g.a_first, g.n_a) - both;
+		g.only_b = union_len(b + g.b_first, g.n_b) - both;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			LabelDisagreement *v = realloc(*out, cap * sizeof(*v));
+			if (!v) {
+				free(*out);
+				*out = NULL;
+				*n = 0;
+				return nomem(err);
+			}
+			*out = v;
+		}
+		(*out)[(*n)++] = g;
+	}
+	return STATUS_OK;
+}

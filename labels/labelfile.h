@@ -1,0 +1,72 @@
+/* Label files: reading and writing every label format, and comparing two.
+ *
+ *   smd     SMD test_label: one 0/1 per test row -> node-level ranges
+ *   interp  SMD interpretation_label: lines "start-end:d1,d2,..." (0-based
+ *           test rows, end exclusive, 1-based metric dimensions) -> ranges
+ *           per metric; the node set is their union
+ *   nab     NAB combined_windows.json: {"dir/file.csv": [["start", "end"]]},
+ *           timestamps mapped to rows of the series (both ends inclusive)
+ *   csv     vigil's own: metric,start,end,start_time,end_time,source,note
+ *           with row indices of the whole series and '*' for the node level
+ * Ranges in a LabelSet are rows of the whole series: the SMD formats, which
+ * count test rows, are offset by the series' split. Writers build the file
+ * in memory and save it with atomicfile_write. Unchanged SMD labels are
+ * written back byte-identical to the files they were read from. */
+#ifndef VIGIL_LABELFILE_H
+#define VIGIL_LABELFILE_H
+
+#include <stddef.h>
+
+#include "data/range.h"
+#include "data/series.h"
+#include "data/status.h"
+#include "labels/labelset.h"
+
+typedef enum {
+	LABEL_FORMAT_SMD,
+	LABEL_FORMAT_INTERP,
+	LABEL_FORMAT_NAB,
+	LABEL_FORMAT_CSV,
+	LABEL_FORMAT_COUNT,
+} LabelFormat;
+
+/* "smd", "interp", "nab", "csv"; parse returns 0 or -1. */
+const char *labelfile_format_name(LabelFormat f);
+int labelfile_format_parse(const char *text, LabelFormat *out);
+/* Guess a file's format from its name and first line. */
+Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err);
+
+/* Read path (format f) for series s into ls (initialised here with
+ * s->metrics metrics; original = working = the file). On error ls is left
+ * empty and err names the file, line and column. */
+Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
+		      LabelFormat f, ErrorRecord *err);
+
+/* Write ls's working copy to path in format f, atomically. smd writes the
+ * node set, interp the per-metric sets, nab the node set (one file) or each
+ * metric's set (several NAB files as one node; other keys already in an
+ * existing destination are kept), csv everything. */
+Status labelfile_write(const LabelSet *ls, const Series *s, const char *path,
+		       LabelFormat f, ErrorRecord *err);
+
+/* One place where two lists of labelled ranges disagree: a group of ranges
+ * connected by overlap in which a and b do not hold exactly one identical
+ * range each. */
+typedef struct {
+	size_t a_first, n_a; /* the group's ranges in a: a[a_first ..] */
+	size_t b_first, n_b; /* and in b */
+	int64_t only_a;      /* rows covered by a only */
+	int64_t only_b;      /* rows covered by b only */
+} LabelDisagreement;
+
+/* Compare two lists of ranges (each sorted by start; ranges within a list
+ * may overlap). *out (malloc'd) receives *n disagreements in row order. */
+Status labelfile_compare(const Range *a, size_t na, const Range *b, size_t nb,
+			 LabelDisagreement **out, size_t *n,
+			 ErrorRecord *err);
+/* The ranges of ls's interpretation_label lines, sorted by start (exact
+ * duplicates kept once). *out is malloc'd. */
+Status labelfile_line_ranges(const LabelSet *ls, Range **out, size_t *n,
+			     ErrorRecord *err);
+
+#endif

@@ -1,0 +1,48 @@
+/* Text in and out for the label and detection files: a growable output
+ * buffer, and the splitting of one CSV line into fields (RFC 4180 quotes).
+ * Files are built in memory and then saved with atomicfile_write. Also the
+ * small conversions both files share: metric names and row times. */
+#ifndef VIGIL_TEXTIO_H
+#define VIGIL_TEXTIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "data/series.h"
+
+typedef struct {
+	char *s; /* owned: len bytes, NUL-terminated */
+	size_t len;
+	size_t cap;
+	int failed; /* an allocation failed: the text is incomplete */
+} TextBuf;
+
+void textio_init(TextBuf *b);
+void textio_free(TextBuf *b);
+void textio_append(TextBuf *b, const char *s, size_t n);
+void textio_printf(TextBuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Append s as one CSV field: quoted when it holds a comma, quote, CR or LF
+ * (or leading/trailing space). */
+void textio_csv_field(TextBuf *b, const char *s);
+
+/* Split line (len bytes, without its line end) into CSV fields. The fields
+ * are written NUL-terminated into buf (size >= len + 1) and pointed to by
+ * fields[0 .. *n); cols[i] is the 1-based column where field i starts.
+ * Returns 0, or the 1-based column of a malformed quote. */
+long textio_csv_split(const char *line, size_t len, char *buf, char **fields,
+		      long *cols, size_t max_fields, size_t *n);
+
+/* Metric index of a name in s into *out ('*' = DETECT_NODE; series without
+ * names use m01, m02, ...). Returns 0, or -1 when there is no such metric. */
+int textio_metric_lookup(const Series *s, const char *name, size_t *out);
+/* The name of metric m (or "*" for DETECT_NODE) into buf. */
+void textio_metric_name(const Series *s, size_t m, char *buf, size_t n);
+/* 1 when the series has a time axis (timestamps or a start time). */
+int textio_has_time(const Series *s);
+/* Time of row r in seconds (UTC). */
+int64_t textio_row_time(const Series *s, size_t r);
+/* t as "YYYY-MM-DD HH:MM:SS" (micro: with ".000000") into buf. */
+void textio_format_time(int64_t t, int micro, char *buf, size_t n);
+
+#endif
