@@ -681,33 +681,46 @@ static void write_csv(const LabelSet *ls, const Series *s, TextBuf *b)
 
 /* ---- NAB combined_windows.json ---- */
 
-/* The key of metric m in combined_windows.json. */
+/* The key of metric m in combined_windows.json: the m-th of the series'
+ * comma-separated NAB keys (one per file joined into the node), or the
+ * metric's name as a file next to the first key. */
 static void nab_key_of(const Series *s, size_t m, char *buf, size_t n)
 {
-	if (s->metrics == 1 && s->nab_key) {
-		snprintf(buf, n, "%s", s->nab_key);
+	const char *keys = s->nab_key ? s->nab_key : "";
+	size_t count = *keys ? 1 : 0;
+	for (const char *p = keys; *p; p++)
+		count += *p == ',';
+	if (count == s->metrics) {
+		const char *p = keys;
+		for (size_t i = 0; i < m; i++)
+			p = strchr(p, ',') + 1;
+		const char *e = strchr(p, ',');
+		snprintf(buf, n, "%.*s", (int)(e ? (size_t)(e - p) : strlen(p)),
+			 p);
 		return;
 	}
 	char name[256];
 	textio_metric_name(s, m, name, sizeof(name));
-	const char *dir_end = s->nab_key ? strrchr(s->nab_key, '/') : NULL;
-	snprintf(buf, n, "%.*s%s%s%s",
-		 dir_end && !strchr(name, '/') ? (int)(dir_end - s->nab_key + 1)
-					       : 0,
-		 s->nab_key ? s->nab_key : "", name,
-		 ends_with(name, ".csv") ? "" : ".csv", "");
+	const char *first_end = strchr(keys, ',');
+	size_t first_len = first_end ? (size_t)(first_end - keys) : strlen(keys);
+	const char *dir_end = NULL;
+	for (size_t i = 0; i < first_len; i++)
+		if (keys[i] == '/')
+			dir_end = keys + i;
+	snprintf(buf, n, "%.*s%s%s",
+		 dir_end && !strchr(name, '/') ? (int)(dir_end - keys + 1) : 0,
+		 keys, name, ends_with(name, ".csv") ? "" : ".csv");
 }
 
 /* Does JSON key k name metric m (full key, or its file name with or without
  * ".csv")? */
-static int nab_key_matches(const Series *s, size_t m, const char *k)
+static int nab_key_matches(const Series *s, size_t m, const char *k,
+			   int exact)
 {
 	char want[512];
 	nab_key_of(s, m, want, sizeof(want));
-	if (!strcmp(want, k))
-		return 1;
-	if (s->metrics == 1 && s->nab_key)
-		return 0;
+	if (exact)
+		return !strcmp(want, k);
 	char name[256];
 	textio_metric_name(s, m, name, sizeof(name));
 	const char *base = strrchr(k, '/');
@@ -747,11 +760,12 @@ static Status read_nab(LabelSet *ls, const Series *s, const char *path,
 	int64_t first = textio_row_time(s, 0), last = textio_row_time(s, s->rows - 1);
 	for (size_t m = 0; m < s->metrics && !st; m++) {
 		const cJSON *key = NULL;
-		for (const cJSON *k = root->child; k; k = k->next)
-			if (k->string && nab_key_matches(s, m, k->string)) {
-				key = k;
-				break;
-			}
+		for (int exact = 1; exact >= 0 && !key; exact--)
+			for (const cJSON *k = root->child; k && !key;
+			     k = k->next)
+				if (k->string &&
+				    nab_key_matches(s, m, k->string, exact))
+					key = k;
 		if (!key)
 			continue;
 		found++;
@@ -818,7 +832,7 @@ static Status write_nab(const LabelSet *ls, const Series *s, const char *path,
 		return error_set(err, STATUS_MISMATCH, path, 0, 0,
 				 "NAB windows are timestamps: the series has "
 				 "no time axis");
-	if (s->metrics == 1 && !s->nab_key)
+	if (!s->nab_key)
 		return error_set(err, STATUS_MISMATCH, path, 0, 0,
 				 "the series is not a NAB file: no key for "
 				 "combined_windows.json");

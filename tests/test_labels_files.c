@@ -38,14 +38,19 @@ static Series series_of(size_t rows, size_t metrics, size_t split)
 	return s;
 }
 
+/* The SMD label files: ../shared/data, else the copies in data/samples. */
 static const char *smd_dir(void)
 {
 	static char path[4200];
 	const char *shared = tu_shared_data();
-	if (!shared)
-		return NULL;
-	snprintf(path, sizeof(path), "%s/smd/ServerMachineDataset", shared);
 	struct stat st;
+	if (shared) {
+		snprintf(path, sizeof(path), "%s/smd/ServerMachineDataset",
+			 shared);
+		if (stat(path, &st) == 0)
+			return path;
+	}
+	snprintf(path, sizeof(path), "data/samples/smd/ServerMachineDataset");
 	return stat(path, &st) == 0 ? path : NULL;
 }
 
