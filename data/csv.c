@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "data/series.h"
 #include "data/series_internal.h"
@@ -114,7 +115,11 @@ static Status slurp(const char *path, char **out, size_t *len,
 	if (!f)
 		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
 				 strerror(errno));
-	size_t cap = 1 << 16, n = 0;
+	struct stat st;
+	size_t cap = fstat(fileno(f), &st) == 0 && st.st_size > 0
+			     ? (size_t)st.st_size + 2
+			     : 1 << 16;
+	size_t n = 0;
 	char *buf = malloc(cap);
 	for (;;) {
 		if (!buf) {
@@ -155,6 +160,10 @@ static Status tokenise(const char *path, const char *text, size_t len,
 				 "cannot start the CSV parser");
 	size_t pos = 0;
 	t->cur_line = 1;
+	/* cells take at most the text plus a NUL each: reserve that once */
+	if (grow((void **)&t->arena, &t->acap, len + len / 2 + 64, 1))
+		return error_set(err, STATUS_NOMEM, path, 0, 0,
+				 "out of memory reading the file");
 	Status st = STATUS_OK;
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
@@ -215,7 +224,7 @@ static int is_missing(const char *s, size_t n)
 }
 
 /* Strict decimal number: [+-]digits[.digits][(e|E)[+-]digits]. */
-static int parse_number(const char *s, size_t n, double *out)
+static int parse_number(const char *s, size_t n, float *out)
 {
 	size_t i = 0, nd = 0;
 	if (i < n && (s[i] == '+' || s[i] == '-'))
@@ -246,7 +255,8 @@ static int parse_number(const char *s, size_t n, double *out)
 		return -1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	double v = strtod(buf, NULL);
+	float v;
+	series_smd_parse_float(buf, &v); /* strtof's value, see smd.c */
 	if (!isfinite(v))
 		return -1;
 	*out = v;
@@ -269,7 +279,7 @@ static CellKind classify(const char *text)
 {
 	size_t n;
 	const char *s = trim(text, &n);
-	double v;
+	float v;
 	if (is_missing(s, n))
 		return CELL_MISSING;
 	if (parse_number(s, n, &v) == 0)
@@ -472,7 +482,7 @@ static Status interpret(const char *path, const CsvTable *t,
 				s->timestamps[r] = ts;
 				continue;
 			}
-			double v;
+			float v;
 			if (is_missing(c, n))
 				v = NAN;
 			else if (parse_number(c, n, &v))
@@ -482,7 +492,7 @@ static Status interpret(const char *path, const CsvTable *t,
 					"expected a number in column '%s', "
 					"found '%s'",
 					s->names[m], quoted(text, q, sizeof(q)));
-			s->values[m * rows + r] = (float)v;
+			s->values[m * rows + r] = v;
 			m++;
 		}
 	}
