@@ -1,12 +1,165 @@
-/* vigil detect: placeholder until its issue lands. */
+/* vigil detect: run the pipeline (dataset -> cached or trained model ->
+ * forecast -> detection) and write the detections file of DESIGN section 6,
+ * the alerts with their ranked metrics and, with --points, the per-row
+ * scores, as CSV or JSON. Layouts are described in ui/detout.h. */
 #include <stdio.h>
+#include <string.h>
 
+#include "ui/cli.h"
 #include "ui/commands.h"
+#include "ui/detout.h"
+#include "ui/outfile.h"
+#include "ui/pipeline.h"
+
+static const char detect_help[] =
+	"Usage: vigil detect DATASET [--model M] [--format csv|json] "
+	"[-o FILE] [--points]\n"
+	"                    [detection, model and dataset options]\n"
+	"\n"
+	"Forecast every row with the model (the cached one; trained first, with\n"
+	"a progress bar on stderr, when none fits), score the forecast errors\n"
+	"and write the detections with their criticality and the alerts with\n"
+	"their metrics ranked by share of the score mass.\n"
+	"\n"
+	"  --format F         csv (default) or json\n"
+	"  -o FILE            write to FILE instead of stdout. CSV: detections\n"
+	"                     in FILE, alerts in FILE.alerts.csv, points in\n"
+	"                     FILE.points.csv. Without -o, CSV sections (detections,\n"
+	"                     alerts, points) follow each other on stdout, each\n"
+	"                     with its header, separated by a blank line.\n"
+	"  --points           also write every row's normalised score per metric\n"
+	"  -h, --help         this help\n"
+	"\n";
+
+static int write_csv(const char *cmd, const char *out, const Pipeline *p,
+		     int points)
+{
+	ErrorRecord err;
+	error_clear(&err);
+	OutFile of;
+	Status st;
+	if (!out) {
+		detout_detections_csv(stdout, &p->series, &p->det);
+		fputc('\n', stdout);
+		detout_alerts_csv(stdout, &p->series, &p->det);
+		if (points) {
+			fputc('\n', stdout);
+			detout_points_csv(stdout, &p->series, &p->det);
+		}
+		if (fflush(stdout) != 0)
+			return cli_report(cmd, STATUS_IO, NULL);
+		return 0;
+	}
+	char path[4200];
+	for (int part = 0; part < 3; part++) {
+		if (part == 2 && !points)
+			break;
+		snprintf(path, sizeof(path), "%s%s", out,
+			 part == 0 ? "" : part == 1 ? ".alerts.csv"
+						    : ".points.csv");
+		st = outfile_open(&of, path, &err);
+		if (st != STATUS_OK)
+			return cli_report(cmd, st, &err);
+		if (part == 0)
+			detout_detections_csv(of.f, &p->series, &p->det);
+		else if (part == 1)
+			detout_alerts_csv(of.f, &p->series, &p->det);
+		else
+			detout_points_csv(of.f, &p->series, &p->det);
+		st = outfile_commit(&of, &err);
+		if (st != STATUS_OK)
+			return cli_report(cmd, st, &err);
+	}
+	return 0;
+}
 
 int cmd_detect(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "vigil: 'detect' is not built yet\n");
-	return 3;
+	const char *cmd = "detect";
+	PipelineOptions o;
+	pipeline_options_defaults(&o);
+	const char *out = NULL;
+	int json = 0, points = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			printf("%s%s\n%s\n%s\n%s", detect_help,
+			       pipeline_detect_help, pipeline_model_help,
+			       cli_series_help, "");
+			return 0;
+		}
+		int r = cli_series_option(cmd, argc, argv, &i, &o.series);
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			continue;
+		r = pipeline_option(cmd, argc, argv, &i, &o);
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			continue;
+		if (!strcmp(a, "--points")) {
+			points = 1;
+		} else if (!strcmp(a, "--format") || !strcmp(a, "-o")) {
+			if (i + 1 >= argc)
+				return cli_usage_error(cmd, "%s needs a value",
+						       a);
+			const char *v = argv[++i];
+			if (!strcmp(a, "-o")) {
+				out = v;
+			} else if (!strcmp(v, "json")) {
+				json = 1;
+			} else if (!strcmp(v, "csv")) {
+				json = 0;
+			} else {
+				return cli_usage_error(
+					cmd, "--format is csv or json, not '%s'",
+					v);
+			}
+		} else if (a[0] == '-' && a[1]) {
+			return cli_usage_error(cmd, "unknown option '%s'", a);
+		} else if (!o.dataset) {
+			o.dataset = a;
+		} else {
+			return cli_usage_error(cmd, "one DATASET only ('%s'?)",
+					       a);
+		}
+	}
+	if (!o.dataset)
+		return cli_usage_error(cmd, "DATASET is missing");
+
+	Pipeline p;
+	pipeline_init(&p);
+	ErrorRecord err;
+	error_clear(&err);
+	Status st = pipeline_run(&p, &o, &err);
+	if (st != STATUS_OK) {
+		pipeline_free(&p);
+		return cli_report(cmd, st, &err);
+	}
+	int rc;
+	if (json) {
+		OutFile of;
+		st = outfile_open(&of, out, &err);
+		if (st == STATUS_OK) {
+			detout_json(of.f, &p.series, &p.det, points);
+			st = outfile_commit(&of, &err);
+		}
+		rc = st == STATUS_OK ? 0 : cli_report(cmd, st, &err);
+	} else {
+		rc = write_csv(cmd, out, &p, points);
+	}
+	if (rc == 0 && !o.quiet && out) {
+		size_t hi = 0;
+		for (size_t i = 0; i < p.det.n_node; i++)
+			hi += p.det.node[i].crit == CRIT_HIGH;
+		fprintf(stderr,
+			"vigil detect: %zu node detections (%zu high), %zu "
+			"alerts, %s threshold, model %s\n",
+			p.det.n_node, hi, p.det.n_alerts,
+			detect_mode_name(o.detect.mode),
+			p.from_cache ? "loaded" : "trained");
+	}
+	pipeline_free(&p);
+	return rc;
 }

@@ -1,12 +1,398 @@
-/* vigil nab: placeholder until its issue lands. */
+/* vigil nab: result files in the layout NAB's own scorer reads.
+ *
+ * For every *.csv under NAB_DATA_DIR (recursively, in name order) the file
+ * is loaded as a NAB series whose train part is its probationary period
+ * (the first 15% of rows); a fresh model is trained on it (no cache, so the
+ * data folder is left untouched), every row is forecast and scored, and
+ * RESULTS_DIR/NAME/CATEGORY/NAME_FILE.csv is written with the header
+ * timestamp,value,anomaly_score,label. CATEGORY is the file's folder
+ * relative to NAB_DATA_DIR. anomaly_score = s / (1 + s) of the normalised
+ * score s_t (monotone, in [0, 1), 0.5 at the threshold; 0 for the first
+ * look_back rows, which have no forecast). label is 1 for rows whose
+ * timestamp lies in one of the file's windows (both ends inclusive) of
+ * combined_windows.json, 0 otherwise, and 0 everywhere without windows. */
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "ui/cli.h"
 #include "ui/commands.h"
+#include "ui/detout.h"
+#include "ui/outfile.h"
+#include "ui/pipeline.h"
+
+static const char nab_help[] =
+	"Usage: vigil nab NAB_DATA_DIR -o RESULTS_DIR [--labels FILE] "
+	"[--name NAME]\n"
+	"                 [--probation F] [model and detection options]\n"
+	"\n"
+	"Train on the probationary part of every *.csv under NAB_DATA_DIR,\n"
+	"score every row and write RESULTS_DIR/NAME/CATEGORY/NAME_FILE.csv\n"
+	"(timestamp,value,anomaly_score,label) for NAB's scorer.\n"
+	"anomaly_score = s/(1+s) of the normalised score s (0.5 at the\n"
+	"threshold). label comes from combined_windows.json: --labels FILE, or\n"
+	"found at NAB_DATA_DIR/combined_windows.json or\n"
+	"NAB_DATA_DIR/../labels/combined_windows.json.\n"
+	"\n"
+	"  -o DIR             results folder (created)\n"
+	"  --labels FILE      combined_windows.json\n"
+	"  --name NAME        detector name (default vigil)\n"
+	"  --probation F      fraction of rows to train on (default 0.15)\n"
+	"  -h, --help         this help\n"
+	"\n";
+
+typedef struct {
+	char **items;
+	size_t n, cap;
+} PathList;
+
+static int list_push(PathList *l, const char *p)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		char **ni = realloc(l->items, cap * sizeof(*ni));
+		if (!ni)
+			return -1;
+		l->items = ni;
+		l->cap = cap;
+	}
+	if (!(l->items[l->n] = strdup(p)))
+		return -1;
+	l->n++;
+	return 0;
+}
+
+static void list_free(PathList *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i]);
+	free(l->items);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Relative paths (to root) of every *.csv below root/rel. */
+static int walk(const char *root, const char *rel, PathList *out)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s%s%s", root, *rel ? "/" : "", rel);
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	PathList names = {0};
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && list_push(&names, e->d_name))
+			rc = -1;
+	closedir(d);
+	if (names.n)
+		qsort(names.items, names.n, sizeof(char *), cmp_str);
+	for (size_t i = 0; rc == 0 && i < names.n; i++) {
+		char r[4096], full[8200];
+		snprintf(r, sizeof(r), "%s%s%s", rel, *rel ? "/" : "",
+			 names.items[i]);
+		snprintf(full, sizeof(full), "%s/%s", root, r);
+		struct stat st;
+		if (stat(full, &st) != 0)
+			continue;
+		size_t l = strlen(r);
+		if (S_ISDIR(st.st_mode))
+			rc = walk(root, r, out);
+		else if (l > 4 && !strcmp(r + l - 4, ".csv"))
+			rc = list_push(out, r);
+	}
+	list_free(&names);
+	return rc;
+}
+
+static int mkdirs(const char *path)
+{
+	char buf[12300];
+	if (strlen(path) >= sizeof(buf))
+		return -1;
+	memcpy(buf, path, strlen(path) + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static cJSON *load_windows(const char *path, ErrorRecord *err, Status *st)
+{
+	*st = STATUS_OK;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		*st = error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
+				strerror(errno));
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = malloc((size_t)(n > 0 ? n : 0) + 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(buf);
+		*st = error_set(err, STATUS_IO, path, 0, 0, "cannot read");
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	cJSON *j = cJSON_Parse(buf);
+	free(buf);
+	if (!j || !cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		*st = error_set(err, STATUS_PARSE, path, 0, 0,
+				"not a combined_windows.json object");
+	}
+	return j;
+}
+
+/* label[r] = 1 inside a window of key (inclusive ends). */
+static Status fill_labels(const cJSON *windows, const char *key,
+			  const Series *s, unsigned char *label,
+			  const char *wpath, ErrorRecord *err)
+{
+	memset(label, 0, s->rows);
+	if (!windows)
+		return STATUS_OK;
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(windows, key);
+	if (!cJSON_IsArray(list))
+		return STATUS_OK;
+	const cJSON *w;
+	cJSON_ArrayForEach(w, list)
+	{
+		const cJSON *a = cJSON_GetArrayItem(w, 0);
+		const cJSON *b = cJSON_GetArrayItem(w, 1);
+		int64_t ta, tb;
+		if (!cJSON_IsString(a) || !cJSON_IsString(b) ||
+		    series_parse_time(a->valuestring, &ta) ||
+		    series_parse_time(b->valuestring, &tb))
+			return error_set(err, STATUS_PARSE, wpath, 0, 0,
+					 "window of '%s' is not a pair of "
+					 "timestamps",
+					 key);
+		for (size_t r = 0; r < s->rows; r++) {
+			int64_t t = series_time(s, r);
+			if (t >= ta && t <= tb)
+				label[r] = 1;
+		}
+	}
+	return STATUS_OK;
+}
+
+/* One file: train, score, write. */
+static Status nab_file(const char *root, const char *rel, const char *outdir,
+		       const char *name, const cJSON *windows,
+		       const char *wpath, const PipelineOptions *o,
+		       double probation, ErrorRecord *err)
+{
+	char path[8200];
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	SeriesOptions so = o->series;
+	so.train_fraction = probation;
+	so.split_rows = 0;
+	Series s;
+	const char *one = path;
+	Status st = series_load_nab(&s, &one, 1, &so, err);
+	if (st != STATUS_OK)
+		return st;
+	Pipeline p;
+	pipeline_init(&p);
+	st = pipeline_load(&p, o, &s, err);
+	if (st == STATUS_OK) {
+		TrainProgressFn fn = o->quiet ? NULL : o->progress;
+		st = lstm_train(&p.series, &o->lstm, fn, o->progress_ctx,
+				&p.model, err);
+	}
+	if (st == STATUS_OK)
+		st = pipeline_forecast(&p, err);
+	if (st == STATUS_OK)
+		st = pipeline_detect(&p, o, err);
+	unsigned char *label = NULL;
+	if (st == STATUS_OK) {
+		label = malloc(p.series.rows ? p.series.rows : 1);
+		if (!label)
+			st = error_set(err, STATUS_NOMEM, path, 0, 0,
+				       "out of memory");
+	}
+	if (st == STATUS_OK)
+		st = fill_labels(windows, rel, &p.series, label, wpath, err);
+	if (st == STATUS_OK) {
+		/* RESULTS/NAME/CATEGORY/NAME_FILE.csv */
+		char cat[4096], out[8200 + 4096];
+		snprintf(cat, sizeof(cat), "%s", rel);
+		char *slash = strrchr(cat, '/');
+		const char *file = slash ? slash + 1 : cat;
+		if (slash)
+			*slash = '\0';
+		snprintf(out, sizeof(out), "%s/%s%s%s", outdir, name,
+			 slash ? "/" : "", slash ? cat : "");
+		if (mkdirs(out) != 0) {
+			st = error_set(err, STATUS_IO, out, 0, 0,
+				       "cannot create: %s", strerror(errno));
+		} else {
+			size_t l = strlen(out);
+			snprintf(out + l, sizeof(out) - l, "/%s_%s", name, file);
+			OutFile of;
+			st = outfile_open(&of, out, err);
+			if (st == STATUS_OK) {
+				fputs("timestamp,value,anomaly_score,label\n",
+				      of.f);
+				const DetectResult *r = &p.det;
+				for (size_t t = 0; t < r->rows; t++) {
+					char tb[40];
+					double mx = 0;
+					for (size_t m = 0; m < r->metrics; m++)
+						if (r->score[m * r->rows + t] > mx)
+							mx = r->score[m * r->rows +
+								      t];
+					series_format_time(&p.series, t, tb,
+							   sizeof(tb));
+					fprintf(of.f, "%s,%.7g,%.6f,%d\n", tb,
+						series_at(&p.series, 0, t),
+						detect_unit_score(mx), label[t]);
+				}
+				st = outfile_commit(&of, err);
+			}
+		}
+	}
+	free(label);
+	pipeline_free(&p);
+	return st;
+}
 
 int cmd_nab(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "vigil: 'nab' is not built yet\n");
-	return 3;
+	const char *cmd = "nab";
+	PipelineOptions o;
+	pipeline_options_defaults(&o);
+	const char *dir = NULL, *outdir = NULL, *labels = NULL;
+	const char *name = "vigil";
+	double probation = 0.15;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			printf("%s%s\n%s", nab_help, pipeline_model_help,
+			       pipeline_detect_help);
+			return 0;
+		}
+		int r = pipeline_option(cmd, argc, argv, &i, &o);
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			continue;
+		if (!strcmp(a, "-o") || !strcmp(a, "--labels") ||
+		    !strcmp(a, "--name") || !strcmp(a, "--probation")) {
+			if (i + 1 >= argc)
+				return cli_usage_error(cmd, "%s needs a value",
+						       a);
+			const char *v = argv[++i];
+			if (!strcmp(a, "-o")) {
+				outdir = v;
+			} else if (!strcmp(a, "--labels")) {
+				labels = v;
+			} else if (!strcmp(a, "--name")) {
+				if (!*v || strchr(v, '/'))
+					return cli_usage_error(
+						cmd, "--name is a plain name");
+				name = v;
+			} else if (cli_parse_double(v, &probation) ||
+				   !(probation > 0 && probation < 1)) {
+				return cli_usage_error(
+					cmd,
+					"--probation is a fraction in (0, 1), "
+					"not '%s'",
+					v);
+			}
+		} else if (a[0] == '-' && a[1]) {
+			return cli_usage_error(cmd, "unknown option '%s'", a);
+		} else if (!dir) {
+			dir = a;
+		} else {
+			return cli_usage_error(cmd, "one NAB_DATA_DIR only");
+		}
+	}
+	if (!dir)
+		return cli_usage_error(cmd, "NAB_DATA_DIR is missing");
+	if (!outdir)
+		return cli_usage_error(cmd, "-o RESULTS_DIR is missing");
+
+	ErrorRecord err;
+	error_clear(&err);
+	char found[4200];
+	if (!labels) {
+		static const char *const tries[] = {
+			"/combined_windows.json",
+			"/../labels/combined_windows.json"};
+		for (size_t k = 0; k < 2 && !labels; k++) {
+			snprintf(found, sizeof(found), "%s%s", dir, tries[k]);
+			if (access(found, R_OK) == 0)
+				labels = found;
+		}
+	}
+	cJSON *windows = NULL;
+	Status st;
+	if (labels) {
+		windows = load_windows(labels, &err, &st);
+		if (!windows)
+			return cli_report(cmd, st, &err);
+	}
+	PathList files = {0};
+	if (walk(dir, "", &files) != 0) {
+		list_free(&files);
+		cJSON_Delete(windows);
+		error_set(&err, STATUS_IO, dir, 0, 0, "cannot read the folder");
+		return cli_report(cmd, STATUS_IO, &err);
+	}
+	if (files.n == 0) {
+		list_free(&files);
+		cJSON_Delete(windows);
+		error_set(&err, STATUS_EMPTY, dir, 0, 0, "no *.csv files in it");
+		return cli_report(cmd, STATUS_EMPTY, &err);
+	}
+	if (!o.quiet && !o.progress)
+		o.progress = pipeline_progress_stderr;
+	/* A file that cannot be read is reported and skipped; the exit code
+	 * then says so (the worst one), the other files are still written. */
+	int rc = 0;
+	size_t written = 0;
+	for (size_t i = 0; i < files.n; i++) {
+		if (!o.quiet)
+			fprintf(stderr, "vigil nab: [%zu/%zu] %s\n", i + 1,
+				files.n, files.items[i]);
+		error_clear(&err);
+		st = nab_file(dir, files.items[i], outdir, name, windows,
+			      labels, &o, probation, &err);
+		if (st != STATUS_OK) {
+			int c = cli_report(cmd, st, &err);
+			if (c > rc)
+				rc = c;
+			continue;
+		}
+		written++;
+	}
+	if (!o.quiet)
+		fprintf(stderr, "vigil nab: %zu of %zu result files in %s/%s%s\n",
+			written, files.n, outdir, name,
+			labels ? "" : " (no windows: labels are 0)");
+	list_free(&files);
+	cJSON_Delete(windows);
+	return rc;
 }

@@ -1,0 +1,165 @@
+/* vigil detect end to end: a CSV with a planted anomaly, a small model
+ * trained on the fly (and cached), detections, alerts and points files in
+ * the documented layouts, JSON output, and usage errors. */
+#include "tests/testutil.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+
+static char dir[64];
+static char csv[128];
+
+enum { ROWS = 800, SPIKE_A = 600, SPIKE_B = 630 };
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!tu_tmpdir(dir, sizeof(dir)))
+		return -1;
+	snprintf(csv, sizeof(csv), "%s/node.csv", dir);
+	FILE *f = fopen(csv, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "cpu,mem\n");
+	for (int t = 0; t < ROWS; t++) {
+		double cpu = 50 + 20 * sin(2 * M_PI * t / 50.0);
+		double mem = 30 + 5 * cos(2 * M_PI * t / 80.0);
+		if (t >= SPIKE_A && t < SPIKE_B)
+			cpu += 150; /* far outside anything seen in training */
+		fprintf(f, "%.4f,%.4f\n", cpu, mem);
+	}
+	return fclose(f);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char out[256];
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+	return 0;
+}
+
+static const char *small(void)
+{
+	return tu_sanitized() ? "--epochs 2 --hidden 4 --quiet"
+			      : "--epochs 4 --hidden 8 --quiet";
+}
+
+static void test_help_and_usage(void **state)
+{
+	(void)state;
+	char out[8192];
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect --help", tu_vigil()),
+			 0);
+	assert_non_null(strstr(out, "--points"));
+	assert_non_null(strstr(out, "--mode"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect", tu_vigil()), 1);
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect %s --mode fancy",
+				tu_vigil(), csv),
+			 1);
+	assert_non_null(strstr(out, "fancy"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect %s/missing.csv",
+				tu_vigil(), dir),
+			 2);
+}
+
+static void test_csv_files_find_the_planted_anomaly(void **state)
+{
+	(void)state;
+	char out[8192], path[256];
+	int rc = tu_run(out, sizeof(out),
+			"%s detect %s %s -o %s/det.csv --points --min-duration 300",
+			tu_vigil(), csv, small(), dir);
+	assert_int_equal(rc, 0);
+	snprintf(path, sizeof(path), "%s/det.csv", dir);
+	char *text = tu_slurp(path, NULL);
+	assert_non_null(text);
+	assert_true(strncmp(text,
+			    "metric,start,end,start_time,end_time,criticality,"
+			    "peak_score\n",
+			    60) == 0);
+	/* a cpu detection and a node detection overlap the planted rows */
+	int cpu_hit = 0, node_hit = 0;
+	for (char *line = strchr(text, '\n') + 1; *line;) {
+		char *nl = strchr(line, '\n');
+		char metric[32], crit[16];
+		long a, b;
+		if (sscanf(line, "%31[^,],%ld,%ld,,,%15[^,]", metric, &a, &b,
+			   crit) == 4 &&
+		    a < SPIKE_B && b > SPIKE_A) {
+			assert_true(a >= 400); /* test part only */
+			if (!strcmp(metric, "cpu"))
+				cpu_hit = 1;
+			if (!strcmp(metric, "*"))
+				node_hit = 1;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	assert_true(cpu_hit);
+	assert_true(node_hit);
+	free(text);
+
+	snprintf(path, sizeof(path), "%s/det.csv.alerts.csv", dir);
+	text = tu_slurp(path, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "alert,start,end,start_time,end_time,"
+				     "criticality,peak_score,node_detections,"
+				     "low,medium,high,rank,metric,share\n"));
+	assert_non_null(strstr(text, ",1,cpu,")); /* cpu ranks first */
+	free(text);
+
+	snprintf(path, sizeof(path), "%s/det.csv.points.csv", dir);
+	size_t len = 0;
+	text = tu_slurp(path, &len);
+	assert_non_null(text);
+	size_t lines = 0;
+	for (size_t i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	assert_int_equal(lines, ROWS + 1);
+	assert_true(strncmp(text, "row,time,node,cpu,mem\n", 22) == 0);
+	free(text);
+}
+
+static void test_json_has_detections_and_alerts(void **state)
+{
+	(void)state;
+	char out[8192], path[256];
+	snprintf(path, sizeof(path), "%s/det.json", dir);
+	int rc = tu_run(out, sizeof(out),
+			"%s detect %s %s --format json -o %s --mode sigma --z 4",
+			tu_vigil(), csv, small(), path);
+	assert_int_equal(rc, 0);
+	char *text = tu_slurp(path, NULL);
+	assert_non_null(text);
+	cJSON *j = cJSON_Parse(text);
+	free(text);
+	assert_non_null(j);
+	assert_string_equal(cJSON_GetObjectItem(j, "mode")->valuestring,
+			    "sigma");
+	cJSON *dets = cJSON_GetObjectItem(j, "detections");
+	cJSON *alerts = cJSON_GetObjectItem(j, "alerts");
+	assert_true(cJSON_IsArray(dets) && cJSON_IsArray(alerts));
+	assert_true(cJSON_GetArraySize(alerts) >= 1);
+	cJSON *a0 = cJSON_GetArrayItem(alerts, 0);
+	cJSON *ms = cJSON_GetObjectItem(a0, "metrics");
+	double total = 0;
+	cJSON *m;
+	cJSON_ArrayForEach(m, ms) total += cJSON_GetObjectItem(m, "share")
+						   ->valuedouble;
+	assert_float_equal(total, 1.0, 0.01);
+	cJSON *thr = cJSON_GetObjectItem(j, "thresholds");
+	assert_true(cJSON_GetObjectItem(thr, "cpu")->valuedouble > 0);
+	cJSON_Delete(j);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help_and_usage),
+		cmocka_unit_test(test_csv_files_find_the_planted_anomaly),
+		cmocka_unit_test(test_json_has_detections_and_alerts),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
