@@ -3,8 +3,10 @@
  * the alerts with their ranked metrics and, with --points, the per-row
  * scores, as CSV or JSON. Layouts are described in ui/detout.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "labels/detfile.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
 #include "ui/detout.h"
@@ -38,8 +40,16 @@ static int write_csv(const char *cmd, const char *out, const Pipeline *p,
 	error_clear(&err);
 	OutFile of;
 	Status st;
+	Detection *all = NULL;
+	size_t n_all = 0;
+	st = pipeline_detections(p, &all, &n_all, &err);
+	if (st != STATUS_OK)
+		return cli_report(cmd, st, &err);
 	if (!out) {
-		detout_detections_csv(stdout, &p->series, &p->det);
+		st = detfile_write_stream(stdout, &p->series, all, n_all, &err);
+		free(all);
+		if (st != STATUS_OK)
+			return cli_report(cmd, st, &err);
 		fputc('\n', stdout);
 		detout_alerts_csv(stdout, &p->series, &p->det);
 		if (points) {
@@ -50,19 +60,20 @@ static int write_csv(const char *cmd, const char *out, const Pipeline *p,
 			return cli_report(cmd, STATUS_IO, NULL);
 		return 0;
 	}
+	st = detfile_write(out, &p->series, all, n_all, &err);
+	free(all);
+	if (st != STATUS_OK)
+		return cli_report(cmd, st, &err);
 	char path[4200];
-	for (int part = 0; part < 3; part++) {
+	for (int part = 1; part < 3; part++) {
 		if (part == 2 && !points)
 			break;
 		snprintf(path, sizeof(path), "%s%s", out,
-			 part == 0 ? "" : part == 1 ? ".alerts.csv"
-						    : ".points.csv");
+			 part == 1 ? ".alerts.csv" : ".points.csv");
 		st = outfile_open(&of, path, &err);
 		if (st != STATUS_OK)
 			return cli_report(cmd, st, &err);
-		if (part == 0)
-			detout_detections_csv(of.f, &p->series, &p->det);
-		else if (part == 1)
+		if (part == 1)
 			detout_alerts_csv(of.f, &p->series, &p->det);
 		else
 			detout_points_csv(of.f, &p->series, &p->det);

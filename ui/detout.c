@@ -60,28 +60,6 @@ static void put_float(FILE *f, double v)
 		fprintf(f, "%.6g", v);
 }
 
-static void det_line(FILE *f, const Series *s, const Detection *d)
-{
-	char t0[40], t1[40];
-	detout_csv_field(f, metric_name(s, d->metric));
-	fprintf(f, ",%lld,%lld,%s,%s,%s,", (long long)d->r.start,
-		(long long)d->r.end, row_time(s, d->r.start, t0, sizeof(t0)),
-		row_time(s, d->r.end - 1, t1, sizeof(t1)), crit_name(d->crit));
-	put_float(f, d->peak);
-	fputc('\n', f);
-}
-
-void detout_detections_csv(FILE *f, const Series *s, const DetectResult *r)
-{
-	fputs("metric,start,end,start_time,end_time,criticality,peak_score\n",
-	      f);
-	for (size_t m = 0; m < r->metrics; m++)
-		for (size_t i = 0; i < r->n_det[m]; i++)
-			det_line(f, s, &r->det[m][i]);
-	for (size_t i = 0; i < r->n_node; i++)
-		det_line(f, s, &r->node[i]);
-}
-
 void detout_alerts_csv(FILE *f, const Series *s, const DetectResult *r)
 {
 	char t0[40], t1[40];

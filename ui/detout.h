@@ -1,11 +1,9 @@
 /* Writing detection results: the detections file of DESIGN section 6, the
  * alerts with their ranked metrics, per-point scores, as CSV or JSON.
  *
- * CSV layouts (documented in README "Detection"):
- *   detections  metric,start,end,start_time,end_time,criticality,peak_score
- *               per-metric rows (by metric, then start) then node rows '*';
- *               start/end 0-based rows of the whole series, half-open;
- *               end_time is the time of the last row (end - 1)
+ * The detections file itself (metric,start,end,start_time,end_time,
+ * criticality,peak_score) is labels/detfile.h's, so reader and writer agree.
+ * CSV layouts here (documented in README "Detection"):
  *   alerts      alert,start,end,start_time,end_time,criticality,peak_score,
  *               node_detections,low,medium,high,rank,metric,share
  *               one line per (alert, ranked metric), rank 1 = largest share
@@ -19,7 +17,6 @@
 #include "data/series.h"
 #include "engine/detect.h"
 
-void detout_detections_csv(FILE *f, const Series *s, const DetectResult *r);
 void detout_alerts_csv(FILE *f, const Series *s, const DetectResult *r);
 void detout_points_csv(FILE *f, const Series *s, const DetectResult *r);
 /* One JSON object: dataset, mode, thresholds, detections, alerts and (with
