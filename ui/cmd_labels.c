@@ -1,12 +1,301 @@
-/* vigil labels: placeholder until its issue lands. */
+/* vigil labels: convert a label file between the formats vigil knows (SMD
+ * test_label, SMD interpretation_label, NAB combined_windows.json, vigil's
+ * CSV), and for SMD machines report where test_label and
+ * interpretation_label disagree. The original label files are never
+ * overwritten unless the user names one as the destination. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
+#include "data/series.h"
+#include "labels/labelfile.h"
+#include "labels/labelset.h"
+#include "ui/cli.h"
 #include "ui/commands.h"
+
+static const char labels_help[] =
+	"Usage: vigil labels DATASET [--labels IN] [-o OUT] [--format "
+	"smd|interp|nab|csv]\n"
+	"                    [--label-format smd|interp|nab|csv] [--force]\n"
+	"\n"
+	"Convert the label file IN (default: the dataset's own) into OUT in\n"
+	"another format, and, for an SMD machine, report where its test_label\n"
+	"and interpretation_label disagree. Without -o only the report is\n"
+	"printed.\n"
+	"\n"
+	"Formats:\n"
+	"  smd      SMD test_label: one 0/1 per test row (node level)\n"
+	"  interp   SMD interpretation_label: 'start-end:d1,d2,...' per line,\n"
+	"           0-based test rows, end exclusive, 1-based metrics\n"
+	"  nab      NAB combined_windows.json (timestamps; other files' keys\n"
+	"           already in OUT are kept)\n"
+	"  csv      vigil's: metric,start,end,start_time,end_time,source,note\n"
+	"           (rows of the whole series, '*' = node level)\n"
+	"\n"
+	"  --labels IN          label file to read\n"
+	"  --label-format F     format of IN (guessed from the file when "
+	"absent)\n"
+	"  -o OUT               file to write (atomically)\n"
+	"  --format F           format of OUT (default: from OUT's name, "
+	".json\n"
+	"                       nab, .csv csv; else the format of IN)\n"
+	"  --force              allow OUT to be an original label file reached\n"
+	"                       through another path (a link, '..')\n"
+	"  -h, --help           this help\n"
+	"\n";
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat x, y;
+	if (!a || !b || stat(a, &x) || stat(b, &y))
+		return 0;
+	return x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* Print where the SMD test_label (a) and interpretation_label (b)
+ * disagree, in test rows. Returns the number of disagreements or -1. */
+static long report_disagreements(const Series *s)
+{
+	LabelSet tl, il;
+	ErrorRecord err;
+	error_clear(&err);
+	Status st = labelfile_read(&tl, s, s->label_path, LABEL_FORMAT_SMD, &err);
+	if (st) {
+		cli_report("labels", st, &err);
+		return -1;
+	}
+	if ((st = labelfile_read(&il, s, s->interp_path, LABEL_FORMAT_INTERP,
+				 &err))) {
+		labelset_free(&tl);
+		cli_report("labels", st, &err);
+		return -1;
+	}
+	const RangeSet *node = labelset_get(&tl, LABEL_NODE);
+	Range *a = malloc((node->n + 1) * sizeof(*a)), *b = NULL;
+	size_t nb = 0, n = 0;
+	LabelDisagreement *d = NULL;
+	long result = -1;
+	if (!a) {
+		st = error_set(&err, STATUS_NOMEM, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < node->n; i++)
+		a[i] = node->v[i].r;
+	if ((st = labelfile_line_ranges(&il, &b, &nb, &err)) ||
+	    (st = labelfile_compare(a, node->n, b, nb, &d, &n, &err)))
+		goto out;
+	int64_t off = (int64_t)s->split;
+	printf("%s: test_label has %zu ranges, interpretation_label %zu "
+	       "(%zu lines); %zu disagreement%s (test rows, end exclusive)\n",
+	       s->machine ? s->machine : s->path, node->n, nb, il.n_lines, n,
+	       n == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++) {
+		const LabelDisagreement *g = &d[i];
+		printf("  test_label");
+		if (!g->n_a)
+			printf(" -");
+		for (size_t k = 0; k < g->n_a; k++)
+			printf(" %lld-%lld",
+			       (long long)(a[g->a_first + k].start - off),
+			       (long long)(a[g->a_first + k].end - off));
+		printf("  vs  interpretation_label");
+		if (!g->n_b)
+			printf(" -");
+		for (size_t k = 0; k < g->n_b; k++)
+			printf(" %lld-%lld",
+			       (long long)(b[g->b_first + k].start - off),
+			       (long long)(b[g->b_first + k].end - off));
+		if (g->n_b == 0)
+			printf("  (missing from interpretation_label)");
+		else if (g->n_a == 0)
+			printf("  (missing from test_label)");
+		else if (g->n_b > g->n_a)
+			printf("  (%zu extra interpretation range%s)",
+			       g->n_b - g->n_a, g->n_b - g->n_a == 1 ? "" : "s");
+		else if (g->n_a > g->n_b)
+			printf("  (%zu extra test_label range%s)",
+			       g->n_a - g->n_b, g->n_a - g->n_b == 1 ? "" : "s");
+		printf(": %lld rows only in test_label, %lld only in "
+		       "interpretation_label\n",
+		       (long long)g->only_a, (long long)g->only_b);
+	}
+	result = (long)n;
+out:
+	if (result < 0)
+		cli_report("labels", st, &err);
+	free(a);
+	free(b);
+	free(d);
+	labelset_free(&tl);
+	labelset_free(&il);
+	return result;
+}
+
+/* Notes about what the output format cannot hold. */
+static void conversion_notes(const LabelSet *ls, LabelFormat out)
+{
+	size_t per_metric = 0;
+	for (size_t m = 0; m < ls->metrics; m++)
+		per_metric += labelset_get(ls, m)->n;
+	if ((out == LABEL_FORMAT_SMD) && per_metric)
+		fprintf(stderr,
+			"vigil labels: note: smd (test_label) keeps the node "
+			"level only; %zu per-metric ranges are not written\n",
+			per_metric);
+	if (out == LABEL_FORMAT_INTERP && labelset_get(ls, LABEL_NODE)->n &&
+	    !per_metric)
+		fprintf(stderr,
+			"vigil labels: note: the labels have no per-metric "
+			"ranges; interpretation_label lists ranges with their "
+			"metrics, so the file is empty\n");
+}
 
 int cmd_labels(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "vigil: 'labels' is not built yet\n");
-	return 3;
+	const char *dataset = NULL, *in = NULL, *out = NULL;
+	LabelFormat in_fmt = LABEL_FORMAT_SMD, out_fmt = LABEL_FORMAT_SMD;
+	int has_in_fmt = 0, has_out_fmt = 0, force = 0;
+	SeriesOptions opt;
+	memset(&opt, 0, sizeof(opt));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			printf("%s%s", labels_help, cli_series_help);
+			return 0;
+		}
+		int r = cli_series_option("labels", argc, argv, &i, &opt);
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			continue;
+		if (!strcmp(a, "--force")) {
+			force = 1;
+		} else if (!strcmp(a, "--labels") || !strcmp(a, "-o") ||
+			   !strcmp(a, "--format") ||
+			   !strcmp(a, "--label-format")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("labels",
+						       "%s needs a value", a);
+			const char *v = argv[++i];
+			if (!strcmp(a, "--labels")) {
+				in = v;
+			} else if (!strcmp(a, "-o")) {
+				out = v;
+			} else if (labelfile_format_parse(
+					   v, !strcmp(a, "--format") ? &out_fmt
+								     : &in_fmt)) {
+				return cli_usage_error(
+					"labels",
+					"%s is smd, interp, nab or csv, not "
+					"'%s'",
+					a, v);
+			} else if (!strcmp(a, "--format")) {
+				has_out_fmt = 1;
+			} else {
+				has_in_fmt = 1;
+			}
+		} else if (a[0] == '-' && a[1]) {
+			return cli_usage_error("labels", "unknown option '%s'",
+					       a);
+		} else if (!dataset) {
+			dataset = a;
+		} else {
+			return cli_usage_error("labels",
+					       "one DATASET only ('%s' is extra)",
+					       a);
+		}
+	}
+	if (!dataset)
+		return cli_usage_error("labels", "which DATASET?");
+
+	ErrorRecord err;
+	error_clear(&err);
+	Series s;
+	series_init(&s);
+	LabelSet ls;
+	memset(&ls, 0, sizeof(ls));
+	int rc = 0;
+	Status st = series_open(&s, dataset, &opt, &err);
+	if (st) {
+		rc = cli_report("labels", st, &err);
+		goto done;
+	}
+	long disagreements = 0;
+	if (s.kind == SERIES_SMD && s.label_path && s.interp_path) {
+		disagreements = report_disagreements(&s);
+		if (disagreements < 0) {
+			rc = 2;
+			goto done;
+		}
+	}
+	if (!in)
+		in = s.label_path;
+	if (!out) {
+		if (!(s.kind == SERIES_SMD && s.label_path && s.interp_path))
+			rc = cli_usage_error("labels",
+					     "nothing to do: give -o OUT to "
+					     "convert");
+		goto done;
+	}
+	if (!in) {
+		rc = cli_usage_error("labels", "--labels IN is needed: the "
+					       "dataset has no label file of "
+					       "its own");
+		goto done;
+	}
+	if (!has_in_fmt && (st = labelfile_guess(in, &in_fmt, &err))) {
+		rc = cli_report("labels", st, &err);
+		goto done;
+	}
+	if (!has_out_fmt)
+		out_fmt = ends_with(out, ".json")  ? LABEL_FORMAT_NAB
+			  : ends_with(out, ".csv") ? LABEL_FORMAT_CSV
+						   : in_fmt;
+	/* The originals: IN and the dataset's own label files. */
+	const char *originals[3] = {in, s.label_path, s.interp_path};
+	for (int k = 0; k < 3; k++) {
+		if (!same_file(out, originals[k]))
+			continue;
+		if (!strcmp(out, originals[k]) || force) {
+			fprintf(stderr,
+				"vigil labels: note: overwriting the original "
+				"label file %s, as named\n",
+				out);
+			break;
+		}
+		rc = cli_usage_error(
+			"labels",
+			"%s is the original label file %s; name it exactly "
+			"as -o or add --force to overwrite it",
+			out, originals[k]);
+		goto done;
+	}
+	if ((st = labelfile_read(&ls, &s, in, in_fmt, &err))) {
+		rc = cli_report("labels", st, &err);
+		goto done;
+	}
+	conversion_notes(&ls, out_fmt);
+	if ((st = labelfile_write(&ls, &s, out, out_fmt, &err))) {
+		rc = cli_report("labels", st, &err);
+		goto done;
+	}
+	size_t per_metric = 0;
+	for (size_t m = 0; m < ls.metrics; m++)
+		per_metric += labelset_get(&ls, m)->n;
+	printf("wrote %s (%s): %zu node-level ranges, %zu per-metric ranges "
+	       "from %s (%s)\n",
+	       out, labelfile_format_name(out_fmt),
+	       labelset_get(&ls, LABEL_NODE)->n, per_metric, in,
+	       labelfile_format_name(in_fmt));
+done:
+	labelset_free(&ls);
+	series_free(&s);
+	return rc;
 }

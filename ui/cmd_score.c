@@ -1,12 +1,322 @@
-/* vigil score: placeholder until its issue lands. */
+/* vigil score: precision, recall and F1 of detections against labels, for
+ * the three rule sets (point-wise, point-adjusted, event) and the three
+ * criticality filters (all, >= medium, high), at node level and per metric,
+ * on the test part only. The detections come from a detections file
+ * (--detections, as `vigil detect --format csv` writes it) or from the
+ * model pipeline (--model, or the cached model). Text table or JSON. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "data/series.h"
+#include "labels/detfile.h"
+#include "labels/labelfile.h"
+#include "labels/labelset.h"
+#include "labels/score.h"
+#include "ui/cli.h"
 #include "ui/commands.h"
+#include "ui/detout.h"
+#include "ui/pipeline.h"
+
+static const char score_help[] =
+	"Usage: vigil score DATASET --labels FILE [--detections FILE | --model "
+	"MODEL]\n"
+	"                   [--json] [--per-metric] [--label-format "
+	"smd|interp|nab|csv]\n"
+	"\n"
+	"Score detections against labels on the test part of DATASET: TP, FP,\n"
+	"FN, precision, recall and F1 for each rule set and criticality "
+	"filter.\n"
+	"  point-wise       every row counted on its own\n"
+	"  point-adjusted   a labelled range with any detected row counts as\n"
+	"                   wholly detected (inflated: shown for comparison)\n"
+	"  event            a detected range of D rows overlapping labels on o\n"
+	"                   rows: o = 0 -> FP += D; else TP += min(D, "
+	"floor(1.5 o)),\n"
+	"                   FP += D - TP; a labelled range no detection "
+	"touches\n"
+	"                   adds all its rows as FN\n"
+	"Filters: all detections, >= medium, high only.\n"
+	"\n"
+	"  --labels FILE        the labels (default: the dataset's own, e.g. "
+	"SMD\n"
+	"                       test_label or NAB combined_windows.json)\n"
+	"  --label-format F     smd (test_label), interp "
+	"(interpretation_label),\n"
+	"                       nab (combined_windows.json) or csv (vigil's);\n"
+	"                       guessed from the file when absent\n"
+	"  --detections FILE    detections file (metric,start,end,start_time,\n"
+	"                       end_time,criticality,peak_score); without it "
+	"the\n"
+	"                       model pipeline detects (--model, or the cached\n"
+	"                       model, trained first when there is none)\n"
+	"  --per-metric         also a table per metric\n"
+	"  --json               one JSON object instead of tables\n"
+	"  -h, --help           this help\n"
+	"\n";
+
+static void print_table(const char *title, const ScoreTable *t)
+{
+	printf("%s\n", title);
+	printf("  %-27s %-9s %9s %9s %9s %6s %6s %6s\n", "rule set", "filter",
+	       "TP", "FP", "FN", "P", "R", "F1");
+	for (int r = 0; r < SCORE_RULES; r++) {
+		char rule[40];
+		snprintf(rule, sizeof(rule), "%s%s",
+			 score_rule_name((ScoreRule)r),
+			 r == SCORE_ADJUSTED ? " (inflated)" : "");
+		for (int f = 0; f < SCORE_FILTERS; f++) {
+			const ScoreCell *c = &t->cell[r][f];
+			printf("  %-27s %-9s %9lld %9lld %9lld %6.3f %6.3f "
+			       "%6.3f\n",
+			       f == 0 ? rule : "", score_filter_name((ScoreFilter)f),
+			       (long long)c->tp, (long long)c->fp,
+			       (long long)c->fn, c->p, c->r, c->f1);
+		}
+	}
+}
+
+static const char *const json_filter[SCORE_FILTERS] = {"all", "medium",
+						       "high"};
+
+static void print_json_table(const ScoreTable *t)
+{
+	printf("{");
+	for (int r = 0; r < SCORE_RULES; r++) {
+		printf("%s\"%s\": {", r ? ", " : "",
+		       score_rule_name((ScoreRule)r));
+		for (int f = 0; f < SCORE_FILTERS; f++) {
+			const ScoreCell *c = &t->cell[r][f];
+			printf("%s\"%s\": {\"tp\": %lld, \"fp\": %lld, \"fn\": "
+			       "%lld, \"precision\": %.6f, \"recall\": %.6f, "
+			       "\"f1\": %.6f}",
+			       f ? ", " : "", json_filter[f], (long long)c->tp,
+			       (long long)c->fp, (long long)c->fn, c->p, c->r,
+			       c->f1);
+		}
+		printf("}");
+	}
+	printf("}");
+}
+
+typedef struct {
+	const char *dataset;
+	const char *labels;
+	const char *detections;
+	LabelFormat format;
+	int has_format;
+	int json;
+	int per_metric;
+} ScoreArgs;
+
+/* Scores and prints; returns the exit code. */
+static int report(const ScoreArgs *a, const Series *s, const LabelSet *ls,
+		  LabelFormat fmt, const Detection *dets, size_t nd,
+		  int derived_node)
+{
+	ScoreBoard *sb;
+	ErrorRecord err;
+	error_clear(&err);
+	Status st = score_board_new(&sb, ls, dets, nd, s->split, s->rows, &err);
+	if (st)
+		return cli_report("score", st, &err);
+	ScoreTable t;
+	score_board_get(sb, DETECT_NODE, &t);
+	size_t n_metric = 0;
+	for (size_t i = 0; i < nd; i++)
+		n_metric += dets[i].metric != DETECT_NODE;
+	if (a->json) {
+		printf("{\"dataset\": ");
+		detout_json_string(stdout, a->dataset);
+		printf(", \"labels\": ");
+		detout_json_string(stdout, a->labels);
+		printf(", \"label_format\": \"%s\", \"detections\": ",
+		       labelfile_format_name(fmt));
+		detout_json_string(stdout, a->detections ? a->detections
+							 : "(model)");
+		printf(", \"metric_detections\": %zu, \"node_detections\": %zu, "
+		       "\"node_derived\": %s, \"split\": %zu, \"rows\": %zu, "
+		       "\"test_rows\": %zu, \"inflated\": [\"point-adjusted\"], "
+		       "\"node\": ",
+		       n_metric, nd - n_metric, derived_node ? "true" : "false",
+		       s->split, s->rows, s->rows - s->split);
+		print_json_table(&t);
+		if (a->per_metric) {
+			printf(", \"metrics\": [");
+			for (size_t m = 0; m < s->metrics; m++) {
+				ScoreTable mt;
+				score_board_get(sb, m, &mt);
+				printf("%s{\"index\": %zu, \"name\": ",
+				       m ? ", " : "", m + 1);
+				detout_json_string(stdout, s->names[m]);
+				printf(", \"scores\": ");
+				print_json_table(&mt);
+				printf("}");
+			}
+			printf("]");
+		}
+		printf("}\n");
+	} else {
+		printf("dataset     %s\nlabels      %s (%s)\ndetections  %s: "
+		       "%zu per metric, %zu node level%s\n"
+		       "test part   rows [%zu, %zu), %zu rows\n\n",
+		       a->dataset, a->labels, labelfile_format_name(fmt),
+		       a->detections ? a->detections : "from the model",
+		       n_metric, nd - n_metric,
+		       derived_node ? " (the union of the metrics')" : "",
+		       s->split, s->rows, s->rows - s->split);
+		print_table("node level", &t);
+		if (a->per_metric)
+			for (size_t m = 0; m < s->metrics; m++) {
+				ScoreTable mt;
+				char title[300];
+				score_board_get(sb, m, &mt);
+				snprintf(title, sizeof(title), "\nmetric %zu: %s",
+					 m + 1, s->names[m]);
+				print_table(title, &mt);
+			}
+	}
+	score_board_delete(sb);
+	return 0;
+}
 
 int cmd_score(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "vigil: 'score' is not built yet\n");
-	return 3;
+	ScoreArgs a;
+	memset(&a, 0, sizeof(a));
+	PipelineOptions po;
+	pipeline_options_defaults(&po);
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			printf("%s%s\n%s\n%s", score_help, cli_series_help,
+			       pipeline_model_help, pipeline_detect_help);
+			return 0;
+		}
+		int r = cli_series_option("score", argc, argv, &i, &po.series);
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			continue;
+		if (!strcmp(arg, "--json")) {
+			a.json = 1;
+		} else if (!strcmp(arg, "--per-metric")) {
+			a.per_metric = 1;
+		} else if (!strcmp(arg, "--labels") ||
+			   !strcmp(arg, "--detections") ||
+			   !strcmp(arg, "--label-format")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("score",
+						       "%s needs a value", arg);
+			const char *v = argv[++i];
+			if (!strcmp(arg, "--labels")) {
+				a.labels = v;
+			} else if (!strcmp(arg, "--detections")) {
+				a.detections = v;
+			} else if (labelfile_format_parse(v, &a.format)) {
+				return cli_usage_error(
+					"score",
+					"--label-format is smd, interp, nab or "
+					"csv, not '%s'",
+					v);
+			} else {
+				a.has_format = 1;
+			}
+		} else if ((r = pipeline_option("score", argc, argv, &i,
+						&po)) != 0) {
+			if (r < 0)
+				return 1;
+		} else if (arg[0] == '-' && arg[1]) {
+			return cli_usage_error("score", "unknown option '%s'",
+					       arg);
+		} else if (!a.dataset) {
+			a.dataset = arg;
+		} else {
+			return cli_usage_error("score",
+					       "one DATASET only ('%s' is extra)",
+					       arg);
+		}
+	}
+	if (!a.dataset)
+		return cli_usage_error("score", "which DATASET?");
+	if (a.detections && po.model_path)
+		return cli_usage_error("score",
+				       "--detections and --model exclude each "
+				       "other");
+	po.dataset = a.dataset;
+
+	ErrorRecord err;
+	error_clear(&err);
+	Pipeline p;
+	pipeline_init(&p);
+	LabelSet ls;
+	memset(&ls, 0, sizeof(ls));
+	Detection *dets = NULL, *node = NULL;
+	size_t nd = 0, nn = 0;
+	int rc = 0;
+	Status st = pipeline_load(&p, &po, NULL, &err);
+	if (st) {
+		rc = cli_report("score", st, &err);
+		goto out;
+	}
+	const Series *s = &p.series;
+	if (!a.labels)
+		a.labels = s->label_path;
+	if (!a.labels) {
+		rc = cli_usage_error("score",
+				     "--labels FILE is needed: the dataset has "
+				     "no label file of its own");
+		goto out;
+	}
+	LabelFormat fmt = a.format;
+	if (!a.has_format && (st = labelfile_guess(a.labels, &fmt, &err))) {
+		rc = cli_report("score", st, &err);
+		goto out;
+	}
+	if ((st = labelfile_read(&ls, s, a.labels, fmt, &err))) {
+		rc = cli_report("score", st, &err);
+		goto out;
+	}
+	if (a.detections) {
+		st = detfile_read(a.detections, s, &dets, &nd, &err);
+	} else {
+		st = pipeline_model(&p, &po, &err);
+		if (!st)
+			st = pipeline_forecast(&p, &err);
+		if (!st)
+			st = pipeline_detect(&p, &po, &err);
+		if (!st)
+			st = pipeline_detections(&p, &dets, &nd, &err);
+	}
+	if (st) {
+		rc = cli_report("score", st, &err);
+		goto out;
+	}
+	/* No node-level rows: the node level is the union of the metrics'. */
+	int derived = 0;
+	size_t have_node = 0;
+	for (size_t i = 0; i < nd; i++)
+		have_node += dets[i].metric == DETECT_NODE;
+	if (!have_node && nd) {
+		if ((st = score_node_union(dets, nd, &node, &nn, &err))) {
+			rc = cli_report("score", st, &err);
+			goto out;
+		}
+		Detection *all = realloc(dets, (nd + nn) * sizeof(*all));
+		if (!all) {
+			rc = cli_report("score", STATUS_NOMEM, NULL);
+			goto out;
+		}
+		dets = all;
+		memcpy(dets + nd, node, nn * sizeof(*node));
+		nd += nn;
+		derived = 1;
+	}
+	rc = report(&a, s, &ls, fmt, dets, nd, derived);
+out:
+	free(dets);
+	free(node);
+	labelset_free(&ls);
+	pipeline_free(&p);
+	return rc;
 }

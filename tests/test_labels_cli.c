@@ -1,0 +1,209 @@
+/* vigil score and vigil labels, run as a user would: tables and JSON with
+ * the numbers the rules give, label conversion, the test_label versus
+ * interpretation_label report, and the protection of original label files.
+ * Works on a copy of the small SMD sample in data/samples/smd-cut. */
+#include "tests/testutil.h"
+
+static char tmp[64];
+static char ds[256];  /* TMP/ServerMachineDataset:machine-1-2 */
+static char dir[200]; /* TMP/ServerMachineDataset */
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!tu_tmpdir(tmp, sizeof(tmp)))
+		return -1;
+	char out[512];
+	if (tu_run(out, sizeof(out),
+		   "cp -r data/samples/smd-cut/ServerMachineDataset %s/", tmp))
+		return -1;
+	snprintf(dir, sizeof(dir), "%s/ServerMachineDataset", tmp);
+	snprintf(ds, sizeof(ds), "%s:machine-1-2", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char out[256];
+	tu_run(out, sizeof(out), "rm -rf %s", tmp);
+	return 0;
+}
+
+/* Test rows are [300, 600); test_label marks test rows 129..188. */
+static void write_detections(const char *path)
+{
+	assert_int_equal(
+		tu_write(path,
+			 "metric,start,end,start_time,end_time,criticality,"
+			 "peak_score\n"
+			 "m09,429,439,,,high,5.5\n"
+			 "m02,310,314,,,low,1.2\n"
+			 "m03,100,120,,,medium,2.5\n"),
+		0);
+}
+
+static void test_score_json_numbers(void **state)
+{
+	(void)state;
+	char det[128], out[16384];
+	snprintf(det, sizeof(det), "%s/det.csv", tmp);
+	write_detections(det);
+	int rc = tu_run(out, sizeof(out), "%s score %s --detections %s --json",
+			tu_vigil(), ds, det);
+	assert_int_equal(rc, 0);
+	/* Node level (union of the metrics'): [429,439) on the 59 labelled
+	 * rows -> event TP 10; [310,314) FP 4; the train-part detection is
+	 * not scored. */
+	assert_non_null(strstr(out, "\"event\": {\"all\": {\"tp\": 10, "
+				    "\"fp\": 4, \"fn\": 0,"));
+	assert_non_null(strstr(out, "\"point-wise\": {\"all\": {\"tp\": 10, "
+				    "\"fp\": 4, \"fn\": 49,"));
+	assert_non_null(strstr(out, "\"point-adjusted\": {\"all\": {\"tp\": "
+				    "59, \"fp\": 4, \"fn\": 0,"));
+	/* High only: the low detection drops out. */
+	assert_non_null(strstr(out, "\"high\": {\"tp\": 10, \"fp\": 0, "
+				    "\"fn\": 0, \"precision\": 1.000000"));
+	assert_non_null(strstr(out, "\"test_rows\": 300"));
+}
+
+static void test_score_table_and_per_metric(void **state)
+{
+	(void)state;
+	char det[128], out[65536];
+	snprintf(det, sizeof(det), "%s/det.csv", tmp);
+	write_detections(det);
+	/* Per metric against interpretation_label (metrics 9,10,11,13,15,18
+	 * on test rows 129-188). */
+	int rc = tu_run(out, sizeof(out),
+			"%s score %s --labels %s/interpretation_label/"
+			"machine-1-2.txt --detections %s --per-metric",
+			tu_vigil(), ds, dir, det);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "(interp)"));
+	assert_non_null(strstr(out, "point-adjusted (inflated)"));
+	char *m9 = strstr(out, "metric 9: m09");
+	assert_non_null(m9);
+	/* m09: event TP 10 FP 0 FN 0. */
+	char *ev = strstr(m9, "event");
+	assert_non_null(ev);
+	int tp, fp, fn;
+	assert_int_equal(sscanf(ev, "event all %d %d %d", &tp, &fp, &fn), 3);
+	assert_int_equal(tp, 10);
+	assert_int_equal(fp, 0);
+	assert_int_equal(fn, 0);
+	/* m10 has labels but no detection: all 59 rows are FN. */
+	char *m10 = strstr(out, "metric 10: m10");
+	assert_non_null(m10);
+	ev = strstr(m10, "event");
+	assert_int_equal(sscanf(ev, "event all %d %d %d", &tp, &fp, &fn), 3);
+	assert_int_equal(fn, 59);
+}
+
+static void test_score_errors(void **state)
+{
+	(void)state;
+	char det[128], out[4096];
+	snprintf(det, sizeof(det), "%s/bad.csv", tmp);
+	assert_int_equal(tu_write(det, "metric,start,end,start_time,end_time,"
+				       "criticality,peak_score\n"
+				       "m01,310,314,,,low,1\n"
+				       "disk,310,314,,,low,1\n"),
+			 0);
+	int rc = tu_run(out, sizeof(out), "%s score %s --detections %s",
+			tu_vigil(), ds, det);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "bad.csv:3:1:"));
+	assert_non_null(strstr(out, "disk"));
+	rc = tu_run(out, sizeof(out), "%s score %s --label-format xml",
+		    tu_vigil(), ds);
+	assert_int_equal(rc, 1);
+	rc = tu_run(out, sizeof(out), "%s score --help", tu_vigil());
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "floor(1.5 o)"));
+	rc = tu_run(out, sizeof(out), "%s labels --help", tu_vigil());
+	assert_int_equal(rc, 0);
+}
+
+static void test_labels_convert_and_report(void **state)
+{
+	(void)state;
+	char out[8192], csv[128], back[128], orig[256];
+	snprintf(csv, sizeof(csv), "%s/labels.csv", tmp);
+	snprintf(back, sizeof(back), "%s/interp.txt", tmp);
+	snprintf(orig, sizeof(orig), "%s/interpretation_label/machine-1-2.txt",
+		 dir);
+	int rc = tu_run(out, sizeof(out), "%s labels %s --labels %s -o %s",
+			tu_vigil(), ds, orig, csv);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "0 disagreements"));
+	char *text = tu_slurp(csv, NULL);
+	assert_non_null(strstr(text, "m09,429,488,,,original,\n"));
+	assert_non_null(strstr(text, "*,429,488,,,original,\n"));
+	free(text);
+	rc = tu_run(out, sizeof(out), "%s labels %s --labels %s -o %s "
+				      "--format interp",
+		    tu_vigil(), ds, csv, back);
+	assert_int_equal(rc, 0);
+	size_t la, lb;
+	char *x = tu_slurp(orig, &la), *y = tu_slurp(back, &lb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(x, y, la);
+	free(x);
+	free(y);
+	/* An analyst shortens the interpretation range: reported. */
+	char edited[256];
+	snprintf(edited, sizeof(edited), "%s/interpretation_label/"
+					 "machine-1-2.txt",
+		 dir);
+	assert_int_equal(tu_write(edited, "129-180:9,10,11,13,15,18\n"), 0);
+	rc = tu_run(out, sizeof(out), "%s labels %s", tu_vigil(), ds);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "1 disagreement"));
+	assert_non_null(strstr(out, "test_label 129-188  vs  "
+				    "interpretation_label 129-180"));
+	assert_non_null(strstr(out, "8 rows only in test_label"));
+}
+
+static void test_labels_never_overwrite_original_unnamed(void **state)
+{
+	(void)state;
+	char out[8192], tl[256], other[300];
+	snprintf(tl, sizeof(tl), "%s/test_label/machine-1-2.txt", dir);
+	snprintf(other, sizeof(other), "%s/test_label/../test_label/"
+				       "machine-1-2.txt",
+		 dir);
+	size_t before_len;
+	char *before = tu_slurp(tl, &before_len);
+	/* CSV content into the original through another spelling: refused. */
+	int rc = tu_run(out, sizeof(out), "%s labels %s -o %s --format csv",
+			tu_vigil(), ds, other);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "original label file"));
+	size_t after_len;
+	char *after = tu_slurp(tl, &after_len);
+	assert_int_equal(before_len, after_len);
+	assert_memory_equal(before, after, before_len);
+	free(after);
+	/* Named exactly: allowed, with a note; SMD to SMD is byte-identical. */
+	rc = tu_run(out, sizeof(out), "%s labels %s -o %s", tu_vigil(), ds, tl);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "note: overwriting the original"));
+	after = tu_slurp(tl, &after_len);
+	assert_int_equal(before_len, after_len);
+	assert_memory_equal(before, after, before_len);
+	free(after);
+	free(before);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_score_json_numbers),
+		cmocka_unit_test(test_score_table_and_per_metric),
+		cmocka_unit_test(test_score_errors),
+		cmocka_unit_test(test_labels_convert_and_report),
+		cmocka_unit_test(test_labels_never_overwrite_original_unnamed),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
