@@ -30,15 +30,15 @@ static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 /* ---------------------------------------------------------------- generic */
 
 static void gemm_generic(size_t M, size_t N, size_t K, const float *A,
-			 size_t lda, const float *B, size_t ldb, float *C,
-			 size_t ldc, int acc)
+			 size_t sr, size_t sk, const float *B, size_t ldb,
+			 float *C, size_t ldc, int acc)
 {
 	for (size_t i = 0; i < M; i++) {
 		float *c = C + i * ldc;
 		if (!acc)
 			memset(c, 0, N * sizeof(float));
 		for (size_t k = 0; k < K; k++) {
-			float a = A[i * lda + k];
+			float a = A[i * sr + k * sk];
 			const float *b = B + k * ldb;
 			for (size_t j = 0; j < N; j++)
 				c[j] += a * b[j];
@@ -78,15 +78,62 @@ static void adam_generic(size_t n, float *p, const float *g, float *m,
 	}
 }
 
+static void lstm_fwd_generic(size_t B, size_t H, float *g, const float *cp,
+			     float *c, float *tc, float *h)
+{
+	for (size_t b = 0; b < B; b++) {
+		float *gb = g + b * 4 * H;
+		sigmoid_generic(gb, 3 * H);
+		tanh_generic(gb + 3 * H, H);
+		for (size_t j = 0; j < H; j++) {
+			size_t k = b * H + j;
+			float v = gb[j] * gb[3 * H + j];
+			if (cp)
+				v += gb[H + j] * cp[k];
+			c[k] = v;
+			tc[k] = tanhf(v);
+			h[k] = gb[2 * H + j] * tc[k];
+		}
+	}
+}
+
+static void lstm_bwd_generic(size_t B, size_t H, const float *g,
+			     const float *tc, const float *cp,
+			     const float *din, const float *dhrec, float *dc,
+			     float *dg)
+{
+	for (size_t b = 0; b < B; b++) {
+		const float *gb = g + b * 4 * H;
+		float *db = dg + b * 4 * H;
+		for (size_t j = 0; j < H; j++) {
+			size_t k = b * H + j;
+			float iv = gb[j], fv = gb[H + j];
+			float ov = gb[2 * H + j], gv = gb[3 * H + j];
+			float tv = tc[k];
+			float dhv = din[k] + (dhrec ? dhrec[k] : 0);
+			float dov = dhv * tv;
+			float dcv = dc[k] + dhv * ov * (1 - tv * tv);
+			float cpv = cp ? cp[k] : 0;
+			dc[k] = dcv * fv;
+			db[j] = dcv * gv * iv * (1 - iv);
+			db[H + j] = dcv * cpv * fv * (1 - fv);
+			db[2 * H + j] = dov * ov * (1 - ov);
+			db[3 * H + j] = dcv * iv * (1 - gv * gv);
+		}
+	}
+}
+
 #if KERN_X86
 /* ---------------------------------------------------------------- AVX-512 */
 
 #define TGT512 __attribute__((target("avx512f,avx2,fma")))
 
-/* C[mr x 32] (+)= A[mr x K] B[K x 32], columns masked by m0, m1. */
+/* C[mr x 32] (+)= A[mr x K] B[K x 32], columns masked by m0, m1; A's
+ * element (r, k) is A[r * sr + k * sk]. */
 TGT512 static inline __attribute__((always_inline)) void
-mk512(const int mr, size_t K, const float *A, size_t lda, const float *B,
-      size_t ldb, float *C, size_t ldc, __mmask16 m0, __mmask16 m1, int acc)
+mk512(const int mr, size_t K, const float *A, size_t sr, size_t sk,
+      const float *B, size_t ldb, float *C, size_t ldc, __mmask16 m0,
+      __mmask16 m1, int acc)
 {
 	__m512 c0[8], c1[8];
 #pragma GCC unroll 8
@@ -104,7 +151,7 @@ mk512(const int mr, size_t K, const float *A, size_t lda, const float *B,
 		__m512 b1 = _mm512_maskz_loadu_ps(m1, B + k * ldb + 16);
 #pragma GCC unroll 8
 		for (int r = 0; r < mr; r++) {
-			__m512 a = _mm512_set1_ps(A[r * lda + k]);
+			__m512 a = _mm512_set1_ps(A[r * sr + k * sk]);
 			c0[r] = _mm512_fmadd_ps(a, b0, c0[r]);
 			c1[r] = _mm512_fmadd_ps(a, b1, c1[r]);
 		}
@@ -116,9 +163,10 @@ mk512(const int mr, size_t K, const float *A, size_t lda, const float *B,
 	}
 }
 
+/* C (+)= A B with A's element (i, k) at A[i * sr + k * sk]. */
 TGT512 static void gemm_avx512(size_t M, size_t N, size_t K, const float *A,
-			       size_t lda, const float *B, size_t ldb,
-			       float *C, size_t ldc, int acc)
+			       size_t sr, size_t sk, const float *B,
+			       size_t ldb, float *C, size_t ldc, int acc)
 {
 	for (size_t j = 0; j < N; j += 32) {
 		size_t nj = N - j < 32 ? N - j : 32;
@@ -129,20 +177,22 @@ TGT512 static void gemm_avx512(size_t M, size_t N, size_t K, const float *A,
 		const float *b = B + j;
 		size_t i = 0;
 		for (; i + 8 <= M; i += 8)
-			mk512(8, K, A + i * lda, lda, b, ldb, C + i * ldc + j,
-			      ldc, m0, m1, acc);
-		const float *a = A + i * lda;
+			mk512(8, K, A + i * sr, sr, sk, b, ldb,
+			      C + i * ldc + j, ldc, m0, m1, acc);
+		const float *a = A + i * sr;
 		float *c = C + i * ldc + j;
+#define MK(n) mk512(n, K, a, sr, sk, b, ldb, c, ldc, m0, m1, acc)
 		switch (M - i) {
-		case 7: mk512(7, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
-		case 6: mk512(6, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
-		case 5: mk512(5, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
-		case 4: mk512(4, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
-		case 3: mk512(3, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
-		case 2: mk512(2, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
-		case 1: mk512(1, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		case 7: MK(7); break;
+		case 6: MK(6); break;
+		case 5: MK(5); break;
+		case 4: MK(4); break;
+		case 3: MK(3); break;
+		case 2: MK(2); break;
+		case 1: MK(1); break;
 		default: break;
 		}
+#undef MK
 	}
 }
 
@@ -240,6 +290,101 @@ TGT512 static void adam_avx512(size_t n, float *p, const float *g, float *m,
 	}
 }
 
+TGT512 static inline __attribute__((always_inline)) __m512
+tanh512(__m512 v)
+{
+	const __m512 one = _mm512_set1_ps(1.0f), two = _mm512_set1_ps(2.0f);
+	__m512 e = exp512(_mm512_add_ps(v, v));
+	return _mm512_sub_ps(one, _mm512_div_ps(two, _mm512_add_ps(one, e)));
+}
+
+TGT512 static void lstm_fwd_avx512(size_t B, size_t H, float *g,
+				   const float *cp, float *c, float *tc,
+				   float *h)
+{
+	for (size_t b = 0; b < B; b++) {
+		float *gb = g + b * 4 * H;
+		sigmoid_avx512(gb, 3 * H);
+		tanh_avx512(gb + 3 * H, H);
+		for (size_t j = 0; j < H; j += 16) {
+			__mmask16 m = H - j >= 16
+					      ? 0xffff
+					      : (__mmask16)((1u << (H - j)) - 1);
+			size_t k = b * H + j;
+			__m512 iv = _mm512_maskz_loadu_ps(m, gb + j);
+			__m512 fv = _mm512_maskz_loadu_ps(m, gb + H + j);
+			__m512 ov = _mm512_maskz_loadu_ps(m, gb + 2 * H + j);
+			__m512 gv = _mm512_maskz_loadu_ps(m, gb + 3 * H + j);
+			__m512 v = _mm512_mul_ps(iv, gv);
+			if (cp)
+				v = _mm512_add_ps(
+					v, _mm512_mul_ps(
+						   fv, _mm512_maskz_loadu_ps(
+							       m, cp + k)));
+			__m512 t = tanh512(v);
+			_mm512_mask_storeu_ps(c + k, m, v);
+			_mm512_mask_storeu_ps(tc + k, m, t);
+			_mm512_mask_storeu_ps(h + k, m, _mm512_mul_ps(ov, t));
+		}
+	}
+}
+
+TGT512 static void lstm_bwd_avx512(size_t B, size_t H, const float *g,
+				   const float *tc, const float *cp,
+				   const float *din, const float *dhrec,
+				   float *dc, float *dg)
+{
+	const __m512 one = _mm512_set1_ps(1.0f);
+	for (size_t b = 0; b < B; b++) {
+		const float *gb = g + b * 4 * H;
+		float *db = dg + b * 4 * H;
+		for (size_t j = 0; j < H; j += 16) {
+			__mmask16 m = H - j >= 16
+					      ? 0xffff
+					      : (__mmask16)((1u << (H - j)) - 1);
+			size_t k = b * H + j;
+			__m512 iv = _mm512_maskz_loadu_ps(m, gb + j);
+			__m512 fv = _mm512_maskz_loadu_ps(m, gb + H + j);
+			__m512 ov = _mm512_maskz_loadu_ps(m, gb + 2 * H + j);
+			__m512 gv = _mm512_maskz_loadu_ps(m, gb + 3 * H + j);
+			__m512 tv = _mm512_maskz_loadu_ps(m, tc + k);
+			__m512 dhv = _mm512_maskz_loadu_ps(m, din + k);
+			if (dhrec)
+				dhv = _mm512_add_ps(
+					dhv, _mm512_maskz_loadu_ps(m, dhrec + k));
+			__m512 cpv = cp ? _mm512_maskz_loadu_ps(m, cp + k)
+					: _mm512_setzero_ps();
+			__m512 dov = _mm512_mul_ps(dhv, tv);
+			__m512 dcv = _mm512_add_ps(
+				_mm512_maskz_loadu_ps(m, dc + k),
+				_mm512_mul_ps(
+					_mm512_mul_ps(dhv, ov),
+					_mm512_sub_ps(one,
+						      _mm512_mul_ps(tv, tv))));
+			_mm512_mask_storeu_ps(dc + k, m, _mm512_mul_ps(dcv, fv));
+			_mm512_mask_storeu_ps(
+				db + j, m,
+				_mm512_mul_ps(
+					_mm512_mul_ps(_mm512_mul_ps(dcv, gv), iv),
+					_mm512_sub_ps(one, iv)));
+			_mm512_mask_storeu_ps(
+				db + H + j, m,
+				_mm512_mul_ps(
+					_mm512_mul_ps(_mm512_mul_ps(dcv, cpv), fv),
+					_mm512_sub_ps(one, fv)));
+			_mm512_mask_storeu_ps(
+				db + 2 * H + j, m,
+				_mm512_mul_ps(_mm512_mul_ps(dov, ov),
+					      _mm512_sub_ps(one, ov)));
+			_mm512_mask_storeu_ps(
+				db + 3 * H + j, m,
+				_mm512_mul_ps(_mm512_mul_ps(dcv, iv),
+					      _mm512_sub_ps(one,
+							    _mm512_mul_ps(gv, gv))));
+		}
+	}
+}
+
 /* ------------------------------------------------------------------- AVX2 */
 
 #define TGT2 __attribute__((target("avx2,fma")))
@@ -253,10 +398,12 @@ TGT2 static inline __attribute__((always_inline)) __m256i mask8(size_t n)
 	return _mm256_loadu_si256((const __m256i *)(g_mask8 + 8 - n));
 }
 
-/* C[mr x 16] (+)= A[mr x K] B[K x 16], columns masked by m0, m1. */
+/* C[mr x 16] (+)= A[mr x K] B[K x 16], columns masked by m0, m1; A's
+ * element (r, k) is A[r * sr + k * sk]. */
 TGT2 static inline __attribute__((always_inline)) void
-mk256(const int mr, size_t K, const float *A, size_t lda, const float *B,
-      size_t ldb, float *C, size_t ldc, __m256i m0, __m256i m1, int acc)
+mk256(const int mr, size_t K, const float *A, size_t sr, size_t sk,
+      const float *B, size_t ldb, float *C, size_t ldc, __m256i m0,
+      __m256i m1, int acc)
 {
 	__m256 c0[6], c1[6];
 #pragma GCC unroll 6
@@ -274,7 +421,7 @@ mk256(const int mr, size_t K, const float *A, size_t lda, const float *B,
 		__m256 b1 = _mm256_maskload_ps(B + k * ldb + 8, m1);
 #pragma GCC unroll 6
 		for (int r = 0; r < mr; r++) {
-			__m256 a = _mm256_broadcast_ss(A + r * lda + k);
+			__m256 a = _mm256_broadcast_ss(A + r * sr + k * sk);
 			c0[r] = _mm256_fmadd_ps(a, b0, c0[r]);
 			c1[r] = _mm256_fmadd_ps(a, b1, c1[r]);
 		}
@@ -287,8 +434,8 @@ mk256(const int mr, size_t K, const float *A, size_t lda, const float *B,
 }
 
 TGT2 static void gemm_avx2(size_t M, size_t N, size_t K, const float *A,
-			   size_t lda, const float *B, size_t ldb, float *C,
-			   size_t ldc, int acc)
+			   size_t sr, size_t sk, const float *B, size_t ldb,
+			   float *C, size_t ldc, int acc)
 {
 	for (size_t j = 0; j < N; j += 16) {
 		size_t nj = N - j < 16 ? N - j : 16;
@@ -297,18 +444,20 @@ TGT2 static void gemm_avx2(size_t M, size_t N, size_t K, const float *A,
 		const float *b = B + j;
 		size_t i = 0;
 		for (; i + 6 <= M; i += 6)
-			mk256(6, K, A + i * lda, lda, b, ldb, C + i * ldc + j,
-			      ldc, m0, m1, acc);
-		const float *a = A + i * lda;
+			mk256(6, K, A + i * sr, sr, sk, b, ldb,
+			      C + i * ldc + j, ldc, m0, m1, acc);
+		const float *a = A + i * sr;
 		float *c = C + i * ldc + j;
+#define MK(n) mk256(n, K, a, sr, sk, b, ldb, c, ldc, m0, m1, acc)
 		switch (M - i) {
-		case 5: mk256(5, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
-		case 4: mk256(4, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
-		case 3: mk256(3, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
-		case 2: mk256(2, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
-		case 1: mk256(1, K, a, lda, b, ldb, c, ldc, m0, m1, acc); break;
+		case 5: MK(5); break;
+		case 4: MK(4); break;
+		case 3: MK(3); break;
+		case 2: MK(2); break;
+		case 1: MK(1); break;
 		default: break;
 		}
+#undef MK
 	}
 }
 
@@ -414,6 +563,8 @@ void kern_use_blas(int on)
 {
 	pthread_once(&g_once, kern_init);
 	g_blas = on != 0;
+	if (g_blas) /* vigil's own threads split the work */
+		openblas_set_num_threads(1);
 }
 
 int kern_using_blas(void)
@@ -422,8 +573,9 @@ int kern_using_blas(void)
 	return g_blas;
 }
 
-void kern_gemm(size_t M, size_t N, size_t K, const float *A, size_t lda,
-	       const float *B, size_t ldb, float *C, size_t ldc, int acc)
+static void gemm_any(size_t M, size_t N, size_t K, const float *A,
+		     size_t sr, size_t sk, const float *B, size_t ldb,
+		     float *C, size_t ldc, int acc)
 {
 	KernIsa isa = kern_isa();
 	if (M == 0 || N == 0)
@@ -435,23 +587,37 @@ void kern_gemm(size_t M, size_t N, size_t K, const float *A, size_t lda,
 		return;
 	}
 	if (g_blas) {
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)M,
-			    (int)N, (int)K, 1.0f, A, (int)lda, B, (int)ldb,
+		int tr = sk != 1;
+		cblas_sgemm(CblasRowMajor, tr ? CblasTrans : CblasNoTrans,
+			    CblasNoTrans, (int)M, (int)N, (int)K, 1.0f, A,
+			    (int)(tr ? sk : sr), B, (int)ldb,
 			    acc ? 1.0f : 0.0f, C, (int)ldc);
 		return;
 	}
 #if KERN_X86
 	if (isa == KERN_AVX512) {
-		gemm_avx512(M, N, K, A, lda, B, ldb, C, ldc, acc);
+		gemm_avx512(M, N, K, A, sr, sk, B, ldb, C, ldc, acc);
 		return;
 	}
 	if (isa == KERN_AVX2) {
-		gemm_avx2(M, N, K, A, lda, B, ldb, C, ldc, acc);
+		gemm_avx2(M, N, K, A, sr, sk, B, ldb, C, ldc, acc);
 		return;
 	}
 #endif
 	(void)isa;
-	gemm_generic(M, N, K, A, lda, B, ldb, C, ldc, acc);
+	gemm_generic(M, N, K, A, sr, sk, B, ldb, C, ldc, acc);
+}
+
+void kern_gemm(size_t M, size_t N, size_t K, const float *A, size_t lda,
+	       const float *B, size_t ldb, float *C, size_t ldc, int acc)
+{
+	gemm_any(M, N, K, A, lda, 1, B, ldb, C, ldc, acc);
+}
+
+void kern_gemm_tn(size_t M, size_t N, size_t K, const float *A, size_t lda,
+		  const float *B, size_t ldb, float *C, size_t ldc)
+{
+	gemm_any(M, N, K, A, 1, lda, B, ldb, C, ldc, 1);
 }
 
 void kern_sigmoid(float *x, size_t n)
@@ -522,4 +688,52 @@ void kern_adam(size_t n, float *p, const float *g, float *m, float *v,
 	}
 #endif
 	adam_generic(n, p, g, m, v, gscale, b1, b2, step, eps);
+}
+
+void kern_lstm_fwd(size_t B, size_t H, float *g, const float *cp, float *c,
+		   float *tc, float *h)
+{
+#if KERN_X86
+	if (kern_isa() == KERN_AVX512) {
+		lstm_fwd_avx512(B, H, g, cp, c, tc, h);
+		return;
+	}
+	if (kern_isa() == KERN_AVX2) {
+		for (size_t b = 0; b < B; b++) {
+			sigmoid_avx2(g + b * 4 * H, 3 * H);
+			tanh_avx2(g + b * 4 * H + 3 * H, H);
+		}
+		for (size_t b = 0; b < B; b++) {
+			const float *gb = g + b * 4 * H;
+			for (size_t j = 0; j < H; j++) {
+				size_t k = b * H + j;
+				float v = gb[j] * gb[3 * H + j];
+				if (cp)
+					v += gb[H + j] * cp[k];
+				c[k] = v;
+				tc[k] = v;
+			}
+		}
+		tanh_avx2(tc, B * H);
+		for (size_t b = 0; b < B; b++)
+			for (size_t j = 0; j < H; j++)
+				h[b * H + j] = g[b * 4 * H + 2 * H + j] *
+					       tc[b * H + j];
+		return;
+	}
+#endif
+	lstm_fwd_generic(B, H, g, cp, c, tc, h);
+}
+
+void kern_lstm_bwd(size_t B, size_t H, const float *g, const float *tc,
+		   const float *cp, const float *din, const float *dhrec,
+		   float *dc, float *dg)
+{
+#if KERN_X86
+	if (kern_isa() == KERN_AVX512) {
+		lstm_bwd_avx512(B, H, g, tc, cp, din, dhrec, dc, dg);
+		return;
+	}
+#endif
+	lstm_bwd_generic(B, H, g, tc, cp, din, dhrec, dc, dg);
 }

@@ -21,6 +21,26 @@ typedef enum {
 void kern_gemm(size_t M, size_t N, size_t K, const float *A, size_t lda,
 	       const float *B, size_t ldb, float *C, size_t ldc, int acc);
 
+/* C[M x N] += A^T B where A is K x M (row stride lda). */
+void kern_gemm_tn(size_t M, size_t N, size_t K, const float *A, size_t lda,
+		  const float *B, size_t ldb, float *C, size_t ldc);
+
+/* LSTM cell forward over B rows of H units: g (B x 4H) holds the gate
+ * pre-activations i, f, o, g on entry and their activations (sigmoid,
+ * sigmoid, sigmoid, tanh) on return; c = f * cp + i * g (cp NULL: zero),
+ * tc = tanh(c), h = o * tc (B x H each). */
+void kern_lstm_fwd(size_t B, size_t H, float *g, const float *cp, float *c,
+		   float *tc, float *h);
+
+/* LSTM cell backward: from the activated gates g, tc = tanh(c), the
+ * previous cell state cp (NULL: zero), the gradient reaching h (din + dhrec;
+ * dhrec may be NULL) and the one reaching c (dc, replaced by the gradient
+ * for the previous cell state), the gate pre-activation gradients
+ * dg (B x 4H). */
+void kern_lstm_bwd(size_t B, size_t H, const float *g, const float *tc,
+		   const float *cp, const float *din, const float *dhrec,
+		   float *dc, float *dg);
+
 /* x[i] = 1 / (1 + exp(-x[i])) for i < n, in place. */
 void kern_sigmoid(float *x, size_t n);
 /* x[i] = tanh(x[i]) for i < n, in place. */

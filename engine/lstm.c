@@ -114,16 +114,20 @@ void lstm_transpose_weights(const LstmDims *d, const float *p, float *wt)
 #define REAL float
 #define SFX(name) name##_f
 #define GEMM kern_gemm
-#define SIGMOID kern_sigmoid
-#define TANH kern_tanh
-#define TRANSPOSE kern_transpose
+#define GEMM_TN kern_gemm_tn
+#define CELL_FWD kern_lstm_fwd
+#define CELL_BWD kern_lstm_bwd
+#define EXP expf
+#define TANHF tanhf
 #include "engine/lstm_core.inc"
 #undef REAL
 #undef SFX
 #undef GEMM
-#undef SIGMOID
-#undef TANH
-#undef TRANSPOSE
+#undef GEMM_TN
+#undef CELL_FWD
+#undef CELL_BWD
+#undef EXP
+#undef TANHF
 
 size_t lstm_ws_floats(const LstmDims *d, size_t B)
 {
@@ -194,16 +198,17 @@ static void gemm_d(size_t M, size_t N, size_t K, const double *A, size_t lda,
 	}
 }
 
-static void sigmoid_d(double *x, size_t n)
+/* C[M x N] += A^T B, A is K x M */
+static void gemm_tn_d(size_t M, size_t N, size_t K, const double *A,
+		      size_t lda, const double *B, size_t ldb, double *C,
+		      size_t ldc)
 {
-	for (size_t i = 0; i < n; i++)
-		x[i] = 1.0 / (1.0 + exp(-x[i]));
-}
-
-static void tanh_d(double *x, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		x[i] = tanh(x[i]);
+	for (size_t k = 0; k < K; k++)
+		for (size_t i = 0; i < M; i++) {
+			double a = A[k * lda + i];
+			for (size_t j = 0; j < N; j++)
+				C[i * ldc + j] += a * B[k * ldb + j];
+		}
 }
 
 static void transpose_d(size_t M, size_t N, const double *src, size_t lds,
@@ -217,16 +222,20 @@ static void transpose_d(size_t M, size_t N, const double *src, size_t lds,
 #define REAL double
 #define SFX(name) name##_d
 #define GEMM gemm_d
-#define SIGMOID sigmoid_d
-#define TANH tanh_d
-#define TRANSPOSE transpose_d
+#define GEMM_TN gemm_tn_d
+#define CELL_FWD cell_fwd_ref_d
+#define CELL_BWD cell_bwd_ref_d
+#define EXP exp
+#define TANHF tanh
 #include "engine/lstm_core.inc"
 #undef REAL
 #undef SFX
 #undef GEMM
-#undef SIGMOID
-#undef TANH
-#undef TRANSPOSE
+#undef GEMM_TN
+#undef CELL_FWD
+#undef CELL_BWD
+#undef EXP
+#undef TANHF
 
 size_t lstm_ws_doubles(const LstmDims *d, size_t B)
 {

@@ -40,26 +40,24 @@ static inline void cpu_relax(void)
 
 /* ------------------------------------------------------------ thread pool */
 
+/* Workers wait for a new generation number, then call fn(arg, gen). A
+ * worker that the OS schedules late may see a later generation than the
+ * one it was woken for, or none it can help with; fn must check (batch_job
+ * does, through the generation stamped on its shard counter). */
 typedef struct Pool {
 	pthread_t th[MAX_THREADS];
 	int n; /* workers besides the calling thread */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	atomic_uint gen;
-	atomic_int remaining;
 	atomic_int quit;
-	void (*fn)(void *arg, int tid);
+	void (*fn)(void *arg, unsigned gen);
 	void *arg;
-	struct PoolWorker {
-		struct Pool *pool;
-		int tid;
-	} w[MAX_THREADS];
 } Pool;
 
 static void *pool_main(void *arg)
 {
-	struct PoolWorker *w = arg;
-	Pool *p = w->pool;
+	Pool *p = arg;
 	unsigned seen = 0;
 	for (;;) {
 		unsigned g;
@@ -78,23 +76,23 @@ static void *pool_main(void *arg)
 		seen = g;
 		if (atomic_load(&p->quit))
 			return NULL;
-		p->fn(p->arg, w->tid);
-		atomic_fetch_sub(&p->remaining, 1);
+		p->fn(p->arg, g);
 	}
 }
 
-/* Start nthreads - 1 workers (fewer if creation fails). */
-static void pool_start(Pool *p, int nthreads)
+/* Start nthreads - 1 workers (fewer if creation fails) running fn. */
+static void pool_start(Pool *p, int nthreads, void (*fn)(void *, unsigned),
+		       void *arg)
 {
 	memset(p, 0, sizeof(*p));
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	atomic_init(&p->gen, 0);
-	atomic_init(&p->remaining, 0);
 	atomic_init(&p->quit, 0);
+	p->fn = fn;
+	p->arg = arg;
 	for (int i = 1; i < nthreads && i < MAX_THREADS; i++) {
-		p->w[p->n] = (struct PoolWorker){p, p->n + 1};
-		if (pthread_create(&p->th[p->n], NULL, pool_main, &p->w[p->n]))
+		if (pthread_create(&p->th[p->n], NULL, pool_main, p))
 			break;
 		p->n++;
 	}
@@ -108,23 +106,19 @@ static void pool_wake(Pool *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* fn(arg, tid) on every thread (tid 0 is the caller); returns when all
- * are done. */
-static void pool_run(Pool *p, void (*fn)(void *, int), void *arg)
+/* The generation the next pool_run will start. */
+static unsigned pool_next_gen(Pool *p)
 {
-	p->fn = fn;
-	p->arg = arg;
-	atomic_store(&p->remaining, p->n);
+	return atomic_load(&p->gen) + 1;
+}
+
+/* Wake the workers for the next generation and run fn on the caller too. */
+static void pool_run(Pool *p)
+{
+	unsigned g = pool_next_gen(p);
 	if (p->n)
 		pool_wake(p);
-	fn(arg, 0);
-	int spins = 0;
-	while (atomic_load(&p->remaining) > 0) {
-		if (++spins < SPIN_LIMIT)
-			cpu_relax();
-		else
-			sched_yield();
-	}
+	p->fn(p->arg, g);
 }
 
 static void pool_stop(Pool *p)
@@ -157,7 +151,10 @@ typedef struct {
 	Shard *sh;
 	size_t nsh;      /* shards in the current batch */
 	size_t batch_n;  /* windows in the current batch */
-	int nthreads;
+	/* (generation << 16) | next shard to take: a worker woken for an
+	   older batch sees another generation and leaves */
+	atomic_uint_fast64_t claim;
+	atomic_size_t done; /* shards finished */
 } BatchCtx;
 
 static void shard_run(const BatchCtx *c, Shard *s)
@@ -184,11 +181,20 @@ static void shard_run(const BatchCtx *c, Shard *s)
 	lstm_backward(d, c->m->params, c->wt, B, s->X, s->ws, s->dY, s->g);
 }
 
-static void batch_job(void *arg, int tid)
+/* Every thread takes the next shard until none is left, so a thread
+ * that the OS does not schedule holds up at most one shard. */
+static void batch_job(void *arg, unsigned gen)
 {
 	BatchCtx *c = arg;
-	for (size_t i = (size_t)tid; i < c->nsh; i += (size_t)c->nthreads)
-		shard_run(c, &c->sh[i]);
+	for (;;) {
+		uint_fast64_t cl = atomic_load(&c->claim);
+		if ((unsigned)(cl >> 16) != gen || (cl & 0xffff) >= c->nsh)
+			return;
+		if (!atomic_compare_exchange_weak(&c->claim, &cl, cl + 1))
+			continue;
+		shard_run(c, &c->sh[cl & 0xffff]);
+		atomic_fetch_add(&c->done, 1);
+	}
 }
 
 /* ---------------------------------------------------------------- training */
@@ -279,11 +285,9 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 	for (size_t i = 0; i < nwin; i++)
 		order[i] = w0 + i;
 
+	BatchCtx bc = {.m = m, .Z = Z, .wt = wt, .sh = sh};
 	Pool pool;
-	pool_start(&pool, nthreads);
-	nthreads = pool.n + 1;
-	BatchCtx bc = {.m = m, .Z = Z, .wt = wt, .sh = sh,
-		       .nthreads = nthreads};
+	pool_start(&pool, nthreads, batch_job, &bc);
 
 	size_t batches = (nwin + cfg->batch - 1) / cfg->batch;
 	TrainProgress pr = {.epochs = cfg->epochs, .batches = batches,
@@ -322,7 +326,16 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 						  : SHARD;
 			}
 			lstm_transpose_weights(d, m->params, wt);
-			pool_run(&pool, batch_job, &bc);
+			atomic_store(&bc.done, 0);
+			atomic_store(&bc.claim,
+				     (uint_fast64_t)pool_next_gen(&pool) << 16);
+			pool_run(&pool);
+			/* wait for shards other threads still work on */
+			for (int spins = 0; atomic_load(&bc.done) < bc.nsh;)
+				if (++spins < SPIN_LIMIT)
+					cpu_relax();
+				else
+					sched_yield();
 			/* sum the shards' gradients in shard order */
 			memcpy(grad, sh[0].g, P * sizeof(float));
 			double bsse = sh[0].sse;

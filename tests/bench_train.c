@@ -1,0 +1,228 @@
+/* make bench: the LSTM engine's speed and memory against the PyTorch
+ * reference in ../shared/ref (LSTM 50 + Dense 38, look_back 10, batch 32,
+ * Adam; one SMD-shaped machine: 38 metrics).
+ *
+ * - seconds per training epoch of 28,469 windows (the reference's count;
+ *   vigil also runs the forward pass over its 7,117 validation windows in
+ *   every epoch), with 1 and 2 threads, with the own kernels at each
+ *   instruction set and with OpenBLAS;
+ * - inference (lstm_forecast) windows per second;
+ * - peak RSS of `vigil train` on ../shared/data SMD machine-1-2 (2 epochs),
+ *   read with wait4() from the child.
+ * Figures are printed, never judged: timing is noisy on a shared machine. */
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "data/rng.h"
+#include "data/series.h"
+#include "engine/kernels.h"
+#include "engine/model.h"
+
+/* PyTorch 1.13 figures from ../shared/ref/README.md */
+#define REF_EPOCH_1T 2.59
+#define REF_EPOCH_2T 6.29
+#define REF_EPOCH_AVX512 1.92
+#define REF_INFER 47957.0
+#define REF_RSS_MB 322.0
+
+#define TRAIN_WINDOWS 28469
+#define LOOK_BACK 10
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* 38 metrics of sines, trends and noise; rows chosen so that the training
+ * windows (80% of all) are exactly TRAIN_WINDOWS. */
+static int make_series(Series *s)
+{
+	size_t nwin = TRAIN_WINDOWS * 5 / 4 + 1; /* ntrain = nwin - nwin/5 */
+	while (nwin - nwin / 5 < TRAIN_WINDOWS)
+		nwin++;
+	while (nwin - nwin / 5 > TRAIN_WINDOWS)
+		nwin--;
+	size_t rows = nwin + LOOK_BACK;
+	ErrorRecord err;
+	if (series_alloc(s, rows, 38, &err))
+		return -1;
+	s->split = rows;
+	Rng rng;
+	rng_seed(&rng, 12345);
+	for (size_t m = 0; m < 38; m++) {
+		double period = 50.0 + 13.0 * (double)m;
+		for (size_t r = 0; r < rows; r++)
+			s->values[m * rows + r] =
+				(float)(0.5 + 0.3 * sin(6.283185 * (double)r /
+							period) +
+					0.05 * rng_normal(&rng));
+	}
+	return 0;
+}
+
+/* Seconds per epoch: time 1 + n epochs, subtract the first (warm-up). */
+static double time_epochs(const Series *s, int threads, size_t n,
+			  double *val_loss)
+{
+	LstmConfig c;
+	lstm_config_defaults(&c);
+	c.threads = threads;
+	c.patience = 0;
+	c.epochs = 1;
+	LstmModel *m = NULL;
+	ErrorRecord err;
+	double t0 = now();
+	if (lstm_train(s, &c, NULL, NULL, &m, &err))
+		return NAN;
+	double t1 = now();
+	lstm_model_delete(m);
+	c.epochs = 1 + n;
+	double t2 = now();
+	if (lstm_train(s, &c, NULL, NULL, &m, &err))
+		return NAN;
+	double t3 = now();
+	LstmModelInfo info;
+	lstm_model_info(m, &info);
+	*val_loss = info.best_val;
+	lstm_model_delete(m);
+	return ((t3 - t2) - (t1 - t0)) / (double)n;
+}
+
+static double time_inference(const Series *s, int threads)
+{
+	LstmConfig c;
+	lstm_config_defaults(&c);
+	c.epochs = 1;
+	c.max_train_rows = 64;
+	c.threads = threads;
+	LstmModel *m = NULL;
+	ErrorRecord err;
+	if (lstm_train(s, &c, NULL, NULL, &m, &err))
+		return NAN;
+	float *pred = malloc(s->metrics * s->rows * sizeof(float));
+	lstm_forecast(m, s, pred, &err); /* warm-up */
+	int reps = 3;
+	double t0 = now();
+	for (int i = 0; i < reps; i++)
+		lstm_forecast(m, s, pred, &err);
+	double t = (now() - t0) / reps;
+	free(pred);
+	lstm_model_delete(m);
+	return (double)(s->rows - LOOK_BACK) / t;
+}
+
+static void peak_rss(void)
+{
+	const char *vigil = getenv("VIGIL");
+	if (!vigil || !*vigil)
+		vigil = "./vigil";
+	char ds[4096];
+	snprintf(ds, sizeof(ds),
+		 "../shared/data/smd/ServerMachineDataset:machine-1-2");
+	if (access("../shared/data/smd/ServerMachineDataset/train/"
+		   "machine-1-2.txt",
+		   R_OK) != 0) {
+		printf("peak RSS: ../shared/data SMD machine-1-2 not found, "
+		       "skipped\n");
+		return;
+	}
+	char model[] = "/tmp/vigil-bench-XXXXXX";
+	int fd = mkstemp(model);
+	if (fd >= 0)
+		close(fd);
+	double t0 = now();
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0) {
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execl(vigil, vigil, "train", ds, "--epochs", "2", "-o", model,
+		      (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	struct rusage ru;
+	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0) {
+		printf("peak RSS: could not run %s\n", vigil);
+		return;
+	}
+	double t = now() - t0;
+	unlink(model);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		printf("peak RSS: %s train exited with status %d\n", vigil,
+		       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return;
+	}
+	double mb = (double)ru.ru_maxrss / 1024.0;
+	printf("peak RSS of `vigil train` on SMD machine-1-2 (2 epochs, "
+	       "%.1f s): %.1f MiB  (PyTorch %.0f MiB: %.1fx less; target < "
+	       "64 MiB)\n",
+	       t, mb, REF_RSS_MB, REF_RSS_MB / mb);
+}
+
+int main(int argc, char **argv)
+{
+	int quick = argc > 1 && !strcmp(argv[1], "--quick");
+	Series s;
+	if (make_series(&s)) {
+		fprintf(stderr, "bench_train: out of memory\n");
+		return 1;
+	}
+	size_t n = quick ? 1 : 2;
+	printf("== LSTM engine (38 inputs, LSTM 50, Dense 38, look_back 10, "
+	       "batch 32, %d training windows)\n",
+	       TRAIN_WINDOWS);
+	printf("kernels: %s (best on this CPU)\n", kern_isa_name());
+	double vl = 0;
+	double e1 = time_epochs(&s, 1, n, &vl);
+	double e2 = time_epochs(&s, 2, n, &vl);
+	printf("train, own kernels %-7s 1 thread : %.3f s/epoch  "
+	       "(PyTorch %.2f: %.1fx faster; target <= 0.5)\n",
+	       kern_isa_name(), e1, REF_EPOCH_1T, REF_EPOCH_1T / e1);
+	printf("train, own kernels %-7s 2 threads: %.3f s/epoch  "
+	       "(PyTorch %.2f: %.1fx faster; %.2fx of 1 thread)\n",
+	       kern_isa_name(), e2, REF_EPOCH_2T, REF_EPOCH_2T / e2, e1 / e2);
+	if (!quick) {
+		KernIsa best = kern_isa();
+		if (best == KERN_AVX512) {
+			kern_set_isa(KERN_AVX2);
+			double a = time_epochs(&s, 1, 1, &vl);
+			printf("train, own kernels avx2    1 thread : %.3f "
+			       "s/epoch\n",
+			       a);
+		}
+		kern_set_isa(KERN_GENERIC);
+		double g = time_epochs(&s, 1, 1, &vl);
+		printf("train, portable C kernels  1 thread : %.3f s/epoch\n",
+		       g);
+		kern_set_isa(best);
+		kern_use_blas(1);
+		const char *ct = getenv("OPENBLAS_CORETYPE");
+		double b = time_epochs(&s, 1, 1, &vl);
+		printf("train, OpenBLAS sgemm (OPENBLAS_CORETYPE=%s) 1 thread "
+		       ": %.3f s/epoch (own kernels %.1fx faster)\n",
+		       ct ? ct : "unset", b, b / e1);
+		kern_use_blas(0);
+	}
+	double i1 = time_inference(&s, 1);
+	double i2 = time_inference(&s, 2);
+	printf("inference 1 thread : %.0f windows/s  (PyTorch %.0f: %.1fx; "
+	       "target >= 250,000)\n",
+	       i1, REF_INFER, i1 / REF_INFER);
+	printf("inference 2 threads: %.0f windows/s\n", i2);
+	series_free(&s);
+	peak_rss();
+	return 0;
+}
