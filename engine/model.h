@@ -54,7 +54,9 @@ typedef struct Trainer Trainer;
 void lstm_config_defaults(LstmConfig *c);
 
 /* Train synchronously on s's train part; fn (may be NULL) is called after
- * every batch from the calling thread. */
+ * every batch from the calling thread. The call for an epoch's last batch
+ * comes after that epoch's validation: batch == batches means val_loss is
+ * the epoch's own. */
 Status lstm_train(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
 		  void *ctx, LstmModel **out, ErrorRecord *err);
 
@@ -138,6 +140,12 @@ typedef struct {
 } LstmModelInfo;
 
 void lstm_model_info(const LstmModel *m, LstmModelInfo *out);
+
+/* The cached model file for (s, cfg) that exists (beside the dataset, or
+ * in the user cache where model_obtain puts it when the dataset's folder
+ * refuses it): 1 and its path in buf, or 0. */
+int model_cache_find(const Series *s, const LstmConfig *cfg, char *buf,
+		     size_t n);
 
 /* Metric name i of the model (i < metrics). */
 const char *lstm_model_metric(const LstmModel *m, size_t i);

@@ -547,15 +547,21 @@ static int mkdir_p(const char *dir)
 	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Writable for vigil: the OS allows it and the folder is not marked
+ * read-only (root ignores the mode bits, but a dataset folder without any
+ * w bit is meant to be left alone). */
 static int dir_writable(const char *dir)
 {
 	struct stat st;
 	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) &&
 	       access(dir, W_OK | X_OK) == 0;
 }
 
-Status model_cache_path(const Series *s, const LstmConfig *cfg, char *buf,
-			size_t n, ErrorRecord *err)
+/* The cache path for (s, cfg): beside the dataset when that folder is
+ * writable and !user_cache, else in the user's cache folder. */
+static Status cache_path(const Series *s, const LstmConfig *cfg,
+			 int user_cache, char *buf, size_t n, ErrorRecord *err)
 {
 	char key[17];
 	snprintf(key, sizeof(key), "%016llx",
@@ -581,7 +587,7 @@ Status model_cache_path(const Series *s, const LstmConfig *cfg, char *buf,
 			snprintf(base, sizeof(base), "%s",
 				 slash ? slash + 1 : first);
 		}
-		beside = dir_writable(dir);
+		beside = !user_cache && dir_writable(dir);
 	} else {
 		snprintf(base, sizeof(base), "%s",
 			 s->kind == SERIES_SYNTH ? "synth" : "series");
@@ -609,6 +615,23 @@ Status model_cache_path(const Series *s, const LstmConfig *cfg, char *buf,
 	return STATUS_OK;
 }
 
+Status model_cache_path(const Series *s, const LstmConfig *cfg, char *buf,
+			size_t n, ErrorRecord *err)
+{
+	return cache_path(s, cfg, 0, buf, n, err);
+}
+
+int model_cache_find(const Series *s, const LstmConfig *cfg, char *buf,
+		     size_t n)
+{
+	ErrorRecord e;
+	for (int k = 0; k < 2; k++)
+		if (cache_path(s, cfg, k, buf, n, &e) == STATUS_OK &&
+		    access(buf, R_OK) == 0)
+			return 1;
+	return 0;
+}
+
 Status model_obtain(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
 		    void *ctx, LstmModel **out, int *from_cache,
 		    ErrorRecord *err)
@@ -619,25 +642,35 @@ Status model_obtain(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
 	Status st = model_check_config(cfg, err);
 	if (st)
 		return st;
-	char path[PATH_MAX + 64];
+	/* candidates: beside the dataset (or the user cache), then the user
+	   cache, where a save lands when the dataset's folder refuses it */
+	char path[2][PATH_MAX + 64];
+	int have[2];
 	ErrorRecord cerr;
-	int have_path = model_cache_path(s, cfg, path, sizeof(path), &cerr) ==
-			STATUS_OK;
-	if (have_path && access(path, R_OK) == 0) {
+	for (int k = 0; k < 2; k++)
+		have[k] = cache_path(s, cfg, k, path[k], sizeof(path[k]),
+				     &cerr) == STATUS_OK;
+	if (have[0] && have[1] && !strcmp(path[0], path[1]))
+		have[1] = 0;
+	for (int k = 0; k < 2; k++) {
+		if (!have[k] || access(path[k], R_OK) != 0)
+			continue;
 		LstmModel *m = NULL;
-		if (model_load(&m, path, s, &cerr) == STATUS_OK) {
+		if (model_load(&m, path[k], s, &cerr) == STATUS_OK) {
 			m->cfg.threads = cfg->threads;
 			*out = m;
 			if (from_cache)
 				*from_cache = 1;
 			return STATUS_OK;
 		}
-		/* a stale or damaged cache entry: train again over it */
+		/* a stale or damaged entry: train again over it */
 	}
 	st = lstm_train(s, cfg, fn, ctx, out, err);
 	if (st)
 		return st;
-	if (have_path)
-		model_save(*out, path, &cerr); /* caching is best effort */
+	/* caching is best effort */
+	for (int k = 0; k < 2; k++)
+		if (have[k] && model_save(*out, path[k], &cerr) == STATUS_OK)
+			break;
 	return STATUS_OK;
 }

@@ -371,7 +371,8 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 			pr.elapsed = now_seconds() - t_start;
 			pr.eta = pr.elapsed / (double)done_batches *
 				 (double)(cfg->epochs * batches - done_batches);
-			if (rep->fn)
+			/* the last batch is reported after validation */
+			if (rep->fn && pr.batch < batches)
 				rep->fn(&pr, rep->ctx);
 		}
 		if (st)

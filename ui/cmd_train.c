@@ -1,12 +1,336 @@
-/* vigil train: placeholder until its issue lands. */
+/* vigil train: train the LSTM forecaster on a dataset's train part and save
+ * it (to -o MODEL, or to the model cache other commands read), with a
+ * progress bar on stderr and the forecast metrics of the result — next to
+ * those of the naive last-value forecast — on stdout. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "engine/model.h"
+#include "ui/cli.h"
 #include "ui/commands.h"
+
+static const char train_help[] =
+	"Usage: vigil train DATASET [-o MODEL] [options]\n"
+	"\n"
+	"Train the LSTM forecaster on DATASET's train part (its last 20% is\n"
+	"the validation part for early stopping) and save the model: to MODEL\n"
+	"with -o, else to the cache other commands use (beside the dataset,\n"
+	"or in $XDG_CACHE_HOME/vigil). A cached model for the same data and\n"
+	"options is reused. Prints the forecast errors of the model and of the\n"
+	"naive last-value forecast.\n"
+	"\n"
+	"Model options (defaults in brackets):\n"
+	"  -o, --output MODEL  write the model here instead of the cache\n"
+	"  --look-back N       window length in rows [10]\n"
+	"  --hidden N          LSTM units [50]\n"
+	"  --layers N          LSTM layers, 1 or 2 [1]\n"
+	"  --batch N           windows per batch [32]\n"
+	"  --epochs N          maximum epochs [50]\n"
+	"  --patience N        stop after N epochs without a better validation\n"
+	"                      loss; 0 never stops early [5]\n"
+	"  --lr X              Adam learning rate [0.001]\n"
+	"  --clip X            gradient clipping by global norm, 0 = off [1]\n"
+	"  --seed S            random seed: same seed, same model [1]\n"
+	"  --rolling W         add rolling mean and std features over W rows\n"
+	"                      [off]\n"
+	"  --max-train-rows N  train on at most the last N windows [all]\n"
+	"  --threads N         worker threads; the model does not depend on\n"
+	"                      it [1]\n"
+	"  --quiet             no progress on stderr\n"
+	"  -h, --help          this help\n"
+	"\n";
+
+typedef struct {
+	int tty;
+	size_t last_epoch_line;
+} ProgressState;
+
+static void fmt_duration(double s, char *buf, size_t n)
+{
+	if (!(s >= 0) || !isfinite(s))
+		snprintf(buf, n, "?");
+	else if (s < 60)
+		snprintf(buf, n, "%.1fs", s);
+	else if (s < 3600)
+		snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)s % 60);
+	else
+		snprintf(buf, n, "%dh%02dm", (int)(s / 3600),
+			 (int)(s / 60) % 60);
+}
+
+static void progress(const TrainProgress *p, void *ctx)
+{
+	ProgressState *ps = ctx;
+	char el[32], eta[32], val[48];
+	fmt_duration(p->elapsed, el, sizeof(el));
+	fmt_duration(p->eta, eta, sizeof(eta));
+	if (isfinite(p->val_loss))
+		snprintf(val, sizeof(val), "val %.6f (best %.6f)", p->val_loss,
+			 p->best_val);
+	else
+		snprintf(val, sizeof(val), "val -");
+	if (!ps->tty) {
+		/* one line per epoch, after its validation */
+		if (p->batch == p->batches && p->epoch != ps->last_epoch_line) {
+			ps->last_epoch_line = p->epoch;
+			fprintf(stderr,
+				"epoch %zu/%zu  loss %.6f  %s  %s  eta %s%s\n",
+				p->epoch, p->epochs, p->train_loss, val, el,
+				p->done ? "0s" : eta,
+				p->done ? "  done" : "");
+		}
+		return;
+	}
+	double frac = p->epochs && p->batches
+			      ? ((double)(p->epoch - 1) +
+				 (double)p->batch / (double)p->batches) /
+					(double)p->epochs
+			      : 0;
+	if (p->done)
+		frac = 1;
+	const int width = 24;
+	int fill = (int)(frac * width + 0.5);
+	char bar[32];
+	for (int i = 0; i < width; i++)
+		bar[i] = i < fill ? '#' : '-';
+	bar[width] = '\0';
+	fprintf(stderr,
+		"\r[%s] epoch %zu/%zu  batch %zu/%zu  loss %.6f  %s  %s  "
+		"eta %s\033[K",
+		bar, p->epoch, p->epochs, p->batch, p->batches, p->train_loss,
+		val, el, p->done ? "0s" : eta);
+	if (p->done)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void print_metrics(const LstmModel *m, const ModelMetrics *mm)
+{
+	printf("\nforecast errors, original units (train %zu windows, "
+	       "validation %zu)\n",
+	       mm->train.windows, mm->val.windows);
+	printf("%-22s %10s %10s %10s  %10s %10s %10s  %10s %10s\n", "",
+	       "train", "", "", "validation", "", "", "naive", "naive");
+	printf("%-22s %10s %10s %10s  %10s %10s %10s  %10s %10s\n", "metric",
+	       "MAE", "MSE", "RMSE", "MAE", "MSE", "RMSE", "RMSE trn",
+	       "RMSE val");
+	for (size_t o = 0; o < mm->train.metrics; o++) {
+		const ErrorStats *t = &mm->train.per_metric[o];
+		const ErrorStats *v = &mm->val.per_metric[o];
+		printf("%-22.22s %10.4g %10.4g %10.4g  %10.4g %10.4g %10.4g  "
+		       "%10.4g %10.4g\n",
+		       lstm_model_metric(m, o), t->mae, t->mse, t->rmse, v->mae,
+		       v->mse, v->rmse, mm->naive_train.per_metric[o].rmse,
+		       mm->naive_val.per_metric[o].rmse);
+	}
+	const ErrorStats *rows[2][4] = {
+		{&mm->train.overall, &mm->val.overall,
+		 &mm->naive_train.overall, &mm->naive_val.overall},
+		{&mm->train.overall_scaled, &mm->val.overall_scaled,
+		 &mm->naive_train.overall_scaled,
+		 &mm->naive_val.overall_scaled}};
+	const char *label[2] = {"overall", "overall (scaled 0..1)"};
+	for (int k = 0; k < 2; k++)
+		printf("%-22s %10.4g %10.4g %10.4g  %10.4g %10.4g %10.4g  "
+		       "%10.4g %10.4g\n",
+		       label[k], rows[k][0]->mae, rows[k][0]->mse,
+		       rows[k][0]->rmse, rows[k][1]->mae, rows[k][1]->mse,
+		       rows[k][1]->rmse, rows[k][2]->rmse, rows[k][3]->rmse);
+	double r = mm->val.overall_scaled.rmse /
+		   (mm->naive_val.overall_scaled.rmse > 0
+			    ? mm->naive_val.overall_scaled.rmse
+			    : 1);
+	printf("validation RMSE (scaled) is %.2f x the naive forecast's (%s)\n",
+	       r, r < 1 ? "better" : "not better");
+}
+
+/* Parse a count option value into *out (>= lo). */
+static int count_arg(const char *opt, const char *v, long lo, size_t *out)
+{
+	long n;
+	if (cli_parse_long(v, &n) || n < lo) {
+		cli_usage_error("train", "%s takes a whole number >= %ld, not '%s'",
+				opt, lo, v);
+		return -1;
+	}
+	*out = (size_t)n;
+	return 0;
+}
 
 int cmd_train(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "vigil: 'train' is not built yet\n");
-	return 3;
+	LstmConfig cfg;
+	lstm_config_defaults(&cfg);
+	SeriesOptions sopt;
+	memset(&sopt, 0, sizeof(sopt));
+	const char *dataset = NULL, *out_path = NULL;
+	int quiet = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(train_help, stdout);
+			fputs(cli_series_help, stdout);
+			return 0;
+		}
+		int r = cli_series_option("train", argc, argv, &i, &sopt);
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			continue;
+		if (!strcmp(a, "--quiet")) {
+			quiet = 1;
+			continue;
+		}
+		if (a[0] != '-' || !a[1]) {
+			if (dataset)
+				return cli_usage_error("train",
+						       "one DATASET only ('%s' "
+						       "and '%s')",
+						       dataset, a);
+			dataset = a;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return cli_usage_error("train", "%s needs a value", a);
+		const char *v = argv[++i];
+		size_t n;
+		double x;
+		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			out_path = v;
+		} else if (!strcmp(a, "--look-back")) {
+			if (count_arg(a, v, 1, &cfg.look_back))
+				return 1;
+		} else if (!strcmp(a, "--hidden")) {
+			if (count_arg(a, v, 1, &cfg.hidden))
+				return 1;
+		} else if (!strcmp(a, "--layers")) {
+			if (count_arg(a, v, 1, &cfg.layers))
+				return 1;
+			if (cfg.layers > 2)
+				return cli_usage_error("train",
+						       "--layers is 1 or 2");
+		} else if (!strcmp(a, "--batch")) {
+			if (count_arg(a, v, 1, &cfg.batch))
+				return 1;
+		} else if (!strcmp(a, "--epochs")) {
+			if (count_arg(a, v, 1, &cfg.epochs))
+				return 1;
+		} else if (!strcmp(a, "--patience")) {
+			if (count_arg(a, v, 0, &cfg.patience))
+				return 1;
+		} else if (!strcmp(a, "--rolling")) {
+			if (count_arg(a, v, 0, &cfg.rolling))
+				return 1;
+			if (cfg.rolling == 1)
+				return cli_usage_error(
+					"train", "--rolling needs a window of "
+						 "at least 2 rows");
+		} else if (!strcmp(a, "--max-train-rows")) {
+			if (count_arg(a, v, 0, &cfg.max_train_rows))
+				return 1;
+		} else if (!strcmp(a, "--threads")) {
+			if (count_arg(a, v, 1, &n))
+				return 1;
+			if (n > 64)
+				return cli_usage_error("train",
+						       "--threads is 1..64");
+			cfg.threads = (int)n;
+		} else if (!strcmp(a, "--seed")) {
+			char *end;
+			unsigned long long s = strtoull(v, &end, 10);
+			if (end == v || *end || v[0] == '-')
+				return cli_usage_error(
+					"train", "--seed takes a whole number, "
+						 "not '%s'",
+					v);
+			cfg.seed = s;
+		} else if (!strcmp(a, "--lr")) {
+			if (cli_parse_double(v, &x) || !(x > 0) || x > 10)
+				return cli_usage_error(
+					"train",
+					"--lr takes a rate in (0, 10], not '%s'",
+					v);
+			cfg.lr = (float)x;
+		} else if (!strcmp(a, "--clip")) {
+			if (cli_parse_double(v, &x) || !(x >= 0) ||
+			    !isfinite(x))
+				return cli_usage_error(
+					"train",
+					"--clip takes a norm >= 0, not '%s'",
+					v);
+			cfg.clip = (float)x;
+		} else {
+			return cli_usage_error("train", "unknown option '%s'",
+					       a);
+		}
+	}
+	if (!dataset)
+		return cli_usage_error("train", "which DATASET?");
+
+	Series s;
+	series_init(&s);
+	ErrorRecord err;
+	error_clear(&err);
+	Status st = series_open(&s, dataset, &sopt, &err);
+	if (st)
+		return cli_report("train", st, &err);
+
+	ProgressState ps = {isatty(2), 0};
+	TrainProgressFn fn = quiet ? NULL : progress;
+	LstmModel *m = NULL;
+	int cached = 0;
+	char where[4200];
+	if (out_path) {
+		st = lstm_train(&s, &cfg, fn, &ps, &m, &err);
+		if (!st)
+			st = model_save(m, out_path, &err);
+		snprintf(where, sizeof(where), "%s", out_path);
+	} else {
+		st = model_obtain(&s, &cfg, fn, &ps, &m, &cached, &err);
+		if (!st && !model_cache_find(&s, &cfg, where, sizeof(where))) {
+			/* caching failed: say why */
+			st = model_cache_path(&s, &cfg, where, sizeof(where),
+					      &err);
+			if (!st)
+				st = model_save(m, where, &err);
+		}
+	}
+	if (st) {
+		lstm_model_delete(m);
+		series_free(&s);
+		return cli_report("train", st, &err);
+	}
+	LstmModelInfo info;
+	lstm_model_info(m, &info);
+	if (cached)
+		printf("model: %s (reused from the cache: same data and "
+		       "options)\n",
+		       where);
+	else
+		printf("model: %s\n", where);
+	printf("%zu metrics, %zu input features, look_back %zu, hidden %zu, "
+	       "%zu layer%s, %zu parameters\n",
+	       info.metrics, info.features, cfg.look_back, cfg.hidden,
+	       cfg.layers, cfg.layers > 1 ? "s" : "", info.params);
+	if (!cached)
+		printf("trained %zu epoch%s in %.1f s (%.3f s/epoch); best "
+		       "epoch %zu, validation MSE %.6g (scaled)\n",
+		       info.epochs_run, info.epochs_run == 1 ? "" : "s",
+		       info.train_seconds,
+		       info.epochs_run ? info.train_seconds /
+						 (double)info.epochs_run
+				       : 0.0,
+		       info.best_epoch, info.best_val);
+	ModelMetrics mm;
+	st = lstm_eval(m, &s, &mm, &err);
+	if (!st) {
+		print_metrics(m, &mm);
+		model_metrics_free(&mm);
+	}
+	lstm_model_delete(m);
+	series_free(&s);
+	return st ? cli_report("train", st, &err) : 0;
 }

@@ -1,0 +1,111 @@
+/* `vigil train` as a user runs it: help, usage errors, training a CSV to a
+ * model file with per-epoch progress lines on a non-terminal stderr and the
+ * forecast metrics table, and the cache beside the dataset reused by a
+ * second run. */
+#include "tests/testutil.h"
+
+#include <math.h>
+
+static void write_csv(const char *path, size_t rows)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "cpu,mem\n");
+	for (size_t r = 0; r < rows; r++)
+		fprintf(f, "%.4f,%.4f\n", 50 + 20 * sin((double)r / 6.0),
+			30 + 5 * cos((double)r / 9.0) + 0.5 * sin(r * 7.1));
+	fclose(f);
+}
+
+static void test_help_and_usage_errors(void **state)
+{
+	(void)state;
+	char out[16384];
+	assert_int_equal(tu_run(out, sizeof(out), "%s train --help", tu_vigil()),
+			 0);
+	assert_non_null(strstr(out, "--look-back N"));
+	assert_non_null(strstr(out, "--rolling W"));
+	assert_non_null(strstr(out, "--split N"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s train", tu_vigil()), 1);
+	assert_non_null(strstr(out, "DATASET"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s train x.csv --layers 3",
+				tu_vigil()),
+			 1);
+	assert_non_null(strstr(out, "--layers is 1 or 2"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s train x.csv --lr abc",
+				tu_vigil()),
+			 1);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train /nonexistent/x.csv --epochs 1",
+				tu_vigil()),
+			 2);
+}
+
+static void test_train_csv_to_file_prints_metrics(void **state)
+{
+	(void)state;
+	char dir[64], out[32768];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	char csv[128], model[128];
+	snprintf(csv, sizeof(csv), "%s/host.csv", dir);
+	snprintf(model, sizeof(model), "%s/host.model", dir);
+	write_csv(csv, 600);
+	int rc = tu_run(out, sizeof(out),
+			"%s train %s -o %s --epochs 3 --patience 0 --hidden 8 "
+			"--seed 4",
+			tu_vigil(), csv, model);
+	print_message("%s", out);
+	assert_int_equal(rc, 0);
+	/* stderr is a pipe: one plain line per epoch */
+	assert_non_null(strstr(out, "epoch 1/3  loss"));
+	assert_non_null(strstr(out, "epoch 3/3  loss"));
+	assert_null(strstr(out, "\r"));
+	assert_non_null(strstr(out, "trained 3 epochs"));
+	assert_non_null(strstr(out, "RMSE val"));
+	assert_non_null(strstr(out, "\ncpu "));
+	assert_non_null(strstr(out, "\nmem "));
+	assert_non_null(strstr(out, "overall (scaled 0..1)"));
+	assert_non_null(strstr(out, "x the naive forecast's"));
+	assert_int_equal(access(model, R_OK), 0);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+static void test_cache_beside_dataset_is_reused(void **state)
+{
+	(void)state;
+	char dir[64], out[32768], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/web.csv", dir);
+	write_csv(csv, 400);
+	const char *opts = "--epochs 2 --hidden 6 --quiet";
+	assert_int_equal(tu_run(out, sizeof(out), "%s train %s %s", tu_vigil(),
+				csv, opts),
+			 0);
+	char want[160];
+	snprintf(want, sizeof(want), "model: %s.", csv);
+	assert_non_null(strstr(out, want));
+	assert_null(strstr(out, "reused"));
+	assert_null(strstr(out, "epoch 1/2")); /* --quiet */
+	assert_int_equal(tu_run(out, sizeof(out), "%s train %s %s", tu_vigil(),
+				csv, opts),
+			 0);
+	assert_non_null(strstr(out, "reused from the cache"));
+	/* other options: another model */
+	assert_int_equal(tu_run(out, sizeof(out), "%s train %s %s --seed 9",
+				tu_vigil(), csv, opts),
+			 0);
+	assert_null(strstr(out, "reused"));
+	tu_run(out, sizeof(out), "ls %s | grep -c vigil-model", dir);
+	assert_int_equal(atoi(out), 2);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help_and_usage_errors),
+		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
+		cmocka_unit_test(test_cache_beside_dataset_is_reused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
