@@ -14,7 +14,8 @@
  *  - dynamic is fitted, like telemanom, on the smoothed errors of the part
  *    being searched (rows >= from), in windows of dyn_window rows (0 = one
  *    window; a last window shorter than half a window joins the previous
- *    one). telemanom's pruning removes whole anomalous sequences whose peak
+ *    one; the error buffer is capped at 5% of the window's rows).
+ *    telemanom's pruning removes whole anomalous sequences whose peak
  *    is close to the next smaller one; vigil expresses that as a threshold
  *    by raising the window's eps just above the largest pruned peak, so
  *    s_t = smoothed_t / threshold_t holds at every row and the UI can move
@@ -33,7 +34,7 @@
 void detect_config_defaults(DetectConfig *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->mode = THRESH_SEED;
+	c->mode = THRESH_DYNAMIC;
 	c->k = 1.5;
 	c->z = 3.0;
 	c->span = 5;
@@ -43,8 +44,8 @@ void detect_config_defaults(DetectConfig *c)
 	c->high = 4.0;
 	c->alert_gap = 60;
 	c->min_threshold = 0.01;
-	c->dyn_window = 0;
-	c->dyn_buffer = 10;
+	c->dyn_window = 2100;
+	c->dyn_buffer = 100;
 	c->dyn_p = 0.13;
 	c->whole_series = 0;
 }
@@ -297,8 +298,14 @@ static Status fit_dynamic(DetectResult *r, size_t m, ErrorRecord *err)
 	for (size_t i = 0; i < nwin; i++) {
 		size_t ws = a + i * w;
 		size_t we = i + 1 == nwin ? r->rows : ws + w;
-		DynamicThreshold d = threshold_dynamic(
-			sm + ws, we - ws, r->cfg.dyn_buffer, r->cfg.dyn_p);
+		/* telemanom's buffer is sized for windows of thousands of
+		 * rows; in a short window it would swallow the window, so it
+		 * is capped at 5% of the window's length */
+		size_t buf = r->cfg.dyn_buffer;
+		if (buf > (we - ws) / 20)
+			buf = (we - ws) / 20;
+		DynamicThreshold d = threshold_dynamic(sm + ws, we - ws, buf,
+						       r->cfg.dyn_p);
 		float v = (float)d.threshold;
 		if (!(v >= r->cfg.min_threshold))
 			v = (float)r->cfg.min_threshold;

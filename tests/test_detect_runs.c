@@ -58,6 +58,7 @@ static void test_seed_and_sigma_fit_on_the_train_part(void **state)
 	fx_err(&f, 0, 150, 160, 5.0f); /* test errors must not matter */
 	DetectConfig cfg;
 	detect_config_defaults(&cfg);
+	cfg.mode = THRESH_SEED;
 	cfg.span = 1;
 	DetectResult r;
 	detect_result_init(&r);
@@ -155,6 +156,7 @@ static void layout(Fixture *f, DetectResult *r, DetectConfig *cfg)
 	fx_err(f, 0, 189, 194, 0.4975f);
 	fx_err(f, 1, 140, 160, 0.25f);
 	detect_config_defaults(cfg);
+	cfg->mode = THRESH_SEED;
 	cfg->span = 1;
 	ErrorRecord err;
 	detect_result_init(r);
@@ -380,6 +382,8 @@ static void test_dynamic_mode_end_to_end(void **state)
 	detect_config_defaults(&cfg);
 	cfg.mode = THRESH_DYNAMIC;
 	cfg.span = 1;
+	cfg.dyn_window = 0; /* one window over the 100 test rows */
+	cfg.dyn_buffer = 10;
 	DetectResult r;
 	detect_result_init(&r);
 	ErrorRecord err;

@@ -23,9 +23,9 @@ const char pipeline_model_help[] =
 
 const char pipeline_detect_help[] =
 	"Detection options:\n"
-	"  --mode M           threshold mode: seed (k x train RMSE), sigma\n"
-	"                     (mean + z std of train errors), dynamic\n"
-	"                     (telemanom's, fitted on the test errors)\n"
+	"  --mode M           threshold mode: dynamic (default; telemanom's,\n"
+	"                     fitted on the test errors), seed (k x train\n"
+	"                     RMSE), sigma (mean + z std of train errors)\n"
 	"  --k X              seed multiplier (default 1.5)\n"
 	"  --z X              sigma multiplier (default 3)\n"
 	"  --span N           EWMA span of the error smoothing, rows (default 5)\n"
@@ -37,8 +37,9 @@ const char pipeline_detect_help[] =
 	"  --high X           peak score for high criticality (default 4)\n"
 	"  --min-threshold X  floor of every threshold, scaled units "
 	"(default 0.01)\n"
-	"  --window N         dynamic: rows per window (default 0: one window)\n"
-	"  --buffer N         dynamic: error buffer in rows (default 10)\n"
+	"  --window N         dynamic: rows per window (default 2100; 0: one)\n"
+	"  --buffer N         dynamic: error buffer in rows (default 100, at\n"
+	"                     most 5% of a window)\n"
 	"  --whole            detect in the train part too\n";
 
 void pipeline_options_defaults(PipelineOptions *o)
