@@ -9,6 +9,7 @@
  * file, line and column (field number). */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,8 +136,9 @@ static Status read_all(const char *path, char **buf, size_t *cap,
 		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
 				 strerror(errno));
 	struct stat st;
+	/* one byte more than the file, so the first read meets EOF */
 	size_t want = (fstat(fileno(f), &st) == 0 && st.st_size > 0)
-			      ? (size_t)st.st_size + 1
+			      ? (size_t)st.st_size + 2
 			      : 1 << 16;
 	size_t n = 0;
 	for (;;) {
@@ -195,11 +197,13 @@ static Status bad_number(const char *path, long line, size_t f,
 			 "expected a number, found '%.*s'", (int)(e - p), p);
 }
 
-/* Parses rows of k floats from text into columns of stride `stride`,
- * starting at row `row0`; expects exactly `rows` non-blank lines. */
+/* Parses rows of k floats (k from the first row of kfrom) from text into
+ * columns of stride `stride`, starting at row `row0`; expects exactly
+ * `rows` non-blank lines. */
 static Status parse_rows(const char *path, const char *text, size_t len,
-			 size_t k, float *values, size_t stride, size_t row0,
-			 size_t rows, ErrorRecord *err)
+			 size_t k, const char *kfrom, float *values,
+			 size_t stride, size_t row0, size_t rows,
+			 ErrorRecord *err)
 {
 	const char *p = text, *end = text + len;
 	long line = 1;
@@ -229,11 +233,13 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 					return error_set(
 						err, STATUS_PARSE, path, line,
 						(long)f + 1,
-						"expected %zu fields as on the "
-						"first line, found %zu",
-						k, f);
+						"expected %zu fields as in the "
+						"first row of %s, found %zu",
+						k, kfrom, f);
 				return bad_number(path, line, f, p, end, err);
 			}
+			if (!isfinite(v)) /* 1e99 overflows a float */
+				return bad_number(path, line, f, ns, end, err);
 			p = q;
 			while (*p == ' ' || *p == '\t')
 				p++;
@@ -247,9 +253,9 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 			if (*p == '\n' || *p == '\r' || p >= end)
 				return error_set(err, STATUS_PARSE, path, line,
 						 (long)f + 2,
-						 "expected %zu fields as on the "
-						 "first line, found %zu",
-						 k, f + 1);
+						 "expected %zu fields as in the "
+						 "first row of %s, found %zu",
+						 k, kfrom, f + 1);
 			/* "1.5x": the number's text goes on past the number */
 			return bad_number(path, line, f, ns, end, err);
 		}
@@ -261,9 +267,9 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 				extra += *c == ',';
 			return error_set(err, STATUS_PARSE, path, line,
 					 (long)k + 1,
-					 "expected %zu fields as on the first "
-					 "line, found %zu",
-					 k, extra);
+					 "expected %zu fields as in the first "
+					 "row of %s, found %zu",
+					 k, kfrom, extra);
 		}
 		if (p < end && *p != '\n')
 			return bad_number(path, line, k - 1, ns, end, err);
@@ -385,13 +391,15 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	size_t rows = train_rows + test_rows;
 	if ((st = series_alloc(&tmp, rows, k, err)))
 		goto out;
-	if ((st = parse_rows(train, buf, len, k, tmp.values, rows, 0,
+	char kfrom[300];
+	snprintf(kfrom, sizeof(kfrom), "train/%.250s.txt", machine);
+	if ((st = parse_rows(train, buf, len, k, kfrom, tmp.values, rows, 0,
 			     train_rows, err)))
 		goto out;
 	if ((st = read_all(test, &buf, &cap, &len, err)))
 		goto out;
-	if ((st = parse_rows(test, buf, len, k, tmp.values, rows, train_rows,
-			     test_rows, err)))
+	if ((st = parse_rows(test, buf, len, k, kfrom, tmp.values, rows,
+			     train_rows, test_rows, err)))
 		goto out;
 	tmp.kind = SERIES_SMD;
 	tmp.split = train_rows;

@@ -246,13 +246,15 @@ static void test_bad_smd_inputs(void **state)
 {
 	(void)state;
 	bad_smd("b1", "1,2,3\n4,5,6\n", "7,8,9\n10,11\n", "test", 2, 3,
-		"expected 3 fields as on the first line, found 2");
+		"expected 3 fields as in the first row of train/m.txt, found 2");
 	bad_smd("b2", "1,2,3\n4,5,6,7\n", "7,8,9\n", "train", 2, 4,
-		"expected 3 fields as on the first line, found 4");
+		"expected 3 fields as in the first row of train/m.txt, found 4");
 	bad_smd("b3", "1,2,3\n4,x5,6\n", "7,8,9\n", "train", 2, 2,
 		"expected a number, found 'x5'");
 	bad_smd("b4", "1,2,3\n4,5,6\n", "7,8,9\n1,2,3.5kb\n", "test", 2, 3,
 		"expected a number, found '3.5kb'");
+	bad_smd("b6", "1,2,3\n4,5,6\n", "7,8,9\n1,1e99,3\n", "test", 2, 2,
+		"expected a number, found '1e99'");
 	bad_smd("b5", "", "7,8,9\n", "train", 1, 1, "the file is empty");
 	char out[4096];
 	snprintf(out, sizeof(out), "%s/b1:nosuch", dir);
