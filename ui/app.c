@@ -18,7 +18,7 @@ void app_init(App *a)
 {
 	memset(a, 0, sizeof(*a));
 	series_init(&a->s);
-	a->thr_factor = 1.0;
+	detect_result_init(&a->dr);
 	a->keymode = KEYMODE_NORMAL;
 }
 
@@ -27,15 +27,9 @@ void app_free(App *a)
 	series_free(&a->s);
 	free(a->title);
 	free(a->pred);
-	free(a->score);
+	detect_result_free(&a->dr);
 	free(a->node_score);
-	free(a->threshold);
-	if (a->det)
-		for (size_t m = 0; m < a->s.metrics; m++)
-			free(a->det[m]);
-	free(a->det);
-	free(a->n_det);
-	free(a->node_det);
+	free(a->thr_factor);
 	free(a->visible);
 	ui_labels_free(&a->labels);
 	memset(a, 0, sizeof(*a));
@@ -160,6 +154,41 @@ const Detection *app_detections(const App *a, size_t *n)
 	}
 	*n = a->n_det[a->metric];
 	return a->det[a->metric];
+}
+
+void app_take_detections(App *a)
+{
+	if (!a->has_dr) {
+		a->score = NULL;
+		a->det = NULL;
+		a->n_det = NULL;
+		a->node_det = NULL;
+		a->n_node_det = 0;
+		return;
+	}
+	a->score = a->dr.score;
+	a->det = a->dr.det;
+	a->n_det = a->dr.n_det;
+	a->node_det = a->dr.node;
+	a->n_node_det = a->dr.n_node;
+	size_t R = a->s.rows, M = a->s.metrics;
+	if (!a->node_score)
+		a->node_score = malloc((R ? R : 1) * sizeof(float));
+	if (!a->thr_factor) {
+		a->thr_factor = malloc((M + 1) * sizeof(double));
+		for (size_t m = 0; a->thr_factor && m <= M; m++)
+			a->thr_factor[m] = 1.0;
+	}
+	if (!a->node_score)
+		return;
+	for (size_t r = 0; r < R; r++)
+		a->node_score[r] = 0;
+	for (size_t m = 0; m < M; m++) {
+		const float *sc = a->score + m * R;
+		for (size_t r = 0; r < R; r++)
+			if (sc[r] > a->node_score[r])
+				a->node_score[r] = sc[r];
+	}
 }
 
 void app_scores(const App *a, size_t m, int original, Criticality min,

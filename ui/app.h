@@ -10,6 +10,7 @@
 
 #include "data/range.h"
 #include "data/series.h"
+#include "engine/detect.h"
 #include "ui/keys.h"
 #include "ui/labels_ui.h"
 
@@ -63,13 +64,15 @@ typedef struct {
 	Series s;             /* owned */
 	char *title;          /* owned: what is open ("demo", machine, file) */
 	float *pred;          /* owned, may be NULL: metrics x rows forecast */
-	float *score;         /* owned, may be NULL: metrics x rows s_t */
+	DetectResult dr;      /* owned: scores, thresholds, detections */
+	int has_dr;           /* dr holds a detection run */
+	float *score;         /* borrowed from dr, may be NULL: metrics x rows */
 	float *node_score;    /* owned, may be NULL: rows, max over metrics */
-	float *threshold;     /* owned, may be NULL: metrics, scaled units */
-	double thr_factor;    /* threshold moves with t < > (1 = as fitted) */
-	Detection **det;      /* owned: metrics arrays (NULL when none) */
-	size_t *n_det;        /* owned: metrics */
-	Detection *node_det;  /* owned */
+	double *thr_factor;   /* owned: metrics + 1 threshold moves (1 = as
+				 fitted; the last is the node's, all metrics) */
+	Detection **det;      /* borrowed from dr (NULL when none) */
+	size_t *n_det;        /* borrowed from dr */
+	Detection *node_det;  /* borrowed from dr */
 	size_t n_node_det;
 	UiLabels labels;      /* working and original labels, edits */
 
@@ -146,6 +149,10 @@ void app_message(App *a, const char *fmt, ...)
  * part. */
 void app_scores(const App *a, size_t m, int original, Criticality min,
 		UiScore out[RULE_COUNT]);
+
+/* After a detection run or a threshold move: point score / det / node
+ * fields at a->dr and recompute the node score. */
+void app_take_detections(App *a);
 
 /* Scope index for labels: the metric, or UI_NODE at node scope. */
 size_t app_scope(const App *a);

@@ -3,15 +3,21 @@
 #include "ui/dash.h"
 
 #include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <ncursesw/curses.h>
 
 #include "data/synth.h"
+#include "engine/detect.h"
+#include "engine/model.h"
 #include "ui/journal.h"
 #include "ui/keys.h"
 #include "ui/save.h"
+
+static void start_model(App *a, const DashOptions *o);
 
 void dash_options_defaults(DashOptions *o)
 {
@@ -54,6 +60,9 @@ static Status open_demo(App *a, ErrorRecord *err)
 	ui_labels_load(&a->labels, UI_NODE, all, k);
 	free(all);
 	a->title = strdup("demo");
+	/* no path: the model cache goes to $XDG_CACHE_HOME, not the cwd */
+	free(a->s.path);
+	a->s.path = NULL;
 out:
 	for (size_t m = 0; lab && m < a->s.metrics; m++)
 		free(lab[m]);
@@ -85,23 +94,193 @@ Status dash_open(App *a, const DashOptions *o, ErrorRecord *err)
 				 "no rows to show");
 	a->model = MODEL_NONE;
 	app_reset_view(a);
+	if (!o->no_model)
+		start_model(a, o);
 	return STATUS_OK;
+}
+
+/* The model worker: a trainer thread, or nothing when the model came from
+ * the cache. */
+typedef struct {
+	Trainer *t;
+	LstmConfig cfg;
+	char cache[4096];
+	double t0;
+} Worker;
+
+static double wall_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Forecast, detect and show: the model is ready. Takes m over. */
+static void finish_model(App *a, LstmModel *m, const char *how)
+{
+	ErrorRecord err;
+	error_clear(&err);
+	size_t n = a->s.rows * a->s.metrics;
+	free(a->pred);
+	a->pred = malloc((n ? n : 1) * sizeof(float));
+	Status st = a->pred ? lstm_forecast(m, &a->s, a->pred, &err)
+			    : STATUS_NOMEM;
+	lstm_model_delete(m);
+	if (st == STATUS_OK) {
+		DetectConfig dc;
+		detect_config_defaults(&dc);
+		st = detect_run(&a->s, a->pred, &dc, &a->dr, &err);
+	}
+	if (st != STATUS_OK) {
+		char buf[700];
+		a->model = MODEL_FAILED;
+		app_message(a, "model: %s", err.message[0]
+						    ? error_format(&err, buf,
+								   sizeof(buf))
+						    : status_message(st));
+		return;
+	}
+	a->has_dr = 1;
+	app_take_detections(a);
+	a->model = MODEL_READY;
+	size_t nd = a->n_node_det;
+	app_message(a, "model %s: %zu node detection%s", how, nd,
+		    nd == 1 ? "" : "s");
+	a->dirty |= DIRTY_ALL;
+}
+
+static void start_model(App *a, const DashOptions *o)
+{
+	Worker *w = calloc(1, sizeof(*w));
+	if (!w) {
+		a->model = MODEL_FAILED;
+		return;
+	}
+	a->worker = w;
+	lstm_config_defaults(&w->cfg);
+	if (a->s.kind == SERIES_SYNTH) {
+		/* the demo trains in a few seconds */
+		w->cfg.hidden = 32;
+		w->cfg.epochs = 12;
+	} else if (a->s.rows > 20000) {
+		w->cfg.epochs = 20;
+	}
+	if (o->epochs)
+		w->cfg.epochs = o->epochs;
+	ErrorRecord err;
+	error_clear(&err);
+	if (model_cache_path(&a->s, &w->cfg, w->cache, sizeof(w->cache),
+			     &err) != STATUS_OK)
+		w->cache[0] = '\0';
+	if (w->cache[0] && access(w->cache, R_OK) == 0) {
+		LstmModel *m = NULL;
+		if (model_load(&m, w->cache, &a->s, &err) == STATUS_OK) {
+			finish_model(a, m, "from the cache");
+			return;
+		}
+	}
+	w->t0 = wall_s();
+	if (trainer_start(&w->t, &a->s, &w->cfg, &err) != STATUS_OK) {
+		a->model = MODEL_FAILED;
+		app_message(a, "cannot train: %s", err.message);
+		return;
+	}
+	a->model = MODEL_TRAINING;
+	snprintf(a->train_text, sizeof(a->train_text), "starting");
 }
 
 void dash_close(App *a)
 {
-	(void)a;
+	Worker *w = a->worker;
+	if (!w)
+		return;
+	if (w->t) {
+		LstmModel *m = NULL;
+		trainer_cancel(w->t);
+		trainer_join(w->t, &m, NULL);
+		lstm_model_delete(m);
+	}
+	free(w);
+	a->worker = NULL;
 }
 
 int dash_poll_model(App *a)
 {
-	(void)a;
-	return 0;
+	Worker *w = a->worker;
+	if (!w || !w->t || a->model != MODEL_TRAINING)
+		return 0;
+	TrainProgress p;
+	trainer_progress(w->t, &p);
+	double per = p.epochs ? 1.0 / (double)p.epochs : 1;
+	double frac = p.epoch ? ((double)p.epoch - 1) * per : 0;
+	if (p.batches)
+		frac += per * (double)p.batch / (double)p.batches;
+	a->train_frac = frac > 1 ? 1 : frac;
+	snprintf(a->train_text, sizeof(a->train_text),
+		 "epoch %zu/%zu  val %.4g  %.0fs", p.epoch, p.epochs,
+		 p.val_loss, p.elapsed);
+	a->dirty |= DIRTY_STATUS;
+	if (!p.done)
+		return 1;
+	LstmModel *m = NULL;
+	ErrorRecord err;
+	error_clear(&err);
+	Status st = trainer_join(w->t, &m, &err);
+	w->t = NULL;
+	if (st != STATUS_OK) {
+		a->model = MODEL_FAILED;
+		app_message(a, "training failed: %s", err.message);
+		return 1;
+	}
+	if (w->cache[0])
+		model_save(m, w->cache, NULL);
+	char how[64];
+	snprintf(how, sizeof(how), "trained in %.1fs", wall_s() - w->t0);
+	finish_model(a, m, how);
+	return 1;
 }
 
 void dash_wait_model(App *a)
 {
-	(void)a;
+	while (a->model == MODEL_TRAINING) {
+		dash_poll_model(a);
+		struct timespec ts = {0, 20 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* t then < or >: move the threshold of the metric (or of every metric at
+ * node scope) and rescore. */
+static unsigned move_threshold(App *a, int up)
+{
+	if (!a->has_dr) {
+		app_message(a, "no model yet: nothing to threshold");
+		return DIRTY_STATUS;
+	}
+	double f = up ? 1.1 : 1 / 1.1;
+	size_t m = a->node_scope ? DETECT_ALL : a->metric;
+	ErrorRecord err;
+	error_clear(&err);
+	if (detect_rethreshold(&a->dr, m, f, &err) != STATUS_OK) {
+		app_message(a, "threshold: %s", err.message);
+		return DIRTY_STATUS;
+	}
+	app_take_detections(a);
+	if (a->thr_factor) {
+		if (m == DETECT_ALL)
+			for (size_t k = 0; k <= a->s.metrics; k++)
+				a->thr_factor[k] *= f;
+		else
+			a->thr_factor[m] *= f;
+	}
+	size_t nd;
+	app_detections(a, &nd);
+	app_message(a, "threshold x%.2f: %zu detection%s",
+		    a->thr_factor ? a->thr_factor[a->node_scope ? a->s.metrics
+								 : a->metric]
+				  : f,
+		    nd, nd == 1 ? "" : "s");
+	return DIRTY_ALL;
 }
 
 /* ---- prompts ---------------------------------------------------------- */
@@ -260,8 +439,7 @@ unsigned dash_key(App *a, int ch)
 		return DIRTY_STATUS;
 	case ACT_THR_DOWN:
 	case ACT_THR_UP:
-		app_message(a, "no model: nothing to threshold");
-		return DIRTY_STATUS;
+		return move_threshold(a, act == ACT_THR_UP);
 	case ACT_NONE: {
 		char kn[16];
 		app_message(a, "%s: not bound (? for help)",

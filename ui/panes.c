@@ -132,10 +132,11 @@ void panes_layout(App *a)
 	if (W < 40)
 		W = 40;
 	int list_w = W >= 120 ? 28 : W >= 100 ? 24 : 20;
-	int top_h = H - SCORES_H - 1;
+	int scores_h = H >= 28 ? SCORES_H + 1 : SCORES_H;
+	int top_h = H - scores_h - 1;
 	pane_win[PANE_LIST] = newwin(top_h, list_w, 0, 0);
 	pane_win[PANE_PLOT] = newwin(top_h, W - list_w, 0, list_w);
-	pane_win[PANE_SCORES] = newwin(SCORES_H, W, top_h, 0);
+	pane_win[PANE_SCORES] = newwin(scores_h, W, top_h, 0);
 	pane_win[PANE_STATUS] = newwin(1, W, H - 1, 0);
 	overlay_win = newwin(H - 1, W, 0, 0);
 	for (int i = 0; i < PANE_COUNT; i++)
@@ -518,13 +519,18 @@ out:
 	plot_grid_free(&sgrid);
 }
 
-/* The readout of the row under the cursor. */
-static void readout(App *a, size_t m, size_t scope, char *buf, size_t n)
+/* The readout of the row under the cursor, fitted into width columns:
+ * long words when they fit, short ones otherwise. */
+static void readout(App *a, size_t m, size_t scope, int width, char *buf,
+		    size_t n)
 {
 	const Series *s = &a->s;
 	size_t r = a->cursor;
 	char t[40], v[24], fc[24] = "-", sc[24] = "-";
 	series_format_time(s, r, t, sizeof(t));
+	size_t tl = strlen(t);
+	if (tl == 19 && !strcmp(t + 16, ":00"))
+		t[16] = '\0'; /* whole minutes: no seconds */
 	plot_format_value(series_at(s, m, r), v, sizeof(v), 8);
 	if (a->pred)
 		plot_format_value(a->pred[m * s->rows + r], fc, sizeof(fc), 8);
@@ -542,16 +548,26 @@ static void readout(App *a, size_t m, size_t scope, char *buf, size_t n)
 		if (d[i].r.start <= (int64_t)r && (int64_t)r < d[i].r.end &&
 		    (int)d[i].crit > crit)
 			crit = (int)d[i].crit;
-	snprintf(buf, n, " %s%s  %s  value %s  forecast %s  score %s%s%s%s%s ",
-		 scope == UI_NODE ? "node: " : "", s->names[m], t, v, fc, sc,
-		 lab ? "  [label]" : "", crit ? "  [" : "",
-		 crit ? crit_name((Criticality)crit) : "", crit ? "]" : "");
+	char tags[64];
+	snprintf(tags, sizeof(tags), "%s%s%s%s", lab ? " [label]" : "",
+		 crit ? " [" : "", crit ? crit_name((Criticality)crit) : "",
+		 crit ? "]" : "");
+	const char *node = scope == UI_NODE ? "node: " : "";
+	int w = snprintf(buf, n, " %s%s  %s  value %s  forecast %s  score %s%s ",
+			 node, s->names[m], t, v, fc, sc, tags);
+	if (w > width && tl == 19 && t[4] == '-')
+		memmove(t, t + 5, strlen(t + 5) + 1); /* drop the year */
+	if (w > width)
+		w = snprintf(buf, n, " %s%s %s v %s f %s s %s%s ", node,
+			     s->names[m], t, v, fc, sc, tags);
+	(void)w;
 }
 
 static void draw_plot(App *a, WINDOW *w)
 {
 	char title[512];
-	readout(a, a->metric, app_scope(a), title, sizeof(title));
+	readout(a, a->metric, app_scope(a), getmaxx(w) - 4, title,
+		sizeof(title));
 	frame(a, w, title);
 	int h = getmaxy(w) - 2;
 	PlotSpec sp = {a->metric, app_scope(a), CRIT_LOW, 0, h >= 16 ? 3 : 2,
@@ -564,13 +580,17 @@ static void draw_plot(App *a, WINDOW *w)
 static const char *const crit_rows[] = {"all", ">=medium", "high"};
 static const Criticality crit_min[] = {CRIT_LOW, CRIT_MEDIUM, CRIT_HIGH};
 
-/* One line "all  .76/.80 .99/.95 .86/.87 | ..." (working/original). */
-static void score_line(App *a, size_t scope, int c, char *buf, size_t n)
+/* One line of the scores panel for criticality filter c. Wide: "all
+ * .76/.80 .99/.95 .86/.87 | ..." (working/original for P, R, F1 of each
+ * rule); narrow: "all  .76 .99 .86 (.87) | ..." (working P R F1, original
+ * F1 in parentheses). */
+static void score_line(App *a, size_t scope, int c, int wide, char *buf,
+		       size_t n)
 {
 	UiScore w[RULE_COUNT], o[RULE_COUNT];
 	app_scores(a, scope, 0, crit_min[c], w);
 	app_scores(a, scope, 1, crit_min[c], o);
-	size_t used = (size_t)snprintf(buf, n, " %-8s", crit_rows[c]);
+	size_t used = (size_t)snprintf(buf, n, " %-8s ", crit_rows[c]);
 	for (int r = 0; r < RULE_COUNT && used < n; r++) {
 		double wv[3] = {w[r].p, w[r].r, w[r].f1};
 		double ov[3] = {o[r].p, o[r].r, o[r].f1};
@@ -578,8 +598,14 @@ static void score_line(App *a, size_t scope, int c, char *buf, size_t n)
 			char x[8], y[8];
 			fmt_ratio(wv[k], x, sizeof(x));
 			fmt_ratio(ov[k], y, sizeof(y));
-			used += (size_t)snprintf(buf + used, n - used, "%s/%s ",
-						 x, y);
+			if (wide)
+				used += (size_t)snprintf(buf + used, n - used,
+							 "%s/%s ", x, y);
+			else
+				used += (size_t)snprintf(buf + used, n - used,
+							 k == 2 ? "%s (%s) "
+								: "%s ",
+							 x, y);
 		}
 		if (r + 1 < RULE_COUNT && used < n)
 			used += (size_t)snprintf(buf + used, n - used, "| ");
@@ -590,19 +616,29 @@ static void draw_scores_at(App *a, WINDOW *w, int y, size_t scope,
 			   int header)
 {
 	int width = getmaxx(w) - 2;
-	if (header)
-		put(w, y++, 1, width,
-		    "          event P/R/F1 (working/orig)  | point-wise P/R/F1"
-		    "         | point-adjusted* P/R/F1");
+	int wide = width >= 86;
+	if (header) {
+		char h[256];
+		if (wide)
+			snprintf(h, sizeof(h), "%10s%-24s| %-24s| %s", "",
+				 "event P/R/F1 work/orig", "point-wise P/R/F1",
+				 "point-adjusted* P/R/F1");
+		else
+			snprintf(h, sizeof(h), "%10s%-18s| %-18s| %s", "",
+				 "event P R F1 (orig)", "point P R F1 (orig)",
+				 "PA* P R F1 (orig)");
+		put(w, y++, 1, width, h);
+	}
 	for (int c = 0; c < 3; c++) {
 		char line[256];
 		if (a->model != MODEL_READY) {
 			snprintf(line, sizeof(line), " %-8s %s", crit_rows[c],
 				 a->model == MODEL_TRAINING
 					 ? "waiting for the model..."
-					 : "no detections");
+				 : a->model == MODEL_FAILED ? "no model"
+							    : "no detections");
 		} else {
-			score_line(a, scope, c, line, sizeof(line));
+			score_line(a, scope, c, wide, line, sizeof(line));
 		}
 		put(w, y + c, 1, width, line);
 	}
@@ -618,17 +654,19 @@ static void draw_scores(App *a, WINDOW *w)
 		 a->labels.unsaved ? "*" : "");
 	frame(a, w, title);
 	draw_scores_at(a, w, 1, app_scope(a), 1);
-	if (a->model == MODEL_READY) {
-		UiScore wsc[RULE_COUNT];
-		app_scores(a, app_scope(a), 0, CRIT_LOW, wsc);
-		char line[160];
+	if (a->model == MODEL_READY && getmaxy(w) >= 7) {
+		UiScore ws[RULE_COUNT], os[RULE_COUNT];
+		app_scores(a, app_scope(a), 0, CRIT_LOW, ws);
+		app_scores(a, app_scope(a), 1, CRIT_LOW, os);
+		char line[200];
 		snprintf(line, sizeof(line),
-			 " event all: TP %lld FP %lld FN %lld   recall %.2f "
-			 "F1 %.2f",
-			 (long long)wsc[RULE_EVENT].tp,
-			 (long long)wsc[RULE_EVENT].fp,
-			 (long long)wsc[RULE_EVENT].fn, wsc[RULE_EVENT].r,
-			 wsc[RULE_EVENT].f1);
+			 " event, all: TP %lld FP %lld FN %lld  recall %.2f "
+			 "F1 %.2f   (original: recall %.2f F1 %.2f)",
+			 (long long)ws[RULE_EVENT].tp,
+			 (long long)ws[RULE_EVENT].fp,
+			 (long long)ws[RULE_EVENT].fn, ws[RULE_EVENT].r,
+			 ws[RULE_EVENT].f1, os[RULE_EVENT].r,
+			 os[RULE_EVENT].f1);
 		put(w, 5, 1, getmaxx(w) - 2, line);
 	}
 }
@@ -667,7 +705,11 @@ static void draw_status(App *a, WINDOW *w)
 		used += (size_t)snprintf(line + used, sizeof(line) - used,
 					 " THRESHOLD x%.2f: < lower, > raise, "
 					 "t/Esc done  ",
-					 a->thr_factor);
+					 a->thr_factor
+						 ? a->thr_factor[a->node_scope
+									 ? a->s.metrics
+									 : a->metric]
+						 : 1.0);
 	if (a->model == MODEL_TRAINING) {
 		char bar[24];
 		int fill = (int)(a->train_frac * 20);
