@@ -773,15 +773,19 @@ static void draw_panels(App *a, WINDOW *w, int compare)
 		char head[256];
 		UiScore sc[RULE_COUNT];
 		app_scores(a, scope, sp.original, sp.min, sc);
+		char v[9][8];
+		for (int r = 0; r < RULE_COUNT; r++) {
+			fmt_ratio(sc[r].p, v[r * 3], sizeof(v[0]));
+			fmt_ratio(sc[r].r, v[r * 3 + 1], sizeof(v[0]));
+			fmt_ratio(sc[r].f1, v[r * 3 + 2], sizeof(v[0]));
+		}
 		snprintf(head, sizeof(head),
-			 "%s  event P %.2f R %.2f F1 %.2f | point P %.2f R "
-			 "%.2f F1 %.2f | PA* P %.2f R %.2f F1 %.2f",
+			 "%-9s event P R F1 %s %s %s | point %s %s %s | PA* "
+			 "%s %s %s",
 			 compare ? crit_rows[i]
 			 : i == 0 ? "original"
 				  : "working",
-			 sc[RULE_EVENT].p, sc[RULE_EVENT].r, sc[RULE_EVENT].f1,
-			 sc[RULE_POINT].p, sc[RULE_POINT].r, sc[RULE_POINT].f1,
-			 sc[RULE_PA].p, sc[RULE_PA].r, sc[RULE_PA].f1);
+			 v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
 		wattron(w, A_BOLD);
 		put(w, y, 1, getmaxx(w) - 2, head);
 		wattroff(w, A_BOLD);
