@@ -62,12 +62,22 @@ static void start(const char *args, const char *lang)
 {
 	char out[1024];
 	tu_run(out, sizeof(out), "tmux -L %s kill-server", sock);
-	int rc = tu_run(out, sizeof(out),
-			"tmux -L %s new-session -d -x 100 -y 30 "
-			"\"env HOME=%s XDG_CACHE_HOME=%s/cache LANG=%s "
-			"LC_ALL=%s TERM=xterm-256color %s %s; "
-			"echo VIGIL-EXIT=\\$?; sleep 60\"",
-			sock, tmp, tmp, lang, lang, tu_vigil(), args);
+	/* a server that is still shutting down refuses clients for a
+	 * moment: retry until it is gone */
+	int rc = -1;
+	double end = now_s() + timeout_s(5);
+	do {
+		rc = tu_run(out, sizeof(out),
+			    "tmux -L %s new-session -d -x 100 -y 30 "
+			    "\"env HOME=%s XDG_CACHE_HOME=%s/cache LANG=%s "
+			    "LC_ALL=%s TERM=xterm-256color %s %s; "
+			    "echo VIGIL-EXIT=\\$?; sleep 60\"",
+			    sock, tmp, tmp, lang, lang, tu_vigil(), args);
+		if (rc != 0) {
+			struct timespec ts = {0, 100 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	} while (rc != 0 && now_s() < end);
 	if (rc != 0)
 		fail_msg("tmux new-session: %s", out);
 }
