@@ -107,6 +107,13 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Forget journals an earlier (failed) test may have left. */
+static void clear_journals(void)
+{
+	char out[256];
+	tu_run(out, sizeof(out), "rm -f '%s'/cache/vigil/journal-*", tmp);
+}
+
 static int have_tmux(void)
 {
 	char out[256];
@@ -213,6 +220,7 @@ static void test_demo_relabel_save_quit(void **state)
 	(void)state;
 	if (!have_tmux())
 		skip();
+	clear_journals();
 	start("", "C.UTF-8");
 	expect("recall", 30); /* the demo model trains in the background */
 	char before[64], now[64];
@@ -269,6 +277,7 @@ static void test_journal_recovery(void **state)
 	(void)state;
 	if (!have_tmux())
 		skip();
+	clear_journals();
 	start("--no-model", "C.UTF-8");
 	expect("metrics", 10);
 	keys("] x");

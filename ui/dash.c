@@ -129,6 +129,10 @@ static void finish_model(App *a, LstmModel *m, const char *how)
 	if (st == STATUS_OK) {
 		DetectConfig dc;
 		detect_config_defaults(&dc);
+		/* the demo's anomalies are short spikes and steps: the
+		 * tutorial's seed rule (1.5 x train RMSE) finds them */
+		if (a->s.kind == SERIES_SYNTH)
+			dc.mode = THRESH_SEED;
 		st = detect_run(&a->s, a->pred, &dc, &a->dr, &err);
 	}
 	if (st != STATUS_OK) {
