@@ -22,7 +22,8 @@
  *    it. What this drops from telemanom: its error buffer does not widen the
  *    final detections (they are the rows with s_t >= 1), and the kept
  *    sequences are cut at the raised threshold rather than at eps. Rows
- *    before `from` use the first window's threshold. */
+ *    before `from` use the first window's threshold. Only the windows'
+ *    thresholds are stored (detect_threshold_at maps a row to its window). */
 #include "engine/detect.h"
 
 #include <math.h>
@@ -111,7 +112,7 @@ void detect_result_free(DetectResult *r)
 	free(r->smooth);
 	free(r->score);
 	free(r->threshold);
-	free(r->thr_rows);
+	free(r->win_thr);
 	free(r->node);
 	alerts_free(r->alerts, r->n_alerts);
 	detect_result_init(r);
@@ -119,9 +120,12 @@ void detect_result_free(DetectResult *r)
 
 float detect_threshold_at(const DetectResult *r, size_t m, size_t t)
 {
-	if (r->thr_rows)
-		return r->thr_rows[m * r->rows + t];
-	return r->threshold[m];
+	if (!r->win_thr)
+		return r->threshold[m];
+	size_t w = t < r->from ? 0 : (t - r->from) / r->win_rows;
+	if (w >= r->n_win)
+		w = r->n_win - 1;
+	return r->win_thr[m * r->n_win + w];
 }
 
 static Status push_det(DetectResult *r, size_t m, const Detection *d,
@@ -266,9 +270,21 @@ static void rescore(DetectResult *r, size_t m)
 {
 	const float *sm = r->smooth + m * r->rows;
 	float *s = r->score + m * r->rows;
-	for (size_t t = 0; t < r->rows; t++) {
+	size_t t = 0;
+	while (t < r->rows) {
+		/* rows up to `end` share one threshold */
+		size_t end = r->rows;
+		if (r->win_thr && t >= r->from) {
+			size_t w = (t - r->from) / r->win_rows;
+			if (w + 1 < r->n_win)
+				end = r->from + (w + 1) * r->win_rows;
+		} else if (r->win_thr) {
+			end = r->from;
+		}
 		double thr = detect_threshold_at(r, m, t);
-		s[t] = isnan(sm[t]) ? 0.0f : (float)((double)sm[t] / thr);
+		for (; t < end; t++)
+			s[t] = isnan(sm[t]) ? 0.0f
+					    : (float)((double)sm[t] / thr);
 	}
 }
 
@@ -278,25 +294,37 @@ static int cmp_float(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Dynamic thresholds of metric m over windows of [from, rows). */
-static Status fit_dynamic(DetectResult *r, size_t m, ErrorRecord *err)
+/* Windows of the dynamic mode over [from, rows): win_rows each, the last
+ * one taking the remainder (a remainder shorter than half a window joins
+ * the last full window). */
+static void plan_windows(DetectResult *r)
 {
-	const float *sm = r->smooth + m * r->rows;
-	float *thr = r->thr_rows + m * r->rows;
-	size_t a = r->from, n = r->rows - a;
+	size_t n = r->rows - r->from;
 	size_t w = r->cfg.dyn_window && r->cfg.dyn_window < n ? r->cfg.dyn_window
 							       : n;
+	if (w == 0)
+		w = 1;
 	size_t nwin = n / w;
 	if (nwin == 0)
 		nwin = 1;
-	if (n - nwin * w >= (w + 1) / 2 && n > nwin * w)
+	if (n > nwin * w && n - nwin * w >= (w + 1) / 2)
 		nwin++;
+	r->win_rows = w;
+	r->n_win = nwin;
+}
+
+/* Dynamic thresholds of metric m, one per window. */
+static Status fit_dynamic(DetectResult *r, size_t m, ErrorRecord *err)
+{
+	const float *sm = r->smooth + m * r->rows;
+	float *thr = r->win_thr + m * r->n_win;
+	size_t nwin = r->n_win, w = r->win_rows;
 	float *wthr = malloc(nwin * sizeof(*wthr));
 	if (!wthr)
 		return error_set(err, STATUS_NOMEM, "", 0, 0,
 				 "out of memory for thresholds");
 	for (size_t i = 0; i < nwin; i++) {
-		size_t ws = a + i * w;
+		size_t ws = r->from + i * w;
 		size_t we = i + 1 == nwin ? r->rows : ws + w;
 		/* telemanom's buffer is sized for windows of thousands of
 		 * rows; in a short window it would swallow the window, so it
@@ -309,11 +337,7 @@ static Status fit_dynamic(DetectResult *r, size_t m, ErrorRecord *err)
 		float v = (float)d.threshold;
 		if (!(v >= r->cfg.min_threshold))
 			v = (float)r->cfg.min_threshold;
-		for (size_t t = ws; t < we; t++)
-			thr[t] = v;
-		if (i == 0)
-			for (size_t t = 0; t < ws; t++)
-				thr[t] = v;
+		thr[i] = v;
 		wthr[i] = v;
 	}
 	qsort(wthr, nwin, sizeof(*wthr), cmp_float);
@@ -351,11 +375,13 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 	r->det = calloc(M, sizeof(*r->det));
 	r->n_det = calloc(M, sizeof(size_t));
 	r->cap_det = calloc(M, sizeof(size_t));
-	if (cfg->mode == THRESH_DYNAMIC)
-		r->thr_rows = malloc(cells * sizeof(float));
+	if (cfg->mode == THRESH_DYNAMIC) {
+		plan_windows(r);
+		r->win_thr = malloc(M * r->n_win * sizeof(float));
+	}
 	if (!r->error || !r->smooth || !r->score || !r->threshold || !r->det ||
 	    !r->n_det || !r->cap_det ||
-	    (cfg->mode == THRESH_DYNAMIC && !r->thr_rows)) {
+	    (cfg->mode == THRESH_DYNAMIC && !r->win_thr)) {
 		detect_result_free(r);
 		return error_set(err, STATUS_NOMEM, "", 0, 0,
 				 "out of memory for %zu x %zu scores", rows, M);
@@ -418,10 +444,10 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 static Status scale_metric(DetectResult *r, size_t m, double f)
 {
 	r->threshold[m] = (float)(r->threshold[m] * f);
-	if (r->thr_rows) {
-		float *thr = r->thr_rows + m * r->rows;
-		for (size_t t = 0; t < r->rows; t++)
-			thr[t] = (float)(thr[t] * f);
+	if (r->win_thr) {
+		float *thr = r->win_thr + m * r->n_win;
+		for (size_t i = 0; i < r->n_win; i++)
+			thr[i] = (float)(thr[i] * f);
 	}
 	rescore(r, m);
 	return STATUS_OK;

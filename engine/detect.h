@@ -76,8 +76,12 @@ typedef struct {
 				 (0 where there is no forecast) */
 	float *threshold;     /* owned: metrics; the metric's threshold
 				 (dynamic with windows: the median window's) */
-	float *thr_rows;      /* owned, NULL unless dynamic: metrics x rows,
-				 the threshold in force at each row */
+	float *win_thr;       /* owned, NULL unless dynamic: metrics x n_win,
+				 each window's threshold (row-major by
+				 metric); see detect_threshold_at */
+	size_t n_win;         /* dynamic: windows over [from, rows) */
+	size_t win_rows;      /* dynamic: rows per window (the last one takes
+				 the remainder) */
 	Detection **det;      /* owned: metrics arrays of n_det[m] */
 	size_t *n_det;        /* owned: metrics */
 	size_t *cap_det;      /* owned: metrics (capacity) */

@@ -388,7 +388,8 @@ static void test_dynamic_mode_end_to_end(void **state)
 	detect_result_init(&r);
 	ErrorRecord err;
 	assert_int_equal(detect_run(&f.s, f.pred, &cfg, &r, &err), STATUS_OK);
-	assert_non_null(r.thr_rows);
+	assert_non_null(r.win_thr);
+	assert_int_equal(r.n_win, 1);
 	DynamicThreshold d = threshold_dynamic(r.smooth + SPLIT, ROWS - SPLIT,
 					       cfg.dyn_buffer, cfg.dyn_p);
 	assert_float_equal(r.threshold[0], (float)d.threshold, 1e-7);
@@ -411,6 +412,7 @@ static void test_dynamic_mode_end_to_end(void **state)
 	cfg.min_duration = 240;
 	cfg.dyn_buffer = 3; /* buffered points must stay under half */
 	assert_int_equal(detect_run(&f.s, f.pred, &cfg, &r, &err), STATUS_OK);
+	assert_int_equal(r.n_win, 2);
 	d = threshold_dynamic(r.smooth + SPLIT + 50, 50, cfg.dyn_buffer,
 			      cfg.dyn_p);
 	assert_float_equal(detect_threshold_at(&r, 0, 199), (float)d.threshold,
