@@ -34,12 +34,12 @@ static void gemm_generic(size_t M, size_t N, size_t K, const float *A,
 			 float *C, size_t ldc, int acc)
 {
 	for (size_t i = 0; i < M; i++) {
-		float *c = C + i * ldc;
+		float *restrict c = C + i * ldc;
 		if (!acc)
 			memset(c, 0, N * sizeof(float));
 		for (size_t k = 0; k < K; k++) {
 			float a = A[i * sr + k * sk];
-			const float *b = B + k * ldb;
+			const float *restrict b = B + k * ldb;
 			for (size_t j = 0; j < N; j++)
 				c[j] += a * b[j];
 		}

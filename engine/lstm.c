@@ -156,28 +156,53 @@ void lstm_backward(const LstmDims *d, const float *p, const float *wt,
 
 size_t lstm_rows_ws_floats(const LstmDims *d, size_t n)
 {
-	return lstm_ws_floats(d, n) + (n + d->T - 1) * 4 * d->H;
+	/* P, g: rows x 4H; per layer c, h: n x H; tc: n x H */
+	return (n + d->T - 1) * 4 * d->H + n * 4 * d->H +
+	       (2 * d->L + 1) * n * d->H;
 }
 
+/* Inference keeps no history: one gate buffer and each layer's current
+ * c and h, updated in place step by step (the cell reads c and the product
+ * reads h before they are overwritten). Every element goes through the
+ * same operations in the same order as in lstm_forward. */
 void lstm_forward_rows(const LstmDims *d, const float *p, size_t n,
 		       const float *Z, float *ws, float *Y)
 {
 	LstmLayout lay;
 	lstm_layout(d, &lay);
-	Ws_f w;
-	ws_carve_f(d, n, ws, &w);
-	size_t H4 = 4 * d->H, nr = n + d->T - 1;
-	float *P = ws + w.total;
+	size_t H = d->H, H4 = 4 * d->H, nr = n + d->T - 1;
+	float *P = ws, *g = P + nr * H4, *tc = g + n * H4;
+	float *c[2], *h[2];
+	for (size_t l = 0; l < d->L; l++) {
+		c[l] = tc + n * H + 2 * l * n * H;
+		h[l] = c[l] + n * H;
+	}
 	/* layer 0's input part once per row: P = b0 + Z Wx (nr x 4H) */
 	for (size_t r = 0; r < nr; r++)
 		memcpy(P + r * H4, p + lay.b[0], H4 * sizeof(float));
 	kern_gemm(nr, H4, d->F, Z, d->F, p + lay.W[0], H4, P, H4, 1);
-	/* step t of window b reads row b + t: rows t .. t+n-1 of P */
-	for (size_t t = 0; t < d->T; t++)
-		memcpy(w.G[0] + t * n * H4, P + t * H4, n * H4 * sizeof(float));
-	layer_steps_f(d, p + lay.W[0] + d->F * H4, n, w.G[0], w.C[0], w.Hs[0],
-		      w.TC[0]);
-	forward_from_f(d, &lay, p, n, NULL, &w, 1, Y);
+	for (size_t t = 0; t < d->T; t++) {
+		/* step t of window b reads row b + t: rows t .. t+n-1 of P */
+		memcpy(g, P + t * H4, n * H4 * sizeof(float));
+		if (t)
+			kern_gemm(n, H4, H, h[0], H, p + lay.W[0] + d->F * H4,
+				  H4, g, H4, 1);
+		kern_lstm_fwd(n, H, g, t ? c[0] : NULL, c[0], tc, h[0]);
+		for (size_t l = 1; l < d->L; l++) {
+			const float *W = p + lay.W[l];
+			for (size_t r = 0; r < n; r++)
+				memcpy(g + r * H4, p + lay.b[l],
+				       H4 * sizeof(float));
+			kern_gemm(n, H4, H, h[l - 1], H, W, H4, g, H4, 1);
+			if (t)
+				kern_gemm(n, H4, H, h[l], H, W + H * H4, H4, g,
+					  H4, 1);
+			kern_lstm_fwd(n, H, g, t ? c[l] : NULL, c[l], tc, h[l]);
+		}
+	}
+	for (size_t b = 0; b < n; b++)
+		memcpy(Y + b * d->O, p + lay.bd, d->O * sizeof(float));
+	kern_gemm(n, d->O, H, h[d->L - 1], H, p + lay.Wd, d->O, Y, d->O, 1);
 }
 
 /* ----------------------------------------------------------------- double */

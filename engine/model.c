@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,7 +253,7 @@ typedef struct {
 	const float *Z;
 	size_t r0, r1;
 	float *out;
-	size_t tid, nthreads;
+	atomic_size_t *next; /* next chunk to take (shared) */
 	int failed;
 } ForecastJob;
 
@@ -268,7 +269,8 @@ static void *forecast_worker(void *arg)
 		return NULL;
 	}
 	size_t nchunks = (j->r1 - j->r0 + FORECAST_CHUNK - 1) / FORECAST_CHUNK;
-	for (size_t c = j->tid; c < nchunks; c += j->nthreads) {
+	size_t c;
+	while ((c = atomic_fetch_add(j->next, 1)) < nchunks) {
 		size_t a = j->r0 + c * FORECAST_CHUNK;
 		size_t n = j->r1 - a < FORECAST_CHUNK ? j->r1 - a
 						       : FORECAST_CHUNK;
@@ -295,19 +297,19 @@ Status model_forecast_scaled(const LstmModel *m, const float *Z, size_t r0,
 	ForecastJob jobs[MAX_THREADS];
 	pthread_t th[MAX_THREADS];
 	int started[MAX_THREADS] = {0};
+	atomic_size_t next;
+	atomic_init(&next, 0);
 	for (size_t t = 0; t < nt; t++)
-		jobs[t] = (ForecastJob){m, Z, r0, r1, out, t, nt, 0};
+		jobs[t] = (ForecastJob){m, Z, r0, r1, out, &next, 0};
 	for (size_t t = 1; t < nt; t++)
 		started[t] = pthread_create(&th[t], NULL, forecast_worker,
 					    &jobs[t]) == 0;
 	forecast_worker(&jobs[0]);
-	/* chunks of threads that could not start: do them here */
-	for (size_t t = 1; t < nt; t++) {
+	/* chunks are claimed one by one: a thread that did not start (or
+	   starts late) leaves its share to the others */
+	for (size_t t = 1; t < nt; t++)
 		if (started[t])
 			pthread_join(th[t], NULL);
-		else
-			forecast_worker(&jobs[t]);
-	}
 	for (size_t t = 0; t < nt; t++)
 		if (jobs[t].failed)
 			return error_set(err, STATUS_NOMEM, "", 0, 0,

@@ -22,7 +22,7 @@
 
 #define SHARD 16
 #define MAX_THREADS 64
-#define SPIN_LIMIT 20000
+#define SPIN_LIMIT 2000
 
 static double now_seconds(void)
 {

@@ -70,32 +70,44 @@ static int make_series(Series *s)
 	return 0;
 }
 
-/* Seconds per epoch: time 1 + n epochs, subtract the first (warm-up). */
+typedef struct {
+	double last, best, sum;
+	size_t n;
+} EpochClock;
+
+static void on_progress(const TrainProgress *p, void *ctx)
+{
+	EpochClock *e = ctx;
+	if (p->batch != p->batches)
+		return;
+	double t = p->elapsed - e->last;
+	e->last = p->elapsed;
+	if (p->epoch == 1)
+		return; /* warm-up: page faults, first touches */
+	if (t < e->best)
+		e->best = t;
+	e->sum += t;
+	e->n++;
+}
+
+/* Seconds per epoch over 1 + n epochs, the first one left out: the best
+ * epoch (the least disturbed by other processes) and the mean. */
 static double time_epochs(const Series *s, int threads, size_t n,
-			  double *val_loss)
+			  double *mean)
 {
 	LstmConfig c;
 	lstm_config_defaults(&c);
 	c.threads = threads;
 	c.patience = 0;
-	c.epochs = 1;
+	c.epochs = 1 + n;
 	LstmModel *m = NULL;
 	ErrorRecord err;
-	double t0 = now();
-	if (lstm_train(s, &c, NULL, NULL, &m, &err))
+	EpochClock ec = {0, INFINITY, 0, 0};
+	if (lstm_train(s, &c, on_progress, &ec, &m, &err))
 		return NAN;
-	double t1 = now();
 	lstm_model_delete(m);
-	c.epochs = 1 + n;
-	double t2 = now();
-	if (lstm_train(s, &c, NULL, NULL, &m, &err))
-		return NAN;
-	double t3 = now();
-	LstmModelInfo info;
-	lstm_model_info(m, &info);
-	*val_loss = info.best_val;
-	lstm_model_delete(m);
-	return ((t3 - t2) - (t1 - t0)) / (double)n;
+	*mean = ec.n ? ec.sum / (double)ec.n : NAN;
+	return ec.best;
 }
 
 static double time_inference(const Series *s, int threads)
@@ -111,11 +123,13 @@ static double time_inference(const Series *s, int threads)
 		return NAN;
 	float *pred = malloc(s->metrics * s->rows * sizeof(float));
 	lstm_forecast(m, s, pred, &err); /* warm-up */
-	int reps = 3;
-	double t0 = now();
-	for (int i = 0; i < reps; i++)
+	double t = INFINITY;
+	for (int i = 0; i < 7; i++) {
+		double t0 = now();
 		lstm_forecast(m, s, pred, &err);
-	double t = (now() - t0) / reps;
+		if (now() - t0 < t)
+			t = now() - t0;
+	}
 	free(pred);
 	lstm_model_delete(m);
 	return (double)(s->rows - LOOK_BACK) / t;
@@ -172,33 +186,59 @@ static void peak_rss(void)
 	       t, mb, REF_RSS_MB, REF_RSS_MB / mb);
 }
 
+static void blas_epoch(const Series *s)
+{
+	double vl;
+	kern_use_blas(1);
+	const char *ct = getenv("OPENBLAS_CORETYPE");
+	double b = time_epochs(s, 1, 2, &vl);
+	printf("train, OpenBLAS sgemm, OPENBLAS_CORETYPE=%s, 1 thread: %.3f "
+	       "s/epoch\n",
+	       ct ? ct : "unset", b);
+	kern_use_blas(0);
+}
+
 int main(int argc, char **argv)
 {
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
+	int blas_only = argc > 1 && !strcmp(argv[1], "--blas-only");
 	Series s;
 	if (make_series(&s)) {
 		fprintf(stderr, "bench_train: out of memory\n");
 		return 1;
 	}
-	size_t n = quick ? 1 : 2;
+	if (blas_only) {
+		blas_epoch(&s);
+		series_free(&s);
+		return 0;
+	}
+	size_t n = quick ? 2 : 4;
 	printf("== LSTM engine (38 inputs, LSTM 50, Dense 38, look_back 10, "
 	       "batch 32, %d training windows)\n",
 	       TRAIN_WINDOWS);
 	printf("kernels: %s (best on this CPU)\n", kern_isa_name());
-	double vl = 0;
-	double e1 = time_epochs(&s, 1, n, &vl);
-	double e2 = time_epochs(&s, 2, n, &vl);
-	printf("train, own kernels %-7s 1 thread : %.3f s/epoch  "
+	double vl = 0, m1 = 0, m2 = 0;
+	double la[3];
+	if (getloadavg(la, 3) == 3)
+		printf("load average before: %.2f (other processes skew the "
+		       "figures; best epoch of %zu after a warm-up one shown, "
+		       "mean in brackets)\n",
+		       la[0], n);
+	double e1 = time_epochs(&s, 1, n, &m1);
+	double e2 = time_epochs(&s, 2, n, &m2);
+	printf("train, own kernels %-7s 1 thread : %.3f s/epoch [%.3f]  "
 	       "(PyTorch %.2f: %.1fx faster; target <= 0.5)\n",
-	       kern_isa_name(), e1, REF_EPOCH_1T, REF_EPOCH_1T / e1);
-	printf("train, own kernels %-7s 2 threads: %.3f s/epoch  "
-	       "(PyTorch %.2f: %.1fx faster; %.2fx of 1 thread)\n",
-	       kern_isa_name(), e2, REF_EPOCH_2T, REF_EPOCH_2T / e2, e1 / e2);
+	       kern_isa_name(), e1, m1, REF_EPOCH_1T, REF_EPOCH_1T / e1);
+	printf("train, own kernels %-7s 2 threads: %.3f s/epoch [%.3f]  "
+	       "(PyTorch 2 threads %.2f: %.1fx faster; %.2fx the speed of 1 "
+	       "thread)\n",
+	       kern_isa_name(), e2, m2, REF_EPOCH_2T, REF_EPOCH_2T / e2,
+	       e1 / e2);
 	if (!quick) {
 		KernIsa best = kern_isa();
 		if (best == KERN_AVX512) {
 			kern_set_isa(KERN_AVX2);
-			double a = time_epochs(&s, 1, 1, &vl);
+			double a = time_epochs(&s, 1, 2, &vl);
 			printf("train, own kernels avx2    1 thread : %.3f "
 			       "s/epoch\n",
 			       a);
@@ -208,13 +248,25 @@ int main(int argc, char **argv)
 		printf("train, portable C kernels  1 thread : %.3f s/epoch\n",
 		       g);
 		kern_set_isa(best);
-		kern_use_blas(1);
-		const char *ct = getenv("OPENBLAS_CORETYPE");
-		double b = time_epochs(&s, 1, 1, &vl);
-		printf("train, OpenBLAS sgemm (OPENBLAS_CORETYPE=%s) 1 thread "
-		       ": %.3f s/epoch (own kernels %.1fx faster)\n",
-		       ct ? ct : "unset", b, b / e1);
-		kern_use_blas(0);
+		/* OpenBLAS reads OPENBLAS_CORETYPE when it loads: one child
+		   per setting (unset: it falls back to SSE3 on this CPU) */
+		const char *types[] = {"", "Haswell", "SkylakeX"};
+		for (int k = 0; k < 3; k++) {
+			fflush(stdout);
+			pid_t pid = fork();
+			if (pid == 0) {
+				if (*types[k])
+					setenv("OPENBLAS_CORETYPE", types[k], 1);
+				else
+					unsetenv("OPENBLAS_CORETYPE");
+				execl("/proc/self/exe", argv[0], "--blas-only",
+				      (char *)NULL);
+				_exit(127);
+			}
+			int st;
+			if (pid > 0)
+				waitpid(pid, &st, 0);
+		}
 	}
 	double i1 = time_inference(&s, 1);
 	double i2 = time_inference(&s, 2);
