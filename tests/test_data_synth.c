@@ -118,7 +118,18 @@ static void check_labels_exact(const char *name, const char *extra,
 	LabelRow rows[512];
 	snprintf(path, sizeof(path), "%s/%s/labels.csv", dir, name);
 	size_t n = read_labels(path, rows, 512);
-	size_t k = 0, total = 0;
+	/* node rows first: the union of the metric rows, sorted, disjoint */
+	size_t k = 0;
+	long prev_end = -1;
+	unsigned char node[100000] = {0}, uni[100000] = {0};
+	assert_true(s.rows <= sizeof(node));
+	for (; k < n && !strcmp(rows[k].metric, "*"); k++) {
+		assert_true(rows[k].start > prev_end);
+		prev_end = rows[k].end;
+		memset(node + rows[k].start, 1,
+		       (size_t)(rows[k].end - rows[k].start));
+	}
+	size_t total = 0;
 	for (size_t m = 0; m < s.metrics; m++) {
 		total += nlab[m];
 		for (size_t i = 0; i < nlab[m]; i++, k++) {
@@ -126,6 +137,8 @@ static void check_labels_exact(const char *name, const char *extra,
 			assert_string_equal(rows[k].metric, s.names[m]);
 			assert_int_equal(rows[k].start, lab[m][i].start);
 			assert_int_equal(rows[k].end, lab[m][i].end);
+			memset(uni + rows[k].start, 1,
+			       (size_t)(rows[k].end - rows[k].start));
 		}
 		/* injected points, and only they, differ from the clean
 		 * signal, by at least the smallest magnitude */
@@ -143,23 +156,10 @@ static void check_labels_exact(const char *name, const char *extra,
 				assert_true(d == 0.0);
 		}
 	}
+	assert_int_equal(k, n);
 	assert_int_equal(total, o->anomalies * 3 +
 					(o->level_shifts ? 3 * (o->anomalies / 5)
 							 : 0));
-	/* node rows: the union of the metric rows, sorted and disjoint */
-	unsigned char node[100000] = {0}, uni[100000] = {0};
-	assert_true(s.rows <= sizeof(node));
-	for (size_t j = 0; j < k; j++)
-		memset(uni + rows[j].start, 1,
-		       (size_t)(rows[j].end - rows[j].start));
-	long prev_end = -1;
-	for (size_t j = k; j < n; j++) {
-		assert_string_equal(rows[j].metric, "*");
-		assert_true(rows[j].start > prev_end);
-		prev_end = rows[j].end;
-		memset(node + rows[j].start, 1,
-		       (size_t)(rows[j].end - rows[j].start));
-	}
 	assert_memory_equal(node, uni, s.rows);
 	/* the CSV values are the generator's, to 4 decimals */
 	snprintf(path, sizeof(path), "%s/%s/synthetic.csv", dir, name);

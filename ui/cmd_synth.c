@@ -38,7 +38,8 @@ static const char synth_help[] =
 	"  --format csv     DIR/synthetic.csv and DIR/labels.csv (default);\n"
 	"                   labels.csv rows: metric,start,end,start_time,\n"
 	"                   end_time,source,note with 0-based half-open row\n"
-	"                   ranges; metric '*' is the node level (the union)\n"
+	"                   ranges [start, end) and the times of rows start\n"
+	"                   and end-1; metric '*' is the node level (union)\n"
 	"  --format smd     DIR/ServerMachineDataset/{train,test,test_label,\n"
 	"                   interpretation_label}/synthetic.txt, values\n"
 	"                   min-max scaled to [0,1] as in the published SMD\n"
@@ -142,12 +143,10 @@ static int text_save(Text *t, const char *path, char *why, size_t wn)
 	return r;
 }
 
-static void iso_time(const Series *s, int64_t row, char *buf, size_t n)
+/* Time of a row as the label files write it (labels/ uses the same). */
+static void row_time(const Series *s, int64_t row, char *buf, size_t n)
 {
-	char t[32];
-	series_time_string(s->t0 + row * s->interval, t, sizeof(t));
-	t[10] = 'T';
-	snprintf(buf, n, "%sZ", t);
+	series_time_string(s->t0 + row * s->interval, buf, n);
 }
 
 /* Union of all injections as sorted disjoint ranges (node level);
@@ -204,16 +203,8 @@ static int write_csv(const char *dir, const Series *s,
 	if (text_open(&tx))
 		return snprintf(why, wn, "out of memory"), -1;
 	fprintf(tx.f, "metric,start,end,start_time,end_time,source,note\n");
+	/* node level first, then each metric: the order labels/ writes */
 	char a[40], b[40];
-	for (size_t i = 0; i < ninj; i++) {
-		iso_time(s, inj[i].r.start, a, sizeof(a));
-		iso_time(s, inj[i].r.end, b, sizeof(b));
-		fprintf(tx.f, "%s,%lld,%lld,%s,%s,original,%s %+.2f\n",
-			s->names[inj[i].metric], (long long)inj[i].r.start,
-			(long long)inj[i].r.end, a, b,
-			inj[i].level_shift ? "level shift" : "injected",
-			(double)inj[i].offset);
-	}
 	Range *u = malloc((ninj + 1) * sizeof(Range));
 	if (!u) {
 		fclose(tx.f);
@@ -222,12 +213,21 @@ static int write_csv(const char *dir, const Series *s,
 	}
 	size_t nu = node_union(inj, ninj, u);
 	for (size_t i = 0; i < nu; i++) {
-		iso_time(s, u[i].start, a, sizeof(a));
-		iso_time(s, u[i].end, b, sizeof(b));
+		row_time(s, u[i].start, a, sizeof(a));
+		row_time(s, u[i].end - 1, b, sizeof(b));
 		fprintf(tx.f, "*,%lld,%lld,%s,%s,original,\n",
 			(long long)u[i].start, (long long)u[i].end, a, b);
 	}
 	free(u);
+	for (size_t i = 0; i < ninj; i++) {
+		row_time(s, inj[i].r.start, a, sizeof(a));
+		row_time(s, inj[i].r.end - 1, b, sizeof(b));
+		fprintf(tx.f, "%s,%lld,%lld,%s,%s,original,%s %+.2f\n",
+			s->names[inj[i].metric], (long long)inj[i].r.start,
+			(long long)inj[i].r.end, a, b,
+			inj[i].level_shift ? "level shift" : "injected",
+			(double)inj[i].offset);
+	}
 	snprintf(path, sizeof(path), "%s/labels.csv", dir);
 	return text_save(&tx, path, why, wn);
 }
