@@ -308,6 +308,8 @@ int cmd_dashboard(int argc, char **argv)
 
 	double *times = script ? malloc((n_script + 1) * sizeof(double)) : NULL;
 	size_t n_times = 0;
+	double worst_ms = -1;
+	int worst_key = 0;
 	int quit = 0;
 	size_t si = 0;
 	while (!quit) {
@@ -339,11 +341,18 @@ int cmd_dashboard(int argc, char **argv)
 			quit = 1;
 		app.dirty |= fl & DIRTY_ALL;
 		panes_draw(&app);
-		if (times)
-			times[n_times++] = now_ms() - t0;
+		if (times) {
+			times[n_times] = now_ms() - t0;
+			if (times[n_times] > worst_ms) {
+				worst_ms = times[n_times];
+				worst_key = ch;
+			}
+			n_times++;
+		}
 	}
 	if (dump_path && dump_screen(dump_path) != 0)
 		fatal("cannot write", dump_path);
+	int cols = COLS, lines = LINES;
 	endwin();
 	curses_on = 0;
 	delscreen(scr);
@@ -353,10 +362,14 @@ int cmd_dashboard(int argc, char **argv)
 		if (sorted) {
 			memcpy(sorted, times, n_times * sizeof(double));
 			qsort(sorted, n_times, sizeof(double), cmp_double);
+			char kn[16];
 			fprintf(stderr,
-				"keys %zu  median %.3f ms  worst %.3f ms\n",
+				"keys %zu  median %.3f ms  worst %.3f ms (key "
+				"%s)  at %dx%d\n",
 				n_times, sorted[n_times / 2],
-				sorted[n_times - 1]);
+				sorted[n_times - 1],
+				keys_key_name(worst_key, kn, sizeof(kn)), cols,
+				lines);
 			free(sorted);
 		}
 	}
