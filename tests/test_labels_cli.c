@@ -125,6 +125,29 @@ static void test_score_errors(void **state)
 	assert_int_equal(rc, 0);
 }
 
+static void test_score_from_the_model(void **state)
+{
+	(void)state;
+	char out[16384];
+	/* No --detections: the pipeline trains a tiny model (cached next to
+	 * the copy) and detects; the labels default to test_label. */
+	int rc = tu_run(out, sizeof(out),
+			"%s score %s --epochs 2 --hidden 8 --quiet --json",
+			tu_vigil(), ds);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "\"detections\": \"(model)\""));
+	assert_non_null(strstr(out, "\"label_format\": \"smd\""));
+	/* 59 labelled test rows: TP + FN is 59 under every rule. */
+	long tp, fp, fn;
+	char *pw = strstr(out, "\"point-wise\": {\"all\": {\"tp\": ");
+	assert_non_null(pw);
+	assert_int_equal(sscanf(pw, "\"point-wise\": {\"all\": {\"tp\": %ld, "
+				    "\"fp\": %ld, \"fn\": %ld",
+				&tp, &fp, &fn),
+			 3);
+	assert_int_equal(tp + fn, 59);
+}
+
 static void test_labels_convert_and_report(void **state)
 {
 	(void)state;
@@ -202,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_score_json_numbers),
 		cmocka_unit_test(test_score_table_and_per_metric),
 		cmocka_unit_test(test_score_errors),
+		cmocka_unit_test(test_score_from_the_model),
 		cmocka_unit_test(test_labels_convert_and_report),
 		cmocka_unit_test(test_labels_never_overwrite_original_unnamed),
 	};
