@@ -173,7 +173,7 @@ int series_parse_time(const char *text, int64_t *out)
 		}
 		return -1;
 	}
-	int y, mo, d, h = 0, mi = 0, sec = 0;
+	int y, mo, d, h = 0, mi = 0, sec = 0, offset = 0;
 	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
 	    *p++ != '-' || digits(&p, 2, &d))
 		return -1;
@@ -193,8 +193,22 @@ int series_parse_time(const char *text, int64_t *out)
 					p++;
 			}
 		}
-		if (*p == 'Z')
+		if (*p == 'Z') {
 			p++;
+		} else if ((*p == '+' || *p == '-') && p[1] >= '0' &&
+			   p[1] <= '9') {
+			/* a UTC offset: +HH:MM, +HHMM or +HH */
+			int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+			if (digits(&p, 2, &oh))
+				return -1;
+			if (*p == ':')
+				p++;
+			if (*p >= '0' && *p <= '9' && digits(&p, 2, &om))
+				return -1;
+			if (oh > 23 || om > 59)
+				return -1;
+			offset = sign * (oh * 3600 + om * 60);
+		}
 	}
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -208,7 +222,8 @@ int series_parse_time(const char *text, int64_t *out)
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (mo == 2 && d == 29 && !leap)
 		return -1;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	       offset;
 	return 0;
 }
 

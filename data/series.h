@@ -101,7 +101,8 @@ Status series_load_nab(Series *s, const char *const *paths, size_t n,
 
 /* Parse a timestamp in one of the accepted forms into epoch seconds:
  * "YYYY-MM-DD HH:MM:SS[.ffffff]", "YYYY-MM-DDTHH:MM:SS[Z]" (seconds
- * optional), "YYYY-MM-DD", or epoch seconds. Returns 0 on success, -1 if
+ * optional; a UTC offset like +02:00 instead of Z is applied),
+ * "YYYY-MM-DD", or epoch seconds. Returns 0 on success, -1 if
  * text is not a timestamp. */
 int series_parse_time(const char *text, int64_t *out);
 

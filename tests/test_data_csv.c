@@ -331,6 +331,15 @@ static void test_parse_time_forms(void **state)
 	assert_int_equal(t, 1392739320);
 	assert_int_equal(series_parse_time("1392739320", &t), 0);
 	assert_int_equal(t, 1392739320);
+	assert_int_equal(series_parse_time("2022-01-01T02:00:00+02:00", &t),
+			 0);
+	assert_int_equal(t, 1640995200);
+	assert_int_equal(series_parse_time("2021-12-31T19:30:00-0430", &t), 0);
+	assert_int_equal(t, 1640995200);
+	assert_int_equal(series_parse_time("2022-01-01 00:00", &t), 0);
+	assert_int_equal(t, 1640995200);
+	assert_int_equal(series_parse_time("2022-01-01T00:00:00+25:00", &t),
+			 -1);
 	assert_int_equal(series_parse_time("2023-02-29 00:00:00", &t), -1);
 	assert_int_equal(series_parse_time("2024-02-29 00:00:00", &t), 0);
 	assert_int_equal(series_parse_time("12.5kb", &t), -1);
