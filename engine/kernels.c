@@ -128,73 +128,89 @@ static void lstm_bwd_generic(size_t B, size_t H, const float *g,
 
 #define TGT512 __attribute__((target("avx512f,avx2,fma")))
 
-/* C[mr x 32] (+)= A[mr x K] B[K x 32], columns masked by m0, m1; A's
- * element (r, k) is A[r * sr + k * sk]. */
+/* C[mr x 16nv] (+)= A[mr x K] B[K x 16nv]: nv (1..3) vectors of 16
+ * columns, the last one masked by mlast; A's element (r, k) is
+ * A[r * sr + k * sk]. mr and nv are constants after inlining, so the
+ * accumulators live in registers (up to 24 of the 32). */
 TGT512 static inline __attribute__((always_inline)) void
-mk512(const int mr, size_t K, const float *A, size_t sr, size_t sk,
-      const float *B, size_t ldb, float *C, size_t ldc, __mmask16 m0,
-      __mmask16 m1, int acc)
+mk512(const int mr, const int nv, size_t K, const float *A, size_t sr,
+      size_t sk, const float *B, size_t ldb, float *C, size_t ldc,
+      __mmask16 mlast, int acc)
 {
-	__m512 c0[8], c1[8];
+	__m512 c[8][3];
+	__mmask16 mk[3];
+#pragma GCC unroll 3
+	for (int v = 0; v < nv; v++)
+		mk[v] = v == nv - 1 ? mlast : (__mmask16)0xffff;
 #pragma GCC unroll 8
-	for (int r = 0; r < mr; r++) {
-		if (acc) {
-			c0[r] = _mm512_maskz_loadu_ps(m0, C + r * ldc);
-			c1[r] = _mm512_maskz_loadu_ps(m1, C + r * ldc + 16);
-		} else {
-			c0[r] = _mm512_setzero_ps();
-			c1[r] = _mm512_setzero_ps();
-		}
-	}
+	for (int r = 0; r < mr; r++)
+#pragma GCC unroll 3
+		for (int v = 0; v < nv; v++)
+			c[r][v] = acc ? _mm512_maskz_loadu_ps(
+						mk[v], C + r * ldc + 16 * v)
+				      : _mm512_setzero_ps();
 	for (size_t k = 0; k < K; k++) {
-		__m512 b0 = _mm512_maskz_loadu_ps(m0, B + k * ldb);
-		__m512 b1 = _mm512_maskz_loadu_ps(m1, B + k * ldb + 16);
+		__m512 b[3];
+#pragma GCC unroll 3
+		for (int v = 0; v < nv; v++)
+			b[v] = _mm512_maskz_loadu_ps(mk[v], B + k * ldb + 16 * v);
 #pragma GCC unroll 8
 		for (int r = 0; r < mr; r++) {
 			__m512 a = _mm512_set1_ps(A[r * sr + k * sk]);
-			c0[r] = _mm512_fmadd_ps(a, b0, c0[r]);
-			c1[r] = _mm512_fmadd_ps(a, b1, c1[r]);
+#pragma GCC unroll 3
+			for (int v = 0; v < nv; v++)
+				c[r][v] = _mm512_fmadd_ps(a, b[v], c[r][v]);
 		}
 	}
 #pragma GCC unroll 8
-	for (int r = 0; r < mr; r++) {
-		_mm512_mask_storeu_ps(C + r * ldc, m0, c0[r]);
-		_mm512_mask_storeu_ps(C + r * ldc + 16, m1, c1[r]);
-	}
+	for (int r = 0; r < mr; r++)
+#pragma GCC unroll 3
+		for (int v = 0; v < nv; v++)
+			_mm512_mask_storeu_ps(C + r * ldc + 16 * v, mk[v],
+					      c[r][v]);
 }
 
-/* C (+)= A B with A's element (i, k) at A[i * sr + k * sk]. */
+/* One panel of columns (nv vectors) over all rows, 8 rows at a time. */
+#define PANEL512(nv)                                                        \
+	do {                                                                \
+		size_t i = 0;                                               \
+		for (; i + 8 <= M; i += 8)                                  \
+			mk512(8, nv, K, A + i * sr, sr, sk, b, ldb,         \
+			      C + i * ldc + j, ldc, ml, acc);               \
+		const float *a = A + i * sr;                                \
+		float *c = C + i * ldc + j;                                 \
+		switch (M - i) {                                            \
+		case 7: mk512(7, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
+		case 6: mk512(6, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
+		case 5: mk512(5, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
+		case 4: mk512(4, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
+		case 3: mk512(3, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
+		case 2: mk512(2, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
+		case 1: mk512(1, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
+		default: break;                                             \
+		}                                                           \
+	} while (0)
+
+/* C (+)= A B with A's element (i, k) at A[i * sr + k * sk]. Panels of 48
+ * columns, the rest as one panel of 1 to 3 vectors. */
 TGT512 static void gemm_avx512(size_t M, size_t N, size_t K, const float *A,
 			       size_t sr, size_t sk, const float *B,
 			       size_t ldb, float *C, size_t ldc, int acc)
 {
-	for (size_t j = 0; j < N; j += 32) {
-		size_t nj = N - j < 32 ? N - j : 32;
-		__mmask16 m0 = nj >= 16 ? 0xffff : (__mmask16)((1u << nj) - 1);
-		__mmask16 m1 = nj >= 32 ? 0xffff
-			       : nj > 16 ? (__mmask16)((1u << (nj - 16)) - 1)
-					 : 0;
+	for (size_t j = 0; j < N; j += 48) {
+		size_t nj = N - j < 48 ? N - j : 48;
+		size_t rem = nj % 16;
+		__mmask16 ml = rem ? (__mmask16)((1u << rem) - 1) : 0xffff;
 		const float *b = B + j;
-		size_t i = 0;
-		for (; i + 8 <= M; i += 8)
-			mk512(8, K, A + i * sr, sr, sk, b, ldb,
-			      C + i * ldc + j, ldc, m0, m1, acc);
-		const float *a = A + i * sr;
-		float *c = C + i * ldc + j;
-#define MK(n) mk512(n, K, a, sr, sk, b, ldb, c, ldc, m0, m1, acc)
-		switch (M - i) {
-		case 7: MK(7); break;
-		case 6: MK(6); break;
-		case 5: MK(5); break;
-		case 4: MK(4); break;
-		case 3: MK(3); break;
-		case 2: MK(2); break;
-		case 1: MK(1); break;
-		default: break;
-		}
-#undef MK
+		if (nj > 32)
+			PANEL512(3);
+		else if (nj > 16)
+			PANEL512(2);
+		else
+			PANEL512(1);
 	}
 }
+#undef PANEL512
 
 /* exp(x) for x in [-87, 88]: Cephes expf polynomial, 2^n by scalef. */
 TGT512 static inline __attribute__((always_inline)) __m512 exp512(__m512 x)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/scale.h"
 #include "engine/kernels.h"
 
 /* Windows per forecast chunk: large enough for long matrix products, small
@@ -164,64 +165,60 @@ int model_split_windows(size_t n, size_t T, size_t *ntrain, size_t *nval)
 	return 1;
 }
 
-/* Feature f of s at rows [0, rows) into out (rows floats, stride 1):
- * metric f, rolling mean, or rolling standard deviation. */
+/* Feature f of s at rows [0, rows) into out (rows floats): metric f, or
+ * its rolling mean or rolling standard deviation (data/scale.h; each row
+ * sees only itself and earlier rows, so the train rows alone give the same
+ * values as the whole series). */
 static void feature_column(const LstmModel *m, const Series *s, size_t f,
 			   size_t rows, float *out)
 {
-	size_t M = m->metrics, w = m->cfg.rolling;
-	const float *x = s->values + (f % M) * s->rows;
-	if (f < M) {
+	size_t M = m->metrics;
+	const float *x = series_column(s, f % M);
+	if (f < M)
 		memcpy(out, x, rows * sizeof(float));
-		return;
-	}
-	int want_std = f >= 2 * M;
-	double sum = 0, sq = 0;
-	for (size_t r = 0; r < rows; r++) {
-		sum += x[r];
-		sq += (double)x[r] * x[r];
-		if (r >= w) {
-			sum -= x[r - w];
-			sq -= (double)x[r - w] * x[r - w];
-		}
-		double n = (double)(r + 1 < w ? r + 1 : w);
-		double mean = sum / n;
-		if (!want_std) {
-			out[r] = (float)mean;
-		} else {
-			double var = sq / n - mean * mean;
-			out[r] = (float)(var > 0 ? sqrt(var) : 0.0);
-		}
-	}
+	else if (f < 2 * M)
+		scale_rolling_mean(x, rows, m->cfg.rolling, out);
+	else
+		scale_rolling_std(x, rows, m->cfg.rolling, out);
 }
 
+/* The metrics are scaled by data/scale.h's Scaler (fitted on the train
+ * part); the rolling features, which a Series does not hold, by the same
+ * rule over their own train rows. */
 Status model_fit_scaler(LstmModel *m, const Series *s, size_t train_rows,
 			ErrorRecord *err)
 {
+	Scaler sc;
+	scaler_init(&sc);
+	Status st = scaler_fit(&sc, s, err);
+	if (st)
+		return st;
+	for (size_t f = 0; f < m->metrics; f++) {
+		m->fmin[f] = sc.min[f];
+		m->fmax[f] = sc.max[f];
+	}
+	scaler_free(&sc);
 	float *col = malloc((train_rows ? train_rows : 1) * sizeof(float));
 	if (!col)
 		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
-	for (size_t f = 0; f < m->features; f++) {
+	for (size_t f = m->metrics; f < m->features; f++) {
 		feature_column(m, s, f, train_rows, col);
-		float lo = INFINITY, hi = -INFINITY;
-		for (size_t r = 0; r < train_rows; r++) {
-			if (col[r] < lo)
-				lo = col[r];
-			if (col[r] > hi)
-				hi = col[r];
-		}
-		if (!isfinite(lo) || !isfinite(hi)) {
-			free(col);
-			return error_set(err, STATUS_RANGE,
-					 s->path ? s->path : "", 0, 0,
-					 "metric '%s' has no finite values "
-					 "in the train part",
-					 m->names[f % m->metrics]);
+		float lo = col[0], hi = col[0];
+		for (size_t r = 1; r < train_rows; r++) {
+			lo = col[r] < lo ? col[r] : lo;
+			hi = col[r] > hi ? col[r] : hi;
 		}
 		m->fmin[f] = lo;
 		m->fmax[f] = hi;
 	}
 	free(col);
+	for (size_t f = 0; f < m->features; f++)
+		if (!isfinite(m->fmin[f]) || !isfinite(m->fmax[f]))
+			return error_set(err, STATUS_RANGE,
+					 s->path ? s->path : "", 0, 0,
+					 "metric '%s' is not finite in the "
+					 "train part",
+					 m->names[f % m->metrics]);
 	return STATUS_OK;
 }
 

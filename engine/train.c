@@ -23,6 +23,7 @@
 #define SHARD 16
 #define MAX_THREADS 64
 #define SPIN_LIMIT 2000
+#define SPIN_SECONDS 0.0005
 
 static double now_seconds(void)
 {
@@ -61,10 +62,18 @@ static void *pool_main(void *arg)
 	unsigned seen = 0;
 	for (;;) {
 		unsigned g;
-		int spins = 0;
+		unsigned spins = 0;
+		double t0 = now_seconds();
 		while ((g = atomic_load(&p->gen)) == seen) {
-			if (++spins < SPIN_LIMIT) {
-				cpu_relax();
+			/* between batches the wait is short: spin for up to
+			   SPIN_SECONDS, then sleep (validation, the end) */
+			if ((++spins & 63) || now_seconds() - t0 < SPIN_SECONDS) {
+				/* a thread of ours waiting for this core goes
+				   first */
+				if (spins & 63)
+					cpu_relax();
+				else
+					sched_yield();
 				continue;
 			}
 			pthread_mutex_lock(&p->mu);
