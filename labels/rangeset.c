@@ -292,14 +292,16 @@ Status rangeset_mark(RangeSet *rs, Range r, LabelSource src, const char *note,
 	Status st = check_range(r, err);
 	if (st)
 		return st;
-	size_t i = first_end_after(rs, r.start, 0);
-	size_t j = first_start_after(rs, r.end, 1);
-	if (j == i + 1 && rs->v[i].r.start <= r.start &&
-	    rs->v[i].r.end >= r.end &&
-	    (!note || (rs->v[i].note && !strcmp(note, rs->v[i].note)))) {
+	/* Already inside one range (and no new note): nothing to do, even
+	 * when that range touches a neighbour (as after a split). */
+	size_t c = rangeset_find(rs, r.start);
+	if (c != RANGESET_NONE && rs->v[c].r.end >= r.end &&
+	    (!note || (rs->v[c].note && !strcmp(note, rs->v[c].note)))) {
 		empty_splice(sp);
 		return STATUS_OK;
 	}
+	size_t i = first_end_after(rs, r.start, 0);
+	size_t j = first_start_after(rs, r.end, 1);
 	LabelRange m;
 	if ((st = merged_range(rs, i, j, r, src, note, &m, err)))
 		return st;

@@ -62,7 +62,8 @@ Status rangeset_add(RangeSet *rs, Range r, LabelSource src, const char *note,
 
 /* Mark r: the union with every range r overlaps or touches becomes one range
  * with source src and note (or, when note is NULL, the first merged note).
- * Marking inside an existing range changes nothing (sp->n_* = 0). sp (may
+ * Marking inside an existing range changes nothing (sp->n_* = 0), even when
+ * that range touches a neighbour (as after a split). sp (may
  * be NULL) receives the splice; free it with rangeset_splice_free. */
 Status rangeset_mark(RangeSet *rs, Range r, LabelSource src, const char *note,
 		     RangeSplice *sp, ErrorRecord *err);

@@ -100,6 +100,14 @@ static void test_resize_split_and_navigation(void **state)
 			 STATUS_OK);
 	int64_t c[] = {25, 40, 40, 60, 62, 65, 70, 80};
 	expect(&rs, c, 4);
+	/* Marking inside the left half, up to the split point, keeps the
+	 * two events apart. */
+	RangeSplice sp;
+	assert_int_equal(rangeset_mark(&rs, (Range){30, 40}, LABEL_ANALYST,
+				       NULL, &sp, NULL),
+			 STATUS_OK);
+	assert_int_equal(sp.n_removed + sp.n_added, 0);
+	expect(&rs, c, 4);
 	ErrorRecord err;
 	assert_int_equal(rangeset_split(&rs, 40, LABEL_ANALYST, NULL, &err),
 			 STATUS_RANGE);
