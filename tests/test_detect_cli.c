@@ -154,12 +154,55 @@ static void test_json_has_detections_and_alerts(void **state)
 	cJSON_Delete(j);
 }
 
+/* The forecast is cached beside the cached model; a damaged cache file is
+ * recomputed, and the output never changes because of the cache. */
+static void test_forecast_cache_is_reused_and_repaired(void **state)
+{
+	(void)state;
+	char out[8192], a[256], b[256], fc[512];
+	snprintf(a, sizeof(a), "%s/fc1.csv", dir);
+	snprintf(b, sizeof(b), "%s/fc2.csv", dir);
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect %s %s -o %s",
+				tu_vigil(), csv, small(), a),
+			 0);
+	/* the model and its forecast sit beside the data */
+	assert_int_equal(tu_run(fc, sizeof(fc),
+				"ls %s/node.csv.*.vigil-model.forecast", dir),
+			 0);
+	fc[strcspn(fc, "\n")] = '\0';
+	struct stat st;
+	assert_int_equal(stat(fc, &st), 0);
+	/* 8 magic + 3 x 8 header + 2 metrics x 800 rows of floats */
+	assert_int_equal(st.st_size, 32 + 2 * ROWS * 4);
+	/* damage it: the next run recomputes, rewrites, and agrees */
+	assert_int_equal(truncate(fc, 40), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect %s %s -o %s",
+				tu_vigil(), csv, small(), b),
+			 0);
+	assert_int_equal(stat(fc, &st), 0);
+	assert_int_equal(st.st_size, 32 + 2 * ROWS * 4);
+	char *ta = tu_slurp(a, NULL), *tb = tu_slurp(b, NULL);
+	assert_non_null(ta);
+	assert_non_null(tb);
+	assert_string_equal(ta, tb);
+	free(tb);
+	/* and the intact cache gives the same again */
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect %s %s -o %s",
+				tu_vigil(), csv, small(), b),
+			 0);
+	tb = tu_slurp(b, NULL);
+	assert_string_equal(ta, tb);
+	free(ta);
+	free(tb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage),
 		cmocka_unit_test(test_csv_files_find_the_planted_anomaly),
 		cmocka_unit_test(test_json_has_detections_and_alerts),
+		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

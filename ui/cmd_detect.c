@@ -166,10 +166,11 @@ int cmd_detect(int argc, char **argv)
 			hi += p.det.node[i].crit == CRIT_HIGH;
 		fprintf(stderr,
 			"vigil detect: %zu node detections (%zu high), %zu "
-			"alerts, %s threshold, model %s\n",
+			"alerts, %s threshold, model %s%s\n",
 			p.det.n_node, hi, p.det.n_alerts,
 			detect_mode_name(o.detect.mode),
-			p.from_cache ? "loaded" : "trained");
+			p.from_cache ? "loaded" : "trained",
+			p.forecast_cached ? ", forecast from the cache" : "");
 	}
 	pipeline_free(&p);
 	return rc;

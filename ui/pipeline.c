@@ -2,12 +2,14 @@
  * command-line options that steer it. See ui/pipeline.h. */
 #include "ui/pipeline.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ui/cli.h"
+#include "ui/outfile.h"
 
 const char pipeline_model_help[] =
 	"Model options:\n"
@@ -132,8 +134,93 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 	TrainProgressFn fn = o->progress;
 	if (!fn && !o->quiet)
 		fn = pipeline_progress_stderr;
-	return model_obtain(&p->series, &o->lstm, fn, o->progress_ctx,
-			    &p->model, &p->from_cache, err);
+	Status st = model_obtain(&p->series, &o->lstm, fn, o->progress_ctx,
+				 &p->model, &p->from_cache, err);
+	p->model_file[0] = '\0';
+	if (st == STATUS_OK &&
+	    !model_cache_find(&p->series, &o->lstm, p->model_file,
+			      sizeof(p->model_file)))
+		p->model_file[0] = '\0';
+	return st;
+}
+
+/* ---- the forecast cache ---- */
+
+static const char fc_magic[8] = {'V', 'I', 'G', 'F', 'C', 'S', 'T', '1'};
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *c = data;
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* Hash of the model file's bytes and the series' shape and values; 0 when
+ * the model file cannot be read. */
+static uint64_t forecast_key(const Pipeline *p)
+{
+	FILE *f = fopen(p->model_file, "rb");
+	if (!f)
+		return 0;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	unsigned char buf[65536];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		h = fnv1a(h, buf, got);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad)
+		return 0;
+	const Series *s = &p->series;
+	uint64_t shape[2] = {s->rows, s->metrics};
+	h = fnv1a(h, shape, sizeof(shape));
+	/* the values, 8 bytes at a time (the same bytes as fnv1a would see,
+	 * folded per word for speed) */
+	const unsigned char *v = (const unsigned char *)s->values;
+	size_t n = s->rows * s->metrics * sizeof(float), i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, v + i, 8);
+		h ^= w;
+		h *= 0x100000001b3ULL;
+	}
+	h = fnv1a(h, v + i, n - i);
+	return h ? h : 1;
+}
+
+static int forecast_cache_read(Pipeline *p, const char *path, uint64_t key)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	char magic[8];
+	uint64_t head[3];
+	size_t cells = p->series.rows * p->series.metrics;
+	int ok = fread(magic, 1, 8, f) == 8 && !memcmp(magic, fc_magic, 8) &&
+		 fread(head, sizeof(uint64_t), 3, f) == 3 && head[0] == key &&
+		 head[1] == p->series.rows && head[2] == p->series.metrics &&
+		 fread(p->pred, sizeof(float), cells, f) == cells &&
+		 fgetc(f) == EOF;
+	fclose(f);
+	return ok;
+}
+
+static void forecast_cache_write(const Pipeline *p, const char *path,
+				 uint64_t key)
+{
+	OutFile of;
+	ErrorRecord e;
+	if (outfile_open(&of, path, &e) != STATUS_OK)
+		return;
+	uint64_t head[3] = {key, p->series.rows, p->series.metrics};
+	size_t cells = p->series.rows * p->series.metrics;
+	fwrite(fc_magic, 1, 8, of.f);
+	fwrite(head, sizeof(uint64_t), 3, of.f);
+	fwrite(p->pred, sizeof(float), cells, of.f);
+	outfile_commit(&of, &e);
 }
 
 Status pipeline_forecast(Pipeline *p, ErrorRecord *err)
@@ -141,10 +228,24 @@ Status pipeline_forecast(Pipeline *p, ErrorRecord *err)
 	free(p->pred);
 	size_t cells = p->series.rows * p->series.metrics;
 	p->pred = malloc((cells ? cells : 1) * sizeof(float));
+	p->forecast_cached = 0;
 	if (!p->pred)
 		return error_set(err, STATUS_NOMEM, "", 0, 0,
 				 "out of memory for %zu forecasts", cells);
-	return lstm_forecast(p->model, &p->series, p->pred, err);
+	char path[4200];
+	uint64_t key = 0;
+	if (p->model_file[0]) {
+		snprintf(path, sizeof(path), "%s.forecast", p->model_file);
+		key = forecast_key(p);
+		if (key && forecast_cache_read(p, path, key)) {
+			p->forecast_cached = 1;
+			return STATUS_OK;
+		}
+	}
+	Status st = lstm_forecast(p->model, &p->series, p->pred, err);
+	if (st == STATUS_OK && key)
+		forecast_cache_write(p, path, key);
+	return st;
 }
 
 Status pipeline_detect(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)

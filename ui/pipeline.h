@@ -33,6 +33,9 @@ typedef struct {
 	int from_cache;      /* 1 when the model came from the cache or --model */
 	float *pred;         /* owned: metrics x rows, column-major, original
 				units, NaN where there is no forecast */
+	char model_file[4096]; /* the cached model's file ("" when the model
+				  came from --model or fresh training) */
+	int forecast_cached; /* 1 when pred came from the forecast cache */
 	DetectResult det;    /* owned */
 } Pipeline;
 
@@ -49,7 +52,11 @@ Status pipeline_load(Pipeline *p, const PipelineOptions *o, Series *s,
 /* Stage 2: load o->model_path, or the cached model, or train one (progress
  * through o->progress, default a bar on stderr). */
 Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err);
-/* Stage 3: forecast every row with p->model into p->pred. */
+/* Stage 3: forecast every row with p->model into p->pred. For a model from
+ * the cache, the forecast itself is cached beside it (MODEL.forecast: the
+ * model file's and the series' hashes, then the floats) and reused while
+ * both are unchanged; a missing, stale or damaged cache is recomputed and
+ * rewritten (failures to write are ignored). */
 Status pipeline_forecast(Pipeline *p, ErrorRecord *err);
 /* Stage 4: detect_run with o->detect into p->det. */
 Status pipeline_detect(Pipeline *p, const PipelineOptions *o,
