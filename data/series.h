@@ -76,7 +76,8 @@ size_t series_row_at_time(const Series *s, int64_t t);
  * the series has no time axis. Returns buf. */
 char *series_format_time(const Series *s, size_t r, char *buf, size_t n);
 
-/* Allocate an empty rows x metrics series with names m01.. (values 0). */
+/* Allocate an empty rows x metrics series with names m01.. (values 0,
+ * no timestamps, interval 60 s, split at half, kind SERIES_CSV). */
 Status series_alloc(Series *s, size_t rows, size_t metrics, ErrorRecord *err);
 
 /* Open any DATASET as the command line names it: a CSV file, a NAB file,

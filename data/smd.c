@@ -30,8 +30,10 @@ static const double pow10_tab[23] = {
  * * 10^k) is the correctly rounded double; converting that to float rounds
  * a second time. The result therefore equals strtof's float except, in
  * principle, when the double lands exactly on a halfway point between two
- * floats, where it can be 1 ulp off. The test compares every value of a real
- * SMD file with strtof (all equal there). Other inputs fall back to strtof. */
+ * floats, where it can be 1 ulp off: so the contract is "equal to strtof or
+ * within 1 ulp". In practice tests/test_data_smd.c found it identical to
+ * strtof on every value of machine-1-2 (1.8 M values) and on 300,000 random
+ * decimals. Longer mantissas and larger exponents fall back to strtof. */
 static const char *parse_float(const char *p, float *out)
 {
 	const char *start = p;

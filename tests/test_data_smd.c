@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "data/rng.h"
 #include "data/series.h"
 #include "data/series_internal.h"
 
@@ -136,6 +137,39 @@ static void test_float_parser_edge_cases(void **state)
 	assert_null(series_smd_parse_float("abc", &v));
 	assert_null(series_smd_parse_float("-", &v));
 	assert_null(series_smd_parse_float("1e", &v));
+}
+
+/* Random decimals of 1-18 digits with exponents -30..30: within 1 ulp of
+ * strtof always, and (so far) always identical. */
+static void test_float_parser_random_decimals(void **state)
+{
+	(void)state;
+	Rng rng;
+	rng_seed(&rng, 9);
+	size_t n = tu_sanitized() ? 20000 : 300000, exact = 0;
+	for (size_t i = 0; i < n; i++) {
+		char digs[32], text[64];
+		int nd = 1 + (int)rng_below(&rng, 18);
+		for (int j = 0; j < nd; j++)
+			digs[j] = (char)('0' + rng_below(&rng, 10));
+		digs[nd] = '\0';
+		int dot = (int)rng_below(&rng, (uint64_t)nd + 1);
+		int ex = (int)rng_below(&rng, 61) - 30;
+		snprintf(text, sizeof(text), "%s%.*s.%se%d",
+			 rng_below(&rng, 2) ? "-" : "", dot, digs, digs + dot,
+			 ex);
+		float got, want = strtof(text, NULL);
+		const char *end = series_smd_parse_float(text, &got);
+		assert_non_null(end);
+		assert_int_equal(*end, '\0');
+		long d = ulps(got, want);
+		if (d > 1)
+			fail_msg("%s: got %.9g, strtof %.9g", text, (double)got,
+				 (double)want);
+		exact += d == 0;
+	}
+	print_message("      %zu random decimals: %zu identical to strtof\n", n,
+		      exact);
 }
 
 static void test_shared_machine_1_2(void **state)
@@ -270,6 +304,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cut_loads_with_labels),
 		cmocka_unit_test(test_float_parser_edge_cases),
+		cmocka_unit_test(test_float_parser_random_decimals),
 		cmocka_unit_test(test_shared_machine_1_2),
 		cmocka_unit_test(test_good_small_folder),
 		cmocka_unit_test(test_bad_smd_inputs),
