@@ -203,6 +203,25 @@ static void test_render_line(void **state)
 	plot_grid_free(&g);
 }
 
+/* Axis labels stay within their width: big values get SI suffixes. */
+static void test_format_value(void **state)
+{
+	(void)state;
+	char b[32];
+	plot_format_value(2500000, b, sizeof(b), 6);
+	assert_string_equal(b, "2.5M");
+	plot_format_value(221405, b, sizeof(b), 6);
+	assert_string_equal(b, "221k");
+	plot_format_value(-1100000, b, sizeof(b), 6);
+	assert_string_equal(b, "-1.1M");
+	plot_format_value(61.34, b, sizeof(b), 6);
+	assert_string_equal(b, "61.3");
+	plot_format_value(0.0213, b, sizeof(b), 6);
+	assert_string_equal(b, "0.0213");
+	plot_format_value(NAN, b, sizeof(b), 6);
+	assert_string_equal(b, "-");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_mark_ranges),
 		cmocka_unit_test(test_braille_encoding),
 		cmocka_unit_test(test_render_line),
+		cmocka_unit_test(test_format_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

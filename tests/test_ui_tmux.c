@@ -328,6 +328,25 @@ static void test_smd_criticality_view(void **state)
 	expect("original vs working", 5);
 	keys("Escape / m1 Enter");
 	expect("metrics match", 5);
+	/* save in the dataset's own format (SMD test_label, the default of
+	 * the prompt) under a new name: without edits it is the original */
+	keys("s");
+	expect("save as: machine-1-2.test_label.txt", 5);
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "C-u '%s/saved_test_label.txt' Enter", tmp);
+	keys(cmd);
+	expect("saved", 5);
+	char path[600];
+	snprintf(path, sizeof(path), "%s/saved_test_label.txt", tmp);
+	char *mine = tu_slurp(path, NULL);
+	char *orig = tu_slurp("data/samples/smd-cut/ServerMachineDataset/"
+			      "test_label/machine-1-2.txt",
+			      NULL);
+	assert_non_null(mine);
+	assert_non_null(orig);
+	assert_string_equal(mine, orig);
+	free(mine);
+	free(orig);
 	keys("q");
 	expect("VIGIL-EXIT=0", 5);
 }

@@ -203,9 +203,8 @@ void app_scores(const App *a, size_t m, int original, Criticality min,
 		d = a->det ? a->det[m] : NULL;
 		nd = a->det ? a->n_det[m] : 0;
 	}
-	const UiRanges *L = ui_labels_set(&a->labels, m, original);
-	ui_score(L->r, L->n, d, nd, min, (int64_t)a->s.split,
-		 (int64_t)a->s.rows, out);
+	ui_labels_score(&a->labels, m, original, d, nd, min, a->s.split,
+			a->s.rows, out);
 }
 
 static size_t visible_pos(const App *a)

@@ -378,7 +378,7 @@ int cmd_dashboard(int argc, char **argv)
 	int rc = 0;
 	/* A script that ends without quitting leaves unsaved edits in the
 	 * journal, as a crash would. */
-	if (!app.labels.unsaved || quit)
+	if (!ui_labels_unsaved(&app.labels) || quit)
 		journal_remove(&app);
 	dash_close(&app);
 	app_free(&app);

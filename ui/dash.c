@@ -433,7 +433,7 @@ unsigned dash_key(App *a, int ch)
 	}
 	switch (act) {
 	case ACT_QUIT:
-		if (a->labels.unsaved) {
+		if (ui_labels_unsaved(&a->labels)) {
 			a->prompt = PROMPT_QUIT;
 			return DIRTY_STATUS;
 		}

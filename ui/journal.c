@@ -102,6 +102,8 @@ long journal_replay(App *a)
 		} else if (!strncmp(line, "redo", 4)) {
 			ui_labels_redo(&a->labels);
 			n++;
+		} else if (!strncmp(line, "saved", 5)) {
+			ui_labels_saved(&a->labels);
 		}
 	}
 	fclose(f);

@@ -1,11 +1,11 @@
-/* The dashboard's label state: for every metric and for the node, the
- * original ranges (as loaded, never modified) and the working copy the
- * analyst edits, with undo and redo of any depth, and the scores of a set of
- * detections against either copy (event, point-wise, point-adjusted rules
- * of DESIGN section 4, on the test part only).
+/* The dashboard's view of the labels: a LabelSet (labels/labelset.h: the
+ * original and the working copy per metric and for the node, the undo/redo
+ * stack) plus, for each set, its extents as a plain Range array that the
+ * panes and the plot read without conversion. The arrays are rebuilt for the
+ * one set an edit, undo or redo touched. Scores come from labels/score.h.
  *
- * Ranges are half-open row intervals of the whole series, kept sorted and
- * disjoint. Set index `metrics` (UI_NODE maps to it) is the node level. */
+ * Ranges are half-open row intervals of the whole series, sorted and
+ * disjoint. UI_NODE stands for the node level. */
 #ifndef VIGIL_UI_LABELS_UI_H
 #define VIGIL_UI_LABELS_UI_H
 
@@ -14,6 +14,7 @@
 
 #include "data/range.h"
 #include "data/status.h"
+#include "labels/labelset.h"
 
 #define UI_NODE ((size_t)-1)
 
@@ -24,20 +25,10 @@ typedef struct {
 } UiRanges;
 
 typedef struct {
-	size_t set;       /* set index (metrics = node) */
-	UiRanges before;  /* owned copies */
-	UiRanges after;
-} UiEdit;
-
-typedef struct {
 	size_t metrics;
-	UiRanges *orig; /* owned: metrics + 1 sets */
-	UiRanges *work; /* owned: metrics + 1 sets */
-	UiEdit *undo;   /* owned stack */
-	size_t n_undo, cap_undo;
-	UiEdit *redo;   /* owned stack */
-	size_t n_redo, cap_redo;
-	long unsaved;   /* edits since the last save (undo counts too) */
+	LabelSet ls;    /* owned: original, working, edit stack */
+	UiRanges *orig; /* owned: metrics + 1 extents of the original */
+	UiRanges *work; /* owned: metrics + 1 extents of the working copy */
 } UiLabels;
 
 typedef enum {
@@ -45,7 +36,7 @@ typedef enum {
 	RULE_POINT,
 	RULE_PA,
 	RULE_COUNT
-} ScoreRule;
+} ScoreRuleUi;
 
 typedef struct {
 	int64_t tp, fp, fn;
@@ -55,33 +46,41 @@ typedef struct {
 int ui_labels_init(UiLabels *l, size_t metrics);
 void ui_labels_free(UiLabels *l);
 
-/* The set for metric m (UI_NODE: the node); working or original. */
+/* Adopt a label set read from files (ls is moved in and left empty); its
+ * sizes must match. Returns 0 or -1. */
+int ui_labels_adopt(UiLabels *l, LabelSet *ls);
+
+/* The extents of metric m (UI_NODE: the node); working or original. */
 const UiRanges *ui_labels_set(const UiLabels *l, size_t m, int original);
 
-/* Load ranges as the original (and working) labels of metric m. */
+/* Load ranges as the original (and working) labels of metric m (clears the
+ * edit stack). */
 int ui_labels_load(UiLabels *l, size_t m, const Range *r, size_t n);
 
-/* Edits on the working copy of set m, recorded for undo. mark adds [a, b)
- * (merging), unmark removes it. Return 1 if the set changed, 0 if not, -1
- * when out of memory. */
+/* Edits on the working copy of set m, undoable. mark adds [a, b) (merging
+ * what it overlaps or touches), unmark removes it. Return 1 if the set
+ * changed, 0 if not, -1 on failure. */
 int ui_labels_mark(UiLabels *l, size_t m, int64_t a, int64_t b);
 int ui_labels_unmark(UiLabels *l, size_t m, int64_t a, int64_t b);
 
-/* Undo / redo the last edit; returns the set index touched, or -1 when
- * there is nothing to undo / redo. */
+/* Undo / redo the last edit; returns the set touched (a metric index or
+ * UI_NODE as long), or -1 when there is nothing to undo / redo. */
 long ui_labels_undo(UiLabels *l);
 long ui_labels_redo(UiLabels *l);
 
-/* The range of set s containing row r: its index, or -1. */
+/* Edits between the saved state and now (0: nothing to save). */
+size_t ui_labels_unsaved(const UiLabels *l);
+/* The current state is saved. */
+void ui_labels_saved(UiLabels *l);
+
+/* The range of s containing row r: its index, or -1. */
 long ui_ranges_find(const UiRanges *s, int64_t r);
 
-/* Points in the working set that differ from the original, over all sets. */
-int64_t ui_labels_changed_points(const UiLabels *l);
-
-/* Scores of detections (any order; only those with crit >= min_crit count)
- * against label ranges, counted on rows [from, to) only. out[RULE_*]. */
-void ui_score(const Range *lab, size_t nl, const Detection *det, size_t nd,
-	      Criticality min_crit, int64_t from, int64_t to,
-	      UiScore out[RULE_COUNT]);
+/* Scores (labels/score.h) of detections det[0..nd) against set m of the
+ * working (original = 0) or original labels, on rows [split, rows), for
+ * detections with crit >= min. out[RULE_*]. */
+void ui_labels_score(const UiLabels *l, size_t m, int original,
+		     const Detection *det, size_t nd, Criticality min,
+		     size_t split, size_t rows, UiScore out[RULE_COUNT]);
 
 #endif

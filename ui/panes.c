@@ -651,7 +651,7 @@ static void draw_scores(App *a, WINDOW *w)
 		 " %s%s  labels: working%s vs original  (* PA is inflated) ",
 		 a->node_scope ? "node" : "metric ",
 		 a->node_scope ? "" : a->s.names[a->metric],
-		 a->labels.unsaved ? "*" : "");
+		 ui_labels_unsaved(&a->labels) ? "*" : "");
 	frame(a, w, title);
 	draw_scores_at(a, w, 1, app_scope(a), 1);
 	if (a->model == MODEL_READY && getmaxy(w) >= 7) {
@@ -723,9 +723,12 @@ static void draw_status(App *a, WINDOW *w)
 	if (a->message[0])
 		used += (size_t)snprintf(line + used, sizeof(line) - used,
 					 " %s  ", a->message);
-	if (used < sizeof(line))
-		snprintf(line + used, sizeof(line) - used, " %ld edit%s unsaved",
-			 a->labels.unsaved, a->labels.unsaved == 1 ? "" : "s");
+	size_t uns = ui_labels_unsaved(&a->labels);
+	if (used < sizeof(line) && uns == (size_t)-1)
+		snprintf(line + used, sizeof(line) - used, " edits unsaved");
+	else if (used < sizeof(line))
+		snprintf(line + used, sizeof(line) - used, " %zu edit%s unsaved",
+			 uns, uns == 1 ? "" : "s");
 	put(w, 0, 0, W, line);
 	const char *help = a->node_scope ? "node | ? help " : "metric | ? help ";
 	int hl = (int)strlen(help);

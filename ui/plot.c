@@ -267,6 +267,21 @@ void plot_format_value(double v, char *buf, size_t n, int width)
 		return;
 	}
 	double a = fabs(v);
+	if (a >= 1e4 && width < 9) {
+		/* SI suffixes keep big values short: 221k, 2.5M */
+		static const char sfx[] = "kMGTPE";
+		int k = -1;
+		while (a >= 1000 && k < 5) {
+			a /= 1000;
+			v /= 1000;
+			k++;
+		}
+		if (a >= 100)
+			snprintf(buf, n, "%.0f%c", v, sfx[k]);
+		else
+			snprintf(buf, n, "%.1f%c", v, sfx[k]);
+		return;
+	}
 	if (a != 0 && (a >= 1e6 || a < 1e-3))
 		snprintf(buf, n, "%.*g", width > 6 ? 3 : 2, v);
 	else if (a >= 1000)
