@@ -246,7 +246,7 @@ static void test_demo_relabel_save_quit(void **state)
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "C-u '%s/out.labels.csv' Enter", tmp);
 	keys(cmd);
-	expect("saved", 5);
+	expect("out.labels.csv (csv)", 5);
 	char path[512];
 	snprintf(path, sizeof(path), "%s/out.labels.csv", tmp);
 	char *csv = tu_slurp(path, NULL);
@@ -335,7 +335,7 @@ static void test_smd_criticality_view(void **state)
 	char cmd[700];
 	snprintf(cmd, sizeof(cmd), "C-u '%s/saved_test_label.txt' Enter", tmp);
 	keys(cmd);
-	expect("saved", 5);
+	expect("saved_test_label.txt (smd)", 5);
 	char path[600];
 	snprintf(path, sizeof(path), "%s/saved_test_label.txt", tmp);
 	char *mine = tu_slurp(path, NULL);
