@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cblas.h>
+
 #include "data/rng.h"
 #include "data/series.h"
 #include "engine/kernels.h"
@@ -192,9 +194,9 @@ static void blas_epoch(const Series *s)
 	kern_use_blas(1);
 	const char *ct = getenv("OPENBLAS_CORETYPE");
 	double b = time_epochs(s, 1, 2, &vl);
-	printf("train, OpenBLAS sgemm, OPENBLAS_CORETYPE=%s, 1 thread: %.3f "
-	       "s/epoch\n",
-	       ct ? ct : "unset", b);
+	printf("train, OpenBLAS sgemm, OPENBLAS_CORETYPE=%s (core %s), 1 "
+	       "thread: %.3f s/epoch\n",
+	       ct ? ct : "unset", openblas_get_corename(), b);
 	kern_use_blas(0);
 }
 
@@ -202,13 +204,20 @@ int main(int argc, char **argv)
 {
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
 	int blas_only = argc > 1 && !strcmp(argv[1], "--blas-only");
+	int own_only = argc > 1 && !strcmp(argv[1], "--own-only");
 	Series s;
 	if (make_series(&s)) {
 		fprintf(stderr, "bench_train: out of memory\n");
 		return 1;
 	}
-	if (blas_only) {
-		blas_epoch(&s);
+	if (blas_only || own_only) {
+		if (blas_only) {
+			blas_epoch(&s);
+		} else {
+			double vl, e = time_epochs(&s, 1, 2, &vl);
+			printf("train, own kernels %s, 1 thread: %.3f s/epoch\n",
+			       kern_isa_name(), e);
+		}
 		series_free(&s);
 		return 0;
 	}
