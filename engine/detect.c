@@ -337,6 +337,8 @@ static Status fit_dynamic(DetectResult *r, size_t m, ErrorRecord *err)
 		float v = (float)d.threshold;
 		if (!(v >= r->cfg.min_threshold))
 			v = (float)r->cfg.min_threshold;
+		if (!(v > 0))
+			v = 1e-6f; /* an all-zero window with no floor */
 		thr[i] = v;
 		wthr[i] = v;
 	}

@@ -426,6 +426,33 @@ static void test_dynamic_mode_end_to_end(void **state)
 	detect_result_free(&r);
 }
 
+/* A perfect forecast with no threshold floor: scores stay finite (0). */
+static void test_perfect_forecast_without_floor(void **state)
+{
+	(void)state;
+	Fixture f;
+	fx_init(&f, 60);
+	for (size_t t = LOOK; t < ROWS; t++)
+		f.pred[t] = f.y[t];
+	DetectConfig cfg;
+	detect_config_defaults(&cfg);
+	cfg.min_threshold = 0;
+	DetectResult r;
+	detect_result_init(&r);
+	ErrorRecord err;
+	const ThresholdMode all[] = {THRESH_SEED, THRESH_SIGMA, THRESH_DYNAMIC};
+	for (size_t k = 0; k < 3; k++) {
+		cfg.mode = all[k];
+		assert_int_equal(detect_run(&f.s, f.pred, &cfg, &r, &err),
+				 STATUS_OK);
+		assert_true(r.threshold[0] > 0);
+		for (size_t t = 0; t < ROWS; t++)
+			assert_true(r.score[t] == 0.0f);
+		assert_int_equal(r.n_det[0], 0);
+		detect_result_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_alert_criticality_rule),
 		cmocka_unit_test(test_rethreshold_moves_detections),
 		cmocka_unit_test(test_dynamic_mode_end_to_end),
+		cmocka_unit_test(test_perfect_forecast_without_floor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
