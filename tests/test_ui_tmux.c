@@ -164,6 +164,71 @@ static void test_demo_browse(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* Colour parameters (30-37, 38, 40-47, 48, 90-107) in the SGR sequences
+ * of text captured with escapes. */
+static int colour_codes(const char *text)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, "\033[")); p++) {
+		const char *q = p + 2;
+		while (*q) {
+			char *end;
+			long v = strtol(q, &end, 10);
+			if (end == q)
+				break;
+			if ((v >= 30 && v <= 38) || (v >= 40 && v <= 48) ||
+			    (v >= 90 && v <= 107))
+				n++;
+			if (*end != ';')
+				break;
+			q = end + 1;
+		}
+	}
+	return n;
+}
+
+/* Colours by default, none with NO_COLOR (attributes instead); the layout
+ * follows the terminal down to 80x24 and back up. */
+static void test_no_color_and_resize(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	char out[65536];
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	tu_run(out, sizeof(out), "tmux -L %s capture-pane -p -e", sock);
+	assert_true(colour_codes(out) > 0);
+	start("--no-model", "C.UTF-8 NO_COLOR=1");
+	expect("metrics", 10);
+	tu_run(out, sizeof(out), "tmux -L %s capture-pane -p -e", sock);
+	if (colour_codes(out) != 0)
+		fail_msg("colour codes with NO_COLOR:\n%s", out);
+	/* 80x24: everything still there, the status line on the last row */
+	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 80 -y 24", sock);
+	double end = now_s() + timeout_s(5);
+	int ok = 0;
+	do {
+		capture();
+		int lines = 0;
+		const char *last = screen;
+		for (const char *p = screen; *p; p++)
+			if (*p == '\n') {
+				lines++;
+				if (p[1])
+					last = p + 1;
+			}
+		ok = lines == 24 && strstr(last, "? help") &&
+		     strstr(screen, "event P R F1") && strstr(screen, "metrics");
+	} while (!ok && now_s() < end);
+	if (!ok)
+		fail_msg("not laid out at 80x24:\n%s", screen);
+	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 130 -y 40", sock);
+	expect("event P/R/F1 work/orig", 5); /* the wide panel */
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* The C locale: ASCII plot and boxes, no Braille. */
 static void test_c_locale_ascii(void **state)
 {
@@ -356,6 +421,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_demo_browse),
 		cmocka_unit_test(test_c_locale_ascii),
+		cmocka_unit_test(test_no_color_and_resize),
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
 		cmocka_unit_test(test_smd_criticality_view),

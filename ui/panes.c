@@ -126,6 +126,10 @@ void panes_free(void)
 void panes_layout(App *a)
 {
 	panes_free();
+	/* A resize touches stdscr; flush it now (blank, under the panes) so
+	 * that the next getch() does not repaint it over them. */
+	werase(stdscr);
+	wnoutrefresh(stdscr);
 	int H = LINES, W = COLS;
 	if (H < 10)
 		H = 10;

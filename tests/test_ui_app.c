@@ -1,0 +1,169 @@
+/* The dashboard's actions without a terminal: the App over the demo data,
+ * driven through app_action and app_mouse as the keys and the mouse would,
+ * checking the view, the selection, the labels and the scores a user sees. */
+#include "tests/testutil.h"
+
+#include "ui/app.h"
+#include "ui/dash.h"
+
+static void open_demo(App *a)
+{
+	app_init(a);
+	DashOptions o;
+	dash_options_defaults(&o);
+	o.no_model = 1;
+	ErrorRecord err;
+	assert_int_equal(dash_open(a, &o, &err), STATUS_OK);
+	a->plot_w = 50; /* 50 ASCII columns */
+	a->unicode = 0;
+}
+
+/* Zoom keeps the cursor in view and halves / doubles the window; paging
+ * and g/G clamp to the data. */
+static void test_zoom_and_paging(void **state)
+{
+	(void)state;
+	App a;
+	open_demo(&a);
+	assert_int_equal(a.s.rows, 1000);
+	assert_int_equal(a.count, 1000);
+	assert_int_equal(a.cursor, 500); /* the first test row */
+	app_action(&a, ACT_ZOOM_IN);
+	assert_int_equal(a.count, 500);
+	assert_true(a.cursor >= a.first && a.cursor < a.first + a.count);
+	app_action(&a, ACT_ZOOM_IN);
+	app_action(&a, ACT_ZOOM_IN);
+	assert_int_equal(a.count, 125);
+	assert_true(a.cursor >= a.first && a.cursor < a.first + a.count);
+	for (int i = 0; i < 20; i++)
+		app_action(&a, ACT_PAGE_RIGHT);
+	assert_int_equal(a.first + a.count, 1000);
+	assert_true(a.cursor >= a.first && a.cursor < 1000);
+	app_action(&a, ACT_START);
+	assert_int_equal(a.first, 0);
+	assert_int_equal(a.cursor, 0);
+	app_action(&a, ACT_END);
+	assert_int_equal(a.cursor, 999);
+	for (int i = 0; i < 10; i++)
+		app_action(&a, ACT_ZOOM_OUT);
+	assert_int_equal(a.count, 1000);
+	assert_int_equal(a.first, 0);
+	app_free(&a);
+}
+
+/* ] jumps to the next labelled range; x removes it, u brings it back,
+ * Ctrl-R removes it again; m..m a labels a selection. */
+static void test_label_edits_and_undo(void **state)
+{
+	(void)state;
+	App a;
+	open_demo(&a);
+	const UiRanges *L = ui_labels_set(&a.labels, 0, 0);
+	size_t n0 = L->n;
+	assert_true(n0 > 0);
+	app_action(&a, ACT_START);
+	app_action(&a, ACT_LABEL_NEXT);
+	assert_true(ui_ranges_find(L, (int64_t)a.cursor) >= 0);
+	Range first = L->r[0];
+	assert_int_equal(a.cursor, (size_t)first.start);
+	app_action(&a, ACT_UNLABEL);
+	L = ui_labels_set(&a.labels, 0, 0);
+	assert_int_equal(L->n, n0 - 1);
+	assert_int_equal(ui_labels_unsaved(&a.labels), 1);
+	/* the original is untouched */
+	assert_int_equal(ui_labels_set(&a.labels, 0, 1)->n, n0);
+	app_action(&a, ACT_UNDO);
+	L = ui_labels_set(&a.labels, 0, 0);
+	assert_int_equal(L->n, n0);
+	assert_int_equal(ui_labels_unsaved(&a.labels), 0);
+	app_action(&a, ACT_REDO);
+	assert_int_equal(ui_labels_set(&a.labels, 0, 0)->n, n0 - 1);
+	app_action(&a, ACT_UNDO);
+
+	/* a new range by selection: rows 10..29 */
+	app_action(&a, ACT_START);
+	for (int i = 0; i < 10; i++)
+		app_action(&a, ACT_ZOOM_IN); /* 1 row a column */
+	a.cursor = 10;
+	app_action(&a, ACT_MARK);
+	for (int i = 0; i < 19; i++)
+		app_action(&a, ACT_CURSOR_RIGHT);
+	app_action(&a, ACT_MARK);
+	app_action(&a, ACT_LABEL);
+	L = ui_labels_set(&a.labels, 0, 0);
+	long k = ui_ranges_find(L, 10);
+	assert_true(k >= 0);
+	assert_int_equal(L->r[k].start, 10);
+	assert_int_equal(L->r[k].end, 30);
+	assert_int_equal(a.selecting, 0);
+	/* the node scope edits the node set, not the metric's */
+	size_t node_n = ui_labels_set(&a.labels, UI_NODE, 0)->n;
+	app_action(&a, ACT_SCOPE);
+	a.cursor = 40;
+	app_action(&a, ACT_MARK);
+	app_action(&a, ACT_CURSOR_RIGHT);
+	app_action(&a, ACT_LABEL);
+	assert_int_equal(ui_labels_set(&a.labels, UI_NODE, 0)->n, node_n + 1);
+	assert_int_equal(ui_labels_set(&a.labels, 0, 0)->n, n0 + 1);
+	app_free(&a);
+}
+
+/* The mouse: a click moves the cursor to the clicked column's first row;
+ * press, drag and release select. */
+static void test_mouse_click_and_drag(void **state)
+{
+	(void)state;
+	App a;
+	open_demo(&a);
+	/* whole series on 50 columns: 20 rows a column */
+	app_mouse(&a, 10, 0);
+	app_mouse(&a, 10, 2);
+	assert_int_equal(a.cursor, 200);
+	assert_int_equal(a.selecting, 0);
+	app_mouse(&a, 5, 0);
+	app_mouse(&a, 8, 1);
+	assert_int_equal(a.selecting, 1);
+	app_mouse(&a, 12, 2);
+	assert_int_equal(a.selecting, 2);
+	assert_int_equal(a.sel_anchor, 100);
+	assert_int_equal(a.cursor, 240);
+	app_action(&a, ACT_LABEL);
+	const UiRanges *L = ui_labels_set(&a.labels, 0, 0);
+	long k = ui_ranges_find(L, 150);
+	assert_true(k >= 0);
+	assert_true(L->r[k].start <= 100 && L->r[k].end >= 241);
+	app_free(&a);
+}
+
+/* The / filter: a PCRE2 regex over metric names (case-insensitive);
+ * j/k move among the matches only; a bad regex keeps the old list. */
+static void test_filter(void **state)
+{
+	(void)state;
+	App a;
+	open_demo(&a);
+	assert_int_equal(a.n_visible, 3);
+	assert_int_equal(app_apply_filter(&a, "USAGE$"), 0);
+	assert_int_equal(a.n_visible, 2);
+	app_action(&a, ACT_METRIC_NEXT);
+	assert_string_equal(a.s.names[a.metric], "memory_usage");
+	app_action(&a, ACT_METRIC_NEXT);
+	assert_string_equal(a.s.names[a.metric], "memory_usage");
+	assert_int_equal(app_apply_filter(&a, "(unclosed"), -1);
+	assert_int_equal(a.n_visible, 2);
+	assert_non_null(strstr(a.message, "regex"));
+	assert_int_equal(app_apply_filter(&a, "latency"), 0);
+	assert_string_equal(a.s.names[a.metric], "network_latency");
+	app_free(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_zoom_and_paging),
+		cmocka_unit_test(test_label_edits_and_undo),
+		cmocka_unit_test(test_mouse_click_and_drag),
+		cmocka_unit_test(test_filter),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
