@@ -48,9 +48,9 @@ Status model_check_config(const LstmConfig *c, ErrorRecord *err)
 	if (c->layers < 1 || c->layers > 2)
 		return error_set(err, STATUS_RANGE, "", 0, 0,
 				 "layers must be 1 or 2, not %zu", c->layers);
-	if (c->batch < 1 || c->batch > 65536)
+	if (c->batch < 1 || c->batch > 8192)
 		return error_set(err, STATUS_RANGE, "", 0, 0,
-				 "batch must be in 1..65536, not %zu",
+				 "batch must be in 1..8192, not %zu",
 				 c->batch);
 	if (c->epochs < 1)
 		return error_set(err, STATUS_RANGE, "", 0, 0,

@@ -52,13 +52,18 @@ typedef struct Pool {
 	pthread_cond_t cv;
 	atomic_uint gen;
 	atomic_int quit;
-	void (*fn)(void *arg, unsigned gen);
+	void (*fn)(void *arg, unsigned gen, int tid);
 	void *arg;
+	struct PoolWorker {
+		struct Pool *pool;
+		int tid;
+	} w[MAX_THREADS];
 } Pool;
 
 static void *pool_main(void *arg)
 {
-	Pool *p = arg;
+	struct PoolWorker *w = arg;
+	Pool *p = w->pool;
 	unsigned seen = 0;
 	for (;;) {
 		unsigned g;
@@ -85,13 +90,13 @@ static void *pool_main(void *arg)
 		seen = g;
 		if (atomic_load(&p->quit))
 			return NULL;
-		p->fn(p->arg, g);
+		p->fn(p->arg, g, w->tid);
 	}
 }
 
 /* Start nthreads - 1 workers (fewer if creation fails) running fn. */
-static void pool_start(Pool *p, int nthreads, void (*fn)(void *, unsigned),
-		       void *arg)
+static void pool_start(Pool *p, int nthreads,
+		       void (*fn)(void *, unsigned, int), void *arg)
 {
 	memset(p, 0, sizeof(*p));
 	pthread_mutex_init(&p->mu, NULL);
@@ -101,7 +106,8 @@ static void pool_start(Pool *p, int nthreads, void (*fn)(void *, unsigned),
 	p->fn = fn;
 	p->arg = arg;
 	for (int i = 1; i < nthreads && i < MAX_THREADS; i++) {
-		if (pthread_create(&p->th[p->n], NULL, pool_main, p))
+		p->w[p->n] = (struct PoolWorker){p, p->n + 1};
+		if (pthread_create(&p->th[p->n], NULL, pool_main, &p->w[p->n]))
 			break;
 		p->n++;
 	}
@@ -127,7 +133,7 @@ static void pool_run(Pool *p)
 	unsigned g = pool_next_gen(p);
 	if (p->n)
 		pool_wake(p);
-	p->fn(p->arg, g);
+	p->fn(p->arg, g, 0);
 }
 
 static void pool_stop(Pool *p)
@@ -146,18 +152,23 @@ static void pool_stop(Pool *p)
 typedef struct {
 	size_t B;          /* windows in this shard for the current batch */
 	const size_t *idx; /* first rows of its windows (borrowed) */
-	float *X;          /* T x SHARD x F */
-	float *tgt, *Y, *dY; /* SHARD x O each */
-	float *ws;         /* lstm_ws_floats(d, SHARD) */
 	float *g;          /* gradient block of this shard (nparams) */
 	double sse;        /* sum of squared errors */
 } Shard;
+
+/* Scratch of one thread, reused for every shard it takes. */
+typedef struct {
+	float *X;            /* T x SHARD x F */
+	float *tgt, *Y, *dY; /* SHARD x O each */
+	float *ws;           /* lstm_ws_floats(d, SHARD) */
+} ThreadWs;
 
 typedef struct {
 	const LstmModel *m;
 	const float *Z;  /* rows x F scaled features */
 	const float *wt; /* transposed weights */
 	Shard *sh;
+	ThreadWs *tw;    /* one per thread */
 	size_t nsh;      /* shards in the current batch */
 	size_t batch_n;  /* windows in the current batch */
 	/* (generation << 16) | next shard to take: a worker woken for an
@@ -166,33 +177,33 @@ typedef struct {
 	atomic_size_t done; /* shards finished */
 } BatchCtx;
 
-static void shard_run(const BatchCtx *c, Shard *s)
+static void shard_run(const BatchCtx *c, Shard *s, ThreadWs *w)
 {
 	const LstmDims *d = &c->m->dims;
 	size_t T = d->T, F = d->F, O = d->O, B = s->B;
 	for (size_t t = 0; t < T; t++)
 		for (size_t b = 0; b < B; b++)
-			memcpy(s->X + (t * B + b) * F,
+			memcpy(w->X + (t * B + b) * F,
 			       c->Z + (s->idx[b] + t) * F, F * sizeof(float));
 	for (size_t b = 0; b < B; b++)
 		for (size_t o = 0; o < O; o++)
-			s->tgt[b * O + o] = c->Z[(s->idx[b] + T) * F + o];
-	lstm_forward(d, c->m->params, B, s->X, s->ws, s->Y);
+			w->tgt[b * O + o] = c->Z[(s->idx[b] + T) * F + o];
+	lstm_forward(d, c->m->params, B, w->X, w->ws, w->Y);
 	double sse = 0;
 	float k = 2.0f / (float)(c->batch_n * O);
 	for (size_t i = 0; i < B * O; i++) {
-		float e = s->Y[i] - s->tgt[i];
+		float e = w->Y[i] - w->tgt[i];
 		sse += (double)e * e;
-		s->dY[i] = k * e;
+		w->dY[i] = k * e;
 	}
 	s->sse = sse;
 	memset(s->g, 0, c->m->nparams * sizeof(float));
-	lstm_backward(d, c->m->params, c->wt, B, s->X, s->ws, s->dY, s->g);
+	lstm_backward(d, c->m->params, c->wt, B, w->X, w->ws, w->dY, s->g);
 }
 
 /* Every thread takes the next shard until none is left, so a thread
  * that the OS does not schedule holds up at most one shard. */
-static void batch_job(void *arg, unsigned gen)
+static void batch_job(void *arg, unsigned gen, int tid)
 {
 	BatchCtx *c = arg;
 	for (;;) {
@@ -201,7 +212,7 @@ static void batch_job(void *arg, unsigned gen)
 			return;
 		if (!atomic_compare_exchange_weak(&c->claim, &cl, cl + 1))
 			continue;
-		shard_run(c, &c->sh[cl & 0xffff]);
+		shard_run(c, &c->sh[cl & 0xffff], &c->tw[tid]);
 		atomic_fetch_add(&c->done, 1);
 	}
 }
@@ -263,28 +274,30 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 	float *wt = malloc(lstm_wt_floats(d) * sizeof(float));
 	size_t *order = malloc(nwin * sizeof(size_t));
 	Shard *sh = calloc(nsh_max, sizeof(Shard));
+	ThreadWs *tw = calloc((size_t)nthreads, sizeof(ThreadWs));
 	float *vpred = malloc(nval * O * sizeof(float));
 	size_t ws_n = lstm_ws_floats(d, SHARD);
-	size_t per_shard = d->T * SHARD * d->F + 3 * SHARD * O + ws_n + P;
-	float *shmem = malloc(nsh_max * per_shard * sizeof(float));
-	if (!blk || !wt || !order || !sh || !vpred || !shmem) {
+	size_t per_thread = d->T * SHARD * d->F + 3 * SHARD * O + ws_n;
+	float *twmem = malloc((size_t)nthreads * per_thread * sizeof(float));
+	float *gmem = malloc(nsh_max * P * sizeof(float));
+	if (!blk || !wt || !order || !sh || !tw || !vpred || !twmem || !gmem) {
 		st = error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
 		goto done;
 	}
 	float *grad = blk, *am = blk + P, *av = blk + 2 * P, *best = blk + 3 * P;
-	for (size_t i = 0; i < nsh_max; i++) {
-		float *q = shmem + i * per_shard;
-		sh[i].X = q;
+	for (size_t i = 0; i < nsh_max; i++)
+		sh[i].g = gmem + i * P;
+	for (int i = 0; i < nthreads; i++) {
+		float *q = twmem + (size_t)i * per_thread;
+		tw[i].X = q;
 		q += d->T * SHARD * d->F;
-		sh[i].tgt = q;
+		tw[i].tgt = q;
 		q += SHARD * O;
-		sh[i].Y = q;
+		tw[i].Y = q;
 		q += SHARD * O;
-		sh[i].dY = q;
+		tw[i].dY = q;
 		q += SHARD * O;
-		sh[i].ws = q;
-		q += ws_n;
-		sh[i].g = q;
+		tw[i].ws = q;
 	}
 
 	Rng rng;
@@ -294,7 +307,7 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 	for (size_t i = 0; i < nwin; i++)
 		order[i] = w0 + i;
 
-	BatchCtx bc = {.m = m, .Z = Z, .wt = wt, .sh = sh};
+	BatchCtx bc = {.m = m, .Z = Z, .wt = wt, .sh = sh, .tw = tw};
 	Pool pool;
 	pool_start(&pool, nthreads, batch_job, &bc);
 
@@ -428,8 +441,10 @@ done:
 	free(wt);
 	free(order);
 	free(sh);
+	free(tw);
 	free(vpred);
-	free(shmem);
+	free(twmem);
+	free(gmem);
 	free(Z);
 	if (st) {
 		lstm_model_delete(m);
