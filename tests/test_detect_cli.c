@@ -128,7 +128,8 @@ static void test_json_has_detections_and_alerts(void **state)
 	char out[8192], path[256];
 	snprintf(path, sizeof(path), "%s/det.json", dir);
 	int rc = tu_run(out, sizeof(out),
-			"%s detect %s %s --format json -o %s --mode sigma --z 4",
+			"%s detect %s %s --format json -o %s --mode sigma --z 4 "
+			"--points",
 			tu_vigil(), csv, small(), path);
 	assert_int_equal(rc, 0);
 	char *text = tu_slurp(path, NULL);
@@ -151,7 +152,32 @@ static void test_json_has_detections_and_alerts(void **state)
 	assert_float_equal(total, 1.0, 0.01);
 	cJSON *thr = cJSON_GetObjectItem(j, "thresholds");
 	assert_true(cJSON_GetObjectItem(thr, "cpu")->valuedouble > 0);
+	/* --points: one entry per row, one score per metric */
+	cJSON *pts = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "points"), "rows");
+	assert_int_equal(cJSON_GetArraySize(pts), ROWS);
+	cJSON *p605 = cJSON_GetArrayItem(pts, 605);
+	assert_int_equal(cJSON_GetObjectItem(p605, "row")->valueint, 605);
+	cJSON *sc = cJSON_GetObjectItem(p605, "scores");
+	assert_int_equal(cJSON_GetArraySize(sc), 2);
+	/* inside the planted anomaly the cpu score is over the threshold */
+	assert_true(cJSON_GetArrayItem(sc, 0)->valuedouble >= 1.0);
 	cJSON_Delete(j);
+}
+
+static void test_csv_sections_on_stdout(void **state)
+{
+	(void)state;
+	static char out[1 << 16];
+	int rc = tu_run(out, sizeof(out), "%s detect %s %s --mode sigma",
+			tu_vigil(), csv, small());
+	assert_int_equal(rc, 0);
+	char *det = strstr(out, "metric,start,end,start_time,end_time,"
+				"criticality,peak_score\n");
+	char *al = strstr(out, "\n\nalert,start,end,");
+	assert_non_null(det);
+	assert_non_null(al);
+	assert_true(det < al);
+	assert_null(strstr(out, "row,time,node")); /* no points unasked */
 }
 
 /* The forecast is cached beside the cached model; a damaged cache file is
@@ -202,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_help_and_usage),
 		cmocka_unit_test(test_csv_files_find_the_planted_anomaly),
 		cmocka_unit_test(test_json_has_detections_and_alerts),
+		cmocka_unit_test(test_csv_sections_on_stdout),
 		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
