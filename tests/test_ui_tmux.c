@@ -229,6 +229,43 @@ static void test_no_color_and_resize(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* Send raw SGR mouse reports (xterm's 1006 protocol; TERM is
+ * xterm-256color): button b at column x, row y (1-based), press or
+ * release. */
+static void mouse(int b, int x, int y, int press)
+{
+	char out[256];
+	tu_run(out, sizeof(out), "tmux -L %s send-keys -l $(printf '\\033[<%d;%d;%d%c')",
+	       sock, b, x, y, press ? 'M' : 'm');
+}
+
+/* The mouse: a click moves the cursor, a drag selects, a labels it. */
+static void test_mouse(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("--no-model", "C.UTF-8");
+	expect("08:20  value", 10);
+	mouse(0, 40, 10, 1);
+	mouse(0, 40, 10, 0);
+	double end = now_s() + timeout_s(5);
+	do {
+		capture();
+	} while (strstr(screen, "08:20  value") && now_s() < end);
+	assert_null(strstr(screen, "08:20  value"));
+	mouse(0, 50, 10, 1);
+	mouse(32, 60, 10, 1); /* motion with the button down */
+	mouse(0, 70, 10, 0);
+	expect("MARK from", 5);
+	keys("a");
+	expect("labelled 2022", 5);
+	expect("1 edit unsaved", 5);
+	keys("q d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* The C locale: ASCII plot and boxes, no Braille. */
 static void test_c_locale_ascii(void **state)
 {
@@ -422,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_demo_browse),
 		cmocka_unit_test(test_c_locale_ascii),
 		cmocka_unit_test(test_no_color_and_resize),
+		cmocka_unit_test(test_mouse),
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
 		cmocka_unit_test(test_smd_criticality_view),

@@ -401,6 +401,7 @@ static unsigned on_mouse(App *a)
 	MEVENT ev;
 	if (getmouse(&ev) != OK)
 		return 0;
+
 	if (a->view != VIEW_MAIN)
 		return 0;
 	int col = ev.x - a->plot_x;

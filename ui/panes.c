@@ -258,6 +258,8 @@ static void resize_plot(App *a, WINDOW *w)
 	int W = getmaxx(w);
 	a->plot_x = getbegx(w) + 1 + Y_AXIS_W;
 	a->plot_w = W - 2 - Y_AXIS_W;
+	a->plot_y = getbegy(w) + 1;
+	a->plot_h = getmaxy(w) - 2;
 	if (a->plot_w < 10)
 		a->plot_w = 10;
 }
