@@ -12,6 +12,7 @@
  * Figures are printed, never judged: timing is noisy on a shared machine. */
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,31 @@ static double time_inference(const Series *s, int threads)
 	return (double)(s->rows - LOOK_BACK) / t;
 }
 
+static void *spin_work(void *arg)
+{
+	volatile double x = 0;
+	for (long i = 0; i < 100000000L; i++)
+		x += 1.0;
+	(void)arg;
+	return NULL;
+}
+
+/* How much a second thread can give right now: the same work on one
+ * thread, then twice the work on two (2.0 = a free second core). */
+static double parallel_capacity(void)
+{
+	double t0 = now();
+	spin_work(NULL);
+	double t1 = now();
+	pthread_t th;
+	if (pthread_create(&th, NULL, spin_work, NULL))
+		return NAN;
+	spin_work(NULL);
+	pthread_join(th, NULL);
+	double t2 = now();
+	return 2.0 * (t1 - t0) / (t2 - t1);
+}
+
 static void peak_rss(void)
 {
 	const char *vigil = getenv("VIGIL");
@@ -233,6 +259,9 @@ int main(int argc, char **argv)
 		       "figures; best epoch of %zu after a warm-up one shown, "
 		       "mean in brackets)\n",
 		       la[0], n);
+	printf("a second thread gives %.2fx the throughput of one on this "
+	       "machine right now (2.00 = an idle second core)\n",
+	       parallel_capacity());
 	double e1 = time_epochs(&s, 1, n, &m1);
 	double e2 = time_epochs(&s, 2, n, &m2);
 	printf("train, own kernels %-7s 1 thread : %.3f s/epoch [%.3f]  "
