@@ -422,6 +422,17 @@ static void test_smd_criticality_view(void **state)
 	expect("recall", 60);
 	keys("Tab");
 	expect("node: m01", 5);
+	/* t then > raises every metric's threshold at node scope: fewer
+	 * detections, the panel moves; < < back below where it was */
+	char before[64], now[64];
+	panel_recall(before, sizeof(before));
+	keys("t");
+	expect("THRESHOLD x1.00", 5);
+	keys("'>' '>' '>' '>' '>' '>' '>' '>'");
+	expect("threshold x2.14", 5);
+	assert_true(wait_panel(before, 0, now, sizeof(now)));
+	assert_true(recall_of(now) <= recall_of(before));
+	keys("Escape");
 	keys("c");
 	expect("criticality comparison", 5);
 	expect(">=medium", 5);

@@ -144,13 +144,13 @@ size_t keys_help_lines(const char *const **lines)
 			if (w > 0 && used + (size_t)w < sizeof(keys))
 				used += (size_t)w;
 		}
-		snprintf(text[count], sizeof(text[count]), "%-16s %s", keys,
+		snprintf(text[count], sizeof(text[count]), "%-7s %s", keys,
 			 helps[a]);
 		ptrs[count] = text[count];
 		count++;
 	}
-	snprintf(text[count], sizeof(text[count]), "%-16s %s", "mouse",
-		 "click moves the cursor, drag selects");
+	snprintf(text[count], sizeof(text[count]), "%-7s %s", "mouse",
+		 "click: cursor, drag: select");
 	ptrs[count] = text[count];
 	count++;
 	*lines = ptrs;

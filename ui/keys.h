@@ -32,29 +32,29 @@ typedef enum {
 	X(ACT_LABEL_NEXT, "label-next", "next labelled range")              \
 	X(ACT_LABEL_PREV, "label-prev", "previous labelled range")          \
 	X(ACT_DIS_NEXT, "disagree-next",                                    \
-	  "next disagreement (false positive or negative)")                 \
+	  "next disagreement (FP or FN)")                 \
 	X(ACT_DIS_PREV, "disagree-prev", "previous disagreement")           \
 	X(ACT_MARK, "mark", "start / end a selection")                      \
 	X(ACT_LABEL, "label", "label the selection")                        \
 	X(ACT_UNLABEL, "unlabel",                                           \
-	  "unlabel the selection or the range under the cursor")            \
+	  "unlabel selection / range here")            \
 	X(ACT_UNDO, "undo", "undo the last edit")                           \
 	X(ACT_REDO, "redo", "redo")                                         \
-	X(ACT_SAVE, "save", "save the labels (asks where, and the format)") \
+	X(ACT_SAVE, "save", "save labels (asks file/format)") \
 	X(ACT_COMPARE, "compare",                                           \
-	  "criticality comparison: all / >=medium / high")                  \
+	  "compare all / >=medium / high")                  \
 	X(ACT_ORIGINAL, "original", "original vs working labels")           \
 	X(ACT_SCOPE, "scope", "switch metric / node scope")                 \
 	X(ACT_FILTER, "filter", "filter metric names (regex)")              \
 	X(ACT_YFIT, "y-axis",                                               \
-	  "y-axis: fit the visible window / the whole series")              \
+	  "y-axis: window / whole series")              \
 	X(ACT_THRESHOLD, "threshold", "threshold mode: then < or >")        \
 	X(ACT_THR_DOWN, "threshold-down", "lower the threshold (after t)")  \
 	X(ACT_THR_UP, "threshold-up", "raise the threshold (after t)")      \
 	X(ACT_CANCEL, "cancel", "cancel selection / mode / view")           \
 	X(ACT_REDRAW, "redraw", "redraw the screen")                        \
 	X(ACT_HELP, "help", "this help")                                    \
-	X(ACT_QUIT, "quit", "quit (asks when edits are unsaved)")
+	X(ACT_QUIT, "quit", "quit (asks if edits unsaved)")
 
 typedef enum {
 	ACT_NONE = 0,

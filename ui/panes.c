@@ -756,7 +756,7 @@ static void draw_help(App *a, WINDOW *w)
 		int c = (int)i / h, r = (int)i % h;
 		if (c >= cols)
 			break;
-		put(w, r + 1, 1 + c * colw, colw - 1, lines[i]);
+		put(w, r + 1, 1 + c * colw, colw, lines[i]);
 	}
 }
 
