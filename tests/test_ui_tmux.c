@@ -239,7 +239,8 @@ static void mouse(int b, int x, int y, int press)
 	       sock, b, x, y, press ? 'M' : 'm');
 }
 
-/* The mouse: a click moves the cursor, a drag selects, a labels it. */
+/* The mouse: a click moves the cursor, a drag selects, a labels it; a
+ * click in the metric list selects a metric. */
 static void test_mouse(void **state)
 {
 	(void)state;
@@ -262,6 +263,10 @@ static void test_mouse(void **state)
 	keys("a");
 	expect("labelled 2022", 5);
 	expect("1 edit unsaved", 5);
+	/* a click on the list's third row selects network_latency */
+	mouse(0, 5, 4, 1);
+	mouse(0, 5, 4, 0);
+	expect(">network_laten", 5);
 	keys("q d");
 	expect("VIGIL-EXIT=0", 5);
 }

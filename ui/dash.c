@@ -15,6 +15,7 @@
 #include "engine/model.h"
 #include "ui/journal.h"
 #include "ui/keys.h"
+#include "ui/panes.h"
 #include "ui/save.h"
 
 static void start_model(App *a, const DashOptions *o);
@@ -396,28 +397,6 @@ static unsigned prompt_key(App *a, int ch)
 	return 0;
 }
 
-static unsigned on_mouse(App *a)
-{
-	MEVENT ev;
-	if (getmouse(&ev) != OK)
-		return 0;
-
-	if (a->view != VIEW_MAIN)
-		return 0;
-	int col = ev.x - a->plot_x;
-	if (ev.bstate & BUTTON1_PRESSED) {
-		if (col < 0 || col >= a->plot_w || ev.y < a->plot_y ||
-		    ev.y >= a->plot_y + a->plot_h)
-			return 0;
-		return app_mouse(a, col, 0);
-	}
-	if (ev.bstate & BUTTON1_RELEASED)
-		return app_mouse(a, col, 2);
-	if (ev.bstate & REPORT_MOUSE_POSITION)
-		return app_mouse(a, col, 1);
-	return 0;
-}
-
 unsigned dash_key(App *a, int ch)
 {
 	if (ch == KEY_RESIZE)
@@ -425,7 +404,7 @@ unsigned dash_key(App *a, int ch)
 	if (a->prompt != PROMPT_NONE)
 		return prompt_key(a, ch);
 	if (ch == KEY_MOUSE)
-		return on_mouse(a);
+		return panes_on_key(a, ch);
 	a->message[0] = '\0';
 	Action act = keys_lookup(ch, a->keymode);
 	if (act == ACT_NONE && a->keymode == KEYMODE_THRESHOLD) {

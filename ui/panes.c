@@ -83,8 +83,12 @@ void panes_init_colours(App *a)
 
 /* ---- windows and layout ---------------------------------------------- */
 
+/* A pane: draw paints it from the App; on_key (may be NULL) takes a key
+ * (with the mouse event for KEY_MOUSE) and returns DIRTY_* flags; resize
+ * (may be NULL) follows a new layout. */
 typedef struct {
 	void (*draw)(App *a, WINDOW *w);
+	unsigned (*on_key)(App *a, WINDOW *w, int ch, const MEVENT *ev);
 	void (*resize)(App *a, WINDOW *w);
 } PaneOps;
 
@@ -93,12 +97,14 @@ static void draw_plot(App *a, WINDOW *w);
 static void draw_scores(App *a, WINDOW *w);
 static void draw_status(App *a, WINDOW *w);
 static void resize_plot(App *a, WINDOW *w);
+static unsigned key_list(App *a, WINDOW *w, int ch, const MEVENT *ev);
+static unsigned key_plot(App *a, WINDOW *w, int ch, const MEVENT *ev);
 
 static const PaneOps pane_ops[PANE_COUNT] = {
-	[PANE_LIST] = {draw_list, NULL},
-	[PANE_PLOT] = {draw_plot, resize_plot},
-	[PANE_SCORES] = {draw_scores, NULL},
-	[PANE_STATUS] = {draw_status, NULL},
+	[PANE_LIST] = {draw_list, key_list, NULL},
+	[PANE_PLOT] = {draw_plot, key_plot, resize_plot},
+	[PANE_SCORES] = {draw_scores, NULL, NULL},
+	[PANE_STATUS] = {draw_status, NULL, NULL},
 };
 
 static WINDOW *pane_win[PANE_COUNT];
@@ -800,6 +806,66 @@ static void draw_panels(App *a, WINDOW *w, int compare)
 		wattroff(w, A_BOLD);
 		paint_plot(a, w, y + 1, each - 1, &sp);
 	}
+}
+
+/* A click on a list row selects that metric. */
+static unsigned key_list(App *a, WINDOW *w, int ch, const MEVENT *ev)
+{
+	if (ch != KEY_MOUSE || !ev || !(ev->bstate & BUTTON1_PRESSED))
+		return 0;
+	int row = ev->y - getbegy(w) - 1;
+	if (row < 0 || row >= getmaxy(w) - 2)
+		return 0;
+	size_t i = a->list_top + (size_t)row;
+	if (i >= a->n_visible)
+		return 0;
+	a->metric = a->visible[i];
+	return DIRTY_LIST | DIRTY_PLOT | DIRTY_SCORES | DIRTY_STATUS;
+}
+
+/* In the plot: a press moves the cursor and starts a drag; motion with
+ * the button down and the release extend the selection. */
+static unsigned key_plot(App *a, WINDOW *w, int ch, const MEVENT *ev)
+{
+	(void)w;
+	if (ch != KEY_MOUSE || !ev)
+		return 0;
+	int col = ev->x - a->plot_x;
+	if (ev->bstate & BUTTON1_PRESSED) {
+		if (col < 0 || col >= a->plot_w)
+			return 0;
+		return app_mouse(a, col, 0);
+	}
+	if (ev->bstate & BUTTON1_RELEASED)
+		return app_mouse(a, col, 2);
+	if (ev->bstate & REPORT_MOUSE_POSITION)
+		return app_mouse(a, col, 1);
+	return 0;
+}
+
+unsigned panes_on_key(App *a, int ch)
+{
+	if (a->view != VIEW_MAIN)
+		return 0;
+	MEVENT ev, *evp = NULL;
+	if (ch == KEY_MOUSE) {
+		if (getmouse(&ev) != OK)
+			return 0;
+		evp = &ev;
+		/* a drag or release belongs to the pane the press was in */
+		if (a->mouse_down && !(ev.bstate & BUTTON1_PRESSED))
+			return key_plot(a, pane_win[PANE_PLOT], ch, evp);
+	}
+	for (int i = 0; i < PANE_COUNT; i++) {
+		if (!pane_win[i] || !pane_ops[i].on_key)
+			continue;
+		if (evp && !wenclose(pane_win[i], ev.y, ev.x))
+			continue;
+		unsigned fl = pane_ops[i].on_key(a, pane_win[i], ch, evp);
+		if (fl)
+			return fl;
+	}
+	return 0;
 }
 
 void panes_draw(App *a)

@@ -21,6 +21,11 @@ void panes_layout(App *a);
  * wnoutrefresh and one doupdate; clears a->dirty. */
 void panes_draw(App *a);
 
+/* Offer a key to the panes (KEY_MOUSE goes to the pane under the pointer:
+ * a click in the list selects a metric, in the plot it moves the cursor, a
+ * drag there selects). Returns DIRTY_* flags, 0 when no pane took it. */
+unsigned panes_on_key(App *a, int ch);
+
 /* Free the pane windows. */
 void panes_free(void);
 
