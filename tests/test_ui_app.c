@@ -157,6 +157,87 @@ static void test_filter(void **state)
 	app_free(&a);
 }
 
+/* Scores follow every edit, undo and redo incrementally, and always equal
+ * scoring the working labels from scratch; the original's stay put. */
+static void test_scores_follow_edits(void **state)
+{
+	(void)state;
+	App a;
+	open_demo(&a);
+	/* detections: the first labelled range of each metric, plus a false
+	 * alarm at rows 900..910; the node gets their union */
+	size_t M = a.s.metrics;
+	Detection *det[3];
+	size_t n_det[3];
+	Detection node[8];
+	size_t n_node = 0;
+	for (size_t m = 0; m < M; m++) {
+		const UiRanges *L = ui_labels_set(&a.labels, m, 0);
+		det[m] = calloc(2, sizeof(Detection));
+		size_t k = 0;
+		for (size_t i = 0; i < L->n && !k; i++)
+			if (L->r[i].start >= (int64_t)a.s.split)
+				det[m][k++] = (Detection){L->r[i], m, CRIT_HIGH,
+							  5.0f};
+		det[m][k++] = (Detection){{900, 910}, m, CRIT_LOW, 1.2f};
+		n_det[m] = k;
+		for (size_t i = 0; i < k; i++) {
+			node[n_node] = det[m][i];
+			node[n_node++].metric = DETECT_NODE;
+		}
+	}
+	assert_int_equal(ui_labels_attach(&a.labels, det, n_det, node, n_node,
+					  a.s.split, a.s.rows),
+			 0);
+	UiScore w[RULE_COUNT], o[RULE_COUNT];
+	ui_labels_score(&a.labels, 0, 0, CRIT_LOW, w);
+	ui_labels_score(&a.labels, 0, 1, CRIT_LOW, o);
+	assert_true(w[RULE_EVENT].fp >= 10); /* the false alarm */
+	assert_true(w[RULE_EVENT].tp > 0);
+	double p0 = w[RULE_EVENT].p;
+	/* label the false alarm: precision rises; high-only is unchanged */
+	UiScore h0[RULE_COUNT], h1[RULE_COUNT];
+	ui_labels_score(&a.labels, 0, 0, CRIT_HIGH, h0);
+	assert_int_equal(ui_labels_mark(&a.labels, 0, 900, 910), 1);
+	ui_labels_score(&a.labels, 0, 0, CRIT_LOW, w);
+	ui_labels_score(&a.labels, 0, 0, CRIT_HIGH, h1);
+	assert_true(w[RULE_EVENT].p > p0);
+	assert_int_equal(h1[RULE_EVENT].tp, h0[RULE_EVENT].tp);
+	UiScore o2[RULE_COUNT];
+	ui_labels_score(&a.labels, 0, 1, CRIT_LOW, o2);
+	assert_memory_equal(o, o2, sizeof(o));
+	/* a few more edits, undo and redo: each time equal to scratch */
+	ui_labels_unmark(&a.labels, 0, 540, 560);
+	ui_labels_mark(&a.labels, UI_NODE, 700, 720);
+	ui_labels_undo(&a.labels);
+	ui_labels_undo(&a.labels);
+	ui_labels_redo(&a.labels);
+	for (size_t m = 0; m <= M; m++) {
+		size_t u = m == M ? UI_NODE : m;
+		ScoreTable t;
+		const RangeSet *rs =
+			labelset_get(&a.labels.ls, m == M ? LABEL_NODE : m);
+		assert_int_equal(score_compute(rs, m == M ? node : det[m],
+					       m == M ? n_node : n_det[m],
+					       a.s.split, a.s.rows, &t, NULL),
+				 STATUS_OK);
+		ui_labels_score(&a.labels, u, 0, CRIT_LOW, w);
+		assert_int_equal(w[RULE_EVENT].tp,
+				 t.cell[SCORE_EVENT][SCORE_ALL].tp);
+		assert_int_equal(w[RULE_EVENT].fp,
+				 t.cell[SCORE_EVENT][SCORE_ALL].fp);
+		assert_int_equal(w[RULE_EVENT].fn,
+				 t.cell[SCORE_EVENT][SCORE_ALL].fn);
+		assert_int_equal(w[RULE_POINT].tp,
+				 t.cell[SCORE_POINT][SCORE_ALL].tp);
+		assert_int_equal(w[RULE_PA].fn,
+				 t.cell[SCORE_ADJUSTED][SCORE_ALL].fn);
+	}
+	for (size_t m = 0; m < M; m++)
+		free(det[m]);
+	app_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_label_edits_and_undo),
 		cmocka_unit_test(test_mouse_click_and_drag),
 		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_scores_follow_edits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -194,17 +194,7 @@ void app_take_detections(App *a)
 void app_scores(const App *a, size_t m, int original, Criticality min,
 		UiScore out[RULE_COUNT])
 {
-	const Detection *d;
-	size_t nd;
-	if (m == UI_NODE) {
-		d = a->node_det;
-		nd = a->n_node_det;
-	} else {
-		d = a->det ? a->det[m] : NULL;
-		nd = a->det ? a->n_det[m] : 0;
-	}
-	ui_labels_score(&a->labels, m, original, d, nd, min, a->s.split,
-			a->s.rows, out);
+	ui_labels_score(&a->labels, m, original, min, out);
 }
 
 static size_t visible_pos(const App *a)

@@ -147,6 +147,12 @@ static void finish_model(App *a, LstmModel *m, const char *how)
 	}
 	a->has_dr = 1;
 	app_take_detections(a);
+	if (ui_labels_attach(&a->labels, a->det, a->n_det, a->node_det,
+			     a->n_node_det, a->s.split, a->s.rows) != 0) {
+		a->model = MODEL_FAILED;
+		app_message(a, "cannot score the detections (out of memory)");
+		return;
+	}
 	a->model = MODEL_READY;
 	size_t nd = a->n_node_det;
 	app_message(a, "model %s: %zu node detection%s", how, nd,
@@ -271,6 +277,12 @@ static unsigned move_threshold(App *a, int up)
 		return DIRTY_STATUS;
 	}
 	app_take_detections(a);
+	/* rescore what moved: the metric (or all of them) and the node */
+	for (size_t k = 0; k < a->s.metrics; k++)
+		if (m == DETECT_ALL || k == m)
+			ui_labels_redetect(&a->labels, k, a->det[k],
+					   a->n_det[k]);
+	ui_labels_redetect(&a->labels, UI_NODE, a->node_det, a->n_node_det);
 	if (a->thr_factor) {
 		if (m == DETECT_ALL)
 			for (size_t k = 0; k <= a->s.metrics; k++)

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "labels/score.h"
 
 static size_t set_index(const UiLabels *l, size_t m)
 {
@@ -71,6 +70,8 @@ void ui_labels_free(UiLabels *l)
 	}
 	free(l->orig);
 	free(l->work);
+	score_board_delete(l->sb);
+	free(l->orig_tab);
 	labelset_free(&l->ls);
 	memset(l, 0, sizeof(*l));
 }
@@ -82,6 +83,8 @@ int ui_labels_adopt(UiLabels *l, LabelSet *ls)
 	labelset_free(&l->ls);
 	l->ls = *ls;
 	memset(ls, 0, sizeof(*ls));
+	if (l->sb)
+		score_board_rescore(l->sb, NULL);
 	return refresh_all(l);
 }
 
@@ -104,6 +107,8 @@ int ui_labels_load(UiLabels *l, size_t m, const Range *r, size_t n)
 			return -1;
 	if (labelset_reset_original(&l->ls, NULL) != STATUS_OK)
 		return -1;
+	if (l->sb)
+		score_board_rescore(l->sb, NULL);
 	return refresh_all(l);
 }
 
@@ -123,6 +128,8 @@ static int edit(UiLabels *l, size_t m, int mark, int64_t a, int64_t b)
 		return -1;
 	if (!chg.n_removed && !chg.n_added)
 		return 0;
+	if (l->sb)
+		score_board_update_after_edit(l->sb, &chg);
 	return refresh(l, i) ? -1 : 1;
 }
 
@@ -144,6 +151,8 @@ static long undo_redo(UiLabels *l, int redo)
 		      : labelset_undo(&l->ls, &chg);
 	if (rc <= 0)
 		return -1;
+	if (l->sb)
+		score_board_update_after_edit(l->sb, &chg);
 	size_t i = set_index(l, chg.metric);
 	refresh(l, i);
 	return i == l->metrics ? (long)UI_NODE : (long)i;
@@ -184,18 +193,79 @@ long ui_ranges_find(const UiRanges *s, int64_t r)
 	return -1;
 }
 
+/* The original's scores of unit i (set index) against dets. */
+static int score_original(UiLabels *l, size_t i, const Detection *det,
+			  size_t n)
+{
+	return score_compute(labelset_get_original(&l->ls, ls_index(l, i)),
+			     det, n, l->split, l->rows, &l->orig_tab[i],
+			     NULL) == STATUS_OK
+		       ? 0
+		       : -1;
+}
+
+int ui_labels_attach(UiLabels *l, Detection *const *det, const size_t *n_det,
+		     const Detection *node, size_t n_node, size_t split,
+		     size_t rows)
+{
+	size_t total = n_node;
+	for (size_t m = 0; m < l->metrics; m++)
+		total += n_det[m];
+	Detection *all = malloc((total ? total : 1) * sizeof(Detection));
+	if (!all)
+		return -1;
+	size_t k = 0;
+	for (size_t m = 0; m < l->metrics; m++)
+		for (size_t i = 0; i < n_det[m]; i++) {
+			all[k] = det[m][i];
+			all[k++].metric = m;
+		}
+	for (size_t i = 0; i < n_node; i++) {
+		all[k] = node[i];
+		all[k++].metric = DETECT_NODE;
+	}
+	score_board_delete(l->sb);
+	l->sb = NULL;
+	l->split = split;
+	l->rows = rows;
+	Status st = score_board_new(&l->sb, &l->ls, all, k, split, rows, NULL);
+	free(all);
+	if (st != STATUS_OK)
+		return -1;
+	free(l->orig_tab);
+	l->orig_tab = calloc(l->metrics + 1, sizeof(ScoreTable));
+	if (!l->orig_tab)
+		return -1;
+	for (size_t m = 0; m < l->metrics; m++)
+		if (score_original(l, m, det[m], n_det[m]))
+			return -1;
+	return score_original(l, l->metrics, node, n_node);
+}
+
+int ui_labels_redetect(UiLabels *l, size_t m, const Detection *det,
+		       size_t n)
+{
+	if (!l->sb)
+		return -1;
+	size_t i = set_index(l, m);
+	if (score_board_set_detections(l->sb, ls_index(l, i), det, n, NULL) !=
+	    STATUS_OK)
+		return -1;
+	return score_original(l, i, det, n);
+}
+
 void ui_labels_score(const UiLabels *l, size_t m, int original,
-		     const Detection *det, size_t nd, Criticality min,
-		     size_t split, size_t rows, UiScore out[RULE_COUNT])
+		     Criticality min, UiScore out[RULE_COUNT])
 {
 	memset(out, 0, RULE_COUNT * sizeof(UiScore));
-	size_t k = ls_index(l, set_index(l, m));
-	const RangeSet *rs = original ? labelset_get_original(&l->ls, k)
-				      : labelset_get(&l->ls, k);
-	ScoreTable t;
-	if (!rs || score_compute(rs, det, nd, split, rows, &t, NULL) !=
-			   STATUS_OK)
+	if (!l->sb || !l->orig_tab)
 		return;
+	size_t i = set_index(l, m);
+	ScoreTable t;
+	if (original)
+		t = l->orig_tab[i];
+	else
+		score_board_get(l->sb, ls_index(l, i), &t);
 	ScoreFilter f = min >= CRIT_HIGH     ? SCORE_HIGH
 			: min == CRIT_MEDIUM ? SCORE_MEDIUM
 					     : SCORE_ALL;

@@ -5,7 +5,11 @@
  * one set an edit, undo or redo touched. Scores come from labels/score.h.
  *
  * Ranges are half-open row intervals of the whole series, sorted and
- * disjoint. UI_NODE stands for the node level. */
+ * disjoint. UI_NODE stands for the node level.
+ *
+ * Once detections are attached, scores are kept up to date incrementally: a
+ * ScoreBoard over the working copy is told about every edit, undo and redo,
+ * and the original's scores are computed when the detections change. */
 #ifndef VIGIL_UI_LABELS_UI_H
 #define VIGIL_UI_LABELS_UI_H
 
@@ -15,6 +19,7 @@
 #include "data/range.h"
 #include "data/status.h"
 #include "labels/labelset.h"
+#include "labels/score.h"
 
 #define UI_NODE ((size_t)-1)
 
@@ -29,6 +34,10 @@ typedef struct {
 	LabelSet ls;    /* owned: original, working, edit stack */
 	UiRanges *orig; /* owned: metrics + 1 extents of the original */
 	UiRanges *work; /* owned: metrics + 1 extents of the working copy */
+	ScoreBoard *sb; /* owned, NULL before detections: working scores */
+	ScoreTable *orig_tab; /* owned, NULL before detections: metrics + 1
+				 scores of the original labels */
+	size_t split, rows;   /* the scored part */
 } UiLabels;
 
 typedef enum {
@@ -76,11 +85,21 @@ void ui_labels_saved(UiLabels *l);
 /* The range of s containing row r: its index, or -1. */
 long ui_ranges_find(const UiRanges *s, int64_t r);
 
-/* Scores (labels/score.h) of detections det[0..nd) against set m of the
- * working (original = 0) or original labels, on rows [split, rows), for
- * detections with crit >= min. out[RULE_*]. */
+/* Attach the detections of every metric (det[m], n_det[m]) and of the node
+ * (node, n_node), scored on rows [split, rows). Returns 0 or -1. */
+int ui_labels_attach(UiLabels *l, Detection *const *det, const size_t *n_det,
+		     const Detection *node, size_t n_node, size_t split,
+		     size_t rows);
+
+/* New detections for metric m (or UI_NODE) after a threshold move: only
+ * that unit is rescored. Returns 0 or -1. */
+int ui_labels_redetect(UiLabels *l, size_t m, const Detection *det,
+		       size_t n);
+
+/* Scores of set m (a metric or UI_NODE) for detections with crit >= min,
+ * working (original = 0) or original labels; zeros before detections are
+ * attached. out[RULE_*]. */
 void ui_labels_score(const UiLabels *l, size_t m, int original,
-		     const Detection *det, size_t nd, Criticality min,
-		     size_t split, size_t rows, UiScore out[RULE_COUNT]);
+		     Criticality min, UiScore out[RULE_COUNT]);
 
 #endif

@@ -124,11 +124,13 @@ Status save_read_labels(App *a, const char *path, ErrorRecord *err)
 	return st;
 }
 
+/* The dataset's own format; for SMD the file that holds the scope being
+ * edited (test_label for the node, interpretation_label for metrics). */
 static SaveFormat default_format(const App *a)
 {
-	return a->s.kind == SERIES_SMD	 ? SAVE_SMD
-	       : a->s.kind == SERIES_NAB ? SAVE_NAB
-					 : SAVE_CSV;
+	if (a->s.kind == SERIES_SMD)
+		return a->node_scope ? SAVE_SMD : SAVE_INTERP;
+	return a->s.kind == SERIES_NAB ? SAVE_NAB : SAVE_CSV;
 }
 
 static void default_path(App *a)
