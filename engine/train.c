@@ -268,9 +268,14 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 	int nthreads = cfg->threads < (int)nsh_max ? cfg->threads
 						   : (int)nsh_max;
 
-	/* One block: gradient, Adam m, Adam v, best weights (P each); the
-	   parameters live in the model. */
-	float *blk = calloc(4 * P, sizeof(float));
+	/* One block, carved into five arrays of P floats: the parameters,
+	   the gradient, Adam's m and v, and the best weights so far. The
+	   model owns it from here on (shrunk to the parameters at the end). */
+	float *blk = calloc(5 * P, sizeof(float));
+	if (blk) {
+		free(m->params);
+		m->params = blk;
+	}
 	float *wt = malloc(lstm_wt_floats(d) * sizeof(float));
 	size_t *order = malloc(nwin * sizeof(size_t));
 	Shard *sh = calloc(nsh_max, sizeof(Shard));
@@ -284,7 +289,10 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 		st = error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
 		goto done;
 	}
-	float *grad = blk, *am = blk + P, *av = blk + 2 * P, *best = blk + 3 * P;
+	struct {
+		float *param, *grad, *m, *v, *best;
+	} pb = {blk, blk + P, blk + 2 * P, blk + 3 * P, blk + 4 * P};
+	float *grad = pb.grad, *am = pb.m, *av = pb.v, *best = pb.best;
 	for (size_t i = 0; i < nsh_max; i++)
 		sh[i].g = gmem + i * P;
 	for (int i = 0; i < nthreads; i++) {
@@ -302,7 +310,7 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 
 	Rng rng;
 	rng_seed(&rng, cfg->seed);
-	lstm_init_params(d, m->params, &rng);
+	lstm_init_params(d, pb.param, &rng);
 	memcpy(best, m->params, P * sizeof(float));
 	for (size_t i = 0; i < nwin; i++)
 		order[i] = w0 + i;
@@ -433,11 +441,14 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 			break;
 	}
 	pool_stop(&pool);
-	if (!st)
-		memcpy(m->params, best, P * sizeof(float));
+	if (!st) {
+		memcpy(pb.param, best, P * sizeof(float));
+		float *shrunk = realloc(m->params, P * sizeof(float));
+		if (shrunk)
+			m->params = shrunk;
+	}
 
 done:
-	free(blk);
 	free(wt);
 	free(order);
 	free(sh);
