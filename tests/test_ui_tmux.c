@@ -267,8 +267,21 @@ static void test_mouse(void **state)
 	mouse(0, 5, 4, 1);
 	mouse(0, 5, 4, 0);
 	expect(">network_laten", 5);
-	keys("q d");
+	/* the quit guard's s: save as, then quit */
+	keys("q");
+	expect("unsaved edits", 5);
+	keys("s");
+	expect("save as: demo.labels.csv", 5);
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "C-u '%s/quit.labels.csv' Enter", tmp);
+	keys(cmd);
 	expect("VIGIL-EXIT=0", 5);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/quit.labels.csv", tmp);
+	char *csv = tu_slurp(path, NULL);
+	assert_non_null(csv);
+	assert_non_null(strstr(csv, ",analyst,"));
+	free(csv);
 }
 
 /* The C locale: ASCII plot and boxes, no Braille. */

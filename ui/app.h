@@ -53,7 +53,7 @@ typedef enum {
 
 /* Where the model stands. */
 typedef enum {
-	MODEL_NONE,     /* no engine / nothing to do */
+	MODEL_NONE,     /* --no-model: the data and labels only */
 	MODEL_TRAINING, /* a worker thread is training */
 	MODEL_READY,    /* forecasts and detections are in */
 	MODEL_FAILED,
@@ -80,7 +80,7 @@ typedef struct {
 	ModelState model;
 	double train_frac;    /* 0..1 training progress */
 	char train_text[128]; /* progress line */
-	void *worker;         /* owned: engine state (ui/pipeline) */
+	void *worker;         /* owned: the trainer thread (ui/dash.c) */
 
 	/* view */
 	size_t metric;        /* selected metric (index into s) */
@@ -90,7 +90,8 @@ typedef struct {
 	int node_scope;       /* Tab: labels / scores / edits at node level */
 	size_t first, count;  /* window of rows [first, first + count) */
 	size_t cursor;        /* row under the cursor */
-	int selecting;        /* m pressed once */
+	int selecting;        /* 0 none, 1 open (m once, or dragging), 2 closed
+				 (m twice, or released): a / x act on it */
 	size_t sel_anchor;    /* row where the selection started */
 	int yfit_whole;       /* y-axis over the whole series */
 	KeyMode keymode;      /* normal or threshold */
