@@ -38,7 +38,8 @@ typedef struct {
 	size_t epochs;     /* maximum epochs */
 	size_t batch;      /* batches done in this epoch */
 	size_t batches;    /* batches per epoch */
-	double train_loss; /* mean MSE (scaled units) of the last epoch */
+	double train_loss; /* mean MSE (scaled units) of the epoch so far
+			      (the whole epoch when batch == batches) */
 	double val_loss;   /* validation MSE of the last epoch */
 	double best_val;   /* best validation MSE so far */
 	double elapsed;    /* seconds since training started */
