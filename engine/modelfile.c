@@ -568,7 +568,8 @@ static Status cache_path(const Series *s, const LstmConfig *cfg,
 		 (unsigned long long)cache_key(s, cfg));
 	char dir[PATH_MAX], base[PATH_MAX];
 	int beside = 0;
-	if (s->path && *s->path) {
+	/* a synthetic series has no folder of its own: the user cache */
+	if (s->path && *s->path && s->kind != SERIES_SYNTH) {
 		struct stat st;
 		const char *p = s->path;
 		if (s->kind == SERIES_SMD && stat(p, &st) == 0 &&

@@ -248,6 +248,14 @@ static void test_cache_falls_back_to_xdg_cache_home(void **state)
 			 STATUS_OK);
 	snprintf(want, sizeof(want), "%s/vigil/host.csv.", dir);
 	assert_true(strncmp(cpath, want, strlen(want)) == 0);
+	/* a synthetic series (path "synthetic") never lands in the cwd */
+	free(s.path);
+	s.path = strdup("synthetic");
+	s.kind = SERIES_SYNTH;
+	assert_int_equal(model_cache_path(&s, &c, cpath, sizeof(cpath), &err),
+			 STATUS_OK);
+	snprintf(want, sizeof(want), "%s/vigil/synth.", dir);
+	assert_true(strncmp(cpath, want, strlen(want)) == 0);
 	et_series_free(&s);
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
