@@ -482,6 +482,44 @@ static void test_smd_criticality_view(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A real SMD machine (../shared/data machine-1-2, skipped when absent):
+ * training runs in the background with a progress bar while the metrics can
+ * be browsed; the next start loads the cached model at once. */
+static void test_training_in_background(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	const char *shared = tu_shared_data();
+	char probe[4300];
+	snprintf(probe, sizeof(probe),
+		 "%s/smd/ServerMachineDataset/test/machine-1-2.txt",
+		 shared ? shared : ".");
+	if (!shared || access(probe, R_OK) != 0)
+		skip();
+	/* 47k rows train slowly under the sanitizers; the trainer thread is
+	 * exercised there by the demo tests */
+	if (tu_sanitized())
+		skip();
+	char out[256];
+	tu_run(out, sizeof(out), "rm -rf '%s'/cache/vigil/machine-1-2.*", tmp);
+	char args[4400];
+	snprintf(args, sizeof(args),
+		 "'%s/smd/ServerMachineDataset:machine-1-2' --epochs 8", shared);
+	start(args, "C.UTF-8");
+	expect("training [", 20);
+	keys("j");
+	expect(">m02", 5);
+	expect("model trained in", 120);
+	expect("recall", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	start(args, "C.UTF-8");
+	expect("model from the cache", 20);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
 		cmocka_unit_test(test_smd_criticality_view),
+		cmocka_unit_test(test_training_in_background),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
