@@ -1,0 +1,182 @@
+/* The dispatched kernels at every instruction set this CPU has (portable,
+ * AVX2, AVX-512): matrix products on shapes with ragged edges, the
+ * activations across their range, and the fused LSTM cell, each against a
+ * plain double computation. */
+#include "tests/testutil.h"
+
+#include <math.h>
+
+#include "data/rng.h"
+#include "engine/kernels.h"
+
+static const KernIsa all_isas[] = {KERN_GENERIC, KERN_AVX2, KERN_AVX512};
+
+static void fill(float *x, size_t n, Rng *rng)
+{
+	for (size_t i = 0; i < n; i++)
+		x[i] = (float)(2 * rng_uniform(rng) - 1);
+}
+
+static void check_gemm_shape(size_t M, size_t N, size_t K, Rng *rng)
+{
+	size_t lda = K + 3, ldb = N + 5, ldc = N + 2, ldat = M + 1;
+	float *A = malloc(M * lda * sizeof(float));
+	float *At = malloc(K * ldat * sizeof(float)); /* A^T, K x M */
+	float *B = malloc(K * ldb * sizeof(float));
+	float *C = malloc(M * ldc * sizeof(float));
+	float *C0 = malloc(M * ldc * sizeof(float));
+	fill(A, M * lda, rng);
+	fill(B, K * ldb, rng);
+	fill(C0, M * ldc, rng);
+	for (size_t i = 0; i < M; i++)
+		for (size_t k = 0; k < K; k++)
+			At[k * ldat + i] = A[i * lda + k];
+	for (int mode = 0; mode < 3; mode++) {
+		/* 0: C = A B; 1: C += A B; 2: C += A^T-stored B */
+		memcpy(C, C0, M * ldc * sizeof(float));
+		if (mode == 2)
+			kern_gemm_tn(M, N, K, At, ldat, B, ldb, C, ldc);
+		else
+			kern_gemm(M, N, K, A, lda, B, ldb, C, ldc, mode);
+		for (size_t i = 0; i < M; i++)
+			for (size_t j = 0; j < ldc; j++) {
+				if (j >= N) { /* outside the matrix: untouched */
+					assert_true(C[i * ldc + j] ==
+						    C0[i * ldc + j]);
+					continue;
+				}
+				double want = mode ? C0[i * ldc + j] : 0;
+				for (size_t k = 0; k < K; k++)
+					want += (double)A[i * lda + k] *
+						B[k * ldb + j];
+				double tol = 1e-6 * (double)(K + 1);
+				if (fabs(C[i * ldc + j] - want) > tol)
+					print_message("M %zu N %zu K %zu mode %d "
+						      "(%zu,%zu): %g vs %g\n",
+						      M, N, K, mode, i, j,
+						      C[i * ldc + j], want);
+				assert_true(fabs(C[i * ldc + j] - want) <= tol);
+			}
+	}
+	free(A);
+	free(At);
+	free(B);
+	free(C);
+	free(C0);
+}
+
+static void test_gemm_at_every_isa(void **state)
+{
+	(void)state;
+	static const size_t shapes[][3] = {
+		{1, 1, 1},    {7, 33, 5},   {9, 50, 200}, {17, 200, 38},
+		{16, 49, 3},  {8, 48, 16},  {3, 97, 64},  {25, 15, 11},
+		{160, 200, 38}, {1, 200, 160}};
+	Rng rng;
+	rng_seed(&rng, 5);
+	KernIsa keep = kern_isa();
+	for (size_t v = 0; v < 3; v++) {
+		if (kern_set_isa(all_isas[v]) != all_isas[v])
+			continue; /* not on this CPU */
+		for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++)
+			check_gemm_shape(shapes[s][0], shapes[s][1],
+					 shapes[s][2], &rng);
+	}
+	kern_set_isa(keep);
+}
+
+static void test_activations_at_every_isa(void **state)
+{
+	(void)state;
+	const size_t n = 4001; /* not a multiple of any vector width */
+	float *x = malloc(n * sizeof(float)), *y = malloc(n * sizeof(float));
+	KernIsa keep = kern_isa();
+	for (size_t v = 0; v < 3; v++) {
+		if (kern_set_isa(all_isas[v]) != all_isas[v])
+			continue;
+		for (size_t i = 0; i < n; i++)
+			x[i] = -100.0f + 200.0f * (float)i / (float)(n - 1);
+		memcpy(y, x, n * sizeof(float));
+		kern_sigmoid(y, n);
+		for (size_t i = 0; i < n; i++)
+			assert_true(fabs(y[i] - 1 / (1 + exp(-(double)x[i]))) <
+				    1e-6);
+		memcpy(y, x, n * sizeof(float));
+		kern_tanh(y, n);
+		for (size_t i = 0; i < n; i++)
+			assert_true(fabs(y[i] - tanh((double)x[i])) < 2e-7 * 4);
+	}
+	kern_set_isa(keep);
+	free(x);
+	free(y);
+}
+
+static double sig(double v)
+{
+	return 1 / (1 + exp(-v));
+}
+
+static void test_lstm_cell_at_every_isa(void **state)
+{
+	(void)state;
+	const size_t B = 3, H = 21, H4 = 84;
+	float g[3 * 84], g0[3 * 84], cp[63], c[63], tc[63], h[63];
+	float din[63], dh2[63], dc[63], dc0[63], dg[3 * 84];
+	Rng rng;
+	rng_seed(&rng, 8);
+	fill(g0, B * H4, &rng);
+	fill(cp, B * H, &rng);
+	fill(din, B * H, &rng);
+	fill(dh2, B * H, &rng);
+	fill(dc0, B * H, &rng);
+	KernIsa keep = kern_isa();
+	for (size_t v = 0; v < 3; v++) {
+		if (kern_set_isa(all_isas[v]) != all_isas[v])
+			continue;
+		for (int first = 0; first < 2; first++) {
+			const float *prev = first ? NULL : cp;
+			memcpy(g, g0, sizeof(g));
+			kern_lstm_fwd(B, H, g, prev, c, tc, h);
+			memcpy(dc, dc0, sizeof(dc));
+			kern_lstm_bwd(B, H, g, tc, prev, din,
+				      first ? NULL : dh2, dc, dg);
+			for (size_t b = 0; b < B; b++)
+				for (size_t j = 0; j < H; j++) {
+					size_t k = b * H + j;
+					const float *z = g0 + b * H4;
+					double i = sig(z[j]), f = sig(z[H + j]);
+					double o = sig(z[2 * H + j]);
+					double gg = tanh(z[3 * H + j]);
+					double p = prev ? prev[k] : 0;
+					double cc = f * p + i * gg;
+					double t = tanh(cc);
+					assert_true(fabs(c[k] - cc) < 1e-6);
+					assert_true(fabs(h[k] - o * t) < 1e-6);
+					double dhv = din[k] + (first ? 0 : dh2[k]);
+					double dcv = dc0[k] + dhv * o * (1 - t * t);
+					assert_true(fabs(dc[k] - dcv * f) < 1e-5);
+					const float *d = dg + b * H4;
+					assert_true(fabs(d[j] - dcv * gg * i * (1 - i)) <
+						    1e-5);
+					assert_true(fabs(d[H + j] -
+							 dcv * p * f * (1 - f)) < 1e-5);
+					assert_true(fabs(d[2 * H + j] -
+							 dhv * t * o * (1 - o)) < 1e-5);
+					assert_true(fabs(d[3 * H + j] -
+							 dcv * i * (1 - gg * gg)) <
+						    1e-5);
+				}
+		}
+	}
+	kern_set_isa(keep);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gemm_at_every_isa),
+		cmocka_unit_test(test_activations_at_every_isa),
+		cmocka_unit_test(test_lstm_cell_at_every_isa),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
