@@ -238,6 +238,38 @@ static void test_scores_follow_edits(void **state)
 	app_free(&a);
 }
 
+/* SMD machine-3-2 (../shared/data): test_label has a range (test rows
+ * 12139-12143) that interpretation_label lacks; the dashboard finds it. */
+static void test_smd_label_files_disagree(void **state)
+{
+	(void)state;
+	const char *shared = tu_shared_data();
+	char ds[4200], probe[4300];
+	snprintf(ds, sizeof(ds), "%s/smd/ServerMachineDataset:machine-3-2",
+		 shared ? shared : ".");
+	snprintf(probe, sizeof(probe),
+		 "%s/smd/ServerMachineDataset/test/machine-3-2.txt",
+		 shared ? shared : ".");
+	if (!shared || access(probe, R_OK) != 0)
+		skip();
+	App a;
+	app_init(&a);
+	DashOptions o;
+	dash_options_defaults(&o);
+	o.no_model = 1;
+	o.dataset = ds;
+	ErrorRecord err;
+	assert_int_equal(dash_open(&a, &o, &err), STATUS_OK);
+	assert_int_equal(a.n_disagree, 1);
+	assert_int_equal(a.disagree[0].start, (int64_t)a.s.split + 12139);
+	assert_int_equal(a.disagree[0].end, (int64_t)a.s.split + 12143);
+	/* the node set is test_label's, the metrics' come from
+	 * interpretation_label */
+	const UiRanges *node = ui_labels_set(&a.labels, UI_NODE, 0);
+	assert_true(ui_ranges_find(node, (int64_t)a.s.split + 12140) >= 0);
+	app_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_mouse_click_and_drag),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_scores_follow_edits),
+		cmocka_unit_test(test_smd_label_files_disagree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,6 +31,7 @@ void app_free(App *a)
 	free(a->node_score);
 	free(a->thr_factor);
 	free(a->visible);
+	free(a->disagree);
 	ui_labels_free(&a->labels);
 	memset(a, 0, sizeof(*a));
 }

@@ -75,6 +75,9 @@ typedef struct {
 	Detection *node_det;  /* borrowed from dr */
 	size_t n_node_det;
 	UiLabels labels;      /* working and original labels, edits */
+	Range *disagree;      /* owned, may be NULL: where SMD test_label and
+				 interpretation_label disagree (rows) */
+	size_t n_disagree;
 
 	/* model */
 	ModelState model;

@@ -95,6 +95,11 @@ Status dash_open(App *a, const DashOptions *o, ErrorRecord *err)
 				 "no rows to show");
 	a->model = MODEL_NONE;
 	app_reset_view(a);
+	if (a->n_disagree)
+		app_message(a,
+			    "SMD label files disagree in %zu place%s (! in "
+			    "the node's labels lane)",
+			    a->n_disagree, a->n_disagree == 1 ? "" : "s");
 	if (!o->no_model)
 		start_model(a, o);
 	return STATUS_OK;

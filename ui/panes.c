@@ -327,6 +327,10 @@ static void paint_plot(App *a, WINDOW *w, int y0, int h, const PlotSpec *sp)
 	plot_mark_ranges(L->r, L->n, a->first, a->count, (size_t)pw, 1, lab);
 	const UiRanges *O = ui_labels_set(&a->labels, sp->scope, 1);
 	plot_mark_ranges(O->r, O->n, a->first, a->count, (size_t)pw, 1, orig);
+	/* SMD: where test_label and interpretation_label disagree (node) */
+	if (sp->scope == UI_NODE && a->n_disagree)
+		plot_mark_ranges(a->disagree, a->n_disagree, a->first, a->count,
+				 (size_t)pw, 2, orig);
 	size_t nd;
 	const Detection *d = scope_dets(a, sp->scope, &nd);
 	for (size_t i = 0; i < nd; i++)
@@ -424,7 +428,9 @@ static void paint_plot(App *a, WINDOW *w, int y0, int h, const PlotSpec *sp)
 		for (int xx = 0; xx < pw; xx++) {
 			const char *g = " ";
 			attr_t at = A_NORMAL;
-			if (lab[xx]) {
+			if (orig[xx] == 2) {
+				g = "!"; /* the label files disagree here */
+			} else if (lab[xx]) {
 				g = uni ? "\xe2\x96\x80" : "=";
 				at = role(FG_PLAIN, 1);
 				if (!sp->original && !orig[xx])
@@ -560,10 +566,14 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 		if (d[i].r.start <= (int64_t)r && (int64_t)r < d[i].r.end &&
 		    (int)d[i].crit > crit)
 			crit = (int)d[i].crit;
-	char tags[64];
-	snprintf(tags, sizeof(tags), "%s%s%s%s", lab ? " [label]" : "",
+	int differ = 0;
+	for (size_t i = 0; scope == UI_NODE && i < a->n_disagree; i++)
+		differ |= a->disagree[i].start <= (int64_t)r &&
+			  (int64_t)r < a->disagree[i].end;
+	char tags[80];
+	snprintf(tags, sizeof(tags), "%s%s%s%s%s", lab ? " [label]" : "",
 		 crit ? " [" : "", crit ? crit_name((Criticality)crit) : "",
-		 crit ? "]" : "");
+		 crit ? "]" : "", differ ? " [files differ]" : "");
 	const char *node = scope == UI_NODE ? "node: " : "";
 	int w = snprintf(buf, n, " %s%s  %s  value %s  forecast %s  score %s%s ",
 			 node, s->names[m], t, v, fc, sc, tags);

@@ -59,6 +59,47 @@ static Status complete(LabelSet *ls, ErrorRecord *err)
 	return st;
 }
 
+/* Where test_label (tl's node) and the interpretation_label lines (il)
+ * disagree: one row span per group of ranges that do not match. Best
+ * effort: nothing is recorded when it fails. */
+static void find_disagreements(App *a, const LabelSet *il, const LabelSet *tl)
+{
+	const RangeSet *node = labelset_get(tl, LABEL_NODE);
+	Range *ra = malloc((node->n + 1) * sizeof(Range)), *rb = NULL;
+	LabelDisagreement *d = NULL;
+	size_t nb = 0, n = 0;
+	if (!ra)
+		return;
+	for (size_t i = 0; i < node->n; i++)
+		ra[i] = node->v[i].r;
+	if (labelfile_line_ranges(il, &rb, &nb, NULL) == STATUS_OK &&
+	    labelfile_compare(ra, node->n, rb, nb, &d, &n, NULL) == STATUS_OK &&
+	    n > 0 && (a->disagree = malloc(n * sizeof(Range)))) {
+		for (size_t i = 0; i < n; i++) {
+			Range span = {INT64_MAX, INT64_MIN};
+			for (size_t k = 0; k < d[i].n_a; k++) {
+				Range r = ra[d[i].a_first + k];
+				if (r.start < span.start)
+					span.start = r.start;
+				if (r.end > span.end)
+					span.end = r.end;
+			}
+			for (size_t k = 0; k < d[i].n_b; k++) {
+				Range r = rb[d[i].b_first + k];
+				if (r.start < span.start)
+					span.start = r.start;
+				if (r.end > span.end)
+					span.end = r.end;
+			}
+			a->disagree[i] = span;
+		}
+		a->n_disagree = n;
+	}
+	free(ra);
+	free(rb);
+	free(d);
+}
+
 static Status read_one(App *a, LabelSet *ls, const char *path, int guess,
 		       LabelFormat f, ErrorRecord *err)
 {
@@ -99,6 +140,7 @@ Status save_read_labels(App *a, const char *path, ErrorRecord *err)
 				ls = tl;
 				have = 1;
 			} else if (st == STATUS_OK) {
+				find_disagreements(a, &ls, &tl);
 				RangeSet *n = labelset_build(&ls, LABEL_NODE);
 				rangeset_free(n);
 				rangeset_init(n);
