@@ -524,6 +524,135 @@ TGT2 static void tanh_avx2(float *x, size_t n)
 		_mm256_maskstore_ps(x + i, m, t);
 	}
 }
+TGT2 static inline __attribute__((always_inline)) __m256 tanh256(__m256 v)
+{
+	const __m256 one = _mm256_set1_ps(1.0f), two = _mm256_set1_ps(2.0f);
+	__m256 e = exp256(_mm256_add_ps(v, v));
+	return _mm256_sub_ps(one, _mm256_div_ps(two, _mm256_add_ps(one, e)));
+}
+
+TGT2 static void lstm_fwd_avx2(size_t B, size_t H, float *g, const float *cp,
+			       float *c, float *tc, float *h)
+{
+	for (size_t b = 0; b < B; b++) {
+		float *gb = g + b * 4 * H;
+		sigmoid_avx2(gb, 3 * H);
+		tanh_avx2(gb + 3 * H, H);
+		for (size_t j = 0; j < H; j += 8) {
+			__m256i m = mask8(H - j >= 8 ? 8 : H - j);
+			size_t k = b * H + j;
+			__m256 iv = _mm256_maskload_ps(gb + j, m);
+			__m256 fv = _mm256_maskload_ps(gb + H + j, m);
+			__m256 ov = _mm256_maskload_ps(gb + 2 * H + j, m);
+			__m256 gv = _mm256_maskload_ps(gb + 3 * H + j, m);
+			__m256 v = _mm256_mul_ps(iv, gv);
+			if (cp)
+				v = _mm256_add_ps(
+					v, _mm256_mul_ps(
+						   fv, _mm256_maskload_ps(cp + k, m)));
+			__m256 t = tanh256(v);
+			_mm256_maskstore_ps(c + k, m, v);
+			_mm256_maskstore_ps(tc + k, m, t);
+			_mm256_maskstore_ps(h + k, m, _mm256_mul_ps(ov, t));
+		}
+	}
+}
+
+TGT2 static void lstm_bwd_avx2(size_t B, size_t H, const float *g,
+			       const float *tc, const float *cp,
+			       const float *din, const float *dhrec,
+			       float *dc, float *dg)
+{
+	const __m256 one = _mm256_set1_ps(1.0f);
+	for (size_t b = 0; b < B; b++) {
+		const float *gb = g + b * 4 * H;
+		float *db = dg + b * 4 * H;
+		for (size_t j = 0; j < H; j += 8) {
+			__m256i m = mask8(H - j >= 8 ? 8 : H - j);
+			size_t k = b * H + j;
+			__m256 iv = _mm256_maskload_ps(gb + j, m);
+			__m256 fv = _mm256_maskload_ps(gb + H + j, m);
+			__m256 ov = _mm256_maskload_ps(gb + 2 * H + j, m);
+			__m256 gv = _mm256_maskload_ps(gb + 3 * H + j, m);
+			__m256 tv = _mm256_maskload_ps(tc + k, m);
+			__m256 dhv = _mm256_maskload_ps(din + k, m);
+			if (dhrec)
+				dhv = _mm256_add_ps(
+					dhv, _mm256_maskload_ps(dhrec + k, m));
+			__m256 cpv = cp ? _mm256_maskload_ps(cp + k, m)
+					: _mm256_setzero_ps();
+			__m256 dov = _mm256_mul_ps(dhv, tv);
+			__m256 dcv = _mm256_add_ps(
+				_mm256_maskload_ps(dc + k, m),
+				_mm256_mul_ps(
+					_mm256_mul_ps(dhv, ov),
+					_mm256_sub_ps(one, _mm256_mul_ps(tv, tv))));
+			_mm256_maskstore_ps(dc + k, m, _mm256_mul_ps(dcv, fv));
+			_mm256_maskstore_ps(
+				db + j, m,
+				_mm256_mul_ps(
+					_mm256_mul_ps(_mm256_mul_ps(dcv, gv), iv),
+					_mm256_sub_ps(one, iv)));
+			_mm256_maskstore_ps(
+				db + H + j, m,
+				_mm256_mul_ps(
+					_mm256_mul_ps(_mm256_mul_ps(dcv, cpv), fv),
+					_mm256_sub_ps(one, fv)));
+			_mm256_maskstore_ps(
+				db + 2 * H + j, m,
+				_mm256_mul_ps(_mm256_mul_ps(dov, ov),
+					      _mm256_sub_ps(one, ov)));
+			_mm256_maskstore_ps(
+				db + 3 * H + j, m,
+				_mm256_mul_ps(_mm256_mul_ps(dcv, iv),
+					      _mm256_sub_ps(one,
+							    _mm256_mul_ps(gv, gv))));
+		}
+	}
+}
+
+TGT2 static double sumsq_avx2(const float *x, size_t n)
+{
+	__m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+	for (size_t i = 0; i < n; i += 8) {
+		__m256 v = _mm256_maskload_ps(x + i, mask8(n - i >= 8 ? 8 : n - i));
+		__m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(v));
+		__m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
+		a0 = _mm256_fmadd_pd(lo, lo, a0);
+		a1 = _mm256_fmadd_pd(hi, hi, a1);
+	}
+	double t[4];
+	_mm256_storeu_pd(t, _mm256_add_pd(a0, a1));
+	return (t[0] + t[1]) + (t[2] + t[3]);
+}
+
+TGT2 static void adam_avx2(size_t n, float *p, const float *g, float *m,
+			   float *v, float gs, float b1, float b2, float step,
+			   float eps)
+{
+	const __m256 vgs = _mm256_set1_ps(gs), vb1 = _mm256_set1_ps(b1);
+	const __m256 vb2 = _mm256_set1_ps(b2), c1 = _mm256_set1_ps(1 - b1);
+	const __m256 c2 = _mm256_set1_ps(1 - b2), vst = _mm256_set1_ps(step);
+	const __m256 veps = _mm256_set1_ps(eps);
+	for (size_t i = 0; i < n; i += 8) {
+		__m256i k = mask8(n - i >= 8 ? 8 : n - i);
+		__m256 gi = _mm256_mul_ps(_mm256_maskload_ps(g + i, k), vgs);
+		__m256 mi = _mm256_add_ps(
+			_mm256_mul_ps(vb1, _mm256_maskload_ps(m + i, k)),
+			_mm256_mul_ps(c1, gi));
+		__m256 vi = _mm256_add_ps(
+			_mm256_mul_ps(vb2, _mm256_maskload_ps(v + i, k)),
+			_mm256_mul_ps(c2, _mm256_mul_ps(gi, gi)));
+		__m256 upd = _mm256_div_ps(_mm256_mul_ps(vst, mi),
+					   _mm256_add_ps(_mm256_sqrt_ps(vi),
+							 veps));
+		_mm256_maskstore_ps(m + i, k, mi);
+		_mm256_maskstore_ps(v + i, k, vi);
+		_mm256_maskstore_ps(
+			p + i, k,
+			_mm256_sub_ps(_mm256_maskload_ps(p + i, k), upd));
+	}
+}
 #endif /* KERN_X86 */
 
 /* --------------------------------------------------------------- dispatch */
@@ -690,6 +819,8 @@ double kern_sumsq(const float *x, size_t n)
 #if KERN_X86
 	if (kern_isa() == KERN_AVX512)
 		return sumsq_avx512(x, n);
+	if (kern_isa() == KERN_AVX2)
+		return sumsq_avx2(x, n);
 #endif
 	return sumsq_generic(x, n);
 }
@@ -700,6 +831,10 @@ void kern_adam(size_t n, float *p, const float *g, float *m, float *v,
 #if KERN_X86
 	if (kern_isa() == KERN_AVX512) {
 		adam_avx512(n, p, g, m, v, gscale, b1, b2, step, eps);
+		return;
+	}
+	if (kern_isa() == KERN_AVX2) {
+		adam_avx2(n, p, g, m, v, gscale, b1, b2, step, eps);
 		return;
 	}
 #endif
@@ -715,26 +850,7 @@ void kern_lstm_fwd(size_t B, size_t H, float *g, const float *cp, float *c,
 		return;
 	}
 	if (kern_isa() == KERN_AVX2) {
-		for (size_t b = 0; b < B; b++) {
-			sigmoid_avx2(g + b * 4 * H, 3 * H);
-			tanh_avx2(g + b * 4 * H + 3 * H, H);
-		}
-		for (size_t b = 0; b < B; b++) {
-			const float *gb = g + b * 4 * H;
-			for (size_t j = 0; j < H; j++) {
-				size_t k = b * H + j;
-				float v = gb[j] * gb[3 * H + j];
-				if (cp)
-					v += gb[H + j] * cp[k];
-				c[k] = v;
-				tc[k] = v;
-			}
-		}
-		tanh_avx2(tc, B * H);
-		for (size_t b = 0; b < B; b++)
-			for (size_t j = 0; j < H; j++)
-				h[b * H + j] = g[b * 4 * H + 2 * H + j] *
-					       tc[b * H + j];
+		lstm_fwd_avx2(B, H, g, cp, c, tc, h);
 		return;
 	}
 #endif
@@ -748,6 +864,10 @@ void kern_lstm_bwd(size_t B, size_t H, const float *g, const float *tc,
 #if KERN_X86
 	if (kern_isa() == KERN_AVX512) {
 		lstm_bwd_avx512(B, H, g, tc, cp, din, dhrec, dc, dg);
+		return;
+	}
+	if (kern_isa() == KERN_AVX2) {
+		lstm_bwd_avx2(B, H, g, tc, cp, din, dhrec, dc, dg);
 		return;
 	}
 #endif

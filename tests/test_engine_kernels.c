@@ -171,12 +171,51 @@ static void test_lstm_cell_at_every_isa(void **state)
 	kern_set_isa(keep);
 }
 
+static void test_adam_and_norm_at_every_isa(void **state)
+{
+	(void)state;
+	const size_t n = 37;
+	float p[37], g[37], m[37], v[37], p0[37], m0[37], v0[37];
+	Rng rng;
+	rng_seed(&rng, 3);
+	fill(p0, n, &rng);
+	fill(g, n, &rng);
+	fill(m0, n, &rng);
+	for (size_t i = 0; i < n; i++)
+		v0[i] = (float)rng_uniform(&rng);
+	KernIsa keep = kern_isa();
+	for (size_t k = 0; k < 3; k++) {
+		if (kern_set_isa(all_isas[k]) != all_isas[k])
+			continue;
+		double ss = 0;
+		for (size_t i = 0; i < n; i++)
+			ss += (double)g[i] * g[i];
+		assert_true(fabs(kern_sumsq(g, n) - ss) < 1e-12);
+		memcpy(p, p0, sizeof(p));
+		memcpy(m, m0, sizeof(m));
+		memcpy(v, v0, sizeof(v));
+		kern_adam(n, p, g, m, v, 0.5f, 0.9f, 0.999f, 0.01f, 1e-7f);
+		for (size_t i = 0; i < n; i++) {
+			double gi = 0.5 * g[i];
+			double mi = 0.9 * m0[i] + 0.1 * gi;
+			double vi = 0.999 * v0[i] + 0.001 * gi * gi;
+			assert_true(fabs(m[i] - mi) < 1e-6);
+			assert_true(fabs(v[i] - vi) < 1e-6);
+			assert_true(fabs(p[i] - (p0[i] - 0.01 * mi /
+							 (sqrt(vi) + 1e-7))) <
+				    1e-5);
+		}
+	}
+	kern_set_isa(keep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gemm_at_every_isa),
 		cmocka_unit_test(test_activations_at_every_isa),
 		cmocka_unit_test(test_lstm_cell_at_every_isa),
+		cmocka_unit_test(test_adam_and_norm_at_every_isa),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
