@@ -29,19 +29,66 @@ static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
 /* ---------------------------------------------------------------- generic */
 
+#if KERN_X86
+/* The portable product still has SSE2 (every x86-64 has it): C[mr x 8]
+ * (+)= A[mr x K] B[K x 8] in 2 registers a row, plain mul and add. */
+static inline __attribute__((always_inline)) void
+mk128(const int mr, size_t K, const float *A, size_t sr, size_t sk,
+      const float *B, size_t ldb, float *C, size_t ldc, int acc)
+{
+	__m128 c0[4], c1[4];
+#pragma GCC unroll 4
+	for (int r = 0; r < mr; r++) {
+		c0[r] = acc ? _mm_loadu_ps(C + r * ldc) : _mm_setzero_ps();
+		c1[r] = acc ? _mm_loadu_ps(C + r * ldc + 4) : _mm_setzero_ps();
+	}
+	for (size_t k = 0; k < K; k++) {
+		__m128 b0 = _mm_loadu_ps(B + k * ldb);
+		__m128 b1 = _mm_loadu_ps(B + k * ldb + 4);
+#pragma GCC unroll 4
+		for (int r = 0; r < mr; r++) {
+			__m128 a = _mm_set1_ps(A[r * sr + k * sk]);
+			c0[r] = _mm_add_ps(c0[r], _mm_mul_ps(a, b0));
+			c1[r] = _mm_add_ps(c1[r], _mm_mul_ps(a, b1));
+		}
+	}
+#pragma GCC unroll 4
+	for (int r = 0; r < mr; r++) {
+		_mm_storeu_ps(C + r * ldc, c0[r]);
+		_mm_storeu_ps(C + r * ldc + 4, c1[r]);
+	}
+}
+#endif
+
 static void gemm_generic(size_t M, size_t N, size_t K, const float *A,
 			 size_t sr, size_t sk, const float *B, size_t ldb,
 			 float *C, size_t ldc, int acc)
 {
-	for (size_t i = 0; i < M; i++) {
-		float *restrict c = C + i * ldc;
-		if (!acc)
-			memset(c, 0, N * sizeof(float));
-		for (size_t k = 0; k < K; k++) {
-			float a = A[i * sr + k * sk];
-			const float *restrict b = B + k * ldb;
-			for (size_t j = 0; j < N; j++)
-				c[j] += a * b[j];
+	size_t j0 = 0;
+#if KERN_X86
+	/* blocks of 8 columns with SSE2, the rest below */
+	for (; j0 + 8 <= N; j0 += 8) {
+		size_t i = 0;
+		for (; i + 4 <= M; i += 4)
+			mk128(4, K, A + i * sr, sr, sk, B + j0, ldb,
+			      C + i * ldc + j0, ldc, acc);
+		const float *a = A + i * sr;
+		float *c = C + i * ldc + j0;
+		switch (M - i) {
+		case 3: mk128(3, K, a, sr, sk, B + j0, ldb, c, ldc, acc); break;
+		case 2: mk128(2, K, a, sr, sk, B + j0, ldb, c, ldc, acc); break;
+		case 1: mk128(1, K, a, sr, sk, B + j0, ldb, c, ldc, acc); break;
+		default: break;
+		}
+	}
+#endif
+	for (size_t i = 0; i < M && j0 < N; i++) {
+		float *c = C + i * ldc;
+		for (size_t j = j0; j < N; j++) {
+			float v = acc ? c[j] : 0.0f;
+			for (size_t k = 0; k < K; k++)
+				v += A[i * sr + k * sk] * B[k * ldb + j];
+			c[j] = v;
 		}
 	}
 }
