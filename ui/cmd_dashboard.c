@@ -26,6 +26,7 @@
 #include "ui/journal.h"
 #include "ui/keys.h"
 #include "ui/panes.h"
+#include "ui/pipeline.h"
 
 static const char dashboard_help[] =
 	"Usage: vigil [DATASET] [options]\n"
@@ -40,8 +41,10 @@ static const char dashboard_help[] =
 	"  --dump FILE      write the final screen as text to FILE\n"
 	"  --timing         print the time from key to finished frame\n"
 	"  --no-model       do not train or load a model\n"
-	"  --epochs N       maximum training epochs\n"
-	"  -h, --help       this help\n";
+	"  -h, --help       this help\n"
+	"The demo trains a small model (hidden 32, 12 epochs) and detects with\n"
+	"the seed rule unless told otherwise; machines of more than 20,000 rows\n"
+	"train at most 20 epochs unless a training option is given.\n\n";
 
 static int curses_on;
 
@@ -197,6 +200,8 @@ int cmd_dashboard(int argc, char **argv)
 			continue;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(dashboard_help, stdout);
+			fputs(pipeline_model_help, stdout);
+			fputs(pipeline_detect_help, stdout);
 			fputs(cli_series_help, stdout);
 			return 0;
 		} else if (!strcmp(a, "--labels") && i + 1 < argc) {
@@ -209,12 +214,19 @@ int cmd_dashboard(int argc, char **argv)
 			timing = 1;
 		} else if (!strcmp(a, "--no-model")) {
 			opt.no_model = 1;
-		} else if (!strcmp(a, "--epochs") && i + 1 < argc) {
-			long n;
-			if (cli_parse_long(argv[++i], &n) || n < 1)
-				return cli_usage_error("dashboard",
-						       "--epochs takes a count");
-			opt.epochs = (size_t)n;
+		} else if ((r = pipeline_option("dashboard", argc, argv, &i,
+						&opt.pipe)) != 0) {
+			if (r < 0)
+				return 1;
+			static const char *const train_opts[] = {
+				"--epochs", "--hidden",		"--look-back",
+				"--seed",   "--max-train-rows", "--threads"};
+			if (!strcmp(a, "--mode"))
+				opt.mode_set = 1;
+			for (size_t k = 0;
+			     k < sizeof(train_opts) / sizeof(train_opts[0]); k++)
+				if (!strcmp(a, train_opts[k]))
+					opt.lstm_set = 1;
 		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("dashboard",
 					       "unknown option '%s'", a);

@@ -23,6 +23,8 @@ static void start_model(App *a, const DashOptions *o);
 void dash_options_defaults(DashOptions *o)
 {
 	memset(o, 0, sizeof(*o));
+	pipeline_options_defaults(&o->pipe);
+	o->pipe.quiet = 1;
 }
 
 /* The demo: the synthetic generator with range anomalies and level shifts
@@ -112,6 +114,7 @@ typedef struct {
 	LstmConfig cfg;
 	char cache[4096];
 	double t0;
+	DetectConfig dc;
 } Worker;
 
 static double wall_s(void)
@@ -133,13 +136,8 @@ static void finish_model(App *a, LstmModel *m, const char *how)
 			    : STATUS_NOMEM;
 	lstm_model_delete(m);
 	if (st == STATUS_OK) {
-		DetectConfig dc;
-		detect_config_defaults(&dc);
-		/* the demo's anomalies are short spikes and steps: the
-		 * tutorial's seed rule (1.5 x train RMSE) finds them */
-		if (a->s.kind == SERIES_SYNTH)
-			dc.mode = THRESH_SEED;
-		st = detect_run(&a->s, a->pred, &dc, &a->dr, &err);
+		const Worker *w = a->worker;
+		st = detect_run(&a->s, a->pred, &w->dc, &a->dr, &err);
 	}
 	if (st != STATUS_OK) {
 		char buf[700];
@@ -173,18 +171,34 @@ static void start_model(App *a, const DashOptions *o)
 		return;
 	}
 	a->worker = w;
-	lstm_config_defaults(&w->cfg);
-	if (a->s.kind == SERIES_SYNTH) {
+	w->cfg = o->pipe.lstm;
+	w->dc = o->pipe.detect;
+	if (!o->lstm_set && a->s.kind == SERIES_SYNTH) {
 		/* the demo trains in a few seconds */
 		w->cfg.hidden = 32;
 		w->cfg.epochs = 12;
-	} else if (a->s.rows > 20000) {
+	} else if (!o->lstm_set && a->s.rows > 20000) {
 		w->cfg.epochs = 20;
 	}
-	if (o->epochs)
-		w->cfg.epochs = o->epochs;
+	/* the demo's anomalies are short spikes and steps: the tutorial's
+	 * seed rule (1.5 x train RMSE) finds them */
+	if (!o->mode_set && a->s.kind == SERIES_SYNTH)
+		w->dc.mode = THRESH_SEED;
 	ErrorRecord err;
 	error_clear(&err);
+	if (o->pipe.model_path) {
+		LstmModel *m = NULL;
+		if (model_load(&m, o->pipe.model_path, &a->s, &err) !=
+		    STATUS_OK) {
+			char buf[700];
+			a->model = MODEL_FAILED;
+			app_message(a, "model: %s",
+				    error_format(&err, buf, sizeof(buf)));
+			return;
+		}
+		finish_model(a, m, "loaded");
+		return;
+	}
 	if (model_cache_path(&a->s, &w->cfg, w->cache, sizeof(w->cache),
 			     &err) != STATUS_OK)
 		w->cache[0] = '\0';

@@ -10,6 +10,7 @@
 #include "data/series.h"
 #include "data/status.h"
 #include "ui/app.h"
+#include "ui/pipeline.h"
 
 /* A pseudo key in scripts: wait until the model is ready. */
 #define DASH_KEY_WAIT (-2)
@@ -19,7 +20,11 @@ typedef struct {
 	const char *labels;   /* NULL: the dataset's own labels */
 	SeriesOptions series;
 	int no_model;
-	size_t epochs;        /* 0: the default for the data */
+	PipelineOptions pipe; /* --model, training and detection options, as
+				 `vigil detect` takes them */
+	int lstm_set;         /* a training option was given (else the demo
+				 and big machines get quicker settings) */
+	int mode_set;         /* --mode was given (else the demo uses seed) */
 } DashOptions;
 
 void dash_options_defaults(DashOptions *o);
