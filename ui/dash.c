@@ -246,9 +246,14 @@ int dash_poll_model(App *a)
 	if (p.batches)
 		frac += per * (double)p.batch / (double)p.batches;
 	a->train_frac = frac > 1 ? 1 : frac;
-	snprintf(a->train_text, sizeof(a->train_text),
-		 "epoch %zu/%zu  val %.4g  %.0fs", p.epoch, p.epochs,
-		 p.val_loss, p.elapsed);
+	if (p.epoch == 0 || !(p.val_loss == p.val_loss))
+		snprintf(a->train_text, sizeof(a->train_text),
+			 "epoch %zu/%zu  %.0fs", p.epoch ? p.epoch : 1,
+			 p.epochs, p.elapsed);
+	else
+		snprintf(a->train_text, sizeof(a->train_text),
+			 "epoch %zu/%zu  val %.4g  %.0fs", p.epoch, p.epochs,
+			 p.val_loss, p.elapsed);
 	a->dirty |= DIRTY_STATUS;
 	if (!p.done)
 		return 1;

@@ -754,7 +754,7 @@ static void draw_status(App *a, WINDOW *w)
 	put(w, 0, 0, W, line);
 	const char *help = a->node_scope ? "node | ? help " : "metric | ? help ";
 	int hl = (int)strlen(help);
-	if (W > hl + 40)
+	if (W >= (int)strlen(line) + hl + 1)
 		put(w, 0, W - hl, hl, help);
 }
 
