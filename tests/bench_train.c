@@ -330,7 +330,8 @@ int main(int argc, char **argv)
 		}
 		kern_set_isa(KERN_GENERIC);
 		double g = time_epochs(&s, 1, 1, &vl);
-		printf("train, portable kernels  1 thread : %.3f s/epoch (SSE2 on x86-64)\n",
+		printf("train, portable kernels    1 thread : %.3f s/epoch "
+		       "(SSE2 on x86-64)\n",
 		       g);
 		kern_set_isa(best);
 		/* OpenBLAS reads OPENBLAS_CORETYPE when it loads: one child
