@@ -271,12 +271,16 @@ int cmd_dashboard(int argc, char **argv)
 		free(script);
 		return rc;
 	}
-	long pending = journal_prepare(&app, opt.dataset ? opt.dataset
-							 : "demo");
-	if (pending > 0 && !script)
-		app.prompt = PROMPT_RECOVER;
-	else
-		journal_start(&app, 0);
+	/* A replayed script keeps no journal and leaves an interactive
+	 * session's journal alone. */
+	if (!script) {
+		long pending = journal_prepare(&app, opt.dataset ? opt.dataset
+								 : "demo");
+		if (pending > 0)
+			app.prompt = PROMPT_RECOVER;
+		else
+			journal_start(&app, 0);
+	}
 
 	const char *cs = nl_langinfo(CODESET);
 	app.unicode = cs && !strcmp(cs, "UTF-8");
@@ -388,8 +392,6 @@ int cmd_dashboard(int argc, char **argv)
 	free(times);
 	free(script);
 	int rc = 0;
-	/* A script that ends without quitting leaves unsaved edits in the
-	 * journal, as a crash would. */
 	if (!ui_labels_unsaved(&app.labels) || quit)
 		journal_remove(&app);
 	dash_close(&app);
