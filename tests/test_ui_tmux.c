@@ -100,8 +100,12 @@ static int teardown(void **state)
 {
 	(void)state;
 	char out[256];
-	if (sock[0])
+	if (sock[0]) {
 		tu_run(out, sizeof(out), "tmux -L %s kill-server", sock);
+		/* the server leaves its socket file behind */
+		tu_run(out, sizeof(out),
+		       "rm -f \"${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/%s\"", sock);
+	}
 	if (tmp[0])
 		tu_run(out, sizeof(out), "rm -rf '%s'", tmp);
 	return 0;
