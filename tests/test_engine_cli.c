@@ -54,7 +54,8 @@ static void test_train_csv_to_file_prints_metrics(void **state)
 			"%s train %s -o %s --epochs 3 --patience 0 --hidden 8 "
 			"--seed 4",
 			tu_vigil(), csv, model);
-	print_message("%s", out);
+	if (rc != 0)
+		print_message("%s", out);
 	assert_int_equal(rc, 0);
 	/* stderr is a pipe: one plain line per epoch */
 	assert_non_null(strstr(out, "epoch 1/3  loss"));
@@ -100,12 +101,34 @@ static void test_cache_beside_dataset_is_reused(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+static void test_same_seed_same_file_across_runs(void **state)
+{
+	(void)state;
+	char dir[64], out[8192], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/db.csv", dir);
+	write_csv(csv, 300);
+	const char *opts = "--epochs 2 --hidden 5 --quiet";
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(tu_run(out, sizeof(out),
+					"%s train %s %s --seed %d -o %s/m%d",
+					tu_vigil(), csv, opts, k < 2 ? 7 : 8,
+					dir, k),
+				 0);
+	assert_int_equal(tu_run(out, sizeof(out), "cmp %s/m0 %s/m1", dir, dir),
+			 0);
+	assert_int_not_equal(
+		tu_run(out, sizeof(out), "cmp -s %s/m0 %s/m2", dir, dir), 0);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage_errors),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
 		cmocka_unit_test(test_cache_beside_dataset_is_reused),
+		cmocka_unit_test(test_same_seed_same_file_across_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
