@@ -93,6 +93,9 @@ static int setup(void **state)
 	if (!tu_tmpdir(buf, sizeof(buf)))
 		return -1;
 	snprintf(tmp, sizeof(tmp), "%s", buf);
+	/* the private server's socket lives in the temporary folder too, so
+	 * nothing is left in /tmp/tmux-UID */
+	setenv("TMUX_TMPDIR", tmp, 1);
 	return 0;
 }
 
@@ -102,9 +105,6 @@ static int teardown(void **state)
 	char out[256];
 	if (sock[0]) {
 		tu_run(out, sizeof(out), "tmux -L %s kill-server", sock);
-		/* the server leaves its socket file behind */
-		tu_run(out, sizeof(out),
-		       "rm -f \"${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/%s\"", sock);
 	}
 	if (tmp[0])
 		tu_run(out, sizeof(out), "rm -rf '%s'", tmp);
