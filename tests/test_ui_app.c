@@ -5,6 +5,7 @@
 
 #include "ui/app.h"
 #include "ui/dash.h"
+#include "ui/save.h"
 
 static void open_demo(App *a)
 {
@@ -238,6 +239,52 @@ static void test_scores_follow_edits(void **state)
 	app_free(&a);
 }
 
+/* Relabel the demo, save as vigil CSV, open the demo again with --labels:
+ * the saved working labels are the new original, metric and node. */
+static void test_save_and_reopen(void **state)
+{
+	(void)state;
+	char dir[256];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	char path[400];
+	snprintf(path, sizeof(path), "%s/demo.labels.csv", dir);
+	App a;
+	open_demo(&a);
+	assert_int_equal(ui_labels_mark(&a.labels, 1, 300, 340), 1);
+	assert_int_equal(ui_labels_mark(&a.labels, UI_NODE, 600, 610), 1);
+	const UiRanges *L0 = ui_labels_set(&a.labels, 0, 0);
+	assert_true(L0->n > 0);
+	assert_int_equal(ui_labels_unmark(&a.labels, 0, L0->r[0].start,
+					  L0->r[0].end),
+			 1);
+	assert_int_equal(save_labels(&a, path), 0);
+	assert_int_equal(ui_labels_unsaved(&a.labels), 0);
+	assert_non_null(strstr(a.message, "saved"));
+
+	App b;
+	app_init(&b);
+	DashOptions o;
+	dash_options_defaults(&o);
+	o.no_model = 1;
+	o.labels = path;
+	ErrorRecord err;
+	assert_int_equal(dash_open(&b, &o, &err), STATUS_OK);
+	for (size_t m = 0; m <= a.s.metrics; m++) {
+		size_t u = m == a.s.metrics ? UI_NODE : m;
+		const UiRanges *x = ui_labels_set(&a.labels, u, 0);
+		const UiRanges *y = ui_labels_set(&b.labels, u, 1);
+		assert_int_equal(x->n, y->n);
+		for (size_t i = 0; i < x->n; i++) {
+			assert_int_equal(x->r[i].start, y->r[i].start);
+			assert_int_equal(x->r[i].end, y->r[i].end);
+		}
+	}
+	app_free(&a);
+	app_free(&b);
+	char out[512];
+	tu_run(out, sizeof(out), "rm -rf '%s'", dir);
+}
+
 /* SMD machine-3-2 (../shared/data): test_label has a range (test rows
  * 12139-12143) that interpretation_label lacks; the dashboard finds it. */
 static void test_smd_label_files_disagree(void **state)
@@ -278,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_mouse_click_and_drag),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_scores_follow_edits),
+		cmocka_unit_test(test_save_and_reopen),
 		cmocka_unit_test(test_smd_label_files_disagree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

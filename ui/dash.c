@@ -79,6 +79,10 @@ Status dash_open(App *a, const DashOptions *o, ErrorRecord *err)
 	Status st;
 	if (!o->dataset) {
 		st = open_demo(a, err);
+		/* --labels replaces the injected anomalies (e.g. a relabelled
+		 * demo saved earlier) */
+		if (st == STATUS_OK && o->labels)
+			st = save_read_labels(a, o->labels, err);
 	} else {
 		st = series_open(&a->s, o->dataset, &o->series, err);
 		if (st == STATUS_OK && ui_labels_init(&a->labels, a->s.metrics))
