@@ -883,7 +883,7 @@ void panes_draw(App *a)
 	if (!pane_win[PANE_STATUS])
 		return;
 	if (a->view != VIEW_MAIN) {
-		if (a->dirty & (DIRTY_ALL & ~DIRTY_STATUS)) {
+		if (overlay_win && (a->dirty & (DIRTY_ALL & ~DIRTY_STATUS))) {
 			if (a->view == VIEW_HELP)
 				draw_help(a, overlay_win);
 			else
