@@ -16,7 +16,7 @@ BUILD ?= build
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Werror
-PKGS := ncursesw libpcre2-8 libcjson openblas
+PKGS := ncursesw libpcre2-8 libcjson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -24,7 +24,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 ALL_CPPFLAGS := -I. -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-D_XOPEN_SOURCE_EXTENDED $(PKG_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS := $(WARN) $(CFLAGS) -pthread
-LIBS := $(PKG_LIBS) -lcsv -lm -pthread
+LIBS := $(PKG_LIBS) -lcsv -lm -ldl -pthread
 
 LIB_SRC := $(wildcard data/*.c engine/*.c labels/*.c) \
 	$(filter-out ui/main.c,$(wildcard ui/*.c))

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
+#include <dlfcn.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -26,6 +26,31 @@ static KernIsa g_isa = KERN_GENERIC;
 static KernIsa g_best = KERN_GENERIC;
 static int g_blas;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+/* OpenBLAS, for comparison only, is loaded on demand with dlopen: the vigil
+ * binary does not link it, so no BLAS thread pool starts with every
+ * command. The cblas enum values are the standard ones. */
+enum { BLAS_ROW_MAJOR = 101, BLAS_NO_TRANS = 111, BLAS_TRANS = 112 };
+typedef void (*BlasSgemm)(int, int, int, int, int, int, float, const float *,
+			  int, const float *, int, float, float *, int);
+static BlasSgemm blas_sgemm;
+static void (*blas_set_threads)(int);
+static char *(*blas_corename)(void);
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+
+static void blas_load(void)
+{
+	static const char *const names[] = {"libopenblas.so.0",
+					    "libopenblas.so"};
+	void *h = NULL;
+	for (size_t i = 0; !h && i < sizeof(names) / sizeof(names[0]); i++)
+		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return;
+	*(void **)&blas_set_threads = dlsym(h, "openblas_set_num_threads");
+	*(void **)&blas_corename = dlsym(h, "openblas_get_corename");
+	*(void **)&blas_sgemm = dlsym(h, "cblas_sgemm");
+}
 
 /* ---------------------------------------------------------------- generic */
 
@@ -726,7 +751,12 @@ static void kern_init(void)
 	else if (e && !strcmp(e, "avx2"))
 		g_isa = clamp_isa(KERN_AVX2);
 	const char *b = getenv("VIGIL_GEMM");
-	g_blas = b && !strcmp(b, "blas");
+	if (b && !strcmp(b, "blas")) {
+		pthread_once(&blas_once, blas_load);
+		g_blas = blas_sgemm != NULL;
+		if (g_blas && blas_set_threads)
+			blas_set_threads(1);
+	}
 }
 
 KernIsa kern_isa(void)
@@ -751,12 +781,26 @@ KernIsa kern_set_isa(KernIsa isa)
 	return g_isa;
 }
 
-void kern_use_blas(int on)
+int kern_use_blas(int on)
 {
 	pthread_once(&g_once, kern_init);
-	g_blas = on != 0;
-	if (g_blas) /* vigil's own threads split the work */
-		openblas_set_num_threads(1);
+	if (!on) {
+		g_blas = 0;
+		return 0;
+	}
+	pthread_once(&blas_once, blas_load);
+	if (!blas_sgemm)
+		return -1;
+	g_blas = 1;
+	if (blas_set_threads) /* vigil's own threads split the work */
+		blas_set_threads(1);
+	return 0;
+}
+
+const char *kern_blas_corename(void)
+{
+	pthread_once(&blas_once, blas_load);
+	return blas_corename ? blas_corename() : "unavailable";
 }
 
 int kern_using_blas(void)
@@ -780,8 +824,8 @@ static void gemm_any(size_t M, size_t N, size_t K, const float *A,
 	}
 	if (g_blas) {
 		int tr = sk != 1;
-		cblas_sgemm(CblasRowMajor, tr ? CblasTrans : CblasNoTrans,
-			    CblasNoTrans, (int)M, (int)N, (int)K, 1.0f, A,
+		blas_sgemm(BLAS_ROW_MAJOR, tr ? BLAS_TRANS : BLAS_NO_TRANS,
+			   BLAS_NO_TRANS, (int)M, (int)N, (int)K, 1.0f, A,
 			    (int)(tr ? sk : sr), B, (int)ldb,
 			    acc ? 1.0f : 0.0f, C, (int)ldc);
 		return;

@@ -66,8 +66,12 @@ const char *kern_isa_name(void);
 /* Force an instruction set (clamped to what the CPU has); returns the one
  * now in use. For benchmarks and tests. */
 KernIsa kern_set_isa(KernIsa isa);
-/* Route kern_gemm to OpenBLAS's cblas_sgemm (1) or the own kernels (0). */
-void kern_use_blas(int on);
+/* Route kern_gemm to OpenBLAS's cblas_sgemm (1) or the own kernels (0).
+ * OpenBLAS is loaded with dlopen on first use; returns -1 (and stays on the
+ * own kernels) when it is not installed. */
+int kern_use_blas(int on);
+/* OpenBLAS's name for the core it runs on, or "unavailable". */
+const char *kern_blas_corename(void);
 int kern_using_blas(void);
 
 #endif
