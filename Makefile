@@ -82,7 +82,7 @@ deps:
 	fi
 
 run: deps
-	@$(MAKE) --no-print-directory vigil
+	@$(MAKE) --no-print-directory -j$$(nproc 2>/dev/null || echo 2) vigil
 	./vigil
 
 # Tests: the plain build first, then the sanitizer build.
@@ -91,11 +91,13 @@ check: deps
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory test-asan
 
-test: build-tests
+test:
+	@$(MAKE) --no-print-directory -j$$(nproc 2>/dev/null || echo 2) build-tests
 	@VIGIL=$(CURDIR)/vigil sh tests/run.sh $(BUILD)/tests plain
 
 test-asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan \
+	@$(MAKE) --no-print-directory -j$$(nproc 2>/dev/null || echo 2) \
+		BUILD=build/asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined \
 		-fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		build/asan/vigil-asan build-tests-asan
