@@ -2,14 +2,22 @@
  * server (100x30), keys sent with send-keys, the screen read back with
  * capture-pane and polled until the expected text shows (no fixed sleeps).
  * HOME and XDG_CACHE_HOME point at a temporary folder so that caches and
- * journals do not leak. Skipped when tmux is missing. */
+ * journals do not leak. Skipped when tmux is missing.
+ *
+ * Every start() uses a server of its own (a new socket name in the test's
+ * temporary folder), so the previous server's shutdown can never race with
+ * the next new-session. vigil's stderr and any sanitizer report go to files
+ * in the temporary folder; a failing wait prints the screen, whether the
+ * server is still there, and those files. */
 #include "tests/testutil.h"
 
 #include <time.h>
 
-static char sock[64];
+static char sock[96];   /* the current server's socket name ("" = none) */
+static unsigned n_starts;
 static char tmp[256];
 static char screen[65536];
+static int server_gone; /* the last capture could not reach the server */
 
 static double now_s(void)
 {
@@ -25,10 +33,38 @@ static double timeout_s(double plain)
 
 static void capture(void)
 {
-	tu_run(screen, sizeof(screen), "tmux -L %s capture-pane -p", sock);
+	int rc = tu_run(screen, sizeof(screen), "tmux -L %s capture-pane -p",
+			sock);
+	server_gone = rc != 0;
 }
 
-/* Poll the screen until it contains text; returns 1 when it did. */
+/* Print what helps to understand a failure: the screen, and vigil's stderr
+ * and sanitizer reports of the current start. */
+static void dump_failure(void)
+{
+	static char files[32768];
+	print_error("screen%s:\n%s\n",
+		    server_gone ? " (the tmux server is gone)" : "", screen);
+	tu_run(files, sizeof(files),
+	       "for f in '%s'/vigil-%u.err '%s'/asan-%u.*; do "
+	       "[ -s \"$f\" ] && echo \"== $f\" && tail -c 12000 \"$f\"; "
+	       "done; true",
+	       tmp, n_starts, tmp, n_starts);
+	if (files[0])
+		print_error("vigil's stderr and sanitizer reports:\n%s\n", files);
+}
+
+/* Fail with the diagnostics unless cond holds. */
+#define CHECK(cond)                                                        \
+	do {                                                               \
+		if (!(cond)) {                                             \
+			dump_failure();                                    \
+			fail_msg("%s", #cond);                             \
+		}                                                          \
+	} while (0)
+
+/* Poll the screen until it contains text; returns 1 when it did, 0 on
+ * timeout or when the server is gone (no point waiting then). */
 static int wait_for(const char *text, double secs)
 {
 	double end = now_s() + timeout_s(secs);
@@ -36,6 +72,8 @@ static int wait_for(const char *text, double secs)
 		capture();
 		if (strstr(screen, text))
 			return 1;
+		if (server_gone)
+			return 0;
 		struct timespec ts = {0, 50 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	} while (now_s() < end);
@@ -45,7 +83,7 @@ static int wait_for(const char *text, double secs)
 static void expect(const char *text, double secs)
 {
 	if (!wait_for(text, secs)) {
-		print_error("screen:\n%s\n", screen);
+		dump_failure();
 		fail_msg("'%s' did not appear within %.0f s", text,
 			 timeout_s(secs));
 	}
@@ -57,27 +95,34 @@ static void keys(const char *k)
 	tu_run(out, sizeof(out), "tmux -L %s send-keys %s", sock, k);
 }
 
-/* Start vigil with args in a fresh session; locale as given. */
+static void stop_server(void)
+{
+	char out[256];
+	if (sock[0])
+		tu_run(out, sizeof(out), "tmux -L %s kill-server", sock);
+}
+
+/* Start vigil with args in a fresh server; locale as given. The pane's
+ * shell shows vigil's exit code and then stays for ten minutes, longer
+ * than any wait, so a vigil that died leaves its screen to read. */
 static void start(const char *args, const char *lang)
 {
 	char out[1024];
-	tu_run(out, sizeof(out), "tmux -L %s kill-server", sock);
-	/* a server that is still shutting down refuses clients for a
-	 * moment: retry until it is gone */
-	int rc = -1;
-	double end = now_s() + timeout_s(5);
-	do {
-		rc = tu_run(out, sizeof(out),
-			    "tmux -L %s new-session -d -x 100 -y 30 "
-			    "\"env HOME=%s XDG_CACHE_HOME=%s/cache LANG=%s "
-			    "LC_ALL=%s TERM=xterm-256color %s %s; "
-			    "echo VIGIL-EXIT=\\$?; sleep 60\"",
-			    sock, tmp, tmp, lang, lang, tu_vigil(), args);
-		if (rc != 0) {
-			struct timespec ts = {0, 100 * 1000 * 1000};
-			nanosleep(&ts, NULL);
-		}
-	} while (rc != 0 && now_s() < end);
+	stop_server();
+	n_starts++;
+	snprintf(sock, sizeof(sock), "vigiltest-%ld-%u", (long)getpid(),
+		 n_starts);
+	const char *asan = getenv("ASAN_OPTIONS");
+	int rc = tu_run(out, sizeof(out),
+			"tmux -L %s -f /dev/null new-session -d -x 100 -y 30 "
+			"\"env HOME=%s XDG_CACHE_HOME=%s/cache LANG=%s "
+			"LC_ALL=%s TERM=xterm-256color "
+			"ASAN_OPTIONS=%s%slog_path=%s/asan-%u "
+			"%s %s 2>%s/vigil-%u.err; "
+			"echo VIGIL-EXIT=\\$?; sleep 600\"",
+			sock, tmp, tmp, lang, lang, asan ? asan : "",
+			asan && *asan ? ":" : "", tmp, n_starts, tu_vigil(), args,
+			tmp, n_starts);
 	if (rc != 0)
 		fail_msg("tmux new-session: %s", out);
 }
@@ -88,13 +133,13 @@ static int setup(void **state)
 	char out[256];
 	if (tu_run(out, sizeof(out), "command -v tmux") != 0)
 		return 0;
-	snprintf(sock, sizeof(sock), "vigiltest-%ld", (long)getpid());
 	char buf[256];
 	if (!tu_tmpdir(buf, sizeof(buf)))
 		return -1;
 	snprintf(tmp, sizeof(tmp), "%s", buf);
-	/* the private server's socket lives in the temporary folder too, so
-	 * nothing is left in /tmp/tmux-UID */
+	/* the private servers' sockets live in the temporary folder too, so
+	 * nothing is left in /tmp/tmux-UID and nothing outside can touch
+	 * them */
 	setenv("TMUX_TMPDIR", tmp, 1);
 	return 0;
 }
@@ -103,9 +148,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	char out[256];
-	if (sock[0]) {
-		tu_run(out, sizeof(out), "tmux -L %s kill-server", sock);
-	}
+	stop_server();
 	if (tmp[0])
 		tu_run(out, sizeof(out), "rm -rf '%s'", tmp);
 	return 0;
@@ -138,7 +181,7 @@ static void test_demo_browse(void **state)
 	snprintf(before, sizeof(before), "%s", screen);
 	/* the demo's time axis starts at midnight, and the whole series
 	 * (1000 minutes) spans more than 16 hours of ticks */
-	assert_non_null(strstr(screen, "|00:00"));
+	CHECK(strstr(screen, "|00:00"));
 	keys("j");
 	expect(">memory_usage", 5);
 	expect("memory_usage  2022-01-01", 5);
@@ -149,7 +192,7 @@ static void test_demo_browse(void **state)
 	do {
 		capture();
 	} while (strstr(screen, "|00:00") && now_s() < end);
-	assert_null(strstr(screen, "|00:00"));
+	CHECK(!strstr(screen, "|00:00"));
 	/* the cursor moves right: the readout time changes */
 	expect("08:20  value", 2);
 	keys("l l l l");
@@ -157,7 +200,7 @@ static void test_demo_browse(void **state)
 	do {
 		capture();
 	} while (strstr(screen, "08:20  value") && now_s() < end2);
-	assert_null(strstr(screen, "08:20  value"));
+	CHECK(!strstr(screen, "08:20  value"));
 	keys("?");
 	expect("vigil keys", 5);
 	expect("next metric", 2);
@@ -202,7 +245,7 @@ static void test_no_color_and_resize(void **state)
 	start("--no-model", "C.UTF-8");
 	expect("metrics", 10);
 	tu_run(out, sizeof(out), "tmux -L %s capture-pane -p -e", sock);
-	assert_true(colour_codes(out) > 0);
+	CHECK(colour_codes(out) > 0);
 	start("--no-model", "C.UTF-8 NO_COLOR=1");
 	expect("metrics", 10);
 	tu_run(out, sizeof(out), "tmux -L %s capture-pane -p -e", sock);
@@ -225,8 +268,10 @@ static void test_no_color_and_resize(void **state)
 		ok = lines == 24 && strstr(last, "? help") &&
 		     strstr(screen, "event P R F1") && strstr(screen, "metrics");
 	} while (!ok && now_s() < end);
-	if (!ok)
-		fail_msg("not laid out at 80x24:\n%s", screen);
+	if (!ok) {
+		dump_failure();
+		fail_msg("not laid out at 80x24");
+	}
 	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 130 -y 40", sock);
 	expect("event P/R/F1 work/orig", 5); /* the wide panel */
 	keys("q");
@@ -259,7 +304,7 @@ static void test_mouse(void **state)
 	do {
 		capture();
 	} while (strstr(screen, "08:20  value") && now_s() < end);
-	assert_null(strstr(screen, "08:20  value"));
+	CHECK(!strstr(screen, "08:20  value"));
 	mouse(0, 50, 10, 1);
 	mouse(32, 60, 10, 1); /* motion with the button down */
 	mouse(0, 70, 10, 0);
@@ -330,6 +375,8 @@ static int wait_panel(const char *old, int same, char *now, size_t n)
 		panel_recall(now, n);
 		if (now[0] && (same ? !strcmp(now, old) : !!strcmp(now, old)))
 			return 1;
+		if (server_gone)
+			return 0;
 	} while (now_s() < end);
 	return 0;
 }
@@ -349,21 +396,21 @@ static void test_demo_relabel_save_quit(void **state)
 	expect("recall", 30); /* the demo model trains in the background */
 	char before[64], now[64];
 	panel_recall(before, sizeof(before));
-	assert_true(before[0]);
+	CHECK(before[0]);
 	keys("f");
 	expect("[label]", 5); /* the cursor sits on a missed labelled range */
 	keys("x");
 	expect("1 edit unsaved", 5);
-	assert_true(wait_panel(before, 0, now, sizeof(now)));
-	assert_true(recall_of(now) > recall_of(before));
-	assert_non_null(strstr(screen, "working*"));
+	CHECK(wait_panel(before, 0, now, sizeof(now)));
+	CHECK(recall_of(now) > recall_of(before));
+	CHECK(strstr(screen, "working*"));
 	keys("u");
 	expect("undone", 5);
-	assert_true(wait_panel(before, 1, now, sizeof(now)));
+	CHECK(wait_panel(before, 1, now, sizeof(now)));
 	/* mark from the missed range over a few more rows */
 	keys("m l l l l m a");
 	expect("labelled 2022", 5);
-	assert_true(wait_panel(before, 0, now, sizeof(now)));
+	CHECK(wait_panel(before, 0, now, sizeof(now)));
 	/* save as vigil CSV into the temporary folder */
 	keys("s");
 	expect("save as:", 5);
@@ -406,8 +453,7 @@ static void test_journal_recovery(void **state)
 	expect("metrics", 10);
 	keys("] x");
 	expect("1 edit unsaved", 5);
-	char out[256];
-	tu_run(out, sizeof(out), "tmux -L %s kill-server", sock);
+	stop_server(); /* like a kill: vigil gets SIGHUP */
 	start("--no-model", "C.UTF-8");
 	expect("recover unsaved edits", 10);
 	keys("r");
@@ -420,7 +466,7 @@ static void test_journal_recovery(void **state)
 	/* discarded: the next start has nothing to recover */
 	start("--no-model", "C.UTF-8");
 	expect("metrics", 10);
-	assert_null(strstr(screen, "recover"));
+	CHECK(!strstr(screen, "recover"));
 	keys("q");
 	expect("VIGIL-EXIT=0", 5);
 }
@@ -452,8 +498,8 @@ static void test_smd_criticality_view(void **state)
 	expect("THRESHOLD x1.00", 5);
 	keys("'>' '>' '>' '>' '>' '>' '>' '>'");
 	expect("threshold x2.14", 5);
-	assert_true(wait_panel(before, 0, now, sizeof(now)));
-	assert_true(recall_of(now) <= recall_of(before));
+	CHECK(wait_panel(before, 0, now, sizeof(now)));
+	CHECK(recall_of(now) <= recall_of(before));
 	keys("Escape");
 	keys("c");
 	expect("criticality comparison", 5);
