@@ -68,7 +68,7 @@ int64_t series_time(const Series *s, size_t r)
 {
 	if (s->timestamps)
 		return s->timestamps[r];
-	return s->t0 + (int64_t)r * s->interval;
+	return s->t0 + (int64_t)r * (s->interval > 0 ? s->interval : 60);
 }
 
 size_t series_row_at_time(const Series *s, int64_t t)

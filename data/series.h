@@ -66,7 +66,8 @@ static inline float *series_column(const Series *s, size_t m)
 	return s->values + m * s->rows;
 }
 
-/* Time of row r in seconds (timestamps, or t0 + r * interval). */
+/* Time of row r in seconds (timestamps, or t0 + r * interval, the interval
+ * taken as 60 s when unset). */
 int64_t series_time(const Series *s, size_t r);
 
 /* Row whose time is the first >= t (rows when none). */

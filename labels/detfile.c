@@ -25,14 +25,14 @@ static void format_all(TextBuf *b, const Series *s, const Detection *d,
 	for (size_t i = 0; i < n; i++) {
 		char name[256], t0[40] = "", t1[40] = "";
 		textio_metric_name(s, d[i].metric, name, sizeof(name));
-		if (textio_has_time(s) && d[i].r.start >= 0 &&
+		if (series_has_time(s) && d[i].r.start >= 0 &&
 		    d[i].r.end > d[i].r.start &&
 		    d[i].r.end <= (int64_t)s->rows) {
 			textio_format_time(
-				textio_row_time(s, (size_t)d[i].r.start), 0,
+				series_time(s, (size_t)d[i].r.start), 0,
 				t0, sizeof(t0));
 			textio_format_time(
-				textio_row_time(s, (size_t)d[i].r.end - 1), 0,
+				series_time(s, (size_t)d[i].r.end - 1), 0,
 				t1, sizeof(t1));
 		}
 		const char *crit = crit_name(d[i].crit);

@@ -100,58 +100,6 @@ static int next_line(Lines *it, const char **line, size_t *len)
 	return 1;
 }
 
-/* ---- time ---- */
-
-/* First row whose time is >= t (rows when none). */
-static size_t row_at(const Series *s, int64_t t)
-{
-	size_t lo = 0, hi = s->rows;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (textio_row_time(s, mid) < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	const int64_t era = (y >= 0 ? y : y - 399) / 400;
-	const unsigned yoe = (unsigned)(y - era * 400);
-	const unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 +
-			     d - 1;
-	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* "YYYY-MM-DD HH:MM:SS[.ffffff]" or with 'T' and an optional 'Z'. */
-static int parse_time(const char *text, int64_t *out)
-{
-	int y, mo, d, h, mi, sec, used = 0;
-	char sep;
-	if (sscanf(text, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &sep, &h,
-		   &mi, &sec, &used) != 7 ||
-	    (sep != ' ' && sep != 'T'))
-		return -1;
-	const char *p = text + used;
-	if (*p == '.') {
-		p++;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p == 'Z')
-		p++;
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60)
-		return -1;
-	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-	       h * 3600 + mi * 60 + sec;
-	return 0;
-}
-
 /* ---- format guess ---- */
 
 static int ends_with(const char *s, const char *suffix)
@@ -656,10 +604,10 @@ static void csv_set(TextBuf *b, const Series *s, size_t m, const RangeSet *rs)
 	for (size_t i = 0; i < rs->n; i++) {
 		const LabelRange *l = &rs->v[i];
 		t0[0] = t1[0] = '\0';
-		if (textio_has_time(s) && l->r.end <= (int64_t)s->rows) {
-			textio_format_time(textio_row_time(s, (size_t)l->r.start), 0, t0,
+		if (series_has_time(s) && l->r.end <= (int64_t)s->rows) {
+			textio_format_time(series_time(s, (size_t)l->r.start), 0, t0,
 				    sizeof(t0));
-			textio_format_time(textio_row_time(s, (size_t)l->r.end - 1), 0, t1,
+			textio_format_time(series_time(s, (size_t)l->r.end - 1), 0, t1,
 				    sizeof(t1));
 		}
 		textio_csv_field(b, name);
@@ -734,7 +682,7 @@ static int nab_key_matches(const Series *s, size_t m, const char *k,
 static Status read_nab(LabelSet *ls, const Series *s, const char *path,
 		       const char *text, size_t len, ErrorRecord *err)
 {
-	if (!textio_has_time(s) || s->rows == 0)
+	if (!series_has_time(s) || s->rows == 0)
 		return error_set(err, STATUS_MISMATCH, path, 0, 0,
 				 "NAB windows are timestamps: the series has "
 				 "no time axis");
@@ -757,7 +705,7 @@ static Status read_nab(LabelSet *ls, const Series *s, const char *path,
 	}
 	Status st = STATUS_OK;
 	size_t found = 0;
-	int64_t first = textio_row_time(s, 0), last = textio_row_time(s, s->rows - 1);
+	int64_t first = series_time(s, 0), last = series_time(s, s->rows - 1);
 	for (size_t m = 0; m < s->metrics && !st; m++) {
 		const cJSON *key = NULL;
 		for (int exact = 1; exact >= 0 && !key; exact--)
@@ -783,8 +731,8 @@ static Status read_nab(LabelSet *ls, const Series *s, const char *path,
 			int64_t ta, tb;
 			if (!cJSON_IsArray(win) || cJSON_GetArraySize(win) != 2 ||
 			    !cJSON_IsString(a) || !cJSON_IsString(b) ||
-			    parse_time(a->valuestring, &ta) ||
-			    parse_time(b->valuestring, &tb) || tb < ta) {
+			    series_parse_time(a->valuestring, &ta) ||
+			    series_parse_time(b->valuestring, &tb) || tb < ta) {
 				st = error_set(err, STATUS_PARSE, path, 0, 0,
 					       "\"%s\" window %zu: expected "
 					       "[\"YYYY-MM-DD HH:MM:SS\", "
@@ -793,7 +741,8 @@ static Status read_nab(LabelSet *ls, const Series *s, const char *path,
 					       key->string, w + 1);
 				break;
 			}
-			size_t ra = row_at(s, ta), rb = row_at(s, tb + 1);
+			size_t ra = series_row_at_time(s, ta),
+			       rb = series_row_at_time(s, tb + 1);
 			if (ra >= rb) {
 				char f0[40], f1[40];
 				textio_format_time(first, 0, f0, sizeof(f0));
@@ -828,7 +777,7 @@ static Status read_nab(LabelSet *ls, const Series *s, const char *path,
 static Status write_nab(const LabelSet *ls, const Series *s, const char *path,
 			TextBuf *b, ErrorRecord *err)
 {
-	if (!textio_has_time(s))
+	if (!series_has_time(s))
 		return error_set(err, STATUS_MISMATCH, path, 0, 0,
 				 "NAB windows are timestamps: the series has "
 				 "no time axis");
@@ -866,8 +815,8 @@ static Status write_nab(const LabelSet *ls, const Series *s, const char *path,
 			if (a < 0 || e > (int64_t)s->rows)
 				continue;
 			char t0[40], t1[40];
-			textio_format_time(textio_row_time(s, (size_t)a), 1, t0, sizeof(t0));
-			textio_format_time(textio_row_time(s, (size_t)e - 1), 1, t1,
+			textio_format_time(series_time(s, (size_t)a), 1, t0, sizeof(t0));
+			textio_format_time(series_time(s, (size_t)e - 1), 1, t1,
 				    sizeof(t1));
 			cJSON *win = cJSON_CreateArray();
 			cJSON_AddItemToArray(win, cJSON_CreateString(t0));

@@ -163,18 +163,6 @@ void textio_metric_name(const Series *s, size_t m, char *buf, size_t n)
 		snprintf(buf, n, "m%02zu", m + 1);
 }
 
-int textio_has_time(const Series *s)
-{
-	return s->timestamps != NULL || s->t0 != 0;
-}
-
-int64_t textio_row_time(const Series *s, size_t r)
-{
-	if (s->timestamps)
-		return s->timestamps[r];
-	return s->t0 + (int64_t)r * (s->interval > 0 ? s->interval : 60);
-}
-
 void textio_format_time(int64_t t, int micro, char *buf, size_t n)
 {
 	time_t tt = (time_t)t;

@@ -38,10 +38,6 @@ long textio_csv_split(const char *line, size_t len, char *buf, char **fields,
 int textio_metric_lookup(const Series *s, const char *name, size_t *out);
 /* The name of metric m (or "*" for DETECT_NODE) into buf. */
 void textio_metric_name(const Series *s, size_t m, char *buf, size_t n);
-/* 1 when the series has a time axis (timestamps or a start time). */
-int textio_has_time(const Series *s);
-/* Time of row r in seconds (UTC). */
-int64_t textio_row_time(const Series *s, size_t r);
 /* t as "YYYY-MM-DD HH:MM:SS" (micro: with ".000000") into buf. */
 void textio_format_time(int64_t t, int micro, char *buf, size_t n);
 
