@@ -471,6 +471,47 @@ static void test_journal_recovery(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* Whether one line of the screen contains a, b and c (in that order, at
+ * distinct places). */
+static int line_with(const char *a, const char *b, const char *c)
+{
+	const char *p = screen;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[4096];
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		const char *x = strstr(line, a);
+		const char *y = x ? strstr(x + strlen(a), b) : NULL;
+		const char *z = y ? strstr(y + strlen(b), c) : NULL;
+		if (z)
+			return 1;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+/* Poll the screen until cond holds (or secs pass), then CHECK it. */
+#define WAIT_CHECK(cond, secs)                                             \
+	do {                                                               \
+		double end_ = now_s() + timeout_s(secs);                   \
+		do {                                                       \
+			capture();                                         \
+		} while (!(cond) && !server_gone && now_s() < end_);       \
+		CHECK(cond);                                               \
+	} while (0)
+
+/* Occurrences of text on the screen. */
+static int count_of(const char *text)
+{
+	int n = 0;
+	for (const char *p = screen; (p = strstr(p, text)); p += strlen(text))
+		n++;
+	return n;
+}
+
 /* An SMD machine (the bundled cut of machine-1-2): 38 metrics, the node
  * scope, the criticality comparison and the original-vs-working view. */
 static void test_smd_criticality_view(void **state)
@@ -505,8 +546,28 @@ static void test_smd_criticality_view(void **state)
 	expect("criticality comparison", 5);
 	expect(">=medium", 5);
 	expect("high", 5);
+	/* 100 columns: the three panels are stacked */
+	CHECK(!line_with("all", ">=medium", "high"));
+	/* 200x50: side by side, each with its scores and its plot */
+	char out2[256];
+	tu_run(out2, sizeof(out2), "tmux -L %s resize-window -x 200 -y 50",
+	       sock);
+	/* (polled: a capture may catch a frame half drawn) */
+	WAIT_CHECK(line_with("all (low and up)", ">=medium", "high") &&
+			   line_with("event  P", "event  P", "event  P") &&
+			   count_of("detect") == 3 && count_of("thr 1") == 3,
+		   5);
 	keys("c o");
 	expect("original vs working", 5);
+	WAIT_CHECK(line_with("original labels", "working labels", "") &&
+			   count_of("detect") == 2,
+		   5);
+	tu_run(out2, sizeof(out2), "tmux -L %s resize-window -x 100 -y 30",
+	       sock);
+	WAIT_CHECK(line_with("original", "event P R F1", "|") &&
+			   line_with("working", "event P R F1", "|") &&
+			   !line_with("original labels", "working labels", ""),
+		   5);
 	keys("Escape / m1 Enter");
 	expect("metrics match", 5);
 	/* save in the dataset's own format (SMD test_label, the default of

@@ -298,11 +298,13 @@ static const char *crit_glyph(int crit, int unicode)
 	return unicode ? uni[crit] : asc[crit];
 }
 
-/* Paint the plot of spec into w's rows [y0, y0 + h), inner columns. */
-static void paint_plot(App *a, WINDOW *w, int y0, int h, const PlotSpec *sp)
+/* Paint the plot of spec into w's rows [y0, y0 + h) and columns [left,
+ * left + width) (the y-axis labels included). */
+static void paint_plot(App *a, WINDOW *w, int y0, int h, int left, int width,
+		       const PlotSpec *sp)
 {
-	int x0 = 1 + Y_AXIS_W;
-	int pw = getmaxx(w) - 2 - Y_AXIS_W;
+	int x0 = left + Y_AXIS_W;
+	int pw = width - Y_AXIS_W;
 	if (pw < 4 || h < 3)
 		return;
 	const Series *s = &a->s;
@@ -416,15 +418,15 @@ static void paint_plot(App *a, WINDOW *w, int y0, int h, const PlotSpec *sp)
 	/* y axis: max at the top, min at the bottom */
 	char vb[32];
 	plot_format_value(hi, vb, sizeof(vb), Y_AXIS_W - 1);
-	mvwprintw(w, y0, 1, "%*.*s", Y_AXIS_W - 1, Y_AXIS_W - 1, vb);
+	mvwprintw(w, y0, left, "%*.*s", Y_AXIS_W - 1, Y_AXIS_W - 1, vb);
 	plot_format_value(lo, vb, sizeof(vb), Y_AXIS_W - 1);
-	mvwprintw(w, y0 + ph - 1, 1, "%*.*s", Y_AXIS_W - 1, Y_AXIS_W - 1, vb);
+	mvwprintw(w, y0 + ph - 1, left, "%*.*s", Y_AXIS_W - 1, Y_AXIS_W - 1, vb);
 	int y = y0 + ph;
 
 	/* lanes: labels (working or original) and detections */
 	if (lanes) {
-		put(w, y, 1, Y_AXIS_W - 1, sp->original ? "orig" : "labels");
-		put(w, y + 1, 1, Y_AXIS_W - 1, "detect");
+		put(w, y, left, Y_AXIS_W - 1, sp->original ? "orig" : "labels");
+		put(w, y + 1, left, Y_AXIS_W - 1, "detect");
 		for (int xx = 0; xx < pw; xx++) {
 			const char *g = " ";
 			attr_t at = A_NORMAL;
@@ -459,7 +461,7 @@ static void paint_plot(App *a, WINDOW *w, int y0, int h, const PlotSpec *sp)
 	else if (a->score)
 		sc = a->score + m * s->rows;
 	if (sh > 0) {
-		put(w, y, 1, Y_AXIS_W - 1, "score");
+		put(w, y, left, Y_AXIS_W - 1, "score");
 		if (sc && plot_grid_init(&sgrid, (size_t)pw, (size_t)sh, uni) ==
 				  0) {
 			float slo, shi;
@@ -499,7 +501,7 @@ static void paint_plot(App *a, WINDOW *w, int y0, int h, const PlotSpec *sp)
 					mvwaddstr(w, y + yy, x0 + xx, cell);
 				}
 			wattrset(w, A_NORMAL);
-			mvwprintw(w, y + trow, 1, "%*s", Y_AXIS_W - 1, "thr 1");
+			mvwprintw(w, y + trow, left, "%*s", Y_AXIS_W - 1, "thr 1");
 		} else {
 			put(w, y + sh / 2, x0, pw,
 			    a->model == MODEL_TRAINING ? "(training...)"
@@ -594,7 +596,7 @@ static void draw_plot(App *a, WINDOW *w)
 	int h = getmaxy(w) - 2;
 	PlotSpec sp = {a->metric, app_scope(a), CRIT_LOW, 0, h >= 16 ? 3 : 2,
 		       1};
-	paint_plot(a, w, 1, h, &sp);
+	paint_plot(a, w, 1, h, 1, getmaxx(w) - 2, &sp);
 }
 
 /* ---- scores panel ------------------------------------------------------ */
@@ -776,10 +778,43 @@ static void draw_help(App *a, WINDOW *w)
 	}
 }
 
+/* The c and o views show their panels side by side from this inner width
+ * on (3 x 39 columns for c); narrower terminals stack them. */
+#define PANELS_SIDE_MIN 118
+
+/* Panel i of the c (compare) or o view: its plot spec and name. */
+static PlotSpec panel_spec(const App *a, int compare, int i, int strip_h)
+{
+	PlotSpec sp = {a->metric, app_scope(a),
+		       compare ? crit_min[i] : CRIT_LOW,
+		       compare ? 0 : i == 0, strip_h, 1};
+	return sp;
+}
+
+static const char *panel_name(int compare, int i)
+{
+	static const char *const side[] = {"original labels",
+					   "working labels"};
+	static const char *const crit[] = {"all (low and up)", ">=medium",
+					   "high"};
+	return compare ? crit[i] : side[i];
+}
+
+/* The panel's P/R/F1 of the three rules as text: v[rule * 3 + k]. */
+static void panel_values(App *a, const PlotSpec *sp, char v[9][8])
+{
+	UiScore sc[RULE_COUNT];
+	app_scores(a, sp->scope, sp->original, sp->min, sc);
+	for (int r = 0; r < RULE_COUNT; r++) {
+		fmt_ratio(sc[r].p, v[r * 3], sizeof(v[0]));
+		fmt_ratio(sc[r].r, v[r * 3 + 1], sizeof(v[0]));
+		fmt_ratio(sc[r].f1, v[r * 3 + 2], sizeof(v[0]));
+	}
+}
+
 static void draw_panels(App *a, WINDOW *w, int compare)
 {
 	int n = compare ? 3 : 2;
-	size_t scope = app_scope(a);
 	char title[256];
 	snprintf(title, sizeof(title),
 		 compare ? " criticality comparison: %s%s (c or Esc to close) "
@@ -788,22 +823,44 @@ static void draw_panels(App *a, WINDOW *w, int compare)
 		 a->node_scope ? "node, plotted on " : "",
 		 a->s.names[a->metric]);
 	frame(a, w, title);
-	int H = getmaxy(w) - 2;
+	int H = getmaxy(w) - 2, W = getmaxx(w) - 2;
+	if (W >= PANELS_SIDE_MIN) {
+		/* side by side: a column per panel, split by a rule; each
+		 * has its name, a line of scores per rule, then its plot,
+		 * lanes and score strip */
+		int colw = (W - (n - 1)) / n;
+		int strip = H >= 30 ? 4 : H >= 20 ? 3 : 2;
+		for (int i = 0; i < n; i++) {
+			int left = 1 + i * (colw + 1);
+			if (i > 0)
+				mvwvline(w, 1, left - 1,
+					 ACS_VLINE, H);
+			PlotSpec sp = panel_spec(a, compare, i, strip);
+			char v[9][8], line[160];
+			panel_values(a, &sp, v);
+			wattron(w, A_BOLD);
+			put(w, 1, left, colw, panel_name(compare, i));
+			wattroff(w, A_BOLD);
+			static const char *const rule[] = {"event", "point",
+							   "PA*"};
+			for (int r = 0; r < RULE_COUNT; r++) {
+				snprintf(line, sizeof(line),
+					 "%-6s P %s  R %s  F1 %s", rule[r],
+					 v[r * 3], v[r * 3 + 1], v[r * 3 + 2]);
+				put(w, 2 + r, left, colw, line);
+			}
+			paint_plot(a, w, 2 + RULE_COUNT, H - 1 - RULE_COUNT,
+				   left, colw, &sp);
+		}
+		return;
+	}
+	/* stacked: a band of rows per panel under a one-line header */
 	int each = H / n;
 	for (int i = 0; i < n; i++) {
 		int y = 1 + i * each;
-		PlotSpec sp = {a->metric, scope,
-			       compare ? crit_min[i] : CRIT_LOW,
-			       compare ? 0 : i == 0, each >= 12 ? 2 : 0, 1};
-		char head[256];
-		UiScore sc[RULE_COUNT];
-		app_scores(a, scope, sp.original, sp.min, sc);
-		char v[9][8];
-		for (int r = 0; r < RULE_COUNT; r++) {
-			fmt_ratio(sc[r].p, v[r * 3], sizeof(v[0]));
-			fmt_ratio(sc[r].r, v[r * 3 + 1], sizeof(v[0]));
-			fmt_ratio(sc[r].f1, v[r * 3 + 2], sizeof(v[0]));
-		}
+		PlotSpec sp = panel_spec(a, compare, i, each >= 12 ? 2 : 0);
+		char v[9][8], head[256];
+		panel_values(a, &sp, v);
 		snprintf(head, sizeof(head),
 			 "%-9s event P R F1 %s %s %s | point %s %s %s | PA* "
 			 "%s %s %s",
@@ -812,9 +869,9 @@ static void draw_panels(App *a, WINDOW *w, int compare)
 				  : "working",
 			 v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
 		wattron(w, A_BOLD);
-		put(w, y, 1, getmaxx(w) - 2, head);
+		put(w, y, 1, W, head);
 		wattroff(w, A_BOLD);
-		paint_plot(a, w, y + 1, each - 1, &sp);
+		paint_plot(a, w, y + 1, each - 1, 1, W, &sp);
 	}
 }
 
