@@ -48,6 +48,8 @@ void detect_config_defaults(DetectConfig *c)
 	c->dyn_window = 2100;
 	c->dyn_buffer = 100;
 	c->dyn_p = 0.13;
+	c->dyn_floor_z = 3.0;
+	c->node_top_k = 2;
 	c->whole_series = 0;
 }
 
@@ -204,9 +206,106 @@ static int cmp_det_start(const void *a, const void *b)
 	return (x->r.end > y->r.end) - (x->r.end < y->r.end);
 }
 
-/* Node level: union of all metric detections (overlapping or touching
- * ranges join), criticality the highest involved, peak the largest. Then
- * the alerts. */
+/* Node level with node_top_k = k >= 1: per row of [from, rows) the node
+ * score is the mean of the k largest metric scores; its runs >= 1, merged
+ * across gaps < merge_gap and at least min_rows long, are the node
+ * detections. A detection's peak is the largest metric score in its rows
+ * (as for the union, the most anomalous metric involved) and its
+ * criticality follows that peak. Fills r->node / r->n_node. */
+static Status node_top_k(DetectResult *r, ErrorRecord *err)
+{
+	size_t R = r->rows, M = r->metrics;
+	size_t k = r->cfg.node_top_k < M ? r->cfg.node_top_k : M;
+	float top[16];
+	float *topv = k <= 16 ? top : malloc(k * sizeof(*topv));
+	Detection *out = NULL;
+	size_t n = 0, cap = 0;
+	if (!topv)
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for the node score");
+	Detection cur = {.metric = DETECT_NODE};
+	int have = 0, in_run = 0;
+	for (size_t t = r->from; t <= R; t++) {
+		double node = 0;
+		float pk = 0;
+		if (t < R) {
+			/* k largest scores, kept sorted descending in topv */
+			size_t got = 0;
+			for (size_t m = 0; m < M; m++) {
+				float v = r->score[m * R + t];
+				if (!(v > 0))
+					continue;
+				if (got == k && v <= topv[k - 1])
+					continue;
+				size_t i = got < k ? got++ : k - 1;
+				while (i > 0 && topv[i - 1] < v) {
+					topv[i] = topv[i - 1];
+					i--;
+				}
+				topv[i] = v;
+			}
+			for (size_t i = 0; i < got; i++)
+				node += topv[i];
+			node /= (double)k;
+			pk = got ? topv[0] : 0;
+		}
+		int on = t < R && node >= 1.0;
+		if (on && !in_run) {
+			if (have && (int64_t)t - cur.r.end <
+					    (int64_t)r->cfg.merge_gap) {
+				/* continue the pending detection */
+			} else {
+				if (have && (size_t)(cur.r.end - cur.r.start) >=
+						    r->min_rows) {
+					if (n == cap) {
+						cap = cap ? 2 * cap : 16;
+						Detection *nd = realloc(
+							out, cap * sizeof(*nd));
+						if (!nd)
+							goto nomem;
+						out = nd;
+					}
+					out[n++] = cur;
+				}
+				cur.r.start = (int64_t)t;
+				cur.peak = 0;
+				have = 1;
+			}
+		}
+		if (on) {
+			cur.r.end = (int64_t)t + 1;
+			if (pk > cur.peak)
+				cur.peak = pk;
+		}
+		in_run = on;
+	}
+	if (have && (size_t)(cur.r.end - cur.r.start) >= r->min_rows) {
+		if (n == cap) {
+			Detection *nd = realloc(out, (cap + 1) * sizeof(*nd));
+			if (!nd)
+				goto nomem;
+			out = nd;
+		}
+		out[n++] = cur;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i].crit = detect_criticality(&r->cfg, out[i].peak);
+	if (topv != top)
+		free(topv);
+	r->node = out;
+	r->n_node = n;
+	return STATUS_OK;
+nomem:
+	if (topv != top)
+		free(topv);
+	free(out);
+	return error_set(err, STATUS_NOMEM, "", 0, 0,
+			 "out of memory for node detections");
+}
+
+/* Node level: with node_top_k = 0 the union of all metric detections
+ * (overlapping or touching ranges join), criticality the highest involved,
+ * peak the largest; otherwise node_top_k above. Then the alerts. */
 static Status detect_node(DetectResult *r, ErrorRecord *err)
 {
 	size_t total = 0;
@@ -218,6 +317,17 @@ static Status detect_node(DetectResult *r, ErrorRecord *err)
 	alerts_free(r->alerts, r->n_alerts);
 	r->alerts = NULL;
 	r->n_alerts = 0;
+	if (r->cfg.node_top_k > 0) {
+		Status st = node_top_k(r, err);
+		if (st != STATUS_OK)
+			return st;
+		if (r->n_node == 0)
+			return STATUS_OK;
+		return alerts_build(r->node, r->n_node, r->det, r->n_det,
+				    r->metrics, r->score, r->rows,
+				    r->cfg.alert_gap, &r->alerts, &r->n_alerts,
+				    err);
+	}
 	if (total == 0)
 		return STATUS_OK;
 	Detection *all = malloc(total * sizeof(*all));
@@ -314,7 +424,8 @@ static void plan_windows(DetectResult *r)
 }
 
 /* Dynamic thresholds of metric m, one per window. */
-static Status fit_dynamic(DetectResult *r, size_t m, ErrorRecord *err)
+static Status fit_dynamic(DetectResult *r, size_t m, double floor,
+			  ErrorRecord *err)
 {
 	const float *sm = r->smooth + m * r->rows;
 	float *thr = r->win_thr + m * r->n_win;
@@ -335,6 +446,8 @@ static Status fit_dynamic(DetectResult *r, size_t m, ErrorRecord *err)
 		DynamicThreshold d = threshold_dynamic(sm + ws, we - ws, buf,
 						       r->cfg.dyn_p);
 		float v = (float)d.threshold;
+		if (v < floor)
+			v = (float)floor;
 		if (!(v >= r->cfg.min_threshold))
 			v = (float)r->cfg.min_threshold;
 		if (!(v > 0))
@@ -419,7 +532,11 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 				fit_n++;
 		}
 		if (cfg->mode == THRESH_DYNAMIC) {
-			Status st = fit_dynamic(r, m, err);
+			size_t n = fit_n >= 2 ? fit_end : rows;
+			double floor = cfg->dyn_floor_z > 0
+					       ? threshold_sigma(sm, n, cfg->dyn_floor_z)
+					       : 0.0;
+			Status st = fit_dynamic(r, m, floor, err);
 			if (st != STATUS_OK) {
 				detect_result_free(r);
 				return st;

@@ -4,8 +4,10 @@
  * units (min-max fitted on the train part), smoothed by an EWMA, and divided
  * by a threshold to give the normalised score s_t (s_t >= 1 is anomalous).
  * Maximal runs of s_t >= 1 become detections with a criticality from their
- * peak score; the node level is their union; nearby node detections form
- * alerts that rank the metrics by their share of the score mass.
+ * peak score; the node level is their union (node_top_k = 0) or, by
+ * default, the runs of the mean of the k largest metric scores; nearby node
+ * detections form alerts that rank the metrics by their share of the score
+ * mass.
  *
  * The threshold modes (DESIGN section 3):
  *   seed    k x the RMSE of the smoothed train errors (the tutorial's rule;
@@ -58,6 +60,19 @@ typedef struct {
 				 each side of an exceedance), default 100,
 				 capped at 5% of a window's rows */
 	double dyn_p;         /* dynamic: pruning ratio, default 0.13 */
+	double dyn_floor_z;   /* dynamic: no window's threshold below the
+				 sigma rule, mean + dyn_floor_z x std of the
+				 smoothed train errors (what the model
+				 routinely reaches on normal data);
+				 0 = no floor; default 3 */
+	size_t node_top_k;    /* node rule: 0 = the union of the metrics'
+				 detections (DESIGN section 3); k >= 1 = runs
+				 of the node score, the mean of the k largest
+				 metric scores per row (k capped at the
+				 number of metrics), >= 1, with the same merge
+				 gap and minimum duration; default 2 (a lone
+				 metric must reach 2 x its threshold, two
+				 metrics each their threshold) */
 	int whole_series;     /* 1: detect in the train part too; default 0
 				 (detections only in the test part) */
 } DetectConfig;

@@ -68,7 +68,8 @@ static void test_csv_files_find_the_planted_anomaly(void **state)
 	(void)state;
 	char out[8192], path[256];
 	int rc = tu_run(out, sizeof(out),
-			"%s detect %s %s -o %s/det.csv --points --min-duration 300",
+			"%s detect %s %s -o %s/det.csv --points --min-duration 300 "
+			"--node-top-k 0",
 			tu_vigil(), csv, small(), dir);
 	assert_int_equal(rc, 0);
 	snprintf(path, sizeof(path), "%s/det.csv", dir);

@@ -158,6 +158,7 @@ static void layout(Fixture *f, DetectResult *r, DetectConfig *cfg)
 	detect_config_defaults(cfg);
 	cfg->mode = THRESH_SEED;
 	cfg->span = 1;
+	cfg->node_top_k = 0; /* these tests check the DESIGN union */
 	ErrorRecord err;
 	detect_result_init(r);
 	assert_int_equal(detect_run(&f->s, f->pred, cfg, r, &err), STATUS_OK);

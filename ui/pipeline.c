@@ -42,6 +42,11 @@ const char pipeline_detect_help[] =
 	"  --window N         dynamic: rows per window (default 2100; 0: one)\n"
 	"  --buffer N         dynamic: error buffer in rows (default 100, at\n"
 	"                     most 5% of a window)\n"
+	"  --floor-z X        dynamic: no threshold below mean + X std of the\n"
+	"                     smoothed train errors (default 3; 0: no floor)\n"
+	"  --node-top-k K     node level: runs where the mean of the K largest\n"
+	"                     metric scores is >= 1 (default 2; 0: the union\n"
+	"                     of the metrics' detections)\n"
 	"  --whole            detect in the train part too\n";
 
 void pipeline_options_defaults(PipelineOptions *o)
@@ -328,6 +333,7 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		"--k",		"--z",		   "--span",	  "--min-duration",
 		"--merge-gap",	"--alert-gap",	   "--medium",	  "--high",
 		"--min-threshold", "--window",	   "--buffer",
+		"--floor-z",	"--node-top-k",
 	};
 	int known = 0;
 	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
@@ -422,6 +428,14 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		if (want_long(cmd, a, v, 0, &l))
 			return -1;
 		dc->dyn_buffer = (size_t)l;
+	} else if (!strcmp(a, "--floor-z")) {
+		if (want_double(cmd, a, v, 0, &d))
+			return -1;
+		dc->dyn_floor_z = d;
+	} else if (!strcmp(a, "--node-top-k")) {
+		if (want_long(cmd, a, v, 0, &l))
+			return -1;
+		dc->node_top_k = (size_t)l;
 	}
 	if (dc->high < dc->medium) {
 		cli_usage_error(cmd, "--high (%g) must not be below --medium (%g)",
