@@ -106,12 +106,28 @@ static void test_help_from_table(void **state)
 	assert_string_equal(keys_key_name(18, buf, sizeof(buf)), "Ctrl-R");
 }
 
+/* At 80x24 the help has 78 inner columns: two columns of 39 hold every
+ * line whole only if none is longer than 38 (the rest scrolls, but the
+ * standard size should show the whole table at once). */
+static void test_help_fits_two_columns_at_80(void **state)
+{
+	(void)state;
+	const char *const *lines;
+	size_t n = keys_help_lines(&lines);
+	assert_true(n > 30);
+	for (size_t i = 0; i < n; i++)
+		if (strlen(lines[i]) > 38)
+			fail_msg("help line too long for 80 columns: '%s'",
+				 lines[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_design_keys_bound),
 		cmocka_unit_test(test_no_duplicate_bindings),
 		cmocka_unit_test(test_help_from_table),
+		cmocka_unit_test(test_help_fits_two_columns_at_80),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,8 @@
 
 #include <time.h>
 
+#include "ui/keys.h"
+
 static char sock[96];   /* the current server's socket name ("" = none) */
 static unsigned n_starts;
 static char tmp[256];
@@ -61,6 +63,16 @@ static void dump_failure(void)
 			dump_failure();                                    \
 			fail_msg("%s", #cond);                             \
 		}                                                          \
+	} while (0)
+
+/* Poll the screen until cond holds (or secs pass), then CHECK it. */
+#define WAIT_CHECK(cond, secs)                                             \
+	do {                                                               \
+		double end_ = now_s() + timeout_s(secs);                   \
+		do {                                                       \
+			capture();                                         \
+		} while (!(cond) && !server_gone && now_s() < end_);       \
+		CHECK(cond);                                               \
 	} while (0)
 
 /* Poll the screen until it contains text; returns 1 when it did, 0 on
@@ -167,6 +179,18 @@ static int have_tmux(void)
 	return tu_run(out, sizeof(out), "command -v tmux") == 0;
 }
 
+/* Every line of the help (from the key table) is on the screen whole
+ * (polled: a capture may catch a frame half drawn). */
+static int help_whole(void)
+{
+	const char *const *lines;
+	size_t n = keys_help_lines(&lines);
+	for (size_t i = 0; i < n; i++)
+		if (!strstr(screen, lines[i]))
+			return 0;
+	return 1;
+}
+
 /* Open the demo, move between metrics, zoom, see the help, quit. */
 static void test_demo_browse(void **state)
 {
@@ -205,6 +229,7 @@ static void test_demo_browse(void **state)
 	expect("vigil keys", 5);
 	expect("next metric", 2);
 	expect("Ctrl-R", 2);
+	WAIT_CHECK(help_whole(), 5);
 	keys("Escape");
 	expect(">memory_usage", 5);
 	keys("q");
@@ -272,6 +297,20 @@ static void test_no_color_and_resize(void **state)
 		dump_failure();
 		fail_msg("not laid out at 80x24");
 	}
+	/* the help at 80x24: two columns, every text whole */
+	keys("?");
+	expect("vigil keys (Esc", 5);
+	WAIT_CHECK(help_whole(), 5);
+	/* 80x16: it scrolls; Space pages down to the last line */
+	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 80 -y 16", sock);
+	expect("Space scroll", 5);
+	WAIT_CHECK(strstr(screen, "next metric") &&
+			   !strstr(screen, "click: cursor, drag: select"),
+		   5);
+	keys("Space");
+	expect("mouse   click: cursor, drag: select", 5);
+	keys("Escape");
+	expect("metrics", 5);
 	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 130 -y 40", sock);
 	expect("event P/R/F1 work/orig", 5); /* the wide panel */
 	keys("q");
@@ -493,15 +532,6 @@ static int line_with(const char *a, const char *b, const char *c)
 	return 0;
 }
 
-/* Poll the screen until cond holds (or secs pass), then CHECK it. */
-#define WAIT_CHECK(cond, secs)                                             \
-	do {                                                               \
-		double end_ = now_s() + timeout_s(secs);                   \
-		do {                                                       \
-			capture();                                         \
-		} while (!(cond) && !server_gone && now_s() < end_);       \
-		CHECK(cond);                                               \
-	} while (0)
 
 /* Occurrences of text on the screen. */
 static int count_of(const char *text)

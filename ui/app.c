@@ -486,6 +486,7 @@ unsigned app_action(App *a, Action act)
 		return DIRTY_ALL;
 	case ACT_HELP:
 		a->view = a->view == VIEW_HELP ? VIEW_MAIN : VIEW_HELP;
+		a->help_top = 0;
 		return DIRTY_ALL;
 	case ACT_CANCEL:
 		a->selecting = 0;

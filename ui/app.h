@@ -99,6 +99,7 @@ typedef struct {
 	int yfit_whole;       /* y-axis over the whole series */
 	KeyMode keymode;      /* normal or threshold */
 	ViewKind view;
+	size_t help_top;      /* first help row shown when the help scrolls */
 	PromptKind prompt;
 	char input[512];      /* prompt text being edited */
 	size_t input_len;

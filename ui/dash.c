@@ -451,6 +451,37 @@ unsigned dash_key(App *a, int ch)
 		a->keymode = KEYMODE_NORMAL;
 		act = keys_lookup(ch, a->keymode);
 	}
+	if (a->view == VIEW_HELP) {
+		/* the help scrolls when it does not fit: j/k a row, H/L
+		 * (PgUp/PgDn) or Space a page, g to the top; other keys
+		 * wait until it is closed */
+		size_t page = LINES > 6 ? (size_t)LINES - 5 : 1;
+		switch (ch == ' ' ? ACT_PAGE_RIGHT : act) {
+		case ACT_METRIC_NEXT:
+			a->help_top++;
+			return DIRTY_ALL;
+		case ACT_METRIC_PREV:
+			a->help_top -= a->help_top > 0;
+			return DIRTY_ALL;
+		case ACT_PAGE_RIGHT:
+			a->help_top += page;
+			return DIRTY_ALL;
+		case ACT_PAGE_LEFT:
+			a->help_top = a->help_top > page ? a->help_top - page
+							 : 0;
+			return DIRTY_ALL;
+		case ACT_START:
+			a->help_top = 0;
+			return DIRTY_ALL;
+		case ACT_HELP:
+		case ACT_CANCEL:
+		case ACT_QUIT:
+		case ACT_REDRAW:
+			break;
+		default:
+			return 0;
+		}
+	}
 	switch (act) {
 	case ACT_QUIT:
 		if (ui_labels_unsaved(&a->labels)) {

@@ -762,19 +762,48 @@ static void draw_status(App *a, WINDOW *w)
 
 /* ---- full-screen views ------------------------------------------------- */
 
+/* The help, generated from the key table: as many columns as the widest
+ * line allows, filled top to bottom; when that does not fit the window, the
+ * lines flow row by row and scroll (a->help_top, clamped here). Every line
+ * is shown whole when the window is at least as wide as the widest one. */
 static void draw_help(App *a, WINDOW *w)
 {
-	frame(a, w, " vigil keys (Esc or ? to close) ");
 	const char *const *lines;
 	size_t n = keys_help_lines(&lines);
 	int h = getmaxy(w) - 2, W = getmaxx(w) - 2;
-	int cols = (int)n > h ? 2 : 1;
+	int maxw = 1;
+	for (size_t i = 0; i < n; i++)
+		if ((int)strlen(lines[i]) > maxw)
+			maxw = (int)strlen(lines[i]);
+	int cols = (W + 2) / (maxw + 2);
+	if (cols < 1)
+		cols = 1;
+	if ((size_t)cols > n)
+		cols = (int)n;
+	size_t rows = (n + (size_t)cols - 1) / (size_t)cols;
 	int colw = W / cols;
+	int scroll = h > 0 && rows > (size_t)h;
+	if (!scroll || h <= 0)
+		a->help_top = 0;
+	else if (a->help_top > rows - (size_t)h)
+		a->help_top = rows - (size_t)h;
+	char title[128];
+	if (scroll)
+		snprintf(title, sizeof(title),
+			 " vigil keys %zu-%zu of %zu rows: j/k Space scroll, "
+			 "Esc or ? close ",
+			 a->help_top + 1, a->help_top + (size_t)h, rows);
+	else
+		snprintf(title, sizeof(title),
+			 " vigil keys (Esc or ? to close) ");
+	frame(a, w, title);
 	for (size_t i = 0; i < n; i++) {
-		int c = (int)i / h, r = (int)i % h;
-		if (c >= cols)
-			break;
-		put(w, r + 1, 1 + c * colw, colw, lines[i]);
+		size_t r = scroll ? i / (size_t)cols : i % rows;
+		int c = scroll ? (int)(i % (size_t)cols) : (int)(i / rows);
+		if (r < a->help_top || r >= a->help_top + (size_t)h)
+			continue;
+		put(w, (int)(r - a->help_top) + 1, 1 + c * colw, colw,
+		    lines[i]);
 	}
 }
 
