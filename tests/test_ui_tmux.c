@@ -623,6 +623,45 @@ static void test_smd_criticality_view(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A model in the user cache is found: the first open, with the dataset's
+ * folder marked read-only, trains and saves the model (and its forecast)
+ * under $XDG_CACHE_HOME/vigil; once the folder is writable again the next
+ * open must still take that model, and its cached forecast, at once. */
+static void test_model_in_user_cache(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	char out[2048];
+	if (tu_run(out, sizeof(out),
+		   "rm -rf '%s/smdu' '%s'/cache/vigil/machine-1-2.* && "
+		   "cp -r data/samples/smd-cut '%s/smdu' && "
+		   "chmod a-w '%s/smdu/ServerMachineDataset'",
+		   tmp, tmp, tmp, tmp) != 0)
+		fail_msg("cannot prepare the dataset: %s", out);
+	char args[600];
+	snprintf(args, sizeof(args),
+		 "'%s/smdu/ServerMachineDataset:machine-1-2'", tmp);
+	start(args, "C.UTF-8");
+	expect("model trained in", 60);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	CHECK(tu_run(out, sizeof(out),
+		     "ls '%s'/cache/vigil/machine-1-2.*.vigil-model "
+		     "'%s'/cache/vigil/machine-1-2.*.vigil-model.forecast",
+		     tmp, tmp) == 0);
+	CHECK(tu_run(out, sizeof(out),
+		     "ls '%s'/smdu/ServerMachineDataset/*.vigil-model", tmp) !=
+	      0);
+	tu_run(out, sizeof(out), "chmod u+w '%s/smdu/ServerMachineDataset'",
+	       tmp);
+	start(args, "C.UTF-8");
+	expect("model from the cache (cached forecast)", 10);
+	expect("recall", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A real SMD machine (../shared/data machine-1-2, skipped when absent):
  * training runs in the background with a progress bar while the metrics can
  * be browsed; the next start loads the cached model at once. */
@@ -671,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
 		cmocka_unit_test(test_smd_criticality_view),
+		cmocka_unit_test(test_model_in_user_cache),
 		cmocka_unit_test(test_training_in_background),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

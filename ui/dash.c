@@ -128,17 +128,33 @@ static double wall_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Forecast, detect and show: the model is ready. Takes m over. */
-static void finish_model(App *a, LstmModel *m, const char *how)
+/* Forecast, detect and show: the model is ready. Takes m over. The
+ * forecast goes through the shared pipeline, so a model from the cache
+ * (model_file, NULL for --model or no cache) reuses and keeps its cached
+ * forecast: opening a cached machine is instant. */
+static void finish_model(App *a, LstmModel *m, const char *model_file,
+			 const char *how)
 {
 	ErrorRecord err;
 	error_clear(&err);
-	size_t n = a->s.rows * a->s.metrics;
+	Pipeline p;
+	pipeline_init(&p);
+	p.series = a->s; /* lent for the forecast, taken back below */
+	p.model = m;
+	p.from_cache = model_file != NULL;
+	if (model_file)
+		snprintf(p.model_file, sizeof(p.model_file), "%s", model_file);
+	Status st = pipeline_forecast(&p, &err);
 	free(a->pred);
-	a->pred = malloc((n ? n : 1) * sizeof(float));
-	Status st = a->pred ? lstm_forecast(m, &a->s, a->pred, &err)
-			    : STATUS_NOMEM;
-	lstm_model_delete(m);
+	a->pred = p.pred;
+	p.pred = NULL;
+	int fc_cached = p.forecast_cached;
+	series_init(&p.series);
+	pipeline_free(&p); /* deletes m */
+	char how2[96];
+	snprintf(how2, sizeof(how2), "%s%s", how,
+		 fc_cached ? " (cached forecast)" : "");
+	how = how2;
 	if (st == STATUS_OK) {
 		const Worker *w = a->worker;
 		st = detect_run(&a->s, a->pred, &w->dc, &a->dr, &err);
@@ -200,19 +216,23 @@ static void start_model(App *a, const DashOptions *o)
 				    error_format(&err, buf, sizeof(buf)));
 			return;
 		}
-		finish_model(a, m, "loaded");
+		finish_model(a, m, NULL, "loaded");
 		return;
+	}
+	/* the cached model: beside the dataset, or in the user cache where
+	 * model_obtain (vigil train, detect) saves it when the dataset's
+	 * folder refuses it */
+	if (model_cache_find(&a->s, &w->cfg, w->cache, sizeof(w->cache))) {
+		LstmModel *m = NULL;
+		if (model_load(&m, w->cache, &a->s, &err) == STATUS_OK) {
+			finish_model(a, m, w->cache, "from the cache");
+			return;
+		}
+		/* stale or damaged: train again over it */
 	}
 	if (model_cache_path(&a->s, &w->cfg, w->cache, sizeof(w->cache),
 			     &err) != STATUS_OK)
 		w->cache[0] = '\0';
-	if (w->cache[0] && access(w->cache, R_OK) == 0) {
-		LstmModel *m = NULL;
-		if (model_load(&m, w->cache, &a->s, &err) == STATUS_OK) {
-			finish_model(a, m, "from the cache");
-			return;
-		}
-	}
 	w->t0 = wall_s();
 	if (trainer_start(&w->t, &a->s, &w->cfg, &err) != STATUS_OK) {
 		a->model = MODEL_FAILED;
@@ -271,11 +291,10 @@ int dash_poll_model(App *a)
 		app_message(a, "training failed: %s", err.message);
 		return 1;
 	}
-	if (w->cache[0])
-		model_save(m, w->cache, NULL);
+	int cached = w->cache[0] && model_save(m, w->cache, NULL) == STATUS_OK;
 	char how[64];
 	snprintf(how, sizeof(how), "trained in %.1fs", wall_s() - w->t0);
-	finish_model(a, m, how);
+	finish_model(a, m, cached ? w->cache : NULL, how);
 	return 1;
 }
 
