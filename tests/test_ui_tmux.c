@@ -560,7 +560,10 @@ static void test_smd_criticality_view(void **state)
 	expect(">m01", 10);
 	expect("recall", 60);
 	keys("Tab");
-	expect("node: m01", 5);
+	/* the readout says whose value is plotted and that the score is the
+	 * node's */
+	expect("node, plotted on m01", 5);
+	expect("node score", 5);
 	/* t then > raises every metric's threshold at node scope: fewer
 	 * detections, the panel moves; < < back below where it was */
 	char before[64], now[64];

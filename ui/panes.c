@@ -576,13 +576,20 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 	snprintf(tags, sizeof(tags), "%s%s%s%s%s", lab ? " [label]" : "",
 		 crit ? " [" : "", crit ? crit_name((Criticality)crit) : "",
 		 crit ? "]" : "", differ ? " [files differ]" : "");
-	const char *node = scope == UI_NODE ? "node: " : "";
-	int w = snprintf(buf, n, " %s%s  %s  value %s  forecast %s  score %s%s ",
-			 node, s->names[m], t, v, fc, sc, tags);
+	/* at node scope the value line is still one metric's, while the
+	 * score, labels and detections are the node's: say both */
+	int node = scope == UI_NODE;
+	int w = snprintf(buf, n,
+			 node ? " node, plotted on %s  %s  value %s  forecast %s"
+				"  node score %s%s "
+			      : " %s  %s  value %s  forecast %s  score %s%s ",
+			 s->names[m], t, v, fc, sc, tags);
 	if (w > width && tl == 19 && t[4] == '-')
 		memmove(t, t + 5, strlen(t + 5) + 1); /* drop the year */
 	if (w > width)
-		w = snprintf(buf, n, " %s%s %s v %s f %s s %s%s ", node,
+		w = snprintf(buf, n,
+			     node ? " node(%s) %s v %s f %s node s %s%s "
+				  : " %s %s v %s f %s s %s%s ",
 			     s->names[m], t, v, fc, sc, tags);
 	(void)w;
 }
