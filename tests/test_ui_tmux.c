@@ -116,25 +116,37 @@ static void stop_server(void)
 
 /* Start vigil with args in a fresh server; locale as given. The pane's
  * shell shows vigil's exit code and then stays for ten minutes, longer
- * than any wait, so a vigil that died leaves its screen to read. */
+ * than any wait, so a vigil that died leaves its screen to read. The
+ * command is a script in the temporary folder, so the tmux server's own
+ * command line does not name the vigil binary: a `pkill -f vigil-asan`
+ * meant for a stray dashboard (tmux servers keep the argv of the client
+ * that started them) cannot take the server down with it. */
 static void start(const char *args, const char *lang)
 {
 	char out[1024];
 	stop_server();
 	n_starts++;
-	snprintf(sock, sizeof(sock), "vigiltest-%ld-%u", (long)getpid(),
+	snprintf(sock, sizeof(sock), "uitest-%ld-%u", (long)getpid(),
 		 n_starts);
+	char script[400];
+	snprintf(script, sizeof(script), "%s/run-%u.sh", tmp, n_starts);
+	FILE *f = fopen(script, "w");
+	if (!f)
+		fail_msg("cannot write %s", script);
 	const char *asan = getenv("ASAN_OPTIONS");
+	fprintf(f,
+		"env HOME='%s' XDG_CACHE_HOME='%s/cache' LANG=%s LC_ALL=%s "
+		"TERM=xterm-256color ASAN_OPTIONS='%s%slog_path=%s/asan-%u' "
+		"%s %s 2>'%s/vigil-%u.err'\n"
+		"echo VIGIL-EXIT=$?\n"
+		"sleep 600\n",
+		tmp, tmp, lang, lang, asan ? asan : "", asan && *asan ? ":" : "",
+		tmp, n_starts, tu_vigil(), args, tmp, n_starts);
+	fclose(f);
 	int rc = tu_run(out, sizeof(out),
 			"tmux -L %s -f /dev/null new-session -d -x 100 -y 30 "
-			"\"env HOME=%s XDG_CACHE_HOME=%s/cache LANG=%s "
-			"LC_ALL=%s TERM=xterm-256color "
-			"ASAN_OPTIONS=%s%slog_path=%s/asan-%u "
-			"%s %s 2>%s/vigil-%u.err; "
-			"echo VIGIL-EXIT=\\$?; sleep 600\"",
-			sock, tmp, tmp, lang, lang, asan ? asan : "",
-			asan && *asan ? ":" : "", tmp, n_starts, tu_vigil(), args,
-			tmp, n_starts);
+			"sh '%s'",
+			sock, script);
 	if (rc != 0)
 		fail_msg("tmux new-session: %s", out);
 }

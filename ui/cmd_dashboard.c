@@ -302,8 +302,12 @@ int cmd_dashboard(int argc, char **argv)
 	curses_on = 1;
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
+#ifndef __SANITIZE_ADDRESS__
+	/* under AddressSanitizer its own handler must stay: it writes the
+	 * crash report (ours would replace it and the report be lost) */
 	signal(SIGSEGV, on_signal);
 	signal(SIGABRT, on_signal);
+#endif
 	cbreak();
 	noecho();
 	nonl();
