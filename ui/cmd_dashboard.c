@@ -43,8 +43,9 @@ static const char dashboard_help[] =
 	"  --no-model       do not train or load a model\n"
 	"  -h, --help       this help\n"
 	"The demo trains a small model (hidden 32, 12 epochs) and detects with\n"
-	"the seed rule unless told otherwise; machines of more than 20,000 rows\n"
-	"train at most 20 epochs unless a training option is given.\n\n";
+	"the seed rule unless told otherwise. A dataset uses the same defaults\n"
+	"and the same model cache as vigil train, detect and score, so the\n"
+	"dashboard and the command line show the same detections.\n\n";
 
 static int curses_on;
 

@@ -197,8 +197,6 @@ static void start_model(App *a, const DashOptions *o)
 		/* the demo trains in a few seconds */
 		w->cfg.hidden = 32;
 		w->cfg.epochs = 12;
-	} else if (!o->lstm_set && a->s.rows > 20000) {
-		w->cfg.epochs = 20;
 	}
 	/* the demo's anomalies are short spikes and steps: the tutorial's
 	 * seed rule (1.5 x train RMSE) finds them */
