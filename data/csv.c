@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "data/fileio.h"
 #include "data/series.h"
 #include "data/series_internal.h"
 
@@ -105,49 +106,6 @@ static void table_free(CsvTable *t)
 static const char *cell_text(const CsvTable *t, size_t r, size_t f)
 {
 	return t->arena + t->cell[t->row[r].first + f];
-}
-
-/* Reads path whole into a NUL-terminated buffer. */
-static Status slurp(const char *path, char **out, size_t *len,
-		    ErrorRecord *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
-				 strerror(errno));
-	struct stat st;
-	size_t cap = fstat(fileno(f), &st) == 0 && st.st_size > 0
-			     ? (size_t)st.st_size + 2
-			     : 1 << 16;
-	size_t n = 0;
-	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf) {
-			fclose(f);
-			return error_set(err, STATUS_NOMEM, path, 0, 0,
-					 "out of memory reading the file");
-		}
-		n += fread(buf + n, 1, cap - n - 1, f);
-		if (n < cap - 1)
-			break;
-		char *b = realloc(buf, cap * 2);
-		if (!b)
-			free(buf);
-		buf = b;
-		cap *= 2;
-	}
-	int bad = ferror(f);
-	int e = errno;
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot read: %s",
-				 strerror(e));
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return STATUS_OK;
 }
 
 /* Tokenises text into t, feeding libcsv one physical line at a time. */
@@ -543,7 +501,7 @@ Status series_load_csv_flags(Series *s, const char *path,
 	series_init(s);
 	char *text = NULL;
 	size_t len = 0;
-	Status st = slurp(path, &text, &len, err);
+	Status st = fileio_slurp(path, &text, &len, err);
 	if (st != STATUS_OK)
 		return st;
 	const char *body = text;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "data/fileio.h"
 #include "data/series.h"
 #include "data/series_internal.h"
 
@@ -127,47 +128,6 @@ static size_t count_rows(const char *text, size_t len)
 		p = nl ? nl + 1 : end;
 	}
 	return rows;
-}
-
-/* Reads path whole into *buf (grown as needed, NUL-terminated). */
-static Status read_all(const char *path, char **buf, size_t *cap,
-		       size_t *len, ErrorRecord *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
-				 strerror(errno));
-	struct stat st;
-	/* one byte more than the file, so the first read meets EOF */
-	size_t want = (fstat(fileno(f), &st) == 0 && st.st_size > 0)
-			      ? (size_t)st.st_size + 2
-			      : 1 << 16;
-	size_t n = 0;
-	for (;;) {
-		if (*cap < want) {
-			char *b = realloc(*buf, want);
-			if (!b) {
-				fclose(f);
-				return error_set(err, STATUS_NOMEM, path, 0, 0,
-						 "out of memory reading the "
-						 "file");
-			}
-			*buf = b;
-			*cap = want;
-		}
-		n += fread(*buf + n, 1, *cap - n - 1, f);
-		if (n < *cap - 1 || feof(f))
-			break;
-		want = *cap * 2;
-	}
-	int bad = ferror(f), e = errno;
-	fclose(f);
-	if (bad)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot read: %s",
-				 strerror(e));
-	(*buf)[n] = '\0';
-	*len = n;
-	return STATUS_OK;
 }
 
 /* Number of fields on the first non-blank line. */
@@ -374,7 +334,7 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	}
 	if ((st = count_file_rows(test, &test_rows, err)))
 		goto out;
-	if ((st = read_all(train, &buf, &cap, &len, err)))
+	if ((st = fileio_read_all(train, &buf, &cap, &len, err)))
 		goto out;
 	train_rows = count_rows(buf, len);
 	size_t k = first_fields(buf, len);
@@ -398,7 +358,7 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	if ((st = parse_rows(train, buf, len, k, kfrom, tmp.values, rows, 0,
 			     train_rows, err)))
 		goto out;
-	if ((st = read_all(test, &buf, &cap, &len, err)))
+	if ((st = fileio_read_all(test, &buf, &cap, &len, err)))
 		goto out;
 	if ((st = parse_rows(test, buf, len, k, kfrom, tmp.values, rows,
 			     train_rows, test_rows, err)))

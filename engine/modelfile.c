@@ -13,6 +13,7 @@
  * over the target, and the folder fsynced. Nothing time-dependent is
  * stored, so a seed gives a byte-identical file. */
 #include "engine/model_impl.h"
+#include "data/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -282,45 +283,6 @@ Status model_save(const LstmModel *m, const char *path, ErrorRecord *err)
 
 /* ----------------------------------------------------------------- loading */
 
-static Status read_all(const char *path, unsigned char **out, size_t *len,
-		       ErrorRecord *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return error_set(err, STATUS_IO, path, 0, 0,
-				 "cannot open the model file: %s",
-				 strerror(errno));
-	size_t cap = 1 << 16, n = 0;
-	unsigned char *buf = malloc(cap);
-	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (n < cap)
-			break;
-		unsigned char *nb = realloc(buf, cap * 2);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf = nb;
-		cap *= 2;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (!buf)
-		return error_set(err, STATUS_NOMEM, path, 0, 0,
-				 "out of memory");
-	if (bad) {
-		free(buf);
-		return error_set(err, STATUS_IO, path, 0, 0,
-				 "cannot read the model file");
-	}
-	*out = buf;
-	*len = n;
-	return STATUS_OK;
-}
-
 /* Compare the model's metrics with the series'. */
 static Status check_metrics(const LstmModel *m, const Series *s,
 			    const char *path, ErrorRecord *err)
@@ -422,9 +384,10 @@ Status model_load(LstmModel **out, const char *path, const Series *s,
 		  ErrorRecord *err)
 {
 	*out = NULL;
-	unsigned char *p = NULL;
+	char *text = NULL;
 	size_t len = 0;
-	Status st = read_all(path, &p, &len, err);
+	Status st = fileio_slurp(path, &text, &len, err);
+	unsigned char *p = (unsigned char *)text;
 	if (st)
 		return st;
 	size_t cmp = len < 8 ? len : 8;

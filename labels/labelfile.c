@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "data/fileio.h"
 #include "labels/atomicfile.h"
 #include "labels/textio.h"
 
@@ -39,43 +40,6 @@ int labelfile_format_parse(const char *text, LabelFormat *out)
 static Status nomem(ErrorRecord *err)
 {
 	return error_set(err, STATUS_NOMEM, NULL, 0, 0, "out of memory");
-}
-
-/* Whole file into a NUL-terminated buffer. */
-static Status slurp(const char *path, char **out, size_t *len,
-		    ErrorRecord *err)
-{
-	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
-				 strerror(errno));
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		n += fread(buf + n, 1, cap - n - 1, f);
-		if (n < cap - 1)
-			break;
-		cap *= 2;
-		char *nb = realloc(buf, cap);
-		if (!nb) {
-			free(buf);
-			buf = NULL;
-		}
-		buf = nb;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (!buf)
-		return nomem(err);
-	if (bad) {
-		free(buf);
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot read");
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return STATUS_OK;
 }
 
 /* Iterate over the lines of a buffer: *line and *len get the next line
@@ -790,7 +754,7 @@ static Status write_nab(const LabelSet *ls, const Series *s, const char *path,
 	char *old = NULL;
 	size_t old_len;
 	ErrorRecord ignore;
-	if (slurp(path, &old, &old_len, &ignore) == STATUS_OK) {
+	if (fileio_slurp(path, &old, &old_len, &ignore) == STATUS_OK) {
 		root = cJSON_ParseWithLength(old, old_len);
 		if (root && !cJSON_IsObject(root)) {
 			cJSON_Delete(root);
@@ -851,7 +815,7 @@ Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 		return st;
 	char *text;
 	size_t len;
-	if ((st = slurp(path, &text, &len, err))) {
+	if ((st = fileio_slurp(path, &text, &len, err))) {
 		labelset_free(ls);
 		return st;
 	}

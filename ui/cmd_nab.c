@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "data/fileio.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
 #include "ui/detout.h"
@@ -135,26 +136,11 @@ static int mkdirs(const char *path)
 
 static cJSON *load_windows(const char *path, ErrorRecord *err, Status *st)
 {
-	*st = STATUS_OK;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*st = error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
-				strerror(errno));
+	char *buf;
+	size_t len;
+	if ((*st = fileio_slurp(path, &buf, &len, err)) != STATUS_OK)
 		return NULL;
-	}
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)(n > 0 ? n : 0) + 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(buf);
-		*st = error_set(err, STATUS_IO, path, 0, 0, "cannot read");
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	cJSON *j = cJSON_Parse(buf);
+	cJSON *j = cJSON_ParseWithLength(buf, len);
 	free(buf);
 	if (!j || !cJSON_IsObject(j)) {
 		cJSON_Delete(j);
