@@ -65,28 +65,37 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Groups of points >= eps widened by buf each side (over x[0..n), NaN never
- * exceeds). Returns the number of widened points; *n_seq gets the number of
+/* Groups of points >= eps widened by buf each side, over a window x[0..n)
+ * (NaN never exceeds). Only the positions cand[0..nc) (increasing) are
+ * visited, or every position when cand is NULL: the search over z passes
+ * the few candidate points, the pruning the whole window; both count the
+ * same. Returns the number of widened points; *n_seq gets the number of
  * groups longer than one point. If starts/ends are non-NULL they receive the
- * groups (capacity n). */
-static size_t buffered_groups(const float *x, size_t n, double eps,
-			      size_t buf, size_t *n_seq, size_t *starts,
-			      size_t *ends, size_t *n_groups)
+ * groups (capacity n) and *n_groups their count. */
+static size_t buffered_groups(const float *x, size_t n, const size_t *cand,
+			      size_t nc, double eps, size_t buf, size_t *n_seq,
+			      size_t *starts, size_t *ends, size_t *n_groups)
 {
 	size_t points = 0, seqs = 0, groups = 0;
-	int open = 0;
 	size_t cs = 0, ce = 0; /* current group, inclusive */
-	for (size_t i = 0; i < n; i++) {
-		if (!(x[i] >= eps))
-			continue;
-		size_t a = i > buf ? i - buf : 0;
-		size_t b = i + buf < n ? i + buf : n - 1;
-		if (open && a <= ce + 1) {
-			if (b > ce)
-				ce = b;
-			continue;
+	int open = 0;
+	size_t visits = cand ? nc : n;
+	/* one pass more than there are visits: it only closes the last group */
+	for (size_t k = 0; k <= visits; k++) {
+		size_t i = 0, a = 0, b = 0;
+		if (k < visits) {
+			i = cand ? cand[k] : k;
+			if (!(x[i] >= eps))
+				continue;
+			a = i > buf ? i - buf : 0;
+			b = i + buf < n ? i + buf : n - 1;
+			if (open && a <= ce + 1) {
+				if (b > ce)
+					ce = b;
+				continue;
+			}
 		}
-		if (open) {
+		if (open) { /* close the current group */
 			points += ce - cs + 1;
 			seqs += ce > cs;
 			if (starts) {
@@ -98,15 +107,6 @@ static size_t buffered_groups(const float *x, size_t n, double eps,
 		open = 1;
 		cs = a;
 		ce = b;
-	}
-	if (open) {
-		points += ce - cs + 1;
-		seqs += ce > cs;
-		if (starts) {
-			starts[groups] = cs;
-			ends[groups] = ce;
-		}
-		groups++;
 	}
 	*n_seq = seqs;
 	if (n_groups)
@@ -129,7 +129,8 @@ double threshold_prune(const float *x, size_t n, double eps, size_t buffer,
 	if (!starts || !ends || !peaks)
 		goto out; /* out of memory: no pruning */
 	size_t n_seq, n_groups;
-	buffered_groups(x, n, eps, buffer, &n_seq, starts, ends, &n_groups);
+	buffered_groups(x, n, NULL, 0, eps, buffer, &n_seq, starts, ends,
+			&n_groups);
 	if (n_seq_out)
 		*n_seq_out = n_seq;
 	double pruned_max = -INFINITY;
@@ -178,42 +179,6 @@ out:
 	free(ends);
 	free(peaks);
 	return threshold;
-}
-
-/* Buffered anomalous points and groups for the exceedances among the
- * candidate positions cand[0..nc) (increasing) of a window of n points:
- * the same counts as buffered_groups, visiting only the candidates. */
-static size_t cand_groups(const float *x, size_t n, const size_t *cand,
-			  size_t nc, double eps, size_t buf, size_t *n_seq)
-{
-	size_t points = 0, seqs = 0;
-	int open = 0;
-	size_t cs = 0, ce = 0;
-	for (size_t k = 0; k < nc; k++) {
-		size_t i = cand[k];
-		if (!(x[i] >= eps))
-			continue;
-		size_t a = i > buf ? i - buf : 0;
-		size_t b = i + buf < n ? i + buf : n - 1;
-		if (open && a <= ce + 1) {
-			if (b > ce)
-				ce = b;
-			continue;
-		}
-		if (open) {
-			points += ce - cs + 1;
-			seqs += ce > cs;
-		}
-		open = 1;
-		cs = a;
-		ce = b;
-	}
-	if (open) {
-		points += ce - cs + 1;
-		seqs += ce > cs;
-	}
-	*n_seq = seqs;
-	return points;
 }
 
 DynamicThreshold threshold_dynamic(const float *x, size_t n, size_t buffer,
@@ -282,7 +247,8 @@ DynamicThreshold threshold_dynamic(const float *x, size_t n, size_t buffer,
 		double var = (s2 - a2) / (double)below - mb * mb;
 		double sb = var > 0 ? sqrt(var) : 0.0;
 		size_t n_seq;
-		size_t n_anom = cand_groups(x, n, cand, nc, eps, buffer, &n_seq);
+		size_t n_anom = buffered_groups(x, n, cand, nc, eps, buffer,
+						&n_seq, NULL, NULL, NULL);
 		double score = ((d.mean - mb) / d.mean + (d.std - sb) / d.std) /
 			       ((double)n_seq * (double)n_seq + (double)n_anom);
 		if (score >= best && n_seq <= 5 && 2 * n_anom < cnt) {
