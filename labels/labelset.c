@@ -18,9 +18,11 @@ Status labelset_init(LabelSet *ls, size_t metrics, ErrorRecord *err)
 	ls->metrics = metrics;
 	ls->original = calloc(metrics + 1, sizeof(*ls->original));
 	ls->working = calloc(metrics + 1, sizeof(*ls->working));
-	if (!ls->original || !ls->working) {
+	ls->saved = calloc(metrics + 1, sizeof(*ls->saved));
+	if (!ls->original || !ls->working || !ls->saved) {
 		free(ls->original);
 		free(ls->working);
+		free(ls->saved);
 		memset(ls, 0, sizeof(*ls));
 		return nomem(err);
 	}
@@ -56,6 +58,7 @@ void labelset_free(LabelSet *ls)
 		}
 	free(ls->original);
 	free(ls->working);
+	free(ls->saved);
 	free_edits(ls, 0);
 	free(ls->edits);
 	free_lines(ls->lines, ls->n_lines);
@@ -106,7 +109,8 @@ Status labelset_reset_original(LabelSet *ls, ErrorRecord *err)
 	free(ls->original);
 	ls->original = copies;
 	free_edits(ls, 0);
-	ls->saved = 0;
+	for (size_t i = 0; i <= ls->metrics; i++)
+		ls->saved[i] = 0;
 	return STATUS_OK;
 }
 
@@ -144,8 +148,17 @@ static Status push(LabelSet *ls, size_t metric, RangeSplice *sp,
 		no_change(metric, chg);
 		return STATUS_OK;
 	}
-	if (ls->saved != SIZE_MAX && ls->saved > ls->n_done)
-		ls->saved = SIZE_MAX;
+	/* A set saved in the redo branch that is about to go: when the branch
+	 * touches that set, its saved state is lost; otherwise the set is as
+	 * saved right now. */
+	for (size_t s = 0; s <= ls->metrics; s++) {
+		if (ls->saved[s] == SIZE_MAX || ls->saved[s] <= ls->n_done)
+			continue;
+		size_t hit = 0;
+		for (size_t i = ls->n_done; i < ls->saved[s] && !hit; i++)
+			hit = slot(ls, ls->edits[i].metric) == s;
+		ls->saved[s] = hit ? SIZE_MAX : ls->n_done;
+	}
 	free_edits(ls, ls->n_done);
 	if (ls->n_edits == ls->cap) {
 		size_t cap = ls->cap ? ls->cap * 2 : 64;
@@ -262,15 +275,48 @@ size_t labelset_redo_depth(const LabelSet *ls)
 
 void labelset_mark_saved(LabelSet *ls)
 {
-	ls->saved = ls->n_done;
+	for (size_t i = 0; i <= ls->metrics; i++)
+		ls->saved[i] = ls->n_done;
+}
+
+void labelset_mark_saved_set(LabelSet *ls, size_t metric)
+{
+	size_t i = slot(ls, metric);
+	if (i != SIZE_MAX)
+		ls->saved[i] = ls->n_done;
+}
+
+/* Edits of set index s (or of every set, s = SIZE_MAX) between its saved
+ * state and now. */
+static size_t unsaved_of(const LabelSet *ls, size_t only)
+{
+	size_t n = 0;
+	for (size_t s = 0; s <= ls->metrics; s++)
+		if ((only == SIZE_MAX || s == only) &&
+		    ls->saved[s] == SIZE_MAX)
+			return SIZE_MAX;
+	for (size_t i = 0; i < ls->n_edits; i++) {
+		size_t s = slot(ls, ls->edits[i].metric);
+		if (s == SIZE_MAX || (only != SIZE_MAX && s != only))
+			continue;
+		size_t lo = ls->saved[s] < ls->n_done ? ls->saved[s]
+						      : ls->n_done;
+		size_t hi = ls->saved[s] < ls->n_done ? ls->n_done
+						      : ls->saved[s];
+		n += i >= lo && i < hi;
+	}
+	return n;
 }
 
 size_t labelset_unsaved(const LabelSet *ls)
 {
-	if (ls->saved == SIZE_MAX)
-		return SIZE_MAX;
-	return ls->saved > ls->n_done ? ls->saved - ls->n_done
-				      : ls->n_done - ls->saved;
+	return ls->saved ? unsaved_of(ls, SIZE_MAX) : 0;
+}
+
+size_t labelset_unsaved_set(const LabelSet *ls, size_t metric)
+{
+	size_t i = slot(ls, metric);
+	return i == SIZE_MAX || !ls->saved ? 0 : unsaved_of(ls, i);
 }
 
 /* Ranges of a whose exact extent is not in b (both sorted). */

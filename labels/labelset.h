@@ -51,7 +51,9 @@ typedef struct {
 	size_t n_done;
 	size_t n_edits;
 	size_t cap;
-	size_t saved;       /* n_done when last saved; SIZE_MAX: unreachable */
+	size_t *saved;      /* owned: metrics + 1 entries, per set the n_done
+			       when that set was last saved; SIZE_MAX: its
+			       saved state can no longer be reached */
 	LabelLine *lines;   /* owned, may be NULL: the original
 			       interpretation_label lines, for a faithful
 			       rewrite and the comparison with test_label */
@@ -104,9 +106,15 @@ size_t labelset_redo_depth(const LabelSet *ls);
 
 /* Remember the current state as saved; labelset_unsaved() counts the edits
  * between the saved state and now (SIZE_MAX when it can no longer be
- * reached by undo/redo). */
+ * reached by undo/redo). A save may hold only some sets (a file format
+ * without the node level, or without the metrics): labelset_mark_saved_set
+ * marks one set (a metric or LABEL_NODE), and the count covers, per set,
+ * the edits of that set since it was saved. */
 void labelset_mark_saved(LabelSet *ls);
+void labelset_mark_saved_set(LabelSet *ls, size_t metric);
 size_t labelset_unsaved(const LabelSet *ls);
+/* The same count for one set (a metric or LABEL_NODE). */
+size_t labelset_unsaved_set(const LabelSet *ls, size_t metric);
 
 /* Working copy versus original for one metric (or LABEL_NODE). */
 void labelset_diff(const LabelSet *ls, size_t metric, LabelDiff *out);

@@ -210,9 +210,9 @@ static void test_scores_follow_edits(void **state)
 	/* a few more edits, undo and redo: each time equal to scratch */
 	ui_labels_unmark(&a.labels, 0, 540, 560);
 	ui_labels_mark(&a.labels, UI_NODE, 700, 720);
-	ui_labels_undo(&a.labels);
-	ui_labels_undo(&a.labels);
-	ui_labels_redo(&a.labels);
+	ui_labels_undo(&a.labels, NULL);
+	ui_labels_undo(&a.labels, NULL);
+	ui_labels_redo(&a.labels, NULL);
 	for (size_t m = 0; m <= M; m++) {
 		size_t u = m == M ? UI_NODE : m;
 		ScoreTable t;

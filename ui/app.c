@@ -20,6 +20,7 @@ void app_init(App *a)
 	series_init(&a->s);
 	detect_result_init(&a->dr);
 	a->keymode = KEYMODE_NORMAL;
+	journal_init(&a->journal);
 }
 
 void app_free(App *a)
@@ -33,7 +34,9 @@ void app_free(App *a)
 	free(a->visible);
 	free(a->disagree);
 	ui_labels_free(&a->labels);
+	journal_close(&a->journal, 0, 1);
 	memset(a, 0, sizeof(*a));
+	journal_init(&a->journal);
 }
 
 void app_message(App *a, const char *fmt, ...)
@@ -291,9 +294,79 @@ static void selection(const App *a, int64_t *s, int64_t *e)
 	*e = (int64_t)hi + 1;
 }
 
-static unsigned after_edit(App *a)
+/* The status message for an applied op. */
+static void op_message(App *a, const UiOp *op, int rc)
 {
-	journal_flush(a);
+	static const char *const verb[] = {
+		[UI_OP_MARK] = "labelled",   [UI_OP_UNMARK] = "unlabelled",
+		[UI_OP_RESIZE] = "resized",  [UI_OP_SPLIT] = "split",
+		[UI_OP_UNDO] = "undone",     [UI_OP_REDO] = "redone",
+		[UI_OP_SAVED] = "saved",
+	};
+	char where[80];
+	if (op->set == UI_NODE)
+		snprintf(where, sizeof(where), "node");
+	else
+		snprintf(where, sizeof(where), "%.70s",
+			 op->set < a->s.metrics ? a->s.names[op->set] : "?");
+	if (rc == 0) {
+		if (op->kind == UI_OP_UNDO || op->kind == UI_OP_REDO)
+			app_message(a, "nothing to %s",
+				    op->kind == UI_OP_UNDO ? "undo" : "redo");
+		else
+			app_message(a, "no change");
+		return;
+	}
+	char t0[32], t1[32];
+	switch (op->kind) {
+	case UI_OP_MARK:
+	case UI_OP_UNMARK:
+	case UI_OP_RESIZE:
+		series_format_time(&a->s, (size_t)op->start, t0, sizeof(t0));
+		series_format_time(&a->s, (size_t)(op->end - 1), t1,
+				   sizeof(t1));
+		app_message(a, "%s %s .. %s (%ld rows, %s)", verb[op->kind], t0,
+			    t1, (long)(op->end - op->start), where);
+		break;
+	case UI_OP_SPLIT:
+		series_format_time(&a->s, (size_t)op->at, t0, sizeof(t0));
+		app_message(a, "split at %s (%s)", t0, where);
+		break;
+	case UI_OP_UNDO:
+	case UI_OP_REDO:
+		app_message(a, "%s (%s)", verb[op->kind], where);
+		break;
+	case UI_OP_SAVED:
+		break;
+	}
+}
+
+unsigned app_apply(App *a, UiOp *op)
+{
+	if (a->read_only) {
+		app_message(a, "read-only: another vigil (pid %ld) edits these "
+			       "labels",
+			    a->journal.other_pid);
+		return DIRTY_STATUS;
+	}
+	int rc = ui_labels_apply(&a->labels, op);
+	if (rc < 0) {
+		app_message(a, "out of memory");
+		return DIRTY_ALL;
+	}
+	if (rc == 0) {
+		op_message(a, op, 0);
+		return DIRTY_STATUS;
+	}
+	/* on disk before the screen says it happened */
+	int e = journal_append(&a->journal, op);
+	op_message(a, op, 1);
+	if (e) {
+		size_t len = strlen(a->message);
+		snprintf(a->message + len, sizeof(a->message) - len,
+			 "  JOURNAL NOT WRITTEN: %s (a crash would lose this)",
+			 strerror(e));
+	}
 	return DIRTY_ALL;
 }
 
@@ -316,24 +389,9 @@ static unsigned do_label(App *a, int mark)
 		app_message(a, "press m at both ends of a range first");
 		return DIRTY_STATUS;
 	}
-	int rc = mark ? ui_labels_mark(&a->labels, scope, s, e)
-		      : ui_labels_unmark(&a->labels, scope, s, e);
 	a->selecting = 0;
-	if (rc < 0) {
-		app_message(a, "out of memory");
-		return DIRTY_STATUS;
-	}
-	if (rc == 0) {
-		app_message(a, "no change");
-		return DIRTY_ALL;
-	}
-	journal_edit(a, mark ? "mark" : "unmark", scope, s, e);
-	char t0[32], t1[32];
-	series_format_time(&a->s, (size_t)s, t0, sizeof(t0));
-	series_format_time(&a->s, (size_t)(e - 1), t1, sizeof(t1));
-	app_message(a, "%s %s .. %s (%ld rows)", mark ? "labelled" : "unlabelled",
-		    t0, t1, (long)(e - s));
-	return after_edit(a);
+	UiOp op = {mark ? UI_OP_MARK : UI_OP_UNMARK, scope, 0, s, e, 0};
+	return app_apply(a, &op) | DIRTY_PLOT;
 }
 
 unsigned app_action(App *a, Action act)
@@ -455,16 +513,9 @@ unsigned app_action(App *a, Action act)
 		return do_label(a, 0);
 	case ACT_UNDO:
 	case ACT_REDO: {
-		long set = act == ACT_UNDO ? ui_labels_undo(&a->labels)
-					   : ui_labels_redo(&a->labels);
-		if (set < 0) {
-			app_message(a, "nothing to %s",
-				    act == ACT_UNDO ? "undo" : "redo");
-			return DIRTY_STATUS;
-		}
-		journal_edit(a, act == ACT_UNDO ? "undo" : "redo", 0, 0, 0);
-		app_message(a, "%s", act == ACT_UNDO ? "undone" : "redone");
-		return after_edit(a);
+		UiOp op = {act == ACT_UNDO ? UI_OP_UNDO : UI_OP_REDO, 0, 0, 0,
+			   0, 0};
+		return app_apply(a, &op);
 	}
 	case ACT_SCOPE:
 		a->node_scope = !a->node_scope;

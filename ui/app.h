@@ -11,6 +11,7 @@
 #include "data/range.h"
 #include "data/series.h"
 #include "engine/detect.h"
+#include "ui/journal.h"
 #include "ui/keys.h"
 #include "ui/labels_ui.h"
 
@@ -49,6 +50,8 @@ typedef enum {
 	PROMPT_SAVE,    /* save as PATH */
 	PROMPT_QUIT,    /* unsaved edits: save, discard or cancel */
 	PROMPT_RECOVER, /* a journal was found: recover or discard */
+	PROMPT_LOSSY,   /* the save format cannot hold every edit: y / n */
+	PROMPT_REPLACE, /* the destination changed on disk: y / n */
 } PromptKind;
 
 /* Where the model stands. */
@@ -115,7 +118,20 @@ typedef struct {
 	int mouse_down;
 
 	unsigned dirty;       /* DIRTY_* bits */
-	char journal_path[1024];
+	Journal journal;      /* owned: the edit journal and the dataset lock */
+	int read_only;        /* another vigil edits this dataset: no edits,
+				 no saves, no journal */
+	char question[256];   /* the y / n prompts' question */
+	char save_path[512];  /* the save waiting for a y / n answer */
+	int save_fmt;         /* its SaveFormat */
+	int save_checked;     /* lossy format already accepted */
+	/* files this session read or wrote, with what they looked like then:
+	 * a destination that changed since is not replaced without asking */
+	struct {
+		char path[512];
+		long long size, mtime_ns, ino;
+	} known[8];
+	size_t n_known;
 } App;
 
 void app_init(App *a);
@@ -128,6 +144,12 @@ void app_reset_view(App *a);
 /* Rebuild the list of metric indices whose names match a->filter. Returns
  * 0, or -1 when the regex does not compile (message set). */
 int app_apply_filter(App *a, const char *regex);
+
+/* Apply a change of the labels (an edit, undo, redo or a save record):
+ * it is journaled and fsynced before this returns, so before the screen
+ * can show it; sets the message (with the journal's error when its write
+ * failed). Refused in a read-only session. Returns DIRTY_* flags. */
+unsigned app_apply(App *a, UiOp *op);
 
 /* Apply one action; returns DIRTY_* / APP_* flags. */
 unsigned app_action(App *a, Action act);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -59,12 +60,88 @@ static void fatal(const char *what, const char *arg)
 	fprintf(stderr, "vigil: %s %s\n", what, arg);
 }
 
+/* The terminal as it was before curses, and the bytes that take it back
+ * (leave the alternate screen, show the cursor, keypad and mouse reports
+ * off, plain attributes): made ready before any signal can come, so the
+ * handler only calls async-signal-safe write(2) and tcsetattr(3). The
+ * journal needs nothing: every operation is on disk before it is shown. */
+static struct termios term_saved;
+static int term_saved_ok;
+static char term_restore[256];
+static size_t term_restore_len;
+
+static void add_cap(const char *name)
+{
+	char *cap = tigetstr((char *)name);
+	if (!cap || cap == (char *)-1)
+		return;
+	size_t n = strlen(cap);
+	if (term_restore_len + n < sizeof(term_restore)) {
+		memcpy(term_restore + term_restore_len, cap, n);
+		term_restore_len += n;
+	}
+}
+
+static void prepare_restore(void)
+{
+	term_restore_len = 0;
+	static const char mouse_off[] =
+		"\033[?1003l\033[?1002l\033[?1000l\033[?1006l";
+	memcpy(term_restore, mouse_off, sizeof(mouse_off) - 1);
+	term_restore_len = sizeof(mouse_off) - 1;
+	add_cap("sgr0");
+	add_cap("rmkx");
+	add_cap("rmcup");
+	add_cap("cnorm");
+}
+
 static void on_signal(int sig)
 {
-	if (curses_on)
-		endwin();
+	if (curses_on) {
+		ssize_t w = write(STDOUT_FILENO, term_restore, term_restore_len);
+		(void)w;
+		if (term_saved_ok)
+			tcsetattr(STDIN_FILENO, TCSANOW, &term_saved);
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+static void catch_signal(int sig)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(sig, &sa, NULL);
+}
+
+/* The dataset's identity for the lock and the journal: its canonical path
+ * (an SMD machine: the folder's, with ":machine"), so that two spellings of
+ * one dataset share one lock. */
+static void dataset_key(const char *dataset, char *buf, size_t n)
+{
+	char real[4096];
+	if (!dataset) {
+		snprintf(buf, n, "demo");
+		return;
+	}
+	if (realpath(dataset, real)) {
+		snprintf(buf, n, "%s", real);
+		return;
+	}
+	const char *colon = strrchr(dataset, ':');
+	if (colon && colon > dataset) {
+		char head[4096];
+		snprintf(head, sizeof(head), "%.*s", (int)(colon - dataset),
+			 dataset);
+		if (realpath(head, real)) {
+			snprintf(buf, n, "%s%s", real, colon);
+			return;
+		}
+	}
+	snprintf(buf, n, "%s", dataset);
 }
 
 static double now_ms(void)
@@ -272,20 +349,18 @@ int cmd_dashboard(int argc, char **argv)
 		free(script);
 		return rc;
 	}
-	/* A replayed script keeps no journal and leaves an interactive
-	 * session's journal alone. */
+	/* A replayed script keeps no journal and takes no lock: it leaves an
+	 * interactive session's journal alone. */
 	if (!script) {
-		long pending = journal_prepare(&app, opt.dataset ? opt.dataset
-								 : "demo");
-		if (pending > 0)
-			app.prompt = PROMPT_RECOVER;
-		else
-			journal_start(&app, 0);
+		char key[4200];
+		dataset_key(opt.dataset, key, sizeof(key));
+		dash_session_start(&app, key);
 	}
 
 	const char *cs = nl_langinfo(CODESET);
 	app.unicode = cs && !strcmp(cs, "UTF-8");
 
+	term_saved_ok = tcgetattr(STDIN_FILENO, &term_saved) == 0;
 	SCREEN *scr;
 	if (script) {
 		FILE *in = fopen("/dev/null", "r");
@@ -294,20 +369,27 @@ int cmd_dashboard(int argc, char **argv)
 		scr = newterm(NULL, stdout, stdin);
 	}
 	if (!scr) {
+		app_free(&app);
 		fprintf(stderr, "vigil: cannot start the terminal (TERM=%s)\n",
 			getenv("TERM") ? getenv("TERM") : "");
 		app_free(&app);
 		free(script);
 		return 3;
 	}
+	prepare_restore();
 	curses_on = 1;
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
+	catch_signal(SIGHUP);
+	catch_signal(SIGQUIT);
+	catch_signal(SIGTERM);
+	catch_signal(SIGINT);
 #ifndef __SANITIZE_ADDRESS__
 	/* under AddressSanitizer its own handler must stay: it writes the
 	 * crash report (ours would replace it and the report be lost) */
-	signal(SIGSEGV, on_signal);
-	signal(SIGABRT, on_signal);
+	catch_signal(SIGSEGV);
+	catch_signal(SIGABRT);
+	catch_signal(SIGBUS);
+	catch_signal(SIGFPE);
+	catch_signal(SIGILL);
 #endif
 	cbreak();
 	noecho();
@@ -397,8 +479,6 @@ int cmd_dashboard(int argc, char **argv)
 	free(times);
 	free(script);
 	int rc = 0;
-	if (!ui_labels_unsaved(&app.labels) || quit)
-		journal_remove(&app);
 	dash_close(&app);
 	app_free(&app);
 	return rc;

@@ -2,6 +2,7 @@
  * and the actions that touch files or the engine. See dash.h. */
 #include "ui/dash.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -372,8 +373,34 @@ static unsigned prompt_edit(App *a, int ch)
 
 static unsigned do_quit(App *a)
 {
-	journal_remove(a);
+	/* the user saved or chose to discard: the journal has done its job */
+	journal_close(&a->journal, 1, 0);
 	return APP_QUIT;
+}
+
+/* After a save that went through: quit when the quit guard asked for it
+ * and nothing is left unsaved. */
+static unsigned after_save(App *a)
+{
+	int quitting = a->save_then_quit;
+	a->save_then_quit = 0;
+	if (quitting && !ui_labels_unsaved(&a->labels))
+		return do_quit(a);
+	return DIRTY_ALL;
+}
+
+/* Enter in the save prompt, or y to one of its questions. */
+static unsigned save_go(App *a, const char *path)
+{
+	a->prompt = PROMPT_NONE;
+	int rc = save_request(a, path);
+	if (rc == 0)
+		return DIRTY_STATUS; /* a question is on the status line */
+	if (rc < 0) {
+		a->save_then_quit = 0;
+		return DIRTY_ALL;
+	}
+	return after_save(a);
 }
 
 static unsigned prompt_key(App *a, int ch)
@@ -399,6 +426,7 @@ static unsigned prompt_key(App *a, int ch)
 	case PROMPT_SAVE:
 		if (ch == 27) {
 			a->prompt = PROMPT_NONE;
+			a->save_then_quit = 0;
 			app_message(a, "not saved");
 			return DIRTY_STATUS;
 		}
@@ -407,17 +435,27 @@ static unsigned prompt_key(App *a, int ch)
 			return DIRTY_STATUS;
 		}
 		if (enter) {
-			a->prompt = PROMPT_NONE;
-			int quitting = a->save_then_quit;
-			a->save_then_quit = 0;
-			if (save_labels(a, a->input) == 0) {
-				journal_saved(a);
-				if (quitting)
-					return do_quit(a);
-			}
-			return DIRTY_ALL;
+			a->save_checked = 0;
+			return save_go(a, a->input);
 		}
 		return prompt_edit(a, ch);
+	case PROMPT_LOSSY:
+	case PROMPT_REPLACE:
+		if (ch == 'y') {
+			if (a->prompt == PROMPT_LOSSY)
+				a->save_checked = 1;
+			char path[sizeof(a->save_path)];
+			snprintf(path, sizeof(path), "%s", a->save_path);
+			return save_go(a, path);
+		}
+		if (ch == 'n' || ch == 27) {
+			/* back to the prompt, the name and format kept */
+			a->prompt = PROMPT_SAVE;
+			a->save_checked = 0;
+			app_message(a, "not saved");
+			return DIRTY_STATUS;
+		}
+		return 0;
 	case PROMPT_QUIT:
 		if (ch == 's') {
 			a->save_then_quit = 1;
@@ -434,17 +472,27 @@ static unsigned prompt_key(App *a, int ch)
 		return 0;
 	case PROMPT_RECOVER:
 		if (ch == 'r') {
-			long n = journal_replay(a);
+			JournalScan sc;
+			journal_replay(a->journal.path,
+				       ui_labels_fingerprint(&a->labels),
+				       &a->labels, &sc);
 			a->prompt = PROMPT_NONE;
-			journal_start(a, 1);
-			app_message(a, "recovered %ld edit%s from the journal",
-				    n, n == 1 ? "" : "s");
+			dash_journal_open(a, 1);
+			if (!a->journal.error)
+				app_message(a,
+					    "recovered %ld edit%s from the "
+					    "journal%s",
+					    sc.ops, sc.ops == 1 ? "" : "s",
+					    sc.damaged ? " (it ends in a "
+							 "damaged line)"
+						       : "");
 			return DIRTY_ALL;
 		}
 		if (ch == 'd' || ch == 27) {
 			a->prompt = PROMPT_NONE;
-			journal_start(a, 0);
-			app_message(a, "journal discarded");
+			dash_journal_open(a, 0);
+			if (!a->journal.error)
+				app_message(a, "journal discarded");
 			return DIRTY_ALL;
 		}
 		return 0;
@@ -452,6 +500,54 @@ static unsigned prompt_key(App *a, int ch)
 		break;
 	}
 	return 0;
+}
+
+void dash_journal_open(App *a, int keep)
+{
+	const char *ds = a->s.path ? a->s.path : "demo";
+	if (journal_open(&a->journal, keep, ui_labels_fingerprint(&a->labels),
+			 ds) != 0)
+		app_message(a, "journal %s: %s: edits are not protected "
+			       "against a crash",
+			    a->journal.path, strerror(a->journal.error));
+}
+
+void dash_session_start(App *a, const char *key)
+{
+	int rc = journal_lock(&a->journal, key);
+	if (rc == 1) {
+		a->read_only = 1;
+		app_message(a,
+			    "already open in another vigil (pid %ld): opening "
+			    "read-only",
+			    a->journal.other_pid);
+		return;
+	}
+	if (rc < 0) {
+		app_message(a, "no journal (%s): edits are not protected "
+			       "against a crash",
+			    strerror(a->journal.error));
+		return;
+	}
+	JournalScan sc;
+	if (journal_scan(&a->journal, &a->labels, &sc) == 0 && sc.mismatch) {
+		/* made over other original labels (a label file changed):
+		 * replaying it would give another state; keep it aside */
+		char old[1100];
+		snprintf(old, sizeof(old), "%s.old", a->journal.path);
+		rename(a->journal.path, old);
+		app_message(a, "the journal was made over other labels (a label "
+			       "file changed): kept as %s, not recovered",
+			    old);
+	} else if (sc.ops > 0) {
+		a->prompt = PROMPT_RECOVER;
+		snprintf(a->question, sizeof(a->question),
+			 "recover %ld edit%s from the journal (%zu unsaved)? r "
+			 "recover, d discard",
+			 sc.ops, sc.ops == 1 ? "" : "s", sc.unsaved);
+		return;
+	}
+	dash_journal_open(a, 0);
 }
 
 unsigned dash_key(App *a, int ch)

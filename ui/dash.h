@@ -42,6 +42,16 @@ int dash_poll_model(App *a);
 /* Block until the model is ready (or failed). */
 void dash_wait_model(App *a);
 
+/* Take the dataset's lock for key (a canonical dataset path, or "demo"):
+ * held by another vigil, the session is read-only (message set); else a
+ * journal left by an earlier session is offered for recovery (the
+ * PROMPT_RECOVER question) or a fresh one is started. */
+void dash_session_start(App *a, const char *key);
+
+/* Open the journal afresh (keep = 0) or for appending (keep = 1); a
+ * failure is shown on the status line. */
+void dash_journal_open(App *a, int keep);
+
 /* Handle one key (prompts first, then the key table); returns flags. */
 unsigned dash_key(App *a, int ch);
 

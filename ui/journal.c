@@ -1,15 +1,25 @@
-/* The edit journal for crash recovery (see journal.h): an append-only text
- * file, flushed after every edit, replayed on request at the next start. */
+/* The edit journal and the dataset lock (see journal.h): an append-only
+ * text file written with one write(2) per operation and fdatasync'ed before
+ * the caller goes on, and an flock'ed lock file beside it. */
 #include "ui/journal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-static FILE *journal_file;
+void journal_init(Journal *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->fd = -1;
+	j->lock_fd = -1;
+}
 
 static uint64_t fnv1a(const char *s)
 {
@@ -34,23 +44,18 @@ static void mkdirs(const char *dir)
 	mkdir(buf, 0700);
 }
 
-/* Count unsaved edits: events after the last "saved", with undo/redo. */
-static long count_unsaved(FILE *f)
+/* The pid written in the lock file (0 when unreadable). */
+static long lock_owner(int fd)
 {
-	char line[256];
-	long n = 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "saved", 5))
-			n = 0;
-		else if (!strncmp(line, "mark ", 5) ||
-			 !strncmp(line, "unmark ", 7) ||
-			 !strncmp(line, "undo", 4) || !strncmp(line, "redo", 4))
-			n++;
-	}
-	return n;
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
 }
 
-long journal_prepare(App *a, const char *key)
+int journal_lock(Journal *j, const char *key)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
@@ -61,108 +66,261 @@ long journal_prepare(App *a, const char *key)
 		snprintf(dir, sizeof(dir), "%s/.cache/vigil",
 			 home && *home ? home : "/tmp");
 	mkdirs(dir);
-	snprintf(a->journal_path, sizeof(a->journal_path),
-		 "%s/journal-%016llx.log", dir,
-		 (unsigned long long)fnv1a(key));
-	FILE *f = fopen(a->journal_path, "r");
-	if (!f)
-		return 0;
-	long n = count_unsaved(f);
-	fclose(f);
-	return n;
+	uint64_t h = fnv1a(key);
+	snprintf(j->path, sizeof(j->path), "%s/journal-%016" PRIx64 ".log",
+		 dir, h);
+	snprintf(j->lock_path, sizeof(j->lock_path), "%s/journal-%016" PRIx64
+		 ".lock", dir, h);
+	int fd = open(j->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		j->error = errno;
+		return -1;
+	}
+	/* a vigil that was just told to go may still be on its way out */
+	for (int tries = 0;; tries++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			break;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			j->error = errno;
+			close(fd);
+			return -1;
+		}
+		if (tries >= 20) {
+			j->other_pid = lock_owner(fd);
+			close(fd);
+			return 1;
+		}
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	char pid[32];
+	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)len, 0) != len) {
+		/* the lock holds without the pid; a second vigil says so */
+	}
+	j->lock_fd = fd;
+	return 0;
 }
 
-long journal_replay(App *a)
+void journal_format(const UiOp *op, char *buf, size_t n)
 {
-	FILE *f = fopen(a->journal_path, "r");
-	if (!f)
+	char set[32];
+	if (op->set == UI_NODE)
+		snprintf(set, sizeof(set), "*");
+	else
+		snprintf(set, sizeof(set), "%zu", op->set);
+	switch (op->kind) {
+	case UI_OP_MARK:
+	case UI_OP_UNMARK:
+		snprintf(buf, n, "%s %s %" PRId64 " %" PRId64 "\n",
+			 op->kind == UI_OP_MARK ? "mark" : "unmark", set,
+			 op->start, op->end);
+		break;
+	case UI_OP_RESIZE:
+		snprintf(buf, n, "resize %s %" PRId64 " %" PRId64 " %" PRId64
+			 "\n", set, op->at, op->start, op->end);
+		break;
+	case UI_OP_SPLIT:
+		snprintf(buf, n, "split %s %" PRId64 "\n", set, op->at);
+		break;
+	case UI_OP_UNDO:
+		snprintf(buf, n, "undo\n");
+		break;
+	case UI_OP_REDO:
+		snprintf(buf, n, "redo\n");
+		break;
+	case UI_OP_SAVED:
+		snprintf(buf, n, "saved %s\n",
+			 (op->saved & UI_SAVED_ALL) == UI_SAVED_ALL ? "all"
+			 : op->saved & UI_SAVED_NODE		? "node"
+								: "metrics");
+		break;
+	}
+}
+
+/* Parse one complete line (without its newline) into op; 0 or -1. */
+static int parse_line(const char *line, size_t metrics, UiOp *op)
+{
+	char word[16], set[32], rest[8];
+	long long at, s, e;
+	memset(op, 0, sizeof(*op));
+	if (sscanf(line, "%15s", word) != 1)
+		return -1;
+	if (!strcmp(word, "undo") || !strcmp(word, "redo")) {
+		op->kind = word[0] == 'u' ? UI_OP_UNDO : UI_OP_REDO;
+		return sscanf(line, "%*s %7s", rest) == 1 ? -1 : 0;
+	}
+	if (!strcmp(word, "saved")) {
+		op->kind = UI_OP_SAVED;
+		if (sscanf(line, "%*s %7s", rest) != 1)
+			return -1;
+		op->saved = !strcmp(rest, "all")       ? UI_SAVED_ALL
+			    : !strcmp(rest, "node")    ? UI_SAVED_NODE
+			    : !strcmp(rest, "metrics") ? UI_SAVED_METRICS
+						       : 0;
+		return op->saved ? 0 : -1;
+	}
+	int n;
+	if (!strcmp(word, "mark") || !strcmp(word, "unmark")) {
+		op->kind = word[0] == 'm' ? UI_OP_MARK : UI_OP_UNMARK;
+		n = sscanf(line, "%*s %31s %lld %lld %7s", set, &s, &e, rest);
+		if (n != 3)
+			return -1;
+		op->start = s;
+		op->end = e;
+	} else if (!strcmp(word, "resize")) {
+		op->kind = UI_OP_RESIZE;
+		n = sscanf(line, "%*s %31s %lld %lld %lld %7s", set, &at, &s,
+			   &e, rest);
+		if (n != 4)
+			return -1;
+		op->at = at;
+		op->start = s;
+		op->end = e;
+	} else if (!strcmp(word, "split")) {
+		op->kind = UI_OP_SPLIT;
+		n = sscanf(line, "%*s %31s %lld %7s", set, &at, rest);
+		if (n != 2)
+			return -1;
+		op->at = at;
+	} else {
+		return -1;
+	}
+	if (!strcmp(set, "*")) {
+		op->set = UI_NODE;
 		return 0;
-	/* Only the events after the last save: saved labels are already on
-	 * disk, and the working copy starts from the original. Replaying
-	 * everything from the start reproduces the state exactly. */
-	char line[256];
-	long n = 0;
-	while (fgets(line, sizeof(line), f)) {
-		char op[16], set[32];
-		long long s, e;
-		if (sscanf(line, "%15s %31s %lld %lld", op, set, &s, &e) == 4 &&
-		    (!strcmp(op, "mark") || !strcmp(op, "unmark"))) {
-			size_t m = set[0] == '*' ? UI_NODE
-						 : (size_t)strtoul(set, NULL, 10);
-			if (m != UI_NODE && m >= a->s.metrics)
-				continue;
-			if (!strcmp(op, "mark"))
-				ui_labels_mark(&a->labels, m, s, e);
-			else
-				ui_labels_unmark(&a->labels, m, s, e);
-			n++;
-		} else if (!strncmp(line, "undo", 4)) {
-			ui_labels_undo(&a->labels);
-			n++;
-		} else if (!strncmp(line, "redo", 4)) {
-			ui_labels_redo(&a->labels);
-			n++;
-		} else if (!strncmp(line, "saved", 5)) {
-			ui_labels_saved(&a->labels);
+	}
+	char *end;
+	errno = 0;
+	unsigned long long m = strtoull(set, &end, 10);
+	if (*end || errno || m >= metrics)
+		return -1;
+	op->set = (size_t)m;
+	return 0;
+}
+
+void journal_replay(const char *path, uint64_t base, UiLabels *l,
+		    JournalScan *scan)
+{
+	memset(scan, 0, sizeof(*scan));
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		scan->unsaved = ui_labels_unsaved(l);
+		return;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long no = 0;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		no++;
+		if (line[len - 1] != '\n')
+			break; /* cut short by a crash: never shown */
+		line[len - 1] = '\0';
+		if (no == 1) {
+			unsigned long long b;
+			if (sscanf(line, "vigil-journal 2 %16llx", &b) != 1 ||
+			    (uint64_t)b != base) {
+				scan->mismatch = 1;
+				break;
+			}
+			continue;
+		}
+		UiOp op;
+		if (parse_line(line, l->metrics, &op) != 0 ||
+		    ui_labels_apply(l, &op) < 0) {
+			scan->damaged = 1;
+			scan->line = no;
+			break;
+		}
+		scan->ops++;
+	}
+	free(line);
+	fclose(f);
+	scan->unsaved = ui_labels_unsaved(l);
+}
+
+int journal_scan(const Journal *j, const UiLabels *cur, JournalScan *scan)
+{
+	memset(scan, 0, sizeof(*scan));
+	if (!j->path[0] || access(j->path, R_OK) != 0)
+		return -1;
+	UiLabels tmp;
+	if (ui_labels_init(&tmp, cur->metrics) != 0 ||
+	    ui_labels_copy_original(&tmp, cur) != 0) {
+		ui_labels_free(&tmp);
+		return -1;
+	}
+	journal_replay(j->path, ui_labels_fingerprint(cur), &tmp, scan);
+	ui_labels_free(&tmp);
+	return 0;
+}
+
+/* write(2) all of buf, then fdatasync: 0 or errno. */
+static int put_synced(int fd, const char *buf, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? errno : ENOSPC;
+		buf += w;
+		n -= (size_t)w;
+	}
+	return fdatasync(fd) == 0 ? 0 : errno;
+}
+
+int journal_open(Journal *j, int keep, uint64_t base, const char *dataset)
+{
+	if (j->fd >= 0)
+		close(j->fd);
+	j->fd = -1;
+	if (j->lock_fd < 0 || !j->path[0])
+		return 0;
+	int fd = open(j->path,
+		      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+			      (keep ? 0 : O_TRUNC),
+		      0600);
+	if (fd < 0)
+		return j->error = errno;
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && sb.st_size == 0) {
+		char head[1200];
+		int n = snprintf(head, sizeof(head),
+				 "vigil-journal 2 %016" PRIx64 " %s\n", base,
+				 dataset);
+		int e = put_synced(fd, head, (size_t)n);
+		if (e) {
+			close(fd);
+			return j->error = e;
 		}
 	}
-	fclose(f);
-	return n;
+	j->fd = fd;
+	j->error = 0;
+	return 0;
 }
 
-void journal_start(App *a, int keep)
+int journal_append(Journal *j, const UiOp *op)
 {
-	if (journal_file)
-		fclose(journal_file);
-	journal_file = NULL;
-	if (!a->journal_path[0])
-		return;
-	/* After a replay the old events stay: a second crash replays them
-	 * all again from the original labels. */
-	journal_file = fopen(a->journal_path, keep ? "a" : "w");
-	if (journal_file && ftell(journal_file) == 0)
-		fprintf(journal_file, "vigil-journal 1 %s\n",
-			a->s.path ? a->s.path : "demo");
+	if (j->fd < 0)
+		return 0;
+	char line[160];
+	journal_format(op, line, sizeof(line));
+	int e = put_synced(j->fd, line, strlen(line));
+	j->error = e;
+	return e;
 }
 
-void journal_edit(App *a, const char *op, size_t set, int64_t start,
-		  int64_t end)
+void journal_close(Journal *j, int remove, int release)
 {
-	(void)a;
-	if (!journal_file)
-		return;
-	if (!strcmp(op, "undo") || !strcmp(op, "redo"))
-		fprintf(journal_file, "%s\n", op);
-	else if (set == UI_NODE)
-		fprintf(journal_file, "%s * %lld %lld\n", op, (long long)start,
-			(long long)end);
-	else
-		fprintf(journal_file, "%s %zu %lld %lld\n", op, set,
-			(long long)start, (long long)end);
-}
-
-void journal_flush(App *a)
-{
-	(void)a;
-	if (journal_file)
-		fflush(journal_file);
-}
-
-void journal_saved(App *a)
-{
-	(void)a;
-	if (journal_file) {
-		fprintf(journal_file, "saved\n");
-		fflush(journal_file);
+	if (j->fd >= 0)
+		close(j->fd);
+	j->fd = -1;
+	if (remove && j->lock_fd >= 0 && j->path[0])
+		unlink(j->path);
+	if (release && j->lock_fd >= 0) {
+		close(j->lock_fd);
+		j->lock_fd = -1;
 	}
-}
-
-void journal_remove(App *a)
-{
-	if (journal_file)
-		fclose(journal_file);
-	journal_file = NULL;
-	if (a->journal_path[0] && unlink(a->journal_path) != 0 &&
-	    errno != ENOENT)
-		app_message(a, "cannot remove %s", a->journal_path);
 }

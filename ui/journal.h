@@ -1,43 +1,84 @@
-/* The edit journal: every label edit is appended to a small text file as it
- * happens, so that after a crash or a kill the next start can offer to
- * replay the edits that were not saved. One journal per dataset, under
+/* The edit journal and the dataset lock.
+ *
+ * Every change of the labels (mark, unmark, resize, split, undo, redo, save)
+ * is appended to a small text file and fsynced before the screen shows it,
+ * so that after a crash or a kill the next start replays exactly the state
+ * that was lost, unsaved count included. One journal per dataset, under
  * $XDG_CACHE_HOME/vigil (or ~/.cache/vigil); removed on a clean exit.
  *
- * Format: a first line "vigil-journal 1 DATASET", then one line per event:
- * "mark SET START END", "unmark SET START END", "undo", "redo", "saved"
- * (SET is a metric index or '*' for the node). */
+ * Beside it, a lock file: the dashboard that edits a dataset holds an
+ * exclusive flock on it (and writes its pid there); a second dashboard on
+ * the same dataset finds it held and opens read-only, without touching the
+ * journal. The lock goes with the process, even after kill -9.
+ *
+ * Format: a first line "vigil-journal 2 BASE DATASET" (BASE: the original
+ * labels' fingerprint, 16 hex digits), then one line per operation:
+ *   mark SET START END      unmark SET START END
+ *   resize SET AT START END split SET AT
+ *   undo                    redo
+ *   saved all|metrics|node
+ * SET is a metric index or '*' for the node. A line without its newline (a
+ * write cut short) is ignored. */
 #ifndef VIGIL_UI_JOURNAL_H
 #define VIGIL_UI_JOURNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ui/app.h"
+#include "ui/labels_ui.h"
 
-/* Compute a->journal_path for the dataset key (the path, or "demo").
- * Returns the number of unsaved edits an earlier run left in it (0 when
- * there is none). */
-long journal_prepare(App *a, const char *key);
+typedef struct {
+	int fd;         /* -1: no journal (read-only, a script, failed) */
+	int lock_fd;    /* -1: the lock is not held */
+	long other_pid; /* who holds the lock when another vigil does */
+	int error;      /* errno of the last failed write (0: none) */
+	char path[1024];
+	char lock_path[1040];
+} Journal;
 
-/* Replay the unsaved edits of the journal onto a->labels; returns how many
- * were applied. */
-long journal_replay(App *a);
+/* What a replay found. */
+typedef struct {
+	long ops;       /* operations applied */
+	size_t unsaved; /* the labels' unsaved count afterwards */
+	int mismatch;   /* made over other original labels: nothing applied */
+	int damaged;    /* a line that is not an operation: replay stopped */
+	long line;      /* that line's number */
+} JournalScan;
 
-/* Open the journal for appending (keep = 1, after a replay) or start it
- * afresh (keep = 0, discarding an old one). */
-void journal_start(App *a, int keep);
+void journal_init(Journal *j);
 
-/* Append one event (set, start, end are ignored for undo/redo). */
-void journal_edit(App *a, const char *op, size_t set, int64_t start,
-		  int64_t end);
+/* Set the paths for the dataset key (a canonical path, or "demo") and take
+ * the lock. Returns 0 when this process holds it, 1 when another vigil does
+ * (j->other_pid, 0 when unknown), -1 when the lock cannot be made (errno
+ * kept in j->error; the session then runs without a journal). Waits up to
+ * a second for a vigil that is just exiting. */
+int journal_lock(Journal *j, const char *key);
 
-/* Push appended lines to the file (called after every edit). */
-void journal_flush(App *a);
+/* Replay the journal at path onto l (which holds the same original labels
+ * as when the journal was written). The labels are left exactly as they
+ * were after the last complete operation in the file. */
+void journal_replay(const char *path, uint64_t base, UiLabels *l,
+		    JournalScan *scan);
 
-/* Record a save (the edits so far are safe). */
-void journal_saved(App *a);
+/* What a replay of j would give, computed on a scratch copy of cur's
+ * original labels (cur is not changed). 0, or -1 when there is no
+ * journal. */
+int journal_scan(const Journal *j, const UiLabels *cur, JournalScan *scan);
 
-/* Close and delete the journal (clean exit). */
-void journal_remove(App *a);
+/* Open the journal for appending (keep = 1, after a recovery) or afresh
+ * (keep = 0); base is the original labels' fingerprint. Returns 0 or an
+ * errno (also in j->error). Does nothing (0) without the lock. */
+int journal_open(Journal *j, int keep, uint64_t base, const char *dataset);
+
+/* Append op (as applied: undo / redo carry no set) and fsync. Returns 0, or
+ * the errno of the failed write (also in j->error); 0 without a journal. */
+int journal_append(Journal *j, const UiOp *op);
+
+/* One journal line for op, newline included, into buf. */
+void journal_format(const UiOp *op, char *buf, size_t n);
+
+/* Close the journal (and delete it when remove is set); release the lock
+ * when release is set. */
+void journal_close(Journal *j, int remove, int release);
 
 #endif

@@ -112,6 +112,24 @@ int ui_labels_load(UiLabels *l, size_t m, const Range *r, size_t n)
 	return refresh_all(l);
 }
 
+/* After a change reported by the LabelSet: the scores and the drawn extents
+ * of that one set follow it. */
+static int follow(UiLabels *l, const LabelChange *chg)
+{
+	if (!chg->n_removed && !chg->n_added)
+		return 0;
+	if (l->sb)
+		score_board_update_after_edit(l->sb, chg);
+	return refresh(l, set_index(l, chg->metric)) ? -1 : 1;
+}
+
+/* Status of an edit that was refused: out of memory is a failure; a range
+ * that is not there (resize, split) is "no change". */
+static int refused(Status st)
+{
+	return st == STATUS_NOMEM ? -1 : 0;
+}
+
 static int edit(UiLabels *l, size_t m, int mark, int64_t a, int64_t b)
 {
 	if (b <= a)
@@ -124,13 +142,7 @@ static int edit(UiLabels *l, size_t m, int mark, int64_t a, int64_t b)
 					 &chg, NULL)
 			 : labelset_unmark(&l->ls, ls_index(l, i), r, &chg,
 					   NULL);
-	if (st != STATUS_OK)
-		return -1;
-	if (!chg.n_removed && !chg.n_added)
-		return 0;
-	if (l->sb)
-		score_board_update_after_edit(l->sb, &chg);
-	return refresh(l, i) ? -1 : 1;
+	return st != STATUS_OK ? refused(st) : follow(l, &chg);
 }
 
 int ui_labels_mark(UiLabels *l, size_t m, int64_t a, int64_t b)
@@ -143,29 +155,73 @@ int ui_labels_unmark(UiLabels *l, size_t m, int64_t a, int64_t b)
 	return edit(l, m, 0, a, b);
 }
 
-static long undo_redo(UiLabels *l, int redo)
+int ui_labels_resize(UiLabels *l, size_t m, int64_t at, int64_t a,
+		     int64_t b)
+{
+	if (b <= a)
+		return 0;
+	LabelChange chg;
+	memset(&chg, 0, sizeof(chg));
+	Status st = labelset_resize(&l->ls, ls_index(l, set_index(l, m)), at,
+				    (Range){a, b}, &chg, NULL);
+	return st != STATUS_OK ? refused(st) : follow(l, &chg);
+}
+
+int ui_labels_split(UiLabels *l, size_t m, int64_t at)
+{
+	LabelChange chg;
+	memset(&chg, 0, sizeof(chg));
+	Status st = labelset_split(&l->ls, ls_index(l, set_index(l, m)), at,
+				   &chg, NULL);
+	return st != STATUS_OK ? refused(st) : follow(l, &chg);
+}
+
+static int undo_redo(UiLabels *l, int redo, size_t *set)
 {
 	LabelChange chg;
 	memset(&chg, 0, sizeof(chg));
 	int rc = redo ? labelset_redo(&l->ls, &chg)
 		      : labelset_undo(&l->ls, &chg);
 	if (rc <= 0)
-		return -1;
+		return rc;
+	size_t i = set_index(l, chg.metric);
+	if (set)
+		*set = i == l->metrics ? UI_NODE : i;
 	if (l->sb)
 		score_board_update_after_edit(l->sb, &chg);
-	size_t i = set_index(l, chg.metric);
-	refresh(l, i);
-	return i == l->metrics ? (long)UI_NODE : (long)i;
+	return refresh(l, i) ? -1 : 1;
 }
 
-long ui_labels_undo(UiLabels *l)
+int ui_labels_undo(UiLabels *l, size_t *set)
 {
-	return undo_redo(l, 0);
+	return undo_redo(l, 0, set);
 }
 
-long ui_labels_redo(UiLabels *l)
+int ui_labels_redo(UiLabels *l, size_t *set)
 {
-	return undo_redo(l, 1);
+	return undo_redo(l, 1, set);
+}
+
+int ui_labels_apply(UiLabels *l, UiOp *op)
+{
+	switch (op->kind) {
+	case UI_OP_MARK:
+		return ui_labels_mark(l, op->set, op->start, op->end);
+	case UI_OP_UNMARK:
+		return ui_labels_unmark(l, op->set, op->start, op->end);
+	case UI_OP_RESIZE:
+		return ui_labels_resize(l, op->set, op->at, op->start, op->end);
+	case UI_OP_SPLIT:
+		return ui_labels_split(l, op->set, op->at);
+	case UI_OP_UNDO:
+		return ui_labels_undo(l, &op->set);
+	case UI_OP_REDO:
+		return ui_labels_redo(l, &op->set);
+	case UI_OP_SAVED:
+		ui_labels_saved(l, op->saved);
+		return 1;
+	}
+	return -1;
 }
 
 size_t ui_labels_unsaved(const UiLabels *l)
@@ -173,9 +229,84 @@ size_t ui_labels_unsaved(const UiLabels *l)
 	return labelset_unsaved(&l->ls);
 }
 
-void ui_labels_saved(UiLabels *l)
+size_t ui_labels_unsaved_set(const UiLabels *l, size_t m)
 {
-	labelset_mark_saved(&l->ls);
+	return labelset_unsaved_set(&l->ls, ls_index(l, set_index(l, m)));
+}
+
+void ui_labels_saved(UiLabels *l, unsigned which)
+{
+	if ((which & UI_SAVED_ALL) == UI_SAVED_ALL) {
+		labelset_mark_saved(&l->ls);
+		return;
+	}
+	if (which & UI_SAVED_METRICS)
+		for (size_t m = 0; m < l->metrics; m++)
+			labelset_mark_saved_set(&l->ls, m);
+	if (which & UI_SAVED_NODE)
+		labelset_mark_saved_set(&l->ls, LABEL_NODE);
+}
+
+uint64_t ui_labels_fingerprint(const UiLabels *l)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i <= l->metrics; i++) {
+		const RangeSet *rs = labelset_get_original(&l->ls,
+							   ls_index(l, i));
+		int64_t v[3] = {(int64_t)i, (int64_t)rs->n, 0};
+		for (size_t k = 0; k <= rs->n; k++) {
+			if (k < rs->n) {
+				v[1] = rs->v[k].r.start;
+				v[2] = rs->v[k].r.end;
+			}
+			const unsigned char *c = (const unsigned char *)v;
+			for (size_t j = 0; j < sizeof(v); j++) {
+				h ^= c[j];
+				h *= 1099511628211ull;
+			}
+		}
+	}
+	return h;
+}
+
+int ui_labels_copy_original(UiLabels *dst, const UiLabels *src)
+{
+	if (dst->metrics != src->metrics)
+		return -1;
+	for (size_t i = 0; i <= src->metrics; i++) {
+		size_t k = ls_index(src, i);
+		const RangeSet *o = labelset_get_original(&src->ls, k);
+		RangeSet *w = labelset_build(&dst->ls, k);
+		for (size_t j = 0; j < o->n; j++)
+			if (rangeset_add(w, o->v[j].r, o->v[j].source,
+					 o->v[j].note, NULL) != STATUS_OK)
+				return -1;
+	}
+	if (labelset_reset_original(&dst->ls, NULL) != STATUS_OK)
+		return -1;
+	return refresh_all(dst);
+}
+
+static int same(const UiRanges *u, const RangeSet *rs)
+{
+	if (u->n != rs->n)
+		return 0;
+	for (size_t i = 0; i < u->n; i++)
+		if (u->r[i].start != rs->v[i].r.start ||
+		    u->r[i].end != rs->v[i].r.end)
+			return 0;
+	return 1;
+}
+
+int ui_labels_consistent(const UiLabels *l)
+{
+	for (size_t i = 0; i <= l->metrics; i++) {
+		size_t k = ls_index(l, i);
+		if (!same(&l->work[i], labelset_get(&l->ls, k)) ||
+		    !same(&l->orig[i], labelset_get_original(&l->ls, k)))
+			return 0;
+	}
+	return 1;
 }
 
 long ui_ranges_find(const UiRanges *s, int64_t r)

@@ -71,16 +71,65 @@ int ui_labels_load(UiLabels *l, size_t m, const Range *r, size_t n);
  * changed, 0 if not, -1 on failure. */
 int ui_labels_mark(UiLabels *l, size_t m, int64_t a, int64_t b);
 int ui_labels_unmark(UiLabels *l, size_t m, int64_t a, int64_t b);
+/* Give the range of set m containing row at the extent [a, b); cut the
+ * range containing row at in two before that row. Same returns. */
+int ui_labels_resize(UiLabels *l, size_t m, int64_t at, int64_t a,
+		     int64_t b);
+int ui_labels_split(UiLabels *l, size_t m, int64_t at);
 
-/* Undo / redo the last edit; returns the set touched (a metric index or
- * UI_NODE as long), or -1 when there is nothing to undo / redo. */
-long ui_labels_undo(UiLabels *l);
-long ui_labels_redo(UiLabels *l);
+/* Undo / redo the last edit: 1 when done (*set, may be NULL, receives the
+ * set touched: a metric index or UI_NODE), 0 when there is nothing to undo
+ * / redo, -1 on failure. */
+int ui_labels_undo(UiLabels *l, size_t *set);
+int ui_labels_redo(UiLabels *l, size_t *set);
 
-/* Edits between the saved state and now (0: nothing to save). */
+/* What a save holds (UI_SAVED_*): the metrics' sets, the node's, both. */
+enum { UI_SAVED_METRICS = 1, UI_SAVED_NODE = 2, UI_SAVED_ALL = 3 };
+
+/* Every change of the labels as one value: what the keys do, what the
+ * journal records and what a recovery replays, through one function. */
+typedef enum {
+	UI_OP_MARK,   /* set, [start, end) */
+	UI_OP_UNMARK, /* set, [start, end) */
+	UI_OP_RESIZE, /* set, at, [start, end) */
+	UI_OP_SPLIT,  /* set, at */
+	UI_OP_UNDO,
+	UI_OP_REDO,
+	UI_OP_SAVED,  /* saved: UI_SAVED_* */
+} UiOpKind;
+
+typedef struct {
+	UiOpKind kind;
+	size_t set; /* a metric index or UI_NODE; undo / redo: filled with
+		       the set they touched */
+	int64_t at, start, end;
+	unsigned saved;
+} UiOp;
+
+/* Apply op; returns 1 when the labels changed (or a save was recorded), 0
+ * when nothing changed (nothing to undo, an edit without effect), -1 on
+ * failure. */
+int ui_labels_apply(UiLabels *l, UiOp *op);
+
+/* Edits between the saved state and now (0: nothing to save; SIZE_MAX:
+ * the saved state can no longer be reached by undo / redo). */
 size_t ui_labels_unsaved(const UiLabels *l);
-/* The current state is saved. */
-void ui_labels_saved(UiLabels *l);
+/* The same for one set (a metric or UI_NODE). */
+size_t ui_labels_unsaved_set(const UiLabels *l, size_t m);
+/* The current state is saved, for the sets in `which` (UI_SAVED_*). */
+void ui_labels_saved(UiLabels *l, unsigned which);
+
+/* A hash of the original labels (every set's extents): a journal made over
+ * other originals must not be replayed. */
+uint64_t ui_labels_fingerprint(const UiLabels *l);
+
+/* dst (initialised, empty, same metrics) takes src's original labels as
+ * its original and working copy (no edits, no scores). Returns 0 or -1. */
+int ui_labels_copy_original(UiLabels *dst, const UiLabels *src);
+
+/* 1 when the drawn extents (ui_labels_set) equal the LabelSet's, every set,
+ * working and original: the panes cannot show anything else. */
+int ui_labels_consistent(const UiLabels *l);
 
 /* The range of s containing row r: its index, or -1. */
 long ui_ranges_find(const UiRanges *s, int64_t r);

@@ -13,6 +13,7 @@
 
 #include "ui/keys.h"
 #include "ui/plot.h"
+#include "ui/save.h"
 
 /* ---- colour roles ---------------------------------------------------- */
 
@@ -713,16 +714,45 @@ static void draw_status(App *a, WINDOW *w)
 	mvwhline(w, 0, 0, ' ', W);
 	char line[600];
 	size_t used = 0;
+	if (a->prompt == PROMPT_SAVE) {
+		/* format, folder, name and keys; the folder gives way (its
+		 * head elided) when the line is too narrow */
+		char dir[1024];
+		save_folder(a, dir, sizeof(dir));
+		const char *keys = W >= 100 ? "  Tab format  Enter save  Esc "
+					      "cancel"
+					    : "  Tab/Enter/Esc";
+		const char *fmt = save_format_name((SaveFormat)a->save_format);
+		int fixed = (int)(strlen(" save as  in /: ") + strlen(fmt) +
+				  a->input_len + strlen(keys));
+		int room = W - fixed;
+		const char *d = dir;
+		int cut = 0;
+		if (room < (int)strlen(dir)) {
+			cut = 1;
+			room -= 3;
+			d = dir + strlen(dir) - (room > 4 ? room : 4);
+		}
+		snprintf(line, sizeof(line), " save as %s in %s%.200s/: %.300s%s",
+			 fmt,
+			 cut ? (a->unicode ? "\xe2\x80\xa6" : "...") : "", d,
+			 a->input, keys);
+		put(w, 0, 0, W, line);
+		return;
+	}
 	if (a->prompt != PROMPT_NONE) {
 		static const char *const label[] = {
-			"", "filter /", "save as: ",
-			"unsaved edits: s save, d discard and quit, Esc back ",
-			"recover unsaved edits from the journal? r recover, d "
-			"discard "};
-		snprintf(line, sizeof(line), " %s%s", label[a->prompt],
-			 a->prompt == PROMPT_FILTER || a->prompt == PROMPT_SAVE
-				 ? a->input
-				 : "");
+			[PROMPT_FILTER] = "filter /",
+			[PROMPT_QUIT] = "unsaved edits: s save, d discard and "
+					"quit, Esc back ",
+		};
+		if (a->prompt == PROMPT_FILTER)
+			snprintf(line, sizeof(line), " %s%s", label[a->prompt],
+				 a->input);
+		else if (a->prompt == PROMPT_QUIT)
+			snprintf(line, sizeof(line), " %s", label[a->prompt]);
+		else
+			snprintf(line, sizeof(line), " %s", a->question);
 		put(w, 0, 0, W, line);
 		return;
 	}
@@ -755,7 +785,9 @@ static void draw_status(App *a, WINDOW *w)
 		used += (size_t)snprintf(line + used, sizeof(line) - used,
 					 " %s  ", a->message);
 	size_t uns = ui_labels_unsaved(&a->labels);
-	if (used < sizeof(line) && uns == (size_t)-1)
+	if (used < sizeof(line) && a->read_only)
+		snprintf(line + used, sizeof(line) - used, " READ-ONLY");
+	else if (used < sizeof(line) && uns == (size_t)-1)
 		snprintf(line + used, sizeof(line) - used, " edits unsaved");
 	else if (used < sizeof(line))
 		snprintf(line + used, sizeof(line) - used, " %zu edit%s unsaved",

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "labels/labelfile.h"
@@ -108,6 +109,8 @@ static Status read_one(App *a, LabelSet *ls, const char *path, int guess,
 		st = labelfile_guess(path, &f, err);
 	if (st == STATUS_OK)
 		st = labelfile_read(ls, &a->s, path, f, err);
+	if (st == STATUS_OK)
+		save_remember(a, path);
 	return st;
 }
 
@@ -166,13 +169,137 @@ Status save_read_labels(App *a, const char *path, ErrorRecord *err)
 	return st;
 }
 
+int save_format_usable(const App *a, SaveFormat f)
+{
+	if (f == SAVE_NAB)
+		return series_has_time(&a->s) && a->s.nab_key != NULL;
+	return f < SAVE_FORMATS;
+}
+
+/* Whether working set x equals y (extents) on rows [lo, hi). */
+static int same_on(const RangeSet *x, const RangeSet *y, int64_t lo,
+		   int64_t hi)
+{
+	int64_t px = 0, py = 0;
+	/* rows of x in [lo, hi) covered by y, and the same the other way */
+	int64_t cx = 0, cy = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		Range r = x->v[i].r;
+		if (r.start < lo)
+			r.start = lo;
+		if (r.end > hi)
+			r.end = hi;
+		if (r.end <= r.start)
+			continue;
+		px += r.end - r.start;
+		cx += rangeset_overlap(y, r);
+	}
+	for (size_t i = 0; i < y->n; i++) {
+		Range r = y->v[i].r;
+		if (r.start < lo)
+			r.start = lo;
+		if (r.end > hi)
+			r.end = hi;
+		if (r.end <= r.start)
+			continue;
+		py += r.end - r.start;
+		cy += rangeset_overlap(x, r);
+	}
+	return px == cx && py == cy;
+}
+
+/* Whether the node's working set is the union of the metrics' on
+ * [lo, hi). */
+static int node_is_union(const App *a, int64_t lo, int64_t hi)
+{
+	const LabelSet *ls = &a->labels.ls;
+	RangeSet u;
+	rangeset_init(&u);
+	int ok = 1;
+	for (size_t m = 0; m < ls->metrics && ok; m++) {
+		const RangeSet *rs = labelset_get(ls, m);
+		for (size_t i = 0; i < rs->n && ok; i++)
+			ok = rangeset_add(&u, rs->v[i].r, LABEL_ORIGINAL, NULL,
+					  NULL) == STATUS_OK;
+	}
+	ok = ok && same_on(labelset_get(ls, LABEL_NODE), &u, lo, hi);
+	rangeset_free(&u);
+	return ok;
+}
+
+unsigned save_format_holds(const App *a, SaveFormat f)
+{
+	const LabelSet *ls = &a->labels.ls;
+	int64_t split = (int64_t)a->s.split, rows = (int64_t)a->s.rows;
+	int one = ls->metrics == 1 &&
+		  same_on(labelset_get(ls, 0), labelset_get(ls, LABEL_NODE), 0,
+			  rows);
+	switch (f) {
+	case SAVE_CSV:
+		return UI_SAVED_ALL;
+	case SAVE_SMD:
+		return UI_SAVED_NODE | (one ? UI_SAVED_METRICS : 0);
+	case SAVE_INTERP:
+		return UI_SAVED_METRICS |
+		       (node_is_union(a, split, rows) ? UI_SAVED_NODE : 0);
+	case SAVE_NAB:
+		if (ls->metrics == 1)
+			return UI_SAVED_NODE | (one ? UI_SAVED_METRICS : 0);
+		return UI_SAVED_METRICS |
+		       (node_is_union(a, 0, rows) ? UI_SAVED_NODE : 0);
+	case SAVE_FORMATS:
+		break;
+	}
+	return 0;
+}
+
+static const char *const long_names[SAVE_FORMATS] = {
+	"vigil's CSV", "test_label", "interpretation_label", "NAB windows"};
+
+void save_format_loss(const App *a, SaveFormat f, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	unsigned holds = save_format_holds(a, f);
+	const LabelSet *ls = &a->labels.ls;
+	size_t used = 0;
+	if (!(holds & UI_SAVED_NODE)) {
+		LabelDiff d;
+		labelset_diff(ls, LABEL_NODE, &d);
+		size_t k = d.ranges_added + d.ranges_removed;
+		if (k)
+			used += (size_t)snprintf(
+				buf, n,
+				"node-level edits cannot be written to %s: %zu "
+				"range%s",
+				long_names[f], k, k == 1 ? "" : "s");
+	}
+	if (!(holds & UI_SAVED_METRICS) && used < n) {
+		size_t k = 0, metrics = 0;
+		for (size_t m = 0; m < ls->metrics; m++) {
+			LabelDiff d;
+			labelset_diff(ls, m, &d);
+			k += d.ranges_added + d.ranges_removed;
+			metrics += d.ranges_added + d.ranges_removed > 0;
+		}
+		if (k)
+			snprintf(buf + used, n - used,
+				 "%sedits of %zu metric%s cannot be written to "
+				 "%s: %zu range%s",
+				 used ? "; " : "", metrics,
+				 metrics == 1 ? "" : "s", long_names[f], k,
+				 k == 1 ? "" : "s");
+	}
+}
+
 /* The dataset's own format; for SMD the file that holds the scope being
  * edited (test_label for the node, interpretation_label for metrics). */
 static SaveFormat default_format(const App *a)
 {
 	if (a->s.kind == SERIES_SMD)
 		return a->node_scope ? SAVE_SMD : SAVE_INTERP;
-	return a->s.kind == SERIES_NAB ? SAVE_NAB : SAVE_CSV;
+	return save_format_usable(a, SAVE_NAB) && a->s.kind == SERIES_NAB
+		       ? SAVE_NAB
+		       : SAVE_CSV;
 }
 
 static void default_path(App *a)
@@ -198,7 +325,14 @@ static void default_path(App *a)
 
 void save_begin(App *a)
 {
+	if (a->read_only) {
+		app_message(a, "read-only: another vigil (pid %ld) edits these "
+			       "labels; nothing to save here",
+			    a->journal.other_pid);
+		return;
+	}
 	a->save_format = default_format(a);
+	a->save_checked = 0;
 	default_path(a);
 	a->prompt = PROMPT_SAVE;
 	a->dirty |= DIRTY_STATUS;
@@ -206,19 +340,35 @@ void save_begin(App *a)
 
 void save_cycle_format(App *a)
 {
-	a->save_format = (a->save_format + 1) % SAVE_FORMATS;
+	for (int i = 0; i < SAVE_FORMATS; i++) {
+		a->save_format = (a->save_format + 1) % SAVE_FORMATS;
+		if (save_format_usable(a, (SaveFormat)a->save_format))
+			break;
+	}
 	default_path(a);
 }
 
-int save_labels(App *a, const char *path)
+void save_folder(const App *a, char *buf, size_t n)
 {
-	char p[512];
-	snprintf(p, sizeof(p), "%s", path);
-	if (!p[0]) {
-		app_message(a, "no file name: not saved");
-		return -1;
-	}
-	/* the format follows the name when it says one */
+	char dir[1024];
+	const char *slash = strrchr(a->input, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == a->input)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - a->input),
+			 a->input);
+	char real[4096];
+	if (realpath(dir, real))
+		snprintf(buf, n, "%s", real);
+	else
+		snprintf(buf, n, "%s", dir);
+}
+
+/* The format a path's name says, else the prompt's. */
+static SaveFormat format_of(const App *a, const char *p)
+{
 	SaveFormat f = (SaveFormat)a->save_format;
 	size_t l = strlen(p);
 	if (l > 4 && !strcmp(p + l - 4, ".csv"))
@@ -229,6 +379,107 @@ int save_labels(App *a, const char *path)
 		f = SAVE_INTERP;
 	else if (l > 4 && !strcmp(p + l - 4, ".txt"))
 		f = SAVE_SMD;
+	return f;
+}
+
+static int known_index(const App *a, const char *path)
+{
+	for (size_t i = 0; i < a->n_known; i++)
+		if (!strcmp(a->known[i].path, path))
+			return (int)i;
+	return -1;
+}
+
+void save_remember(App *a, const char *path)
+{
+	struct stat sb;
+	if (!path || stat(path, &sb) != 0)
+		return;
+	int i = known_index(a, path);
+	if (i < 0) {
+		size_t cap = sizeof(a->known) / sizeof(a->known[0]);
+		i = (int)(a->n_known < cap ? a->n_known++ : cap - 1);
+		snprintf(a->known[i].path, sizeof(a->known[i].path), "%s", path);
+	}
+	a->known[i].size = (long long)sb.st_size;
+	a->known[i].mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL +
+			       sb.st_mtim.tv_nsec;
+	a->known[i].ino = (long long)sb.st_ino;
+}
+
+/* 0 when path may be written without asking; else the question, in buf. */
+static int replace_question(const App *a, const char *path, char *buf,
+			    size_t n)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return 0;
+	int i = known_index(a, path);
+	if (i >= 0 && a->known[i].size == (long long)sb.st_size &&
+	    a->known[i].ino == (long long)sb.st_ino &&
+	    a->known[i].mtime_ns == (long long)sb.st_mtim.tv_sec *
+						    1000000000LL +
+					    sb.st_mtim.tv_nsec)
+		return 0;
+	snprintf(buf, n,
+		 i >= 0 ? "%.180s changed on disk since this vigil used it: "
+			  "replace it? y replace, n back"
+			: "%.180s exists: replace it? y replace, n back",
+		 path);
+	return 1;
+}
+
+int save_request(App *a, const char *path)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s", path);
+	if (!p[0]) {
+		app_message(a, "no file name: not saved");
+		return -1;
+	}
+	SaveFormat f = format_of(a, p);
+	if (!save_format_usable(a, f)) {
+		app_message(a, "not saved: %s cannot be written for this "
+			       "dataset (no timestamps or not a NAB file)",
+			    long_names[f]);
+		return -1;
+	}
+	snprintf(a->save_path, sizeof(a->save_path), "%s", p);
+	a->save_fmt = (int)f;
+	if (!a->save_checked) {
+		char loss[200];
+		save_format_loss(a, f, loss, sizeof(loss));
+		if (loss[0]) {
+			snprintf(a->question, sizeof(a->question),
+				 "%s. Save anyway (they stay unsaved)? y save, "
+				 "n back",
+				 loss);
+			a->prompt = PROMPT_LOSSY;
+			a->dirty |= DIRTY_STATUS;
+			return 0;
+		}
+		a->save_checked = 1;
+	}
+	if (a->save_checked != 2 &&
+	    replace_question(a, p, a->question, sizeof(a->question))) {
+		a->save_checked = 2;
+		a->prompt = PROMPT_REPLACE;
+		a->dirty |= DIRTY_STATUS;
+		return 0;
+	}
+	return save_labels(a, p) == 0 ? 1 : -1;
+}
+
+int save_labels(App *a, const char *path)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s", path);
+	if (!p[0]) {
+		app_message(a, "no file name: not saved");
+		return -1;
+	}
+	SaveFormat f = format_of(a, p);
+	unsigned holds = save_format_holds(a, f);
 	ErrorRecord err;
 	error_clear(&err);
 	Status st = labelfile_write(&a->labels.ls, &a->s, p, label_format[f],
@@ -240,7 +491,22 @@ int save_labels(App *a, const char *path)
 					   : status_message(st));
 		return -1;
 	}
-	ui_labels_saved(&a->labels);
-	app_message(a, "saved %s (%s)", p, save_format_name(f));
+	save_remember(a, p);
+	UiOp op = {UI_OP_SAVED, 0, 0, 0, 0, holds};
+	app_apply(a, &op);
+	char jerr[120] = "";
+	if (a->journal.error)
+		snprintf(jerr, sizeof(jerr),
+			 "  JOURNAL NOT WRITTEN: %s", strerror(a->journal.error));
+	size_t left = ui_labels_unsaved(&a->labels);
+	if (holds == UI_SAVED_ALL || !left)
+		app_message(a, "saved %.300s (%s)%s", p, save_format_name(f),
+			    jerr);
+	else
+		app_message(a, "saved %.300s (%s) without the %s edits: they "
+			       "stay unsaved%s",
+			    p, save_format_name(f),
+			    holds & UI_SAVED_NODE ? "metrics'" : "node-level",
+			    jerr);
 	return 0;
 }

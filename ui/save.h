@@ -22,14 +22,44 @@ const char *save_format_name(SaveFormat f);
  * (SMD test_label and interpretation_label, NAB windows). */
 Status save_read_labels(App *a, const char *path, ErrorRecord *err);
 
+/* Whether format f can be written for the open dataset at all (NAB windows
+ * need timestamps and a NAB file). */
+int save_format_usable(const App *a, SaveFormat f);
+
+/* The sets format f holds of the current labels (UI_SAVED_*): test_label
+ * the node, interpretation_label the metrics (and the node when it is
+ * their union), NAB the node (one file) or the metrics, CSV everything. */
+unsigned save_format_holds(const App *a, SaveFormat f);
+
+/* What a save in format f would lose: the edits of the sets it cannot hold,
+ * as a sentence ("node-level edits cannot be written to
+ * interpretation_label: 3 ranges"); "" when nothing is lost. */
+void save_format_loss(const App *a, SaveFormat f, char *buf, size_t n);
+
 /* Open the save-as prompt with the default format (the dataset's own) and
  * a default path that is never an original label file. */
 void save_begin(App *a);
 
-/* Tab in the prompt: the next format, and the default path's suffix. */
+/* Tab in the prompt: the next usable format, and the default path's
+ * suffix. */
 void save_cycle_format(App *a);
 
-/* Write the working labels to path in a->save_format, atomically; sets the
+/* The folder a save of the prompt's text would land in, for the prompt. */
+void save_folder(const App *a, char *buf, size_t n);
+
+/* Enter in the save prompt (or y to a question it asked): check what the
+ * format would lose and whether the destination changed on disk; ask (a
+ * PROMPT_LOSSY or PROMPT_REPLACE question) or save. Returns 1 when saved,
+ * 0 when a question is waiting, -1 when not saved (message set). */
+int save_request(App *a, const char *path);
+
+/* Remember path as read or written now (its size, mtime and inode), so a
+ * later change by someone else is noticed. */
+void save_remember(App *a, const char *path);
+
+/* Write the working labels to path in a->save_format (or the format its
+ * name says), atomically, without questions; records the save in the
+ * journal (only the sets the format holds count as saved); sets the
  * message; returns 0 on success. */
 int save_labels(App *a, const char *path);
 
