@@ -173,7 +173,9 @@ int save_format_usable(const App *a, SaveFormat f)
 {
 	if (f == SAVE_NAB)
 		return series_has_time(&a->s) && a->s.nab_key != NULL;
-	return f < SAVE_FORMATS;
+	if (f == SAVE_SMD || f == SAVE_INTERP)
+		return a->s.kind == SERIES_SMD; /* test rows of an SMD split */
+	return f == SAVE_CSV;
 }
 
 /* Whether working set x equals y (extents) on rows [lo, hi). */
@@ -422,9 +424,9 @@ static int replace_question(const App *a, const char *path, char *buf,
 					    sb.st_mtim.tv_nsec)
 		return 0;
 	snprintf(buf, n,
-		 i >= 0 ? "%.180s changed on disk since this vigil used it: "
-			  "replace it? y replace, n back"
-			: "%.180s exists: replace it? y replace, n back",
+		 i >= 0 ? "replace? y/n  %.180s changed on disk since this "
+			  "vigil read or wrote it"
+			: "replace? y/n  %.180s exists",
 		 path);
 	return 1;
 }
@@ -439,9 +441,13 @@ int save_request(App *a, const char *path)
 	}
 	SaveFormat f = format_of(a, p);
 	if (!save_format_usable(a, f)) {
-		app_message(a, "not saved: %s cannot be written for this "
-			       "dataset (no timestamps or not a NAB file)",
-			    long_names[f]);
+		app_message(a, "not saved: %s is not a format for this "
+			       "dataset (%s)",
+			    long_names[f],
+			    f == SAVE_NAB ? "NAB windows need a NAB file with "
+					    "timestamps"
+					  : "SMD files count an SMD machine's "
+					    "test rows");
 		return -1;
 	}
 	snprintf(a->save_path, sizeof(a->save_path), "%s", p);
@@ -451,8 +457,7 @@ int save_request(App *a, const char *path)
 		save_format_loss(a, f, loss, sizeof(loss));
 		if (loss[0]) {
 			snprintf(a->question, sizeof(a->question),
-				 "%s. Save anyway (they stay unsaved)? y save, "
-				 "n back",
+				 "save anyway? y/n  %s (they stay unsaved)",
 				 loss);
 			a->prompt = PROMPT_LOSSY;
 			a->dirty |= DIRTY_STATUS;

@@ -22,8 +22,9 @@ const char *save_format_name(SaveFormat f);
  * (SMD test_label and interpretation_label, NAB windows). */
 Status save_read_labels(App *a, const char *path, ErrorRecord *err);
 
-/* Whether format f can be written for the open dataset at all (NAB windows
- * need timestamps and a NAB file). */
+/* Whether format f can be written for the open dataset at all: NAB windows
+ * need a NAB file with timestamps, the SMD formats an SMD machine (they
+ * count its test rows); vigil's CSV always works. */
 int save_format_usable(const App *a, SaveFormat f);
 
 /* The sets format f holds of the current labels (UI_SAVED_*): test_label
