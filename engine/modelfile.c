@@ -13,6 +13,7 @@
  * over the target, and the folder fsynced. Nothing time-dependent is
  * stored, so a seed gives a byte-identical file. */
 #include "engine/model_impl.h"
+#include "data/atomicfile.h"
 #include "data/fileio.h"
 
 #include <errno.h>
@@ -216,57 +217,6 @@ static void dir_of(const char *path, char *dir, size_t n)
 		snprintf(dir, n, "%.*s", (int)(slash - path), path);
 }
 
-static Status write_atomic(const char *path, const unsigned char *data,
-			   size_t len, ErrorRecord *err)
-{
-	char tmp[PATH_MAX + 32];
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
-	    (int)sizeof(tmp))
-		return error_set(err, STATUS_IO, path, 0, 0,
-				 "path is too long");
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return error_set(err, STATUS_IO, path, 0, 0,
-				 "cannot create a temporary file beside it: "
-				 "%s",
-				 strerror(errno));
-	size_t done = 0;
-	while (done < len) {
-		ssize_t w = write(fd, data + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int e = errno;
-			close(fd);
-			unlink(tmp);
-			return error_set(err, STATUS_IO, path, 0, 0,
-					 "cannot write: %s", strerror(e));
-		}
-		done += (size_t)w;
-	}
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
-		int e = errno;
-		close(fd);
-		unlink(tmp);
-		return error_set(err, STATUS_IO, path, 0, 0,
-				 "cannot flush to disk: %s", strerror(e));
-	}
-	if (close(fd) != 0 || rename(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		return error_set(err, STATUS_IO, path, 0, 0,
-				 "cannot move into place: %s", strerror(e));
-	}
-	char dir[PATH_MAX];
-	dir_of(path, dir, sizeof(dir));
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return STATUS_OK;
-}
-
 Status model_save(const LstmModel *m, const char *path, ErrorRecord *err)
 {
 	Buf b = {0};
@@ -276,7 +226,7 @@ Status model_save(const LstmModel *m, const char *path, ErrorRecord *err)
 		return error_set(err, STATUS_NOMEM, path, 0, 0,
 				 "out of memory");
 	}
-	Status st = write_atomic(path, b.buf, b.len, err);
+	Status st = atomicfile_write(path, b.buf, b.len, err);
 	free(b.buf);
 	return st;
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "labels/atomicfile.h"
+#include "data/atomicfile.h"
 #include "labels/textio.h"
 
 static const char det_header[] =

@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "data/fileio.h"
-#include "labels/atomicfile.h"
+#include "data/atomicfile.h"
 #include "labels/textio.h"
 
 static const char *const format_names[LABEL_FORMAT_COUNT] = {

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "data/atomicfile.h"
 #include "data/series.h"
 #include "data/synth.h"
 #include "ui/cli.h"
@@ -64,56 +65,17 @@ static int make_dirs(const char *path)
 	return 0;
 }
 
-/* Writes len bytes to path via a temporary file in the same folder:
- * write, fsync, rename, fsync the folder. */
+/* Writes len bytes to path atomically (data/atomicfile.h); why gets the
+ * reason on failure. */
 static int write_atomic(const char *path, const char *data, size_t len,
 			char *why, size_t wn)
 {
-	char tmp[4200], dir[4096];
-	snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(why, wn, "%s: cannot create a temporary file: %s",
-			 path, strerror(errno));
-		return -1;
-	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		off += (size_t)w;
-	}
-	int e = errno;
-	if (off < len || fsync(fd) != 0 || fchmod(fd, 0644) != 0) {
-		if (off == len)
-			e = errno;
-		close(fd);
-		unlink(tmp);
-		snprintf(why, wn, "%s: cannot write: %s", path, strerror(e));
-		return -1;
-	}
-	if (close(fd) != 0 || rename(tmp, path) != 0) {
-		e = errno;
-		unlink(tmp);
-		snprintf(why, wn, "%s: cannot write: %s", path, strerror(e));
-		return -1;
-	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof(dir), ".");
-	int dfd = open(dir, O_RDONLY);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
+	ErrorRecord err;
+	error_clear(&err);
+	if (atomicfile_write(path, data, len, &err) == STATUS_OK)
+		return 0;
+	snprintf(why, wn, "%s: %s", path, err.message);
+	return -1;
 }
 
 /* A growing text buffer (open_memstream). */

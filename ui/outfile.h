@@ -1,17 +1,20 @@
-/* Output files written the safe way: to a temporary file in the same
- * folder, flushed and fsynced, renamed into place, then the folder fsynced.
- * A crash never leaves half a file. "-" (or NULL) means stdout. */
+/* Output files written the safe way (data/atomicfile.h): to a temporary
+ * file in the same folder, flushed and fsynced, renamed into place, then
+ * the folder fsynced; SIGXFSZ does not kill the process, a failed write
+ * leaves the earlier file and no temporary file. "-" (or NULL) means
+ * stdout. */
 #ifndef VIGIL_OUTFILE_H
 #define VIGIL_OUTFILE_H
 
 #include <stdio.h>
 
+#include "data/atomicfile.h"
 #include "data/status.h"
 
 typedef struct {
-	FILE *f;          /* write here */
-	char path[4096];  /* final path ("" for stdout) */
-	char tmp[4112];   /* temporary path */
+	FILE *f;        /* write here */
+	AtomicFile af;  /* the file being written (unused for stdout) */
+	int is_stdout;
 } OutFile;
 
 /* Open path for writing (a temporary beside it), or stdout. */
