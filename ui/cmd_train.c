@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/model.h"
@@ -289,8 +291,21 @@ int cmd_train(int argc, char **argv)
 			st = model_save(m, out_path, &err);
 		snprintf(where, sizeof(where), "%s", out_path);
 	} else {
+		struct timespec t0;
+		clock_gettime(CLOCK_REALTIME, &t0);
 		st = model_obtain(&s, &cfg, fn, &ps, &m, &cached, &err);
-		if (!st && !model_cache_find(&s, &cfg, where, sizeof(where))) {
+		/* a model trained now must be in the cache, not an older
+		 * (stale or damaged) file that a failed save left there */
+		struct stat sb;
+		int found = !st && model_cache_find(&s, &cfg, where,
+						    sizeof(where));
+		if (found && !cached &&
+		    (stat(where, &sb) != 0 ||
+		     sb.st_mtim.tv_sec < t0.tv_sec ||
+		     (sb.st_mtim.tv_sec == t0.tv_sec &&
+		      sb.st_mtim.tv_nsec < t0.tv_nsec)))
+			found = 0;
+		if (!st && !found) {
 			/* caching failed: say why */
 			st = model_cache_path(&s, &cfg, where, sizeof(where),
 					      &err);
