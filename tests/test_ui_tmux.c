@@ -11,6 +11,7 @@
  * server is still there, and those files. */
 #include "tests/testutil.h"
 
+#include <signal.h>
 #include <time.h>
 
 #include "ui/keys.h"
@@ -45,6 +46,12 @@ static void capture(void)
 static void dump_failure(void)
 {
 	static char files[32768];
+	/* the status line first: a long screen may be cut short below */
+	const char *last = screen;
+	for (const char *p = screen; *p; p++)
+		if (*p == '\n' && p[1] && p[1] != '\n')
+			last = p + 1;
+	print_error("status line: %.*s\n", (int)strcspn(last, "\n"), last);
 	print_error("screen%s:\n%s\n",
 		    server_gone ? " (the tmux server is gone)" : "", screen);
 	tu_run(files, sizeof(files),
@@ -371,7 +378,8 @@ static void test_mouse(void **state)
 	keys("q");
 	expect("unsaved edits", 5);
 	keys("s");
-	expect("save as: demo.labels.csv", 5);
+	expect("save as csv in ", 5);
+	expect("/: demo.labels.csv  Tab format  Enter save  Esc cancel", 5);
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "C-u '%s/quit.labels.csv' Enter", tmp);
 	keys(cmd);
@@ -464,7 +472,7 @@ static void test_demo_relabel_save_quit(void **state)
 	CHECK(wait_panel(before, 0, now, sizeof(now)));
 	/* save as vigil CSV into the temporary folder */
 	keys("s");
-	expect("save as:", 5);
+	expect("save as csv in", 5);
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "C-u '%s/out.labels.csv' Enter", tmp);
 	keys(cmd);
@@ -506,7 +514,7 @@ static void test_journal_recovery(void **state)
 	expect("1 edit unsaved", 5);
 	stop_server(); /* like a kill: vigil gets SIGHUP */
 	start("--no-model", "C.UTF-8");
-	expect("recover unsaved edits", 10);
+	expect("recover 1 edit from the journal (1 unsaved)? r recover", 10);
 	keys("r");
 	expect("recovered 1 edit", 5);
 	expect("1 edit unsaved", 5);
@@ -618,7 +626,8 @@ static void test_smd_criticality_view(void **state)
 	/* save in the dataset's own format (SMD test_label, the default of
 	 * the prompt) under a new name: without edits it is the original */
 	keys("s");
-	expect("save as: machine-1-2.test_label.txt", 5);
+	expect("save as smd in ", 5);
+	expect("/: machine-1-2.test_label.txt", 5);
 	char cmd[700];
 	snprintf(cmd, sizeof(cmd), "C-u '%s/saved_test_label.txt' Enter", tmp);
 	keys(cmd);
@@ -715,6 +724,432 @@ static void test_training_in_background(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* ---- relabelling you can trust ---------------------------------------- */
+
+/* The line of the screen holding text (without ones holding not), into
+ * buf ("" when none). */
+static void line_of(const char *text, const char *not, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	for (const char *p = screen; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[4096];
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		if (strstr(line, text) && !(not && strstr(line, not))) {
+			snprintf(buf, n, "%s", line);
+			return;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
+/* The pid of the vigil running in the current server's pane. */
+static long vigil_pid(void)
+{
+	char out[256];
+	if (tu_run(out, sizeof(out),
+		   "ps -o pid= --ppid $(tmux -L %s display -p '#{pane_pid}')",
+		   sock) != 0)
+		return -1;
+	return atol(out);
+}
+
+/* Node scope: mark a range, undo. The panel, the message, the drawn
+ * labels lane and the c view all return to what they were before the
+ * mark (the undo used to say "nothing to undo" and leave all of them
+ * stale). */
+static void test_node_scope_undo(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("", "C.UTF-8");
+	expect("recall", 30);
+	keys("Tab");
+	expect("node  labels: working", 5);
+	char panel0[4096], lane0[4096], cview0[4096];
+	WAIT_CHECK((line_of("event, all: TP", NULL, panel0, sizeof(panel0)),
+		    panel0[0]),
+		   5);
+	line_of("labels", "labels:", lane0, sizeof(lane0));
+	CHECK(lane0[0]);
+	keys("c");
+	expect("criticality comparison", 5);
+	WAIT_CHECK((line_of("event P R F1", NULL, cview0, sizeof(cview0)),
+		    strstr(cview0, "all ") && strstr(cview0, "PA*")),
+		   5);
+	keys("Escape");
+	expect("event, all: TP", 5);
+	keys("m l l l m a");
+	expect("rows, node)", 5);
+	expect("1 edit unsaved", 5);
+	char panel1[4096], lane1[4096];
+	line_of("event, all: TP", NULL, panel1, sizeof(panel1));
+	line_of("labels", "labels:", lane1, sizeof(lane1));
+	CHECK(strcmp(panel1, panel0) != 0); /* the new range counts */
+	CHECK(strcmp(lane1, lane0) != 0);   /* and is drawn */
+	keys("u");
+	expect("undone (node)", 5);
+	expect("0 edits unsaved", 5);
+	char panel2[4096], lane2[4096], cview2[4096];
+	WAIT_CHECK((line_of("event, all: TP", NULL, panel2, sizeof(panel2)),
+		    line_of("labels", "labels:", lane2, sizeof(lane2)),
+		    !strcmp(panel2, panel0) && !strcmp(lane2, lane0)),
+		   5);
+	CHECK(!strstr(screen, "nothing to undo"));
+	keys("c");
+	expect("criticality comparison", 5);
+	WAIT_CHECK((line_of("event P R F1", NULL, cview2, sizeof(cview2)),
+		    !strcmp(cview2, cview0)),
+		   5);
+	keys("Escape");
+	/* redo brings the range back, a second undo too; a third has
+	 * nothing left */
+	keys("C-r");
+	expect("redone (node)", 5);
+	expect("1 edit unsaved", 5);
+	keys("u");
+	expect("undone (node)", 5);
+	keys("u");
+	expect("nothing to undo", 5);
+	expect("0 edits unsaved", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* The edits of the kill test, each with the message that says it is done
+ * (waited for, so the kill comes after the last one). */
+static const struct {
+	const char *keys, *shows;
+} kill_steps[] = {
+	{"]", "[label]"},
+	{"x", "1 edit unsaved"},
+	{"Tab", "node  labels: working"},
+	{"m l l l l m a", "2 edits unsaved"},
+	{"u", "undone (node)"},
+	{"C-r", "redone (node)"},
+	{"Tab", "metric cpu_usage  labels"},
+	{"u", "undone (node)"},
+	{"u", "undone (cpu_usage)"},
+	{"C-r", "redone (cpu_usage)"},
+	{"s", "save as csv in"},
+	{NULL, "(csv)"}, /* the path is typed here */
+	{"Tab", "node  labels: working"},
+	{"l l l m l l m a", "1 edit unsaved"},
+	{"u", "undone (node)"},
+	{"C-r", "redone (node)"},
+};
+
+static void kill_steps_run(const char *mid_save)
+{
+	for (size_t i = 0; i < sizeof(kill_steps) / sizeof(kill_steps[0]);
+	     i++) {
+		if (kill_steps[i].keys) {
+			keys(kill_steps[i].keys);
+		} else {
+			char cmd[700];
+			snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", mid_save);
+			keys(cmd);
+		}
+		expect(kill_steps[i].shows, 5);
+	}
+	expect("1 edit unsaved", 5);
+}
+
+/* kill -9 after undos, redos and a save; the next start recovers, and its
+ * save is byte for byte the save of a session that was never killed. */
+static void test_kill_recover_same_file(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char a_mid[400], a_end[400], b_mid[400], b_end[400], cmd[700];
+	snprintf(a_mid, sizeof(a_mid), "%s/a-mid.labels.csv", tmp);
+	snprintf(a_end, sizeof(a_end), "%s/a-end.labels.csv", tmp);
+	snprintf(b_mid, sizeof(b_mid), "%s/b-mid.labels.csv", tmp);
+	snprintf(b_end, sizeof(b_end), "%s/b-end.labels.csv", tmp);
+	/* uninterrupted */
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	kill_steps_run(a_mid);
+	keys("s");
+	expect("save as csv in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", a_end);
+	keys(cmd);
+	expect("a-end.labels.csv (csv)", 5);
+	expect("0 edits unsaved", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	/* killed */
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	CHECK(!strstr(screen, "recover"));
+	kill_steps_run(b_mid);
+	long pid = vigil_pid();
+	CHECK(pid > 0);
+	kill((pid_t)pid, SIGKILL);
+	/* (the echo lands in the alternate screen nobody restored: wait for
+	 * the process instead) */
+	double end = now_s() + timeout_s(5);
+	while (kill((pid_t)pid, 0) == 0 && now_s() < end) {
+		struct timespec ts = {0, 20 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	CHECK(kill((pid_t)pid, 0) != 0);
+	start("--no-model", "C.UTF-8");
+	/* 11 operations: 3 edits, 4 undos, 3 redos, a save; the node
+	 * range after the save is unsaved */
+	expect("recover 11 edits from the journal (1 unsaved)", 10);
+	keys("r");
+	expect("recovered 11 edits", 5);
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("save as csv in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", b_end);
+	keys(cmd);
+	expect("b-end.labels.csv (csv)", 5);
+	expect("0 edits unsaved", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	size_t la = 0, lb = 0;
+	char *fa = tu_slurp(a_end, &la), *fb = tu_slurp(b_end, &lb);
+	assert_non_null(fa);
+	assert_non_null(fb);
+	assert_non_null(strstr(fa, ",analyst,")); /* the edits are in it */
+	assert_int_equal(la, lb);
+	assert_memory_equal(fa, fb, la);
+	free(fa);
+	free(fb);
+	fa = tu_slurp(a_mid, &la);
+	fb = tu_slurp(b_mid, &lb);
+	assert_non_null(fa);
+	assert_non_null(fb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(fa, fb, la);
+	free(fa);
+	free(fb);
+}
+
+/* Two dashboards on one dataset: the second says so, opens read-only,
+ * cannot edit or save, and leaves the first one's journal alone. */
+static void test_two_dashboards(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	keys("] x");
+	expect("1 edit unsaved", 5);
+	long first = vigil_pid();
+	char first_sock[96];
+	snprintf(first_sock, sizeof(first_sock), "%s", sock);
+	char journal[65536];
+	tu_run(journal, sizeof(journal), "cat '%s'/cache/vigil/journal-*.log",
+	       tmp);
+	CHECK(strstr(journal, "unmark 0 "));
+	/* the second one, in a server of its own; the first keeps running
+	 * (start() would stop it) */
+	n_starts++;
+	snprintf(sock, sizeof(sock), "uitest-%ld-%u", (long)getpid(),
+		 n_starts);
+	char script[400], out[1024];
+	snprintf(script, sizeof(script), "%s/run-%u.sh", tmp, n_starts);
+	FILE *f = fopen(script, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"env HOME='%s' XDG_CACHE_HOME='%s/cache' LANG=C.UTF-8 "
+		"LC_ALL=C.UTF-8 TERM=xterm-256color %s --no-model "
+		"2>'%s/vigil-%u.err'\necho VIGIL-EXIT=$?\nsleep 600\n",
+		tmp, tmp, tu_vigil(), tmp, n_starts);
+	fclose(f);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"tmux -L %s -f /dev/null new-session -d -x 100 "
+				"-y 30 sh '%s'",
+				sock, script),
+			 0);
+	char want[128];
+	snprintf(want, sizeof(want),
+		 "already open in another vigil (pid %ld): opening read-only",
+		 first);
+	expect(want, 10);
+	expect("READ-ONLY", 5);
+	CHECK(!strstr(screen, "recover"));
+	keys("] x");
+	expect("read-only: another vigil", 5);
+	keys("m l l m a");
+	expect("read-only: another vigil", 5);
+	keys("s");
+	expect("nothing to save here", 5);
+	CHECK(!strstr(screen, "save as"));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	stop_server();
+	/* the first one's journal is as it was, and it still edits */
+	char after[65536];
+	tu_run(after, sizeof(after), "cat '%s'/cache/vigil/journal-*.log", tmp);
+	CHECK(!strcmp(after, journal));
+	snprintf(sock, sizeof(sock), "%s", first_sock);
+	keys("u");
+	expect("0 edits unsaved", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* SMD at node scope: a node range saved as interpretation_label (which
+ * holds the metrics' ranges only) asks first and says what would be lost;
+ * declined, nothing is written and the edit stays unsaved; accepted, the
+ * file holds the metrics' labels and the node edit still counts as unsaved.
+ * The prompt shows the format, the folder and the keys, and never offers
+ * NAB windows (no timestamps). A file changed on disk since this session
+ * wrote it is not replaced without asking. */
+static void test_lossy_save_asks(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024];
+	tu_run(out, sizeof(out), "rm -rf '%s/smdl' && cp -r data/samples/smd-cut '%s/smdl'",
+	       tmp, tmp);
+	char args[600];
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smdl/ServerMachineDataset:machine-1-2'", tmp);
+	start(args, "C.UTF-8");
+	expect(">m01", 10);
+	keys("Tab");
+	expect("node, plotted on m01", 5);
+	keys("m l l l m a");
+	expect("rows, node)", 5);
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("save as smd in ", 5);
+	expect("Tab format  Enter save  Esc cancel", 5);
+	/* the folder is the working directory, absolute */
+	char cwd[1024];
+	CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+	char want[1200];
+	snprintf(want, sizeof(want), "in %s/: machine-1-2.test_label.txt", cwd);
+	expect(want, 5);
+	/* Tab cycles smd -> interp -> csv -> smd: no NAB for SMD */
+	keys("Tab");
+	expect("save as interp in", 5);
+	keys("Tab");
+	expect("save as csv in", 5);
+	keys("Tab");
+	expect("save as smd in", 5);
+	keys("Tab");
+	expect("save as interp in", 5);
+	char path[600], cmd[800];
+	snprintf(path, sizeof(path), "%s/node.interpretation_label.txt", tmp);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", path);
+	keys(cmd);
+	expect("save anyway? y/n  node-level edits cannot be written to "
+	       "interpretation_label: 1 range",
+	       5);
+	keys("n");
+	expect("save as interp in", 5); /* back in the prompt */
+	keys("Escape");
+	expect("not saved", 5);
+	expect("1 edit unsaved", 5);
+	CHECK(access(path, F_OK) != 0);
+	/* accepted: written without the node edit, which stays unsaved */
+	keys("s Tab");
+	expect("save as interp in", 5);
+	keys(cmd);
+	expect("save anyway? y/n", 5);
+	keys("y");
+	expect("saved without the node-level edits (they stay unsaved)", 5);
+	expect("1 edit unsaved", 5);
+	char orig[600];
+	snprintf(orig, sizeof(orig),
+		 "%s/smdl/ServerMachineDataset/interpretation_label/"
+		 "machine-1-2.txt",
+		 tmp);
+	char *mine = tu_slurp(path, NULL), *theirs = tu_slurp(orig, NULL);
+	assert_non_null(mine);
+	assert_non_null(theirs);
+	assert_string_equal(mine, theirs);
+	free(mine);
+	free(theirs);
+	/* test_label holds the node: saved, nothing left unsaved */
+	char tl[600];
+	snprintf(tl, sizeof(tl), "%s/node.test_label.txt", tmp);
+	snprintf(cmd, sizeof(cmd), "s C-u '%s' Enter", tl);
+	keys(cmd);
+	expect("node.test_label.txt (smd)", 5);
+	expect("0 edits unsaved", 5);
+	/* someone else changes that file: the next save to it asks */
+	tu_run(out, sizeof(out), "echo 1 >> '%s'", tl);
+	keys("m l m a");
+	expect("1 edit unsaved", 5);
+	keys(cmd);
+	expect("replace? y/n", 5);
+	expect("changed on disk since this vigil read or wrote it", 5);
+	keys("n");
+	expect("save as smd in", 5);
+	keys("Escape");
+	expect("not saved", 5);
+	char *changed = tu_slurp(tl, NULL);
+	assert_non_null(changed);
+	size_t cl = strlen(changed);
+	assert_true(cl >= 2 && !strcmp(changed + cl - 2, "1\n"));
+	free(changed);
+	keys("q");
+	expect("unsaved edits", 5);
+	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* SIGHUP (the terminal went away) and SIGQUIT: the pane is back out of the
+ * alternate screen with the cursor visible, and the journal is kept for the
+ * next start. */
+static void test_signals_restore_terminal(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	static const int sigs[] = {SIGHUP, SIGQUIT, SIGTERM};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		clear_journals();
+		start("--no-model", "C.UTF-8");
+		expect("metrics", 10);
+		keys("] x");
+		expect("1 edit unsaved", 5);
+		char out[256];
+		tu_run(out, sizeof(out),
+		       "tmux -L %s display -p '#{alternate_on} #{cursor_flag}'",
+		       sock);
+		CHECK(!strncmp(out, "1 0", 3)); /* the dashboard is up */
+		long pid = vigil_pid();
+		CHECK(pid > 0);
+		kill((pid_t)pid, sigs[i]);
+		char want[32];
+		snprintf(want, sizeof(want), "VIGIL-EXIT=%d", 128 + sigs[i]);
+		expect(want, 5);
+		tu_run(out, sizeof(out),
+		       "tmux -L %s display -p '#{alternate_on} #{cursor_flag} "
+		       "#{mouse_any_flag}'",
+		       sock);
+		if (strncmp(out, "0 1 0", 5))
+			fail_msg("signal %d: alternate screen, cursor, mouse: "
+				 "%s",
+				 sigs[i], out);
+		start("--no-model", "C.UTF-8");
+		expect("recover 1 edit from the journal (1 unsaved)", 10);
+		keys("d");
+		expect("journal discarded", 5);
+		keys("q");
+		expect("VIGIL-EXIT=0", 5);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -724,6 +1159,11 @@ int main(void)
 		cmocka_unit_test(test_mouse),
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
+		cmocka_unit_test(test_node_scope_undo),
+		cmocka_unit_test(test_kill_recover_same_file),
+		cmocka_unit_test(test_two_dashboards),
+		cmocka_unit_test(test_lossy_save_asks),
+		cmocka_unit_test(test_signals_restore_terminal),
 		cmocka_unit_test(test_smd_criticality_view),
 		cmocka_unit_test(test_model_in_user_cache),
 		cmocka_unit_test(test_training_in_background),

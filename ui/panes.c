@@ -784,14 +784,25 @@ static void draw_status(App *a, WINDOW *w)
 	if (a->message[0])
 		used += (size_t)snprintf(line + used, sizeof(line) - used,
 					 " %s  ", a->message);
+	/* the unsaved count (or READ-ONLY) is always shown whole: a long
+	 * message gives way to it */
 	size_t uns = ui_labels_unsaved(&a->labels);
-	if (used < sizeof(line) && a->read_only)
-		snprintf(line + used, sizeof(line) - used, " READ-ONLY");
-	else if (used < sizeof(line) && uns == (size_t)-1)
-		snprintf(line + used, sizeof(line) - used, " edits unsaved");
-	else if (used < sizeof(line))
-		snprintf(line + used, sizeof(line) - used, " %zu edit%s unsaved",
-			 uns, uns == 1 ? "" : "s");
+	char count[48];
+	if (a->read_only)
+		snprintf(count, sizeof(count), " READ-ONLY");
+	else if (uns == (size_t)-1)
+		snprintf(count, sizeof(count), " edits unsaved");
+	else
+		snprintf(count, sizeof(count), " %zu edit%s unsaved", uns,
+			 uns == 1 ? "" : "s");
+	int cl = (int)strlen(count);
+	if ((int)used + cl > W && W > cl) {
+		used = (size_t)(W - cl);
+		if (used >= 3 && used < sizeof(line))
+			memcpy(line + used - 3, "...", 3);
+	}
+	if (used < sizeof(line))
+		snprintf(line + used, sizeof(line) - used, "%s", count);
 	put(w, 0, 0, W, line);
 	const char *help = a->node_scope ? "node | ? help " : "metric | ? help ";
 	int hl = (int)strlen(help);

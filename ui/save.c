@@ -424,9 +424,9 @@ static int replace_question(const App *a, const char *path, char *buf,
 					    sb.st_mtim.tv_nsec)
 		return 0;
 	snprintf(buf, n,
-		 i >= 0 ? "replace? y/n  %.180s changed on disk since this "
-			  "vigil read or wrote it"
-			: "replace? y/n  %.180s exists",
+		 i >= 0 ? "replace? y/n  changed on disk since this vigil read "
+			  "or wrote it: %.180s"
+			: "replace? y/n  already exists: %.180s",
 		 path);
 	return 1;
 }
@@ -508,10 +508,9 @@ int save_labels(App *a, const char *path)
 		app_message(a, "saved %.300s (%s)%s", p, save_format_name(f),
 			    jerr);
 	else
-		app_message(a, "saved %.300s (%s) without the %s edits: they "
-			       "stay unsaved%s",
-			    p, save_format_name(f),
+		app_message(a, "saved without the %s edits (they stay "
+			       "unsaved): %.300s (%s)%s",
 			    holds & UI_SAVED_NODE ? "metrics'" : "node-level",
-			    jerr);
+			    p, save_format_name(f), jerr);
 	return 0;
 }
