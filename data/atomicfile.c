@@ -15,9 +15,10 @@
 static Status io_error(ErrorRecord *err, const char *path, const char *what,
 		       int e)
 {
+	/* the reason first: it is what a narrow status line must show */
 	return error_set(err, STATUS_IO, path, 0, 0,
-			 "cannot %s: %s (the earlier file is unchanged)", what,
-			 strerror(e));
+			 "%s (cannot %s; the earlier file is unchanged)",
+			 strerror(e), what);
 }
 
 /* The folder part of path ("." when there is none), into buf. */

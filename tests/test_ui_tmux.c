@@ -20,6 +20,7 @@ static char sock[96];   /* the current server's socket name ("" = none) */
 static unsigned n_starts;
 static char tmp[256];
 static char screen[65536];
+static const char *pre_cmd = ""; /* put before vigil's command line */
 static int server_gone; /* the last capture could not reach the server */
 
 static double now_s(void)
@@ -142,12 +143,12 @@ static void start(const char *args, const char *lang)
 		fail_msg("cannot write %s", script);
 	const char *asan = getenv("ASAN_OPTIONS");
 	fprintf(f,
-		"env HOME='%s' XDG_CACHE_HOME='%s/cache' LANG=%s LC_ALL=%s "
+		"%senv HOME='%s' XDG_CACHE_HOME='%s/cache' LANG=%s LC_ALL=%s "
 		"TERM=xterm-256color ASAN_OPTIONS='%s%slog_path=%s/asan-%u' "
 		"%s %s 2>'%s/vigil-%u.err'\n"
 		"echo VIGIL-EXIT=$?\n"
 		"sleep 600\n",
-		tmp, tmp, lang, lang, asan ? asan : "", asan && *asan ? ":" : "",
+		pre_cmd, tmp, tmp, lang, lang, asan ? asan : "", asan && *asan ? ":" : "",
 		tmp, n_starts, tu_vigil(), args, tmp, n_starts);
 	fclose(f);
 	int rc = tu_run(out, sizeof(out),
@@ -1150,6 +1151,79 @@ static void test_signals_restore_terminal(void **state)
 	}
 }
 
+/* Under a file size limit of 0 (ulimit -f 0) the dashboard says that its
+ * journal cannot be written, says it again with every edit, and a save
+ * names the reason and leaves the earlier file and no temporary file. The
+ * same save into a read-only folder names that reason. */
+static void test_dashboard_write_failures(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char dir[400], dest[500], out[1024];
+	snprintf(dir, sizeof(dir), "%s/wf", tmp);
+	snprintf(dest, sizeof(dest), "%s/u.csv", dir);
+	tu_run(out, sizeof(out), "mkdir -p '%s' && chmod 755 '%s' '%s'", dir,
+	       tmp, dir);
+	const char *earlier = "metric,start,end\n";
+	assert_int_equal(tu_write(dest, earlier), 0);
+	pre_cmd = "ulimit -f 0; ";
+	start("--no-model", "C.UTF-8");
+	pre_cmd = "";
+	expect("NO JOURNAL (File too large): edits are not protected against a "
+	       "crash",
+	       10);
+	keys("] x");
+	expect("JOURNAL NOT WRITTEN (File too large): unlabelled", 5);
+	expect("1 edit unsaved", 5);
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd), "s C-u '%s' Enter", dest);
+	keys(cmd);
+	expect("replace? y/n  already exists", 5);
+	keys("y");
+	expect("u.csv: File too large (cannot write", 5);
+	expect("1 edit unsaved", 5);
+	char *now = tu_slurp(dest, NULL);
+	assert_non_null(now);
+	assert_string_equal(now, earlier);
+	free(now);
+	tu_run(out, sizeof(out), "ls -a '%s' | grep -c tmp", dir);
+	assert_int_equal(atoi(out), 0);
+	keys("q d");
+	expect("VIGIL-EXIT=0", 5);
+
+	/* a read-only folder (root needs its override taken away) */
+	if (geteuid() == 0 &&
+	    tu_run(out, sizeof(out), "command -v setpriv") != 0)
+		return;
+	clear_journals();
+	tu_run(out, sizeof(out), "chmod a-w '%s'", dir);
+	pre_cmd = geteuid() == 0 ? "setpriv --bounding-set=-dac_override,"
+				   "-dac_read_search,-fowner "
+				 : "";
+	start("--no-model", "C.UTF-8");
+	pre_cmd = "";
+	expect("metrics", 10);
+	keys("] x");
+	expect("1 edit unsaved", 5);
+	snprintf(cmd, sizeof(cmd), "s C-u '%s' Enter", dest);
+	keys(cmd);
+	expect("replace? y/n  already exists", 5);
+	keys("y");
+	expect("u.csv: Permission denied (cannot create", 5);
+	expect("1 edit unsaved", 5);
+	tu_run(out, sizeof(out), "chmod u+w '%s'", dir);
+	now = tu_slurp(dest, NULL);
+	assert_non_null(now);
+	assert_string_equal(now, earlier);
+	free(now);
+	tu_run(out, sizeof(out), "ls -a '%s' | grep -c tmp", dir);
+	assert_int_equal(atoi(out), 0);
+	keys("q d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1164,6 +1238,7 @@ int main(void)
 		cmocka_unit_test(test_two_dashboards),
 		cmocka_unit_test(test_lossy_save_asks),
 		cmocka_unit_test(test_signals_restore_terminal),
+		cmocka_unit_test(test_dashboard_write_failures),
 		cmocka_unit_test(test_smd_criticality_view),
 		cmocka_unit_test(test_model_in_user_cache),
 		cmocka_unit_test(test_training_in_background),

@@ -362,10 +362,11 @@ unsigned app_apply(App *a, UiOp *op)
 	int e = journal_append(&a->journal, op);
 	op_message(a, op, 1);
 	if (e) {
-		size_t len = strlen(a->message);
-		snprintf(a->message + len, sizeof(a->message) - len,
-			 "  JOURNAL NOT WRITTEN: %s (a crash would lose this)",
-			 strerror(e));
+		/* first, so that a narrow status line still shows it */
+		char done[sizeof(a->message)];
+		snprintf(done, sizeof(done), "%s", a->message);
+		app_message(a, "JOURNAL NOT WRITTEN (%s): %.180s", strerror(e),
+			    done);
 	}
 	return DIRTY_ALL;
 }

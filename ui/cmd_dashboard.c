@@ -351,6 +351,10 @@ int cmd_dashboard(int argc, char **argv)
 	}
 	/* A replayed script keeps no journal and takes no lock: it leaves an
 	 * interactive session's journal alone. */
+	/* a file size limit (ulimit -f) makes a write fail with EFBIG, shown
+	 * on the status line, instead of killing the session and its
+	 * terminal state */
+	signal(SIGXFSZ, SIG_IGN);
 	if (!script) {
 		char key[4200];
 		dataset_key(opt.dataset, key, sizeof(key));

@@ -507,9 +507,9 @@ void dash_journal_open(App *a, int keep)
 	const char *ds = a->s.path ? a->s.path : "demo";
 	if (journal_open(&a->journal, keep, ui_labels_fingerprint(&a->labels),
 			 ds) != 0)
-		app_message(a, "journal %s: %s: edits are not protected "
-			       "against a crash",
-			    a->journal.path, strerror(a->journal.error));
+		app_message(a, "NO JOURNAL (%s): edits are not protected "
+			       "against a crash (%s)",
+			    strerror(a->journal.error), a->journal.path);
 }
 
 void dash_session_start(App *a, const char *key)
@@ -524,7 +524,7 @@ void dash_session_start(App *a, const char *key)
 		return;
 	}
 	if (rc < 0) {
-		app_message(a, "no journal (%s): edits are not protected "
+		app_message(a, "NO JOURNAL (%s): edits are not protected "
 			       "against a crash",
 			    strerror(a->journal.error));
 		return;

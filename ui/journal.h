@@ -71,7 +71,8 @@ int journal_scan(const Journal *j, const UiLabels *cur, JournalScan *scan);
 int journal_open(Journal *j, int keep, uint64_t base, const char *dataset);
 
 /* Append op (as applied: undo / redo carry no set) and fsync. Returns 0, or
- * the errno of the failed write (also in j->error); 0 without a journal. */
+ * the errno of the failed write (also in j->error); 0 without a journal
+ * (read-only, a script), the open's errno when it could not be opened. */
 int journal_append(Journal *j, const UiOp *op);
 
 /* One journal line for op, newline included, into buf. */

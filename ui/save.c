@@ -501,8 +501,8 @@ int save_labels(App *a, const char *path)
 	app_apply(a, &op);
 	char jerr[120] = "";
 	if (a->journal.error)
-		snprintf(jerr, sizeof(jerr),
-			 "  JOURNAL NOT WRITTEN: %s", strerror(a->journal.error));
+		snprintf(jerr, sizeof(jerr), "  (JOURNAL NOT WRITTEN: %s)",
+			 strerror(a->journal.error));
 	size_t left = ui_labels_unsaved(&a->labels);
 	if (holds == UI_SAVED_ALL || !left)
 		app_message(a, "saved %.300s (%s)%s", p, save_format_name(f),
