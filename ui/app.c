@@ -373,6 +373,11 @@ unsigned app_apply(App *a, UiOp *op)
 
 static unsigned do_label(App *a, int mark)
 {
+	if (a->read_only) {
+		UiOp none = {UI_OP_MARK, 0, 0, 0, 0, 0};
+		a->selecting = 0;
+		return app_apply(a, &none); /* says why nothing happens */
+	}
 	size_t scope = app_scope(a);
 	int64_t s, e;
 	if (a->selecting) {

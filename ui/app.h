@@ -122,6 +122,7 @@ typedef struct {
 	int read_only;        /* another vigil edits this dataset: no edits,
 				 no saves, no journal */
 	char question[256];   /* the y / n prompts' question */
+	char question_brief[256]; /* the same for a narrow status line */
 	char save_path[512];  /* the save waiting for a y / n answer */
 	int save_fmt;         /* its SaveFormat */
 	int save_checked;     /* lossy format already accepted */

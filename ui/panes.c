@@ -752,7 +752,12 @@ static void draw_status(App *a, WINDOW *w)
 		else if (a->prompt == PROMPT_QUIT)
 			snprintf(line, sizeof(line), " %s", label[a->prompt]);
 		else
-			snprintf(line, sizeof(line), " %s", a->question);
+			snprintf(line, sizeof(line), " %s",
+				 (int)strlen(a->question) + 1 > W &&
+						 a->question_brief[0] &&
+						 a->prompt != PROMPT_RECOVER
+					 ? a->question_brief
+					 : a->question);
 		put(w, 0, 0, W, line);
 		return;
 	}

@@ -258,7 +258,8 @@ unsigned save_format_holds(const App *a, SaveFormat f)
 static const char *const long_names[SAVE_FORMATS] = {
 	"vigil's CSV", "test_label", "interpretation_label", "NAB windows"};
 
-void save_format_loss(const App *a, SaveFormat f, char *buf, size_t n)
+void save_format_loss(const App *a, SaveFormat f, int compact, char *buf,
+		      size_t n)
 {
 	buf[0] = '\0';
 	unsigned holds = save_format_holds(a, f);
@@ -271,9 +272,12 @@ void save_format_loss(const App *a, SaveFormat f, char *buf, size_t n)
 		if (k)
 			used += (size_t)snprintf(
 				buf, n,
-				"node-level edits cannot be written to %s: %zu "
-				"range%s",
-				long_names[f], k, k == 1 ? "" : "s");
+				compact ? "node-level edits not in %s: %zu "
+					  "range%s"
+					: "node-level edits cannot be written "
+					  "to %s: %zu range%s",
+				compact ? save_format_name(f) : long_names[f],
+				k, k == 1 ? "" : "s");
 	}
 	if (!(holds & UI_SAVED_METRICS) && used < n) {
 		size_t k = 0, metrics = 0;
@@ -285,11 +289,14 @@ void save_format_loss(const App *a, SaveFormat f, char *buf, size_t n)
 		}
 		if (k)
 			snprintf(buf + used, n - used,
-				 "%sedits of %zu metric%s cannot be written to "
-				 "%s: %zu range%s",
+				 compact ? "%sedits of %zu metric%s not in %s: "
+					   "%zu range%s"
+					 : "%sedits of %zu metric%s cannot be "
+					   "written to %s: %zu range%s",
 				 used ? "; " : "", metrics,
-				 metrics == 1 ? "" : "s", long_names[f], k,
-				 k == 1 ? "" : "s");
+				 metrics == 1 ? "" : "s",
+				 compact ? save_format_name(f) : long_names[f],
+				 k, k == 1 ? "" : "s");
 	}
 }
 
@@ -453,12 +460,14 @@ int save_request(App *a, const char *path)
 	snprintf(a->save_path, sizeof(a->save_path), "%s", p);
 	a->save_fmt = (int)f;
 	if (!a->save_checked) {
-		char loss[200];
-		save_format_loss(a, f, loss, sizeof(loss));
+		char loss[200], brief[200];
+		save_format_loss(a, f, 0, loss, sizeof(loss));
+		save_format_loss(a, f, 1, brief, sizeof(brief));
 		if (loss[0]) {
 			snprintf(a->question, sizeof(a->question),
-				 "save anyway? y/n  %s (they stay unsaved)",
-				 loss);
+				 "save anyway? y/n  %s", loss);
+			snprintf(a->question_brief, sizeof(a->question_brief),
+				 "save anyway? y/n  %.200s", brief);
 			a->prompt = PROMPT_LOSSY;
 			a->dirty |= DIRTY_STATUS;
 			return 0;
@@ -468,6 +477,8 @@ int save_request(App *a, const char *path)
 	if (a->save_checked != 2 &&
 	    replace_question(a, p, a->question, sizeof(a->question))) {
 		a->save_checked = 2;
+		snprintf(a->question_brief, sizeof(a->question_brief), "%s",
+			 a->question);
 		a->prompt = PROMPT_REPLACE;
 		a->dirty |= DIRTY_STATUS;
 		return 0;

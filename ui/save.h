@@ -34,8 +34,10 @@ unsigned save_format_holds(const App *a, SaveFormat f);
 
 /* What a save in format f would lose: the edits of the sets it cannot hold,
  * as a sentence ("node-level edits cannot be written to
- * interpretation_label: 3 ranges"); "" when nothing is lost. */
-void save_format_loss(const App *a, SaveFormat f, char *buf, size_t n);
+ * interpretation_label: 3 ranges"; compact: "node-level edits not in
+ * interp: 3 ranges", for narrow terminals); "" when nothing is lost. */
+void save_format_loss(const App *a, SaveFormat f, int compact, char *buf,
+		      size_t n);
 
 /* Open the save-as prompt with the default format (the dataset's own) and
  * a default path that is never an original label file. */
