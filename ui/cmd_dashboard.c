@@ -85,8 +85,9 @@ static void add_cap(const char *name)
 static void prepare_restore(void)
 {
 	term_restore_len = 0;
+	/* CAN first: it ends an escape sequence the signal cut short */
 	static const char mouse_off[] =
-		"\033[?1003l\033[?1002l\033[?1000l\033[?1006l";
+		"\030\033[?1003l\033[?1002l\033[?1000l\033[?1006l";
 	memcpy(term_restore, mouse_off, sizeof(mouse_off) - 1);
 	term_restore_len = sizeof(mouse_off) - 1;
 	add_cap("sgr0");

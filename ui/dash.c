@@ -504,7 +504,10 @@ static unsigned prompt_key(App *a, int ch)
 
 void dash_journal_open(App *a, int keep)
 {
-	const char *ds = a->s.path ? a->s.path : "demo";
+	char ds[1100];
+	snprintf(ds, sizeof(ds), "%.1000s%s%.60s",
+		 a->s.path ? a->s.path : "demo", a->s.machine ? ":" : "",
+		 a->s.machine ? a->s.machine : "");
 	if (journal_open(&a->journal, keep, ui_labels_fingerprint(&a->labels),
 			 ds) != 0)
 		app_message(a, "NO JOURNAL (%s): edits are not protected "

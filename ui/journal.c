@@ -304,8 +304,7 @@ int journal_open(Journal *j, int keep, uint64_t base, const char *dataset)
 int journal_append(Journal *j, const UiOp *op)
 {
 	if (j->fd < 0)
-		return j->lock_fd >= 0 ? j->error : 0; /* a journal that
-							 failed to open */
+		return j->error; /* 0 unless the journal could not be made */
 	char line[160];
 	journal_format(op, line, sizeof(line));
 	int e = put_synced(j->fd, line, strlen(line));
