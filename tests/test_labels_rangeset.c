@@ -206,6 +206,47 @@ static void test_labelset_undo_redo_any_depth(void **state)
 	labelset_free(&ls);
 }
 
+/* A save that holds only some sets (a format without the node level, or
+ * without the metrics): the other sets' edits stay unsaved, through undo,
+ * redo and a new edit that drops the redo branch. */
+static void test_labelset_saved_per_set(void **state)
+{
+	(void)state;
+	LabelSet ls;
+	assert_int_equal(labelset_init(&ls, 2, NULL), STATUS_OK);
+	labelset_mark(&ls, 0, (Range){10, 20}, NULL, NULL, NULL);
+	labelset_mark(&ls, LABEL_NODE, (Range){10, 30}, NULL, NULL, NULL);
+	assert_int_equal(labelset_unsaved(&ls), 2);
+	/* saved as test_label: the node only */
+	labelset_mark_saved_set(&ls, LABEL_NODE);
+	assert_int_equal(labelset_unsaved(&ls), 1);
+	assert_int_equal(labelset_unsaved_set(&ls, 0), 1);
+	assert_int_equal(labelset_unsaved_set(&ls, LABEL_NODE), 0);
+	/* undoing the node edit makes it differ from what was saved */
+	LabelChange chg;
+	assert_int_equal(labelset_undo(&ls, &chg), 1);
+	assert_int_equal(labelset_unsaved_set(&ls, LABEL_NODE), 1);
+	assert_int_equal(labelset_unsaved(&ls), 2);
+	assert_int_equal(labelset_redo(&ls, &chg), 1);
+	assert_int_equal(labelset_unsaved(&ls), 1);
+	/* saved as interpretation_label: the metrics */
+	labelset_mark_saved_set(&ls, 0);
+	labelset_mark_saved_set(&ls, 1);
+	assert_int_equal(labelset_unsaved(&ls), 0);
+	/* undo the node edit, then a new metric edit drops the branch that
+	 * held the node's saved state: it can no longer be reached */
+	labelset_undo(&ls, &chg);
+	labelset_mark(&ls, 1, (Range){50, 60}, NULL, NULL, NULL);
+	assert_true(labelset_unsaved_set(&ls, LABEL_NODE) == SIZE_MAX);
+	assert_true(labelset_unsaved(&ls) == SIZE_MAX);
+	/* metric 0 was not in the dropped branch: still saved */
+	assert_int_equal(labelset_unsaved_set(&ls, 0), 0);
+	assert_int_equal(labelset_unsaved_set(&ls, 1), 1);
+	labelset_mark_saved(&ls);
+	assert_int_equal(labelset_unsaved(&ls), 0);
+	labelset_free(&ls);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_resize_split_and_navigation),
 		cmocka_unit_test(test_difference),
 		cmocka_unit_test(test_labelset_undo_redo_any_depth),
+		cmocka_unit_test(test_labelset_saved_per_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
