@@ -418,8 +418,7 @@ static Status interpret(const char *path, const CsvTable *t,
 						"seconds), found '%s'",
 						quoted(text, q, sizeof(q)));
 				int repeat_ok = (flags & SERIES_CSV_REPEATS) &&
-						r > 0 &&
-						ts == s->timestamps[r - 1];
+						r > 0;
 				if (r > 0 && ts <= s->timestamps[r - 1] &&
 				    !repeat_ok) {
 					char a[32], b[32];

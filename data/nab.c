@@ -3,8 +3,10 @@
  * Each file is read with the generic CSV loader (so it gets the same checks
  * and messages), its metric named after the file. Several files of one host
  * become one node: the rows are the timestamps common to all of them.
- * Unlike a generic CSV, a timestamp may repeat the previous one (NAB's own
- * files do so where daylight saving time ended); going back is an error. The
+ * Unlike a generic CSV, a timestamp may repeat or go back from the previous
+ * one (NAB's own files do so where daylight saving time ended; NAB scores
+ * every row in file order). Files joined into one node must have increasing
+ * times, since rows are matched by time. The
  * series remembers its key in combined_windows.json ("dir/file.csv") and
  * where that labels file is, when it can be found next to the data (the NAB
  * repository layout: data/DIR/FILE.csv with labels/combined_windows.json). */
@@ -162,7 +164,18 @@ Status series_load_nab(Series *s, const char *const *paths, size_t n,
 		}
 		metrics += parts[i].metrics;
 	}
-	/* Rows: timestamps present in every file (all strictly increasing). */
+	/* Rows: timestamps present in every file, which must then increase. */
+	for (size_t i = 0; n > 1 && i < n; i++)
+		for (size_t r = 1; r < parts[i].rows; r++)
+			if (parts[i].timestamps[r] <= parts[i].timestamps[r - 1]) {
+				st = error_set(err, STATUS_PARSE, paths[i],
+					       (long)r + 2, 1,
+					       "timestamp does not increase: "
+					       "files with repeated or "
+					       "backward times cannot be "
+					       "joined into one node");
+				goto done;
+			}
 	size_t cap = parts[0].rows, rows = 0;
 	int64_t *common = malloc(cap * sizeof(int64_t));
 	if (!common) {

@@ -17,8 +17,9 @@ int64_t series_median_step(const int64_t *t, size_t n, int64_t fallback);
 int series_is_nab_file(const char *path);
 
 /* series_load_csv with flags: SERIES_CSV_REPEATS keeps rows whose
- * timestamp repeats the previous one (NAB's files have such rows where
- * daylight saving time changed; every row must stay for NAB's scorer). */
+ * timestamp repeats or goes back from the previous one (NAB's files have
+ * such rows where daylight saving time changed; NAB's scorer takes every
+ * row, in file order). */
 #define SERIES_CSV_REPEATS 1u
 Status series_load_csv_flags(Series *s, const char *path,
 			     const SeriesOptions *opt, unsigned flags,

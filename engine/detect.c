@@ -27,15 +27,17 @@
 #include "engine/detect.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/calib.h"
 #include "engine/threshold.h"
 
 void detect_config_defaults(DetectConfig *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->mode = THRESH_DYNAMIC;
+	c->mode = THRESH_CALIBRATED;
 	c->k = 1.5;
 	c->z = 3.0;
 	c->span = 5;
@@ -51,6 +53,13 @@ void detect_config_defaults(DetectConfig *c)
 	c->dyn_floor_z = 3.0;
 	c->node_top_k = 2;
 	c->whole_series = 0;
+	c->p = 1e-5;
+	c->history = 30000;
+	c->refit = 50;
+	c->tail = 0.02;
+	c->min_scale = 1e-3;
+	c->long_span = 60;
+	c->level_span = 0;
 }
 
 const char *detect_mode_name(ThresholdMode m)
@@ -62,6 +71,8 @@ const char *detect_mode_name(ThresholdMode m)
 		return "sigma";
 	case THRESH_DYNAMIC:
 		return "dynamic";
+	case THRESH_CALIBRATED:
+		return "calibrated";
 	}
 	return NULL;
 }
@@ -69,7 +80,7 @@ const char *detect_mode_name(ThresholdMode m)
 int detect_mode_parse(const char *text, ThresholdMode *out)
 {
 	static const ThresholdMode all[] = {THRESH_SEED, THRESH_SIGMA,
-					    THRESH_DYNAMIC};
+					    THRESH_DYNAMIC, THRESH_CALIBRATED};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		if (!strcmp(text, detect_mode_name(all[i]))) {
 			*out = all[i];
@@ -112,6 +123,7 @@ void detect_result_free(DetectResult *r)
 	free(r->cap_det);
 	free(r->error);
 	free(r->smooth);
+	free(r->surprise);
 	free(r->score);
 	free(r->threshold);
 	free(r->win_thr);
@@ -198,6 +210,45 @@ static Status detect_metric(DetectResult *r, size_t m, ErrorRecord *err)
 	return STATUS_OK;
 }
 
+/* Mean of the k largest metric scores at row t (rows without a score count
+ * as 0); *peak gets the largest. topv: room for k floats. */
+static double top_k_mean(const DetectResult *r, size_t t, size_t k,
+			 float *topv, float *peak)
+{
+	size_t M = r->metrics, R = r->rows, got = 0;
+	for (size_t m = 0; m < M; m++) {
+		float v = r->score[m * R + t];
+		if (!(v > 0) || (got == k && v <= topv[k - 1]))
+			continue;
+		size_t i = got < k ? got++ : k - 1;
+		while (i > 0 && topv[i - 1] < v) {
+			topv[i] = topv[i - 1];
+			i--;
+		}
+		topv[i] = v;
+	}
+	double sum = 0;
+	for (size_t i = 0; i < got; i++)
+		sum += topv[i];
+	*peak = got ? topv[0] : 0;
+	return sum / (double)k;
+}
+
+double detect_node_score(const DetectResult *r, size_t t)
+{
+	size_t k = r->cfg.node_top_k ? r->cfg.node_top_k : 1;
+	if (k > r->metrics)
+		k = r->metrics;
+	float top[16], peak;
+	float *topv = k <= 16 ? top : malloc(k * sizeof(*topv));
+	if (!topv)
+		return NAN;
+	double v = top_k_mean(r, t, k, topv, &peak);
+	if (topv != top)
+		free(topv);
+	return v;
+}
+
 static int cmp_det_start(const void *a, const void *b)
 {
 	const Detection *x = a, *y = b;
@@ -228,27 +279,8 @@ static Status node_top_k(DetectResult *r, ErrorRecord *err)
 	for (size_t t = r->from; t <= R; t++) {
 		double node = 0;
 		float pk = 0;
-		if (t < R) {
-			/* k largest scores, kept sorted descending in topv */
-			size_t got = 0;
-			for (size_t m = 0; m < M; m++) {
-				float v = r->score[m * R + t];
-				if (!(v > 0))
-					continue;
-				if (got == k && v <= topv[k - 1])
-					continue;
-				size_t i = got < k ? got++ : k - 1;
-				while (i > 0 && topv[i - 1] < v) {
-					topv[i] = topv[i - 1];
-					i--;
-				}
-				topv[i] = v;
-			}
-			for (size_t i = 0; i < got; i++)
-				node += topv[i];
-			node /= (double)k;
-			pk = got ? topv[0] : 0;
-		}
+		if (t < R)
+			node = top_k_mean(r, t, k, topv, &pk);
 		int on = t < R && node >= 1.0;
 		if (on && !in_run) {
 			if (have && (int64_t)t - cur.r.end <
@@ -378,7 +410,7 @@ Status detect_redetect(DetectResult *r, ErrorRecord *err)
 /* Metric m's scores from its smoothed errors and thresholds. */
 static void rescore(DetectResult *r, size_t m)
 {
-	const float *sm = r->smooth + m * r->rows;
+	const float *sm = (r->surprise ? r->surprise : r->smooth) + m * r->rows;
 	float *s = r->score + m * r->rows;
 	size_t t = 0;
 	while (t < r->rows) {
@@ -461,6 +493,79 @@ static Status fit_dynamic(DetectResult *r, size_t m, double floor,
 	return STATUS_OK;
 }
 
+/* EWMA of x[0..n) with span (NaN until the first finite value; a NaN
+ * keeps the previous value). */
+static void ewma(const float *x, size_t n, size_t span, float *out)
+{
+	double alpha = 2.0 / ((double)span + 1.0);
+	double acc = NAN;
+	for (size_t t = 0; t < n; t++) {
+		if (!isnan(x[t]))
+			acc = isnan(acc) ? x[t] : alpha * x[t] + (1 - alpha) * acc;
+		out[t] = (float)acc;
+	}
+}
+
+/* Scratch memory of the calibrated mode: two columns and the histogram. */
+typedef struct {
+	float *a, *b;
+	CalibWork *work;
+} CalibScratch;
+
+static void raise_to(float *dst, const float *src, size_t n)
+{
+	for (size_t t = 0; t < n; t++)
+		if (src[t] > dst[t])
+			dst[t] = src[t];
+}
+
+/* The calibrated mode for metric m: surprise = the largest of the
+ * calibrated short error (smooth), long error and level signals. z is the
+ * metric's values scaled by its train range (lo, range). */
+static void calibrate_metric(DetectResult *r, size_t m, const float *y,
+			     double lo, double range, CalibScratch *cs)
+{
+	const DetectConfig *c = &r->cfg;
+	size_t R = r->rows;
+	CalibConfig cc = {.history = c->history,
+			  .refit = c->refit,
+			  .tail = c->tail,
+			  .min_scale = c->min_scale,
+			  .cap = 100.0};
+	float *out = r->surprise + m * R;
+	calib_surprise(r->smooth + m * R, R, r->split, &cc, cs->work, out);
+	if (c->long_span > 0) {
+		ewma(r->error + m * R, R, c->long_span, cs->a);
+		calib_surprise(cs->a, R, r->split, &cc, cs->work, cs->b);
+		raise_to(out, cs->b, R);
+	}
+	if (c->level_span > 0) {
+		/* distance of the smoothed scaled value from its train median */
+		size_t n = 0;
+		for (size_t t = 0; t < r->split; t++)
+			if (!isnan(y[t]))
+				cs->a[n++] = (float)((y[t] - lo) / range);
+		double med = 0;
+		if (n) {
+			qsort(cs->a, n, sizeof(float), cmp_float);
+			med = n % 2 ? cs->a[n / 2]
+				    : 0.5 * ((double)cs->a[n / 2 - 1] + cs->a[n / 2]);
+		}
+		for (size_t t = 0; t < R; t++)
+			cs->b[t] = (float)((y[t] - lo) / range);
+		ewma(cs->b, R, c->level_span, cs->a);
+		for (size_t t = 0; t < R; t++)
+			cs->a[t] = isnan(cs->a[t]) ? NAN
+						   : (float)fabs(cs->a[t] - med);
+		calib_surprise(cs->a, R, r->split, &cc, cs->work, cs->b);
+		raise_to(out, cs->b, R);
+	}
+	/* rows without a forecast have no score */
+	const float *e = r->error + m * R;
+	for (size_t t = 0; t < R && isnan(e[t]); t++)
+		out[t] = 0;
+}
+
 Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 		  DetectResult *r, ErrorRecord *err)
 {
@@ -472,7 +577,20 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 		return error_set(err, STATUS_RANGE, "", 0, 0,
 				 "detection options out of range: span >= 1, "
 				 "1 <= medium <= high");
+	int calibrated = cfg->mode == THRESH_CALIBRATED;
+	if (calibrated &&
+	    (!(cfg->p > 0 && cfg->p < 1) || cfg->history == 0 ||
+	     cfg->refit == 0 || !(cfg->tail > 0 && cfg->tail <= 0.5) ||
+	     !(cfg->min_scale > 0)))
+		return error_set(err, STATUS_RANGE, "", 0, 0,
+				 "calibrated options out of range: 0 < p < 1, "
+				 "history >= 1, refit >= 1, 0 < tail <= 0.5, "
+				 "min-scale > 0");
 	size_t rows = s->rows, M = s->metrics;
+	if (M > SIZE_MAX / sizeof(float) / rows)
+		return error_set(err, STATUS_NOMEM, s->path ? s->path : "", 0,
+				 0, "%zu x %zu scores do not fit in memory",
+				 rows, M);
 	r->rows = rows;
 	r->metrics = M;
 	r->cfg = *cfg;
@@ -483,6 +601,7 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 	r->min_rows = mr >= 1 ? (size_t)mr : 1;
 
 	size_t cells = rows * M;
+	CalibScratch cs = {0};
 	r->error = malloc(cells * sizeof(float));
 	r->smooth = malloc(cells * sizeof(float));
 	r->score = malloc(cells * sizeof(float));
@@ -494,16 +613,25 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 		plan_windows(r);
 		r->win_thr = malloc(M * r->n_win * sizeof(float));
 	}
+	if (calibrated) {
+		r->surprise = malloc(cells * sizeof(float));
+		cs.a = malloc(rows * sizeof(float));
+		cs.b = malloc(rows * sizeof(float));
+		cs.work = malloc(sizeof(*cs.work));
+	}
 	if (!r->error || !r->smooth || !r->score || !r->threshold || !r->det ||
 	    !r->n_det || !r->cap_det ||
-	    (cfg->mode == THRESH_DYNAMIC && !r->win_thr)) {
+	    (cfg->mode == THRESH_DYNAMIC && !r->win_thr) ||
+	    (calibrated && (!r->surprise || !cs.a || !cs.b || !cs.work))) {
+		free(cs.a);
+		free(cs.b);
+		free(cs.work);
 		detect_result_free(r);
 		return error_set(err, STATUS_NOMEM, "", 0, 0,
 				 "out of memory for %zu x %zu scores", rows, M);
 	}
 
 	size_t fit_end = r->split ? r->split : rows;
-	double alpha = 2.0 / ((double)cfg->span + 1.0);
 	for (size_t m = 0; m < M; m++) {
 		const float *y = s->values + m * rows;
 		const float *p = pred + m * rows;
@@ -520,19 +648,18 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 				hi = y[t];
 		}
 		double range = hi > lo ? (double)hi - lo : 1.0;
-		double acc = NAN;
 		size_t fit_n = 0;
-		for (size_t t = 0; t < rows; t++) {
-			double v = fabs((double)y[t] - p[t]) / range;
-			e[t] = (float)v;
-			if (!isnan(v))
-				acc = isnan(acc) ? v : alpha * v + (1 - alpha) * acc;
-			sm[t] = (float)acc;
-			if (t < fit_end && !isnan(acc))
-				fit_n++;
-		}
-		if (cfg->mode == THRESH_DYNAMIC) {
-			size_t n = fit_n >= 2 ? fit_end : rows;
+		for (size_t t = 0; t < rows; t++)
+			e[t] = (float)(fabs((double)y[t] - p[t]) / range);
+		ewma(e, rows, cfg->span, sm);
+		for (size_t t = 0; t < fit_end; t++)
+			fit_n += !isnan(sm[t]);
+		size_t n = fit_n >= 2 ? fit_end : rows;
+		if (calibrated) {
+			calibrate_metric(r, m, y, isfinite(lo) ? lo : 0.0,
+					 range, &cs);
+			r->threshold[m] = (float)-log10(cfg->p);
+		} else if (cfg->mode == THRESH_DYNAMIC) {
 			double floor = cfg->dyn_floor_z > 0
 					       ? threshold_sigma(sm, n, cfg->dyn_floor_z)
 					       : 0.0;
@@ -542,7 +669,6 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 				return st;
 			}
 		} else {
-			size_t n = fit_n >= 2 ? fit_end : rows;
 			double thr = cfg->mode == THRESH_SEED
 					     ? threshold_seed(sm, n, cfg->k)
 					     : threshold_sigma(sm, n, cfg->z);
@@ -554,6 +680,9 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 		}
 		rescore(r, m);
 	}
+	free(cs.a);
+	free(cs.b);
+	free(cs.work);
 	Status st = detect_redetect(r, err);
 	if (st != STATUS_OK)
 		detect_result_free(r);

@@ -10,6 +10,13 @@
  * mass.
  *
  * The threshold modes (DESIGN section 3):
+ *   calibrated (the default; causal) every metric's signals -- the
+ *           smoothed error (span), a long-horizon smoothed error
+ *           (long_span) and optionally the distance of the smoothed value
+ *           from its train median (level_span) -- are each turned into a
+ *           surprise, -log10 of their tail probability against their own
+ *           sliding history (engine/calib.h); the metric's surprise is the
+ *           largest, and its threshold -log10(p) is the same everywhere.
  *   seed    k x the RMSE of the smoothed train errors (the tutorial's rule;
  *           with span 1 it is exactly k x the train RMSE of the forecast).
  *   sigma   mean + z x standard deviation of the smoothed train errors.
@@ -17,8 +24,11 @@
  *           smoothed errors of the detection part (the test part) in windows
  *           of dyn_window rows; see detect.c for how the pruning step is
  *           expressed as a threshold so that s_t = smoothed_t / threshold_t
- *           holds everywhere.
- * Every mode's threshold is at least min_threshold (scaled units). */
+ *           holds everywhere. It looks ahead (a row's score depends on the
+ *           rest of its window): for offline comparison only.
+ * seed, sigma and dynamic thresholds are at least min_threshold (scaled
+ * units). seed, sigma and calibrated are causal: the score of row t depends
+ * only on the train part and rows up to t. */
 #ifndef VIGIL_DETECT_H
 #define VIGIL_DETECT_H
 
@@ -33,11 +43,13 @@ typedef enum {
 	THRESH_SEED,
 	THRESH_SIGMA,
 	THRESH_DYNAMIC,
+	THRESH_CALIBRATED,
 } ThresholdMode;
 
 typedef struct {
-	ThresholdMode mode;   /* default THRESH_DYNAMIC (the best mean event
-				 F1 in the README's table) */
+	ThresholdMode mode;   /* default THRESH_CALIBRATED (causal; the best
+				 on the shared SMD and NAB data together,
+				 see the README's tables) */
 	double k;             /* seed: k x train RMSE, default 1.5 */
 	double z;             /* sigma: mean + z std, default 3 */
 	size_t span;          /* EWMA span in rows, alpha = 2/(span+1);
@@ -75,6 +87,24 @@ typedef struct {
 				 metrics each their threshold) */
 	int whole_series;     /* 1: detect in the train part too; default 0
 				 (detections only in the test part) */
+	/* calibrated mode (engine/calib.h): */
+	double p;             /* tail probability at the threshold: the
+				 threshold is -log10(p) on every metric;
+				 default 1e-5 (medium 2x: 1e-10, high 4x:
+				 1e-20) */
+	size_t history;       /* rows of history the tails are fitted on
+				 (a sliding window, the train part
+				 included); default 30000 */
+	size_t refit;         /* rows between two fits; default 50 */
+	double tail;          /* fraction of the history in the fitted
+				 tail; default 0.02 */
+	double min_scale;     /* floor of the tail's scale (scaled units);
+				 default 0.001 */
+	size_t long_span;     /* EWMA span of the long-horizon error
+				 signal, rows (0 = none); default 60 */
+	size_t level_span;    /* EWMA span of the level signal (distance of
+				 the value from its train median), rows
+				 (0 = none); default 0 */
 } DetectConfig;
 
 typedef struct {
@@ -89,6 +119,10 @@ typedef struct {
 				 before the first forecast) */
 	float *score;         /* owned: metrics x rows, smooth / threshold
 				 (0 where there is no forecast) */
+	float *surprise;      /* owned, NULL unless calibrated: metrics x
+				 rows, the largest -log10 tail probability
+				 of the metric's signals (what is
+				 thresholded instead of smooth) */
 	float *threshold;     /* owned: metrics; the metric's threshold
 				 (dynamic with windows: the median window's) */
 	float *win_thr;       /* owned, NULL unless dynamic: metrics x n_win,
@@ -137,6 +171,10 @@ Status detect_redetect(DetectResult *r, ErrorRecord *err);
 
 /* The threshold in force for metric m at row t. */
 float detect_threshold_at(const DetectResult *r, size_t m, size_t t);
+
+/* The node score at row t: the mean of the node_top_k largest metric scores
+ * (k capped at the number of metrics; with node_top_k 0, the largest). */
+double detect_node_score(const DetectResult *r, size_t t);
 
 /* Criticality of a peak score under cfg's cut-offs (peak >= 1 assumed). */
 Criticality detect_criticality(const DetectConfig *cfg, double peak);

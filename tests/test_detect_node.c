@@ -66,7 +66,9 @@ static void test_defaults(void **state)
 	detect_config_defaults(&c);
 	assert_int_equal(c.node_top_k, 2);
 	assert_float_equal(c.dyn_floor_z, 3.0, 0);
-	assert_int_equal(c.mode, THRESH_DYNAMIC);
+	assert_int_equal(c.mode, THRESH_CALIBRATED);
+	assert_float_equal(c.p, 1e-5, 0);
+	assert_int_equal(c.history, 30000);
 }
 
 static void test_lone_metric_needs_twice_its_threshold(void **state)
@@ -175,6 +177,7 @@ static void test_dynamic_floor_from_train_errors(void **state)
 	fx_err(&f, 0, 150, 160, 0.4f);
 	DetectConfig cfg;
 	detect_config_defaults(&cfg);
+	cfg.mode = THRESH_DYNAMIC;
 	cfg.span = 1;
 	cfg.dyn_window = 0;
 	cfg.dyn_buffer = 5;

@@ -582,7 +582,9 @@ static void test_smd_criticality_view(void **state)
 	expect("recall", 60);
 	keys("Tab");
 	/* the readout says whose value is plotted and that the score is the
-	 * node's */
+	 * node's (at the first row, outside every detection, its long form
+	 * fits 100 columns) */
+	keys("g");
 	expect("node, plotted on m01", 5);
 	expect("node score", 5);
 	/* t then > raises every metric's threshold at node scope: fewer

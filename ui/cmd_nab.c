@@ -2,17 +2,25 @@
  *
  * For every *.csv under NAB_DATA_DIR (recursively, in name order) the file
  * is loaded as a NAB series whose train part is its probationary period
- * (the first 15% of rows); a fresh model is trained on it (no cache, so the
- * data folder is left untouched), every row is forecast and scored, and
- * RESULTS_DIR/NAME/CATEGORY/NAME_FILE.csv is written with the header
- * timestamp,value,anomaly_score,label. CATEGORY is the file's folder
- * relative to NAB_DATA_DIR. anomaly_score = s / (1 + s) of the normalised
- * score s_t (monotone, in [0, 1), 0.5 at the threshold; 0 for the first
- * look_back rows, which have no forecast). label is 1 for rows whose
+ * (NAB's own: 15% of the rows, at most 750); a fresh model is trained on it
+ * (no cache, so the data folder is left untouched), every row is forecast
+ * and scored in file order, and RESULTS_DIR/NAME/CATEGORY/NAME_FILE.csv is
+ * written with the header timestamp,value,anomaly_score,label. CATEGORY is
+ * the file's folder relative to NAB_DATA_DIR.
+ *
+ * anomaly_score reports alerts, not states: NAB's scorer counts every row
+ * above its threshold as one detection, so a row reports s / (1 + s) of its
+ * node score s_t (0.5 at the threshold) only when s_t exceeds every node
+ * score of the previous `refractory` rows (the onset of an anomaly, or its
+ * escalation), and 0 otherwise. Like the score itself this is causal. The
+ * scores are calibrated (the same tail probability gives the same score in
+ * every file), so NAB's one threshold for the whole corpus means the same
+ * everywhere. label is 1 for rows whose
  * timestamp lies in one of the file's windows (both ends inclusive) of
  * combined_windows.json, 0 otherwise, and 0 everywhere without windows. */
 #include <cjson/cJSON.h>
 #include <dirent.h>
+#include <math.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +43,9 @@ static const char nab_help[] =
 	"Train on the probationary part of every *.csv under NAB_DATA_DIR,\n"
 	"score every row and write RESULTS_DIR/NAME/CATEGORY/NAME_FILE.csv\n"
 	"(timestamp,value,anomaly_score,label) for NAB's scorer.\n"
-	"anomaly_score = s/(1+s) of the normalised score s (0.5 at the\n"
-	"threshold). label comes from combined_windows.json: --labels FILE, or\n"
+	"anomaly_score = s/(1+s) of the node score s (0.5 at the threshold)\n"
+	"at rows where s exceeds the previous --refractory rows' scores, 0\n"
+	"elsewhere. label comes from combined_windows.json: --labels FILE, or\n"
 	"found at NAB_DATA_DIR/combined_windows.json or\n"
 	"NAB_DATA_DIR/../labels/combined_windows.json.\n"
 	"\n"
@@ -44,6 +53,9 @@ static const char nab_help[] =
 	"  --labels FILE      combined_windows.json\n"
 	"  --name NAME        detector name (default vigil)\n"
 	"  --probation F      fraction of rows to train on (default 0.15)\n"
+	"  --probation-max N  at most N rows (default 750: NAB's rule)\n"
+	"  --refractory N     report a row only when its score exceeds the\n"
+	"                     previous N rows' (default 30; 0: every row)\n"
 	"  -h, --help         this help\n"
 	"\n";
 
@@ -183,22 +195,53 @@ static Status fill_labels(const cJSON *windows, const char *key,
 	return STATUS_OK;
 }
 
+typedef struct {
+	double probation;     /* fraction of rows in the probationary part */
+	size_t probation_max; /* at most this many rows */
+	size_t refractory;    /* rows a report must exceed (0: none) */
+} NabOptions;
+
+/* Write a result row's anomaly_score for every row of r: s/(1+s) of the
+ * node score where it exceeds the previous `refractory` rows' node scores,
+ * 0 elsewhere (see the top of this file). */
+static Status nab_scores(const DetectResult *r, size_t refractory,
+			 double *out, ErrorRecord *err)
+{
+	double *node = malloc((r->rows ? r->rows : 1) * sizeof(*node));
+	if (!node)
+		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+	for (size_t t = 0; t < r->rows; t++)
+		node[t] = detect_node_score(r, t);
+	for (size_t t = 0; t < r->rows; t++) {
+		size_t from = t > refractory ? t - refractory : 0;
+		int report = node[t] > 0;
+		for (size_t u = from; u < t && report; u++)
+			report = node[t] > node[u];
+		out[t] = report ? detect_unit_score(node[t]) : 0.0;
+	}
+	free(node);
+	return STATUS_OK;
+}
+
 /* One file: train, score, write. */
 static Status nab_file(const char *root, const char *rel, const char *outdir,
 		       const char *name, const cJSON *windows,
 		       const char *wpath, const PipelineOptions *o,
-		       double probation, ErrorRecord *err)
+		       const NabOptions *no, ErrorRecord *err)
 {
 	char path[8200];
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
 	SeriesOptions so = o->series;
-	so.train_fraction = probation;
+	so.train_fraction = no->probation;
 	so.split_rows = 0;
 	Series s;
 	const char *one = path;
 	Status st = series_load_nab(&s, &one, 1, &so, err);
 	if (st != STATUS_OK)
 		return st;
+	/* NAB's probationary period: floor(15% of the rows), at most 750 */
+	size_t prob = (size_t)floor(no->probation * (double)s.rows);
+	s.split = prob < no->probation_max ? prob : no->probation_max;
 	Pipeline p;
 	pipeline_init(&p);
 	st = pipeline_load(&p, o, &s, err);
@@ -212,14 +255,19 @@ static Status nab_file(const char *root, const char *rel, const char *outdir,
 	if (st == STATUS_OK)
 		st = pipeline_detect(&p, o, err);
 	unsigned char *label = NULL;
+	double *score = NULL;
 	if (st == STATUS_OK) {
 		label = malloc(p.series.rows ? p.series.rows : 1);
-		if (!label)
+		score = malloc((p.series.rows ? p.series.rows : 1) *
+			       sizeof(*score));
+		if (!label || !score)
 			st = error_set(err, STATUS_NOMEM, path, 0, 0,
 				       "out of memory");
 	}
 	if (st == STATUS_OK)
 		st = fill_labels(windows, rel, &p.series, label, wpath, err);
+	if (st == STATUS_OK)
+		st = nab_scores(&p.det, no->refractory, score, err);
 	if (st == STATUS_OK) {
 		/* RESULTS/NAME/CATEGORY/NAME_FILE.csv */
 		char cat[4096], out[8200 + 4096];
@@ -244,22 +292,18 @@ static Status nab_file(const char *root, const char *rel, const char *outdir,
 				const DetectResult *r = &p.det;
 				for (size_t t = 0; t < r->rows; t++) {
 					char tb[40];
-					double mx = 0;
-					for (size_t m = 0; m < r->metrics; m++)
-						if (r->score[m * r->rows + t] > mx)
-							mx = r->score[m * r->rows +
-								      t];
 					series_format_time(&p.series, t, tb,
 							   sizeof(tb));
 					fprintf(of.f, "%s,%.7g,%.6f,%d\n", tb,
 						series_at(&p.series, 0, t),
-						detect_unit_score(mx), label[t]);
+						score[t], label[t]);
 				}
 				st = outfile_commit(&of, err);
 			}
 		}
 	}
 	free(label);
+	free(score);
 	pipeline_free(&p);
 	return st;
 }
@@ -271,7 +315,8 @@ int cmd_nab(int argc, char **argv)
 	pipeline_options_defaults(&o);
 	const char *dir = NULL, *outdir = NULL, *labels = NULL;
 	const char *name = "vigil";
-	double probation = 0.15;
+	NabOptions no = {.probation = 0.15, .probation_max = 750,
+			 .refractory = 30};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -285,7 +330,9 @@ int cmd_nab(int argc, char **argv)
 		if (r > 0)
 			continue;
 		if (!strcmp(a, "-o") || !strcmp(a, "--labels") ||
-		    !strcmp(a, "--name") || !strcmp(a, "--probation")) {
+		    !strcmp(a, "--name") || !strcmp(a, "--probation") ||
+		    !strcmp(a, "--probation-max") ||
+		    !strcmp(a, "--refractory")) {
 			if (i + 1 >= argc)
 				return cli_usage_error(cmd, "%s needs a value",
 						       a);
@@ -299,8 +346,21 @@ int cmd_nab(int argc, char **argv)
 					return cli_usage_error(
 						cmd, "--name is a plain name");
 				name = v;
-			} else if (cli_parse_double(v, &probation) ||
-				   !(probation > 0 && probation < 1)) {
+			} else if (!strcmp(a, "--probation-max") ||
+				   !strcmp(a, "--refractory")) {
+				long n;
+				if (cli_parse_long(v, &n) || n < 0)
+					return cli_usage_error(
+						cmd,
+						"%s takes a number of rows "
+						">= 0, not '%s'",
+						a, v);
+				if (!strcmp(a, "--refractory"))
+					no.refractory = (size_t)n;
+				else
+					no.probation_max = (size_t)n;
+			} else if (cli_parse_double(v, &no.probation) ||
+				   !(no.probation > 0 && no.probation < 1)) {
 				return cli_usage_error(
 					cmd,
 					"--probation is a fraction in (0, 1), "
@@ -365,7 +425,7 @@ int cmd_nab(int argc, char **argv)
 				files.n, files.items[i]);
 		error_clear(&err);
 		st = nab_file(dir, files.items[i], outdir, name, windows,
-			      labels, &o, probation, &err);
+			      labels, &o, &no, &err);
 		if (st != STATUS_OK) {
 			int c = cli_report(cmd, st, &err);
 			if (c > rc)

@@ -25,9 +25,26 @@ const char pipeline_model_help[] =
 
 const char pipeline_detect_help[] =
 	"Detection options:\n"
-	"  --mode M           threshold mode: dynamic (default; telemanom's,\n"
-	"                     fitted on the test errors), seed (k x train\n"
-	"                     RMSE), sigma (mean + z std of train errors)\n"
+	"  --mode M           threshold mode: calibrated (default; causal:\n"
+	"                     tail probabilities of each metric's errors\n"
+	"                     against their own history), seed (k x train\n"
+	"                     RMSE), sigma (mean + z std of train errors),\n"
+	"                     dynamic (telemanom's, fitted on the test\n"
+	"                     errors: it looks ahead, for offline\n"
+	"                     comparison only)\n"
+	"  --p P              calibrated: tail probability at the threshold\n"
+	"                     (default 1e-5; medium 1e-10, high 1e-20)\n"
+	"  --history N        calibrated: rows of history the tails are\n"
+	"                     fitted on (default 30000)\n"
+	"  --refit N          calibrated: rows between two fits (default 50)\n"
+	"  --tail Q           calibrated: fraction of the history in the\n"
+	"                     fitted tail (default 0.02)\n"
+	"  --min-scale X      calibrated: floor of the tail's scale, scaled\n"
+	"                     units (default 0.001)\n"
+	"  --long-span N      calibrated: span of the long-horizon error\n"
+	"                     signal, rows (default 60; 0: none)\n"
+	"  --level-span N     calibrated: span of the level signal, the\n"
+	"                     distance from the train median (default 0: none)\n"
 	"  --k X              seed multiplier (default 1.5)\n"
 	"  --z X              sigma multiplier (default 3)\n"
 	"  --span N           EWMA span of the error smoothing, rows (default 5)\n"
@@ -333,7 +350,9 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		"--k",		"--z",		   "--span",	  "--min-duration",
 		"--merge-gap",	"--alert-gap",	   "--medium",	  "--high",
 		"--min-threshold", "--window",	   "--buffer",
-		"--floor-z",	"--node-top-k",
+		"--floor-z",	"--node-top-k", "--p",	"--history",
+		"--refit",	"--tail",	   "--min-scale", "--long-span",
+		"--level-span",
 	};
 	int known = 0;
 	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
@@ -355,7 +374,8 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 	} else if (!strcmp(a, "--mode")) {
 		if (detect_mode_parse(v, &dc->mode)) {
 			cli_usage_error(cmd,
-					"--mode is seed, sigma or dynamic, not "
+					"--mode is calibrated, seed, sigma or "
+					"dynamic, not "
 					"'%s'",
 					v);
 			return -1;
@@ -436,6 +456,44 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		if (want_long(cmd, a, v, 0, &l))
 			return -1;
 		dc->node_top_k = (size_t)l;
+	} else if (!strcmp(a, "--p")) {
+		if (want_double(cmd, a, v, 1e-300, &d))
+			return -1;
+		if (!(d < 1)) {
+			cli_usage_error(cmd, "--p is a probability below 1, "
+					     "not '%s'", v);
+			return -1;
+		}
+		dc->p = d;
+	} else if (!strcmp(a, "--history")) {
+		if (want_long(cmd, a, v, 1, &l))
+			return -1;
+		dc->history = (size_t)l;
+	} else if (!strcmp(a, "--refit")) {
+		if (want_long(cmd, a, v, 1, &l))
+			return -1;
+		dc->refit = (size_t)l;
+	} else if (!strcmp(a, "--tail")) {
+		if (want_double(cmd, a, v, 1e-9, &d))
+			return -1;
+		if (d > 0.5) {
+			cli_usage_error(cmd, "--tail is at most 0.5, not '%s'",
+					v);
+			return -1;
+		}
+		dc->tail = d;
+	} else if (!strcmp(a, "--min-scale")) {
+		if (want_double(cmd, a, v, 1e-12, &d))
+			return -1;
+		dc->min_scale = d;
+	} else if (!strcmp(a, "--long-span")) {
+		if (want_long(cmd, a, v, 0, &l))
+			return -1;
+		dc->long_span = (size_t)l;
+	} else if (!strcmp(a, "--level-span")) {
+		if (want_long(cmd, a, v, 0, &l))
+			return -1;
+		dc->level_span = (size_t)l;
 	}
 	if (dc->high < dc->medium) {
 		cli_usage_error(cmd, "--high (%g) must not be below --medium (%g)",
