@@ -1,6 +1,6 @@
 /* Opening data and labels for the dashboard, the model worker, the prompts
  * and the actions that touch files or the engine. See dash.h. */
-#include "ui/dash.h"
+#include "ui/dash/dash.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,10 +14,10 @@
 #include "data/synth.h"
 #include "engine/detect.h"
 #include "engine/model.h"
-#include "ui/journal.h"
-#include "ui/keys.h"
-#include "ui/panes.h"
-#include "ui/save.h"
+#include "ui/dash/journal.h"
+#include "ui/dash/keys.h"
+#include "ui/dash/panes.h"
+#include "ui/dash/save.h"
 
 static void start_model(App *a, const DashOptions *o);
 

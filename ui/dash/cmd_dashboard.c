@@ -1,7 +1,7 @@
 /* `vigil [DATASET]`: the dashboard. Opens the data (the built-in synthetic
  * demo without DATASET), its labels, the model (trained in a background
  * thread while the data can be browsed), and runs the curses loop: keys from
- * the table of ui/keys.h, prompts, the mouse, resizing. `--keys FILE`
+ * the table of ui/dash/keys.h, prompts, the mouse, resizing. `--keys FILE`
  * replays a key script, `--dump FILE` writes the final screen as text and
  * `--timing` prints the time from key to finished frame, for tests and the
  * benchmark. The fatal path restores the terminal before it prints. */
@@ -20,13 +20,13 @@
 #include <ncursesw/curses.h>
 
 #include "data/synth.h"
-#include "ui/app.h"
+#include "ui/dash/app.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
-#include "ui/dash.h"
-#include "ui/journal.h"
-#include "ui/keys.h"
-#include "ui/panes.h"
+#include "ui/dash/dash.h"
+#include "ui/dash/journal.h"
+#include "ui/dash/keys.h"
+#include "ui/dash/panes.h"
 #include "ui/pipeline.h"
 
 static const char dashboard_help[] =

@@ -1,7 +1,7 @@
 /* The App: view state and the actions of the key table. Everything here is
  * plain C over the App struct (no curses), so that a key script can be
  * replayed and measured; the panes paint the result. */
-#include "ui/app.h"
+#include "ui/dash/app.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,8 +11,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "ui/journal.h"
-#include "ui/plot.h"
+#include "ui/dash/journal.h"
+#include "ui/dash/plot.h"
 
 void app_init(App *a)
 {

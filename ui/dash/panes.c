@@ -2,7 +2,7 @@
  * views, colour roles. Each pane paints from the App into its own window;
  * only dirty panes are redrawn, each with wnoutrefresh, and the frame ends
  * with a single doupdate. The plot's numbers come from ui/plot (pure). */
-#include "ui/panes.h"
+#include "ui/dash/panes.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -11,9 +11,9 @@
 
 #include <ncursesw/curses.h>
 
-#include "ui/keys.h"
-#include "ui/plot.h"
-#include "ui/save.h"
+#include "ui/dash/keys.h"
+#include "ui/dash/plot.h"
+#include "ui/dash/save.h"
 
 /* ---- colour roles ---------------------------------------------------- */
 
