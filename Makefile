@@ -27,7 +27,7 @@ ALL_CFLAGS := $(WARN) $(CFLAGS) -pthread
 LIBS := $(PKG_LIBS) -lcsv -lm -ldl -pthread
 
 LIB_SRC := $(wildcard data/*.c engine/*.c labels/*.c) \
-	$(filter-out ui/main.c,$(wildcard ui/*.c))
+	$(filter-out ui/main.c,$(wildcard ui/*.c ui/cli/*.c ui/dash/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/ui/main.o
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -135,10 +135,23 @@ check-deps:
 		if grep -nE '#include *<n?cursesw?(/curses)?\.h>' $$f; then \
 			echo "check-deps: $$f: only ui/ includes curses"; \
 			fail=1; fi; done; \
-	for f in $$(grep -lE '#include *<csv\.h>' */*.c 2>/dev/null); do \
+	for f in $$(grep -rlE --include='*.c' '#include *<csv\.h>' \
+			data engine labels ui 2>/dev/null); do \
 		case $$f in data/csv*.c) ;; *) \
 			echo "check-deps: $$f: only the CSV reader includes csv.h"; \
 			fail=1;; esac; done; \
+	for f in ui/*.[ch] ui/cli/*.[ch]; do \
+		if grep -nE '#include *"ui/dash/' $$f; then \
+			echo "check-deps: $$f: only ui/dash includes the dashboard"; \
+			fail=1; fi; done; \
+	for f in ui/*.[ch] ui/dash/*.[ch]; do \
+		if grep -nE '#include *"ui/cli/' $$f; then \
+			echo "check-deps: $$f: only ui/cli includes the subcommands' files"; \
+			fail=1; fi; done; \
+	for f in ui/*.[ch] ui/cli/*.[ch]; do \
+		if grep -nE '#include *<n?cursesw?(/curses)?\.h>' $$f; then \
+			echo "check-deps: $$f: only the dashboard (ui/dash) includes curses"; \
+			fail=1; fi; done; \
 	for f in data/*.c engine/*.c labels/*.c; do \
 		if grep -nE '\b(printf|puts|exit|perror)\(|fprintf\((stderr|stdout)' $$f; then \
 			echo "check-deps: $$f: library code must not print or exit"; \

@@ -3,9 +3,9 @@
  * checking the view, the selection, the labels and the scores a user sees. */
 #include "tests/testutil.h"
 
-#include "ui/app.h"
-#include "ui/dash.h"
-#include "ui/save.h"
+#include "ui/dash/app.h"
+#include "ui/dash/dash.h"
+#include "ui/dash/save.h"
 
 static void open_demo(App *a)
 {

@@ -16,9 +16,9 @@
 
 #include <sys/stat.h>
 
-#include "ui/app.h"
-#include "ui/dash.h"
-#include "ui/journal.h"
+#include "ui/dash/app.h"
+#include "ui/dash/dash.h"
+#include "ui/dash/journal.h"
 
 #define SEQUENCES 10000
 #define MAX_STEPS 40

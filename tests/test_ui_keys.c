@@ -2,7 +2,7 @@
  * bound twice in one mode, and the help lines come from the same table. */
 #include "tests/testutil.h"
 
-#include "ui/keys.h"
+#include "ui/dash/keys.h"
 
 static void test_design_keys_bound(void **state)
 {

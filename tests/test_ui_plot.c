@@ -4,7 +4,7 @@
 
 #include <math.h>
 
-#include "ui/plot.h"
+#include "ui/dash/plot.h"
 
 /* Every row of the window is shown by exactly the columns that cover it,
  * and the columns tile the window without gaps. */

@@ -14,7 +14,7 @@
 #include <signal.h>
 #include <time.h>
 
-#include "ui/keys.h"
+#include "ui/dash/keys.h"
 
 static char sock[96];   /* the current server's socket name ("" = none) */
 static unsigned n_starts;

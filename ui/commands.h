@@ -1,7 +1,8 @@
-/* The subcommands of the vigil binary. Each lives in its own ui/cmd_*.c
- * file, takes the arguments after its name (argv[0] is the subcommand name)
- * and returns the process exit code: 0 success, 1 usage, 2 bad input,
- * 3 internal error. */
+/* The subcommands of the vigil binary. Each lives in its own file,
+ * ui/cli/cmd_*.c (the dashboard: ui/dash/cmd_dashboard.c), takes the
+ * arguments after its name (argv[0] is the subcommand name) and returns
+ * the process exit code: 0 success, 1 usage, 2 bad input, 3 internal
+ * error. */
 #ifndef VIGIL_COMMANDS_H
 #define VIGIL_COMMANDS_H
 

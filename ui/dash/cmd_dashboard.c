@@ -1,7 +1,7 @@
 /* `vigil [DATASET]`: the dashboard. Opens the data (the built-in synthetic
  * demo without DATASET), its labels, the model (trained in a background
  * thread while the data can be browsed), and runs the curses loop: keys from
- * the table of ui/keys.h, prompts, the mouse, resizing. `--keys FILE`
+ * the table of ui/dash/keys.h, prompts, the mouse, resizing. `--keys FILE`
  * replays a key script, `--dump FILE` writes the final screen as text and
  * `--timing` prints the time from key to finished frame, for tests and the
  * benchmark. The fatal path restores the terminal before it prints. */
@@ -20,13 +20,13 @@
 #include <ncursesw/curses.h>
 
 #include "data/synth.h"
-#include "ui/app.h"
+#include "ui/dash/app.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
-#include "ui/dash.h"
-#include "ui/journal.h"
-#include "ui/keys.h"
-#include "ui/panes.h"
+#include "ui/dash/dash.h"
+#include "ui/dash/journal.h"
+#include "ui/dash/keys.h"
+#include "ui/dash/panes.h"
 #include "ui/pipeline.h"
 
 static const char dashboard_help[] =
@@ -263,16 +263,22 @@ static int cmp_double(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-int cmd_dashboard(int argc, char **argv)
+/* What the command line asked for besides the dashboard's options. */
+typedef struct {
+	const char *keys_path; /* --keys FILE */
+	const char *dump_path; /* --dump FILE */
+	int timing;            /* --timing */
+} RunOptions;
+
+/* Parse argv into opt and run; returns -1 to go on, or the exit code
+ * (--help, a usage error). */
+static int parse_args(int argc, char **argv, DashOptions *opt,
+		      RunOptions *run)
 {
-	DashOptions opt;
-	dash_options_defaults(&opt);
-	const char *keys_path = NULL, *dump_path = NULL;
-	int timing = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int r = cli_series_option("dashboard", argc, argv, &i,
-					  &opt.series);
+					  &opt->series);
 		if (r < 0)
 			return 1;
 		if (r > 0)
@@ -284,103 +290,83 @@ int cmd_dashboard(int argc, char **argv)
 			fputs(cli_series_help, stdout);
 			return 0;
 		} else if (!strcmp(a, "--labels") && i + 1 < argc) {
-			opt.labels = argv[++i];
+			opt->labels = argv[++i];
 		} else if (!strcmp(a, "--keys") && i + 1 < argc) {
-			keys_path = argv[++i];
+			run->keys_path = argv[++i];
 		} else if (!strcmp(a, "--dump") && i + 1 < argc) {
-			dump_path = argv[++i];
+			run->dump_path = argv[++i];
 		} else if (!strcmp(a, "--timing")) {
-			timing = 1;
+			run->timing = 1;
 		} else if (!strcmp(a, "--no-model")) {
-			opt.no_model = 1;
+			opt->no_model = 1;
 		} else if ((r = pipeline_option("dashboard", argc, argv, &i,
-						&opt.pipe)) != 0) {
+						&opt->pipe)) != 0) {
 			if (r < 0)
 				return 1;
 			static const char *const train_opts[] = {
 				"--epochs", "--hidden",		"--look-back",
 				"--seed",   "--max-train-rows", "--threads"};
 			if (!strcmp(a, "--mode"))
-				opt.mode_set = 1;
+				opt->mode_set = 1;
 			for (size_t k = 0;
 			     k < sizeof(train_opts) / sizeof(train_opts[0]); k++)
 				if (!strcmp(a, train_opts[k]))
-					opt.lstm_set = 1;
+					opt->lstm_set = 1;
 		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("dashboard",
 					       "unknown option '%s'", a);
-		} else if (!opt.dataset) {
-			opt.dataset = a;
+		} else if (!opt->dataset) {
+			opt->dataset = a;
 		} else {
 			return cli_usage_error("dashboard",
 					       "one DATASET at most ('%s')", a);
 		}
 	}
+	return -1;
+}
 
-	int *script = NULL;
-	size_t n_script = 0;
-	if (keys_path) {
-		FILE *f = fopen(keys_path, "r");
-		if (!f) {
-			fprintf(stderr, "vigil: %s: %s\n", keys_path,
-				strerror(errno));
-			return 2;
-		}
-		char buf[65536];
-		size_t got = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-		buf[got] = '\0';
-		script = parse_keys(buf, &n_script);
-		if (!script)
-			return 3;
-	} else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+/* The key script of --keys into *script (n keys). Returns -1 to go on, or
+ * the exit code. Without a script the dashboard needs a terminal. */
+static int load_script(const char *path, int **script, size_t *n)
+{
+	*script = NULL;
+	*n = 0;
+	if (!path) {
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			return -1;
 		fprintf(stderr, "vigil: the dashboard needs a terminal (or "
 				"--keys FILE)\n");
 		return 1;
 	}
-
-	App app;
-	app_init(&app);
-	ErrorRecord err;
-	error_clear(&err);
-	Status st = dash_open(&app, &opt, &err);
-	if (st != STATUS_OK) {
-		int rc = cli_report("dashboard", st, &err);
-		app_free(&app);
-		free(script);
-		return rc;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "vigil: %s: %s\n", path, strerror(errno));
+		return 2;
 	}
-	/* A replayed script keeps no journal and takes no lock: it leaves an
-	 * interactive session's journal alone. */
-	/* a file size limit (ulimit -f) makes a write fail with EFBIG, shown
-	 * on the status line, instead of killing the session and its
-	 * terminal state */
-	signal(SIGXFSZ, SIG_IGN);
-	if (!script) {
-		char key[4200];
-		dataset_key(opt.dataset, key, sizeof(key));
-		dash_session_start(&app, key);
-	}
+	char buf[65536];
+	size_t got = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[got] = '\0';
+	*script = parse_keys(buf, n);
+	return *script ? -1 : 3;
+}
 
-	const char *cs = nl_langinfo(CODESET);
-	app.unicode = cs && !strcmp(cs, "UTF-8");
-
+/* Start curses (a script reads its keys from the script, not the
+ * terminal), the signal handlers that restore the terminal, the mouse and
+ * the colours, and draw the first frame. NULL when the terminal cannot be
+ * started. */
+static SCREEN *start_curses(App *app, int scripted)
+{
 	term_saved_ok = tcgetattr(STDIN_FILENO, &term_saved) == 0;
 	SCREEN *scr;
-	if (script) {
+	if (scripted) {
 		FILE *in = fopen("/dev/null", "r");
 		scr = newterm(NULL, stdout, in ? in : stdin);
 	} else {
 		scr = newterm(NULL, stdout, stdin);
 	}
-	if (!scr) {
-		app_free(&app);
-		fprintf(stderr, "vigil: cannot start the terminal (TERM=%s)\n",
-			getenv("TERM") ? getenv("TERM") : "");
-		app_free(&app);
-		free(script);
-		return 3;
-	}
+	if (!scr)
+		return NULL;
 	prepare_restore();
 	curses_on = 1;
 	catch_signal(SIGHUP);
@@ -408,83 +394,154 @@ int cmd_dashboard(int argc, char **argv)
 	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | REPORT_MOUSE_POSITION,
 		  NULL);
 	mouseinterval(0);
-	panes_init_colours(&app);
-	panes_layout(&app);
-	app.dirty = DIRTY_ALL;
-	dash_poll_model(&app);
-	panes_draw(&app);
+	panes_init_colours(app);
+	panes_layout(app);
+	app->dirty = DIRTY_ALL;
+	dash_poll_model(app);
+	panes_draw(app);
+	return scr;
+}
 
-	double *times = script ? malloc((n_script + 1) * sizeof(double)) : NULL;
-	size_t n_times = 0;
-	double worst_ms = -1;
-	int worst_key = 0;
-	int quit = 0;
+/* Time from key to finished frame, per key (--timing). */
+typedef struct {
+	double *ms;     /* owned */
+	size_t n;
+	double worst_ms;
+	int worst_key;
+} KeyTimes;
+
+static void key_times_add(KeyTimes *kt, int key, double ms)
+{
+	if (!kt->ms)
+		return;
+	kt->ms[kt->n++] = ms;
+	if (ms > kt->worst_ms) {
+		kt->worst_ms = ms;
+		kt->worst_key = key;
+	}
+}
+
+static void key_times_print(const KeyTimes *kt, int cols, int lines)
+{
+	if (!kt->n)
+		return;
+	double *sorted = malloc(kt->n * sizeof(double));
+	if (!sorted)
+		return;
+	memcpy(sorted, kt->ms, kt->n * sizeof(double));
+	qsort(sorted, kt->n, sizeof(double), cmp_double);
+	char kn[16];
+	fprintf(stderr,
+		"keys %zu  median %.3f ms  worst %.3f ms (key %s)  at %dx%d\n",
+		kt->n, sorted[kt->n / 2], sorted[kt->n - 1],
+		keys_key_name(kt->worst_key, kn, sizeof(kn)), cols, lines);
+	free(sorted);
+}
+
+/* The loop: a key (from the script, or the terminal with a timeout while
+ * the model trains), its handling, one frame. Until quit or the script
+ * ends. */
+static void run_loop(App *app, const int *script, size_t n_script,
+		     KeyTimes *kt)
+{
 	size_t si = 0;
-	while (!quit) {
+	for (;;) {
 		int ch;
 		if (script) {
 			if (si >= n_script)
-				break;
+				return;
 			ch = script[si++];
 			if (ch == DASH_KEY_WAIT) {
-				dash_wait_model(&app);
-				panes_draw(&app);
+				dash_wait_model(app);
+				panes_draw(app);
 				continue;
 			}
 		} else {
-			timeout(app.model == MODEL_TRAINING ? 100 : -1);
+			timeout(app->model == MODEL_TRAINING ? 100 : -1);
 			ch = getch();
 			if (ch == ERR) {
-				if (dash_poll_model(&app))
-					panes_draw(&app);
+				if (dash_poll_model(app))
+					panes_draw(app);
 				continue;
 			}
 		}
 		double t0 = now_ms();
-		unsigned fl = dash_key(&app, ch);
-		dash_poll_model(&app);
+		unsigned fl = dash_key(app, ch);
+		dash_poll_model(app);
 		if (fl & APP_RELAYOUT)
-			panes_layout(&app);
+			panes_layout(app);
+		app->dirty |= fl & DIRTY_ALL;
+		panes_draw(app);
+		key_times_add(kt, ch, now_ms() - t0);
 		if (fl & APP_QUIT)
-			quit = 1;
-		app.dirty |= fl & DIRTY_ALL;
-		panes_draw(&app);
-		if (times) {
-			times[n_times] = now_ms() - t0;
-			if (times[n_times] > worst_ms) {
-				worst_ms = times[n_times];
-				worst_key = ch;
-			}
-			n_times++;
-		}
+			return;
 	}
-	if (dump_path && dump_screen(dump_path) != 0)
-		fatal("cannot write", dump_path);
+}
+
+int cmd_dashboard(int argc, char **argv)
+{
+	DashOptions opt;
+	dash_options_defaults(&opt);
+	RunOptions run = {NULL, NULL, 0};
+	int rc = parse_args(argc, argv, &opt, &run);
+	if (rc >= 0)
+		return rc;
+	int *script;
+	size_t n_script;
+	rc = load_script(run.keys_path, &script, &n_script);
+	if (rc >= 0)
+		return rc;
+
+	App app;
+	app_init(&app);
+	ErrorRecord err;
+	error_clear(&err);
+	Status st = dash_open(&app, &opt, &err);
+	if (st != STATUS_OK) {
+		rc = cli_report("dashboard", st, &err);
+		app_free(&app);
+		free(script);
+		return rc;
+	}
+	/* a file size limit (ulimit -f) makes a write fail with EFBIG, shown
+	 * on the status line, instead of killing the session and its
+	 * terminal state */
+	signal(SIGXFSZ, SIG_IGN);
+	/* A replayed script keeps no journal and takes no lock: it leaves an
+	 * interactive session's journal alone. */
+	if (!script) {
+		char key[4200];
+		dataset_key(opt.dataset, key, sizeof(key));
+		dash_session_start(&app, key);
+	}
+	const char *cs = nl_langinfo(CODESET);
+	app.unicode = cs && !strcmp(cs, "UTF-8");
+
+	SCREEN *scr = start_curses(&app, script != NULL);
+	if (!scr) {
+		fprintf(stderr, "vigil: cannot start the terminal (TERM=%s)\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		dash_close(&app);
+		app_free(&app);
+		free(script);
+		return 3;
+	}
+	KeyTimes kt = {NULL, 0, -1, 0};
+	if (script)
+		kt.ms = malloc((n_script + 1) * sizeof(double));
+	run_loop(&app, script, n_script, &kt);
+	if (run.dump_path && dump_screen(run.dump_path) != 0)
+		fatal("cannot write", run.dump_path);
 	int cols = COLS, lines = LINES;
 	endwin();
 	curses_on = 0;
 	delscreen(scr);
 	panes_free();
-	if (timing && n_times) {
-		double *sorted = malloc(n_times * sizeof(double));
-		if (sorted) {
-			memcpy(sorted, times, n_times * sizeof(double));
-			qsort(sorted, n_times, sizeof(double), cmp_double);
-			char kn[16];
-			fprintf(stderr,
-				"keys %zu  median %.3f ms  worst %.3f ms (key "
-				"%s)  at %dx%d\n",
-				n_times, sorted[n_times / 2],
-				sorted[n_times - 1],
-				keys_key_name(worst_key, kn, sizeof(kn)), cols,
-				lines);
-			free(sorted);
-		}
-	}
-	free(times);
+	if (run.timing)
+		key_times_print(&kt, cols, lines);
+	free(kt.ms);
 	free(script);
-	int rc = 0;
 	dash_close(&app);
 	app_free(&app);
-	return rc;
+	return 0;
 }

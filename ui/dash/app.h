@@ -1,7 +1,7 @@
 /* The dashboard's one state struct: the data being looked at, the view
  * (metric, window, cursor, selection, scope), the modes and prompts, and the
  * dirty flags that say which panes must be redrawn. Panes read the App and
- * never keep state of their own; actions (ui/keys.h) change it. */
+ * never keep state of their own; actions (ui/dash/keys.h) change it. */
 #ifndef VIGIL_UI_APP_H
 #define VIGIL_UI_APP_H
 
@@ -11,9 +11,9 @@
 #include "data/range.h"
 #include "data/series.h"
 #include "engine/detect.h"
-#include "ui/journal.h"
-#include "ui/keys.h"
-#include "ui/labels_ui.h"
+#include "ui/dash/journal.h"
+#include "ui/dash/keys.h"
+#include "ui/dash/labels_ui.h"
 
 /* Panes, in drawing order. */
 typedef enum {
@@ -86,7 +86,7 @@ typedef struct {
 	ModelState model;
 	double train_frac;    /* 0..1 training progress */
 	char train_text[128]; /* progress line */
-	void *worker;         /* owned: the trainer thread (ui/dash.c) */
+	void *worker;         /* owned: the trainer thread (ui/dash/dash.c) */
 
 	/* view */
 	size_t metric;        /* selected metric (index into s) */

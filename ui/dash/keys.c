@@ -1,7 +1,7 @@
 /* The key table: which keys trigger which action in which mode, and the help
  * screen generated from it. The actions themselves (names, help text) come
  * from ACTION_LIST in keys.h. */
-#include "ui/keys.h"
+#include "ui/dash/keys.h"
 
 #include <stdio.h>
 #include <string.h>

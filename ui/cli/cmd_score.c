@@ -15,7 +15,7 @@
 #include "labels/score.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
-#include "ui/detout.h"
+#include "ui/cli/detout.h"
 #include "ui/pipeline.h"
 
 static const char score_help[] =

@@ -7,7 +7,7 @@
 #ifndef VIGIL_UI_PANES_H
 #define VIGIL_UI_PANES_H
 
-#include "ui/app.h"
+#include "ui/dash/app.h"
 
 /* Start colours (unless NO_COLOR is set or the terminal has none); sets
  * a->colour. Call after initscr. */

@@ -1,6 +1,6 @@
 /* Opening data and labels for the dashboard, the model worker, the prompts
  * and the actions that touch files or the engine. See dash.h. */
-#include "ui/dash.h"
+#include "ui/dash/dash.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,10 +14,10 @@
 #include "data/synth.h"
 #include "engine/detect.h"
 #include "engine/model.h"
-#include "ui/journal.h"
-#include "ui/keys.h"
-#include "ui/panes.h"
-#include "ui/save.h"
+#include "ui/dash/journal.h"
+#include "ui/dash/keys.h"
+#include "ui/dash/panes.h"
+#include "ui/dash/save.h"
 
 static void start_model(App *a, const DashOptions *o);
 
@@ -403,99 +403,131 @@ static unsigned save_go(App *a, const char *path)
 	return after_save(a);
 }
 
+static int is_enter(int ch)
+{
+	return ch == '\n' || ch == '\r' || ch == KEY_ENTER;
+}
+
+/* / regex: filters as it is typed; Enter keeps it, Esc clears it. */
+static unsigned prompt_filter_key(App *a, int ch)
+{
+	if (ch == 27) {
+		a->prompt = PROMPT_NONE;
+		app_apply_filter(a, "");
+		return DIRTY_ALL;
+	}
+	if (is_enter(ch)) {
+		a->prompt = PROMPT_NONE;
+		if (app_apply_filter(a, a->input) == 0)
+			app_message(a, a->n_visible == a->s.metrics
+					       ? "all %zu metrics"
+					       : "%zu metrics match",
+				    a->n_visible);
+		return DIRTY_ALL;
+	}
+	return prompt_edit(a, ch);
+}
+
+/* save as NAME: Tab cycles the formats, Enter saves, Esc gives up. */
+static unsigned prompt_save_key(App *a, int ch)
+{
+	if (ch == 27) {
+		a->prompt = PROMPT_NONE;
+		a->save_then_quit = 0;
+		app_message(a, "not saved");
+		return DIRTY_STATUS;
+	}
+	if (ch == '\t') {
+		save_cycle_format(a);
+		return DIRTY_STATUS;
+	}
+	if (is_enter(ch)) {
+		a->save_checked = 0;
+		return save_go(a, a->input);
+	}
+	return prompt_edit(a, ch);
+}
+
+/* The save's y / n questions (a lossy format, a changed destination). */
+static unsigned prompt_question_key(App *a, int ch)
+{
+	if (ch == 'y') {
+		if (a->prompt == PROMPT_LOSSY)
+			a->save_checked = 1;
+		char path[sizeof(a->save_path)];
+		snprintf(path, sizeof(path), "%s", a->save_path);
+		return save_go(a, path);
+	}
+	if (ch == 'n' || ch == 27) {
+		/* back to the prompt, the name and format kept */
+		a->prompt = PROMPT_SAVE;
+		a->save_checked = 0;
+		app_message(a, "not saved");
+		return DIRTY_STATUS;
+	}
+	return 0;
+}
+
+/* The quit guard: s save (then quit), d discard and quit, Esc back. */
+static unsigned prompt_quit_key(App *a, int ch)
+{
+	if (ch == 's') {
+		a->save_then_quit = 1;
+		save_begin(a);
+		return DIRTY_STATUS;
+	}
+	if (ch == 'd')
+		return do_quit(a);
+	if (ch == 27 || ch == 'n' || ch == 'q') {
+		a->prompt = PROMPT_NONE;
+		app_message(a, "quit cancelled");
+		return DIRTY_STATUS;
+	}
+	return 0;
+}
+
+/* A journal from an earlier session: r replays it, d discards it. */
+static unsigned prompt_recover_key(App *a, int ch)
+{
+	if (ch == 'r') {
+		JournalScan sc;
+		journal_replay(a->journal.path,
+			       ui_labels_fingerprint(&a->labels), &a->labels,
+			       &sc);
+		a->prompt = PROMPT_NONE;
+		dash_journal_open(a, 1);
+		if (!a->journal.error)
+			app_message(a,
+				    "recovered %ld edit%s from the journal%s",
+				    sc.ops, sc.ops == 1 ? "" : "s",
+				    sc.damaged ? " (it ends in a damaged line)"
+					       : "");
+		return DIRTY_ALL;
+	}
+	if (ch == 'd' || ch == 27) {
+		a->prompt = PROMPT_NONE;
+		dash_journal_open(a, 0);
+		if (!a->journal.error)
+			app_message(a, "journal discarded");
+		return DIRTY_ALL;
+	}
+	return 0;
+}
+
 static unsigned prompt_key(App *a, int ch)
 {
-	int enter = ch == '\n' || ch == '\r' || ch == KEY_ENTER;
 	switch (a->prompt) {
 	case PROMPT_FILTER:
-		if (ch == 27) {
-			a->prompt = PROMPT_NONE;
-			app_apply_filter(a, "");
-			return DIRTY_ALL;
-		}
-		if (enter) {
-			a->prompt = PROMPT_NONE;
-			if (app_apply_filter(a, a->input) == 0)
-				app_message(a, a->n_visible == a->s.metrics
-						       ? "all %zu metrics"
-						       : "%zu metrics match",
-					    a->n_visible);
-			return DIRTY_ALL;
-		}
-		return prompt_edit(a, ch);
+		return prompt_filter_key(a, ch);
 	case PROMPT_SAVE:
-		if (ch == 27) {
-			a->prompt = PROMPT_NONE;
-			a->save_then_quit = 0;
-			app_message(a, "not saved");
-			return DIRTY_STATUS;
-		}
-		if (ch == '\t') {
-			save_cycle_format(a);
-			return DIRTY_STATUS;
-		}
-		if (enter) {
-			a->save_checked = 0;
-			return save_go(a, a->input);
-		}
-		return prompt_edit(a, ch);
+		return prompt_save_key(a, ch);
 	case PROMPT_LOSSY:
 	case PROMPT_REPLACE:
-		if (ch == 'y') {
-			if (a->prompt == PROMPT_LOSSY)
-				a->save_checked = 1;
-			char path[sizeof(a->save_path)];
-			snprintf(path, sizeof(path), "%s", a->save_path);
-			return save_go(a, path);
-		}
-		if (ch == 'n' || ch == 27) {
-			/* back to the prompt, the name and format kept */
-			a->prompt = PROMPT_SAVE;
-			a->save_checked = 0;
-			app_message(a, "not saved");
-			return DIRTY_STATUS;
-		}
-		return 0;
+		return prompt_question_key(a, ch);
 	case PROMPT_QUIT:
-		if (ch == 's') {
-			a->save_then_quit = 1;
-			save_begin(a);
-			return DIRTY_STATUS;
-		}
-		if (ch == 'd')
-			return do_quit(a);
-		if (ch == 27 || ch == 'n' || ch == 'q') {
-			a->prompt = PROMPT_NONE;
-			app_message(a, "quit cancelled");
-			return DIRTY_STATUS;
-		}
-		return 0;
+		return prompt_quit_key(a, ch);
 	case PROMPT_RECOVER:
-		if (ch == 'r') {
-			JournalScan sc;
-			journal_replay(a->journal.path,
-				       ui_labels_fingerprint(&a->labels),
-				       &a->labels, &sc);
-			a->prompt = PROMPT_NONE;
-			dash_journal_open(a, 1);
-			if (!a->journal.error)
-				app_message(a,
-					    "recovered %ld edit%s from the "
-					    "journal%s",
-					    sc.ops, sc.ops == 1 ? "" : "s",
-					    sc.damaged ? " (it ends in a "
-							 "damaged line)"
-						       : "");
-			return DIRTY_ALL;
-		}
-		if (ch == 'd' || ch == 27) {
-			a->prompt = PROMPT_NONE;
-			dash_journal_open(a, 0);
-			if (!a->journal.error)
-				app_message(a, "journal discarded");
-			return DIRTY_ALL;
-		}
-		return 0;
+		return prompt_recover_key(a, ch);
 	case PROMPT_NONE:
 		break;
 	}
@@ -553,6 +585,40 @@ void dash_session_start(App *a, const char *key)
 	dash_journal_open(a, 0);
 }
 
+/* In the help: it scrolls when it does not fit (j/k a row, H/L, PgUp/PgDn
+ * or Space a page, g to the top); other keys wait until it is closed.
+ * Returns 1 when the key was taken here (*fl: what to redraw). */
+static int help_key(App *a, int ch, Action act, unsigned *fl)
+{
+	size_t page = LINES > 6 ? (size_t)LINES - 5 : 1;
+	*fl = DIRTY_ALL;
+	switch (ch == ' ' ? ACT_PAGE_RIGHT : act) {
+	case ACT_METRIC_NEXT:
+		a->help_top++;
+		return 1;
+	case ACT_METRIC_PREV:
+		a->help_top -= a->help_top > 0;
+		return 1;
+	case ACT_PAGE_RIGHT:
+		a->help_top += page;
+		return 1;
+	case ACT_PAGE_LEFT:
+		a->help_top = a->help_top > page ? a->help_top - page : 0;
+		return 1;
+	case ACT_START:
+		a->help_top = 0;
+		return 1;
+	case ACT_HELP:
+	case ACT_CANCEL:
+	case ACT_QUIT:
+	case ACT_REDRAW:
+		return 0;
+	default:
+		*fl = 0;
+		return 1;
+	}
+}
+
 unsigned dash_key(App *a, int ch)
 {
 	if (ch == KEY_RESIZE)
@@ -568,35 +634,9 @@ unsigned dash_key(App *a, int ch)
 		act = keys_lookup(ch, a->keymode);
 	}
 	if (a->view == VIEW_HELP) {
-		/* the help scrolls when it does not fit: j/k a row, H/L
-		 * (PgUp/PgDn) or Space a page, g to the top; other keys
-		 * wait until it is closed */
-		size_t page = LINES > 6 ? (size_t)LINES - 5 : 1;
-		switch (ch == ' ' ? ACT_PAGE_RIGHT : act) {
-		case ACT_METRIC_NEXT:
-			a->help_top++;
-			return DIRTY_ALL;
-		case ACT_METRIC_PREV:
-			a->help_top -= a->help_top > 0;
-			return DIRTY_ALL;
-		case ACT_PAGE_RIGHT:
-			a->help_top += page;
-			return DIRTY_ALL;
-		case ACT_PAGE_LEFT:
-			a->help_top = a->help_top > page ? a->help_top - page
-							 : 0;
-			return DIRTY_ALL;
-		case ACT_START:
-			a->help_top = 0;
-			return DIRTY_ALL;
-		case ACT_HELP:
-		case ACT_CANCEL:
-		case ACT_QUIT:
-		case ACT_REDRAW:
-			break;
-		default:
-			return 0;
-		}
+		unsigned fl;
+		if (help_key(a, ch, act, &fl))
+			return fl;
 	}
 	switch (act) {
 	case ACT_QUIT:

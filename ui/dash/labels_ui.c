@@ -1,7 +1,7 @@
 /* The dashboard's label state over labels/labelset: plain Range arrays per
  * set for drawing, kept in step with the LabelSet after every change, and
  * scoring through labels/score. */
-#include "ui/labels_ui.h"
+#include "ui/dash/labels_ui.h"
 
 #include <stdlib.h>
 #include <string.h>

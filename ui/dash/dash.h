@@ -9,7 +9,7 @@
 
 #include "data/series.h"
 #include "data/status.h"
-#include "ui/app.h"
+#include "ui/dash/app.h"
 #include "ui/pipeline.h"
 
 /* A pseudo key in scripts: wait until the model is ready. */

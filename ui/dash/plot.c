@@ -1,7 +1,7 @@
 /* Column mapping with min/max per column and Braille/ASCII rendering: the
  * plot as plain C, so the curses layer only paints and the tests need no
  * terminal. */
-#include "ui/plot.h"
+#include "ui/dash/plot.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* The App: view state and the actions of the key table. Everything here is
  * plain C over the App struct (no curses), so that a key script can be
  * replayed and measured; the panes paint the result. */
-#include "ui/app.h"
+#include "ui/dash/app.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,8 +11,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "ui/journal.h"
-#include "ui/plot.h"
+#include "ui/dash/journal.h"
+#include "ui/dash/plot.h"
 
 void app_init(App *a)
 {
@@ -400,173 +400,240 @@ static unsigned do_label(App *a, int mark)
 	return app_apply(a, &op) | DIRTY_PLOT;
 }
 
-unsigned app_action(App *a, Action act)
+/* ---- the actions of the key table ------------------------------------- */
+
+/* One handler per action (or per pair of opposite actions); each returns
+ * DIRTY_* / APP_* flags. */
+typedef unsigned (*ActionFn)(App *a, Action act);
+
+static unsigned act_metric(App *a, Action act)
+{
+	if (!a->n_visible)
+		return 0;
+	size_t p = visible_pos(a);
+	if (act == ACT_METRIC_NEXT && p + 1 < a->n_visible)
+		p++;
+	else if (act == ACT_METRIC_PREV && p > 0)
+		p--;
+	a->metric = a->visible[p];
+	return DIRTY_LIST | DIRTY_PLOT | DIRTY_SCORES | DIRTY_STATUS;
+}
+
+static unsigned act_cursor(App *a, Action act)
+{
+	long step = (long)col_rows(a);
+	move_cursor(a, act == ACT_CURSOR_LEFT ? -step : step);
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+static unsigned act_page(App *a, Action act)
+{
+	size_t step = a->count * 3 / 4 ? a->count * 3 / 4 : 1;
+	if (act == ACT_PAGE_LEFT) {
+		a->first = a->first > step ? a->first - step : 0;
+		a->cursor = a->cursor > step ? a->cursor - step : 0;
+	} else {
+		a->first += step;
+		a->cursor += step;
+	}
+	clamp_window(a);
+	if (a->cursor < a->first)
+		a->cursor = a->first;
+	if (a->cursor >= a->first + a->count)
+		a->cursor = a->first + a->count - 1;
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+/* Halve or double the window, keeping the cursor where it is on screen. */
+static unsigned act_zoom(App *a, Action act)
+{
+	size_t old = a->count;
+	double f = a->count ? (double)(a->cursor - a->first) / (double)a->count
+			    : 0.5;
+	a->count = act == ACT_ZOOM_IN ? a->count / 2 : a->count * 2;
+	clamp_window(a);
+	if (a->count == old)
+		return 0;
+	size_t off = (size_t)(f * (double)a->count);
+	a->first = a->cursor > off ? a->cursor - off : 0;
+	clamp_window(a);
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+static unsigned act_start_end(App *a, Action act)
 {
 	size_t rows = a->s.rows;
-	if (!rows && act != ACT_QUIT)
+	app_show_row(a, act == ACT_START ? 0 : rows - 1);
+	a->first = act == ACT_START ? 0 : rows - a->count;
+	clamp_window(a);
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+static unsigned act_jump_detection(App *a, Action act)
+{
+	size_t n;
+	const Detection *d = app_detections(a, &n);
+	Range *r = malloc((n ? n : 1) * sizeof(Range));
+	if (!r)
 		return 0;
-	switch (act) {
-	case ACT_NONE:
-		return 0;
-	case ACT_METRIC_NEXT:
-	case ACT_METRIC_PREV: {
-		if (!a->n_visible)
-			return 0;
-		size_t p = visible_pos(a);
-		if (act == ACT_METRIC_NEXT && p + 1 < a->n_visible)
-			p++;
-		else if (act == ACT_METRIC_PREV && p > 0)
-			p--;
-		a->metric = a->visible[p];
-		return DIRTY_LIST | DIRTY_PLOT | DIRTY_SCORES | DIRTY_STATUS;
-	}
-	case ACT_CURSOR_LEFT:
-		move_cursor(a, -(long)col_rows(a));
-		return DIRTY_PLOT | DIRTY_STATUS;
-	case ACT_CURSOR_RIGHT:
-		move_cursor(a, (long)col_rows(a));
-		return DIRTY_PLOT | DIRTY_STATUS;
-	case ACT_PAGE_LEFT:
-	case ACT_PAGE_RIGHT: {
-		size_t step = a->count * 3 / 4 ? a->count * 3 / 4 : 1;
-		if (act == ACT_PAGE_LEFT) {
-			a->first = a->first > step ? a->first - step : 0;
-			a->cursor = a->cursor > step ? a->cursor - step : 0;
-		} else {
-			a->first += step;
-			a->cursor += step;
-		}
-		clamp_window(a);
-		if (a->cursor < a->first)
-			a->cursor = a->first;
-		if (a->cursor >= a->first + a->count)
-			a->cursor = a->first + a->count - 1;
-		return DIRTY_PLOT | DIRTY_STATUS;
-	}
-	case ACT_ZOOM_IN:
-	case ACT_ZOOM_OUT: {
-		size_t old = a->count;
-		double f = a->count ? (double)(a->cursor - a->first) /
-					      (double)a->count
-				    : 0.5;
-		a->count = act == ACT_ZOOM_IN ? a->count / 2 : a->count * 2;
-		clamp_window(a);
-		if (a->count == old)
-			return 0;
-		size_t off = (size_t)(f * (double)a->count);
-		a->first = a->cursor > off ? a->cursor - off : 0;
-		clamp_window(a);
-		return DIRTY_PLOT | DIRTY_STATUS;
-	}
-	case ACT_START:
-		app_show_row(a, 0);
-		a->first = 0;
-		clamp_window(a);
-		return DIRTY_PLOT | DIRTY_STATUS;
-	case ACT_END:
-		app_show_row(a, rows - 1);
-		a->first = rows - a->count;
-		clamp_window(a);
-		return DIRTY_PLOT | DIRTY_STATUS;
-	case ACT_DET_NEXT:
-	case ACT_DET_PREV: {
-		size_t n;
-		const Detection *d = app_detections(a, &n);
-		Range *r = malloc((n ? n : 1) * sizeof(Range));
-		if (!r)
-			return 0;
-		for (size_t i = 0; i < n; i++)
-			r[i] = d[i].r;
-		int ok = jump_ranges(a, r, n, act == ACT_DET_NEXT ? 1 : -1);
-		free(r);
-		if (!ok)
-			app_message(a, "no %s detection",
-				    act == ACT_DET_NEXT ? "next" : "previous");
-		return DIRTY_PLOT | DIRTY_STATUS;
-	}
-	case ACT_LABEL_NEXT:
-	case ACT_LABEL_PREV: {
-		const UiRanges *L = ui_labels_set(&a->labels, app_scope(a), 0);
-		if (!jump_ranges(a, L->r, L->n,
-				 act == ACT_LABEL_NEXT ? 1 : -1))
-			app_message(a, "no %s labelled range",
-				    act == ACT_LABEL_NEXT ? "next"
-							  : "previous");
-		return DIRTY_PLOT | DIRTY_STATUS;
-	}
-	case ACT_DIS_NEXT:
-	case ACT_DIS_PREV: {
-		Range *r;
-		size_t n = disagreements(a, &r);
-		if (!jump_ranges(a, r, n, act == ACT_DIS_NEXT ? 1 : -1))
-			app_message(a, "no %s disagreement",
-				    act == ACT_DIS_NEXT ? "next" : "previous");
-		free(r);
-		return DIRTY_PLOT | DIRTY_STATUS;
-	}
-	case ACT_MARK:
-		if (!a->selecting) {
-			a->selecting = 1;
-			a->sel_anchor = a->cursor;
-			return DIRTY_PLOT | DIRTY_STATUS;
-		}
-		/* second m: keep the selection, ready for a / x */
+	for (size_t i = 0; i < n; i++)
+		r[i] = d[i].r;
+	int ok = jump_ranges(a, r, n, act == ACT_DET_NEXT ? 1 : -1);
+	free(r);
+	if (!ok)
+		app_message(a, "no %s detection",
+			    act == ACT_DET_NEXT ? "next" : "previous");
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+static unsigned act_jump_label(App *a, Action act)
+{
+	const UiRanges *L = ui_labels_set(&a->labels, app_scope(a), 0);
+	if (!jump_ranges(a, L->r, L->n, act == ACT_LABEL_NEXT ? 1 : -1))
+		app_message(a, "no %s labelled range",
+			    act == ACT_LABEL_NEXT ? "next" : "previous");
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+static unsigned act_jump_disagreement(App *a, Action act)
+{
+	Range *r;
+	size_t n = disagreements(a, &r);
+	if (!jump_ranges(a, r, n, act == ACT_DIS_NEXT ? 1 : -1))
+		app_message(a, "no %s disagreement",
+			    act == ACT_DIS_NEXT ? "next" : "previous");
+	free(r);
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+/* m opens a selection at the cursor; a second m closes it, ready for a or
+ * x. */
+static unsigned act_mark(App *a, Action act)
+{
+	(void)act;
+	if (!a->selecting) {
+		a->selecting = 1;
+		a->sel_anchor = a->cursor;
+	} else {
 		a->selecting = 2;
-		return DIRTY_PLOT | DIRTY_STATUS;
-	case ACT_LABEL:
-		return do_label(a, 1);
-	case ACT_UNLABEL:
-		return do_label(a, 0);
-	case ACT_UNDO:
-	case ACT_REDO: {
-		UiOp op = {act == ACT_UNDO ? UI_OP_UNDO : UI_OP_REDO, 0, 0, 0,
-			   0, 0};
-		return app_apply(a, &op);
 	}
-	case ACT_SCOPE:
-		a->node_scope = !a->node_scope;
-		return DIRTY_ALL;
-	case ACT_YFIT:
-		a->yfit_whole = !a->yfit_whole;
-		app_message(a, "y-axis: %s",
-			    a->yfit_whole ? "whole series" : "visible window");
-		return DIRTY_PLOT | DIRTY_STATUS;
-	case ACT_THRESHOLD:
-		a->keymode = a->keymode == KEYMODE_THRESHOLD ? KEYMODE_NORMAL
-							    : KEYMODE_THRESHOLD;
-		return DIRTY_STATUS | DIRTY_PLOT;
-	case ACT_COMPARE:
-		a->view = a->view == VIEW_COMPARE ? VIEW_MAIN : VIEW_COMPARE;
-		return DIRTY_ALL;
-	case ACT_ORIGINAL:
-		a->view = a->view == VIEW_ORIGINAL ? VIEW_MAIN : VIEW_ORIGINAL;
-		return DIRTY_ALL;
-	case ACT_HELP:
-		a->view = a->view == VIEW_HELP ? VIEW_MAIN : VIEW_HELP;
-		a->help_top = 0;
-		return DIRTY_ALL;
-	case ACT_CANCEL:
-		a->selecting = 0;
-		a->keymode = KEYMODE_NORMAL;
-		a->view = VIEW_MAIN;
-		a->message[0] = '\0';
-		return DIRTY_ALL;
-	case ACT_REDRAW:
-		return DIRTY_ALL | APP_RELAYOUT;
-	case ACT_FILTER:
-		a->prompt = PROMPT_FILTER;
-		snprintf(a->input, sizeof(a->input), "%s", a->filter);
-		a->input_len = strlen(a->input);
-		return DIRTY_STATUS;
-	case ACT_SAVE:
-	case ACT_THR_DOWN:
-	case ACT_THR_UP:
-	case ACT_QUIT:
-	case ACT_COUNT:
-		/* handled by the dashboard (they need the engine or files) */
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+static unsigned act_label(App *a, Action act)
+{
+	return do_label(a, act == ACT_LABEL);
+}
+
+static unsigned act_undo_redo(App *a, Action act)
+{
+	UiOp op = {act == ACT_UNDO ? UI_OP_UNDO : UI_OP_REDO, 0, 0, 0, 0, 0};
+	return app_apply(a, &op);
+}
+
+static unsigned act_scope(App *a, Action act)
+{
+	(void)act;
+	a->node_scope = !a->node_scope;
+	return DIRTY_ALL;
+}
+
+static unsigned act_yfit(App *a, Action act)
+{
+	(void)act;
+	a->yfit_whole = !a->yfit_whole;
+	app_message(a, "y-axis: %s",
+		    a->yfit_whole ? "whole series" : "visible window");
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+static unsigned act_threshold(App *a, Action act)
+{
+	(void)act;
+	a->keymode = a->keymode == KEYMODE_THRESHOLD ? KEYMODE_NORMAL
+						    : KEYMODE_THRESHOLD;
+	return DIRTY_STATUS | DIRTY_PLOT;
+}
+
+/* c, o and ?: open their full-screen view, or close it. */
+static unsigned act_view(App *a, Action act)
+{
+	ViewKind v = act == ACT_COMPARE	 ? VIEW_COMPARE
+		     : act == ACT_ORIGINAL ? VIEW_ORIGINAL
+					   : VIEW_HELP;
+	a->view = a->view == v ? VIEW_MAIN : v;
+	a->help_top = 0;
+	return DIRTY_ALL;
+}
+
+static unsigned act_cancel(App *a, Action act)
+{
+	(void)act;
+	a->selecting = 0;
+	a->keymode = KEYMODE_NORMAL;
+	a->view = VIEW_MAIN;
+	a->message[0] = '\0';
+	return DIRTY_ALL;
+}
+
+static unsigned act_redraw(App *a, Action act)
+{
+	(void)a;
+	(void)act;
+	return DIRTY_ALL | APP_RELAYOUT;
+}
+
+static unsigned act_filter(App *a, Action act)
+{
+	(void)act;
+	a->prompt = PROMPT_FILTER;
+	snprintf(a->input, sizeof(a->input), "%s", a->filter);
+	a->input_len = strlen(a->input);
+	return DIRTY_STATUS;
+}
+
+/* Actions without a handler here (save, threshold moves, quit) need files
+ * or the engine: the dashboard (ui/dash/dash.c) handles them. */
+static const ActionFn action_fns[ACT_COUNT] = {
+	[ACT_METRIC_NEXT] = act_metric,
+	[ACT_METRIC_PREV] = act_metric,
+	[ACT_CURSOR_LEFT] = act_cursor,
+	[ACT_CURSOR_RIGHT] = act_cursor,
+	[ACT_PAGE_LEFT] = act_page,
+	[ACT_PAGE_RIGHT] = act_page,
+	[ACT_ZOOM_IN] = act_zoom,
+	[ACT_ZOOM_OUT] = act_zoom,
+	[ACT_START] = act_start_end,
+	[ACT_END] = act_start_end,
+	[ACT_DET_NEXT] = act_jump_detection,
+	[ACT_DET_PREV] = act_jump_detection,
+	[ACT_LABEL_NEXT] = act_jump_label,
+	[ACT_LABEL_PREV] = act_jump_label,
+	[ACT_DIS_NEXT] = act_jump_disagreement,
+	[ACT_DIS_PREV] = act_jump_disagreement,
+	[ACT_MARK] = act_mark,
+	[ACT_LABEL] = act_label,
+	[ACT_UNLABEL] = act_label,
+	[ACT_UNDO] = act_undo_redo,
+	[ACT_REDO] = act_undo_redo,
+	[ACT_SCOPE] = act_scope,
+	[ACT_YFIT] = act_yfit,
+	[ACT_THRESHOLD] = act_threshold,
+	[ACT_COMPARE] = act_view,
+	[ACT_ORIGINAL] = act_view,
+	[ACT_HELP] = act_view,
+	[ACT_CANCEL] = act_cancel,
+	[ACT_REDRAW] = act_redraw,
+	[ACT_FILTER] = act_filter,
+};
+
+unsigned app_action(App *a, Action act)
+{
+	if (act <= ACT_NONE || act >= ACT_COUNT || !action_fns[act])
 		return 0;
-	}
-	return 0;
+	if (!a->s.rows)
+		return 0;
+	return action_fns[act](a, act);
 }
 
 unsigned app_mouse(App *a, int col, int kind)

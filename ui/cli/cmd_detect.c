@@ -1,7 +1,7 @@
 /* vigil detect: run the pipeline (dataset -> cached or trained model ->
  * forecast -> detection) and write the detections file of DESIGN section 6,
  * the alerts with their ranked metrics and, with --points, the per-row
- * scores, as CSV or JSON. Layouts are described in ui/detout.h. */
+ * scores, as CSV or JSON. Layouts are described in ui/cli/detout.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 #include "labels/detfile.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
-#include "ui/detout.h"
+#include "ui/cli/detout.h"
 #include "ui/outfile.h"
 #include "ui/pipeline.h"
 

@@ -1,7 +1,7 @@
 /* Reading the dataset's labels and writing the working copy (see save.h),
  * through labels/labelfile: every format's reader and writer, with atomic
  * saves (temporary file, fsync, rename, fsync of the folder). */
-#include "ui/save.h"
+#include "ui/dash/save.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 #define VIGIL_UI_SAVE_H
 
 #include "data/status.h"
-#include "ui/app.h"
+#include "ui/dash/app.h"
 
 typedef enum {
 	SAVE_CSV,    /* vigil's CSV: every metric and the node */

@@ -1,7 +1,7 @@
 /* The edit journal and the dataset lock (see journal.h): an append-only
  * text file written with one write(2) per operation and fdatasync'ed before
  * the caller goes on, and an flock'ed lock file beside it. */
-#include "ui/journal.h"
+#include "ui/dash/journal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ui/labels_ui.h"
+#include "ui/dash/labels_ui.h"
 
 typedef struct {
 	int fd;         /* -1: no journal (read-only, a script, failed) */

@@ -1,5 +1,5 @@
 /* Writers for detections, alerts and per-point scores (ui/detout.h). */
-#include "ui/detout.h"
+#include "ui/cli/detout.h"
 
 #include <math.h>
 #include <string.h>

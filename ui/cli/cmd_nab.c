@@ -31,7 +31,7 @@
 #include "data/fileio.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
-#include "ui/detout.h"
+#include "ui/cli/detout.h"
 #include "ui/outfile.h"
 #include "ui/pipeline.h"
 
