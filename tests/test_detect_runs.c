@@ -427,6 +427,60 @@ static void test_dynamic_mode_end_to_end(void **state)
 	detect_result_free(&r);
 }
 
+/* The calibrated default end to end: a burst far beyond what the errors
+ * were in training is a high-criticality detection from its first row; test
+ * errors below the training ones score 0; the threshold is -log10(p) on
+ * every metric, and moving it moves the detections. */
+static void test_calibrated_mode_end_to_end(void **state)
+{
+	(void)state;
+	Fixture f;
+	fx_init(&f, 60);
+	for (size_t t = SPLIT; t < ROWS; t++) {
+		f.pred[t] = 0.02f + 0.01f * (float)(t % 3);
+		f.pred[ROWS + t] = 0.02f + 0.01f * (float)(t % 5);
+	}
+	fx_err(&f, 0, 150, 162, 0.8f);
+	DetectConfig cfg;
+	detect_config_defaults(&cfg);
+	assert_int_equal(cfg.mode, THRESH_CALIBRATED);
+	DetectResult r;
+	detect_result_init(&r);
+	ErrorRecord err;
+	/* with the long-horizon signal (span 60) the detection lasts while
+	 * the long average stays far above training's; first without it */
+	cfg.long_span = 0;
+	assert_int_equal(detect_run(&f.s, f.pred, &cfg, &r, &err), STATUS_OK);
+	size_t short_end = (size_t)r.det[0][0].r.end;
+	detect_result_free(&r);
+	cfg.long_span = 60;
+	assert_int_equal(detect_run(&f.s, f.pred, &cfg, &r, &err), STATUS_OK);
+	assert_true(short_end >= 162 && short_end <= 170);
+	assert_true((size_t)r.det[0][0].r.end >= short_end);
+	assert_float_equal(r.threshold[0], 5.0, 1e-6);
+	assert_float_equal(r.threshold[1], 5.0, 1e-6);
+	assert_int_equal(r.n_det[0], 1);
+	assert_int_equal(r.det[0][0].r.start, 150);
+	assert_int_equal(r.det[0][0].crit, CRIT_HIGH);
+	/* quieter than training: nothing, and scores far below 1 */
+	assert_int_equal(r.n_det[1], 0);
+	assert_true(r.score[120] < 0.2f);
+	assert_true(r.score[ROWS + 120] < 0.2f);
+	/* the lone metric at 4x its threshold carries the top-2 node rule */
+	assert_int_equal(r.n_node, 1);
+	assert_int_equal(r.node[0].r.start, 150);
+	/* a threshold above the largest surprise leaves nothing */
+	assert_int_equal(detect_set_threshold(&r, DETECT_ALL, 200, &err),
+			 STATUS_OK);
+	assert_int_equal(r.n_det[0], 0);
+	assert_int_equal(r.n_node, 0);
+	detect_result_free(&r);
+	/* bad calibrated options are refused */
+	cfg.p = 1.5;
+	assert_int_equal(detect_run(&f.s, f.pred, &cfg, &r, &err),
+			 STATUS_RANGE);
+}
+
 /* A perfect forecast with no threshold floor: scores stay finite (0). */
 static void test_perfect_forecast_without_floor(void **state)
 {
@@ -441,8 +495,9 @@ static void test_perfect_forecast_without_floor(void **state)
 	DetectResult r;
 	detect_result_init(&r);
 	ErrorRecord err;
-	const ThresholdMode all[] = {THRESH_SEED, THRESH_SIGMA, THRESH_DYNAMIC};
-	for (size_t k = 0; k < 3; k++) {
+	const ThresholdMode all[] = {THRESH_SEED, THRESH_SIGMA, THRESH_DYNAMIC,
+				     THRESH_CALIBRATED};
+	for (size_t k = 0; k < 4; k++) {
 		cfg.mode = all[k];
 		assert_int_equal(detect_run(&f.s, f.pred, &cfg, &r, &err),
 				 STATUS_OK);
@@ -467,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_rethreshold_moves_detections),
 		cmocka_unit_test(test_dynamic_mode_end_to_end),
 		cmocka_unit_test(test_perfect_forecast_without_floor),
+		cmocka_unit_test(test_calibrated_mode_end_to_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
