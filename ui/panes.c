@@ -717,8 +717,8 @@ static void draw_status(App *a, WINDOW *w)
 		static const char *const label[] = {
 			"", "filter /", "save as: ",
 			"unsaved edits: s save, d discard and quit, Esc back ",
-			"recover unsaved edits from the journal? r recover, d "
-			"discard "};
+			("recover unsaved edits from the journal? r recover, "
+			 "d discard ")};
 		snprintf(line, sizeof(line), " %s%s", label[a->prompt],
 			 a->prompt == PROMPT_FILTER || a->prompt == PROMPT_SAVE
 				 ? a->input
