@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,9 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 		return 0;
 	size_t c = *cap ? *cap : 64;
 	while (c < need)
-		c *= 2;
+		c = c > SIZE_MAX / 2 ? need : 2 * c;
+	if (c > SIZE_MAX / elem)
+		return -1;
 	void *q = realloc(*p, c * elem);
 	if (!q)
 		return -1;
