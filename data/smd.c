@@ -250,10 +250,10 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 static Status count_file_rows(const char *path, size_t *rows,
 			      ErrorRecord *err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
-				 strerror(errno));
+	FILE *f;
+	Status st = fileio_open(path, &f, err);
+	if (st)
+		return st;
 	enum { CHUNK = 1 << 18 };
 	char *buf = malloc(CHUNK + 1);
 	if (!buf) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/fileio.h"
 #include "labels/atomicfile.h"
 #include "labels/textio.h"
 
@@ -90,11 +91,10 @@ Status detfile_read(const char *path, const Series *s, Detection **out,
 {
 	*out = NULL;
 	*n_out = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
-				 strerror(errno));
-	Status st = STATUS_OK;
+	FILE *f;
+	Status st = fileio_open(path, &f, err);
+	if (st)
+		return st;
 	char *line = NULL, *buf = NULL;
 	size_t line_cap = 0, buf_cap = 0, cap = 0, n = 0;
 	Detection *v = NULL;

@@ -78,10 +78,10 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 		*out = LABEL_FORMAT_NAB;
 		return STATUS_OK;
 	}
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
-				 strerror(errno));
+	FILE *f;
+	Status st = fileio_open(path, &f, err);
+	if (st)
+		return st;
 	char line[512] = "";
 	while (fgets(line, sizeof(line), f) && (line[0] == '\n' ||
 						(line[0] == '\r')))

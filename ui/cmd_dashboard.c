@@ -18,6 +18,7 @@
 
 #include <ncursesw/curses.h>
 
+#include "data/fileio.h"
 #include "data/synth.h"
 #include "ui/app.h"
 #include "ui/cli.h"
@@ -241,13 +242,20 @@ int cmd_dashboard(int argc, char **argv)
 
 	int *script = NULL;
 	size_t n_script = 0;
+	/* a model file that cannot be read would only show as a message
+	 * in the dashboard: refuse what is not a regular file up front */
+	if (opt.pipe.model_path) {
+		ErrorRecord merr;
+		Status ms = fileio_check_regular(opt.pipe.model_path, &merr);
+		if (ms)
+			return cli_report("dashboard", ms, &merr);
+	}
 	if (keys_path) {
-		FILE *f = fopen(keys_path, "r");
-		if (!f) {
-			fprintf(stderr, "vigil: %s: %s\n", keys_path,
-				strerror(errno));
-			return 2;
-		}
+		FILE *f;
+		ErrorRecord kerr;
+		Status ks = fileio_open(keys_path, &f, &kerr);
+		if (ks)
+			return cli_report("dashboard", ks, &kerr);
 		char buf[65536];
 		size_t got = fread(buf, 1, sizeof(buf) - 1, f);
 		fclose(f);

@@ -11,6 +11,7 @@
 
 #include <ncursesw/curses.h>
 
+#include "ui/escape.h"
 #include "ui/keys.h"
 #include "ui/plot.h"
 
@@ -164,7 +165,9 @@ static void frame(App *a, WINDOW *w, const char *title)
 	box(w, 0, 0);
 	if (title && *title) {
 		int maxw = getmaxx(w) - 4;
-		mvwaddnstr(w, 0, 2, title, maxw > 0 ? maxw : 0);
+		char safe[1024];
+		mvwaddnstr(w, 0, 2, ui_escape(title, safe, sizeof(safe)),
+			   maxw > 0 ? maxw : 0);
 	}
 	(void)a;
 }
@@ -174,7 +177,8 @@ static void put(WINDOW *w, int y, int x, int n, const char *text)
 {
 	if (n <= 0)
 		return;
-	mvwaddnstr(w, y, x, text, n);
+	char safe[1024];
+	mvwaddnstr(w, y, x, ui_escape(text, safe, sizeof(safe)), n);
 }
 
 static void fmt_ratio(double v, char *buf, size_t n)
