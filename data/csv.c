@@ -39,6 +39,7 @@ typedef struct {
 	long row_line;  /* start line of the row being built (0: none yet) */
 	size_t row_first;
 	int nomem;
+	long nul_line, nul_field; /* the first cell holding a NUL byte */
 } CsvTable;
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -66,6 +67,10 @@ static void on_field(void *s, size_t len, void *data)
 	if (t->row_line == 0) {
 		t->row_line = t->cur_line;
 		t->row_first = t->ncell;
+	}
+	if (len && !t->nul_line && memchr(s, '\0', len)) {
+		t->nul_line = t->cur_line;
+		t->nul_field = (long)(t->ncell - t->row_first) + 1;
 	}
 	if (grow((void **)&t->arena, &t->acap, t->alen + len + 1, 1) ||
 	    grow((void **)&t->cell, &t->ccap, t->ncell + 1, sizeof(size_t))) {
@@ -156,6 +161,11 @@ static Status tokenise(const char *path, const char *text, size_t len,
 	if (t->nomem)
 		st = error_set(err, STATUS_NOMEM, path, 0, 0,
 			       "out of memory reading the file");
+	else if (!st && t->nul_line)
+		st = error_set(err, STATUS_PARSE, path, t->nul_line,
+			       t->nul_field,
+			       "a NUL byte inside a field: expected text "
+			       "(is this a binary file?)");
 done:
 	csv_free(&p);
 	return st;

@@ -134,7 +134,7 @@ Status detfile_read(const char *path, const Series *s, Detection **out,
 		long bad = textio_csv_split(line, len, buf, fl, col, 8, &nf);
 		if (bad) {
 			st = error_set(err, STATUS_PARSE, path, lineno, bad,
-				       "malformed CSV field");
+				       "%s", textio_csv_problem(line, len, bad));
 			break;
 		}
 		if (nf != 7) {
