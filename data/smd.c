@@ -155,6 +155,10 @@ static Status bad_number(const char *path, long line, size_t f,
 	const char *e = p;
 	while (e < end && *e != ',' && *e != '\n' && *e != '\r' && e - p < 40)
 		e++;
+	if (memchr(p, '\0', (size_t)(e - p)))
+		return error_set(err, STATUS_PARSE, path, line, (long)f + 1,
+				 "expected a number, found a NUL byte (is "
+				 "this a binary file?)");
 	return error_set(err, STATUS_PARSE, path, line, (long)f + 1,
 			 "expected a number, found '%.*s'", (int)(e - p), p);
 }
