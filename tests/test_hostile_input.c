@@ -1,11 +1,13 @@
 /* Hostile input, run as a user would meet it: model files with a valid
  * CRC but a wrong weight count or a huge declared shape, special files
  * (/dev/zero, a FIFO, a folder) as every file argument, NUL bytes inside
- * fields, and data whose names hold terminal escape sequences. Each case
+ * fields, data whose names hold terminal escape sequences, and a very long
+ * interpretation_label line. Each case
  * must end quickly with exit 2 and a message naming what is wrong; nothing
  * from a data file may reach the terminal unescaped. */
 #include "tests/testutil.h"
 
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -350,6 +352,64 @@ static void test_escape_sequences_in_a_header_are_escaped(void **state)
 	free(screen);
 }
 
+/* Run argv (no shell) and return its exit code; *maxrss_kb gets its peak
+ * resident memory. */
+static int run_measured(char *const argv[], long *maxrss_kb)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		freopen("/dev/null", "w", stdout);
+		freopen("/dev/null", "w", stderr);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int status;
+	struct rusage ru;
+	assert_int_equal(wait4(pid, &status, 0, &ru), pid);
+	*maxrss_kb = ru.ru_maxrss;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_long_interpretation_label_line(void **state)
+{
+	(void)state;
+	char out[4096], path[160], smd[200], conv[160];
+	/* the SMD sample machine (38 metrics), and a 1.4 MB label line of
+	 * 500,000 dims; PCRE2's backtracking frames took 332 MB for it */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cp -r data/samples/smd-cut/"
+				"ServerMachineDataset %s/",
+				tmp),
+			 0);
+	snprintf(smd, sizeof(smd), "%s/ServerMachineDataset:machine-1-2", tmp);
+	snprintf(path, sizeof(path), "%s/long-interp.txt", tmp);
+	snprintf(conv, sizeof(conv), "%s/long-interp.csv", tmp);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("10-20:", f);
+	for (int i = 0; i < 500000; i++)
+		fprintf(f, i ? ",%d" : "%d", i % 38 + 1);
+	fputc('\n', f);
+	assert_int_equal(fclose(f), 0);
+	char vigil[512];
+	snprintf(vigil, sizeof(vigil), "%s", tu_vigil());
+	char *argv[] = {vigil,	"labels", smd, "--labels", path, "--label-format",
+			"interp", "-o",	 conv, NULL};
+	long kb = 0;
+	int rc = run_measured(argv, &kb);
+	print_message("500,000 dims: exit %d, peak RSS %ld KB\n", rc, kb);
+	assert_int_equal(rc, 0);
+	/* all 38 metrics got the range (rows 310-320 of the series) */
+	char *csv = tu_slurp(conv, NULL);
+	assert_non_null(csv);
+	assert_non_null(strstr(csv, "m01,310,320,"));
+	assert_non_null(strstr(csv, "m38,310,320,"));
+	free(csv);
+	if (!tu_sanitized()) /* the sanitizers' shadow memory would count */
+		assert_true(kb < 64 * 1024);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_folder_as_labels_is_named),
 		cmocka_unit_test(test_nul_byte_in_a_field),
 		cmocka_unit_test(test_escape_sequences_in_a_header_are_escaped),
+		cmocka_unit_test(test_long_interpretation_label_line),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
