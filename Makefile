@@ -6,6 +6,8 @@
 #                 under AddressSanitizer and UndefinedBehaviorSanitizer
 #   make bench    speed and memory figures against ../shared/ref
 #   make deps     apt-get install what pkg-config cannot find
+#   make fuzz     libFuzzer (clang) on every input format, FUZZ_SECONDS
+#                 each (default 60); not part of check
 #   make install  PREFIX=/usr/local DESTDIR=
 
 CC ?= cc
@@ -41,7 +43,7 @@ DEPS_PKGCONFIG := ncursesw:libncurses-dev libpcre2-8:libpcre2-dev \
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all run check test test-asan bench deps install uninstall clean \
-	check-deps build-tests
+	check-deps build-tests fuzz fuzz-bins
 
 all: vigil
 
@@ -61,6 +63,14 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libvigil.a tests/testutil.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) -MMD -MP -o $@ \
 		$< $(BUILD)/libvigil.a $(CMOCKA_LIBS) $(LIBS)
+
+# The fuzz regression test runs the fuzz targets themselves.
+FUZZ_SRC := tests/fuzz/targets.c
+$(BUILD)/tests/test_fuzz_regress: tests/test_fuzz_regress.c $(FUZZ_SRC) \
+		tests/fuzz/targets.h $(BUILD)/libvigil.a tests/testutil.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) -MMD -MP -o $@ \
+		$< $(FUZZ_SRC) $(BUILD)/libvigil.a $(CMOCKA_LIBS) $(LIBS)
 
 build-tests: vigil $(TEST_BIN) $(BENCH_BIN)
 
@@ -111,6 +121,31 @@ build-tests-asan: $(TEST_BIN)
 
 $(BUILD)/vigil-asan: $(MAIN_OBJ) $(BUILD)/libvigil.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+# Fuzzing: one libFuzzer binary per input format (tests/fuzz/targets.c),
+# built with clang, AddressSanitizer and UndefinedBehaviorSanitizer.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_TARGETS := csv smd nab interp test_label label_csv nab_windows \
+	detections model journal
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined
+
+fuzz: deps
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "make fuzz: needs \
+	clang with libFuzzer (apt-get install clang), or FUZZ_CC=..."; exit 1; }
+	@$(MAKE) --no-print-directory -j$$(nproc 2>/dev/null || echo 2) \
+		CC=$(FUZZ_CC) BUILD=build/fuzz \
+		CFLAGS="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" fuzz-bins
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_main.c $(FUZZ_SRC) tests/fuzz/targets.h \
+		$(BUILD)/libvigil.a
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer \
+		-DFUZZ_TARGET='"$*"' -o $@ $< $(FUZZ_SRC) \
+		$(BUILD)/libvigil.a $(LIBS)
 
 bench: deps
 	@$(MAKE) --no-print-directory vigil $(BENCH_BIN)

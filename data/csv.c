@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ typedef struct {
 	long row_line;  /* start line of the row being built (0: none yet) */
 	size_t row_first;
 	int nomem;
+	long nul_line, nul_field; /* the first cell holding a NUL byte */
 } CsvTable;
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -46,7 +48,9 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 		return 0;
 	size_t c = *cap ? *cap : 64;
 	while (c < need)
-		c *= 2;
+		c = c > SIZE_MAX / 2 ? need : 2 * c;
+	if (c > SIZE_MAX / elem)
+		return -1;
 	void *q = realloc(*p, c * elem);
 	if (!q)
 		return -1;
@@ -63,6 +67,10 @@ static void on_field(void *s, size_t len, void *data)
 	if (t->row_line == 0) {
 		t->row_line = t->cur_line;
 		t->row_first = t->ncell;
+	}
+	if (len && !t->nul_line && memchr(s, '\0', len)) {
+		t->nul_line = t->cur_line;
+		t->nul_field = (long)(t->ncell - t->row_first) + 1;
 	}
 	if (grow((void **)&t->arena, &t->acap, t->alen + len + 1, 1) ||
 	    grow((void **)&t->cell, &t->ccap, t->ncell + 1, sizeof(size_t))) {
@@ -153,6 +161,11 @@ static Status tokenise(const char *path, const char *text, size_t len,
 	if (t->nomem)
 		st = error_set(err, STATUS_NOMEM, path, 0, 0,
 			       "out of memory reading the file");
+	else if (!st && t->nul_line)
+		st = error_set(err, STATUS_PARSE, path, t->nul_line,
+			       t->nul_field,
+			       "a NUL byte inside a field: expected text "
+			       "(is this a binary file?)");
 done:
 	csv_free(&p);
 	return st;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "data/fileio.h"
 #include "data/series_internal.h"
 
 void series_init(Series *s)
@@ -319,10 +320,10 @@ static int smd_from_file(const char *path, char *dir, size_t dn, char *machine,
 static Status first_line(const char *path, char *buf, size_t n,
 			 ErrorRecord *err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
-				 strerror(errno));
+	FILE *f;
+	Status st = fileio_open(path, &f, err);
+	if (st)
+		return st;
 	buf[0] = '\0';
 	if (!fgets(buf, (int)n, f))
 		buf[0] = '\0';
@@ -394,6 +395,10 @@ Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 				 "a folder, but not an SMD folder (no train/ "
 				 "and test/ in it)");
 	}
+	if (stat_errno == 0 && !S_ISREG(st0.st_mode))
+		return error_set(err, STATUS_IO, dataset, 0, 0,
+				 "is %s, not a regular file or a folder",
+				 fileio_kind(st0.st_mode));
 	if (is_file(dataset)) {
 		char dir[4096], machine[256];
 		if (smd_from_file(dataset, dir, sizeof(dir), machine,

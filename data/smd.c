@@ -155,6 +155,10 @@ static Status bad_number(const char *path, long line, size_t f,
 	const char *e = p;
 	while (e < end && *e != ',' && *e != '\n' && *e != '\r' && e - p < 40)
 		e++;
+	if (memchr(p, '\0', (size_t)(e - p)))
+		return error_set(err, STATUS_PARSE, path, line, (long)f + 1,
+				 "expected a number, found a NUL byte (is "
+				 "this a binary file?)");
 	return error_set(err, STATUS_PARSE, path, line, (long)f + 1,
 			 "expected a number, found '%.*s'", (int)(e - p), p);
 }
@@ -250,10 +254,10 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 static Status count_file_rows(const char *path, size_t *rows,
 			      ErrorRecord *err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
-				 strerror(errno));
+	FILE *f;
+	Status st = fileio_open(path, &f, err);
+	if (st)
+		return st;
 	enum { CHUNK = 1 << 18 };
 	char *buf = malloc(CHUNK + 1);
 	if (!buf) {

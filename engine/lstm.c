@@ -6,26 +6,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/checked.h"
 #include "engine/kernels.h"
 
 void lstm_layout(const LstmDims *d, LstmLayout *lay)
 {
-	size_t off = 0, H4 = 4 * d->H;
+	size_t off = 0, H4 = size_mul(4, d->H);
 	for (size_t l = 0; l < 2; l++) {
 		if (l < d->L) {
 			size_t I = l ? d->H : d->F;
 			lay->W[l] = off;
-			off += (I + d->H) * H4;
+			off = size_add(off, size_mul(size_add(I, d->H), H4));
 			lay->b[l] = off;
-			off += H4;
+			off = size_add(off, H4);
 		} else {
 			lay->W[l] = lay->b[l] = off;
 		}
 	}
 	lay->Wd = off;
-	off += d->H * d->O;
+	off = size_add(off, size_mul(d->H, d->O));
 	lay->bd = off;
-	off += d->O;
+	off = size_add(off, d->O);
 	lay->total = off;
 }
 
@@ -41,7 +42,7 @@ static void glorot(float *w, size_t n, size_t fan_in, size_t fan_out,
  * Gram-Schmidt, in double, on rows of standard normal draws. */
 static void orthogonal(float *W, size_t rows, size_t cols, Rng *rng)
 {
-	double *q = malloc(rows * cols * sizeof(double));
+	double *q = malloc(size_mul3(rows, cols, sizeof(double)));
 	if (!q) {
 		glorot(W, rows * cols, rows, cols, rng);
 		return;
@@ -89,11 +90,11 @@ void lstm_init_params(const LstmDims *d, float *p, Rng *rng)
 
 size_t lstm_wt_floats(const LstmDims *d)
 {
-	size_t H4 = 4 * d->H;
-	size_t n = H4 * (d->F + d->H);
+	size_t H4 = size_mul(4, d->H);
+	size_t n = size_mul(H4, size_add(d->F, d->H));
 	if (d->L > 1)
-		n += H4 * 2 * d->H;
-	return n + d->O * d->H;
+		n = size_add(n, size_mul3(H4, 2, d->H));
+	return size_add(n, size_mul(d->O, d->H));
 }
 
 void lstm_transpose_weights(const LstmDims *d, const float *p, float *wt)
@@ -157,8 +158,9 @@ void lstm_backward(const LstmDims *d, const float *p, const float *wt,
 size_t lstm_rows_ws_floats(const LstmDims *d, size_t n)
 {
 	/* P, g: rows x 4H; per layer c, h: n x H; tc: n x H */
-	return (n + d->T - 1) * 4 * d->H + n * 4 * d->H +
-	       (2 * d->L + 1) * n * d->H;
+	size_t H4 = size_mul(4, d->H);
+	return size_add(size_add(size_mul(n + d->T - 1, H4), size_mul(n, H4)),
+			size_mul3(2 * d->L + 1, n, d->H));
 }
 
 /* Inference keeps no history: one gate buffer and each layer's current

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/checked.h"
 #include "data/scale.h"
 #include "engine/kernels.h"
 
@@ -82,7 +83,7 @@ Status model_new(LstmModel **out, const LstmConfig *cfg, size_t metrics,
 		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
 	m->cfg = *cfg;
 	m->metrics = metrics;
-	m->features = cfg->rolling ? 3 * metrics : metrics;
+	m->features = cfg->rolling ? size_mul(3, metrics) : metrics;
 	m->dims = (LstmDims){.F = m->features, .H = cfg->hidden,
 			     .O = metrics, .T = cfg->look_back,
 			     .L = cfg->layers};
@@ -198,7 +199,7 @@ Status model_fit_scaler(LstmModel *m, const Series *s, size_t train_rows,
 		m->fmax[f] = sc.max[f];
 	}
 	scaler_free(&sc);
-	float *col = malloc((train_rows ? train_rows : 1) * sizeof(float));
+	float *col = malloc(size_mul(train_rows ? train_rows : 1, sizeof(float)));
 	if (!col)
 		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
 	for (size_t f = m->metrics; f < m->features; f++) {
@@ -226,8 +227,8 @@ Status model_features(const LstmModel *m, const Series *s, size_t rows,
 		      float **Z, ErrorRecord *err)
 {
 	size_t F = m->features;
-	float *z = malloc((rows ? rows : 1) * F * sizeof(float));
-	float *col = malloc((rows ? rows : 1) * sizeof(float));
+	float *z = malloc(size_mul3(rows ? rows : 1, F, sizeof(float)));
+	float *col = malloc(size_mul(rows ? rows : 1, sizeof(float)));
 	if (!z || !col) {
 		free(z);
 		free(col);
@@ -259,8 +260,8 @@ static void *forecast_worker(void *arg)
 	ForecastJob *j = arg;
 	const LstmDims *d = &j->m->dims;
 	size_t T = d->T, O = d->O;
-	float *ws = malloc(lstm_rows_ws_floats(d, FORECAST_CHUNK) *
-			   sizeof(float));
+	float *ws = malloc(size_mul(lstm_rows_ws_floats(d, FORECAST_CHUNK),
+				    sizeof(float)));
 	if (!ws) {
 		j->failed = 1;
 		return NULL;
@@ -343,7 +344,7 @@ Status lstm_forecast(const LstmModel *m, const Series *s, float *pred,
 		return st;
 	/* blocks of rows keep the scaled output small */
 	const size_t blk = 8192;
-	float *y = malloc(blk * O * sizeof(float));
+	float *y = malloc(size_mul3(blk, O, sizeof(float)));
 	if (!y) {
 		free(Z);
 		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
@@ -440,8 +441,8 @@ Status lstm_eval(const LstmModel *m, const Series *s, ModelMetrics *out,
 		return st;
 	}
 	size_t nw = n - T;
-	float *y = malloc(nw * M * sizeof(float));
-	double *sums = calloc(16 * M, sizeof(double));
+	float *y = malloc(size_mul3(nw, M, sizeof(float)));
+	double *sums = calloc(size_mul(16, M), sizeof(double));
 	if (!y || !sums) {
 		free(Z);
 		free(y);

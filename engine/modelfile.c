@@ -14,6 +14,7 @@
  * stored, so a seed gives a byte-identical file. */
 #include "engine/model_impl.h"
 #include "data/atomicfile.h"
+#include "data/checked.h"
 #include "data/fileio.h"
 
 #include <errno.h>
@@ -282,17 +283,39 @@ static Status parse(const unsigned char *p, size_t len, const char *path,
 		return error_set(err, STATUS_CORRUPT, path, 0, 0,
 				 "corrupted model file: impossible "
 				 "hyperparameters");
+	/* The shape decides the weight count and, with it, the least the
+	   file must hold; both are checked before anything is allocated, so
+	   a small file cannot ask for a huge model. */
+	LstmDims dims = {.F = (size_t)features, .H = c.hidden,
+			 .O = (size_t)metrics, .T = c.look_back, .L = c.layers};
+	LstmLayout lay;
+	lstm_layout(&dims, &lay);
+	if (lay.total != nparams)
+		return error_set(err, STATUS_CORRUPT, path, 0, 0,
+				 "corrupted model file: %llu weights where "
+				 "the shape (%llu metrics, hidden %zu, %zu "
+				 "layer%s) needs %zu",
+				 (unsigned long long)nparams,
+				 (unsigned long long)metrics, c.hidden,
+				 c.layers, c.layers == 1 ? "" : "s",
+				 lay.total);
+	/* what follows: 3 facts, the scaler, a length per name, the weights */
+	size_t need = size_add(
+		size_add(r.pos + 24, size_mul(8, (size_t)features)),
+		size_add(size_mul(4, (size_t)metrics), size_mul(4, lay.total)));
+	if (need > r.len)
+		return error_set(err, STATUS_CORRUPT, path, 0, 0,
+				 "corrupted model file: its shape (%llu "
+				 "metrics, hidden %zu, %zu layer%s, %zu "
+				 "weights) needs at least %zu bytes, the file "
+				 "has %zu",
+				 (unsigned long long)metrics, c.hidden,
+				 c.layers, c.layers == 1 ? "" : "s",
+				 lay.total, size_add(need, 4), len);
 	LstmModel *m = NULL;
 	Status st = model_new(&m, &c, (size_t)metrics, NULL, err);
 	if (st)
 		return st;
-	if (m->nparams != nparams) {
-		lstm_model_delete(m);
-		return error_set(err, STATUS_CORRUPT, path, 0, 0,
-				 "corrupted model file: %llu weights where "
-				 "the shape needs %zu",
-				 (unsigned long long)nparams, m->nparams);
-	}
 	m->epochs_run = get_u64(&r);
 	m->best_epoch = get_u64(&r);
 	m->best_val = get_f64(&r);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "data/checked.h"
 #include "data/rng.h"
 #include "engine/kernels.h"
 
@@ -271,20 +272,23 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 	/* One block, carved into five arrays of P floats: the parameters,
 	   the gradient, Adam's m and v, and the best weights so far. The
 	   model owns it from here on (shrunk to the parameters at the end). */
-	float *blk = calloc(5 * P, sizeof(float));
+	float *blk = calloc(size_mul(5, P), sizeof(float));
 	if (blk) {
 		free(m->params);
 		m->params = blk;
 	}
-	float *wt = malloc(lstm_wt_floats(d) * sizeof(float));
-	size_t *order = malloc(nwin * sizeof(size_t));
+	float *wt = malloc(size_mul(lstm_wt_floats(d), sizeof(float)));
+	size_t *order = malloc(size_mul(nwin, sizeof(size_t)));
 	Shard *sh = calloc(nsh_max, sizeof(Shard));
 	ThreadWs *tw = calloc((size_t)nthreads, sizeof(ThreadWs));
-	float *vpred = malloc(nval * O * sizeof(float));
+	float *vpred = malloc(size_mul3(nval, O, sizeof(float)));
 	size_t ws_n = lstm_ws_floats(d, SHARD);
-	size_t per_thread = d->T * SHARD * d->F + 3 * SHARD * O + ws_n;
-	float *twmem = malloc((size_t)nthreads * per_thread * sizeof(float));
-	float *gmem = malloc(nsh_max * P * sizeof(float));
+	size_t per_thread = size_add(size_add(size_mul3(d->T, SHARD, d->F),
+					     size_mul(3 * SHARD, O)),
+				    ws_n);
+	float *twmem =
+		malloc(size_mul3((size_t)nthreads, per_thread, sizeof(float)));
+	float *gmem = malloc(size_mul3(nsh_max, P, sizeof(float)));
 	if (!blk || !wt || !order || !sh || !tw || !vpred || !twmem || !gmem) {
 		st = error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
 		goto done;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "data/atomicfile.h"
+#include "data/fileio.h"
 #include "labels/textio.h"
 
 static const char det_header[] =
@@ -90,11 +91,10 @@ Status detfile_read(const char *path, const Series *s, Detection **out,
 {
 	*out = NULL;
 	*n_out = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
-				 strerror(errno));
-	Status st = STATUS_OK;
+	FILE *f;
+	Status st = fileio_open(path, &f, err);
+	if (st)
+		return st;
 	char *line = NULL, *buf = NULL;
 	size_t line_cap = 0, buf_cap = 0, cap = 0, n = 0;
 	Detection *v = NULL;
@@ -134,7 +134,7 @@ Status detfile_read(const char *path, const Series *s, Detection **out,
 		long bad = textio_csv_split(line, len, buf, fl, col, 8, &nf);
 		if (bad) {
 			st = error_set(err, STATUS_PARSE, path, lineno, bad,
-				       "malformed CSV field");
+				       "%s", textio_csv_problem(line, len, bad));
 			break;
 		}
 		if (nf != 7) {

@@ -78,10 +78,10 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 		*out = LABEL_FORMAT_NAB;
 		return STATUS_OK;
 	}
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot open: %s",
-				 strerror(errno));
+	FILE *f;
+	Status st = fileio_open(path, &f, err);
+	if (st)
+		return st;
 	char line[512] = "";
 	while (fgets(line, sizeof(line), f) && (line[0] == '\n' ||
 						(line[0] == '\r')))
@@ -212,11 +212,11 @@ static Status grammar_init(Grammar *g, ErrorRecord *err)
 	PCRE2_SIZE off;
 	memset(g, 0, sizeof(*g));
 	g->full = pcre2_compile(
-		(PCRE2_SPTR) "^([0-9]+)-([0-9]+):([0-9]+(?:,[0-9]+)*)$",
+		(PCRE2_SPTR) "^([0-9]++)-([0-9]++):([0-9]++(?:,[0-9]++)*+)$",
 		PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
 	g->prefix = pcre2_compile(
-		(PCRE2_SPTR) "^(?:[0-9]+(?:-(?:[0-9]+(?::(?:[0-9]+(?:,[0-9]+)*"
-			     ",?)?)?)?)?)?",
+		(PCRE2_SPTR) "^(?:[0-9]++(?:-(?:[0-9]++(?::(?:[0-9]++(?:,[0-9]++)"
+			     "*+,?)?)?)?)?)?",
 		PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
 	g->md = g->full ? pcre2_match_data_create_from_pattern(g->full, NULL)
 			: NULL;
@@ -490,7 +490,7 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 		long bad = textio_csv_split(line, n, buf, f, col, 8, &nf);
 		if (bad) {
 			st = error_set(err, STATUS_PARSE, path, it.number, bad,
-				       "malformed CSV field");
+				       "%s", textio_csv_problem(line, n, bad));
 			break;
 		}
 		if (!header) {

@@ -107,6 +107,8 @@ long textio_csv_split(const char *line, size_t len, char *buf, char **fields,
 			for (;;) {
 				if (i >= len)
 					return cols[*n - 1];
+				if (line[i] == '\0')
+					return (long)i + 1;
 				if (line[i] == '"') {
 					if (i + 1 < len && line[i + 1] == '"') {
 						buf[o++] = '"';
@@ -122,7 +124,7 @@ long textio_csv_split(const char *line, size_t len, char *buf, char **fields,
 				return (long)i + 1;
 		} else {
 			while (i < len && line[i] != ',') {
-				if (line[i] == '"')
+				if (line[i] == '"' || line[i] == '\0')
 					return (long)i + 1;
 				buf[o++] = line[i++];
 			}
@@ -132,6 +134,14 @@ long textio_csv_split(const char *line, size_t len, char *buf, char **fields,
 			return 0;
 		i++; /* the comma */
 	}
+}
+
+const char *textio_csv_problem(const char *line, size_t len, long col)
+{
+	if (col >= 1 && (size_t)col <= len && line[col - 1] == '\0')
+		return "a NUL byte inside a field: expected text (is this a "
+		       "binary file?)";
+	return "malformed CSV field";
 }
 
 int textio_metric_lookup(const Series *s, const char *name, size_t *out)

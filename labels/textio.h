@@ -29,9 +29,14 @@ void textio_csv_field(TextBuf *b, const char *s);
 /* Split line (len bytes, without its line end) into CSV fields. The fields
  * are written NUL-terminated into buf (size >= len + 1) and pointed to by
  * fields[0 .. *n); cols[i] is the 1-based column where field i starts.
- * Returns 0, or the 1-based column of a malformed quote. */
+ * Returns 0, or the 1-based column of a malformed quote or of a NUL byte
+ * (text files hold none; a C string would silently end there). */
 long textio_csv_split(const char *line, size_t len, char *buf, char **fields,
 		      long *cols, size_t max_fields, size_t *n);
+
+/* What is wrong at column col (as returned by textio_csv_split) of line,
+ * for a message. */
+const char *textio_csv_problem(const char *line, size_t len, long col);
 
 /* Metric index of a name in s into *out ('*' = DETECT_NODE; series without
  * names use m01, m02, ...). Returns 0, or -1 when there is no such metric. */

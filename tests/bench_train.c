@@ -186,6 +186,7 @@ static void *spin_work(void *arg)
 	volatile double x = 0;
 	for (long i = 0; i < 100000000L; i++)
 		x += 1.0;
+	(void)x; /* clang -Wunused-but-set-variable: x is only written */
 	(void)arg;
 	return NULL;
 }

@@ -55,6 +55,8 @@ static inline char *tu_tmpdir(char *buf, size_t n)
 /* Run a shell command, capture stdout+stderr (up to n-1 bytes) into out,
  * return its exit code (or -1). */
 static inline int tu_run(char *out, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline int tu_run(char *out, size_t n, const char *fmt, ...)
 {
 	char cmd[8192];
 	va_list ap;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/escape.h"
+
 const char cli_series_help[] =
 	"Dataset options:\n"
 	"  --split N        the train part is the first N rows (CSV)\n"
@@ -19,9 +21,12 @@ const char cli_series_help[] =
 int cli_report(const char *cmd, Status s, const ErrorRecord *err)
 {
 	char buf[1200];
-	if (err && (err->message[0] || err->file[0]))
-		fprintf(stderr, "vigil %s: %s\n", cmd,
-			error_format(err, buf, sizeof(buf)));
+	if (err && (err->message[0] || err->file[0])) {
+		/* messages quote file names and cells: escape them */
+		fprintf(stderr, "vigil %s: ", cmd);
+		ui_escape_fputs(error_format(err, buf, sizeof(buf)), stderr);
+		fputc('\n', stderr);
+	}
 	else
 		fprintf(stderr, "vigil %s: %s\n", cmd, status_message(s));
 	return status_exit_code(s);

@@ -10,6 +10,7 @@
 #include "data/series.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
+#include "ui/escape.h"
 
 static const char info_help[] =
 	"Usage: vigil info DATASET [--split N | --train F] [--interval SEC] "
@@ -57,18 +58,26 @@ static void interval_text(int64_t sec, char *buf, size_t n)
 static void print_text(const Series *s, int all)
 {
 	char a[32], b[32], c[64];
-	printf("dataset   %s", s->path ? s->path : "?");
-	if (s->machine)
-		printf(":%s", s->machine);
+	printf("dataset   ");
+	ui_escape_fputs(s->path ? s->path : "?", stdout);
+	if (s->machine) {
+		putchar(':');
+		ui_escape_fputs(s->machine, stdout);
+	}
 	printf("\nformat    %s\n", series_kind_name(s->kind));
 	printf("rows      %s\n", grouped(s->rows, a, sizeof(a)));
 	printf("metrics   %zu:", s->metrics);
 	size_t show = all || s->metrics <= 12 ? s->metrics : 8;
-	for (size_t m = 0; m < show; m++)
-		printf("%s %s", m ? "," : "", s->names[m]);
-	if (show < s->metrics)
-		printf(", ... %s (%zu more; --all lists them)",
-		       s->names[s->metrics - 1], s->metrics - show - 1);
+	for (size_t m = 0; m < show; m++) {
+		printf("%s ", m ? "," : "");
+		ui_escape_fputs(s->names[m], stdout);
+	}
+	if (show < s->metrics) {
+		printf(", ... ");
+		ui_escape_fputs(s->names[s->metrics - 1], stdout);
+		printf(" (%zu more; --all lists them)",
+		       s->metrics - show - 1);
+	}
 	printf("\n");
 	printf("split     train %s rows [0, %zu), test %s rows [%zu, %zu); "
 	       "split at %s\n",

@@ -16,6 +16,7 @@
 #include "ui/cli.h"
 #include "ui/commands.h"
 #include "ui/cli/detout.h"
+#include "ui/escape.h"
 #include "ui/pipeline.h"
 
 static const char score_help[] =
@@ -169,10 +170,12 @@ static int report(const ScoreArgs *a, const Series *s, const LabelSet *ls,
 		if (a->per_metric)
 			for (size_t m = 0; m < s->metrics; m++) {
 				ScoreTable mt;
-				char title[300];
+				char title[300], name[256];
 				score_board_get(sb, m, &mt);
 				snprintf(title, sizeof(title), "\nmetric %zu: %s",
-					 m + 1, s->names[m]);
+					 m + 1,
+					 ui_escape(s->names[m], name,
+						   sizeof(name)));
 				print_table(title, &mt);
 			}
 	}

@@ -13,6 +13,7 @@
 #include "engine/model.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
+#include "ui/escape.h"
 
 static const char train_help[] =
 	"Usage: vigil train DATASET [-o MODEL] [options]\n"
@@ -122,9 +123,11 @@ static void print_metrics(const LstmModel *m, const ModelMetrics *mm)
 	for (size_t o = 0; o < mm->train.metrics; o++) {
 		const ErrorStats *t = &mm->train.per_metric[o];
 		const ErrorStats *v = &mm->val.per_metric[o];
+		char name[96];
+		ui_escape(lstm_model_metric(m, o), name, sizeof(name));
 		printf("%-22.22s %10.4g %10.4g %10.4g  %10.4g %10.4g %10.4g  "
 		       "%10.4g %10.4g\n",
-		       lstm_model_metric(m, o), t->mae, t->mse, t->rmse, v->mae,
+		       name, t->mae, t->mse, t->rmse, v->mae,
 		       v->mse, v->rmse, mm->naive_train.per_metric[o].rmse,
 		       mm->naive_val.per_metric[o].rmse);
 	}

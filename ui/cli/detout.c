@@ -3,9 +3,16 @@
 
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "ui/escape.h"
 
 void detout_csv_field(FILE *f, const char *text)
 {
+	/* a file gets the exact name; a terminal never gets its controls */
+	char safe[512];
+	if (isatty(fileno(f)))
+		text = ui_escape(text, safe, sizeof(safe));
 	if (!strpbrk(text, ",\"\n\r")) {
 		fputs(text, f);
 		return;

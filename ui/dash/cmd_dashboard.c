@@ -19,6 +19,7 @@
 
 #include <ncursesw/curses.h>
 
+#include "data/fileio.h"
 #include "data/synth.h"
 #include "ui/dash/app.h"
 #include "ui/cli.h"
@@ -338,11 +339,11 @@ static int load_script(const char *path, int **script, size_t *n)
 				"--keys FILE)\n");
 		return 1;
 	}
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "vigil: %s: %s\n", path, strerror(errno));
-		return 2;
-	}
+	FILE *f;
+	ErrorRecord kerr;
+	Status ks = fileio_open(path, &f, &kerr);
+	if (ks)
+		return cli_report("dashboard", ks, &kerr);
 	char buf[65536];
 	size_t got = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
@@ -488,6 +489,14 @@ int cmd_dashboard(int argc, char **argv)
 		return rc;
 	int *script;
 	size_t n_script;
+	/* a model file that cannot be read would only show as a message
+	 * in the dashboard: refuse what is not a regular file up front */
+	if (opt.pipe.model_path) {
+		ErrorRecord merr;
+		Status ms = fileio_check_regular(opt.pipe.model_path, &merr);
+		if (ms)
+			return cli_report("dashboard", ms, &merr);
+	}
 	rc = load_script(run.keys_path, &script, &n_script);
 	if (rc >= 0)
 		return rc;

@@ -14,6 +14,7 @@
 #include "ui/dash/keys.h"
 #include "ui/dash/plot.h"
 #include "ui/dash/save.h"
+#include "ui/escape.h"
 
 /* ---- colour roles ---------------------------------------------------- */
 
@@ -165,7 +166,9 @@ static void frame(App *a, WINDOW *w, const char *title)
 	box(w, 0, 0);
 	if (title && *title) {
 		int maxw = getmaxx(w) - 4;
-		mvwaddnstr(w, 0, 2, title, maxw > 0 ? maxw : 0);
+		char safe[1024];
+		mvwaddnstr(w, 0, 2, ui_escape(title, safe, sizeof(safe)),
+			   maxw > 0 ? maxw : 0);
 	}
 	(void)a;
 }
@@ -175,7 +178,8 @@ static void put(WINDOW *w, int y, int x, int n, const char *text)
 {
 	if (n <= 0)
 		return;
-	mvwaddnstr(w, y, x, text, n);
+	char safe[1024];
+	mvwaddnstr(w, y, x, ui_escape(text, safe, sizeof(safe)), n);
 }
 
 static void fmt_ratio(double v, char *buf, size_t n)
@@ -810,8 +814,8 @@ static void draw_status(App *a, WINDOW *w)
 	if (a->prompt != PROMPT_NONE) {
 		static const char *const label[] = {
 			[PROMPT_FILTER] = "filter /",
-			[PROMPT_QUIT] = "unsaved edits: s save, d discard and "
-					"quit, Esc back ",
+			[PROMPT_QUIT] = ("unsaved edits: s save, d discard and "
+					 "quit, Esc back "),
 		};
 		if (a->prompt == PROMPT_FILTER)
 			snprintf(line, sizeof(line), " %s%s", label[a->prompt],

@@ -1,0 +1,347 @@
+/* The fuzz targets (see targets.h). Each writes the input to a file in a
+ * private temporary folder and hands the path to the real loader, so the
+ * whole read path (fileio, then the parser) is exercised; what the loader
+ * returns is checked only for consistency, since any status is a valid
+ * answer to arbitrary bytes. */
+#include "tests/fuzz/targets.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "data/series.h"
+#include "engine/model.h"
+#include "labels/detfile.h"
+#include "labels/labelfile.h"
+#include "labels/labelset.h"
+#include "ui/dash/journal.h"
+#include "ui/dash/labels_ui.h"
+
+static char dir[64];
+
+/* Removes the private folder at exit (its files and the SMD folders). */
+static void remove_tmp(void)
+{
+	static const char *const names[] = {
+		"smd/train/m.txt", "smd/test/m.txt", "smd/train", "smd/test",
+		"smd", "data.csv", "nab.csv", "interp.txt", "test_label.txt",
+		"labels.csv", "combined_windows.json", "detections.csv",
+		"m.model", "journal.log"};
+	char path[160];
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (unlink(path) != 0)
+			rmdir(path);
+	}
+	rmdir(dir);
+}
+
+/* The private folder (created on first use) and path name inside it. */
+static const char *tmp_path(const char *name)
+{
+	static char path[160];
+	if (!dir[0]) {
+		const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm"
+								 : "/tmp";
+		snprintf(dir, sizeof(dir), "%s/vigil-fuzz-XXXXXX", base);
+		if (!mkdtemp(dir))
+			abort();
+		atexit(remove_tmp);
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return path;
+}
+
+static void write_file(const char *path, const uint8_t *d, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(d, 1, n, f) != n || fclose(f) != 0)
+		abort();
+}
+
+/* A loaded series must be whole: names, values and a split inside it. */
+static void check_series(const Series *s)
+{
+	if (s->rows == 0 || s->metrics == 0 || !s->values || !s->names ||
+	    s->split > s->rows)
+		abort();
+	for (size_t m = 0; m < s->metrics; m++)
+		if (!s->names[m])
+			abort();
+}
+
+static int run_csv(const uint8_t *d, size_t n)
+{
+	const char *p = tmp_path("data.csv");
+	write_file(p, d, n);
+	Series s;
+	ErrorRecord err;
+	if (series_load_csv(&s, p, NULL, &err) == STATUS_OK)
+		check_series(&s);
+	series_free(&s);
+	return 0;
+}
+
+static int run_nab(const uint8_t *d, size_t n)
+{
+	const char *p = tmp_path("nab.csv");
+	write_file(p, d, n);
+	Series s;
+	ErrorRecord err;
+	if (series_load_nab(&s, &p, 1, NULL, &err) == STATUS_OK)
+		check_series(&s);
+	series_free(&s);
+	return 0;
+}
+
+/* An SMD folder whose test file is the input (the train file is two
+ * valid rows of as many fields as the input's first line, so the two
+ * agree often enough to reach the value parser). */
+static int run_smd(const uint8_t *d, size_t n)
+{
+	char root[200];
+	snprintf(root, sizeof(root), "%s", tmp_path("smd"));
+	static int made;
+	char sub[260];
+	if (!made) {
+		mkdir(root, 0700);
+		snprintf(sub, sizeof(sub), "%s/train", root);
+		mkdir(sub, 0700);
+		snprintf(sub, sizeof(sub), "%s/test", root);
+		mkdir(sub, 0700);
+		made = 1;
+	}
+	size_t fields = 1;
+	for (size_t i = 0; i < n && d[i] != '\n'; i++)
+		fields += d[i] == ',';
+	if (fields > 64)
+		fields = 64;
+	char train[2 * 64 * 2 + 4];
+	size_t o = 0;
+	for (int r = 0; r < 2; r++)
+		for (size_t f = 0; f < fields; f++) {
+			train[o++] = (char)('1' + r);
+			train[o++] = f + 1 < fields ? ',' : '\n';
+		}
+	snprintf(sub, sizeof(sub), "%s/train/m.txt", root);
+	write_file(sub, (const uint8_t *)train, o);
+	snprintf(sub, sizeof(sub), "%s/test/m.txt", root);
+	write_file(sub, d, n);
+	Series s;
+	ErrorRecord err;
+	if (series_load_smd(&s, root, "m", &err) == STATUS_OK)
+		check_series(&s);
+	series_free(&s);
+	return 0;
+}
+
+/* The series labels are read against: the SMD sample machine (300 train
+ * and 300 test rows, 38 metrics) and the NAB sample file (timestamps). */
+static const Series *smd_series(void)
+{
+	static Series s;
+	static int loaded;
+	if (!loaded) {
+		ErrorRecord err;
+		if (series_load_smd(&s,
+				    "data/samples/smd-cut/ServerMachineDataset",
+				    "machine-1-2", &err) != STATUS_OK) {
+			fprintf(stderr, "fuzz: run from the repository root "
+					"(%s)\n",
+				err.message);
+			abort();
+		}
+		loaded = 1;
+	}
+	return &s;
+}
+
+static const Series *nab_series(void)
+{
+	static Series s;
+	static int loaded;
+	if (!loaded) {
+		ErrorRecord err;
+		const char *p = "data/samples/nab/realAWSCloudwatch/"
+				"ec2_network_in_257a54.csv";
+		if (series_load_nab(&s, &p, 1, NULL, &err) != STATUS_OK) {
+			fprintf(stderr, "fuzz: run from the repository root "
+					"(%s)\n",
+				err.message);
+			abort();
+		}
+		loaded = 1;
+	}
+	return &s;
+}
+
+/* Read the input as labels of format f against s; a label set read must
+ * stay inside the series. */
+static int run_labels(const uint8_t *d, size_t n, const Series *s,
+		      LabelFormat f, const char *name)
+{
+	const char *p = tmp_path(name);
+	write_file(p, d, n);
+	LabelSet ls;
+	ErrorRecord err;
+	if (labelfile_read(&ls, s, p, f, &err) == STATUS_OK) {
+		for (size_t m = 0; m <= s->metrics; m++) {
+			const RangeSet *rs = labelset_get(
+				&ls, m == s->metrics ? LABEL_NODE : m);
+			for (size_t i = 0; rs && i < rs->n; i++)
+				if (rs->v[i].r.start < 0 ||
+				    rs->v[i].r.start >= rs->v[i].r.end ||
+				    rs->v[i].r.end > (int64_t)s->rows)
+					abort();
+		}
+		labelset_free(&ls);
+	}
+	return 0;
+}
+
+static int run_interp(const uint8_t *d, size_t n)
+{
+	return run_labels(d, n, smd_series(), LABEL_FORMAT_INTERP,
+			  "interp.txt");
+}
+
+static int run_test_label(const uint8_t *d, size_t n)
+{
+	return run_labels(d, n, smd_series(), LABEL_FORMAT_SMD,
+			  "test_label.txt");
+}
+
+static int run_label_csv(const uint8_t *d, size_t n)
+{
+	return run_labels(d, n, smd_series(), LABEL_FORMAT_CSV, "labels.csv");
+}
+
+static int run_nab_windows(const uint8_t *d, size_t n)
+{
+	return run_labels(d, n, nab_series(), LABEL_FORMAT_NAB,
+			  "combined_windows.json");
+}
+
+static int run_detections(const uint8_t *d, size_t n)
+{
+	const char *p = tmp_path("detections.csv");
+	write_file(p, d, n);
+	const Series *s = smd_series();
+	Detection *v = NULL;
+	size_t nv = 0;
+	ErrorRecord err;
+	if (detfile_read(p, s, &v, &nv, &err) == STATUS_OK)
+		for (size_t i = 0; i < nv; i++)
+			if (v[i].r.start < 0 || v[i].r.start >= v[i].r.end ||
+			    v[i].r.end > (int64_t)s->rows)
+				abort();
+	free(v);
+	return 0;
+}
+
+/* The model file: the input is everything between the 24-byte header and
+ * the CRC. The harness writes a valid header (magic, version 1, the total
+ * size) and the right CRC-32, so every input reaches the field checks
+ * instead of stopping at the checksum. */
+static uint32_t crc32_of(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+	}
+	return ~c;
+}
+
+static int run_model(const uint8_t *d, size_t n)
+{
+	size_t total = 24 + n + 4;
+	uint8_t *b = malloc(total);
+	if (!b)
+		abort();
+	memcpy(b, "VIGILMDL", 8);
+	memset(b + 8, 0, 16);
+	b[8] = 1; /* version */
+	for (int i = 0; i < 8; i++)
+		b[16 + i] = (uint8_t)((uint64_t)total >> (8 * i));
+	if (n)
+		memcpy(b + 24, d, n);
+	uint32_t crc = crc32_of(b, total - 4);
+	for (int i = 0; i < 4; i++)
+		b[total - 4 + (size_t)i] = (uint8_t)(crc >> (8 * i));
+	const char *p = tmp_path("m.model");
+	write_file(p, b, total);
+	free(b);
+	LstmModel *m = NULL;
+	ErrorRecord err;
+	if (model_load(&m, p, NULL, &err) == STATUS_OK) {
+		LstmModelInfo info;
+		lstm_model_info(m, &info);
+		if (info.metrics == 0)
+			abort();
+		lstm_model_delete(m);
+	} else if (m) {
+		abort();
+	}
+	return 0;
+}
+
+/* The dashboard's journal (ui/dash/journal.c), replayed onto empty labels
+ * of 3 metrics, as the dashboard does after a crash. When the first byte is
+ * odd the input follows a valid header (so the fuzzer reaches the
+ * operations), otherwise it is the whole file (the header is fuzzed too).
+ * Operation lines start with an odd byte ('m', 'u', 's'), a header with an
+ * even one ('v'). */
+static int run_journal(const uint8_t *d, size_t n)
+{
+	UiLabels l;
+	if (ui_labels_init(&l, 3) != 0)
+		abort();
+	uint64_t base = ui_labels_fingerprint(&l);
+	const char *p = tmp_path("journal.log");
+	FILE *f = fopen(p, "wb");
+	if (!f)
+		abort();
+	if (n && d[0] % 2 == 1)
+		fprintf(f, "vigil-journal 2 %016" PRIx64 " fuzz\n", base);
+	if (n && fwrite(d, 1, n, f) != n)
+		abort();
+	fclose(f);
+	JournalScan scan;
+	journal_replay(p, base, &l, &scan);
+	for (size_t m = 0; m <= 3; m++) {
+		const UiRanges *r = ui_labels_set(&l, m == 3 ? UI_NODE : m, 0);
+		for (size_t i = 0; r && i < r->n; i++)
+			if (r->r[i].start >= r->r[i].end ||
+			    (i && r->r[i].start < r->r[i - 1].end))
+				abort();
+	}
+	ui_labels_free(&l);
+	return 0;
+}
+
+const FuzzTarget fuzz_targets[] = {
+	{"csv", run_csv, "generic CSV (series_load_csv)"},
+	{"smd", run_smd, "SMD machine file (series_load_smd, test part)"},
+	{"nab", run_nab, "NAB data file (series_load_nab)"},
+	{"interp", run_interp, "SMD interpretation_label"},
+	{"test_label", run_test_label, "SMD test_label"},
+	{"label_csv", run_label_csv, "vigil's label CSV"},
+	{"nab_windows", run_nab_windows, "NAB combined_windows.json"},
+	{"detections", run_detections, "detections CSV (detfile_read)"},
+	{"model", run_model, "model file, valid size and CRC (model_load)"},
+	{"journal", run_journal, "dashboard journal (journal_replay)"},
+};
+const size_t fuzz_target_count = sizeof(fuzz_targets) / sizeof(fuzz_targets[0]);
+
+const FuzzTarget *fuzz_target_find(const char *name)
+{
+	for (size_t i = 0; i < fuzz_target_count; i++)
+		if (!strcmp(fuzz_targets[i].name, name))
+			return &fuzz_targets[i];
+	return NULL;
+}

@@ -1,0 +1,426 @@
+/* Hostile input, run as a user would meet it: model files with a valid
+ * CRC but a wrong weight count or a huge declared shape, special files
+ * (/dev/zero, a FIFO, a folder) as every file argument, NUL bytes inside
+ * fields, data whose names hold terminal escape sequences, and a very long
+ * interpretation_label line. Each case
+ * must end quickly with exit 2 and a message naming what is wrong; nothing
+ * from a data file may reach the terminal unescaped. */
+#include "tests/testutil.h"
+
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <time.h>
+
+static char tmp[64];
+static char data[128];   /* TMP/d/synthetic.csv: 1000 rows, 3 metrics */
+static char labels[128]; /* TMP/d/labels.csv */
+static char model[128];  /* TMP/m.model: hidden 4, 804 bytes */
+static char keys[128];   /* TMP/keys: a dashboard script that quits */
+static char fifo[128];   /* TMP/fifo: a FIFO nobody writes to */
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!tu_tmpdir(tmp, sizeof(tmp)))
+		return -1;
+	char out[4096];
+	snprintf(data, sizeof(data), "%s/d/synthetic.csv", tmp);
+	snprintf(labels, sizeof(labels), "%s/d/labels.csv", tmp);
+	snprintf(model, sizeof(model), "%s/m.model", tmp);
+	snprintf(keys, sizeof(keys), "%s/keys", tmp);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", tmp);
+	if (tu_run(out, sizeof(out), "%s synth --seed 7 -o %s/d", tu_vigil(),
+		   tmp) ||
+	    tu_run(out, sizeof(out),
+		   "%s train %s --hidden 4 --epochs 2 --quiet -o %s",
+		   tu_vigil(), data, model) ||
+	    tu_write(keys, "q\n") || mkfifo(fifo, 0600) != 0)
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char out[256];
+	tu_run(out, sizeof(out), "rm -rf %s", tmp);
+	return 0;
+}
+
+static void write_bytes(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(p, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* CRC-32 as zlib computes it: the model file's checksum. */
+static uint32_t crc32_of(const unsigned char *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+	}
+	return ~c;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Offsets of the model file's fields (engine/modelfile.c). */
+enum { OFF_HIDDEN = 32, OFF_LAYERS = 40, OFF_METRICS = 108,
+       OFF_FEATURES = 116, OFF_NPARAMS = 124 };
+
+/* A copy of the trained model at path with fields changed (pairs of
+ * offset, value; offset -1 ends) and the CRC made valid again. */
+static void patched_model(const char *path, const long long *changes)
+{
+	size_t len = 0;
+	unsigned char *d = (unsigned char *)tu_slurp(model, &len);
+	assert_non_null(d);
+	assert_int_equal(len, 804);
+	for (size_t i = 0; changes[i] >= 0; i += 2)
+		put_u64(d + changes[i], (uint64_t)changes[i + 1]);
+	uint32_t crc = crc32_of(d, len - 4);
+	for (int i = 0; i < 4; i++)
+		d[len - 4 + (size_t)i] = (unsigned char)(crc >> (8 * i));
+	write_bytes(path, d, len);
+	free(d);
+}
+
+static void assert_no_sanitizer_report(const char *out)
+{
+	assert_null(strstr(out, "AddressSanitizer"));
+	assert_null(strstr(out, "LeakSanitizer"));
+	assert_null(strstr(out, "runtime error"));
+}
+
+static void test_model_with_wrong_weight_count(void **state)
+{
+	(void)state;
+	char path[160], out[4096];
+	size_t len = 0;
+	unsigned char *d = (unsigned char *)tu_slurp(model, &len);
+	assert_non_null(d);
+	uint64_t n = get_u64(d + OFF_NPARAMS);
+	free(d);
+	/* hidden 4, 3 metrics: (3 + 4) x 16 + 16 + 4 x 3 + 3 weights */
+	assert_int_equal(n, 143);
+	snprintf(path, sizeof(path), "%s/wrong-count.model", tmp);
+	patched_model(path, (const long long[]){OFF_NPARAMS, 144, -1});
+	int rc = tu_run(out, sizeof(out), "%s detect %s --model %s",
+			tu_vigil(), data, path);
+	print_message("%s", out);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "wrong-count.model: corrupted model file: "
+				    "144 weights where the shape (3 metrics, "
+				    "hidden 4, 1 layer) needs 143"));
+	assert_no_sanitizer_report(out);
+}
+
+static void test_model_with_huge_shape(void **state)
+{
+	(void)state;
+	char path[160], out[4096];
+	/* hidden 4096, 2 layers, a million metrics: 20,682,359,360 weights,
+	 * 82 GB, declared by an 804-byte file with a valid CRC. The check
+	 * must come before any allocation: a plain run gets 1 GB of address
+	 * space (the sanitizers reserve more than that for themselves). */
+	const char *limit = tu_sanitized() ? "" : "ulimit -v 1000000; ";
+	snprintf(path, sizeof(path), "%s/huge.model", tmp);
+	patched_model(path, (const long long[]){OFF_HIDDEN, 4096, OFF_LAYERS,
+						2, OFF_METRICS, 1000000,
+						OFF_FEATURES, 1000000,
+						OFF_NPARAMS, 20682359360LL,
+						-1});
+	int rc = tu_run(out, sizeof(out), "%s%s detect %s --model %s", limit,
+			tu_vigil(), data, path);
+	print_message("%s", out);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "huge.model: corrupted model file: its "
+				    "shape (1000000 metrics, hidden 4096, 2 "
+				    "layers, 20682359360 weights) needs at "
+				    "least 82741437600 bytes, the file has "
+				    "804"));
+	assert_no_sanitizer_report(out);
+	/* the same shape with the old weight count: the count is wrong */
+	patched_model(path, (const long long[]){OFF_HIDDEN, 4096, OFF_LAYERS,
+						2, OFF_METRICS, 1000000,
+						OFF_FEATURES, 1000000, -1});
+	rc = tu_run(out, sizeof(out), "%s%s detect %s --model %s", limit,
+		    tu_vigil(), data, path);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "143 weights where the shape (1000000 "
+				    "metrics, hidden 4096, 2 layers) needs "
+				    "20682359360"));
+	assert_no_sanitizer_report(out);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Every command line that takes a file, with %s where the file goes. */
+static const char *const file_args[] = {
+	"info %s",
+	"detect %s",
+	"train %s --quiet",
+	"%s --keys KEYS",
+	"detect DATA --model %s",
+	"score DATA --labels %s",
+	"score DATA --labels %s --label-format csv",
+	"score DATA --labels %s --label-format interp",
+	"score DATA --labels LABELS --detections %s",
+	"labels DATA --labels %s -o TMP/out.csv",
+	"DATA --model %s --keys KEYS",
+	"DATA --labels %s --keys KEYS",
+	"DATA --no-model --keys %s",
+};
+
+/* Expand DATA, LABELS, KEYS and TMP in a template, and %s to file. */
+static void expand(const char *tpl, const char *file, char *buf, size_t n)
+{
+	size_t o = 0;
+	for (const char *p = tpl; *p && o + 1 < n;) {
+		const char *rep = NULL;
+		size_t skip = 1;
+		if (!strncmp(p, "%s", 2))
+			rep = file, skip = 2;
+		else if (!strncmp(p, "DATA", 4))
+			rep = data, skip = 4;
+		else if (!strncmp(p, "LABELS", 6))
+			rep = labels, skip = 6;
+		else if (!strncmp(p, "KEYS", 4))
+			rep = keys, skip = 4;
+		else if (!strncmp(p, "TMP", 3))
+			rep = tmp, skip = 3;
+		if (rep) {
+			o += (size_t)snprintf(buf + o, n - o, "%s", rep);
+			p += skip;
+		} else {
+			buf[o++] = *p++;
+		}
+	}
+	buf[o < n ? o : n - 1] = '\0';
+}
+
+static void expect_refused_quickly(const char *file, const char *what)
+{
+	for (size_t i = 0; i < sizeof(file_args) / sizeof(file_args[0]); i++) {
+		char args[1024], out[4096], want[256];
+		expand(file_args[i], file, args, sizeof(args));
+		double t0 = now_s();
+		/* timeout: a regression must fail the test, not hang it */
+		int rc = tu_run(out, sizeof(out), "timeout 10 %s %s </dev/null",
+				tu_vigil(), args);
+		double dt = now_s() - t0;
+		print_message("vigil %s -> %d in %.3f s: %s", args, rc, dt, out);
+		assert_int_equal(rc, 2);
+		snprintf(want, sizeof(want), "%s: is %s, not a regular file",
+			 file, what);
+		assert_non_null(strstr(out, want));
+		assert_true(dt < 1.0);
+		assert_no_sanitizer_report(out);
+	}
+}
+
+static void test_dev_zero_as_every_file_argument(void **state)
+{
+	(void)state;
+	expect_refused_quickly("/dev/zero", "a character device");
+}
+
+static void test_fifo_as_every_file_argument(void **state)
+{
+	(void)state;
+	expect_refused_quickly(fifo, "a FIFO (named pipe)");
+}
+
+static void test_folder_as_labels_is_named(void **state)
+{
+	(void)state;
+	char out[4096];
+	int rc = tu_run(out, sizeof(out), "%s score %s --labels %s/d",
+			tu_vigil(), data, tmp);
+	assert_int_equal(rc, 2);
+	char want[160];
+	snprintf(want, sizeof(want), "%s/d: is a folder, not a regular file",
+		 tmp);
+	assert_non_null(strstr(out, want));
+}
+
+static void test_nul_byte_in_a_field(void **state)
+{
+	(void)state;
+	char path[160], out[4096];
+	/* a data CSV: line 3, field 2 */
+	static const char csv[] = "timestamp,a,b\n"
+				  "2022-01-01 00:00:00,1,2\n"
+				  "2022-01-01 00:01:00,3\0009,4\n"
+				  "2022-01-01 00:02:00,1,2\n";
+	snprintf(path, sizeof(path), "%s/nul.csv", tmp);
+	write_bytes(path, csv, sizeof(csv) - 1);
+	int rc = tu_run(out, sizeof(out), "%s info %s", tu_vigil(), path);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "nul.csv:3:2: a NUL byte inside a field"));
+	/* a label CSV: line 3, column 23 (inside the source field) */
+	static const char lab[] = "metric,start,end,start_time,end_time,"
+				  "source,note\n"
+				  "cpu_usage,5,9,,,original,\n"
+				  "cpu_usage,20,29,,,orig\000inal,\n";
+	snprintf(path, sizeof(path), "%s/nul-labels.csv", tmp);
+	write_bytes(path, lab, sizeof(lab) - 1);
+	rc = tu_run(out, sizeof(out), "%s score %s --labels %s", tu_vigil(),
+		    data, path);
+	assert_int_equal(rc, 2);
+	assert_non_null(
+		strstr(out, "nul-labels.csv:3:23: a NUL byte inside a field"));
+	/* a detections CSV: line 2, column 14 (inside the end field) */
+	static const char det[] = "metric,start,end,start_time,end_time,"
+				  "criticality,peak_score\n"
+				  "cpu_usage,5,9\0000,,,low,1.5\n";
+	snprintf(path, sizeof(path), "%s/nul-det.csv", tmp);
+	write_bytes(path, det, sizeof(det) - 1);
+	rc = tu_run(out, sizeof(out), "%s score %s --labels %s --detections %s",
+		    tu_vigil(), data, labels, path);
+	assert_int_equal(rc, 2);
+	assert_non_null(
+		strstr(out, "nul-det.csv:2:14: a NUL byte inside a field"));
+}
+
+static int has_byte(const char *s, char c)
+{
+	return strchr(s, c) != NULL;
+}
+
+static void test_escape_sequences_in_a_header_are_escaped(void **state)
+{
+	(void)state;
+	char path[160], out[8192], dump[160];
+	/* a header that sets the window title and clears the screen */
+	snprintf(path, sizeof(path), "%s/esc.csv", tmp);
+	assert_int_equal(tu_write(path, "timestamp,\033]0;pwned\007\033[2J,b\n"
+					"2022-01-01 00:00:00,1,2\n"
+					"2022-01-01 00:01:00,2,3\n"
+					"2022-01-01 00:02:00,3,\033[31mred\n"),
+			 0);
+	/* the bad cell's message quotes it escaped */
+	int rc = tu_run(out, sizeof(out), "%s info %s", tu_vigil(), path);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "found '\\x1b[31mred'"));
+	assert_false(has_byte(out, '\033'));
+	/* vigil info lists the name escaped */
+	assert_int_equal(tu_write(path, "timestamp,\033]0;pwned\007\033[2J,b\n"
+					"2022-01-01 00:00:00,1,2\n"
+					"2022-01-01 00:01:00,2,3\n"
+					"2022-01-01 00:02:00,3,4\n"
+					"2022-01-01 00:03:00,2,3\n"),
+			 0);
+	rc = tu_run(out, sizeof(out), "%s info %s", tu_vigil(), path);
+	assert_int_equal(rc, 0);
+	assert_non_null(
+		strstr(out, "metrics   2: \\x1b]0;pwned\\x07\\x1b[2J, b"));
+	assert_false(has_byte(out, '\033'));
+	assert_false(has_byte(out, '\007'));
+	/* and so does the dashboard's metric list and plot title */
+	snprintf(dump, sizeof(dump), "%s/screen.txt", tmp);
+	rc = tu_run(out, sizeof(out), "%s %s --no-model --keys %s --dump %s",
+		    tu_vigil(), path, keys, dump);
+	assert_int_equal(rc, 0);
+	char *screen = tu_slurp(dump, NULL);
+	assert_non_null(screen);
+	assert_non_null(strstr(screen, "|>\\x1b]0;pwned"));
+	assert_non_null(strstr(screen, "+- \\x1b]0;pwned\\x07\\x1b[2J "));
+	assert_false(has_byte(screen, '\033'));
+	free(screen);
+}
+
+/* Run argv (no shell) and return its exit code; *maxrss_kb gets its peak
+ * resident memory. */
+static int run_measured(char *const argv[], long *maxrss_kb)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		freopen("/dev/null", "w", stdout);
+		freopen("/dev/null", "w", stderr);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int status;
+	struct rusage ru;
+	assert_int_equal(wait4(pid, &status, 0, &ru), pid);
+	*maxrss_kb = ru.ru_maxrss;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_long_interpretation_label_line(void **state)
+{
+	(void)state;
+	char out[4096], path[160], smd[200], conv[160];
+	/* the SMD sample machine (38 metrics), and a 1.4 MB label line of
+	 * 500,000 dims; PCRE2's backtracking frames took 332 MB for it */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cp -r data/samples/smd-cut/"
+				"ServerMachineDataset %s/",
+				tmp),
+			 0);
+	snprintf(smd, sizeof(smd), "%s/ServerMachineDataset:machine-1-2", tmp);
+	snprintf(path, sizeof(path), "%s/long-interp.txt", tmp);
+	snprintf(conv, sizeof(conv), "%s/long-interp.csv", tmp);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("10-20:", f);
+	for (int i = 0; i < 500000; i++)
+		fprintf(f, i ? ",%d" : "%d", i % 38 + 1);
+	fputc('\n', f);
+	assert_int_equal(fclose(f), 0);
+	char vigil[512];
+	snprintf(vigil, sizeof(vigil), "%s", tu_vigil());
+	char *argv[] = {vigil,	"labels", smd, "--labels", path, "--label-format",
+			"interp", "-o",	 conv, NULL};
+	long kb = 0;
+	int rc = run_measured(argv, &kb);
+	print_message("500,000 dims: exit %d, peak RSS %ld KB\n", rc, kb);
+	assert_int_equal(rc, 0);
+	/* all 38 metrics got the range (rows 310-320 of the series) */
+	char *csv = tu_slurp(conv, NULL);
+	assert_non_null(csv);
+	assert_non_null(strstr(csv, "m01,310,320,"));
+	assert_non_null(strstr(csv, "m38,310,320,"));
+	free(csv);
+	if (!tu_sanitized()) /* the sanitizers' shadow memory would count */
+		assert_true(kb < 64 * 1024);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_model_with_wrong_weight_count),
+		cmocka_unit_test(test_model_with_huge_shape),
+		cmocka_unit_test(test_dev_zero_as_every_file_argument),
+		cmocka_unit_test(test_fifo_as_every_file_argument),
+		cmocka_unit_test(test_folder_as_labels_is_named),
+		cmocka_unit_test(test_nul_byte_in_a_field),
+		cmocka_unit_test(test_escape_sequences_in_a_header_are_escaped),
+		cmocka_unit_test(test_long_interpretation_label_line),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
