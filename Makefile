@@ -93,7 +93,8 @@ check: deps
 
 test:
 	@$(MAKE) --no-print-directory -j$$(nproc 2>/dev/null || echo 2) build-tests
-	@VIGIL=$(CURDIR)/vigil sh tests/run.sh $(BUILD)/tests plain
+	@VIGIL=$(CURDIR)/vigil XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/test-cache \
+		sh tests/run.sh $(BUILD)/tests plain
 
 test-asan:
 	@$(MAKE) --no-print-directory -j$$(nproc 2>/dev/null || echo 2) \
@@ -104,6 +105,7 @@ test-asan:
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		VIGIL=$(CURDIR)/build/asan/vigil-asan VIGIL_SANITIZED=1 \
+		XDG_CACHE_HOME=$(CURDIR)/build/asan/test-cache \
 		sh tests/run.sh build/asan/tests sanitized
 
 .PHONY: build-tests-asan

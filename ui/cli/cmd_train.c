@@ -19,10 +19,11 @@ static const char train_help[] =
 	"\n"
 	"Train the LSTM forecaster on DATASET's train part (its last 20% is\n"
 	"the validation part for early stopping) and save the model: to MODEL\n"
-	"with -o, else to the cache other commands use (beside the dataset,\n"
-	"or in $XDG_CACHE_HOME/vigil). A cached model for the same data and\n"
-	"options is reused. Prints the forecast errors of the model and of the\n"
-	"naive last-value forecast.\n"
+	"with -o, else to the cache other commands use ($XDG_CACHE_HOME/vigil,\n"
+	"else ~/.cache/vigil, or --cache-dir DIR; never beside the data; see\n"
+	"vigil cache). A cached model for the same data and options is reused.\n"
+	"Prints the forecast errors of the model and of the naive last-value\n"
+	"forecast.\n"
 	"\n"
 	"Model options (defaults in brackets):\n"
 	"  -o, --output MODEL  write the model here instead of the cache\n"
@@ -41,6 +42,7 @@ static const char train_help[] =
 	"  --max-train-rows N  train on at most the last N windows [all]\n"
 	"  --threads N         worker threads; the model does not depend on\n"
 	"                      it [1]\n"
+	"  --cache-dir DIR     the cache folder [$XDG_CACHE_HOME/vigil]\n"
 	"  --quiet             no progress on stderr\n"
 	"  -h, --help          this help\n"
 	"\n";
@@ -202,6 +204,8 @@ int cmd_train(int argc, char **argv)
 		double x;
 		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
 			out_path = v;
+		} else if (!strcmp(a, "--cache-dir")) {
+			cfg.cache_dir = v;
 		} else if (!strcmp(a, "--look-back")) {
 			if (count_arg(a, v, 1, &cfg.look_back))
 				return 1;
@@ -310,7 +314,7 @@ int cmd_train(int argc, char **argv)
 			st = model_cache_path(&s, &cfg, where, sizeof(where),
 					      &err);
 			if (!st)
-				st = model_save(m, where, &err);
+				st = model_cache_save(m, &s, where, &err);
 		}
 	}
 	if (st) {
