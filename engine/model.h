@@ -135,6 +135,11 @@ typedef struct {
  * with model_metrics_free(). */
 Status lstm_eval(const LstmModel *m, const Series *s, ModelMetrics *out,
 		 ErrorRecord *err);
+/* The same from pred, m's forecast of every row of s (lstm_forecast's
+ * layout), instead of forecasting the train part again. */
+Status lstm_eval_forecast(const LstmModel *m, const Series *s,
+			  const float *pred, ModelMetrics *out,
+			  ErrorRecord *err);
 void model_metrics_free(ModelMetrics *mm);
 
 typedef struct {

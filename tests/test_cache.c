@@ -3,7 +3,8 @@
  * cached model's dataset with the sizes of its files; `vigil cache --clean`
  * removes all of them, or those --older-than says, or the least recently
  * used beyond --max-size, and keeps the rest and the dashboard's journals;
- * --cache-dir puts the cache where it says. */
+ * --cache-dir puts the cache where it says; and vigil train leaves the
+ * forecast cache that the next vigil detect reads. */
 #include "tests/testutil.h"
 
 #include <limits.h>
@@ -342,6 +343,55 @@ static void test_cache_dir_option(void **state)
 	assert_int_equal(models_in(mine), 0);
 }
 
+/* vigil train writes the forecast cache it computes for its error table:
+ * the first vigil detect after it takes the forecast from the cache (it
+ * says so) and leaves the file as it was (same inode, same time), and its
+ * detections are those of a detect that forecasts again. */
+static void test_train_writes_the_forecast_detect_reuses(void **state)
+{
+	(void)state;
+	char model[600], fc[700], want[1000];
+	train(smd, "", model, sizeof(model));
+	snprintf(fc, sizeof(fc), "%s.forecast", model);
+	snprintf(want, sizeof(want),
+		 "forecast: %s (600 rows x 38 metrics; vigil detect reuses "
+		 "it)\n",
+		 fc);
+	if (!strstr(out, want))
+		fail_msg("train does not name its forecast '%s':\n%s", want,
+			 out);
+	assert_int_equal(file_size(fc), 32 + 38 * 600 * 4);
+	struct stat before, after;
+	assert_int_equal(stat(fc, &before), 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --epochs 1 --hidden 8 "
+				"-o '%s/det1.csv'",
+				tu_vigil(), smd, tmp),
+			 0);
+	if (!strstr(out, "model loaded, forecast from the cache"))
+		fail_msg("detect forecast again:\n%s", out);
+	assert_int_equal(stat(fc, &after), 0);
+	assert_true(before.st_ino == after.st_ino);
+	assert_true(before.st_mtim.tv_sec == after.st_mtim.tv_sec &&
+		    before.st_mtim.tv_nsec == after.st_mtim.tv_nsec);
+	/* without it, detect forecasts, writes it again, and agrees */
+	assert_int_equal(unlink(fc), 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --epochs 1 --hidden 8 "
+				"-o '%s/det2.csv'",
+				tu_vigil(), smd, tmp),
+			 0);
+	assert_null(strstr(out, "forecast from the cache"));
+	assert_int_equal(file_size(fc), 32 + 38 * 600 * 4);
+	assert_int_equal(tu_run(out, sizeof(out), "cmp '%s/det1.csv' '%s/det2.csv'",
+				tmp, tmp),
+			 0);
+	/* a second train reuses both */
+	train(smd, "", model, sizeof(model));
+	assert_non_null(strstr(out, "(600 rows x 38 metrics, reused from the "
+				    "cache)"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +406,9 @@ int main(void)
 		cmocka_unit_test_setup(test_clean_removes_all_and_keeps_journals,
 				       empty_cache),
 		cmocka_unit_test_setup(test_cache_dir_option, empty_cache),
+		cmocka_unit_test_setup(
+			test_train_writes_the_forecast_detect_reuses,
+			empty_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -281,6 +281,40 @@ static void test_cache_falls_back_to_xdg_cache_home(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* The error table from a forecast of every row equals the one lstm_eval
+ * forecasts for itself (vigil train uses the former for a cached model). */
+static void test_eval_from_forecast_matches(void **state)
+{
+	(void)state;
+	Series s;
+	et_sine_series(&s, 300, 2, 250, 0.2, 8);
+	LstmModel *m = train_tiny(&s, 5);
+	ErrorRecord err;
+	float *pred = malloc(2 * 300 * sizeof(float));
+	assert_int_equal(lstm_forecast(m, &s, pred, &err), STATUS_OK);
+	ModelMetrics a, b;
+	assert_int_equal(lstm_eval(m, &s, &a, &err), STATUS_OK);
+	assert_int_equal(lstm_eval_forecast(m, &s, pred, &b, &err), STATUS_OK);
+	assert_int_equal(a.train.windows, b.train.windows);
+	assert_int_equal(a.val.windows, b.val.windows);
+	assert_true(a.val.windows > 0);
+	const ForecastStats *fa[] = {&a.train, &a.val, &a.naive_val};
+	const ForecastStats *fb[] = {&b.train, &b.val, &b.naive_val};
+	for (int k = 0; k < 3; k++) {
+		assert_true(fabs(fa[k]->overall.rmse - fb[k]->overall.rmse) <=
+			    1e-9 * (1 + fa[k]->overall.rmse));
+		assert_true(fabs(fa[k]->overall_scaled.rmse -
+				 fb[k]->overall_scaled.rmse) <=
+			    1e-9 * (1 + fa[k]->overall_scaled.rmse));
+		assert_true(fa[k]->overall.rmse > 0);
+	}
+	model_metrics_free(&a);
+	model_metrics_free(&b);
+	free(pred);
+	lstm_model_delete(m);
+	et_series_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_other_file_is_not_a_model),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_cache_falls_back_to_xdg_cache_home),
+		cmocka_unit_test(test_eval_from_forecast_matches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
