@@ -114,9 +114,19 @@ build-tests-asan: $(TEST_BIN)
 $(BUILD)/vigil-asan: $(MAIN_OBJ) $(BUILD)/libvigil.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
+# Figures only; PyTorch is measured in the same run when a python3 imports
+# torch (tests/bench_torch.py). Nothing may be written into ../shared: the
+# rule lists whatever changed there and fails.
 bench: deps
 	@$(MAKE) --no-print-directory vigil $(BENCH_BIN)
+	@mkdir -p $(BUILD) && touch $(BUILD)/bench.stamp
 	@for b in $(BENCH_BIN); do VIGIL=$(CURDIR)/vigil ./$$b || exit 1; done
+	@if [ -d ../shared ]; then \
+		changed=$$(find ../shared -newer $(BUILD)/bench.stamp 2>/dev/null); \
+		if [ -n "$$changed" ]; then \
+			echo "make bench: wrote into ../shared:"; \
+			echo "$$changed"; exit 1; fi; \
+		echo "make bench: nothing written into ../shared"; fi
 
 # The include rules of DESIGN section 1.
 check-deps:
