@@ -148,12 +148,58 @@ static void test_spike_survives_zoom_out(void **state)
 	free(x);
 }
 
+/* The cache between frames: the same data at the same generation is
+ * summarised once; data changed in place shows once the generation moves;
+ * short series go row by row; with more columns of data than slots, the
+ * answers stay right. */
+static void test_cache_follows_generations(void **state)
+{
+	(void)state;
+	Rng rng;
+	rng_seed(&rng, 3);
+	size_t n = 50000;
+	float *x = random_series(&rng, n);
+	PlotSummaryCache c;
+	memset(&c, 0, sizeof(c));
+	const PlotSummary *a = plot_summary_cached(&c, x, n, 1);
+	assert_non_null(a);
+	assert_ptr_equal(plot_summary_cached(&c, x, n, 1), a);
+	assert_null(plot_summary_cached(&c, x, PLOT_SUMMARY_MIN_ROWS - 1, 1));
+	x[40000] = 1e9f; /* a new score, say: the plot must show it */
+	PlotSpan want[100], got[100];
+	plot_columns(x, n, 0, n, 100, want);
+	plot_columns_fast(&c, 2, x, n, 0, n, 100, got);
+	for (size_t k = 0; k < 100; k++)
+		same_span(want[k], got[k]);
+	assert_true(got[80].hi == 1e9f);
+	float lo, hi;
+	assert_true(plot_extent_fast(&c, 2, x, n, 39000, 2000, &lo, &hi));
+	assert_true(hi == 1e9f);
+	/* more columns than slots */
+	float *many[PLOT_SUMMARY_SLOTS + 5];
+	for (size_t i = 0; i < PLOT_SUMMARY_SLOTS + 5; i++)
+		many[i] = random_series(&rng, 5000);
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < PLOT_SUMMARY_SLOTS + 5; i++) {
+			plot_columns(many[i], 5000, 0, 5000, 100, want);
+			plot_columns_fast(&c, 2, many[i], 5000, 0, 5000, 100,
+					  got);
+			for (size_t k = 0; k < 100; k++)
+				same_span(want[k], got[k]);
+		}
+	for (size_t i = 0; i < PLOT_SUMMARY_SLOTS + 5; i++)
+		free(many[i]);
+	plot_summary_cache_free(&c);
+	free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spans_match_brute_force),
 		cmocka_unit_test(test_columns_and_extent_at_any_zoom),
 		cmocka_unit_test(test_spike_survives_zoom_out),
+		cmocka_unit_test(test_cache_follows_generations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

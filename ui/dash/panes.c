@@ -13,6 +13,7 @@
 
 #include "ui/dash/keys.h"
 #include "ui/dash/plot.h"
+#include "ui/dash/summary.h"
 #include "ui/dash/save.h"
 
 /* ---- colour roles ---------------------------------------------------- */
@@ -111,8 +112,10 @@ static const PaneOps pane_ops[PANE_COUNT] = {
 static WINDOW *pane_win[PANE_COUNT];
 static WINDOW *overlay_win;
 static PlotGrid grid, fgrid, sgrid;
+/* min/max summaries of the columns drawn, kept across frames and resizes */
+static PlotSummaryCache sums;
 
-void panes_free(void)
+static void free_windows(void)
 {
 	for (int i = 0; i < PANE_COUNT; i++) {
 		if (pane_win[i])
@@ -127,12 +130,18 @@ void panes_free(void)
 	plot_grid_free(&sgrid);
 }
 
+void panes_free(void)
+{
+	free_windows();
+	plot_summary_cache_free(&sums);
+}
+
 #define Y_AXIS_W 7
 #define SCORES_H 6
 
 void panes_layout(App *a)
 {
-	panes_free();
+	free_windows();
 	/* A resize touches stdscr; flush it now (blank, under the panes) so
 	 * that the next getch() does not repaint it over them. */
 	werase(stdscr);
@@ -377,12 +386,14 @@ static void value_extent(const App *a, size_t m, float *lo, float *hi)
 	const float *f = a->pred ? a->pred + m * s->rows : NULL;
 	size_t e0 = a->yfit_whole ? 0 : a->first;
 	size_t en = a->yfit_whole ? s->rows : a->count;
-	if (!plot_extent(x, s->rows, e0, en, lo, hi)) {
+	if (!plot_extent_fast(&sums, a->plot_gen, x, s->rows, e0, en, lo,
+			      hi)) {
 		*lo = 0;
 		*hi = 1;
 	}
 	float flo, fhi;
-	if (f && plot_extent(f, s->rows, e0, en, &flo, &fhi)) {
+	if (f && plot_extent_fast(&sums, a->plot_gen, f, s->rows, e0, en,
+				  &flo, &fhi)) {
 		if (flo < *lo)
 			*lo = flo;
 		if (fhi > *hi)
@@ -404,7 +415,8 @@ static int render_line(App *a, PlotGrid *g, const PlotArea *pa, int ph,
 	PlotSpan *spans = malloc(dx * sizeof(PlotSpan));
 	if (!spans)
 		return -1;
-	plot_columns(x, a->s.rows, a->first, a->count, dx, spans);
+	plot_columns_fast(&sums, a->plot_gen, x, a->s.rows, a->first,
+			  a->count, dx, spans);
 	plot_render(g, spans, lo, hi);
 	free(spans);
 	return 0;
@@ -507,7 +519,8 @@ static void paint_score_strip(App *a, const PlotArea *pa, int y, int sh,
 	const Series *s = &a->s;
 	put(w, y, pa->left, Y_AXIS_W - 1, "score");
 	float slo, shi;
-	if (!sc || !plot_extent(sc, s->rows, a->first, a->count, &slo, &shi))
+	if (!sc || !plot_extent_fast(&sums, a->plot_gen, sc, s->rows,
+				     a->first, a->count, &slo, &shi))
 		shi = 2;
 	float top = shi < 2 ? 2 : shi > 8 ? 8 : shi;
 	if (!sc || render_line(a, &sgrid, pa, sh, sc, 0, top)) {
