@@ -148,7 +148,7 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	Status st = pipeline_forecast(&p, &err);
 	free(a->pred);
 	a->pred = p.pred;
-	a->plot_gen++;
+	a->pred_gen++;
 	p.pred = NULL;
 	int fc_cached = p.forecast_cached;
 	series_init(&p.series);
