@@ -103,7 +103,8 @@ check: deps
 
 test:
 	@$(MAKE) --no-print-directory -j$$(nproc 2>/dev/null || echo 2) build-tests
-	@VIGIL=$(CURDIR)/vigil sh tests/run.sh $(BUILD)/tests plain
+	@VIGIL=$(CURDIR)/vigil XDG_CACHE_HOME=$(CURDIR)/$(BUILD)/test-cache \
+		sh tests/run.sh $(BUILD)/tests plain
 
 test-asan:
 	@$(MAKE) --no-print-directory -j$$(nproc 2>/dev/null || echo 2) \
@@ -114,6 +115,7 @@ test-asan:
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		VIGIL=$(CURDIR)/build/asan/vigil-asan VIGIL_SANITIZED=1 \
+		XDG_CACHE_HOME=$(CURDIR)/build/asan/test-cache \
 		sh tests/run.sh build/asan/tests sanitized
 
 .PHONY: build-tests-asan
@@ -147,9 +149,19 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_main.c $(FUZZ_SRC) tests/fuzz/targets.h \
 		-DFUZZ_TARGET='"$*"' -o $@ $< $(FUZZ_SRC) \
 		$(BUILD)/libvigil.a $(LIBS)
 
+# Figures only; PyTorch is measured in the same run when a python3 imports
+# torch (tests/bench_torch.py). Nothing may be written into ../shared: the
+# rule lists whatever changed there and fails.
 bench: deps
 	@$(MAKE) --no-print-directory vigil $(BENCH_BIN)
+	@mkdir -p $(BUILD) && touch $(BUILD)/bench.stamp
 	@for b in $(BENCH_BIN); do VIGIL=$(CURDIR)/vigil ./$$b || exit 1; done
+	@if [ -d ../shared ]; then \
+		changed=$$(find ../shared -newer $(BUILD)/bench.stamp 2>/dev/null); \
+		if [ -n "$$changed" ]; then \
+			echo "make bench: wrote into ../shared:"; \
+			echo "$$changed"; exit 1; fi; \
+		echo "make bench: nothing written into ../shared"; fi
 
 # The include rules of DESIGN section 1.
 check-deps:

@@ -411,8 +411,10 @@ static int stats_alloc(ForecastStats *fs, size_t M)
 	return fs->per_metric && fs->per_metric_scaled;
 }
 
-Status lstm_eval(const LstmModel *m, const Series *s, ModelMetrics *out,
-		 ErrorRecord *err)
+/* lstm_eval, from pred (lstm_forecast's layout) when not NULL, else
+ * forecasting the train part's windows here. */
+static Status eval(const LstmModel *m, const Series *s, const float *pred,
+		   ModelMetrics *out, ErrorRecord *err)
 {
 	memset(out, 0, sizeof(*out));
 	Status st = check_series(m, s, err);
@@ -441,16 +443,17 @@ Status lstm_eval(const LstmModel *m, const Series *s, ModelMetrics *out,
 		return st;
 	}
 	size_t nw = n - T;
-	float *y = malloc(size_mul3(nw, M, sizeof(float)));
+	float *y = pred ? NULL : malloc(size_mul3(nw, M, sizeof(float)));
 	double *sums = calloc(size_mul(16, M), sizeof(double));
-	if (!y || !sums) {
+	if ((!pred && !y) || !sums) {
 		free(Z);
 		free(y);
 		free(sums);
 		model_metrics_free(out);
 		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
 	}
-	st = model_forecast_scaled(m, Z, T, n, y, err);
+	if (!pred)
+		st = model_forecast_scaled(m, Z, T, n, y, err);
 	if (!st) {
 		Acc acc[4];
 		for (int k = 0; k < 4; k++)
@@ -464,10 +467,16 @@ Status lstm_eval(const LstmModel *m, const Series *s, ModelMetrics *out,
 			an->n++;
 			for (size_t o = 0; o < M; o++) {
 				float ys = Z[r * m->features + o];
-				float ps = y[(r - T) * M + o];
+				/* the scaled error is the original one
+				 * scaled: none for a metric constant in
+				 * training, as in original units */
+				float po = pred ? pred[o * s->rows + r]
+						: model_unscale(
+							  m, o,
+							  y[(r - T) * M + o]);
+				float ps = model_scale(m, o, po);
 				float ns = Z[(r - 1) * m->features + o];
 				float yo = series_at(s, o, r);
-				float po = model_unscale(m, o, ps);
 				float no = series_at(s, o, r - 1);
 				double e = (double)po - yo, es = (double)ps - ys;
 				am->abs[o] += fabs(e);
@@ -491,4 +500,17 @@ Status lstm_eval(const LstmModel *m, const Series *s, ModelMetrics *out,
 	if (st)
 		model_metrics_free(out);
 	return st;
+}
+
+Status lstm_eval(const LstmModel *m, const Series *s, ModelMetrics *out,
+		 ErrorRecord *err)
+{
+	return eval(m, s, NULL, out, err);
+}
+
+Status lstm_eval_forecast(const LstmModel *m, const Series *s,
+			  const float *pred, ModelMetrics *out,
+			  ErrorRecord *err)
+{
+	return eval(m, s, pred, out, err);
 }

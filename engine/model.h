@@ -30,6 +30,11 @@ typedef struct {
 	int threads;           /* worker threads for the kernels, default 1 */
 	size_t max_train_rows; /* > 0: train on at most this many windows
 				  (the last ones of the train part); 0 = all */
+	const char *cache_dir; /* borrowed, may be NULL: the model cache's
+				  folder (--cache-dir); NULL = the user's
+				  cache folder. Not a hyperparameter: it
+				  changes neither the weights nor the cache
+				  key, and no model file stores it */
 } LstmConfig;
 
 /* Progress published by training (copied out under a lock). */
@@ -87,13 +92,16 @@ Status model_save(const LstmModel *m, const char *path, ErrorRecord *err);
 Status model_load(LstmModel **out, const char *path, const Series *s,
 		  ErrorRecord *err);
 
-/* Where the cached model for (s, cfg) lives: beside the dataset, or under
- * $XDG_CACHE_HOME/vigil when that folder is not writable. */
+/* Where the cached model for (s, cfg) lives: in cfg->cache_dir when set,
+ * else under $XDG_CACHE_HOME/vigil (fallback ~/.cache/vigil), never beside
+ * the dataset; the folder is created. The file is named after the dataset
+ * and a hash of its train part and of the options (engine/modelcache.h). */
 Status model_cache_path(const Series *s, const LstmConfig *cfg, char *buf,
 			size_t n, ErrorRecord *err);
 
 /* Load the cached model for (s, cfg), or train one (reporting through fn)
- * and cache it. *from_cache (may be NULL) says which happened. */
+ * and cache it (model_cache_save). *from_cache (may be NULL) says which
+ * happened. */
 Status model_obtain(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
 		    void *ctx, LstmModel **out, int *from_cache,
 		    ErrorRecord *err);
@@ -127,6 +135,11 @@ typedef struct {
  * with model_metrics_free(). */
 Status lstm_eval(const LstmModel *m, const Series *s, ModelMetrics *out,
 		 ErrorRecord *err);
+/* The same from pred, m's forecast of every row of s (lstm_forecast's
+ * layout), instead of forecasting the train part again. */
+Status lstm_eval_forecast(const LstmModel *m, const Series *s,
+			  const float *pred, ModelMetrics *out,
+			  ErrorRecord *err);
 void model_metrics_free(ModelMetrics *mm);
 
 typedef struct {
@@ -142,11 +155,16 @@ typedef struct {
 
 void lstm_model_info(const LstmModel *m, LstmModelInfo *out);
 
-/* The cached model file for (s, cfg) that exists (beside the dataset, or
- * in the user cache where model_obtain puts it when the dataset's folder
- * refuses it): 1 and its path in buf, or 0. */
+/* The cached model file for (s, cfg), when it exists: 1 and its path in
+ * buf (and the entry counts as used now for `vigil cache --clean
+ * --older-than`), or 0. */
 int model_cache_find(const Series *s, const LstmConfig *cfg, char *buf,
 		     size_t n);
+
+/* Save m as the cached model of s at path (from model_cache_path), with a
+ * note beside it that names the dataset for `vigil cache`. */
+Status model_cache_save(const LstmModel *m, const Series *s, const char *path,
+			ErrorRecord *err);
 
 /* Metric name i of the model (i < metrics). */
 const char *lstm_model_metric(const LstmModel *m, size_t i);

@@ -8,7 +8,13 @@
  *   instruction set and with OpenBLAS;
  * - inference (lstm_forecast) windows per second;
  * - peak RSS of `vigil train` on ../shared/data SMD machine-1-2 (2 epochs),
- *   read with wait4() from the child.
+ *   read with wait4() from the child;
+ * - PyTorch on the same series in the same run (tests/bench_torch.py, the
+ *   model of ../shared/ref), alternating with vigil round by round, with 1
+ *   and 2 threads, when python3 can import torch; the ratios printed are
+ *   from this run. Without torch it says so and the ratios use the stored
+ *   figures of ../shared/ref, labelled "stored". The series goes to a
+ *   temporary file under /tmp; nothing is written into ../shared.
  * Figures are printed, never judged: timing is noisy on a shared machine. */
 #include <fcntl.h>
 #include <math.h>
@@ -34,6 +40,8 @@
  * (38 inputs, Dense 38) when it is there, else these (its README). */
 static double REF_EPOCH_1T = 2.59, REF_EPOCH_2T = 6.29, REF_INFER = 47957.0;
 static double REF_RSS_MB = 322.0, REF_FLOOR_1T = 0.19;
+/* where the PyTorch figures in the ratios come from */
+static const char *ref_label = "(stored, ../shared/ref)";
 
 static void read_reference(void)
 {
@@ -207,6 +215,129 @@ static double parallel_capacity(void)
 	return 2.0 * (t1 - t0) / (t2 - t1);
 }
 
+/* One run of tests/bench_torch.py with `threads` threads (torch and
+ * OpenBLAS), on the series in file `data`. */
+typedef struct {
+	int ok;
+	double best, mean;  /* seconds per timed epoch */
+	double infer;       /* windows per second, best of the repetitions */
+	double rss_mib;     /* the child's peak RSS */
+	char version[64];
+	char coretype[32];  /* OPENBLAS_CORETYPE it ran with ("" = unset) */
+} TorchRun;
+
+/* A Python that imports torch: $VIGIL_BENCH_PYTHON, python3 on the PATH,
+ * or Debian's /usr/bin/python3 (python3-torch installs there, which a
+ * pyenv or venv python3 on the PATH does not see); NULL when none does. */
+static const char *torch_python(void)
+{
+	const char *env = getenv("VIGIL_BENCH_PYTHON");
+	const char *cand[] = {env && *env ? env : NULL, "python3",
+			      "/usr/bin/python3"};
+	for (size_t k = 0; k < 3; k++) {
+		if (!cand[k] || strchr(cand[k], '\''))
+			continue;
+		char cmd[600];
+		snprintf(cmd, sizeof(cmd),
+			 "'%s' -c 'import torch' >/dev/null 2>&1", cand[k]);
+		if (system(cmd) == 0)
+			return cand[k];
+	}
+	return NULL;
+}
+
+static TorchRun run_torch(const char *python, const char *data,
+			  const Series *s, int threads, int epochs, int reps)
+{
+	TorchRun tr = {0};
+	int fds[2];
+	if (pipe(fds) != 0)
+		return tr;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char t[16], a[5][32];
+		snprintf(t, sizeof(t), "%d", threads);
+		setenv("OMP_NUM_THREADS", t, 1);
+		setenv("MKL_NUM_THREADS", t, 1);
+		setenv("OPENBLAS_NUM_THREADS", t, 1);
+		snprintf(a[0], 32, "%zu", s->rows);
+		snprintf(a[1], 32, "%zu", s->metrics);
+		snprintf(a[2], 32, "%d", TRAIN_WINDOWS);
+		snprintf(a[3], 32, "%d", epochs);
+		snprintf(a[4], 32, "%d", reps);
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		execlp(python, python, "tests/bench_torch.py", data,
+		       a[0], a[1], a[2], t, a[3], a[4], (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return tr;
+	}
+	static char buf[1 << 16];
+	size_t n = 0;
+	ssize_t got;
+	while (n + 1 < sizeof(buf) &&
+	       (got = read(fds[0], buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)got;
+	buf[n] = '\0';
+	close(fds[0]);
+	int status = 0;
+	struct rusage ru;
+	if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return tr;
+	cJSON *j = cJSON_Parse(buf);
+	const cJSON *ep = cJSON_GetObjectItem(j, "epoch_s"), *e;
+	tr.best = INFINITY;
+	int k = 0;
+	cJSON_ArrayForEach(e, ep)
+	{
+		double v = cJSON_GetNumberValue(e);
+		tr.best = v < tr.best ? v : tr.best;
+		tr.mean += v;
+		k++;
+	}
+	tr.mean = k ? tr.mean / k : NAN;
+	tr.infer = cJSON_GetNumberValue(
+		cJSON_GetObjectItem(j, "infer_windows_per_s"));
+	const cJSON *v = cJSON_GetObjectItem(j, "torch");
+	snprintf(tr.version, sizeof(tr.version), "%s",
+		 cJSON_IsString(v) ? v->valuestring : "?");
+	v = cJSON_GetObjectItem(j, "openblas_coretype");
+	snprintf(tr.coretype, sizeof(tr.coretype), "%s",
+		 cJSON_IsString(v) ? v->valuestring : "");
+	tr.rss_mib = (double)ru.ru_maxrss / 1024.0;
+	tr.ok = k > 0 && isfinite(tr.best);
+	cJSON_Delete(j);
+	return tr;
+}
+
+/* The series as bench_torch.py reads it: float32, metrics x rows. */
+static int write_series(const Series *s, char *path)
+{
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	size_t bytes = s->rows * s->metrics * sizeof(float);
+	const char *p = (const char *)s->values;
+	while (bytes) {
+		ssize_t w = write(fd, p, bytes);
+		if (w <= 0) {
+			close(fd);
+			unlink(path);
+			return -1;
+		}
+		p += w;
+		bytes -= (size_t)w;
+	}
+	return close(fd);
+}
+
 static void peak_rss(void)
 {
 	const char *vigil = getenv("VIGIL");
@@ -253,9 +384,9 @@ static void peak_rss(void)
 	}
 	double mb = (double)ru.ru_maxrss / 1024.0;
 	printf("peak RSS of `vigil train` on SMD machine-1-2 (2 epochs, "
-	       "%.1f s): %.1f MiB  (PyTorch %.0f MiB: %.1fx less; target < "
-	       "64 MiB)\n",
-	       t, mb, REF_RSS_MB, REF_RSS_MB / mb);
+	       "%.1f s): %.1f MiB  (PyTorch %.0f MiB %s: %.1fx less; target "
+	       "< 64 MiB)\n",
+	       t, mb, REF_RSS_MB, ref_label, REF_RSS_MB / mb);
 }
 
 static void blas_epoch(const Series *s)
@@ -311,18 +442,97 @@ int main(int argc, char **argv)
 	printf("a second thread gives %.2fx the throughput of one on this "
 	       "machine right now (2.00 = an idle second core)\n",
 	       parallel_capacity());
-	double e1 = time_epochs(&s, 1, n, &m1);
-	double e2 = time_epochs(&s, 2, n, &m2);
+	/* vigil and PyTorch alternate, round by round, so that both see
+	   the same load */
+	const char *python = torch_python();
+	int torch = python != NULL;
+	char data[] = "/tmp/vigil-bench-series-XXXXXX";
+	if (!torch)
+		printf("PyTorch: not measured: no python3 here imports torch "
+		       "(apt-get install python3-torch, or VIGIL_BENCH_PYTHON="
+		       "PATH); the ratios below use the stored figures of "
+		       "../shared/ref, labelled \"stored\"\n");
+	else if (printf("PyTorch: measured in this run (%s "
+			"tests/bench_torch.py), alternating with vigil\n",
+			python) < 0 ||
+		 write_series(&s, data) != 0) {
+		printf("PyTorch: not measured: cannot write the series to "
+		       "/tmp; the ratios below use ../shared/ref's stored "
+		       "figures\n");
+		torch = 0;
+	}
+	int rounds = quick ? 1 : 2, t_epochs = 2;
+	double e1 = INFINITY, e2 = INFINITY, mm;
+	TorchRun t1 = {0}, t2 = {0};
+	t1.best = t2.best = INFINITY;
+	for (int r = 1; r <= rounds; r++) {
+		double e = time_epochs(&s, 1, n, &mm);
+		printf("round %d: vigil   1 thread : %.3f s/epoch [%.3f]\n", r,
+		       e, mm);
+		if (e < e1) {
+			e1 = e;
+			m1 = mm;
+		}
+		TorchRun tr;
+		if (torch) {
+			tr = run_torch(python, data, &s, 1, t_epochs, 3);
+			if (tr.ok) {
+				printf("round %d: PyTorch 1 thread : %.3f "
+				       "s/epoch [%.3f] (torch %s, "
+				       "OPENBLAS_CORETYPE=%s, peak RSS %.0f "
+				       "MiB)\n",
+				       r, tr.best, tr.mean, tr.version,
+				       tr.coretype[0] ? tr.coretype : "unset",
+				       tr.rss_mib);
+				if (tr.best < t1.best)
+					t1 = tr;
+			} else {
+				printf("round %d: PyTorch 1 thread : failed\n",
+				       r);
+			}
+		}
+		e = time_epochs(&s, 2, n, &mm);
+		printf("round %d: vigil   2 threads: %.3f s/epoch [%.3f]\n", r,
+		       e, mm);
+		if (e < e2) {
+			e2 = e;
+			m2 = mm;
+		}
+		if (torch) {
+			tr = run_torch(python, data, &s, 2, t_epochs, 3);
+			if (tr.ok) {
+				printf("round %d: PyTorch 2 threads: %.3f "
+				       "s/epoch [%.3f]\n",
+				       r, tr.best, tr.mean);
+				if (tr.best < t2.best)
+					t2 = tr;
+			} else {
+				printf("round %d: PyTorch 2 threads: failed\n",
+				       r);
+			}
+		}
+	}
+	if (torch)
+		unlink(data);
+	if (t1.ok) {
+		REF_EPOCH_1T = t1.best;
+		REF_INFER = t1.infer;
+		REF_RSS_MB = t1.rss_mib;
+		ref_label = "(this run)";
+	}
+	if (t2.ok)
+		REF_EPOCH_2T = t2.best;
+	const char *label2 = t2.ok ? "(this run)" : "(stored, ../shared/ref)";
 	printf("train, own kernels %-7s 1 thread : %.3f s/epoch [%.3f]  "
-	       "(PyTorch %.2f: %.1fx faster; target <= 0.5; %.1fx the "
+	       "(PyTorch %.2f %s: %.1fx faster; target <= 0.5; %.1fx the "
 	       "floor)\n",
-	       kern_isa_name(), e1, m1, REF_EPOCH_1T, REF_EPOCH_1T / e1,
-	       e1 / REF_FLOOR_1T);
+	       kern_isa_name(), e1, m1, REF_EPOCH_1T, ref_label,
+	       REF_EPOCH_1T / e1, e1 / REF_FLOOR_1T);
 	printf("train, own kernels %-7s 2 threads: %.3f s/epoch [%.3f]  "
-	       "(PyTorch 2 threads %.2f: %.1fx faster; %.2fx the speed of 1 "
-	       "thread)\n",
-	       kern_isa_name(), e2, m2, REF_EPOCH_2T, REF_EPOCH_2T / e2,
-	       e1 / e2);
+	       "(PyTorch 2 threads %.2f %s: %.1fx faster; %.2fx the speed "
+	       "of 1 thread)\n",
+	       kern_isa_name(), e2, m2, REF_EPOCH_2T, label2,
+	       REF_EPOCH_2T / e2, e1 / e2);
 	if (!quick) {
 		KernIsa best = kern_isa();
 		if (best == KERN_AVX512) {
@@ -360,10 +570,15 @@ int main(int argc, char **argv)
 	}
 	double i1 = time_inference(&s, 1);
 	double i2 = time_inference(&s, 2);
-	printf("inference 1 thread : %.0f windows/s  (PyTorch %.0f: %.1fx; "
-	       "target >= 250,000)\n",
-	       i1, REF_INFER, i1 / REF_INFER);
-	printf("inference 2 threads: %.0f windows/s\n", i2);
+	printf("inference 1 thread : %.0f windows/s  (PyTorch %.0f %s: "
+	       "%.1fx; target >= 250,000)\n",
+	       i1, REF_INFER, ref_label, i1 / REF_INFER);
+	if (t2.ok)
+		printf("inference 2 threads: %.0f windows/s  (PyTorch %.0f "
+		       "(this run): %.1fx)\n",
+		       i2, t2.infer, i2 / t2.infer);
+	else
+		printf("inference 2 threads: %.0f windows/s\n", i2);
 	series_free(&s);
 	peak_rss();
 	return 0;

@@ -16,6 +16,10 @@ static int setup(void **state)
 	(void)state;
 	if (!tu_tmpdir(dir, sizeof(dir)))
 		return -1;
+	/* the model cache of these runs: a folder of their own */
+	char cache[300];
+	snprintf(cache, sizeof(cache), "%s/cache", dir);
+	setenv("XDG_CACHE_HOME", cache, 1);
 	snprintf(csv, sizeof(csv), "%s/node.csv", dir);
 	FILE *f = fopen(csv, "w");
 	if (!f)
@@ -181,8 +185,9 @@ static void test_csv_sections_on_stdout(void **state)
 	assert_null(strstr(out, "row,time,node")); /* no points unasked */
 }
 
-/* The forecast is cached beside the cached model; a damaged cache file is
- * recomputed, and the output never changes because of the cache. */
+/* The forecast is cached beside the cached model, in the cache folder; a
+ * damaged cache file is recomputed, and the output never changes because
+ * of the cache. */
 static void test_forecast_cache_is_reused_and_repaired(void **state)
 {
 	(void)state;
@@ -192,10 +197,16 @@ static void test_forecast_cache_is_reused_and_repaired(void **state)
 	assert_int_equal(tu_run(out, sizeof(out), "%s detect %s %s -o %s",
 				tu_vigil(), csv, small(), a),
 			 0);
-	/* the model and its forecast sit beside the data */
+	/* the model and its forecast sit in the cache folder, none of it
+	 * beside the data */
 	assert_int_equal(tu_run(fc, sizeof(fc),
-				"ls %s/node.csv.*.vigil-model.forecast", dir),
+				"ls %s/cache/vigil/node.csv.*.vigil-model"
+				".forecast",
+				dir),
 			 0);
+	assert_int_not_equal(tu_run(out, sizeof(out), "ls %s/*.vigil-model*",
+				    dir),
+			     0);
 	fc[strcspn(fc, "\n")] = '\0';
 	struct stat st;
 	assert_int_equal(stat(fc, &st), 0);

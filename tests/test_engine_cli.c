@@ -71,19 +71,24 @@ static void test_train_csv_to_file_prints_metrics(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
-static void test_cache_beside_dataset_is_reused(void **state)
+/* Without -o the model goes to the cache folder ($XDG_CACHE_HOME/vigil),
+ * nothing beside the data, and the next train with the same data and
+ * options reuses it. */
+static void test_cache_in_cache_folder_is_reused(void **state)
 {
 	(void)state;
-	char dir[64], out[32768], csv[128];
+	char dir[64], out[32768], csv[128], cache[128];
 	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
 	snprintf(csv, sizeof(csv), "%s/web.csv", dir);
+	snprintf(cache, sizeof(cache), "%s/cache", dir);
+	setenv("XDG_CACHE_HOME", cache, 1);
 	write_csv(csv, 400);
 	const char *opts = "--epochs 2 --hidden 6 --quiet";
 	assert_int_equal(tu_run(out, sizeof(out), "%s train %s %s", tu_vigil(),
 				csv, opts),
 			 0);
 	char want[160];
-	snprintf(want, sizeof(want), "model: %s.", csv);
+	snprintf(want, sizeof(want), "model: %s/vigil/web.csv.", cache);
 	assert_non_null(strstr(out, want));
 	assert_null(strstr(out, "reused"));
 	assert_null(strstr(out, "epoch 1/2")); /* --quiet */
@@ -96,8 +101,12 @@ static void test_cache_beside_dataset_is_reused(void **state)
 				tu_vigil(), csv, opts),
 			 0);
 	assert_null(strstr(out, "reused"));
-	tu_run(out, sizeof(out), "ls %s | grep -c vigil-model", dir);
+	tu_run(out, sizeof(out), "ls %s/vigil | grep -c 'vigil-model$'",
+	       cache);
 	assert_int_equal(atoi(out), 2);
+	/* the data's folder holds the data and the cache folder, no more */
+	tu_run(out, sizeof(out), "ls %s", dir);
+	assert_string_equal(out, "cache\nweb.csv\n");
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
@@ -127,7 +136,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage_errors),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
-		cmocka_unit_test(test_cache_beside_dataset_is_reused),
+		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_same_seed_same_file_across_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,22 +181,31 @@ static void test_other_file_is_not_a_model(void **state)
 	expect_refusal("notmodel", STATUS_FORMAT, "not a vigil model file");
 }
 
-static void test_cache_beside_dataset_is_reused(void **state)
+/* The cache is a folder of its own: nothing is written beside the data,
+ * a second obtain reuses the model, other options or data get another
+ * entry, and cfg.cache_dir (--cache-dir) moves the cache elsewhere. */
+static void test_cache_in_cache_folder_is_reused(void **state)
 {
 	(void)state;
-	char dir[64], out[512], cpath[4096];
+	char dir[64], out[512], cpath[4096], want[256];
 	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	char data[128], xdg[128];
+	snprintf(data, sizeof(data), "%s/data", dir);
+	snprintf(xdg, sizeof(xdg), "%s/xdg", dir);
+	assert_int_equal(mkdir(data, 0755), 0);
+	setenv("XDG_CACHE_HOME", xdg, 1);
 	Series s;
 	et_sine_series(&s, 300, 2, 250, 0.2, 8);
 	s.kind = SERIES_CSV;
-	s.path = malloc(128);
-	snprintf(s.path, 128, "%s/host.csv", dir);
+	s.path = malloc(256);
+	snprintf(s.path, 256, "%s/host.csv", data);
 	LstmConfig c;
 	tiny_config(&c, 3);
 	ErrorRecord err;
 	assert_int_equal(model_cache_path(&s, &c, cpath, sizeof(cpath), &err),
 			 STATUS_OK);
-	assert_true(strncmp(cpath, s.path, strlen(s.path)) == 0);
+	snprintf(want, sizeof(want), "%s/vigil/host.csv.", xdg);
+	assert_true(strncmp(cpath, want, strlen(want)) == 0);
 	assert_non_null(strstr(cpath, ".vigil-model"));
 	LstmModel *m1 = NULL, *m2 = NULL;
 	int cached = -1;
@@ -204,6 +213,10 @@ static void test_cache_beside_dataset_is_reused(void **state)
 			 STATUS_OK);
 	assert_int_equal(cached, 0);
 	assert_int_equal(access(cpath, R_OK), 0);
+	/* the data's folder is as empty as it was */
+	assert_int_equal(tu_run(out, sizeof(out), "ls -A '%s' | wc -l", data),
+			 0);
+	assert_int_equal(atoi(out), 0);
 	assert_int_equal(model_obtain(&s, &c, NULL, NULL, &m2, &cached, &err),
 			 STATUS_OK);
 	assert_int_equal(cached, 1);
@@ -212,8 +225,16 @@ static void test_cache_beside_dataset_is_reused(void **state)
 	assert_int_equal(lstm_forecast(m1, &s, p1, &err), STATUS_OK);
 	assert_int_equal(lstm_forecast(m2, &s, p2, &err), STATUS_OK);
 	assert_memory_equal(p1 + 10, p2 + 10, (2 * 300 - 10) * sizeof(float));
+	/* --cache-dir: the same entry name in that folder */
+	char other[4096], elsewhere[128];
+	snprintf(elsewhere, sizeof(elsewhere), "%s/mine", dir);
+	c.cache_dir = elsewhere;
+	assert_int_equal(model_cache_path(&s, &c, other, sizeof(other), &err),
+			 STATUS_OK);
+	assert_string_equal(strrchr(other, '/'), strrchr(cpath, '/'));
+	assert_true(strncmp(other, elsewhere, strlen(elsewhere)) == 0);
+	c.cache_dir = NULL;
 	/* other options or other data: another key */
-	char other[4096];
 	c.hidden = 9;
 	assert_int_equal(model_cache_path(&s, &c, other, sizeof(other), &err),
 			 STATUS_OK);
@@ -260,6 +281,40 @@ static void test_cache_falls_back_to_xdg_cache_home(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* The error table from a forecast of every row equals the one lstm_eval
+ * forecasts for itself (vigil train uses the former for a cached model). */
+static void test_eval_from_forecast_matches(void **state)
+{
+	(void)state;
+	Series s;
+	et_sine_series(&s, 300, 2, 250, 0.2, 8);
+	LstmModel *m = train_tiny(&s, 5);
+	ErrorRecord err;
+	float *pred = malloc(2 * 300 * sizeof(float));
+	assert_int_equal(lstm_forecast(m, &s, pred, &err), STATUS_OK);
+	ModelMetrics a, b;
+	assert_int_equal(lstm_eval(m, &s, &a, &err), STATUS_OK);
+	assert_int_equal(lstm_eval_forecast(m, &s, pred, &b, &err), STATUS_OK);
+	assert_int_equal(a.train.windows, b.train.windows);
+	assert_int_equal(a.val.windows, b.val.windows);
+	assert_true(a.val.windows > 0);
+	const ForecastStats *fa[] = {&a.train, &a.val, &a.naive_val};
+	const ForecastStats *fb[] = {&b.train, &b.val, &b.naive_val};
+	for (int k = 0; k < 3; k++) {
+		assert_true(fabs(fa[k]->overall.rmse - fb[k]->overall.rmse) <=
+			    1e-9 * (1 + fa[k]->overall.rmse));
+		assert_true(fabs(fa[k]->overall_scaled.rmse -
+				 fb[k]->overall_scaled.rmse) <=
+			    1e-9 * (1 + fa[k]->overall_scaled.rmse));
+		assert_true(fa[k]->overall.rmse > 0);
+	}
+	model_metrics_free(&a);
+	model_metrics_free(&b);
+	free(pred);
+	lstm_model_delete(m);
+	et_series_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,8 +325,9 @@ int main(void)
 		cmocka_unit_test(test_other_version_is_refused),
 		cmocka_unit_test(test_other_metrics_are_refused),
 		cmocka_unit_test(test_other_file_is_not_a_model),
-		cmocka_unit_test(test_cache_beside_dataset_is_reused),
+		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_cache_falls_back_to_xdg_cache_home),
+		cmocka_unit_test(test_eval_from_forecast_matches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -142,9 +142,9 @@ static void test_label_file(void **state)
 	free(b);
 }
 
-/* The model cache: beside the dataset, else under $XDG_CACHE_HOME/vigil. A
- * damaged cache entry is trained over; when that write fails, the command
- * says why instead of naming the damaged file as its model. */
+/* The model cache, under $XDG_CACHE_HOME/vigil: a damaged cache entry is
+ * trained over; when that write fails, the command says why instead of
+ * naming the damaged file as its model. */
 static void test_cache_file(void **state)
 {
 	(void)state;
@@ -158,7 +158,7 @@ static void test_cache_file(void **state)
 			 0);
 	char cached[600];
 	assert_int_equal(tu_run(cached, sizeof(cached),
-				"ls '%s'/machine-1-2.*.vigil-model", ds),
+				"ls '%s'/machine-1-2.*.vigil-model", xdg),
 			 0);
 	cached[strcspn(cached, "\n")] = '\0';
 	/* damage it: the next train must write a new one */
@@ -182,7 +182,7 @@ static void test_cache_file(void **state)
 
 	const char *pre = unprivileged();
 	if (pre) {
-		/* neither the dataset's folder nor the user cache takes it */
+		/* the cache folder does not take it */
 		tu_run(out, sizeof(out), "chmod a-w '%s' '%s'", ds, xdg);
 		rc = tu_run(out, sizeof(out),
 			    "XDG_CACHE_HOME='%s/xdg' %s%s train '%s/d/" SMD

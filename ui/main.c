@@ -31,6 +31,8 @@ static const Command commands[] = {
 	 "the synthetic generator, with its labels"},
 	{"nab", cmd_nab, "nab NAB_DATA_DIR -o RESULTS_DIR",
 	 "NAB-format result files (anomaly_score per row)"},
+	{"cache", cmd_cache, "cache [--clean]",
+	 "the cached models and forecasts, with sizes"},
 };
 
 static void usage(FILE *out)

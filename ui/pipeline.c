@@ -21,6 +21,10 @@ const char pipeline_model_help[] =
 	"  --seed N           training seed (default 1)\n"
 	"  --max-train-rows N train on at most N windows (default all)\n"
 	"  --threads N        worker threads for training (default 1)\n"
+	"  --cache-dir DIR    keep cached models and forecasts in DIR\n"
+	"                     (default $XDG_CACHE_HOME/vigil, else\n"
+	"                     ~/.cache/vigil; never beside the data unless\n"
+	"                     DIR is the data's folder; see vigil cache)\n"
 	"  --quiet            no progress bar\n";
 
 const char pipeline_detect_help[] =
@@ -352,7 +356,7 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		"--min-threshold", "--window",	   "--buffer",
 		"--floor-z",	"--node-top-k", "--p",	"--history",
 		"--refit",	"--tail",	   "--min-scale", "--long-span",
-		"--level-span",
+		"--level-span", "--cache-dir",
 	};
 	int known = 0;
 	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
@@ -371,6 +375,8 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 	LstmConfig *lc = &o->lstm;
 	if (!strcmp(a, "--model")) {
 		o->model_path = v;
+	} else if (!strcmp(a, "--cache-dir")) {
+		lc->cache_dir = v;
 	} else if (!strcmp(a, "--mode")) {
 		if (detect_mode_parse(v, &dc->mode)) {
 			cli_usage_error(cmd,

@@ -53,10 +53,10 @@ Status pipeline_load(Pipeline *p, const PipelineOptions *o, Series *s,
  * through o->progress, default a bar on stderr). */
 Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err);
 /* Stage 3: forecast every row with p->model into p->pred. For a model from
- * the cache, the forecast itself is cached beside it (MODEL.forecast: the
- * model file's and the series' hashes, then the floats) and reused while
- * both are unchanged; a missing, stale or damaged cache is recomputed and
- * rewritten (failures to write are ignored). */
+ * the cache, the forecast itself is cached beside it in the cache folder
+ * (MODEL.forecast: the model file's and the series' hashes, then the
+ * floats) and reused while both are unchanged; a missing, stale or damaged
+ * cache is recomputed and rewritten (failures to write are ignored). */
 Status pipeline_forecast(Pipeline *p, ErrorRecord *err);
 /* Stage 4: detect_run with o->detect into p->det. */
 Status pipeline_detect(Pipeline *p, const PipelineOptions *o,

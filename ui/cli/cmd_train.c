@@ -14,16 +14,19 @@
 #include "ui/cli.h"
 #include "ui/commands.h"
 #include "ui/escape.h"
+#include "ui/pipeline.h"
 
 static const char train_help[] =
 	"Usage: vigil train DATASET [-o MODEL] [options]\n"
 	"\n"
 	"Train the LSTM forecaster on DATASET's train part (its last 20% is\n"
 	"the validation part for early stopping) and save the model: to MODEL\n"
-	"with -o, else to the cache other commands use (beside the dataset,\n"
-	"or in $XDG_CACHE_HOME/vigil). A cached model for the same data and\n"
-	"options is reused. Prints the forecast errors of the model and of the\n"
-	"naive last-value forecast.\n"
+	"with -o, else to the cache other commands use ($XDG_CACHE_HOME/vigil,\n"
+	"else ~/.cache/vigil, or --cache-dir DIR; never beside the data; see\n"
+	"vigil cache). A cached model for the same data and options is reused.\n"
+	"A cached model's forecast of every row is cached with it, so the next\n"
+	"vigil detect does not forecast again. Prints the forecast errors of\n"
+	"the model and of the naive last-value forecast.\n"
 	"\n"
 	"Model options (defaults in brackets):\n"
 	"  -o, --output MODEL  write the model here instead of the cache\n"
@@ -42,6 +45,7 @@ static const char train_help[] =
 	"  --max-train-rows N  train on at most the last N windows [all]\n"
 	"  --threads N         worker threads; the model does not depend on\n"
 	"                      it [1]\n"
+	"  --cache-dir DIR     the cache folder [$XDG_CACHE_HOME/vigil]\n"
 	"  --quiet             no progress on stderr\n"
 	"  -h, --help          this help\n"
 	"\n";
@@ -205,6 +209,8 @@ int cmd_train(int argc, char **argv)
 		double x;
 		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
 			out_path = v;
+		} else if (!strcmp(a, "--cache-dir")) {
+			cfg.cache_dir = v;
 		} else if (!strcmp(a, "--look-back")) {
 			if (count_arg(a, v, 1, &cfg.look_back))
 				return 1;
@@ -313,13 +319,38 @@ int cmd_train(int argc, char **argv)
 			st = model_cache_path(&s, &cfg, where, sizeof(where),
 					      &err);
 			if (!st)
-				st = model_save(m, where, &err);
+				st = model_cache_save(m, &s, where, &err);
 		}
 	}
 	if (st) {
 		lstm_model_delete(m);
 		series_free(&s);
 		return cli_report("train", st, &err);
+	}
+	/* a cached model's forecast of every row goes to the forecast cache
+	 * (the first vigil detect then does not forecast again), and its
+	 * train part gives the error table */
+	float *pred = NULL;
+	int fc_cached = 0;
+	Pipeline p;
+	pipeline_init(&p);
+	if (!out_path && snprintf(p.model_file, sizeof(p.model_file), "%s",
+				  where) < (int)sizeof(p.model_file)) {
+		p.series = s; /* lent, taken back below */
+		p.model = m;
+		st = pipeline_forecast(&p, &err);
+		pred = p.pred;
+		fc_cached = p.forecast_cached;
+		p.pred = NULL;
+		p.model = NULL;
+		series_init(&p.series);
+		pipeline_free(&p);
+		if (st) {
+			free(pred);
+			lstm_model_delete(m);
+			series_free(&s);
+			return cli_report("train", st, &err);
+		}
 	}
 	LstmModelInfo info;
 	lstm_model_info(m, &info);
@@ -329,6 +360,13 @@ int cmd_train(int argc, char **argv)
 		       where);
 	else
 		printf("model: %s\n", where);
+	char fc_path[4300];
+	snprintf(fc_path, sizeof(fc_path), "%s.forecast", where);
+	if (pred && access(fc_path, R_OK) == 0)
+		printf("forecast: %s (%zu rows x %zu metrics%s)\n", fc_path,
+		       s.rows, s.metrics,
+		       fc_cached ? ", reused from the cache"
+				 : "; vigil detect reuses it");
 	printf("%zu metrics, %zu input features, look_back %zu, hidden %zu, "
 	       "%zu layer%s, %zu parameters\n",
 	       info.metrics, info.features, cfg.look_back, cfg.hidden,
@@ -343,11 +381,13 @@ int cmd_train(int argc, char **argv)
 				       : 0.0,
 		       info.best_epoch, info.best_val);
 	ModelMetrics mm;
-	st = lstm_eval(m, &s, &mm, &err);
+	st = pred ? lstm_eval_forecast(m, &s, pred, &mm, &err)
+		  : lstm_eval(m, &s, &mm, &err);
 	if (!st) {
 		print_metrics(m, &mm);
 		model_metrics_free(&mm);
 	}
+	free(pred);
 	lstm_model_delete(m);
 	series_free(&s);
 	return st ? cli_report("train", st, &err) : 0;

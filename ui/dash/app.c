@@ -162,6 +162,7 @@ const Detection *app_detections(const App *a, size_t *n)
 
 void app_take_detections(App *a)
 {
+	a->plot_gen++;
 	if (!a->has_dr) {
 		a->score = NULL;
 		a->det = NULL;

@@ -71,6 +71,9 @@ typedef struct {
 	int has_dr;           /* dr holds a detection run */
 	float *score;         /* borrowed from dr, may be NULL: metrics x rows */
 	float *node_score;    /* owned, may be NULL: rows, max over metrics */
+	unsigned plot_gen;    /* bumped when score or node_score change */
+	unsigned pred_gen;    /* bumped when pred changes (the plot's min/max
+				 summaries follow both) */
 	double *thr_factor;   /* owned: metrics + 1 threshold moves (1 = as
 				 fitted; the last is the node's, all metrics) */
 	Detection **det;      /* borrowed from dr (NULL when none) */

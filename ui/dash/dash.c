@@ -148,6 +148,7 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	Status st = pipeline_forecast(&p, &err);
 	free(a->pred);
 	a->pred = p.pred;
+	a->pred_gen++;
 	p.pred = NULL;
 	int fc_cached = p.forecast_cached;
 	series_init(&p.series);
@@ -218,9 +219,8 @@ static void start_model(App *a, const DashOptions *o)
 		finish_model(a, m, NULL, "loaded");
 		return;
 	}
-	/* the cached model: beside the dataset, or in the user cache where
-	 * model_obtain (vigil train, detect) saves it when the dataset's
-	 * folder refuses it */
+	/* the cached model, where model_obtain (vigil train, detect) saves
+	 * it: the cache folder */
 	if (model_cache_find(&a->s, &w->cfg, w->cache, sizeof(w->cache))) {
 		LstmModel *m = NULL;
 		if (model_load(&m, w->cache, &a->s, &err) == STATUS_OK) {
@@ -290,7 +290,8 @@ int dash_poll_model(App *a)
 		app_message(a, "training failed: %s", err.message);
 		return 1;
 	}
-	int cached = w->cache[0] && model_save(m, w->cache, NULL) == STATUS_OK;
+	int cached = w->cache[0] &&
+		     model_cache_save(m, &a->s, w->cache, NULL) == STATUS_OK;
 	char how[64];
 	snprintf(how, sizeof(how), "trained in %.1fs", wall_s() - w->t0);
 	finish_model(a, m, cached ? w->cache : NULL, how);

@@ -13,6 +13,7 @@
 
 #include "ui/dash/keys.h"
 #include "ui/dash/plot.h"
+#include "ui/dash/summary.h"
 #include "ui/dash/save.h"
 #include "ui/escape.h"
 
@@ -112,8 +113,27 @@ static const PaneOps pane_ops[PANE_COUNT] = {
 static WINDOW *pane_win[PANE_COUNT];
 static WINDOW *overlay_win;
 static PlotGrid grid, fgrid, sgrid;
+/* min/max summaries of the columns drawn, kept across frames and resizes;
+ * the values never change (generation 0), the forecast follows
+ * App.pred_gen, the scores App.plot_gen */
+static PlotSummaryCache sums;
+static const float *summarised; /* the series whose values were
+				   summarised ahead */
 
-void panes_free(void)
+/* On the first frame of a series, summarise the values of its first
+ * metrics (up to half the slots) at once, so that the first visit of each
+ * costs a key nothing. */
+static void summarise_ahead(const App *a)
+{
+	if (summarised == a->s.values)
+		return;
+	summarised = a->s.values;
+	for (size_t m = 0; m < a->s.metrics && m < PLOT_SUMMARY_SLOTS / 2; m++)
+		plot_summary_cached(&sums, series_column(&a->s, m), a->s.rows,
+				    0);
+}
+
+static void free_windows(void)
 {
 	for (int i = 0; i < PANE_COUNT; i++) {
 		if (pane_win[i])
@@ -128,12 +148,19 @@ void panes_free(void)
 	plot_grid_free(&sgrid);
 }
 
+void panes_free(void)
+{
+	free_windows();
+	plot_summary_cache_free(&sums);
+	summarised = NULL;
+}
+
 #define Y_AXIS_W 7
 #define SCORES_H 6
 
 void panes_layout(App *a)
 {
-	panes_free();
+	free_windows();
 	/* A resize touches stdscr; flush it now (blank, under the panes) so
 	 * that the next getch() does not repaint it over them. */
 	werase(stdscr);
@@ -381,12 +408,13 @@ static void value_extent(const App *a, size_t m, float *lo, float *hi)
 	const float *f = a->pred ? a->pred + m * s->rows : NULL;
 	size_t e0 = a->yfit_whole ? 0 : a->first;
 	size_t en = a->yfit_whole ? s->rows : a->count;
-	if (!plot_extent(x, s->rows, e0, en, lo, hi)) {
+	if (!plot_extent_fast(&sums, 0, x, s->rows, e0, en, lo, hi)) {
 		*lo = 0;
 		*hi = 1;
 	}
 	float flo, fhi;
-	if (f && plot_extent(f, s->rows, e0, en, &flo, &fhi)) {
+	if (f && plot_extent_fast(&sums, a->pred_gen, f, s->rows, e0, en,
+				  &flo, &fhi)) {
 		if (flo < *lo)
 			*lo = flo;
 		if (fhi > *hi)
@@ -400,7 +428,7 @@ static void value_extent(const App *a, size_t m, float *lo, float *hi)
 
 /* Render x over the window into g (ph rows), y range [lo, hi]. */
 static int render_line(App *a, PlotGrid *g, const PlotArea *pa, int ph,
-		       const float *x, float lo, float hi)
+		       const float *x, unsigned gen, float lo, float hi)
 {
 	if (plot_grid_init(g, (size_t)pa->pw, (size_t)ph, pa->uni))
 		return -1;
@@ -408,7 +436,8 @@ static int render_line(App *a, PlotGrid *g, const PlotArea *pa, int ph,
 	PlotSpan *spans = malloc(dx * sizeof(PlotSpan));
 	if (!spans)
 		return -1;
-	plot_columns(x, a->s.rows, a->first, a->count, dx, spans);
+	plot_columns_fast(&sums, gen, x, a->s.rows, a->first,
+			  a->count, dx, spans);
 	plot_render(g, spans, lo, hi);
 	free(spans);
 	return 0;
@@ -423,10 +452,11 @@ static void paint_values(App *a, const PlotArea *pa, int y0, int ph,
 	const Series *s = &a->s;
 	const float *f = a->pred ? a->pred + m * s->rows : NULL;
 	float lo, hi;
+	summarise_ahead(a);
 	value_extent(a, m, &lo, &hi);
-	if (render_line(a, &grid, pa, ph, series_column(s, m), lo, hi))
+	if (render_line(a, &grid, pa, ph, series_column(s, m), 0, lo, hi))
 		return;
-	if (f && render_line(a, &fgrid, pa, ph, f, lo, hi))
+	if (f && render_line(a, &fgrid, pa, ph, f, a->pred_gen, lo, hi))
 		return;
 	WINDOW *w = pa->w;
 	for (int yy = 0; yy < ph; yy++) {
@@ -511,10 +541,11 @@ static void paint_score_strip(App *a, const PlotArea *pa, int y, int sh,
 	const Series *s = &a->s;
 	put(w, y, pa->left, Y_AXIS_W - 1, "score");
 	float slo, shi;
-	if (!sc || !plot_extent(sc, s->rows, a->first, a->count, &slo, &shi))
+	if (!sc || !plot_extent_fast(&sums, a->plot_gen, sc, s->rows,
+				     a->first, a->count, &slo, &shi))
 		shi = 2;
 	float top = shi < 2 ? 2 : shi > 8 ? 8 : shi;
-	if (!sc || render_line(a, &sgrid, pa, sh, sc, 0, top)) {
+	if (!sc || render_line(a, &sgrid, pa, sh, sc, a->plot_gen, 0, top)) {
 		put(w, y + sh / 2, pa->x0, pa->pw,
 		    a->model == MODEL_TRAINING ? "(training...)"
 					       : "(no model)");
