@@ -90,15 +90,11 @@ void detout_alerts_csv(FILE *f, const Series *s, const DetectResult *r)
 	}
 }
 
+/* The node score the node detections are the runs of (the mean of the
+ * node_top_k largest metric scores; the largest with the union rule). */
 static float node_score(const DetectResult *r, size_t t)
 {
-	float mx = 0;
-	for (size_t m = 0; m < r->metrics; m++) {
-		float v = r->score[m * r->rows + t];
-		if (v > mx)
-			mx = v;
-	}
-	return mx;
+	return (float)detect_node_score(r, t);
 }
 
 void detout_points_csv(FILE *f, const Series *s, const DetectResult *r)
