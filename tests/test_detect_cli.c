@@ -127,6 +127,53 @@ static void test_csv_files_find_the_planted_anomaly(void **state)
 	free(text);
 }
 
+/* Every points row's node column against its metrics: rows counted where
+ * node == expected(cpu, mem) (to 1e-5 relative). */
+static size_t node_rows(const char *path, int top_k, size_t *rows)
+{
+	char *text = tu_slurp(path, NULL);
+	assert_non_null(text);
+	size_t ok = 0;
+	*rows = 0;
+	for (char *line = strchr(text, '\n') + 1; *line;) {
+		char *nl = strchr(line, '\n');
+		long row;
+		double node, cpu, mem;
+		if (sscanf(line, "%ld,,%lf,%lf,%lf", &row, &node, &cpu, &mem) ==
+		    4) {
+			double want = top_k ? (cpu + mem) / 2
+					    : (cpu > mem ? cpu : mem);
+			ok += fabs(node - want) <= 1e-5 * (1 + fabs(want));
+			(*rows)++;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	free(text);
+	return ok;
+}
+
+/* The points file's node column is the node score whose runs are the node
+ * detections: the mean of the 2 largest metric scores by default, the
+ * largest with the union rule. */
+static void test_points_node_column(void **state)
+{
+	(void)state;
+	char out[4096], path[256];
+	for (int k = 0; k <= 2; k += 2) {
+		assert_int_equal(tu_run(out, sizeof(out),
+					"%s detect %s %s -o %s/pk%d.csv --points "
+					"--node-top-k %d",
+					tu_vigil(), csv, small(), dir, k, k),
+				 0);
+		snprintf(path, sizeof(path), "%s/pk%d.csv.points.csv", dir, k);
+		size_t rows;
+		assert_int_equal(node_rows(path, k, &rows), ROWS);
+		assert_int_equal(rows, ROWS);
+	}
+}
+
 static void test_json_has_detections_and_alerts(void **state)
 {
 	(void)state;
@@ -239,6 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage),
 		cmocka_unit_test(test_csv_files_find_the_planted_anomaly),
+		cmocka_unit_test(test_points_node_column),
 		cmocka_unit_test(test_json_has_detections_and_alerts),
 		cmocka_unit_test(test_csv_sections_on_stdout),
 		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),
