@@ -376,6 +376,8 @@ Status rangeset_resize(RangeSet *rs, size_t i, Range r, LabelSource src,
 	m.note = NULL;
 	const char *note = rs->v[i].note;
 	for (size_t k = a; k < b; k++) {
+		if (k == i)
+			continue; /* its old extent gives way to r */
 		if (rs->v[k].r.start < m.r.start)
 			m.r.start = rs->v[k].r.start;
 		if (rs->v[k].r.end > m.r.end)

@@ -96,6 +96,20 @@ static void test_resize_split_and_navigation(void **state)
 			 STATUS_OK);
 	int64_t b[] = {25, 60, 62, 65, 70, 80};
 	expect(&rs, b, 3);
+	/* Shrink from either side (edge mode): the old extent does not
+	 * come back. */
+	assert_int_equal(rangeset_resize(&rs, 2, (Range){72, 80},
+					 LABEL_ANALYST, NULL, NULL),
+			 STATUS_OK);
+	assert_int_equal(rangeset_resize(&rs, 2, (Range){72, 79},
+					 LABEL_ANALYST, NULL, NULL),
+			 STATUS_OK);
+	int64_t b2[] = {25, 60, 62, 65, 72, 79};
+	expect(&rs, b2, 3);
+	assert_int_equal(rangeset_resize(&rs, 2, (Range){70, 80},
+					 LABEL_ANALYST, NULL, NULL),
+			 STATUS_OK);
+	expect(&rs, b, 3);
 	assert_int_equal(rangeset_split(&rs, 40, LABEL_ANALYST, NULL, NULL),
 			 STATUS_OK);
 	int64_t c[] = {25, 40, 40, 60, 62, 65, 70, 80};

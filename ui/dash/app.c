@@ -251,41 +251,6 @@ static int jump_ranges(App *a, const Range *r, size_t n, int dir)
 	return 1;
 }
 
-/* The disagreements of the current scope: detections that touch no label
- * (false positives) and labels no detection touches (false negatives). */
-static size_t disagreements(const App *a, Range **out)
-{
-	size_t nd;
-	const Detection *d = app_detections(a, &nd);
-	const UiRanges *L = ui_labels_set(&a->labels, app_scope(a), 0);
-	Range *r = malloc((nd + L->n + 1) * sizeof(Range));
-	size_t k = 0;
-	if (!r) {
-		*out = NULL;
-		return 0;
-	}
-	for (size_t i = 0; i < nd; i++) {
-		int hit = 0;
-		for (size_t j = 0; j < L->n && !hit; j++)
-			hit = L->r[j].start < d[i].r.end &&
-			      d[i].r.start < L->r[j].end;
-		if (!hit)
-			r[k++] = d[i].r;
-	}
-	for (size_t j = 0; j < L->n; j++) {
-		if (L->r[j].end <= (int64_t)a->s.split)
-			continue;
-		int hit = 0;
-		for (size_t i = 0; i < nd && !hit; i++)
-			hit = L->r[j].start < d[i].r.end &&
-			      d[i].r.start < L->r[j].end;
-		if (!hit)
-			r[k++] = L->r[j];
-	}
-	*out = r;
-	return k;
-}
-
 static void selection(const App *a, int64_t *s, int64_t *e)
 {
 	size_t lo = a->sel_anchor < a->cursor ? a->sel_anchor : a->cursor;
@@ -495,13 +460,126 @@ static unsigned act_jump_label(App *a, Action act)
 	return DIRTY_PLOT | DIRTY_STATUS;
 }
 
+/* One place where detections and working labels disagree, in the scored
+ * (test) part: detected rows outside labels (a false positive), or
+ * labelled rows no detection covers (a false negative; label_rows is the
+ * whole label's length, equal to the piece's when no detection touches the
+ * label). */
+typedef struct {
+	Range r;
+	int fn;
+	int64_t label_rows;
+} Disagreement;
+
+/* Append to *out the pieces of x (clipped to [lo, hi)) that none of the
+ * sorted, disjoint ranges c[0..n) covers. */
+static void uncovered(Range x, const Range *c, size_t n, int64_t lo,
+		      int64_t hi, int fn, Disagreement *out, size_t *k)
+{
+	int64_t s = x.start > lo ? x.start : lo;
+	int64_t e = x.end < hi ? x.end : hi;
+	size_t j = 0;
+	while (j < n && c[j].end <= s)
+		j++;
+	for (; s < e && j < n && c[j].start < e; j++) {
+		if (c[j].start > s)
+			out[(*k)++] = (Disagreement){{s, c[j].start}, fn,
+						     x.end - x.start};
+		if (c[j].end > s)
+			s = c[j].end;
+	}
+	if (s < e)
+		out[(*k)++] = (Disagreement){{s, e}, fn, x.end - x.start};
+}
+
+static int cmp_disagreement(const void *x, const void *y)
+{
+	const Disagreement *a = x, *b = y;
+	return (a->r.start > b->r.start) - (a->r.start < b->r.start);
+}
+
+/* The disagreements of the current scope, sorted by start (malloc'd into
+ * *out, NULL when out of memory). Partial overlaps count: the part of a
+ * detection that sticks out of a label, the part of a label a detection
+ * leaves. */
+static size_t disagreements(const App *a, Disagreement **out)
+{
+	size_t nd;
+	const Detection *d = app_detections(a, &nd);
+	const UiRanges *L = ui_labels_set(&a->labels, app_scope(a), 0);
+	/* a range has one piece more than the ranges it overlaps, and two
+	 * sorted disjoint sets overlap in fewer than nd + L->n pairs */
+	Range *dr = malloc((nd + 1) * sizeof(Range));
+	Disagreement *r = malloc((3 * (nd + L->n) + 1) * sizeof(*r));
+	size_t k = 0;
+	*out = NULL;
+	if (!dr || !r) {
+		free(dr);
+		free(r);
+		return 0;
+	}
+	/* detections are sorted by start; their union (for the labels'
+	 * side) needs them disjoint: merge overlapping ones */
+	size_t nm = 0;
+	for (size_t i = 0; i < nd; i++) {
+		if (nm && d[i].r.start <= dr[nm - 1].end) {
+			if (d[i].r.end > dr[nm - 1].end)
+				dr[nm - 1].end = d[i].r.end;
+		} else {
+			dr[nm++] = d[i].r;
+		}
+	}
+	int64_t lo = (int64_t)a->s.split, hi = (int64_t)a->s.rows;
+	for (size_t i = 0; i < nm; i++)
+		uncovered(dr[i], L->r, L->n, lo, hi, 0, r, &k);
+	for (size_t j = 0; j < L->n; j++)
+		uncovered(L->r[j], dr, nm, lo, hi, 1, r, &k);
+	free(dr);
+	qsort(r, k, sizeof(*r), cmp_disagreement);
+	*out = r;
+	return k;
+}
+
+/* f / F: to the start of the next / previous disagreement, saying what it
+ * is. */
 static unsigned act_jump_disagreement(App *a, Action act)
 {
-	Range *r;
+	Disagreement *r;
 	size_t n = disagreements(a, &r);
-	if (!jump_ranges(a, r, n, act == ACT_DIS_NEXT ? 1 : -1))
-		app_message(a, "no %s disagreement",
-			    act == ACT_DIS_NEXT ? "next" : "previous");
+	int dir = act == ACT_DIS_NEXT ? 1 : -1;
+	int64_t cur = (int64_t)a->cursor;
+	long best = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (dir > 0 && r[i].r.start > cur) {
+			best = (long)i;
+			break;
+		}
+		if (dir < 0 && r[i].r.start < cur)
+			best = (long)i;
+	}
+	if (best < 0) {
+		app_message(a, "no %s disagreement (%zu in all)",
+			    dir > 0 ? "next" : "previous", n);
+	} else {
+		const Disagreement *g = &r[best];
+		int64_t rows = g->r.end - g->r.start;
+		app_show_row(a, (size_t)g->r.start);
+		if (!g->fn)
+			app_message(a, "FP: %lld detected row%s outside labels  "
+				       "(%ld/%zu)",
+				    (long long)rows, rows == 1 ? "" : "s",
+				    best + 1, n);
+		else if (rows == g->label_rows)
+			app_message(a, "FN: label of %lld row%s not detected  "
+				       "(%ld/%zu)",
+				    (long long)rows, rows == 1 ? "" : "s",
+				    best + 1, n);
+		else
+			app_message(a, "FN: %lld of a label's %lld rows not "
+				       "detected  (%ld/%zu)",
+				    (long long)rows, (long long)g->label_rows,
+				    best + 1, n);
+	}
 	free(r);
 	return DIRTY_PLOT | DIRTY_STATUS;
 }
@@ -523,6 +601,106 @@ static unsigned act_mark(App *a, Action act)
 static unsigned act_label(App *a, Action act)
 {
 	return do_label(a, act == ACT_LABEL);
+}
+
+/* d: label the whole detection under the cursor, one undoable edit. */
+static unsigned act_label_detection(App *a, Action act)
+{
+	(void)act;
+	size_t n;
+	const Detection *d = app_detections(a, &n);
+	int64_t r = (int64_t)a->cursor;
+	for (size_t i = 0; i < n; i++)
+		if (d[i].r.start <= r && r < d[i].r.end) {
+			a->selecting = 0;
+			UiOp op = {UI_OP_MARK, app_scope(a), 0, d[i].r.start,
+				   d[i].r.end, 0};
+			return app_apply(a, &op) | DIRTY_PLOT;
+		}
+	app_message(a, "no detection under the cursor (n / N go to one)");
+	return DIRTY_STATUS;
+}
+
+/* e: edge mode on the label under the cursor; the edge nearer the cursor
+ * moves. */
+static unsigned act_edge(App *a, Action act)
+{
+	(void)act;
+	if (a->read_only) {
+		UiOp none = {UI_OP_RESIZE, 0, 0, 0, 0, 0};
+		return app_apply(a, &none); /* says why nothing happens */
+	}
+	size_t scope = app_scope(a);
+	const UiRanges *L = ui_labels_set(&a->labels, scope, 0);
+	long i = ui_ranges_find(L, (int64_t)a->cursor);
+	if (i < 0) {
+		app_message(a, "no labelled range under the cursor");
+		return DIRTY_STATUS;
+	}
+	Range r = L->r[i];
+	int64_t c = (int64_t)a->cursor;
+	a->selecting = 0;
+	a->keymode = KEYMODE_EDGE;
+	a->edge_set = scope;
+	a->edge_at = r.start;
+	a->edge_start = r.start;
+	a->edge_end = r.end;
+	a->edge_end_side = r.end - 1 - c < c - r.start;
+	app_show_row(a, (size_t)(a->edge_end_side ? r.end - 1 : r.start));
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+/* In edge mode: move the edge by rows (negative: left), keeping at least
+ * one row and staying in the series. */
+static unsigned edge_move(App *a, long rows)
+{
+	int64_t n = (int64_t)a->s.rows;
+	if (a->edge_end_side) {
+		int64_t e = a->edge_end + rows;
+		a->edge_end = e <= a->edge_start ? a->edge_start + 1
+			      : e > n		  ? n
+						  : e;
+		app_show_row(a, (size_t)(a->edge_end - 1));
+	} else {
+		int64_t s = a->edge_start + rows;
+		a->edge_start = s >= a->edge_end ? a->edge_end - 1
+				: s < 0		 ? 0
+						 : s;
+		app_show_row(a, (size_t)a->edge_start);
+	}
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+static unsigned act_edge_move(App *a, Action act)
+{
+	long page = (long)(a->count * 3 / 4 ? a->count * 3 / 4 : 1);
+	switch (act) {
+	case ACT_EDGE_LEFT:
+		return edge_move(a, -1);
+	case ACT_EDGE_RIGHT:
+		return edge_move(a, 1);
+	case ACT_EDGE_PAGE_LEFT:
+		return edge_move(a, -page);
+	default:
+		return edge_move(a, page);
+	}
+}
+
+/* Enter in edge mode: the new extent as one undoable resize. */
+static unsigned act_edge_apply(App *a, Action act)
+{
+	(void)act;
+	a->keymode = KEYMODE_NORMAL;
+	const UiRanges *L = ui_labels_set(&a->labels, a->edge_set, 0);
+	long i = ui_ranges_find(L, a->edge_at);
+	if (i >= 0 && L->r[i].start == a->edge_start &&
+	    L->r[i].end == a->edge_end) {
+		app_message(a, "edge unchanged");
+		return DIRTY_PLOT | DIRTY_STATUS;
+	}
+	UiOp op = {UI_OP_RESIZE, a->edge_set, a->edge_at, a->edge_start,
+		   a->edge_end, 0};
+	return app_apply(a, &op) | DIRTY_PLOT;
 }
 
 static unsigned act_undo_redo(App *a, Action act)
@@ -569,10 +747,13 @@ static unsigned act_view(App *a, Action act)
 static unsigned act_cancel(App *a, Action act)
 {
 	(void)act;
+	int edge = a->keymode == KEYMODE_EDGE;
 	a->selecting = 0;
 	a->keymode = KEYMODE_NORMAL;
 	a->view = VIEW_MAIN;
 	a->message[0] = '\0';
+	if (edge)
+		app_message(a, "edge mode left, label unchanged");
 	return DIRTY_ALL;
 }
 
@@ -614,6 +795,13 @@ static const ActionFn action_fns[ACT_COUNT] = {
 	[ACT_MARK] = act_mark,
 	[ACT_LABEL] = act_label,
 	[ACT_UNLABEL] = act_label,
+	[ACT_LABEL_DET] = act_label_detection,
+	[ACT_EDGE] = act_edge,
+	[ACT_EDGE_LEFT] = act_edge_move,
+	[ACT_EDGE_RIGHT] = act_edge_move,
+	[ACT_EDGE_PAGE_LEFT] = act_edge_move,
+	[ACT_EDGE_PAGE_RIGHT] = act_edge_move,
+	[ACT_EDGE_APPLY] = act_edge_apply,
 	[ACT_UNDO] = act_undo_redo,
 	[ACT_REDO] = act_undo_redo,
 	[ACT_SCOPE] = act_scope,

@@ -100,7 +100,12 @@ typedef struct {
 				 (m twice, or released): a / x act on it */
 	size_t sel_anchor;    /* row where the selection started */
 	int yfit_whole;       /* y-axis over the whole series */
-	KeyMode keymode;      /* normal or threshold */
+	KeyMode keymode;      /* normal, threshold or edge */
+	/* edge mode (e): the label being resized and its new extent */
+	size_t edge_set;      /* a metric or UI_NODE */
+	int64_t edge_at;      /* the label's start before the resize */
+	int64_t edge_start, edge_end; /* the new extent, [start, end) */
+	int edge_end_side;    /* 1: the end edge moves, 0: the start edge */
 	ViewKind view;
 	size_t help_top;      /* first help row shown when the help scrolls */
 	PromptKind prompt;

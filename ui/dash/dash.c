@@ -629,6 +629,10 @@ unsigned dash_key(App *a, int ch)
 		return panes_on_key(a, ch);
 	a->message[0] = '\0';
 	Action act = keys_lookup(ch, a->keymode);
+	if (act == ACT_NONE && a->keymode == KEYMODE_EDGE) {
+		app_message(a, "edge mode keys: h l H L Enter Esc");
+		return DIRTY_STATUS;
+	}
 	if (act == ACT_NONE && a->keymode == KEYMODE_THRESHOLD) {
 		a->keymode = KEYMODE_NORMAL;
 		act = keys_lookup(ch, a->keymode);

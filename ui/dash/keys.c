@@ -11,6 +11,7 @@
 #define CTRL(c) ((c) & 0x1f)
 #define N KEYMODE_NORMAL
 #define T KEYMODE_THRESHOLD
+#define E KEYMODE_EDGE
 
 static const KeyBinding table[] = {
 	{'j', ACT_METRIC_NEXT, N},
@@ -42,6 +43,19 @@ static const KeyBinding table[] = {
 	{'m', ACT_MARK, N},
 	{'a', ACT_LABEL, N},
 	{'x', ACT_UNLABEL, N},
+	{'d', ACT_LABEL_DET, N},
+	{'e', ACT_EDGE, N},
+	{'h', ACT_EDGE_LEFT, E},
+	{KEY_LEFT, ACT_EDGE_LEFT, E},
+	{'l', ACT_EDGE_RIGHT, E},
+	{KEY_RIGHT, ACT_EDGE_RIGHT, E},
+	{'H', ACT_EDGE_PAGE_LEFT, E},
+	{KEY_PPAGE, ACT_EDGE_PAGE_LEFT, E},
+	{'L', ACT_EDGE_PAGE_RIGHT, E},
+	{KEY_NPAGE, ACT_EDGE_PAGE_RIGHT, E},
+	{'\r', ACT_EDGE_APPLY, E},
+	{'\n', ACT_EDGE_APPLY, E},
+	{KEY_ENTER, ACT_EDGE_APPLY, E},
 	{'u', ACT_UNDO, N},
 	{CTRL('r'), ACT_REDO, N},
 	{'s', ACT_SAVE, N},
@@ -53,8 +67,8 @@ static const KeyBinding table[] = {
 	{'t', ACT_THRESHOLD, N | T},
 	{'<', ACT_THR_DOWN, T},
 	{'>', ACT_THR_UP, T},
-	{27, ACT_CANCEL, N | T},
-	{CTRL('l'), ACT_REDRAW, N | T},
+	{27, ACT_CANCEL, N | T | E},
+	{CTRL('l'), ACT_REDRAW, N | T | E},
 	{'?', ACT_HELP, N},
 	{KEY_F(1), ACT_HELP, N},
 	{'q', ACT_QUIT, N},
@@ -62,6 +76,7 @@ static const KeyBinding table[] = {
 
 #undef N
 #undef T
+#undef E
 
 static const char *const names[] = {
 	"none",
@@ -111,6 +126,7 @@ const char *keys_key_name(int key, char *buf, size_t n)
 		{KEY_RIGHT, "Right"}, {KEY_PPAGE, "PgUp"}, {KEY_NPAGE, "PgDn"},
 		{KEY_HOME, "Home"},   {KEY_END, "End"},   {'\t', "Tab"},
 		{27, "Esc"},          {KEY_F(1), "F1"},   {' ', "Space"},
+		{'\r', "Enter"},      {'\n', "Enter"},    {KEY_ENTER, "Enter"},
 	};
 	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
 		if (special[i].key == key) {
@@ -126,6 +142,16 @@ const char *keys_key_name(int key, char *buf, size_t n)
 	return buf;
 }
 
+/* Whether the space-separated list holds word. */
+static int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return 1;
+	return 0;
+}
+
 size_t keys_help_lines(const char *const **lines)
 {
 	static char text[ACT_COUNT][96];
@@ -139,6 +165,8 @@ size_t keys_help_lines(const char *const **lines)
 				continue;
 			char kn[16];
 			keys_key_name(table[i].key, kn, sizeof(kn));
+			if (has_word(keys, kn))
+				continue; /* Enter: three codes, one name */
 			int w = snprintf(keys + used, sizeof(keys) - used,
 					 "%s%s", used ? " " : "", kn);
 			if (w > 0 && used + (size_t)w < sizeof(keys))

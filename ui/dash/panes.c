@@ -364,6 +364,11 @@ static int area_init(App *a, PlotArea *pa, WINDOW *w, int left, int width,
 		Range r = {(int64_t)lo, (int64_t)hi + 1};
 		plot_mark_ranges(&r, 1, a->first, a->count, pw, 1, pa->selm);
 	}
+	if (a->keymode == KEYMODE_EDGE && a->edge_set == sp->scope) {
+		/* the label's new extent, as a selection */
+		Range r = {a->edge_start, a->edge_end};
+		plot_mark_ranges(&r, 1, a->first, a->count, pw, 1, pa->selm);
+	}
 	pa->ccol = plot_row_column(a->first, a->count, pw, a->cursor);
 	return 0;
 }
@@ -772,6 +777,68 @@ static void draw_scores(App *a, WINDOW *w)
 
 /* ---- status line ------------------------------------------------------- */
 
+/* A duration in seconds as "45s", "12m", "3h05m" or "2d04h". */
+static void fmt_duration(int64_t sec, char *buf, size_t n)
+{
+	if (sec < 60)
+		snprintf(buf, n, "%llds", (long long)sec);
+	else if (sec < 3600)
+		snprintf(buf, n, "%lldm", (long long)(sec / 60));
+	else if (sec < 86400)
+		snprintf(buf, n, "%lldh%02lldm", (long long)(sec / 3600),
+			 (long long)(sec % 3600 / 60));
+	else
+		snprintf(buf, n, "%lldd%02lldh", (long long)(sec / 86400),
+			 (long long)(sec % 86400 / 3600));
+}
+
+/* The time of row r without seconds when they are :00, and without the
+ * date when same_day_as (a formatted time, or NULL) has the same date. */
+static void short_time(const Series *s, size_t r, const char *same_day_as,
+		       char *buf, size_t n)
+{
+	char t[40];
+	series_format_time(s, r, t, sizeof(t));
+	if (strlen(t) == 19 && !strcmp(t + 16, ":00"))
+		t[16] = '\0';
+	if (same_day_as && strlen(t) >= 16 && !strncmp(t, same_day_as, 11))
+		snprintf(buf, n, "%s", t + 11);
+	else
+		snprintf(buf, n, "%s", t);
+}
+
+/* The selection's extent while it is made (or the label's new extent in
+ * edge mode), live: rows, duration, first and last time. Returns the
+ * length written. */
+static size_t extent_text(const App *a, char *buf, size_t n)
+{
+	size_t lo, hi;
+	const char *what = "MARK";
+	if (a->keymode == KEYMODE_EDGE) {
+		lo = (size_t)a->edge_start;
+		hi = (size_t)a->edge_end - 1;
+		what = a->edge_end_side ? "EDGE end:" : "EDGE start:";
+	} else {
+		lo = a->sel_anchor < a->cursor ? a->sel_anchor : a->cursor;
+		hi = a->sel_anchor < a->cursor ? a->cursor : a->sel_anchor;
+	}
+	const Series *s = &a->s;
+	char t0[40], t1[40], dur[24];
+	short_time(s, lo, NULL, t0, sizeof(t0));
+	char full0[40];
+	series_format_time(s, lo, full0, sizeof(full0));
+	short_time(s, hi, full0, t1, sizeof(t1));
+	fmt_duration(series_time(s, hi) - series_time(s, lo) + s->interval, dur,
+		     sizeof(dur));
+	size_t rows = hi - lo + 1;
+	int w = snprintf(buf, n, " %s %zu row%s %s  %s .. %s%s  ", what, rows,
+			 rows == 1 ? "" : "s", dur, t0, t1,
+			 a->keymode == KEYMODE_EDGE && !a->message[0]
+				 ? "  Enter apply, Esc cancel"
+				 : "");
+	return w < 0 ? 0 : (size_t)w < n ? (size_t)w : n - 1;
+}
+
 static void draw_status(App *a, WINDOW *w)
 {
 	int W = getmaxx(w);
@@ -828,12 +895,8 @@ static void draw_status(App *a, WINDOW *w)
 		put(w, 0, 0, W, line);
 		return;
 	}
-	if (a->selecting) {
-		char t[40];
-		series_format_time(&a->s, a->sel_anchor, t, sizeof(t));
-		used += (size_t)snprintf(line + used, sizeof(line) - used,
-					 " MARK from %s  ", t);
-	}
+	if (a->selecting || a->keymode == KEYMODE_EDGE)
+		used += extent_text(a, line + used, sizeof(line) - used);
 	if (a->keymode == KEYMODE_THRESHOLD)
 		used += (size_t)snprintf(line + used, sizeof(line) - used,
 					 " THRESHOLD x%.2f: < lower, > raise, "
