@@ -6,6 +6,7 @@
 #include "tests/testutil.h"
 
 #include "tests/tmuxutil.h"
+#include "ui/dash/plot.h"
 
 /* Save the labels as vigil CSV to tmp/name through the save prompt. */
 static void save_csv(const char *name)
@@ -199,12 +200,113 @@ static void test_edge_mode_saved(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* Characters (UTF-8 aware) in the first n bytes of text. */
+static long chars_in(const char *text, size_t n)
+{
+	long c = 0;
+	for (size_t i = 0; i < n && text[i]; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/* How many lines of the screen have glyph at screen column col. */
+static int lines_with_glyph_at(const char *glyph, long col)
+{
+	int n = 0;
+	for (const char *p = screen; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		for (const char *q = p; (q = strstr(q, glyph)) && q < p + len;
+		     q++)
+			if (chars_in(p, (size_t)(q - p)) == col)
+				n++;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* The split of DATASET (rows, first test row) and where the dashboard must
+ * draw it: the plot's first column is list_w + 1 + 7 (the list pane, the
+ * plot's border, the y axis), its width w - list_w - 9. Then the axis line
+ * says "train MARK test" with the mark in that column, and the value area
+ * draws the mark in the same column. */
+static void check_split_mark(const char *mark, int w, int list_w, size_t rows,
+			     size_t split)
+{
+	size_t pw = (size_t)(w - list_w - 9);
+	long col = list_w + 1 + 7 +
+		   plot_row_column(0, rows, pw, split);
+	char axis[32];
+	snprintf(axis, sizeof(axis), "train %s test", mark);
+	WAIT_CHECK(strstr(screen, axis) != NULL, 5);
+	char line[4096];
+	line_of(axis, NULL, line, sizeof(line));
+	long at = chars_in(line, (size_t)(strstr(line, axis) - line)) + 6;
+	if (at != col) {
+		dump_failure();
+		fail_msg("split mark at column %ld, the split row's column is "
+			 "%ld",
+			 at, col);
+	}
+	/* the value area: the mark in that column on several lines */
+	CHECK(lines_with_glyph_at(mark, col) >= 4);
+}
+
+/* The train/test split on the plot and the axis, at the column of the
+ * split row, on the demo (1000 rows, split 500) at 100x30 in UTF-8 and on
+ * the bundled SMD cut (600 rows, split 300) at 80x24 in the C locale
+ * without colour; train labels are dimmed and the readout says they are
+ * not scored. */
+static void test_split_drawn(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	check_split_mark("\xe2\x95\x8e", 100, 24, 1000, 500);
+	/* the cursor starts on the split row: a test row; [ goes back to a
+	 * label in the train part */
+	CHECK(!strstr(screen, "[train"));
+	keys("[");
+	expect("[train label: not scored]", 5);
+	/* a train label is drawn dimmed in the labels lane (another glyph,
+	 * without the band), test labels with the band */
+	char lane[4096];
+	line_of("labels ", NULL, lane, sizeof(lane));
+	CHECK(strstr(lane, "\xe2\x96\x94")); /* train: thin bar */
+	CHECK(strstr(lane, "\xe2\x96\x80")); /* test: the label band */
+	keys("g");
+	expect("[train]", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	char out[1024];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/smds' && cp -r data/samples/smd-cut "
+				"'%s/smds'",
+				tmp, tmp),
+			 0);
+	char args[600];
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smds/ServerMachineDataset:machine-1-2'", tmp);
+	start_at(args, "C NO_COLOR=1", 80, 24);
+	expect("m01", 10);
+	check_split_mark(":", 80, 20, 600, 300);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_disagreements_and_d),
 		cmocka_unit_test(test_selection_extent_live),
 		cmocka_unit_test(test_edge_mode_saved),
+		cmocka_unit_test(test_split_drawn),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -312,7 +312,10 @@ typedef struct {
 			  files disagree here (node) */
 	uint8_t *det;  /* per column: highest criticality shown, 0 none */
 	uint8_t *selm; /* per column: inside the selection */
+	uint8_t *train; /* per column: shows train rows (not scored) */
 	long ccol;     /* the cursor's column, -1 when outside the window */
+	long split_col; /* the column of the first test row, -1 when the
+			   window does not show the split */
 } PlotArea;
 
 static void area_free(PlotArea *pa)
@@ -321,6 +324,7 @@ static void area_free(PlotArea *pa)
 	free(pa->det);
 	free(pa->orig);
 	free(pa->selm);
+	free(pa->train);
 }
 
 /* Mark the columns of labels, original labels, detections (criticality >=
@@ -339,7 +343,8 @@ static int area_init(App *a, PlotArea *pa, WINDOW *w, int left, int width,
 	pa->det = calloc(pw, 1);
 	pa->orig = calloc(pw, 1);
 	pa->selm = calloc(pw, 1);
-	if (!pa->lab || !pa->det || !pa->orig || !pa->selm) {
+	pa->train = calloc(pw, 1);
+	if (!pa->lab || !pa->det || !pa->orig || !pa->selm || !pa->train) {
 		area_free(pa);
 		return -1;
 	}
@@ -370,6 +375,15 @@ static int area_init(App *a, PlotArea *pa, WINDOW *w, int left, int width,
 		plot_mark_ranges(&r, 1, a->first, a->count, pw, 1, pa->selm);
 	}
 	pa->ccol = plot_row_column(a->first, a->count, pw, a->cursor);
+	size_t split = a->s.split;
+	pa->split_col = -1;
+	if (split > 0 && split < a->s.rows) {
+		Range tr = {0, (int64_t)split};
+		plot_mark_ranges(&tr, 1, a->first, a->count, pw, 1, pa->train);
+		if (split > a->first)
+			pa->split_col =
+				plot_row_column(a->first, a->count, pw, split);
+	}
 	return 0;
 }
 
@@ -433,7 +447,8 @@ static void paint_values(App *a, const PlotArea *pa, int y0, int ph,
 	for (int yy = 0; yy < ph; yy++) {
 		for (int xx = 0; xx < pa->pw; xx++) {
 			char cell[4];
-			int band = pa->lab[xx] ? 1 : 0;
+			/* labels in the train part are not scored: no band */
+			int band = pa->lab[xx] && !pa->train[xx] ? 1 : 0;
 			size_t at_cell = (size_t)yy * grid.w + (size_t)xx;
 			attr_t at;
 			if (grid.cells[at_cell]) {
@@ -448,6 +463,11 @@ static void paint_values(App *a, const PlotArea *pa, int y0, int ph,
 				if (!pa->uni)
 					cell[0] = '.';
 				at = role(FG_FORECAST, band);
+			} else if (xx == pa->split_col) {
+				/* the train/test split */
+				snprintf(cell, sizeof(cell), "%s",
+					 pa->uni ? "\xe2\x95\x8e" : ":");
+				at = role(FG_THRESH, band);
 			} else {
 				cell[0] = ' ';
 				cell[1] = '\0';
@@ -482,6 +502,10 @@ static void paint_lanes(const PlotArea *pa, int y, int original)
 		attr_t at = A_NORMAL;
 		if (pa->orig[xx] == 2) {
 			g = "!"; /* the label files disagree here */
+		} else if (pa->lab[xx] && pa->train[xx]) {
+			/* train part: drawn dimmed, not scored */
+			g = uni ? "\xe2\x96\x94" : "-";
+			at = A_DIM;
 		} else if (pa->lab[xx]) {
 			g = uni ? "\xe2\x96\x80" : "=";
 			at = role(FG_PLAIN, 1);
@@ -544,6 +568,23 @@ static void paint_score_strip(App *a, const PlotArea *pa, int y, int sh,
 	mvwprintw(w, y + trow, pa->left, "%*s", Y_AXIS_W - 1, "thr 1");
 }
 
+/* On the time axis at row y: "train" before the split's column, its
+ * mark, "test" after it (each where it fits). */
+static void paint_split_mark(const PlotArea *pa, int y)
+{
+	long c = pa->split_col;
+	if (c < 0)
+		return;
+	WINDOW *w = pa->w;
+	wattrset(w, role(FG_THRESH, 0));
+	if (c >= 6)
+		put(w, y, pa->x0 + (int)c - 6, 6, "train ");
+	mvwaddstr(w, y, pa->x0 + (int)c, pa->uni ? "\xe2\x95\x8e" : ":");
+	if (c + 5 < pa->pw)
+		put(w, y, pa->x0 + (int)c + 1, 5, " test");
+	wattrset(w, A_NORMAL);
+}
+
 /* The time axis at row y: a tick label every 18 columns ("|MM-DD HH:MM"
  * when the window spans more than a day, "|HH:MM" otherwise). */
 static void paint_time_axis(App *a, const PlotArea *pa, int y)
@@ -566,8 +607,12 @@ static void paint_time_axis(App *a, const PlotArea *pa, int y)
 				 t + (span_day ? 5 : 11));
 		else
 			snprintf(lbl, sizeof(lbl), "|%s", t);
+		long c = pa->split_col, len = (long)strlen(lbl);
+		if (c >= 0 && xx < c + 6 && xx + len > c - 6)
+			continue; /* the split's mark goes there */
 		put(w, y, pa->x0 + xx, pa->pw - xx, lbl);
 	}
+	paint_split_mark(pa, y);
 }
 
 /* Paint the plot of spec into w's rows [y0, y0 + h) and columns [left,
@@ -645,8 +690,14 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 	for (size_t i = 0; scope == UI_NODE && i < a->n_disagree; i++)
 		differ |= a->disagree[i].start <= (int64_t)r &&
 			  (int64_t)r < a->disagree[i].end;
-	char tags[80];
-	snprintf(tags, sizeof(tags), "%s%s%s%s%s", lab ? " [label]" : "",
+	/* the train part is not scored: its labels are said to be */
+	int train = r < s->split;
+	char tags[96];
+	snprintf(tags, sizeof(tags), "%s%s%s%s%s",
+		 lab && train ? " [train label: not scored]"
+		 : lab	      ? " [label]"
+		 : train      ? " [train]"
+			      : "",
 		 crit ? " [" : "", crit ? crit_name((Criticality)crit) : "",
 		 crit ? "]" : "", differ ? " [files differ]" : "");
 	/* at node scope the value line is still one metric's, while the
