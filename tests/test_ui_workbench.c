@@ -300,6 +300,328 @@ static void test_split_drawn(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* One alert of `vigil detect`'s alerts file: its span and ranked metrics. */
+typedef struct {
+	long start, end;
+	char crit[16];
+	int n;
+	char metric[64][32];
+	char share[64][32];
+} FileAlert;
+
+/* Read the alerts CSV (alert,start,end,start_time,end_time,criticality,
+ * peak_score,node_detections,low,medium,high,rank,metric,share) into al
+ * (cap alerts); returns the number of alerts. */
+static int read_alerts(const char *path, FileAlert *al, int cap)
+{
+	char *csv = tu_slurp(path, NULL);
+	assert_non_null(csv);
+	int n = 0;
+	char *save = NULL;
+	strtok_r(csv, "\n", &save); /* header */
+	for (char *line = strtok_r(NULL, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		int id, rank;
+		long s0, e0;
+		char crit[16], metric[32], share[32];
+		if (sscanf(line, "%d,%ld,%ld,,,%15[^,],%*[^,],%*d,%*d,%*d,%*d,"
+				 "%d,%31[^,],%31s",
+			   &id, &s0, &e0, crit, &rank, metric, share) != 7)
+			fail_msg("alerts file line: %s", line);
+		if (id > n) {
+			assert_true(id == n + 1 && n < cap);
+			n = id;
+			memset(&al[n - 1], 0, sizeof(al[0]));
+			al[n - 1].start = s0;
+			al[n - 1].end = e0;
+			snprintf(al[n - 1].crit, sizeof(al[0].crit), "%s", crit);
+		}
+		FileAlert *a = &al[n - 1];
+		assert_int_equal(rank, a->n + 1);
+		if (a->n < 64) {
+			snprintf(a->metric[a->n], 32, "%s", metric);
+			snprintf(a->share[a->n], 32, "%s", share);
+			a->n++;
+		}
+	}
+	free(csv);
+	return n;
+}
+
+/* The alert band's metrics and shares on the screen equal the file's, in
+ * rank order, as many as fit; "+N more" counts the rest. */
+static void check_band(const FileAlert *fa, int number, int total)
+{
+	char head[64], line[4096];
+	snprintf(head, sizeof(head), "ALERT %d/%d %s ", number, total,
+		 fa->crit);
+	WAIT_CHECK(strstr(screen, head) != NULL, 5);
+	line_of(head, NULL, line, sizeof(line));
+	const char *p = strchr(strstr(line, head), ':');
+	CHECK(p != NULL);
+	p++;
+	int k = 0, more = 0;
+	char name[64], share[64];
+	int used;
+	while (sscanf(p, " %63s %63s%n", name, share, &used) == 2) {
+		if (name[0] == '+') {
+			more = atoi(name + 1);
+			break;
+		}
+		if (k >= fa->n || strcmp(name, fa->metric[k]) ||
+		    strcmp(share, fa->share[k])) {
+			dump_failure();
+			fail_msg("band metric %d: %s %s, the file says %s %s",
+				 k + 1, name, share,
+				 k < fa->n ? fa->metric[k] : "-",
+				 k < fa->n ? fa->share[k] : "-");
+		}
+		k++;
+		p += used;
+	}
+	CHECK(k >= 1);
+	assert_int_equal(k + more, fa->n);
+}
+
+/* A real SMD machine (a copy of ../shared/data's machine-1-2; skipped
+ * when absent), `vigil detect` and the dashboard on the same model: A
+ * lists as many alerts as the alerts file, Enter goes to the chosen one,
+ * whose band shows the file's ranked metrics and shares; Enter in the
+ * alert selects its metrics in rank order; S orders the alerts by
+ * criticality. At 200x60, then the band and the view at 80x24. */
+static void test_alerts_match_detect(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	const char *shared = tu_shared_data();
+	char probe[4300];
+	snprintf(probe, sizeof(probe),
+		 "%s/smd/ServerMachineDataset/test/machine-1-2.txt",
+		 shared ? shared : ".");
+	if (!shared || access(probe, R_OK) != 0)
+		skip();
+	char out[8192];
+	const char *src = shared;
+	if (tu_run(out, sizeof(out),
+		   "rm -rf '%s/m12' && for d in train test test_label "
+		   "interpretation_label; do mkdir -p "
+		   "'%s/m12/ServerMachineDataset/'$d && cp "
+		   "'%s/smd/ServerMachineDataset/'$d/machine-1-2.txt "
+		   "'%s/m12/ServerMachineDataset/'$d/ || exit 1; done",
+		   tmp, tmp, src, tmp) != 0)
+		fail_msg("cannot copy the machine: %s", out);
+	char ds[600];
+	snprintf(ds, sizeof(ds), "'%s/m12/ServerMachineDataset:machine-1-2'",
+		 tmp);
+	/* two epochs: the same model for detect and the dashboard (cached
+	 * beside the copy), quick even under the sanitizers */
+	if (tu_run(out, sizeof(out),
+		   "XDG_CACHE_HOME='%s/cache' %s detect %s --epochs 2 -o "
+		   "'%s/m12/det.csv'",
+		   tmp, tu_vigil(), ds, tmp) != 0)
+		fail_msg("vigil detect: %s", out);
+	static FileAlert fa[200];
+	char path[700];
+	snprintf(path, sizeof(path), "%s/m12/det.csv.alerts.csv", tmp);
+	int n = read_alerts(path, fa, 200);
+	assert_true(n >= 3);
+	char args[800];
+	snprintf(args, sizeof(args), "%s --epochs 2", ds);
+	start_at(args, "C.UTF-8", 200, 60);
+	expect("model from the cache", 60);
+	keys("A");
+	char title[64];
+	snprintf(title, sizeof(title), " %d alerts by time ", n);
+	expect(title, 5);
+	/* every alert a row, "| N <start> ...": 56 rows fit at 200x60, G
+	 * scrolls to the last */
+	for (int i = 1; i <= n && i <= 56; i++) {
+		char row[32];
+		snprintf(row, sizeof(row), " %4d %ld ", i, fa[i - 1].start);
+		WAIT_CHECK(strstr(screen, row) != NULL, 5);
+	}
+	char row_n[32];
+	snprintf(row_n, sizeof(row_n), " %4d %ld ", n, fa[n - 1].start);
+	keys("G");
+	expect(row_n, 5);
+	/* the first alert: Enter goes there; its band is the file's */
+	keys("g Enter");
+	expect("alert: ", 5);
+	check_band(&fa[0], 1, n);
+	/* Enter in the alert: its metrics in rank order */
+	keys("Enter");
+	char msg[128];
+	snprintf(msg, sizeof(msg), "metric 2 of the alert: %s (share %s)",
+		 fa[0].metric[1], fa[0].share[1]);
+	expect(msg, 5);
+	char sel[64];
+	snprintf(sel, sizeof(sel), ">%s ", fa[0].metric[1]);
+	expect(sel, 5);
+	/* the last alert, from the view */
+	keys("A G Enter");
+	check_band(&fa[n - 1], n, n);
+	/* S: by criticality, the most critical first */
+	keys("A S");
+	expect("alerts by criticality", 5);
+	int worst = 0;
+	for (int i = 0; i < n; i++) {
+		int c = !strcmp(fa[i].crit, "high")	? 3
+			: !strcmp(fa[i].crit, "medium") ? 2
+							: 1;
+		if (c > worst)
+			worst = c;
+	}
+	char line[4096];
+	line_of("    # start", NULL, line, sizeof(line));
+	CHECK(line[0]);
+	const char *first = strstr(screen, line);
+	const char *row1 = first ? strchr(first, '\n') : NULL;
+	CHECK(row1 != NULL);
+	char r1[256];
+	snprintf(r1, sizeof(r1), "%.*s", (int)strcspn(row1 + 1, "\n"),
+		 row1 + 1);
+	CHECK(strstr(r1, worst == 3 ? " high " : worst == 2 ? " medium "
+							   : " low "));
+	/* 80x24: the view scrolls to keep the choice in sight; the band
+	 * still matches */
+	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 80 -y 24", sock);
+	keys("Escape A S S g");
+	expect("alerts by time", 5);
+	keys("G");
+	char last[32];
+	snprintf(last, sizeof(last), " %4d %ld ", n, fa[n - 1].start);
+	expect(last, 5);
+	keys("Enter");
+	check_band(&fa[n - 1], n, n);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* One row of the metric list as drawn: "[>]NAME SCORE[*] F1 .NN". */
+typedef struct {
+	char name[64];
+	double score;
+	int star, selected;
+	double f1;
+} ListRow;
+
+/* The metric list's rows on the screen (lines holding "F1 " within the
+ * list pane's width); returns how many. */
+static int list_rows(ListRow *rows, int cap, int list_w)
+{
+	int n = 0;
+	for (const char *p = screen; *p && n < cap;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[4096];
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		char *f1 = strstr(line, "F1 ");
+		/* the list pane: its border, then the row */
+		if (f1 && chars_in(line, (size_t)(f1 - line)) < list_w) {
+			ListRow *r = &rows[n];
+			memset(r, 0, sizeof(*r));
+			const char *q = line;
+			while (*q && ((unsigned char)*q & 0xc0) == 0x80)
+				q++;
+			q++; /* the border */
+			while (((unsigned char)*q & 0xc0) == 0x80)
+				q++;
+			r->selected = *q == '>';
+			char star = 0;
+			if (sscanf(q + 1, "%63s %lf%c", r->name, &r->score,
+				   &star) >= 2) {
+				r->star = star == '*';
+				r->f1 = atof(f1 + 3);
+				n++;
+			}
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* The metric list shows each metric's score at the cursor (the readout's,
+ * to one decimal); at node scope a * marks the metrics that carry the
+ * node score (the node rule's 2 largest); S orders by score at the cursor,
+ * then by F1, then by name again, and the score order follows the cursor.
+ * On the demo with its model (100x30). */
+static void test_list_score_order(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("", "C.UTF-8");
+	expect("recall", 30);
+	keys("n"); /* a detection: scores above 1 here */
+	WAIT_CHECK(strstr(screen, "[low]") || strstr(screen, "[medium]") ||
+			   strstr(screen, "[high]"),
+		   5);
+	ListRow r[8];
+	WAIT_CHECK(list_rows(r, 8, 24) == 3, 5);
+	/* the selected metric's score is the readout's */
+	/* the readout is the first line: "... score 2.02 ..." or, when
+	 * short of room, "... s 2.02 ..." */
+	char line[4096];
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(screen, "\n"),
+		 screen);
+	const char *sc = strstr(line, " score ");
+	const char *sh = strstr(line, " s ");
+	CHECK(sc || sh);
+	char want[16], got[16];
+	snprintf(want, sizeof(want), "%.1f", sc ? atof(sc + 7) : atof(sh + 3));
+	int sel = r[0].selected ? 0 : r[1].selected ? 1 : 2;
+	snprintf(got, sizeof(got), "%.1f", r[sel].score);
+	if (strcmp(want, got)) {
+		dump_failure();
+		fail_msg("list score %s, readout score %s", got, want);
+	}
+	CHECK(!r[0].star && !r[1].star && !r[2].star);
+	/* node scope: the two largest scores are starred */
+	keys("Tab");
+	expect("node | ? help", 5);
+	WAIT_CHECK(list_rows(r, 8, 24) == 3 &&
+			   r[0].star + r[1].star + r[2].star == 2,
+		   5);
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			if (r[i].star && !r[j].star)
+				CHECK(r[i].score >= r[j].score);
+	keys("Tab S");
+	expect("metrics by score", 5);
+	WAIT_CHECK(list_rows(r, 8, 24) == 3 && r[0].score >= r[1].score &&
+			   r[1].score >= r[2].score,
+		   5);
+	/* the order follows the cursor */
+	keys("l l l l l l");
+	expect("metrics by score", 1);
+	double end = now_s() + timeout_s(3);
+	int sorted = 0;
+	do {
+		capture();
+		sorted = list_rows(r, 8, 24) == 3 && r[0].score >= r[1].score &&
+			 r[1].score >= r[2].score;
+	} while (!sorted && now_s() < end);
+	CHECK(sorted);
+	keys("S");
+	expect("metrics by F1", 5);
+	WAIT_CHECK(list_rows(r, 8, 24) == 3 && r[0].f1 >= r[1].f1 &&
+			   r[1].f1 >= r[2].f1,
+		   5);
+	keys("S");
+	expect("metrics by name", 5);
+	WAIT_CHECK(list_rows(r, 8, 24) == 3 &&
+			   !strncmp(r[0].name, "cpu_", 4) &&
+			   !strncmp(r[1].name, "memory", 6) &&
+			   !strncmp(r[2].name, "network", 7),
+		   5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +629,8 @@ int main(void)
 		cmocka_unit_test(test_selection_extent_live),
 		cmocka_unit_test(test_edge_mode_saved),
 		cmocka_unit_test(test_split_drawn),
+		cmocka_unit_test(test_list_score_order),
+		cmocka_unit_test(test_alerts_match_detect),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -142,6 +142,7 @@ int app_apply_filter(App *a, const char *regex)
 	if (!found && n)
 		a->metric = vis[0];
 	a->list_top = 0;
+	app_order_list(a);
 	a->dirty |= DIRTY_ALL;
 	return 0;
 }
@@ -384,8 +385,12 @@ static unsigned act_metric(App *a, Action act)
 	return DIRTY_LIST | DIRTY_PLOT | DIRTY_SCORES | DIRTY_STATUS;
 }
 
+static unsigned edge_move(App *a, long rows);
+
 static unsigned act_cursor(App *a, Action act)
 {
+	if (a->keymode == KEYMODE_EDGE)
+		return edge_move(a, act == ACT_CURSOR_LEFT ? -1 : 1);
 	long step = (long)col_rows(a);
 	move_cursor(a, act == ACT_CURSOR_LEFT ? -step : step);
 	return DIRTY_PLOT | DIRTY_STATUS;
@@ -394,6 +399,9 @@ static unsigned act_cursor(App *a, Action act)
 static unsigned act_page(App *a, Action act)
 {
 	size_t step = a->count * 3 / 4 ? a->count * 3 / 4 : 1;
+	if (a->keymode == KEYMODE_EDGE)
+		return edge_move(a, act == ACT_PAGE_LEFT ? -(long)step
+							 : (long)step);
 	if (act == ACT_PAGE_LEFT) {
 		a->first = a->first > step ? a->first - step : 0;
 		a->cursor = a->cursor > step ? a->cursor - step : 0;
@@ -671,25 +679,9 @@ static unsigned edge_move(App *a, long rows)
 	return DIRTY_PLOT | DIRTY_STATUS;
 }
 
-static unsigned act_edge_move(App *a, Action act)
-{
-	long page = (long)(a->count * 3 / 4 ? a->count * 3 / 4 : 1);
-	switch (act) {
-	case ACT_EDGE_LEFT:
-		return edge_move(a, -1);
-	case ACT_EDGE_RIGHT:
-		return edge_move(a, 1);
-	case ACT_EDGE_PAGE_LEFT:
-		return edge_move(a, -page);
-	default:
-		return edge_move(a, page);
-	}
-}
-
 /* Enter in edge mode: the new extent as one undoable resize. */
-static unsigned act_edge_apply(App *a, Action act)
+static unsigned edge_apply(App *a)
 {
-	(void)act;
 	a->keymode = KEYMODE_NORMAL;
 	const UiRanges *L = ui_labels_set(&a->labels, a->edge_set, 0);
 	long i = ui_ranges_find(L, a->edge_at);
@@ -701,6 +693,228 @@ static unsigned act_edge_apply(App *a, Action act)
 	UiOp op = {UI_OP_RESIZE, a->edge_set, a->edge_at, a->edge_start,
 		   a->edge_end, 0};
 	return app_apply(a, &op) | DIRTY_PLOT;
+}
+
+long app_alert_at(const App *a, size_t row)
+{
+	if (!a->has_dr)
+		return -1;
+	for (size_t i = 0; i < a->dr.n_alerts; i++)
+		if (a->dr.alerts[i].r.start <= (int64_t)row &&
+		    (int64_t)row < a->dr.alerts[i].r.end)
+			return (long)i;
+	return -1;
+}
+
+static const App *sort_app; /* for cmp_alert (qsort has no context) */
+
+static int cmp_alert(const void *x, const void *y)
+{
+	const Alert *al = sort_app->dr.alerts;
+	const Alert *p = &al[*(const size_t *)x], *q = &al[*(const size_t *)y];
+	int c = 0;
+	if (sort_app->alert_sort == 1) /* criticality, then peak */
+		c = (q->crit > p->crit) - (q->crit < p->crit);
+	if (sort_app->alert_sort == 1 && !c)
+		c = (q->peak > p->peak) - (q->peak < p->peak);
+	if (sort_app->alert_sort == 2) { /* longest first */
+		int64_t dp = p->r.end - p->r.start, dq = q->r.end - q->r.start;
+		c = (dq > dp) - (dq < dp);
+	}
+	if (!c)
+		c = (p->r.start > q->r.start) - (p->r.start < q->r.start);
+	return c;
+}
+
+size_t app_alert_order(const App *a, size_t *idx)
+{
+	size_t n = a->has_dr ? a->dr.n_alerts : 0;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	sort_app = a;
+	qsort(idx, n, sizeof(size_t), cmp_alert);
+	return n;
+}
+
+const char *app_alert_sort_name(int sort)
+{
+	static const char *const names[] = {"time", "criticality",
+					    "duration"};
+	return sort >= 0 && sort < 3 ? names[sort] : "?";
+}
+
+const char *app_list_order_name(int order)
+{
+	static const char *const names[] = {"name", "score at the cursor",
+					    "F1"};
+	return order >= 0 && order < 3 ? names[order] : "?";
+}
+
+float app_score_at(const App *a, size_t m, size_t r)
+{
+	if (!a->score || m >= a->s.metrics || r >= a->s.rows)
+		return 0;
+	float v = a->score[m * a->s.rows + r];
+	return v == v ? v : 0;
+}
+
+int app_carries_node(const App *a, size_t m, size_t r)
+{
+	if (!a->score || m >= a->s.metrics)
+		return 0;
+	float v = app_score_at(a, m, r);
+	size_t k = a->has_dr ? a->dr.cfg.node_top_k : 0;
+	if (k == 0)
+		return v >= 1;
+	if (v <= 0)
+		return 0;
+	/* rank of m among the scores at r (ties: the earlier metric first) */
+	size_t above = 0;
+	for (size_t j = 0; j < a->s.metrics; j++) {
+		float u = app_score_at(a, j, r);
+		above += u > v || (u == v && j < m);
+	}
+	return above < k;
+}
+
+static const App *order_app; /* for cmp_metric (qsort has no context) */
+static UiScore *order_f1;    /* event F1 per metric for the F1 order */
+
+static int cmp_metric(const void *x, const void *y)
+{
+	size_t p = *(const size_t *)x, q = *(const size_t *)y;
+	double vp, vq;
+	if (order_app->list_order == 1) {
+		vp = app_score_at(order_app, p, order_app->cursor);
+		vq = app_score_at(order_app, q, order_app->cursor);
+	} else {
+		vp = order_f1[p].f1;
+		vq = order_f1[q].f1;
+	}
+	int c = (vq > vp) - (vq < vp);
+	return c ? c : (p > q) - (p < q);
+}
+
+unsigned app_order_list(App *a)
+{
+	size_t n = a->n_visible;
+	if (!n)
+		return 0;
+	size_t *old = malloc(n * sizeof(size_t));
+	UiScore *f1 = calloc(a->s.metrics + 1, sizeof(UiScore));
+	if (!old || !f1) {
+		free(old);
+		free(f1);
+		return 0;
+	}
+	memcpy(old, a->visible, n * sizeof(size_t));
+	if (a->list_order == 2)
+		for (size_t i = 0; i < n; i++) {
+			UiScore sc[RULE_COUNT];
+			app_scores(a, a->visible[i], 0, CRIT_LOW, sc);
+			f1[a->visible[i]] = sc[RULE_EVENT];
+		}
+	order_app = a;
+	order_f1 = f1;
+	if (a->list_order == 0) {
+		/* the series' order: visible indices are increasing */
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0 && a->visible[j - 1] >
+						       a->visible[j];
+			     j--) {
+				size_t t = a->visible[j];
+				a->visible[j] = a->visible[j - 1];
+				a->visible[j - 1] = t;
+			}
+	} else {
+		qsort(a->visible, n, sizeof(size_t), cmp_metric);
+	}
+	int changed = memcmp(old, a->visible, n * sizeof(size_t)) != 0;
+	free(old);
+	free(f1);
+	return changed ? DIRTY_LIST : 0;
+}
+
+/* Enter: apply the edge (edge mode); in the alerts view, go to the chosen
+ * alert; else, in an alert, select its next ranked metric. */
+static unsigned act_pick(App *a, Action act)
+{
+	(void)act;
+	if (a->keymode == KEYMODE_EDGE)
+		return edge_apply(a);
+	if (a->view == VIEW_ALERTS) {
+		size_t n = a->has_dr ? a->dr.n_alerts : 0;
+		size_t *idx = malloc((n ? n : 1) * sizeof(size_t));
+		if (!idx || a->alert_sel >= app_alert_order(a, idx)) {
+			free(idx);
+			return 0;
+		}
+		const Alert *al = &a->dr.alerts[idx[a->alert_sel]];
+		free(idx);
+		a->view = VIEW_MAIN;
+		app_show_row(a, (size_t)al->r.start);
+		if (al->n_ranked && al->ranked[0].metric < a->s.metrics)
+			a->metric = al->ranked[0].metric;
+		app_message(a, "alert: %s, top metric %s",
+			    crit_name(al->crit),
+			    al->n_ranked ? a->s.names[al->ranked[0].metric]
+					 : "-");
+		return DIRTY_ALL;
+	}
+	long i = app_alert_at(a, a->cursor);
+	if (i < 0) {
+		app_message(a, "no alert at the cursor (A lists them)");
+		return DIRTY_STATUS;
+	}
+	const Alert *al = &a->dr.alerts[i];
+	if (!al->n_ranked)
+		return DIRTY_STATUS;
+	size_t k = 0;
+	for (size_t j = 0; j < al->n_ranked; j++)
+		if (al->ranked[j].metric == a->metric)
+			k = (j + 1) % al->n_ranked;
+	a->metric = al->ranked[k].metric;
+	app_message(a, "metric %zu of the alert: %s (share %.4f)", k + 1,
+		    a->s.names[a->metric], al->ranked[k].share);
+	return DIRTY_ALL;
+}
+
+/* S: the metric list's order (name, score at the cursor, F1), or in the
+ * alerts view the alerts' (time, criticality, duration). */
+static unsigned act_sort(App *a, Action act)
+{
+	(void)act;
+	if (a->view == VIEW_ALERTS) {
+		a->alert_sort = (a->alert_sort + 1) % 3;
+		a->alert_sel = 0;
+		a->alert_top = 0;
+		app_message(a, "alerts by %s",
+			    app_alert_sort_name(a->alert_sort));
+		return DIRTY_ALL;
+	}
+	a->list_order = (a->list_order + 1) % 3;
+	a->list_top = 0;
+	app_order_list(a);
+	app_message(a, "metrics by %s", app_list_order_name(a->list_order));
+	return DIRTY_ALL;
+}
+
+static unsigned act_alerts(App *a, Action act)
+{
+	(void)act;
+	a->view = a->view == VIEW_ALERTS ? VIEW_MAIN : VIEW_ALERTS;
+	if (a->view == VIEW_ALERTS) {
+		/* start on the alert at the cursor, if any */
+		size_t n = a->has_dr ? a->dr.n_alerts : 0;
+		size_t *idx = malloc((n ? n : 1) * sizeof(size_t));
+		long at = app_alert_at(a, a->cursor);
+		a->alert_sel = 0;
+		for (size_t i = 0; idx && i < app_alert_order(a, idx); i++)
+			if ((long)idx[i] == at)
+				a->alert_sel = i;
+		free(idx);
+	}
+	return DIRTY_ALL;
 }
 
 static unsigned act_undo_redo(App *a, Action act)
@@ -797,11 +1011,9 @@ static const ActionFn action_fns[ACT_COUNT] = {
 	[ACT_UNLABEL] = act_label,
 	[ACT_LABEL_DET] = act_label_detection,
 	[ACT_EDGE] = act_edge,
-	[ACT_EDGE_LEFT] = act_edge_move,
-	[ACT_EDGE_RIGHT] = act_edge_move,
-	[ACT_EDGE_PAGE_LEFT] = act_edge_move,
-	[ACT_EDGE_PAGE_RIGHT] = act_edge_move,
-	[ACT_EDGE_APPLY] = act_edge_apply,
+	[ACT_PICK] = act_pick,
+	[ACT_SORT] = act_sort,
+	[ACT_ALERTS] = act_alerts,
 	[ACT_UNDO] = act_undo_redo,
 	[ACT_REDO] = act_undo_redo,
 	[ACT_SCOPE] = act_scope,

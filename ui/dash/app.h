@@ -41,6 +41,7 @@ typedef enum {
 	VIEW_HELP,
 	VIEW_COMPARE,  /* c: all / >= medium / high side by side */
 	VIEW_ORIGINAL, /* o: original vs working labels */
+	VIEW_ALERTS,   /* A: every alert */
 } ViewKind;
 
 /* Line prompts at the bottom of the screen. */
@@ -108,6 +109,11 @@ typedef struct {
 	int edge_end_side;    /* 1: the end edge moves, 0: the start edge */
 	ViewKind view;
 	size_t help_top;      /* first help row shown when the help scrolls */
+	int list_order;       /* S: 0 name, 1 score at the cursor, 2 F1 */
+	int alert_sort;       /* S in the alerts view: 0 time, 1
+				 criticality, 2 duration */
+	size_t alert_sel;     /* the chosen row of the alerts view */
+	size_t alert_top;     /* its first row shown */
 	PromptKind prompt;
 	char input[512];      /* prompt text being edited */
 	size_t input_len;
@@ -186,6 +192,30 @@ void app_scores(const App *a, size_t m, int original, Criticality min,
 /* After a detection run or a threshold move: point score / det / node
  * fields at a->dr and recompute the node score. */
 void app_take_detections(App *a);
+
+/* The alert (index into a->dr.alerts) whose span holds row, or -1. */
+long app_alert_at(const App *a, size_t row);
+
+/* The alerts' indices in the order of a->alert_sort into idx (room for
+ * a->dr.n_alerts); returns their number. */
+size_t app_alert_order(const App *a, size_t *idx);
+
+/* The score of metric m at row r (0 before detections). */
+float app_score_at(const App *a, size_t m, size_t r);
+
+/* Whether metric m is one that carries the node score at row r: one of
+ * the node rule's k largest scores there (k = node_top_k; with 0, the
+ * union rule, every metric at or over its threshold). */
+int app_carries_node(const App *a, size_t m, size_t r);
+
+/* Order the visible metrics by a->list_order (name: the series' order;
+ * score at the cursor, or event F1, largest first). Returns DIRTY_LIST
+ * when the order changed, else 0. */
+unsigned app_order_list(App *a);
+
+/* Names of the orders S cycles through. */
+const char *app_alert_sort_name(int sort);
+const char *app_list_order_name(int order);
 
 /* Scope index for labels: the metric, or UI_NODE at node scope. */
 size_t app_scope(const App *a);

@@ -619,6 +619,48 @@ static int help_key(App *a, int ch, Action act, unsigned *fl)
 	}
 }
 
+/* In the alerts view: j/k choose an alert, H/L a page, g/G the first or
+ * last; Enter, S, A, Esc, ? and q go on to their actions; other keys wait
+ * until it is closed. Returns 1 when the key was taken here. */
+static int alerts_key(App *a, Action act, unsigned *fl)
+{
+	size_t n = a->has_dr ? a->dr.n_alerts : 0;
+	size_t page = LINES > 8 ? (size_t)LINES - 6 : 1;
+	*fl = DIRTY_ALL;
+	switch (act) {
+	case ACT_METRIC_NEXT:
+		a->alert_sel += a->alert_sel + 1 < n;
+		return 1;
+	case ACT_METRIC_PREV:
+		a->alert_sel -= a->alert_sel > 0;
+		return 1;
+	case ACT_PAGE_RIGHT:
+		a->alert_sel = a->alert_sel + page < n ? a->alert_sel + page
+						       : n ? n - 1 : 0;
+		return 1;
+	case ACT_PAGE_LEFT:
+		a->alert_sel = a->alert_sel > page ? a->alert_sel - page : 0;
+		return 1;
+	case ACT_START:
+		a->alert_sel = 0;
+		return 1;
+	case ACT_END:
+		a->alert_sel = n ? n - 1 : 0;
+		return 1;
+	case ACT_PICK:
+	case ACT_SORT:
+	case ACT_ALERTS:
+	case ACT_HELP:
+	case ACT_CANCEL:
+	case ACT_QUIT:
+	case ACT_REDRAW:
+		return 0;
+	default:
+		*fl = 0;
+		return 1;
+	}
+}
+
 unsigned dash_key(App *a, int ch)
 {
 	if (ch == KEY_RESIZE)
@@ -642,6 +684,11 @@ unsigned dash_key(App *a, int ch)
 		if (help_key(a, ch, act, &fl))
 			return fl;
 	}
+	if (a->view == VIEW_ALERTS) {
+		unsigned fl;
+		if (alerts_key(a, act, &fl))
+			return fl;
+	}
 	switch (act) {
 	case ACT_QUIT:
 		if (ui_labels_unsaved(&a->labels)) {
@@ -661,7 +708,15 @@ unsigned dash_key(App *a, int ch)
 			    keys_key_name(ch, kn, sizeof(kn)));
 		return DIRTY_STATUS;
 	}
-	default:
-		return app_action(a, act) | DIRTY_STATUS;
+	default: {
+		unsigned fl = app_action(a, act) | DIRTY_STATUS;
+		/* the list shows each metric's score at the cursor */
+		if (a->has_dr && (fl & DIRTY_PLOT))
+			fl |= DIRTY_LIST;
+		/* by score at the cursor: the order follows the cursor */
+		if (a->list_order && (fl & (DIRTY_PLOT | DIRTY_LIST)))
+			fl |= app_order_list(a);
+		return fl;
+	}
 	}
 }

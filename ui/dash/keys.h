@@ -13,7 +13,8 @@
 typedef enum {
 	KEYMODE_NORMAL = 1,    /* browsing */
 	KEYMODE_THRESHOLD = 2, /* after 't': '<' and '>' move the threshold */
-	KEYMODE_EDGE = 4,      /* after 'e': h/l, H/L move a label's edge */
+	KEYMODE_EDGE = 4,      /* after 'e': h/l, H/L move a label's edge,
+				  Enter applies it */
 } KeyMode;
 
 /* X(id, name, help). Order is the order of the help screen. */
@@ -40,13 +41,8 @@ typedef enum {
 	X(ACT_UNLABEL, "unlabel",                                           \
 	  "unlabel selection / range here")            \
 	X(ACT_LABEL_DET, "label-detection", "label the detection here")    \
-	X(ACT_EDGE, "edge", "edge mode on the label here")                  \
-	X(ACT_EDGE_LEFT, "edge-left", "edge mode: edge a row left")         \
-	X(ACT_EDGE_RIGHT, "edge-right", "edge mode: edge a row right")      \
-	X(ACT_EDGE_PAGE_LEFT, "edge-page-left", "edge mode: a page left")   \
-	X(ACT_EDGE_PAGE_RIGHT, "edge-page-right",                           \
-	  "edge mode: a page right")                                        \
-	X(ACT_EDGE_APPLY, "edge-apply", "edge mode: apply the resize")      \
+	X(ACT_EDGE, "edge", "edge mode: h/l H/L, Enter")     \
+	X(ACT_PICK, "pick", "apply edge; pick alert/metric")              \
 	X(ACT_UNDO, "undo", "undo the last edit")                           \
 	X(ACT_REDO, "redo", "redo")                                         \
 	X(ACT_SAVE, "save", "save labels (asks file/format)") \
@@ -55,6 +51,8 @@ typedef enum {
 	X(ACT_ORIGINAL, "original", "original vs working labels")           \
 	X(ACT_SCOPE, "scope", "switch metric / node scope")                 \
 	X(ACT_FILTER, "filter", "filter metric names (regex)")              \
+	X(ACT_SORT, "sort", "order: metric list / alerts")                  \
+	X(ACT_ALERTS, "alerts", "alerts view (Enter: go there)")            \
 	X(ACT_YFIT, "y-axis",                                               \
 	  "y-axis: window / whole series")              \
 	X(ACT_THRESHOLD, "threshold", "threshold mode: then < or >")        \

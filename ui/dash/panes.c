@@ -178,12 +178,54 @@ static void put(WINDOW *w, int y, int x, int n, const char *text)
 	mvwaddnstr(w, y, x, text, n);
 }
 
+/* put() for text with multi-byte glyphs: at most cols characters. */
+static void put_cols(WINDOW *w, int y, int x, int cols, const char *text)
+{
+	int n = 0, c = 0;
+	while (text[n] && (c < cols || ((unsigned char)text[n] & 0xc0) == 0x80)) {
+		if (((unsigned char)text[n] & 0xc0) != 0x80)
+			c++;
+		n++;
+	}
+	put(w, y, x, n, text);
+}
+
 static void fmt_ratio(double v, char *buf, size_t n)
 {
 	if (v >= 0.995)
 		snprintf(buf, n, "1.0");
 	else
 		snprintf(buf, n, ".%02d", (int)lround(v * 100));
+}
+
+/* A duration in seconds as "45s", "12m", "3h05m" or "2d04h". */
+static void fmt_duration(int64_t sec, char *buf, size_t n)
+{
+	if (sec < 60)
+		snprintf(buf, n, "%llds", (long long)sec);
+	else if (sec < 3600)
+		snprintf(buf, n, "%lldm", (long long)(sec / 60));
+	else if (sec < 86400)
+		snprintf(buf, n, "%lldh%02lldm", (long long)(sec / 3600),
+			 (long long)(sec % 3600 / 60));
+	else
+		snprintf(buf, n, "%lldd%02lldh", (long long)(sec / 86400),
+			 (long long)(sec % 86400 / 3600));
+}
+
+/* The time of row r without seconds when they are :00, and without the
+ * date when same_day_as (a formatted time, or NULL) has the same date. */
+static void short_time(const Series *s, size_t r, const char *same_day_as,
+		       char *buf, size_t n)
+{
+	char t[40];
+	series_format_time(s, r, t, sizeof(t));
+	if (strlen(t) == 19 && !strcmp(t + 16, ":00"))
+		t[16] = '\0';
+	if (same_day_as && strlen(t) >= 16 && !strncmp(t, same_day_as, 11))
+		snprintf(buf, n, "%s", t + 11);
+	else
+		snprintf(buf, n, "%s", t);
 }
 
 static void short_name(const char *name, char *buf, size_t n, size_t w,
@@ -206,8 +248,10 @@ static void short_name(const char *name, char *buf, size_t n, size_t w,
 static void draw_list(App *a, WINDOW *w)
 {
 	char title[300];
-	snprintf(title, sizeof(title), " metrics%s%.200s ",
-		 a->filter[0] ? "  /" : "", a->filter);
+	static const char *const order[] = {"", " by score", " by F1"};
+	snprintf(title, sizeof(title), " metrics%s%s%.200s ",
+		 order[a->list_order % 3], a->filter[0] ? "  /" : "",
+		 a->filter);
 	frame(a, w, title);
 	int h = getmaxy(w) - 2, width = getmaxx(w) - 2;
 	size_t pos = 0;
@@ -225,7 +269,9 @@ static void draw_list(App *a, WINDOW *w)
 		size_t m = a->visible[i];
 		int sel = m == a->metric;
 		char name[96], line[160], f1[8] = "";
-		int namew = width - 8;
+		/* room for the score at the cursor when there is one */
+		int scored = a->model == MODEL_READY && a->score && width > 16;
+		int namew = width - (scored ? 13 : 8);
 		short_name(a->s.names[m], name, sizeof(name),
 			   (size_t)(namew > 3 ? namew : 3), a->unicode);
 		if (a->model == MODEL_READY) {
@@ -244,6 +290,21 @@ static void draw_list(App *a, WINDOW *w)
 			char tag[16];
 			snprintf(tag, sizeof(tag), "F1 %s", f1);
 			put(w, row + 1, width - 6, 7, tag);
+		}
+		if (scored) {
+			/* the score at the cursor; at node scope a * marks
+			 * the metrics that carry the node score there */
+			char sc[16];
+			double v = app_score_at(a, m, a->cursor);
+			if (v < 9.95)
+				snprintf(sc, sizeof(sc), "%4.1f", v);
+			else if (v < 999.5)
+				snprintf(sc, sizeof(sc), "%4.0f", v);
+			else
+				snprintf(sc, sizeof(sc), "999+");
+			if (a->node_scope && app_carries_node(a, m, a->cursor))
+				strcat(sc, "*");
+			put(w, row + 1, width - 11, 5, sc);
 		}
 		wattroff(w, A_REVERSE | A_BOLD);
 	}
@@ -718,6 +779,67 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 	(void)w;
 }
 
+/* The alert band at row y, columns [x, x + width): the alert holding the
+ * cursor (its number, criticality, span, duration) and its metrics ranked
+ * by share of the score mass, with the shares as `vigil detect` writes
+ * them, the selected metric highlighted; or where the alerts are. */
+static void paint_alert_band(App *a, WINDOW *w, int y, int x, int width)
+{
+	mvwhline(w, y, x, ' ', width);
+	size_t n = a->dr.n_alerts;
+	long i = app_alert_at(a, a->cursor);
+	char text[256];
+	if (i < 0) {
+		snprintf(text, sizeof(text),
+			 n ? "no alert here  (%zu alert%s: A lists them)"
+			   : "no alerts (%zu)",
+			 n, n == 1 ? "" : "s");
+		wattrset(w, A_DIM);
+		put(w, y, x, width, text);
+		wattrset(w, A_NORMAL);
+		return;
+	}
+	const Alert *al = &a->dr.alerts[i];
+	char t0[40], t1[40], full0[40], dur[24];
+	short_time(&a->s, (size_t)al->r.start, NULL, t0, sizeof(t0));
+	series_format_time(&a->s, (size_t)al->r.start, full0, sizeof(full0));
+	short_time(&a->s, (size_t)(al->r.end - 1), full0, t1, sizeof(t1));
+	fmt_duration(series_time(&a->s, (size_t)(al->r.end - 1)) -
+			     series_time(&a->s, (size_t)al->r.start) +
+			     a->s.interval,
+		     dur, sizeof(dur));
+	/* the date is in the readout: the band keeps the times */
+	const char *h0 = strlen(t0) >= 16 ? t0 + 11 : t0;
+	const char *h1 = strlen(t1) >= 16 ? t1 + 11 : t1;
+	int used = snprintf(text, sizeof(text), "ALERT %ld/%zu %s %s..%s %s:",
+			    i + 1, n, crit_name(al->crit), h0, h1, dur);
+	wattrset(w, role(crit_fg((int)al->crit), 0) | A_BOLD);
+	put(w, y, x, width, text);
+	wattrset(w, A_NORMAL);
+	int col = used;
+	for (size_t k = 0; k < al->n_ranked && col < width; k++) {
+		const AlertMetric *am = &al->ranked[k];
+		char item[128];
+		int len = snprintf(item, sizeof(item), " %s %.4f",
+				   a->s.names[am->metric], am->share);
+		/* room for it, and for "+N more" after it if others follow */
+		char more[24], after[24];
+		snprintf(more, sizeof(more), " +%zu more", al->n_ranked - k);
+		int ml = snprintf(after, sizeof(after), " +%zu more",
+				  al->n_ranked - k - 1);
+		if (col + len > width ||
+		    (k + 1 < al->n_ranked && col + len + ml > width)) {
+			put(w, y, x + col, width - col, more);
+			break;
+		}
+		if (am->metric == a->metric)
+			wattrset(w, A_REVERSE);
+		put(w, y, x + col + 1, len - 1, item + 1);
+		wattrset(w, A_NORMAL);
+		col += len;
+	}
+}
+
 static void draw_plot(App *a, WINDOW *w)
 {
 	char title[512];
@@ -725,9 +847,13 @@ static void draw_plot(App *a, WINDOW *w)
 		sizeof(title));
 	frame(a, w, title);
 	int h = getmaxy(w) - 2;
-	PlotSpec sp = {a->metric, app_scope(a), CRIT_LOW, 0, h >= 16 ? 3 : 2,
-		       1};
-	paint_plot(a, w, 1, h, 1, getmaxx(w) - 2, &sp);
+	/* a row for the alert band once there are detections */
+	int band = a->model == MODEL_READY && a->has_dr && h >= 12;
+	PlotSpec sp = {a->metric, app_scope(a), CRIT_LOW, 0,
+		       h - band >= 16 ? 3 : 2, 1};
+	paint_plot(a, w, 1, h - band, 1, getmaxx(w) - 2, &sp);
+	if (band)
+		paint_alert_band(a, w, h, 1, getmaxx(w) - 2);
 }
 
 /* ---- scores panel ------------------------------------------------------ */
@@ -827,36 +953,6 @@ static void draw_scores(App *a, WINDOW *w)
 }
 
 /* ---- status line ------------------------------------------------------- */
-
-/* A duration in seconds as "45s", "12m", "3h05m" or "2d04h". */
-static void fmt_duration(int64_t sec, char *buf, size_t n)
-{
-	if (sec < 60)
-		snprintf(buf, n, "%llds", (long long)sec);
-	else if (sec < 3600)
-		snprintf(buf, n, "%lldm", (long long)(sec / 60));
-	else if (sec < 86400)
-		snprintf(buf, n, "%lldh%02lldm", (long long)(sec / 3600),
-			 (long long)(sec % 3600 / 60));
-	else
-		snprintf(buf, n, "%lldd%02lldh", (long long)(sec / 86400),
-			 (long long)(sec % 86400 / 3600));
-}
-
-/* The time of row r without seconds when they are :00, and without the
- * date when same_day_as (a formatted time, or NULL) has the same date. */
-static void short_time(const Series *s, size_t r, const char *same_day_as,
-		       char *buf, size_t n)
-{
-	char t[40];
-	series_format_time(s, r, t, sizeof(t));
-	if (strlen(t) == 19 && !strcmp(t + 16, ":00"))
-		t[16] = '\0';
-	if (same_day_as && strlen(t) >= 16 && !strncmp(t, same_day_as, 11))
-		snprintf(buf, n, "%s", t + 11);
-	else
-		snprintf(buf, n, "%s", t);
-}
 
 /* The selection's extent while it is made (or the label's new extent in
  * edge mode), live: rows, duration, first and last time. Returns the
@@ -1140,6 +1236,88 @@ static void draw_panels(App *a, WINDOW *w, int compare)
 	}
 }
 
+/* Whether the working node labels overlap r: the alert is a true
+ * positive of the labels. */
+static int alert_labelled(const App *a, Range r)
+{
+	const UiRanges *L = ui_labels_set(&a->labels, UI_NODE, 0);
+	for (size_t i = 0; i < L->n; i++)
+		if (L->r[i].start < r.end && r.start < L->r[i].end)
+			return 1;
+	return 0;
+}
+
+/* A: every alert, one a row (number, start, duration, criticality, TP or
+ * FP against the working node labels, the top 3 metrics with their
+ * shares), in the order of a->alert_sort; the chosen one highlighted, the
+ * list scrolled to keep it in sight. */
+static void draw_alerts(App *a, WINDOW *w)
+{
+	size_t n = a->has_dr ? a->dr.n_alerts : 0;
+	size_t *idx = malloc((n ? n : 1) * sizeof(size_t));
+	if (!idx)
+		return;
+	app_alert_order(a, idx);
+	int h = getmaxy(w) - 3, W = getmaxx(w) - 2;
+	if (h < 1)
+		h = 1;
+	if (a->alert_sel >= n)
+		a->alert_sel = n ? n - 1 : 0;
+	if (a->alert_sel < a->alert_top)
+		a->alert_top = a->alert_sel;
+	if (a->alert_sel >= a->alert_top + (size_t)h)
+		a->alert_top = a->alert_sel - (size_t)h + 1;
+	char title[200];
+	snprintf(title, sizeof(title),
+		 " %zu alert%s by %s  (j/k choose, Enter go there, S order, A "
+		 "or Esc close) ",
+		 n, n == 1 ? "" : "s", app_alert_sort_name(a->alert_sort));
+	frame(a, w, title);
+	if (a->model != MODEL_READY) {
+		put(w, 1, 1, W,
+		    a->model == MODEL_TRAINING ? " waiting for the model..."
+					       : " no detections");
+		free(idx);
+		return;
+	}
+	char head[200];
+	snprintf(head, sizeof(head), " %4s %-16s %8s %-6s %-5s %s", "#",
+		 "start", "duration", "crit", "TP/FP", "top metrics (share)");
+	wattron(w, A_BOLD);
+	put(w, 1, 1, W, head);
+	wattroff(w, A_BOLD);
+	for (int row = 0; row < h && a->alert_top + (size_t)row < n; row++) {
+		size_t k = a->alert_top + (size_t)row;
+		const Alert *al = &a->dr.alerts[idx[k]];
+		char t0[40], dur[24], line[512];
+		short_time(&a->s, (size_t)al->r.start, NULL, t0, sizeof(t0));
+		fmt_duration(series_time(&a->s, (size_t)(al->r.end - 1)) -
+				     series_time(&a->s, (size_t)al->r.start) +
+				     a->s.interval,
+			     dur, sizeof(dur));
+		int used = snprintf(line, sizeof(line),
+				    " %4zu %-16.16s %8s %-6s %-5s", idx[k] + 1,
+				    t0, dur, crit_name(al->crit),
+				    alert_labelled(a, al->r) ? "TP" : "FP");
+		/* three metrics: names shortened to share what is left */
+		int namew = (W - used) / 3 - 8;
+		for (size_t m = 0; m < al->n_ranked && m < 3; m++) {
+			char nm[96];
+			short_name(a->s.names[al->ranked[m].metric], nm,
+				   sizeof(nm), (size_t)(namew > 3 ? namew : 3),
+				   a->unicode);
+			used += snprintf(line + used, sizeof(line) - (size_t)used,
+					 " %s %.4f", nm, al->ranked[m].share);
+		}
+		if (k == a->alert_sel)
+			wattron(w, A_REVERSE);
+		mvwhline(w, 2 + row, 1, ' ', W);
+		put_cols(w, 2 + row, 1, W, line);
+		wattroff(w, A_REVERSE);
+	}
+	free(idx);
+}
+
 /* A click on a list row selects that metric. */
 static unsigned key_list(App *a, WINDOW *w, int ch, const MEVENT *ev)
 {
@@ -1208,6 +1386,8 @@ void panes_draw(App *a)
 		if (overlay_win && (a->dirty & (DIRTY_ALL & ~DIRTY_STATUS))) {
 			if (a->view == VIEW_HELP)
 				draw_help(a, overlay_win);
+			else if (a->view == VIEW_ALERTS)
+				draw_alerts(a, overlay_win);
 			else
 				draw_panels(a, overlay_win, a->view == VIEW_COMPARE);
 			wnoutrefresh(overlay_win);
