@@ -458,6 +458,25 @@ static void test_alerts_match_detect(void **state)
 	char sel[64];
 	snprintf(sel, sizeof(sel), ">%s ", fa[0].metric[1]);
 	expect(sel, 5);
+	/* v: the alert's top four metrics stacked, with their shares */
+	keys("v");
+	expect("stacked: the top 4 metrics of alert 1", 5);
+	for (int k = 0; k < 4; k++) {
+		char head[96];
+		snprintf(head, sizeof(head), "%d %s  share %s", k + 1,
+			 fa[0].metric[k], fa[0].share[k]);
+		expect(head, 5);
+	}
+	CHECK(count_of("detect") == 4);
+	keys("v");
+	WAIT_CHECK(!strstr(screen, "stacked:"), 5);
+	/* ":" lands on the row asked (no time axis: rows) */
+	char go[64], at[64];
+	snprintf(go, sizeof(go), "':%ld' Enter", fa[n - 1].start + 3);
+	keys(go);
+	snprintf(at, sizeof(at), "row %ld (%ld)", fa[n - 1].start + 3,
+		 fa[n - 1].start + 3);
+	expect(at, 5);
 	/* the last alert, from the view */
 	keys("A G Enter");
 	check_band(&fa[n - 1], n, n);
@@ -622,6 +641,42 @@ static void test_list_score_order(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* ":" goes to a row, a time (whole, or a time of the cursor's day) or an
+ * offset; the readout and the status line say where. The demo: 1000
+ * one-minute rows from 2022-01-01 00:00. At 80x24. */
+static void test_goto(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start_at("--no-model", "C.UTF-8", 80, 24);
+	expect("metrics", 10);
+	keys("':500' Enter");
+	expect("row 500 (2022-01-01 08:20:00)", 5);
+	expect("08:20", 5);
+	keys("':2022-01-01 10:30' Enter");
+	expect("row 630 (2022-01-01 10:30:00)", 5);
+	keys("':+1h' Enter");
+	expect("row 690 (2022-01-01 11:30:00)", 5);
+	keys("':-90m' Enter");
+	expect("row 600 (2022-01-01 10:00:00)", 5);
+	keys("':07:15' Enter");
+	expect("row 435 (2022-01-01 07:15:00)", 5);
+	keys("':+10' Enter");
+	expect("row 445 (2022-01-01 07:25:00)", 5);
+	keys("':+1d' Enter");
+	expect("past the end: the last row, 999", 5);
+	keys("':soon' Enter");
+	expect("not a row, time or +/-offset: 'soon'", 5);
+	/* Esc leaves the prompt where the cursor was */
+	keys("':12' Escape");
+	WAIT_CHECK(!strstr(screen, "go to (row"), 5);
+	expect("16:39", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -630,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_edge_mode_saved),
 		cmocka_unit_test(test_split_drawn),
 		cmocka_unit_test(test_list_score_order),
+		cmocka_unit_test(test_goto),
 		cmocka_unit_test(test_alerts_match_detect),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

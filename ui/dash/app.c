@@ -917,6 +917,137 @@ static unsigned act_alerts(App *a, Action act)
 	return DIRTY_ALL;
 }
 
+/* Seconds in one unit of an offset ("s", "m", "h", "d", "w"), 0 for rows
+ * (no unit), -1 when not a unit. */
+static int64_t unit_seconds(const char *u)
+{
+	if (!*u)
+		return 0;
+	if (u[1])
+		return -1;
+	switch (*u) {
+	case 's':
+		return 1;
+	case 'm':
+		return 60;
+	case 'h':
+		return 3600;
+	case 'd':
+		return 86400;
+	case 'w':
+		return 7 * 86400;
+	default:
+		return -1;
+	}
+}
+
+/* The row for text, or -1 when it is not a row, time or offset. */
+static long goto_row(const App *a, const char *text)
+{
+	const Series *s = &a->s;
+	char *end;
+	if (*text == '+' || *text == '-') {
+		long long n = strtoll(text + 1, &end, 10);
+		int64_t unit = unit_seconds(end);
+		if (end == text + 1 || unit < 0)
+			return -1;
+		if (*text == '-')
+			n = -n;
+		if (unit == 0) {
+			long long r = (long long)a->cursor + n;
+			return r < 0 ? 0 : (long)r;
+		}
+		int64_t t = series_time(s, a->cursor) + (int64_t)n * unit;
+		return (long)series_row_at_time(s, t);
+	}
+	long long row = strtoll(text, &end, 10);
+	if (end != text && !*end && *text >= '0' && *text <= '9')
+		return (long)row;
+	/* "HH:MM[:SS]": on the cursor's day */
+	char full[64];
+	if (strlen(text) <= 8 && text[0] && text[2] == ':') {
+		char day[40];
+		series_format_time(s, a->cursor, day, sizeof(day));
+		snprintf(full, sizeof(full), "%.10s %s", day, text);
+		text = full;
+	}
+	int64_t t;
+	if (series_has_time(s) && series_parse_time(text, &t) == 0)
+		return (long)series_row_at_time(s, t);
+	return -1;
+}
+
+int app_goto(App *a, const char *text)
+{
+	while (*text == ' ')
+		text++;
+	long r = goto_row(a, text);
+	if (r < 0) {
+		app_message(a, "not a row, time or +/-offset: '%.60s' (e.g. "
+			       "42339, 2022-01-01 10:30, +1d, -90m)",
+			    text);
+		return -1;
+	}
+	int past = (size_t)r >= a->s.rows;
+	app_show_row(a, (size_t)r);
+	a->dirty |= DIRTY_ALL;
+	char t[40];
+	series_format_time(&a->s, a->cursor, t, sizeof(t));
+	if (past)
+		app_message(a, "past the end: the last row, %zu (%s)",
+			    a->cursor, t);
+	else
+		app_message(a, "row %zu (%s)", a->cursor, t);
+	return 0;
+}
+
+size_t app_stack_metrics(const App *a, size_t out[4])
+{
+	size_t n = 0;
+	long i = app_alert_at(a, a->cursor);
+	if (i >= 0) {
+		const Alert *al = &a->dr.alerts[i];
+		for (size_t k = 0; k < al->n_ranked && n < 4; k++)
+			out[n++] = al->ranked[k].metric;
+		return n;
+	}
+	/* the largest scores at the cursor (the first metrics before a
+	 * model): a selection sort over the visible ones */
+	for (; n < 4 && n < a->n_visible; n++) {
+		long best = -1;
+		for (size_t k = 0; k < a->n_visible; k++) {
+			size_t m = a->visible[k];
+			int taken = 0;
+			for (size_t j = 0; j < n; j++)
+				taken |= out[j] == m;
+			if (taken)
+				continue;
+			if (best < 0 || app_score_at(a, m, a->cursor) >
+						app_score_at(a, (size_t)best,
+							     a->cursor))
+				best = (long)m;
+		}
+		out[n] = (size_t)best;
+	}
+	return n;
+}
+
+static unsigned act_stack(App *a, Action act)
+{
+	(void)act;
+	a->view = a->view == VIEW_STACK ? VIEW_MAIN : VIEW_STACK;
+	return DIRTY_ALL;
+}
+
+static unsigned act_goto(App *a, Action act)
+{
+	(void)act;
+	a->prompt = PROMPT_GOTO;
+	a->input[0] = '\0';
+	a->input_len = 0;
+	return DIRTY_STATUS;
+}
+
 static unsigned act_undo_redo(App *a, Action act)
 {
 	UiOp op = {act == ACT_UNDO ? UI_OP_UNDO : UI_OP_REDO, 0, 0, 0, 0, 0};
@@ -1014,6 +1145,8 @@ static const ActionFn action_fns[ACT_COUNT] = {
 	[ACT_PICK] = act_pick,
 	[ACT_SORT] = act_sort,
 	[ACT_ALERTS] = act_alerts,
+	[ACT_STACK] = act_stack,
+	[ACT_GOTO] = act_goto,
 	[ACT_UNDO] = act_undo_redo,
 	[ACT_REDO] = act_undo_redo,
 	[ACT_SCOPE] = act_scope,

@@ -42,12 +42,14 @@ typedef enum {
 	VIEW_COMPARE,  /* c: all / >= medium / high side by side */
 	VIEW_ORIGINAL, /* o: original vs working labels */
 	VIEW_ALERTS,   /* A: every alert */
+	VIEW_STACK,    /* v: metrics stacked on one time axis */
 } ViewKind;
 
 /* Line prompts at the bottom of the screen. */
 typedef enum {
 	PROMPT_NONE,
 	PROMPT_FILTER,  /* / regex */
+	PROMPT_GOTO,    /* : row, time or offset */
 	PROMPT_SAVE,    /* save as PATH */
 	PROMPT_QUIT,    /* unsaved edits: save, discard or cancel */
 	PROMPT_RECOVER, /* a journal was found: recover or discard */
@@ -212,6 +214,17 @@ int app_carries_node(const App *a, size_t m, size_t r);
  * score at the cursor, or event F1, largest first). Returns DIRTY_LIST
  * when the order changed, else 0. */
 unsigned app_order_list(App *a);
+
+/* ":" go to: a row ("42339"), a time ("2022-01-01 10:30", or "10:30" on
+ * the cursor's day) or an offset from the cursor ("+1d", "-90m", "+2h",
+ * "+30s", "+100" rows). Moves the cursor and says where; returns 0, or -1
+ * (message set) when text is none of them. */
+int app_goto(App *a, const char *text);
+
+/* The metrics of the stacked view (v), at most 4 into out: the top of the
+ * alert at the cursor, else the largest scores at the cursor, else the
+ * first visible metrics. Returns how many. */
+size_t app_stack_metrics(const App *a, size_t out[4]);
 
 /* Names of the orders S cycles through. */
 const char *app_alert_sort_name(int sort);

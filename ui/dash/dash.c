@@ -428,6 +428,21 @@ static unsigned prompt_filter_key(App *a, int ch)
 	return prompt_edit(a, ch);
 }
 
+/* : row, time or offset: Enter goes there, Esc gives up. */
+static unsigned prompt_goto_key(App *a, int ch)
+{
+	if (ch == 27) {
+		a->prompt = PROMPT_NONE;
+		return DIRTY_STATUS;
+	}
+	if (is_enter(ch)) {
+		a->prompt = PROMPT_NONE;
+		app_goto(a, a->input);
+		return DIRTY_ALL;
+	}
+	return prompt_edit(a, ch);
+}
+
 /* save as NAME: Tab cycles the formats, Enter saves, Esc gives up. */
 static unsigned prompt_save_key(App *a, int ch)
 {
@@ -519,6 +534,8 @@ static unsigned prompt_key(App *a, int ch)
 	switch (a->prompt) {
 	case PROMPT_FILTER:
 		return prompt_filter_key(a, ch);
+	case PROMPT_GOTO:
+		return prompt_goto_key(a, ch);
 	case PROMPT_SAVE:
 		return prompt_save_key(a, ch);
 	case PROMPT_LOSSY:

@@ -57,6 +57,8 @@ static const KeyBinding table[] = {
 	{'/', ACT_FILTER, N},
 	{'S', ACT_SORT, N},
 	{'A', ACT_ALERTS, N},
+	{'v', ACT_STACK, N},
+	{':', ACT_GOTO, N},
 	{'y', ACT_YFIT, N},
 	{'t', ACT_THRESHOLD, N | T},
 	{'<', ACT_THR_DOWN, T},

@@ -53,6 +53,8 @@ typedef enum {
 	X(ACT_FILTER, "filter", "filter metric names (regex)")              \
 	X(ACT_SORT, "sort", "order: metric list / alerts")                  \
 	X(ACT_ALERTS, "alerts", "alerts view (Enter: go there)")            \
+	X(ACT_STACK, "stack", "stacked: the alert's top 4")                 \
+	X(ACT_GOTO, "goto", "go to row, time or +-offset")                  \
 	X(ACT_YFIT, "y-axis",                                               \
 	  "y-axis: window / whole series")              \
 	X(ACT_THRESHOLD, "threshold", "threshold mode: then < or >")        \

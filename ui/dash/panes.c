@@ -1024,10 +1024,11 @@ static void draw_status(App *a, WINDOW *w)
 	if (a->prompt != PROMPT_NONE) {
 		static const char *const label[] = {
 			[PROMPT_FILTER] = "filter /",
+			[PROMPT_GOTO] = "go to (row, time, +1d, -90m): ",
 			[PROMPT_QUIT] = "unsaved edits: s save, d discard and "
 					"quit, Esc back ",
 		};
-		if (a->prompt == PROMPT_FILTER)
+		if (a->prompt == PROMPT_FILTER || a->prompt == PROMPT_GOTO)
 			snprintf(line, sizeof(line), " %s%s", label[a->prompt],
 				 a->input);
 		else if (a->prompt == PROMPT_QUIT)
@@ -1318,6 +1319,59 @@ static void draw_alerts(App *a, WINDOW *w)
 	free(idx);
 }
 
+/* v: up to four metrics one above the other on the window's time axis,
+ * each with its header (name, share in the alert or score at the cursor,
+ * event F1), plot, lanes and, when there is room, its score strip. */
+static void draw_stack(App *a, WINDOW *w)
+{
+	size_t ms[4];
+	size_t n = app_stack_metrics(a, ms);
+	long al = app_alert_at(a, a->cursor);
+	char title[200];
+	if (al >= 0)
+		snprintf(title, sizeof(title),
+			 " stacked: the top %zu metrics of alert %ld (v or Esc "
+			 "to close) ",
+			 n, al + 1);
+	else
+		snprintf(title, sizeof(title),
+			 " stacked: the %zu largest scores at the cursor (v or "
+			 "Esc to close) ",
+			 n);
+	frame(a, w, title);
+	int H = getmaxy(w) - 2, W = getmaxx(w) - 2;
+	if (!n)
+		return;
+	int each = H / (int)n;
+	for (size_t i = 0; i < n; i++) {
+		size_t m = ms[i];
+		int y = 1 + (int)i * each;
+		char head[256], f1[8] = "-";
+		UiScore sc[RULE_COUNT];
+		if (a->model == MODEL_READY) {
+			app_scores(a, m, 0, CRIT_LOW, sc);
+			fmt_ratio(sc[RULE_EVENT].f1, f1, sizeof(f1));
+		}
+		double share = -1;
+		for (size_t k = 0; al >= 0 && k < a->dr.alerts[al].n_ranked; k++)
+			if (a->dr.alerts[al].ranked[k].metric == m)
+				share = a->dr.alerts[al].ranked[k].share;
+		int used = snprintf(head, sizeof(head), "%zu %s", i + 1,
+				    a->s.names[m]);
+		if (share >= 0)
+			used += snprintf(head + used, sizeof(head) - (size_t)used,
+					 "  share %.4f", share);
+		snprintf(head + used, sizeof(head) - (size_t)used,
+			 "  score %.2f  F1 %s", app_score_at(a, m, a->cursor),
+			 f1);
+		wattron(w, A_BOLD | (m == a->metric ? A_REVERSE : 0));
+		put(w, y, 1, W, head);
+		wattroff(w, A_BOLD | A_REVERSE);
+		PlotSpec sp = {m, m, CRIT_LOW, 0, each >= 11 ? 2 : 0, 1};
+		paint_plot(a, w, y + 1, each - 1, 1, W, &sp);
+	}
+}
+
 /* A click on a list row selects that metric. */
 static unsigned key_list(App *a, WINDOW *w, int ch, const MEVENT *ev)
 {
@@ -1388,6 +1442,8 @@ void panes_draw(App *a)
 				draw_help(a, overlay_win);
 			else if (a->view == VIEW_ALERTS)
 				draw_alerts(a, overlay_win);
+			else if (a->view == VIEW_STACK)
+				draw_stack(a, overlay_win);
 			else
 				draw_panels(a, overlay_win, a->view == VIEW_COMPARE);
 			wnoutrefresh(overlay_win);
