@@ -39,6 +39,10 @@ BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 DEPS_PKGCONFIG := ncursesw:libncurses-dev libpcre2-8:libpcre2-dev \
 	cmocka:libcmocka-dev libcjson:libcjson-dev openblas:libopenblas-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Another apt or dpkg at work (unattended upgrades): wait for its lock
+# instead of failing at once.
+APT_WAIT ?= 600
+APT_LOCK := -o DPkg::Lock::Timeout=$(APT_WAIT)
 
 .PHONY: all run check test test-asan bench deps install uninstall clean \
 	check-deps build-tests
@@ -75,10 +79,11 @@ deps:
 	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
 	command -v cc >/dev/null 2>&1 || missing="$$missing gcc"; \
 	if [ -n "$$missing" ]; then \
-		echo "make deps: installing$$missing"; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-			--no-install-recommends $$missing >/dev/null || exit 1; \
+		echo "make deps: installing$$missing (waiting up to $(APT_WAIT) s for a busy package manager)"; \
+		$(SUDO) apt-get $(APT_LOCK) update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get $(APT_LOCK) \
+			install -y -qq --no-install-recommends $$missing \
+			>/dev/null || exit 1; \
 	fi
 
 run: deps
