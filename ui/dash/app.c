@@ -991,13 +991,19 @@ int app_goto(App *a, const char *text)
 	int past = (size_t)r >= a->s.rows;
 	app_show_row(a, (size_t)r);
 	a->dirty |= DIRTY_ALL;
-	char t[40];
-	series_format_time(&a->s, a->cursor, t, sizeof(t));
+	/* the time too, when rows have one */
+	char t[48] = "";
+	if (series_has_time(&a->s)) {
+		t[0] = ' ';
+		t[1] = '(';
+		series_format_time(&a->s, a->cursor, t + 2, sizeof(t) - 3);
+		strcat(t, ")");
+	}
 	if (past)
-		app_message(a, "past the end: the last row, %zu (%s)",
-			    a->cursor, t);
+		app_message(a, "past the end: the last row, %zu%s", a->cursor,
+			    t);
 	else
-		app_message(a, "row %zu (%s)", a->cursor, t);
+		app_message(a, "row %zu%s", a->cursor, t);
 	return 0;
 }
 

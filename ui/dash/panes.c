@@ -249,9 +249,11 @@ static void draw_list(App *a, WINDOW *w)
 {
 	char title[300];
 	static const char *const order[] = {"", " by score", " by F1"};
-	snprintf(title, sizeof(title), " metrics%s%s%.200s ",
-		 order[a->list_order % 3], a->filter[0] ? "  /" : "",
-		 a->filter);
+	/* narrow: the order's name instead of "metrics" */
+	int narrow = getmaxx(w) < 24 && a->list_order;
+	snprintf(title, sizeof(title), " %s%s%s%.200s ",
+		 narrow ? "" : "metrics", order[a->list_order % 3] + narrow,
+		 a->filter[0] ? "  /" : "", a->filter);
 	frame(a, w, title);
 	int h = getmaxy(w) - 2, width = getmaxx(w) - 2;
 	size_t pos = 0;
