@@ -47,7 +47,7 @@ APT_LOCK := -o DPkg::Lock::Timeout=$(APT_WAIT)
 .PHONY: all run check test test-asan bench deps install uninstall clean \
 	check-deps build-tests
 
-all: vigil
+all: vigil $(BUILD)/vigil.1
 
 vigil: $(MAIN_OBJ) $(BUILD)/libvigil.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
@@ -66,7 +66,17 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libvigil.a tests/testutil.h
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) -MMD -MP -o $@ \
 		$< $(BUILD)/libvigil.a $(CMOCKA_LIBS) $(LIBS)
 
-build-tests: vigil $(TEST_BIN) $(BENCH_BIN)
+# The man page: man/vigil.1 with the KEYS section written from the key
+# table, so it lists what the dashboard's help shows.
+$(BUILD)/mankeys: man/mankeys.c $(BUILD)/libvigil.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -o $@ $< \
+		$(BUILD)/libvigil.a $(LIBS)
+
+$(BUILD)/vigil.1: man/vigil.1 $(BUILD)/mankeys
+	$(BUILD)/mankeys < man/vigil.1 > $@.tmp && mv $@.tmp $@
+
+build-tests: vigil $(BUILD)/vigil.1 $(TEST_BIN) $(BENCH_BIN)
 
 deps:
 	@missing=""; \
@@ -163,10 +173,11 @@ check-deps:
 			fail=1; fi; done; \
 	[ $$fail = 0 ] && echo "check-deps: module rules hold"; exit $$fail
 
-install: vigil
+install: vigil $(BUILD)/vigil.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 vigil $(DESTDIR)$(PREFIX)/bin/vigil
-	install -m 644 man/vigil.1 $(DESTDIR)$(PREFIX)/share/man/man1/vigil.1
+	install -m 644 $(BUILD)/vigil.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/vigil.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vigil \

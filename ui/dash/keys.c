@@ -180,3 +180,53 @@ size_t keys_help_lines(const char *const **lines)
 	*lines = ptrs;
 	return count;
 }
+
+/* Text for troff: a leading . or ' escaped, - and \\ escaped. */
+static void man_text(FILE *f, const char *t)
+{
+	if (*t == '.' || *t == '\'')
+		fputs("\\&", f);
+	for (; *t; t++) {
+		if (*t == '-')
+			fputs("\\-", f);
+		else if (*t == '\\')
+			fputs("\\e", f);
+		else
+			fputc(*t, f);
+	}
+}
+
+void keys_man_write(FILE *f)
+{
+	fputs(".SH KEYS\n"
+	      "In the dashboard (the same list as its\n"
+	      ".B ?\n"
+	      "help screen). Edge mode (after\n"
+	      ".BR e )\n"
+	      "takes h/l, H/L, Enter and Esc; the alerts view (after\n"
+	      ".BR A )\n"
+	      "takes j/k, H/L, g/G, S, Enter and Esc.\n",
+	      f);
+	for (int a = 1; a < ACT_COUNT; a++) {
+		char keys[64] = "";
+		size_t used = 0;
+		for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+			if (table[i].act != (Action)a)
+				continue;
+			char kn[16];
+			keys_key_name(table[i].key, kn, sizeof(kn));
+			if (has_word(keys, kn))
+				continue;
+			int w = snprintf(keys + used, sizeof(keys) - used,
+					 "%s%s", used ? " " : "", kn);
+			if (w > 0 && used + (size_t)w < sizeof(keys))
+				used += (size_t)w;
+		}
+		fputs(".TP\n.B ", f);
+		man_text(f, keys);
+		fputc('\n', f);
+		man_text(f, helps[a]);
+		fputc('\n', f);
+	}
+	fputs(".TP\n.B mouse\nclick: cursor, drag: select\n", f);
+}

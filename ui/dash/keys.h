@@ -8,6 +8,7 @@
 #define VIGIL_UI_KEYS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Modes in which a binding applies. */
 typedef enum {
@@ -95,5 +96,9 @@ const char *keys_key_name(int key, char *buf, size_t n);
  * generated from the table; returns the number of lines and sets *lines to
  * a static array (valid until the next call). */
 size_t keys_help_lines(const char *const **lines);
+
+/* The man page's KEYS section (troff) from the same table: a paragraph,
+ * then each action with its keys, then the mouse. */
+void keys_man_write(FILE *f);
 
 #endif
