@@ -413,6 +413,19 @@ fail:
 	return nomem(err);
 }
 
+Status rangeset_set_note(RangeSet *rs, size_t i, const char *note,
+			 RangeSplice *sp, ErrorRecord *err)
+{
+	if (i >= rs->n)
+		return error_set(err, STATUS_RANGE, NULL, 0, 0,
+				 "no labelled range number %zu", i);
+	LabelRange m = rs->v[i];
+	m.note = NULL;
+	if (note && *note && !(m.note = strdup(note)))
+		return nomem(err);
+	return splice(rs, i, 1, &m, 1, sp, err); /* takes m.note */
+}
+
 Status rangeset_split(RangeSet *rs, int64_t x, LabelSource src,
 		      RangeSplice *sp, ErrorRecord *err)
 {

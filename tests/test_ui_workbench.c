@@ -676,6 +676,65 @@ static void test_goto(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* i writes a note on the labelled range under the cursor: the readout
+ * shows it, it survives a kill through the journal, vigil's CSV saves it
+ * and --labels reads it back; an empty note removes it, u brings it
+ * back. */
+static void test_note(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	keys("]");
+	expect("[label]", 5);
+	keys("i");
+	expect("note (Enter set, empty removes, Esc):", 5);
+	keys("'disk full on /var' Enter");
+	expect("note on the range at 2022-01-01 09:14:00 (cpu_usage): disk "
+	       "full on /var",
+	       5);
+	expect("[label] \"disk full on /var\"", 5);
+	expect("1 edit unsaved", 5);
+	/* a kill: the journal gives the note back */
+	stop_server();
+	start("--no-model", "C.UTF-8");
+	expect("recover 1 edit from the journal (1 unsaved)? r recover", 10);
+	keys("r");
+	expect("recovered 1 edit", 5);
+	keys("]");
+	expect("[label] \"disk full on /var\"", 5);
+	save_csv("note.csv");
+	char path[600];
+	snprintf(path, sizeof(path), "%s/note.csv", tmp);
+	char *csv = tu_slurp(path, NULL);
+	assert_non_null(csv);
+	assert_non_null(strstr(csv, "\ncpu_usage,554,558,2022-01-01 09:14:00,"
+				    "2022-01-01 09:17:00,original,disk full on "
+				    "/var\n"));
+	free(csv);
+	/* an empty note removes it; u brings it back */
+	keys("i C-u Enter");
+	expect("note removed from the range at 2022-01-01 09:14:00", 5);
+	WAIT_CHECK(!strstr(screen, "disk full"), 5);
+	keys("u");
+	expect("[label] \"disk full on /var\"", 5);
+	expect("0 edits unsaved", 5); /* as saved */
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	/* the saved file, read back as the labels */
+	char args[700];
+	snprintf(args, sizeof(args), "--no-model --labels '%s'", path);
+	start(args, "C.UTF-8");
+	expect("metrics", 10);
+	keys("]");
+	expect("[label] \"disk full on /var\"", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -685,6 +744,7 @@ int main(void)
 		cmocka_unit_test(test_split_drawn),
 		cmocka_unit_test(test_list_score_order),
 		cmocka_unit_test(test_goto),
+		cmocka_unit_test(test_note),
 		cmocka_unit_test(test_alerts_match_detect),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -302,6 +302,15 @@ static void op_message(App *a, const UiOp *op, int rc)
 	case UI_OP_REDO:
 		app_message(a, "%s (%s)", verb[op->kind], where);
 		break;
+	case UI_OP_NOTE:
+		series_format_time(&a->s, (size_t)op->at, t0, sizeof(t0));
+		if (op->note && *op->note)
+			app_message(a, "note on the range at %s (%s): %.120s",
+				    t0, where, op->note);
+		else
+			app_message(a, "note removed from the range at %s (%s)",
+				    t0, where);
+		break;
 	case UI_OP_SAVED:
 		break;
 	}
@@ -340,7 +349,7 @@ unsigned app_apply(App *a, UiOp *op)
 static unsigned do_label(App *a, int mark)
 {
 	if (a->read_only) {
-		UiOp none = {UI_OP_MARK, 0, 0, 0, 0, 0};
+		UiOp none = {UI_OP_MARK, 0, 0, 0, 0, 0, NULL};
 		a->selecting = 0;
 		return app_apply(a, &none); /* says why nothing happens */
 	}
@@ -362,7 +371,8 @@ static unsigned do_label(App *a, int mark)
 		return DIRTY_STATUS;
 	}
 	a->selecting = 0;
-	UiOp op = {mark ? UI_OP_MARK : UI_OP_UNMARK, scope, 0, s, e, 0};
+	UiOp op = {mark ? UI_OP_MARK : UI_OP_UNMARK, scope, 0, s, e, 0,
+		   NULL};
 	return app_apply(a, &op) | DIRTY_PLOT;
 }
 
@@ -622,7 +632,7 @@ static unsigned act_label_detection(App *a, Action act)
 		if (d[i].r.start <= r && r < d[i].r.end) {
 			a->selecting = 0;
 			UiOp op = {UI_OP_MARK, app_scope(a), 0, d[i].r.start,
-				   d[i].r.end, 0};
+				   d[i].r.end, 0, NULL};
 			return app_apply(a, &op) | DIRTY_PLOT;
 		}
 	app_message(a, "no detection under the cursor (n / N go to one)");
@@ -635,7 +645,7 @@ static unsigned act_edge(App *a, Action act)
 {
 	(void)act;
 	if (a->read_only) {
-		UiOp none = {UI_OP_RESIZE, 0, 0, 0, 0, 0};
+		UiOp none = {UI_OP_RESIZE, 0, 0, 0, 0, 0, NULL};
 		return app_apply(a, &none); /* says why nothing happens */
 	}
 	size_t scope = app_scope(a);
@@ -691,7 +701,7 @@ static unsigned edge_apply(App *a)
 		return DIRTY_PLOT | DIRTY_STATUS;
 	}
 	UiOp op = {UI_OP_RESIZE, a->edge_set, a->edge_at, a->edge_start,
-		   a->edge_end, 0};
+		   a->edge_end, 0, NULL};
 	return app_apply(a, &op) | DIRTY_PLOT;
 }
 
@@ -1054,9 +1064,50 @@ static unsigned act_goto(App *a, Action act)
 	return DIRTY_STATUS;
 }
 
+/* i: a note on the labelled range under the cursor, through a prompt
+ * that starts with the note it has. */
+static unsigned act_note(App *a, Action act)
+{
+	(void)act;
+	if (a->read_only) {
+		UiOp none = {UI_OP_NOTE, 0, 0, 0, 0, 0, NULL};
+		return app_apply(a, &none); /* says why nothing happens */
+	}
+	size_t scope = app_scope(a);
+	const UiRanges *L = ui_labels_set(&a->labels, scope, 0);
+	long i = ui_ranges_find(L, (int64_t)a->cursor);
+	if (i < 0) {
+		app_message(a, "no labelled range under the cursor for a note");
+		return DIRTY_STATUS;
+	}
+	a->note_set = scope;
+	a->note_at = L->r[i].start;
+	const char *old = ui_labels_note_at(&a->labels, scope, a->note_at);
+	snprintf(a->input, sizeof(a->input), "%s", old ? old : "");
+	a->input_len = strlen(a->input);
+	a->prompt = PROMPT_NOTE;
+	return DIRTY_STATUS;
+}
+
+unsigned app_note_apply(App *a, const char *text)
+{
+	char note[JOURNAL_NOTE_MAX + 1];
+	snprintf(note, sizeof(note), "%s", text);
+	/* a cut must not leave half a UTF-8 character */
+	size_t n = strlen(note);
+	if (n == JOURNAL_NOTE_MAX)
+		while (n && ((unsigned char)note[n - 1] & 0xc0) == 0x80)
+			note[--n] = '\0';
+	if (n && ((unsigned char)note[n - 1] & 0xc0) == 0xc0)
+		note[--n] = '\0';
+	UiOp op = {UI_OP_NOTE, a->note_set, a->note_at, 0, 0, 0, note};
+	return app_apply(a, &op) | DIRTY_PLOT;
+}
+
 static unsigned act_undo_redo(App *a, Action act)
 {
-	UiOp op = {act == ACT_UNDO ? UI_OP_UNDO : UI_OP_REDO, 0, 0, 0, 0, 0};
+	UiOp op = {act == ACT_UNDO ? UI_OP_UNDO : UI_OP_REDO, 0, 0, 0, 0, 0,
+		   NULL};
 	return app_apply(a, &op);
 }
 
@@ -1153,6 +1204,7 @@ static const ActionFn action_fns[ACT_COUNT] = {
 	[ACT_ALERTS] = act_alerts,
 	[ACT_STACK] = act_stack,
 	[ACT_GOTO] = act_goto,
+	[ACT_NOTE] = act_note,
 	[ACT_UNDO] = act_undo_redo,
 	[ACT_REDO] = act_undo_redo,
 	[ACT_SCOPE] = act_scope,

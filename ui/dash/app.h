@@ -50,6 +50,7 @@ typedef enum {
 	PROMPT_NONE,
 	PROMPT_FILTER,  /* / regex */
 	PROMPT_GOTO,    /* : row, time or offset */
+	PROMPT_NOTE,    /* i: the note of a labelled range */
 	PROMPT_SAVE,    /* save as PATH */
 	PROMPT_QUIT,    /* unsaved edits: save, discard or cancel */
 	PROMPT_RECOVER, /* a journal was found: recover or discard */
@@ -109,6 +110,8 @@ typedef struct {
 	int64_t edge_at;      /* the label's start before the resize */
 	int64_t edge_start, edge_end; /* the new extent, [start, end) */
 	int edge_end_side;    /* 1: the end edge moves, 0: the start edge */
+	size_t note_set;      /* i: the set and start row of the range */
+	int64_t note_at;      /* whose note the prompt edits */
 	ViewKind view;
 	size_t help_top;      /* first help row shown when the help scrolls */
 	int list_order;       /* S: 0 name, 1 score at the cursor, 2 F1 */
@@ -220,6 +223,11 @@ unsigned app_order_list(App *a);
  * "+30s", "+100" rows). Moves the cursor and says where; returns 0, or -1
  * (message set) when text is none of them. */
 int app_goto(App *a, const char *text);
+
+/* Enter in the note prompt: text (cut to JOURNAL_NOTE_MAX bytes; ""
+ * removes the note) becomes the note of the range the prompt was opened
+ * on, one undoable edit. Returns DIRTY_* flags. */
+unsigned app_note_apply(App *a, const char *text);
 
 /* The metrics of the stacked view (v), at most 4 into out: the top of the
  * alert at the cursor, else the largest scores at the cursor, else the

@@ -443,6 +443,21 @@ static unsigned prompt_goto_key(App *a, int ch)
 	return prompt_edit(a, ch);
 }
 
+/* i: Enter sets the note (empty: removes it), Esc gives up. */
+static unsigned prompt_note_key(App *a, int ch)
+{
+	if (ch == 27) {
+		a->prompt = PROMPT_NONE;
+		app_message(a, "note unchanged");
+		return DIRTY_STATUS;
+	}
+	if (is_enter(ch)) {
+		a->prompt = PROMPT_NONE;
+		return app_note_apply(a, a->input) | DIRTY_STATUS;
+	}
+	return prompt_edit(a, ch);
+}
+
 /* save as NAME: Tab cycles the formats, Enter saves, Esc gives up. */
 static unsigned prompt_save_key(App *a, int ch)
 {
@@ -536,6 +551,8 @@ static unsigned prompt_key(App *a, int ch)
 		return prompt_filter_key(a, ch);
 	case PROMPT_GOTO:
 		return prompt_goto_key(a, ch);
+	case PROMPT_NOTE:
+		return prompt_note_key(a, ch);
 	case PROMPT_SAVE:
 		return prompt_save_key(a, ch);
 	case PROMPT_LOSSY:
@@ -607,7 +624,7 @@ void dash_session_start(App *a, const char *key)
  * Returns 1 when the key was taken here (*fl: what to redraw). */
 static int help_key(App *a, int ch, Action act, unsigned *fl)
 {
-	size_t page = LINES > 6 ? (size_t)LINES - 5 : 1;
+	size_t page = LINES > 5 ? (size_t)LINES - 4 : 1;
 	*fl = DIRTY_ALL;
 	switch (ch == ' ' ? ACT_PAGE_RIGHT : act) {
 	case ACT_METRIC_NEXT:

@@ -59,6 +59,7 @@ static const KeyBinding table[] = {
 	{'A', ACT_ALERTS, N},
 	{'v', ACT_STACK, N},
 	{':', ACT_GOTO, N},
+	{'i', ACT_NOTE, N},
 	{'y', ACT_YFIT, N},
 	{'t', ACT_THRESHOLD, N | T},
 	{'<', ACT_THR_DOWN, T},

@@ -56,6 +56,7 @@ typedef enum {
 	X(ACT_ALERTS, "alerts", "alerts view (Enter: go there)")            \
 	X(ACT_STACK, "stack", "stacked: the alert's top 4")                 \
 	X(ACT_GOTO, "goto", "go to row, time or +-offset")                  \
+	X(ACT_NOTE, "note", "note on the label here")                       \
 	X(ACT_YFIT, "y-axis",                                               \
 	  "y-axis: window / whole series")              \
 	X(ACT_THRESHOLD, "threshold", "threshold mode: then < or >")        \

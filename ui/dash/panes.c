@@ -110,6 +110,7 @@ static const PaneOps pane_ops[PANE_COUNT] = {
 
 static WINDOW *pane_win[PANE_COUNT];
 static WINDOW *overlay_win;
+static WINDOW *help_win; /* the help takes the status line's row too */
 static PlotGrid grid, fgrid, sgrid;
 
 void panes_free(void)
@@ -122,6 +123,9 @@ void panes_free(void)
 	if (overlay_win)
 		delwin(overlay_win);
 	overlay_win = NULL;
+	if (help_win)
+		delwin(help_win);
+	help_win = NULL;
 	plot_grid_free(&grid);
 	plot_grid_free(&fgrid);
 	plot_grid_free(&sgrid);
@@ -150,6 +154,7 @@ void panes_layout(App *a)
 	pane_win[PANE_SCORES] = newwin(scores_h, W, top_h, 0);
 	pane_win[PANE_STATUS] = newwin(1, W, H - 1, 0);
 	overlay_win = newwin(H - 1, W, 0, 0);
+	help_win = newwin(H, W, 0, 0);
 	for (int i = 0; i < PANE_COUNT; i++)
 		if (pane_win[i] && pane_ops[i].resize)
 			pane_ops[i].resize(a, pane_win[i]);
@@ -755,14 +760,19 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 			  (int64_t)r < a->disagree[i].end;
 	/* the train part is not scored: its labels are said to be */
 	int train = r < s->split;
-	char tags[96];
-	snprintf(tags, sizeof(tags), "%s%s%s%s%s",
+	/* the label's note, quoted, last */
+	const char *note = lab ? ui_labels_note_at(&a->labels, scope,
+						   (int64_t)r)
+			       : NULL;
+	char tags[256];
+	snprintf(tags, sizeof(tags), "%s%s%s%s%s%s%.120s%s",
 		 lab && train ? " [train label: not scored]"
 		 : lab	      ? " [label]"
 		 : train      ? " [train]"
 			      : "",
 		 crit ? " [" : "", crit ? crit_name((Criticality)crit) : "",
-		 crit ? "]" : "", differ ? " [files differ]" : "");
+		 crit ? "]" : "", differ ? " [files differ]" : "",
+		 note ? " \"" : "", note ? note : "", note ? "\"" : "");
 	/* at node scope the value line is still one metric's, while the
 	 * score, labels and detections are the node's: say both */
 	int node = scope == UI_NODE;
@@ -1027,10 +1037,12 @@ static void draw_status(App *a, WINDOW *w)
 		static const char *const label[] = {
 			[PROMPT_FILTER] = "filter /",
 			[PROMPT_GOTO] = "go to (row, time, +1d, -90m): ",
+			[PROMPT_NOTE] = "note (Enter set, empty removes, Esc): ",
 			[PROMPT_QUIT] = "unsaved edits: s save, d discard and "
 					"quit, Esc back ",
 		};
-		if (a->prompt == PROMPT_FILTER || a->prompt == PROMPT_GOTO)
+		if (a->prompt == PROMPT_FILTER || a->prompt == PROMPT_GOTO ||
+		    a->prompt == PROMPT_NOTE)
 			snprintf(line, sizeof(line), " %s%s", label[a->prompt],
 				 a->input);
 		else if (a->prompt == PROMPT_QUIT)
@@ -1438,11 +1450,20 @@ void panes_draw(App *a)
 {
 	if (!pane_win[PANE_STATUS])
 		return;
+	if (a->view == VIEW_HELP) {
+		/* the whole screen, the status line's row included, so that
+		 * the table fits at 80x24 */
+		if (help_win && a->dirty) {
+			draw_help(a, help_win);
+			wnoutrefresh(help_win);
+			doupdate();
+		}
+		a->dirty = 0;
+		return;
+	}
 	if (a->view != VIEW_MAIN) {
 		if (overlay_win && (a->dirty & (DIRTY_ALL & ~DIRTY_STATUS))) {
-			if (a->view == VIEW_HELP)
-				draw_help(a, overlay_win);
-			else if (a->view == VIEW_ALERTS)
+			if (a->view == VIEW_ALERTS)
 				draw_alerts(a, overlay_win);
 			else if (a->view == VIEW_STACK)
 				draw_stack(a, overlay_win);
