@@ -735,6 +735,38 @@ static void test_note(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* Space marks metrics in the list (+ before the name); v then stacks the
+ * marked ones, in the list's order, before any alert's; Space again
+ * unmarks. The demo at 100x30. */
+static void test_stack_marked(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	keys("Space");
+	expect("marked cpu_usage: 1 marked for v", 5);
+	keys("j j Space");
+	expect("marked network_latency: 2 marked for v", 5);
+	expect("+cpu_usage", 5);
+	keys("v");
+	expect("stacked: the 2 marked metrics", 5);
+	expect("1 cpu_usage  score", 5);
+	expect("2 network_latency  score", 5);
+	CHECK(count_of("detect") == 2 && !strstr(screen, "memory_usage"));
+	keys("v");
+	WAIT_CHECK(!strstr(screen, "stacked:"), 5);
+	keys("Space");
+	expect("unmarked network_latency: 1 marked for v", 5);
+	keys("v");
+	expect("stacked: the 1 marked metric ", 5);
+	CHECK(count_of("detect") == 1);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -745,6 +777,7 @@ int main(void)
 		cmocka_unit_test(test_list_score_order),
 		cmocka_unit_test(test_goto),
 		cmocka_unit_test(test_note),
+		cmocka_unit_test(test_stack_marked),
 		cmocka_unit_test(test_alerts_match_detect),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -32,6 +32,7 @@ void app_free(App *a)
 	free(a->node_score);
 	free(a->thr_factor);
 	free(a->visible);
+	free(a->marked);
 	free(a->disagree);
 	ui_labels_free(&a->labels);
 	journal_close(&a->journal, 0, 1);
@@ -1017,10 +1018,20 @@ int app_goto(App *a, const char *text)
 	return 0;
 }
 
-size_t app_stack_metrics(const App *a, size_t out[4])
+size_t app_stack_metrics(const App *a, size_t out[4], int *why)
 {
 	size_t n = 0;
+	int dummy;
+	if (!why)
+		why = &dummy;
+	*why = 0;
+	for (size_t k = 0; a->marked && k < a->n_visible && n < 4; k++)
+		if (a->marked[a->visible[k]])
+			out[n++] = a->visible[k];
+	if (n)
+		return n;
 	long i = app_alert_at(a, a->cursor);
+	*why = i >= 0 ? 1 : 2;
 	if (i >= 0) {
 		const Alert *al = &a->dr.alerts[i];
 		for (size_t k = 0; k < al->n_ranked && n < 4; k++)
@@ -1053,6 +1064,23 @@ static unsigned act_stack(App *a, Action act)
 	(void)act;
 	a->view = a->view == VIEW_STACK ? VIEW_MAIN : VIEW_STACK;
 	return DIRTY_ALL;
+}
+
+/* Space: mark (or unmark) the selected metric for the stacked view. */
+static unsigned act_mark_metric(App *a, Action act)
+{
+	(void)act;
+	if (!a->marked &&
+	    !(a->marked = calloc(a->s.metrics ? a->s.metrics : 1, 1)))
+		return 0;
+	a->marked[a->metric] = !a->marked[a->metric];
+	size_t n = 0;
+	for (size_t m = 0; m < a->s.metrics; m++)
+		n += a->marked[m];
+	app_message(a, "%s %s: %zu marked for v%s",
+		    a->marked[a->metric] ? "marked" : "unmarked",
+		    a->s.names[a->metric], n, n > 4 ? " (it shows 4)" : "");
+	return DIRTY_LIST | DIRTY_STATUS;
 }
 
 static unsigned act_goto(App *a, Action act)
@@ -1204,6 +1232,7 @@ static const ActionFn action_fns[ACT_COUNT] = {
 	[ACT_ALERTS] = act_alerts,
 	[ACT_STACK] = act_stack,
 	[ACT_GOTO] = act_goto,
+	[ACT_MARK_METRIC] = act_mark_metric,
 	[ACT_NOTE] = act_note,
 	[ACT_UNDO] = act_undo_redo,
 	[ACT_REDO] = act_undo_redo,

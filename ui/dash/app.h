@@ -95,6 +95,7 @@ typedef struct {
 	/* view */
 	size_t metric;        /* selected metric (index into s) */
 	size_t *visible;      /* owned: metric indices passing the filter */
+	unsigned char *marked; /* owned: metrics flags, Space: for v */
 	size_t n_visible;
 	size_t list_top;      /* first visible entry of the list pane */
 	int node_scope;       /* Tab: labels / scores / edits at node level */
@@ -229,10 +230,12 @@ int app_goto(App *a, const char *text);
  * on, one undoable edit. Returns DIRTY_* flags. */
 unsigned app_note_apply(App *a, const char *text);
 
-/* The metrics of the stacked view (v), at most 4 into out: the top of the
- * alert at the cursor, else the largest scores at the cursor, else the
- * first visible metrics. Returns how many. */
-size_t app_stack_metrics(const App *a, size_t out[4]);
+/* The metrics of the stacked view (v), at most 4 into out: the ones
+ * marked with Space (in the list's order), else the top of the alert at
+ * the cursor, else the largest scores at the cursor (the first visible
+ * metrics before a model). Returns how many; *why (may be NULL) says which
+ * rule chose them: 0 marked, 1 alert, 2 scores. */
+size_t app_stack_metrics(const App *a, size_t out[4], int *why);
 
 /* Names of the orders S cycles through. */
 const char *app_alert_sort_name(int sort);

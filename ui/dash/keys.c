@@ -58,6 +58,7 @@ static const KeyBinding table[] = {
 	{'S', ACT_SORT, N},
 	{'A', ACT_ALERTS, N},
 	{'v', ACT_STACK, N},
+	{' ', ACT_MARK_METRIC, N},
 	{':', ACT_GOTO, N},
 	{'i', ACT_NOTE, N},
 	{'y', ACT_YFIT, N},

@@ -55,6 +55,7 @@ typedef enum {
 	X(ACT_SORT, "sort", "order: metric list / alerts")                  \
 	X(ACT_ALERTS, "alerts", "alerts view (Enter: go there)")            \
 	X(ACT_STACK, "stack", "stacked: the alert's top 4")                 \
+	X(ACT_MARK_METRIC, "mark-metric", "mark the metric for v")          \
 	X(ACT_GOTO, "goto", "go to row, time or +-offset")                  \
 	X(ACT_NOTE, "note", "note on the label here")                       \
 	X(ACT_YFIT, "y-axis",                                               \

@@ -286,11 +286,15 @@ static void draw_list(App *a, WINDOW *w)
 			app_scores(a, m, 0, CRIT_LOW, sc);
 			fmt_ratio(sc[RULE_EVENT].f1, f1, sizeof(f1));
 		}
-		snprintf(line, sizeof(line), "%c%s", sel ? '>' : ' ', name);
+		int mk = a->marked && a->marked[m];
+		snprintf(line, sizeof(line), "%c%s",
+			 sel ? '>' : mk ? '+' : ' ', name);
 		if (sel && !a->node_scope)
 			wattron(w, A_REVERSE);
 		else if (sel)
 			wattron(w, A_BOLD);
+		if (mk)
+			wattron(w, A_UNDERLINE); /* marked for v */
 		mvwhline(w, row + 1, 1, ' ', width);
 		put(w, row + 1, 1, width, line);
 		if (f1[0] && width > 12) {
@@ -313,7 +317,7 @@ static void draw_list(App *a, WINDOW *w)
 				strcat(sc, "*");
 			put(w, row + 1, width - 11, 5, sc);
 		}
-		wattroff(w, A_REVERSE | A_BOLD);
+		wattroff(w, A_REVERSE | A_BOLD | A_UNDERLINE);
 	}
 }
 
@@ -1339,10 +1343,16 @@ static void draw_alerts(App *a, WINDOW *w)
 static void draw_stack(App *a, WINDOW *w)
 {
 	size_t ms[4];
-	size_t n = app_stack_metrics(a, ms);
+	int why;
+	size_t n = app_stack_metrics(a, ms, &why);
 	long al = app_alert_at(a, a->cursor);
 	char title[200];
-	if (al >= 0)
+	if (why == 0)
+		snprintf(title, sizeof(title),
+			 " stacked: the %zu marked metric%s (Space marks; v or "
+			 "Esc to close) ",
+			 n, n == 1 ? "" : "s");
+	else if (al >= 0)
 		snprintf(title, sizeof(title),
 			 " stacked: the top %zu metrics of alert %ld (v or Esc "
 			 "to close) ",
