@@ -383,6 +383,35 @@ static void check_band(const FileAlert *fa, int number, int total)
 	assert_int_equal(k + more, fa->n);
 }
 
+/* The mean of the two largest metric scores of row r in the points file
+ * of the SMD copy (row,time,node,m01,...). */
+static double node_score_of(long r)
+{
+	char path[700];
+	snprintf(path, sizeof(path), "%s/m12/det.csv.points.csv", tmp);
+	char *csv = tu_slurp(path, NULL);
+	assert_non_null(csv);
+	char key[32];
+	snprintf(key, sizeof(key), "\n%ld,", r);
+	const char *p = strstr(csv, key);
+	assert_non_null(p);
+	p += strlen(key);
+	p = strchr(p, ',') + 1; /* time */
+	p = strchr(p, ',');     /* node */
+	double a = 0, b = 0;
+	while (p && *p == ',') {
+		double v = strtod(p + 1, (char **)&p);
+		if (v > a) {
+			b = a;
+			a = v;
+		} else if (v > b) {
+			b = v;
+		}
+	}
+	free(csv);
+	return (a + b) / 2;
+}
+
 /* A real SMD machine (a copy of ../shared/data's machine-1-2; skipped
  * when absent), `vigil detect` and the dashboard on the same model: A
  * lists as many alerts as the alerts file, Enter goes to the chosen one,
@@ -417,8 +446,8 @@ static void test_alerts_match_detect(void **state)
 	/* two epochs: the same model for detect and the dashboard (cached
 	 * beside the copy), quick even under the sanitizers */
 	if (tu_run(out, sizeof(out),
-		   "XDG_CACHE_HOME='%s/cache' %s detect %s --epochs 2 -o "
-		   "'%s/m12/det.csv'",
+		   "XDG_CACHE_HOME='%s/cache' %s detect %s --epochs 2 --points "
+		   "-o '%s/m12/det.csv'",
 		   tmp, tu_vigil(), ds, tmp) != 0)
 		fail_msg("vigil detect: %s", out);
 	static FileAlert fa[200];
@@ -449,6 +478,24 @@ static void test_alerts_match_detect(void **state)
 	keys("g Enter");
 	expect("alert: ", 5);
 	check_band(&fa[0], 1, n);
+	/* the node score at node scope is the node rule's: the mean of the
+	 * two largest metric scores of that row (detect's points file) */
+	keys("Tab");
+	expect("node, plotted on", 5);
+	double want = node_score_of(fa[0].start);
+	char rl[4096];
+	line_of("node score ", NULL, rl, sizeof(rl));
+	const char *ns = strstr(rl, "node score ");
+	CHECK(ns != NULL);
+	double got = atof(ns + 11);
+	if (got < want - 0.006 || got > want + 0.006) {
+		dump_failure();
+		fail_msg("node score %.3f at row %ld, the points file gives "
+			 "%.3f",
+			 got, fa[0].start, want);
+	}
+	keys("Tab");
+	expect("metric | ? help", 5);
 	/* Enter in the alert: its metrics in rank order */
 	keys("Enter");
 	char msg[128];

@@ -162,6 +162,46 @@ const Detection *app_detections(const App *a, size_t *n)
 	return a->det[a->metric];
 }
 
+/* The node score the node detections come from, per row: the mean of the
+ * k largest metric scores (engine/detect.h's node_top_k rule: the sum of
+ * the k largest positive scores over k), or with k = 0 (the union rule)
+ * the largest. score is metrics x rows, column-major. */
+static void node_score_rows(const float *score, size_t R, size_t M,
+			    size_t k, float *out)
+{
+	if (k > M)
+		k = M;
+	float buf[16];
+	float *top = k <= 16 ? buf : malloc(k * sizeof(float));
+	if (!top)
+		k = 0; /* out of memory: the largest score at least */
+	for (size_t r = 0; r < R; r++) {
+		size_t got = 0;
+		float mx = 0;
+		for (size_t m = 0; m < M; m++) {
+			float v = score[m * R + r];
+			if (!(v > 0))
+				continue;
+			if (v > mx)
+				mx = v;
+			if (!k || (got == k && v <= top[k - 1]))
+				continue;
+			size_t i = got < k ? got++ : k - 1;
+			while (i > 0 && top[i - 1] < v) {
+				top[i] = top[i - 1];
+				i--;
+			}
+			top[i] = v;
+		}
+		double sum = 0;
+		for (size_t i = 0; i < got; i++)
+			sum += top[i];
+		out[r] = k ? (float)(sum / (double)k) : mx;
+	}
+	if (top != buf)
+		free(top);
+}
+
 void app_take_detections(App *a)
 {
 	if (!a->has_dr) {
@@ -187,14 +227,7 @@ void app_take_detections(App *a)
 	}
 	if (!a->node_score)
 		return;
-	for (size_t r = 0; r < R; r++)
-		a->node_score[r] = 0;
-	for (size_t m = 0; m < M; m++) {
-		const float *sc = a->score + m * R;
-		for (size_t r = 0; r < R; r++)
-			if (sc[r] > a->node_score[r])
-				a->node_score[r] = sc[r];
-	}
+	node_score_rows(a->score, R, M, a->dr.cfg.node_top_k, a->node_score);
 }
 
 void app_scores(const App *a, size_t m, int original, Criticality min,

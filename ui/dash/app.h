@@ -74,7 +74,9 @@ typedef struct {
 	DetectResult dr;      /* owned: scores, thresholds, detections */
 	int has_dr;           /* dr holds a detection run */
 	float *score;         /* borrowed from dr, may be NULL: metrics x rows */
-	float *node_score;    /* owned, may be NULL: rows, max over metrics */
+	float *node_score;    /* owned, may be NULL: rows, the node rule's
+				 score (mean of the k largest metric scores;
+				 the largest with k = 0) */
 	double *thr_factor;   /* owned: metrics + 1 threshold moves (1 = as
 				 fitted; the last is the node's, all metrics) */
 	Detection **det;      /* borrowed from dr (NULL when none) */
