@@ -624,7 +624,7 @@ void dash_session_start(App *a, const char *key)
  * Returns 1 when the key was taken here (*fl: what to redraw). */
 static int help_key(App *a, int ch, Action act, unsigned *fl)
 {
-	size_t page = LINES > 5 ? (size_t)LINES - 4 : 1;
+	size_t page = LINES > 4 ? (size_t)LINES - 3 : 1;
 	*fl = DIRTY_ALL;
 	switch (ch == ' ' ? ACT_PAGE_RIGHT : act) {
 	case ACT_METRIC_NEXT:

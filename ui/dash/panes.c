@@ -1121,12 +1121,14 @@ static void draw_help(App *a, WINDOW *w)
 {
 	const char *const *lines;
 	size_t n = keys_help_lines(&lines);
-	int h = getmaxy(w) - 2, W = getmaxx(w) - 2;
+	/* a title rule on top and no other border: every row and column
+	 * for the table */
+	int h = getmaxy(w) - 1, W = getmaxx(w);
 	int maxw = 1;
 	for (size_t i = 0; i < n; i++)
 		if ((int)strlen(lines[i]) > maxw)
 			maxw = (int)strlen(lines[i]);
-	int cols = (W + 2) / (maxw + 2);
+	int cols = (W + 1) / (maxw + 2);
 	if (cols < 1)
 		cols = 1;
 	if ((size_t)cols > n)
@@ -1147,13 +1149,15 @@ static void draw_help(App *a, WINDOW *w)
 	else
 		snprintf(title, sizeof(title),
 			 " vigil keys (Esc or ? to close) ");
-	frame(a, w, title);
+	werase(w);
+	mvwhline(w, 0, 0, ACS_HLINE, W);
+	put(w, 0, 2, W - 4, title);
 	for (size_t i = 0; i < n; i++) {
 		size_t r = scroll ? i / (size_t)cols : i % rows;
 		int c = scroll ? (int)(i % (size_t)cols) : (int)(i / rows);
 		if (r < a->help_top || r >= a->help_top + (size_t)h)
 			continue;
-		put(w, (int)(r - a->help_top) + 1, 1 + c * colw, colw,
+		put(w, (int)(r - a->help_top) + 1, 1 + c * colw, colw - 1,
 		    lines[i]);
 	}
 }
