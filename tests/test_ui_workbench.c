@@ -814,6 +814,135 @@ static void test_stack_marked(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* One row of the machines view: "NAME ROWS MODEL L/M/H P/R/F1 P/R/F1
+ * EDITS". */
+typedef struct {
+	char name[64], model[32], dets[32], orig[32], work[32];
+	long rows;
+	int edits;
+} MachineRow;
+
+static int machine_row_of(const char *name, MachineRow *r)
+{
+	char line[4096];
+	line_of(name, NULL, line, sizeof(line));
+	const char *p = strstr(line, name);
+	return p && sscanf(p, "%63s %ld %31s %31s %31s %31s %d", r->name,
+			   &r->rows, r->model, r->dets, r->orig, r->work,
+			   &r->edits) == 7;
+}
+
+/* The event F1 (node level, all detections) `vigil score` gives for a
+ * machine, as the dashboard prints ratios (".48", "1.0"). */
+static void score_f1(const char *dataset, char *out, size_t n)
+{
+	char buf[8192];
+	if (tu_run(buf, sizeof(buf),
+		   "XDG_CACHE_HOME='%s/cache' %s score %s --epochs 2 "
+		   "2>/dev/null",
+		   tmp, tu_vigil(), dataset) != 0)
+		fail_msg("vigil score %s: %s", dataset, buf);
+	const char *p = strstr(buf, "  event ");
+	assert_non_null(p);
+	double f1 = 0;
+	char line[256];
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+	const char *last = strrchr(line, ' ');
+	f1 = atof(last + 1);
+	if (f1 >= 0.995)
+		snprintf(out, n, "1.0");
+	else
+		snprintf(out, n, ".%02d", (int)(f1 * 100 + 0.5));
+}
+
+/* `vigil FOLDER` (an SMD folder, no machine): the machines view lists every
+ * machine (copies of two shared machines; skipped when absent), trains
+ * them in the background, and each row's event F1 equals `vigil score`'s
+ * for that machine; Enter opens one, f d relabels, M comes back and the
+ * row shows the edit and the working F1 moved; q asks once when edits are
+ * unsaved. At 80x24 and 100x30. */
+static void test_machines_view(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	const char *shared = tu_shared_data();
+	char probe[4300];
+	snprintf(probe, sizeof(probe),
+		 "%s/smd/ServerMachineDataset/test/machine-3-10.txt",
+		 shared ? shared : ".");
+	if (!shared || access(probe, R_OK) != 0)
+		skip();
+	clear_journals();
+	char out[8192];
+	if (tu_run(out, sizeof(out),
+		   "rm -rf '%s/fl' && for d in train test test_label "
+		   "interpretation_label; do mkdir -p "
+		   "'%s/fl/ServerMachineDataset/'$d && for m in machine-1-2 "
+		   "machine-3-10; do cp "
+		   "'%s/smd/ServerMachineDataset/'$d/$m.txt "
+		   "'%s/fl/ServerMachineDataset/'$d/ || exit 1; done; done",
+		   tmp, tmp, shared, tmp) != 0)
+		fail_msg("cannot copy the machines: %s", out);
+	char args[700];
+	snprintf(args, sizeof(args), "'%s/fl/ServerMachineDataset' --epochs 2",
+		 tmp);
+	start_at(args, "C.UTF-8", 80, 24);
+	expect("machines: 2", 10);
+	expect("machine-1-2", 5);
+	expect("machine-3-10", 5);
+	/* both trained in the background */
+	WAIT_CHECK(count_of(" ready ") == 2, 120);
+	static const char *const names[] = {"machine-1-2", "machine-3-10"};
+	char f1[2][16];
+	for (int i = 0; i < 2; i++) {
+		char ds[700];
+		snprintf(ds, sizeof(ds), "'%s/fl/ServerMachineDataset:%s'", tmp,
+			 names[i]);
+		score_f1(ds, f1[i], sizeof(f1[i]));
+		MachineRow r;
+		CHECK(machine_row_of(names[i], &r));
+		/* "P/R/F1": the F1 after the second slash */
+		char want[40];
+		snprintf(want, sizeof(want), "/%s", f1[i]);
+		size_t lw = strlen(want);
+		if (strlen(r.orig) < lw || strcmp(r.orig + strlen(r.orig) - lw,
+						  want) ||
+		    strcmp(r.orig, r.work)) {
+			dump_failure();
+			fail_msg("%s: vigil score's event F1 is %s; the row has "
+				 "%s and %s",
+				 names[i], f1[i], r.orig, r.work);
+		}
+	}
+	/* open the second machine, relabel a false positive, come back */
+	keys("j Enter");
+	expect("m01", 10);
+	keys("Tab");
+	CHECK(press_until("f", "FP: ", 12));
+	keys("d");
+	expect("1 edit unsaved", 5);
+	keys("M");
+	expect("machines: 2", 5);
+	MachineRow r;
+	WAIT_CHECK(machine_row_of("machine-3-10", &r) && r.edits == 1, 5);
+	/* the working scores moved away from the original's */
+	CHECK(strcmp(r.orig, r.work) != 0);
+	CHECK(machine_row_of("machine-1-2", &r) && r.edits == 0 &&
+	      !strcmp(r.orig, r.work));
+	/* everything kept: the machine opens as it was left */
+	keys("Enter");
+	expect("1 edit unsaved", 5);
+	keys("q");
+	expect("machines: 2", 5);
+	keys("q");
+	expect("1 machine with unsaved edits (their journals keep them): q "
+	       "again quits",
+	       5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -826,6 +955,7 @@ int main(void)
 		cmocka_unit_test(test_note),
 		cmocka_unit_test(test_stack_marked),
 		cmocka_unit_test(test_alerts_match_detect),
+		cmocka_unit_test(test_machines_view),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -33,6 +33,7 @@ enum {
 	DIRTY_ALL = (1u << PANE_COUNT) - 1,
 	APP_RELAYOUT = 1u << 8,
 	APP_QUIT = 1u << 9,
+	APP_MACHINES = 1u << 10, /* back to the machines view */
 };
 
 /* Full-screen views over the panes. */
@@ -138,6 +139,8 @@ typedef struct {
 
 	unsigned dirty;       /* DIRTY_* bits */
 	Journal journal;      /* owned: the edit journal and the dataset lock */
+	int in_fleet;         /* one machine of the machines view: M goes
+				 back to it */
 	int read_only;        /* another vigil edits this dataset: no edits,
 				 no saves, no journal */
 	char question[256];   /* the y / n prompts' question */

@@ -19,7 +19,6 @@
 #include "ui/dash/panes.h"
 #include "ui/dash/save.h"
 
-static void start_model(App *a, const DashOptions *o);
 
 void dash_options_defaults(DashOptions *o)
 {
@@ -108,7 +107,7 @@ Status dash_open(App *a, const DashOptions *o, ErrorRecord *err)
 			    "the node's labels lane)",
 			    a->n_disagree, a->n_disagree == 1 ? "" : "s");
 	if (!o->no_model)
-		start_model(a, o);
+		dash_start_model(a, o);
 	return STATUS_OK;
 }
 
@@ -184,7 +183,7 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	a->dirty |= DIRTY_ALL;
 }
 
-static void start_model(App *a, const DashOptions *o)
+void dash_start_model(App *a, const DashOptions *o)
 {
 	Worker *w = calloc(1, sizeof(*w));
 	if (!w) {
@@ -725,6 +724,8 @@ unsigned dash_key(App *a, int ch)
 	}
 	switch (act) {
 	case ACT_QUIT:
+		if (a->in_fleet)
+			return APP_MACHINES; /* the view asks before quitting */
 		if (ui_labels_unsaved(&a->labels)) {
 			a->prompt = PROMPT_QUIT;
 			return DIRTY_STATUS;
@@ -736,6 +737,13 @@ unsigned dash_key(App *a, int ch)
 	case ACT_THR_DOWN:
 	case ACT_THR_UP:
 		return move_threshold(a, act == ACT_THR_UP);
+	case ACT_MACHINES:
+		if (a->in_fleet)
+			return APP_MACHINES;
+		app_message(a, "one machine open: vigil "
+			       "PATH/ServerMachineDataset opens the machines "
+			       "view");
+		return DIRTY_STATUS;
 	case ACT_NONE: {
 		char kn[16];
 		app_message(a, "%s: not bound (? for help)",

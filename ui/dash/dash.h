@@ -25,12 +25,18 @@ typedef struct {
 	int lstm_set;         /* a training option was given (else the demo
 				 and big machines get quicker settings) */
 	int mode_set;         /* --mode was given (else the demo uses seed) */
+	int no_session;       /* a replayed script: no lock, no journal */
 } DashOptions;
 
 void dash_options_defaults(DashOptions *o);
 
 /* Open the data and labels into a, start the model. */
 Status dash_open(App *a, const DashOptions *o, ErrorRecord *err);
+
+/* Start the model (cached, given or trained in the background) of a
+ * dashboard opened with o->no_model set; o's other fields as for
+ * dash_open. */
+void dash_start_model(App *a, const DashOptions *o);
 
 /* Stop the model worker and free what dash_open started. */
 void dash_close(App *a);

@@ -61,6 +61,7 @@ static const KeyBinding table[] = {
 	{' ', ACT_MARK_METRIC, N},
 	{':', ACT_GOTO, N},
 	{'i', ACT_NOTE, N},
+	{'M', ACT_MACHINES, N},
 	{'y', ACT_YFIT, N},
 	{'t', ACT_THRESHOLD, N | T},
 	{'<', ACT_THR_DOWN, T},

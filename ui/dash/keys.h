@@ -58,6 +58,7 @@ typedef enum {
 	X(ACT_MARK_METRIC, "mark-metric", "mark the metric for v")          \
 	X(ACT_GOTO, "goto", "go to row, time or +-offset")                  \
 	X(ACT_NOTE, "note", "note on the label here")                       \
+	X(ACT_MACHINES, "machines", "machines view (a folder)")             \
 	X(ACT_YFIT, "y-axis",                                               \
 	  "y-axis: window / whole series")              \
 	X(ACT_THRESHOLD, "threshold", "threshold mode: then < or >")        \
