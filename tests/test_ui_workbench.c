@@ -832,23 +832,21 @@ static int machine_row_of(const char *name, MachineRow *r)
 			   &r->edits) == 7;
 }
 
-/* The event F1 (node level, all detections) `vigil score` gives for a
- * machine, as the dashboard prints ratios (".48", "1.0"). */
-static void score_f1(const char *dataset, char *out, size_t n)
+/* The event F1 (node level, all detections) of machine in the JSON of
+ * `vigil score FOLDER --json`, as the dashboard prints ratios (".48",
+ * "1.0"). */
+static void folder_f1(const char *json, const char *machine, char *out,
+		      size_t n)
 {
-	char buf[8192];
-	if (tu_run(buf, sizeof(buf),
-		   "XDG_CACHE_HOME='%s/cache' %s score %s --epochs 2 "
-		   "2>/dev/null",
-		   tmp, tu_vigil(), dataset) != 0)
-		fail_msg("vigil score %s: %s", dataset, buf);
-	const char *p = strstr(buf, "  event ");
+	char key[300];
+	snprintf(key, sizeof(key), "\"machine\": \"%s\"", machine);
+	const char *p = strstr(json, key);
 	assert_non_null(p);
-	double f1 = 0;
-	char line[256];
-	snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
-	const char *last = strrchr(line, ' ');
-	f1 = atof(last + 1);
+	p = strstr(p, "\"event\": {\"all\": {");
+	assert_non_null(p);
+	p = strstr(p, "\"f1\": ");
+	assert_non_null(p);
+	double f1 = atof(p + 6);
 	if (f1 >= 0.995)
 		snprintf(out, n, "1.0");
 	else
@@ -857,8 +855,8 @@ static void score_f1(const char *dataset, char *out, size_t n)
 
 /* `vigil FOLDER` (an SMD folder, no machine): the machines view lists every
  * machine (copies of two shared machines; skipped when absent), trains
- * them in the background, and each row's event F1 equals `vigil score`'s
- * for that machine; Enter opens one, f d relabels, M comes back and the
+ * them in the background, and each row's event F1 equals the one `vigil
+ * score FOLDER --json` gives for that machine; Enter opens one, f d relabels, M comes back and the
  * row shows the edit and the working F1 moved; q asks once when edits are
  * unsaved. At 80x24 and 100x30. */
 static void test_machines_view(void **state)
@@ -893,13 +891,18 @@ static void test_machines_view(void **state)
 	expect("machine-3-10", 5);
 	/* both trained in the background */
 	WAIT_CHECK(count_of(" ready ") == 2, 120);
+	/* vigil score on the folder: every machine and the means */
+	static char json[65536];
+	if (tu_run(json, sizeof(json),
+		   "XDG_CACHE_HOME='%s/cache' %s score "
+		   "'%s/fl/ServerMachineDataset' --epochs 2 --json 2>/dev/null",
+		   tmp, tu_vigil(), tmp) != 0)
+		fail_msg("vigil score FOLDER: %s", json);
+	CHECK(strstr(json, "\"mean\": {"));
 	static const char *const names[] = {"machine-1-2", "machine-3-10"};
 	char f1[2][16];
 	for (int i = 0; i < 2; i++) {
-		char ds[700];
-		snprintf(ds, sizeof(ds), "'%s/fl/ServerMachineDataset:%s'", tmp,
-			 names[i]);
-		score_f1(ds, f1[i], sizeof(f1[i]));
+		folder_f1(json, names[i], f1[i], sizeof(f1[i]));
 		MachineRow r;
 		CHECK(machine_row_of(names[i], &r));
 		/* "P/R/F1": the F1 after the second slash */

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char cli_series_help[] =
 	"Dataset options:\n"
@@ -100,4 +101,17 @@ int cli_series_option(const char *cmd, int argc, char **argv, int *i,
 		opt->interval = n;
 	}
 	return 1;
+}
+
+int cli_smd_folder(const char *path)
+{
+	if (!path)
+		return 0;
+	char sub[4200];
+	struct stat st;
+	snprintf(sub, sizeof(sub), "%s/train", path);
+	if (stat(sub, &st) != 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	snprintf(sub, sizeof(sub), "%s/test", path);
+	return stat(sub, &st) == 0 && S_ISDIR(st.st_mode);
 }

@@ -25,6 +25,11 @@ int cli_series_option(const char *cmd, int argc, char **argv, int *i,
 /* Help text for the dataset options above, for --help screens. */
 extern const char cli_series_help[];
 
+/* Whether path is an SMD folder (train/ and test/ inside) rather than a
+ * machine or a file: the dashboard's machines view, score's folder
+ * table. */
+int cli_smd_folder(const char *path);
+
 /* Parse a non-negative integer / a double; 0 on success, -1 otherwise. */
 int cli_parse_long(const char *text, long *out);
 int cli_parse_double(const char *text, double *out);

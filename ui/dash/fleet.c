@@ -17,19 +17,6 @@
 
 static WINDOW *fleet_win;
 
-int fleet_is_folder(const char *dataset)
-{
-	if (!dataset)
-		return 0;
-	char path[4200];
-	struct stat st;
-	snprintf(path, sizeof(path), "%s/train", dataset);
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return 0;
-	snprintf(path, sizeof(path), "%s/test", dataset);
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
 		  ErrorRecord *err)
 {

@@ -41,10 +41,6 @@ enum {
 	FLEET_QUIT = 1u << 2,
 };
 
-/* Whether dataset names an SMD folder (train/ and test/ inside) rather
- * than one machine or a file. */
-int fleet_is_folder(const char *dataset);
-
 /* Open every machine of the SMD folder dir (data and labels; models are
  * queued). Returns STATUS_OK or the first machine's error. */
 Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
