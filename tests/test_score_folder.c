@@ -68,7 +68,7 @@ static void test_folder_table_and_means(void **state)
 			"'%s/f/ServerMachineDataset' --epochs 2 2>/dev/null",
 			tmp, tu_vigil(), tmp);
 	assert_int_equal(rc, 0);
-	assert_non_null(strstr(out, "(2 machines, each against its own "
+	assert_non_null(strstr(out, "(2 datasets, each against its own "
 				    "labels)"));
 	/* each row ends with the event F1; the mean is theirs */
 	char want[64];

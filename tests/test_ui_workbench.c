@@ -946,6 +946,58 @@ static void test_machines_view(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A folder of NAB files (a copy of the bundled one) opens the machines
+ * view too, one row a file, each row's event F1 the one `vigil score
+ * FOLDER --json` gives for that file; Enter opens the file's dashboard. */
+static void test_machines_view_nab_folder(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/nabf' && cp -r data/samples/nab "
+				"'%s/nabf'",
+				tmp, tmp),
+			 0);
+	static char json[65536];
+	if (tu_run(json, sizeof(json),
+		   "XDG_CACHE_HOME='%s/cache' %s score "
+		   "'%s/nabf/realAWSCloudwatch' --json 2>/dev/null",
+		   tmp, tu_vigil(), tmp) != 0)
+		fail_msg("vigil score FOLDER: %s", json);
+	char args[700];
+	snprintf(args, sizeof(args), "'%s/nabf/realAWSCloudwatch'", tmp);
+	start_at(args, "C.UTF-8", 100, 30);
+	expect("machines: 2", 10);
+	WAIT_CHECK(count_of(" ready ") == 2, 60);
+	static const char *const names[] = {"ec2_network_in_257a54",
+					    "elb_request_count_8c0756"};
+	for (int i = 0; i < 2; i++) {
+		char f1[16], want[40];
+		folder_f1(json, names[i], f1, sizeof(f1));
+		MachineRow r;
+		CHECK(machine_row_of(names[i], &r));
+		snprintf(want, sizeof(want), "/%s", f1);
+		size_t lw = strlen(want);
+		if (strlen(r.work) < lw ||
+		    strcmp(r.work + strlen(r.work) - lw, want)) {
+			dump_failure();
+			fail_msg("%s: vigil score's event F1 is %s, the row "
+				 "has %s",
+				 names[i], f1, r.work);
+		}
+	}
+	keys("j Enter");
+	expect("elb_request_count_8c0756", 5);
+	expect("metric | ? help", 5);
+	keys("M");
+	expect("machines: 2", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -959,6 +1011,7 @@ int main(void)
 		cmocka_unit_test(test_stack_marked),
 		cmocka_unit_test(test_alerts_match_detect),
 		cmocka_unit_test(test_machines_view),
+		cmocka_unit_test(test_machines_view_nab_folder),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -37,11 +37,12 @@ static const char score_help[] =
 	"touches\n"
 	"                   adds all its rows as FN\n"
 	"Filters: all detections, >= medium, high only.\n"
-	"DATASET may be an SMD folder (PATH/ServerMachineDataset, no "
-	"machine):\n"
-	"every machine against its own labels, one line each (node level, "
-	"all\n"
-	"detections) and the means.\n"
+	"DATASET may be a folder: an SMD folder (PATH/ServerMachineDataset, "
+	"no\n"
+	"machine) or a folder of CSV or NAB files; every machine (file) "
+	"against\n"
+	"its own labels, one line each (node level, all detections) and the "
+	"means.\n"
 	"\n"
 	"  --labels FILE        the labels (default: the dataset's own, e.g. "
 	"SMD\n"
@@ -290,10 +291,11 @@ out:
 	return rc;
 }
 
-/* One line of P, R, F1 for each rule set, all detections. */
-static void folder_line(const char *name, const ScoreTable *t)
+/* One line of P, R, F1 for each rule set, all detections; the name in
+ * namew columns. */
+static void folder_line(const char *name, int namew, const ScoreTable *t)
 {
-	printf("  %-16s", name);
+	printf("  %-*s", namew, name);
 	for (int r = 0; r < SCORE_RULES; r++) {
 		const ScoreCell *c = &t->cell[r][SCORE_ALL];
 		printf("  %6.3f %6.3f %6.3f", c->p, c->r, c->f1);
@@ -308,33 +310,22 @@ static int score_folder(ScoreArgs *a, PipelineOptions *po)
 {
 	ErrorRecord err;
 	error_clear(&err);
-	size_t n = 0;
-	Status st = series_smd_machines(a->dataset, NULL, 0, &n, &err);
+	CliFolder cf;
+	Status st = cli_folder_open(&cf, a->dataset, &err);
 	if (st)
 		return cli_report("score", st, &err);
-	if (!n)
-		return cli_report("score", error_set(&err, STATUS_EMPTY,
-						     a->dataset, 0, 0,
-						     "no machines"),
-				  &err);
-	char (*names)[256] = malloc(n * sizeof(*names));
+	size_t n = cf.n;
 	ScoreTable *t = calloc(n, sizeof(*t));
 	int rc = 0;
-	if (!names || !t) {
+	if (!t) {
 		rc = cli_report("score", STATUS_NOMEM, NULL);
-		goto out;
-	}
-	if ((st = series_smd_machines(a->dataset, names, n, &n, &err))) {
-		rc = cli_report("score", st, &err);
 		goto out;
 	}
 	ScoreTable mean;
 	memset(&mean, 0, sizeof(mean));
 	for (size_t i = 0; i < n; i++) {
-		char ds[4400];
-		snprintf(ds, sizeof(ds), "%.4000s:%s", a->dataset, names[i]);
 		ScoreArgs one = *a;
-		one.dataset = ds;
+		one.dataset = cf.dataset[i];
 		if ((rc = score_dataset(&one, po, &t[i])) != 0)
 			goto out;
 		for (int r = 0; r < SCORE_RULES; r++)
@@ -355,7 +346,7 @@ static int score_folder(ScoreArgs *a, PipelineOptions *po)
 		printf(", \"inflated\": [\"point-adjusted\"], \"machines\": [");
 		for (size_t i = 0; i < n; i++) {
 			printf("%s{\"machine\": ", i ? ", " : "");
-			detout_json_string(stdout, names[i]);
+			detout_json_string(stdout, cf.name[i]);
 			printf(", \"node\": ");
 			print_json_table(&t[i]);
 			printf("}");
@@ -364,21 +355,25 @@ static int score_folder(ScoreArgs *a, PipelineOptions *po)
 		print_json_table(&mean);
 		printf("}\n");
 	} else {
-		printf("folder      %s (%zu machines, each against its own "
+		printf("folder      %s (%zu datasets, each against its own "
 		       "labels)\n"
 		       "node level, all detections; the mean is over the "
-		       "machines (TP/FP/FN summed in --json)\n\n",
+		       "datasets (TP/FP/FN summed in --json)\n\n",
 		       a->dataset, n);
-		printf("  %-16s  %20s  %20s  %20s\n", "machine",
+		int namew = 7;
+		for (size_t i = 0; i < n; i++)
+			if ((int)strlen(cf.name[i]) > namew)
+				namew = (int)strlen(cf.name[i]);
+		printf("  %-*s  %20s  %20s  %20s\n", namew, "dataset",
 		       "point-wise P R F1", "adjusted* P R F1",
 		       "event P R F1");
 		for (size_t i = 0; i < n; i++)
-			folder_line(names[i], &t[i]);
-		folder_line("mean", &mean);
+			folder_line(cf.name[i], namew, &t[i]);
+		folder_line("mean", namew, &mean);
 		printf("\n* inflated: shown for comparison\n");
 	}
 out:
-	free(names);
+	cli_folder_free(&cf);
 	free(t);
 	return rc;
 }
@@ -446,7 +441,7 @@ int cmd_score(int argc, char **argv)
 		return cli_usage_error("score",
 				       "--detections and --model exclude each "
 				       "other");
-	if (cli_smd_folder(a.dataset)) {
+	if (cli_is_folder(a.dataset)) {
 		if (a.labels || a.detections || a.per_metric)
 			return cli_usage_error(
 				"score",

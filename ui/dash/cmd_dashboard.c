@@ -611,7 +611,7 @@ int cmd_dashboard(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 
-	if (cli_smd_folder(opt.dataset))
+	if (cli_is_folder(opt.dataset))
 		return run_fleet(&opt, &run, script, n_script);
 
 	App app;

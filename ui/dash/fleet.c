@@ -13,6 +13,7 @@
 #include <ncursesw/curses.h>
 
 #include "data/series.h"
+#include "ui/cli.h"
 #include "ui/dash/journal.h"
 
 static WINDOW *fleet_win;
@@ -25,26 +26,19 @@ Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
 	f->opt = *opt;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	f->slots = cores > 0 ? (size_t)cores : 1;
-	size_t n = 0;
-	Status st = series_smd_machines(dir, NULL, 0, &n, err);
+	CliFolder cf;
+	Status st = cli_folder_open(&cf, dir, err);
 	if (st != STATUS_OK)
 		return st;
-	if (n == 0)
-		return error_set(err, STATUS_EMPTY, dir, 0, 0,
-				 "no machines (no train/*.txt)");
-	char (*names)[256] = malloc(n * sizeof(*names));
-	f->m = calloc(n, sizeof(*f->m));
-	if (!names || !f->m) {
-		free(names);
+	if (!(f->m = calloc(cf.n, sizeof(*f->m)))) {
+		cli_folder_free(&cf);
 		return error_set(err, STATUS_NOMEM, NULL, 0, 0,
 				 "out of memory");
 	}
-	st = series_smd_machines(dir, names, n, &n, err);
-	for (size_t i = 0; st == STATUS_OK && i < n; i++) {
+	for (size_t i = 0; st == STATUS_OK && i < cf.n; i++) {
 		FleetMachine *m = &f->m[i];
-		snprintf(m->name, sizeof(m->name), "%s", names[i]);
-		snprintf(m->dataset, sizeof(m->dataset), "%.4000s:%s", dir,
-			 names[i]);
+		snprintf(m->name, sizeof(m->name), "%s", cf.name[i]);
+		snprintf(m->dataset, sizeof(m->dataset), "%s", cf.dataset[i]);
 		app_init(&m->app);
 		f->n = i + 1;
 		DashOptions o = *opt;
@@ -55,7 +49,7 @@ Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
 		m->app.in_fleet = 1;
 		m->app.message[0] = '\0';
 	}
-	free(names);
+	cli_folder_free(&cf);
 	return st;
 }
 
@@ -109,19 +103,24 @@ int fleet_busy(const Fleet *f)
 }
 
 /* The lock and journal of machine m, taken when it is first opened (the
- * key: its folder's real path and the machine, as for one machine). */
+ * key as for one dataset: the real path of the file, or of an SMD folder
+ * followed by ":machine"). */
 static void open_session(Fleet *f, FleetMachine *m)
 {
 	if (m->session || f->opt.no_session)
 		return;
 	m->session = 1;
-	char real[PATH_MAX], key[PATH_MAX + 300];
-	const char *colon = strrchr(m->dataset, ':');
-	char dir[4200];
-	snprintf(dir, sizeof(dir), "%.*s", (int)(colon - m->dataset),
-		 m->dataset);
-	snprintf(key, sizeof(key), "%s%s", realpath(dir, real) ? real : dir,
-		 colon);
+	char real[PATH_MAX], key[PATH_MAX + 4700], path[4400];
+	snprintf(path, sizeof(path), "%s", m->dataset);
+	char *colon = strrchr(path, ':');
+	struct stat st;
+	if (colon && stat(path, &st) != 0)
+		*colon = '\0'; /* FOLDER:machine */
+	else
+		colon = NULL;
+	snprintf(key, sizeof(key), "%s%s%s",
+		 realpath(path, real) ? real : path, colon ? ":" : "",
+		 colon ? colon + 1 : "");
 	dash_session_start(&m->app, key);
 }
 
@@ -208,9 +207,9 @@ static void prf(const App *a, int original, char *buf, size_t n)
 	snprintf(buf, n, "%s/%s/%s", p, r, f1);
 }
 
-/* One machine's row of the table into buf. */
-static void machine_row(const Fleet *f, const FleetMachine *m, char *buf,
-			size_t n)
+/* One machine's row of the table into buf, its name in namew columns. */
+static void machine_row(const Fleet *f, const FleetMachine *m, int namew,
+			char *buf, size_t n)
 {
 	const App *a = &m->app;
 	char model[32], dets[32] = "-", orig[24] = "-", work[24] = "-";
@@ -245,8 +244,8 @@ static void machine_row(const Fleet *f, const FleetMachine *m, char *buf,
 		snprintf(edits, sizeof(edits), "yes");
 	else
 		snprintf(edits, sizeof(edits), "%zu", u);
-	snprintf(buf, n, " %-13.13s %6zu %-12s %-11s %-12s %-12s %s",
-		 m->name, a->s.rows, model, dets, orig, work, edits);
+	snprintf(buf, n, " %-*.*s %6zu %-12s %-11s %-12s %-12s %s", namew,
+		 namew, m->name, a->s.rows, model, dets, orig, work, edits);
 }
 
 void fleet_free_window(void)
@@ -271,9 +270,17 @@ void fleet_draw(Fleet *f)
 		 " machines: %zu  (j/k choose, Enter open, M back, q quit) ",
 		 f->n);
 	mvwaddnstr(w, 0, 2, title, W - 4);
+	/* the names as wide as the longest, as far as the rest leaves room
+	 * (64 columns after the name) */
+	int namew = 7;
+	for (size_t i = 0; i < f->n; i++)
+		if ((int)strlen(f->m[i].name) > namew)
+			namew = (int)strlen(f->m[i].name);
+	if (namew > W - 2 - 65)
+		namew = W - 2 - 65 > 7 ? W - 2 - 65 : 7;
 	char head[256];
-	snprintf(head, sizeof(head), " %-13s %6s %-12s %-11s %-12s %-12s %s",
-		 "machine", "rows", "model", "node l/m/h", "orig P/R/F1",
+	snprintf(head, sizeof(head), " %-*s %6s %-12s %-11s %-12s %-12s %s",
+		 namew, "machine", "rows", "model", "node l/m/h", "orig P/R/F1",
 		 "work P/R/F1", "edits");
 	wattron(w, A_BOLD);
 	mvwaddnstr(w, 1, 1, head, W - 2);
@@ -283,7 +290,7 @@ void fleet_draw(Fleet *f)
 	for (int r = 0; r < rows && top + (size_t)r < f->n; r++) {
 		size_t i = top + (size_t)r;
 		char line[512];
-		machine_row(f, &f->m[i], line, sizeof(line));
+		machine_row(f, &f->m[i], namew, line, sizeof(line));
 		if (i == f->sel)
 			wattron(w, A_REVERSE);
 		mvwhline(w, 2 + r, 1, ' ', W - 2);

@@ -1,5 +1,6 @@
 /* The machines view: `vigil PATH/ServerMachineDataset` (the folder, no
- * machine) opens every machine of the folder, one App each, and lists them
+ * machine), or a folder of CSV or NAB files, opens every machine (every
+ * file) of the folder, one App each, and lists them
  * with their rows, model (queued, training with its progress, ready), node
  * detections per criticality, node event P/R/F1 against the original and
  * the working labels, and unsaved edits. Models train in the background, at
@@ -41,8 +42,9 @@ enum {
 	FLEET_QUIT = 1u << 2,
 };
 
-/* Open every machine of the SMD folder dir (data and labels; models are
- * queued). Returns STATUS_OK or the first machine's error. */
+/* Open every machine of the SMD folder dir, or every CSV file in it (data
+ * and labels; models are queued). Returns STATUS_OK or the first
+ * machine's error. */
 Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
 		  ErrorRecord *err);
 
