@@ -67,14 +67,15 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libvigil.a tests/testutil.h
 		$< $(BUILD)/libvigil.a $(CMOCKA_LIBS) $(LIBS)
 
 # The man page: man/vigil.1 with the KEYS section written from the key
-# table, so it lists what the dashboard's help shows.
+# table, so it lists what the dashboard's help shows, and OPTIONS from
+# every command's --help.
 $(BUILD)/mankeys: man/mankeys.c $(BUILD)/libvigil.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -o $@ $< \
 		$(BUILD)/libvigil.a $(LIBS)
 
-$(BUILD)/vigil.1: man/vigil.1 $(BUILD)/mankeys
-	$(BUILD)/mankeys < man/vigil.1 > $@.tmp && mv $@.tmp $@
+$(BUILD)/vigil.1: man/vigil.1 $(BUILD)/mankeys vigil
+	$(BUILD)/mankeys ./vigil < man/vigil.1 > $@.tmp && mv $@.tmp $@
 
 build-tests: vigil $(BUILD)/vigil.1 $(TEST_BIN) $(BENCH_BIN)
 
