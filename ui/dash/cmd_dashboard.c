@@ -21,6 +21,7 @@
 
 #include "data/synth.h"
 #include "ui/dash/app.h"
+#include "ui/dash/colour.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
 #include "ui/dash/dash.h"
@@ -403,7 +404,7 @@ static SCREEN *start_curses(App *app, int scripted)
 	SCREEN *scr = start_terminal(scripted);
 	if (!scr)
 		return NULL;
-	panes_init_colours(app);
+	colour_init(app);
 	panes_layout(app);
 	app->dirty = DIRTY_ALL;
 	dash_poll_model(app);
@@ -551,7 +552,7 @@ static int run_fleet(DashOptions *opt, const RunOptions *run, int *script,
 	}
 	for (size_t i = 0; i < f.n; i++) {
 		f.m[i].app.unicode = cs && !strcmp(cs, "UTF-8");
-		panes_init_colours(&f.m[i].app);
+		colour_init(&f.m[i].app);
 	}
 	fleet_poll(&f);
 	fleet_draw(&f);

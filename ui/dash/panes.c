@@ -1,7 +1,8 @@
-/* Drawing: the pane table (list, plot, scores, status), the full-screen
- * views, colour roles. Each pane paints from the App into its own window;
- * only dirty panes are redrawn, each with wnoutrefresh, and the frame ends
- * with a single doupdate. The plot's numbers come from ui/plot (pure). */
+/* Drawing: the pane table (list, plot, scores, status) and the full-screen
+ * views. Each pane paints from the App into its own window; only dirty
+ * panes are redrawn, each with wnoutrefresh, and the frame ends with a
+ * single doupdate. Plots are painted by ui/dash/plotpaint (their numbers
+ * come from ui/dash/plot, pure), colours are ui/dash/colour's roles. */
 #include "ui/dash/panes.h"
 
 #include <math.h>
@@ -11,75 +12,16 @@
 
 #include <ncursesw/curses.h>
 
+#include "ui/dash/colour.h"
 #include "ui/dash/keys.h"
 #include "ui/dash/plot.h"
+#include "ui/dash/plotpaint.h"
 #include "ui/dash/save.h"
 
-/* ---- colour roles ---------------------------------------------------- */
-
-typedef enum {
-	FG_PLAIN,
-	FG_SERIES,
-	FG_FORECAST,
-	FG_LOW,
-	FG_MEDIUM,
-	FG_HIGH,
-	FG_THRESH,
-	FG_COUNT
-} Fg;
-
-static const struct {
-	short fg;
-	attr_t extra; /* with colour */
-	attr_t mono;  /* without colour */
-} fg_roles[FG_COUNT] = {
-	[FG_PLAIN] = {-1, A_NORMAL, A_NORMAL},
-	[FG_SERIES] = {COLOR_CYAN, A_NORMAL, A_NORMAL},
-	[FG_FORECAST] = {COLOR_WHITE, A_DIM, A_DIM},
-	[FG_LOW] = {COLOR_YELLOW, A_NORMAL, A_BOLD},
-	[FG_MEDIUM] = {COLOR_MAGENTA, A_BOLD, A_BOLD},
-	[FG_HIGH] = {COLOR_RED, A_BOLD, A_BOLD | A_UNDERLINE},
-	[FG_THRESH] = {COLOR_YELLOW, A_DIM, A_DIM},
-};
-
-static int use_colour;
-
-/* Pair for a foreground role over the default (band 0) or the label band
- * background (band 1). */
-static attr_t role(Fg fg, int band)
-{
-	if (!use_colour)
-		return fg_roles[fg].mono;
-	return COLOR_PAIR(1 + fg * 2 + band) | fg_roles[fg].extra;
-}
-
+/* The status line's attributes (ui/dash/colour.h). */
 static attr_t status_attr(void)
 {
-	return use_colour ? COLOR_PAIR(1 + FG_COUNT * 2) : A_REVERSE;
-}
-
-void panes_init_colours(App *a)
-{
-	const char *nc = getenv("NO_COLOR");
-	use_colour = 0;
-	if ((!nc || !*nc) && has_colors()) {
-		start_color();
-		use_default_colors();
-		if (COLORS >= 8 && COLOR_PAIRS > 1 + FG_COUNT * 2) {
-			for (int f = 0; f < FG_COUNT; f++) {
-				init_pair((short)(1 + f * 2), fg_roles[f].fg, -1);
-				init_pair((short)(2 + f * 2),
-					  fg_roles[f].fg == COLOR_BLUE
-						  ? COLOR_WHITE
-						  : fg_roles[f].fg,
-					  COLOR_BLUE);
-			}
-			init_pair((short)(1 + FG_COUNT * 2), COLOR_BLACK,
-				  COLOR_CYAN);
-			use_colour = 1;
-		}
-	}
-	a->colour = use_colour;
+	return colour_status();
 }
 
 /* ---- windows and layout ---------------------------------------------- */
@@ -111,7 +53,6 @@ static const PaneOps pane_ops[PANE_COUNT] = {
 static WINDOW *pane_win[PANE_COUNT];
 static WINDOW *overlay_win;
 static WINDOW *help_win; /* the help takes the status line's row too */
-static PlotGrid grid, fgrid, sgrid;
 
 void panes_free(void)
 {
@@ -126,12 +67,9 @@ void panes_free(void)
 	if (help_win)
 		delwin(help_win);
 	help_win = NULL;
-	plot_grid_free(&grid);
-	plot_grid_free(&fgrid);
-	plot_grid_free(&sgrid);
+	plotpaint_free();
 }
 
-#define Y_AXIS_W 7
 #define SCORES_H 6
 
 void panes_layout(App *a)
@@ -323,411 +261,17 @@ static void draw_list(App *a, WINDOW *w)
 
 /* ---- plot ----------------------------------------------------------- */
 
-typedef struct {
-	size_t metric;      /* series drawn */
-	size_t scope;       /* labels / detections: metric or UI_NODE */
-	Criticality min;    /* detections shown */
-	int original;       /* show the original labels */
-	int strip_h;        /* rows of the score strip */
-	int lanes;          /* label + detection lanes */
-} PlotSpec;
-
 static void resize_plot(App *a, WINDOW *w)
 {
 	int W = getmaxx(w);
-	a->plot_x = getbegx(w) + 1 + Y_AXIS_W;
-	a->plot_w = W - 2 - Y_AXIS_W;
+	a->plot_x = getbegx(w) + 1 + PLOTPAINT_AXIS_W;
+	a->plot_w = W - 2 - PLOTPAINT_AXIS_W;
 	a->plot_y = getbegy(w) + 1;
 	a->plot_h = getmaxy(w) - 2;
 	if (a->plot_w < 10)
 		a->plot_w = 10;
 }
 
-static const Detection *scope_dets(const App *a, size_t scope, size_t *n)
-{
-	if (scope == UI_NODE) {
-		*n = a->n_node_det;
-		return a->node_det;
-	}
-	*n = a->det ? a->n_det[scope] : 0;
-	return a->det ? a->det[scope] : NULL;
-}
-
-static Fg crit_fg(int crit)
-{
-	return crit >= CRIT_HIGH ? FG_HIGH
-	       : crit == CRIT_MEDIUM ? FG_MEDIUM
-	       : crit == CRIT_LOW ? FG_LOW
-				  : FG_SERIES;
-}
-
-static const char *crit_glyph(int crit, int unicode)
-{
-	static const char *uni[] = {" ", "\xe2\x96\x82", "\xe2\x96\x84",
-				    "\xe2\x96\x88"};
-	static const char *asc[] = {" ", "l", "M", "H"};
-	if (crit < 0 || crit > 3)
-		crit = 0;
-	return unicode ? uni[crit] : asc[crit];
-}
-
-/* One plot being painted: where it goes and what each of its columns
- * shows, built once by area_init and read by every painting step. */
-typedef struct {
-	WINDOW *w;
-	int left;      /* first column of the y-axis labels */
-	int x0, pw;    /* first plot column, number of plot columns */
-	int uni;       /* Braille and box glyphs */
-	uint8_t *lab;  /* per column: labelled (working, or original when the
-			  spec says so) */
-	uint8_t *orig; /* per column: 1 originally labelled, 2 the SMD label
-			  files disagree here (node) */
-	uint8_t *det;  /* per column: highest criticality shown, 0 none */
-	uint8_t *selm; /* per column: inside the selection */
-	uint8_t *train; /* per column: shows train rows (not scored) */
-	long ccol;     /* the cursor's column, -1 when outside the window */
-	long split_col; /* the column of the first test row, -1 when the
-			   window does not show the split */
-} PlotArea;
-
-static void area_free(PlotArea *pa)
-{
-	free(pa->lab);
-	free(pa->det);
-	free(pa->orig);
-	free(pa->selm);
-	free(pa->train);
-}
-
-/* Mark the columns of labels, original labels, detections (criticality >=
- * sp->min) and the selection. Returns 0, or -1 when out of memory. */
-static int area_init(App *a, PlotArea *pa, WINDOW *w, int left, int width,
-		     const PlotSpec *sp)
-{
-	memset(pa, 0, sizeof(*pa));
-	pa->w = w;
-	pa->left = left;
-	pa->x0 = left + Y_AXIS_W;
-	pa->pw = width - Y_AXIS_W;
-	pa->uni = a->unicode;
-	size_t pw = (size_t)pa->pw;
-	pa->lab = calloc(pw, 1);
-	pa->det = calloc(pw, 1);
-	pa->orig = calloc(pw, 1);
-	pa->selm = calloc(pw, 1);
-	pa->train = calloc(pw, 1);
-	if (!pa->lab || !pa->det || !pa->orig || !pa->selm || !pa->train) {
-		area_free(pa);
-		return -1;
-	}
-	const UiRanges *L = ui_labels_set(&a->labels, sp->scope, sp->original);
-	plot_mark_ranges(L->r, L->n, a->first, a->count, pw, 1, pa->lab);
-	const UiRanges *O = ui_labels_set(&a->labels, sp->scope, 1);
-	plot_mark_ranges(O->r, O->n, a->first, a->count, pw, 1, pa->orig);
-	if (sp->scope == UI_NODE && a->n_disagree)
-		plot_mark_ranges(a->disagree, a->n_disagree, a->first, a->count,
-				 pw, 2, pa->orig);
-	size_t nd;
-	const Detection *d = scope_dets(a, sp->scope, &nd);
-	for (size_t i = 0; i < nd; i++)
-		if (d[i].crit >= sp->min)
-			plot_mark_ranges(&d[i].r, 1, a->first, a->count, pw,
-					 (uint8_t)d[i].crit, pa->det);
-	if (a->selecting) {
-		size_t lo = a->sel_anchor < a->cursor ? a->sel_anchor
-						      : a->cursor;
-		size_t hi = a->sel_anchor < a->cursor ? a->cursor
-						      : a->sel_anchor;
-		Range r = {(int64_t)lo, (int64_t)hi + 1};
-		plot_mark_ranges(&r, 1, a->first, a->count, pw, 1, pa->selm);
-	}
-	if (a->keymode == KEYMODE_EDGE && a->edge_set == sp->scope) {
-		/* the label's new extent, as a selection */
-		Range r = {a->edge_start, a->edge_end};
-		plot_mark_ranges(&r, 1, a->first, a->count, pw, 1, pa->selm);
-	}
-	pa->ccol = plot_row_column(a->first, a->count, pw, a->cursor);
-	size_t split = a->s.split;
-	pa->split_col = -1;
-	if (split > 0 && split < a->s.rows) {
-		Range tr = {0, (int64_t)split};
-		plot_mark_ranges(&tr, 1, a->first, a->count, pw, 1, pa->train);
-		if (split > a->first)
-			pa->split_col =
-				plot_row_column(a->first, a->count, pw, split);
-	}
-	return 0;
-}
-
-/* The y range of metric m's value and forecast over the window (or the
- * whole series), never empty. */
-static void value_extent(const App *a, size_t m, float *lo, float *hi)
-{
-	const Series *s = &a->s;
-	const float *x = series_column(s, m);
-	const float *f = a->pred ? a->pred + m * s->rows : NULL;
-	size_t e0 = a->yfit_whole ? 0 : a->first;
-	size_t en = a->yfit_whole ? s->rows : a->count;
-	if (!plot_extent(x, s->rows, e0, en, lo, hi)) {
-		*lo = 0;
-		*hi = 1;
-	}
-	float flo, fhi;
-	if (f && plot_extent(f, s->rows, e0, en, &flo, &fhi)) {
-		if (flo < *lo)
-			*lo = flo;
-		if (fhi > *hi)
-			*hi = fhi;
-	}
-	if (*hi <= *lo) {
-		*hi = *lo + 1;
-		*lo -= 1;
-	}
-}
-
-/* Render x over the window into g (ph rows), y range [lo, hi]. */
-static int render_line(App *a, PlotGrid *g, const PlotArea *pa, int ph,
-		       const float *x, float lo, float hi)
-{
-	if (plot_grid_init(g, (size_t)pa->pw, (size_t)ph, pa->uni))
-		return -1;
-	size_t dx = plot_grid_dots_x(g);
-	PlotSpan *spans = malloc(dx * sizeof(PlotSpan));
-	if (!spans)
-		return -1;
-	plot_columns(x, a->s.rows, a->first, a->count, dx, spans);
-	plot_render(g, spans, lo, hi);
-	free(spans);
-	return 0;
-}
-
-/* The value (coloured by the detection under it) and the forecast
- * (dimmed) of metric m in rows [y0, y0 + ph), over the label band, with
- * the y-axis's max and min beside it. */
-static void paint_values(App *a, const PlotArea *pa, int y0, int ph,
-			 size_t m)
-{
-	const Series *s = &a->s;
-	const float *f = a->pred ? a->pred + m * s->rows : NULL;
-	float lo, hi;
-	value_extent(a, m, &lo, &hi);
-	if (render_line(a, &grid, pa, ph, series_column(s, m), lo, hi))
-		return;
-	if (f && render_line(a, &fgrid, pa, ph, f, lo, hi))
-		return;
-	WINDOW *w = pa->w;
-	for (int yy = 0; yy < ph; yy++) {
-		for (int xx = 0; xx < pa->pw; xx++) {
-			char cell[4];
-			/* labels in the train part are not scored: no band */
-			int band = pa->lab[xx] && !pa->train[xx] ? 1 : 0;
-			size_t at_cell = (size_t)yy * grid.w + (size_t)xx;
-			attr_t at;
-			if (grid.cells[at_cell]) {
-				plot_cell_text(&grid, (size_t)xx, (size_t)yy,
-					       cell);
-				at = role(pa->det[xx] ? crit_fg(pa->det[xx])
-						      : FG_SERIES,
-					  band);
-			} else if (f && fgrid.cells[at_cell]) {
-				plot_cell_text(&fgrid, (size_t)xx, (size_t)yy,
-					       cell);
-				if (!pa->uni)
-					cell[0] = '.';
-				at = role(FG_FORECAST, band);
-			} else if (xx == pa->split_col) {
-				/* the train/test split */
-				snprintf(cell, sizeof(cell), "%s",
-					 pa->uni ? "\xe2\x95\x8e" : ":");
-				at = role(FG_THRESH, band);
-			} else {
-				cell[0] = ' ';
-				cell[1] = '\0';
-				at = role(FG_PLAIN, band);
-			}
-			if (xx == pa->ccol || pa->selm[xx])
-				at |= A_REVERSE;
-			wattrset(w, at);
-			mvwaddstr(w, y0 + yy, pa->x0 + xx, cell);
-		}
-	}
-	wattrset(w, A_NORMAL);
-	/* y axis: max at the top, min at the bottom */
-	char vb[32];
-	plot_format_value(hi, vb, sizeof(vb), Y_AXIS_W - 1);
-	mvwprintw(w, y0, pa->left, "%*.*s", Y_AXIS_W - 1, Y_AXIS_W - 1, vb);
-	plot_format_value(lo, vb, sizeof(vb), Y_AXIS_W - 1);
-	mvwprintw(w, y0 + ph - 1, pa->left, "%*.*s", Y_AXIS_W - 1,
-		  Y_AXIS_W - 1, vb);
-}
-
-/* The labels lane (working or original; added, removed and disputed
- * ranges marked) at row y and the detections lane under it. */
-static void paint_lanes(const PlotArea *pa, int y, int original)
-{
-	WINDOW *w = pa->w;
-	int uni = pa->uni;
-	put(w, y, pa->left, Y_AXIS_W - 1, original ? "orig" : "labels");
-	put(w, y + 1, pa->left, Y_AXIS_W - 1, "detect");
-	for (int xx = 0; xx < pa->pw; xx++) {
-		const char *g = " ";
-		attr_t at = A_NORMAL;
-		if (pa->orig[xx] == 2) {
-			g = "!"; /* the label files disagree here */
-		} else if (pa->lab[xx] && pa->train[xx]) {
-			/* train part: drawn dimmed, not scored */
-			g = uni ? "\xe2\x96\x94" : "-";
-			at = A_DIM;
-		} else if (pa->lab[xx]) {
-			g = uni ? "\xe2\x96\x80" : "=";
-			at = role(FG_PLAIN, 1);
-			if (!original && !pa->orig[xx])
-				g = uni ? "\xe2\x96\x9a" : "+"; /* added */
-		} else if (!original && pa->orig[xx]) {
-			g = uni ? "\xe2\x95\x8c" : "x"; /* removed */
-		}
-		if (xx == pa->ccol || pa->selm[xx])
-			at |= A_REVERSE;
-		wattrset(w, at);
-		mvwaddstr(w, y, pa->x0 + xx, g);
-		at = pa->det[xx] ? role(crit_fg(pa->det[xx]), 0) : A_NORMAL;
-		if (xx == pa->ccol)
-			at |= A_REVERSE;
-		wattrset(w, at);
-		mvwaddstr(w, y + 1, pa->x0 + xx, crit_glyph(pa->det[xx], uni));
-	}
-	wattrset(w, A_NORMAL);
-}
-
-/* The score sc (rows) in rows [y, y + sh) on a 0..2 (up to 8) scale with
- * the threshold line at s = 1; a note instead when there is no score. */
-static void paint_score_strip(App *a, const PlotArea *pa, int y, int sh,
-			      const float *sc)
-{
-	WINDOW *w = pa->w;
-	const Series *s = &a->s;
-	put(w, y, pa->left, Y_AXIS_W - 1, "score");
-	float slo, shi;
-	if (!sc || !plot_extent(sc, s->rows, a->first, a->count, &slo, &shi))
-		shi = 2;
-	float top = shi < 2 ? 2 : shi > 8 ? 8 : shi;
-	if (!sc || render_line(a, &sgrid, pa, sh, sc, 0, top)) {
-		put(w, y + sh / 2, pa->x0, pa->pw,
-		    a->model == MODEL_TRAINING ? "(training...)"
-					       : "(no model)");
-		return;
-	}
-	size_t ty = plot_dot_row(1.0f, 0, top, plot_grid_dots_y(&sgrid));
-	int trow = (int)(pa->uni ? ty / 4 : ty);
-	for (int yy = 0; yy < sh; yy++)
-		for (int xx = 0; xx < pa->pw; xx++) {
-			char cell[4];
-			plot_cell_text(&sgrid, (size_t)xx, (size_t)yy, cell);
-			attr_t at = role(pa->det[xx] ? crit_fg(pa->det[xx])
-						     : FG_SERIES,
-					 0);
-			if (cell[0] == ' ' && yy == trow) {
-				snprintf(cell, sizeof(cell), "%s",
-					 pa->uni ? "\xe2\x94\x80" : "-");
-				at = role(FG_THRESH, 0);
-			}
-			if (xx == pa->ccol)
-				at |= A_REVERSE;
-			wattrset(w, at);
-			mvwaddstr(w, y + yy, pa->x0 + xx, cell);
-		}
-	wattrset(w, A_NORMAL);
-	mvwprintw(w, y + trow, pa->left, "%*s", Y_AXIS_W - 1, "thr 1");
-}
-
-/* On the time axis at row y: "train" before the split's column, its
- * mark, "test" after it (each where it fits). */
-static void paint_split_mark(const PlotArea *pa, int y)
-{
-	long c = pa->split_col;
-	if (c < 0)
-		return;
-	WINDOW *w = pa->w;
-	wattrset(w, role(FG_THRESH, 0));
-	if (c >= 6)
-		put(w, y, pa->x0 + (int)c - 6, 6, "train ");
-	mvwaddstr(w, y, pa->x0 + (int)c, pa->uni ? "\xe2\x95\x8e" : ":");
-	if (c + 5 < pa->pw)
-		put(w, y, pa->x0 + (int)c + 1, 5, " test");
-	wattrset(w, A_NORMAL);
-}
-
-/* The time axis at row y: a tick label every 18 columns ("|MM-DD HH:MM"
- * when the window spans more than a day, "|HH:MM" otherwise). */
-static void paint_time_axis(App *a, const PlotArea *pa, int y)
-{
-	const Series *s = &a->s;
-	WINDOW *w = pa->w;
-	mvwhline(w, y, pa->x0, ' ', pa->pw);
-	int span_day = series_time(s, a->first + a->count - 1) -
-			       series_time(s, a->first) >
-		       86400;
-	for (int xx = 0; xx + 6 < pa->pw; xx += 18) {
-		size_t r0, r1;
-		plot_column_rows(a->first, a->count, (size_t)pa->pw,
-				 (size_t)xx, &r0, &r1);
-		char t[32], lbl[40];
-		series_format_time(s, r0, t, sizeof(t));
-		/* "YYYY-MM-DD HH:MM:SS": keep MM-DD HH:MM or HH:MM */
-		if (strlen(t) >= 16)
-			snprintf(lbl, sizeof(lbl), "|%.*s", span_day ? 11 : 5,
-				 t + (span_day ? 5 : 11));
-		else
-			snprintf(lbl, sizeof(lbl), "|%s", t);
-		long c = pa->split_col, len = (long)strlen(lbl);
-		if (c >= 0 && xx < c + 6 && xx + len > c - 6)
-			continue; /* the split's mark goes there */
-		put(w, y, pa->x0 + xx, pa->pw - xx, lbl);
-	}
-	paint_split_mark(pa, y);
-}
-
-/* Paint the plot of spec into w's rows [y0, y0 + h) and columns [left,
- * left + width) (the y-axis labels included): from the top, the value
- * area, the two lanes, the score strip and the time axis. The value area
- * gets what the others leave; the strip goes first when space is short. */
-static void paint_plot(App *a, WINDOW *w, int y0, int h, int left, int width,
-		       const PlotSpec *sp)
-{
-	if (width - Y_AXIS_W < 4 || h < 3)
-		return;
-	int lanes = sp->lanes ? 2 : 0;
-	int sh = sp->strip_h;
-	int ph = h - lanes - sh - 1;
-	if (ph < 2) {
-		sh = 0;
-		ph = h - lanes - 1;
-	}
-	if (ph < 1)
-		return;
-	PlotArea pa;
-	if (area_init(a, &pa, w, left, width, sp))
-		return;
-	int y = y0;
-	paint_values(a, &pa, y, ph, sp->metric);
-	y += ph;
-	if (lanes) {
-		paint_lanes(&pa, y, sp->original);
-		y += lanes;
-	}
-	if (sh > 0) {
-		const float *sc = sp->scope == UI_NODE ? a->node_score
-				  : a->score ? a->score + sp->metric * a->s.rows
-					     : NULL;
-		paint_score_strip(a, &pa, y, sh, sc);
-		y += sh;
-	}
-	paint_time_axis(a, &pa, y);
-	area_free(&pa);
-	plot_grid_free(&grid);
-	plot_grid_free(&fgrid);
-	plot_grid_free(&sgrid);
-}
 
 /* The readout of the row under the cursor, fitted into width columns:
  * long words when they fit, short ones otherwise. */
@@ -752,7 +296,7 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 	const UiRanges *L = ui_labels_set(&a->labels, scope, 0);
 	int lab = ui_ranges_find(L, (int64_t)r) >= 0;
 	size_t nd;
-	const Detection *d = scope_dets(a, scope, &nd);
+	const Detection *d = plotpaint_dets(a, scope, &nd);
 	int crit = 0;
 	for (size_t i = 0; i < nd; i++)
 		if (d[i].r.start <= (int64_t)r && (int64_t)r < d[i].r.end &&
@@ -829,7 +373,7 @@ static void paint_alert_band(App *a, WINDOW *w, int y, int x, int width)
 	const char *h1 = strlen(t1) >= 16 ? t1 + 11 : t1;
 	int used = snprintf(text, sizeof(text), "ALERT %ld/%zu %s %s..%s %s:",
 			    i + 1, n, crit_name(al->crit), h0, h1, dur);
-	wattrset(w, role(crit_fg((int)al->crit), 0) | A_BOLD);
+	wattrset(w, colour_role(colour_crit((int)al->crit), 0) | A_BOLD);
 	put(w, y, x, width, text);
 	wattrset(w, A_NORMAL);
 	int col = used;
@@ -867,7 +411,7 @@ static void draw_plot(App *a, WINDOW *w)
 	int band = a->model == MODEL_READY && a->has_dr && h >= 12;
 	PlotSpec sp = {a->metric, app_scope(a), CRIT_LOW, 0,
 		       h - band >= 16 ? 3 : 2, 1};
-	paint_plot(a, w, 1, h - band, 1, getmaxx(w) - 2, &sp);
+	plotpaint_draw(a, w, 1, h - band, 1, getmaxx(w) - 2, &sp);
 	if (band)
 		paint_alert_band(a, w, h, 1, getmaxx(w) - 2);
 }
@@ -1233,7 +777,7 @@ static void draw_panels(App *a, WINDOW *w, int compare)
 					 v[r * 3], v[r * 3 + 1], v[r * 3 + 2]);
 				put(w, 2 + r, left, colw, line);
 			}
-			paint_plot(a, w, 2 + RULE_COUNT, H - 1 - RULE_COUNT,
+			plotpaint_draw(a, w, 2 + RULE_COUNT, H - 1 - RULE_COUNT,
 				   left, colw, &sp);
 		}
 		return;
@@ -1255,7 +799,7 @@ static void draw_panels(App *a, WINDOW *w, int compare)
 		wattron(w, A_BOLD);
 		put(w, y, 1, W, head);
 		wattroff(w, A_BOLD);
-		paint_plot(a, w, y + 1, each - 1, 1, W, &sp);
+		plotpaint_draw(a, w, y + 1, each - 1, 1, W, &sp);
 	}
 }
 
@@ -1396,7 +940,7 @@ static void draw_stack(App *a, WINDOW *w)
 		put(w, y, 1, W, head);
 		wattroff(w, A_BOLD | A_REVERSE);
 		PlotSpec sp = {m, m, CRIT_LOW, 0, each >= 11 ? 2 : 0, 1};
-		paint_plot(a, w, y + 1, each - 1, 1, W, &sp);
+		plotpaint_draw(a, w, y + 1, each - 1, 1, W, &sp);
 	}
 }
 
