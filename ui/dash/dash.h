@@ -1,7 +1,8 @@
 /* The dashboard's plumbing between the App and the rest of vigil: opening
  * the dataset (or the demo) with its labels, the model in the background,
- * the prompts (filter, save as, quit guard, recovery) and the actions that
- * need files or the engine (save, threshold moves, quit). */
+ * the session (lock and journal), the key dispatch (to the prompts of
+ * ui/dash/prompts.h, the views, the key table) and the actions that need
+ * files or the engine (save, threshold moves, quit). */
 #ifndef VIGIL_UI_DASH_H
 #define VIGIL_UI_DASH_H
 
