@@ -48,7 +48,10 @@ static void usage(FILE *out)
 			commands[i].summary);
 	fprintf(out,
 		"\nDATASET is a CSV file, a NAB file, or an SMD machine\n"
-		"(PATH/ServerMachineDataset:machine-1-1).\n"
+		"(PATH/ServerMachineDataset:machine-1-1); for the dashboard and "
+		"score also\n"
+		"a folder of them (PATH/ServerMachineDataset, or a folder of CSV "
+		"files).\n"
 		"Every subcommand takes --help. Exit codes: 0 success, 1 usage "
 		"error,\n2 bad input, 3 internal error.\n");
 }
