@@ -41,11 +41,15 @@ BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 DEPS_PKGCONFIG := ncursesw:libncurses-dev libpcre2-8:libpcre2-dev \
 	cmocka:libcmocka-dev libcjson:libcjson-dev openblas:libopenblas-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Another apt or dpkg at work (unattended upgrades): wait for its lock
+# instead of failing at once.
+APT_WAIT ?= 600
+APT_LOCK := -o DPkg::Lock::Timeout=$(APT_WAIT)
 
 .PHONY: all run check test test-asan bench deps install uninstall clean \
 	check-deps build-tests fuzz fuzz-bins
 
-all: vigil
+all: vigil $(BUILD)/vigil.1
 
 vigil: $(MAIN_OBJ) $(BUILD)/libvigil.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
@@ -72,7 +76,18 @@ $(BUILD)/tests/test_fuzz_regress: tests/test_fuzz_regress.c $(FUZZ_SRC) \
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) -MMD -MP -o $@ \
 		$< $(FUZZ_SRC) $(BUILD)/libvigil.a $(CMOCKA_LIBS) $(LIBS)
 
-build-tests: vigil $(TEST_BIN) $(BENCH_BIN)
+# The man page: man/vigil.1 with the KEYS section written from the key
+# table, so it lists what the dashboard's help shows, and OPTIONS from
+# every command's --help.
+$(BUILD)/mankeys: man/mankeys.c $(BUILD)/libvigil.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -o $@ $< \
+		$(BUILD)/libvigil.a $(LIBS)
+
+$(BUILD)/vigil.1: man/vigil.1 $(BUILD)/mankeys vigil
+	$(BUILD)/mankeys ./vigil < man/vigil.1 > $@.tmp && mv $@.tmp $@
+
+build-tests: vigil $(BUILD)/vigil.1 $(TEST_BIN) $(BENCH_BIN)
 
 deps:
 	@missing=""; \
@@ -85,10 +100,11 @@ deps:
 	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
 	command -v cc >/dev/null 2>&1 || missing="$$missing gcc"; \
 	if [ -n "$$missing" ]; then \
-		echo "make deps: installing$$missing"; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-			--no-install-recommends $$missing >/dev/null || exit 1; \
+		echo "make deps: installing$$missing (waiting up to $(APT_WAIT) s for a busy package manager)"; \
+		$(SUDO) apt-get $(APT_LOCK) update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get $(APT_LOCK) \
+			install -y -qq --no-install-recommends $$missing \
+			>/dev/null || exit 1; \
 	fi
 
 run: deps
@@ -205,10 +221,11 @@ check-deps:
 			fail=1; fi; done; \
 	[ $$fail = 0 ] && echo "check-deps: module rules hold"; exit $$fail
 
-install: vigil
+install: vigil $(BUILD)/vigil.1
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 vigil $(DESTDIR)$(PREFIX)/bin/vigil
-	install -m 644 man/vigil.1 $(DESTDIR)$(PREFIX)/share/man/man1/vigil.1
+	install -m 644 $(BUILD)/vigil.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/vigil.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vigil \

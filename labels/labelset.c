@@ -228,6 +228,27 @@ Status labelset_resize(LabelSet *ls, size_t metric, int64_t at, Range r,
 	return st ? st : push(ls, metric, &sp, chg, err);
 }
 
+Status labelset_note(LabelSet *ls, size_t metric, int64_t at,
+		     const char *note, LabelChange *chg, ErrorRecord *err)
+{
+	RangeSet *rs = labelset_build(ls, metric);
+	if (!rs)
+		return bad_metric(metric, err);
+	size_t i = rangeset_find(rs, at);
+	if (i == RANGESET_NONE)
+		return error_set(err, STATUS_RANGE, NULL, 0, 0,
+				 "no labelled range at row %lld",
+				 (long long)at);
+	const char *old = rs->v[i].note ? rs->v[i].note : "";
+	if (!strcmp(old, note ? note : "")) {
+		no_change(metric, chg);
+		return STATUS_OK;
+	}
+	RangeSplice sp;
+	Status st = rangeset_set_note(rs, i, note, &sp, err);
+	return st ? st : push(ls, metric, &sp, chg, err);
+}
+
 Status labelset_split(LabelSet *ls, size_t metric, int64_t at,
 		      LabelChange *chg, ErrorRecord *err)
 {

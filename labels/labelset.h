@@ -96,6 +96,9 @@ Status labelset_resize(LabelSet *ls, size_t metric, int64_t at, Range r,
 		       LabelChange *chg, ErrorRecord *err);
 Status labelset_split(LabelSet *ls, size_t metric, int64_t at,
 		      LabelChange *chg, ErrorRecord *err);
+/* Give the range containing row `at` the note (NULL or "" removes it). */
+Status labelset_note(LabelSet *ls, size_t metric, int64_t at,
+		     const char *note, LabelChange *chg, ErrorRecord *err);
 
 /* Undo / redo the last edit; return 0 when there was nothing to do, 1 when
  * done (chg filled), -1 on failure (out of memory). */

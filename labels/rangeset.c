@@ -376,6 +376,8 @@ Status rangeset_resize(RangeSet *rs, size_t i, Range r, LabelSource src,
 	m.note = NULL;
 	const char *note = rs->v[i].note;
 	for (size_t k = a; k < b; k++) {
+		if (k == i)
+			continue; /* its old extent gives way to r */
 		if (rs->v[k].r.start < m.r.start)
 			m.r.start = rs->v[k].r.start;
 		if (rs->v[k].r.end > m.r.end)
@@ -409,6 +411,19 @@ fail:
 	free_ranges(ins, n);
 	free(ins);
 	return nomem(err);
+}
+
+Status rangeset_set_note(RangeSet *rs, size_t i, const char *note,
+			 RangeSplice *sp, ErrorRecord *err)
+{
+	if (i >= rs->n)
+		return error_set(err, STATUS_RANGE, NULL, 0, 0,
+				 "no labelled range number %zu", i);
+	LabelRange m = rs->v[i];
+	m.note = NULL;
+	if (note && *note && !(m.note = strdup(note)))
+		return nomem(err);
+	return splice(rs, i, 1, &m, 1, sp, err); /* takes m.note */
 }
 
 Status rangeset_split(RangeSet *rs, int64_t x, LabelSource src,

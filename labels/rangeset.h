@@ -74,6 +74,10 @@ Status rangeset_unmark(RangeSet *rs, Range r, LabelSource src,
 /* Give range i the extent r; ranges r overlaps or touches are absorbed. */
 Status rangeset_resize(RangeSet *rs, size_t i, Range r, LabelSource src,
 		       RangeSplice *sp, ErrorRecord *err);
+/* Give range i the note (NULL or "" removes it); its extent and source
+ * stay. */
+Status rangeset_set_note(RangeSet *rs, size_t i, const char *note,
+			 RangeSplice *sp, ErrorRecord *err);
 /* Split the range containing row x (start < x < end) into [start, x) and
  * [x, end); an error when no range has x strictly inside. */
 Status rangeset_split(RangeSet *rs, int64_t x, LabelSource src,

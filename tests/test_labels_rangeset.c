@@ -96,6 +96,20 @@ static void test_resize_split_and_navigation(void **state)
 			 STATUS_OK);
 	int64_t b[] = {25, 60, 62, 65, 70, 80};
 	expect(&rs, b, 3);
+	/* Shrink from either side (edge mode): the old extent does not
+	 * come back. */
+	assert_int_equal(rangeset_resize(&rs, 2, (Range){72, 80},
+					 LABEL_ANALYST, NULL, NULL),
+			 STATUS_OK);
+	assert_int_equal(rangeset_resize(&rs, 2, (Range){72, 79},
+					 LABEL_ANALYST, NULL, NULL),
+			 STATUS_OK);
+	int64_t b2[] = {25, 60, 62, 65, 72, 79};
+	expect(&rs, b2, 3);
+	assert_int_equal(rangeset_resize(&rs, 2, (Range){70, 80},
+					 LABEL_ANALYST, NULL, NULL),
+			 STATUS_OK);
+	expect(&rs, b, 3);
 	assert_int_equal(rangeset_split(&rs, 40, LABEL_ANALYST, NULL, NULL),
 			 STATUS_OK);
 	int64_t c[] = {25, 40, 40, 60, 62, 65, 70, 80};
@@ -247,6 +261,49 @@ static void test_labelset_saved_per_set(void **state)
 	labelset_free(&ls);
 }
 
+/* A note is an edit of its own: extent and source kept, undo gives the old
+ * note back, redo the new one; the same note again changes nothing. */
+static void test_labelset_note(void **state)
+{
+	(void)state;
+	LabelSet ls;
+	assert_int_equal(labelset_init(&ls, 2, NULL), STATUS_OK);
+	rangeset_add(labelset_build(&ls, 1), (Range){100, 200}, LABEL_ORIGINAL,
+		     NULL, NULL);
+	assert_int_equal(labelset_reset_original(&ls, NULL), STATUS_OK);
+	LabelChange chg;
+	assert_int_equal(labelset_note(&ls, 1, 150, "disk full", &chg, NULL),
+			 STATUS_OK);
+	assert_int_equal(chg.n_removed, 1);
+	assert_int_equal(chg.n_added, 1);
+	const RangeSet *rs = labelset_get(&ls, 1);
+	assert_int_equal(rs->n, 1);
+	assert_int_equal(rs->v[0].r.start, 100);
+	assert_int_equal(rs->v[0].r.end, 200);
+	assert_int_equal(rs->v[0].source, LABEL_ORIGINAL);
+	assert_string_equal(rs->v[0].note, "disk full");
+	assert_false(labelset_modified(&ls)); /* the extents are unchanged */
+	assert_int_equal(labelset_unsaved(&ls), 1);
+	assert_int_equal(labelset_note(&ls, 1, 100, "disk full", &chg, NULL),
+			 STATUS_OK);
+	assert_int_equal(chg.n_removed + chg.n_added, 0);
+	assert_int_equal(labelset_note(&ls, 1, 199, "", &chg, NULL),
+			 STATUS_OK);
+	assert_null(labelset_get(&ls, 1)->v[0].note);
+	assert_int_equal(labelset_undo(&ls, &chg), 1);
+	assert_string_equal(labelset_get(&ls, 1)->v[0].note, "disk full");
+	assert_int_equal(labelset_undo(&ls, &chg), 1);
+	assert_null(labelset_get(&ls, 1)->v[0].note);
+	assert_int_equal(labelset_redo(&ls, &chg), 1);
+	assert_string_equal(labelset_get(&ls, 1)->v[0].note, "disk full");
+	ErrorRecord err;
+	assert_int_equal(labelset_note(&ls, 1, 250, "x", &chg, &err),
+			 STATUS_RANGE);
+	assert_int_equal(labelset_note(&ls, 0, 5, "x", &chg, &err),
+			 STATUS_RANGE);
+	labelset_free(&ls);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_difference),
 		cmocka_unit_test(test_labelset_undo_redo_any_depth),
 		cmocka_unit_test(test_labelset_saved_per_set),
+		cmocka_unit_test(test_labelset_note),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -317,6 +317,126 @@ static void test_smd_label_files_disagree(void **state)
 	app_free(&a);
 }
 
+/* f / F visit every disagreement of the test part in row order, partial
+ * overlaps included, and say what each is; d labels the detection under
+ * the cursor; e, l l, Enter moves an edge; u undoes each as one edit. */
+static void test_disagreements_d_and_edge(void **state)
+{
+	(void)state;
+	App a;
+	open_demo(&a);
+	/* metric 0: labels [100,110) (train: not scored), [600,610),
+	 * [700,720), [800,805); detections [595,612) (sticks out on both
+	 * sides), [705,710) (inside a label), [900,904) (no label) */
+	Range lab[] = {{100, 110}, {600, 610}, {700, 720}, {800, 805}};
+	ui_labels_free(&a.labels);
+	assert_int_equal(ui_labels_init(&a.labels, a.s.metrics), 0);
+	assert_int_equal(ui_labels_load(&a.labels, 0, lab, 4), 0);
+	Detection d0[] = {{{595, 612}, 0, CRIT_LOW, 1.5f},
+			  {{705, 710}, 0, CRIT_MEDIUM, 2.5f},
+			  {{900, 904}, 0, CRIT_HIGH, 5.0f}};
+	Detection *det[3] = {d0, NULL, NULL};
+	size_t n_det[3] = {3, 0, 0};
+	a.det = det;
+	a.n_det = n_det;
+	a.metric = 0;
+	static const struct {
+		size_t row;
+		const char *say;
+	} want[] = {
+		{595, "FP: 5 detected rows outside labels  (1/6)"},
+		{610, "FP: 2 detected rows outside labels  (2/6)"},
+		{700, "FN: 5 of a label's 20 rows not detected  (3/6)"},
+		{710, "FN: 10 of a label's 20 rows not detected  (4/6)"},
+		{800, "FN: label of 5 rows not detected  (5/6)"},
+		{900, "FP: 4 detected rows outside labels  (6/6)"},
+	};
+	app_action(&a, ACT_START);
+	for (size_t i = 0; i < 6; i++) {
+		app_action(&a, ACT_DIS_NEXT);
+		assert_int_equal(a.cursor, want[i].row);
+		assert_string_equal(a.message, want[i].say);
+	}
+	app_action(&a, ACT_DIS_NEXT);
+	assert_int_equal(a.cursor, 900);
+	assert_string_equal(a.message, "no next disagreement (6 in all)");
+	app_action(&a, ACT_DIS_PREV);
+	assert_int_equal(a.cursor, 800);
+	/* d on the false positive at 900: labelled, one edit */
+	app_action(&a, ACT_DIS_NEXT);
+	app_action(&a, ACT_LABEL_DET);
+	const UiRanges *L = ui_labels_set(&a.labels, 0, 0);
+	assert_true(ui_ranges_find(L, 900) >= 0 && ui_ranges_find(L, 903) >= 0);
+	assert_true(ui_ranges_find(L, 904) < 0);
+	assert_int_equal(ui_labels_unsaved(&a.labels), 1);
+	/* ...and it is no disagreement any more */
+	app_action(&a, ACT_START);
+	for (int i = 0; i < 6; i++)
+		app_action(&a, ACT_DIS_NEXT);
+	assert_int_equal(a.cursor, 800);
+	/* e on [800,805) at its start, l l, Enter: [802,805) */
+	app_action(&a, ACT_EDGE);
+	assert_int_equal(a.keymode, KEYMODE_EDGE);
+	assert_int_equal(a.cursor, 800);
+	app_action(&a, ACT_CURSOR_RIGHT);
+	app_action(&a, ACT_CURSOR_RIGHT);
+	assert_int_equal(a.cursor, 802);
+	assert_true(a.edge_start == 802 && a.edge_end == 805);
+	L = ui_labels_set(&a.labels, 0, 0);
+	assert_true(ui_ranges_find(L, 800) >= 0); /* nothing applied yet */
+	app_action(&a, ACT_PICK);
+	assert_int_equal(a.keymode, KEYMODE_NORMAL);
+	L = ui_labels_set(&a.labels, 0, 0);
+	assert_true(ui_ranges_find(L, 801) < 0 && ui_ranges_find(L, 802) >= 0);
+	assert_int_equal(ui_labels_unsaved(&a.labels), 2);
+	app_action(&a, ACT_UNDO);
+	L = ui_labels_set(&a.labels, 0, 0);
+	assert_true(ui_ranges_find(L, 800) >= 0);
+	/* the edge cannot pass the other one: at least one row stays */
+	app_action(&a, ACT_EDGE);
+	for (int i = 0; i < 10; i++)
+		app_action(&a, ACT_CURSOR_RIGHT);
+	assert_true(a.edge_start == 804 && a.edge_end == 805);
+	app_action(&a, ACT_CANCEL);
+	assert_string_equal(a.message, "edge mode left, label unchanged");
+	a.det = NULL;
+	a.n_det = NULL;
+	app_free(&a);
+}
+
+/* ":" forms: rows, times (whole or of the cursor's day), offsets with
+ * units or rows; bad text changes nothing. */
+static void test_goto_forms(void **state)
+{
+	(void)state;
+	App a;
+	open_demo(&a);
+	assert_int_equal(app_goto(&a, "42"), 0);
+	assert_int_equal(a.cursor, 42);
+	assert_int_equal(app_goto(&a, "2022-01-01 10:30"), 0);
+	assert_int_equal(a.cursor, 630);
+	assert_int_equal(app_goto(&a, "+2h"), 0);
+	assert_int_equal(a.cursor, 750);
+	assert_int_equal(app_goto(&a, "-90m"), 0);
+	assert_int_equal(a.cursor, 660);
+	assert_int_equal(app_goto(&a, "-30s"), 0);
+	assert_int_equal(a.cursor, 660); /* the row at or after the time */
+	assert_int_equal(app_goto(&a, "+15"), 0);
+	assert_int_equal(a.cursor, 675);
+	assert_int_equal(app_goto(&a, "07:15"), 0);
+	assert_int_equal(a.cursor, 435);
+	assert_int_equal(app_goto(&a, "-1w"), 0);
+	assert_int_equal(a.cursor, 0);
+	assert_int_equal(app_goto(&a, "5000"), 0);
+	assert_int_equal(a.cursor, 999);
+	assert_non_null(strstr(a.message, "past the end"));
+	assert_int_equal(app_goto(&a, "+5x"), -1);
+	assert_int_equal(app_goto(&a, "soon"), -1);
+	assert_int_equal(app_goto(&a, ""), -1);
+	assert_int_equal(a.cursor, 999);
+	app_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +447,8 @@ int main(void)
 		cmocka_unit_test(test_scores_follow_edits),
 		cmocka_unit_test(test_save_and_reopen),
 		cmocka_unit_test(test_smd_label_files_disagree),
+		cmocka_unit_test(test_disagreements_d_and_edge),
+		cmocka_unit_test(test_goto_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

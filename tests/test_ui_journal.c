@@ -61,6 +61,14 @@ static State state_of(const UiLabels *l)
 				st.hash ^= c[j];
 				st.hash *= 1099511628211ull;
 			}
+			/* and its note */
+			const char *note = ui_labels_note_at(
+				l, i == l->metrics ? UI_NODE : i, u->r[k].start);
+			for (c = (const unsigned char *)(note ? note : "");
+			     *c; c++) {
+				st.hash ^= *c;
+				st.hash *= 1099511628211ull;
+			}
 		}
 	}
 	return st;
@@ -79,8 +87,10 @@ static UiOp random_op(uint64_t *rng, const UiLabels *l, size_t rows)
 		op.kind = UI_OP_MARK;
 	} else if (r < 40) {
 		op.kind = UI_OP_UNMARK;
-	} else if (r < 48) {
+	} else if (r < 45) {
 		op.kind = UI_OP_RESIZE;
+	} else if (r < 50) {
+		op.kind = UI_OP_NOTE;
 	} else if (r < 55) {
 		op.kind = UI_OP_SPLIT;
 	} else if (r < 75) {
@@ -96,15 +106,22 @@ static UiOp random_op(uint64_t *rng, const UiLabels *l, size_t rows)
 		op.end = op.start + 1 + below(rng, 60);
 		if (op.end > (int64_t)rows)
 			op.end = (int64_t)rows;
-	} else if (op.kind == UI_OP_RESIZE || op.kind == UI_OP_SPLIT) {
+	} else if (op.kind == UI_OP_RESIZE || op.kind == UI_OP_SPLIT ||
+		   op.kind == UI_OP_NOTE) {
+		/* notes with spaces, commas, quotes, UTF-8, and none */
+		static const char *const notes[] = {
+			"disk full", "", "a, \"b\"", "caf\xc3\xa9 %s \\n",
+			"x"};
 		Range g = u->r[below(rng, (int64_t)u->n)];
 		op.at = g.start + below(rng, g.end - g.start);
+		if (op.kind == UI_OP_NOTE)
+			op.note = notes[below(rng, 5)];
 		if (op.kind == UI_OP_SPLIT) {
 			/* strictly inside when the range allows it */
 			if (g.end - g.start >= 2)
 				op.at = g.start + 1 +
 					below(rng, g.end - g.start - 1);
-		} else {
+		} else if (op.kind == UI_OP_RESIZE) {
 			op.start = g.start + below(rng, 41) - 20;
 			op.end = g.end + below(rng, 41) - 20;
 			if (op.start < 0)

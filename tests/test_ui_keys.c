@@ -43,6 +43,18 @@ static void test_design_keys_bound(void **state)
 		{'>', KEYMODE_THRESHOLD, ACT_THR_UP},
 		{'?', KEYMODE_NORMAL, ACT_HELP},
 		{'q', KEYMODE_NORMAL, ACT_QUIT},
+		/* the workbench keys of issue 12 */
+		{'d', KEYMODE_NORMAL, ACT_LABEL_DET},
+		{'e', KEYMODE_NORMAL, ACT_EDGE},
+		{'l', KEYMODE_EDGE, ACT_CURSOR_RIGHT},
+		{'H', KEYMODE_EDGE, ACT_PAGE_LEFT},
+		{'\r', KEYMODE_EDGE, ACT_PICK},
+		{27, KEYMODE_EDGE, ACT_CANCEL},
+		{'\r', KEYMODE_NORMAL, ACT_PICK},
+		{'A', KEYMODE_NORMAL, ACT_ALERTS},
+		{'S', KEYMODE_NORMAL, ACT_SORT},
+		{'v', KEYMODE_NORMAL, ACT_STACK},
+		{':', KEYMODE_NORMAL, ACT_GOTO},
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		Action a = keys_lookup(want[i].key, want[i].mode);
@@ -56,6 +68,51 @@ static void test_design_keys_bound(void **state)
 	assert_int_equal(keys_lookup('<', KEYMODE_NORMAL), ACT_NONE);
 	assert_int_equal(keys_lookup('q', KEYMODE_THRESHOLD), ACT_NONE);
 	assert_int_equal(keys_lookup('Z', KEYMODE_NORMAL), ACT_NONE);
+	/* edge mode takes only its keys: no undo, save or quit in it */
+	assert_int_equal(keys_lookup('u', KEYMODE_EDGE), ACT_NONE);
+	assert_int_equal(keys_lookup('s', KEYMODE_EDGE), ACT_NONE);
+	assert_int_equal(keys_lookup('q', KEYMODE_EDGE), ACT_NONE);
+}
+
+/* The man page's KEYS section comes from the table: every action with its
+ * keys and help, troff-escaped (the "- _" key and hyphens as \-). */
+static void test_man_keys_from_table(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/vigil-man-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w+");
+	assert_non_null(f);
+	keys_man_write(f);
+	fflush(f);
+	char *man = tu_slurp(path, NULL);
+	fclose(f);
+	unlink(path);
+	assert_non_null(man);
+	assert_true(!strncmp(man, ".SH KEYS\n", 9));
+	size_t tp = 0;
+	for (const char *p = man; (p = strstr(p, ".TP\n")); p += 4)
+		tp++;
+	assert_int_equal(tp, (size_t)ACT_COUNT); /* every action + mouse */
+	for (int a = 1; a < ACT_COUNT; a++) {
+		/* the help text, its hyphens escaped */
+		char want[128];
+		size_t k = 0;
+		for (const char *h = keys_action_help((Action)a); *h && k < 120;
+		     h++) {
+			if (*h == '-')
+				want[k++] = '\\';
+			want[k++] = *h;
+		}
+		want[k] = '\0';
+		if (!strstr(man, want))
+			fail_msg("man page lacks '%s'", want);
+	}
+	assert_non_null(strstr(man, ".B \\- _\n"));
+	assert_non_null(strstr(man, ".B j Down\nnext metric\n"));
+	assert_non_null(strstr(man, ".B Enter\napply edge; pick alert/metric\n"));
+	free(man);
 }
 
 static void test_no_duplicate_bindings(void **state)
@@ -128,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_no_duplicate_bindings),
 		cmocka_unit_test(test_help_from_table),
 		cmocka_unit_test(test_help_fits_two_columns_at_80),
+		cmocka_unit_test(test_man_keys_from_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,10 +1,13 @@
 /* Error reporting and common option parsing for the subcommands. */
 #include "ui/cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ui/escape.h"
 
@@ -105,4 +108,111 @@ int cli_series_option(const char *cmd, int argc, char **argv, int *i,
 		opt->interval = n;
 	}
 	return 1;
+}
+
+int cli_is_folder(const char *path)
+{
+	struct stat st;
+	return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* An SMD folder: train/ and test/ inside. */
+static int smd_folder(const char *path)
+{
+	char sub[4200];
+	snprintf(sub, sizeof(sub), "%s/train", path);
+	if (!cli_is_folder(sub))
+		return 0;
+	snprintf(sub, sizeof(sub), "%s/test", path);
+	return cli_is_folder(sub);
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The NAME of each NAME.csv in dir, sorted: *out (malloc'd strings). */
+static Status csv_files(const char *dir, char ***out, size_t *n,
+			ErrorRecord *err)
+{
+	*out = NULL;
+	*n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return error_set(err, STATUS_IO, dir, 0, 0, "cannot open: %s",
+				 strerror(errno));
+	char **v = NULL;
+	size_t cap = 0;
+	struct dirent *e;
+	Status st = STATUS_OK;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || strcmp(e->d_name + l - 4, ".csv") || l - 4 >= 256)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			char **nv = realloc(v, cap * sizeof(*v));
+			if (!nv) {
+				st = STATUS_NOMEM;
+				break;
+			}
+			v = nv;
+		}
+		if (!(v[*n] = strndup(e->d_name, l - 4))) {
+			st = STATUS_NOMEM;
+			break;
+		}
+		(*n)++;
+	}
+	closedir(d);
+	if (*n)
+		qsort(v, *n, sizeof(*v), cmp_str);
+	*out = v;
+	return st == STATUS_OK ? STATUS_OK
+			       : error_set(err, st, NULL, 0, 0, "out of memory");
+}
+
+Status cli_folder_open(CliFolder *f, const char *dir, ErrorRecord *err)
+{
+	memset(f, 0, sizeof(*f));
+	int smd = smd_folder(dir);
+	char **csv = NULL;
+	size_t n = 0;
+	Status st = smd ? series_smd_machines(dir, NULL, 0, &n, err)
+			: csv_files(dir, &csv, &n, err);
+	if (st == STATUS_OK && n == 0)
+		st = error_set(err, STATUS_EMPTY, dir, 0, 0,
+			       "no datasets: neither an SMD folder (train/, "
+			       "test/) nor a folder of CSV files");
+	if (st == STATUS_OK) {
+		f->name = malloc(n * sizeof(*f->name));
+		f->dataset = malloc(n * sizeof(*f->dataset));
+		if (!f->name || !f->dataset)
+			st = error_set(err, STATUS_NOMEM, NULL, 0, 0,
+				       "out of memory");
+	}
+	if (st == STATUS_OK && smd)
+		st = series_smd_machines(dir, f->name, n, &n, err);
+	for (size_t i = 0; st == STATUS_OK && i < n; i++) {
+		if (!smd)
+			snprintf(f->name[i], sizeof(f->name[i]), "%s", csv[i]);
+		snprintf(f->dataset[i], sizeof(f->dataset[i]),
+			 smd ? "%.4000s:%s" : "%.4000s/%s.csv", dir,
+			 f->name[i]);
+		f->n = i + 1;
+	}
+	for (size_t i = 0; csv && i < n; i++)
+		free(csv[i]);
+	free(csv);
+	if (st != STATUS_OK)
+		cli_folder_free(f);
+	return st;
+}
+
+void cli_folder_free(CliFolder *f)
+{
+	free(f->name);
+	free(f->dataset);
+	memset(f, 0, sizeof(*f));
 }

@@ -25,6 +25,23 @@ int cli_series_option(const char *cmd, int argc, char **argv, int *i,
 /* Help text for the dataset options above, for --help screens. */
 extern const char cli_series_help[];
 
+/* The datasets of a folder, for the dashboard's machines view and score's
+ * folder table: the machines of an SMD folder (train/ and test/ inside;
+ * datasets "DIR:machine") or else the CSV files in it (NAB files
+ * included; datasets "DIR/NAME.csv"), sorted by name. */
+typedef struct {
+	size_t n;
+	char (*name)[256];      /* owned: n machine or file names (no .csv) */
+	char (*dataset)[4400];  /* owned: n dataset arguments */
+} CliFolder;
+
+/* Whether path is a folder (then a folder of datasets, not one). */
+int cli_is_folder(const char *path);
+
+/* List dir's datasets into f. An error when there are none. */
+Status cli_folder_open(CliFolder *f, const char *dir, ErrorRecord *err);
+void cli_folder_free(CliFolder *f);
+
 /* Parse a non-negative integer / a double; 0 on success, -1 otherwise. */
 int cli_parse_long(const char *text, long *out);
 int cli_parse_double(const char *text, double *out);

@@ -2,6 +2,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ui/commands.h"
 
@@ -49,9 +50,60 @@ static void usage(FILE *out)
 			commands[i].summary);
 	fprintf(out,
 		"\nDATASET is a CSV file, a NAB file, or an SMD machine\n"
-		"(PATH/ServerMachineDataset:machine-1-1).\n"
+		"(PATH/ServerMachineDataset:machine-1-1); for the dashboard and "
+		"score also\n"
+		"a folder of them (PATH/ServerMachineDataset, or a folder of CSV "
+		"files).\n"
 		"Every subcommand takes --help. Exit codes: 0 success, 1 usage "
 		"error,\n2 bad input, 3 internal error.\n");
+}
+
+/* Edit distance between a and b with adjacent transpositions counting as
+ * one edit (optimal string alignment); words up to 31 characters. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	if (n > 31 || m > 31)
+		return 99;
+	size_t d[32][32];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= n; i++)
+		for (size_t j = 1; j <= m; j++) {
+			size_t c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	return d[n][m];
+}
+
+/* A word that is no file but close to a subcommand's name is a mistyped
+ * subcommand: the closest name, or NULL. */
+static const char *mistyped(const char *word)
+{
+	for (const char *p = word; *p; p++)
+		if (*p < 'a' || *p > 'z')
+			return NULL;
+	if (access(word, F_OK) == 0)
+		return NULL;
+	const char *best = NULL;
+	size_t best_d = 3;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		size_t d = edit_distance(word, commands[i].name);
+		if (d < best_d && d * 2 <= strlen(commands[i].name)) {
+			best_d = d;
+			best = commands[i].name;
+		}
+	}
+	return best;
 }
 
 int main(int argc, char **argv)
@@ -72,6 +124,14 @@ int main(int argc, char **argv)
 		     i++)
 			if (!strcmp(a, commands[i].name))
 				return commands[i].run(argc - 1, argv + 1);
+		const char *near = mistyped(a);
+		if (near) {
+			fprintf(stderr,
+				"vigil: unknown command '%s' (did you mean "
+				"'%s'?)\n",
+				a, near);
+			return 1;
+		}
 	}
 	return cmd_dashboard(argc, argv);
 }

@@ -20,8 +20,8 @@
 #include "ui/pipeline.h"
 
 static const char score_help[] =
-	"Usage: vigil score DATASET --labels FILE [--detections FILE | --model "
-	"MODEL]\n"
+	"Usage: vigil score DATASET [--labels FILE] [--detections FILE | "
+	"--model MODEL]\n"
 	"                   [--json] [--per-metric] [--label-format "
 	"smd|interp|nab|csv]\n"
 	"\n"
@@ -38,6 +38,12 @@ static const char score_help[] =
 	"touches\n"
 	"                   adds all its rows as FN\n"
 	"Filters: all detections, >= medium, high only.\n"
+	"DATASET may be a folder: an SMD folder (PATH/ServerMachineDataset, "
+	"no\n"
+	"machine) or a folder of CSV or NAB files; every machine (file) "
+	"against\n"
+	"its own labels, one line each (node level, all detections) and the "
+	"means.\n"
 	"\n"
 	"  --labels FILE        the labels (default: the dataset's own, e.g. "
 	"SMD\n"
@@ -183,6 +189,198 @@ static int report(const ScoreArgs *a, const Series *s, const LabelSet *ls,
 	return 0;
 }
 
+/* The node level's scores of dets against ls into t; the exit code. */
+static int node_scores(const Series *s, const LabelSet *ls,
+		       const Detection *dets, size_t nd, ScoreTable *t)
+{
+	ScoreBoard *sb;
+	ErrorRecord err;
+	error_clear(&err);
+	Status st = score_board_new(&sb, ls, dets, nd, s->split, s->rows, &err);
+	if (st)
+		return cli_report("score", st, &err);
+	score_board_get(sb, DETECT_NODE, t);
+	score_board_delete(sb);
+	return 0;
+}
+
+/* Score one dataset and print its report; with node_out, print nothing
+ * but fill node_out with the node level's scores. Returns the exit
+ * code. */
+static int score_dataset(ScoreArgs *a, PipelineOptions *po,
+			 ScoreTable *node_out)
+{
+	po->dataset = a->dataset;
+
+	ErrorRecord err;
+	error_clear(&err);
+	Pipeline p;
+	pipeline_init(&p);
+	LabelSet ls;
+	memset(&ls, 0, sizeof(ls));
+	Detection *dets = NULL, *node = NULL;
+	size_t nd = 0, nn = 0;
+	int rc = 0;
+	Status st = pipeline_load(&p, po, NULL, &err);
+	if (st) {
+		rc = cli_report("score", st, &err);
+		goto out;
+	}
+	const Series *s = &p.series;
+	/* the dataset's own labels unless told (each machine's in a
+	 * folder) */
+	ScoreArgs one = *a;
+	if (!one.labels)
+		one.labels = s->label_path;
+	if (!one.labels) {
+		rc = cli_usage_error("score",
+				     "--labels FILE is needed: the dataset has "
+				     "no label file of its own");
+		goto out;
+	}
+	LabelFormat fmt = one.format;
+	if (!one.has_format && (st = labelfile_guess(one.labels, &fmt, &err))) {
+		rc = cli_report("score", st, &err);
+		goto out;
+	}
+	if ((st = labelfile_read(&ls, s, one.labels, fmt, &err))) {
+		rc = cli_report("score", st, &err);
+		goto out;
+	}
+	if (a->detections) {
+		st = detfile_read(a->detections, s, &dets, &nd, &err);
+	} else {
+		st = pipeline_model(&p, po, &err);
+		if (!st)
+			st = pipeline_forecast(&p, &err);
+		if (!st)
+			st = pipeline_detect(&p, po, &err);
+		if (!st)
+			st = pipeline_detections(&p, &dets, &nd, &err);
+	}
+	if (st) {
+		rc = cli_report("score", st, &err);
+		goto out;
+	}
+	/* No node-level rows: the node level is the union of the metrics'. */
+	int derived = 0;
+	size_t have_node = 0;
+	for (size_t i = 0; i < nd; i++)
+		have_node += dets[i].metric == DETECT_NODE;
+	if (!have_node && nd) {
+		if ((st = score_node_union(dets, nd, &node, &nn, &err))) {
+			rc = cli_report("score", st, &err);
+			goto out;
+		}
+		Detection *all = realloc(dets, (nd + nn) * sizeof(*all));
+		if (!all) {
+			rc = cli_report("score", STATUS_NOMEM, NULL);
+			goto out;
+		}
+		dets = all;
+		memcpy(dets + nd, node, nn * sizeof(*node));
+		nd += nn;
+		derived = 1;
+	}
+	if (node_out)
+		rc = node_scores(s, &ls, dets, nd, node_out);
+	else
+		rc = report(&one, s, &ls, fmt, dets, nd, derived);
+out:
+	free(dets);
+	free(node);
+	labelset_free(&ls);
+	pipeline_free(&p);
+	return rc;
+}
+
+/* One line of P, R, F1 for each rule set, all detections; the name in
+ * namew columns. */
+static void folder_line(const char *name, int namew, const ScoreTable *t)
+{
+	printf("  %-*s", namew, name);
+	for (int r = 0; r < SCORE_RULES; r++) {
+		const ScoreCell *c = &t->cell[r][SCORE_ALL];
+		printf("  %6.3f %6.3f %6.3f", c->p, c->r, c->f1);
+	}
+	printf("\n");
+}
+
+/* `vigil score FOLDER`: every machine of an SMD folder against its own
+ * labels (the model pipeline detects), the node level of each, all
+ * detections, and the means over the machines; text or JSON. */
+static int score_folder(ScoreArgs *a, PipelineOptions *po)
+{
+	ErrorRecord err;
+	error_clear(&err);
+	CliFolder cf;
+	Status st = cli_folder_open(&cf, a->dataset, &err);
+	if (st)
+		return cli_report("score", st, &err);
+	size_t n = cf.n;
+	ScoreTable *t = calloc(n, sizeof(*t));
+	int rc = 0;
+	if (!t) {
+		rc = cli_report("score", STATUS_NOMEM, NULL);
+		goto out;
+	}
+	ScoreTable mean;
+	memset(&mean, 0, sizeof(mean));
+	for (size_t i = 0; i < n; i++) {
+		ScoreArgs one = *a;
+		one.dataset = cf.dataset[i];
+		if ((rc = score_dataset(&one, po, &t[i])) != 0)
+			goto out;
+		for (int r = 0; r < SCORE_RULES; r++)
+			for (int f = 0; f < SCORE_FILTERS; f++) {
+				const ScoreCell *c = &t[i].cell[r][f];
+				ScoreCell *m = &mean.cell[r][f];
+				m->tp += c->tp;
+				m->fp += c->fp;
+				m->fn += c->fn;
+				m->p += c->p / (double)n;
+				m->r += c->r / (double)n;
+				m->f1 += c->f1 / (double)n;
+			}
+	}
+	if (a->json) {
+		printf("{\"folder\": ");
+		detout_json_string(stdout, a->dataset);
+		printf(", \"inflated\": [\"point-adjusted\"], \"machines\": [");
+		for (size_t i = 0; i < n; i++) {
+			printf("%s{\"machine\": ", i ? ", " : "");
+			detout_json_string(stdout, cf.name[i]);
+			printf(", \"node\": ");
+			print_json_table(&t[i]);
+			printf("}");
+		}
+		printf("], \"mean\": ");
+		print_json_table(&mean);
+		printf("}\n");
+	} else {
+		printf("folder      %s (%zu datasets, each against its own "
+		       "labels)\n"
+		       "node level, all detections; the mean is over the "
+		       "datasets (TP/FP/FN summed in --json)\n\n",
+		       a->dataset, n);
+		int namew = 7;
+		for (size_t i = 0; i < n; i++)
+			if ((int)strlen(cf.name[i]) > namew)
+				namew = (int)strlen(cf.name[i]);
+		printf("  %-*s  %20s  %20s  %20s\n", namew, "dataset",
+		       "point-wise P R F1", "adjusted* P R F1",
+		       "event P R F1");
+		for (size_t i = 0; i < n; i++)
+			folder_line(cf.name[i], namew, &t[i]);
+		folder_line("mean", namew, &mean);
+		printf("\n* inflated: shown for comparison\n");
+	}
+out:
+	cli_folder_free(&cf);
+	free(t);
+	return rc;
+}
+
 int cmd_score(int argc, char **argv)
 {
 	ScoreArgs a;
@@ -246,80 +444,14 @@ int cmd_score(int argc, char **argv)
 		return cli_usage_error("score",
 				       "--detections and --model exclude each "
 				       "other");
-	po.dataset = a.dataset;
-
-	ErrorRecord err;
-	error_clear(&err);
-	Pipeline p;
-	pipeline_init(&p);
-	LabelSet ls;
-	memset(&ls, 0, sizeof(ls));
-	Detection *dets = NULL, *node = NULL;
-	size_t nd = 0, nn = 0;
-	int rc = 0;
-	Status st = pipeline_load(&p, &po, NULL, &err);
-	if (st) {
-		rc = cli_report("score", st, &err);
-		goto out;
+	if (cli_is_folder(a.dataset)) {
+		if (a.labels || a.detections || a.per_metric)
+			return cli_usage_error(
+				"score",
+				"a folder of machines is scored against each "
+				"machine's own labels: no --labels, "
+				"--detections or --per-metric");
+		return score_folder(&a, &po);
 	}
-	const Series *s = &p.series;
-	if (!a.labels)
-		a.labels = s->label_path;
-	if (!a.labels) {
-		rc = cli_usage_error("score",
-				     "--labels FILE is needed: the dataset has "
-				     "no label file of its own");
-		goto out;
-	}
-	LabelFormat fmt = a.format;
-	if (!a.has_format && (st = labelfile_guess(a.labels, &fmt, &err))) {
-		rc = cli_report("score", st, &err);
-		goto out;
-	}
-	if ((st = labelfile_read(&ls, s, a.labels, fmt, &err))) {
-		rc = cli_report("score", st, &err);
-		goto out;
-	}
-	if (a.detections) {
-		st = detfile_read(a.detections, s, &dets, &nd, &err);
-	} else {
-		st = pipeline_model(&p, &po, &err);
-		if (!st)
-			st = pipeline_forecast(&p, &err);
-		if (!st)
-			st = pipeline_detect(&p, &po, &err);
-		if (!st)
-			st = pipeline_detections(&p, &dets, &nd, &err);
-	}
-	if (st) {
-		rc = cli_report("score", st, &err);
-		goto out;
-	}
-	/* No node-level rows: the node level is the union of the metrics'. */
-	int derived = 0;
-	size_t have_node = 0;
-	for (size_t i = 0; i < nd; i++)
-		have_node += dets[i].metric == DETECT_NODE;
-	if (!have_node && nd) {
-		if ((st = score_node_union(dets, nd, &node, &nn, &err))) {
-			rc = cli_report("score", st, &err);
-			goto out;
-		}
-		Detection *all = realloc(dets, (nd + nn) * sizeof(*all));
-		if (!all) {
-			rc = cli_report("score", STATUS_NOMEM, NULL);
-			goto out;
-		}
-		dets = all;
-		memcpy(dets + nd, node, nn * sizeof(*node));
-		nd += nn;
-		derived = 1;
-	}
-	rc = report(&a, s, &ls, fmt, dets, nd, derived);
-out:
-	free(dets);
-	free(node);
-	labelset_free(&ls);
-	pipeline_free(&p);
-	return rc;
+	return score_dataset(&a, &po, NULL);
 }

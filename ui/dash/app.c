@@ -32,6 +32,7 @@ void app_free(App *a)
 	free(a->node_score);
 	free(a->thr_factor);
 	free(a->visible);
+	free(a->marked);
 	free(a->disagree);
 	ui_labels_free(&a->labels);
 	journal_close(&a->journal, 0, 1);
@@ -142,6 +143,7 @@ int app_apply_filter(App *a, const char *regex)
 	if (!found && n)
 		a->metric = vis[0];
 	a->list_top = 0;
+	app_order_list(a);
 	a->dirty |= DIRTY_ALL;
 	return 0;
 }
@@ -186,14 +188,10 @@ void app_take_detections(App *a)
 	}
 	if (!a->node_score)
 		return;
+	/* the node rule's score (engine/detect.h), whose runs are the node
+	 * detections */
 	for (size_t r = 0; r < R; r++)
-		a->node_score[r] = 0;
-	for (size_t m = 0; m < M; m++) {
-		const float *sc = a->score + m * R;
-		for (size_t r = 0; r < R; r++)
-			if (sc[r] > a->node_score[r])
-				a->node_score[r] = sc[r];
-	}
+		a->node_score[r] = (float)detect_node_score(&a->dr, r);
 }
 
 void app_scores(const App *a, size_t m, int original, Criticality min,
@@ -252,41 +250,6 @@ static int jump_ranges(App *a, const Range *r, size_t n, int dir)
 	return 1;
 }
 
-/* The disagreements of the current scope: detections that touch no label
- * (false positives) and labels no detection touches (false negatives). */
-static size_t disagreements(const App *a, Range **out)
-{
-	size_t nd;
-	const Detection *d = app_detections(a, &nd);
-	const UiRanges *L = ui_labels_set(&a->labels, app_scope(a), 0);
-	Range *r = malloc((nd + L->n + 1) * sizeof(Range));
-	size_t k = 0;
-	if (!r) {
-		*out = NULL;
-		return 0;
-	}
-	for (size_t i = 0; i < nd; i++) {
-		int hit = 0;
-		for (size_t j = 0; j < L->n && !hit; j++)
-			hit = L->r[j].start < d[i].r.end &&
-			      d[i].r.start < L->r[j].end;
-		if (!hit)
-			r[k++] = d[i].r;
-	}
-	for (size_t j = 0; j < L->n; j++) {
-		if (L->r[j].end <= (int64_t)a->s.split)
-			continue;
-		int hit = 0;
-		for (size_t i = 0; i < nd && !hit; i++)
-			hit = L->r[j].start < d[i].r.end &&
-			      d[i].r.start < L->r[j].end;
-		if (!hit)
-			r[k++] = L->r[j];
-	}
-	*out = r;
-	return k;
-}
-
 static void selection(const App *a, int64_t *s, int64_t *e)
 {
 	size_t lo = a->sel_anchor < a->cursor ? a->sel_anchor : a->cursor;
@@ -337,6 +300,15 @@ static void op_message(App *a, const UiOp *op, int rc)
 	case UI_OP_REDO:
 		app_message(a, "%s (%s)", verb[op->kind], where);
 		break;
+	case UI_OP_NOTE:
+		series_format_time(&a->s, (size_t)op->at, t0, sizeof(t0));
+		if (op->note && *op->note)
+			app_message(a, "note on the range at %s (%s): %.120s",
+				    t0, where, op->note);
+		else
+			app_message(a, "note removed from the range at %s (%s)",
+				    t0, where);
+		break;
 	case UI_OP_SAVED:
 		break;
 	}
@@ -375,7 +347,7 @@ unsigned app_apply(App *a, UiOp *op)
 static unsigned do_label(App *a, int mark)
 {
 	if (a->read_only) {
-		UiOp none = {UI_OP_MARK, 0, 0, 0, 0, 0};
+		UiOp none = {UI_OP_MARK, 0, 0, 0, 0, 0, NULL};
 		a->selecting = 0;
 		return app_apply(a, &none); /* says why nothing happens */
 	}
@@ -397,7 +369,8 @@ static unsigned do_label(App *a, int mark)
 		return DIRTY_STATUS;
 	}
 	a->selecting = 0;
-	UiOp op = {mark ? UI_OP_MARK : UI_OP_UNMARK, scope, 0, s, e, 0};
+	UiOp op = {mark ? UI_OP_MARK : UI_OP_UNMARK, scope, 0, s, e, 0,
+		   NULL};
 	return app_apply(a, &op) | DIRTY_PLOT;
 }
 
@@ -420,8 +393,12 @@ static unsigned act_metric(App *a, Action act)
 	return DIRTY_LIST | DIRTY_PLOT | DIRTY_SCORES | DIRTY_STATUS;
 }
 
+static unsigned edge_move(App *a, long rows);
+
 static unsigned act_cursor(App *a, Action act)
 {
+	if (a->keymode == KEYMODE_EDGE)
+		return edge_move(a, act == ACT_CURSOR_LEFT ? -1 : 1);
 	long step = (long)col_rows(a);
 	move_cursor(a, act == ACT_CURSOR_LEFT ? -step : step);
 	return DIRTY_PLOT | DIRTY_STATUS;
@@ -430,6 +407,9 @@ static unsigned act_cursor(App *a, Action act)
 static unsigned act_page(App *a, Action act)
 {
 	size_t step = a->count * 3 / 4 ? a->count * 3 / 4 : 1;
+	if (a->keymode == KEYMODE_EDGE)
+		return edge_move(a, act == ACT_PAGE_LEFT ? -(long)step
+							 : (long)step);
 	if (act == ACT_PAGE_LEFT) {
 		a->first = a->first > step ? a->first - step : 0;
 		a->cursor = a->cursor > step ? a->cursor - step : 0;
@@ -496,13 +476,126 @@ static unsigned act_jump_label(App *a, Action act)
 	return DIRTY_PLOT | DIRTY_STATUS;
 }
 
+/* One place where detections and working labels disagree, in the scored
+ * (test) part: detected rows outside labels (a false positive), or
+ * labelled rows no detection covers (a false negative; label_rows is the
+ * whole label's length, equal to the piece's when no detection touches the
+ * label). */
+typedef struct {
+	Range r;
+	int fn;
+	int64_t label_rows;
+} Disagreement;
+
+/* Append to *out the pieces of x (clipped to [lo, hi)) that none of the
+ * sorted, disjoint ranges c[0..n) covers. */
+static void uncovered(Range x, const Range *c, size_t n, int64_t lo,
+		      int64_t hi, int fn, Disagreement *out, size_t *k)
+{
+	int64_t s = x.start > lo ? x.start : lo;
+	int64_t e = x.end < hi ? x.end : hi;
+	size_t j = 0;
+	while (j < n && c[j].end <= s)
+		j++;
+	for (; s < e && j < n && c[j].start < e; j++) {
+		if (c[j].start > s)
+			out[(*k)++] = (Disagreement){{s, c[j].start}, fn,
+						     x.end - x.start};
+		if (c[j].end > s)
+			s = c[j].end;
+	}
+	if (s < e)
+		out[(*k)++] = (Disagreement){{s, e}, fn, x.end - x.start};
+}
+
+static int cmp_disagreement(const void *x, const void *y)
+{
+	const Disagreement *a = x, *b = y;
+	return (a->r.start > b->r.start) - (a->r.start < b->r.start);
+}
+
+/* The disagreements of the current scope, sorted by start (malloc'd into
+ * *out, NULL when out of memory). Partial overlaps count: the part of a
+ * detection that sticks out of a label, the part of a label a detection
+ * leaves. */
+static size_t disagreements(const App *a, Disagreement **out)
+{
+	size_t nd;
+	const Detection *d = app_detections(a, &nd);
+	const UiRanges *L = ui_labels_set(&a->labels, app_scope(a), 0);
+	/* a range has one piece more than the ranges it overlaps, and two
+	 * sorted disjoint sets overlap in fewer than nd + L->n pairs */
+	Range *dr = malloc((nd + 1) * sizeof(Range));
+	Disagreement *r = malloc((3 * (nd + L->n) + 1) * sizeof(*r));
+	size_t k = 0;
+	*out = NULL;
+	if (!dr || !r) {
+		free(dr);
+		free(r);
+		return 0;
+	}
+	/* detections are sorted by start; their union (for the labels'
+	 * side) needs them disjoint: merge overlapping ones */
+	size_t nm = 0;
+	for (size_t i = 0; i < nd; i++) {
+		if (nm && d[i].r.start <= dr[nm - 1].end) {
+			if (d[i].r.end > dr[nm - 1].end)
+				dr[nm - 1].end = d[i].r.end;
+		} else {
+			dr[nm++] = d[i].r;
+		}
+	}
+	int64_t lo = (int64_t)a->s.split, hi = (int64_t)a->s.rows;
+	for (size_t i = 0; i < nm; i++)
+		uncovered(dr[i], L->r, L->n, lo, hi, 0, r, &k);
+	for (size_t j = 0; j < L->n; j++)
+		uncovered(L->r[j], dr, nm, lo, hi, 1, r, &k);
+	free(dr);
+	qsort(r, k, sizeof(*r), cmp_disagreement);
+	*out = r;
+	return k;
+}
+
+/* f / F: to the start of the next / previous disagreement, saying what it
+ * is. */
 static unsigned act_jump_disagreement(App *a, Action act)
 {
-	Range *r;
+	Disagreement *r;
 	size_t n = disagreements(a, &r);
-	if (!jump_ranges(a, r, n, act == ACT_DIS_NEXT ? 1 : -1))
-		app_message(a, "no %s disagreement",
-			    act == ACT_DIS_NEXT ? "next" : "previous");
+	int dir = act == ACT_DIS_NEXT ? 1 : -1;
+	int64_t cur = (int64_t)a->cursor;
+	long best = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (dir > 0 && r[i].r.start > cur) {
+			best = (long)i;
+			break;
+		}
+		if (dir < 0 && r[i].r.start < cur)
+			best = (long)i;
+	}
+	if (best < 0) {
+		app_message(a, "no %s disagreement (%zu in all)",
+			    dir > 0 ? "next" : "previous", n);
+	} else {
+		const Disagreement *g = &r[best];
+		int64_t rows = g->r.end - g->r.start;
+		app_show_row(a, (size_t)g->r.start);
+		if (!g->fn)
+			app_message(a, "FP: %lld detected row%s outside labels  "
+				       "(%ld/%zu)",
+				    (long long)rows, rows == 1 ? "" : "s",
+				    best + 1, n);
+		else if (rows == g->label_rows)
+			app_message(a, "FN: label of %lld row%s not detected  "
+				       "(%ld/%zu)",
+				    (long long)rows, rows == 1 ? "" : "s",
+				    best + 1, n);
+		else
+			app_message(a, "FN: %lld of a label's %lld rows not "
+				       "detected  (%ld/%zu)",
+				    (long long)rows, (long long)g->label_rows,
+				    best + 1, n);
+	}
 	free(r);
 	return DIRTY_PLOT | DIRTY_STATUS;
 }
@@ -526,9 +619,520 @@ static unsigned act_label(App *a, Action act)
 	return do_label(a, act == ACT_LABEL);
 }
 
+/* d: label the whole detection under the cursor, one undoable edit. */
+static unsigned act_label_detection(App *a, Action act)
+{
+	(void)act;
+	size_t n;
+	const Detection *d = app_detections(a, &n);
+	int64_t r = (int64_t)a->cursor;
+	for (size_t i = 0; i < n; i++)
+		if (d[i].r.start <= r && r < d[i].r.end) {
+			a->selecting = 0;
+			UiOp op = {UI_OP_MARK, app_scope(a), 0, d[i].r.start,
+				   d[i].r.end, 0, NULL};
+			return app_apply(a, &op) | DIRTY_PLOT;
+		}
+	app_message(a, "no detection under the cursor (n / N go to one)");
+	return DIRTY_STATUS;
+}
+
+/* e: edge mode on the label under the cursor; the edge nearer the cursor
+ * moves. */
+static unsigned act_edge(App *a, Action act)
+{
+	(void)act;
+	if (a->read_only) {
+		UiOp none = {UI_OP_RESIZE, 0, 0, 0, 0, 0, NULL};
+		return app_apply(a, &none); /* says why nothing happens */
+	}
+	size_t scope = app_scope(a);
+	const UiRanges *L = ui_labels_set(&a->labels, scope, 0);
+	long i = ui_ranges_find(L, (int64_t)a->cursor);
+	if (i < 0) {
+		app_message(a, "no labelled range under the cursor");
+		return DIRTY_STATUS;
+	}
+	Range r = L->r[i];
+	int64_t c = (int64_t)a->cursor;
+	a->selecting = 0;
+	a->keymode = KEYMODE_EDGE;
+	a->edge_set = scope;
+	a->edge_at = r.start;
+	a->edge_start = r.start;
+	a->edge_end = r.end;
+	a->edge_end_side = r.end - 1 - c < c - r.start;
+	app_show_row(a, (size_t)(a->edge_end_side ? r.end - 1 : r.start));
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+/* In edge mode: move the edge by rows (negative: left), keeping at least
+ * one row and staying in the series. */
+static unsigned edge_move(App *a, long rows)
+{
+	int64_t n = (int64_t)a->s.rows;
+	if (a->edge_end_side) {
+		int64_t e = a->edge_end + rows;
+		a->edge_end = e <= a->edge_start ? a->edge_start + 1
+			      : e > n		  ? n
+						  : e;
+		app_show_row(a, (size_t)(a->edge_end - 1));
+	} else {
+		int64_t s = a->edge_start + rows;
+		a->edge_start = s >= a->edge_end ? a->edge_end - 1
+				: s < 0		 ? 0
+						 : s;
+		app_show_row(a, (size_t)a->edge_start);
+	}
+	return DIRTY_PLOT | DIRTY_STATUS;
+}
+
+/* Enter in edge mode: the new extent as one undoable resize. */
+static unsigned edge_apply(App *a)
+{
+	a->keymode = KEYMODE_NORMAL;
+	const UiRanges *L = ui_labels_set(&a->labels, a->edge_set, 0);
+	long i = ui_ranges_find(L, a->edge_at);
+	if (i >= 0 && L->r[i].start == a->edge_start &&
+	    L->r[i].end == a->edge_end) {
+		app_message(a, "edge unchanged");
+		return DIRTY_PLOT | DIRTY_STATUS;
+	}
+	UiOp op = {UI_OP_RESIZE, a->edge_set, a->edge_at, a->edge_start,
+		   a->edge_end, 0, NULL};
+	return app_apply(a, &op) | DIRTY_PLOT;
+}
+
+long app_alert_at(const App *a, size_t row)
+{
+	if (!a->has_dr)
+		return -1;
+	for (size_t i = 0; i < a->dr.n_alerts; i++)
+		if (a->dr.alerts[i].r.start <= (int64_t)row &&
+		    (int64_t)row < a->dr.alerts[i].r.end)
+			return (long)i;
+	return -1;
+}
+
+static const App *sort_app; /* for cmp_alert (qsort has no context) */
+
+static int cmp_alert(const void *x, const void *y)
+{
+	const Alert *al = sort_app->dr.alerts;
+	const Alert *p = &al[*(const size_t *)x], *q = &al[*(const size_t *)y];
+	int c = 0;
+	if (sort_app->alert_sort == 1) /* criticality, then peak */
+		c = (q->crit > p->crit) - (q->crit < p->crit);
+	if (sort_app->alert_sort == 1 && !c)
+		c = (q->peak > p->peak) - (q->peak < p->peak);
+	if (sort_app->alert_sort == 2) { /* longest first */
+		int64_t dp = p->r.end - p->r.start, dq = q->r.end - q->r.start;
+		c = (dq > dp) - (dq < dp);
+	}
+	if (!c)
+		c = (p->r.start > q->r.start) - (p->r.start < q->r.start);
+	return c;
+}
+
+size_t app_alert_order(const App *a, size_t *idx)
+{
+	size_t n = a->has_dr ? a->dr.n_alerts : 0;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	sort_app = a;
+	qsort(idx, n, sizeof(size_t), cmp_alert);
+	return n;
+}
+
+const char *app_alert_sort_name(int sort)
+{
+	static const char *const names[] = {"time", "criticality",
+					    "duration"};
+	return sort >= 0 && sort < 3 ? names[sort] : "?";
+}
+
+const char *app_list_order_name(int order)
+{
+	static const char *const names[] = {"name", "score at the cursor",
+					    "F1"};
+	return order >= 0 && order < 3 ? names[order] : "?";
+}
+
+float app_score_at(const App *a, size_t m, size_t r)
+{
+	if (!a->score || m >= a->s.metrics || r >= a->s.rows)
+		return 0;
+	float v = a->score[m * a->s.rows + r];
+	return v == v ? v : 0;
+}
+
+int app_carries_node(const App *a, size_t m, size_t r)
+{
+	if (!a->score || m >= a->s.metrics)
+		return 0;
+	float v = app_score_at(a, m, r);
+	size_t k = a->has_dr ? a->dr.cfg.node_top_k : 0;
+	if (k == 0)
+		return v >= 1;
+	if (v <= 0)
+		return 0;
+	/* rank of m among the scores at r (ties: the earlier metric first) */
+	size_t above = 0;
+	for (size_t j = 0; j < a->s.metrics; j++) {
+		float u = app_score_at(a, j, r);
+		above += u > v || (u == v && j < m);
+	}
+	return above < k;
+}
+
+static const App *order_app; /* for cmp_metric (qsort has no context) */
+static UiScore *order_f1;    /* event F1 per metric for the F1 order */
+
+static int cmp_metric(const void *x, const void *y)
+{
+	size_t p = *(const size_t *)x, q = *(const size_t *)y;
+	double vp, vq;
+	if (order_app->list_order == 1) {
+		vp = app_score_at(order_app, p, order_app->cursor);
+		vq = app_score_at(order_app, q, order_app->cursor);
+	} else {
+		vp = order_f1[p].f1;
+		vq = order_f1[q].f1;
+	}
+	int c = (vq > vp) - (vq < vp);
+	return c ? c : (p > q) - (p < q);
+}
+
+unsigned app_order_list(App *a)
+{
+	size_t n = a->n_visible;
+	if (!n)
+		return 0;
+	size_t *old = malloc(n * sizeof(size_t));
+	UiScore *f1 = calloc(a->s.metrics + 1, sizeof(UiScore));
+	if (!old || !f1) {
+		free(old);
+		free(f1);
+		return 0;
+	}
+	memcpy(old, a->visible, n * sizeof(size_t));
+	if (a->list_order == 2)
+		for (size_t i = 0; i < n; i++) {
+			UiScore sc[RULE_COUNT];
+			app_scores(a, a->visible[i], 0, CRIT_LOW, sc);
+			f1[a->visible[i]] = sc[RULE_EVENT];
+		}
+	order_app = a;
+	order_f1 = f1;
+	if (a->list_order == 0) {
+		/* the series' order: visible indices are increasing */
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0 && a->visible[j - 1] >
+						       a->visible[j];
+			     j--) {
+				size_t t = a->visible[j];
+				a->visible[j] = a->visible[j - 1];
+				a->visible[j - 1] = t;
+			}
+	} else {
+		qsort(a->visible, n, sizeof(size_t), cmp_metric);
+	}
+	int changed = memcmp(old, a->visible, n * sizeof(size_t)) != 0;
+	free(old);
+	free(f1);
+	return changed ? DIRTY_LIST : 0;
+}
+
+/* Enter: apply the edge (edge mode); in the alerts view, go to the chosen
+ * alert; else, in an alert, select its next ranked metric. */
+static unsigned act_pick(App *a, Action act)
+{
+	(void)act;
+	if (a->keymode == KEYMODE_EDGE)
+		return edge_apply(a);
+	if (a->view == VIEW_ALERTS) {
+		size_t n = a->has_dr ? a->dr.n_alerts : 0;
+		size_t *idx = malloc((n ? n : 1) * sizeof(size_t));
+		if (!idx || a->alert_sel >= app_alert_order(a, idx)) {
+			free(idx);
+			return 0;
+		}
+		const Alert *al = &a->dr.alerts[idx[a->alert_sel]];
+		free(idx);
+		a->view = VIEW_MAIN;
+		app_show_row(a, (size_t)al->r.start);
+		if (al->n_ranked && al->ranked[0].metric < a->s.metrics)
+			a->metric = al->ranked[0].metric;
+		app_message(a, "alert: %s, top metric %s",
+			    crit_name(al->crit),
+			    al->n_ranked ? a->s.names[al->ranked[0].metric]
+					 : "-");
+		return DIRTY_ALL;
+	}
+	long i = app_alert_at(a, a->cursor);
+	if (i < 0) {
+		app_message(a, "no alert at the cursor (A lists them)");
+		return DIRTY_STATUS;
+	}
+	const Alert *al = &a->dr.alerts[i];
+	if (!al->n_ranked)
+		return DIRTY_STATUS;
+	size_t k = 0;
+	for (size_t j = 0; j < al->n_ranked; j++)
+		if (al->ranked[j].metric == a->metric)
+			k = (j + 1) % al->n_ranked;
+	a->metric = al->ranked[k].metric;
+	app_message(a, "metric %zu of the alert: %s (share %.4f)", k + 1,
+		    a->s.names[a->metric], al->ranked[k].share);
+	return DIRTY_ALL;
+}
+
+/* S: the metric list's order (name, score at the cursor, F1), or in the
+ * alerts view the alerts' (time, criticality, duration). */
+static unsigned act_sort(App *a, Action act)
+{
+	(void)act;
+	if (a->view == VIEW_ALERTS) {
+		a->alert_sort = (a->alert_sort + 1) % 3;
+		a->alert_sel = 0;
+		a->alert_top = 0;
+		app_message(a, "alerts by %s",
+			    app_alert_sort_name(a->alert_sort));
+		return DIRTY_ALL;
+	}
+	a->list_order = (a->list_order + 1) % 3;
+	a->list_top = 0;
+	app_order_list(a);
+	app_message(a, "metrics by %s", app_list_order_name(a->list_order));
+	return DIRTY_ALL;
+}
+
+static unsigned act_alerts(App *a, Action act)
+{
+	(void)act;
+	a->view = a->view == VIEW_ALERTS ? VIEW_MAIN : VIEW_ALERTS;
+	if (a->view == VIEW_ALERTS) {
+		/* start on the alert at the cursor, if any */
+		size_t n = a->has_dr ? a->dr.n_alerts : 0;
+		size_t *idx = malloc((n ? n : 1) * sizeof(size_t));
+		long at = app_alert_at(a, a->cursor);
+		a->alert_sel = 0;
+		for (size_t i = 0; idx && i < app_alert_order(a, idx); i++)
+			if ((long)idx[i] == at)
+				a->alert_sel = i;
+		free(idx);
+	}
+	return DIRTY_ALL;
+}
+
+/* Seconds in one unit of an offset ("s", "m", "h", "d", "w"), 0 for rows
+ * (no unit), -1 when not a unit. */
+static int64_t unit_seconds(const char *u)
+{
+	if (!*u)
+		return 0;
+	if (u[1])
+		return -1;
+	switch (*u) {
+	case 's':
+		return 1;
+	case 'm':
+		return 60;
+	case 'h':
+		return 3600;
+	case 'd':
+		return 86400;
+	case 'w':
+		return 7 * 86400;
+	default:
+		return -1;
+	}
+}
+
+/* The row for text, or -1 when it is not a row, time or offset. */
+static long goto_row(const App *a, const char *text)
+{
+	const Series *s = &a->s;
+	char *end;
+	if (*text == '+' || *text == '-') {
+		long long n = strtoll(text + 1, &end, 10);
+		int64_t unit = unit_seconds(end);
+		if (end == text + 1 || unit < 0)
+			return -1;
+		if (*text == '-')
+			n = -n;
+		if (unit == 0) {
+			long long r = (long long)a->cursor + n;
+			return r < 0 ? 0 : (long)r;
+		}
+		int64_t t = series_time(s, a->cursor) + (int64_t)n * unit;
+		return (long)series_row_at_time(s, t);
+	}
+	long long row = strtoll(text, &end, 10);
+	if (end != text && !*end && *text >= '0' && *text <= '9')
+		return (long)row;
+	/* "HH:MM[:SS]": on the cursor's day */
+	char full[64];
+	if (strlen(text) <= 8 && text[0] && text[2] == ':') {
+		char day[40];
+		series_format_time(s, a->cursor, day, sizeof(day));
+		snprintf(full, sizeof(full), "%.10s %s", day, text);
+		text = full;
+	}
+	int64_t t;
+	if (series_has_time(s) && series_parse_time(text, &t) == 0)
+		return (long)series_row_at_time(s, t);
+	return -1;
+}
+
+int app_goto(App *a, const char *text)
+{
+	while (*text == ' ')
+		text++;
+	long r = goto_row(a, text);
+	if (r < 0) {
+		app_message(a, "not a row, time or +/-offset: '%.60s' (e.g. "
+			       "42339, 2022-01-01 10:30, +1d, -90m)",
+			    text);
+		return -1;
+	}
+	int past = (size_t)r >= a->s.rows;
+	app_show_row(a, (size_t)r);
+	a->dirty |= DIRTY_ALL;
+	/* the time too, when rows have one */
+	char t[48] = "";
+	if (series_has_time(&a->s)) {
+		t[0] = ' ';
+		t[1] = '(';
+		series_format_time(&a->s, a->cursor, t + 2, sizeof(t) - 3);
+		strcat(t, ")");
+	}
+	if (past)
+		app_message(a, "past the end: the last row, %zu%s", a->cursor,
+			    t);
+	else
+		app_message(a, "row %zu%s", a->cursor, t);
+	return 0;
+}
+
+size_t app_stack_metrics(const App *a, size_t out[4], int *why)
+{
+	size_t n = 0;
+	int dummy;
+	if (!why)
+		why = &dummy;
+	*why = 0;
+	for (size_t k = 0; a->marked && k < a->n_visible && n < 4; k++)
+		if (a->marked[a->visible[k]])
+			out[n++] = a->visible[k];
+	if (n)
+		return n;
+	long i = app_alert_at(a, a->cursor);
+	*why = i >= 0 ? 1 : 2;
+	if (i >= 0) {
+		const Alert *al = &a->dr.alerts[i];
+		for (size_t k = 0; k < al->n_ranked && n < 4; k++)
+			out[n++] = al->ranked[k].metric;
+		return n;
+	}
+	/* the largest scores at the cursor (the first metrics before a
+	 * model): a selection sort over the visible ones */
+	for (; n < 4 && n < a->n_visible; n++) {
+		long best = -1;
+		for (size_t k = 0; k < a->n_visible; k++) {
+			size_t m = a->visible[k];
+			int taken = 0;
+			for (size_t j = 0; j < n; j++)
+				taken |= out[j] == m;
+			if (taken)
+				continue;
+			if (best < 0 || app_score_at(a, m, a->cursor) >
+						app_score_at(a, (size_t)best,
+							     a->cursor))
+				best = (long)m;
+		}
+		out[n] = (size_t)best;
+	}
+	return n;
+}
+
+static unsigned act_stack(App *a, Action act)
+{
+	(void)act;
+	a->view = a->view == VIEW_STACK ? VIEW_MAIN : VIEW_STACK;
+	return DIRTY_ALL;
+}
+
+/* Space: mark (or unmark) the selected metric for the stacked view. */
+static unsigned act_mark_metric(App *a, Action act)
+{
+	(void)act;
+	if (!a->marked &&
+	    !(a->marked = calloc(a->s.metrics ? a->s.metrics : 1, 1)))
+		return 0;
+	a->marked[a->metric] = !a->marked[a->metric];
+	size_t n = 0;
+	for (size_t m = 0; m < a->s.metrics; m++)
+		n += a->marked[m];
+	app_message(a, "%s %s: %zu marked for v%s",
+		    a->marked[a->metric] ? "marked" : "unmarked",
+		    a->s.names[a->metric], n, n > 4 ? " (it shows 4)" : "");
+	return DIRTY_LIST | DIRTY_STATUS;
+}
+
+static unsigned act_goto(App *a, Action act)
+{
+	(void)act;
+	a->prompt = PROMPT_GOTO;
+	a->input[0] = '\0';
+	a->input_len = 0;
+	return DIRTY_STATUS;
+}
+
+/* i: a note on the labelled range under the cursor, through a prompt
+ * that starts with the note it has. */
+static unsigned act_note(App *a, Action act)
+{
+	(void)act;
+	if (a->read_only) {
+		UiOp none = {UI_OP_NOTE, 0, 0, 0, 0, 0, NULL};
+		return app_apply(a, &none); /* says why nothing happens */
+	}
+	size_t scope = app_scope(a);
+	const UiRanges *L = ui_labels_set(&a->labels, scope, 0);
+	long i = ui_ranges_find(L, (int64_t)a->cursor);
+	if (i < 0) {
+		app_message(a, "no labelled range under the cursor for a note");
+		return DIRTY_STATUS;
+	}
+	a->note_set = scope;
+	a->note_at = L->r[i].start;
+	const char *old = ui_labels_note_at(&a->labels, scope, a->note_at);
+	snprintf(a->input, sizeof(a->input), "%s", old ? old : "");
+	a->input_len = strlen(a->input);
+	a->prompt = PROMPT_NOTE;
+	return DIRTY_STATUS;
+}
+
+unsigned app_note_apply(App *a, const char *text)
+{
+	char note[JOURNAL_NOTE_MAX + 1];
+	snprintf(note, sizeof(note), "%s", text);
+	/* a cut must not leave half a UTF-8 character */
+	size_t n = strlen(note);
+	if (n == JOURNAL_NOTE_MAX)
+		while (n && ((unsigned char)note[n - 1] & 0xc0) == 0x80)
+			note[--n] = '\0';
+	if (n && ((unsigned char)note[n - 1] & 0xc0) == 0xc0)
+		note[--n] = '\0';
+	UiOp op = {UI_OP_NOTE, a->note_set, a->note_at, 0, 0, 0, note};
+	return app_apply(a, &op) | DIRTY_PLOT;
+}
+
 static unsigned act_undo_redo(App *a, Action act)
 {
-	UiOp op = {act == ACT_UNDO ? UI_OP_UNDO : UI_OP_REDO, 0, 0, 0, 0, 0};
+	UiOp op = {act == ACT_UNDO ? UI_OP_UNDO : UI_OP_REDO, 0, 0, 0, 0, 0,
+		   NULL};
 	return app_apply(a, &op);
 }
 
@@ -570,10 +1174,13 @@ static unsigned act_view(App *a, Action act)
 static unsigned act_cancel(App *a, Action act)
 {
 	(void)act;
+	int edge = a->keymode == KEYMODE_EDGE;
 	a->selecting = 0;
 	a->keymode = KEYMODE_NORMAL;
 	a->view = VIEW_MAIN;
 	a->message[0] = '\0';
+	if (edge)
+		app_message(a, "edge mode left, label unchanged");
 	return DIRTY_ALL;
 }
 
@@ -615,6 +1222,15 @@ static const ActionFn action_fns[ACT_COUNT] = {
 	[ACT_MARK] = act_mark,
 	[ACT_LABEL] = act_label,
 	[ACT_UNLABEL] = act_label,
+	[ACT_LABEL_DET] = act_label_detection,
+	[ACT_EDGE] = act_edge,
+	[ACT_PICK] = act_pick,
+	[ACT_SORT] = act_sort,
+	[ACT_ALERTS] = act_alerts,
+	[ACT_STACK] = act_stack,
+	[ACT_GOTO] = act_goto,
+	[ACT_MARK_METRIC] = act_mark_metric,
+	[ACT_NOTE] = act_note,
 	[ACT_UNDO] = act_undo_redo,
 	[ACT_REDO] = act_undo_redo,
 	[ACT_SCOPE] = act_scope,

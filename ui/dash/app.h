@@ -33,6 +33,7 @@ enum {
 	DIRTY_ALL = (1u << PANE_COUNT) - 1,
 	APP_RELAYOUT = 1u << 8,
 	APP_QUIT = 1u << 9,
+	APP_MACHINES = 1u << 10, /* back to the machines view */
 };
 
 /* Full-screen views over the panes. */
@@ -41,12 +42,16 @@ typedef enum {
 	VIEW_HELP,
 	VIEW_COMPARE,  /* c: all / >= medium / high side by side */
 	VIEW_ORIGINAL, /* o: original vs working labels */
+	VIEW_ALERTS,   /* A: every alert */
+	VIEW_STACK,    /* v: metrics stacked on one time axis */
 } ViewKind;
 
 /* Line prompts at the bottom of the screen. */
 typedef enum {
 	PROMPT_NONE,
 	PROMPT_FILTER,  /* / regex */
+	PROMPT_GOTO,    /* : row, time or offset */
+	PROMPT_NOTE,    /* i: the note of a labelled range */
 	PROMPT_SAVE,    /* save as PATH */
 	PROMPT_QUIT,    /* unsaved edits: save, discard or cancel */
 	PROMPT_RECOVER, /* a journal was found: recover or discard */
@@ -70,7 +75,9 @@ typedef struct {
 	DetectResult dr;      /* owned: scores, thresholds, detections */
 	int has_dr;           /* dr holds a detection run */
 	float *score;         /* borrowed from dr, may be NULL: metrics x rows */
-	float *node_score;    /* owned, may be NULL: rows, max over metrics */
+	float *node_score;    /* owned, may be NULL: rows, the node rule's
+				 score (mean of the k largest metric scores;
+				 the largest with k = 0) */
 	unsigned plot_gen;    /* bumped when score or node_score change */
 	unsigned pred_gen;    /* bumped when pred changes (the plot's min/max
 				 summaries follow both) */
@@ -94,6 +101,7 @@ typedef struct {
 	/* view */
 	size_t metric;        /* selected metric (index into s) */
 	size_t *visible;      /* owned: metric indices passing the filter */
+	unsigned char *marked; /* owned: metrics flags, Space: for v */
 	size_t n_visible;
 	size_t list_top;      /* first visible entry of the list pane */
 	int node_scope;       /* Tab: labels / scores / edits at node level */
@@ -103,9 +111,21 @@ typedef struct {
 				 (m twice, or released): a / x act on it */
 	size_t sel_anchor;    /* row where the selection started */
 	int yfit_whole;       /* y-axis over the whole series */
-	KeyMode keymode;      /* normal or threshold */
+	KeyMode keymode;      /* normal, threshold or edge */
+	/* edge mode (e): the label being resized and its new extent */
+	size_t edge_set;      /* a metric or UI_NODE */
+	int64_t edge_at;      /* the label's start before the resize */
+	int64_t edge_start, edge_end; /* the new extent, [start, end) */
+	int edge_end_side;    /* 1: the end edge moves, 0: the start edge */
+	size_t note_set;      /* i: the set and start row of the range */
+	int64_t note_at;      /* whose note the prompt edits */
 	ViewKind view;
 	size_t help_top;      /* first help row shown when the help scrolls */
+	int list_order;       /* S: 0 name, 1 score at the cursor, 2 F1 */
+	int alert_sort;       /* S in the alerts view: 0 time, 1
+				 criticality, 2 duration */
+	size_t alert_sel;     /* the chosen row of the alerts view */
+	size_t alert_top;     /* its first row shown */
 	PromptKind prompt;
 	char input[512];      /* prompt text being edited */
 	size_t input_len;
@@ -122,6 +142,8 @@ typedef struct {
 
 	unsigned dirty;       /* DIRTY_* bits */
 	Journal journal;      /* owned: the edit journal and the dataset lock */
+	int in_fleet;         /* one machine of the machines view: M goes
+				 back to it */
 	int read_only;        /* another vigil edits this dataset: no edits,
 				 no saves, no journal */
 	char question[256];   /* the y / n prompts' question */
@@ -184,6 +206,48 @@ void app_scores(const App *a, size_t m, int original, Criticality min,
 /* After a detection run or a threshold move: point score / det / node
  * fields at a->dr and recompute the node score. */
 void app_take_detections(App *a);
+
+/* The alert (index into a->dr.alerts) whose span holds row, or -1. */
+long app_alert_at(const App *a, size_t row);
+
+/* The alerts' indices in the order of a->alert_sort into idx (room for
+ * a->dr.n_alerts); returns their number. */
+size_t app_alert_order(const App *a, size_t *idx);
+
+/* The score of metric m at row r (0 before detections). */
+float app_score_at(const App *a, size_t m, size_t r);
+
+/* Whether metric m is one that carries the node score at row r: one of
+ * the node rule's k largest scores there (k = node_top_k; with 0, the
+ * union rule, every metric at or over its threshold). */
+int app_carries_node(const App *a, size_t m, size_t r);
+
+/* Order the visible metrics by a->list_order (name: the series' order;
+ * score at the cursor, or event F1, largest first). Returns DIRTY_LIST
+ * when the order changed, else 0. */
+unsigned app_order_list(App *a);
+
+/* ":" go to: a row ("42339"), a time ("2022-01-01 10:30", or "10:30" on
+ * the cursor's day) or an offset from the cursor ("+1d", "-90m", "+2h",
+ * "+30s", "+100" rows). Moves the cursor and says where; returns 0, or -1
+ * (message set) when text is none of them. */
+int app_goto(App *a, const char *text);
+
+/* Enter in the note prompt: text (cut to JOURNAL_NOTE_MAX bytes; ""
+ * removes the note) becomes the note of the range the prompt was opened
+ * on, one undoable edit. Returns DIRTY_* flags. */
+unsigned app_note_apply(App *a, const char *text);
+
+/* The metrics of the stacked view (v), at most 4 into out: the ones
+ * marked with Space (in the list's order), else the top of the alert at
+ * the cursor, else the largest scores at the cursor (the first visible
+ * metrics before a model). Returns how many; *why (may be NULL) says which
+ * rule chose them: 0 marked, 1 alert, 2 scores. */
+size_t app_stack_metrics(const App *a, size_t out[4], int *why);
+
+/* Names of the orders S cycles through. */
+const char *app_alert_sort_name(int sort);
+const char *app_list_order_name(int order);
 
 /* Scope index for labels: the metric, or UI_NODE at node scope. */
 size_t app_scope(const App *a);

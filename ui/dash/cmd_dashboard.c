@@ -22,9 +22,11 @@
 #include "data/fileio.h"
 #include "data/synth.h"
 #include "ui/dash/app.h"
+#include "ui/dash/colour.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
 #include "ui/dash/dash.h"
+#include "ui/dash/fleet.h"
 #include "ui/dash/journal.h"
 #include "ui/dash/keys.h"
 #include "ui/dash/panes.h"
@@ -353,10 +355,9 @@ static int load_script(const char *path, int **script, size_t *n)
 }
 
 /* Start curses (a script reads its keys from the script, not the
- * terminal), the signal handlers that restore the terminal, the mouse and
- * the colours, and draw the first frame. NULL when the terminal cannot be
- * started. */
-static SCREEN *start_curses(App *app, int scripted)
+ * terminal), the signal handlers that restore the terminal and the mouse.
+ * NULL when the terminal cannot be started. */
+static SCREEN *start_terminal(int scripted)
 {
 	term_saved_ok = tcgetattr(STDIN_FILENO, &term_saved) == 0;
 	SCREEN *scr;
@@ -395,7 +396,16 @@ static SCREEN *start_curses(App *app, int scripted)
 	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | REPORT_MOUSE_POSITION,
 		  NULL);
 	mouseinterval(0);
-	panes_init_colours(app);
+	return scr;
+}
+
+/* The terminal, then the colours and the first frame of app. */
+static SCREEN *start_curses(App *app, int scripted)
+{
+	SCREEN *scr = start_terminal(scripted);
+	if (!scr)
+		return NULL;
+	colour_init(app);
 	panes_layout(app);
 	app->dirty = DIRTY_ALL;
 	dash_poll_model(app);
@@ -479,6 +489,116 @@ static void run_loop(App *app, const int *script, size_t n_script,
 	}
 }
 
+/* Draw what the fleet shows: the machines view or the open machine. */
+static void fleet_frame(Fleet *f)
+{
+	if (f->open < 0)
+		fleet_draw(f);
+	else
+		panes_draw(&f->m[f->open].app);
+}
+
+/* One key in the fleet: the machines view's, or the open machine's (M and
+ * q there go back to the view). Returns 1 to quit. */
+static int fleet_dispatch(Fleet *f, int ch)
+{
+	if (f->open < 0) {
+		unsigned fl = fleet_key(f, ch);
+		if (fl & FLEET_QUIT)
+			return 1;
+		if (fl & FLEET_OPENED) {
+			App *a = &f->m[f->open].app;
+			panes_layout(a);
+			a->dirty = DIRTY_ALL;
+		}
+		return 0;
+	}
+	App *a = &f->m[f->open].app;
+	unsigned fl = dash_key(a, ch);
+	if (fl & APP_RELAYOUT)
+		panes_layout(a);
+	if (fl & APP_MACHINES) {
+		f->open = -1;
+		fleet_free_window();
+		return 0;
+	}
+	a->dirty |= fl & DIRTY_ALL;
+	return 0;
+}
+
+/* `vigil FOLDER`: the machines view and the machines' dashboards. */
+static int run_fleet(DashOptions *opt, const RunOptions *run, int *script,
+		     size_t n_script)
+{
+	Fleet f;
+	ErrorRecord err;
+	error_clear(&err);
+	opt->no_session = script != NULL;
+	Status st = fleet_open(&f, opt->dataset, opt, &err);
+	if (st != STATUS_OK) {
+		int rc = cli_report("dashboard", st, &err);
+		fleet_close(&f);
+		free(script);
+		return rc;
+	}
+	signal(SIGXFSZ, SIG_IGN);
+	const char *cs = nl_langinfo(CODESET);
+	SCREEN *scr = start_terminal(script != NULL);
+	if (!scr) {
+		fprintf(stderr, "vigil: cannot start the terminal (TERM=%s)\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		fleet_close(&f);
+		free(script);
+		return 3;
+	}
+	for (size_t i = 0; i < f.n; i++) {
+		f.m[i].app.unicode = cs && !strcmp(cs, "UTF-8");
+		colour_init(&f.m[i].app);
+	}
+	fleet_poll(&f);
+	fleet_draw(&f);
+	size_t si = 0;
+	for (;;) {
+		int ch;
+		if (script) {
+			if (si >= n_script)
+				break;
+			ch = script[si++];
+			if (ch == DASH_KEY_WAIT) {
+				while (fleet_busy(&f)) {
+					fleet_poll(&f);
+					struct timespec ts = {0, 20000000};
+					nanosleep(&ts, NULL);
+				}
+				fleet_frame(&f);
+				continue;
+			}
+		} else {
+			timeout(fleet_busy(&f) ? 100 : -1);
+			ch = getch();
+			if (ch == ERR) {
+				if (fleet_poll(&f))
+					fleet_frame(&f);
+				continue;
+			}
+		}
+		if (fleet_dispatch(&f, ch))
+			break;
+		fleet_poll(&f);
+		fleet_frame(&f);
+	}
+	if (run->dump_path && dump_screen(run->dump_path) != 0)
+		fatal("cannot write", run->dump_path);
+	endwin();
+	curses_on = 0;
+	delscreen(scr);
+	panes_free();
+	fleet_free_window();
+	free(script);
+	fleet_close(&f);
+	return 0;
+}
+
 int cmd_dashboard(int argc, char **argv)
 {
 	DashOptions opt;
@@ -500,6 +620,9 @@ int cmd_dashboard(int argc, char **argv)
 	rc = load_script(run.keys_path, &script, &n_script);
 	if (rc >= 0)
 		return rc;
+
+	if (cli_is_folder(opt.dataset))
+		return run_fleet(&opt, &run, script, n_script);
 
 	App app;
 	app_init(&app);

@@ -1,5 +1,6 @@
-/* Opening data and labels for the dashboard, the model worker, the prompts
- * and the actions that touch files or the engine. See dash.h. */
+/* Opening data and labels for the dashboard, the model worker, the session
+ * (lock, journal), the key dispatch (prompts in ui/dash/prompts.c) and the
+ * actions that touch files or the engine. See dash.h. */
 #include "ui/dash/dash.h"
 
 #include <errno.h>
@@ -17,9 +18,9 @@
 #include "ui/dash/journal.h"
 #include "ui/dash/keys.h"
 #include "ui/dash/panes.h"
+#include "ui/dash/prompts.h"
 #include "ui/dash/save.h"
 
-static void start_model(App *a, const DashOptions *o);
 
 void dash_options_defaults(DashOptions *o)
 {
@@ -108,7 +109,7 @@ Status dash_open(App *a, const DashOptions *o, ErrorRecord *err)
 			    "the node's labels lane)",
 			    a->n_disagree, a->n_disagree == 1 ? "" : "s");
 	if (!o->no_model)
-		start_model(a, o);
+		dash_start_model(a, o);
 	return STATUS_OK;
 }
 
@@ -185,7 +186,7 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	a->dirty |= DIRTY_ALL;
 }
 
-static void start_model(App *a, const DashOptions *o)
+void dash_start_model(App *a, const DashOptions *o)
 {
 	Worker *w = calloc(1, sizeof(*w));
 	if (!w) {
@@ -347,194 +348,6 @@ static unsigned move_threshold(App *a, int up)
 	return DIRTY_ALL;
 }
 
-/* ---- prompts ---------------------------------------------------------- */
-
-static unsigned prompt_edit(App *a, int ch)
-{
-	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		if (a->input_len)
-			a->input[--a->input_len] = '\0';
-	} else if (ch == 21) { /* Ctrl-U */
-		a->input_len = 0;
-		a->input[0] = '\0';
-	} else if (ch >= 32 && ch < 256 && ch != 127 &&
-		   a->input_len + 1 < sizeof(a->input)) {
-		a->input[a->input_len++] = (char)ch;
-		a->input[a->input_len] = '\0';
-	}
-	if (a->prompt == PROMPT_FILTER) {
-		/* filter live as the user types; errors wait for Enter */
-		char keep[sizeof(a->message)];
-		snprintf(keep, sizeof(keep), "%s", a->message);
-		if (app_apply_filter(a, a->input) != 0)
-			snprintf(a->message, sizeof(a->message), "%s", keep);
-	}
-	return DIRTY_ALL;
-}
-
-static unsigned do_quit(App *a)
-{
-	/* the user saved or chose to discard: the journal has done its job */
-	journal_close(&a->journal, 1, 0);
-	return APP_QUIT;
-}
-
-/* After a save that went through: quit when the quit guard asked for it
- * and nothing is left unsaved. */
-static unsigned after_save(App *a)
-{
-	int quitting = a->save_then_quit;
-	a->save_then_quit = 0;
-	if (quitting && !ui_labels_unsaved(&a->labels))
-		return do_quit(a);
-	return DIRTY_ALL;
-}
-
-/* Enter in the save prompt, or y to one of its questions. */
-static unsigned save_go(App *a, const char *path)
-{
-	a->prompt = PROMPT_NONE;
-	int rc = save_request(a, path);
-	if (rc == 0)
-		return DIRTY_STATUS; /* a question is on the status line */
-	if (rc < 0) {
-		a->save_then_quit = 0;
-		return DIRTY_ALL;
-	}
-	return after_save(a);
-}
-
-static int is_enter(int ch)
-{
-	return ch == '\n' || ch == '\r' || ch == KEY_ENTER;
-}
-
-/* / regex: filters as it is typed; Enter keeps it, Esc clears it. */
-static unsigned prompt_filter_key(App *a, int ch)
-{
-	if (ch == 27) {
-		a->prompt = PROMPT_NONE;
-		app_apply_filter(a, "");
-		return DIRTY_ALL;
-	}
-	if (is_enter(ch)) {
-		a->prompt = PROMPT_NONE;
-		if (app_apply_filter(a, a->input) == 0)
-			app_message(a, a->n_visible == a->s.metrics
-					       ? "all %zu metrics"
-					       : "%zu metrics match",
-				    a->n_visible);
-		return DIRTY_ALL;
-	}
-	return prompt_edit(a, ch);
-}
-
-/* save as NAME: Tab cycles the formats, Enter saves, Esc gives up. */
-static unsigned prompt_save_key(App *a, int ch)
-{
-	if (ch == 27) {
-		a->prompt = PROMPT_NONE;
-		a->save_then_quit = 0;
-		app_message(a, "not saved");
-		return DIRTY_STATUS;
-	}
-	if (ch == '\t') {
-		save_cycle_format(a);
-		return DIRTY_STATUS;
-	}
-	if (is_enter(ch)) {
-		a->save_checked = 0;
-		return save_go(a, a->input);
-	}
-	return prompt_edit(a, ch);
-}
-
-/* The save's y / n questions (a lossy format, a changed destination). */
-static unsigned prompt_question_key(App *a, int ch)
-{
-	if (ch == 'y') {
-		if (a->prompt == PROMPT_LOSSY)
-			a->save_checked = 1;
-		char path[sizeof(a->save_path)];
-		snprintf(path, sizeof(path), "%s", a->save_path);
-		return save_go(a, path);
-	}
-	if (ch == 'n' || ch == 27) {
-		/* back to the prompt, the name and format kept */
-		a->prompt = PROMPT_SAVE;
-		a->save_checked = 0;
-		app_message(a, "not saved");
-		return DIRTY_STATUS;
-	}
-	return 0;
-}
-
-/* The quit guard: s save (then quit), d discard and quit, Esc back. */
-static unsigned prompt_quit_key(App *a, int ch)
-{
-	if (ch == 's') {
-		a->save_then_quit = 1;
-		save_begin(a);
-		return DIRTY_STATUS;
-	}
-	if (ch == 'd')
-		return do_quit(a);
-	if (ch == 27 || ch == 'n' || ch == 'q') {
-		a->prompt = PROMPT_NONE;
-		app_message(a, "quit cancelled");
-		return DIRTY_STATUS;
-	}
-	return 0;
-}
-
-/* A journal from an earlier session: r replays it, d discards it. */
-static unsigned prompt_recover_key(App *a, int ch)
-{
-	if (ch == 'r') {
-		JournalScan sc;
-		journal_replay(a->journal.path,
-			       ui_labels_fingerprint(&a->labels), &a->labels,
-			       &sc);
-		a->prompt = PROMPT_NONE;
-		dash_journal_open(a, 1);
-		if (!a->journal.error)
-			app_message(a,
-				    "recovered %ld edit%s from the journal%s",
-				    sc.ops, sc.ops == 1 ? "" : "s",
-				    sc.damaged ? " (it ends in a damaged line)"
-					       : "");
-		return DIRTY_ALL;
-	}
-	if (ch == 'd' || ch == 27) {
-		a->prompt = PROMPT_NONE;
-		dash_journal_open(a, 0);
-		if (!a->journal.error)
-			app_message(a, "journal discarded");
-		return DIRTY_ALL;
-	}
-	return 0;
-}
-
-static unsigned prompt_key(App *a, int ch)
-{
-	switch (a->prompt) {
-	case PROMPT_FILTER:
-		return prompt_filter_key(a, ch);
-	case PROMPT_SAVE:
-		return prompt_save_key(a, ch);
-	case PROMPT_LOSSY:
-	case PROMPT_REPLACE:
-		return prompt_question_key(a, ch);
-	case PROMPT_QUIT:
-		return prompt_quit_key(a, ch);
-	case PROMPT_RECOVER:
-		return prompt_recover_key(a, ch);
-	case PROMPT_NONE:
-		break;
-	}
-	return 0;
-}
-
 void dash_journal_open(App *a, int keep)
 {
 	char ds[1100];
@@ -591,7 +404,7 @@ void dash_session_start(App *a, const char *key)
  * Returns 1 when the key was taken here (*fl: what to redraw). */
 static int help_key(App *a, int ch, Action act, unsigned *fl)
 {
-	size_t page = LINES > 6 ? (size_t)LINES - 5 : 1;
+	size_t page = LINES > 4 ? (size_t)LINES - 3 : 1;
 	*fl = DIRTY_ALL;
 	switch (ch == ' ' ? ACT_PAGE_RIGHT : act) {
 	case ACT_METRIC_NEXT:
@@ -620,16 +433,62 @@ static int help_key(App *a, int ch, Action act, unsigned *fl)
 	}
 }
 
+/* In the alerts view: j/k choose an alert, H/L a page, g/G the first or
+ * last; Enter, S, A, Esc, ? and q go on to their actions; other keys wait
+ * until it is closed. Returns 1 when the key was taken here. */
+static int alerts_key(App *a, Action act, unsigned *fl)
+{
+	size_t n = a->has_dr ? a->dr.n_alerts : 0;
+	size_t page = LINES > 8 ? (size_t)LINES - 6 : 1;
+	*fl = DIRTY_ALL;
+	switch (act) {
+	case ACT_METRIC_NEXT:
+		a->alert_sel += a->alert_sel + 1 < n;
+		return 1;
+	case ACT_METRIC_PREV:
+		a->alert_sel -= a->alert_sel > 0;
+		return 1;
+	case ACT_PAGE_RIGHT:
+		a->alert_sel = a->alert_sel + page < n ? a->alert_sel + page
+						       : n ? n - 1 : 0;
+		return 1;
+	case ACT_PAGE_LEFT:
+		a->alert_sel = a->alert_sel > page ? a->alert_sel - page : 0;
+		return 1;
+	case ACT_START:
+		a->alert_sel = 0;
+		return 1;
+	case ACT_END:
+		a->alert_sel = n ? n - 1 : 0;
+		return 1;
+	case ACT_PICK:
+	case ACT_SORT:
+	case ACT_ALERTS:
+	case ACT_HELP:
+	case ACT_CANCEL:
+	case ACT_QUIT:
+	case ACT_REDRAW:
+		return 0;
+	default:
+		*fl = 0;
+		return 1;
+	}
+}
+
 unsigned dash_key(App *a, int ch)
 {
 	if (ch == KEY_RESIZE)
 		return APP_RELAYOUT | DIRTY_ALL;
 	if (a->prompt != PROMPT_NONE)
-		return prompt_key(a, ch);
+		return prompts_key(a, ch);
 	if (ch == KEY_MOUSE)
 		return panes_on_key(a, ch);
 	a->message[0] = '\0';
 	Action act = keys_lookup(ch, a->keymode);
+	if (act == ACT_NONE && a->keymode == KEYMODE_EDGE) {
+		app_message(a, "edge mode keys: h l H L Enter Esc");
+		return DIRTY_STATUS;
+	}
 	if (act == ACT_NONE && a->keymode == KEYMODE_THRESHOLD) {
 		a->keymode = KEYMODE_NORMAL;
 		act = keys_lookup(ch, a->keymode);
@@ -639,26 +498,48 @@ unsigned dash_key(App *a, int ch)
 		if (help_key(a, ch, act, &fl))
 			return fl;
 	}
+	if (a->view == VIEW_ALERTS) {
+		unsigned fl;
+		if (alerts_key(a, act, &fl))
+			return fl;
+	}
 	switch (act) {
 	case ACT_QUIT:
+		if (a->in_fleet)
+			return APP_MACHINES; /* the view asks before quitting */
 		if (ui_labels_unsaved(&a->labels)) {
 			a->prompt = PROMPT_QUIT;
 			return DIRTY_STATUS;
 		}
-		return do_quit(a);
+		return prompts_quit(a);
 	case ACT_SAVE:
 		save_begin(a);
 		return DIRTY_STATUS;
 	case ACT_THR_DOWN:
 	case ACT_THR_UP:
 		return move_threshold(a, act == ACT_THR_UP);
+	case ACT_MACHINES:
+		if (a->in_fleet)
+			return APP_MACHINES;
+		app_message(a, "one machine open: vigil "
+			       "PATH/ServerMachineDataset opens the machines "
+			       "view");
+		return DIRTY_STATUS;
 	case ACT_NONE: {
 		char kn[16];
 		app_message(a, "%s: not bound (? for help)",
 			    keys_key_name(ch, kn, sizeof(kn)));
 		return DIRTY_STATUS;
 	}
-	default:
-		return app_action(a, act) | DIRTY_STATUS;
+	default: {
+		unsigned fl = app_action(a, act) | DIRTY_STATUS;
+		/* the list shows each metric's score at the cursor */
+		if (a->has_dr && (fl & DIRTY_PLOT))
+			fl |= DIRTY_LIST;
+		/* by score at the cursor: the order follows the cursor */
+		if (a->list_order && (fl & (DIRTY_PLOT | DIRTY_LIST)))
+			fl |= app_order_list(a);
+		return fl;
+	}
 	}
 }

@@ -1,7 +1,8 @@
 /* The dashboard's plumbing between the App and the rest of vigil: opening
  * the dataset (or the demo) with its labels, the model in the background,
- * the prompts (filter, save as, quit guard, recovery) and the actions that
- * need files or the engine (save, threshold moves, quit). */
+ * the session (lock and journal), the key dispatch (to the prompts of
+ * ui/dash/prompts.h, the views, the key table) and the actions that need
+ * files or the engine (save, threshold moves, quit). */
 #ifndef VIGIL_UI_DASH_H
 #define VIGIL_UI_DASH_H
 
@@ -25,12 +26,18 @@ typedef struct {
 	int lstm_set;         /* a training option was given (else the demo
 				 and big machines get quicker settings) */
 	int mode_set;         /* --mode was given (else the demo uses seed) */
+	int no_session;       /* a replayed script: no lock, no journal */
 } DashOptions;
 
 void dash_options_defaults(DashOptions *o);
 
 /* Open the data and labels into a, start the model. */
 Status dash_open(App *a, const DashOptions *o, ErrorRecord *err);
+
+/* Start the model (cached, given or trained in the background) of a
+ * dashboard opened with o->no_model set; o's other fields as for
+ * dash_open. */
+void dash_start_model(App *a, const DashOptions *o);
 
 /* Stop the model worker and free what dash_open started. */
 void dash_close(App *a);

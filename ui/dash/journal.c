@@ -135,11 +135,46 @@ void journal_format(const UiOp *op, char *buf, size_t n)
 			 : op->saved & UI_SAVED_NODE		? "node"
 								: "metrics");
 		break;
+	case UI_OP_NOTE: {
+		/* the text in hex (one word, any bytes), "-" for none */
+		int w = snprintf(buf, n, "note %s %" PRId64 " ", set, op->at);
+		size_t used = w > 0 ? (size_t)w : 0;
+		const char *t = op->note ? op->note : "";
+		if (!*t && used + 1 < n)
+			buf[used++] = '-';
+		for (; *t && used + 3 < n; t++)
+			used += (size_t)snprintf(buf + used, n - used, "%02x",
+						 (unsigned char)*t);
+		snprintf(buf + used, n - used, "\n");
+		break;
+	}
 	}
 }
 
-/* Parse one complete line (without its newline) into op; 0 or -1. */
-static int parse_line(const char *line, size_t metrics, UiOp *op)
+/* The note of a "note" line from its hex (or "-") into out; 0 or -1. */
+static int unhex(const char *hex, char *out, size_t n)
+{
+	if (!strcmp(hex, "-")) {
+		out[0] = '\0';
+		return 0;
+	}
+	size_t len = strlen(hex), k = 0;
+	if (len % 2 || len / 2 >= n)
+		return -1;
+	for (size_t i = 0; i < len; i += 2) {
+		unsigned v;
+		if (sscanf(hex + i, "%2x", &v) != 1 || !v)
+			return -1;
+		out[k++] = (char)v;
+	}
+	out[k] = '\0';
+	return 0;
+}
+
+/* Parse one complete line (without its newline) into op; 0 or -1. A
+ * note's text goes to note (n bytes), which op->note then points to. */
+static int parse_line(const char *line, size_t metrics, UiOp *op, char *note,
+		      size_t n_note)
 {
 	char word[16], set[32], rest[8];
 	long long at, s, e;
@@ -177,6 +212,15 @@ static int parse_line(const char *line, size_t metrics, UiOp *op)
 		op->at = at;
 		op->start = s;
 		op->end = e;
+	} else if (!strcmp(word, "note")) {
+		char hex[JOURNAL_NOTE_MAX * 2 + 2];
+		op->kind = UI_OP_NOTE;
+		n = sscanf(line, "%*s %31s %lld %" JOURNAL_HEX_W "s %7s", set,
+			   &at, hex, rest);
+		if (n != 3 || unhex(hex, note, n_note))
+			return -1;
+		op->at = at;
+		op->note = note;
 	} else if (!strcmp(word, "split")) {
 		op->kind = UI_OP_SPLIT;
 		n = sscanf(line, "%*s %31s %lld %7s", set, &at, rest);
@@ -227,7 +271,8 @@ void journal_replay(const char *path, uint64_t base, UiLabels *l,
 			continue;
 		}
 		UiOp op;
-		if (parse_line(line, l->metrics, &op) != 0 ||
+		char note[JOURNAL_NOTE_MAX + 1];
+		if (parse_line(line, l->metrics, &op, note, sizeof(note)) != 0 ||
 		    ui_labels_apply(l, &op) < 0) {
 			scan->damaged = 1;
 			scan->line = no;
@@ -305,7 +350,7 @@ int journal_append(Journal *j, const UiOp *op)
 {
 	if (j->fd < 0)
 		return j->error; /* 0 unless the journal could not be made */
-	char line[160];
+	char line[2 * JOURNAL_NOTE_MAX + 96];
 	journal_format(op, line, sizeof(line));
 	int e = put_synced(j->fd, line, strlen(line));
 	j->error = e;

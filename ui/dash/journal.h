@@ -75,6 +75,10 @@ int journal_open(Journal *j, int keep, uint64_t base, const char *dataset);
  * (read-only, a script), the open's errno when it could not be opened. */
 int journal_append(Journal *j, const UiOp *op);
 
+/* The longest note a journal line holds (bytes); as hex, twice that. */
+#define JOURNAL_NOTE_MAX 200
+#define JOURNAL_HEX_W "401"
+
 /* One journal line for op, newline included, into buf. */
 void journal_format(const UiOp *op, char *buf, size_t n);
 

@@ -11,20 +11,21 @@
 #define CTRL(c) ((c) & 0x1f)
 #define N KEYMODE_NORMAL
 #define T KEYMODE_THRESHOLD
+#define E KEYMODE_EDGE
 
 static const KeyBinding table[] = {
 	{'j', ACT_METRIC_NEXT, N},
 	{KEY_DOWN, ACT_METRIC_NEXT, N},
 	{'k', ACT_METRIC_PREV, N},
 	{KEY_UP, ACT_METRIC_PREV, N},
-	{'h', ACT_CURSOR_LEFT, N | T},
-	{KEY_LEFT, ACT_CURSOR_LEFT, N | T},
-	{'l', ACT_CURSOR_RIGHT, N | T},
-	{KEY_RIGHT, ACT_CURSOR_RIGHT, N | T},
-	{'H', ACT_PAGE_LEFT, N},
-	{KEY_PPAGE, ACT_PAGE_LEFT, N},
-	{'L', ACT_PAGE_RIGHT, N},
-	{KEY_NPAGE, ACT_PAGE_RIGHT, N},
+	{'h', ACT_CURSOR_LEFT, N | T | E},
+	{KEY_LEFT, ACT_CURSOR_LEFT, N | T | E},
+	{'l', ACT_CURSOR_RIGHT, N | T | E},
+	{KEY_RIGHT, ACT_CURSOR_RIGHT, N | T | E},
+	{'H', ACT_PAGE_LEFT, N | E},
+	{KEY_PPAGE, ACT_PAGE_LEFT, N | E},
+	{'L', ACT_PAGE_RIGHT, N | E},
+	{KEY_NPAGE, ACT_PAGE_RIGHT, N | E},
 	{'+', ACT_ZOOM_IN, N},
 	{'=', ACT_ZOOM_IN, N},
 	{'-', ACT_ZOOM_OUT, N},
@@ -42,6 +43,11 @@ static const KeyBinding table[] = {
 	{'m', ACT_MARK, N},
 	{'a', ACT_LABEL, N},
 	{'x', ACT_UNLABEL, N},
+	{'d', ACT_LABEL_DET, N},
+	{'e', ACT_EDGE, N},
+	{'\r', ACT_PICK, N | E},
+	{'\n', ACT_PICK, N | E},
+	{KEY_ENTER, ACT_PICK, N | E},
 	{'u', ACT_UNDO, N},
 	{CTRL('r'), ACT_REDO, N},
 	{'s', ACT_SAVE, N},
@@ -49,12 +55,19 @@ static const KeyBinding table[] = {
 	{'o', ACT_ORIGINAL, N},
 	{'\t', ACT_SCOPE, N},
 	{'/', ACT_FILTER, N},
+	{'S', ACT_SORT, N},
+	{'A', ACT_ALERTS, N},
+	{'v', ACT_STACK, N},
+	{' ', ACT_MARK_METRIC, N},
+	{':', ACT_GOTO, N},
+	{'i', ACT_NOTE, N},
+	{'M', ACT_MACHINES, N},
 	{'y', ACT_YFIT, N},
 	{'t', ACT_THRESHOLD, N | T},
 	{'<', ACT_THR_DOWN, T},
 	{'>', ACT_THR_UP, T},
-	{27, ACT_CANCEL, N | T},
-	{CTRL('l'), ACT_REDRAW, N | T},
+	{27, ACT_CANCEL, N | T | E},
+	{CTRL('l'), ACT_REDRAW, N | T | E},
 	{'?', ACT_HELP, N},
 	{KEY_F(1), ACT_HELP, N},
 	{'q', ACT_QUIT, N},
@@ -62,6 +75,7 @@ static const KeyBinding table[] = {
 
 #undef N
 #undef T
+#undef E
 
 static const char *const names[] = {
 	"none",
@@ -111,6 +125,7 @@ const char *keys_key_name(int key, char *buf, size_t n)
 		{KEY_RIGHT, "Right"}, {KEY_PPAGE, "PgUp"}, {KEY_NPAGE, "PgDn"},
 		{KEY_HOME, "Home"},   {KEY_END, "End"},   {'\t', "Tab"},
 		{27, "Esc"},          {KEY_F(1), "F1"},   {' ', "Space"},
+		{'\r', "Enter"},      {'\n', "Enter"},    {KEY_ENTER, "Enter"},
 	};
 	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
 		if (special[i].key == key) {
@@ -126,6 +141,16 @@ const char *keys_key_name(int key, char *buf, size_t n)
 	return buf;
 }
 
+/* Whether the space-separated list holds word. */
+static int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return 1;
+	return 0;
+}
+
 size_t keys_help_lines(const char *const **lines)
 {
 	static char text[ACT_COUNT][96];
@@ -139,6 +164,8 @@ size_t keys_help_lines(const char *const **lines)
 				continue;
 			char kn[16];
 			keys_key_name(table[i].key, kn, sizeof(kn));
+			if (has_word(keys, kn))
+				continue; /* Enter: three codes, one name */
 			int w = snprintf(keys + used, sizeof(keys) - used,
 					 "%s%s", used ? " " : "", kn);
 			if (w > 0 && used + (size_t)w < sizeof(keys))
@@ -155,4 +182,54 @@ size_t keys_help_lines(const char *const **lines)
 	count++;
 	*lines = ptrs;
 	return count;
+}
+
+/* Text for troff: a leading . or ' escaped, - and \\ escaped. */
+static void man_text(FILE *f, const char *t)
+{
+	if (*t == '.' || *t == '\'')
+		fputs("\\&", f);
+	for (; *t; t++) {
+		if (*t == '-')
+			fputs("\\-", f);
+		else if (*t == '\\')
+			fputs("\\e", f);
+		else
+			fputc(*t, f);
+	}
+}
+
+void keys_man_write(FILE *f)
+{
+	fputs(".SH KEYS\n"
+	      "In the dashboard (the same list as its\n"
+	      ".B ?\n"
+	      "help screen). Edge mode (after\n"
+	      ".BR e )\n"
+	      "takes h/l, H/L, Enter and Esc; the alerts view (after\n"
+	      ".BR A )\n"
+	      "takes j/k, H/L, g/G, S, Enter and Esc.\n",
+	      f);
+	for (int a = 1; a < ACT_COUNT; a++) {
+		char keys[64] = "";
+		size_t used = 0;
+		for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+			if (table[i].act != (Action)a)
+				continue;
+			char kn[16];
+			keys_key_name(table[i].key, kn, sizeof(kn));
+			if (has_word(keys, kn))
+				continue;
+			int w = snprintf(keys + used, sizeof(keys) - used,
+					 "%s%s", used ? " " : "", kn);
+			if (w > 0 && used + (size_t)w < sizeof(keys))
+				used += (size_t)w;
+		}
+		fputs(".TP\n.B ", f);
+		man_text(f, keys);
+		fputc('\n', f);
+		man_text(f, helps[a]);
+		fputc('\n', f);
+	}
+	fputs(".TP\n.B mouse\nclick: cursor, drag: select\n", f);
 }

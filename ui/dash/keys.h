@@ -8,11 +8,14 @@
 #define VIGIL_UI_KEYS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Modes in which a binding applies. */
 typedef enum {
 	KEYMODE_NORMAL = 1,    /* browsing */
 	KEYMODE_THRESHOLD = 2, /* after 't': '<' and '>' move the threshold */
+	KEYMODE_EDGE = 4,      /* after 'e': h/l, H/L move a label's edge,
+				  Enter applies it */
 } KeyMode;
 
 /* X(id, name, help). Order is the order of the help screen. */
@@ -38,6 +41,9 @@ typedef enum {
 	X(ACT_LABEL, "label", "label the selection")                        \
 	X(ACT_UNLABEL, "unlabel",                                           \
 	  "unlabel selection / range here")            \
+	X(ACT_LABEL_DET, "label-detection", "label the detection here")    \
+	X(ACT_EDGE, "edge", "edge mode: h/l H/L, Enter")     \
+	X(ACT_PICK, "pick", "apply edge; pick alert/metric")              \
 	X(ACT_UNDO, "undo", "undo the last edit")                           \
 	X(ACT_REDO, "redo", "redo")                                         \
 	X(ACT_SAVE, "save", "save labels (asks file/format)") \
@@ -46,6 +52,13 @@ typedef enum {
 	X(ACT_ORIGINAL, "original", "original vs working labels")           \
 	X(ACT_SCOPE, "scope", "switch metric / node scope")                 \
 	X(ACT_FILTER, "filter", "filter metric names (regex)")              \
+	X(ACT_SORT, "sort", "order: metric list / alerts")                  \
+	X(ACT_ALERTS, "alerts", "alerts view (Enter: go there)")            \
+	X(ACT_STACK, "stack", "stacked: the alert's top 4")                 \
+	X(ACT_MARK_METRIC, "mark-metric", "mark the metric for v")          \
+	X(ACT_GOTO, "goto", "go to row, time or +-offset")                  \
+	X(ACT_NOTE, "note", "note on the label here")                       \
+	X(ACT_MACHINES, "machines", "machines view (a folder)")             \
 	X(ACT_YFIT, "y-axis",                                               \
 	  "y-axis: window / whole series")              \
 	X(ACT_THRESHOLD, "threshold", "threshold mode: then < or >")        \
@@ -86,5 +99,9 @@ const char *keys_key_name(int key, char *buf, size_t n);
  * generated from the table; returns the number of lines and sets *lines to
  * a static array (valid until the next call). */
 size_t keys_help_lines(const char *const **lines);
+
+/* The man page's KEYS section (troff) from the same table: a paragraph,
+ * then each action with its keys, then the mouse. */
+void keys_man_write(FILE *f);
 
 #endif

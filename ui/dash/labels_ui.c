@@ -176,6 +176,23 @@ int ui_labels_split(UiLabels *l, size_t m, int64_t at)
 	return st != STATUS_OK ? refused(st) : follow(l, &chg);
 }
 
+int ui_labels_note(UiLabels *l, size_t m, int64_t at, const char *note)
+{
+	LabelChange chg;
+	memset(&chg, 0, sizeof(chg));
+	Status st = labelset_note(&l->ls, ls_index(l, set_index(l, m)), at,
+				  note, &chg, NULL);
+	return st != STATUS_OK ? refused(st) : follow(l, &chg);
+}
+
+const char *ui_labels_note_at(const UiLabels *l, size_t m, int64_t r)
+{
+	const RangeSet *rs =
+		labelset_get(&l->ls, ls_index(l, set_index(l, m)));
+	size_t i = rs ? rangeset_find(rs, r) : RANGESET_NONE;
+	return i == RANGESET_NONE ? NULL : rs->v[i].note;
+}
+
 static int undo_redo(UiLabels *l, int redo, size_t *set)
 {
 	LabelChange chg;
@@ -220,6 +237,9 @@ int ui_labels_apply(UiLabels *l, UiOp *op)
 	case UI_OP_SAVED:
 		ui_labels_saved(l, op->saved);
 		return 1;
+	case UI_OP_NOTE:
+		return ui_labels_note(l, op->set, op->at,
+				      op->note ? op->note : "");
 	}
 	return -1;
 }

@@ -76,6 +76,11 @@ int ui_labels_unmark(UiLabels *l, size_t m, int64_t a, int64_t b);
 int ui_labels_resize(UiLabels *l, size_t m, int64_t at, int64_t a,
 		     int64_t b);
 int ui_labels_split(UiLabels *l, size_t m, int64_t at);
+/* Give the range of set m containing row at the note ("" removes it).
+ * Same returns. */
+int ui_labels_note(UiLabels *l, size_t m, int64_t at, const char *note);
+/* The note of the working range of set m containing row r, or NULL. */
+const char *ui_labels_note_at(const UiLabels *l, size_t m, int64_t r);
 
 /* Undo / redo the last edit: 1 when done (*set, may be NULL, receives the
  * set touched: a metric index or UI_NODE), 0 when there is nothing to undo
@@ -96,6 +101,7 @@ typedef enum {
 	UI_OP_UNDO,
 	UI_OP_REDO,
 	UI_OP_SAVED,  /* saved: UI_SAVED_* */
+	UI_OP_NOTE,   /* set, at, note */
 } UiOpKind;
 
 typedef struct {
@@ -104,6 +110,7 @@ typedef struct {
 		       the set they touched */
 	int64_t at, start, end;
 	unsigned saved;
+	const char *note; /* borrowed: UI_OP_NOTE's text ("" none) */
 } UiOp;
 
 /* Apply op; returns 1 when the labels changed (or a save was recorded), 0

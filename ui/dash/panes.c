@@ -1,7 +1,8 @@
-/* Drawing: the pane table (list, plot, scores, status), the full-screen
- * views, colour roles. Each pane paints from the App into its own window;
- * only dirty panes are redrawn, each with wnoutrefresh, and the frame ends
- * with a single doupdate. The plot's numbers come from ui/plot (pure). */
+/* Drawing: the pane table (list, plot, scores, status) and the full-screen
+ * views. Each pane paints from the App into its own window; only dirty
+ * panes are redrawn, each with wnoutrefresh, and the frame ends with a
+ * single doupdate. Plots are painted by ui/dash/plotpaint (their numbers
+ * come from ui/dash/plot, pure), colours are ui/dash/colour's roles. */
 #include "ui/dash/panes.h"
 
 #include <math.h>
@@ -11,77 +12,17 @@
 
 #include <ncursesw/curses.h>
 
+#include "ui/dash/colour.h"
 #include "ui/dash/keys.h"
 #include "ui/dash/plot.h"
-#include "ui/dash/summary.h"
+#include "ui/dash/plotpaint.h"
 #include "ui/dash/save.h"
 #include "ui/escape.h"
 
-/* ---- colour roles ---------------------------------------------------- */
-
-typedef enum {
-	FG_PLAIN,
-	FG_SERIES,
-	FG_FORECAST,
-	FG_LOW,
-	FG_MEDIUM,
-	FG_HIGH,
-	FG_THRESH,
-	FG_COUNT
-} Fg;
-
-static const struct {
-	short fg;
-	attr_t extra; /* with colour */
-	attr_t mono;  /* without colour */
-} fg_roles[FG_COUNT] = {
-	[FG_PLAIN] = {-1, A_NORMAL, A_NORMAL},
-	[FG_SERIES] = {COLOR_CYAN, A_NORMAL, A_NORMAL},
-	[FG_FORECAST] = {COLOR_WHITE, A_DIM, A_DIM},
-	[FG_LOW] = {COLOR_YELLOW, A_NORMAL, A_BOLD},
-	[FG_MEDIUM] = {COLOR_MAGENTA, A_BOLD, A_BOLD},
-	[FG_HIGH] = {COLOR_RED, A_BOLD, A_BOLD | A_UNDERLINE},
-	[FG_THRESH] = {COLOR_YELLOW, A_DIM, A_DIM},
-};
-
-static int use_colour;
-
-/* Pair for a foreground role over the default (band 0) or the label band
- * background (band 1). */
-static attr_t role(Fg fg, int band)
-{
-	if (!use_colour)
-		return fg_roles[fg].mono;
-	return COLOR_PAIR(1 + fg * 2 + band) | fg_roles[fg].extra;
-}
-
+/* The status line's attributes (ui/dash/colour.h). */
 static attr_t status_attr(void)
 {
-	return use_colour ? COLOR_PAIR(1 + FG_COUNT * 2) : A_REVERSE;
-}
-
-void panes_init_colours(App *a)
-{
-	const char *nc = getenv("NO_COLOR");
-	use_colour = 0;
-	if ((!nc || !*nc) && has_colors()) {
-		start_color();
-		use_default_colors();
-		if (COLORS >= 8 && COLOR_PAIRS > 1 + FG_COUNT * 2) {
-			for (int f = 0; f < FG_COUNT; f++) {
-				init_pair((short)(1 + f * 2), fg_roles[f].fg, -1);
-				init_pair((short)(2 + f * 2),
-					  fg_roles[f].fg == COLOR_BLUE
-						  ? COLOR_WHITE
-						  : fg_roles[f].fg,
-					  COLOR_BLUE);
-			}
-			init_pair((short)(1 + FG_COUNT * 2), COLOR_BLACK,
-				  COLOR_CYAN);
-			use_colour = 1;
-		}
-	}
-	a->colour = use_colour;
+	return colour_status();
 }
 
 /* ---- windows and layout ---------------------------------------------- */
@@ -112,26 +53,7 @@ static const PaneOps pane_ops[PANE_COUNT] = {
 
 static WINDOW *pane_win[PANE_COUNT];
 static WINDOW *overlay_win;
-static PlotGrid grid, fgrid, sgrid;
-/* min/max summaries of the columns drawn, kept across frames and resizes;
- * the values never change (generation 0), the forecast follows
- * App.pred_gen, the scores App.plot_gen */
-static PlotSummaryCache sums;
-static const float *summarised; /* the series whose values were
-				   summarised ahead */
-
-/* On the first frame of a series, summarise the values of its first
- * metrics (up to half the slots) at once, so that the first visit of each
- * costs a key nothing. */
-static void summarise_ahead(const App *a)
-{
-	if (summarised == a->s.values)
-		return;
-	summarised = a->s.values;
-	for (size_t m = 0; m < a->s.metrics && m < PLOT_SUMMARY_SLOTS / 2; m++)
-		plot_summary_cached(&sums, series_column(&a->s, m), a->s.rows,
-				    0);
-}
+static WINDOW *help_win; /* the help takes the status line's row too */
 
 static void free_windows(void)
 {
@@ -143,19 +65,18 @@ static void free_windows(void)
 	if (overlay_win)
 		delwin(overlay_win);
 	overlay_win = NULL;
-	plot_grid_free(&grid);
-	plot_grid_free(&fgrid);
-	plot_grid_free(&sgrid);
+	if (help_win)
+		delwin(help_win);
+	help_win = NULL;
+	plotpaint_free();
 }
 
 void panes_free(void)
 {
 	free_windows();
-	plot_summary_cache_free(&sums);
-	summarised = NULL;
+	plotpaint_cache_free();
 }
 
-#define Y_AXIS_W 7
 #define SCORES_H 6
 
 void panes_layout(App *a)
@@ -178,6 +99,7 @@ void panes_layout(App *a)
 	pane_win[PANE_SCORES] = newwin(scores_h, W, top_h, 0);
 	pane_win[PANE_STATUS] = newwin(1, W, H - 1, 0);
 	overlay_win = newwin(H - 1, W, 0, 0);
+	help_win = newwin(H, W, 0, 0);
 	for (int i = 0; i < PANE_COUNT; i++)
 		if (pane_win[i] && pane_ops[i].resize)
 			pane_ops[i].resize(a, pane_win[i]);
@@ -200,7 +122,8 @@ static void frame(App *a, WINDOW *w, const char *title)
 	(void)a;
 }
 
-/* Print at most n columns of text (ASCII or UTF-8 glyphs of width 1). */
+/* Print at most n columns of text (ASCII or UTF-8 glyphs of width 1);
+ * control characters from data files are shown escaped (ui/escape.h). */
 static void put(WINDOW *w, int y, int x, int n, const char *text)
 {
 	if (n <= 0)
@@ -209,12 +132,57 @@ static void put(WINDOW *w, int y, int x, int n, const char *text)
 	mvwaddnstr(w, y, x, ui_escape(text, safe, sizeof(safe)), n);
 }
 
+/* put() for text with multi-byte glyphs: at most cols characters. */
+static void put_cols(WINDOW *w, int y, int x, int cols, const char *raw)
+{
+	char safe[1024];
+	const char *text = ui_escape(raw, safe, sizeof(safe));
+	int n = 0, c = 0;
+	while (text[n] && (c < cols || ((unsigned char)text[n] & 0xc0) == 0x80)) {
+		if (((unsigned char)text[n] & 0xc0) != 0x80)
+			c++;
+		n++;
+	}
+	if (n > 0)
+		mvwaddnstr(w, y, x, text, n);
+}
+
 static void fmt_ratio(double v, char *buf, size_t n)
 {
 	if (v >= 0.995)
 		snprintf(buf, n, "1.0");
 	else
 		snprintf(buf, n, ".%02d", (int)lround(v * 100));
+}
+
+/* A duration in seconds as "45s", "12m", "3h05m" or "2d04h". */
+static void fmt_duration(int64_t sec, char *buf, size_t n)
+{
+	if (sec < 60)
+		snprintf(buf, n, "%llds", (long long)sec);
+	else if (sec < 3600)
+		snprintf(buf, n, "%lldm", (long long)(sec / 60));
+	else if (sec < 86400)
+		snprintf(buf, n, "%lldh%02lldm", (long long)(sec / 3600),
+			 (long long)(sec % 3600 / 60));
+	else
+		snprintf(buf, n, "%lldd%02lldh", (long long)(sec / 86400),
+			 (long long)(sec % 86400 / 3600));
+}
+
+/* The time of row r without seconds when they are :00, and without the
+ * date when same_day_as (a formatted time, or NULL) has the same date. */
+static void short_time(const Series *s, size_t r, const char *same_day_as,
+		       char *buf, size_t n)
+{
+	char t[40];
+	series_format_time(s, r, t, sizeof(t));
+	if (strlen(t) == 19 && !strcmp(t + 16, ":00"))
+		t[16] = '\0';
+	if (same_day_as && strlen(t) >= 16 && !strncmp(t, same_day_as, 11))
+		snprintf(buf, n, "%s", t + 11);
+	else
+		snprintf(buf, n, "%s", t);
 }
 
 static void short_name(const char *name, char *buf, size_t n, size_t w,
@@ -237,7 +205,11 @@ static void short_name(const char *name, char *buf, size_t n, size_t w,
 static void draw_list(App *a, WINDOW *w)
 {
 	char title[300];
-	snprintf(title, sizeof(title), " metrics%s%.200s ",
+	static const char *const order[] = {"", " by score", " by F1"};
+	/* narrow: the order's name instead of "metrics" */
+	int narrow = getmaxx(w) < 24 && a->list_order;
+	snprintf(title, sizeof(title), " %s%s%s%.200s ",
+		 narrow ? "" : "metrics", order[a->list_order % 3] + narrow,
 		 a->filter[0] ? "  /" : "", a->filter);
 	frame(a, w, title);
 	int h = getmaxy(w) - 2, width = getmaxx(w) - 2;
@@ -256,7 +228,9 @@ static void draw_list(App *a, WINDOW *w)
 		size_t m = a->visible[i];
 		int sel = m == a->metric;
 		char name[96], line[160], f1[8] = "";
-		int namew = width - 8;
+		/* room for the score at the cursor when there is one */
+		int scored = a->model == MODEL_READY && a->score && width > 16;
+		int namew = width - (scored ? 13 : 8);
 		short_name(a->s.names[m], name, sizeof(name),
 			   (size_t)(namew > 3 ? namew : 3), a->unicode);
 		if (a->model == MODEL_READY) {
@@ -264,11 +238,15 @@ static void draw_list(App *a, WINDOW *w)
 			app_scores(a, m, 0, CRIT_LOW, sc);
 			fmt_ratio(sc[RULE_EVENT].f1, f1, sizeof(f1));
 		}
-		snprintf(line, sizeof(line), "%c%s", sel ? '>' : ' ', name);
+		int mk = a->marked && a->marked[m];
+		snprintf(line, sizeof(line), "%c%s",
+			 sel ? '>' : mk ? '+' : ' ', name);
 		if (sel && !a->node_scope)
 			wattron(w, A_REVERSE);
 		else if (sel)
 			wattron(w, A_BOLD);
+		if (mk)
+			wattron(w, A_UNDERLINE); /* marked for v */
 		mvwhline(w, row + 1, 1, ' ', width);
 		put(w, row + 1, 1, width, line);
 		if (f1[0] && width > 12) {
@@ -276,371 +254,38 @@ static void draw_list(App *a, WINDOW *w)
 			snprintf(tag, sizeof(tag), "F1 %s", f1);
 			put(w, row + 1, width - 6, 7, tag);
 		}
-		wattroff(w, A_REVERSE | A_BOLD);
+		if (scored) {
+			/* the score at the cursor; at node scope a * marks
+			 * the metrics that carry the node score there */
+			char sc[16];
+			double v = app_score_at(a, m, a->cursor);
+			if (v < 9.95)
+				snprintf(sc, sizeof(sc), "%4.1f", v);
+			else if (v < 999.5)
+				snprintf(sc, sizeof(sc), "%4.0f", v);
+			else
+				snprintf(sc, sizeof(sc), "999+");
+			if (a->node_scope && app_carries_node(a, m, a->cursor))
+				strcat(sc, "*");
+			put(w, row + 1, width - 11, 5, sc);
+		}
+		wattroff(w, A_REVERSE | A_BOLD | A_UNDERLINE);
 	}
 }
 
 /* ---- plot ----------------------------------------------------------- */
 
-typedef struct {
-	size_t metric;      /* series drawn */
-	size_t scope;       /* labels / detections: metric or UI_NODE */
-	Criticality min;    /* detections shown */
-	int original;       /* show the original labels */
-	int strip_h;        /* rows of the score strip */
-	int lanes;          /* label + detection lanes */
-} PlotSpec;
-
 static void resize_plot(App *a, WINDOW *w)
 {
 	int W = getmaxx(w);
-	a->plot_x = getbegx(w) + 1 + Y_AXIS_W;
-	a->plot_w = W - 2 - Y_AXIS_W;
+	a->plot_x = getbegx(w) + 1 + PLOTPAINT_AXIS_W;
+	a->plot_w = W - 2 - PLOTPAINT_AXIS_W;
 	a->plot_y = getbegy(w) + 1;
 	a->plot_h = getmaxy(w) - 2;
 	if (a->plot_w < 10)
 		a->plot_w = 10;
 }
 
-static const Detection *scope_dets(const App *a, size_t scope, size_t *n)
-{
-	if (scope == UI_NODE) {
-		*n = a->n_node_det;
-		return a->node_det;
-	}
-	*n = a->det ? a->n_det[scope] : 0;
-	return a->det ? a->det[scope] : NULL;
-}
-
-static Fg crit_fg(int crit)
-{
-	return crit >= CRIT_HIGH ? FG_HIGH
-	       : crit == CRIT_MEDIUM ? FG_MEDIUM
-	       : crit == CRIT_LOW ? FG_LOW
-				  : FG_SERIES;
-}
-
-static const char *crit_glyph(int crit, int unicode)
-{
-	static const char *uni[] = {" ", "\xe2\x96\x82", "\xe2\x96\x84",
-				    "\xe2\x96\x88"};
-	static const char *asc[] = {" ", "l", "M", "H"};
-	if (crit < 0 || crit > 3)
-		crit = 0;
-	return unicode ? uni[crit] : asc[crit];
-}
-
-/* One plot being painted: where it goes and what each of its columns
- * shows, built once by area_init and read by every painting step. */
-typedef struct {
-	WINDOW *w;
-	int left;      /* first column of the y-axis labels */
-	int x0, pw;    /* first plot column, number of plot columns */
-	int uni;       /* Braille and box glyphs */
-	uint8_t *lab;  /* per column: labelled (working, or original when the
-			  spec says so) */
-	uint8_t *orig; /* per column: 1 originally labelled, 2 the SMD label
-			  files disagree here (node) */
-	uint8_t *det;  /* per column: highest criticality shown, 0 none */
-	uint8_t *selm; /* per column: inside the selection */
-	long ccol;     /* the cursor's column, -1 when outside the window */
-} PlotArea;
-
-static void area_free(PlotArea *pa)
-{
-	free(pa->lab);
-	free(pa->det);
-	free(pa->orig);
-	free(pa->selm);
-}
-
-/* Mark the columns of labels, original labels, detections (criticality >=
- * sp->min) and the selection. Returns 0, or -1 when out of memory. */
-static int area_init(App *a, PlotArea *pa, WINDOW *w, int left, int width,
-		     const PlotSpec *sp)
-{
-	memset(pa, 0, sizeof(*pa));
-	pa->w = w;
-	pa->left = left;
-	pa->x0 = left + Y_AXIS_W;
-	pa->pw = width - Y_AXIS_W;
-	pa->uni = a->unicode;
-	size_t pw = (size_t)pa->pw;
-	pa->lab = calloc(pw, 1);
-	pa->det = calloc(pw, 1);
-	pa->orig = calloc(pw, 1);
-	pa->selm = calloc(pw, 1);
-	if (!pa->lab || !pa->det || !pa->orig || !pa->selm) {
-		area_free(pa);
-		return -1;
-	}
-	const UiRanges *L = ui_labels_set(&a->labels, sp->scope, sp->original);
-	plot_mark_ranges(L->r, L->n, a->first, a->count, pw, 1, pa->lab);
-	const UiRanges *O = ui_labels_set(&a->labels, sp->scope, 1);
-	plot_mark_ranges(O->r, O->n, a->first, a->count, pw, 1, pa->orig);
-	if (sp->scope == UI_NODE && a->n_disagree)
-		plot_mark_ranges(a->disagree, a->n_disagree, a->first, a->count,
-				 pw, 2, pa->orig);
-	size_t nd;
-	const Detection *d = scope_dets(a, sp->scope, &nd);
-	for (size_t i = 0; i < nd; i++)
-		if (d[i].crit >= sp->min)
-			plot_mark_ranges(&d[i].r, 1, a->first, a->count, pw,
-					 (uint8_t)d[i].crit, pa->det);
-	if (a->selecting) {
-		size_t lo = a->sel_anchor < a->cursor ? a->sel_anchor
-						      : a->cursor;
-		size_t hi = a->sel_anchor < a->cursor ? a->cursor
-						      : a->sel_anchor;
-		Range r = {(int64_t)lo, (int64_t)hi + 1};
-		plot_mark_ranges(&r, 1, a->first, a->count, pw, 1, pa->selm);
-	}
-	pa->ccol = plot_row_column(a->first, a->count, pw, a->cursor);
-	return 0;
-}
-
-/* The y range of metric m's value and forecast over the window (or the
- * whole series), never empty. */
-static void value_extent(const App *a, size_t m, float *lo, float *hi)
-{
-	const Series *s = &a->s;
-	const float *x = series_column(s, m);
-	const float *f = a->pred ? a->pred + m * s->rows : NULL;
-	size_t e0 = a->yfit_whole ? 0 : a->first;
-	size_t en = a->yfit_whole ? s->rows : a->count;
-	if (!plot_extent_fast(&sums, 0, x, s->rows, e0, en, lo, hi)) {
-		*lo = 0;
-		*hi = 1;
-	}
-	float flo, fhi;
-	if (f && plot_extent_fast(&sums, a->pred_gen, f, s->rows, e0, en,
-				  &flo, &fhi)) {
-		if (flo < *lo)
-			*lo = flo;
-		if (fhi > *hi)
-			*hi = fhi;
-	}
-	if (*hi <= *lo) {
-		*hi = *lo + 1;
-		*lo -= 1;
-	}
-}
-
-/* Render x over the window into g (ph rows), y range [lo, hi]. */
-static int render_line(App *a, PlotGrid *g, const PlotArea *pa, int ph,
-		       const float *x, unsigned gen, float lo, float hi)
-{
-	if (plot_grid_init(g, (size_t)pa->pw, (size_t)ph, pa->uni))
-		return -1;
-	size_t dx = plot_grid_dots_x(g);
-	PlotSpan *spans = malloc(dx * sizeof(PlotSpan));
-	if (!spans)
-		return -1;
-	plot_columns_fast(&sums, gen, x, a->s.rows, a->first,
-			  a->count, dx, spans);
-	plot_render(g, spans, lo, hi);
-	free(spans);
-	return 0;
-}
-
-/* The value (coloured by the detection under it) and the forecast
- * (dimmed) of metric m in rows [y0, y0 + ph), over the label band, with
- * the y-axis's max and min beside it. */
-static void paint_values(App *a, const PlotArea *pa, int y0, int ph,
-			 size_t m)
-{
-	const Series *s = &a->s;
-	const float *f = a->pred ? a->pred + m * s->rows : NULL;
-	float lo, hi;
-	summarise_ahead(a);
-	value_extent(a, m, &lo, &hi);
-	if (render_line(a, &grid, pa, ph, series_column(s, m), 0, lo, hi))
-		return;
-	if (f && render_line(a, &fgrid, pa, ph, f, a->pred_gen, lo, hi))
-		return;
-	WINDOW *w = pa->w;
-	for (int yy = 0; yy < ph; yy++) {
-		for (int xx = 0; xx < pa->pw; xx++) {
-			char cell[4];
-			int band = pa->lab[xx] ? 1 : 0;
-			size_t at_cell = (size_t)yy * grid.w + (size_t)xx;
-			attr_t at;
-			if (grid.cells[at_cell]) {
-				plot_cell_text(&grid, (size_t)xx, (size_t)yy,
-					       cell);
-				at = role(pa->det[xx] ? crit_fg(pa->det[xx])
-						      : FG_SERIES,
-					  band);
-			} else if (f && fgrid.cells[at_cell]) {
-				plot_cell_text(&fgrid, (size_t)xx, (size_t)yy,
-					       cell);
-				if (!pa->uni)
-					cell[0] = '.';
-				at = role(FG_FORECAST, band);
-			} else {
-				cell[0] = ' ';
-				cell[1] = '\0';
-				at = role(FG_PLAIN, band);
-			}
-			if (xx == pa->ccol || pa->selm[xx])
-				at |= A_REVERSE;
-			wattrset(w, at);
-			mvwaddstr(w, y0 + yy, pa->x0 + xx, cell);
-		}
-	}
-	wattrset(w, A_NORMAL);
-	/* y axis: max at the top, min at the bottom */
-	char vb[32];
-	plot_format_value(hi, vb, sizeof(vb), Y_AXIS_W - 1);
-	mvwprintw(w, y0, pa->left, "%*.*s", Y_AXIS_W - 1, Y_AXIS_W - 1, vb);
-	plot_format_value(lo, vb, sizeof(vb), Y_AXIS_W - 1);
-	mvwprintw(w, y0 + ph - 1, pa->left, "%*.*s", Y_AXIS_W - 1,
-		  Y_AXIS_W - 1, vb);
-}
-
-/* The labels lane (working or original; added, removed and disputed
- * ranges marked) at row y and the detections lane under it. */
-static void paint_lanes(const PlotArea *pa, int y, int original)
-{
-	WINDOW *w = pa->w;
-	int uni = pa->uni;
-	put(w, y, pa->left, Y_AXIS_W - 1, original ? "orig" : "labels");
-	put(w, y + 1, pa->left, Y_AXIS_W - 1, "detect");
-	for (int xx = 0; xx < pa->pw; xx++) {
-		const char *g = " ";
-		attr_t at = A_NORMAL;
-		if (pa->orig[xx] == 2) {
-			g = "!"; /* the label files disagree here */
-		} else if (pa->lab[xx]) {
-			g = uni ? "\xe2\x96\x80" : "=";
-			at = role(FG_PLAIN, 1);
-			if (!original && !pa->orig[xx])
-				g = uni ? "\xe2\x96\x9a" : "+"; /* added */
-		} else if (!original && pa->orig[xx]) {
-			g = uni ? "\xe2\x95\x8c" : "x"; /* removed */
-		}
-		if (xx == pa->ccol || pa->selm[xx])
-			at |= A_REVERSE;
-		wattrset(w, at);
-		mvwaddstr(w, y, pa->x0 + xx, g);
-		at = pa->det[xx] ? role(crit_fg(pa->det[xx]), 0) : A_NORMAL;
-		if (xx == pa->ccol)
-			at |= A_REVERSE;
-		wattrset(w, at);
-		mvwaddstr(w, y + 1, pa->x0 + xx, crit_glyph(pa->det[xx], uni));
-	}
-	wattrset(w, A_NORMAL);
-}
-
-/* The score sc (rows) in rows [y, y + sh) on a 0..2 (up to 8) scale with
- * the threshold line at s = 1; a note instead when there is no score. */
-static void paint_score_strip(App *a, const PlotArea *pa, int y, int sh,
-			      const float *sc)
-{
-	WINDOW *w = pa->w;
-	const Series *s = &a->s;
-	put(w, y, pa->left, Y_AXIS_W - 1, "score");
-	float slo, shi;
-	if (!sc || !plot_extent_fast(&sums, a->plot_gen, sc, s->rows,
-				     a->first, a->count, &slo, &shi))
-		shi = 2;
-	float top = shi < 2 ? 2 : shi > 8 ? 8 : shi;
-	if (!sc || render_line(a, &sgrid, pa, sh, sc, a->plot_gen, 0, top)) {
-		put(w, y + sh / 2, pa->x0, pa->pw,
-		    a->model == MODEL_TRAINING ? "(training...)"
-					       : "(no model)");
-		return;
-	}
-	size_t ty = plot_dot_row(1.0f, 0, top, plot_grid_dots_y(&sgrid));
-	int trow = (int)(pa->uni ? ty / 4 : ty);
-	for (int yy = 0; yy < sh; yy++)
-		for (int xx = 0; xx < pa->pw; xx++) {
-			char cell[4];
-			plot_cell_text(&sgrid, (size_t)xx, (size_t)yy, cell);
-			attr_t at = role(pa->det[xx] ? crit_fg(pa->det[xx])
-						     : FG_SERIES,
-					 0);
-			if (cell[0] == ' ' && yy == trow) {
-				snprintf(cell, sizeof(cell), "%s",
-					 pa->uni ? "\xe2\x94\x80" : "-");
-				at = role(FG_THRESH, 0);
-			}
-			if (xx == pa->ccol)
-				at |= A_REVERSE;
-			wattrset(w, at);
-			mvwaddstr(w, y + yy, pa->x0 + xx, cell);
-		}
-	wattrset(w, A_NORMAL);
-	mvwprintw(w, y + trow, pa->left, "%*s", Y_AXIS_W - 1, "thr 1");
-}
-
-/* The time axis at row y: a tick label every 18 columns ("|MM-DD HH:MM"
- * when the window spans more than a day, "|HH:MM" otherwise). */
-static void paint_time_axis(App *a, const PlotArea *pa, int y)
-{
-	const Series *s = &a->s;
-	WINDOW *w = pa->w;
-	mvwhline(w, y, pa->x0, ' ', pa->pw);
-	int span_day = series_time(s, a->first + a->count - 1) -
-			       series_time(s, a->first) >
-		       86400;
-	for (int xx = 0; xx + 6 < pa->pw; xx += 18) {
-		size_t r0, r1;
-		plot_column_rows(a->first, a->count, (size_t)pa->pw,
-				 (size_t)xx, &r0, &r1);
-		char t[32], lbl[40];
-		series_format_time(s, r0, t, sizeof(t));
-		/* "YYYY-MM-DD HH:MM:SS": keep MM-DD HH:MM or HH:MM */
-		if (strlen(t) >= 16)
-			snprintf(lbl, sizeof(lbl), "|%.*s", span_day ? 11 : 5,
-				 t + (span_day ? 5 : 11));
-		else
-			snprintf(lbl, sizeof(lbl), "|%s", t);
-		put(w, y, pa->x0 + xx, pa->pw - xx, lbl);
-	}
-}
-
-/* Paint the plot of spec into w's rows [y0, y0 + h) and columns [left,
- * left + width) (the y-axis labels included): from the top, the value
- * area, the two lanes, the score strip and the time axis. The value area
- * gets what the others leave; the strip goes first when space is short. */
-static void paint_plot(App *a, WINDOW *w, int y0, int h, int left, int width,
-		       const PlotSpec *sp)
-{
-	if (width - Y_AXIS_W < 4 || h < 3)
-		return;
-	int lanes = sp->lanes ? 2 : 0;
-	int sh = sp->strip_h;
-	int ph = h - lanes - sh - 1;
-	if (ph < 2) {
-		sh = 0;
-		ph = h - lanes - 1;
-	}
-	if (ph < 1)
-		return;
-	PlotArea pa;
-	if (area_init(a, &pa, w, left, width, sp))
-		return;
-	int y = y0;
-	paint_values(a, &pa, y, ph, sp->metric);
-	y += ph;
-	if (lanes) {
-		paint_lanes(&pa, y, sp->original);
-		y += lanes;
-	}
-	if (sh > 0) {
-		const float *sc = sp->scope == UI_NODE ? a->node_score
-				  : a->score ? a->score + sp->metric * a->s.rows
-					     : NULL;
-		paint_score_strip(a, &pa, y, sh, sc);
-		y += sh;
-	}
-	paint_time_axis(a, &pa, y);
-	area_free(&pa);
-	plot_grid_free(&grid);
-	plot_grid_free(&fgrid);
-	plot_grid_free(&sgrid);
-}
 
 /* The readout of the row under the cursor, fitted into width columns:
  * long words when they fit, short ones otherwise. */
@@ -665,7 +310,7 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 	const UiRanges *L = ui_labels_set(&a->labels, scope, 0);
 	int lab = ui_ranges_find(L, (int64_t)r) >= 0;
 	size_t nd;
-	const Detection *d = scope_dets(a, scope, &nd);
+	const Detection *d = plotpaint_dets(a, scope, &nd);
 	int crit = 0;
 	for (size_t i = 0; i < nd; i++)
 		if (d[i].r.start <= (int64_t)r && (int64_t)r < d[i].r.end &&
@@ -675,10 +320,21 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 	for (size_t i = 0; scope == UI_NODE && i < a->n_disagree; i++)
 		differ |= a->disagree[i].start <= (int64_t)r &&
 			  (int64_t)r < a->disagree[i].end;
-	char tags[80];
-	snprintf(tags, sizeof(tags), "%s%s%s%s%s", lab ? " [label]" : "",
+	/* the train part is not scored: its labels are said to be */
+	int train = r < s->split;
+	/* the label's note, quoted, last */
+	const char *note = lab ? ui_labels_note_at(&a->labels, scope,
+						   (int64_t)r)
+			       : NULL;
+	char tags[256];
+	snprintf(tags, sizeof(tags), "%s%s%s%s%s%s%.120s%s",
+		 lab && train ? " [train label: not scored]"
+		 : lab	      ? " [label]"
+		 : train      ? " [train]"
+			      : "",
 		 crit ? " [" : "", crit ? crit_name((Criticality)crit) : "",
-		 crit ? "]" : "", differ ? " [files differ]" : "");
+		 crit ? "]" : "", differ ? " [files differ]" : "",
+		 note ? " \"" : "", note ? note : "", note ? "\"" : "");
 	/* at node scope the value line is still one metric's, while the
 	 * score, labels and detections are the node's: say both */
 	int node = scope == UI_NODE;
@@ -697,6 +353,67 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 	(void)w;
 }
 
+/* The alert band at row y, columns [x, x + width): the alert holding the
+ * cursor (its number, criticality, span, duration) and its metrics ranked
+ * by share of the score mass, with the shares as `vigil detect` writes
+ * them, the selected metric highlighted; or where the alerts are. */
+static void paint_alert_band(App *a, WINDOW *w, int y, int x, int width)
+{
+	mvwhline(w, y, x, ' ', width);
+	size_t n = a->dr.n_alerts;
+	long i = app_alert_at(a, a->cursor);
+	char text[256];
+	if (i < 0) {
+		snprintf(text, sizeof(text),
+			 n ? "no alert here  (%zu alert%s: A lists them)"
+			   : "no alerts (%zu)",
+			 n, n == 1 ? "" : "s");
+		wattrset(w, A_DIM);
+		put(w, y, x, width, text);
+		wattrset(w, A_NORMAL);
+		return;
+	}
+	const Alert *al = &a->dr.alerts[i];
+	char t0[40], t1[40], full0[40], dur[24];
+	short_time(&a->s, (size_t)al->r.start, NULL, t0, sizeof(t0));
+	series_format_time(&a->s, (size_t)al->r.start, full0, sizeof(full0));
+	short_time(&a->s, (size_t)(al->r.end - 1), full0, t1, sizeof(t1));
+	fmt_duration(series_time(&a->s, (size_t)(al->r.end - 1)) -
+			     series_time(&a->s, (size_t)al->r.start) +
+			     a->s.interval,
+		     dur, sizeof(dur));
+	/* the date is in the readout: the band keeps the times */
+	const char *h0 = strlen(t0) >= 16 ? t0 + 11 : t0;
+	const char *h1 = strlen(t1) >= 16 ? t1 + 11 : t1;
+	int used = snprintf(text, sizeof(text), "ALERT %ld/%zu %s %s..%s %s:",
+			    i + 1, n, crit_name(al->crit), h0, h1, dur);
+	wattrset(w, colour_role(colour_crit((int)al->crit), 0) | A_BOLD);
+	put(w, y, x, width, text);
+	wattrset(w, A_NORMAL);
+	int col = used;
+	for (size_t k = 0; k < al->n_ranked && col < width; k++) {
+		const AlertMetric *am = &al->ranked[k];
+		char item[128];
+		int len = snprintf(item, sizeof(item), " %s %.4f",
+				   a->s.names[am->metric], am->share);
+		/* room for it, and for "+N more" after it if others follow */
+		char more[24], after[24];
+		snprintf(more, sizeof(more), " +%zu more", al->n_ranked - k);
+		int ml = snprintf(after, sizeof(after), " +%zu more",
+				  al->n_ranked - k - 1);
+		if (col + len > width ||
+		    (k + 1 < al->n_ranked && col + len + ml > width)) {
+			put(w, y, x + col, width - col, more);
+			break;
+		}
+		if (am->metric == a->metric)
+			wattrset(w, A_REVERSE);
+		put(w, y, x + col + 1, len - 1, item + 1);
+		wattrset(w, A_NORMAL);
+		col += len;
+	}
+}
+
 static void draw_plot(App *a, WINDOW *w)
 {
 	char title[512];
@@ -704,9 +421,13 @@ static void draw_plot(App *a, WINDOW *w)
 		sizeof(title));
 	frame(a, w, title);
 	int h = getmaxy(w) - 2;
-	PlotSpec sp = {a->metric, app_scope(a), CRIT_LOW, 0, h >= 16 ? 3 : 2,
-		       1};
-	paint_plot(a, w, 1, h, 1, getmaxx(w) - 2, &sp);
+	/* a row for the alert band once there are detections */
+	int band = a->model == MODEL_READY && a->has_dr && h >= 12;
+	PlotSpec sp = {a->metric, app_scope(a), CRIT_LOW, 0,
+		       h - band >= 16 ? 3 : 2, 1};
+	plotpaint_draw(a, w, 1, h - band, 1, getmaxx(w) - 2, &sp);
+	if (band)
+		paint_alert_band(a, w, h, 1, getmaxx(w) - 2);
 }
 
 /* ---- scores panel ------------------------------------------------------ */
@@ -807,6 +528,38 @@ static void draw_scores(App *a, WINDOW *w)
 
 /* ---- status line ------------------------------------------------------- */
 
+/* The selection's extent while it is made (or the label's new extent in
+ * edge mode), live: rows, duration, first and last time. Returns the
+ * length written. */
+static size_t extent_text(const App *a, char *buf, size_t n)
+{
+	size_t lo, hi;
+	const char *what = "MARK";
+	if (a->keymode == KEYMODE_EDGE) {
+		lo = (size_t)a->edge_start;
+		hi = (size_t)a->edge_end - 1;
+		what = a->edge_end_side ? "EDGE end:" : "EDGE start:";
+	} else {
+		lo = a->sel_anchor < a->cursor ? a->sel_anchor : a->cursor;
+		hi = a->sel_anchor < a->cursor ? a->cursor : a->sel_anchor;
+	}
+	const Series *s = &a->s;
+	char t0[40], t1[40], dur[24];
+	short_time(s, lo, NULL, t0, sizeof(t0));
+	char full0[40];
+	series_format_time(s, lo, full0, sizeof(full0));
+	short_time(s, hi, full0, t1, sizeof(t1));
+	fmt_duration(series_time(s, hi) - series_time(s, lo) + s->interval, dur,
+		     sizeof(dur));
+	size_t rows = hi - lo + 1;
+	int w = snprintf(buf, n, " %s %zu row%s %s  %s .. %s%s  ", what, rows,
+			 rows == 1 ? "" : "s", dur, t0, t1,
+			 a->keymode == KEYMODE_EDGE && !a->message[0]
+				 ? "  Enter apply, Esc cancel"
+				 : "");
+	return w < 0 ? 0 : (size_t)w < n ? (size_t)w : n - 1;
+}
+
 static void draw_status(App *a, WINDOW *w)
 {
 	int W = getmaxx(w);
@@ -845,10 +598,13 @@ static void draw_status(App *a, WINDOW *w)
 	if (a->prompt != PROMPT_NONE) {
 		static const char *const label[] = {
 			[PROMPT_FILTER] = "filter /",
-			[PROMPT_QUIT] = ("unsaved edits: s save, d discard and "
-					 "quit, Esc back "),
+			[PROMPT_GOTO] = "go to (row, time, +1d, -90m): ",
+			[PROMPT_NOTE] = "note (Enter set, empty removes, Esc): ",
+			[PROMPT_QUIT] = "unsaved edits: s save, d discard and "
+					"quit, Esc back ",
 		};
-		if (a->prompt == PROMPT_FILTER)
+		if (a->prompt == PROMPT_FILTER || a->prompt == PROMPT_GOTO ||
+		    a->prompt == PROMPT_NOTE)
 			snprintf(line, sizeof(line), " %s%s", label[a->prompt],
 				 a->input);
 		else if (a->prompt == PROMPT_QUIT)
@@ -863,12 +619,8 @@ static void draw_status(App *a, WINDOW *w)
 		put(w, 0, 0, W, line);
 		return;
 	}
-	if (a->selecting) {
-		char t[40];
-		series_format_time(&a->s, a->sel_anchor, t, sizeof(t));
-		used += (size_t)snprintf(line + used, sizeof(line) - used,
-					 " MARK from %s  ", t);
-	}
+	if (a->selecting || a->keymode == KEYMODE_EDGE)
+		used += extent_text(a, line + used, sizeof(line) - used);
 	if (a->keymode == KEYMODE_THRESHOLD)
 		used += (size_t)snprintf(line + used, sizeof(line) - used,
 					 " THRESHOLD x%.2f: < lower, > raise, "
@@ -927,12 +679,14 @@ static void draw_help(App *a, WINDOW *w)
 {
 	const char *const *lines;
 	size_t n = keys_help_lines(&lines);
-	int h = getmaxy(w) - 2, W = getmaxx(w) - 2;
+	/* a title rule on top and no other border: every row and column
+	 * for the table */
+	int h = getmaxy(w) - 1, W = getmaxx(w);
 	int maxw = 1;
 	for (size_t i = 0; i < n; i++)
 		if ((int)strlen(lines[i]) > maxw)
 			maxw = (int)strlen(lines[i]);
-	int cols = (W + 2) / (maxw + 2);
+	int cols = (W + 1) / (maxw + 2);
 	if (cols < 1)
 		cols = 1;
 	if ((size_t)cols > n)
@@ -953,13 +707,15 @@ static void draw_help(App *a, WINDOW *w)
 	else
 		snprintf(title, sizeof(title),
 			 " vigil keys (Esc or ? to close) ");
-	frame(a, w, title);
+	werase(w);
+	mvwhline(w, 0, 0, ACS_HLINE, W);
+	put(w, 0, 2, W - 4, title);
 	for (size_t i = 0; i < n; i++) {
 		size_t r = scroll ? i / (size_t)cols : i % rows;
 		int c = scroll ? (int)(i % (size_t)cols) : (int)(i / rows);
 		if (r < a->help_top || r >= a->help_top + (size_t)h)
 			continue;
-		put(w, (int)(r - a->help_top) + 1, 1 + c * colw, colw,
+		put(w, (int)(r - a->help_top) + 1, 1 + c * colw, colw - 1,
 		    lines[i]);
 	}
 }
@@ -1035,7 +791,7 @@ static void draw_panels(App *a, WINDOW *w, int compare)
 					 v[r * 3], v[r * 3 + 1], v[r * 3 + 2]);
 				put(w, 2 + r, left, colw, line);
 			}
-			paint_plot(a, w, 2 + RULE_COUNT, H - 1 - RULE_COUNT,
+			plotpaint_draw(a, w, 2 + RULE_COUNT, H - 1 - RULE_COUNT,
 				   left, colw, &sp);
 		}
 		return;
@@ -1057,7 +813,148 @@ static void draw_panels(App *a, WINDOW *w, int compare)
 		wattron(w, A_BOLD);
 		put(w, y, 1, W, head);
 		wattroff(w, A_BOLD);
-		paint_plot(a, w, y + 1, each - 1, 1, W, &sp);
+		plotpaint_draw(a, w, y + 1, each - 1, 1, W, &sp);
+	}
+}
+
+/* Whether the working node labels overlap r: the alert is a true
+ * positive of the labels. */
+static int alert_labelled(const App *a, Range r)
+{
+	const UiRanges *L = ui_labels_set(&a->labels, UI_NODE, 0);
+	for (size_t i = 0; i < L->n; i++)
+		if (L->r[i].start < r.end && r.start < L->r[i].end)
+			return 1;
+	return 0;
+}
+
+/* A: every alert, one a row (number, start, duration, criticality, TP or
+ * FP against the working node labels, the top 3 metrics with their
+ * shares), in the order of a->alert_sort; the chosen one highlighted, the
+ * list scrolled to keep it in sight. */
+static void draw_alerts(App *a, WINDOW *w)
+{
+	size_t n = a->has_dr ? a->dr.n_alerts : 0;
+	size_t *idx = malloc((n ? n : 1) * sizeof(size_t));
+	if (!idx)
+		return;
+	app_alert_order(a, idx);
+	int h = getmaxy(w) - 3, W = getmaxx(w) - 2;
+	if (h < 1)
+		h = 1;
+	if (a->alert_sel >= n)
+		a->alert_sel = n ? n - 1 : 0;
+	if (a->alert_sel < a->alert_top)
+		a->alert_top = a->alert_sel;
+	if (a->alert_sel >= a->alert_top + (size_t)h)
+		a->alert_top = a->alert_sel - (size_t)h + 1;
+	char title[200];
+	snprintf(title, sizeof(title),
+		 " %zu alert%s by %s  (j/k choose, Enter go there, S order, A "
+		 "or Esc close) ",
+		 n, n == 1 ? "" : "s", app_alert_sort_name(a->alert_sort));
+	frame(a, w, title);
+	if (a->model != MODEL_READY) {
+		put(w, 1, 1, W,
+		    a->model == MODEL_TRAINING ? " waiting for the model..."
+					       : " no detections");
+		free(idx);
+		return;
+	}
+	char head[200];
+	snprintf(head, sizeof(head), " %4s %-16s %8s %-6s %-5s %s", "#",
+		 "start", "duration", "crit", "TP/FP", "top metrics (share)");
+	wattron(w, A_BOLD);
+	put(w, 1, 1, W, head);
+	wattroff(w, A_BOLD);
+	for (int row = 0; row < h && a->alert_top + (size_t)row < n; row++) {
+		size_t k = a->alert_top + (size_t)row;
+		const Alert *al = &a->dr.alerts[idx[k]];
+		char t0[40], dur[24], line[512];
+		short_time(&a->s, (size_t)al->r.start, NULL, t0, sizeof(t0));
+		fmt_duration(series_time(&a->s, (size_t)(al->r.end - 1)) -
+				     series_time(&a->s, (size_t)al->r.start) +
+				     a->s.interval,
+			     dur, sizeof(dur));
+		int used = snprintf(line, sizeof(line),
+				    " %4zu %-16.16s %8s %-6s %-5s", idx[k] + 1,
+				    t0, dur, crit_name(al->crit),
+				    alert_labelled(a, al->r) ? "TP" : "FP");
+		/* three metrics: names shortened to share what is left */
+		int namew = (W - used) / 3 - 8;
+		for (size_t m = 0; m < al->n_ranked && m < 3; m++) {
+			char nm[96];
+			short_name(a->s.names[al->ranked[m].metric], nm,
+				   sizeof(nm), (size_t)(namew > 3 ? namew : 3),
+				   a->unicode);
+			used += snprintf(line + used, sizeof(line) - (size_t)used,
+					 " %s %.4f", nm, al->ranked[m].share);
+		}
+		if (k == a->alert_sel)
+			wattron(w, A_REVERSE);
+		mvwhline(w, 2 + row, 1, ' ', W);
+		put_cols(w, 2 + row, 1, W, line);
+		wattroff(w, A_REVERSE);
+	}
+	free(idx);
+}
+
+/* v: up to four metrics one above the other on the window's time axis,
+ * each with its header (name, share in the alert or score at the cursor,
+ * event F1), plot, lanes and, when there is room, its score strip. */
+static void draw_stack(App *a, WINDOW *w)
+{
+	size_t ms[4];
+	int why;
+	size_t n = app_stack_metrics(a, ms, &why);
+	long al = app_alert_at(a, a->cursor);
+	char title[200];
+	if (why == 0)
+		snprintf(title, sizeof(title),
+			 " stacked: the %zu marked metric%s (Space marks; v or "
+			 "Esc to close) ",
+			 n, n == 1 ? "" : "s");
+	else if (al >= 0)
+		snprintf(title, sizeof(title),
+			 " stacked: the top %zu metrics of alert %ld (v or Esc "
+			 "to close) ",
+			 n, al + 1);
+	else
+		snprintf(title, sizeof(title),
+			 " stacked: the %zu largest scores at the cursor (v or "
+			 "Esc to close) ",
+			 n);
+	frame(a, w, title);
+	int H = getmaxy(w) - 2, W = getmaxx(w) - 2;
+	if (!n)
+		return;
+	int each = H / (int)n;
+	for (size_t i = 0; i < n; i++) {
+		size_t m = ms[i];
+		int y = 1 + (int)i * each;
+		char head[256], f1[8] = "-";
+		UiScore sc[RULE_COUNT];
+		if (a->model == MODEL_READY) {
+			app_scores(a, m, 0, CRIT_LOW, sc);
+			fmt_ratio(sc[RULE_EVENT].f1, f1, sizeof(f1));
+		}
+		double share = -1;
+		for (size_t k = 0; al >= 0 && k < a->dr.alerts[al].n_ranked; k++)
+			if (a->dr.alerts[al].ranked[k].metric == m)
+				share = a->dr.alerts[al].ranked[k].share;
+		int used = snprintf(head, sizeof(head), "%zu %s", i + 1,
+				    a->s.names[m]);
+		if (share >= 0)
+			used += snprintf(head + used, sizeof(head) - (size_t)used,
+					 "  share %.4f", share);
+		snprintf(head + used, sizeof(head) - (size_t)used,
+			 "  score %.2f  F1 %s", app_score_at(a, m, a->cursor),
+			 f1);
+		wattron(w, A_BOLD | (m == a->metric ? A_REVERSE : 0));
+		put(w, y, 1, W, head);
+		wattroff(w, A_BOLD | A_REVERSE);
+		PlotSpec sp = {m, m, CRIT_LOW, 0, each >= 11 ? 2 : 0, 1};
+		plotpaint_draw(a, w, y + 1, each - 1, 1, W, &sp);
 	}
 }
 
@@ -1125,10 +1022,23 @@ void panes_draw(App *a)
 {
 	if (!pane_win[PANE_STATUS])
 		return;
+	if (a->view == VIEW_HELP) {
+		/* the whole screen, the status line's row included, so that
+		 * the table fits at 80x24 */
+		if (help_win && a->dirty) {
+			draw_help(a, help_win);
+			wnoutrefresh(help_win);
+			doupdate();
+		}
+		a->dirty = 0;
+		return;
+	}
 	if (a->view != VIEW_MAIN) {
 		if (overlay_win && (a->dirty & (DIRTY_ALL & ~DIRTY_STATUS))) {
-			if (a->view == VIEW_HELP)
-				draw_help(a, overlay_win);
+			if (a->view == VIEW_ALERTS)
+				draw_alerts(a, overlay_win);
+			else if (a->view == VIEW_STACK)
+				draw_stack(a, overlay_win);
 			else
 				draw_panels(a, overlay_win, a->view == VIEW_COMPARE);
 			wnoutrefresh(overlay_win);

@@ -1,17 +1,13 @@
 /* The panes of the dashboard behind one table of operations (draw, resize):
- * the metric list, the plot (value, forecast, label band, detections, score
- * strip, time axis, cursor readout), the scores panel and the status line,
- * plus the full-screen views (help, criticality comparison, original vs
- * working). Colours are roles mapped to pairs in one table; without colour
- * (NO_COLOR, monochrome) roles fall back to attributes and glyphs. */
+ * the metric list, the plot (painted by ui/dash/plotpaint: value,
+ * forecast, label band, detections, score strip, time axis; here its
+ * readout and the alert band), the scores panel and the status line, plus
+ * the full-screen views (help, criticality comparison, original vs
+ * working, alerts, stacked). Colours are the roles of ui/dash/colour.h. */
 #ifndef VIGIL_UI_PANES_H
 #define VIGIL_UI_PANES_H
 
 #include "ui/dash/app.h"
-
-/* Start colours (unless NO_COLOR is set or the terminal has none); sets
- * a->colour. Call after initscr. */
-void panes_init_colours(App *a);
 
 /* Compute the layout for the current terminal size and (re)create the
  * pane windows. */

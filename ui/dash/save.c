@@ -508,7 +508,7 @@ int save_labels(App *a, const char *path)
 		return -1;
 	}
 	save_remember(a, p);
-	UiOp op = {UI_OP_SAVED, 0, 0, 0, 0, holds};
+	UiOp op = {UI_OP_SAVED, 0, 0, 0, 0, holds, NULL};
 	app_apply(a, &op);
 	char jerr[120] = "";
 	if (a->journal.error)

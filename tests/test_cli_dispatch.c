@@ -1,0 +1,78 @@
+/* The command line's dispatch: a mistyped subcommand is named with the
+ * nearest real one (exit 1, no terminal needed), while a word that is a
+ * file, or is far from every subcommand, still goes to the dashboard as a
+ * DATASET. The real binary, stdin and stdout not a terminal. */
+#include "tests/testutil.h"
+
+static char tmp[256];
+static char vigil[4096]; /* absolute: the commands run in tmp */
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!realpath(tu_vigil(), vigil))
+		return -1;
+	return tu_tmpdir(tmp, sizeof(tmp)) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char out[256];
+	tu_run(out, sizeof(out), "rm -rf '%s'", tmp);
+	return 0;
+}
+
+/* Each typo gives "unknown command 'T' (did you mean 'C'?)" and exit 1. */
+static void test_typos_named(void **state)
+{
+	(void)state;
+	static const char *const typo[][2] = {
+		{"scroe", "score"},   {"detetc", "detect"}, {"lables", "labels"},
+		{"trian", "train"},   {"snyth", "synth"},   {"nba", "nab"},
+		{"inof", "info"},     {"scor", "score"},    {"detects", "detect"},
+	};
+	for (size_t i = 0; i < sizeof(typo) / sizeof(typo[0]); i++) {
+		char out[1024], want[128];
+		int rc = tu_run(out, sizeof(out), "cd '%s' && %s %s </dev/null",
+				tmp, vigil, typo[i][0]);
+		snprintf(want, sizeof(want),
+			 "vigil: unknown command '%s' (did you mean '%s'?)\n",
+			 typo[i][0], typo[i][1]);
+		if (rc != 1 || strcmp(out, want))
+			fail_msg("vigil %s: exit %d, said: %s", typo[i][0], rc,
+				 out);
+	}
+}
+
+/* A file of that name is a dataset; a word far from every subcommand goes
+ * to the dashboard too (which, without a terminal, says it needs one). */
+static void test_not_typos(void **state)
+{
+	(void)state;
+	char out[1024], path[400];
+	snprintf(path, sizeof(path), "%s/scroe", tmp);
+	assert_int_equal(tu_write(path, "a,b\n1,2\n3,4\n"), 0);
+	int rc = tu_run(out, sizeof(out), "cd '%s' && %s scroe </dev/null",
+			tmp, vigil);
+	assert_int_equal(rc, 1);
+	assert_null(strstr(out, "did you mean"));
+	assert_non_null(strstr(out, "needs a terminal"));
+	rc = tu_run(out, sizeof(out), "cd '%s' && %s xyzzy </dev/null", tmp,
+		    vigil);
+	assert_int_equal(rc, 1);
+	assert_null(strstr(out, "did you mean"));
+	/* the real names still run their subcommand */
+	rc = tu_run(out, sizeof(out), "%s score --help", vigil);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "Usage: vigil score"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_typos_named),
+		cmocka_unit_test(test_not_typos),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

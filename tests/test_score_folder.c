@@ -1,0 +1,120 @@
+/* `vigil score FOLDER`: an SMD folder without a machine scores every
+ * machine against its own labels and prints the table and the means (text
+ * and JSON); each machine's figures equal `vigil score FOLDER:machine`'s.
+ * On a folder of two machines made from the bundled SMD cut (the second
+ * with a label file of its own), with a quick model (2 epochs). */
+#include "tests/testutil.h"
+
+#include <math.h>
+
+static char tmp[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!tu_tmpdir(tmp, sizeof(tmp)))
+		return -1;
+	char out[2048];
+	/* machine-a: the cut as it is; machine-b: the same data, its
+	 * test_label with the first labelled range removed */
+	return tu_run(out, sizeof(out),
+		      "src=data/samples/smd-cut/ServerMachineDataset; "
+		      "dst='%s/f/ServerMachineDataset'; "
+		      "for d in train test test_label interpretation_label; do "
+		      "mkdir -p \"$dst/$d\" && "
+		      "cp \"$src/$d/machine-1-2.txt\" \"$dst/$d/machine-a.txt\" "
+		      "&& cp \"$src/$d/machine-1-2.txt\" "
+		      "\"$dst/$d/machine-b.txt\" || exit 1; done; "
+		      "awk 'BEGIN{s=0} $1==1 && s<2 {s=1; print 0; next} "
+		      "$1==0 && s==1 {s=2} {print}' "
+		      "\"$src/test_label/machine-1-2.txt\" > "
+		      "\"$dst/test_label/machine-b.txt\"",
+		      tmp) == 0
+		       ? 0
+		       : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char out[256];
+	tu_run(out, sizeof(out), "rm -rf '%s'", tmp);
+	return 0;
+}
+
+/* The "event ... all" F1 of a single-machine text report. */
+static double machine_f1(const char *machine)
+{
+	char out[8192];
+	int rc = tu_run(out, sizeof(out),
+			"XDG_CACHE_HOME='%s/cache' %s score "
+			"'%s/f/ServerMachineDataset:%s' --epochs 2 2>/dev/null",
+			tmp, tu_vigil(), tmp, machine);
+	assert_int_equal(rc, 0);
+	const char *p = strstr(out, "  event ");
+	assert_non_null(p);
+	char line[256];
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+	return atof(strrchr(line, ' ') + 1);
+}
+
+static void test_folder_table_and_means(void **state)
+{
+	(void)state;
+	double fa = machine_f1("machine-a"), fb = machine_f1("machine-b");
+	char out[16384];
+	int rc = tu_run(out, sizeof(out),
+			"XDG_CACHE_HOME='%s/cache' %s score "
+			"'%s/f/ServerMachineDataset' --epochs 2 2>/dev/null",
+			tmp, tu_vigil(), tmp);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "(2 datasets, each against its own "
+				    "labels)"));
+	/* each row ends with the event F1; the mean is theirs */
+	char want[64];
+	snprintf(want, sizeof(want), " %.3f\n  machine-b", fa);
+	if (!strstr(out, want))
+		fail_msg("machine-a's F1 %.3f not in:\n%s", fa, out);
+	const char *mb = strstr(out, "  machine-b");
+	const char *mean = strstr(out, "  mean");
+	assert_non_null(mb);
+	assert_non_null(mean);
+	char line[256];
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(mb, "\n"), mb);
+	assert_true(fabs(atof(strrchr(line, ' ') + 1) - fb) < 0.0005);
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(mean, "\n"), mean);
+	assert_true(fabs(atof(strrchr(line, ' ') + 1) - (fa + fb) / 2) <
+		    0.001);
+	/* the two label files differ: so do the machines' figures */
+	assert_true(fa != fb);
+
+	rc = tu_run(out, sizeof(out),
+		    "XDG_CACHE_HOME='%s/cache' %s score "
+		    "'%s/f/ServerMachineDataset' --epochs 2 --json 2>/dev/null",
+		    tmp, tu_vigil(), tmp);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "{\"folder\": "));
+	assert_non_null(strstr(out, "\"machine\": \"machine-a\""));
+	assert_non_null(strstr(out, "\"machine\": \"machine-b\""));
+	assert_non_null(strstr(out, "], \"mean\": {\"point-wise\": "));
+}
+
+static void test_folder_refuses_other_labels(void **state)
+{
+	(void)state;
+	char out[2048];
+	int rc = tu_run(out, sizeof(out),
+			"%s score '%s/f/ServerMachineDataset' --labels x.csv",
+			tu_vigil(), tmp);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "each machine's own labels"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_folder_table_and_means),
+		cmocka_unit_test(test_folder_refuses_other_labels),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,1022 @@
+/* End-to-end tests of the analyst's workbench keys in the dashboard (the
+ * real binary in tmux, helpers in tests/tmuxutil.h): f / F name each
+ * disagreement, d labels the detection under the cursor, the selection's
+ * extent shows live, e moves a label's edge. Each test asserts on the
+ * screen and on the files saved from it. Skipped when tmux is missing. */
+#include "tests/testutil.h"
+
+#include "tests/tmuxutil.h"
+#include "ui/dash/plot.h"
+
+/* Save the labels as vigil CSV to tmp/name through the save prompt. */
+static void save_csv(const char *name)
+{
+	char cmd[700], done[300];
+	keys("s");
+	expect("save as csv in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s/%s' Enter", tmp, name);
+	keys(cmd);
+	snprintf(done, sizeof(done), "%s (csv)", name);
+	expect(done, 5);
+}
+
+/* The ranges of metric in a saved vigil CSV: starts and ends, n of them. */
+static size_t csv_ranges(const char *name, const char *metric, long *start,
+			 long *end, size_t cap)
+{
+	char path[600];
+	snprintf(path, sizeof(path), "%s/%s", tmp, name);
+	char *csv = tu_slurp(path, NULL);
+	assert_non_null(csv);
+	size_t n = 0, ml = strlen(metric);
+	for (char *line = strtok(csv, "\n"); line && n < cap;
+	     line = strtok(NULL, "\n"))
+		if (!strncmp(line, metric, ml) && line[ml] == ',' &&
+		    sscanf(line + ml + 1, "%ld,%ld", &start[n], &end[n]) == 2)
+			n++;
+	free(csv);
+	return n;
+}
+
+static int has_range(const long *s, const long *e, size_t n, long a, long b)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == a && e[i] == b)
+			return 1;
+	return 0;
+}
+
+/* The demo with its model: f lands on a false positive and says how many
+ * rows stick out of the labels; d labels that detection in one edit and
+ * the panel's recall and F1 move at once; u takes it back. f goes on to a
+ * missed label and names its length, which e (edge mode) confirms. */
+static void test_disagreements_and_d(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("", "C.UTF-8");
+	expect("recall", 30);
+	char before[64], now[64], st[1024];
+	panel_recall(before, sizeof(before));
+	CHECK(before[0]);
+	CHECK(press_until("f", "FP: ", 12));
+	status_line(st, sizeof(st));
+	int rows = 0;
+	const char *fp = strstr(st, "FP: ");
+	CHECK(fp && sscanf(fp, "FP: %d detected row", &rows) == 1 && rows > 0);
+	CHECK(strstr(st, "outside labels"));
+	/* the readout: a detection here, no label */
+	CHECK(strstr(screen, "[low]") || strstr(screen, "[medium]") ||
+	      strstr(screen, "[high]"));
+	CHECK(!strstr(screen, "[label]"));
+	keys("d");
+	expect("labelled 2022", 5);
+	expect("1 edit unsaved", 5);
+	expect("[label]", 5);
+	CHECK(wait_panel(before, 0, now, sizeof(now)));
+	CHECK(recall_of(now) > recall_of(before));
+	CHECK(strcmp(strstr(now, "F1"), strstr(before, "F1")) != 0);
+	keys("u");
+	expect("undone", 5);
+	CHECK(wait_panel(before, 1, now, sizeof(now)));
+	/* d off a detection says so and changes nothing */
+	keys("g d");
+	expect("no detection under the cursor", 5);
+	expect("0 edits unsaved", 5);
+	/* a missed label: "FN: label of N rows", and e sees N rows too */
+	CHECK(press_until("f", "FN: label of", 12));
+	status_line(st, sizeof(st));
+	const char *fn = strstr(st, "FN: label of ");
+	int lrows = 0;
+	CHECK(fn && sscanf(fn, "FN: label of %d row", &lrows) == 1 &&
+	      lrows > 0);
+	expect("[label]", 5);
+	keys("e");
+	char edge[64];
+	snprintf(edge, sizeof(edge), "EDGE start: %d row", lrows);
+	expect(edge, 5);
+	keys("Escape");
+	expect("edge mode left, label unchanged", 5);
+	/* F goes back to the false positive */
+	CHECK(press_until("F", "FP: ", 12));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* While selecting, the status line shows the extent live: rows, duration,
+ * first and last time. The demo is 1000 one-minute rows from 00:00; at
+ * 100 columns the plot has 67 columns of 2 Braille dots, so l moves 7
+ * rows; at 80x24 in the C locale (ASCII: a dot a column) 51 columns, 19
+ * rows a step. */
+static void test_selection_extent_live(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	keys("g m");
+	expect("MARK 1 row 1m  2022-01-01 00:00 .. 00:00", 5);
+	keys("l");
+	expect("MARK 8 rows 8m  2022-01-01 00:00 .. 00:07", 5);
+	keys("l l");
+	expect("MARK 22 rows 22m  2022-01-01 00:00 .. 00:21", 5);
+	keys("m a");
+	expect("labelled 2022-01-01 00:00:00 .. 2022-01-01 00:21:00 (22 rows",
+	       5);
+	keys("u");
+	expect("undone", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	start_at("--no-model", "C", 80, 24);
+	expect("metrics", 10);
+	keys("g m l");
+	expect("MARK 20 rows 20m  2022-01-01 00:00 .. 00:19", 5);
+	keys("Escape");
+	WAIT_CHECK(!strstr(screen, "MARK"), 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* e on a label, l l, Enter: the start edge moves two rows right as one
+ * undoable resize; the saved CSV shows it against a save made before. */
+static void test_edge_mode_saved(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	save_csv("edge-before.csv");
+	keys("]");
+	expect("[label]", 5);
+	keys("e");
+	expect("EDGE start: ", 5);
+	char st[1024];
+	status_line(st, sizeof(st));
+	int n0 = 0;
+	CHECK(sscanf(strstr(st, "EDGE start: "), "EDGE start: %d", &n0) == 1);
+	keys("l l");
+	char want[64];
+	snprintf(want, sizeof(want), "EDGE start: %d rows", n0 - 2);
+	expect(want, 5);
+	keys("Enter");
+	expect("resized 2022", 5);
+	expect("1 edit unsaved", 5);
+	save_csv("edge-after.csv");
+	long s0[64], e0[64], s1[64], e1[64];
+	size_t n_before = csv_ranges("edge-before.csv", "cpu_usage", s0, e0, 64);
+	size_t n_after = csv_ranges("edge-after.csv", "cpu_usage", s1, e1, 64);
+	assert_int_equal(n_before, n_after);
+	/* exactly one range changed: its start is two rows later */
+	int changed = 0;
+	for (size_t i = 0; i < n_before; i++) {
+		if (has_range(s1, e1, n_after, s0[i], e0[i]))
+			continue;
+		changed++;
+		assert_true(e0[i] - s0[i] == n0);
+		assert_true(has_range(s1, e1, n_after, s0[i] + 2, e0[i]));
+	}
+	assert_int_equal(changed, 1);
+	/* one undo gives the label back whole; the cursor, two rows in,
+	 * is nearer its end now */
+	keys("u");
+	expect("undone", 5);
+	keys("e");
+	snprintf(want, sizeof(want), "EDGE end: %d rows", n0);
+	expect(want, 5);
+	/* unbound keys in edge mode say what works; Esc leaves */
+	keys("x");
+	expect("edge mode keys: h l H L Enter Esc", 5);
+	keys("Escape");
+	expect("edge mode left, label unchanged", 5);
+	keys("q");
+	expect("unsaved edits", 5);
+	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* Characters (UTF-8 aware) in the first n bytes of text. */
+static long chars_in(const char *text, size_t n)
+{
+	long c = 0;
+	for (size_t i = 0; i < n && text[i]; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/* How many lines of the screen have glyph at screen column col. */
+static int lines_with_glyph_at(const char *glyph, long col)
+{
+	int n = 0;
+	for (const char *p = screen; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		for (const char *q = p; (q = strstr(q, glyph)) && q < p + len;
+		     q++)
+			if (chars_in(p, (size_t)(q - p)) == col)
+				n++;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* The split of DATASET (rows, first test row) and where the dashboard must
+ * draw it: the plot's first column is list_w + 1 + 7 (the list pane, the
+ * plot's border, the y axis), its width w - list_w - 9. Then the axis line
+ * says "train MARK test" with the mark in that column, and the value area
+ * draws the mark in the same column. */
+static void check_split_mark(const char *mark, int w, int list_w, size_t rows,
+			     size_t split)
+{
+	size_t pw = (size_t)(w - list_w - 9);
+	long col = list_w + 1 + 7 +
+		   plot_row_column(0, rows, pw, split);
+	char axis[32];
+	snprintf(axis, sizeof(axis), "train %s test", mark);
+	WAIT_CHECK(strstr(screen, axis) != NULL, 5);
+	char line[4096];
+	line_of(axis, NULL, line, sizeof(line));
+	long at = chars_in(line, (size_t)(strstr(line, axis) - line)) + 6;
+	if (at != col) {
+		dump_failure();
+		fail_msg("split mark at column %ld, the split row's column is "
+			 "%ld",
+			 at, col);
+	}
+	/* the value area: the mark in that column on several lines */
+	CHECK(lines_with_glyph_at(mark, col) >= 4);
+}
+
+/* The train/test split on the plot and the axis, at the column of the
+ * split row, on the demo (1000 rows, split 500) at 100x30 in UTF-8 and on
+ * the bundled SMD cut (600 rows, split 300) at 80x24 in the C locale
+ * without colour; train labels are dimmed and the readout says they are
+ * not scored. */
+static void test_split_drawn(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	check_split_mark("\xe2\x95\x8e", 100, 24, 1000, 500);
+	/* the cursor starts on the split row: a test row; [ goes back to a
+	 * label in the train part */
+	CHECK(!strstr(screen, "[train"));
+	keys("[");
+	expect("[train label: not scored]", 5);
+	/* a train label is drawn dimmed in the labels lane (another glyph,
+	 * without the band), test labels with the band */
+	char lane[4096];
+	line_of("labels ", NULL, lane, sizeof(lane));
+	CHECK(strstr(lane, "\xe2\x96\x94")); /* train: thin bar */
+	CHECK(strstr(lane, "\xe2\x96\x80")); /* test: the label band */
+	keys("g");
+	expect("[train]", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	char out[1024];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/smds' && cp -r data/samples/smd-cut "
+				"'%s/smds'",
+				tmp, tmp),
+			 0);
+	char args[600];
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smds/ServerMachineDataset:machine-1-2'", tmp);
+	start_at(args, "C NO_COLOR=1", 80, 24);
+	expect("m01", 10);
+	check_split_mark(":", 80, 20, 600, 300);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* One alert of `vigil detect`'s alerts file: its span and ranked metrics. */
+typedef struct {
+	long start, end;
+	char crit[16];
+	int n;
+	char metric[64][32];
+	char share[64][32];
+} FileAlert;
+
+/* Read the alerts CSV (alert,start,end,start_time,end_time,criticality,
+ * peak_score,node_detections,low,medium,high,rank,metric,share) into al
+ * (cap alerts); returns the number of alerts. */
+static int read_alerts(const char *path, FileAlert *al, int cap)
+{
+	char *csv = tu_slurp(path, NULL);
+	assert_non_null(csv);
+	int n = 0;
+	char *save = NULL;
+	strtok_r(csv, "\n", &save); /* header */
+	for (char *line = strtok_r(NULL, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		int id, rank;
+		long s0, e0;
+		char crit[16], metric[32], share[32];
+		if (sscanf(line, "%d,%ld,%ld,,,%15[^,],%*[^,],%*d,%*d,%*d,%*d,"
+				 "%d,%31[^,],%31s",
+			   &id, &s0, &e0, crit, &rank, metric, share) != 7)
+			fail_msg("alerts file line: %s", line);
+		if (id > n) {
+			assert_true(id == n + 1 && n < cap);
+			n = id;
+			memset(&al[n - 1], 0, sizeof(al[0]));
+			al[n - 1].start = s0;
+			al[n - 1].end = e0;
+			snprintf(al[n - 1].crit, sizeof(al[0].crit), "%s", crit);
+		}
+		FileAlert *a = &al[n - 1];
+		assert_int_equal(rank, a->n + 1);
+		if (a->n < 64) {
+			snprintf(a->metric[a->n], 32, "%s", metric);
+			snprintf(a->share[a->n], 32, "%s", share);
+			a->n++;
+		}
+	}
+	free(csv);
+	return n;
+}
+
+/* The alert band's metrics and shares on the screen equal the file's, in
+ * rank order, as many as fit; "+N more" counts the rest. */
+static void check_band(const FileAlert *fa, int number, int total)
+{
+	char head[64], line[4096];
+	snprintf(head, sizeof(head), "ALERT %d/%d %s ", number, total,
+		 fa->crit);
+	WAIT_CHECK(strstr(screen, head) != NULL, 5);
+	line_of(head, NULL, line, sizeof(line));
+	const char *p = strchr(strstr(line, head), ':');
+	CHECK(p != NULL);
+	p++;
+	int k = 0, more = 0;
+	char name[64], share[64];
+	int used;
+	while (sscanf(p, " %63s %63s%n", name, share, &used) == 2) {
+		if (name[0] == '+') {
+			more = atoi(name + 1);
+			break;
+		}
+		if (k >= fa->n || strcmp(name, fa->metric[k]) ||
+		    strcmp(share, fa->share[k])) {
+			dump_failure();
+			fail_msg("band metric %d: %s %s, the file says %s %s",
+				 k + 1, name, share,
+				 k < fa->n ? fa->metric[k] : "-",
+				 k < fa->n ? fa->share[k] : "-");
+		}
+		k++;
+		p += used;
+	}
+	CHECK(k >= 1);
+	assert_int_equal(k + more, fa->n);
+}
+
+/* The mean of the two largest metric scores of row r in the points file
+ * of the SMD copy (row,time,node,m01,...). */
+static double node_score_of(long r)
+{
+	char path[700];
+	snprintf(path, sizeof(path), "%s/m12/det.csv.points.csv", tmp);
+	char *csv = tu_slurp(path, NULL);
+	assert_non_null(csv);
+	char key[32];
+	snprintf(key, sizeof(key), "\n%ld,", r);
+	const char *p = strstr(csv, key);
+	assert_non_null(p);
+	p += strlen(key);
+	p = strchr(p, ',') + 1; /* time */
+	p = strchr(p, ',');     /* node */
+	double a = 0, b = 0;
+	while (p && *p == ',') {
+		double v = strtod(p + 1, (char **)&p);
+		if (v > a) {
+			b = a;
+			a = v;
+		} else if (v > b) {
+			b = v;
+		}
+	}
+	free(csv);
+	return (a + b) / 2;
+}
+
+/* A real SMD machine (a copy of ../shared/data's machine-1-2; skipped
+ * when absent), `vigil detect` and the dashboard on the same model: A
+ * lists as many alerts as the alerts file, Enter goes to the chosen one,
+ * whose band shows the file's ranked metrics and shares; Enter in the
+ * alert selects its metrics in rank order; S orders the alerts by
+ * criticality. At 200x60, then the band and the view at 80x24. */
+static void test_alerts_match_detect(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	const char *shared = tu_shared_data();
+	char probe[4300];
+	snprintf(probe, sizeof(probe),
+		 "%s/smd/ServerMachineDataset/test/machine-1-2.txt",
+		 shared ? shared : ".");
+	if (!shared || access(probe, R_OK) != 0)
+		skip();
+	char out[8192];
+	const char *src = shared;
+	if (tu_run(out, sizeof(out),
+		   "rm -rf '%s/m12' && for d in train test test_label "
+		   "interpretation_label; do mkdir -p "
+		   "'%s/m12/ServerMachineDataset/'$d && cp "
+		   "'%s/smd/ServerMachineDataset/'$d/machine-1-2.txt "
+		   "'%s/m12/ServerMachineDataset/'$d/ || exit 1; done",
+		   tmp, tmp, src, tmp) != 0)
+		fail_msg("cannot copy the machine: %s", out);
+	char ds[600];
+	snprintf(ds, sizeof(ds), "'%s/m12/ServerMachineDataset:machine-1-2'",
+		 tmp);
+	/* two epochs: the same model for detect and the dashboard (cached
+	 * beside the copy), quick even under the sanitizers */
+	if (tu_run(out, sizeof(out),
+		   "XDG_CACHE_HOME='%s/cache' %s detect %s --epochs 2 --points "
+		   "-o '%s/m12/det.csv'",
+		   tmp, tu_vigil(), ds, tmp) != 0)
+		fail_msg("vigil detect: %s", out);
+	static FileAlert fa[200];
+	char path[700];
+	snprintf(path, sizeof(path), "%s/m12/det.csv.alerts.csv", tmp);
+	int n = read_alerts(path, fa, 200);
+	assert_true(n >= 3);
+	char args[800];
+	snprintf(args, sizeof(args), "%s --epochs 2", ds);
+	start_at(args, "C.UTF-8", 200, 60);
+	expect("model from the cache", 60);
+	keys("A");
+	char title[64];
+	snprintf(title, sizeof(title), " %d alerts by time ", n);
+	expect(title, 5);
+	/* every alert a row, "| N <start> ...": 56 rows fit at 200x60, G
+	 * scrolls to the last */
+	for (int i = 1; i <= n && i <= 56; i++) {
+		char row[32];
+		snprintf(row, sizeof(row), " %4d %ld ", i, fa[i - 1].start);
+		WAIT_CHECK(strstr(screen, row) != NULL, 5);
+	}
+	char row_n[32];
+	snprintf(row_n, sizeof(row_n), " %4d %ld ", n, fa[n - 1].start);
+	keys("G");
+	expect(row_n, 5);
+	/* the first alert: Enter goes there; its band is the file's */
+	keys("g Enter");
+	expect("alert: ", 5);
+	check_band(&fa[0], 1, n);
+	/* the node score at node scope is the node rule's: the mean of the
+	 * two largest metric scores of that row (detect's points file) */
+	keys("Tab");
+	expect("node, plotted on", 5);
+	double want = node_score_of(fa[0].start);
+	char rl[4096];
+	line_of("node score ", NULL, rl, sizeof(rl));
+	const char *ns = strstr(rl, "node score ");
+	CHECK(ns != NULL);
+	double got = atof(ns + 11);
+	if (got < want - 0.006 || got > want + 0.006) {
+		dump_failure();
+		fail_msg("node score %.3f at row %ld, the points file gives "
+			 "%.3f",
+			 got, fa[0].start, want);
+	}
+	keys("Tab");
+	expect("metric | ? help", 5);
+	/* Enter in the alert: its metrics in rank order */
+	keys("Enter");
+	char msg[128];
+	snprintf(msg, sizeof(msg), "metric 2 of the alert: %s (share %s)",
+		 fa[0].metric[1], fa[0].share[1]);
+	expect(msg, 5);
+	char sel[64];
+	snprintf(sel, sizeof(sel), ">%s ", fa[0].metric[1]);
+	expect(sel, 5);
+	/* v: the alert's top four metrics (or all it ranks, when fewer)
+	 * stacked, with their shares */
+	int top = fa[0].n < 4 ? fa[0].n : 4;
+	keys("v");
+	char st_title[64];
+	snprintf(st_title, sizeof(st_title),
+		 "stacked: the top %d metrics of alert 1", top);
+	expect(st_title, 5);
+	for (int k = 0; k < top; k++) {
+		char head[96];
+		snprintf(head, sizeof(head), "%d %s  share %s", k + 1,
+			 fa[0].metric[k], fa[0].share[k]);
+		expect(head, 5);
+	}
+	CHECK(count_of("detect") == top);
+	keys("v");
+	WAIT_CHECK(!strstr(screen, "stacked:"), 5);
+	/* ":" lands on the row asked (no time axis: rows) */
+	char go[64], at[64];
+	snprintf(go, sizeof(go), "':%ld' Enter", fa[n - 1].start + 3);
+	keys(go);
+	snprintf(at, sizeof(at), "row %ld ", fa[n - 1].start + 3);
+	expect(at, 5);
+	/* the last alert, from the view */
+	keys("A G Enter");
+	check_band(&fa[n - 1], n, n);
+	/* S: by criticality, the most critical first */
+	keys("A S");
+	expect("alerts by criticality", 5);
+	int worst = 0;
+	for (int i = 0; i < n; i++) {
+		int c = !strcmp(fa[i].crit, "high")	? 3
+			: !strcmp(fa[i].crit, "medium") ? 2
+							: 1;
+		if (c > worst)
+			worst = c;
+	}
+	char line[4096];
+	line_of("    # start", NULL, line, sizeof(line));
+	CHECK(line[0]);
+	const char *first = strstr(screen, line);
+	const char *row1 = first ? strchr(first, '\n') : NULL;
+	CHECK(row1 != NULL);
+	char r1[256];
+	snprintf(r1, sizeof(r1), "%.*s", (int)strcspn(row1 + 1, "\n"),
+		 row1 + 1);
+	CHECK(strstr(r1, worst == 3 ? " high " : worst == 2 ? " medium "
+							   : " low "));
+	/* 80x24: the view scrolls to keep the choice in sight; the band
+	 * still matches */
+	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 80 -y 24", sock);
+	keys("Escape A S S g");
+	expect("alerts by time", 5);
+	keys("G");
+	char last[32];
+	snprintf(last, sizeof(last), " %4d %ld ", n, fa[n - 1].start);
+	expect(last, 5);
+	keys("Enter");
+	check_band(&fa[n - 1], n, n);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* One row of the metric list as drawn: "[>]NAME SCORE[*] F1 .NN". */
+typedef struct {
+	char name[64];
+	double score;
+	int star, selected;
+	double f1;
+} ListRow;
+
+/* The metric list's rows on the screen (lines holding "F1 " within the
+ * list pane's width); returns how many. */
+static int list_rows(ListRow *rows, int cap, int list_w)
+{
+	int n = 0;
+	for (const char *p = screen; *p && n < cap;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[4096];
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		char *f1 = strstr(line, "F1 ");
+		/* the list pane: its border, then the row */
+		if (f1 && chars_in(line, (size_t)(f1 - line)) < list_w) {
+			ListRow *r = &rows[n];
+			memset(r, 0, sizeof(*r));
+			const char *q = line;
+			while (*q && ((unsigned char)*q & 0xc0) == 0x80)
+				q++;
+			q++; /* the border */
+			while (((unsigned char)*q & 0xc0) == 0x80)
+				q++;
+			r->selected = *q == '>';
+			char star = 0;
+			if (sscanf(q + 1, "%63s %lf%c", r->name, &r->score,
+				   &star) >= 2) {
+				r->star = star == '*';
+				r->f1 = atof(f1 + 3);
+				n++;
+			}
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* The metric list shows each metric's score at the cursor (the readout's,
+ * to one decimal); at node scope a * marks the metrics that carry the
+ * node score (the node rule's 2 largest); S orders by score at the cursor,
+ * then by F1, then by name again, and the score order follows the cursor.
+ * On the demo with its model (100x30). */
+static void test_list_score_order(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("", "C.UTF-8");
+	expect("recall", 30);
+	keys("n"); /* a detection: scores above 1 here */
+	WAIT_CHECK(strstr(screen, "[low]") || strstr(screen, "[medium]") ||
+			   strstr(screen, "[high]"),
+		   5);
+	ListRow r[8];
+	WAIT_CHECK(list_rows(r, 8, 24) == 3, 5);
+	/* the selected metric's score is the readout's */
+	/* the readout is the first line: "... score 2.02 ..." or, when
+	 * short of room, "... s 2.02 ..." */
+	char line[4096];
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(screen, "\n"),
+		 screen);
+	const char *sc = strstr(line, " score ");
+	const char *sh = strstr(line, " s ");
+	CHECK(sc || sh);
+	char want[16], got[16];
+	snprintf(want, sizeof(want), "%.1f", sc ? atof(sc + 7) : atof(sh + 3));
+	int sel = r[0].selected ? 0 : r[1].selected ? 1 : 2;
+	snprintf(got, sizeof(got), "%.1f", r[sel].score);
+	if (strcmp(want, got)) {
+		dump_failure();
+		fail_msg("list score %s, readout score %s", got, want);
+	}
+	CHECK(!r[0].star && !r[1].star && !r[2].star);
+	/* node scope: the two largest scores are starred */
+	keys("Tab");
+	expect("node | ? help", 5);
+	WAIT_CHECK(list_rows(r, 8, 24) == 3 &&
+			   r[0].star + r[1].star + r[2].star == 2,
+		   5);
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 3; j++)
+			if (r[i].star && !r[j].star)
+				CHECK(r[i].score >= r[j].score);
+	keys("Tab S");
+	expect("metrics by score", 5);
+	WAIT_CHECK(list_rows(r, 8, 24) == 3 && r[0].score >= r[1].score &&
+			   r[1].score >= r[2].score,
+		   5);
+	/* the order follows the cursor */
+	keys("l l l l l l");
+	expect("metrics by score", 1);
+	double end = now_s() + timeout_s(3);
+	int sorted = 0;
+	do {
+		capture();
+		sorted = list_rows(r, 8, 24) == 3 && r[0].score >= r[1].score &&
+			 r[1].score >= r[2].score;
+	} while (!sorted && now_s() < end);
+	CHECK(sorted);
+	keys("S");
+	expect("metrics by F1", 5);
+	WAIT_CHECK(list_rows(r, 8, 24) == 3 && r[0].f1 >= r[1].f1 &&
+			   r[1].f1 >= r[2].f1,
+		   5);
+	keys("S");
+	expect("metrics by name", 5);
+	WAIT_CHECK(list_rows(r, 8, 24) == 3 &&
+			   !strncmp(r[0].name, "cpu_", 4) &&
+			   !strncmp(r[1].name, "memory", 6) &&
+			   !strncmp(r[2].name, "network", 7),
+		   5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* ":" goes to a row, a time (whole, or a time of the cursor's day) or an
+ * offset; the readout and the status line say where. The demo: 1000
+ * one-minute rows from 2022-01-01 00:00. At 80x24. */
+static void test_goto(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start_at("--no-model", "C.UTF-8", 80, 24);
+	expect("metrics", 10);
+	keys("':500' Enter");
+	expect("row 500 (2022-01-01 08:20:00)", 5);
+	expect("08:20", 5);
+	keys("':2022-01-01 10:30' Enter");
+	expect("row 630 (2022-01-01 10:30:00)", 5);
+	keys("':+1h' Enter");
+	expect("row 690 (2022-01-01 11:30:00)", 5);
+	keys("':-90m' Enter");
+	expect("row 600 (2022-01-01 10:00:00)", 5);
+	keys("':07:15' Enter");
+	expect("row 435 (2022-01-01 07:15:00)", 5);
+	keys("':+10' Enter");
+	expect("row 445 (2022-01-01 07:25:00)", 5);
+	keys("':+1d' Enter");
+	expect("past the end: the last row, 999", 5);
+	keys("':soon' Enter");
+	expect("not a row, time or +/-offset: 'soon'", 5);
+	/* Esc leaves the prompt where the cursor was */
+	keys("':12' Escape");
+	WAIT_CHECK(!strstr(screen, "go to (row"), 5);
+	expect("16:39", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* i writes a note on the labelled range under the cursor: the readout
+ * shows it, it survives a kill through the journal, vigil's CSV saves it
+ * and --labels reads it back; an empty note removes it, u brings it
+ * back. */
+static void test_note(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	keys("]");
+	expect("[label]", 5);
+	keys("i");
+	expect("note (Enter set, empty removes, Esc):", 5);
+	keys("'disk full on /var' Enter");
+	expect("note on the range at 2022-01-01 09:14:00 (cpu_usage): disk "
+	       "full on /var",
+	       5);
+	expect("[label] \"disk full on /var\"", 5);
+	expect("1 edit unsaved", 5);
+	/* a kill: the journal gives the note back */
+	stop_server();
+	start("--no-model", "C.UTF-8");
+	expect("recover 1 edit from the journal (1 unsaved)? r recover", 10);
+	keys("r");
+	expect("recovered 1 edit", 5);
+	keys("]");
+	expect("[label] \"disk full on /var\"", 5);
+	save_csv("note.csv");
+	char path[600];
+	snprintf(path, sizeof(path), "%s/note.csv", tmp);
+	char *csv = tu_slurp(path, NULL);
+	assert_non_null(csv);
+	assert_non_null(strstr(csv, "\ncpu_usage,554,558,2022-01-01 09:14:00,"
+				    "2022-01-01 09:17:00,original,disk full on "
+				    "/var\n"));
+	free(csv);
+	/* an empty note removes it; u brings it back */
+	keys("i C-u Enter");
+	expect("note removed from the range at 2022-01-01 09:14:00", 5);
+	WAIT_CHECK(!strstr(screen, "disk full"), 5);
+	keys("u");
+	expect("[label] \"disk full on /var\"", 5);
+	expect("0 edits unsaved", 5); /* as saved */
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	/* the saved file, read back as the labels */
+	char args[700];
+	snprintf(args, sizeof(args), "--no-model --labels '%s'", path);
+	start(args, "C.UTF-8");
+	expect("metrics", 10);
+	keys("]");
+	expect("[label] \"disk full on /var\"", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* Space marks metrics in the list (+ before the name); v then stacks the
+ * marked ones, in the list's order, before any alert's; Space again
+ * unmarks. The demo at 100x30. */
+static void test_stack_marked(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	keys("Space");
+	expect("marked cpu_usage: 1 marked for v", 5);
+	keys("j j Space");
+	expect("marked network_latency: 2 marked for v", 5);
+	expect("+cpu_usage", 5);
+	keys("v");
+	expect("stacked: the 2 marked metrics", 5);
+	expect("1 cpu_usage  score", 5);
+	expect("2 network_latency  score", 5);
+	CHECK(count_of("detect") == 2 && !strstr(screen, "memory_usage"));
+	keys("v");
+	WAIT_CHECK(!strstr(screen, "stacked:"), 5);
+	keys("Space");
+	expect("unmarked network_latency: 1 marked for v", 5);
+	keys("v");
+	expect("stacked: the 1 marked metric ", 5);
+	CHECK(count_of("detect") == 1);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* One row of the machines view: "NAME ROWS MODEL L/M/H P/R/F1 P/R/F1
+ * EDITS". */
+typedef struct {
+	char name[64], model[32], dets[32], orig[32], work[32];
+	long rows;
+	int edits;
+} MachineRow;
+
+static int machine_row_of(const char *name, MachineRow *r)
+{
+	char line[4096];
+	line_of(name, NULL, line, sizeof(line));
+	const char *p = strstr(line, name);
+	return p && sscanf(p, "%63s %ld %31s %31s %31s %31s %d", r->name,
+			   &r->rows, r->model, r->dets, r->orig, r->work,
+			   &r->edits) == 7;
+}
+
+/* The event F1 (node level, all detections) of machine in the JSON of
+ * `vigil score FOLDER --json`, as the dashboard prints ratios (".48",
+ * "1.0"). */
+static void folder_f1(const char *json, const char *machine, char *out,
+		      size_t n)
+{
+	char key[300];
+	snprintf(key, sizeof(key), "\"machine\": \"%s\"", machine);
+	const char *p = strstr(json, key);
+	assert_non_null(p);
+	p = strstr(p, "\"event\": {\"all\": {");
+	assert_non_null(p);
+	p = strstr(p, "\"f1\": ");
+	assert_non_null(p);
+	double f1 = atof(p + 6);
+	if (f1 >= 0.995)
+		snprintf(out, n, "1.0");
+	else
+		snprintf(out, n, ".%02d", (int)(f1 * 100 + 0.5));
+}
+
+/* `vigil FOLDER` (an SMD folder, no machine): the machines view lists every
+ * machine (copies of two shared machines; skipped when absent), trains
+ * them in the background, and each row's event F1 equals the one `vigil
+ * score FOLDER --json` gives for that machine; Enter opens one, f d relabels, M comes back and the
+ * row shows the edit and the working F1 moved; q asks once when edits are
+ * unsaved. At 80x24 and 100x30. */
+static void test_machines_view(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	const char *shared = tu_shared_data();
+	char probe[4300];
+	snprintf(probe, sizeof(probe),
+		 "%s/smd/ServerMachineDataset/test/machine-3-10.txt",
+		 shared ? shared : ".");
+	if (!shared || access(probe, R_OK) != 0)
+		skip();
+	clear_journals();
+	char out[8192];
+	if (tu_run(out, sizeof(out),
+		   "rm -rf '%s/fl' && for d in train test test_label "
+		   "interpretation_label; do mkdir -p "
+		   "'%s/fl/ServerMachineDataset/'$d && for m in machine-1-2 "
+		   "machine-3-10; do cp "
+		   "'%s/smd/ServerMachineDataset/'$d/$m.txt "
+		   "'%s/fl/ServerMachineDataset/'$d/ || exit 1; done; done",
+		   tmp, tmp, shared, tmp) != 0)
+		fail_msg("cannot copy the machines: %s", out);
+	char args[700];
+	snprintf(args, sizeof(args), "'%s/fl/ServerMachineDataset' --epochs 2",
+		 tmp);
+	start_at(args, "C.UTF-8", 80, 24);
+	expect("machines: 2", 10);
+	expect("machine-1-2", 5);
+	expect("machine-3-10", 5);
+	/* both trained in the background */
+	WAIT_CHECK(count_of(" ready ") == 2, 120);
+	/* vigil score on the folder: every machine and the means */
+	static char json[65536];
+	if (tu_run(json, sizeof(json),
+		   "XDG_CACHE_HOME='%s/cache' %s score "
+		   "'%s/fl/ServerMachineDataset' --epochs 2 --json 2>/dev/null",
+		   tmp, tu_vigil(), tmp) != 0)
+		fail_msg("vigil score FOLDER: %s", json);
+	CHECK(strstr(json, "\"mean\": {"));
+	static const char *const names[] = {"machine-1-2", "machine-3-10"};
+	char f1[2][16];
+	for (int i = 0; i < 2; i++) {
+		folder_f1(json, names[i], f1[i], sizeof(f1[i]));
+		MachineRow r;
+		CHECK(machine_row_of(names[i], &r));
+		/* "P/R/F1": the F1 after the second slash */
+		char want[40];
+		snprintf(want, sizeof(want), "/%s", f1[i]);
+		size_t lw = strlen(want);
+		if (strlen(r.orig) < lw || strcmp(r.orig + strlen(r.orig) - lw,
+						  want) ||
+		    strcmp(r.orig, r.work)) {
+			dump_failure();
+			fail_msg("%s: vigil score's event F1 is %s; the row has "
+				 "%s and %s",
+				 names[i], f1[i], r.orig, r.work);
+		}
+	}
+	/* open the second machine, relabel a false positive, come back */
+	keys("j Enter");
+	expect("m01", 10);
+	keys("Tab");
+	CHECK(press_until("f", "FP: ", 12));
+	keys("d");
+	expect("1 edit unsaved", 5);
+	keys("M");
+	expect("machines: 2", 5);
+	MachineRow r;
+	WAIT_CHECK(machine_row_of("machine-3-10", &r) && r.edits == 1, 5);
+	/* the working scores moved away from the original's */
+	CHECK(strcmp(r.orig, r.work) != 0);
+	CHECK(machine_row_of("machine-1-2", &r) && r.edits == 0 &&
+	      !strcmp(r.orig, r.work));
+	/* everything kept: the machine opens as it was left */
+	keys("Enter");
+	expect("1 edit unsaved", 5);
+	keys("q");
+	expect("machines: 2", 5);
+	keys("q");
+	expect("1 machine with unsaved edits (their journals keep them): q "
+	       "again quits",
+	       5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* A folder of NAB files (a copy of the bundled one) opens the machines
+ * view too, one row a file, each row's event F1 the one `vigil score
+ * FOLDER --json` gives for that file; Enter opens the file's dashboard. */
+static void test_machines_view_nab_folder(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/nabf' && cp -r data/samples/nab "
+				"'%s/nabf'",
+				tmp, tmp),
+			 0);
+	static char json[65536];
+	if (tu_run(json, sizeof(json),
+		   "XDG_CACHE_HOME='%s/cache' %s score "
+		   "'%s/nabf/realAWSCloudwatch' --json 2>/dev/null",
+		   tmp, tu_vigil(), tmp) != 0)
+		fail_msg("vigil score FOLDER: %s", json);
+	char args[700];
+	snprintf(args, sizeof(args), "'%s/nabf/realAWSCloudwatch'", tmp);
+	start_at(args, "C.UTF-8", 100, 30);
+	expect("machines: 2", 10);
+	WAIT_CHECK(count_of(" ready ") == 2, 60);
+	static const char *const names[] = {"ec2_network_in_257a54",
+					    "elb_request_count_8c0756"};
+	for (int i = 0; i < 2; i++) {
+		char f1[16], want[40];
+		folder_f1(json, names[i], f1, sizeof(f1));
+		MachineRow r;
+		CHECK(machine_row_of(names[i], &r));
+		snprintf(want, sizeof(want), "/%s", f1);
+		size_t lw = strlen(want);
+		if (strlen(r.work) < lw ||
+		    strcmp(r.work + strlen(r.work) - lw, want)) {
+			dump_failure();
+			fail_msg("%s: vigil score's event F1 is %s, the row "
+				 "has %s",
+				 names[i], f1, r.work);
+		}
+	}
+	keys("j Enter");
+	expect("elb_request_count_8c0756", 5);
+	expect("metric | ? help", 5);
+	keys("M");
+	expect("machines: 2", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_disagreements_and_d),
+		cmocka_unit_test(test_selection_extent_live),
+		cmocka_unit_test(test_edge_mode_saved),
+		cmocka_unit_test(test_split_drawn),
+		cmocka_unit_test(test_list_score_order),
+		cmocka_unit_test(test_goto),
+		cmocka_unit_test(test_note),
+		cmocka_unit_test(test_stack_marked),
+		cmocka_unit_test(test_alerts_match_detect),
+		cmocka_unit_test(test_machines_view),
+		cmocka_unit_test(test_machines_view_nab_folder),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,314 @@
+/* The machines view (see fleet.h): a table of every machine of an SMD
+ * folder, each one a whole dashboard (App) kept in memory, their models
+ * trained in the background a few at a time. */
+#include "ui/dash/fleet.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <ncursesw/curses.h>
+
+#include "data/series.h"
+#include "ui/cli.h"
+#include "ui/dash/journal.h"
+#include "ui/escape.h"
+
+static WINDOW *fleet_win;
+
+Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
+		  ErrorRecord *err)
+{
+	memset(f, 0, sizeof(*f));
+	f->open = -1;
+	f->opt = *opt;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	f->slots = cores > 0 ? (size_t)cores : 1;
+	CliFolder cf;
+	Status st = cli_folder_open(&cf, dir, err);
+	if (st != STATUS_OK)
+		return st;
+	if (!(f->m = calloc(cf.n, sizeof(*f->m)))) {
+		cli_folder_free(&cf);
+		return error_set(err, STATUS_NOMEM, NULL, 0, 0,
+				 "out of memory");
+	}
+	for (size_t i = 0; st == STATUS_OK && i < cf.n; i++) {
+		FleetMachine *m = &f->m[i];
+		snprintf(m->name, sizeof(m->name), "%s", cf.name[i]);
+		snprintf(m->dataset, sizeof(m->dataset), "%s", cf.dataset[i]);
+		app_init(&m->app);
+		f->n = i + 1;
+		DashOptions o = *opt;
+		o.dataset = m->dataset;
+		o.labels = NULL;
+		o.no_model = 1; /* queued: fleet_poll starts them */
+		st = dash_open(&m->app, &o, err);
+		m->app.in_fleet = 1;
+		m->app.message[0] = '\0';
+	}
+	cli_folder_free(&cf);
+	return st;
+}
+
+void fleet_close(Fleet *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		App *a = &f->m[i].app;
+		/* a machine left with nothing unsaved: its journal has done
+		 * its job (one with edits keeps it for the next start) */
+		if (f->m[i].session && !ui_labels_unsaved(&a->labels))
+			journal_close(&a->journal, 1, 0);
+		dash_close(a);
+		app_free(a);
+	}
+	free(f->m);
+	f->m = NULL;
+	f->n = 0;
+}
+
+int fleet_poll(Fleet *f)
+{
+	int changed = 0;
+	size_t training = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		App *a = &f->m[i].app;
+		changed |= dash_poll_model(a);
+		training += a->model == MODEL_TRAINING;
+	}
+	/* the queue, in name order; a cached model is ready at once */
+	for (size_t i = 0; i < f->n && training < f->slots; i++) {
+		FleetMachine *m = &f->m[i];
+		if (m->started || f->opt.no_model)
+			continue;
+		m->started = 1;
+		DashOptions o = f->opt;
+		o.dataset = m->dataset;
+		dash_start_model(&m->app, &o);
+		training += m->app.model == MODEL_TRAINING;
+		changed = 1;
+	}
+	return changed;
+}
+
+int fleet_busy(const Fleet *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->m[i].app.model == MODEL_TRAINING ||
+		    (!f->m[i].started && !f->opt.no_model))
+			return 1;
+	return 0;
+}
+
+/* The lock and journal of machine m, taken when it is first opened (the
+ * key as for one dataset: the real path of the file, or of an SMD folder
+ * followed by ":machine"). */
+static void open_session(Fleet *f, FleetMachine *m)
+{
+	if (m->session || f->opt.no_session)
+		return;
+	m->session = 1;
+	char real[PATH_MAX], key[PATH_MAX + 4700], path[4400];
+	snprintf(path, sizeof(path), "%s", m->dataset);
+	char *colon = strrchr(path, ':');
+	struct stat st;
+	if (colon && stat(path, &st) != 0)
+		*colon = '\0'; /* FOLDER:machine */
+	else
+		colon = NULL;
+	snprintf(key, sizeof(key), "%s%s%s",
+		 realpath(path, real) ? real : path, colon ? ":" : "",
+		 colon ? colon + 1 : "");
+	dash_session_start(&m->app, key);
+}
+
+static size_t unsaved_machines(const Fleet *f)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->n; i++)
+		n += ui_labels_unsaved(&f->m[i].app.labels) != 0;
+	return n;
+}
+
+unsigned fleet_key(Fleet *f, int ch)
+{
+	f->message[0] = '\0';
+	if (ch != 'q')
+		f->quit_asked = 0;
+	switch (ch) {
+	case 'j':
+	case KEY_DOWN:
+		f->sel += f->sel + 1 < f->n;
+		return FLEET_REDRAW;
+	case 'k':
+	case KEY_UP:
+		f->sel -= f->sel > 0;
+		return FLEET_REDRAW;
+	case 'g':
+	case KEY_HOME:
+		f->sel = 0;
+		return FLEET_REDRAW;
+	case 'G':
+	case KEY_END:
+		f->sel = f->n ? f->n - 1 : 0;
+		return FLEET_REDRAW;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		if (!f->n)
+			return 0;
+		f->open = (long)f->sel;
+		open_session(f, &f->m[f->sel]);
+		return FLEET_OPENED | FLEET_REDRAW;
+	case 'q': {
+		size_t u = unsaved_machines(f);
+		if (u && !f->quit_asked) {
+			f->quit_asked = 1;
+			snprintf(f->message, sizeof(f->message),
+				 "%zu machine%s with unsaved edits (their "
+				 "journals keep them): q again quits",
+				 u, u == 1 ? "" : "s");
+			return FLEET_REDRAW;
+		}
+		return FLEET_QUIT;
+	}
+	case KEY_RESIZE:
+		fleet_free_window();
+		return FLEET_REDRAW;
+	default:
+		snprintf(f->message, sizeof(f->message),
+			 "j/k choose, Enter opens the machine (M comes back), "
+			 "q quits");
+		return FLEET_REDRAW;
+	}
+}
+
+/* A ratio as ".32" (1.0 for >= .995). */
+static void ratio(double v, char *buf, size_t n)
+{
+	if (v >= 0.995)
+		snprintf(buf, n, "1.0");
+	else
+		snprintf(buf, n, ".%02d", (int)(v * 100 + 0.5));
+}
+
+/* "P/R/F1" of the node's event scores against the original or working
+ * labels, all detections. */
+static void prf(const App *a, int original, char *buf, size_t n)
+{
+	UiScore sc[RULE_COUNT];
+	app_scores(a, UI_NODE, original, CRIT_LOW, sc);
+	char p[8], r[8], f1[8];
+	ratio(sc[RULE_EVENT].p, p, sizeof(p));
+	ratio(sc[RULE_EVENT].r, r, sizeof(r));
+	ratio(sc[RULE_EVENT].f1, f1, sizeof(f1));
+	snprintf(buf, n, "%s/%s/%s", p, r, f1);
+}
+
+/* One machine's row of the table into buf, its name in namew columns. */
+static void machine_row(const Fleet *f, const FleetMachine *m, int namew,
+			char *buf, size_t n)
+{
+	const App *a = &m->app;
+	char model[32], dets[32] = "-", orig[24] = "-", work[24] = "-";
+	switch (a->model) {
+	case MODEL_TRAINING:
+		snprintf(model, sizeof(model), "training %2.0f%%",
+			 a->train_frac * 100);
+		break;
+	case MODEL_READY:
+		snprintf(model, sizeof(model), "ready");
+		break;
+	case MODEL_FAILED:
+		snprintf(model, sizeof(model), "failed");
+		break;
+	case MODEL_NONE:
+		snprintf(model, sizeof(model), "%s",
+			 f->opt.no_model ? "no model" : "queued");
+		break;
+	}
+	if (a->model == MODEL_READY) {
+		size_t c[4] = {0, 0, 0, 0};
+		for (size_t i = 0; i < a->n_node_det; i++)
+			c[a->node_det[i].crit & 3]++;
+		snprintf(dets, sizeof(dets), "%zu/%zu/%zu", c[CRIT_LOW],
+			 c[CRIT_MEDIUM], c[CRIT_HIGH]);
+		prf(a, 1, orig, sizeof(orig));
+		prf(a, 0, work, sizeof(work));
+	}
+	size_t u = ui_labels_unsaved(&a->labels);
+	char edits[24];
+	if (u == (size_t)-1)
+		snprintf(edits, sizeof(edits), "yes");
+	else
+		snprintf(edits, sizeof(edits), "%zu", u);
+	snprintf(buf, n, " %-*.*s %6zu %-12s %-11s %-12s %-12s %s", namew,
+		 namew, m->name, a->s.rows, model, dets, orig, work, edits);
+}
+
+void fleet_free_window(void)
+{
+	if (fleet_win)
+		delwin(fleet_win);
+	fleet_win = NULL;
+}
+
+void fleet_draw(Fleet *f)
+{
+	if (!fleet_win)
+		fleet_win = newwin(LINES, COLS, 0, 0);
+	if (!fleet_win)
+		return;
+	WINDOW *w = fleet_win;
+	int H = getmaxy(w), W = getmaxx(w);
+	werase(w);
+	box(w, 0, 0);
+	char title[160];
+	snprintf(title, sizeof(title),
+		 " machines: %zu  (j/k choose, Enter open, M back, q quit) ",
+		 f->n);
+	mvwaddnstr(w, 0, 2, title, W - 4);
+	/* the names as wide as the longest, as far as the rest leaves room
+	 * (64 columns after the name) */
+	int namew = 7;
+	for (size_t i = 0; i < f->n; i++)
+		if ((int)strlen(f->m[i].name) > namew)
+			namew = (int)strlen(f->m[i].name);
+	if (namew > W - 2 - 65)
+		namew = W - 2 - 65 > 7 ? W - 2 - 65 : 7;
+	char head[256];
+	snprintf(head, sizeof(head), " %-*s %6s %-12s %-11s %-12s %-12s %s",
+		 namew, "machine", "rows", "model", "node l/m/h", "orig P/R/F1",
+		 "work P/R/F1", "edits");
+	wattron(w, A_BOLD);
+	mvwaddnstr(w, 1, 1, head, W - 2);
+	wattroff(w, A_BOLD);
+	int rows = H - 3;
+	size_t top = f->sel >= (size_t)rows ? f->sel - (size_t)rows + 1 : 0;
+	for (int r = 0; r < rows && top + (size_t)r < f->n; r++) {
+		size_t i = top + (size_t)r;
+		char line[512];
+		machine_row(f, &f->m[i], namew, line, sizeof(line));
+		if (i == f->sel)
+			wattron(w, A_REVERSE);
+		mvwhline(w, 2 + r, 1, ' ', W - 2);
+		char safe[1024];
+		mvwaddnstr(w, 2 + r, 1, ui_escape(line, safe, sizeof(safe)),
+			   W - 2);
+		wattroff(w, A_REVERSE);
+	}
+	wattron(w, A_REVERSE);
+	mvwhline(w, H - 1, 0, ' ', W);
+	char msg[1024];
+	mvwaddnstr(w, H - 1, 1,
+		   f->message[0] ? ui_escape(f->message, msg, sizeof(msg))
+				 : "node level, event rule, all detections; "
+				   "Enter opens a machine",
+		   W - 2);
+	wattroff(w, A_REVERSE);
+	wnoutrefresh(w);
+	doupdate();
+}
