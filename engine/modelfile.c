@@ -486,8 +486,10 @@ static Status cache_path(const Series *s, const LstmConfig *cfg,
 		 (unsigned long long)cache_key(s, cfg));
 	char dir[PATH_MAX], base[PATH_MAX];
 	int beside = 0;
-	/* a synthetic series has no folder of its own: the user cache */
-	if (s->path && *s->path && s->kind != SERIES_SYNTH) {
+	/* a synthetic series or a Prometheus query has no folder of its
+	   own: the user cache */
+	if (s->path && *s->path && s->kind != SERIES_SYNTH &&
+	    s->kind != SERIES_PROM) {
 		struct stat st;
 		const char *p = s->path;
 		if (s->kind == SERIES_SMD && stat(p, &st) == 0 &&
@@ -509,7 +511,9 @@ static Status cache_path(const Series *s, const LstmConfig *cfg,
 		beside = !user_cache && dir_writable(dir);
 	} else {
 		snprintf(base, sizeof(base), "%s",
-			 s->kind == SERIES_SYNTH ? "synth" : "series");
+			 s->kind == SERIES_SYNTH	? "synth"
+			 : s->kind == SERIES_PROM ? "prometheus"
+						  : "series");
 	}
 	if (!beside) {
 		const char *xdg = getenv("XDG_CACHE_HOME");

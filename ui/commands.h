@@ -14,5 +14,6 @@ int cmd_score(int argc, char **argv);
 int cmd_labels(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_nab(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

@@ -31,6 +31,8 @@ static const Command commands[] = {
 	 "the synthetic generator, with its labels"},
 	{"nab", cmd_nab, "nab NAB_DATA_DIR -o RESULTS_DIR",
 	 "NAB-format result files (anomaly_score per row)"},
+	{"watch", cmd_watch, "watch SOURCE --model M [--alertmanager URL]",
+	 "score new rows as they arrive; alerts as JSON lines"},
 };
 
 static void usage(FILE *out)
@@ -46,8 +48,10 @@ static void usage(FILE *out)
 		fprintf(out, "  vigil %-52s %s\n", commands[i].usage,
 			commands[i].summary);
 	fprintf(out,
-		"\nDATASET is a CSV file, a NAB file, or an SMD machine\n"
-		"(PATH/ServerMachineDataset:machine-1-1).\n"
+		"\nDATASET is a CSV file, a NAB file, an SMD machine\n"
+		"(PATH/ServerMachineDataset:machine-1-1), or a Prometheus range "
+		"query\n"
+		"('prometheus://HOST:PORT/?query=EXPR&start=T&end=T&step=S').\n"
 		"Every subcommand takes --help. Exit codes: 0 success, 1 usage "
 		"error,\n2 bad input, 3 internal error.\n");
 }
