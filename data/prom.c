@@ -833,6 +833,17 @@ Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 					 s->rows ? dst[s->rows - 1] : NAN);
 	}
 	grid_free(&g);
+	if (s->timestamps) {
+		int64_t *ts = realloc(s->timestamps, rows * sizeof(int64_t));
+		if (!ts) {
+			free(v);
+			return error_set(err, STATUS_NOMEM, p->base, 0, 0,
+					 "out of memory");
+		}
+		for (size_t r = 0; r < k; r++)
+			ts[s->rows + r] = from + (int64_t)r * p->step;
+		s->timestamps = ts;
+	}
 	free(s->values);
 	s->values = v;
 	s->rows = rows;

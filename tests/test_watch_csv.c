@@ -63,9 +63,9 @@ static size_t node_spans_detect(const char *text, long from, Span *sp,
 	return n;
 }
 
-static void test_watch_growing_csv_matches_detect(void **state)
+/* opts: detection options for both; keep: watch's --keep ("" = none). */
+static void watch_matches_detect(const char *opts, const char *keep)
 {
-	(void)state;
 	char dir[256], out[65536];
 	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
 	assert_int_equal(tu_run(out, sizeof(out),
@@ -124,8 +124,12 @@ static void test_watch_growing_csv_matches_detect(void **state)
 		FILE *e = freopen(werr, "w", stderr);
 		(void)o;
 		(void)e;
-		execl(tu_vigil(), tu_vigil(), "watch", grow, "--model", model,
-		      "--split", "250", "--poll", "0.2", (char *)NULL);
+		char cmd[2048];
+		snprintf(cmd, sizeof(cmd),
+			 "exec %s watch %s --model %s --split 250 --poll 0.2 %s "
+			 "%s",
+			 tu_vigil(), grow, model, opts, keep);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
 	int started = 0;
@@ -153,6 +157,13 @@ static void test_watch_growing_csv_matches_detect(void **state)
 	waitpid(pid, &st, 0);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
+	char *e = tu_slurp(werr, NULL);
+	assert_non_null(e);
+	/* every row was read; with --keep, the oldest test rows were dropped */
+	assert_non_null(strstr(e, "stopped after 700 rows"));
+	if (*keep)
+		assert_null(strstr(e, "(700 in memory)"));
+	free(e);
 
 	char *w = tu_slurp(wout, NULL);
 	assert_non_null(w);
@@ -163,8 +174,8 @@ static void test_watch_growing_csv_matches_detect(void **state)
 	assert_non_null(strstr(w, "\"metrics\": [{\"metric\": "));
 	free(w);
 	rc = tu_run(out, sizeof(out),
-		    "%s detect %s --model %s --split 250 --format csv --quiet",
-		    tu_vigil(), full, model);
+		    "%s detect %s --model %s --split 250 --format csv --quiet %s",
+		    tu_vigil(), full, model, opts);
 	assert_int_equal(rc, 0);
 	size_t nd = node_spans_detect(out, 501, ds, 64);
 	assert_true(nd >= 1);
@@ -179,6 +190,20 @@ static void test_watch_growing_csv_matches_detect(void **state)
 		assert_int_equal(ws[i].end, ds[i].end);
 	}
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+static void test_watch_growing_csv_matches_detect(void **state)
+{
+	(void)state;
+	watch_matches_detect("", "");
+}
+
+/* With a short calibration history and --keep, watch drops old test rows
+ * from memory; the detections and their row numbers do not change. */
+static void test_watch_keep_drops_rows_same_detections(void **state)
+{
+	(void)state;
+	watch_matches_detect("--history 100 --long-span 0", "--keep 150");
 }
 
 static void test_watch_usage_errors(void **state)
@@ -207,6 +232,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_watch_growing_csv_matches_detect),
+		cmocka_unit_test(test_watch_keep_drops_rows_same_detections),
 		cmocka_unit_test(test_watch_usage_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

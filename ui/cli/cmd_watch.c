@@ -57,6 +57,9 @@ static const char watch_help[] =
 	"  --delay SEC        Prometheus: rows up to now - SEC only, so a late\n"
 	"                     scrape is not read as a gap (default 0)\n"
 	"  --retry-max SEC    longest wait between two retries (default 60)\n"
+	"  --keep ROWS        test rows kept in memory; older ones are dropped\n"
+	"                     (default: the calibration history + 10000;\n"
+	"                     row numbers keep counting)\n"
 	"  -h, --help         this help\n"
 	"\n";
 
@@ -90,6 +93,9 @@ typedef struct {
 	OpenSet det, alerts;
 	size_t src_failures;
 	double src_next_try;
+	size_t keep;          /* test rows kept in memory (--keep) */
+	int64_t base;         /* rows dropped so far: row numbers reported
+				 are p's plus base */
 } Watch;
 
 static volatile sig_atomic_t stop_flag;
@@ -213,7 +219,8 @@ static void emit_common(const Watch *w, const char *event, const char *type,
 	printf(", \"start\": %lld, \"end\": %lld, \"start_time\": \"%s\", "
 	       "\"end_time\": \"%s\", \"criticality\": \"%s\", "
 	       "\"peak_score\": ",
-	       (long long)start, (long long)end, t0, t1, crit_name(crit));
+	       (long long)(start + w->base), (long long)(end + w->base), t0,
+	       t1, crit_name(crit));
 	put_num(stdout, peak);
 }
 
@@ -337,8 +344,9 @@ static void alert_annotations(const Watch *w, const Alert *a, char *buf,
 	snprintf(line, sizeof(line), "%.3g", a->peak);
 	cat(buf, n, ", \"peak_score\": ");
 	json_str(buf, n, line);
-	snprintf(line, sizeof(line), "%lld-%lld", (long long)a->r.start,
-		 (long long)a->r.end);
+	snprintf(line, sizeof(line), "%lld-%lld",
+		 (long long)(a->r.start + w->base),
+		 (long long)(a->r.end + w->base));
 	cat(buf, n, ", \"rows\": ");
 	json_str(buf, n, line);
 	open_command(w, a, line, sizeof(line));
@@ -420,7 +428,9 @@ static int track(OpenSet *set, size_t metric, int64_t start, int64_t end,
 	return ev;
 }
 
-static void diff_detections(Watch *w, int startup)
+/* recent: rows before it were scored at the previous poll; detections and
+ * alerts that ended before it (and could not grow) are left alone. */
+static void diff_detections(Watch *w, int startup, size_t recent)
 {
 	const Series *s = &w->p.series;
 	const DetectResult *r = &w->p.det;
@@ -430,9 +440,12 @@ static void diff_detections(Watch *w, int startup)
 		const Detection *ds = m < r->metrics ? r->det[m] : r->node;
 		for (size_t i = 0; i < nd; i++) {
 			const Detection *d = &ds[i];
+			if ((size_t)d->r.end + gap < recent)
+				continue;
 			int live = s->rows - (size_t)d->r.end < gap;
-			int ev = track(&w->det, d->metric, d->r.start,
-				       d->r.end, d->crit, live, startup);
+			int ev = track(&w->det, d->metric, d->r.start + w->base,
+				       d->r.end + w->base, d->crit, live,
+				       startup);
 			if (ev & EV_OPEN)
 				emit_detection(w, "open", d);
 			if (ev & EV_UPDATE)
@@ -444,10 +457,10 @@ static void diff_detections(Watch *w, int startup)
 	/* gone without closing (not expected with a causal score) */
 	for (size_t i = 0; i < w->det.n; i++) {
 		const Open *o = &w->det.v[i];
-		if (o->seen || o->closed)
+		if (o->seen || o->closed || o->start < w->base)
 			continue;
 		Detection d = {.metric = o->metric,
-			       .r = {o->start, o->end},
+			       .r = {o->start - w->base, o->end - w->base},
 			       .crit = o->crit,
 			       .peak = NAN};
 		emit_detection(w, "close", &d);
@@ -463,33 +476,42 @@ static void am_fire_alert(Watch *w, const Alert *a)
 	ErrorRecord err;
 	alert_labels(w, a, labels, sizeof(labels));
 	alert_annotations(w, a, ann, sizeof(ann));
-	if (am_fire(&w->am, a->r.start, labels, ann,
+	if (am_fire(&w->am, a->r.start + w->base, labels, ann,
 		    series_time(&w->p.series, (size_t)a->r.start),
 		    (int64_t)time(NULL), &err) != STATUS_OK)
 		report("alertmanager: %s", err.message);
 }
 
+/* key and end_row: absolute row numbers. */
 static void am_close_alert(Watch *w, int64_t key, int64_t end_row)
 {
 	if (!w->use_am)
 		return;
 	const Series *s = &w->p.series;
+	end_row -= w->base;
+	if (end_row < 1 || (size_t)end_row > s->rows) {
+		am_resolve(&w->am, key, (int64_t)time(NULL));
+		return;
+	}
 	int64_t now = (int64_t)time(NULL);
 	int64_t t = series_time(s, (size_t)(end_row > 0 ? end_row - 1 : 0)) +
 		    (s->interval > 0 ? s->interval : 1);
 	am_resolve(&w->am, key, t < now ? t : now);
 }
 
-static void diff_alerts(Watch *w, int startup)
+static void diff_alerts(Watch *w, int startup, size_t recent)
 {
 	const Series *s = &w->p.series;
 	const DetectResult *r = &w->p.det;
 	size_t gap = w->po.detect.alert_gap ? w->po.detect.alert_gap : 1;
 	for (size_t i = 0; i < r->n_alerts; i++) {
 		const Alert *a = &r->alerts[i];
+		if ((size_t)a->r.end + gap < recent)
+			continue;
 		int live = s->rows - (size_t)a->r.end < gap;
-		int ev = track(&w->alerts, DETECT_NODE, a->r.start, a->r.end,
-			       a->crit, live, startup);
+		int64_t key = a->r.start + w->base;
+		int ev = track(&w->alerts, DETECT_NODE, key,
+			       a->r.end + w->base, a->crit, live, startup);
 		if (ev & EV_OPEN) {
 			emit_alert(w, "open", a);
 			am_fire_alert(w, a);
@@ -502,11 +524,11 @@ static void diff_alerts(Watch *w, int startup)
 			/* the shares move while it lasts */
 			char ann[8192];
 			alert_annotations(w, a, ann, sizeof(ann));
-			am_annotate(&w->am, a->r.start, ann);
+			am_annotate(&w->am, key, ann);
 		}
 		if (ev & EV_CLOSE) {
 			emit_alert(w, "close", a);
-			am_close_alert(w, a->r.start, a->r.end);
+			am_close_alert(w, key, a->r.end + w->base);
 		}
 	}
 	for (size_t i = 0; i < w->alerts.n; i++) {
@@ -579,23 +601,24 @@ static Status csv_append(Watch *w, size_t *added, ErrorRecord *err)
 				 "the file now has %zu metrics, not %zu",
 				 n.metrics, s->metrics);
 	}
-	if (n.rows < s->rows) {
+	size_t had = s->rows + (size_t)w->base; /* rows read from the file */
+	if (n.rows < had) {
 		series_free(&n);
 		return error_set(err, STATUS_MISMATCH, w->source, 0, 0,
 				 "the file now has %zu rows, fewer than the "
 				 "%zu read",
-				 n.rows, s->rows);
+				 n.rows, had);
 	}
-	if (n.rows == s->rows) {
+	if (n.rows == had) {
 		series_free(&n);
 		return STATUS_OK;
 	}
-	size_t rows = n.rows, M = s->metrics;
+	size_t rows = s->rows + (n.rows - had), M = s->metrics;
 	float *v = malloc(rows * M * sizeof(float));
 	int64_t *ts = NULL;
 	if (s->timestamps)
 		ts = malloc(rows * sizeof(int64_t));
-	if (!v || (s->timestamps && (!ts || !n.timestamps))) {
+	if (!v || (s->timestamps && !ts)) {
 		free(v);
 		free(ts);
 		series_free(&n);
@@ -605,13 +628,13 @@ static Status csv_append(Watch *w, size_t *added, ErrorRecord *err)
 	for (size_t m = 0; m < M; m++) {
 		memcpy(v + m * rows, s->values + m * s->rows,
 		       s->rows * sizeof(float));
-		memcpy(v + m * rows + s->rows, n.values + m * rows + s->rows,
+		memcpy(v + m * rows + s->rows, n.values + m * n.rows + had,
 		       (rows - s->rows) * sizeof(float));
 	}
 	if (ts) {
 		memcpy(ts, s->timestamps, s->rows * sizeof(int64_t));
-		memcpy(ts + s->rows, n.timestamps + s->rows,
-		       (rows - s->rows) * sizeof(int64_t));
+		for (size_t r = s->rows; r < rows; r++)
+			ts[r] = series_time(&n, had + (r - s->rows));
 		free(s->timestamps);
 		s->timestamps = ts;
 	}
@@ -621,6 +644,56 @@ static Status csv_append(Watch *w, size_t *added, ErrorRecord *err)
 	s->rows = rows;
 	s->filled = n.filled;
 	series_free(&n);
+	return STATUS_OK;
+}
+
+/* Keep at most w->keep test rows: drop the oldest test rows (a multiple of
+ * the calibration's refit, so its schedule is unchanged) once there are
+ * a quarter of keep (at most 5,000) too many. The train part stays; the time axis becomes explicit.
+ * With keep above the calibration history (plus the smoothing's memory),
+ * new rows score as they would on the whole series. */
+static Status trim(Watch *w, ErrorRecord *err)
+{
+	Series *s = &w->p.series;
+	size_t slack = w->keep / 4 < 5000 ? w->keep / 4 : 5000;
+	if (s->rows - s->split <= w->keep + slack)
+		return STATUS_OK;
+	size_t excess = s->rows - s->split - w->keep;
+	size_t refit = w->po.detect.refit ? w->po.detect.refit : 1;
+	excess -= excess % refit;
+	if (!excess)
+		return STATUS_OK;
+	size_t rows = s->rows - excess, M = s->metrics, sp = s->split;
+	float *v = malloc(rows * M * sizeof(float));
+	float *pr = malloc(rows * M * sizeof(float));
+	int64_t *ts = malloc(rows * sizeof(int64_t));
+	if (!v || !pr || !ts) {
+		free(v);
+		free(pr);
+		free(ts);
+		return error_set(err, STATUS_NOMEM, w->source, 0, 0,
+				 "out of memory");
+	}
+	for (size_t r = 0; r < rows; r++)
+		ts[r] = series_time(s, r < sp ? r : r + excess);
+	for (size_t m = 0; m < M; m++) {
+		const float *sv = s->values + m * s->rows;
+		const float *sp_ = w->p.pred + m * s->rows;
+		memcpy(v + m * rows, sv, sp * sizeof(float));
+		memcpy(v + m * rows + sp, sv + sp + excess,
+		       (rows - sp) * sizeof(float));
+		memcpy(pr + m * rows, sp_, sp * sizeof(float));
+		memcpy(pr + m * rows + sp, sp_ + sp + excess,
+		       (rows - sp) * sizeof(float));
+	}
+	free(s->values);
+	free(s->timestamps);
+	free(w->p.pred);
+	s->values = v;
+	s->timestamps = ts;
+	w->p.pred = pr;
+	s->rows = rows;
+	w->base += (int64_t)excess;
 	return STATUS_OK;
 }
 
@@ -664,6 +737,11 @@ static void poll_once(Watch *w)
 	if (added == 0)
 		return;
 	st = extend_forecast(&w->p, old, &err);
+	if (st == STATUS_OK && w->keep) {
+		size_t before = w->p.series.rows;
+		st = trim(w, &err);
+		old -= before - w->p.series.rows;
+	}
 	if (st == STATUS_OK)
 		st = pipeline_detect(&w->p, &w->po, &err);
 	if (st != STATUS_OK) {
@@ -671,8 +749,8 @@ static void poll_once(Watch *w)
 		report("scoring: %s", error_format(&err, buf, sizeof(buf)));
 		return;
 	}
-	diff_detections(w, 0);
-	diff_alerts(w, 0);
+	diff_detections(w, 0, old);
+	diff_alerts(w, 0, old);
 	fflush(stdout);
 }
 
@@ -718,7 +796,7 @@ static int parse_args(Watch *w, int argc, char **argv)
 			continue;
 		if (!strcmp(a, "--alertmanager") || !strcmp(a, "--node") ||
 		    !strcmp(a, "--poll") || !strcmp(a, "--delay") ||
-		    !strcmp(a, "--retry-max")) {
+		    !strcmp(a, "--retry-max") || !strcmp(a, "--keep")) {
 			if (i + 1 >= argc)
 				return cli_usage_error(cmd, "%s needs a value",
 						       a);
@@ -732,6 +810,15 @@ static int parse_args(Watch *w, int argc, char **argv)
 				w->use_am = 1;
 			} else if (!strcmp(a, "--node")) {
 				snprintf(w->node, sizeof(w->node), "%s", v);
+			} else if (!strcmp(a, "--keep")) {
+				long k;
+				if (cli_parse_long(v, &k) || k < 1)
+					return cli_usage_error(
+						cmd,
+						"--keep takes a row count, "
+						"not '%s'",
+						v);
+				w->keep = (size_t)k;
 			} else if (cli_parse_double(v, &d) || d < 0 ||
 				   (d == 0 && strcmp(a, "--delay"))) {
 				return cli_usage_error(
@@ -805,6 +892,8 @@ int cmd_watch(int argc, char **argv)
 		return rc;
 	}
 	w.am.retry_max = w.retry_max;
+	if (!w.keep)
+		w.keep = w.po.detect.history + 10000;
 	w.po.quiet = 1;
 	ErrorRecord err;
 	error_clear(&err);
@@ -826,8 +915,8 @@ int cmd_watch(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	diff_detections(&w, 1);
-	diff_alerts(&w, 1);
+	diff_detections(&w, 1, 0);
+	diff_alerts(&w, 1, 0);
 	fflush(stdout);
 	report("%s: history of %zu rows x %zu metrics; polling every %g s%s%s",
 	       w.node, w.p.series.rows, w.p.series.metrics, w.poll,
@@ -840,7 +929,8 @@ int cmd_watch(int argc, char **argv)
 		poll_once(&w);
 		am_step(&w);
 	}
-	report("stopped after %zu rows", w.p.series.rows);
+	report("stopped after %lld rows (%zu in memory)",
+	       (long long)w.p.series.rows + (long long)w.base, w.p.series.rows);
 	rc = 0;
 done:
 	free(w.det.v);
