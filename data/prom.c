@@ -429,7 +429,10 @@ Status prom_http_post_json(const char *url, const char *body, long timeout_s,
 			    err);
 	if (st == STATUS_OK && (code < 200 || code > 299)) {
 		char line[256];
-		st = error_set(err, STATUS_IO, url, 0, 0, "HTTP %ld: %s", code,
+		st = error_set(err,
+			       code >= 400 && code < 500 ? STATUS_PARSE
+							 : STATUS_IO,
+			       url, 0, 0, "HTTP %ld: %s", code,
 			       first_line_of(b.data, line, sizeof(line)));
 	}
 	curl_slist_free_all(h);
@@ -659,7 +662,15 @@ static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
 	memset(g, 0, sizeof(*g));
 	g->start = start;
 	g->step = p->step;
-	g->rows = (size_t)((end - start) / p->step) + 1;
+	int64_t steps = (end - start) / p->step + 1;
+	if (steps > PROM_MAX_STEPS)
+		return error_set(err, STATUS_RANGE, p->base, 0, 0,
+				 "the range holds %lld steps of %lld s (at "
+				 "most %d): use a larger step or a shorter "
+				 "range",
+				 (long long)steps, (long long)p->step,
+				 PROM_MAX_STEPS);
+	g->rows = (size_t)steps;
 	char *q = curl_easy_escape(p->curl, p->query, 0);
 	if (!q)
 		return error_set(err, STATUS_NOMEM, p->base, 0, 0,

@@ -28,6 +28,8 @@
 
 /* Points per series in one query_range request. */
 #define PROM_CHUNK 10000
+/* Most steps in one range (a year of 1-s steps is about 31.5 million). */
+#define PROM_MAX_STEPS 50000000
 
 typedef struct PromSource PromSource;
 
@@ -68,7 +70,8 @@ Status series_load_prom(Series *s, const char *url, const SeriesOptions *opt,
 
 /* POST body (JSON) to url (http or https) with a timeout of timeout_s
  * seconds. On an answer other than 2xx, the message holds the HTTP code and
- * the first line of the answer; without an answer, why. */
+ * the first line of the answer (STATUS_PARSE for 4xx, the request was
+ * refused; STATUS_IO otherwise); without an answer, why (STATUS_IO). */
 Status prom_http_post_json(const char *url, const char *body, long timeout_s,
 			   ErrorRecord *err);
 

@@ -273,19 +273,26 @@ static void json_str(char *buf, size_t n, const char *text)
 	buf[l] = '\0';
 }
 
+/* Append text to buf (size n), cut where it does not fit. */
 static void cat(char *buf, size_t n, const char *text)
 {
-	size_t l = strlen(buf);
-	snprintf(buf + l, n - l, "%s", text);
+	size_t l = strlen(buf), t = strlen(text);
+	if (l + 1 >= n)
+		return;
+	if (t > n - l - 1)
+		t = n - l - 1;
+	memcpy(buf + l, text, t);
+	buf[l + t] = '\0';
 }
 
 static void alert_labels(const Watch *w, const Alert *a, char *buf, size_t n)
 {
 	const Series *s = &w->p.series;
-	char top[1024] = "";
+	char top[1024] = "", one[320];
 	for (size_t k = 0; k < a->n_ranked && k < 3; k++) {
-		cat(top, sizeof(top), k ? "," : "");
-		cat(top, sizeof(top), metric_name(s, a->ranked[k].metric));
+		snprintf(one, sizeof(one), "%s%.300s", k ? "," : "",
+			 metric_name(s, a->ranked[k].metric));
+		cat(top, sizeof(top), one);
 	}
 	buf[0] = '\0';
 	cat(buf, n, "{\"alertname\": \"VigilAnomaly\", \"node\": ");
@@ -323,9 +330,9 @@ static void alert_annotations(const Watch *w, const Alert *a, char *buf,
 			      size_t n)
 {
 	const Series *s = &w->p.series;
-	char shares[2048] = "", t0[40], line[1024];
+	char shares[2600] = "", t0[40], line[4096];
 	for (size_t k = 0; k < a->n_ranked && k < 10; k++) {
-		snprintf(line, sizeof(line), "%s%s %.0f%%", k ? ", " : "",
+		snprintf(line, sizeof(line), "%s%.200s %.0f%%", k ? ", " : "",
 			 metric_name(s, a->ranked[k].metric),
 			 100 * a->ranked[k].share);
 		cat(shares, sizeof(shares), line);
@@ -472,7 +479,7 @@ static void am_fire_alert(Watch *w, const Alert *a)
 {
 	if (!w->use_am)
 		return;
-	char labels[2048], ann[8192];
+	char labels[4096], ann[16384];
 	ErrorRecord err;
 	alert_labels(w, a, labels, sizeof(labels));
 	alert_annotations(w, a, ann, sizeof(ann));
@@ -522,7 +529,7 @@ static void diff_alerts(Watch *w, int startup, size_t recent)
 		}
 		if (!(ev & (EV_OPEN | EV_UPDATE)) && w->use_am) {
 			/* the shares move while it lasts */
-			char ann[8192];
+			char ann[16384];
 			alert_annotations(w, a, ann, sizeof(ann));
 			am_annotate(&w->am, key, ann);
 		}
@@ -586,10 +593,25 @@ done:
 	return st;
 }
 
+/* Nonzero when the file's last byte is a newline (a line still being
+ * written is not read). */
+static int ends_with_newline(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	int ok = 0;
+	if (f) {
+		ok = fseek(f, -1, SEEK_END) == 0 && fgetc(f) == '\n';
+		fclose(f);
+	}
+	return ok;
+}
+
 /* CSV: read the file again and append the rows beyond s's. */
 static Status csv_append(Watch *w, size_t *added, ErrorRecord *err)
 {
 	*added = 0;
+	if (!ends_with_newline(w->source))
+		return STATUS_OK;
 	Series n;
 	Status st = series_open(&n, w->source, &w->sopt, err);
 	if (st)

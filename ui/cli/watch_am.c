@@ -177,6 +177,21 @@ int am_flush(AlertManager *am, double mono, ErrorRecord *err)
 	}
 	Status st = prom_http_post_json(am->url, body, 10, err);
 	free(body);
+	if (st == STATUS_PARSE) {
+		/* refused (4xx): sending it again would not help; firing
+		   alerts go again with the next resend */
+		for (size_t i = 0; i < am->n; i++)
+			am->a[i].dirty = am->a[i].key == RETIRED;
+		size_t k = 0;
+		for (size_t i = 0; i < am->n; i++) {
+			if (am->a[i].key == RETIRED)
+				entry_free(&am->a[i]);
+			else
+				am->a[k++] = am->a[i];
+		}
+		am->n = k;
+		return -1;
+	}
 	if (st != STATUS_OK) {
 		am->failures++;
 		am->backoff = am->backoff > 0 ? am->backoff * 2 : 1;

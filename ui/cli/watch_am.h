@@ -57,7 +57,8 @@ void am_resolve(AlertManager *am, int64_t key, int64_t ends_at);
 /* Post what is due when the backoff allows (mono: monotonic seconds).
  * Returns 1 after a delivery, 0 when nothing was due or it is not time to
  * retry, -1 after a failed post (err says why; the next try is in
- * am->backoff seconds). */
+ * am->backoff seconds). An answer refusing the post (4xx) is not retried:
+ * resolutions in it are dropped, firing alerts go with the next resend. */
 int am_flush(AlertManager *am, double mono, ErrorRecord *err);
 
 #endif
