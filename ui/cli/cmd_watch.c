@@ -25,6 +25,7 @@
 #include "ui/cli/detout.h"
 #include "ui/cli/watch_am.h"
 #include "ui/commands.h"
+#include "ui/live.h"
 #include "ui/pipeline.h"
 
 static const char watch_help[] =
@@ -63,8 +64,6 @@ static const char watch_help[] =
 	"  -h, --help         this help\n"
 	"\n";
 
-typedef enum { SRC_PROM, SRC_CSV } SourceKind;
-
 /* A detection or alert reported open. */
 typedef struct {
 	size_t metric; /* DETECT_NODE for node level and alerts */
@@ -80,9 +79,8 @@ typedef struct {
 } OpenSet;
 
 typedef struct {
-	SourceKind kind;
 	const char *source;   /* borrowed: SOURCE */
-	PromSource *prom;     /* owned when kind == SRC_PROM */
+	LiveSource live;      /* owned */
 	SeriesOptions sopt;
 	PipelineOptions po;
 	Pipeline p;
@@ -94,8 +92,8 @@ typedef struct {
 	size_t src_failures;
 	double src_next_try;
 	size_t keep;          /* test rows kept in memory (--keep) */
-	int64_t base;         /* rows dropped so far: row numbers reported
-				 are p's plus base */
+	int64_t base;         /* rows dropped so far (live.dropped): row
+				 numbers reported are p's plus base */
 } Watch;
 
 static volatile sig_atomic_t stop_flag;
@@ -164,7 +162,7 @@ static int instance_of(const char *name, char *buf, size_t n)
 static void default_node(Watch *w)
 {
 	const Series *s = &w->p.series;
-	if (w->kind == SRC_PROM) {
+	if (w->live.prom) {
 		char first[512] = "", other[512];
 		int same = s->metrics > 0;
 		for (size_t m = 0; m < s->metrics && same; m++) {
@@ -175,7 +173,7 @@ static void default_node(Watch *w)
 				same = 0;
 		}
 		snprintf(w->node, sizeof(w->node), "%s",
-			 same ? first : prom_query(w->prom));
+			 same ? first : prom_query(w->live.prom));
 	} else {
 		const char *slash = strrchr(w->source, '/');
 		snprintf(w->node, sizeof(w->node), "%s",
@@ -309,20 +307,21 @@ static void alert_labels(const Watch *w, const Alert *a, char *buf, size_t n)
 static void open_command(const Watch *w, const Alert *a, char *buf, size_t n)
 {
 	const Series *s = &w->p.series;
-	if (w->kind != SRC_PROM) {
+	if (!w->live.prom) {
 		snprintf(buf, n, "vigil '%s'", w->source);
 		return;
 	}
-	int64_t step = prom_step(w->prom);
+	int64_t step = prom_step(w->live.prom);
 	int64_t from = series_time(s, (size_t)a->r.start) - 3600;
 	int64_t to = series_time(s, (size_t)(a->r.end > 0 ? a->r.end - 1 : 0)) +
 		     600;
-	const char *base = prom_base_url(w->prom);
+	const char *base = prom_base_url(w->live.prom);
 	int tls = !strncmp(base, "https", 5);
 	snprintf(buf, n,
 		 "vigil 'prometheus%s://%s/?query=%s&start=%lld&end=%lld"
 		 "&step=%lld'",
-		 tls ? "s" : "", strstr(base, "://") + 3, prom_query(w->prom),
+		 tls ? "s" : "", strstr(base, "://") + 3,
+		 prom_query(w->live.prom),
 		 (long long)from, (long long)to, (long long)step);
 }
 
@@ -548,127 +547,6 @@ static void diff_alerts(Watch *w, int startup, size_t recent)
 
 /* ---- growing the series ------------------------------------------------- */
 
-/* Forecast rows [old_rows, rows) of the grown series into a grown p->pred,
- * from a window of the series just long enough for the model. */
-static Status extend_forecast(Pipeline *p, size_t old_rows, ErrorRecord *err)
-{
-	const Series *s = &p->series;
-	const LstmConfig *c = lstm_model_config(p->model);
-	size_t margin = c->look_back + 2 * c->rolling + 1;
-	size_t a = old_rows > margin ? old_rows - margin : 0;
-	size_t vr = s->rows - a, M = s->metrics;
-	Series view = *s;
-	view.rows = vr;
-	view.values = malloc(vr * M * sizeof(float));
-	float *tp = malloc(vr * M * sizeof(float));
-	float *pred = malloc(s->rows * M * sizeof(float));
-	Status st = STATUS_OK;
-	if (!view.values || !tp || !pred) {
-		st = error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
-		goto done;
-	}
-	for (size_t m = 0; m < M; m++)
-		memcpy(view.values + m * vr, s->values + m * s->rows + a,
-		       vr * sizeof(float));
-	view.timestamps = s->timestamps ? s->timestamps + a : NULL;
-	view.t0 = s->timestamps ? 0 : series_time(s, a);
-	view.split = s->split > a ? s->split - a : 0;
-	st = lstm_forecast(p->model, &view, tp, err);
-	if (st)
-		goto done;
-	for (size_t m = 0; m < M; m++) {
-		memcpy(pred + m * s->rows, p->pred + m * old_rows,
-		       old_rows * sizeof(float));
-		memcpy(pred + m * s->rows + old_rows,
-		       tp + m * vr + (old_rows - a),
-		       (s->rows - old_rows) * sizeof(float));
-	}
-	free(p->pred);
-	p->pred = pred;
-	pred = NULL;
-done:
-	free(view.values);
-	free(tp);
-	free(pred);
-	return st;
-}
-
-/* Nonzero when the file's last byte is a newline (a line still being
- * written is not read). */
-static int ends_with_newline(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	int ok = 0;
-	if (f) {
-		ok = fseek(f, -1, SEEK_END) == 0 && fgetc(f) == '\n';
-		fclose(f);
-	}
-	return ok;
-}
-
-/* CSV: read the file again and append the rows beyond s's. */
-static Status csv_append(Watch *w, size_t *added, ErrorRecord *err)
-{
-	*added = 0;
-	if (!ends_with_newline(w->source))
-		return STATUS_OK;
-	Series n;
-	Status st = series_open(&n, w->source, &w->sopt, err);
-	if (st)
-		return st;
-	Series *s = &w->p.series;
-	if (n.metrics != s->metrics) {
-		series_free(&n);
-		return error_set(err, STATUS_MISMATCH, w->source, 0, 0,
-				 "the file now has %zu metrics, not %zu",
-				 n.metrics, s->metrics);
-	}
-	size_t had = s->rows + (size_t)w->base; /* rows read from the file */
-	if (n.rows < had) {
-		series_free(&n);
-		return error_set(err, STATUS_MISMATCH, w->source, 0, 0,
-				 "the file now has %zu rows, fewer than the "
-				 "%zu read",
-				 n.rows, had);
-	}
-	if (n.rows == had) {
-		series_free(&n);
-		return STATUS_OK;
-	}
-	size_t rows = s->rows + (n.rows - had), M = s->metrics;
-	float *v = malloc(rows * M * sizeof(float));
-	int64_t *ts = NULL;
-	if (s->timestamps)
-		ts = malloc(rows * sizeof(int64_t));
-	if (!v || (s->timestamps && !ts)) {
-		free(v);
-		free(ts);
-		series_free(&n);
-		return error_set(err, STATUS_NOMEM, w->source, 0, 0,
-				 "out of memory");
-	}
-	for (size_t m = 0; m < M; m++) {
-		memcpy(v + m * rows, s->values + m * s->rows,
-		       s->rows * sizeof(float));
-		memcpy(v + m * rows + s->rows, n.values + m * n.rows + had,
-		       (rows - s->rows) * sizeof(float));
-	}
-	if (ts) {
-		memcpy(ts, s->timestamps, s->rows * sizeof(int64_t));
-		for (size_t r = s->rows; r < rows; r++)
-			ts[r] = series_time(&n, had + (r - s->rows));
-		free(s->timestamps);
-		s->timestamps = ts;
-	}
-	free(s->values);
-	s->values = v;
-	*added = rows - s->rows;
-	s->rows = rows;
-	s->filled = n.filled;
-	series_free(&n);
-	return STATUS_OK;
-}
-
 /* Keep at most w->keep test rows: drop the oldest test rows (a multiple of
  * the calibration's refit, so its schedule is unchanged) once there are
  * a quarter of keep (at most 5,000) too many. The train part stays; the time axis becomes explicit.
@@ -716,6 +594,7 @@ static Status trim(Watch *w, ErrorRecord *err)
 	w->p.pred = pr;
 	s->rows = rows;
 	w->base += (int64_t)excess;
+	w->live.dropped = w->base;
 	return STATUS_OK;
 }
 
@@ -729,12 +608,8 @@ static void poll_once(Watch *w)
 		return;
 	size_t old = w->p.series.rows, added = 0;
 	Status st;
-	if (w->kind == SRC_PROM) {
-		int64_t end = (int64_t)time(NULL) - (int64_t)w->delay;
-		st = prom_append(w->prom, &w->p.series, end, &added, &err);
-	} else {
-		st = csv_append(w, &added, &err);
-	}
+	st = live_append(&w->live, &w->p.series, (int64_t)w->delay, &added,
+			 &err);
 	if (st != STATUS_OK) {
 		w->src_failures++;
 		double back = w->poll;
@@ -758,7 +633,7 @@ static void poll_once(Watch *w)
 	}
 	if (added == 0)
 		return;
-	st = extend_forecast(&w->p, old, &err);
+	st = live_forecast(w->p.model, &w->p.series, old, &w->p.pred, &err);
 	if (st == STATUS_OK && w->keep) {
 		size_t before = w->p.series.rows;
 		st = trim(w, &err);
@@ -878,20 +753,7 @@ static int parse_args(Watch *w, int argc, char **argv)
 static Status start(Watch *w, ErrorRecord *err)
 {
 	Status st;
-	if (prom_is_url(w->source)) {
-		w->kind = SRC_PROM;
-		st = prom_open(&w->prom, w->source, &w->sopt, err);
-		if (st == STATUS_OK)
-			st = prom_fetch(w->prom, &w->sopt, &w->p.series, err);
-	} else {
-		w->kind = SRC_CSV;
-		st = series_open(&w->p.series, w->source, &w->sopt, err);
-		if (st == STATUS_OK && w->p.series.kind == SERIES_SMD)
-			st = error_set(err, STATUS_USAGE, w->source, 0, 0,
-				       "an SMD machine does not grow: watch "
-				       "takes a Prometheus query or a CSV "
-				       "file");
-	}
+	st = live_open(&w->live, w->source, &w->sopt, &w->p.series, err);
 	if (st == STATUS_OK)
 		st = pipeline_model(&w->p, &w->po, err);
 	if (st == STATUS_OK)
@@ -927,8 +789,7 @@ int cmd_watch(int argc, char **argv)
 	if (!w.node[0])
 		default_node(&w);
 	if (w.poll <= 0)
-		w.poll = (double)(w.kind == SRC_PROM ? prom_step(w.prom)
-						      : w.p.series.interval);
+		w.poll = (double)live_step(&w.live, &w.p.series);
 	if (w.poll <= 0)
 		w.poll = 60;
 	struct sigaction sa;
@@ -958,7 +819,7 @@ done:
 	free(w.det.v);
 	free(w.alerts.v);
 	am_free(&w.am);
-	prom_close(w.prom);
+	live_close(&w.live);
 	pipeline_free(&w.p);
 	return rc;
 }
