@@ -42,7 +42,9 @@ static void usage(FILE *out)
 		"metrics\n\n"
 		"Usage:\n"
 		"  vigil [DATASET]   open the dashboard (no DATASET: the "
-		"built-in demo)\n",
+		"built-in demo)\n"
+		"  vigil --follow DATASET   the dashboard on a growing CSV or "
+		"Prometheus query\n",
 		VIGIL_VERSION);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  vigil %-52s %s\n", commands[i].usage,

@@ -25,6 +25,9 @@ typedef struct {
 	int lstm_set;         /* a training option was given (else the demo
 				 and big machines get quicker settings) */
 	int mode_set;         /* --mode was given (else the demo uses seed) */
+	int follow;           /* --follow: new rows are appended as they
+				 arrive (a growing CSV or a Prometheus
+				 query) */
 } DashOptions;
 
 void dash_options_defaults(DashOptions *o);
@@ -38,6 +41,11 @@ void dash_close(App *a);
 /* Collect model progress; returns nonzero when something changed (and sets
  * dirty bits). */
 int dash_poll_model(App *a);
+
+/* --follow: when the poll period has passed, append the rows that arrived,
+ * forecast and detect them, and keep the view on the end if it was there
+ * (the cursor on the last row). Returns nonzero when something changed. */
+int dash_follow_poll(App *a);
 
 /* Block until the model is ready (or failed). */
 void dash_wait_model(App *a);
