@@ -10,7 +10,8 @@
  *  - vigil watch sees an anomaly injected into the exporter, Alertmanager
  *    lists the alert with its criticality, then resolves it; with
  *    Alertmanager stopped, watch reports it, keeps running and delivers the
- *    next alert once Alertmanager is back;
+ *    next alert once Alertmanager is back; with Prometheus stopped, it
+ *    reports it and fetches the rows it missed when it is back;
  *  - a bad PromQL expression gives Prometheus's parse error, a stopped
  *    server says it does not answer; both exit 2. */
 #include "tests/testutil.h"
@@ -223,6 +224,20 @@ static void start_am(void)
 	env.am = spawn(argv, log, log);
 }
 
+static void start_prom(void)
+{
+	char pcfg[512], tsdb[512], listen[64], log[512];
+	snprintf(pcfg, sizeof(pcfg), "--config.file=%s/prom.yml", env.dir);
+	snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s/tsdb", env.dir);
+	snprintf(listen, sizeof(listen), "--web.listen-address=127.0.0.1:%d",
+		 env.prom_port);
+	snprintf(log, sizeof(log), "%s/prom.log", env.dir);
+	char *argv[] = {"prometheus", pcfg, tsdb, listen,
+			"--storage.tsdb.retention.time=100y",
+			"--log.level=warn", NULL};
+	env.prom = spawn(argv, log, log);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -283,16 +298,7 @@ static int setup(void **state)
 	snprintf(path, sizeof(path), "%s/am.yml", env.dir);
 	tu_write(path, "route:\n  receiver: \"null\"\n"
 		       "receivers:\n  - name: \"null\"\n");
-	char pcfg[512], tsdb[512], listen[64], log[512];
-	snprintf(pcfg, sizeof(pcfg), "--config.file=%s/prom.yml", env.dir);
-	snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s/tsdb", env.dir);
-	snprintf(listen, sizeof(listen), "--web.listen-address=127.0.0.1:%d",
-		 env.prom_port);
-	snprintf(log, sizeof(log), "%s/prom.log", env.dir);
-	char *argv[] = {"prometheus", pcfg, tsdb, listen,
-			"--storage.tsdb.retention.time=100y",
-			"--log.level=warn", NULL};
-	env.prom = spawn(argv, log, log);
+	start_prom();
 	start_am();
 	char url[128];
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/-/ready", env.prom_port);
@@ -537,6 +543,30 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 		fail_msg("the alert was not delivered after the outage");
 	assert_true(wait_file(werr, "delivered after", 1, 5));
 	atomic_store(&offset, 0);
+
+	/* Prometheus goes away: reported, retried; the rows missed are
+	   fetched when it is back */
+	stop(&env.prom);
+	if (!wait_file(werr, "source: ", 1, 10))
+		fail_msg("the source's outage was not reported");
+	sleep(2);
+	start_prom();
+	snprintf(am, sizeof(am), "http://127.0.0.1:%d/-/ready", env.prom_port);
+	assert_true(wait_ready(am, 30));
+	if (!wait_file(werr, "source: answering again", 1, 15))
+		fail_msg("watch did not take the source back");
+	e = tu_slurp(werr, NULL);
+	const char *back = strstr(e, "source: answering again");
+	unsigned long polls = 0, rows = 0;
+	assert_int_equal(sscanf(back,
+				"source: answering again after %lu failed polls; "
+				"%lu rows fetched",
+				&polls, &rows),
+			 2);
+	free(e);
+	assert_true(polls >= 1);
+	assert_true(rows >= 3); /* the seconds it was away */
+	assert_int_equal(waitpid(env.watch, &st, WNOHANG), 0);
 	assert_int_equal(stop(&env.watch), 0);
 }
 

@@ -701,6 +701,7 @@ static int parse_args(Watch *w, int argc, char **argv)
 			double d;
 			if (!strcmp(a, "--alertmanager")) {
 				ErrorRecord err;
+				am_free(&w->am); /* the last one given wins */
 				if (am_init(&w->am, v, 60, &err) != STATUS_OK)
 					return cli_report(cmd, STATUS_NOMEM,
 							  &err);
