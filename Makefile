@@ -18,7 +18,7 @@ BUILD ?= build
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Werror
-PKGS := ncursesw libpcre2-8 libcjson
+PKGS := ncursesw libpcre2-8 libcjson libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -39,7 +39,12 @@ BENCH_BIN := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 
 # Debian packages for what pkg-config (or a header check) cannot find.
 DEPS_PKGCONFIG := ncursesw:libncurses-dev libpcre2-8:libpcre2-dev \
-	cmocka:libcmocka-dev libcjson:libcjson-dev openblas:libopenblas-dev
+	cmocka:libcmocka-dev libcjson:libcjson-dev openblas:libopenblas-dev \
+	libcurl:libcurl4-openssl-dev
+# Commands the tests need (command:package): a real Prometheus, promtool
+# and Alertmanager for the live tests (tests/test_live_prom.c).
+DEPS_COMMANDS := tmux:tmux cc:gcc prometheus:prometheus promtool:prometheus \
+	prometheus-alertmanager:prometheus-alertmanager
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Another apt or dpkg at work (unattended upgrades): wait for its lock
 # instead of failing at once.
@@ -97,8 +102,11 @@ deps:
 			missing="$$missing $${p#*:}"; \
 	done; \
 	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
-	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
-	command -v cc >/dev/null 2>&1 || missing="$$missing gcc"; \
+	for c in $(DEPS_COMMANDS); do \
+		command -v $${c%%:*} >/dev/null 2>&1 || \
+			case " $$missing " in *" $${c#*:} "*) ;; \
+			*) missing="$$missing $${c#*:}";; esac; \
+	done; \
 	if [ -n "$$missing" ]; then \
 		echo "make deps: installing$$missing (waiting up to $(APT_WAIT) s for a busy package manager)"; \
 		$(SUDO) apt-get $(APT_LOCK) update -qq && \
@@ -202,6 +210,11 @@ check-deps:
 			data engine labels ui 2>/dev/null); do \
 		case $$f in data/csv*.c) ;; *) \
 			echo "check-deps: $$f: only the CSV reader includes csv.h"; \
+			fail=1;; esac; done; \
+	for f in $$(grep -rlE '#include *<curl/' data engine labels ui \
+			2>/dev/null); do \
+		case $$f in data/prom.c) ;; *) \
+			echo "check-deps: $$f: only the Prometheus loader includes libcurl"; \
 			fail=1;; esac; done; \
 	for f in ui/*.[ch] ui/cli/*.[ch]; do \
 		if grep -nE '#include *"ui/dash/' $$f; then \

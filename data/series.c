@@ -3,7 +3,8 @@
  * Owns the lifetime of a Series (init, alloc, free), its time axis (row to
  * time, time to row, formatting and parsing of timestamps) and series_open,
  * which decides from the argument alone, or from a file's first line, whether
- * it names an SMD machine, one or several NAB files, or a generic CSV file. */
+ * it names an SMD machine, one or several NAB files, a generic CSV file or a
+ * Prometheus query. */
 #include "data/series.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 
 #include "data/fileio.h"
+#include "data/prom.h"
 #include "data/series_internal.h"
 
 void series_init(Series *s)
@@ -381,6 +383,8 @@ Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 	if (!dataset || !*dataset)
 		return error_set(err, STATUS_USAGE, NULL, 0, 0,
 				 "no dataset given");
+	if (prom_is_url(dataset))
+		return series_load_prom(s, dataset, opt, err);
 	struct stat st0;
 	int stat_errno = stat(dataset, &st0) == 0 ? 0 : errno;
 	if (is_dir(dataset)) {
@@ -448,6 +452,8 @@ const char *series_kind_name(SeriesKind k)
 		return "NAB";
 	case SERIES_SYNTH:
 		return "synthetic";
+	case SERIES_PROM:
+		return "Prometheus";
 	}
 	return "?";
 }

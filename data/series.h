@@ -19,6 +19,7 @@ typedef enum {
 	SERIES_SMD,
 	SERIES_NAB,
 	SERIES_SYNTH,
+	SERIES_PROM, /* a Prometheus range query (data/prom.h) */
 } SeriesKind;
 
 typedef struct {
@@ -49,6 +50,12 @@ typedef struct {
 	double train_fraction; /* > 0: train part is this fraction */
 	int64_t interval;      /* sampling interval without timestamps; 0 =
 				  60 s */
+	/* Prometheus sources (data/prom.h): */
+	const char *bearer_token_file; /* borrowed, may be NULL: a file
+					  holding the bearer token */
+	const char *user;      /* borrowed, may be NULL: USER:PASSWORD for
+				  basic auth */
+	int tls;               /* 1: https for prometheus:// */
 } SeriesOptions;
 
 void series_init(Series *s);
@@ -82,8 +89,9 @@ char *series_format_time(const Series *s, size_t r, char *buf, size_t n);
 Status series_alloc(Series *s, size_t rows, size_t metrics, ErrorRecord *err);
 
 /* Open any DATASET as the command line names it: a CSV file, a NAB file,
- * several NAB files joined by ',' (one node), or PATH/ServerMachineDataset:M
- * (or PATH:M where PATH holds train/ and test/). */
+ * several NAB files joined by ',' (one node), PATH/ServerMachineDataset:M
+ * (or PATH:M where PATH holds train/ and test/), or a Prometheus range
+ * query prometheus://HOST:PORT/?query=... (data/prom.h). */
 Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 		   ErrorRecord *err);
 

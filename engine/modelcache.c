@@ -128,9 +128,12 @@ static void copy_str(char *buf, size_t n, const char *src)
 /* The entry's base name: the SMD machine, or the (first) file's name. */
 static void entry_base(const Series *s, char *buf, size_t n)
 {
-	if (!s->path || !*s->path || s->kind == SERIES_SYNTH) {
+	if (!s->path || !*s->path || s->kind == SERIES_SYNTH ||
+	    s->kind == SERIES_PROM) {
 		snprintf(buf, n, "%s",
-			 s->kind == SERIES_SYNTH ? "synth" : "series");
+			 s->kind == SERIES_SYNTH	? "synth"
+			 : s->kind == SERIES_PROM ? "prometheus"
+						  : "series");
 		return;
 	}
 	if (s->kind == SERIES_SMD && s->machine) {

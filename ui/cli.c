@@ -18,8 +18,13 @@ const char cli_series_help[] =
 	"(default 0.5)\n"
 	"  --interval SEC   sampling interval when the file has no timestamps "
 	"(default 60)\n"
-	"DATASET is a CSV file, a NAB file (several joined by ','), or an SMD\n"
-	"machine as PATH/ServerMachineDataset:machine-1-1.\n";
+	"  --bearer-token-file F  Prometheus: send the token in F\n"
+	"  --user USER:PASSWORD   Prometheus: basic auth\n"
+	"  --tls            Prometheus: https (as prometheuss://)\n"
+	"DATASET is a CSV file, a NAB file (several joined by ','), an SMD\n"
+	"machine as PATH/ServerMachineDataset:machine-1-1, or a Prometheus\n"
+	"range query: 'prometheus://HOST:PORT/?query=EXPR&start=T&end=T&step=S'\n"
+	"(T: RFC 3339, epoch seconds, now or now-DURATION; S: 15s, 1m, ...).\n";
 
 int cli_report(const char *cmd, Status s, const ErrorRecord *err)
 {
@@ -72,15 +77,24 @@ int cli_series_option(const char *cmd, int argc, char **argv, int *i,
 		      SeriesOptions *opt)
 {
 	const char *a = argv[*i];
+	if (!strcmp(a, "--tls")) {
+		opt->tls = 1;
+		return 1;
+	}
 	if (strcmp(a, "--split") && strcmp(a, "--train") &&
-	    strcmp(a, "--interval"))
+	    strcmp(a, "--interval") && strcmp(a, "--bearer-token-file") &&
+	    strcmp(a, "--user"))
 		return 0;
 	if (*i + 1 >= argc) {
 		cli_usage_error(cmd, "%s needs a value", a);
 		return -1;
 	}
 	const char *v = argv[++*i];
-	if (!strcmp(a, "--split")) {
+	if (!strcmp(a, "--bearer-token-file")) {
+		opt->bearer_token_file = v;
+	} else if (!strcmp(a, "--user")) {
+		opt->user = v;
+	} else if (!strcmp(a, "--split")) {
 		long n;
 		if (cli_parse_long(v, &n) || n <= 0) {
 			cli_usage_error(cmd, "--split takes a row count, not '%s'",

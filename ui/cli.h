@@ -16,7 +16,8 @@ int cli_report(const char *cmd, Status s, const ErrorRecord *err);
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* If argv[*i] is one of --split N, --train F, --interval SECONDS, consume it
+/* If argv[*i] is one of --split N, --train F, --interval SECONDS (or the
+ * Prometheus options --bearer-token-file F, --user U:P, --tls), consume it
  * (and its value) into opt, advance *i and return 1; return 0 if it is not
  * one of them; -1 (after printing) if its value is bad. */
 int cli_series_option(const char *cmd, int argc, char **argv, int *i,

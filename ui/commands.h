@@ -15,5 +15,6 @@ int cmd_labels(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 int cmd_nab(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

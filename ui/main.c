@@ -34,6 +34,8 @@ static const Command commands[] = {
 	 "NAB-format result files (anomaly_score per row)"},
 	{"cache", cmd_cache, "cache [--clean]",
 	 "the cached models and forecasts, with sizes"},
+	{"watch", cmd_watch, "watch SOURCE --model M [--alertmanager URL]",
+	 "score new rows as they arrive; alerts as JSON lines"},
 };
 
 static void usage(FILE *out)
@@ -43,17 +45,22 @@ static void usage(FILE *out)
 		"metrics\n\n"
 		"Usage:\n"
 		"  vigil [DATASET]   open the dashboard (no DATASET: the "
-		"built-in demo)\n",
+		"built-in demo)\n"
+		"  vigil --follow DATASET   the dashboard on a growing CSV or "
+		"Prometheus query\n",
 		VIGIL_VERSION);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  vigil %-52s %s\n", commands[i].usage,
 			commands[i].summary);
 	fprintf(out,
-		"\nDATASET is a CSV file, a NAB file, or an SMD machine\n"
-		"(PATH/ServerMachineDataset:machine-1-1); for the dashboard and "
-		"score also\n"
-		"a folder of them (PATH/ServerMachineDataset, or a folder of CSV "
-		"files).\n"
+		"\nDATASET is a CSV file, a NAB file, an SMD machine\n"
+		"(PATH/ServerMachineDataset:machine-1-1), or a Prometheus range "
+		"query\n"
+		"('prometheus://HOST:PORT/?query=EXPR&start=T&end=T&step=S'); for "
+		"the\n"
+		"dashboard and score also a folder of them (PATH/ServerMachineDataset,"
+		"\n"
+		"or a folder of CSV files).\n"
 		"Every subcommand takes --help. Exit codes: 0 success, 1 usage "
 		"error,\n2 bad input, 3 internal error.\n");
 }

@@ -45,6 +45,10 @@ static const char dashboard_help[] =
 	"  --dump FILE      write the final screen as text to FILE\n"
 	"  --timing         print the time from key to finished frame\n"
 	"  --no-model       do not train or load a model\n"
+	"  --follow         DATASET grows (a CSV file with lines appended, a\n"
+	"                   Prometheus query): new rows appear as they arrive\n"
+	"                   and the view follows the end while the cursor is on\n"
+	"                   the last row\n"
 	"  -h, --help       this help\n"
 	"The demo trains a small model (hidden 32, 12 epochs) and detects with\n"
 	"the seed rule unless told otherwise. A dataset uses the same defaults\n"
@@ -302,6 +306,8 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 			run->timing = 1;
 		} else if (!strcmp(a, "--no-model")) {
 			opt->no_model = 1;
+		} else if (!strcmp(a, "--follow")) {
+			opt->follow = 1;
 		} else if ((r = pipeline_option("dashboard", argc, argv, &i,
 						&opt->pipe)) != 0) {
 			if (r < 0)
@@ -453,7 +459,7 @@ static void key_times_print(const KeyTimes *kt, int cols, int lines)
  * the model trains), its handling, one frame. Until quit or the script
  * ends. */
 static void run_loop(App *app, const int *script, size_t n_script,
-		     KeyTimes *kt)
+		     KeyTimes *kt, int follow)
 {
 	size_t si = 0;
 	for (;;) {
@@ -468,10 +474,15 @@ static void run_loop(App *app, const int *script, size_t n_script,
 				continue;
 			}
 		} else {
-			timeout(app->model == MODEL_TRAINING ? 100 : -1);
+			timeout(app->model == MODEL_TRAINING ? 100
+				: follow		 ? 250
+							 : -1);
 			ch = getch();
 			if (ch == ERR) {
-				if (dash_poll_model(app))
+				int changed = dash_poll_model(app);
+				if (follow)
+					changed |= dash_follow_poll(app);
+				if (changed)
 					panes_draw(app);
 				continue;
 			}
@@ -607,6 +618,9 @@ int cmd_dashboard(int argc, char **argv)
 	int rc = parse_args(argc, argv, &opt, &run);
 	if (rc >= 0)
 		return rc;
+	if (opt.follow && !opt.dataset)
+		return cli_usage_error("dashboard",
+				       "--follow needs a DATASET that grows");
 	int *script;
 	size_t n_script;
 	/* a model file that cannot be read would only show as a message
@@ -648,6 +662,8 @@ int cmd_dashboard(int argc, char **argv)
 	}
 	const char *cs = nl_langinfo(CODESET);
 	app.unicode = cs && !strcmp(cs, "UTF-8");
+	if (opt.follow) /* start at the end, following it */
+		app_show_row(&app, app.s.rows ? app.s.rows - 1 : 0);
 
 	SCREEN *scr = start_curses(&app, script != NULL);
 	if (!scr) {
@@ -661,7 +677,7 @@ int cmd_dashboard(int argc, char **argv)
 	KeyTimes kt = {NULL, 0, -1, 0};
 	if (script)
 		kt.ms = malloc((n_script + 1) * sizeof(double));
-	run_loop(&app, script, n_script, &kt);
+	run_loop(&app, script, n_script, &kt, opt.follow);
 	if (run.dump_path && dump_screen(run.dump_path) != 0)
 		fatal("cannot write", run.dump_path);
 	int cols = COLS, lines = LINES;

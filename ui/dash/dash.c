@@ -20,6 +20,7 @@
 #include "ui/dash/panes.h"
 #include "ui/dash/prompts.h"
 #include "ui/dash/save.h"
+#include "ui/live.h"
 
 
 void dash_options_defaults(DashOptions *o)
@@ -121,6 +122,11 @@ typedef struct {
 	char cache[4096];
 	double t0;
 	DetectConfig dc;
+	/* --follow */
+	int follow;
+	LiveSource live;      /* owned when follow */
+	LstmModel *model;     /* owned when follow: forecasts the new rows */
+	double next_poll;     /* monotonic seconds */
 } Worker;
 
 static double wall_s(void)
@@ -153,7 +159,13 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	p.pred = NULL;
 	int fc_cached = p.forecast_cached;
 	series_init(&p.series);
-	pipeline_free(&p); /* deletes m */
+	Worker *fw = a->worker;
+	if (fw && fw->follow && st == STATUS_OK) {
+		/* kept to forecast the rows that arrive */
+		fw->model = p.model;
+		p.model = NULL;
+	}
+	pipeline_free(&p); /* deletes m unless following */
 	char how2[96];
 	snprintf(how2, sizeof(how2), "%s%s", how,
 		 fc_cached ? " (cached forecast)" : "");
@@ -196,6 +208,14 @@ void dash_start_model(App *a, const DashOptions *o)
 	a->worker = w;
 	w->cfg = o->pipe.lstm;
 	w->dc = o->pipe.detect;
+	if (o->follow && o->dataset) {
+		ErrorRecord ferr;
+		if (live_open(&w->live, o->dataset, &o->series, NULL, &ferr) ==
+		    STATUS_OK)
+			w->follow = 1;
+		else
+			app_message(a, "follow: %s", ferr.message);
+	}
 	if (!o->lstm_set && a->s.kind == SERIES_SYNTH) {
 		/* the demo trains in a few seconds */
 		w->cfg.hidden = 32;
@@ -254,6 +274,10 @@ void dash_close(App *a)
 		trainer_join(w->t, &m, NULL);
 		lstm_model_delete(m);
 	}
+	if (w->model)
+		lstm_model_delete(w->model);
+	if (w->follow)
+		live_close(&w->live);
 	free(w);
 	a->worker = NULL;
 }
@@ -306,6 +330,75 @@ void dash_wait_model(App *a)
 		struct timespec ts = {0, 20 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
+}
+
+/* ---- --follow ------------------------------------------------------------ */
+
+/* Score the grown series: forecast the new rows, detect again (the causal
+ * default keeps older rows' scores), re-apply the threshold moves, attach
+ * the detections to the labels. */
+static Status follow_rescore(App *a, Worker *w, size_t old, ErrorRecord *err)
+{
+	Status st = live_forecast(w->model, &a->s, old, &a->pred, err);
+	if (st == STATUS_OK)
+		st = detect_run(&a->s, a->pred, &w->dc, &a->dr, err);
+	for (size_t m = 0; st == STATUS_OK && a->thr_factor && m < a->s.metrics;
+	     m++)
+		if (a->thr_factor[m] != 1.0)
+			st = detect_rethreshold(&a->dr, m, a->thr_factor[m],
+						err);
+	if (st != STATUS_OK)
+		return st;
+	free(a->node_score); /* sized by the rows */
+	a->node_score = NULL;
+	app_take_detections(a);
+	if (ui_labels_attach(&a->labels, a->det, a->n_det, a->node_det,
+			     a->n_node_det, a->s.split, a->s.rows) != 0)
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "cannot score the detections (out of memory)");
+	return STATUS_OK;
+}
+
+int dash_follow_poll(App *a)
+{
+	Worker *w = a->worker;
+	if (!w || !w->follow || a->model != MODEL_READY || !w->model)
+		return 0;
+	double now = wall_s();
+	if (now < w->next_poll)
+		return 0;
+	int64_t step = live_step(&w->live, &a->s);
+	/* a file is cheap to look at: every second; a query every step */
+	w->next_poll = now + (w->live.prom ? (double)step : 1.0);
+	size_t old = a->s.rows, added = 0;
+	int at_end = old && a->cursor + 1 >= old;
+	int whole = a->first == 0 && a->count >= old;
+	ErrorRecord err;
+	error_clear(&err);
+	Status st = live_append(&w->live, &a->s, 0, &added, &err);
+	if (st == STATUS_OK && added)
+		st = follow_rescore(a, w, old, &err);
+	if (st != STATUS_OK) {
+		char buf[700];
+		app_message(a, "follow: %s",
+			    error_format(&err, buf, sizeof(buf)));
+		return 1;
+	}
+	if (!added)
+		return 0;
+	size_t rows = a->s.rows;
+	if (whole)
+		a->count = rows;
+	if (at_end) {
+		if (a->count > rows)
+			a->count = rows;
+		a->first = rows - a->count;
+		a->cursor = rows - 1;
+	}
+	app_message(a, "follow: %zu new row%s, %zu in all", added,
+		    added == 1 ? "" : "s", rows);
+	a->dirty |= DIRTY_ALL;
+	return 1;
 }
 
 /* t then < or >: move the threshold of the metric (or of every metric at

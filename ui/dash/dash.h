@@ -27,6 +27,9 @@ typedef struct {
 				 and big machines get quicker settings) */
 	int mode_set;         /* --mode was given (else the demo uses seed) */
 	int no_session;       /* a replayed script: no lock, no journal */
+	int follow;           /* --follow: new rows are appended as they
+				 arrive (a growing CSV or a Prometheus
+				 query) */
 } DashOptions;
 
 void dash_options_defaults(DashOptions *o);
@@ -45,6 +48,11 @@ void dash_close(App *a);
 /* Collect model progress; returns nonzero when something changed (and sets
  * dirty bits). */
 int dash_poll_model(App *a);
+
+/* --follow: when the poll period has passed, append the rows that arrived,
+ * forecast and detect them, and keep the view on the end if it was there
+ * (the cursor on the last row). Returns nonzero when something changed. */
+int dash_follow_poll(App *a);
 
 /* Block until the model is ready (or failed). */
 void dash_wait_model(App *a);

@@ -1,0 +1,620 @@
+/* Prometheus and Alertmanager for real: the test starts both on 127.0.0.1
+ * at free ports with their data in a temporary folder (Debian's prometheus,
+ * promtool and prometheus-alertmanager, installed by make deps), serves a
+ * small exporter from a thread that Prometheus scrapes every second, and
+ * stops everything at the end. Without those programs the tests skip.
+ *
+ *  - synthetic data backfilled with promtool reads back through
+ *    prometheus:// with every value and time equal to the CSV's, and vigil
+ *    score gives the same node-level figures on both;
+ *  - vigil watch sees an anomaly injected into the exporter, Alertmanager
+ *    lists the alert with its criticality, then resolves it; with
+ *    Alertmanager stopped, watch reports it, keeps running and delivers the
+ *    next alert once Alertmanager is back; with Prometheus stopped, it
+ *    reports it and fetches the rows it missed when it is back;
+ *  - a bad PromQL expression gives Prometheus's parse error, a stopped
+ *    server says it does not answer; both exit 2. */
+#include "tests/testutil.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "data/prom.h"
+#include "data/series.h"
+
+typedef struct {
+	char dir[256];
+	int prom_port, am_port, exp_port;
+	pid_t prom, am, watch;
+	int exp_fd;
+	pthread_t exp_thread;
+	int have_exp;
+	int64_t live_start; /* first second of the live history */
+	int64_t synth_t0;
+	size_t synth_rows;
+} Env;
+
+static Env env;
+static atomic_int offset;   /* added to the exporter's values */
+static atomic_int exp_stop;
+static atomic_int exp_hits; /* scrapes served */
+static int ready;           /* 1 when everything started */
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int have_cmd(const char *name)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", name);
+	return system(cmd) == 0;
+}
+
+static int free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {0};
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t l = sizeof(a);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    getsockname(fd, (struct sockaddr *)&a, &l)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	int port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+/* Start argv with stdout and stderr into log; returns the pid. */
+static pid_t spawn(char *const argv[], const char *out, const char *errlog)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		FILE *o = freopen(out, "a", stdout);
+		FILE *e = freopen(errlog, "a", stderr);
+		(void)o;
+		(void)e;
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* SIGTERM, wait up to 10 s, then SIGKILL; returns the exit status. */
+static int stop(pid_t *pid)
+{
+	if (*pid <= 0)
+		return -1;
+	kill(*pid, SIGTERM);
+	int st = 0;
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(*pid, &st, WNOHANG) == *pid) {
+			*pid = 0;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		}
+		usleep(100000);
+	}
+	kill(*pid, SIGKILL);
+	waitpid(*pid, &st, 0);
+	*pid = 0;
+	return -1;
+}
+
+static char *http_get(const char *url, long *code)
+{
+	char *body = NULL;
+	ErrorRecord err;
+	if (prom_http_get(url, 5, &body, code, &err) != STATUS_OK)
+		return NULL;
+	return body;
+}
+
+/* Wait up to sec seconds for url to answer 200. */
+static int wait_ready(const char *url, double sec)
+{
+	for (int i = 0; i < (int)(sec * 10); i++) {
+		long code = 0;
+		char *b = http_get(url, &code);
+		free(b);
+		if (b && code == 200)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+/* ---- the exporter ----------------------------------------------------------- */
+
+/* A smooth daily-like wave plus deterministic noise, the same for the
+ * backfilled history and the live scrapes. */
+static double live_value(int64_t t, int k)
+{
+	uint64_t h = (uint64_t)t * 0x9E3779B97F4A7C15ULL + (uint64_t)k * 7919;
+	h ^= h >> 31;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	h ^= h >> 29;
+	double noise = (double)(h % 2001) / 1000.0 - 1.0;
+	return 50 + 10 * sin((double)t / 30.0 + k) + noise;
+}
+
+static const char *const live_names[2] = {"vt_load", "vt_mem"};
+
+static void *exporter(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&exp_stop)) {
+		struct pollfd pf = {env.exp_fd, POLLIN, 0};
+		if (poll(&pf, 1, 100) <= 0)
+			continue;
+		int c = accept(env.exp_fd, NULL, NULL);
+		if (c < 0)
+			continue;
+		char req[4096];
+		size_t got = 0;
+		while (got < sizeof(req) - 1) {
+			ssize_t r = recv(c, req + got, sizeof(req) - 1 - got, 0);
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+			req[got] = '\0';
+			if (strstr(req, "\r\n\r\n"))
+				break;
+		}
+		int64_t t = (int64_t)time(NULL);
+		char body[512];
+		int off = atomic_load(&offset);
+		int n = snprintf(body, sizeof(body),
+				 "vt_load{instance=\"h1\",job=\"vigil\"} %.4f\n"
+				 "vt_mem{instance=\"h1\",job=\"vigil\"} %.4f\n",
+				 live_value(t, 0) + off, live_value(t, 1) + off);
+		char head[256];
+		int hn = snprintf(head, sizeof(head),
+				  "HTTP/1.0 200 OK\r\nContent-Type: text/plain; "
+				  "version=0.0.4\r\nContent-Length: %d\r\n\r\n",
+				  n);
+		if (send(c, head, (size_t)hn, MSG_NOSIGNAL) == hn)
+			send(c, body, (size_t)n, MSG_NOSIGNAL);
+		close(c);
+		atomic_fetch_add(&exp_hits, 1);
+	}
+	return NULL;
+}
+
+/* ---- setup ---------------------------------------------------------------- */
+
+static int write_openmetrics(const char *path, const Series *s,
+			     int64_t live_from, int64_t live_to)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	for (size_t m = 0; m < s->metrics; m++) {
+		fprintf(f, "# TYPE %s gauge\n", s->names[m]);
+		for (size_t r = 0; r < s->rows; r++)
+			fprintf(f, "%s{instance=\"synth\"} %.9g %lld\n",
+				s->names[m], (double)series_at(s, m, r),
+				(long long)series_time(s, r));
+	}
+	for (int k = 0; k < 2; k++) {
+		fprintf(f, "# TYPE %s gauge\n", live_names[k]);
+		for (int64_t t = live_from; t <= live_to; t++)
+			fprintf(f, "%s{instance=\"h1\",job=\"vigil\"} %.4f %lld\n",
+				live_names[k], live_value(t, k), (long long)t);
+	}
+	fputs("# EOF\n", f);
+	return fclose(f);
+}
+
+static void start_am(void)
+{
+	char cfg[512], store[512], listen[64], log[512];
+	snprintf(cfg, sizeof(cfg), "--config.file=%s/am.yml", env.dir);
+	snprintf(store, sizeof(store), "--storage.path=%s/am", env.dir);
+	snprintf(listen, sizeof(listen), "--web.listen-address=127.0.0.1:%d",
+		 env.am_port);
+	snprintf(log, sizeof(log), "%s/am.log", env.dir);
+	char *argv[] = {"prometheus-alertmanager", cfg, store, listen,
+			"--cluster.listen-address=", "--log.level=warn", NULL};
+	env.am = spawn(argv, log, log);
+}
+
+static void start_prom(void)
+{
+	char pcfg[512], tsdb[512], listen[64], log[512];
+	snprintf(pcfg, sizeof(pcfg), "--config.file=%s/prom.yml", env.dir);
+	snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s/tsdb", env.dir);
+	snprintf(listen, sizeof(listen), "--web.listen-address=127.0.0.1:%d",
+		 env.prom_port);
+	snprintf(log, sizeof(log), "%s/prom.log", env.dir);
+	char *argv[] = {"prometheus", pcfg, tsdb, listen,
+			"--storage.tsdb.retention.time=100y",
+			"--log.level=warn", NULL};
+	env.prom = spawn(argv, log, log);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!have_cmd("prometheus") || !have_cmd("promtool") ||
+	    !have_cmd("prometheus-alertmanager"))
+		return 0;
+	if (!tu_tmpdir(env.dir, sizeof(env.dir)))
+		return -1;
+	char out[8192], path[512];
+	if (tu_run(out, sizeof(out), "%s synth -o %s --points 400", tu_vigil(),
+		   env.dir) != 0)
+		return -1;
+	Series s;
+	ErrorRecord err;
+	snprintf(path, sizeof(path), "%s/synthetic.csv", env.dir);
+	if (series_open(&s, path, NULL, &err) != STATUS_OK)
+		return -1;
+	env.synth_t0 = series_time(&s, 0);
+	env.synth_rows = s.rows;
+	int64_t now = (int64_t)time(NULL);
+	env.live_start = now - 400;
+	snprintf(path, sizeof(path), "%s/data.om", env.dir);
+	int bad = write_openmetrics(path, &s, env.live_start, now - 2);
+	series_free(&s);
+	if (bad)
+		return -1;
+	if (tu_run(out, sizeof(out),
+		   "promtool tsdb create-blocks-from openmetrics %s/data.om "
+		   "%s/tsdb",
+		   env.dir, env.dir) != 0)
+		return -1;
+	env.prom_port = free_port();
+	env.am_port = free_port();
+	/* the exporter */
+	env.exp_fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {0};
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t l = sizeof(a);
+	int one = 1;
+	setsockopt(env.exp_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(env.exp_fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(env.exp_fd, 16) ||
+	    getsockname(env.exp_fd, (struct sockaddr *)&a, &l))
+		return -1;
+	env.exp_port = ntohs(a.sin_port);
+	if (pthread_create(&env.exp_thread, NULL, exporter, NULL))
+		return -1;
+	env.have_exp = 1;
+	char cfg[1024];
+	snprintf(cfg, sizeof(cfg),
+		 "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+		 "scrape_configs:\n  - job_name: vigil\n    honor_labels: true\n"
+		 "    static_configs:\n      - targets: ['127.0.0.1:%d']\n",
+		 env.exp_port);
+	snprintf(path, sizeof(path), "%s/prom.yml", env.dir);
+	tu_write(path, cfg);
+	snprintf(path, sizeof(path), "%s/am.yml", env.dir);
+	tu_write(path, "route:\n  receiver: \"null\"\n"
+		       "receivers:\n  - name: \"null\"\n");
+	start_prom();
+	start_am();
+	char url[128];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/-/ready", env.prom_port);
+	if (!wait_ready(url, 30))
+		return -1;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/-/ready", env.am_port);
+	if (!wait_ready(url, 30))
+		return -1;
+	ready = 1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	stop(&env.watch);
+	stop(&env.prom);
+	stop(&env.am);
+	if (env.have_exp) {
+		atomic_store(&exp_stop, 1);
+		pthread_join(env.exp_thread, NULL);
+		close(env.exp_fd);
+	}
+	if (env.dir[0]) {
+		char out[256];
+		tu_run(out, sizeof(out), "rm -rf %s", env.dir);
+	}
+	return 0;
+}
+
+#define NEED_SERVERS()                                                        \
+	do {                                                                  \
+		if (!ready)                                                   \
+			skip();                                               \
+	} while (0)
+
+static void synth_url(char *buf, size_t n)
+{
+	snprintf(buf, n,
+		 "prometheus://127.0.0.1:%d/?query={instance=\"synth\"}"
+		 "&start=%lld&end=%lld&step=1m",
+		 env.prom_port, (long long)env.synth_t0,
+		 (long long)(env.synth_t0 + (int64_t)(env.synth_rows - 1) * 60));
+}
+
+static void live_url(char *buf, size_t n)
+{
+	snprintf(buf, n,
+		 "prometheus://127.0.0.1:%d/?query={__name__=~\"vt_.*\"}"
+		 "&start=%lld&step=1s",
+		 env.prom_port, (long long)env.live_start);
+}
+
+/* ---- tests ---------------------------------------------------------------- */
+
+static void test_backfill_reads_back_equal(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	char url[512], path[512];
+	synth_url(url, sizeof(url));
+	snprintf(path, sizeof(path), "%s/synthetic.csv", env.dir);
+	Series a, b;
+	ErrorRecord err;
+	assert_int_equal(series_open(&a, path, NULL, &err), STATUS_OK);
+	Status st = series_open(&b, url, NULL, &err);
+	if (st != STATUS_OK)
+		fail_msg("%s: %s", url, err.message);
+	assert_int_equal(b.kind, SERIES_PROM);
+	assert_int_equal(b.rows, a.rows);
+	assert_int_equal(b.metrics, a.metrics);
+	assert_int_equal(b.filled, 0);
+	assert_int_equal(b.interval, 60);
+	for (size_t m = 0; m < a.metrics; m++) {
+		char want[256];
+		snprintf(want, sizeof(want), "%s{instance=\"synth\"}",
+			 a.names[m]);
+		assert_string_equal(b.names[m], want);
+		for (size_t r = 0; r < a.rows; r++)
+			if (series_at(&a, m, r) != series_at(&b, m, r))
+				fail_msg("%s row %zu: %.9g in the file, %.9g "
+					 "through Prometheus",
+					 a.names[m], r,
+					 (double)series_at(&a, m, r),
+					 (double)series_at(&b, m, r));
+	}
+	for (size_t r = 0; r < a.rows; r++)
+		assert_int_equal(series_time(&a, r), series_time(&b, r));
+	series_free(&a);
+	series_free(&b);
+}
+
+/* The node-level part of vigil score's report (after "node level"). */
+static const char *node_block(char *out)
+{
+	char *p = strstr(out, "node level");
+	assert_non_null(p);
+	char *end = strstr(p, "\n\n");
+	if (end)
+		*end = '\0';
+	return p;
+}
+
+static void test_score_same_on_file_and_prometheus(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	char url[512], out1[16384], out2[16384];
+	synth_url(url, sizeof(url));
+	/* node-level labels only: the metric names differ (labels added) */
+	assert_int_equal(tu_run(out1, sizeof(out1),
+				"grep -E '^(metric|\\*),' %s/labels.csv > "
+				"%s/node.csv",
+				env.dir, env.dir),
+			 0);
+	const char *opts = "--epochs 2 --hidden 8 --quiet";
+	assert_int_equal(tu_run(out1, sizeof(out1),
+				"HOME=%s XDG_CACHE_HOME=%s/cache %s score "
+				"%s/synthetic.csv --labels %s/node.csv %s",
+				env.dir, env.dir, tu_vigil(), env.dir, env.dir,
+				opts),
+			 0);
+	int rc = tu_run(out2, sizeof(out2),
+			"HOME=%s XDG_CACHE_HOME=%s/cache %s score '%s' "
+			"--labels %s/node.csv %s",
+			env.dir, env.dir, tu_vigil(), url, env.dir, opts);
+	if (rc != 0)
+		fail_msg("%s", out2);
+	assert_non_null(strstr(out1, "event"));
+	assert_string_equal(node_block(out1), node_block(out2));
+}
+
+static int count(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* Wait up to sec seconds until path's content contains needle at least
+ * times times. */
+static int wait_file(const char *path, const char *needle, int times,
+		     double sec)
+{
+	for (int i = 0; i < (int)(sec * 10); i++) {
+		char *t = tu_slurp(path, NULL);
+		int ok = t && count(t, needle) >= times;
+		free(t);
+		if (ok)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+/* Wait up to sec seconds until Alertmanager lists (want 1) or no longer
+ * lists (want 0) a VigilAnomaly alert; the listing goes into body. */
+static int wait_am(int want, double sec, char *body, size_t n)
+{
+	char url[128];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/api/v2/alerts",
+		 env.am_port);
+	for (int i = 0; i < (int)(sec * 5); i++) {
+		long code = 0;
+		char *b = http_get(url, &code);
+		if (b && code == 200) {
+			snprintf(body, n, "%s", b);
+			int has = strstr(b, "VigilAnomaly") != NULL;
+			free(b);
+			if (has == want)
+				return 1;
+		} else {
+			free(b);
+		}
+		usleep(200000);
+	}
+	return 0;
+}
+
+static void test_watch_alerts_resolves_and_survives_outage(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	char url[512], out[16384], model[512];
+	live_url(url, sizeof(url));
+	snprintf(model, sizeof(model), "%s/live.model", env.dir);
+	/* Prometheus starts scraping a few seconds after it is ready */
+	for (int i = 0; i < 300 && atomic_load(&exp_hits) < 2; i++)
+		usleep(100000);
+	assert_true(atomic_load(&exp_hits) >= 2);
+	double t0 = mono();
+	int rc = tu_run(out, sizeof(out),
+			"HOME=%s %s train '%s' -o %s --epochs 3 --hidden 8 "
+			"--look-back 5 --quiet",
+			env.dir, tu_vigil(), url, model);
+	if (rc != 0)
+		fail_msg("train: %s", out);
+	char wout[512], werr[512], am[128];
+	snprintf(wout, sizeof(wout), "%s/watch.out", env.dir);
+	snprintf(werr, sizeof(werr), "%s/watch.err", env.dir);
+	snprintf(am, sizeof(am), "http://127.0.0.1:%d", env.am_port);
+	char *argv[] = {(char *)tu_vigil(), "watch", url, "--model", model,
+			"--alertmanager", am, "--min-duration", "3",
+			"--alert-gap", "2", "--merge-gap", "2", "--long-span",
+			"0", "--retry-max", "2", NULL};
+	env.watch = spawn(argv, wout, werr);
+	if (!wait_file(werr, "polling every", 1, 60))
+		fail_msg("watch did not start");
+	print_message("watch: %s after %.1f s\n", "started", mono() - t0);
+	/* an anomaly on both metrics: Alertmanager lists it, high */
+	atomic_store(&offset, 300);
+	char body[65536];
+	if (!wait_am(1, 20, body, sizeof(body)))
+		fail_msg("Alertmanager never listed the alert");
+	assert_non_null(strstr(body, "\"node\":\"h1\""));
+	assert_non_null(strstr(body, "\"criticality\":\"high\""));
+	assert_non_null(strstr(body, "vt_load"));
+	print_message("watch: %s after %.1f s\n", "listed", mono() - t0);
+	atomic_store(&offset, 0);
+	if (!wait_am(0, 30, body, sizeof(body)))
+		fail_msg("the alert was never resolved: %s", body);
+	print_message("watch: %s after %.1f s\n", "resolved", mono() - t0);
+	char *o = tu_slurp(wout, NULL);
+	assert_non_null(o);
+	assert_int_equal(count(o, "\"event\": \"open\", \"type\": \"alert\""),
+			 1);
+	assert_int_equal(count(o, "\"event\": \"close\", \"type\": \"alert\""),
+			 1);
+	assert_non_null(strstr(o, "\"metric\": \"*\""));
+	free(o);
+
+	/* Alertmanager goes away: watch reports it and keeps running */
+	stop(&env.am);
+	atomic_store(&offset, 1000);
+	if (!wait_file(wout, "\"event\": \"open\", \"type\": \"alert\"", 2,
+		       20))
+		fail_msg("no second alert");
+	if (!wait_file(werr, "alertmanager: ", 1, 10))
+		fail_msg("the outage was not reported");
+	char *e = tu_slurp(werr, NULL);
+	assert_non_null(strstr(e, "no answer from the server"));
+	free(e);
+	int st;
+	assert_int_equal(waitpid(env.watch, &st, WNOHANG), 0);
+	/* back: the alert is delivered */
+	start_am();
+	if (!wait_am(1, 20, body, sizeof(body)))
+		fail_msg("the alert was not delivered after the outage");
+	print_message("watch: %s after %.1f s\n", "delivered after the outage", mono() - t0);
+	assert_true(wait_file(werr, "delivered after", 1, 5));
+	atomic_store(&offset, 0);
+
+	/* Prometheus goes away: reported, retried; the rows missed are
+	   fetched when it is back */
+	stop(&env.prom);
+	if (!wait_file(werr, "source: ", 1, 10))
+		fail_msg("the source's outage was not reported");
+	start_prom();
+	snprintf(am, sizeof(am), "http://127.0.0.1:%d/-/ready", env.prom_port);
+	assert_true(wait_ready(am, 30));
+	if (!wait_file(werr, "source: answering again", 1, 15))
+		fail_msg("watch did not take the source back");
+	print_message("watch: %s after %.1f s\n", "source back", mono() - t0);
+	e = tu_slurp(werr, NULL);
+	const char *back = strstr(e, "source: answering again");
+	unsigned long polls = 0, rows = 0;
+	assert_int_equal(sscanf(back,
+				"source: answering again after %lu failed polls; "
+				"%lu rows fetched",
+				&polls, &rows),
+			 2);
+	free(e);
+	assert_true(polls >= 1);
+	assert_true(rows >= 2); /* the seconds it was away */
+	assert_int_equal(waitpid(env.watch, &st, WNOHANG), 0);
+	assert_int_equal(stop(&env.watch), 0);
+}
+
+static void test_bad_query_and_stopped_server(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	char out[8192];
+	int rc = tu_run(out, sizeof(out),
+			"%s info 'prometheus://127.0.0.1:%d/?query=rate(x[5m]"
+			"&start=now-1h&step=1m'",
+			tu_vigil(), env.prom_port);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "Prometheus: bad_data"));
+	assert_non_null(strstr(out, "parse error"));
+	stop(&env.prom);
+	char url[512];
+	synth_url(url, sizeof(url));
+	rc = tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), url);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "no answer from the server"));
+	assert_non_null(strstr(out, "Couldn't connect"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_backfill_reads_back_equal),
+		cmocka_unit_test(test_score_same_on_file_and_prometheus),
+		cmocka_unit_test(test_watch_alerts_resolves_and_survives_outage),
+		cmocka_unit_test(test_bad_query_and_stopped_server),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,239 @@
+/* vigil watch on a CSV file that grows: rows appended while it runs are
+ * scored as they arrive, and because the default score is causal, the
+ * node-level detections it reports (start and end of each) are exactly
+ * those vigil detect finds on the finished file with the same model and
+ * split. Also the usage errors a user meets first. */
+#include "tests/testutil.h"
+
+#include <signal.h>
+
+typedef struct {
+	long start, end;
+} Span;
+
+/* The injected anomaly: data rows [from, to) get +40 on every metric. */
+static int write_rows(FILE *out, char **lines, size_t a, size_t b)
+{
+	for (size_t i = a; i < b; i++)
+		if (fputs(lines[i], out) == EOF)
+			return -1;
+	return fflush(out);
+}
+
+static size_t node_spans_watch(const char *text, long from, Span *sp,
+			       size_t max)
+{
+	size_t n = 0;
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		char line[4096];
+		snprintf(line, sizeof(line), "%.*s", (int)len, l);
+		const char *p = strstr(line, "\"metric\": \"*\", \"start\": ");
+		long s, e;
+		if (strstr(line, "\"type\": \"detection\"") && p &&
+		    sscanf(p, "\"metric\": \"*\", \"start\": %ld, \"end\": %ld",
+			   &s, &e) == 2 &&
+		    s >= from) {
+			size_t k = 0;
+			while (k < n && sp[k].start != s)
+				k++;
+			if (k == n && n < max)
+				n++;
+			if (k < max)
+				sp[k] = (Span){s, e}; /* the latest event wins */
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	return n;
+}
+
+static size_t node_spans_detect(const char *text, long from, Span *sp,
+				size_t max)
+{
+	size_t n = 0;
+	for (const char *l = text; l && *l;) {
+		long s, e;
+		if (!strncmp(l, "*,", 2) && sscanf(l, "*,%ld,%ld", &s, &e) == 2 &&
+		    s >= from && n < max)
+			sp[n++] = (Span){s, e};
+		const char *nl = strchr(l, '\n');
+		l = nl ? nl + 1 : NULL;
+	}
+	return n;
+}
+
+/* opts: detection options for both; keep: watch's --keep ("" = none). */
+static void watch_matches_detect(const char *opts, const char *keep)
+{
+	char dir[256], out[65536];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s synth -o %s --points 700 --seed 7",
+				tu_vigil(), dir),
+			 0);
+	char path[512];
+	snprintf(path, sizeof(path), "%s/synthetic.csv", dir);
+	size_t len;
+	char *text = tu_slurp(path, &len);
+	assert_non_null(text);
+	/* split into lines (kept with their newline), inject the anomaly */
+	char *lines[800];
+	char bufs[800][128];
+	size_t n = 0;
+	for (char *l = text; *l && n < 800;) {
+		char *nl = strchr(l, '\n');
+		size_t ll = nl ? (size_t)(nl - l) + 1 : strlen(l);
+		snprintf(bufs[n], sizeof(bufs[n]), "%.*s", (int)ll, l);
+		lines[n] = bufs[n];
+		n++;
+		l += ll;
+	}
+	free(text);
+	assert_int_equal(n, 701);
+	for (size_t r = 600; r < 630; r++) {
+		char ts[32];
+		double a, b, c;
+		assert_int_equal(sscanf(lines[r + 1], "%19[^,],%lf,%lf,%lf", ts,
+					&a, &b, &c),
+				 4);
+		snprintf(bufs[r + 1], sizeof(bufs[r + 1]),
+			 "%s,%.4f,%.4f,%.4f\n", ts, a + 40, b + 40, c + 40);
+	}
+	char grow[512], full[512], model[512], wout[512], werr[512];
+	snprintf(grow, sizeof(grow), "%s/grow.csv", dir);
+	snprintf(full, sizeof(full), "%s/full.csv", dir);
+	snprintf(model, sizeof(model), "%s/m.model", dir);
+	snprintf(wout, sizeof(wout), "%s/watch.out", dir);
+	snprintf(werr, sizeof(werr), "%s/watch.err", dir);
+	FILE *f = fopen(full, "w");
+	assert_int_equal(write_rows(f, lines, 0, n), 0);
+	fclose(f);
+	FILE *g = fopen(grow, "w");
+	assert_int_equal(write_rows(g, lines, 0, 501), 0);
+	int rc = tu_run(out, sizeof(out),
+			"%s train %s --split 250 -o %s --epochs 3 --hidden 8 "
+			"--quiet",
+			tu_vigil(), grow, model);
+	if (rc)
+		fail_msg("%s", out);
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		FILE *o = freopen(wout, "w", stdout);
+		FILE *e = freopen(werr, "w", stderr);
+		(void)o;
+		(void)e;
+		char cmd[2048];
+		snprintf(cmd, sizeof(cmd),
+			 "exec %s watch %s --model %s --split 250 --poll 0.2 %s "
+			 "%s",
+			 tu_vigil(), grow, model, opts, keep);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	int started = 0;
+	for (int i = 0; i < 300 && !started; i++) {
+		char *e = tu_slurp(werr, NULL);
+		started = e && strstr(e, "polling every");
+		free(e);
+		if (!started)
+			usleep(100000);
+	}
+	if (!started) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("watch did not start");
+	}
+	for (size_t r = 501; r < n; r += 50) {
+		assert_int_equal(write_rows(g, lines, r, r + 50 < n ? r + 50 : n),
+				 0);
+		usleep(400000);
+	}
+	fclose(g);
+	usleep(tu_sanitized() ? 2500000 : 1200000);
+	kill(pid, SIGTERM);
+	int st;
+	waitpid(pid, &st, 0);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	char *e = tu_slurp(werr, NULL);
+	assert_non_null(e);
+	/* every row was read; with --keep, the oldest test rows were dropped */
+	assert_non_null(strstr(e, "stopped after 700 rows"));
+	if (*keep)
+		assert_null(strstr(e, "(700 in memory)"));
+	free(e);
+
+	char *w = tu_slurp(wout, NULL);
+	assert_non_null(w);
+	Span ws[64], ds[64];
+	size_t nw = node_spans_watch(w, 501, ws, 64);
+	/* the JSON line of an alert carries its ranked metrics */
+	assert_non_null(strstr(w, "\"type\": \"alert\""));
+	assert_non_null(strstr(w, "\"metrics\": [{\"metric\": "));
+	free(w);
+	rc = tu_run(out, sizeof(out),
+		    "%s detect %s --model %s --split 250 --format csv --quiet %s",
+		    tu_vigil(), full, model, opts);
+	assert_int_equal(rc, 0);
+	size_t nd = node_spans_detect(out, 501, ds, 64);
+	assert_true(nd >= 1);
+	/* the injected anomaly is among them */
+	int hit = 0;
+	for (size_t i = 0; i < nd; i++)
+		hit |= ds[i].start >= 600 && ds[i].start < 630;
+	assert_true(hit);
+	assert_int_equal(nw, nd);
+	for (size_t i = 0; i < nd; i++) {
+		assert_int_equal(ws[i].start, ds[i].start);
+		assert_int_equal(ws[i].end, ds[i].end);
+	}
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+static void test_watch_growing_csv_matches_detect(void **state)
+{
+	(void)state;
+	watch_matches_detect("", "");
+}
+
+/* With a short calibration history and --keep, watch drops old test rows
+ * from memory; the detections and their row numbers do not change. */
+static void test_watch_keep_drops_rows_same_detections(void **state)
+{
+	(void)state;
+	watch_matches_detect("--history 100 --long-span 0", "--keep 150");
+}
+
+static void test_watch_usage_errors(void **state)
+{
+	(void)state;
+	char out[8192];
+	assert_int_equal(tu_run(out, sizeof(out), "%s watch x.csv", tu_vigil()),
+			 1);
+	assert_non_null(strstr(out, "--model is required"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s watch x.csv --model m --mode dynamic",
+				tu_vigil()),
+			 1);
+	assert_non_null(strstr(out, "looks ahead"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s watch --help", tu_vigil()),
+			 0);
+	assert_non_null(strstr(out, "--alertmanager URL"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s info 'prometheus://127.0.0.1:9/?start=now'",
+				tu_vigil()),
+			 1);
+	assert_non_null(strstr(out, "no query"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_watch_growing_csv_matches_detect),
+		cmocka_unit_test(test_watch_keep_drops_rows_same_detections),
+		cmocka_unit_test(test_watch_usage_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,826 @@
+/* vigil watch: score a source's new rows as they arrive and report
+ * detections and alerts as JSON lines when they open, change criticality
+ * and close; optionally send the alerts to Alertmanager.
+ *
+ * The design rests on the default score being causal (engine/detect.h):
+ * the series grows, only the new rows are forecast, detect_run runs again on
+ * the whole series (older rows keep their scores exactly), and the
+ * detections and alerts are compared with those of the previous poll. A
+ * detection is open while it can still grow (fewer than merge_gap rows
+ * since its end), an alert while a new node detection could still join it
+ * (fewer than alert_gap rows). A source or an Alertmanager that goes away is
+ * retried with backoff and reported on stderr; rows missed meanwhile are
+ * fetched when the source answers again. */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "data/prom.h"
+#include "ui/cli.h"
+#include "ui/cli/detout.h"
+#include "ui/cli/watch_am.h"
+#include "ui/commands.h"
+#include "ui/live.h"
+#include "ui/pipeline.h"
+
+static const char watch_help[] =
+	"Usage: vigil watch SOURCE --model M [--alertmanager URL] [options]\n"
+	"\n"
+	"Read SOURCE's history, then poll it every step for new rows, score\n"
+	"them causally with the model and write detections and alerts as JSON\n"
+	"lines on stdout when they open, change criticality and close:\n"
+	"  {\"event\": \"open\"|\"update\"|\"close\", \"type\": \"detection\"|"
+	"\"alert\",\n"
+	"   \"node\": ..., \"metric\": ..., \"start\": ROW, \"end\": ROW, "
+	"\"start_time\": ...,\n"
+	"   \"end_time\": ..., \"criticality\": ..., \"peak_score\": ...}\n"
+	"(alerts add node_detections, low, medium, high and metrics with\n"
+	"their shares, as in vigil detect --format json). Status and retries\n"
+	"go to stderr. Stop with Ctrl-C or SIGTERM.\n"
+	"\n"
+	"SOURCE is a Prometheus range query (prometheus://HOST:PORT/?query=...\n"
+	"&start=now-1d&step=1m: the history is start..end, then every step up\n"
+	"to now) or a CSV file that grows (new lines appended).\n"
+	"\n"
+	"  --model M          the model (vigil train SOURCE -o M); required\n"
+	"  --alertmanager URL post alerts to URL/api/v2/alerts and resolve\n"
+	"                     them when the anomaly ends\n"
+	"  --node NAME        the node label of the alerts (default: the\n"
+	"                     instance label shared by every series, else the\n"
+	"                     query or the file's name)\n"
+	"  --poll SEC         seconds between polls (default: the step, or the\n"
+	"                     CSV's sampling interval)\n"
+	"  --delay SEC        Prometheus: rows up to now - SEC only, so a late\n"
+	"                     scrape is not read as a gap (default 0)\n"
+	"  --retry-max SEC    longest wait between two retries (default 60)\n"
+	"  --keep ROWS        test rows kept in memory; older ones are dropped\n"
+	"                     (default: the calibration history + 10000;\n"
+	"                     row numbers keep counting)\n"
+	"  -h, --help         this help\n"
+	"\n";
+
+/* A detection or alert reported open. */
+typedef struct {
+	size_t metric; /* DETECT_NODE for node level and alerts */
+	int64_t start, end;
+	Criticality crit;
+	int seen;   /* found in this poll */
+	int closed; /* reported closed (kept so it is not reported again) */
+} Open;
+
+typedef struct {
+	Open *v;
+	size_t n, cap;
+} OpenSet;
+
+typedef struct {
+	const char *source;   /* borrowed: SOURCE */
+	LiveSource live;      /* owned */
+	SeriesOptions sopt;
+	PipelineOptions po;
+	Pipeline p;
+	char node[512];
+	double poll, delay, retry_max;
+	AlertManager am;
+	int use_am;
+	OpenSet det, alerts;
+	size_t src_failures;
+	double src_next_try;
+	size_t keep;          /* test rows kept in memory (--keep) */
+	int64_t base;         /* rows dropped so far (live.dropped): row
+				 numbers reported are p's plus base */
+} Watch;
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Sleep up to sec seconds, waking early on a signal. */
+static void nap(double sec)
+{
+	double until = mono_now() + sec;
+	while (!stop_flag) {
+		double left = until - mono_now();
+		if (left <= 0)
+			break;
+		if (left > 0.1)
+			left = 0.1;
+		struct timespec ts = {0, (long)(left * 1e9)};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void report(const char *fmt, ...)
+{
+	char ts[40];
+	series_time_string((int64_t)time(NULL), ts, sizeof(ts));
+	va_list ap;
+	fprintf(stderr, "vigil watch: %s ", ts);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* ---- the node's name ---------------------------------------------------- */
+
+/* The value of label `instance` in a Prometheus series name, into buf. */
+static int instance_of(const char *name, char *buf, size_t n)
+{
+	const char *p = strstr(name, "instance=\"");
+	if (!p || (p > name && p[-1] != '{' && p[-1] != ','))
+		return 0;
+	p += 10;
+	size_t l = 0;
+	while (p[l] && p[l] != '"') {
+		if (p[l] == '\\' && p[l + 1])
+			l++;
+		l++;
+	}
+	snprintf(buf, n, "%.*s", (int)l, p);
+	return 1;
+}
+
+static void default_node(Watch *w)
+{
+	const Series *s = &w->p.series;
+	if (w->live.prom) {
+		char first[512] = "", other[512];
+		int same = s->metrics > 0;
+		for (size_t m = 0; m < s->metrics && same; m++) {
+			if (!instance_of(s->names[m], m ? other : first,
+					 sizeof(first)))
+				same = 0;
+			else if (m && strcmp(first, other))
+				same = 0;
+		}
+		snprintf(w->node, sizeof(w->node), "%s",
+			 same ? first : prom_query(w->live.prom));
+	} else {
+		const char *slash = strrchr(w->source, '/');
+		snprintf(w->node, sizeof(w->node), "%s",
+			 slash ? slash + 1 : w->source);
+	}
+}
+
+/* ---- JSON lines ----------------------------------------------------------- */
+
+static const char *metric_name(const Series *s, size_t m)
+{
+	return m == DETECT_NODE ? "*" : s->names[m];
+}
+
+static void put_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.6g", v);
+	else
+		fputs("null", f);
+}
+
+static void emit_common(const Watch *w, const char *event, const char *type,
+			size_t metric, int64_t start, int64_t end,
+			Criticality crit, double peak)
+{
+	const Series *s = &w->p.series;
+	char t0[40], t1[40], now[40];
+	series_time_string((int64_t)time(NULL), now, sizeof(now));
+	series_format_time(s, (size_t)start, t0, sizeof(t0));
+	series_format_time(s, (size_t)(end > start ? end - 1 : start), t1,
+			   sizeof(t1));
+	printf("{\"event\": \"%s\", \"type\": \"%s\", \"time\": \"%s\", "
+	       "\"node\": ",
+	       event, type, now);
+	detout_json_string(stdout, w->node);
+	if (strcmp(type, "alert")) {
+		fputs(", \"metric\": ", stdout);
+		detout_json_string(stdout, metric_name(s, metric));
+	}
+	printf(", \"start\": %lld, \"end\": %lld, \"start_time\": \"%s\", "
+	       "\"end_time\": \"%s\", \"criticality\": \"%s\", "
+	       "\"peak_score\": ",
+	       (long long)(start + w->base), (long long)(end + w->base), t0,
+	       t1, crit_name(crit));
+	put_num(stdout, peak);
+}
+
+static void emit_detection(const Watch *w, const char *event,
+			   const Detection *d)
+{
+	emit_common(w, event, "detection", d->metric, d->r.start, d->r.end,
+		    d->crit, d->peak);
+	fputs("}\n", stdout);
+}
+
+static void emit_alert(const Watch *w, const char *event, const Alert *a)
+{
+	const Series *s = &w->p.series;
+	emit_common(w, event, "alert", DETECT_NODE, a->r.start, a->r.end,
+		    a->crit, a->peak);
+	printf(", \"node_detections\": %zu, \"low\": %zu, \"medium\": %zu, "
+	       "\"high\": %zu, \"metrics\": [",
+	       a->n_node, a->n_low, a->n_medium, a->n_high);
+	for (size_t k = 0; k < a->n_ranked; k++) {
+		fputs(k ? ", {\"metric\": " : "{\"metric\": ", stdout);
+		detout_json_string(stdout, metric_name(s, a->ranked[k].metric));
+		printf(", \"share\": %.4f, \"mass\": %.4f}", a->ranked[k].share,
+		       a->ranked[k].mass);
+	}
+	fputs("]}\n", stdout);
+}
+
+/* ---- Alertmanager payloads ------------------------------------------------ */
+
+/* Append text as a JSON string to buf (bounded). */
+static void json_str(char *buf, size_t n, const char *text)
+{
+	size_t l = strlen(buf);
+	if (l + 2 >= n)
+		return;
+	buf[l++] = '"';
+	for (const unsigned char *p = (const unsigned char *)text;
+	     *p && l + 8 < n; p++) {
+		if (*p == '"' || *p == '\\') {
+			buf[l++] = '\\';
+			buf[l++] = (char)*p;
+		} else if (*p < 0x20) {
+			l += (size_t)snprintf(buf + l, n - l, "\\u%04x", *p);
+		} else {
+			buf[l++] = (char)*p;
+		}
+	}
+	buf[l++] = '"';
+	buf[l] = '\0';
+}
+
+/* Append text to buf (size n), cut where it does not fit. */
+static void cat(char *buf, size_t n, const char *text)
+{
+	size_t l = strlen(buf), t = strlen(text);
+	if (l + 1 >= n)
+		return;
+	if (t > n - l - 1)
+		t = n - l - 1;
+	memcpy(buf + l, text, t);
+	buf[l + t] = '\0';
+}
+
+static void alert_labels(const Watch *w, const Alert *a, char *buf, size_t n)
+{
+	const Series *s = &w->p.series;
+	char top[1024] = "", one[320];
+	for (size_t k = 0; k < a->n_ranked && k < 3; k++) {
+		snprintf(one, sizeof(one), "%s%.300s", k ? "," : "",
+			 metric_name(s, a->ranked[k].metric));
+		cat(top, sizeof(top), one);
+	}
+	buf[0] = '\0';
+	cat(buf, n, "{\"alertname\": \"VigilAnomaly\", \"node\": ");
+	json_str(buf, n, w->node);
+	cat(buf, n, ", \"criticality\": ");
+	json_str(buf, n, crit_name(a->crit));
+	cat(buf, n, ", \"top_metrics\": ");
+	json_str(buf, n, top);
+	cat(buf, n, "}");
+}
+
+/* The vigil command line that opens the alert's range (with an hour of
+ * context before it). */
+static void open_command(const Watch *w, const Alert *a, char *buf, size_t n)
+{
+	const Series *s = &w->p.series;
+	if (!w->live.prom) {
+		snprintf(buf, n, "vigil '%s'", w->source);
+		return;
+	}
+	int64_t step = prom_step(w->live.prom);
+	int64_t from = series_time(s, (size_t)a->r.start) - 3600;
+	int64_t to = series_time(s, (size_t)(a->r.end > 0 ? a->r.end - 1 : 0)) +
+		     600;
+	const char *base = prom_base_url(w->live.prom);
+	int tls = !strncmp(base, "https", 5);
+	snprintf(buf, n,
+		 "vigil 'prometheus%s://%s/?query=%s&start=%lld&end=%lld"
+		 "&step=%lld'",
+		 tls ? "s" : "", strstr(base, "://") + 3,
+		 prom_query(w->live.prom),
+		 (long long)from, (long long)to, (long long)step);
+}
+
+static void alert_annotations(const Watch *w, const Alert *a, char *buf,
+			      size_t n)
+{
+	const Series *s = &w->p.series;
+	char shares[2600] = "", t0[40], line[4096];
+	for (size_t k = 0; k < a->n_ranked && k < 10; k++) {
+		snprintf(line, sizeof(line), "%s%.200s %.0f%%", k ? ", " : "",
+			 metric_name(s, a->ranked[k].metric),
+			 100 * a->ranked[k].share);
+		cat(shares, sizeof(shares), line);
+	}
+	series_format_time(s, (size_t)a->r.start, t0, sizeof(t0));
+	buf[0] = '\0';
+	cat(buf, n, "{\"summary\": ");
+	snprintf(line, sizeof(line),
+		 "%s anomaly on %s since %s UTC (%zu node detections: %zu "
+		 "low, %zu medium, %zu high)",
+		 crit_name(a->crit), w->node, t0, a->n_node, a->n_low,
+		 a->n_medium, a->n_high);
+	json_str(buf, n, line);
+	cat(buf, n, ", \"shares\": ");
+	json_str(buf, n, shares);
+	snprintf(line, sizeof(line), "%.3g", a->peak);
+	cat(buf, n, ", \"peak_score\": ");
+	json_str(buf, n, line);
+	snprintf(line, sizeof(line), "%lld-%lld",
+		 (long long)(a->r.start + w->base),
+		 (long long)(a->r.end + w->base));
+	cat(buf, n, ", \"rows\": ");
+	json_str(buf, n, line);
+	open_command(w, a, line, sizeof(line));
+	cat(buf, n, ", \"vigil\": ");
+	json_str(buf, n, line);
+	cat(buf, n, "}");
+}
+
+/* ---- diffing polls -------------------------------------------------------- */
+
+static Open *open_find(OpenSet *o, size_t metric, int64_t start)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (o->v[i].metric == metric && o->v[i].start == start)
+			return &o->v[i];
+	return NULL;
+}
+
+/* Track a new entry (seen in this poll); NULL when out of memory. */
+static Open *open_add(OpenSet *o, size_t metric, int64_t start, int64_t end,
+		      Criticality crit)
+{
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 16;
+		Open *v = realloc(o->v, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		o->v = v;
+		o->cap = cap;
+	}
+	o->v[o->n] = (Open){metric, start, end, crit, 1, 0};
+	return &o->v[o->n++];
+}
+
+/* Drop the entries not seen in this poll and clear the marks. */
+static void open_sweep(OpenSet *o)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < o->n; i++)
+		if (o->v[i].seen) {
+			o->v[i].seen = 0;
+			o->v[k++] = o->v[i];
+		}
+	o->n = k;
+}
+
+/* What happened to one detection or alert since the last poll: "open",
+ * "update", "close" events in order, as flags; *o is created or updated.
+ * live: it can still grow. At startup, what closed within the history is
+ * only remembered. */
+enum { EV_OPEN = 1, EV_UPDATE = 2, EV_CLOSE = 4 };
+
+static int track(OpenSet *set, size_t metric, int64_t start, int64_t end,
+		 Criticality crit, int live, int startup)
+{
+	Open *o = open_find(set, metric, start);
+	int ev = 0;
+	if (!o) {
+		if (!(o = open_add(set, metric, start, end, crit)))
+			return 0;
+		if (startup && !live) {
+			o->closed = 1;
+			return 0;
+		}
+		ev = EV_OPEN;
+	} else {
+		o->seen = 1;
+		if (o->closed)
+			return 0;
+		if (o->crit != crit)
+			ev |= EV_UPDATE;
+	}
+	o->crit = crit;
+	o->end = end;
+	if (!live) {
+		o->closed = 1;
+		ev |= EV_CLOSE;
+	}
+	return ev;
+}
+
+/* recent: rows before it were scored at the previous poll; detections and
+ * alerts that ended before it (and could not grow) are left alone. */
+static void diff_detections(Watch *w, int startup, size_t recent)
+{
+	const Series *s = &w->p.series;
+	const DetectResult *r = &w->p.det;
+	size_t gap = w->po.detect.merge_gap ? w->po.detect.merge_gap : 1;
+	for (size_t m = 0; m <= r->metrics; m++) {
+		size_t nd = m < r->metrics ? r->n_det[m] : r->n_node;
+		const Detection *ds = m < r->metrics ? r->det[m] : r->node;
+		for (size_t i = 0; i < nd; i++) {
+			const Detection *d = &ds[i];
+			if ((size_t)d->r.end + gap < recent)
+				continue;
+			int live = s->rows - (size_t)d->r.end < gap;
+			int ev = track(&w->det, d->metric, d->r.start + w->base,
+				       d->r.end + w->base, d->crit, live,
+				       startup);
+			if (ev & EV_OPEN)
+				emit_detection(w, "open", d);
+			if (ev & EV_UPDATE)
+				emit_detection(w, "update", d);
+			if (ev & EV_CLOSE)
+				emit_detection(w, "close", d);
+		}
+	}
+	/* gone without closing (not expected with a causal score) */
+	for (size_t i = 0; i < w->det.n; i++) {
+		const Open *o = &w->det.v[i];
+		if (o->seen || o->closed || o->start < w->base)
+			continue;
+		Detection d = {.metric = o->metric,
+			       .r = {o->start - w->base, o->end - w->base},
+			       .crit = o->crit,
+			       .peak = NAN};
+		emit_detection(w, "close", &d);
+	}
+	open_sweep(&w->det);
+}
+
+static void am_fire_alert(Watch *w, const Alert *a)
+{
+	if (!w->use_am)
+		return;
+	char labels[4096], ann[16384];
+	ErrorRecord err;
+	alert_labels(w, a, labels, sizeof(labels));
+	alert_annotations(w, a, ann, sizeof(ann));
+	if (am_fire(&w->am, a->r.start + w->base, labels, ann,
+		    series_time(&w->p.series, (size_t)a->r.start),
+		    (int64_t)time(NULL), &err) != STATUS_OK)
+		report("alertmanager: %s", err.message);
+}
+
+/* key and end_row: absolute row numbers. */
+static void am_close_alert(Watch *w, int64_t key, int64_t end_row)
+{
+	if (!w->use_am)
+		return;
+	const Series *s = &w->p.series;
+	end_row -= w->base;
+	if (end_row < 1 || (size_t)end_row > s->rows) {
+		am_resolve(&w->am, key, (int64_t)time(NULL));
+		return;
+	}
+	int64_t now = (int64_t)time(NULL);
+	int64_t t = series_time(s, (size_t)(end_row > 0 ? end_row - 1 : 0)) +
+		    (s->interval > 0 ? s->interval : 1);
+	am_resolve(&w->am, key, t < now ? t : now);
+}
+
+static void diff_alerts(Watch *w, int startup, size_t recent)
+{
+	const Series *s = &w->p.series;
+	const DetectResult *r = &w->p.det;
+	size_t gap = w->po.detect.alert_gap ? w->po.detect.alert_gap : 1;
+	for (size_t i = 0; i < r->n_alerts; i++) {
+		const Alert *a = &r->alerts[i];
+		if ((size_t)a->r.end + gap < recent)
+			continue;
+		int live = s->rows - (size_t)a->r.end < gap;
+		int64_t key = a->r.start + w->base;
+		int ev = track(&w->alerts, DETECT_NODE, key,
+			       a->r.end + w->base, a->crit, live, startup);
+		if (ev & EV_OPEN) {
+			emit_alert(w, "open", a);
+			am_fire_alert(w, a);
+		}
+		if (ev & EV_UPDATE) {
+			emit_alert(w, "update", a);
+			am_fire_alert(w, a);
+		}
+		if (!(ev & (EV_OPEN | EV_UPDATE)) && w->use_am) {
+			/* the shares move while it lasts */
+			char ann[16384];
+			alert_annotations(w, a, ann, sizeof(ann));
+			am_annotate(&w->am, key, ann);
+		}
+		if (ev & EV_CLOSE) {
+			emit_alert(w, "close", a);
+			am_close_alert(w, key, a->r.end + w->base);
+		}
+	}
+	for (size_t i = 0; i < w->alerts.n; i++) {
+		const Open *o = &w->alerts.v[i];
+		if (!o->seen && !o->closed)
+			am_close_alert(w, o->start, o->end);
+	}
+	open_sweep(&w->alerts);
+}
+
+/* ---- growing the series ------------------------------------------------- */
+
+/* Keep at most w->keep test rows: drop the oldest test rows (a multiple of
+ * the calibration's refit, so its schedule is unchanged) once there are
+ * a quarter of keep (at most 5,000) too many. The train part stays; the time axis becomes explicit.
+ * With keep above the calibration history (plus the smoothing's memory),
+ * new rows score as they would on the whole series. */
+static Status trim(Watch *w, ErrorRecord *err)
+{
+	Series *s = &w->p.series;
+	size_t slack = w->keep / 4 < 5000 ? w->keep / 4 : 5000;
+	if (s->rows - s->split <= w->keep + slack)
+		return STATUS_OK;
+	size_t excess = s->rows - s->split - w->keep;
+	size_t refit = w->po.detect.refit ? w->po.detect.refit : 1;
+	excess -= excess % refit;
+	if (!excess)
+		return STATUS_OK;
+	size_t rows = s->rows - excess, M = s->metrics, sp = s->split;
+	float *v = malloc(rows * M * sizeof(float));
+	float *pr = malloc(rows * M * sizeof(float));
+	int64_t *ts = malloc(rows * sizeof(int64_t));
+	if (!v || !pr || !ts) {
+		free(v);
+		free(pr);
+		free(ts);
+		return error_set(err, STATUS_NOMEM, w->source, 0, 0,
+				 "out of memory");
+	}
+	for (size_t r = 0; r < rows; r++)
+		ts[r] = series_time(s, r < sp ? r : r + excess);
+	for (size_t m = 0; m < M; m++) {
+		const float *sv = s->values + m * s->rows;
+		const float *sp_ = w->p.pred + m * s->rows;
+		memcpy(v + m * rows, sv, sp * sizeof(float));
+		memcpy(v + m * rows + sp, sv + sp + excess,
+		       (rows - sp) * sizeof(float));
+		memcpy(pr + m * rows, sp_, sp * sizeof(float));
+		memcpy(pr + m * rows + sp, sp_ + sp + excess,
+		       (rows - sp) * sizeof(float));
+	}
+	free(s->values);
+	free(s->timestamps);
+	free(w->p.pred);
+	s->values = v;
+	s->timestamps = ts;
+	w->p.pred = pr;
+	s->rows = rows;
+	w->base += (int64_t)excess;
+	w->live.dropped = w->base;
+	return STATUS_OK;
+}
+
+/* One poll: fetch new rows, score them, report. */
+static void poll_once(Watch *w)
+{
+	ErrorRecord err;
+	error_clear(&err);
+	double mono = mono_now();
+	if (mono < w->src_next_try)
+		return;
+	size_t old = w->p.series.rows, added = 0;
+	Status st;
+	st = live_append(&w->live, &w->p.series, (int64_t)w->delay, &added,
+			 &err);
+	if (st != STATUS_OK) {
+		w->src_failures++;
+		double back = w->poll;
+		for (size_t i = 1; i < w->src_failures && back < w->retry_max;
+		     i++)
+			back *= 2;
+		if (back > w->retry_max)
+			back = w->retry_max;
+		w->src_next_try = mono + back;
+		char buf[1200];
+		report("source: %s; retrying in %.0f s",
+		       error_format(&err, buf, sizeof(buf)), back);
+		return;
+	}
+	if (w->src_failures) {
+		report("source: answering again after %zu failed polls; %zu "
+		       "rows fetched",
+		       w->src_failures, added);
+		w->src_failures = 0;
+		w->src_next_try = 0;
+	}
+	if (added == 0)
+		return;
+	st = live_forecast(w->p.model, &w->p.series, old, &w->p.pred, &err);
+	if (st == STATUS_OK && w->keep) {
+		size_t before = w->p.series.rows;
+		st = trim(w, &err);
+		old -= before - w->p.series.rows;
+	}
+	if (st == STATUS_OK)
+		st = pipeline_detect(&w->p, &w->po, &err);
+	if (st != STATUS_OK) {
+		char buf[1200];
+		report("scoring: %s", error_format(&err, buf, sizeof(buf)));
+		return;
+	}
+	diff_detections(w, 0, old);
+	diff_alerts(w, 0, old);
+	fflush(stdout);
+}
+
+static void am_step(Watch *w)
+{
+	if (!w->use_am)
+		return;
+	ErrorRecord err;
+	error_clear(&err);
+	size_t failures = w->am.failures;
+	int r = am_flush(&w->am, mono_now(), &err);
+	if (r < 0) {
+		char buf[1200];
+		report("alertmanager: %s; retrying in %.0f s",
+		       error_format(&err, buf, sizeof(buf)), w->am.backoff);
+	} else if (r > 0 && failures) {
+		report("alertmanager: delivered after %zu failed attempts",
+		       failures);
+	}
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+static int parse_args(Watch *w, int argc, char **argv)
+{
+	const char *cmd = "watch";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			printf("%s%s\n%s", watch_help, pipeline_detect_help,
+			       cli_series_help);
+			return 0;
+		}
+		int r = cli_series_option(cmd, argc, argv, &i, &w->sopt);
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			continue;
+		r = pipeline_option(cmd, argc, argv, &i, &w->po);
+		if (r < 0)
+			return 1;
+		if (r > 0)
+			continue;
+		if (!strcmp(a, "--alertmanager") || !strcmp(a, "--node") ||
+		    !strcmp(a, "--poll") || !strcmp(a, "--delay") ||
+		    !strcmp(a, "--retry-max") || !strcmp(a, "--keep")) {
+			if (i + 1 >= argc)
+				return cli_usage_error(cmd, "%s needs a value",
+						       a);
+			const char *v = argv[++i];
+			double d;
+			if (!strcmp(a, "--alertmanager")) {
+				ErrorRecord err;
+				am_free(&w->am); /* the last one given wins */
+				if (am_init(&w->am, v, 60, &err) != STATUS_OK)
+					return cli_report(cmd, STATUS_NOMEM,
+							  &err);
+				w->use_am = 1;
+			} else if (!strcmp(a, "--node")) {
+				snprintf(w->node, sizeof(w->node), "%s", v);
+			} else if (!strcmp(a, "--keep")) {
+				long k;
+				if (cli_parse_long(v, &k) || k < 1)
+					return cli_usage_error(
+						cmd,
+						"--keep takes a row count, "
+						"not '%s'",
+						v);
+				w->keep = (size_t)k;
+			} else if (cli_parse_double(v, &d) || d < 0 ||
+				   (d == 0 && strcmp(a, "--delay"))) {
+				return cli_usage_error(
+					cmd, "%s takes seconds, not '%s'", a, v);
+			} else if (!strcmp(a, "--poll")) {
+				w->poll = d;
+			} else if (!strcmp(a, "--delay")) {
+				w->delay = d;
+			} else {
+				w->retry_max = d;
+			}
+		} else if (a[0] == '-' && a[1]) {
+			return cli_usage_error(cmd, "unknown option '%s'", a);
+		} else if (!w->source) {
+			w->source = a;
+		} else {
+			return cli_usage_error(cmd, "one SOURCE only ('%s'?)",
+					       a);
+		}
+	}
+	if (!w->source)
+		return cli_usage_error(cmd, "SOURCE is missing");
+	if (!w->po.model_path)
+		return cli_usage_error(cmd,
+				       "--model is required (train one with "
+				       "vigil train SOURCE -o MODEL)");
+	if (w->po.detect.mode == THRESH_DYNAMIC)
+		return cli_usage_error(cmd,
+				       "--mode dynamic looks ahead and cannot "
+				       "score rows as they arrive");
+	return -1;
+}
+
+/* Read the history, load the model, score, report what is open. */
+static Status start(Watch *w, ErrorRecord *err)
+{
+	Status st;
+	st = live_open(&w->live, w->source, &w->sopt, &w->p.series, err);
+	if (st == STATUS_OK)
+		st = pipeline_model(&w->p, &w->po, err);
+	if (st == STATUS_OK)
+		st = pipeline_forecast(&w->p, err);
+	if (st == STATUS_OK)
+		st = pipeline_detect(&w->p, &w->po, err);
+	return st;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	static Watch w;
+	memset(&w, 0, sizeof(w));
+	pipeline_options_defaults(&w.po);
+	pipeline_init(&w.p);
+	w.retry_max = 60;
+	int rc = parse_args(&w, argc, argv);
+	if (rc >= 0) {
+		am_free(&w.am);
+		return rc;
+	}
+	w.am.retry_max = w.retry_max;
+	if (!w.keep)
+		w.keep = w.po.detect.history + 10000;
+	w.po.quiet = 1;
+	ErrorRecord err;
+	error_clear(&err);
+	Status st = start(&w, &err);
+	if (st != STATUS_OK) {
+		rc = cli_report("watch", st, &err);
+		goto done;
+	}
+	if (!w.node[0])
+		default_node(&w);
+	if (w.poll <= 0)
+		w.poll = (double)live_step(&w.live, &w.p.series);
+	if (w.poll <= 0)
+		w.poll = 60;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	diff_detections(&w, 1, 0);
+	diff_alerts(&w, 1, 0);
+	fflush(stdout);
+	report("%s: history of %zu rows x %zu metrics; polling every %g s%s%s",
+	       w.node, w.p.series.rows, w.p.series.metrics, w.poll,
+	       w.use_am ? ", alerts to " : "", w.use_am ? w.am.url : "");
+	am_step(&w);
+	while (!stop_flag) {
+		nap(w.poll);
+		if (stop_flag)
+			break;
+		poll_once(&w);
+		am_step(&w);
+	}
+	report("stopped after %lld rows (%zu in memory)",
+	       (long long)w.p.series.rows + (long long)w.base, w.p.series.rows);
+	rc = 0;
+done:
+	free(w.det.v);
+	free(w.alerts.v);
+	am_free(&w.am);
+	live_close(&w.live);
+	pipeline_free(&w.p);
+	return rc;
+}

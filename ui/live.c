@@ -1,0 +1,180 @@
+/* Growing datasets and the forecast of their new rows (ui/live.h). */
+#include "ui/live.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
+		 Series *history, ErrorRecord *err)
+{
+	memset(l, 0, sizeof(*l));
+	if (opt)
+		l->opt = *opt;
+	if (!(l->source = strdup(source)))
+		return error_set(err, STATUS_NOMEM, source, 0, 0,
+				 "out of memory");
+	Status st;
+	if (prom_is_url(source)) {
+		st = prom_open(&l->prom, source, &l->opt, err);
+		if (st == STATUS_OK && history)
+			st = prom_fetch(l->prom, &l->opt, history, err);
+	} else if (history) {
+		st = series_open(history, source, &l->opt, err);
+		if (st == STATUS_OK && history->kind == SERIES_SMD) {
+			series_free(history);
+			st = error_set(err, STATUS_USAGE, source, 0, 0,
+				       "an SMD machine does not grow: give a "
+				       "Prometheus query or a CSV file");
+		}
+	} else {
+		st = STATUS_OK;
+	}
+	if (st)
+		live_close(l);
+	return st;
+}
+
+void live_close(LiveSource *l)
+{
+	prom_close(l->prom);
+	free(l->source);
+	memset(l, 0, sizeof(*l));
+}
+
+int64_t live_step(const LiveSource *l, const Series *s)
+{
+	if (l->prom)
+		return prom_step(l->prom);
+	return s->interval > 0 ? s->interval : 60;
+}
+
+Status live_forecast(const LstmModel *model, const Series *s,
+		     size_t old_rows, float **predp, ErrorRecord *err)
+{
+	const LstmConfig *c = lstm_model_config(model);
+	size_t margin = c->look_back + 2 * c->rolling + 1;
+	size_t a = old_rows > margin ? old_rows - margin : 0;
+	size_t vr = s->rows - a, M = s->metrics;
+	Series view = *s;
+	view.rows = vr;
+	view.values = malloc(vr * M * sizeof(float));
+	float *tp = malloc(vr * M * sizeof(float));
+	float *pred = malloc(s->rows * M * sizeof(float));
+	Status st = STATUS_OK;
+	if (!view.values || !tp || !pred) {
+		st = error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+		goto done;
+	}
+	for (size_t m = 0; m < M; m++)
+		memcpy(view.values + m * vr, s->values + m * s->rows + a,
+		       vr * sizeof(float));
+	view.timestamps = s->timestamps ? s->timestamps + a : NULL;
+	view.t0 = s->timestamps ? 0 : series_time(s, a);
+	view.split = s->split > a ? s->split - a : 0;
+	st = lstm_forecast(model, &view, tp, err);
+	if (st)
+		goto done;
+	for (size_t m = 0; m < M; m++) {
+		memcpy(pred + m * s->rows, *predp + m * old_rows,
+		       old_rows * sizeof(float));
+		memcpy(pred + m * s->rows + old_rows,
+		       tp + m * vr + (old_rows - a),
+		       (s->rows - old_rows) * sizeof(float));
+	}
+	free(*predp);
+	*predp = pred;
+	pred = NULL;
+done:
+	free(view.values);
+	free(tp);
+	free(pred);
+	return st;
+}
+
+/* Nonzero when the file's last byte is a newline (a line still being
+ * written is not read). */
+static int ends_with_newline(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	int ok = 0;
+	if (f) {
+		ok = fseek(f, -1, SEEK_END) == 0 && fgetc(f) == '\n';
+		fclose(f);
+	}
+	return ok;
+}
+
+/* CSV: read the file again and append the rows beyond those read. */
+static Status csv_append(LiveSource *l, Series *s, size_t *added,
+			 ErrorRecord *err)
+{
+	*added = 0;
+	if (!ends_with_newline(l->source))
+		return STATUS_OK;
+	Series n;
+	Status st = series_open(&n, l->source, &l->opt, err);
+	if (st)
+		return st;
+	if (n.metrics != s->metrics) {
+		series_free(&n);
+		return error_set(err, STATUS_MISMATCH, l->source, 0, 0,
+				 "the file now has %zu metrics, not %zu",
+				 n.metrics, s->metrics);
+	}
+	size_t had = s->rows + (size_t)l->dropped; /* rows read from the file */
+	if (n.rows < had) {
+		series_free(&n);
+		return error_set(err, STATUS_MISMATCH, l->source, 0, 0,
+				 "the file now has %zu rows, fewer than the "
+				 "%zu read",
+				 n.rows, had);
+	}
+	if (n.rows == had) {
+		series_free(&n);
+		return STATUS_OK;
+	}
+	size_t rows = s->rows + (n.rows - had), M = s->metrics;
+	float *v = malloc(rows * M * sizeof(float));
+	int64_t *ts = NULL;
+	if (s->timestamps)
+		ts = malloc(rows * sizeof(int64_t));
+	if (!v || (s->timestamps && !ts)) {
+		free(v);
+		free(ts);
+		series_free(&n);
+		return error_set(err, STATUS_NOMEM, l->source, 0, 0,
+				 "out of memory");
+	}
+	for (size_t m = 0; m < M; m++) {
+		memcpy(v + m * rows, s->values + m * s->rows,
+		       s->rows * sizeof(float));
+		memcpy(v + m * rows + s->rows, n.values + m * n.rows + had,
+		       (rows - s->rows) * sizeof(float));
+	}
+	if (ts) {
+		memcpy(ts, s->timestamps, s->rows * sizeof(int64_t));
+		for (size_t r = s->rows; r < rows; r++)
+			ts[r] = series_time(&n, had + (r - s->rows));
+		free(s->timestamps);
+		s->timestamps = ts;
+	}
+	free(s->values);
+	s->values = v;
+	*added = rows - s->rows;
+	s->rows = rows;
+	s->filled = n.filled;
+	series_free(&n);
+	return STATUS_OK;
+}
+
+
+Status live_append(LiveSource *l, Series *s, int64_t delay, size_t *added,
+		   ErrorRecord *err)
+{
+	if (l->prom)
+		return prom_append(l->prom, s, (int64_t)time(NULL) - delay,
+				   added, err);
+	return csv_append(l, s, added, err);
+}

@@ -1,0 +1,47 @@
+/* A dataset that grows: a Prometheus query polled for the rows after the
+ * last one, or a CSV file read again for the lines appended to it; and the
+ * forecast of just the new rows. Shared by vigil watch (ui/cli) and the
+ * dashboard's --follow (ui/dash). */
+#ifndef VIGIL_LIVE_H
+#define VIGIL_LIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "data/prom.h"
+#include "data/series.h"
+#include "engine/model.h"
+
+typedef struct {
+	char *source;      /* owned: what was opened */
+	SeriesOptions opt; /* its strings borrowed from the caller */
+	PromSource *prom;  /* owned, NULL for a CSV file */
+	int64_t dropped;   /* rows the caller dropped from the series after
+			      its train part (vigil watch --keep): the file's
+			      row count is the series' plus this */
+} LiveSource;
+
+/* Open source (a prometheus:// query or a CSV file; an SMD machine does
+ * not grow and is refused). With history != NULL, load the source's rows
+ * into it (Prometheus: start..end); else the caller loaded them already. */
+Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
+		 Series *history, ErrorRecord *err);
+void live_close(LiveSource *l);
+
+/* Append the rows that arrived since s's last one (Prometheus: up to now -
+ * delay seconds; CSV: complete lines only). *added may be 0. */
+Status live_append(LiveSource *l, Series *s, int64_t delay, size_t *added,
+		   ErrorRecord *err);
+
+/* The natural poll period in seconds: the query's step, or the file's
+ * sampling interval. */
+int64_t live_step(const LiveSource *l, const Series *s);
+
+/* Grow *pred (metrics x rows, column-major, was metrics x old_rows) to s's
+ * rows, forecasting only rows [old_rows, rows) from the window of rows the
+ * model needs before them: the same numbers as forecasting the whole
+ * series. */
+Status live_forecast(const LstmModel *model, const Series *s,
+		     size_t old_rows, float **pred, ErrorRecord *err);
+
+#endif
