@@ -341,7 +341,9 @@ static void test_escape_sequences_in_a_header_are_escaped(void **state)
 	assert_false(has_byte(out, '\007'));
 	/* and so does the dashboard's metric list and plot title */
 	snprintf(dump, sizeof(dump), "%s/screen.txt", tmp);
-	rc = tu_run(out, sizeof(out), "%s %s --no-model --keys %s --dump %s",
+	rc = tu_run(out, sizeof(out),
+		    "TERM=xterm-256color COLUMNS=80 LINES=24 %s %s --no-model "
+		    "--keys %s --dump %s",
 		    tu_vigil(), path, keys, dump);
 	assert_int_equal(rc, 0);
 	char *screen = tu_slurp(dump, NULL);
