@@ -165,41 +165,49 @@ const Detection *app_detections(const App *a, size_t *n)
 /* The node score the node detections come from, per row: the mean of the
  * k largest metric scores (engine/detect.h's node_top_k rule: the sum of
  * the k largest positive scores over k), or with k = 0 (the union rule)
- * the largest. score is metrics x rows, column-major. */
+ * the largest. score is metrics x rows, column-major; the loops run along
+ * each metric's rows (a threshold move over all metrics recomputes it on
+ * every row). */
 static void node_score_rows(const float *score, size_t R, size_t M,
 			    size_t k, float *out)
 {
 	if (k > M)
 		k = M;
-	float buf[16];
-	float *top = k <= 16 ? buf : malloc(k * sizeof(float));
-	if (!top)
+	float *top = k ? calloc(R * k, sizeof(float)) : NULL;
+	if (k && !top)
 		k = 0; /* out of memory: the largest score at least */
-	for (size_t r = 0; r < R; r++) {
-		size_t got = 0;
-		float mx = 0;
-		for (size_t m = 0; m < M; m++) {
-			float v = score[m * R + r];
+	for (size_t r = 0; r < R; r++)
+		out[r] = 0;
+	for (size_t m = 0; m < M; m++) {
+		const float *sc = score + m * R;
+		for (size_t r = 0; r < R; r++) {
+			float v = sc[r];
 			if (!(v > 0))
 				continue;
-			if (v > mx)
-				mx = v;
-			if (!k || (got == k && v <= top[k - 1]))
+			if (!k) {
+				if (v > out[r])
+					out[r] = v;
 				continue;
-			size_t i = got < k ? got++ : k - 1;
-			while (i > 0 && top[i - 1] < v) {
-				top[i] = top[i - 1];
+			}
+			/* row r's k largest, descending */
+			float *t = top + r * k;
+			if (v <= t[k - 1])
+				continue;
+			size_t i = k - 1;
+			while (i > 0 && t[i - 1] < v) {
+				t[i] = t[i - 1];
 				i--;
 			}
-			top[i] = v;
+			t[i] = v;
 		}
-		double sum = 0;
-		for (size_t i = 0; i < got; i++)
-			sum += top[i];
-		out[r] = k ? (float)(sum / (double)k) : mx;
 	}
-	if (top != buf)
-		free(top);
+	for (size_t r = 0; k && r < R; r++) {
+		double sum = 0;
+		for (size_t i = 0; i < k; i++)
+			sum += top[r * k + i];
+		out[r] = (float)(sum / (double)k);
+	}
+	free(top);
 }
 
 void app_take_detections(App *a)
