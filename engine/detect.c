@@ -249,6 +249,50 @@ double detect_node_score(const DetectResult *r, size_t t)
 	return v;
 }
 
+Status detect_node_scores(const DetectResult *r, float *out,
+			  ErrorRecord *err)
+{
+	size_t R = r->rows, M = r->metrics;
+	size_t k = r->cfg.node_top_k ? r->cfg.node_top_k : 1;
+	if (k > M)
+		k = M;
+	if (k == 0) {
+		for (size_t t = 0; t < R; t++)
+			out[t] = 0;
+		return STATUS_OK;
+	}
+	/* every row's k largest scores, descending, built metric by metric */
+	float *top = R && k <= SIZE_MAX / sizeof(float) / R
+			     ? calloc(R * k, sizeof(float))
+			     : NULL;
+	if (!top && R)
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for the node score");
+	for (size_t m = 0; m < M; m++) {
+		const float *sc = r->score + m * R;
+		for (size_t t = 0; t < R; t++) {
+			float v = sc[t];
+			float *tv = top + t * k;
+			if (!(v > 0) || v <= tv[k - 1])
+				continue;
+			size_t i = k - 1;
+			while (i > 0 && tv[i - 1] < v) {
+				tv[i] = tv[i - 1];
+				i--;
+			}
+			tv[i] = v;
+		}
+	}
+	for (size_t t = 0; t < R; t++) {
+		double sum = 0;
+		for (size_t i = 0; i < k; i++)
+			sum += top[t * k + i];
+		out[t] = (float)(sum / (double)k);
+	}
+	free(top);
+	return STATUS_OK;
+}
+
 static int cmp_det_start(const void *a, const void *b)
 {
 	const Detection *x = a, *y = b;

@@ -176,6 +176,12 @@ float detect_threshold_at(const DetectResult *r, size_t m, size_t t);
  * (k capped at the number of metrics; with node_top_k 0, the largest). */
 double detect_node_score(const DetectResult *r, size_t t);
 
+/* detect_node_score for every row into out (rows floats), reading each
+ * metric's scores in order (cache-friendly: the dashboard recomputes it
+ * after every threshold move). STATUS_NOMEM leaves out unchanged. */
+Status detect_node_scores(const DetectResult *r, float *out,
+			  ErrorRecord *err);
+
 /* Criticality of a peak score under cfg's cut-offs (peak >= 1 assumed). */
 Criticality detect_criticality(const DetectConfig *cfg, double peak);
 

@@ -863,7 +863,7 @@ static void folder_f1(const char *json, const char *machine, char *out,
  * them in the background, and each row's event F1 equals the one `vigil
  * score FOLDER --json` gives for that machine; Enter opens one, f d relabels, M comes back and the
  * row shows the edit and the working F1 moved; q asks once when edits are
- * unsaved. At 80x24 and 100x30. */
+ * unsaved, and the next start offers that machine's journal. At 80x24. */
 static void test_machines_view(void **state)
 {
 	(void)state;
@@ -948,6 +948,18 @@ static void test_machines_view(void **state)
 	       "again quits",
 	       5);
 	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	/* the next start: that machine's journal is offered when it opens */
+	start_at(args, "C.UTF-8", 80, 24);
+	expect("machines: 2", 10);
+	WAIT_CHECK(count_of(" ready ") == 2, 60);
+	keys("j Enter");
+	expect("recover 1 edit from the journal (1 unsaved)? r recover", 10);
+	keys("r");
+	expect("recovered 1 edit", 5);
+	keys("M");
+	WAIT_CHECK(machine_row_of("machine-3-10", &r) && r.edits == 1, 5);
+	keys("q q");
 	expect("VIGIL-EXIT=0", 5);
 }
 

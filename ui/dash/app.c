@@ -189,9 +189,9 @@ void app_take_detections(App *a)
 	if (!a->node_score)
 		return;
 	/* the node rule's score (engine/detect.h), whose runs are the node
-	 * detections */
-	for (size_t r = 0; r < R; r++)
-		a->node_score[r] = (float)detect_node_score(&a->dr, r);
+	 * detections; out of memory leaves the previous one */
+	ErrorRecord err;
+	(void)detect_node_scores(&a->dr, a->node_score, &err);
 }
 
 void app_scores(const App *a, size_t m, int original, Criticality min,
