@@ -608,12 +608,74 @@ static void test_bad_query_and_stopped_server(void **state)
 	assert_non_null(strstr(out, "Couldn't connect"));
 }
 
+/* Basic auth against a Prometheus that requires it (its web config, with
+ * the bcrypt hash of "secret"); a bearer token file that is missing. */
+static void test_basic_auth(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	char path[512], out[8192];
+	snprintf(path, sizeof(path), "%s/web.yml", env.dir);
+	tu_write(path, "basic_auth_users:\n  vigil: "
+		       "$2b$04$DbldGgq0JTvOmu7z92nituUiKQCx.Sae/MiA.X5/"
+		       "SGtMLMUAWk4ZC\n");
+	int port = free_port();
+	char web[600], tsdb[512], listen[64], cfg[512], log[512];
+	snprintf(web, sizeof(web), "--web.config.file=%s", path);
+	snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s/tsdb-auth",
+		 env.dir);
+	snprintf(listen, sizeof(listen), "--web.listen-address=127.0.0.1:%d",
+		 port);
+	snprintf(cfg, sizeof(cfg), "--config.file=%s/empty.yml", env.dir);
+	char empty[512];
+	snprintf(empty, sizeof(empty), "%s/empty.yml", env.dir);
+	tu_write(empty, "global:\n  scrape_interval: 1m\n");
+	snprintf(log, sizeof(log), "%s/prom-auth.log", env.dir);
+	char *argv[] = {"prometheus", cfg, tsdb, listen, web,
+			"--log.level=warn", NULL};
+	pid_t pid = spawn(argv, log, log);
+	/* ready once it answers at all (401 without the password) */
+	char url[128];
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/-/ready", port);
+	long code = 0;
+	for (int i = 0; i < 300; i++) {
+		char *b = http_get(url, &code);
+		free(b);
+		if (b)
+			break;
+		usleep(100000);
+	}
+	char src[256];
+	snprintf(src, sizeof(src),
+		 "prometheus://127.0.0.1:%d/?query=vector(1)&start=now-10m"
+		 "&end=now&step=1m",
+		 port);
+	int rc1 = tu_run(out, sizeof(out), "%s info '%s' --user vigil:secret",
+			 tu_vigil(), src);
+	int has_metric = strstr(out, "metrics   1: vector(1)") != NULL;
+	int rc2 = tu_run(out, sizeof(out), "%s info '%s' --user vigil:wrong",
+			 tu_vigil(), src);
+	int says_401 = strstr(out, "HTTP 401") != NULL;
+	int rc3 = tu_run(out, sizeof(out),
+			 "%s info '%s' --bearer-token-file %s/no-such-token",
+			 tu_vigil(), src, env.dir);
+	int says_token = strstr(out, "no-such-token") != NULL;
+	stop(&pid);
+	assert_int_equal(rc1, 0);
+	assert_true(has_metric);
+	assert_int_equal(rc2, 2);
+	assert_true(says_401);
+	assert_int_equal(rc3, 2);
+	assert_true(says_token);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backfill_reads_back_equal),
 		cmocka_unit_test(test_score_same_on_file_and_prometheus),
 		cmocka_unit_test(test_watch_alerts_resolves_and_survives_outage),
+		cmocka_unit_test(test_basic_auth),
 		cmocka_unit_test(test_bad_query_and_stopped_server),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
