@@ -25,7 +25,7 @@
 
 /* ------------------------------------------------------------- the key */
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
+uint64_t modelcache_fnv(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *c = p;
 	for (size_t i = 0; i < n; i++) {
@@ -40,7 +40,7 @@ static uint64_t fnv_u64(uint64_t h, uint64_t v)
 	unsigned char x[8];
 	for (int i = 0; i < 8; i++)
 		x[i] = (unsigned char)(v >> (8 * i));
-	return fnv(h, x, 8);
+	return modelcache_fnv(h, x, 8);
 }
 
 /* Hash of the data values, shape, split, names and every option that
@@ -54,12 +54,12 @@ static uint64_t cache_key(const Series *s, const LstmConfig *c)
 	h = fnv_u64(h, model_train_rows(s));
 	for (size_t m = 0; m < s->metrics; m++) {
 		const char *nm = s->names && s->names[m] ? s->names[m] : "";
-		h = fnv(h, nm, strlen(nm) + 1);
+		h = modelcache_fnv(h, nm, strlen(nm) + 1);
 	}
 	/* only the train part shapes the model */
 	size_t n = model_train_rows(s);
 	for (size_t m = 0; m < s->metrics; m++)
-		h = fnv(h, s->values + m * s->rows, n * sizeof(float));
+		h = modelcache_fnv(h, s->values + m * s->rows, n * sizeof(float));
 	uint32_t lr, clip;
 	memcpy(&lr, &c->lr, 4);
 	memcpy(&clip, &c->clip, 4);

@@ -29,6 +29,10 @@ typedef struct {
 				    seconds since the epoch */
 } ModelCacheEntry;
 
+/* FNV-1a over n bytes, continuing from h (start with
+ * 0xcbf29ce484222325): the hash of every cache key. */
+uint64_t modelcache_fnv(uint64_t h, const void *p, size_t n);
+
 /* The cache folder: dir when not NULL, else $XDG_CACHE_HOME/vigil (an
  * absolute XDG_CACHE_HOME only), else $HOME/.cache/vigil. create: make it
  * (mode 0700) when missing. */

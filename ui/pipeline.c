@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/modelcache.h"
 #include "ui/cli.h"
 #include "ui/outfile.h"
 
@@ -174,16 +175,6 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 
 static const char fc_magic[8] = {'V', 'I', 'G', 'F', 'C', 'S', 'T', '1'};
 
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
-{
-	const unsigned char *c = data;
-	for (size_t i = 0; i < n; i++) {
-		h ^= c[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* Hash of the model file's bytes and the series' shape and values; 0 when
  * the model file cannot be read. */
 static uint64_t forecast_key(const Pipeline *p)
@@ -195,16 +186,16 @@ static uint64_t forecast_key(const Pipeline *p)
 	unsigned char buf[65536];
 	size_t got;
 	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-		h = fnv1a(h, buf, got);
+		h = modelcache_fnv(h, buf, got);
 	int bad = ferror(f);
 	fclose(f);
 	if (bad)
 		return 0;
 	const Series *s = &p->series;
 	uint64_t shape[2] = {s->rows, s->metrics};
-	h = fnv1a(h, shape, sizeof(shape));
-	/* the values, 8 bytes at a time (the same bytes as fnv1a would see,
-	 * folded per word for speed) */
+	h = modelcache_fnv(h, shape, sizeof(shape));
+	/* the values, 8 bytes at a time (the bytes FNV-1a would see, folded
+	 * per word for speed) */
 	const unsigned char *v = (const unsigned char *)s->values;
 	size_t n = s->rows * s->metrics * sizeof(float), i = 0;
 	for (; i + 8 <= n; i += 8) {
@@ -213,7 +204,7 @@ static uint64_t forecast_key(const Pipeline *p)
 		h ^= w;
 		h *= 0x100000001b3ULL;
 	}
-	h = fnv1a(h, v + i, n - i);
+	h = modelcache_fnv(h, v + i, n - i);
 	return h ? h : 1;
 }
 
