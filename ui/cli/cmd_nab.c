@@ -207,11 +207,14 @@ typedef struct {
 static Status nab_scores(const DetectResult *r, size_t refractory,
 			 double *out, ErrorRecord *err)
 {
-	double *node = malloc((r->rows ? r->rows : 1) * sizeof(*node));
+	float *node = malloc((r->rows ? r->rows : 1) * sizeof(*node));
 	if (!node)
 		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
-	for (size_t t = 0; t < r->rows; t++)
-		node[t] = detect_node_score(r, t);
+	Status st = detect_node_scores(r, node, err);
+	if (st != STATUS_OK) {
+		free(node);
+		return st;
+	}
 	for (size_t t = 0; t < r->rows; t++) {
 		size_t from = t > refractory ? t - refractory : 0;
 		int report = node[t] > 0;
