@@ -210,64 +210,25 @@ static Status detect_metric(DetectResult *r, size_t m, ErrorRecord *err)
 	return STATUS_OK;
 }
 
-/* Mean of the k largest metric scores at row t (rows without a score count
- * as 0); *peak gets the largest. topv: room for k floats. */
-static double top_k_mean(const DetectResult *r, size_t t, size_t k,
-			 float *topv, float *peak)
-{
-	size_t M = r->metrics, R = r->rows, got = 0;
-	for (size_t m = 0; m < M; m++) {
-		float v = r->score[m * R + t];
-		if (!(v > 0) || (got == k && v <= topv[k - 1]))
-			continue;
-		size_t i = got < k ? got++ : k - 1;
-		while (i > 0 && topv[i - 1] < v) {
-			topv[i] = topv[i - 1];
-			i--;
-		}
-		topv[i] = v;
-	}
-	double sum = 0;
-	for (size_t i = 0; i < got; i++)
-		sum += topv[i];
-	*peak = got ? topv[0] : 0;
-	return sum / (double)k;
-}
-
-double detect_node_score(const DetectResult *r, size_t t)
+/* The k used for the node score: node_top_k capped at the number of
+ * metrics; with node_top_k 0 (the union rule), 1: the largest. */
+static size_t node_k(const DetectResult *r)
 {
 	size_t k = r->cfg.node_top_k ? r->cfg.node_top_k : 1;
-	if (k > r->metrics)
-		k = r->metrics;
-	float top[16], peak;
-	float *topv = k <= 16 ? top : malloc(k * sizeof(*topv));
-	if (!topv)
-		return NAN;
-	double v = top_k_mean(r, t, k, topv, &peak);
-	if (topv != top)
-		free(topv);
-	return v;
+	return k < r->metrics ? k : r->metrics;
 }
 
-Status detect_node_scores(const DetectResult *r, float *out,
-			  ErrorRecord *err)
+/* Every row's k largest metric scores, descending (rows x k floats; rows
+ * without a score count as 0), built metric by metric so that each metric's
+ * scores are read in order. NULL when out of memory. */
+static float *node_tops(const DetectResult *r, size_t k)
 {
 	size_t R = r->rows, M = r->metrics;
-	size_t k = r->cfg.node_top_k ? r->cfg.node_top_k : 1;
-	if (k > M)
-		k = M;
-	if (k == 0) {
-		for (size_t t = 0; t < R; t++)
-			out[t] = 0;
-		return STATUS_OK;
-	}
-	/* every row's k largest scores, descending, built metric by metric */
-	float *top = R && k <= SIZE_MAX / sizeof(float) / R
-			     ? calloc(R * k, sizeof(float))
-			     : NULL;
-	if (!top && R)
-		return error_set(err, STATUS_NOMEM, "", 0, 0,
-				 "out of memory for the node score");
+	if (R && k > SIZE_MAX / sizeof(float) / R)
+		return NULL;
+	float *top = calloc(R > 0 && k > 0 ? R * k : 1, sizeof(float));
+	if (!top)
+		return NULL;
 	for (size_t m = 0; m < M; m++) {
 		const float *sc = r->score + m * R;
 		for (size_t t = 0; t < R; t++) {
@@ -283,12 +244,32 @@ Status detect_node_scores(const DetectResult *r, float *out,
 			tv[i] = v;
 		}
 	}
-	for (size_t t = 0; t < R; t++) {
-		double sum = 0;
-		for (size_t i = 0; i < k; i++)
-			sum += top[t * k + i];
-		out[t] = (float)(sum / (double)k);
+	return top;
+}
+
+static float tops_mean(const float *tv, size_t k)
+{
+	double sum = 0;
+	for (size_t i = 0; i < k; i++)
+		sum += tv[i];
+	return (float)(sum / (double)k);
+}
+
+Status detect_node_scores(const DetectResult *r, float *out,
+			  ErrorRecord *err)
+{
+	size_t R = r->rows, k = node_k(r);
+	if (k == 0) {
+		for (size_t t = 0; t < R; t++)
+			out[t] = 0;
+		return STATUS_OK;
 	}
+	float *top = node_tops(r, k);
+	if (!top)
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for the node score");
+	for (size_t t = 0; t < R; t++)
+		out[t] = tops_mean(top + t * k, k);
 	free(top);
 	return STATUS_OK;
 }
@@ -309,23 +290,22 @@ static int cmp_det_start(const void *a, const void *b)
  * criticality follows that peak. Fills r->node / r->n_node. */
 static Status node_top_k(DetectResult *r, ErrorRecord *err)
 {
-	size_t R = r->rows, M = r->metrics;
-	size_t k = r->cfg.node_top_k < M ? r->cfg.node_top_k : M;
-	float top[16];
-	float *topv = k <= 16 ? top : malloc(k * sizeof(*topv));
+	size_t R = r->rows, k = node_k(r);
+	if (k == 0) {
+		r->node = NULL;
+		r->n_node = 0;
+		return STATUS_OK;
+	}
+	float *top = node_tops(r, k);
 	Detection *out = NULL;
 	size_t n = 0, cap = 0;
-	if (!topv)
+	if (!top)
 		return error_set(err, STATUS_NOMEM, "", 0, 0,
 				 "out of memory for the node score");
 	Detection cur = {.metric = DETECT_NODE};
 	int have = 0, in_run = 0;
 	for (size_t t = r->from; t <= R; t++) {
-		double node = 0;
-		float pk = 0;
-		if (t < R)
-			node = top_k_mean(r, t, k, topv, &pk);
-		int on = t < R && node >= 1.0;
+		int on = t < R && tops_mean(top + t * k, k) >= 1.0f;
 		if (on && !in_run) {
 			if (have && (int64_t)t - cur.r.end <
 					    (int64_t)r->cfg.merge_gap) {
@@ -350,8 +330,8 @@ static Status node_top_k(DetectResult *r, ErrorRecord *err)
 		}
 		if (on) {
 			cur.r.end = (int64_t)t + 1;
-			if (pk > cur.peak)
-				cur.peak = pk;
+			if (top[t * k] > cur.peak)
+				cur.peak = top[t * k];
 		}
 		in_run = on;
 	}
@@ -366,14 +346,12 @@ static Status node_top_k(DetectResult *r, ErrorRecord *err)
 	}
 	for (size_t i = 0; i < n; i++)
 		out[i].crit = detect_criticality(&r->cfg, out[i].peak);
-	if (topv != top)
-		free(topv);
+	free(top);
 	r->node = out;
 	r->n_node = n;
 	return STATUS_OK;
 nomem:
-	if (topv != top)
-		free(topv);
+	free(top);
 	free(out);
 	return error_set(err, STATUS_NOMEM, "", 0, 0,
 			 "out of memory for node detections");

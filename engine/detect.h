@@ -172,13 +172,12 @@ Status detect_redetect(DetectResult *r, ErrorRecord *err);
 /* The threshold in force for metric m at row t. */
 float detect_threshold_at(const DetectResult *r, size_t m, size_t t);
 
-/* The node score at row t: the mean of the node_top_k largest metric scores
- * (k capped at the number of metrics; with node_top_k 0, the largest). */
-double detect_node_score(const DetectResult *r, size_t t);
-
-/* detect_node_score for every row into out (rows floats), reading each
- * metric's scores in order (cache-friendly: the dashboard recomputes it
- * after every threshold move). STATUS_NOMEM leaves out unchanged. */
+/* The node score of every row into out (rows floats): the mean of the
+ * node_top_k largest metric scores (k capped at the number of metrics; with
+ * node_top_k 0, the largest), the score whose runs >= 1 are the node
+ * detections. Reads each metric's scores in order (cache-friendly: the
+ * dashboard recomputes it after every threshold move). STATUS_NOMEM leaves
+ * out unchanged. */
 Status detect_node_scores(const DetectResult *r, float *out,
 			  ErrorRecord *err);
 

@@ -54,7 +54,10 @@ static int write_csv(const char *cmd, const char *out, const Pipeline *p,
 		detout_alerts_csv(stdout, &p->series, &p->det);
 		if (points) {
 			fputc('\n', stdout);
-			detout_points_csv(stdout, &p->series, &p->det);
+			st = detout_points_csv(stdout, &p->series, &p->det,
+					       &err);
+			if (st != STATUS_OK)
+				return cli_report(cmd, st, &err);
 		}
 		if (fflush(stdout) != 0)
 			return cli_report(cmd, STATUS_IO, NULL);
@@ -76,7 +79,12 @@ static int write_csv(const char *cmd, const char *out, const Pipeline *p,
 		if (part == 1)
 			detout_alerts_csv(of.f, &p->series, &p->det);
 		else
-			detout_points_csv(of.f, &p->series, &p->det);
+			st = detout_points_csv(of.f, &p->series, &p->det,
+					       &err);
+		if (st != STATUS_OK) {
+			outfile_abort(&of);
+			return cli_report(cmd, st, &err);
+		}
 		st = outfile_commit(&of, &err);
 		if (st != STATUS_OK)
 			return cli_report(cmd, st, &err);
@@ -153,8 +161,12 @@ int cmd_detect(int argc, char **argv)
 		OutFile of;
 		st = outfile_open(&of, out, &err);
 		if (st == STATUS_OK) {
-			detout_json(of.f, &p.series, &p.det, points);
-			st = outfile_commit(&of, &err);
+			st = detout_json(of.f, &p.series, &p.det, points,
+					 &err);
+			if (st == STATUS_OK)
+				st = outfile_commit(&of, &err);
+			else
+				outfile_abort(&of);
 		}
 		rc = st == STATUS_OK ? 0 : cli_report(cmd, st, &err);
 	} else {

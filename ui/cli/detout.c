@@ -2,6 +2,7 @@
 #include "ui/cli/detout.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -90,16 +91,31 @@ void detout_alerts_csv(FILE *f, const Series *s, const DetectResult *r)
 	}
 }
 
-/* The node score the node detections are the runs of (the mean of the
- * node_top_k largest metric scores; the largest with the union rule). */
-static float node_score(const DetectResult *r, size_t t)
+/* The node score of every row, the score the node detections are the runs
+ * of (the mean of the node_top_k largest metric scores; the largest with the
+ * union rule): a rows-float array to free, or NULL (err set). */
+static float *node_column(const DetectResult *r, ErrorRecord *err)
 {
-	return (float)detect_node_score(r, t);
+	float *node = malloc((r->rows ? r->rows : 1) * sizeof(*node));
+	if (!node) {
+		error_set(err, STATUS_NOMEM, "", 0, 0,
+			  "out of memory for the node score");
+		return NULL;
+	}
+	if (detect_node_scores(r, node, err) != STATUS_OK) {
+		free(node);
+		return NULL;
+	}
+	return node;
 }
 
-void detout_points_csv(FILE *f, const Series *s, const DetectResult *r)
+Status detout_points_csv(FILE *f, const Series *s, const DetectResult *r,
+			 ErrorRecord *err)
 {
 	char tb[40];
+	float *node = node_column(r, err);
+	if (!node)
+		return STATUS_NOMEM;
 	fputs("row,time,node", f);
 	for (size_t m = 0; m < r->metrics; m++) {
 		fputc(',', f);
@@ -108,13 +124,15 @@ void detout_points_csv(FILE *f, const Series *s, const DetectResult *r)
 	fputc('\n', f);
 	for (size_t t = 0; t < r->rows; t++) {
 		fprintf(f, "%zu,%s,", t, row_time(s, (int64_t)t, tb, sizeof(tb)));
-		put_float(f, node_score(r, t));
+		put_float(f, node[t]);
 		for (size_t m = 0; m < r->metrics; m++) {
 			fputc(',', f);
 			put_float(f, r->score[m * r->rows + t]);
 		}
 		fputc('\n', f);
 	}
+	free(node);
+	return STATUS_OK;
 }
 
 static void json_det(FILE *f, const Series *s, const Detection *d, int comma)
@@ -133,9 +151,13 @@ static void json_det(FILE *f, const Series *s, const Detection *d, int comma)
 	fputc('}', f);
 }
 
-void detout_json(FILE *f, const Series *s, const DetectResult *r, int points)
+Status detout_json(FILE *f, const Series *s, const DetectResult *r,
+		   int points, ErrorRecord *err)
 {
 	char t0[40], t1[40];
+	float *node = NULL;
+	if (points && !(node = node_column(r, err)))
+		return STATUS_NOMEM;
 	fputs("{\n  \"dataset\": ", f);
 	detout_json_string(f, s->path ? s->path : "");
 	fputs(",\n  \"machine\": ", f);
@@ -204,7 +226,7 @@ void detout_json(FILE *f, const Series *s, const DetectResult *r, int points)
 			detout_json_string(f,
 					   row_time(s, (int64_t)t, t0, sizeof(t0)));
 			fputs(", \"node\": ", f);
-			put_float(f, node_score(r, t));
+			put_float(f, node[t]);
 			fputs(", \"scores\": [", f);
 			for (size_t m = 0; m < r->metrics; m++) {
 				fputs(m ? ", " : "", f);
@@ -215,4 +237,6 @@ void detout_json(FILE *f, const Series *s, const DetectResult *r, int points)
 		fputs("\n    ]}", f);
 	}
 	fputs("\n}\n", f);
+	free(node);
+	return STATUS_OK;
 }

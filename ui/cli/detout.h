@@ -18,10 +18,12 @@
 #include "engine/detect.h"
 
 void detout_alerts_csv(FILE *f, const Series *s, const DetectResult *r);
-void detout_points_csv(FILE *f, const Series *s, const DetectResult *r);
+Status detout_points_csv(FILE *f, const Series *s, const DetectResult *r,
+			 ErrorRecord *err);
 /* One JSON object: dataset, mode, thresholds, detections, alerts and (with
  * points) the per-row scores. */
-void detout_json(FILE *f, const Series *s, const DetectResult *r, int points);
+Status detout_json(FILE *f, const Series *s, const DetectResult *r,
+		   int points, ErrorRecord *err);
 
 /* Write text as a CSV field (quoted when it holds , " or a newline). */
 void detout_csv_field(FILE *f, const char *text);
