@@ -110,6 +110,19 @@ Status atomicfile_open(AtomicFile *af, const char *path, ErrorRecord *err)
 	    (int)sizeof(af->path))
 		return error_set(err, STATUS_IO, path, 0, 0,
 				 "path is too long");
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return error_set(err, STATUS_IO, path, 0, 0,
+					 "is a folder, not a file");
+		int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			return io_error(err, path, "open it for writing",
+					errno);
+		af->fd = fd;
+		af->direct = 1;
+		return STATUS_OK;
+	}
 	snprintf(af->tmp, sizeof(af->tmp), "%s.tmpXXXXXX", path);
 	atomicfile_sweep(path, 5);
 
@@ -170,8 +183,26 @@ static int close_tmp(AtomicFile *af)
 static void drop(AtomicFile *af)
 {
 	close_tmp(af);
+	if (af->direct)
+		return;
 	unlink(af->tmp);
 	sigaction(SIGXFSZ, &af->xfsz, NULL);
+}
+
+/* Commit in place (a device or FIFO): flush and close. */
+static Status commit_direct(AtomicFile *af, ErrorRecord *err)
+{
+	int e = 0;
+	errno = 0;
+	if (af->f && (fflush(af->f) != 0 || ferror(af->f)))
+		e = errno ? errno : EIO;
+	int c = close_tmp(af);
+	if (!e)
+		e = c;
+	if (e)
+		return error_set(err, STATUS_IO, af->path, 0, 0,
+				 "%s (cannot write)", strerror(e));
+	return STATUS_OK;
 }
 
 Status atomicfile_commit(AtomicFile *af, ErrorRecord *err)
@@ -179,6 +210,8 @@ Status atomicfile_commit(AtomicFile *af, ErrorRecord *err)
 	if (af->fd < 0)
 		return error_set(err, STATUS_INTERNAL, af->path, 0, 0,
 				 "not open");
+	if (af->direct)
+		return commit_direct(af, err);
 	int e = 0;
 	errno = 0;
 	if (af->f && (fflush(af->f) != 0 || ferror(af->f)))

@@ -24,9 +24,15 @@ typedef struct {
 	char path[4096];        /* destination */
 	char tmp[4112];         /* temporary file */
 	struct sigaction xfsz;  /* SIGXFSZ's action before open */
+	int direct;             /* 1: path is not a regular file (a device
+				   such as /dev/null or /dev/stdout, a FIFO):
+				   written in place, never renamed over */
 } AtomicFile;
 
-/* Create the temporary file for path (sweeping orphans first). */
+/* Create the temporary file for path (sweeping orphans first). A path that
+ * exists and is not a regular file (a character device such as /dev/null or
+ * /dev/stdout, a FIFO) is opened for writing as it is: a rename would put a
+ * regular file in the device's place. A folder is refused. */
 Status atomicfile_open(AtomicFile *af, const char *path, ErrorRecord *err);
 /* A stdio stream over the temporary file (for writers that print);
  * NULL when out of memory. Owned by af. */

@@ -8,6 +8,7 @@
 #include "tests/testutil.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -253,6 +254,38 @@ static void test_fifo_as_every_file_argument(void **state)
 	expect_refused_quickly(fifo, "a FIFO (named pipe)");
 }
 
+/* -o naming a FIFO (or a device: /dev/null, /dev/stdout) writes into it;
+ * the atomic save's rename would have put a regular file in its place
+ * (run as root, `-o /dev/null` replaced /dev/null). A folder is refused. */
+static void test_output_to_a_fifo_stays_a_fifo(void **state)
+{
+	(void)state;
+	char out[4096], ofifo[160], got[160];
+	snprintf(ofifo, sizeof(ofifo), "%s/out.fifo", tmp);
+	snprintf(got, sizeof(got), "%s/got.json", tmp);
+	assert_int_equal(mkfifo(ofifo, 0600), 0);
+	int rc = tu_run(out, sizeof(out),
+			"timeout 20 cat %s > %s & %s detect %s --model %s --format json "
+			"-o %s --quiet; rc=$?; wait; exit $rc",
+			ofifo, got, tu_vigil(), data, model, ofifo);
+	assert_int_equal(rc, 0);
+	struct stat sb;
+	assert_int_equal(lstat(ofifo, &sb), 0);
+	assert_true(S_ISFIFO(sb.st_mode));
+	size_t len = 0;
+	char *json = tu_slurp(got, &len);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"detections\""));
+	assert_non_null(strstr(json, "\"thresholds\""));
+	free(json);
+	unlink(ofifo);
+	rc = tu_run(out, sizeof(out), "%s detect %s --model %s -o %s/d",
+		    tu_vigil(), data, model, tmp);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "is a folder, not a file"));
+	assert_no_sanitizer_report(out);
+}
+
 static void test_folder_as_labels_is_named(void **state)
 {
 	(void)state;
@@ -419,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_model_with_huge_shape),
 		cmocka_unit_test(test_dev_zero_as_every_file_argument),
 		cmocka_unit_test(test_fifo_as_every_file_argument),
+		cmocka_unit_test(test_output_to_a_fifo_stays_a_fifo),
 		cmocka_unit_test(test_folder_as_labels_is_named),
 		cmocka_unit_test(test_nul_byte_in_a_field),
 		cmocka_unit_test(test_escape_sequences_in_a_header_are_escaped),

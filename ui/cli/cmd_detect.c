@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "labels/detfile.h"
 #include "ui/cli.h"
@@ -26,12 +27,42 @@ static const char detect_help[] =
 	"  --format F         csv (default) or json\n"
 	"  -o FILE            write to FILE instead of stdout. CSV: detections\n"
 	"                     in FILE, alerts in FILE.alerts.csv, points in\n"
-	"                     FILE.points.csv. Without -o, CSV sections (detections,\n"
-	"                     alerts, points) follow each other on stdout, each\n"
-	"                     with its header, separated by a blank line.\n"
+	"                     FILE.points.csv. Without -o (or when FILE is a\n"
+	"                     device or FIFO, e.g. /dev/null), CSV sections\n"
+	"                     (detections, alerts, points) follow each other\n"
+	"                     in one stream, each with its header, separated\n"
+	"                     by a blank line.\n"
 	"  --points           also write every row's normalised score per metric\n"
 	"  -h, --help         this help\n"
 	"\n";
+
+/* The CSV sections one after the other on one stream (stdout, or a
+ * device or FIFO named by -o), each with its header, separated by a blank
+ * line. */
+static Status write_csv_stream(FILE *f, const Pipeline *p, const Detection *all,
+			       size_t n_all, int points, ErrorRecord *err)
+{
+	Status st = detfile_write_stream(f, &p->series, all, n_all, err);
+	if (st != STATUS_OK)
+		return st;
+	fputc('\n', f);
+	detout_alerts_csv(f, &p->series, &p->det);
+	if (points) {
+		fputc('\n', f);
+		st = detout_points_csv(f, &p->series, &p->det, err);
+	}
+	return st;
+}
+
+/* Whether path names something that exists and is not a regular file or
+ * a folder (/dev/null, /dev/stdout, a FIFO): the CSV sections then go
+ * into it as onto stdout, not into PATH.alerts.csv beside it. */
+static int is_special(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) &&
+	       !S_ISDIR(sb.st_mode);
+}
 
 static int write_csv(const char *cmd, const char *out, const Pipeline *p,
 		     int points)
@@ -45,23 +76,18 @@ static int write_csv(const char *cmd, const char *out, const Pipeline *p,
 	st = pipeline_detections(p, &all, &n_all, &err);
 	if (st != STATUS_OK)
 		return cli_report(cmd, st, &err);
-	if (!out) {
-		st = detfile_write_stream(stdout, &p->series, all, n_all, &err);
-		free(all);
-		if (st != STATUS_OK)
-			return cli_report(cmd, st, &err);
-		fputc('\n', stdout);
-		detout_alerts_csv(stdout, &p->series, &p->det);
-		if (points) {
-			fputc('\n', stdout);
-			st = detout_points_csv(stdout, &p->series, &p->det,
-					       &err);
-			if (st != STATUS_OK)
-				return cli_report(cmd, st, &err);
+	if (!out || is_special(out)) {
+		st = outfile_open(&of, out, &err);
+		if (st == STATUS_OK) {
+			st = write_csv_stream(of.f, p, all, n_all, points,
+					      &err);
+			if (st == STATUS_OK)
+				st = outfile_commit(&of, &err);
+			else
+				outfile_abort(&of);
 		}
-		if (fflush(stdout) != 0)
-			return cli_report(cmd, STATUS_IO, NULL);
-		return 0;
+		free(all);
+		return st == STATUS_OK ? 0 : cli_report(cmd, st, &err);
 	}
 	st = detfile_write(out, &p->series, all, n_all, &err);
 	free(all);
