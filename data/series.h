@@ -56,6 +56,12 @@ typedef struct {
 	const char *user;      /* borrowed, may be NULL: USER:PASSWORD for
 				  basic auth */
 	int tls;               /* 1: https for prometheus:// */
+	/* Progress of a CSV or NAB load, may be NULL: called from the
+	 * loading thread with the bytes read so far and the file's size,
+	 * at the start (0), after every MiB, and with done == total at the
+	 * end of a load that succeeded. */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx; /* borrowed: the progress function's */
 } SeriesOptions;
 
 void series_init(Series *s);

@@ -2,9 +2,9 @@
  *
  * SMD halves are 8 MB of plain comma-separated floats, so this loader does
  * not go through libcsv: it counts the test rows with a chunked read, reads
- * the train file whole, parses it with a hand-written float parser straight
- * into the column-major matrix, then reuses the same buffer for the test
- * file. Peak memory is one file plus the floats. Blank lines are skipped;
+ * the train file whole, parses it with the fast float parser of
+ * data/fastfloat.h straight into the column-major matrix, then reuses the
+ * same buffer for the test file. Peak memory is one file plus the floats. Blank lines are skipped;
  * anything else that is not `v1,...,vK` with the first line's K names its
  * file, line and column (field number). */
 #include <dirent.h>
@@ -15,91 +15,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "data/fastfloat.h"
 #include "data/fileio.h"
 #include "data/series.h"
 #include "data/series_internal.h"
 
-static const double pow10_tab[23] = {
-	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 /* Parses one decimal number at p (no leading spaces) into *out and returns
- * the end, or NULL if p does not start a number.
- *
- * Fast path: up to 19 significant digits and a decimal exponent within
- * +-22 give mantissa and 10^k exactly as doubles, so mantissa / 10^k (or
- * * 10^k) is the correctly rounded double; converting that to float rounds
- * a second time. The result therefore equals strtof's float except, in
- * principle, when the double lands exactly on a halfway point between two
- * floats, where it can be 1 ulp off: so the contract is "equal to strtof or
- * within 1 ulp". In practice tests/test_data_smd.c found it identical to
- * strtof on every value of machine-1-2 (1.8 M values) and on 300,000 random
- * decimals. Longer mantissas and larger exponents fall back to strtof. */
+ * the end, or NULL if p does not start a number: strtof's float, fast
+ * (data/fastfloat.h). */
 static const char *parse_float(const char *p, float *out)
 {
-	const char *start = p;
-	int neg = 0;
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	uint64_t mant = 0;
-	int nd = 0, exp10 = 0, any = 0;
-	while ((unsigned)(*p - '0') < 10) {
-		if (nd < 19) {
-			mant = mant * 10 + (uint64_t)(*p - '0');
-			if (mant)
-				nd++;
-		} else {
-			exp10++;
-		}
-		p++;
-		any = 1;
-	}
-	if (*p == '.') {
-		p++;
-		while ((unsigned)(*p - '0') < 10) {
-			if (nd < 19) {
-				mant = mant * 10 + (uint64_t)(*p - '0');
-				if (mant)
-					nd++;
-				exp10--;
-			}
-			p++;
-			any = 1;
-		}
-	}
-	if (!any)
-		return NULL;
-	int slow = nd >= 19;
-	if (*p == 'e' || *p == 'E') {
-		const char *e = p + 1;
-		int eneg = 0, ev = 0, ed = 0;
-		if (*e == '-' || *e == '+')
-			eneg = *e++ == '-';
-		while ((unsigned)(*e - '0') < 10) {
-			if (ev < 100000)
-				ev = ev * 10 + (*e - '0');
-			e++;
-			ed++;
-		}
-		if (!ed)
-			return NULL;
-		exp10 += eneg ? -ev : ev;
-		p = e;
-	}
-	if (!slow && mant < (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
-		double v = (double)mant;
-		v = exp10 < 0 ? v / pow10_tab[-exp10] : v * pow10_tab[exp10];
-		*out = (float)(neg ? -v : v);
-		return p;
-	}
-	char buf[128];
-	size_t n = (size_t)(p - start);
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	memcpy(buf, start, n);
-	buf[n] = '\0';
-	*out = strtof(buf, NULL);
-	return p;
+	return fastfloat_parse_float(p, out);
 }
 
 /* Exposed for the test that checks the parser against strtof. */
