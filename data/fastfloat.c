@@ -7,15 +7,14 @@
  * only when the double lands exactly on a midpoint between two floats; the
  * parser tests for that bit pattern and asks strtof instead. The fast
  * path's values lie between 1e-22 and 1e38, inside the normal float range,
- * so subnormals and overflow never reach it. */
+ * so subnormals and overflow never reach it. The common case (a plain
+ * decimal, no exponent) is inline in fastfloat.h. */
 #include "data/fastfloat.h"
 
 #include <float.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
-static const double pow10_tab[23] = {
+const double fastfloat_pow10[23] = {
 	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
@@ -101,7 +100,7 @@ static int fast_double(const Decimal *d, double *v)
 	    d->exp10 > 22)
 		return -1;
 	double x = (double)d->mant;
-	x = d->exp10 < 0 ? x / pow10_tab[-d->exp10] : x * pow10_tab[d->exp10];
+	x = d->exp10 < 0 ? x / fastfloat_pow10[-d->exp10] : x * fastfloat_pow10[d->exp10];
 	*v = d->neg ? -x : x;
 	return 0;
 #else
@@ -129,7 +128,7 @@ static char *copy_text(const char *p, const char *end, char *buf, size_t n,
 	return dst;
 }
 
-const char *fastfloat_parse_float(const char *p, float *out)
+const char *fastfloat_parse_float_any(const char *p, float *out)
 {
 	Decimal d;
 	const char *end = scan(p, &d);

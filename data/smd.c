@@ -1,10 +1,10 @@
 /* The Server Machine Dataset loader: train/M.txt followed by test/M.txt.
  *
  * SMD halves are 8 MB of plain comma-separated floats, so this loader does
- * not go through libcsv: it counts the test rows with a chunked read, reads
- * the train file whole, parses it with the fast float parser of
- * data/fastfloat.h straight into the column-major matrix, then reuses the
- * same buffer for the test file. Peak memory is one file plus the floats. Blank lines are skipped;
+ * not go through libcsv: it reads the test and the train file whole (each
+ * read once), counts their rows, and parses them with the fast float parser
+ * of data/fastfloat.h straight into the column-major matrix. Peak memory is
+ * the two files plus the floats. Blank lines are skipped;
  * anything else that is not `v1,...,vK` with the first line's K names its
  * file, line and column (field number). */
 #include <dirent.h>
@@ -176,48 +176,6 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 	return STATUS_OK;
 }
 
-/* Counts the rows of a file without keeping it (chunked reads). */
-static Status count_file_rows(const char *path, size_t *rows,
-			      ErrorRecord *err)
-{
-	FILE *f;
-	Status st = fileio_open(path, &f, err);
-	if (st)
-		return st;
-	enum { CHUNK = 1 << 18 };
-	char *buf = malloc(CHUNK + 1);
-	if (!buf) {
-		fclose(f);
-		return error_set(err, STATUS_NOMEM, path, 0, 0,
-				 "out of memory");
-	}
-	size_t n, count = 0;
-	int inline_ = 0; /* the current line has a non-blank character */
-	while ((n = fread(buf, 1, CHUNK, f)) > 0) {
-		for (size_t i = 0; i < n;) {
-			char *nl = memchr(buf + i, '\n', n - i);
-			size_t e = nl ? (size_t)(nl - buf) : n;
-			for (size_t j = i; j < e && !inline_; j++)
-				inline_ = buf[j] != ' ' && buf[j] != '\t' &&
-					  buf[j] != '\r';
-			if (nl) {
-				count += inline_;
-				inline_ = 0;
-			}
-			i = e + (nl != NULL);
-		}
-	}
-	count += inline_;
-	int bad = ferror(f), e = errno;
-	fclose(f);
-	free(buf);
-	if (bad)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot read: %s",
-				 strerror(e));
-	*rows = count;
-	return STATUS_OK;
-}
-
 static char *path_join3(const char *a, const char *b, const char *c)
 {
 	size_t n = strlen(a) + strlen(b) + strlen(c) + 8;
@@ -240,8 +198,8 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	series_init(s);
 	char *train = path_join3(dir, "train", machine);
 	char *test = path_join3(dir, "test", machine);
-	char *buf = NULL;
-	size_t cap = 0, len = 0, test_rows = 0, train_rows;
+	char *buf = NULL, *tbuf = NULL;
+	size_t cap = 0, len = 0, tcap = 0, tlen = 0, test_rows = 0, train_rows;
 	Series tmp;
 	series_init(&tmp);
 	Status st;
@@ -262,8 +220,9 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 			       n > 2 ? ", ..." : "");
 		goto out;
 	}
-	if ((st = count_file_rows(test, &test_rows, err)))
+	if ((st = fileio_read_all(test, &tbuf, &tcap, &tlen, err)))
 		goto out;
+	test_rows = count_rows(tbuf, tlen);
 	if ((st = fileio_read_all(train, &buf, &cap, &len, err)))
 		goto out;
 	train_rows = count_rows(buf, len);
@@ -288,9 +247,7 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	if ((st = parse_rows(train, buf, len, k, kfrom, tmp.values, rows, 0,
 			     train_rows, err)))
 		goto out;
-	if ((st = fileio_read_all(test, &buf, &cap, &len, err)))
-		goto out;
-	if ((st = parse_rows(test, buf, len, k, kfrom, tmp.values, rows,
+	if ((st = parse_rows(test, tbuf, tlen, k, kfrom, tmp.values, rows,
 			     train_rows, test_rows, err)))
 		goto out;
 	tmp.kind = SERIES_SMD;
@@ -314,6 +271,7 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	st = STATUS_OK;
 out:
 	free(buf);
+	free(tbuf);
 	free(train);
 	free(test);
 	if (st != STATUS_OK)
