@@ -640,13 +640,20 @@ static Status too_large(const char *path, size_t n, ErrorRecord *err)
 			 n >> 20, FILEIO_MAX_BYTES >> 20);
 }
 
-/* First pass: the file's size and a bound on its rows (the line ends:
- * '\n', and a '\r' not followed by '\n', which libcsv also takes for one;
- * plus a last line without an end). */
+static int is_end(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+/* First pass: the file's size and a bound on its rows. libcsv ends a row
+ * at a '\n' or a '\r', and a row holds at least one other byte before
+ * that end, so every row ends in its own run of '\n' and '\r' that
+ * follows another byte (or at the end of the file): the runs are counted,
+ * and blank lines (empty ones, CRLF) do not inflate the bound. */
 static Status count_pass(Loader *L, int fd, char *buf, size_t *size)
 {
-	size_t total = 0, ends = 0;
-	int prev_cr = 0, last_end = 1;
+	size_t total = 0, runs = 0;
+	int prev_end = 1; /* the byte before this chunk ended a line */
 	for (;;) {
 		ssize_t got = read(fd, buf, CHUNK);
 		if (got < 0 && errno == EINTR)
@@ -662,19 +669,13 @@ static Status count_pass(Loader *L, int fd, char *buf, size_t *size)
 		const char *e = buf + n;
 		for (const char *p = buf; (p = memchr(p, '\n', (size_t)(e - p)));
 		     p++)
-			ends++;
-		if (prev_cr && buf[0] != '\n')
-			ends++;
+			runs += !(p > buf ? is_end(p[-1]) : prev_end);
 		for (const char *c = buf; (c = memchr(c, '\r', (size_t)(e - c)));
 		     c++)
-			if (c + 1 < e && c[1] != '\n')
-				ends++;
-		prev_cr = buf[n - 1] == '\r';
-		last_end = buf[n - 1] == '\n' || prev_cr;
+			runs += !(c > buf ? is_end(c[-1]) : prev_end);
+		prev_end = is_end(buf[n - 1]);
 	}
-	if (prev_cr)
-		ends++;
-	L->bound = ends + !last_end;
+	L->bound = runs + !prev_end;
 	*size = total;
 	return STATUS_OK;
 }

@@ -101,8 +101,10 @@ Status series_alloc(Series *s, size_t rows, size_t metrics, ErrorRecord *err);
 Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 		   ErrorRecord *err);
 
-/* Generic CSV (DESIGN section 2). Nothing is half-loaded: on error *s is
- * left empty. */
+/* Generic CSV (DESIGN section 2), streamed: read twice in 1 MiB chunks,
+ * parsed straight into the floats (peak memory about the floats), with
+ * opt->progress told the bytes read. Nothing is half-loaded: on error *s
+ * is left empty. */
 Status series_load_csv(Series *s, const char *path, const SeriesOptions *opt,
 		       ErrorRecord *err);
 
