@@ -258,6 +258,18 @@ int main(int argc, char **argv)
 		return child(argv[2], 0);
 	if (argc == 3 && !strcmp(argv[1], "--child-old"))
 		return child(argv[2], 1);
+	/* the machine is shared: say how busy it was */
+	double load = -1;
+	FILE *la = fopen("/proc/loadavg", "r");
+	if (la) {
+		if (fscanf(la, "%lf", &load) != 1)
+			load = -1;
+		fclose(la);
+	}
+	if (load >= 0)
+		printf("bench_load: load average %.2f on %ld cores at the "
+		       "start (a busy machine lowers every figure)\n",
+		       load, sysconf(_SC_NPROCESSORS_ONLN));
 	int rc = bench_smd();
 	if (bench_csv() != 0)
 		rc = 1;
