@@ -1,46 +1,109 @@
 /* The generic CSV loader (DESIGN section 2), the only user of libcsv.
  *
- * The file is read whole, tokenised by libcsv one physical line at a time
- * (so every cell knows its line and field number), and kept as a table of
- * strings. The table is then interpreted: header or not, which column holds
- * the time, every other column a metric. Missing cells (empty, NaN, null, NA)
- * are forward-filled (leading ones back-filled) and counted. Any error names
- * the file, the line and the column (field number, 1-based), and nothing is
- * half-loaded: the caller's Series is only filled on success. */
+ * A streaming loader: the file is read twice in 1 MiB chunks, never whole.
+ * The first pass counts the line ends, a bound on the rows, so that the
+ * second pass can parse straight into column-major floats of that many
+ * rows: peak memory is the floats (and timestamps) plus one chunk.
+ *
+ * The first rows (up to four) go through libcsv into strings and decide the
+ * layout: header or not, which column holds the time, every other column a
+ * metric. After that a line of plain fields (numbers, missing cells, a
+ * timestamp; no quote, NUL or lone CR) is parsed in place by a fast path
+ * that splits fields exactly as libcsv does; any other line, and any line
+ * the fast path cannot take whole, goes through libcsv one physical line at
+ * a time (so every cell knows its line and field number), and its rows are
+ * checked and stored by the same code as the first rows.
+ *
+ * Missing cells (empty, NaN, null, NA) are forward-filled (leading ones
+ * back-filled) and counted. Any error names the file, the line and the
+ * column (field number, 1-based), and nothing is half-loaded: the caller's
+ * Series is only filled on success. When a file has several errors, the
+ * one reported is the one the whole-file loader before this one reported:
+ * a quoting error first, then a NUL byte, then a row with the wrong number
+ * of fields, then the first bad value; so after the first error the rest
+ * of the file is still scanned (tokenised and counted, not stored). */
 #include <csv.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "data/fastfloat.h"
 #include "data/fileio.h"
 #include "data/series.h"
 #include "data/series_internal.h"
 
+enum { CHUNK = 1 << 20 };
+
+/* libcsv's state between rows (ROW_NOT_BEGUN in libcsv.c): the parser's
+ * pstate field, public in csv.h, is this value when no row is begun. */
+enum { CSV_ROW_NOT_BEGUN = 0 };
+
+/* The error levels, most important first (see the file comment). */
+enum {
+	LV_NONE = 0,
+	LV_NUL = 1,    /* a NUL byte in a cell */
+	LV_FIELDS = 2, /* a row with the wrong number of fields */
+	LV_LAYOUT = 3, /* only a time column */
+	LV_VALUE = 4,  /* a bad number or timestamp */
+};
+
+/* One row of cells from libcsv. */
 typedef struct {
-	size_t first;   /* index of the row's first cell */
-	size_t nfields; /* cells in the row */
-	long line;      /* physical line where the row starts (1-based) */
+	char *arena;  /* cell texts, each NUL-terminated */
+	size_t alen, acap;
+	size_t *off;  /* offsets of the cells into arena */
+	size_t n, ocap;
+	long line;    /* physical line where the row starts (0: none yet) */
 } CsvRow;
 
+/* How many rows are kept in strings before the layout is decided: the
+ * header and the three first data rows (the epoch-seconds test). */
+enum { PRE_ROWS = 4 };
+
 typedef struct {
-	char *arena; /* cell texts, each NUL-terminated */
-	size_t alen, acap;
-	size_t *cell; /* offsets into arena */
-	size_t ncell, ccap;
-	CsvRow *row;
-	size_t nrow, rcap;
-	long cur_line;  /* the physical line being fed */
-	long row_line;  /* start line of the row being built (0: none yet) */
-	size_t row_first;
-	int nomem;
-	long nul_line, nul_field; /* the first cell holding a NUL byte */
-} CsvTable;
+	const char *path;
+	const SeriesOptions *opt;
+	unsigned flags;
+	struct csv_parser csv;
+	long cur_line;          /* the physical line being read (1-based) */
+	CsvRow row;             /* the row libcsv is building */
+	CsvRow pre[PRE_ROWS];   /* the first rows, until the layout is known */
+	size_t npre;
+	size_t nrow;            /* rows seen, the header included */
+	size_t ncols;           /* fields of the first row */
+	long line0;             /* line of the first row */
+	size_t bound;           /* rows of the file at most (first pass) */
+
+	/* the layout, once decided */
+	int ready;
+	int header;
+	long tcol;              /* the time column, -1 for none */
+	size_t metrics;
+	char **names;           /* owned: metrics strings */
+	float *values;          /* owned: metrics x cap, column-major */
+	int64_t *ts;            /* owned, may be NULL: cap timestamps */
+	size_t cap;             /* rows the columns can hold */
+	size_t rows;            /* data rows stored */
+	long data_line;         /* line of the first data row */
+	long prev_line;         /* line of the previous data row */
+
+	/* the most important error so far (level), kept while the rest of
+	 * the file is scanned; a fatal one (quoting, I/O, memory) stops */
+	int level;
+	Status pst;
+	ErrorRecord pending;
+	int fatal;
+	Status fst;
+	ErrorRecord *err;
+} Loader;
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
@@ -59,116 +122,51 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-static void on_field(void *s, size_t len, void *data)
+static void row_free(CsvRow *r)
 {
-	CsvTable *t = data;
-	if (t->nomem)
-		return;
-	if (t->row_line == 0) {
-		t->row_line = t->cur_line;
-		t->row_first = t->ncell;
-	}
-	if (len && !t->nul_line && memchr(s, '\0', len)) {
-		t->nul_line = t->cur_line;
-		t->nul_field = (long)(t->ncell - t->row_first) + 1;
-	}
-	if (grow((void **)&t->arena, &t->acap, t->alen + len + 1, 1) ||
-	    grow((void **)&t->cell, &t->ccap, t->ncell + 1, sizeof(size_t))) {
-		t->nomem = 1;
-		return;
-	}
-	if (len)
-		memcpy(t->arena + t->alen, s, len);
-	t->arena[t->alen + len] = '\0';
-	t->cell[t->ncell++] = t->alen;
-	t->alen += len + 1;
+	free(r->arena);
+	free(r->off);
+	memset(r, 0, sizeof(*r));
 }
 
-static void on_row(int c, void *data)
+static const char *row_cell(const CsvRow *r, size_t f)
 {
-	(void)c;
-	CsvTable *t = data;
-	if (t->nomem)
-		return;
-	if (t->row_line == 0) /* a row without fields */
-		return;
-	if (grow((void **)&t->row, &t->rcap, t->nrow + 1, sizeof(CsvRow))) {
-		t->nomem = 1;
-		return;
-	}
-	t->row[t->nrow].first = t->row_first;
-	t->row[t->nrow].nfields = t->ncell - t->row_first;
-	t->row[t->nrow].line = t->row_line;
-	t->nrow++;
-	t->row_line = 0;
+	return r->arena + r->off[f];
 }
 
-static void table_free(CsvTable *t)
+/* Notes an error of level lv; only the first of the most important level
+ * is kept. */
+static void note(Loader *L, int lv, Status st, long line, long col,
+		 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void note(Loader *L, int lv, Status st, long line, long col,
+		 const char *fmt, ...)
 {
-	free(t->arena);
-	free(t->cell);
-	free(t->row);
-	memset(t, 0, sizeof(*t));
+	if (L->level != LV_NONE && L->level <= lv)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	L->level = lv;
+	L->pst = error_set(&L->pending, st, L->path, line, col, "%s", msg);
 }
 
-static const char *cell_text(const CsvTable *t, size_t r, size_t f)
+/* A fatal error: reading stops. */
+static void fail(Loader *L, Status st, long line, long col, const char *fmt,
+		 ...) __attribute__((format(printf, 5, 6)));
+static void fail(Loader *L, Status st, long line, long col, const char *fmt,
+		 ...)
 {
-	return t->arena + t->cell[t->row[r].first + f];
-}
-
-/* Tokenises text into t, feeding libcsv one physical line at a time. */
-static Status tokenise(const char *path, const char *text, size_t len,
-		       CsvTable *t, ErrorRecord *err)
-{
-	struct csv_parser p;
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
-		return error_set(err, STATUS_NOMEM, path, 0, 0,
-				 "cannot start the CSV parser");
-	size_t pos = 0;
-	t->cur_line = 1;
-	/* cells take at most the text plus a NUL each: reserve that once */
-	if (grow((void **)&t->arena, &t->acap, len + len / 2 + 64, 1))
-		return error_set(err, STATUS_NOMEM, path, 0, 0,
-				 "out of memory reading the file");
-	Status st = STATUS_OK;
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - text) + 1 : len;
-		size_t chunk = end - pos;
-		if (csv_parse(&p, text + pos, chunk, on_field, on_row, t) !=
-		    chunk) {
-			size_t f = t->row_line ? t->ncell - t->row_first : 0;
-			st = error_set(err, STATUS_PARSE, path, t->cur_line,
-				       (long)f + 1,
-				       "malformed quoted field (%s)",
-				       csv_strerror(csv_error(&p)));
-			goto done;
-		}
-		if (t->nomem)
-			break;
-		pos = end;
-		if (nl)
-			t->cur_line++;
-	}
-	if (!t->nomem &&
-	    csv_fini(&p, on_field, on_row, t) != 0) {
-		size_t f = t->row_line ? t->ncell - t->row_first : 0;
-		long line = t->row_line ? t->row_line : t->cur_line;
-		st = error_set(err, STATUS_PARSE, path, line, (long)f + 1,
-			       "a quoted field is never closed (%s)",
-			       csv_strerror(csv_error(&p)));
-	}
-	if (t->nomem)
-		st = error_set(err, STATUS_NOMEM, path, 0, 0,
-			       "out of memory reading the file");
-	else if (!st && t->nul_line)
-		st = error_set(err, STATUS_PARSE, path, t->nul_line,
-			       t->nul_field,
-			       "a NUL byte inside a field: expected text "
-			       "(is this a binary file?)");
-done:
-	csv_free(&p);
-	return st;
+	if (L->fatal)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	L->fatal = 1;
+	L->fst = error_set(L->err, st, L->path, line, col, "%s", msg);
 }
 
 /* ---- cell classification ------------------------------------------------ */
@@ -194,41 +192,18 @@ static int is_missing(const char *s, size_t n)
 	       (n == 3 && !strncasecmp(s, "n/a", 3));
 }
 
-/* Strict decimal number: [+-]digits[.digits][(e|E)[+-]digits]. */
+/* Strict decimal number: [+-]digits[.digits][(e|E)[+-]digits], finite as a
+ * float, at most 127 characters. */
 static int parse_number(const char *s, size_t n, float *out)
 {
-	size_t i = 0, nd = 0;
-	if (i < n && (s[i] == '+' || s[i] == '-'))
-		i++;
-	while (i < n && isdigit((unsigned char)s[i]))
-		i++, nd++;
-	if (i < n && s[i] == '.') {
-		i++;
-		while (i < n && isdigit((unsigned char)s[i]))
-			i++, nd++;
-	}
-	if (nd == 0)
-		return -1;
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		size_t ed = 0;
-		while (i < n && isdigit((unsigned char)s[i]))
-			i++, ed++;
-		if (ed == 0)
-			return -1;
-	}
-	if (i != n)
-		return -1;
 	char buf[128];
-	if (n >= sizeof(buf))
+	if (n == 0 || n >= sizeof(buf))
 		return -1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	float v;
-	series_smd_parse_float(buf, &v); /* strtof's value, see smd.c */
-	if (!isfinite(v))
+	const char *end = fastfloat_parse_float(buf, &v);
+	if (end != buf + n || !isfinite(v))
 		return -1;
 	*out = v;
 	return 0;
@@ -296,8 +271,6 @@ static const char *quoted(const char *text, char *buf, size_t n)
 	return buf;
 }
 
-/* ---- interpretation -------------------------------------------------- */
-
 /* vigil's label CSV for a data file: FILE.labels.csv (FILE without .csv),
  * else labels.csv in the same folder (what `vigil synth` writes). */
 static char *labels_next_to(const char *path)
@@ -319,184 +292,551 @@ static char *labels_next_to(const char *path)
 	return NULL;
 }
 
-static Status interpret(const char *path, const CsvTable *t,
-			const SeriesOptions *opt, unsigned flags, Series *s,
-			ErrorRecord *err)
+/* ---- rows: checked, kept until the layout is known, stored ------------- */
+
+static void report(const Loader *L, size_t done, size_t total)
+{
+	if (L->opt && L->opt->progress)
+		L->opt->progress(L->opt->progress_ctx, done, total);
+}
+
+/* Stores a row of strings as data row L->rows; a bad value is noted (the
+ * row is then not counted). */
+static void store_row(Loader *L, const CsvRow *row)
 {
 	char q[96];
-	if (t->nrow == 0)
-		return error_set(err, STATUS_EMPTY, path, 1, 1,
-				 "the file is empty: expected rows of "
-				 "comma-separated values");
-	size_t ncols = t->row[0].nfields;
-	int header = 0, any_text = 0, any_value = 0;
+	size_t r = L->rows;
+	if (r >= L->cap) {
+		fail(L, STATUS_IO, row->line, 1,
+		     "changed while it was read (more rows than counted)");
+		return;
+	}
+	long line = row->line;
+	size_t m = 0;
+	for (size_t f = 0; f < L->ncols; f++) {
+		const char *text = row_cell(row, f);
+		size_t n;
+		const char *c = trim(text, &n);
+		if ((long)f == L->tcol) {
+			char buf[64];
+			int64_t ts;
+			if (n == 0 || n >= sizeof(buf))
+				ts = 0, n = 0;
+			else {
+				memcpy(buf, c, n);
+				buf[n] = '\0';
+			}
+			if (n == 0 || series_parse_time(buf, &ts)) {
+				note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
+				     "expected a timestamp (YYYY-MM-DD HH:MM:SS, "
+				     "YYYY-MM-DDTHH:MM:SSZ or epoch seconds), "
+				     "found '%s'",
+				     quoted(text, q, sizeof(q)));
+				return;
+			}
+			int repeat_ok = (L->flags & SERIES_CSV_REPEATS) && r > 0;
+			if (r > 0 && ts <= L->ts[r - 1] && !repeat_ok) {
+				char a[32], b[32];
+				series_time_string(ts, a, sizeof(a));
+				series_time_string(L->ts[r - 1], b, sizeof(b));
+				note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
+				     "timestamp %s %s: line %ld has %s; expected "
+				     "increasing times",
+				     a,
+				     ts == L->ts[r - 1] ? "repeats"
+							: "goes backwards",
+				     L->prev_line, b);
+				return;
+			}
+			L->ts[r] = ts;
+			continue;
+		}
+		float v;
+		if (is_missing(c, n))
+			v = NAN;
+		else if (parse_number(c, n, &v)) {
+			note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
+			     "expected a number in column '%s', found '%s'",
+			     L->names[m], quoted(text, q, sizeof(q)));
+			return;
+		}
+		L->values[m * L->cap + r] = v;
+		m++;
+	}
+	L->rows++;
+	L->prev_line = line;
+}
+
+/* Decides the layout from the first rows (all of them when the file has
+ * fewer than PRE_ROWS), allocates the columns and stores the data rows
+ * kept so far. */
+static void setup(Loader *L)
+{
+	size_t ncols = L->ncols;
+	const CsvRow *h = &L->pre[0];
+	int any_text = 0, any_value = 0;
 	for (size_t f = 0; f < ncols; f++) {
-		CellKind k = classify(cell_text(t, 0, f));
+		CellKind k = classify(row_cell(h, f));
 		any_text |= k == CELL_TEXT;
 		any_value |= k == CELL_NUMBER || k == CELL_DATE;
 	}
-	header = any_text && !any_value;
+	int header = any_text && !any_value;
 	size_t first = header ? 1 : 0;
-	for (size_t r = 0; r < t->nrow; r++) {
-		size_t nf = t->row[r].nfields;
-		if (nf != ncols)
-			return error_set(
-				err, STATUS_PARSE, path, t->row[r].line,
-				(long)(nf < ncols ? nf : ncols) + 1,
-				"expected %zu fields as on line %ld, found %zu",
-				ncols, t->row[0].line, nf);
+	if (L->npre == first) { /* only at the end of the file */
+		note(L, LV_LAYOUT, STATUS_EMPTY, L->line0 + 1, 1,
+		     "a header but no data rows: expected rows of values "
+		     "after line %ld",
+		     L->line0);
+		return;
 	}
-	if (t->nrow == first)
-		return error_set(err, STATUS_EMPTY, path, t->row[0].line + 1, 1,
-				 "a header but no data rows: expected rows of "
-				 "values after line %ld",
-				 t->row[0].line);
-	size_t rows = t->nrow - first;
-
-	/* The time column: by header name, else by content. */
+	const CsvRow *d = &L->pre[first];
 	long tcol = -1;
 	if (header)
 		for (size_t f = 0; f < ncols && tcol < 0; f++)
-			if (is_time_name(cell_text(t, 0, f)))
+			if (is_time_name(row_cell(h, f)))
 				tcol = (long)f;
 	if (tcol < 0)
 		for (size_t f = 0; f < ncols && tcol < 0; f++)
-			if (classify(cell_text(t, first, f)) == CELL_DATE)
+			if (classify(row_cell(d, f)) == CELL_DATE)
 				tcol = (long)f;
-	if (tcol < 0 && ncols > 1 && looks_epoch(cell_text(t, first, 0)) &&
-	    (!header || !*cell_text(t, 0, 0))) {
+	if (tcol < 0 && ncols > 1 && looks_epoch(row_cell(d, 0)) &&
+	    (!header || !*row_cell(h, 0))) {
 		int ok = 1;
-		for (size_t r = first; r < t->nrow && r < first + 3; r++)
-			ok &= looks_epoch(cell_text(t, r, 0));
+		for (size_t r = first; r < L->npre && r < first + 3; r++)
+			ok &= looks_epoch(row_cell(&L->pre[r], 0));
 		if (ok)
 			tcol = 0;
 	}
 	size_t metrics = ncols - (tcol >= 0);
-	if (metrics == 0)
-		return error_set(err, STATUS_EMPTY, path, t->row[0].line,
-				 (long)ncols + 1,
-				 "only a time column: expected at least one "
-				 "metric column");
-
-	Status st = series_alloc(s, rows, metrics, err);
-	if (st != STATUS_OK)
-		return st;
-	s->kind = SERIES_CSV;
-	if (header) {
-		size_t m = 0;
-		for (size_t f = 0; f < ncols; f++) {
-			if ((long)f == tcol)
-				continue;
-			size_t n;
-			const char *name = trim(cell_text(t, 0, f), &n);
-			if (n) {
-				char *d = strndup(name, n);
-				if (!d)
-					return error_set(err, STATUS_NOMEM,
-							 path, 0, 0,
-							 "out of memory");
-				free(s->names[m]);
-				s->names[m] = d;
-			}
-			m++;
+	if (metrics == 0) {
+		note(L, LV_LAYOUT, STATUS_EMPTY, L->line0, (long)ncols + 1,
+		     "only a time column: expected at least one metric column");
+		return;
+	}
+	size_t cap = L->bound > first ? L->bound - first : 1;
+	if (cap > SIZE_MAX / sizeof(float) / metrics) {
+		fail(L, STATUS_NOMEM, 0, 0, "%zu rows x %zu metrics is too large",
+		     cap, metrics);
+		return;
+	}
+	L->values = malloc(cap * metrics * sizeof(float));
+	L->names = calloc(metrics, sizeof(char *));
+	if (tcol >= 0)
+		L->ts = malloc(cap * sizeof(int64_t));
+	if (!L->values || !L->names || (tcol >= 0 && !L->ts)) {
+		fail(L, STATUS_NOMEM, 0, 0, "out of memory for %zu x %zu values",
+		     cap, metrics);
+		return;
+	}
+	L->metrics = metrics;
+	for (size_t f = 0, m = 0; f < ncols; f++) {
+		if ((long)f == tcol)
+			continue;
+		size_t n = 0;
+		const char *name = header ? trim(row_cell(h, f), &n) : NULL;
+		if (n) {
+			L->names[m] = strndup(name, n);
+		} else {
+			char buf[32];
+			snprintf(buf, sizeof(buf), "m%02zu", m + 1);
+			L->names[m] = strdup(buf);
+		}
+		if (!L->names[m++]) {
+			fail(L, STATUS_NOMEM, 0, 0, "out of memory");
+			return;
 		}
 	}
-	if (tcol >= 0 && !(s->timestamps = malloc(rows * sizeof(int64_t))))
-		return error_set(err, STATUS_NOMEM, path, 0, 0, "out of memory");
+	L->header = header;
+	L->tcol = tcol;
+	L->cap = cap;
+	L->ready = 1;
+	L->data_line = d->line;
+	for (size_t r = first; r < L->npre && L->level == LV_NONE && !L->fatal;
+	     r++)
+		store_row(L, &L->pre[r]);
+	for (size_t r = 0; r < L->npre; r++)
+		row_free(&L->pre[r]);
+	L->npre = 0;
+}
 
-	for (size_t r = 0; r < rows; r++) {
-		size_t tr = r + first;
-		long line = t->row[tr].line;
-		size_t m = 0;
-		for (size_t f = 0; f < ncols; f++) {
-			const char *text = cell_text(t, tr, f);
-			size_t n;
-			const char *c = trim(text, &n);
+/* A whole row from libcsv: its field count is checked against the first
+ * row's, then it is kept (before the layout is known) or stored; after an
+ * error, rows are only checked. */
+static void take_row(Loader *L)
+{
+	CsvRow *row = &L->row;
+	L->nrow++;
+	if (L->nrow == 1) {
+		L->ncols = row->n;
+		L->line0 = row->line;
+	} else if (row->n != L->ncols) {
+		note(L, LV_FIELDS, STATUS_PARSE, row->line,
+		     (long)(row->n < L->ncols ? row->n : L->ncols) + 1,
+		     "expected %zu fields as on line %ld, found %zu", L->ncols,
+		     L->line0, row->n);
+	}
+	if (L->level == LV_NONE && !L->ready) {
+		L->pre[L->npre++] = *row;
+		memset(row, 0, sizeof(*row));
+		if (L->npre == PRE_ROWS)
+			setup(L);
+		return;
+	}
+	if (L->level == LV_NONE)
+		store_row(L, row);
+	row->alen = 0;
+	row->n = 0;
+	row->line = 0;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	Loader *L = data;
+	CsvRow *r = &L->row;
+	if (L->fatal)
+		return;
+	if (r->n == 0)
+		r->line = L->cur_line;
+	if (len && memchr(s, '\0', len))
+		note(L, LV_NUL, STATUS_PARSE, L->cur_line, (long)r->n + 1,
+		     "a NUL byte inside a field: expected text (is this a "
+		     "binary file?)");
+	if (grow((void **)&r->arena, &r->acap, r->alen + len + 1, 1) ||
+	    grow((void **)&r->off, &r->ocap, r->n + 1, sizeof(size_t))) {
+		fail(L, STATUS_NOMEM, 0, 0, "out of memory reading the file");
+		return;
+	}
+	if (len)
+		memcpy(r->arena + r->alen, s, len);
+	r->arena[r->alen + len] = '\0';
+	r->off[r->n++] = r->alen;
+	r->alen += len + 1;
+}
+
+static void on_row(int c, void *data)
+{
+	(void)c;
+	Loader *L = data;
+	if (L->fatal || L->row.n == 0) /* a row without fields */
+		return;
+	take_row(L);
+}
+
+/* ---- the fast path ------------------------------------------------------ */
+
+static int is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The line [p, end) (its '\n' not included) parsed in place when it holds
+ * only plain fields: numbers, missing cells and a valid timestamp, each
+ * trimmed of spaces and tabs as libcsv trims them, exactly ncols of them.
+ * Returns 1 when the line is taken (a row stored, or a blank line, which
+ * libcsv skips too), 0 when it must go through libcsv instead: a quote, a
+ * NUL byte, a CR before the end, any other cell, a wrong field count or a
+ * timestamp out of order. Until a row is taken nothing changes but the
+ * values of the row being written. */
+static int fast_line(Loader *L, const char *p, const char *end)
+{
+	const char *le = end;
+	if (le > p && le[-1] == '\r')
+		le--;
+	const char *s = p;
+	while (s < le && is_blank(*s))
+		s++;
+	if (s == le)
+		return 1;
+	size_t r = L->rows, ncols = L->ncols, cap = L->cap, m = 0;
+	if (r >= cap)
+		return 0;
+	long tcol = L->tcol;
+	float *dst = L->values + r;
+	int64_t t = 0;
+	for (size_t f = 0; f < ncols; f++) {
+		while (p < le && is_blank(*p))
+			p++;
+		const char *q;
+		float v;
+		if ((long)f != tcol && (q = fastfloat_parse_float(p, &v)) &&
+		    q - p < 128 && isfinite(v)) {
+			while (q < le && is_blank(*q))
+				q++;
+		} else {
+			q = p;
+			while (q < le && *q != ',') {
+				if (*q == '"' || *q == '\0' || *q == '\r')
+					return 0;
+				q++;
+			}
+			const char *fe = q;
+			while (fe > p && is_blank(fe[-1]))
+				fe--;
+			size_t n = (size_t)(fe - p);
 			if ((long)f == tcol) {
 				char buf[64];
-				int64_t ts;
 				if (n == 0 || n >= sizeof(buf))
-					ts = 0, n = 0;
-				else {
-					memcpy(buf, c, n);
-					buf[n] = '\0';
-				}
-				if (n == 0 || series_parse_time(buf, &ts))
-					return error_set(
-						err, STATUS_PARSE, path, line,
-						(long)f + 1,
-						"expected a timestamp "
-						"(YYYY-MM-DD HH:MM:SS, "
-						"YYYY-MM-DDTHH:MM:SSZ or epoch "
-						"seconds), found '%s'",
-						quoted(text, q, sizeof(q)));
-				int repeat_ok = (flags & SERIES_CSV_REPEATS) &&
-						r > 0;
-				if (r > 0 && ts <= s->timestamps[r - 1] &&
-				    !repeat_ok) {
-					char a[32], b[32];
-					series_time_string(ts, a, sizeof(a));
-					series_time_string(s->timestamps[r - 1],
-							   b, sizeof(b));
-					return error_set(
-						err, STATUS_PARSE, path, line,
-						(long)f + 1,
-						"timestamp %s %s: line %ld has "
-						"%s; expected increasing times",
-						a,
-						ts == s->timestamps[r - 1]
-							? "repeats"
-							: "goes backwards",
-						t->row[tr - 1].line, b);
-				}
-				s->timestamps[r] = ts;
-				continue;
-			}
-			float v;
-			if (is_missing(c, n))
+					return 0;
+				memcpy(buf, p, n);
+				buf[n] = '\0';
+				if (series_parse_time(buf, &t) ||
+				    (r > 0 && t <= L->ts[r - 1] &&
+				     !(L->flags & SERIES_CSV_REPEATS)))
+					return 0;
+			} else if (is_missing(p, n)) {
 				v = NAN;
-			else if (parse_number(c, n, &v))
-				return error_set(
-					err, STATUS_PARSE, path, line,
-					(long)f + 1,
-					"expected a number in column '%s', "
-					"found '%s'",
-					s->names[m], quoted(text, q, sizeof(q)));
-			s->values[m * rows + r] = v;
-			m++;
+			} else {
+				return 0;
+			}
 		}
+		if (f + 1 < ncols) {
+			if (q >= le || *q != ',')
+				return 0;
+			p = q + 1;
+		} else if (q != le) {
+			return 0;
+		}
+		if ((long)f != tcol)
+			dst[m++ * cap] = v;
 	}
+	if (tcol >= 0)
+		L->ts[r] = t;
+	L->rows++;
+	L->nrow++;
+	L->prev_line = L->cur_line;
+	return 1;
+}
 
+/* One physical line, with its '\n' when nl: the fast path when the layout
+ * is known, no error is pending and libcsv is between rows; else libcsv. */
+static void do_line(Loader *L, const char *p, size_t len, int nl)
+{
+	if (!(L->ready && L->level == LV_NONE &&
+	      L->csv.pstate == CSV_ROW_NOT_BEGUN &&
+	      fast_line(L, p, p + len - (nl ? 1 : 0)))) {
+		if (csv_parse(&L->csv, p, len, on_field, on_row, L) != len &&
+		    !L->fatal)
+			fail(L, STATUS_PARSE, L->cur_line, (long)L->row.n + 1,
+			     "malformed quoted field (%s)",
+			     csv_strerror(csv_error(&L->csv)));
+	}
+	if (nl)
+		L->cur_line++;
+}
+
+/* ---- the two passes ------------------------------------------------------ */
+
+static Status read_error(const char *path, ErrorRecord *err)
+{
+	return error_set(err, STATUS_IO, path, 0, 0, "cannot read: %s",
+			 strerror(errno));
+}
+
+static Status too_large(const char *path, size_t n, ErrorRecord *err)
+{
+	return error_set(err, STATUS_IO, path, 0, 0,
+			 "is too large (%zu MiB): vigil reads files of at most "
+			 "%zu MiB",
+			 n >> 20, FILEIO_MAX_BYTES >> 20);
+}
+
+static int is_end(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+/* First pass: the file's size and a bound on its rows. libcsv ends a row
+ * at a '\n' or a '\r', and a row holds at least one other byte before
+ * that end, so every row ends in its own run of '\n' and '\r' that
+ * follows another byte (or at the end of the file): the runs are counted,
+ * and blank lines (empty ones, CRLF) do not inflate the bound. */
+static Status count_pass(Loader *L, int fd, char *buf, size_t *size)
+{
+	size_t total = 0, runs = 0;
+	int prev_end = 1; /* the byte before this chunk ended a line */
+	for (;;) {
+		ssize_t got = read(fd, buf, CHUNK);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return read_error(L->path, L->err);
+		if (got == 0)
+			break;
+		size_t n = (size_t)got;
+		total += n;
+		if (total > FILEIO_MAX_BYTES)
+			return too_large(L->path, total, L->err);
+		const char *e = buf + n;
+		for (const char *p = buf; (p = memchr(p, '\n', (size_t)(e - p)));
+		     p++)
+			runs += !(p > buf ? is_end(p[-1]) : prev_end);
+		for (const char *c = buf; (c = memchr(c, '\r', (size_t)(e - c)));
+		     c++)
+			runs += !(c > buf ? is_end(c[-1]) : prev_end);
+		prev_end = is_end(buf[n - 1]);
+	}
+	L->bound = runs + !prev_end;
+	*size = total;
+	return STATUS_OK;
+}
+
+/* Second pass: lines to do_line, chunk by chunk, with progress. */
+static void parse_pass(Loader *L, int fd, char **bufp, size_t *capp,
+		       size_t total)
+{
+	size_t have = 0, done = 0;
+	int bom_checked = 0;
+	report(L, 0, total);
+	while (!L->fatal) {
+		if (have + 1 >= *capp) { /* a line longer than the buffer */
+			if (grow((void **)bufp, capp, *capp * 2, 1)) {
+				fail(L, STATUS_NOMEM, 0, 0,
+				     "out of memory reading the file");
+				return;
+			}
+		}
+		char *buf = *bufp;
+		size_t want = *capp - 1 - have;
+		if (want > total - done)
+			want = total - done;
+		ssize_t got = want ? read(fd, buf + have, want) : 0;
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			fail(L, STATUS_IO, 0, 0, "cannot read: %s",
+			     strerror(errno));
+			return;
+		}
+		int eof = got == 0;
+		done += (size_t)got;
+		have += (size_t)got;
+		buf[have] = '\0';
+		size_t start = 0;
+		if (!bom_checked) {
+			if (have < 3 && !eof)
+				continue;
+			bom_checked = 1;
+			if (have >= 3 && (unsigned char)buf[0] == 0xEF &&
+			    (unsigned char)buf[1] == 0xBB &&
+			    (unsigned char)buf[2] == 0xBF)
+				start = 3;
+		}
+		const char *p = buf + start, *lim = buf + have, *nl;
+		while (!L->fatal && (nl = memchr(p, '\n', (size_t)(lim - p)))) {
+			do_line(L, p, (size_t)(nl + 1 - p), 1);
+			p = nl + 1;
+		}
+		if (eof) {
+			if (!L->fatal && p < lim)
+				do_line(L, p, (size_t)(lim - p), 0);
+			return;
+		}
+		have = (size_t)(lim - p);
+		memmove(buf, p, have);
+		buf[have] = '\0';
+		report(L, done, total);
+	}
+}
+
+/* After the last line: the error to report, or the columns made exact
+ * (rows, not the bound), filled and handed to s. */
+static Status finish(Loader *L, Series *s)
+{
+	if (!L->fatal && csv_fini(&L->csv, on_field, on_row, L) != 0) {
+		long line = L->row.n ? L->row.line : L->cur_line;
+		fail(L, STATUS_PARSE, line, (long)L->row.n + 1,
+		     "a quoted field is never closed (%s)",
+		     csv_strerror(csv_error(&L->csv)));
+	}
+	if (L->fatal)
+		return L->fst;
+	if (L->level == LV_NUL)
+		goto pending;
+	if (L->nrow == 0)
+		return error_set(L->err, STATUS_EMPTY, L->path, 1, 1,
+				 "the file is empty: expected rows of "
+				 "comma-separated values");
+	if (!L->ready && L->level == LV_NONE)
+		setup(L);
+	if (L->fatal)
+		return L->fst;
+	if (L->level != LV_NONE)
+		goto pending;
+
+	size_t rows = L->rows, M = L->metrics, cap = L->cap;
+	if (rows < cap) {
+		for (size_t m = 1; m < M; m++)
+			memmove(L->values + m * rows, L->values + m * cap,
+				rows * sizeof(float));
+		float *v = realloc(L->values, rows * M * sizeof(float));
+		if (v)
+			L->values = v;
+		if (L->ts) {
+			int64_t *t = realloc(L->ts, rows * sizeof(int64_t));
+			if (t)
+				L->ts = t;
+		}
+		L->cap = rows;
+	}
 	/* Fill missing cells: forward, and back-fill a leading gap. */
-	for (size_t m = 0; m < metrics; m++) {
-		float *x = s->values + m * rows;
+	size_t filled = 0;
+	for (size_t m = 0; m < M; m++) {
+		float *x = L->values + m * rows;
 		size_t r0 = 0;
 		while (r0 < rows && isnan(x[r0]))
 			r0++;
 		if (r0 == rows)
-			return error_set(err, STATUS_EMPTY, path,
-					 t->row[first].line,
-					 (long)(m + (tcol >= 0 &&
-						     (long)m >= tcol)) + 1,
-					 "column '%s' has no values at all",
-					 s->names[m]);
+			return error_set(
+				L->err, STATUS_EMPTY, L->path, L->data_line,
+				(long)(m + (L->tcol >= 0 && (long)m >= L->tcol)) +
+					1,
+				"column '%s' has no values at all", L->names[m]);
 		for (size_t r = 0; r < r0; r++)
 			x[r] = x[r0];
-		s->filled += r0;
+		filled += r0;
 		for (size_t r = r0 + 1; r < rows; r++)
 			if (isnan(x[r])) {
 				x[r] = x[r - 1];
-				s->filled++;
+				filled++;
 			}
 	}
-	int64_t fallback = opt && opt->interval > 0 ? opt->interval : 60;
+	s->rows = rows;
+	s->metrics = M;
+	s->names = L->names;
+	s->values = L->values;
+	s->timestamps = L->ts;
+	L->names = NULL;
+	L->values = NULL;
+	L->ts = NULL;
+	s->kind = SERIES_CSV;
+	s->filled = filled;
+	int64_t fallback = L->opt && L->opt->interval > 0 ? L->opt->interval
+							  : 60;
 	s->interval = s->timestamps
 			      ? series_median_step(s->timestamps, rows, fallback)
 			      : fallback;
-	if (!(s->path = strdup(path)))
-		return error_set(err, STATUS_NOMEM, path, 0, 0, "out of memory");
-	s->label_path = labels_next_to(path);
-	return series_apply_split(s, opt, err);
+	if (!(s->path = strdup(L->path)))
+		return error_set(L->err, STATUS_NOMEM, L->path, 0, 0,
+				 "out of memory");
+	s->label_path = labels_next_to(L->path);
+	return series_apply_split(s, L->opt, L->err);
+pending:
+	if (L->err)
+		*L->err = L->pending;
+	return L->pst;
+}
+
+static void loader_free(Loader *L)
+{
+	row_free(&L->row);
+	for (size_t r = 0; r < L->npre; r++)
+		row_free(&L->pre[r]);
+	if (L->names)
+		for (size_t m = 0; m < L->metrics; m++)
+			free(L->names[m]);
+	free(L->names);
+	free(L->values);
+	free(L->ts);
 }
 
 Status series_load_csv(Series *s, const char *path, const SeriesOptions *opt,
@@ -511,26 +851,50 @@ Status series_load_csv_flags(Series *s, const char *path,
 {
 	error_clear(err);
 	series_init(s);
-	char *text = NULL;
-	size_t len = 0;
-	Status st = fileio_slurp(path, &text, &len, err);
+	FILE *f;
+	Status st = fileio_open(path, &f, err);
 	if (st != STATUS_OK)
 		return st;
-	const char *body = text;
-	if (len >= 3 && (unsigned char)text[0] == 0xEF &&
-	    (unsigned char)text[1] == 0xBB && (unsigned char)text[2] == 0xBF) {
-		body += 3;
-		len -= 3;
-	}
-	CsvTable t;
-	memset(&t, 0, sizeof(t));
-	st = tokenise(path, body, len, &t, err);
-	free(text);
+	Loader L;
+	memset(&L, 0, sizeof(L));
+	L.path = path;
+	L.opt = opt;
+	L.flags = flags;
+	L.err = err;
+	L.tcol = -1;
+	L.cur_line = 1;
+	size_t cap = CHUNK + 1, size = 0;
+	char *buf = malloc(cap);
 	Series tmp;
 	series_init(&tmp);
+	int fd = fileno(f);
+	if (!buf) {
+		st = error_set(err, STATUS_NOMEM, path, 0, 0,
+			       "out of memory reading the file");
+		goto out;
+	}
+	if ((st = count_pass(&L, fd, buf, &size)))
+		goto out;
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		st = read_error(path, err);
+		goto out;
+	}
+	if (csv_init(&L.csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
+		st = error_set(err, STATUS_NOMEM, path, 0, 0,
+			       "cannot start the CSV parser");
+		goto out;
+	}
+	parse_pass(&L, fd, &buf, &cap, size);
+	free(buf);
+	buf = NULL;
+	st = finish(&L, &tmp);
+	csv_free(&L.csv);
 	if (st == STATUS_OK)
-		st = interpret(path, &t, opt, flags, &tmp, err);
-	table_free(&t);
+		report(&L, size, size);
+out:
+	free(buf);
+	fclose(f);
+	loader_free(&L);
 	if (st != STATUS_OK) {
 		series_free(&tmp);
 		return st;

@@ -56,6 +56,12 @@ typedef struct {
 	const char *user;      /* borrowed, may be NULL: USER:PASSWORD for
 				  basic auth */
 	int tls;               /* 1: https for prometheus:// */
+	/* Progress of a CSV or NAB load, may be NULL: called from the
+	 * loading thread with the bytes read so far and the file's size,
+	 * at the start (0), after every MiB, and with done == total at the
+	 * end of a load that succeeded. */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx; /* borrowed: the progress function's */
 } SeriesOptions;
 
 void series_init(Series *s);
@@ -95,8 +101,10 @@ Status series_alloc(Series *s, size_t rows, size_t metrics, ErrorRecord *err);
 Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 		   ErrorRecord *err);
 
-/* Generic CSV (DESIGN section 2). Nothing is half-loaded: on error *s is
- * left empty. */
+/* Generic CSV (DESIGN section 2), streamed: read twice in 1 MiB chunks,
+ * parsed straight into the floats (peak memory about the floats), with
+ * opt->progress told the bytes read. Nothing is half-loaded: on error *s
+ * is left empty. */
 Status series_load_csv(Series *s, const char *path, const SeriesOptions *opt,
 		       ErrorRecord *err);
 

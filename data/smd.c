@@ -1,10 +1,10 @@
 /* The Server Machine Dataset loader: train/M.txt followed by test/M.txt.
  *
  * SMD halves are 8 MB of plain comma-separated floats, so this loader does
- * not go through libcsv: it counts the test rows with a chunked read, reads
- * the train file whole, parses it with a hand-written float parser straight
- * into the column-major matrix, then reuses the same buffer for the test
- * file. Peak memory is one file plus the floats. Blank lines are skipped;
+ * not go through libcsv: it reads the test and the train file whole (each
+ * read once), counts their rows, and parses them with the fast float parser
+ * of data/fastfloat.h straight into the column-major matrix. Peak memory is
+ * the two files plus the floats. Blank lines are skipped;
  * anything else that is not `v1,...,vK` with the first line's K names its
  * file, line and column (field number). */
 #include <dirent.h>
@@ -15,91 +15,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "data/fastfloat.h"
 #include "data/fileio.h"
 #include "data/series.h"
 #include "data/series_internal.h"
 
-static const double pow10_tab[23] = {
-	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 /* Parses one decimal number at p (no leading spaces) into *out and returns
- * the end, or NULL if p does not start a number.
- *
- * Fast path: up to 19 significant digits and a decimal exponent within
- * +-22 give mantissa and 10^k exactly as doubles, so mantissa / 10^k (or
- * * 10^k) is the correctly rounded double; converting that to float rounds
- * a second time. The result therefore equals strtof's float except, in
- * principle, when the double lands exactly on a halfway point between two
- * floats, where it can be 1 ulp off: so the contract is "equal to strtof or
- * within 1 ulp". In practice tests/test_data_smd.c found it identical to
- * strtof on every value of machine-1-2 (1.8 M values) and on 300,000 random
- * decimals. Longer mantissas and larger exponents fall back to strtof. */
+ * the end, or NULL if p does not start a number: strtof's float, fast
+ * (data/fastfloat.h). */
 static const char *parse_float(const char *p, float *out)
 {
-	const char *start = p;
-	int neg = 0;
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	uint64_t mant = 0;
-	int nd = 0, exp10 = 0, any = 0;
-	while ((unsigned)(*p - '0') < 10) {
-		if (nd < 19) {
-			mant = mant * 10 + (uint64_t)(*p - '0');
-			if (mant)
-				nd++;
-		} else {
-			exp10++;
-		}
-		p++;
-		any = 1;
-	}
-	if (*p == '.') {
-		p++;
-		while ((unsigned)(*p - '0') < 10) {
-			if (nd < 19) {
-				mant = mant * 10 + (uint64_t)(*p - '0');
-				if (mant)
-					nd++;
-				exp10--;
-			}
-			p++;
-			any = 1;
-		}
-	}
-	if (!any)
-		return NULL;
-	int slow = nd >= 19;
-	if (*p == 'e' || *p == 'E') {
-		const char *e = p + 1;
-		int eneg = 0, ev = 0, ed = 0;
-		if (*e == '-' || *e == '+')
-			eneg = *e++ == '-';
-		while ((unsigned)(*e - '0') < 10) {
-			if (ev < 100000)
-				ev = ev * 10 + (*e - '0');
-			e++;
-			ed++;
-		}
-		if (!ed)
-			return NULL;
-		exp10 += eneg ? -ev : ev;
-		p = e;
-	}
-	if (!slow && mant < (1ULL << 53) && exp10 >= -22 && exp10 <= 22) {
-		double v = (double)mant;
-		v = exp10 < 0 ? v / pow10_tab[-exp10] : v * pow10_tab[exp10];
-		*out = (float)(neg ? -v : v);
-		return p;
-	}
-	char buf[128];
-	size_t n = (size_t)(p - start);
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	memcpy(buf, start, n);
-	buf[n] = '\0';
-	*out = strtof(buf, NULL);
-	return p;
+	return fastfloat_parse_float(p, out);
 }
 
 /* Exposed for the test that checks the parser against strtof. */
@@ -250,48 +176,6 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 	return STATUS_OK;
 }
 
-/* Counts the rows of a file without keeping it (chunked reads). */
-static Status count_file_rows(const char *path, size_t *rows,
-			      ErrorRecord *err)
-{
-	FILE *f;
-	Status st = fileio_open(path, &f, err);
-	if (st)
-		return st;
-	enum { CHUNK = 1 << 18 };
-	char *buf = malloc(CHUNK + 1);
-	if (!buf) {
-		fclose(f);
-		return error_set(err, STATUS_NOMEM, path, 0, 0,
-				 "out of memory");
-	}
-	size_t n, count = 0;
-	int inline_ = 0; /* the current line has a non-blank character */
-	while ((n = fread(buf, 1, CHUNK, f)) > 0) {
-		for (size_t i = 0; i < n;) {
-			char *nl = memchr(buf + i, '\n', n - i);
-			size_t e = nl ? (size_t)(nl - buf) : n;
-			for (size_t j = i; j < e && !inline_; j++)
-				inline_ = buf[j] != ' ' && buf[j] != '\t' &&
-					  buf[j] != '\r';
-			if (nl) {
-				count += inline_;
-				inline_ = 0;
-			}
-			i = e + (nl != NULL);
-		}
-	}
-	count += inline_;
-	int bad = ferror(f), e = errno;
-	fclose(f);
-	free(buf);
-	if (bad)
-		return error_set(err, STATUS_IO, path, 0, 0, "cannot read: %s",
-				 strerror(e));
-	*rows = count;
-	return STATUS_OK;
-}
-
 static char *path_join3(const char *a, const char *b, const char *c)
 {
 	size_t n = strlen(a) + strlen(b) + strlen(c) + 8;
@@ -314,8 +198,8 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	series_init(s);
 	char *train = path_join3(dir, "train", machine);
 	char *test = path_join3(dir, "test", machine);
-	char *buf = NULL;
-	size_t cap = 0, len = 0, test_rows = 0, train_rows;
+	char *buf = NULL, *tbuf = NULL;
+	size_t cap = 0, len = 0, tcap = 0, tlen = 0, test_rows = 0, train_rows;
 	Series tmp;
 	series_init(&tmp);
 	Status st;
@@ -336,8 +220,9 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 			       n > 2 ? ", ..." : "");
 		goto out;
 	}
-	if ((st = count_file_rows(test, &test_rows, err)))
+	if ((st = fileio_read_all(test, &tbuf, &tcap, &tlen, err)))
 		goto out;
+	test_rows = count_rows(tbuf, tlen);
 	if ((st = fileio_read_all(train, &buf, &cap, &len, err)))
 		goto out;
 	train_rows = count_rows(buf, len);
@@ -362,9 +247,7 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	if ((st = parse_rows(train, buf, len, k, kfrom, tmp.values, rows, 0,
 			     train_rows, err)))
 		goto out;
-	if ((st = fileio_read_all(test, &buf, &cap, &len, err)))
-		goto out;
-	if ((st = parse_rows(test, buf, len, k, kfrom, tmp.values, rows,
+	if ((st = parse_rows(test, tbuf, tlen, k, kfrom, tmp.values, rows,
 			     train_rows, test_rows, err)))
 		goto out;
 	tmp.kind = SERIES_SMD;
@@ -388,6 +271,7 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	st = STATUS_OK;
 out:
 	free(buf);
+	free(tbuf);
 	free(train);
 	free(test);
 	if (st != STATUS_OK)

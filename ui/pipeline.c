@@ -11,6 +11,7 @@
 #include "engine/modelcache.h"
 #include "ui/cli.h"
 #include "ui/outfile.h"
+#include "ui/loadbar.h"
 
 const char pipeline_model_help[] =
 	"Model options:\n"
@@ -104,7 +105,9 @@ Status pipeline_load(Pipeline *p, const PipelineOptions *o, Series *s,
 		series_init(s);
 		return STATUS_OK;
 	}
-	return series_open(&p->series, o->dataset, &o->series, err);
+	if (o->quiet)
+		return series_open(&p->series, o->dataset, &o->series, err);
+	return loadbar_series_open(&p->series, o->dataset, &o->series, err);
 }
 
 void pipeline_progress_stderr(const TrainProgress *p, void *ctx)

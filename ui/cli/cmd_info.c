@@ -11,6 +11,7 @@
 #include "ui/cli.h"
 #include "ui/commands.h"
 #include "ui/escape.h"
+#include "ui/loadbar.h"
 
 static const char info_help[] =
 	"Usage: vigil info DATASET [--split N | --train F] [--interval SEC] "
@@ -204,7 +205,7 @@ int cmd_info(int argc, char **argv)
 		return cli_usage_error("info", "which DATASET?");
 	Series s;
 	ErrorRecord err;
-	Status st = series_open(&s, dataset, &opt, &err);
+	Status st = loadbar_series_open(&s, dataset, &opt, &err);
 	if (st != STATUS_OK)
 		return cli_report("info", st, &err);
 	if (s.kind == SERIES_SMD && (opt.split_rows > 0 || opt.train_fraction > 0))

@@ -13,6 +13,7 @@
 #include "labels/labelset.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
+#include "ui/loadbar.h"
 
 static const char labels_help[] =
 	"Usage: vigil labels DATASET [--labels IN] [-o OUT] [--format "
@@ -222,7 +223,7 @@ int cmd_labels(int argc, char **argv)
 	LabelSet ls;
 	memset(&ls, 0, sizeof(ls));
 	int rc = 0;
-	Status st = series_open(&s, dataset, &opt, &err);
+	Status st = loadbar_series_open(&s, dataset, &opt, &err);
 	if (st) {
 		rc = cli_report("labels", st, &err);
 		goto done;

@@ -15,6 +15,7 @@
 #include "ui/commands.h"
 #include "ui/escape.h"
 #include "ui/pipeline.h"
+#include "ui/loadbar.h"
 
 static const char train_help[] =
 	"Usage: vigil train DATASET [-o MODEL] [options]\n"
@@ -285,7 +286,8 @@ int cmd_train(int argc, char **argv)
 	series_init(&s);
 	ErrorRecord err;
 	error_clear(&err);
-	Status st = series_open(&s, dataset, &sopt, &err);
+	Status st = quiet ? series_open(&s, dataset, &sopt, &err)
+			  : loadbar_series_open(&s, dataset, &sopt, &err);
 	if (st)
 		return cli_report("train", st, &err);
 

@@ -30,6 +30,7 @@
 #include "ui/dash/journal.h"
 #include "ui/dash/keys.h"
 #include "ui/dash/panes.h"
+#include "ui/loadbar.h"
 #include "ui/pipeline.h"
 
 static const char dashboard_help[] =
@@ -642,7 +643,13 @@ int cmd_dashboard(int argc, char **argv)
 	app_init(&app);
 	ErrorRecord err;
 	error_clear(&err);
+	/* a load of more than a second shows its progress on the terminal
+	 * before the dashboard opens */
+	LoadBar bar;
+	loadbar_begin(&bar, 2, 0);
+	loadbar_attach(&bar, &opt.series);
 	Status st = dash_open(&app, &opt, &err);
+	loadbar_end(&bar);
 	if (st != STATUS_OK) {
 		rc = cli_report("dashboard", st, &err);
 		app_free(&app);
