@@ -6,6 +6,8 @@
  * points at the temporary folder. Skipped when tmux is missing. */
 #include "tests/testutil.h"
 
+#include <unistd.h>
+
 #include <limits.h>
 #include <time.h>
 
@@ -99,11 +101,20 @@ static void test_follow_growing_csv(void **state)
 	EXPECT("2022-01-01 09:18", 5);
 	/* the user moves away: the view stays */
 	tu_run(out, sizeof(out), "tmux -L %s send-keys h h h", sock);
-	double end = now_s() + 5;
-	char t0[512];
-	do {
+	/* wait until all three keys are handled: the title has left 09:18
+	 * and stays the same for half a second (read between two of the
+	 * keys, it would change again) */
+	double end = now_s() + 10;
+	char t0[512], prev[512] = "";
+	for (;;) {
 		title(t0, sizeof(t0));
-	} while (strstr(t0, "09:18") && now_s() < end);
+		if (!strstr(t0, "09:18") && !strcmp(t0, prev))
+			break;
+		if (now_s() > end)
+			break;
+		snprintf(prev, sizeof(prev), "%s", t0);
+		usleep(500000);
+	}
 	assert_null(strstr(t0, "09:18"));
 	append(560, 600);
 	EXPECT("599 in all", 10);
