@@ -73,7 +73,10 @@ typedef struct {
 	char *title;          /* owned: what is open ("demo", machine, file) */
 	float *pred;          /* owned, may be NULL: metrics x rows forecast */
 	DetectResult dr;      /* owned: scores, thresholds, detections */
-	int has_dr;           /* dr holds a detection run */
+	int has_dr;           /* dr holds a detection run (the final model's,
+				 or a provisional one while training) */
+	size_t provisional;   /* > 0: dr comes from this epoch's weights
+				 while training goes on; 0: final or none */
 	float *score;         /* borrowed from dr, may be NULL: metrics x rows */
 	float *node_score;    /* owned, may be NULL: rows, the node rule's
 				 score (mean of the k largest metric scores;

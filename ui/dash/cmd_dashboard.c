@@ -313,8 +313,9 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 			if (r < 0)
 				return 1;
 			static const char *const train_opts[] = {
-				"--epochs", "--hidden",		"--look-back",
-				"--seed",   "--max-train-rows", "--threads"};
+				"--epochs", "--patience",	"--hidden",
+				"--look-back", "--seed", "--max-train-rows",
+				"--threads"};
 			if (!strcmp(a, "--mode"))
 				opt->mode_set = 1;
 			for (size_t k = 0;
@@ -425,7 +426,24 @@ typedef struct {
 	size_t n;
 	double worst_ms;
 	int worst_key;
+	/* since the start of cmd_dashboard, -1 until it happens: the first
+	 * frame with provisional detections (of epoch prov_epoch) and the
+	 * first with the final ones */
+	double start_ms, prov_ms, final_ms;
+	size_t prov_epoch;
 } KeyTimes;
+
+/* After a frame: when it is the first to show provisional or final
+ * detections. */
+static void key_times_frame(KeyTimes *kt, const App *a)
+{
+	if (a->provisional && kt->prov_ms < 0) {
+		kt->prov_ms = now_ms() - kt->start_ms;
+		kt->prov_epoch = a->provisional;
+	}
+	if (a->model == MODEL_READY && a->has_dr && kt->final_ms < 0)
+		kt->final_ms = now_ms() - kt->start_ms;
+}
 
 static void key_times_add(KeyTimes *kt, int key, double ms)
 {
@@ -440,6 +458,16 @@ static void key_times_add(KeyTimes *kt, int key, double ms)
 
 static void key_times_print(const KeyTimes *kt, int cols, int lines)
 {
+	if (kt->prov_ms >= 0 || kt->final_ms >= 0) {
+		char prov[96] = "none";
+		if (kt->prov_ms >= 0)
+			snprintf(prov, sizeof(prov), "%.3f s (epoch %zu)",
+				 kt->prov_ms / 1000, kt->prov_epoch);
+		fprintf(stderr,
+			"detections on screen after the start: provisional "
+			"%s, final %.3f s\n",
+			prov, kt->final_ms / 1000);
+	}
 	if (!kt->n)
 		return;
 	double *sorted = malloc(kt->n * sizeof(double));
@@ -469,8 +497,18 @@ static void run_loop(App *app, const int *script, size_t n_script,
 				return;
 			ch = script[si++];
 			if (ch == DASH_KEY_WAIT) {
-				dash_wait_model(app);
+				/* frames go on while it trains: provisional
+				 * detections show as they come */
+				while (app->model == MODEL_TRAINING) {
+					if (dash_poll_model(app)) {
+						panes_draw(app);
+						key_times_frame(kt, app);
+					}
+					struct timespec ts = {0, 10000000};
+					nanosleep(&ts, NULL);
+				}
 				panes_draw(app);
+				key_times_frame(kt, app);
 				continue;
 			}
 		} else {
@@ -482,8 +520,10 @@ static void run_loop(App *app, const int *script, size_t n_script,
 				int changed = dash_poll_model(app);
 				if (follow)
 					changed |= dash_follow_poll(app);
-				if (changed)
+				if (changed) {
 					panes_draw(app);
+					key_times_frame(kt, app);
+				}
 				continue;
 			}
 		}
@@ -495,6 +535,7 @@ static void run_loop(App *app, const int *script, size_t n_script,
 		app->dirty |= fl & DIRTY_ALL;
 		panes_draw(app);
 		key_times_add(kt, ch, now_ms() - t0);
+		key_times_frame(kt, app);
 		if (fl & APP_QUIT)
 			return;
 	}
@@ -612,6 +653,7 @@ static int run_fleet(DashOptions *opt, const RunOptions *run, int *script,
 
 int cmd_dashboard(int argc, char **argv)
 {
+	double start_ms = now_ms();
 	DashOptions opt;
 	dash_options_defaults(&opt);
 	RunOptions run = {NULL, NULL, 0};
@@ -674,7 +716,7 @@ int cmd_dashboard(int argc, char **argv)
 		free(script);
 		return 3;
 	}
-	KeyTimes kt = {NULL, 0, -1, 0};
+	KeyTimes kt = {NULL, 0, -1, 0, start_ms, -1, -1, 0};
 	if (script)
 		kt.ms = malloc((n_script + 1) * sizeof(double));
 	run_loop(&app, script, n_script, &kt, opt.follow);
