@@ -493,8 +493,13 @@ static void run_loop(App *app, const int *script, size_t n_script,
 	for (;;) {
 		int ch;
 		if (script) {
-			if (si >= n_script)
+			if (si >= n_script) {
+				/* the last frame with what the background
+				 * jobs were computing (the node score) */
+				if (app_poll_jobs(app, 1))
+					panes_draw(app);
 				return;
+			}
 			ch = script[si++];
 			if (ch == DASH_KEY_WAIT) {
 				/* frames go on while it trains: provisional
@@ -512,12 +517,16 @@ static void run_loop(App *app, const int *script, size_t n_script,
 				continue;
 			}
 		} else {
-			timeout(app->model == MODEL_TRAINING ? 100
-				: follow		 ? 250
-							 : -1);
+			timeout(app_jobs_busy(app)		? 10
+				: app->model == MODEL_TRAINING ? 100
+				: follow		       ? 250
+							       : -1);
 			ch = getch();
 			if (ch == ERR) {
-				int changed = dash_poll_model(app);
+				/* idle: the background node score lands
+				 * here, not in a key's frame */
+				int changed = dash_poll_model(app) |
+					      app_poll_jobs(app, 0);
 				if (follow)
 					changed |= dash_follow_poll(app);
 				if (changed) {
@@ -536,8 +545,11 @@ static void run_loop(App *app, const int *script, size_t n_script,
 		panes_draw(app);
 		key_times_add(kt, ch, now_ms() - t0);
 		key_times_frame(kt, app);
-		if (fl & APP_QUIT)
+		if (fl & APP_QUIT) {
+			if (script && app_poll_jobs(app, 1))
+				panes_draw(app);
 			return;
+		}
 	}
 }
 

@@ -139,18 +139,22 @@ static double wall_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A new detection run is in a->dr: apply the threshold moves made so far
- * (on provisional detections), point the App at it and score it against
- * the labels. */
+/* A new detection run is in a->dr: index its scores for threshold moves,
+ * apply the moves made so far (on provisional detections, or before new
+ * rows came), point the App at it and score it against the labels. */
 static Status take_run(App *a, ErrorRecord *err)
 {
 	Status st = STATUS_OK;
+	a->has_dr = 1;
+	app_index_scores(a);
 	for (size_t m = 0; a->thr_factor && m < a->s.metrics && !st; m++)
 		if (a->thr_factor[m] != 1.0)
-			st = detect_rethreshold(&a->dr, m, a->thr_factor[m],
-						err);
+			st = a->rix_ok ? rethresh_move(&a->dr, &a->rix, m,
+						       a->thr_factor[m], err)
+				       : detect_rethreshold(&a->dr, m,
+							    a->thr_factor[m],
+							    err);
 	/* the App's borrowed pointers follow a->dr in any case */
-	a->has_dr = 1;
 	app_take_detections(a);
 	if (st != STATUS_OK)
 		return st;
@@ -178,6 +182,7 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	if (model_file)
 		snprintf(p.model_file, sizeof(p.model_file), "%s", model_file);
 	Status st = pipeline_forecast(&p, &err);
+	app_settle(a); /* a->dr changes below */
 	free(a->pred);
 	a->pred = p.pred;
 	a->pred_gen++;
@@ -303,6 +308,7 @@ static void poll_preview(App *a, Worker *w)
 		free(a->pred);
 		a->pred = pred;
 		a->pred_gen++;
+		app_settle(a);
 		detect_result_free(&a->dr);
 		a->dr = dr;
 		st = take_run(a, &err);
@@ -405,23 +411,18 @@ void dash_wait_model(App *a)
 static Status follow_rescore(App *a, Worker *w, size_t old, ErrorRecord *err)
 {
 	Status st = live_forecast(w->model, &a->s, old, &a->pred, err);
-	if (st == STATUS_OK)
-		st = detect_run(&a->s, a->pred, &w->dc, &a->dr, err);
-	for (size_t m = 0; st == STATUS_OK && a->thr_factor && m < a->s.metrics;
-	     m++)
-		if (a->thr_factor[m] != 1.0)
-			st = detect_rethreshold(&a->dr, m, a->thr_factor[m],
-						err);
 	if (st != STATUS_OK)
 		return st;
+	app_settle(a);
+	st = detect_run(&a->s, a->pred, &w->dc, &a->dr, err);
+	if (st != STATUS_OK) {
+		a->has_dr = 0; /* detect_run freed the old run */
+		app_take_detections(a);
+		return st;
+	}
 	free(a->node_score); /* sized by the rows */
 	a->node_score = NULL;
-	app_take_detections(a);
-	if (ui_labels_attach(&a->labels, a->det, a->n_det, a->node_det,
-			     a->n_node_det, a->s.split, a->s.rows) != 0)
-		return error_set(err, STATUS_NOMEM, "", 0, 0,
-				 "cannot score the detections (out of memory)");
-	return STATUS_OK;
+	return take_run(a, err);
 }
 
 int dash_follow_poll(App *a)
@@ -478,11 +479,10 @@ static unsigned move_threshold(App *a, int up)
 	size_t m = a->node_scope ? DETECT_ALL : a->metric;
 	ErrorRecord err;
 	error_clear(&err);
-	if (detect_rethreshold(&a->dr, m, f, &err) != STATUS_OK) {
+	if (app_move_threshold(a, m, f, &err) != STATUS_OK) {
 		app_message(a, "threshold: %s", err.message);
 		return DIRTY_STATUS;
 	}
-	app_take_detections(a);
 	/* rescore what moved: the metric (or all of them) and the node */
 	for (size_t k = 0; k < a->s.metrics; k++)
 		if (m == DETECT_ALL || k == m)

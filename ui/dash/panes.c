@@ -306,7 +306,10 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 			   : a->score	  ? a->score + m * s->rows
 					  : NULL;
 	if (scr)
-		snprintf(sc, sizeof(sc), "%.2f", (double)scr[r]);
+		snprintf(sc, sizeof(sc), "%.2f",
+			 scope == UI_NODE
+				 ? (double)scr[r]
+				 : (double)scr[r] * app_score_scale(a, m));
 	const UiRanges *L = ui_labels_set(&a->labels, scope, 0);
 	int lab = ui_ranges_find(L, (int64_t)r) >= 0;
 	size_t nd;
