@@ -720,6 +720,11 @@ int rethresh_node_done(NodeScoreJob *j)
 	return atomic_load(&j->done);
 }
 
+void rethresh_node_cancel(NodeScoreJob *j)
+{
+	atomic_store(&j->cancel, 1);
+}
+
 float *rethresh_node_join(NodeScoreJob *j, int cancel)
 {
 	if (cancel)

@@ -91,6 +91,8 @@ Status rethresh_node_start(NodeScoreJob **out, const DetectResult *r,
 			   const RethreshIndex *ix, ErrorRecord *err);
 /* 1 when the job has finished (joining will not wait). */
 int rethresh_node_done(NodeScoreJob *j);
+/* Ask the job to stop soon, without waiting for it. */
+void rethresh_node_cancel(NodeScoreJob *j);
 /* Wait for the job (asking it to stop first when cancel is set) and free
  * it: its rows floats (the caller owns them), or NULL when it was
  * cancelled or ran out of memory. */

@@ -169,6 +169,35 @@ void app_settle(App *a)
 	if (a->node_job)
 		free(rethresh_node_join(a->node_job, 1));
 	a->node_job = NULL;
+	a->node_dirty = 0;
+}
+
+/* The node score of the scores in force, at once. */
+static void node_score_now(App *a)
+{
+	ErrorRecord err;
+	a->node_gen++;
+	if (a->rix_ok)
+		(void)rethresh_node_scores(&a->dr, &a->rix, a->node_score,
+					   &err);
+	else
+		(void)detect_node_scores(&a->dr, a->node_score, &err);
+}
+
+/* After a threshold move: the node score in the background. A job at
+ * work is only asked to stop (a key never waits for it); the poll starts
+ * the next. */
+static void node_score_later(App *a)
+{
+	ErrorRecord err;
+	if (a->node_job) {
+		rethresh_node_cancel(a->node_job);
+		a->node_dirty = 1;
+		return;
+	}
+	if (rethresh_node_start(&a->node_job, &a->dr, &a->rix, &err) !=
+	    STATUS_OK)
+		node_score_now(a);
 }
 
 int app_jobs_busy(const App *a)
@@ -178,17 +207,28 @@ int app_jobs_busy(const App *a)
 
 int app_poll_jobs(App *a, int wait)
 {
-	if (!a->node_job || (!wait && !rethresh_node_done(a->node_job)))
-		return 0;
-	float *ns = rethresh_node_join(a->node_job, 0);
-	a->node_job = NULL;
-	if (!ns)
-		return 0;
-	free(a->node_score);
-	a->node_score = ns;
-	a->node_gen++;
-	a->dirty |= DIRTY_PLOT | DIRTY_STATUS;
-	return 1;
+	int changed = 0;
+	while (a->node_job && (wait || rethresh_node_done(a->node_job))) {
+		float *ns = rethresh_node_join(a->node_job, 0);
+		a->node_job = NULL;
+		if (a->node_dirty) {
+			/* made with stale scales: again with today's */
+			free(ns);
+			a->node_dirty = 0;
+			node_score_later(a);
+			changed |= a->node_job == NULL;
+			continue;
+		}
+		if (!ns)
+			continue;
+		free(a->node_score);
+		a->node_score = ns;
+		a->node_gen++;
+		changed = 1;
+	}
+	if (changed)
+		a->dirty |= DIRTY_PLOT | DIRTY_STATUS;
+	return changed;
 }
 
 /* Point the App at a->dr's detections and recompute the node score (in
@@ -212,18 +252,12 @@ static void point_at_dr(App *a, int async)
 		return;
 	/* the node rule's score (engine/detect.h), whose runs are the node
 	 * detections; out of memory leaves the previous one */
-	ErrorRecord err;
-	app_settle(a);
-	if (async && a->rix_ok &&
-	    rethresh_node_start(&a->node_job, &a->dr, &a->rix, &err) ==
-		    STATUS_OK)
+	if (async && a->rix_ok) {
+		node_score_later(a);
 		return;
-	a->node_gen++;
-	if (a->rix_ok)
-		(void)rethresh_node_scores(&a->dr, &a->rix, a->node_score,
-					   &err);
-	else
-		(void)detect_node_scores(&a->dr, a->node_score, &err);
+	}
+	app_settle(a);
+	node_score_now(a);
 }
 
 void app_index_scores(App *a)

@@ -81,6 +81,8 @@ typedef struct {
 	NodeScoreJob *node_job; /* owned, may be NULL: the node score after
 				 a threshold move, computed in the
 				 background (app_poll_jobs takes it in) */
+	int node_dirty;       /* node_job was asked to stop: a later move
+				 made its scales stale; start again */
 	int has_dr;           /* dr holds a detection run (the final model's,
 				 or a provisional one while training) */
 	size_t provisional;   /* > 0: dr comes from this epoch's weights

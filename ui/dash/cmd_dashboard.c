@@ -162,7 +162,7 @@ static double now_ms(void)
 /* ---- key scripts -------------------------------------------------------- */
 
 /* Parse a key script: plain characters are keys; <Tab> <Esc> <Enter>
- * <C-r> <Down> <Up> <Left> <Right> <PgUp> <PgDn> <wait> name others.
+ * <C-r> <Down> <Up> <Left> <Right> <PgUp> <PgDn> <wait> <lap> name others.
  * Whitespace between tokens is ignored ("<Space>" types a space). */
 static int *parse_keys(const char *text, size_t *n)
 {
@@ -175,7 +175,7 @@ static int *parse_keys(const char *text, size_t *n)
 		{"Up", KEY_UP},      {"Left", KEY_LEFT},     {"Right", KEY_RIGHT},
 		{"PgUp", KEY_PPAGE}, {"PgDn", KEY_NPAGE},    {"Space", ' '},
 		{"BS", KEY_BACKSPACE}, {"wait", DASH_KEY_WAIT}, {"lt", '<'},
-		{"gt", '>'},
+		{"gt", '>'},         {"lap", DASH_KEY_LAP},
 	};
 	size_t cap = strlen(text) + 1;
 	int *keys = malloc(cap * sizeof(int));
@@ -431,6 +431,9 @@ typedef struct {
 	 * first with the final ones */
 	double start_ms, prov_ms, final_ms;
 	size_t prov_epoch;
+	int print;      /* --timing */
+	size_t lap0;    /* first key of the current lap */
+	unsigned laps;
 } KeyTimes;
 
 /* After a frame: when it is the first to show provisional or final
@@ -454,6 +457,26 @@ static void key_times_add(KeyTimes *kt, int key, double ms)
 		kt->worst_ms = ms;
 		kt->worst_key = key;
 	}
+}
+
+/* <lap>: median and worst of the keys since the last lap. */
+static void key_times_lap(KeyTimes *kt)
+{
+	size_t n = kt->n - kt->lap0;
+	kt->laps++;
+	if (!kt->print || !kt->ms || n == 0) {
+		kt->lap0 = kt->n;
+		return;
+	}
+	double *sorted = malloc(n * sizeof(double));
+	if (!sorted)
+		return;
+	memcpy(sorted, kt->ms + kt->lap0, n * sizeof(double));
+	qsort(sorted, n, sizeof(double), cmp_double);
+	fprintf(stderr, "lap %u: keys %zu  median %.3f ms  worst %.3f ms\n",
+		kt->laps, n, sorted[n / 2], sorted[n - 1]);
+	free(sorted);
+	kt->lap0 = kt->n;
 }
 
 static void key_times_print(const KeyTimes *kt, int cols, int lines)
@@ -501,6 +524,10 @@ static void run_loop(App *app, const int *script, size_t n_script,
 				return;
 			}
 			ch = script[si++];
+			if (ch == DASH_KEY_LAP) {
+				key_times_lap(kt);
+				continue;
+			}
 			if (ch == DASH_KEY_WAIT) {
 				/* frames go on while it trains: provisional
 				 * detections show as they come */
@@ -628,6 +655,8 @@ static int run_fleet(DashOptions *opt, const RunOptions *run, int *script,
 			if (si >= n_script)
 				break;
 			ch = script[si++];
+			if (ch == DASH_KEY_LAP)
+				continue;
 			if (ch == DASH_KEY_WAIT) {
 				while (fleet_busy(&f)) {
 					fleet_poll(&f);
@@ -728,7 +757,7 @@ int cmd_dashboard(int argc, char **argv)
 		free(script);
 		return 3;
 	}
-	KeyTimes kt = {NULL, 0, -1, 0, start_ms, -1, -1, 0};
+	KeyTimes kt = {NULL, 0, -1, 0, start_ms, -1, -1, 0, run.timing, 0, 0};
 	if (script)
 		kt.ms = malloc((n_script + 1) * sizeof(double));
 	run_loop(&app, script, n_script, &kt, opt.follow);

@@ -36,9 +36,37 @@ static void summarise_ahead(const App *a)
 	if (summarised == a->s.values)
 		return;
 	summarised = a->s.values;
-	for (size_t m = 0; m < a->s.metrics && m < PLOT_SUMMARY_SLOTS / 2; m++)
+	for (size_t m = 0; m < a->s.metrics && m < (PLOT_SUMMARY_SLOTS - 2) / 3;
+	     m++)
 		plot_summary_cached(&sums, series_column(&a->s, m), a->s.rows,
 				    0);
+}
+
+/* When a model's forecast or scores arrive, summarise them for as many
+ * metrics as the slots hold beside the values (about a byte per row and
+ * column in all), so that moving to another metric costs a key no pass
+ * over its rows. */
+static void summarise_model(const App *a)
+{
+	static const float *done_pred, *done_score;
+	static unsigned done_pg, done_sg;
+	size_t R = a->s.rows;
+	if (a->pred && (a->pred != done_pred || a->pred_gen != done_pg)) {
+		done_pred = a->pred;
+		done_pg = a->pred_gen;
+		for (size_t m = 0;
+		     m < a->s.metrics && m < (PLOT_SUMMARY_SLOTS - 2) / 3; m++)
+			plot_summary_cached(&sums, a->pred + m * R, R,
+					    a->pred_gen);
+	}
+	if (a->score && (a->score != done_score || a->plot_gen != done_sg)) {
+		done_score = a->score;
+		done_sg = a->plot_gen;
+		for (size_t m = 0;
+		     m < a->s.metrics && m < (PLOT_SUMMARY_SLOTS - 2) / 3; m++)
+			plot_summary_cached(&sums, a->score + m * R, R,
+					    a->plot_gen);
+	}
 }
 
 /* The node score is summarised whenever it changes (a new run, or a
@@ -236,6 +264,7 @@ static void paint_values(App *a, const PlotArea *pa, int y0, int ph,
 	const float *f = a->pred ? a->pred + m * s->rows : NULL;
 	float lo, hi;
 	summarise_ahead(a);
+	summarise_model(a);
 	summarise_node(a);
 	value_extent(a, m, &lo, &hi);
 	if (render_line(a, &grid, pa, ph, series_column(s, m), 0, lo, hi))
