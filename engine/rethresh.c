@@ -386,6 +386,8 @@ static Status node_top_k(DetectResult *r, const RethreshIndex *ix,
 		goto nomem;
 	size_t n = 0;
 	for (size_t m = 0; m < M; m++) {
+		if (ix->raw[m].n == 0)
+			continue; /* run may be NULL */
 		memcpy(u + n, ix->raw[m].run, ix->raw[m].n * sizeof(*u));
 		n += ix->raw[m].n;
 	}
@@ -466,6 +468,8 @@ static Status node_union(DetectResult *r, ErrorRecord *err)
 				 "out of memory for %zu detections", total);
 	size_t k = 0;
 	for (size_t m = 0; m < r->metrics; m++) {
+		if (r->n_det[m] == 0)
+			continue; /* det[m] may be NULL */
 		memcpy(all + k, r->det[m], r->n_det[m] * sizeof(*all));
 		k += r->n_det[m];
 	}

@@ -30,10 +30,11 @@ static void test_provisional_then_final(void **state)
 		 tmp);
 	start_at(args, "C.UTF-8", 120, 30);
 	expect("PROVISIONAL (epoch", 60);
-	/* the scores panel scores the provisional detections */
-	expect("recall", 10);
+	/* the scores panel scores the provisional detections, and says so */
+	expect("PROVISIONAL: the scores of epoch", 10);
 	CHECK(!strstr(screen, "model trained in"));
 	CHECK(!strstr(screen, "waiting for the model"));
+	CHECK(!strstr(screen, "recall"));
 	/* a threshold move on provisional detections (or, on a slow day,
 	 * on the final ones: training goes on meanwhile) */
 	keys("t");

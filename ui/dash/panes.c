@@ -512,7 +512,15 @@ static void draw_scores(App *a, WINDOW *w)
 		 ui_labels_unsaved(&a->labels) ? "*" : "");
 	frame(a, w, title);
 	draw_scores_at(a, w, 1, app_scope(a), 1);
-	if (a->has_dr && getmaxy(w) >= 7) {
+	if (a->provisional && getmaxy(w) >= 7) {
+		/* the summary line (with its recall) waits for the model */
+		char line[200];
+		snprintf(line, sizeof(line),
+			 " PROVISIONAL: the scores of epoch %zu's weights; "
+			 "the model's when training ends",
+			 a->provisional);
+		put(w, 5, 1, getmaxx(w) - 2, line);
+	} else if (a->has_dr && getmaxy(w) >= 7) {
 		UiScore ws[RULE_COUNT], os[RULE_COUNT];
 		app_scores(a, app_scope(a), 0, CRIT_LOW, ws);
 		app_scores(a, app_scope(a), 1, CRIT_LOW, os);
