@@ -127,6 +127,22 @@ void lstm_model_delete(LstmModel *m)
 	free(m);
 }
 
+Status model_clone(const LstmModel *m, LstmModel **out, ErrorRecord *err)
+{
+	Status st = model_new(out, &m->cfg, m->metrics, m->names, err);
+	if (st)
+		return st;
+	LstmModel *c = *out;
+	memcpy(c->fmin, m->fmin, m->features * sizeof(float));
+	memcpy(c->fmax, m->fmax, m->features * sizeof(float));
+	memcpy(c->params, m->params, m->nparams * sizeof(float));
+	c->epochs_run = m->epochs_run;
+	c->best_epoch = m->best_epoch;
+	c->best_val = m->best_val;
+	c->train_seconds = m->train_seconds;
+	return STATUS_OK;
+}
+
 const LstmConfig *lstm_model_config(const LstmModel *m)
 {
 	return &m->cfg;

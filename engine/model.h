@@ -71,6 +71,11 @@ Status lstm_train(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
 Status trainer_start(Trainer **t, const Series *s, const LstmConfig *cfg,
 		     ErrorRecord *err);
 void trainer_progress(Trainer *t, TrainProgress *out);
+/* The weights of the latest finished epoch that was not taken yet, as a
+ * model of its own (for provisional detections while training goes on):
+ * 1 with *out owning it and *epoch its 1-based epoch, or 0 (*out NULL).
+ * The last epoch is never offered: trainer_join gives the final model. */
+int trainer_snapshot(Trainer *t, LstmModel **out, size_t *epoch);
 void trainer_cancel(Trainer *t);
 /* Wait for the worker; on success *out owns the model. Frees t. */
 Status trainer_join(Trainer *t, LstmModel **out, ErrorRecord *err);

@@ -25,6 +25,10 @@ struct LstmModel {
 Status model_new(LstmModel **out, const LstmConfig *cfg, size_t metrics,
 		 char *const *names, ErrorRecord *err);
 
+/* A copy of m (configuration, names, scaler, parameters and training
+ * facts) that *out owns. */
+Status model_clone(const LstmModel *m, LstmModel **out, ErrorRecord *err);
+
 /* Check cfg's values; names the first bad one. */
 Status model_check_config(const LstmConfig *cfg, ErrorRecord *err);
 

@@ -224,6 +224,9 @@ typedef struct {
 	TrainProgressFn fn;
 	void *ctx;
 	const atomic_int *cancel;
+	/* may be NULL: called after each epoch's validation with the model
+	   holding that epoch's weights (for provisional detections) */
+	void (*epoch_fn)(const LstmModel *m, size_t epoch, void *ctx);
 } Reporter;
 
 static Status train_core(const Series *s, const LstmConfig *cfg,
@@ -439,6 +442,8 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 			pr.done = 1;
 			pr.eta = 0;
 		}
+		if (rep->epoch_fn && !pr.done)
+			rep->epoch_fn(m, ep, rep->ctx);
 		if (rep->fn)
 			rep->fn(&pr, rep->ctx);
 		if (stop)
@@ -473,7 +478,7 @@ done:
 Status lstm_train(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
 		  void *ctx, LstmModel **out, ErrorRecord *err)
 {
-	Reporter rep = {fn, ctx, NULL};
+	Reporter rep = {fn, ctx, NULL, NULL};
 	return train_core(s, cfg, &rep, out, err);
 }
 
@@ -483,6 +488,9 @@ struct Trainer {
 	pthread_t th;
 	pthread_mutex_t mu;
 	TrainProgress pr;  /* guarded by mu */
+	LstmModel *snap;   /* guarded by mu, owned: the last epoch's weights
+			      not yet taken by trainer_snapshot */
+	size_t snap_epoch; /* guarded by mu: its epoch */
 	atomic_int cancel;
 	const Series *s;   /* borrowed */
 	LstmConfig cfg;
@@ -499,10 +507,26 @@ static void trainer_report(const TrainProgress *p, void *ctx)
 	pthread_mutex_unlock(&t->mu);
 }
 
+/* After an epoch: a copy of its weights replaces the one not yet taken
+ * (copied outside the lock; a copy that fails to allocate is skipped). */
+static void trainer_epoch(const LstmModel *m, size_t epoch, void *ctx)
+{
+	Trainer *t = ctx;
+	LstmModel *c = NULL;
+	if (model_clone(m, &c, NULL) != STATUS_OK)
+		return;
+	pthread_mutex_lock(&t->mu);
+	LstmModel *old = t->snap;
+	t->snap = c;
+	t->snap_epoch = epoch;
+	pthread_mutex_unlock(&t->mu);
+	lstm_model_delete(old);
+}
+
 static void *trainer_main(void *arg)
 {
 	Trainer *t = arg;
-	Reporter rep = {trainer_report, t, &t->cancel};
+	Reporter rep = {trainer_report, t, &t->cancel, trainer_epoch};
 	error_clear(&t->err);
 	t->st = train_core(t->s, &t->cfg, &rep, &t->model, &t->err);
 	pthread_mutex_lock(&t->mu);
@@ -545,6 +569,16 @@ void trainer_progress(Trainer *t, TrainProgress *out)
 	pthread_mutex_unlock(&t->mu);
 }
 
+int trainer_snapshot(Trainer *t, LstmModel **out, size_t *epoch)
+{
+	pthread_mutex_lock(&t->mu);
+	*out = t->snap;
+	*epoch = t->snap_epoch;
+	t->snap = NULL;
+	pthread_mutex_unlock(&t->mu);
+	return *out != NULL;
+}
+
 void trainer_cancel(Trainer *t)
 {
 	atomic_store(&t->cancel, 1);
@@ -554,6 +588,7 @@ Status trainer_join(Trainer *t, LstmModel **out, ErrorRecord *err)
 {
 	*out = NULL;
 	pthread_join(t->th, NULL);
+	lstm_model_delete(t->snap);
 	Status st = t->st;
 	if (st) {
 		if (err)

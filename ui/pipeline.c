@@ -18,6 +18,8 @@ const char pipeline_model_help[] =
 	"  --model FILE       use this model file (default: the cached model,\n"
 	"                     trained first when there is none)\n"
 	"  --epochs N         maximum training epochs (default 50)\n"
+	"  --patience N       stop after N epochs without a better\n"
+	"                     validation loss (default 5; 0 = never)\n"
 	"  --hidden N         LSTM units (default 50)\n"
 	"  --look-back N      window length (default 10)\n"
 	"  --seed N           training seed (default 1)\n"
@@ -343,7 +345,7 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		return 1;
 	}
 	static const char *const with_value[] = {
-		"--model",	"--epochs",	   "--hidden",	  "--look-back",
+		"--model",	"--epochs",	   "--patience", "--hidden",	  "--look-back",
 		"--seed",	"--max-train-rows", "--threads",	  "--mode",
 		"--k",		"--z",		   "--span",	  "--min-duration",
 		"--merge-gap",	"--alert-gap",	   "--medium",	  "--high",
@@ -384,6 +386,10 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		if (want_long(cmd, a, v, 1, &l))
 			return -1;
 		lc->epochs = (size_t)l;
+	} else if (!strcmp(a, "--patience")) {
+		if (want_long(cmd, a, v, 0, &l))
+			return -1;
+		lc->patience = (size_t)l;
 	} else if (!strcmp(a, "--hidden")) {
 		if (want_long(cmd, a, v, 1, &l))
 			return -1;

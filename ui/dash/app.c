@@ -28,7 +28,9 @@ void app_free(App *a)
 	series_free(&a->s);
 	free(a->title);
 	free(a->pred);
+	app_settle(a);
 	detect_result_free(&a->dr);
+	rethresh_free(&a->rix);
 	free(a->node_score);
 	free(a->thr_factor);
 	free(a->visible);
@@ -162,17 +164,77 @@ const Detection *app_detections(const App *a, size_t *n)
 	return a->det[a->metric];
 }
 
-void app_take_detections(App *a)
+void app_settle(App *a)
 {
-	a->plot_gen++;
-	if (!a->has_dr) {
-		a->score = NULL;
-		a->det = NULL;
-		a->n_det = NULL;
-		a->node_det = NULL;
-		a->n_node_det = 0;
+	if (a->node_job)
+		free(rethresh_node_join(a->node_job, 1));
+	a->node_job = NULL;
+	a->node_dirty = 0;
+}
+
+/* The node score of the scores in force, at once. */
+static void node_score_now(App *a)
+{
+	ErrorRecord err;
+	a->node_gen++;
+	if (a->rix_ok)
+		(void)rethresh_node_scores(&a->dr, &a->rix, a->node_score,
+					   &err);
+	else
+		(void)detect_node_scores(&a->dr, a->node_score, &err);
+}
+
+/* After a threshold move: the node score in the background. A job at
+ * work is only asked to stop (a key never waits for it); the poll starts
+ * the next. */
+static void node_score_later(App *a)
+{
+	ErrorRecord err;
+	if (a->node_job) {
+		rethresh_node_cancel(a->node_job);
+		a->node_dirty = 1;
 		return;
 	}
+	if (rethresh_node_start(&a->node_job, &a->dr, &a->rix, &err) !=
+	    STATUS_OK)
+		node_score_now(a);
+}
+
+int app_jobs_busy(const App *a)
+{
+	return a->node_job != NULL;
+}
+
+int app_poll_jobs(App *a, int wait)
+{
+	int changed = 0;
+	while (a->node_job && (wait || rethresh_node_done(a->node_job))) {
+		float *ns = rethresh_node_join(a->node_job, 0);
+		a->node_job = NULL;
+		if (a->node_dirty) {
+			/* made with stale scales: again with today's */
+			free(ns);
+			a->node_dirty = 0;
+			node_score_later(a);
+			changed |= a->node_job == NULL;
+			continue;
+		}
+		if (!ns)
+			continue;
+		free(a->node_score);
+		a->node_score = ns;
+		a->node_gen++;
+		changed = 1;
+	}
+	if (changed)
+		a->dirty |= DIRTY_PLOT | DIRTY_STATUS;
+	return changed;
+}
+
+/* Point the App at a->dr's detections and recompute the node score (in
+ * the background when async, after a threshold move). */
+static void point_at_dr(App *a, int async)
+{
 	a->score = a->dr.score;
 	a->det = a->dr.det;
 	a->n_det = a->dr.n_det;
@@ -190,8 +252,58 @@ void app_take_detections(App *a)
 		return;
 	/* the node rule's score (engine/detect.h), whose runs are the node
 	 * detections; out of memory leaves the previous one */
+	if (async && a->rix_ok) {
+		node_score_later(a);
+		return;
+	}
+	app_settle(a);
+	node_score_now(a);
+}
+
+void app_index_scores(App *a)
+{
+	rethresh_free(&a->rix);
+	a->rix_ok = 0;
 	ErrorRecord err;
-	(void)detect_node_scores(&a->dr, a->node_score, &err);
+	if (a->has_dr && rethresh_init(&a->rix, &a->dr, &err) == STATUS_OK)
+		a->rix_ok = 1;
+}
+
+double app_score_scale(const App *a, size_t m)
+{
+	return a->rix_ok ? rethresh_scale(&a->dr, &a->rix, m) : 1.0;
+}
+
+Status app_move_threshold(App *a, size_t m, double factor, ErrorRecord *err)
+{
+	if (!a->rix_ok) {
+		Status st = detect_rethreshold(&a->dr, m, factor, err);
+		if (st == STATUS_OK)
+			app_take_detections(a);
+		return st;
+	}
+	Status st = rethresh_move(&a->dr, &a->rix, m, factor, err);
+	/* the score columns did not change: their plot summaries stay; the
+	 * node score follows in the background */
+	point_at_dr(a, 1);
+	return st;
+}
+
+void app_take_detections(App *a)
+{
+	a->plot_gen++;
+	a->node_gen++;
+	if (!a->has_dr) {
+		rethresh_free(&a->rix);
+		a->rix_ok = 0;
+		a->score = NULL;
+		a->det = NULL;
+		a->n_det = NULL;
+		a->node_det = NULL;
+		a->n_node_det = 0;
+		return;
+	}
+	point_at_dr(a, 0);
 }
 
 void app_scores(const App *a, size_t m, int original, Criticality min,
@@ -763,6 +875,8 @@ float app_score_at(const App *a, size_t m, size_t r)
 	if (!a->score || m >= a->s.metrics || r >= a->s.rows)
 		return 0;
 	float v = a->score[m * a->s.rows + r];
+	if (a->rix_ok)
+		v = (float)(v * app_score_scale(a, m));
 	return v == v ? v : 0;
 }
 

@@ -11,6 +11,7 @@
 #include "data/range.h"
 #include "data/series.h"
 #include "engine/detect.h"
+#include "engine/rethresh.h"
 #include "ui/dash/journal.h"
 #include "ui/dash/keys.h"
 #include "ui/dash/labels_ui.h"
@@ -73,12 +74,25 @@ typedef struct {
 	char *title;          /* owned: what is open ("demo", machine, file) */
 	float *pred;          /* owned, may be NULL: metrics x rows forecast */
 	DetectResult dr;      /* owned: scores, thresholds, detections */
-	int has_dr;           /* dr holds a detection run */
+	RethreshIndex rix;    /* owned: summaries of dr's score columns for
+				 threshold moves (engine/rethresh.h) */
+	int rix_ok;           /* rix is built on dr: dr.score holds the base
+				 scores, app_score_scale scales them */
+	NodeScoreJob *node_job; /* owned, may be NULL: the node score after
+				 a threshold move, computed in the
+				 background (app_poll_jobs takes it in) */
+	int node_dirty;       /* node_job was asked to stop: a later move
+				 made its scales stale; start again */
+	int has_dr;           /* dr holds a detection run (the final model's,
+				 or a provisional one while training) */
+	size_t provisional;   /* > 0: dr comes from this epoch's weights
+				 while training goes on; 0: final or none */
 	float *score;         /* borrowed from dr, may be NULL: metrics x rows */
 	float *node_score;    /* owned, may be NULL: rows, the node rule's
 				 score (mean of the k largest metric scores;
 				 the largest with k = 0) */
-	unsigned plot_gen;    /* bumped when score or node_score change */
+	unsigned plot_gen;    /* bumped when score changes */
+	unsigned node_gen;    /* bumped when node_score changes */
 	unsigned pred_gen;    /* bumped when pred changes (the plot's min/max
 				 summaries follow both) */
 	double *thr_factor;   /* owned: metrics + 1 threshold moves (1 = as
@@ -206,6 +220,32 @@ void app_scores(const App *a, size_t m, int original, Criticality min,
 /* After a detection run or a threshold move: point score / det / node
  * fields at a->dr and recompute the node score. */
 void app_take_detections(App *a);
+
+/* After a new detection run in a->dr, before any move: build the score
+ * summaries that make threshold moves incremental (without them moves
+ * fall back to detect_rethreshold). */
+void app_index_scores(App *a);
+
+/* Move the threshold of metric m (DETECT_ALL: every metric) by factor:
+ * only the detections that can change are found again; the score columns
+ * stay and are scaled for display. Then as app_take_detections, without
+ * rebuilding the metrics' plot summaries. */
+Status app_move_threshold(App *a, size_t m, double factor, ErrorRecord *err);
+
+/* What metric m's stored scores (a->score) are multiplied by for display:
+ * 1 unless threshold moves were made on indexed scores. */
+double app_score_scale(const App *a, size_t m);
+
+/* Take in the node score of a background job that has finished (wait
+ * for it when wait is set). Returns nonzero when the node score changed
+ * (dirty bits set). */
+int app_poll_jobs(App *a, int wait);
+
+/* A background job is at work (poll more often). */
+int app_jobs_busy(const App *a);
+
+/* Stop background jobs that read a->dr: before a->dr changes. */
+void app_settle(App *a);
 
 /* The alert (index into a->dr.alerts) whose span holds row, or -1. */
 long app_alert_at(const App *a, size_t row);

@@ -163,7 +163,7 @@ static double now_ms(void)
 /* ---- key scripts -------------------------------------------------------- */
 
 /* Parse a key script: plain characters are keys; <Tab> <Esc> <Enter>
- * <C-r> <Down> <Up> <Left> <Right> <PgUp> <PgDn> <wait> name others.
+ * <C-r> <Down> <Up> <Left> <Right> <PgUp> <PgDn> <wait> <lap> name others.
  * Whitespace between tokens is ignored ("<Space>" types a space). */
 static int *parse_keys(const char *text, size_t *n)
 {
@@ -176,7 +176,7 @@ static int *parse_keys(const char *text, size_t *n)
 		{"Up", KEY_UP},      {"Left", KEY_LEFT},     {"Right", KEY_RIGHT},
 		{"PgUp", KEY_PPAGE}, {"PgDn", KEY_NPAGE},    {"Space", ' '},
 		{"BS", KEY_BACKSPACE}, {"wait", DASH_KEY_WAIT}, {"lt", '<'},
-		{"gt", '>'},
+		{"gt", '>'},         {"lap", DASH_KEY_LAP},
 	};
 	size_t cap = strlen(text) + 1;
 	int *keys = malloc(cap * sizeof(int));
@@ -314,8 +314,9 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 			if (r < 0)
 				return 1;
 			static const char *const train_opts[] = {
-				"--epochs", "--hidden",		"--look-back",
-				"--seed",   "--max-train-rows", "--threads"};
+				"--epochs", "--patience",	"--hidden",
+				"--look-back", "--seed", "--max-train-rows",
+				"--threads"};
 			if (!strcmp(a, "--mode"))
 				opt->mode_set = 1;
 			for (size_t k = 0;
@@ -426,7 +427,27 @@ typedef struct {
 	size_t n;
 	double worst_ms;
 	int worst_key;
+	/* since the start of cmd_dashboard, -1 until it happens: the first
+	 * frame with provisional detections (of epoch prov_epoch) and the
+	 * first with the final ones */
+	double start_ms, prov_ms, final_ms;
+	size_t prov_epoch;
+	int print;      /* --timing */
+	size_t lap0;    /* first key of the current lap */
+	unsigned laps;
 } KeyTimes;
+
+/* After a frame: when it is the first to show provisional or final
+ * detections. */
+static void key_times_frame(KeyTimes *kt, const App *a)
+{
+	if (a->provisional && kt->prov_ms < 0) {
+		kt->prov_ms = now_ms() - kt->start_ms;
+		kt->prov_epoch = a->provisional;
+	}
+	if (a->model == MODEL_READY && a->has_dr && kt->final_ms < 0)
+		kt->final_ms = now_ms() - kt->start_ms;
+}
 
 static void key_times_add(KeyTimes *kt, int key, double ms)
 {
@@ -439,8 +460,38 @@ static void key_times_add(KeyTimes *kt, int key, double ms)
 	}
 }
 
+/* <lap>: median and worst of the keys since the last lap. */
+static void key_times_lap(KeyTimes *kt)
+{
+	size_t n = kt->n - kt->lap0;
+	kt->laps++;
+	if (!kt->print || !kt->ms || n == 0) {
+		kt->lap0 = kt->n;
+		return;
+	}
+	double *sorted = malloc(n * sizeof(double));
+	if (!sorted)
+		return;
+	memcpy(sorted, kt->ms + kt->lap0, n * sizeof(double));
+	qsort(sorted, n, sizeof(double), cmp_double);
+	fprintf(stderr, "lap %u: keys %zu  median %.3f ms  worst %.3f ms\n",
+		kt->laps, n, sorted[n / 2], sorted[n - 1]);
+	free(sorted);
+	kt->lap0 = kt->n;
+}
+
 static void key_times_print(const KeyTimes *kt, int cols, int lines)
 {
+	if (kt->prov_ms >= 0 || kt->final_ms >= 0) {
+		char prov[96] = "none";
+		if (kt->prov_ms >= 0)
+			snprintf(prov, sizeof(prov), "%.3f s (epoch %zu)",
+				 kt->prov_ms / 1000, kt->prov_epoch);
+		fprintf(stderr,
+			"detections on screen after the start: provisional "
+			"%s, final %.3f s\n",
+			prov, kt->final_ms / 1000);
+	}
 	if (!kt->n)
 		return;
 	double *sorted = malloc(kt->n * sizeof(double));
@@ -466,25 +517,50 @@ static void run_loop(App *app, const int *script, size_t n_script,
 	for (;;) {
 		int ch;
 		if (script) {
-			if (si >= n_script)
+			if (si >= n_script) {
+				/* the last frame with what the background
+				 * jobs were computing (the node score) */
+				if (app_poll_jobs(app, 1))
+					panes_draw(app);
 				return;
+			}
 			ch = script[si++];
+			if (ch == DASH_KEY_LAP) {
+				key_times_lap(kt);
+				continue;
+			}
 			if (ch == DASH_KEY_WAIT) {
-				dash_wait_model(app);
+				/* frames go on while it trains: provisional
+				 * detections show as they come */
+				while (app->model == MODEL_TRAINING) {
+					if (dash_poll_model(app)) {
+						panes_draw(app);
+						key_times_frame(kt, app);
+					}
+					struct timespec ts = {0, 10000000};
+					nanosleep(&ts, NULL);
+				}
 				panes_draw(app);
+				key_times_frame(kt, app);
 				continue;
 			}
 		} else {
-			timeout(app->model == MODEL_TRAINING ? 100
-				: follow		 ? 250
-							 : -1);
+			timeout(app_jobs_busy(app)		? 10
+				: app->model == MODEL_TRAINING ? 100
+				: follow		       ? 250
+							       : -1);
 			ch = getch();
 			if (ch == ERR) {
-				int changed = dash_poll_model(app);
+				/* idle: the background node score lands
+				 * here, not in a key's frame */
+				int changed = dash_poll_model(app) |
+					      app_poll_jobs(app, 0);
 				if (follow)
 					changed |= dash_follow_poll(app);
-				if (changed)
+				if (changed) {
 					panes_draw(app);
+					key_times_frame(kt, app);
+				}
 				continue;
 			}
 		}
@@ -496,8 +572,12 @@ static void run_loop(App *app, const int *script, size_t n_script,
 		app->dirty |= fl & DIRTY_ALL;
 		panes_draw(app);
 		key_times_add(kt, ch, now_ms() - t0);
-		if (fl & APP_QUIT)
+		key_times_frame(kt, app);
+		if (fl & APP_QUIT) {
+			if (script && app_poll_jobs(app, 1))
+				panes_draw(app);
 			return;
+		}
 	}
 }
 
@@ -576,6 +656,8 @@ static int run_fleet(DashOptions *opt, const RunOptions *run, int *script,
 			if (si >= n_script)
 				break;
 			ch = script[si++];
+			if (ch == DASH_KEY_LAP)
+				continue;
 			if (ch == DASH_KEY_WAIT) {
 				while (fleet_busy(&f)) {
 					fleet_poll(&f);
@@ -613,6 +695,7 @@ static int run_fleet(DashOptions *opt, const RunOptions *run, int *script,
 
 int cmd_dashboard(int argc, char **argv)
 {
+	double start_ms = now_ms();
 	DashOptions opt;
 	dash_options_defaults(&opt);
 	RunOptions run = {NULL, NULL, 0};
@@ -681,7 +764,7 @@ int cmd_dashboard(int argc, char **argv)
 		free(script);
 		return 3;
 	}
-	KeyTimes kt = {NULL, 0, -1, 0};
+	KeyTimes kt = {NULL, 0, -1, 0, start_ms, -1, -1, 0, run.timing, 0, 0};
 	if (script)
 		kt.ms = malloc((n_script + 1) * sizeof(double));
 	run_loop(&app, script, n_script, &kt, opt.follow);

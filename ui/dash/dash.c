@@ -15,6 +15,7 @@
 #include "data/synth.h"
 #include "engine/detect.h"
 #include "engine/model.h"
+#include "engine/preview.h"
 #include "ui/dash/journal.h"
 #include "ui/dash/keys.h"
 #include "ui/dash/panes.h"
@@ -115,9 +116,11 @@ Status dash_open(App *a, const DashOptions *o, ErrorRecord *err)
 }
 
 /* The model worker: a trainer thread, or nothing when the model came from
- * the cache. */
+ * the cache. While it trains, previews (engine/preview.h) turn the latest
+ * finished epoch's weights into provisional detections. */
 typedef struct {
 	Trainer *t;
+	PreviewRunner pr;     /* its preview at work is owned */
 	LstmConfig cfg;
 	char cache[4096];
 	double t0;
@@ -134,6 +137,32 @@ static double wall_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A new detection run is in a->dr: index its scores for threshold moves,
+ * apply the moves made so far (on provisional detections, or before new
+ * rows came), point the App at it and score it against the labels. */
+static Status take_run(App *a, ErrorRecord *err)
+{
+	Status st = STATUS_OK;
+	a->has_dr = 1;
+	app_index_scores(a);
+	for (size_t m = 0; a->thr_factor && m < a->s.metrics && !st; m++)
+		if (a->thr_factor[m] != 1.0)
+			st = a->rix_ok ? rethresh_move(&a->dr, &a->rix, m,
+						       a->thr_factor[m], err)
+				       : detect_rethreshold(&a->dr, m,
+							    a->thr_factor[m],
+							    err);
+	/* the App's borrowed pointers follow a->dr in any case */
+	app_take_detections(a);
+	if (st != STATUS_OK)
+		return st;
+	if (ui_labels_attach(&a->labels, a->det, a->n_det, a->node_det,
+			     a->n_node_det, a->s.split, a->s.rows) != 0)
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "cannot score the detections (out of memory)");
+	return STATUS_OK;
 }
 
 /* Forecast, detect and show: the model is ready. Takes m over. The
@@ -153,6 +182,7 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	if (model_file)
 		snprintf(p.model_file, sizeof(p.model_file), "%s", model_file);
 	Status st = pipeline_forecast(&p, &err);
+	app_settle(a); /* a->dr changes below */
 	free(a->pred);
 	a->pred = p.pred;
 	a->pred_gen++;
@@ -174,21 +204,18 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 		const Worker *w = a->worker;
 		st = detect_run(&a->s, a->pred, &w->dc, &a->dr, &err);
 	}
+	a->provisional = 0;
+	if (st == STATUS_OK)
+		st = take_run(a, &err);
 	if (st != STATUS_OK) {
 		char buf[700];
 		a->model = MODEL_FAILED;
+		a->has_dr = 0;
+		app_take_detections(a);
 		app_message(a, "model: %s", err.message[0]
 						    ? error_format(&err, buf,
 								   sizeof(buf))
 						    : status_message(st));
-		return;
-	}
-	a->has_dr = 1;
-	app_take_detections(a);
-	if (ui_labels_attach(&a->labels, a->det, a->n_det, a->node_det,
-			     a->n_node_det, a->s.split, a->s.rows) != 0) {
-		a->model = MODEL_FAILED;
-		app_message(a, "cannot score the detections (out of memory)");
 		return;
 	}
 	a->model = MODEL_READY;
@@ -254,6 +281,7 @@ void dash_start_model(App *a, const DashOptions *o)
 			     &err) != STATUS_OK)
 		w->cache[0] = '\0';
 	w->t0 = wall_s();
+	preview_runner_init(&w->pr, &a->s, &w->dc, PREVIEW_DUTY);
 	if (trainer_start(&w->t, &a->s, &w->cfg, &err) != STATUS_OK) {
 		a->model = MODEL_FAILED;
 		app_message(a, "cannot train: %s", err.message);
@@ -263,11 +291,51 @@ void dash_start_model(App *a, const DashOptions *o)
 	snprintf(a->train_text, sizeof(a->train_text), "starting");
 }
 
+/* While training: show the detections of a preview that has finished
+ * (and let the runner start the next). */
+static void poll_preview(App *a, Worker *w)
+{
+	ErrorRecord err;
+	error_clear(&err);
+	float *pred = NULL;
+	DetectResult dr;
+	detect_result_init(&dr);
+	size_t epoch = 0;
+	Status st;
+	if (!preview_runner_poll(&w->pr, w->t, &pred, &dr, &epoch, &st, &err))
+		return;
+	if (st == STATUS_OK) {
+		free(a->pred);
+		a->pred = pred;
+		a->pred_gen++;
+		app_settle(a);
+		detect_result_free(&a->dr);
+		a->dr = dr;
+		st = take_run(a, &err);
+	}
+	if (st == STATUS_OK) {
+		/* said once; the status line's marker follows the epochs
+		 * without taking the message line from the user */
+		size_t nd = a->n_node_det;
+		if (!a->provisional)
+			app_message(a,
+				    "provisional detections (epoch %zu): %zu "
+				    "node detection%s",
+				    epoch, nd, nd == 1 ? "" : "s");
+		a->provisional = epoch;
+	} else {
+		/* the next epoch tries again */
+		app_message(a, "provisional detections: %s", err.message);
+	}
+	a->dirty |= DIRTY_ALL;
+}
+
 void dash_close(App *a)
 {
 	Worker *w = a->worker;
 	if (!w)
 		return;
+	preview_runner_stop(&w->pr);
 	if (w->t) {
 		LstmModel *m = NULL;
 		trainer_cancel(w->t);
@@ -303,8 +371,11 @@ int dash_poll_model(App *a)
 			 "epoch %zu/%zu  val %.4g  %.0fs", p.epoch, p.epochs,
 			 p.val_loss, p.elapsed);
 	a->dirty |= DIRTY_STATUS;
-	if (!p.done)
+	if (!p.done) {
+		poll_preview(a, w);
 		return 1;
+	}
+	preview_runner_stop(&w->pr);
 	LstmModel *m = NULL;
 	ErrorRecord err;
 	error_clear(&err);
@@ -340,23 +411,18 @@ void dash_wait_model(App *a)
 static Status follow_rescore(App *a, Worker *w, size_t old, ErrorRecord *err)
 {
 	Status st = live_forecast(w->model, &a->s, old, &a->pred, err);
-	if (st == STATUS_OK)
-		st = detect_run(&a->s, a->pred, &w->dc, &a->dr, err);
-	for (size_t m = 0; st == STATUS_OK && a->thr_factor && m < a->s.metrics;
-	     m++)
-		if (a->thr_factor[m] != 1.0)
-			st = detect_rethreshold(&a->dr, m, a->thr_factor[m],
-						err);
 	if (st != STATUS_OK)
 		return st;
+	app_settle(a);
+	st = detect_run(&a->s, a->pred, &w->dc, &a->dr, err);
+	if (st != STATUS_OK) {
+		a->has_dr = 0; /* detect_run freed the old run */
+		app_take_detections(a);
+		return st;
+	}
 	free(a->node_score); /* sized by the rows */
 	a->node_score = NULL;
-	app_take_detections(a);
-	if (ui_labels_attach(&a->labels, a->det, a->n_det, a->node_det,
-			     a->n_node_det, a->s.split, a->s.rows) != 0)
-		return error_set(err, STATUS_NOMEM, "", 0, 0,
-				 "cannot score the detections (out of memory)");
-	return STATUS_OK;
+	return take_run(a, err);
 }
 
 int dash_follow_poll(App *a)
@@ -413,11 +479,10 @@ static unsigned move_threshold(App *a, int up)
 	size_t m = a->node_scope ? DETECT_ALL : a->metric;
 	ErrorRecord err;
 	error_clear(&err);
-	if (detect_rethreshold(&a->dr, m, f, &err) != STATUS_OK) {
+	if (app_move_threshold(a, m, f, &err) != STATUS_OK) {
 		app_message(a, "threshold: %s", err.message);
 		return DIRTY_STATUS;
 	}
-	app_take_detections(a);
 	/* rescore what moved: the metric (or all of them) and the node */
 	for (size_t k = 0; k < a->s.metrics; k++)
 		if (m == DETECT_ALL || k == m)

@@ -15,6 +15,9 @@
 
 /* A pseudo key in scripts: wait until the model is ready. */
 #define DASH_KEY_WAIT (-2)
+/* A pseudo key in scripts: with --timing, print the timing of the keys
+ * since the previous lap (benchmarks time a script part by part). */
+#define DASH_KEY_LAP (-3)
 
 typedef struct {
 	const char *dataset;  /* NULL: the built-in demo */

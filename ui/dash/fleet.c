@@ -76,7 +76,7 @@ int fleet_poll(Fleet *f)
 	size_t training = 0;
 	for (size_t i = 0; i < f->n; i++) {
 		App *a = &f->m[i].app;
-		changed |= dash_poll_model(a);
+		changed |= dash_poll_model(a) | app_poll_jobs(a, 0);
 		training += a->model == MODEL_TRAINING;
 	}
 	/* the queue, in name order; a cached model is ready at once */
@@ -98,6 +98,7 @@ int fleet_busy(const Fleet *f)
 {
 	for (size_t i = 0; i < f->n; i++)
 		if (f->m[i].app.model == MODEL_TRAINING ||
+		    app_jobs_busy(&f->m[i].app) ||
 		    (!f->m[i].started && !f->opt.no_model))
 			return 1;
 	return 0;

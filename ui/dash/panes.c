@@ -229,11 +229,11 @@ static void draw_list(App *a, WINDOW *w)
 		int sel = m == a->metric;
 		char name[96], line[160], f1[8] = "";
 		/* room for the score at the cursor when there is one */
-		int scored = a->model == MODEL_READY && a->score && width > 16;
+		int scored = a->has_dr && a->score && width > 16;
 		int namew = width - (scored ? 13 : 8);
 		short_name(a->s.names[m], name, sizeof(name),
 			   (size_t)(namew > 3 ? namew : 3), a->unicode);
-		if (a->model == MODEL_READY) {
+		if (a->has_dr) {
 			UiScore sc[RULE_COUNT];
 			app_scores(a, m, 0, CRIT_LOW, sc);
 			fmt_ratio(sc[RULE_EVENT].f1, f1, sizeof(f1));
@@ -306,7 +306,10 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 			   : a->score	  ? a->score + m * s->rows
 					  : NULL;
 	if (scr)
-		snprintf(sc, sizeof(sc), "%.2f", (double)scr[r]);
+		snprintf(sc, sizeof(sc), "%.2f",
+			 scope == UI_NODE
+				 ? (double)scr[r]
+				 : (double)scr[r] * app_score_scale(a, m));
 	const UiRanges *L = ui_labels_set(&a->labels, scope, 0);
 	int lab = ui_ranges_find(L, (int64_t)r) >= 0;
 	size_t nd;
@@ -422,7 +425,7 @@ static void draw_plot(App *a, WINDOW *w)
 	frame(a, w, title);
 	int h = getmaxy(w) - 2;
 	/* a row for the alert band once there are detections */
-	int band = a->model == MODEL_READY && a->has_dr && h >= 12;
+	int band = a->has_dr && h >= 12;
 	PlotSpec sp = {a->metric, app_scope(a), CRIT_LOW, 0,
 		       h - band >= 16 ? 3 : 2, 1};
 	plotpaint_draw(a, w, 1, h - band, 1, getmaxx(w) - 2, &sp);
@@ -486,7 +489,7 @@ static void draw_scores_at(App *a, WINDOW *w, int y, size_t scope,
 	}
 	for (int c = 0; c < 3; c++) {
 		char line[256];
-		if (a->model != MODEL_READY) {
+		if (!a->has_dr) {
 			snprintf(line, sizeof(line), " %-8s %s", crit_rows[c],
 				 a->model == MODEL_TRAINING
 					 ? "waiting for the model..."
@@ -509,7 +512,15 @@ static void draw_scores(App *a, WINDOW *w)
 		 ui_labels_unsaved(&a->labels) ? "*" : "");
 	frame(a, w, title);
 	draw_scores_at(a, w, 1, app_scope(a), 1);
-	if (a->model == MODEL_READY && getmaxy(w) >= 7) {
+	if (a->provisional && getmaxy(w) >= 7) {
+		/* the summary line (with its recall) waits for the model */
+		char line[200];
+		snprintf(line, sizeof(line),
+			 " PROVISIONAL: the scores of epoch %zu's weights; "
+			 "the model's when training ends",
+			 a->provisional);
+		put(w, 5, 1, getmaxx(w) - 2, line);
+	} else if (a->has_dr && getmaxy(w) >= 7) {
 		UiScore ws[RULE_COUNT], os[RULE_COUNT];
 		app_scores(a, app_scope(a), 0, CRIT_LOW, ws);
 		app_scores(a, app_scope(a), 1, CRIT_LOW, os);
@@ -636,6 +647,13 @@ static void draw_status(App *a, WINDOW *w)
 		for (int i = 0; i < 20; i++)
 			bar[i] = i < fill ? '#' : '.';
 		bar[20] = '\0';
+		/* first: detections from an epoch's weights are not the
+		 * model's yet */
+		if (a->provisional)
+			used += (size_t)snprintf(line + used,
+						 sizeof(line) - used,
+						 " PROVISIONAL (epoch %zu)",
+						 a->provisional);
 		used += (size_t)snprintf(line + used, sizeof(line) - used,
 					 " training [%s] %s  ", bar,
 					 a->train_text);
@@ -854,7 +872,7 @@ static void draw_alerts(App *a, WINDOW *w)
 		 "or Esc close) ",
 		 n, n == 1 ? "" : "s", app_alert_sort_name(a->alert_sort));
 	frame(a, w, title);
-	if (a->model != MODEL_READY) {
+	if (!a->has_dr) {
 		put(w, 1, 1, W,
 		    a->model == MODEL_TRAINING ? " waiting for the model..."
 					       : " no detections");
@@ -934,7 +952,7 @@ static void draw_stack(App *a, WINDOW *w)
 		int y = 1 + (int)i * each;
 		char head[256], f1[8] = "-";
 		UiScore sc[RULE_COUNT];
-		if (a->model == MODEL_READY) {
+		if (a->has_dr) {
 			app_scores(a, m, 0, CRIT_LOW, sc);
 			fmt_ratio(sc[RULE_EVENT].f1, f1, sizeof(f1));
 		}

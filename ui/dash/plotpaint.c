@@ -16,7 +16,8 @@
 static PlotGrid grid, fgrid, sgrid; /* scratch, freed after each plot */
 /* min/max summaries of the columns drawn, kept across frames and resizes;
  * the values never change (generation 0), the forecast follows
- * App.pred_gen, the scores App.plot_gen */
+ * App.pred_gen, the scores App.plot_gen (threshold moves scale them
+ * without a new generation), the node score App.node_gen */
 static PlotSummaryCache sums;
 static const float *summarised; /* the series whose values were
 				   summarised ahead */
@@ -35,9 +36,52 @@ static void summarise_ahead(const App *a)
 	if (summarised == a->s.values)
 		return;
 	summarised = a->s.values;
-	for (size_t m = 0; m < a->s.metrics && m < PLOT_SUMMARY_SLOTS / 2; m++)
+	for (size_t m = 0; m < a->s.metrics && m < (PLOT_SUMMARY_SLOTS - 2) / 3;
+	     m++)
 		plot_summary_cached(&sums, series_column(&a->s, m), a->s.rows,
 				    0);
+}
+
+/* When a model's forecast or scores arrive, summarise them for as many
+ * metrics as the slots hold beside the values (about a byte per row and
+ * column in all), so that moving to another metric costs a key no pass
+ * over its rows. */
+static void summarise_model(const App *a)
+{
+	static const float *done_pred, *done_score;
+	static unsigned done_pg, done_sg;
+	size_t R = a->s.rows;
+	if (a->pred && (a->pred != done_pred || a->pred_gen != done_pg)) {
+		done_pred = a->pred;
+		done_pg = a->pred_gen;
+		for (size_t m = 0;
+		     m < a->s.metrics && m < (PLOT_SUMMARY_SLOTS - 2) / 3; m++)
+			plot_summary_cached(&sums, a->pred + m * R, R,
+					    a->pred_gen);
+	}
+	if (a->score && (a->score != done_score || a->plot_gen != done_sg)) {
+		done_score = a->score;
+		done_sg = a->plot_gen;
+		for (size_t m = 0;
+		     m < a->s.metrics && m < (PLOT_SUMMARY_SLOTS - 2) / 3; m++)
+			plot_summary_cached(&sums, a->score + m * R, R,
+					    a->plot_gen);
+	}
+}
+
+/* The node score is summarised whenever it changes (a new run, or a
+ * background recompute after a threshold move lands: frames that answer
+ * no key), so that Tab to node scope costs a key nothing. */
+static void summarise_node(const App *a)
+{
+	static const float *done_ptr;
+	static unsigned done_gen;
+	if (!a->node_score ||
+	    (done_ptr == a->node_score && done_gen == a->node_gen))
+		return;
+	done_ptr = a->node_score;
+	done_gen = a->node_gen;
+	plot_summary_cached(&sums, a->node_score, a->s.rows, a->node_gen);
 }
 
 void plotpaint_free(void)
@@ -220,6 +264,8 @@ static void paint_values(App *a, const PlotArea *pa, int y0, int ph,
 	const float *f = a->pred ? a->pred + m * s->rows : NULL;
 	float lo, hi;
 	summarise_ahead(a);
+	summarise_model(a);
+	summarise_node(a);
 	value_extent(a, m, &lo, &hi);
 	if (render_line(a, &grid, pa, ph, series_column(s, m), 0, lo, hi))
 		return;
@@ -309,20 +355,28 @@ static void paint_lanes(const PlotArea *pa, int y, int original)
 	wattrset(w, A_NORMAL);
 }
 
-/* The score sc (rows) in rows [y, y + sh) on a 0..2 (up to 8) scale with
- * the threshold line at s = 1; a note instead when there is no score. */
+/* The score sc (rows, summarised at generation gen) times g in rows
+ * [y, y + sh) on a 0..2 (up to 8) scale with the threshold line at s = 1;
+ * a note instead when there is no score. The stored scores are drawn on an
+ * axis scaled by 1 / g, so a threshold move (which changes g) does not
+ * rebuild their summaries. */
 static void paint_score_strip(App *a, const PlotArea *pa, int y, int sh,
-			      const float *sc)
+			      const float *sc, unsigned gen, double g)
 {
 	WINDOW *w = pa->w;
 	const Series *s = &a->s;
 	put(w, y, pa->left, PLOTPAINT_AXIS_W - 1, "score");
 	float slo, shi;
-	if (!sc || !plot_extent_fast(&sums, a->plot_gen, sc, s->rows,
-				     a->first, a->count, &slo, &shi))
+	if (!(g > 0))
+		g = 1;
+	if (!sc || !plot_extent_fast(&sums, gen, sc, s->rows, a->first,
+				     a->count, &slo, &shi))
 		shi = 2;
+	else
+		shi = (float)(shi * g);
 	float top = shi < 2 ? 2 : shi > 8 ? 8 : shi;
-	if (!sc || render_line(a, &sgrid, pa, sh, sc, a->plot_gen, 0, top)) {
+	if (!sc || render_line(a, &sgrid, pa, sh, sc, gen, 0,
+			       (float)(top / g))) {
 		put(w, y + sh / 2, pa->x0, pa->pw,
 		    a->model == MODEL_TRAINING ? "(training...)"
 					       : "(no model)");
@@ -427,10 +481,13 @@ void plotpaint_draw(App *a, WINDOW *w, int y0, int h, int left, int width,
 		y += lanes;
 	}
 	if (sh > 0) {
-		const float *sc = sp->scope == UI_NODE ? a->node_score
+		int node = sp->scope == UI_NODE;
+		const float *sc = node	     ? a->node_score
 				  : a->score ? a->score + sp->metric * a->s.rows
 					     : NULL;
-		paint_score_strip(a, &pa, y, sh, sc);
+		paint_score_strip(a, &pa, y, sh, sc,
+				  node ? a->node_gen : a->plot_gen,
+				  node ? 1.0 : app_score_scale(a, sp->metric));
 		y += sh;
 	}
 	paint_time_axis(a, &pa, y);

@@ -50,7 +50,7 @@ int plot_summary_extent(const PlotSummary *s, size_t first, size_t count,
  * caller bumps the generation whenever the data may have changed in place
  * (new forecast, new scores). Series shorter than PLOT_SUMMARY_MIN_ROWS
  * are not summarised: a pass over them is as cheap. */
-#define PLOT_SUMMARY_SLOTS 24
+#define PLOT_SUMMARY_SLOTS 128
 #define PLOT_SUMMARY_MIN_ROWS 4096
 
 typedef struct {

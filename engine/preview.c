@@ -1,0 +1,225 @@
+/* The provisional-detection worker of engine/preview.h: one thread that
+ * forecasts a series block by block (so that a cancel is seen within a
+ * block) and runs the detection on the forecast. */
+#include "engine/preview.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "data/checked.h"
+#include "engine/model_impl.h"
+
+/* Rows forecast between two looks at the cancel flag. */
+#define PREVIEW_BLOCK 8192
+
+struct Preview {
+	pthread_t th;
+	const Series *s;        /* borrowed */
+	const DetectConfig *dc; /* borrowed */
+	LstmModel *m;           /* owned */
+	atomic_int cancel;
+	atomic_int done;
+	Status st;
+	ErrorRecord err;
+	float *pred;            /* owned until joined */
+	DetectResult dr;        /* owned until joined */
+	PreviewTimes times;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* lstm_forecast of every row of p->s into p->pred, looking at the cancel
+ * flag between blocks. */
+static Status forecast(Preview *p)
+{
+	const LstmModel *m = p->m;
+	const Series *s = p->s;
+	if (s->metrics != m->metrics)
+		return error_set(&p->err, STATUS_MISMATCH, "", 0, 0,
+				 "the model forecasts %zu metrics, the data "
+				 "has %zu",
+				 m->metrics, s->metrics);
+	size_t rows = s->rows, T = m->dims.T, O = m->metrics;
+	for (size_t i = 0; i < O * rows; i++)
+		p->pred[i] = NAN;
+	if (rows <= T)
+		return STATUS_OK;
+	float *Z = NULL;
+	Status st = model_features(m, s, rows, &Z, &p->err);
+	if (st)
+		return st;
+	float *y = malloc(size_mul3(PREVIEW_BLOCK, O, sizeof(float)));
+	if (!y) {
+		free(Z);
+		return error_set(&p->err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory");
+	}
+	for (size_t a = T; a < rows && !st; a += PREVIEW_BLOCK) {
+		if (atomic_load(&p->cancel)) {
+			st = error_set(&p->err, STATUS_CANCELLED, "", 0, 0,
+				       "preview cancelled");
+			break;
+		}
+		size_t b = a + PREVIEW_BLOCK < rows ? a + PREVIEW_BLOCK : rows;
+		st = model_forecast_scaled(m, Z, a, b, y, &p->err);
+		for (size_t r = a; r < b && !st; r++)
+			for (size_t o = 0; o < O; o++)
+				p->pred[o * rows + r] =
+					model_unscale(m, o, y[(r - a) * O + o]);
+	}
+	free(y);
+	free(Z);
+	return st;
+}
+
+static void *preview_main(void *arg)
+{
+	Preview *p = arg;
+	double t0 = now_seconds();
+	Status st = forecast(p);
+	double t1 = now_seconds();
+	p->times.forecast = t1 - t0;
+	if (!st && atomic_load(&p->cancel))
+		st = error_set(&p->err, STATUS_CANCELLED, "", 0, 0,
+			       "preview cancelled");
+	if (!st) {
+		st = detect_run(p->s, p->pred, p->dc, &p->dr, &p->err);
+		p->times.detect = now_seconds() - t1;
+	}
+	p->st = st;
+	lstm_model_delete(p->m);
+	p->m = NULL;
+	atomic_store(&p->done, 1);
+	return NULL;
+}
+
+Status preview_start(Preview **out, const Series *s, LstmModel *m,
+		     const DetectConfig *dc, ErrorRecord *err)
+{
+	*out = NULL;
+	Preview *p = calloc(1, sizeof(*p));
+	size_t cells = s->rows && s->metrics <= SIZE_MAX / sizeof(float) / s->rows
+			       ? s->rows * s->metrics
+			       : 0;
+	if (p && cells)
+		p->pred = malloc(cells * sizeof(float));
+	if (!p || !p->pred) {
+		free(p);
+		lstm_model_delete(m);
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for a provisional forecast");
+	}
+	p->s = s;
+	p->dc = dc;
+	p->m = m;
+	atomic_init(&p->cancel, 0);
+	atomic_init(&p->done, 0);
+	error_clear(&p->err);
+	detect_result_init(&p->dr);
+	if (pthread_create(&p->th, NULL, preview_main, p)) {
+		free(p->pred);
+		free(p);
+		lstm_model_delete(m);
+		return error_set(err, STATUS_INTERNAL, "", 0, 0,
+				 "cannot start the provisional forecast");
+	}
+	*out = p;
+	return STATUS_OK;
+}
+
+int preview_done(Preview *p)
+{
+	return atomic_load(&p->done);
+}
+
+void preview_cancel(Preview *p)
+{
+	atomic_store(&p->cancel, 1);
+}
+
+Status preview_join(Preview *p, float **pred, DetectResult *dr,
+		    PreviewTimes *times, ErrorRecord *err)
+{
+	*pred = NULL;
+	pthread_join(p->th, NULL);
+	Status st = p->st;
+	if (times)
+		*times = p->times;
+	if (st) {
+		if (err)
+			*err = p->err;
+		free(p->pred);
+		detect_result_free(&p->dr);
+	} else {
+		*pred = p->pred;
+		detect_result_free(dr);
+		*dr = p->dr;
+	}
+	free(p);
+	return st;
+}
+
+/* ---------------------------------------------------------------- runner */
+
+void preview_runner_init(PreviewRunner *r, const Series *s,
+			 const DetectConfig *dc, double duty)
+{
+	memset(r, 0, sizeof(*r));
+	r->s = s;
+	r->dc = dc;
+	r->duty = duty > 0 && duty <= 1 ? duty : PREVIEW_DUTY;
+}
+
+int preview_runner_poll(PreviewRunner *r, Trainer *t, float **pred,
+			DetectResult *dr, size_t *epoch, Status *st,
+			ErrorRecord *err)
+{
+	int got = 0;
+	*pred = NULL;
+	*st = STATUS_OK;
+	double now = now_seconds();
+	if (r->pv && preview_done(r->pv)) {
+		PreviewTimes tm = {0, 0};
+		*st = preview_join(r->pv, pred, dr, &tm, err);
+		r->pv = NULL;
+		double cost = now - r->started;
+		r->n++;
+		r->forecast += tm.forecast;
+		r->detect += tm.detect;
+		r->busy += cost;
+		r->next = now + cost / r->duty - cost;
+		*epoch = r->epoch;
+		got = 1;
+	}
+	LstmModel *m = NULL;
+	size_t ep = 0;
+	if (!r->pv && now >= r->next && trainer_snapshot(t, &m, &ep) &&
+	    preview_start(&r->pv, r->s, m, r->dc, NULL) == STATUS_OK) {
+		r->epoch = ep;
+		r->started = now;
+	}
+	return got;
+}
+
+void preview_runner_stop(PreviewRunner *r)
+{
+	if (!r->pv)
+		return;
+	float *pred = NULL;
+	DetectResult dr;
+	detect_result_init(&dr);
+	preview_cancel(r->pv);
+	(void)preview_join(r->pv, &pred, &dr, NULL, NULL);
+	r->pv = NULL;
+	free(pred);
+	detect_result_free(&dr);
+}

@@ -1,0 +1,82 @@
+/* Provisional detections while a model trains: the forecast of a series
+ * with one epoch's weights (trainer_snapshot) and the detection run on it,
+ * in a worker thread of their own, so that neither the UI nor the trainer
+ * waits for them.
+ *
+ * The forecast covers every row, not only the test part: the scores of the
+ * test part depend on the train part's errors (the calibrated mode's
+ * history, the seed and sigma fits), so provisional scores are computed
+ * exactly as the final model's are, by detect_run. */
+#ifndef VIGIL_PREVIEW_H
+#define VIGIL_PREVIEW_H
+
+#include "data/series.h"
+#include "data/status.h"
+#include "engine/detect.h"
+#include "engine/model.h"
+
+typedef struct Preview Preview;
+
+/* What a preview cost, wall time in seconds. */
+typedef struct {
+	double forecast; /* lstm_forecast's share */
+	double detect;   /* detect_run's share */
+} PreviewTimes;
+
+/* Start forecasting s with m (taken over, deleted when the worker ends) and
+ * detecting with dc. s and dc are borrowed: s must not change and both
+ * must outlive the preview. */
+Status preview_start(Preview **out, const Series *s, LstmModel *m,
+		     const DetectConfig *dc, ErrorRecord *err);
+
+/* 1 when the worker has finished (preview_join will not wait). */
+int preview_done(Preview *p);
+
+/* Ask the worker to stop at the next block of rows. */
+void preview_cancel(Preview *p);
+
+/* Wait for the worker and free p. On success *pred (metrics x rows,
+ * lstm_forecast's layout) is owned by the caller and dr (initialised; its
+ * previous contents are freed) holds the detection run; times (may be
+ * NULL) gets the costs. A cancelled preview returns STATUS_CANCELLED. */
+Status preview_join(Preview *p, float **pred, DetectResult *dr,
+		    PreviewTimes *times, ErrorRecord *err);
+
+/* The policy the dashboard follows while a Trainer runs: after each epoch
+ * a preview of its weights, one at a time; epochs that finish meanwhile
+ * are skipped for the latest; and the preview thread busy at most `duty`
+ * of the wall time (after a preview that took c seconds, the next starts
+ * no sooner than c / duty - c later), so that on a machine with no idle
+ * core training is not slowed much. The first preview starts at once. */
+typedef struct {
+	const Series *s;        /* borrowed */
+	const DetectConfig *dc; /* borrowed */
+	double duty;            /* 0 < duty <= 1 */
+	Preview *pv;            /* owned, may be NULL: the one at work */
+	size_t epoch;           /* its epoch */
+	double started;         /* monotonic seconds: when it started */
+	double next;            /* no preview starts before this */
+	/* figures */
+	size_t n;               /* previews finished */
+	double forecast, detect; /* their total costs, seconds */
+	double busy;            /* their total wall time, seconds */
+} PreviewRunner;
+
+#define PREVIEW_DUTY 0.25
+
+void preview_runner_init(PreviewRunner *r, const Series *s,
+			 const DetectConfig *dc, double duty);
+
+/* Collect a finished preview and start the next when one is due. Returns
+ * 1 when a preview finished: on success its forecast in *pred (owned by
+ * the caller), its run in dr (previous contents freed) and its epoch in
+ * *epoch; a failed one returns 1 with STATUS_* in *st and err filled. 0:
+ * nothing new. */
+int preview_runner_poll(PreviewRunner *r, Trainer *t, float **pred,
+			DetectResult *dr, size_t *epoch, Status *st,
+			ErrorRecord *err);
+
+/* Cancel and wait for the preview at work, dropping its results. */
+void preview_runner_stop(PreviewRunner *r);
+
+#endif

@@ -1,0 +1,743 @@
+/* Incremental threshold moves (engine/rethresh.h): summaries of the base
+ * score columns, raw runs per metric, and the detection, node and alert
+ * rules of engine/detect.c and engine/alert.c replayed on the rows that can
+ * have a score of at least 1. */
+#include "engine/rethresh.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Relative slack of the block test: a block is scanned when its base
+ * maximum reaches the threshold ratio within this (far more than the
+ * rounding of two float divisions). */
+#define RETHRESH_SLACK 1e-5
+
+void rethresh_free(RethreshIndex *ix)
+{
+	if (ix->raw)
+		for (size_t m = 0; m < ix->metrics; m++) {
+			free(ix->raw[m].run);
+			free(ix->raw[m].peak);
+		}
+	free(ix->raw);
+	free(ix->thr0);
+	free(ix->win0);
+	free(ix->max);
+	memset(ix, 0, sizeof(*ix));
+}
+
+float rethresh_score(const DetectResult *r, size_t m, size_t t)
+{
+	const float *sig = (r->surprise ? r->surprise : r->smooth) + m * r->rows;
+	double thr = detect_threshold_at(r, m, t);
+	return isnan(sig[t]) ? 0.0f : (float)((double)sig[t] / thr);
+}
+
+double rethresh_scale(const DetectResult *r, const RethreshIndex *ix,
+		      size_t m)
+{
+	if (!ix->thr0 || m >= ix->metrics || !(r->threshold[m] > 0))
+		return 1.0;
+	return (double)ix->thr0[m] / (double)r->threshold[m];
+}
+
+static int runs_push(RethreshRuns *rr, int64_t a, int64_t b, float pk)
+{
+	if (rr->n == rr->cap) {
+		size_t cap = rr->cap ? 2 * rr->cap : 16;
+		Range *nr = realloc(rr->run, cap * sizeof(*nr));
+		if (!nr)
+			return -1;
+		rr->run = nr;
+		float *np = realloc(rr->peak, cap * sizeof(*np));
+		if (!np)
+			return -1;
+		rr->peak = np;
+		rr->cap = cap;
+	}
+	rr->run[rr->n] = (Range){a, b};
+	rr->peak[rr->n++] = pk;
+	return 0;
+}
+
+/* Raw runs of s >= 1 of metric m in rows [a, b) of the base scores (the
+ * scores in force when the index is built). */
+static int scan_base(const DetectResult *r, size_t m, size_t a, size_t b,
+		     RethreshRuns *rr)
+{
+	const float *s = r->score + m * r->rows;
+	size_t t = a;
+	while (t < b) {
+		if (!(s[t] >= 1.0f)) {
+			t++;
+			continue;
+		}
+		size_t st = t;
+		float pk = s[t];
+		for (; t < b && s[t] >= 1.0f; t++)
+			if (s[t] > pk)
+				pk = s[t];
+		if (runs_push(rr, (int64_t)st, (int64_t)t, pk))
+			return -1;
+	}
+	return 0;
+}
+
+/* The same with the scores in force (rethresh_score). */
+static int scan_now(const DetectResult *r, size_t m, size_t a, size_t b,
+		    RethreshRuns *rr)
+{
+	size_t t = a;
+	while (t < b) {
+		float v = rethresh_score(r, m, t);
+		if (!(v >= 1.0f)) {
+			t++;
+			continue;
+		}
+		size_t st = t;
+		float pk = v;
+		for (t++; t < b; t++) {
+			v = rethresh_score(r, m, t);
+			if (!(v >= 1.0f))
+				break;
+			if (v > pk)
+				pk = v;
+		}
+		if (runs_push(rr, (int64_t)st, (int64_t)t, pk))
+			return -1;
+		t++; /* row t is below 1 */
+	}
+	return 0;
+}
+
+Status rethresh_init(RethreshIndex *ix, const DetectResult *r,
+		     ErrorRecord *err)
+{
+	memset(ix, 0, sizeof(*ix));
+	size_t R = r->rows, M = r->metrics;
+	ix->rows = R;
+	ix->metrics = M;
+	ix->n_win = r->win_thr ? r->n_win : 0;
+	size_t len = R ? (R + RETHRESH_BLOCK - 1) / RETHRESH_BLOCK : 0;
+	size_t total = 0, lv = 0;
+	while (len > 0 && lv < 64) {
+		ix->off[lv] = total;
+		ix->len[lv] = len;
+		total += len;
+		lv++;
+		if (len == 1)
+			break;
+		len = (len + 1) / 2;
+	}
+	ix->levels = lv;
+	ix->per_metric = total;
+	ix->thr0 = malloc((M ? M : 1) * sizeof(float));
+	ix->raw = calloc(M ? M : 1, sizeof(*ix->raw));
+	if (total && M)
+		ix->max = total <= SIZE_MAX / sizeof(float) / M
+				  ? malloc(total * M * sizeof(float))
+				  : NULL;
+	if (ix->n_win)
+		ix->win0 = malloc(M * ix->n_win * sizeof(float));
+	if (!ix->thr0 || !ix->raw || (total && M && !ix->max) ||
+	    (ix->n_win && !ix->win0))
+		goto nomem;
+	memcpy(ix->thr0, r->threshold, M * sizeof(float));
+	if (ix->n_win)
+		memcpy(ix->win0, r->win_thr, M * ix->n_win * sizeof(float));
+	for (size_t m = 0; m < M; m++) {
+		const float *s = r->score + m * R;
+		float *mx = ix->max + m * total;
+		for (size_t b = 0; b < ix->len[0]; b++) {
+			size_t a = b * RETHRESH_BLOCK;
+			size_t e = a + RETHRESH_BLOCK < R ? a + RETHRESH_BLOCK
+							  : R;
+			float v = -INFINITY;
+			for (size_t t = a; t < e; t++)
+				if (s[t] > v)
+					v = s[t];
+			mx[b] = v;
+		}
+		for (size_t j = 1; j < ix->levels; j++) {
+			const float *lo = mx + ix->off[j - 1];
+			float *hi = mx + ix->off[j];
+			for (size_t b = 0; b < ix->len[j]; b++) {
+				float v = lo[2 * b];
+				if (2 * b + 1 < ix->len[j - 1] &&
+				    lo[2 * b + 1] > v)
+					v = lo[2 * b + 1];
+				hi[b] = v;
+			}
+		}
+		if (scan_base(r, m, r->from, R, &ix->raw[m]))
+			goto nomem;
+	}
+	return STATUS_OK;
+nomem:
+	rethresh_free(ix);
+	return error_set(err, STATUS_NOMEM, "", 0, 0,
+			 "out of memory for the score summaries");
+}
+
+/* The smallest ratio threshold now / threshold at build of metric m (over
+ * the dynamic mode's windows too). */
+static double min_ratio(const DetectResult *r, const RethreshIndex *ix,
+			size_t m)
+{
+	double q = (double)r->threshold[m] / (double)ix->thr0[m];
+	for (size_t w = 0; w < ix->n_win; w++) {
+		double v = (double)r->win_thr[m * ix->n_win + w] /
+			   (double)ix->win0[m * ix->n_win + w];
+		if (v < q)
+			q = v;
+	}
+	return q;
+}
+
+/* Walk the summary of metric m down to the finest blocks whose base
+ * maximum reaches level, scanning each stretch of adjacent ones. */
+typedef struct {
+	const DetectResult *r;
+	const RethreshIndex *ix;
+	size_t m;
+	float level;
+	size_t a, b; /* the stretch of rows being gathered ([a, b)) */
+	int have;
+	RethreshRuns *out;
+	int failed;
+} Walk;
+
+static void walk_flush(Walk *w)
+{
+	if (!w->have)
+		return;
+	size_t a = w->a < w->r->from ? w->r->from : w->a;
+	if (a < w->b && scan_now(w->r, w->m, a, w->b, w->out))
+		w->failed = 1;
+	w->have = 0;
+}
+
+static void walk(Walk *w, size_t j, size_t i)
+{
+	const float *mx = w->ix->max + w->m * w->ix->per_metric;
+	if (!(mx[w->ix->off[j] + i] >= w->level))
+		return;
+	if (j > 0) {
+		walk(w, j - 1, 2 * i);
+		if (2 * i + 1 < w->ix->len[j - 1])
+			walk(w, j - 1, 2 * i + 1);
+		return;
+	}
+	size_t a = i * RETHRESH_BLOCK;
+	size_t b = a + RETHRESH_BLOCK < w->ix->rows ? a + RETHRESH_BLOCK
+						    : w->ix->rows;
+	if (b <= w->r->from)
+		return;
+	if (w->have && a == w->b) {
+		w->b = b;
+		return;
+	}
+	walk_flush(w);
+	w->a = a;
+	w->b = b;
+	w->have = 1;
+}
+
+/* Metric m's raw runs under the thresholds in force. */
+static int collect_runs(const DetectResult *r, RethreshIndex *ix, size_t m)
+{
+	RethreshRuns *rr = &ix->raw[m];
+	rr->n = 0;
+	if (ix->levels == 0)
+		return 0;
+	Walk w = {r, ix, m, (float)(min_ratio(r, ix, m) * (1 - RETHRESH_SLACK)),
+		  0, 0, 0, rr, 0};
+	size_t top = ix->levels - 1;
+	for (size_t i = 0; i < ix->len[top]; i++)
+		walk(&w, top, i);
+	walk_flush(&w);
+	return w.failed ? -1 : 0;
+}
+
+static Status push_det(DetectResult *r, size_t m, const Detection *d,
+		       ErrorRecord *err)
+{
+	if (r->n_det[m] == r->cap_det[m]) {
+		size_t cap = r->cap_det[m] ? 2 * r->cap_det[m] : 16;
+		Detection *nd = realloc(r->det[m], cap * sizeof(*nd));
+		if (!nd)
+			return error_set(err, STATUS_NOMEM, "", 0, 0,
+					 "out of memory for detections");
+		r->det[m] = nd;
+		r->cap_det[m] = cap;
+	}
+	r->det[m][r->n_det[m]++] = *d;
+	return STATUS_OK;
+}
+
+static Status close_run(DetectResult *r, size_t m, Detection *cur,
+			ErrorRecord *err)
+{
+	if ((size_t)(cur->r.end - cur->r.start) < r->min_rows)
+		return STATUS_OK;
+	cur->crit = detect_criticality(&r->cfg, cur->peak);
+	return push_det(r, m, cur, err);
+}
+
+/* detect_metric's rule (merge across gaps < merge_gap, drop runs shorter
+ * than min_rows) over metric m's raw runs. */
+static Status metric_detections(DetectResult *r, const RethreshRuns *rr,
+				size_t m, ErrorRecord *err)
+{
+	r->n_det[m] = 0;
+	Detection cur = {.metric = m};
+	int have = 0;
+	for (size_t i = 0; i < rr->n; i++) {
+		int64_t a = rr->run[i].start, e = rr->run[i].end;
+		float pk = rr->peak[i];
+		if (have && a - cur.r.end < (int64_t)r->cfg.merge_gap) {
+			cur.r.end = e;
+			if (pk > cur.peak)
+				cur.peak = pk;
+			continue;
+		}
+		if (have) {
+			Status st = close_run(r, m, &cur, err);
+			if (st != STATUS_OK)
+				return st;
+		}
+		cur.r.start = a;
+		cur.r.end = e;
+		cur.peak = pk;
+		have = 1;
+	}
+	return have ? close_run(r, m, &cur, err) : STATUS_OK;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const Range *x = a, *y = b;
+	if (x->start != y->start)
+		return (x->start > y->start) - (x->start < y->start);
+	return (x->end > y->end) - (x->end < y->end);
+}
+
+/* The node rule's mean of the k largest scores at row t, as detect.c's
+ * top_k_mean computes it, with the scores in force; *peak the largest. */
+static double top_k_now(const DetectResult *r, size_t t, size_t k,
+			float *topv, float *peak)
+{
+	size_t got = 0;
+	for (size_t m = 0; m < r->metrics; m++) {
+		float v = rethresh_score(r, m, t);
+		if (!(v > 0) || (got == k && v <= topv[k - 1]))
+			continue;
+		size_t i = got < k ? got++ : k - 1;
+		while (i > 0 && topv[i - 1] < v) {
+			topv[i] = topv[i - 1];
+			i--;
+		}
+		topv[i] = v;
+	}
+	double sum = 0;
+	for (size_t i = 0; i < got; i++)
+		sum += topv[i];
+	*peak = got ? topv[0] : 0;
+	return sum / (double)k;
+}
+
+typedef struct {
+	Detection *d;
+	size_t n, cap;
+} DetList;
+
+static int detlist_push(DetList *l, const Detection *d)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		Detection *nd = realloc(l->d, cap * sizeof(*nd));
+		if (!nd)
+			return -1;
+		l->d = nd;
+		l->cap = cap;
+	}
+	l->d[l->n++] = *d;
+	return 0;
+}
+
+/* The node_top_k rule of detect.c on the union of the metrics' raw runs
+ * (the only rows where the node score can reach 1). */
+static Status node_top_k(DetectResult *r, const RethreshIndex *ix,
+			 ErrorRecord *err)
+{
+	size_t M = r->metrics;
+	size_t k = r->cfg.node_top_k < M ? r->cfg.node_top_k : M;
+	size_t total = 0;
+	for (size_t m = 0; m < M; m++)
+		total += ix->raw[m].n;
+	Range *u = malloc((total ? total : 1) * sizeof(*u));
+	float *topv = malloc((k ? k : 1) * sizeof(*topv));
+	DetList out = {0};
+	if (!u || !topv)
+		goto nomem;
+	size_t n = 0;
+	for (size_t m = 0; m < M; m++) {
+		if (ix->raw[m].n == 0)
+			continue; /* run may be NULL */
+		memcpy(u + n, ix->raw[m].run, ix->raw[m].n * sizeof(*u));
+		n += ix->raw[m].n;
+	}
+	qsort(u, n, sizeof(*u), cmp_range);
+	size_t nu = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (nu && u[i].start <= u[nu - 1].end) {
+			if (u[i].end > u[nu - 1].end)
+				u[nu - 1].end = u[i].end;
+			continue;
+		}
+		u[nu++] = u[i];
+	}
+	Detection cur = {.metric = DETECT_NODE};
+	int have = 0, in_run = 0;
+	int64_t prev = -2;
+	for (size_t i = 0; i < nu; i++) {
+		for (int64_t t = u[i].start; t < u[i].end; t++) {
+			if (t != prev + 1)
+				in_run = 0; /* the rows between are off */
+			prev = t;
+			float pk = 0;
+			double node = top_k_now(r, (size_t)t, k, topv, &pk);
+			int on = node >= 1.0;
+			if (on && !in_run &&
+			    !(have && t - cur.r.end < (int64_t)r->cfg.merge_gap)) {
+				if (have && (size_t)(cur.r.end - cur.r.start) >=
+						    r->min_rows &&
+				    detlist_push(&out, &cur))
+					goto nomem;
+				cur.r.start = t;
+				cur.peak = 0;
+				have = 1;
+			}
+			if (on) {
+				cur.r.end = t + 1;
+				if (pk > cur.peak)
+					cur.peak = pk;
+			}
+			in_run = on;
+		}
+	}
+	if (have && (size_t)(cur.r.end - cur.r.start) >= r->min_rows &&
+	    detlist_push(&out, &cur))
+		goto nomem;
+	for (size_t i = 0; i < out.n; i++)
+		out.d[i].crit = detect_criticality(&r->cfg, out.d[i].peak);
+	free(u);
+	free(topv);
+	r->node = out.d;
+	r->n_node = out.n;
+	return STATUS_OK;
+nomem:
+	free(u);
+	free(topv);
+	free(out.d);
+	return error_set(err, STATUS_NOMEM, "", 0, 0,
+			 "out of memory for node detections");
+}
+
+static int cmp_det(const void *a, const void *b)
+{
+	const Detection *x = a, *y = b;
+	return cmp_range(&x->r, &y->r);
+}
+
+/* node_top_k 0: the union of the metric detections (detect.c's rule). */
+static Status node_union(DetectResult *r, ErrorRecord *err)
+{
+	size_t total = 0;
+	for (size_t m = 0; m < r->metrics; m++)
+		total += r->n_det[m];
+	if (total == 0)
+		return STATUS_OK;
+	Detection *all = malloc(total * sizeof(*all));
+	if (!all)
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for %zu detections", total);
+	size_t k = 0;
+	for (size_t m = 0; m < r->metrics; m++) {
+		if (r->n_det[m] == 0)
+			continue; /* det[m] may be NULL */
+		memcpy(all + k, r->det[m], r->n_det[m] * sizeof(*all));
+		k += r->n_det[m];
+	}
+	qsort(all, total, sizeof(*all), cmp_det);
+	size_t n = 0;
+	for (size_t i = 0; i < total; i++) {
+		Detection d = all[i];
+		d.metric = DETECT_NODE;
+		if (n > 0 && d.r.start <= all[n - 1].r.end) {
+			Detection *c = &all[n - 1];
+			if (d.r.end > c->r.end)
+				c->r.end = d.r.end;
+			if (d.crit > c->crit)
+				c->crit = d.crit;
+			if (d.peak > c->peak)
+				c->peak = d.peak;
+			continue;
+		}
+		all[n++] = d;
+	}
+	r->node = all;
+	r->n_node = n;
+	return STATUS_OK;
+}
+
+static int cmp_share(const void *a, const void *b)
+{
+	const AlertMetric *x = a, *y = b;
+	if (x->mass != y->mass)
+		return x->mass < y->mass ? 1 : -1;
+	return (x->metric > y->metric) - (x->metric < y->metric);
+}
+
+/* alerts_build ranked the metrics by the base scores: rank them again by
+ * the scores in force, inside each alert only (engine/alert.h's rule). */
+static void rerank_alerts(DetectResult *r)
+{
+	for (size_t i = 0; i < r->n_alerts; i++) {
+		Alert *al = &r->alerts[i];
+		size_t a = (size_t)al->r.start, b = (size_t)al->r.end;
+		if (b > r->rows)
+			b = r->rows;
+		double total = 0;
+		size_t n = 0;
+		for (size_t m = 0; m < r->metrics; m++) {
+			double mass = 0;
+			for (size_t t = a; t < b; t++) {
+				float v = rethresh_score(r, m, t);
+				if (v >= 1.0f)
+					mass += v;
+			}
+			if (mass > 0) {
+				al->ranked[n].metric = m;
+				al->ranked[n].mass = mass;
+				n++;
+				total += mass;
+			}
+		}
+		for (size_t j = 0; j < n; j++)
+			al->ranked[j].share = al->ranked[j].mass / total;
+		qsort(al->ranked, n, sizeof(*al->ranked), cmp_share);
+		al->n_ranked = n;
+	}
+}
+
+Status rethresh_move(DetectResult *r, RethreshIndex *ix, size_t m,
+		     double factor, ErrorRecord *err)
+{
+	if (!(factor > 0) || isinf(factor))
+		return error_set(err, STATUS_RANGE, "", 0, 0,
+				 "threshold factor must be positive, not %g",
+				 factor);
+	if (m != DETECT_ALL && m >= r->metrics)
+		return error_set(err, STATUS_RANGE, "", 0, 0,
+				 "no metric %zu (there are %zu)", m, r->metrics);
+	if (ix->rows != r->rows || ix->metrics != r->metrics || !ix->raw)
+		return error_set(err, STATUS_INTERNAL, "", 0, 0,
+				 "the score index is not this result's");
+	for (size_t i = 0; i < r->metrics; i++) {
+		if (m != DETECT_ALL && i != m)
+			continue;
+		/* scale_metric's arithmetic */
+		r->threshold[i] = (float)(r->threshold[i] * factor);
+		if (r->win_thr) {
+			float *thr = r->win_thr + i * r->n_win;
+			for (size_t w = 0; w < r->n_win; w++)
+				thr[w] = (float)(thr[w] * factor);
+		}
+		if (collect_runs(r, ix, i))
+			return error_set(err, STATUS_NOMEM, "", 0, 0,
+					 "out of memory for detections");
+		Status st = metric_detections(r, &ix->raw[i], i, err);
+		if (st != STATUS_OK)
+			return st;
+	}
+	free(r->node);
+	r->node = NULL;
+	r->n_node = 0;
+	alerts_free(r->alerts, r->n_alerts);
+	r->alerts = NULL;
+	r->n_alerts = 0;
+	Status st = r->cfg.node_top_k > 0 ? node_top_k(r, ix, err)
+					  : node_union(r, err);
+	if (st != STATUS_OK || r->n_node == 0)
+		return st;
+	st = alerts_build(r->node, r->n_node, r->det, r->n_det, r->metrics,
+			  r->score, r->rows, r->cfg.alert_gap, &r->alerts,
+			  &r->n_alerts, err);
+	if (st == STATUS_OK)
+		rerank_alerts(r);
+	return st;
+}
+
+/* Node scores of rows [a, b) into out + a, from the base scores times
+ * g[m]; top: room for (b - a) x k floats. */
+static void node_rows(const DetectResult *r, const float *g, size_t k,
+		      size_t a, size_t b, float *top, float *out)
+{
+	size_t R = r->rows, n = b - a;
+	memset(top, 0, n * k * sizeof(float));
+	for (size_t m = 0; m < r->metrics; m++) {
+		const float *sc = r->score + m * R + a;
+		float gm = g[m];
+		for (size_t t = 0; t < n; t++) {
+			float v = sc[t] * gm;
+			float *tv = top + t * k;
+			if (!(v > 0) || v <= tv[k - 1])
+				continue;
+			size_t i = k - 1;
+			while (i > 0 && tv[i - 1] < v) {
+				tv[i] = tv[i - 1];
+				i--;
+			}
+			tv[i] = v;
+		}
+	}
+	for (size_t t = 0; t < n; t++) {
+		double sum = 0;
+		for (size_t i = 0; i < k; i++)
+			sum += top[t * k + i];
+		out[a + t] = (float)(sum / (double)k);
+	}
+}
+
+/* Rows per chunk of the node score: its top-k scratch stays in cache. */
+#define NODE_CHUNK 4096
+
+/* The node scores with scales g (metrics floats); stops early (returning
+ * 1) when *cancel becomes nonzero. -1: out of memory. */
+static int node_scores(const DetectResult *r, const float *g, float *out,
+		       const atomic_int *cancel)
+{
+	size_t R = r->rows, M = r->metrics;
+	size_t k = r->cfg.node_top_k ? r->cfg.node_top_k : 1;
+	if (k > M)
+		k = M;
+	if (k == 0) {
+		for (size_t t = 0; t < R; t++)
+			out[t] = 0;
+		return 0;
+	}
+	float *top = malloc(NODE_CHUNK * k * sizeof(float));
+	if (!top)
+		return -1;
+	for (size_t a = 0; a < R; a += NODE_CHUNK) {
+		if (cancel && atomic_load(cancel)) {
+			free(top);
+			return 1;
+		}
+		size_t b = a + NODE_CHUNK < R ? a + NODE_CHUNK : R;
+		node_rows(r, g, k, a, b, top, out);
+	}
+	free(top);
+	return 0;
+}
+
+static float *scales(const DetectResult *r, const RethreshIndex *ix)
+{
+	float *g = malloc((r->metrics ? r->metrics : 1) * sizeof(float));
+	for (size_t m = 0; g && m < r->metrics; m++)
+		g[m] = (float)rethresh_scale(r, ix, m);
+	return g;
+}
+
+Status rethresh_node_scores(const DetectResult *r, const RethreshIndex *ix,
+			    float *out, ErrorRecord *err)
+{
+	float *g = scales(r, ix);
+	int rc = g ? node_scores(r, g, out, NULL) : -1;
+	free(g);
+	if (rc)
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for the node score");
+	return STATUS_OK;
+}
+
+/* ---------------------------------------------------------- node job */
+
+struct NodeScoreJob {
+	pthread_t th;
+	const DetectResult *r; /* borrowed: its score columns, rows, metrics
+				  and node rule are only read */
+	float *g;              /* owned: the scales at the start */
+	float *out;            /* owned until joined */
+	atomic_int cancel;
+	atomic_int done;
+	int rc;
+};
+
+static void *node_job_main(void *arg)
+{
+	NodeScoreJob *j = arg;
+	j->rc = node_scores(j->r, j->g, j->out, &j->cancel);
+	atomic_store(&j->done, 1);
+	return NULL;
+}
+
+Status rethresh_node_start(NodeScoreJob **out, const DetectResult *r,
+			   const RethreshIndex *ix, ErrorRecord *err)
+{
+	*out = NULL;
+	NodeScoreJob *j = calloc(1, sizeof(*j));
+	if (j) {
+		j->r = r;
+		j->g = scales(r, ix);
+		j->out = malloc((r->rows ? r->rows : 1) * sizeof(float));
+		atomic_init(&j->cancel, 0);
+		atomic_init(&j->done, 0);
+	}
+	if (!j || !j->g || !j->out) {
+		if (j) {
+			free(j->g);
+			free(j->out);
+		}
+		free(j);
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for the node score");
+	}
+	if (pthread_create(&j->th, NULL, node_job_main, j)) {
+		free(j->g);
+		free(j->out);
+		free(j);
+		return error_set(err, STATUS_INTERNAL, "", 0, 0,
+				 "cannot start the node score");
+	}
+	*out = j;
+	return STATUS_OK;
+}
+
+int rethresh_node_done(NodeScoreJob *j)
+{
+	return atomic_load(&j->done);
+}
+
+void rethresh_node_cancel(NodeScoreJob *j)
+{
+	atomic_store(&j->cancel, 1);
+}
+
+float *rethresh_node_join(NodeScoreJob *j, int cancel)
+{
+	if (cancel)
+		atomic_store(&j->cancel, 1);
+	pthread_join(j->th, NULL);
+	float *out = j->rc == 0 ? j->out : NULL;
+	if (!out)
+		free(j->out);
+	free(j->g);
+	free(j);
+	return out;
+}

@@ -1,0 +1,186 @@
+/* Provisional detections while training (engine/preview.h): the trainer
+ * offers each finished epoch's weights but never the last epoch's; the
+ * preview runner turns them into forecasts and detection runs in order of
+ * epoch; taking snapshots changes nothing in the trained model; a preview
+ * can be cancelled. Threads: run under the sanitizers by make check. */
+#include "tests/testutil.h"
+
+#include <math.h>
+#include <time.h>
+
+#include "data/synth.h"
+#include "engine/detect.h"
+#include "engine/model.h"
+#include "engine/preview.h"
+
+static void demo_series(Series *s, size_t points)
+{
+	SynthOptions so;
+	synth_defaults(&so);
+	so.points = points;
+	Range **lab = NULL;
+	size_t *nlab = NULL;
+	ErrorRecord err;
+	series_init(s);
+	assert_int_equal(synth_generate(&so, s, &lab, &nlab, &err), STATUS_OK);
+	for (size_t m = 0; m < s->metrics; m++)
+		free(lab[m]);
+	free(lab);
+	free(nlab);
+}
+
+static void small_config(LstmConfig *c)
+{
+	lstm_config_defaults(c);
+	c->hidden = 8;
+	c->look_back = 5;
+	c->epochs = 6;
+	c->patience = 0;
+}
+
+static void nap(void)
+{
+	struct timespec ts = {0, 2000000};
+	nanosleep(&ts, NULL);
+}
+
+static void test_previews_in_epoch_order(void **state)
+{
+	(void)state;
+	Series s;
+	demo_series(&s, 3000);
+	LstmConfig cfg;
+	small_config(&cfg);
+	DetectConfig dc;
+	detect_config_defaults(&dc);
+	ErrorRecord err;
+	Trainer *t = NULL;
+	assert_int_equal(trainer_start(&t, &s, &cfg, &err), STATUS_OK);
+	PreviewRunner r;
+	preview_runner_init(&r, &s, &dc, 1.0);
+	size_t last = 0, got = 0;
+	TrainProgress pr;
+	do {
+		nap();
+		trainer_progress(t, &pr);
+		float *pred = NULL;
+		DetectResult dr;
+		detect_result_init(&dr);
+		size_t ep = 0;
+		Status st;
+		if (preview_runner_poll(&r, t, &pred, &dr, &ep, &st, &err)) {
+			assert_int_equal(st, STATUS_OK);
+			assert_true(ep > last);
+			assert_true(ep < cfg.epochs);
+			last = ep;
+			got++;
+			/* a forecast of every row after the first window */
+			for (size_t m = 0; m < s.metrics; m++) {
+				assert_true(isnan(pred[m * s.rows]));
+				assert_true(isfinite(pred[m * s.rows + s.rows - 1]));
+			}
+			assert_int_equal(dr.rows, s.rows);
+			assert_non_null(dr.score);
+			free(pred);
+			detect_result_free(&dr);
+		}
+		/* after the last epoch: until the pending snapshot (if any)
+		 * has been previewed */
+	} while (!pr.done || r.pv);
+	preview_runner_stop(&r);
+	LstmModel *m = NULL;
+	assert_int_equal(trainer_join(t, &m, &err), STATUS_OK);
+	assert_true(got >= 1);
+	assert_int_equal(r.n, got);
+	lstm_model_delete(m);
+	series_free(&s);
+}
+
+/* The same seed gives the same model whether or not the snapshots are
+ * taken and forecast meanwhile. */
+static void test_snapshots_leave_training_alone(void **state)
+{
+	(void)state;
+	Series s;
+	demo_series(&s, 1200);
+	LstmConfig cfg;
+	small_config(&cfg);
+	ErrorRecord err;
+	LstmModel *plain = NULL, *watched = NULL;
+	assert_int_equal(lstm_train(&s, &cfg, NULL, NULL, &plain, &err),
+			 STATUS_OK);
+	Trainer *t = NULL;
+	assert_int_equal(trainer_start(&t, &s, &cfg, &err), STATUS_OK);
+	TrainProgress pr;
+	size_t taken = 0;
+	do {
+		nap();
+		trainer_progress(t, &pr);
+		LstmModel *snap = NULL;
+		size_t ep = 0;
+		if (trainer_snapshot(t, &snap, &ep)) {
+			float *pred = malloc(s.rows * s.metrics * sizeof(float));
+			assert_non_null(pred);
+			assert_int_equal(lstm_forecast(snap, &s, pred, &err),
+					 STATUS_OK);
+			free(pred);
+			lstm_model_delete(snap);
+			taken++;
+		}
+	} while (!pr.done);
+	assert_int_equal(trainer_join(t, &watched, &err), STATUS_OK);
+	float *a = malloc(s.rows * s.metrics * sizeof(float));
+	float *b = malloc(s.rows * s.metrics * sizeof(float));
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(lstm_forecast(plain, &s, a, &err), STATUS_OK);
+	assert_int_equal(lstm_forecast(watched, &s, b, &err), STATUS_OK);
+	assert_memory_equal(a, b, s.rows * s.metrics * sizeof(float));
+	free(a);
+	free(b);
+	lstm_model_delete(plain);
+	lstm_model_delete(watched);
+	series_free(&s);
+}
+
+/* A preview asked to stop comes back cancelled (or finished, when it was
+ * quicker than the request), and owns nothing after the join. */
+static void test_preview_cancel(void **state)
+{
+	(void)state;
+	Series s;
+	demo_series(&s, 60000);
+	LstmConfig cfg;
+	small_config(&cfg);
+	cfg.epochs = 1;
+	ErrorRecord err;
+	LstmModel *m = NULL;
+	cfg.max_train_rows = 500;
+	assert_int_equal(lstm_train(&s, &cfg, NULL, NULL, &m, &err),
+			 STATUS_OK);
+	DetectConfig dc;
+	detect_config_defaults(&dc);
+	Preview *p = NULL;
+	assert_int_equal(preview_start(&p, &s, m, &dc, &err), STATUS_OK);
+	preview_cancel(p);
+	float *pred = NULL;
+	DetectResult dr;
+	detect_result_init(&dr);
+	Status st = preview_join(p, &pred, &dr, NULL, &err);
+	assert_true(st == STATUS_CANCELLED || st == STATUS_OK);
+	if (st == STATUS_CANCELLED)
+		assert_null(pred);
+	free(pred);
+	detect_result_free(&dr);
+	series_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_previews_in_epoch_order),
+		cmocka_unit_test(test_snapshots_leave_training_alone),
+		cmocka_unit_test(test_preview_cancel),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
