@@ -23,6 +23,9 @@
  *     a note: the saved CSV shows both against a save made before;
  *   - `M` on one machine says how to get the machines view.
  *
+ * And the goal in keys: from where f lands, a missed anomaly labelled and
+ * saved in 3 keys, an exact range in at most 8.
+ *
  * The demo's alerts file comes from `vigil detect` on `vigil synth`'s
  * copy of the demo with the demo's model options (the dashboard shows the
  * same detections). Skipped when tmux is missing. */
@@ -538,6 +541,118 @@ static void tour(Subject *su, int cols, int rows)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* The first label line of metric in the CSV file at path whose
+ * start_time and end_time are t0 and t1 (or, with cover, that holds
+ * [t0, t1]); its rows in *n. */
+static int csv_has_range(const char *path, const char *metric, const char *t0,
+			 const char *t1, int cover, long *n)
+{
+	char *csv = tu_slurp(path, NULL);
+	if (!csv)
+		return 0;
+	int found = 0;
+	char *save = NULL;
+	for (char *l = strtok_r(csv, "\n", &save); l && !found;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *f[8];
+		if (fields(l, f, 8) != 7 || strcmp(f[0], metric))
+			continue;
+		if (cover ? strcmp(f[3], t0) <= 0 && strcmp(f[4], t1) >= 0
+			  : !strcmp(f[3], t0) && !strcmp(f[4], t1)) {
+			*n = atol(f[2]) - atol(f[1]);
+			found = 1;
+		}
+	}
+	free(csv);
+	return found;
+}
+
+/* The first and last time of a "labelled/resized T0 .. T1 (N rows" status
+ * line. */
+static void op_times(const char *verb, char *t0, char *t1, long *n)
+{
+	char st[1024];
+	status_line(st, sizeof(st));
+	const char *p = strstr(st, verb);
+	CHECK(p != NULL);
+	p += strlen(verb) + 1;
+	CHECK(sscanf(p, "%10s %8s .. %10s %8s (%ld rows", t0, t0 + 11, t1,
+		     t1 + 11, n) == 5);
+	t0[10] = ' ';
+	t1[10] = ' ';
+}
+
+/* The workbench's goal, counted in keys from the moment f lands on a
+ * place: a missed anomaly that a detection covers is labelled and saved
+ * in 3 keys (d s Enter), an exact range made from it in at most 8 (d e l
+ * l Enter s Enter: 7). The demo at 100x30; the saved file (the save
+ * prompt's default, in vigil's folder) holds the ranges. */
+static void test_goal_key_counts(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024], cd[700], path[700];
+	tu_run(out, sizeof(out), "mkdir -p '%s/goal'", tmp);
+	snprintf(cd, sizeof(cd), "cd '%s/goal' && ", tmp);
+	snprintf(path, sizeof(path), "%s/goal/demo.labels.csv", tmp);
+	pre_cmd = cd;
+	start("", "C.UTF-8");
+	pre_cmd = "";
+	expect("recall", 60);
+	CHECK(press_until("f", "FP: ", 12));
+	/* 3 keys: the detection labelled and saved */
+	static const char *const missed[] = {"d", "s", "Enter"};
+	char t0[32], t1[32];
+	long n = 0, got = 0;
+	keys(missed[0]);
+	expect("labelled ", 5);
+	op_times("labelled", t0, t1, &n);
+	keys(missed[1]);
+	expect("save as csv in ", 5);
+	keys(missed[2]);
+	expect("demo.labels.csv (csv)", 5);
+	assert_int_equal(sizeof(missed) / sizeof(missed[0]), 3);
+	CHECK(csv_has_range(path, "cpu_usage", t0, t1, 1, &got));
+	/* back to the start, then an exact range: 7 keys */
+	keys("u");
+	expect("undone", 5);
+	static const char *const exact[] = {"d", "e", "l", "l",
+					    "Enter", "s", "Enter"};
+	keys(exact[0]);
+	expect("labelled ", 5);
+	keys(exact[1]);
+	expect("EDGE ", 5);
+	char st[1024];
+	status_line(st, sizeof(st));
+	int start_edge = strstr(st, "EDGE start: ") != NULL;
+	int n0 = 0;
+	CHECK(sscanf(strstr(st, "EDGE ") + (start_edge ? 12 : 10), "%d",
+		     &n0) == 1);
+	keys(exact[2]);
+	keys(exact[3]);
+	char want[64];
+	snprintf(want, sizeof(want), "EDGE %s: %d rows",
+		 start_edge ? "start" : "end", start_edge ? n0 - 2 : n0 + 2);
+	expect(want, 5);
+	keys(exact[4]);
+	expect("resized ", 5);
+	op_times("resized", t0, t1, &n);
+	assert_int_equal(n, start_edge ? n0 - 2 : n0 + 2);
+	keys(exact[5]);
+	expect("save as csv in ", 5);
+	keys(exact[6]);
+	expect("demo.labels.csv (csv)", 5);
+	expect("0 edits unsaved", 5);
+	assert_true(sizeof(exact) / sizeof(exact[0]) <= 8);
+	/* exactly that range, start and end, in the file */
+	CHECK(csv_has_range(path, "cpu_usage", t0, t1, 0, &got));
+	assert_int_equal(got, n);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* The two subjects and their alerts files, made once. */
 static int tour_setup(void **state)
 {
@@ -631,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_demo_200x60),
 		cmocka_unit_test(test_smd_80x24),
 		cmocka_unit_test(test_smd_200x60),
+		cmocka_unit_test(test_goal_key_counts),
 	};
 	return cmocka_run_group_tests(tests, tour_setup, teardown);
 }
