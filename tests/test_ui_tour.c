@@ -9,7 +9,8 @@
  *     the plot; the demo's train labels "not scored";
  *   - `:` lands on the row asked;
  *   - `A` lists as many alerts as `vigil detect`'s alerts file, each with
- *     its start and its first metric's share; Enter goes to one, whose band
+ *     its start and its first metric's share, `S` puts the most critical
+ *     first; Enter goes to one, whose band
  *     shows the file's ranked metrics and shares; Enter in the band
  *     selects the alert's second metric;
  *   - `v` stacks the alert's top four metrics (the demo has three);
@@ -315,7 +316,31 @@ static void tour_alerts(Subject *su, int rows)
 	/* the last one, then the first: Enter goes there */
 	keys("G Enter");
 	check_band(&su->al[n - 1], n, n);
-	keys("A g Enter");
+	/* S: by criticality, the most critical first */
+	keys("A S");
+	expect("alerts by criticality", 5);
+	int worst = 0;
+	for (int i = 0; i < n; i++) {
+		int c = !strcmp(su->al[i].crit, "high")	  ? 3
+			: !strcmp(su->al[i].crit, "medium") ? 2
+							      : 1;
+		worst = c > worst ? c : worst;
+	}
+	static const char *const crit[] = {"", " low ", " medium ", " high "};
+	const char *hdr = strstr(screen, "    # start");
+	const char *row1 = hdr ? strchr(hdr, '\n') : NULL;
+	CHECK(row1 != NULL);
+	char r1[1024];
+	snprintf(r1, sizeof(r1), "%.*s", (int)strcspn(row1 + 1, "\n"),
+		 row1 + 1);
+	if (!strstr(r1, crit[worst])) {
+		dump_failure();
+		fail_msg("%s: the first alert by criticality is not%s: %s",
+			 su->name, crit[worst], r1);
+	}
+	keys("S S");
+	expect("alerts by time", 5);
+	keys("g Enter");
 	check_band(&su->al[0], 1, n);
 	/* Enter in the band: the alert's metrics in rank order */
 	if (su->al[0].n >= 2) {
@@ -431,8 +456,26 @@ static void tour_edge_note(const Subject *su)
 	status_line(st, sizeof(st));
 	int n0 = 0;
 	CHECK(sscanf(strstr(st, "EDGE start: "), "EDGE start: %d", &n0) == 1);
-	keys("l l");
+	/* h a row out, H a page, Esc leaves the label as it was */
 	char want[64];
+	keys("h");
+	snprintf(want, sizeof(want), "EDGE start: %d rows", n0 + 1);
+	expect(want, 5);
+	keys("H");
+	WAIT_CHECK(!strstr(screen, want), 5);
+	status_line(st, sizeof(st));
+	int n1 = 0;
+	CHECK(strstr(st, "EDGE start: ") &&
+	      sscanf(strstr(st, "EDGE start: "), "EDGE start: %d", &n1) == 1 &&
+	      n1 > n0 + 1);
+	keys("Escape");
+	expect("edge mode left, label unchanged", 5);
+	/* back on the label: l l Enter */
+	keys(go);
+	keys("e");
+	snprintf(want, sizeof(want), "EDGE start: %d rows", n0);
+	expect(want, 5);
+	keys("l l");
 	snprintf(want, sizeof(want), "EDGE start: %d rows", n0 - 2);
 	expect(want, 5);
 	keys("Enter");

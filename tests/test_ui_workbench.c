@@ -866,8 +866,8 @@ static void model_counts(int *training, int *queued, int *trained)
  * row with its progress), and each row's event F1 equals the one `vigil
  * score FOLDER --json` gives for that machine; Enter opens one, f d
  * relabels, M comes back and the row shows the edit and the working F1
- * moved; q asks once when edits are unsaved, and the next start offers
- * that machine's journal. At 80x24. */
+ * moved; q asks once when edits are unsaved, and the next start (at
+ * 200x60, C locale, NO_COLOR) offers that machine's journal. At 80x24. */
 static void test_machines_view(void **state)
 {
 	(void)state;
@@ -963,9 +963,10 @@ static void test_machines_view(void **state)
 	       5);
 	keys("q");
 	expect("VIGIL-EXIT=0", 5);
-	/* the next start: the models from the cache at once; that
-	 * machine's journal is offered when it opens */
-	start_at(args, "C.UTF-8", 80, 24);
+	/* the next start, at 200x60 in the C locale without colour: the
+	 * models from the cache at once; that machine's journal is offered
+	 * when it opens */
+	start_at(args, "C NO_COLOR=1", 200, 60);
 	expect("machines: 3", 10);
 	WAIT_CHECK(count_of(" trained ") == 3, 60);
 	keys("G Enter");
