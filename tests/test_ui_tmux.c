@@ -436,7 +436,8 @@ static void test_model_in_user_cache(void **state)
 }
 
 /* A real SMD machine (a copy of data/samples/smd-fleet's machine-1-2, a
- * model big enough to train for a second or two): training runs in the
+ * model big enough to train for a second or two; a smaller one under the
+ * sanitizers, which slow it enough): training runs in the
  * background with a progress bar while the metrics can be browsed; the
  * next start loads the cached model at once. */
 static void test_training_in_background(void **state)
@@ -451,9 +452,9 @@ static void test_training_in_background(void **state)
 		fail_msg("cannot copy the machine: %s", out);
 	char args[700];
 	snprintf(args, sizeof(args),
-		 "'%s/bg/ServerMachineDataset:machine-1-2' --hidden 150 "
+		 "'%s/bg/ServerMachineDataset:machine-1-2' --hidden %d "
 		 "--epochs 20",
-		 tmp);
+		 tmp, tu_sanitized() ? 50 : 150);
 	start(args, "C.UTF-8");
 	expect("training [", 20);
 	keys("j");
