@@ -54,6 +54,7 @@ typedef struct {
 	int node;           /* f d and e at node scope (else the metric's) */
 	char goto_row[16];  /* a row to go to with : */
 	const char *landed; /* what the status line then says */
+	const char *at;     /* and what the readout (the first line) shows */
 	Alert al[64];       /* the alerts file */
 	int n_al;
 } Subject;
@@ -574,6 +575,9 @@ static void tour(Subject *su, int cols, int rows)
 	snprintf(go, sizeof(go), "':%s' Enter", su->goto_row);
 	keys(go);
 	expect(su->landed, 5);
+	WAIT_CHECK(strstr(screen, su->at) &&
+			   strstr(screen, su->at) < strchr(screen, '\n'),
+		   5);
 	/* S: the list's orders */
 	keys("S");
 	expect("metrics by score", 5);
@@ -744,6 +748,7 @@ static int tour_setup(void **state)
 	demo.node = 0;
 	snprintf(demo.goto_row, sizeof(demo.goto_row), "630");
 	demo.landed = "row 630 (2022-01-01 10:30:00)";
+	demo.at = " 10:30 ";
 	char path[600];
 	snprintf(path, sizeof(path), "%s/demo/det.csv.alerts.csv", tmp);
 	read_alerts(&demo, path);
@@ -768,6 +773,7 @@ static int tour_setup(void **state)
 	smd.node = 1;
 	snprintf(smd.goto_row, sizeof(smd.goto_row), "1500");
 	smd.landed = "row 1500";
+	smd.at = " 1500 ";
 	snprintf(path, sizeof(path), "%s/fleet/det.csv.alerts.csv", tmp);
 	read_alerts(&smd, path);
 	return 0;
