@@ -285,28 +285,43 @@ static void test_save_and_reopen(void **state)
 	tu_run(out, sizeof(out), "rm -rf '%s'", dir);
 }
 
-/* SMD machine-3-2 (../shared/data): test_label has a range (test rows
- * 12139-12143) that interpretation_label lacks; the dashboard finds it. */
+/* SMD machine-3-2: test_label has a range (test rows 12139-12143) that
+ * interpretation_label lacks; the dashboard finds it. The published label
+ * files (data/samples/smd) with train and test files of zeros of the
+ * right length (38 metrics) around them. */
 static void test_smd_label_files_disagree(void **state)
 {
 	(void)state;
-	const char *shared = tu_shared_data();
-	char ds[4200], probe[4300];
-	snprintf(ds, sizeof(ds), "%s/smd/ServerMachineDataset:machine-3-2",
-		 shared ? shared : ".");
-	snprintf(probe, sizeof(probe),
-		 "%s/smd/ServerMachineDataset/test/machine-3-2.txt",
-		 shared ? shared : ".");
-	if (!shared || access(probe, R_OK) != 0)
-		skip();
+	char dir[64], out[1024];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	const char *src = "data/samples/smd/ServerMachineDataset";
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "d='%s/ServerMachineDataset' && mkdir -p \"$d/train\" "
+		       "\"$d/test\" \"$d/test_label\" "
+		       "\"$d/interpretation_label\" && "
+		       "cp %s/test_label/machine-3-2.txt \"$d/test_label/\" && "
+		       "cp %s/interpretation_label/machine-3-2.txt "
+		       "\"$d/interpretation_label/\" && "
+		       "z=$(printf '0,%%.0s' $(seq 37))0 && "
+		       "n=$(wc -l < %s/test_label/machine-3-2.txt) && "
+		       "yes \"$z\" | head -n \"$n\" > \"$d/test/machine-3-2.txt\" && "
+		       "yes \"$z\" | head -n 200 > \"$d/train/machine-3-2.txt\"",
+		       dir, src, src, src),
+		0);
+	char ds[200];
+	snprintf(ds, sizeof(ds), "%s/ServerMachineDataset:machine-3-2", dir);
 	App a;
 	app_init(&a);
 	DashOptions o;
 	dash_options_defaults(&o);
 	o.no_model = 1;
+	o.no_session = 1;
 	o.dataset = ds;
 	ErrorRecord err;
 	assert_int_equal(dash_open(&a, &o, &err), STATUS_OK);
+	assert_int_equal(a.s.metrics, 38);
+	assert_int_equal(a.s.split, 200);
 	assert_int_equal(a.n_disagree, 1);
 	assert_int_equal(a.disagree[0].start, (int64_t)a.s.split + 12139);
 	assert_int_equal(a.disagree[0].end, (int64_t)a.s.split + 12143);
@@ -315,6 +330,7 @@ static void test_smd_label_files_disagree(void **state)
 	const UiRanges *node = ui_labels_set(&a.labels, UI_NODE, 0);
 	assert_true(ui_ranges_find(node, (int64_t)a.s.split + 12140) >= 0);
 	app_free(&a);
+	tu_run(out, sizeof(out), "rm -rf '%s'", dir);
 }
 
 /* f / F visit every disagreement of the test part in row order, partial

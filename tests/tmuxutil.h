@@ -13,6 +13,7 @@
 #ifndef VIGIL_TMUXUTIL_H
 #define VIGIL_TMUXUTIL_H
 
+#include <signal.h>
 #include <time.h>
 
 static char sock[96];   /* the current server's socket name ("" = none) */
@@ -114,11 +115,45 @@ static inline void keys(const char *k)
 	tu_run(out, sizeof(out), "tmux -L %s send-keys %s", sock, k);
 }
 
+/* Whether process pid has ended (gone, or a zombie nobody reaps yet). */
+static inline int process_ended(long pid)
+{
+	if (kill((pid_t)pid, 0) != 0)
+		return 1;
+	char path[64], stat[256] = "";
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 1;
+	size_t n = fread(stat, 1, sizeof(stat) - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	const char *p = strrchr(stat, ')'); /* "pid (comm) S ..." */
+	return !p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X';
+}
+
+/* Kill the current server and wait until the process it ran (vigil, or
+ * the shell's sleep after it) has ended: vigil exits on the SIGHUP, but
+ * under load or the sanitizers (the leak check at exit) it can take a
+ * while, and until then it holds the dataset's lock and journal, so the
+ * next start would open read-only or be offered that journal. */
 static inline void stop_server(void)
 {
 	char out[256];
-	if (sock[0])
-		tu_run(out, sizeof(out), "tmux -L %s kill-server", sock);
+	if (!sock[0])
+		return;
+	long pid = -1;
+	if (tu_run(out, sizeof(out),
+		   "ps -o pid= --ppid $(tmux -L %s display -p '#{pane_pid}' "
+		   "2>/dev/null) 2>/dev/null",
+		   sock) == 0)
+		pid = atol(out);
+	tu_run(out, sizeof(out), "tmux -L %s kill-server", sock);
+	double end = now_s() + timeout_s(15);
+	while (pid > 0 && !process_ended(pid) && now_s() < end) {
+		struct timespec ts = {0, 20 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
 }
 
 /* Start vigil with args in a fresh server of cols x rows; locale as given

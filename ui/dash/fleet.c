@@ -1,9 +1,11 @@
 /* The machines view (see fleet.h): a table of every machine of an SMD
  * folder, each one a whole dashboard (App) kept in memory, their models
  * trained in the background a few at a time. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "ui/dash/fleet.h"
 
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +21,29 @@
 
 static WINDOW *fleet_win;
 
+/* Trainings at once: one per core this process may run on (its affinity
+ * mask, as nproc counts them; else the cores online), each training using
+ * threads of them. */
+static size_t fleet_slots(int threads)
+{
+	long cores = 0;
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		cores = CPU_COUNT(&set);
+	if (cores <= 0)
+		cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads > 1)
+		cores /= threads;
+	return cores > 0 ? (size_t)cores : 1;
+}
+
 Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
 		  ErrorRecord *err)
 {
 	memset(f, 0, sizeof(*f));
 	f->open = -1;
 	f->opt = *opt;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	f->slots = cores > 0 ? (size_t)cores : 1;
+	f->slots = fleet_slots(opt->pipe.lstm.threads);
 	CliFolder cf;
 	Status st = cli_folder_open(&cf, dir, err);
 	if (st != STATUS_OK)
@@ -79,8 +96,12 @@ int fleet_poll(Fleet *f)
 		changed |= dash_poll_model(a) | app_poll_jobs(a, 0);
 		training += a->model == MODEL_TRAINING;
 	}
-	/* the queue, in name order; a cached model is ready at once */
-	for (size_t i = 0; i < f->n && training < f->slots; i++) {
+	/* the queue: the open machine first, then in name order; a cached
+	 * model is ready at once */
+	for (size_t k = 0; k <= f->n && training < f->slots; k++) {
+		size_t i = k == 0 ? (size_t)f->open : k - 1;
+		if (k == 0 && f->open < 0)
+			continue;
 		FleetMachine *m = &f->m[i];
 		if (m->started || f->opt.no_model)
 			continue;
@@ -221,7 +242,7 @@ static void machine_row(const Fleet *f, const FleetMachine *m, int namew,
 			 a->train_frac * 100);
 		break;
 	case MODEL_READY:
-		snprintf(model, sizeof(model), "ready");
+		snprintf(model, sizeof(model), "trained");
 		break;
 	case MODEL_FAILED:
 		snprintf(model, sizeof(model), "failed");

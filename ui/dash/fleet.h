@@ -1,10 +1,11 @@
 /* The machines view: `vigil PATH/ServerMachineDataset` (the folder, no
  * machine), or a folder of CSV or NAB files, opens every machine (every
  * file) of the folder, one App each, and lists them
- * with their rows, model (queued, training with its progress, ready), node
+ * with their rows, model (queued, training with its progress, trained), node
  * detections per criticality, node event P/R/F1 against the original and
  * the working labels, and unsaved edits. Models train in the background, at
- * most one per core at a time. Enter opens a machine in the dashboard (its
+ * most one per core at a time (the cores this process may run on, divided
+ * by --threads), the open machine first. Enter opens a machine in the dashboard (its
  * lock and journal taken then, as for a single machine); M goes back with
  * everything kept. */
 #ifndef VIGIL_UI_FLEET_H
@@ -30,7 +31,7 @@ typedef struct {
 	size_t sel;           /* the chosen row */
 	long open;            /* the machine shown, -1: the machines view */
 	DashOptions opt;      /* the dashboard's options (dataset unused) */
-	size_t slots;         /* trainings at once: the cores */
+	size_t slots;         /* trainings at once: one per core */
 	int quit_asked;       /* q once with unsaved edits somewhere */
 	char message[256];    /* the view's status line */
 } Fleet;

@@ -404,8 +404,21 @@ static void paint_alert_band(App *a, WINDOW *w, int y, int x, int width)
 		snprintf(more, sizeof(more), " +%zu more", al->n_ranked - k);
 		int ml = snprintf(after, sizeof(after), " +%zu more",
 				  al->n_ranked - k - 1);
-		if (col + len > width ||
-		    (k + 1 < al->n_ranked && col + len + ml > width)) {
+		int need = len + (k + 1 < al->n_ranked ? ml : 0);
+		if (k == 0 && col + need > width) {
+			/* the first metric at least, its name cut as in the
+			 * list ("netw~ 0.7289") */
+			int keep = (int)strlen(a->s.names[am->metric]) -
+				   (col + need - width) - 1;
+			if (keep >= 2) {
+				len = snprintf(item, sizeof(item),
+					       " %.*s~ %.4f", keep,
+					       a->s.names[am->metric],
+					       am->share);
+				need = len + (k + 1 < al->n_ranked ? ml : 0);
+			}
+		}
+		if (col + need > width) {
 			put(w, y, x + col, width - col, more);
 			break;
 		}
