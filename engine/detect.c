@@ -158,8 +158,7 @@ static Status push_det(DetectResult *r, size_t m, const Detection *d,
 	return STATUS_OK;
 }
 
-/* Finish a pending run: keep it if long enough. */
-static Status close_run(DetectResult *r, size_t m, Detection *cur,
+Status detect_close_run(DetectResult *r, size_t m, Detection *cur,
 			ErrorRecord *err)
 {
 	if ((size_t)(cur->r.end - cur->r.start) < r->min_rows)
@@ -196,7 +195,7 @@ static Status detect_metric(DetectResult *r, size_t m, ErrorRecord *err)
 			continue;
 		}
 		if (have) {
-			Status st = close_run(r, m, &cur, err);
+			Status st = detect_close_run(r, m, &cur, err);
 			if (st != STATUS_OK)
 				return st;
 		}
@@ -206,7 +205,7 @@ static Status detect_metric(DetectResult *r, size_t m, ErrorRecord *err)
 		have = 1;
 	}
 	if (have)
-		return close_run(r, m, &cur, err);
+		return detect_close_run(r, m, &cur, err);
 	return STATUS_OK;
 }
 
@@ -247,7 +246,7 @@ static float *node_tops(const DetectResult *r, size_t k)
 	return top;
 }
 
-static float tops_mean(const float *tv, size_t k)
+float detect_tops_mean(const float *tv, size_t k)
 {
 	double sum = 0;
 	for (size_t i = 0; i < k; i++)
@@ -269,7 +268,7 @@ Status detect_node_scores(const DetectResult *r, float *out,
 		return error_set(err, STATUS_NOMEM, "", 0, 0,
 				 "out of memory for the node score");
 	for (size_t t = 0; t < R; t++)
-		out[t] = tops_mean(top + t * k, k);
+		out[t] = detect_tops_mean(top + t * k, k);
 	free(top);
 	return STATUS_OK;
 }
@@ -305,7 +304,7 @@ static Status node_top_k(DetectResult *r, ErrorRecord *err)
 	Detection cur = {.metric = DETECT_NODE};
 	int have = 0, in_run = 0;
 	for (size_t t = r->from; t <= R; t++) {
-		int on = t < R && tops_mean(top + t * k, k) >= 1.0f;
+		int on = t < R && detect_tops_mean(top + t * k, k) >= 1.0f;
 		if (on && !in_run) {
 			if (have && (int64_t)t - cur.r.end <
 					    (int64_t)r->cfg.merge_gap) {
@@ -357,31 +356,11 @@ nomem:
 			 "out of memory for node detections");
 }
 
-/* Node level: with node_top_k = 0 the union of all metric detections
- * (overlapping or touching ranges join), criticality the highest involved,
- * peak the largest; otherwise node_top_k above. Then the alerts. */
-static Status detect_node(DetectResult *r, ErrorRecord *err)
+Status detect_node_union(DetectResult *r, ErrorRecord *err)
 {
 	size_t total = 0;
 	for (size_t m = 0; m < r->metrics; m++)
 		total += r->n_det[m];
-	free(r->node);
-	r->node = NULL;
-	r->n_node = 0;
-	alerts_free(r->alerts, r->n_alerts);
-	r->alerts = NULL;
-	r->n_alerts = 0;
-	if (r->cfg.node_top_k > 0) {
-		Status st = node_top_k(r, err);
-		if (st != STATUS_OK)
-			return st;
-		if (r->n_node == 0)
-			return STATUS_OK;
-		return alerts_build(r->node, r->n_node, r->det, r->n_det,
-				    r->metrics, r->score, r->rows,
-				    r->cfg.alert_gap, &r->alerts, &r->n_alerts,
-				    err);
-	}
 	if (total == 0)
 		return STATUS_OK;
 	Detection *all = malloc(total * sizeof(*all));
@@ -414,6 +393,24 @@ static Status detect_node(DetectResult *r, ErrorRecord *err)
 	}
 	r->node = all;
 	r->n_node = n;
+	return STATUS_OK;
+}
+
+/* Node level: with node_top_k = 0 the union of all metric detections
+ * (overlapping or touching ranges join), criticality the highest involved,
+ * peak the largest; otherwise node_top_k above. Then the alerts. */
+static Status detect_node(DetectResult *r, ErrorRecord *err)
+{
+	free(r->node);
+	r->node = NULL;
+	r->n_node = 0;
+	alerts_free(r->alerts, r->n_alerts);
+	r->alerts = NULL;
+	r->n_alerts = 0;
+	Status st = r->cfg.node_top_k > 0 ? node_top_k(r, err)
+					  : detect_node_union(r, err);
+	if (st != STATUS_OK || r->n_node == 0)
+		return st;
 	return alerts_build(r->node, r->n_node, r->det, r->n_det, r->metrics,
 			    r->score, r->rows, r->cfg.alert_gap, &r->alerts,
 			    &r->n_alerts, err);

@@ -181,6 +181,22 @@ float detect_threshold_at(const DetectResult *r, size_t m, size_t t);
 Status detect_node_scores(const DetectResult *r, float *out,
 			  ErrorRecord *err);
 
+/* The pieces of the detection rules that engine/rethresh.c replays on the
+ * rows a threshold move can change (engine-internal):
+ * detect_close_run   finish metric m's pending run cur: kept (criticality
+ *                    set, appended to r->det[m]) when at least min_rows
+ *                    long;
+ * detect_tops_mean   the node score from a row's k largest metric scores
+ *                    (descending), as detect_node_scores computes it;
+ * detect_node_union  node_top_k 0: r->node := the union of the metric
+ *                    detections (overlapping or touching ranges join,
+ *                    criticality the highest, peak the largest); r->node
+ *                    must be empty. */
+Status detect_close_run(DetectResult *r, size_t m, Detection *cur,
+			ErrorRecord *err);
+float detect_tops_mean(const float *tv, size_t k);
+Status detect_node_union(DetectResult *r, ErrorRecord *err);
+
 /* Criticality of a peak score under cfg's cut-offs (peak >= 1 assumed). */
 Criticality detect_criticality(const DetectConfig *cfg, double peak);
 

@@ -263,31 +263,6 @@ static int collect_runs(const DetectResult *r, RethreshIndex *ix, size_t m)
 	return w.failed ? -1 : 0;
 }
 
-static Status push_det(DetectResult *r, size_t m, const Detection *d,
-		       ErrorRecord *err)
-{
-	if (r->n_det[m] == r->cap_det[m]) {
-		size_t cap = r->cap_det[m] ? 2 * r->cap_det[m] : 16;
-		Detection *nd = realloc(r->det[m], cap * sizeof(*nd));
-		if (!nd)
-			return error_set(err, STATUS_NOMEM, "", 0, 0,
-					 "out of memory for detections");
-		r->det[m] = nd;
-		r->cap_det[m] = cap;
-	}
-	r->det[m][r->n_det[m]++] = *d;
-	return STATUS_OK;
-}
-
-static Status close_run(DetectResult *r, size_t m, Detection *cur,
-			ErrorRecord *err)
-{
-	if ((size_t)(cur->r.end - cur->r.start) < r->min_rows)
-		return STATUS_OK;
-	cur->crit = detect_criticality(&r->cfg, cur->peak);
-	return push_det(r, m, cur, err);
-}
-
 /* detect_metric's rule (merge across gaps < merge_gap, drop runs shorter
  * than min_rows) over metric m's raw runs. */
 static Status metric_detections(DetectResult *r, const RethreshRuns *rr,
@@ -306,7 +281,7 @@ static Status metric_detections(DetectResult *r, const RethreshRuns *rr,
 			continue;
 		}
 		if (have) {
-			Status st = close_run(r, m, &cur, err);
+			Status st = detect_close_run(r, m, &cur, err);
 			if (st != STATUS_OK)
 				return st;
 		}
@@ -315,7 +290,7 @@ static Status metric_detections(DetectResult *r, const RethreshRuns *rr,
 		cur.peak = pk;
 		have = 1;
 	}
-	return have ? close_run(r, m, &cur, err) : STATUS_OK;
+	return have ? detect_close_run(r, m, &cur, err) : STATUS_OK;
 }
 
 static int cmp_range(const void *a, const void *b)
@@ -326,28 +301,27 @@ static int cmp_range(const void *a, const void *b)
 	return (x->end > y->end) - (x->end < y->end);
 }
 
-/* The node rule's mean of the k largest scores at row t, as detect.c's
- * top_k_mean computes it, with the scores in force; *peak the largest. */
-static double top_k_now(const DetectResult *r, size_t t, size_t k,
-			float *topv, float *peak)
+/* The node score at row t with the scores in force, as
+ * detect_node_scores computes it from the base scores (the k largest,
+ * descending, into topv; detect_tops_mean); *peak the largest. */
+static float top_k_now(const DetectResult *r, size_t t, size_t k,
+		       float *topv, float *peak)
 {
-	size_t got = 0;
+	for (size_t i = 0; i < k; i++)
+		topv[i] = 0;
 	for (size_t m = 0; m < r->metrics; m++) {
 		float v = rethresh_score(r, m, t);
-		if (!(v > 0) || (got == k && v <= topv[k - 1]))
+		if (!(v > 0) || v <= topv[k - 1])
 			continue;
-		size_t i = got < k ? got++ : k - 1;
+		size_t i = k - 1;
 		while (i > 0 && topv[i - 1] < v) {
 			topv[i] = topv[i - 1];
 			i--;
 		}
 		topv[i] = v;
 	}
-	double sum = 0;
-	for (size_t i = 0; i < got; i++)
-		sum += topv[i];
-	*peak = got ? topv[0] : 0;
-	return sum / (double)k;
+	*peak = topv[0];
+	return detect_tops_mean(topv, k);
 }
 
 typedef struct {
@@ -410,8 +384,7 @@ static Status node_top_k(DetectResult *r, const RethreshIndex *ix,
 				in_run = 0; /* the rows between are off */
 			prev = t;
 			float pk = 0;
-			double node = top_k_now(r, (size_t)t, k, topv, &pk);
-			int on = node >= 1.0;
+			int on = top_k_now(r, (size_t)t, k, topv, &pk) >= 1.0f;
 			if (on && !in_run &&
 			    !(have && t - cur.r.end < (int64_t)r->cfg.merge_gap)) {
 				if (have && (size_t)(cur.r.end - cur.r.start) >=
@@ -446,53 +419,6 @@ nomem:
 	free(out.d);
 	return error_set(err, STATUS_NOMEM, "", 0, 0,
 			 "out of memory for node detections");
-}
-
-static int cmp_det(const void *a, const void *b)
-{
-	const Detection *x = a, *y = b;
-	return cmp_range(&x->r, &y->r);
-}
-
-/* node_top_k 0: the union of the metric detections (detect.c's rule). */
-static Status node_union(DetectResult *r, ErrorRecord *err)
-{
-	size_t total = 0;
-	for (size_t m = 0; m < r->metrics; m++)
-		total += r->n_det[m];
-	if (total == 0)
-		return STATUS_OK;
-	Detection *all = malloc(total * sizeof(*all));
-	if (!all)
-		return error_set(err, STATUS_NOMEM, "", 0, 0,
-				 "out of memory for %zu detections", total);
-	size_t k = 0;
-	for (size_t m = 0; m < r->metrics; m++) {
-		if (r->n_det[m] == 0)
-			continue; /* det[m] may be NULL */
-		memcpy(all + k, r->det[m], r->n_det[m] * sizeof(*all));
-		k += r->n_det[m];
-	}
-	qsort(all, total, sizeof(*all), cmp_det);
-	size_t n = 0;
-	for (size_t i = 0; i < total; i++) {
-		Detection d = all[i];
-		d.metric = DETECT_NODE;
-		if (n > 0 && d.r.start <= all[n - 1].r.end) {
-			Detection *c = &all[n - 1];
-			if (d.r.end > c->r.end)
-				c->r.end = d.r.end;
-			if (d.crit > c->crit)
-				c->crit = d.crit;
-			if (d.peak > c->peak)
-				c->peak = d.peak;
-			continue;
-		}
-		all[n++] = d;
-	}
-	r->node = all;
-	r->n_node = n;
-	return STATUS_OK;
 }
 
 static int cmp_share(const void *a, const void *b)
@@ -572,7 +498,7 @@ Status rethresh_move(DetectResult *r, RethreshIndex *ix, size_t m,
 	r->alerts = NULL;
 	r->n_alerts = 0;
 	Status st = r->cfg.node_top_k > 0 ? node_top_k(r, ix, err)
-					  : node_union(r, err);
+					  : detect_node_union(r, err);
 	if (st != STATUS_OK || r->n_node == 0)
 		return st;
 	st = alerts_build(r->node, r->n_node, r->det, r->n_det, r->metrics,
