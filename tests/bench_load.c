@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "data/series.h"
+#include "tests/benchutil.h"
 #include "tests/csv_oracle.h"
 
 static double now(void)
@@ -93,36 +94,6 @@ static int measure(const char *path, int old, double *secs, size_t *rss,
 	return 0;
 }
 
-/* bench_ui's generated CSV: sines of several periods, noise and a spike
- * per metric, two decimals. */
-static int write_big(const char *path, size_t rows, size_t metrics)
-{
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -1;
-	static char buf[1 << 20];
-	setvbuf(f, buf, _IOFBF, sizeof(buf));
-	for (size_t m = 0; m < metrics; m++)
-		fprintf(f, "%sm%02zu", m ? "," : "", m + 1);
-	fputc('\n', f);
-	unsigned long long z = 88172645463325252ULL;
-	for (size_t r = 0; r < rows; r++) {
-		for (size_t m = 0; m < metrics; m++) {
-			z ^= z << 13;
-			z ^= z >> 7;
-			z ^= z << 17;
-			double noise = (double)(z >> 11) / 9007199254740992.0;
-			double v = 50 + 20 * sin((double)r / (300.0 + 97 * m)) +
-				   4 * noise;
-			if (r == rows / 3 + 1000 * m)
-				v += 60;
-			fprintf(f, "%s%.2f", m ? "," : "", v);
-		}
-		fputc('\n', f);
-	}
-	return fclose(f);
-}
-
 static int bench_csv(void)
 {
 	const size_t R = 1000000, M = 38;
@@ -131,7 +102,7 @@ static int bench_csv(void)
 	if (fd < 0)
 		return -1;
 	close(fd);
-	if (write_big(path, R, M) != 0) {
+	if (bench_write_big(path, R, M) != 0) {
 		unlink(path);
 		printf("bench_load: cannot write %s\n", path);
 		return -1;

@@ -17,6 +17,7 @@
 #include "engine/detect.h"
 #include "engine/model.h"
 #include "engine/preview.h"
+#include "tests/benchutil.h"
 
 static double now(void)
 {
@@ -182,14 +183,7 @@ int main(void)
 	if (!vigil || !*vigil)
 		vigil = "./vigil";
 	char dataset[1024];
-	struct stat st;
-	if (stat("../shared/data/smd/ServerMachineDataset/test/machine-1-2.txt",
-		 &st) == 0)
-		snprintf(dataset, sizeof(dataset),
-			 "../shared/data/smd/ServerMachineDataset:machine-1-2");
-	else
-		snprintf(dataset, sizeof(dataset),
-			 "data/samples/smd-cut/ServerMachineDataset:machine-1-2");
+	bench_smd_dataset(dataset, sizeof(dataset));
 	fflush(stdout);
 	first_detections(vigil, dataset);
 	fflush(stdout);

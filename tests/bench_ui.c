@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/benchutil.h"
+
 static const char script[] =
 	"<wait>"
 	"jjjjjkkkllllllllhhhh++++----HHLLLnnnNNN]]][[[ffFF"
@@ -59,36 +61,6 @@ static const char big_script[] =
 	"t >>>> <<<< <Esc> <lap>"
 	"<Tab> t >>>> <<<< <Esc> <Tab> <lap>";
 
-/* A CSV of rows x metrics: sines of several periods, noise and a spike
- * per metric. Returns 0 when written. */
-static int write_big(const char *path, size_t rows, size_t metrics)
-{
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -1;
-	static char buf[1 << 20];
-	setvbuf(f, buf, _IOFBF, sizeof(buf));
-	for (size_t m = 0; m < metrics; m++)
-		fprintf(f, "%sm%02zu", m ? "," : "", m + 1);
-	fputc('\n', f);
-	unsigned long long z = 88172645463325252ULL;
-	for (size_t r = 0; r < rows; r++) {
-		for (size_t m = 0; m < metrics; m++) {
-			z ^= z << 13;
-			z ^= z >> 7;
-			z ^= z << 17;
-			double noise = (double)(z >> 11) / 9007199254740992.0;
-			double v = 50 + 20 * sin((double)r / (300.0 + 97 * m)) +
-				   4 * noise;
-			if (r == rows / 3 + 1000 * m)
-				v += 60;
-			fprintf(f, "%s%.2f", m ? "," : "", v);
-		}
-		fputc('\n', f);
-	}
-	return fclose(f);
-}
-
 /* Generate rows x metrics into a fresh folder, train the bench's model on
  * it, replay big_script (keys) and print each part's timing beside the
  * target. Returns the number of parts over the target, or -1. */
@@ -101,7 +73,7 @@ static int run_big(const char *vigil, const char *keys, size_t rows,
 	char csv[300], cmd[4096];
 	snprintf(csv, sizeof(csv), "%s/big.csv", dir);
 	int over = -1;
-	if (write_big(csv, rows, metrics) != 0) {
+	if (bench_write_big(csv, rows, metrics) != 0) {
 		printf("bench_ui: cannot write %s\n", csv);
 		goto out;
 	}
@@ -161,14 +133,7 @@ int main(void)
 	if (!vigil || !*vigil)
 		vigil = "./vigil";
 	char dataset[1024];
-	struct stat st;
-	if (stat("../shared/data/smd/ServerMachineDataset/test/machine-1-2.txt",
-		 &st) == 0)
-		snprintf(dataset, sizeof(dataset),
-			 "../shared/data/smd/ServerMachineDataset:machine-1-2");
-	else
-		snprintf(dataset, sizeof(dataset),
-			 "data/samples/smd-cut/ServerMachineDataset:machine-1-2");
+	bench_smd_dataset(dataset, sizeof(dataset));
 	char keys[] = "/tmp/vigil-bench-ui-XXXXXX";
 	int fd = mkstemp(keys);
 	if (fd < 0 || write(fd, script, strlen(script)) !=
