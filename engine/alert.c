@@ -23,8 +23,8 @@ void alerts_free(Alert *a, size_t n)
 
 /* Count metric detections overlapping span and rank the metrics. */
 static Status alert_fill(Alert *al, Detection *const *det, const size_t *n_det,
-			 size_t metrics, const float *score, size_t rows,
-			 ErrorRecord *err)
+			 size_t metrics, AlertScoreFn fn, const void *ctx,
+			 size_t rows, ErrorRecord *err)
 {
 	al->n_low = al->n_medium = al->n_high = 0;
 	for (size_t m = 0; m < metrics; m++) {
@@ -57,11 +57,12 @@ static Status alert_fill(Alert *al, Detection *const *det, const size_t *n_det,
 	if (b > rows)
 		b = rows;
 	for (size_t m = 0; m < metrics; m++) {
-		const float *s = score + m * rows;
 		double mass = 0;
-		for (size_t t = a; t < b; t++)
-			if (s[t] >= 1.0f)
-				mass += s[t];
+		for (size_t t = a; t < b; t++) {
+			float v = fn(ctx, m, t);
+			if (v >= 1.0f)
+				mass += v;
+		}
 		if (mass > 0) {
 			al->ranked[n].metric = m;
 			al->ranked[n].mass = mass;
@@ -76,10 +77,32 @@ static Status alert_fill(Alert *al, Detection *const *det, const size_t *n_det,
 	return STATUS_OK;
 }
 
+typedef struct {
+	const float *score;
+	size_t rows;
+} ScoreArray;
+
+static float array_score(const void *ctx, size_t m, size_t t)
+{
+	const ScoreArray *a = ctx;
+	return a->score[m * a->rows + t];
+}
+
 Status alerts_build(const Detection *node, size_t n_node,
 		    Detection *const *det, const size_t *n_det, size_t metrics,
 		    const float *score, size_t rows, size_t alert_gap,
 		    Alert **out, size_t *n_out, ErrorRecord *err)
+{
+	ScoreArray a = {score, rows};
+	return alerts_build_fn(node, n_node, det, n_det, metrics, array_score,
+			       &a, rows, alert_gap, out, n_out, err);
+}
+
+Status alerts_build_fn(const Detection *node, size_t n_node,
+		       Detection *const *det, const size_t *n_det,
+		       size_t metrics, AlertScoreFn fn, const void *ctx,
+		       size_t rows, size_t alert_gap, Alert **out,
+		       size_t *n_out, ErrorRecord *err)
 {
 	*out = NULL;
 	*n_out = 0;
@@ -107,8 +130,8 @@ Status alerts_build(const Detection *node, size_t n_node,
 		n++;
 	}
 	for (size_t i = 0; i < n; i++) {
-		Status st = alert_fill(&al[i], det, n_det, metrics, score, rows,
-				       err);
+		Status st = alert_fill(&al[i], det, n_det, metrics, fn, ctx,
+				       rows, err);
 		if (st != STATUS_OK) {
 			alerts_free(al, n);
 			return st;

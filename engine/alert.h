@@ -44,6 +44,15 @@ Status alerts_build(const Detection *node, size_t n_node,
 		    const float *score, size_t rows, size_t alert_gap,
 		    Alert **out, size_t *n_out, ErrorRecord *err);
 
+/* The same with the scores read through fn(ctx, m, t) (rows rows per
+ * metric) instead of an array: for scores computed on demand. */
+typedef float (*AlertScoreFn)(const void *ctx, size_t m, size_t t);
+Status alerts_build_fn(const Detection *node, size_t n_node,
+		       Detection *const *det, const size_t *n_det,
+		       size_t metrics, AlertScoreFn fn, const void *ctx,
+		       size_t rows, size_t alert_gap, Alert **out,
+		       size_t *n_out, ErrorRecord *err);
+
 void alerts_free(Alert *a, size_t n);
 
 #endif

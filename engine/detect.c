@@ -142,39 +142,79 @@ float detect_threshold_at(const DetectResult *r, size_t m, size_t t)
 	return r->win_thr[m * r->n_win + w];
 }
 
-static Status push_det(DetectResult *r, size_t m, const Detection *d,
-		       ErrorRecord *err)
+Status detect_push(DetectResult *r, size_t m, const Detection *d,
+		   ErrorRecord *err)
 {
-	if (r->n_det[m] == r->cap_det[m]) {
-		size_t cap = r->cap_det[m] ? 2 * r->cap_det[m] : 16;
-		Detection *nd = realloc(r->det[m], cap * sizeof(*nd));
+	Detection **list = m == DETECT_NODE ? &r->node : &r->det[m];
+	size_t *n = m == DETECT_NODE ? &r->n_node : &r->n_det[m];
+	size_t *cap = m == DETECT_NODE ? &r->cap_node : &r->cap_det[m];
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 16;
+		Detection *nd = realloc(*list, c * sizeof(*nd));
 		if (!nd)
 			return error_set(err, STATUS_NOMEM, "", 0, 0,
 					 "out of memory for detections");
-		r->det[m] = nd;
-		r->cap_det[m] = cap;
+		*list = nd;
+		*cap = c;
 	}
-	r->det[m][r->n_det[m]++] = *d;
+	(*list)[(*n)++] = *d;
 	return STATUS_OK;
 }
 
-Status detect_close_run(DetectResult *r, size_t m, Detection *cur,
-			ErrorRecord *err)
+void detect_node_reset(DetectResult *r)
 {
-	if ((size_t)(cur->r.end - cur->r.start) < r->min_rows)
-		return STATUS_OK;
-	cur->crit = detect_criticality(&r->cfg, cur->peak);
-	return push_det(r, m, cur, err);
+	free(r->node);
+	r->node = NULL;
+	r->n_node = r->cap_node = 0;
+	alerts_free(r->alerts, r->n_alerts);
+	r->alerts = NULL;
+	r->n_alerts = 0;
+}
+
+void detect_join_init(RunJoin *j, const DetectResult *r, size_t metric)
+{
+	memset(j, 0, sizeof(*j));
+	j->cfg = &r->cfg;
+	j->min_rows = r->min_rows;
+	j->cur.metric = metric;
+}
+
+int detect_join_end(RunJoin *j, Detection *done)
+{
+	if (!j->have ||
+	    (size_t)(j->cur.r.end - j->cur.r.start) < j->min_rows)
+		return 0;
+	*done = j->cur;
+	done->crit = detect_criticality(j->cfg, done->peak);
+	return 1;
+}
+
+int detect_join_add(RunJoin *j, int64_t a, int64_t b, float peak,
+		    Detection *done)
+{
+	if (j->have && a - j->cur.r.end < (int64_t)j->cfg->merge_gap) {
+		j->cur.r.end = b;
+		if (peak > j->cur.peak)
+			j->cur.peak = peak;
+		return 0;
+	}
+	int kept = detect_join_end(j, done);
+	j->cur.r.start = a;
+	j->cur.r.end = b;
+	j->cur.peak = peak;
+	j->have = 1;
+	return kept;
 }
 
 /* Metric m's detections from its scores: maximal runs of s >= 1 in
- * [from, rows), merged across gaps < merge_gap, short ones dropped. */
+ * [from, rows) through RunJoin. */
 static Status detect_metric(DetectResult *r, size_t m, ErrorRecord *err)
 {
 	const float *s = r->score + m * r->rows;
 	r->n_det[m] = 0;
-	Detection cur = {.metric = m};
-	int have = 0;
+	RunJoin j;
+	detect_join_init(&j, r, m);
+	Detection d;
 	size_t t = r->from;
 	while (t < r->rows) {
 		if (!(s[t] >= 1.0f)) {
@@ -188,25 +228,14 @@ static Status detect_metric(DetectResult *r, size_t m, ErrorRecord *err)
 				pk = s[t];
 			t++;
 		}
-		if (have && (int64_t)a - cur.r.end < (int64_t)r->cfg.merge_gap) {
-			cur.r.end = (int64_t)t;
-			if (pk > cur.peak)
-				cur.peak = pk;
-			continue;
-		}
-		if (have) {
-			Status st = detect_close_run(r, m, &cur, err);
+		if (detect_join_add(&j, (int64_t)a, (int64_t)t, pk, &d)) {
+			Status st = detect_push(r, m, &d, err);
 			if (st != STATUS_OK)
 				return st;
 		}
-		cur.r.start = (int64_t)a;
-		cur.r.end = (int64_t)t;
-		cur.peak = pk;
-		have = 1;
 	}
-	if (have)
-		return detect_close_run(r, m, &cur, err);
-	return STATUS_OK;
+	return detect_join_end(&j, &d) ? detect_push(r, m, &d, err)
+				       : STATUS_OK;
 }
 
 /* The k used for the node score: node_top_k capped at the number of
@@ -290,70 +319,34 @@ static int cmp_det_start(const void *a, const void *b)
 static Status node_top_k(DetectResult *r, ErrorRecord *err)
 {
 	size_t R = r->rows, k = node_k(r);
-	if (k == 0) {
-		r->node = NULL;
-		r->n_node = 0;
+	if (k == 0)
 		return STATUS_OK;
-	}
 	float *top = node_tops(r, k);
-	Detection *out = NULL;
-	size_t n = 0, cap = 0;
 	if (!top)
 		return error_set(err, STATUS_NOMEM, "", 0, 0,
 				 "out of memory for the node score");
-	Detection cur = {.metric = DETECT_NODE};
-	int have = 0, in_run = 0;
-	for (size_t t = r->from; t <= R; t++) {
-		int on = t < R && detect_tops_mean(top + t * k, k) >= 1.0f;
-		if (on && !in_run) {
-			if (have && (int64_t)t - cur.r.end <
-					    (int64_t)r->cfg.merge_gap) {
-				/* continue the pending detection */
-			} else {
-				if (have && (size_t)(cur.r.end - cur.r.start) >=
-						    r->min_rows) {
-					if (n == cap) {
-						cap = cap ? 2 * cap : 16;
-						Detection *nd = realloc(
-							out, cap * sizeof(*nd));
-						if (!nd)
-							goto nomem;
-						out = nd;
-					}
-					out[n++] = cur;
-				}
-				cur.r.start = (int64_t)t;
-				cur.peak = 0;
-				have = 1;
-			}
+	RunJoin j;
+	detect_join_init(&j, r, DETECT_NODE);
+	Detection d;
+	Status st = STATUS_OK;
+	size_t t = r->from;
+	while (t < R && st == STATUS_OK) {
+		if (!(detect_tops_mean(top + t * k, k) >= 1.0f)) {
+			t++;
+			continue;
 		}
-		if (on) {
-			cur.r.end = (int64_t)t + 1;
-			if (top[t * k] > cur.peak)
-				cur.peak = top[t * k];
-		}
-		in_run = on;
+		size_t a = t;
+		float pk = 0;
+		for (; t < R && detect_tops_mean(top + t * k, k) >= 1.0f; t++)
+			if (top[t * k] > pk)
+				pk = top[t * k];
+		if (detect_join_add(&j, (int64_t)a, (int64_t)t, pk, &d))
+			st = detect_push(r, DETECT_NODE, &d, err);
 	}
-	if (have && (size_t)(cur.r.end - cur.r.start) >= r->min_rows) {
-		if (n == cap) {
-			Detection *nd = realloc(out, (cap + 1) * sizeof(*nd));
-			if (!nd)
-				goto nomem;
-			out = nd;
-		}
-		out[n++] = cur;
-	}
-	for (size_t i = 0; i < n; i++)
-		out[i].crit = detect_criticality(&r->cfg, out[i].peak);
+	if (st == STATUS_OK && detect_join_end(&j, &d))
+		st = detect_push(r, DETECT_NODE, &d, err);
 	free(top);
-	r->node = out;
-	r->n_node = n;
-	return STATUS_OK;
-nomem:
-	free(top);
-	free(out);
-	return error_set(err, STATUS_NOMEM, "", 0, 0,
-			 "out of memory for node detections");
+	return st;
 }
 
 Status detect_node_union(DetectResult *r, ErrorRecord *err)
@@ -393,6 +386,7 @@ Status detect_node_union(DetectResult *r, ErrorRecord *err)
 	}
 	r->node = all;
 	r->n_node = n;
+	r->cap_node = total;
 	return STATUS_OK;
 }
 
@@ -401,12 +395,7 @@ Status detect_node_union(DetectResult *r, ErrorRecord *err)
  * peak the largest; otherwise node_top_k above. Then the alerts. */
 static Status detect_node(DetectResult *r, ErrorRecord *err)
 {
-	free(r->node);
-	r->node = NULL;
-	r->n_node = 0;
-	alerts_free(r->alerts, r->n_alerts);
-	r->alerts = NULL;
-	r->n_alerts = 0;
+	detect_node_reset(r);
 	Status st = r->cfg.node_top_k > 0 ? node_top_k(r, err)
 					  : detect_node_union(r, err);
 	if (st != STATUS_OK || r->n_node == 0)

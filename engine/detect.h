@@ -136,6 +136,7 @@ typedef struct {
 	size_t *cap_det;      /* owned: metrics (capacity) */
 	Detection *node;      /* owned: node-level detections */
 	size_t n_node;
+	size_t cap_node;      /* capacity of node */
 	Alert *alerts;        /* owned */
 	size_t n_alerts;
 } DetectResult;
@@ -182,18 +183,35 @@ Status detect_node_scores(const DetectResult *r, float *out,
 			  ErrorRecord *err);
 
 /* The pieces of the detection rules that engine/rethresh.c replays on the
- * rows a threshold move can change (engine-internal):
- * detect_close_run   finish metric m's pending run cur: kept (criticality
- *                    set, appended to r->det[m]) when at least min_rows
- *                    long;
+ * rows a threshold move can change (engine-internal).
+ *
+ * RunJoin turns runs of s >= 1 (maximal, given in row order, each with
+ * its largest score) into detections, for a metric and for the node
+ * alike: runs fewer than merge_gap rows apart join, detections shorter
+ * than min_rows are dropped, the criticality follows the peak.
+ * detect_join_add returns 1 when the run closes the pending detection and
+ * that one is kept (*done), detect_join_end the same for the last one.
  * detect_tops_mean   the node score from a row's k largest metric scores
  *                    (descending), as detect_node_scores computes it;
  * detect_node_union  node_top_k 0: r->node := the union of the metric
  *                    detections (overlapping or touching ranges join,
  *                    criticality the highest, peak the largest); r->node
  *                    must be empty. */
-Status detect_close_run(DetectResult *r, size_t m, Detection *cur,
-			ErrorRecord *err);
+typedef struct {
+	const DetectConfig *cfg;
+	size_t min_rows;
+	Detection cur;
+	int have;
+} RunJoin;
+void detect_join_init(RunJoin *j, const DetectResult *r, size_t metric);
+int detect_join_add(RunJoin *j, int64_t a, int64_t b, float peak,
+		    Detection *done);
+int detect_join_end(RunJoin *j, Detection *done);
+/* Append d to metric m's detections, or to the node's (m DETECT_NODE). */
+Status detect_push(DetectResult *r, size_t m, const Detection *d,
+		   ErrorRecord *err);
+/* Drop the node detections and the alerts (before they are found again). */
+void detect_node_reset(DetectResult *r);
 float detect_tops_mean(const float *tv, size_t k);
 Status detect_node_union(DetectResult *r, ErrorRecord *err);
 

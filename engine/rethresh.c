@@ -263,34 +263,23 @@ static int collect_runs(const DetectResult *r, RethreshIndex *ix, size_t m)
 	return w.failed ? -1 : 0;
 }
 
-/* detect_metric's rule (merge across gaps < merge_gap, drop runs shorter
- * than min_rows) over metric m's raw runs. */
+/* Metric m's detections from its raw runs, as detect_metric finds them. */
 static Status metric_detections(DetectResult *r, const RethreshRuns *rr,
 				size_t m, ErrorRecord *err)
 {
 	r->n_det[m] = 0;
-	Detection cur = {.metric = m};
-	int have = 0;
-	for (size_t i = 0; i < rr->n; i++) {
-		int64_t a = rr->run[i].start, e = rr->run[i].end;
-		float pk = rr->peak[i];
-		if (have && a - cur.r.end < (int64_t)r->cfg.merge_gap) {
-			cur.r.end = e;
-			if (pk > cur.peak)
-				cur.peak = pk;
-			continue;
-		}
-		if (have) {
-			Status st = detect_close_run(r, m, &cur, err);
+	RunJoin j;
+	detect_join_init(&j, r, m);
+	Detection d;
+	for (size_t i = 0; i < rr->n; i++)
+		if (detect_join_add(&j, rr->run[i].start, rr->run[i].end,
+				    rr->peak[i], &d)) {
+			Status st = detect_push(r, m, &d, err);
 			if (st != STATUS_OK)
 				return st;
 		}
-		cur.r.start = a;
-		cur.r.end = e;
-		cur.peak = pk;
-		have = 1;
-	}
-	return have ? detect_close_run(r, m, &cur, err) : STATUS_OK;
+	return detect_join_end(&j, &d) ? detect_push(r, m, &d, err)
+				       : STATUS_OK;
 }
 
 static int cmp_range(const void *a, const void *b)
@@ -324,25 +313,6 @@ static float top_k_now(const DetectResult *r, size_t t, size_t k,
 	return detect_tops_mean(topv, k);
 }
 
-typedef struct {
-	Detection *d;
-	size_t n, cap;
-} DetList;
-
-static int detlist_push(DetList *l, const Detection *d)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		Detection *nd = realloc(l->d, cap * sizeof(*nd));
-		if (!nd)
-			return -1;
-		l->d = nd;
-		l->cap = cap;
-	}
-	l->d[l->n++] = *d;
-	return 0;
-}
-
 /* The node_top_k rule of detect.c on the union of the metrics' raw runs
  * (the only rows where the node score can reach 1). */
 static Status node_top_k(DetectResult *r, const RethreshIndex *ix,
@@ -355,7 +325,6 @@ static Status node_top_k(DetectResult *r, const RethreshIndex *ix,
 		total += ix->raw[m].n;
 	Range *u = malloc((total ? total : 1) * sizeof(*u));
 	float *topv = malloc((k ? k : 1) * sizeof(*topv));
-	DetList out = {0};
 	if (!u || !topv)
 		goto nomem;
 	size_t n = 0;
@@ -375,90 +344,46 @@ static Status node_top_k(DetectResult *r, const RethreshIndex *ix,
 		}
 		u[nu++] = u[i];
 	}
-	Detection cur = {.metric = DETECT_NODE};
-	int have = 0, in_run = 0;
-	int64_t prev = -2;
-	for (size_t i = 0; i < nu; i++) {
-		for (int64_t t = u[i].start; t < u[i].end; t++) {
-			if (t != prev + 1)
-				in_run = 0; /* the rows between are off */
-			prev = t;
+	/* the node score's runs >= 1 inside the union, through RunJoin as in
+	   detect.c's node_top_k */
+	RunJoin j;
+	detect_join_init(&j, r, DETECT_NODE);
+	Detection d;
+	Status st = STATUS_OK;
+	for (size_t i = 0; i < nu && st == STATUS_OK; i++) {
+		int64_t t = u[i].start;
+		while (t < u[i].end && st == STATUS_OK) {
 			float pk = 0;
-			int on = top_k_now(r, (size_t)t, k, topv, &pk) >= 1.0f;
-			if (on && !in_run &&
-			    !(have && t - cur.r.end < (int64_t)r->cfg.merge_gap)) {
-				if (have && (size_t)(cur.r.end - cur.r.start) >=
-						    r->min_rows &&
-				    detlist_push(&out, &cur))
-					goto nomem;
-				cur.r.start = t;
-				cur.peak = 0;
-				have = 1;
+			if (!(top_k_now(r, (size_t)t, k, topv, &pk) >= 1.0f)) {
+				t++;
+				continue;
 			}
-			if (on) {
-				cur.r.end = t + 1;
-				if (pk > cur.peak)
-					cur.peak = pk;
-			}
-			in_run = on;
+			int64_t a = t;
+			float run_pk = pk;
+			for (t++; t < u[i].end &&
+				  top_k_now(r, (size_t)t, k, topv, &pk) >= 1.0f;
+			     t++)
+				if (pk > run_pk)
+					run_pk = pk;
+			if (detect_join_add(&j, a, t, run_pk, &d))
+				st = detect_push(r, DETECT_NODE, &d, err);
 		}
 	}
-	if (have && (size_t)(cur.r.end - cur.r.start) >= r->min_rows &&
-	    detlist_push(&out, &cur))
-		goto nomem;
-	for (size_t i = 0; i < out.n; i++)
-		out.d[i].crit = detect_criticality(&r->cfg, out.d[i].peak);
+	if (st == STATUS_OK && detect_join_end(&j, &d))
+		st = detect_push(r, DETECT_NODE, &d, err);
 	free(u);
 	free(topv);
-	r->node = out.d;
-	r->n_node = out.n;
-	return STATUS_OK;
+	return st;
 nomem:
 	free(u);
 	free(topv);
-	free(out.d);
 	return error_set(err, STATUS_NOMEM, "", 0, 0,
 			 "out of memory for node detections");
 }
 
-static int cmp_share(const void *a, const void *b)
+static float score_now(const void *ctx, size_t m, size_t t)
 {
-	const AlertMetric *x = a, *y = b;
-	if (x->mass != y->mass)
-		return x->mass < y->mass ? 1 : -1;
-	return (x->metric > y->metric) - (x->metric < y->metric);
-}
-
-/* alerts_build ranked the metrics by the base scores: rank them again by
- * the scores in force, inside each alert only (engine/alert.h's rule). */
-static void rerank_alerts(DetectResult *r)
-{
-	for (size_t i = 0; i < r->n_alerts; i++) {
-		Alert *al = &r->alerts[i];
-		size_t a = (size_t)al->r.start, b = (size_t)al->r.end;
-		if (b > r->rows)
-			b = r->rows;
-		double total = 0;
-		size_t n = 0;
-		for (size_t m = 0; m < r->metrics; m++) {
-			double mass = 0;
-			for (size_t t = a; t < b; t++) {
-				float v = rethresh_score(r, m, t);
-				if (v >= 1.0f)
-					mass += v;
-			}
-			if (mass > 0) {
-				al->ranked[n].metric = m;
-				al->ranked[n].mass = mass;
-				n++;
-				total += mass;
-			}
-		}
-		for (size_t j = 0; j < n; j++)
-			al->ranked[j].share = al->ranked[j].mass / total;
-		qsort(al->ranked, n, sizeof(*al->ranked), cmp_share);
-		al->n_ranked = n;
-	}
+	return rethresh_score(ctx, m, t);
 }
 
 Status rethresh_move(DetectResult *r, RethreshIndex *ix, size_t m,
@@ -491,22 +416,16 @@ Status rethresh_move(DetectResult *r, RethreshIndex *ix, size_t m,
 		if (st != STATUS_OK)
 			return st;
 	}
-	free(r->node);
-	r->node = NULL;
-	r->n_node = 0;
-	alerts_free(r->alerts, r->n_alerts);
-	r->alerts = NULL;
-	r->n_alerts = 0;
+	detect_node_reset(r);
 	Status st = r->cfg.node_top_k > 0 ? node_top_k(r, ix, err)
 					  : detect_node_union(r, err);
 	if (st != STATUS_OK || r->n_node == 0)
 		return st;
-	st = alerts_build(r->node, r->n_node, r->det, r->n_det, r->metrics,
-			  r->score, r->rows, r->cfg.alert_gap, &r->alerts,
-			  &r->n_alerts, err);
-	if (st == STATUS_OK)
-		rerank_alerts(r);
-	return st;
+	/* the metrics ranked by the scores in force, not the base ones */
+	return alerts_build_fn(r->node, r->n_node, r->det, r->n_det,
+			       r->metrics, score_now, r, r->rows,
+			       r->cfg.alert_gap, &r->alerts, &r->n_alerts,
+			       err);
 }
 
 /* Node scores of rows [a, b) into out + a, from the base scores times
