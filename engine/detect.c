@@ -259,18 +259,8 @@ static float *node_tops(const DetectResult *r, size_t k)
 		return NULL;
 	for (size_t m = 0; m < M; m++) {
 		const float *sc = r->score + m * R;
-		for (size_t t = 0; t < R; t++) {
-			float v = sc[t];
-			float *tv = top + t * k;
-			if (!(v > 0) || v <= tv[k - 1])
-				continue;
-			size_t i = k - 1;
-			while (i > 0 && tv[i - 1] < v) {
-				tv[i] = tv[i - 1];
-				i--;
-			}
-			tv[i] = v;
-		}
+		for (size_t t = 0; t < R; t++)
+			detect_top_insert(top + t * k, k, sc[t]);
 	}
 	return top;
 }
@@ -697,7 +687,7 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 	return st;
 }
 
-static Status scale_metric(DetectResult *r, size_t m, double f)
+void detect_scale_threshold(DetectResult *r, size_t m, double f)
 {
 	r->threshold[m] = (float)(r->threshold[m] * f);
 	if (r->win_thr) {
@@ -705,12 +695,16 @@ static Status scale_metric(DetectResult *r, size_t m, double f)
 		for (size_t i = 0; i < r->n_win; i++)
 			thr[i] = (float)(thr[i] * f);
 	}
-	rescore(r, m);
-	return STATUS_OK;
 }
 
-Status detect_rethreshold(DetectResult *r, size_t m, double factor,
-			  ErrorRecord *err)
+static void scale_metric(DetectResult *r, size_t m, double f)
+{
+	detect_scale_threshold(r, m, f);
+	rescore(r, m);
+}
+
+Status detect_check_move(const DetectResult *r, size_t m, double factor,
+			 ErrorRecord *err)
 {
 	if (!(factor > 0) || isinf(factor))
 		return error_set(err, STATUS_RANGE, "", 0, 0,
@@ -719,11 +713,20 @@ Status detect_rethreshold(DetectResult *r, size_t m, double factor,
 	if (m != DETECT_ALL && m >= r->metrics)
 		return error_set(err, STATUS_RANGE, "", 0, 0,
 				 "no metric %zu (there are %zu)", m, r->metrics);
+	return STATUS_OK;
+}
+
+Status detect_rethreshold(DetectResult *r, size_t m, double factor,
+			  ErrorRecord *err)
+{
+	Status st = detect_check_move(r, m, factor, err);
+	if (st != STATUS_OK)
+		return st;
 	for (size_t i = 0; i < r->metrics; i++) {
 		if (m != DETECT_ALL && i != m)
 			continue;
 		scale_metric(r, i, factor);
-		Status st = detect_metric(r, i, err);
+		st = detect_metric(r, i, err);
 		if (st != STATUS_OK)
 			return st;
 	}

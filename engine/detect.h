@@ -210,9 +210,30 @@ int detect_join_end(RunJoin *j, Detection *done);
 /* Append d to metric m's detections, or to the node's (m DETECT_NODE). */
 Status detect_push(DetectResult *r, size_t m, const Detection *d,
 		   ErrorRecord *err);
+/* detect_rethreshold's argument checks: factor positive and finite, m a
+ * metric or DETECT_ALL. */
+Status detect_check_move(const DetectResult *r, size_t m, double factor,
+			 ErrorRecord *err);
+/* Multiply metric m's threshold (every window's, in dynamic mode) by f,
+ * leaving its score column as it is. */
+void detect_scale_threshold(DetectResult *r, size_t m, double f);
 /* Drop the node detections and the alerts (before they are found again). */
 void detect_node_reset(DetectResult *r);
 float detect_tops_mean(const float *tv, size_t k);
+
+/* Insert score v into tv, a row's k largest scores so far (descending,
+ * zeros where none yet): the one step of every top-k pass. */
+static inline void detect_top_insert(float *tv, size_t k, float v)
+{
+	if (!(v > 0) || v <= tv[k - 1])
+		return;
+	size_t i = k - 1;
+	while (i > 0 && tv[i - 1] < v) {
+		tv[i] = tv[i - 1];
+		i--;
+	}
+	tv[i] = v;
+}
 Status detect_node_union(DetectResult *r, ErrorRecord *err);
 
 /* Criticality of a peak score under cfg's cut-offs (peak >= 1 assumed). */

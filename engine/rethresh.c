@@ -298,17 +298,8 @@ static float top_k_now(const DetectResult *r, size_t t, size_t k,
 {
 	for (size_t i = 0; i < k; i++)
 		topv[i] = 0;
-	for (size_t m = 0; m < r->metrics; m++) {
-		float v = rethresh_score(r, m, t);
-		if (!(v > 0) || v <= topv[k - 1])
-			continue;
-		size_t i = k - 1;
-		while (i > 0 && topv[i - 1] < v) {
-			topv[i] = topv[i - 1];
-			i--;
-		}
-		topv[i] = v;
-	}
+	for (size_t m = 0; m < r->metrics; m++)
+		detect_top_insert(topv, k, rethresh_score(r, m, t));
 	*peak = topv[0];
 	return detect_tops_mean(topv, k);
 }
@@ -389,36 +380,26 @@ static float score_now(const void *ctx, size_t m, size_t t)
 Status rethresh_move(DetectResult *r, RethreshIndex *ix, size_t m,
 		     double factor, ErrorRecord *err)
 {
-	if (!(factor > 0) || isinf(factor))
-		return error_set(err, STATUS_RANGE, "", 0, 0,
-				 "threshold factor must be positive, not %g",
-				 factor);
-	if (m != DETECT_ALL && m >= r->metrics)
-		return error_set(err, STATUS_RANGE, "", 0, 0,
-				 "no metric %zu (there are %zu)", m, r->metrics);
+	Status st = detect_check_move(r, m, factor, err);
+	if (st != STATUS_OK)
+		return st;
 	if (ix->rows != r->rows || ix->metrics != r->metrics || !ix->raw)
 		return error_set(err, STATUS_INTERNAL, "", 0, 0,
 				 "the score index is not this result's");
 	for (size_t i = 0; i < r->metrics; i++) {
 		if (m != DETECT_ALL && i != m)
 			continue;
-		/* scale_metric's arithmetic */
-		r->threshold[i] = (float)(r->threshold[i] * factor);
-		if (r->win_thr) {
-			float *thr = r->win_thr + i * r->n_win;
-			for (size_t w = 0; w < r->n_win; w++)
-				thr[w] = (float)(thr[w] * factor);
-		}
+		detect_scale_threshold(r, i, factor);
 		if (collect_runs(r, ix, i))
 			return error_set(err, STATUS_NOMEM, "", 0, 0,
 					 "out of memory for detections");
-		Status st = metric_detections(r, &ix->raw[i], i, err);
+		st = metric_detections(r, &ix->raw[i], i, err);
 		if (st != STATUS_OK)
 			return st;
 	}
 	detect_node_reset(r);
-	Status st = r->cfg.node_top_k > 0 ? node_top_k(r, ix, err)
-					  : detect_node_union(r, err);
+	st = r->cfg.node_top_k > 0 ? node_top_k(r, ix, err)
+				   : detect_node_union(r, err);
 	if (st != STATUS_OK || r->n_node == 0)
 		return st;
 	/* the metrics ranked by the scores in force, not the base ones */
@@ -438,25 +419,11 @@ static void node_rows(const DetectResult *r, const float *g, size_t k,
 	for (size_t m = 0; m < r->metrics; m++) {
 		const float *sc = r->score + m * R + a;
 		float gm = g[m];
-		for (size_t t = 0; t < n; t++) {
-			float v = sc[t] * gm;
-			float *tv = top + t * k;
-			if (!(v > 0) || v <= tv[k - 1])
-				continue;
-			size_t i = k - 1;
-			while (i > 0 && tv[i - 1] < v) {
-				tv[i] = tv[i - 1];
-				i--;
-			}
-			tv[i] = v;
-		}
+		for (size_t t = 0; t < n; t++)
+			detect_top_insert(top + t * k, k, sc[t] * gm);
 	}
-	for (size_t t = 0; t < n; t++) {
-		double sum = 0;
-		for (size_t i = 0; i < k; i++)
-			sum += top[t * k + i];
-		out[a + t] = (float)(sum / (double)k);
-	}
+	for (size_t t = 0; t < n; t++)
+		out[a + t] = detect_tops_mean(top + t * k, k);
 }
 
 /* Rows per chunk of the node score: its top-k scratch stays in cache. */
