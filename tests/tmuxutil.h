@@ -252,6 +252,24 @@ static inline void mouse(int b, int x, int y, int press)
 	       sock, b, x, y, press ? 'M' : 'm');
 }
 
+/* Several SGR mouse reports ("0;5;4M 0;5;4m": button;x;y then M press,
+ * m release) sent in one send-keys, so they reach vigil together: as
+ * from a fast hand or to a busy dashboard, which ncurses then hands over
+ * as one KEY_MOUSE. */
+static inline void mouse_at_once(const char *reports)
+{
+	char seq[512] = "", one[64], out[256];
+	const char *p = reports;
+	int used;
+	while (sscanf(p, " %40s%n", one, &used) == 1) {
+		size_t l = strlen(seq);
+		snprintf(seq + l, sizeof(seq) - l, "\\033[<%s", one);
+		p += used;
+	}
+	tu_run(out, sizeof(out), "tmux -L %s send-keys -l \"$(printf '%s')\"",
+	       sock, seq);
+}
+
 /* "recall R F1 F" of the panel's event line, as text ("" when absent). */
 static inline void panel_recall(char *out, size_t n)
 {
