@@ -67,29 +67,6 @@ static void test_demo_browse(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
-/* Colour parameters (30-37, 38, 40-47, 48, 90-107) in the SGR sequences
- * of text captured with escapes. */
-static int colour_codes(const char *text)
-{
-	int n = 0;
-	for (const char *p = text; (p = strstr(p, "\033[")); p++) {
-		const char *q = p + 2;
-		while (*q) {
-			char *end;
-			long v = strtol(q, &end, 10);
-			if (end == q)
-				break;
-			if ((v >= 30 && v <= 38) || (v >= 40 && v <= 48) ||
-			    (v >= 90 && v <= 107))
-				n++;
-			if (*end != ';')
-				break;
-			q = end + 1;
-		}
-	}
-	return n;
-}
-
 /* Colours by default, none with NO_COLOR (attributes instead); the layout
  * follows the terminal down to 80x24 and back up. */
 static void test_no_color_and_resize(void **state)
