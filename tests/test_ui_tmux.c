@@ -215,8 +215,7 @@ static void test_demo_relabel_save_quit(void **state)
 	start("", "C.UTF-8");
 	expect("recall", 30); /* the demo model trains in the background */
 	char before[64], now[64];
-	panel_recall(before, sizeof(before));
-	CHECK(before[0]);
+	WAIT_CHECK((panel_recall(before, sizeof(before)), before[0]), 5);
 	/* f visits false positives and negatives alike: on to a label no
 	 * detection touches (a missed anomaly) */
 	CHECK(press_until("f", "FN: label of", 12));
@@ -326,7 +325,9 @@ static void test_smd_criticality_view(void **state)
 	/* t then > raises every metric's threshold at node scope: fewer
 	 * detections, the panel moves; < < back below where it was */
 	char before[64], now[64];
-	panel_recall(before, sizeof(before));
+	/* the panel repainted whole at 100 columns (the capture that saw
+	 * the readout may have caught it before or half painted) */
+	WAIT_CHECK((panel_recall(before, sizeof(before)), before[0]), 5);
 	keys("t");
 	expect("THRESHOLD x1.00", 5);
 	keys("'>' '>' '>' '>' '>' '>' '>' '>'");

@@ -46,8 +46,7 @@ static void test_disagreements_and_d(void **state)
 	start("", "C.UTF-8");
 	expect("recall", 30);
 	char before[64], now[64], st[1024];
-	panel_recall(before, sizeof(before));
-	CHECK(before[0]);
+	WAIT_CHECK((panel_recall(before, sizeof(before)), before[0]), 5);
 	CHECK(press_until("f", "FP: ", 12));
 	status_line(st, sizeof(st));
 	int rows = 0;

@@ -62,14 +62,20 @@ static inline void capture(void)
 static inline void dump_failure(void)
 {
 	static char files[32768];
-	/* the status line first: a long screen may be cut short below */
+	/* the status line first, where it is easiest to find */
 	const char *last = screen;
 	for (const char *p = screen; *p; p++)
 		if (*p == '\n' && p[1] && p[1] != '\n')
 			last = p + 1;
 	print_error("status line: %.*s\n", (int)strcspn(last, "\n"), last);
-	print_error("screen%s:\n%s\n",
-		    server_gone ? " (the tmux server is gone)" : "", screen);
+	/* line by line: cmocka cuts one message at 1 KiB */
+	print_error("screen%s:\n",
+		    server_gone ? " (the tmux server is gone)" : "");
+	for (const char *p = screen; *p;) {
+		int len = (int)strcspn(p, "\n");
+		print_error("%.*s\n", len, p);
+		p += len + (p[len] == '\n');
+	}
 	tu_run(files, sizeof(files),
 	       "for f in '%s'/vigil-%u.err '%s'/asan-%u.*; do "
 	       "[ -s \"$f\" ] && echo \"== $f\" && tail -c 12000 \"$f\"; "
@@ -283,12 +289,14 @@ static inline void mouse_at_once(const char *reports)
 	       sock, seq);
 }
 
-/* "recall R F1 F" of the panel's event line, as text ("" when absent). */
+/* "recall R F1 F" of the panel's event line, as text ("" when absent, or
+ * not painted whole on the last capture). */
 static inline void panel_recall(char *out, size_t n)
 {
 	const char *p = strstr(screen, "recall ");
+	double r, f;
 	out[0] = '\0';
-	if (!p)
+	if (!p || sscanf(p, "recall %lf F1 %lf", &r, &f) != 2)
 		return;
 	snprintf(out, n, "%.22s", p); /* "recall 0.96 F1 0.96" */
 }
