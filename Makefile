@@ -4,6 +4,8 @@
 #   make run      install missing packages, build, open the built-in demo
 #   make check    install missing packages, build, run every test, then again
 #                 under AddressSanitizer and UndefinedBehaviorSanitizer
+#                 (tests/run.sh: TEST_JOBS programs at a time, default the
+#                 number of cores, at least 2)
 #   make bench    speed and memory figures against ../shared/ref
 #   make deps     apt-get install what pkg-config cannot find
 #   make fuzz     libFuzzer (clang) on every input format, FUZZ_SECONDS

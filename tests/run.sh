@@ -1,27 +1,90 @@
 #!/bin/sh
-# Run every cmocka test binary in DIR, show its output, and close with one
-# line "LABEL: N passed, N failed, N skipped" (the counts are cmocka's).
-# Exit 1 if any test failed or a binary crashed.
+# Run every cmocka test program in DIR, TEST_JOBS at a time (default: the
+# number of cores, at least 2), the slow ones first. Each program's output is shown whole when it ends,
+# with its wall time; then one line "LABEL: N passed, N failed, N skipped"
+# (the counts are cmocka's) and the names of the programs that failed.
+# Exit 1 if any test failed or a program crashed.
+#
+#   sh tests/run.sh DIR [LABEL]
+#
+# The programs are independent: each works in temporary folders of its own
+# (the model cache they may share is written file by file, atomically).
+if [ "$1" = --one ]; then
+	# one program: OUT/NAME.out, OUT/NAME.rc, OUT/NAME.time; then its
+	# output on stdout, whole (the lock keeps two programs' apart)
+	out=$2 t=$3
+	n=${t##*/}
+	s=$(date +%s.%N)
+	"$t" >"$out/$n.out" 2>&1
+	echo $? >"$out/$n.rc"
+	e=$(date +%s.%N)
+	awk -v s="$s" -v e="$e" 'BEGIN { printf "%.1f\n", e - s }' \
+		>"$out/$n.time"
+	show() {
+		cat "$out/$n.out"
+		echo "-- $n: $(cat "$out/$n.time") s, exit $(cat "$out/$n.rc")"
+	}
+	if command -v flock >/dev/null 2>&1; then
+		(flock 9 && show) 9>"$out/.lock"
+	else
+		show
+	fi
+	exit 0
+fi
+
 dir=$1
 label=${2:-tests}
-passed=0 failed=0 skipped=0 bad=0
+cores=$(nproc 2>/dev/null || echo 2)
+[ "$cores" -ge 2 ] 2>/dev/null || cores=2
+jobs=${TEST_JOBS:-$cores}
+out=$(mktemp -d "${TMPDIR:-/tmp}/vigil-run-XXXXXX") || exit 1
+trap 'rm -rf "$out"' EXIT
+trap 'exit 130' INT TERM
+
+# The slowest first (as measured, see the README's Tests section: the live
+# Prometheus test, the tmux tests), so that the job slots finish about
+# together; then the rest by name.
+slow="test_live_prom test_ui_tmux test_ui_provisional test_ui_workbench
+test_ui_tour test_watch_csv test_ui_journal test_data_fastfloat
+test_data_csv_stream test_follow_tmux"
+list=
+for n in $slow; do
+	[ -x "$dir/$n" ] && list="$list $dir/$n"
+done
 for t in "$dir"/test_*; do
 	[ -x "$t" ] || continue
 	case $t in *.d) continue ;; esac
-	out=$("$t" 2>&1)
-	rc=$?
-	printf '%s\n' "$out"
-	p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -n 1)
-	f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -n 1)
-	s=$(printf '%s\n' "$out" | sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' | tail -n 1)
+	case " $(echo $slow) " in *" ${t##*/} "*) continue ;; esac
+	list="$list $t"
+done
+
+printf '%s\n' $list | xargs -P "$jobs" -n 1 sh "$0" --one "$out"
+
+passed=0 failed=0 skipped=0 bad=""
+for t in $list; do
+	n=${t##*/}
+	if [ ! -f "$out/$n.rc" ]; then
+		echo "$n: did not run"
+		failed=$((failed + 1))
+		bad="$bad $n"
+		continue
+	fi
+	rc=$(cat "$out/$n.rc")
+	o=$out/$n.out
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$o" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$o" | tail -n 1)
+	s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$o" | tail -n 1)
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
 	skipped=$((skipped + ${s:-0}))
-	if [ $rc -ne 0 ] && [ -z "$f" ]; then
-		echo "$t: exited with status $rc"
-		bad=$((bad + 1))
+	if [ "${f:-0}" -gt 0 ]; then
+		bad="$bad $n"
+	elif [ "$rc" -ne 0 ]; then
+		echo "$n: exited with status $rc"
 		failed=$((failed + 1))
+		bad="$bad $n"
 	fi
 done
 echo "$label: $passed passed, $failed failed, $skipped skipped"
-[ $failed -eq 0 ] && [ $bad -eq 0 ]
+[ -z "$bad" ] || echo "$label: failed:$bad"
+[ -z "$bad" ]

@@ -1,6 +1,7 @@
 /* NAB files: one `timestamp,value` file (rows, 5-minute sampling, its key
  * and combined_windows.json found), two files of one host merged on their
- * common timestamps, and the shared NAB files through `vigil info`. */
+ * common timestamps, and the bundled NAB files (and more from
+ * ../shared/data when it is there) through `vigil info`. */
 #include "tests/testutil.h"
 
 #include "data/series.h"
@@ -146,6 +147,34 @@ static void test_files_without_common_time(void **state)
 	tu_run(out, sizeof(out), "rm -rf '%s'", dir);
 }
 
+/* `vigil info` on a NAB file: its rows, 5-minute sampling, the format and
+ * the windows file found with the file's key. */
+static void check_info(const char *path, const char *rows)
+{
+	char out[4096], want[64];
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				path),
+			 0);
+	snprintf(want, sizeof(want), "rows      %s\n", rows);
+	if (!strstr(out, want))
+		fail_msg("%s: want %s in %s", path, want, out);
+	assert_non_null(strstr(out, "300 s (5 min)"));
+	assert_non_null(strstr(out, "format    NAB"));
+	assert_non_null(strstr(out, "combined_windows.json (key "));
+}
+
+/* The bundled NAB files (data/samples/nab) through `vigil info`. */
+static void test_sample_nab_files(void **state)
+{
+	(void)state;
+	check_info(NET, "4,032");
+	check_info(ELB, "4,032");
+	check_info("data/samples/nab/realKnownCause/rogue_agent_key_updown.csv",
+		   "5,315");
+}
+
+/* More NAB files, from ../shared/data (skipped without it): other folders
+ * and lengths than the samples'. */
 static void test_shared_nab_files(void **state)
 {
 	(void)state;
@@ -162,16 +191,9 @@ static void test_shared_nab_files(void **state)
 		{"realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv", "4,032"},
 	};
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char out[4096], want[64];
-		assert_int_equal(tu_run(out, sizeof(out), "%s info '%s/nab/%s'",
-					tu_vigil(), data, files[i].file),
-				 0);
-		snprintf(want, sizeof(want), "rows      %s\n", files[i].rows);
-		if (!strstr(out, want))
-			fail_msg("%s: want %s in %s", files[i].file, want, out);
-		assert_non_null(strstr(out, "300 s (5 min)"));
-		assert_non_null(strstr(out, "format    NAB"));
-		assert_non_null(strstr(out, "combined_windows.json (key "));
+		char path[4300];
+		snprintf(path, sizeof(path), "%s/nab/%s", data, files[i].file);
+		check_info(path, files[i].rows);
 	}
 }
 
@@ -181,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_one_file),
 		cmocka_unit_test(test_two_files_merge_on_common_timestamps),
 		cmocka_unit_test(test_files_without_common_time),
+		cmocka_unit_test(test_sample_nab_files),
 		cmocka_unit_test(test_shared_nab_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

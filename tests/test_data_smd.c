@@ -1,7 +1,9 @@
-/* The SMD loader: the bundled cut of machine-1-2, the whole machine from
- * ../shared/data (skipped when absent), the hand-written float parser
- * against strtof on every value of a real file, and bad files refused with
- * file, line and column (exit code 2 from `vigil info`). */
+/* The SMD loader: the bundled cuts (machine-1-2's, and the three machines
+ * of smd-fleet) with every value against strtof, the whole machine-1-2
+ * from ../shared/data (skipped when absent: its 47,388 rows), the
+ * hand-written float parser on edge cases and random decimals, and bad
+ * files refused with file, line and column (exit code 2 from `vigil
+ * info`). */
 #include "tests/testutil.h"
 
 #include <math.h>
@@ -172,6 +174,49 @@ static void test_float_parser_random_decimals(void **state)
 		      exact);
 }
 
+#define FLEET "data/samples/smd-fleet/ServerMachineDataset"
+
+/* The bundled machines (the published lines, cut to 2,000 rows): every
+ * value equal to strtof's, and what `vigil info` says of one. The whole
+ * machine, 47,388 rows, in test_shared_machine_1_2. */
+static void test_fleet_values_equal_strtof(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"machine-1-2", "machine-2-1",
+					    "machine-3-10"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		Series s;
+		ErrorRecord err;
+		assert_int_equal(series_load_smd(&s, FLEET, names[i], &err),
+				 STATUS_OK);
+		assert_int_equal(s.rows, 2000);
+		assert_int_equal(s.metrics, 38);
+		assert_int_equal(s.split, 1000);
+		assert_non_null(s.label_path);
+		assert_non_null(s.interp_path);
+		size_t exact = 0;
+		long worst = 0;
+		char path[300];
+		snprintf(path, sizeof(path), FLEET "/train/%s.txt", names[i]);
+		size_t n = compare_file(path, &s, 0, &exact, &worst);
+		snprintf(path, sizeof(path), FLEET "/test/%s.txt", names[i]);
+		n += compare_file(path, &s, 1000, &exact, &worst);
+		assert_int_equal(n, (size_t)2000 * 38);
+		assert_int_equal(exact, n);
+		series_free(&s);
+	}
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s info '" FLEET ":machine-3-10'", tu_vigil()),
+			 0);
+	assert_non_null(strstr(out, "rows      2,000\n"));
+	assert_non_null(strstr(out, "metrics   38: m01, m02"));
+	assert_non_null(strstr(out, "split at 1,000"));
+	assert_non_null(strstr(out, "60 s (1 min)"));
+}
+
+/* The whole machine-1-2 of ../shared/data (skipped without it): its size
+ * and split, and all 1.8 million values against strtof. */
 static void test_shared_machine_1_2(void **state)
 {
 	(void)state;
@@ -305,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_cut_loads_with_labels),
 		cmocka_unit_test(test_float_parser_edge_cases),
 		cmocka_unit_test(test_float_parser_random_decimals),
+		cmocka_unit_test(test_fleet_values_equal_strtof),
 		cmocka_unit_test(test_shared_machine_1_2),
 		cmocka_unit_test(test_good_small_folder),
 		cmocka_unit_test(test_bad_smd_inputs),

@@ -1,7 +1,6 @@
 /* vigil nab: one result file per input, with the input's row count, scores
- * within [0, 1] and labels that match combined_windows.json. Uses the NAB
- * sample in data/samples/nab (or the shared NAB folder, skipping when
- * neither is there). */
+ * within [0, 1] and labels that match combined_windows.json, on the NAB
+ * sample in data/samples/nab. */
 #include "tests/testutil.h"
 
 #include <cjson/cJSON.h>
@@ -70,16 +69,8 @@ static void check_file(const char *src, const char *res, const cJSON *w,
 static void test_nab_result_files(void **state)
 {
 	(void)state;
-	char src[4200];
+	const char *src = "data/samples/nab";
 	struct stat st;
-	if (stat("data/samples/nab/combined_windows.json", &st) == 0) {
-		snprintf(src, sizeof(src), "data/samples/nab");
-	} else {
-		const char *shared = tu_shared_data();
-		if (!shared)
-			skip();
-		snprintf(src, sizeof(src), "%s/nab", shared);
-	}
 	char dir[64], out[16384];
 	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
 	int rc = tu_run(out, sizeof(out),
@@ -87,12 +78,7 @@ static void test_nab_result_files(void **state)
 			"--hidden %d --quiet",
 			tu_vigil(), src, dir, tu_sanitized() ? 1 : 3,
 			tu_sanitized() ? 4 : 8);
-	/* the shared folder may hold a file the loader refuses (exit 2); the
-	 * sample must go through */
-	if (strcmp(src, "data/samples/nab") == 0)
-		assert_int_equal(rc, 0);
-	else
-		assert_true(rc == 0 || rc == 2);
+	assert_int_equal(rc, 0);
 	char wpath[4300];
 	snprintf(wpath, sizeof(wpath), "%s/combined_windows.json", src);
 	char *wtext = tu_slurp(wpath, NULL);
@@ -112,12 +98,10 @@ static void test_nab_result_files(void **state)
 			continue;
 		snprintf(res, sizeof(res), "%s/results/vigil/%.*s/vigil_%s", dir,
 			 (int)(slash - key), key, slash + 1);
-		if (rc != 0 && stat(res, &st) != 0)
-			continue; /* refused by the loader, reported */
 		check_file(in, res, w, key);
 		checked++;
 	}
-	assert_true(checked >= 2);
+	assert_int_equal(checked, 3); /* every sample file */
 	cJSON_Delete(w);
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }

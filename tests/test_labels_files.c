@@ -431,26 +431,19 @@ static int nab_series(const char *csv, const char *key, Series *s,
 	return 0;
 }
 
-static void test_nab_windows_round_trip(void **state)
+/* Each key's windows of root/combined_windows.json (windows[k] of them)
+ * read over its CSV's timestamps, written, read back the same; all keys
+ * end up in the one output file. Then a window outside the data is an
+ * error that names it. */
+static void nab_round_trips(const char *root, const char *const *keys,
+			    const size_t *windows, size_t n)
 {
-	(void)state;
-	const char *shared = tu_shared_data();
-	if (!shared)
-		skip();
-	char json[4200], csv[4200], tmp[64], out[128];
-	snprintf(json, sizeof(json), "%s/nab/combined_windows.json", shared);
-	const char *keys[] = {
-		"realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv",
-		"realAWSCloudwatch/ec2_disk_write_bytes_1ef3de.csv",
-		"realAWSCloudwatch/ec2_network_in_257a54.csv",
-		"realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv",
-		"realAWSCloudwatch/elb_request_count_8c0756.csv",
-		"artificialWithAnomaly/art_daily_jumpsup.csv"};
-	size_t windows[] = {2, 1, 1, 2, 2, 1};
+	char json[4200], csv[4400], tmp[64], out[128];
+	snprintf(json, sizeof(json), "%s/combined_windows.json", root);
 	assert_non_null(tu_tmpdir(tmp, sizeof(tmp)));
 	snprintf(out, sizeof(out), "%s/windows.json", tmp);
-	for (size_t k = 0; k < 6; k++) {
-		snprintf(csv, sizeof(csv), "%s/nab/%s", shared, keys[k]);
+	for (size_t k = 0; k < n; k++) {
+		snprintf(csv, sizeof(csv), "%s/%s", root, keys[k]);
 		Series s;
 		int64_t *ts;
 		assert_int_equal(nab_series(csv, keys[k], &s, &ts), 0);
@@ -461,7 +454,7 @@ static void test_nab_windows_round_trip(void **state)
 			fail_msg("%s", error_format(&err, msg, sizeof(msg)));
 		const RangeSet *node = labelset_get(&a, LABEL_NODE);
 		assert_int_equal(node->n, windows[k]);
-		/* Windows are about 2 days of 5-minute rows. */
+		/* Windows are most of a day or more of 5-minute rows. */
 		assert_true(node->v[0].r.end - node->v[0].r.start > 100);
 		assert_int_equal(labelfile_write(&a, &s, out, LABEL_FORMAT_NAB,
 						 &err),
@@ -474,30 +467,67 @@ static void test_nab_windows_round_trip(void **state)
 		labelset_free(&b);
 		free(ts);
 	}
-	/* All six keys accumulated in the one output file. */
+	/* All the keys accumulated in the one output file. */
 	char *text = tu_slurp(out, NULL);
-	for (size_t k = 0; k < 6; k++)
+	for (size_t k = 0; k < n; k++)
 		assert_non_null(strstr(text, keys[k]));
 	free(text);
 	/* A window outside the data is an error that names it. */
-	snprintf(csv, sizeof(csv), "%s/nab/%s", shared, keys[0]);
+	snprintf(csv, sizeof(csv), "%s/%s", root, keys[0]);
 	Series s;
 	int64_t *ts;
 	assert_int_equal(nab_series(csv, keys[0], &s, &ts), 0);
-	assert_int_equal(tu_write(out, "{\"realAWSCloudwatch/ec2_cpu_"
-				       "utilization_5f5533.csv\": [[\"2019-01-01 "
-				       "00:00:00.000000\", \"2019-01-02 "
-				       "00:00:00.000000\"]]}"),
-			 0);
+	char bad[600];
+	snprintf(bad, sizeof(bad),
+		 "{\"%s\": [[\"2019-01-01 00:00:00.000000\", \"2019-01-02 "
+		 "00:00:00.000000\"]]}",
+		 keys[0]);
+	assert_int_equal(tu_write(out, bad), 0);
 	LabelSet a;
 	ErrorRecord err;
 	assert_int_equal(labelfile_read(&a, &s, out, LABEL_FORMAT_NAB, &err),
 			 STATUS_RANGE);
 	assert_non_null(strstr(err.message, "2019-01-01 00:00:00"));
-	assert_non_null(strstr(err.message, "ec2_cpu_utilization_5f5533"));
+	const char *name = strchr(keys[0], '/') + 1;
+	char stem[200];
+	snprintf(stem, sizeof(stem), "%.*s", (int)strcspn(name, "."), name);
+	assert_non_null(strstr(err.message, stem));
 	free(ts);
 	unlink(out);
 	rmdir(tmp);
+}
+
+/* The bundled NAB files and their windows (data/samples/nab). */
+static void test_nab_windows_round_trip(void **state)
+{
+	(void)state;
+	static const char *const keys[] = {
+		"realAWSCloudwatch/ec2_network_in_257a54.csv",
+		"realAWSCloudwatch/elb_request_count_8c0756.csv",
+		"realKnownCause/rogue_agent_key_updown.csv"};
+	static const size_t windows[] = {1, 2, 2};
+	nab_round_trips("data/samples/nab", keys, windows, 3);
+}
+
+/* More files and the whole combined_windows.json of ../shared/data
+ * (skipped without it). */
+static void test_shared_nab_windows_round_trip(void **state)
+{
+	(void)state;
+	const char *shared = tu_shared_data();
+	if (!shared)
+		skip();
+	char root[4200];
+	snprintf(root, sizeof(root), "%s/nab", shared);
+	static const char *const keys[] = {
+		"realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv",
+		"realAWSCloudwatch/ec2_disk_write_bytes_1ef3de.csv",
+		"realAWSCloudwatch/ec2_network_in_257a54.csv",
+		"realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv",
+		"realAWSCloudwatch/elb_request_count_8c0756.csv",
+		"artificialWithAnomaly/art_daily_jumpsup.csv"};
+	static const size_t windows[] = {2, 1, 1, 2, 2, 1};
+	nab_round_trips(root, keys, windows, 6);
 }
 
 /* ---- failed saves ---- */
@@ -636,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_csv_round_trip_with_notes_and_node),
 		cmocka_unit_test(test_detections_file_round_trip),
 		cmocka_unit_test(test_nab_windows_round_trip),
+		cmocka_unit_test(test_shared_nab_windows_round_trip),
 		cmocka_unit_test(test_save_into_readonly_folder_keeps_old_file),
 		cmocka_unit_test(test_save_hitting_file_size_limit_keeps_old_file),
 	};

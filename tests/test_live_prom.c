@@ -634,16 +634,16 @@ static void test_basic_auth(void **state)
 	char *argv[] = {"prometheus", cfg, tsdb, listen, web,
 			"--log.level=warn", NULL};
 	pid_t pid = spawn(argv, log, log);
-	/* ready once it answers at all (401 without the password) */
-	char url[128];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/-/ready", port);
-	long code = 0;
-	for (int i = 0; i < 300; i++) {
-		char *b = http_get(url, &code);
-		free(b);
-		if (b)
-			break;
-		usleep(100000);
+	/* ready when /-/ready answers 200 to the password: without one it
+	 * answers 401 as soon as it listens, also while its storage is not
+	 * open yet, when a query fails with 503 (seen under load) */
+	char url[160];
+	snprintf(url, sizeof(url), "http://vigil:secret@127.0.0.1:%d/-/ready",
+		 port);
+	if (!wait_ready(url, 30)) {
+		stop(&pid);
+		fail_msg("the Prometheus with basic auth is not ready (%s)",
+			 log);
 	}
 	char src[256];
 	snprintf(src, sizeof(src),
@@ -653,6 +653,8 @@ static void test_basic_auth(void **state)
 	int rc1 = tu_run(out, sizeof(out), "%s info '%s' --user vigil:secret",
 			 tu_vigil(), src);
 	int has_metric = strstr(out, "metrics   1: vector(1)") != NULL;
+	if (rc1 != 0 || !has_metric)
+		print_error("vigil info --user vigil:secret: %s\n", out);
 	int rc2 = tu_run(out, sizeof(out), "%s info '%s' --user vigil:wrong",
 			 tu_vigil(), src);
 	int says_401 = strstr(out, "HTTP 401") != NULL;

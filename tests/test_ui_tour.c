@@ -33,17 +33,6 @@
 #include "tests/testutil.h"
 
 #include "tests/tmuxutil.h"
-#include "ui/dash/plot.h"
-
-/* One alert of an alerts file: its span, criticality, ranked metrics. */
-typedef struct {
-	long start, end;
-	char start_time[32];
-	char crit[16];
-	int n;
-	char metric[64][32];
-	char share[64][16];
-} Alert;
 
 /* What a tour runs on. */
 typedef struct {
@@ -55,103 +44,11 @@ typedef struct {
 	char goto_row[16];  /* a row to go to with : */
 	const char *landed; /* what the status line then says */
 	const char *at;     /* and what the readout (the first line) shows */
-	Alert al[64];       /* the alerts file */
+	FileAlert al[64];   /* the alerts file */
 	int n_al;
 } Subject;
 
 static Subject demo, smd;
-
-/* Split a CSV line (no quoted fields) into at most cap fields in place. */
-static int fields(char *line, char **f, int cap)
-{
-	int n = 0;
-	for (char *p = line; n < cap;) {
-		f[n++] = p;
-		char *c = strchr(p, ',');
-		if (!c)
-			break;
-		*c = '\0';
-		p = c + 1;
-	}
-	return n;
-}
-
-/* Read `vigil detect`'s alerts file (alert,start,end,start_time,end_time,
- * criticality,peak_score,node_detections,low,medium,high,rank,metric,
- * share) into su->al. */
-static void read_alerts(Subject *su, const char *path)
-{
-	char *csv = tu_slurp(path, NULL);
-	assert_non_null(csv);
-	char *save = NULL;
-	su->n_al = 0;
-	strtok_r(csv, "\n", &save); /* the header */
-	for (char *line = strtok_r(NULL, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *f[16];
-		if (fields(line, f, 16) != 14)
-			fail_msg("alerts file line: %s", line);
-		int id = atoi(f[0]);
-		if (id > su->n_al) {
-			assert_true(id == su->n_al + 1 && id <= 64);
-			Alert *a = &su->al[id - 1];
-			memset(a, 0, sizeof(*a));
-			a->start = atol(f[1]);
-			a->end = atol(f[2]);
-			snprintf(a->start_time, sizeof(a->start_time), "%.16s",
-				 f[3]);
-			snprintf(a->crit, sizeof(a->crit), "%s", f[5]);
-			su->n_al = id;
-		}
-		Alert *a = &su->al[id - 1];
-		assert_int_equal(atoi(f[11]), a->n + 1);
-		if (a->n < 64) {
-			snprintf(a->metric[a->n], 32, "%s", f[12]);
-			snprintf(a->share[a->n], 16, "%s", f[13]);
-			a->n++;
-		}
-	}
-	free(csv);
-}
-
-/* How many lines of the screen have c at screen column col. */
-static int lines_with_char_at(char c, long col)
-{
-	int n = 0;
-	for (const char *p = screen; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		if ((size_t)col < len && p[col] == c)
-			n++;
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	return n;
-}
-
-/* Colour parameters (30-37, 38, 40-47, 48, 90-107) in the SGR sequences
- * of text captured with escapes. */
-static int colour_codes(const char *text)
-{
-	int n = 0;
-	for (const char *p = text; (p = strstr(p, "\033[")); p++) {
-		const char *q = p + 2;
-		while (*q) {
-			char *end;
-			long v = strtol(q, &end, 10);
-			if (end == q)
-				break;
-			if ((v >= 30 && v <= 38) || (v >= 40 && v <= 48) ||
-			    (v >= 90 && v <= 107))
-				n++;
-			if (*end != ';')
-				break;
-			q = end + 1;
-		}
-	}
-	return n;
-}
 
 /* The list pane's width: the column where the plot's box starts (the
  * first line is "<list box><plot box>"; in the C locale tmux shows the
@@ -161,27 +58,6 @@ static int list_width(void)
 	const char *p = strstr(screen, "kl");
 	const char *nl = strchr(screen, '\n');
 	return p && (!nl || p < nl) ? (int)(p - screen) + 1 : -1;
-}
-
-/* The split marker ':' on the axis ("train : test") and on several lines
- * of the plot, in the column of the split row (the plot starts after the
- * list, the plot's border and the 7-column y axis). */
-static void check_split(const Subject *su, int cols)
-{
-	WAIT_CHECK(strstr(screen, "train : test") != NULL, 5);
-	int lw = list_width();
-	CHECK(lw > 0);
-	size_t pw = (size_t)(cols - lw - 9);
-	long col = lw + 1 + 7 + plot_row_column(0, su->rows, pw, su->split);
-	char line[4096];
-	line_of("train : test", NULL, line, sizeof(line));
-	long at = (long)(strstr(line, "train : test") - line) + 6;
-	if (at != col) {
-		dump_failure();
-		fail_msg("%s: split mark at column %ld, the split row's is %ld",
-			 su->name, at, col);
-	}
-	CHECK(lines_with_char_at(':', col) >= 4);
 }
 
 /* Whether the status line of the last capture holds prefix, a number and
@@ -216,90 +92,6 @@ static int panel_all(char *r, char *f1, size_t n)
 	snprintf(r, n, "%.*s", (int)strcspn(t[1], "/"), t[1]);
 	snprintf(f1, n, "%.*s", (int)strcspn(t[2], "/"), t[2]);
 	return 1;
-}
-
-/* The alert band: "ALERT i/n crit ...: metric share metric share ... [+N
- * more]" equals the file's ranked metrics and shares, as many as fit (at
- * least the first, its name cut with '~' when it must be). */
-static int band_ok(const Alert *fa, int number, int total, char *why,
-		   size_t wn)
-{
-	char head[64], line[4096];
-	snprintf(head, sizeof(head), "ALERT %d/%d %s ", number, total,
-		 fa->crit);
-	snprintf(why, wn, "no '%s' on the screen", head);
-	if (!strstr(screen, head))
-		return 0;
-	line_of(head, NULL, line, sizeof(line));
-	/* a time in the span ("10:05"): the metrics follow ": " */
-	const char *p = strstr(strstr(line, head), ": ");
-	snprintf(why, wn, "no metrics after the span");
-	if (!p)
-		return 0;
-	p++;
-	int k = 0, more = 0, used;
-	char name[64], share[64];
-	while (sscanf(p, " %63s %63s%n", name, share, &used) == 2) {
-		if (name[0] == '+') {
-			more = atoi(name + 1);
-			break;
-		}
-		if (name[0] == 'x' && !name[1])
-			break; /* the pane's border */
-		/* a name cut to fit ends in '~' */
-		size_t nl = strlen(name);
-		int same = k < fa->n &&
-			   (name[nl - 1] == '~'
-				    ? !strncmp(name, fa->metric[k], nl - 1)
-				    : !strcmp(name, fa->metric[k]));
-		if (!same || strcmp(share, fa->share[k])) {
-			snprintf(why, wn,
-				 "band metric %d: %s %s, the file says %s %s",
-				 k + 1, name, share,
-				 k < fa->n ? fa->metric[k] : "-",
-				 k < fa->n ? fa->share[k] : "-");
-			return 0;
-		}
-		k++;
-		p += used;
-	}
-	snprintf(why, wn, "%d metrics shown and %d more, the file ranks %d", k,
-		 more, fa->n);
-	return k >= 1 && k + more == fa->n;
-}
-
-/* The band as band_ok wants it, waiting for a frame painted whole. */
-static void check_band(const Alert *fa, int number, int total)
-{
-	char why[512];
-	double end = now_s() + timeout_s(5);
-	int ok;
-	do {
-		capture();
-		ok = band_ok(fa, number, total, why, sizeof(why));
-	} while (!ok && !server_gone && now_s() < end);
-	if (!ok) {
-		dump_failure();
-		fail_msg("%s", why);
-	}
-}
-
-/* Save the labels as vigil CSV to tmp/name: s, Tab until the format is
- * csv, the path, Enter. */
-static void save_csv(const char *name)
-{
-	keys("s");
-	expect(" save as ", 5);
-	for (int i = 0; i < 6 && !strstr(screen, " save as csv "); i++) {
-		keys("Tab");
-		wait_for(" save as csv ", 1);
-	}
-	CHECK(strstr(screen, " save as csv ") != NULL);
-	char cmd[700], done[300];
-	snprintf(cmd, sizeof(cmd), "C-u '%s/%s' Enter", tmp, name);
-	keys(cmd);
-	snprintf(done, sizeof(done), "%s (csv)", name);
-	expect(done, 5);
 }
 
 /* The lines of a saved vigil CSV for one label set (a metric or "*"). */
@@ -343,7 +135,7 @@ static void tour_alerts(Subject *su, int rows)
 	for (int i = 1; i <= n && i <= rows - 4; i++) {
 		char num[16];
 		snprintf(num, sizeof(num), " %4d ", i);
-		const Alert *a = &su->al[i - 1];
+		const FileAlert *a = &su->al[i - 1];
 		char start[48];
 		if (a->start_time[0])
 			snprintf(start, sizeof(start), "%s", a->start_time);
@@ -419,9 +211,7 @@ static void tour_f_d(const Subject *su)
 	 * from the first row */
 	char sel[64];
 	snprintf(sel, sizeof(sel), ">%.4s", su->first); /* names are cut */
-	for (int i = 0; i < 40 && !wait_for(sel, 0.3); i++)
-		keys("k");
-	CHECK(strstr(screen, sel) != NULL);
+	CHECK(press_until_shown("k", sel, 40));
 	keys("g");
 	/* the panel of that metric (or the node), settled: the list may be
 	 * painted before the panel is */
@@ -583,7 +373,8 @@ static void tour(Subject *su, int cols, int rows)
 	snprintf(bname, sizeof(bname), "%s-%d-before.csv", su->name, n_starts);
 	save_csv(bname);
 	/* the cursor starts on the split row */
-	check_split(su, cols);
+	WAIT_CHECK(list_width() > 0, 5);
+	check_split_mark(":", cols, list_width(), su->rows, su->split);
 	if (su->split && !su->node) {
 		keys("[");
 		expect(cols >= 100 ? "[train label: not scored]" : "[train label",
@@ -770,7 +561,7 @@ static int tour_setup(void **state)
 	demo.at = " 10:30 ";
 	char path[600];
 	snprintf(path, sizeof(path), "%s/demo/det.csv.alerts.csv", tmp);
-	read_alerts(&demo, path);
+	demo.n_al = read_alerts(path, demo.al, 64);
 	/* the SMD machine: a copy (the dashboard's lock and journal key on
 	 * the path), the model that detect trains kept in the cache the
 	 * dashboard reads */
@@ -794,7 +585,7 @@ static int tour_setup(void **state)
 	smd.landed = "row 1500";
 	smd.at = " 1500 ";
 	snprintf(path, sizeof(path), "%s/fleet/det.csv.alerts.csv", tmp);
-	read_alerts(&smd, path);
+	smd.n_al = read_alerts(path, smd.al, 64);
 	return 0;
 }
 

@@ -6,19 +6,6 @@
 #include "tests/testutil.h"
 
 #include "tests/tmuxutil.h"
-#include "ui/dash/plot.h"
-
-/* Save the labels as vigil CSV to tmp/name through the save prompt. */
-static void save_csv(const char *name)
-{
-	char cmd[700], done[300];
-	keys("s");
-	expect("save as csv in", 5);
-	snprintf(cmd, sizeof(cmd), "C-u '%s/%s' Enter", tmp, name);
-	keys(cmd);
-	snprintf(done, sizeof(done), "%s (csv)", name);
-	expect(done, 5);
-}
 
 /* The ranges of metric in a saved vigil CSV: starts and ends, n of them. */
 static size_t csv_ranges(const char *name, const char *metric, long *start,
@@ -59,8 +46,7 @@ static void test_disagreements_and_d(void **state)
 	start("", "C.UTF-8");
 	expect("recall", 30);
 	char before[64], now[64], st[1024];
-	panel_recall(before, sizeof(before));
-	CHECK(before[0]);
+	WAIT_CHECK((panel_recall(before, sizeof(before)), before[0]), 5);
 	CHECK(press_until("f", "FP: ", 12));
 	status_line(st, sizeof(st));
 	int rows = 0;
@@ -200,61 +186,6 @@ static void test_edge_mode_saved(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
-/* Characters (UTF-8 aware) in the first n bytes of text. */
-static long chars_in(const char *text, size_t n)
-{
-	long c = 0;
-	for (size_t i = 0; i < n && text[i]; i++)
-		if (((unsigned char)text[i] & 0xc0) != 0x80)
-			c++;
-	return c;
-}
-
-/* How many lines of the screen have glyph at screen column col. */
-static int lines_with_glyph_at(const char *glyph, long col)
-{
-	int n = 0;
-	for (const char *p = screen; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		for (const char *q = p; (q = strstr(q, glyph)) && q < p + len;
-		     q++)
-			if (chars_in(p, (size_t)(q - p)) == col)
-				n++;
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	return n;
-}
-
-/* The split of DATASET (rows, first test row) and where the dashboard must
- * draw it: the plot's first column is list_w + 1 + 7 (the list pane, the
- * plot's border, the y axis), its width w - list_w - 9. Then the axis line
- * says "train MARK test" with the mark in that column, and the value area
- * draws the mark in the same column. */
-static void check_split_mark(const char *mark, int w, int list_w, size_t rows,
-			     size_t split)
-{
-	size_t pw = (size_t)(w - list_w - 9);
-	long col = list_w + 1 + 7 +
-		   plot_row_column(0, rows, pw, split);
-	char axis[32];
-	snprintf(axis, sizeof(axis), "train %s test", mark);
-	WAIT_CHECK(strstr(screen, axis) != NULL, 5);
-	char line[4096];
-	line_of(axis, NULL, line, sizeof(line));
-	long at = chars_in(line, (size_t)(strstr(line, axis) - line)) + 6;
-	if (at != col) {
-		dump_failure();
-		fail_msg("split mark at column %ld, the split row's column is "
-			 "%ld",
-			 at, col);
-	}
-	/* the value area: the mark in that column on several lines */
-	CHECK(lines_with_glyph_at(mark, col) >= 4);
-}
-
 /* The train/test split on the plot and the axis, at the column of the
  * split row, on the demo (1000 rows, split 500) at 100x30 in UTF-8 and on
  * the bundled SMD cut (600 rows, split 300) at 80x24 in the C locale
@@ -298,89 +229,6 @@ static void test_split_drawn(void **state)
 	check_split_mark(":", 80, 20, 600, 300);
 	keys("q");
 	expect("VIGIL-EXIT=0", 5);
-}
-
-/* One alert of `vigil detect`'s alerts file: its span and ranked metrics. */
-typedef struct {
-	long start, end;
-	char crit[16];
-	int n;
-	char metric[64][32];
-	char share[64][32];
-} FileAlert;
-
-/* Read the alerts CSV (alert,start,end,start_time,end_time,criticality,
- * peak_score,node_detections,low,medium,high,rank,metric,share) into al
- * (cap alerts); returns the number of alerts. */
-static int read_alerts(const char *path, FileAlert *al, int cap)
-{
-	char *csv = tu_slurp(path, NULL);
-	assert_non_null(csv);
-	int n = 0;
-	char *save = NULL;
-	strtok_r(csv, "\n", &save); /* header */
-	for (char *line = strtok_r(NULL, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		int id, rank;
-		long s0, e0;
-		char crit[16], metric[32], share[32];
-		if (sscanf(line, "%d,%ld,%ld,,,%15[^,],%*[^,],%*d,%*d,%*d,%*d,"
-				 "%d,%31[^,],%31s",
-			   &id, &s0, &e0, crit, &rank, metric, share) != 7)
-			fail_msg("alerts file line: %s", line);
-		if (id > n) {
-			assert_true(id == n + 1 && n < cap);
-			n = id;
-			memset(&al[n - 1], 0, sizeof(al[0]));
-			al[n - 1].start = s0;
-			al[n - 1].end = e0;
-			snprintf(al[n - 1].crit, sizeof(al[0].crit), "%s", crit);
-		}
-		FileAlert *a = &al[n - 1];
-		assert_int_equal(rank, a->n + 1);
-		if (a->n < 64) {
-			snprintf(a->metric[a->n], 32, "%s", metric);
-			snprintf(a->share[a->n], 32, "%s", share);
-			a->n++;
-		}
-	}
-	free(csv);
-	return n;
-}
-
-/* The alert band's metrics and shares on the screen equal the file's, in
- * rank order, as many as fit; "+N more" counts the rest. */
-static void check_band(const FileAlert *fa, int number, int total)
-{
-	char head[64], line[4096];
-	snprintf(head, sizeof(head), "ALERT %d/%d %s ", number, total,
-		 fa->crit);
-	WAIT_CHECK(strstr(screen, head) != NULL, 5);
-	line_of(head, NULL, line, sizeof(line));
-	const char *p = strchr(strstr(line, head), ':');
-	CHECK(p != NULL);
-	p++;
-	int k = 0, more = 0;
-	char name[64], share[64];
-	int used;
-	while (sscanf(p, " %63s %63s%n", name, share, &used) == 2) {
-		if (name[0] == '+') {
-			more = atoi(name + 1);
-			break;
-		}
-		if (k >= fa->n || strcmp(name, fa->metric[k]) ||
-		    strcmp(share, fa->share[k])) {
-			dump_failure();
-			fail_msg("band metric %d: %s %s, the file says %s %s",
-				 k + 1, name, share,
-				 k < fa->n ? fa->metric[k] : "-",
-				 k < fa->n ? fa->share[k] : "-");
-		}
-		k++;
-		p += used;
-	}
-	CHECK(k >= 1);
-	assert_int_equal(k + more, fa->n);
 }
 
 /* The mean of the two largest metric scores of row r in the points file

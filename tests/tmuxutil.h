@@ -9,12 +9,16 @@
  * the next new-session. vigil's stderr and any sanitizer report go to files
  * in the temporary folder; a failing wait prints the screen, whether the
  * server is still there, and those files. Header-only (static state per
- * test program), included after tests/testutil.h. */
+ * test program), included after tests/testutil.h. At the end, what the
+ * workbench tours share: the alerts file, the alert band, saving as CSV,
+ * the split marker. */
 #ifndef VIGIL_TMUXUTIL_H
 #define VIGIL_TMUXUTIL_H
 
 #include <signal.h>
 #include <time.h>
+
+#include "ui/dash/plot.h"
 
 static char sock[96];   /* the current server's socket name ("" = none) */
 static unsigned n_starts;
@@ -35,11 +39,22 @@ static inline double timeout_s(double plain)
 	return tu_sanitized() ? plain * 4 : plain;
 }
 
+/* Read the screen into screen[]. At most one capture every 20 ms: a
+ * capture is a shell and a tmux client (some 3 ms of CPU), and polling
+ * loops without a pause kept a core busy that vigil needs (training, the
+ * sanitizers, the other test programs of a parallel run). */
 static inline void capture(void)
 {
+	static double last;
+	double wait = last + 0.02 - now_s();
+	if (wait > 0) {
+		struct timespec ts = {0, (long)(wait * 1e9)};
+		nanosleep(&ts, NULL);
+	}
 	int rc = tu_run(screen, sizeof(screen), "tmux -L %s capture-pane -p",
 			sock);
 	server_gone = rc != 0;
+	last = now_s();
 }
 
 /* Print what helps to understand a failure: the screen, and vigil's stderr
@@ -47,14 +62,20 @@ static inline void capture(void)
 static inline void dump_failure(void)
 {
 	static char files[32768];
-	/* the status line first: a long screen may be cut short below */
+	/* the status line first, where it is easiest to find */
 	const char *last = screen;
 	for (const char *p = screen; *p; p++)
 		if (*p == '\n' && p[1] && p[1] != '\n')
 			last = p + 1;
 	print_error("status line: %.*s\n", (int)strcspn(last, "\n"), last);
-	print_error("screen%s:\n%s\n",
-		    server_gone ? " (the tmux server is gone)" : "", screen);
+	/* line by line: cmocka cuts one message at 1 KiB */
+	print_error("screen%s:\n",
+		    server_gone ? " (the tmux server is gone)" : "");
+	for (const char *p = screen; *p;) {
+		int len = (int)strcspn(p, "\n");
+		print_error("%.*s\n", len, p);
+		p += len + (p[len] == '\n');
+	}
 	tu_run(files, sizeof(files),
 	       "for f in '%s'/vigil-%u.err '%s'/asan-%u.*; do "
 	       "[ -s \"$f\" ] && echo \"== $f\" && tail -c 12000 \"$f\"; "
@@ -94,8 +115,6 @@ static inline int wait_for(const char *text, double secs)
 			return 1;
 		if (server_gone)
 			return 0;
-		struct timespec ts = {0, 50 * 1000 * 1000};
-		nanosleep(&ts, NULL);
 	} while (now_s() < end);
 	return 0;
 }
@@ -252,12 +271,32 @@ static inline void mouse(int b, int x, int y, int press)
 	       sock, b, x, y, press ? 'M' : 'm');
 }
 
-/* "recall R F1 F" of the panel's event line, as text ("" when absent). */
+/* Several SGR mouse reports ("0;5;4M 0;5;4m": button;x;y then M press,
+ * m release) sent in one send-keys, so they reach vigil together: as
+ * from a fast hand or to a busy dashboard, which ncurses then hands over
+ * as one KEY_MOUSE. */
+static inline void mouse_at_once(const char *reports)
+{
+	char seq[512] = "", one[64], out[256];
+	const char *p = reports;
+	int used;
+	while (sscanf(p, " %40s%n", one, &used) == 1) {
+		size_t l = strlen(seq);
+		snprintf(seq + l, sizeof(seq) - l, "\\033[<%s", one);
+		p += used;
+	}
+	tu_run(out, sizeof(out), "tmux -L %s send-keys -l \"$(printf '%s')\"",
+	       sock, seq);
+}
+
+/* "recall R F1 F" of the panel's event line, as text ("" when absent, or
+ * not painted whole on the last capture). */
 static inline void panel_recall(char *out, size_t n)
 {
 	const char *p = strstr(screen, "recall ");
+	double r, f;
 	out[0] = '\0';
-	if (!p)
+	if (!p || sscanf(p, "recall %lf F1 %lf", &r, &f) != 2)
 		return;
 	snprintf(out, n, "%.22s", p); /* "recall 0.96 F1 0.96" */
 }
@@ -355,6 +394,29 @@ static inline void status_line(char *buf, size_t n)
 	snprintf(buf, n, "%.*s", (int)strcspn(last, "\n"), last);
 }
 
+/* Press key until the screen shows text, at most max times, each time
+ * waiting for its frame (the screen changes, or text shows) rather than
+ * for a fixed time; stops early when a key no longer changes the screen.
+ * 1 when text shows. */
+static inline int press_until_shown(const char *key, const char *text,
+				    int max)
+{
+	static char before[sizeof(screen)];
+	capture();
+	for (int i = 0; i < max && !strstr(screen, text); i++) {
+		memcpy(before, screen, sizeof(screen));
+		keys(key);
+		double end = now_s() + timeout_s(5);
+		do {
+			capture();
+		} while (!strstr(screen, text) && !strcmp(screen, before) &&
+			 !server_gone && now_s() < end);
+		if (!strcmp(screen, before))
+			break;
+	}
+	return strstr(screen, text) != NULL;
+}
+
 /* Press key until the status line holds what, at most max times, each
  * time waiting for the status line to change; 1 when it got there. */
 static inline int press_until(const char *key, const char *what, int max)
@@ -374,6 +436,232 @@ static inline int press_until(const char *key, const char *what, int max)
 			return 1;
 	}
 	return 0;
+}
+
+
+/* ---- shared by the tours (test_ui_tour.c, test_ui_workbench.c) ---- */
+
+/* Colour parameters (30-37, 38, 40-47, 48, 90-107) in the SGR sequences
+ * of text captured with escapes. */
+static inline int colour_codes(const char *text)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, "\033[")); p++) {
+		const char *q = p + 2;
+		while (*q) {
+			char *end;
+			long v = strtol(q, &end, 10);
+			if (end == q)
+				break;
+			if ((v >= 30 && v <= 38) || (v >= 40 && v <= 48) ||
+			    (v >= 90 && v <= 107))
+				n++;
+			if (*end != ';')
+				break;
+			q = end + 1;
+		}
+	}
+	return n;
+}
+
+/* Split a CSV line (no quoted fields) into at most cap fields in place. */
+static inline int fields(char *line, char **f, int cap)
+{
+	int n = 0;
+	for (char *p = line; n < cap;) {
+		f[n++] = p;
+		char *c = strchr(p, ',');
+		if (!c)
+			break;
+		*c = '\0';
+		p = c + 1;
+	}
+	return n;
+}
+
+/* One alert of `vigil detect`'s alerts file: its span, criticality and
+ * ranked metrics with their shares. */
+typedef struct {
+	long start, end;
+	char start_time[32];
+	char crit[16];
+	int n;
+	char metric[64][32];
+	char share[64][32];
+} FileAlert;
+
+/* Read `vigil detect`'s alerts file (alert,start,end,start_time,end_time,
+ * criticality,peak_score,node_detections,low,medium,high,rank,metric,
+ * share) into al (cap alerts); returns the number of alerts. */
+static inline int read_alerts(const char *path, FileAlert *al, int cap)
+{
+	char *csv = tu_slurp(path, NULL);
+	assert_non_null(csv);
+	char *save = NULL;
+	int n = 0;
+	strtok_r(csv, "\n", &save); /* the header */
+	for (char *line = strtok_r(NULL, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *f[16];
+		if (fields(line, f, 16) != 14)
+			fail_msg("alerts file line: %s", line);
+		int id = atoi(f[0]);
+		if (id > n) {
+			assert_true(id == n + 1 && id <= cap);
+			FileAlert *a = &al[id - 1];
+			memset(a, 0, sizeof(*a));
+			a->start = atol(f[1]);
+			a->end = atol(f[2]);
+			snprintf(a->start_time, sizeof(a->start_time), "%.16s",
+				 f[3]);
+			snprintf(a->crit, sizeof(a->crit), "%s", f[5]);
+			n = id;
+		}
+		FileAlert *a = &al[id - 1];
+		assert_int_equal(atoi(f[11]), a->n + 1);
+		if (a->n < 64) {
+			snprintf(a->metric[a->n], 32, "%s", f[12]);
+			snprintf(a->share[a->n], 32, "%s", f[13]);
+			a->n++;
+		}
+	}
+	free(csv);
+	return n;
+}
+
+/* The alert band: "ALERT i/n crit ...: metric share metric share ... [+N
+ * more]" equals the file's ranked metrics and shares, as many as fit (at
+ * least the first, its name cut with '~' when it must be). */
+static inline int band_ok(const FileAlert *fa, int number, int total,
+			  char *why, size_t wn)
+{
+	char head[64], line[4096];
+	snprintf(head, sizeof(head), "ALERT %d/%d %s ", number, total,
+		 fa->crit);
+	snprintf(why, wn, "no '%s' on the screen", head);
+	if (!strstr(screen, head))
+		return 0;
+	line_of(head, NULL, line, sizeof(line));
+	/* a time in the span ("10:05"): the metrics follow ": " */
+	const char *p = strstr(strstr(line, head), ": ");
+	snprintf(why, wn, "no metrics after the span");
+	if (!p)
+		return 0;
+	p++;
+	int k = 0, more = 0, used;
+	char name[64], share[64];
+	while (sscanf(p, " %63s %63s%n", name, share, &used) == 2) {
+		if (name[0] == '+') {
+			more = atoi(name + 1);
+			break;
+		}
+		if (name[0] == 'x' && !name[1])
+			break; /* the pane's border */
+		/* a name cut to fit ends in '~' */
+		size_t nl = strlen(name);
+		int same = k < fa->n &&
+			   (name[nl - 1] == '~'
+				    ? !strncmp(name, fa->metric[k], nl - 1)
+				    : !strcmp(name, fa->metric[k]));
+		if (!same || strcmp(share, fa->share[k])) {
+			snprintf(why, wn,
+				 "band metric %d: %s %s, the file says %s %s",
+				 k + 1, name, share,
+				 k < fa->n ? fa->metric[k] : "-",
+				 k < fa->n ? fa->share[k] : "-");
+			return 0;
+		}
+		k++;
+		p += used;
+	}
+	snprintf(why, wn, "%d metrics shown and %d more, the file ranks %d", k,
+		 more, fa->n);
+	return k >= 1 && k + more == fa->n;
+}
+
+/* The band as band_ok wants it, waiting for a frame painted whole. */
+static inline void check_band(const FileAlert *fa, int number, int total)
+{
+	char why[512];
+	double end = now_s() + timeout_s(5);
+	int ok;
+	do {
+		capture();
+		ok = band_ok(fa, number, total, why, sizeof(why));
+	} while (!ok && !server_gone && now_s() < end);
+	if (!ok) {
+		dump_failure();
+		fail_msg("%s", why);
+	}
+}
+
+/* Save the labels as vigil CSV to tmp/name: s, Tab until the format is
+ * csv, the path, Enter. */
+static inline void save_csv(const char *name)
+{
+	keys("s");
+	expect(" save as ", 5);
+	CHECK(press_until_shown("Tab", " save as csv ", 6));
+	char cmd[700], done[300];
+	snprintf(cmd, sizeof(cmd), "C-u '%s/%s' Enter", tmp, name);
+	keys(cmd);
+	snprintf(done, sizeof(done), "%s (csv)", name);
+	expect(done, 5);
+}
+
+/* Characters (UTF-8 aware) in the first n bytes of text. */
+static inline long chars_in(const char *text, size_t n)
+{
+	long c = 0;
+	for (size_t i = 0; i < n && text[i]; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/* How many lines of the screen have glyph at screen column col. */
+static inline int lines_with_glyph_at(const char *glyph, long col)
+{
+	int n = 0;
+	for (const char *p = screen; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		for (const char *q = p; (q = strstr(q, glyph)) && q < p + len;
+		     q++)
+			if (chars_in(p, (size_t)(q - p)) == col)
+				n++;
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* The split of a dataset (rows, first test row split) where the dashboard
+ * must draw it, at w columns with a list pane list_w wide: the plot's
+ * first column is list_w + 1 + 7 (the list pane, the plot's border, the y
+ * axis), its width w - list_w - 9. The axis line says "train MARK test"
+ * with the mark in that column, and the value area draws the mark in the
+ * same column on several lines. */
+static inline void check_split_mark(const char *mark, int w, int list_w,
+				    size_t rows, size_t split)
+{
+	char axis[32];
+	snprintf(axis, sizeof(axis), "train %s test", mark);
+	WAIT_CHECK(strstr(screen, axis) != NULL, 5);
+	CHECK(list_w > 0);
+	size_t pw = (size_t)(w - list_w - 9);
+	long col = list_w + 1 + 7 + plot_row_column(0, rows, pw, split);
+	char line[4096];
+	line_of(axis, NULL, line, sizeof(line));
+	long at = chars_in(line, (size_t)(strstr(line, axis) - line)) + 6;
+	if (at != col) {
+		dump_failure();
+		fail_msg("split mark at column %ld, the split row's column is "
+			 "%ld",
+			 at, col);
+	}
+	CHECK(lines_with_glyph_at(mark, col) >= 4);
 }
 
 #endif

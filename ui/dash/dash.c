@@ -637,10 +637,10 @@ unsigned dash_key(App *a, int ch)
 {
 	if (ch == KEY_RESIZE)
 		return APP_RELAYOUT | DIRTY_ALL;
-	if (a->prompt != PROMPT_NONE)
-		return prompts_key(a, ch);
 	if (ch == KEY_MOUSE)
 		return panes_on_key(a, ch);
+	if (a->prompt != PROMPT_NONE)
+		return prompts_key(a, ch);
 	a->message[0] = '\0';
 	Action act = keys_lookup(ch, a->keymode);
 	if (act == ACT_NONE && a->keymode == KEYMODE_EDGE) {

@@ -1024,25 +1024,48 @@ static unsigned key_plot(App *a, WINDOW *w, int ch, const MEVENT *ev)
 	return 0;
 }
 
+/* One mouse event to the pane under the pointer; a drag or release to
+ * the pane the press was in. */
+static unsigned mouse_event(App *a, const MEVENT *ev)
+{
+	if (a->mouse_down && !(ev->bstate & BUTTON1_PRESSED))
+		return key_plot(a, pane_win[PANE_PLOT], KEY_MOUSE, ev);
+	for (int i = 0; i < PANE_COUNT; i++) {
+		if (!pane_win[i] || !pane_ops[i].on_key ||
+		    !wenclose(pane_win[i], ev->y, ev->x))
+			continue;
+		unsigned fl = pane_ops[i].on_key(a, pane_win[i], KEY_MOUSE, ev);
+		if (fl)
+			return fl;
+	}
+	return 0;
+}
+
 unsigned panes_on_key(App *a, int ch)
 {
+	if (ch == KEY_MOUSE) {
+		/* Mouse reports that arrive together (a fast drag, or a busy
+		 * dashboard) come as one KEY_MOUSE, and getmouse pops the
+		 * latest first: take them all and replay them oldest first,
+		 * or a drag's press is lost. Outside the main view and in a
+		 * prompt they are dropped. */
+		MEVENT ev[16];
+		int n = 0;
+		while (n < 16 && getmouse(&ev[n]) == OK)
+			n++;
+		if (a->view != VIEW_MAIN || a->prompt != PROMPT_NONE)
+			return 0;
+		unsigned fl = 0;
+		while (n > 0)
+			fl |= mouse_event(a, &ev[--n]);
+		return fl;
+	}
 	if (a->view != VIEW_MAIN)
 		return 0;
-	MEVENT ev, *evp = NULL;
-	if (ch == KEY_MOUSE) {
-		if (getmouse(&ev) != OK)
-			return 0;
-		evp = &ev;
-		/* a drag or release belongs to the pane the press was in */
-		if (a->mouse_down && !(ev.bstate & BUTTON1_PRESSED))
-			return key_plot(a, pane_win[PANE_PLOT], ch, evp);
-	}
 	for (int i = 0; i < PANE_COUNT; i++) {
 		if (!pane_win[i] || !pane_ops[i].on_key)
 			continue;
-		if (evp && !wenclose(pane_win[i], ev.y, ev.x))
-			continue;
-		unsigned fl = pane_ops[i].on_key(a, pane_win[i], ch, evp);
+		unsigned fl = pane_ops[i].on_key(a, pane_win[i], ch, NULL);
 		if (fl)
 			return fl;
 	}

@@ -19,7 +19,9 @@ void panes_draw(App *a);
 
 /* Offer a key to the panes (KEY_MOUSE goes to the pane under the pointer:
  * a click in the list selects a metric, in the plot it moves the cursor, a
- * drag there selects). Returns DIRTY_* flags, 0 when no pane took it. */
+ * drag there selects; reports that came in together are taken in order,
+ * and dropped while a prompt or another view is up). Returns DIRTY_*
+ * flags, 0 when no pane took it. */
 unsigned panes_on_key(App *a, int ch);
 
 /* Free the pane windows. */
