@@ -25,17 +25,27 @@ static void check_gemm_shape(size_t M, size_t N, size_t K, Rng *rng)
 	float *B = malloc(K * ldb * sizeof(float));
 	float *C = malloc(M * ldc * sizeof(float));
 	float *C0 = malloc(M * ldc * sizeof(float));
+	float *bias = malloc(N * sizeof(float));
+	float *Cf = malloc(M * ldc * sizeof(float)); /* kern_gemm_from's C0 */
 	fill(A, M * lda, rng);
+	fill(bias, N, rng);
+	fill(Cf, M * ldc, rng);
 	fill(B, K * ldb, rng);
 	fill(C0, M * ldc, rng);
 	for (size_t i = 0; i < M; i++)
 		for (size_t k = 0; k < K; k++)
 			At[k * ldat + i] = A[i * lda + k];
-	for (int mode = 0; mode < 3; mode++) {
-		/* 0: C = A B; 1: C += A B; 2: C += A^T-stored B */
+	for (int mode = 0; mode < 5; mode++) {
+		/* 0: C = A B; 1: C += A B; 2: C += A^T-stored B;
+		   3: C = bias + A B; 4: C = Cf + A B */
 		memcpy(C, C0, M * ldc * sizeof(float));
 		if (mode == 2)
 			kern_gemm_tn(M, N, K, At, ldat, B, ldb, C, ldc);
+		else if (mode == 3)
+			kern_gemm_bias(M, N, K, A, lda, B, ldb, bias, C, ldc);
+		else if (mode == 4)
+			kern_gemm_from(M, N, K, A, lda, B, ldb, Cf, ldc, C,
+				       ldc);
 		else
 			kern_gemm(M, N, K, A, lda, B, ldb, C, ldc, mode);
 		for (size_t i = 0; i < M; i++)
@@ -45,7 +55,10 @@ static void check_gemm_shape(size_t M, size_t N, size_t K, Rng *rng)
 						    C0[i * ldc + j]);
 					continue;
 				}
-				double want = mode ? C0[i * ldc + j] : 0;
+				double want = mode == 4 ? Cf[i * ldc + j]
+					      : mode == 3 ? bias[j]
+					      : mode    ? C0[i * ldc + j]
+							: 0;
 				for (size_t k = 0; k < K; k++)
 					want += (double)A[i * lda + k] *
 						B[k * ldb + j];
@@ -63,6 +76,8 @@ static void check_gemm_shape(size_t M, size_t N, size_t K, Rng *rng)
 	free(B);
 	free(C);
 	free(C0);
+	free(bias);
+	free(Cf);
 }
 
 static void test_gemm_at_every_isa(void **state)
