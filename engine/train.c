@@ -497,7 +497,16 @@ struct Trainer {
 	Status st;
 	LstmModel *model;  /* owned until joined */
 	ErrorRecord err;
+	int busy;          /* threads it counts in g_busy_threads */
 };
+
+/* Threads of the Trainers training now (trainer_busy_threads). */
+static atomic_int g_busy_threads;
+
+int trainer_busy_threads(void)
+{
+	return atomic_load(&g_busy_threads);
+}
 
 static void trainer_report(const TrainProgress *p, void *ctx)
 {
@@ -532,6 +541,9 @@ static void *trainer_main(void *arg)
 	pthread_mutex_lock(&t->mu);
 	t->pr.done = 1;
 	pthread_mutex_unlock(&t->mu);
+	/* after done: a caller that saw the training not done and then
+	   counted the threads counted these */
+	atomic_fetch_sub(&g_busy_threads, t->busy);
 	return NULL;
 }
 
@@ -552,7 +564,12 @@ Status trainer_start(Trainer **out, const Series *s, const LstmConfig *cfg,
 	t->pr.epochs = cfg->epochs;
 	t->pr.train_loss = t->pr.val_loss = NAN;
 	t->pr.best_val = INFINITY;
+	/* train_core runs at most one thread a shard of a batch */
+	size_t shards = (cfg->batch + SHARD - 1) / SHARD;
+	t->busy = (size_t)cfg->threads < shards ? cfg->threads : (int)shards;
+	atomic_fetch_add(&g_busy_threads, t->busy);
 	if (pthread_create(&t->th, NULL, trainer_main, t)) {
+		atomic_fetch_sub(&g_busy_threads, t->busy);
 		pthread_mutex_destroy(&t->mu);
 		free(t);
 		return error_set(err, STATUS_INTERNAL, "", 0, 0,
