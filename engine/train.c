@@ -291,7 +291,8 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 				    ws_n);
 	float *twmem =
 		malloc(size_mul3((size_t)nthreads, per_thread, sizeof(float)));
-	float *gmem = malloc(size_mul3(nsh_max, P, sizeof(float)));
+	float *gmem = malloc(size_mul3(nsh_max > 1 ? nsh_max - 1 : 1, P,
+				       sizeof(float)));
 	if (!blk || !wt || !order || !sh || !tw || !vpred || !twmem || !gmem) {
 		st = error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
 		goto done;
@@ -300,8 +301,11 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 		float *param, *grad, *m, *v, *best;
 	} pb = {blk, blk + P, blk + 2 * P, blk + 3 * P, blk + 4 * P};
 	float *grad = pb.grad, *am = pb.m, *av = pb.v, *best = pb.best;
-	for (size_t i = 0; i < nsh_max; i++)
-		sh[i].g = gmem + i * P;
+	/* shard 0 writes the batch's gradient itself; the others are added
+	   to it in shard order */
+	sh[0].g = grad;
+	for (size_t i = 1; i < nsh_max; i++)
+		sh[i].g = gmem + (i - 1) * P;
 	for (int i = 0; i < nthreads; i++) {
 		float *q = twmem + (size_t)i * per_thread;
 		tw[i].X = q;
@@ -374,7 +378,6 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 				else
 					sched_yield();
 			/* sum the shards' gradients in shard order */
-			memcpy(grad, sh[0].g, P * sizeof(float));
 			double bsse = sh[0].sse;
 			for (size_t i = 1; i < bc.nsh; i++) {
 				const float *gi = sh[i].g;

@@ -224,6 +224,34 @@ static void test_adam_and_norm_at_every_isa(void **state)
 	kern_set_isa(keep);
 }
 
+/* Transposes on ragged shapes (the weights' 88 x 200 and 50 x 38 among
+ * them): every element in its place, nothing outside the matrix touched. */
+static void test_transpose(void **state)
+{
+	(void)state;
+	static const size_t shapes[][2] = {{1, 1},   {3, 5},   {4, 4},
+					   {88, 200}, {50, 38}, {7, 13},
+					   {16, 3},  {5, 16}};
+	Rng rng;
+	rng_seed(&rng, 17);
+	for (size_t v = 0; v < sizeof(shapes) / sizeof(shapes[0]); v++) {
+		size_t M = shapes[v][0], N = shapes[v][1];
+		size_t lds = N + 3, ldd = M + 2;
+		float *src = malloc(M * lds * sizeof(float));
+		float *dst = malloc(N * ldd * sizeof(float));
+		fill(src, M * lds, &rng);
+		for (size_t i = 0; i < N * ldd; i++)
+			dst[i] = -7.0f;
+		kern_transpose(M, N, src, lds, dst, ldd);
+		for (size_t j = 0; j < N; j++)
+			for (size_t i = 0; i < ldd; i++)
+				assert_true(dst[j * ldd + i] ==
+					    (i < M ? src[i * lds + j] : -7.0f));
+		free(src);
+		free(dst);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_activations_at_every_isa),
 		cmocka_unit_test(test_lstm_cell_at_every_isa),
 		cmocka_unit_test(test_adam_and_norm_at_every_isa),
+		cmocka_unit_test(test_transpose),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
