@@ -93,9 +93,8 @@ static inline float fastfloat_div(uint64_t m, float d)
  * (m < 2^24, as "0.160000" or "52.31") is m / 10^k in float arithmetic:
  * both operands are exact floats, so the one rounding of the division is
  * strtof's. Anything else goes to fastfloat_parse_float. */
-static inline const char *fastfloat_parse_float_in(const char *p,
-						   const char *end,
-						   float *out)
+static inline __attribute__((always_inline)) const char *
+fastfloat_parse_float_in(const char *p, const char *end, float *out)
 {
 #if FLT_EVAL_METHOD == 0 && defined(__BYTE_ORDER__) && \
 	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
