@@ -113,13 +113,37 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 			return error_set(err, STATUS_INTERNAL, path, line, 1,
 					 "more rows than counted");
 		float *dst = values + r;
+		/* the usual row, "v,v,...,v\n": stored as it is read; any
+		   other text goes through the careful loop below from the
+		   row's start (which also finds the error to report) */
+		const char *fp = p;
+		size_t nf = 0;
+		for (; nf < k; nf++) {
+			float v;
+			const char *e = fastfloat_parse_float_in(fp, end, &v);
+			if (!e || !isfinite(v))
+				break;
+			dst[nf * stride] = v;
+			if (*e != ',') {
+				fp = e;
+				nf++;
+				break;
+			}
+			fp = e + 1;
+		}
+		if (nf == k && (*fp == '\n' || fp == end)) {
+			p = fp < end ? fp + 1 : fp;
+			line++;
+			r++;
+			continue;
+		}
 		const char *ns = p; /* start of the current field's number */
 		for (size_t f = 0; f < k; f++) {
 			while (*p == ' ' || *p == '\t')
 				p++;
 			float v;
 			ns = p;
-			const char *q = parse_float(p, &v);
+			const char *q = fastfloat_parse_float_in(p, end, &v);
 			if (!q) {
 				if (*p == '\n' || *p == '\r' || p >= end)
 					return error_set(

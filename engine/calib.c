@@ -5,6 +5,7 @@
 #include "engine/calib.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BINS_PER_DECADE 25.0
@@ -24,15 +25,6 @@ static int bin_of(double x)
 static double bin_low(int b)
 {
 	return b == 0 ? 0.0 : pow(10.0, LOG_LOW + (b - 1) / BINS_PER_DECADE);
-}
-
-static void hist_add(CalibWork *w, float x, double sign)
-{
-	if (isnan(x))
-		return;
-	int b = bin_of(x);
-	w->count[b] += sign;
-	w->sum[b] += sign * (double)x;
 }
 
 typedef struct {
@@ -69,20 +61,48 @@ static Fit fit(CalibWork *w, const CalibConfig *c)
 	return f;
 }
 
-static float surprise(const Fit *f, const CalibWork *w, float x, double cap)
+/* -log10 of the histogram's tail fraction per bin, computed once per fit:
+ * stamp[b] == gen marks lp[b] as this fit's. */
+typedef struct {
+	double lp[CALIB_BINS];
+	unsigned stamp[CALIB_BINS];
+	unsigned gen;
+} TailLog;
+
+/* x's surprise under f; b is bin_of(x) (x not NaN). */
+static float surprise(const Fit *f, const CalibWork *w, TailLog *tl, float x,
+		      int b, double cap)
 {
 	if (!f->ok || isnan(x))
 		return 0.0f;
 	double l;
 	if (x > f->u) {
 		l = -log10(f->q) + ((double)x - f->u) / (f->beta * M_LN10);
+	} else if (tl->stamp[b] == tl->gen) {
+		l = tl->lp[b];
 	} else {
-		double p = w->ge[bin_of(x)] / f->n;
+		double p = w->ge[b] / f->n;
 		l = p < 1.0 ? -log10(p) : 0.0;
+		tl->lp[b] = l;
+		tl->stamp[b] = tl->gen;
 	}
 	if (l > cap)
 		l = cap;
 	return (float)l;
+}
+
+static void hist_add_bin(CalibWork *w, float x, int b, double sign)
+{
+	if (isnan(x))
+		return;
+	w->count[b] += sign;
+	w->sum[b] += sign * (double)x;
+}
+
+/* The bin of row t: from bins[] when there is one, else computed. */
+static int bin_at(const unsigned char *bins, const float *x, size_t t)
+{
+	return bins ? bins[t] : isnan(x[t]) ? 0 : bin_of(x[t]);
 }
 
 void calib_surprise(const float *x, size_t n, size_t fit_end,
@@ -93,24 +113,38 @@ void calib_surprise(const float *x, size_t n, size_t fit_end,
 	size_t K = c->refit ? c->refit : 1;
 	if (fit_end > n)
 		fit_end = n;
+	/* every value's bin once (each is used to add, drop and score it);
+	   without the memory, each use computes it */
+	unsigned char *bins = malloc(n ? n : 1);
+	for (size_t t = 0; bins && t < n; t++)
+		bins[t] = (unsigned char)(isnan(x[t]) ? 0 : bin_of(x[t]));
+	TailLog tl;
+	memset(tl.stamp, 0, sizeof(tl.stamp));
+	tl.gen = 0;
 	size_t added = 0, removed = 0;
 	Fit f = {0};
 	if (fit_end > 0) {
 		/* the train part is fitted as a whole for its own rows */
 		for (; added < fit_end; added++)
-			hist_add(w, x[added], 1.0);
+			hist_add_bin(w, x[added], bin_at(bins, x, added), 1.0);
 		f = fit(w, c);
+		tl.gen++;
 		for (size_t t = 0; t < fit_end; t++)
-			out[t] = surprise(&f, w, x[t], c->cap);
+			out[t] = surprise(&f, w, &tl, x[t], bin_at(bins, x, t),
+					  c->cap);
 	}
 	for (size_t t0 = fit_end; t0 < n; t0 += K) {
 		for (; added < t0; added++)
-			hist_add(w, x[added], 1.0);
+			hist_add_bin(w, x[added], bin_at(bins, x, added), 1.0);
 		for (; removed + W < t0; removed++)
-			hist_add(w, x[removed], -1.0);
+			hist_add_bin(w, x[removed], bin_at(bins, x, removed),
+				     -1.0);
 		f = fit(w, c);
+		tl.gen++;
 		size_t end = n - t0 > K ? t0 + K : n;
 		for (size_t t = t0; t < end; t++)
-			out[t] = surprise(&f, w, x[t], c->cap);
+			out[t] = surprise(&f, w, &tl, x[t], bin_at(bins, x, t),
+					  c->cap);
 	}
+	free(bins);
 }

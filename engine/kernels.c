@@ -203,11 +203,13 @@ static void lstm_bwd_generic(size_t B, size_t H, const float *g,
 /* C[mr x 16nv] (+)= A[mr x K] B[K x 16nv]: nv (1..3) vectors of 16
  * columns, the last one masked by mlast; A's element (r, k) is
  * A[r * sr + k * sk]. mr and nv are constants after inlining, so the
- * accumulators live in registers (up to 24 of the 32). */
+ * accumulators live in registers (up to 24 of the 32). With bias (rows of
+ * 16nv floats, ldbias apart; 0: one row for all) row r of C starts from
+ * bias row r instead of from C or zero. */
 TGT512 static inline __attribute__((always_inline)) void
 mk512(const int mr, const int nv, size_t K, const float *A, size_t sr,
       size_t sk, const float *B, size_t ldb, float *C, size_t ldc,
-      __mmask16 mlast, int acc)
+      __mmask16 mlast, int acc, const float *bias, size_t ldbias)
 {
 	__m512 c[8][3];
 	__mmask16 mk[3];
@@ -218,9 +220,11 @@ mk512(const int mr, const int nv, size_t K, const float *A, size_t sr,
 	for (int r = 0; r < mr; r++)
 #pragma GCC unroll 3
 		for (int v = 0; v < nv; v++)
-			c[r][v] = acc ? _mm512_maskz_loadu_ps(
-						mk[v], C + r * ldc + 16 * v)
-				      : _mm512_setzero_ps();
+			c[r][v] = bias	? _mm512_maskz_loadu_ps(
+						mk[v], bias + r * ldbias + 16 * v)
+				  : acc ? _mm512_maskz_loadu_ps(
+						  mk[v], C + r * ldc + 16 * v)
+					: _mm512_setzero_ps();
 	for (size_t k = 0; k < K; k++) {
 		__m512 b[3];
 #pragma GCC unroll 3
@@ -248,32 +252,36 @@ mk512(const int mr, const int nv, size_t K, const float *A, size_t sr,
 		size_t i = 0;                                               \
 		for (; i + 8 <= M; i += 8)                                  \
 			mk512(8, nv, K, A + i * sr, sr, sk, b, ldb,         \
-			      C + i * ldc + j, ldc, ml, acc);               \
+			      C + i * ldc + j, ldc, ml, acc,                \
+			      bj ? bj + i * lb : NULL, lb);                 \
 		const float *a = A + i * sr;                                \
 		float *c = C + i * ldc + j;                                 \
+		const float *bi = bj ? bj + i * lb : NULL;                  \
 		switch (M - i) {                                            \
-		case 7: mk512(7, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
-		case 6: mk512(6, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
-		case 5: mk512(5, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
-		case 4: mk512(4, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
-		case 3: mk512(3, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
-		case 2: mk512(2, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
-		case 1: mk512(1, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc); break; \
+		case 7: mk512(7, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc, bi, lb); break; \
+		case 6: mk512(6, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc, bi, lb); break; \
+		case 5: mk512(5, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc, bi, lb); break; \
+		case 4: mk512(4, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc, bi, lb); break; \
+		case 3: mk512(3, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc, bi, lb); break; \
+		case 2: mk512(2, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc, bi, lb); break; \
+		case 1: mk512(1, nv, K, a, sr, sk, b, ldb, c, ldc, ml, acc, bi, lb); break; \
 		default: break;                                             \
 		}                                                           \
 	} while (0)
 
-/* C (+)= A B with A's element (i, k) at A[i * sr + k * sk]. Panels of 48
+/* C (+)= A B (or C = bias + A B, bias rows lb apart, 0: one row) with A's element (i, k) at A[i * sr + k * sk]. Panels of 48
  * columns, the rest as one panel of 1 to 3 vectors. */
 TGT512 static void gemm_avx512(size_t M, size_t N, size_t K, const float *A,
 			       size_t sr, size_t sk, const float *B,
-			       size_t ldb, float *C, size_t ldc, int acc)
+			       size_t ldb, float *C, size_t ldc, int acc,
+			       const float *bias, size_t lb)
 {
 	for (size_t j = 0; j < N; j += 48) {
 		size_t nj = N - j < 48 ? N - j : 48;
 		size_t rem = nj % 16;
 		__mmask16 ml = rem ? (__mmask16)((1u << rem) - 1) : 0xffff;
 		const float *b = B + j;
+		const float *bj = bias ? bias + j : NULL;
 		if (nj > 32)
 			PANEL512(3);
 		else if (nj > 16)
@@ -809,13 +817,30 @@ int kern_using_blas(void)
 	return g_blas;
 }
 
+/* bias (may be NULL): C = bias + A B, acc ignored; bias rows lb apart (0:
+ * the same row for every row of C). Only the AVX-512
+ * kernel starts its accumulators from the bias; the others copy it into C
+ * and accumulate, which gives the same sums. */
 static void gemm_any(size_t M, size_t N, size_t K, const float *A,
 		     size_t sr, size_t sk, const float *B, size_t ldb,
-		     float *C, size_t ldc, int acc)
+		     float *C, size_t ldc, int acc, const float *bias,
+		     size_t lb)
 {
 	KernIsa isa = kern_isa();
 	if (M == 0 || N == 0)
 		return;
+	if (bias) {
+#if KERN_X86
+		if (isa == KERN_AVX512 && !g_blas && K > 0) {
+			gemm_avx512(M, N, K, A, sr, sk, B, ldb, C, ldc, 0,
+				    bias, lb);
+			return;
+		}
+#endif
+		for (size_t i = 0; i < M; i++)
+			memcpy(C + i * ldc, bias + i * lb, N * sizeof(float));
+		acc = 1;
+	}
 	if (K == 0) {
 		if (!acc)
 			for (size_t i = 0; i < M; i++)
@@ -832,7 +857,7 @@ static void gemm_any(size_t M, size_t N, size_t K, const float *A,
 	}
 #if KERN_X86
 	if (isa == KERN_AVX512) {
-		gemm_avx512(M, N, K, A, sr, sk, B, ldb, C, ldc, acc);
+		gemm_avx512(M, N, K, A, sr, sk, B, ldb, C, ldc, acc, NULL, 0);
 		return;
 	}
 	if (isa == KERN_AVX2) {
@@ -847,13 +872,27 @@ static void gemm_any(size_t M, size_t N, size_t K, const float *A,
 void kern_gemm(size_t M, size_t N, size_t K, const float *A, size_t lda,
 	       const float *B, size_t ldb, float *C, size_t ldc, int acc)
 {
-	gemm_any(M, N, K, A, lda, 1, B, ldb, C, ldc, acc);
+	gemm_any(M, N, K, A, lda, 1, B, ldb, C, ldc, acc, NULL, 0);
+}
+
+void kern_gemm_bias(size_t M, size_t N, size_t K, const float *A,
+		    size_t lda, const float *B, size_t ldb, const float *bias,
+		    float *C, size_t ldc)
+{
+	gemm_any(M, N, K, A, lda, 1, B, ldb, C, ldc, 0, bias, 0);
+}
+
+void kern_gemm_from(size_t M, size_t N, size_t K, const float *A,
+		    size_t lda, const float *B, size_t ldb, const float *C0,
+		    size_t ldc0, float *C, size_t ldc)
+{
+	gemm_any(M, N, K, A, lda, 1, B, ldb, C, ldc, 0, C0, ldc0);
 }
 
 void kern_gemm_tn(size_t M, size_t N, size_t K, const float *A, size_t lda,
 		  const float *B, size_t ldb, float *C, size_t ldc)
 {
-	gemm_any(M, N, K, A, 1, lda, B, ldb, C, ldc, 1);
+	gemm_any(M, N, K, A, 1, lda, B, ldb, C, ldc, 1, NULL, 0);
 }
 
 void kern_sigmoid(float *x, size_t n)
@@ -893,6 +932,27 @@ void kern_tanh(float *x, size_t n)
 void kern_transpose(size_t M, size_t N, const float *src, size_t lds,
 		    float *dst, size_t ldd)
 {
+#if KERN_X86
+	/* 4 x 4 blocks through SSE registers (every x86-64 has SSE), the
+	   ragged edges below */
+	size_t M4 = M & ~(size_t)3, N4 = N & ~(size_t)3;
+	for (size_t i = 0; i < M4; i += 4)
+		for (size_t j = 0; j < N4; j += 4) {
+			__m128 r0 = _mm_loadu_ps(src + i * lds + j);
+			__m128 r1 = _mm_loadu_ps(src + (i + 1) * lds + j);
+			__m128 r2 = _mm_loadu_ps(src + (i + 2) * lds + j);
+			__m128 r3 = _mm_loadu_ps(src + (i + 3) * lds + j);
+			_MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+			_mm_storeu_ps(dst + j * ldd + i, r0);
+			_mm_storeu_ps(dst + (j + 1) * ldd + i, r1);
+			_mm_storeu_ps(dst + (j + 2) * ldd + i, r2);
+			_mm_storeu_ps(dst + (j + 3) * ldd + i, r3);
+		}
+	for (size_t i = 0; i < M; i++)
+		for (size_t j = i < M4 ? N4 : 0; j < N; j++)
+			dst[j * ldd + i] = src[i * lds + j];
+	return;
+#endif
 	/* Blocks of 8 x 8 keep both sides in cache lines. */
 	for (size_t i0 = 0; i0 < M; i0 += 8) {
 		size_t i1 = i0 + 8 < M ? i0 + 8 : M;

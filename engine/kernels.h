@@ -21,6 +21,20 @@ typedef enum {
 void kern_gemm(size_t M, size_t N, size_t K, const float *A, size_t lda,
 	       const float *B, size_t ldb, float *C, size_t ldc, int acc);
 
+/* C[M x N] = bias + A[M x K] * B[K x N]: every row of C starts from the
+ * row bias (N floats); the same sums as copying bias into each row of C
+ * and calling kern_gemm with acc != 0, without the pass over C. */
+void kern_gemm_bias(size_t M, size_t N, size_t K, const float *A,
+		    size_t lda, const float *B, size_t ldb, const float *bias,
+		    float *C, size_t ldc);
+
+/* C[M x N] = C0 + A B where C0 (M x N, row stride ldc0 >= N) does not
+ * overlap C: the same sums as copying C0 into C and calling kern_gemm with
+ * acc != 0. */
+void kern_gemm_from(size_t M, size_t N, size_t K, const float *A,
+		    size_t lda, const float *B, size_t ldb, const float *C0,
+		    size_t ldc0, float *C, size_t ldc);
+
 /* C[M x N] += A^T B where A is K x M (row stride lda). */
 void kern_gemm_tn(size_t M, size_t N, size_t K, const float *A, size_t lda,
 		  const float *B, size_t ldb, float *C, size_t ldc);

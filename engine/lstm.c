@@ -115,6 +115,7 @@ void lstm_transpose_weights(const LstmDims *d, const float *p, float *wt)
 #define REAL float
 #define SFX(name) name##_f
 #define GEMM kern_gemm
+#define GEMM_BIAS kern_gemm_bias
 #define GEMM_TN kern_gemm_tn
 #define CELL_FWD kern_lstm_fwd
 #define CELL_BWD kern_lstm_bwd
@@ -124,6 +125,7 @@ void lstm_transpose_weights(const LstmDims *d, const float *p, float *wt)
 #undef REAL
 #undef SFX
 #undef GEMM
+#undef GEMM_BIAS
 #undef GEMM_TN
 #undef CELL_FWD
 #undef CELL_BWD
@@ -180,31 +182,29 @@ void lstm_forward_rows(const LstmDims *d, const float *p, size_t n,
 		h[l] = c[l] + n * H;
 	}
 	/* layer 0's input part once per row: P = b0 + Z Wx (nr x 4H) */
-	for (size_t r = 0; r < nr; r++)
-		memcpy(P + r * H4, p + lay.b[0], H4 * sizeof(float));
-	kern_gemm(nr, H4, d->F, Z, d->F, p + lay.W[0], H4, P, H4, 1);
+	kern_gemm_bias(nr, H4, d->F, Z, d->F, p + lay.W[0], H4, p + lay.b[0],
+		       P, H4);
 	for (size_t t = 0; t < d->T; t++) {
 		/* step t of window b reads row b + t: rows t .. t+n-1 of P */
-		memcpy(g, P + t * H4, n * H4 * sizeof(float));
 		if (t)
-			kern_gemm(n, H4, H, h[0], H, p + lay.W[0] + d->F * H4,
-				  H4, g, H4, 1);
+			kern_gemm_from(n, H4, H, h[0], H,
+				       p + lay.W[0] + d->F * H4, H4,
+				       P + t * H4, H4, g, H4);
+		else
+			memcpy(g, P, n * H4 * sizeof(float));
 		kern_lstm_fwd(n, H, g, t ? c[0] : NULL, c[0], tc, h[0]);
 		for (size_t l = 1; l < d->L; l++) {
 			const float *W = p + lay.W[l];
-			for (size_t r = 0; r < n; r++)
-				memcpy(g + r * H4, p + lay.b[l],
-				       H4 * sizeof(float));
-			kern_gemm(n, H4, H, h[l - 1], H, W, H4, g, H4, 1);
+			kern_gemm_bias(n, H4, H, h[l - 1], H, W, H4,
+				       p + lay.b[l], g, H4);
 			if (t)
 				kern_gemm(n, H4, H, h[l], H, W + H * H4, H4, g,
 					  H4, 1);
 			kern_lstm_fwd(n, H, g, t ? c[l] : NULL, c[l], tc, h[l]);
 		}
 	}
-	for (size_t b = 0; b < n; b++)
-		memcpy(Y + b * d->O, p + lay.bd, d->O * sizeof(float));
-	kern_gemm(n, d->O, H, h[d->L - 1], H, p + lay.Wd, d->O, Y, d->O, 1);
+	kern_gemm_bias(n, d->O, H, h[d->L - 1], H, p + lay.Wd, d->O, p + lay.bd,
+		       Y, d->O);
 }
 
 /* ----------------------------------------------------------------- double */
@@ -223,6 +223,15 @@ static void gemm_d(size_t M, size_t N, size_t K, const double *A, size_t lda,
 				c[j] += a * B[k * ldb + j];
 		}
 	}
+}
+
+static void gemm_bias_d(size_t M, size_t N, size_t K, const double *A,
+			size_t lda, const double *B, size_t ldb,
+			const double *bias, double *C, size_t ldc)
+{
+	for (size_t i = 0; i < M; i++)
+		memcpy(C + i * ldc, bias, N * sizeof(double));
+	gemm_d(M, N, K, A, lda, B, ldb, C, ldc, 1);
 }
 
 /* C[M x N] += A^T B, A is K x M */
@@ -249,6 +258,7 @@ static void transpose_d(size_t M, size_t N, const double *src, size_t lds,
 #define REAL double
 #define SFX(name) name##_d
 #define GEMM gemm_d
+#define GEMM_BIAS gemm_bias_d
 #define GEMM_TN gemm_tn_d
 #define CELL_FWD cell_fwd_ref_d
 #define CELL_BWD cell_bwd_ref_d
@@ -258,6 +268,7 @@ static void transpose_d(size_t M, size_t N, const double *src, size_t lds,
 #undef REAL
 #undef SFX
 #undef GEMM
+#undef GEMM_BIAS
 #undef GEMM_TN
 #undef CELL_FWD
 #undef CELL_BWD

@@ -77,6 +77,11 @@ void trainer_progress(Trainer *t, TrainProgress *out);
  * The last epoch is never offered: trainer_join gives the final model. */
 int trainer_snapshot(Trainer *t, LstmModel **out, size_t *epoch);
 void trainer_cancel(Trainer *t);
+/* The threads the Trainers of this process train with right now: each
+ * counts its threads (cfg->threads, at most one per shard of 16 windows of
+ * a batch) from trainer_start until it reports done (for the previews'
+ * rule, engine/preview.h). */
+int trainer_busy_threads(void);
 /* Wait for the worker; on success *out owns the model. Frees t. */
 Status trainer_join(Trainer *t, LstmModel **out, ErrorRecord *err);
 

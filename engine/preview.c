@@ -1,20 +1,28 @@
 /* The provisional-detection worker of engine/preview.h: one thread that
  * forecasts a series block by block (so that a cancel is seen within a
  * block) and runs the detection on the forecast. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "engine/preview.h"
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "data/checked.h"
 #include "engine/model_impl.h"
 
 /* Rows forecast between two looks at the cancel flag. */
 #define PREVIEW_BLOCK 8192
+
+/* Threads of the previews at work in this process (their forecasts run
+ * with their model's threads). */
+static atomic_int g_preview_threads;
 
 struct Preview {
 	pthread_t th;
@@ -28,6 +36,7 @@ struct Preview {
 	float *pred;            /* owned until joined */
 	DetectResult dr;        /* owned until joined */
 	PreviewTimes times;
+	int threads;            /* counted in g_preview_threads */
 };
 
 static double now_seconds(void)
@@ -96,6 +105,7 @@ static void *preview_main(void *arg)
 		p->times.detect = now_seconds() - t1;
 	}
 	p->st = st;
+	atomic_fetch_sub(&g_preview_threads, p->threads);
 	lstm_model_delete(p->m);
 	p->m = NULL;
 	atomic_store(&p->done, 1);
@@ -125,7 +135,10 @@ Status preview_start(Preview **out, const Series *s, LstmModel *m,
 	atomic_init(&p->done, 0);
 	error_clear(&p->err);
 	detect_result_init(&p->dr);
+	p->threads = m->cfg.threads > 0 ? m->cfg.threads : 1;
+	atomic_fetch_add(&g_preview_threads, p->threads);
 	if (pthread_create(&p->th, NULL, preview_main, p)) {
+		atomic_fetch_sub(&g_preview_threads, p->threads);
 		free(p->pred);
 		free(p);
 		lstm_model_delete(m);
@@ -170,6 +183,43 @@ Status preview_join(Preview *p, float **pred, DetectResult *dr,
 
 /* ---------------------------------------------------------------- runner */
 
+int preview_cores(void)
+{
+	long cores = 0;
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		cores = CPU_COUNT(&set);
+	if (cores <= 0)
+		cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores > 0 ? (int)cores : 1;
+}
+
+/* Threads runnable on the whole machine at this instant, the caller
+ * included (Linux: /proc/loadavg's fourth field), or -1. */
+static int machine_running(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	if (!f)
+		return -1;
+	int run = -1;
+	if (fscanf(f, "%*f %*f %*f %d/", &run) != 1)
+		run = -1;
+	fclose(f);
+	return run;
+}
+
+int preview_core_idle(void)
+{
+	int cores = preview_cores();
+	int ours = trainer_busy_threads() + atomic_load(&g_preview_threads);
+	if (ours >= cores)
+		return 0;
+	/* other processes count too: on a shared machine the core our
+	   threads leave may be someone else's */
+	int run = machine_running();
+	return run < 0 || run - 1 < cores;
+}
+
 void preview_runner_init(PreviewRunner *r, const Series *s,
 			 const DetectConfig *dc, double duty)
 {
@@ -193,6 +243,11 @@ int preview_runner_poll(PreviewRunner *r, Trainer *t, float **pred,
 		r->pv = NULL;
 		double cost = now - r->started;
 		r->n++;
+		if (*st == STATUS_OK) {
+			if (!r->first_epoch)
+				r->first_epoch = r->epoch;
+			r->last_epoch = r->epoch;
+		}
 		r->forecast += tm.forecast;
 		r->detect += tm.detect;
 		r->busy += cost;
@@ -202,10 +257,14 @@ int preview_runner_poll(PreviewRunner *r, Trainer *t, float **pred,
 	}
 	LstmModel *m = NULL;
 	size_t ep = 0;
-	if (!r->pv && now >= r->next && trainer_snapshot(t, &m, &ep) &&
+	int idle = 0;
+	if (!r->pv && (now >= r->next || (idle = !r->throttle &&
+						      preview_core_idle())) &&
+	    trainer_snapshot(t, &m, &ep) &&
 	    preview_start(&r->pv, r->s, m, r->dc, NULL) == STATUS_OK) {
 		r->epoch = ep;
 		r->started = now;
+		r->idle_starts += idle && now < r->next;
 	}
 	return got;
 }

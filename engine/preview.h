@@ -44,20 +44,30 @@ Status preview_join(Preview *p, float **pred, DetectResult *dr,
 
 /* The policy the dashboard follows while a Trainer runs: after each epoch
  * a preview of its weights, one at a time; epochs that finish meanwhile
- * are skipped for the latest; and the preview thread busy at most `duty`
- * of the wall time (after a preview that took c seconds, the next starts
- * no sooner than c / duty - c later), so that on a machine with no idle
- * core training is not slowed much. The first preview starts at once. */
+ * are skipped for the latest. When a core is idle (preview_core_idle: the
+ * Trainers and previews of this process, and the machine's other work,
+ * leave one of its cores free, as one dashboard training with one thread
+ * on two otherwise quiet cores does), the next
+ * preview starts as soon as the last one ends and a new epoch is there: it
+ * runs on the idle core and does not slow training. When every core is
+ * busy (the machines view trains one machine per core), the preview thread
+ * is kept busy at most `duty` of the wall time (after a preview that took
+ * c seconds, the next starts no sooner than c / duty - c later), so that
+ * training is not slowed much. The first preview starts at once. */
 typedef struct {
 	const Series *s;        /* borrowed */
 	const DetectConfig *dc; /* borrowed */
 	double duty;            /* 0 < duty <= 1 */
+	int throttle;           /* 1: keep to duty even on an idle core */
 	Preview *pv;            /* owned, may be NULL: the one at work */
 	size_t epoch;           /* its epoch */
 	double started;         /* monotonic seconds: when it started */
-	double next;            /* no preview starts before this */
+	double next;            /* no throttled preview starts before this */
 	/* figures */
 	size_t n;               /* previews finished */
+	size_t idle_starts;     /* previews started on an idle core */
+	size_t first_epoch;     /* epochs of the first and the last */
+	size_t last_epoch;      /* finished previews */
 	double forecast, detect; /* their total costs, seconds */
 	double busy;            /* their total wall time, seconds */
 } PreviewRunner;
@@ -66,6 +76,17 @@ typedef struct {
 
 void preview_runner_init(PreviewRunner *r, const Series *s,
 			 const DetectConfig *dc, double duty);
+
+/* The cores this process may run on: its affinity mask, else the cores
+ * online. */
+int preview_cores(void);
+
+/* 1 when a core is idle for a preview: the threads of this process's
+ * Trainers (trainer_busy_threads) and running previews leave at least one
+ * of preview_cores() free, and so do the threads runnable on the whole
+ * machine at this instant (Linux's /proc/loadavg; the caller not counted),
+ * so that another process's work is not slowed either. */
+int preview_core_idle(void);
 
 /* Collect a finished preview and start the next when one is due. Returns
  * 1 when a preview finished: on success its forecast in *pred (owned by

@@ -291,7 +291,8 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 				    ws_n);
 	float *twmem =
 		malloc(size_mul3((size_t)nthreads, per_thread, sizeof(float)));
-	float *gmem = malloc(size_mul3(nsh_max, P, sizeof(float)));
+	float *gmem = malloc(size_mul3(nsh_max > 1 ? nsh_max - 1 : 1, P,
+				       sizeof(float)));
 	if (!blk || !wt || !order || !sh || !tw || !vpred || !twmem || !gmem) {
 		st = error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
 		goto done;
@@ -300,8 +301,11 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 		float *param, *grad, *m, *v, *best;
 	} pb = {blk, blk + P, blk + 2 * P, blk + 3 * P, blk + 4 * P};
 	float *grad = pb.grad, *am = pb.m, *av = pb.v, *best = pb.best;
-	for (size_t i = 0; i < nsh_max; i++)
-		sh[i].g = gmem + i * P;
+	/* shard 0 writes the batch's gradient itself; the others are added
+	   to it in shard order */
+	sh[0].g = grad;
+	for (size_t i = 1; i < nsh_max; i++)
+		sh[i].g = gmem + (i - 1) * P;
 	for (int i = 0; i < nthreads; i++) {
 		float *q = twmem + (size_t)i * per_thread;
 		tw[i].X = q;
@@ -374,7 +378,6 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 				else
 					sched_yield();
 			/* sum the shards' gradients in shard order */
-			memcpy(grad, sh[0].g, P * sizeof(float));
 			double bsse = sh[0].sse;
 			for (size_t i = 1; i < bc.nsh; i++) {
 				const float *gi = sh[i].g;
@@ -497,7 +500,16 @@ struct Trainer {
 	Status st;
 	LstmModel *model;  /* owned until joined */
 	ErrorRecord err;
+	int busy;          /* threads it counts in g_busy_threads */
 };
+
+/* Threads of the Trainers training now (trainer_busy_threads). */
+static atomic_int g_busy_threads;
+
+int trainer_busy_threads(void)
+{
+	return atomic_load(&g_busy_threads);
+}
 
 static void trainer_report(const TrainProgress *p, void *ctx)
 {
@@ -532,6 +544,9 @@ static void *trainer_main(void *arg)
 	pthread_mutex_lock(&t->mu);
 	t->pr.done = 1;
 	pthread_mutex_unlock(&t->mu);
+	/* after done: a caller that saw the training not done and then
+	   counted the threads counted these */
+	atomic_fetch_sub(&g_busy_threads, t->busy);
 	return NULL;
 }
 
@@ -552,7 +567,12 @@ Status trainer_start(Trainer **out, const Series *s, const LstmConfig *cfg,
 	t->pr.epochs = cfg->epochs;
 	t->pr.train_loss = t->pr.val_loss = NAN;
 	t->pr.best_val = INFINITY;
+	/* train_core runs at most one thread a shard of a batch */
+	size_t shards = (cfg->batch + SHARD - 1) / SHARD;
+	t->busy = (size_t)cfg->threads < shards ? cfg->threads : (int)shards;
+	atomic_fetch_add(&g_busy_threads, t->busy);
 	if (pthread_create(&t->th, NULL, trainer_main, t)) {
+		atomic_fetch_sub(&g_busy_threads, t->busy);
 		pthread_mutex_destroy(&t->mu);
 		free(t);
 		return error_set(err, STATUS_INTERNAL, "", 0, 0,

@@ -5,11 +5,14 @@
  *    cache folder under /tmp, its key script waiting for the model: the
  *    time from the start to the first frame with provisional detections on
  *    screen (target: 2 s), and to the final ones (--timing).
- * 2. What the previews cost training: the same machine trained in the
- *    engine's Trainer, polled every 10 ms as the dashboard polls it,
- *    without and with the dashboard's PreviewRunner (alternating, three
- *    rounds each, 10 epochs each): the wall time of training, the number of
- *    previews and what one costs (forecast of every row, detection). */
+ * 2. What the previews cost training and how often they refresh: the same
+ *    machine trained in the engine's Trainer, polled every 10 ms as the
+ *    dashboard polls it, without previews, with the dashboard's
+ *    PreviewRunner under its rule (a preview as soon as the last one ends
+ *    when a core is idle), and with the runner held to its duty (as when
+ *    every core trains), alternating, three rounds of 10 epochs each: the
+ *    wall time of training, previews a run, epochs between refreshes, and
+ *    what one preview costs (forecast of every row, detection). */
 #include "tests/testutil.h"
 
 #include <time.h>
@@ -127,6 +130,14 @@ static double train_polled(const Series *s, const LstmConfig *cfg,
 	return st == STATUS_OK ? dt : -1;
 }
 
+/* Epochs between two refreshes of the provisional detections. */
+static double cadence(const PreviewRunner *r)
+{
+	return r->n > 1 ? (double)(r->last_epoch - r->first_epoch) /
+				  (double)(r->n - 1)
+			: NAN;
+}
+
 static void training_cost(const char *dataset)
 {
 	Series s;
@@ -145,35 +156,58 @@ static void training_cost(const char *dataset)
 	cfg.patience = 0;
 	DetectConfig dc;
 	detect_config_defaults(&dc);
-	double plain = 0, with = 0;
-	size_t n = 0;
+	/* 0: no previews; 1: the dashboard's rule (here one training thread,
+	   so an idle core when the process may use two); 2: throttled to the
+	   duty as when every core trains (the machines view) */
+	double wall[3] = {0, 0, 0}, cad[3] = {0, 0, 0};
+	size_t n[3] = {0, 0, 0}, idle[3] = {0, 0, 0}, ncad[3] = {0, 0, 0};
 	double fc = 0, de = 0;
+	size_t nfd = 0;
 	const int rounds = 3;
-	for (int i = 0; i < rounds; i++) {
-		double a = train_polled(&s, &cfg, NULL);
-		PreviewRunner r;
-		preview_runner_init(&r, &s, &dc, PREVIEW_DUTY);
-		double b = train_polled(&s, &cfg, &r);
-		if (a < 0 || b < 0) {
-			printf("bench_preview: training failed\n");
-			series_free(&s);
-			return;
+	for (int i = 0; i < rounds; i++)
+		for (int v = 0; v < 3; v++) {
+			PreviewRunner r;
+			preview_runner_init(&r, &s, &dc, PREVIEW_DUTY);
+			r.throttle = v == 2;
+			double t = train_polled(&s, &cfg, v ? &r : NULL);
+			if (t < 0) {
+				printf("bench_preview: training failed\n");
+				series_free(&s);
+				return;
+			}
+			wall[v] += t;
+			if (!v)
+				continue;
+			n[v] += r.n;
+			idle[v] += r.idle_starts;
+			if (r.n > 1) {
+				cad[v] += cadence(&r);
+				ncad[v]++;
+			}
+			fc += r.forecast;
+			de += r.detect;
+			nfd += r.n;
 		}
-		plain += a;
-		with += b;
-		n += r.n;
-		fc += r.forecast;
-		de += r.detect;
-	}
-	printf("bench_preview: %zu rows x %zu metrics, 10 epochs, 1 thread, "
-	       "%d rounds alternating: training %.2f s without previews, "
-	       "%.2f s with (x%.2f; %.1f previews a run at a duty of at "
-	       "most %.0f%%; one costs %.3f s: forecast %.3f s of every row, "
+	printf("bench_preview: %zu rows x %zu metrics, 10 epochs, 1 training "
+	       "thread, %d cores for this process, %d rounds alternating; "
+	       "one preview costs %.3f s (forecast of every row %.3f s, "
 	       "detection %.3f s)\n",
-	       s.rows, s.metrics, rounds, plain / rounds, with / rounds,
-	       with / plain, (double)n / rounds, PREVIEW_DUTY * 100,
-	       n ? (fc + de) / (double)n : 0, n ? fc / (double)n : 0,
-	       n ? de / (double)n : 0);
+	       s.rows, s.metrics, preview_cores(), rounds,
+	       nfd ? (fc + de) / (double)nfd : 0, nfd ? fc / (double)nfd : 0,
+	       nfd ? de / (double)nfd : 0);
+	printf("  training without previews:            %.2f s\n",
+	       wall[0] / rounds);
+	static const char *what[3] = {
+		"", "with previews, idle-core rule:", "with previews, throttled:"};
+	for (int v = 1; v < 3; v++)
+		printf("  training %-31s %.2f s (x%.2f); %.1f previews a run "
+		       "(%.1f started on an idle core), a refresh every %.1f "
+		       "epochs%s\n",
+		       what[v], wall[v] / rounds, wall[v] / wall[0],
+		       (double)n[v] / rounds, (double)idle[v] / rounds,
+		       ncad[v] ? cad[v] / (double)ncad[v] : NAN,
+		       v == 2 ? " (duty at most 25%: the machines view)"
+			      : "");
 	series_free(&s);
 }
 

@@ -145,6 +145,73 @@ static void test_random_decimals(void **state)
 	}
 }
 
+/* fastfloat_parse_float_in on text followed by tail and a NUL, in a heap
+ * block of their exact size (a read past it is an AddressSanitizer
+ * report): strtof's float, ending where the number ends. */
+static void agree_in(const char *text, const char *tail)
+{
+	size_t n = strlen(text), nt = strlen(tail);
+	char *buf = malloc(n + nt + 1);
+	assert_non_null(buf);
+	memcpy(buf, text, n);
+	memcpy(buf + n, tail, nt + 1);
+	float f = 0, wf = strtof(text, NULL);
+	const char *e = fastfloat_parse_float_in(buf, buf + n + nt, &f);
+	int at = e == buf + n;
+	free(buf);
+	if (!at)
+		fail_msg("%s%s: not parsed to the number's end", text, tail);
+	if (memcmp(&f, &wf, sizeof(f)))
+		fail_msg("%s (then %s): float %.9g, strtof %.9g", text, tail,
+			 (double)f, (double)wf);
+}
+
+/* SMD's numbers: every "d.dddddd" below 2^24 millionths (every 61st
+ * under the sanitizers), then random short decimals of every shape the
+ * eight-digit path takes or refuses, each before a comma, a line end, more
+ * digits of an exponent, or the end of the buffer. */
+static void test_short_decimals_in_a_buffer(void **state)
+{
+	(void)state;
+	const char *pad = ",0.000000,0.000000\n";
+	unsigned step = tu_sanitized() ? 61 : 1;
+	char t[64];
+	for (unsigned m = 0; m < (1u << 24); m += step) {
+		snprintf(t, sizeof(t), "%u.%06u", m / 1000000, m % 1000000);
+		agree_in(t, pad);
+	}
+	static const char *tails[] = {",0.5,0.25,0.125\n", "\n0.1,0.2,0.3,0.4",
+				      "e5,0.000000,1.0000", "E-3,0.000000,1.0",
+				      "", ",", "x0000000000000000"};
+	Rng r;
+	rng_seed(&r, 13);
+	size_t n = tu_sanitized() ? 20000 : 400000;
+	for (size_t i = 0; i < n; i++) {
+		char ip[16], fp[16];
+		int ni = 1 + (int)rng_below(&r, 9), nf = (int)rng_below(&r, 10);
+		for (int j = 0; j < ni; j++)
+			ip[j] = (char)('0' + rng_below(&r, 10));
+		ip[ni] = '\0';
+		for (int j = 0; j < nf; j++)
+			fp[j] = (char)('0' + rng_below(&r, 10));
+		fp[nf] = '\0';
+		const char *sign = rng_below(&r, 4) == 0   ? "-"
+				   : rng_below(&r, 8) == 0 ? "+"
+							    : "";
+		snprintf(t, sizeof(t), "%s%s%s%s", sign, ip, nf || rng_below(&r, 2) ? "." : "", fp);
+		const char *tail = tails[rng_below(&r, 7)];
+		if (tail[0] == 'e' || tail[0] == 'E') {
+			/* the exponent is part of the number */
+			char te[80];
+			size_t k = strcspn(tail, ",");
+			snprintf(te, sizeof(te), "%s%.*s", t, (int)k, tail);
+			agree_in(te, tail + k);
+		} else {
+			agree_in(t, tail);
+		}
+	}
+}
+
 /* What is a number and where it ends. */
 static void test_grammar(void **state)
 {
@@ -185,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_floats_and_their_midpoints),
 		cmocka_unit_test(test_random_decimals),
 		cmocka_unit_test(test_grammar),
+		cmocka_unit_test(test_short_decimals_in_a_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

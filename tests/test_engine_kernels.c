@@ -25,17 +25,27 @@ static void check_gemm_shape(size_t M, size_t N, size_t K, Rng *rng)
 	float *B = malloc(K * ldb * sizeof(float));
 	float *C = malloc(M * ldc * sizeof(float));
 	float *C0 = malloc(M * ldc * sizeof(float));
+	float *bias = malloc(N * sizeof(float));
+	float *Cf = malloc(M * ldc * sizeof(float)); /* kern_gemm_from's C0 */
 	fill(A, M * lda, rng);
+	fill(bias, N, rng);
+	fill(Cf, M * ldc, rng);
 	fill(B, K * ldb, rng);
 	fill(C0, M * ldc, rng);
 	for (size_t i = 0; i < M; i++)
 		for (size_t k = 0; k < K; k++)
 			At[k * ldat + i] = A[i * lda + k];
-	for (int mode = 0; mode < 3; mode++) {
-		/* 0: C = A B; 1: C += A B; 2: C += A^T-stored B */
+	for (int mode = 0; mode < 5; mode++) {
+		/* 0: C = A B; 1: C += A B; 2: C += A^T-stored B;
+		   3: C = bias + A B; 4: C = Cf + A B */
 		memcpy(C, C0, M * ldc * sizeof(float));
 		if (mode == 2)
 			kern_gemm_tn(M, N, K, At, ldat, B, ldb, C, ldc);
+		else if (mode == 3)
+			kern_gemm_bias(M, N, K, A, lda, B, ldb, bias, C, ldc);
+		else if (mode == 4)
+			kern_gemm_from(M, N, K, A, lda, B, ldb, Cf, ldc, C,
+				       ldc);
 		else
 			kern_gemm(M, N, K, A, lda, B, ldb, C, ldc, mode);
 		for (size_t i = 0; i < M; i++)
@@ -45,7 +55,10 @@ static void check_gemm_shape(size_t M, size_t N, size_t K, Rng *rng)
 						    C0[i * ldc + j]);
 					continue;
 				}
-				double want = mode ? C0[i * ldc + j] : 0;
+				double want = mode == 4 ? Cf[i * ldc + j]
+					      : mode == 3 ? bias[j]
+					      : mode    ? C0[i * ldc + j]
+							: 0;
 				for (size_t k = 0; k < K; k++)
 					want += (double)A[i * lda + k] *
 						B[k * ldb + j];
@@ -63,6 +76,8 @@ static void check_gemm_shape(size_t M, size_t N, size_t K, Rng *rng)
 	free(B);
 	free(C);
 	free(C0);
+	free(bias);
+	free(Cf);
 }
 
 static void test_gemm_at_every_isa(void **state)
@@ -209,6 +224,34 @@ static void test_adam_and_norm_at_every_isa(void **state)
 	kern_set_isa(keep);
 }
 
+/* Transposes on ragged shapes (the weights' 88 x 200 and 50 x 38 among
+ * them): every element in its place, nothing outside the matrix touched. */
+static void test_transpose(void **state)
+{
+	(void)state;
+	static const size_t shapes[][2] = {{1, 1},   {3, 5},   {4, 4},
+					   {88, 200}, {50, 38}, {7, 13},
+					   {16, 3},  {5, 16}};
+	Rng rng;
+	rng_seed(&rng, 17);
+	for (size_t v = 0; v < sizeof(shapes) / sizeof(shapes[0]); v++) {
+		size_t M = shapes[v][0], N = shapes[v][1];
+		size_t lds = N + 3, ldd = M + 2;
+		float *src = malloc(M * lds * sizeof(float));
+		float *dst = malloc(N * ldd * sizeof(float));
+		fill(src, M * lds, &rng);
+		for (size_t i = 0; i < N * ldd; i++)
+			dst[i] = -7.0f;
+		kern_transpose(M, N, src, lds, dst, ldd);
+		for (size_t j = 0; j < N; j++)
+			for (size_t i = 0; i < ldd; i++)
+				assert_true(dst[j * ldd + i] ==
+					    (i < M ? src[i * lds + j] : -7.0f));
+		free(src);
+		free(dst);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_activations_at_every_isa),
 		cmocka_unit_test(test_lstm_cell_at_every_isa),
 		cmocka_unit_test(test_adam_and_norm_at_every_isa),
+		cmocka_unit_test(test_transpose),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,6 +96,96 @@ static void test_previews_in_epoch_order(void **state)
 	series_free(&s);
 }
 
+/* The rule's inputs: a Trainer counts its threads while it trains and not
+ * after; training on every core leaves none idle, so a runner keeps to
+ * its duty then (no preview starts on an idle core before the training
+ * ends); a runner told to throttle never starts one on an idle core. */
+static void test_busy_cores_keep_the_throttle(void **state)
+{
+	(void)state;
+	Series s;
+	demo_series(&s, 3000);
+	LstmConfig cfg;
+	small_config(&cfg);
+	int cores = preview_cores();
+	assert_true(cores >= 1);
+	if (cores > 64)
+		skip();
+	/* one shard of 16 windows a thread: a batch wide enough for all */
+	cfg.threads = cores;
+	cfg.batch = (size_t)cores * 16;
+	cfg.epochs = 8;
+	DetectConfig dc;
+	detect_config_defaults(&dc);
+	ErrorRecord err;
+	assert_int_equal(trainer_busy_threads(), 0);
+	Trainer *t = NULL;
+	assert_int_equal(trainer_start(&t, &s, &cfg, &err), STATUS_OK);
+	PreviewRunner r;
+	preview_runner_init(&r, &s, &dc, 0.5);
+	TrainProgress pr;
+	do {
+		nap();
+		/* counted before looking at the progress: the Trainer stops
+		   counting its threads only after it says it is done */
+		int busy = trainer_busy_threads(), idle = preview_core_idle();
+		trainer_progress(t, &pr);
+		if (!pr.done) {
+			assert_int_equal(busy, cores);
+			assert_false(idle);
+		}
+		float *pred = NULL;
+		DetectResult dr;
+		detect_result_init(&dr);
+		size_t ep = 0, before = r.idle_starts;
+		Status st;
+		if (preview_runner_poll(&r, t, &pred, &dr, &ep, &st, &err)) {
+			assert_int_equal(st, STATUS_OK);
+			free(pred);
+			detect_result_free(&dr);
+		}
+		/* a preview on an idle core only once the training has
+		   ended (its threads stop counting after it says done) */
+		if (r.idle_starts > before) {
+			TrainProgress now;
+			trainer_progress(t, &now);
+			assert_true(now.done);
+		}
+	} while (!pr.done);
+	preview_runner_stop(&r);
+	LstmModel *m = NULL;
+	assert_int_equal(trainer_join(t, &m, &err), STATUS_OK);
+	lstm_model_delete(m);
+	assert_int_equal(trainer_busy_threads(), 0);
+
+	/* one thread: the runner held to its duty starts nothing early */
+	cfg.threads = 1;
+	cfg.batch = 32;
+	assert_int_equal(trainer_start(&t, &s, &cfg, &err), STATUS_OK);
+	assert_int_equal(trainer_busy_threads(), 1);
+	preview_runner_init(&r, &s, &dc, 0.5);
+	r.throttle = 1;
+	do {
+		nap();
+		trainer_progress(t, &pr);
+		float *pred = NULL;
+		DetectResult dr;
+		detect_result_init(&dr);
+		size_t ep = 0;
+		Status st;
+		if (preview_runner_poll(&r, t, &pred, &dr, &ep, &st, &err)) {
+			free(pred);
+			detect_result_free(&dr);
+		}
+	} while (!pr.done);
+	preview_runner_stop(&r);
+	assert_int_equal(trainer_join(t, &m, &err), STATUS_OK);
+	lstm_model_delete(m);
+	assert_int_equal(r.idle_starts, 0);
+	assert_int_equal(trainer_busy_threads(), 0);
+	series_free(&s);
+}
+
 /* The same seed gives the same model whether or not the snapshots are
  * taken and forecast meanwhile. */
 static void test_snapshots_leave_training_alone(void **state)
@@ -181,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_previews_in_epoch_order),
 		cmocka_unit_test(test_snapshots_leave_training_alone),
 		cmocka_unit_test(test_preview_cancel),
+		cmocka_unit_test(test_busy_cores_keep_the_throttle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* End-to-end test of provisional detections (issue 13): a cold SMD machine
  * (the bundled cut, in a fresh cache folder) trains in the background; the
  * detections of an epoch's weights show, marked PROVISIONAL in the status
- * line, long before training ends; a threshold move made on them carries
+ * line, long before training ends, and a later epoch's replace them; a
+ * threshold move made on them carries
  * over; then the final detections replace them and the marker goes. The
  * real binary in tmux (tests/tmuxutil.h). Skipped when tmux is missing. */
 #include "tests/testutil.h"
@@ -9,6 +10,17 @@
 #include <time.h>
 
 #include "tests/tmuxutil.h"
+
+/* The epoch of the PROVISIONAL marker on the captured screen, 0 without
+ * one. */
+static size_t marker_epoch(void)
+{
+	const char *k = strstr(screen, "PROVISIONAL (epoch ");
+	size_t ep = 0;
+	if (k && sscanf(k, "PROVISIONAL (epoch %zu", &ep) != 1)
+		ep = 0;
+	return ep;
+}
 
 static void test_provisional_then_final(void **state)
 {
@@ -33,6 +45,11 @@ static void test_provisional_then_final(void **state)
 		 tmp, tu_sanitized() ? 40 : 300);
 	start_at(args, "C.UTF-8", 120, 30);
 	expect("PROVISIONAL (epoch", 60);
+	/* refreshed as training goes on: a later epoch's detections replace
+	 * the first ones while the marker stays */
+	size_t first = marker_epoch();
+	CHECK(first >= 1);
+	WAIT_CHECK(marker_epoch() > first, 60);
 	/* the scores panel scores the provisional detections, and says so */
 	expect("PROVISIONAL: the scores of epoch", 10);
 	CHECK(!strstr(screen, "model trained in"));
