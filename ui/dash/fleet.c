@@ -1,11 +1,9 @@
 /* The machines view (see fleet.h): a table of every machine of an SMD
  * folder, each one a whole dashboard (App) kept in memory, their models
  * trained in the background a few at a time. */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "ui/dash/fleet.h"
 
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +13,7 @@
 #include <ncursesw/curses.h>
 
 #include "data/series.h"
+#include "engine/preview.h"
 #include "ui/cli.h"
 #include "ui/dash/journal.h"
 #include "ui/escape.h"
@@ -26,12 +25,7 @@ static WINDOW *fleet_win;
  * threads of them. */
 static size_t fleet_slots(int threads)
 {
-	long cores = 0;
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		cores = CPU_COUNT(&set);
-	if (cores <= 0)
-		cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int cores = preview_cores();
 	if (threads > 1)
 		cores /= threads;
 	return cores > 0 ? (size_t)cores : 1;
