@@ -44,6 +44,21 @@ static void nap(void)
 	nanosleep(&ts, NULL);
 }
 
+/* One poll of the runner: 1 with a preview in *pred and *dr (the caller
+ * frees them), its epoch in *ep; 0 with nothing to free. */
+static int poll_preview(PreviewRunner *r, Trainer *t, float **pred,
+			DetectResult *dr, size_t *ep, ErrorRecord *err)
+{
+	*pred = NULL;
+	*ep = 0;
+	detect_result_init(dr);
+	Status st;
+	if (!preview_runner_poll(r, t, pred, dr, ep, &st, err))
+		return 0;
+	assert_int_equal(st, STATUS_OK);
+	return 1;
+}
+
 static void test_previews_in_epoch_order(void **state)
 {
 	(void)state;
@@ -63,13 +78,10 @@ static void test_previews_in_epoch_order(void **state)
 	do {
 		nap();
 		trainer_progress(t, &pr);
-		float *pred = NULL;
+		float *pred;
 		DetectResult dr;
-		detect_result_init(&dr);
-		size_t ep = 0;
-		Status st;
-		if (preview_runner_poll(&r, t, &pred, &dr, &ep, &st, &err)) {
-			assert_int_equal(st, STATUS_OK);
+		size_t ep;
+		if (poll_preview(&r, t, &pred, &dr, &ep, &err)) {
 			assert_true(ep > last);
 			assert_true(ep < cfg.epochs);
 			last = ep;
@@ -134,13 +146,10 @@ static void test_busy_cores_keep_the_throttle(void **state)
 			assert_int_equal(busy, cores);
 			assert_false(idle);
 		}
-		float *pred = NULL;
+		float *pred;
 		DetectResult dr;
-		detect_result_init(&dr);
-		size_t ep = 0, before = r.idle_starts;
-		Status st;
-		if (preview_runner_poll(&r, t, &pred, &dr, &ep, &st, &err)) {
-			assert_int_equal(st, STATUS_OK);
+		size_t ep, before = r.idle_starts;
+		if (poll_preview(&r, t, &pred, &dr, &ep, &err)) {
 			free(pred);
 			detect_result_free(&dr);
 		}
@@ -168,12 +177,10 @@ static void test_busy_cores_keep_the_throttle(void **state)
 	do {
 		nap();
 		trainer_progress(t, &pr);
-		float *pred = NULL;
+		float *pred;
 		DetectResult dr;
-		detect_result_init(&dr);
-		size_t ep = 0;
-		Status st;
-		if (preview_runner_poll(&r, t, &pred, &dr, &ep, &st, &err)) {
+		size_t ep;
+		if (poll_preview(&r, t, &pred, &dr, &ep, &err)) {
 			free(pred);
 			detect_result_free(&dr);
 		}
