@@ -46,27 +46,30 @@ static void summarise_ahead(const App *a)
  * metrics as the slots hold beside the values (about a byte per row and
  * column in all), so that moving to another metric costs a key no pass
  * over its rows. */
+/* Summarise the first n columns of cols (rows each) at generation gen,
+ * unless *done and *done_gen say that was the last thing done. */
+static void summarise_columns(const App *a, const float *cols, size_t n,
+			      unsigned gen, const float **done,
+			      unsigned *done_gen)
+{
+	size_t R = a->s.rows;
+	if (!cols || (cols == *done && gen == *done_gen))
+		return;
+	*done = cols;
+	*done_gen = gen;
+	for (size_t m = 0; m < n; m++)
+		plot_summary_cached(&sums, cols + m * R, R, gen);
+}
+
 static void summarise_model(const App *a)
 {
 	static const float *done_pred, *done_score;
 	static unsigned done_pg, done_sg;
-	size_t R = a->s.rows;
-	if (a->pred && (a->pred != done_pred || a->pred_gen != done_pg)) {
-		done_pred = a->pred;
-		done_pg = a->pred_gen;
-		for (size_t m = 0;
-		     m < a->s.metrics && m < (PLOT_SUMMARY_SLOTS - 2) / 3; m++)
-			plot_summary_cached(&sums, a->pred + m * R, R,
-					    a->pred_gen);
-	}
-	if (a->score && (a->score != done_score || a->plot_gen != done_sg)) {
-		done_score = a->score;
-		done_sg = a->plot_gen;
-		for (size_t m = 0;
-		     m < a->s.metrics && m < (PLOT_SUMMARY_SLOTS - 2) / 3; m++)
-			plot_summary_cached(&sums, a->score + m * R, R,
-					    a->plot_gen);
-	}
+	size_t n = a->s.metrics < (PLOT_SUMMARY_SLOTS - 2) / 3
+			   ? a->s.metrics
+			   : (PLOT_SUMMARY_SLOTS - 2) / 3;
+	summarise_columns(a, a->pred, n, a->pred_gen, &done_pred, &done_pg);
+	summarise_columns(a, a->score, n, a->plot_gen, &done_score, &done_sg);
 }
 
 /* The node score is summarised whenever it changes (a new run, or a
@@ -76,12 +79,8 @@ static void summarise_node(const App *a)
 {
 	static const float *done_ptr;
 	static unsigned done_gen;
-	if (!a->node_score ||
-	    (done_ptr == a->node_score && done_gen == a->node_gen))
-		return;
-	done_ptr = a->node_score;
-	done_gen = a->node_gen;
-	plot_summary_cached(&sums, a->node_score, a->s.rows, a->node_gen);
+	summarise_columns(a, a->node_score, 1, a->node_gen, &done_ptr,
+			  &done_gen);
 }
 
 void plotpaint_free(void)
