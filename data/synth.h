@@ -42,7 +42,8 @@ Status synth_generate_injections(const SynthOptions *o, Series *s,
 /* Generate the series (3 metrics, one-minute steps from 2022-01-01 00:00,
  * split at half) and the injected anomaly ranges per metric:
  * labels[m] is an owned array of nlabels[m] sorted disjoint ranges (caller
- * frees each and the arrays with free()). */
+ * frees each and the arrays with free()). labels and nlabels may be NULL
+ * when the ranges are not wanted. */
 Status synth_generate(const SynthOptions *o, Series *s, Range ***labels,
 		      size_t **nlabels, ErrorRecord *err);
 
