@@ -346,6 +346,12 @@ static Status check_series(const LstmModel *m, const Series *s,
 Status lstm_forecast(const LstmModel *m, const Series *s, float *pred,
 		     ErrorRecord *err)
 {
+	return model_forecast_until(m, s, pred, NULL, err);
+}
+
+Status model_forecast_until(const LstmModel *m, const Series *s, float *pred,
+			    const atomic_int *cancel, ErrorRecord *err)
+{
 	Status st = check_series(m, s, err);
 	if (st)
 		return st;
@@ -358,7 +364,8 @@ Status lstm_forecast(const LstmModel *m, const Series *s, float *pred,
 	st = model_features(m, s, rows, &Z, err);
 	if (st)
 		return st;
-	/* blocks of rows keep the scaled output small */
+	/* blocks of rows keep the scaled output small, and a cancel is
+	   seen within one */
 	const size_t blk = 8192;
 	float *y = malloc(size_mul3(blk, O, sizeof(float)));
 	if (!y) {
@@ -366,6 +373,11 @@ Status lstm_forecast(const LstmModel *m, const Series *s, float *pred,
 		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
 	}
 	for (size_t a = T; a < rows && !st; a += blk) {
+		if (cancel && atomic_load(cancel)) {
+			st = error_set(err, STATUS_CANCELLED, "", 0, 0,
+				       "forecast cancelled");
+			break;
+		}
 		size_t b = a + blk < rows ? a + blk : rows;
 		st = model_forecast_scaled(m, Z, a, b, y, err);
 		for (size_t r = a; r < b && !st; r++)

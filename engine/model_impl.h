@@ -3,6 +3,8 @@
 #ifndef VIGIL_MODEL_IMPL_H
 #define VIGIL_MODEL_IMPL_H
 
+#include <stdatomic.h>
+
 #include "engine/lstm.h"
 #include "engine/model.h"
 
@@ -49,6 +51,11 @@ Status model_features(const LstmModel *m, const Series *s, size_t rows,
  * (r1 - r0) x O row-major. Uses the model's thread count. */
 Status model_forecast_scaled(const LstmModel *m, const float *Z, size_t r0,
 			     size_t r1, float *out, ErrorRecord *err);
+
+/* lstm_forecast that looks at *cancel (when not NULL) before each block
+ * of 8192 rows and stops with STATUS_CANCELLED once it is set. */
+Status model_forecast_until(const LstmModel *m, const Series *s, float *pred,
+			    const atomic_int *cancel, ErrorRecord *err);
 
 /* Windows of a train part of n rows: targets [T, T + ntrain) train,
  * [T + ntrain, n) validation. Returns 0 when there are too few rows. */

@@ -1,6 +1,6 @@
 /* The provisional-detection worker of engine/preview.h: one thread that
- * forecasts a series block by block (so that a cancel is seen within a
- * block) and runs the detection on the forecast. */
+ * forecasts a series block by block (model_forecast_until, so that a
+ * cancel is seen within a block) and runs the detection on the forecast. */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "engine/preview.h"
 
@@ -16,9 +16,6 @@
 
 #include "data/checked.h"
 #include "engine/model_impl.h"
-
-/* Rows forecast between two looks at the cancel flag. */
-#define PREVIEW_BLOCK 8192
 
 /* Threads of the previews at work in this process (their forecasts run
  * with their model's threads). */
@@ -46,55 +43,12 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* lstm_forecast of every row of p->s into p->pred, looking at the cancel
- * flag between blocks. */
-static Status forecast(Preview *p)
-{
-	const LstmModel *m = p->m;
-	const Series *s = p->s;
-	if (s->metrics != m->metrics)
-		return error_set(&p->err, STATUS_MISMATCH, "", 0, 0,
-				 "the model forecasts %zu metrics, the data "
-				 "has %zu",
-				 m->metrics, s->metrics);
-	size_t rows = s->rows, T = m->dims.T, O = m->metrics;
-	for (size_t i = 0; i < O * rows; i++)
-		p->pred[i] = NAN;
-	if (rows <= T)
-		return STATUS_OK;
-	float *Z = NULL;
-	Status st = model_features(m, s, rows, &Z, &p->err);
-	if (st)
-		return st;
-	float *y = malloc(size_mul3(PREVIEW_BLOCK, O, sizeof(float)));
-	if (!y) {
-		free(Z);
-		return error_set(&p->err, STATUS_NOMEM, "", 0, 0,
-				 "out of memory");
-	}
-	for (size_t a = T; a < rows && !st; a += PREVIEW_BLOCK) {
-		if (atomic_load(&p->cancel)) {
-			st = error_set(&p->err, STATUS_CANCELLED, "", 0, 0,
-				       "preview cancelled");
-			break;
-		}
-		size_t b = a + PREVIEW_BLOCK < rows ? a + PREVIEW_BLOCK : rows;
-		st = model_forecast_scaled(m, Z, a, b, y, &p->err);
-		for (size_t r = a; r < b && !st; r++)
-			for (size_t o = 0; o < O; o++)
-				p->pred[o * rows + r] =
-					model_unscale(m, o, y[(r - a) * O + o]);
-	}
-	free(y);
-	free(Z);
-	return st;
-}
-
 static void *preview_main(void *arg)
 {
 	Preview *p = arg;
 	double t0 = now_seconds();
-	Status st = forecast(p);
+	Status st = model_forecast_until(p->m, p->s, p->pred, &p->cancel,
+					 &p->err);
 	double t1 = now_seconds();
 	p->times.forecast = t1 - t0;
 	if (!st && atomic_load(&p->cancel))
