@@ -86,6 +86,8 @@ typedef struct {
 	int ready;
 	int header;
 	long tcol;              /* the time column, -1 for none */
+	double tunit;           /* seconds per unit of a numeric time cell
+				   (0: epoch seconds, fraction dropped) */
 	size_t metrics;
 	char **names;           /* owned: metrics strings */
 	float *values;          /* owned: metrics x cap, column-major */
@@ -184,14 +186,6 @@ static const char *trim(const char *s, size_t *len)
 	return s;
 }
 
-static int is_missing(const char *s, size_t n)
-{
-	return n == 0 || (n == 3 && !strncasecmp(s, "nan", 3)) ||
-	       (n == 4 && !strncasecmp(s, "null", 4)) ||
-	       (n == 2 && !strncasecmp(s, "na", 2)) ||
-	       (n == 3 && !strncasecmp(s, "n/a", 3));
-}
-
 /* Strict decimal number: [+-]digits[.digits][(e|E)[+-]digits], finite as a
  * float, at most 127 characters. */
 static int parse_number(const char *s, size_t n, float *out)
@@ -226,25 +220,13 @@ static CellKind classify(const char *text)
 	size_t n;
 	const char *s = trim(text, &n);
 	float v;
-	if (is_missing(s, n))
+	if (series_missing_cell(s, n))
 		return CELL_MISSING;
 	if (parse_number(s, n, &v) == 0)
 		return CELL_NUMBER;
 	if (is_date_form(s, n))
 		return CELL_DATE;
 	return CELL_TEXT;
-}
-
-static int is_time_name(const char *text)
-{
-	static const char *const names[] = {"timestamp", "time", "date", "ts",
-					    "datetime", "epoch"};
-	size_t n;
-	const char *s = trim(text, &n);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && !strncasecmp(s, names[i], n))
-			return 1;
-	return 0;
 }
 
 /* An integer of 9 or 10 digits: epoch seconds between 1973 and 2286. */
@@ -326,7 +308,7 @@ static void store_row(Loader *L, const CsvRow *row)
 				memcpy(buf, c, n);
 				buf[n] = '\0';
 			}
-			if (n == 0 || series_parse_time(buf, &ts)) {
+			if (n == 0 || series_parse_time_in(buf, L->tunit, &ts)) {
 				note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
 				     "expected a timestamp (YYYY-MM-DD HH:MM:SS, "
 				     "YYYY-MM-DDTHH:MM:SSZ or epoch seconds), "
@@ -352,7 +334,7 @@ static void store_row(Loader *L, const CsvRow *row)
 			continue;
 		}
 		float v;
-		if (is_missing(c, n))
+		if (series_missing_cell(c, n))
 			v = NAN;
 		else if (parse_number(c, n, &v)) {
 			note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
@@ -391,9 +373,10 @@ static void setup(Loader *L)
 	}
 	const CsvRow *d = &L->pre[first];
 	long tcol = -1;
+	L->tunit = 0;
 	if (header)
 		for (size_t f = 0; f < ncols && tcol < 0; f++)
-			if (is_time_name(row_cell(h, f)))
+			if (series_time_name(row_cell(h, f), &L->tunit))
 				tcol = (long)f;
 	if (tcol < 0)
 		for (size_t f = 0; f < ncols && tcol < 0; f++)
@@ -579,11 +562,11 @@ static int fast_line(Loader *L, const char *p, const char *end)
 					return 0;
 				memcpy(buf, p, n);
 				buf[n] = '\0';
-				if (series_parse_time(buf, &t) ||
+				if (series_parse_time_in(buf, L->tunit, &t) ||
 				    (r > 0 && t <= L->ts[r - 1] &&
 				     !(L->flags & SERIES_CSV_REPEATS)))
 					return 0;
-			} else if (is_missing(p, n)) {
+			} else if (series_missing_cell(p, n)) {
 				v = NAN;
 			} else {
 				return 0;
@@ -780,26 +763,12 @@ static Status finish(Loader *L, Series *s)
 	}
 	/* Fill missing cells: forward, and back-fill a leading gap. */
 	size_t filled = 0;
-	for (size_t m = 0; m < M; m++) {
-		float *x = L->values + m * rows;
-		size_t r0 = 0;
-		while (r0 < rows && isnan(x[r0]))
-			r0++;
-		if (r0 == rows)
-			return error_set(
-				L->err, STATUS_EMPTY, L->path, L->data_line,
-				(long)(m + (L->tcol >= 0 && (long)m >= L->tcol)) +
-					1,
-				"column '%s' has no values at all", L->names[m]);
-		for (size_t r = 0; r < r0; r++)
-			x[r] = x[r0];
-		filled += r0;
-		for (size_t r = r0 + 1; r < rows; r++)
-			if (isnan(x[r])) {
-				x[r] = x[r - 1];
-				filled++;
-			}
-	}
+	size_t m = series_fill_missing(L->values, rows, M, &filled);
+	if (m < M)
+		return error_set(
+			L->err, STATUS_EMPTY, L->path, L->data_line,
+			(long)(m + (L->tcol >= 0 && (long)m >= L->tcol)) + 1,
+			"column '%s' has no values at all", L->names[m]);
 	s->rows = rows;
 	s->metrics = M;
 	s->names = L->names;

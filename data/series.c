@@ -7,13 +7,17 @@
  * Prometheus query. */
 #include "data/series.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "data/fastfloat.h"
 #include "data/fileio.h"
 #include "data/prom.h"
 #include "data/series_internal.h"
@@ -242,6 +246,104 @@ static int is_file(const char *path)
 {
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Both described in series_internal.h. */
+int series_time_name(const char *text, double *unit)
+{
+	static const char *const names[] = {"timestamp", "datetime", "epoch",
+					    "time", "date", "ts"};
+	static const struct {
+		const char *name;
+		double seconds;
+	} units[] = {{"s", 0},	     {"sec", 0},	 {"secs", 0},
+		     {"second", 0},   {"seconds", 0},	 {"utc", 0},
+		     {"ms", 1e-3},    {"msec", 1e-3},	 {"millis", 1e-3},
+		     {"milliseconds", 1e-3},		 {"min", 60},
+		     {"mins", 60},    {"minute", 60},	 {"minutes", 60},
+		     {"h", 3600},     {"hr", 3600},	 {"hrs", 3600},
+		     {"hour", 3600},  {"hours", 3600}};
+	const char *s = text;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	*unit = 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t l = strlen(names[i]);
+		if (n < l || strncasecmp(s, names[i], l))
+			continue;
+		if (n == l)
+			return 1;
+		/* the rest: separators and brackets around one unit */
+		const char *p = s + l, *e = s + n;
+		if (!strchr("_ -([.", *p))
+			continue;
+		while (p < e && strchr("_ -([.", *p))
+			p++;
+		const char *w = p;
+		while (p < e && isalpha((unsigned char)*p))
+			p++;
+		size_t wl = (size_t)(p - w);
+		while (p < e && strchr(")] ", *p))
+			p++;
+		if (p != e || wl == 0)
+			continue;
+		for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++)
+			if (strlen(units[u].name) == wl &&
+			    !strncasecmp(w, units[u].name, wl)) {
+				*unit = units[u].seconds;
+				return 1;
+			}
+	}
+	return 0;
+}
+
+int series_parse_time_in(const char *buf, double unit, int64_t *out)
+{
+	if (unit > 0) {
+		float v;
+		const char *e = fastfloat_parse_float(buf, &v);
+		if (e && *e == '\0') {
+			double sec = strtod(buf, NULL) * unit;
+			if (!(fabs(sec) < 9e15))
+				return -1;
+			*out = llround(sec);
+			return 0;
+		}
+	}
+	return series_parse_time(buf, out);
+}
+
+int series_missing_cell(const char *s, size_t n)
+{
+	return n == 0 || (n == 3 && !strncasecmp(s, "nan", 3)) ||
+	       (n == 4 && !strncasecmp(s, "null", 4)) ||
+	       (n == 2 && !strncasecmp(s, "na", 2)) ||
+	       (n == 3 && !strncasecmp(s, "n/a", 3));
+}
+
+size_t series_fill_missing(float *values, size_t rows, size_t metrics,
+			   size_t *filled)
+{
+	for (size_t m = 0; m < metrics; m++) {
+		float *x = values + m * rows;
+		size_t r0 = 0;
+		while (r0 < rows && isnan(x[r0]))
+			r0++;
+		if (r0 == rows)
+			return m;
+		for (size_t r = 0; r < r0; r++)
+			x[r] = x[r0];
+		*filled += r0;
+		for (size_t r = r0 + 1; r < rows; r++)
+			if (isnan(x[r])) {
+				x[r] = x[r - 1];
+				(*filled)++;
+			}
+	}
+	return metrics;
 }
 
 int series_file_exists(const char *path)

@@ -28,6 +28,27 @@ Status series_load_csv_flags(Series *s, const char *path,
 /* Nonzero when path is a regular file. */
 int series_file_exists(const char *path);
 
+/* Nonzero when a header cell names the time column: `timestamp`, `time`,
+ * `date`, `ts`, `datetime` or `epoch` (any case), alone or followed by a
+ * unit, as in `timestamp_(min)`, `time [s]` or `epoch_ms`. *unit is the
+ * seconds one unit stands for, 0 for plain epoch seconds (also `(UTC)`). */
+int series_time_name(const char *text, double *unit);
+
+/* A time cell: a number of `unit` seconds when unit > 0 and the cell is a
+ * plain number, else series_parse_time's forms. 0 or -1. */
+int series_parse_time_in(const char *text, double unit, int64_t *out);
+
+/* Nonzero when the cell text s[0..n) (already trimmed) means a missing
+ * value: empty, NaN, null, NA or N/A, in any case. */
+int series_missing_cell(const char *s, size_t n);
+
+/* Fills the NaN cells of column-major values (rows x metrics) from the
+ * previous row, a leading gap from the first value, and adds the cells
+ * filled to *filled. Returns the first column that has no value at all
+ * (it is left as it is), or metrics when every column has one. */
+size_t series_fill_missing(float *values, size_t rows, size_t metrics,
+			   size_t *filled);
+
 /* Parses one decimal float at p (the SMD fast path); returns the end or
  * NULL when p does not start a number. */
 const char *series_smd_parse_float(const char *p, float *out);

@@ -4,9 +4,11 @@
  * not go through libcsv: it reads the test and the train file whole (each
  * read once), counts their rows, and parses them with the fast float parser
  * of data/fastfloat.h straight into the column-major matrix. Peak memory is
- * the two files plus the floats. Blank lines are skipped;
- * anything else that is not `v1,...,vK` with the first line's K names its
- * file, line and column (field number). */
+ * the two files plus the floats. Blank lines are skipped; a cell that is
+ * empty, NaN, null, NA or N/A is missing and filled as in a CSV file (from
+ * the previous row, a leading gap from the first value); anything else
+ * that is not `v1,...,vK` with the first line's K names its file, line and
+ * column (field number). */
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -89,13 +91,27 @@ static Status bad_number(const char *path, long line, size_t f,
 			 "expected a number, found '%.*s'", (int)(e - p), p);
 }
 
+/* A missing cell at p (empty, NaN, null, NA or N/A, blanks around it
+ * allowed): where it ends (at the ',' or line end after it), else NULL. */
+static const char *missing_cell(const char *p, const char *end)
+{
+	const char *e = p;
+	while (e < end && *e != ',' && *e != '\n' && *e != '\r')
+		e++;
+	const char *te = e;
+	while (te > p && (te[-1] == ' ' || te[-1] == '\t'))
+		te--;
+	return series_missing_cell(p, (size_t)(te - p)) ? e : NULL;
+}
+
 /* Parses rows of k floats (k from the first row of kfrom) from text into
  * columns of stride `stride`, starting at row `row0`; expects exactly
- * `rows` non-blank lines. */
+ * `rows` non-blank lines. A missing cell is stored as NaN and counted in
+ * *missing. */
 static Status parse_rows(const char *path, const char *text, size_t len,
 			 size_t k, const char *kfrom, float *values,
 			 size_t stride, size_t row0, size_t rows,
-			 ErrorRecord *err)
+			 size_t *missing, ErrorRecord *err)
 {
 	const char *p = text, *end = text + len;
 	long line = 1;
@@ -144,7 +160,13 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 			float v;
 			ns = p;
 			const char *q = fastfloat_parse_float_in(p, end, &v);
-			if (!q) {
+			const char *mq = q && isfinite(v) ? NULL
+							   : missing_cell(p, end);
+			if (mq) {
+				q = mq;
+				v = NAN;
+				(*missing)++;
+			} else if (!q) {
 				if (*p == '\n' || *p == '\r' || p >= end)
 					return error_set(
 						err, STATUS_PARSE, path, line,
@@ -153,9 +175,9 @@ static Status parse_rows(const char *path, const char *text, size_t len,
 						"first row of %s, found %zu",
 						k, kfrom, f);
 				return bad_number(path, line, f, p, end, err);
-			}
-			if (!isfinite(v)) /* 1e99 overflows a float */
+			} else if (!isfinite(v)) { /* 1e99 overflows a float */
 				return bad_number(path, line, f, ns, end, err);
+			}
 			p = q;
 			while (*p == ' ' || *p == '\t')
 				p++;
@@ -268,12 +290,24 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 		goto out;
 	char kfrom[300];
 	snprintf(kfrom, sizeof(kfrom), "train/%.250s.txt", machine);
+	size_t missing = 0;
 	if ((st = parse_rows(train, buf, len, k, kfrom, tmp.values, rows, 0,
-			     train_rows, err)))
+			     train_rows, &missing, err)))
 		goto out;
 	if ((st = parse_rows(test, tbuf, tlen, k, kfrom, tmp.values, rows,
-			     train_rows, test_rows, err)))
+			     train_rows, test_rows, &missing, err)))
 		goto out;
+	if (missing) {
+		size_t m = series_fill_missing(tmp.values, rows, k,
+					       &tmp.filled);
+		if (m < k) {
+			st = error_set(err, STATUS_EMPTY, train, 1, (long)m + 1,
+				       "field %zu has no value in any row of "
+				       "train/%s.txt or test/%s.txt",
+				       m + 1, machine, machine);
+			goto out;
+		}
+	}
 	tmp.kind = SERIES_SMD;
 	tmp.split = train_rows;
 	tmp.interval = 60;

@@ -72,6 +72,48 @@ static int ends_with(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
+static int blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* Nonzero when nothing but blank lines follows. */
+static int only_blank_lines(const Lines *it)
+{
+	for (const char *p = it->p; p < it->end; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			return 0;
+	return 1;
+}
+
+/* A test_label line: 0 or 1, also written as a number equal to it ("1.0",
+ * "0.000000e+00", blanks around); -1 for anything else. */
+static int label_bit(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 1 && (*s == '0' || *s == '1'))
+		return *s - '0';
+	char buf[64];
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	char *e;
+	double v = strtod(buf, &e);
+	if (e != buf + n || !(buf[0] == '0' || buf[0] == '1' || buf[0] == '+' ||
+			      buf[0] == '.'))
+		return -1;
+	return v == 0.0 ? 0 : v == 1.0 ? 1 : -1;
+}
+
 Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 {
 	if (ends_with(path, ".json")) {
@@ -105,8 +147,7 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 		*out = LABEL_FORMAT_INTERP;
 		return STATUS_OK;
 	}
-	if ((*p == '0' || *p == '1') && (p[1] == '\n' || p[1] == '\r' ||
-					 p[1] == '\0')) {
+	if (label_bit(p, strcspn(p, "\r\n")) >= 0) {
 		*out = LABEL_FORMAT_SMD;
 		return STATUS_OK;
 	}
@@ -133,16 +174,17 @@ static Status read_smd(LabelSet *ls, const Series *s, const char *path,
 	int64_t run = -1, row = 0;
 	RangeSet *node = labelset_build(ls, LABEL_NODE);
 	while (next_line(&it, &line, &n)) {
-		if (n != 1 || (line[0] != '0' && line[0] != '1'))
-			return error_set(err, STATUS_PARSE, path, it.number,
-					 n == 0 ? 1 : (line[0] == '0' ||
-						       line[0] == '1')
-							      ? 2
-							      : 1,
-					 "expected 0 or 1 (one per test row)");
-		if (line[0] == '1' && run < 0)
+		int v = label_bit(line, n);
+		if (v < 0 && blank(line, n) && only_blank_lines(&it))
+			break; /* blank lines at the end */
+		if (v < 0)
+			return error_set(err, STATUS_PARSE, path, it.number, 1,
+					 "expected 0 or 1 (one per test row), "
+					 "found '%.*s'",
+					 (int)(n < 40 ? n : 40), line);
+		if (v == 1 && run < 0)
 			run = row;
-		if (line[0] == '0' && run >= 0) {
+		if (v == 0 && run >= 0) {
 			Status st = rangeset_add(
 				node,
 				(Range){(int64_t)s->split + run,

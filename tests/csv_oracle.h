@@ -260,18 +260,6 @@ static CellKind classify(const char *text)
 	return CELL_TEXT;
 }
 
-static int is_time_name(const char *text)
-{
-	static const char *const names[] = {"timestamp", "time", "date", "ts",
-					    "datetime", "epoch"};
-	size_t n;
-	const char *s = trim(text, &n);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && !strncasecmp(s, names[i], n))
-			return 1;
-	return 0;
-}
-
 /* An integer of 9 or 10 digits: epoch seconds between 1973 and 2286. */
 static int looks_epoch(const char *text)
 {
@@ -355,9 +343,10 @@ static Status interpret(const char *path, const CsvTable *t,
 
 	/* The time column: by header name, else by content. */
 	long tcol = -1;
+	double tunit = 0; /* the name rule is the loader's own */
 	if (header)
 		for (size_t f = 0; f < ncols && tcol < 0; f++)
-			if (is_time_name(cell_text(t, 0, f)))
+			if (series_time_name(cell_text(t, 0, f), &tunit))
 				tcol = (long)f;
 	if (tcol < 0)
 		for (size_t f = 0; f < ncols && tcol < 0; f++)
@@ -421,7 +410,7 @@ static Status interpret(const char *path, const CsvTable *t,
 					memcpy(buf, c, n);
 					buf[n] = '\0';
 				}
-				if (n == 0 || series_parse_time(buf, &ts))
+				if (n == 0 || series_parse_time_in(buf, tunit, &ts))
 					return error_set(
 						err, STATUS_PARSE, path, line,
 						(long)f + 1,

@@ -91,6 +91,46 @@ static void test_no_header_epoch_seconds(void **state)
 	series_free(&s);
 }
 
+/* A time column named with a unit, as exported datasets name it (PSM's
+ * `timestamp_(min)` counts minutes from 0): it is the time axis, not a
+ * metric, and its numbers are read in that unit. A metric whose name only
+ * starts like a time word stays a metric. */
+static void test_time_column_with_unit(void **state)
+{
+	(void)state;
+	Series s;
+	load_ok(&s, put("psm.csv", "timestamp_(min),feature_0,feature_1\n"
+				   "0.0,1,2\n1.0,3,4\n2.0,5,6\n3.0,7,8\n"),
+		NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_string_equal(s.names[0], "feature_0");
+	assert_int_equal(s.timestamps[3], 180);
+	assert_int_equal(s.interval, 60);
+	series_free(&s);
+	load_ok(&s, put("ms.csv", "Time (ms),cpu\n1700000000000,1\n"
+				  "1700000300000,2\n1700000600000,3\n"),
+		NULL);
+	assert_int_equal(s.metrics, 1);
+	assert_int_equal(s.timestamps[2], 1700000600);
+	assert_int_equal(s.interval, 300);
+	series_free(&s);
+	load_ok(&s, put("h.csv", "epoch [h],cpu\n10,1\n10.5,2\n11,3\n"), NULL);
+	assert_int_equal(s.timestamps[1], 37800);
+	assert_int_equal(s.interval, 1800);
+	series_free(&s);
+	load_ok(&s, put("tw.csv", "time_wait,cpu\n1,1\n2,2\n3,3\n"), NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_string_equal(s.names[0], "time_wait");
+	assert_null(s.timestamps);
+	series_free(&s);
+	/* dates in such a column are still dates */
+	load_ok(&s, put("d.csv", "timestamp (UTC),cpu\n2022-01-01 00:00:00,1\n"
+				 "2022-01-01 00:05:00,2\n"),
+		NULL);
+	assert_int_equal(s.timestamps[0], 1640995200);
+	series_free(&s);
+}
+
 static void test_iso_t_z_and_split_options(void **state)
 {
 	(void)state;
@@ -354,6 +394,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_and_space_timestamps),
 		cmocka_unit_test(test_no_header_epoch_seconds),
+		cmocka_unit_test(test_time_column_with_unit),
 		cmocka_unit_test(test_iso_t_z_and_split_options),
 		cmocka_unit_test(test_no_timestamps_index_axis),
 		cmocka_unit_test(test_bom_crlf_quoted),

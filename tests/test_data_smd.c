@@ -11,6 +11,8 @@
 #include "data/rng.h"
 #include "data/series.h"
 #include "data/series_internal.h"
+#include "labels/labelfile.h"
+#include "labels/labelset.h"
 
 #define CUT "data/samples/smd-cut/ServerMachineDataset"
 
@@ -321,6 +323,62 @@ static void test_good_small_folder(void **state)
 	series_free(&s);
 }
 
+/* Converted datasets carry gaps: a missing cell (empty, NaN, null, NA,
+ * N/A) is filled from the previous row, a leading gap from the first
+ * value, and counted, as in a CSV file; a field with no value anywhere is
+ * refused. Labels written as numbers (numpy's "1.0", "0.000000e+00") and
+ * blank lines at the end are read. */
+static void test_missing_cells_filled(void **state)
+{
+	(void)state;
+	const char *root = smd_dir("gaps", "1,nan,3\n,5, N/A \n",
+				   "7,8,NaN\n10,null,12\n");
+	char ds[400], p[400], out[4096];
+	snprintf(ds, sizeof(ds), "%s:m", root);
+	snprintf(p, sizeof(p), "%s/test_label", root);
+	mkdir(p, 0777);
+	snprintf(p, sizeof(p), "%s/test_label/m.txt", root);
+	assert_int_equal(tu_write(p, "0.000000000000000000e+00\n1.0\n\n\n"),
+			 0);
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_open(&s, ds, NULL, &err), STATUS_OK);
+	assert_int_equal(s.rows, 4);
+	assert_int_equal(s.filled, 5);
+	static const float want[3][4] = {
+		{1, 1, 7, 10}, {5, 5, 8, 8}, {3, 3, 3, 12}};
+	for (size_t m = 0; m < 3; m++)
+		for (size_t r = 0; r < 4; r++)
+			assert_true(series_at(&s, m, r) == want[m][r]);
+	series_free(&s);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				ds),
+			 0);
+	assert_non_null(strstr(out, "5 missing values"));
+	/* the label file is told apart and read: one node range, the last
+	   test row */
+	LabelFormat f;
+	assert_int_equal(labelfile_guess(p, &f, &err), STATUS_OK);
+	assert_int_equal(f, LABEL_FORMAT_SMD);
+	assert_int_equal(series_open(&s, ds, NULL, &err), STATUS_OK);
+	LabelSet ls;
+	assert_int_equal(labelfile_read(&ls, &s, p, f, &err), STATUS_OK);
+	const RangeSet *node = labelset_get(&ls, LABEL_NODE);
+	assert_int_equal(node->n, 1);
+	assert_int_equal(node->v[0].r.start, 3);
+	assert_int_equal(node->v[0].r.end, 4);
+	labelset_free(&ls);
+	series_free(&s);
+
+	/* a field that is missing everywhere */
+	root = smd_dir("nogap", "1,\n2,nan\n", "3,\n4,NA\n");
+	snprintf(ds, sizeof(ds), "%s:m", root);
+	assert_int_equal(series_open(&s, ds, NULL, &err), STATUS_EMPTY);
+	assert_null(s.values);
+	assert_int_equal(err.column, 2);
+	assert_non_null(strstr(err.message, "field 2 has no value"));
+}
+
 static void test_bad_smd_inputs(void **state)
 {
 	(void)state;
@@ -354,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_shared_machine_1_2),
 		cmocka_unit_test(test_good_small_folder),
 		cmocka_unit_test(test_bad_smd_inputs),
+		cmocka_unit_test(test_missing_cells_filled),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

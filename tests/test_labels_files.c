@@ -282,6 +282,15 @@ static void test_interp_errors_name_line_and_column(void **state)
 	assert_int_equal(labelfile_read(&ls, &s, path, LABEL_FORMAT_SMD, &err),
 			 STATUS_PARSE);
 	assert_int_equal(err.line, 3);
+	assert_non_null(strstr(err.message, "found '2'"));
+	/* a blank line before the end is a row that is neither 0 nor 1 */
+	assert_int_equal(tu_write(path, "0\n\n1\n"), 0);
+	assert_int_equal(labelfile_read(&ls, &s, path, LABEL_FORMAT_SMD, &err),
+			 STATUS_PARSE);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(tu_write(path, "0.5\n"), 0);
+	assert_int_equal(labelfile_read(&ls, &s, path, LABEL_FORMAT_SMD, &err),
+			 STATUS_PARSE);
 	/* A test_label of the wrong length. */
 	assert_int_equal(tu_write(path, "0\n1\n"), 0);
 	assert_int_equal(labelfile_read(&ls, &s, path, LABEL_FORMAT_SMD, &err),
