@@ -707,6 +707,28 @@ static void test_two_dashboards(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A CSV file's own labels, found next to it (what `vigil synth` writes:
+ * synthetic.csv and labels.csv), are on screen without --labels, as
+ * `vigil score` and `vigil info` find them. */
+static void test_csv_labels_next_to_file(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024];
+	CHECK(tu_run(out, sizeof(out), "rm -rf '%s/syn' && %s synth -o '%s/syn'",
+		     tmp, tu_vigil(), tmp) == 0);
+	char args[600];
+	snprintf(args, sizeof(args), "--no-model '%s/syn/synthetic.csv'", tmp);
+	start(args, "C.UTF-8");
+	expect("no detections", 10);
+	/* the labelled ranges of the test part, drawn as upper blocks */
+	CHECK(line_with("labels ", "\u2580", ""));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* SMD at node scope: a node range saved as interpretation_label (which
  * holds the metrics' ranges only) asks first and says what would be lost;
  * declined, nothing is written and the edit stays unsaved; accepted, the
@@ -948,6 +970,7 @@ int main(void)
 		cmocka_unit_test(test_dashboard_write_failures),
 		cmocka_unit_test(test_smd_criticality_view),
 		cmocka_unit_test(test_model_in_user_cache),
+		cmocka_unit_test(test_csv_labels_next_to_file),
 		cmocka_unit_test(test_training_in_background),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

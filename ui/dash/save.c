@@ -158,6 +158,12 @@ Status save_read_labels(App *a, const char *path, ErrorRecord *err)
 		st = read_one(a, &ls, a->s.label_path, 0, LABEL_FORMAT_NAB,
 			      err);
 		have = st == STATUS_OK;
+	} else if (a->s.label_path && access(a->s.label_path, R_OK) == 0) {
+		/* a CSV file's labels found next to it (FILE.labels.csv,
+		 * labels.csv: what `vigil synth` writes) */
+		st = read_one(a, &ls, a->s.label_path, 1, LABEL_FORMAT_CSV,
+			      err);
+		have = st == STATUS_OK;
 	}
 	if (st == STATUS_OK && have)
 		st = complete(&ls, err);
