@@ -255,7 +255,7 @@ static const char *quoted(const char *text, char *buf, size_t n)
 
 /* vigil's label CSV for a data file: FILE.labels.csv (FILE without .csv),
  * else labels.csv in the same folder (what `vigil synth` writes). */
-static char *labels_next_to(const char *path)
+static char *labels_next_to(const char *path, int folder_too)
 {
 	size_t l = strlen(path);
 	size_t stem = l > 4 && !strcmp(path + l - 4, ".csv") ? l - 4 : l;
@@ -265,6 +265,10 @@ static char *labels_next_to(const char *path)
 	snprintf(p, l + 16, "%.*s.labels.csv", (int)stem, path);
 	if (series_file_exists(p) && strcmp(p, path))
 		return p;
+	if (!folder_too) {
+		free(p);
+		return NULL;
+	}
 	const char *slash = strrchr(path, '/');
 	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
 	snprintf(p, l + 16, "%.*slabels.csv", (int)dl, path);
@@ -280,6 +284,15 @@ static void report(const Loader *L, size_t done, size_t total)
 {
 	if (L->opt && L->opt->progress)
 		L->opt->progress(L->opt->progress_ctx, done, total);
+}
+
+/* Nonzero when every x[0..n) is 0 or 1. */
+static int all_bits(const float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (x[i] != 0.0f && x[i] != 1.0f)
+			return 0;
+	return 1;
 }
 
 /* Stores a row of strings as data row L->rows; a bad value is noted (the
@@ -761,14 +774,36 @@ static Status finish(Loader *L, Series *s)
 		}
 		L->cap = rows;
 	}
+	/* A column of 0 and 1 named as labels is the dataset's labels, not
+	   a metric (read from the file as format `column`) */
+	long lcol = -1; /* its index among the metrics */
+	if (!(L->flags & SERIES_CSV_KEEP_LABELS) && M > 1)
+		for (size_t k = 0; k < M && lcol < 0; k++)
+			if (series_label_name(L->names[k]) &&
+			    all_bits(L->values + k * rows, rows))
+				lcol = (long)k;
+	if (lcol >= 0) {
+		size_t k = (size_t)lcol;
+		s->label_column = L->names[k];
+		memmove(L->values + k * rows, L->values + (k + 1) * rows,
+			(M - k - 1) * rows * sizeof(float));
+		memmove(L->names + k, L->names + k + 1,
+			(M - k - 1) * sizeof(char *));
+		M--;
+		L->names[M] = NULL;
+		L->metrics = M;
+	}
 	/* Fill missing cells: forward, and back-fill a leading gap. */
 	size_t filled = 0;
 	size_t m = series_fill_missing(L->values, rows, M, &filled);
-	if (m < M)
-		return error_set(
-			L->err, STATUS_EMPTY, L->path, L->data_line,
-			(long)(m + (L->tcol >= 0 && (long)m >= L->tcol)) + 1,
-			"column '%s' has no values at all", L->names[m]);
+	if (m < M) {
+		size_t field = m + (lcol >= 0 && (long)m >= lcol);
+		field += L->tcol >= 0 && (long)field >= L->tcol;
+		return error_set(L->err, STATUS_EMPTY, L->path, L->data_line,
+				 (long)field + 1,
+				 "column '%s' has no values at all",
+				 L->names[m]);
+	}
 	s->rows = rows;
 	s->metrics = M;
 	s->names = L->names;
@@ -787,7 +822,13 @@ static Status finish(Loader *L, Series *s)
 	if (!(s->path = strdup(L->path)))
 		return error_set(L->err, STATUS_NOMEM, L->path, 0, 0,
 				 "out of memory");
-	s->label_path = labels_next_to(L->path);
+	/* FILE.labels.csv (an analyst's relabelling), else the file's own
+	   label column, else labels.csv in the folder */
+	s->label_path = labels_next_to(L->path, !s->label_column);
+	if (!s->label_path && s->label_column &&
+	    !(s->label_path = strdup(L->path)))
+		return error_set(L->err, STATUS_NOMEM, L->path, 0, 0,
+				 "out of memory");
 	return series_apply_split(s, L->opt, L->err);
 pending:
 	if (L->err)
@@ -812,6 +853,12 @@ Status series_load_csv(Series *s, const char *path, const SeriesOptions *opt,
 		       ErrorRecord *err)
 {
 	return series_load_csv_flags(s, path, opt, 0, err);
+}
+
+Status series_load_csv_labels(Series *s, const char *path, ErrorRecord *err)
+{
+	return series_load_csv_flags(s, path, NULL, SERIES_CSV_KEEP_LABELS,
+				     err);
 }
 
 Status series_load_csv_flags(Series *s, const char *path,

@@ -39,6 +39,7 @@ void series_free(Series *s)
 	free(s->machine);
 	free(s->label_path);
 	free(s->interp_path);
+	free(s->label_column);
 	free(s->nab_key);
 	series_init(s);
 }
@@ -314,6 +315,24 @@ int series_parse_time_in(const char *buf, double unit, int64_t *out)
 		}
 	}
 	return series_parse_time(buf, out);
+}
+
+int series_label_name(const char *text)
+{
+	static const char *const names[] = {"label",	 "labels",
+					    "is_anomaly", "anomaly",
+					    "anomaly_label", "attack",
+					    "is_attack"};
+	while (*text == ' ' || *text == '\t')
+		text++;
+	size_t n = strlen(text);
+	while (n && (text[n - 1] == ' ' || text[n - 1] == '\t' ||
+		     text[n - 1] == '\r'))
+		n--;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && !strncasecmp(text, names[i], n))
+			return 1;
+	return 0;
 }
 
 int series_missing_cell(const char *s, size_t n)

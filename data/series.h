@@ -40,6 +40,11 @@ typedef struct {
 				for a CSV file vigil's label CSV found next
 				to it: FILE.labels.csv or labels.csv) */
 	char *interp_path;   /* owned, may be NULL: SMD interpretation_label */
+	char *label_column;  /* owned, may be NULL: a CSV file's column of 0
+				and 1 named as labels (`label`, `is_anomaly`,
+				...), kept out of the metrics; label_path is
+				then the file itself (format `column`) unless
+				a label file was found next to it */
 	char *nab_key;       /* owned, may be NULL: NAB key "dir/file.csv";
 				for several files, their keys joined by ',' */
 } Series;
@@ -63,6 +68,16 @@ typedef struct {
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx; /* borrowed: the progress function's */
 } SeriesOptions;
+
+/* Nonzero when a column header names per-row labels: `label`, `labels`,
+ * `is_anomaly`, `anomaly`, `anomaly_label`, `attack` or `is_attack` (any
+ * case, blanks around). A generic CSV file's column so named that holds
+ * only 0 and 1 is its labels (Series.label_column), not a metric. */
+int series_label_name(const char *text);
+
+/* A CSV file loaded with its label column kept among the metrics (to read
+ * the labels from it: labels/labelfile.c, format `column`). */
+Status series_load_csv_labels(Series *s, const char *path, ErrorRecord *err);
 
 void series_init(Series *s);
 void series_free(Series *s);

@@ -21,6 +21,9 @@ int series_is_nab_file(const char *path);
  * such rows where daylight saving time changed; NAB's scorer takes every
  * row, in file order). */
 #define SERIES_CSV_REPEATS 1u
+/* SERIES_CSV_KEEP_LABELS keeps a label column (series_label_name, all 0
+ * and 1) among the metrics instead of taking it out as s->label_column. */
+#define SERIES_CSV_KEEP_LABELS 2u
 Status series_load_csv_flags(Series *s, const char *path,
 			     const SeriesOptions *opt, unsigned flags,
 			     ErrorRecord *err);

@@ -20,7 +20,7 @@
 #include "labels/textio.h"
 
 static const char *const format_names[LABEL_FORMAT_COUNT] = {
-	"smd", "interp", "nab", "csv"};
+	"smd", "interp", "nab", "csv", "column"};
 
 const char *labelfile_format_name(LabelFormat f)
 {
@@ -114,6 +114,31 @@ static int label_bit(const char *s, size_t n)
 	return v == 0.0 ? 0 : v == 1.0 ? 1 : -1;
 }
 
+/* Nonzero when a CSV header line holds a label column's name. */
+static int header_has_label(const char *line)
+{
+	char cell[64];
+	const char *p = line;
+	for (;;) {
+		size_t n = strcspn(p, ",\r\n");
+		const char *c = p;
+		size_t cn = n;
+		if (cn >= 2 && c[0] == '"' && c[cn - 1] == '"') {
+			c++;
+			cn -= 2;
+		}
+		if (cn < sizeof(cell)) {
+			memcpy(cell, c, cn);
+			cell[cn] = '\0';
+			if (series_label_name(cell))
+				return 1;
+		}
+		if (p[n] != ',')
+			return 0;
+		p += n + 1;
+	}
+}
+
 Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 {
 	if (ends_with(path, ".json")) {
@@ -134,6 +159,10 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 		p++;
 	if (*p == '{') {
 		*out = LABEL_FORMAT_NAB;
+		return STATUS_OK;
+	}
+	if (strncmp(p, "metric,", 7) && header_has_label(p)) {
+		*out = LABEL_FORMAT_COLUMN;
 		return STATUS_OK;
 	}
 	if (!strncmp(p, "metric,", 7) || ends_with(path, ".csv")) {
@@ -847,6 +876,65 @@ static Status write_nab(const LabelSet *ls, const Series *s, const char *path,
 	return STATUS_OK;
 }
 
+/* ---- a label column ---- */
+
+static Status read_column(LabelSet *ls, const Series *s, const char *path,
+			  ErrorRecord *err)
+{
+	Series c;
+	Status st = series_load_csv_labels(&c, path, err);
+	if (st)
+		return st;
+	size_t k = 0;
+	while (k < c.metrics && !series_label_name(c.names[k]))
+		k++;
+	size_t test = test_rows(s);
+	int64_t off = 0;
+	if (k == c.metrics) {
+		st = error_set(err, STATUS_FORMAT, path, 1, 0,
+			       "no label column: expected one named label, "
+			       "is_anomaly, anomaly, anomaly_label, attack or "
+			       "is_attack");
+		goto out;
+	}
+	if (c.rows == s->rows)
+		off = 0;
+	else if (c.rows == test)
+		off = (int64_t)s->split;
+	else {
+		st = error_set(err, STATUS_MISMATCH, path, 0, 0,
+			       "column '%s' has %zu rows: expected %zu (every "
+			       "row of the data) or %zu (its test part)",
+			       c.names[k], c.rows, s->rows, test);
+		goto out;
+	}
+	const float *x = c.values + k * c.rows;
+	RangeSet *node = labelset_build(ls, LABEL_NODE);
+	size_t run = 0;
+	int in = 0;
+	for (size_t r = 0; r <= c.rows && !st; r++) {
+		if (r < c.rows && x[r] != 0.0f && x[r] != 1.0f) {
+			st = error_set(err, STATUS_PARSE, path, 0, 0,
+				       "column '%s', data row %zu: expected 0 "
+				       "or 1, found %g",
+				       c.names[k], r + 1, (double)x[r]);
+			break;
+		}
+		int one = r < c.rows && x[r] == 1.0f;
+		if (one && !in)
+			run = r;
+		else if (!one && in)
+			st = rangeset_add(node,
+					  (Range){off + (int64_t)run,
+						  off + (int64_t)r},
+					  LABEL_ORIGINAL, NULL, err);
+		in = one;
+	}
+out:
+	series_free(&c);
+	return st;
+}
+
 /* ---- read / write ---- */
 
 Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
@@ -873,6 +961,9 @@ Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 		break;
 	case LABEL_FORMAT_CSV:
 		st = read_csv(ls, s, path, text, len, err);
+		break;
+	case LABEL_FORMAT_COLUMN:
+		st = read_column(ls, s, path, err);
 		break;
 	default:
 		st = error_set(err, STATUS_USAGE, path, 0, 0,
@@ -908,6 +999,11 @@ Status labelfile_write(const LabelSet *ls, const Series *s, const char *path,
 		break;
 	case LABEL_FORMAT_CSV:
 		write_csv(ls, s, &b);
+		break;
+	case LABEL_FORMAT_COLUMN:
+		st = error_set(err, STATUS_USAGE, path, 0, 0,
+			       "a label column in a data file is only read: "
+			       "write the labels as csv, smd, interp or nab");
 		break;
 	default:
 		st = error_set(err, STATUS_USAGE, path, 0, 0,

@@ -27,6 +27,9 @@ typedef enum {
 	LABEL_FORMAT_INTERP,
 	LABEL_FORMAT_NAB,
 	LABEL_FORMAT_CSV,
+	LABEL_FORMAT_COLUMN, /* read only: a CSV file's column of 0 and 1
+				named as labels (series_label_name), one
+				per row of the series or of its test part */
 	LABEL_FORMAT_COUNT,
 } LabelFormat;
 

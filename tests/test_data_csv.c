@@ -131,6 +131,42 @@ static void test_time_column_with_unit(void **state)
 	series_free(&s);
 }
 
+/* A 0/1 column named as labels (Yahoo's `is_anomaly`, PSM's `label`) is
+ * the file's labels, not a metric; a column so named with other values,
+ * or the only column, stays a metric. */
+static void test_label_column_kept_out(void **state)
+{
+	(void)state;
+	Series s;
+	const char *p = put("lab.csv", "timestamp,value,is_anomaly\n"
+				       "2022-01-01 00:00:00,1.5,0\n"
+				       "2022-01-01 00:01:00,2.5,1\n"
+				       "2022-01-01 00:02:00,3.5,1\n"
+				       "2022-01-01 00:03:00,4.5,0\n");
+	load_ok(&s, p, NULL);
+	assert_int_equal(s.metrics, 1);
+	assert_string_equal(s.names[0], "value");
+	assert_true(series_at(&s, 0, 3) == 4.5f);
+	assert_string_equal(s.label_column, "is_anomaly");
+	assert_string_equal(s.label_path, p);
+	series_free(&s);
+	/* the same file read for its labels keeps the column */
+	ErrorRecord err;
+	assert_int_equal(series_load_csv_labels(&s, p, &err), STATUS_OK);
+	assert_int_equal(s.metrics, 2);
+	assert_null(s.label_column);
+	series_free(&s);
+	load_ok(&s, put("lab2.csv", "cpu,label\n1,0\n2,0.5\n3,1\n4,0\n"),
+		NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_null(s.label_column);
+	series_free(&s);
+	load_ok(&s, put("lab3.csv", "label\n0\n1\n1\n0\n"), NULL);
+	assert_int_equal(s.metrics, 1);
+	assert_null(s.label_column);
+	series_free(&s);
+}
+
 static void test_iso_t_z_and_split_options(void **state)
 {
 	(void)state;
@@ -395,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_header_and_space_timestamps),
 		cmocka_unit_test(test_no_header_epoch_seconds),
 		cmocka_unit_test(test_time_column_with_unit),
+		cmocka_unit_test(test_label_column_kept_out),
 		cmocka_unit_test(test_iso_t_z_and_split_options),
 		cmocka_unit_test(test_no_timestamps_index_axis),
 		cmocka_unit_test(test_bom_crlf_quoted),

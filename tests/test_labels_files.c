@@ -299,6 +299,68 @@ static void test_interp_errors_name_line_and_column(void **state)
 	rmdir(tmp);
 }
 
+/* Per-row 0/1 labels in a CSV column (format `column`): for every row of
+ * the data or for its test part only (PSM's test_label.csv), told apart
+ * by the row count; anything else is refused with the reason, and the
+ * format is never written. */
+static void test_label_column_files(void **state)
+{
+	(void)state;
+	char tmp[256], data[300], full[300], test[300], bad[300];
+	assert_non_null(tu_tmpdir(tmp, sizeof(tmp)));
+	snprintf(data, sizeof(data), "%s/d.csv", tmp);
+	snprintf(full, sizeof(full), "%s/full.csv", tmp);
+	snprintf(test, sizeof(test), "%s/test.csv", tmp);
+	snprintf(bad, sizeof(bad), "%s/bad.csv", tmp);
+	assert_int_equal(tu_write(data, "timestamp_(min),a,b\n0,1,2\n1,1,2\n"
+					"2,1,2\n3,1,2\n4,1,2\n5,1,2\n"),
+			 0);
+	assert_int_equal(tu_write(full, "timestamp_(min),label\n0,1\n1,0\n"
+					"2,0\n3,0\n4,1\n5,1\n"),
+			 0);
+	assert_int_equal(tu_write(test, "\"Label\"\n0\n1\n1\n"), 0);
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_open(&s, data, NULL, &err), STATUS_OK);
+	assert_int_equal(s.split, 3);
+	LabelFormat f;
+	assert_int_equal(labelfile_guess(full, &f, &err), STATUS_OK);
+	assert_int_equal(f, LABEL_FORMAT_COLUMN);
+	assert_int_equal(labelfile_guess(test, &f, &err), STATUS_OK);
+	assert_int_equal(f, LABEL_FORMAT_COLUMN);
+	LabelSet ls;
+	assert_int_equal(labelfile_read(&ls, &s, full, f, &err), STATUS_OK);
+	const RangeSet *node = labelset_get(&ls, LABEL_NODE);
+	assert_int_equal(node->n, 2);
+	assert_int_equal(node->v[0].r.start, 0);
+	assert_int_equal(node->v[0].r.end, 1);
+	assert_int_equal(node->v[1].r.start, 4);
+	assert_int_equal(node->v[1].r.end, 6);
+	assert_int_equal(labelfile_write(&ls, &s, bad, LABEL_FORMAT_COLUMN,
+					 &err),
+			 STATUS_USAGE);
+	assert_int_equal(access(bad, F_OK), -1);
+	labelset_free(&ls);
+	/* the test part's 3 rows: rows 4 and 5 */
+	assert_int_equal(labelfile_read(&ls, &s, test, f, &err), STATUS_OK);
+	node = labelset_get(&ls, LABEL_NODE);
+	assert_int_equal(node->n, 1);
+	assert_int_equal(node->v[0].r.start, 4);
+	assert_int_equal(node->v[0].r.end, 6);
+	labelset_free(&ls);
+	assert_int_equal(tu_write(bad, "label\n0\n1\n"), 0);
+	assert_int_equal(labelfile_read(&ls, &s, bad, f, &err),
+			 STATUS_MISMATCH);
+	assert_non_null(strstr(err.message, "expected 6 (every row of the "
+					    "data) or 3 (its test part)"));
+	assert_int_equal(tu_write(bad, "label\n0\n2\n1\n"), 0);
+	assert_int_equal(labelfile_read(&ls, &s, bad, f, &err), STATUS_PARSE);
+	assert_non_null(strstr(err.message, "data row 2: expected 0 or 1"));
+	series_free(&s);
+	char out[512];
+	tu_run(out, sizeof(out), "rm -rf '%s'", tmp);
+}
+
 static void test_csv_round_trip_with_notes_and_node(void **state)
 {
 	(void)state;
@@ -672,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_smd_round_trips_all_machines),
 		cmocka_unit_test(test_smd_known_disagreements),
 		cmocka_unit_test(test_interp_errors_name_line_and_column),
+		cmocka_unit_test(test_label_column_files),
 		cmocka_unit_test(test_csv_round_trip_with_notes_and_node),
 		cmocka_unit_test(test_detections_file_round_trip),
 		cmocka_unit_test(test_nab_windows_round_trip),

@@ -708,8 +708,8 @@ static void test_two_dashboards(void **state)
 }
 
 /* A CSV file's own labels, found next to it (what `vigil synth` writes:
- * synthetic.csv and labels.csv), are on screen without --labels, as
- * `vigil score` and `vigil info` find them. */
+ * synthetic.csv and labels.csv) or in a 0/1 column of the file, are on
+ * screen without --labels, as `vigil score` and `vigil info` find them. */
 static void test_csv_labels_next_to_file(void **state)
 {
 	(void)state;
@@ -725,6 +725,26 @@ static void test_csv_labels_next_to_file(void **state)
 	expect("no detections", 10);
 	/* the labelled ranges of the test part, drawn as upper blocks */
 	CHECK(line_with("labels ", "\u2580", ""));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+
+	/* a label column in the data file itself: not a metric, and its
+	   ranges on screen */
+	char path[400];
+	snprintf(path, sizeof(path), "%s/syn/col.csv", tmp);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	fprintf(f, "timestamp,cpu,is_anomaly\n");
+	for (int r = 0; r < 400; r++)
+		fprintf(f, "2022-01-01 %02d:%02d:00,%d,%d\n", r / 60, r % 60,
+			40 + (r * 7) % 13 + (r >= 300 && r < 320 ? 30 : 0),
+			r >= 300 && r < 320);
+	fclose(f);
+	snprintf(args, sizeof(args), "--no-model '%s'", path);
+	start(args, "C.UTF-8");
+	expect("no detections", 10);
+	CHECK(line_with("labels ", "\u2580", ""));
+	CHECK(strstr(screen, "is_anomaly") == NULL);
 	keys("q");
 	expect("VIGIL-EXIT=0", 5);
 }

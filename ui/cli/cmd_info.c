@@ -107,7 +107,13 @@ static void print_text(const Series *s, int all)
 							    : "label CSV";
 		int first = 1;
 		printf("labels    ");
-		if (s->label_path) {
+		if (s->label_path && s->label_column &&
+		    !strcmp(s->label_path, s->path)) {
+			printf("column '%s' of the file (kept out of the "
+			       "metrics)",
+			       s->label_column);
+			first = 0;
+		} else if (s->label_path) {
 			printf("%s %s", lname, s->label_path);
 			first = 0;
 		}

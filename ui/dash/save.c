@@ -109,7 +109,9 @@ static Status read_one(App *a, LabelSet *ls, const char *path, int guess,
 		st = labelfile_guess(path, &f, err);
 	if (st == STATUS_OK)
 		st = labelfile_read(ls, &a->s, path, f, err);
-	if (st == STATUS_OK)
+	/* a data file read for its label column is never a save target
+	   taken without asking */
+	if (st == STATUS_OK && f != LABEL_FORMAT_COLUMN)
 		save_remember(a, path);
 	return st;
 }
@@ -159,11 +161,19 @@ Status save_read_labels(App *a, const char *path, ErrorRecord *err)
 			      err);
 		have = st == STATUS_OK;
 	} else if (a->s.label_path && access(a->s.label_path, R_OK) == 0) {
-		/* a CSV file's labels found next to it (FILE.labels.csv,
-		 * labels.csv: what `vigil synth` writes) */
-		st = read_one(a, &ls, a->s.label_path, 1, LABEL_FORMAT_CSV,
-			      err);
-		have = st == STATUS_OK;
+		/* a CSV file's labels found next to it (FILE.labels.csv, its
+		 * own label column, labels.csv: what `vigil synth` writes);
+		 * found, not asked for, so labels that do not fit (a folder's
+		 * labels.csv made for another file) are said and left out */
+		ErrorRecord e2;
+		error_clear(&e2);
+		have = read_one(a, &ls, a->s.label_path, 1, LABEL_FORMAT_CSV,
+				&e2) == STATUS_OK;
+		if (!have) {
+			char buf[700];
+			app_message(a, "labels left out: %s",
+				    error_format(&e2, buf, sizeof(buf)));
+		}
 	}
 	if (st == STATUS_OK && have)
 		st = complete(&ls, err);
