@@ -245,6 +245,12 @@ static int run_label_csv(const uint8_t *d, size_t n)
 	return run_labels(d, n, smd_series(), LABEL_FORMAT_CSV, "labels.csv");
 }
 
+static int run_label_column(const uint8_t *d, size_t n)
+{
+	return run_labels(d, n, smd_series(), LABEL_FORMAT_COLUMN,
+			  "label_column.csv");
+}
+
 static int run_nab_windows(const uint8_t *d, size_t n)
 {
 	return run_labels(d, n, nab_series(), LABEL_FORMAT_NAB,
@@ -357,6 +363,8 @@ const FuzzTarget fuzz_targets[] = {
 	{"interp", run_interp, "SMD interpretation_label"},
 	{"test_label", run_test_label, "SMD test_label"},
 	{"label_csv", run_label_csv, "vigil's label CSV"},
+	{"label_column", run_label_column,
+	 "a CSV label column (format column)"},
 	{"nab_windows", run_nab_windows, "NAB combined_windows.json"},
 	{"detections", run_detections, "detections CSV (detfile_read)"},
 	{"model", run_model, "model file, valid size and CRC (model_load)"},
