@@ -286,15 +286,6 @@ static void report(const Loader *L, size_t done, size_t total)
 		L->opt->progress(L->opt->progress_ctx, done, total);
 }
 
-/* Nonzero when every x[0..n) is 0 or 1. */
-static int all_bits(const float *x, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (x[i] != 0.0f && x[i] != 1.0f)
-			return 0;
-	return 1;
-}
-
 /* Stores a row of strings as data row L->rows; a bad value is noted (the
  * row is then not counted). */
 static void store_row(Loader *L, const CsvRow *row)
@@ -774,36 +765,14 @@ static Status finish(Loader *L, Series *s)
 		}
 		L->cap = rows;
 	}
-	/* A column of 0 and 1 named as labels is the dataset's labels, not
-	   a metric (read from the file as format `column`) */
-	long lcol = -1; /* its index among the metrics */
-	if (!(L->flags & SERIES_CSV_KEEP_LABELS) && M > 1)
-		for (size_t k = 0; k < M && lcol < 0; k++)
-			if (series_label_name(L->names[k]) &&
-			    all_bits(L->values + k * rows, rows))
-				lcol = (long)k;
-	if (lcol >= 0) {
-		size_t k = (size_t)lcol;
-		s->label_column = L->names[k];
-		memmove(L->values + k * rows, L->values + (k + 1) * rows,
-			(M - k - 1) * rows * sizeof(float));
-		memmove(L->names + k, L->names + k + 1,
-			(M - k - 1) * sizeof(char *));
-		M--;
-		L->names[M] = NULL;
-		L->metrics = M;
-	}
 	/* Fill missing cells: forward, and back-fill a leading gap. */
 	size_t filled = 0;
 	size_t m = series_fill_missing(L->values, rows, M, &filled);
-	if (m < M) {
-		size_t field = m + (lcol >= 0 && (long)m >= lcol);
-		field += L->tcol >= 0 && (long)field >= L->tcol;
-		return error_set(L->err, STATUS_EMPTY, L->path, L->data_line,
-				 (long)field + 1,
-				 "column '%s' has no values at all",
-				 L->names[m]);
-	}
+	if (m < M)
+		return error_set(
+			L->err, STATUS_EMPTY, L->path, L->data_line,
+			(long)(m + (L->tcol >= 0 && (long)m >= L->tcol)) + 1,
+			"column '%s' has no values at all", L->names[m]);
 	s->rows = rows;
 	s->metrics = M;
 	s->names = L->names;
@@ -819,6 +788,7 @@ static Status finish(Loader *L, Series *s)
 	s->interval = s->timestamps
 			      ? series_median_step(s->timestamps, rows, fallback)
 			      : fallback;
+	series_csv_layout(s, L->flags, L->tunit, fallback);
 	if (!(s->path = strdup(L->path)))
 		return error_set(L->err, STATUS_NOMEM, L->path, 0, 0,
 				 "out of memory");

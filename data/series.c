@@ -257,8 +257,8 @@ int series_time_name(const char *text, double *unit)
 	static const struct {
 		const char *name;
 		double seconds;
-	} units[] = {{"s", 0},	     {"sec", 0},	 {"secs", 0},
-		     {"second", 0},   {"seconds", 0},	 {"utc", 0},
+	} units[] = {{"s", 1},	     {"sec", 1},	 {"secs", 1},
+		     {"second", 1},   {"seconds", 1},	 {"utc", 0},
 		     {"ms", 1e-3},    {"msec", 1e-3},	 {"millis", 1e-3},
 		     {"milliseconds", 1e-3},		 {"min", 60},
 		     {"mins", 60},    {"minute", 60},	 {"minutes", 60},
@@ -333,6 +333,41 @@ int series_label_name(const char *text)
 		if (strlen(names[i]) == n && !strncasecmp(text, names[i], n))
 			return 1;
 	return 0;
+}
+
+/* Nonzero when every x[0..n) is 0 or 1. */
+static int all_bits(const float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (x[i] != 0.0f && x[i] != 1.0f)
+			return 0;
+	return 1;
+}
+
+void series_csv_layout(Series *s, unsigned flags, double tunit,
+		       int64_t interval)
+{
+	if (s->timestamps && tunit == 0 && s->rows &&
+	    s->timestamps[0] < SERIES_COUNTER_BELOW) {
+		free(s->timestamps);
+		s->timestamps = NULL;
+		s->interval = interval;
+	}
+	if ((flags & SERIES_CSV_KEEP_LABELS) || s->metrics < 2)
+		return;
+	for (size_t k = 0; k < s->metrics; k++) {
+		if (!series_label_name(s->names[k]) ||
+		    !all_bits(s->values + k * s->rows, s->rows))
+			continue;
+		s->label_column = s->names[k];
+		memmove(s->values + k * s->rows, s->values + (k + 1) * s->rows,
+			(s->metrics - k - 1) * s->rows * sizeof(float));
+		memmove(s->names + k, s->names + k + 1,
+			(s->metrics - k - 1) * sizeof(char *));
+		s->metrics--;
+		s->names[s->metrics] = NULL;
+		return;
+	}
 }
 
 int series_missing_cell(const char *s, size_t n)

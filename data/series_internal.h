@@ -34,12 +34,28 @@ int series_file_exists(const char *path);
 /* Nonzero when a header cell names the time column: `timestamp`, `time`,
  * `date`, `ts`, `datetime` or `epoch` (any case), alone or followed by a
  * unit, as in `timestamp_(min)`, `time [s]` or `epoch_ms`. *unit is the
- * seconds one unit stands for, 0 for plain epoch seconds (also `(UTC)`). */
+ * seconds one unit stands for, 0 for none (also `(UTC)`): plain epoch
+ * seconds, or a row counter (series_csv_layout). */
 int series_time_name(const char *text, double *unit);
 
 /* A time cell: a number of `unit` seconds when unit > 0 and the cell is a
- * plain number, else series_parse_time's forms. 0 or -1. */
+ * plain number (fractions kept), else series_parse_time's forms. 0 or
+ * -1. */
 int series_parse_time_in(const char *text, double unit, int64_t *out);
+
+/* A time column's first value below this, read as epoch seconds without a
+ * unit, is before March 1973: the column counts rows (Yahoo S5's
+ * `timestamp` 1, 2, 3, ...), it does not date them. */
+#define SERIES_COUNTER_BELOW 100000000
+
+/* The layout rules applied to a loaded CSV file (the loader's and the
+ * test oracle's): a time column of plain numbers without a unit
+ * (tunit 0) that counts rows is dropped for the row index axis at
+ * `interval` seconds; unless SERIES_CSV_KEEP_LABELS, the first column
+ * named as labels (series_label_name) that holds only 0 and 1 is taken
+ * out of the metrics into s->label_column. */
+void series_csv_layout(Series *s, unsigned flags, double tunit,
+		       int64_t interval);
 
 /* Nonzero when the cell text s[0..n) (already trimmed) means a missing
  * value: empty, NaN, null, NA or N/A, in any case. */

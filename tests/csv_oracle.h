@@ -482,6 +482,7 @@ static Status interpret(const char *path, const CsvTable *t,
 	s->interval = s->timestamps
 			      ? series_median_step(s->timestamps, rows, fallback)
 			      : fallback;
+	series_csv_layout(s, flags, tunit, fallback);
 	if (!(s->path = strdup(path)))
 		return error_set(err, STATUS_NOMEM, path, 0, 0, "out of memory");
 	s->label_path = labels_next_to(path);

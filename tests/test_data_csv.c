@@ -118,6 +118,13 @@ static void test_time_column_with_unit(void **state)
 	assert_int_equal(s.timestamps[1], 37800);
 	assert_int_equal(s.interval, 1800);
 	series_free(&s);
+	/* seconds said as a unit are seconds, even small ones */
+	load_ok(&s, put("s.csv", "time_s,cpu\n0,1\n1.0,2\n2,3\n3.0,4\n"),
+		NULL);
+	assert_non_null(s.timestamps);
+	assert_int_equal(s.timestamps[3], 3);
+	assert_int_equal(s.interval, 1);
+	series_free(&s);
 	load_ok(&s, put("tw.csv", "time_wait,cpu\n1,1\n2,2\n3,3\n"), NULL);
 	assert_int_equal(s.metrics, 2);
 	assert_string_equal(s.names[0], "time_wait");
@@ -164,6 +171,36 @@ static void test_label_column_kept_out(void **state)
 	load_ok(&s, put("lab3.csv", "label\n0\n1\n1\n0\n"), NULL);
 	assert_int_equal(s.metrics, 1);
 	assert_null(s.label_column);
+	series_free(&s);
+}
+
+/* A `timestamp` column of small numbers without a unit counts rows (Yahoo
+ * S5's 1, 2, 3, ...): read as epoch seconds it would make a 1-second
+ * series of 1970, whose 8-minute minimum anomaly is 480 rows. It is the
+ * row index axis instead, at --interval (60 s by default). */
+static void test_time_column_counting_rows(void **state)
+{
+	(void)state;
+	Series s;
+	const char *p = put("y.csv", "timestamp,value,is_anomaly\n1,5,0\n"
+				     "2,6,0\n3,9,1\n4,5,0\n");
+	load_ok(&s, p, NULL);
+	assert_null(s.timestamps);
+	assert_int_equal(s.interval, 60);
+	assert_int_equal(s.metrics, 1);
+	assert_string_equal(s.label_column, "is_anomaly");
+	series_free(&s);
+	SeriesOptions o = {.interval = 3600};
+	load_ok(&s, p, &o);
+	assert_null(s.timestamps);
+	assert_int_equal(s.interval, 3600);
+	series_free(&s);
+	/* epoch seconds stay times */
+	load_ok(&s, put("e.csv", "timestamp,value\n1416722400,5\n"
+				 "1416726000,6\n1416729600,7\n"),
+		NULL);
+	assert_non_null(s.timestamps);
+	assert_int_equal(s.interval, 3600);
 	series_free(&s);
 }
 
@@ -432,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_no_header_epoch_seconds),
 		cmocka_unit_test(test_time_column_with_unit),
 		cmocka_unit_test(test_label_column_kept_out),
+		cmocka_unit_test(test_time_column_counting_rows),
 		cmocka_unit_test(test_iso_t_z_and_split_options),
 		cmocka_unit_test(test_no_timestamps_index_axis),
 		cmocka_unit_test(test_bom_crlf_quoted),
