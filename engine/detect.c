@@ -60,6 +60,7 @@ void detect_config_defaults(DetectConfig *c)
 	c->min_scale = 1e-3;
 	c->long_span = 60;
 	c->level_span = 0;
+	c->season = 86400.0;
 }
 
 const char *detect_mode_name(ThresholdMode m)
@@ -504,6 +505,12 @@ static void ewma(const float *x, size_t n, size_t span, float *out)
 	}
 }
 
+/* The seasonal signal: the train part must correlate with itself one
+ * period earlier at least this much, and the residual is taken against the
+ * mean of up to this many previous periods. */
+#define SEASON_MIN_CORR 0.7
+#define SEASON_PERIODS 3
+
 /* Scratch memory of the calibrated mode: two columns and the histogram. */
 typedef struct {
 	float *a, *b;
@@ -517,9 +524,52 @@ static void raise_to(float *dst, const float *src, size_t n)
 			dst[t] = src[t];
 }
 
+/* Correlation of y[t] with y[t - P] over t in [P, n) (0 when undefined). */
+static double lag_corr(const float *y, size_t n, size_t P)
+{
+	double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, k = 0;
+	for (size_t t = P; t < n; t++) {
+		if (isnan(y[t]) || isnan(y[t - P]))
+			continue;
+		double a = y[t], b = y[t - P];
+		sa += a;
+		sb += b;
+		saa += a * a;
+		sbb += b * b;
+		sab += a * b;
+		k++;
+	}
+	if (k < 3)
+		return 0;
+	double va = saa / k - (sa / k) * (sa / k);
+	double vb = sbb / k - (sb / k) * (sb / k);
+	double cov = sab / k - (sa / k) * (sb / k);
+	return va > 0 && vb > 0 ? cov / sqrt(va * vb) : 0;
+}
+
+/* The seasonal residual of y (R rows) into out: |y[t] - the mean of
+ * y[t - jP], j = 1..SEASON_PERIODS, those there are| / range; NaN before
+ * one period. */
+static void season_residual(const float *y, size_t R, size_t P, double range,
+			    float *out)
+{
+	for (size_t t = 0; t < R; t++) {
+		double acc = 0;
+		size_t k = 0;
+		for (size_t j = 1; j <= SEASON_PERIODS && j * P <= t; j++)
+			if (!isnan(y[t - j * P])) {
+				acc += y[t - j * P];
+				k++;
+			}
+		out[t] = k && !isnan(y[t])
+				 ? (float)(fabs(y[t] - acc / (double)k) / range)
+				 : NAN;
+	}
+}
+
 /* The calibrated mode for metric m: surprise = the largest of the
- * calibrated short error (smooth), long error and level signals. z is the
- * metric's values scaled by its train range (lo, range). */
+ * calibrated short error (smooth), long error, level and seasonal
+ * signals. y is the metric's values, (lo, range) its train range. */
 static void calibrate_metric(DetectResult *r, size_t m, const float *y,
 			     double lo, double range, CalibScratch *cs)
 {
@@ -557,6 +607,17 @@ static void calibrate_metric(DetectResult *r, size_t m, const float *y,
 						   : (float)fabs(cs->a[t] - med);
 		calib_surprise(cs->a, R, r->split, &cc, cs->work, cs->b);
 		raise_to(out, cs->b, R);
+	}
+	/* a day that does not repeat the days before it (a daily job that
+	   did not run, a plateau where the usual peak is): only where the
+	   train part holds two periods and repeats itself */
+	size_t P = r->season_rows;
+	if (P >= 4 && 2 * P <= r->split &&
+	    lag_corr(y, r->split, P) >= SEASON_MIN_CORR) {
+		season_residual(y, R, P, range, cs->a);
+		ewma(cs->a, R, c->span, cs->b);
+		calib_surprise(cs->b, R, r->split, &cc, cs->work, cs->a);
+		raise_to(out, cs->a, R);
 	}
 	/* rows without a forecast have no score */
 	const float *e = r->error + m * R;
@@ -597,6 +658,8 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 	double interval = s->interval > 0 ? (double)s->interval : 60.0;
 	double mr = ceil(cfg->min_duration / interval - 1e-9);
 	r->min_rows = mr >= 1 ? (size_t)mr : 1;
+	double sp = cfg->season > 0 ? floor(cfg->season / interval + 0.5) : 0;
+	r->season_rows = sp >= 1 && sp < (double)rows ? (size_t)sp : 0;
 
 	size_t cells = rows * M;
 	CalibScratch cs = {0};

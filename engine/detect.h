@@ -105,6 +105,14 @@ typedef struct {
 	size_t level_span;    /* EWMA span of the level signal (distance of
 				 the value from its train median), rows
 				 (0 = none); default 0 */
+	double season;        /* period of the seasonal signal, seconds (0 =
+				 none); default 86400, a day. A metric gets
+				 it when the train part holds two periods and
+				 correlates with itself one period earlier at
+				 r >= 0.7: the distance of each value from
+				 the mean of the values 1, 2 and 3 periods
+				 earlier, smoothed over `span` rows and
+				 calibrated as the others */
 } DetectConfig;
 
 typedef struct {
@@ -112,6 +120,7 @@ typedef struct {
 	size_t split;         /* first test row */
 	size_t from;          /* first row where detections are searched */
 	size_t min_rows;      /* min_duration in rows */
+	size_t season_rows;   /* cfg.season in rows (0 = none) */
 	DetectConfig cfg;
 	float *error;         /* owned: metrics x rows, column-major, scaled
 				 |y - yhat|; NaN where there is no forecast */

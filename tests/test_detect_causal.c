@@ -8,6 +8,8 @@
 #include "tests/testutil.h"
 
 #define NABFILE "data/samples/nab/realKnownCause/rogue_agent_key_updown.csv"
+#define SEASONFILE "data/samples/nab/realAWSCloudwatch/ec2_network_in_257a54.csv"
+#define CHECK_RUN(rc) assert_int_equal((rc), 0)
 
 static char dir[64];
 
@@ -93,6 +95,25 @@ static void test_default_is_causal(void **state)
 	check_mode("", 1);
 }
 
+/* The seasonal signal (a day against the days before it) on a file whose
+ * train part repeats itself daily (r = 0.86 at 288 rows): it changes the
+ * scores, and they stay causal. */
+static void test_seasonal_signal_is_causal(void **state)
+{
+	(void)state;
+	char out[1024], file[256];
+	CHECK_RUN(tu_run(out, sizeof(out),
+			 "head -n 3001 %s > %s/netcut.csv", SEASONFILE, dir));
+	points(SEASONFILE, "", "netfull");
+	snprintf(file, sizeof(file), "%s/netcut.csv", dir);
+	points(file, "", "netcut");
+	assert_true(same_head("netfull.csv.points.csv", "netcut.csv.points.csv",
+			      3001));
+	points(SEASONFILE, "--season 0", "netnoseason");
+	assert_false(same_head("netfull.csv.points.csv",
+			       "netnoseason.csv.points.csv", 4033));
+}
+
 static void test_calibrated_seed_sigma_are_causal(void **state)
 {
 	(void)state;
@@ -136,6 +157,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_is_causal),
+		cmocka_unit_test(test_seasonal_signal_is_causal),
 		cmocka_unit_test(test_calibrated_seed_sigma_are_causal),
 		cmocka_unit_test(test_dynamic_looks_ahead),
 		cmocka_unit_test(test_nab_results_are_causal),

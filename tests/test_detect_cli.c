@@ -235,6 +235,53 @@ static void test_csv_sections_on_stdout(void **state)
 /* The forecast is cached beside the cached model, in the cache folder; a
  * damaged cache file is recomputed, and the output never changes because
  * of the cache. */
+/* A daily job that did not run: 6 days of 5-minute rows, a 2-hour plateau
+ * at 80 every day from 12:00 (its edges are what the forecast cannot see
+ * coming, as in training), except on day 5. The forecast sees a flat line
+ * and expects one; only the seasonal signal (this day against the days
+ * before it) finds the missing plateau, and --season 0 turns it off. */
+static void test_missing_daily_plateau(void **state)
+{
+	(void)state;
+	char path[160], out[8192];
+	snprintf(path, sizeof(path), "%s/daily.csv", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "timestamp,jobs\n");
+	for (int r = 0; r < 6 * 288; r++) {
+		int day = r / 288, slot = r % 288;
+		int on = slot >= 144 && slot < 168 && day != 4;
+		fprintf(f, "%lld,%.2f\n", 1600000000LL - 1600000000LL % 86400 +
+					     300LL * r,
+			(on ? 80.0 : 10.0) + ((r * 37) % 11) * 0.1);
+	}
+	fclose(f);
+	/* the missing plateau: rows 4 x 288 + 144 .. + 168 */
+	const int a = 4 * 288 + 144, b = 4 * 288 + 168;
+	for (int season = 1; season >= 0; season--) {
+		int rc = tu_run(out, sizeof(out),
+				"%s detect %s --split 864 %s %s -o %s/daily.det",
+				tu_vigil(), path, small(),
+				season ? "" : "--season 0", dir);
+		assert_int_equal(rc, 0);
+		char det[300];
+		snprintf(det, sizeof(det), "%s/daily.det", dir);
+		char *text = tu_slurp(det, NULL);
+		assert_non_null(text);
+		int hit = 0;
+		for (char *l = strstr(text, "\n*,"); l; l = strstr(l + 1, "\n*,")) {
+			long s0, e0;
+			if (sscanf(l + 3, "%ld,%ld", &s0, &e0) == 2 && s0 < b &&
+			    e0 > a)
+				hit = 1;
+		}
+		free(text);
+		if (season != hit)
+			fail_msg("season %d: node detection on the missing "
+				 "plateau: %d", season, hit);
+	}
+}
+
 static void test_forecast_cache_is_reused_and_repaired(void **state)
 {
 	(void)state;
@@ -287,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_help_and_usage),
 		cmocka_unit_test(test_csv_files_find_the_planted_anomaly),
 		cmocka_unit_test(test_points_node_column),
+		cmocka_unit_test(test_missing_daily_plateau),
 		cmocka_unit_test(test_json_has_detections_and_alerts),
 		cmocka_unit_test(test_csv_sections_on_stdout),
 		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),

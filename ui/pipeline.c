@@ -53,6 +53,10 @@ const char pipeline_detect_help[] =
 	"                     signal, rows (default 60; 0: none)\n"
 	"  --level-span N     calibrated: span of the level signal, the\n"
 	"                     distance from the train median (default 0: none)\n"
+	"  --season SEC       calibrated: period of the seasonal signal, the\n"
+	"                     distance from the same time of the 3 periods\n"
+	"                     before, for metrics whose train part repeats\n"
+	"                     itself (r >= 0.7) (default 86400; 0: none)\n"
 	"  --k X              seed multiplier (default 1.5)\n"
 	"  --z X              sigma multiplier (default 3)\n"
 	"  --span N           EWMA span of the error smoothing, rows (default 5)\n"
@@ -352,7 +356,7 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		"--min-threshold", "--window",	   "--buffer",
 		"--floor-z",	"--node-top-k", "--p",	"--history",
 		"--refit",	"--tail",	   "--min-scale", "--long-span",
-		"--level-span", "--cache-dir",
+		"--level-span", "--season",	   "--cache-dir",
 	};
 	int known = 0;
 	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
@@ -500,6 +504,10 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		if (want_long(cmd, a, v, 0, &l))
 			return -1;
 		dc->level_span = (size_t)l;
+	} else if (!strcmp(a, "--season")) {
+		if (want_double(cmd, a, v, 0, &d))
+			return -1;
+		dc->season = d;
 	}
 	if (dc->high < dc->medium) {
 		cli_usage_error(cmd, "--high (%g) must not be below --medium (%g)",
