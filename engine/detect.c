@@ -524,26 +524,27 @@ static void raise_to(float *dst, const float *src, size_t n)
 			dst[t] = src[t];
 }
 
-/* Correlation of y[t] with y[t - P] over t in [P, n) (0 when undefined). */
+/* Correlation of y[t] with y[t - P] over t in [P, n) (0 when undefined);
+ * two passes, so large values with a small spread keep their digits. */
 static double lag_corr(const float *y, size_t n, size_t P)
 {
-	double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, k = 0;
-	for (size_t t = P; t < n; t++) {
-		if (isnan(y[t]) || isnan(y[t - P]))
-			continue;
-		double a = y[t], b = y[t - P];
-		sa += a;
-		sb += b;
-		saa += a * a;
-		sbb += b * b;
-		sab += a * b;
-		k++;
-	}
+	double sa = 0, sb = 0, k = 0;
+	for (size_t t = P; t < n; t++)
+		if (!isnan(y[t]) && !isnan(y[t - P])) {
+			sa += y[t];
+			sb += y[t - P];
+			k++;
+		}
 	if (k < 3)
 		return 0;
-	double va = saa / k - (sa / k) * (sa / k);
-	double vb = sbb / k - (sb / k) * (sb / k);
-	double cov = sab / k - (sa / k) * (sb / k);
+	double ma = sa / k, mb = sb / k, va = 0, vb = 0, cov = 0;
+	for (size_t t = P; t < n; t++)
+		if (!isnan(y[t]) && !isnan(y[t - P])) {
+			double a = y[t] - ma, b = y[t - P] - mb;
+			va += a * a;
+			vb += b * b;
+			cov += a * b;
+		}
 	return va > 0 && vb > 0 ? cov / sqrt(va * vb) : 0;
 }
 
