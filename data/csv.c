@@ -88,6 +88,11 @@ typedef struct {
 	long tcol;              /* the time column, -1 for none */
 	double tunit;           /* seconds per unit of a numeric time cell
 				   (0: epoch seconds, fraction dropped) */
+	int tnumber;            /* the time column holds plain numbers
+				   without a unit (epoch seconds, or a
+				   step counter: see finish) */
+	int blank_last;         /* the last field has no name (no header,
+				   or an empty header cell) */
 	size_t metrics;
 	char **names;           /* owned: metrics strings */
 	float *values;          /* owned: metrics x cap, column-major */
@@ -229,17 +234,38 @@ static CellKind classify(const char *text)
 	return CELL_TEXT;
 }
 
-/* An integer of 9 or 10 digits: epoch seconds between 1973 and 2286. */
-static int looks_epoch(const char *text)
+/* Digits only (blanks around): how many, else 0. */
+static size_t digit_count(const char *text)
 {
 	size_t n;
 	const char *s = trim(text, &n);
-	if (n < 9 || n > 10)
-		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!isdigit((unsigned char)s[i]))
 			return 0;
-	return 1;
+	return n;
+}
+
+/* An integer of 9 or 10 digits: epoch seconds between 1973 and 2286. */
+static int looks_epoch(const char *text)
+{
+	size_t n = digit_count(text);
+	return n >= 9 && n <= 10;
+}
+
+/* An integer of 13 digits: epoch milliseconds between 2001 and 2286 (as
+ * seconds it would be more than 30,000 years away). */
+static int looks_epoch_ms(const char *text)
+{
+	return digit_count(text) == 13;
+}
+
+/* A header cell that is exactly `t` (Exathlon's time column): the time
+ * column only when its values look like epoch seconds or milliseconds. */
+static int is_t_name(const char *text)
+{
+	size_t n;
+	const char *s = trim(text, &n);
+	return n == 1 && (*s == 't' || *s == 'T');
 }
 
 /* Quote a cell for a message, shortened if long. */
@@ -284,6 +310,15 @@ static void report(const Loader *L, size_t done, size_t total)
 {
 	if (L->opt && L->opt->progress)
 		L->opt->progress(L->opt->progress_ctx, done, total);
+}
+
+/* Nonzero when every x[0..n) is missing (NaN). */
+static int all_missing(const float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(x[i]))
+			return 0;
+	return 1;
 }
 
 /* Nonzero when every x[0..n) is 0 or 1. */
@@ -395,14 +430,33 @@ static void setup(Loader *L)
 		for (size_t f = 0; f < ncols && tcol < 0; f++)
 			if (classify(row_cell(d, f)) == CELL_DATE)
 				tcol = (long)f;
-	if (tcol < 0 && ncols > 1 && looks_epoch(row_cell(d, 0)) &&
-	    (!header || !*row_cell(h, 0))) {
-		int ok = 1;
-		for (size_t r = first; r < L->npre && r < first + 3; r++)
-			ok &= looks_epoch(row_cell(&L->pre[r], 0));
+	if (tcol < 0 && ncols > 1 &&
+	    (!header || !*row_cell(h, 0) || is_t_name(row_cell(h, 0)))) {
+		int (*looks)(const char *) =
+			looks_epoch(row_cell(d, 0))	 ? looks_epoch
+			: looks_epoch_ms(row_cell(d, 0)) ? looks_epoch_ms
+							 : NULL;
+		int ok = looks != NULL;
+		for (size_t r = first; ok && r < L->npre && r < first + 3; r++)
+			ok &= looks(row_cell(&L->pre[r], 0));
 		if (ok)
 			tcol = 0;
 	}
+	/* A time column of plain numbers without a unit: 13 digits are epoch
+	   milliseconds; other numbers epoch seconds, or a step counter when
+	   all of them turn out to be small (see finish). */
+	L->tnumber = 0;
+	if (tcol >= 0 && L->tunit == 0 &&
+	    classify(row_cell(d, (size_t)tcol)) == CELL_NUMBER) {
+		if (looks_epoch_ms(row_cell(d, (size_t)tcol)))
+			L->tunit = 1e-3;
+		else
+			L->tnumber = 1;
+	}
+	size_t ln = 0;
+	if (header)
+		trim(row_cell(h, ncols - 1), &ln);
+	L->blank_last = (long)ncols - 1 != tcol && ln == 0;
 	size_t metrics = ncols - (tcol >= 0);
 	if (metrics == 0) {
 		note(L, LV_LAYOUT, STATUS_EMPTY, L->line0, (long)ncols + 1,
@@ -774,6 +828,14 @@ static Status finish(Loader *L, Series *s)
 		}
 		L->cap = rows;
 	}
+	/* A last field without a name that is empty on every line (a comma
+	   at the end of each line, as some exporters write) is no column */
+	if (L->blank_last && M > 1 &&
+	    all_missing(L->values + (M - 1) * rows, rows)) {
+		free(L->names[M - 1]);
+		L->names[M - 1] = NULL;
+		L->metrics = --M;
+	}
 	/* A column of 0 and 1 named as labels is the dataset's labels, not
 	   a metric (read from the file as format `column`) */
 	long lcol = -1; /* its index among the metrics */
@@ -803,6 +865,15 @@ static Status finish(Loader *L, Series *s)
 				 (long)field + 1,
 				 "column '%s' has no values at all",
 				 L->names[m]);
+	}
+	/* Plain numbers below 10^8 in a time column without a unit are not
+	   epoch seconds (they would be before March 1973) but a step counter,
+	   as Yahoo's 1, 2, 3, ...: the row index is the time axis then, with
+	   the sampling interval of a file without timestamps */
+	if (L->tnumber && rows && L->ts[rows - 1] < 100000000) {
+		free(L->ts);
+		L->ts = NULL;
+		s->time_counter = 1;
 	}
 	s->rows = rows;
 	s->metrics = M;

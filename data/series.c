@@ -252,8 +252,10 @@ static int is_file(const char *path)
 /* Both described in series_internal.h. */
 int series_time_name(const char *text, double *unit)
 {
-	static const char *const names[] = {"timestamp", "datetime", "epoch",
-					    "time", "date", "ts"};
+	static const char *const names[] = {"timestamps", "timestamp",
+					    "datetime",	  "epoch",
+					    "time",	  "date",
+					    "ts"};
 	static const struct {
 		const char *name;
 		double seconds;

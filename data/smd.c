@@ -104,6 +104,23 @@ static const char *missing_cell(const char *p, const char *end)
 	return series_missing_cell(p, (size_t)(te - p)) ? e : NULL;
 }
 
+/* Nonzero when every non-blank line of text ends with a comma (blanks and
+ * a CR after it aside). */
+static int comma_ends_every_line(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		if (e > p && e[-1] != ',')
+			return 0;
+		p = nl ? nl + 1 : end;
+	}
+	return 1;
+}
+
 /* Parses rows of k floats (k from the first row of kfrom) from text into
  * columns of stride `stride`, starting at row `row0`; expects exactly
  * `rows` non-blank lines. A missing cell is stored as NaN and counted in
@@ -300,6 +317,15 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	if (missing) {
 		size_t m = series_fill_missing(tmp.values, rows, k,
 					       &tmp.filled);
+		/* a last field empty on every line (a comma at the end of
+		   each line) is no metric */
+		if (m == k - 1 && k > 1 && comma_ends_every_line(buf, len) &&
+		    comma_ends_every_line(tbuf, tlen)) {
+			free(tmp.names[k - 1]);
+			tmp.names[k - 1] = NULL;
+			tmp.metrics = --k;
+			m = k;
+		}
 		if (m < k) {
 			st = error_set(err, STATUS_EMPTY, train, 1, (long)m + 1,
 				       "field %zu has no value in any row of "

@@ -260,17 +260,28 @@ static CellKind classify(const char *text)
 	return CELL_TEXT;
 }
 
-/* An integer of 9 or 10 digits: epoch seconds between 1973 and 2286. */
-static int looks_epoch(const char *text)
+/* Digits only (blanks around): how many, else 0. */
+static size_t digit_count(const char *text)
 {
 	size_t n;
 	const char *s = trim(text, &n);
-	if (n < 9 || n > 10)
-		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!isdigit((unsigned char)s[i]))
 			return 0;
-	return 1;
+	return n;
+}
+
+/* An integer of 9 or 10 digits: epoch seconds between 1973 and 2286. */
+static int looks_epoch(const char *text)
+{
+	size_t n = digit_count(text);
+	return n >= 9 && n <= 10;
+}
+
+/* An integer of 13 digits: epoch milliseconds. */
+static int looks_epoch_ms(const char *text)
+{
+	return digit_count(text) == 13;
 }
 
 /* Quote a cell for a message, shortened if long. */
@@ -352,15 +363,40 @@ static Status interpret(const char *path, const CsvTable *t,
 		for (size_t f = 0; f < ncols && tcol < 0; f++)
 			if (classify(cell_text(t, first, f)) == CELL_DATE)
 				tcol = (long)f;
-	if (tcol < 0 && ncols > 1 && looks_epoch(cell_text(t, first, 0)) &&
-	    (!header || !*cell_text(t, 0, 0))) {
-		int ok = 1;
-		for (size_t r = first; r < t->nrow && r < first + 3; r++)
-			ok &= looks_epoch(cell_text(t, r, 0));
+	size_t hn = 0;
+	const char *h0 = header ? trim(cell_text(t, 0, 0), &hn) : "";
+	int t_name = hn == 1 && (*h0 == 't' || *h0 == 'T');
+	if (tcol < 0 && ncols > 1 && (!header || hn == 0 || t_name)) {
+		int ms = looks_epoch_ms(cell_text(t, first, 0));
+		int ok = ms || looks_epoch(cell_text(t, first, 0));
+		for (size_t r = first; ok && r < t->nrow && r < first + 3; r++)
+			ok &= ms ? looks_epoch_ms(cell_text(t, r, 0))
+				 : looks_epoch(cell_text(t, r, 0));
 		if (ok)
 			tcol = 0;
 	}
-	size_t metrics = ncols - (tcol >= 0);
+	/* plain numbers: 13 digits are milliseconds; small ones a counter */
+	int tnumber = 0;
+	if (tcol >= 0 && tunit == 0 &&
+	    classify(cell_text(t, first, (size_t)tcol)) == CELL_NUMBER) {
+		if (looks_epoch_ms(cell_text(t, first, (size_t)tcol)))
+			tunit = 1e-3;
+		else
+			tnumber = 1;
+	}
+	/* a nameless last field empty on every line is no column */
+	size_t ln = 0;
+	if (header)
+		trim(cell_text(t, 0, ncols - 1), &ln);
+	int drop_last = ncols > 1 && (long)ncols - 1 != tcol && ln == 0 &&
+			ncols - (tcol >= 0) > 1;
+	for (size_t r = first; drop_last && r < t->nrow; r++) {
+		size_t n;
+		const char *c = trim(cell_text(t, r, ncols - 1), &n);
+		drop_last = is_missing(c, n);
+	}
+	size_t used = ncols - (size_t)drop_last;
+	size_t metrics = used - (tcol >= 0);
 	if (metrics == 0)
 		return error_set(err, STATUS_EMPTY, path, t->row[0].line,
 				 (long)ncols + 1,
@@ -373,7 +409,7 @@ static Status interpret(const char *path, const CsvTable *t,
 	s->kind = SERIES_CSV;
 	if (header) {
 		size_t m = 0;
-		for (size_t f = 0; f < ncols; f++) {
+		for (size_t f = 0; f < used; f++) {
 			if ((long)f == tcol)
 				continue;
 			size_t n;
@@ -397,7 +433,7 @@ static Status interpret(const char *path, const CsvTable *t,
 		size_t tr = r + first;
 		long line = t->row[tr].line;
 		size_t m = 0;
-		for (size_t f = 0; f < ncols; f++) {
+		for (size_t f = 0; f < used; f++) {
 			const char *text = cell_text(t, tr, f);
 			size_t n;
 			const char *c = trim(text, &n);
@@ -477,6 +513,11 @@ static Status interpret(const char *path, const CsvTable *t,
 				x[r] = x[r - 1];
 				s->filled++;
 			}
+	}
+	if (tnumber && rows && s->timestamps[rows - 1] < 100000000) {
+		free(s->timestamps);
+		s->timestamps = NULL;
+		s->time_counter = 1;
 	}
 	int64_t fallback = opt && opt->interval > 0 ? opt->interval : 60;
 	s->interval = s->timestamps

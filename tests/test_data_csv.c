@@ -167,6 +167,161 @@ static void test_label_column_kept_out(void **state)
 	series_free(&s);
 }
 
+/* Yahoo S5's A1 files number their rows 1, 2, 3, ... in a column named
+ * `timestamp`. Read as epoch seconds those were 1-second samples in
+ * January 1970, so the 8-minute minimum detection length was 480 rows and
+ * nothing shorter was ever detected. Plain numbers below 10^8 in a time
+ * column without a unit count steps: the row index is the time axis, with
+ * --interval (60 s) a step; epoch seconds are unchanged. */
+static void test_time_counter_is_index_axis(void **state)
+{
+	(void)state;
+	Series s;
+	const char *p = put("real_1.csv", "timestamp,value,is_anomaly\n"
+					  "1,0.5,0\n2,0.7,0\n3,0.2,1\n"
+					  "4,0.4,0\n5,0.6,0\n6,0.1,0\n");
+	load_ok(&s, p, NULL);
+	assert_int_equal(s.metrics, 1);
+	assert_string_equal(s.names[0], "value");
+	assert_null(s.timestamps);
+	assert_int_equal(s.time_counter, 1);
+	assert_int_equal(s.interval, 60);
+	assert_string_equal(s.label_column, "is_anomaly");
+	series_free(&s);
+	SeriesOptions o = {0};
+	o.interval = 3600;
+	load_ok(&s, p, &o);
+	assert_int_equal(s.interval, 3600);
+	series_free(&s);
+	/* epoch seconds stay times */
+	load_ok(&s, put("ep.csv", "timestamp,value\n1416726000,1\n"
+				  "1416729600,2\n1416733200,3\n"),
+		NULL);
+	assert_non_null(s.timestamps);
+	assert_int_equal(s.time_counter, 0);
+	assert_int_equal(s.interval, 3600);
+	series_free(&s);
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				p),
+			 0);
+	assert_non_null(strstr(out, "sampling  60 s (1 min)\n"));
+	assert_non_null(strstr(out, "counts steps, not epoch seconds"));
+}
+
+/* The user-visible side of the counter: on a Yahoo A1-like file a level
+ * shift of 15 rows is detected (with 1-second samples it never was). */
+static void test_time_counter_shift_detected(void **state)
+{
+	(void)state;
+	char path[256], text[64 * 1500], *w = text;
+	snprintf(path, sizeof(path), "%s/real_7.csv", dir);
+	w += sprintf(w, "timestamp,value,is_anomaly\n");
+	uint64_t x = 42;
+	for (int r = 0; r < 1420; r++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		double noise = (double)(x >> 11) / 9007199254740992.0 - 0.5;
+		int in = r >= 1065 && r < 1080;
+		w += sprintf(w, "%d,%.3f,%d\n", r + 1,
+			     100 * sin(r / 10.0) + 10 * noise + (in ? 400 : 0),
+			     in);
+	}
+	assert_int_equal(tu_write(path, text), 0);
+	char out[8192];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --epochs 3 --quiet "
+				"--cache-dir '%s/cache' --format json",
+				tu_vigil(), path, dir),
+			 0);
+	/* 8 minutes are 8 rows (were 480) */
+	assert_non_null(strstr(out, "\"min_rows\": 8,"));
+	const char *d = strstr(out, "\"detections\"");
+	assert_non_null(d);
+	const char *key = "\"metric\": \"*\", \"start\": ";
+	const char *node = strstr(d, key);
+	if (!node)
+		fail_msg("no node detection: %s", out);
+	long start = strtol(node + strlen(key), NULL, 10);
+	assert_true(start >= 1060 && start <= 1080);
+}
+
+/* Exathlon's time column is `t`, Yahoo's A3/A4 `timestamps`, and logs
+ * often give epoch milliseconds (13 digits): each is the time axis, not a
+ * metric or an error. A `t` column of other numbers stays a metric. */
+static void test_t_timestamps_and_epoch_ms(void **state)
+{
+	(void)state;
+	Series s;
+	load_ok(&s, put("exa.csv", "t,delay,rate\n1526000000,1,2\n"
+				   "1526000001,3,4\n1526000002,5,6\n"
+				   "1526000003,7,8\n"),
+		NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_string_equal(s.names[0], "delay");
+	assert_int_equal(s.timestamps[3], 1526000003);
+	assert_int_equal(s.interval, 1);
+	series_free(&s);
+	load_ok(&s, put("a3.csv", "timestamps,value,anomaly\n1416726000,1,0\n"
+				  "1416729600,2,1\n1416733200,3,0\n"),
+		NULL);
+	assert_int_equal(s.metrics, 1);
+	assert_string_equal(s.names[0], "value");
+	assert_int_equal(s.interval, 3600);
+	series_free(&s);
+	load_ok(&s, put("ms.csv", "timestamp,cpu\n1600000000000,1\n"
+				  "1600000300000,2\n1600000600000,3\n"),
+		NULL);
+	assert_int_equal(s.metrics, 1);
+	assert_int_equal(s.timestamps[1], 1600000300);
+	assert_int_equal(s.interval, 300);
+	series_free(&s);
+	load_ok(&s, put("msx.csv", "1600000000000,1,2\n1600000060000,2,3\n"
+				   "1600000120000,3,4\n"),
+		NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_int_equal(s.interval, 60);
+	series_free(&s);
+	load_ok(&s, put("temp.csv", "t,cpu\n21.5,1\n22.0,2\n21.0,3\n"), NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_string_equal(s.names[0], "t");
+	assert_null(s.timestamps);
+	series_free(&s);
+}
+
+/* A comma at the end of every line (header included) is no column; a
+ * named column without values is still an error. */
+static void test_trailing_comma(void **state)
+{
+	(void)state;
+	Series s;
+	load_ok(&s, put("tc.csv", "timestamp,a,b,\n"
+				  "2022-01-01 00:00:00,1,2,\n"
+				  "2022-01-01 00:01:00,3,4,\r\n"
+				  "2022-01-01 00:02:00,5,6,\n"),
+		NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_string_equal(s.names[1], "b");
+	assert_true(series_at(&s, 1, 2) == 6.0f);
+	assert_int_equal(s.filled, 0);
+	series_free(&s);
+	load_ok(&s, put("tc2.csv", "1,2,\n3,4,\n5,6,\n"), NULL);
+	assert_int_equal(s.metrics, 2);
+	series_free(&s);
+	char out[4096];
+	const char *p = put("tc3.csv", "a,b,c\n1,2,\n3,4,\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				p),
+			 2);
+	assert_non_null(strstr(out, ":2:3: column 'c' has no values at all"));
+	p = put("tc4.csv", "timestamp,a,b,\n2022-01-01 00:00:00,1,2,\n"
+			   "2022-01-01 00:01:00,3,4,\n2022-01-01 00:02:00,5,6,\n"
+			   "2022-01-01 00:03:00,7,8,\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				p),
+			 0);
+	assert_non_null(strstr(out, "metrics   2: a, b\n"));
+}
+
 static void test_iso_t_z_and_split_options(void **state)
 {
 	(void)state;
@@ -432,6 +587,10 @@ int main(void)
 		cmocka_unit_test(test_no_header_epoch_seconds),
 		cmocka_unit_test(test_time_column_with_unit),
 		cmocka_unit_test(test_label_column_kept_out),
+		cmocka_unit_test(test_time_counter_is_index_axis),
+		cmocka_unit_test(test_time_counter_shift_detected),
+		cmocka_unit_test(test_t_timestamps_and_epoch_ms),
+		cmocka_unit_test(test_trailing_comma),
 		cmocka_unit_test(test_iso_t_z_and_split_options),
 		cmocka_unit_test(test_no_timestamps_index_axis),
 		cmocka_unit_test(test_bom_crlf_quoted),

@@ -379,6 +379,32 @@ static void test_missing_cells_filled(void **state)
 	assert_non_null(strstr(err.message, "field 2 has no value"));
 }
 
+/* A converted machine written with a comma at the end of every line (as
+ * some exporters do) has as many metrics as numbers on a line: it used to
+ * be refused ("field 3 has no value in any row"). */
+static void test_trailing_comma_lines(void **state)
+{
+	(void)state;
+	const char *root = smd_dir("comma", "1,2,\n3,4,\r\n5,6 , \n",
+				   "7,8,\n9,10,\n");
+	char ds[400], out[4096];
+	snprintf(ds, sizeof(ds), "%s:m", root);
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_open(&s, ds, NULL, &err), STATUS_OK);
+	assert_int_equal(s.rows, 5);
+	assert_int_equal(s.metrics, 2);
+	assert_int_equal(s.split, 3);
+	assert_int_equal(s.filled, 0);
+	assert_true(series_at(&s, 1, 4) == 10.0f);
+	series_free(&s);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				ds),
+			 0);
+	assert_non_null(strstr(out, "metrics   2: m01, m02\n"));
+	assert_non_null(strstr(out, "filled    0 missing"));
+}
+
 static void test_bad_smd_inputs(void **state)
 {
 	(void)state;
@@ -413,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_good_small_folder),
 		cmocka_unit_test(test_bad_smd_inputs),
 		cmocka_unit_test(test_missing_cells_filled),
+		cmocka_unit_test(test_trailing_comma_lines),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
