@@ -420,6 +420,27 @@ static void setup(Loader *L)
 		return;
 	}
 	const CsvRow *d = &L->pre[first];
+	/* one field of numbers with blanks between them: a file separated by
+	   spaces or tabs, not commas */
+	if (ncols == 1) {
+		const CsvRow *b = h;
+		size_t n;
+		const char *c = trim(row_cell(h, 0), &n);
+		size_t k = series_blank_separated(c, n);
+		if (!k) {
+			b = d;
+			c = trim(row_cell(d, 0), &n);
+			k = series_blank_separated(c, n);
+		}
+		if (k) {
+			note(L, LV_LAYOUT, STATUS_PARSE, b->line, 1,
+			     "%zu numbers separated by spaces or tabs: expected "
+			     "comma-separated values (numpy.savetxt writes "
+			     "spaces unless given delimiter=',')",
+			     k);
+			return;
+		}
+	}
 	long tcol = -1;
 	L->tunit = 0;
 	if (header)

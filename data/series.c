@@ -337,6 +337,32 @@ int series_label_name(const char *text)
 	return 0;
 }
 
+size_t series_blank_separated(const char *s, size_t n)
+{
+	size_t count = 0, i = 0;
+	while (i < n) {
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i == n)
+			break;
+		size_t j = i;
+		while (j < n && s[j] != ' ' && s[j] != '\t')
+			j++;
+		char buf[64];
+		if (j - i >= sizeof(buf))
+			return 0;
+		memcpy(buf, s + i, j - i);
+		buf[j - i] = '\0';
+		float v;
+		const char *e = fastfloat_parse_float(buf, &v);
+		if (!e || *e != '\0')
+			return 0;
+		count++;
+		i = j;
+	}
+	return count >= 2 ? count : 0;
+}
+
 int series_missing_cell(const char *s, size_t n)
 {
 	return n == 0 || (n == 3 && !strncasecmp(s, "nan", 3)) ||

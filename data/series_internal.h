@@ -31,8 +31,9 @@ Status series_load_csv_flags(Series *s, const char *path,
 /* Nonzero when path is a regular file. */
 int series_file_exists(const char *path);
 
-/* Nonzero when a header cell names the time column: `timestamp`, `time`,
- * `date`, `ts`, `datetime` or `epoch` (any case), alone or followed by a
+/* Nonzero when a header cell names the time column: `timestamp`,
+ * `timestamps`, `time`, `date`, `ts`, `datetime` or `epoch` (any case),
+ * alone or followed by a
  * unit, as in `timestamp_(min)`, `time [s]` or `epoch_ms`. *unit is the
  * seconds one unit stands for, 0 for plain epoch seconds (also `(UTC)`). */
 int series_time_name(const char *text, double *unit);
@@ -51,6 +52,12 @@ int series_missing_cell(const char *s, size_t n);
  * (it is left as it is), or metrics when every column has one. */
 size_t series_fill_missing(float *values, size_t rows, size_t metrics,
 			   size_t *filled);
+
+/* How many numbers the text s[0..n) holds when it is two or more numbers
+ * separated by spaces or tabs and nothing else (a row of a file written
+ * with blanks between its values, as numpy.savetxt does by default); else
+ * 0. */
+size_t series_blank_separated(const char *s, size_t n);
 
 /* Parses one decimal float at p (the SMD fast path); returns the end or
  * NULL when p does not start a number. */

@@ -87,6 +87,16 @@ static Status bad_number(const char *path, long line, size_t f,
 		return error_set(err, STATUS_PARSE, path, line, (long)f + 1,
 				 "expected a number, found a NUL byte (is "
 				 "this a binary file?)");
+	const char *fe = e;
+	while (fe < end && *fe != ',' && *fe != '\n' && *fe != '\r')
+		fe++;
+	size_t k = series_blank_separated(p, (size_t)(fe - p));
+	if (k)
+		return error_set(err, STATUS_PARSE, path, line, (long)f + 1,
+				 "expected a number, found '%.*s': %zu "
+				 "numbers separated by spaces or tabs, where "
+				 "SMD files separate them by commas",
+				 (int)(e - p), p, k);
 	return error_set(err, STATUS_PARSE, path, line, (long)f + 1,
 			 "expected a number, found '%.*s'", (int)(e - p), p);
 }

@@ -351,6 +351,24 @@ static Status interpret(const char *path, const CsvTable *t,
 				 "values after line %ld",
 				 t->row[0].line);
 	size_t rows = t->nrow - first;
+	if (ncols == 1) {
+		size_t n, r = 0;
+		const char *c = trim(cell_text(t, 0, 0), &n);
+		size_t k = series_blank_separated(c, n);
+		if (!k) {
+			r = first;
+			c = trim(cell_text(t, r, 0), &n);
+			k = series_blank_separated(c, n);
+		}
+		if (k)
+			return error_set(err, STATUS_PARSE, path,
+					 t->row[r].line, 1,
+					 "%zu numbers separated by spaces or "
+					 "tabs: expected comma-separated values "
+					 "(numpy.savetxt writes spaces unless "
+					 "given delimiter=',')",
+					 k);
+	}
 
 	/* The time column: by header name, else by content. */
 	long tcol = -1;

@@ -442,6 +442,28 @@ static void test_bad_number_names_line_column_and_text(void **state)
 	    3, 3, STATUS_PARSE, "expected a number in column 'b', found '12.5kb'");
 }
 
+/* numpy.savetxt writes blanks between the values unless told otherwise
+ * (SMAP/MSL arrays exported to text): the whole line was one field, taken
+ * for a header, and the error quoted 25 numbers as a column name. Now it
+ * says what the file is. A single column of numbers is still read. */
+static void test_blank_separated_file_named(void **state)
+{
+	(void)state;
+	bad("sp.txt",
+	    "5.179386704001956998e-01 0.000000000000000000e+00 1.0e+00\n"
+	    "5.2e-01 0.0e+00 1.0e+00\n",
+	    1, 1, STATUS_PARSE,
+	    "3 numbers separated by spaces or tabs: expected comma-separated "
+	    "values");
+	bad("tab.csv", "cpu mem\n1\t2\n3\t4\n", 2, 1, STATUS_PARSE,
+	    "2 numbers separated by spaces or tabs");
+	Series s;
+	load_ok(&s, put("col.csv", "cpu\n1\n 2 \n3\n4\n"), NULL);
+	assert_int_equal(s.metrics, 1);
+	assert_true(series_at(&s, 0, 1) == 2.0f);
+	series_free(&s);
+}
+
 static void test_bad_field_count(void **state)
 {
 	(void)state;
@@ -597,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_missing_cells_filled_and_counted),
 		cmocka_unit_test(test_bad_number_names_line_column_and_text),
 		cmocka_unit_test(test_bad_field_count),
+		cmocka_unit_test(test_blank_separated_file_named),
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_header_without_rows),
 		cmocka_unit_test(test_timestamps_backwards_or_repeated),

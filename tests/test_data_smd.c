@@ -419,6 +419,10 @@ static void test_bad_smd_inputs(void **state)
 	bad_smd("b6", "1,2,3\n4,5,6\n", "7,8,9\n1,1e99,3\n", "test", 2, 2,
 		"expected a number, found '1e99'");
 	bad_smd("b5", "", "7,8,9\n", "train", 1, 1, "the file is empty");
+	/* numpy.savetxt's default: blanks, not commas */
+	bad_smd("b7", "1.5e-01 2.5e-01 3.5e-01\n", "7 8 9\n", "train", 1, 1,
+		"3 numbers separated by spaces or tabs, where SMD files "
+		"separate them by commas");
 	char out[4096];
 	snprintf(out, sizeof(out), "%s/b1:nosuch", dir);
 	Series s;
