@@ -384,7 +384,9 @@ static void store_row(Loader *L, const CsvRow *row)
 		float v;
 		if (series_missing_cell(c, n))
 			v = NAN;
-		else if (parse_number(c, n, &v)) {
+		else if (parse_number(c, n, &v) &&
+			 !(series_label_name(L->names[m]) &&
+			   series_bool_cell(c, n, &v))) {
 			note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
 			     "expected a number in column '%s', found '%s'",
 			     L->names[m], quoted(text, q, sizeof(q)));

@@ -337,6 +337,17 @@ int series_label_name(const char *text)
 	return 0;
 }
 
+int series_bool_cell(const char *s, size_t n, float *v)
+{
+	if (n == 4 && !strncasecmp(s, "true", 4))
+		*v = 1.0f;
+	else if (n == 5 && !strncasecmp(s, "false", 5))
+		*v = 0.0f;
+	else
+		return 0;
+	return 1;
+}
+
 size_t series_blank_separated(const char *s, size_t n)
 {
 	size_t count = 0, i = 0;

@@ -46,6 +46,11 @@ int series_parse_time_in(const char *text, double unit, int64_t *out);
  * value: empty, NaN, null, NA or N/A, in any case. */
 int series_missing_cell(const char *s, size_t n);
 
+/* A cell of a label column written as a boolean (pandas writes True and
+ * False): `true` or `false` in any case (trimmed s[0..n)) sets *v to 1 or
+ * 0 and returns 1; anything else returns 0. */
+int series_bool_cell(const char *s, size_t n, float *v);
+
 /* Fills the NaN cells of column-major values (rows x metrics) from the
  * previous row, a leading gap from the first value, and adds the cells
  * filled to *filled. Returns the first column that has no value at all

@@ -498,7 +498,9 @@ static Status interpret(const char *path, const CsvTable *t,
 			float v;
 			if (is_missing(c, n))
 				v = NAN;
-			else if (parse_number(c, n, &v))
+			else if (parse_number(c, n, &v) &&
+				 !(series_label_name(s->names[m]) &&
+				   series_bool_cell(c, n, &v)))
 				return error_set(
 					err, STATUS_PARSE, path, line,
 					(long)f + 1,
