@@ -519,6 +519,10 @@ static void setup(Loader *L)
 			return;
 		}
 	}
+	if (series_unique_names(L->names, metrics)) {
+		fail(L, STATUS_NOMEM, 0, 0, "out of memory");
+		return;
+	}
 	L->header = header;
 	L->tcol = tcol;
 	L->cap = cap;

@@ -337,6 +337,51 @@ int series_label_name(const char *text)
 	return 0;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int name_taken(char **names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return 1;
+	return 0;
+}
+
+int series_unique_names(char **names, size_t n)
+{
+	if (n < 2)
+		return 0;
+	/* sorted copies find whether any name repeats in n log n */
+	char **sorted = malloc(n * sizeof(*sorted));
+	if (!sorted)
+		return -1;
+	memcpy(sorted, names, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_name);
+	int dup = 0;
+	for (size_t i = 1; i < n && !dup; i++)
+		dup = !strcmp(sorted[i - 1], sorted[i]);
+	free(sorted);
+	for (size_t i = 1; dup && i < n; i++) {
+		if (!name_taken(names, i, names[i]))
+			continue;
+		size_t l = strlen(names[i]);
+		char *fresh = malloc(l + 24);
+		if (!fresh)
+			return -1;
+		for (unsigned long k = 1;; k++) {
+			snprintf(fresh, l + 24, "%s.%lu", names[i], k);
+			if (!name_taken(names, n, fresh))
+				break;
+		}
+		free(names[i]);
+		names[i] = fresh;
+	}
+	return 0;
+}
+
 int series_bool_cell(const char *s, size_t n, float *v)
 {
 	if (n == 4 && !strncasecmp(s, "true", 4))

@@ -46,6 +46,12 @@ int series_parse_time_in(const char *text, double unit, int64_t *out);
  * value: empty, NaN, null, NA or N/A, in any case. */
 int series_missing_cell(const char *s, size_t n);
 
+/* Makes the metric names names[0..n) unique as pandas does: a name equal
+ * to an earlier one becomes NAME.1, NAME.2, ... (the first suffix no other
+ * name has), so per-metric detections and labels name one column. Returns
+ * 0, or -1 when out of memory. */
+int series_unique_names(char **names, size_t n);
+
 /* A cell of a label column written as a boolean (pandas writes True and
  * False): `true` or `false` in any case (trimmed s[0..n)) sets *v to 1 or
  * 0 and returns 1; anything else returns 0. */

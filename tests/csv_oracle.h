@@ -444,6 +444,8 @@ static Status interpret(const char *path, const CsvTable *t,
 			m++;
 		}
 	}
+	if (series_unique_names(s->names, metrics))
+		return error_set(err, STATUS_NOMEM, path, 0, 0, "out of memory");
 	if (tcol >= 0 && !(s->timestamps = malloc(rows * sizeof(int64_t))))
 		return error_set(err, STATUS_NOMEM, path, 0, 0, "out of memory");
 

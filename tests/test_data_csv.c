@@ -322,6 +322,49 @@ static void test_trailing_comma(void **state)
 	assert_non_null(strstr(out, "metrics   2: a, b\n"));
 }
 
+/* Two columns with one name (an export that repeats a header): the later
+ * one is NAME.1 (as pandas reads it), so a detection or a label of that
+ * column names it and not the first. Before, both were 'cpu' and the
+ * second one's detections were read back as the first's. */
+static void test_repeated_names_made_unique(void **state)
+{
+	(void)state;
+	Series s;
+	load_ok(&s, put("dup.csv", "a,cpu,cpu,cpu.1,cpu\n1,2,3,4,5\n6,7,8,9,10\n"),
+		NULL);
+	assert_int_equal(s.metrics, 5);
+	assert_string_equal(s.names[0], "a");
+	assert_string_equal(s.names[1], "cpu");
+	assert_string_equal(s.names[2], "cpu.2");
+	assert_string_equal(s.names[3], "cpu.1");
+	assert_string_equal(s.names[4], "cpu.3");
+	series_free(&s);
+	/* the detections of the second column name it */
+	char path[256], text[64 * 1100], *w = text;
+	snprintf(path, sizeof(path), "%s/dup2.csv", dir);
+	w += sprintf(w, "timestamp,cpu,cpu,mem\n");
+	for (int r = 0; r < 1000; r++)
+		w += sprintf(w, "%d,%.3f,%.3f,%.3f\n", 1600000000 + 60 * r,
+			     50 + 5 * sin(r / 20.0), 30 + sin(r / 7.0) +
+			     (r >= 700 && r < 720 ? 40 : 0),
+			     20 + cos(r / 9.0));
+	assert_int_equal(tu_write(path, text), 0);
+	char out[8192];
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				path),
+			 0);
+	assert_non_null(strstr(out, "metrics   3: cpu, cpu.1, mem\n"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --epochs 3 --quiet "
+				"--cache-dir '%s/cache'",
+				tu_vigil(), path, dir),
+			 0);
+	if (!strstr(out, "\ncpu.1,70"))
+		fail_msg("no detection of cpu.1 at row 700: %s", out);
+	/* and the alert ranks it first */
+	assert_non_null(strstr(out, ",1,cpu.1,0."));
+}
+
 static void test_iso_t_z_and_split_options(void **state)
 {
 	(void)state;
@@ -613,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_time_counter_shift_detected),
 		cmocka_unit_test(test_t_timestamps_and_epoch_ms),
 		cmocka_unit_test(test_trailing_comma),
+		cmocka_unit_test(test_repeated_names_made_unique),
 		cmocka_unit_test(test_iso_t_z_and_split_options),
 		cmocka_unit_test(test_no_timestamps_index_axis),
 		cmocka_unit_test(test_bom_crlf_quoted),
