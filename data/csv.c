@@ -399,6 +399,24 @@ static void store_row(Loader *L, const CsvRow *row)
 	L->prev_line = line;
 }
 
+/* pandas' default column names, as to_csv writes a frame made from an
+ * array: 0, 1, 2, ... (at least two), or an empty cell (the index's) and
+ * then 0, 1, ... */
+static int pandas_names(const CsvRow *r, size_t ncols)
+{
+	size_t n;
+	const char *c = trim(row_cell(r, 0), &n);
+	size_t start = n == 0;
+	if (ncols < 2)
+		return 0;
+	for (size_t f = start; f < ncols; f++) {
+		c = trim(row_cell(r, f), &n);
+		if (!series_cell_is(c, n, f - start))
+			return 0;
+	}
+	return 1;
+}
+
 /* Decides the layout from the first rows (all of them when the file has
  * fewer than PRE_ROWS), allocates the columns and stores the data rows
  * kept so far. */
@@ -412,7 +430,9 @@ static void setup(Loader *L)
 		any_text |= k == CELL_TEXT;
 		any_value |= k == CELL_NUMBER || k == CELL_DATE;
 	}
-	int header = any_text && !any_value;
+	int header = (any_text && !any_value) ||
+		     (L->npre >= 2 && pandas_names(h, ncols) &&
+		      !pandas_names(&L->pre[1], ncols));
 	size_t first = header ? 1 : 0;
 	if (L->npre == first) { /* only at the end of the file */
 		note(L, LV_LAYOUT, STATUS_EMPTY, L->line0 + 1, 1,
@@ -462,6 +482,22 @@ static void setup(Loader *L)
 		int ok = looks != NULL;
 		for (size_t r = first; ok && r < L->npre && r < first + 3; r++)
 			ok &= looks(row_cell(&L->pre[r], 0));
+		if (ok)
+			tcol = 0;
+	}
+	/* an unnamed first column counting 0, 1, 2, ...: the index pandas
+	   writes with the data, a step counter (the index axis) */
+	size_t h0n = 0;
+	if (header)
+		trim(row_cell(h, 0), &h0n);
+	if (tcol < 0 && header && ncols > 1 && h0n == 0) {
+		int ok = 1;
+		for (size_t r = first; ok && r < L->npre && r < first + 3;
+		     r++) {
+			size_t n;
+			const char *c = trim(row_cell(&L->pre[r], 0), &n);
+			ok = series_cell_is(c, n, r - first);
+		}
 		if (ok)
 			tcol = 0;
 	}

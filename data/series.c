@@ -382,6 +382,13 @@ int series_unique_names(char **names, size_t n)
 	return 0;
 }
 
+int series_cell_is(const char *s, size_t n, size_t k)
+{
+	char buf[32];
+	int l = snprintf(buf, sizeof(buf), "%zu", k);
+	return l > 0 && (size_t)l == n && !memcmp(buf, s, n);
+}
+
 int series_bool_cell(const char *s, size_t n, float *v)
 {
 	if (n == 4 && !strncasecmp(s, "true", 4))

@@ -52,6 +52,11 @@ int series_missing_cell(const char *s, size_t n);
  * 0, or -1 when out of memory. */
 int series_unique_names(char **names, size_t n);
 
+/* Nonzero when the (trimmed) cell s[0..n) is exactly the decimal k, as
+ * pandas names the columns of a frame made from an array (0, 1, 2, ...)
+ * and numbers its rows. */
+int series_cell_is(const char *s, size_t n, size_t k);
+
 /* A cell of a label column written as a boolean (pandas writes True and
  * False): `true` or `false` in any case (trimmed s[0..n)) sets *v to 1 or
  * 0 and returns 1; anything else returns 0. */

@@ -318,6 +318,22 @@ static char *labels_next_to(const char *path)
 	return NULL;
 }
 
+/* pandas' default column names 0, 1, ... (after an empty cell). */
+static int pandas_names(const CsvTable *t, size_t r, size_t ncols)
+{
+	size_t n;
+	const char *c = trim(cell_text(t, r, 0), &n);
+	size_t start = n == 0;
+	if (ncols < 2 || t->row[r].nfields < ncols)
+		return 0;
+	for (size_t f = start; f < ncols; f++) {
+		c = trim(cell_text(t, r, f), &n);
+		if (!series_cell_is(c, n, f - start))
+			return 0;
+	}
+	return 1;
+}
+
 static Status interpret(const char *path, const CsvTable *t,
 			const SeriesOptions *opt, unsigned flags, Series *s,
 			ErrorRecord *err)
@@ -334,7 +350,9 @@ static Status interpret(const char *path, const CsvTable *t,
 		any_text |= k == CELL_TEXT;
 		any_value |= k == CELL_NUMBER || k == CELL_DATE;
 	}
-	header = any_text && !any_value;
+	header = (any_text && !any_value) ||
+		 (t->nrow >= 2 && pandas_names(t, 0, ncols) &&
+		  !pandas_names(t, 1, ncols));
 	size_t first = header ? 1 : 0;
 	for (size_t r = 0; r < t->nrow; r++) {
 		size_t nf = t->row[r].nfields;
@@ -390,6 +408,17 @@ static Status interpret(const char *path, const CsvTable *t,
 		for (size_t r = first; ok && r < t->nrow && r < first + 3; r++)
 			ok &= ms ? looks_epoch_ms(cell_text(t, r, 0))
 				 : looks_epoch(cell_text(t, r, 0));
+		if (ok)
+			tcol = 0;
+	}
+	/* an unnamed first column 0, 1, 2, ...: pandas' index, a counter */
+	if (tcol < 0 && header && ncols > 1 && hn == 0) {
+		int ok = 1;
+		for (size_t r = first; ok && r < t->nrow && r < first + 3; r++) {
+			size_t n;
+			const char *c = trim(cell_text(t, r, 0), &n);
+			ok = series_cell_is(c, n, r - first);
+		}
 		if (ok)
 			tcol = 0;
 	}

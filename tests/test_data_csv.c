@@ -365,6 +365,51 @@ static void test_repeated_names_made_unique(void **state)
 	assert_non_null(strstr(out, ",1,cpu.1,0."));
 }
 
+/* An array saved through pandas (pd.DataFrame(a).to_csv(path), as SMAP or
+ * MSL arrays get exported): the header is 0, 1, 2, ... and, with the
+ * index, an empty cell first and a first column 0, 1, 2, ... The header
+ * was read as a row of data and the index as a metric that only grows (far
+ * outside its train range in the whole test part). */
+static void test_pandas_default_header_and_index(void **state)
+{
+	(void)state;
+	Series s;
+	char p[256];
+	snprintf(p, sizeof(p), "%s",
+		 put("pd.csv", ",0,1,2\n0,0.5,1.5,2.5\n1,0.6,1.6,2.6\n"
+			       "2,0.7,1.7,2.7\n3,0.8,1.8,2.8\n"));
+	load_ok(&s, p, NULL);
+	assert_int_equal(s.rows, 4);
+	assert_int_equal(s.metrics, 3);
+	assert_string_equal(s.names[0], "0");
+	assert_string_equal(s.names[2], "2");
+	assert_true(series_at(&s, 0, 0) == 0.5f);
+	assert_null(s.timestamps);
+	assert_int_equal(s.time_counter, 1);
+	series_free(&s);
+	load_ok(&s, put("pd2.csv", "0,1\n0.5,1.5\n0.7,1.7\n"), NULL);
+	assert_int_equal(s.rows, 2);
+	assert_int_equal(s.metrics, 2);
+	assert_true(series_at(&s, 1, 1) == 1.7f);
+	series_free(&s);
+	/* integer data whose first rows count up too stay data */
+	load_ok(&s, put("ints.csv", "0,1,2\n0,1,2\n5,6,7\n"), NULL);
+	assert_int_equal(s.rows, 3);
+	assert_string_equal(s.names[0], "m01");
+	series_free(&s);
+	/* a named first column is a metric */
+	load_ok(&s, put("named.csv", "idx,a\n0,1\n1,2\n2,5\n"), NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_string_equal(s.names[0], "idx");
+	series_free(&s);
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				p),
+			 0);
+	assert_non_null(strstr(out, "rows      4\n"));
+	assert_non_null(strstr(out, "metrics   3: 0, 1, 2\n"));
+}
+
 static void test_iso_t_z_and_split_options(void **state)
 {
 	(void)state;
@@ -657,6 +702,7 @@ int main(void)
 		cmocka_unit_test(test_t_timestamps_and_epoch_ms),
 		cmocka_unit_test(test_trailing_comma),
 		cmocka_unit_test(test_repeated_names_made_unique),
+		cmocka_unit_test(test_pandas_default_header_and_index),
 		cmocka_unit_test(test_iso_t_z_and_split_options),
 		cmocka_unit_test(test_no_timestamps_index_axis),
 		cmocka_unit_test(test_bom_crlf_quoted),
