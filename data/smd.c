@@ -76,6 +76,51 @@ static size_t first_fields(const char *text, size_t len)
 	return 0;
 }
 
+/* When the first non-blank line of text is pandas' default header, 0,1,
+ * 2,...,k-1 with k >= 2 (df.to_csv(path, index=False) of a frame made from
+ * an array), and the next line is not the same, blank it out (spaces: the
+ * line numbers of the rest stay) and return 1; else 0. */
+static int blank_pandas_header(char *text, size_t len)
+{
+	char *p = text, *end = text + len;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *le = nl ? nl : end;
+		if (!blank_line(p, le))
+			break;
+		p = nl ? nl + 1 : end;
+	}
+	char *le = memchr(p, '\n', (size_t)(end - p));
+	le = le ? le : end;
+	char *e = le;
+	while (e > p && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	size_t k = 0;
+	for (const char *c = p; c < e; k++) {
+		const char *f = c;
+		while (c < e && *c != ',')
+			c++;
+		if (!series_cell_is(f, (size_t)(c - f), k))
+			return 0;
+		if (c < e)
+			c++;
+		else
+			break;
+	}
+	if (k + 1 < 2)
+		return 0;
+	/* the next line is data, not another count */
+	if (le < end) {
+		char *q = le + 1, *qe = memchr(q, '\n', (size_t)(end - q));
+		qe = qe ? qe : end;
+		size_t n = (size_t)(e - p);
+		if ((size_t)(qe - q) >= n && !memcmp(q, p, n))
+			return 0;
+	}
+	memset(p, ' ', (size_t)(e - p));
+	return 1;
+}
+
 /* The error for a field that is not a number, quoting its text. */
 static Status bad_number(const char *path, long line, size_t f,
 			 const char *p, const char *end, ErrorRecord *err)
@@ -295,9 +340,11 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	}
 	if ((st = fileio_read_all(test, &tbuf, &tcap, &tlen, err)))
 		goto out;
+	blank_pandas_header(tbuf, tlen);
 	test_rows = count_rows(tbuf, tlen);
 	if ((st = fileio_read_all(train, &buf, &cap, &len, err)))
 		goto out;
+	blank_pandas_header(buf, len);
 	train_rows = count_rows(buf, len);
 	size_t k = first_fields(buf, len);
 	if (train_rows == 0) {
