@@ -80,6 +80,7 @@ typedef struct {
 	size_t nrow;            /* rows seen, the header included */
 	size_t ncols;           /* fields of the first row */
 	long line0;             /* line of the first row */
+	char sep;               /* a one-field first row's ';' or tab */
 	size_t bound;           /* rows of the file at most (first pass) */
 
 	/* the layout, once decided */
@@ -463,6 +464,17 @@ static void setup(Loader *L)
 			return;
 		}
 	}
+	/* one field holding tabs or semicolons on the first line and the
+	   next: a file separated by them, not by commas */
+	if (ncols == 1 && L->sep &&
+	    (!header || series_other_separator(row_cell(d, 0)) == L->sep)) {
+		note(L, LV_LAYOUT, STATUS_PARSE, L->line0, 1,
+		     "one field with %s in it: the file looks separated by "
+		     "%s; expected comma-separated values",
+		     L->sep == '\t' ? "tabs" : "';'",
+		     L->sep == '\t' ? "tabs" : "semicolons");
+		return;
+	}
 	long tcol = -1;
 	L->tunit = 0;
 	if (header)
@@ -582,11 +594,20 @@ static void take_row(Loader *L)
 	if (L->nrow == 1) {
 		L->ncols = row->n;
 		L->line0 = row->line;
+		L->sep = row->n == 1 ? series_other_separator(row_cell(row, 0))
+				     : 0;
 	} else if (row->n != L->ncols) {
 		note(L, LV_FIELDS, STATUS_PARSE, row->line,
 		     (long)(row->n < L->ncols ? row->n : L->ncols) + 1,
-		     "expected %zu fields as on line %ld, found %zu", L->ncols,
-		     L->line0, row->n);
+		     "expected %zu fields as on line %ld, found %zu%s",
+		     L->ncols, L->line0, row->n,
+		     L->sep == '\t' ? " (the first line is one field with "
+				      "tabs in it: is the file separated by "
+				      "tabs? expected commas)"
+		     : L->sep ? " (the first line is one field with ';' in "
+				"it: is the file separated by semicolons? "
+				"expected commas)"
+			      : "");
 	}
 	if (L->level == LV_NONE && !L->ready) {
 		L->pre[L->npre++] = *row;

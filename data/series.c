@@ -382,6 +382,11 @@ int series_unique_names(char **names, size_t n)
 	return 0;
 }
 
+char series_other_separator(const char *text)
+{
+	return strchr(text, '\t') ? '\t' : strchr(text, ';') ? ';' : 0;
+}
+
 int series_cell_is(const char *s, size_t n, size_t k)
 {
 	char buf[32];

@@ -52,6 +52,11 @@ int series_missing_cell(const char *s, size_t n);
  * 0, or -1 when out of memory. */
 int series_unique_names(char **names, size_t n);
 
+/* A CSV file's first line read as one field: the separator it seems to
+ * use instead of commas, '\t' or ';' (a tab wins), or 0 when it holds
+ * neither. */
+char series_other_separator(const char *text);
+
 /* Nonzero when the (trimmed) cell s[0..n) is exactly the decimal k, as
  * pandas names the columns of a frame made from an array (0, 1, 2, ...)
  * and numbers its rows. */

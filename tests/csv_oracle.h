@@ -354,14 +354,25 @@ static Status interpret(const char *path, const CsvTable *t,
 		 (t->nrow >= 2 && pandas_names(t, 0, ncols) &&
 		  !pandas_names(t, 1, ncols));
 	size_t first = header ? 1 : 0;
+	char sep = ncols == 1 ? series_other_separator(cell_text(t, 0, 0)) : 0;
 	for (size_t r = 0; r < t->nrow; r++) {
 		size_t nf = t->row[r].nfields;
 		if (nf != ncols)
 			return error_set(
 				err, STATUS_PARSE, path, t->row[r].line,
 				(long)(nf < ncols ? nf : ncols) + 1,
-				"expected %zu fields as on line %ld, found %zu",
-				ncols, t->row[0].line, nf);
+				"expected %zu fields as on line %ld, found "
+				"%zu%s",
+				ncols, t->row[0].line, nf,
+				sep == '\t' ? " (the first line is one field "
+					      "with tabs in it: is the file "
+					      "separated by tabs? expected "
+					      "commas)"
+				: sep	     ? " (the first line is one field "
+					       "with ';' in it: is the file "
+					       "separated by semicolons? "
+					       "expected commas)"
+					     : "");
 	}
 	if (t->nrow == first)
 		return error_set(err, STATUS_EMPTY, path, t->row[0].line + 1, 1,
@@ -387,6 +398,15 @@ static Status interpret(const char *path, const CsvTable *t,
 					 "given delimiter=',')",
 					 k);
 	}
+
+	if (ncols == 1 && sep &&
+	    (!header || series_other_separator(cell_text(t, first, 0)) == sep))
+		return error_set(err, STATUS_PARSE, path, t->row[0].line, 1,
+				 "one field with %s in it: the file looks "
+				 "separated by %s; expected comma-separated "
+				 "values",
+				 sep == '\t' ? "tabs" : "';'",
+				 sep == '\t' ? "tabs" : "semicolons");
 
 	/* The time column: by header name, else by content. */
 	long tcol = -1;

@@ -533,7 +533,8 @@ static void test_bad_number_names_line_column_and_text(void **state)
 /* numpy.savetxt writes blanks between the values unless told otherwise
  * (SMAP/MSL arrays exported to text): the whole line was one field, taken
  * for a header, and the error quoted 25 numbers as a column name. Now it
- * says what the file is. A single column of numbers is still read. */
+ * says what the file is, as for files separated by semicolons or tabs. A
+ * single column of numbers is still read. */
 static void test_blank_separated_file_named(void **state)
 {
 	(void)state;
@@ -545,6 +546,22 @@ static void test_blank_separated_file_named(void **state)
 	    "values");
 	bad("tab.csv", "cpu mem\n1\t2\n3\t4\n", 2, 1, STATUS_PARSE,
 	    "2 numbers separated by spaces or tabs");
+	/* semicolons (a spreadsheet's export where the decimal mark is a
+	   comma) and tabs: named, where the error was a column named
+	   'timestamp;cpu;mem' or a field count */
+	bad("semi.csv", "timestamp;cpu;mem\n2024-01-01 00:00:00;1.5;2.3\n"
+			"2024-01-01 00:01:00;1.6;2.4\n",
+	    1, 1, STATUS_PARSE,
+	    "one field with ';' in it: the file looks separated by "
+	    "semicolons; expected comma-separated values");
+	bad("semi2.csv", "timestamp;cpu;mem\n2024-01-01 00:00:00;1,5;2,3\n",
+	    2, 2, STATUS_PARSE,
+	    "expected 1 fields as on line 1, found 3 (the first line is one "
+	    "field with ';' in it: is the file separated by semicolons?");
+	bad("tsv.csv", "timestamp\tcpu\n2024-01-01 00:00:00\t1.5\n"
+		       "2024-01-01 00:01:00\t1.6\n",
+	    1, 1, STATUS_PARSE,
+	    "one field with tabs in it: the file looks separated by tabs");
 	Series s;
 	load_ok(&s, put("col.csv", "cpu\n1\n 2 \n3\n4\n"), NULL);
 	assert_int_equal(s.metrics, 1);
