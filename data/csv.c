@@ -950,11 +950,13 @@ static Status finish(Loader *L, Series *s)
 				 "column '%s' has no values at all",
 				 L->names[m]);
 	}
-	/* Plain numbers below 10^8 in a time column without a unit are not
-	   epoch seconds (they would be before March 1973) but a step counter,
-	   as Yahoo's 1, 2, 3, ...: the row index is the time axis then, with
-	   the sampling interval of a file without timestamps */
-	if (L->tnumber && rows && L->ts[rows - 1] < 100000000) {
+	/* Plain numbers below 10^8 in a time column without a unit that
+	   mostly step by 1 are not epoch seconds (they would be before March
+	   1973) but a step counter, as Yahoo's 1, 2, 3, ...: the row index is
+	   the time axis then, with the sampling interval of a file without
+	   timestamps (relative seconds such as 0, 10, 20 stay seconds) */
+	if (L->tnumber && rows && L->ts[rows - 1] < 100000000 &&
+	    series_median_step(L->ts, rows, 1) == 1) {
 		free(L->ts);
 		L->ts = NULL;
 		s->time_counter = 1;

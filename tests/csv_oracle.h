@@ -585,7 +585,8 @@ static Status interpret(const char *path, const CsvTable *t,
 				s->filled++;
 			}
 	}
-	if (tnumber && rows && s->timestamps[rows - 1] < 100000000) {
+	if (tnumber && rows && s->timestamps[rows - 1] < 100000000 &&
+	    series_median_step(s->timestamps, rows, 1) == 1) {
 		free(s->timestamps);
 		s->timestamps = NULL;
 		s->time_counter = 1;

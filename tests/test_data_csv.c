@@ -177,9 +177,11 @@ static void test_time_counter_is_index_axis(void **state)
 {
 	(void)state;
 	Series s;
-	const char *p = put("real_1.csv", "timestamp,value,is_anomaly\n"
-					  "1,0.5,0\n2,0.7,0\n3,0.2,1\n"
-					  "4,0.4,0\n5,0.6,0\n6,0.1,0\n");
+	char p[256];
+	snprintf(p, sizeof(p), "%s",
+		 put("real_1.csv", "timestamp,value,is_anomaly\n"
+				   "1,0.5,0\n2,0.7,0\n3,0.2,1\n"
+				   "4,0.4,0\n5,0.6,0\n6,0.1,0\n"));
 	load_ok(&s, p, NULL);
 	assert_int_equal(s.metrics, 1);
 	assert_string_equal(s.names[0], "value");
@@ -192,6 +194,13 @@ static void test_time_counter_is_index_axis(void **state)
 	o.interval = 3600;
 	load_ok(&s, p, &o);
 	assert_int_equal(s.interval, 3600);
+	series_free(&s);
+	/* seconds from a start that step by more than 1 stay seconds */
+	load_ok(&s, put("rel.csv", "time,cpu\n0,1\n10,2\n20,3\n30,4\n"),
+		NULL);
+	assert_non_null(s.timestamps);
+	assert_int_equal(s.time_counter, 0);
+	assert_int_equal(s.interval, 10);
 	series_free(&s);
 	/* epoch seconds stay times */
 	load_ok(&s, put("ep.csv", "timestamp,value\n1416726000,1\n"
