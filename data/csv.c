@@ -418,6 +418,17 @@ static int pandas_names(const CsvRow *r, size_t ncols)
 	return 1;
 }
 
+/* Whether a cell of row r holds a number that is not an integer. */
+static int row_has_fraction(const CsvRow *r)
+{
+	for (size_t f = 0; f < r->n; f++) {
+		const char *c = row_cell(r, f);
+		if (series_has_fraction(c, strlen(c)))
+			return 1;
+	}
+	return 0;
+}
+
 /* Decides the layout from the first rows (all of them when the file has
  * fewer than PRE_ROWS), allocates the columns and stores the data rows
  * kept so far. */
@@ -433,7 +444,7 @@ static void setup(Loader *L)
 	}
 	int header = (any_text && !any_value) ||
 		     (L->npre >= 2 && pandas_names(h, ncols) &&
-		      !pandas_names(&L->pre[1], ncols));
+		      row_has_fraction(&L->pre[1]));
 	size_t first = header ? 1 : 0;
 	if (L->npre == first) { /* only at the end of the file */
 		note(L, LV_LAYOUT, STATUS_EMPTY, L->line0 + 1, 1,

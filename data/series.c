@@ -382,6 +382,14 @@ int series_unique_names(char **names, size_t n)
 	return 0;
 }
 
+int series_has_fraction(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '.' || s[i] == 'e' || s[i] == 'E')
+			return 1;
+	return 0;
+}
+
 char series_other_separator(const char *text)
 {
 	return strchr(text, '\t') ? '\t' : strchr(text, ';') ? ';' : 0;

@@ -52,6 +52,11 @@ int series_missing_cell(const char *s, size_t n);
  * 0, or -1 when out of memory. */
 int series_unique_names(char **names, size_t n);
 
+/* Nonzero when the text s[0..n) holds a character of a number that is
+ * not an integer ('.', 'e', 'E'): a row of measurements, not of column
+ * numbers. */
+int series_has_fraction(const char *s, size_t n);
+
 /* A CSV file's first line read as one field: the separator it seems to
  * use instead of commas, '\t' or ';' (a tab wins), or 0 when it holds
  * neither. */

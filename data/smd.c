@@ -78,8 +78,8 @@ static size_t first_fields(const char *text, size_t len)
 
 /* When the first non-blank line of text is pandas' default header, 0,1,
  * 2,...,k-1 with k >= 2 (df.to_csv(path, index=False) of a frame made from
- * an array), and the next line is not the same, blank it out (spaces: the
- * line numbers of the rest stay) and return 1; else 0. */
+ * an array), and the next line holds a number with a fraction, blank it
+ * out (spaces: the line numbers of the rest stay) and return 1; else 0. */
 static int blank_pandas_header(char *text, size_t len)
 {
 	char *p = text, *end = text + len;
@@ -109,14 +109,13 @@ static int blank_pandas_header(char *text, size_t len)
 	}
 	if (k + 1 < 2)
 		return 0;
-	/* the next line is data, not another count */
-	if (le < end) {
-		char *q = le + 1, *qe = memchr(q, '\n', (size_t)(end - q));
-		qe = qe ? qe : end;
-		size_t n = (size_t)(e - p);
-		if ((size_t)(qe - q) >= n && !memcmp(q, p, n))
-			return 0;
-	}
+	/* the next line holds measurements (a number with a fraction or an
+	   exponent), not integers that could count the same way */
+	if (le >= end)
+		return 0;
+	char *q = le + 1, *qe = memchr(q, '\n', (size_t)(end - q));
+	if (!series_has_fraction(q, (size_t)((qe ? qe : end) - q)))
+		return 0;
 	memset(p, ' ', (size_t)(e - p));
 	return 1;
 }

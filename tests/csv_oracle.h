@@ -350,9 +350,13 @@ static Status interpret(const char *path, const CsvTable *t,
 		any_text |= k == CELL_TEXT;
 		any_value |= k == CELL_NUMBER || k == CELL_DATE;
 	}
+	int frac = 0;
+	for (size_t f = 0; t->nrow >= 2 && f < t->row[1].nfields; f++) {
+		const char *c = cell_text(t, 1, f);
+		frac |= series_has_fraction(c, strlen(c));
+	}
 	header = (any_text && !any_value) ||
-		 (t->nrow >= 2 && pandas_names(t, 0, ncols) &&
-		  !pandas_names(t, 1, ncols));
+		 (t->nrow >= 2 && pandas_names(t, 0, ncols) && frac);
 	size_t first = header ? 1 : 0;
 	char sep = ncols == 1 ? series_other_separator(cell_text(t, 0, 0)) : 0;
 	for (size_t r = 0; r < t->nrow; r++) {

@@ -401,10 +401,13 @@ static void test_pandas_default_header_and_index(void **state)
 	assert_int_equal(s.metrics, 2);
 	assert_true(series_at(&s, 1, 1) == 1.7f);
 	series_free(&s);
-	/* integer data whose first rows count up too stay data */
+	/* integer or binary data whose first row counts up stays data */
 	load_ok(&s, put("ints.csv", "0,1,2\n0,1,2\n5,6,7\n"), NULL);
 	assert_int_equal(s.rows, 3);
 	assert_string_equal(s.names[0], "m01");
+	series_free(&s);
+	load_ok(&s, put("bits.csv", "0,1\n1,0\n0,0\n"), NULL);
+	assert_int_equal(s.rows, 3);
 	series_free(&s);
 	/* a named first column is a metric */
 	load_ok(&s, put("named.csv", "idx,a\n0,1\n1,2\n2,5\n"), NULL);

@@ -413,8 +413,8 @@ static void test_trailing_comma_lines(void **state)
 static void test_pandas_header_line(void **state)
 {
 	(void)state;
-	const char *root = smd_dir("pdh", "0,1,2\n1,2,3\n4,5,6\n",
-				   "0,1,2\r\n7,8,9\r\n1,1,2\r\n");
+	const char *root = smd_dir("pdh", "0,1,2\n1.0,2.0,3.0\n4.0,5.0,6.0\n",
+				   "0,1,2\r\n7.0,8.0,9.0\r\n1.0,1.0,2.0\r\n");
 	char ds[400], p[400], out[4096];
 	snprintf(ds, sizeof(ds), "%s:m", root);
 	snprintf(p, sizeof(p), "%s/test_label", root);
@@ -439,13 +439,18 @@ static void test_pandas_header_line(void **state)
 	assert_non_null(strstr(text, "\n*,3,4,"));
 	free(text);
 	/* a bad value on line 3 is still on line 3 */
-	bad_smd("pdh2", "0,1,2\n1,2,3\n4,x,6\n", "0,1,2\n7,8,9\n", "train", 3,
-		2, "expected a number, found 'x'");
-	/* data whose first rows both count 0,1,2 is data */
+	bad_smd("pdh2", "0,1,2\n1.5,2,3\n4,x,6\n", "0,1,2\n7.5,8,9\n",
+		"train", 3, 2, "expected a number, found 'x'");
+	/* integer or binary data whose first row counts 0,1,2 is data */
 	root = smd_dir("pdh3", "0,1,2\n0,1,2\n", "5,6,7\n");
 	snprintf(ds, sizeof(ds), "%s:m", root);
 	assert_int_equal(series_open(&s, ds, NULL, &err), STATUS_OK);
 	assert_int_equal(s.rows, 3);
+	series_free(&s);
+	root = smd_dir("pdh4", "0,1\n1,0\n", "0,0\n1,1\n");
+	snprintf(ds, sizeof(ds), "%s:m", root);
+	assert_int_equal(series_open(&s, ds, NULL, &err), STATUS_OK);
+	assert_int_equal(s.rows, 4);
 	series_free(&s);
 }
 
