@@ -80,6 +80,7 @@ typedef struct {
 	size_t nrow;            /* rows seen, the header included */
 	size_t ncols;           /* fields of the first row */
 	long line0;             /* line of the first row */
+	char sep;               /* a one-field first row's ';' or tab */
 	size_t bound;           /* rows of the file at most (first pass) */
 
 	/* the layout, once decided */
@@ -88,6 +89,11 @@ typedef struct {
 	long tcol;              /* the time column, -1 for none */
 	double tunit;           /* seconds per unit of a numeric time cell
 				   (0: epoch seconds, fraction dropped) */
+	int tnumber;            /* the time column holds plain numbers
+				   without a unit (epoch seconds, or a
+				   step counter: see finish) */
+	int blank_last;         /* the last field has no name (no header,
+				   or an empty header cell) */
 	size_t metrics;
 	char **names;           /* owned: metrics strings */
 	float *values;          /* owned: metrics x cap, column-major */
@@ -229,17 +235,38 @@ static CellKind classify(const char *text)
 	return CELL_TEXT;
 }
 
-/* An integer of 9 or 10 digits: epoch seconds between 1973 and 2286. */
-static int looks_epoch(const char *text)
+/* Digits only (blanks around): how many, else 0. */
+static size_t digit_count(const char *text)
 {
 	size_t n;
 	const char *s = trim(text, &n);
-	if (n < 9 || n > 10)
-		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!isdigit((unsigned char)s[i]))
 			return 0;
-	return 1;
+	return n;
+}
+
+/* An integer of 9 or 10 digits: epoch seconds between 1973 and 2286. */
+static int looks_epoch(const char *text)
+{
+	size_t n = digit_count(text);
+	return n >= 9 && n <= 10;
+}
+
+/* An integer of 13 digits: epoch milliseconds between 2001 and 2286 (as
+ * seconds it would be more than 30,000 years away). */
+static int looks_epoch_ms(const char *text)
+{
+	return digit_count(text) == 13;
+}
+
+/* A header cell that is exactly `t` (Exathlon's time column): the time
+ * column only when its values look like epoch seconds or milliseconds. */
+static int is_t_name(const char *text)
+{
+	size_t n;
+	const char *s = trim(text, &n);
+	return n == 1 && (*s == 't' || *s == 'T');
 }
 
 /* Quote a cell for a message, shortened if long. */
@@ -284,6 +311,15 @@ static void report(const Loader *L, size_t done, size_t total)
 {
 	if (L->opt && L->opt->progress)
 		L->opt->progress(L->opt->progress_ctx, done, total);
+}
+
+/* Nonzero when every x[0..n) is missing (NaN). */
+static int all_missing(const float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(x[i]))
+			return 0;
+	return 1;
 }
 
 /* Stores a row of strings as data row L->rows; a bad value is noted (the
@@ -340,7 +376,9 @@ static void store_row(Loader *L, const CsvRow *row)
 		float v;
 		if (series_missing_cell(c, n))
 			v = NAN;
-		else if (parse_number(c, n, &v)) {
+		else if (parse_number(c, n, &v) &&
+			 !(series_label_name(L->names[m]) &&
+			   series_bool_cell(c, n, &v))) {
 			note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
 			     "expected a number in column '%s', found '%s'",
 			     L->names[m], quoted(text, q, sizeof(q)));
@@ -351,6 +389,35 @@ static void store_row(Loader *L, const CsvRow *row)
 	}
 	L->rows++;
 	L->prev_line = line;
+}
+
+/* pandas' default column names, as to_csv writes a frame made from an
+ * array: 0, 1, 2, ... (at least two), or an empty cell (the index's) and
+ * then 0, 1, ... */
+static int pandas_names(const CsvRow *r, size_t ncols)
+{
+	size_t n;
+	const char *c = trim(row_cell(r, 0), &n);
+	size_t start = n == 0;
+	if (ncols < 2)
+		return 0;
+	for (size_t f = start; f < ncols; f++) {
+		c = trim(row_cell(r, f), &n);
+		if (!series_cell_is(c, n, f - start))
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether a cell of row r holds a number that is not an integer. */
+static int row_has_fraction(const CsvRow *r)
+{
+	for (size_t f = 0; f < r->n; f++) {
+		const char *c = row_cell(r, f);
+		if (series_has_fraction(c, strlen(c)))
+			return 1;
+	}
+	return 0;
 }
 
 /* Decides the layout from the first rows (all of them when the file has
@@ -366,7 +433,9 @@ static void setup(Loader *L)
 		any_text |= k == CELL_TEXT;
 		any_value |= k == CELL_NUMBER || k == CELL_DATE;
 	}
-	int header = any_text && !any_value;
+	int header = (any_text && !any_value) ||
+		     (L->npre >= 2 && pandas_names(h, ncols) &&
+		      row_has_fraction(&L->pre[1]));
 	size_t first = header ? 1 : 0;
 	if (L->npre == first) { /* only at the end of the file */
 		note(L, LV_LAYOUT, STATUS_EMPTY, L->line0 + 1, 1,
@@ -376,6 +445,38 @@ static void setup(Loader *L)
 		return;
 	}
 	const CsvRow *d = &L->pre[first];
+	/* one field of numbers with blanks between them: a file separated by
+	   spaces or tabs, not commas */
+	if (ncols == 1) {
+		const CsvRow *b = h;
+		size_t n;
+		const char *c = trim(row_cell(h, 0), &n);
+		size_t k = series_blank_separated(c, n);
+		if (!k) {
+			b = d;
+			c = trim(row_cell(d, 0), &n);
+			k = series_blank_separated(c, n);
+		}
+		if (k) {
+			note(L, LV_LAYOUT, STATUS_PARSE, b->line, 1,
+			     "%zu numbers separated by spaces or tabs: expected "
+			     "comma-separated values (numpy.savetxt writes "
+			     "spaces unless given delimiter=',')",
+			     k);
+			return;
+		}
+	}
+	/* one field holding tabs or semicolons on the first line and the
+	   next: a file separated by them, not by commas */
+	if (ncols == 1 && L->sep &&
+	    (!header || series_other_separator(row_cell(d, 0)) == L->sep)) {
+		note(L, LV_LAYOUT, STATUS_PARSE, L->line0, 1,
+		     "one field with %s in it: the file looks separated by "
+		     "%s; expected comma-separated values",
+		     L->sep == '\t' ? "tabs" : "';'",
+		     L->sep == '\t' ? "tabs" : "semicolons");
+		return;
+	}
 	long tcol = -1;
 	L->tunit = 0;
 	if (header)
@@ -386,14 +487,49 @@ static void setup(Loader *L)
 		for (size_t f = 0; f < ncols && tcol < 0; f++)
 			if (classify(row_cell(d, f)) == CELL_DATE)
 				tcol = (long)f;
-	if (tcol < 0 && ncols > 1 && looks_epoch(row_cell(d, 0)) &&
-	    (!header || !*row_cell(h, 0))) {
-		int ok = 1;
-		for (size_t r = first; r < L->npre && r < first + 3; r++)
-			ok &= looks_epoch(row_cell(&L->pre[r], 0));
+	if (tcol < 0 && ncols > 1 &&
+	    (!header || !*row_cell(h, 0) || is_t_name(row_cell(h, 0)))) {
+		int (*looks)(const char *) =
+			looks_epoch(row_cell(d, 0))	 ? looks_epoch
+			: looks_epoch_ms(row_cell(d, 0)) ? looks_epoch_ms
+							 : NULL;
+		int ok = looks != NULL;
+		for (size_t r = first; ok && r < L->npre && r < first + 3; r++)
+			ok &= looks(row_cell(&L->pre[r], 0));
 		if (ok)
 			tcol = 0;
 	}
+	/* an unnamed first column counting 0, 1, 2, ...: the index pandas
+	   writes with the data, a step counter (the index axis) */
+	size_t h0n = 0;
+	if (header)
+		trim(row_cell(h, 0), &h0n);
+	if (tcol < 0 && header && ncols > 1 && h0n == 0) {
+		int ok = 1;
+		for (size_t r = first; ok && r < L->npre && r < first + 3;
+		     r++) {
+			size_t n;
+			const char *c = trim(row_cell(&L->pre[r], 0), &n);
+			ok = series_cell_is(c, n, r - first);
+		}
+		if (ok)
+			tcol = 0;
+	}
+	/* A time column of plain numbers without a unit: 13 digits are epoch
+	   milliseconds; other numbers epoch seconds, or a step counter when
+	   all of them turn out to be small (see finish). */
+	L->tnumber = 0;
+	if (tcol >= 0 && L->tunit == 0 &&
+	    classify(row_cell(d, (size_t)tcol)) == CELL_NUMBER) {
+		if (looks_epoch_ms(row_cell(d, (size_t)tcol)))
+			L->tunit = 1e-3;
+		else
+			L->tnumber = 1;
+	}
+	size_t ln = 0;
+	if (header)
+		trim(row_cell(h, ncols - 1), &ln);
+	L->blank_last = (long)ncols - 1 != tcol && ln == 0;
 	size_t metrics = ncols - (tcol >= 0);
 	if (metrics == 0) {
 		note(L, LV_LAYOUT, STATUS_EMPTY, L->line0, (long)ncols + 1,
@@ -433,6 +569,10 @@ static void setup(Loader *L)
 			return;
 		}
 	}
+	if (series_unique_names(L->names, metrics)) {
+		fail(L, STATUS_NOMEM, 0, 0, "out of memory");
+		return;
+	}
 	L->header = header;
 	L->tcol = tcol;
 	L->cap = cap;
@@ -456,11 +596,20 @@ static void take_row(Loader *L)
 	if (L->nrow == 1) {
 		L->ncols = row->n;
 		L->line0 = row->line;
+		L->sep = row->n == 1 ? series_other_separator(row_cell(row, 0))
+				     : 0;
 	} else if (row->n != L->ncols) {
 		note(L, LV_FIELDS, STATUS_PARSE, row->line,
 		     (long)(row->n < L->ncols ? row->n : L->ncols) + 1,
-		     "expected %zu fields as on line %ld, found %zu", L->ncols,
-		     L->line0, row->n);
+		     "expected %zu fields as on line %ld, found %zu%s",
+		     L->ncols, L->line0, row->n,
+		     L->sep == '\t' ? " (the first line is one field with "
+				      "tabs in it: is the file separated by "
+				      "tabs? expected commas)"
+		     : L->sep ? " (the first line is one field with ';' in "
+				"it: is the file separated by semicolons? "
+				"expected commas)"
+			      : "");
 	}
 	if (L->level == LV_NONE && !L->ready) {
 		L->pre[L->npre++] = *row;
@@ -765,6 +914,14 @@ static Status finish(Loader *L, Series *s)
 		}
 		L->cap = rows;
 	}
+	/* A last field without a name that is empty on every line (a comma
+	   at the end of each line, as some exporters write) is no column */
+	if (L->blank_last && M > 1 &&
+	    all_missing(L->values + (M - 1) * rows, rows)) {
+		free(L->names[M - 1]);
+		L->names[M - 1] = NULL;
+		L->metrics = --M;
+	}
 	/* Fill missing cells: forward, and back-fill a leading gap. */
 	size_t filled = 0;
 	size_t m = series_fill_missing(L->values, rows, M, &filled);
@@ -773,6 +930,17 @@ static Status finish(Loader *L, Series *s)
 			L->err, STATUS_EMPTY, L->path, L->data_line,
 			(long)(m + (L->tcol >= 0 && (long)m >= L->tcol)) + 1,
 			"column '%s' has no values at all", L->names[m]);
+	/* Plain numbers below 10^8 in a time column without a unit that
+	   mostly step by 1 are not epoch seconds (they would be before March
+	   1973) but a step counter, as Yahoo's 1, 2, 3, ...: the row index is
+	   the time axis then, with the sampling interval of a file without
+	   timestamps (relative seconds such as 0, 10, 20 stay seconds) */
+	if (L->tnumber && rows && L->ts[rows - 1] < 100000000 &&
+	    series_median_step(L->ts, rows, 1) == 1) {
+		free(L->ts);
+		L->ts = NULL;
+		s->time_counter = 1;
+	}
 	s->rows = rows;
 	s->metrics = M;
 	s->names = L->names;
@@ -788,7 +956,7 @@ static Status finish(Loader *L, Series *s)
 	s->interval = s->timestamps
 			      ? series_median_step(s->timestamps, rows, fallback)
 			      : fallback;
-	series_csv_layout(s, L->flags, L->tunit, fallback);
+	series_csv_layout(s, L->flags);
 	if (!(s->path = strdup(L->path)))
 		return error_set(L->err, STATUS_NOMEM, L->path, 0, 0,
 				 "out of memory");

@@ -252,8 +252,10 @@ static int is_file(const char *path)
 /* Both described in series_internal.h. */
 int series_time_name(const char *text, double *unit)
 {
-	static const char *const names[] = {"timestamp", "datetime", "epoch",
-					    "time", "date", "ts"};
+	static const char *const names[] = {"timestamps", "timestamp",
+					    "datetime",	  "epoch",
+					    "time",	  "date",
+					    "ts"};
 	static const struct {
 		const char *name;
 		double seconds;
@@ -344,15 +346,8 @@ static int all_bits(const float *x, size_t n)
 	return 1;
 }
 
-void series_csv_layout(Series *s, unsigned flags, double tunit,
-		       int64_t interval)
+void series_csv_layout(Series *s, unsigned flags)
 {
-	if (s->timestamps && tunit == 0 && s->rows &&
-	    s->timestamps[0] < SERIES_COUNTER_BELOW) {
-		free(s->timestamps);
-		s->timestamps = NULL;
-		s->interval = interval;
-	}
 	if ((flags & SERIES_CSV_KEEP_LABELS) || s->metrics < 2)
 		return;
 	for (size_t k = 0; k < s->metrics; k++) {
@@ -368,6 +363,108 @@ void series_csv_layout(Series *s, unsigned flags, double tunit,
 		s->names[s->metrics] = NULL;
 		return;
 	}
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int name_taken(char **names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return 1;
+	return 0;
+}
+
+int series_unique_names(char **names, size_t n)
+{
+	if (n < 2)
+		return 0;
+	/* sorted copies find whether any name repeats in n log n */
+	char **sorted = malloc(n * sizeof(*sorted));
+	if (!sorted)
+		return -1;
+	memcpy(sorted, names, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_name);
+	int dup = 0;
+	for (size_t i = 1; i < n && !dup; i++)
+		dup = !strcmp(sorted[i - 1], sorted[i]);
+	free(sorted);
+	for (size_t i = 1; dup && i < n; i++) {
+		if (!name_taken(names, i, names[i]))
+			continue;
+		size_t l = strlen(names[i]);
+		char *fresh = malloc(l + 24);
+		if (!fresh)
+			return -1;
+		for (unsigned long k = 1;; k++) {
+			snprintf(fresh, l + 24, "%s.%lu", names[i], k);
+			if (!name_taken(names, n, fresh))
+				break;
+		}
+		free(names[i]);
+		names[i] = fresh;
+	}
+	return 0;
+}
+
+int series_has_fraction(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '.' || s[i] == 'e' || s[i] == 'E')
+			return 1;
+	return 0;
+}
+
+char series_other_separator(const char *text)
+{
+	return strchr(text, '\t') ? '\t' : strchr(text, ';') ? ';' : 0;
+}
+
+int series_cell_is(const char *s, size_t n, size_t k)
+{
+	char buf[32];
+	int l = snprintf(buf, sizeof(buf), "%zu", k);
+	return l > 0 && (size_t)l == n && !memcmp(buf, s, n);
+}
+
+int series_bool_cell(const char *s, size_t n, float *v)
+{
+	if (n == 4 && !strncasecmp(s, "true", 4))
+		*v = 1.0f;
+	else if (n == 5 && !strncasecmp(s, "false", 5))
+		*v = 0.0f;
+	else
+		return 0;
+	return 1;
+}
+
+size_t series_blank_separated(const char *s, size_t n)
+{
+	size_t count = 0, i = 0;
+	while (i < n) {
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i == n)
+			break;
+		size_t j = i;
+		while (j < n && s[j] != ' ' && s[j] != '\t')
+			j++;
+		char buf[64];
+		if (j - i >= sizeof(buf))
+			return 0;
+		memcpy(buf, s + i, j - i);
+		buf[j - i] = '\0';
+		float v;
+		const char *e = fastfloat_parse_float(buf, &v);
+		if (!e || *e != '\0')
+			return 0;
+		count++;
+		i = j;
+	}
+	return count >= 2 ? count : 0;
 }
 
 int series_missing_cell(const char *s, size_t n)

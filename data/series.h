@@ -30,6 +30,10 @@ typedef struct {
 	int64_t *timestamps; /* owned, may be NULL: rows seconds (UTC) */
 	int64_t t0;          /* start time when timestamps == NULL (0 = none) */
 	int64_t interval;    /* sampling interval in seconds (median step) */
+	int time_counter;    /* 1: a CSV file's time column counted steps
+				(plain numbers below 10^8, not epoch
+				seconds): left out, the row index is the
+				time axis */
 	size_t split;        /* first test row; train is [0, split) */
 	size_t filled;       /* missing cells that were filled */
 	SeriesKind kind;

@@ -31,11 +31,12 @@ Status series_load_csv_flags(Series *s, const char *path,
 /* Nonzero when path is a regular file. */
 int series_file_exists(const char *path);
 
-/* Nonzero when a header cell names the time column: `timestamp`, `time`,
- * `date`, `ts`, `datetime` or `epoch` (any case), alone or followed by a
+/* Nonzero when a header cell names the time column: `timestamp`,
+ * `timestamps`, `time`, `date`, `ts`, `datetime` or `epoch` (any case),
+ * alone or followed by a
  * unit, as in `timestamp_(min)`, `time [s]` or `epoch_ms`. *unit is the
  * seconds one unit stands for, 0 for none (also `(UTC)`): plain epoch
- * seconds, or a row counter (series_csv_layout). */
+ * seconds, or a step counter (data/csv.c). */
 int series_time_name(const char *text, double *unit);
 
 /* A time cell: a number of `unit` seconds when unit > 0 and the cell is a
@@ -43,23 +44,41 @@ int series_time_name(const char *text, double *unit);
  * -1. */
 int series_parse_time_in(const char *text, double unit, int64_t *out);
 
-/* A time column's first value below this, read as epoch seconds without a
- * unit, is before March 1973: the column counts rows (Yahoo S5's
- * `timestamp` 1, 2, 3, ...), it does not date them. */
-#define SERIES_COUNTER_BELOW 100000000
-
-/* The layout rules applied to a loaded CSV file (the loader's and the
- * test oracle's): a time column of plain numbers without a unit
- * (tunit 0) that counts rows is dropped for the row index axis at
- * `interval` seconds; unless SERIES_CSV_KEEP_LABELS, the first column
- * named as labels (series_label_name) that holds only 0 and 1 is taken
- * out of the metrics into s->label_column. */
-void series_csv_layout(Series *s, unsigned flags, double tunit,
-		       int64_t interval);
+/* Applied to a loaded CSV file by the loader and the test oracle: unless
+ * SERIES_CSV_KEEP_LABELS, the first column named as labels
+ * (series_label_name) that holds only 0 and 1 is taken out of the metrics
+ * into s->label_column. */
+void series_csv_layout(Series *s, unsigned flags);
 
 /* Nonzero when the cell text s[0..n) (already trimmed) means a missing
  * value: empty, NaN, null, NA or N/A, in any case. */
 int series_missing_cell(const char *s, size_t n);
+
+/* Makes the metric names names[0..n) unique as pandas does: a name equal
+ * to an earlier one becomes NAME.1, NAME.2, ... (the first suffix no other
+ * name has), so per-metric detections and labels name one column. Returns
+ * 0, or -1 when out of memory. */
+int series_unique_names(char **names, size_t n);
+
+/* Nonzero when the text s[0..n) holds a character of a number that is
+ * not an integer ('.', 'e', 'E'): a row of measurements, not of column
+ * numbers. */
+int series_has_fraction(const char *s, size_t n);
+
+/* A CSV file's first line read as one field: the separator it seems to
+ * use instead of commas, '\t' or ';' (a tab wins), or 0 when it holds
+ * neither. */
+char series_other_separator(const char *text);
+
+/* Nonzero when the (trimmed) cell s[0..n) is exactly the decimal k, as
+ * pandas names the columns of a frame made from an array (0, 1, 2, ...)
+ * and numbers its rows. */
+int series_cell_is(const char *s, size_t n, size_t k);
+
+/* A cell of a label column written as a boolean (pandas writes True and
+ * False): `true` or `false` in any case (trimmed s[0..n)) sets *v to 1 or
+ * 0 and returns 1; anything else returns 0. */
+int series_bool_cell(const char *s, size_t n, float *v);
 
 /* Fills the NaN cells of column-major values (rows x metrics) from the
  * previous row, a leading gap from the first value, and adds the cells
@@ -67,6 +86,12 @@ int series_missing_cell(const char *s, size_t n);
  * (it is left as it is), or metrics when every column has one. */
 size_t series_fill_missing(float *values, size_t rows, size_t metrics,
 			   size_t *filled);
+
+/* How many numbers the text s[0..n) holds when it is two or more numbers
+ * separated by spaces or tabs and nothing else (a row of a file written
+ * with blanks between its values, as numpy.savetxt does by default); else
+ * 0. */
+size_t series_blank_separated(const char *s, size_t n);
 
 /* Parses one decimal float at p (the SMD fast path); returns the end or
  * NULL when p does not start a number. */

@@ -76,6 +76,50 @@ static size_t first_fields(const char *text, size_t len)
 	return 0;
 }
 
+/* When the first non-blank line of text is pandas' default header, 0,1,
+ * 2,...,k-1 with k >= 2 (df.to_csv(path, index=False) of a frame made from
+ * an array), and the next line holds a number with a fraction, blank it
+ * out (spaces: the line numbers of the rest stay) and return 1; else 0. */
+static int blank_pandas_header(char *text, size_t len)
+{
+	char *p = text, *end = text + len;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *le = nl ? nl : end;
+		if (!blank_line(p, le))
+			break;
+		p = nl ? nl + 1 : end;
+	}
+	char *le = memchr(p, '\n', (size_t)(end - p));
+	le = le ? le : end;
+	char *e = le;
+	while (e > p && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	size_t k = 0;
+	for (const char *c = p; c < e; k++) {
+		const char *f = c;
+		while (c < e && *c != ',')
+			c++;
+		if (!series_cell_is(f, (size_t)(c - f), k))
+			return 0;
+		if (c < e)
+			c++;
+		else
+			break;
+	}
+	if (k + 1 < 2)
+		return 0;
+	/* the next line holds measurements (a number with a fraction or an
+	   exponent), not integers that could count the same way */
+	if (le >= end)
+		return 0;
+	char *q = le + 1, *qe = memchr(q, '\n', (size_t)(end - q));
+	if (!series_has_fraction(q, (size_t)((qe ? qe : end) - q)))
+		return 0;
+	memset(p, ' ', (size_t)(e - p));
+	return 1;
+}
+
 /* The error for a field that is not a number, quoting its text. */
 static Status bad_number(const char *path, long line, size_t f,
 			 const char *p, const char *end, ErrorRecord *err)
@@ -87,6 +131,16 @@ static Status bad_number(const char *path, long line, size_t f,
 		return error_set(err, STATUS_PARSE, path, line, (long)f + 1,
 				 "expected a number, found a NUL byte (is "
 				 "this a binary file?)");
+	const char *fe = e;
+	while (fe < end && *fe != ',' && *fe != '\n' && *fe != '\r')
+		fe++;
+	size_t k = series_blank_separated(p, (size_t)(fe - p));
+	if (k)
+		return error_set(err, STATUS_PARSE, path, line, (long)f + 1,
+				 "expected a number, found '%.*s': %zu "
+				 "numbers separated by spaces or tabs, where "
+				 "SMD files separate them by commas",
+				 (int)(e - p), p, k);
 	return error_set(err, STATUS_PARSE, path, line, (long)f + 1,
 			 "expected a number, found '%.*s'", (int)(e - p), p);
 }
@@ -102,6 +156,23 @@ static const char *missing_cell(const char *p, const char *end)
 	while (te > p && (te[-1] == ' ' || te[-1] == '\t'))
 		te--;
 	return series_missing_cell(p, (size_t)(te - p)) ? e : NULL;
+}
+
+/* Nonzero when every non-blank line of text ends with a comma (blanks and
+ * a CR after it aside). */
+static int comma_ends_every_line(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		if (e > p && e[-1] != ',')
+			return 0;
+		p = nl ? nl + 1 : end;
+	}
+	return 1;
 }
 
 /* Parses rows of k floats (k from the first row of kfrom) from text into
@@ -268,9 +339,11 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	}
 	if ((st = fileio_read_all(test, &tbuf, &tcap, &tlen, err)))
 		goto out;
+	blank_pandas_header(tbuf, tlen);
 	test_rows = count_rows(tbuf, tlen);
 	if ((st = fileio_read_all(train, &buf, &cap, &len, err)))
 		goto out;
+	blank_pandas_header(buf, len);
 	train_rows = count_rows(buf, len);
 	size_t k = first_fields(buf, len);
 	if (train_rows == 0) {
@@ -300,6 +373,15 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	if (missing) {
 		size_t m = series_fill_missing(tmp.values, rows, k,
 					       &tmp.filled);
+		/* a last field empty on every line (a comma at the end of
+		   each line) is no metric */
+		if (m == k - 1 && k > 1 && comma_ends_every_line(buf, len) &&
+		    comma_ends_every_line(tbuf, tlen)) {
+			free(tmp.names[k - 1]);
+			tmp.names[k - 1] = NULL;
+			tmp.metrics = --k;
+			m = k;
+		}
 		if (m < k) {
 			st = error_set(err, STATUS_EMPTY, train, 1, (long)m + 1,
 				       "field %zu has no value in any row of "

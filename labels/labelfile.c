@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "data/fileio.h"
@@ -90,7 +91,8 @@ static int only_blank_lines(const Lines *it)
 }
 
 /* A test_label line: 0 or 1, also written as a number equal to it ("1.0",
- * "0.000000e+00", blanks around); -1 for anything else. */
+ * "0.000000e+00", blanks around) or as a boolean (pandas' True, False);
+ * -1 for anything else. */
 static int label_bit(const char *s, size_t n)
 {
 	while (n && (*s == ' ' || *s == '\t')) {
@@ -101,6 +103,10 @@ static int label_bit(const char *s, size_t n)
 		n--;
 	if (n == 1 && (*s == '0' || *s == '1'))
 		return *s - '0';
+	if (n == 4 && !strncasecmp(s, "true", 4))
+		return 1;
+	if (n == 5 && !strncasecmp(s, "false", 5))
+		return 0;
 	char buf[64];
 	if (n == 0 || n >= sizeof(buf))
 		return -1;

@@ -260,17 +260,28 @@ static CellKind classify(const char *text)
 	return CELL_TEXT;
 }
 
-/* An integer of 9 or 10 digits: epoch seconds between 1973 and 2286. */
-static int looks_epoch(const char *text)
+/* Digits only (blanks around): how many, else 0. */
+static size_t digit_count(const char *text)
 {
 	size_t n;
 	const char *s = trim(text, &n);
-	if (n < 9 || n > 10)
-		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!isdigit((unsigned char)s[i]))
 			return 0;
-	return 1;
+	return n;
+}
+
+/* An integer of 9 or 10 digits: epoch seconds between 1973 and 2286. */
+static int looks_epoch(const char *text)
+{
+	size_t n = digit_count(text);
+	return n >= 9 && n <= 10;
+}
+
+/* An integer of 13 digits: epoch milliseconds. */
+static int looks_epoch_ms(const char *text)
+{
+	return digit_count(text) == 13;
 }
 
 /* Quote a cell for a message, shortened if long. */
@@ -307,6 +318,22 @@ static char *labels_next_to(const char *path)
 	return NULL;
 }
 
+/* pandas' default column names 0, 1, ... (after an empty cell). */
+static int pandas_names(const CsvTable *t, size_t r, size_t ncols)
+{
+	size_t n;
+	const char *c = trim(cell_text(t, r, 0), &n);
+	size_t start = n == 0;
+	if (ncols < 2 || t->row[r].nfields < ncols)
+		return 0;
+	for (size_t f = start; f < ncols; f++) {
+		c = trim(cell_text(t, r, f), &n);
+		if (!series_cell_is(c, n, f - start))
+			return 0;
+	}
+	return 1;
+}
+
 static Status interpret(const char *path, const CsvTable *t,
 			const SeriesOptions *opt, unsigned flags, Series *s,
 			ErrorRecord *err)
@@ -323,16 +350,33 @@ static Status interpret(const char *path, const CsvTable *t,
 		any_text |= k == CELL_TEXT;
 		any_value |= k == CELL_NUMBER || k == CELL_DATE;
 	}
-	header = any_text && !any_value;
+	int frac = 0;
+	for (size_t f = 0; t->nrow >= 2 && f < t->row[1].nfields; f++) {
+		const char *c = cell_text(t, 1, f);
+		frac |= series_has_fraction(c, strlen(c));
+	}
+	header = (any_text && !any_value) ||
+		 (t->nrow >= 2 && pandas_names(t, 0, ncols) && frac);
 	size_t first = header ? 1 : 0;
+	char sep = ncols == 1 ? series_other_separator(cell_text(t, 0, 0)) : 0;
 	for (size_t r = 0; r < t->nrow; r++) {
 		size_t nf = t->row[r].nfields;
 		if (nf != ncols)
 			return error_set(
 				err, STATUS_PARSE, path, t->row[r].line,
 				(long)(nf < ncols ? nf : ncols) + 1,
-				"expected %zu fields as on line %ld, found %zu",
-				ncols, t->row[0].line, nf);
+				"expected %zu fields as on line %ld, found "
+				"%zu%s",
+				ncols, t->row[0].line, nf,
+				sep == '\t' ? " (the first line is one field "
+					      "with tabs in it: is the file "
+					      "separated by tabs? expected "
+					      "commas)"
+				: sep	     ? " (the first line is one field "
+					       "with ';' in it: is the file "
+					       "separated by semicolons? "
+					       "expected commas)"
+					     : "");
 	}
 	if (t->nrow == first)
 		return error_set(err, STATUS_EMPTY, path, t->row[0].line + 1, 1,
@@ -340,6 +384,33 @@ static Status interpret(const char *path, const CsvTable *t,
 				 "values after line %ld",
 				 t->row[0].line);
 	size_t rows = t->nrow - first;
+	if (ncols == 1) {
+		size_t n, r = 0;
+		const char *c = trim(cell_text(t, 0, 0), &n);
+		size_t k = series_blank_separated(c, n);
+		if (!k) {
+			r = first;
+			c = trim(cell_text(t, r, 0), &n);
+			k = series_blank_separated(c, n);
+		}
+		if (k)
+			return error_set(err, STATUS_PARSE, path,
+					 t->row[r].line, 1,
+					 "%zu numbers separated by spaces or "
+					 "tabs: expected comma-separated values "
+					 "(numpy.savetxt writes spaces unless "
+					 "given delimiter=',')",
+					 k);
+	}
+
+	if (ncols == 1 && sep &&
+	    (!header || series_other_separator(cell_text(t, first, 0)) == sep))
+		return error_set(err, STATUS_PARSE, path, t->row[0].line, 1,
+				 "one field with %s in it: the file looks "
+				 "separated by %s; expected comma-separated "
+				 "values",
+				 sep == '\t' ? "tabs" : "';'",
+				 sep == '\t' ? "tabs" : "semicolons");
 
 	/* The time column: by header name, else by content. */
 	long tcol = -1;
@@ -352,15 +423,51 @@ static Status interpret(const char *path, const CsvTable *t,
 		for (size_t f = 0; f < ncols && tcol < 0; f++)
 			if (classify(cell_text(t, first, f)) == CELL_DATE)
 				tcol = (long)f;
-	if (tcol < 0 && ncols > 1 && looks_epoch(cell_text(t, first, 0)) &&
-	    (!header || !*cell_text(t, 0, 0))) {
-		int ok = 1;
-		for (size_t r = first; r < t->nrow && r < first + 3; r++)
-			ok &= looks_epoch(cell_text(t, r, 0));
+	size_t hn = 0;
+	const char *h0 = header ? trim(cell_text(t, 0, 0), &hn) : "";
+	int t_name = hn == 1 && (*h0 == 't' || *h0 == 'T');
+	if (tcol < 0 && ncols > 1 && (!header || hn == 0 || t_name)) {
+		int ms = looks_epoch_ms(cell_text(t, first, 0));
+		int ok = ms || looks_epoch(cell_text(t, first, 0));
+		for (size_t r = first; ok && r < t->nrow && r < first + 3; r++)
+			ok &= ms ? looks_epoch_ms(cell_text(t, r, 0))
+				 : looks_epoch(cell_text(t, r, 0));
 		if (ok)
 			tcol = 0;
 	}
-	size_t metrics = ncols - (tcol >= 0);
+	/* an unnamed first column 0, 1, 2, ...: pandas' index, a counter */
+	if (tcol < 0 && header && ncols > 1 && hn == 0) {
+		int ok = 1;
+		for (size_t r = first; ok && r < t->nrow && r < first + 3; r++) {
+			size_t n;
+			const char *c = trim(cell_text(t, r, 0), &n);
+			ok = series_cell_is(c, n, r - first);
+		}
+		if (ok)
+			tcol = 0;
+	}
+	/* plain numbers: 13 digits are milliseconds; small ones a counter */
+	int tnumber = 0;
+	if (tcol >= 0 && tunit == 0 &&
+	    classify(cell_text(t, first, (size_t)tcol)) == CELL_NUMBER) {
+		if (looks_epoch_ms(cell_text(t, first, (size_t)tcol)))
+			tunit = 1e-3;
+		else
+			tnumber = 1;
+	}
+	/* a nameless last field empty on every line is no column */
+	size_t ln = 0;
+	if (header)
+		trim(cell_text(t, 0, ncols - 1), &ln);
+	int drop_last = ncols > 1 && (long)ncols - 1 != tcol && ln == 0 &&
+			ncols - (tcol >= 0) > 1;
+	for (size_t r = first; drop_last && r < t->nrow; r++) {
+		size_t n;
+		const char *c = trim(cell_text(t, r, ncols - 1), &n);
+		drop_last = is_missing(c, n);
+	}
+	size_t used = ncols - (size_t)drop_last;
+	size_t metrics = used - (tcol >= 0);
 	if (metrics == 0)
 		return error_set(err, STATUS_EMPTY, path, t->row[0].line,
 				 (long)ncols + 1,
@@ -373,7 +480,7 @@ static Status interpret(const char *path, const CsvTable *t,
 	s->kind = SERIES_CSV;
 	if (header) {
 		size_t m = 0;
-		for (size_t f = 0; f < ncols; f++) {
+		for (size_t f = 0; f < used; f++) {
 			if ((long)f == tcol)
 				continue;
 			size_t n;
@@ -390,6 +497,8 @@ static Status interpret(const char *path, const CsvTable *t,
 			m++;
 		}
 	}
+	if (series_unique_names(s->names, metrics))
+		return error_set(err, STATUS_NOMEM, path, 0, 0, "out of memory");
 	if (tcol >= 0 && !(s->timestamps = malloc(rows * sizeof(int64_t))))
 		return error_set(err, STATUS_NOMEM, path, 0, 0, "out of memory");
 
@@ -397,7 +506,7 @@ static Status interpret(const char *path, const CsvTable *t,
 		size_t tr = r + first;
 		long line = t->row[tr].line;
 		size_t m = 0;
-		for (size_t f = 0; f < ncols; f++) {
+		for (size_t f = 0; f < used; f++) {
 			const char *text = cell_text(t, tr, f);
 			size_t n;
 			const char *c = trim(text, &n);
@@ -444,7 +553,9 @@ static Status interpret(const char *path, const CsvTable *t,
 			float v;
 			if (is_missing(c, n))
 				v = NAN;
-			else if (parse_number(c, n, &v))
+			else if (parse_number(c, n, &v) &&
+				 !(series_label_name(s->names[m]) &&
+				   series_bool_cell(c, n, &v)))
 				return error_set(
 					err, STATUS_PARSE, path, line,
 					(long)f + 1,
@@ -478,11 +589,17 @@ static Status interpret(const char *path, const CsvTable *t,
 				s->filled++;
 			}
 	}
+	if (tnumber && rows && s->timestamps[rows - 1] < 100000000 &&
+	    series_median_step(s->timestamps, rows, 1) == 1) {
+		free(s->timestamps);
+		s->timestamps = NULL;
+		s->time_counter = 1;
+	}
 	int64_t fallback = opt && opt->interval > 0 ? opt->interval : 60;
 	s->interval = s->timestamps
 			      ? series_median_step(s->timestamps, rows, fallback)
 			      : fallback;
-	series_csv_layout(s, flags, tunit, fallback);
+	series_csv_layout(s, flags);
 	if (!(s->path = strdup(path)))
 		return error_set(err, STATUS_NOMEM, path, 0, 0, "out of memory");
 	s->label_path = labels_next_to(path);

@@ -174,34 +174,259 @@ static void test_label_column_kept_out(void **state)
 	series_free(&s);
 }
 
-/* A `timestamp` column of small numbers without a unit counts rows (Yahoo
- * S5's 1, 2, 3, ...): read as epoch seconds it would make a 1-second
- * series of 1970, whose 8-minute minimum anomaly is 480 rows. It is the
- * row index axis instead, at --interval (60 s by default). */
-static void test_time_column_counting_rows(void **state)
+/* Yahoo S5's A1 files number their rows 1, 2, 3, ... in a column named
+ * `timestamp`. Read as epoch seconds those were 1-second samples in
+ * January 1970, so the 8-minute minimum detection length was 480 rows and
+ * nothing shorter was ever detected. Plain numbers below 10^8 in a time
+ * column without a unit count steps: the row index is the time axis, with
+ * --interval (60 s) a step; epoch seconds are unchanged. */
+static void test_time_counter_is_index_axis(void **state)
 {
 	(void)state;
 	Series s;
-	const char *p = put("y.csv", "timestamp,value,is_anomaly\n1,5,0\n"
-				     "2,6,0\n3,9,1\n4,5,0\n");
+	char p[256];
+	snprintf(p, sizeof(p), "%s",
+		 put("real_1.csv", "timestamp,value,is_anomaly\n"
+				   "1,0.5,0\n2,0.7,0\n3,0.2,1\n"
+				   "4,0.4,0\n5,0.6,0\n6,0.1,0\n"));
 	load_ok(&s, p, NULL);
-	assert_null(s.timestamps);
-	assert_int_equal(s.interval, 60);
 	assert_int_equal(s.metrics, 1);
+	assert_string_equal(s.names[0], "value");
+	assert_null(s.timestamps);
+	assert_int_equal(s.time_counter, 1);
+	assert_int_equal(s.interval, 60);
 	assert_string_equal(s.label_column, "is_anomaly");
 	series_free(&s);
-	SeriesOptions o = {.interval = 3600};
+	SeriesOptions o = {0};
+	o.interval = 3600;
 	load_ok(&s, p, &o);
-	assert_null(s.timestamps);
 	assert_int_equal(s.interval, 3600);
 	series_free(&s);
-	/* epoch seconds stay times */
-	load_ok(&s, put("e.csv", "timestamp,value\n1416722400,5\n"
-				 "1416726000,6\n1416729600,7\n"),
+	/* seconds from a start that step by more than 1 stay seconds */
+	load_ok(&s, put("rel.csv", "time,cpu\n0,1\n10,2\n20,3\n30,4\n"),
 		NULL);
 	assert_non_null(s.timestamps);
+	assert_int_equal(s.time_counter, 0);
+	assert_int_equal(s.interval, 10);
+	series_free(&s);
+	/* epoch seconds stay times */
+	load_ok(&s, put("ep.csv", "timestamp,value\n1416726000,1\n"
+				  "1416729600,2\n1416733200,3\n"),
+		NULL);
+	assert_non_null(s.timestamps);
+	assert_int_equal(s.time_counter, 0);
 	assert_int_equal(s.interval, 3600);
 	series_free(&s);
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				p),
+			 0);
+	assert_non_null(strstr(out, "sampling  60 s (1 min)\n"));
+	assert_non_null(strstr(out, "counts steps, not epoch seconds"));
+}
+
+/* The user-visible side of the counter: on a Yahoo A1-like file a level
+ * shift of 15 rows is detected (with 1-second samples it never was). */
+static void test_time_counter_shift_detected(void **state)
+{
+	(void)state;
+	char path[256], text[64 * 1500], *w = text;
+	snprintf(path, sizeof(path), "%s/real_7.csv", dir);
+	w += sprintf(w, "timestamp,value,is_anomaly\n");
+	uint64_t x = 42;
+	for (int r = 0; r < 1420; r++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		double noise = (double)(x >> 11) / 9007199254740992.0 - 0.5;
+		int in = r >= 1065 && r < 1080;
+		w += sprintf(w, "%d,%.3f,%d\n", r + 1,
+			     100 * sin(r / 10.0) + 10 * noise + (in ? 400 : 0),
+			     in);
+	}
+	assert_int_equal(tu_write(path, text), 0);
+	char out[8192];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --epochs 3 --quiet "
+				"--cache-dir '%s/cache' --format json",
+				tu_vigil(), path, dir),
+			 0);
+	/* 8 minutes are 8 rows (were 480) */
+	assert_non_null(strstr(out, "\"min_rows\": 8,"));
+	const char *d = strstr(out, "\"detections\"");
+	assert_non_null(d);
+	const char *key = "\"metric\": \"*\", \"start\": ";
+	const char *node = strstr(d, key);
+	if (!node)
+		fail_msg("no node detection: %s", out);
+	long start = strtol(node + strlen(key), NULL, 10);
+	assert_true(start >= 1060 && start <= 1080);
+}
+
+/* Exathlon's time column is `t`, Yahoo's A3/A4 `timestamps`, and logs
+ * often give epoch milliseconds (13 digits): each is the time axis, not a
+ * metric or an error. A `t` column of other numbers stays a metric. */
+static void test_t_timestamps_and_epoch_ms(void **state)
+{
+	(void)state;
+	Series s;
+	load_ok(&s, put("exa.csv", "t,delay,rate\n1526000000,1,2\n"
+				   "1526000001,3,4\n1526000002,5,6\n"
+				   "1526000003,7,8\n"),
+		NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_string_equal(s.names[0], "delay");
+	assert_int_equal(s.timestamps[3], 1526000003);
+	assert_int_equal(s.interval, 1);
+	series_free(&s);
+	load_ok(&s, put("a3.csv", "timestamps,value,anomaly\n1416726000,1,0\n"
+				  "1416729600,2,1\n1416733200,3,0\n"),
+		NULL);
+	assert_int_equal(s.metrics, 1);
+	assert_string_equal(s.names[0], "value");
+	assert_int_equal(s.interval, 3600);
+	series_free(&s);
+	load_ok(&s, put("ms.csv", "timestamp,cpu\n1600000000000,1\n"
+				  "1600000300000,2\n1600000600000,3\n"),
+		NULL);
+	assert_int_equal(s.metrics, 1);
+	assert_int_equal(s.timestamps[1], 1600000300);
+	assert_int_equal(s.interval, 300);
+	series_free(&s);
+	load_ok(&s, put("msx.csv", "1600000000000,1,2\n1600000060000,2,3\n"
+				   "1600000120000,3,4\n"),
+		NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_int_equal(s.interval, 60);
+	series_free(&s);
+	load_ok(&s, put("temp.csv", "t,cpu\n21.5,1\n22.0,2\n21.0,3\n"), NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_string_equal(s.names[0], "t");
+	assert_null(s.timestamps);
+	series_free(&s);
+}
+
+/* A comma at the end of every line (header included) is no column; a
+ * named column without values is still an error. */
+static void test_trailing_comma(void **state)
+{
+	(void)state;
+	Series s;
+	load_ok(&s, put("tc.csv", "timestamp,a,b,\n"
+				  "2022-01-01 00:00:00,1,2,\n"
+				  "2022-01-01 00:01:00,3,4,\r\n"
+				  "2022-01-01 00:02:00,5,6,\n"),
+		NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_string_equal(s.names[1], "b");
+	assert_true(series_at(&s, 1, 2) == 6.0f);
+	assert_int_equal(s.filled, 0);
+	series_free(&s);
+	load_ok(&s, put("tc2.csv", "1,2,\n3,4,\n5,6,\n"), NULL);
+	assert_int_equal(s.metrics, 2);
+	series_free(&s);
+	char out[4096];
+	const char *p = put("tc3.csv", "a,b,c\n1,2,\n3,4,\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				p),
+			 2);
+	assert_non_null(strstr(out, ":2:3: column 'c' has no values at all"));
+	p = put("tc4.csv", "timestamp,a,b,\n2022-01-01 00:00:00,1,2,\n"
+			   "2022-01-01 00:01:00,3,4,\n2022-01-01 00:02:00,5,6,\n"
+			   "2022-01-01 00:03:00,7,8,\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				p),
+			 0);
+	assert_non_null(strstr(out, "metrics   2: a, b\n"));
+}
+
+/* Two columns with one name (an export that repeats a header): the later
+ * one is NAME.1 (as pandas reads it), so a detection or a label of that
+ * column names it and not the first. Before, both were 'cpu' and the
+ * second one's detections were read back as the first's. */
+static void test_repeated_names_made_unique(void **state)
+{
+	(void)state;
+	Series s;
+	load_ok(&s, put("dup.csv", "a,cpu,cpu,cpu.1,cpu\n1,2,3,4,5\n6,7,8,9,10\n"),
+		NULL);
+	assert_int_equal(s.metrics, 5);
+	assert_string_equal(s.names[0], "a");
+	assert_string_equal(s.names[1], "cpu");
+	assert_string_equal(s.names[2], "cpu.2");
+	assert_string_equal(s.names[3], "cpu.1");
+	assert_string_equal(s.names[4], "cpu.3");
+	series_free(&s);
+	/* the detections of the second column name it */
+	char path[256], text[64 * 1100], *w = text;
+	snprintf(path, sizeof(path), "%s/dup2.csv", dir);
+	w += sprintf(w, "timestamp,cpu,cpu,mem\n");
+	for (int r = 0; r < 1000; r++)
+		w += sprintf(w, "%d,%.3f,%.3f,%.3f\n", 1600000000 + 60 * r,
+			     50 + 5 * sin(r / 20.0), 30 + sin(r / 7.0) +
+			     (r >= 700 && r < 720 ? 40 : 0),
+			     20 + cos(r / 9.0));
+	assert_int_equal(tu_write(path, text), 0);
+	char out[8192];
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				path),
+			 0);
+	assert_non_null(strstr(out, "metrics   3: cpu, cpu.1, mem\n"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --epochs 3 --quiet "
+				"--cache-dir '%s/cache'",
+				tu_vigil(), path, dir),
+			 0);
+	if (!strstr(out, "\ncpu.1,70"))
+		fail_msg("no detection of cpu.1 at row 700: %s", out);
+	/* and the alert ranks it first */
+	assert_non_null(strstr(out, ",1,cpu.1,0."));
+}
+
+/* An array saved through pandas (pd.DataFrame(a).to_csv(path), as SMAP or
+ * MSL arrays get exported): the header is 0, 1, 2, ... and, with the
+ * index, an empty cell first and a first column 0, 1, 2, ... The header
+ * was read as a row of data and the index as a metric that only grows (far
+ * outside its train range in the whole test part). */
+static void test_pandas_default_header_and_index(void **state)
+{
+	(void)state;
+	Series s;
+	char p[256];
+	snprintf(p, sizeof(p), "%s",
+		 put("pd.csv", ",0,1,2\n0,0.5,1.5,2.5\n1,0.6,1.6,2.6\n"
+			       "2,0.7,1.7,2.7\n3,0.8,1.8,2.8\n"));
+	load_ok(&s, p, NULL);
+	assert_int_equal(s.rows, 4);
+	assert_int_equal(s.metrics, 3);
+	assert_string_equal(s.names[0], "0");
+	assert_string_equal(s.names[2], "2");
+	assert_true(series_at(&s, 0, 0) == 0.5f);
+	assert_null(s.timestamps);
+	assert_int_equal(s.time_counter, 1);
+	series_free(&s);
+	load_ok(&s, put("pd2.csv", "0,1\n0.5,1.5\n0.7,1.7\n"), NULL);
+	assert_int_equal(s.rows, 2);
+	assert_int_equal(s.metrics, 2);
+	assert_true(series_at(&s, 1, 1) == 1.7f);
+	series_free(&s);
+	/* integer or binary data whose first row counts up stays data */
+	load_ok(&s, put("ints.csv", "0,1,2\n0,1,2\n5,6,7\n"), NULL);
+	assert_int_equal(s.rows, 3);
+	assert_string_equal(s.names[0], "m01");
+	series_free(&s);
+	load_ok(&s, put("bits.csv", "0,1\n1,0\n0,0\n"), NULL);
+	assert_int_equal(s.rows, 3);
+	series_free(&s);
+	/* a named first column is a metric */
+	load_ok(&s, put("named.csv", "idx,a\n0,1\n1,2\n2,5\n"), NULL);
+	assert_int_equal(s.metrics, 2);
+	assert_string_equal(s.names[0], "idx");
+	series_free(&s);
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				p),
+			 0);
+	assert_non_null(strstr(out, "rows      4\n"));
+	assert_non_null(strstr(out, "metrics   3: 0, 1, 2\n"));
 }
 
 static void test_iso_t_z_and_split_options(void **state)
@@ -322,6 +547,45 @@ static void test_bad_number_names_line_column_and_text(void **state)
 	bad("g.csv", "timestamp,a,b\n2022-01-01 00:00:00,1,2\n"
 		     "2022-01-01 00:01:00,1,12.5kb\n",
 	    3, 3, STATUS_PARSE, "expected a number in column 'b', found '12.5kb'");
+}
+
+/* numpy.savetxt writes blanks between the values unless told otherwise
+ * (SMAP/MSL arrays exported to text): the whole line was one field, taken
+ * for a header, and the error quoted 25 numbers as a column name. Now it
+ * says what the file is, as for files separated by semicolons or tabs. A
+ * single column of numbers is still read. */
+static void test_blank_separated_file_named(void **state)
+{
+	(void)state;
+	bad("sp.txt",
+	    "5.179386704001956998e-01 0.000000000000000000e+00 1.0e+00\n"
+	    "5.2e-01 0.0e+00 1.0e+00\n",
+	    1, 1, STATUS_PARSE,
+	    "3 numbers separated by spaces or tabs: expected comma-separated "
+	    "values");
+	bad("tab.csv", "cpu mem\n1\t2\n3\t4\n", 2, 1, STATUS_PARSE,
+	    "2 numbers separated by spaces or tabs");
+	/* semicolons (a spreadsheet's export where the decimal mark is a
+	   comma) and tabs: named, where the error was a column named
+	   'timestamp;cpu;mem' or a field count */
+	bad("semi.csv", "timestamp;cpu;mem\n2024-01-01 00:00:00;1.5;2.3\n"
+			"2024-01-01 00:01:00;1.6;2.4\n",
+	    1, 1, STATUS_PARSE,
+	    "one field with ';' in it: the file looks separated by "
+	    "semicolons; expected comma-separated values");
+	bad("semi2.csv", "timestamp;cpu;mem\n2024-01-01 00:00:00;1,5;2,3\n",
+	    2, 2, STATUS_PARSE,
+	    "expected 1 fields as on line 1, found 3 (the first line is one "
+	    "field with ';' in it: is the file separated by semicolons?");
+	bad("tsv.csv", "timestamp\tcpu\n2024-01-01 00:00:00\t1.5\n"
+		       "2024-01-01 00:01:00\t1.6\n",
+	    1, 1, STATUS_PARSE,
+	    "one field with tabs in it: the file looks separated by tabs");
+	Series s;
+	load_ok(&s, put("col.csv", "cpu\n1\n 2 \n3\n4\n"), NULL);
+	assert_int_equal(s.metrics, 1);
+	assert_true(series_at(&s, 0, 1) == 2.0f);
+	series_free(&s);
 }
 
 static void test_bad_field_count(void **state)
@@ -469,13 +733,19 @@ int main(void)
 		cmocka_unit_test(test_no_header_epoch_seconds),
 		cmocka_unit_test(test_time_column_with_unit),
 		cmocka_unit_test(test_label_column_kept_out),
-		cmocka_unit_test(test_time_column_counting_rows),
+		cmocka_unit_test(test_time_counter_is_index_axis),
+		cmocka_unit_test(test_time_counter_shift_detected),
+		cmocka_unit_test(test_t_timestamps_and_epoch_ms),
+		cmocka_unit_test(test_trailing_comma),
+		cmocka_unit_test(test_repeated_names_made_unique),
+		cmocka_unit_test(test_pandas_default_header_and_index),
 		cmocka_unit_test(test_iso_t_z_and_split_options),
 		cmocka_unit_test(test_no_timestamps_index_axis),
 		cmocka_unit_test(test_bom_crlf_quoted),
 		cmocka_unit_test(test_missing_cells_filled_and_counted),
 		cmocka_unit_test(test_bad_number_names_line_column_and_text),
 		cmocka_unit_test(test_bad_field_count),
+		cmocka_unit_test(test_blank_separated_file_named),
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_header_without_rows),
 		cmocka_unit_test(test_timestamps_backwards_or_repeated),

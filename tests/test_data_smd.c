@@ -379,6 +379,81 @@ static void test_missing_cells_filled(void **state)
 	assert_non_null(strstr(err.message, "field 2 has no value"));
 }
 
+/* A converted machine written with a comma at the end of every line (as
+ * some exporters do) has as many metrics as numbers on a line: it used to
+ * be refused ("field 3 has no value in any row"). */
+static void test_trailing_comma_lines(void **state)
+{
+	(void)state;
+	const char *root = smd_dir("comma", "1,2,\n3,4,\r\n5,6 , \n",
+				   "7,8,\n9,10,\n");
+	char ds[400], out[4096];
+	snprintf(ds, sizeof(ds), "%s:m", root);
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_open(&s, ds, NULL, &err), STATUS_OK);
+	assert_int_equal(s.rows, 5);
+	assert_int_equal(s.metrics, 2);
+	assert_int_equal(s.split, 3);
+	assert_int_equal(s.filled, 0);
+	assert_true(series_at(&s, 1, 4) == 10.0f);
+	series_free(&s);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				ds),
+			 0);
+	assert_non_null(strstr(out, "metrics   2: m01, m02\n"));
+	assert_non_null(strstr(out, "filled    0 missing"));
+}
+
+/* A machine converted with pandas' to_csv(index=False) and its header
+ * left on: the first line of each file is 0,1,2. It was read as a row of
+ * data, one row too many in each part, and the test_label then "has 2
+ * label rows but the test part has 3 rows". Later lines keep their
+ * numbers in messages. */
+static void test_pandas_header_line(void **state)
+{
+	(void)state;
+	const char *root = smd_dir("pdh", "0,1,2\n1.0,2.0,3.0\n4.0,5.0,6.0\n",
+				   "0,1,2\r\n7.0,8.0,9.0\r\n1.0,1.0,2.0\r\n");
+	char ds[400], p[400], out[4096];
+	snprintf(ds, sizeof(ds), "%s:m", root);
+	snprintf(p, sizeof(p), "%s/test_label", root);
+	mkdir(p, 0777);
+	snprintf(p, sizeof(p), "%s/test_label/m.txt", root);
+	assert_int_equal(tu_write(p, "0\n1\n"), 0);
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_open(&s, ds, NULL, &err), STATUS_OK);
+	assert_int_equal(s.rows, 4);
+	assert_int_equal(s.split, 2);
+	assert_true(series_at(&s, 0, 0) == 1.0f);
+	assert_true(series_at(&s, 2, 3) == 2.0f);
+	series_free(&s);
+	char csv[500];
+	snprintf(csv, sizeof(csv), "%s/l.csv", root);
+	assert_int_equal(tu_run(out, sizeof(out), "%s labels '%s' -o '%s'",
+				tu_vigil(), ds, csv),
+			 0);
+	char *text = tu_slurp(csv, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\n*,3,4,"));
+	free(text);
+	/* a bad value on line 3 is still on line 3 */
+	bad_smd("pdh2", "0,1,2\n1.5,2,3\n4,x,6\n", "0,1,2\n7.5,8,9\n",
+		"train", 3, 2, "expected a number, found 'x'");
+	/* integer or binary data whose first row counts 0,1,2 is data */
+	root = smd_dir("pdh3", "0,1,2\n0,1,2\n", "5,6,7\n");
+	snprintf(ds, sizeof(ds), "%s:m", root);
+	assert_int_equal(series_open(&s, ds, NULL, &err), STATUS_OK);
+	assert_int_equal(s.rows, 3);
+	series_free(&s);
+	root = smd_dir("pdh4", "0,1\n1,0\n", "0,0\n1,1\n");
+	snprintf(ds, sizeof(ds), "%s:m", root);
+	assert_int_equal(series_open(&s, ds, NULL, &err), STATUS_OK);
+	assert_int_equal(s.rows, 4);
+	series_free(&s);
+}
+
 static void test_bad_smd_inputs(void **state)
 {
 	(void)state;
@@ -393,6 +468,10 @@ static void test_bad_smd_inputs(void **state)
 	bad_smd("b6", "1,2,3\n4,5,6\n", "7,8,9\n1,1e99,3\n", "test", 2, 2,
 		"expected a number, found '1e99'");
 	bad_smd("b5", "", "7,8,9\n", "train", 1, 1, "the file is empty");
+	/* numpy.savetxt's default: blanks, not commas */
+	bad_smd("b7", "1.5e-01 2.5e-01 3.5e-01\n", "7 8 9\n", "train", 1, 1,
+		"3 numbers separated by spaces or tabs, where SMD files "
+		"separate them by commas");
 	char out[4096];
 	snprintf(out, sizeof(out), "%s/b1:nosuch", dir);
 	Series s;
@@ -413,6 +492,8 @@ int main(void)
 		cmocka_unit_test(test_good_small_folder),
 		cmocka_unit_test(test_bad_smd_inputs),
 		cmocka_unit_test(test_missing_cells_filled),
+		cmocka_unit_test(test_trailing_comma_lines),
+		cmocka_unit_test(test_pandas_header_line),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -106,6 +106,61 @@ static void test_nab_result_files(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A file too short for a model (40 rows: a probationary part of 6) next
+ * to a normal one: both result files are written, the short one with
+ * anomaly_score 0 on every row and its window's labels, a note names it,
+ * and the exit code is 0. It used to be skipped with exit code 2, and
+ * NAB's scorer then left its windows out of the score. */
+static void test_nab_short_file_written(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], p[256];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s/data/realX %s/labels && "
+				"cp data/samples/nab/realAWSCloudwatch/"
+				"ec2_network_in_257a54.csv %s/data/realX/big.csv",
+				dir, dir, dir),
+			 0);
+	char text[4096], *w = text;
+	w += sprintf(w, "timestamp,value\n");
+	for (int r = 0; r < 40; r++)
+		w += sprintf(w, "2014-04-01 %02d:%02d:00,%d\n", r / 12,
+			     r % 12 * 5, r % 7);
+	snprintf(p, sizeof(p), "%s/data/realX/short.csv", dir);
+	assert_int_equal(tu_write(p, text), 0);
+	snprintf(p, sizeof(p), "%s/labels/combined_windows.json", dir);
+	assert_int_equal(
+		tu_write(p, "{\"realX/big.csv\": [], \"realX/short.csv\": "
+			    "[[\"2014-04-01 02:00:00.000000\", "
+			    "\"2014-04-01 02:10:00.000000\"]]}\n"),
+		0);
+	int rc = tu_run(out, sizeof(out),
+			"%s nab %s/data -o %s/results --epochs 1 --hidden 4 "
+			"--quiet",
+			tu_vigil(), dir, dir);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "short.csv: the train part has 6 rows"));
+	assert_non_null(strstr(out, "too short for a model, anomaly_score 0 "
+				    "on every row"));
+	snprintf(p, sizeof(p), "%s/results/vigil/realX/vigil_big.csv", dir);
+	assert_int_equal(access(p, R_OK), 0);
+	snprintf(p, sizeof(p), "%s/results/vigil/realX/vigil_short.csv", dir);
+	char *res = tu_slurp(p, NULL);
+	assert_non_null(res);
+	assert_int_equal(count_lines(res), 41);
+	assert_non_null(strstr(res, "2014-04-01 00:00:00,0,0.000000,0\n"));
+	assert_non_null(strstr(res, "2014-04-01 02:00:00,3,0.000000,1\n"));
+	assert_non_null(strstr(res, "2014-04-01 02:10:00,5,0.000000,1\n"));
+	assert_non_null(strstr(res, "2014-04-01 02:15:00,6,0.000000,0\n"));
+	size_t zeros = 0;
+	for (const char *q = res; (q = strstr(q, ",0.000000,")); q++)
+		zeros++;
+	assert_int_equal(zeros, 40);
+	free(res);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 static void test_nab_usage(void **state)
 {
 	(void)state;
@@ -126,6 +181,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nab_result_files),
 		cmocka_unit_test(test_nab_usage),
+		cmocka_unit_test(test_nab_short_file_written),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

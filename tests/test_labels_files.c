@@ -361,6 +361,91 @@ static void test_label_column_files(void **state)
 	tu_run(out, sizeof(out), "rm -rf '%s'", tmp);
 }
 
+/* Labels written by pandas from a boolean column read True and False: in
+ * a data file's label column (the whole file used to be refused: "expected
+ * a number in column 'is_anomaly', found 'False'"), in a separate per-row
+ * file, and in an SMD test_label ("cannot tell the label format"). */
+static void test_boolean_labels(void **state)
+{
+	(void)state;
+	char tmp[256], data[300], test[300], out[4096];
+	assert_non_null(tu_tmpdir(tmp, sizeof(tmp)));
+	snprintf(data, sizeof(data), "%s/d.csv", tmp);
+	snprintf(test, sizeof(test), "%s/test_label.csv", tmp);
+	assert_int_equal(tu_write(data, "timestamp,cpu,is_anomaly\n"
+					"2024-01-01 00:00:00,1.5,False\n"
+					"2024-01-01 00:05:00,1.7,False\n"
+					"2024-01-01 00:10:00,1.2,False\n"
+					"2024-01-01 00:15:00,9.1,True\n"
+					"2024-01-01 00:20:00,8.8,TRUE\n"
+					"2024-01-01 00:25:00,1.4,false\n"),
+			 0);
+	assert_int_equal(tu_write(test, "label\nFalse\nTrue\nFalse\n"), 0);
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_open(&s, data, NULL, &err), STATUS_OK);
+	assert_int_equal(s.metrics, 1);
+	assert_string_equal(s.label_column, "is_anomaly");
+	LabelSet ls;
+	assert_int_equal(labelfile_read(&ls, &s, data, LABEL_FORMAT_COLUMN,
+					&err),
+			 STATUS_OK);
+	const RangeSet *node = labelset_get(&ls, LABEL_NODE);
+	assert_int_equal(node->n, 1);
+	assert_int_equal(node->v[0].r.start, 3);
+	assert_int_equal(node->v[0].r.end, 5);
+	labelset_free(&ls);
+	LabelFormat f;
+	assert_int_equal(labelfile_guess(test, &f, &err), STATUS_OK);
+	assert_int_equal(labelfile_read(&ls, &s, test, f, &err), STATUS_OK);
+	node = labelset_get(&ls, LABEL_NODE);
+	assert_int_equal(node->n, 1);
+	assert_int_equal(node->v[0].r.start, 4);
+	assert_int_equal(node->v[0].r.end, 5);
+	labelset_free(&ls);
+	series_free(&s);
+	/* a metric column of True/False is still refused: only labels */
+	assert_int_equal(tu_write(test, "a,b\n1,True\n2,False\n"), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				test),
+			 2);
+	assert_non_null(strstr(out, ":2:2: expected a number in column 'b', "
+				    "found 'True'"));
+	/* vigil labels on the data file: the node range, rows [3, 5) */
+	char csv[300];
+	snprintf(csv, sizeof(csv), "%s/out.csv", tmp);
+	assert_int_equal(tu_run(out, sizeof(out), "%s labels '%s' -o '%s'",
+				tu_vigil(), data, csv),
+			 0);
+	char *text = tu_slurp(csv, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\n*,3,5,2024-01-01 00:15:00,"
+				     "2024-01-01 00:20:00,original,"));
+	free(text);
+	/* an SMD machine's test_label of True and False */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"d='%s/S'; mkdir -p $d/train $d/test "
+				"$d/test_label && printf '1,2\\n3,4\\n5,6\\n' > "
+				"$d/train/m.txt && printf '7,8\\n9,9\\n1,2\\n' > "
+				"$d/test/m.txt && printf 'False\\nTrue\\nTrue\\n' "
+				"> $d/test_label/m.txt",
+				tmp),
+			 0);
+	snprintf(csv, sizeof(csv), "%s/S:m", tmp);
+	assert_int_equal(series_open(&s, csv, NULL, &err), STATUS_OK);
+	assert_int_equal(labelfile_guess(s.label_path, &f, &err), STATUS_OK);
+	assert_int_equal(f, LABEL_FORMAT_SMD);
+	assert_int_equal(labelfile_read(&ls, &s, s.label_path, f, &err),
+			 STATUS_OK);
+	node = labelset_get(&ls, LABEL_NODE);
+	assert_int_equal(node->n, 1);
+	assert_int_equal(node->v[0].r.start, 4);
+	assert_int_equal(node->v[0].r.end, 6);
+	labelset_free(&ls);
+	series_free(&s);
+	tu_run(out, sizeof(out), "rm -rf '%s'", tmp);
+}
+
 static void test_csv_round_trip_with_notes_and_node(void **state)
 {
 	(void)state;
@@ -735,6 +820,7 @@ int main(void)
 		cmocka_unit_test(test_smd_known_disagreements),
 		cmocka_unit_test(test_interp_errors_name_line_and_column),
 		cmocka_unit_test(test_label_column_files),
+		cmocka_unit_test(test_boolean_labels),
 		cmocka_unit_test(test_csv_round_trip_with_notes_and_node),
 		cmocka_unit_test(test_detections_file_round_trip),
 		cmocka_unit_test(test_nab_windows_round_trip),

@@ -99,6 +99,69 @@ static void test_folder_table_and_means(void **state)
 	assert_non_null(strstr(out, "], \"mean\": {\"point-wise\": "));
 }
 
+/* One machine that cannot be scored (a train part of 10 rows, too short
+ * for a model; another with a bad number) no longer stops the folder: it
+ * used to end `vigil score FOLDER` with its error and no table at all.
+ * Now its error (naming the machine) is on stderr, it is listed as
+ * skipped, the other machines are scored, the mean is over them, and the
+ * exit code is 2. */
+static void test_folder_skips_a_bad_machine(void **state)
+{
+	(void)state;
+	double fa = machine_f1("machine-a");
+	char out[16384];
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "src='%s/f/ServerMachineDataset'; "
+		       "dst='%s/g/ServerMachineDataset'; "
+		       "for d in train test test_label interpretation_label; do "
+		       "mkdir -p \"$dst/$d\" && cp \"$src/$d/machine-a.txt\" "
+		       "\"$dst/$d/\" || exit 1; done; "
+		       "head -10 \"$src/train/machine-a.txt\" > "
+		       "\"$dst/train/machine-c.txt\" && "
+		       "cp \"$src/test/machine-a.txt\" "
+		       "\"$dst/test/machine-c.txt\" && "
+		       "cp \"$src/test_label/machine-a.txt\" "
+		       "\"$dst/test_label/machine-c.txt\" && "
+		       "cp \"$src/train/machine-a.txt\" "
+		       "\"$dst/train/machine-d.txt\" && "
+		       "(echo oops; tail -n +2 \"$src/test/machine-a.txt\") > "
+		       "\"$dst/test/machine-d.txt\"",
+		       tmp, tmp),
+		0);
+	int rc = tu_run(out, sizeof(out),
+			"XDG_CACHE_HOME='%s/cache' %s score "
+			"'%s/g/ServerMachineDataset' --epochs 2 2>&1",
+			tmp, tu_vigil(), tmp);
+	assert_int_equal(rc, 2);
+	if (!strstr(out, "ServerMachineDataset:machine-c: the train part has "
+			 "10 rows"))
+		fail_msg("machine-c's error not named:\n%s", out);
+	assert_non_null(strstr(out, "/test/machine-d.txt:1:1: expected a "
+				    "number, found 'oops'"));
+	assert_non_null(strstr(out, "  machine-c  skipped"));
+	assert_non_null(strstr(out, "  machine-d  skipped"));
+	assert_non_null(strstr(out, "1 of 3 datasets scored"));
+	const char *ma = strstr(out, "  machine-a");
+	const char *mean = strstr(out, "  mean");
+	assert_non_null(ma);
+	assert_non_null(mean);
+	char line[256];
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(ma, "\n"), ma);
+	assert_true(fabs(atof(strrchr(line, ' ') + 1) - fa) < 0.0005);
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(mean, "\n"), mean);
+	assert_true(fabs(atof(strrchr(line, ' ') + 1) - fa) < 0.0005);
+
+	rc = tu_run(out, sizeof(out),
+		    "XDG_CACHE_HOME='%s/cache' %s score "
+		    "'%s/g/ServerMachineDataset' --epochs 2 --json 2>/dev/null",
+		    tmp, tu_vigil(), tmp);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "\"skipped\": [\"machine-c\", "
+				    "\"machine-d\"]"));
+	assert_null(strstr(out, "\"machine\": \"machine-c\""));
+}
+
 static void test_folder_refuses_other_labels(void **state)
 {
 	(void)state;
@@ -115,6 +178,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_folder_table_and_means),
 		cmocka_unit_test(test_folder_refuses_other_labels),
+		cmocka_unit_test(test_folder_skips_a_bad_machine),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -453,6 +453,44 @@ static void test_goto_forms(void **state)
 	app_free(&a);
 }
 
+/* Exported metrics often share a long prefix and differ at the end
+ * (Exathlon's 1_driver_StreamingMetrics_..._processingDelay_0, _1, ...):
+ * the metric list showed each as "1_driver_Str…", all alike. A cut name
+ * keeps its start and its end. */
+static void test_long_names_keep_their_end(void **state)
+{
+	(void)state;
+	char dir[64], path[128], keys[128], dump[128], out[4096];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/exa.csv", dir);
+	char text[16384], *w = text;
+	w += sprintf(w, "t");
+	for (int k = 0; k < 3; k++)
+		w += sprintf(w, ",1_driver_StreamingMetrics_streaming_"
+				"lastCompletedBatch_processingDelay_%d",
+			     k);
+	w += sprintf(w, "\n");
+	for (int r = 0; r < 100; r++)
+		w += sprintf(w, "%d,%d,%d,%d\n", 1526000000 + r, r % 7, r % 5,
+			     r % 3);
+	assert_int_equal(tu_write(path, text), 0);
+	snprintf(keys, sizeof(keys), "%s/keys", dir);
+	assert_int_equal(tu_write(keys, ""), 0);
+	snprintf(dump, sizeof(dump), "%s/screen.txt", dir);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"TERM=xterm-256color LANG=C COLUMNS=80 LINES=24 "
+				"%s %s --no-model --keys %s --dump %s",
+				tu_vigil(), path, keys, dump),
+			 0);
+	char *screen = tu_slurp(dump, NULL);
+	assert_non_null(screen);
+	if (!strstr(screen, "|>1_dri~ay_0 ") ||
+	    !strstr(screen, "| 1_dri~ay_1 ") || !strstr(screen, "| 1_dri~ay_2 "))
+		fail_msg("metric list:\n%.1200s", screen);
+	free(screen);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_smd_label_files_disagree),
 		cmocka_unit_test(test_disagreements_d_and_edge),
 		cmocka_unit_test(test_goto_forms),
+		cmocka_unit_test(test_long_names_keep_their_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

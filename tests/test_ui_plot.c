@@ -222,6 +222,61 @@ static void test_format_value(void **state)
 	assert_string_equal(b, "-");
 }
 
+/* Metrics in units of 1e-9 (or below 1e-10, or negative) used to get
+ * axis labels cut to six columns: "1.7e-0" for 1.7e-09, "7.9e-1" for
+ * 7.9e-11, which read as 1.7 and 0.79. Now the exponent is written short
+ * and the mantissa gives way; nothing is cut. The same in the dashboard. */
+static void test_format_tiny_and_huge_values(void **state)
+{
+	(void)state;
+	static const struct {
+		double v;
+		int width;
+		const char *want;
+	} cases[] = {
+		{1.7e-9, 6, "1.7e-9"},	   {7.9e-11, 6, "8e-11"},
+		{-1.7e-9, 6, "-2e-9"},	   {-7.9e-11, 6, "-8e-11"},
+		{4.7e-10, 8, "4.7e-10"},   {3.54e-10, 8, "3.54e-10"},
+		{0.000123, 6, "1.2e-4"},  {3.4e38, 6, "3.4e38"},
+		{-3.4e38, 6, "-3e38"},	   {2.5e22, 8, "2.5e22"},
+		{1.7e9, 6, "1.7G"},	   {0.0015, 6, "0.0015"},
+	};
+	char b[32];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		plot_format_value(cases[i].v, b, sizeof(b), cases[i].width);
+		if (strcmp(b, cases[i].want) ||
+		    (int)strlen(b) > cases[i].width)
+			fail_msg("%g in %d columns: '%s', want '%s'",
+				 cases[i].v, cases[i].width, b, cases[i].want);
+	}
+	/* the dashboard's y axis on a metric of nanoseconds */
+	char dir[64], path[128], keys[128], dump[128], out[4096];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/ns.csv", dir);
+	char text[8192], *w = text;
+	w += sprintf(w, "latency_s\n");
+	for (int r = 0; r < 200; r++)
+		w += sprintf(w, "%.3g\n", (r % 10 == 3 ? 1.7 : 0.9) * 1e-9 -
+						  (r % 7) * 1e-11);
+	assert_int_equal(tu_write(path, text), 0);
+	snprintf(keys, sizeof(keys), "%s/keys", dir);
+	assert_int_equal(tu_write(keys, ""), 0);
+	snprintf(dump, sizeof(dump), "%s/screen.txt", dir);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"TERM=xterm-256color COLUMNS=80 LINES=24 %s %s "
+				"--no-model --keys %s --dump %s",
+				tu_vigil(), path, keys, dump),
+			 0);
+	char *screen = tu_slurp(dump, NULL);
+	assert_non_null(screen);
+	/* max 1.7e-9, min 8.4e-10 in six columns */
+	if (!strstr(screen, "||1.7e-9 ") || !strstr(screen, "|| 8e-10 "))
+		fail_msg("axis labels:\n%.1500s", screen);
+	assert_null(strstr(screen, "e-0 "));
+	free(screen);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_braille_encoding),
 		cmocka_unit_test(test_render_line),
 		cmocka_unit_test(test_format_value),
+		cmocka_unit_test(test_format_tiny_and_huge_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

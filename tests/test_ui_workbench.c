@@ -888,6 +888,48 @@ static void test_machines_view_nab_folder(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A folder with one machine that cannot be read (its test file starts
+ * with "oops"): the machines view opens with the others, that machine's
+ * row says why (file, line, column), Enter on it says it cannot be
+ * opened, and the others open as usual. The dashboard used to refuse the
+ * whole folder with that one machine's error. */
+static void test_machines_view_bad_machine(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[4096];
+	if (tu_run(out, sizeof(out),
+		   "rm -rf '%s/flbad' && cp -r data/samples/smd-fleet "
+		   "'%s/flbad' && cd '%s/flbad/ServerMachineDataset' && "
+		   "cp train/machine-1-2.txt train/machine-x.txt && "
+		   "(echo oops; tail -n +2 test/machine-1-2.txt) > "
+		   "test/machine-x.txt",
+		   tmp, tmp, tmp) != 0)
+		fail_msg("cannot make the folder: %s", out);
+	char args[700];
+	snprintf(args, sizeof(args), "'%s/flbad/ServerMachineDataset' "
+				     "--no-model",
+		 tmp);
+	start_at(args, "C.UTF-8", 200, 30);
+	expect("machines: 4", 10);
+	expect("machine-x         - not opened: ", 5);
+	expect("test/machine-x.txt:1:1: expected a number", 5);
+	/* the readable machines are listed as usual */
+	char line[4096];
+	line_of("machine-3-10", NULL, line, sizeof(line));
+	CHECK(strstr(line, " 2000 no model ") != NULL);
+	keys("G Enter");
+	expect("machine-x cannot be opened: ", 5);
+	CHECK(strstr(screen, "machines: 4") != NULL);
+	keys("g Enter");
+	expect("m01", 10);
+	keys("M");
+	expect("machines: 4", 5);
+	stop_server();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -902,6 +944,7 @@ int main(void)
 		cmocka_unit_test(test_alerts_match_detect),
 		cmocka_unit_test(test_machines_view),
 		cmocka_unit_test(test_machines_view_nab_folder),
+		cmocka_unit_test(test_machines_view_bad_machine),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -157,6 +157,16 @@ void pipeline_progress_stderr(const TrainProgress *p, void *ctx)
 	fflush(stderr);
 }
 
+void pipeline_name_machine(const Series *s, ErrorRecord *err)
+{
+	if (!err || !s->machine || !s->path || strcmp(err->file, s->path))
+		return;
+	char named[sizeof(err->file)];
+	if (snprintf(named, sizeof(named), "%s:%s", s->path, s->machine) <
+	    (int)sizeof(named))
+		memcpy(err->file, named, sizeof(named));
+}
+
 Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 {
 	if (p->model) {
@@ -172,6 +182,8 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 		fn = pipeline_progress_stderr;
 	Status st = model_obtain(&p->series, &o->lstm, fn, o->progress_ctx,
 				 &p->model, &p->from_cache, err);
+	if (st)
+		pipeline_name_machine(&p->series, err);
 	p->model_file[0] = '\0';
 	if (st == STATUS_OK &&
 	    !model_cache_find(&p->series, &o->lstm, p->model_file,

@@ -52,6 +52,11 @@ Status pipeline_load(Pipeline *p, const PipelineOptions *o, Series *s,
 /* Stage 2: load o->model_path, or the cached model, or train one (progress
  * through o->progress, default a bar on stderr). */
 Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err);
+
+/* An error the engine reported against s->path names an SMD machine's
+ * folder only: make it name the machine as the command line does
+ * (PATH:machine). Other errors are left as they are. */
+void pipeline_name_machine(const Series *s, ErrorRecord *err);
 /* Stage 3: forecast every row with p->model into p->pred. For a model from
  * the cache, the forecast itself is cached beside it in the cache folder
  * (MODEL.forecast: the model file's and the series' hashes, then the

@@ -91,6 +91,11 @@ static void print_text(const Series *s, int all)
 		printf("time      %s .. %s UTC%s\n", a, b,
 		       s->timestamps ? "" : " (no timestamps: start + row x "
 					    "interval)");
+	} else if (s->time_counter) {
+		printf("time      rows 0 .. %zu (the time column counts steps, "
+		       "not epoch seconds: index axis, --interval sets a "
+		       "step)\n",
+		       s->rows ? s->rows - 1 : 0);
 	} else {
 		printf("time      rows 0 .. %zu (no timestamps: index axis)\n",
 		       s->rows ? s->rows - 1 : 0);
@@ -156,6 +161,7 @@ static int print_json(const Series *s)
 		cJSON_AddNullToObject(o, "end");
 	}
 	cJSON_AddBoolToObject(o, "timestamps", s->timestamps != NULL);
+	cJSON_AddBoolToObject(o, "time_counter", s->time_counter != 0);
 	cJSON_AddNumberToObject(o, "interval", (double)s->interval);
 	cJSON_AddNumberToObject(o, "filled", (double)s->filled);
 	if (s->label_path)

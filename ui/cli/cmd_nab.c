@@ -32,6 +32,7 @@
 #include "ui/cli.h"
 #include "ui/commands.h"
 #include "ui/cli/detout.h"
+#include "ui/escape.h"
 #include "ui/outfile.h"
 #include "ui/pipeline.h"
 
@@ -226,12 +227,17 @@ static Status nab_scores(const DetectResult *r, size_t refractory,
 	return STATUS_OK;
 }
 
-/* One file: train, score, write. */
+/* One file: train, score, write. A file too short for a model (its
+ * probationary part holds fewer windows than training needs) is written
+ * with anomaly_score 0 on every row, *untrained set and the reason in
+ * *err: NAB scores every file of the corpus, and a missing one would drop
+ * its windows from the score. */
 static Status nab_file(const char *root, const char *rel, const char *outdir,
 		       const char *name, const cJSON *windows,
 		       const char *wpath, const PipelineOptions *o,
-		       const NabOptions *no, ErrorRecord *err)
+		       const NabOptions *no, int *untrained, ErrorRecord *err)
 {
+	*untrained = 0;
 	char path[8200];
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
 	SeriesOptions so = o->series;
@@ -248,28 +254,36 @@ static Status nab_file(const char *root, const char *rel, const char *outdir,
 	Pipeline p;
 	pipeline_init(&p);
 	st = pipeline_load(&p, o, &s, err);
+	ErrorRecord why;
+	error_clear(&why);
 	if (st == STATUS_OK) {
 		TrainProgressFn fn = o->quiet ? NULL : o->progress;
 		st = lstm_train(&p.series, &o->lstm, fn, o->progress_ctx,
-				&p.model, err);
+				&p.model, &why);
+		if (st == STATUS_EMPTY && p.series.rows > 0) {
+			*untrained = 1;
+			st = STATUS_OK;
+		} else if (st != STATUS_OK) {
+			*err = why;
+		}
 	}
-	if (st == STATUS_OK)
+	if (st == STATUS_OK && !*untrained)
 		st = pipeline_forecast(&p, err);
-	if (st == STATUS_OK)
+	if (st == STATUS_OK && !*untrained)
 		st = pipeline_detect(&p, o, err);
 	unsigned char *label = NULL;
 	double *score = NULL;
+	size_t rows = p.series.rows;
 	if (st == STATUS_OK) {
-		label = malloc(p.series.rows ? p.series.rows : 1);
-		score = malloc((p.series.rows ? p.series.rows : 1) *
-			       sizeof(*score));
+		label = malloc(rows ? rows : 1);
+		score = calloc(rows ? rows : 1, sizeof(*score));
 		if (!label || !score)
 			st = error_set(err, STATUS_NOMEM, path, 0, 0,
 				       "out of memory");
 	}
 	if (st == STATUS_OK)
 		st = fill_labels(windows, rel, &p.series, label, wpath, err);
-	if (st == STATUS_OK)
+	if (st == STATUS_OK && !*untrained)
 		st = nab_scores(&p.det, no->refractory, score, err);
 	if (st == STATUS_OK) {
 		/* RESULTS/NAME/CATEGORY/NAME_FILE.csv */
@@ -292,8 +306,7 @@ static Status nab_file(const char *root, const char *rel, const char *outdir,
 			if (st == STATUS_OK) {
 				fputs("timestamp,value,anomaly_score,label\n",
 				      of.f);
-				const DetectResult *r = &p.det;
-				for (size_t t = 0; t < r->rows; t++) {
+				for (size_t t = 0; t < rows; t++) {
 					char tb[40];
 					series_format_time(&p.series, t, tb,
 							   sizeof(tb));
@@ -308,6 +321,8 @@ static Status nab_file(const char *root, const char *rel, const char *outdir,
 	free(label);
 	free(score);
 	pipeline_free(&p);
+	if (st == STATUS_OK && *untrained)
+		*err = why;
 	return st;
 }
 
@@ -419,7 +434,8 @@ int cmd_nab(int argc, char **argv)
 	if (!o.quiet && !o.progress)
 		o.progress = pipeline_progress_stderr;
 	/* A file that cannot be read is reported and skipped; the exit code
-	 * then says so (the worst one), the other files are still written. */
+	 * then says so (the worst one), the other files are still written. A
+	 * file too short for a model is written with scores 0 and a note. */
 	int rc = 0;
 	size_t written = 0;
 	for (size_t i = 0; i < files.n; i++) {
@@ -427,13 +443,22 @@ int cmd_nab(int argc, char **argv)
 			fprintf(stderr, "vigil nab: [%zu/%zu] %s\n", i + 1,
 				files.n, files.items[i]);
 		error_clear(&err);
+		int untrained = 0;
 		st = nab_file(dir, files.items[i], outdir, name, windows,
-			      labels, &o, &no, &err);
+			      labels, &o, &no, &untrained, &err);
 		if (st != STATUS_OK) {
 			int c = cli_report(cmd, st, &err);
 			if (c > rc)
 				rc = c;
 			continue;
+		}
+		if (untrained) {
+			char msg[1200], safe[2400];
+			error_format(&err, msg, sizeof(msg));
+			fprintf(stderr,
+				"vigil nab: %s: too short for a model, "
+				"anomaly_score 0 on every row\n",
+				ui_escape(msg, safe, sizeof(safe)));
 		}
 		written++;
 	}

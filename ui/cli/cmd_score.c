@@ -43,7 +43,9 @@ static const char score_help[] =
 	"machine) or a folder of CSV or NAB files; every machine (file) "
 	"against\n"
 	"its own labels, one line each (node level, all detections) and the "
-	"means.\n"
+	"means;\n"
+	"a machine that cannot be scored is skipped (its error on stderr and "
+	"in\nthe exit code).\n"
 	"\n"
 	"  --labels FILE        the labels (default: the dataset's own, e.g. "
 	"SMD\n"
@@ -311,7 +313,10 @@ static void folder_line(const char *name, int namew, const ScoreTable *t)
 
 /* `vigil score FOLDER`: every machine of an SMD folder against its own
  * labels (the model pipeline detects), the node level of each, all
- * detections, and the means over the machines; text or JSON. */
+ * detections, and the means over the machines; text or JSON. A machine
+ * that cannot be scored (its error is on stderr) is listed as skipped and
+ * left out of the means; the others are still scored, and the exit code is
+ * then the worst of the skipped ones'. */
 static int score_folder(ScoreArgs *a, PipelineOptions *po)
 {
 	ErrorRecord err;
@@ -320,20 +325,32 @@ static int score_folder(ScoreArgs *a, PipelineOptions *po)
 	Status st = cli_folder_open(&cf, a->dataset, &err);
 	if (st)
 		return cli_report("score", st, &err);
-	size_t n = cf.n;
+	size_t n = cf.n, scored = 0;
 	ScoreTable *t = calloc(n, sizeof(*t));
+	int *failed = calloc(n, sizeof(*failed));
 	int rc = 0;
-	if (!t) {
+	if (!t || !failed) {
 		rc = cli_report("score", STATUS_NOMEM, NULL);
 		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ScoreArgs one = *a;
+		one.dataset = cf.dataset[i];
+		if ((failed[i] = score_dataset(&one, po, &t[i])) != 0) {
+			fprintf(stderr,
+				"vigil score: %s skipped (left out of the "
+				"means)\n",
+				cf.name[i]);
+			rc = failed[i] > rc ? failed[i] : rc;
+		} else {
+			scored++;
+		}
 	}
 	ScoreTable mean;
 	memset(&mean, 0, sizeof(mean));
 	for (size_t i = 0; i < n; i++) {
-		ScoreArgs one = *a;
-		one.dataset = cf.dataset[i];
-		if ((rc = score_dataset(&one, po, &t[i])) != 0)
-			goto out;
+		if (failed[i])
+			continue;
 		for (int r = 0; r < SCORE_RULES; r++)
 			for (int f = 0; f < SCORE_FILTERS; f++) {
 				const ScoreCell *c = &t[i].cell[r][f];
@@ -341,21 +358,30 @@ static int score_folder(ScoreArgs *a, PipelineOptions *po)
 				m->tp += c->tp;
 				m->fp += c->fp;
 				m->fn += c->fn;
-				m->p += c->p / (double)n;
-				m->r += c->r / (double)n;
-				m->f1 += c->f1 / (double)n;
+				m->p += c->p / (double)scored;
+				m->r += c->r / (double)scored;
+				m->f1 += c->f1 / (double)scored;
 			}
 	}
 	if (a->json) {
 		printf("{\"folder\": ");
 		detout_json_string(stdout, a->dataset);
 		printf(", \"inflated\": [\"point-adjusted\"], \"machines\": [");
-		for (size_t i = 0; i < n; i++) {
-			printf("%s{\"machine\": ", i ? ", " : "");
+		for (size_t i = 0, k = 0; i < n; i++) {
+			if (failed[i])
+				continue;
+			printf("%s{\"machine\": ", k++ ? ", " : "");
 			detout_json_string(stdout, cf.name[i]);
 			printf(", \"node\": ");
 			print_json_table(&t[i]);
 			printf("}");
+		}
+		printf("], \"skipped\": [");
+		for (size_t i = 0, k = 0; i < n; i++) {
+			if (!failed[i])
+				continue;
+			printf("%s", k++ ? ", " : "");
+			detout_json_string(stdout, cf.name[i]);
 		}
 		printf("], \"mean\": ");
 		print_json_table(&mean);
@@ -373,14 +399,26 @@ static int score_folder(ScoreArgs *a, PipelineOptions *po)
 		printf("  %-*s  %20s  %20s  %20s\n", namew, "dataset",
 		       "point-wise P R F1", "adjusted* P R F1",
 		       "event P R F1");
-		for (size_t i = 0; i < n; i++)
-			folder_line(cf.name[i], namew, &t[i]);
-		folder_line("mean", namew, &mean);
+		for (size_t i = 0; i < n; i++) {
+			if (failed[i])
+				printf("  %-*s  skipped: not scored (the error "
+				       "is on stderr)\n",
+				       namew, cf.name[i]);
+			else
+				folder_line(cf.name[i], namew, &t[i]);
+		}
+		if (scored)
+			folder_line("mean", namew, &mean);
+		if (scored < n)
+			printf("\n%zu of %zu datasets scored; the mean is "
+			       "over those\n",
+			       scored, n);
 		printf("\n* inflated: shown for comparison\n");
 	}
 out:
 	cli_folder_free(&cf);
 	free(t);
+	free(failed);
 	return rc;
 }
 

@@ -325,6 +325,7 @@ int cmd_train(int argc, char **argv)
 		}
 	}
 	if (st) {
+		pipeline_name_machine(&s, &err);
 		lstm_model_delete(m);
 		series_free(&s);
 		return cli_report("train", st, &err);

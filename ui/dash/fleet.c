@@ -47,7 +47,10 @@ Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
 		return error_set(err, STATUS_NOMEM, NULL, 0, 0,
 				 "out of memory");
 	}
-	for (size_t i = 0; st == STATUS_OK && i < cf.n; i++) {
+	size_t opened = 0;
+	ErrorRecord first;
+	error_clear(&first);
+	for (size_t i = 0; i < cf.n; i++) {
 		FleetMachine *m = &f->m[i];
 		snprintf(m->name, sizeof(m->name), "%s", cf.name[i]);
 		snprintf(m->dataset, sizeof(m->dataset), "%s", cf.dataset[i]);
@@ -57,11 +60,33 @@ Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
 		o.dataset = m->dataset;
 		o.labels = NULL;
 		o.no_model = 1; /* queued: fleet_poll starts them */
-		st = dash_open(&m->app, &o, err);
+		ErrorRecord e;
+		error_clear(&e);
+		Status ms = dash_open(&m->app, &o, &e);
+		if (ms != STATUS_OK) {
+			/* listed with its error; the other machines open */
+			if (st == STATUS_OK) {
+				st = ms;
+				first = e;
+			}
+			error_format(&e, m->error, sizeof(m->error));
+			if (!m->error[0])
+				snprintf(m->error, sizeof(m->error), "%s",
+					 status_message(ms));
+			app_free(&m->app);
+			app_init(&m->app);
+			m->started = 1;
+		} else {
+			opened++;
+		}
 		m->app.in_fleet = 1;
 		m->app.message[0] = '\0';
 	}
 	cli_folder_free(&cf);
+	if (opened)
+		return STATUS_OK;
+	if (err)
+		*err = first;
 	return st;
 }
 
@@ -176,6 +201,13 @@ unsigned fleet_key(Fleet *f, int ch)
 	case KEY_ENTER:
 		if (!f->n)
 			return 0;
+		if (f->m[f->sel].error[0]) {
+			snprintf(f->message, sizeof(f->message),
+				 "%.60s cannot be opened: %.170s",
+				 f->m[f->sel].name,
+				 f->m[f->sel].error);
+			return FLEET_REDRAW;
+		}
 		f->open = (long)f->sel;
 		open_session(f, &f->m[f->sel]);
 		return FLEET_OPENED | FLEET_REDRAW;
@@ -229,6 +261,11 @@ static void machine_row(const Fleet *f, const FleetMachine *m, int namew,
 			char *buf, size_t n)
 {
 	const App *a = &m->app;
+	if (m->error[0]) {
+		snprintf(buf, n, " %-*.*s %6s not opened: %.300s", namew, namew,
+			 m->name, "-", m->error);
+		return;
+	}
 	char model[32], dets[32] = "-", orig[24] = "-", work[24] = "-";
 	switch (a->model) {
 	case MODEL_TRAINING:

@@ -23,6 +23,8 @@ typedef struct {
 	App app;              /* owned: the machine's dashboard state */
 	int started;          /* its model was started */
 	int session;          /* its lock and journal were taken */
+	char error[640];      /* not empty: the machine could not be opened
+				 (why); it is listed, never opened */
 } FleetMachine;
 
 typedef struct {
@@ -44,8 +46,9 @@ enum {
 };
 
 /* Open every machine of the SMD folder dir, or every CSV file in it (data
- * and labels; models are queued). Returns STATUS_OK or the first
- * machine's error. */
+ * and labels; models are queued). A machine that cannot be opened keeps
+ * its error in FleetMachine.error and the others open; returns STATUS_OK,
+ * or the first machine's error when none opens. */
 Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
 		  ErrorRecord *err);
 

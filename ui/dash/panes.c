@@ -185,8 +185,26 @@ static void short_time(const Series *s, size_t r, const char *same_day_as,
 		snprintf(buf, n, "%s", t);
 }
 
+/* Whether metric m's name, cut to its first w - 1 bytes, reads like
+ * another metric's so cut (exported metrics often share a long prefix and
+ * differ at the end: 1_driver_..._processingDelay_0, _1, ...). */
+static int cut_names_clash(const Series *s, size_t m, size_t w)
+{
+	const char *a = s->names[m];
+	if (w < 2 || strlen(a) <= w)
+		return 0;
+	for (size_t j = 0; j < s->metrics; j++)
+		if (j != m && strlen(s->names[j]) > w &&
+		    !strncmp(a, s->names[j], w - 1))
+			return 1;
+	return 0;
+}
+
+/* name in w columns: whole, or cut with an ellipsis at the end, or, with
+ * keep_end (names alike at the start), its start and its end around the
+ * ellipsis. */
 static void short_name(const char *name, char *buf, size_t n, size_t w,
-		       int unicode)
+		       int unicode, int keep_end)
 {
 	size_t len = strlen(name);
 	if (len <= w && len < n) {
@@ -195,9 +213,15 @@ static void short_name(const char *name, char *buf, size_t n, size_t w,
 	}
 	if (w + 4 > n)
 		w = n - 4;
-	memcpy(buf, name, w - 1);
-	snprintf(buf + w - 1, n - (w - 1), "%s",
-		 unicode ? "\xe2\x80\xa6" : "~");
+	size_t tail = keep_end ? (w - 1) / 2 : 0, head = w - 1 - tail;
+	const char *t = name + len - tail;
+	while (tail && ((unsigned char)*t & 0xC0) == 0x80) { /* UTF-8 */
+		t++;
+		tail--;
+	}
+	memcpy(buf, name, head);
+	snprintf(buf + head, n - head, "%s%s",
+		 unicode ? "\xe2\x80\xa6" : "~", tail ? t : "");
 }
 
 /* ---- metric list ------------------------------------------------------ */
@@ -231,8 +255,9 @@ static void draw_list(App *a, WINDOW *w)
 		/* room for the score at the cursor when there is one */
 		int scored = a->has_dr && a->score && width > 16;
 		int namew = width - (scored ? 13 : 8);
-		short_name(a->s.names[m], name, sizeof(name),
-			   (size_t)(namew > 3 ? namew : 3), a->unicode);
+		size_t nw = (size_t)(namew > 3 ? namew : 3);
+		short_name(a->s.names[m], name, sizeof(name), nw, a->unicode,
+			   cut_names_clash(&a->s, m, nw));
 		if (a->has_dr) {
 			UiScore sc[RULE_COUNT];
 			app_scores(a, m, 0, CRIT_LOW, sc);
@@ -915,9 +940,10 @@ static void draw_alerts(App *a, WINDOW *w)
 		int namew = (W - used) / 3 - 8;
 		for (size_t m = 0; m < al->n_ranked && m < 3; m++) {
 			char nm[96];
-			short_name(a->s.names[al->ranked[m].metric], nm,
-				   sizeof(nm), (size_t)(namew > 3 ? namew : 3),
-				   a->unicode);
+			size_t mi = al->ranked[m].metric;
+			size_t nw = (size_t)(namew > 3 ? namew : 3);
+			short_name(a->s.names[mi], nm, sizeof(nm), nw,
+				   a->unicode, cut_names_clash(&a->s, mi, nw));
 			used += snprintf(line + used, sizeof(line) - (size_t)used,
 					 " %s %.4f", nm, al->ranked[m].share);
 		}

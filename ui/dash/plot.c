@@ -260,6 +260,32 @@ void plot_cell_text(const PlotGrid *g, size_t x, size_t y, char out[4])
 	}
 }
 
+/* v as mantissa and exponent without the exponent's sign and zeros
+ * ("1.7e-9", "-2e-10", "3.4e38"), with as many of at most three
+ * significant digits as fit in width (width 0: three). */
+static void compact_exp(double v, char *buf, size_t n, int width)
+{
+	for (int prec = 2; prec >= 0; prec--) {
+		char t[48];
+		snprintf(t, sizeof(t), "%.*e", prec, v);
+		char *e = strchr(t, 'e');
+		if (!e)
+			break;
+		int ex = atoi(e + 1);
+		*e = '\0';
+		if (strchr(t, '.')) {
+			size_t l = strlen(t);
+			while (l && t[l - 1] == '0')
+				t[--l] = '\0';
+			if (l && t[l - 1] == '.')
+				t[--l] = '\0';
+		}
+		snprintf(buf, n, "%se%d", t, ex);
+		if (width <= 0 || (int)strlen(buf) <= width)
+			return;
+	}
+}
+
 void plot_format_value(double v, char *buf, size_t n, int width)
 {
 	if (!isfinite(v)) {
@@ -267,7 +293,7 @@ void plot_format_value(double v, char *buf, size_t n, int width)
 		return;
 	}
 	double a = fabs(v);
-	if (a >= 1e4 && width < 9) {
+	if (a >= 1e4 && a < 1e21 && width < 9) {
 		/* SI suffixes keep big values short: 221k, 2.5M */
 		static const char sfx[] = "kMGTPE";
 		int k = -1;
@@ -283,7 +309,7 @@ void plot_format_value(double v, char *buf, size_t n, int width)
 		return;
 	}
 	if (a != 0 && (a >= 1e6 || a < 1e-3))
-		snprintf(buf, n, "%.*g", width > 6 ? 3 : 2, v);
+		compact_exp(v, buf, n, width);
 	else if (a >= 1000)
 		snprintf(buf, n, "%.0f", v);
 	else if (a >= 10)
@@ -291,5 +317,5 @@ void plot_format_value(double v, char *buf, size_t n, int width)
 	else
 		snprintf(buf, n, "%.3g", v);
 	if ((int)strlen(buf) > width && width > 0)
-		snprintf(buf, n, "%.*g", width > 5 ? width - 4 : 1, v);
+		compact_exp(v, buf, n, width);
 }
