@@ -650,7 +650,9 @@ Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 			return open_smd_dir(s, sub, err);
 		return error_set(err, STATUS_FORMAT, dataset, 0, 0,
 				 "a folder, but not an SMD folder (no train/ "
-				 "and test/ in it)");
+				 "and test/ in it): name one file of it here "
+				 "(vigil score and the dashboard take a folder "
+				 "of CSV or NAB files)");
 	}
 	if (stat_errno == 0 && !S_ISREG(st0.st_mode))
 		return error_set(err, STATUS_IO, dataset, 0, 0,

@@ -173,12 +173,28 @@ static void test_folder_refuses_other_labels(void **state)
 	assert_non_null(strstr(out, "each machine's own labels"));
 }
 
+/* A folder of CSV files is for score and the dashboard; info and detect
+ * want one file of it, and say so. */
+static void test_csv_folder_for_one_file_commands(void **state)
+{
+	(void)state;
+	char out[2048];
+	int rc = tu_run(out, sizeof(out),
+			"mkdir -p '%s/csvs' && cp data/samples/nab/realKnownCause/"
+			"rogue_agent_key_updown.csv '%s/csvs/' && %s info '%s/csvs'",
+			tmp, tmp, tu_vigil(), tmp);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "name one file of it here (vigil score and "
+				    "the dashboard take a folder"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_folder_table_and_means),
 		cmocka_unit_test(test_folder_refuses_other_labels),
 		cmocka_unit_test(test_folder_skips_a_bad_machine),
+		cmocka_unit_test(test_csv_folder_for_one_file_commands),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
