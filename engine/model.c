@@ -346,10 +346,11 @@ static Status check_series(const LstmModel *m, const Series *s,
 Status lstm_forecast(const LstmModel *m, const Series *s, float *pred,
 		     ErrorRecord *err)
 {
-	return model_forecast_until(m, s, pred, NULL, err);
+	return model_forecast_until(m, s, NULL, pred, NULL, err);
 }
 
-Status model_forecast_until(const LstmModel *m, const Series *s, float *pred,
+Status model_forecast_until(const LstmModel *m, const Series *s,
+			    const float *Z, float *pred,
 			    const atomic_int *cancel, ErrorRecord *err)
 {
 	Status st = check_series(m, s, err);
@@ -360,16 +361,19 @@ Status model_forecast_until(const LstmModel *m, const Series *s, float *pred,
 		pred[i] = NAN;
 	if (rows <= T)
 		return STATUS_OK;
-	float *Z = NULL;
-	st = model_features(m, s, rows, &Z, err);
-	if (st)
-		return st;
+	float *own = NULL;
+	if (!Z) {
+		st = model_features(m, s, rows, &own, err);
+		if (st)
+			return st;
+		Z = own;
+	}
 	/* blocks of rows keep the scaled output small, and a cancel is
 	   seen within one */
 	const size_t blk = 8192;
 	float *y = malloc(size_mul3(blk, O, sizeof(float)));
 	if (!y) {
-		free(Z);
+		free(own);
 		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
 	}
 	for (size_t a = T; a < rows && !st; a += blk) {
@@ -386,7 +390,7 @@ Status model_forecast_until(const LstmModel *m, const Series *s, float *pred,
 					model_unscale(m, o, y[(r - a) * O + o]);
 	}
 	free(y);
-	free(Z);
+	free(own);
 	return st;
 }
 
