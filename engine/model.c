@@ -282,6 +282,7 @@ static void *forecast_worker(void *arg)
 		j->failed = 1;
 		return NULL;
 	}
+	lstm_rows_prepare(d, j->m->params, ws);
 	size_t nchunks = (j->r1 - j->r0 + FORECAST_CHUNK - 1) / FORECAST_CHUNK;
 	size_t c;
 	while ((c = atomic_fetch_add(j->next, 1)) < nchunks) {
