@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/bigalloc.h"
 #include "engine/calib.h"
 #include "engine/threshold.h"
 
@@ -623,9 +624,9 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 
 	size_t cells = rows * M;
 	CalibScratch cs = {0};
-	r->error = malloc(cells * sizeof(float));
-	r->smooth = malloc(cells * sizeof(float));
-	r->score = malloc(cells * sizeof(float));
+	r->error = big_alloc(cells * sizeof(float));
+	r->smooth = big_alloc(cells * sizeof(float));
+	r->score = big_alloc(cells * sizeof(float));
 	r->threshold = calloc(M, sizeof(float));
 	r->det = calloc(M, sizeof(*r->det));
 	r->n_det = calloc(M, sizeof(size_t));
@@ -635,7 +636,7 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 		r->win_thr = malloc(M * r->n_win * sizeof(float));
 	}
 	if (calibrated) {
-		r->surprise = malloc(cells * sizeof(float));
+		r->surprise = big_alloc(cells * sizeof(float));
 		cs.a = malloc(rows * sizeof(float));
 		cs.b = malloc(rows * sizeof(float));
 		cs.work = malloc(sizeof(*cs.work));

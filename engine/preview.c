@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "data/bigalloc.h"
 #include "data/checked.h"
 #include "engine/model_impl.h"
 
@@ -149,7 +150,7 @@ Status preview_start_from(Preview **out, const Series *s, LstmModel *m,
 			       ? s->rows * s->metrics
 			       : 0;
 	if (p && cells)
-		p->pred = malloc(cells * sizeof(float));
+		p->pred = big_alloc(cells * sizeof(float));
 	if (!p || !p->pred) {
 		free(p);
 		lstm_model_delete(m);
