@@ -436,21 +436,42 @@ sigmoid512(__m512 v)
 	return _mm512_div_ps(one, _mm512_add_ps(one, e));
 }
 
-/* kern_lstm_step's cell for one row of 16 units (masked by m) from the
- * gate pre-activations: as sigmoid_avx512, tanh_avx512 and
- * lstm_fwd_avx512 compute it. */
+/* kern_lstm_step's cell for one row of up to 16 units (masked by m) from
+ * the activated gates: as lstm_fwd_avx512 computes it. */
 TGT512 static inline __attribute__((always_inline)) void
-cell512(__m512 pi, __m512 pf, __m512 po, __m512 pg, __mmask16 m,
-	int have_c, float *c, float *h)
+cell_act512(__m512 iv, __m512 fv, __m512 ov, __m512 gv, __mmask16 m,
+	    int have_c, float *c, float *h)
 {
-	__m512 iv = sigmoid512(pi), fv = sigmoid512(pf);
-	__m512 ov = sigmoid512(po), gv = tanh512(pg);
 	__m512 v = _mm512_mul_ps(iv, gv);
 	if (have_c)
 		v = _mm512_add_ps(v, _mm512_mul_ps(fv,
 						   _mm512_maskz_loadu_ps(m, c)));
 	_mm512_mask_storeu_ps(c, m, v);
 	_mm512_mask_storeu_ps(h, m, _mm512_mul_ps(ov, tanh512(v)));
+}
+
+/* The same from the gate pre-activations, activated as sigmoid_avx512
+ * and tanh_avx512 do. */
+TGT512 static inline __attribute__((always_inline)) void
+cell512(__m512 pi, __m512 pf, __m512 po, __m512 pg, __mmask16 m,
+	int have_c, float *c, float *h)
+{
+	cell_act512(sigmoid512(pi), sigmoid512(pf), sigmoid512(po),
+		    tanh512(pg), m, have_c, c, h);
+}
+
+/* sigmoid512 on the lanes outside tg, tanh512 on those in it, with one
+ * exp512 and one division: each lane's arithmetic is theirs. */
+TGT512 static inline __attribute__((always_inline)) __m512
+gates512(__m512 x, __mmask16 tg)
+{
+	const __m512 one = _mm512_set1_ps(1.0f);
+	__m512 arg = _mm512_mask_add_ps(_mm512_sub_ps(_mm512_setzero_ps(), x),
+					tg, x, x);
+	__m512 e = exp512(arg);
+	__m512 num = _mm512_mask_blend_ps(tg, one, _mm512_set1_ps(2.0f));
+	__m512 q = _mm512_div_ps(num, _mm512_add_ps(one, e));
+	return _mm512_mask_sub_ps(q, tg, one, q);
 }
 
 /* mr rows of one full block of 16 units: the 64 gate columns in
@@ -548,6 +569,27 @@ TGT512 static void lstm_step_avx512(size_t B, size_t H, const float *C0,
 		gemm_avx512(B, nw, K2, A2, K2, 1, W2 + col, H4, scratch, nw, 1,
 			    NULL, 0);
 	__mmask16 m = (__mmask16)((1u << w) - 1);
+	if (nw <= 16) {
+		/* the four gates of a row in one vector: activated together,
+		   then each moved to lanes 0 .. w-1 */
+		__mmask16 all = (__mmask16)((1u << nw) - 1);
+		__mmask16 tg = (__mmask16)(all & ~((1u << (3 * w)) - 1));
+		__m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+						 10, 11, 12, 13, 14, 15);
+		__m512i sw = _mm512_set1_epi32((int)w);
+		__m512i xf = _mm512_add_epi32(lane, sw);
+		__m512i xo = _mm512_add_epi32(xf, sw);
+		__m512i xg = _mm512_add_epi32(xo, sw);
+		for (size_t b = 0; b < B; b++) {
+			__m512 a = gates512(
+				_mm512_maskz_loadu_ps(all, scratch + b * nw), tg);
+			cell_act512(a, _mm512_permutexvar_ps(xf, a),
+				    _mm512_permutexvar_ps(xo, a),
+				    _mm512_permutexvar_ps(xg, a), m, have_c,
+				    c + b * H + j, h + b * H + j);
+		}
+		return;
+	}
 	for (size_t b = 0; b < B; b++) {
 		const float *g = scratch + b * nw;
 		cell512(_mm512_maskz_loadu_ps(m, g),
