@@ -135,7 +135,10 @@ static void suffix_counts(CalibWork *w)
 	ge[CALIB_BINS] = 0;
 }
 
-static Fit fit(CalibWork *w, const CalibConfig *c)
+/* The tail fitted on the histogram; no value of the series falls in a
+ * bin above top, so those bins hold exactly zero (count and sum: the
+ * search passes them and adding their sums would add +0). */
+static Fit fit(CalibWork *w, const CalibConfig *c, int top)
 {
 	Fit f = {0};
 	suffix_counts(w);
@@ -143,11 +146,11 @@ static Fit fit(CalibWork *w, const CalibConfig *c)
 	if (!(f.n >= 1.0 / c->tail) || f.n < 2)
 		return f;
 	double need = c->tail * f.n;
-	int j = CALIB_BINS - 1;
+	int j = top;
 	while (j > 0 && w->ge[j] < need)
 		j--;
 	double s = 0;
-	for (int b = j; b < CALIB_BINS; b++)
+	for (int b = j; b <= top; b++)
 		s += w->sum[b];
 	double nu = w->ge[j];
 	f.u = g_low[j];
@@ -161,12 +164,13 @@ static Fit fit(CalibWork *w, const CalibConfig *c)
 	return f;
 }
 
-/* -log10 of the histogram's tail fraction per bin, computed once per fit:
- * stamp[b] == gen marks lp[b] as this fit's. */
+/* -log10 of the histogram's tail fraction per bin, ge[b] / n, kept with
+ * the ge[b] and n it was computed from (n 0: none yet): a later fit with
+ * the same two reads it again. */
 typedef struct {
 	double lp[CALIB_BINS];
-	unsigned stamp[CALIB_BINS];
-	unsigned gen;
+	double ge[CALIB_BINS];
+	double n[CALIB_BINS];
 } TailLog;
 
 /* x's surprise under f; b is bin_of(x) (x not NaN). */
@@ -178,13 +182,14 @@ static float surprise(const Fit *f, const CalibWork *w, TailLog *tl, float x,
 	double l;
 	if (x > f->u) {
 		l = f->lq + ((double)x - f->u) / f->bl;
-	} else if (tl->stamp[b] == tl->gen) {
+	} else if (tl->n[b] == f->n && tl->ge[b] == w->ge[b]) {
 		l = tl->lp[b];
 	} else {
 		double p = w->ge[b] / f->n;
 		l = p < 1.0 ? -log10(p) : 0.0;
 		tl->lp[b] = l;
-		tl->stamp[b] = tl->gen;
+		tl->ge[b] = w->ge[b];
+		tl->n[b] = f->n;
 	}
 	if (l > cap)
 		l = cap;
@@ -217,19 +222,20 @@ void calib_surprise(const float *x, size_t n, size_t fit_end,
 	/* every value's bin once (each is used to add, drop and score it);
 	   without the memory, each use computes it */
 	unsigned char *bins = malloc(n ? n : 1);
-	for (size_t t = 0; bins && t < n; t++)
+	int top = bins ? 0 : CALIB_BINS - 1;
+	for (size_t t = 0; bins && t < n; t++) {
 		bins[t] = (unsigned char)bin_fast(x[t]);
+		top = bins[t] > top ? bins[t] : top;
+	}
 	TailLog tl;
-	memset(tl.stamp, 0, sizeof(tl.stamp));
-	tl.gen = 0;
+	memset(tl.n, 0, sizeof(tl.n));
 	size_t added = 0, removed = 0;
 	Fit f = {0};
 	if (fit_end > 0) {
 		/* the train part is fitted as a whole for its own rows */
 		for (; added < fit_end; added++)
 			hist_add_bin(w, x[added], bin_at(bins, x, added), 1.0);
-		f = fit(w, c);
-		tl.gen++;
+		f = fit(w, c, top);
 		for (size_t t = 0; t < fit_end; t++)
 			out[t] = surprise(&f, w, &tl, x[t], bin_at(bins, x, t),
 					  c->cap);
@@ -240,8 +246,7 @@ void calib_surprise(const float *x, size_t n, size_t fit_end,
 		for (; removed + W < t0; removed++)
 			hist_add_bin(w, x[removed], bin_at(bins, x, removed),
 				     -1.0);
-		f = fit(w, c);
-		tl.gen++;
+		f = fit(w, c, top);
 		size_t end = n - t0 > K ? t0 + K : n;
 		for (size_t t = t0; t < end; t++)
 			out[t] = surprise(&f, w, &tl, x[t], bin_at(bins, x, t),

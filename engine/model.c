@@ -358,15 +358,18 @@ Status model_forecast_until(const LstmModel *m, const Series *s,
 	if (st)
 		return st;
 	size_t rows = s->rows, T = m->dims.T, O = m->metrics;
-	for (size_t i = 0; i < O * rows; i++)
-		pred[i] = NAN;
+	/* rows without a full window; the others are written below (all of
+	   them NaN again when the forecast fails) */
+	for (size_t o = 0; o < O; o++)
+		for (size_t r = 0; r < T && r < rows; r++)
+			pred[o * rows + r] = NAN;
 	if (rows <= T)
 		return STATUS_OK;
 	float *own = NULL;
 	if (!Z) {
 		st = model_features(m, s, rows, &own, err);
 		if (st)
-			return st;
+			goto failed;
 		Z = own;
 	}
 	/* blocks of rows keep the scaled output small, and a cancel is
@@ -375,7 +378,8 @@ Status model_forecast_until(const LstmModel *m, const Series *s,
 	float *y = malloc(size_mul3(blk, O, sizeof(float)));
 	if (!y) {
 		free(own);
-		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+		st = error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+		goto failed;
 	}
 	for (size_t a = T; a < rows && !st; a += blk) {
 		if (cancel && atomic_load(cancel)) {
@@ -392,6 +396,11 @@ Status model_forecast_until(const LstmModel *m, const Series *s,
 	}
 	free(y);
 	free(own);
+	if (!st)
+		return STATUS_OK;
+failed:
+	for (size_t i = 0; i < O * rows; i++)
+		pred[i] = NAN;
 	return st;
 }
 
