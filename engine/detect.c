@@ -588,31 +588,73 @@ static void calibrate_metric(DetectResult *r, size_t m, const float *y,
 		out[t] = 0;
 }
 
+/* The series-sized arrays of a detection run (error, smooth, score,
+ * surprise). */
+typedef struct {
+	float *a[4];
+} RunArrays;
+
+/* Take r's series-sized arrays out of it when they hold rows x M cells
+ * (a run writes every one of their elements again), then free the rest
+ * of r. */
+static RunArrays take_arrays(DetectResult *r, size_t rows, size_t M)
+{
+	RunArrays k = {{NULL, NULL, NULL, NULL}};
+	if (rows && r->rows == rows && r->metrics == M) {
+		k = (RunArrays){{r->error, r->smooth, r->score, r->surprise}};
+		r->error = r->smooth = r->score = r->surprise = NULL;
+	}
+	detect_result_free(r);
+	return k;
+}
+
+static void free_arrays(RunArrays *k)
+{
+	for (int i = 0; i < 4; i++) {
+		free(k->a[i]);
+		k->a[i] = NULL;
+	}
+}
+
+/* k->a[i] when there is one (taken), else a new array of n bytes. */
+static float *array_or_new(RunArrays *k, int i, size_t n)
+{
+	float *p = k->a[i];
+	k->a[i] = NULL;
+	return p ? p : big_alloc(n);
+}
+
 Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 		  DetectResult *r, ErrorRecord *err)
 {
-	detect_result_free(r);
-	if (!s || !pred || s->rows == 0 || s->metrics == 0)
-		return error_set(err, STATUS_EMPTY, s && s->path ? s->path : "",
-				 0, 0, "nothing to detect on: empty series");
-	if (cfg->span == 0 || !(cfg->medium >= 1) || !(cfg->high >= cfg->medium))
-		return error_set(err, STATUS_RANGE, "", 0, 0,
-				 "detection options out of range: span >= 1, "
-				 "1 <= medium <= high");
+	RunArrays keep = take_arrays(r, s ? s->rows : 0, s ? s->metrics : 0);
+	Status st = STATUS_OK;
 	int calibrated = cfg->mode == THRESH_CALIBRATED;
-	if (calibrated &&
-	    (!(cfg->p > 0 && cfg->p < 1) || cfg->history == 0 ||
-	     cfg->refit == 0 || !(cfg->tail > 0 && cfg->tail <= 0.5) ||
-	     !(cfg->min_scale > 0)))
-		return error_set(err, STATUS_RANGE, "", 0, 0,
-				 "calibrated options out of range: 0 < p < 1, "
-				 "history >= 1, refit >= 1, 0 < tail <= 0.5, "
-				 "min-scale > 0");
+	if (!s || !pred || s->rows == 0 || s->metrics == 0)
+		st = error_set(err, STATUS_EMPTY, s && s->path ? s->path : "",
+			       0, 0, "nothing to detect on: empty series");
+	else if (cfg->span == 0 || !(cfg->medium >= 1) ||
+		 !(cfg->high >= cfg->medium))
+		st = error_set(err, STATUS_RANGE, "", 0, 0,
+			       "detection options out of range: span >= 1, "
+			       "1 <= medium <= high");
+	else if (calibrated &&
+		 (!(cfg->p > 0 && cfg->p < 1) || cfg->history == 0 ||
+		  cfg->refit == 0 || !(cfg->tail > 0 && cfg->tail <= 0.5) ||
+		  !(cfg->min_scale > 0)))
+		st = error_set(err, STATUS_RANGE, "", 0, 0,
+			       "calibrated options out of range: 0 < p < 1, "
+			       "history >= 1, refit >= 1, 0 < tail <= 0.5, "
+			       "min-scale > 0");
+	else if (s->metrics > SIZE_MAX / sizeof(float) / s->rows)
+		st = error_set(err, STATUS_NOMEM, s->path ? s->path : "", 0,
+			       0, "%zu x %zu scores do not fit in memory",
+			       s->rows, s->metrics);
+	if (st) {
+		free_arrays(&keep);
+		return st;
+	}
 	size_t rows = s->rows, M = s->metrics;
-	if (M > SIZE_MAX / sizeof(float) / rows)
-		return error_set(err, STATUS_NOMEM, s->path ? s->path : "", 0,
-				 0, "%zu x %zu scores do not fit in memory",
-				 rows, M);
 	r->rows = rows;
 	r->metrics = M;
 	r->cfg = *cfg;
@@ -624,9 +666,9 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 
 	size_t cells = rows * M;
 	CalibScratch cs = {0};
-	r->error = big_alloc(cells * sizeof(float));
-	r->smooth = big_alloc(cells * sizeof(float));
-	r->score = big_alloc(cells * sizeof(float));
+	r->error = array_or_new(&keep, 0, cells * sizeof(float));
+	r->smooth = array_or_new(&keep, 1, cells * sizeof(float));
+	r->score = array_or_new(&keep, 2, cells * sizeof(float));
 	r->threshold = calloc(M, sizeof(float));
 	r->det = calloc(M, sizeof(*r->det));
 	r->n_det = calloc(M, sizeof(size_t));
@@ -636,12 +678,13 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 		r->win_thr = malloc(M * r->n_win * sizeof(float));
 	}
 	if (calibrated) {
-		r->surprise = big_alloc(cells * sizeof(float));
+		r->surprise = array_or_new(&keep, 3, cells * sizeof(float));
 		cs.a = malloc(rows * sizeof(float));
 		cs.b = malloc(rows * sizeof(float));
 		cs.work = malloc(sizeof(*cs.work));
 		cs.lng = malloc(EWMA_GROUP * rows * sizeof(float));
 	}
+	free_arrays(&keep); /* a surprise array the mode does not use */
 	if (!r->error || !r->smooth || !r->score || !r->threshold || !r->det ||
 	    !r->n_det || !r->cap_det ||
 	    (cfg->mode == THRESH_DYNAMIC && !r->win_thr) ||
@@ -713,7 +756,7 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 						? threshold_sigma(sm, n,
 								  cfg->dyn_floor_z)
 						: 0.0;
-				Status st = fit_dynamic(r, m, floor, err);
+				st = fit_dynamic(r, m, floor, err);
 				if (st != STATUS_OK) {
 					free(cs.a);
 					free(cs.b);
@@ -739,7 +782,7 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 	free(cs.b);
 	free(cs.work);
 	free(cs.lng);
-	Status st = detect_redetect(r, err);
+	st = detect_redetect(r, err);
 	if (st != STATUS_OK)
 		detect_result_free(r);
 	return st;
