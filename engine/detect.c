@@ -33,6 +33,7 @@
 
 #include "data/bigalloc.h"
 #include "engine/calib.h"
+#include "engine/kernels.h"
 #include "engine/threshold.h"
 
 void detect_config_defaults(DetectConfig *c)
@@ -422,10 +423,9 @@ static void rescore(DetectResult *r, size_t m)
 		} else if (r->win_thr) {
 			end = r->from;
 		}
-		double thr = detect_threshold_at(r, m, t);
-		for (; t < end; t++)
-			s[t] = isnan(sm[t]) ? 0.0f
-					    : (float)((double)sm[t] / thr);
+		kern_div_or_zero(end - t, sm + t, detect_threshold_at(r, m, t),
+				 s + t);
+		t = end;
 	}
 }
 
@@ -725,8 +725,7 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 			double rg = hi > l ? (double)hi - l : 1.0;
 			lo[m - m0] = l;
 			range[m - m0] = rg;
-			for (size_t t = 0; t < rows; t++)
-				e[t] = (float)(fabs((double)y[t] - p[t]) / rg);
+			kern_abs_err(rows, y, p, rg, e);
 			cx[k] = e;
 			cspan[k] = cfg->span;
 			cout[k++] = r->smooth + m * rows;

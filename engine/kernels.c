@@ -344,6 +344,58 @@ TGT512 static void tanh_avx512(float *x, size_t n)
 	}
 }
 
+/* 16 floats as two vectors of 8 doubles, and back. */
+TGT512 static inline __attribute__((always_inline)) void
+widen512(__m512 v, __m512d *lo, __m512d *hi)
+{
+	*lo = _mm512_cvtps_pd(_mm512_castps512_ps256(v));
+	*hi = _mm512_cvtps_pd(_mm256_castpd_ps(
+		_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+}
+
+TGT512 static inline __attribute__((always_inline)) __m512
+narrow512(__m512d lo, __m512d hi)
+{
+	__m256 l = _mm512_cvtpd_ps(lo), h = _mm512_cvtpd_ps(hi);
+	return _mm512_castpd_ps(_mm512_insertf64x4(
+		_mm512_castps_pd(_mm512_castps256_ps512(l)),
+		_mm256_castps_pd(h), 1));
+}
+
+TGT512 static void abs_err_avx512(size_t n, const float *y, const float *p,
+				  double d, float *e)
+{
+	const __m512d vd = _mm512_set1_pd(d);
+	for (size_t i = 0; i < n; i += 16) {
+		__mmask16 m = n - i >= 16 ? 0xffff
+					  : (__mmask16)((1u << (n - i)) - 1);
+		__m512d yl, yh, pl, ph;
+		widen512(_mm512_maskz_loadu_ps(m, y + i), &yl, &yh);
+		widen512(_mm512_maskz_loadu_ps(m, p + i), &pl, &ph);
+		__m512d lo = _mm512_div_pd(_mm512_abs_pd(_mm512_sub_pd(yl, pl)), vd);
+		__m512d hi = _mm512_div_pd(_mm512_abs_pd(_mm512_sub_pd(yh, ph)), vd);
+		_mm512_mask_storeu_ps(e + i, m, narrow512(lo, hi));
+	}
+}
+
+TGT512 static void div_or_zero_avx512(size_t n, const float *x, double d,
+				      float *s)
+{
+	const __m512d vd = _mm512_set1_pd(d);
+	for (size_t i = 0; i < n; i += 16) {
+		__mmask16 m = n - i >= 16 ? 0xffff
+					  : (__mmask16)((1u << (n - i)) - 1);
+		__m512 v = _mm512_maskz_loadu_ps(m, x + i);
+		__m512d lo, hi;
+		widen512(v, &lo, &hi);
+		__m512 q = narrow512(_mm512_div_pd(lo, vd), _mm512_div_pd(hi, vd));
+		__mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+		_mm512_mask_storeu_ps(s + i, m,
+				      _mm512_mask_blend_ps(nan, q,
+							   _mm512_setzero_ps()));
+	}
+}
+
 TGT512 static double sumsq_avx512(const float *x, size_t n)
 {
 	__m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
@@ -1257,4 +1309,29 @@ void kern_lstm_step(size_t B, size_t H, const float *C0, size_t ldc0,
 		kern_lstm_fwd(1, H, row, have_c ? c + b * H : NULL, c + b * H,
 			      tc, h + b * H);
 	}
+}
+
+void kern_abs_err(size_t n, const float *y, const float *p, double d,
+		  float *e)
+{
+#if KERN_X86
+	if (kern_isa() == KERN_AVX512) {
+		abs_err_avx512(n, y, p, d, e);
+		return;
+	}
+#endif
+	for (size_t i = 0; i < n; i++)
+		e[i] = (float)(fabs((double)y[i] - p[i]) / d);
+}
+
+void kern_div_or_zero(size_t n, const float *x, double d, float *s)
+{
+#if KERN_X86
+	if (kern_isa() == KERN_AVX512) {
+		div_or_zero_avx512(n, x, d, s);
+		return;
+	}
+#endif
+	for (size_t i = 0; i < n; i++)
+		s[i] = isnan(x[i]) ? 0.0f : (float)((double)x[i] / d);
 }

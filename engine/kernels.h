@@ -85,6 +85,16 @@ void kern_lstm_step(size_t B, size_t H, const float *C0, size_t ldc0,
 		    const float *A2, size_t K2, const float *W2, int have_c,
 		    float *c, float *h, float *scratch);
 
+/* e[i] = (float)(fabs((double)y[i] - p[i]) / d) for i < n: detection's
+ * scaled forecast error, bit for bit as that C expression gives it (AVX-512
+ * eight lanes of doubles at a time, else that loop). */
+void kern_abs_err(size_t n, const float *y, const float *p, double d,
+		  float *e);
+
+/* s[i] = isnan(x[i]) ? 0 : (float)((double)x[i] / d) for i < n, the same
+ * way: detection's score from its statistic and threshold. */
+void kern_div_or_zero(size_t n, const float *x, double d, float *s);
+
 /* x[i] = 1 / (1 + exp(-x[i])) for i < n, in place. */
 void kern_sigmoid(float *x, size_t n);
 /* x[i] = tanh(x[i]) for i < n, in place. */

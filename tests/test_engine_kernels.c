@@ -3,7 +3,8 @@
  * activations across their range, the fused LSTM cell, and the fused
  * inference step (product and cell on interleaved gates), each against a
  * plain double computation; the inference step also bit for bit against
- * the product and cell kernels it replaces. */
+ * the product and cell kernels it replaces, and detection's error and
+ * score kernels against the C expressions they stand for. */
 #include "tests/testutil.h"
 
 #include <math.h>
@@ -295,6 +296,53 @@ static void test_lstm_step_at_every_isa(void **state)
 	kern_set_isa(keep);
 }
 
+/* The detection's two element-wise kernels, bit for bit against the C
+ * expressions they stand for, NaN, infinities and subnormals included. */
+static void test_error_and_score_kernels_at_every_isa(void **state)
+{
+	(void)state;
+	const size_t n = 1003;
+	float *y = malloc(n * sizeof(float)), *p = malloc(n * sizeof(float));
+	float *a = malloc(n * sizeof(float)), *b = malloc(n * sizeof(float));
+	Rng rng;
+	rng_seed(&rng, 33);
+	for (size_t i = 0; i < n; i++) {
+		y[i] = (float)((rng_uniform(&rng) - 0.3) * 1e3);
+		p[i] = (float)((rng_uniform(&rng) - 0.3) * 1e3);
+	}
+	const float odd[] = {NAN, -NAN, INFINITY, -INFINITY, 1e-40f, -0.0f,
+			     3.4e38f};
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		y[7 * i + 3] = odd[i];
+		p[11 * i + 5] = odd[i];
+	}
+	static const double ds[] = {1.0, 0.37, 1e-30, 12345.678};
+	KernIsa keep = kern_isa();
+	for (size_t v = 0; v < 3; v++) {
+		if (kern_set_isa(all_isas[v]) != all_isas[v])
+			continue;
+		for (size_t k = 0; k < sizeof(ds) / sizeof(ds[0]); k++)
+			for (size_t len = n - 16; len <= n; len += 5) {
+				double d = ds[k];
+				kern_abs_err(len, y, p, d, a);
+				for (size_t i = 0; i < len; i++)
+					b[i] = (float)(fabs((double)y[i] - p[i]) /
+						       d);
+				assert_memory_equal(a, b, len * sizeof(float));
+				kern_div_or_zero(len, y, d, a);
+				for (size_t i = 0; i < len; i++)
+					b[i] = isnan(y[i]) ? 0.0f
+							   : (float)((double)y[i] / d);
+				assert_memory_equal(a, b, len * sizeof(float));
+			}
+	}
+	kern_set_isa(keep);
+	free(y);
+	free(p);
+	free(a);
+	free(b);
+}
+
 static void test_adam_and_norm_at_every_isa(void **state)
 {
 	(void)state;
@@ -368,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_activations_at_every_isa),
 		cmocka_unit_test(test_lstm_cell_at_every_isa),
 		cmocka_unit_test(test_lstm_step_at_every_isa),
+		cmocka_unit_test(test_error_and_score_kernels_at_every_isa),
 		cmocka_unit_test(test_adam_and_norm_at_every_isa),
 		cmocka_unit_test(test_transpose),
 	};
