@@ -173,9 +173,11 @@ typedef struct {
 	double n[CALIB_BINS];
 } TailLog;
 
-/* x's surprise under f; b is bin_of(x) (x not NaN). */
-static float surprise(const Fit *f, const CalibWork *w, TailLog *tl, float x,
-		      int b, double cap)
+/* x's surprise under f; b is bin_of(x) (x not NaN). Inlined: it runs for
+ * every row of every signal. */
+static inline __attribute__((always_inline)) float
+surprise(const Fit *f, const CalibWork *w, TailLog *tl, float x, int b,
+	 double cap)
 {
 	if (!f->ok || isnan(x))
 		return 0.0f;
