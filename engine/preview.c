@@ -140,12 +140,9 @@ Status preview_start(Preview **out, const Series *s, LstmModel *m,
 	return preview_start_from(out, s, m, NULL, dc, err);
 }
 
-/* preview_start_from writing into pred (may be NULL: a new array; else
- * s->rows x s->metrics floats) and over dr's arrays (may be NULL), both
- * taken over. */
-static Status launch(Preview **out, const Series *s, LstmModel *m,
-		     const PreviewFeatures *feat, const DetectConfig *dc,
-		     float *pred, DetectResult *dr, ErrorRecord *err)
+Status preview_start_from(Preview **out, const Series *s, LstmModel *m,
+			  const PreviewFeatures *feat, const DetectConfig *dc,
+			  ErrorRecord *err)
 {
 	*out = NULL;
 	Preview *p = calloc(1, sizeof(*p));
@@ -153,20 +150,8 @@ static Status launch(Preview **out, const Series *s, LstmModel *m,
 			       ? s->rows * s->metrics
 			       : 0;
 	if (p && cells)
-		p->pred = pred ? pred : big_alloc(cells * sizeof(float));
-	else
-		free(pred);
-	if (p)
-		detect_result_init(&p->dr);
-	if (p && dr) {
-		p->dr = *dr;
-		detect_result_init(dr);
-	}
+		p->pred = big_alloc(cells * sizeof(float));
 	if (!p || !p->pred) {
-		if (dr)
-			detect_result_free(dr);
-		if (p)
-			detect_result_free(&p->dr);
 		free(p);
 		lstm_model_delete(m);
 		return error_set(err, STATUS_NOMEM, "", 0, 0,
@@ -179,12 +164,12 @@ static Status launch(Preview **out, const Series *s, LstmModel *m,
 	atomic_init(&p->cancel, 0);
 	atomic_init(&p->done, 0);
 	error_clear(&p->err);
+	detect_result_init(&p->dr);
 	p->threads = m->cfg.threads > 0 ? m->cfg.threads : 1;
 	atomic_fetch_add(&g_preview_threads, p->threads);
 	if (pthread_create(&p->th, NULL, preview_main, p)) {
 		atomic_fetch_sub(&g_preview_threads, p->threads);
 		free(p->pred);
-		detect_result_free(&p->dr);
 		free(p);
 		lstm_model_delete(m);
 		return error_set(err, STATUS_INTERNAL, "", 0, 0,
@@ -192,13 +177,6 @@ static Status launch(Preview **out, const Series *s, LstmModel *m,
 	}
 	*out = p;
 	return STATUS_OK;
-}
-
-Status preview_start_from(Preview **out, const Series *s, LstmModel *m,
-			  const PreviewFeatures *feat, const DetectConfig *dc,
-			  ErrorRecord *err)
-{
-	return launch(out, s, m, feat, dc, NULL, NULL, err);
 }
 
 PreviewFeatures *preview_take_features(Preview *p)
@@ -327,16 +305,12 @@ int preview_runner_poll(PreviewRunner *r, Trainer *t, float **pred,
 	int idle = 0;
 	if (!r->pv && (now >= r->next || (idle = !r->throttle &&
 						      preview_core_idle())) &&
-	    trainer_snapshot(t, &m, &ep)) {
-		/* launch takes the spare forecast and run, whatever happens */
-		float *spare = r->spare_pred;
-		r->spare_pred = NULL;
-		if (launch(&r->pv, r->s, m, r->feat, r->dc, spare,
-			   &r->spare_dr, NULL) == STATUS_OK) {
-			r->epoch = ep;
-			r->started = now;
-			r->idle_starts += idle && now < r->next;
-		}
+	    trainer_snapshot(t, &m, &ep) &&
+	    preview_start_from(&r->pv, r->s, m, r->feat, r->dc, NULL) ==
+		    STATUS_OK) {
+		r->epoch = ep;
+		r->started = now;
+		r->idle_starts += idle && now < r->next;
 	}
 	return got;
 }
@@ -356,21 +330,4 @@ void preview_runner_stop(PreviewRunner *r)
 	/* after the join: the preview may have borrowed them */
 	preview_features_delete(r->feat);
 	r->feat = NULL;
-	free(r->spare_pred);
-	r->spare_pred = NULL;
-	detect_result_free(&r->spare_dr);
-}
-
-void preview_runner_recycle(PreviewRunner *r, float *pred, DetectResult *dr)
-{
-	if (pred && !r->spare_pred && dr->rows == r->s->rows &&
-	    dr->metrics == r->s->metrics) {
-		r->spare_pred = pred;
-		detect_result_free(&r->spare_dr);
-		r->spare_dr = *dr;
-		detect_result_init(dr);
-		return;
-	}
-	free(pred);
-	detect_result_free(dr);
 }

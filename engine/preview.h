@@ -82,9 +82,6 @@ typedef struct {
 	Preview *pv;            /* owned, may be NULL: the one at work */
 	PreviewFeatures *feat;  /* owned, may be NULL: the features the
 				   first preview built, lent to the next */
-	float *spare_pred;      /* owned, may be NULL: a forecast and a run */
-	DetectResult spare_dr;  /* handed back (preview_runner_recycle),
-				   which the next preview writes over */
 	size_t epoch;           /* its epoch */
 	double started;         /* monotonic seconds: when it started */
 	double next;            /* no throttled preview starts before this */
@@ -123,15 +120,7 @@ int preview_runner_poll(PreviewRunner *r, Trainer *t, float **pred,
 			ErrorRecord *err);
 
 /* Cancel and wait for the preview at work, dropping its results, and free
- * the features and the spare forecast and run kept. */
+ * the features kept. */
 void preview_runner_stop(PreviewRunner *r);
-
-/* Hand back a forecast and a run that a preview of this runner gave, once
- * the caller is done with them (the ones it showed before the latest):
- * the next preview writes over their memory instead of touching fresh
- * pages. Takes pred (may be NULL) and dr's contents (dr is left empty);
- * what it cannot use (a run of another size, a spare already kept) is
- * freed. */
-void preview_runner_recycle(PreviewRunner *r, float *pred, DetectResult *dr);
 
 #endif

@@ -104,11 +104,6 @@ static double train_polled(const Series *s, const LstmConfig *cfg,
 	if (trainer_start(&t, s, cfg, &err) != STATUS_OK)
 		return -1;
 	TrainProgress pr;
-	/* the preview on show, handed back when the next one comes, as the
-	   dashboard does */
-	float *shown = NULL;
-	DetectResult shown_dr;
-	detect_result_init(&shown_dr);
 	do {
 		struct timespec ts = {0, 10000000};
 		nanosleep(&ts, NULL);
@@ -120,18 +115,14 @@ static double train_polled(const Series *s, const LstmConfig *cfg,
 			size_t ep;
 			Status st;
 			if (preview_runner_poll(r, t, &pred, &dr, &ep, &st,
-						&err) &&
-			    st == STATUS_OK) {
-				preview_runner_recycle(r, shown, &shown_dr);
-				shown = pred;
-				shown_dr = dr;
+						&err)) {
+				free(pred);
+				detect_result_free(&dr);
 			}
 		}
 	} while (!pr.done);
 	if (r)
 		preview_runner_stop(r);
-	free(shown);
-	detect_result_free(&shown_dr);
 	LstmModel *m = NULL;
 	Status st = trainer_join(t, &m, &err);
 	double dt = now() - t0;

@@ -2,11 +2,10 @@
  * offers each finished epoch's weights but never the last epoch's; the
  * preview runner turns them into forecasts and detection runs in order of
  * epoch; taking snapshots changes nothing in the trained model; a preview
- * can be cancelled; a preview written over the forecast and run handed
- * back gives the run a fresh one gives; a preview that borrows an earlier
- * one's features gives what one that builds its own gives, and features
- * of another series are not borrowed. Threads: run under the sanitizers by
- * make check. */
+ * can be cancelled; a preview's run is the one detect_run gives on its
+ * forecast; a preview that borrows an earlier one's features gives what
+ * one that builds its own gives, and features of another series are not
+ * borrowed. Threads: run under the sanitizers by make check. */
 #include "tests/testutil.h"
 
 #include <math.h>
@@ -73,9 +72,6 @@ static void test_previews_in_epoch_order(void **state)
 	preview_runner_init(&r, &s, &dc, 1.0);
 	size_t last = 0, got = 0;
 	TrainProgress pr;
-	float *shown = NULL;
-	DetectResult shown_dr;
-	detect_result_init(&shown_dr);
 	do {
 		nap();
 		trainer_progress(t, &pr);
@@ -97,8 +93,8 @@ static void test_previews_in_epoch_order(void **state)
 					assert_true(isfinite(pred[m * s.rows + i]));
 			assert_int_equal(dr.rows, s.rows);
 			assert_non_null(dr.score);
-			/* the run, over the arrays handed back, is the one
-			   a fresh detect_run gives on its forecast */
+			/* the run is the one detect_run gives on its
+			   forecast */
 			DetectResult fresh;
 			detect_result_init(&fresh);
 			assert_int_equal(detect_run(&s, pred, &dc, &fresh, &err),
@@ -108,18 +104,13 @@ static void test_previews_in_epoch_order(void **state)
 			assert_memory_equal(dr.surprise, fresh.surprise, n);
 			assert_int_equal(dr.n_node, fresh.n_node);
 			detect_result_free(&fresh);
-			/* the one shown before goes back, as the dashboard
-			   hands it */
-			preview_runner_recycle(&r, shown, &shown_dr);
-			shown = pred;
-			shown_dr = dr;
+			free(pred);
+			detect_result_free(&dr);
 		}
 		/* after the last epoch: until the pending snapshot (if any)
 		 * has been previewed */
 	} while (!pr.done || r.pv);
 	preview_runner_stop(&r);
-	free(shown);
-	detect_result_free(&shown_dr);
 	LstmModel *m = NULL;
 	assert_int_equal(trainer_join(t, &m, &err), STATUS_OK);
 	assert_true(got >= 1);

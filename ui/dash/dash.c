@@ -305,17 +305,11 @@ static void poll_preview(App *a, Worker *w)
 	if (!preview_runner_poll(&w->pr, w->t, &pred, &dr, &epoch, &st, &err))
 		return;
 	if (st == STATUS_OK) {
-		float *old = a->pred;
+		free(a->pred);
 		a->pred = pred;
 		a->pred_gen++;
 		app_settle(a);
-		if (a->provisional) {
-			/* the last preview's: the next one writes over them */
-			preview_runner_recycle(&w->pr, old, &a->dr);
-		} else {
-			free(old);
-			detect_result_free(&a->dr);
-		}
+		detect_result_free(&a->dr);
 		a->dr = dr;
 		st = take_run(a, &err);
 	}
