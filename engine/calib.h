@@ -40,6 +40,11 @@ typedef struct {
  * larger). */
 #define CALIB_BINS 252
 
+/* The histogram bin of x: 0 for x < 1e-8 or NaN, else
+ * 1 + floor((log10(x) + 8) * 25), at most CALIB_BINS - 1 (computed
+ * without a logarithm, with the same results). */
+int calib_bin(float x);
+
 /* Working memory for one series (no allocation inside). */
 typedef struct {
 	double count[CALIB_BINS];

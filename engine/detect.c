@@ -31,7 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/bigalloc.h"
 #include "engine/calib.h"
+#include "engine/kernels.h"
 #include "engine/threshold.h"
 
 void detect_config_defaults(DetectConfig *c)
@@ -422,10 +424,9 @@ static void rescore(DetectResult *r, size_t m)
 		} else if (r->win_thr) {
 			end = r->from;
 		}
-		double thr = detect_threshold_at(r, m, t);
-		for (; t < end; t++)
-			s[t] = isnan(sm[t]) ? 0.0f
-					    : (float)((double)sm[t] / thr);
+		kern_div_or_zero(end - t, sm + t, detect_threshold_at(r, m, t),
+				 s + t);
+		t = end;
 	}
 }
 
@@ -492,17 +493,32 @@ static Status fit_dynamic(DetectResult *r, size_t m, double floor,
 	return STATUS_OK;
 }
 
-/* EWMA of x[0..n) with span (NaN until the first finite value; a NaN
- * keeps the previous value). */
-static void ewma(const float *x, size_t n, size_t span, float *out)
+/* Metrics scored side by side: each EWMA is a chain of dependent steps,
+ * so their smoothings (two per metric in the calibrated mode) run in one
+ * pass to keep the core busy. */
+#define EWMA_GROUP 4
+
+/* EWMA of x[j][0..n) with span[j] into out[j], for j < k (at most
+ * 2 EWMA_GROUP), side by side: NaN until the first finite value; a NaN
+ * keeps the previous value. */
+static void ewma_chains(size_t k, const float *const *x, const size_t *span,
+			size_t n, float *const *out)
 {
-	double alpha = 2.0 / ((double)span + 1.0);
-	double acc = NAN;
-	for (size_t t = 0; t < n; t++) {
-		if (!isnan(x[t]))
-			acc = isnan(acc) ? x[t] : alpha * x[t] + (1 - alpha) * acc;
-		out[t] = (float)acc;
+	double alpha[2 * EWMA_GROUP], acc[2 * EWMA_GROUP];
+	for (size_t j = 0; j < k; j++) {
+		alpha[j] = 2.0 / ((double)span[j] + 1.0);
+		acc[j] = NAN;
 	}
+	for (size_t t = 0; t < n; t++)
+		for (size_t j = 0; j < k; j++) {
+			float v = x[j][t];
+			if (!isnan(v))
+				acc[j] = isnan(acc[j])
+						 ? v
+						 : alpha[j] * v +
+							   (1 - alpha[j]) * acc[j];
+			out[j][t] = (float)acc[j];
+		}
 }
 
 /* The seasonal signal: the train part must correlate with itself one
@@ -511,10 +527,17 @@ static void ewma(const float *x, size_t n, size_t span, float *out)
 #define SEASON_MIN_CORR 0.7
 #define SEASON_PERIODS 3
 
-/* Scratch memory of the calibrated mode: two columns and the histogram. */
+static void ewma(const float *x, size_t n, size_t span, float *out)
+{
+	ewma_chains(1, &x, &span, n, &out);
+}
+
+/* Scratch memory of the calibrated mode: two columns, the histogram, and
+ * the long-horizon smoothed errors of a group of metrics. */
 typedef struct {
 	float *a, *b;
 	CalibWork *work;
+	float *lng; /* EWMA_GROUP x rows */
 } CalibScratch;
 
 static void raise_to(float *dst, const float *src, size_t n)
@@ -569,10 +592,12 @@ static void season_residual(const float *y, size_t R, size_t P, double range,
 }
 
 /* The calibrated mode for metric m: surprise = the largest of the
- * calibrated short error (smooth), long error, level and seasonal
- * signals. y is the metric's values, (lo, range) its train range. */
+ * calibrated short error (smooth), long error (lng, its EWMA with
+ * long_span, when long_span > 0), level and seasonal signals. y is the
+ * metric's values, (lo, range) its train range. */
 static void calibrate_metric(DetectResult *r, size_t m, const float *y,
-			     double lo, double range, CalibScratch *cs)
+			     double lo, double range, const float *lng,
+			     CalibScratch *cs)
 {
 	const DetectConfig *c = &r->cfg;
 	size_t R = r->rows;
@@ -584,8 +609,7 @@ static void calibrate_metric(DetectResult *r, size_t m, const float *y,
 	float *out = r->surprise + m * R;
 	calib_surprise(r->smooth + m * R, R, r->split, &cc, cs->work, out);
 	if (c->long_span > 0) {
-		ewma(r->error + m * R, R, c->long_span, cs->a);
-		calib_surprise(cs->a, R, r->split, &cc, cs->work, cs->b);
+		calib_surprise(lng, R, r->split, &cc, cs->work, cs->b);
 		raise_to(out, cs->b, R);
 	}
 	if (c->level_span > 0) {
@@ -626,31 +650,73 @@ static void calibrate_metric(DetectResult *r, size_t m, const float *y,
 		out[t] = 0;
 }
 
+/* The series-sized arrays of a detection run (error, smooth, score,
+ * surprise). */
+typedef struct {
+	float *a[4];
+} RunArrays;
+
+/* Take r's series-sized arrays out of it when they hold rows x M cells
+ * (a run writes every one of their elements again), then free the rest
+ * of r. */
+static RunArrays take_arrays(DetectResult *r, size_t rows, size_t M)
+{
+	RunArrays k = {{NULL, NULL, NULL, NULL}};
+	if (rows && r->rows == rows && r->metrics == M) {
+		k = (RunArrays){{r->error, r->smooth, r->score, r->surprise}};
+		r->error = r->smooth = r->score = r->surprise = NULL;
+	}
+	detect_result_free(r);
+	return k;
+}
+
+static void free_arrays(RunArrays *k)
+{
+	for (int i = 0; i < 4; i++) {
+		free(k->a[i]);
+		k->a[i] = NULL;
+	}
+}
+
+/* k->a[i] when there is one (taken), else a new array of n bytes. */
+static float *array_or_new(RunArrays *k, int i, size_t n)
+{
+	float *p = k->a[i];
+	k->a[i] = NULL;
+	return p ? p : big_alloc(n);
+}
+
 Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 		  DetectResult *r, ErrorRecord *err)
 {
-	detect_result_free(r);
-	if (!s || !pred || s->rows == 0 || s->metrics == 0)
-		return error_set(err, STATUS_EMPTY, s && s->path ? s->path : "",
-				 0, 0, "nothing to detect on: empty series");
-	if (cfg->span == 0 || !(cfg->medium >= 1) || !(cfg->high >= cfg->medium))
-		return error_set(err, STATUS_RANGE, "", 0, 0,
-				 "detection options out of range: span >= 1, "
-				 "1 <= medium <= high");
+	RunArrays keep = take_arrays(r, s ? s->rows : 0, s ? s->metrics : 0);
+	Status st = STATUS_OK;
 	int calibrated = cfg->mode == THRESH_CALIBRATED;
-	if (calibrated &&
-	    (!(cfg->p > 0 && cfg->p < 1) || cfg->history == 0 ||
-	     cfg->refit == 0 || !(cfg->tail > 0 && cfg->tail <= 0.5) ||
-	     !(cfg->min_scale > 0)))
-		return error_set(err, STATUS_RANGE, "", 0, 0,
-				 "calibrated options out of range: 0 < p < 1, "
-				 "history >= 1, refit >= 1, 0 < tail <= 0.5, "
-				 "min-scale > 0");
+	if (!s || !pred || s->rows == 0 || s->metrics == 0)
+		st = error_set(err, STATUS_EMPTY, s && s->path ? s->path : "",
+			       0, 0, "nothing to detect on: empty series");
+	else if (cfg->span == 0 || !(cfg->medium >= 1) ||
+		 !(cfg->high >= cfg->medium))
+		st = error_set(err, STATUS_RANGE, "", 0, 0,
+			       "detection options out of range: span >= 1, "
+			       "1 <= medium <= high");
+	else if (calibrated &&
+		 (!(cfg->p > 0 && cfg->p < 1) || cfg->history == 0 ||
+		  cfg->refit == 0 || !(cfg->tail > 0 && cfg->tail <= 0.5) ||
+		  !(cfg->min_scale > 0)))
+		st = error_set(err, STATUS_RANGE, "", 0, 0,
+			       "calibrated options out of range: 0 < p < 1, "
+			       "history >= 1, refit >= 1, 0 < tail <= 0.5, "
+			       "min-scale > 0");
+	else if (s->metrics > SIZE_MAX / sizeof(float) / s->rows)
+		st = error_set(err, STATUS_NOMEM, s->path ? s->path : "", 0,
+			       0, "%zu x %zu scores do not fit in memory",
+			       s->rows, s->metrics);
+	if (st) {
+		free_arrays(&keep);
+		return st;
+	}
 	size_t rows = s->rows, M = s->metrics;
-	if (M > SIZE_MAX / sizeof(float) / rows)
-		return error_set(err, STATUS_NOMEM, s->path ? s->path : "", 0,
-				 0, "%zu x %zu scores do not fit in memory",
-				 rows, M);
 	r->rows = rows;
 	r->metrics = M;
 	r->cfg = *cfg;
@@ -664,9 +730,9 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 
 	size_t cells = rows * M;
 	CalibScratch cs = {0};
-	r->error = malloc(cells * sizeof(float));
-	r->smooth = malloc(cells * sizeof(float));
-	r->score = malloc(cells * sizeof(float));
+	r->error = array_or_new(&keep, 0, cells * sizeof(float));
+	r->smooth = array_or_new(&keep, 1, cells * sizeof(float));
+	r->score = array_or_new(&keep, 2, cells * sizeof(float));
 	r->threshold = calloc(M, sizeof(float));
 	r->det = calloc(M, sizeof(*r->det));
 	r->n_det = calloc(M, sizeof(size_t));
@@ -676,76 +742,110 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 		r->win_thr = malloc(M * r->n_win * sizeof(float));
 	}
 	if (calibrated) {
-		r->surprise = malloc(cells * sizeof(float));
+		r->surprise = array_or_new(&keep, 3, cells * sizeof(float));
 		cs.a = malloc(rows * sizeof(float));
 		cs.b = malloc(rows * sizeof(float));
 		cs.work = malloc(sizeof(*cs.work));
+		cs.lng = malloc(EWMA_GROUP * rows * sizeof(float));
 	}
+	free_arrays(&keep); /* a surprise array the mode does not use */
 	if (!r->error || !r->smooth || !r->score || !r->threshold || !r->det ||
 	    !r->n_det || !r->cap_det ||
 	    (cfg->mode == THRESH_DYNAMIC && !r->win_thr) ||
-	    (calibrated && (!r->surprise || !cs.a || !cs.b || !cs.work))) {
+	    (calibrated &&
+	     (!r->surprise || !cs.a || !cs.b || !cs.work || !cs.lng))) {
 		free(cs.a);
 		free(cs.b);
 		free(cs.work);
+		free(cs.lng);
 		detect_result_free(r);
 		return error_set(err, STATUS_NOMEM, "", 0, 0,
 				 "out of memory for %zu x %zu scores", rows, M);
 	}
 
 	size_t fit_end = r->split ? r->split : rows;
-	for (size_t m = 0; m < M; m++) {
-		const float *y = s->values + m * rows;
-		const float *p = pred + m * rows;
-		float *e = r->error + m * rows;
-		float *sm = r->smooth + m * rows;
-		/* min-max range over the train part */
-		float lo = INFINITY, hi = -INFINITY;
-		for (size_t t = 0; t < fit_end; t++) {
-			if (isnan(y[t]))
-				continue;
-			if (y[t] < lo)
-				lo = y[t];
-			if (y[t] > hi)
-				hi = y[t];
-		}
-		double range = hi > lo ? (double)hi - lo : 1.0;
-		size_t fit_n = 0;
-		for (size_t t = 0; t < rows; t++)
-			e[t] = (float)(fabs((double)y[t] - p[t]) / range);
-		ewma(e, rows, cfg->span, sm);
-		for (size_t t = 0; t < fit_end; t++)
-			fit_n += !isnan(sm[t]);
-		size_t n = fit_n >= 2 ? fit_end : rows;
-		if (calibrated) {
-			calibrate_metric(r, m, y, isfinite(lo) ? lo : 0.0,
-					 range, &cs);
-			r->threshold[m] = (float)-log10(cfg->p);
-		} else if (cfg->mode == THRESH_DYNAMIC) {
-			double floor = cfg->dyn_floor_z > 0
-					       ? threshold_sigma(sm, n, cfg->dyn_floor_z)
-					       : 0.0;
-			Status st = fit_dynamic(r, m, floor, err);
-			if (st != STATUS_OK) {
-				detect_result_free(r);
-				return st;
+	int with_long = calibrated && cfg->long_span > 0;
+	for (size_t m0 = 0; m0 < M; m0 += EWMA_GROUP) {
+		size_t gm = M - m0 < EWMA_GROUP ? M - m0 : EWMA_GROUP, k = 0;
+		float lo[EWMA_GROUP];
+		double range[EWMA_GROUP];
+		const float *cx[2 * EWMA_GROUP];
+		float *cout[2 * EWMA_GROUP];
+		size_t cspan[2 * EWMA_GROUP];
+		for (size_t m = m0; m < m0 + gm; m++) {
+			const float *y = s->values + m * rows;
+			const float *p = pred + m * rows;
+			float *e = r->error + m * rows;
+			/* min-max range over the train part */
+			float l = INFINITY, hi = -INFINITY;
+			for (size_t t = 0; t < fit_end; t++) {
+				if (isnan(y[t]))
+					continue;
+				if (y[t] < l)
+					l = y[t];
+				if (y[t] > hi)
+					hi = y[t];
 			}
-		} else {
-			double thr = cfg->mode == THRESH_SEED
-					     ? threshold_seed(sm, n, cfg->k)
-					     : threshold_sigma(sm, n, cfg->z);
-			if (!(thr >= cfg->min_threshold))
-				thr = cfg->min_threshold;
-			if (!(thr > 0))
-				thr = 1e-6;
-			r->threshold[m] = (float)thr;
+			double rg = hi > l ? (double)hi - l : 1.0;
+			lo[m - m0] = l;
+			range[m - m0] = rg;
+			kern_abs_err(rows, y, p, rg, e);
+			cx[k] = e;
+			cspan[k] = cfg->span;
+			cout[k++] = r->smooth + m * rows;
+			if (with_long) {
+				cx[k] = e;
+				cspan[k] = cfg->long_span;
+				cout[k++] = cs.lng + (m - m0) * rows;
+			}
 		}
-		rescore(r, m);
+		ewma_chains(k, cx, cspan, rows, cout);
+		for (size_t m = m0; m < m0 + gm; m++) {
+			const float *y = s->values + m * rows;
+			const float *sm = r->smooth + m * rows;
+			size_t fit_n = 0;
+			for (size_t t = 0; t < fit_end; t++)
+				fit_n += !isnan(sm[t]);
+			size_t n = fit_n >= 2 ? fit_end : rows;
+			if (calibrated) {
+				float l = lo[m - m0];
+				calibrate_metric(r, m, y, isfinite(l) ? l : 0.0,
+						 range[m - m0],
+						 cs.lng + (m - m0) * rows, &cs);
+				r->threshold[m] = (float)-log10(cfg->p);
+			} else if (cfg->mode == THRESH_DYNAMIC) {
+				double floor =
+					cfg->dyn_floor_z > 0
+						? threshold_sigma(sm, n,
+								  cfg->dyn_floor_z)
+						: 0.0;
+				st = fit_dynamic(r, m, floor, err);
+				if (st != STATUS_OK) {
+					free(cs.a);
+					free(cs.b);
+					free(cs.work);
+					free(cs.lng);
+					detect_result_free(r);
+					return st;
+				}
+			} else {
+				double thr = cfg->mode == THRESH_SEED
+						     ? threshold_seed(sm, n, cfg->k)
+						     : threshold_sigma(sm, n, cfg->z);
+				if (!(thr >= cfg->min_threshold))
+					thr = cfg->min_threshold;
+				if (!(thr > 0))
+					thr = 1e-6;
+				r->threshold[m] = (float)thr;
+			}
+			rescore(r, m);
+		}
 	}
 	free(cs.a);
 	free(cs.b);
 	free(cs.work);
-	Status st = detect_redetect(r, err);
+	free(cs.lng);
+	st = detect_redetect(r, err);
 	if (st != STATUS_OK)
 		detect_result_free(r);
 	return st;

@@ -160,7 +160,9 @@ void detect_result_free(DetectResult *r);
 
 /* Score and detect. pred is s->metrics x s->rows, column-major, original
  * units, NaN where there is no forecast (lstm_forecast's layout). r must be
- * initialised; its previous contents are freed. */
+ * initialised; its previous contents are freed, except that its error,
+ * smooth, score and surprise arrays are written over instead when they
+ * have s's size (a run of the same series: no new pages to touch). */
 Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 		  DetectResult *r, ErrorRecord *err);
 

@@ -4,7 +4,10 @@
  * block of C in registers (8 rows x 32 columns with AVX-512, 6 x 16 with
  * AVX2) and streams A and B through it; every C element sums over k in
  * order, so a row's result does not depend on how many rows are computed
- * together. */
+ * together. The inference step (kern_lstm_step) keeps a tile of 6 rows x
+ * one block of 16 units' four gates (64 columns) in registers through the
+ * product and applies the cell to it there, with the same arithmetic per
+ * element as the product and cell kernels. */
 #include "engine/kernels.h"
 
 #include <math.h>
@@ -341,6 +344,58 @@ TGT512 static void tanh_avx512(float *x, size_t n)
 	}
 }
 
+/* 16 floats as two vectors of 8 doubles, and back. */
+TGT512 static inline __attribute__((always_inline)) void
+widen512(__m512 v, __m512d *lo, __m512d *hi)
+{
+	*lo = _mm512_cvtps_pd(_mm512_castps512_ps256(v));
+	*hi = _mm512_cvtps_pd(_mm256_castpd_ps(
+		_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+}
+
+TGT512 static inline __attribute__((always_inline)) __m512
+narrow512(__m512d lo, __m512d hi)
+{
+	__m256 l = _mm512_cvtpd_ps(lo), h = _mm512_cvtpd_ps(hi);
+	return _mm512_castpd_ps(_mm512_insertf64x4(
+		_mm512_castps_pd(_mm512_castps256_ps512(l)),
+		_mm256_castps_pd(h), 1));
+}
+
+TGT512 static void abs_err_avx512(size_t n, const float *y, const float *p,
+				  double d, float *e)
+{
+	const __m512d vd = _mm512_set1_pd(d);
+	for (size_t i = 0; i < n; i += 16) {
+		__mmask16 m = n - i >= 16 ? 0xffff
+					  : (__mmask16)((1u << (n - i)) - 1);
+		__m512d yl, yh, pl, ph;
+		widen512(_mm512_maskz_loadu_ps(m, y + i), &yl, &yh);
+		widen512(_mm512_maskz_loadu_ps(m, p + i), &pl, &ph);
+		__m512d lo = _mm512_div_pd(_mm512_abs_pd(_mm512_sub_pd(yl, pl)), vd);
+		__m512d hi = _mm512_div_pd(_mm512_abs_pd(_mm512_sub_pd(yh, ph)), vd);
+		_mm512_mask_storeu_ps(e + i, m, narrow512(lo, hi));
+	}
+}
+
+TGT512 static void div_or_zero_avx512(size_t n, const float *x, double d,
+				      float *s)
+{
+	const __m512d vd = _mm512_set1_pd(d);
+	for (size_t i = 0; i < n; i += 16) {
+		__mmask16 m = n - i >= 16 ? 0xffff
+					  : (__mmask16)((1u << (n - i)) - 1);
+		__m512 v = _mm512_maskz_loadu_ps(m, x + i);
+		__m512d lo, hi;
+		widen512(v, &lo, &hi);
+		__m512 q = narrow512(_mm512_div_pd(lo, vd), _mm512_div_pd(hi, vd));
+		__mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+		_mm512_mask_storeu_ps(s + i, m,
+				      _mm512_mask_blend_ps(nan, q,
+							   _mm512_setzero_ps()));
+	}
+}
+
 TGT512 static double sumsq_avx512(const float *x, size_t n)
 {
 	__m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
@@ -424,6 +479,179 @@ TGT512 static void lstm_fwd_avx512(size_t B, size_t H, float *g,
 		}
 	}
 }
+
+TGT512 static inline __attribute__((always_inline)) __m512
+sigmoid512(__m512 v)
+{
+	const __m512 one = _mm512_set1_ps(1.0f);
+	__m512 e = exp512(_mm512_sub_ps(_mm512_setzero_ps(), v));
+	return _mm512_div_ps(one, _mm512_add_ps(one, e));
+}
+
+/* kern_lstm_step's cell for one row of up to 16 units (masked by m) from
+ * the activated gates: as lstm_fwd_avx512 computes it. */
+TGT512 static inline __attribute__((always_inline)) void
+cell_act512(__m512 iv, __m512 fv, __m512 ov, __m512 gv, __mmask16 m,
+	    int have_c, float *c, float *h)
+{
+	__m512 v = _mm512_mul_ps(iv, gv);
+	if (have_c)
+		v = _mm512_add_ps(v, _mm512_mul_ps(fv,
+						   _mm512_maskz_loadu_ps(m, c)));
+	_mm512_mask_storeu_ps(c, m, v);
+	_mm512_mask_storeu_ps(h, m, _mm512_mul_ps(ov, tanh512(v)));
+}
+
+/* The same from the gate pre-activations, activated as sigmoid_avx512
+ * and tanh_avx512 do. */
+TGT512 static inline __attribute__((always_inline)) void
+cell512(__m512 pi, __m512 pf, __m512 po, __m512 pg, __mmask16 m,
+	int have_c, float *c, float *h)
+{
+	cell_act512(sigmoid512(pi), sigmoid512(pf), sigmoid512(po),
+		    tanh512(pg), m, have_c, c, h);
+}
+
+/* sigmoid512 on the lanes outside tg, tanh512 on those in it, with one
+ * exp512 and one division: each lane's arithmetic is theirs. */
+TGT512 static inline __attribute__((always_inline)) __m512
+gates512(__m512 x, __mmask16 tg)
+{
+	const __m512 one = _mm512_set1_ps(1.0f);
+	__m512 arg = _mm512_mask_add_ps(_mm512_sub_ps(_mm512_setzero_ps(), x),
+					tg, x, x);
+	__m512 e = exp512(arg);
+	__m512 num = _mm512_mask_blend_ps(tg, one, _mm512_set1_ps(2.0f));
+	__m512 q = _mm512_div_ps(num, _mm512_add_ps(one, e));
+	return _mm512_mask_sub_ps(q, tg, one, q);
+}
+
+/* mr rows of one full block of 16 units: the 64 gate columns in
+ * registers from C0 through the products, then the cell. A1, A2, C0, c
+ * and h point at the tile's first row (and block); W1, W2 at the block's
+ * first column. */
+TGT512 static inline __attribute__((always_inline)) void
+step_tile512(const int mr, const float *C0, size_t ldc0, const float *A1,
+	     size_t K1, const float *W1, const float *A2, size_t K2,
+	     const float *W2, size_t ldw, size_t H, int have_c, float *c,
+	     float *h)
+{
+	__m512 acc[6][4];
+#pragma GCC unroll 6
+	for (int r = 0; r < mr; r++)
+#pragma GCC unroll 4
+		for (int v = 0; v < 4; v++)
+			acc[r][v] = _mm512_loadu_ps(C0 + r * ldc0 + 16 * v);
+	for (size_t k = 0; k < K1; k++) {
+		__m512 b[4];
+#pragma GCC unroll 4
+		for (int v = 0; v < 4; v++)
+			b[v] = _mm512_loadu_ps(W1 + k * ldw + 16 * v);
+#pragma GCC unroll 6
+		for (int r = 0; r < mr; r++) {
+			__m512 a = _mm512_set1_ps(A1[r * K1 + k]);
+#pragma GCC unroll 4
+			for (int v = 0; v < 4; v++)
+				acc[r][v] = _mm512_fmadd_ps(a, b[v], acc[r][v]);
+		}
+	}
+	for (size_t k = 0; k < K2; k++) {
+		__m512 b[4];
+#pragma GCC unroll 4
+		for (int v = 0; v < 4; v++)
+			b[v] = _mm512_loadu_ps(W2 + k * ldw + 16 * v);
+#pragma GCC unroll 6
+		for (int r = 0; r < mr; r++) {
+			__m512 a = _mm512_set1_ps(A2[r * K2 + k]);
+#pragma GCC unroll 4
+			for (int v = 0; v < 4; v++)
+				acc[r][v] = _mm512_fmadd_ps(a, b[v], acc[r][v]);
+		}
+	}
+#pragma GCC unroll 6
+	for (int r = 0; r < mr; r++)
+		cell512(acc[r][0], acc[r][1], acc[r][2], acc[r][3], 0xffff,
+			have_c, c + r * H, h + r * H);
+}
+
+#define STEP_ROWS 6
+
+TGT512 static void lstm_step_avx512(size_t B, size_t H, const float *C0,
+				    size_t ldc0, const float *A1, size_t K1,
+				    const float *W1, const float *A2,
+				    size_t K2, const float *W2, int have_c,
+				    float *c, float *h, float *scratch)
+{
+	size_t H4 = 4 * H, full = H / 16, w = H % 16;
+	if (!K2) { /* read nowhere; no offsets on a null pointer */
+		A2 = A1;
+		W2 = W1;
+	}
+	for (size_t u = 0; u < full; u++) {
+		size_t col = 64 * u, j = 16 * u;
+		const float *w1 = W1 + col, *w2 = W2 + col;
+		size_t i = 0;
+		for (; i + STEP_ROWS <= B; i += STEP_ROWS)
+			step_tile512(STEP_ROWS, C0 + i * ldc0 + col, ldc0,
+				     A1 + i * K1, K1, w1, A2 + i * K2, K2, w2,
+				     H4, H, have_c, c + i * H + j,
+				     h + i * H + j);
+#define TILE(n)                                                             \
+	step_tile512(n, C0 + i * ldc0 + col, ldc0, A1 + i * K1, K1, w1,       \
+		     A2 + i * K2, K2, w2, H4, H, have_c, c + i * H + j,          \
+		     h + i * H + j)
+		switch (B - i) {
+		case 5: TILE(5); break;
+		case 4: TILE(4); break;
+		case 3: TILE(3); break;
+		case 2: TILE(2); break;
+		case 1: TILE(1); break;
+		default: break;
+		}
+#undef TILE
+	}
+	if (!w)
+		return;
+	/* the last units: their 4w gate columns through the product into
+	   scratch (B x 4w), then the cell row by row */
+	size_t col = 64 * full, j = 16 * full, nw = 4 * w;
+	gemm_avx512(B, nw, K1, A1, K1, 1, W1 + col, H4, scratch, nw, 0,
+		    C0 + col, ldc0);
+	if (K2)
+		gemm_avx512(B, nw, K2, A2, K2, 1, W2 + col, H4, scratch, nw, 1,
+			    NULL, 0);
+	__mmask16 m = (__mmask16)((1u << w) - 1);
+	if (nw <= 16) {
+		/* the four gates of a row in one vector: activated together,
+		   then each moved to lanes 0 .. w-1 */
+		__mmask16 all = (__mmask16)((1u << nw) - 1);
+		__mmask16 tg = (__mmask16)(all & ~((1u << (3 * w)) - 1));
+		__m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+						 10, 11, 12, 13, 14, 15);
+		__m512i sw = _mm512_set1_epi32((int)w);
+		__m512i xf = _mm512_add_epi32(lane, sw);
+		__m512i xo = _mm512_add_epi32(xf, sw);
+		__m512i xg = _mm512_add_epi32(xo, sw);
+		for (size_t b = 0; b < B; b++) {
+			__m512 a = gates512(
+				_mm512_maskz_loadu_ps(all, scratch + b * nw), tg);
+			cell_act512(a, _mm512_permutexvar_ps(xf, a),
+				    _mm512_permutexvar_ps(xo, a),
+				    _mm512_permutexvar_ps(xg, a), m, have_c,
+				    c + b * H + j, h + b * H + j);
+		}
+		return;
+	}
+	for (size_t b = 0; b < B; b++) {
+		const float *g = scratch + b * nw;
+		cell512(_mm512_maskz_loadu_ps(m, g),
+			_mm512_maskz_loadu_ps(m, g + w),
+			_mm512_maskz_loadu_ps(m, g + 2 * w),
+			_mm512_maskz_loadu_ps(m, g + 3 * w), m, have_c,
+			c + b * H + j, h + b * H + j);
+	}
+}
+#undef STEP_ROWS
 
 TGT512 static void lstm_bwd_avx512(size_t B, size_t H, const float *g,
 				   const float *tc, const float *cp,
@@ -1023,4 +1251,87 @@ void kern_lstm_bwd(size_t B, size_t H, const float *g, const float *tc,
 	}
 #endif
 	lstm_bwd_generic(B, H, g, tc, cp, din, dhrec, dc, dg);
+}
+
+void kern_lstm_interleave(size_t rows, size_t H, const float *src,
+			  size_t lds, float *dst, size_t ldd)
+{
+	for (size_t r = 0; r < rows; r++) {
+		const float *s = src + r * lds;
+		float *d = dst + r * ldd;
+		for (size_t j0 = 0; j0 < H; j0 += KERN_UNIT_BLOCK) {
+			size_t w = H - j0 < KERN_UNIT_BLOCK ? H - j0
+							    : KERN_UNIT_BLOCK;
+			for (size_t q = 0; q < 4; q++)
+				memcpy(d + 4 * j0 + q * w, s + q * H + j0,
+				       w * sizeof(float));
+		}
+	}
+}
+
+size_t kern_lstm_step_scratch(size_t B, size_t H)
+{
+	/* the gates of every row (interleaved), then one row gate-major and
+	   its tanh(c) for the portable path */
+	return B * 4 * H + 5 * H;
+}
+
+void kern_lstm_step(size_t B, size_t H, const float *C0, size_t ldc0,
+		    const float *A1, size_t K1, const float *W1,
+		    const float *A2, size_t K2, const float *W2, int have_c,
+		    float *c, float *h, float *scratch)
+{
+	if (B == 0 || H == 0)
+		return;
+#if KERN_X86
+	if (kern_isa() == KERN_AVX512 && !g_blas) {
+		lstm_step_avx512(B, H, C0, ldc0, A1, K1, W1, A2, K2, W2,
+				 have_c, c, h, scratch);
+		return;
+	}
+#endif
+	/* the products as kern_gemm_from and kern_gemm compute them, then
+	   each row back in gate-major order through kern_lstm_fwd */
+	size_t H4 = 4 * H;
+	float *G = scratch, *row = G + B * H4, *tc = row + H4;
+	gemm_any(B, H4, K1, A1, K1, 1, W1, H4, G, H4, 0, C0, ldc0);
+	if (K2)
+		gemm_any(B, H4, K2, A2, K2, 1, W2, H4, G, H4, 1, NULL, 0);
+	for (size_t b = 0; b < B; b++) {
+		const float *g = G + b * H4;
+		for (size_t j0 = 0; j0 < H; j0 += KERN_UNIT_BLOCK) {
+			size_t w = H - j0 < KERN_UNIT_BLOCK ? H - j0
+							    : KERN_UNIT_BLOCK;
+			for (size_t q = 0; q < 4; q++)
+				memcpy(row + q * H + j0, g + 4 * j0 + q * w,
+				       w * sizeof(float));
+		}
+		kern_lstm_fwd(1, H, row, have_c ? c + b * H : NULL, c + b * H,
+			      tc, h + b * H);
+	}
+}
+
+void kern_abs_err(size_t n, const float *y, const float *p, double d,
+		  float *e)
+{
+#if KERN_X86
+	if (kern_isa() == KERN_AVX512) {
+		abs_err_avx512(n, y, p, d, e);
+		return;
+	}
+#endif
+	for (size_t i = 0; i < n; i++)
+		e[i] = (float)(fabs((double)y[i] - p[i]) / d);
+}
+
+void kern_div_or_zero(size_t n, const float *x, double d, float *s)
+{
+#if KERN_X86
+	if (kern_isa() == KERN_AVX512) {
+		div_or_zero_avx512(n, x, d, s);
+		return;
+	}
+#endif
+	for (size_t i = 0; i < n; i++)
+		s[i] = isnan(x[i]) ? 0.0f : (float)((double)x[i] / d);
 }

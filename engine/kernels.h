@@ -55,6 +55,46 @@ void kern_lstm_bwd(size_t B, size_t H, const float *g, const float *tc,
 		   const float *cp, const float *din, const float *dhrec,
 		   float *dc, float *dg);
 
+/* Units per block of the interleaved gate layout of kern_lstm_step. */
+#define KERN_UNIT_BLOCK 16
+
+/* The gate columns of an LSTM layer's weights in the order kern_lstm_step
+ * reads them: src (rows x 4H, row stride lds; columns the gates i, f, o, g
+ * of H units, gate after gate) into dst (rows x 4H, row stride ldd) by
+ * blocks of KERN_UNIT_BLOCK units: block u holds the i, f, o and g columns
+ * of units [16u, 16u + w), w = min(16, H - 16u), w columns each. */
+void kern_lstm_interleave(size_t rows, size_t H, const float *src,
+			  size_t lds, float *dst, size_t ldd);
+
+/* Floats of scratch kern_lstm_step needs for B rows of H units. */
+size_t kern_lstm_step_scratch(size_t B, size_t H);
+
+/* One inference step of an LSTM layer over B rows, the gate columns
+ * interleaved (kern_lstm_interleave): the gate pre-activations
+ *   G = C0 + A1 W1 + A2 W2
+ * (C0: B x 4H, row stride ldc0, 0 for one row for all, e.g. the bias;
+ * A1: B x K1 and A2: B x K2, row-major, K1 or K2 may be 0; W1, W2:
+ * K1 x 4H and K2 x 4H, row-major), summed in that order, then the cell of
+ * kern_lstm_fwd: c = f * c + i * g (have_c == 0: c = i * g) in place,
+ * h = o * tanh(c) (B x H each). Every element gets the same operations as
+ * kern_gemm_from / kern_gemm and kern_lstm_fwd give it on the gate-major
+ * layout. h must not overlap A1 or A2; scratch has
+ * kern_lstm_step_scratch(B, H) floats. */
+void kern_lstm_step(size_t B, size_t H, const float *C0, size_t ldc0,
+		    const float *A1, size_t K1, const float *W1,
+		    const float *A2, size_t K2, const float *W2, int have_c,
+		    float *c, float *h, float *scratch);
+
+/* e[i] = (float)(fabs((double)y[i] - p[i]) / d) for i < n: detection's
+ * scaled forecast error, bit for bit as that C expression gives it (AVX-512
+ * eight lanes of doubles at a time, else that loop). */
+void kern_abs_err(size_t n, const float *y, const float *p, double d,
+		  float *e);
+
+/* s[i] = isnan(x[i]) ? 0 : (float)((double)x[i] / d) for i < n, the same
+ * way: detection's score from its statistic and threshold. */
+void kern_div_or_zero(size_t n, const float *x, double d, float *s);
+
 /* x[i] = 1 / (1 + exp(-x[i])) for i < n, in place. */
 void kern_sigmoid(float *x, size_t n);
 /* x[i] = tanh(x[i]) for i < n, in place. */

@@ -157,54 +157,91 @@ void lstm_backward(const LstmDims *d, const float *p, const float *wt,
 	core_backward_f(d, &lay, wt, B, X, ws, dY, g);
 }
 
-size_t lstm_rows_ws_floats(const LstmDims *d, size_t n)
+/* The inference workspace: each layer's weights and bias with the gate
+ * columns interleaved (kern_lstm_interleave; lstm_rows_prepare), then P
+ * (rows x 4H), the step's scratch, and per layer c and two h (n x H
+ * each: the step reads one h and writes the other). */
+static size_t rows_weights_floats(const LstmDims *d)
 {
-	/* P, g: rows x 4H; per layer c, h: n x H; tc: n x H */
-	size_t H4 = size_mul(4, d->H);
-	return size_add(size_add(size_mul(n + d->T - 1, H4), size_mul(n, H4)),
-			size_mul3(2 * d->L + 1, n, d->H));
+	size_t n = 0, H4 = size_mul(4, d->H);
+	for (size_t l = 0; l < d->L; l++)
+		n = size_add(n, size_mul(size_add(size_add(l ? d->H : d->F,
+							   d->H),
+						  1),
+					 H4));
+	return n;
 }
 
-/* Inference keeps no history: one gate buffer and each layer's current
- * c and h, updated in place step by step (the cell reads c and the product
- * reads h before they are overwritten). Every element goes through the
- * same operations in the same order as in lstm_forward. */
+size_t lstm_rows_ws_floats(const LstmDims *d, size_t n)
+{
+	size_t H4 = size_mul(4, d->H);
+	size_t f = size_add(rows_weights_floats(d),
+			    size_mul(size_add(n, d->T - 1), H4));
+	f = size_add(f, kern_lstm_step_scratch(n, d->H));
+	return size_add(f, size_mul3(3 * d->L, n, d->H));
+}
+
+void lstm_rows_prepare(const LstmDims *d, const float *p, float *ws)
+{
+	LstmLayout lay;
+	lstm_layout(d, &lay);
+	size_t H4 = 4 * d->H;
+	for (size_t l = 0; l < d->L; l++) {
+		size_t K = (l ? d->H : d->F) + d->H;
+		kern_lstm_interleave(K, d->H, p + lay.W[l], H4, ws, H4);
+		ws += K * H4;
+		kern_lstm_interleave(1, d->H, p + lay.b[l], H4, ws, H4);
+		ws += H4;
+	}
+}
+
+/* Inference keeps no history: each layer's current c and h, updated step
+ * by step by kern_lstm_step (c in place, h into the other of two
+ * buffers), the gates never leaving the registers. Every element goes
+ * through the same operations in the same order as in lstm_forward: the
+ * interleaved columns are the same sums, the fused cell the same
+ * arithmetic. */
 void lstm_forward_rows(const LstmDims *d, const float *p, size_t n,
 		       const float *Z, float *ws, float *Y)
 {
 	LstmLayout lay;
 	lstm_layout(d, &lay);
 	size_t H = d->H, H4 = 4 * d->H, nr = n + d->T - 1;
-	float *P = ws, *g = P + nr * H4, *tc = g + n * H4;
-	float *c[2], *h[2];
+	const float *W[2], *b[2];
+	float *q = ws;
 	for (size_t l = 0; l < d->L; l++) {
-		c[l] = tc + n * H + 2 * l * n * H;
-		h[l] = c[l] + n * H;
+		W[l] = q;
+		q += ((l ? H : d->F) + H) * H4;
+		b[l] = q;
+		q += H4;
 	}
-	/* layer 0's input part once per row: P = b0 + Z Wx (nr x 4H) */
-	kern_gemm_bias(nr, H4, d->F, Z, d->F, p + lay.W[0], H4, p + lay.b[0],
-		       P, H4);
+	float *P = q, *scratch = P + nr * H4;
+	float *c[2], *h[2][2];
+	q = scratch + kern_lstm_step_scratch(n, H);
+	for (size_t l = 0; l < d->L; l++) {
+		c[l] = q;
+		h[l][0] = q + n * H;
+		h[l][1] = q + 2 * n * H;
+		q += 3 * n * H;
+	}
+	/* layer 0's input product once per row: P = b0 + Z Wx (nr x 4H) */
+	kern_gemm_bias(nr, H4, d->F, Z, d->F, W[0], H4, b[0], P, H4);
 	for (size_t t = 0; t < d->T; t++) {
-		/* step t of window b reads row b + t: rows t .. t+n-1 of P */
-		if (t)
-			kern_gemm_from(n, H4, H, h[0], H,
-				       p + lay.W[0] + d->F * H4, H4,
-				       P + t * H4, H4, g, H4);
-		else
-			memcpy(g, P, n * H4 * sizeof(float));
-		kern_lstm_fwd(n, H, g, t ? c[0] : NULL, c[0], tc, h[0]);
-		for (size_t l = 1; l < d->L; l++) {
-			const float *W = p + lay.W[l];
-			kern_gemm_bias(n, H4, H, h[l - 1], H, W, H4,
-				       p + lay.b[l], g, H4);
-			if (t)
-				kern_gemm(n, H4, H, h[l], H, W + H * H4, H4, g,
-					  H4, 1);
-			kern_lstm_fwd(n, H, g, t ? c[l] : NULL, c[l], tc, h[l]);
-		}
+		/* step t of window b reads row b + t: rows t .. t+n-1 of P;
+		   h[l][t % 2] holds step t - 1's h, h[l][(t + 1) % 2] gets
+		   step t's */
+		const float *hp0 = h[0][t % 2];
+		kern_lstm_step(n, H, P + t * H4, H4, hp0, t ? H : 0,
+			       W[0] + d->F * H4, NULL, 0, NULL, t > 0, c[0],
+			       h[0][(t + 1) % 2], scratch);
+		for (size_t l = 1; l < d->L; l++)
+			kern_lstm_step(n, H, b[l], 0, h[l - 1][(t + 1) % 2], H,
+				       W[l], h[l][t % 2], t ? H : 0,
+				       W[l] + H * H4, t > 0, c[l],
+				       h[l][(t + 1) % 2], scratch);
 	}
-	kern_gemm_bias(n, d->O, H, h[d->L - 1], H, p + lay.Wd, d->O, p + lay.bd,
-		       Y, d->O);
+	kern_gemm_bias(n, d->O, H, h[d->L - 1][d->T % 2], H, p + lay.Wd, d->O,
+		       p + lay.bd, Y, d->O);
 }
 
 /* ----------------------------------------------------------------- double */

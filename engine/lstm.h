@@ -58,8 +58,11 @@ void lstm_backward(const LstmDims *d, const float *p, const float *wt,
 /* Forward over n consecutive windows of a row-major feature matrix: Z
  * holds rows (n + T - 1) x F, window b is rows b .. b+T-1. Layer 0's input
  * product is computed once per row instead of once per window step. ws has
- * lstm_rows_ws_floats(d, n) floats; Y receives n x O. */
+ * lstm_rows_ws_floats(d, n) floats (enough for any smaller n too) and
+ * holds a copy of p's LSTM weights that lstm_rows_prepare(d, p, ws)
+ * writes once for any number of calls; Y receives n x O. */
 size_t lstm_rows_ws_floats(const LstmDims *d, size_t n);
+void lstm_rows_prepare(const LstmDims *d, const float *p, float *ws);
 void lstm_forward_rows(const LstmDims *d, const float *p, size_t n,
 		       const float *Z, float *ws, float *Y);
 

@@ -282,6 +282,7 @@ static void *forecast_worker(void *arg)
 		j->failed = 1;
 		return NULL;
 	}
+	lstm_rows_prepare(d, j->m->params, ws);
 	size_t nchunks = (j->r1 - j->r0 + FORECAST_CHUNK - 1) / FORECAST_CHUNK;
 	size_t c;
 	while ((c = atomic_fetch_add(j->next, 1)) < nchunks) {
@@ -346,31 +347,39 @@ static Status check_series(const LstmModel *m, const Series *s,
 Status lstm_forecast(const LstmModel *m, const Series *s, float *pred,
 		     ErrorRecord *err)
 {
-	return model_forecast_until(m, s, pred, NULL, err);
+	return model_forecast_until(m, s, NULL, pred, NULL, err);
 }
 
-Status model_forecast_until(const LstmModel *m, const Series *s, float *pred,
+Status model_forecast_until(const LstmModel *m, const Series *s,
+			    const float *Z, float *pred,
 			    const atomic_int *cancel, ErrorRecord *err)
 {
 	Status st = check_series(m, s, err);
 	if (st)
 		return st;
 	size_t rows = s->rows, T = m->dims.T, O = m->metrics;
-	for (size_t i = 0; i < O * rows; i++)
-		pred[i] = NAN;
+	/* rows without a full window; the others are written below (all of
+	   them NaN again when the forecast fails) */
+	for (size_t o = 0; o < O; o++)
+		for (size_t r = 0; r < T && r < rows; r++)
+			pred[o * rows + r] = NAN;
 	if (rows <= T)
 		return STATUS_OK;
-	float *Z = NULL;
-	st = model_features(m, s, rows, &Z, err);
-	if (st)
-		return st;
+	float *own = NULL;
+	if (!Z) {
+		st = model_features(m, s, rows, &own, err);
+		if (st)
+			goto failed;
+		Z = own;
+	}
 	/* blocks of rows keep the scaled output small, and a cancel is
 	   seen within one */
 	const size_t blk = 8192;
 	float *y = malloc(size_mul3(blk, O, sizeof(float)));
 	if (!y) {
-		free(Z);
-		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+		free(own);
+		st = error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+		goto failed;
 	}
 	for (size_t a = T; a < rows && !st; a += blk) {
 		if (cancel && atomic_load(cancel)) {
@@ -386,7 +395,12 @@ Status model_forecast_until(const LstmModel *m, const Series *s, float *pred,
 					model_unscale(m, o, y[(r - a) * O + o]);
 	}
 	free(y);
-	free(Z);
+	free(own);
+	if (!st)
+		return STATUS_OK;
+failed:
+	for (size_t i = 0; i < O * rows; i++)
+		pred[i] = NAN;
 	return st;
 }
 

@@ -53,8 +53,11 @@ Status model_forecast_scaled(const LstmModel *m, const float *Z, size_t r0,
 			     size_t r1, float *out, ErrorRecord *err);
 
 /* lstm_forecast that looks at *cancel (when not NULL) before each block
- * of 8192 rows and stops with STATUS_CANCELLED once it is set. */
-Status model_forecast_until(const LstmModel *m, const Series *s, float *pred,
+ * of 8192 rows and stops with STATUS_CANCELLED once it is set. Z (may be
+ * NULL: built here) is model_features of every row of s with m's scaler,
+ * borrowed. */
+Status model_forecast_until(const LstmModel *m, const Series *s,
+			    const float *Z, float *pred,
 			    const atomic_int *cancel, ErrorRecord *err);
 
 /* Windows of a train part of n rows: targets [T, T + ntrain) train,

@@ -1,6 +1,9 @@
 /* The provisional-detection worker of engine/preview.h: one thread that
  * forecasts a series block by block (model_forecast_until, so that a
- * cancel is seen within a block) and runs the detection on the forecast. */
+ * cancel is seen within a block) and runs the detection on the forecast.
+ * The scaled features it forecasts from are built by the first preview of
+ * a training and borrowed by the next ones (PreviewFeatures), checked
+ * against each model's scaler. */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "engine/preview.h"
 
@@ -14,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "data/bigalloc.h"
 #include "data/checked.h"
 #include "engine/model_impl.h"
 
@@ -21,11 +25,20 @@
  * with their model's threads). */
 static atomic_int g_preview_threads;
 
+struct PreviewFeatures {
+	const Series *s;     /* borrowed: the series they are of */
+	size_t rows, F;
+	float *Z;            /* owned: rows x F, model_features */
+	float *fmin, *fmax;  /* owned: F each, the scaler they were made with */
+};
+
 struct Preview {
 	pthread_t th;
 	const Series *s;        /* borrowed */
 	const DetectConfig *dc; /* borrowed */
 	LstmModel *m;           /* owned */
+	const PreviewFeatures *feat; /* borrowed, may be NULL */
+	PreviewFeatures *made;  /* owned until taken or joined */
 	atomic_int cancel;
 	atomic_int done;
 	Status st;
@@ -43,12 +56,67 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+void preview_features_delete(PreviewFeatures *f)
+{
+	if (!f)
+		return;
+	free(f->Z);
+	free(f->fmin);
+	free(f->fmax);
+	free(f);
+}
+
+/* 1 when f holds the features of s under m's scaler. */
+static int features_fit(const PreviewFeatures *f, const LstmModel *m,
+			const Series *s)
+{
+	size_t F = m->features;
+	return f && f->s == s && f->rows == s->rows && f->F == F &&
+	       !memcmp(f->fmin, m->fmin, F * sizeof(float)) &&
+	       !memcmp(f->fmax, m->fmax, F * sizeof(float));
+}
+
+static Status features_new(PreviewFeatures **out, const LstmModel *m,
+			   const Series *s, ErrorRecord *err)
+{
+	size_t F = m->features;
+	PreviewFeatures *f = calloc(1, sizeof(*f));
+	if (f) {
+		f->fmin = malloc(F * sizeof(float));
+		f->fmax = malloc(F * sizeof(float));
+	}
+	if (!f || !f->fmin || !f->fmax) {
+		preview_features_delete(f);
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for a provisional forecast");
+	}
+	Status st = model_features(m, s, s->rows, &f->Z, err);
+	if (st) {
+		preview_features_delete(f);
+		return st;
+	}
+	f->s = s;
+	f->rows = s->rows;
+	f->F = F;
+	memcpy(f->fmin, m->fmin, F * sizeof(float));
+	memcpy(f->fmax, m->fmax, F * sizeof(float));
+	*out = f;
+	return STATUS_OK;
+}
+
 static void *preview_main(void *arg)
 {
 	Preview *p = arg;
 	double t0 = now_seconds();
-	Status st = model_forecast_until(p->m, p->s, p->pred, &p->cancel,
-					 &p->err);
+	const PreviewFeatures *f = p->feat;
+	Status st = STATUS_OK;
+	if (!features_fit(f, p->m, p->s)) {
+		st = features_new(&p->made, p->m, p->s, &p->err);
+		f = p->made;
+	}
+	if (!st)
+		st = model_forecast_until(p->m, p->s, f->Z, p->pred,
+					  &p->cancel, &p->err);
 	double t1 = now_seconds();
 	p->times.forecast = t1 - t0;
 	if (!st && atomic_load(&p->cancel))
@@ -69,13 +137,20 @@ static void *preview_main(void *arg)
 Status preview_start(Preview **out, const Series *s, LstmModel *m,
 		     const DetectConfig *dc, ErrorRecord *err)
 {
+	return preview_start_from(out, s, m, NULL, dc, err);
+}
+
+Status preview_start_from(Preview **out, const Series *s, LstmModel *m,
+			  const PreviewFeatures *feat, const DetectConfig *dc,
+			  ErrorRecord *err)
+{
 	*out = NULL;
 	Preview *p = calloc(1, sizeof(*p));
 	size_t cells = s->rows && s->metrics <= SIZE_MAX / sizeof(float) / s->rows
 			       ? s->rows * s->metrics
 			       : 0;
 	if (p && cells)
-		p->pred = malloc(cells * sizeof(float));
+		p->pred = big_alloc(cells * sizeof(float));
 	if (!p || !p->pred) {
 		free(p);
 		lstm_model_delete(m);
@@ -85,6 +160,7 @@ Status preview_start(Preview **out, const Series *s, LstmModel *m,
 	p->s = s;
 	p->dc = dc;
 	p->m = m;
+	p->feat = feat;
 	atomic_init(&p->cancel, 0);
 	atomic_init(&p->done, 0);
 	error_clear(&p->err);
@@ -103,6 +179,15 @@ Status preview_start(Preview **out, const Series *s, LstmModel *m,
 	return STATUS_OK;
 }
 
+PreviewFeatures *preview_take_features(Preview *p)
+{
+	if (!atomic_load(&p->done))
+		return NULL;
+	PreviewFeatures *f = p->made;
+	p->made = NULL;
+	return f;
+}
+
 int preview_done(Preview *p)
 {
 	return atomic_load(&p->done);
@@ -118,6 +203,7 @@ Status preview_join(Preview *p, float **pred, DetectResult *dr,
 {
 	*pred = NULL;
 	pthread_join(p->th, NULL);
+	preview_features_delete(p->made);
 	Status st = p->st;
 	if (times)
 		*times = p->times;
@@ -193,6 +279,11 @@ int preview_runner_poll(PreviewRunner *r, Trainer *t, float **pred,
 	double now = now_seconds();
 	if (r->pv && preview_done(r->pv)) {
 		PreviewTimes tm = {0, 0};
+		PreviewFeatures *f = preview_take_features(r->pv);
+		if (f) {
+			preview_features_delete(r->feat);
+			r->feat = f;
+		}
 		*st = preview_join(r->pv, pred, dr, &tm, err);
 		r->pv = NULL;
 		double cost = now - r->started;
@@ -215,7 +306,8 @@ int preview_runner_poll(PreviewRunner *r, Trainer *t, float **pred,
 	if (!r->pv && (now >= r->next || (idle = !r->throttle &&
 						      preview_core_idle())) &&
 	    trainer_snapshot(t, &m, &ep) &&
-	    preview_start(&r->pv, r->s, m, r->dc, NULL) == STATUS_OK) {
+	    preview_start_from(&r->pv, r->s, m, r->feat, r->dc, NULL) ==
+		    STATUS_OK) {
 		r->epoch = ep;
 		r->started = now;
 		r->idle_starts += idle && now < r->next;
@@ -225,14 +317,17 @@ int preview_runner_poll(PreviewRunner *r, Trainer *t, float **pred,
 
 void preview_runner_stop(PreviewRunner *r)
 {
-	if (!r->pv)
-		return;
-	float *pred = NULL;
-	DetectResult dr;
-	detect_result_init(&dr);
-	preview_cancel(r->pv);
-	(void)preview_join(r->pv, &pred, &dr, NULL, NULL);
-	r->pv = NULL;
-	free(pred);
-	detect_result_free(&dr);
+	if (r->pv) {
+		float *pred = NULL;
+		DetectResult dr;
+		detect_result_init(&dr);
+		preview_cancel(r->pv);
+		(void)preview_join(r->pv, &pred, &dr, NULL, NULL);
+		r->pv = NULL;
+		free(pred);
+		detect_result_free(&dr);
+	}
+	/* after the join: the preview may have borrowed them */
+	preview_features_delete(r->feat);
+	r->feat = NULL;
 }

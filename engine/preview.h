@@ -17,6 +17,12 @@
 
 typedef struct Preview Preview;
 
+/* The scaled features of every row of a series (the model's input), as a
+ * preview builds them. The scaler is fitted once per training, so every
+ * epoch's weights read the same features: the previews of one training
+ * build them once and lend them to the next ones. */
+typedef struct PreviewFeatures PreviewFeatures;
+
 /* What a preview cost, wall time in seconds. */
 typedef struct {
 	double forecast; /* lstm_forecast's share */
@@ -28,6 +34,20 @@ typedef struct {
  * must outlive the preview. */
 Status preview_start(Preview **out, const Series *s, LstmModel *m,
 		     const DetectConfig *dc, ErrorRecord *err);
+
+/* preview_start that borrows feat (may be NULL; it must outlive the
+ * preview): when they are the features of s under m's scaler, they are
+ * not built again. Either way the forecast is the same. */
+Status preview_start_from(Preview **out, const Series *s, LstmModel *m,
+			  const PreviewFeatures *feat, const DetectConfig *dc,
+			  ErrorRecord *err);
+
+/* The features a finished preview built (preview_done), for the next
+ * previews: owned by the caller (preview_features_delete), or NULL when it
+ * borrowed them or failed before. Call before preview_join. */
+PreviewFeatures *preview_take_features(Preview *p);
+
+void preview_features_delete(PreviewFeatures *f);
 
 /* 1 when the worker has finished (preview_join will not wait). */
 int preview_done(Preview *p);
@@ -60,6 +80,8 @@ typedef struct {
 	double duty;            /* 0 < duty <= 1 */
 	int throttle;           /* 1: keep to duty even on an idle core */
 	Preview *pv;            /* owned, may be NULL: the one at work */
+	PreviewFeatures *feat;  /* owned, may be NULL: the features the
+				   first preview built, lent to the next */
 	size_t epoch;           /* its epoch */
 	double started;         /* monotonic seconds: when it started */
 	double next;            /* no throttled preview starts before this */
@@ -97,7 +119,8 @@ int preview_runner_poll(PreviewRunner *r, Trainer *t, float **pred,
 			DetectResult *dr, size_t *epoch, Status *st,
 			ErrorRecord *err);
 
-/* Cancel and wait for the preview at work, dropping its results. */
+/* Cancel and wait for the preview at work, dropping its results, and free
+ * the features kept. */
 void preview_runner_stop(PreviewRunner *r);
 
 #endif

@@ -1,6 +1,7 @@
 /* Detection on hand-made series: thresholds fitted on the train part, the
  * min-duration and merge edges, criticality cut-offs, node union, alerts
- * and their metric ranking, and moving the threshold afterwards. */
+ * and their metric ranking, and moving the threshold afterwards; a run
+ * written over an earlier run's arrays equals a fresh one in every mode. */
 #include "tests/testutil.h"
 
 #include <math.h>
@@ -509,6 +510,58 @@ static void test_perfect_forecast_without_floor(void **state)
 	}
 }
 
+/* Run b over a (its arrays reused when they fit) and into a fresh result:
+ * the same numbers. */
+static void check_same_run(const Series *s, const float *pred,
+			   const DetectConfig *cfg, DetectResult *a)
+{
+	DetectResult b;
+	detect_result_init(&b);
+	ErrorRecord err;
+	assert_int_equal(detect_run(s, pred, cfg, a, &err), STATUS_OK);
+	assert_int_equal(detect_run(s, pred, cfg, &b, &err), STATUS_OK);
+	size_t n = s->rows * s->metrics * sizeof(float);
+	assert_memory_equal(a->error, b.error, n);
+	assert_memory_equal(a->smooth, b.smooth, n);
+	assert_memory_equal(a->score, b.score, n);
+	assert_true((a->surprise == NULL) == (b.surprise == NULL));
+	if (a->surprise)
+		assert_memory_equal(a->surprise, b.surprise, n);
+	assert_memory_equal(a->threshold, b.threshold,
+			    s->metrics * sizeof(float));
+	assert_int_equal(a->n_node, b.n_node);
+	for (size_t m = 0; m < s->metrics; m++)
+		assert_int_equal(a->n_det[m], b.n_det[m]);
+	detect_result_free(&b);
+}
+
+static void test_run_over_an_earlier_run(void **state)
+{
+	(void)state;
+	Fixture f;
+	fx_init(&f, 60);
+	DetectConfig cfg;
+	detect_config_defaults(&cfg);
+	cfg.history = 60;
+	cfg.refit = 7;
+	DetectResult a;
+	detect_result_init(&a);
+	static const ThresholdMode modes[] = {THRESH_CALIBRATED, THRESH_SEED,
+					      THRESH_CALIBRATED, THRESH_DYNAMIC,
+					      THRESH_SIGMA};
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		/* other errors each time, so stale values would show */
+		fx_err(&f, i % 2, 120 + 10 * i, 130 + 10 * i, 2.0f + (float)i);
+		cfg.mode = modes[i];
+		check_same_run(&f.s, f.pred, &cfg, &a);
+	}
+	/* a run of another size is not written over */
+	f.s.rows = ROWS / 2;
+	f.s.split = SPLIT / 2;
+	check_same_run(&f.s, f.pred, &cfg, &a);
+	detect_result_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_dynamic_mode_end_to_end),
 		cmocka_unit_test(test_perfect_forecast_without_floor),
 		cmocka_unit_test(test_calibrated_mode_end_to_end),
+		cmocka_unit_test(test_run_over_an_earlier_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

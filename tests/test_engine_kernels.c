@@ -1,7 +1,10 @@
 /* The dispatched kernels at every instruction set this CPU has (portable,
  * AVX2, AVX-512): matrix products on shapes with ragged edges, the
- * activations across their range, and the fused LSTM cell, each against a
- * plain double computation. */
+ * activations across their range, the fused LSTM cell, and the fused
+ * inference step (product and cell on interleaved gates), each against a
+ * plain double computation; the inference step also bit for bit against
+ * the product and cell kernels it replaces, and detection's error and
+ * score kernels against the C expressions they stand for. */
 #include "tests/testutil.h"
 
 #include <math.h>
@@ -186,6 +189,160 @@ static void test_lstm_cell_at_every_isa(void **state)
 	kern_set_isa(keep);
 }
 
+/* kern_lstm_step on B rows of H units: against the double computation,
+ * and bit for bit against kern_gemm_from / kern_gemm and kern_lstm_fwd on
+ * the gate-major layout. */
+static void check_step_shape(size_t B, size_t H, size_t K1, size_t K2,
+			     int bias_row, int have_c, Rng *rng)
+{
+	size_t H4 = 4 * H, ldc0 = bias_row ? 0 : H4;
+	size_t nc0 = bias_row ? H4 : B * H4;
+	float *C0 = malloc(nc0 * sizeof(float));
+	float *A1 = malloc((B * K1 + 1) * sizeof(float));
+	float *A2 = malloc((B * K2 + 1) * sizeof(float));
+	float *W1 = malloc((K1 * H4 + 1) * sizeof(float));
+	float *W2 = malloc((K2 * H4 + 1) * sizeof(float));
+	float *C0i = malloc(nc0 * sizeof(float));
+	float *W1i = malloc((K1 * H4 + 1) * sizeof(float));
+	float *W2i = malloc((K2 * H4 + 1) * sizeof(float));
+	float *c = malloc(B * H * sizeof(float)), *h = malloc(B * H * sizeof(float));
+	float *c0 = malloc(B * H * sizeof(float));
+	float *cr = malloc(B * H * sizeof(float)), *hr = malloc(B * H * sizeof(float));
+	float *tc = malloc(B * H * sizeof(float)), *g = malloc(B * H4 * sizeof(float));
+	float *scr = malloc(kern_lstm_step_scratch(B, H) * sizeof(float));
+	fill(C0, nc0, rng);
+	fill(A1, B * K1 + 1, rng);
+	fill(A2, B * K2 + 1, rng);
+	fill(W1, K1 * H4 + 1, rng);
+	fill(W2, K2 * H4 + 1, rng);
+	fill(c0, B * H, rng);
+	kern_lstm_interleave(bias_row ? 1 : B, H, C0, H4, C0i, H4);
+	kern_lstm_interleave(K1, H, W1, H4, W1i, H4);
+	kern_lstm_interleave(K2, H, W2, H4, W2i, H4);
+	memcpy(c, c0, B * H * sizeof(float));
+	kern_lstm_step(B, H, C0i, ldc0, A1, K1, W1i, K2 ? A2 : NULL, K2,
+		       K2 ? W2i : NULL, have_c, c, h, scr);
+	/* the kernels it replaces */
+	for (size_t b = 0; b < B; b++)
+		memcpy(g + b * H4, C0 + b * ldc0, H4 * sizeof(float));
+	kern_gemm(B, H4, K1, A1, K1, W1, H4, g, H4, 1);
+	if (K2)
+		kern_gemm(B, H4, K2, A2, K2, W2, H4, g, H4, 1);
+	memcpy(cr, c0, B * H * sizeof(float));
+	kern_lstm_fwd(B, H, g, have_c ? cr : NULL, cr, tc, hr);
+	assert_memory_equal(c, cr, B * H * sizeof(float));
+	assert_memory_equal(h, hr, B * H * sizeof(float));
+	/* the equations */
+	for (size_t b = 0; b < B; b++)
+		for (size_t j = 0; j < H; j++) {
+			double z[4];
+			for (size_t q = 0; q < 4; q++) {
+				size_t col = q * H + j;
+				z[q] = C0[b * ldc0 + col];
+				for (size_t k = 0; k < K1; k++)
+					z[q] += (double)A1[b * K1 + k] *
+						W1[k * H4 + col];
+				for (size_t k = 0; k < K2; k++)
+					z[q] += (double)A2[b * K2 + k] *
+						W2[k * H4 + col];
+			}
+			double cc = sig(z[0]) * tanh(z[3]) +
+				    (have_c ? sig(z[1]) * c0[b * H + j] : 0);
+			double tol = 1e-6 * (double)(K1 + K2 + 4);
+			assert_true(fabs(c[b * H + j] - cc) < tol);
+			assert_true(fabs(h[b * H + j] - sig(z[2]) * tanh(cc)) <
+				    tol);
+		}
+	free(C0);
+	free(A1);
+	free(A2);
+	free(W1);
+	free(W2);
+	free(C0i);
+	free(W1i);
+	free(W2i);
+	free(c);
+	free(h);
+	free(c0);
+	free(cr);
+	free(hr);
+	free(tc);
+	free(g);
+	free(scr);
+}
+
+static void test_lstm_step_at_every_isa(void **state)
+{
+	(void)state;
+	/* B, H, K1, K2: full blocks of 16 units, a ragged last block, no
+	   product (the first step), two products (a second layer) */
+	static const size_t shapes[][4] = {
+		{1, 1, 1, 0},   {7, 7, 5, 0},    {13, 16, 16, 0},
+		{128, 50, 50, 0}, {11, 50, 0, 0}, {9, 37, 37, 37},
+		{6, 33, 4, 0},  {25, 64, 20, 10}, {5, 50, 50, 50},
+		{130, 19, 3, 0}};
+	Rng rng;
+	rng_seed(&rng, 21);
+	KernIsa keep = kern_isa();
+	for (size_t v = 0; v < 3; v++) {
+		if (kern_set_isa(all_isas[v]) != all_isas[v])
+			continue;
+		for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++)
+			for (int var = 0; var < 4; var++)
+				check_step_shape(shapes[s][0], shapes[s][1],
+						 shapes[s][2], shapes[s][3],
+						 var & 1, var >> 1, &rng);
+	}
+	kern_set_isa(keep);
+}
+
+/* The detection's two element-wise kernels, bit for bit against the C
+ * expressions they stand for, NaN, infinities and subnormals included. */
+static void test_error_and_score_kernels_at_every_isa(void **state)
+{
+	(void)state;
+	const size_t n = 1003;
+	float *y = malloc(n * sizeof(float)), *p = malloc(n * sizeof(float));
+	float *a = malloc(n * sizeof(float)), *b = malloc(n * sizeof(float));
+	Rng rng;
+	rng_seed(&rng, 33);
+	for (size_t i = 0; i < n; i++) {
+		y[i] = (float)((rng_uniform(&rng) - 0.3) * 1e3);
+		p[i] = (float)((rng_uniform(&rng) - 0.3) * 1e3);
+	}
+	const float odd[] = {NAN, -NAN, INFINITY, -INFINITY, 1e-40f, -0.0f,
+			     3.4e38f};
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		y[7 * i + 3] = odd[i];
+		p[11 * i + 5] = odd[i];
+	}
+	static const double ds[] = {1.0, 0.37, 1e-30, 12345.678};
+	KernIsa keep = kern_isa();
+	for (size_t v = 0; v < 3; v++) {
+		if (kern_set_isa(all_isas[v]) != all_isas[v])
+			continue;
+		for (size_t k = 0; k < sizeof(ds) / sizeof(ds[0]); k++)
+			for (size_t len = n - 16; len <= n; len += 5) {
+				double d = ds[k];
+				kern_abs_err(len, y, p, d, a);
+				for (size_t i = 0; i < len; i++)
+					b[i] = (float)(fabs((double)y[i] - p[i]) /
+						       d);
+				assert_memory_equal(a, b, len * sizeof(float));
+				kern_div_or_zero(len, y, d, a);
+				for (size_t i = 0; i < len; i++)
+					b[i] = isnan(y[i]) ? 0.0f
+							   : (float)((double)y[i] / d);
+				assert_memory_equal(a, b, len * sizeof(float));
+			}
+	}
+	kern_set_isa(keep);
+	free(y);
+	free(p);
+	free(a);
+	free(b);
+}
+
 static void test_adam_and_norm_at_every_isa(void **state)
 {
 	(void)state;
@@ -258,6 +415,8 @@ int main(void)
 		cmocka_unit_test(test_gemm_at_every_isa),
 		cmocka_unit_test(test_activations_at_every_isa),
 		cmocka_unit_test(test_lstm_cell_at_every_isa),
+		cmocka_unit_test(test_lstm_step_at_every_isa),
+		cmocka_unit_test(test_error_and_score_kernels_at_every_isa),
 		cmocka_unit_test(test_adam_and_norm_at_every_isa),
 		cmocka_unit_test(test_transpose),
 	};

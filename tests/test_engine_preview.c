@@ -2,7 +2,10 @@
  * offers each finished epoch's weights but never the last epoch's; the
  * preview runner turns them into forecasts and detection runs in order of
  * epoch; taking snapshots changes nothing in the trained model; a preview
- * can be cancelled. Threads: run under the sanitizers by make check. */
+ * can be cancelled; a preview's run is the one detect_run gives on its
+ * forecast; a preview that borrows an earlier one's features gives what
+ * one that builds its own gives, and features of another series are not
+ * borrowed. Threads: run under the sanitizers by make check. */
 #include "tests/testutil.h"
 
 #include <math.h>
@@ -85,8 +88,22 @@ static void test_previews_in_epoch_order(void **state)
 				assert_true(isnan(pred[m * s.rows]));
 				assert_true(isfinite(pred[m * s.rows + s.rows - 1]));
 			}
+			for (size_t m = 0; m < s.metrics; m++)
+				for (size_t i = cfg.look_back; i < s.rows; i++)
+					assert_true(isfinite(pred[m * s.rows + i]));
 			assert_int_equal(dr.rows, s.rows);
 			assert_non_null(dr.score);
+			/* the run is the one detect_run gives on its
+			   forecast */
+			DetectResult fresh;
+			detect_result_init(&fresh);
+			assert_int_equal(detect_run(&s, pred, &dc, &fresh, &err),
+					 STATUS_OK);
+			size_t n = s.rows * s.metrics * sizeof(float);
+			assert_memory_equal(dr.score, fresh.score, n);
+			assert_memory_equal(dr.surprise, fresh.surprise, n);
+			assert_int_equal(dr.n_node, fresh.n_node);
+			detect_result_free(&fresh);
 			free(pred);
 			detect_result_free(&dr);
 		}
@@ -266,12 +283,108 @@ static void test_preview_cancel(void **state)
 	series_free(&s);
 }
 
+/* Wait for p, take the features it built (into *feat, or dropped when
+ * feat is NULL), join it: its forecast, and its run in dr. */
+static float *finish(Preview *p, DetectResult *dr, PreviewFeatures **feat)
+{
+	while (!preview_done(p))
+		nap();
+	PreviewFeatures *f = preview_take_features(p);
+	if (feat)
+		*feat = f;
+	else
+		preview_features_delete(f);
+	float *pred = NULL;
+	ErrorRecord err;
+	detect_result_init(dr);
+	assert_int_equal(preview_join(p, &pred, dr, NULL, &err), STATUS_OK);
+	return pred;
+}
+
+static LstmModel *train_epochs(const Series *s, size_t epochs)
+{
+	LstmConfig cfg;
+	small_config(&cfg);
+	cfg.epochs = epochs;
+	ErrorRecord err;
+	LstmModel *m = NULL;
+	assert_int_equal(lstm_train(s, &cfg, NULL, NULL, &m, &err),
+			 STATUS_OK);
+	return m;
+}
+
+static void test_borrowed_features(void **state)
+{
+	(void)state;
+	Series s, s2;
+	demo_series(&s, 3000);
+	demo_series(&s2, 2500);
+	DetectConfig dc;
+	detect_config_defaults(&dc);
+	ErrorRecord err;
+	/* the first preview builds the features */
+	Preview *p = NULL;
+	assert_int_equal(preview_start_from(&p, &s, train_epochs(&s, 1), NULL,
+					    &dc, &err),
+			 STATUS_OK);
+	PreviewFeatures *f = NULL;
+	DetectResult a, b, c;
+	free(finish(p, &a, &f));
+	detect_result_free(&a);
+	assert_non_null(f);
+	/* other weights, the same scaler: borrowed, and the same run as a
+	 * preview that builds its own and as lstm_forecast */
+	assert_int_equal(preview_start_from(&p, &s, train_epochs(&s, 2), f,
+					    &dc, &err),
+			 STATUS_OK);
+	PreviewFeatures *none = NULL;
+	float *pa = finish(p, &a, &none);
+	assert_null(none);
+	assert_int_equal(preview_start(&p, &s, train_epochs(&s, 2), &dc, &err),
+			 STATUS_OK);
+	float *pb = finish(p, &b, NULL);
+	size_t cells = s.rows * s.metrics;
+	assert_memory_equal(pa, pb, cells * sizeof(float));
+	assert_memory_equal(a.score, b.score, cells * sizeof(float));
+	assert_int_equal(a.n_node, b.n_node);
+	LstmModel *m2 = train_epochs(&s, 2);
+	float *pc = malloc(cells * sizeof(float));
+	assert_non_null(pc);
+	assert_int_equal(lstm_forecast(m2, &s, pc, &err), STATUS_OK);
+	assert_memory_equal(pa, pc, cells * sizeof(float));
+	/* another series: its own features, its own forecast */
+	LstmModel *m3 = train_epochs(&s2, 2);
+	float *p3 = malloc(s2.rows * s2.metrics * sizeof(float));
+	assert_non_null(p3);
+	assert_int_equal(lstm_forecast(m3, &s2, p3, &err), STATUS_OK);
+	assert_int_equal(preview_start_from(&p, &s2, m3, f, &dc, &err),
+			 STATUS_OK);
+	PreviewFeatures *f3 = NULL;
+	float *pd = finish(p, &c, &f3);
+	assert_non_null(f3);
+	assert_memory_equal(pd, p3, s2.rows * s2.metrics * sizeof(float));
+	preview_features_delete(f);
+	preview_features_delete(f3);
+	free(pa);
+	free(pb);
+	free(pc);
+	free(pd);
+	free(p3);
+	detect_result_free(&a);
+	detect_result_free(&b);
+	detect_result_free(&c);
+	lstm_model_delete(m2);
+	series_free(&s);
+	series_free(&s2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_previews_in_epoch_order),
 		cmocka_unit_test(test_snapshots_leave_training_alone),
 		cmocka_unit_test(test_preview_cancel),
+		cmocka_unit_test(test_borrowed_features),
 		cmocka_unit_test(test_busy_cores_keep_the_throttle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
