@@ -526,6 +526,27 @@ gates512(__m512 x, __mmask16 tg)
 	return _mm512_mask_sub_ps(q, tg, one, q);
 }
 
+/* acc[r] (mr rows of 64 columns) += A[r] (K values) W (K rows, ldw
+ * apart, 64 columns): the tile's share of one product. */
+TGT512 static inline __attribute__((always_inline)) void
+tile_product512(const int mr, __m512 acc[6][4], const float *A, size_t K,
+		const float *W, size_t ldw)
+{
+	for (size_t k = 0; k < K; k++) {
+		__m512 b[4];
+#pragma GCC unroll 4
+		for (int v = 0; v < 4; v++)
+			b[v] = _mm512_loadu_ps(W + k * ldw + 16 * v);
+#pragma GCC unroll 6
+		for (int r = 0; r < mr; r++) {
+			__m512 a = _mm512_set1_ps(A[r * K + k]);
+#pragma GCC unroll 4
+			for (int v = 0; v < 4; v++)
+				acc[r][v] = _mm512_fmadd_ps(a, b[v], acc[r][v]);
+		}
+	}
+}
+
 /* mr rows of one full block of 16 units: the 64 gate columns in
  * registers from C0 through the products, then the cell. A1, A2, C0, c
  * and h point at the tile's first row (and block); W1, W2 at the block's
@@ -542,32 +563,8 @@ step_tile512(const int mr, const float *C0, size_t ldc0, const float *A1,
 #pragma GCC unroll 4
 		for (int v = 0; v < 4; v++)
 			acc[r][v] = _mm512_loadu_ps(C0 + r * ldc0 + 16 * v);
-	for (size_t k = 0; k < K1; k++) {
-		__m512 b[4];
-#pragma GCC unroll 4
-		for (int v = 0; v < 4; v++)
-			b[v] = _mm512_loadu_ps(W1 + k * ldw + 16 * v);
-#pragma GCC unroll 6
-		for (int r = 0; r < mr; r++) {
-			__m512 a = _mm512_set1_ps(A1[r * K1 + k]);
-#pragma GCC unroll 4
-			for (int v = 0; v < 4; v++)
-				acc[r][v] = _mm512_fmadd_ps(a, b[v], acc[r][v]);
-		}
-	}
-	for (size_t k = 0; k < K2; k++) {
-		__m512 b[4];
-#pragma GCC unroll 4
-		for (int v = 0; v < 4; v++)
-			b[v] = _mm512_loadu_ps(W2 + k * ldw + 16 * v);
-#pragma GCC unroll 6
-		for (int r = 0; r < mr; r++) {
-			__m512 a = _mm512_set1_ps(A2[r * K2 + k]);
-#pragma GCC unroll 4
-			for (int v = 0; v < 4; v++)
-				acc[r][v] = _mm512_fmadd_ps(a, b[v], acc[r][v]);
-		}
-	}
+	tile_product512(mr, acc, A1, K1, W1, ldw);
+	tile_product512(mr, acc, A2, K2, W2, ldw);
 #pragma GCC unroll 6
 	for (int r = 0; r < mr; r++)
 		cell512(acc[r][0], acc[r][1], acc[r][2], acc[r][3], 0xffff,
