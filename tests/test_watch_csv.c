@@ -206,6 +206,51 @@ static void test_watch_keep_drops_rows_same_detections(void **state)
 	watch_matches_detect("--history 100 --long-span 0", "--keep 150");
 }
 
+/* A CSV file without timestamps (the row index is its time axis): watch
+ * writes empty start and end times, as vigil detect's files do, not a
+ * made-up date. */
+static void test_watch_index_axis_times_empty(void **state)
+{
+	(void)state;
+	char dir[64], out[8192], path[200], model[200], wout[200];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/a.csv", dir);
+	snprintf(model, sizeof(model), "%s/m.model", dir);
+	snprintf(wout, sizeof(wout), "%s/watch.out", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("cpu\n", f);
+	for (int r = 0; r < 500; r++)
+		fprintf(f, "%.2f\n", 10 + ((r * 37) % 11) * 0.1);
+	fclose(f);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s --split 250 -o %s --epochs 3 "
+				"--hidden 8 --quiet",
+				tu_vigil(), path, model),
+			 0);
+	/* watch, then 100 rows more with a plateau far above */
+	char more[200];
+	snprintf(more, sizeof(more), "%s/more.csv", dir);
+	f = fopen(more, "w");
+	assert_non_null(f);
+	for (int r = 0; r < 100; r++)
+		fprintf(f, "%d\n", r >= 40 && r < 80 ? 60 : 10);
+	fclose(f);
+	int slow = tu_sanitized();
+	int rc = tu_run(out, sizeof(out),
+			"(timeout %d %s watch %s --model %s --split 250 "
+			"--poll 0.2 > %s 2>/dev/null &) ; sleep %d; "
+			"cat %s >> %s; sleep %d; cat %s",
+			slow ? 20 : 6, tu_vigil(), path, model, wout,
+			slow ? 6 : 2, more, path, slow ? 12 : 3, wout);
+	assert_int_equal(rc, 0);
+	if (!strstr(out, "\"type\": \"detection\""))
+		fail_msg("no detection from watch: %s", out);
+	assert_non_null(strstr(out, "\"start_time\": \"\", \"end_time\": \"\""));
+	assert_null(strstr(out, "1970-"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 static void test_watch_usage_errors(void **state)
 {
 	(void)state;
@@ -233,6 +278,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_watch_growing_csv_matches_detect),
 		cmocka_unit_test(test_watch_keep_drops_rows_same_detections),
+		cmocka_unit_test(test_watch_index_axis_times_empty),
 		cmocka_unit_test(test_watch_usage_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -203,9 +203,8 @@ static void emit_common(const Watch *w, const char *event, const char *type,
 	const Series *s = &w->p.series;
 	char t0[40], t1[40], now[40];
 	series_time_string((int64_t)time(NULL), now, sizeof(now));
-	series_format_time(s, (size_t)start, t0, sizeof(t0));
-	series_format_time(s, (size_t)(end > start ? end - 1 : start), t1,
-			   sizeof(t1));
+	detout_row_time(s, start, t0, sizeof(t0));
+	detout_row_time(s, end > start ? end - 1 : start, t1, sizeof(t1));
 	printf("{\"event\": \"%s\", \"type\": \"%s\", \"time\": \"%s\", "
 	       "\"node\": ",
 	       event, type, now);

@@ -42,7 +42,7 @@ void detout_json_string(FILE *f, const char *text)
 }
 
 /* Time of row r, or "" without a time axis. */
-static const char *row_time(const Series *s, int64_t r, char *buf, size_t n)
+const char *detout_row_time(const Series *s, int64_t r, char *buf, size_t n)
 {
 	buf[0] = '\0';
 	if (series_has_time(s) && r >= 0 && (size_t)r < s->rows)
@@ -79,8 +79,8 @@ void detout_alerts_csv(FILE *f, const Series *s, const DetectResult *r)
 		for (size_t k = 0; k < a->n_ranked; k++) {
 			fprintf(f, "%zu,%lld,%lld,%s,%s,%s,", i + 1,
 				(long long)a->r.start, (long long)a->r.end,
-				row_time(s, a->r.start, t0, sizeof(t0)),
-				row_time(s, a->r.end - 1, t1, sizeof(t1)),
+				detout_row_time(s, a->r.start, t0, sizeof(t0)),
+				detout_row_time(s, a->r.end - 1, t1, sizeof(t1)),
 				crit_name(a->crit));
 			put_float(f, a->peak);
 			fprintf(f, ",%zu,%zu,%zu,%zu,%zu,", a->n_node, a->n_low,
@@ -123,7 +123,7 @@ Status detout_points_csv(FILE *f, const Series *s, const DetectResult *r,
 	}
 	fputc('\n', f);
 	for (size_t t = 0; t < r->rows; t++) {
-		fprintf(f, "%zu,%s,", t, row_time(s, (int64_t)t, tb, sizeof(tb)));
+		fprintf(f, "%zu,%s,", t, detout_row_time(s, (int64_t)t, tb, sizeof(tb)));
 		put_float(f, node[t]);
 		for (size_t m = 0; m < r->metrics; m++) {
 			fputc(',', f);
@@ -142,9 +142,9 @@ static void json_det(FILE *f, const Series *s, const Detection *d, int comma)
 	detout_json_string(f, metric_name(s, d->metric));
 	fprintf(f, ", \"start\": %lld, \"end\": %lld, \"start_time\": ",
 		(long long)d->r.start, (long long)d->r.end);
-	detout_json_string(f, row_time(s, d->r.start, t0, sizeof(t0)));
+	detout_json_string(f, detout_row_time(s, d->r.start, t0, sizeof(t0)));
 	fputs(", \"end_time\": ", f);
-	detout_json_string(f, row_time(s, d->r.end - 1, t1, sizeof(t1)));
+	detout_json_string(f, detout_row_time(s, d->r.end - 1, t1, sizeof(t1)));
 	fprintf(f, ", \"criticality\": \"%s\", \"peak_score\": ",
 		crit_name(d->crit));
 	put_float(f, d->peak);
@@ -192,10 +192,10 @@ Status detout_json(FILE *f, const Series *s, const DetectResult *r,
 			"\"start_time\": ",
 			i ? "," : "", (long long)a->r.start,
 			(long long)a->r.end);
-		detout_json_string(f, row_time(s, a->r.start, t0, sizeof(t0)));
+		detout_json_string(f, detout_row_time(s, a->r.start, t0, sizeof(t0)));
 		fputs(", \"end_time\": ", f);
 		detout_json_string(f,
-				   row_time(s, a->r.end - 1, t1, sizeof(t1)));
+				   detout_row_time(s, a->r.end - 1, t1, sizeof(t1)));
 		fprintf(f, ", \"criticality\": \"%s\", \"peak_score\": ",
 			crit_name(a->crit));
 		put_float(f, a->peak);
@@ -224,7 +224,7 @@ Status detout_json(FILE *f, const Series *s, const DetectResult *r,
 			fprintf(f, "%s\n      {\"row\": %zu, \"time\": ",
 				t ? "," : "", t);
 			detout_json_string(f,
-					   row_time(s, (int64_t)t, t0, sizeof(t0)));
+					   detout_row_time(s, (int64_t)t, t0, sizeof(t0)));
 			fputs(", \"node\": ", f);
 			put_float(f, node[t]);
 			fputs(", \"scores\": [", f);

@@ -29,5 +29,8 @@ Status detout_json(FILE *f, const Series *s, const DetectResult *r,
 void detout_csv_field(FILE *f, const char *text);
 /* Write text as a JSON string with quotes. */
 void detout_json_string(FILE *f, const char *text);
+/* Row r's time as the detections files write it into buf: empty when the
+ * series has no time axis (an index axis) or r is outside it. */
+const char *detout_row_time(const Series *s, int64_t r, char *buf, size_t n);
 
 #endif
