@@ -99,6 +99,34 @@ static void test_folder_table_and_means(void **state)
 	assert_non_null(strstr(out, "], \"mean\": {\"point-wise\": "));
 }
 
+/* The machines scored two at a time (--jobs 2, each with a cache of its
+ * own, so both train) give the same table as one at a time, and stderr
+ * says as each one is done. */
+static void test_folder_jobs_same_table(void **state)
+{
+	(void)state;
+	char one[16384], two[16384], err[4096];
+	int rc = tu_run(one, sizeof(one),
+			"%s score '%s/f/ServerMachineDataset' --epochs 2 "
+			"--jobs 1 --cache-dir '%s/j1' 2>/dev/null",
+			tu_vigil(), tmp, tmp);
+	assert_int_equal(rc, 0);
+	rc = tu_run(two, sizeof(two),
+		    "%s score '%s/f/ServerMachineDataset' --epochs 2 --jobs 2 "
+		    "--cache-dir '%s/j2' 2>'%s/j2.err'",
+		    tu_vigil(), tmp, tmp, tmp);
+	assert_int_equal(rc, 0);
+	assert_string_equal(one, two);
+	assert_non_null(strstr(two, "  machine-a"));
+	rc = tu_run(err, sizeof(err), "cat '%s/j2.err'", tmp);
+	assert_non_null(strstr(err, "scored (2 of 2)"));
+	assert_int_equal(tu_run(err, sizeof(err),
+				"%s score '%s/f/ServerMachineDataset' --jobs 0",
+				tu_vigil(), tmp),
+			 1);
+	assert_non_null(strstr(err, "--jobs needs a count"));
+}
+
 /* One machine that cannot be scored (a train part of 10 rows, too short
  * for a model; another with a bad number) no longer stops the folder: it
  * used to end `vigil score FOLDER` with its error and no table at all.
@@ -194,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_folder_table_and_means),
 		cmocka_unit_test(test_folder_refuses_other_labels),
 		cmocka_unit_test(test_folder_skips_a_bad_machine),
+		cmocka_unit_test(test_folder_jobs_same_table),
 		cmocka_unit_test(test_csv_folder_for_one_file_commands),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

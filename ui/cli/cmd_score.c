@@ -4,11 +4,14 @@
  * on the test part only. The detections come from a detections file
  * (--detections, as `vigil detect --format csv` writes it) or from the
  * model pipeline (--model, or the cached model). Text table or JSON. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "data/series.h"
+#include "engine/preview.h"
 #include "labels/detfile.h"
 #include "labels/labelfile.h"
 #include "labels/labelset.h"
@@ -63,6 +66,8 @@ static const char score_help[] =
 	"                       model pipeline detects (--model, or the cached\n"
 	"                       model, trained first when there is none)\n"
 	"  --per-metric         also a table per metric\n"
+	"  --jobs N             a folder: N machines at a time (default one\n"
+	"                       per core; the figures do not depend on it)\n"
 	"  --json               one JSON object instead of tables\n"
 	"  -h, --help           this help\n"
 	"\n";
@@ -119,6 +124,7 @@ typedef struct {
 	int has_format;
 	int json;
 	int per_metric;
+	long jobs; /* a folder's machines at a time (0: one per core) */
 } ScoreArgs;
 
 /* Scores and prints; returns the exit code. */
@@ -317,6 +323,48 @@ static void folder_line(const char *name, int namew, const ScoreTable *t)
  * that cannot be scored (its error is on stderr) is listed as skipped and
  * left out of the means; the others are still scored, and the exit code is
  * then the worst of the skipped ones'. */
+/* The machines of a folder, scored by `jobs` threads that take the next
+ * one in turn; each scores as score_dataset does alone (one training
+ * thread per model unless --threads), so the results do not depend on
+ * the number of jobs. */
+typedef struct {
+	const ScoreArgs *a;
+	const PipelineOptions *po;
+	const CliFolder *cf;
+	ScoreTable *t;
+	int *failed;
+	long jobs;
+	atomic_size_t next;
+	pthread_mutex_t lock; /* done and stderr's lines */
+	size_t done;
+} FolderWork;
+
+static void *folder_worker(void *arg)
+{
+	FolderWork *w = arg;
+	size_t i;
+	while ((i = atomic_fetch_add(&w->next, 1)) < w->cf->n) {
+		ScoreArgs one = *w->a;
+		one.dataset = w->cf->dataset[i];
+		PipelineOptions po = *w->po;
+		if (w->jobs > 1) { /* several progress bars would share a line */
+			po.quiet = 1;
+			po.progress = NULL;
+		}
+		w->failed[i] = score_dataset(&one, &po, &w->t[i]);
+		if (w->jobs > 1 && !w->po->quiet) {
+			pthread_mutex_lock(&w->lock);
+			w->done++;
+			fprintf(stderr, "vigil score: %s %s (%zu of %zu)\n",
+				w->cf->name[i],
+				w->failed[i] ? "not scored" : "scored", w->done,
+				w->cf->n);
+			pthread_mutex_unlock(&w->lock);
+		}
+	}
+	return NULL;
+}
+
 static int score_folder(ScoreArgs *a, PipelineOptions *po)
 {
 	ErrorRecord err;
@@ -333,10 +381,28 @@ static int score_folder(ScoreArgs *a, PipelineOptions *po)
 		rc = cli_report("score", STATUS_NOMEM, NULL);
 		goto out;
 	}
+	long jobs = a->jobs > 0 ? a->jobs : preview_cores();
+	if (po->lstm.threads > 1)
+		jobs /= po->lstm.threads;
+	if (jobs < 1)
+		jobs = 1;
+	if ((size_t)jobs > n)
+		jobs = (long)n;
+	FolderWork w = {.a = a, .po = po, .cf = &cf, .t = t, .failed = failed,
+			.jobs = jobs};
+	atomic_init(&w.next, 0);
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_t th[64];
+	long started = 0;
+	for (long j = 1; j < jobs && j < 64; j++)
+		if (pthread_create(&th[started], NULL, folder_worker, &w) == 0)
+			started++;
+	folder_worker(&w);
+	for (long j = 0; j < started; j++)
+		pthread_join(th[j], NULL);
+	pthread_mutex_destroy(&w.lock);
 	for (size_t i = 0; i < n; i++) {
-		ScoreArgs one = *a;
-		one.dataset = cf.dataset[i];
-		if ((failed[i] = score_dataset(&one, po, &t[i])) != 0) {
+		if (failed[i]) {
 			fprintf(stderr,
 				"vigil score: %s skipped (left out of the "
 				"means)\n",
@@ -444,6 +510,13 @@ int cmd_score(int argc, char **argv)
 			a.json = 1;
 		} else if (!strcmp(arg, "--per-metric")) {
 			a.per_metric = 1;
+		} else if (!strcmp(arg, "--jobs")) {
+			if (i + 1 >= argc || cli_parse_long(argv[i + 1], &a.jobs) ||
+			    a.jobs < 1 || a.jobs > 64)
+				return cli_usage_error("score",
+						       "--jobs needs a count from "
+						       "1 to 64");
+			i++;
 		} else if (!strcmp(arg, "--labels") ||
 			   !strcmp(arg, "--detections") ||
 			   !strcmp(arg, "--label-format")) {
@@ -458,8 +531,8 @@ int cmd_score(int argc, char **argv)
 			} else if (labelfile_format_parse(v, &a.format)) {
 				return cli_usage_error(
 					"score",
-					"--label-format is smd, interp, nab or "
-					"csv, not '%s'",
+					"--label-format is smd, interp, nab, "
+					"csv or column, not '%s'",
 					v);
 			} else {
 				a.has_format = 1;
