@@ -460,9 +460,8 @@ static void test_goto_forms(void **state)
 static void test_long_names_keep_their_end(void **state)
 {
 	(void)state;
-	char dir[64], path[128], keys[128], dump[128], out[4096];
+	char dir[64], out[4096];
 	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
-	snprintf(path, sizeof(path), "%s/exa.csv", dir);
 	char text[16384], *w = text;
 	w += sprintf(w, "t");
 	for (int k = 0; k < 3; k++)
@@ -473,16 +472,7 @@ static void test_long_names_keep_their_end(void **state)
 	for (int r = 0; r < 100; r++)
 		w += sprintf(w, "%d,%d,%d,%d\n", 1526000000 + r, r % 7, r % 5,
 			     r % 3);
-	assert_int_equal(tu_write(path, text), 0);
-	snprintf(keys, sizeof(keys), "%s/keys", dir);
-	assert_int_equal(tu_write(keys, ""), 0);
-	snprintf(dump, sizeof(dump), "%s/screen.txt", dir);
-	assert_int_equal(tu_run(out, sizeof(out),
-				"TERM=xterm-256color LANG=C COLUMNS=80 LINES=24 "
-				"%s %s --no-model --keys %s --dump %s",
-				tu_vigil(), path, keys, dump),
-			 0);
-	char *screen = tu_slurp(dump, NULL);
+	char *screen = tu_first_screen(dir, "exa.csv", text, "LANG=C");
 	assert_non_null(screen);
 	if (!strstr(screen, "|>1_dri~ay_0 ") ||
 	    !strstr(screen, "| 1_dri~ay_1 ") || !strstr(screen, "| 1_dri~ay_2 "))

@@ -121,4 +121,23 @@ static inline int tu_write(const char *path, const char *text)
 	return (fclose(f) == 0 && ok) ? 0 : -1;
 }
 
+/* The dashboard's first screen (80x24, no model, no keys) on the CSV text,
+ * written to dir/NAME; env goes before the command (e.g. "LANG=C"). The
+ * screen, to free; NULL when vigil failed. */
+static inline char *tu_first_screen(const char *dir, const char *name,
+				    const char *text, const char *env)
+{
+	char path[512], keys[512], dump[512], out[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(keys, sizeof(keys), "%s/keys", dir);
+	snprintf(dump, sizeof(dump), "%s/screen.txt", dir);
+	if (tu_write(path, text) || tu_write(keys, "") ||
+	    tu_run(out, sizeof(out),
+		   "TERM=xterm-256color %s COLUMNS=80 LINES=24 %s %s "
+		   "--no-model --keys %s --dump %s",
+		   env, tu_vigil(), path, keys, dump) != 0)
+		return NULL;
+	return tu_slurp(dump, NULL);
+}
+
 #endif
