@@ -538,6 +538,8 @@ typedef struct {
 	float *a, *b;
 	CalibWork *work;
 	float *lng; /* EWMA_GROUP x rows */
+	const int64_t *ts; /* borrowed, may be NULL: the series' times */
+	int64_t interval;  /* the series' sampling interval, seconds */
 } CalibScratch;
 
 static void raise_to(float *dst, const float *src, size_t n)
@@ -547,44 +549,89 @@ static void raise_to(float *dst, const float *src, size_t n)
 			dst[t] = src[t];
 }
 
-/* Correlation of y[t] with y[t - P] over t in [P, n) (0 when undefined);
- * two passes, so large values with a small spread keep their digits. */
-static double lag_corr(const float *y, size_t n, size_t P)
+/* The rows one to SEASON_PERIODS periods before a row, asked for in
+ * increasing row order: with timestamps, the row whose time is within half
+ * a step of the row's time minus j periods (so a gap in the series does
+ * not shift the day), else j x P rows back. */
+typedef struct {
+	const int64_t *ts;
+	size_t P;
+	int64_t period, tol;
+	size_t at[SEASON_PERIODS + 1]; /* moving search start per j */
+} SeasonRef;
+
+static SeasonRef season_ref_init(const CalibScratch *cs, size_t P)
+{
+	SeasonRef sr = {.ts = cs->ts, .P = P};
+	sr.period = (int64_t)P * cs->interval;
+	sr.tol = cs->interval / 2;
+	return sr;
+}
+
+/* Row t's reference j periods back, or -1 when there is none. */
+static long season_ref(SeasonRef *sr, size_t t, size_t j)
+{
+	if (!sr->ts)
+		return j * sr->P <= t ? (long)(t - j * sr->P) : -1;
+	int64_t want = sr->ts[t] - (int64_t)j * sr->period;
+	size_t u = sr->at[j];
+	while (u < t && sr->ts[u] < want - sr->tol)
+		u++;
+	sr->at[j] = u;
+	if (u < t && sr->ts[u] <= want + sr->tol)
+		return (long)u;
+	return -1;
+}
+
+/* Correlation of y with y one period earlier over the first n rows (0
+ * when undefined); two passes, so large values with a small spread keep
+ * their digits. */
+static double lag_corr(const float *y, size_t n, const CalibScratch *cs,
+		       size_t P)
 {
 	double sa = 0, sb = 0, k = 0;
-	for (size_t t = P; t < n; t++)
-		if (!isnan(y[t]) && !isnan(y[t - P])) {
+	SeasonRef sr = season_ref_init(cs, P);
+	for (size_t t = 0; t < n; t++) {
+		long u = season_ref(&sr, t, 1);
+		if (u >= 0 && !isnan(y[t]) && !isnan(y[u])) {
 			sa += y[t];
-			sb += y[t - P];
+			sb += y[u];
 			k++;
 		}
+	}
 	if (k < 3)
 		return 0;
 	double ma = sa / k, mb = sb / k, va = 0, vb = 0, cov = 0;
-	for (size_t t = P; t < n; t++)
-		if (!isnan(y[t]) && !isnan(y[t - P])) {
-			double a = y[t] - ma, b = y[t - P] - mb;
+	sr = season_ref_init(cs, P);
+	for (size_t t = 0; t < n; t++) {
+		long u = season_ref(&sr, t, 1);
+		if (u >= 0 && !isnan(y[t]) && !isnan(y[u])) {
+			double a = y[t] - ma, b = y[u] - mb;
 			va += a * a;
 			vb += b * b;
 			cov += a * b;
 		}
+	}
 	return va > 0 && vb > 0 ? cov / sqrt(va * vb) : 0;
 }
 
-/* The seasonal residual of y (R rows) into out: |y[t] - the mean of
- * y[t - jP], j = 1..SEASON_PERIODS, those there are| / range; NaN before
- * one period. */
-static void season_residual(const float *y, size_t R, size_t P, double range,
-			    float *out)
+/* The seasonal residual of y (R rows) into out: |y[t] - the mean of its
+ * references 1..SEASON_PERIODS periods back, those there are| / range;
+ * NaN without any. */
+static void season_residual(const float *y, size_t R, const CalibScratch *cs,
+			    size_t P, double range, float *out)
 {
+	SeasonRef sr = season_ref_init(cs, P);
 	for (size_t t = 0; t < R; t++) {
 		double acc = 0;
 		size_t k = 0;
-		for (size_t j = 1; j <= SEASON_PERIODS && j * P <= t; j++)
-			if (!isnan(y[t - j * P])) {
-				acc += y[t - j * P];
+		for (size_t j = 1; j <= SEASON_PERIODS; j++) {
+			long u = season_ref(&sr, t, j);
+			if (u >= 0 && !isnan(y[u])) {
+				acc += y[u];
 				k++;
 			}
+		}
 		out[t] = k && !isnan(y[t])
 				 ? (float)(fabs(y[t] - acc / (double)k) / range)
 				 : NAN;
@@ -638,8 +685,8 @@ static void calibrate_metric(DetectResult *r, size_t m, const float *y,
 	   train part holds two periods and repeats itself */
 	size_t P = r->season_rows;
 	if (P >= 4 && 2 * P <= r->split &&
-	    lag_corr(y, r->split, P) >= SEASON_MIN_CORR) {
-		season_residual(y, R, P, range, cs->a);
+	    lag_corr(y, r->split, cs, P) >= SEASON_MIN_CORR) {
+		season_residual(y, R, cs, P, range, cs->a);
 		ewma(cs->a, R, c->span, cs->b);
 		calib_surprise(cs->b, R, r->split, &cc, cs->work, cs->a);
 		raise_to(out, cs->a, R);
@@ -730,6 +777,8 @@ Status detect_run(const Series *s, const float *pred, const DetectConfig *cfg,
 
 	size_t cells = rows * M;
 	CalibScratch cs = {0};
+	cs.ts = s->timestamps;
+	cs.interval = (int64_t)interval;
 	r->error = array_or_new(&keep, 0, cells * sizeof(float));
 	r->smooth = array_or_new(&keep, 1, cells * sizeof(float));
 	r->score = array_or_new(&keep, 2, cells * sizeof(float));
