@@ -73,19 +73,11 @@ static int ends_with(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
+/* Nonzero when s[0..n) holds only blanks and line ends. */
 static int blank(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return 0;
-	return 1;
-}
-
-/* Nonzero when nothing but blank lines follows. */
-static int only_blank_lines(const Lines *it)
-{
-	for (const char *p = it->p; p < it->end; p++)
-		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
 			return 0;
 	return 1;
 }
@@ -210,7 +202,8 @@ static Status read_smd(LabelSet *ls, const Series *s, const char *path,
 	RangeSet *node = labelset_build(ls, LABEL_NODE);
 	while (next_line(&it, &line, &n)) {
 		int v = label_bit(line, n);
-		if (v < 0 && blank(line, n) && only_blank_lines(&it))
+		if (v < 0 && blank(line, n) &&
+		    blank(it.p, (size_t)(it.end - it.p)))
 			break; /* blank lines at the end */
 		if (v < 0)
 			return error_set(err, STATUS_PARSE, path, it.number, 1,
@@ -949,9 +942,11 @@ Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 	Status st = labelset_init(ls, s->metrics, err);
 	if (st)
 		return st;
-	char *text;
-	size_t len;
-	if ((st = fileio_slurp(path, &text, &len, err))) {
+	/* a label column is read by the CSV loader, from the file itself */
+	char *text = NULL;
+	size_t len = 0;
+	if (f != LABEL_FORMAT_COLUMN &&
+	    (st = fileio_slurp(path, &text, &len, err))) {
 		labelset_free(ls);
 		return st;
 	}
