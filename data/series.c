@@ -306,10 +306,10 @@ int series_time_name(const char *text, double *unit)
 int series_parse_time_in(const char *buf, double unit, int64_t *out)
 {
 	if (unit > 0) {
-		float v;
-		const char *e = fastfloat_parse_float(buf, &v);
+		double v;
+		const char *e = fastfloat_parse_double(buf, &v);
 		if (e && *e == '\0') {
-			double sec = strtod(buf, NULL) * unit;
+			double sec = v * unit;
 			if (!(fabs(sec) < 9e15))
 				return -1;
 			*out = llround(sec);
