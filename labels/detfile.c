@@ -73,19 +73,6 @@ Status detfile_write_stream(FILE *f, const Series *s, const Detection *d,
 	return st;
 }
 
-static int parse_row(const char *text, int64_t *out)
-{
-	if (!*text)
-		return -1;
-	char *end;
-	errno = 0;
-	long long v = strtoll(text, &end, 10);
-	if (errno || *end || v < 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 Status detfile_read(const char *path, const Series *s, Detection **out,
 		    size_t *n_out, ErrorRecord *err)
 {
@@ -153,13 +140,13 @@ Status detfile_read(const char *path, const Series *s, Detection **out,
 				       fl[0]);
 			break;
 		}
-		if (parse_row(fl[1], &d.r.start)) {
+		if (textio_parse_row(fl[1], &d.r.start)) {
 			st = error_set(err, STATUS_PARSE, path, lineno, col[1],
 				       "expected a start row, found '%s'",
 				       fl[1]);
 			break;
 		}
-		if (parse_row(fl[2], &d.r.end)) {
+		if (textio_parse_row(fl[2], &d.r.end)) {
 			st = error_set(err, STATUS_PARSE, path, lineno, col[2],
 				       "expected an end row, found '%s'",
 				       fl[2]);

@@ -527,19 +527,6 @@ static Status write_interp(const LabelSet *ls, const Series *s, TextBuf *b,
 static const char csv_header[] =
 	"metric,start,end,start_time,end_time,source,note";
 
-static int parse_row(const char *text, int64_t *out)
-{
-	if (!*text)
-		return -1;
-	char *end;
-	errno = 0;
-	long long v = strtoll(text, &end, 10);
-	if (errno || *end || v < 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 		       const char *text, size_t len, ErrorRecord *err)
 {
@@ -591,13 +578,13 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 			break;
 		}
 		int64_t a, b;
-		if (parse_row(f[1], &a)) {
+		if (textio_parse_row(f[1], &a)) {
 			st = error_set(err, STATUS_PARSE, path, it.number,
 				       col[1], "expected a start row, found '%s'",
 				       f[1]);
 			break;
 		}
-		if (parse_row(f[2], &b)) {
+		if (textio_parse_row(f[2], &b)) {
 			st = error_set(err, STATUS_PARSE, path, it.number,
 				       col[2], "expected an end row, found '%s'",
 				       f[2]);

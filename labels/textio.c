@@ -1,6 +1,7 @@
 /* TextBuf and CSV line splitting (see textio.h). */
 #include "labels/textio.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,4 +183,17 @@ void textio_format_time(int64_t t, int micro, char *buf, size_t n)
 				   : "%Y-%m-%d %H:%M:%S",
 		     &tm) == 0 && n)
 		buf[0] = '\0';
+}
+
+int textio_parse_row(const char *text, int64_t *out)
+{
+	if (!*text)
+		return -1;
+	char *end;
+	errno = 0;
+	long long v = strtoll(text, &end, 10);
+	if (errno || *end || v < 0)
+		return -1;
+	*out = v;
+	return 0;
 }

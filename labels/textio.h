@@ -43,6 +43,9 @@ const char *textio_csv_problem(const char *line, size_t len, long col);
 int textio_metric_lookup(const Series *s, const char *name, size_t *out);
 /* The name of metric m (or "*" for DETECT_NODE) into buf. */
 void textio_metric_name(const Series *s, size_t m, char *buf, size_t n);
+/* A row index field (decimal digits, >= 0, nothing after them) into
+ * *out. Returns 0, or -1 when text is not one. */
+int textio_parse_row(const char *text, int64_t *out);
 /* t as "YYYY-MM-DD HH:MM:SS" (micro: with ".000000") into buf. */
 void textio_format_time(int64_t t, int micro, char *buf, size_t n);
 

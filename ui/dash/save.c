@@ -194,13 +194,12 @@ int save_format_usable(const App *a, SaveFormat f)
 	return f == SAVE_CSV;
 }
 
-/* Whether working set x equals y (extents) on rows [lo, hi). */
-static int same_on(const RangeSet *x, const RangeSet *y, int64_t lo,
-		   int64_t hi)
+/* Rows of x within [lo, hi) into *rows, and how many of them y covers
+ * into *covered. */
+static void rows_covered(const RangeSet *x, const RangeSet *y, int64_t lo,
+			 int64_t hi, int64_t *rows, int64_t *covered)
 {
-	int64_t px = 0, py = 0;
-	/* rows of x in [lo, hi) covered by y, and the same the other way */
-	int64_t cx = 0, cy = 0;
+	*rows = *covered = 0;
 	for (size_t i = 0; i < x->n; i++) {
 		Range r = x->v[i].r;
 		if (r.start < lo)
@@ -209,20 +208,19 @@ static int same_on(const RangeSet *x, const RangeSet *y, int64_t lo,
 			r.end = hi;
 		if (r.end <= r.start)
 			continue;
-		px += r.end - r.start;
-		cx += rangeset_overlap(y, r);
+		*rows += r.end - r.start;
+		*covered += rangeset_overlap(y, r);
 	}
-	for (size_t i = 0; i < y->n; i++) {
-		Range r = y->v[i].r;
-		if (r.start < lo)
-			r.start = lo;
-		if (r.end > hi)
-			r.end = hi;
-		if (r.end <= r.start)
-			continue;
-		py += r.end - r.start;
-		cy += rangeset_overlap(x, r);
-	}
+}
+
+/* Whether working set x equals y (extents) on rows [lo, hi): each covers
+ * the other's rows there. */
+static int same_on(const RangeSet *x, const RangeSet *y, int64_t lo,
+		   int64_t hi)
+{
+	int64_t px, cx, py, cy;
+	rows_covered(x, y, lo, hi, &px, &cx);
+	rows_covered(y, x, lo, hi, &py, &cy);
 	return px == cx && py == cy;
 }
 
