@@ -24,6 +24,10 @@ int series_is_nab_file(const char *path);
 /* SERIES_CSV_KEEP_LABELS keeps a label column (series_label_name, all 0
  * and 1) among the metrics instead of taking it out as s->label_column. */
 #define SERIES_CSV_KEEP_LABELS 2u
+/* SERIES_CSV_KEEP_TIME keeps a step counter's numbers in s->timestamps
+ * (time_counter still set) for a caller that compares them and drops them
+ * (data/psm.c). */
+#define SERIES_CSV_KEEP_TIME 4u
 Status series_load_csv_flags(Series *s, const char *path,
 			     const SeriesOptions *opt, unsigned flags,
 			     ErrorRecord *err);
@@ -92,6 +96,13 @@ size_t series_fill_missing(float *values, size_t rows, size_t metrics,
  * with blanks between its values, as numpy.savetxt does by default); else
  * 0. */
 size_t series_blank_separated(const char *s, size_t n);
+
+/* What a value column's text that the next rows repeat is (the key of a
+ * file in long format, several series told apart by it) and how to split
+ * the file at path by its field (1-based): one line of advice, an awk
+ * command, into buf. */
+void series_long_format_advice(char *buf, size_t n, const char *path,
+			       size_t field);
 
 /* Parses one decimal float at p (the SMD fast path); returns the end or
  * NULL when p does not start a number. */

@@ -22,7 +22,9 @@ const char cli_series_help[] =
 	"  --user USER:PASSWORD   Prometheus: basic auth\n"
 	"  --tls            Prometheus: https (as prometheuss://)\n"
 	"DATASET is a CSV file, a NAB file (several joined by ','), an SMD\n"
-	"machine as PATH/ServerMachineDataset:machine-1-1, or a Prometheus\n"
+	"machine as PATH/ServerMachineDataset:machine-1-1, a folder holding\n"
+	"train.csv and test.csv (eBay's PSM layout: one dataset, split between\n"
+	"them; --split and --train refused), or a Prometheus\n"
 	"range query: 'prometheus://HOST:PORT/?query=EXPR&start=T&end=T&step=S'\n"
 	"(T: RFC 3339, epoch seconds, now or now-DURATION; S: 15s, 1m, ...).\n";
 
@@ -127,7 +129,8 @@ int cli_series_option(const char *cmd, int argc, char **argv, int *i,
 int cli_is_folder(const char *path)
 {
 	struct stat st;
-	return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       !series_is_psm_dir(path);
 }
 
 /* An SMD folder: train/ and test/ inside. */
