@@ -108,6 +108,15 @@ static void test_folder_is_one_series(void **state)
 	assert_int_equal(s.kind, SERIES_CSV);
 	assert_int_equal(s.rows, 300);
 	series_free(&s);
+	/* and so vigil info says */
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				p),
+			 0);
+	assert_non_null(strstr(out, "format    CSV train/test\n"));
+	assert_non_null(strstr(out, "split     train 400 rows [0, 400), test "
+				    "300 rows [400, 700); split at 400\n"));
+	assert_non_null(strstr(out, "labels    test_label (one 0/1 a test "
+				    "row, read only) "));
 }
 
 /* The two files must have the same metric columns, in order: otherwise
