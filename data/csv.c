@@ -384,8 +384,10 @@ static void store_row(Loader *L, const CsvRow *row)
 			int repeat_ok = (L->flags & SERIES_CSV_REPEATS) && r > 0;
 			if (r > 0 && ts <= L->ts[r - 1] && !repeat_ok) {
 				char a[32], b[32];
-				series_time_string(ts, a, sizeof(a));
-				series_time_string(L->ts[r - 1], b, sizeof(b));
+				series_time_cell_string(ts, L->tunit, L->tnumber,
+							a, sizeof(a));
+				series_time_cell_string(L->ts[r - 1], L->tunit,
+							L->tnumber, b, sizeof(b));
 				note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
 				     "timestamp %s %s: line %ld has %s; expected "
 				     "increasing times",

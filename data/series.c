@@ -141,6 +141,43 @@ void series_elapsed_string(int64_t t, char *buf, size_t n)
 		snprintf(buf, n, "%s%02u:%02u:%02u", sign, h, mi, sec);
 }
 
+static int digits(const char **p, int n, int *out);
+
+int series_parse_elapsed(const char *text, int64_t *out)
+{
+	const char *p = text;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '+')
+		p++;
+	int64_t days = 0;
+	const char *q = p;
+	while (*q >= '0' && *q <= '9' && q - p < 9)
+		q++;
+	if (q > p && *q == 'd') {
+		days = strtoll(p, NULL, 10);
+		p = q + 1;
+		while (*p == ' ')
+			p++;
+	}
+	if (!*p)
+		return -1;
+	int h, mi, sec = 0, hl = p[1] == ':' ? 1 : 2;
+	if (digits(&p, hl, &h) || *p++ != ':' || digits(&p, 2, &mi))
+		return -1;
+	if (*p == ':') {
+		p++;
+		if (digits(&p, 2, &sec))
+			return -1;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p || h > 23 || mi > 59 || sec > 59)
+		return -1;
+	*out = days * 86400 + h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
 char *series_format_time(const Series *s, size_t r, char *buf, size_t n)
 {
 	if (n == 0)
@@ -333,6 +370,19 @@ int series_parse_time_in(const char *buf, double unit, int64_t *out)
 		}
 	}
 	return series_parse_time(buf, out);
+}
+
+void series_time_cell_string(int64_t t, double unit, int number, char *buf,
+			     size_t n)
+{
+	if ((unit > 0 || number) && t < 100000000 && t > -100000000) {
+		if (unit > 0)
+			series_elapsed_string(t, buf, n);
+		else
+			snprintf(buf, n, "%lld", (long long)t);
+	} else {
+		series_time_string(t, buf, n);
+	}
 }
 
 int series_label_name(const char *text)

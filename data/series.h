@@ -166,6 +166,11 @@ void series_time_string(int64_t t, char *buf, size_t n);
  * day, "-" before the start) into buf. */
 void series_elapsed_string(int64_t t, char *buf, size_t n);
 
+/* Parse elapsed time as series_elapsed_string writes it, "[+][Dd ]HH:MM[:SS]"
+ * (days optional, blanks around), into seconds. 0, or -1 when text is not
+ * such a time. */
+int series_parse_elapsed(const char *text, int64_t *out);
+
 /* Nonzero when dir is a folder holding the files train.csv and test.csv
  * (eBay's PSM layout) and is not an SMD folder: one dataset. */
 int series_is_psm_dir(const char *dir);

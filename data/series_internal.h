@@ -43,6 +43,13 @@ int series_file_exists(const char *path);
  * seconds, or a step counter (data/csv.c). */
 int series_time_name(const char *text, double *unit);
 
+/* A time read from a time column, for a message: a date, or when the
+ * column holds numbers (unit > 0, or plain numbers: number) and t stays
+ * below 10^8 s, elapsed time (with a unit) or the number itself (a step
+ * counter), as the loaders show such columns; into buf. */
+void series_time_cell_string(int64_t t, double unit, int number, char *buf,
+			     size_t n);
+
 /* A time cell: a number of `unit` seconds when unit > 0 and the cell is a
  * plain number (fractions kept), else series_parse_time's forms. 0 or
  * -1. */

@@ -557,9 +557,12 @@ static Status interpret(const char *path, const CsvTable *t,
 				if (r > 0 && ts <= s->timestamps[r - 1] &&
 				    !repeat_ok) {
 					char a[32], b[32];
-					series_time_string(ts, a, sizeof(a));
-					series_time_string(s->timestamps[r - 1],
-							   b, sizeof(b));
+					series_time_cell_string(ts, tunit,
+								tnumber, a,
+								sizeof(a));
+					series_time_cell_string(
+						s->timestamps[r - 1], tunit,
+						tnumber, b, sizeof(b));
 					return error_set(
 						err, STATUS_PARSE, path, line,
 						(long)f + 1,

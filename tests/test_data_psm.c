@@ -150,6 +150,18 @@ static void test_columns_must_match(void **state)
 				p),
 			 2);
 	assert_non_null(strstr(out, "test.csv:3:2: expected a number"));
+	/* minutes that go backwards inside a file: said in minutes from the
+	   start, not as dates in 1970 */
+	put(p, "test.csv", "timestamp_(min),cpu,mem\n3,1,2\n5,1,2\n4,1,2\n");
+	assert_int_equal(open_err(&s, p, NULL, msg, sizeof(msg)),
+			 STATUS_PARSE);
+	assert_non_null(strstr(msg, "/cols/test.csv:4:1: timestamp +00:04:00 "
+				    "goes backwards: line 3 has +00:05:00; "
+				    "expected increasing times"));
+	put(p, "test.csv", "timestamp,cpu,mem\n3,1,2\n5,1,2\n5,1,2\n");
+	assert_int_equal(open_err(&s, p, NULL, msg, sizeof(msg)),
+			 STATUS_PARSE);
+	assert_non_null(strstr(msg, "timestamp 5 repeats: line 3 has 5;"));
 }
 
 /* Test times that continue the train's are kept; times that restart,
