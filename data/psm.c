@@ -117,11 +117,21 @@ static Status find_labels(Series *s, const char *dir, ErrorRecord *err)
 	return STATUS_OK;
 }
 
-Status series_load_psm(Series *s, const char *dir, const SeriesOptions *opt,
-		       ErrorRecord *err)
+Status series_load_psm(Series *s, const char *folder,
+		       const SeriesOptions *opt, ErrorRecord *err)
 {
 	series_init(s);
 	error_clear(err);
+	/* the folder without trailing slashes, for the paths made from it */
+	char dir[4096];
+	size_t dl = strlen(folder);
+	while (dl > 1 && folder[dl - 1] == '/')
+		dl--;
+	if (dl >= sizeof(dir))
+		return error_set(err, STATUS_IO, folder, 0, 0,
+				 "the path is too long");
+	memcpy(dir, folder, dl);
+	dir[dl] = '\0';
 	if (opt && (opt->split_rows > 0 || opt->train_fraction > 0))
 		return error_set(err, STATUS_USAGE, dir, 0, 0,
 				 "--split and --train do not apply to a "

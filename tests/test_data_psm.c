@@ -100,6 +100,8 @@ static void test_folder_is_one_series(void **state)
 	assert_int_equal(open_err(&s, slash, NULL, msg, sizeof(msg)),
 			 STATUS_OK);
 	assert_int_equal(s.split, 400);
+	assert_string_equal(s.path, p);
+	assert_null(strstr(s.label_path, "//"));
 	series_free(&s);
 	/* one file of it alone is that file */
 	snprintf(slash, sizeof(slash), "%s/test.csv", p);
