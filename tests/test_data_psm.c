@@ -239,7 +239,8 @@ static void test_time_axis_join(void **state)
 	series_free(&s);
 }
 
-/* --split and --train do not apply: refused with the reason. */
+/* --split and --train do not apply, and vigil watch does not follow
+ * such a folder: refused with the reason. */
 static void test_split_refused(void **state)
 {
 	(void)state;
@@ -255,6 +256,14 @@ static void test_split_refused(void **state)
 				tu_vigil(), p),
 			 1);
 	assert_non_null(strstr(out, "its split is the row count of train.csv"));
+	/* nor does it grow: vigil watch says so (it took the folder for a
+	   CSV file to follow) */
+	assert_int_equal(tu_run(out, sizeof(out), "%s watch '%s' --model "
+				"'%s/none.model'", tu_vigil(), p, dir),
+			 1);
+	assert_non_null(strstr(out, "a train.csv/test.csv folder does not "
+				    "grow: give a Prometheus query or a CSV "
+				    "file"));
 }
 
 /* A time column counting minutes from 0 in one CSV file is elapsed time:
