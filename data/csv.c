@@ -959,9 +959,12 @@ static Status finish(Loader *L, Series *s)
 		L->names[M - 1] = NULL;
 		L->metrics = --M;
 	}
-	/* Fill missing cells: forward, and back-fill a leading gap. */
+	/* Fill missing cells: forward, and back-fill a leading gap (unless
+	   the caller fills the file joined to another: data/psm.c). */
 	size_t filled = 0;
-	size_t m = series_fill_missing(L->values, rows, M, &filled);
+	size_t m = L->flags & SERIES_CSV_NO_FILL
+			   ? M
+			   : series_fill_missing(L->values, rows, M, &filled);
 	if (m < M)
 		return error_set(
 			L->err, STATUS_EMPTY, L->path, L->data_line,

@@ -5,9 +5,11 @@
  * column and unit, label column, missing cells, errors with file, line and
  * column); the two are then joined: train rows, then test rows, the split
  * at train.csv's row count. The metric columns must be the same, in the
- * same order. The time axis is kept when the test times continue after
- * the train times; otherwise (a restart, an overlap, times in one file
- * only) the row index is the time axis and axis_note says why. Labels:
+ * same order. Missing cells are filled over the joined rows (a gap at the
+ * start of test.csv continues train.csv's last value). The time axis is
+ * kept when the test times continue after the train times; otherwise (a
+ * restart, an overlap, times in one file only) the row index is the time
+ * axis and axis_note says why. Labels:
  * labels.csv in the folder (vigil's label CSV, where the dashboard saves a
  * relabelling), else test_label.csv (PSM's per-test-row label file, format
  * `column`). */
@@ -147,8 +149,9 @@ Status series_load_psm(Series *s, const char *folder,
 		goto out;
 	}
 	SeriesOptions o = opt ? *opt : (SeriesOptions){0};
-	if ((st = series_load_csv_flags(&a, pa, &o, SERIES_CSV_KEEP_TIME, err)) ||
-	    (st = series_load_csv_flags(&b, pb, &o, SERIES_CSV_KEEP_TIME, err)) ||
+	unsigned flags = SERIES_CSV_KEEP_TIME | SERIES_CSV_NO_FILL;
+	if ((st = series_load_csv_flags(&a, pa, &o, flags, err)) ||
+	    (st = series_load_csv_flags(&b, pb, &o, flags, err)) ||
 	    (st = same_columns(&a, &b, err)))
 		goto out;
 	size_t rows = a.rows + b.rows, M = a.metrics;
@@ -183,7 +186,17 @@ Status series_load_psm(Series *s, const char *folder,
 	}
 	s->kind = SERIES_PSM;
 	s->split = a.rows;
-	s->filled = a.filled + b.filled;
+	/* missing cells filled over the joined rows: a gap at the start of
+	   test.csv continues train.csv's last value */
+	s->filled = 0;
+	size_t bad = series_fill_missing(s->values, rows, M, &s->filled);
+	if (bad < M) {
+		st = error_set(err, STATUS_EMPTY, dir, 0, 0,
+			       "column '%s' has no values at all, in train.csv "
+			       "nor in test.csv",
+			       s->names[bad]);
+		goto out;
+	}
 	if (!(s->path = strdup(dir))) {
 		st = error_set(err, STATUS_NOMEM, dir, 0, 0, "out of memory");
 		goto out;

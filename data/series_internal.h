@@ -28,6 +28,10 @@ int series_is_nab_file(const char *path);
  * (time_counter still set) for a caller that compares them and drops them
  * (data/psm.c). */
 #define SERIES_CSV_KEEP_TIME 4u
+/* SERIES_CSV_NO_FILL leaves missing cells NaN (a column may have none at
+ * all) for a caller that joins the file to another and fills the whole
+ * (data/psm.c). */
+#define SERIES_CSV_NO_FILL 8u
 Status series_load_csv_flags(Series *s, const char *path,
 			     const SeriesOptions *opt, unsigned flags,
 			     ErrorRecord *err);

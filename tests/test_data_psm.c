@@ -239,6 +239,33 @@ static void test_time_axis_join(void **state)
 	series_free(&s);
 }
 
+/* Missing cells are filled over the joined rows: a gap at the start of
+ * test.csv continues train.csv's last value (each file filled alone, it
+ * took test.csv's first value), and a column empty in test.csv alone is
+ * no error. */
+static void test_missing_filled_across_files(void **state)
+{
+	(void)state;
+	const char *p = psm_copy("fill");
+	put(p, "train.csv", "timestamp_(min),cpu,mem\n0,,1\n1,2,1\n2,3,1\n");
+	put(p, "test.csv", "timestamp_(min),cpu,mem\n3,,\n4,9,\n");
+	Series s;
+	char msg[1024];
+	if (open_err(&s, p, NULL, msg, sizeof(msg)) != STATUS_OK)
+		fail_msg("%s", msg);
+	assert_true(series_at(&s, 0, 0) == 2.0f); /* back-filled */
+	assert_true(series_at(&s, 0, 3) == 3.0f); /* train's last, not 9 */
+	assert_true(series_at(&s, 0, 4) == 9.0f);
+	assert_true(series_at(&s, 1, 4) == 1.0f);
+	assert_int_equal(s.filled, 4);
+	series_free(&s);
+	put(p, "train.csv", "timestamp_(min),cpu,mem\n0,1,\n1,2,\n2,3,\n");
+	assert_int_equal(open_err(&s, p, NULL, msg, sizeof(msg)),
+			 STATUS_EMPTY);
+	assert_non_null(strstr(msg, "column 'mem' has no values at all, in "
+				    "train.csv nor in test.csv"));
+}
+
 /* --split and --train do not apply, and vigil watch does not follow
  * such a folder: refused with the reason. */
 static void test_split_refused(void **state)
@@ -421,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_folder_is_one_series),
 		cmocka_unit_test(test_columns_must_match),
 		cmocka_unit_test(test_time_axis_join),
+		cmocka_unit_test(test_missing_filled_across_files),
 		cmocka_unit_test(test_split_refused),
 		cmocka_unit_test(test_elapsed_not_1970),
 		cmocka_unit_test(test_score_folder_is_one_dataset),
