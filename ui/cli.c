@@ -32,10 +32,13 @@ int cli_report(const char *cmd, Status s, const ErrorRecord *err)
 {
 	char buf[1200];
 	if (err && (err->message[0] || err->file[0])) {
-		/* messages quote file names and cells: escape them */
+		/* messages quote file names and cells: escape them; the line
+		   written whole (score FOLDER --jobs reports from threads) */
+		flockfile(stderr);
 		fprintf(stderr, "vigil %s: ", cmd);
 		ui_escape_fputs(error_format(err, buf, sizeof(buf)), stderr);
 		fputc('\n', stderr);
+		funlockfile(stderr);
 	}
 	else
 		fprintf(stderr, "vigil %s: %s\n", cmd, status_message(s));
