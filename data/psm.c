@@ -9,10 +9,10 @@
  * start of test.csv continues train.csv's last value). The time axis is
  * kept when the test times continue after the train times; otherwise (a
  * restart, an overlap, times in one file only) the row index is the time
- * axis and axis_note says why. Labels:
- * labels.csv in the folder (vigil's label CSV, where the dashboard saves a
- * relabelling), else test_label.csv (PSM's per-test-row label file, format
- * `column`). */
+ * axis and axis_note says why. Labels: labels.csv in the folder (vigil's
+ * label CSV, where the dashboard saves a relabelling), else test_label.csv
+ * (PSM's per-test-row label file, format `column`); a label column in the
+ * files is kept out of the metrics, not read. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -403,11 +403,12 @@ int series_label_name(const char *text)
 	return 0;
 }
 
-/* Nonzero when every x[0..n) is 0 or 1. */
+/* Nonzero when every x[0..n) is 0 or 1 (or missing: a file loaded
+ * without filling, SERIES_CSV_NO_FILL, keeps its NaN). */
 static int all_bits(const float *x, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (x[i] != 0.0f && x[i] != 1.0f)
+		if (x[i] != 0.0f && x[i] != 1.0f && !isnan(x[i]))
 			return 0;
 	return 1;
 }

@@ -264,6 +264,15 @@ static void test_missing_filled_across_files(void **state)
 			 STATUS_EMPTY);
 	assert_non_null(strstr(msg, "column 'mem' has no values at all, in "
 				    "train.csv nor in test.csv"));
+	/* a label column with a missing cell is still the files' labels,
+	   not a metric */
+	put(p, "train.csv", "timestamp_(min),cpu,label\n0,1,0\n1,2,\n2,3,0\n");
+	put(p, "test.csv", "timestamp_(min),cpu,label\n3,1,1\n4,9,0\n");
+	if (open_err(&s, p, NULL, msg, sizeof(msg)) != STATUS_OK)
+		fail_msg("%s", msg);
+	assert_int_equal(s.metrics, 1);
+	assert_string_equal(s.names[0], "cpu");
+	series_free(&s);
 }
 
 /* --split and --train do not apply, and vigil watch does not follow
