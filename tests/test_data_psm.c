@@ -215,6 +215,21 @@ static void test_time_axis_join(void **state)
 				    "+00:00:00, before train.csv's last time "
 				    "+00:02:00 (the times restart or "
 				    "overlap): index axis)\n"));
+	/* and the dashboard's first screen */
+	char keys[300], dump[300];
+	snprintf(keys, sizeof(keys), "%s/axis-keys", dir);
+	snprintf(dump, sizeof(dump), "%s/axis-screen.txt", dir);
+	assert_int_equal(tu_write(keys, ""), 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"TERM=xterm-256color COLUMNS=120 LINES=24 %s '%s' "
+				"--no-model --keys '%s' --dump '%s'",
+				tu_vigil(), p, keys, dump),
+			 0);
+	char *screen = tu_slurp(dump, NULL);
+	assert_non_null(screen);
+	assert_non_null(strstr(screen, "row index for time: test.csv starts "
+				       "at +00:00:00"));
+	free(screen);
 	/* a step counter that continues stays a step counter */
 	put(p, "train.csv", "timestamp,cpu\n1,1\n2,2\n3,3\n");
 	put(p, "test.csv", "timestamp,cpu\n4,1\n5,5\n");
