@@ -110,6 +110,12 @@ static void test_folder_is_one_series(void **state)
 	assert_int_equal(s.kind, SERIES_CSV);
 	assert_int_equal(s.rows, 300);
 	series_free(&s);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				slash),
+			 0);
+	assert_non_null(strstr(out, "rows      300\n"));
+	assert_non_null(strstr(out, "/PSM holds train.csv and test.csv: name "
+				    "the folder to open them as one dataset"));
 	/* and so vigil info says */
 	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
 				p),

@@ -202,6 +202,33 @@ static int print_json(const Series *s)
 	return 0;
 }
 
+/* One file of a train.csv/test.csv folder opened alone: say how to open
+ * both. */
+static void psm_part_note(const Series *s)
+{
+	if (s->kind != SERIES_CSV || !s->path)
+		return;
+	const char *slash = strrchr(s->path, '/');
+	const char *base = slash ? slash + 1 : s->path;
+	if (strcmp(base, "train.csv") && strcmp(base, "test.csv"))
+		return;
+	char dir[4096];
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if ((size_t)(slash - s->path) < sizeof(dir))
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - s->path),
+			 s->path);
+	else
+		return;
+	if (!series_is_psm_dir(dir))
+		return;
+	fputs("vigil info: note: ", stderr);
+	ui_escape_fputs(dir, stderr);
+	fputs(" holds train.csv and test.csv: name the folder to open them as "
+	      "one dataset (train rows, then test rows)\n",
+	      stderr);
+}
+
 int cmd_info(int argc, char **argv)
 {
 	SeriesOptions opt = {0};
@@ -244,6 +271,7 @@ int cmd_info(int argc, char **argv)
 			"vigil info: note: --split and --train do not apply to "
 			"an SMD machine: its split is the length of train/%s.txt\n",
 			s.machine ? s.machine : "M");
+	psm_part_note(&s);
 	int rc = 0;
 	if (json)
 		rc = print_json(&s);
