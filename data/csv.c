@@ -322,6 +322,31 @@ static int all_missing(const float *x, size_t n)
 	return 1;
 }
 
+/* Nonzero when field f of row holds one word of text that another of the
+ * first rows repeats in that field: the key of a file in long format (the
+ * AIOps KPI files: timestamp,value,label,KPI ID, several series
+ * interleaved), not a value. */
+static int repeated_id(const Loader *L, const CsvRow *row, size_t f)
+{
+	size_t n;
+	const char *c = trim(row_cell(row, f), &n);
+	if (n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (isspace((unsigned char)c[i]) || c[i] == '\'')
+			return 0;
+	for (size_t r = L->header; r < L->npre; r++) {
+		const CsvRow *o = &L->pre[r];
+		size_t on;
+		if (o == row || o->n <= f)
+			continue;
+		const char *oc = trim(row_cell(o, f), &on);
+		if (on == n && !memcmp(oc, c, n))
+			return 1;
+	}
+	return 0;
+}
+
 /* Stores a row of strings as data row L->rows; a bad value is noted (the
  * row is then not counted). */
 static void store_row(Loader *L, const CsvRow *row)
@@ -359,8 +384,10 @@ static void store_row(Loader *L, const CsvRow *row)
 			int repeat_ok = (L->flags & SERIES_CSV_REPEATS) && r > 0;
 			if (r > 0 && ts <= L->ts[r - 1] && !repeat_ok) {
 				char a[32], b[32];
-				series_time_string(ts, a, sizeof(a));
-				series_time_string(L->ts[r - 1], b, sizeof(b));
+				series_time_cell_string(ts, L->tunit, L->tnumber,
+							a, sizeof(a));
+				series_time_cell_string(L->ts[r - 1], L->tunit,
+							L->tnumber, b, sizeof(b));
 				note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
 				     "timestamp %s %s: line %ld has %s; expected "
 				     "increasing times",
@@ -379,6 +406,16 @@ static void store_row(Loader *L, const CsvRow *row)
 		else if (parse_number(c, n, &v) &&
 			 !(series_label_name(L->names[m]) &&
 			   series_bool_cell(c, n, &v))) {
+			if (repeated_id(L, row, f)) {
+				char how[400];
+				series_long_format_advice(how, sizeof(how),
+							  L->path, f + 1);
+				note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
+				     "expected a number in column '%s', found "
+				     "'%s', %s",
+				     L->names[m], quoted(text, q, 40), how);
+				return;
+			}
 			note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
 			     "expected a number in column '%s', found '%s'",
 			     L->names[m], quoted(text, q, sizeof(q)));
@@ -922,24 +959,35 @@ static Status finish(Loader *L, Series *s)
 		L->names[M - 1] = NULL;
 		L->metrics = --M;
 	}
-	/* Fill missing cells: forward, and back-fill a leading gap. */
+	/* Fill missing cells: forward, and back-fill a leading gap (unless
+	   the caller fills the file joined to another: data/psm.c). */
 	size_t filled = 0;
-	size_t m = series_fill_missing(L->values, rows, M, &filled);
+	size_t m = L->flags & SERIES_CSV_NO_FILL
+			   ? M
+			   : series_fill_missing(L->values, rows, M, &filled);
 	if (m < M)
 		return error_set(
 			L->err, STATUS_EMPTY, L->path, L->data_line,
 			(long)(m + (L->tcol >= 0 && (long)m >= L->tcol)) + 1,
 			"column '%s' has no values at all", L->names[m]);
-	/* Plain numbers below 10^8 in a time column without a unit that
-	   mostly step by 1 are not epoch seconds (they would be before March
-	   1973) but a step counter, as Yahoo's 1, 2, 3, ...: the row index is
-	   the time axis then, with the sampling interval of a file without
-	   timestamps (relative seconds such as 0, 10, 20 stay seconds) */
-	if (L->tnumber && rows && L->ts[rows - 1] < 100000000 &&
-	    series_median_step(L->ts, rows, 1) == 1) {
-		free(L->ts);
-		L->ts = NULL;
-		s->time_counter = 1;
+	/* Numbers in a time column that all stay below 10^8 seconds (before
+	   March 1973 as epoch times) are not dates. Plain numbers without a
+	   unit that mostly step by 1 are a step counter, as Yahoo's 1, 2,
+	   3, ...: the row index is the time axis then, with the sampling
+	   interval of a file without timestamps. Any other such column (a
+	   unit, as PSM's timestamp_(min) counting minutes from 0, or seconds
+	   from a start such as 0, 10, 20) is elapsed time: its times are
+	   kept, shown counted from the start, not as dates in 1970 */
+	if ((L->tnumber || L->tunit > 0) && rows && L->ts[rows - 1] < 100000000) {
+		if (L->tnumber && series_median_step(L->ts, rows, 1) == 1) {
+			if (!(L->flags & SERIES_CSV_KEEP_TIME)) {
+				free(L->ts);
+				L->ts = NULL;
+			}
+			s->time_counter = 1;
+		} else {
+			s->time_elapsed = 1;
+		}
 	}
 	s->rows = rows;
 	s->metrics = M;
@@ -953,7 +1001,7 @@ static Status finish(Loader *L, Series *s)
 	s->filled = filled;
 	int64_t fallback = L->opt && L->opt->interval > 0 ? L->opt->interval
 							  : 60;
-	s->interval = s->timestamps
+	s->interval = s->timestamps && !s->time_counter
 			      ? series_median_step(s->timestamps, rows, fallback)
 			      : fallback;
 	series_csv_layout(s, L->flags);

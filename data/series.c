@@ -41,6 +41,7 @@ void series_free(Series *s)
 	free(s->interp_path);
 	free(s->label_column);
 	free(s->nab_key);
+	free(s->axis_note);
 	series_init(s);
 }
 
@@ -127,12 +128,64 @@ void series_time_string(int64_t t, char *buf, size_t n)
 		 d, (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
 }
 
+void series_elapsed_string(int64_t t, char *buf, size_t n)
+{
+	const char *sign = t < 0 ? "-" : "+";
+	uint64_t a = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
+	unsigned h = (unsigned)(a / 3600 % 24), mi = (unsigned)(a / 60 % 60),
+		 sec = (unsigned)(a % 60);
+	if (a >= 86400)
+		snprintf(buf, n, "%s%llud %02u:%02u:%02u", sign,
+			 (unsigned long long)(a / 86400), h, mi, sec);
+	else
+		snprintf(buf, n, "%s%02u:%02u:%02u", sign, h, mi, sec);
+}
+
+static int digits(const char **p, int n, int *out);
+
+int series_parse_elapsed(const char *text, int64_t *out)
+{
+	const char *p = text;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '+')
+		p++;
+	int64_t days = 0;
+	const char *q = p;
+	while (*q >= '0' && *q <= '9' && q - p < 9)
+		q++;
+	if (q > p && *q == 'd') {
+		days = strtoll(p, NULL, 10);
+		p = q + 1;
+		while (*p == ' ')
+			p++;
+	}
+	if (!*p)
+		return -1;
+	int h, mi, sec = 0, hl = p[1] == ':' ? 1 : 2;
+	if (digits(&p, hl, &h) || *p++ != ':' || digits(&p, 2, &mi))
+		return -1;
+	if (*p == ':') {
+		p++;
+		if (digits(&p, 2, &sec))
+			return -1;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p || h > 23 || mi > 59 || sec > 59)
+		return -1;
+	*out = days * 86400 + h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
 char *series_format_time(const Series *s, size_t r, char *buf, size_t n)
 {
 	if (n == 0)
 		return buf;
 	if (!series_has_time(s))
 		snprintf(buf, n, "%zu", r);
+	else if (s->time_elapsed)
+		series_elapsed_string(series_time(s, r), buf, n);
 	else
 		series_time_string(series_time(s, r), buf, n);
 	return buf;
@@ -319,6 +372,19 @@ int series_parse_time_in(const char *buf, double unit, int64_t *out)
 	return series_parse_time(buf, out);
 }
 
+void series_time_cell_string(int64_t t, double unit, int number, char *buf,
+			     size_t n)
+{
+	if ((unit > 0 || number) && t < 100000000 && t > -100000000) {
+		if (unit > 0)
+			series_elapsed_string(t, buf, n);
+		else
+			snprintf(buf, n, "%lld", (long long)t);
+	} else {
+		series_time_string(t, buf, n);
+	}
+}
+
 int series_label_name(const char *text)
 {
 	static const char *const names[] = {"label",	 "labels",
@@ -337,11 +403,12 @@ int series_label_name(const char *text)
 	return 0;
 }
 
-/* Nonzero when every x[0..n) is 0 or 1. */
+/* Nonzero when every x[0..n) is 0 or 1 (or missing: a file loaded
+ * without filling, SERIES_CSV_NO_FILL, keeps its NaN). */
 static int all_bits(const float *x, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (x[i] != 0.0f && x[i] != 1.0f)
+		if (x[i] != 0.0f && x[i] != 1.0f && !isnan(x[i]))
 			return 0;
 	return 1;
 }
@@ -497,6 +564,21 @@ size_t series_fill_missing(float *values, size_t rows, size_t metrics,
 	return metrics;
 }
 
+void series_long_format_advice(char *buf, size_t n, const char *path,
+			       size_t field)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	snprintf(buf, n,
+		 "an identifier the next rows repeat: several series in one "
+		 "file, told apart by this column (long format); vigil reads "
+		 "one series a file: split it, e.g. awk -F, -v OFS=, -v k=%zu "
+		 "'{v=$k; for(i=k;i<NF;i++)$i=$(i+1); NF--} NR==1{h=$0; next} "
+		 "!(v in s){s[v]; print h > (v \".csv\")} {print > (v "
+		 "\".csv\")}' %.40s",
+		 field, base);
+}
+
 int series_file_exists(const char *path)
 {
 	return is_file(path);
@@ -513,6 +595,15 @@ static int smd_has(const char *dir, const char *sub)
 static int is_smd_dir(const char *dir)
 {
 	return smd_has(dir, "train") && smd_has(dir, "test");
+}
+
+int series_is_psm_dir(const char *dir)
+{
+	char a[4096], b[4096];
+	return is_dir(dir) && !is_smd_dir(dir) &&
+	       snprintf(a, sizeof(a), "%s/train.csv", dir) < (int)sizeof(a) &&
+	       snprintf(b, sizeof(b), "%s/test.csv", dir) < (int)sizeof(b) &&
+	       is_file(a) && is_file(b);
 }
 
 /* SMD folder given without a machine: pick the only machine in train/, or
@@ -628,6 +719,73 @@ static Status open_nab_list(Series *s, const char *dataset,
 	return st;
 }
 
+/* The SMD folder of a PATH:M argument's PATH (dl bytes of dataset; empty
+ * is "."): PATH itself or PATH/ServerMachineDataset, into dir. 1 when it is
+ * one, -1 when PATH is another folder, 0 otherwise. */
+static int machine_dir(const char *dataset, size_t dl, char *dir, size_t dn)
+{
+	if (dl >= dn)
+		return 0;
+	memcpy(dir, dataset, dl);
+	dir[dl] = '\0';
+	if (dl == 0)
+		snprintf(dir, dn, ".");
+	if (is_smd_dir(dir))
+		return 1;
+	char sub[4096];
+	if (snprintf(sub, sizeof(sub), "%s/ServerMachineDataset", dir) <
+		    (int)sizeof(sub) &&
+	    is_smd_dir(sub)) {
+		snprintf(dir, dn, "%s", sub);
+		return 1;
+	}
+	return is_dir(dir) ? -1 : 0;
+}
+
+/* PATH:M split at a ':' that leaves an SMD folder on its left. A machine's
+ * name may hold ':' and so may a folder's: the rightmost ':' whose M has a
+ * train/M.txt wins, else the rightmost that leaves an SMD folder (the
+ * loader then says the machine is missing). 1 with dir and *machine set;
+ * -1 when the part before the last ':' is a folder but not an SMD one
+ * (dir names it); 0 when the argument is no PATH:M. */
+static int split_machine(const char *dataset, char *dir, size_t dn,
+			 const char **machine)
+{
+	const char *last = strrchr(dataset, ':'), *fallback = NULL;
+	int other = 0;
+	for (const char *c = last; c; ) {
+		const char *m = c + 1;
+		if (*m && !strchr(m, '/') && !strchr(m, ',')) {
+			char d[4096], p[4600];
+			int k = machine_dir(dataset, (size_t)(c - dataset), d,
+					    sizeof(d));
+			if (k < 0 && c == last) {
+				other = 1;
+				snprintf(dir, dn, "%s", d);
+			}
+			if (k > 0 && !fallback)
+				fallback = c;
+			if (k > 0 && snprintf(p, sizeof(p), "%s/train/%s.txt", d,
+					      m) < (int)sizeof(p) &&
+			    is_file(p)) {
+				fallback = c;
+				break;
+			}
+		}
+		/* the ':' before c */
+		const char *prev = NULL;
+		for (const char *q = dataset; q < c; q++)
+			if (*q == ':')
+				prev = q;
+		c = prev;
+	}
+	if (!fallback)
+		return other ? -1 : 0;
+	machine_dir(dataset, (size_t)(fallback - dataset), dir, dn);
+	*machine = fallback + 1;
+	return 1;
+}
+
 Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 		   ErrorRecord *err)
 {
@@ -648,11 +806,14 @@ Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 			     dataset) < (int)sizeof(sub) &&
 		    is_smd_dir(sub))
 			return open_smd_dir(s, sub, err);
+		if (series_is_psm_dir(dataset))
+			return series_load_psm(s, dataset, opt, err);
 		return error_set(err, STATUS_FORMAT, dataset, 0, 0,
-				 "a folder, but not an SMD folder (no train/ "
-				 "and test/ in it): name one file of it here "
-				 "(vigil score and the dashboard take a folder "
-				 "of CSV or NAB files)");
+				 "a folder, but neither an SMD folder (train/ "
+				 "and test/ in it) nor a train.csv/test.csv "
+				 "pair: name one file of it here (vigil score "
+				 "and the dashboard take a folder of CSV or NAB "
+				 "files)");
 	}
 	if (stat_errno == 0 && !S_ISREG(st0.st_mode))
 		return error_set(err, STATUS_IO, dataset, 0, 0,
@@ -668,28 +829,14 @@ Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 		return series_load_csv(s, dataset, opt, err);
 	}
 	/* PATH:machine */
-	const char *colon = strrchr(dataset, ':');
-	if (colon && colon[1] && !strchr(colon, '/') && !strchr(colon, ',')) {
-		char dir[4096];
-		size_t dl = (size_t)(colon - dataset);
-		if (dl < sizeof(dir)) {
-			memcpy(dir, dataset, dl);
-			dir[dl] = '\0';
-			if (dl == 0)
-				snprintf(dir, sizeof(dir), ".");
-			if (is_smd_dir(dir))
-				return series_load_smd(s, dir, colon + 1, err);
-			char sub[4096];
-			if (snprintf(sub, sizeof(sub), "%s/ServerMachineDataset",
-				     dir) < (int)sizeof(sub) &&
-			    is_smd_dir(sub))
-				return series_load_smd(s, sub, colon + 1, err);
-			if (is_dir(dir))
-				return error_set(err, STATUS_FORMAT, dir, 0, 0,
-						 "not an SMD folder (no train/ "
-						 "and test/ in it)");
-		}
-	}
+	char dir[4096];
+	const char *machine = NULL;
+	int smd = split_machine(dataset, dir, sizeof(dir), &machine);
+	if (smd > 0)
+		return series_load_smd(s, dir, machine, err);
+	if (smd < 0)
+		return error_set(err, STATUS_FORMAT, dir, 0, 0,
+				 "not an SMD folder (no train/ and test/ in it)");
 	if (strchr(dataset, ','))
 		return open_nab_list(s, dataset, opt, err);
 	return error_set(err, STATUS_IO, dataset, 0, 0, "cannot open: %s",
@@ -709,6 +856,8 @@ const char *series_kind_name(SeriesKind k)
 		return "synthetic";
 	case SERIES_PROM:
 		return "Prometheus";
+	case SERIES_PSM:
+		return "CSV train/test";
 	}
 	return "?";
 }

@@ -20,6 +20,8 @@ typedef enum {
 	SERIES_NAB,
 	SERIES_SYNTH,
 	SERIES_PROM, /* a Prometheus range query (data/prom.h) */
+	SERIES_PSM,  /* a folder holding train.csv and test.csv (eBay's PSM
+			layout): train rows then test rows (data/psm.c) */
 } SeriesKind;
 
 typedef struct {
@@ -34,6 +36,15 @@ typedef struct {
 				(plain numbers below 10^8, not epoch
 				seconds): left out, the row index is the
 				time axis */
+	int time_elapsed;    /* 1: the timestamps count from a start, not
+				from the epoch (a time column whose numbers
+				all stay below 10^8 s: PSM's minutes from
+				0, seconds 0, 10, 20): shown as elapsed
+				time, "+DDd HH:MM:SS" */
+	char *axis_note;     /* owned, may be NULL: why the time axis is the
+				row index although the files had times (a
+				train.csv/test.csv folder whose test times
+				do not continue the train's) */
 	size_t split;        /* first test row; train is [0, split) */
 	size_t filled;       /* missing cells that were filled */
 	SeriesKind kind;
@@ -105,8 +116,10 @@ int64_t series_time(const Series *s, size_t r);
 /* Row whose time is the first >= t (rows when none). */
 size_t series_row_at_time(const Series *s, int64_t t);
 
-/* Format row r's time as "YYYY-MM-DD HH:MM:SS" (UTC), or the row index when
- * the series has no time axis. Returns buf. */
+/* Format row r's time as "YYYY-MM-DD HH:MM:SS" (UTC), as elapsed time
+ * "+DDd HH:MM:SS" ("+HH:MM:SS" under a day) when the times count from a
+ * start (time_elapsed), or the row index when the series has no time axis.
+ * Returns buf. */
 char *series_format_time(const Series *s, size_t r, char *buf, size_t n);
 
 /* Allocate an empty rows x metrics series with names m01.. (values 0,
@@ -148,6 +161,28 @@ int series_has_time(const Series *s);
 
 /* Format epoch seconds t as "YYYY-MM-DD HH:MM:SS" (UTC) into buf. */
 void series_time_string(int64_t t, char *buf, size_t n);
+
+/* Format t seconds from a start as "+DDd HH:MM:SS" ("+HH:MM:SS" under a
+ * day, "-" before the start) into buf. */
+void series_elapsed_string(int64_t t, char *buf, size_t n);
+
+/* Parse elapsed time as series_elapsed_string writes it, "[+][Dd ]HH:MM[:SS]"
+ * (days optional, blanks around), into seconds. 0, or -1 when text is not
+ * such a time. */
+int series_parse_elapsed(const char *text, int64_t *out);
+
+/* Nonzero when dir is a folder holding the files train.csv and test.csv
+ * (eBay's PSM layout) and is not an SMD folder: one dataset. */
+int series_is_psm_dir(const char *dir);
+
+/* A train.csv/test.csv folder as one series: train.csv's rows, then
+ * test.csv's, each read by series_load_csv; the split is train.csv's row
+ * count (--split and --train are refused). Both files must have the same
+ * metric columns in the same order. Test times that do not continue the
+ * train's give the index axis (axis_note says why). Labels: vigil's label
+ * CSV labels.csv in the folder, else test_label.csv (format `column`). */
+Status series_load_psm(Series *s, const char *dir, const SeriesOptions *opt,
+		       ErrorRecord *err);
 
 /* "CSV", "SMD", "NAB", "synthetic". */
 const char *series_kind_name(SeriesKind k);

@@ -24,6 +24,14 @@ int series_is_nab_file(const char *path);
 /* SERIES_CSV_KEEP_LABELS keeps a label column (series_label_name, all 0
  * and 1) among the metrics instead of taking it out as s->label_column. */
 #define SERIES_CSV_KEEP_LABELS 2u
+/* SERIES_CSV_KEEP_TIME keeps a step counter's numbers in s->timestamps
+ * (time_counter still set) for a caller that compares them and drops them
+ * (data/psm.c). */
+#define SERIES_CSV_KEEP_TIME 4u
+/* SERIES_CSV_NO_FILL leaves missing cells NaN (a column may have none at
+ * all) for a caller that joins the file to another and fills the whole
+ * (data/psm.c). */
+#define SERIES_CSV_NO_FILL 8u
 Status series_load_csv_flags(Series *s, const char *path,
 			     const SeriesOptions *opt, unsigned flags,
 			     ErrorRecord *err);
@@ -38,6 +46,13 @@ int series_file_exists(const char *path);
  * seconds one unit stands for, 0 for none (also `(UTC)`): plain epoch
  * seconds, or a step counter (data/csv.c). */
 int series_time_name(const char *text, double *unit);
+
+/* A time read from a time column, for a message: a date, or when the
+ * column holds numbers (unit > 0, or plain numbers: number) and t stays
+ * below 10^8 s, elapsed time (with a unit) or the number itself (a step
+ * counter), as the loaders show such columns; into buf. */
+void series_time_cell_string(int64_t t, double unit, int number, char *buf,
+			     size_t n);
 
 /* A time cell: a number of `unit` seconds when unit > 0 and the cell is a
  * plain number (fractions kept), else series_parse_time's forms. 0 or
@@ -92,6 +107,13 @@ size_t series_fill_missing(float *values, size_t rows, size_t metrics,
  * with blanks between its values, as numpy.savetxt does by default); else
  * 0. */
 size_t series_blank_separated(const char *s, size_t n);
+
+/* What a value column's text that the next rows repeat is (the key of a
+ * file in long format, several series told apart by it) and how to split
+ * the file at path by its field (1-based): one line of advice, an awk
+ * command, into buf. */
+void series_long_format_advice(char *buf, size_t n, const char *path,
+			       size_t field);
 
 /* Parses one decimal float at p (the SMD fast path); returns the end or
  * NULL when p does not start a number. */

@@ -295,6 +295,30 @@ static const char *quoted(const char *text, char *buf, size_t n)
 	return buf;
 }
 
+/* Whether row tr's field f is one word of text that another of the file's
+ * first four rows (the header, when there is one, left out) repeats in
+ * that field, when tr is one of those rows: a long-format file's key. */
+static int repeated_id(const CsvTable *t, int header, size_t tr, size_t f)
+{
+	enum { FIRST_ROWS = 4 };
+	size_t n;
+	const char *c = trim(cell_text(t, tr, f), &n);
+	if (tr >= FIRST_ROWS || n == 0 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (isspace((unsigned char)c[i]) || c[i] == '\'')
+			return 0;
+	for (size_t r = header ? 1 : 0; r < FIRST_ROWS && r < t->nrow; r++) {
+		size_t on;
+		if (r == tr || t->row[r].nfields <= f)
+			continue;
+		const char *oc = trim(cell_text(t, r, f), &on);
+		if (on == n && !memcmp(oc, c, n))
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- interpretation -------------------------------------------------- */
 
 /* vigil's label CSV for a data file: FILE.labels.csv (FILE without .csv),
@@ -533,9 +557,12 @@ static Status interpret(const char *path, const CsvTable *t,
 				if (r > 0 && ts <= s->timestamps[r - 1] &&
 				    !repeat_ok) {
 					char a[32], b[32];
-					series_time_string(ts, a, sizeof(a));
-					series_time_string(s->timestamps[r - 1],
-							   b, sizeof(b));
+					series_time_cell_string(ts, tunit,
+								tnumber, a,
+								sizeof(a));
+					series_time_cell_string(
+						s->timestamps[r - 1], tunit,
+						tnumber, b, sizeof(b));
 					return error_set(
 						err, STATUS_PARSE, path, line,
 						(long)f + 1,
@@ -554,6 +581,19 @@ static Status interpret(const char *path, const CsvTable *t,
 			if (is_missing(c, n))
 				v = NAN;
 			else if (parse_number(c, n, &v) &&
+				 !(series_label_name(s->names[m]) &&
+				   series_bool_cell(c, n, &v)) &&
+				 repeated_id(t, header, tr, f)) {
+				char how[400];
+				series_long_format_advice(how, sizeof(how),
+							  path, f + 1);
+				return error_set(
+					err, STATUS_PARSE, path, line,
+					(long)f + 1,
+					"expected a number in column '%s', "
+					"found '%s', %s",
+					s->names[m], quoted(text, q, 40), how);
+			} else if (parse_number(c, n, &v) &&
 				 !(series_label_name(s->names[m]) &&
 				   series_bool_cell(c, n, &v)))
 				return error_set(
@@ -589,14 +629,21 @@ static Status interpret(const char *path, const CsvTable *t,
 				s->filled++;
 			}
 	}
-	if (tnumber && rows && s->timestamps[rows - 1] < 100000000 &&
-	    series_median_step(s->timestamps, rows, 1) == 1) {
-		free(s->timestamps);
-		s->timestamps = NULL;
-		s->time_counter = 1;
+	/* below 10^8 s: a step counter (index axis) or elapsed time */
+	if ((tnumber || tunit > 0) && rows &&
+	    s->timestamps[rows - 1] < 100000000) {
+		if (tnumber && series_median_step(s->timestamps, rows, 1) == 1) {
+			if (!(flags & SERIES_CSV_KEEP_TIME)) {
+				free(s->timestamps);
+				s->timestamps = NULL;
+			}
+			s->time_counter = 1;
+		} else {
+			s->time_elapsed = 1;
+		}
 	}
 	int64_t fallback = opt && opt->interval > 0 ? opt->interval : 60;
-	s->interval = s->timestamps
+	s->interval = s->timestamps && !s->time_counter
 			      ? series_median_step(s->timestamps, rows, fallback)
 			      : fallback;
 	series_csv_layout(s, flags);

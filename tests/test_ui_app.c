@@ -453,6 +453,35 @@ static void test_goto_forms(void **state)
 	app_free(&a);
 }
 
+/* ":" on elapsed time (a PSM folder's minutes from 0): a time as the
+ * readout shows it, "+08:40:00" or "08:40" (from the start, not a day in
+ * 1970), goes to its row; offsets still move from the cursor. */
+static void test_goto_elapsed(void **state)
+{
+	(void)state;
+	App a;
+	app_init(&a);
+	DashOptions o;
+	dash_options_defaults(&o);
+	o.no_model = 1;
+	o.dataset = "data/samples/psm";
+	ErrorRecord err;
+	assert_int_equal(dash_open(&a, &o, &err), STATUS_OK);
+	assert_int_equal(app_goto(&a, "+08:40:00"), 0);
+	assert_int_equal(a.cursor, 520);
+	assert_string_equal(a.message, "row 520 (+08:40:00)");
+	assert_int_equal(app_goto(&a, "+2h"), 0);
+	assert_int_equal(a.cursor, 640);
+	assert_int_equal(app_goto(&a, "6:40"), 0);
+	assert_int_equal(a.cursor, 400);
+	assert_int_equal(app_goto(&a, "0d 10:40"), 0);
+	assert_int_equal(a.cursor, 640);
+	assert_int_equal(app_goto(&a, "2022-01-01 10:30"), -1);
+	assert_non_null(strstr(a.message, "+2d 10:30 from the start"));
+	assert_int_equal(a.cursor, 640);
+	app_free(&a);
+}
+
 /* Exported metrics often share a long prefix and differ at the end
  * (Exathlon's 1_driver_StreamingMetrics_..._processingDelay_0, _1, ...):
  * the metric list showed each as "1_driver_Str…", all alike. A cut name
@@ -493,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_smd_label_files_disagree),
 		cmocka_unit_test(test_disagreements_d_and_edge),
 		cmocka_unit_test(test_goto_forms),
+		cmocka_unit_test(test_goto_elapsed),
 		cmocka_unit_test(test_long_names_keep_their_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -749,6 +749,72 @@ static void test_csv_labels_next_to_file(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A folder holding train.csv and test.csv (eBay's PSM layout) opens as one
+ * dataset: the train/test split drawn, the minute counter shown as elapsed
+ * time (no date in 1970), test_label.csv's ranges on screen at node scope;
+ * `s` offers labels.csv in the folder, which the next open reads first,
+ * and test_label.csv is never written. */
+static void test_psm_folder(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024], dir[400];
+	snprintf(dir, sizeof(dir), "%s/psm", tmp);
+	CHECK(tu_run(out, sizeof(out),
+		     "rm -rf '%s' && mkdir '%s' && cp data/samples/psm/*.csv '%s'",
+		     dir, dir, dir) == 0);
+	char args[600];
+	snprintf(args, sizeof(args), "--no-model '%s'", dir);
+	start(args, "C.UTF-8");
+	expect(">feature_0", 10);
+	expect("feature_0  +06:40:00  value", 5);
+	CHECK(strstr(screen, "|+00:00:00") != NULL);
+	CHECK(strstr(screen, "train \u254e test") != NULL);
+	CHECK(strstr(screen, "1970") == NULL);
+	keys("Tab");
+	expect("node | ? help", 5);
+	WAIT_CHECK(line_with("labels ", "\u2580", ""), 5);
+	keys("m l l l m a");
+	expect("1 edit unsaved", 5);
+	keys("s");
+	char want[600];
+	snprintf(want, sizeof(want), ": %s/labels.csv  Tab format", dir);
+	expect(want, 5);
+	keys("Enter");
+	expect("labels.csv (csv)", 5);
+	expect("0 edits unsaved", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	char path[500];
+	snprintf(path, sizeof(path), "%s/labels.csv", dir);
+	char *csv = tu_slurp(path, NULL);
+	assert_non_null(csv);
+	CHECK(strstr(csv, "\n*,400,") != NULL);
+	CHECK(strstr(csv, ",+06:40:00,") != NULL);
+	CHECK(strstr(csv, ",analyst,") != NULL);
+	CHECK(strstr(csv, "\n*,520,541,+08:40:00,+09:00:00,original,") != NULL);
+	free(csv);
+	CHECK(tu_run(out, sizeof(out),
+		     "cmp '%s/test_label.csv' data/samples/psm/test_label.csv",
+		     dir) == 0);
+	/* opened again: the saved labels, the analyst's range included */
+	start(args, "C.UTF-8");
+	expect(">feature_0", 10);
+	keys("Tab");
+	expect("node | ? help", 5);
+	keys("g");
+	expect("node(feature_0) +00:00:00", 5);
+	/* the first labelled range is the analyst's at row 400 (the
+	   original's first is at row 520, +08:40:00) */
+	keys("]");
+	expect("node(feature_0) +06:40:00", 5);
+	expect("[label]", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* SMD at node scope: a node range saved as interpretation_label (which
  * holds the metrics' ranges only) asks first and says what would be lost;
  * declined, nothing is written and the edit stays unsaved; accepted, the
@@ -991,6 +1057,7 @@ int main(void)
 		cmocka_unit_test(test_smd_criticality_view),
 		cmocka_unit_test(test_model_in_user_cache),
 		cmocka_unit_test(test_csv_labels_next_to_file),
+		cmocka_unit_test(test_psm_folder),
 		cmocka_unit_test(test_training_in_background),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -22,7 +22,9 @@ const char cli_series_help[] =
 	"  --user USER:PASSWORD   Prometheus: basic auth\n"
 	"  --tls            Prometheus: https (as prometheuss://)\n"
 	"DATASET is a CSV file, a NAB file (several joined by ','), an SMD\n"
-	"machine as PATH/ServerMachineDataset:machine-1-1, or a Prometheus\n"
+	"machine as PATH/ServerMachineDataset:machine-1-1, a folder holding\n"
+	"train.csv and test.csv (eBay's PSM layout: one dataset, split between\n"
+	"them; --split and --train refused), or a Prometheus\n"
 	"range query: 'prometheus://HOST:PORT/?query=EXPR&start=T&end=T&step=S'\n"
 	"(T: RFC 3339, epoch seconds, now or now-DURATION; S: 15s, 1m, ...).\n";
 
@@ -30,10 +32,13 @@ int cli_report(const char *cmd, Status s, const ErrorRecord *err)
 {
 	char buf[1200];
 	if (err && (err->message[0] || err->file[0])) {
-		/* messages quote file names and cells: escape them */
+		/* messages quote file names and cells: escape them; the line
+		   written whole (score FOLDER --jobs reports from threads) */
+		flockfile(stderr);
 		fprintf(stderr, "vigil %s: ", cmd);
 		ui_escape_fputs(error_format(err, buf, sizeof(buf)), stderr);
 		fputc('\n', stderr);
+		funlockfile(stderr);
 	}
 	else
 		fprintf(stderr, "vigil %s: %s\n", cmd, status_message(s));
@@ -127,7 +132,8 @@ int cli_series_option(const char *cmd, int argc, char **argv, int *i,
 int cli_is_folder(const char *path)
 {
 	struct stat st;
-	return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       !series_is_psm_dir(path);
 }
 
 /* An SMD folder: train/ and test/ inside. */

@@ -36,7 +36,8 @@ typedef struct {
 	char (*dataset)[4400];  /* owned: n dataset arguments */
 } CliFolder;
 
-/* Whether path is a folder (then a folder of datasets, not one). */
+/* Whether path is a folder of datasets: a folder, but not one dataset (a
+ * folder holding train.csv and test.csv, series_is_psm_dir). */
 int cli_is_folder(const char *path);
 
 /* List dir's datasets into f. An error when there are none. */

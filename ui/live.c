@@ -22,11 +22,15 @@ Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
 			st = prom_fetch(l->prom, &l->opt, history, err);
 	} else if (history) {
 		st = series_open(history, source, &l->opt, err);
-		if (st == STATUS_OK && history->kind == SERIES_SMD) {
+		if (st == STATUS_OK && (history->kind == SERIES_SMD ||
+					history->kind == SERIES_PSM)) {
+			int smd = history->kind == SERIES_SMD;
 			series_free(history);
 			st = error_set(err, STATUS_USAGE, source, 0, 0,
-				       "an SMD machine does not grow: give a "
-				       "Prometheus query or a CSV file");
+				       "%s does not grow: give a Prometheus "
+				       "query or a CSV file",
+				       smd ? "an SMD machine"
+					   : "a train.csv/test.csv folder");
 		}
 	} else {
 		st = STATUS_OK;

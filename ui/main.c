@@ -54,8 +54,9 @@ static void usage(FILE *out)
 			commands[i].summary);
 	fprintf(out,
 		"\nDATASET is a CSV file, a NAB file, an SMD machine\n"
-		"(PATH/ServerMachineDataset:machine-1-1), or a Prometheus range "
-		"query\n"
+		"(PATH/ServerMachineDataset:machine-1-1), a folder holding "
+		"train.csv and\ntest.csv (eBay's PSM layout), or a Prometheus "
+		"range query\n"
 		"('prometheus://HOST:PORT/?query=EXPR&start=T&end=T&step=S'); for "
 		"the\n"
 		"dashboard and score also a folder of them (PATH/ServerMachineDataset,"

@@ -19,7 +19,8 @@ static const char info_help[] =
 	"\n"
 	"Load DATASET as every other command does and describe it: rows,\n"
 	"metrics, train/test split, time range, sampling interval, values\n"
-	"filled, and the label files found next to it.\n"
+	"filled, and the label files found next to it. A folder holding\n"
+	"train.csv and test.csv is one dataset (train rows, then test rows).\n"
 	"\n"
 	"  --json           one JSON object instead of text\n"
 	"  --all            list every metric name (text output)\n"
@@ -85,12 +86,23 @@ static void print_text(const Series *s, int all)
 	       grouped(s->split, a, sizeof(a)), s->split,
 	       grouped(s->rows - s->split, b, sizeof(b)), s->split, s->rows,
 	       grouped(s->split, c, sizeof(c)));
-	if (series_has_time(s) && s->rows) {
+	if (series_has_time(s) && s->rows && s->time_elapsed) {
+		series_format_time(s, 0, a, sizeof(a));
+		series_format_time(s, s->rows - 1, b, sizeof(b));
+		printf("time      %s .. %s elapsed (the time column counts "
+		       "from a start, not epoch seconds: shown as days and "
+		       "hours from its 0, not as dates)\n",
+		       a, b);
+	} else if (series_has_time(s) && s->rows) {
 		series_format_time(s, 0, a, sizeof(a));
 		series_format_time(s, s->rows - 1, b, sizeof(b));
 		printf("time      %s .. %s UTC%s\n", a, b,
 		       s->timestamps ? "" : " (no timestamps: start + row x "
 					    "interval)");
+	} else if (s->axis_note) {
+		printf("time      rows 0 .. %zu (", s->rows ? s->rows - 1 : 0);
+		ui_escape_fputs(s->axis_note, stdout);
+		printf(")\n");
 	} else if (s->time_counter) {
 		printf("time      rows 0 .. %zu (the time column counts steps, "
 		       "not epoch seconds: index axis, --interval sets a "
@@ -107,9 +119,13 @@ static void print_text(const Series *s, int all)
 	       "back-filled)\n",
 	       grouped(s->filled, a, sizeof(a)));
 	if (s->label_path || s->interp_path) {
+		int own = s->kind == SERIES_PSM && s->label_path &&
+			  strstr(s->label_path, "/test_label.csv");
 		const char *lname = s->kind == SERIES_SMD   ? "test_label"
 				    : s->kind == SERIES_NAB ? "windows"
-							    : "label CSV";
+				    : own ? "test_label (one 0/1 a test row, "
+					    "read only)"
+					  : "label CSV";
 		int first = 1;
 		printf("labels    ");
 		if (s->label_path && s->label_column &&
@@ -162,6 +178,9 @@ static int print_json(const Series *s)
 	}
 	cJSON_AddBoolToObject(o, "timestamps", s->timestamps != NULL);
 	cJSON_AddBoolToObject(o, "time_counter", s->time_counter != 0);
+	cJSON_AddBoolToObject(o, "time_elapsed", s->time_elapsed != 0);
+	if (s->axis_note)
+		cJSON_AddStringToObject(o, "axis_note", s->axis_note);
 	cJSON_AddNumberToObject(o, "interval", (double)s->interval);
 	cJSON_AddNumberToObject(o, "filled", (double)s->filled);
 	if (s->label_path)
@@ -181,6 +200,33 @@ static int print_json(const Series *s)
 	printf("%s\n", txt);
 	cJSON_free(txt);
 	return 0;
+}
+
+/* One file of a train.csv/test.csv folder opened alone: say how to open
+ * both. */
+static void psm_part_note(const Series *s)
+{
+	if (s->kind != SERIES_CSV || !s->path)
+		return;
+	const char *slash = strrchr(s->path, '/');
+	const char *base = slash ? slash + 1 : s->path;
+	if (strcmp(base, "train.csv") && strcmp(base, "test.csv"))
+		return;
+	char dir[4096];
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if ((size_t)(slash - s->path) < sizeof(dir))
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - s->path),
+			 s->path);
+	else
+		return;
+	if (!series_is_psm_dir(dir))
+		return;
+	fputs("vigil info: note: ", stderr);
+	ui_escape_fputs(dir, stderr);
+	fputs(" holds train.csv and test.csv: name the folder to open them as "
+	      "one dataset (train rows, then test rows)\n",
+	      stderr);
 }
 
 int cmd_info(int argc, char **argv)
@@ -225,6 +271,7 @@ int cmd_info(int argc, char **argv)
 			"vigil info: note: --split and --train do not apply to "
 			"an SMD machine: its split is the length of train/%s.txt\n",
 			s.machine ? s.machine : "M");
+	psm_part_note(&s);
 	int rc = 0;
 	if (json)
 		rc = print_json(&s);

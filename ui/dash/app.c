@@ -1068,6 +1068,11 @@ static long goto_row(const App *a, const char *text)
 {
 	const Series *s = &a->s;
 	char *end;
+	/* elapsed time as shown ("+2d 10:30", "08:40"): from the start */
+	int64_t e;
+	if (s->time_elapsed && series_has_time(s) &&
+	    series_parse_elapsed(text, &e) == 0)
+		return (long)series_row_at_time(s, e);
 	if (*text == '+' || *text == '-') {
 		long long n = strtoll(text + 1, &end, 10);
 		int64_t unit = unit_seconds(end);
@@ -1094,7 +1099,8 @@ static long goto_row(const App *a, const char *text)
 		text = full;
 	}
 	int64_t t;
-	if (series_has_time(s) && series_parse_time(text, &t) == 0)
+	if (series_has_time(s) && !s->time_elapsed &&
+	    series_parse_time(text, &t) == 0)
 		return (long)series_row_at_time(s, t);
 	return -1;
 }
@@ -1106,8 +1112,10 @@ int app_goto(App *a, const char *text)
 	long r = goto_row(a, text);
 	if (r < 0) {
 		app_message(a, "not a row, time or +/-offset: '%.60s' (e.g. "
-			       "42339, 2022-01-01 10:30, +1d, -90m)",
-			    text);
+			       "42339, %s, +1d, -90m)",
+			    text,
+			    a->s.time_elapsed ? "+2d 10:30 from the start"
+					      : "2022-01-01 10:30");
 		return -1;
 	}
 	int past = (size_t)r >= a->s.rows;

@@ -110,6 +110,8 @@ Status dash_open(App *a, const DashOptions *o, ErrorRecord *err)
 			    "SMD label files disagree in %zu place%s (! in "
 			    "the node's labels lane)",
 			    a->n_disagree, a->n_disagree == 1 ? "" : "s");
+	else if (a->s.axis_note)
+		app_message(a, "row index for time: %s", a->s.axis_note);
 	if (!o->no_model)
 		dash_start_model(a, o);
 	return STATUS_OK;

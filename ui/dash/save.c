@@ -343,6 +343,12 @@ static void default_path(App *a)
 		".windows.json"};
 	snprintf(a->input, sizeof(a->input), "%s%s", base,
 		 suffix[a->save_format]);
+	/* a train.csv/test.csv folder: labels.csv in it, which the next
+	   open finds before test_label.csv (never written) */
+	if (a->s.kind == SERIES_PSM && a->save_format == SAVE_CSV && a->s.path &&
+	    strlen(a->s.path) + 12 < sizeof(a->input))
+		snprintf(a->input, sizeof(a->input), "%s/labels.csv",
+			 a->s.path);
 	a->input_len = strlen(a->input);
 }
 
