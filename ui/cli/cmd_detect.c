@@ -130,7 +130,7 @@ int cmd_detect(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			printf("%s%s\n%s\n%s\n%s", detect_help,
 			       pipeline_detect_help, pipeline_model_help,
-			       cli_series_help, "");
+			       pipeline_adapt_help, cli_series_help);
 			return 0;
 		}
 		int r = cli_series_option(cmd, argc, argv, &i, &o.series);

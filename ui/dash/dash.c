@@ -125,6 +125,7 @@ typedef struct {
 	char cache[4096];
 	double t0;
 	DetectConfig dc;
+	AdaptConfig adapt;    /* --adapt: the forecast keeps learning */
 	/* --follow */
 	int follow;
 	LiveSource live;      /* owned when follow */
@@ -181,7 +182,17 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	p.from_cache = model_file != NULL;
 	if (model_file)
 		snprintf(p.model_file, sizeof(p.model_file), "%s", model_file);
-	Status st = pipeline_forecast(&p, &err);
+	/* with --adapt the forecast is the adapting one (not cached; it
+	 * runs here, seconds on an SMD machine, before the view settles) */
+	PipelineOptions po;
+	pipeline_options_defaults(&po);
+	po.quiet = 1;
+	const Worker *aw = a->worker;
+	if (aw) {
+		po.adapt = aw->adapt;
+		po.detect = aw->dc;
+	}
+	Status st = pipeline_forecast_with(&p, &po, &err);
 	app_settle(a); /* a->dr changes below */
 	free(a->pred);
 	a->pred = p.pred;
@@ -235,6 +246,7 @@ void dash_start_model(App *a, const DashOptions *o)
 	a->worker = w;
 	w->cfg = o->pipe.lstm;
 	w->dc = o->pipe.detect;
+	w->adapt = o->pipe.adapt;
 	if (o->follow && o->dataset) {
 		ErrorRecord ferr;
 		if (live_open(&w->live, o->dataset, &o->series, NULL, &ferr) ==
