@@ -31,16 +31,17 @@ void adapt_config_defaults(AdaptConfig *c)
 	c->lr = 1e-4f;
 	c->recent = 0;
 	c->mix = 0.5;
+	c->below = 1.0;
 }
 
 Status adapt_check(const AdaptConfig *ac, const DetectConfig *dc,
 		   ErrorRecord *err)
 {
 	if (ac->steps == 0 || !(ac->lr > 0) || !isfinite(ac->lr) ||
-	    !(ac->mix >= 0 && ac->mix <= 1))
+	    !(ac->mix >= 0 && ac->mix <= 1) || !(ac->below > 0))
 		return error_set(err, STATUS_RANGE, "", 0, 0,
 				 "adaptation options out of range: steps >= 1, "
-				 "lr > 0, 0 <= mix <= 1");
+				 "lr > 0, 0 <= mix <= 1, below > 0");
 	if (dc->mode == THRESH_DYNAMIC)
 		return error_set(err, STATUS_RANGE, "", 0, 0,
 				 "adaptation judges rows by causal scores; "
@@ -123,10 +124,11 @@ static int adapt_update(Stream *st, size_t b, const float *ns)
 	size_t T = st->T, recent = st->ac->recent ? st->ac->recent
 						  : st->ac->every;
 	size_t lo = b > recent + T ? b - recent : T;
-	/* targets r in [lo, b) whose rows r - T .. r are all below 1 */
+	/* targets r in [lo, b) whose rows r - T .. r are all below `below` */
 	size_t nc = 0, bad_until = 0; /* rows < bad_until hold a bad one */
+	float below = (float)st->ac->below;
 	for (size_t r = lo - T; r < b; r++) {
-		if (!(ns[r] < 1.0f))
+		if (!(ns[r] < below))
 			bad_until = r + T + 1;
 		if (r >= lo && r >= bad_until)
 			st->cand[nc++] = r;

@@ -17,7 +17,7 @@
  * is, with probability `mix`, a window of the train part (so that the
  * model does not forget it), else one of the windows whose target lies in
  * the last `recent` rows before b and whose rows (look-back and target)
- * all have a node score below 1. An update with fewer than one batch of
+ * all have a node score below `below` (1: not anomalous). An update with fewer than one batch of
  * such windows is skipped. One thread, an Rng seeded from the model's
  * seed: the same series and options give the same forecast, bit for bit. */
 #ifndef VIGIL_ADAPT_H
@@ -39,6 +39,8 @@ typedef struct {
 			  last `recent` rows; 0 = `every` (the default) */
 	double mix;    /* fraction of a batch drawn from the train part,
 			  default 0.5 */
+	double below;  /* a row is judged normal when its node score is
+			  below this, default 1 (the detection threshold) */
 } AdaptConfig;
 
 /* Where an adapted forecast stands (for a progress bar). */
@@ -55,8 +57,8 @@ typedef void (*AdaptProgressFn)(const AdaptProgress *p, void *ctx);
 
 void adapt_config_defaults(AdaptConfig *c);
 
-/* Check ac's values (every >= 1 when on, steps >= 1, lr > 0, 0 <= mix
- * <= 1) and that dc is causal (not THRESH_DYNAMIC). */
+/* Check ac's values (steps >= 1, lr > 0, 0 <= mix <= 1, below > 0)
+ * and that dc is causal (not THRESH_DYNAMIC). */
 Status adapt_check(const AdaptConfig *ac, const DetectConfig *dc,
 		   ErrorRecord *err);
 

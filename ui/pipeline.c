@@ -82,14 +82,16 @@ const char pipeline_adapt_help[] =
 	"Adaptation options (keep learning while streaming; off by default):\n"
 	"  --adapt N          every N rows of the test part, fine-tune a copy\n"
 	"                     of the model on the recent windows whose rows\n"
-	"                     all had a node score below 1, then forecast the\n"
-	"                     next N rows with it (causal; not cached; 0: off)\n"
+	"                     were all judged normal, then forecast the next\n"
+	"                     N rows with it (causal; not cached; 0: off)\n"
 	"  --adapt-steps N    Adam steps per update (default 20)\n"
 	"  --adapt-lr X       their learning rate (default 1e-4)\n"
 	"  --adapt-recent N   windows are taken from the last N rows (default:\n"
 	"                     the --adapt rows)\n"
 	"  --adapt-mix F      fraction of each batch taken from the train part,\n"
-	"                     against forgetting (default 0.5)\n";
+	"                     against forgetting (default 0.5)\n"
+	"  --adapt-below X    a row is judged normal when its node score is\n"
+	"                     below X (default 1, the threshold)\n";
 
 void pipeline_options_defaults(PipelineOptions *o)
 {
@@ -323,6 +325,7 @@ static void adapt_progress_stderr(const AdaptProgress *a, void *ctx)
 Status pipeline_forecast_with(Pipeline *p, const PipelineOptions *o,
 			      ErrorRecord *err)
 {
+	p->adapted = 0;
 	if (!o->adapt.every)
 		return pipeline_forecast(p, err);
 	free(p->pred);
@@ -335,7 +338,8 @@ Status pipeline_forecast_with(Pipeline *p, const PipelineOptions *o,
 	AdaptProgressFn fn = !o->quiet && isatty(2) ? adapt_progress_stderr
 						    : NULL;
 	Status st = adapt_forecast(p->model, &p->series, &o->adapt, &o->detect,
-				   fn, NULL, p->pred, NULL, err);
+				   fn, NULL, p->pred, &p->adapt, err);
+	p->adapted = st == STATUS_OK;
 	if (st)
 		pipeline_name_machine(&p->series, err);
 	return st;
@@ -425,7 +429,7 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		"--refit",	"--tail",	   "--min-scale", "--long-span",
 		"--level-span", "--season",	   "--cache-dir",
 		"--adapt",	"--adapt-steps",   "--adapt-lr", "--adapt-recent",
-		"--adapt-mix",
+		"--adapt-mix",	"--adapt-below",
 	};
 	int known = 0;
 	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
@@ -607,6 +611,10 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 			return -1;
 		}
 		o->adapt.mix = d;
+	} else if (!strcmp(a, "--adapt-below")) {
+		if (want_double(cmd, a, v, 1e-9, &d))
+			return -1;
+		o->adapt.below = d;
 	}
 	if (o->adapt.every && dc->mode == THRESH_DYNAMIC) {
 		cli_usage_error(cmd, "--adapt judges rows by causal scores; "

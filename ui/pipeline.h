@@ -39,6 +39,8 @@ typedef struct {
 	char model_file[4096]; /* the cached model's file ("" when the model
 				  came from --model or fresh training) */
 	int forecast_cached; /* 1 when pred came from the forecast cache */
+	int adapted;         /* 1 when pred is the adapting forecast (--adapt) */
+	AdaptProgress adapt; /* then: its updates, skipped updates, time */
 	DetectResult det;    /* owned */
 } Pipeline;
 
