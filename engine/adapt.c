@@ -32,6 +32,7 @@ void adapt_config_defaults(AdaptConfig *c)
 	c->recent = 0;
 	c->mix = 0.5;
 	c->below = 1.0;
+	c->head_only = 0;
 }
 
 Status adapt_check(const AdaptConfig *ac, const DetectConfig *dc,
@@ -102,6 +103,13 @@ static void adapt_step(Stream *st, const size_t *tg)
 	memset(st->grad, 0, P * sizeof(float));
 	lstm_transpose_weights(d, p, st->wt);
 	lstm_backward(d, p, st->wt, B, st->X, st->ws, st->dY, st->grad);
+	if (st->ac->head_only) {
+		/* the LSTM layers come first in the block: no gradient, so
+		   Adam's moments stay 0 and they do not move */
+		LstmLayout lay;
+		lstm_layout(d, &lay);
+		memset(st->grad, 0, lay.Wd * sizeof(float));
+	}
 	float gs = 1.0f;
 	float clip = st->m->cfg.clip;
 	if (clip > 0) {

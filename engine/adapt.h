@@ -41,6 +41,8 @@ typedef struct {
 			  default 0.5 */
 	double below;  /* a row is judged normal when its node score is
 			  below this, default 1 (the detection threshold) */
+	int head_only; /* 1: only the Dense output layer learns (the LSTM
+			  layers stay as trained); default 0 */
 } AdaptConfig;
 
 /* Where an adapted forecast stands (for a progress bar). */

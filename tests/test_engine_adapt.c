@@ -2,7 +2,8 @@
  * test part drifts from its train part, the adapting forecast follows the
  * drift that the trained model misses; it learns only from rows judged
  * normal (with every row flagged it is the trained model's forecast, bit
- * for bit); it is causal (a series cut short is forecast alike up to the
+ * for bit); with --adapt-head only the output layer learns, and that
+ * follows the drift too; it is causal (a series cut short is forecast alike up to the
  * cut); it is the same on every run; and the model it starts from is left
  * as it was. */
 #include "tests/testutil.h"
@@ -99,6 +100,17 @@ static void test_adapting_forecast_follows_drift(void **state)
 	assert_memory_equal(ad, again, 2 * ROWS * sizeof(float));
 	assert_int_equal(lstm_forecast(m, &s, again, &err), STATUS_OK);
 	assert_memory_equal(plain, again, 2 * ROWS * sizeof(float));
+	/* only the output layer learning (--adapt-head): a level and a
+	   swing are the output layer's to follow too, and it is another
+	   forecast than the whole model's */
+	ac.head_only = 1;
+	assert_int_equal(adapt_forecast(m, &s, &ac, &dc, NULL, NULL, again,
+					NULL, &err),
+			 STATUS_OK);
+	double e_head = mae(&s, again, ROWS - 1000, ROWS);
+	print_message("output layer only: MAE %.3f\n", e_head);
+	assert_true(e_head < 0.75 * e_plain);
+	assert_memory_not_equal(ad, again, 2 * ROWS * sizeof(float));
 	free(plain);
 	free(ad);
 	free(again);

@@ -91,7 +91,9 @@ const char pipeline_adapt_help[] =
 	"  --adapt-mix F      fraction of each batch taken from the train part,\n"
 	"                     against forgetting (default 0.5)\n"
 	"  --adapt-below X    a row is judged normal when its node score is\n"
-	"                     below X (default 1, the threshold)\n";
+	"                     below X (default 1, the threshold)\n"
+	"  --adapt-head       only the output layer learns (the LSTM layers\n"
+	"                     stay as trained)\n";
 
 void pipeline_options_defaults(PipelineOptions *o)
 {
@@ -417,6 +419,10 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 	}
 	if (!strcmp(a, "--whole")) {
 		o->detect.whole_series = 1;
+		return 1;
+	}
+	if (!strcmp(a, "--adapt-head")) {
+		o->adapt.head_only = 1;
 		return 1;
 	}
 	static const char *const with_value[] = {
