@@ -207,8 +207,8 @@ int cmd_detect(int argc, char **argv)
 			snprintf(how, sizeof(how), ", forecast from the cache");
 		else if (p.adapted)
 			snprintf(how, sizeof(how),
-				 ", forecast adapting (%zu updates, %zu skipped: "
-				 "too few rows judged normal; %.1f s)",
+				 ", forecast adapting (%zu updates, %zu skipped "
+				 "for too few rows judged normal, %.1f s)",
 				 p.adapt.updates, p.adapt.skipped,
 				 p.adapt.elapsed);
 		fprintf(stderr,

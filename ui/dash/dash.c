@@ -199,6 +199,7 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	a->pred_gen++;
 	p.pred = NULL;
 	int fc_cached = p.forecast_cached;
+	int adapted = p.adapted;
 	series_init(&p.series);
 	Worker *fw = a->worker;
 	if (fw && fw->follow && st == STATUS_OK) {
@@ -209,7 +210,9 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	pipeline_free(&p); /* deletes m unless following */
 	char how2[96];
 	snprintf(how2, sizeof(how2), "%s%s", how,
-		 fc_cached ? " (cached forecast)" : "");
+		 fc_cached ? " (cached forecast)"
+		 : adapted ? " (forecast adapting)"
+			   : "");
 	how = how2;
 	if (st == STATUS_OK) {
 		const Worker *w = a->worker;
