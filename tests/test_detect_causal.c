@@ -4,7 +4,10 @@
  * the default mode and every mode that claims to be causal (calibrated,
  * seed, sigma), in `vigil detect --points` and in `vigil nab`'s result
  * files. telemanom's dynamic mode looks ahead, and the same comparison
- * shows it (so the test can tell the difference). */
+ * shows it (so the test can tell the difference). The same holds with
+ * --adapt (the model keeps learning while streaming), which must also
+ * give the same scores on every run and leave the forecast cache of the
+ * model it starts from as it was. */
 #include "tests/testutil.h"
 
 #define NABFILE "data/samples/nab/realKnownCause/rogue_agent_key_updown.csv"
@@ -153,6 +156,82 @@ static void test_nab_results_are_causal(void **state)
 			 0);
 }
 
+/* --adapt 500: the model is fine-tuned at rows 1250, 1750, ... of the
+ * 4,000 before the cut; the scores before the cut stay those of the whole
+ * file, and they differ from the scores without --adapt. */
+static void test_adapt_is_causal(void **state)
+{
+	(void)state;
+	char file[256];
+	snprintf(file, sizeof(file), "%s/full/realKnownCause/"
+		 "rogue_agent_key_updown.csv", dir);
+	points(file, "--adapt 500", "adfull");
+	points(file, "", "adplain");
+	snprintf(file, sizeof(file), "%s/cut4000.csv", dir);
+	points(file, "--adapt 500", "adcut");
+	assert_true(same_head("adfull.csv.points.csv", "adcut.csv.points.csv",
+			      4001));
+	assert_false(same_head("adfull.csv.points.csv",
+			       "adplain.csv.points.csv", 4001));
+	/* the train part and the first 500 rows after it: the model as
+	   trained */
+	assert_true(same_head("adfull.csv.points.csv",
+			      "adplain.csv.points.csv", 1251));
+}
+
+/* Twice the same scores, and the forecast cache beside the cached model
+ * (the plain forecast's) neither rewritten nor read for --adapt. */
+static void test_adapt_is_repeatable_and_keeps_the_cache(void **state)
+{
+	(void)state;
+	char out[4096], file[256];
+	snprintf(file, sizeof(file), "%s/cut4000.csv", dir);
+#define DETECT_CACHED                                                          \
+	"%s detect %s --split 750 %s %s --points --quiet --cache-dir %s/cache " \
+	"-o %s/%s.csv"
+	const char *names[] = {"cplain", "cad1", "cad2", "cplain2"};
+	for (int i = 0; i < 4; i++) {
+		int rc = tu_run(out, sizeof(out), DETECT_CACHED, tu_vigil(),
+				file,
+				i == 1 || i == 2 ? "--adapt 500" : "",
+				model_opts(), dir, dir, names[i]);
+		if (rc != 0)
+			fail_msg("vigil detect: exit %d: %s", rc, out);
+		if (i == 0)
+			CHECK_RUN(tu_run(out, sizeof(out),
+					 "cp %s/cache/*.forecast %s/fc.before",
+					 dir, dir));
+	}
+	CHECK_RUN(tu_run(out, sizeof(out),
+			 "cmp %s/cache/*.forecast %s/fc.before", dir, dir));
+	assert_true(same_head("cad1.csv.points.csv", "cad2.csv.points.csv",
+			      4001));
+	assert_true(same_head("cplain.csv.points.csv",
+			      "cplain2.csv.points.csv", 4001));
+	assert_false(same_head("cplain.csv.points.csv",
+			       "cad1.csv.points.csv", 4001));
+}
+
+static void test_nab_results_with_adapt_are_causal(void **state)
+{
+	(void)state;
+	char out[4096];
+	for (int i = 0; i < 2; i++) {
+		int rc = tu_run(out, sizeof(out),
+				"%s nab %s/%s -o %s/adres-%s --quiet "
+				"--adapt 500 %s",
+				tu_vigil(), dir, i ? "cut" : "full", dir,
+				i ? "cut" : "full", model_opts());
+		if (rc != 0)
+			fail_msg("vigil nab --adapt: exit %d: %s", rc, out);
+	}
+	const char *f = "realKnownCause/vigil_rogue_agent_key_updown.csv";
+	char a[256], b[256];
+	snprintf(a, sizeof(a), "adres-full/vigil/%s", f);
+	snprintf(b, sizeof(b), "adres-cut/vigil/%s", f);
+	assert_true(same_head(a, b, 5001));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +240,9 @@ int main(void)
 		cmocka_unit_test(test_calibrated_seed_sigma_are_causal),
 		cmocka_unit_test(test_dynamic_looks_ahead),
 		cmocka_unit_test(test_nab_results_are_causal),
+		cmocka_unit_test(test_adapt_is_causal),
+		cmocka_unit_test(test_adapt_is_repeatable_and_keeps_the_cache),
+		cmocka_unit_test(test_nab_results_with_adapt_are_causal),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

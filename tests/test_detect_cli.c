@@ -65,6 +65,42 @@ static void test_help_and_usage(void **state)
 	assert_int_equal(tu_run(out, sizeof(out), "%s detect %s/missing.csv",
 				tu_vigil(), dir),
 			 2);
+	/* --adapt: documented, and refused where rows cannot be judged
+	   causally (dynamic) or the stream is live (watch, not built yet) */
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect --help", tu_vigil()),
+			 0);
+	assert_non_null(strstr(out, "--adapt-steps"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect %s --adapt 100 --mode dynamic",
+				tu_vigil(), csv),
+			 1);
+	assert_non_null(strstr(out, "looks ahead"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s watch %s --model %s/none --adapt 100",
+				tu_vigil(), csv, dir),
+			 1);
+	assert_non_null(strstr(out, "--adapt is not supported"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect %s --adapt-mix 1.5", tu_vigil(), csv),
+			 1);
+}
+
+/* With the model fine-tuned every 50 rows (--adapt 50, so at rows 600 and
+ * 650 too), the planted plateau is still a node detection: its rows are
+ * judged anomalous and not learnt from. */
+static void test_adapt_still_finds_the_planted_anomaly(void **state)
+{
+	(void)state;
+	char out[8192];
+	int rc = tu_run(out, sizeof(out),
+			"%s detect %s %s -o %s/adapt.csv --min-duration 300 "
+			"--adapt 50 --adapt-steps 40 --adapt-lr 1e-3 && "
+			"awk -F, '$1 == \"*\" && $2 < %d && $3 > %d' "
+			"%s/adapt.csv | grep -q .",
+			tu_vigil(), csv, small(), dir, SPIKE_B, SPIKE_A, dir);
+	if (rc != 0)
+		fail_msg("no node detection on the plateau with --adapt: %s",
+			 out);
 }
 
 static void test_csv_files_find_the_planted_anomaly(void **state)
@@ -360,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_help_and_usage),
 		cmocka_unit_test(test_csv_files_find_the_planted_anomaly),
 		cmocka_unit_test(test_points_node_column),
+		cmocka_unit_test(test_adapt_still_finds_the_planted_anomaly),
 		cmocka_unit_test(test_missing_daily_plateau),
 		cmocka_unit_test(test_json_has_detections_and_alerts),
 		cmocka_unit_test(test_csv_sections_on_stdout),

@@ -78,11 +78,29 @@ const char pipeline_detect_help[] =
 	"                     of the metrics' detections)\n"
 	"  --whole            detect in the train part too\n";
 
+const char pipeline_adapt_help[] =
+	"Adaptation options (keep learning while streaming; off by default):\n"
+	"  --adapt N          every N rows of the test part, fine-tune a copy\n"
+	"                     of the model on the recent windows whose rows\n"
+	"                     were all judged normal, then forecast the next\n"
+	"                     N rows with it (causal; not cached; 0: off)\n"
+	"  --adapt-steps N    Adam steps per update (default 20)\n"
+	"  --adapt-lr X       their learning rate (default 1e-4)\n"
+	"  --adapt-recent N   windows are taken from the last N rows (default:\n"
+	"                     the --adapt rows)\n"
+	"  --adapt-mix F      fraction of each batch taken from the train part,\n"
+	"                     against forgetting (default 0.5)\n"
+	"  --adapt-below X    a row is judged normal when its node score is\n"
+	"                     below X (default 1, the threshold)\n"
+	"  --adapt-head       only the output layer learns (the LSTM layers\n"
+	"                     stay as trained)\n";
+
 void pipeline_options_defaults(PipelineOptions *o)
 {
 	memset(o, 0, sizeof(*o));
 	lstm_config_defaults(&o->lstm);
 	detect_config_defaults(&o->detect);
+	adapt_config_defaults(&o->adapt);
 }
 
 void pipeline_init(Pipeline *p)
@@ -286,6 +304,49 @@ Status pipeline_forecast(Pipeline *p, ErrorRecord *err)
 	return st;
 }
 
+/* A progress bar for the adapting forecast, on a terminal only. */
+static void adapt_progress_stderr(const AdaptProgress *a, void *ctx)
+{
+	(void)ctx;
+	double frac = a->rows ? (double)a->rows_done / (double)a->rows : 1;
+	int width = 30, fill = (int)(frac * width + 0.5);
+	char bar[64];
+	for (int i = 0; i < width; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[width] = '\0';
+	double eta = frac > 0 ? a->elapsed / frac - a->elapsed : 0;
+	fprintf(stderr,
+		"\radapting [%s] %zu/%zu rows  %zu updates  %.0fs (eta %.0fs)  ",
+		bar, a->rows_done, a->rows, a->updates, a->elapsed,
+		a->done ? 0 : eta);
+	if (a->done)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+Status pipeline_forecast_with(Pipeline *p, const PipelineOptions *o,
+			      ErrorRecord *err)
+{
+	p->adapted = 0;
+	if (!o->adapt.every)
+		return pipeline_forecast(p, err);
+	free(p->pred);
+	size_t cells = p->series.rows * p->series.metrics;
+	p->pred = malloc((cells ? cells : 1) * sizeof(float));
+	p->forecast_cached = 0;
+	if (!p->pred)
+		return error_set(err, STATUS_NOMEM, "", 0, 0,
+				 "out of memory for %zu forecasts", cells);
+	AdaptProgressFn fn = !o->quiet && isatty(2) ? adapt_progress_stderr
+						    : NULL;
+	Status st = adapt_forecast(p->model, &p->series, &o->adapt, &o->detect,
+				   fn, NULL, p->pred, &p->adapt, err);
+	p->adapted = st == STATUS_OK;
+	if (st)
+		pipeline_name_machine(&p->series, err);
+	return st;
+}
+
 Status pipeline_detect(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 {
 	return detect_run(&p->series, p->pred, &o->detect, &p->det, err);
@@ -297,7 +358,7 @@ Status pipeline_run(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 	if (st == STATUS_OK)
 		st = pipeline_model(p, o, err);
 	if (st == STATUS_OK)
-		st = pipeline_forecast(p, err);
+		st = pipeline_forecast_with(p, o, err);
 	if (st == STATUS_OK)
 		st = pipeline_detect(p, o, err);
 	return st;
@@ -360,6 +421,10 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		o->detect.whole_series = 1;
 		return 1;
 	}
+	if (!strcmp(a, "--adapt-head")) {
+		o->adapt.head_only = 1;
+		return 1;
+	}
 	static const char *const with_value[] = {
 		"--model",	"--epochs",	   "--patience", "--hidden",	  "--look-back",
 		"--seed",	"--max-train-rows", "--threads",	  "--mode",
@@ -369,6 +434,8 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		"--floor-z",	"--node-top-k", "--p",	"--history",
 		"--refit",	"--tail",	   "--min-scale", "--long-span",
 		"--level-span", "--season",	   "--cache-dir",
+		"--adapt",	"--adapt-steps",   "--adapt-lr", "--adapt-recent",
+		"--adapt-mix",	"--adapt-below",
 	};
 	int known = 0;
 	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
@@ -520,6 +587,45 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		if (want_double(cmd, a, v, 0, &d))
 			return -1;
 		dc->season = d;
+	} else if (!strcmp(a, "--adapt")) {
+		if (want_long(cmd, a, v, 0, &l))
+			return -1;
+		o->adapt.every = (size_t)l;
+	} else if (!strcmp(a, "--adapt-steps")) {
+		if (want_long(cmd, a, v, 1, &l))
+			return -1;
+		o->adapt.steps = (size_t)l;
+	} else if (!strcmp(a, "--adapt-lr")) {
+		if (want_double(cmd, a, v, 1e-12, &d))
+			return -1;
+		if (d > 1) {
+			cli_usage_error(cmd, "--adapt-lr is at most 1, not '%s'",
+					v);
+			return -1;
+		}
+		o->adapt.lr = (float)d;
+	} else if (!strcmp(a, "--adapt-recent")) {
+		if (want_long(cmd, a, v, 0, &l))
+			return -1;
+		o->adapt.recent = (size_t)l;
+	} else if (!strcmp(a, "--adapt-mix")) {
+		if (want_double(cmd, a, v, 0, &d))
+			return -1;
+		if (d > 1) {
+			cli_usage_error(cmd, "--adapt-mix is a fraction, at "
+					     "most 1, not '%s'", v);
+			return -1;
+		}
+		o->adapt.mix = d;
+	} else if (!strcmp(a, "--adapt-below")) {
+		if (want_double(cmd, a, v, 1e-9, &d))
+			return -1;
+		o->adapt.below = d;
+	}
+	if (o->adapt.every && dc->mode == THRESH_DYNAMIC) {
+		cli_usage_error(cmd, "--adapt judges rows by causal scores; "
+				     "--mode dynamic looks ahead");
+		return -1;
 	}
 	if (dc->high < dc->medium) {
 		cli_usage_error(cmd, "--high (%g) must not be below --medium (%g)",

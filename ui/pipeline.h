@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "data/series.h"
+#include "engine/adapt.h"
 #include "engine/detect.h"
 #include "engine/model.h"
 
@@ -21,6 +22,8 @@ typedef struct {
 	const char *model_path;  /* borrowed, may be NULL: --model FILE */
 	LstmConfig lstm;         /* used when training (and to find the cache) */
 	DetectConfig detect;
+	AdaptConfig adapt;       /* --adapt N ...: keep learning while
+				    streaming (adapt.every 0: off) */
 	int quiet;               /* 1: no progress bar on stderr */
 	TrainProgressFn progress; /* NULL: pipeline_progress_stderr unless
 				     quiet */
@@ -36,6 +39,8 @@ typedef struct {
 	char model_file[4096]; /* the cached model's file ("" when the model
 				  came from --model or fresh training) */
 	int forecast_cached; /* 1 when pred came from the forecast cache */
+	int adapted;         /* 1 when pred is the adapting forecast (--adapt) */
+	AdaptProgress adapt; /* then: its updates, skipped updates, time */
 	DetectResult det;    /* owned */
 } Pipeline;
 
@@ -63,6 +68,12 @@ void pipeline_name_machine(const Series *s, ErrorRecord *err);
  * floats) and reused while both are unchanged; a missing, stale or damaged
  * cache is recomputed and rewritten (failures to write are ignored). */
 Status pipeline_forecast(Pipeline *p, ErrorRecord *err);
+/* Stage 3 as the options say: with o->adapt.every > 0 the adapting
+ * forecast (engine/adapt.h) of p->model, which is never cached (it
+ * depends on the detection options too), with a progress bar on stderr
+ * when it is a terminal and o->quiet is 0; else pipeline_forecast. */
+Status pipeline_forecast_with(Pipeline *p, const PipelineOptions *o,
+			      ErrorRecord *err);
 /* Stage 4: detect_run with o->detect into p->det. */
 Status pipeline_detect(Pipeline *p, const PipelineOptions *o,
 		       ErrorRecord *err);
@@ -83,6 +94,7 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 /* Help text for the options pipeline_option accepts. */
 extern const char pipeline_model_help[];
 extern const char pipeline_detect_help[];
+extern const char pipeline_adapt_help[];
 
 /* A progress bar on stderr (carriage return on a terminal, one line per
  * epoch otherwise); ctx unused. */

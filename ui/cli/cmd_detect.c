@@ -130,7 +130,7 @@ int cmd_detect(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			printf("%s%s\n%s\n%s\n%s", detect_help,
 			       pipeline_detect_help, pipeline_model_help,
-			       cli_series_help, "");
+			       pipeline_adapt_help, cli_series_help);
 			return 0;
 		}
 		int r = cli_series_option(cmd, argc, argv, &i, &o.series);
@@ -202,13 +202,21 @@ int cmd_detect(int argc, char **argv)
 		size_t hi = 0;
 		for (size_t i = 0; i < p.det.n_node; i++)
 			hi += p.det.node[i].crit == CRIT_HIGH;
+		char how[160] = "";
+		if (p.forecast_cached)
+			snprintf(how, sizeof(how), ", forecast from the cache");
+		else if (p.adapted)
+			snprintf(how, sizeof(how),
+				 ", forecast adapting (%zu updates, %zu skipped "
+				 "for too few rows judged normal, %.1f s)",
+				 p.adapt.updates, p.adapt.skipped,
+				 p.adapt.elapsed);
 		fprintf(stderr,
 			"vigil detect: %zu node detections (%zu high), %zu "
 			"alerts, %s threshold, model %s%s\n",
 			p.det.n_node, hi, p.det.n_alerts,
 			detect_mode_name(o.detect.mode),
-			p.from_cache ? "loaded" : "trained",
-			p.forecast_cached ? ", forecast from the cache" : "");
+			p.from_cache ? "loaded" : "trained", how);
 	}
 	pipeline_free(&p);
 	return rc;

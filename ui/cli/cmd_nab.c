@@ -268,7 +268,7 @@ static Status nab_file(const char *root, const char *rel, const char *outdir,
 		}
 	}
 	if (st == STATUS_OK && !*untrained)
-		st = pipeline_forecast(&p, err);
+		st = pipeline_forecast_with(&p, o, err);
 	if (st == STATUS_OK && !*untrained)
 		st = pipeline_detect(&p, o, err);
 	unsigned char *label = NULL;
@@ -338,8 +338,8 @@ int cmd_nab(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			printf("%s%s\n%s", nab_help, pipeline_model_help,
-			       pipeline_detect_help);
+			printf("%s%s\n%s\n%s", nab_help, pipeline_model_help,
+			       pipeline_detect_help, pipeline_adapt_help);
 			return 0;
 		}
 		int r = pipeline_option(cmd, argc, argv, &i, &o);

@@ -264,7 +264,7 @@ static int score_dataset(ScoreArgs *a, PipelineOptions *po,
 	} else {
 		st = pipeline_model(&p, po, &err);
 		if (!st)
-			st = pipeline_forecast(&p, &err);
+			st = pipeline_forecast_with(&p, po, &err);
 		if (!st)
 			st = pipeline_detect(&p, po, &err);
 		if (!st)
@@ -498,8 +498,9 @@ int cmd_score(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			printf("%s%s\n%s\n%s", score_help, cli_series_help,
-			       pipeline_model_help, pipeline_detect_help);
+			printf("%s%s\n%s\n%s\n%s", score_help,
+			       cli_series_help, pipeline_model_help,
+			       pipeline_detect_help, pipeline_adapt_help);
 			return 0;
 		}
 		int r = cli_series_option("score", argc, argv, &i, &po.series);

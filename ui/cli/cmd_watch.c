@@ -746,6 +746,11 @@ static int parse_args(Watch *w, int argc, char **argv)
 		return cli_usage_error(cmd,
 				       "--mode dynamic looks ahead and cannot "
 				       "score rows as they arrive");
+	if (w->po.adapt.every)
+		return cli_usage_error(cmd,
+				       "--adapt is not supported by vigil watch "
+				       "yet (vigil detect, score and nab have "
+				       "it)");
 	return -1;
 }
 

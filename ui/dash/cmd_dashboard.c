@@ -295,6 +295,7 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 			fputs(dashboard_help, stdout);
 			fputs(pipeline_model_help, stdout);
 			fputs(pipeline_detect_help, stdout);
+			fputs(pipeline_adapt_help, stdout);
 			fputs(cli_series_help, stdout);
 			return 0;
 		} else if (!strcmp(a, "--labels") && i + 1 < argc) {
@@ -705,6 +706,10 @@ int cmd_dashboard(int argc, char **argv)
 	if (opt.follow && !opt.dataset)
 		return cli_usage_error("dashboard",
 				       "--follow needs a DATASET that grows");
+	if (opt.follow && opt.pipe.adapt.every)
+		return cli_usage_error("dashboard",
+				       "--adapt is not supported with --follow "
+				       "yet (vigil detect and score have it)");
 	int *script;
 	size_t n_script;
 	/* a model file that cannot be read would only show as a message

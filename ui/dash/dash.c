@@ -127,6 +127,7 @@ typedef struct {
 	char cache[4096];
 	double t0;
 	DetectConfig dc;
+	AdaptConfig adapt;    /* --adapt: the forecast keeps learning */
 	/* --follow */
 	int follow;
 	LiveSource live;      /* owned when follow */
@@ -183,13 +184,24 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	p.from_cache = model_file != NULL;
 	if (model_file)
 		snprintf(p.model_file, sizeof(p.model_file), "%s", model_file);
-	Status st = pipeline_forecast(&p, &err);
+	/* with --adapt the forecast is the adapting one (not cached; it
+	 * runs here, seconds on an SMD machine, before the view settles) */
+	PipelineOptions po;
+	pipeline_options_defaults(&po);
+	po.quiet = 1;
+	const Worker *aw = a->worker;
+	if (aw) {
+		po.adapt = aw->adapt;
+		po.detect = aw->dc;
+	}
+	Status st = pipeline_forecast_with(&p, &po, &err);
 	app_settle(a); /* a->dr changes below */
 	free(a->pred);
 	a->pred = p.pred;
 	a->pred_gen++;
 	p.pred = NULL;
 	int fc_cached = p.forecast_cached;
+	int adapted = p.adapted;
 	series_init(&p.series);
 	Worker *fw = a->worker;
 	if (fw && fw->follow && st == STATUS_OK) {
@@ -200,7 +212,9 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	pipeline_free(&p); /* deletes m unless following */
 	char how2[96];
 	snprintf(how2, sizeof(how2), "%s%s", how,
-		 fc_cached ? " (cached forecast)" : "");
+		 fc_cached ? " (cached forecast)"
+		 : adapted ? " (forecast adapting)"
+			   : "");
 	how = how2;
 	if (st == STATUS_OK) {
 		const Worker *w = a->worker;
@@ -237,6 +251,7 @@ void dash_start_model(App *a, const DashOptions *o)
 	a->worker = w;
 	w->cfg = o->pipe.lstm;
 	w->dc = o->pipe.detect;
+	w->adapt = o->pipe.adapt;
 	if (o->follow && o->dataset) {
 		ErrorRecord ferr;
 		if (live_open(&w->live, o->dataset, &o->series, NULL, &ferr) ==

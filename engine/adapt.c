@@ -1,0 +1,287 @@
+/* The adapting forecast of engine/adapt.h: block by block through the test
+ * part, judge the rows seen so far with detect_run, fine-tune a copy of the
+ * model on the recent windows judged normal (mixed with windows of the
+ * train part), forecast the next block with it. */
+#include "engine/adapt.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "data/checked.h"
+#include "data/rng.h"
+#include "engine/kernels.h"
+#include "engine/model_impl.h"
+
+/* Rows forecast per model_forecast_scaled call at most. */
+#define ADAPT_CHUNK 8192
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void adapt_config_defaults(AdaptConfig *c)
+{
+	c->every = 0;
+	c->steps = 20;
+	c->lr = 1e-4f;
+	c->recent = 0;
+	c->mix = 0.5;
+	c->below = 1.0;
+	c->head_only = 0;
+}
+
+Status adapt_check(const AdaptConfig *ac, const DetectConfig *dc,
+		   ErrorRecord *err)
+{
+	if (ac->steps == 0 || !(ac->lr > 0) || !isfinite(ac->lr) ||
+	    !(ac->mix >= 0 && ac->mix <= 1) || !(ac->below > 0))
+		return error_set(err, STATUS_RANGE, "", 0, 0,
+				 "adaptation options out of range: steps >= 1, "
+				 "lr > 0, 0 <= mix <= 1, below > 0");
+	if (dc->mode == THRESH_DYNAMIC)
+		return error_set(err, STATUS_RANGE, "", 0, 0,
+				 "adaptation judges rows by causal scores; "
+				 "--mode dynamic looks ahead");
+	return STATUS_OK;
+}
+
+/* The state of one adapting stream. */
+typedef struct {
+	LstmModel *m;        /* owned: the copy being fine-tuned */
+	const Series *s;     /* borrowed */
+	const AdaptConfig *ac;
+	const float *Z;      /* borrowed: rows x F scaled features */
+	size_t rows, split, T, F, O, P, B;
+	float *grad, *am, *av; /* three arrays of P in one block (owned) */
+	float *wt;           /* owned: transposed weights */
+	float *X, *tgt, *Y, *dY, *ws; /* owned: one batch's scratch */
+	size_t *cand;        /* owned: targets judged normal (rows) */
+	Rng rng;
+	double b1t, b2t;     /* Adam's bias-correction powers */
+} Stream;
+
+/* pred rows [a, b) (column-major, rows long) := m's forecast from Z. */
+static Status forecast_block(const Stream *st, size_t a, size_t b, float *y,
+			     float *pred, ErrorRecord *err)
+{
+	for (size_t c = a; c < b; c += ADAPT_CHUNK) {
+		size_t e = c + ADAPT_CHUNK < b ? c + ADAPT_CHUNK : b;
+		Status r = model_forecast_scaled(st->m, st->Z, c, e, y, err);
+		if (r)
+			return r;
+		for (size_t t = c; t < e; t++)
+			for (size_t o = 0; o < st->O; o++)
+				pred[o * st->rows + t] = model_unscale(
+					st->m, o, y[(t - c) * st->O + o]);
+	}
+	return STATUS_OK;
+}
+
+/* One Adam step on a batch: window i's target row is tg[i]. */
+static void adapt_step(Stream *st, const size_t *tg)
+{
+	const LstmDims *d = &st->m->dims;
+	size_t T = st->T, F = st->F, O = st->O, B = st->B, P = st->P;
+	/* X: T x B x F, window b is rows tg[b] - T .. tg[b] - 1 */
+	for (size_t t = 0; t < T; t++)
+		for (size_t b = 0; b < B; b++)
+			memcpy(st->X + (t * B + b) * F,
+			       st->Z + (tg[b] - T + t) * F, F * sizeof(float));
+	for (size_t b = 0; b < B; b++)
+		for (size_t o = 0; o < O; o++)
+			st->tgt[b * O + o] = st->Z[tg[b] * F + o];
+	float *p = st->m->params;
+	lstm_forward(d, p, B, st->X, st->ws, st->Y);
+	float k = 2.0f / (float)(B * O);
+	for (size_t i = 0; i < B * O; i++)
+		st->dY[i] = k * (st->Y[i] - st->tgt[i]);
+	memset(st->grad, 0, P * sizeof(float));
+	lstm_transpose_weights(d, p, st->wt);
+	lstm_backward(d, p, st->wt, B, st->X, st->ws, st->dY, st->grad);
+	if (st->ac->head_only) {
+		/* the LSTM layers come first in the block: no gradient, so
+		   Adam's moments stay 0 and they do not move */
+		LstmLayout lay;
+		lstm_layout(d, &lay);
+		memset(st->grad, 0, lay.Wd * sizeof(float));
+	}
+	float gs = 1.0f;
+	float clip = st->m->cfg.clip;
+	if (clip > 0) {
+		double nrm = sqrt(kern_sumsq(st->grad, P));
+		if (nrm > clip)
+			gs = (float)(clip / nrm);
+	}
+	const double b1 = 0.9, b2 = 0.999;
+	st->b1t *= b1;
+	st->b2t *= b2;
+	double step = st->ac->lr * sqrt(1 - st->b2t) / (1 - st->b1t);
+	kern_adam(P, p, st->grad, st->am, st->av, gs, (float)b1, (float)b2,
+		  (float)step, 1e-7f);
+}
+
+/* The update at row b: ns holds the node scores of rows < b. Returns 1
+ * when it was made, 0 when too few windows were judged normal. */
+static int adapt_update(Stream *st, size_t b, const float *ns)
+{
+	size_t T = st->T, recent = st->ac->recent ? st->ac->recent
+						  : st->ac->every;
+	size_t lo = b > recent + T ? b - recent : T;
+	/* targets r in [lo, b) whose rows r - T .. r are all below `below` */
+	size_t nc = 0, bad_until = 0; /* rows < bad_until hold a bad one */
+	float below = (float)st->ac->below;
+	for (size_t r = lo - T; r < b; r++) {
+		if (!(ns[r] < below))
+			bad_until = r + T + 1;
+		if (r >= lo && r >= bad_until)
+			st->cand[nc++] = r;
+	}
+	if (nc < st->B)
+		return 0;
+	/* train-part targets: [T, split) */
+	size_t ntrain = st->split > T ? st->split - T : 0;
+	size_t tg[256];
+	for (size_t k = 0; k < st->ac->steps; k++) {
+		for (size_t i = 0; i < st->B; i++) {
+			double u = rng_uniform(&st->rng);
+			if (ntrain && u < st->ac->mix)
+				tg[i] = T + (size_t)rng_below(&st->rng, ntrain);
+			else
+				tg[i] = st->cand[rng_below(&st->rng, nc)];
+		}
+		adapt_step(st, tg);
+	}
+	return 1;
+}
+
+static void stream_free(Stream *st)
+{
+	lstm_model_delete(st->m);
+	free(st->grad);
+	free(st->wt);
+	free(st->X);
+	free(st->cand);
+}
+
+Status adapt_forecast(const LstmModel *m, const Series *s,
+		      const AdaptConfig *ac, const DetectConfig *dc,
+		      AdaptProgressFn fn, void *ctx, float *pred,
+		      AdaptProgress *last, ErrorRecord *err)
+{
+	double t0 = now_seconds();
+	Status rc = adapt_check(ac, dc, err);
+	if (rc)
+		return rc;
+	if (s->metrics != m->metrics)
+		return error_set(err, STATUS_MISMATCH, s->path ? s->path : "", 0,
+				 0, "the model forecasts %zu metrics, the data "
+				 "has %zu",
+				 m->metrics, s->metrics);
+	if (m->cfg.batch > 256)
+		return error_set(err, STATUS_RANGE, "", 0, 0,
+				 "adaptation takes batches of at most 256 "
+				 "windows, the model's are %zu",
+				 m->cfg.batch);
+	Stream st = {0};
+	st.s = s;
+	st.ac = ac;
+	st.rows = s->rows;
+	st.split = model_train_rows(s);
+	st.T = m->dims.T;
+	st.F = m->dims.F;
+	st.O = m->dims.O;
+	st.P = m->nparams;
+	st.B = m->cfg.batch;
+	st.b1t = st.b2t = 1;
+	size_t rows = s->rows, T = st.T, O = st.O;
+	AdaptProgress pr = {0};
+	pr.rows = rows > st.split ? rows - st.split : 0;
+	for (size_t i = 0; i < O * rows; i++)
+		pred[i] = NAN;
+	float *Z = NULL, *y = NULL, *ns = NULL;
+	DetectResult dr;
+	detect_result_init(&dr);
+	if (rows <= T)
+		goto out;
+	rc = model_clone(m, &st.m, err);
+	if (!rc)
+		rc = model_features(st.m, s, rows, &Z, err);
+	if (rc)
+		goto out;
+	st.Z = Z;
+	const LstmDims *d = &st.m->dims;
+	size_t B = st.B, P = st.P, ychunk = ADAPT_CHUNK;
+	st.grad = malloc(size_mul3(3, P, sizeof(float)));
+	st.wt = malloc(size_mul(lstm_wt_floats(d), sizeof(float)));
+	size_t scratch = size_add(size_add(size_mul3(T, B, st.F),
+					  size_mul3(3, B, O)),
+				 lstm_ws_floats(d, B));
+	st.X = malloc(size_mul(scratch, sizeof(float)));
+	st.cand = malloc(size_mul(rows, sizeof(size_t)));
+	y = malloc(size_mul3(ychunk, O, sizeof(float)));
+	ns = malloc(size_mul(rows, sizeof(float)));
+	if (!st.grad || !st.wt || !st.X || !st.cand || !y || !ns) {
+		rc = error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+		goto out;
+	}
+	st.am = st.grad + P;
+	st.av = st.grad + 2 * P;
+	memset(st.am, 0, size_mul3(2, P, sizeof(float)));
+	st.tgt = st.X + T * B * st.F;
+	st.Y = st.tgt + B * O;
+	st.dY = st.Y + B * O;
+	st.ws = st.dY + B * O;
+	rng_seed(&st.rng, st.m->cfg.seed ^ 0x61646170745f7631ULL);
+
+	/* the train part and the first block: the model as trained */
+	size_t first = st.split > T ? st.split : T;
+	size_t every = ac->every ? ac->every : rows;
+	size_t b = first + every < rows ? first + every : rows;
+	rc = forecast_block(&st, T, b, y, pred, err);
+	pr.rows_done = b > st.split ? b - st.split : 0;
+	if (fn && !rc)
+		fn(&pr, ctx);
+	while (!rc && b < rows) {
+		/* judge rows < b: the forecast holds them all */
+		rc = detect_run(s, pred, dc, &dr, err);
+		if (!rc)
+			rc = detect_node_scores(&dr, ns, err);
+		if (rc)
+			break;
+		if (adapt_update(&st, b, ns))
+			pr.updates++;
+		else
+			pr.skipped++;
+		size_t e = b + every < rows ? b + every : rows;
+		rc = forecast_block(&st, b, e, y, pred, err);
+		b = e;
+		pr.rows_done = b - st.split;
+		pr.elapsed = now_seconds() - t0;
+		if (fn && !rc && b < rows)
+			fn(&pr, ctx);
+	}
+out:
+	free(Z);
+	free(y);
+	free(ns);
+	detect_result_free(&dr);
+	stream_free(&st);
+	if (rc) {
+		for (size_t i = 0; i < O * rows; i++)
+			pred[i] = NAN;
+		return rc;
+	}
+	pr.done = 1;
+	pr.rows_done = pr.rows;
+	pr.elapsed = now_seconds() - t0;
+	if (fn)
+		fn(&pr, ctx);
+	if (last)
+		*last = pr;
+	return STATUS_OK;
+}
