@@ -13,16 +13,10 @@
 #include "data/rng.h"
 #include "engine/kernels.h"
 #include "engine/model_impl.h"
+#include "data/clock.h"
 
 /* Rows forecast per model_forecast_scaled call at most. */
 #define ADAPT_CHUNK 8192
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 void adapt_config_defaults(AdaptConfig *c)
 {
@@ -173,7 +167,7 @@ Status adapt_forecast(const LstmModel *m, const Series *s,
 		      AdaptProgressFn fn, void *ctx, float *pred,
 		      AdaptProgress *last, ErrorRecord *err)
 {
-	double t0 = now_seconds();
+	double t0 = clock_mono_seconds();
 	Status rc = adapt_check(ac, dc, err);
 	if (rc)
 		return rc;
@@ -261,7 +255,7 @@ Status adapt_forecast(const LstmModel *m, const Series *s,
 		rc = forecast_block(&st, b, e, y, pred, err);
 		b = e;
 		pr.rows_done = b - st.split;
-		pr.elapsed = now_seconds() - t0;
+		pr.elapsed = clock_mono_seconds() - t0;
 		if (fn && !rc && b < rows)
 			fn(&pr, ctx);
 	}
@@ -278,7 +272,7 @@ out:
 	}
 	pr.done = 1;
 	pr.rows_done = pr.rows;
-	pr.elapsed = now_seconds() - t0;
+	pr.elapsed = clock_mono_seconds() - t0;
 	if (fn)
 		fn(&pr, ctx);
 	if (last)

@@ -20,6 +20,7 @@
 #include "data/bigalloc.h"
 #include "data/checked.h"
 #include "engine/model_impl.h"
+#include "data/clock.h"
 
 /* Threads of the previews at work in this process (their forecasts run
  * with their model's threads). */
@@ -48,13 +49,6 @@ struct Preview {
 	PreviewTimes times;
 	int threads;            /* counted in g_preview_threads */
 };
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 void preview_features_delete(PreviewFeatures *f)
 {
@@ -107,7 +101,7 @@ static Status features_new(PreviewFeatures **out, const LstmModel *m,
 static void *preview_main(void *arg)
 {
 	Preview *p = arg;
-	double t0 = now_seconds();
+	double t0 = clock_mono_seconds();
 	const PreviewFeatures *f = p->feat;
 	Status st = STATUS_OK;
 	if (!features_fit(f, p->m, p->s)) {
@@ -117,14 +111,14 @@ static void *preview_main(void *arg)
 	if (!st)
 		st = model_forecast_until(p->m, p->s, f->Z, p->pred,
 					  &p->cancel, &p->err);
-	double t1 = now_seconds();
+	double t1 = clock_mono_seconds();
 	p->times.forecast = t1 - t0;
 	if (!st && atomic_load(&p->cancel))
 		st = error_set(&p->err, STATUS_CANCELLED, "", 0, 0,
 			       "preview cancelled");
 	if (!st) {
 		st = detect_run(p->s, p->pred, p->dc, &p->dr, &p->err);
-		p->times.detect = now_seconds() - t1;
+		p->times.detect = clock_mono_seconds() - t1;
 	}
 	p->st = st;
 	atomic_fetch_sub(&g_preview_threads, p->threads);
@@ -276,7 +270,7 @@ int preview_runner_poll(PreviewRunner *r, Trainer *t, float **pred,
 	int got = 0;
 	*pred = NULL;
 	*st = STATUS_OK;
-	double now = now_seconds();
+	double now = clock_mono_seconds();
 	if (r->pv && preview_done(r->pv)) {
 		PreviewTimes tm = {0, 0};
 		PreviewFeatures *f = preview_take_features(r->pv);

@@ -20,18 +20,12 @@
 #include "data/checked.h"
 #include "data/rng.h"
 #include "engine/kernels.h"
+#include "data/clock.h"
 
 #define SHARD 16
 #define MAX_THREADS 64
 #define SPIN_LIMIT 2000
 #define SPIN_SECONDS 0.0005
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static inline void cpu_relax(void)
 {
@@ -69,11 +63,11 @@ static void *pool_main(void *arg)
 	for (;;) {
 		unsigned g;
 		unsigned spins = 0;
-		double t0 = now_seconds();
+		double t0 = clock_mono_seconds();
 		while ((g = atomic_load(&p->gen)) == seen) {
 			/* between batches the wait is short: spin for up to
 			   SPIN_SECONDS, then sleep (validation, the end) */
-			if ((++spins & 63) || now_seconds() - t0 < SPIN_SECONDS) {
+			if ((++spins & 63) || clock_mono_seconds() - t0 < SPIN_SECONDS) {
 				/* a thread of ours waiting for this core goes
 				   first */
 				if (spins & 63)
@@ -234,7 +228,7 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 			 ErrorRecord *err)
 {
 	*out = NULL;
-	double t_start = now_seconds();
+	double t_start = clock_mono_seconds();
 	Status st = model_check_config(cfg, err);
 	if (st)
 		return st;
@@ -408,7 +402,7 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 			done_batches++;
 			pr.batch = bi + 1;
 			pr.train_loss = sse / (double)(seen * O);
-			pr.elapsed = now_seconds() - t_start;
+			pr.elapsed = clock_mono_seconds() - t_start;
 			pr.eta = pr.elapsed / (double)done_batches *
 				 (double)(cfg->epochs * batches - done_batches);
 			/* the last batch is reported after validation */
@@ -439,7 +433,7 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 			wait++;
 		}
 		pr.best_val = m->best_val;
-		pr.elapsed = now_seconds() - t_start;
+		pr.elapsed = clock_mono_seconds() - t_start;
 		int stop = cfg->patience > 0 && wait >= cfg->patience;
 		if (stop || ep == cfg->epochs) {
 			pr.done = 1;
@@ -473,7 +467,7 @@ done:
 		lstm_model_delete(m);
 		return st;
 	}
-	m->train_seconds = now_seconds() - t_start;
+	m->train_seconds = clock_mono_seconds() - t_start;
 	*out = m;
 	return STATUS_OK;
 }

@@ -7,29 +7,13 @@
 
 #include "data/series.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	return tu_tmpdir(dir, sizeof(dir)) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char out[256];
-	tu_run(out, sizeof(out), "rm -rf '%s'", dir);
-	return 0;
-}
-
 /* Writes text to dir/name and returns the path (static buffer). */
 static const char *put(const char *name, const char *text)
 {
 	static char path[2][256];
 	static int k;
 	k ^= 1;
-	snprintf(path[k], sizeof(path[k]), "%s/%s", dir, name);
+	snprintf(path[k], sizeof(path[k]), "%s/%s", tu_dir, name);
 	assert_int_equal(tu_write(path[k], text), 0);
 	return path[k];
 }
@@ -231,7 +215,7 @@ static void test_time_counter_shift_detected(void **state)
 {
 	(void)state;
 	char path[256], text[64 * 1500], *w = text;
-	snprintf(path, sizeof(path), "%s/real_7.csv", dir);
+	snprintf(path, sizeof(path), "%s/real_7.csv", tu_dir);
 	w += sprintf(w, "timestamp,value,is_anomaly\n");
 	uint64_t x = 42;
 	for (int r = 0; r < 1420; r++) {
@@ -247,7 +231,7 @@ static void test_time_counter_shift_detected(void **state)
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s detect '%s' --epochs 3 --quiet "
 				"--cache-dir '%s/cache' --format json",
-				tu_vigil(), path, dir),
+				tu_vigil(), path, tu_dir),
 			 0);
 	/* 8 minutes are 8 rows (were 480) */
 	assert_non_null(strstr(out, "\"min_rows\": 8,"));
@@ -357,7 +341,7 @@ static void test_repeated_names_made_unique(void **state)
 	series_free(&s);
 	/* the detections of the second column name it */
 	char path[256], text[64 * 1100], *w = text;
-	snprintf(path, sizeof(path), "%s/dup2.csv", dir);
+	snprintf(path, sizeof(path), "%s/dup2.csv", tu_dir);
 	w += sprintf(w, "timestamp,cpu,cpu,mem\n");
 	for (int r = 0; r < 1000; r++)
 		w += sprintf(w, "%d,%.3f,%.3f,%.3f\n", 1600000000 + 60 * r,
@@ -373,7 +357,7 @@ static void test_repeated_names_made_unique(void **state)
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s detect '%s' --epochs 3 --quiet "
 				"--cache-dir '%s/cache'",
-				tu_vigil(), path, dir),
+				tu_vigil(), path, tu_dir),
 			 0);
 	if (!strstr(out, "\ncpu.1,70"))
 		fail_msg("no detection of cpu.1 at row 700: %s", out);
@@ -643,7 +627,7 @@ static void test_cannot_open(void **state)
 {
 	(void)state;
 	char p[300], out[2048];
-	snprintf(p, sizeof(p), "%s/absent.csv", dir);
+	snprintf(p, sizeof(p), "%s/absent.csv", tu_dir);
 	Series s;
 	ErrorRecord err;
 	assert_int_equal(series_open(&s, p, NULL, &err), STATUS_IO);
@@ -755,5 +739,5 @@ int main(void)
 		cmocka_unit_test(test_info_reports_csv),
 		cmocka_unit_test(test_parse_time_forms),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

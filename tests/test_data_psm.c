@@ -9,28 +9,12 @@
 
 #include "data/series.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	return tu_tmpdir(dir, sizeof(dir)) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char out[256];
-	tu_run(out, sizeof(out), "rm -rf '%s'", dir);
-	return 0;
-}
-
 /* A fresh copy of data/samples/psm as dir/name; returns its path. */
 static const char *psm_copy(const char *name)
 {
 	static char path[256];
 	char out[512];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(path, sizeof(path), "%s/%s", tu_dir, name);
 	assert_int_equal(tu_run(out, sizeof(out),
 				"rm -rf '%s' && mkdir -p '%s' && cp "
 				"data/samples/psm/*.csv '%s'",
@@ -223,8 +207,8 @@ static void test_time_axis_join(void **state)
 				    "overlap): index axis)\n"));
 	/* and the dashboard's first screen */
 	char keys[300], dump[300];
-	snprintf(keys, sizeof(keys), "%s/axis-keys", dir);
-	snprintf(dump, sizeof(dump), "%s/axis-screen.txt", dir);
+	snprintf(keys, sizeof(keys), "%s/axis-keys", tu_dir);
+	snprintf(dump, sizeof(dump), "%s/axis-screen.txt", tu_dir);
 	assert_int_equal(tu_write(keys, ""), 0);
 	assert_int_equal(tu_run(out, sizeof(out),
 				"TERM=xterm-256color COLUMNS=120 LINES=24 %s '%s' "
@@ -316,7 +300,7 @@ static void test_split_refused(void **state)
 	/* nor does it grow: vigil watch says so (it took the folder for a
 	   CSV file to follow) */
 	assert_int_equal(tu_run(out, sizeof(out), "%s watch '%s' --model "
-				"'%s/none.model'", tu_vigil(), p, dir),
+				"'%s/none.model'", tu_vigil(), p, tu_dir),
 			 1);
 	assert_non_null(strstr(out, "a train.csv/test.csv folder does not "
 				    "grow: give a Prometheus query or a CSV "
@@ -339,7 +323,7 @@ static void test_elapsed_not_1970(void **state)
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s detect '%s' --epochs 2 --quiet "
 				"--cache-dir '%s/cache'",
-				tu_vigil(), p, dir),
+				tu_vigil(), p, tu_dir),
 			 0);
 	assert_null(strstr(out, "1970"));
 	/* the injected level shift from row 520 (+08:40:00) is found */
@@ -347,7 +331,7 @@ static void test_elapsed_not_1970(void **state)
 	assert_non_null(strstr(out, ",+08:40:00,"));
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s labels '%s' -o '%s/l.csv' && cat '%s/l.csv'",
-				tu_vigil(), p, dir, dir),
+				tu_vigil(), p, tu_dir, tu_dir),
 			 0);
 	assert_non_null(strstr(out, "*,520,541,+08:40:00,+09:00:00,original,"));
 	/* a day and more */
@@ -366,7 +350,7 @@ static void test_score_folder_is_one_dataset(void **state)
 	char out[65536];
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s score '%s' --epochs 2 --cache-dir '%s/cache'",
-				tu_vigil(), p, dir),
+				tu_vigil(), p, tu_dir),
 			 0);
 	assert_null(strstr(out, "datasets, each"));
 	assert_non_null(strstr(out, "/sc/test_label.csv (column)"));
@@ -380,7 +364,7 @@ static void test_score_folder_is_one_dataset(void **state)
 	assert_non_null(strstr(out, "/sc/labels.csv\n"));
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s score '%s' --epochs 2 --cache-dir '%s/cache'",
-				tu_vigil(), p, dir),
+				tu_vigil(), p, tu_dir),
 			 0);
 	assert_non_null(strstr(out, "/sc/labels.csv (csv)"));
 }
@@ -392,7 +376,7 @@ static void test_machine_name_with_colon(void **state)
 {
 	(void)state;
 	char smd[300], out[2048];
-	snprintf(smd, sizeof(smd), "%s/a:b/SMD", dir);
+	snprintf(smd, sizeof(smd), "%s/a:b/SMD", tu_dir);
 	assert_int_equal(tu_run(out, sizeof(out),
 				"mkdir -p '%s/train' '%s/test' && "
 				"printf '1,2\\n3,4\\n5,6\\n' > '%s/train/web:8080.txt' && "
@@ -434,7 +418,7 @@ static void test_long_format_advice(void **state)
 {
 	(void)state;
 	char p[300], out[8192];
-	snprintf(p, sizeof(p), "%s/kpi.csv", dir);
+	snprintf(p, sizeof(p), "%s/kpi.csv", tu_dir);
 	FILE *f = fopen(p, "w");
 	assert_non_null(f);
 	fprintf(f, "timestamp,value,label,KPI ID\n");
@@ -456,14 +440,14 @@ static void test_long_format_advice(void **state)
 	char *nl = strchr(cmd, '\n');
 	if (nl)
 		*nl = '\0';
-	assert_int_equal(tu_run(out, sizeof(out), "cd '%s' && %s", dir, cmd), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "cd '%s' && %s", tu_dir, cmd), 0);
 	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s/02e99bd4f6cfb33f.csv'",
-				tu_vigil(), dir),
+				tu_vigil(), tu_dir),
 			 0);
 	assert_non_null(strstr(out, "rows      20\n"));
 	assert_non_null(strstr(out, "metrics   1: value\n"));
 	/* text that does not repeat (a typo) keeps the plain message */
-	snprintf(p, sizeof(p), "%s/typo.csv", dir);
+	snprintf(p, sizeof(p), "%s/typo.csv", tu_dir);
 	assert_int_equal(tu_write(p, "timestamp,cpu\n1476460800,1\n"
 				     "1476460860,x1\n1476460920,3\n"),
 			 0);
@@ -485,5 +469,5 @@ int main(void)
 		cmocka_unit_test(test_machine_name_with_colon),
 		cmocka_unit_test(test_long_format_advice),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -16,22 +16,6 @@
 
 #define CUT "data/samples/smd-cut/ServerMachineDataset"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	return tu_tmpdir(dir, sizeof(dir)) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char out[256];
-	tu_run(out, sizeof(out), "rm -rf '%s'", dir);
-	return 0;
-}
-
 /* Distance in units in the last place between two finite floats. */
 static long ulps(float a, float b)
 {
@@ -269,7 +253,7 @@ static const char *smd_dir(const char *name, const char *train,
 {
 	static char root[300];
 	char p[400];
-	snprintf(root, sizeof(root), "%s/%s", dir, name);
+	snprintf(root, sizeof(root), "%s/%s", tu_dir, name);
 	mkdir(root, 0777);
 	snprintf(p, sizeof(p), "%s/train", root);
 	mkdir(p, 0777);
@@ -473,7 +457,7 @@ static void test_bad_smd_inputs(void **state)
 		"3 numbers separated by spaces or tabs, where SMD files "
 		"separate them by commas");
 	char out[4096];
-	snprintf(out, sizeof(out), "%s/b1:nosuch", dir);
+	snprintf(out, sizeof(out), "%s/b1:nosuch", tu_dir);
 	Series s;
 	ErrorRecord err;
 	assert_int_equal(series_open(&s, out, NULL, &err), STATUS_IO);
@@ -495,5 +479,5 @@ int main(void)
 		cmocka_unit_test(test_trailing_comma_lines),
 		cmocka_unit_test(test_pandas_header_line),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -9,22 +9,6 @@
 #include "data/series.h"
 #include "data/synth.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	return tu_tmpdir(dir, sizeof(dir)) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	char out[256];
-	tu_run(out, sizeof(out), "rm -rf '%s'", dir);
-	return 0;
-}
-
 static void test_same_seed_same_bytes(void **state)
 {
 	(void)state;
@@ -33,28 +17,28 @@ static void test_same_seed_same_bytes(void **state)
 		const char *fmt = k ? "smd" : "csv";
 		assert_int_equal(tu_run(out, sizeof(out),
 					"%s synth -o %s/A%s --seed 7 --format %s",
-					tu_vigil(), dir, fmt, fmt),
+					tu_vigil(), tu_dir, fmt, fmt),
 				 0);
 		assert_int_equal(tu_run(out, sizeof(out),
 					"%s synth -o %s/B%s --seed 7 --format %s",
-					tu_vigil(), dir, fmt, fmt),
+					tu_vigil(), tu_dir, fmt, fmt),
 				 0);
 		assert_int_equal(tu_run(out, sizeof(out),
-					"diff -r %s/A%s %s/B%s", dir, fmt, dir,
+					"diff -r %s/A%s %s/B%s", tu_dir, fmt, tu_dir,
 					fmt),
 				 0);
 	}
 	assert_int_equal(tu_run(out, sizeof(out),
-				"%s synth -o %s/C --seed 8", tu_vigil(), dir),
+				"%s synth -o %s/C --seed 8", tu_vigil(), tu_dir),
 			 0);
 	assert_int_not_equal(tu_run(out, sizeof(out),
 				    "cmp -s %s/Acsv/synthetic.csv "
 				    "%s/C/synthetic.csv",
-				    dir, dir),
+				    tu_dir, tu_dir),
 			     0);
 	/* the CSV has the documented header and 1,000 rows from 2022-01-01 */
 	char path[200];
-	snprintf(path, sizeof(path), "%s/Acsv/synthetic.csv", dir);
+	snprintf(path, sizeof(path), "%s/Acsv/synthetic.csv", tu_dir);
 	char *text = tu_slurp(path, NULL);
 	assert_non_null(text);
 	assert_memory_equal(text,
@@ -102,7 +86,7 @@ static void check_labels_exact(const char *name, const char *extra,
 {
 	char out[4096], path[200];
 	assert_int_equal(tu_run(out, sizeof(out), "%s synth -o %s/%s %s",
-				tu_vigil(), dir, name, extra),
+				tu_vigil(), tu_dir, name, extra),
 			 0);
 	Series s, clean;
 	Range **lab;
@@ -116,7 +100,7 @@ static void check_labels_exact(const char *name, const char *extra,
 			 STATUS_OK);
 
 	LabelRow rows[512];
-	snprintf(path, sizeof(path), "%s/%s/labels.csv", dir, name);
+	snprintf(path, sizeof(path), "%s/%s/labels.csv", tu_dir, name);
 	size_t n = read_labels(path, rows, 512);
 	/* node rows first: the union of the metric rows, sorted, disjoint */
 	size_t k = 0;
@@ -162,7 +146,7 @@ static void check_labels_exact(const char *name, const char *extra,
 							 : 0));
 	assert_memory_equal(node, uni, s.rows);
 	/* the CSV values are the generator's, to 4 decimals */
-	snprintf(path, sizeof(path), "%s/%s/synthetic.csv", dir, name);
+	snprintf(path, sizeof(path), "%s/%s/synthetic.csv", tu_dir, name);
 	Series back;
 	assert_int_equal(series_load_csv(&back, path, NULL, &err), STATUS_OK);
 	assert_int_equal(back.rows, s.rows);
@@ -234,9 +218,9 @@ static void test_smd_format_reads_back(void **state)
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s synth -o %s/S --seed 5 --format smd "
 				"--duration 6 --shifts",
-				tu_vigil(), dir),
+				tu_vigil(), tu_dir),
 			 0);
-	snprintf(root, sizeof(root), "%s/S/ServerMachineDataset", dir);
+	snprintf(root, sizeof(root), "%s/S/ServerMachineDataset", tu_dir);
 	Series s, g;
 	ErrorRecord err;
 	assert_int_equal(series_load_smd(&s, root, "synthetic", &err),
@@ -351,5 +335,5 @@ int main(void)
 		cmocka_unit_test(test_smd_format_reads_back),
 		cmocka_unit_test(test_cli_help_and_usage),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -52,6 +52,27 @@ static inline char *tu_tmpdir(char *buf, size_t n)
 	return mkdtemp(buf);
 }
 
+/* A test file's scratch folder: tu_dir_setup makes it (a cmocka group
+ * setup), tu_dir_teardown removes it with what the tests left there. */
+static char tu_dir[64] __attribute__((unused));
+
+static inline int tu_dir_setup(void **state)
+{
+	(void)state;
+	return tu_tmpdir(tu_dir, sizeof(tu_dir)) ? 0 : -1;
+}
+
+static inline int tu_run(char *out, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static inline int tu_dir_teardown(void **state)
+{
+	(void)state;
+	char out[256];
+	tu_run(out, sizeof(out), "rm -rf '%s'", tu_dir);
+	return 0;
+}
+
 /* Run a shell command, capture stdout+stderr (up to n-1 bytes) into out,
  * return its exit code (or -1). */
 static inline int tu_run(char *out, size_t n, const char *fmt, ...)

@@ -1,25 +1,19 @@
 /* The load progress bar (see loadbar.h). One write(2) per drawing: a
  * carriage return, the bar, and an erase to the end of the line. */
 #include "ui/loadbar.h"
+#include "data/clock.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static double mono_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void loadbar_begin(LoadBar *b, int fd, int force)
 {
 	memset(b, 0, sizeof(*b));
 	b->fd = force || isatty(fd) ? fd : -1;
 	b->delay = force ? 0 : 1.0;
-	b->t0 = mono_s();
+	b->t0 = clock_mono_seconds();
 	b->active = 1;
 }
 
@@ -45,7 +39,7 @@ void loadbar_update(void *ctx, size_t done, size_t total)
 	LoadBar *b = ctx;
 	if (!b->active || b->fd < 0)
 		return;
-	double t = mono_s(), el = t - b->t0;
+	double t = clock_mono_seconds(), el = t - b->t0;
 	if (el < b->delay || (b->last && t - b->last < 0.1 && done < total))
 		return;
 	b->last = t;

@@ -279,7 +279,8 @@ static void forecast_cache_write(const Pipeline *p, const char *path,
 	outfile_commit(&of, &e);
 }
 
-Status pipeline_forecast(Pipeline *p, ErrorRecord *err)
+/* A new p->pred for every cell of the series (not cached yet). */
+static Status pred_alloc(Pipeline *p, ErrorRecord *err)
 {
 	free(p->pred);
 	size_t cells = p->series.rows * p->series.metrics;
@@ -288,6 +289,14 @@ Status pipeline_forecast(Pipeline *p, ErrorRecord *err)
 	if (!p->pred)
 		return error_set(err, STATUS_NOMEM, "", 0, 0,
 				 "out of memory for %zu forecasts", cells);
+	return STATUS_OK;
+}
+
+Status pipeline_forecast(Pipeline *p, ErrorRecord *err)
+{
+	Status st = pred_alloc(p, err);
+	if (st)
+		return st;
 	char path[4200];
 	uint64_t key = 0;
 	if (p->model_file[0]) {
@@ -298,7 +307,7 @@ Status pipeline_forecast(Pipeline *p, ErrorRecord *err)
 			return STATUS_OK;
 		}
 	}
-	Status st = lstm_forecast(p->model, &p->series, p->pred, err);
+	st = lstm_forecast(p->model, &p->series, p->pred, err);
 	if (st == STATUS_OK && key)
 		forecast_cache_write(p, path, key);
 	return st;
@@ -330,16 +339,12 @@ Status pipeline_forecast_with(Pipeline *p, const PipelineOptions *o,
 	p->adapted = 0;
 	if (!o->adapt.every)
 		return pipeline_forecast(p, err);
-	free(p->pred);
-	size_t cells = p->series.rows * p->series.metrics;
-	p->pred = malloc((cells ? cells : 1) * sizeof(float));
-	p->forecast_cached = 0;
-	if (!p->pred)
-		return error_set(err, STATUS_NOMEM, "", 0, 0,
-				 "out of memory for %zu forecasts", cells);
+	Status st = pred_alloc(p, err);
+	if (st)
+		return st;
 	AdaptProgressFn fn = !o->quiet && isatty(2) ? adapt_progress_stderr
 						    : NULL;
-	Status st = adapt_forecast(p->model, &p->series, &o->adapt, &o->detect,
+	st = adapt_forecast(p->model, &p->series, &o->adapt, &o->detect,
 				   fn, NULL, p->pred, &p->adapt, err);
 	p->adapted = st == STATUS_OK;
 	if (st)

@@ -27,6 +27,7 @@
 #include "ui/commands.h"
 #include "ui/live.h"
 #include "ui/pipeline.h"
+#include "data/clock.h"
 
 static const char watch_help[] =
 	"Usage: vigil watch SOURCE --model M [--alertmanager URL] [options]\n"
@@ -104,19 +105,12 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
-static double mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Sleep up to sec seconds, waking early on a signal. */
 static void nap(double sec)
 {
-	double until = mono_now() + sec;
+	double until = clock_mono_seconds() + sec;
 	while (!stop_flag) {
-		double left = until - mono_now();
+		double left = until - clock_mono_seconds();
 		if (left <= 0)
 			break;
 		if (left > 0.1)
@@ -602,7 +596,7 @@ static void poll_once(Watch *w)
 {
 	ErrorRecord err;
 	error_clear(&err);
-	double mono = mono_now();
+	double mono = clock_mono_seconds();
 	if (mono < w->src_next_try)
 		return;
 	size_t old = w->p.series.rows, added = 0;
@@ -657,7 +651,7 @@ static void am_step(Watch *w)
 	ErrorRecord err;
 	error_clear(&err);
 	size_t failures = w->am.failures;
-	int r = am_flush(&w->am, mono_now(), &err);
+	int r = am_flush(&w->am, clock_mono_seconds(), &err);
 	if (r < 0) {
 		char buf[1200];
 		report("alertmanager: %s; retrying in %.0f s",

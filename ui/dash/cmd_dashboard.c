@@ -32,6 +32,7 @@
 #include "ui/dash/panes.h"
 #include "ui/loadbar.h"
 #include "ui/pipeline.h"
+#include "data/clock.h"
 
 static const char dashboard_help[] =
 	"Usage: vigil [DATASET] [options]\n"
@@ -151,13 +152,6 @@ static void dataset_key(const char *dataset, char *buf, size_t n)
 		}
 	}
 	snprintf(buf, n, "%s", dataset);
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* ---- key scripts -------------------------------------------------------- */
@@ -443,11 +437,11 @@ typedef struct {
 static void key_times_frame(KeyTimes *kt, const App *a)
 {
 	if (a->provisional && kt->prov_ms < 0) {
-		kt->prov_ms = now_ms() - kt->start_ms;
+		kt->prov_ms = (clock_mono_seconds() * 1e3) - kt->start_ms;
 		kt->prov_epoch = a->provisional;
 	}
 	if (a->model == MODEL_READY && a->has_dr && kt->final_ms < 0)
-		kt->final_ms = now_ms() - kt->start_ms;
+		kt->final_ms = (clock_mono_seconds() * 1e3) - kt->start_ms;
 }
 
 static void key_times_add(KeyTimes *kt, int key, double ms)
@@ -565,14 +559,14 @@ static void run_loop(App *app, const int *script, size_t n_script,
 				continue;
 			}
 		}
-		double t0 = now_ms();
+		double t0 = (clock_mono_seconds() * 1e3);
 		unsigned fl = dash_key(app, ch);
 		dash_poll_model(app);
 		if (fl & APP_RELAYOUT)
 			panes_layout(app);
 		app->dirty |= fl & DIRTY_ALL;
 		panes_draw(app);
-		key_times_add(kt, ch, now_ms() - t0);
+		key_times_add(kt, ch, (clock_mono_seconds() * 1e3) - t0);
 		key_times_frame(kt, app);
 		if (fl & APP_QUIT) {
 			if (script && app_poll_jobs(app, 1))
@@ -696,7 +690,7 @@ static int run_fleet(DashOptions *opt, const RunOptions *run, int *script,
 
 int cmd_dashboard(int argc, char **argv)
 {
-	double start_ms = now_ms();
+	double start_ms = (clock_mono_seconds() * 1e3);
 	DashOptions opt;
 	dash_options_defaults(&opt);
 	RunOptions run = {NULL, NULL, 0};

@@ -22,6 +22,7 @@
 #include "ui/dash/prompts.h"
 #include "ui/dash/save.h"
 #include "ui/live.h"
+#include "data/clock.h"
 
 
 void dash_options_defaults(DashOptions *o)
@@ -134,13 +135,6 @@ typedef struct {
 	LstmModel *model;     /* owned when follow: forecasts the new rows */
 	double next_poll;     /* monotonic seconds */
 } Worker;
-
-static double wall_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A new detection run is in a->dr: index its scores for threshold moves,
  * apply the moves made so far (on provisional detections, or before new
@@ -297,7 +291,7 @@ void dash_start_model(App *a, const DashOptions *o)
 	if (model_cache_path(&a->s, &w->cfg, w->cache, sizeof(w->cache),
 			     &err) != STATUS_OK)
 		w->cache[0] = '\0';
-	w->t0 = wall_s();
+	w->t0 = clock_mono_seconds();
 	preview_runner_init(&w->pr, &a->s, &w->dc, PREVIEW_DUTY);
 	if (trainer_start(&w->t, &a->s, &w->cfg, &err) != STATUS_OK) {
 		a->model = MODEL_FAILED;
@@ -406,7 +400,7 @@ int dash_poll_model(App *a)
 	int cached = w->cache[0] &&
 		     model_cache_save(m, &a->s, w->cache, NULL) == STATUS_OK;
 	char how[64];
-	snprintf(how, sizeof(how), "trained in %.1fs", wall_s() - w->t0);
+	snprintf(how, sizeof(how), "trained in %.1fs", clock_mono_seconds() - w->t0);
 	finish_model(a, m, cached ? w->cache : NULL, how);
 	return 1;
 }
@@ -447,7 +441,7 @@ int dash_follow_poll(App *a)
 	Worker *w = a->worker;
 	if (!w || !w->follow || a->model != MODEL_READY || !w->model)
 		return 0;
-	double now = wall_s();
+	double now = clock_mono_seconds();
 	if (now < w->next_poll)
 		return 0;
 	int64_t step = live_step(&w->live, &a->s);
