@@ -282,14 +282,20 @@ static const char *quoted(const char *text, char *buf, size_t n)
 
 /* vigil's label CSV for a data file: FILE.labels.csv (FILE without .csv),
  * else labels.csv in the same folder (what `vigil synth` writes). */
-static char *labels_next_to(const char *path, int folder_too)
+void series_labels_csv_path(const char *path, char *buf, size_t n)
 {
 	size_t l = strlen(path);
 	size_t stem = l > 4 && !strcmp(path + l - 4, ".csv") ? l - 4 : l;
+	snprintf(buf, n, "%.*s.labels.csv", (int)stem, path);
+}
+
+static char *labels_next_to(const char *path, int folder_too)
+{
+	size_t l = strlen(path);
 	char *p = malloc(l + 16);
 	if (!p)
 		return NULL;
-	snprintf(p, l + 16, "%.*s.labels.csv", (int)stem, path);
+	series_labels_csv_path(path, p, l + 16);
 	if (series_file_exists(p) && strcmp(p, path))
 		return p;
 	if (!folder_too) {

@@ -171,6 +171,11 @@ void series_elapsed_string(int64_t t, char *buf, size_t n);
  * such a time. */
 int series_parse_elapsed(const char *text, int64_t *out);
 
+/* The label file of vigil's format that belongs to the data file path
+ * (FILE.labels.csv beside it, FILE without .csv: found first when the
+ * file is opened, and where the dashboard saves a relabelling) into buf. */
+void series_labels_csv_path(const char *path, char *buf, size_t n);
+
 /* Nonzero when dir is a folder holding the files train.csv and test.csv
  * (eBay's PSM layout) and is not an SMD folder: one dataset. */
 int series_is_psm_dir(const char *dir);

@@ -747,6 +747,32 @@ static void test_csv_labels_next_to_file(void **state)
 	CHECK(strstr(screen, "is_anomaly") == NULL);
 	keys("q");
 	expect("VIGIL-EXIT=0", 5);
+
+	/* a relabelling is saved by default beside the data file
+	   (FILE.labels.csv), where the next open finds it, not in the
+	   folder vigil was started from; the prompt names the folder once */
+	snprintf(args, sizeof(args), "--no-model '%s/syn/synthetic.csv'", tmp);
+	start(args, "C.UTF-8");
+	expect("no detections", 10);
+	keys("m l l l m a");
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("syn/: synthetic.labels.csv  Tab format", 5);
+	CHECK(strstr(screen, "/synthetic.labels.csv") == NULL);
+	keys("Enter");
+	expect("synthetic.labels.csv (csv)", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	snprintf(path, sizeof(path), "%s/syn/synthetic.labels.csv", tmp);
+	char *csv = tu_slurp(path, NULL);
+	assert_non_null(csv);
+	CHECK(strstr(csv, ",analyst,") != NULL);
+	free(csv);
+	start(args, "C.UTF-8");
+	expect("no detections", 10);
+	expect("[label]", 5); /* the analyst's range at the cursor */
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
 }
 
 /* A folder holding train.csv and test.csv (eBay's PSM layout) opens as one
@@ -780,7 +806,7 @@ static void test_psm_folder(void **state)
 	expect("1 edit unsaved", 5);
 	keys("s");
 	char want[600];
-	snprintf(want, sizeof(want), ": %s/labels.csv  Tab format", dir);
+	snprintf(want, sizeof(want), " in %s/: labels.csv  Tab format", dir);
 	expect(want, 5);
 	keys("Enter");
 	expect("labels.csv (csv)", 5);

@@ -627,8 +627,12 @@ static void draw_status(App *a, WINDOW *w)
 					      "cancel"
 					    : "  Tab/Enter/Esc";
 		const char *fmt = save_format_name((SaveFormat)a->save_format);
+		/* the folder once: the name after it is the input's last
+		   part (what typing and Backspace change) */
+		const char *name = strrchr(a->input, '/');
+		name = name ? name + 1 : a->input;
 		int fixed = (int)(strlen(" save as  in /: ") + strlen(fmt) +
-				  a->input_len + strlen(keys));
+				  strlen(name) + strlen(keys));
 		int room = W - fixed;
 		const char *d = dir;
 		int cut = 0;
@@ -640,7 +644,7 @@ static void draw_status(App *a, WINDOW *w)
 		snprintf(line, sizeof(line), " save as %s in %s%.200s/: %.300s%s",
 			 fmt,
 			 cut ? (a->unicode ? "\xe2\x80\xa6" : "...") : "", d,
-			 a->input, keys);
+			 name, keys);
 		put(w, 0, 0, W, line);
 		return;
 	}

@@ -344,11 +344,15 @@ static void default_path(App *a)
 	snprintf(a->input, sizeof(a->input), "%s%s", base,
 		 suffix[a->save_format]);
 	/* a train.csv/test.csv folder: labels.csv in it, which the next
-	   open finds before test_label.csv (never written) */
+	   open finds before test_label.csv (never written); a CSV file:
+	   FILE.labels.csv beside it, which the next open finds first */
 	if (a->s.kind == SERIES_PSM && a->save_format == SAVE_CSV && a->s.path &&
 	    strlen(a->s.path) + 12 < sizeof(a->input))
 		snprintf(a->input, sizeof(a->input), "%s/labels.csv",
 			 a->s.path);
+	else if (a->s.kind == SERIES_CSV && a->save_format == SAVE_CSV &&
+		 a->s.path && strlen(a->s.path) + 12 < sizeof(a->input))
+		series_labels_csv_path(a->s.path, a->input, sizeof(a->input));
 	a->input_len = strlen(a->input);
 }
 
