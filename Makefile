@@ -154,7 +154,7 @@ $(BUILD)/vigil-asan: $(MAIN_OBJ) $(BUILD)/libvigil.a
 # built with clang, AddressSanitizer and UndefinedBehaviorSanitizer.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_TARGETS := csv smd nab interp test_label label_csv label_column nab_windows \
+FUZZ_TARGETS := csv smd psm nab interp test_label label_csv label_column nab_windows \
 	detections model journal
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined

@@ -30,7 +30,8 @@ static void remove_tmp(void)
 		"smd/train/m.txt", "smd/test/m.txt", "smd/train", "smd/test",
 		"smd", "data.csv", "nab.csv", "interp.txt", "test_label.txt",
 		"labels.csv", "combined_windows.json", "detections.csv",
-		"m.model", "journal.log"};
+		"m.model", "journal.log", "psm/train.csv", "psm/test.csv",
+		"psm/labels.csv", "psm/test_label.csv", "psm"};
 	char path[160];
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -160,6 +161,42 @@ static int run_smd(const uint8_t *d, size_t n)
 	ErrorRecord err;
 	if (series_load_smd(&s, root, "m", &err) == STATUS_OK)
 		check_series(&s);
+	series_free(&s);
+	return 0;
+}
+
+/* A train.csv/test.csv folder (eBay's PSM layout, series_load_psm): the
+ * input up to its first line "--" is train.csv, the rest test.csv (no
+ * such line: the same text in both, so columns and times agree often
+ * enough to reach the joining). */
+static int run_psm(const uint8_t *d, size_t n)
+{
+	char root[200], path[260];
+	snprintf(root, sizeof(root), "%s", tmp_path("psm"));
+	mkdir(root, 0700);
+	size_t cut = n, rest = 0;
+	for (size_t i = 0; i + 2 < n; i++)
+		if ((i == 0 || d[i - 1] == '\n') && d[i] == '-' &&
+		    d[i + 1] == '-' && d[i + 2] == '\n') {
+			cut = i;
+			rest = i + 3;
+			break;
+		}
+	snprintf(path, sizeof(path), "%s/train.csv", root);
+	write_file(path, d, cut);
+	snprintf(path, sizeof(path), "%s/test.csv", root);
+	if (rest)
+		write_file(path, d + rest, n - rest);
+	else
+		write_file(path, d, n);
+	Series s;
+	ErrorRecord err;
+	SeriesOptions opt = {0};
+	if (series_load_psm(&s, root, &opt, &err) == STATUS_OK) {
+		check_series(&s);
+		if (s.split == 0 || s.split >= s.rows)
+			abort(); /* train rows, then at least one test row */
+	}
 	series_free(&s);
 	return 0;
 }
@@ -359,6 +396,7 @@ static int run_journal(const uint8_t *d, size_t n)
 const FuzzTarget fuzz_targets[] = {
 	{"csv", run_csv, "generic CSV (series_load_csv)"},
 	{"smd", run_smd, "SMD machine file (series_load_smd, test part)"},
+	{"psm", run_psm, "train.csv/test.csv folder (series_load_psm)"},
 	{"nab", run_nab, "NAB data file (series_load_nab)"},
 	{"interp", run_interp, "SMD interpretation_label"},
 	{"test_label", run_test_label, "SMD test_label"},
