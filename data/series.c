@@ -808,6 +808,24 @@ Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 			return open_smd_dir(s, sub, err);
 		if (series_is_psm_dir(dataset))
 			return series_load_psm(s, dataset, opt, err);
+		/* train.csv and test.csv there, one of them not a file (a
+		   FIFO, a device, a folder): say which */
+		char pa[2][4096];
+		struct stat ps[2];
+		int there = 1;
+		for (int i = 0; i < 2; i++)
+			there = there &&
+				snprintf(pa[i], sizeof(pa[i]), "%s/%s", dataset,
+					 i ? "test.csv" : "train.csv") <
+					(int)sizeof(pa[i]) &&
+				stat(pa[i], &ps[i]) == 0;
+		for (int i = 0; there && i < 2; i++)
+			if (!S_ISREG(ps[i].st_mode))
+				return error_set(err, STATUS_IO, pa[i], 0, 0,
+						 "is %s, not a regular file: "
+						 "a train.csv/test.csv folder "
+						 "needs two files",
+						 fileio_kind(ps[i].st_mode));
 		return error_set(err, STATUS_FORMAT, dataset, 0, 0,
 				 "a folder, but neither an SMD folder (train/ "
 				 "and test/ in it) nor a train.csv/test.csv "

@@ -286,6 +286,31 @@ static void test_output_to_a_fifo_stays_a_fifo(void **state)
 	assert_no_sanitizer_report(out);
 }
 
+/* A train.csv/test.csv folder whose train.csv is a FIFO (or a device, or
+ * a folder) is refused at once, naming that file and what it is, not as
+ * a folder of no known layout. */
+static void test_psm_folder_with_a_fifo(void **state)
+{
+	(void)state;
+	char out[4096], dir[200], want[300];
+	snprintf(dir, sizeof(dir), "%s/psm", tmp);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s && cp data/samples/psm/test.csv %s && "
+				"mkfifo %s/train.csv",
+				dir, dir, dir),
+			 0);
+	double t0 = now_s();
+	int rc = tu_run(out, sizeof(out), "timeout 20 %s info %s",
+			tu_vigil(), dir);
+	assert_int_equal(rc, 2);
+	assert_true(now_s() - t0 < 5.0);
+	snprintf(want, sizeof(want),
+		 "%s/train.csv: is a FIFO (named pipe), not a regular file",
+		 dir);
+	assert_non_null(strstr(out, want));
+	assert_no_sanitizer_report(out);
+}
+
 static void test_folder_as_labels_is_named(void **state)
 {
 	(void)state;
@@ -454,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_fifo_as_every_file_argument),
 		cmocka_unit_test(test_output_to_a_fifo_stays_a_fifo),
 		cmocka_unit_test(test_folder_as_labels_is_named),
+		cmocka_unit_test(test_psm_folder_with_a_fifo),
 		cmocka_unit_test(test_nul_byte_in_a_field),
 		cmocka_unit_test(test_escape_sequences_in_a_header_are_escaped),
 		cmocka_unit_test(test_long_interpretation_label_line),
