@@ -148,6 +148,44 @@ static void test_score_from_the_model(void **state)
 	assert_int_equal(tp + fn, 59);
 }
 
+/* The model's node level is the node rule's even when it found nothing
+ * (vigil detect's): score does not put the union of the metrics' in its
+ * place, as it does for a detections file without node rows (another
+ * detector's). The synthetic server with seed 3 and --node-top-k 3: one
+ * detection of network_latency, none at node level. */
+static void test_score_empty_node_level_from_the_model(void **state)
+{
+	(void)state;
+	char out[16384], det[300];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s synth --seed 3 -o %s/syn3 >/dev/null",
+				tu_vigil(), tmp),
+			 0);
+	snprintf(det, sizeof(det), "%s/syn3/det.csv", tmp);
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "%s detect %s/syn3/synthetic.csv --node-top-k 3 --quiet "
+		       "--cache-dir %s/cache -o %s && cat %s",
+		       tu_vigil(), tmp, tmp, det, det),
+		0);
+	assert_null(strstr(out, "\n*,"));  /* no node detection */
+	assert_non_null(strstr(out, "\nnetwork_latency,")); /* a metric's */
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "%s score %s/syn3/synthetic.csv --node-top-k 3 --quiet "
+		       "--cache-dir %s/cache",
+		       tu_vigil(), tmp, tmp),
+		0);
+	assert_non_null(strstr(out, "per metric, 0 node level\n"));
+	assert_null(strstr(out, "union"));
+	/* the same detections as a file: no node rows, the union */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s score %s/syn3/synthetic.csv --detections %s",
+				tu_vigil(), tmp, det),
+			 0);
+	assert_non_null(strstr(out, "1 node level (the union of the metrics')"));
+}
+
 static void test_labels_convert_and_report(void **state)
 {
 	(void)state;
@@ -226,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_score_table_and_per_metric),
 		cmocka_unit_test(test_score_errors),
 		cmocka_unit_test(test_score_from_the_model),
+		cmocka_unit_test(test_score_empty_node_level_from_the_model),
 		cmocka_unit_test(test_labels_convert_and_report),
 		cmocka_unit_test(test_labels_never_overwrite_original_unnamed),
 	};

@@ -274,12 +274,15 @@ static int score_dataset(ScoreArgs *a, PipelineOptions *po,
 		rc = cli_report("score", st, &err);
 		goto out;
 	}
-	/* No node-level rows: the node level is the union of the metrics'. */
+	/* A detections file without node-level rows (another detector's,
+	 * per metric): the node level is the union of the metrics'. The
+	 * model's own node level is the node rule's, even when empty, as
+	 * vigil detect and the dashboard have it. */
 	int derived = 0;
 	size_t have_node = 0;
 	for (size_t i = 0; i < nd; i++)
 		have_node += dets[i].metric == DETECT_NODE;
-	if (!have_node && nd) {
+	if (!have_node && nd && a->detections) {
 		if ((st = score_node_union(dets, nd, &node, &nn, &err))) {
 			rc = cli_report("score", st, &err);
 			goto out;
