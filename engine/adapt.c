@@ -10,10 +10,10 @@
 #include <time.h>
 
 #include "data/checked.h"
+#include "data/clock.h"
 #include "data/rng.h"
 #include "engine/kernels.h"
 #include "engine/model_impl.h"
-#include "data/clock.h"
 
 /* Rows forecast per model_forecast_scaled call at most. */
 #define ADAPT_CHUNK 8192

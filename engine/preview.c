@@ -19,8 +19,8 @@
 
 #include "data/bigalloc.h"
 #include "data/checked.h"
-#include "engine/model_impl.h"
 #include "data/clock.h"
+#include "engine/model_impl.h"
 
 /* Threads of the previews at work in this process (their forecasts run
  * with their model's threads). */

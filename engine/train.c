@@ -18,9 +18,9 @@
 #include <time.h>
 
 #include "data/checked.h"
+#include "data/clock.h"
 #include "data/rng.h"
 #include "engine/kernels.h"
-#include "data/clock.h"
 
 #define SHARD 16
 #define MAX_THREADS 64

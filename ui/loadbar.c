@@ -1,12 +1,13 @@
 /* The load progress bar (see loadbar.h). One write(2) per drawing: a
  * carriage return, the bar, and an erase to the end of the line. */
 #include "ui/loadbar.h"
-#include "data/clock.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "data/clock.h"
 
 void loadbar_begin(LoadBar *b, int fd, int force)
 {

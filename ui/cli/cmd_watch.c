@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "data/clock.h"
 #include "data/prom.h"
 #include "ui/cli.h"
 #include "ui/cli/detout.h"
@@ -27,7 +28,6 @@
 #include "ui/commands.h"
 #include "ui/live.h"
 #include "ui/pipeline.h"
-#include "data/clock.h"
 
 static const char watch_help[] =
 	"Usage: vigil watch SOURCE --model M [--alertmanager URL] [options]\n"

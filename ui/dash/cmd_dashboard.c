@@ -19,6 +19,7 @@
 
 #include <ncursesw/curses.h>
 
+#include "data/clock.h"
 #include "data/fileio.h"
 #include "data/synth.h"
 #include "ui/dash/app.h"
@@ -32,7 +33,6 @@
 #include "ui/dash/panes.h"
 #include "ui/loadbar.h"
 #include "ui/pipeline.h"
-#include "data/clock.h"
 
 static const char dashboard_help[] =
 	"Usage: vigil [DATASET] [options]\n"

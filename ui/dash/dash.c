@@ -12,6 +12,7 @@
 
 #include <ncursesw/curses.h>
 
+#include "data/clock.h"
 #include "data/synth.h"
 #include "engine/detect.h"
 #include "engine/model.h"
@@ -22,7 +23,6 @@
 #include "ui/dash/prompts.h"
 #include "ui/dash/save.h"
 #include "ui/live.h"
-#include "data/clock.h"
 
 
 void dash_options_defaults(DashOptions *o)
