@@ -369,6 +369,44 @@ static void test_score_folder_is_one_dataset(void **state)
 	assert_non_null(strstr(out, "/sc/labels.csv (csv)"));
 }
 
+/* A test_label.csv saved with a UTF-8 byte order mark (as a spreadsheet
+ * writes it) whose first column is the label is still that column: the
+ * mark is no part of the header, so the folder's labels are read (they
+ * were taken for vigil's label CSV and refused for its header); the same
+ * mark before vigil's own label CSV is skipped too. */
+static void test_label_file_with_bom(void **state)
+{
+	(void)state;
+	const char *p = psm_copy("bom");
+	char out[8192], cmd[1024];
+	/* the sample's 300 test labels, the label column alone, BOM, CRLF */
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && { printf '\\357\\273\\277label\\r\\n'; "
+		 "tail -n +2 test_label.csv | cut -d, -f2 | sed 's/$/\\r/'; } "
+		 "> tl && mv tl test_label.csv",
+		 p);
+	assert_int_equal(tu_run(out, sizeof(out), "%s", cmd), 0);
+	int rc = tu_run(out, sizeof(out), "%s labels '%s' -o '%s/bom.csv'",
+			tu_vigil(), p, tu_dir);
+	if (rc != 0)
+		fail_msg("vigil labels: exit %d: %s", rc, out);
+	assert_non_null(strstr(out, "2 node-level ranges"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"{ printf '\\357\\273\\277'; cat '%s/bom.csv'; } "
+				"> '%s/bom2.csv'",
+				tu_dir, tu_dir),
+			 0);
+	rc = tu_run(out, sizeof(out),
+		    "%s labels '%s' --labels '%s/bom2.csv' -o '%s/bom3.csv'",
+		    tu_vigil(), p, tu_dir, tu_dir);
+	if (rc != 0)
+		fail_msg("vigil labels --labels (csv with BOM): exit %d: %s",
+			 rc, out);
+	assert_int_equal(tu_run(out, sizeof(out), "cmp '%s/bom.csv' '%s/bom3.csv'",
+				tu_dir, tu_dir),
+			 0);
+}
+
 /* An SMD machine whose name holds ':' is addressed as DIR:name (split at
  * the ':' whose machine file exists), and a folder whose name holds ':'
  * still works. */
@@ -466,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_split_refused),
 		cmocka_unit_test(test_elapsed_not_1970),
 		cmocka_unit_test(test_score_folder_is_one_dataset),
+		cmocka_unit_test(test_label_file_with_bom),
 		cmocka_unit_test(test_machine_name_with_colon),
 		cmocka_unit_test(test_long_format_advice),
 	};
