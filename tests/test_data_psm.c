@@ -484,6 +484,30 @@ static void test_long_format_advice(void **state)
 			 0);
 	assert_non_null(strstr(out, "rows      20\n"));
 	assert_non_null(strstr(out, "metrics   1: value\n"));
+	/* a long name with blanks and a quote: the command names the file
+	   whole, as one shell word (it was cut at 40 characters, unquoted) */
+	const char *name = "KPI's phase 2 ground truth, AIOps 2018.csv";
+	snprintf(p, sizeof(p), "%s/long/%s", tu_dir, name);
+	assert_int_equal(tu_run(out, sizeof(out), "mkdir -p '%s/long' && cp "
+				"'%s/kpi.csv' \"%s\"", tu_dir, tu_dir, p),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info \"%s\"", tu_vigil(),
+				p),
+			 2);
+	awk = strstr(out, "awk ");
+	assert_non_null(awk);
+	snprintf(cmd, sizeof(cmd), "%s", awk);
+	nl = strchr(cmd, '\n');
+	if (nl)
+		*nl = '\0';
+	int rc = tu_run(out, sizeof(out), "cd '%s/long' && %s", tu_dir, cmd);
+	if (rc != 0)
+		fail_msg("the advice's command: exit %d: %s\n%s", rc, cmd, out);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s info '%s/long/71595dd7171f4540.csv'",
+				tu_vigil(), tu_dir),
+			 0);
+	assert_non_null(strstr(out, "rows      20\n"));
 	/* text that does not repeat (a typo) keeps the plain message */
 	snprintf(p, sizeof(p), "%s/typo.csv", tu_dir);
 	assert_int_equal(tu_write(p, "timestamp,cpu\n1476460800,1\n"
