@@ -165,6 +165,13 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 		*out = LABEL_FORMAT_COLUMN;
 		return STATUS_OK;
 	}
+	/* a lone 0/1 first line is SMD's test_label whatever the file's
+	   name (vigil labels --format smd -o FILE.csv writes it; a
+	   train.csv/test.csv folder's test_label.csv may be one) */
+	if (label_bit(p, strcspn(p, "\r\n")) >= 0) {
+		*out = LABEL_FORMAT_SMD;
+		return STATUS_OK;
+	}
 	if (!strncmp(p, "metric,", 7) || ends_with(path, ".csv")) {
 		*out = LABEL_FORMAT_CSV;
 		return STATUS_OK;
@@ -174,10 +181,6 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 		q++;
 	if (q > p && *q == '-') {
 		*out = LABEL_FORMAT_INTERP;
-		return STATUS_OK;
-	}
-	if (label_bit(p, strcspn(p, "\r\n")) >= 0) {
-		*out = LABEL_FORMAT_SMD;
 		return STATUS_OK;
 	}
 	return error_set(err, STATUS_FORMAT, path, 1, 0,

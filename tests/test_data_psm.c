@@ -407,6 +407,46 @@ static void test_label_file_with_bom(void **state)
 			 0);
 }
 
+/* A test_label.csv of 0/1 lines without a header (SMD's test_label
+ * layout, as numpy.savetxt writes it, and as vigil labels --format smd -o
+ * FILE.csv writes it) is read as such: it was taken for vigil's label CSV
+ * for its name and refused for its header, so vigil could not read back
+ * what it had written. */
+static void test_label_file_without_header(void **state)
+{
+	(void)state;
+	const char *p = psm_copy("nohead");
+	char out[8192];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels '%s' -o '%s/nh-ref.csv'", tu_vigil(),
+				p, tu_dir),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels '%s' --format smd -o '%s/nh-bits.csv'",
+				tu_vigil(), p, tu_dir),
+			 0);
+	int rc = tu_run(out, sizeof(out),
+			"%s labels '%s' --labels '%s/nh-bits.csv' -o '%s/nh-1.csv'",
+			tu_vigil(), p, tu_dir, tu_dir);
+	if (rc != 0)
+		fail_msg("reading back --format smd: exit %d: %s", rc, out);
+	assert_int_equal(tu_run(out, sizeof(out), "cmp '%s/nh-ref.csv' "
+				"'%s/nh-1.csv'", tu_dir, tu_dir),
+			 0);
+	/* the same bits as the folder's own test_label.csv */
+	assert_int_equal(tu_run(out, sizeof(out), "cp '%s/nh-bits.csv' "
+				"'%s/test_label.csv'", tu_dir, p),
+			 0);
+	rc = tu_run(out, sizeof(out), "%s labels '%s' -o '%s/nh-2.csv'",
+		    tu_vigil(), p, tu_dir);
+	if (rc != 0)
+		fail_msg("the folder's header-less test_label.csv: exit %d: %s",
+			 rc, out);
+	assert_int_equal(tu_run(out, sizeof(out), "cmp '%s/nh-ref.csv' "
+				"'%s/nh-2.csv'", tu_dir, tu_dir),
+			 0);
+}
+
 /* An SMD machine whose name holds ':' is addressed as DIR:name (split at
  * the ':' whose machine file exists), and a folder whose name holds ':'
  * still works. */
@@ -529,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_elapsed_not_1970),
 		cmocka_unit_test(test_score_folder_is_one_dataset),
 		cmocka_unit_test(test_label_file_with_bom),
+		cmocka_unit_test(test_label_file_without_header),
 		cmocka_unit_test(test_machine_name_with_colon),
 		cmocka_unit_test(test_long_format_advice),
 	};
