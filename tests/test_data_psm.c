@@ -556,6 +556,25 @@ static void test_long_format_advice(void **state)
 	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
 			 2);
 	assert_non_null(strstr(out, "found 'x1'\n"));
+	/* a placeholder repeated among numbers ("None", "-") is no key of
+	   a long format: the plain message (it said long format, and its
+	   command would have split the file by the values' column) */
+	const char *tok[] = {"None", "-", "#N/A"};
+	for (int i = 0; i < 3; i++) {
+		char text[256];
+		snprintf(text, sizeof(text),
+			 "timestamp,cpu,mem\n1476460800,1,2\n1476460860,%s,3\n"
+			 "1476460920,%s,4\n1476460980,4,4\n",
+			 tok[i], tok[i]);
+		assert_int_equal(tu_write(p, text), 0);
+		assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'",
+					tu_vigil(), p),
+				 2);
+		char want[64];
+		snprintf(want, sizeof(want), "found '%s'\n", tok[i]);
+		if (!strstr(out, want))
+			fail_msg("'%s' among numbers: %s", tok[i], out);
+	}
 }
 
 int main(void)
