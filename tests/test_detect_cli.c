@@ -103,6 +103,17 @@ static void test_help_and_usage(void **state)
 				"ls -A %s/adcache 2>/dev/null | wc -l", dir),
 			 0);
 	assert_int_equal(atoi(out), 0);
+	/* the same before the dashboard or vigil nab trains */
+	assert_int_equal(tu_run(out, sizeof(out), "%s %s --adapt 20 --keys "
+				"/dev/null --cache-dir %s/adcache",
+				tu_vigil(), csv, dir),
+			 1);
+	assert_non_null(strstr(out, "--adapt 20: an update takes a batch"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s nab %s --adapt 20 -o "
+				"%s/adnab --cache-dir %s/adcache",
+				tu_vigil(), "data/samples/nab", dir, dir),
+			 1);
+	assert_non_null(strstr(out, "--adapt 20: an update takes a batch"));
 }
 
 /* With the model fine-tuned every 50 rows (--adapt 50, so at rows 600 and
