@@ -304,6 +304,21 @@ static char *labels_next_to(const char *path, int folder_too)
 	}
 	const char *slash = strrchr(path, '/');
 	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+	/* train.csv or test.csv of a train.csv/test.csv folder: the folder's
+	   labels.csv holds rows of the two files joined (data/psm.c), not of
+	   this one */
+	const char *base = path + dl;
+	if (!strcmp(base, "train.csv") || !strcmp(base, "test.csv")) {
+		if (dl == 0)
+			snprintf(p, l + 16, ".");
+		else /* the folder, without its '/' unless it is the root */
+			snprintf(p, l + 16, "%.*s", dl > 1 ? (int)dl - 1 : 1,
+				 path);
+		if (series_is_psm_dir(p)) {
+			free(p);
+			return NULL;
+		}
+	}
 	snprintf(p, l + 16, "%.*slabels.csv", (int)dl, path);
 	if (series_file_exists(p) && strcmp(p, path))
 		return p;

@@ -345,6 +345,16 @@ static char *labels_next_to(const char *path)
 		return p;
 	const char *slash = strrchr(path, '/');
 	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+	/* not the labels.csv of a train.csv/test.csv folder (its rows are
+	   those of the two files joined) for one of those files */
+	const char *base = path + dl;
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%.*s", dl ? (int)dl : 1, dl ? path : ".");
+	if ((!strcmp(base, "train.csv") || !strcmp(base, "test.csv")) &&
+	    series_is_psm_dir(dir)) {
+		free(p);
+		return NULL;
+	}
 	snprintf(p, l + 16, "%.*slabels.csv", (int)dl, path);
 	if (series_file_exists(p) && strcmp(p, path))
 		return p;

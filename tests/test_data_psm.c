@@ -447,6 +447,41 @@ static void test_label_file_without_header(void **state)
 			 0);
 }
 
+/* train.csv or test.csv opened alone does not take the folder's
+ * labels.csv, the relabelling of the two files joined (the dashboard's
+ * save): its rows are the joined series', so a range at row 100 (a train
+ * row) was applied to test.csv's row 100, and train.csv was refused for a
+ * test range. A test.csv in another folder still finds labels.csv there. */
+static void test_part_alone_leaves_the_folder_labels(void **state)
+{
+	(void)state;
+	const char *p = psm_copy("alone");
+	char out[8192];
+	put(p, "labels.csv", "metric,start,end,start_time,end_time,source,note\n"
+			     "*,100,120,,,analyst,\n");
+	const char *part[] = {"test.csv", "train.csv"};
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(tu_run(out, sizeof(out), "%s info '%s/%s'",
+					tu_vigil(), p, part[i]),
+				 0);
+		if (!strstr(out, "labels    none found\n"))
+			fail_msg("%s alone: %s", part[i], out);
+	}
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	assert_non_null(strstr(out, "/alone/labels.csv\n"));
+	char other[512];
+	snprintf(other, sizeof(other), "%s/other", tu_dir);
+	assert_int_equal(tu_run(out, sizeof(out), "mkdir -p '%s' && cp "
+				"'%s/test.csv' '%s/labels.csv' '%s'",
+				other, p, p, other),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s/test.csv'",
+				tu_vigil(), other),
+			 0);
+	assert_non_null(strstr(out, "/other/labels.csv\n"));
+}
+
 /* An SMD machine whose name holds ':' is addressed as DIR:name (split at
  * the ':' whose machine file exists), and a folder whose name holds ':'
  * still works. */
@@ -589,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_score_folder_is_one_dataset),
 		cmocka_unit_test(test_label_file_with_bom),
 		cmocka_unit_test(test_label_file_without_header),
+		cmocka_unit_test(test_part_alone_leaves_the_folder_labels),
 		cmocka_unit_test(test_machine_name_with_colon),
 		cmocka_unit_test(test_long_format_advice),
 	};
