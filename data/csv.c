@@ -304,6 +304,21 @@ static char *labels_next_to(const char *path, int folder_too)
 	}
 	const char *slash = strrchr(path, '/');
 	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+	/* train.csv or test.csv of a train.csv/test.csv folder: the folder's
+	   labels.csv holds rows of the two files joined (data/psm.c), not of
+	   this one */
+	const char *base = path + dl;
+	if (!strcmp(base, "train.csv") || !strcmp(base, "test.csv")) {
+		if (dl == 0)
+			snprintf(p, l + 16, ".");
+		else /* the folder, without its '/' unless it is the root */
+			snprintf(p, l + 16, "%.*s", dl > 1 ? (int)dl - 1 : 1,
+				 path);
+		if (series_is_psm_dir(p)) {
+			free(p);
+			return NULL;
+		}
+	}
 	snprintf(p, l + 16, "%.*slabels.csv", (int)dl, path);
 	if (series_file_exists(p) && strcmp(p, path))
 		return p;
@@ -329,28 +344,39 @@ static int all_missing(const float *x, size_t n)
 }
 
 /* Nonzero when field f of row holds one word of text that another of the
- * first rows repeats in that field: the key of a file in long format (the
- * AIOps KPI files: timestamp,value,label,KPI ID, several series
- * interleaved), not a value. */
+ * first rows repeats in that field, and none of those rows has a number
+ * there: the key of a file in long format (the AIOps KPI files:
+ * timestamp,value,label,KPI ID, several series interleaved), not a value.
+ * A placeholder repeated in a column of numbers ("-", "None", "#N/A",
+ * "timeout") is no key. */
 static int repeated_id(const Loader *L, const CsvRow *row, size_t f)
 {
 	size_t n;
 	const char *c = trim(row_cell(row, f), &n);
 	if (n == 0 || n > 64)
 		return 0;
-	for (size_t i = 0; i < n; i++)
+	int alnum = 0;
+	for (size_t i = 0; i < n; i++) {
 		if (isspace((unsigned char)c[i]) || c[i] == '\'')
 			return 0;
+		alnum |= isalnum((unsigned char)c[i]) != 0;
+	}
+	if (!alnum)
+		return 0;
+	int repeated = 0;
 	for (size_t r = L->header; r < L->npre; r++) {
 		const CsvRow *o = &L->pre[r];
 		size_t on;
+		float v;
 		if (o == row || o->n <= f)
 			continue;
 		const char *oc = trim(row_cell(o, f), &on);
+		if (!parse_number(oc, on, &v))
+			return 0;
 		if (on == n && !memcmp(oc, c, n))
-			return 1;
+			repeated = 1;
 	}
-	return 0;
+	return repeated;
 }
 
 /* Stores a row of strings as data row L->rows; a bad value is noted (the

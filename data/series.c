@@ -564,19 +564,49 @@ size_t series_fill_missing(float *values, size_t rows, size_t metrics,
 	return metrics;
 }
 
+/* The file name base as one shell word into buf: as it is when every
+ * character is plain, else in single quotes ('\'' for a quote); "FILE"
+ * when that takes more than 80 characters (a cut name would name another
+ * file). */
+static void shell_word(const char *base, char *buf, size_t n)
+{
+	int plain = *base != '\0';
+	for (const char *c = base; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._+-=@%:,", *c))
+			plain = 0;
+	char w[96];
+	size_t k = 0;
+	if (!plain)
+		w[k++] = '\'';
+	for (const char *c = base; *c && k < 82; c++) {
+		if (*c == '\'') {
+			memcpy(w + k, "'\\''", 4);
+			k += 4;
+		} else {
+			w[k++] = *c;
+		}
+	}
+	if (!plain)
+		w[k++] = '\'';
+	w[k] = '\0';
+	snprintf(buf, n, "%s", k <= 80 ? w : "FILE");
+}
+
 void series_long_format_advice(char *buf, size_t n, const char *path,
 			       size_t field)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
+	char word[96];
+	shell_word(base, word, sizeof(word));
 	snprintf(buf, n,
 		 "an identifier the next rows repeat: several series in one "
 		 "file, told apart by this column (long format); vigil reads "
 		 "one series a file: split it, e.g. awk -F, -v OFS=, -v k=%zu "
 		 "'{v=$k; for(i=k;i<NF;i++)$i=$(i+1); NF--} NR==1{h=$0; next} "
 		 "!(v in s){s[v]; print h > (v \".csv\")} {print > (v "
-		 "\".csv\")}' %.40s",
-		 field, base);
+		 "\".csv\")}' %s",
+		 field, word);
 }
 
 int series_file_exists(const char *path)

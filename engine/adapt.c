@@ -44,6 +44,22 @@ Status adapt_check(const AdaptConfig *ac, const DetectConfig *dc,
 	return STATUS_OK;
 }
 
+Status adapt_check_batch(const AdaptConfig *ac, size_t batch,
+			 ErrorRecord *err)
+{
+	size_t recent = ac->recent ? ac->recent : ac->every;
+	if (!ac->every || recent >= batch)
+		return STATUS_OK;
+	return error_set(err, STATUS_USAGE, "", 0, 0,
+			 "%s %zu: an update takes a batch of %zu windows whose "
+			 "targets lie in the last %zu rows, so none could ever "
+			 "be made; give %s %zu or more",
+			 ac->recent ? "--adapt-recent" : "--adapt", recent,
+			 batch, recent,
+			 ac->recent ? "--adapt-recent" : "--adapt (or --adapt-recent)",
+			 batch);
+}
+
 /* The state of one adapting stream. */
 typedef struct {
 	LstmModel *m;        /* owned: the copy being fine-tuned */
@@ -181,6 +197,8 @@ Status adapt_forecast(const LstmModel *m, const Series *s,
 				 "adaptation takes batches of at most 256 "
 				 "windows, the model's are %zu",
 				 m->cfg.batch);
+	if ((rc = adapt_check_batch(ac, m->cfg.batch, err)))
+		return rc;
 	Stream st = {0};
 	st.s = s;
 	st.ac = ac;

@@ -64,6 +64,13 @@ void adapt_config_defaults(AdaptConfig *c);
 Status adapt_check(const AdaptConfig *ac, const DetectConfig *dc,
 		   ErrorRecord *err);
 
+/* Check that an update can be made at all with the model's batch size:
+ * its windows' targets lie in the last `recent` (or `every`) rows, so
+ * fewer rows than a batch would skip every update. STATUS_USAGE names the
+ * option. */
+Status adapt_check_batch(const AdaptConfig *ac, size_t batch,
+			 ErrorRecord *err);
+
 /* Forecast every row of s (lstm_forecast's layout and units) with the
  * train part forecast by m and the test part by the adapting copy of m
  * described above; m itself is not changed. dc is the detection whose

@@ -153,6 +153,8 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 		;
 	fclose(f);
 	const char *p = line;
+	if (!strncmp(p, "\xef\xbb\xbf", 3)) /* a UTF-8 byte order mark */
+		p += 3;
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (*p == '{') {
@@ -161,6 +163,13 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 	}
 	if (strncmp(p, "metric,", 7) && header_has_label(p)) {
 		*out = LABEL_FORMAT_COLUMN;
+		return STATUS_OK;
+	}
+	/* a lone 0/1 first line is SMD's test_label whatever the file's
+	   name (vigil labels --format smd -o FILE.csv writes it; a
+	   train.csv/test.csv folder's test_label.csv may be one) */
+	if (label_bit(p, strcspn(p, "\r\n")) >= 0) {
+		*out = LABEL_FORMAT_SMD;
 		return STATUS_OK;
 	}
 	if (!strncmp(p, "metric,", 7) || ends_with(path, ".csv")) {
@@ -172,10 +181,6 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 		q++;
 	if (q > p && *q == '-') {
 		*out = LABEL_FORMAT_INTERP;
-		return STATUS_OK;
-	}
-	if (label_bit(p, strcspn(p, "\r\n")) >= 0) {
-		*out = LABEL_FORMAT_SMD;
 		return STATUS_OK;
 	}
 	return error_set(err, STATUS_FORMAT, path, 1, 0,
@@ -944,18 +949,24 @@ Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 		labelset_free(ls);
 		return st;
 	}
+	/* a UTF-8 byte order mark (a file saved by a spreadsheet) is no text */
+	const char *body = text;
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+		body += 3;
+		len -= 3;
+	}
 	switch (f) {
 	case LABEL_FORMAT_SMD:
-		st = read_smd(ls, s, path, text, len, err);
+		st = read_smd(ls, s, path, body, len, err);
 		break;
 	case LABEL_FORMAT_INTERP:
-		st = read_interp(ls, s, path, text, len, err);
+		st = read_interp(ls, s, path, body, len, err);
 		break;
 	case LABEL_FORMAT_NAB:
-		st = read_nab(ls, s, path, text, len, err);
+		st = read_nab(ls, s, path, body, len, err);
 		break;
 	case LABEL_FORMAT_CSV:
-		st = read_csv(ls, s, path, text, len, err);
+		st = read_csv(ls, s, path, body, len, err);
 		break;
 	case LABEL_FORMAT_COLUMN:
 		st = read_column(ls, s, path, err);

@@ -295,9 +295,10 @@ static const char *quoted(const char *text, char *buf, size_t n)
 	return buf;
 }
 
-/* Whether row tr's field f is one word of text that another of the file's
- * first four rows (the header, when there is one, left out) repeats in
- * that field, when tr is one of those rows: a long-format file's key. */
+/* Whether row tr's field f is one word of text, with a letter or digit in
+ * it, that another of the file's first four rows (the header, when there
+ * is one, left out) repeats in that field, when tr is one of those rows
+ * and none of the others has a number there: a long-format file's key. */
 static int repeated_id(const CsvTable *t, int header, size_t tr, size_t f)
 {
 	enum { FIRST_ROWS = 4 };
@@ -305,18 +306,27 @@ static int repeated_id(const CsvTable *t, int header, size_t tr, size_t f)
 	const char *c = trim(cell_text(t, tr, f), &n);
 	if (tr >= FIRST_ROWS || n == 0 || n > 64)
 		return 0;
-	for (size_t i = 0; i < n; i++)
+	int alnum = 0;
+	for (size_t i = 0; i < n; i++) {
 		if (isspace((unsigned char)c[i]) || c[i] == '\'')
 			return 0;
+		alnum |= isalnum((unsigned char)c[i]) != 0;
+	}
+	if (!alnum)
+		return 0;
+	int repeated = 0;
 	for (size_t r = header ? 1 : 0; r < FIRST_ROWS && r < t->nrow; r++) {
 		size_t on;
+		float v;
 		if (r == tr || t->row[r].nfields <= f)
 			continue;
 		const char *oc = trim(cell_text(t, r, f), &on);
+		if (!parse_number(oc, on, &v))
+			return 0;
 		if (on == n && !memcmp(oc, c, n))
-			return 1;
+			repeated = 1;
 	}
-	return 0;
+	return repeated;
 }
 
 /* ---- interpretation -------------------------------------------------- */
@@ -335,6 +345,16 @@ static char *labels_next_to(const char *path)
 		return p;
 	const char *slash = strrchr(path, '/');
 	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+	/* not the labels.csv of a train.csv/test.csv folder (its rows are
+	   those of the two files joined) for one of those files */
+	const char *base = path + dl;
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%.*s", dl ? (int)dl : 1, dl ? path : ".");
+	if ((!strcmp(base, "train.csv") || !strcmp(base, "test.csv")) &&
+	    series_is_psm_dir(dir)) {
+		free(p);
+		return NULL;
+	}
 	snprintf(p, l + 16, "%.*slabels.csv", (int)dl, path);
 	if (series_file_exists(p) && strcmp(p, path))
 		return p;

@@ -369,6 +369,119 @@ static void test_score_folder_is_one_dataset(void **state)
 	assert_non_null(strstr(out, "/sc/labels.csv (csv)"));
 }
 
+/* A test_label.csv saved with a UTF-8 byte order mark (as a spreadsheet
+ * writes it) whose first column is the label is still that column: the
+ * mark is no part of the header, so the folder's labels are read (they
+ * were taken for vigil's label CSV and refused for its header); the same
+ * mark before vigil's own label CSV is skipped too. */
+static void test_label_file_with_bom(void **state)
+{
+	(void)state;
+	const char *p = psm_copy("bom");
+	char out[8192], cmd[1024];
+	/* the sample's 300 test labels, the label column alone, BOM, CRLF */
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && { printf '\\357\\273\\277label\\r\\n'; "
+		 "tail -n +2 test_label.csv | cut -d, -f2 | sed 's/$/\\r/'; } "
+		 "> tl && mv tl test_label.csv",
+		 p);
+	assert_int_equal(tu_run(out, sizeof(out), "%s", cmd), 0);
+	int rc = tu_run(out, sizeof(out), "%s labels '%s' -o '%s/bom.csv'",
+			tu_vigil(), p, tu_dir);
+	if (rc != 0)
+		fail_msg("vigil labels: exit %d: %s", rc, out);
+	assert_non_null(strstr(out, "2 node-level ranges"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"{ printf '\\357\\273\\277'; cat '%s/bom.csv'; } "
+				"> '%s/bom2.csv'",
+				tu_dir, tu_dir),
+			 0);
+	rc = tu_run(out, sizeof(out),
+		    "%s labels '%s' --labels '%s/bom2.csv' -o '%s/bom3.csv'",
+		    tu_vigil(), p, tu_dir, tu_dir);
+	if (rc != 0)
+		fail_msg("vigil labels --labels (csv with BOM): exit %d: %s",
+			 rc, out);
+	assert_int_equal(tu_run(out, sizeof(out), "cmp '%s/bom.csv' '%s/bom3.csv'",
+				tu_dir, tu_dir),
+			 0);
+}
+
+/* A test_label.csv of 0/1 lines without a header (SMD's test_label
+ * layout, as numpy.savetxt writes it, and as vigil labels --format smd -o
+ * FILE.csv writes it) is read as such: it was taken for vigil's label CSV
+ * for its name and refused for its header, so vigil could not read back
+ * what it had written. */
+static void test_label_file_without_header(void **state)
+{
+	(void)state;
+	const char *p = psm_copy("nohead");
+	char out[8192];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels '%s' -o '%s/nh-ref.csv'", tu_vigil(),
+				p, tu_dir),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels '%s' --format smd -o '%s/nh-bits.csv'",
+				tu_vigil(), p, tu_dir),
+			 0);
+	int rc = tu_run(out, sizeof(out),
+			"%s labels '%s' --labels '%s/nh-bits.csv' -o '%s/nh-1.csv'",
+			tu_vigil(), p, tu_dir, tu_dir);
+	if (rc != 0)
+		fail_msg("reading back --format smd: exit %d: %s", rc, out);
+	assert_int_equal(tu_run(out, sizeof(out), "cmp '%s/nh-ref.csv' "
+				"'%s/nh-1.csv'", tu_dir, tu_dir),
+			 0);
+	/* the same bits as the folder's own test_label.csv */
+	assert_int_equal(tu_run(out, sizeof(out), "cp '%s/nh-bits.csv' "
+				"'%s/test_label.csv'", tu_dir, p),
+			 0);
+	rc = tu_run(out, sizeof(out), "%s labels '%s' -o '%s/nh-2.csv'",
+		    tu_vigil(), p, tu_dir);
+	if (rc != 0)
+		fail_msg("the folder's header-less test_label.csv: exit %d: %s",
+			 rc, out);
+	assert_int_equal(tu_run(out, sizeof(out), "cmp '%s/nh-ref.csv' "
+				"'%s/nh-2.csv'", tu_dir, tu_dir),
+			 0);
+}
+
+/* train.csv or test.csv opened alone does not take the folder's
+ * labels.csv, the relabelling of the two files joined (the dashboard's
+ * save): its rows are the joined series', so a range at row 100 (a train
+ * row) was applied to test.csv's row 100, and train.csv was refused for a
+ * test range. A test.csv in another folder still finds labels.csv there. */
+static void test_part_alone_leaves_the_folder_labels(void **state)
+{
+	(void)state;
+	const char *p = psm_copy("alone");
+	char out[8192];
+	put(p, "labels.csv", "metric,start,end,start_time,end_time,source,note\n"
+			     "*,100,120,,,analyst,\n");
+	const char *part[] = {"test.csv", "train.csv"};
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(tu_run(out, sizeof(out), "%s info '%s/%s'",
+					tu_vigil(), p, part[i]),
+				 0);
+		if (!strstr(out, "labels    none found\n"))
+			fail_msg("%s alone: %s", part[i], out);
+	}
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	assert_non_null(strstr(out, "/alone/labels.csv\n"));
+	char other[512];
+	snprintf(other, sizeof(other), "%s/other", tu_dir);
+	assert_int_equal(tu_run(out, sizeof(out), "mkdir -p '%s' && cp "
+				"'%s/test.csv' '%s/labels.csv' '%s'",
+				other, p, p, other),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s/test.csv'",
+				tu_vigil(), other),
+			 0);
+	assert_non_null(strstr(out, "/other/labels.csv\n"));
+}
+
 /* An SMD machine whose name holds ':' is addressed as DIR:name (split at
  * the ':' whose machine file exists), and a folder whose name holds ':'
  * still works. */
@@ -446,6 +559,30 @@ static void test_long_format_advice(void **state)
 			 0);
 	assert_non_null(strstr(out, "rows      20\n"));
 	assert_non_null(strstr(out, "metrics   1: value\n"));
+	/* a long name with blanks and a quote: the command names the file
+	   whole, as one shell word (it was cut at 40 characters, unquoted) */
+	const char *name = "KPI's phase 2 ground truth, AIOps 2018.csv";
+	snprintf(p, sizeof(p), "%s/long/%s", tu_dir, name);
+	assert_int_equal(tu_run(out, sizeof(out), "mkdir -p '%s/long' && cp "
+				"'%s/kpi.csv' \"%s\"", tu_dir, tu_dir, p),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info \"%s\"", tu_vigil(),
+				p),
+			 2);
+	awk = strstr(out, "awk ");
+	assert_non_null(awk);
+	snprintf(cmd, sizeof(cmd), "%s", awk);
+	nl = strchr(cmd, '\n');
+	if (nl)
+		*nl = '\0';
+	int rc = tu_run(out, sizeof(out), "cd '%s/long' && %s", tu_dir, cmd);
+	if (rc != 0)
+		fail_msg("the advice's command: exit %d: %s\n%s", rc, cmd, out);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s info '%s/long/71595dd7171f4540.csv'",
+				tu_vigil(), tu_dir),
+			 0);
+	assert_non_null(strstr(out, "rows      20\n"));
 	/* text that does not repeat (a typo) keeps the plain message */
 	snprintf(p, sizeof(p), "%s/typo.csv", tu_dir);
 	assert_int_equal(tu_write(p, "timestamp,cpu\n1476460800,1\n"
@@ -454,6 +591,25 @@ static void test_long_format_advice(void **state)
 	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
 			 2);
 	assert_non_null(strstr(out, "found 'x1'\n"));
+	/* a placeholder repeated among numbers ("None", "-") is no key of
+	   a long format: the plain message (it said long format, and its
+	   command would have split the file by the values' column) */
+	const char *tok[] = {"None", "-", "#N/A"};
+	for (int i = 0; i < 3; i++) {
+		char text[256];
+		snprintf(text, sizeof(text),
+			 "timestamp,cpu,mem\n1476460800,1,2\n1476460860,%s,3\n"
+			 "1476460920,%s,4\n1476460980,4,4\n",
+			 tok[i], tok[i]);
+		assert_int_equal(tu_write(p, text), 0);
+		assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'",
+					tu_vigil(), p),
+				 2);
+		char want[64];
+		snprintf(want, sizeof(want), "found '%s'\n", tok[i]);
+		if (!strstr(out, want))
+			fail_msg("'%s' among numbers: %s", tok[i], out);
+	}
 }
 
 int main(void)
@@ -466,6 +622,9 @@ int main(void)
 		cmocka_unit_test(test_split_refused),
 		cmocka_unit_test(test_elapsed_not_1970),
 		cmocka_unit_test(test_score_folder_is_one_dataset),
+		cmocka_unit_test(test_label_file_with_bom),
+		cmocka_unit_test(test_label_file_without_header),
+		cmocka_unit_test(test_part_alone_leaves_the_folder_labels),
 		cmocka_unit_test(test_machine_name_with_colon),
 		cmocka_unit_test(test_long_format_advice),
 	};

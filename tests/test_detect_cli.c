@@ -83,6 +83,37 @@ static void test_help_and_usage(void **state)
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s detect %s --adapt-mix 1.5", tu_vigil(), csv),
 			 1);
+	/* fewer rows than a batch (32 windows) to take an update's windows
+	   from: no update could ever be made, said before any training (it
+	   trained, skipped every update and exited 0) */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect %s %s --adapt 30 --cache-dir "
+				"%s/adcache -o %s/ad30.csv",
+				tu_vigil(), csv, small(), dir, dir),
+			 1);
+	assert_non_null(strstr(out, "--adapt 30: an update takes a batch of "
+				    "32 windows"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect %s %s --adapt 100 --adapt-recent 20 "
+				"--cache-dir %s/adcache -o %s/ad30.csv",
+				tu_vigil(), csv, small(), dir, dir),
+			 1);
+	assert_non_null(strstr(out, "give --adapt-recent 32 or more"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"ls -A %s/adcache 2>/dev/null | wc -l", dir),
+			 0);
+	assert_int_equal(atoi(out), 0);
+	/* the same before the dashboard or vigil nab trains */
+	assert_int_equal(tu_run(out, sizeof(out), "%s %s --adapt 20 --keys "
+				"/dev/null --cache-dir %s/adcache",
+				tu_vigil(), csv, dir),
+			 1);
+	assert_non_null(strstr(out, "--adapt 20: an update takes a batch"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s nab %s --adapt 20 -o "
+				"%s/adnab --cache-dir %s/adcache",
+				tu_vigil(), "data/samples/nab", dir, dir),
+			 1);
+	assert_non_null(strstr(out, "--adapt 20: an update takes a batch"));
 }
 
 /* With the model fine-tuned every 50 rows (--adapt 50, so at rows 600 and

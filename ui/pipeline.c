@@ -83,7 +83,8 @@ const char pipeline_adapt_help[] =
 	"  --adapt N          every N rows of the test part, fine-tune a copy\n"
 	"                     of the model on the recent windows whose rows\n"
 	"                     were all judged normal, then forecast the next\n"
-	"                     N rows with it (causal; not cached; 0: off)\n"
+	"                     N rows with it (causal; not cached; 0: off;\n"
+	"                     N or --adapt-recent must hold a batch, 32)\n"
 	"  --adapt-steps N    Adam steps per update (default 20)\n"
 	"  --adapt-lr X       their learning rate (default 1e-4)\n"
 	"  --adapt-recent N   windows are taken from the last N rows (default:\n"
@@ -195,6 +196,10 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 		p->from_cache = 1;
 		return model_load(&p->model, o->model_path, &p->series, err);
 	}
+	/* --adapt that could never update: said before training */
+	Status ab = adapt_check_batch(&o->adapt, o->lstm.batch, err);
+	if (ab)
+		return ab;
 	TrainProgressFn fn = o->progress;
 	if (!fn && !o->quiet)
 		fn = pipeline_progress_stderr;

@@ -433,6 +433,11 @@ int cmd_nab(int argc, char **argv)
 	}
 	if (!o.quiet && !o.progress)
 		o.progress = pipeline_progress_stderr;
+	if (adapt_check_batch(&o.adapt, o.lstm.batch, &err)) {
+		list_free(&files);
+		cJSON_Delete(windows);
+		return cli_usage_error(cmd, "%s", err.message);
+	}
 	/* A file that cannot be read is reported and skipped; the exit code
 	 * then says so (the worst one), the other files are still written. A
 	 * file too short for a model is written with scores 0 and a note. */

@@ -704,6 +704,9 @@ int cmd_dashboard(int argc, char **argv)
 		return cli_usage_error("dashboard",
 				       "--adapt is not supported with --follow "
 				       "yet (vigil detect and score have it)");
+	ErrorRecord aerr;
+	if (adapt_check_batch(&opt.pipe.adapt, opt.pipe.lstm.batch, &aerr))
+		return cli_usage_error("dashboard", "%s", aerr.message);
 	int *script;
 	size_t n_script;
 	/* a model file that cannot be read would only show as a message
