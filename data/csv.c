@@ -343,6 +343,19 @@ static int all_missing(const float *x, size_t n)
 	return 1;
 }
 
+int series_id_word(const char *c, size_t n)
+{
+	if (n == 0 || n > 64)
+		return 0;
+	int alnum = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (isspace((unsigned char)c[i]) || c[i] == '\'')
+			return 0;
+		alnum |= isalnum((unsigned char)c[i]) != 0;
+	}
+	return alnum;
+}
+
 /* Nonzero when field f of row holds one word of text that another of the
  * first rows repeats in that field, and none of those rows has a number
  * there: the key of a file in long format (the AIOps KPI files:
@@ -353,15 +366,7 @@ static int repeated_id(const Loader *L, const CsvRow *row, size_t f)
 {
 	size_t n;
 	const char *c = trim(row_cell(row, f), &n);
-	if (n == 0 || n > 64)
-		return 0;
-	int alnum = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (isspace((unsigned char)c[i]) || c[i] == '\'')
-			return 0;
-		alnum |= isalnum((unsigned char)c[i]) != 0;
-	}
-	if (!alnum)
+	if (!series_id_word(c, n))
 		return 0;
 	int repeated = 0;
 	for (size_t r = L->header; r < L->npre; r++) {

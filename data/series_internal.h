@@ -65,6 +65,11 @@ int series_parse_time_in(const char *text, double unit, int64_t *out);
  * into s->label_column. */
 void series_csv_layout(Series *s, unsigned flags);
 
+/* Nonzero when the n bytes at c are one word that could key a long-format
+ * file's series (1-64 bytes, no blank or quote, a letter or digit in it),
+ * the rule the loader and the test oracle share. */
+int series_id_word(const char *c, size_t n);
+
 /* Nonzero when the cell text s[0..n) (already trimmed) means a missing
  * value: empty, NaN, null, NA or N/A, in any case. */
 int series_missing_cell(const char *s, size_t n);

@@ -304,15 +304,7 @@ static int repeated_id(const CsvTable *t, int header, size_t tr, size_t f)
 	enum { FIRST_ROWS = 4 };
 	size_t n;
 	const char *c = trim(cell_text(t, tr, f), &n);
-	if (tr >= FIRST_ROWS || n == 0 || n > 64)
-		return 0;
-	int alnum = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (isspace((unsigned char)c[i]) || c[i] == '\'')
-			return 0;
-		alnum |= isalnum((unsigned char)c[i]) != 0;
-	}
-	if (!alnum)
+	if (tr >= FIRST_ROWS || !series_id_word(c, n))
 		return 0;
 	int repeated = 0;
 	for (size_t r = header ? 1 : 0; r < FIRST_ROWS && r < t->nrow; r++) {
