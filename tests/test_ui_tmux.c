@@ -232,9 +232,12 @@ static void test_demo_relabel_save_quit(void **state)
 	keys("m l l l l m a");
 	expect("labelled 2022", 5);
 	CHECK(wait_panel(before, 0, now, sizeof(now)));
-	/* save as vigil CSV into the temporary folder */
+	/* save as vigil CSV into the temporary folder (a name typed at the
+	   root first: the folder is "/", not "//") */
 	keys("s");
 	expect("save as csv in", 5);
+	keys("C-u /x.labels.csv");
+	expect("save as csv in /: x.labels.csv  ", 5);
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "C-u '%s/out.labels.csv' Enter", tmp);
 	keys(cmd);

@@ -641,10 +641,12 @@ static void draw_status(App *a, WINDOW *w)
 			room -= 3;
 			d = dir + strlen(dir) - (room > 4 ? room : 4);
 		}
-		snprintf(line, sizeof(line), " save as %s in %s%.200s/: %.300s%s",
-			 fmt,
+		/* "/" itself ends with its slash already */
+		const char *sep = !strcmp(dir, "/") ? "" : "/";
+		snprintf(line, sizeof(line),
+			 " save as %s in %s%.200s%s: %.300s%s", fmt,
 			 cut ? (a->unicode ? "\xe2\x80\xa6" : "...") : "", d,
-			 name, keys);
+			 sep, name, keys);
 		put(w, 0, 0, W, line);
 		return;
 	}
