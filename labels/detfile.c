@@ -19,16 +19,6 @@ static Status nomem(ErrorRecord *err)
 	return error_set(err, STATUS_NOMEM, NULL, 0, 0, "out of memory");
 }
 
-/* A row's time as the file writes it: a date, or elapsed time when the
- * series' times count from a start (series_format_time). */
-static void row_time(const Series *s, size_t r, char *buf, size_t n)
-{
-	if (s->time_elapsed)
-		series_format_time(s, r, buf, n);
-	else
-		textio_format_time(series_time(s, r), 0, buf, n);
-}
-
 static void format_all(TextBuf *b, const Series *s, const Detection *d,
 		       size_t n)
 {
@@ -39,8 +29,8 @@ static void format_all(TextBuf *b, const Series *s, const Detection *d,
 		if (series_has_time(s) && d[i].r.start >= 0 &&
 		    d[i].r.end > d[i].r.start &&
 		    d[i].r.end <= (int64_t)s->rows) {
-			row_time(s, (size_t)d[i].r.start, t0, sizeof(t0));
-			row_time(s, (size_t)d[i].r.end - 1, t1, sizeof(t1));
+			textio_row_time(s, (size_t)d[i].r.start, t0, sizeof(t0));
+			textio_row_time(s, (size_t)d[i].r.end - 1, t1, sizeof(t1));
 		}
 		const char *crit = crit_name(d[i].crit);
 		textio_csv_field(b, name);

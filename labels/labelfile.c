@@ -631,17 +631,8 @@ static void csv_set(TextBuf *b, const Series *s, size_t m, const RangeSet *rs)
 		const LabelRange *l = &rs->v[i];
 		t0[0] = t1[0] = '\0';
 		if (series_has_time(s) && l->r.end <= (int64_t)s->rows) {
-			if (s->time_elapsed) {
-				series_format_time(s, (size_t)l->r.start, t0,
-						   sizeof(t0));
-				series_format_time(s, (size_t)l->r.end - 1, t1,
-						   sizeof(t1));
-			} else {
-				textio_format_time(series_time(s, (size_t)l->r.start), 0, t0,
-					    sizeof(t0));
-				textio_format_time(series_time(s, (size_t)l->r.end - 1), 0, t1,
-					    sizeof(t1));
-			}
+			textio_row_time(s, (size_t)l->r.start, t0, sizeof(t0));
+			textio_row_time(s, (size_t)l->r.end - 1, t1, sizeof(t1));
 		}
 		textio_csv_field(b, name);
 		textio_printf(b, ",%lld,%lld,%s,%s,%s,", (long long)l->r.start,

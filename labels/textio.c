@@ -197,3 +197,11 @@ int textio_parse_row(const char *text, int64_t *out)
 	*out = v;
 	return 0;
 }
+
+void textio_row_time(const Series *s, size_t r, char *buf, size_t n)
+{
+	if (s->time_elapsed)
+		series_format_time(s, r, buf, n);
+	else
+		textio_format_time(series_time(s, r), 0, buf, n);
+}

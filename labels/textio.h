@@ -46,6 +46,10 @@ void textio_metric_name(const Series *s, size_t m, char *buf, size_t n);
 /* A row index field (decimal digits, >= 0, nothing after them) into
  * *out. Returns 0, or -1 when text is not one. */
 int textio_parse_row(const char *text, int64_t *out);
+/* Row r's time as the label and detection files write it into buf: a date
+ * (textio_format_time), or elapsed time when the series' times count from
+ * a start (series_format_time). s has times. */
+void textio_row_time(const Series *s, size_t r, char *buf, size_t n);
 /* t as "YYYY-MM-DD HH:MM:SS" (micro: with ".000000") into buf. */
 void textio_format_time(int64_t t, int micro, char *buf, size_t n);
 
