@@ -34,4 +34,11 @@ const char *crit_name(Criticality c);
 /* Parse "low"/"medium"/"high"; returns 0 or -1. */
 int crit_parse(const char *text, Criticality *out);
 
+/* The node level as the union of metric detections (DESIGN section 3):
+ * the n detections of in, without node-level and empty ones, sorted by
+ * start; overlapping or touching ranges join, keeping the highest
+ * criticality and the largest peak; metric DETECT_NODE. out has room for
+ * n and may be in itself. Returns the number written. */
+size_t detection_union(const Detection *in, size_t n, Detection *out);
+
 #endif

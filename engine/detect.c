@@ -295,14 +295,6 @@ Status detect_node_scores(const DetectResult *r, float *out,
 	return STATUS_OK;
 }
 
-static int cmp_det_start(const void *a, const void *b)
-{
-	const Detection *x = a, *y = b;
-	if (x->r.start != y->r.start)
-		return (x->r.start > y->r.start) - (x->r.start < y->r.start);
-	return (x->r.end > y->r.end) - (x->r.end < y->r.end);
-}
-
 /* Node level with node_top_k = k >= 1: per row of [from, rows) the node
  * score is the mean of the k largest metric scores; its runs >= 1, merged
  * across gaps < merge_gap and at least min_rows long, are the node
@@ -360,23 +352,7 @@ Status detect_node_union(DetectResult *r, ErrorRecord *err)
 		memcpy(all + k, r->det[m], r->n_det[m] * sizeof(*all));
 		k += r->n_det[m];
 	}
-	qsort(all, total, sizeof(*all), cmp_det_start);
-	size_t n = 0;
-	for (size_t i = 0; i < total; i++) {
-		Detection d = all[i];
-		d.metric = DETECT_NODE;
-		if (n > 0 && d.r.start <= all[n - 1].r.end) {
-			Detection *c = &all[n - 1];
-			if (d.r.end > c->r.end)
-				c->r.end = d.r.end;
-			if (d.crit > c->crit)
-				c->crit = d.crit;
-			if (d.peak > c->peak)
-				c->peak = d.peak;
-			continue;
-		}
-		all[n++] = d;
-	}
+	size_t n = detection_union(all, total, all);
 	r->node = all;
 	r->n_node = n;
 	r->cap_node = total;

@@ -435,12 +435,6 @@ size_t score_board_detections(const ScoreBoard *sb, size_t metric,
 	return sb->units[u].f[f].n;
 }
 
-static int cmp_det_start(const void *a, const void *b)
-{
-	const Detection *x = a, *y = b;
-	return cmp_range(&x->r, &y->r);
-}
-
 Status score_node_union(const Detection *dets, size_t n, Detection **out,
 			size_t *n_out, ErrorRecord *err)
 {
@@ -451,27 +445,7 @@ Status score_node_union(const Detection *dets, size_t n, Detection **out,
 	Detection *v = malloc(n * sizeof(*v));
 	if (!v)
 		return nomem(err);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (dets[i].metric != DETECT_NODE && dets[i].r.end > dets[i].r.start)
-			v[k++] = dets[i];
-	qsort(v, k, sizeof(*v), cmp_det_start);
-	size_t m = 0;
-	for (size_t i = 0; i < k; i++) {
-		if (m > 0 && v[i].r.start <= v[m - 1].r.end) {
-			Detection *last = &v[m - 1];
-			if (v[i].r.end > last->r.end)
-				last->r.end = v[i].r.end;
-			if (v[i].crit > last->crit)
-				last->crit = v[i].crit;
-			if (v[i].peak > last->peak)
-				last->peak = v[i].peak;
-		} else {
-			v[m] = v[i];
-			v[m].metric = DETECT_NODE;
-			m++;
-		}
-	}
+	size_t m = detection_union(dets, n, v);
 	*out = v;
 	*n_out = m;
 	return STATUS_OK;
