@@ -645,6 +645,30 @@ static void test_cannot_open(void **state)
 	}
 }
 
+/* A header-less value,label file (as many benchmarks ship them): info says
+ * that its last column of 0 and 1 could be labels, and how to say so; a
+ * named 0/1 metric, or a last column with other values, gets no note. */
+static void test_info_notes_unnamed_bit_column(void **state)
+{
+	(void)state;
+	const char *p = put("vl.csv", "0.5,0\n0.7,0\n9.1,1\n0.6,0\n");
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	assert_non_null(strstr(out, "metrics   2: m01, m02\n"));
+	assert_non_null(strstr(out, "note      m02, the last column, holds "
+				    "only 0 and 1"));
+	assert_non_null(strstr(out, "name it 'label' in a header line"));
+	p = put("up.csv", "cpu,up\n0.5,0\n0.7,1\n0.6,1\n0.2,1\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	assert_null(strstr(out, "note "));
+	p = put("v2.csv", "0.5,0\n0.7,2\n9.1,1\n0.6,0\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	assert_null(strstr(out, "note "));
+}
+
 static void test_info_reports_csv(void **state)
 {
 	(void)state;
@@ -738,6 +762,7 @@ int main(void)
 		cmocka_unit_test(test_cannot_open),
 		cmocka_unit_test(test_info_reports_csv),
 		cmocka_unit_test(test_parse_time_forms),
+		cmocka_unit_test(test_info_notes_unnamed_bit_column),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

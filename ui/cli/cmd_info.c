@@ -57,6 +57,32 @@ static void interval_text(int64_t sec, char *buf, size_t n)
 		snprintf(buf, n, "%lld s", (long long)sec);
 }
 
+/* The last metric of a CSV file without a header line (vigil named it
+ * mNN) when it holds only 0 and 1, both: a label column vigil cannot
+ * recognise without its name (value,label files as many benchmarks ship
+ * them). NULL otherwise. */
+static const char *unnamed_bit_column(const Series *s)
+{
+	if (s->kind != SERIES_CSV || s->label_column || s->metrics < 2)
+		return NULL;
+	size_t k = s->metrics - 1;
+	char gen[32];
+	snprintf(gen, sizeof(gen), "m%02zu", k + 1);
+	if (strcmp(s->names[k], gen) != 0)
+		return NULL;
+	const float *x = s->values + k * s->rows;
+	int zero = 0, one = 0;
+	for (size_t t = 0; t < s->rows; t++) {
+		if (x[t] == 0.0f)
+			zero = 1;
+		else if (x[t] == 1.0f)
+			one = 1;
+		else
+			return NULL;
+	}
+	return zero && one ? s->names[k] : NULL;
+}
+
 static void print_text(const Series *s, int all)
 {
 	char a[32], b[32], c[64];
@@ -147,6 +173,12 @@ static void print_text(const Series *s, int all)
 	} else {
 		printf("labels    none found\n");
 	}
+	const char *bits = unnamed_bit_column(s);
+	if (bits)
+		printf("note      %s, the last column, holds only 0 and 1: if it "
+		       "marks anomalies,\n          name it 'label' in a "
+		       "header line and vigil reads it as labels\n",
+		       bits);
 }
 
 static int print_json(const Series *s)
