@@ -161,6 +161,53 @@ static void test_nab_short_file_written(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A NAB file whose times are seconds from 0: the result file's timestamps
+ * stay dates (NAB's scorer parses the column as dates; pandas reads epoch
+ * seconds 300 as 1970-01-01 00:05:00), one per row, and a window given in
+ * such dates labels its rows; while `vigil info` shows elapsed time. */
+static void test_nab_elapsed_times_written_as_dates(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], p[256];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(tu_run(out, sizeof(out), "mkdir -p %s/data/cat", dir),
+			 0);
+	char text[8192], *w = text;
+	w += sprintf(w, "timestamp,value\n");
+	for (int r = 0; r < 120; r++)
+		w += sprintf(w, "%d,%d\n", r * 300, r % 7);
+	snprintf(p, sizeof(p), "%s/data/cat/secs.csv", dir);
+	assert_int_equal(tu_write(p, text), 0);
+	snprintf(p, sizeof(p), "%s/data/combined_windows.json", dir);
+	assert_int_equal(
+		tu_write(p, "{\"cat/secs.csv\": [[\"1970-01-01 00:10:00.000000\","
+			    " \"1970-01-01 00:20:00.000000\"]]}\n"),
+		0);
+	int rc = tu_run(out, sizeof(out),
+			"%s nab %s/data -o %s/results --epochs 1 --hidden 4 "
+			"--quiet",
+			tu_vigil(), dir, dir);
+	assert_int_equal(rc, 0);
+	snprintf(p, sizeof(p), "%s/results/vigil/cat/vigil_secs.csv", dir);
+	char *res = tu_slurp(p, NULL);
+	assert_non_null(res);
+	assert_int_equal(count_lines(res), 121);
+	assert_non_null(strstr(res, "\n1970-01-01 00:00:00,0,"));
+	assert_non_null(strstr(res, "\n1970-01-01 00:05:00,1,"));
+	assert_non_null(strstr(res, "\n1970-01-01 09:55:00,0,"));
+	assert_null(strstr(res, "+"));
+	size_t ones = 0;
+	for (const char *q = res; (q = strstr(q, ",1\n")); q++)
+		ones++;
+	assert_int_equal(ones, 3);
+	free(res);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info %s/data/cat/secs.csv",
+				tu_vigil(), dir),
+			 0);
+	assert_non_null(strstr(out, "+00:00:00 .. +09:55:00 elapsed"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 static void test_nab_usage(void **state)
 {
 	(void)state;
@@ -182,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_nab_result_files),
 		cmocka_unit_test(test_nab_usage),
 		cmocka_unit_test(test_nab_short_file_written),
+		cmocka_unit_test(test_nab_elapsed_times_written_as_dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -307,9 +307,15 @@ static Status nab_file(const char *root, const char *rel, const char *outdir,
 				fputs("timestamp,value,anomaly_score,label\n",
 				      of.f);
 				for (size_t t = 0; t < rows; t++) {
+					/* dates even for elapsed times:
+					   NAB's scorer parses this column
+					   as dates (pandas reads epoch
+					   seconds 300 as 1970-01-01
+					   00:05:00) */
 					char tb[40];
-					series_format_time(&p.series, t, tb,
-							   sizeof(tb));
+					series_time_string(
+						series_time(&p.series, t), tb,
+						sizeof(tb));
 					fprintf(of.f, "%s,%.7g,%.6f,%d\n", tb,
 						series_at(&p.series, 0, t),
 						score[t], label[t]);
