@@ -257,6 +257,59 @@ static void test_labels_never_overwrite_original_unnamed(void **state)
 	free(before);
 }
 
+/* --format nab into an existing combined_windows.json keeps the other
+ * files' keys; one that is not a JSON object (a trailing comma, a list)
+ * is refused with its line and column and left byte for byte, where it
+ * used to be replaced by a file holding this one key: the other files'
+ * windows were lost. An empty file holds no keys and is written. */
+static void test_labels_nab_keeps_unreadable_destination(void **state)
+{
+	(void)state;
+	char out[8192], w[256], e[256];
+	const char *nab = "data/samples/nab/realAWSCloudwatch/"
+			  "ec2_network_in_257a54.csv";
+	const char *bad =
+		"{\"other/file.csv\": [[\"2014-01-01 00:00:00.000000\",\n"
+		"  \"2014-01-02 00:00:00.000000\"]],\n}\n";
+	snprintf(w, sizeof(w), "%s/windows.json", tmp);
+	assert_int_equal(tu_write(w, bad), 0);
+	int rc = tu_run(out, sizeof(out), "%s labels %s -o %s", tu_vigil(),
+			nab, w);
+	assert_int_equal(rc, 2);
+	char where[300];
+	snprintf(where, sizeof(where), "%s:3:", w);
+	assert_non_null(strstr(out, where));
+	assert_non_null(strstr(out, "expected a JSON object"));
+	char *after = tu_slurp(w, NULL);
+	assert_string_equal(after, bad);
+	free(after);
+	assert_int_equal(tu_write(w, "[\"other/file.csv\"]\n"), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s labels %s -o %s",
+				tu_vigil(), nab, w),
+			 2);
+	after = tu_slurp(w, NULL);
+	assert_string_equal(after, "[\"other/file.csv\"]\n");
+	free(after);
+	/* a valid one keeps its other key and gains this file's */
+	assert_int_equal(tu_write(w, "{\"other/file.csv\": []}\n"), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s labels %s -o %s",
+				tu_vigil(), nab, w),
+			 0);
+	after = tu_slurp(w, NULL);
+	assert_non_null(strstr(after, "\"other/file.csv\""));
+	assert_non_null(strstr(after, "\"realAWSCloudwatch/ec2_network_in_"
+				      "257a54.csv\":\t[[\"2014-04-14 23:59:00"));
+	free(after);
+	snprintf(e, sizeof(e), "%s/empty.json", tmp);
+	assert_int_equal(tu_write(e, ""), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s labels %s -o %s",
+				tu_vigil(), nab, e),
+			 0);
+	after = tu_slurp(e, NULL);
+	assert_non_null(strstr(after, "realAWSCloudwatch/ec2_network_in_"));
+	free(after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_score_empty_node_level_from_the_model),
 		cmocka_unit_test(test_labels_convert_and_report),
 		cmocka_unit_test(test_labels_never_overwrite_original_unnamed),
+		cmocka_unit_test(test_labels_nab_keeps_unreadable_destination),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
