@@ -92,8 +92,16 @@ Status detfile_read(const char *path, const Series *s, Detection **out,
 		if (len == 0)
 			continue;
 		if (!header) {
+			/* a UTF-8 byte order mark (a file saved by a
+			   spreadsheet or pandas' utf-8-sig) is no text */
+			char *hl = line;
+			if (lineno == 1 && len >= 3 &&
+			    !memcmp(hl, "\xef\xbb\xbf", 3)) {
+				hl += 3;
+				len -= 3;
+			}
 			if (len != strlen(det_header) ||
-			    memcmp(line, det_header, len)) {
+			    memcmp(hl, det_header, len)) {
 				st = error_set(err, STATUS_PARSE, path, lineno,
 					       1, "expected the header '%s'",
 					       det_header);

@@ -125,6 +125,38 @@ static void test_score_errors(void **state)
 	assert_int_equal(rc, 0);
 }
 
+/* A detections file saved with a UTF-8 byte order mark (a spreadsheet,
+ * pandas' encoding='utf-8-sig') and CRLF line ends scores as the plain
+ * file does; it used to be refused at 1:1 with "expected the header
+ * 'metric,start,...'" although the header was exactly that. */
+static void test_score_detections_with_bom(void **state)
+{
+	(void)state;
+	char det[128], out[16384];
+	snprintf(det, sizeof(det), "%s/det-bom.csv", tmp);
+	assert_int_equal(
+		tu_write(det, "\xef\xbb\xbfmetric,start,end,start_time,"
+			      "end_time,criticality,peak_score\r\n"
+			      "m09,429,439,,,high,5.5\r\n"
+			      "m02,310,314,,,low,1.2\r\n"
+			      "m03,100,120,,,medium,2.5\r\n"),
+		0);
+	int rc = tu_run(out, sizeof(out), "%s score %s --detections %s --json",
+			tu_vigil(), ds, det);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "\"event\": {\"all\": {\"tp\": 10, "
+				    "\"fp\": 4, \"fn\": 0,"));
+	/* a mark anywhere but at the start is still no header */
+	assert_int_equal(tu_write(det, "\nmetric,start,end,start_time,"
+				       "end_time,criticality,peak_score\xef\xbb"
+				       "\xbf\n"),
+			 0);
+	rc = tu_run(out, sizeof(out), "%s score %s --detections %s",
+		    tu_vigil(), ds, det);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "det-bom.csv:2:1: expected the header"));
+}
+
 static void test_score_from_the_model(void **state)
 {
 	(void)state;
@@ -316,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_score_json_numbers),
 		cmocka_unit_test(test_score_table_and_per_metric),
 		cmocka_unit_test(test_score_errors),
+		cmocka_unit_test(test_score_detections_with_bom),
 		cmocka_unit_test(test_score_from_the_model),
 		cmocka_unit_test(test_score_empty_node_level_from_the_model),
 		cmocka_unit_test(test_labels_convert_and_report),
