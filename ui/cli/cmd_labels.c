@@ -249,6 +249,15 @@ int cmd_labels(int argc, char **argv)
 					     "convert");
 		goto done;
 	}
+	/* The data itself is never written over, --force or not. */
+	char data_file[4400];
+	if (cli_is_data_file(&s, out, data_file, sizeof(data_file))) {
+		rc = cli_usage_error("labels",
+				     "-o %s is the dataset's data file %s: "
+				     "name another file for the labels",
+				     out, data_file);
+		goto done;
+	}
 	if (!in) {
 		rc = cli_usage_error("labels", "--labels IN is needed: the "
 					       "dataset has no label file of "

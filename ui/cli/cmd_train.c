@@ -291,6 +291,14 @@ int cmd_train(int argc, char **argv)
 	if (st)
 		return cli_report("train", st, &err);
 
+	char data_file[4400];
+	if (cli_is_data_file(&s, out_path, data_file, sizeof(data_file))) {
+		series_free(&s);
+		return cli_usage_error("train",
+				       "-o %s is the dataset's data file %s: "
+				       "name another file for the model",
+				       out_path, data_file);
+	}
 	ProgressState ps = {isatty(2), 0};
 	TrainProgressFn fn = quiet ? NULL : progress;
 	LstmModel *m = NULL;
