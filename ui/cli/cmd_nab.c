@@ -450,9 +450,12 @@ int cmd_nab(int argc, char **argv)
 	int rc = 0;
 	size_t written = 0;
 	for (size_t i = 0; i < files.n; i++) {
-		if (!o.quiet)
+		if (!o.quiet) {
+			char nm[16400];
 			fprintf(stderr, "vigil nab: [%zu/%zu] %s\n", i + 1,
-				files.n, files.items[i]);
+				files.n,
+				ui_escape(files.items[i], nm, sizeof(nm)));
+		}
 		error_clear(&err);
 		int untrained = 0;
 		st = nab_file(dir, files.items[i], outdir, name, windows,
