@@ -342,6 +342,32 @@ static void test_labels_nab_keeps_unreadable_destination(void **state)
 	free(after);
 }
 
+/* A data file named with an escape sequence whose labels are its own
+ * label column: `vigil labels` names it escaped in its "wrote ... from"
+ * line, as every message prints paths; the line used to carry the raw
+ * ESC [31m to the terminal. */
+static void test_labels_wrote_line_escaped(void **state)
+{
+	(void)state;
+	char out[4096], data[256], lab[256];
+	snprintf(data, sizeof(data), "%s/l\x1b[31mc.csv", tmp);
+	snprintf(lab, sizeof(lab), "%s/lc-labels.csv", tmp);
+	char text[8192], *w = text;
+	w += sprintf(w, "a,label\n");
+	for (int r = 0; r < 100; r++)
+		w += sprintf(w, "%d,%d\n", r % 7, r >= 70 && r < 80);
+	assert_int_equal(tu_write(data, text), 0);
+	int rc = tu_run(out, sizeof(out), "%s labels '%s' -o '%s'", tu_vigil(),
+			data, lab);
+	assert_int_equal(rc, 0);
+	assert_null(strchr(out, '\x1b'));
+	assert_non_null(strstr(out, "ranges from "));
+	assert_non_null(strstr(out, "/l\\x1b[31mc.csv (column)\n"));
+	char *t = tu_slurp(lab, NULL);
+	assert_non_null(strstr(t, "\n*,70,80,,,original,\n"));
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_labels_convert_and_report),
 		cmocka_unit_test(test_labels_never_overwrite_original_unnamed),
 		cmocka_unit_test(test_labels_nab_keeps_unreadable_destination),
+		cmocka_unit_test(test_labels_wrote_line_escaped),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
