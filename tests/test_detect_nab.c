@@ -208,6 +208,48 @@ static void test_nab_elapsed_times_written_as_dates(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A probationary part of 0 rows (a small --probation on a short file, or
+ * --probation-max 0) must not train: the engine reads a split of 0 as
+ * "train on every row", so the model had seen the rows it then scored
+ * (look-ahead, against NAB's rules), silently. Now the file is written
+ * with anomaly_score 0 and a note, and --probation-max 0 is refused. */
+static void test_nab_empty_probation_does_not_train(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], p[256];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s/data/cat && head -n 301 "
+				"data/samples/nab/realAWSCloudwatch/"
+				"ec2_network_in_257a54.csv > %s/data/cat/f.csv",
+				dir, dir),
+			 0);
+	int rc = tu_run(out, sizeof(out),
+			"%s nab %s/data -o %s/results --probation 0.003 "
+			"--epochs 1 --hidden 4 --quiet",
+			tu_vigil(), dir, dir);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "f.csv: a probationary part of 0 rows "
+				    "(300 rows x 0.003): too short for a "
+				    "model, anomaly_score 0 on every row"));
+	snprintf(p, sizeof(p), "%s/results/vigil/cat/vigil_f.csv", dir);
+	char *res = tu_slurp(p, NULL);
+	assert_non_null(res);
+	assert_int_equal(count_lines(res), 301);
+	size_t zeros = 0;
+	for (const char *q = res; (q = strstr(q, ",0.000000,")); q++)
+		zeros++;
+	assert_int_equal(zeros, 300);
+	free(res);
+	rc = tu_run(out, sizeof(out),
+		    "%s nab %s/data -o %s/results --probation-max 0 --quiet",
+		    tu_vigil(), dir, dir);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "--probation-max takes a number of rows "
+				    ">= 1, not '0'"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 static void test_nab_usage(void **state)
 {
 	(void)state;
@@ -230,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_nab_usage),
 		cmocka_unit_test(test_nab_short_file_written),
 		cmocka_unit_test(test_nab_elapsed_times_written_as_dates),
+		cmocka_unit_test(test_nab_empty_probation_does_not_train),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -256,7 +256,16 @@ static Status nab_file(const char *root, const char *rel, const char *outdir,
 	st = pipeline_load(&p, o, &s, err);
 	ErrorRecord why;
 	error_clear(&why);
-	if (st == STATUS_OK) {
+	if (st == STATUS_OK && p.series.split == 0) {
+		/* no probationary row (a small --probation of a short
+		   file): the engine would take a split of 0 for "train on
+		   every row", the rows it then scores */
+		*untrained = 1;
+		error_set(&why, STATUS_EMPTY, path, 0, 0,
+			  "a probationary part of 0 rows (%zu rows x %g)",
+			  p.series.rows, no->probation);
+	}
+	if (st == STATUS_OK && !*untrained) {
 		TrainProgressFn fn = o->quiet ? NULL : o->progress;
 		st = lstm_train(&p.series, &o->lstm, fn, o->progress_ctx,
 				&p.model, &why);
@@ -373,12 +382,13 @@ int cmd_nab(int argc, char **argv)
 			} else if (!strcmp(a, "--probation-max") ||
 				   !strcmp(a, "--refractory")) {
 				long n;
-				if (cli_parse_long(v, &n) || n < 0)
+				long least = !strcmp(a, "--refractory") ? 0 : 1;
+				if (cli_parse_long(v, &n) || n < least)
 					return cli_usage_error(
 						cmd,
 						"%s takes a number of rows "
-						">= 0, not '%s'",
-						a, v);
+						">= %ld, not '%s'",
+						a, least, v);
 				if (!strcmp(a, "--refractory"))
 					no.refractory = (size_t)n;
 				else
