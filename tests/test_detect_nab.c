@@ -265,6 +265,39 @@ static void test_nab_usage(void **state)
 		2);
 }
 
+/* --name .. put the results above RESULTS_DIR (RESULTS/../CATEGORY/
+ * .._FILE.csv), --name . beside it as hidden files; both are refused
+ * now, before anything is written. */
+static void test_nab_name_stays_inside_results(void **state)
+{
+	(void)state;
+	char dir[64], out[8192];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	char text[4096], *w = text, p[256];
+	w += sprintf(w, "timestamp,value\n");
+	for (int r = 0; r < 40; r++)
+		w += sprintf(w, "2014-04-01 %02d:%02d:00,%d\n", r / 12,
+			     r % 12 * 5, r % 7);
+	assert_int_equal(tu_run(out, sizeof(out), "mkdir -p %s/data/cat", dir),
+			 0);
+	snprintf(p, sizeof(p), "%s/data/cat/f.csv", dir);
+	assert_int_equal(tu_write(p, text), 0);
+	const char *const names[] = {"..", "."};
+	for (int k = 0; k < 2; k++) {
+		int rc = tu_run(out, sizeof(out),
+				"%s nab %s/data -o %s/res --name %s --quiet",
+				tu_vigil(), dir, dir, names[k]);
+		assert_int_equal(rc, 1);
+		assert_non_null(strstr(out, "--name is a plain name"));
+	}
+	/* nothing was written anywhere: only the data folder is there */
+	assert_int_equal(tu_run(out, sizeof(out), "cd %s && find . | sort",
+				dir),
+			 0);
+	assert_string_equal(out, ".\n./data\n./data/cat\n./data/cat/f.csv\n");
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_nab_short_file_written),
 		cmocka_unit_test(test_nab_elapsed_times_written_as_dates),
 		cmocka_unit_test(test_nab_empty_probation_does_not_train),
+		cmocka_unit_test(test_nab_name_stays_inside_results),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -375,9 +375,16 @@ int cmd_nab(int argc, char **argv)
 			} else if (!strcmp(a, "--labels")) {
 				labels = v;
 			} else if (!strcmp(a, "--name")) {
-				if (!*v || strchr(v, '/'))
+				/* . and .. would put the results beside
+				   or above RESULTS_DIR */
+				if (!*v || strchr(v, '/') || !strcmp(v, ".") ||
+				    !strcmp(v, ".."))
 					return cli_usage_error(
-						cmd, "--name is a plain name");
+						cmd,
+						"--name is a plain name (no "
+						"'/', not '.' or '..'), not "
+						"'%s'",
+						v);
 				name = v;
 			} else if (!strcmp(a, "--probation-max") ||
 				   !strcmp(a, "--refractory")) {
