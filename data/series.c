@@ -816,8 +816,35 @@ static int split_machine(const char *dataset, char *dir, size_t dn,
 	return 1;
 }
 
+static Status open_any(Series *s, const char *dataset,
+		       const SeriesOptions *opt, ErrorRecord *err);
+
 Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 		   ErrorRecord *err)
+{
+	Status st = open_any(s, dataset, opt, err);
+	/* An SMD machine's split is its train file's length, as a
+	   train.csv/test.csv folder's is train.csv's (data/psm.c): --split
+	   and --train are refused, not silently dropped */
+	if (st == STATUS_OK && s->kind == SERIES_SMD && opt &&
+	    (opt->split_rows > 0 || opt->train_fraction > 0)) {
+		char where[4400];
+		snprintf(where, sizeof(where), "%s:%s", s->path,
+			 s->machine ? s->machine : "");
+		char m[300];
+		snprintf(m, sizeof(m), "%s", s->machine ? s->machine : "M");
+		series_free(s);
+		return error_set(err, STATUS_USAGE, where, 0, 0,
+				 "--split and --train do not apply to an SMD "
+				 "machine: its split is the length of "
+				 "train/%s.txt",
+				 m);
+	}
+	return st;
+}
+
+static Status open_any(Series *s, const char *dataset,
+		       const SeriesOptions *opt, ErrorRecord *err)
 {
 	series_init(s);
 	error_clear(err);

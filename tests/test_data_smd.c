@@ -465,6 +465,50 @@ static void test_bad_smd_inputs(void **state)
 	assert_non_null(strstr(err.message, "it has m"));
 }
 
+/* --split and --train on an SMD machine, whose split is its train file's
+ * length: refused with exit 1 by every command, as for a train.csv/
+ * test.csv folder. `vigil detect`, `score`, `train` and `labels` dropped
+ * them silently (a user asking for a 300-row train part got 1,000), and
+ * only `vigil info` said so in a note. */
+static void test_split_options_refused(void **state)
+{
+	(void)state;
+	Series s;
+	ErrorRecord err;
+	SeriesOptions opt = {.split_rows = 300};
+	assert_int_equal(series_open(&s, FLEET ":machine-3-10", &opt, &err),
+			 STATUS_USAGE);
+	assert_null(s.values);
+	assert_non_null(strstr(err.message, "--split and --train do not apply "
+					    "to an SMD machine: its split is "
+					    "the length of "
+					    "train/machine-3-10.txt"));
+	opt = (SeriesOptions){.train_fraction = 0.3};
+	assert_int_equal(series_open(&s, FLEET ":machine-3-10", &opt, &err),
+			 STATUS_USAGE);
+	char out[4096];
+	const char *const cmds[] = {"info", "detect", "score", "train",
+				    "labels"};
+	for (int k = 0; k < 5; k++) {
+		int rc = tu_run(out, sizeof(out),
+				"%s %s '" FLEET ":machine-3-10' --split 300 "
+				"--epochs 1 --quiet",
+				tu_vigil(), cmds[k]);
+		if (!strcmp(cmds[k], "info") || !strcmp(cmds[k], "labels"))
+			rc = tu_run(out, sizeof(out),
+				    "%s %s '" FLEET ":machine-3-10' --split 300",
+				    tu_vigil(), cmds[k]);
+		if (rc != 1 || !strstr(out, "do not apply to an SMD machine"))
+			fail_msg("%s: exit %d: %s", cmds[k], rc, out);
+	}
+	/* without them, the split is the train file's length */
+	opt = (SeriesOptions){.interval = 30};
+	assert_int_equal(series_open(&s, FLEET ":machine-3-10", &opt, &err),
+			 STATUS_OK);
+	assert_int_equal(s.split, 1000);
+	series_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_missing_cells_filled),
 		cmocka_unit_test(test_trailing_comma_lines),
 		cmocka_unit_test(test_pandas_header_line),
+		cmocka_unit_test(test_split_options_refused),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }
