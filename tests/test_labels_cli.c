@@ -368,6 +368,26 @@ static void test_labels_wrote_line_escaped(void **state)
 	free(t);
 }
 
+/* --format and --force say how to write OUT; without -o there is nothing
+ * to write. They were dropped silently: `vigil labels M --format csv`
+ * printed the SMD report and exited 0, as if it had converted. */
+static void test_labels_format_needs_output(void **state)
+{
+	(void)state;
+	char out[4096];
+	int rc = tu_run(out, sizeof(out), "%s labels %s --format csv",
+			tu_vigil(), ds);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "--format goes with -o OUT"));
+	rc = tu_run(out, sizeof(out), "%s labels %s --force", tu_vigil(), ds);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "--force goes with -o OUT"));
+	/* the report alone is still a command */
+	rc = tu_run(out, sizeof(out), "%s labels %s", tu_vigil(), ds);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "machine-1-2: test_label has "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_labels_never_overwrite_original_unnamed),
 		cmocka_unit_test(test_labels_nab_keeps_unreadable_destination),
 		cmocka_unit_test(test_labels_wrote_line_escaped),
+		cmocka_unit_test(test_labels_format_needs_output),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -222,6 +222,10 @@ int cmd_labels(int argc, char **argv)
 	}
 	if (!dataset)
 		return cli_usage_error("labels", "which DATASET?");
+	if (!out && (has_out_fmt || force))
+		return cli_usage_error("labels", "%s goes with -o OUT (what to "
+					       "write)",
+				       has_out_fmt ? "--format" : "--force");
 
 	ErrorRecord err;
 	error_clear(&err);
