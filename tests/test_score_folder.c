@@ -125,6 +125,13 @@ static void test_folder_jobs_same_table(void **state)
 				tu_vigil(), tmp),
 			 1);
 	assert_non_null(strstr(err, "--jobs needs a count"));
+	/* one machine is one job: --jobs there was dropped silently */
+	assert_int_equal(tu_run(err, sizeof(err),
+				"%s score '%s/f/ServerMachineDataset:machine-a' "
+				"--jobs 2",
+				tu_vigil(), tmp),
+			 1);
+	assert_non_null(strstr(err, "--jobs goes with a folder of machines"));
 }
 
 /* One machine that cannot be scored (a train part of 10 rows, too short

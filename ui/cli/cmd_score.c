@@ -585,5 +585,9 @@ int cmd_score(int argc, char **argv)
 				"--detections or --per-metric");
 		return score_folder(&a, &po);
 	}
+	if (a.jobs > 0)
+		return cli_usage_error("score",
+				       "--jobs goes with a folder of machines "
+				       "(one dataset is scored by one job)");
 	return score_dataset(&a, &po, NULL);
 }
