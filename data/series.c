@@ -840,6 +840,11 @@ Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 				 "train/%s.txt",
 				 m);
 	}
+	/* its rows have no times: --interval is their step, as for a CSV
+	   file without timestamps (1 minute unless told) */
+	if (st == STATUS_OK && s->kind == SERIES_SMD && opt &&
+	    opt->interval > 0)
+		s->interval = opt->interval;
 	return st;
 }
 

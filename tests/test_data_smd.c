@@ -509,6 +509,32 @@ static void test_split_options_refused(void **state)
 	series_free(&s);
 }
 
+/* An SMD machine's rows have no times, so --interval is their step, as
+ * --help says of any file without timestamps (1 minute unless told); it
+ * was dropped silently: `vigil info M --interval 30` said 60 s, and the
+ * 8-minute minimum detection stayed 8 rows. */
+static void test_interval_option_applies(void **state)
+{
+	(void)state;
+	Series s;
+	ErrorRecord err;
+	SeriesOptions opt = {.interval = 30};
+	assert_int_equal(series_open(&s, FLEET ":machine-3-10", &opt, &err),
+			 STATUS_OK);
+	assert_int_equal(s.interval, 30);
+	series_free(&s);
+	assert_int_equal(series_open(&s, FLEET ":machine-3-10", NULL, &err),
+			 STATUS_OK);
+	assert_int_equal(s.interval, 60);
+	series_free(&s);
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s info '" FLEET ":machine-3-10' --interval 30",
+				tu_vigil()),
+			 0);
+	assert_non_null(strstr(out, "sampling  30 s\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_trailing_comma_lines),
 		cmocka_unit_test(test_pandas_header_line),
 		cmocka_unit_test(test_split_options_refused),
+		cmocka_unit_test(test_interval_option_applies),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }
