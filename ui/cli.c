@@ -108,6 +108,16 @@ int cli_is_data_file(const Series *s, const char *path, char *which,
 	}
 }
 
+int cli_is_label_file(const Series *s, const char *path, char *which,
+		      size_t n)
+{
+	struct stat st;
+	if (!path || stat(path, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	return (s->label_path && same_as(&st, s->label_path, which, n)) ||
+	       (s->interp_path && same_as(&st, s->interp_path, which, n));
+}
+
 int cli_parse_long(const char *text, long *out)
 {
 	char *end;

@@ -52,6 +52,13 @@ void cli_folder_free(CliFolder *f);
 int cli_is_data_file(const Series *s, const char *path, char *which,
 		     size_t n);
 
+/* Nonzero when path is one of s's own label files (label_path,
+ * interp_path: SMD test_label and interpretation_label, NAB windows, a
+ * CSV file's FILE.labels.csv), same file by device and inode; it then
+ * goes into which (n bytes). Detections and models never go there. */
+int cli_is_label_file(const Series *s, const char *path, char *which,
+		      size_t n);
+
 /* Parse a non-negative integer / a double; 0 on success, -1 otherwise. */
 int cli_parse_long(const char *text, long *out);
 int cli_parse_double(const char *text, double *out);

@@ -189,13 +189,16 @@ int cmd_detect(int argc, char **argv)
 						  ".points.csv"};
 		char path[4400];
 		snprintf(path, sizeof(path), "%s%s", out, ext[k]);
-		if (cli_is_data_file(&p.series, path, data_file,
-				     sizeof(data_file))) {
+		int data = cli_is_data_file(&p.series, path, data_file,
+					    sizeof(data_file));
+		if (data || cli_is_label_file(&p.series, path, data_file,
+					      sizeof(data_file))) {
 			pipeline_free(&p);
 			return cli_usage_error(cmd,
-					       "%s is the dataset's data file "
+					       "%s is the dataset's %s file "
 					       "%s: name another file for -o",
-					       path, data_file);
+					       path, data ? "data" : "label",
+					       data_file);
 		}
 	}
 	int rc;

@@ -292,12 +292,15 @@ int cmd_train(int argc, char **argv)
 		return cli_report("train", st, &err);
 
 	char data_file[4400];
-	if (cli_is_data_file(&s, out_path, data_file, sizeof(data_file))) {
+	int data = cli_is_data_file(&s, out_path, data_file, sizeof(data_file));
+	if (data ||
+	    cli_is_label_file(&s, out_path, data_file, sizeof(data_file))) {
 		series_free(&s);
 		return cli_usage_error("train",
-				       "-o %s is the dataset's data file %s: "
+				       "-o %s is the dataset's %s file %s: "
 				       "name another file for the model",
-				       out_path, data_file);
+				       out_path, data ? "data" : "label",
+				       data_file);
 	}
 	ProgressState ps = {isatty(2), 0};
 	TrainProgressFn fn = quiet ? NULL : progress;
