@@ -24,8 +24,9 @@ static void format_all(TextBuf *b, const Series *s, const Detection *d,
 {
 	textio_printf(b, "%s\n", det_header);
 	for (size_t i = 0; i < n; i++) {
-		char name[256], t0[40] = "", t1[40] = "";
-		textio_metric_name(s, d[i].metric, name, sizeof(name));
+		char buf[32], t0[40] = "", t1[40] = "";
+		const char *name =
+			textio_metric_str(s, d[i].metric, buf, sizeof(buf));
 		if (series_has_time(s) && d[i].r.start >= 0 &&
 		    d[i].r.end > d[i].r.start &&
 		    d[i].r.end <= (int64_t)s->rows) {

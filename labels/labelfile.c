@@ -626,8 +626,8 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 
 static void csv_set(TextBuf *b, const Series *s, size_t m, const RangeSet *rs)
 {
-	char name[256], t0[40], t1[40];
-	textio_metric_name(s, m, name, sizeof(name));
+	char buf[32], t0[40], t1[40];
+	const char *name = textio_metric_str(s, m, buf, sizeof(buf));
 	for (size_t i = 0; i < rs->n; i++) {
 		const LabelRange *l = &rs->v[i];
 		t0[0] = t1[0] = '\0';
