@@ -787,6 +787,30 @@ static int save_in_readonly_child(const char *dir, const char *path,
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* A save that fails where there was no file before (its folder is
+ * missing) says nothing was written; it said "the earlier file is
+ * unchanged", of a file that never was. */
+static void test_save_into_missing_folder_names_no_earlier_file(void **state)
+{
+	(void)state;
+	char tmp[64], path[160];
+	assert_non_null(tu_tmpdir(tmp, sizeof(tmp)));
+	snprintf(path, sizeof(path), "%s/no-such-folder/labels.csv", tmp);
+	char *names[1] = {"cpu"};
+	Series s = series_of(100, 1, 50);
+	s.names = names;
+	LabelSet ls;
+	assert_int_equal(labelset_init(&ls, 1, NULL), STATUS_OK);
+	ErrorRecord err;
+	assert_int_equal(labelfile_write(&ls, &s, path, LABEL_FORMAT_CSV, &err),
+			 STATUS_IO);
+	assert_non_null(strstr(err.message, "No such file or directory"));
+	assert_non_null(strstr(err.message, "nothing was written"));
+	assert_null(strstr(err.message, "earlier file"));
+	labelset_free(&ls);
+	rmdir(tmp);
+}
+
 static void test_save_into_readonly_folder_keeps_old_file(void **state)
 {
 	(void)state;
@@ -875,6 +899,7 @@ int main(void)
 		cmocka_unit_test(test_csv_round_trip_with_notes_and_node),
 		cmocka_unit_test(test_detections_file_round_trip),
 		cmocka_unit_test(test_long_metric_names_round_trip),
+		cmocka_unit_test(test_save_into_missing_folder_names_no_earlier_file),
 		cmocka_unit_test(test_nab_windows_round_trip),
 		cmocka_unit_test(test_shared_nab_windows_round_trip),
 		cmocka_unit_test(test_save_into_readonly_folder_keeps_old_file),
