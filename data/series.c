@@ -682,11 +682,19 @@ static int smd_from_file(const char *path, char *dir, size_t dn, char *machine,
 		sub = slash - 4;
 	if (!sub || (sub > path && sub[-1] != '/'))
 		return 0;
+	/* train/M.txt names the machine of the current folder, /train/M.txt
+	   of the root's: "." and "/", as PATH/train/M.txt names PATH's */
 	size_t dl = sub > path ? (size_t)(sub - path - 1) : 0;
-	if (dl == 0 || dl + 1 > dn || bl - 4 + 1 > mn)
+	if (dl + 2 > dn || bl - 4 + 1 > mn)
 		return 0;
-	memcpy(dir, path, dl);
-	dir[dl] = '\0';
+	if (sub == path) {
+		snprintf(dir, dn, ".");
+	} else if (dl == 0) {
+		snprintf(dir, dn, "/");
+	} else {
+		memcpy(dir, path, dl);
+		dir[dl] = '\0';
+	}
 	memcpy(machine, base, bl - 4);
 	machine[bl - 4] = '\0';
 	return is_smd_dir(dir);

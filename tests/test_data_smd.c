@@ -535,6 +535,30 @@ static void test_interval_option_applies(void **state)
 	assert_non_null(strstr(out, "sampling  30 s\n"));
 }
 
+/* train/M.txt (or test/M.txt) named from inside the SMD folder is the
+ * machine, as PATH/train/M.txt is from outside (README, Input formats); it
+ * was read as a generic CSV file of the train rows alone (1,000 rows, no
+ * split at the train length, no labels). */
+static void test_machine_file_from_inside_the_folder(void **state)
+{
+	(void)state;
+	char vig[4096], out[4096];
+	assert_non_null(realpath(tu_vigil(), vig));
+	const char *const files[] = {"train/machine-3-10.txt",
+				     "test/machine-3-10.txt"};
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(tu_run(out, sizeof(out),
+					"cd " FLEET " && %s info %s", vig,
+					files[k]),
+				 0);
+		if (!strstr(out, "format    SMD\n") ||
+		    !strstr(out, "rows      2,000\n") ||
+		    !strstr(out, "split at 1,000"))
+			fail_msg("%s: %s", files[k], out);
+		assert_non_null(strstr(out, "dataset   .:machine-3-10\n"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -550,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_pandas_header_line),
 		cmocka_unit_test(test_split_options_refused),
 		cmocka_unit_test(test_interval_option_applies),
+		cmocka_unit_test(test_machine_file_from_inside_the_folder),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }
