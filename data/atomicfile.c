@@ -15,10 +15,14 @@
 static Status io_error(ErrorRecord *err, const char *path, const char *what,
 		       int e)
 {
-	/* the reason first: it is what a narrow status line must show */
-	return error_set(err, STATUS_IO, path, 0, 0,
-			 "%s (cannot %s; the earlier file is unchanged)",
-			 strerror(e), what);
+	/* the reason first: it is what a narrow status line must show; the
+	   earlier file is named only when there is one */
+	struct stat sb;
+	int had = stat(path, &sb) == 0;
+	return error_set(err, STATUS_IO, path, 0, 0, "%s (cannot %s%s)",
+			 strerror(e), what,
+			 had ? "; the earlier file is unchanged"
+			     : "; nothing was written");
 }
 
 /* The folder part of path ("." when there is none), into buf. */

@@ -425,13 +425,24 @@ static void store_row(Loader *L, const CsvRow *row)
 							a, sizeof(a));
 				series_time_cell_string(L->ts[r - 1], L->tunit,
 							L->tnumber, b, sizeof(b));
+				/* times are whole seconds: say so when the
+				   column is finer (ms, a fraction), where
+				   distinct cells can land in one second */
+				int fine = ts == L->ts[r - 1] &&
+					   ((L->tunit > 0 && L->tunit < 1) ||
+					    strchr(buf, '.'));
 				note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
-				     "timestamp %s %s: line %ld has %s; expected "
-				     "increasing times",
+				     "timestamp %s %s: line %ld has %s%s; "
+				     "expected increasing times",
 				     a,
 				     ts == L->ts[r - 1] ? "repeats"
 							: "goes backwards",
-				     L->prev_line, b);
+				     L->prev_line, b,
+				     fine ? " (vigil keeps times to the whole "
+					    "second: samples less than a "
+					    "second apart fall in the same "
+					    "one)"
+					  : "");
 				return;
 			}
 			L->ts[r] = ts;

@@ -6,7 +6,9 @@
  * Unlike a generic CSV, a timestamp may repeat or go back from the previous
  * one (NAB's own files do so where daylight saving time ended; NAB scores
  * every row in file order). Files joined into one node must have increasing
- * times, since rows are matched by time. The
+ * times, since rows are matched by time. Times that all stay below 10^8 s
+ * (elapsed seconds, or a counter 1, 2, 3 read as seconds) are kept and
+ * shown as elapsed time, as a generic CSV file's. The
  * series remembers its key in combined_windows.json ("dir/file.csv") and
  * where that labels file is, when it can be found next to the data (the NAB
  * repository layout: data/DIR/FILE.csv with labels/combined_windows.json). */
@@ -154,8 +156,12 @@ Status series_load_nab(Series *s, const char *const *paths, size_t n,
 		SeriesOptions o = opt ? *opt : (SeriesOptions){0};
 		o.split_rows = 0; /* the split applies to the merged rows */
 		o.train_fraction = 0;
+		/* KEEP_TIME: a NAB file's times are its rows' times even
+		   when they count 1, 2, 3 (NAB scores rows by time) */
 		if ((st = series_load_csv_flags(&parts[i], paths[i], &o,
-						SERIES_CSV_REPEATS, err)))
+						SERIES_CSV_REPEATS |
+							SERIES_CSV_KEEP_TIME,
+						err)))
 			goto done;
 		if (!parts[i].timestamps) {
 			st = error_set(err, STATUS_FORMAT, paths[i], 1, 1,
@@ -248,8 +254,15 @@ Status series_load_nab(Series *s, const char *const *paths, size_t n,
 	if (st != STATUS_OK)
 		goto done;
 	out.kind = SERIES_NAB;
-	for (size_t i = 0; i < n; i++)
+	/* Times below 10^8 s (a step counter included) count from a start,
+	   as in a generic CSV file: shown as elapsed time, not as dates in
+	   January 1970 (NAB result files still write them as dates) */
+	out.time_elapsed = 1;
+	for (size_t i = 0; i < n; i++) {
 		out.filled += parts[i].filled;
+		if (!parts[i].time_elapsed && !parts[i].time_counter)
+			out.time_elapsed = 0;
+	}
 	out.interval = series_median_step(out.timestamps, rows,
 					  parts[0].interval);
 	out.path = n == 1 ? strdup(paths[0]) : join_paths(paths, n);

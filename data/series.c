@@ -682,11 +682,19 @@ static int smd_from_file(const char *path, char *dir, size_t dn, char *machine,
 		sub = slash - 4;
 	if (!sub || (sub > path && sub[-1] != '/'))
 		return 0;
+	/* train/M.txt names the machine of the current folder, /train/M.txt
+	   of the root's: "." and "/", as PATH/train/M.txt names PATH's */
 	size_t dl = sub > path ? (size_t)(sub - path - 1) : 0;
-	if (dl == 0 || dl + 1 > dn || bl - 4 + 1 > mn)
+	if (dl + 2 > dn || bl - 4 + 1 > mn)
 		return 0;
-	memcpy(dir, path, dl);
-	dir[dl] = '\0';
+	if (sub == path) {
+		snprintf(dir, dn, ".");
+	} else if (dl == 0) {
+		snprintf(dir, dn, "/");
+	} else {
+		memcpy(dir, path, dl);
+		dir[dl] = '\0';
+	}
 	memcpy(machine, base, bl - 4);
 	machine[bl - 4] = '\0';
 	return is_smd_dir(dir);
@@ -816,8 +824,40 @@ static int split_machine(const char *dataset, char *dir, size_t dn,
 	return 1;
 }
 
+static Status open_any(Series *s, const char *dataset,
+		       const SeriesOptions *opt, ErrorRecord *err);
+
 Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
 		   ErrorRecord *err)
+{
+	Status st = open_any(s, dataset, opt, err);
+	/* An SMD machine's split is its train file's length, as a
+	   train.csv/test.csv folder's is train.csv's (data/psm.c): --split
+	   and --train are refused, not silently dropped */
+	if (st == STATUS_OK && s->kind == SERIES_SMD && opt &&
+	    (opt->split_rows > 0 || opt->train_fraction > 0)) {
+		char where[4400];
+		snprintf(where, sizeof(where), "%s:%s", s->path,
+			 s->machine ? s->machine : "");
+		char m[300];
+		snprintf(m, sizeof(m), "%s", s->machine ? s->machine : "M");
+		series_free(s);
+		return error_set(err, STATUS_USAGE, where, 0, 0,
+				 "--split and --train do not apply to an SMD "
+				 "machine: its split is the length of "
+				 "train/%s.txt",
+				 m);
+	}
+	/* its rows have no times: --interval is their step, as for a CSV
+	   file without timestamps (1 minute unless told) */
+	if (st == STATUS_OK && s->kind == SERIES_SMD && opt &&
+	    opt->interval > 0)
+		s->interval = opt->interval;
+	return st;
+}
+
+static Status open_any(Series *s, const char *dataset,
+		       const SeriesOptions *opt, ErrorRecord *err)
 {
 	series_init(s);
 	error_clear(err);

@@ -24,8 +24,9 @@ static void format_all(TextBuf *b, const Series *s, const Detection *d,
 {
 	textio_printf(b, "%s\n", det_header);
 	for (size_t i = 0; i < n; i++) {
-		char name[256], t0[40] = "", t1[40] = "";
-		textio_metric_name(s, d[i].metric, name, sizeof(name));
+		char buf[32], t0[40] = "", t1[40] = "";
+		const char *name =
+			textio_metric_str(s, d[i].metric, buf, sizeof(buf));
 		if (series_has_time(s) && d[i].r.start >= 0 &&
 		    d[i].r.end > d[i].r.start &&
 		    d[i].r.end <= (int64_t)s->rows) {
@@ -92,8 +93,16 @@ Status detfile_read(const char *path, const Series *s, Detection **out,
 		if (len == 0)
 			continue;
 		if (!header) {
+			/* a UTF-8 byte order mark (a file saved by a
+			   spreadsheet or pandas' utf-8-sig) is no text */
+			char *hl = line;
+			if (lineno == 1 && len >= 3 &&
+			    !memcmp(hl, "\xef\xbb\xbf", 3)) {
+				hl += 3;
+				len -= 3;
+			}
 			if (len != strlen(det_header) ||
-			    memcmp(line, det_header, len)) {
+			    memcmp(hl, det_header, len)) {
 				st = error_set(err, STATUS_PARSE, path, lineno,
 					       1, "expected the header '%s'",
 					       det_header);

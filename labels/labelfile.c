@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "data/fileio.h"
@@ -625,8 +626,8 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 
 static void csv_set(TextBuf *b, const Series *s, size_t m, const RangeSet *rs)
 {
-	char name[256], t0[40], t1[40];
-	textio_metric_name(s, m, name, sizeof(name));
+	char buf[32], t0[40], t1[40];
+	const char *name = textio_metric_str(s, m, buf, sizeof(buf));
 	for (size_t i = 0; i < rs->n; i++) {
 		const LabelRange *l = &rs->v[i];
 		t0[0] = t1[0] = '\0';
@@ -703,6 +704,23 @@ static int nab_key_matches(const Series *s, size_t m, const char *k,
 	return strlen(name) == bl && !strncmp(name, base, bl);
 }
 
+/* Line and column of cJSON's last parse error in text (1:1 when it names
+ * none, as for a valid document that is not an object). */
+static void json_error_at(const char *text, long *line, long *colno)
+{
+	const char *at = cJSON_GetErrorPtr();
+	*line = 1;
+	*colno = 1;
+	for (const char *p = text; at && p < at && *p; p++) {
+		if (*p == '\n') {
+			(*line)++;
+			*colno = 1;
+		} else {
+			(*colno)++;
+		}
+	}
+}
+
 static Status read_nab(LabelSet *ls, const Series *s, const char *path,
 		       const char *text, size_t len, ErrorRecord *err)
 {
@@ -712,16 +730,8 @@ static Status read_nab(LabelSet *ls, const Series *s, const char *path,
 				 "no time axis");
 	cJSON *root = cJSON_ParseWithLength(text, len);
 	if (!root || !cJSON_IsObject(root)) {
-		const char *at = cJSON_GetErrorPtr();
-		long line = 1, colno = 1;
-		for (const char *p = text; at && p < at && *p; p++) {
-			if (*p == '\n') {
-				line++;
-				colno = 1;
-			} else {
-				colno++;
-			}
-		}
+		long line, colno;
+		json_error_at(text, &line, &colno);
 		cJSON_Delete(root);
 		return error_set(err, STATUS_PARSE, path, line, colno,
 				 "expected a JSON object {\"dir/file.csv\": "
@@ -809,16 +819,32 @@ static Status write_nab(const LabelSet *ls, const Series *s, const char *path,
 		return error_set(err, STATUS_MISMATCH, path, 0, 0,
 				 "the series is not a NAB file: no key for "
 				 "combined_windows.json");
-	/* Keep the other keys of an existing destination. */
+	/* Keep the other keys of an existing destination; one that cannot be
+	   read as a JSON object is refused, not replaced: its other files'
+	   windows would be lost (an empty file holds none) */
 	cJSON *root = NULL;
-	char *old = NULL;
-	size_t old_len;
-	ErrorRecord ignore;
-	if (fileio_slurp(path, &old, &old_len, &ignore) == STATUS_OK) {
-		root = cJSON_ParseWithLength(old, old_len);
-		if (root && !cJSON_IsObject(root)) {
-			cJSON_Delete(root);
-			root = NULL;
+	struct stat sb;
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		char *old = NULL;
+		size_t old_len;
+		Status rs = fileio_slurp(path, &old, &old_len, err);
+		if (rs != STATUS_OK)
+			return rs;
+		if (!blank(old, old_len)) {
+			root = cJSON_ParseWithLength(old, old_len);
+			if (!root || !cJSON_IsObject(root)) {
+				long line, colno;
+				json_error_at(old, &line, &colno);
+				cJSON_Delete(root);
+				free(old);
+				return error_set(
+					err, STATUS_PARSE, path, line, colno,
+					"expected a JSON object {\"dir/file."
+					"csv\": [[\"start\", \"end\"], ...]} "
+					"whose other keys are kept: the file "
+					"is left as it was (fix it, or write "
+					"to a new file)");
+			}
 		}
 		free(old);
 	}

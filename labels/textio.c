@@ -174,6 +174,14 @@ void textio_metric_name(const Series *s, size_t m, char *buf, size_t n)
 		snprintf(buf, n, "m%02zu", m + 1);
 }
 
+const char *textio_metric_str(const Series *s, size_t m, char *buf, size_t n)
+{
+	if (m != DETECT_NODE && s->names && m < s->metrics && s->names[m])
+		return s->names[m];
+	textio_metric_name(s, m, buf, n);
+	return buf;
+}
+
 void textio_format_time(int64_t t, int micro, char *buf, size_t n)
 {
 	time_t tt = (time_t)t;

@@ -43,6 +43,12 @@ const char *textio_csv_problem(const char *line, size_t len, long col);
 int textio_metric_lookup(const Series *s, const char *name, size_t *out);
 /* The name of metric m (or "*" for DETECT_NODE) into buf. */
 void textio_metric_name(const Series *s, size_t m, char *buf, size_t n);
+
+/* The same name whole, however long (a Prometheus series' name with its
+ * labels runs past any fixed buffer): the series' own string, "*", or
+ * "mNN" formatted into buf (n bytes). What the writers put in a file, so
+ * that textio_metric_lookup finds it again. */
+const char *textio_metric_str(const Series *s, size_t m, char *buf, size_t n);
 /* A row index field (decimal digits, >= 0, nothing after them) into
  * *out. Returns 0, or -1 when text is not one. */
 int textio_parse_row(const char *text, int64_t *out);

@@ -575,16 +575,25 @@ static Status interpret(const char *path, const CsvTable *t,
 					series_time_cell_string(
 						s->timestamps[r - 1], tunit,
 						tnumber, b, sizeof(b));
+					int fine = ts == s->timestamps[r - 1] &&
+						   ((tunit > 0 && tunit < 1) ||
+						    strchr(buf, '.'));
 					return error_set(
 						err, STATUS_PARSE, path, line,
 						(long)f + 1,
 						"timestamp %s %s: line %ld has "
-						"%s; expected increasing times",
+						"%s%s; expected increasing times",
 						a,
 						ts == s->timestamps[r - 1]
 							? "repeats"
 							: "goes backwards",
-						t->row[tr - 1].line, b);
+						t->row[tr - 1].line, b,
+						fine ? " (vigil keeps times to "
+						       "the whole second: "
+						       "samples less than a "
+						       "second apart fall in "
+						       "the same one)"
+						     : "");
 				}
 				s->timestamps[r] = ts;
 				continue;

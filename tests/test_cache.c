@@ -392,6 +392,31 @@ static void test_train_writes_the_forecast_detect_reuses(void **state)
 				    "cache)"));
 }
 
+/* A dataset whose file name holds an escape sequence and a byte that is
+ * not UTF-8 (a downloaded file's name) is listed escaped, as vigil info
+ * and every error message print it; the listing used to send the raw
+ * ESC [31m to the terminal. */
+static void test_listing_escapes_the_dataset_name(void **state)
+{
+	(void)state;
+	char odd[400], model[600];
+	snprintf(odd, sizeof(odd), "%s/bad\xff\x1b[31mname.csv", tmp);
+	assert_int_equal(tu_run(out, sizeof(out), "cp '%s' '%s'", csv, odd),
+			 0);
+	train(odd, "", model, sizeof(model));
+	assert_int_equal(tu_run(out, sizeof(out), "%s cache", tu_vigil()), 0);
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strchr(out, '\xff'));
+	assert_non_null(strstr(out, "/bad\\xff\\x1b[31mname.csv (300 rows x 2 "
+				    "metrics)\n"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s cache --clean",
+				tu_vigil()),
+			 0);
+	assert_null(strchr(out, '\x1b'));
+	assert_non_null(strstr(out, "removed "));
+	assert_non_null(strstr(out, "/bad\\xff\\x1b[31mname.csv"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,6 +431,8 @@ int main(void)
 		cmocka_unit_test_setup(test_clean_removes_all_and_keeps_journals,
 				       empty_cache),
 		cmocka_unit_test_setup(test_cache_dir_option, empty_cache),
+		cmocka_unit_test_setup(test_listing_escapes_the_dataset_name,
+				       empty_cache),
 		cmocka_unit_test_setup(
 			test_train_writes_the_forecast_detect_reuses,
 			empty_cache),

@@ -609,6 +609,35 @@ static void test_timestamps_backwards_or_repeated(void **state)
 	    4, 2, STATUS_PARSE, "repeats");
 }
 
+/* A time column finer than a second (`Time (ms)`, which the README lists,
+ * or dates with fractions): times are kept to the whole second, so 500 ms
+ * and 1000 ms land in one second. The message says so; it used to say
+ * only that 1000 "repeats" 500, which the file plainly does not. A real
+ * repeat in whole seconds gets no such note. */
+static void test_timestamps_finer_than_a_second(void **state)
+{
+	(void)state;
+	bad("ms.csv", "Time (ms),v\n0,1\n500,2\n1000,3\n", 4, 1,
+	    STATUS_PARSE,
+	    "timestamp +00:00:01 repeats: line 3 has +00:00:01 (vigil keeps "
+	    "times to the whole second: samples less than a second apart "
+	    "fall in the same one); expected increasing times");
+	bad("frac.csv", "timestamp,v\n2022-01-01 00:00:00.2,1\n"
+			"2022-01-01 00:00:00.7,2\n",
+	    3, 1, STATUS_PARSE, "(vigil keeps times to the whole second");
+	ErrorRecord err;
+	Series s;
+	assert_int_not_equal(
+		series_load_csv(&s,
+				put("whole.csv", "timestamp,v\n"
+						 "2022-01-01 00:00:01,1\n"
+						 "2022-01-01 00:00:01,2\n"),
+				NULL, &err),
+		STATUS_OK);
+	assert_non_null(strstr(err.message, "repeats"));
+	assert_null(strstr(err.message, "whole second"));
+}
+
 static void test_bad_timestamp_cell(void **state)
 {
 	(void)state;
@@ -757,6 +786,7 @@ int main(void)
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_header_without_rows),
 		cmocka_unit_test(test_timestamps_backwards_or_repeated),
+		cmocka_unit_test(test_timestamps_finer_than_a_second),
 		cmocka_unit_test(test_bad_timestamp_cell),
 		cmocka_unit_test(test_unclosed_quote),
 		cmocka_unit_test(test_cannot_open),

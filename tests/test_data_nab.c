@@ -147,6 +147,58 @@ static void test_files_without_common_time(void **state)
 	tu_run(out, sizeof(out), "rm -rf '%s'", dir);
 }
 
+/* A NAB file whose times are small numbers (seconds from a start, or a
+ * counter 1, 2, 3) is read as a generic CSV file reads them: elapsed time,
+ * not dates in January 1970 ("1970-01-01 00:05:00", as `vigil info` used
+ * to show), and a counter is kept as seconds (it used to be refused with
+ * "a NAB file needs a timestamp column", naming line 1 column 1 of a file
+ * that has one). */
+static void test_small_number_times(void **state)
+{
+	(void)state;
+	char dir[64], p1[128], p2[128], out[4096];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(p1, sizeof(p1), "%s/secs.csv", dir);
+	snprintf(p2, sizeof(p2), "%s/count.csv", dir);
+	char text[8192], *w = text;
+	w += sprintf(w, "timestamp,value\n");
+	for (int r = 0; r < 100; r++)
+		w += sprintf(w, "%d,%d\n", r * 300, r % 5);
+	assert_int_equal(tu_write(p1, text), 0);
+	w = text;
+	w += sprintf(w, "timestamp,value\n");
+	for (int r = 0; r < 100; r++)
+		w += sprintf(w, "%d,%d\n", r + 1, r % 5);
+	assert_int_equal(tu_write(p2, text), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info %s", tu_vigil(), p1),
+			 0);
+	assert_non_null(strstr(out, "format    NAB\n"));
+	assert_non_null(strstr(out, "time      +00:00:00 .. +08:15:00 elapsed"));
+	assert_non_null(strstr(out, "sampling  300 s (5 min)"));
+	assert_null(strstr(out, "1970"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s info %s", tu_vigil(), p2),
+			 0);
+	assert_non_null(strstr(out, "rows      100\n"));
+	assert_non_null(strstr(out, "time      +00:00:01 .. +00:01:40 elapsed"));
+	assert_non_null(strstr(out, "sampling  1 s"));
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_open(&s, p1, NULL, &err), STATUS_OK);
+	assert_int_equal(s.kind, SERIES_NAB);
+	assert_true(s.time_elapsed);
+	char t[40];
+	assert_string_equal(series_format_time(&s, 1, t, sizeof(t)),
+			    "+00:05:00");
+	series_free(&s);
+	/* joined into one node, they stay elapsed time */
+	char both[300];
+	snprintf(both, sizeof(both), "%s,%s", p1, p1);
+	assert_int_equal(series_open(&s, both, NULL, &err), STATUS_OK);
+	assert_true(s.time_elapsed);
+	series_free(&s);
+	tu_run(out, sizeof(out), "rm -rf '%s'", dir);
+}
+
 /* `vigil info` on a NAB file: its rows, 5-minute sampling, the format and
  * the windows file found with the file's key. */
 static void check_info(const char *path, const char *rows)
@@ -203,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_one_file),
 		cmocka_unit_test(test_two_files_merge_on_common_timestamps),
 		cmocka_unit_test(test_files_without_common_time),
+		cmocka_unit_test(test_small_number_times),
 		cmocka_unit_test(test_sample_nab_files),
 		cmocka_unit_test(test_shared_nab_files),
 	};

@@ -465,6 +465,100 @@ static void test_bad_smd_inputs(void **state)
 	assert_non_null(strstr(err.message, "it has m"));
 }
 
+/* --split and --train on an SMD machine, whose split is its train file's
+ * length: refused with exit 1 by every command, as for a train.csv/
+ * test.csv folder. `vigil detect`, `score`, `train` and `labels` dropped
+ * them silently (a user asking for a 300-row train part got 1,000), and
+ * only `vigil info` said so in a note. */
+static void test_split_options_refused(void **state)
+{
+	(void)state;
+	Series s;
+	ErrorRecord err;
+	SeriesOptions opt = {.split_rows = 300};
+	assert_int_equal(series_open(&s, FLEET ":machine-3-10", &opt, &err),
+			 STATUS_USAGE);
+	assert_null(s.values);
+	assert_non_null(strstr(err.message, "--split and --train do not apply "
+					    "to an SMD machine: its split is "
+					    "the length of "
+					    "train/machine-3-10.txt"));
+	opt = (SeriesOptions){.train_fraction = 0.3};
+	assert_int_equal(series_open(&s, FLEET ":machine-3-10", &opt, &err),
+			 STATUS_USAGE);
+	char out[4096];
+	const char *const cmds[] = {"info", "detect", "score", "train",
+				    "labels"};
+	for (int k = 0; k < 5; k++) {
+		int rc = tu_run(out, sizeof(out),
+				"%s %s '" FLEET ":machine-3-10' --split 300 "
+				"--epochs 1 --quiet",
+				tu_vigil(), cmds[k]);
+		if (!strcmp(cmds[k], "info") || !strcmp(cmds[k], "labels"))
+			rc = tu_run(out, sizeof(out),
+				    "%s %s '" FLEET ":machine-3-10' --split 300",
+				    tu_vigil(), cmds[k]);
+		if (rc != 1 || !strstr(out, "do not apply to an SMD machine"))
+			fail_msg("%s: exit %d: %s", cmds[k], rc, out);
+	}
+	/* without them, the split is the train file's length */
+	opt = (SeriesOptions){.interval = 30};
+	assert_int_equal(series_open(&s, FLEET ":machine-3-10", &opt, &err),
+			 STATUS_OK);
+	assert_int_equal(s.split, 1000);
+	series_free(&s);
+}
+
+/* An SMD machine's rows have no times, so --interval is their step, as
+ * --help says of any file without timestamps (1 minute unless told); it
+ * was dropped silently: `vigil info M --interval 30` said 60 s, and the
+ * 8-minute minimum detection stayed 8 rows. */
+static void test_interval_option_applies(void **state)
+{
+	(void)state;
+	Series s;
+	ErrorRecord err;
+	SeriesOptions opt = {.interval = 30};
+	assert_int_equal(series_open(&s, FLEET ":machine-3-10", &opt, &err),
+			 STATUS_OK);
+	assert_int_equal(s.interval, 30);
+	series_free(&s);
+	assert_int_equal(series_open(&s, FLEET ":machine-3-10", NULL, &err),
+			 STATUS_OK);
+	assert_int_equal(s.interval, 60);
+	series_free(&s);
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s info '" FLEET ":machine-3-10' --interval 30",
+				tu_vigil()),
+			 0);
+	assert_non_null(strstr(out, "sampling  30 s\n"));
+}
+
+/* train/M.txt (or test/M.txt) named from inside the SMD folder is the
+ * machine, as PATH/train/M.txt is from outside (README, Input formats); it
+ * was read as a generic CSV file of the train rows alone (1,000 rows, no
+ * split at the train length, no labels). */
+static void test_machine_file_from_inside_the_folder(void **state)
+{
+	(void)state;
+	char vig[4096], out[4096];
+	assert_non_null(realpath(tu_vigil(), vig));
+	const char *const files[] = {"train/machine-3-10.txt",
+				     "test/machine-3-10.txt"};
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(tu_run(out, sizeof(out),
+					"cd " FLEET " && %s info %s", vig,
+					files[k]),
+				 0);
+		if (!strstr(out, "format    SMD\n") ||
+		    !strstr(out, "rows      2,000\n") ||
+		    !strstr(out, "split at 1,000"))
+			fail_msg("%s: %s", files[k], out);
+		assert_non_null(strstr(out, "dataset   .:machine-3-10\n"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +572,9 @@ int main(void)
 		cmocka_unit_test(test_missing_cells_filled),
 		cmocka_unit_test(test_trailing_comma_lines),
 		cmocka_unit_test(test_pandas_header_line),
+		cmocka_unit_test(test_split_options_refused),
+		cmocka_unit_test(test_interval_option_applies),
+		cmocka_unit_test(test_machine_file_from_inside_the_folder),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

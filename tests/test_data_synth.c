@@ -326,6 +326,52 @@ static void test_cli_help_and_usage(void **state)
 	assert_non_null(strstr(out, "cannot create"));
 }
 
+/* `vigil synth` writes DIR/synthetic.csv and DIR/labels.csv, DIR "." by
+ * default. A labels.csv there without synth's synthetic.csv beside it is
+ * another dataset's (`vigil labels M -o labels.csv`, a folder's labels, a
+ * train.csv/test.csv folder's relabelling) and is left as it was, exit 1;
+ * so is a synthetic.csv holding other data. It used to be replaced. An
+ * earlier run's two files are still replaced (same seed, same bytes). */
+static void test_cli_keeps_other_labels(void **state)
+{
+	(void)state;
+	char out[4096], dir[300], lab[400], syn[400];
+	snprintf(dir, sizeof(dir), "%s/keep", tu_dir);
+	snprintf(lab, sizeof(lab), "%s/labels.csv", dir);
+	snprintf(syn, sizeof(syn), "%s/synthetic.csv", dir);
+	assert_int_equal(tu_run(out, sizeof(out), "mkdir -p %s", dir), 0);
+	const char *mine = "metric,start,end,start_time,end_time,source,note\n"
+			   "*,10,20,,,analyst,mine\n";
+	assert_int_equal(tu_write(lab, mine), 0);
+	/* the default -o, the folder it runs in */
+	char vig[4096];
+	assert_non_null(realpath(tu_vigil(), vig));
+	int rc = tu_run(out, sizeof(out), "cd %s && %s synth", dir, vig);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "labels.csv exists and no synthetic.csv "
+				    "beside it"));
+	char *t = tu_slurp(lab, NULL);
+	assert_string_equal(t, mine);
+	free(t);
+	assert_int_equal(access(syn, F_OK), -1);
+	/* a synthetic.csv of other data */
+	assert_int_equal(tu_write(syn, "timestamp,cpu\n"), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s synth -o %s", tu_vigil(),
+				dir),
+			 1);
+	assert_non_null(strstr(out, "synthetic.csv exists and is not vigil "
+				    "synth's output"));
+	t = tu_slurp(syn, NULL);
+	assert_string_equal(t, "timestamp,cpu\n");
+	free(t);
+	/* an earlier run's files: replaced */
+	assert_int_equal(tu_run(out, sizeof(out), "rm %s %s && %s synth -o %s "
+				"--seed 3 && %s synth -o %s --seed 4",
+				lab, syn, tu_vigil(), dir, tu_vigil(), dir),
+			 0);
+	assert_non_null(strstr(out, "seed 4"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_demo_options_have_range_anomalies),
 		cmocka_unit_test(test_smd_format_reads_back),
 		cmocka_unit_test(test_cli_help_and_usage),
+		cmocka_unit_test(test_cli_keeps_other_labels),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

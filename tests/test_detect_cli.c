@@ -421,6 +421,112 @@ static void test_forecast_cache_is_reused_and_repaired(void **state)
 	free(tb);
 }
 
+/* An output file that is the data itself is refused, before anything is
+ * written: `vigil detect node.csv -o node.csv` (or a path to it through
+ * '..'), `train -o` and `labels -o` used to replace the dataset with
+ * detections, a model or labels, exit 0. The same for an SMD machine's
+ * test file. */
+static void test_output_never_replaces_the_data(void **state)
+{
+	(void)state;
+	char out[8192], other[300];
+	size_t before_len, after_len;
+	char *before = tu_slurp(csv, &before_len);
+	assert_non_null(before);
+	snprintf(other, sizeof(other), "%s/../%s", dir, csv + 5);
+	const char *const cmds[] = {"detect", "train", "labels"};
+	for (int k = 0; k < 3; k++) {
+		const char *o = k == 1 ? other : csv;
+		int rc = tu_run(out, sizeof(out),
+				"%s %s %s %s -o %s%s", tu_vigil(), cmds[k],
+				csv, k == 2 ? "" : small(),
+				o, k == 0 ? " --format json" : "");
+		if (rc != 1 || !strstr(out, "is the dataset's data file"))
+			fail_msg("%s: exit %d: %s", cmds[k], rc, out);
+		char *after = tu_slurp(csv, &after_len);
+		assert_int_equal(after_len, before_len);
+		assert_memory_equal(after, before, before_len);
+		free(after);
+	}
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect %s %s -o %s",
+				tu_vigil(), csv, small(), csv),
+			 1);
+	free(before);
+	/* an SMD machine's test file */
+	char smd[300], test[400];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cp -r data/samples/smd-cut/ServerMachineDataset "
+				"%s/",
+				dir),
+			 0);
+	snprintf(smd, sizeof(smd), "%s/ServerMachineDataset", dir);
+	snprintf(test, sizeof(test), "%s/test/machine-1-2.txt", smd);
+	before = tu_slurp(test, &before_len);
+	assert_int_equal(tu_run(out, sizeof(out), "%s labels %s:machine-1-2 -o %s",
+				tu_vigil(), smd, test),
+			 1);
+	assert_non_null(strstr(out, "is the dataset's data file"));
+	char *after = tu_slurp(test, &after_len);
+	assert_int_equal(after_len, before_len);
+	assert_memory_equal(after, before, before_len);
+	free(after);
+	free(before);
+}
+
+/* Nor the dataset's own label files: `detect -o` and `train -o` onto an
+ * SMD machine's test_label or interpretation_label, or a CSV file's
+ * FILE.labels.csv (an analyst's relabelling), replaced them with
+ * detections or a model, exit 0. */
+static void test_output_never_replaces_the_labels(void **state)
+{
+	(void)state;
+	char out[8192], smd[300], tl[400], il[400], lab[300];
+	snprintf(smd, sizeof(smd), "%s/lab/ServerMachineDataset", dir);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s/lab && cp -r data/samples/smd-cut/"
+				"ServerMachineDataset %s/lab/",
+				dir, dir),
+			 0);
+	snprintf(tl, sizeof(tl), "%s/test_label/machine-1-2.txt", smd);
+	snprintf(il, sizeof(il), "%s/interpretation_label/machine-1-2.txt",
+		 smd);
+	snprintf(lab, sizeof(lab), "%s/node.labels.csv", dir);
+	assert_int_equal(tu_write(lab, "metric,start,end,start_time,end_time,"
+				       "source,note\n*,600,630,,,analyst,"
+				       "mine\n"),
+			 0);
+	const struct {
+		const char *cmd, *data, *file;
+	} cases[] = {
+		{"detect", NULL, tl},
+		{"train", NULL, il},
+		{"detect", csv, lab},
+		{"train", csv, lab},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char ds[400];
+		if (cases[k].data)
+			snprintf(ds, sizeof(ds), "%s", cases[k].data);
+		else
+			snprintf(ds, sizeof(ds), "%s:machine-1-2", smd);
+		size_t before_len, after_len;
+		char *before = tu_slurp(cases[k].file, &before_len);
+		assert_non_null(before);
+		int rc = tu_run(out, sizeof(out), "%s %s %s %s -o %s",
+				tu_vigil(), cases[k].cmd, ds, small(),
+				cases[k].file);
+		if (rc != 1 || !strstr(out, "is the dataset's label file"))
+			fail_msg("%s -o %s: exit %d: %s", cases[k].cmd,
+				 cases[k].file, rc, out);
+		char *after = tu_slurp(cases[k].file, &after_len);
+		assert_int_equal(after_len, before_len);
+		assert_memory_equal(after, before, before_len);
+		free(after);
+		free(before);
+	}
+	unlink(lab);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +538,8 @@ int main(void)
 		cmocka_unit_test(test_json_has_detections_and_alerts),
 		cmocka_unit_test(test_csv_sections_on_stdout),
 		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),
+		cmocka_unit_test(test_output_never_replaces_the_data),
+		cmocka_unit_test(test_output_never_replaces_the_labels),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -161,6 +161,95 @@ static void test_nab_short_file_written(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A NAB file whose times are seconds from 0: the result file's timestamps
+ * stay dates (NAB's scorer parses the column as dates; pandas reads epoch
+ * seconds 300 as 1970-01-01 00:05:00), one per row, and a window given in
+ * such dates labels its rows; while `vigil info` shows elapsed time. */
+static void test_nab_elapsed_times_written_as_dates(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], p[256];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(tu_run(out, sizeof(out), "mkdir -p %s/data/cat", dir),
+			 0);
+	char text[8192], *w = text;
+	w += sprintf(w, "timestamp,value\n");
+	for (int r = 0; r < 120; r++)
+		w += sprintf(w, "%d,%d\n", r * 300, r % 7);
+	snprintf(p, sizeof(p), "%s/data/cat/secs.csv", dir);
+	assert_int_equal(tu_write(p, text), 0);
+	snprintf(p, sizeof(p), "%s/data/combined_windows.json", dir);
+	assert_int_equal(
+		tu_write(p, "{\"cat/secs.csv\": [[\"1970-01-01 00:10:00.000000\","
+			    " \"1970-01-01 00:20:00.000000\"]]}\n"),
+		0);
+	int rc = tu_run(out, sizeof(out),
+			"%s nab %s/data -o %s/results --epochs 1 --hidden 4 "
+			"--quiet",
+			tu_vigil(), dir, dir);
+	assert_int_equal(rc, 0);
+	snprintf(p, sizeof(p), "%s/results/vigil/cat/vigil_secs.csv", dir);
+	char *res = tu_slurp(p, NULL);
+	assert_non_null(res);
+	assert_int_equal(count_lines(res), 121);
+	assert_non_null(strstr(res, "\n1970-01-01 00:00:00,0,"));
+	assert_non_null(strstr(res, "\n1970-01-01 00:05:00,1,"));
+	assert_non_null(strstr(res, "\n1970-01-01 09:55:00,0,"));
+	assert_null(strstr(res, "+"));
+	size_t ones = 0;
+	for (const char *q = res; (q = strstr(q, ",1\n")); q++)
+		ones++;
+	assert_int_equal(ones, 3);
+	free(res);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info %s/data/cat/secs.csv",
+				tu_vigil(), dir),
+			 0);
+	assert_non_null(strstr(out, "+00:00:00 .. +09:55:00 elapsed"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+/* A probationary part of 0 rows (a small --probation on a short file, or
+ * --probation-max 0) must not train: the engine reads a split of 0 as
+ * "train on every row", so the model had seen the rows it then scored
+ * (look-ahead, against NAB's rules), silently. Now the file is written
+ * with anomaly_score 0 and a note, and --probation-max 0 is refused. */
+static void test_nab_empty_probation_does_not_train(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], p[256];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s/data/cat && head -n 301 "
+				"data/samples/nab/realAWSCloudwatch/"
+				"ec2_network_in_257a54.csv > %s/data/cat/f.csv",
+				dir, dir),
+			 0);
+	int rc = tu_run(out, sizeof(out),
+			"%s nab %s/data -o %s/results --probation 0.003 "
+			"--epochs 1 --hidden 4 --quiet",
+			tu_vigil(), dir, dir);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "f.csv: a probationary part of 0 rows "
+				    "(300 rows x 0.003): too short for a "
+				    "model, anomaly_score 0 on every row"));
+	snprintf(p, sizeof(p), "%s/results/vigil/cat/vigil_f.csv", dir);
+	char *res = tu_slurp(p, NULL);
+	assert_non_null(res);
+	assert_int_equal(count_lines(res), 301);
+	size_t zeros = 0;
+	for (const char *q = res; (q = strstr(q, ",0.000000,")); q++)
+		zeros++;
+	assert_int_equal(zeros, 300);
+	free(res);
+	rc = tu_run(out, sizeof(out),
+		    "%s nab %s/data -o %s/results --probation-max 0 --quiet",
+		    tu_vigil(), dir, dir);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "--probation-max takes a number of rows "
+				    ">= 1, not '0'"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 static void test_nab_usage(void **state)
 {
 	(void)state;
@@ -176,12 +265,48 @@ static void test_nab_usage(void **state)
 		2);
 }
 
+/* --name .. put the results above RESULTS_DIR (RESULTS/../CATEGORY/
+ * .._FILE.csv), --name . beside it as hidden files; both are refused
+ * now, before anything is written. */
+static void test_nab_name_stays_inside_results(void **state)
+{
+	(void)state;
+	char dir[64], out[8192];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	char text[4096], *w = text, p[256];
+	w += sprintf(w, "timestamp,value\n");
+	for (int r = 0; r < 40; r++)
+		w += sprintf(w, "2014-04-01 %02d:%02d:00,%d\n", r / 12,
+			     r % 12 * 5, r % 7);
+	assert_int_equal(tu_run(out, sizeof(out), "mkdir -p %s/data/cat", dir),
+			 0);
+	snprintf(p, sizeof(p), "%s/data/cat/f.csv", dir);
+	assert_int_equal(tu_write(p, text), 0);
+	const char *const names[] = {"..", "."};
+	for (int k = 0; k < 2; k++) {
+		int rc = tu_run(out, sizeof(out),
+				"%s nab %s/data -o %s/res --name %s --quiet",
+				tu_vigil(), dir, dir, names[k]);
+		assert_int_equal(rc, 1);
+		assert_non_null(strstr(out, "--name is a plain name"));
+	}
+	/* nothing was written anywhere: only the data folder is there */
+	assert_int_equal(tu_run(out, sizeof(out), "cd %s && find . | sort",
+				dir),
+			 0);
+	assert_string_equal(out, ".\n./data\n./data/cat\n./data/cat/f.csv\n");
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nab_result_files),
 		cmocka_unit_test(test_nab_usage),
 		cmocka_unit_test(test_nab_short_file_written),
+		cmocka_unit_test(test_nab_elapsed_times_written_as_dates),
+		cmocka_unit_test(test_nab_empty_probation_does_not_train),
+		cmocka_unit_test(test_nab_name_stays_inside_results),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -125,6 +125,38 @@ static void test_score_errors(void **state)
 	assert_int_equal(rc, 0);
 }
 
+/* A detections file saved with a UTF-8 byte order mark (a spreadsheet,
+ * pandas' encoding='utf-8-sig') and CRLF line ends scores as the plain
+ * file does; it used to be refused at 1:1 with "expected the header
+ * 'metric,start,...'" although the header was exactly that. */
+static void test_score_detections_with_bom(void **state)
+{
+	(void)state;
+	char det[128], out[16384];
+	snprintf(det, sizeof(det), "%s/det-bom.csv", tmp);
+	assert_int_equal(
+		tu_write(det, "\xef\xbb\xbfmetric,start,end,start_time,"
+			      "end_time,criticality,peak_score\r\n"
+			      "m09,429,439,,,high,5.5\r\n"
+			      "m02,310,314,,,low,1.2\r\n"
+			      "m03,100,120,,,medium,2.5\r\n"),
+		0);
+	int rc = tu_run(out, sizeof(out), "%s score %s --detections %s --json",
+			tu_vigil(), ds, det);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "\"event\": {\"all\": {\"tp\": 10, "
+				    "\"fp\": 4, \"fn\": 0,"));
+	/* a mark anywhere but at the start is still no header */
+	assert_int_equal(tu_write(det, "\nmetric,start,end,start_time,"
+				       "end_time,criticality,peak_score\xef\xbb"
+				       "\xbf\n"),
+			 0);
+	rc = tu_run(out, sizeof(out), "%s score %s --detections %s",
+		    tu_vigil(), ds, det);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "det-bom.csv:2:1: expected the header"));
+}
+
 static void test_score_from_the_model(void **state)
 {
 	(void)state;
@@ -257,16 +289,119 @@ static void test_labels_never_overwrite_original_unnamed(void **state)
 	free(before);
 }
 
+/* --format nab into an existing combined_windows.json keeps the other
+ * files' keys; one that is not a JSON object (a trailing comma, a list)
+ * is refused with its line and column and left byte for byte, where it
+ * used to be replaced by a file holding this one key: the other files'
+ * windows were lost. An empty file holds no keys and is written. */
+static void test_labels_nab_keeps_unreadable_destination(void **state)
+{
+	(void)state;
+	char out[8192], w[256], e[256];
+	const char *nab = "data/samples/nab/realAWSCloudwatch/"
+			  "ec2_network_in_257a54.csv";
+	const char *bad =
+		"{\"other/file.csv\": [[\"2014-01-01 00:00:00.000000\",\n"
+		"  \"2014-01-02 00:00:00.000000\"]],\n}\n";
+	snprintf(w, sizeof(w), "%s/windows.json", tmp);
+	assert_int_equal(tu_write(w, bad), 0);
+	int rc = tu_run(out, sizeof(out), "%s labels %s -o %s", tu_vigil(),
+			nab, w);
+	assert_int_equal(rc, 2);
+	char where[300];
+	snprintf(where, sizeof(where), "%s:3:", w);
+	assert_non_null(strstr(out, where));
+	assert_non_null(strstr(out, "expected a JSON object"));
+	char *after = tu_slurp(w, NULL);
+	assert_string_equal(after, bad);
+	free(after);
+	assert_int_equal(tu_write(w, "[\"other/file.csv\"]\n"), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s labels %s -o %s",
+				tu_vigil(), nab, w),
+			 2);
+	after = tu_slurp(w, NULL);
+	assert_string_equal(after, "[\"other/file.csv\"]\n");
+	free(after);
+	/* a valid one keeps its other key and gains this file's */
+	assert_int_equal(tu_write(w, "{\"other/file.csv\": []}\n"), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s labels %s -o %s",
+				tu_vigil(), nab, w),
+			 0);
+	after = tu_slurp(w, NULL);
+	assert_non_null(strstr(after, "\"other/file.csv\""));
+	assert_non_null(strstr(after, "\"realAWSCloudwatch/ec2_network_in_"
+				      "257a54.csv\":\t[[\"2014-04-14 23:59:00"));
+	free(after);
+	snprintf(e, sizeof(e), "%s/empty.json", tmp);
+	assert_int_equal(tu_write(e, ""), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s labels %s -o %s",
+				tu_vigil(), nab, e),
+			 0);
+	after = tu_slurp(e, NULL);
+	assert_non_null(strstr(after, "realAWSCloudwatch/ec2_network_in_"));
+	free(after);
+}
+
+/* A data file named with an escape sequence whose labels are its own
+ * label column: `vigil labels` names it escaped in its "wrote ... from"
+ * line, as every message prints paths; the line used to carry the raw
+ * ESC [31m to the terminal. */
+static void test_labels_wrote_line_escaped(void **state)
+{
+	(void)state;
+	char out[4096], data[256], lab[256];
+	snprintf(data, sizeof(data), "%s/l\x1b[31mc.csv", tmp);
+	snprintf(lab, sizeof(lab), "%s/lc-labels.csv", tmp);
+	char text[8192], *w = text;
+	w += sprintf(w, "a,label\n");
+	for (int r = 0; r < 100; r++)
+		w += sprintf(w, "%d,%d\n", r % 7, r >= 70 && r < 80);
+	assert_int_equal(tu_write(data, text), 0);
+	int rc = tu_run(out, sizeof(out), "%s labels '%s' -o '%s'", tu_vigil(),
+			data, lab);
+	assert_int_equal(rc, 0);
+	assert_null(strchr(out, '\x1b'));
+	assert_non_null(strstr(out, "ranges from "));
+	assert_non_null(strstr(out, "/l\\x1b[31mc.csv (column)\n"));
+	char *t = tu_slurp(lab, NULL);
+	assert_non_null(strstr(t, "\n*,70,80,,,original,\n"));
+	free(t);
+}
+
+/* --format and --force say how to write OUT; without -o there is nothing
+ * to write. They were dropped silently: `vigil labels M --format csv`
+ * printed the SMD report and exited 0, as if it had converted. */
+static void test_labels_format_needs_output(void **state)
+{
+	(void)state;
+	char out[4096];
+	int rc = tu_run(out, sizeof(out), "%s labels %s --format csv",
+			tu_vigil(), ds);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "--format goes with -o OUT"));
+	rc = tu_run(out, sizeof(out), "%s labels %s --force", tu_vigil(), ds);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "--force goes with -o OUT"));
+	/* the report alone is still a command */
+	rc = tu_run(out, sizeof(out), "%s labels %s", tu_vigil(), ds);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "machine-1-2: test_label has "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_score_json_numbers),
 		cmocka_unit_test(test_score_table_and_per_metric),
 		cmocka_unit_test(test_score_errors),
+		cmocka_unit_test(test_score_detections_with_bom),
 		cmocka_unit_test(test_score_from_the_model),
 		cmocka_unit_test(test_score_empty_node_level_from_the_model),
 		cmocka_unit_test(test_labels_convert_and_report),
 		cmocka_unit_test(test_labels_never_overwrite_original_unnamed),
+		cmocka_unit_test(test_labels_nab_keeps_unreadable_destination),
+		cmocka_unit_test(test_labels_wrote_line_escaped),
+		cmocka_unit_test(test_labels_format_needs_output),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

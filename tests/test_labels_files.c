@@ -507,6 +507,57 @@ static void test_csv_round_trip_with_notes_and_node(void **state)
 	rmdir(tmp);
 }
 
+/* A metric named past 255 bytes, as a Prometheus series with its labels
+ * easily is: the detections file and the label CSV carry the whole name,
+ * so they read back. The writers cut it at 255 bytes, and `vigil score
+ * --detections` then refused vigil's own file ("no metric named ..."), as
+ * did reading back a relabelling the dashboard had saved. */
+static void test_long_metric_names_round_trip(void **state)
+{
+	(void)state;
+	char tmp[64], det[128], lab[128];
+	assert_non_null(tu_tmpdir(tmp, sizeof(tmp)));
+	snprintf(det, sizeof(det), "%s/det.csv", tmp);
+	snprintf(lab, sizeof(lab), "%s/labels.csv", tmp);
+	char longname[700];
+	size_t w = (size_t)snprintf(longname, sizeof(longname),
+				    "container_cpu_usage_seconds_total{");
+	for (int i = 0; i < 14; i++)
+		w += (size_t)snprintf(longname + w, sizeof(longname) - w,
+				      "%slabel%02d=\"value-%02d-abcdefghij\"",
+				      i ? "," : "", i, i);
+	snprintf(longname + w, sizeof(longname) - w, "}");
+	assert_true(strlen(longname) > 400);
+	char *names[2] = {"mem", longname};
+	Series s = series_of(1000, 2, 500);
+	s.names = names;
+	Detection d[2] = {
+		{{600, 640}, 1, CRIT_HIGH, 7.5f},
+		{{600, 640}, DETECT_NODE, CRIT_HIGH, 7.5f},
+	};
+	assert_int_equal(detfile_write(det, &s, d, 2, NULL), STATUS_OK);
+	Detection *back;
+	size_t n;
+	ErrorRecord err;
+	assert_int_equal(detfile_read(det, &s, &back, &n, &err), STATUS_OK);
+	assert_int_equal(n, 2);
+	assert_true(back[0].metric == 1);
+	free(back);
+	LabelSet ls, lb;
+	assert_int_equal(labelset_init(&ls, 2, NULL), STATUS_OK);
+	labelset_mark(&ls, 1, (Range){610, 620}, "mine", NULL, NULL);
+	assert_int_equal(labelfile_write(&ls, &s, lab, LABEL_FORMAT_CSV, NULL),
+			 STATUS_OK);
+	assert_int_equal(labelfile_read(&lb, &s, lab, LABEL_FORMAT_CSV, &err),
+			 STATUS_OK);
+	assert_same_sets(&ls, &lb);
+	labelset_free(&lb);
+	labelset_free(&ls);
+	unlink(det);
+	unlink(lab);
+	rmdir(tmp);
+}
+
 static void test_detections_file_round_trip(void **state)
 {
 	(void)state;
@@ -736,6 +787,30 @@ static int save_in_readonly_child(const char *dir, const char *path,
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* A save that fails where there was no file before (its folder is
+ * missing) says nothing was written; it said "the earlier file is
+ * unchanged", of a file that never was. */
+static void test_save_into_missing_folder_names_no_earlier_file(void **state)
+{
+	(void)state;
+	char tmp[64], path[160];
+	assert_non_null(tu_tmpdir(tmp, sizeof(tmp)));
+	snprintf(path, sizeof(path), "%s/no-such-folder/labels.csv", tmp);
+	char *names[1] = {"cpu"};
+	Series s = series_of(100, 1, 50);
+	s.names = names;
+	LabelSet ls;
+	assert_int_equal(labelset_init(&ls, 1, NULL), STATUS_OK);
+	ErrorRecord err;
+	assert_int_equal(labelfile_write(&ls, &s, path, LABEL_FORMAT_CSV, &err),
+			 STATUS_IO);
+	assert_non_null(strstr(err.message, "No such file or directory"));
+	assert_non_null(strstr(err.message, "nothing was written"));
+	assert_null(strstr(err.message, "earlier file"));
+	labelset_free(&ls);
+	rmdir(tmp);
+}
+
 static void test_save_into_readonly_folder_keeps_old_file(void **state)
 {
 	(void)state;
@@ -823,6 +898,8 @@ int main(void)
 		cmocka_unit_test(test_boolean_labels),
 		cmocka_unit_test(test_csv_round_trip_with_notes_and_node),
 		cmocka_unit_test(test_detections_file_round_trip),
+		cmocka_unit_test(test_long_metric_names_round_trip),
+		cmocka_unit_test(test_save_into_missing_folder_names_no_earlier_file),
 		cmocka_unit_test(test_nab_windows_round_trip),
 		cmocka_unit_test(test_shared_nab_windows_round_trip),
 		cmocka_unit_test(test_save_into_readonly_folder_keeps_old_file),

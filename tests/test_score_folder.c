@@ -125,6 +125,13 @@ static void test_folder_jobs_same_table(void **state)
 				tu_vigil(), tmp),
 			 1);
 	assert_non_null(strstr(err, "--jobs needs a count"));
+	/* one machine is one job: --jobs there was dropped silently */
+	assert_int_equal(tu_run(err, sizeof(err),
+				"%s score '%s/f/ServerMachineDataset:machine-a' "
+				"--jobs 2",
+				tu_vigil(), tmp),
+			 1);
+	assert_non_null(strstr(err, "--jobs goes with a folder of machines"));
 }
 
 /* One machine that cannot be scored (a train part of 10 rows, too short
@@ -216,6 +223,38 @@ static void test_csv_folder_for_one_file_commands(void **state)
 				    "the dashboard take a folder"));
 }
 
+/* A file in a folder named with an escape sequence (a downloaded corpus):
+ * `vigil score FOLDER` lists it escaped in its table and on stderr, and
+ * `vigil nab` in its progress lines, as every other message prints names;
+ * both used to send the raw ESC [31m to the terminal. */
+static void test_folder_names_escaped(void **state)
+{
+	(void)state;
+	char out[8192], dir[400], p[600];
+	snprintf(dir, sizeof(dir), "%s/esc/cat", tmp);
+	assert_int_equal(tu_run(out, sizeof(out), "mkdir -p '%s'", dir), 0);
+	char text[4096], *w = text;
+	w += sprintf(w, "timestamp,value\n");
+	for (int r = 0; r < 40; r++)
+		w += sprintf(w, "2014-04-01 %02d:%02d:00,%d\n", r / 12,
+			     r % 12 * 5, r % 7);
+	snprintf(p, sizeof(p), "%s/x\x1b[31my.csv", dir);
+	assert_int_equal(tu_write(p, text), 0);
+	/* no labels: skipped at once, named in the table and on stderr */
+	int rc = tu_run(out, sizeof(out), "%s score '%s' --quiet", tu_vigil(),
+			dir);
+	assert_int_equal(rc, 1);
+	assert_null(strchr(out, '\x1b'));
+	assert_non_null(strstr(out, "vigil score: x\\x1b[31my skipped"));
+	assert_non_null(strstr(out, "  x\\x1b[31my  skipped: not scored"));
+	/* too short for a model: written, the progress line names it */
+	rc = tu_run(out, sizeof(out), "%s nab '%s/esc' -o '%s/escres'",
+		    tu_vigil(), tmp, tmp);
+	assert_int_equal(rc, 0);
+	assert_null(strchr(out, '\x1b'));
+	assert_non_null(strstr(out, "vigil nab: [1/1] cat/x\\x1b[31my.csv\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_folder_skips_a_bad_machine),
 		cmocka_unit_test(test_folder_jobs_same_table),
 		cmocka_unit_test(test_csv_folder_for_one_file_commands),
+		cmocka_unit_test(test_folder_names_escaped),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -56,6 +56,68 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return 1;
 }
 
+/* Whether a and the file st describes are one file; a named into which. */
+static int same_as(const struct stat *st, const char *a, char *which,
+		   size_t n)
+{
+	struct stat x;
+	if (stat(a, &x) || x.st_dev != st->st_dev || x.st_ino != st->st_ino)
+		return 0;
+	snprintf(which, n, "%s", a);
+	return 1;
+}
+
+int cli_is_data_file(const Series *s, const char *path, char *which,
+		     size_t n)
+{
+	struct stat st;
+	if (!path || !s->path || stat(path, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	char p[4400];
+	switch (s->kind) {
+	case SERIES_SMD:
+		if (!s->machine)
+			return 0;
+		snprintf(p, sizeof(p), "%s/train/%s.txt", s->path, s->machine);
+		if (same_as(&st, p, which, n))
+			return 1;
+		snprintf(p, sizeof(p), "%s/test/%s.txt", s->path, s->machine);
+		return same_as(&st, p, which, n);
+	case SERIES_PSM:
+		snprintf(p, sizeof(p), "%s/train.csv", s->path);
+		if (same_as(&st, p, which, n))
+			return 1;
+		snprintf(p, sizeof(p), "%s/test.csv", s->path);
+		return same_as(&st, p, which, n);
+	case SERIES_CSV:
+	case SERIES_NAB:
+		if (same_as(&st, s->path, which, n))
+			return 1;
+		/* several NAB files joined by ',' */
+		for (const char *a = s->path; s->kind == SERIES_NAB && *a;) {
+			const char *e = strchr(a, ',');
+			size_t l = e ? (size_t)(e - a) : strlen(a);
+			snprintf(p, sizeof(p), "%.*s", (int)l, a);
+			if (same_as(&st, p, which, n))
+				return 1;
+			a += l + (e != NULL);
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int cli_is_label_file(const Series *s, const char *path, char *which,
+		      size_t n)
+{
+	struct stat st;
+	if (!path || stat(path, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	return (s->label_path && same_as(&st, s->label_path, which, n)) ||
+	       (s->interp_path && same_as(&st, s->interp_path, which, n));
+}
+
 int cli_parse_long(const char *text, long *out)
 {
 	char *end;

@@ -44,6 +44,21 @@ int cli_is_folder(const char *path);
 Status cli_folder_open(CliFolder *f, const char *dir, ErrorRecord *err);
 void cli_folder_free(CliFolder *f);
 
+/* Nonzero when path is one of the data files s was read from (the same
+ * file by device and inode: a CSV or NAB file, each of several NAB files
+ * joined by ',', an SMD machine's train/M.txt and test/M.txt, a
+ * train.csv/test.csv folder's two files), which then goes into which (n
+ * bytes). An output file of a subcommand must never be one of them. */
+int cli_is_data_file(const Series *s, const char *path, char *which,
+		     size_t n);
+
+/* Nonzero when path is one of s's own label files (label_path,
+ * interp_path: SMD test_label and interpretation_label, NAB windows, a
+ * CSV file's FILE.labels.csv), same file by device and inode; it then
+ * goes into which (n bytes). Detections and models never go there. */
+int cli_is_label_file(const Series *s, const char *path, char *which,
+		      size_t n);
+
 /* Parse a non-negative integer / a double; 0 on success, -1 otherwise. */
 int cli_parse_long(const char *text, long *out);
 int cli_parse_double(const char *text, double *out);

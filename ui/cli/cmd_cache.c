@@ -10,6 +10,7 @@
 #include "engine/modelcache.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
+#include "ui/escape.h"
 
 static const char cache_help[] =
 	"Usage: vigil cache [--cache-dir DIR]\n"
@@ -118,10 +119,15 @@ static void print_entry(const ModelCacheEntry *e, const char *verb)
 	fmt_bytes(modelcache_entry_bytes(e), total, sizeof(total));
 	fmt_when(e->last_used, when, sizeof(when));
 	printf("%s%10s %10s %10s  %-16s  ", verb, model, fc, total, when);
-	if (e->dataset[0])
-		printf("%s", e->dataset);
-	else
-		printf("(dataset unknown: %s)", e->name);
+	/* the dataset's path comes from outside (a downloaded file's
+	   name): escaped, as everywhere it is printed */
+	if (e->dataset[0]) {
+		ui_escape_fputs(e->dataset, stdout);
+	} else {
+		printf("(dataset unknown: ");
+		ui_escape_fputs(e->name, stdout);
+		putchar(')');
+	}
 	if (e->rows && e->metrics)
 		printf(" (%zu rows x %zu metric%s)", e->rows, e->metrics,
 		       e->metrics == 1 ? "" : "s");

@@ -182,6 +182,25 @@ int cmd_detect(int argc, char **argv)
 		pipeline_free(&p);
 		return cli_report(cmd, st, &err);
 	}
+	/* -o and the files beside it must not be the data read */
+	char data_file[4400];
+	for (int k = 0; out && k < (json ? 1 : points ? 3 : 2); k++) {
+		static const char *const ext[] = {"", ".alerts.csv",
+						  ".points.csv"};
+		char path[4400];
+		snprintf(path, sizeof(path), "%s%s", out, ext[k]);
+		int data = cli_is_data_file(&p.series, path, data_file,
+					    sizeof(data_file));
+		if (data || cli_is_label_file(&p.series, path, data_file,
+					      sizeof(data_file))) {
+			pipeline_free(&p);
+			return cli_usage_error(cmd,
+					       "%s is the dataset's %s file "
+					       "%s: name another file for -o",
+					       path, data ? "data" : "label",
+					       data_file);
+		}
+	}
 	int rc;
 	if (json) {
 		OutFile of;

@@ -298,11 +298,6 @@ int cmd_info(int argc, char **argv)
 	Status st = loadbar_series_open(&s, dataset, &opt, &err);
 	if (st != STATUS_OK)
 		return cli_report("info", st, &err);
-	if (s.kind == SERIES_SMD && (opt.split_rows > 0 || opt.train_fraction > 0))
-		fprintf(stderr,
-			"vigil info: note: --split and --train do not apply to "
-			"an SMD machine: its split is the length of train/%s.txt\n",
-			s.machine ? s.machine : "M");
 	psm_part_note(&s);
 	int rc = 0;
 	if (json)

@@ -13,6 +13,7 @@
 #include "labels/labelset.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
+#include "ui/escape.h"
 #include "ui/loadbar.h"
 
 static const char labels_help[] =
@@ -97,9 +98,11 @@ static long report_disagreements(const Series *s)
 	    (st = labelfile_compare(a, node->n, b, nb, &d, &n, &err)))
 		goto out;
 	int64_t off = (int64_t)s->split;
+	char who[4400];
 	printf("%s: test_label has %zu ranges, interpretation_label %zu "
 	       "(%zu lines); %zu disagreement%s (test rows, end exclusive)\n",
-	       s->machine ? s->machine : s->path, node->n, nb, il.n_lines, n,
+	       ui_escape(s->machine ? s->machine : s->path, who, sizeof(who)),
+	       node->n, nb, il.n_lines, n,
 	       n == 1 ? "" : "s");
 	for (size_t i = 0; i < n; i++) {
 		const LabelDisagreement *g = &d[i];
@@ -219,6 +222,10 @@ int cmd_labels(int argc, char **argv)
 	}
 	if (!dataset)
 		return cli_usage_error("labels", "which DATASET?");
+	if (!out && (has_out_fmt || force))
+		return cli_usage_error("labels", "%s goes with -o OUT (what to "
+					       "write)",
+				       has_out_fmt ? "--format" : "--force");
 
 	ErrorRecord err;
 	error_clear(&err);
@@ -247,6 +254,15 @@ int cmd_labels(int argc, char **argv)
 			rc = cli_usage_error("labels",
 					     "nothing to do: give -o OUT to "
 					     "convert");
+		goto done;
+	}
+	/* The data itself is never written over, --force or not. */
+	char data_file[4400];
+	if (cli_is_data_file(&s, out, data_file, sizeof(data_file))) {
+		rc = cli_usage_error("labels",
+				     "-o %s is the dataset's data file %s: "
+				     "name another file for the labels",
+				     out, data_file);
 		goto done;
 	}
 	if (!in) {
@@ -294,11 +310,14 @@ int cmd_labels(int argc, char **argv)
 	size_t per_metric = 0;
 	for (size_t m = 0; m < ls.metrics; m++)
 		per_metric += labelset_get(&ls, m)->n;
+	/* IN is often found next to the data (labels.csv, the file's own
+	   label column): escaped, as every printed path */
+	char eo[8192], ei[8192];
 	printf("wrote %s (%s): %zu node-level ranges, %zu per-metric ranges "
 	       "from %s (%s)\n",
-	       out, labelfile_format_name(out_fmt),
-	       labelset_get(&ls, LABEL_NODE)->n, per_metric, in,
-	       labelfile_format_name(in_fmt));
+	       ui_escape(out, eo, sizeof(eo)), labelfile_format_name(out_fmt),
+	       labelset_get(&ls, LABEL_NODE)->n, per_metric,
+	       ui_escape(in, ei, sizeof(ei)), labelfile_format_name(in_fmt));
 done:
 	labelset_free(&ls);
 	series_free(&s);

@@ -256,7 +256,16 @@ static Status nab_file(const char *root, const char *rel, const char *outdir,
 	st = pipeline_load(&p, o, &s, err);
 	ErrorRecord why;
 	error_clear(&why);
-	if (st == STATUS_OK) {
+	if (st == STATUS_OK && p.series.split == 0) {
+		/* no probationary row (a small --probation of a short
+		   file): the engine would take a split of 0 for "train on
+		   every row", the rows it then scores */
+		*untrained = 1;
+		error_set(&why, STATUS_EMPTY, path, 0, 0,
+			  "a probationary part of 0 rows (%zu rows x %g)",
+			  p.series.rows, no->probation);
+	}
+	if (st == STATUS_OK && !*untrained) {
 		TrainProgressFn fn = o->quiet ? NULL : o->progress;
 		st = lstm_train(&p.series, &o->lstm, fn, o->progress_ctx,
 				&p.model, &why);
@@ -307,9 +316,15 @@ static Status nab_file(const char *root, const char *rel, const char *outdir,
 				fputs("timestamp,value,anomaly_score,label\n",
 				      of.f);
 				for (size_t t = 0; t < rows; t++) {
+					/* dates even for elapsed times:
+					   NAB's scorer parses this column
+					   as dates (pandas reads epoch
+					   seconds 300 as 1970-01-01
+					   00:05:00) */
 					char tb[40];
-					series_format_time(&p.series, t, tb,
-							   sizeof(tb));
+					series_time_string(
+						series_time(&p.series, t), tb,
+						sizeof(tb));
 					fprintf(of.f, "%s,%.7g,%.6f,%d\n", tb,
 						series_at(&p.series, 0, t),
 						score[t], label[t]);
@@ -360,19 +375,27 @@ int cmd_nab(int argc, char **argv)
 			} else if (!strcmp(a, "--labels")) {
 				labels = v;
 			} else if (!strcmp(a, "--name")) {
-				if (!*v || strchr(v, '/'))
+				/* . and .. would put the results beside
+				   or above RESULTS_DIR */
+				if (!*v || strchr(v, '/') || !strcmp(v, ".") ||
+				    !strcmp(v, ".."))
 					return cli_usage_error(
-						cmd, "--name is a plain name");
+						cmd,
+						"--name is a plain name (no "
+						"'/', not '.' or '..'), not "
+						"'%s'",
+						v);
 				name = v;
 			} else if (!strcmp(a, "--probation-max") ||
 				   !strcmp(a, "--refractory")) {
 				long n;
-				if (cli_parse_long(v, &n) || n < 0)
+				long least = !strcmp(a, "--refractory") ? 0 : 1;
+				if (cli_parse_long(v, &n) || n < least)
 					return cli_usage_error(
 						cmd,
 						"%s takes a number of rows "
-						">= 0, not '%s'",
-						a, v);
+						">= %ld, not '%s'",
+						a, least, v);
 				if (!strcmp(a, "--refractory"))
 					no.refractory = (size_t)n;
 				else
@@ -444,9 +467,12 @@ int cmd_nab(int argc, char **argv)
 	int rc = 0;
 	size_t written = 0;
 	for (size_t i = 0; i < files.n; i++) {
-		if (!o.quiet)
+		if (!o.quiet) {
+			char nm[16400];
 			fprintf(stderr, "vigil nab: [%zu/%zu] %s\n", i + 1,
-				files.n, files.items[i]);
+				files.n,
+				ui_escape(files.items[i], nm, sizeof(nm)));
+		}
 		error_clear(&err);
 		int untrained = 0;
 		st = nab_file(dir, files.items[i], outdir, name, windows,

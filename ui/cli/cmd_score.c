@@ -176,11 +176,17 @@ static int report(const ScoreArgs *a, const Series *s, const LabelSet *ls,
 		}
 		printf("}\n");
 	} else {
+		/* paths name data files (a folder's, the dataset's own
+		   labels): escaped, as everywhere they are printed */
+		char ds[8192], lp[8192], dp[8192];
 		printf("dataset     %s\nlabels      %s (%s)\ndetections  %s: "
 		       "%zu per metric, %zu node level%s\n"
 		       "test part   rows [%zu, %zu), %zu rows\n\n",
-		       a->dataset, a->labels, labelfile_format_name(fmt),
-		       a->detections ? a->detections : "from the model",
+		       ui_escape(a->dataset, ds, sizeof(ds)),
+		       ui_escape(a->labels, lp, sizeof(lp)),
+		       labelfile_format_name(fmt),
+		       a->detections ? ui_escape(a->detections, dp, sizeof(dp))
+				     : "from the model",
 		       n_metric, nd - n_metric,
 		       derived_node ? " (the union of the metrics')" : "",
 		       s->split, s->rows, s->rows - s->split);
@@ -359,8 +365,9 @@ static void *folder_worker(void *arg)
 		if (w->jobs > 1 && !w->po->quiet) {
 			pthread_mutex_lock(&w->lock);
 			w->done++;
+			char nm[1100];
 			fprintf(stderr, "vigil score: %s %s (%zu of %zu)\n",
-				w->cf->name[i],
+				ui_escape(w->cf->name[i], nm, sizeof(nm)),
 				w->failed[i] ? "not scored" : "scored", w->done,
 				w->cf->n);
 			pthread_mutex_unlock(&w->lock);
@@ -407,10 +414,11 @@ static int score_folder(ScoreArgs *a, PipelineOptions *po)
 	pthread_mutex_destroy(&w.lock);
 	for (size_t i = 0; i < n; i++) {
 		if (failed[i]) {
+			char nm[1100];
 			fprintf(stderr,
 				"vigil score: %s skipped (left out of the "
 				"means)\n",
-				cf.name[i]);
+				ui_escape(cf.name[i], nm, sizeof(nm)));
 			rc = failed[i] > rc ? failed[i] : rc;
 		} else {
 			scored++;
@@ -457,25 +465,30 @@ static int score_folder(ScoreArgs *a, PipelineOptions *po)
 		print_json_table(&mean);
 		printf("}\n");
 	} else {
+		char fd[8192], nm[1100];
 		printf("folder      %s (%zu datasets, each against its own "
 		       "labels)\n"
 		       "node level, all detections; the mean is over the "
 		       "datasets (TP/FP/FN summed in --json)\n\n",
-		       a->dataset, n);
+		       ui_escape(a->dataset, fd, sizeof(fd)), n);
 		int namew = 7;
-		for (size_t i = 0; i < n; i++)
-			if ((int)strlen(cf.name[i]) > namew)
-				namew = (int)strlen(cf.name[i]);
+		for (size_t i = 0; i < n; i++) {
+			int l = (int)strlen(ui_escape(cf.name[i], nm,
+						      sizeof(nm)));
+			if (l > namew)
+				namew = l;
+		}
 		printf("  %-*s  %20s  %20s  %20s\n", namew, "dataset",
 		       "point-wise P R F1", "adjusted* P R F1",
 		       "event P R F1");
 		for (size_t i = 0; i < n; i++) {
+			ui_escape(cf.name[i], nm, sizeof(nm));
 			if (failed[i])
 				printf("  %-*s  skipped: not scored (the error "
 				       "is on stderr)\n",
-				       namew, cf.name[i]);
+				       namew, nm);
 			else
-				folder_line(cf.name[i], namew, &t[i]);
+				folder_line(nm, namew, &t[i]);
 		}
 		if (scored)
 			folder_line("mean", namew, &mean);
@@ -572,5 +585,9 @@ int cmd_score(int argc, char **argv)
 				"--detections or --per-metric");
 		return score_folder(&a, &po);
 	}
+	if (a.jobs > 0)
+		return cli_usage_error("score",
+				       "--jobs goes with a folder of machines "
+				       "(one dataset is scored by one job)");
 	return score_dataset(&a, &po, NULL);
 }

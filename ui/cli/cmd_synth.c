@@ -17,6 +17,7 @@
 #include "data/synth.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
+#include "ui/escape.h"
 
 static const char synth_help[] =
 	"Usage: vigil synth [-o DIR] [--seed S] [--points N] [--anomalies K]\n"
@@ -29,7 +30,9 @@ static const char synth_help[] =
 	"(offsets of 15-25, latency 5-15, random sign), and a label file of\n"
 	"exactly the injected points. The same seed gives the same bytes.\n"
 	"\n"
-	"  -o DIR           output folder (created; default .)\n"
+	"  -o DIR           output folder (created; default .); a labels.csv\n"
+	"                   or synthetic.csv there that is not an earlier\n"
+	"                   run's is not overwritten\n"
 	"  --seed S         random seed (default 42)\n"
 	"  --points N       rows (default 1000)\n"
 	"  --anomalies K    anomalies per metric (default 10)\n"
@@ -138,6 +141,51 @@ static size_t node_union(const SynthInjection *inj, size_t ninj, Range *out)
 		}
 	}
 	return w;
+}
+
+/* Whether DIR's synthetic.csv and labels.csv may be replaced: none there,
+ * or an earlier run's (synthetic.csv with the header this writes; its
+ * labels.csv beside it). A labels.csv without it is another dataset's
+ * (`vigil labels -o labels.csv`, a folder's labels, a train.csv/test.csv
+ * folder's relabelling) and is not overwritten, nor is a synthetic.csv
+ * that holds other data; why gets the reason. */
+static int csv_outputs_free(const char *dir, const Series *s, char *why,
+			    size_t wn)
+{
+	char ps[4200], pl[4200], want[512], line[512] = "";
+	snprintf(ps, sizeof(ps), "%s/synthetic.csv", dir);
+	snprintf(pl, sizeof(pl), "%s/labels.csv", dir);
+	struct stat st;
+	int has_s = lstat(ps, &st) == 0, has_l = lstat(pl, &st) == 0;
+	if (has_s) {
+		size_t w = (size_t)snprintf(want, sizeof(want), "timestamp");
+		for (size_t m = 0; m < s->metrics && w < sizeof(want); m++)
+			w += (size_t)snprintf(want + w, sizeof(want) - w, ",%s",
+					      s->names[m]);
+		FILE *f = fopen(ps, "r");
+		if (f) {
+			if (!fgets(line, sizeof(line), f))
+				line[0] = '\0';
+			fclose(f);
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strcmp(line, want)) {
+			snprintf(why, wn,
+				 "%.4000s exists and is not vigil synth's "
+				 "output (its first line is not '%.200s'): "
+				 "not overwritten; -o another folder",
+				 ps, want);
+			return 0;
+		}
+	} else if (has_l) {
+		snprintf(why, wn,
+			 "%.4000s exists and no synthetic.csv beside it: the "
+			 "labels of other data, not overwritten; -o another "
+			 "folder",
+			 pl);
+		return 0;
+	}
+	return 1;
 }
 
 static int write_csv(const char *dir, const Series *s,
@@ -362,7 +410,17 @@ int cmd_synth(int argc, char **argv)
 	if (st != STATUS_OK)
 		return cli_report("synth", st, &err);
 	char why[4600] = "";
-	int rc = make_dirs(dir);
+	int rc = 0;
+	if (!strcmp(format, "csv") && !csv_outputs_free(dir, &s, why,
+							sizeof(why))) {
+		fputs("vigil synth: ", stderr);
+		ui_escape_fputs(why, stderr);
+		fputc('\n', stderr);
+		free(inj);
+		series_free(&s);
+		return 1;
+	}
+	rc = make_dirs(dir);
 	if (rc)
 		snprintf(why, sizeof(why), "%s: cannot create: %s", dir,
 			 strerror(errno));

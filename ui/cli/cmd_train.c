@@ -291,6 +291,17 @@ int cmd_train(int argc, char **argv)
 	if (st)
 		return cli_report("train", st, &err);
 
+	char data_file[4400];
+	int data = cli_is_data_file(&s, out_path, data_file, sizeof(data_file));
+	if (data ||
+	    cli_is_label_file(&s, out_path, data_file, sizeof(data_file))) {
+		series_free(&s);
+		return cli_usage_error("train",
+				       "-o %s is the dataset's %s file %s: "
+				       "name another file for the model",
+				       out_path, data ? "data" : "label",
+				       data_file);
+	}
 	ProgressState ps = {isatty(2), 0};
 	TrainProgressFn fn = quiet ? NULL : progress;
 	LstmModel *m = NULL;
