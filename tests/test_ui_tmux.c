@@ -710,6 +710,101 @@ static void test_two_dashboards(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* Start vigil with args in a second server while the current one keeps
+ * running (start() would stop it); returns the first server's socket in
+ * first so that the test can go back to it. */
+static void start_beside(const char *args, char *first, size_t n)
+{
+	snprintf(first, n, "%s", sock);
+	n_starts++;
+	snprintf(sock, sizeof(sock), "uitest-%ld-%u", (long)getpid(),
+		 n_starts);
+	char script[400], out[1024];
+	snprintf(script, sizeof(script), "%s/run-%u.sh", tmp, n_starts);
+	FILE *f = fopen(script, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"env HOME='%s' XDG_CACHE_HOME='%s/cache' LANG=C.UTF-8 "
+		"LC_ALL=C.UTF-8 TERM=xterm-256color %s %s "
+		"2>'%s/vigil-%u.err'\necho VIGIL-EXIT=$?\nsleep 600\n",
+		tmp, tmp, tu_vigil(), args, tmp, n_starts);
+	fclose(f);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"tmux -L %s -f /dev/null new-session -d -x 100 "
+				"-y 30 sh '%s'",
+				sock, script),
+			 0);
+}
+
+/* Every spelling of one SMD machine takes the same lock: FOLDER:M,
+ * ./FOLDER//:M, a symlink to the folder, FOLDER/test/M.txt (which opens
+ * the same machine) and the machines view's Enter. A second dashboard
+ * under any of them opens read-only; the first one's journal is kept. */
+static void test_lock_every_spelling(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/smd' '%s/link' && cp -r "
+				"data/samples/smd-cut '%s/smd' && ln -s "
+				"'%s/smd/ServerMachineDataset' '%s/link'",
+				tmp, tmp, tmp, tmp, tmp),
+			 0);
+	char args[1200];
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smd/ServerMachineDataset:machine-1-2'", tmp);
+	start(args, "C.UTF-8");
+	expect(">m01", 10);
+	expect("0 edits unsaved", 5);
+	long first = vigil_pid();
+	char want[128];
+	snprintf(want, sizeof(want),
+		 "already open in another vigil (pid %ld): opening read-only",
+		 first);
+	const char *const spellings[] = {
+		"/smd/ServerMachineDataset/test/machine-1-2.txt",
+		"/smd/ServerMachineDataset/train/machine-1-2.txt",
+		"//smd/./ServerMachineDataset/:machine-1-2",
+		"/link:machine-1-2",
+		"/link/test/machine-1-2.txt",
+	};
+	char first_sock[96];
+	for (size_t i = 0; i < sizeof(spellings) / sizeof(*spellings); i++) {
+		char path[600];
+		snprintf(path, sizeof(path), "%s%s", tmp, spellings[i]);
+		snprintf(args, sizeof(args), "--no-model '%s'", path);
+		start_beside(args, first_sock, sizeof(first_sock));
+		if (!wait_for(want, 10)) {
+			dump_failure();
+			fail_msg("'%s' did not open read-only", path);
+		}
+		keys("q");
+		expect("VIGIL-EXIT=0", 5);
+		stop_server();
+		snprintf(sock, sizeof(sock), "%s", first_sock);
+	}
+	/* the machines view's Enter takes the same lock */
+	snprintf(args, sizeof(args), "--no-model '%s/link'", tmp);
+	start_beside(args, first_sock, sizeof(first_sock));
+	expect("machines: 1", 10);
+	keys("Enter");
+	expect(want, 10);
+	keys("M");
+	expect("machines: 1", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	stop_server();
+	snprintf(sock, sizeof(sock), "%s", first_sock);
+	/* the first one still edits */
+	keys("m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("u q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A CSV file's own labels, found next to it (what `vigil synth` writes:
  * synthetic.csv and labels.csv) or in a 0/1 column of the file, are on
  * screen without --labels, as `vigil score` and `vigil info` find them. */
@@ -1080,6 +1175,7 @@ int main(void)
 		cmocka_unit_test(test_node_scope_undo),
 		cmocka_unit_test(test_kill_recover_same_file),
 		cmocka_unit_test(test_two_dashboards),
+		cmocka_unit_test(test_lock_every_spelling),
 		cmocka_unit_test(test_lossy_save_asks),
 		cmocka_unit_test(test_signals_restore_terminal),
 		cmocka_unit_test(test_dashboard_write_failures),

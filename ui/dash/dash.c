@@ -4,6 +4,7 @@
 #include "ui/dash/dash.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -530,8 +531,32 @@ void dash_journal_open(App *a, int keep)
 			    strerror(a->journal.error), a->journal.path);
 }
 
-void dash_session_start(App *a, const char *key)
+/* The lock and journal key of the open dataset, the same for every
+ * spelling of it: an SMD machine is its folder's real path and its name,
+ * however it was named (PATH:M, ./PATH//:M, through a symlink, or as
+ * PATH/test/M.txt); anything else the real path of what was named, or the
+ * name as given when it is no file (a Prometheus query). */
+static void session_key(const App *a, const char *dataset, char *buf,
+			size_t n)
 {
+	char real[PATH_MAX];
+	if (a->s.machine && a->s.path) {
+		snprintf(buf, n, "%s:%s",
+			 realpath(a->s.path, real) ? real : a->s.path,
+			 a->s.machine);
+		return;
+	}
+	if (!dataset) {
+		snprintf(buf, n, "demo");
+		return;
+	}
+	snprintf(buf, n, "%s", realpath(dataset, real) ? real : dataset);
+}
+
+void dash_session_start(App *a, const char *dataset)
+{
+	char key[PATH_MAX + 300];
+	session_key(a, dataset, key, sizeof(key));
 	int rc = journal_lock(&a->journal, key);
 	if (rc == 1) {
 		a->read_only = 1;

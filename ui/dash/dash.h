@@ -60,11 +60,12 @@ int dash_follow_poll(App *a);
 /* Block until the model is ready (or failed). */
 void dash_wait_model(App *a);
 
-/* Take the dataset's lock for key (a canonical dataset path, or "demo"):
- * held by another vigil, the session is read-only (message set); else a
+/* Take the lock of the open dataset (dataset: as the user named it, NULL
+ * for the demo; every spelling of one dataset takes the same lock): held
+ * by another vigil, the session is read-only (message set); else a
  * journal left by an earlier session is offered for recovery (the
  * PROMPT_RECOVER question) or a fresh one is started. */
-void dash_session_start(App *a, const char *key);
+void dash_session_start(App *a, const char *dataset);
 
 /* Open the journal afresh (keep = 0) or for appending (keep = 1); a
  * failure is shown on the status line. */

@@ -3,11 +3,9 @@
  * trained in the background a few at a time. */
 #include "ui/dash/fleet.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ncursesw/curses.h>
@@ -152,18 +150,7 @@ static void open_session(Fleet *f, FleetMachine *m)
 	if (m->session || f->opt.no_session)
 		return;
 	m->session = 1;
-	char real[PATH_MAX], key[PATH_MAX + 4700], path[4400];
-	snprintf(path, sizeof(path), "%s", m->dataset);
-	char *colon = strrchr(path, ':');
-	struct stat st;
-	if (colon && stat(path, &st) != 0)
-		*colon = '\0'; /* FOLDER:machine */
-	else
-		colon = NULL;
-	snprintf(key, sizeof(key), "%s%s%s",
-		 realpath(path, real) ? real : path, colon ? ":" : "",
-		 colon ? colon + 1 : "");
-	dash_session_start(&m->app, key);
+	dash_session_start(&m->app, m->dataset);
 }
 
 static size_t unsaved_machines(const Fleet *f)
