@@ -296,6 +296,72 @@ static void test_journal_recovery(void **state)
 }
 
 
+/* A journal whose last line was cut short (a write torn by a crash, a full
+ * disk, a file size limit) or damaged: the recovery replays what comes
+ * before it, and the edits made after the recovery are journaled after
+ * those lines, so that the next crash gives back all of them (they were
+ * appended to the cut line, and the next replay stopped there). */
+static void test_recovery_after_torn_line(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024];
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	keys("m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("l l l m l l m a");
+	expect("2 edits unsaved", 5);
+	stop_server();
+	assert_int_equal(tu_run(out, sizeof(out),
+				"for f in '%s'/cache/vigil/journal-*.log; do "
+				"printf 'mark 0 1' >> \"$f\"; done",
+				tmp),
+			 0);
+	start("--no-model", "C.UTF-8");
+	expect("recover 2 edits from the journal (2 unsaved)? r recover", 10);
+	keys("r");
+	expect("recovered 2 edits", 5);
+	expect("2 edits unsaved", 5);
+	keys("l l l l m l l m a");
+	expect("3 edits unsaved", 5);
+	stop_server();
+	start("--no-model", "C.UTF-8");
+	expect("recover 3 edits from the journal (3 unsaved)? r recover", 10);
+	keys("r");
+	expect("recovered 3 edits from the journal ", 5);
+	CHECK(!strstr(screen, "damaged"));
+	expect("3 edits unsaved", 5);
+	/* a damaged line in the middle: the same */
+	keys("u");
+	expect("2 edits unsaved", 5);
+	stop_server();
+	assert_int_equal(tu_run(out, sizeof(out),
+				"for f in '%s'/cache/vigil/journal-*.log; do "
+				"printf 'mark 0 oops\\n' >> \"$f\"; done",
+				tmp),
+			 0);
+	start("--no-model", "C.UTF-8");
+	expect("recover 4 edits from the journal (2 unsaved)? r recover", 10);
+	keys("r");
+	expect("(it ends in a damaged line)", 5);
+	expect("2 edits unsaved", 5);
+	keys("C-r");
+	expect("3 edits unsaved", 5);
+	stop_server();
+	start("--no-model", "C.UTF-8");
+	expect("recover 5 edits from the journal (3 unsaved)? r recover", 10);
+	keys("r");
+	expect("recovered 5 edits from the journal ", 5);
+	CHECK(!strstr(screen, "damaged"));
+	keys("q");
+	expect("unsaved edits", 5);
+	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* An SMD machine (the bundled cut of machine-1-2): 38 metrics, the node
  * scope, the criticality comparison and the original-vs-working view. */
 static void test_smd_criticality_view(void **state)
@@ -1172,6 +1238,7 @@ int main(void)
 		cmocka_unit_test(test_mouse),
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
+		cmocka_unit_test(test_recovery_after_torn_line),
 		cmocka_unit_test(test_node_scope_undo),
 		cmocka_unit_test(test_kill_recover_same_file),
 		cmocka_unit_test(test_two_dashboards),

@@ -268,6 +268,7 @@ void journal_replay(const char *path, uint64_t base, UiLabels *l,
 				scan->mismatch = 1;
 				break;
 			}
+			scan->good = ftello(f);
 			continue;
 		}
 		UiOp op;
@@ -279,6 +280,7 @@ void journal_replay(const char *path, uint64_t base, UiLabels *l,
 			break;
 		}
 		scan->ops++;
+		scan->good = ftello(f);
 	}
 	free(line);
 	fclose(f);
@@ -298,6 +300,17 @@ int journal_scan(const Journal *j, const UiLabels *cur, JournalScan *scan)
 	}
 	journal_replay(j->path, ui_labels_fingerprint(cur), &tmp, scan);
 	ui_labels_free(&tmp);
+	return 0;
+}
+
+int journal_trim(Journal *j, long long size)
+{
+	struct stat sb;
+	if (j->lock_fd < 0 || !j->path[0] || stat(j->path, &sb) != 0 ||
+	    sb.st_size <= size)
+		return 0;
+	if (truncate(j->path, (off_t)size) != 0)
+		return j->error = errno;
 	return 0;
 }
 

@@ -43,6 +43,7 @@ typedef struct {
 	int mismatch;   /* made over other original labels: nothing applied */
 	int damaged;    /* a line that is not an operation: replay stopped */
 	long line;      /* that line's number */
+	long long good; /* bytes up to the end of the last line replayed */
 } JournalScan;
 
 void journal_init(Journal *j);
@@ -64,6 +65,12 @@ void journal_replay(const char *path, uint64_t base, UiLabels *l,
  * original labels (cur is not changed). 0, or -1 when there is no
  * journal. */
 int journal_scan(const Journal *j, const UiLabels *cur, JournalScan *scan);
+
+/* Cut j's file to the size bytes a replay used (JournalScan.good), so
+ * that what is appended after a recovery follows the last replayed line,
+ * not a line cut short by a crash or a damaged one (which would end the
+ * next replay before it). 0 or an errno (also in j->error). */
+int journal_trim(Journal *j, long long size);
 
 /* Open the journal for appending (keep = 1, after a recovery) or afresh
  * (keep = 0); base is the original labels' fingerprint. Returns 0 or an

@@ -188,8 +188,14 @@ static unsigned prompt_recover_key(App *a, int ch)
 			       ui_labels_fingerprint(&a->labels), &a->labels,
 			       &sc);
 		a->prompt = PROMPT_NONE;
+		int trim = journal_trim(&a->journal, sc.good);
 		dash_journal_open(a, 1);
-		if (!a->journal.error)
+		if (trim)
+			app_message(a, "JOURNAL NOT WRITTEN (%s): its damaged "
+				       "end could not be cut, new edits are "
+				       "not protected against a crash",
+				    strerror(trim));
+		else if (!a->journal.error)
 			app_message(a,
 				    "recovered %ld edit%s from the journal%s",
 				    sc.ops, sc.ops == 1 ? "" : "s",
