@@ -362,6 +362,111 @@ static void test_recovery_after_torn_line(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A CSV file's default save (FILE.labels.csv) is the file the next open
+ * reads its labels from: edits made after it survive a kill all the same
+ * (the journal was set aside as "made over other labels" and they were
+ * lost), replayed over the saved labels; an undo there of an edit made
+ * before the save cannot be replayed over them: the journal is kept aside
+ * and said so. */
+static void test_recovery_after_saving_own_labels(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[4096], args[600], cmd[700];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/own' && %s synth -o '%s/own' "
+				"--points 300 >/dev/null",
+				tmp, tu_vigil(), tmp),
+			 0);
+	snprintf(args, sizeof(args), "--no-model '%s/own/synthetic.csv'", tmp);
+	start(args, "C.UTF-8");
+	expect("metrics", 10);
+	keys("g l l l m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("synthetic.labels.csv", 5);
+	keys("Enter");
+	expect("saved ", 5);
+	expect("0 edits unsaved", 5);
+	keys("l l l l l m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("l l l l l m l l m a");
+	expect("2 edits unsaved", 5);
+	keys("u");
+	expect("1 edit unsaved", 5);
+	stop_server();
+	start(args, "C.UTF-8");
+	expect("recover 3 edits from the journal (1 unsaved)? r recover", 10);
+	keys("r");
+	expect("recovered 3 edits from the journal since the save of these "
+	       "labels",
+	       5);
+	expect("1 edit unsaved", 5);
+	/* the history since the save came back too */
+	keys("C-r");
+	expect("2 edits unsaved", 5);
+	keys("u u");
+	expect("0 edits unsaved", 5);
+	keys("C-r");
+	expect("1 edit unsaved", 5);
+	/* the state is the lost one: saved beside, the same file as an
+	 * uninterrupted session's */
+	keys("s");
+	expect("synthetic.labels.csv", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s/own/a.labels.csv' Enter", tmp);
+	keys(cmd);
+	expect("a.labels.csv (csv)", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	/* without a kill */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cd '%s/own' && rm synthetic.labels.csv", tmp),
+			 0);
+	clear_journals();
+	start(args, "C.UTF-8");
+	expect("metrics", 10);
+	CHECK(!strstr(screen, "recover"));
+	keys("g l l l m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("synthetic.labels.csv", 5);
+	keys("Enter");
+	expect("0 edits unsaved", 5);
+	keys("l l l l l m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("synthetic.labels.csv", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s/own/b.labels.csv' Enter", tmp);
+	keys(cmd);
+	expect("b.labels.csv (csv)", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cd '%s/own' && cmp a.labels.csv b.labels.csv",
+				tmp),
+			 0);
+	/* an undo past the save: not replayed, kept aside */
+	start(args, "C.UTF-8");
+	expect("metrics", 10);
+	CHECK(!strstr(screen, "recover"));
+	keys("l l l l l l l l m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("synthetic.labels.csv", 5);
+	keys("Enter");
+	expect("0 edits unsaved", 5);
+	keys("u");
+	expect("1 edit unsaved", 5);
+	stop_server();
+	start(args, "C.UTF-8");
+	expect("not recovered: the journal undoes an edit made", 10);
+	CHECK(!strstr(screen, "recover "));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* An SMD machine (the bundled cut of machine-1-2): 38 metrics, the node
  * scope, the criticality comparison and the original-vs-working view. */
 static void test_smd_criticality_view(void **state)
@@ -1239,6 +1344,7 @@ int main(void)
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
 		cmocka_unit_test(test_recovery_after_torn_line),
+		cmocka_unit_test(test_recovery_after_saving_own_labels),
 		cmocka_unit_test(test_node_scope_undo),
 		cmocka_unit_test(test_kill_recover_same_file),
 		cmocka_unit_test(test_two_dashboards),

@@ -518,12 +518,27 @@ static unsigned move_threshold(App *a, int up)
 	return DIRTY_ALL;
 }
 
+/* The dataset as the journal's first line names it. */
+static void journal_dataset(const App *a, char *ds, size_t n)
+{
+	snprintf(ds, n, "%.1000s%s%.60s", a->s.path ? a->s.path : "demo",
+		 a->s.machine ? ":" : "", a->s.machine ? a->s.machine : "");
+}
+
+int dash_journal_resume(App *a, const JournalScan *sc)
+{
+	char ds[1100];
+	journal_dataset(a, ds, sizeof(ds));
+	int e = journal_restart(&a->journal, sc,
+				ui_labels_fingerprint(&a->labels), ds);
+	dash_journal_open(a, 1);
+	return e;
+}
+
 void dash_journal_open(App *a, int keep)
 {
 	char ds[1100];
-	snprintf(ds, sizeof(ds), "%.1000s%s%.60s",
-		 a->s.path ? a->s.path : "demo", a->s.machine ? ":" : "",
-		 a->s.machine ? a->s.machine : "");
+	journal_dataset(a, ds, sizeof(ds));
 	if (journal_open(&a->journal, keep, ui_labels_fingerprint(&a->labels),
 			 ds) != 0)
 		app_message(a, "NO JOURNAL (%s): edits are not protected "
@@ -573,15 +588,23 @@ void dash_session_start(App *a, const char *dataset)
 		return;
 	}
 	JournalScan sc;
-	if (journal_scan(&a->journal, &a->labels, &sc) == 0 && sc.mismatch) {
+	if (journal_scan(&a->journal, &a->labels, &sc) == 0 &&
+	    (sc.mismatch || (sc.past_save && sc.ops == 0))) {
 		/* made over other original labels (a label file changed):
 		 * replaying it would give another state; keep it aside */
 		char old[1100];
 		snprintf(old, sizeof(old), "%s.old", a->journal.path);
 		rename(a->journal.path, old);
-		app_message(a, "the journal was made over other labels (a label "
-			       "file changed): kept as %s, not recovered",
-			    old);
+		if (sc.mismatch)
+			app_message(a, "the journal was made over other labels "
+				       "(a label file changed): kept as %s, "
+				       "not recovered",
+				    old);
+		else
+			app_message(a, "not recovered: the journal undoes an "
+				       "edit made before these labels were "
+				       "saved (kept as %s)",
+				    old);
 	} else if (sc.ops > 0) {
 		a->prompt = PROMPT_RECOVER;
 		snprintf(a->question, sizeof(a->question),

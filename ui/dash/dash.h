@@ -71,6 +71,11 @@ void dash_session_start(App *a, const char *dataset);
  * failure is shown on the status line. */
 void dash_journal_open(App *a, int keep);
 
+/* After a recovery (sc: what the replay found): the journal goes on from
+ * the last line replayed (journal_restart), opened for appending. 0, or
+ * the errno when it could not be made to (it is opened all the same). */
+int dash_journal_resume(App *a, const JournalScan *sc);
+
 /* Handle one key (prompts first, then the key table); returns flags. */
 unsigned dash_key(App *a, int ch);
 

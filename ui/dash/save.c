@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "labels/labelfile.h"
+#include "ui/dash/journal.h"
 
 static const char *const format_names[SAVE_FORMATS] = {"csv", "smd", "interp",
 						       "nab"};
@@ -534,6 +535,10 @@ int save_labels(App *a, const char *path)
 	save_remember(a, p);
 	UiOp op = {UI_OP_SAVED, 0, 0, 0, 0, holds, NULL};
 	app_apply(a, &op);
+	/* when this was the dataset's own label file, the next start reads
+	   these labels as its original ones: the journal goes on from here */
+	journal_append_base(&a->journal,
+			    ui_labels_fingerprint_saved(&a->labels, holds));
 	char jerr[120] = "";
 	if (a->journal.error)
 		snprintf(jerr, sizeof(jerr), "  (JOURNAL NOT WRITTEN: %s)",
