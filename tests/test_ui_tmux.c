@@ -1110,6 +1110,79 @@ static void test_psm_folder(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* The save prompt's format holds for a name of one's own: "save as
+ * interp" with the name typed as m.txt writes interpretation_label (a
+ * plain .txt was taken for test_label whatever the prompt said: it asked
+ * about test_label, then wrote the node's 0/1 lines); test_label when
+ * that is the prompt's; a name that says which (the original files'
+ * folders) wins. */
+static void test_save_txt_keeps_format(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024];
+	tu_run(out, sizeof(out),
+	       "rm -rf '%s/smdt' && cp -r data/samples/smd-cut '%s/smdt'", tmp,
+	       tmp);
+	char args[600];
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smdt/ServerMachineDataset:machine-1-2'", tmp);
+	start(args, "C.UTF-8");
+	expect(">m01", 10);
+	keys("G m h h h m a");
+	expect("rows, m01)", 5);
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("save as interp in", 5);
+	char path[600], cmd[800];
+	snprintf(path, sizeof(path), "%s/mine.txt", tmp);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", path);
+	keys(cmd);
+	expect("saved ", 5);
+	CHECK(!strstr(screen, "save anyway"));
+	expect("mine.txt (interp)", 5);
+	expect("0 edits unsaved", 5);
+	/* interpretation_label lines: start-end:dims */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"grep -c '^[0-9]*-[0-9]*:[0-9,]*$' '%s'", path),
+			 0);
+	CHECK(atoi(out) > 0);
+	/* test_label when the prompt says so: one 0/1 a test row */
+	keys("s Tab Tab");
+	expect("save as smd in", 5);
+	snprintf(path, sizeof(path), "%s/node.txt", tmp);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", path);
+	keys(cmd);
+	expect("save anyway? y/n  edits of 1 metric cannot be written to "
+	       "test_label",
+	       5);
+	keys("y");
+	expect("node.txt (smd)", 5);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"grep -cv '^[01]$' '%s'", path),
+			 1);
+	/* the original test_label file's path: test_label, though the
+	 * prompt says interp (asked first: the metric's edit is not in it) */
+	keys("s");
+	expect("save as interp in", 5);
+	snprintf(path, sizeof(path),
+		 "%s/smdt/ServerMachineDataset/test_label/machine-1-2.txt", tmp);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", path);
+	keys(cmd);
+	expect("save anyway? y/n  edits of 1 metric cannot be written to "
+	       "test_label",
+	       5);
+	keys("y");
+	expect("saved ", 5);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"grep -cv '^[01]$' '%s'", path),
+			 1);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* SMD at node scope: a node range saved as interpretation_label (which
  * holds the metrics' ranges only) asks first and says what would be lost;
  * declined, nothing is written and the edit stays unsaved; accepted, the
@@ -1350,6 +1423,7 @@ int main(void)
 		cmocka_unit_test(test_two_dashboards),
 		cmocka_unit_test(test_lock_every_spelling),
 		cmocka_unit_test(test_lossy_save_asks),
+		cmocka_unit_test(test_save_txt_keeps_format),
 		cmocka_unit_test(test_signals_restore_terminal),
 		cmocka_unit_test(test_dashboard_write_failures),
 		cmocka_unit_test(test_smd_criticality_view),

@@ -400,7 +400,9 @@ void save_folder(const App *a, char *buf, size_t n)
 		snprintf(buf, n, "%s", dir);
 }
 
-/* The format a path's name says, else the prompt's. */
+/* The format a path's name says, else the prompt's. A ".txt" is either
+ * SMD file: the one the path says (interpretation, test_label), else the
+ * prompt's interpretation_label when chosen, else test_label. */
 static SaveFormat format_of(const App *a, const char *p)
 {
 	SaveFormat f = (SaveFormat)a->save_format;
@@ -411,7 +413,9 @@ static SaveFormat format_of(const App *a, const char *p)
 		f = SAVE_NAB;
 	else if (strstr(p, "interpretation"))
 		f = SAVE_INTERP;
-	else if (l > 4 && !strcmp(p + l - 4, ".txt"))
+	else if (strstr(p, "test_label"))
+		f = SAVE_SMD;
+	else if (l > 4 && !strcmp(p + l - 4, ".txt") && f != SAVE_INTERP)
 		f = SAVE_SMD;
 	return f;
 }
