@@ -976,6 +976,50 @@ static void test_lock_every_spelling(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* The machines view lists the unsaved edits a machine's journal holds
+ * from an earlier session (it said 0 until the machine was opened, and q
+ * quit without a word); Enter offers them as for one machine. */
+static void test_fleet_lists_journal_edits(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/fl' && cp -r data/samples/smd-fleet "
+				"'%s/fl'",
+				tmp, tmp),
+			 0);
+	char args[600];
+	snprintf(args, sizeof(args), "--no-model '%s/fl/ServerMachineDataset'",
+		 tmp);
+	start(args, "C.UTF-8");
+	expect("machines: 3", 10);
+	keys("j Enter");
+	expect("0 edits unsaved", 5);
+	keys("m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("M");
+	expect("machines: 3", 5);
+	stop_server(); /* a kill */
+	start(args, "C.UTF-8");
+	expect("machines: 3", 10);
+	WAIT_CHECK(line_with("machine-2-1", "no model", "1 in its journal"), 5);
+	CHECK(line_with("machine-1-2", "no model", " 0 "));
+	keys("j Enter");
+	expect("recover 1 edit from the journal (1 unsaved)? r recover", 5);
+	keys("r");
+	expect("1 edit unsaved", 5);
+	keys("M");
+	expect("machines: 3", 5);
+	WAIT_CHECK(!strstr(screen, "in its journal"), 5);
+	keys("q");
+	expect("1 machine with unsaved edits", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A CSV file's own labels, found next to it (what `vigil synth` writes:
  * synthetic.csv and labels.csv) or in a 0/1 column of the file, are on
  * screen without --labels, as `vigil score` and `vigil info` find them. */
@@ -1422,6 +1466,7 @@ int main(void)
 		cmocka_unit_test(test_kill_recover_same_file),
 		cmocka_unit_test(test_two_dashboards),
 		cmocka_unit_test(test_lock_every_spelling),
+		cmocka_unit_test(test_fleet_lists_journal_edits),
 		cmocka_unit_test(test_lossy_save_asks),
 		cmocka_unit_test(test_save_txt_keeps_format),
 		cmocka_unit_test(test_signals_restore_terminal),

@@ -568,6 +568,20 @@ static void session_key(const App *a, const char *dataset, char *buf,
 	snprintf(buf, n, "%s", realpath(dataset, real) ? real : dataset);
 }
 
+size_t dash_journal_pending(const App *a, const char *dataset)
+{
+	char key[PATH_MAX + 300];
+	session_key(a, dataset, key, sizeof(key));
+	Journal j;
+	journal_init(&j);
+	journal_paths(&j, key);
+	JournalScan sc;
+	if (journal_scan(&j, &a->labels, &sc) != 0 || sc.mismatch ||
+	    !sc.ops)
+		return 0;
+	return sc.unsaved;
+}
+
 void dash_session_start(App *a, const char *dataset)
 {
 	char key[PATH_MAX + 300];

@@ -67,6 +67,11 @@ void dash_wait_model(App *a);
  * PROMPT_RECOVER question) or a fresh one is started. */
 void dash_session_start(App *a, const char *dataset);
 
+/* The unsaved edits a journal left by an earlier session on the dataset
+ * (as dash_session_start names it) would give back; 0 when there is none
+ * or it cannot be replayed. The lock is not taken. */
+size_t dash_journal_pending(const App *a, const char *dataset);
+
 /* Open the journal afresh (keep = 0) or for appending (keep = 1); a
  * failure is shown on the status line. */
 void dash_journal_open(App *a, int keep);

@@ -76,6 +76,11 @@ Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
 			m->started = 1;
 		} else {
 			opened++;
+			/* edits an earlier session left in its journal are
+			 * listed before Enter offers them */
+			if (!opt->no_session)
+				m->pending = dash_journal_pending(&m->app,
+								  m->dataset);
 		}
 		m->app.in_fleet = 1;
 		m->app.message[0] = '\0';
@@ -280,9 +285,11 @@ static void machine_row(const Fleet *f, const FleetMachine *m, int namew,
 		prf(a, 0, work, sizeof(work));
 	}
 	size_t u = ui_labels_unsaved(&a->labels);
-	char edits[24];
+	char edits[48];
 	if (u == (size_t)-1)
 		snprintf(edits, sizeof(edits), "yes");
+	else if (!m->session && m->pending)
+		snprintf(edits, sizeof(edits), "%zu in its journal", m->pending);
 	else
 		snprintf(edits, sizeof(edits), "%zu", u);
 	snprintf(buf, n, " %-*.*s %6zu %-12s %-11s %-12s %-12s %s", namew,

@@ -55,7 +55,7 @@ static long lock_owner(int fd)
 	return strtol(buf, NULL, 10);
 }
 
-int journal_lock(Journal *j, const char *key)
+void journal_paths(Journal *j, const char *key)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
@@ -71,6 +71,11 @@ int journal_lock(Journal *j, const char *key)
 		 dir, h);
 	snprintf(j->lock_path, sizeof(j->lock_path), "%s/journal-%016" PRIx64
 		 ".lock", dir, h);
+}
+
+int journal_lock(Journal *j, const char *key)
+{
+	journal_paths(j, key);
 	int fd = open(j->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		j->error = errno;

@@ -56,6 +56,10 @@ typedef struct {
 
 void journal_init(Journal *j);
 
+/* Set j's journal and lock paths for the dataset key (a canonical path, or
+ * "demo"), without taking the lock. */
+void journal_paths(Journal *j, const char *key);
+
 /* Set the paths for the dataset key (a canonical path, or "demo") and take
  * the lock. Returns 0 when this process holds it, 1 when another vigil does
  * (j->other_pid, 0 when unknown), -1 when the lock cannot be made (errno
