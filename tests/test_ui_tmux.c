@@ -1020,6 +1020,42 @@ static void test_fleet_lists_journal_edits(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* At 80x24 a prompt shows the end of what is typed, where typing
+ * happens: a long file name in the save prompt, a long note (the status
+ * line showed their beginning and cut the rest off, so what was typed last
+ * could not be seen). */
+static void test_prompts_show_typed_end(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start_at("--no-model", "C.UTF-8", 80, 24);
+	expect("metrics", 10);
+	keys("s");
+	expect("save as csv in", 5);
+	keys("C-u first_part_of_a_rather_long_file_name_"
+	     "for_these_labels_END.csv");
+	expect("for_these_labels_END.csv", 5);
+	keys("Escape");
+	expect("not saved", 5);
+	keys("] i");
+	expect("note (Enter set, empty removes, Esc):", 5);
+	keys("a_note_long_enough_to_need_more_than_the_forty_columns_"
+	     "left_NOTE_TAIL");
+	expect("left_NOTE_TAIL", 5);
+	keys("Enter");
+	expect("1 edit unsaved", 5);
+	keys("/");
+	expect("filter /", 5);
+	keys("usage_or_a_very_long_alternative_that_no_metric_is_called_"
+	     "RE_TAIL");
+	expect("RE_TAIL", 5);
+	keys("Escape");
+	keys("u q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A CSV file's own labels, found next to it (what `vigil synth` writes:
  * synthetic.csv and labels.csv) or in a 0/1 column of the file, are on
  * screen without --labels, as `vigil score` and `vigil info` find them. */
@@ -1467,6 +1503,7 @@ int main(void)
 		cmocka_unit_test(test_two_dashboards),
 		cmocka_unit_test(test_lock_every_spelling),
 		cmocka_unit_test(test_fleet_lists_journal_edits),
+		cmocka_unit_test(test_prompts_show_typed_end),
 		cmocka_unit_test(test_lossy_save_asks),
 		cmocka_unit_test(test_save_txt_keeps_format),
 		cmocka_unit_test(test_signals_restore_terminal),
