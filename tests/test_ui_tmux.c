@@ -1056,6 +1056,60 @@ static void test_prompts_show_typed_end(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A NAB file's windows edited at the metric scope (where the dashboard
+ * opens) save in its own format, NAB windows: it asked "save anyway?
+ * edits of 1 metric cannot be written to NAB windows" and, told yes,
+ * wrote the unedited node's windows. */
+static void test_nab_metric_edits_save(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/nabs' && cp -r data/samples/nab "
+				"'%s/nabs'",
+				tmp, tmp),
+			 0);
+	char args[700];
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/nabs/realAWSCloudwatch/"
+		 "ec2_network_in_257a54.csv'",
+		 tmp);
+	start(args, "C.UTF-8");
+	expect("metric | ? help", 10);
+	/* a window added at the cursor (the start of the test part) */
+	keys("m l l m a");
+	expect("labelled ", 5);
+	expect("1 edit unsaved", 5);
+	char added[32] = "";
+	const char *u = strstr(screen, "labelled ");
+	CHECK(u && sscanf(u, "labelled %19[0-9: -]", added) == 1);
+	added[19] = '\0';
+	CHECK(strlen(added) == 19);
+	keys("s");
+	expect("save as nab in", 5);
+	char path[600], cmd[800];
+	snprintf(path, sizeof(path), "%s/mine.windows.json", tmp);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", path);
+	keys(cmd);
+	expect("mine.windows.json (nab)", 5);
+	CHECK(!strstr(screen, "save anyway"));
+	expect("0 edits unsaved", 5);
+	/* the file has the original window and the one added */
+	char *json = tu_slurp(path, NULL);
+	assert_non_null(json);
+	if (!strstr(json, "ec2_network_in_257a54.csv") ||
+	    !strstr(json, "2014-04-14 23:59:00") || !strstr(json, added))
+		fail_msg("the windows saved are not the working ones (%s "
+			 "added): %s",
+			 added, json);
+	free(json);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A CSV file's own labels, found next to it (what `vigil synth` writes:
  * synthetic.csv and labels.csv) or in a 0/1 column of the file, are on
  * screen without --labels, as `vigil score` and `vigil info` find them. */
@@ -1504,6 +1558,7 @@ int main(void)
 		cmocka_unit_test(test_lock_every_spelling),
 		cmocka_unit_test(test_fleet_lists_journal_edits),
 		cmocka_unit_test(test_prompts_show_typed_end),
+		cmocka_unit_test(test_nab_metric_edits_save),
 		cmocka_unit_test(test_lossy_save_asks),
 		cmocka_unit_test(test_save_txt_keeps_format),
 		cmocka_unit_test(test_signals_restore_terminal),
