@@ -296,6 +296,177 @@ static void test_journal_recovery(void **state)
 }
 
 
+/* A journal whose last line was cut short (a write torn by a crash, a full
+ * disk, a file size limit) or damaged: the recovery replays what comes
+ * before it, and the edits made after the recovery are journaled after
+ * those lines, so that the next crash gives back all of them (they were
+ * appended to the cut line, and the next replay stopped there). */
+static void test_recovery_after_torn_line(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024];
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	keys("m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("l l l m l l m a");
+	expect("2 edits unsaved", 5);
+	stop_server();
+	assert_int_equal(tu_run(out, sizeof(out),
+				"for f in '%s'/cache/vigil/journal-*.log; do "
+				"printf 'mark 0 1' >> \"$f\"; done",
+				tmp),
+			 0);
+	start("--no-model", "C.UTF-8");
+	expect("recover 2 edits from the journal (2 unsaved)? r recover", 10);
+	keys("r");
+	expect("recovered 2 edits", 5);
+	expect("2 edits unsaved", 5);
+	keys("l l l l m l l m a");
+	expect("3 edits unsaved", 5);
+	stop_server();
+	start("--no-model", "C.UTF-8");
+	expect("recover 3 edits from the journal (3 unsaved)? r recover", 10);
+	keys("r");
+	expect("recovered 3 edits from the journal ", 5);
+	CHECK(!strstr(screen, "damaged"));
+	expect("3 edits unsaved", 5);
+	/* a damaged line in the middle: the same */
+	keys("u");
+	expect("2 edits unsaved", 5);
+	stop_server();
+	assert_int_equal(tu_run(out, sizeof(out),
+				"for f in '%s'/cache/vigil/journal-*.log; do "
+				"printf 'mark 0 oops\\n' >> \"$f\"; done",
+				tmp),
+			 0);
+	start("--no-model", "C.UTF-8");
+	expect("recover 4 edits from the journal (2 unsaved)? r recover", 10);
+	keys("r");
+	expect("(it ends in a damaged line)", 5);
+	expect("2 edits unsaved", 5);
+	keys("C-r");
+	expect("3 edits unsaved", 5);
+	stop_server();
+	start("--no-model", "C.UTF-8");
+	expect("recover 5 edits from the journal (3 unsaved)? r recover", 10);
+	keys("r");
+	expect("recovered 5 edits from the journal ", 5);
+	CHECK(!strstr(screen, "damaged"));
+	keys("q");
+	expect("unsaved edits", 5);
+	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* A CSV file's default save (FILE.labels.csv) is the file the next open
+ * reads its labels from: edits made after it survive a kill all the same
+ * (the journal was set aside as "made over other labels" and they were
+ * lost), replayed over the saved labels; an undo there of an edit made
+ * before the save cannot be replayed over them: the journal is kept aside
+ * and said so. */
+static void test_recovery_after_saving_own_labels(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[4096], args[600], cmd[700];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/own' && %s synth -o '%s/own' "
+				"--points 300 >/dev/null",
+				tmp, tu_vigil(), tmp),
+			 0);
+	snprintf(args, sizeof(args), "--no-model '%s/own/synthetic.csv'", tmp);
+	start(args, "C.UTF-8");
+	expect("metrics", 10);
+	keys("g l l l m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("synthetic.labels.csv", 5);
+	keys("Enter");
+	expect("saved ", 5);
+	expect("0 edits unsaved", 5);
+	keys("l l l l l m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("l l l l l m l l m a");
+	expect("2 edits unsaved", 5);
+	keys("u");
+	expect("1 edit unsaved", 5);
+	stop_server();
+	start(args, "C.UTF-8");
+	expect("recover 3 edits from the journal (1 unsaved)? r recover", 10);
+	keys("r");
+	expect("recovered 3 edits from the journal since the save of these "
+	       "labels",
+	       5);
+	expect("1 edit unsaved", 5);
+	/* the history since the save came back too */
+	keys("C-r");
+	expect("2 edits unsaved", 5);
+	keys("u u");
+	expect("0 edits unsaved", 5);
+	keys("C-r");
+	expect("1 edit unsaved", 5);
+	/* the state is the lost one: saved beside, the same file as an
+	 * uninterrupted session's */
+	keys("s");
+	expect("synthetic.labels.csv", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s/own/a.labels.csv' Enter", tmp);
+	keys(cmd);
+	expect("a.labels.csv (csv)", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	/* without a kill */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cd '%s/own' && rm synthetic.labels.csv", tmp),
+			 0);
+	clear_journals();
+	start(args, "C.UTF-8");
+	expect("metrics", 10);
+	CHECK(!strstr(screen, "recover"));
+	keys("g l l l m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("synthetic.labels.csv", 5);
+	keys("Enter");
+	expect("0 edits unsaved", 5);
+	keys("l l l l l m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("synthetic.labels.csv", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s/own/b.labels.csv' Enter", tmp);
+	keys(cmd);
+	expect("b.labels.csv (csv)", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cd '%s/own' && cmp a.labels.csv b.labels.csv",
+				tmp),
+			 0);
+	/* an undo past the save: not replayed, kept aside */
+	start(args, "C.UTF-8");
+	expect("metrics", 10);
+	CHECK(!strstr(screen, "recover"));
+	keys("l l l l l l l l m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("synthetic.labels.csv", 5);
+	keys("Enter");
+	expect("0 edits unsaved", 5);
+	keys("u");
+	expect("1 edit unsaved", 5);
+	stop_server();
+	start(args, "C.UTF-8");
+	expect("not recovered: the journal undoes an edit made", 10);
+	CHECK(!strstr(screen, "recover "));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* An SMD machine (the bundled cut of machine-1-2): 38 metrics, the node
  * scope, the criticality comparison and the original-vs-working view. */
 static void test_smd_criticality_view(void **state)
@@ -710,6 +881,235 @@ static void test_two_dashboards(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* Start vigil with args in a second server while the current one keeps
+ * running (start() would stop it); returns the first server's socket in
+ * first so that the test can go back to it. */
+static void start_beside(const char *args, char *first, size_t n)
+{
+	snprintf(first, n, "%s", sock);
+	n_starts++;
+	snprintf(sock, sizeof(sock), "uitest-%ld-%u", (long)getpid(),
+		 n_starts);
+	char script[400], out[1024];
+	snprintf(script, sizeof(script), "%s/run-%u.sh", tmp, n_starts);
+	FILE *f = fopen(script, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"env HOME='%s' XDG_CACHE_HOME='%s/cache' LANG=C.UTF-8 "
+		"LC_ALL=C.UTF-8 TERM=xterm-256color %s %s "
+		"2>'%s/vigil-%u.err'\necho VIGIL-EXIT=$?\nsleep 600\n",
+		tmp, tmp, tu_vigil(), args, tmp, n_starts);
+	fclose(f);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"tmux -L %s -f /dev/null new-session -d -x 100 "
+				"-y 30 sh '%s'",
+				sock, script),
+			 0);
+}
+
+/* Every spelling of one SMD machine takes the same lock: FOLDER:M,
+ * ./FOLDER//:M, a symlink to the folder, FOLDER/test/M.txt (which opens
+ * the same machine) and the machines view's Enter. A second dashboard
+ * under any of them opens read-only; the first one's journal is kept. */
+static void test_lock_every_spelling(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/smd' '%s/link' && cp -r "
+				"data/samples/smd-cut '%s/smd' && ln -s "
+				"'%s/smd/ServerMachineDataset' '%s/link'",
+				tmp, tmp, tmp, tmp, tmp),
+			 0);
+	char args[1200];
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smd/ServerMachineDataset:machine-1-2'", tmp);
+	start(args, "C.UTF-8");
+	expect(">m01", 10);
+	expect("0 edits unsaved", 5);
+	long first = vigil_pid();
+	char want[128];
+	snprintf(want, sizeof(want),
+		 "already open in another vigil (pid %ld): opening read-only",
+		 first);
+	const char *const spellings[] = {
+		"/smd/ServerMachineDataset/test/machine-1-2.txt",
+		"/smd/ServerMachineDataset/train/machine-1-2.txt",
+		"//smd/./ServerMachineDataset/:machine-1-2",
+		"/link:machine-1-2",
+		"/link/test/machine-1-2.txt",
+	};
+	char first_sock[96];
+	for (size_t i = 0; i < sizeof(spellings) / sizeof(*spellings); i++) {
+		char path[600];
+		snprintf(path, sizeof(path), "%s%s", tmp, spellings[i]);
+		snprintf(args, sizeof(args), "--no-model '%s'", path);
+		start_beside(args, first_sock, sizeof(first_sock));
+		if (!wait_for(want, 10)) {
+			dump_failure();
+			fail_msg("'%s' did not open read-only", path);
+		}
+		keys("q");
+		expect("VIGIL-EXIT=0", 5);
+		stop_server();
+		snprintf(sock, sizeof(sock), "%s", first_sock);
+	}
+	/* the machines view's Enter takes the same lock */
+	snprintf(args, sizeof(args), "--no-model '%s/link'", tmp);
+	start_beside(args, first_sock, sizeof(first_sock));
+	expect("machines: 1", 10);
+	keys("Enter");
+	expect(want, 10);
+	keys("M");
+	expect("machines: 1", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	stop_server();
+	snprintf(sock, sizeof(sock), "%s", first_sock);
+	/* the first one still edits */
+	keys("m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("u q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* The machines view lists the unsaved edits a machine's journal holds
+ * from an earlier session (it said 0 until the machine was opened, and q
+ * quit without a word); Enter offers them as for one machine. */
+static void test_fleet_lists_journal_edits(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/fl' && cp -r data/samples/smd-fleet "
+				"'%s/fl'",
+				tmp, tmp),
+			 0);
+	char args[600];
+	snprintf(args, sizeof(args), "--no-model '%s/fl/ServerMachineDataset'",
+		 tmp);
+	start(args, "C.UTF-8");
+	expect("machines: 3", 10);
+	keys("j Enter");
+	expect("0 edits unsaved", 5);
+	keys("m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("M");
+	expect("machines: 3", 5);
+	stop_server(); /* a kill */
+	start(args, "C.UTF-8");
+	expect("machines: 3", 10);
+	WAIT_CHECK(line_with("machine-2-1", "no model", "1 in its journal"), 5);
+	CHECK(line_with("machine-1-2", "no model", " 0 "));
+	keys("j Enter");
+	expect("recover 1 edit from the journal (1 unsaved)? r recover", 5);
+	keys("r");
+	expect("1 edit unsaved", 5);
+	keys("M");
+	expect("machines: 3", 5);
+	WAIT_CHECK(!strstr(screen, "in its journal"), 5);
+	keys("q");
+	expect("1 machine with unsaved edits", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* At 80x24 a prompt shows the end of what is typed, where typing
+ * happens: a long file name in the save prompt, a long note (the status
+ * line showed their beginning and cut the rest off, so what was typed last
+ * could not be seen). */
+static void test_prompts_show_typed_end(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start_at("--no-model", "C.UTF-8", 80, 24);
+	expect("metrics", 10);
+	keys("s");
+	expect("save as csv in", 5);
+	keys("C-u first_part_of_a_rather_long_file_name_"
+	     "for_these_labels_END.csv");
+	expect("for_these_labels_END.csv", 5);
+	keys("Escape");
+	expect("not saved", 5);
+	keys("] i");
+	expect("note (Enter set, empty removes, Esc):", 5);
+	keys("a_note_long_enough_to_need_more_than_the_forty_columns_"
+	     "left_NOTE_TAIL");
+	expect("left_NOTE_TAIL", 5);
+	keys("Enter");
+	expect("1 edit unsaved", 5);
+	keys("/");
+	expect("filter /", 5);
+	keys("usage_or_a_very_long_alternative_that_no_metric_is_called_"
+	     "RE_TAIL");
+	expect("RE_TAIL", 5);
+	keys("Escape");
+	keys("u q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* A NAB file's windows edited at the metric scope (where the dashboard
+ * opens) save in its own format, NAB windows: it asked "save anyway?
+ * edits of 1 metric cannot be written to NAB windows" and, told yes,
+ * wrote the unedited node's windows. */
+static void test_nab_metric_edits_save(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/nabs' && cp -r data/samples/nab "
+				"'%s/nabs'",
+				tmp, tmp),
+			 0);
+	char args[700];
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/nabs/realAWSCloudwatch/"
+		 "ec2_network_in_257a54.csv'",
+		 tmp);
+	start(args, "C.UTF-8");
+	expect("metric | ? help", 10);
+	/* a window added at the cursor (the start of the test part) */
+	keys("m l l m a");
+	expect("labelled ", 5);
+	expect("1 edit unsaved", 5);
+	char added[32] = "";
+	const char *u = strstr(screen, "labelled ");
+	CHECK(u && sscanf(u, "labelled %19[0-9: -]", added) == 1);
+	added[19] = '\0';
+	CHECK(strlen(added) == 19);
+	keys("s");
+	expect("save as nab in", 5);
+	char path[600], cmd[800];
+	snprintf(path, sizeof(path), "%s/mine.windows.json", tmp);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", path);
+	keys(cmd);
+	expect("mine.windows.json (nab)", 5);
+	CHECK(!strstr(screen, "save anyway"));
+	expect("0 edits unsaved", 5);
+	/* the file has the original window and the one added */
+	char *json = tu_slurp(path, NULL);
+	assert_non_null(json);
+	if (!strstr(json, "ec2_network_in_257a54.csv") ||
+	    !strstr(json, "2014-04-14 23:59:00") || !strstr(json, added))
+		fail_msg("the windows saved are not the working ones (%s "
+			 "added): %s",
+			 added, json);
+	free(json);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A CSV file's own labels, found next to it (what `vigil synth` writes:
  * synthetic.csv and labels.csv) or in a 0/1 column of the file, are on
  * screen without --labels, as `vigil score` and `vigil info` find them. */
@@ -840,6 +1240,79 @@ static void test_psm_folder(void **state)
 	keys("]");
 	expect("node(feature_0) +06:40:00", 5);
 	expect("[label]", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* The save prompt's format holds for a name of one's own: "save as
+ * interp" with the name typed as m.txt writes interpretation_label (a
+ * plain .txt was taken for test_label whatever the prompt said: it asked
+ * about test_label, then wrote the node's 0/1 lines); test_label when
+ * that is the prompt's; a name that says which (the original files'
+ * folders) wins. */
+static void test_save_txt_keeps_format(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024];
+	tu_run(out, sizeof(out),
+	       "rm -rf '%s/smdt' && cp -r data/samples/smd-cut '%s/smdt'", tmp,
+	       tmp);
+	char args[600];
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smdt/ServerMachineDataset:machine-1-2'", tmp);
+	start(args, "C.UTF-8");
+	expect(">m01", 10);
+	keys("G m h h h m a");
+	expect("rows, m01)", 5);
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("save as interp in", 5);
+	char path[600], cmd[800];
+	snprintf(path, sizeof(path), "%s/mine.txt", tmp);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", path);
+	keys(cmd);
+	expect("saved ", 5);
+	CHECK(!strstr(screen, "save anyway"));
+	expect("mine.txt (interp)", 5);
+	expect("0 edits unsaved", 5);
+	/* interpretation_label lines: start-end:dims */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"grep -c '^[0-9]*-[0-9]*:[0-9,]*$' '%s'", path),
+			 0);
+	CHECK(atoi(out) > 0);
+	/* test_label when the prompt says so: one 0/1 a test row */
+	keys("s Tab Tab");
+	expect("save as smd in", 5);
+	snprintf(path, sizeof(path), "%s/node.txt", tmp);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", path);
+	keys(cmd);
+	expect("save anyway? y/n  edits of 1 metric cannot be written to "
+	       "test_label",
+	       5);
+	keys("y");
+	expect("node.txt (smd)", 5);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"grep -cv '^[01]$' '%s'", path),
+			 1);
+	/* the original test_label file's path: test_label, though the
+	 * prompt says interp (asked first: the metric's edit is not in it) */
+	keys("s");
+	expect("save as interp in", 5);
+	snprintf(path, sizeof(path),
+		 "%s/smdt/ServerMachineDataset/test_label/machine-1-2.txt", tmp);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", path);
+	keys(cmd);
+	expect("save anyway? y/n  edits of 1 metric cannot be written to "
+	       "test_label",
+	       5);
+	keys("y");
+	expect("saved ", 5);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"grep -cv '^[01]$' '%s'", path),
+			 1);
 	keys("q");
 	expect("VIGIL-EXIT=0", 5);
 }
@@ -1077,10 +1550,17 @@ int main(void)
 		cmocka_unit_test(test_mouse),
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
+		cmocka_unit_test(test_recovery_after_torn_line),
+		cmocka_unit_test(test_recovery_after_saving_own_labels),
 		cmocka_unit_test(test_node_scope_undo),
 		cmocka_unit_test(test_kill_recover_same_file),
 		cmocka_unit_test(test_two_dashboards),
+		cmocka_unit_test(test_lock_every_spelling),
+		cmocka_unit_test(test_fleet_lists_journal_edits),
+		cmocka_unit_test(test_prompts_show_typed_end),
+		cmocka_unit_test(test_nab_metric_edits_save),
 		cmocka_unit_test(test_lossy_save_asks),
+		cmocka_unit_test(test_save_txt_keeps_format),
 		cmocka_unit_test(test_signals_restore_terminal),
 		cmocka_unit_test(test_dashboard_write_failures),
 		cmocka_unit_test(test_smd_criticality_view),

@@ -127,33 +127,6 @@ static void catch_signal(int sig)
 	sigaction(sig, &sa, NULL);
 }
 
-/* The dataset's identity for the lock and the journal: its canonical path
- * (an SMD machine: the folder's, with ":machine"), so that two spellings of
- * one dataset share one lock. */
-static void dataset_key(const char *dataset, char *buf, size_t n)
-{
-	char real[4096];
-	if (!dataset) {
-		snprintf(buf, n, "demo");
-		return;
-	}
-	if (realpath(dataset, real)) {
-		snprintf(buf, n, "%s", real);
-		return;
-	}
-	const char *colon = strrchr(dataset, ':');
-	if (colon && colon > dataset) {
-		char head[4096];
-		snprintf(head, sizeof(head), "%.*s", (int)(colon - dataset),
-			 dataset);
-		if (realpath(head, real)) {
-			snprintf(buf, n, "%s%s", real, colon);
-			return;
-		}
-	}
-	snprintf(buf, n, "%s", dataset);
-}
-
 /* ---- key scripts -------------------------------------------------------- */
 
 /* Parse a key script: plain characters are keys; <Tab> <Esc> <Enter>
@@ -748,9 +721,7 @@ int cmd_dashboard(int argc, char **argv)
 	/* A replayed script keeps no journal and takes no lock: it leaves an
 	 * interactive session's journal alone. */
 	if (!script) {
-		char key[4200];
-		dataset_key(opt.dataset, key, sizeof(key));
-		dash_session_start(&app, key);
+		dash_session_start(&app, opt.dataset);
 	}
 	const char *cs = nl_langinfo(CODESET);
 	app.unicode = cs && !strcmp(cs, "UTF-8");

@@ -4,6 +4,7 @@
 #include "ui/dash/dash.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -517,12 +518,27 @@ static unsigned move_threshold(App *a, int up)
 	return DIRTY_ALL;
 }
 
+/* The dataset as the journal's first line names it. */
+static void journal_dataset(const App *a, char *ds, size_t n)
+{
+	snprintf(ds, n, "%.1000s%s%.60s", a->s.path ? a->s.path : "demo",
+		 a->s.machine ? ":" : "", a->s.machine ? a->s.machine : "");
+}
+
+int dash_journal_resume(App *a, const JournalScan *sc)
+{
+	char ds[1100];
+	journal_dataset(a, ds, sizeof(ds));
+	int e = journal_restart(&a->journal, sc,
+				ui_labels_fingerprint(&a->labels), ds);
+	dash_journal_open(a, 1);
+	return e;
+}
+
 void dash_journal_open(App *a, int keep)
 {
 	char ds[1100];
-	snprintf(ds, sizeof(ds), "%.1000s%s%.60s",
-		 a->s.path ? a->s.path : "demo", a->s.machine ? ":" : "",
-		 a->s.machine ? a->s.machine : "");
+	journal_dataset(a, ds, sizeof(ds));
 	if (journal_open(&a->journal, keep, ui_labels_fingerprint(&a->labels),
 			 ds) != 0)
 		app_message(a, "NO JOURNAL (%s): edits are not protected "
@@ -530,8 +546,46 @@ void dash_journal_open(App *a, int keep)
 			    strerror(a->journal.error), a->journal.path);
 }
 
-void dash_session_start(App *a, const char *key)
+/* The lock and journal key of the open dataset, the same for every
+ * spelling of it: an SMD machine is its folder's real path and its name,
+ * however it was named (PATH:M, ./PATH//:M, through a symlink, or as
+ * PATH/test/M.txt); anything else the real path of what was named, or the
+ * name as given when it is no file (a Prometheus query). */
+static void session_key(const App *a, const char *dataset, char *buf,
+			size_t n)
 {
+	char real[PATH_MAX];
+	if (a->s.machine && a->s.path) {
+		snprintf(buf, n, "%s:%s",
+			 realpath(a->s.path, real) ? real : a->s.path,
+			 a->s.machine);
+		return;
+	}
+	if (!dataset) {
+		snprintf(buf, n, "demo");
+		return;
+	}
+	snprintf(buf, n, "%s", realpath(dataset, real) ? real : dataset);
+}
+
+size_t dash_journal_pending(const App *a, const char *dataset)
+{
+	char key[PATH_MAX + 300];
+	session_key(a, dataset, key, sizeof(key));
+	Journal j;
+	journal_init(&j);
+	journal_paths(&j, key);
+	JournalScan sc;
+	if (journal_scan(&j, &a->labels, &sc) != 0 || sc.mismatch ||
+	    !sc.ops)
+		return 0;
+	return sc.unsaved;
+}
+
+void dash_session_start(App *a, const char *dataset)
+{
+	char key[PATH_MAX + 300];
+	session_key(a, dataset, key, sizeof(key));
 	int rc = journal_lock(&a->journal, key);
 	if (rc == 1) {
 		a->read_only = 1;
@@ -548,15 +602,23 @@ void dash_session_start(App *a, const char *key)
 		return;
 	}
 	JournalScan sc;
-	if (journal_scan(&a->journal, &a->labels, &sc) == 0 && sc.mismatch) {
+	if (journal_scan(&a->journal, &a->labels, &sc) == 0 &&
+	    (sc.mismatch || (sc.past_save && sc.ops == 0))) {
 		/* made over other original labels (a label file changed):
 		 * replaying it would give another state; keep it aside */
 		char old[1100];
 		snprintf(old, sizeof(old), "%s.old", a->journal.path);
 		rename(a->journal.path, old);
-		app_message(a, "the journal was made over other labels (a label "
-			       "file changed): kept as %s, not recovered",
-			    old);
+		if (sc.mismatch)
+			app_message(a, "the journal was made over other labels "
+				       "(a label file changed): kept as %s, "
+				       "not recovered",
+				    old);
+		else
+			app_message(a, "not recovered: the journal undoes an "
+				       "edit made before these labels were "
+				       "saved (kept as %s)",
+				    old);
 	} else if (sc.ops > 0) {
 		a->prompt = PROMPT_RECOVER;
 		snprintf(a->question, sizeof(a->question),

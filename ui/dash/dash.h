@@ -60,15 +60,26 @@ int dash_follow_poll(App *a);
 /* Block until the model is ready (or failed). */
 void dash_wait_model(App *a);
 
-/* Take the dataset's lock for key (a canonical dataset path, or "demo"):
- * held by another vigil, the session is read-only (message set); else a
+/* Take the lock of the open dataset (dataset: as the user named it, NULL
+ * for the demo; every spelling of one dataset takes the same lock): held
+ * by another vigil, the session is read-only (message set); else a
  * journal left by an earlier session is offered for recovery (the
  * PROMPT_RECOVER question) or a fresh one is started. */
-void dash_session_start(App *a, const char *key);
+void dash_session_start(App *a, const char *dataset);
+
+/* The unsaved edits a journal left by an earlier session on the dataset
+ * (as dash_session_start names it) would give back; 0 when there is none
+ * or it cannot be replayed. The lock is not taken. */
+size_t dash_journal_pending(const App *a, const char *dataset);
 
 /* Open the journal afresh (keep = 0) or for appending (keep = 1); a
  * failure is shown on the status line. */
 void dash_journal_open(App *a, int keep);
+
+/* After a recovery (sc: what the replay found): the journal goes on from
+ * the last line replayed (journal_restart), opened for appending. 0, or
+ * the errno when it could not be made to (it is opened all the same). */
+int dash_journal_resume(App *a, const JournalScan *sc);
 
 /* Handle one key (prompts first, then the key table); returns flags. */
 unsigned dash_key(App *a, int ch);

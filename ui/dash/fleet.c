@@ -3,11 +3,9 @@
  * trained in the background a few at a time. */
 #include "ui/dash/fleet.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ncursesw/curses.h>
@@ -78,6 +76,11 @@ Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
 			m->started = 1;
 		} else {
 			opened++;
+			/* edits an earlier session left in its journal are
+			 * listed before Enter offers them */
+			if (!opt->no_session)
+				m->pending = dash_journal_pending(&m->app,
+								  m->dataset);
 		}
 		m->app.in_fleet = 1;
 		m->app.message[0] = '\0';
@@ -152,18 +155,7 @@ static void open_session(Fleet *f, FleetMachine *m)
 	if (m->session || f->opt.no_session)
 		return;
 	m->session = 1;
-	char real[PATH_MAX], key[PATH_MAX + 4700], path[4400];
-	snprintf(path, sizeof(path), "%s", m->dataset);
-	char *colon = strrchr(path, ':');
-	struct stat st;
-	if (colon && stat(path, &st) != 0)
-		*colon = '\0'; /* FOLDER:machine */
-	else
-		colon = NULL;
-	snprintf(key, sizeof(key), "%s%s%s",
-		 realpath(path, real) ? real : path, colon ? ":" : "",
-		 colon ? colon + 1 : "");
-	dash_session_start(&m->app, key);
+	dash_session_start(&m->app, m->dataset);
 }
 
 static size_t unsaved_machines(const Fleet *f)
@@ -293,9 +285,11 @@ static void machine_row(const Fleet *f, const FleetMachine *m, int namew,
 		prf(a, 0, work, sizeof(work));
 	}
 	size_t u = ui_labels_unsaved(&a->labels);
-	char edits[24];
+	char edits[48];
 	if (u == (size_t)-1)
 		snprintf(edits, sizeof(edits), "yes");
+	else if (!m->session && m->pending)
+		snprintf(edits, sizeof(edits), "%zu in its journal", m->pending);
 	else
 		snprintf(edits, sizeof(edits), "%zu", u);
 	snprintf(buf, n, " %-*.*s %6zu %-12s %-11s %-12s %-12s %s", namew,

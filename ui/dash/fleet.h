@@ -23,6 +23,8 @@ typedef struct {
 	App app;              /* owned: the machine's dashboard state */
 	int started;          /* its model was started */
 	int session;          /* its lock and journal were taken */
+	size_t pending;       /* before that: the unsaved edits its journal
+				 holds from an earlier session */
 	char error[640];      /* not empty: the machine could not be opened
 				 (why); it is listed, never opened */
 } FleetMachine;

@@ -55,7 +55,7 @@ static long lock_owner(int fd)
 	return strtol(buf, NULL, 10);
 }
 
-int journal_lock(Journal *j, const char *key)
+void journal_paths(Journal *j, const char *key)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
@@ -71,6 +71,11 @@ int journal_lock(Journal *j, const char *key)
 		 dir, h);
 	snprintf(j->lock_path, sizeof(j->lock_path), "%s/journal-%016" PRIx64
 		 ".lock", dir, h);
+}
+
+int journal_lock(Journal *j, const char *key)
+{
+	journal_paths(j, key);
 	int fd = open(j->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		j->error = errno;
@@ -243,6 +248,26 @@ static int parse_line(const char *line, size_t metrics, UiOp *op, char *note,
 	return 0;
 }
 
+/* The offset just after the last complete "base F" line with F == base,
+ * or -1 when there is none. */
+static long long find_base(FILE *f, uint64_t base)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long long at = -1;
+	rewind(f);
+	while ((len = getline(&line, &cap, f)) > 0 && line[len - 1] == '\n') {
+		unsigned long long b;
+		char rest[8];
+		if (sscanf(line, "base %16llx %7s", &b, rest) == 1 &&
+		    (uint64_t)b == base)
+			at = ftello(f);
+	}
+	free(line);
+	return at;
+}
+
 void journal_replay(const char *path, uint64_t base, UiLabels *l,
 		    JournalScan *scan)
 {
@@ -263,22 +288,48 @@ void journal_replay(const char *path, uint64_t base, UiLabels *l,
 		line[len - 1] = '\0';
 		if (no == 1) {
 			unsigned long long b;
-			if (sscanf(line, "vigil-journal 2 %16llx", &b) != 1 ||
-			    (uint64_t)b != base) {
-				scan->mismatch = 1;
-				break;
+			if (sscanf(line, "vigil-journal 2 %16llx", &b) != 1)
+				b = ~(unsigned long long)base;
+			if ((uint64_t)b != base) {
+				/* made over other labels, or over these
+				 * when a save wrote them: from that save on */
+				long long at = find_base(f, base);
+				if (at < 0 || fseeko(f, (off_t)at, SEEK_SET)) {
+					scan->mismatch = 1;
+					break;
+				}
+				scan->rebased = at;
 			}
+			scan->good = ftello(f);
+			continue;
+		}
+		unsigned long long b;
+		if (sscanf(line, "base %16llx", &b) == 1) {
+			scan->good = ftello(f);
 			continue;
 		}
 		UiOp op;
 		char note[JOURNAL_NOTE_MAX + 1];
-		if (parse_line(line, l->metrics, &op, note, sizeof(note)) != 0 ||
-		    ui_labels_apply(l, &op) < 0) {
+		if (parse_line(line, l->metrics, &op, note, sizeof(note)) != 0) {
 			scan->damaged = 1;
 			scan->line = no;
 			break;
 		}
+		int rc = ui_labels_apply(l, &op);
+		if (rc < 0) {
+			scan->damaged = 1;
+			scan->line = no;
+			break;
+		}
+		if (rc == 0 && scan->rebased &&
+		    (op.kind == UI_OP_UNDO || op.kind == UI_OP_REDO)) {
+			/* it undid an edit made before the save: the
+			 * history before it is not in these labels */
+			scan->past_save = 1;
+			break;
+		}
 		scan->ops++;
+		scan->good = ftello(f);
 	}
 	free(line);
 	fclose(f);
@@ -315,6 +366,78 @@ static int put_synced(int fd, const char *buf, size_t n)
 	}
 	return fdatasync(fd) == 0 ? 0 : errno;
 }
+
+/* Cut j's file to size bytes when it is longer: 0 or an errno. */
+static int journal_trim(Journal *j, long long size)
+{
+	struct stat sb;
+	if (j->lock_fd < 0 || !j->path[0] || stat(j->path, &sb) != 0 ||
+	    sb.st_size <= size)
+		return 0;
+	if (truncate(j->path, (off_t)size) != 0)
+		return j->error = errno;
+	return 0;
+}
+
+int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
+		    const char *dataset)
+{
+	if (j->lock_fd < 0 || !j->path[0])
+		return 0;
+	if (!sc->rebased)
+		return journal_trim(j, sc->good);
+	/* a new journal: the header over these labels, then the lines
+	 * replayed from the save on, in place of the old one */
+	FILE *in = fopen(j->path, "r");
+	char tmp[1100];
+	snprintf(tmp, sizeof(tmp), "%s.new", j->path);
+	FILE *out = in ? fopen(tmp, "w") : NULL;
+	int e = 0;
+	if (!in || !out)
+		e = errno ? errno : EIO;
+	if (!e && fprintf(out, "vigil-journal 2 %016" PRIx64 " %s\n", base,
+			  dataset) < 0)
+		e = errno ? errno : EIO;
+	if (!e && fseeko(in, (off_t)sc->rebased, SEEK_SET) != 0)
+		e = errno ? errno : EIO;
+	for (long long left = sc->good - sc->rebased; !e && left > 0;) {
+		char buf[4096];
+		size_t want = left < (long long)sizeof(buf) ? (size_t)left
+							     : sizeof(buf);
+		size_t got = fread(buf, 1, want, in);
+		if (got == 0 || fwrite(buf, 1, got, out) != got)
+			e = errno ? errno : EIO;
+		left -= (long long)got;
+	}
+	if (!e && (fflush(out) != 0 || fdatasync(fileno(out)) != 0))
+		e = errno ? errno : EIO;
+	if (in)
+		fclose(in);
+	if (out && fclose(out) != 0 && !e)
+		e = errno ? errno : EIO;
+	/* the lines it held before the save are kept aside */
+	char old[1100];
+	snprintf(old, sizeof(old), "%s.old", j->path);
+	if (!e && (rename(j->path, old) != 0 || rename(tmp, j->path) != 0))
+		e = errno ? errno : EIO;
+	if (e) {
+		unlink(tmp);
+		return j->error = e;
+	}
+	return 0;
+}
+
+int journal_append_base(Journal *j, uint64_t base)
+{
+	if (j->fd < 0)
+		return j->error;
+	char line[40];
+	int n = snprintf(line, sizeof(line), "base %016" PRIx64 "\n", base);
+	int e = put_synced(j->fd, line, (size_t)n);
+	j->error = e;
+	return e;
+}
+
 
 int journal_open(Journal *j, int keep, uint64_t base, const char *dataset)
 {

@@ -16,9 +16,13 @@
  *   mark SET START END      unmark SET START END
  *   resize SET AT START END split SET AT
  *   undo                    redo
- *   saved all|metrics|node
+ *   saved all|metrics|node  base F
  * SET is a metric index or '*' for the node. A line without its newline (a
- * write cut short) is ignored. */
+ * write cut short) is ignored. "base F" follows a save: F is the
+ * fingerprint of the labels as they read back from what was saved. When
+ * the save replaced the dataset's own label file, the next start's
+ * original labels have that fingerprint and not BASE; the journal is then
+ * replayed from that line on. */
 #ifndef VIGIL_UI_JOURNAL_H
 #define VIGIL_UI_JOURNAL_H
 
@@ -43,9 +47,18 @@ typedef struct {
 	int mismatch;   /* made over other original labels: nothing applied */
 	int damaged;    /* a line that is not an operation: replay stopped */
 	long line;      /* that line's number */
+	long long good; /* bytes up to the end of the last line replayed */
+	long long rebased; /* > 0: replayed from this offset, just after the
+			      "base" line of a save that wrote these labels */
+	int past_save;  /* rebased, and an undo or redo reached before the
+			   save: replay stopped */
 } JournalScan;
 
 void journal_init(Journal *j);
+
+/* Set j's journal and lock paths for the dataset key (a canonical path, or
+ * "demo"), without taking the lock. */
+void journal_paths(Journal *j, const char *key);
 
 /* Set the paths for the dataset key (a canonical path, or "demo") and take
  * the lock. Returns 0 when this process holds it, 1 when another vigil does
@@ -64,6 +77,21 @@ void journal_replay(const char *path, uint64_t base, UiLabels *l,
  * original labels (cur is not changed). 0, or -1 when there is no
  * journal. */
 int journal_scan(const Journal *j, const UiLabels *cur, JournalScan *scan);
+
+/* Make j's file go on from a recovery (sc: what the replay of it found):
+ * cut after the last line replayed, so that new lines follow it and not a
+ * line cut short by a crash or a damaged one (which would end the next
+ * replay there); when it was replayed from a save (sc->rebased), rewritten
+ * as a journal over these labels (base, dataset as journal_open writes
+ * them) holding the lines replayed. 0 or an errno (also in j->error). */
+int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
+		    const char *dataset);
+
+/* After a save: "base F" (F: the fingerprint the labels have when read
+ * back from what was saved), from which a journal can be replayed over
+ * those labels when the save replaced the dataset's own label file. 0 or
+ * the errno of the failed write. */
+int journal_append_base(Journal *j, uint64_t base);
 
 /* Open the journal for appending (keep = 1, after a recovery) or afresh
  * (keep = 0); base is the original labels' fingerprint. Returns 0 or an

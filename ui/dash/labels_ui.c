@@ -267,12 +267,18 @@ void ui_labels_saved(UiLabels *l, unsigned which)
 		labelset_mark_saved_set(&l->ls, LABEL_NODE);
 }
 
-uint64_t ui_labels_fingerprint(const UiLabels *l)
+/* The extents of every set: the working ones of the sets in working
+ * (UI_SAVED_*), the original ones of the others. */
+static uint64_t fingerprint(const UiLabels *l, unsigned working)
 {
 	uint64_t h = 1469598103934665603ull;
 	for (size_t i = 0; i <= l->metrics; i++) {
-		const RangeSet *rs = labelset_get_original(&l->ls,
-							   ls_index(l, i));
+		unsigned bit = i == l->metrics ? UI_SAVED_NODE
+					       : UI_SAVED_METRICS;
+		const RangeSet *rs =
+			working & bit
+				? labelset_get(&l->ls, ls_index(l, i))
+				: labelset_get_original(&l->ls, ls_index(l, i));
 		int64_t v[3] = {(int64_t)i, (int64_t)rs->n, 0};
 		for (size_t k = 0; k <= rs->n; k++) {
 			if (k < rs->n) {
@@ -287,6 +293,16 @@ uint64_t ui_labels_fingerprint(const UiLabels *l)
 		}
 	}
 	return h;
+}
+
+uint64_t ui_labels_fingerprint(const UiLabels *l)
+{
+	return fingerprint(l, 0);
+}
+
+uint64_t ui_labels_fingerprint_saved(const UiLabels *l, unsigned saved)
+{
+	return fingerprint(l, saved);
 }
 
 int ui_labels_copy_original(UiLabels *dst, const UiLabels *src)

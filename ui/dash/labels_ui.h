@@ -129,6 +129,10 @@ void ui_labels_saved(UiLabels *l, unsigned which);
 /* A hash of the original labels (every set's extents): a journal made over
  * other originals must not be replayed. */
 uint64_t ui_labels_fingerprint(const UiLabels *l);
+/* The fingerprint the original labels have when they are read back from a
+ * save that held saved (UI_SAVED_*) over the dataset's own label files:
+ * those sets' working extents, the others' original ones. */
+uint64_t ui_labels_fingerprint_saved(const UiLabels *l, unsigned saved);
 
 /* dst (initialised, empty, same metrics) takes src's original labels as
  * its original and working copy (no edits, no scores). Returns 0 or -1. */

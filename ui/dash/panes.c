@@ -609,6 +609,35 @@ static size_t extent_text(const App *a, char *buf, size_t n)
 	return w < 0 ? 0 : (size_t)w < n ? (size_t)w : n - 1;
 }
 
+/* Characters (not bytes) of UTF-8 text. */
+static int text_chars(const char *t)
+{
+	int c = 0;
+	for (; *t; t++)
+		c += ((unsigned char)*t & 0xc0) != 0x80;
+	return c;
+}
+
+/* What a prompt shows of the text being typed in room characters: all of
+ * it, or an ellipsis and its end, where typing happens. */
+static void input_tail(const App *a, const char *input, int room, char *buf,
+		       size_t n)
+{
+	const char *ell = a->unicode ? "\xe2\x80\xa6" : "...";
+	int chars = text_chars(input), ew = a->unicode ? 1 : 3;
+	if (chars <= room || room <= ew) {
+		snprintf(buf, n, "%s", input);
+		return;
+	}
+	const char *p = input;
+	for (int skip = chars - (room - ew); *p && skip > 0; skip--) {
+		p++;
+		while (((unsigned char)*p & 0xc0) == 0x80)
+			p++;
+	}
+	snprintf(buf, n, "%s%s", ell, p);
+}
+
 static void draw_status(App *a, WINDOW *w)
 {
 	int W = getmaxx(w);
@@ -631,8 +660,16 @@ static void draw_status(App *a, WINDOW *w)
 		   part (what typing and Backspace change) */
 		const char *name = strrchr(a->input, '/');
 		name = name ? name + 1 : a->input;
+		/* a name too long for the line: the keys' help goes, then
+		   the name shows its end (the folder keeps 7 columns) */
+		int head = (int)(strlen(" save as  in /: ") + strlen(fmt)) + 7;
+		if (head + text_chars(name) + (int)strlen(keys) > W)
+			keys = "";
+		char shown[600];
+		input_tail(a, name, W - head - 1, shown, sizeof(shown));
+		name = shown;
 		int fixed = (int)(strlen(" save as  in /: ") + strlen(fmt) +
-				  strlen(name) + strlen(keys));
+				  text_chars(name) + strlen(keys));
 		int room = W - fixed;
 		const char *d = dir;
 		int cut = 0;
@@ -647,7 +684,7 @@ static void draw_status(App *a, WINDOW *w)
 			 " save as %s in %s%.200s%s: %.300s%s", fmt,
 			 cut ? (a->unicode ? "\xe2\x80\xa6" : "...") : "", d,
 			 sep, name, keys);
-		put(w, 0, 0, W, line);
+		put_cols(w, 0, 0, W, line);
 		return;
 	}
 	if (a->prompt != PROMPT_NONE) {
@@ -659,10 +696,17 @@ static void draw_status(App *a, WINDOW *w)
 					"quit, Esc back ",
 		};
 		if (a->prompt == PROMPT_FILTER || a->prompt == PROMPT_GOTO ||
-		    a->prompt == PROMPT_NOTE)
-			snprintf(line, sizeof(line), " %s%s", label[a->prompt],
-				 a->input);
-		else if (a->prompt == PROMPT_QUIT)
+		    a->prompt == PROMPT_NOTE) {
+			char shown[600];
+			input_tail(a, a->input,
+				   W - 2 - (int)strlen(label[a->prompt]), shown,
+				   sizeof(shown));
+			snprintf(line, sizeof(line), " %s%.520s",
+				 label[a->prompt], shown);
+			put_cols(w, 0, 0, W, line);
+			return;
+		}
+		if (a->prompt == PROMPT_QUIT)
 			snprintf(line, sizeof(line), " %s", label[a->prompt]);
 		else
 			snprintf(line, sizeof(line), " %s",

@@ -188,13 +188,23 @@ static unsigned prompt_recover_key(App *a, int ch)
 			       ui_labels_fingerprint(&a->labels), &a->labels,
 			       &sc);
 		a->prompt = PROMPT_NONE;
-		dash_journal_open(a, 1);
-		if (!a->journal.error)
+		int e = dash_journal_resume(a, &sc);
+		if (e)
+			app_message(a, "JOURNAL NOT WRITTEN (%s): new edits "
+				       "are not protected against a crash",
+				    strerror(e));
+		else if (!a->journal.error)
 			app_message(a,
-				    "recovered %ld edit%s from the journal%s",
+				    "recovered %ld edit%s from the journal%s%s",
 				    sc.ops, sc.ops == 1 ? "" : "s",
+				    sc.rebased ? " since the save of these "
+						 "labels"
+						: "",
 				    sc.damaged ? " (it ends in a damaged line)"
-					       : "");
+				    : sc.past_save
+					    ? " (it ends in an undo of an edit "
+					      "made before that save)"
+					    : "");
 		return DIRTY_ALL;
 	}
 	if (ch == 'd' || ch == 27) {

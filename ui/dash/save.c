@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "labels/labelfile.h"
+#include "ui/dash/journal.h"
 
 static const char *const format_names[SAVE_FORMATS] = {"csv", "smd", "interp",
 						       "nab"};
@@ -243,6 +244,19 @@ static int node_is_union(const App *a, int64_t lo, int64_t hi)
 	return ok;
 }
 
+/* A single-metric series (a NAB file) whose metric was edited and whose
+ * node was not: NAB windows are one list, written from the metric. */
+static int nab_from_metric(const App *a)
+{
+	const LabelSet *ls = &a->labels.ls;
+	int64_t rows = (int64_t)a->s.rows;
+	return ls->metrics == 1 &&
+	       !same_on(labelset_get(ls, 0), labelset_get(ls, LABEL_NODE), 0,
+			rows) &&
+	       same_on(labelset_get(ls, LABEL_NODE),
+		       labelset_get_original(ls, LABEL_NODE), 0, rows);
+}
+
 unsigned save_format_holds(const App *a, SaveFormat f)
 {
 	const LabelSet *ls = &a->labels.ls;
@@ -260,7 +274,9 @@ unsigned save_format_holds(const App *a, SaveFormat f)
 		       (node_is_union(a, split, rows) ? UI_SAVED_NODE : 0);
 	case SAVE_NAB:
 		if (ls->metrics == 1)
-			return UI_SAVED_NODE | (one ? UI_SAVED_METRICS : 0);
+			return one || nab_from_metric(a)
+				       ? UI_SAVED_ALL
+				       : UI_SAVED_NODE;
 		return UI_SAVED_METRICS |
 		       (node_is_union(a, 0, rows) ? UI_SAVED_NODE : 0);
 	case SAVE_FORMATS:
@@ -399,7 +415,9 @@ void save_folder(const App *a, char *buf, size_t n)
 		snprintf(buf, n, "%s", dir);
 }
 
-/* The format a path's name says, else the prompt's. */
+/* The format a path's name says, else the prompt's. A ".txt" is either
+ * SMD file: the one the path says (interpretation, test_label), else the
+ * prompt's interpretation_label when chosen, else test_label. */
 static SaveFormat format_of(const App *a, const char *p)
 {
 	SaveFormat f = (SaveFormat)a->save_format;
@@ -410,7 +428,9 @@ static SaveFormat format_of(const App *a, const char *p)
 		f = SAVE_NAB;
 	else if (strstr(p, "interpretation"))
 		f = SAVE_INTERP;
-	else if (l > 4 && !strcmp(p + l - 4, ".txt"))
+	else if (strstr(p, "test_label"))
+		f = SAVE_SMD;
+	else if (l > 4 && !strcmp(p + l - 4, ".txt") && f != SAVE_INTERP)
 		f = SAVE_SMD;
 	return f;
 }
@@ -522,8 +542,25 @@ int save_labels(App *a, const char *path)
 	unsigned holds = save_format_holds(a, f);
 	ErrorRecord err;
 	error_clear(&err);
-	Status st = labelfile_write(&a->labels.ls, &a->s, p, label_format[f],
-				    &err);
+	Status st;
+	if (f == SAVE_NAB && nab_from_metric(a)) {
+		/* the metric's windows, as the node's (the writer's) */
+		LabelSet one;
+		st = labelset_init(&one, 1, &err);
+		if (st == STATUS_OK)
+			st = copy_set(&one, 0, labelset_get(&a->labels.ls, 0),
+				      &err);
+		if (st == STATUS_OK)
+			st = copy_set(&one, LABEL_NODE,
+				      labelset_get(&a->labels.ls, 0), &err);
+		if (st == STATUS_OK)
+			st = labelfile_write(&one, &a->s, p, label_format[f],
+					     &err);
+		labelset_free(&one);
+	} else {
+		st = labelfile_write(&a->labels.ls, &a->s, p, label_format[f],
+				     &err);
+	}
 	if (st != STATUS_OK) {
 		char buf[700];
 		app_message(a, "not saved: %s",
@@ -534,6 +571,10 @@ int save_labels(App *a, const char *path)
 	save_remember(a, p);
 	UiOp op = {UI_OP_SAVED, 0, 0, 0, 0, holds, NULL};
 	app_apply(a, &op);
+	/* when this was the dataset's own label file, the next start reads
+	   these labels as its original ones: the journal goes on from here */
+	journal_append_base(&a->journal,
+			    ui_labels_fingerprint_saved(&a->labels, holds));
 	char jerr[120] = "";
 	if (a->journal.error)
 		snprintf(jerr, sizeof(jerr), "  (JOURNAL NOT WRITTEN: %s)",
