@@ -3,6 +3,7 @@
 #ifndef VIGIL_MODEL_IMPL_H
 #define VIGIL_MODEL_IMPL_H
 
+#include <math.h>
 #include <stdatomic.h>
 
 #include "engine/lstm.h"
@@ -64,16 +65,25 @@ Status model_forecast_until(const LstmModel *m, const Series *s,
  * [T + ntrain, n) validation. Returns 0 when there are too few rows. */
 int model_split_windows(size_t n, size_t T, size_t *ntrain, size_t *nval);
 
-/* Original units <-> scaled, for feature f. */
+/* Original units <-> scaled, for feature f. A span beyond float's range
+ * (a column holding both -3e38 and 3e38) is taken in double, where it is
+ * finite, rather than as infinity (which scaled every value to 0 and
+ * unscaled every forecast to NaN). */
 static inline float model_scale(const LstmModel *m, size_t f, float x)
 {
 	float span = m->fmax[f] - m->fmin[f];
+	if (!(span < INFINITY))
+		return (float)(((double)x - m->fmin[f]) /
+			       ((double)m->fmax[f] - m->fmin[f]));
 	return span > 0 ? (x - m->fmin[f]) / span : 0.0f;
 }
 
 static inline float model_unscale(const LstmModel *m, size_t f, float x)
 {
 	float span = m->fmax[f] - m->fmin[f];
+	if (!(span < INFINITY))
+		return (float)((double)x * ((double)m->fmax[f] - m->fmin[f]) +
+			       m->fmin[f]);
 	return span > 0 ? x * span + m->fmin[f] : m->fmin[f];
 }
 

@@ -71,6 +71,43 @@ static void test_train_csv_to_file_prints_metrics(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A metric whose train part spans more than float's range (both -3e38 and
+ * 3e38): its scaled errors and the table's scaled line are numbers, not
+ * NaN (the span was infinity, every forecast NaN). */
+static void test_train_span_beyond_float(void **state)
+{
+	(void)state;
+	char dir[64], out[32768];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	char csv[128];
+	snprintf(csv, sizeof(csv), "%s/huge.csv", dir);
+	FILE *f = fopen(csv, "w");
+	assert_non_null(f);
+	fprintf(f, "cpu,wild\n");
+	for (size_t r = 0; r < 400; r++)
+		fprintf(f, "%.4f,%.6e\n", 50 + 20 * sin((double)r / 6.0),
+			r == 5 ? 3e38 : r == 7 ? -3e38 : 1e37 * sin(r * 1.3));
+	fclose(f);
+	int rc = tu_run(out, sizeof(out),
+			"%s train %s -o %s/m.model --epochs 2 --patience 0 "
+			"--hidden 8 --seed 4",
+			tu_vigil(), csv, dir);
+	if (rc != 0)
+		print_message("%s", out);
+	assert_int_equal(rc, 0);
+	char *line = strstr(out, "overall (scaled 0..1)");
+	assert_non_null(line);
+	char *end = strchr(line, '\n');
+	assert_non_null(end);
+	*end = '\0';
+	assert_null(strstr(line, "nan"));
+	assert_null(strstr(line, "inf"));
+	*end = '\n';
+	assert_null(strstr(out, "is -nan x"));
+	assert_null(strstr(out, "is nan x"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* Without -o the model goes to the cache folder ($XDG_CACHE_HOME/vigil),
  * nothing beside the data, and the next train with the same data and
  * options reuses it. */
@@ -136,6 +173,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage_errors),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
+		cmocka_unit_test(test_train_span_beyond_float),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_same_seed_same_file_across_runs),
 	};
