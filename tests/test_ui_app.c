@@ -443,6 +443,15 @@ static void test_goto_forms(void **state)
 	assert_int_equal(a.cursor, 435);
 	assert_int_equal(app_goto(&a, "-1w"), 0);
 	assert_int_equal(a.cursor, 0);
+	assert_non_null(strstr(a.message, "before the start: the first row, 0"));
+	assert_int_equal(app_goto(&a, "42 "), 0); /* a blank after the row */
+	assert_int_equal(a.cursor, 42);
+	assert_string_equal(a.message, "row 42 (2022-01-01 00:42:00)");
+	assert_int_equal(app_goto(&a, "2021-12-31 23:00"), 0);
+	assert_int_equal(a.cursor, 0);
+	assert_non_null(strstr(a.message, "before the start"));
+	assert_int_equal(app_goto(&a, "-99"), 0);
+	assert_non_null(strstr(a.message, "before the start"));
 	assert_int_equal(app_goto(&a, "5000"), 0);
 	assert_int_equal(a.cursor, 999);
 	assert_non_null(strstr(a.message, "past the end"));

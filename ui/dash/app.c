@@ -1063,11 +1063,14 @@ static int64_t unit_seconds(const char *u)
 	}
 }
 
-/* The row for text, or -1 when it is not a row, time or offset. */
-static long goto_row(const App *a, const char *text)
+/* The row for text, or -1 when it is not a row, time or offset. *before
+ * is set when the time or offset lies before the first row (row 0 is
+ * returned). */
+static long goto_row(const App *a, const char *text, int *before)
 {
 	const Series *s = &a->s;
 	char *end;
+	*before = 0;
 	/* elapsed time as shown ("+2d 10:30", "08:40"): from the start */
 	int64_t e;
 	if (s->time_elapsed && series_has_time(s) &&
@@ -1082,9 +1085,11 @@ static long goto_row(const App *a, const char *text)
 			n = -n;
 		if (unit == 0) {
 			long long r = (long long)a->cursor + n;
+			*before = r < 0;
 			return r < 0 ? 0 : (long)r;
 		}
 		int64_t t = series_time(s, a->cursor) + (int64_t)n * unit;
+		*before = t < series_time(s, 0);
 		return (long)series_row_at_time(s, t);
 	}
 	long long row = strtoll(text, &end, 10);
@@ -1100,16 +1105,26 @@ static long goto_row(const App *a, const char *text)
 	}
 	int64_t t;
 	if (series_has_time(s) && !s->time_elapsed &&
-	    series_parse_time(text, &t) == 0)
+	    series_parse_time(text, &t) == 0) {
+		*before = t < series_time(s, 0);
 		return (long)series_row_at_time(s, t);
+	}
 	return -1;
 }
 
-int app_goto(App *a, const char *text)
+int app_goto(App *a, const char *input)
 {
-	while (*text == ' ')
-		text++;
-	long r = goto_row(a, text);
+	/* blanks around what was typed are not part of it ("42 " is row
+	 * 42, not a time) */
+	char text[128];
+	while (*input == ' ')
+		input++;
+	snprintf(text, sizeof(text), "%s", input);
+	size_t tl = strlen(text);
+	while (tl && text[tl - 1] == ' ')
+		text[--tl] = '\0';
+	int before;
+	long r = goto_row(a, text, &before);
 	if (r < 0) {
 		app_message(a, "not a row, time or +/-offset: '%.60s' (e.g. "
 			       "42339, %s, +1d, -90m)",
@@ -1132,6 +1147,9 @@ int app_goto(App *a, const char *text)
 	if (past)
 		app_message(a, "past the end: the last row, %zu%s", a->cursor,
 			    t);
+	else if (before)
+		app_message(a, "before the start: the first row, %zu%s",
+			    a->cursor, t);
 	else
 		app_message(a, "row %zu%s", a->cursor, t);
 	return 0;
