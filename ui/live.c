@@ -1,9 +1,11 @@
 /* Growing datasets and the forecast of their new rows (ui/live.h). */
 #include "ui/live.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
@@ -115,12 +117,33 @@ static Status csv_append(LiveSource *l, Series *s, size_t *added,
 			 ErrorRecord *err)
 {
 	*added = 0;
+	struct stat sb;
+	if (stat(l->source, &sb) != 0)
+		return error_set(err, STATUS_IO, l->source, 0, 0, "%s",
+				 strerror(errno));
+	int64_t size = (int64_t)sb.st_size;
+	int64_t mtime = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
+			(int64_t)sb.st_mtim.tv_nsec;
+	if (l->seen && size == l->seen_size && mtime == l->seen_mtime_ns)
+		return STATUS_OK;
+	if (l->seen && size < l->seen_size)
+		return error_set(err, STATUS_MISMATCH, l->source, 0, 0,
+				 "the file shrank from %lld to %lld bytes "
+				 "(truncated or replaced): following it stops "
+				 "at the %lld rows read",
+				 (long long)l->seen_size, (long long)size,
+				 (long long)s->rows + (long long)l->dropped);
 	if (!ends_with_newline(l->source))
 		return STATUS_OK;
 	Series n;
 	Status st = series_open(&n, l->source, &l->opt, err);
 	if (st)
 		return st;
+	/* what was read is what the file held then (a line appended while it
+	 * was read changes the time again, so it is read at the next poll) */
+	l->seen = 1;
+	l->seen_size = size;
+	l->seen_mtime_ns = mtime;
 	if (n.metrics != s->metrics) {
 		series_free(&n);
 		return error_set(err, STATUS_MISMATCH, l->source, 0, 0,

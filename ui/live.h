@@ -19,6 +19,10 @@ typedef struct {
 	int64_t dropped;   /* rows the caller dropped from the series after
 			      its train part (vigil watch --keep): the file's
 			      row count is the series' plus this */
+	/* CSV: the file's size and modification time when it was last read
+	 * whole (seen set): a poll that finds both unchanged reads nothing */
+	int seen;
+	int64_t seen_size, seen_mtime_ns;
 } LiveSource;
 
 /* Open source (a prometheus:// query or a CSV file; an SMD machine does
@@ -29,7 +33,10 @@ Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
 void live_close(LiveSource *l);
 
 /* Append the rows that arrived since s's last one (Prometheus: up to now -
- * delay seconds; CSV: complete lines only). *added may be 0. */
+ * delay seconds; CSV: complete lines only, and the file is read again only
+ * when its size or modification time changed; a file smaller than when it
+ * was last read is refused: it was truncated or replaced). *added may
+ * be 0. */
 Status live_append(LiveSource *l, Series *s, int64_t delay, size_t *added,
 		   ErrorRecord *err);
 
