@@ -102,6 +102,9 @@ typedef struct {
 	size_t rows;            /* data rows stored */
 	long data_line;         /* line of the first data row */
 	long prev_line;         /* line of the previous data row */
+	size_t lab_m;           /* the label column whose every cell must
+				   be 0 or 1 (SERIES_CSV_LABEL_BITS), or
+				   metrics for none */
 
 	/* the most important error so far (level), kept while the rest of
 	 * the file is scanned; a fatal one (quoting, I/O, memory) stops */
@@ -469,6 +472,26 @@ static void store_row(Loader *L, const CsvRow *row)
 			     L->names[m], quoted(text, q, sizeof(q)));
 			return;
 		}
+		if (m == L->lab_m && v != 0.0f && v != 1.0f) {
+			/* read for its labels: a cell that is not 0 or 1,
+			   an empty one included, is refused where it is
+			   (it used to be forward-filled from the row
+			   above, or reported by its data row only) */
+			if (n == 0)
+				note(L, LV_VALUE, STATUS_PARSE, line,
+				     (long)f + 1,
+				     "expected 0 or 1 in label column '%s', "
+				     "found an empty cell (a row without a "
+				     "label: write 0 for a normal row)",
+				     L->names[m]);
+			else
+				note(L, LV_VALUE, STATUS_PARSE, line,
+				     (long)f + 1,
+				     "expected 0 or 1 in label column '%s', "
+				     "found '%s'",
+				     L->names[m], quoted(text, q, sizeof(q)));
+			return;
+		}
 		L->values[m * L->cap + r] = v;
 		m++;
 	}
@@ -658,6 +681,11 @@ static void setup(Loader *L)
 		fail(L, STATUS_NOMEM, 0, 0, "out of memory");
 		return;
 	}
+	L->lab_m = metrics;
+	if (L->flags & SERIES_CSV_LABEL_BITS)
+		for (size_t m = 0; m < metrics && L->lab_m == metrics; m++)
+			if (series_label_name(L->names[m]))
+				L->lab_m = m;
 	L->header = header;
 	L->tcol = tcol;
 	L->cap = cap;
@@ -817,8 +845,11 @@ static int fast_line(Loader *L, const char *p, const char *end)
 		} else if (q != le) {
 			return 0;
 		}
-		if ((long)f != tcol)
+		if ((long)f != tcol) {
+			if (m == L->lab_m && v != 0.0f && v != 1.0f)
+				return 0; /* store_row names it */
 			dst[m++ * cap] = v;
+		}
 	}
 	if (tcol >= 0)
 		L->ts[r] = t;
@@ -1091,7 +1122,9 @@ Status series_load_csv(Series *s, const char *path, const SeriesOptions *opt,
 
 Status series_load_csv_labels(Series *s, const char *path, ErrorRecord *err)
 {
-	return series_load_csv_flags(s, path, NULL, SERIES_CSV_KEEP_LABELS,
+	return series_load_csv_flags(s, path, NULL,
+				     SERIES_CSV_KEEP_LABELS |
+					     SERIES_CSV_LABEL_BITS,
 				     err);
 }
 

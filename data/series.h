@@ -91,7 +91,10 @@ typedef struct {
 int series_label_name(const char *text);
 
 /* A CSV file loaded with its label column kept among the metrics (to read
- * the labels from it: labels/labelfile.c, format `column`). */
+ * the labels from it: labels/labelfile.c, format `column`). Every cell of
+ * the first column named as labels must be 0 or 1 (`True`/`False`): any
+ * other, an empty cell included, is STATUS_PARSE with its line and
+ * column. */
 Status series_load_csv_labels(Series *s, const char *path, ErrorRecord *err);
 
 void series_init(Series *s);

@@ -32,6 +32,11 @@ int series_is_nab_file(const char *path);
  * all) for a caller that joins the file to another and fills the whole
  * (data/psm.c). */
 #define SERIES_CSV_NO_FILL 8u
+/* SERIES_CSV_LABEL_BITS: every cell of the first column named as labels
+ * (series_label_name) must be 0 or 1 (`1.0`, `True` and `False` too); any
+ * other, an empty or missing one included, is an error naming its line
+ * and column (series_load_csv_labels, for the label format `column`). */
+#define SERIES_CSV_LABEL_BITS 16u
 Status series_load_csv_flags(Series *s, const char *path,
 			     const SeriesOptions *opt, unsigned flags,
 			     ErrorRecord *err);

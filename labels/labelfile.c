@@ -928,6 +928,8 @@ static Status read_column(LabelSet *ls, const Series *s, const char *path,
 	size_t run = 0;
 	int in = 0;
 	for (size_t r = 0; r <= c.rows && !st; r++) {
+		/* the loader already refused any other cell with its line
+		   and column (SERIES_CSV_LABEL_BITS); kept as a guard */
 		if (r < c.rows && x[r] != 0.0f && x[r] != 1.0f) {
 			st = error_set(err, STATUS_PARSE, path, 0, 0,
 				       "column '%s', data row %zu: expected 0 "
