@@ -468,8 +468,9 @@ static void store_row(Loader *L, const CsvRow *row)
 				return;
 			}
 			note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
-			     "expected a number in column '%s', found '%s'",
-			     L->names[m], quoted(text, q, sizeof(q)));
+			     "expected a number in column '%s', found '%s'%s",
+			     L->names[m], quoted(text, q, sizeof(q)),
+			     series_range_note(c, n));
 			return;
 		}
 		if (m == L->lab_m && v != 0.0f && v != 1.0f) {

@@ -477,6 +477,23 @@ int series_unique_names(char **names, size_t n)
 	return 0;
 }
 
+const char *series_range_note(const char *s, size_t n)
+{
+	char buf[128];
+	if (n == 0 || n >= sizeof(buf))
+		return "";
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	char *end;
+	double d = strtod(buf, &end);
+	if (end != buf + n || isnan(d) || isfinite((float)d))
+		return "";
+	return isinf(d) && !strpbrk(buf, "0123456789")
+		       ? ", an infinity: expected a finite number"
+		       : ", beyond float's range: vigil keeps values of at "
+			 "most 3.4e38 in size";
+}
+
 int series_has_fraction(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

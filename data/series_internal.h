@@ -85,6 +85,14 @@ int series_missing_cell(const char *s, size_t n);
  * 0, or -1 when out of memory. */
 int series_unique_names(char **names, size_t n);
 
+/* A note for a cell s[0..n) (trimmed) that was refused as a number but
+ * reads as one outside float's range, as vigil stores values (1e39, -1e39,
+ * inf): ", beyond float's range: ..." or ", an infinity: ..." for a
+ * message; "" for any other text. File readers refuse such cells with
+ * their position; the Prometheus loader takes them as missing, as it takes
+ * +Inf. */
+const char *series_range_note(const char *s, size_t n);
+
 /* Nonzero when the text s[0..n) holds a character of a number that is
  * not an integer ('.', 'e', 'E'): a row of measurements, not of column
  * numbers. */

@@ -763,6 +763,55 @@ static void test_parse_time_forms(void **state)
 	assert_string_equal(buf, "2000-02-29 00:00:00");
 }
 
+/* A cell beyond float's range (1e39, -1e39, 1e400) or an infinity is
+ * refused with its file, line and column in a CSV, NAB and SMD file, and
+ * the message says why: "found '1e39'" alone read as if 1e39 were no
+ * number. (The Prometheus loader takes such values as missing, as it
+ * takes +Inf: tests/test_live_prom.c.) */
+static void test_cell_beyond_float_range(void **state)
+{
+	(void)state;
+	char out[4096];
+	const char *p = put("big.csv", "timestamp,a\n1700000000,1\n"
+				       "1700000060,2\n1700000120,3\n"
+				       "1700000180,4\n1700000240,1e39\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 2);
+	assert_non_null(strstr(out, "big.csv:6:2: expected a number in column "
+				    "'a', found '1e39', beyond float's range: "
+				    "vigil keeps values of at most 3.4e38 in "
+				    "size"));
+	p = put("inf.csv", "a,b\n1,2\n3,-inf\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 2);
+	assert_non_null(strstr(out, "inf.csv:3:2: expected a number in column "
+				    "'b', found '-inf', an infinity: expected "
+				    "a finite number"));
+	p = put("nab.csv", "timestamp,value\n2014-01-01 00:00:00,1\n"
+			   "2014-01-01 00:05:00,-1e39\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 2);
+	assert_non_null(strstr(out, "nab.csv:3:2: expected a number in column "
+				    "'value', found '-1e39', beyond float's "
+				    "range"));
+	/* 3e38 is a float: kept */
+	p = put("ok.csv", "a,b\n1,2\n3,3e38\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	/* an SMD machine */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p '%s/smd/train' '%s/smd/test' && "
+				"printf '1,2\\n3,4\\n' > '%s/smd/train/m.txt' && "
+				"printf '1,2\\n3, 1e39\\n' > '%s/smd/test/m.txt'",
+				tu_dir, tu_dir, tu_dir, tu_dir),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s/smd:m'",
+				tu_vigil(), tu_dir),
+			 2);
+	assert_non_null(strstr(out, "m.txt:2:2: expected a number, found "
+				    "'1e39', beyond float's range"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -793,6 +842,7 @@ int main(void)
 		cmocka_unit_test(test_info_reports_csv),
 		cmocka_unit_test(test_parse_time_forms),
 		cmocka_unit_test(test_info_notes_unnamed_bit_column),
+		cmocka_unit_test(test_cell_beyond_float_range),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }
