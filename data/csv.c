@@ -933,6 +933,35 @@ static Status count_pass(Loader *L, int fd, char *buf, size_t *size)
 	return STATUS_OK;
 }
 
+/* Excel's separator line, when the file starts with one: `sep=,` and the
+ * line end (Excel writes it so that a double click opens the file split by
+ * that character). A comma is what vigil reads: the line is skipped (the
+ * next line is still line 2 in messages). Any other separator is refused
+ * by name, where it used to give a field-count error on line 2. Returns
+ * the bytes to skip. */
+static size_t sep_line(Loader *L, const char *p, size_t n)
+{
+	const char *nl = memchr(p, '\n', n);
+	size_t len = nl ? (size_t)(nl - p) : n;
+	char c = series_sep_line(p, len);
+	if (!c)
+		return 0;
+	if (c == ',') {
+		if (!nl)
+			return n;
+		L->cur_line++;
+		return len + 1;
+	}
+	char one[2] = {c, '\0'}, what[8];
+	snprintf(what, sizeof(what), "'%c'", c);
+	fail(L, STATUS_PARSE, 1, 5,
+	     "Excel's separator line 'sep=%s': the file is separated by %s; "
+	     "expected comma-separated values (vigil reads commas only)",
+	     c == '\t' ? "\\t" : one,
+	     c == '\t' ? "tabs" : c == ';' ? "semicolons" : what);
+	return 0;
+}
+
 /* Second pass: lines to do_line, chunk by chunk, with progress. */
 static void parse_pass(Loader *L, int fd, char **bufp, size_t *capp,
 		       size_t total)
@@ -973,6 +1002,7 @@ static void parse_pass(Loader *L, int fd, char **bufp, size_t *capp,
 			    (unsigned char)buf[1] == 0xBB &&
 			    (unsigned char)buf[2] == 0xBF)
 				start = 3;
+			start += sep_line(L, buf + start, have - start);
 		}
 		const char *p = buf + start, *lim = buf + have, *nl;
 		while (!L->fatal && (nl = memchr(p, '\n', (size_t)(lim - p)))) {

@@ -477,6 +477,13 @@ int series_unique_names(char **names, size_t n)
 	return 0;
 }
 
+char series_sep_line(const char *p, size_t n)
+{
+	if (n && p[n - 1] == '\r')
+		n--;
+	return n == 5 && !strncasecmp(p, "sep=", 4) ? p[4] : 0;
+}
+
 const char *series_range_note(const char *s, size_t n)
 {
 	char buf[128];

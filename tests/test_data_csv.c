@@ -812,6 +812,55 @@ static void test_cell_beyond_float_range(void **state)
 				    "'1e39', beyond float's range"));
 }
 
+/* Excel's separator line `sep=,` first (written for a double click to
+ * split the file by commas): skipped, so the file loads, and messages
+ * still give physical lines; it used to be a two-field first row and
+ * "expected 2 fields as on line 1, found 3". Another separator is named.
+ * A label file (column or vigil's CSV) with the line reads as well. */
+static void test_excel_sep_line(void **state)
+{
+	(void)state;
+	char out[4096];
+	const char *p = put("sep.csv", "sep=,\r\ntimestamp,a,b\r\n"
+				       "1700000000,1,2\r\n1700000060,1,3\r\n"
+				       "1700000120,2,2\r\n1700000180,2,1\r\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	assert_non_null(strstr(out, "rows      4\n"));
+	assert_non_null(strstr(out, "metrics   2: a, b\n"));
+	char data[300];
+	snprintf(data, sizeof(data), "%s", p);
+	p = put("sepbad.csv", "\xef\xbb\xbfsep=,\ntimestamp,a,b\n"
+			      "1700000000,1,2\n1700000060,x,3\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 2);
+	assert_non_null(strstr(out, "sepbad.csv:4:2: expected a number in "
+				    "column 'a', found 'x'"));
+	p = put("semi.csv", "sep=;\ntimestamp;a;b\n1700000000;1;2\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 2);
+	assert_non_null(strstr(out, "semi.csv:1:5: Excel's separator line "
+				    "'sep=;': the file is separated by "
+				    "semicolons; expected comma-separated "
+				    "values"));
+	/* labels: a column file and vigil's label CSV, each after sep=, */
+	p = put("sep_label.csv", "sep=,\ntimestamp,label\n1700000000,0\n"
+				 "1700000060,0\n1700000120,1\n1700000180,1\n");
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels '%s' --labels '%s' -o '%s/o1.csv'",
+				tu_vigil(), data, p, tu_dir),
+			 0);
+	assert_non_null(strstr(out, "1 node-level ranges"));
+	p = put("sep_vigil.csv",
+		"sep=,\nmetric,start,end,start_time,end_time,source,note\n"
+		"*,2,4,,,original,\n");
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels '%s' --labels '%s' -o '%s/o2.csv'",
+				tu_vigil(), data, p, tu_dir),
+			 0);
+	assert_non_null(strstr(out, "1 node-level ranges"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -843,6 +892,7 @@ int main(void)
 		cmocka_unit_test(test_parse_time_forms),
 		cmocka_unit_test(test_info_notes_unnamed_bit_column),
 		cmocka_unit_test(test_cell_beyond_float_range),
+		cmocka_unit_test(test_excel_sep_line),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }
