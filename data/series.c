@@ -445,8 +445,35 @@ static int name_taken(char **names, size_t n, const char *name)
 	return 0;
 }
 
+/* A fresh name NAME.k for names[i]: the first k no name has. 0 or -1. */
+static int suffix_name(char **names, size_t n, size_t i)
+{
+	size_t l = strlen(names[i]);
+	char *fresh = malloc(l + 24);
+	if (!fresh)
+		return -1;
+	for (unsigned long k = 1;; k++) {
+		snprintf(fresh, l + 24, "%s.%lu", names[i], k);
+		if (!name_taken(names, n, fresh))
+			break;
+	}
+	free(names[i]);
+	names[i] = fresh;
+	return 0;
+}
+
+int series_star_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], "*") && suffix_name(names, n, i))
+			return -1;
+	return 0;
+}
+
 int series_unique_names(char **names, size_t n)
 {
+	if (series_star_names(names, n))
+		return -1;
 	if (n < 2)
 		return 0;
 	/* sorted copies find whether any name repeats in n log n */
@@ -459,21 +486,10 @@ int series_unique_names(char **names, size_t n)
 	for (size_t i = 1; i < n && !dup; i++)
 		dup = !strcmp(sorted[i - 1], sorted[i]);
 	free(sorted);
-	for (size_t i = 1; dup && i < n; i++) {
-		if (!name_taken(names, i, names[i]))
-			continue;
-		size_t l = strlen(names[i]);
-		char *fresh = malloc(l + 24);
-		if (!fresh)
+	for (size_t i = 1; dup && i < n; i++)
+		if (name_taken(names, i, names[i]) &&
+		    suffix_name(names, n, i))
 			return -1;
-		for (unsigned long k = 1;; k++) {
-			snprintf(fresh, l + 24, "%s.%lu", names[i], k);
-			if (!name_taken(names, n, fresh))
-				break;
-		}
-		free(names[i]);
-		names[i] = fresh;
-	}
 	return 0;
 }
 

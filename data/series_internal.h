@@ -81,9 +81,16 @@ int series_missing_cell(const char *s, size_t n);
 
 /* Makes the metric names names[0..n) unique as pandas does: a name equal
  * to an earlier one becomes NAME.1, NAME.2, ... (the first suffix no other
- * name has), so per-metric detections and labels name one column. Returns
- * 0, or -1 when out of memory. */
+ * name has), so per-metric detections and labels name one column. A name
+ * `*` is taken by the node level (vigil's label CSV and detections files):
+ * it becomes `*.1` (series_star_names). Returns 0, or -1 when out of
+ * memory. */
 int series_unique_names(char **names, size_t n);
+
+/* Renames a metric named `*`, the node level's name in vigil's label CSV
+ * and detections files, to `*.1` (the first `*.k` no name has). 0 or -1
+ * when out of memory. */
+int series_star_names(char **names, size_t n);
 
 /* A note for a cell s[0..n) (trimmed) that was refused as a number but
  * reads as one outside float's range, as vigil stores values (1e39, -1e39,

@@ -861,6 +861,47 @@ static void test_excel_sep_line(void **state)
 	assert_non_null(strstr(out, "1 node-level ranges"));
 }
 
+/* A metric named `*` would clash with the node level, which vigil's label
+ * CSV and detections files name `*`: a relabelled metric read back as node
+ * labels. It is renamed `*.1` at load, as a repeated name becomes NAME.1
+ * (`*.2` when `*.1` is taken), and its labels round-trip apart from the
+ * node's. */
+static void test_metric_named_star(void **state)
+{
+	(void)state;
+	char out[4096];
+	const char *p = put("star.csv", "timestamp,*,b,*.1\n1700000000,1,2,3\n"
+					"1700000060,1,3,3\n1700000120,2,2,3\n"
+					"1700000180,2,1,3\n");
+	char data[300];
+	snprintf(data, sizeof(data), "%s", p);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				data),
+			 0);
+	assert_non_null(strstr(out, "metrics   3: *.2, b, *.1\n"));
+	p = put("star_labels.csv",
+		"metric,start,end,start_time,end_time,source,note\n"
+		"*,2,3,,,original,\n*.2,3,4,,,original,\n");
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels '%s' --labels '%s' -o '%s/star_out.csv'",
+				tu_vigil(), data, p, tu_dir),
+			 0);
+	assert_non_null(strstr(out, "1 node-level ranges, 1 per-metric"));
+	char path[300];
+	snprintf(path, sizeof(path), "%s/star_out.csv", tu_dir);
+	char *text = tu_slurp(path, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\n*,2,3,"));
+	assert_non_null(strstr(text, "\n*.2,3,4,"));
+	free(text);
+	/* a NAB file named *.csv */
+	p = put("*.csv", "timestamp,value\n2014-01-01 00:00:00,1\n"
+			 "2014-01-01 00:05:00,2\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	assert_non_null(strstr(out, "metrics   1: *.1\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -893,6 +934,7 @@ int main(void)
 		cmocka_unit_test(test_info_notes_unnamed_bit_column),
 		cmocka_unit_test(test_cell_beyond_float_range),
 		cmocka_unit_test(test_excel_sep_line),
+		cmocka_unit_test(test_metric_named_star),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }
