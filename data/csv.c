@@ -102,6 +102,9 @@ typedef struct {
 	size_t rows;            /* data rows stored */
 	long data_line;         /* line of the first data row */
 	long prev_line;         /* line of the previous data row */
+	size_t lab_m;           /* the label column whose every cell must
+				   be 0 or 1 (SERIES_CSV_LABEL_BITS), or
+				   metrics for none */
 
 	/* the most important error so far (level), kept while the rest of
 	 * the file is scanned; a fatal one (quoting, I/O, memory) stops */
@@ -465,8 +468,29 @@ static void store_row(Loader *L, const CsvRow *row)
 				return;
 			}
 			note(L, LV_VALUE, STATUS_PARSE, line, (long)f + 1,
-			     "expected a number in column '%s', found '%s'",
-			     L->names[m], quoted(text, q, sizeof(q)));
+			     "expected a number in column '%s', found '%s'%s",
+			     L->names[m], quoted(text, q, sizeof(q)),
+			     series_range_note(c, n));
+			return;
+		}
+		if (m == L->lab_m && v != 0.0f && v != 1.0f) {
+			/* read for its labels: a cell that is not 0 or 1,
+			   an empty one included, is refused where it is
+			   (it used to be forward-filled from the row
+			   above, or reported by its data row only) */
+			if (n == 0)
+				note(L, LV_VALUE, STATUS_PARSE, line,
+				     (long)f + 1,
+				     "expected 0 or 1 in label column '%s', "
+				     "found an empty cell (a row without a "
+				     "label: write 0 for a normal row)",
+				     L->names[m]);
+			else
+				note(L, LV_VALUE, STATUS_PARSE, line,
+				     (long)f + 1,
+				     "expected 0 or 1 in label column '%s', "
+				     "found '%s'",
+				     L->names[m], quoted(text, q, sizeof(q)));
 			return;
 		}
 		L->values[m * L->cap + r] = v;
@@ -658,6 +682,11 @@ static void setup(Loader *L)
 		fail(L, STATUS_NOMEM, 0, 0, "out of memory");
 		return;
 	}
+	L->lab_m = metrics;
+	if (L->flags & SERIES_CSV_LABEL_BITS)
+		for (size_t m = 0; m < metrics && L->lab_m == metrics; m++)
+			if (series_label_name(L->names[m]))
+				L->lab_m = m;
 	L->header = header;
 	L->tcol = tcol;
 	L->cap = cap;
@@ -817,8 +846,11 @@ static int fast_line(Loader *L, const char *p, const char *end)
 		} else if (q != le) {
 			return 0;
 		}
-		if ((long)f != tcol)
+		if ((long)f != tcol) {
+			if (m == L->lab_m && v != 0.0f && v != 1.0f)
+				return 0; /* store_row names it */
 			dst[m++ * cap] = v;
+		}
 	}
 	if (tcol >= 0)
 		L->ts[r] = t;
@@ -901,6 +933,35 @@ static Status count_pass(Loader *L, int fd, char *buf, size_t *size)
 	return STATUS_OK;
 }
 
+/* Excel's separator line, when the file starts with one: `sep=,` and the
+ * line end (Excel writes it so that a double click opens the file split by
+ * that character). A comma is what vigil reads: the line is skipped (the
+ * next line is still line 2 in messages). Any other separator is refused
+ * by name, where it used to give a field-count error on line 2. Returns
+ * the bytes to skip. */
+static size_t sep_line(Loader *L, const char *p, size_t n)
+{
+	const char *nl = memchr(p, '\n', n);
+	size_t len = nl ? (size_t)(nl - p) : n;
+	char c = series_sep_line(p, len);
+	if (!c)
+		return 0;
+	if (c == ',') {
+		if (!nl)
+			return n;
+		L->cur_line++;
+		return len + 1;
+	}
+	char one[2] = {c, '\0'}, what[8];
+	snprintf(what, sizeof(what), "'%c'", c);
+	fail(L, STATUS_PARSE, 1, 5,
+	     "Excel's separator line 'sep=%s': the file is separated by %s; "
+	     "expected comma-separated values (vigil reads commas only)",
+	     c == '\t' ? "\\t" : one,
+	     c == '\t' ? "tabs" : c == ';' ? "semicolons" : what);
+	return 0;
+}
+
 /* Second pass: lines to do_line, chunk by chunk, with progress. */
 static void parse_pass(Loader *L, int fd, char **bufp, size_t *capp,
 		       size_t total)
@@ -941,6 +1002,7 @@ static void parse_pass(Loader *L, int fd, char **bufp, size_t *capp,
 			    (unsigned char)buf[1] == 0xBB &&
 			    (unsigned char)buf[2] == 0xBF)
 				start = 3;
+			start += sep_line(L, buf + start, have - start);
 		}
 		const char *p = buf + start, *lim = buf + have, *nl;
 		while (!L->fatal && (nl = memchr(p, '\n', (size_t)(lim - p)))) {
@@ -1091,7 +1153,9 @@ Status series_load_csv(Series *s, const char *path, const SeriesOptions *opt,
 
 Status series_load_csv_labels(Series *s, const char *path, ErrorRecord *err)
 {
-	return series_load_csv_flags(s, path, NULL, SERIES_CSV_KEEP_LABELS,
+	return series_load_csv_flags(s, path, NULL,
+				     SERIES_CSV_KEEP_LABELS |
+					     SERIES_CSV_LABEL_BITS,
 				     err);
 }
 

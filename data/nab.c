@@ -246,6 +246,10 @@ Status series_load_nab(Series *s, const char *const *paths, size_t n,
 			}
 		out.timestamps = common;
 		common = NULL;
+		/* a file named `*.csv`: `*` is the node level's name */
+		if (series_star_names(out.names, metrics))
+			st = error_set(err, STATUS_NOMEM, paths[0], 0, 0,
+				       "out of memory");
 	}
 	free(common);
 	for (size_t i = 0; i < n; i++)

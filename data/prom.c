@@ -646,8 +646,11 @@ static Status read_answer(PromSource *p, const char *body, long code, Grid *g,
 			long long r = llround(k);
 			if (r < 0 || (size_t)r >= g->rows)
 				continue;
-			double v = strtod(val->valuestring, NULL);
-			c->v[r] = isfinite(v) ? (float)v : NAN;
+			/* +Inf, -Inf and NaN are missing (filled and
+			   counted); so is a value beyond float's range
+			   (1e39), which would become infinity */
+			float v = (float)strtod(val->valuestring, NULL);
+			c->v[r] = isfinite(v) ? v : NAN;
 		}
 	}
 done:

@@ -445,8 +445,35 @@ static int name_taken(char **names, size_t n, const char *name)
 	return 0;
 }
 
+/* A fresh name NAME.k for names[i]: the first k no name has. 0 or -1. */
+static int suffix_name(char **names, size_t n, size_t i)
+{
+	size_t l = strlen(names[i]);
+	char *fresh = malloc(l + 24);
+	if (!fresh)
+		return -1;
+	for (unsigned long k = 1;; k++) {
+		snprintf(fresh, l + 24, "%s.%lu", names[i], k);
+		if (!name_taken(names, n, fresh))
+			break;
+	}
+	free(names[i]);
+	names[i] = fresh;
+	return 0;
+}
+
+int series_star_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], "*") && suffix_name(names, n, i))
+			return -1;
+	return 0;
+}
+
 int series_unique_names(char **names, size_t n)
 {
+	if (series_star_names(names, n))
+		return -1;
 	if (n < 2)
 		return 0;
 	/* sorted copies find whether any name repeats in n log n */
@@ -459,22 +486,35 @@ int series_unique_names(char **names, size_t n)
 	for (size_t i = 1; i < n && !dup; i++)
 		dup = !strcmp(sorted[i - 1], sorted[i]);
 	free(sorted);
-	for (size_t i = 1; dup && i < n; i++) {
-		if (!name_taken(names, i, names[i]))
-			continue;
-		size_t l = strlen(names[i]);
-		char *fresh = malloc(l + 24);
-		if (!fresh)
+	for (size_t i = 1; dup && i < n; i++)
+		if (name_taken(names, i, names[i]) &&
+		    suffix_name(names, n, i))
 			return -1;
-		for (unsigned long k = 1;; k++) {
-			snprintf(fresh, l + 24, "%s.%lu", names[i], k);
-			if (!name_taken(names, n, fresh))
-				break;
-		}
-		free(names[i]);
-		names[i] = fresh;
-	}
 	return 0;
+}
+
+char series_sep_line(const char *p, size_t n)
+{
+	if (n && p[n - 1] == '\r')
+		n--;
+	return n == 5 && !strncasecmp(p, "sep=", 4) ? p[4] : 0;
+}
+
+const char *series_range_note(const char *s, size_t n)
+{
+	char buf[128];
+	if (n == 0 || n >= sizeof(buf))
+		return "";
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	char *end;
+	double d = strtod(buf, &end);
+	if (end != buf + n || isnan(d) || isfinite((float)d))
+		return "";
+	return isinf(d) && !strpbrk(buf, "0123456789")
+		       ? ", an infinity: expected a finite number"
+		       : ", beyond float's range: vigil keeps values of at "
+			 "most 3.4e38 in size";
 }
 
 int series_has_fraction(const char *s, size_t n)

@@ -90,8 +90,16 @@ typedef struct {
  * only 0 and 1 is its labels (Series.label_column), not a metric. */
 int series_label_name(const char *text);
 
+/* Excel's separator line: when the line p[0..n) (without its '\n'; a '\r'
+ * before it allowed) is `sep=X` (any case), X; else 0. The CSV readers skip
+ * `sep=,` and refuse another separator by name. */
+char series_sep_line(const char *p, size_t n);
+
 /* A CSV file loaded with its label column kept among the metrics (to read
- * the labels from it: labels/labelfile.c, format `column`). */
+ * the labels from it: labels/labelfile.c, format `column`). Every cell of
+ * the first column named as labels must be 0 or 1 (`True`/`False`): any
+ * other, an empty cell included, is STATUS_PARSE with its line and
+ * column. */
 Status series_load_csv_labels(Series *s, const char *path, ErrorRecord *err);
 
 void series_init(Series *s);

@@ -32,6 +32,11 @@ int series_is_nab_file(const char *path);
  * all) for a caller that joins the file to another and fills the whole
  * (data/psm.c). */
 #define SERIES_CSV_NO_FILL 8u
+/* SERIES_CSV_LABEL_BITS: every cell of the first column named as labels
+ * (series_label_name) must be 0 or 1 (`1.0`, `True` and `False` too); any
+ * other, an empty or missing one included, is an error naming its line
+ * and column (series_load_csv_labels, for the label format `column`). */
+#define SERIES_CSV_LABEL_BITS 16u
 Status series_load_csv_flags(Series *s, const char *path,
 			     const SeriesOptions *opt, unsigned flags,
 			     ErrorRecord *err);
@@ -76,9 +81,24 @@ int series_missing_cell(const char *s, size_t n);
 
 /* Makes the metric names names[0..n) unique as pandas does: a name equal
  * to an earlier one becomes NAME.1, NAME.2, ... (the first suffix no other
- * name has), so per-metric detections and labels name one column. Returns
- * 0, or -1 when out of memory. */
+ * name has), so per-metric detections and labels name one column. A name
+ * `*` is taken by the node level (vigil's label CSV and detections files):
+ * it becomes `*.1` (series_star_names). Returns 0, or -1 when out of
+ * memory. */
 int series_unique_names(char **names, size_t n);
+
+/* Renames a metric named `*`, the node level's name in vigil's label CSV
+ * and detections files, to `*.1` (the first `*.k` no name has). 0 or -1
+ * when out of memory. */
+int series_star_names(char **names, size_t n);
+
+/* A note for a cell s[0..n) (trimmed) that was refused as a number but
+ * reads as one outside float's range, as vigil stores values (1e39, -1e39,
+ * inf): ", beyond float's range: ..." or ", an infinity: ..." for a
+ * message; "" for any other text. File readers refuse such cells with
+ * their position; the Prometheus loader takes them as missing, as it takes
+ * +Inf. */
+const char *series_range_note(const char *s, size_t n);
 
 /* Nonzero when the text s[0..n) holds a character of a number that is
  * not an integer ('.', 'e', 'E'): a row of measurements, not of column

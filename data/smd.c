@@ -141,8 +141,14 @@ static Status bad_number(const char *path, long line, size_t f,
 				 "numbers separated by spaces or tabs, where "
 				 "SMD files separate them by commas",
 				 (int)(e - p), p, k);
+	const char *fs = p;
+	while (fs < fe && (*fs == ' ' || *fs == '\t'))
+		fs++;
+	while (fe > fs && (fe[-1] == ' ' || fe[-1] == '\t'))
+		fe--;
 	return error_set(err, STATUS_PARSE, path, line, (long)f + 1,
-			 "expected a number, found '%.*s'", (int)(e - p), p);
+			 "expected a number, found '%.*s'%s", (int)(e - p), p,
+			 series_range_note(fs, (size_t)(fe - fs)));
 }
 
 /* A missing cell at p (empty, NaN, null, NA or N/A, blanks around it

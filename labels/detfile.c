@@ -101,6 +101,9 @@ Status detfile_read(const char *path, const Series *s, Detection **out,
 				hl += 3;
 				len -= 3;
 			}
+			/* Excel's `sep=,` line before the header */
+			if (lineno == 1 && series_sep_line(hl, len) == ',')
+				continue;
 			if (len != strlen(det_header) ||
 			    memcmp(hl, det_header, len)) {
 				st = error_set(err, STATUS_PARSE, path, lineno,

@@ -152,10 +152,16 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 	while (fgets(line, sizeof(line), f) && (line[0] == '\n' ||
 						(line[0] == '\r')))
 		;
-	fclose(f);
 	const char *p = line;
 	if (!strncmp(p, "\xef\xbb\xbf", 3)) /* a UTF-8 byte order mark */
 		p += 3;
+	/* Excel's `sep=,` line: the format is told by the next line */
+	if (series_sep_line(p, strcspn(p, "\n")) == ',') {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		p = line;
+	}
+	fclose(f);
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (*p == '{') {
@@ -556,6 +562,10 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 				       "%s", textio_csv_problem(line, n, bad));
 			break;
 		}
+		/* Excel's `sep=,` line before the header */
+		if (!header && it.number == 1 &&
+		    series_sep_line(line, n) == ',')
+			continue;
 		if (!header) {
 			if (n != strlen(csv_header) ||
 			    memcmp(line, csv_header, n)) {
@@ -928,6 +938,8 @@ static Status read_column(LabelSet *ls, const Series *s, const char *path,
 	size_t run = 0;
 	int in = 0;
 	for (size_t r = 0; r <= c.rows && !st; r++) {
+		/* the loader already refused any other cell with its line
+		   and column (SERIES_CSV_LABEL_BITS); kept as a guard */
 		if (r < c.rows && x[r] != 0.0f && x[r] != 1.0f) {
 			st = error_set(err, STATUS_PARSE, path, 0, 0,
 				       "column '%s', data row %zu: expected 0 "

@@ -621,8 +621,9 @@ static Status interpret(const char *path, const CsvTable *t,
 					err, STATUS_PARSE, path, line,
 					(long)f + 1,
 					"expected a number in column '%s', "
-					"found '%s'",
-					s->names[m], quoted(text, q, sizeof(q)));
+					"found '%s'%s",
+					s->names[m], quoted(text, q, sizeof(q)),
+					series_range_note(c, n));
 			s->values[m * rows + r] = v;
 			m++;
 		}

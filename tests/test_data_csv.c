@@ -763,6 +763,145 @@ static void test_parse_time_forms(void **state)
 	assert_string_equal(buf, "2000-02-29 00:00:00");
 }
 
+/* A cell beyond float's range (1e39, -1e39, 1e400) or an infinity is
+ * refused with its file, line and column in a CSV, NAB and SMD file, and
+ * the message says why: "found '1e39'" alone read as if 1e39 were no
+ * number. (The Prometheus loader takes such values as missing, as it
+ * takes +Inf: tests/test_live_prom.c.) */
+static void test_cell_beyond_float_range(void **state)
+{
+	(void)state;
+	char out[4096];
+	const char *p = put("big.csv", "timestamp,a\n1700000000,1\n"
+				       "1700000060,2\n1700000120,3\n"
+				       "1700000180,4\n1700000240,1e39\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 2);
+	assert_non_null(strstr(out, "big.csv:6:2: expected a number in column "
+				    "'a', found '1e39', beyond float's range: "
+				    "vigil keeps values of at most 3.4e38 in "
+				    "size"));
+	p = put("inf.csv", "a,b\n1,2\n3,-inf\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 2);
+	assert_non_null(strstr(out, "inf.csv:3:2: expected a number in column "
+				    "'b', found '-inf', an infinity: expected "
+				    "a finite number"));
+	p = put("nab.csv", "timestamp,value\n2014-01-01 00:00:00,1\n"
+			   "2014-01-01 00:05:00,-1e39\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 2);
+	assert_non_null(strstr(out, "nab.csv:3:2: expected a number in column "
+				    "'value', found '-1e39', beyond float's "
+				    "range"));
+	/* 3e38 is a float: kept */
+	p = put("ok.csv", "a,b\n1,2\n3,3e38\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	/* an SMD machine */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p '%s/smd/train' '%s/smd/test' && "
+				"printf '1,2\\n3,4\\n' > '%s/smd/train/m.txt' && "
+				"printf '1,2\\n3, 1e39\\n' > '%s/smd/test/m.txt'",
+				tu_dir, tu_dir, tu_dir, tu_dir),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s/smd:m'",
+				tu_vigil(), tu_dir),
+			 2);
+	assert_non_null(strstr(out, "m.txt:2:2: expected a number, found "
+				    "'1e39', beyond float's range"));
+}
+
+/* Excel's separator line `sep=,` first (written for a double click to
+ * split the file by commas): skipped, so the file loads, and messages
+ * still give physical lines; it used to be a two-field first row and
+ * "expected 2 fields as on line 1, found 3". Another separator is named.
+ * A label file (column or vigil's CSV) with the line reads as well. */
+static void test_excel_sep_line(void **state)
+{
+	(void)state;
+	char out[4096];
+	const char *p = put("sep.csv", "sep=,\r\ntimestamp,a,b\r\n"
+				       "1700000000,1,2\r\n1700000060,1,3\r\n"
+				       "1700000120,2,2\r\n1700000180,2,1\r\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	assert_non_null(strstr(out, "rows      4\n"));
+	assert_non_null(strstr(out, "metrics   2: a, b\n"));
+	char data[300];
+	snprintf(data, sizeof(data), "%s", p);
+	p = put("sepbad.csv", "\xef\xbb\xbfsep=,\ntimestamp,a,b\n"
+			      "1700000000,1,2\n1700000060,x,3\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 2);
+	assert_non_null(strstr(out, "sepbad.csv:4:2: expected a number in "
+				    "column 'a', found 'x'"));
+	p = put("semi.csv", "sep=;\ntimestamp;a;b\n1700000000;1;2\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 2);
+	assert_non_null(strstr(out, "semi.csv:1:5: Excel's separator line "
+				    "'sep=;': the file is separated by "
+				    "semicolons; expected comma-separated "
+				    "values"));
+	/* labels: a column file and vigil's label CSV, each after sep=, */
+	p = put("sep_label.csv", "sep=,\ntimestamp,label\n1700000000,0\n"
+				 "1700000060,0\n1700000120,1\n1700000180,1\n");
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels '%s' --labels '%s' -o '%s/o1.csv'",
+				tu_vigil(), data, p, tu_dir),
+			 0);
+	assert_non_null(strstr(out, "1 node-level ranges"));
+	p = put("sep_vigil.csv",
+		"sep=,\nmetric,start,end,start_time,end_time,source,note\n"
+		"*,2,4,,,original,\n");
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels '%s' --labels '%s' -o '%s/o2.csv'",
+				tu_vigil(), data, p, tu_dir),
+			 0);
+	assert_non_null(strstr(out, "1 node-level ranges"));
+}
+
+/* A metric named `*` would clash with the node level, which vigil's label
+ * CSV and detections files name `*`: a relabelled metric read back as node
+ * labels. It is renamed `*.1` at load, as a repeated name becomes NAME.1
+ * (`*.2` when `*.1` is taken), and its labels round-trip apart from the
+ * node's. */
+static void test_metric_named_star(void **state)
+{
+	(void)state;
+	char out[4096];
+	const char *p = put("star.csv", "timestamp,*,b,*.1\n1700000000,1,2,3\n"
+					"1700000060,1,3,3\n1700000120,2,2,3\n"
+					"1700000180,2,1,3\n");
+	char data[300];
+	snprintf(data, sizeof(data), "%s", p);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(),
+				data),
+			 0);
+	assert_non_null(strstr(out, "metrics   3: *.2, b, *.1\n"));
+	p = put("star_labels.csv",
+		"metric,start,end,start_time,end_time,source,note\n"
+		"*,2,3,,,original,\n*.2,3,4,,,original,\n");
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels '%s' --labels '%s' -o '%s/star_out.csv'",
+				tu_vigil(), data, p, tu_dir),
+			 0);
+	assert_non_null(strstr(out, "1 node-level ranges, 1 per-metric"));
+	char path[300];
+	snprintf(path, sizeof(path), "%s/star_out.csv", tu_dir);
+	char *text = tu_slurp(path, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\n*,2,3,"));
+	assert_non_null(strstr(text, "\n*.2,3,4,"));
+	free(text);
+	/* a NAB file named *.csv */
+	p = put("*.csv", "timestamp,value\n2014-01-01 00:00:00,1\n"
+			 "2014-01-01 00:05:00,2\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	assert_non_null(strstr(out, "metrics   1: *.1\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -793,6 +932,9 @@ int main(void)
 		cmocka_unit_test(test_info_reports_csv),
 		cmocka_unit_test(test_parse_time_forms),
 		cmocka_unit_test(test_info_notes_unnamed_bit_column),
+		cmocka_unit_test(test_cell_beyond_float_range),
+		cmocka_unit_test(test_excel_sep_line),
+		cmocka_unit_test(test_metric_named_star),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

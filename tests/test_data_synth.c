@@ -372,6 +372,52 @@ static void test_cli_keeps_other_labels(void **state)
 	assert_non_null(strstr(out, "seed 4"));
 }
 
+/* --anomalies beyond the points is a usage error with the limit (exit 1):
+ * 99999999999 used to be "out of memory", exit 3. The "open it with" line
+ * of --format smd quotes the folder for the shell, so it can be pasted:
+ * the command it prints opens the machine. */
+static void test_cli_anomaly_limit_and_quoted_path(void **state)
+{
+	(void)state;
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s synth -o %s/L --anomalies 99999999999",
+				tu_vigil(), tu_dir),
+			 1);
+	assert_non_null(strstr(out, "vigil synth: --anomalies takes at most "
+				    "1000, the number of points (--points "
+				    "1000), not 99999999999"));
+	assert_null(strstr(out, "out of memory"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s synth -o %s/L --points 20 --anomalies 21",
+				tu_vigil(), tu_dir),
+			 1);
+	assert_non_null(strstr(out, "at most 20"));
+	/* as many as the points is fine (those that do not fit are left
+	   out), and --points 10 with the default 10 still works */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s synth -o %s/L --points 10", tu_vigil(),
+				tu_dir),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cd %s && %s synth -o \"it's a dir\" --format "
+				"smd",
+				tu_dir, tu_vigil()),
+			 0);
+	const char *want = "open it with: vigil info 'it'\\''s a "
+			   "dir/ServerMachineDataset:synthetic'\n";
+	char *line = strstr(out, "open it with: ");
+	assert_non_null(line);
+	assert_string_equal(line, want);
+	/* the printed command, run by the shell, opens the machine */
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "cd %s && %s%s", tu_dir, tu_vigil(),
+		 line + strlen("open it with: vigil"));
+	cmd[strlen(cmd) - 1] = '\0';
+	assert_int_equal(tu_run(out, sizeof(out), "%s", cmd), 0);
+	assert_non_null(strstr(out, "format    SMD"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_smd_format_reads_back),
 		cmocka_unit_test(test_cli_help_and_usage),
 		cmocka_unit_test(test_cli_keeps_other_labels),
+		cmocka_unit_test(test_cli_anomaly_limit_and_quoted_path),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -355,9 +355,83 @@ static void test_label_column_files(void **state)
 					    "data) or 3 (its test part)"));
 	assert_int_equal(tu_write(bad, "label\n0\n2\n1\n"), 0);
 	assert_int_equal(labelfile_read(&ls, &s, bad, f, &err), STATUS_PARSE);
-	assert_non_null(strstr(err.message, "data row 2: expected 0 or 1"));
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.column, 1);
+	assert_non_null(strstr(err.message, "expected 0 or 1 in label column "
+					    "'label', found '2'"));
 	series_free(&s);
 	char out[512];
+	tu_run(out, sizeof(out), "rm -rf '%s'", tmp);
+}
+
+/* A bad cell of a label column (format `column`) is named by file, line
+ * and column as in every other reader: it used to be "data row N" (a row
+ * count that is not the line once there is a header) without a column.
+ * An empty or NaN cell is refused where it is: it used to be forward-filled
+ * from the row above, so a 1 before a gap stretched the labelled range. */
+static void test_label_column_cell_positions(void **state)
+{
+	(void)state;
+	char tmp[256], data[300], lab[300], own[300], out[4096];
+	assert_non_null(tu_tmpdir(tmp, sizeof(tmp)));
+	snprintf(data, sizeof(data), "%s/d.csv", tmp);
+	snprintf(lab, sizeof(lab), "%s/test_label.csv", tmp);
+	snprintf(own, sizeof(own), "%s/own.csv", tmp);
+	assert_int_equal(tu_write(data, "timestamp_(min),a,b\n0,1,2\n1,1,2\n"
+					"2,1,2\n3,1,2\n4,1,2\n5,1,2\n"),
+			 0);
+	/* the test part's 3 rows; the empty cell is on line 4, field 2 */
+	assert_int_equal(tu_write(lab, "timestamp_(min),label\n3,1\n4,1\n"
+				       "5,\n"),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s score '%s' --labels '%s' --label-format "
+				"column",
+				tu_vigil(), data, lab),
+			 2);
+	assert_non_null(strstr(out, "test_label.csv:4:2: expected 0 or 1 in "
+				    "label column 'label', found an empty "
+				    "cell"));
+	assert_null(strstr(out, "data row"));
+	/* a value other than 0 or 1: line and column, on the fast path too
+	   (a plain line after the first rows) */
+	assert_int_equal(tu_write(lab, "timestamp_(min),label\n3,0\n4,0\n"
+				       "5,0.5\n"),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels '%s' --labels '%s' --label-format "
+				"column -o '%s/o.csv'",
+				tu_vigil(), data, lab, tmp),
+			 2);
+	assert_non_null(strstr(out, "test_label.csv:4:2: expected 0 or 1 in "
+				    "label column 'label', found '0.5'"));
+	assert_int_equal(tu_write(lab, "timestamp_(min),label\n3,0\n4,0\n"
+				       "5,0\n6,1\n7,NaN\n8,0\n9,1\n"),
+			 0);
+	Series s;
+	ErrorRecord err;
+	LabelSet ls;
+	/* seven rows read against a seven-row series: 'NaN' is on line 6 */
+	Series seven = series_of(7, 2, 0);
+	assert_int_equal(labelfile_read(&ls, &seven, lab, LABEL_FORMAT_COLUMN,
+					&err),
+			 STATUS_PARSE);
+	assert_int_equal(err.line, 6);
+	assert_int_equal(err.column, 2);
+	assert_non_null(strstr(err.message, "found 'NaN'"));
+	/* a data file's own label column: the gap after a 1 no longer
+	   stretches the range; it is refused with its position */
+	assert_int_equal(tu_write(own, "timestamp_(min),cpu,label\n"
+				       "0,1.5,0\n1,1.5,0\n2,1.5,0\n3,1.5,1\n"
+				       "4,1.5,\n5,1.5,0\n"),
+			 0);
+	assert_int_equal(series_open(&s, own, NULL, &err), STATUS_OK);
+	assert_int_equal(labelfile_read(&ls, &s, own, LABEL_FORMAT_COLUMN,
+					&err),
+			 STATUS_PARSE);
+	assert_int_equal(err.line, 6);
+	assert_int_equal(err.column, 3);
+	series_free(&s);
 	tu_run(out, sizeof(out), "rm -rf '%s'", tmp);
 }
 
@@ -895,6 +969,7 @@ int main(void)
 		cmocka_unit_test(test_smd_known_disagreements),
 		cmocka_unit_test(test_interp_errors_name_line_and_column),
 		cmocka_unit_test(test_label_column_files),
+		cmocka_unit_test(test_label_column_cell_positions),
 		cmocka_unit_test(test_boolean_labels),
 		cmocka_unit_test(test_csv_round_trip_with_notes_and_node),
 		cmocka_unit_test(test_detections_file_round_trip),

@@ -4,6 +4,7 @@
  * back. Output depends only on the options: the same seed gives
  * byte-identical files. Each file is built in memory, then written to a
  * temporary file in the target folder, fsynced and renamed into place. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -341,6 +342,27 @@ static int write_smd(const char *dir, const Series *s,
 	return text_save(&ti, path, why, wn);
 }
 
+/* s as one shell word on f: as it is when every character is plain, else
+ * in single quotes (a quote as '\''), so the line can be pasted. */
+static void shell_word(FILE *f, const char *s)
+{
+	int plain = *s != '\0';
+	for (const char *c = s; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._+-=@%:,/", *c))
+			plain = 0;
+	if (plain) {
+		fputs(s, f);
+		return;
+	}
+	fputc('\'', f);
+	for (const char *c = s; *c; c++)
+		if (*c == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*c, f);
+	fputc('\'', f);
+}
+
 int cmd_synth(int argc, char **argv)
 {
 	SynthOptions o;
@@ -402,6 +424,15 @@ int cmd_synth(int argc, char **argv)
 			o.max_duration = (size_t)n;
 		}
 	}
+	/* an anomaly takes at least a point: more than the points cannot
+	   be placed (those that do not fit are left out), and a huge count
+	   used to fail as out of memory, exit 3 */
+	if (o.anomalies > o.points)
+		return cli_usage_error(
+			"synth",
+			"--anomalies takes at most %zu, the number of points "
+			"(--points %zu), not %zu",
+			o.points, o.points, o.anomalies);
 	Series s;
 	SynthInjection *inj;
 	size_t ninj;
@@ -440,10 +471,18 @@ int cmd_synth(int argc, char **argv)
 		printf("wrote %s/ServerMachineDataset (machine 'synthetic': "
 		       "%zu train + %zu test rows, %zu metrics, seed %llu, "
 		       "%zu injected ranges)\n"
-		       "open it with: vigil info %s/ServerMachineDataset:"
-		       "synthetic\n",
+		       "open it with: vigil info ",
 		       dir, s.split, s.rows - s.split, s.metrics,
-		       (unsigned long long)o.seed, ninj, dir);
+		       (unsigned long long)o.seed, ninj);
+		size_t l = strlen(dir) + 64;
+		char *where = malloc(l);
+		if (where) {
+			snprintf(where, l, "%s/ServerMachineDataset:synthetic",
+				 dir);
+			shell_word(stdout, where);
+			free(where);
+		}
+		putchar('\n');
 	}
 	free(inj);
 	series_free(&s);
