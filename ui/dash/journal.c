@@ -415,11 +415,20 @@ int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
 		fclose(in);
 	if (out && fclose(out) != 0 && !e)
 		e = errno ? errno : EIO;
-	/* the lines it held before the save are kept aside */
+	/* the lines it held before the save are kept aside, linked as .old
+	   (not renamed: between two renames there was no journal, and a
+	   crash there lost every edit since the save); the new one takes
+	   its place in one rename. Where no link can be made, no .old. */
 	char old[1100];
 	snprintf(old, sizeof(old), "%s.old", j->path);
-	if (!e && (rename(j->path, old) != 0 || rename(tmp, j->path) != 0))
-		e = errno ? errno : EIO;
+	if (!e) {
+		unlink(old);
+		if (link(j->path, old) != 0) {
+			/* best effort: the journal is what matters */
+		}
+		if (rename(tmp, j->path) != 0)
+			e = errno ? errno : EIO;
+	}
 	if (e) {
 		unlink(tmp);
 		return j->error = e;
