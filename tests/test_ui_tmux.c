@@ -1159,6 +1159,66 @@ static void test_recovery_after_saving_nab_windows(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A save over an SMD machine's test_label reads the machine's labels back
+ * for the journal; that read does not count as this vigil reading
+ * interpretation_label: changed on disk by someone else, it is still not
+ * replaced without asking. */
+static void test_save_readback_keeps_replace_question(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[4096], args[600], cmd[800];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/smdr' && cp -r data/samples/smd-cut "
+				"'%s/smdr'",
+				tmp, tmp),
+			 0);
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smdr/ServerMachineDataset:machine-1-2'", tmp);
+	start(args, "C.UTF-8");
+	expect("metric | ? help", 10);
+	keys("Tab");
+	expect("node | ? help", 5);
+	keys("m l l m a");
+	expect("1 edit unsaved", 5);
+	/* someone else rewrites interpretation_label (a new file, same
+	 * text) */
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "cd '%s/smdr/ServerMachineDataset/interpretation_label' "
+		       "&& cp machine-1-2.txt x && mv x machine-1-2.txt",
+		       tmp),
+		0);
+	keys("s");
+	expect("save as", 5);
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/smdr/ServerMachineDataset/test_label/"
+		 "machine-1-2.txt' Enter",
+		 tmp);
+	keys(cmd);
+	expect("saved ", 5);
+	expect("0 edits unsaved", 5);
+	keys("s");
+	expect("save as", 5);
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/smdr/ServerMachineDataset/interpretation_label/"
+		 "machine-1-2.txt' Enter",
+		 tmp);
+	keys(cmd);
+	expect("? y/n", 5);
+	if (strstr(screen, "save anyway? y/n"))
+		keys("y");
+	expect("changed on disk since this vigil read or wrote it", 5);
+	keys("Escape"); /* back to the name */
+	expect("Esc cancel", 5);
+	keys("Escape");
+	expect("0 edits unsaved", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A CSV file's own labels, found next to it (what `vigil synth` writes:
  * synthetic.csv and labels.csv) or in a 0/1 column of the file, are on
  * screen without --labels, as `vigil score` and `vigil info` find them. */
@@ -1609,6 +1669,7 @@ int main(void)
 		cmocka_unit_test(test_prompts_show_typed_end),
 		cmocka_unit_test(test_nab_metric_edits_save),
 		cmocka_unit_test(test_recovery_after_saving_nab_windows),
+		cmocka_unit_test(test_save_readback_keeps_replace_question),
 		cmocka_unit_test(test_lossy_save_asks),
 		cmocka_unit_test(test_save_txt_keeps_format),
 		cmocka_unit_test(test_signals_restore_terminal),

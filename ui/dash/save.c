@@ -102,8 +102,11 @@ static void find_disagreements(App *a, const LabelSet *il, const LabelSet *tl)
 	free(d);
 }
 
+/* remember: note the file's state (save_remember); not for a read back
+ * after a save, which would hide a change made by someone else to a file
+ * this save did not write. */
 static Status read_one(App *a, LabelSet *ls, const char *path, int guess,
-		       LabelFormat f, ErrorRecord *err)
+		       LabelFormat f, int remember, ErrorRecord *err)
 {
 	Status st = STATUS_OK;
 	if (guess)
@@ -112,7 +115,7 @@ static Status read_one(App *a, LabelSet *ls, const char *path, int guess,
 		st = labelfile_read(ls, &a->s, path, f, err);
 	/* a data file read for its label column is never a save target
 	   taken without asking */
-	if (st == STATUS_OK && f != LABEL_FORMAT_COLUMN)
+	if (st == STATUS_OK && f != LABEL_FORMAT_COLUMN && remember)
 		save_remember(a, path);
 	return st;
 }
@@ -129,7 +132,7 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 	Status st = STATUS_OK;
 	int have = 0;
 	if (path) {
-		st = read_one(a, &ls, path, 1, LABEL_FORMAT_CSV, err);
+		st = read_one(a, &ls, path, 1, LABEL_FORMAT_CSV, first, err);
 		have = st == STATUS_OK;
 	} else if (a->s.kind == SERIES_SMD) {
 		/* metrics from interpretation_label, the node from
@@ -139,14 +142,14 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 		int node = a->s.label_path && access(a->s.label_path, R_OK) == 0;
 		if (interp) {
 			st = read_one(a, &ls, a->s.interp_path, 0,
-				      LABEL_FORMAT_INTERP, err);
+				      LABEL_FORMAT_INTERP, first, err);
 			have = st == STATUS_OK;
 		}
 		if (st == STATUS_OK && node) {
 			LabelSet tl;
 			memset(&tl, 0, sizeof(tl));
 			st = read_one(a, &tl, a->s.label_path, 0,
-				      LABEL_FORMAT_SMD, err);
+				      LABEL_FORMAT_SMD, first, err);
 			if (st == STATUS_OK && !have) {
 				ls = tl;
 				have = 1;
@@ -165,7 +168,7 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 	} else if (a->s.kind == SERIES_NAB && a->s.label_path &&
 		   access(a->s.label_path, R_OK) == 0) {
 		st = read_one(a, &ls, a->s.label_path, 0, LABEL_FORMAT_NAB,
-			      err);
+			      first, err);
 		have = st == STATUS_OK;
 	} else if (a->s.label_path && access(a->s.label_path, R_OK) == 0) {
 		/* a CSV file's labels found next to it (FILE.labels.csv, its
@@ -175,7 +178,7 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 		ErrorRecord e2;
 		error_clear(&e2);
 		have = read_one(a, &ls, a->s.label_path, 1, LABEL_FORMAT_CSV,
-				&e2) == STATUS_OK;
+				first, &e2) == STATUS_OK;
 		if (!have && first) {
 			char buf[700];
 			app_message(a, "labels left out: %s",
