@@ -375,6 +375,10 @@ static void test_restart_never_leaves_no_journal(void **state)
 			assert_int_equal(e, 0);
 			assert_string_equal(got, "vigil-journal 2 00000000000000bb "
 						 "x\nmark 0 10 20\n");
+			/* private, as journal_open makes it */
+			struct stat sb;
+			assert_int_equal(stat(j.path, &sb), 0);
+			assert_int_equal(sb.st_mode & 077, 0);
 			free(got);
 			got = tu_slurp(old, NULL);
 			assert_non_null(got);

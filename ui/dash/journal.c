@@ -391,7 +391,13 @@ int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
 	FILE *in = fopen(j->path, "r");
 	char tmp[1100];
 	snprintf(tmp, sizeof(tmp), "%s.new", j->path);
-	FILE *out = in ? fopen(tmp, "w") : NULL;
+	/* private, as journal_open makes it: notes are the user's words */
+	int fd = in ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			   0600)
+		    : -1;
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (fd >= 0 && !out)
+		close(fd);
 	int e = 0;
 	if (!in || !out)
 		e = errno ? errno : EIO;
