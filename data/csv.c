@@ -329,6 +329,12 @@ static char *labels_next_to(const char *path, int folder_too)
 	return NULL;
 }
 
+char *series_csv_label_path(const char *path, int column)
+{
+	char *p = labels_next_to(path, !column);
+	return p || !column ? p : strdup(path);
+}
+
 /* ---- rows: checked, kept until the layout is known, stored ------------- */
 
 static void report(const Loader *L, size_t done, size_t total)

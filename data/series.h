@@ -184,6 +184,13 @@ int series_parse_elapsed(const char *text, int64_t *out);
  * file is opened, and where the dashboard saves a relabelling) into buf. */
 void series_labels_csv_path(const char *path, char *buf, size_t n);
 
+/* The labels a CSV data file at path has when it is opened (what
+ * Series.label_path is then): FILE.labels.csv beside it, else a labels.csv
+ * in its folder unless column (the file's own 0/1 column, then path
+ * itself). Owned by the caller; NULL when there are none (or out of
+ * memory). */
+char *series_csv_label_path(const char *path, int column);
+
 /* Nonzero when dir is a folder holding the files train.csv and test.csv
  * (eBay's PSM layout) and is not an SMD folder: one dataset. */
 int series_is_psm_dir(const char *dir);

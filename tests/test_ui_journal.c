@@ -14,6 +14,9 @@
  * cost nothing; the code path is the same as on a disk. */
 #include "tests/testutil.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "ui/dash/app.h"
@@ -24,6 +27,20 @@
 #define MAX_STEPS 40
 
 static char dir[256];
+
+/* rename(2) for the code under test: it fails with EIO onto this path
+ * (what a crash between two renames leaves is what a failure leaves), and
+ * is renameat(2) otherwise. */
+static const char *fail_rename_onto;
+
+int rename(const char *from, const char *to)
+{
+	if (fail_rename_onto && !strcmp(to, fail_rename_onto)) {
+		errno = EIO;
+		return -1;
+	}
+	return renameat(AT_FDCWD, from, AT_FDCWD, to);
+}
 
 static uint64_t next(uint64_t *s)
 {
@@ -318,6 +335,60 @@ static void test_damaged_line_stops_replay(void **state)
 	app_free(&a);
 }
 
+/* A journal replayed from a save's base line is rewritten over the labels
+ * that save wrote (journal_restart): whatever step of it fails or is cut
+ * short by a crash, a journal with the edits since the save is there. It
+ * was renamed to .old before the new one was renamed in, so a crash (or a
+ * failure) between the two left no journal, and the next start lost every
+ * edit since the save. */
+static void test_restart_never_leaves_no_journal(void **state)
+{
+	(void)state;
+	Journal j;
+	journal_init(&j);
+	assert_int_equal(journal_lock(&j, "restart-test"), 0);
+	const char *text = "vigil-journal 2 00000000000000aa x\n"
+			   "mark 0 1 5\nsaved all\nbase 00000000000000bb\n"
+			   "mark 0 10 20\n";
+	char old[1200], *got;
+	snprintf(old, sizeof(old), "%s.old", j.path);
+	for (int fail = 1; fail >= 0; fail--) {
+		assert_int_equal(tu_write(j.path, text), 0);
+		UiLabels l;
+		assert_int_equal(ui_labels_init(&l, 1), 0);
+		JournalScan sc;
+		journal_replay(j.path, 0xbb, &l, &sc);
+		ui_labels_free(&l);
+		assert_true(sc.rebased > 0);
+		assert_int_equal(sc.ops, 1);
+		fail_rename_onto = fail ? j.path : NULL;
+		int e = journal_restart(&j, &sc, 0xbb, "x");
+		fail_rename_onto = NULL;
+		got = tu_slurp(j.path, NULL);
+		if (!got)
+			fail_msg("journal_restart %s left no journal",
+				 fail ? "failing" : "done");
+		if (fail) {
+			assert_int_equal(e, EIO);
+			assert_string_equal(got, text);
+		} else {
+			assert_int_equal(e, 0);
+			assert_string_equal(got, "vigil-journal 2 00000000000000bb "
+						 "x\nmark 0 10 20\n");
+			/* private, as journal_open makes it */
+			struct stat sb;
+			assert_int_equal(stat(j.path, &sb), 0);
+			assert_int_equal(sb.st_mode & 077, 0);
+			free(got);
+			got = tu_slurp(old, NULL);
+			assert_non_null(got);
+			assert_string_equal(got, text);
+		}
+		free(got);
+	}
+	journal_close(&j, 1, 1);
+}
+
 /* The lock: a second holder in the same process (another open file
  * description, as another vigil would have) is refused and told the pid. */
 static void test_second_lock_is_refused(void **state)
@@ -369,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_replay_equals_uninterrupted),
 		cmocka_unit_test(test_damaged_line_stops_replay),
 		cmocka_unit_test(test_second_lock_is_refused),
+		cmocka_unit_test(test_restart_never_leaves_no_journal),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1110,6 +1110,115 @@ static void test_nab_metric_edits_save(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A NAB file's windows edited at its metric scope and saved into the
+ * combined windows file its next open reads: the edits made after the save
+ * survive a kill. The journal's base line held the node's unedited windows,
+ * while the file's one list reads back as the metric's and the node's, so
+ * the journal was set aside as "made over other labels" and they were
+ * lost. */
+static void test_recovery_after_saving_nab_windows(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/nabw' && cp -r data/samples/nab "
+				"'%s/nabw'",
+				tmp, tmp),
+			 0);
+	char args[700], cmd[800];
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/nabw/realAWSCloudwatch/"
+		 "ec2_network_in_257a54.csv'",
+		 tmp);
+	start(args, "C.UTF-8");
+	expect("metric | ? help", 10);
+	keys("m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("save as nab in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s/nabw/combined_windows.json' Enter",
+		 tmp);
+	keys(cmd);
+	expect("combined_windows.json (nab)", 5);
+	expect("0 edits unsaved", 5);
+	keys("l l l l l m l l m a");
+	expect("1 edit unsaved", 5);
+	stop_server();
+	start(args, "C.UTF-8");
+	expect("recover 1 edit from the journal (1 unsaved)? r recover", 10);
+	CHECK(!strstr(screen, "made over other labels"));
+	keys("r");
+	expect("recovered 1 edit from the journal since the save", 5);
+	expect("1 edit unsaved", 5);
+	keys("q");
+	expect("unsaved edits", 5);
+	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* A save over an SMD machine's test_label reads the machine's labels back
+ * for the journal; that read does not count as this vigil reading
+ * interpretation_label: changed on disk by someone else, it is still not
+ * replaced without asking. */
+static void test_save_readback_keeps_replace_question(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[4096], args[600], cmd[800];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/smdr' && cp -r data/samples/smd-cut "
+				"'%s/smdr'",
+				tmp, tmp),
+			 0);
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smdr/ServerMachineDataset:machine-1-2'", tmp);
+	start(args, "C.UTF-8");
+	expect("metric | ? help", 10);
+	keys("Tab");
+	expect("node | ? help", 5);
+	keys("m l l m a");
+	expect("1 edit unsaved", 5);
+	/* someone else rewrites interpretation_label (a new file, same
+	 * text) */
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "cd '%s/smdr/ServerMachineDataset/interpretation_label' "
+		       "&& cp machine-1-2.txt x && mv x machine-1-2.txt",
+		       tmp),
+		0);
+	keys("s");
+	expect("save as", 5);
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/smdr/ServerMachineDataset/test_label/"
+		 "machine-1-2.txt' Enter",
+		 tmp);
+	keys(cmd);
+	expect("saved ", 5);
+	expect("0 edits unsaved", 5);
+	keys("s");
+	expect("save as", 5);
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/smdr/ServerMachineDataset/interpretation_label/"
+		 "machine-1-2.txt' Enter",
+		 tmp);
+	keys(cmd);
+	expect("? y/n", 5);
+	if (strstr(screen, "save anyway? y/n"))
+		keys("y");
+	expect("changed on disk since this vigil read or wrote it", 5);
+	keys("Escape"); /* back to the name */
+	expect("Esc cancel", 5);
+	keys("Escape");
+	expect("0 edits unsaved", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A CSV file's own labels, found next to it (what `vigil synth` writes:
  * synthetic.csv and labels.csv) or in a 0/1 column of the file, are on
  * screen without --labels, as `vigil score` and `vigil info` find them. */
@@ -1559,6 +1668,8 @@ int main(void)
 		cmocka_unit_test(test_fleet_lists_journal_edits),
 		cmocka_unit_test(test_prompts_show_typed_end),
 		cmocka_unit_test(test_nab_metric_edits_save),
+		cmocka_unit_test(test_recovery_after_saving_nab_windows),
+		cmocka_unit_test(test_save_readback_keeps_replace_question),
 		cmocka_unit_test(test_lossy_save_asks),
 		cmocka_unit_test(test_save_txt_keeps_format),
 		cmocka_unit_test(test_signals_restore_terminal),

@@ -105,6 +105,8 @@ typedef struct {
 	Range *disagree;      /* owned, may be NULL: where SMD test_label and
 				 interpretation_label disagree (rows) */
 	size_t n_disagree;
+	const char *labels_arg; /* borrowed, may be NULL: --labels, read
+				   at the start in place of the dataset's */
 
 	/* model */
 	ModelState model;

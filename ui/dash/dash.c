@@ -83,6 +83,7 @@ out:
 Status dash_open(App *a, const DashOptions *o, ErrorRecord *err)
 {
 	Status st;
+	a->labels_arg = o->labels;
 	if (!o->dataset) {
 		st = open_demo(a, err);
 		/* --labels replaces the injected anomalies (e.g. a relabelled

@@ -391,7 +391,13 @@ int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
 	FILE *in = fopen(j->path, "r");
 	char tmp[1100];
 	snprintf(tmp, sizeof(tmp), "%s.new", j->path);
-	FILE *out = in ? fopen(tmp, "w") : NULL;
+	/* private, as journal_open makes it: notes are the user's words */
+	int fd = in ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			   0600)
+		    : -1;
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (fd >= 0 && !out)
+		close(fd);
 	int e = 0;
 	if (!in || !out)
 		e = errno ? errno : EIO;
@@ -415,11 +421,20 @@ int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
 		fclose(in);
 	if (out && fclose(out) != 0 && !e)
 		e = errno ? errno : EIO;
-	/* the lines it held before the save are kept aside */
+	/* the lines it held before the save are kept aside, linked as .old
+	   (not renamed: between two renames there was no journal, and a
+	   crash there lost every edit since the save); the new one takes
+	   its place in one rename. Where no link can be made, no .old. */
 	char old[1100];
 	snprintf(old, sizeof(old), "%s.old", j->path);
-	if (!e && (rename(j->path, old) != 0 || rename(tmp, j->path) != 0))
-		e = errno ? errno : EIO;
+	if (!e) {
+		unlink(old);
+		if (link(j->path, old) != 0) {
+			/* best effort: the journal is what matters */
+		}
+		if (rename(tmp, j->path) != 0)
+			e = errno ? errno : EIO;
+	}
 	if (e) {
 		unlink(tmp);
 		return j->error = e;

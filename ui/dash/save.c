@@ -102,8 +102,11 @@ static void find_disagreements(App *a, const LabelSet *il, const LabelSet *tl)
 	free(d);
 }
 
+/* remember: note the file's state (save_remember); not for a read back
+ * after a save, which would hide a change made by someone else to a file
+ * this save did not write. */
 static Status read_one(App *a, LabelSet *ls, const char *path, int guess,
-		       LabelFormat f, ErrorRecord *err)
+		       LabelFormat f, int remember, ErrorRecord *err)
 {
 	Status st = STATUS_OK;
 	if (guess)
@@ -112,19 +115,24 @@ static Status read_one(App *a, LabelSet *ls, const char *path, int guess,
 		st = labelfile_read(ls, &a->s, path, f, err);
 	/* a data file read for its label column is never a save target
 	   taken without asking */
-	if (st == STATUS_OK && f != LABEL_FORMAT_COLUMN)
+	if (st == STATUS_OK && f != LABEL_FORMAT_COLUMN && remember)
 		save_remember(a, path);
 	return st;
 }
 
-Status save_read_labels(App *a, const char *path, ErrorRecord *err)
+/* The labels a start reads (path: --labels, else the dataset's own label
+ * files) into the initialised, empty into. first: the start itself, which
+ * notes where SMD's files disagree and which labels were left out; else a
+ * read back after a save, which touches nothing else of a. */
+static Status read_labels(App *a, UiLabels *into, const char *path,
+			  int first, ErrorRecord *err)
 {
 	LabelSet ls;
 	memset(&ls, 0, sizeof(ls));
 	Status st = STATUS_OK;
 	int have = 0;
 	if (path) {
-		st = read_one(a, &ls, path, 1, LABEL_FORMAT_CSV, err);
+		st = read_one(a, &ls, path, 1, LABEL_FORMAT_CSV, first, err);
 		have = st == STATUS_OK;
 	} else if (a->s.kind == SERIES_SMD) {
 		/* metrics from interpretation_label, the node from
@@ -134,19 +142,20 @@ Status save_read_labels(App *a, const char *path, ErrorRecord *err)
 		int node = a->s.label_path && access(a->s.label_path, R_OK) == 0;
 		if (interp) {
 			st = read_one(a, &ls, a->s.interp_path, 0,
-				      LABEL_FORMAT_INTERP, err);
+				      LABEL_FORMAT_INTERP, first, err);
 			have = st == STATUS_OK;
 		}
 		if (st == STATUS_OK && node) {
 			LabelSet tl;
 			memset(&tl, 0, sizeof(tl));
 			st = read_one(a, &tl, a->s.label_path, 0,
-				      LABEL_FORMAT_SMD, err);
+				      LABEL_FORMAT_SMD, first, err);
 			if (st == STATUS_OK && !have) {
 				ls = tl;
 				have = 1;
 			} else if (st == STATUS_OK) {
-				find_disagreements(a, &ls, &tl);
+				if (first)
+					find_disagreements(a, &ls, &tl);
 				RangeSet *n = labelset_build(&ls, LABEL_NODE);
 				rangeset_free(n);
 				rangeset_init(n);
@@ -159,7 +168,7 @@ Status save_read_labels(App *a, const char *path, ErrorRecord *err)
 	} else if (a->s.kind == SERIES_NAB && a->s.label_path &&
 		   access(a->s.label_path, R_OK) == 0) {
 		st = read_one(a, &ls, a->s.label_path, 0, LABEL_FORMAT_NAB,
-			      err);
+			      first, err);
 		have = st == STATUS_OK;
 	} else if (a->s.label_path && access(a->s.label_path, R_OK) == 0) {
 		/* a CSV file's labels found next to it (FILE.labels.csv, its
@@ -169,8 +178,8 @@ Status save_read_labels(App *a, const char *path, ErrorRecord *err)
 		ErrorRecord e2;
 		error_clear(&e2);
 		have = read_one(a, &ls, a->s.label_path, 1, LABEL_FORMAT_CSV,
-				&e2) == STATUS_OK;
-		if (!have) {
+				first, &e2) == STATUS_OK;
+		if (!have && first) {
 			char buf[700];
 			app_message(a, "labels left out: %s",
 				    error_format(&e2, buf, sizeof(buf)));
@@ -178,12 +187,61 @@ Status save_read_labels(App *a, const char *path, ErrorRecord *err)
 	}
 	if (st == STATUS_OK && have)
 		st = complete(&ls, err);
-	if (st == STATUS_OK && have && ui_labels_adopt(&a->labels, &ls) != 0)
+	if (st == STATUS_OK && have && ui_labels_adopt(into, &ls) != 0)
 		st = error_set(err, STATUS_NOMEM, NULL, 0, 0,
 			       "out of memory");
 	if (have)
 		labelset_free(&ls);
 	return st;
+}
+
+Status save_read_labels(App *a, const char *path, ErrorRecord *err)
+{
+	return read_labels(a, &a->labels, path, 1, err);
+}
+
+/* 1 when a and b name one file. */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* The fingerprint of the original labels the next start will have after
+ * the sets in holds were saved to path: the journal's "base" line. Read
+ * back as a start reads them when path is one of the files it reads, not
+ * worked out from the working labels: what a file can hold and how a
+ * start completes it (a NAB file's one list is its metric's and its
+ * node's, an empty node takes the metrics' union) make them differ. When
+ * they cannot be read, the held sets' working extents. */
+static uint64_t saved_base(App *a, const char *path, unsigned holds)
+{
+	/* a CSV file's labels are looked for again: FILE.labels.csv, which
+	   the save may have made, comes before the others */
+	char *found = a->s.label_path;
+	int csv = a->s.kind == SERIES_CSV && a->s.path && !a->labels_arg;
+	if (csv)
+		a->s.label_path = series_csv_label_path(
+			a->s.path, a->s.label_column != NULL);
+	uint64_t fp = ui_labels_fingerprint(&a->labels); /* not read */
+	if (a->labels_arg ? same_file(path, a->labels_arg)
+			  : a->s.path && (same_file(path, a->s.label_path) ||
+					  same_file(path, a->s.interp_path))) {
+		fp = ui_labels_fingerprint_saved(&a->labels, holds);
+		UiLabels back;
+		ErrorRecord err;
+		error_clear(&err);
+		if (ui_labels_init(&back, a->s.metrics) == 0 &&
+		    read_labels(a, &back, a->labels_arg, 0, &err) == STATUS_OK)
+			fp = ui_labels_fingerprint(&back);
+		ui_labels_free(&back);
+	}
+	if (csv) {
+		free(a->s.label_path);
+		a->s.label_path = found;
+	}
+	return fp;
 }
 
 int save_format_usable(const App *a, SaveFormat f)
@@ -573,8 +631,7 @@ int save_labels(App *a, const char *path)
 	app_apply(a, &op);
 	/* when this was the dataset's own label file, the next start reads
 	   these labels as its original ones: the journal goes on from here */
-	journal_append_base(&a->journal,
-			    ui_labels_fingerprint_saved(&a->labels, holds));
+	journal_append_base(&a->journal, saved_base(a, p, holds));
 	char jerr[120] = "";
 	if (a->journal.error)
 		snprintf(jerr, sizeof(jerr), "  (JOURNAL NOT WRITTEN: %s)",
