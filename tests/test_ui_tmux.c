@@ -814,6 +814,32 @@ static void test_kill_recover_same_file(void **state)
 	free(fb);
 }
 
+/* Start vigil with args in a second server while the current one keeps
+ * running (start() would stop it); returns the first server's socket in
+ * first so that the test can go back to it. */
+static void start_beside(const char *args, char *first, size_t n)
+{
+	snprintf(first, n, "%s", sock);
+	n_starts++;
+	snprintf(sock, sizeof(sock), "uitest-%ld-%u", (long)getpid(),
+		 n_starts);
+	char script[400], out[1024];
+	snprintf(script, sizeof(script), "%s/run-%u.sh", tmp, n_starts);
+	FILE *f = fopen(script, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"env HOME='%s' XDG_CACHE_HOME='%s/cache' LANG=C.UTF-8 "
+		"LC_ALL=C.UTF-8 TERM=xterm-256color %s %s "
+		"2>'%s/vigil-%u.err'\necho VIGIL-EXIT=$?\nsleep 600\n",
+		tmp, tmp, tu_vigil(), args, tmp, n_starts);
+	fclose(f);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"tmux -L %s -f /dev/null new-session -d -x 100 "
+				"-y 30 sh '%s'",
+				sock, script),
+			 0);
+}
+
 /* Two dashboards on one dataset: the second says so, opens read-only,
  * cannot edit or save, and leaves the first one's journal alone. */
 static void test_two_dashboards(void **state)
@@ -828,31 +854,12 @@ static void test_two_dashboards(void **state)
 	expect("1 edit unsaved", 5);
 	long first = vigil_pid();
 	char first_sock[96];
-	snprintf(first_sock, sizeof(first_sock), "%s", sock);
 	char journal[65536];
 	tu_run(journal, sizeof(journal), "cat '%s'/cache/vigil/journal-*.log",
 	       tmp);
 	CHECK(strstr(journal, "unmark 0 "));
-	/* the second one, in a server of its own; the first keeps running
-	 * (start() would stop it) */
-	n_starts++;
-	snprintf(sock, sizeof(sock), "uitest-%ld-%u", (long)getpid(),
-		 n_starts);
-	char script[400], out[1024];
-	snprintf(script, sizeof(script), "%s/run-%u.sh", tmp, n_starts);
-	FILE *f = fopen(script, "w");
-	assert_non_null(f);
-	fprintf(f,
-		"env HOME='%s' XDG_CACHE_HOME='%s/cache' LANG=C.UTF-8 "
-		"LC_ALL=C.UTF-8 TERM=xterm-256color %s --no-model "
-		"2>'%s/vigil-%u.err'\necho VIGIL-EXIT=$?\nsleep 600\n",
-		tmp, tmp, tu_vigil(), tmp, n_starts);
-	fclose(f);
-	assert_int_equal(tu_run(out, sizeof(out),
-				"tmux -L %s -f /dev/null new-session -d -x 100 "
-				"-y 30 sh '%s'",
-				sock, script),
-			 0);
+	/* the second one, in a server of its own; the first keeps running */
+	start_beside("--no-model", first_sock, sizeof(first_sock));
 	char want[128];
 	snprintf(want, sizeof(want),
 		 "already open in another vigil (pid %ld): opening read-only",
@@ -879,32 +886,6 @@ static void test_two_dashboards(void **state)
 	expect("0 edits unsaved", 5);
 	keys("q");
 	expect("VIGIL-EXIT=0", 5);
-}
-
-/* Start vigil with args in a second server while the current one keeps
- * running (start() would stop it); returns the first server's socket in
- * first so that the test can go back to it. */
-static void start_beside(const char *args, char *first, size_t n)
-{
-	snprintf(first, n, "%s", sock);
-	n_starts++;
-	snprintf(sock, sizeof(sock), "uitest-%ld-%u", (long)getpid(),
-		 n_starts);
-	char script[400], out[1024];
-	snprintf(script, sizeof(script), "%s/run-%u.sh", tmp, n_starts);
-	FILE *f = fopen(script, "w");
-	assert_non_null(f);
-	fprintf(f,
-		"env HOME='%s' XDG_CACHE_HOME='%s/cache' LANG=C.UTF-8 "
-		"LC_ALL=C.UTF-8 TERM=xterm-256color %s %s "
-		"2>'%s/vigil-%u.err'\necho VIGIL-EXIT=$?\nsleep 600\n",
-		tmp, tmp, tu_vigil(), args, tmp, n_starts);
-	fclose(f);
-	assert_int_equal(tu_run(out, sizeof(out),
-				"tmux -L %s -f /dev/null new-session -d -x 100 "
-				"-y 30 sh '%s'",
-				sock, script),
-			 0);
 }
 
 /* Every spelling of one SMD machine takes the same lock: FOLDER:M,
