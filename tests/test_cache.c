@@ -162,8 +162,8 @@ static void test_listing_names_dataset_and_sizes(void **state)
 				tu_vigil(), smd, tmp),
 			 0);
 	snprintf(fc, sizeof(fc), "%s.forecast", model);
-	/* 8 magic + 3 x 8 header + 38 metrics x 600 rows of floats */
-	assert_int_equal(file_size(fc), 32 + 38 * 600 * 4);
+	/* 8 magic + 4 x 8 header + 38 metrics x 600 rows of floats */
+	assert_int_equal(file_size(fc), 40 + 38 * 600 * 4);
 	assert_int_equal(tu_run(out, sizeof(out), "%s cache", tu_vigil()), 0);
 	char want[PATH_MAX + 200], msize[32];
 	snprintf(want, sizeof(want), "cache folder %s: 1 model, ", cdir);
@@ -360,7 +360,7 @@ static void test_train_writes_the_forecast_detect_reuses(void **state)
 	if (!strstr(out, want))
 		fail_msg("train does not name its forecast '%s':\n%s", want,
 			 out);
-	assert_int_equal(file_size(fc), 32 + 38 * 600 * 4);
+	assert_int_equal(file_size(fc), 40 + 38 * 600 * 4);
 	struct stat before, after;
 	assert_int_equal(stat(fc, &before), 0);
 	assert_int_equal(tu_run(out, sizeof(out),
@@ -382,7 +382,7 @@ static void test_train_writes_the_forecast_detect_reuses(void **state)
 				tu_vigil(), smd, tmp),
 			 0);
 	assert_null(strstr(out, "forecast from the cache"));
-	assert_int_equal(file_size(fc), 32 + 38 * 600 * 4);
+	assert_int_equal(file_size(fc), 40 + 38 * 600 * 4);
 	assert_int_equal(tu_run(out, sizeof(out), "cmp '%s/det1.csv' '%s/det2.csv'",
 				tmp, tmp),
 			 0);
@@ -417,6 +417,56 @@ static void test_listing_escapes_the_dataset_name(void **state)
 	assert_non_null(strstr(out, "/bad\\xff\\x1b[31mname.csv"));
 }
 
+/* A forecast cache whose forecasts were damaged on disk (a flipped byte
+ * here, a bad sector) is not read: detect forecasts again, says nothing of
+ * the cache, writes it afresh and gives the detections of the intact one.
+ * It used to take the damaged forecasts as they were: one float turned
+ * into 3.4e38 gave a high node detection that is not in the data. */
+static void test_damaged_forecast_is_not_used(void **state)
+{
+	(void)state;
+	char model[600], fc[700];
+	train(smd, "", model, sizeof(model));
+	snprintf(fc, sizeof(fc), "%s.forecast", model);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --epochs 1 --hidden 8 "
+				"-o '%s/det1.csv'",
+				tu_vigil(), smd, tmp),
+			 0);
+	assert_non_null(strstr(out, "forecast from the cache"));
+	/* metric 1's forecast of row 550 (a test row) becomes 3.4e38 */
+	long long at = file_size(fc) - 4LL * 38 * 50;
+	FILE *f = fopen(fc, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, (long)at, SEEK_SET), 0);
+	const unsigned char big[4] = {0xff, 0xff, 0x7f, 0x7f};
+	assert_int_equal(fwrite(big, 1, 4, f), 4);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --epochs 1 --hidden 8 "
+				"-o '%s/det2.csv'",
+				tu_vigil(), smd, tmp),
+			 0);
+	if (strstr(out, "forecast from the cache"))
+		fail_msg("the damaged forecast was read:\n%s", out);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cmp '%s/det1.csv' '%s/det2.csv' && "
+				"cmp '%s/det1.csv.alerts.csv' "
+				"'%s/det2.csv.alerts.csv'",
+				tmp, tmp, tmp, tmp),
+			 0);
+	/* written afresh: the next detect reads it again */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --epochs 1 --hidden 8 "
+				"-o '%s/det3.csv'",
+				tu_vigil(), smd, tmp),
+			 0);
+	assert_non_null(strstr(out, "forecast from the cache"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cmp '%s/det1.csv' '%s/det3.csv'", tmp, tmp),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +486,8 @@ int main(void)
 		cmocka_unit_test_setup(
 			test_train_writes_the_forecast_detect_reuses,
 			empty_cache),
+		cmocka_unit_test_setup(test_damaged_forecast_is_not_used,
+				       empty_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -397,15 +397,15 @@ static void test_forecast_cache_is_reused_and_repaired(void **state)
 	fc[strcspn(fc, "\n")] = '\0';
 	struct stat st;
 	assert_int_equal(stat(fc, &st), 0);
-	/* 8 magic + 3 x 8 header + 2 metrics x 800 rows of floats */
-	assert_int_equal(st.st_size, 32 + 2 * ROWS * 4);
+	/* 8 magic + 4 x 8 header + 2 metrics x 800 rows of floats */
+	assert_int_equal(st.st_size, 40 + 2 * ROWS * 4);
 	/* damage it: the next run recomputes, rewrites, and agrees */
 	assert_int_equal(truncate(fc, 40), 0);
 	assert_int_equal(tu_run(out, sizeof(out), "%s detect %s %s -o %s",
 				tu_vigil(), csv, small(), b),
 			 0);
 	assert_int_equal(stat(fc, &st), 0);
-	assert_int_equal(st.st_size, 32 + 2 * ROWS * 4);
+	assert_int_equal(st.st_size, 40 + 2 * ROWS * 4);
 	char *ta = tu_slurp(a, NULL), *tb = tu_slurp(b, NULL);
 	assert_non_null(ta);
 	assert_non_null(tb);

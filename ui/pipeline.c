@@ -217,7 +217,23 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 
 /* ---- the forecast cache ---- */
 
-static const char fc_magic[8] = {'V', 'I', 'G', 'F', 'C', 'S', 'T', '1'};
+/* VIGFCST2: magic, then key, rows, metrics and the forecasts' own hash,
+ * then the forecasts (version 1 had no hash: a damaged one was read) */
+static const char fc_magic[8] = {'V', 'I', 'G', 'F', 'C', 'S', 'T', '2'};
+
+/* FNV-1a over n bytes, folded 8 bytes at a time for speed. */
+static uint64_t fold_hash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *v = p;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, v + i, 8);
+		h ^= w;
+		h *= 0x100000001b3ULL;
+	}
+	return modelcache_fnv(h, v + i, n - i);
+}
 
 /* Hash of the model file's bytes and the series' shape and values; 0 when
  * the model file cannot be read. */
@@ -238,18 +254,15 @@ static uint64_t forecast_key(const Pipeline *p)
 	const Series *s = &p->series;
 	uint64_t shape[2] = {s->rows, s->metrics};
 	h = modelcache_fnv(h, shape, sizeof(shape));
-	/* the values, 8 bytes at a time (the bytes FNV-1a would see, folded
-	 * per word for speed) */
-	const unsigned char *v = (const unsigned char *)s->values;
-	size_t n = s->rows * s->metrics * sizeof(float), i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, v + i, 8);
-		h ^= w;
-		h *= 0x100000001b3ULL;
-	}
-	h = modelcache_fnv(h, v + i, n - i);
+	h = fold_hash(h, s->values, s->rows * s->metrics * sizeof(float));
 	return h ? h : 1;
+}
+
+/* The hash a forecast cache stores of its forecasts. */
+static uint64_t pred_hash(const Pipeline *p)
+{
+	return fold_hash(0xcbf29ce484222325ULL, p->pred,
+			 p->series.rows * p->series.metrics * sizeof(float));
 }
 
 static int forecast_cache_read(Pipeline *p, const char *path, uint64_t key)
@@ -258,13 +271,13 @@ static int forecast_cache_read(Pipeline *p, const char *path, uint64_t key)
 	if (!f)
 		return 0;
 	char magic[8];
-	uint64_t head[3];
+	uint64_t head[4];
 	size_t cells = p->series.rows * p->series.metrics;
 	int ok = fread(magic, 1, 8, f) == 8 && !memcmp(magic, fc_magic, 8) &&
-		 fread(head, sizeof(uint64_t), 3, f) == 3 && head[0] == key &&
+		 fread(head, sizeof(uint64_t), 4, f) == 4 && head[0] == key &&
 		 head[1] == p->series.rows && head[2] == p->series.metrics &&
 		 fread(p->pred, sizeof(float), cells, f) == cells &&
-		 fgetc(f) == EOF;
+		 fgetc(f) == EOF && pred_hash(p) == head[3];
 	fclose(f);
 	return ok;
 }
@@ -276,10 +289,11 @@ static void forecast_cache_write(const Pipeline *p, const char *path,
 	ErrorRecord e;
 	if (outfile_open(&of, path, &e) != STATUS_OK)
 		return;
-	uint64_t head[3] = {key, p->series.rows, p->series.metrics};
+	uint64_t head[4] = {key, p->series.rows, p->series.metrics,
+			    pred_hash(p)};
 	size_t cells = p->series.rows * p->series.metrics;
 	fwrite(fc_magic, 1, 8, of.f);
-	fwrite(head, sizeof(uint64_t), 3, of.f);
+	fwrite(head, sizeof(uint64_t), 4, of.f);
 	fwrite(p->pred, sizeof(float), cells, of.f);
 	outfile_commit(&of, &e);
 }
