@@ -328,7 +328,12 @@ Status modelcache_list(const char *dir, ModelCacheEntry **out, size_t *n,
 	Status st = STATUS_OK;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		const char *hit = strstr(de->d_name, MODEL_SUFFIX);
+		/* the last ".vigil-model": the dataset's own name may hold
+		   one (old.vigil-model.csv) */
+		const char *hit = NULL;
+		for (const char *q = strstr(de->d_name, MODEL_SUFFIX); q;
+		     q = strstr(q + 1, MODEL_SUFFIX))
+			hit = q;
 		if (!hit || hit == de->d_name)
 			continue;
 		const char *suffix = hit + strlen(MODEL_SUFFIX);

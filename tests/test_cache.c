@@ -467,6 +467,31 @@ static void test_damaged_forecast_is_not_used(void **state)
 			 0);
 }
 
+/* A dataset whose name holds ".vigil-model" (a file a user saved as
+ * old.vigil-model.csv) is listed and cleaned as any other: its entry
+ * used to be skipped as a temporary file, never listed and never removed
+ * by --clean, whatever its size. */
+static void test_dataset_named_like_a_model(void **state)
+{
+	(void)state;
+	char odd[400], model[600];
+	snprintf(odd, sizeof(odd), "%s/old.vigil-model.csv", tmp);
+	assert_int_equal(tu_run(out, sizeof(out), "cp '%s' '%s'", csv, odd),
+			 0);
+	train(odd, "", model, sizeof(model));
+	assert_int_equal(tu_run(out, sizeof(out), "%s cache", tu_vigil()), 0);
+	assert_non_null(strstr(out, ": 1 model, "));
+	assert_non_null(strstr(out, "/old.vigil-model.csv (300 rows x 2 "
+				    "metrics)\n"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s cache --clean",
+				tu_vigil()),
+			 0);
+	assert_non_null(strstr(out, "removed 1 model ("));
+	assert_int_equal(access(model, F_OK), -1);
+	tu_run(out, sizeof(out), "ls -A '%s'", cdir);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +512,8 @@ int main(void)
 			test_train_writes_the_forecast_detect_reuses,
 			empty_cache),
 		cmocka_unit_test_setup(test_damaged_forecast_is_not_used,
+				       empty_cache),
+		cmocka_unit_test_setup(test_dataset_named_like_a_model,
 				       empty_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
