@@ -58,6 +58,9 @@ typedef struct LstmModel LstmModel;
 typedef struct Trainer Trainer;
 
 void lstm_config_defaults(LstmConfig *c);
+/* Check cfg's values against the engine's bounds (hidden 1..4096, ...);
+ * names the first bad one (STATUS_RANGE). */
+Status model_check_config(const LstmConfig *cfg, ErrorRecord *err);
 
 /* Train synchronously on s's train part; fn (may be NULL) is called after
  * every batch from the calling thread. The call for an epoch's last batch

@@ -168,10 +168,38 @@ static void test_same_seed_same_file_across_runs(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A model option out of its range is a usage error (exit 1), named, before
+ * the dataset is read, in vigil train and in the commands that train
+ * through the pipeline: it used to pass the parser, fail in the engine and
+ * exit 2 (bad input) with "hidden must be in 1..4096". */
+static void test_option_out_of_range_is_usage_error(void **state)
+{
+	(void)state;
+	char out[16384];
+	static const char *const bad[] = {
+		"train x.csv --hidden 5000",   "train x.csv --look-back 20000",
+		"train x.csv --batch 9000",    "train x.csv --rolling 200000",
+		"detect x.csv --threads 100",  "detect x.csv --hidden 5000",
+		"detect x.csv --look-back 20000", "score x.csv --hidden 5000",
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		int rc = tu_run(out, sizeof(out), "%s %s", tu_vigil(), bad[k]);
+		if (rc != 1)
+			fail_msg("'vigil %s' exits %d, not 1:\n%s", bad[k], rc,
+				 out);
+		char opt[64];
+		snprintf(opt, sizeof(opt), "%s", strstr(bad[k], "--"));
+		if (!strstr(out, opt) || !strstr(out, "Try 'vigil "))
+			fail_msg("'vigil %s' does not name '%s':\n%s", bad[k],
+				 opt, out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage_errors),
+		cmocka_unit_test(test_option_out_of_range_is_usage_error),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
 		cmocka_unit_test(test_train_span_beyond_float),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),

@@ -2,6 +2,7 @@
  * command-line options that steer it. See ui/pipeline.h. */
 #include "ui/pipeline.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -516,7 +517,7 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 	} else if (!strcmp(a, "--threads")) {
 		if (want_long(cmd, a, v, 1, &l))
 			return -1;
-		lc->threads = (int)l;
+		lc->threads = l > INT_MAX ? INT_MAX : (int)l;
 	} else if (!strcmp(a, "--k")) {
 		if (want_double(cmd, a, v, 1e-9, &d))
 			return -1;
@@ -645,6 +646,13 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		if (want_double(cmd, a, v, 1e-9, &d))
 			return -1;
 		o->adapt.below = d;
+	}
+	/* the engine's bounds (--hidden at most 4096, ...): a usage error
+	   here, not bad input once the data is read */
+	ErrorRecord cerr;
+	if (model_check_config(lc, &cerr)) {
+		cli_usage_error(cmd, "%s %s: %s", a, v, cerr.message);
+		return -1;
 	}
 	if (o->adapt.every && dc->mode == THRESH_DYNAMIC) {
 		cli_usage_error(cmd, "--adapt judges rows by causal scores; "

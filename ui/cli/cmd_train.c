@@ -278,6 +278,12 @@ int cmd_train(int argc, char **argv)
 			return cli_usage_error("train", "unknown option '%s'",
 					       a);
 		}
+		/* the engine's bounds (--hidden at most 4096, ...): a usage
+		   error here, not bad input after the data is read */
+		ErrorRecord cerr;
+		if (model_check_config(&cfg, &cerr))
+			return cli_usage_error("train", "%s %s: %s", a, v,
+					       cerr.message);
 	}
 	if (!dataset)
 		return cli_usage_error("train", "which DATASET?");
