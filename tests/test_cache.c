@@ -492,6 +492,51 @@ static void test_dataset_named_like_a_model(void **state)
 	assert_string_equal(out, "");
 }
 
+/* A model vigil train caches with any of its model options (--layers 2,
+ * --batch, --lr, --clip, --rolling, a seed beyond 2^63) is the one vigil
+ * detect finds with the same options, as train says ("vigil detect reuses
+ * it"): detect refused --layers, --batch, --lr, --clip and --rolling as
+ * unknown options and a seed above 2^63-1, so it could only train another
+ * model beside it. */
+static void test_detect_reaches_every_trained_model(void **state)
+{
+	(void)state;
+	static const char opts[] =
+		"--layers 2 --batch 16 --lr 0.002 --clip 0.5 --rolling 4 "
+		"--seed 9223372036854775808";
+	char model[600];
+	train(csv, opts, model, sizeof(model));
+	assert_non_null(strstr(out, "vigil detect reuses it"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect '%s' --epochs 1 "
+				"--hidden 8 %s -o '%s/det.csv'",
+				tu_vigil(), csv, opts, tmp),
+			 0);
+	if (!strstr(out, "model loaded, forecast from the cache"))
+		fail_msg("detect did not reuse the trained model:\n%s", out);
+	assert_int_equal(models_in(cdir), 1);
+	/* score takes them too, and finds the same model */
+	char lab[400];
+	snprintf(lab, sizeof(lab), "%s/lab.csv", tmp);
+	assert_int_equal(tu_write(lab, "metric,start,end,start_time,end_time,"
+				       "source,note\n*,200,210,,,original,\n"),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s score '%s' --labels '%s' " OPTS " %s",
+				tu_vigil(), csv, lab, opts),
+			 0);
+	assert_int_equal(models_in(cdir), 1);
+	/* and refuses what train refuses, as usage errors */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --layers 3", tu_vigil(), csv),
+			 1);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --lr 0", tu_vigil(), csv),
+			 1);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --rolling 1", tu_vigil(), csv),
+			 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -514,6 +559,8 @@ int main(void)
 		cmocka_unit_test_setup(test_damaged_forecast_is_not_used,
 				       empty_cache),
 		cmocka_unit_test_setup(test_dataset_named_like_a_model,
+				       empty_cache),
+		cmocka_unit_test_setup(test_detect_reaches_every_trained_model,
 				       empty_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

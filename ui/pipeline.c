@@ -2,6 +2,7 @@
  * command-line options that steer it. See ui/pipeline.h. */
 #include "ui/pipeline.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,7 +25,15 @@ const char pipeline_model_help[] =
 	"  --hidden N         LSTM units (default 50)\n"
 	"  --look-back N      window length (default 10)\n"
 	"  --seed N           training seed (default 1)\n"
-	"  --max-train-rows N train on at most N windows (default all)\n"
+	"  --layers N         LSTM layers, 1 or 2 (default 1)\n"
+	"  --batch N          windows per batch (default 32)\n"
+	"  --lr X             Adam learning rate (default 0.001)\n"
+	"  --clip X           gradient clipping by global norm, 0 = off\n"
+	"                     (default 1)\n"
+	"  --rolling W        add rolling mean and std features over W\n"
+	"                     rows (default off)\n"
+	"  --max-train-rows N train on at most the last N windows (default\n"
+	"                     all)\n"
 	"  --threads N        worker threads for training (default 1)\n"
 	"  --cache-dir DIR    keep cached models and forecasts in DIR\n"
 	"                     (default $XDG_CACHE_HOME/vigil, else\n"
@@ -453,6 +462,7 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 	static const char *const with_value[] = {
 		"--model",	"--epochs",	   "--patience", "--hidden",	  "--look-back",
 		"--seed",	"--max-train-rows", "--threads",	  "--mode",
+		"--layers",	"--batch",	   "--lr",	  "--clip",	  "--rolling",
 		"--k",		"--z",		   "--span",	  "--min-duration",
 		"--merge-gap",	"--alert-gap",	   "--medium",	  "--high",
 		"--min-threshold", "--window",	   "--buffer",
@@ -507,9 +517,41 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 			return -1;
 		lc->look_back = (size_t)l;
 	} else if (!strcmp(a, "--seed")) {
+		/* train's seeds: every 64-bit one */
+		char *end;
+		errno = 0;
+		unsigned long long sd = strtoull(v, &end, 10);
+		if (end == v || *end || v[0] == '-' || errno) {
+			cli_usage_error(cmd, "--seed takes a whole number, not "
+					     "'%s'",
+					v);
+			return -1;
+		}
+		lc->seed = (uint64_t)sd;
+	} else if (!strcmp(a, "--layers")) {
+		if (want_long(cmd, a, v, 1, &l))
+			return -1;
+		lc->layers = (size_t)l;
+	} else if (!strcmp(a, "--batch")) {
+		if (want_long(cmd, a, v, 1, &l))
+			return -1;
+		lc->batch = (size_t)l;
+	} else if (!strcmp(a, "--rolling")) {
 		if (want_long(cmd, a, v, 0, &l))
 			return -1;
-		lc->seed = (uint64_t)l;
+		lc->rolling = (size_t)l;
+	} else if (!strcmp(a, "--lr")) {
+		if (cli_parse_double(v, &d) || !(d > 0) || d > 10) {
+			cli_usage_error(cmd,
+					"--lr takes a rate in (0, 10], not '%s'",
+					v);
+			return -1;
+		}
+		lc->lr = (float)d;
+	} else if (!strcmp(a, "--clip")) {
+		if (want_double(cmd, a, v, 0, &d))
+			return -1;
+		lc->clip = (float)d;
 	} else if (!strcmp(a, "--max-train-rows")) {
 		if (want_long(cmd, a, v, 0, &l))
 			return -1;
