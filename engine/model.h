@@ -95,6 +95,9 @@ Status lstm_forecast(const LstmModel *m, const Series *s, float *pred,
 
 /* The configuration the model was trained with. */
 const LstmConfig *lstm_model_config(const LstmModel *m);
+/* The threads its forecasts use (1..64; others are ignored). A model file
+ * does not store them: a loaded model has 1 until told. */
+void lstm_model_set_threads(LstmModel *m, int threads);
 
 void lstm_model_delete(LstmModel *m);
 

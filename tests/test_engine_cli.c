@@ -165,6 +165,25 @@ static void test_same_seed_same_file_across_runs(void **state)
 			 0);
 	assert_int_not_equal(
 		tu_run(out, sizeof(out), "cmp -s %s/m0 %s/m2", dir, dir), 0);
+	/* the model does not depend on --threads, nor does its file: the
+	 * thread count was stored in it, so 2 threads gave another file
+	 * (byte 97) of the same weights */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s %s --seed 7 --batch 64 --threads 2 "
+				"-o %s/t2 && %s train %s %s --seed 7 --batch 64 "
+				"-o %s/t1 && cmp %s/t1 %s/t2",
+				tu_vigil(), csv, opts, dir, tu_vigil(), csv,
+				opts, dir, dir, dir),
+			 0);
+	/* and detect --model forecasts with its own --threads, alike */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect %s --model %s/t1 --quiet --points "
+				"-o %s/d1.csv && %s detect %s --model %s/t1 "
+				"--quiet --points --threads 3 -o %s/d3.csv && "
+				"cmp %s/d1.csv.points.csv %s/d3.csv.points.csv",
+				tu_vigil(), csv, dir, dir, tu_vigil(), csv, dir,
+				dir, dir, dir),
+			 0);
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 

@@ -204,7 +204,11 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 	}
 	if (o->model_path) {
 		p->from_cache = 1;
-		return model_load(&p->model, o->model_path, &p->series, err);
+		Status ls = model_load(&p->model, o->model_path, &p->series,
+				       err);
+		if (!ls)
+			lstm_model_set_threads(p->model, o->lstm.threads);
+		return ls;
 	}
 	/* --adapt that could never update: said before training */
 	Status ab = adapt_check_batch(&o->adapt, o->lstm.batch, err);
