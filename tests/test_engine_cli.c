@@ -214,11 +214,46 @@ static void test_option_out_of_range_is_usage_error(void **state)
 	}
 }
 
+/* A model file train cannot write (its folder missing, a folder in its
+ * place, an empty name) is found out before training, not after it: the
+ * whole training ran first (minutes on a large machine) and was lost. */
+static void test_unwritable_output_fails_before_training(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/db.csv", dir);
+	write_csv(csv, 300);
+	const char *const where[] = {"/no/such/folder/m", "", "/sub/"};
+	tu_run(out, sizeof(out), "mkdir %s/sub", dir);
+	for (int k = 0; k < 3; k++) {
+		char o[256];
+		snprintf(o, sizeof(o), "%s%s", dir, where[k]);
+		int rc = tu_run(out, sizeof(out),
+				"%s train %s --epochs 2 --hidden 4 -o %s",
+				tu_vigil(), csv, o);
+		if (rc != 2 || strstr(out, "epoch 1/") || !strstr(out, o))
+			fail_msg("train -o %s: exit %d (not 2) or trained "
+				 "first:\n%s",
+				 o, rc, out);
+	}
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s --epochs 2 --hidden 4 -o ''",
+				tu_vigil(), csv),
+			 1);
+	assert_null(strstr(out, "epoch 1/"));
+	/* nothing was left behind */
+	tu_run(out, sizeof(out), "find %s -name '*.tmp*'", dir);
+	assert_string_equal(out, "");
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage_errors),
 		cmocka_unit_test(test_option_out_of_range_is_usage_error),
+		cmocka_unit_test(test_unwritable_output_fails_before_training),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
 		cmocka_unit_test(test_train_span_beyond_float),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "data/atomicfile.h"
 #include "engine/model.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
@@ -287,6 +288,8 @@ int cmd_train(int argc, char **argv)
 	}
 	if (!dataset)
 		return cli_usage_error("train", "which DATASET?");
+	if (out_path && !*out_path)
+		return cli_usage_error("train", "-o needs a file name");
 
 	Series s;
 	series_init(&s);
@@ -307,6 +310,20 @@ int cmd_train(int argc, char **argv)
 				       "name another file for the model",
 				       out_path, data ? "data" : "label",
 				       data_file);
+	}
+	/* a model file that cannot be written is found out now, not after
+	   the training (a temporary file made and dropped; a device or FIFO
+	   is written in place later, so not opened here) */
+	struct stat ost;
+	if (out_path && (stat(out_path, &ost) != 0 || S_ISREG(ost.st_mode) ||
+			 S_ISDIR(ost.st_mode))) {
+		AtomicFile af;
+		st = atomicfile_open(&af, out_path, &err);
+		if (st) {
+			series_free(&s);
+			return cli_report("train", st, &err);
+		}
+		atomicfile_abort(&af);
 	}
 	ProgressState ps = {isatty(2), 0};
 	TrainProgressFn fn = quiet ? NULL : progress;
