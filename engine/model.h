@@ -117,7 +117,8 @@ Status model_cache_path(const Series *s, const LstmConfig *cfg, char *buf,
 
 /* Load the cached model for (s, cfg), or train one (reporting through fn)
  * and cache it (model_cache_save). *from_cache (may be NULL) says which
- * happened. */
+ * happened. A model trained but not cached is still STATUS_OK; err then
+ * says why it was not cached (its message is left as it was otherwise). */
 Status model_obtain(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
 		    void *ctx, LstmModel **out, int *from_cache,
 		    ErrorRecord *err);

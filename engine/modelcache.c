@@ -274,8 +274,9 @@ Status model_obtain(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
 	st = lstm_train(s, cfg, fn, ctx, out, err);
 	if (st)
 		return st;
-	if (have) /* caching is best effort */
-		model_cache_save(*out, s, path, &cerr);
+	/* caching is best effort: err says why it failed */
+	if (!have || model_cache_save(*out, s, path, &cerr) != STATUS_OK)
+		*err = cerr;
 	return STATUS_OK;
 }
 

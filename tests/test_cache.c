@@ -537,6 +537,31 @@ static void test_detect_reaches_every_trained_model(void **state)
 			 1);
 }
 
+/* A model that detect trains but cannot cache (the cache folder is not a
+ * folder, not writable, full) is named as not cached on stderr, with the
+ * reason: detect trained it again on every run and only said "model
+ * trained", as if caching worked. --quiet keeps stderr quiet. */
+static void test_detect_says_when_it_cannot_cache(void **state)
+{
+	(void)state;
+	char notdir[400];
+	snprintf(notdir, sizeof(notdir), "%s/notdir", tmp);
+	assert_int_equal(tu_write(notdir, "a file\n"), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect '%s' --epochs 1 "
+				"--hidden 8 --cache-dir '%s' -o '%s/det.csv'",
+				tu_vigil(), csv, notdir, tmp),
+			 0);
+	if (!strstr(out, "model not cached: ") ||
+	    !strstr(out, "Not a directory"))
+		fail_msg("no word of the model not cached:\n%s", out);
+	assert_non_null(strstr(out, "model trained"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect '%s' " OPTS
+				" --cache-dir '%s' -o '%s/det.csv'",
+				tu_vigil(), csv, notdir, tmp),
+			 0);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -561,6 +586,8 @@ int main(void)
 		cmocka_unit_test_setup(test_dataset_named_like_a_model,
 				       empty_cache),
 		cmocka_unit_test_setup(test_detect_reaches_every_trained_model,
+				       empty_cache),
+		cmocka_unit_test_setup(test_detect_says_when_it_cannot_cache,
 				       empty_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

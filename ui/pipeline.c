@@ -12,6 +12,7 @@
 
 #include "engine/modelcache.h"
 #include "ui/cli.h"
+#include "ui/escape.h"
 #include "ui/outfile.h"
 #include "ui/loadbar.h"
 
@@ -217,10 +218,25 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 	TrainProgressFn fn = o->progress;
 	if (!fn && !o->quiet)
 		fn = pipeline_progress_stderr;
+	error_clear(err);
 	Status st = model_obtain(&p->series, &o->lstm, fn, o->progress_ctx,
 				 &p->model, &p->from_cache, err);
 	if (st)
 		pipeline_name_machine(&p->series, err);
+	else if (err->message[0]) {
+		/* trained but not cached: said, or every run trains again
+		   without a word */
+		if (!o->quiet) {
+			char buf[1200];
+			flockfile(stderr); /* score --jobs: one line whole */
+			fputs("vigil: model not cached: ", stderr);
+			ui_escape_fputs(error_format(err, buf, sizeof(buf)),
+					stderr);
+			fputs("; it is trained again next time\n", stderr);
+			funlockfile(stderr);
+		}
+		error_clear(err);
+	}
 	p->model_file[0] = '\0';
 	if (st == STATUS_OK &&
 	    !model_cache_find(&p->series, &o->lstm, p->model_file,
