@@ -16,30 +16,40 @@
 #include "ui/outfile.h"
 #include "ui/loadbar.h"
 
-const char pipeline_model_help[] =
-	"Model options:\n"
-	"  --model FILE       use this model file (default: the cached model,\n"
+/* the model options' help, in parts: vigil nab trains a fresh model per
+ * file and takes neither --model nor --cache-dir */
+#define HELP_MODEL_FILE                                                    \
+	"  --model FILE       use this model file (default: the cached model,\n" \
 	"                     trained first when there is none)\n"
-	"  --epochs N         maximum training epochs (default 50)\n"
-	"  --patience N       stop after N epochs without a better\n"
-	"                     validation loss (default 5; 0 = never)\n"
-	"  --hidden N         LSTM units (default 50)\n"
-	"  --look-back N      window length (default 10)\n"
-	"  --seed N           training seed (default 1)\n"
-	"  --layers N         LSTM layers, 1 or 2 (default 1)\n"
-	"  --batch N          windows per batch (default 32)\n"
-	"  --lr X             Adam learning rate (default 0.001)\n"
-	"  --clip X           gradient clipping by global norm, 0 = off\n"
-	"                     (default 1)\n"
-	"  --rolling W        add rolling mean and std features over W\n"
-	"                     rows (default off)\n"
-	"  --max-train-rows N train on at most the last N windows (default\n"
-	"                     all)\n"
+#define HELP_MODEL_TRAIN                                                   \
+	"  --epochs N         maximum training epochs (default 50)\n"           \
+	"  --patience N       stop after N epochs without a better\n"           \
+	"                     validation loss (default 5; 0 = never)\n"        \
+	"  --hidden N         LSTM units (default 50)\n"                        \
+	"  --look-back N      window length (default 10)\n"                    \
+	"  --seed N           training seed (default 1)\n"                      \
+	"  --layers N         LSTM layers, 1 or 2 (default 1)\n"               \
+	"  --batch N          windows per batch (default 32)\n"                \
+	"  --lr X             Adam learning rate (default 0.001)\n"            \
+	"  --clip X           gradient clipping by global norm, 0 = off\n"     \
+	"                     (default 1)\n"                                    \
+	"  --rolling W        add rolling mean and std features over W\n"      \
+	"                     rows (default off)\n"                             \
+	"  --max-train-rows N train on at most the last N windows (default\n"  \
+	"                     all)\n"                                           \
 	"  --threads N        worker threads for training (default 1)\n"
-	"  --cache-dir DIR    keep cached models and forecasts in DIR\n"
-	"                     (default $XDG_CACHE_HOME/vigil, else\n"
-	"                     ~/.cache/vigil; never beside the data unless\n"
+#define HELP_MODEL_CACHE                                                   \
+	"  --cache-dir DIR    keep cached models and forecasts in DIR\n"       \
+	"                     (default $XDG_CACHE_HOME/vigil, else\n"           \
+	"                     ~/.cache/vigil; never beside the data unless\n"   \
 	"                     DIR is the data's folder; see vigil cache)\n"
+
+const char pipeline_model_help[] =
+	"Model options:\n" HELP_MODEL_FILE HELP_MODEL_TRAIN HELP_MODEL_CACHE
+	"  --quiet            no progress bar\n";
+
+const char pipeline_train_help[] =
+	"Model options:\n" HELP_MODEL_TRAIN
 	"  --quiet            no progress bar\n";
 
 const char pipeline_detect_help[] =
