@@ -248,12 +248,39 @@ static void test_unwritable_output_fails_before_training(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* On a terminal (script(1) gives one), detect's training bar shows no
+ * validation loss before the first validation as "val -", as train's bar
+ * does; it printed "val nan" through the whole first epoch. Skipped without
+ * script(1). */
+static void test_detect_bar_before_validation(void **state)
+{
+	(void)state;
+	char dir[64], out[65536], csv[128];
+	if (tu_run(out, sizeof(out), "command -v script") != 0)
+		skip();
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/db.csv", dir);
+	write_csv(csv, 600);
+	int rc = tu_run(out, sizeof(out),
+			"XDG_CACHE_HOME=%s/c script -qec '%s detect %s "
+			"--epochs 2 --hidden 4 --batch 8 -o %s/det.csv' "
+			"/dev/null",
+			dir, tu_vigil(), csv, dir);
+	if (rc != 0 || !strstr(out, "training ["))
+		fail_msg("no training bar (exit %d):\n%s", rc, out);
+	if (strstr(out, "nan"))
+		fail_msg("the bar prints nan:\n%s", out);
+	assert_non_null(strstr(out, "val -"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage_errors),
 		cmocka_unit_test(test_option_out_of_range_is_usage_error),
 		cmocka_unit_test(test_unwritable_output_fails_before_training),
+		cmocka_unit_test(test_detect_bar_before_validation),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
 		cmocka_unit_test(test_train_span_beyond_float),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),

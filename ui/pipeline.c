@@ -3,6 +3,7 @@
 #include "ui/pipeline.h"
 
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -187,11 +188,14 @@ void pipeline_progress_stderr(const TrainProgress *p, void *ctx)
 	for (int i = 0; i < width; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[width] = '\0';
+	char val[32] = "-"; /* none before the first validation */
+	if (isfinite(p->val_loss))
+		snprintf(val, sizeof(val), "%.5f", p->val_loss);
 	fprintf(stderr,
-		"\rtraining [%s] epoch %zu/%zu  loss %.5f  val %.5f  %.0fs "
+		"\rtraining [%s] epoch %zu/%zu  loss %.5f  val %s  %.0fs "
 		"(eta %.0fs)  ",
-		bar, p->epoch, p->epochs, p->train_loss, p->val_loss,
-		p->elapsed, p->eta);
+		bar, p->epoch, p->epochs, p->train_loss, val, p->elapsed,
+		p->eta);
 	if (p->done)
 		fputc('\n', stderr);
 	fflush(stderr);
