@@ -1100,7 +1100,7 @@ static long goto_row(const App *a, const char *text, int *before)
 	if (strlen(text) <= 8 && text[0] && text[2] == ':') {
 		char day[40];
 		series_format_time(s, a->cursor, day, sizeof(day));
-		snprintf(full, sizeof(full), "%.10s %s", day, text);
+		snprintf(full, sizeof(full), "%.10s %.8s", day, text);
 		text = full;
 	}
 	int64_t t;
