@@ -274,6 +274,34 @@ static void test_detect_bar_before_validation(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* stdout that cannot take the output (a full disk: /dev/full) is an error
+ * for vigil train (its table) and vigil cache (the listing), exit 2 and
+ * named, as vigil detect has it; both said nothing and exited 0 with the
+ * output lost. */
+static void test_full_stdout_is_an_error(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], csv[128];
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/db.csv", dir);
+	write_csv(csv, 300);
+	int rc = tu_run(out, sizeof(out),
+			"%s train %s --epochs 1 --hidden 4 --quiet -o %s/m "
+			">/dev/full",
+			tu_vigil(), csv, dir);
+	if (rc != 2 || !strstr(out, "vigil train: ") ||
+	    !strstr(out, "No space left on device"))
+		fail_msg("train to a full stdout: exit %d\n%s", rc, out);
+	rc = tu_run(out, sizeof(out),
+		    "XDG_CACHE_HOME=%s/c %s cache >/dev/full", dir, tu_vigil());
+	if (rc != 2 || !strstr(out, "vigil cache: ") ||
+	    !strstr(out, "No space left on device"))
+		fail_msg("cache to a full stdout: exit %d\n%s", rc, out);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_option_out_of_range_is_usage_error),
 		cmocka_unit_test(test_unwritable_output_fails_before_training),
 		cmocka_unit_test(test_detect_bar_before_validation),
+		cmocka_unit_test(test_full_stdout_is_an_error),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
 		cmocka_unit_test(test_train_span_beyond_float),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),

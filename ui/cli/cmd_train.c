@@ -427,5 +427,6 @@ int cmd_train(int argc, char **argv)
 	free(pred);
 	lstm_model_delete(m);
 	series_free(&s);
-	return st ? cli_report("train", st, &err) : 0;
+	return cli_stdout_done("train",
+			       st ? cli_report("train", st, &err) : 0);
 }
