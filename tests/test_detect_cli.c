@@ -99,6 +99,25 @@ static void test_help_and_usage(void **state)
 				tu_vigil(), csv, small(), dir, dir),
 			 1);
 	assert_non_null(strstr(out, "give --adapt-recent 32 or more"));
+	/* the options of --adapt without --adapt N are refused, before any
+	   training (they were ignored: the forecast was not adapted) */
+	static const char *const sub[] = {"--adapt-steps 5", "--adapt-head",
+					  "--adapt-recent 500",
+					  "--adapt-lr 1e-3 --model /none"};
+	for (int k = 0; k < 4; k++) {
+		int rc = tu_run(out, sizeof(out),
+				"%s detect %s %s %s --cache-dir %s/adcache "
+				"-o %s/adsub.csv",
+				tu_vigil(), csv, small(), sub[k], dir, dir);
+		if (rc != 1 || !strstr(out, "only with --adapt N"))
+			fail_msg("'%s' without --adapt: exit %d\n%s", sub[k],
+				 rc, out);
+	}
+	assert_int_equal(tu_run(out, sizeof(out), "%s nab %s -o %s/adnab "
+				"--adapt-steps 5",
+				tu_vigil(), "data/samples/nab", dir),
+			 1);
+	assert_non_null(strstr(out, "only with --adapt N"));
 	assert_int_equal(tu_run(out, sizeof(out),
 				"ls -A %s/adcache 2>/dev/null | wc -l", dir),
 			 0);

@@ -217,6 +217,12 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 		lstm_model_delete(p->model);
 		p->model = NULL;
 	}
+	/* options of --adapt without it: said before loading or training */
+	if (!o->adapt.every) {
+		Status au = adapt_check_batch(&o->adapt, o->lstm.batch, err);
+		if (au)
+			return au;
+	}
 	if (o->model_path) {
 		p->from_cache = 1;
 		Status ls = model_load(&p->model, o->model_path, &p->series,
