@@ -118,6 +118,17 @@ static void test_help_and_usage(void **state)
 				tu_vigil(), "data/samples/nab", dir),
 			 1);
 	assert_non_null(strstr(out, "only with --adapt N"));
+	/* a folder of machines says it once, not once per machine */
+	assert_int_equal(tu_run(out, sizeof(out), "%s score %s --adapt-head "
+				"--cache-dir %s/adcache",
+				tu_vigil(),
+				"data/samples/smd-fleet/ServerMachineDataset",
+				dir),
+			 1);
+	const char *once = strstr(out, "only with --adapt N");
+	if (!once || strstr(once + 1, "only with --adapt N") ||
+	    strstr(out, "not scored"))
+		fail_msg("score FOLDER --adapt-head:\n%s", out);
 	assert_int_equal(tu_run(out, sizeof(out),
 				"ls -A %s/adcache 2>/dev/null | wc -l", dir),
 			 0);
