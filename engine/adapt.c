@@ -47,8 +47,21 @@ Status adapt_check(const AdaptConfig *ac, const DetectConfig *dc,
 Status adapt_check_batch(const AdaptConfig *ac, size_t batch,
 			 ErrorRecord *err)
 {
+	if (!ac->every) {
+		AdaptConfig d;
+		adapt_config_defaults(&d);
+		if (ac->steps != d.steps || ac->lr != d.lr ||
+		    ac->recent != d.recent || ac->mix != d.mix ||
+		    ac->below != d.below || ac->head_only != d.head_only)
+			return error_set(
+				err, STATUS_USAGE, "", 0, 0,
+				"--adapt-steps, --adapt-lr, --adapt-recent, "
+				"--adapt-mix, --adapt-below and --adapt-head "
+				"apply only with --adapt N (it is off)");
+		return STATUS_OK;
+	}
 	size_t recent = ac->recent ? ac->recent : ac->every;
-	if (!ac->every || recent >= batch)
+	if (recent >= batch)
 		return STATUS_OK;
 	return error_set(err, STATUS_USAGE, "", 0, 0,
 			 "%s %zu: an update takes a batch of %zu windows whose "

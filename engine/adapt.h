@@ -67,7 +67,8 @@ Status adapt_check(const AdaptConfig *ac, const DetectConfig *dc,
 /* Check that an update can be made at all with the model's batch size:
  * its windows' targets lie in the last `recent` (or `every`) rows, so
  * fewer rows than a batch would skip every update. STATUS_USAGE names the
- * option. */
+ * option. With adaptation off (every 0), the other fields must be their
+ * defaults: an option of --adapt given without it is STATUS_USAGE too. */
 Status adapt_check_batch(const AdaptConfig *ac, size_t batch,
 			 ErrorRecord *err);
 

@@ -148,6 +148,12 @@ const LstmConfig *lstm_model_config(const LstmModel *m)
 	return &m->cfg;
 }
 
+void lstm_model_set_threads(LstmModel *m, int threads)
+{
+	if (threads >= 1 && threads <= MAX_THREADS)
+		m->cfg.threads = threads;
+}
+
 void lstm_model_info(const LstmModel *m, LstmModelInfo *out)
 {
 	out->metrics = m->metrics;

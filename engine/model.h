@@ -58,6 +58,9 @@ typedef struct LstmModel LstmModel;
 typedef struct Trainer Trainer;
 
 void lstm_config_defaults(LstmConfig *c);
+/* Check cfg's values against the engine's bounds (hidden 1..4096, ...);
+ * names the first bad one (STATUS_RANGE). */
+Status model_check_config(const LstmConfig *cfg, ErrorRecord *err);
 
 /* Train synchronously on s's train part; fn (may be NULL) is called after
  * every batch from the calling thread. The call for an epoch's last batch
@@ -92,6 +95,9 @@ Status lstm_forecast(const LstmModel *m, const Series *s, float *pred,
 
 /* The configuration the model was trained with. */
 const LstmConfig *lstm_model_config(const LstmModel *m);
+/* The threads its forecasts use (1..64; others are ignored). A model file
+ * does not store them: a loaded model has 1 until told. */
+void lstm_model_set_threads(LstmModel *m, int threads);
 
 void lstm_model_delete(LstmModel *m);
 
@@ -111,7 +117,8 @@ Status model_cache_path(const Series *s, const LstmConfig *cfg, char *buf,
 
 /* Load the cached model for (s, cfg), or train one (reporting through fn)
  * and cache it (model_cache_save). *from_cache (may be NULL) says which
- * happened. */
+ * happened. A model trained but not cached is still STATUS_OK; err then
+ * says why it was not cached (its message is left as it was otherwise). */
 Status model_obtain(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
 		    void *ctx, LstmModel **out, int *from_cache,
 		    ErrorRecord *err);

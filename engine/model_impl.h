@@ -32,9 +32,6 @@ Status model_new(LstmModel **out, const LstmConfig *cfg, size_t metrics,
  * facts) that *out owns. */
 Status model_clone(const LstmModel *m, LstmModel **out, ErrorRecord *err);
 
-/* Check cfg's values; names the first bad one. */
-Status model_check_config(const LstmConfig *cfg, ErrorRecord *err);
-
 /* The train part's length: s->split, or all rows when it is 0 or past
  * the end. */
 size_t model_train_rows(const Series *s);

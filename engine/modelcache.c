@@ -274,8 +274,9 @@ Status model_obtain(const Series *s, const LstmConfig *cfg, TrainProgressFn fn,
 	st = lstm_train(s, cfg, fn, ctx, out, err);
 	if (st)
 		return st;
-	if (have) /* caching is best effort */
-		model_cache_save(*out, s, path, &cerr);
+	/* caching is best effort: err says why it failed */
+	if (!have || model_cache_save(*out, s, path, &cerr) != STATUS_OK)
+		*err = cerr;
 	return STATUS_OK;
 }
 
@@ -328,7 +329,12 @@ Status modelcache_list(const char *dir, ModelCacheEntry **out, size_t *n,
 	Status st = STATUS_OK;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		const char *hit = strstr(de->d_name, MODEL_SUFFIX);
+		/* the last ".vigil-model": the dataset's own name may hold
+		   one (old.vigil-model.csv) */
+		const char *hit = NULL;
+		for (const char *q = strstr(de->d_name, MODEL_SUFFIX); q;
+		     q = strstr(q + 1, MODEL_SUFFIX))
+			hit = q;
 		if (!hit || hit == de->d_name)
 			continue;
 		const char *suffix = hit + strlen(MODEL_SUFFIX);

@@ -3,7 +3,9 @@
  * File layout, version 1, little-endian:
  *   "VIGILMDL"  u32 version  u32 0  u64 file size
  *   hyperparameters: u64 look_back hidden layers batch epochs patience
- *                    rolling max_train_rows seed; u32 threads; f32 lr clip
+ *                    rolling max_train_rows seed; u32 threads (always 1:
+ *                    the weights do not depend on it, nor does the file;
+ *                    the loader's caller sets it); f32 lr clip
  *   facts: u64 metrics features nparams epochs_run best_epoch; f64 best_val
  *   scaler: f32 min[features], f32 max[features]
  *   metric names: u32 length + bytes, per metric
@@ -176,7 +178,7 @@ static void serialise(const LstmModel *m, Buf *b)
 	put_u64(b, c->rolling);
 	put_u64(b, c->max_train_rows);
 	put_u64(b, c->seed);
-	put_u32(b, (uint32_t)c->threads);
+	put_u32(b, 1); /* threads: not the model's (see the top) */
 	put_f32(b, c->lr);
 	put_f32(b, c->clip);
 	put_u64(b, m->metrics);

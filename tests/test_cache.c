@@ -162,8 +162,8 @@ static void test_listing_names_dataset_and_sizes(void **state)
 				tu_vigil(), smd, tmp),
 			 0);
 	snprintf(fc, sizeof(fc), "%s.forecast", model);
-	/* 8 magic + 3 x 8 header + 38 metrics x 600 rows of floats */
-	assert_int_equal(file_size(fc), 32 + 38 * 600 * 4);
+	/* 8 magic + 4 x 8 header + 38 metrics x 600 rows of floats */
+	assert_int_equal(file_size(fc), 40 + 38 * 600 * 4);
 	assert_int_equal(tu_run(out, sizeof(out), "%s cache", tu_vigil()), 0);
 	char want[PATH_MAX + 200], msize[32];
 	snprintf(want, sizeof(want), "cache folder %s: 1 model, ", cdir);
@@ -360,7 +360,7 @@ static void test_train_writes_the_forecast_detect_reuses(void **state)
 	if (!strstr(out, want))
 		fail_msg("train does not name its forecast '%s':\n%s", want,
 			 out);
-	assert_int_equal(file_size(fc), 32 + 38 * 600 * 4);
+	assert_int_equal(file_size(fc), 40 + 38 * 600 * 4);
 	struct stat before, after;
 	assert_int_equal(stat(fc, &before), 0);
 	assert_int_equal(tu_run(out, sizeof(out),
@@ -382,7 +382,7 @@ static void test_train_writes_the_forecast_detect_reuses(void **state)
 				tu_vigil(), smd, tmp),
 			 0);
 	assert_null(strstr(out, "forecast from the cache"));
-	assert_int_equal(file_size(fc), 32 + 38 * 600 * 4);
+	assert_int_equal(file_size(fc), 40 + 38 * 600 * 4);
 	assert_int_equal(tu_run(out, sizeof(out), "cmp '%s/det1.csv' '%s/det2.csv'",
 				tmp, tmp),
 			 0);
@@ -417,6 +417,151 @@ static void test_listing_escapes_the_dataset_name(void **state)
 	assert_non_null(strstr(out, "/bad\\xff\\x1b[31mname.csv"));
 }
 
+/* A forecast cache whose forecasts were damaged on disk (a flipped byte
+ * here, a bad sector) is not read: detect forecasts again, says nothing of
+ * the cache, writes it afresh and gives the detections of the intact one.
+ * It used to take the damaged forecasts as they were: one float turned
+ * into 3.4e38 gave a high node detection that is not in the data. */
+static void test_damaged_forecast_is_not_used(void **state)
+{
+	(void)state;
+	char model[600], fc[700];
+	train(smd, "", model, sizeof(model));
+	snprintf(fc, sizeof(fc), "%s.forecast", model);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --epochs 1 --hidden 8 "
+				"-o '%s/det1.csv'",
+				tu_vigil(), smd, tmp),
+			 0);
+	assert_non_null(strstr(out, "forecast from the cache"));
+	/* metric 1's forecast of row 550 (a test row) becomes 3.4e38 */
+	long long at = file_size(fc) - 4LL * 38 * 50;
+	FILE *f = fopen(fc, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, (long)at, SEEK_SET), 0);
+	const unsigned char big[4] = {0xff, 0xff, 0x7f, 0x7f};
+	assert_int_equal(fwrite(big, 1, 4, f), 4);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --epochs 1 --hidden 8 "
+				"-o '%s/det2.csv'",
+				tu_vigil(), smd, tmp),
+			 0);
+	if (strstr(out, "forecast from the cache"))
+		fail_msg("the damaged forecast was read:\n%s", out);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cmp '%s/det1.csv' '%s/det2.csv' && "
+				"cmp '%s/det1.csv.alerts.csv' "
+				"'%s/det2.csv.alerts.csv'",
+				tmp, tmp, tmp, tmp),
+			 0);
+	/* written afresh: the next detect reads it again */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --epochs 1 --hidden 8 "
+				"-o '%s/det3.csv'",
+				tu_vigil(), smd, tmp),
+			 0);
+	assert_non_null(strstr(out, "forecast from the cache"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cmp '%s/det1.csv' '%s/det3.csv'", tmp, tmp),
+			 0);
+}
+
+/* A dataset whose name holds ".vigil-model" (a file a user saved as
+ * old.vigil-model.csv) is listed and cleaned as any other: its entry
+ * used to be skipped as a temporary file, never listed and never removed
+ * by --clean, whatever its size. */
+static void test_dataset_named_like_a_model(void **state)
+{
+	(void)state;
+	char odd[400], model[600];
+	snprintf(odd, sizeof(odd), "%s/old.vigil-model.csv", tmp);
+	assert_int_equal(tu_run(out, sizeof(out), "cp '%s' '%s'", csv, odd),
+			 0);
+	train(odd, "", model, sizeof(model));
+	assert_int_equal(tu_run(out, sizeof(out), "%s cache", tu_vigil()), 0);
+	assert_non_null(strstr(out, ": 1 model, "));
+	assert_non_null(strstr(out, "/old.vigil-model.csv (300 rows x 2 "
+				    "metrics)\n"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s cache --clean",
+				tu_vigil()),
+			 0);
+	assert_non_null(strstr(out, "removed 1 model ("));
+	assert_int_equal(access(model, F_OK), -1);
+	tu_run(out, sizeof(out), "ls -A '%s'", cdir);
+	assert_string_equal(out, "");
+}
+
+/* A model vigil train caches with any of its model options (--layers 2,
+ * --batch, --lr, --clip, --rolling, a seed beyond 2^63) is the one vigil
+ * detect finds with the same options, as train says ("vigil detect reuses
+ * it"): detect refused --layers, --batch, --lr, --clip and --rolling as
+ * unknown options and a seed above 2^63-1, so it could only train another
+ * model beside it. */
+static void test_detect_reaches_every_trained_model(void **state)
+{
+	(void)state;
+	static const char opts[] =
+		"--layers 2 --batch 16 --lr 0.002 --clip 0.5 --rolling 4 "
+		"--seed 9223372036854775808";
+	char model[600];
+	train(csv, opts, model, sizeof(model));
+	assert_non_null(strstr(out, "vigil detect reuses it"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect '%s' --epochs 1 "
+				"--hidden 8 %s -o '%s/det.csv'",
+				tu_vigil(), csv, opts, tmp),
+			 0);
+	if (!strstr(out, "model loaded, forecast from the cache"))
+		fail_msg("detect did not reuse the trained model:\n%s", out);
+	assert_int_equal(models_in(cdir), 1);
+	/* score takes them too, and finds the same model */
+	char lab[400];
+	snprintf(lab, sizeof(lab), "%s/lab.csv", tmp);
+	assert_int_equal(tu_write(lab, "metric,start,end,start_time,end_time,"
+				       "source,note\n*,200,210,,,original,\n"),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s score '%s' --labels '%s' " OPTS " %s",
+				tu_vigil(), csv, lab, opts),
+			 0);
+	assert_int_equal(models_in(cdir), 1);
+	/* and refuses what train refuses, as usage errors */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --layers 3", tu_vigil(), csv),
+			 1);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --lr 0", tu_vigil(), csv),
+			 1);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect '%s' --rolling 1", tu_vigil(), csv),
+			 1);
+}
+
+/* A model that detect trains but cannot cache (the cache folder is not a
+ * folder, not writable, full) is named as not cached on stderr, with the
+ * reason: detect trained it again on every run and only said "model
+ * trained", as if caching worked. --quiet keeps stderr quiet. */
+static void test_detect_says_when_it_cannot_cache(void **state)
+{
+	(void)state;
+	char notdir[400];
+	snprintf(notdir, sizeof(notdir), "%s/notdir", tmp);
+	assert_int_equal(tu_write(notdir, "a file\n"), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect '%s' --epochs 1 "
+				"--hidden 8 --cache-dir '%s' -o '%s/det.csv'",
+				tu_vigil(), csv, notdir, tmp),
+			 0);
+	if (!strstr(out, "model not cached: ") ||
+	    !strstr(out, "Not a directory"))
+		fail_msg("no word of the model not cached:\n%s", out);
+	assert_non_null(strstr(out, "model trained"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s detect '%s' " OPTS
+				" --cache-dir '%s' -o '%s/det.csv'",
+				tu_vigil(), csv, notdir, tmp),
+			 0);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +581,14 @@ int main(void)
 		cmocka_unit_test_setup(
 			test_train_writes_the_forecast_detect_reuses,
 			empty_cache),
+		cmocka_unit_test_setup(test_damaged_forecast_is_not_used,
+				       empty_cache),
+		cmocka_unit_test_setup(test_dataset_named_like_a_model,
+				       empty_cache),
+		cmocka_unit_test_setup(test_detect_reaches_every_trained_model,
+				       empty_cache),
+		cmocka_unit_test_setup(test_detect_says_when_it_cannot_cache,
+				       empty_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

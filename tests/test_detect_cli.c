@@ -99,6 +99,36 @@ static void test_help_and_usage(void **state)
 				tu_vigil(), csv, small(), dir, dir),
 			 1);
 	assert_non_null(strstr(out, "give --adapt-recent 32 or more"));
+	/* the options of --adapt without --adapt N are refused, before any
+	   training (they were ignored: the forecast was not adapted) */
+	static const char *const sub[] = {"--adapt-steps 5", "--adapt-head",
+					  "--adapt-recent 500",
+					  "--adapt-lr 1e-3 --model /none"};
+	for (int k = 0; k < 4; k++) {
+		int rc = tu_run(out, sizeof(out),
+				"%s detect %s %s %s --cache-dir %s/adcache "
+				"-o %s/adsub.csv",
+				tu_vigil(), csv, small(), sub[k], dir, dir);
+		if (rc != 1 || !strstr(out, "only with --adapt N"))
+			fail_msg("'%s' without --adapt: exit %d\n%s", sub[k],
+				 rc, out);
+	}
+	assert_int_equal(tu_run(out, sizeof(out), "%s nab %s -o %s/adnab "
+				"--adapt-steps 5",
+				tu_vigil(), "data/samples/nab", dir),
+			 1);
+	assert_non_null(strstr(out, "only with --adapt N"));
+	/* a folder of machines says it once, not once per machine */
+	assert_int_equal(tu_run(out, sizeof(out), "%s score %s --adapt-head "
+				"--cache-dir %s/adcache",
+				tu_vigil(),
+				"data/samples/smd-fleet/ServerMachineDataset",
+				dir),
+			 1);
+	const char *once = strstr(out, "only with --adapt N");
+	if (!once || strstr(once + 1, "only with --adapt N") ||
+	    strstr(out, "not scored"))
+		fail_msg("score FOLDER --adapt-head:\n%s", out);
 	assert_int_equal(tu_run(out, sizeof(out),
 				"ls -A %s/adcache 2>/dev/null | wc -l", dir),
 			 0);
@@ -110,8 +140,8 @@ static void test_help_and_usage(void **state)
 			 1);
 	assert_non_null(strstr(out, "--adapt 20: an update takes a batch"));
 	assert_int_equal(tu_run(out, sizeof(out), "%s nab %s --adapt 20 -o "
-				"%s/adnab --cache-dir %s/adcache",
-				tu_vigil(), "data/samples/nab", dir, dir),
+				"%s/adnab",
+				tu_vigil(), "data/samples/nab", dir),
 			 1);
 	assert_non_null(strstr(out, "--adapt 20: an update takes a batch"));
 }
@@ -397,15 +427,15 @@ static void test_forecast_cache_is_reused_and_repaired(void **state)
 	fc[strcspn(fc, "\n")] = '\0';
 	struct stat st;
 	assert_int_equal(stat(fc, &st), 0);
-	/* 8 magic + 3 x 8 header + 2 metrics x 800 rows of floats */
-	assert_int_equal(st.st_size, 32 + 2 * ROWS * 4);
+	/* 8 magic + 4 x 8 header + 2 metrics x 800 rows of floats */
+	assert_int_equal(st.st_size, 40 + 2 * ROWS * 4);
 	/* damage it: the next run recomputes, rewrites, and agrees */
 	assert_int_equal(truncate(fc, 40), 0);
 	assert_int_equal(tu_run(out, sizeof(out), "%s detect %s %s -o %s",
 				tu_vigil(), csv, small(), b),
 			 0);
 	assert_int_equal(stat(fc, &st), 0);
-	assert_int_equal(st.st_size, 32 + 2 * ROWS * 4);
+	assert_int_equal(st.st_size, 40 + 2 * ROWS * 4);
 	char *ta = tu_slurp(a, NULL), *tb = tu_slurp(b, NULL);
 	assert_non_null(ta);
 	assert_non_null(tb);

@@ -263,6 +263,27 @@ static void test_nab_usage(void **state)
 		tu_run(out, sizeof(out), "%s nab /nonexistent-dir -o /tmp/x",
 		       tu_vigil()),
 		2);
+	/* each file trains its own model and none is cached: --model and
+	 * --cache-dir are refused, named, before anything is read or written
+	 * (they were taken and ignored, and the help offered them) */
+	static const char *const opt[] = {"--model /tmp/m.model",
+					  "--cache-dir /tmp/c"};
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(tu_run(out, sizeof(out),
+					"%s nab /nonexistent-dir -o /tmp/x %s",
+					tu_vigil(), opt[k]),
+				 1);
+		char name[32];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(opt[k], " "),
+			 opt[k]);
+		if (!strstr(out, name))
+			fail_msg("%s is not named:\n%s", name, out);
+	}
+	assert_int_equal(tu_run(out, sizeof(out), "%s nab --help", tu_vigil()),
+			 0);
+	assert_null(strstr(out, "--model FILE"));
+	assert_null(strstr(out, "--cache-dir DIR"));
+	assert_non_null(strstr(out, "--epochs N"));
 }
 
 /* --name .. put the results above RESULTS_DIR (RESULTS/../CATEGORY/

@@ -165,6 +165,140 @@ static void test_same_seed_same_file_across_runs(void **state)
 			 0);
 	assert_int_not_equal(
 		tu_run(out, sizeof(out), "cmp -s %s/m0 %s/m2", dir, dir), 0);
+	/* the model does not depend on --threads, nor does its file: the
+	 * thread count was stored in it, so 2 threads gave another file
+	 * (byte 97) of the same weights */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s %s --seed 7 --batch 64 --threads 2 "
+				"-o %s/t2 && %s train %s %s --seed 7 --batch 64 "
+				"-o %s/t1 && cmp %s/t1 %s/t2",
+				tu_vigil(), csv, opts, dir, tu_vigil(), csv,
+				opts, dir, dir, dir),
+			 0);
+	/* and detect --model forecasts with its own --threads, alike */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect %s --model %s/t1 --quiet --points "
+				"-o %s/d1.csv && %s detect %s --model %s/t1 "
+				"--quiet --points --threads 3 -o %s/d3.csv && "
+				"cmp %s/d1.csv.points.csv %s/d3.csv.points.csv",
+				tu_vigil(), csv, dir, dir, tu_vigil(), csv, dir,
+				dir, dir, dir),
+			 0);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+/* A model option out of its range is a usage error (exit 1), named, before
+ * the dataset is read, in vigil train and in the commands that train
+ * through the pipeline: it used to pass the parser, fail in the engine and
+ * exit 2 (bad input) with "hidden must be in 1..4096". */
+static void test_option_out_of_range_is_usage_error(void **state)
+{
+	(void)state;
+	char out[16384];
+	static const char *const bad[] = {
+		"train x.csv --hidden 5000",   "train x.csv --look-back 20000",
+		"train x.csv --batch 9000",    "train x.csv --rolling 200000",
+		"detect x.csv --threads 100",  "detect x.csv --hidden 5000",
+		"detect x.csv --look-back 20000", "score x.csv --hidden 5000",
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		int rc = tu_run(out, sizeof(out), "%s %s", tu_vigil(), bad[k]);
+		if (rc != 1)
+			fail_msg("'vigil %s' exits %d, not 1:\n%s", bad[k], rc,
+				 out);
+		char opt[64];
+		snprintf(opt, sizeof(opt), "%s", strstr(bad[k], "--"));
+		if (!strstr(out, opt) || !strstr(out, "Try 'vigil "))
+			fail_msg("'vigil %s' does not name '%s':\n%s", bad[k],
+				 opt, out);
+	}
+}
+
+/* A model file train cannot write (its folder missing, a folder in its
+ * place, an empty name) is found out before training, not after it: the
+ * whole training ran first (minutes on a large machine) and was lost. */
+static void test_unwritable_output_fails_before_training(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/db.csv", dir);
+	write_csv(csv, 300);
+	const char *const where[] = {"/no/such/folder/m", "", "/sub/"};
+	tu_run(out, sizeof(out), "mkdir %s/sub", dir);
+	for (int k = 0; k < 3; k++) {
+		char o[256];
+		snprintf(o, sizeof(o), "%s%s", dir, where[k]);
+		int rc = tu_run(out, sizeof(out),
+				"%s train %s --epochs 2 --hidden 4 -o %s",
+				tu_vigil(), csv, o);
+		if (rc != 2 || strstr(out, "epoch 1/") || !strstr(out, o))
+			fail_msg("train -o %s: exit %d (not 2) or trained "
+				 "first:\n%s",
+				 o, rc, out);
+	}
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s --epochs 2 --hidden 4 -o ''",
+				tu_vigil(), csv),
+			 1);
+	assert_null(strstr(out, "epoch 1/"));
+	/* nothing was left behind */
+	tu_run(out, sizeof(out), "find %s -name '*.tmp*'", dir);
+	assert_string_equal(out, "");
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+/* On a terminal (script(1) gives one), detect's training bar shows no
+ * validation loss before the first validation as "val -", as train's bar
+ * does; it printed "val nan" through the whole first epoch. Skipped without
+ * script(1). */
+static void test_detect_bar_before_validation(void **state)
+{
+	(void)state;
+	char dir[64], out[65536], csv[128];
+	if (tu_run(out, sizeof(out), "command -v script") != 0)
+		skip();
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/db.csv", dir);
+	write_csv(csv, 600);
+	int rc = tu_run(out, sizeof(out),
+			"XDG_CACHE_HOME=%s/c script -qec '%s detect %s "
+			"--epochs 2 --hidden 4 --batch 8 -o %s/det.csv' "
+			"/dev/null",
+			dir, tu_vigil(), csv, dir);
+	if (rc != 0 || !strstr(out, "training ["))
+		fail_msg("no training bar (exit %d):\n%s", rc, out);
+	if (strstr(out, "nan"))
+		fail_msg("the bar prints nan:\n%s", out);
+	assert_non_null(strstr(out, "val -"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+/* stdout that cannot take the output (a full disk: /dev/full) is an error
+ * for vigil train (its table) and vigil cache (the listing), exit 2 and
+ * named, as vigil detect has it; both said nothing and exited 0 with the
+ * output lost. */
+static void test_full_stdout_is_an_error(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], csv[128];
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/db.csv", dir);
+	write_csv(csv, 300);
+	int rc = tu_run(out, sizeof(out),
+			"%s train %s --epochs 1 --hidden 4 --quiet -o %s/m "
+			">/dev/full",
+			tu_vigil(), csv, dir);
+	if (rc != 2 || !strstr(out, "vigil train: ") ||
+	    !strstr(out, "No space left on device"))
+		fail_msg("train to a full stdout: exit %d\n%s", rc, out);
+	rc = tu_run(out, sizeof(out),
+		    "XDG_CACHE_HOME=%s/c %s cache >/dev/full", dir, tu_vigil());
+	if (rc != 2 || !strstr(out, "vigil cache: ") ||
+	    !strstr(out, "No space left on device"))
+		fail_msg("cache to a full stdout: exit %d\n%s", rc, out);
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
@@ -172,6 +306,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage_errors),
+		cmocka_unit_test(test_option_out_of_range_is_usage_error),
+		cmocka_unit_test(test_unwritable_output_fails_before_training),
+		cmocka_unit_test(test_detect_bar_before_validation),
+		cmocka_unit_test(test_full_stdout_is_an_error),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
 		cmocka_unit_test(test_train_span_beyond_float),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),

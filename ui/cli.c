@@ -45,6 +45,18 @@ int cli_report(const char *cmd, Status s, const ErrorRecord *err)
 	return status_exit_code(s);
 }
 
+int cli_stdout_done(const char *cmd, int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	int e = errno;
+	if (rc)
+		return rc;
+	fprintf(stderr, "vigil %s: cannot write to stdout: %s\n", cmd,
+		strerror(e ? e : EIO));
+	return status_exit_code(STATUS_IO);
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -12,6 +12,11 @@
  * and return the exit code for s. */
 int cli_report(const char *cmd, Status s, const ErrorRecord *err);
 
+/* A command's last word on its stdout: rc, or, when rc is 0 and what it
+ * printed could not all be written (a full disk, a closed pipe), the
+ * reason on stderr and 2. */
+int cli_stdout_done(const char *cmd, int rc);
+
 /* Print "vigil CMD: message" and a hint to run --help; returns 1. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

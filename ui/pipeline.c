@@ -2,6 +2,9 @@
  * command-line options that steer it. See ui/pipeline.h. */
 #include "ui/pipeline.h"
 
+#include <errno.h>
+#include <math.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,25 +13,44 @@
 
 #include "engine/modelcache.h"
 #include "ui/cli.h"
+#include "ui/escape.h"
 #include "ui/outfile.h"
 #include "ui/loadbar.h"
 
-const char pipeline_model_help[] =
-	"Model options:\n"
-	"  --model FILE       use this model file (default: the cached model,\n"
+/* the model options' help, in parts: vigil nab trains a fresh model per
+ * file and takes neither --model nor --cache-dir */
+#define HELP_MODEL_FILE                                                    \
+	"  --model FILE       use this model file (default: the cached model,\n" \
 	"                     trained first when there is none)\n"
-	"  --epochs N         maximum training epochs (default 50)\n"
-	"  --patience N       stop after N epochs without a better\n"
-	"                     validation loss (default 5; 0 = never)\n"
-	"  --hidden N         LSTM units (default 50)\n"
-	"  --look-back N      window length (default 10)\n"
-	"  --seed N           training seed (default 1)\n"
-	"  --max-train-rows N train on at most N windows (default all)\n"
+#define HELP_MODEL_TRAIN                                                   \
+	"  --epochs N         maximum training epochs (default 50)\n"           \
+	"  --patience N       stop after N epochs without a better\n"           \
+	"                     validation loss (default 5; 0 = never)\n"        \
+	"  --hidden N         LSTM units (default 50)\n"                        \
+	"  --look-back N      window length (default 10)\n"                    \
+	"  --seed N           training seed (default 1)\n"                      \
+	"  --layers N         LSTM layers, 1 or 2 (default 1)\n"               \
+	"  --batch N          windows per batch (default 32)\n"                \
+	"  --lr X             Adam learning rate (default 0.001)\n"            \
+	"  --clip X           gradient clipping by global norm, 0 = off\n"     \
+	"                     (default 1)\n"                                    \
+	"  --rolling W        add rolling mean and std features over W\n"      \
+	"                     rows (default off)\n"                             \
+	"  --max-train-rows N train on at most the last N windows (default\n"  \
+	"                     all)\n"                                           \
 	"  --threads N        worker threads for training (default 1)\n"
-	"  --cache-dir DIR    keep cached models and forecasts in DIR\n"
-	"                     (default $XDG_CACHE_HOME/vigil, else\n"
-	"                     ~/.cache/vigil; never beside the data unless\n"
+#define HELP_MODEL_CACHE                                                   \
+	"  --cache-dir DIR    keep cached models and forecasts in DIR\n"       \
+	"                     (default $XDG_CACHE_HOME/vigil, else\n"           \
+	"                     ~/.cache/vigil; never beside the data unless\n"   \
 	"                     DIR is the data's folder; see vigil cache)\n"
+
+const char pipeline_model_help[] =
+	"Model options:\n" HELP_MODEL_FILE HELP_MODEL_TRAIN HELP_MODEL_CACHE
+	"  --quiet            no progress bar\n";
+
+const char pipeline_train_help[] =
+	"Model options:\n" HELP_MODEL_TRAIN
 	"  --quiet            no progress bar\n";
 
 const char pipeline_detect_help[] =
@@ -166,11 +188,14 @@ void pipeline_progress_stderr(const TrainProgress *p, void *ctx)
 	for (int i = 0; i < width; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[width] = '\0';
+	char val[32] = "-"; /* none before the first validation */
+	if (isfinite(p->val_loss))
+		snprintf(val, sizeof(val), "%.5f", p->val_loss);
 	fprintf(stderr,
-		"\rtraining [%s] epoch %zu/%zu  loss %.5f  val %.5f  %.0fs "
+		"\rtraining [%s] epoch %zu/%zu  loss %.5f  val %s  %.0fs "
 		"(eta %.0fs)  ",
-		bar, p->epoch, p->epochs, p->train_loss, p->val_loss,
-		p->elapsed, p->eta);
+		bar, p->epoch, p->epochs, p->train_loss, val, p->elapsed,
+		p->eta);
 	if (p->done)
 		fputc('\n', stderr);
 	fflush(stderr);
@@ -192,9 +217,19 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 		lstm_model_delete(p->model);
 		p->model = NULL;
 	}
+	/* options of --adapt without it: said before loading or training */
+	if (!o->adapt.every) {
+		Status au = adapt_check_batch(&o->adapt, o->lstm.batch, err);
+		if (au)
+			return au;
+	}
 	if (o->model_path) {
 		p->from_cache = 1;
-		return model_load(&p->model, o->model_path, &p->series, err);
+		Status ls = model_load(&p->model, o->model_path, &p->series,
+				       err);
+		if (!ls)
+			lstm_model_set_threads(p->model, o->lstm.threads);
+		return ls;
 	}
 	/* --adapt that could never update: said before training */
 	Status ab = adapt_check_batch(&o->adapt, o->lstm.batch, err);
@@ -203,10 +238,25 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 	TrainProgressFn fn = o->progress;
 	if (!fn && !o->quiet)
 		fn = pipeline_progress_stderr;
+	error_clear(err);
 	Status st = model_obtain(&p->series, &o->lstm, fn, o->progress_ctx,
 				 &p->model, &p->from_cache, err);
 	if (st)
 		pipeline_name_machine(&p->series, err);
+	else if (err->message[0]) {
+		/* trained but not cached: said, or every run trains again
+		   without a word */
+		if (!o->quiet) {
+			char buf[1200];
+			flockfile(stderr); /* score --jobs: one line whole */
+			fputs("vigil: model not cached: ", stderr);
+			ui_escape_fputs(error_format(err, buf, sizeof(buf)),
+					stderr);
+			fputs("; it is trained again next time\n", stderr);
+			funlockfile(stderr);
+		}
+		error_clear(err);
+	}
 	p->model_file[0] = '\0';
 	if (st == STATUS_OK &&
 	    !model_cache_find(&p->series, &o->lstm, p->model_file,
@@ -217,7 +267,23 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 
 /* ---- the forecast cache ---- */
 
-static const char fc_magic[8] = {'V', 'I', 'G', 'F', 'C', 'S', 'T', '1'};
+/* VIGFCST2: magic, then key, rows, metrics and the forecasts' own hash,
+ * then the forecasts (version 1 had no hash: a damaged one was read) */
+static const char fc_magic[8] = {'V', 'I', 'G', 'F', 'C', 'S', 'T', '2'};
+
+/* FNV-1a over n bytes, folded 8 bytes at a time for speed. */
+static uint64_t fold_hash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *v = p;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, v + i, 8);
+		h ^= w;
+		h *= 0x100000001b3ULL;
+	}
+	return modelcache_fnv(h, v + i, n - i);
+}
 
 /* Hash of the model file's bytes and the series' shape and values; 0 when
  * the model file cannot be read. */
@@ -238,18 +304,15 @@ static uint64_t forecast_key(const Pipeline *p)
 	const Series *s = &p->series;
 	uint64_t shape[2] = {s->rows, s->metrics};
 	h = modelcache_fnv(h, shape, sizeof(shape));
-	/* the values, 8 bytes at a time (the bytes FNV-1a would see, folded
-	 * per word for speed) */
-	const unsigned char *v = (const unsigned char *)s->values;
-	size_t n = s->rows * s->metrics * sizeof(float), i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, v + i, 8);
-		h ^= w;
-		h *= 0x100000001b3ULL;
-	}
-	h = modelcache_fnv(h, v + i, n - i);
+	h = fold_hash(h, s->values, s->rows * s->metrics * sizeof(float));
 	return h ? h : 1;
+}
+
+/* The hash a forecast cache stores of its forecasts. */
+static uint64_t pred_hash(const Pipeline *p)
+{
+	return fold_hash(0xcbf29ce484222325ULL, p->pred,
+			 p->series.rows * p->series.metrics * sizeof(float));
 }
 
 static int forecast_cache_read(Pipeline *p, const char *path, uint64_t key)
@@ -258,13 +321,13 @@ static int forecast_cache_read(Pipeline *p, const char *path, uint64_t key)
 	if (!f)
 		return 0;
 	char magic[8];
-	uint64_t head[3];
+	uint64_t head[4];
 	size_t cells = p->series.rows * p->series.metrics;
 	int ok = fread(magic, 1, 8, f) == 8 && !memcmp(magic, fc_magic, 8) &&
-		 fread(head, sizeof(uint64_t), 3, f) == 3 && head[0] == key &&
+		 fread(head, sizeof(uint64_t), 4, f) == 4 && head[0] == key &&
 		 head[1] == p->series.rows && head[2] == p->series.metrics &&
 		 fread(p->pred, sizeof(float), cells, f) == cells &&
-		 fgetc(f) == EOF;
+		 fgetc(f) == EOF && pred_hash(p) == head[3];
 	fclose(f);
 	return ok;
 }
@@ -276,10 +339,11 @@ static void forecast_cache_write(const Pipeline *p, const char *path,
 	ErrorRecord e;
 	if (outfile_open(&of, path, &e) != STATUS_OK)
 		return;
-	uint64_t head[3] = {key, p->series.rows, p->series.metrics};
+	uint64_t head[4] = {key, p->series.rows, p->series.metrics,
+			    pred_hash(p)};
 	size_t cells = p->series.rows * p->series.metrics;
 	fwrite(fc_magic, 1, 8, of.f);
-	fwrite(head, sizeof(uint64_t), 3, of.f);
+	fwrite(head, sizeof(uint64_t), 4, of.f);
 	fwrite(p->pred, sizeof(float), cells, of.f);
 	outfile_commit(&of, &e);
 }
@@ -438,6 +502,7 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 	static const char *const with_value[] = {
 		"--model",	"--epochs",	   "--patience", "--hidden",	  "--look-back",
 		"--seed",	"--max-train-rows", "--threads",	  "--mode",
+		"--layers",	"--batch",	   "--lr",	  "--clip",	  "--rolling",
 		"--k",		"--z",		   "--span",	  "--min-duration",
 		"--merge-gap",	"--alert-gap",	   "--medium",	  "--high",
 		"--min-threshold", "--window",	   "--buffer",
@@ -492,9 +557,41 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 			return -1;
 		lc->look_back = (size_t)l;
 	} else if (!strcmp(a, "--seed")) {
+		/* train's seeds: every 64-bit one */
+		char *end;
+		errno = 0;
+		unsigned long long sd = strtoull(v, &end, 10);
+		if (end == v || *end || v[0] == '-' || errno) {
+			cli_usage_error(cmd, "--seed takes a whole number, not "
+					     "'%s'",
+					v);
+			return -1;
+		}
+		lc->seed = (uint64_t)sd;
+	} else if (!strcmp(a, "--layers")) {
+		if (want_long(cmd, a, v, 1, &l))
+			return -1;
+		lc->layers = (size_t)l;
+	} else if (!strcmp(a, "--batch")) {
+		if (want_long(cmd, a, v, 1, &l))
+			return -1;
+		lc->batch = (size_t)l;
+	} else if (!strcmp(a, "--rolling")) {
 		if (want_long(cmd, a, v, 0, &l))
 			return -1;
-		lc->seed = (uint64_t)l;
+		lc->rolling = (size_t)l;
+	} else if (!strcmp(a, "--lr")) {
+		if (cli_parse_double(v, &d) || !(d > 0) || d > 10) {
+			cli_usage_error(cmd,
+					"--lr takes a rate in (0, 10], not '%s'",
+					v);
+			return -1;
+		}
+		lc->lr = (float)d;
+	} else if (!strcmp(a, "--clip")) {
+		if (want_double(cmd, a, v, 0, &d))
+			return -1;
+		lc->clip = (float)d;
 	} else if (!strcmp(a, "--max-train-rows")) {
 		if (want_long(cmd, a, v, 0, &l))
 			return -1;
@@ -502,7 +599,7 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 	} else if (!strcmp(a, "--threads")) {
 		if (want_long(cmd, a, v, 1, &l))
 			return -1;
-		lc->threads = (int)l;
+		lc->threads = l > INT_MAX ? INT_MAX : (int)l;
 	} else if (!strcmp(a, "--k")) {
 		if (want_double(cmd, a, v, 1e-9, &d))
 			return -1;
@@ -631,6 +728,13 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		if (want_double(cmd, a, v, 1e-9, &d))
 			return -1;
 		o->adapt.below = d;
+	}
+	/* the engine's bounds (--hidden at most 4096, ...): a usage error
+	   here, not bad input once the data is read */
+	ErrorRecord cerr;
+	if (model_check_config(lc, &cerr)) {
+		cli_usage_error(cmd, "%s %s: %s", a, v, cerr.message);
+		return -1;
 	}
 	if (o->adapt.every && dc->mode == THRESH_DYNAMIC) {
 		cli_usage_error(cmd, "--adapt judges rows by causal scores; "

@@ -93,6 +93,9 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 
 /* Help text for the options pipeline_option accepts. */
 extern const char pipeline_model_help[];
+/* The same without --model and --cache-dir (vigil nab: a fresh model per
+ * file, none cached). */
+extern const char pipeline_train_help[];
 extern const char pipeline_detect_help[];
 extern const char pipeline_adapt_help[];
 

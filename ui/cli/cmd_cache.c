@@ -202,7 +202,7 @@ int cmd_cache(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			print_entry(&e[i], "");
 		free(e);
-		return 0;
+		return cli_stdout_done("cache", 0);
 	}
 	int *rm = calloc(n ? n : 1, sizeof(int));
 	if (!rm) {
@@ -230,5 +230,6 @@ int cmd_cache(int argc, char **argv)
 	       dir, removed, removed == 1 ? "" : "s", fb, n - removed, kb);
 	free(rm);
 	free(e);
-	return st ? cli_report("cache", st, &err) : 0;
+	return cli_stdout_done("cache",
+			       st ? cli_report("cache", st, &err) : 0);
 }

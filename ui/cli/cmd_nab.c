@@ -353,10 +353,18 @@ int cmd_nab(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			printf("%s%s\n%s\n%s", nab_help, pipeline_model_help,
+			printf("%s%s\n%s\n%s", nab_help, pipeline_train_help,
 			       pipeline_detect_help, pipeline_adapt_help);
 			return 0;
 		}
+		/* each file trains a fresh model on its probationary part,
+		   and none is cached: these were taken and ignored */
+		if (!strcmp(a, "--model") || !strcmp(a, "--cache-dir"))
+			return cli_usage_error(
+				cmd, "%s does not apply: vigil nab trains a "
+				     "fresh model on each file's probationary "
+				     "part and caches none",
+				a);
 		int r = pipeline_option(cmd, argc, argv, &i, &o);
 		if (r < 0)
 			return 1;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "data/series.h"
+#include "engine/adapt.h"
 #include "engine/preview.h"
 #include "labels/detfile.h"
 #include "labels/labelfile.h"
@@ -576,6 +577,13 @@ int cmd_score(int argc, char **argv)
 		return cli_usage_error("score",
 				       "--detections and --model exclude each "
 				       "other");
+	/* --adapt's options that cannot work: said once, before anything
+	   is read (a folder said it once per machine, each "not scored");
+	   with --model its own batch is checked once it is loaded */
+	ErrorRecord aerr;
+	if ((!po.adapt.every || !po.model_path) &&
+	    adapt_check_batch(&po.adapt, po.lstm.batch, &aerr))
+		return cli_usage_error("score", "%s", aerr.message);
 	if (cli_is_folder(a.dataset)) {
 		if (a.labels || a.detections || a.per_metric)
 			return cli_usage_error(

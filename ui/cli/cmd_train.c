@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "data/atomicfile.h"
 #include "engine/model.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
@@ -278,9 +279,17 @@ int cmd_train(int argc, char **argv)
 			return cli_usage_error("train", "unknown option '%s'",
 					       a);
 		}
+		/* the engine's bounds (--hidden at most 4096, ...): a usage
+		   error here, not bad input after the data is read */
+		ErrorRecord cerr;
+		if (model_check_config(&cfg, &cerr))
+			return cli_usage_error("train", "%s %s: %s", a, v,
+					       cerr.message);
 	}
 	if (!dataset)
 		return cli_usage_error("train", "which DATASET?");
+	if (out_path && !*out_path)
+		return cli_usage_error("train", "-o needs a file name");
 
 	Series s;
 	series_init(&s);
@@ -301,6 +310,20 @@ int cmd_train(int argc, char **argv)
 				       "name another file for the model",
 				       out_path, data ? "data" : "label",
 				       data_file);
+	}
+	/* a model file that cannot be written is found out now, not after
+	   the training (a temporary file made and dropped; a device or FIFO
+	   is written in place later, so not opened here) */
+	struct stat ost;
+	if (out_path && (stat(out_path, &ost) != 0 || S_ISREG(ost.st_mode) ||
+			 S_ISDIR(ost.st_mode))) {
+		AtomicFile af;
+		st = atomicfile_open(&af, out_path, &err);
+		if (st) {
+			series_free(&s);
+			return cli_report("train", st, &err);
+		}
+		atomicfile_abort(&af);
 	}
 	ProgressState ps = {isatty(2), 0};
 	TrainProgressFn fn = quiet ? NULL : progress;
@@ -404,5 +427,6 @@ int cmd_train(int argc, char **argv)
 	free(pred);
 	lstm_model_delete(m);
 	series_free(&s);
-	return st ? cli_report("train", st, &err) : 0;
+	return cli_stdout_done("train",
+			       st ? cli_report("train", st, &err) : 0);
 }

@@ -277,6 +277,7 @@ void dash_start_model(App *a, const DashOptions *o)
 				    error_format(&err, buf, sizeof(buf)));
 			return;
 		}
+		lstm_model_set_threads(m, o->pipe.lstm.threads);
 		finish_model(a, m, NULL, "loaded");
 		return;
 	}
