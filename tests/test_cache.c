@@ -562,6 +562,41 @@ static void test_detect_says_when_it_cannot_cache(void **state)
 	assert_string_equal(out, "");
 }
 
+/* vigil score on a folder with --jobs 2 (a job per machine: progress bars
+ * off) names a model it cannot cache as detect does; the bars' switch also
+ * silenced that line, so every run trained every machine again without a
+ * word. --quiet still keeps it quiet. */
+static void test_score_jobs_say_when_they_cannot_cache(void **state)
+{
+	(void)state;
+	char notdir[400], dir[400];
+	snprintf(notdir, sizeof(notdir), "%s/notdir2", tmp);
+	assert_int_equal(tu_write(notdir, "a file\n"), 0);
+	snprintf(dir, sizeof(dir), "%s/machines", tmp);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s' && mkdir '%s' && for m in a b; do "
+				"awk 'NR == 1 { print $0 \",label\"; next } "
+				"{ print $0 \",\" (NR > 200 && NR < 212) }' "
+				"'%s' > \"%s/$m.csv\"; done",
+				dir, dir, csv, dir),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s score '%s' --jobs 2 --epochs 1 --hidden 8 "
+				"--cache-dir '%s' 2>&1 >/dev/null",
+				tu_vigil(), dir, notdir),
+			 0);
+	const char *one = strstr(out, "model not cached: ");
+	if (!one || !strstr(one + 1, "model not cached: ") ||
+	    !strstr(out, "Not a directory"))
+		fail_msg("no word of the models not cached:\n%s", out);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s score '%s' --jobs 2 " OPTS
+				" --cache-dir '%s' 2>&1 >/dev/null",
+				tu_vigil(), dir, notdir),
+			 0);
+	assert_string_equal(out, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -589,6 +624,9 @@ int main(void)
 				       empty_cache),
 		cmocka_unit_test_setup(test_detect_says_when_it_cannot_cache,
 				       empty_cache),
+		cmocka_unit_test_setup(
+			test_score_jobs_say_when_they_cannot_cache,
+			empty_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

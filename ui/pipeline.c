@@ -152,7 +152,7 @@ Status pipeline_load(Pipeline *p, const PipelineOptions *o, Series *s,
 		series_init(s);
 		return STATUS_OK;
 	}
-	if (o->quiet)
+	if (o->quiet || o->no_bars)
 		return series_open(&p->series, o->dataset, &o->series, err);
 	return loadbar_series_open(&p->series, o->dataset, &o->series, err);
 }
@@ -236,7 +236,7 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 	if (ab)
 		return ab;
 	TrainProgressFn fn = o->progress;
-	if (!fn && !o->quiet)
+	if (!fn && !o->quiet && !o->no_bars)
 		fn = pipeline_progress_stderr;
 	error_clear(err);
 	Status st = model_obtain(&p->series, &o->lstm, fn, o->progress_ctx,
@@ -411,8 +411,9 @@ Status pipeline_forecast_with(Pipeline *p, const PipelineOptions *o,
 	Status st = pred_alloc(p, err);
 	if (st)
 		return st;
-	AdaptProgressFn fn = !o->quiet && isatty(2) ? adapt_progress_stderr
-						    : NULL;
+	AdaptProgressFn fn =
+		!o->quiet && !o->no_bars && isatty(2) ? adapt_progress_stderr
+						      : NULL;
 	st = adapt_forecast(p->model, &p->series, &o->adapt, &o->detect,
 				   fn, NULL, p->pred, &p->adapt, err);
 	p->adapted = st == STATUS_OK;

@@ -25,6 +25,8 @@ typedef struct {
 	AdaptConfig adapt;       /* --adapt N ...: keep learning while
 				    streaming (adapt.every 0: off) */
 	int quiet;               /* 1: no progress bar on stderr */
+	int no_bars;             /* 1: no progress bar, stderr's other
+				    lines kept (score --jobs) */
 	TrainProgressFn progress; /* NULL: pipeline_progress_stderr unless
 				     quiet */
 	void *progress_ctx;

@@ -359,7 +359,7 @@ static void *folder_worker(void *arg)
 		one.dataset = w->cf->dataset[i];
 		PipelineOptions po = *w->po;
 		if (w->jobs > 1) { /* several progress bars would share a line */
-			po.quiet = 1;
+			po.no_bars = 1;
 			po.progress = NULL;
 		}
 		w->failed[i] = score_dataset(&one, &po, &w->t[i]);
