@@ -214,6 +214,35 @@ static void test_option_out_of_range_is_usage_error(void **state)
 	}
 }
 
+/* A seed train cannot hold (beyond 2^64-1, or negative behind a space) is
+ * a usage error in train as in detect: train took 18446744073709551616 as
+ * 18446744073709551615 (strtoull's clamp) and ' -1' as the same, and
+ * trained and cached under a seed that was not given. */
+static void test_seed_beyond_64_bits_is_usage_error(void **state)
+{
+	(void)state;
+	char out[16384];
+	static const char *const bad[] = {
+		"train x.csv --seed 18446744073709551616",
+		"train x.csv --seed 99999999999999999999",
+		"train x.csv --seed ' -1'",
+		"detect x.csv --seed ' -1'",
+		"score x.csv --seed ' 1'",
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		int rc = tu_run(out, sizeof(out), "%s %s", tu_vigil(), bad[k]);
+		if (rc != 1 || !strstr(out, "--seed takes a whole number"))
+			fail_msg("'vigil %s' exits %d:\n%s", bad[k], rc, out);
+	}
+	/* the largest one is still taken */
+	int rc = tu_run(out, sizeof(out),
+			"%s train x.csv --seed 18446744073709551615",
+			tu_vigil());
+	if (rc != 2 || strstr(out, "--seed"))
+		fail_msg("the largest seed is refused (exit %d):\n%s", rc,
+			 out);
+}
+
 /* A model file train cannot write (its folder missing, a folder in its
  * place, an empty name) is found out before training, not after it: the
  * whole training ran first (minutes on a large machine) and was lost. */
@@ -307,6 +336,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage_errors),
 		cmocka_unit_test(test_option_out_of_range_is_usage_error),
+		cmocka_unit_test(test_seed_beyond_64_bits_is_usage_error),
 		cmocka_unit_test(test_unwritable_output_fails_before_training),
 		cmocka_unit_test(test_detect_bar_before_validation),
 		cmocka_unit_test(test_full_stdout_is_an_error),

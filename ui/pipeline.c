@@ -2,6 +2,7 @@
  * command-line options that steer it. See ui/pipeline.h. */
 #include "ui/pipeline.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <limits.h>
@@ -562,7 +563,7 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		char *end;
 		errno = 0;
 		unsigned long long sd = strtoull(v, &end, 10);
-		if (end == v || *end || v[0] == '-' || errno) {
+		if (!isdigit((unsigned char)v[0]) || *end || errno) {
 			cli_usage_error(cmd, "--seed takes a whole number, not "
 					     "'%s'",
 					v);

@@ -2,6 +2,8 @@
  * it (to -o MODEL, or to the model cache other commands read), with a
  * progress bar on stderr and the forecast metrics of the result — next to
  * those of the naive last-value forecast — on stdout. */
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,9 +254,12 @@ int cmd_train(int argc, char **argv)
 						       "--threads is 1..64");
 			cfg.threads = (int)n;
 		} else if (!strcmp(a, "--seed")) {
+			/* digits only: strtoull takes ' -1' (as 2^64-1) and
+			   clamps what is beyond 2^64-1 */
 			char *end;
+			errno = 0;
 			unsigned long long s = strtoull(v, &end, 10);
-			if (end == v || *end || v[0] == '-')
+			if (!isdigit((unsigned char)v[0]) || *end || errno)
 				return cli_usage_error(
 					"train", "--seed takes a whole number, "
 						 "not '%s'",
