@@ -243,6 +243,42 @@ static void test_seed_beyond_64_bits_is_usage_error(void **state)
 			 out);
 }
 
+/* Without -o, a cache folder that cannot take the model (a file in its
+ * place, a folder that cannot be written) is found out before training as
+ * -o's file is: train ran the whole training first and then exited 2 with
+ * nothing written. A model already cached there is still reused. */
+static void test_uncachable_model_fails_before_training(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], csv[128], notdir[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/db.csv", dir);
+	write_csv(csv, 300);
+	snprintf(notdir, sizeof(notdir), "%s/notdir", dir);
+	assert_int_equal(tu_write(notdir, "a file\n"), 0);
+	int rc = tu_run(out, sizeof(out),
+			"%s train %s --epochs 2 --hidden 4 --cache-dir %s",
+			tu_vigil(), csv, notdir);
+	if (rc != 2 || strstr(out, "epoch 1/") || !strstr(out, notdir) ||
+	    !strstr(out, "Not a directory"))
+		fail_msg("train --cache-dir %s: exit %d (not 2) or trained "
+			 "first:\n%s",
+			 notdir, rc, out);
+	/* a cache that can be written: trained once, then reused */
+	rc = tu_run(out, sizeof(out),
+		    "%s train %s --epochs 2 --hidden 4 --cache-dir %s/c",
+		    tu_vigil(), csv, dir);
+	if (rc != 0 || !strstr(out, "epoch 1/"))
+		fail_msg("train into a fresh cache: exit %d:\n%s", rc, out);
+	rc = tu_run(out, sizeof(out),
+		    "%s train %s --epochs 2 --hidden 4 --cache-dir %s/c",
+		    tu_vigil(), csv, dir);
+	if (rc != 0 || !strstr(out, "reused from the cache"))
+		fail_msg("the cached model is not reused: exit %d:\n%s", rc,
+			 out);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* A model file train cannot write (its folder missing, a folder in its
  * place, an empty name) is found out before training, not after it: the
  * whole training ran first (minutes on a large machine) and was lost. */
@@ -338,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_option_out_of_range_is_usage_error),
 		cmocka_unit_test(test_seed_beyond_64_bits_is_usage_error),
 		cmocka_unit_test(test_unwritable_output_fails_before_training),
+		cmocka_unit_test(test_uncachable_model_fails_before_training),
 		cmocka_unit_test(test_detect_bar_before_validation),
 		cmocka_unit_test(test_full_stdout_is_an_error),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),

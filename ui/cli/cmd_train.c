@@ -330,6 +330,22 @@ int cmd_train(int argc, char **argv)
 		}
 		atomicfile_abort(&af);
 	}
+	/* so is a cache folder that cannot take it (a file in its place, not
+	   writable), unless the model is cached there already */
+	char cache_path[4200];
+	if (!out_path && !model_cache_find(&s, &cfg, cache_path,
+					   sizeof(cache_path))) {
+		st = model_cache_path(&s, &cfg, cache_path, sizeof(cache_path),
+				      &err);
+		AtomicFile af;
+		if (!st)
+			st = atomicfile_open(&af, cache_path, &err);
+		if (st) {
+			series_free(&s);
+			return cli_report("train", st, &err);
+		}
+		atomicfile_abort(&af);
+	}
 	ProgressState ps = {isatty(2), 0};
 	TrainProgressFn fn = quiet ? NULL : progress;
 	LstmModel *m = NULL;
