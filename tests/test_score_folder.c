@@ -223,6 +223,34 @@ static void test_csv_folder_for_one_file_commands(void **state)
 				    "the dashboard take a folder"));
 }
 
+/* A folder of CSV files holds their labels beside them: FILE.labels.csv
+ * (where the dashboard saves a file's relabelling) and labels.csv (vigil
+ * synth's). Those are label files, not datasets: vigil score FOLDER read
+ * them as machines, each failed ('expected a number in column 'metric',
+ * found '*''), its line read 'skipped' and the run exited 2. */
+static void test_folder_leaves_out_label_files(void **state)
+{
+	(void)state;
+	char out[16384], dir[400];
+	snprintf(dir, sizeof(dir), "%s/withlabels", tmp);
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "mkdir -p '%s' && %s synth -o '%s' --points 600 --seed 3 "
+		       "&& cp '%s/synthetic.csv' '%s/b.csv' && "
+		       "cp '%s/labels.csv' '%s/b.labels.csv'",
+		       dir, tu_vigil(), dir, dir, dir, dir, dir),
+		0);
+	int rc = tu_run(out, sizeof(out),
+			"XDG_CACHE_HOME='%s/cache' %s score '%s' --epochs 1 "
+			"--hidden 8 --quiet",
+			tmp, tu_vigil(), dir);
+	if (rc != 0 || !strstr(out, "(2 datasets, each against its own "
+				    "labels)") ||
+	    strstr(out, "skipped") || !strstr(out, "\n  b ") ||
+	    !strstr(out, "\n  synthetic "))
+		fail_msg("exit %d:\n%s", rc, out);
+}
+
 /* A file in a folder named with an escape sequence (a downloaded corpus):
  * `vigil score FOLDER` lists it escaped in its table and on stderr, and
  * `vigil nab` in its progress lines, as every other message prints names;
@@ -264,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_folder_jobs_same_table),
 		cmocka_unit_test(test_csv_folder_for_one_file_commands),
 		cmocka_unit_test(test_folder_names_escaped),
+		cmocka_unit_test(test_folder_leaves_out_label_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

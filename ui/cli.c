@@ -227,6 +227,32 @@ static int cmp_str(const void *x, const void *y)
 }
 
 /* The NAME of each NAME.csv in dir, sorted: *out (malloc'd strings). */
+/* Nonzero when dir/name is one of vigil's label CSV files (its header
+ * line, after a byte order mark or Excel's `sep=,` line, starts as the
+ * label CSV's): FILE.labels.csv or labels.csv beside the data, not a
+ * dataset; a detections file starts so too and is left out as well. */
+static int is_label_csv(const char *dir, const char *name)
+{
+	static const char head[] = "metric,start,end,start_time,end_time,";
+	char path[4400], line[256];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	int yes = 0;
+	if (fgets(line, sizeof(line), f)) {
+		char *p = line;
+		if (!strncmp(p, "\xef\xbb\xbf", 3))
+			p += 3;
+		if (series_sep_line(p, strcspn(p, "\n")) == ',' &&
+		    fgets(line, sizeof(line), f))
+			p = line;
+		yes = !strncmp(p, head, sizeof(head) - 1);
+	}
+	fclose(f);
+	return yes;
+}
+
 static Status csv_files(const char *dir, char ***out, size_t *n,
 			ErrorRecord *err)
 {
@@ -242,7 +268,8 @@ static Status csv_files(const char *dir, char ***out, size_t *n,
 	Status st = STATUS_OK;
 	while ((e = readdir(d))) {
 		size_t l = strlen(e->d_name);
-		if (l < 5 || strcmp(e->d_name + l - 4, ".csv") || l - 4 >= 256)
+		if (l < 5 || strcmp(e->d_name + l - 4, ".csv") || l - 4 >= 256 ||
+		    is_label_csv(dir, e->d_name))
 			continue;
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 16;
