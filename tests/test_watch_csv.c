@@ -266,6 +266,24 @@ static void test_watch_usage_errors(void **state)
 	assert_int_equal(tu_run(out, sizeof(out), "%s watch --help", tu_vigil()),
 			 0);
 	assert_non_null(strstr(out, "--alertmanager URL"));
+	assert_non_null(strstr(out, "--threads N"));
+	/* training options do not apply to the model file watch is given:
+	   they were taken and ignored ('--hidden 8' watched with the
+	   file's 50 units without a word) */
+	static const char *const train_only[] = {
+		"--hidden 8",  "--epochs 3",  "--layers 2",   "--lr 0.01",
+		"--seed 5",    "--rolling 4", "--look-back 5", "--batch 16",
+		"--clip 0.5",  "--patience 2", "--max-train-rows 10",
+		"--cache-dir /tmp",
+	};
+	for (size_t k = 0; k < sizeof(train_only) / sizeof(train_only[0]);
+	     k++) {
+		int rc = tu_run(out, sizeof(out), "%s watch x.csv --model m %s",
+				tu_vigil(), train_only[k]);
+		if (rc != 1 || !strstr(out, "does not apply"))
+			fail_msg("'watch ... %s' exits %d:\n%s", train_only[k],
+				 rc, out);
+	}
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s info 'prometheus://127.0.0.1:9/?start=now'",
 				tu_vigil()),

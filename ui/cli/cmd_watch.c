@@ -62,6 +62,7 @@ static const char watch_help[] =
 	"  --keep ROWS        test rows kept in memory; older ones are dropped\n"
 	"                     (default: the calibration history + 10000;\n"
 	"                     row numbers keep counting)\n"
+	"  --threads N        worker threads for the forecast (default 1)\n"
 	"  -h, --help         this help\n"
 	"\n";
 
@@ -679,6 +680,22 @@ static int parse_args(Watch *w, int argc, char **argv)
 			return 1;
 		if (r > 0)
 			continue;
+		/* the model is the file given with --model: options that
+		   train or find a cached one were taken and ignored */
+		static const char *const train_only[] = {
+			"--epochs",    "--patience", "--hidden",
+			"--look-back", "--seed",     "--max-train-rows",
+			"--layers",    "--batch",    "--lr",
+			"--clip",      "--rolling",  "--cache-dir"};
+		for (size_t k = 0;
+		     k < sizeof(train_only) / sizeof(train_only[0]); k++)
+			if (!strcmp(a, train_only[k]))
+				return cli_usage_error(
+					cmd, "%s does not apply: vigil watch "
+					     "uses the model file --model "
+					     "names (give %s to vigil train "
+					     "SOURCE -o M)",
+					a, a);
 		r = pipeline_option(cmd, argc, argv, &i, &w->po);
 		if (r < 0)
 			return 1;
