@@ -81,10 +81,45 @@ static void test_unchanged_file_not_read_again(void **state)
 	series_free(&s);
 }
 
+/* A file that was read but refused names what it now holds: the message
+ * gave 0 for its metrics and rows (the series was freed before they were
+ * printed: 'the file now has 0 metrics, not 2'). */
+static void test_refused_file_named_with_its_counts(void **state)
+{
+	(void)state;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/wider.csv", tu_dir);
+	put_file(path, "cpu,mem\n1,2\n3,4\n5,6\n7,8\n");
+	SeriesOptions opt = {0};
+	opt.split_rows = 2;
+	LiveSource l;
+	Series s;
+	ErrorRecord err;
+	error_clear(&err);
+	assert_int_equal(live_open(&l, path, &opt, &s, &err), STATUS_OK);
+	size_t added = 99;
+	/* rewritten with a third metric */
+	put_file(path, "cpu,mem,io\n1,2,5\n3,4,6\n5,6,7\n7,8,8\n9,9,9\n");
+	assert_int_equal(live_append(&l, &s, 0, &added, &err),
+			 STATUS_MISMATCH);
+	if (!strstr(err.message, "has 3 metrics, not 2"))
+		fail_msg("'%s'", err.message);
+	/* rewritten with fewer rows in more bytes */
+	put_file(path, "cpu,mem\n1000000,2000000\n3000000,4000000\n"
+		       "5000000,6000000\n");
+	assert_int_equal(live_append(&l, &s, 0, &added, &err),
+			 STATUS_MISMATCH);
+	if (!strstr(err.message, "has 3 rows, fewer than the 4 read"))
+		fail_msg("'%s'", err.message);
+	live_close(&l);
+	series_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unchanged_file_not_read_again),
+		cmocka_unit_test(test_refused_file_named_with_its_counts),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

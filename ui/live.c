@@ -144,19 +144,21 @@ static Status csv_append(LiveSource *l, Series *s, size_t *added,
 	l->seen = 1;
 	l->seen_size = size;
 	l->seen_mtime_ns = mtime;
-	if (n.metrics != s->metrics) {
+	/* the counts are kept for the messages (series_free zeroes them) */
+	size_t now_metrics = n.metrics, now_rows = n.rows;
+	if (now_metrics != s->metrics) {
 		series_free(&n);
 		return error_set(err, STATUS_MISMATCH, l->source, 0, 0,
 				 "the file now has %zu metrics, not %zu",
-				 n.metrics, s->metrics);
+				 now_metrics, s->metrics);
 	}
 	size_t had = s->rows + (size_t)l->dropped; /* rows read from the file */
-	if (n.rows < had) {
+	if (now_rows < had) {
 		series_free(&n);
 		return error_set(err, STATUS_MISMATCH, l->source, 0, 0,
 				 "the file now has %zu rows, fewer than the "
 				 "%zu read",
-				 n.rows, had);
+				 now_rows, had);
 	}
 	if (n.rows == had) {
 		series_free(&n);
