@@ -104,6 +104,16 @@ static void test_refused_file_named_with_its_counts(void **state)
 			 STATUS_MISMATCH);
 	if (!strstr(err.message, "has 3 metrics, not 2"))
 		fail_msg("'%s'", err.message);
+	/* and again at the next poll, the file unchanged: it was marked as
+	   seen before the check, so that poll answered OK with no rows
+	   (vigil watch said 'source: answering again after 1 failed polls'
+	   and followed a file it could not read) */
+	error_clear(&err);
+	added = 99;
+	Status again = live_append(&l, &s, 0, &added, &err);
+	if (again != STATUS_MISMATCH || !strstr(err.message, "3 metrics"))
+		fail_msg("the next poll: status %d, %zu added, '%s'",
+			 (int)again, added, err.message);
 	/* rewritten with fewer rows in more bytes */
 	put_file(path, "cpu,mem\n1000000,2000000\n3000000,4000000\n"
 		       "5000000,6000000\n");
@@ -111,6 +121,13 @@ static void test_refused_file_named_with_its_counts(void **state)
 			 STATUS_MISMATCH);
 	if (!strstr(err.message, "has 3 rows, fewer than the 4 read"))
 		fail_msg("'%s'", err.message);
+	assert_int_equal(live_append(&l, &s, 0, &added, &err),
+			 STATUS_MISMATCH);
+	/* put right (a row more than read): read again */
+	put_file(path, "cpu,mem\n1,2\n3,4\n5,6\n7,8\n9,10\n");
+	assert_int_equal(live_append(&l, &s, 0, &added, &err), STATUS_OK);
+	assert_int_equal(added, 1);
+	assert_int_equal(s.rows, 5);
 	live_close(&l);
 	series_free(&s);
 }

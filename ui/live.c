@@ -112,6 +112,17 @@ static int ends_with_newline(const char *path)
 	return ok;
 }
 
+/* The file's size and time once its rows are in: what was read is what it
+ * held then (a line appended while it was read changes the time again, so
+ * it is read at the next poll). A file refused (or rows not taken for want
+ * of memory) is not marked, so the next poll reads it again. */
+static void mark_seen(LiveSource *l, int64_t size, int64_t mtime)
+{
+	l->seen = 1;
+	l->seen_size = size;
+	l->seen_mtime_ns = mtime;
+}
+
 /* CSV: read the file again and append the rows beyond those read. */
 static Status csv_append(LiveSource *l, Series *s, size_t *added,
 			 ErrorRecord *err)
@@ -139,11 +150,6 @@ static Status csv_append(LiveSource *l, Series *s, size_t *added,
 	Status st = series_open(&n, l->source, &l->opt, err);
 	if (st)
 		return st;
-	/* what was read is what the file held then (a line appended while it
-	 * was read changes the time again, so it is read at the next poll) */
-	l->seen = 1;
-	l->seen_size = size;
-	l->seen_mtime_ns = mtime;
 	/* the counts are kept for the messages (series_free zeroes them) */
 	size_t now_metrics = n.metrics, now_rows = n.rows;
 	if (now_metrics != s->metrics) {
@@ -162,6 +168,7 @@ static Status csv_append(LiveSource *l, Series *s, size_t *added,
 	}
 	if (n.rows == had) {
 		series_free(&n);
+		mark_seen(l, size, mtime);
 		return STATUS_OK;
 	}
 	size_t rows = s->rows + (n.rows - had), M = s->metrics;
@@ -195,6 +202,7 @@ static Status csv_append(LiveSource *l, Series *s, size_t *added,
 	s->rows = rows;
 	s->filled = n.filled;
 	series_free(&n);
+	mark_seen(l, size, mtime);
 	return STATUS_OK;
 }
 
