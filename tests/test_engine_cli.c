@@ -4,6 +4,7 @@
  * second run. */
 #include "tests/testutil.h"
 
+#include <limits.h>
 #include <math.h>
 
 static void write_csv(const char *path, size_t rows)
@@ -307,6 +308,22 @@ static void test_unwritable_output_fails_before_training(void **state)
 				tu_vigil(), csv),
 			 1);
 	assert_null(strstr(out, "epoch 1/"));
+	/* '-' is stdout for every other -o, and a model file is written by
+	   name and renamed: train made a file named '-' in the current
+	   folder ('model: -') */
+	char vig[PATH_MAX];
+	assert_non_null(realpath(tu_vigil(), vig));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cd %s && %s train db.csv --epochs 2 "
+				"--hidden 4 -o -",
+				dir, vig),
+			 1);
+	if (strstr(out, "epoch 1/") || !strstr(out, "stdout"))
+		fail_msg("train -o -:\n%s", out);
+	assert_int_equal(access(dir, F_OK), 0);
+	char dash[128];
+	snprintf(dash, sizeof(dash), "%s/-", dir);
+	assert_int_not_equal(access(dash, F_OK), 0);
 	/* nothing was left behind */
 	tu_run(out, sizeof(out), "find %s -name '*.tmp*'", dir);
 	assert_string_equal(out, "");

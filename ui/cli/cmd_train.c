@@ -295,6 +295,11 @@ int cmd_train(int argc, char **argv)
 		return cli_usage_error("train", "which DATASET?");
 	if (out_path && !*out_path)
 		return cli_usage_error("train", "-o needs a file name");
+	/* '-' is stdout for the other commands' -o; a model file is written
+	   under a temporary name and renamed, so it needs a real one */
+	if (out_path && !strcmp(out_path, "-"))
+		return cli_usage_error("train", "-o - (stdout) cannot take a "
+						"model file: name a file");
 
 	Series s;
 	series_init(&s);
