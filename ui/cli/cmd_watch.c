@@ -627,11 +627,6 @@ static void poll_once(Watch *w)
 	if (added == 0)
 		return;
 	st = live_forecast(w->p.model, &w->p.series, old, &w->p.pred, &err);
-	if (st == STATUS_OK && w->keep) {
-		size_t before = w->p.series.rows;
-		st = trim(w, &err);
-		old -= before - w->p.series.rows;
-	}
 	if (st == STATUS_OK)
 		st = pipeline_detect(&w->p, &w->po, &err);
 	if (st != STATUS_OK) {
@@ -642,6 +637,12 @@ static void poll_once(Watch *w)
 	diff_detections(w, 0, old);
 	diff_alerts(w, 0, old);
 	fflush(stdout);
+	/* only now: the new rows are reported before old ones are dropped
+	   (a batch larger than --keep would otherwise be dropped unseen) */
+	if (w->keep && trim(w, &err) != STATUS_OK) {
+		char buf[1200];
+		report("scoring: %s", error_format(&err, buf, sizeof(buf)));
+	}
 }
 
 static void am_step(Watch *w)
