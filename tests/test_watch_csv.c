@@ -331,6 +331,75 @@ static void test_watch_index_axis_times_empty(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* SIGHUP (the terminal closed, or a supervisor's stop signal) ends watch
+ * as SIGINT and SIGTERM do: exit 0, its last status line written. It
+ * killed the process (exit status 129), which left the JSON lines of a poll
+ * cut where stdio's buffer ended and queued Alertmanager posts unsent. */
+static void test_watch_sighup_clean_exit(void **state)
+{
+	(void)state;
+	char dir[64], out[8192], path[200], model[200], werr[200];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/a.csv", dir);
+	snprintf(model, sizeof(model), "%s/m.model", dir);
+	snprintf(werr, sizeof(werr), "%s/watch.err", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("cpu\n", f);
+	for (int r = 0; r < 300; r++)
+		fprintf(f, "%.2f\n", 10 + ((r * 37) % 11) * 0.1);
+	fclose(f);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s --split 250 -o %s --epochs 2 "
+				"--hidden 8 --quiet",
+				tu_vigil(), path, model),
+			 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGHUP, SIG_DFL);
+		FILE *o = freopen("/dev/null", "w", stdout);
+		FILE *e = freopen(werr, "w", stderr);
+		(void)o;
+		(void)e;
+		execl(tu_vigil(), "vigil", "watch", path, "--model", model,
+		      "--split", "250", "--poll", "0.2", (char *)NULL);
+		_exit(127);
+	}
+	int started = 0;
+	for (int i = 0; i < 600 && !started; i++) {
+		char *e = tu_slurp(werr, NULL);
+		started = e && strstr(e, "polling every");
+		free(e);
+		if (!started)
+			usleep(100000);
+	}
+	if (!started) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("watch did not start");
+	}
+	kill(pid, SIGHUP);
+	int st = 0, done = 0;
+	for (int i = 0; i < 600 && !done; i++) {
+		done = waitpid(pid, &st, WNOHANG) == pid;
+		if (!done)
+			usleep(100000);
+	}
+	if (!done) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("watch still runs 60 s after SIGHUP");
+	}
+	if (!WIFEXITED(st))
+		fail_msg("watch was killed by signal %d", WTERMSIG(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	char *e = tu_slurp(werr, NULL);
+	assert_non_null(e);
+	assert_non_null(strstr(e, "stopped after 300 rows"));
+	free(e);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 static void test_watch_usage_errors(void **state)
 {
 	(void)state;
@@ -360,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_watch_keep_drops_rows_same_detections),
 		cmocka_unit_test(test_watch_batch_larger_than_keep_reported),
 		cmocka_unit_test(test_watch_index_axis_times_empty),
+		cmocka_unit_test(test_watch_sighup_clean_exit),
 		cmocka_unit_test(test_watch_usage_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

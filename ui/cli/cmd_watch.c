@@ -42,7 +42,7 @@ static const char watch_help[] =
 	"   \"end_time\": ..., \"criticality\": ..., \"peak_score\": ...}\n"
 	"(alerts add node_detections, low, medium, high and metrics with\n"
 	"their shares, as in vigil detect --format json). Status and retries\n"
-	"go to stderr. Stop with Ctrl-C or SIGTERM.\n"
+	"go to stderr. Stop with Ctrl-C, SIGTERM or SIGHUP (exit 0).\n"
 	"\n"
 	"SOURCE is a Prometheus range query (prometheus://HOST:PORT/?query=...\n"
 	"&start=now-1d&step=1m: the history is start..end, then every step up\n"
@@ -797,6 +797,10 @@ int cmd_watch(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* SIGHUP stops it cleanly too, unless it is ignored (nohup) */
+	struct sigaction hup;
+	if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	diff_detections(&w, 1, 0);
 	diff_alerts(&w, 1, 0);
