@@ -792,6 +792,9 @@ int cmd_watch(int argc, char **argv)
 		w.poll = (double)live_step(&w.live, &w.p.series);
 	if (w.poll <= 0)
 		w.poll = 60;
+	/* posts come after polls: a firing alert is held for four of the
+	   longer of the two */
+	w.am.hold = 4 * (w.poll > w.am.resend ? w.poll : w.am.resend);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
