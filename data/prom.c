@@ -27,6 +27,7 @@ struct PromSource {
 	char *auth_header; /* owned, may be NULL: "Authorization: Bearer .." */
 	char *userpwd;     /* owned, may be NULL: USER:PASSWORD */
 	CURL *curl;        /* owned: reused between requests */
+	const volatile sig_atomic_t *cancel; /* borrowed, may be NULL */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -298,6 +299,11 @@ fail:
 	return st;
 }
 
+void prom_set_cancel(PromSource *p, const volatile sig_atomic_t *flag)
+{
+	p->cancel = flag;
+}
+
 int64_t prom_step(const PromSource *p)
 {
 	return p->step;
@@ -357,12 +363,26 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-/* One request on c (GET, or POST when body != NULL). On a transport
- * failure the message says there was no answer from shown. */
+/* libcurl's progress callback (at least once a second, also while no
+ * byte comes): nonzero aborts the transfer. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	const volatile sig_atomic_t *cancel = ud;
+	return cancel && *cancel;
+}
+
+/* One request on c (GET, or POST when body != NULL); it gives up when
+ * *cancel becomes nonzero (cancel may be NULL). On a transport failure the
+ * message says there was no answer from shown. */
 static Status http_do(CURL *c, const char *url, const char *body,
 		      struct curl_slist *headers, const char *userpwd,
-		      long timeout_s, const char *shown, Buf *out, long *code,
-		      ErrorRecord *err)
+		      long timeout_s, const volatile sig_atomic_t *cancel,
+		      const char *shown, Buf *out, long *code, ErrorRecord *err)
 {
 	char ebuf[CURL_ERROR_SIZE] = "";
 	curl_easy_reset(c);
@@ -375,6 +395,11 @@ static Status http_do(CURL *c, const char *url, const char *body,
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "vigil");
+	if (cancel) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)cancel);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
 	if (headers)
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	if (userpwd) {
@@ -425,8 +450,8 @@ Status prom_http_post_json(const char *url, const char *body, long timeout_s,
 		curl_slist_append(NULL, "Content-Type: application/json");
 	Buf b = {0};
 	long code = 0;
-	Status st = http_do(c, url, body, h, NULL, timeout_s, url, &b, &code,
-			    err);
+	Status st = http_do(c, url, body, h, NULL, timeout_s, NULL, url, &b,
+			    &code, err);
 	if (st == STATUS_OK && (code < 200 || code > 299)) {
 		char line[256];
 		st = error_set(err,
@@ -451,7 +476,7 @@ Status prom_http_get(const char *url, long timeout_s, char **body, long *code,
 		return error_set(err, STATUS_INTERNAL, url, 0, 0,
 				 "cannot start libcurl");
 	Buf b = {0};
-	Status st = http_do(c, url, NULL, NULL, NULL, timeout_s, url, &b,
+	Status st = http_do(c, url, NULL, NULL, NULL, timeout_s, NULL, url, &b,
 			    code, err);
 	curl_easy_cleanup(c);
 	if (st == STATUS_OK)
@@ -699,8 +724,8 @@ static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
 			 (long long)p->step);
 		Buf b = {0};
 		long code = 0;
-		st = http_do(p->curl, url, NULL, h, p->userpwd, 150, p->base,
-			     &b, &code, err);
+		st = http_do(p->curl, url, NULL, h, p->userpwd, 150, p->cancel,
+			     p->base, &b, &code, err);
 		if (st == STATUS_OK)
 			st = read_answer(p, b.data, code, g, err);
 		free(b.data);

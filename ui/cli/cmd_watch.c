@@ -603,6 +603,8 @@ static void poll_once(Watch *w)
 	Status st;
 	st = live_append(&w->live, &w->p.series, (int64_t)w->delay, &added,
 			 &err);
+	if (st != STATUS_OK && stop_flag)
+		return; /* cancelled by the stop: not a failure */
 	if (st != STATUS_OK) {
 		w->src_failures++;
 		double back = w->poll;
@@ -805,6 +807,8 @@ int cmd_watch(int argc, char **argv)
 	if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
 		sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (w.live.prom) /* a Prometheus that hangs does not hold up a stop */
+		prom_set_cancel(w.live.prom, &stop_flag);
 	diff_detections(&w, 1, 0);
 	diff_alerts(&w, 1, 0);
 	fflush(stdout);
