@@ -264,6 +264,41 @@ Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 			       "no host: write prometheus://HOST:PORT/?query=...");
 		goto fail;
 	}
+	/* HOST[:PORT]: a port that is not a number would reach libcurl as
+	   a malformed URL and be reported as "no answer from the server" */
+	size_t al = strcspn(rest, "/");
+	const char *host = rest; /* after USER:PASSWORD@, if any */
+	for (size_t i = 0; i < al; i++)
+		if (rest[i] == '@')
+			host = rest + i + 1;
+	const char *colon = NULL, *aend = rest + al;
+	if (host[0] == '[') {
+		const char *rb = memchr(host, ']', (size_t)(aend - host));
+		if (rb && rb + 1 < aend && rb[1] == ':')
+			colon = rb + 1;
+	} else {
+		for (const char *c = host; c < aend; c++)
+			if (*c == ':')
+				colon = c;
+	}
+	if (colon) {
+		const char *pp = colon + 1;
+		size_t pl = (size_t)(aend - pp);
+		long port = 0;
+		int ok = pl > 0 && pl <= 5;
+		for (size_t i = 0; ok && i < pl; i++) {
+			ok = isdigit((unsigned char)pp[i]);
+			port = port * 10 + (pp[i] - '0');
+		}
+		if (!ok || port < 1 || port > 65535) {
+			st = error_set(err, STATUS_USAGE, url, 0, 0,
+				       "the port '%.*s' is not a number from 1 "
+				       "to 65535: write prometheus://HOST:PORT/"
+				       "?query=...",
+				       (int)(pl > 40 ? 40 : pl), pp);
+			goto fail;
+		}
+	}
 	size_t bl = hl + 16;
 	if (!(p->base = malloc(bl))) {
 		st = error_set(err, STATUS_NOMEM, url, 0, 0, "out of memory");
