@@ -27,6 +27,7 @@ struct PromSource {
 	char *auth_header; /* owned, may be NULL: "Authorization: Bearer .." */
 	char *userpwd;     /* owned, may be NULL: USER:PASSWORD */
 	CURL *curl;        /* owned: reused between requests */
+	const volatile sig_atomic_t *cancel; /* borrowed, may be NULL */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -263,6 +264,41 @@ Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 			       "no host: write prometheus://HOST:PORT/?query=...");
 		goto fail;
 	}
+	/* HOST[:PORT]: a port that is not a number would reach libcurl as
+	   a malformed URL and be reported as "no answer from the server" */
+	size_t al = strcspn(rest, "/");
+	const char *host = rest; /* after USER:PASSWORD@, if any */
+	for (size_t i = 0; i < al; i++)
+		if (rest[i] == '@')
+			host = rest + i + 1;
+	const char *colon = NULL, *aend = rest + al;
+	if (host[0] == '[') {
+		const char *rb = memchr(host, ']', (size_t)(aend - host));
+		if (rb && rb + 1 < aend && rb[1] == ':')
+			colon = rb + 1;
+	} else {
+		for (const char *c = host; c < aend; c++)
+			if (*c == ':')
+				colon = c;
+	}
+	if (colon) {
+		const char *pp = colon + 1;
+		size_t pl = (size_t)(aend - pp);
+		long port = 0;
+		int ok = pl > 0 && pl <= 5;
+		for (size_t i = 0; ok && i < pl; i++) {
+			ok = isdigit((unsigned char)pp[i]);
+			port = port * 10 + (pp[i] - '0');
+		}
+		if (!ok || port < 1 || port > 65535) {
+			st = error_set(err, STATUS_USAGE, url, 0, 0,
+				       "the port '%.*s' is not a number from 1 "
+				       "to 65535: write prometheus://HOST:PORT/"
+				       "?query=...",
+				       (int)(pl > 40 ? 40 : pl), pp);
+			goto fail;
+		}
+	}
 	size_t bl = hl + 16;
 	if (!(p->base = malloc(bl))) {
 		st = error_set(err, STATUS_NOMEM, url, 0, 0, "out of memory");
@@ -296,6 +332,11 @@ fail:
 	free(rest);
 	prom_close(p);
 	return st;
+}
+
+void prom_set_cancel(PromSource *p, const volatile sig_atomic_t *flag)
+{
+	p->cancel = flag;
 }
 
 int64_t prom_step(const PromSource *p)
@@ -357,12 +398,26 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-/* One request on c (GET, or POST when body != NULL). On a transport
- * failure the message says there was no answer from shown. */
+/* libcurl's progress callback (at least once a second, also while no
+ * byte comes): nonzero aborts the transfer. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	const volatile sig_atomic_t *cancel = ud;
+	return cancel && *cancel;
+}
+
+/* One request on c (GET, or POST when body != NULL); it gives up when
+ * *cancel becomes nonzero (cancel may be NULL). On a transport failure the
+ * message says there was no answer from shown. */
 static Status http_do(CURL *c, const char *url, const char *body,
 		      struct curl_slist *headers, const char *userpwd,
-		      long timeout_s, const char *shown, Buf *out, long *code,
-		      ErrorRecord *err)
+		      long timeout_s, const volatile sig_atomic_t *cancel,
+		      const char *shown, Buf *out, long *code, ErrorRecord *err)
 {
 	char ebuf[CURL_ERROR_SIZE] = "";
 	curl_easy_reset(c);
@@ -375,6 +430,11 @@ static Status http_do(CURL *c, const char *url, const char *body,
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "vigil");
+	if (cancel) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)cancel);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
 	if (headers)
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
 	if (userpwd) {
@@ -425,8 +485,8 @@ Status prom_http_post_json(const char *url, const char *body, long timeout_s,
 		curl_slist_append(NULL, "Content-Type: application/json");
 	Buf b = {0};
 	long code = 0;
-	Status st = http_do(c, url, body, h, NULL, timeout_s, url, &b, &code,
-			    err);
+	Status st = http_do(c, url, body, h, NULL, timeout_s, NULL, url, &b,
+			    &code, err);
 	if (st == STATUS_OK && (code < 200 || code > 299)) {
 		char line[256];
 		st = error_set(err,
@@ -451,7 +511,7 @@ Status prom_http_get(const char *url, long timeout_s, char **body, long *code,
 		return error_set(err, STATUS_INTERNAL, url, 0, 0,
 				 "cannot start libcurl");
 	Buf b = {0};
-	Status st = http_do(c, url, NULL, NULL, NULL, timeout_s, url, &b,
+	Status st = http_do(c, url, NULL, NULL, NULL, timeout_s, NULL, url, &b,
 			    code, err);
 	curl_easy_cleanup(c);
 	if (st == STATUS_OK)
@@ -699,8 +759,8 @@ static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
 			 (long long)p->step);
 		Buf b = {0};
 		long code = 0;
-		st = http_do(p->curl, url, NULL, h, p->userpwd, 150, p->base,
-			     &b, &code, err);
+		st = http_do(p->curl, url, NULL, h, p->userpwd, 150, p->cancel,
+			     p->base, &b, &code, err);
 		if (st == STATUS_OK)
 			st = read_answer(p, b.data, code, g, err);
 		free(b.data);

@@ -20,6 +20,7 @@
 #ifndef VIGIL_PROM_H
 #define VIGIL_PROM_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,10 @@ int prom_is_url(const char *text);
 Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 		 ErrorRecord *err);
 void prom_close(PromSource *p);
+
+/* A request of p in progress gives up within about a second once *flag is
+ * nonzero (a transport failure); NULL: never. flag is borrowed. */
+void prom_set_cancel(PromSource *p, const volatile sig_atomic_t *flag);
 
 /* The source's step and range in epoch seconds (start and end as resolved
  * when it was opened: `now` is the time of prom_open). */

@@ -705,6 +705,60 @@ static void test_basic_auth(void **state)
 	assert_true(says_token);
 }
 
+/* A Prometheus that hangs (here stopped with SIGSTOP: it accepts the
+ * connection and never answers, as an overloaded one does until its query
+ * timeout) while watch waits for an answer: SIGTERM still ends watch at
+ * once, exit 0. It waited for the request's 150 s timeout first, longer
+ * than systemd's 90 s before SIGKILL. */
+static void test_sigterm_while_prometheus_hangs(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	char url[512], out[16384], model[512], wout[512], werr[512];
+	snprintf(url, sizeof(url),
+		 "prometheus://127.0.0.1:%d/?query=time()%%20%%25%%2017"
+		 "&start=now-300s&step=1s",
+		 env.prom_port);
+	snprintf(model, sizeof(model), "%s/hang.model", env.dir);
+	snprintf(wout, sizeof(wout), "%s/hang.out", env.dir);
+	snprintf(werr, sizeof(werr), "%s/hang.err", env.dir);
+	int rc = tu_run(out, sizeof(out),
+			"HOME=%s %s train '%s' -o %s --epochs 2 --hidden 8 "
+			"--look-back 5 --quiet",
+			env.dir, tu_vigil(), url, model);
+	if (rc != 0)
+		fail_msg("train: %s", out);
+	char *argv[] = {(char *)tu_vigil(), "watch", url, "--model", model,
+			NULL};
+	pid_t w = spawn(argv, wout, werr);
+	if (!wait_file(werr, "polling every", 1, 60)) {
+		stop(&w);
+		fail_msg("watch did not start");
+	}
+	kill(env.prom, SIGSTOP);
+	sleep(3); /* a poll is waiting for its answer */
+	double t0 = mono();
+	kill(w, SIGTERM);
+	int st = 0, done = 0;
+	while (!done && mono() - t0 < 60) {
+		done = waitpid(w, &st, WNOHANG) == w;
+		if (!done)
+			usleep(100000);
+	}
+	double took = mono() - t0;
+	kill(env.prom, SIGCONT);
+	if (!done) {
+		kill(w, SIGKILL);
+		waitpid(w, &st, 0);
+		fail_msg("watch still ran 60 s after SIGTERM");
+	}
+	print_message("watch: stopped %.1f s after SIGTERM\n", took);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_true(took < 30);
+	assert_true(wait_file(werr, "stopped after", 1, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -713,6 +767,7 @@ int main(void)
 		cmocka_unit_test(test_watch_alerts_resolves_and_survives_outage),
 		cmocka_unit_test(test_basic_auth),
 		cmocka_unit_test(test_value_beyond_float_is_missing),
+		cmocka_unit_test(test_sigterm_while_prometheus_hangs),
 		cmocka_unit_test(test_bad_query_and_stopped_server),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

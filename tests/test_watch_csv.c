@@ -206,6 +206,86 @@ static void test_watch_keep_drops_rows_same_detections(void **state)
 	watch_matches_detect("--history 100 --long-span 0", "--keep 150");
 }
 
+/* More rows arrive in one poll than --keep holds (a batch written at once,
+ * or what a source that was away sends when it is back): they are scored
+ * and reported before the oldest are dropped. The anomaly in the batch was
+ * dropped unseen, and the row number the report started from wrapped
+ * around, so watch printed nothing at all. */
+static void test_watch_batch_larger_than_keep_reported(void **state)
+{
+	(void)state;
+	char dir[256], out[65536];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s synth -o %s --points 900 --seed 7",
+				tu_vigil(), dir),
+			 0);
+	char path[512], grow[512], more[512], full[512], model[512], wout[512];
+	snprintf(path, sizeof(path), "%s/synthetic.csv", dir);
+	snprintf(grow, sizeof(grow), "%s/grow.csv", dir);
+	snprintf(more, sizeof(more), "%s/more.csv", dir);
+	snprintf(full, sizeof(full), "%s/full.csv", dir);
+	snprintf(model, sizeof(model), "%s/m.model", dir);
+	snprintf(wout, sizeof(wout), "%s/watch.out", dir);
+	/* rows [700, 730) get +40 on every metric; the file starts with 300
+	   data rows, the other 600 come at once */
+	FILE *in = fopen(path, "r"), *g = fopen(grow, "w"),
+	     *m = fopen(more, "w"), *f = fopen(full, "w");
+	assert_true(in && g && m && f);
+	char line[256];
+	for (long r = -1; fgets(line, sizeof(line), in); r++) {
+		char ts[32];
+		double a, b, c;
+		if (r >= 700 && r < 730) {
+			assert_int_equal(sscanf(line, "%19[^,],%lf,%lf,%lf", ts,
+						&a, &b, &c),
+					 4);
+			snprintf(line, sizeof(line), "%s,%.4f,%.4f,%.4f\n", ts,
+				 a + 40, b + 40, c + 40);
+		}
+		fputs(line, f);
+		fputs(line, r < 300 ? g : m);
+	}
+	fclose(in);
+	fclose(g);
+	fclose(m);
+	fclose(f);
+	const char *opts = "--history 100 --long-span 0";
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s --split 250 -o %s --epochs 3 "
+				"--hidden 8 --quiet",
+				tu_vigil(), grow, model),
+			 0);
+	int slow = tu_sanitized();
+	int rc = tu_run(out, sizeof(out),
+			"(timeout %d %s watch %s --model %s --split 250 "
+			"--poll 0.2 %s --keep 150 > %s 2>/dev/null &) ; "
+			"sleep %d; cat %s >> %s; sleep %d; cat %s",
+			slow ? 30 : 10, tu_vigil(), grow, model, opts, wout,
+			slow ? 8 : 3, more, grow, slow ? 15 : 5, wout);
+	assert_int_equal(rc, 0);
+	Span ws[64], ds[64];
+	size_t nw = node_spans_watch(out, 300, ws, 64);
+	char det[65536];
+	rc = tu_run(det, sizeof(det),
+		    "%s detect %s --model %s --split 250 --format csv --quiet %s",
+		    tu_vigil(), full, model, opts);
+	assert_int_equal(rc, 0);
+	size_t nd = node_spans_detect(det, 300, ds, 64);
+	int hit = 0;
+	for (size_t i = 0; i < nd; i++)
+		hit |= ds[i].start >= 700 && ds[i].start < 730;
+	assert_true(hit);
+	if (nw != nd)
+		fail_msg("watch reported %zu node detections, detect %zu:\n%s",
+			 nw, nd, out);
+	for (size_t i = 0; i < nd; i++) {
+		assert_int_equal(ws[i].start, ds[i].start);
+		assert_int_equal(ws[i].end, ds[i].end);
+	}
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* A CSV file without timestamps (the row index is its time axis): watch
  * writes empty start and end times, as vigil detect's files do, not a
  * made-up date. */
@@ -251,6 +331,75 @@ static void test_watch_index_axis_times_empty(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* SIGHUP (the terminal closed, or a supervisor's stop signal) ends watch
+ * as SIGINT and SIGTERM do: exit 0, its last status line written. It
+ * killed the process (exit status 129), which left the JSON lines of a poll
+ * cut where stdio's buffer ended and queued Alertmanager posts unsent. */
+static void test_watch_sighup_clean_exit(void **state)
+{
+	(void)state;
+	char dir[64], out[8192], path[200], model[200], werr[200];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/a.csv", dir);
+	snprintf(model, sizeof(model), "%s/m.model", dir);
+	snprintf(werr, sizeof(werr), "%s/watch.err", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("cpu\n", f);
+	for (int r = 0; r < 300; r++)
+		fprintf(f, "%.2f\n", 10 + ((r * 37) % 11) * 0.1);
+	fclose(f);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s --split 250 -o %s --epochs 2 "
+				"--hidden 8 --quiet",
+				tu_vigil(), path, model),
+			 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGHUP, SIG_DFL);
+		FILE *o = freopen("/dev/null", "w", stdout);
+		FILE *e = freopen(werr, "w", stderr);
+		(void)o;
+		(void)e;
+		execl(tu_vigil(), "vigil", "watch", path, "--model", model,
+		      "--split", "250", "--poll", "0.2", (char *)NULL);
+		_exit(127);
+	}
+	int started = 0;
+	for (int i = 0; i < 600 && !started; i++) {
+		char *e = tu_slurp(werr, NULL);
+		started = e && strstr(e, "polling every");
+		free(e);
+		if (!started)
+			usleep(100000);
+	}
+	if (!started) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("watch did not start");
+	}
+	kill(pid, SIGHUP);
+	int st = 0, done = 0;
+	for (int i = 0; i < 600 && !done; i++) {
+		done = waitpid(pid, &st, WNOHANG) == pid;
+		if (!done)
+			usleep(100000);
+	}
+	if (!done) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("watch still runs 60 s after SIGHUP");
+	}
+	if (!WIFEXITED(st))
+		fail_msg("watch was killed by signal %d", WTERMSIG(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	char *e = tu_slurp(werr, NULL);
+	assert_non_null(e);
+	assert_non_null(strstr(e, "stopped after 300 rows"));
+	free(e);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 static void test_watch_usage_errors(void **state)
 {
 	(void)state;
@@ -289,6 +438,25 @@ static void test_watch_usage_errors(void **state)
 				tu_vigil()),
 			 1);
 	assert_non_null(strstr(out, "no query"));
+	/* a port that is not a number is named, not sent to the network
+	   (it was "no answer from the server: URL using bad/illegal format
+	   or missing URL", exit 2) */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s info 'prometheus://127.0.0.1:9O90/?query=up'",
+				tu_vigil()),
+			 1);
+	assert_non_null(strstr(out, "the port '9O90' is not a number"));
+	assert_null(strstr(out, "no answer"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s info 'prometheus://localhost:/?query=up'",
+				tu_vigil()),
+			 1);
+	assert_non_null(strstr(out, "the port '' is not a number"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s info 'prometheus://[::1]:99999/?query=up'",
+				tu_vigil()),
+			 1);
+	assert_non_null(strstr(out, "the port '99999'"));
 }
 
 int main(void)
@@ -296,7 +464,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_watch_growing_csv_matches_detect),
 		cmocka_unit_test(test_watch_keep_drops_rows_same_detections),
+		cmocka_unit_test(test_watch_batch_larger_than_keep_reported),
 		cmocka_unit_test(test_watch_index_axis_times_empty),
+		cmocka_unit_test(test_watch_sighup_clean_exit),
 		cmocka_unit_test(test_watch_usage_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

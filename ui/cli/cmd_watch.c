@@ -42,7 +42,7 @@ static const char watch_help[] =
 	"   \"end_time\": ..., \"criticality\": ..., \"peak_score\": ...}\n"
 	"(alerts add node_detections, low, medium, high and metrics with\n"
 	"their shares, as in vigil detect --format json). Status and retries\n"
-	"go to stderr. Stop with Ctrl-C or SIGTERM.\n"
+	"go to stderr. Stop with Ctrl-C, SIGTERM or SIGHUP (exit 0).\n"
 	"\n"
 	"SOURCE is a Prometheus range query (prometheus://HOST:PORT/?query=...\n"
 	"&start=now-1d&step=1m: the history is start..end, then every step up\n"
@@ -604,6 +604,8 @@ static void poll_once(Watch *w)
 	Status st;
 	st = live_append(&w->live, &w->p.series, (int64_t)w->delay, &added,
 			 &err);
+	if (st != STATUS_OK && stop_flag)
+		return; /* cancelled by the stop: not a failure */
 	if (st != STATUS_OK) {
 		w->src_failures++;
 		double back = w->poll;
@@ -628,11 +630,6 @@ static void poll_once(Watch *w)
 	if (added == 0)
 		return;
 	st = live_forecast(w->p.model, &w->p.series, old, &w->p.pred, &err);
-	if (st == STATUS_OK && w->keep) {
-		size_t before = w->p.series.rows;
-		st = trim(w, &err);
-		old -= before - w->p.series.rows;
-	}
 	if (st == STATUS_OK)
 		st = pipeline_detect(&w->p, &w->po, &err);
 	if (st != STATUS_OK) {
@@ -643,6 +640,12 @@ static void poll_once(Watch *w)
 	diff_detections(w, 0, old);
 	diff_alerts(w, 0, old);
 	fflush(stdout);
+	/* only now: the new rows are reported before old ones are dropped
+	   (a batch larger than --keep would otherwise be dropped unseen) */
+	if (w->keep && trim(w, &err) != STATUS_OK) {
+		char buf[1200];
+		report("scoring: %s", error_format(&err, buf, sizeof(buf)));
+	}
 }
 
 static void am_step(Watch *w)
@@ -808,12 +811,21 @@ int cmd_watch(int argc, char **argv)
 		w.poll = (double)live_step(&w.live, &w.p.series);
 	if (w.poll <= 0)
 		w.poll = 60;
+	/* posts come after polls: a firing alert is held for four of the
+	   longer of the two */
+	w.am.hold = 4 * (w.poll > w.am.resend ? w.poll : w.am.resend);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* SIGHUP stops it cleanly too, unless it is ignored (nohup) */
+	struct sigaction hup;
+	if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (w.live.prom) /* a Prometheus that hangs does not hold up a stop */
+		prom_set_cancel(w.live.prom, &stop_flag);
 	diff_detections(&w, 1, 0);
 	diff_alerts(&w, 1, 0);
 	fflush(stdout);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "data/prom.h"
 #include "data/series.h"
@@ -27,6 +28,7 @@ Status am_init(AlertManager *am, const char *base, double retry_max,
 	snprintf(am->url, l + 32, "%.*s/api/v2/alerts", (int)l, base);
 	am->retry_max = retry_max > 1 ? retry_max : 1;
 	am->resend = 60;
+	am->hold = 4 * am->resend;
 	return STATUS_OK;
 }
 
@@ -135,22 +137,22 @@ static char *payload(const AlertManager *am)
 		return NULL;
 	size_t len = 0;
 	b[len++] = '[';
+	int64_t hold_until = (int64_t)time(NULL) + (int64_t)am->hold;
 	int first = 1;
 	for (size_t i = 0; i < am->n; i++) {
 		const AmAlert *a = &am->a[i];
 		if (!a->dirty)
 			continue;
-		char s[48], e[48] = "";
+		char s[48], e[48];
 		rfc3339(a->starts_at, s, sizeof(s));
-		if (a->ends_at)
-			rfc3339(a->ends_at, e, sizeof(e));
+		/* firing: endsAt ahead, or Alertmanager resolves it after its
+		   resolve_timeout, which may be shorter than a poll */
+		rfc3339(a->ends_at ? a->ends_at : hold_until, e, sizeof(e));
 		len += (size_t)snprintf(
 			b + len, cap - len,
 			"%s{\"labels\": %s, \"annotations\": %s, "
-			"\"startsAt\": \"%s\"%s%s%s}",
-			first ? "" : ", ", a->labels, a->annotations, s,
-			a->ends_at ? ", \"endsAt\": \"" : "", e,
-			a->ends_at ? "\"" : "");
+			"\"startsAt\": \"%s\", \"endsAt\": \"%s\"}",
+			first ? "" : ", ", a->labels, a->annotations, s, e);
 		first = 0;
 	}
 	snprintf(b + len, cap - len, "]");

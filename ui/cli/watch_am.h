@@ -3,8 +3,9 @@
  *
  * An alert is known to Alertmanager by its labels (alertname VigilAnomaly,
  * node, criticality, top_metrics). While it fires it is re-posted every
- * resend seconds (Alertmanager would otherwise resolve it by itself after its
- * resolve_timeout); when the anomaly ends, or its criticality changes (new
+ * resend seconds, each post with an endsAt hold seconds ahead (as Prometheus
+ * does), so Alertmanager keeps it firing between posts whatever its
+ * resolve_timeout, and resolves it by itself if vigil stops; when the anomaly ends, or its criticality changes (new
  * labels, so a new alert), it is posted once more with endsAt set, which
  * resolves it. Posts that fail stay queued and are retried with a doubling
  * delay (1 s up to retry_max); nothing is dropped while vigil runs. */
@@ -31,6 +32,9 @@ typedef struct {
 	size_t n, cap;
 	double retry_max;   /* seconds */
 	double resend;      /* seconds between posts of a firing alert */
+	double hold;        /* a firing alert's endsAt: this many seconds
+			       after the post (more than the time between
+			       two posts) */
 	double backoff;     /* current delay after a failure (0 = none) */
 	double next_try;    /* monotonic seconds: no post before */
 	double last_resend; /* monotonic seconds */
