@@ -16,6 +16,7 @@
  *  - a bad PromQL expression gives Prometheus's parse error, a stopped
  *    server says it does not answer; both exit 2. */
 #include "tests/testutil.h"
+#include "tests/procutil.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -61,59 +62,6 @@ static int have_cmd(const char *name)
 	char cmd[256];
 	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", name);
 	return system(cmd) == 0;
-}
-
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {0};
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t l = sizeof(a);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-	    getsockname(fd, (struct sockaddr *)&a, &l)) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	int port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
-/* Start argv with stdout and stderr into log; returns the pid. */
-static pid_t spawn(char *const argv[], const char *out, const char *errlog)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		FILE *o = freopen(out, "a", stdout);
-		FILE *e = freopen(errlog, "a", stderr);
-		(void)o;
-		(void)e;
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* SIGTERM, wait up to 10 s, then SIGKILL; returns the exit status. */
-static int stop(pid_t *pid)
-{
-	if (*pid <= 0)
-		return -1;
-	kill(*pid, SIGTERM);
-	int st = 0;
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(*pid, &st, WNOHANG) == *pid) {
-			*pid = 0;
-			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-		}
-		usleep(100000);
-	}
-	kill(*pid, SIGKILL);
-	waitpid(*pid, &st, 0);
-	*pid = 0;
-	return -1;
 }
 
 static char *http_get(const char *url, long *code)
@@ -231,7 +179,7 @@ static void start_am(void)
 	snprintf(log, sizeof(log), "%s/am.log", env.dir);
 	char *argv[] = {"prometheus-alertmanager", cfg, store, listen,
 			"--cluster.listen-address=", "--log.level=warn", NULL};
-	env.am = spawn(argv, log, log);
+	env.am = tu_spawn(argv, log, log);
 }
 
 static void start_prom(void)
@@ -245,7 +193,7 @@ static void start_prom(void)
 	char *argv[] = {"prometheus", pcfg, tsdb, listen,
 			"--storage.tsdb.retention.time=100y",
 			"--log.level=warn", NULL};
-	env.prom = spawn(argv, log, log);
+	env.prom = tu_spawn(argv, log, log);
 }
 
 static int setup(void **state)
@@ -279,8 +227,8 @@ static int setup(void **state)
 		   "%s/tsdb",
 		   env.dir, env.dir) != 0)
 		return -1;
-	env.prom_port = free_port();
-	env.am_port = free_port();
+	env.prom_port = tu_free_port();
+	env.am_port = tu_free_port();
 	/* the exporter */
 	env.exp_fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = {0};
@@ -324,9 +272,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	stop(&env.watch);
-	stop(&env.prom);
-	stop(&env.am);
+	tu_stop(&env.watch);
+	tu_stop(&env.prom);
+	tu_stop(&env.am);
 	if (env.have_exp) {
 		atomic_store(&exp_stop, 1);
 		pthread_join(env.exp_thread, NULL);
@@ -515,7 +463,7 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 			"--alertmanager", am, "--min-duration", "3",
 			"--alert-gap", "2", "--merge-gap", "2", "--long-span",
 			"0", "--retry-max", "2", NULL};
-	env.watch = spawn(argv, wout, werr);
+	env.watch = tu_spawn(argv, wout, werr);
 	if (!wait_file(werr, "polling every", 1, 60))
 		fail_msg("watch did not start");
 	print_message("watch: %s after %.1f s\n", "started", mono() - t0);
@@ -542,7 +490,7 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 	free(o);
 
 	/* Alertmanager goes away: watch reports it and keeps running */
-	stop(&env.am);
+	tu_stop(&env.am);
 	atomic_store(&offset, 1000);
 	if (!wait_file(wout, "\"event\": \"open\", \"type\": \"alert\"", 2,
 		       20))
@@ -564,7 +512,7 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 
 	/* Prometheus goes away: reported, retried; the rows missed are
 	   fetched when it is back */
-	stop(&env.prom);
+	tu_stop(&env.prom);
 	if (!wait_file(werr, "source: ", 1, 10))
 		fail_msg("the source's outage was not reported");
 	start_prom();
@@ -585,7 +533,7 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 	assert_true(polls >= 1);
 	assert_true(rows >= 2); /* the seconds it was away */
 	assert_int_equal(waitpid(env.watch, &st, WNOHANG), 0);
-	assert_int_equal(stop(&env.watch), 0);
+	assert_int_equal(tu_stop(&env.watch), 0);
 }
 
 /* A value beyond float's range (1e39) is missing, filled and counted, as
@@ -633,7 +581,7 @@ static void test_bad_query_and_stopped_server(void **state)
 	assert_int_equal(rc, 2);
 	assert_non_null(strstr(out, "Prometheus: bad_data"));
 	assert_non_null(strstr(out, "parse error"));
-	stop(&env.prom);
+	tu_stop(&env.prom);
 	char url[512];
 	synth_url(url, sizeof(url));
 	rc = tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), url);
@@ -653,7 +601,7 @@ static void test_basic_auth(void **state)
 	tu_write(path, "basic_auth_users:\n  vigil: "
 		       "$2b$04$DbldGgq0JTvOmu7z92nituUiKQCx.Sae/MiA.X5/"
 		       "SGtMLMUAWk4ZC\n");
-	int port = free_port();
+	int port = tu_free_port();
 	char web[600], tsdb[512], listen[64], cfg[512], log[512];
 	snprintf(web, sizeof(web), "--web.config.file=%s", path);
 	snprintf(tsdb, sizeof(tsdb), "--storage.tsdb.path=%s/tsdb-auth",
@@ -667,7 +615,7 @@ static void test_basic_auth(void **state)
 	snprintf(log, sizeof(log), "%s/prom-auth.log", env.dir);
 	char *argv[] = {"prometheus", cfg, tsdb, listen, web,
 			"--log.level=warn", NULL};
-	pid_t pid = spawn(argv, log, log);
+	pid_t pid = tu_spawn(argv, log, log);
 	/* ready when /-/ready answers 200 to the password: without one it
 	 * answers 401 as soon as it listens, also while its storage is not
 	 * open yet, when a query fails with 503 (seen under load) */
@@ -675,7 +623,7 @@ static void test_basic_auth(void **state)
 	snprintf(url, sizeof(url), "http://vigil:secret@127.0.0.1:%d/-/ready",
 		 port);
 	if (!wait_ready(url, 30)) {
-		stop(&pid);
+		tu_stop(&pid);
 		fail_msg("the Prometheus with basic auth is not ready (%s)",
 			 log);
 	}
@@ -696,7 +644,7 @@ static void test_basic_auth(void **state)
 			 "%s info '%s' --bearer-token-file %s/no-such-token",
 			 tu_vigil(), src, env.dir);
 	int says_token = strstr(out, "no-such-token") != NULL;
-	stop(&pid);
+	tu_stop(&pid);
 	assert_int_equal(rc1, 0);
 	assert_true(has_metric);
 	assert_int_equal(rc2, 2);
@@ -730,9 +678,9 @@ static void test_sigterm_while_prometheus_hangs(void **state)
 		fail_msg("train: %s", out);
 	char *argv[] = {(char *)tu_vigil(), "watch", url, "--model", model,
 			NULL};
-	pid_t w = spawn(argv, wout, werr);
+	pid_t w = tu_spawn(argv, wout, werr);
 	if (!wait_file(werr, "polling every", 1, 60)) {
-		stop(&w);
+		tu_stop(&w);
 		fail_msg("watch did not start");
 	}
 	kill(env.prom, SIGSTOP);

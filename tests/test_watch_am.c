@@ -6,6 +6,7 @@
  * open from the start and nothing else happens. Skipped without the
  * package. */
 #include "tests/testutil.h"
+#include "tests/procutil.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,58 +14,6 @@
 #include <sys/socket.h>
 
 #include "data/prom.h"
-
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {0};
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t l = sizeof(a);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-	    getsockname(fd, (struct sockaddr *)&a, &l)) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	int port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
-static pid_t spawn(char *const argv[], const char *out, const char *errlog)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		FILE *o = freopen(out, "a", stdout);
-		FILE *e = freopen(errlog, "a", stderr);
-		(void)o;
-		(void)e;
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* SIGTERM, wait up to 10 s, then SIGKILL; returns the exit status. */
-static int stop(pid_t *pid)
-{
-	if (*pid <= 0)
-		return -1;
-	kill(*pid, SIGTERM);
-	int st = 0;
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(*pid, &st, WNOHANG) == *pid) {
-			*pid = 0;
-			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-		}
-		usleep(100000);
-	}
-	kill(*pid, SIGKILL);
-	waitpid(*pid, &st, 0);
-	*pid = 0;
-	return -1;
-}
 
 /* 1 when Alertmanager lists a VigilAnomaly alert, 0 when not, -1 when it
  * does not answer; the listing goes into body. */
@@ -132,7 +81,7 @@ static void test_firing_alert_held_between_polls(void **state)
 				tu_vigil(), path, model),
 			 0);
 
-	int port = free_port();
+	int port = tu_free_port();
 	assert_true(port > 0);
 	char cfg[512], cfgarg[600], store[600], listen[64], log[512];
 	snprintf(cfg, sizeof(cfg), "%s/am.yml", dir);
@@ -147,7 +96,7 @@ static void test_firing_alert_held_between_polls(void **state)
 	char *am_argv[] = {"prometheus-alertmanager", cfgarg, store, listen,
 			   "--cluster.listen-address=", "--log.level=warn",
 			   NULL};
-	pid_t am = spawn(am_argv, log, log);
+	pid_t am = tu_spawn(am_argv, log, log);
 	char body[65536];
 	int up = 0;
 	for (int i = 0; i < 300 && !up; i++) {
@@ -156,7 +105,7 @@ static void test_firing_alert_held_between_polls(void **state)
 			usleep(100000);
 	}
 	if (!up) {
-		stop(&am);
+		tu_stop(&am);
 		fail_msg("Alertmanager did not start");
 	}
 
@@ -167,7 +116,7 @@ static void test_firing_alert_held_between_polls(void **state)
 	char *w_argv[] = {(char *)tu_vigil(), "watch",    path,    "--model",
 			  model,              "--split",  "250",   "--poll",
 			  "60",               "--alertmanager", amurl, NULL};
-	pid_t w = spawn(w_argv, wout, werr);
+	pid_t w = tu_spawn(w_argv, wout, werr);
 	int listed = 0;
 	for (int i = 0; i < 300 && !listed; i++) {
 		listed = am_lists(port, body, sizeof(body)) == 1;
@@ -176,8 +125,8 @@ static void test_firing_alert_held_between_polls(void **state)
 	}
 	if (!listed) {
 		char *e = tu_slurp(werr, NULL);
-		stop(&w);
-		stop(&am);
+		tu_stop(&w);
+		tu_stop(&am);
 		fail_msg("Alertmanager never listed the alert: %s",
 			 e ? e : "");
 	}
@@ -185,8 +134,8 @@ static void test_firing_alert_held_between_polls(void **state)
 	sleep(5);
 	int still = am_lists(port, body, sizeof(body));
 	char *o = tu_slurp(wout, NULL);
-	int wrc = stop(&w);
-	stop(&am);
+	int wrc = tu_stop(&w);
+	tu_stop(&am);
 	assert_non_null(o);
 	assert_non_null(strstr(o, "\"event\": \"open\", \"type\": \"alert\""));
 	assert_null(strstr(o, "\"event\": \"close\""));
