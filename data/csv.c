@@ -1004,10 +1004,7 @@ static void parse_pass(Loader *L, int fd, char **bufp, size_t *capp,
 			if (have < 3 && !eof)
 				continue;
 			bom_checked = 1;
-			if (have >= 3 && (unsigned char)buf[0] == 0xEF &&
-			    (unsigned char)buf[1] == 0xBB &&
-			    (unsigned char)buf[2] == 0xBF)
-				start = 3;
+			start = series_bom_len(buf, have);
 			start += sep_line(L, buf + start, have - start);
 		}
 		const char *p = buf + start, *lim = buf + have, *nl;

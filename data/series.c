@@ -493,6 +493,11 @@ int series_unique_names(char **names, size_t n)
 	return 0;
 }
 
+size_t series_bom_len(const char *p, size_t n)
+{
+	return n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3) ? 3 : 0;
+}
+
 char series_sep_line(const char *p, size_t n)
 {
 	if (n && p[n - 1] == '\r')
@@ -753,9 +758,9 @@ static Status first_line(const char *path, char *buf, size_t n,
 		buf[0] = '\0';
 	fclose(f);
 	char *p = buf;
-	if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
-	    (unsigned char)p[2] == 0xBF)
-		memmove(p, p + 3, strlen(p + 3) + 1);
+	size_t bom = series_bom_len(p, strlen(p));
+	if (bom)
+		memmove(p, p + bom, strlen(p + bom) + 1);
 	size_t l = strlen(p);
 	while (l && (p[l - 1] == '\n' || p[l - 1] == '\r'))
 		p[--l] = '\0';

@@ -90,6 +90,10 @@ typedef struct {
  * only 0 and 1 is its labels (Series.label_column), not a metric. */
 int series_label_name(const char *text);
 
+/* 3 when p[0..n) starts with a UTF-8 byte order mark (a file saved by a
+ * spreadsheet or pandas' utf-8-sig), which is no text; else 0. */
+size_t series_bom_len(const char *p, size_t n);
+
 /* Excel's separator line: when the line p[0..n) (without its '\n'; a '\r'
  * before it allowed) is `sep=X` (any case), X; else 0. The CSV readers skip
  * `sep=,` and refuse another separator by name. */

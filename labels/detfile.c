@@ -93,14 +93,10 @@ Status detfile_read(const char *path, const Series *s, Detection **out,
 		if (len == 0)
 			continue;
 		if (!header) {
-			/* a UTF-8 byte order mark (a file saved by a
-			   spreadsheet or pandas' utf-8-sig) is no text */
-			char *hl = line;
-			if (lineno == 1 && len >= 3 &&
-			    !memcmp(hl, "\xef\xbb\xbf", 3)) {
-				hl += 3;
-				len -= 3;
-			}
+			size_t bom = lineno == 1 ? series_bom_len(line, len)
+						 : 0;
+			const char *hl = line + bom;
+			len -= bom;
 			/* Excel's `sep=,` line before the header */
 			if (lineno == 1 && series_sep_line(hl, len) == ',')
 				continue;

@@ -152,9 +152,7 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err)
 	while (fgets(line, sizeof(line), f) && (line[0] == '\n' ||
 						(line[0] == '\r')))
 		;
-	const char *p = line;
-	if (!strncmp(p, "\xef\xbb\xbf", 3)) /* a UTF-8 byte order mark */
-		p += 3;
+	const char *p = line + series_bom_len(line, strlen(line));
 	/* Excel's `sep=,` line: the format is told by the next line */
 	if (series_sep_line(p, strcspn(p, "\n")) == ',') {
 		if (!fgets(line, sizeof(line), f))
@@ -978,12 +976,9 @@ Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 		labelset_free(ls);
 		return st;
 	}
-	/* a UTF-8 byte order mark (a file saved by a spreadsheet) is no text */
-	const char *body = text;
-	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
-		body += 3;
-		len -= 3;
-	}
+	size_t bom = series_bom_len(text, len);
+	const char *body = text + bom;
+	len -= bom;
 	switch (f) {
 	case LABEL_FORMAT_SMD:
 		st = read_smd(ls, s, path, body, len, err);

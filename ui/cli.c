@@ -241,9 +241,7 @@ static int is_label_csv(const char *dir, const char *name)
 		return 0;
 	int yes = 0;
 	if (fgets(line, sizeof(line), f)) {
-		char *p = line;
-		if (!strncmp(p, "\xef\xbb\xbf", 3))
-			p += 3;
+		char *p = line + series_bom_len(line, strlen(line));
 		if (series_sep_line(p, strcspn(p, "\n")) == ',' &&
 		    fgets(line, sizeof(line), f))
 			p = line;
