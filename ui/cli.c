@@ -1,6 +1,7 @@
 /* Error reporting and common option parsing for the subcommands. */
 #include "ui/cli.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -130,6 +131,29 @@ int cli_is_label_file(const Series *s, const char *path, char *which,
 	       (s->interp_path && same_as(&st, s->interp_path, which, n));
 }
 
+const char *cli_own_file(const Series *s, const char *path, char *which,
+			 size_t n)
+{
+	if (cli_is_data_file(s, path, which, n))
+		return "data";
+	if (cli_is_label_file(s, path, which, n))
+		return "label";
+	return NULL;
+}
+
+int cli_parse_seed(const char *text, uint64_t *out)
+{
+	/* digits only: strtoull takes ' -1' (as 2^64-1) and clamps what is
+	   beyond 2^64-1 */
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (!isdigit((unsigned char)text[0]) || *end || errno)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
 int cli_parse_long(const char *text, long *out)
 {
 	char *end;
@@ -226,7 +250,6 @@ static int cmp_str(const void *x, const void *y)
 	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-/* The NAME of each NAME.csv in dir, sorted: *out (malloc'd strings). */
 /* Nonzero when dir/name is one of vigil's label CSV files (its header
  * line, after a byte order mark or Excel's `sep=,` line, starts as the
  * label CSV's): FILE.labels.csv or labels.csv beside the data, not a
@@ -251,6 +274,8 @@ static int is_label_csv(const char *dir, const char *name)
 	return yes;
 }
 
+/* The NAME of each NAME.csv in dir that is not one of vigil's label CSV
+ * files, sorted: *out (malloc'd strings). */
 static Status csv_files(const char *dir, char ***out, size_t *n,
 			ErrorRecord *err)
 {

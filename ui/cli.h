@@ -3,6 +3,7 @@
 #ifndef VIGIL_CLI_H
 #define VIGIL_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "data/series.h"
@@ -63,6 +64,16 @@ int cli_is_data_file(const Series *s, const char *path, char *which,
  * goes into which (n bytes). Detections and models never go there. */
 int cli_is_label_file(const Series *s, const char *path, char *which,
 		      size_t n);
+
+/* "data" or "label" when path is one of s's data files or its own label
+ * files (cli_is_data_file, cli_is_label_file; which names it), else NULL:
+ * where a detections file or a model never goes. */
+const char *cli_own_file(const Series *s, const char *path, char *which,
+			 size_t n);
+
+/* Parse a training seed: decimal digits only, at most 2^64-1; 0 on
+ * success, -1 otherwise. */
+int cli_parse_seed(const char *text, uint64_t *out);
 
 /* Parse a non-negative integer / a double; 0 on success, -1 otherwise. */
 int cli_parse_long(const char *text, long *out);

@@ -2,8 +2,6 @@
  * command-line options that steer it. See ui/pipeline.h. */
 #include "ui/pipeline.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <limits.h>
 #include <stdint.h>
@@ -560,16 +558,12 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		lc->look_back = (size_t)l;
 	} else if (!strcmp(a, "--seed")) {
 		/* train's seeds: every 64-bit one */
-		char *end;
-		errno = 0;
-		unsigned long long sd = strtoull(v, &end, 10);
-		if (!isdigit((unsigned char)v[0]) || *end || errno) {
+		if (cli_parse_seed(v, &lc->seed)) {
 			cli_usage_error(cmd, "--seed takes a whole number, not "
 					     "'%s'",
 					v);
 			return -1;
 		}
-		lc->seed = (uint64_t)sd;
 	} else if (!strcmp(a, "--layers")) {
 		if (want_long(cmd, a, v, 1, &l))
 			return -1;

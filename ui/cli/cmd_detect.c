@@ -189,16 +189,14 @@ int cmd_detect(int argc, char **argv)
 						  ".points.csv"};
 		char path[4400];
 		snprintf(path, sizeof(path), "%s%s", out, ext[k]);
-		int data = cli_is_data_file(&p.series, path, data_file,
-					    sizeof(data_file));
-		if (data || cli_is_label_file(&p.series, path, data_file,
-					      sizeof(data_file))) {
+		const char *own = cli_own_file(&p.series, path, data_file,
+					       sizeof(data_file));
+		if (own) {
 			pipeline_free(&p);
 			return cli_usage_error(cmd,
 					       "%s is the dataset's %s file "
 					       "%s: name another file for -o",
-					       path, data ? "data" : "label",
-					       data_file);
+					       path, own, data_file);
 		}
 	}
 	int rc;

@@ -2,8 +2,6 @@
  * it (to -o MODEL, or to the model cache other commands read), with a
  * progress bar on stderr and the forecast metrics of the result — next to
  * those of the naive last-value forecast — on stdout. */
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,17 +252,11 @@ int cmd_train(int argc, char **argv)
 						       "--threads is 1..64");
 			cfg.threads = (int)n;
 		} else if (!strcmp(a, "--seed")) {
-			/* digits only: strtoull takes ' -1' (as 2^64-1) and
-			   clamps what is beyond 2^64-1 */
-			char *end;
-			errno = 0;
-			unsigned long long s = strtoull(v, &end, 10);
-			if (!isdigit((unsigned char)v[0]) || *end || errno)
+			if (cli_parse_seed(v, &cfg.seed))
 				return cli_usage_error(
 					"train", "--seed takes a whole number, "
 						 "not '%s'",
 					v);
-			cfg.seed = s;
 		} else if (!strcmp(a, "--lr")) {
 			if (cli_parse_double(v, &x) || !(x > 0) || x > 10)
 				return cli_usage_error(
@@ -311,15 +303,14 @@ int cmd_train(int argc, char **argv)
 		return cli_report("train", st, &err);
 
 	char data_file[4400];
-	int data = cli_is_data_file(&s, out_path, data_file, sizeof(data_file));
-	if (data ||
-	    cli_is_label_file(&s, out_path, data_file, sizeof(data_file))) {
+	const char *own =
+		cli_own_file(&s, out_path, data_file, sizeof(data_file));
+	if (own) {
 		series_free(&s);
 		return cli_usage_error("train",
 				       "-o %s is the dataset's %s file %s: "
 				       "name another file for the model",
-				       out_path, data ? "data" : "label",
-				       data_file);
+				       out_path, own, data_file);
 	}
 	/* a model file that cannot be written is found out now, not after
 	   the training (a temporary file made and dropped; a device or FIFO
