@@ -609,32 +609,34 @@ size_t series_fill_missing(float *values, size_t rows, size_t metrics,
 	return metrics;
 }
 
-/* The file name base as one shell word into buf: as it is when every
- * character is plain, else in single quotes ('\'' for a quote); "FILE"
- * when that takes more than 80 characters (a cut name would name another
- * file). */
-static void shell_word(const char *base, char *buf, size_t n)
+int series_shell_word(const char *s, char *buf, size_t n)
 {
-	int plain = *base != '\0';
-	for (const char *c = base; *c; c++)
-		if (!isalnum((unsigned char)*c) && !strchr("._+-=@%:,", *c))
+	int plain = *s != '\0';
+	for (const char *c = s; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("._+-=@%:,/", *c))
 			plain = 0;
-	char w[96];
 	size_t k = 0;
+#define PUT(ch)                        \
+	do {                           \
+		if (k + 1 >= n)        \
+			return -1;     \
+		buf[k++] = (ch);       \
+	} while (0)
 	if (!plain)
-		w[k++] = '\'';
-	for (const char *c = base; *c && k < 82; c++) {
+		PUT('\'');
+	for (const char *c = s; *c; c++) {
 		if (*c == '\'') {
-			memcpy(w + k, "'\\''", 4);
-			k += 4;
-		} else {
-			w[k++] = *c;
+			PUT('\'');
+			PUT('\\');
+			PUT('\'');
 		}
+		PUT(*c);
 	}
 	if (!plain)
-		w[k++] = '\'';
-	w[k] = '\0';
-	snprintf(buf, n, "%s", k <= 80 ? w : "FILE");
+		PUT('\'');
+#undef PUT
+	buf[k] = '\0';
+	return 0;
 }
 
 void series_long_format_advice(char *buf, size_t n, const char *path,
@@ -642,8 +644,11 @@ void series_long_format_advice(char *buf, size_t n, const char *path,
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	char word[96];
-	shell_word(base, word, sizeof(word));
+	/* "FILE" when the word takes more than 80 characters: a cut name
+	   would name another file */
+	char word[81];
+	if (series_shell_word(base, word, sizeof(word)))
+		snprintf(word, sizeof(word), "FILE");
 	snprintf(buf, n,
 		 "an identifier the next rows repeat: several series in one "
 		 "file, told apart by this column (long format); vigil reads "

@@ -183,6 +183,11 @@ void series_elapsed_string(int64_t t, char *buf, size_t n);
  * such a time. */
 int series_parse_elapsed(const char *text, int64_t *out);
 
+/* s as one shell word into buf (n bytes): as it is when every character
+ * is plain (letters, digits, ._+-=@%:,/), else in single quotes, a quote
+ * as '\''. 0, or -1 when it does not fit (buf is then not a word). */
+int series_shell_word(const char *s, char *buf, size_t n);
+
 /* The label file of vigil's format that belongs to the data file path
  * (FILE.labels.csv beside it, FILE without .csv: found first when the
  * file is opened, and where the dashboard saves a relabelling) into buf. */

@@ -4,7 +4,6 @@
  * back. Output depends only on the options: the same seed gives
  * byte-identical files. Each file is built in memory, then written to a
  * temporary file in the target folder, fsynced and renamed into place. */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -342,27 +341,6 @@ static int write_smd(const char *dir, const Series *s,
 	return text_save(&ti, path, why, wn);
 }
 
-/* s as one shell word on f: as it is when every character is plain, else
- * in single quotes (a quote as '\''), so the line can be pasted. */
-static void shell_word(FILE *f, const char *s)
-{
-	int plain = *s != '\0';
-	for (const char *c = s; *c; c++)
-		if (!isalnum((unsigned char)*c) && !strchr("._+-=@%:,/", *c))
-			plain = 0;
-	if (plain) {
-		fputs(s, f);
-		return;
-	}
-	fputc('\'', f);
-	for (const char *c = s; *c; c++)
-		if (*c == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*c, f);
-	fputc('\'', f);
-}
-
 int cmd_synth(int argc, char **argv)
 {
 	SynthOptions o;
@@ -475,13 +453,15 @@ int cmd_synth(int argc, char **argv)
 		       dir, s.split, s.rows - s.split, s.metrics,
 		       (unsigned long long)o.seed, ninj);
 		size_t l = strlen(dir) + 64;
-		char *where = malloc(l);
-		if (where) {
+		char *where = malloc(l), *word = malloc(4 * l + 3);
+		if (where && word) {
 			snprintf(where, l, "%s/ServerMachineDataset:synthetic",
 				 dir);
-			shell_word(stdout, where);
-			free(where);
+			if (!series_shell_word(where, word, 4 * l + 3))
+				fputs(word, stdout);
 		}
+		free(where);
+		free(word);
 		putchar('\n');
 	}
 	free(inj);
