@@ -93,11 +93,19 @@ Status pipeline_detections(const Pipeline *p, Detection **out, size_t *n,
 int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		    PipelineOptions *o);
 
+/* The model options alone (--epochs, --hidden, ..., --threads,
+ * --cache-dir; vigil train's), as pipeline_option takes them, into lc. */
+int pipeline_lstm_option(const char *cmd, int argc, char **argv, int *i,
+			 LstmConfig *lc);
+
 /* Help text for the options pipeline_option accepts. */
 extern const char pipeline_model_help[];
 /* The same without --model and --cache-dir (vigil nab: a fresh model per
  * file, none cached). */
 extern const char pipeline_train_help[];
+/* The same with --cache-dir (vigil train: no --model, a model cached
+ * unless -o names a file). */
+extern const char pipeline_train_cached_help[];
 extern const char pipeline_detect_help[];
 extern const char pipeline_adapt_help[];
 
