@@ -105,10 +105,15 @@ static void test_help_and_usage(void **state)
 					  "--adapt-recent 500",
 					  "--adapt-lr 1e-3 --model /none"};
 	for (int k = 0; k < 4; k++) {
+		/* with a model file, none of the training options it
+		   refuses */
+		char train[256];
+		snprintf(train, sizeof(train), "%s --cache-dir %s/adcache",
+			 small(), dir);
 		int rc = tu_run(out, sizeof(out),
-				"%s detect %s %s %s --cache-dir %s/adcache "
-				"-o %s/adsub.csv",
-				tu_vigil(), csv, small(), sub[k], dir, dir);
+				"%s detect %s %s %s -o %s/adsub.csv",
+				tu_vigil(), csv, k == 3 ? "--quiet" : train,
+				sub[k], dir);
 		if (rc != 1 || !strstr(out, "only with --adapt N"))
 			fail_msg("'%s' without --adapt: exit %d\n%s", sub[k],
 				 rc, out);
@@ -456,6 +461,51 @@ static void test_forecast_cache_is_reused_and_repaired(void **state)
  * '..'), `train -o` and `labels -o` used to replace the dataset with
  * detections, a model or labels, exit 0. The same for an SMD machine's
  * test file. */
+/* A model file (--model) is used as it was trained: detect, score and
+ * the dashboard refuse the options that would train another or find a
+ * cached one, as watch does (they were taken and ignored: '--model M
+ * --hidden 64' detected with M's 8 units without a word). --threads
+ * still applies to the model file. */
+static void test_model_file_refuses_training_options(void **state)
+{
+	(void)state;
+	char out[16384], model[160], det[160];
+	snprintf(model, sizeof(model), "%s/given.model", dir);
+	snprintf(det, sizeof(det), "%s/given.det.csv", dir);
+	int rc = tu_run(out, sizeof(out), "%s train %s -o %s %s", tu_vigil(),
+			csv, model, small());
+	if (rc != 0)
+		fail_msg("train: exit %d\n%s", rc, out);
+	static const char *const cmds[] = {"detect", "score", ""};
+	static const char *const outs[] = {"-o", "--json --labels",
+					   "--keys /dev/null --dump"};
+	static const char *const opts[] = {"--hidden 64", "--epochs 3",
+					   "--seed 9", "--cache-dir /tmp"};
+	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)
+		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+			rc = tu_run(out, sizeof(out),
+				    "%s %s %s --model %s %s %s %s </dev/null",
+				    tu_vigil(), cmds[c], csv, model, opts[k],
+				    outs[c], det);
+			char opt[32];
+			snprintf(opt, sizeof(opt), "%.*s",
+				 (int)strcspn(opts[k], " "), opts[k]);
+			char said[64];
+			snprintf(said, sizeof(said),
+				 "%s does not apply with --model", opt);
+			if (rc != 1 || !strstr(out, said))
+				fail_msg("'vigil %s --model M %s': exit %d, "
+					 "not a usage error:\n%s",
+					 cmds[c], opts[k], rc, out);
+			assert_int_not_equal(access(det, F_OK), 0);
+		}
+	rc = tu_run(out, sizeof(out), "%s detect %s --model %s --threads 2 -o %s",
+		    tu_vigil(), csv, model, det);
+	if (rc != 0)
+		fail_msg("--threads with --model: exit %d\n%s", rc, out);
+	assert_int_equal(access(det, R_OK), 0);
+}
+
 static void test_output_never_replaces_the_data(void **state)
 {
 	(void)state;
@@ -568,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_json_has_detections_and_alerts),
 		cmocka_unit_test(test_csv_sections_on_stdout),
 		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),
+		cmocka_unit_test(test_model_file_refuses_training_options),
 		cmocka_unit_test(test_output_never_replaces_the_data),
 		cmocka_unit_test(test_output_never_replaces_the_labels),
 	};

@@ -585,6 +585,8 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 {
 	const char *a = argv[*i];
 	int r = pipeline_lstm_option(cmd, argc, argv, i, &o->lstm);
+	if (r > 0 && is_train_only(a))
+		o->train_option = a;
 	if (r)
 		return r;
 	if (!strcmp(a, "--quiet")) {
@@ -774,4 +776,20 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		return -1;
 	}
 	return 1;
+}
+
+int pipeline_refuse_train_options(const char *cmd, const PipelineOptions *o)
+{
+	if (!o->model_path || !o->train_option)
+		return 0;
+	if (!strcmp(o->train_option, "--cache-dir"))
+		return cli_usage_error(cmd,
+				       "--cache-dir does not apply with --model: "
+				       "the model file is used, no cached model "
+				       "or forecast");
+	return cli_usage_error(cmd,
+			       "%s does not apply with --model: the model "
+			       "file is used as it was trained (give %s to "
+			       "vigil train DATASET -o MODEL)",
+			       o->train_option, o->train_option);
 }

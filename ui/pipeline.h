@@ -24,6 +24,10 @@ typedef struct {
 	DetectConfig detect;
 	AdaptConfig adapt;       /* --adapt N ...: keep learning while
 				    streaming (adapt.every 0: off) */
+	const char *train_option; /* borrowed, may be NULL: the last option
+				     given that only shapes a model being
+				     trained or found in the cache
+				     (--epochs, ..., --cache-dir) */
 	int quiet;               /* 1: no progress bar on stderr */
 	int no_bars;             /* 1: no progress bar, stderr's other
 				    lines kept (score --jobs) */
@@ -97,6 +101,11 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
  * --cache-dir; vigil train's), as pipeline_option takes them, into lc. */
 int pipeline_lstm_option(const char *cmd, int argc, char **argv, int *i,
 			 LstmConfig *lc);
+
+/* A usage error for cmd (returns 1) when o names a model file (--model)
+ * and an option that only shapes a model being trained or found in the
+ * cache (o->train_option), which would be ignored; else 0. */
+int pipeline_refuse_train_options(const char *cmd, const PipelineOptions *o);
 
 /* Help text for the options pipeline_option accepts. */
 extern const char pipeline_model_help[];

@@ -172,6 +172,8 @@ int cmd_detect(int argc, char **argv)
 	}
 	if (!o.dataset)
 		return cli_usage_error(cmd, "DATASET is missing");
+	if (pipeline_refuse_train_options(cmd, &o))
+		return 1;
 
 	Pipeline p;
 	pipeline_init(&p);
