@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <sys/stat.h>
 
 static char dir[64];
 static char csv[128];
@@ -553,6 +554,43 @@ static void test_output_never_replaces_the_data(void **state)
 	free(before);
 }
 
+/* An -o that detect cannot use (the dataset's own file, a folder that
+ * does not exist, FILE.alerts.csv a folder) is refused before the model
+ * trains: detect trained first (minutes on a large machine), cached the
+ * model, then refused; with FILE.alerts.csv a folder it even wrote FILE
+ * before failing. */
+static void test_bad_output_refused_before_training(void **state)
+{
+	(void)state;
+	char out[16384], cache[200], taken[200], folder[240];
+	snprintf(cache, sizeof(cache), "%s/early", dir);
+	snprintf(taken, sizeof(taken), "%s/taken.csv", dir);
+	snprintf(folder, sizeof(folder), "%s.alerts.csv", taken);
+	assert_int_equal(mkdir(folder, 0700), 0);
+	const struct {
+		const char *o, *said;
+		int rc;
+	} cases[] = {
+		{csv, "is the dataset's data file", 1},
+		{"/nonexistent-vigil/x.csv", "/nonexistent-vigil/x.csv", 2},
+		{taken, "taken.csv.alerts.csv", 2},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		int rc = tu_run(out, sizeof(out),
+				"%s detect %s --epochs 2 --hidden 4 "
+				"--cache-dir %s -o %s",
+				tu_vigil(), csv, cache, cases[k].o);
+		if (rc != cases[k].rc || !strstr(out, cases[k].said) ||
+		    strstr(out, "training"))
+			fail_msg("-o %s: exit %d, not %d before training:\n%s",
+				 cases[k].o, rc, cases[k].rc, out);
+		/* no model trained, none cached */
+		assert_int_not_equal(access(cache, F_OK), 0);
+	}
+	assert_int_not_equal(access(taken, F_OK), 0);
+	rmdir(folder);
+}
+
 /* Nor the dataset's own label files: `detect -o` and `train -o` onto an
  * SMD machine's test_label or interpretation_label, or a CSV file's
  * FILE.labels.csv (an analyst's relabelling), replaced them with
@@ -621,6 +659,7 @@ int main(void)
 		cmocka_unit_test(test_model_file_refuses_training_options),
 		cmocka_unit_test(test_output_never_replaces_the_data),
 		cmocka_unit_test(test_output_never_replaces_the_labels),
+		cmocka_unit_test(test_bad_output_refused_before_training),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -430,11 +430,10 @@ Status pipeline_detect(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 	return detect_run(&p->series, p->pred, &o->detect, &p->det, err);
 }
 
-Status pipeline_run(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
+Status pipeline_run_loaded(Pipeline *p, const PipelineOptions *o,
+			   ErrorRecord *err)
 {
-	Status st = pipeline_load(p, o, NULL, err);
-	if (st == STATUS_OK)
-		st = pipeline_model(p, o, err);
+	Status st = pipeline_model(p, o, err);
 	if (st == STATUS_OK)
 		st = pipeline_forecast_with(p, o, err);
 	if (st == STATUS_OK)

@@ -3,8 +3,8 @@
  * forecast every row, and run detection.
  *
  * Stages can be run one by one (the dashboard trains in the background and
- * then calls pipeline_forecast and pipeline_detect) or all at once with
- * pipeline_run. Options shared by the subcommands that run it (--model,
+ * then calls pipeline_forecast and pipeline_detect) or, once loaded, all
+ * at once with pipeline_run_loaded. Options shared by the subcommands that run it (--model,
  * --epochs, --hidden, ..., --mode, --k, ...) are parsed by pipeline_option. */
 #ifndef VIGIL_PIPELINE_H
 #define VIGIL_PIPELINE_H
@@ -83,8 +83,10 @@ Status pipeline_forecast_with(Pipeline *p, const PipelineOptions *o,
 /* Stage 4: detect_run with o->detect into p->det. */
 Status pipeline_detect(Pipeline *p, const PipelineOptions *o,
 		       ErrorRecord *err);
-/* All four stages. */
-Status pipeline_run(Pipeline *p, const PipelineOptions *o, ErrorRecord *err);
+/* Stages 2 to 4, after pipeline_load (what needs the series, as the
+ * checks of the output files, comes between). */
+Status pipeline_run_loaded(Pipeline *p, const PipelineOptions *o,
+			   ErrorRecord *err);
 
 /* Every metric detection followed by the node-level ones (metric ==
  * DETECT_NODE), as one malloc'd array (free it) for scoring or writing. */

@@ -10,11 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "data/atomicfile.h"
 #include "engine/model.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
 #include "ui/escape.h"
+#include "ui/outfile.h"
 #include "ui/pipeline.h"
 #include "ui/loadbar.h"
 
@@ -216,18 +216,11 @@ int cmd_train(int argc, char **argv)
 				       out_path, own, data_file);
 	}
 	/* a model file that cannot be written is found out now, not after
-	   the training (a temporary file made and dropped; a device or FIFO
-	   is written in place later, so not opened here) */
-	struct stat ost;
-	if (out_path && (stat(out_path, &ost) != 0 || S_ISREG(ost.st_mode) ||
-			 S_ISDIR(ost.st_mode))) {
-		AtomicFile af;
-		st = atomicfile_open(&af, out_path, &err);
-		if (st) {
-			series_free(&s);
-			return cli_report("train", st, &err);
-		}
-		atomicfile_abort(&af);
+	   the training */
+	st = outfile_check(out_path, &err);
+	if (st) {
+		series_free(&s);
+		return cli_report("train", st, &err);
 	}
 	/* so is a cache folder that cannot take it (a file in its place, not
 	   writable), unless the model is cached there already */
@@ -236,14 +229,12 @@ int cmd_train(int argc, char **argv)
 					   sizeof(cache_path))) {
 		st = model_cache_path(&s, &cfg, cache_path, sizeof(cache_path),
 				      &err);
-		AtomicFile af;
 		if (!st)
-			st = atomicfile_open(&af, cache_path, &err);
+			st = outfile_check(cache_path, &err);
 		if (st) {
 			series_free(&s);
 			return cli_report("train", st, &err);
 		}
-		atomicfile_abort(&af);
 	}
 	ProgressState ps = {isatty(2), 0};
 	TrainProgressFn fn = quiet ? NULL : progress;
