@@ -346,6 +346,29 @@ static void test_csv_sections_on_stdout(void **state)
 /* The series of test_missing_daily_plateau; with gaps, about 3% of the
  * rows are missing (none on the day of the missing plateau). *a and *b
  * are the rows of the missing plateau, as written. */
+/* -o - is stdout, as -o - is for other tools and detect --help says: the
+ * same sections as without -o, and no file named '-' (detect wrote the
+ * detections into ./- and the alerts into ./-.alerts.csv). */
+static void test_dash_o_is_stdout(void **state)
+{
+	(void)state;
+	static char plain[1 << 16], dash[1 << 16];
+	char cwd[200];
+	snprintf(cwd, sizeof(cwd), "%s/dash", dir);
+	assert_int_equal(mkdir(cwd, 0700), 0);
+	int rc = tu_run(plain, sizeof(plain), "cd %s && %s detect %s %s --points",
+			cwd, tu_vigil(), csv, small());
+	assert_int_equal(rc, 0);
+	rc = tu_run(dash, sizeof(dash), "cd %s && %s detect %s %s --points -o -",
+		    cwd, tu_vigil(), csv, small());
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(dash, "\n\nrow,time,node,cpu,mem\n"));
+	assert_string_equal(dash, plain);
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out), "ls -A %s", cwd), 0);
+	assert_string_equal(out, "");
+}
+
 static void write_daily(const char *path, int gaps, int *a, int *b)
 {
 	FILE *f = fopen(path, "w");
@@ -655,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_missing_daily_plateau),
 		cmocka_unit_test(test_json_has_detections_and_alerts),
 		cmocka_unit_test(test_csv_sections_on_stdout),
+		cmocka_unit_test(test_dash_o_is_stdout),
 		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),
 		cmocka_unit_test(test_model_file_refuses_training_options),
 		cmocka_unit_test(test_output_never_replaces_the_data),

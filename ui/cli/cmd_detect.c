@@ -25,9 +25,10 @@ static const char detect_help[] =
 	"their metrics ranked by share of the score mass.\n"
 	"\n"
 	"  --format F         csv (default) or json\n"
-	"  -o FILE            write to FILE instead of stdout. CSV: detections\n"
-	"                     in FILE, alerts in FILE.alerts.csv, points in\n"
-	"                     FILE.points.csv. Without -o (or when FILE is a\n"
+	"  -o FILE            write to FILE instead of stdout ('-': stdout).\n"
+	"                     CSV: detections in FILE, alerts in\n"
+	"                     FILE.alerts.csv, points in FILE.points.csv.\n"
+	"                     Without -o, with -o - (or when FILE is a\n"
 	"                     device or FIFO, e.g. /dev/null), CSV sections\n"
 	"                     (detections, alerts, points) follow each other\n"
 	"                     in one stream, each with its header, separated\n"
@@ -178,7 +179,9 @@ int cmd_detect(int argc, char **argv)
 						       a);
 			const char *v = argv[++i];
 			if (!strcmp(a, "-o")) {
-				out = v;
+				/* '-' is stdout, as without -o (./- is
+				   a file of that name) */
+				out = strcmp(v, "-") ? v : NULL;
 			} else if (!strcmp(v, "json")) {
 				json = 1;
 			} else if (!strcmp(v, "csv")) {
