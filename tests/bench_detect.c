@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <time.h>
 
+#include "data/clock.h"
 #include "engine/detect.h"
 #include "labels/labelfile.h"
 #include "labels/labelset.h"
@@ -47,13 +48,6 @@ enum { SEEDS = 2 };
 static double seed_sum[SEEDS], seed_min[SEEDS] = {2, 2};
 static size_t seed_n[SEEDS];
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Score dataset with every mode (seed 1, a table row each) or, with
  * seed > 1, with the default only (into seed_sum / seed_min). */
 static void one(const char *label, const char *dataset, double train,
@@ -70,13 +64,13 @@ static void one(const char *label, const char *dataset, double train,
 	ErrorRecord err;
 	error_clear(&err);
 	char msg[1200];
-	double t0 = now();
+	double t0 = clock_mono_seconds();
 	Status st = pipeline_load(&p, &o, NULL, &err);
 	if (st == STATUS_OK)
 		st = pipeline_model(&p, &o, &err);
 	if (st == STATUS_OK)
 		st = pipeline_forecast(&p, &err);
-	double t1 = now();
+	double t1 = clock_mono_seconds();
 	LabelSet ls;
 	memset(&ls, 0, sizeof(ls));
 	int have_ls = 0;

@@ -17,16 +17,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "data/clock.h"
 #include "data/series.h"
 #include "tests/benchutil.h"
 #include "tests/csv_oracle.h"
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static size_t file_size(const char *path)
 {
@@ -45,10 +39,10 @@ static int child(const char *path, int old)
 {
 	Series s;
 	ErrorRecord err;
-	double t0 = now();
+	double t0 = clock_mono_seconds();
 	Status st = old ? oracle_load_csv_flags(&s, path, NULL, 0, &err)
 			: series_load_csv(&s, path, NULL, &err);
-	double t = now() - t0;
+	double t = clock_mono_seconds() - t0;
 	if (st != STATUS_OK) {
 		char buf[1200];
 		fprintf(stderr, "bench_load: %s\n",
@@ -193,9 +187,9 @@ static int bench_smd(void)
 	Series s;
 	ErrorRecord err;
 	for (int i = 0; i < 20; i++) {
-		double t0 = now();
+		double t0 = clock_mono_seconds();
 		Status st = series_load_smd(&s, dir, "machine-1-2", &err);
-		double t = now() - t0;
+		double t = clock_mono_seconds() - t0;
 		if (st != STATUS_OK) {
 			char buf[1200];
 			fprintf(stderr, "bench_load: %s\n",

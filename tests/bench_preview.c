@@ -17,17 +17,11 @@
 
 #include <time.h>
 
+#include "data/clock.h"
 #include "engine/detect.h"
 #include "engine/model.h"
 #include "engine/preview.h"
 #include "tests/benchutil.h"
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The dashboard on dataset with a fresh cache: its --timing line. */
 static void first_detections(const char *vigil, const char *dataset)
@@ -100,7 +94,7 @@ static double train_polled(const Series *s, const LstmConfig *cfg,
 	Trainer *t = NULL;
 	ErrorRecord err;
 	error_clear(&err);
-	double t0 = now();
+	double t0 = clock_mono_seconds();
 	if (trainer_start(&t, s, cfg, &err) != STATUS_OK)
 		return -1;
 	TrainProgress pr;
@@ -125,7 +119,7 @@ static double train_polled(const Series *s, const LstmConfig *cfg,
 		preview_runner_stop(r);
 	LstmModel *m = NULL;
 	Status st = trainer_join(t, &m, &err);
-	double dt = now() - t0;
+	double dt = clock_mono_seconds() - t0;
 	lstm_model_delete(m);
 	return st == STATUS_OK ? dt : -1;
 }

@@ -31,6 +31,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "data/clock.h"
 #include "data/rng.h"
 #include "data/series.h"
 #include "engine/kernels.h"
@@ -89,13 +90,6 @@ static void read_reference(void)
 
 #define TRAIN_WINDOWS 28469
 #define LOOK_BACK 10
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* 38 metrics of sines, trends and noise; rows chosen so that the training
  * windows (80% of all) are exactly TRAIN_WINDOWS. */
@@ -179,10 +173,10 @@ static double time_inference(const Series *s, int threads)
 	lstm_forecast(m, s, pred, &err); /* warm-up */
 	double t = INFINITY;
 	for (int i = 0; i < 7; i++) {
-		double t0 = now();
+		double t0 = clock_mono_seconds();
 		lstm_forecast(m, s, pred, &err);
-		if (now() - t0 < t)
-			t = now() - t0;
+		if (clock_mono_seconds() - t0 < t)
+			t = clock_mono_seconds() - t0;
 	}
 	free(pred);
 	lstm_model_delete(m);
@@ -203,15 +197,15 @@ static void *spin_work(void *arg)
  * thread, then twice the work on two (2.0 = a free second core). */
 static double parallel_capacity(void)
 {
-	double t0 = now();
+	double t0 = clock_mono_seconds();
 	spin_work(NULL);
-	double t1 = now();
+	double t1 = clock_mono_seconds();
 	pthread_t th;
 	if (pthread_create(&th, NULL, spin_work, NULL))
 		return NAN;
 	spin_work(NULL);
 	pthread_join(th, NULL);
-	double t2 = now();
+	double t2 = clock_mono_seconds();
 	return 2.0 * (t1 - t0) / (t2 - t1);
 }
 
@@ -357,7 +351,7 @@ static void peak_rss(void)
 	int fd = mkstemp(model);
 	if (fd >= 0)
 		close(fd);
-	double t0 = now();
+	double t0 = clock_mono_seconds();
 	pid_t pid = fork();
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
@@ -375,7 +369,7 @@ static void peak_rss(void)
 		printf("peak RSS: could not run %s\n", vigil);
 		return;
 	}
-	double t = now() - t0;
+	double t = clock_mono_seconds() - t0;
 	unlink(model);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		printf("peak RSS: %s train exited with status %d\n", vigil,

@@ -302,6 +302,26 @@ static void test_smd_format_reads_back(void **state)
 	assert_non_null(strstr(out, "split at 500"));
 }
 
+/* synth takes every 64-bit seed, as train does, with train's message for
+ * a bad one: it read the seed as a long and refused 2^64-1 ('takes a
+ * non-negative integer') while taking ' 5' with a space. */
+static void test_cli_seed_as_train_takes_it(void **state)
+{
+	(void)state;
+	SynthOptions o;
+	synth_defaults(&o);
+	o.seed = UINT64_MAX;
+	check_labels_exact("S64", "--seed 18446744073709551615", &o);
+	char out[4096];
+	static const char *const bad[] = {"' 5'", "-3", "18446744073709551616"};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		int rc = tu_run(out, sizeof(out), "%s synth -o %s/bad --seed %s",
+				tu_vigil(), tu_dir, bad[k]);
+		if (rc != 1 || !strstr(out, "--seed takes a whole number"))
+			fail_msg("--seed %s: exit %d\n%s", bad[k], rc, out);
+	}
+}
+
 static void test_cli_help_and_usage(void **state)
 {
 	(void)state;
@@ -426,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_demo_options_have_range_anomalies),
 		cmocka_unit_test(test_smd_format_reads_back),
 		cmocka_unit_test(test_cli_help_and_usage),
+		cmocka_unit_test(test_cli_seed_as_train_takes_it),
 		cmocka_unit_test(test_cli_keeps_other_labels),
 		cmocka_unit_test(test_cli_anomaly_limit_and_quoted_path),
 	};

@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <sys/stat.h>
 
 static char dir[64];
 static char csv[128];
@@ -105,10 +106,15 @@ static void test_help_and_usage(void **state)
 					  "--adapt-recent 500",
 					  "--adapt-lr 1e-3 --model /none"};
 	for (int k = 0; k < 4; k++) {
+		/* with a model file, none of the training options it
+		   refuses */
+		char train[256];
+		snprintf(train, sizeof(train), "%s --cache-dir %s/adcache",
+			 small(), dir);
 		int rc = tu_run(out, sizeof(out),
-				"%s detect %s %s %s --cache-dir %s/adcache "
-				"-o %s/adsub.csv",
-				tu_vigil(), csv, small(), sub[k], dir, dir);
+				"%s detect %s %s %s -o %s/adsub.csv",
+				tu_vigil(), csv, k == 3 ? "--quiet" : train,
+				sub[k], dir);
 		if (rc != 1 || !strstr(out, "only with --adapt N"))
 			fail_msg("'%s' without --adapt: exit %d\n%s", sub[k],
 				 rc, out);
@@ -340,6 +346,29 @@ static void test_csv_sections_on_stdout(void **state)
 /* The series of test_missing_daily_plateau; with gaps, about 3% of the
  * rows are missing (none on the day of the missing plateau). *a and *b
  * are the rows of the missing plateau, as written. */
+/* -o - is stdout, as -o - is for other tools and detect --help says: the
+ * same sections as without -o, and no file named '-' (detect wrote the
+ * detections into ./- and the alerts into ./-.alerts.csv). */
+static void test_dash_o_is_stdout(void **state)
+{
+	(void)state;
+	static char plain[1 << 16], dash[1 << 16];
+	char cwd[200];
+	snprintf(cwd, sizeof(cwd), "%s/dash", dir);
+	assert_int_equal(mkdir(cwd, 0700), 0);
+	int rc = tu_run(plain, sizeof(plain), "cd %s && %s detect %s %s --points",
+			cwd, tu_vigil(), csv, small());
+	assert_int_equal(rc, 0);
+	rc = tu_run(dash, sizeof(dash), "cd %s && %s detect %s %s --points -o -",
+		    cwd, tu_vigil(), csv, small());
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(dash, "\n\nrow,time,node,cpu,mem\n"));
+	assert_string_equal(dash, plain);
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out), "ls -A %s", cwd), 0);
+	assert_string_equal(out, "");
+}
+
 static void write_daily(const char *path, int gaps, int *a, int *b)
 {
 	FILE *f = fopen(path, "w");
@@ -456,6 +485,51 @@ static void test_forecast_cache_is_reused_and_repaired(void **state)
  * '..'), `train -o` and `labels -o` used to replace the dataset with
  * detections, a model or labels, exit 0. The same for an SMD machine's
  * test file. */
+/* A model file (--model) is used as it was trained: detect, score and
+ * the dashboard refuse the options that would train another or find a
+ * cached one, as watch does (they were taken and ignored: '--model M
+ * --hidden 64' detected with M's 8 units without a word). --threads
+ * still applies to the model file. */
+static void test_model_file_refuses_training_options(void **state)
+{
+	(void)state;
+	char out[16384], model[160], det[160];
+	snprintf(model, sizeof(model), "%s/given.model", dir);
+	snprintf(det, sizeof(det), "%s/given.det.csv", dir);
+	int rc = tu_run(out, sizeof(out), "%s train %s -o %s %s", tu_vigil(),
+			csv, model, small());
+	if (rc != 0)
+		fail_msg("train: exit %d\n%s", rc, out);
+	static const char *const cmds[] = {"detect", "score", ""};
+	static const char *const outs[] = {"-o", "--json --labels",
+					   "--keys /dev/null --dump"};
+	static const char *const opts[] = {"--hidden 64", "--epochs 3",
+					   "--seed 9", "--cache-dir /tmp"};
+	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)
+		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+			rc = tu_run(out, sizeof(out),
+				    "%s %s %s --model %s %s %s %s </dev/null",
+				    tu_vigil(), cmds[c], csv, model, opts[k],
+				    outs[c], det);
+			char opt[32];
+			snprintf(opt, sizeof(opt), "%.*s",
+				 (int)strcspn(opts[k], " "), opts[k]);
+			char said[64];
+			snprintf(said, sizeof(said),
+				 "%s does not apply with --model", opt);
+			if (rc != 1 || !strstr(out, said))
+				fail_msg("'vigil %s --model M %s': exit %d, "
+					 "not a usage error:\n%s",
+					 cmds[c], opts[k], rc, out);
+			assert_int_not_equal(access(det, F_OK), 0);
+		}
+	rc = tu_run(out, sizeof(out), "%s detect %s --model %s --threads 2 -o %s",
+		    tu_vigil(), csv, model, det);
+	if (rc != 0)
+		fail_msg("--threads with --model: exit %d\n%s", rc, out);
+	assert_int_equal(access(det, R_OK), 0);
+}
+
 static void test_output_never_replaces_the_data(void **state)
 {
 	(void)state;
@@ -501,6 +575,43 @@ static void test_output_never_replaces_the_data(void **state)
 	assert_memory_equal(after, before, before_len);
 	free(after);
 	free(before);
+}
+
+/* An -o that detect cannot use (the dataset's own file, a folder that
+ * does not exist, FILE.alerts.csv a folder) is refused before the model
+ * trains: detect trained first (minutes on a large machine), cached the
+ * model, then refused; with FILE.alerts.csv a folder it even wrote FILE
+ * before failing. */
+static void test_bad_output_refused_before_training(void **state)
+{
+	(void)state;
+	char out[16384], cache[200], taken[200], folder[240];
+	snprintf(cache, sizeof(cache), "%s/early", dir);
+	snprintf(taken, sizeof(taken), "%s/taken.csv", dir);
+	snprintf(folder, sizeof(folder), "%s.alerts.csv", taken);
+	assert_int_equal(mkdir(folder, 0700), 0);
+	const struct {
+		const char *o, *said;
+		int rc;
+	} cases[] = {
+		{csv, "is the dataset's data file", 1},
+		{"/nonexistent-vigil/x.csv", "/nonexistent-vigil/x.csv", 2},
+		{taken, "taken.csv.alerts.csv", 2},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		int rc = tu_run(out, sizeof(out),
+				"%s detect %s --epochs 2 --hidden 4 "
+				"--cache-dir %s -o %s",
+				tu_vigil(), csv, cache, cases[k].o);
+		if (rc != cases[k].rc || !strstr(out, cases[k].said) ||
+		    strstr(out, "training"))
+			fail_msg("-o %s: exit %d, not %d before training:\n%s",
+				 cases[k].o, rc, cases[k].rc, out);
+		/* no model trained, none cached */
+		assert_int_not_equal(access(cache, F_OK), 0);
+	}
+	assert_int_not_equal(access(taken, F_OK), 0);
+	rmdir(folder);
 }
 
 /* Nor the dataset's own label files: `detect -o` and `train -o` onto an
@@ -567,9 +678,12 @@ int main(void)
 		cmocka_unit_test(test_missing_daily_plateau),
 		cmocka_unit_test(test_json_has_detections_and_alerts),
 		cmocka_unit_test(test_csv_sections_on_stdout),
+		cmocka_unit_test(test_dash_o_is_stdout),
 		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),
+		cmocka_unit_test(test_model_file_refuses_training_options),
 		cmocka_unit_test(test_output_never_replaces_the_data),
 		cmocka_unit_test(test_output_never_replaces_the_labels),
+		cmocka_unit_test(test_bad_output_refused_before_training),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -286,6 +286,27 @@ static void test_nab_usage(void **state)
 	assert_non_null(strstr(out, "--epochs N"));
 }
 
+/* A RESULTS_DIR that cannot be made (a file where a folder goes) is said
+ * once, before any model trains: nab trained a model for every file and
+ * then said 'cannot create' once per file. */
+static void test_nab_results_folder_refused_before_training(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], file[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(file, sizeof(file), "%s/afile", dir);
+	assert_int_equal(tu_write(file, "not a folder\n"), 0);
+	int rc = tu_run(out, sizeof(out), "%s nab %s -o %s/res --epochs 2",
+			tu_vigil(), "data/samples/nab", file);
+	const char *said = strstr(out, "cannot create");
+	if (rc != 2 || !said || strstr(said + 1, "cannot create") ||
+	    strstr(out, "training"))
+		fail_msg("exit %d, not once before training:\n%s", rc, out);
+	assert_non_null(strstr(out, "afile/res/vigil: cannot create: Not a "
+				    "directory"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* --name .. put the results above RESULTS_DIR (RESULTS/../CATEGORY/
  * .._FILE.csv), --name . beside it as hidden files; both are refused
  * now, before anything is written. */
@@ -328,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_nab_elapsed_times_written_as_dates),
 		cmocka_unit_test(test_nab_empty_probation_does_not_train),
 		cmocka_unit_test(test_nab_name_stays_inside_results),
+		cmocka_unit_test(test_nab_results_folder_refused_before_training),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

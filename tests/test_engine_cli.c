@@ -32,7 +32,7 @@ static void test_help_and_usage_errors(void **state)
 	assert_int_equal(tu_run(out, sizeof(out), "%s train x.csv --layers 3",
 				tu_vigil()),
 			 1);
-	assert_non_null(strstr(out, "--layers is 1 or 2"));
+	assert_non_null(strstr(out, "layers must be 1 or 2"));
 	assert_int_equal(tu_run(out, sizeof(out), "%s train x.csv --lr abc",
 				tu_vigil()),
 			 1);
@@ -215,6 +215,38 @@ static void test_option_out_of_range_is_usage_error(void **state)
 	}
 }
 
+/* vigil train reads its model options with the parser detect, score, nab
+ * and the dashboard share: a bad value gets the same message from each
+ * (train said "--epochs takes a whole number >= 1" where detect said
+ * "takes an integer >= 1", "--layers is 1 or 2" where detect named the
+ * value, "--threads is 1..64" where detect said "threads must be in
+ * 1..64, not 100"). */
+static void test_train_and_detect_say_the_same(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"--epochs 0",	  "--hidden x",	   "--layers 3",
+		"--threads 100", "--rolling 1",	   "--clip -1",
+		"--batch 0",	  "--look-back -2", "--patience x",
+		"--lr 0",	  "--max-train-rows y", "--seed -3",
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		char t[4096], d[4096];
+		int rt = tu_run(t, sizeof(t), "%s train x.csv %s", tu_vigil(),
+				bad[k]);
+		int rd = tu_run(d, sizeof(d), "%s detect x.csv %s", tu_vigil(),
+				bad[k]);
+		/* the same words after the command's name */
+		const char *wt = strstr(t, ": "), *wd = strstr(d, ": ");
+		const char *et = strstr(t, "\nTry"), *ed = strstr(d, "\nTry");
+		if (rt != 1 || rd != 1 || !wt || !wd || !et || !ed ||
+		    et - wt != ed - wd || strncmp(wt, wd, (size_t)(et - wt)))
+			fail_msg("'%s': train (exit %d) and detect (exit %d) "
+				 "differ:\n%s\n%s",
+				 bad[k], rt, rd, t, d);
+	}
+}
+
 /* A seed train cannot hold (beyond 2^64-1, or negative behind a space) is
  * a usage error in train as in detect: train took 18446744073709551616 as
  * 18446744073709551615 (strtoull's clamp) and ' -1' as the same, and
@@ -390,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_help_and_usage_errors),
 		cmocka_unit_test(test_option_out_of_range_is_usage_error),
 		cmocka_unit_test(test_seed_beyond_64_bits_is_usage_error),
+		cmocka_unit_test(test_train_and_detect_say_the_same),
 		cmocka_unit_test(test_unwritable_output_fails_before_training),
 		cmocka_unit_test(test_uncachable_model_fails_before_training),
 		cmocka_unit_test(test_detect_bar_before_validation),

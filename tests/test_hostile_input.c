@@ -12,6 +12,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "data/clock.h"
+
 static char tmp[64];
 static char data[128];   /* TMP/d/synthetic.csv: 1000 rows, 3 metrics */
 static char labels[128]; /* TMP/d/labels.csv */
@@ -171,13 +173,6 @@ static void test_model_with_huge_shape(void **state)
 	assert_no_sanitizer_report(out);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Every command line that takes a file, with %s where the file goes. */
 static const char *const file_args[] = {
 	"info %s",
@@ -227,11 +222,11 @@ static void expect_refused_quickly(const char *file, const char *what)
 	for (size_t i = 0; i < sizeof(file_args) / sizeof(file_args[0]); i++) {
 		char args[1024], out[4096], want[256];
 		expand(file_args[i], file, args, sizeof(args));
-		double t0 = now_s();
+		double t0 = clock_mono_seconds();
 		/* timeout: a regression must fail the test, not hang it */
 		int rc = tu_run(out, sizeof(out), "timeout 10 %s %s </dev/null",
 				tu_vigil(), args);
-		double dt = now_s() - t0;
+		double dt = clock_mono_seconds() - t0;
 		print_message("vigil %s -> %d in %.3f s: %s", args, rc, dt, out);
 		assert_int_equal(rc, 2);
 		snprintf(want, sizeof(want), "%s: is %s, not a regular file",
@@ -299,11 +294,11 @@ static void test_psm_folder_with_a_fifo(void **state)
 				"mkfifo %s/train.csv",
 				dir, dir, dir),
 			 0);
-	double t0 = now_s();
+	double t0 = clock_mono_seconds();
 	int rc = tu_run(out, sizeof(out), "timeout 20 %s info %s",
 			tu_vigil(), dir);
 	assert_int_equal(rc, 2);
-	assert_true(now_s() - t0 < 5.0);
+	assert_true(clock_mono_seconds() - t0 < 5.0);
 	snprintf(want, sizeof(want),
 		 "%s/train.csv: is a FIFO (named pipe), not a regular file",
 		 dir);

@@ -388,6 +388,29 @@ static void test_labels_format_needs_output(void **state)
 	assert_non_null(strstr(out, "machine-1-2: test_label has "));
 }
 
+/* labels -o - is refused, as train -o - is: it wrote the labels into a
+ * file named '-' in the current folder and said 'wrote - (smd)', where
+ * detect -o - writes to stdout. './-' still names such a file. */
+static void test_labels_dash_output_refused(void **state)
+{
+	(void)state;
+	char out[4096], cwd[128];
+	snprintf(cwd, sizeof(cwd), "%s/dashdir", tmp);
+	assert_int_equal(tu_run(out, sizeof(out), "mkdir %s", cwd), 0);
+	int rc = tu_run(out, sizeof(out), "cd %s && %s labels %s -o -", cwd,
+			tu_vigil(), ds);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "-o - (stdout) cannot take a label file"));
+	assert_int_equal(tu_run(out, sizeof(out), "ls -A %s", cwd), 0);
+	assert_string_equal(out, "");
+	rc = tu_run(out, sizeof(out),
+		    "cd %s && %s labels %s -o ./- --format csv && head -1 ./-",
+		    cwd, tu_vigil(), ds);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "metric,start,end,start_time,end_time,"
+				    "source,note\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_labels_nab_keeps_unreadable_destination),
 		cmocka_unit_test(test_labels_wrote_line_escaped),
 		cmocka_unit_test(test_labels_format_needs_output),
+		cmocka_unit_test(test_labels_dash_output_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "data/clock.h"
 #include "data/prom.h"
 #include "data/series.h"
 
@@ -49,13 +50,6 @@ static atomic_int offset;   /* added to the exporter's values */
 static atomic_int exp_stop;
 static atomic_int exp_hits; /* scrapes served */
 static int ready;           /* 1 when everything started */
-
-static double mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int have_cmd(const char *name)
 {
@@ -448,7 +442,7 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 	for (int i = 0; i < 300 && atomic_load(&exp_hits) < 2; i++)
 		usleep(100000);
 	assert_true(atomic_load(&exp_hits) >= 2);
-	double t0 = mono();
+	double t0 = clock_mono_seconds();
 	int rc = tu_run(out, sizeof(out),
 			"HOME=%s %s train '%s' -o %s --epochs 3 --hidden 8 "
 			"--look-back 5 --quiet",
@@ -466,7 +460,7 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 	env.watch = tu_spawn(argv, wout, werr);
 	if (!wait_file(werr, "polling every", 1, 60))
 		fail_msg("watch did not start");
-	print_message("watch: %s after %.1f s\n", "started", mono() - t0);
+	print_message("watch: %s after %.1f s\n", "started", clock_mono_seconds() - t0);
 	/* an anomaly on both metrics: Alertmanager lists it, high */
 	atomic_store(&offset, 300);
 	char body[65536];
@@ -475,11 +469,11 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 	assert_non_null(strstr(body, "\"node\":\"h1\""));
 	assert_non_null(strstr(body, "\"criticality\":\"high\""));
 	assert_non_null(strstr(body, "vt_load"));
-	print_message("watch: %s after %.1f s\n", "listed", mono() - t0);
+	print_message("watch: %s after %.1f s\n", "listed", clock_mono_seconds() - t0);
 	atomic_store(&offset, 0);
 	if (!wait_am(0, 30, body, sizeof(body)))
 		fail_msg("the alert was never resolved: %s", body);
-	print_message("watch: %s after %.1f s\n", "resolved", mono() - t0);
+	print_message("watch: %s after %.1f s\n", "resolved", clock_mono_seconds() - t0);
 	char *o = tu_slurp(wout, NULL);
 	assert_non_null(o);
 	assert_int_equal(count(o, "\"event\": \"open\", \"type\": \"alert\""),
@@ -506,7 +500,7 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 	start_am();
 	if (!wait_am(1, 20, body, sizeof(body)))
 		fail_msg("the alert was not delivered after the outage");
-	print_message("watch: %s after %.1f s\n", "delivered after the outage", mono() - t0);
+	print_message("watch: %s after %.1f s\n", "delivered after the outage", clock_mono_seconds() - t0);
 	assert_true(wait_file(werr, "delivered after", 1, 5));
 	atomic_store(&offset, 0);
 
@@ -520,7 +514,7 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 	assert_true(wait_ready(am, 30));
 	if (!wait_file(werr, "source: answering again", 1, 15))
 		fail_msg("watch did not take the source back");
-	print_message("watch: %s after %.1f s\n", "source back", mono() - t0);
+	print_message("watch: %s after %.1f s\n", "source back", clock_mono_seconds() - t0);
 	e = tu_slurp(werr, NULL);
 	const char *back = strstr(e, "source: answering again");
 	unsigned long polls = 0, rows = 0;
@@ -685,15 +679,15 @@ static void test_sigterm_while_prometheus_hangs(void **state)
 	}
 	kill(env.prom, SIGSTOP);
 	sleep(3); /* a poll is waiting for its answer */
-	double t0 = mono();
+	double t0 = clock_mono_seconds();
 	kill(w, SIGTERM);
 	int st = 0, done = 0;
-	while (!done && mono() - t0 < 60) {
+	while (!done && clock_mono_seconds() - t0 < 60) {
 		done = waitpid(w, &st, WNOHANG) == w;
 		if (!done)
 			usleep(100000);
 	}
-	double took = mono() - t0;
+	double took = clock_mono_seconds() - t0;
 	kill(env.prom, SIGCONT);
 	if (!done) {
 		kill(w, SIGKILL);

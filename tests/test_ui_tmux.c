@@ -43,18 +43,18 @@ static void test_demo_browse(void **state)
 	/* zoom in twice around the cursor (row 500 = 08:20): the axis no
 	 * longer starts at 00:00 */
 	keys("+ +");
-	double end = now_s() + timeout_s(5);
+	double end = clock_mono_seconds() + timeout_s(5);
 	do {
 		capture();
-	} while (strstr(screen, "|00:00") && now_s() < end);
+	} while (strstr(screen, "|00:00") && clock_mono_seconds() < end);
 	CHECK(!strstr(screen, "|00:00"));
 	/* the cursor moves right: the readout time changes */
 	expect("08:20  value", 2);
 	keys("l l l l");
-	double end2 = now_s() + timeout_s(5);
+	double end2 = clock_mono_seconds() + timeout_s(5);
 	do {
 		capture();
-	} while (strstr(screen, "08:20  value") && now_s() < end2);
+	} while (strstr(screen, "08:20  value") && clock_mono_seconds() < end2);
 	CHECK(!strstr(screen, "08:20  value"));
 	keys("?");
 	expect("vigil keys", 5);
@@ -86,7 +86,7 @@ static void test_no_color_and_resize(void **state)
 		fail_msg("colour codes with NO_COLOR:\n%s", out);
 	/* 80x24: everything still there, the status line on the last row */
 	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 80 -y 24", sock);
-	double end = now_s() + timeout_s(5);
+	double end = clock_mono_seconds() + timeout_s(5);
 	int ok = 0;
 	do {
 		capture();
@@ -100,7 +100,7 @@ static void test_no_color_and_resize(void **state)
 			}
 		ok = lines == 24 && strstr(last, "? help") &&
 		     strstr(screen, "event P R F1") && strstr(screen, "metrics");
-	} while (!ok && now_s() < end);
+	} while (!ok && clock_mono_seconds() < end);
 	if (!ok) {
 		dump_failure();
 		fail_msg("not laid out at 80x24");
@@ -137,10 +137,10 @@ static void test_mouse(void **state)
 	expect("08:20  value", 10);
 	mouse(0, 40, 10, 1);
 	mouse(0, 40, 10, 0);
-	double end = now_s() + timeout_s(5);
+	double end = clock_mono_seconds() + timeout_s(5);
 	do {
 		capture();
-	} while (strstr(screen, "08:20  value") && now_s() < end);
+	} while (strstr(screen, "08:20  value") && clock_mono_seconds() < end);
 	CHECK(!strstr(screen, "08:20  value"));
 	mouse(0, 50, 10, 1);
 	mouse(32, 60, 10, 1); /* motion with the button down */
@@ -774,8 +774,8 @@ static void test_kill_recover_same_file(void **state)
 	kill((pid_t)pid, SIGKILL);
 	/* (the echo lands in the alternate screen nobody restored: wait for
 	 * the process instead) */
-	double end = now_s() + timeout_s(5);
-	while (kill((pid_t)pid, 0) == 0 && now_s() < end) {
+	double end = clock_mono_seconds() + timeout_s(5);
+	while (kill((pid_t)pid, 0) == 0 && clock_mono_seconds() < end) {
 		struct timespec ts = {0, 20 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}

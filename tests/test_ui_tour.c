@@ -240,13 +240,13 @@ static void tour_f_d(const Subject *su)
 	expect("1 edit unsaved", 5);
 	/* the panel moved with the edit, no other key: recall up, F1
 	 * changed */
-	double end = now_s() + timeout_s(5);
+	double end = clock_mono_seconds() + timeout_s(5);
 	int moved = 0;
 	do {
 		capture();
 		moved = panel_all(r1, f1, sizeof(r1)) &&
 			atof(r1) > atof(r0) && strcmp(f1, f0);
-	} while (!moved && !server_gone && now_s() < end);
+	} while (!moved && !server_gone && clock_mono_seconds() < end);
 	if (!moved) {
 		dump_failure();
 		fail_msg("%s: f d moved recall %s -> %s, F1 %s -> %s",

@@ -504,13 +504,13 @@ static void test_list_score_order(void **state)
 	/* the order follows the cursor */
 	keys("l l l l l l");
 	expect("metrics by score", 1);
-	double end = now_s() + timeout_s(3);
+	double end = clock_mono_seconds() + timeout_s(3);
 	int sorted = 0;
 	do {
 		capture();
 		sorted = list_rows(r, 8, 24) == 3 && r[0].score >= r[1].score &&
 			 r[1].score >= r[2].score;
-	} while (!sorted && now_s() < end);
+	} while (!sorted && clock_mono_seconds() < end);
 	CHECK(sorted);
 	keys("S");
 	expect("metrics by F1", 5);
@@ -747,14 +747,14 @@ static void test_machines_view(void **state)
 	/* in the background, at most one a core at a time, the rest
 	 * queued; every one trained in the end */
 	int most = 0, saw_queued = 0, tr = 0, qu = 0, done = 0;
-	double end = now_s() + timeout_s(120);
+	double end = clock_mono_seconds() + timeout_s(120);
 	do {
 		capture();
 		model_counts(&tr, &qu, &done);
 		most = tr > most ? tr : most;
 		saw_queued |= qu > 0;
 		CHECK(tr <= cores);
-	} while (done < 3 && !server_gone && now_s() < end);
+	} while (done < 3 && !server_gone && clock_mono_seconds() < end);
 	CHECK(done == 3);
 	assert_int_equal(most, cores < 3 ? cores : 3);
 	if (cores < 3)

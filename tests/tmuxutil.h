@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <time.h>
 
+#include "data/clock.h"
 #include "ui/dash/plot.h"
 
 static char sock[96];   /* the current server's socket name ("" = none) */
@@ -26,13 +27,6 @@ static char tmp[256];
 static char screen[65536];
 static const char *pre_cmd = ""; /* put before vigil's command line */
 static int server_gone; /* the last capture could not reach the server */
-
-static inline double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static inline double timeout_s(double plain)
 {
@@ -46,7 +40,7 @@ static inline double timeout_s(double plain)
 static inline void capture(void)
 {
 	static double last;
-	double wait = last + 0.02 - now_s();
+	double wait = last + 0.02 - clock_mono_seconds();
 	if (wait > 0) {
 		struct timespec ts = {0, (long)(wait * 1e9)};
 		nanosleep(&ts, NULL);
@@ -54,7 +48,7 @@ static inline void capture(void)
 	int rc = tu_run(screen, sizeof(screen), "tmux -L %s capture-pane -p",
 			sock);
 	server_gone = rc != 0;
-	last = now_s();
+	last = clock_mono_seconds();
 }
 
 /* Print what helps to understand a failure: the screen, and vigil's stderr
@@ -97,10 +91,10 @@ static inline void dump_failure(void)
 /* Poll the screen until cond holds (or secs pass), then CHECK it. */
 #define WAIT_CHECK(cond, secs)                                             \
 	do {                                                               \
-		double end_ = now_s() + timeout_s(secs);                   \
+		double end_ = clock_mono_seconds() + timeout_s(secs);                   \
 		do {                                                       \
 			capture();                                         \
-		} while (!(cond) && !server_gone && now_s() < end_);       \
+		} while (!(cond) && !server_gone && clock_mono_seconds() < end_);       \
 		CHECK(cond);                                               \
 	} while (0)
 
@@ -108,14 +102,14 @@ static inline void dump_failure(void)
  * timeout or when the server is gone (no point waiting then). */
 static inline int wait_for(const char *text, double secs)
 {
-	double end = now_s() + timeout_s(secs);
+	double end = clock_mono_seconds() + timeout_s(secs);
 	do {
 		capture();
 		if (strstr(screen, text))
 			return 1;
 		if (server_gone)
 			return 0;
-	} while (now_s() < end);
+	} while (clock_mono_seconds() < end);
 	return 0;
 }
 
@@ -168,8 +162,8 @@ static inline void stop_server(void)
 		   sock) == 0)
 		pid = atol(out);
 	tu_run(out, sizeof(out), "tmux -L %s kill-server", sock);
-	double end = now_s() + timeout_s(15);
-	while (pid > 0 && !process_ended(pid) && now_s() < end) {
+	double end = clock_mono_seconds() + timeout_s(15);
+	while (pid > 0 && !process_ended(pid) && clock_mono_seconds() < end) {
 		struct timespec ts = {0, 20 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
@@ -310,7 +304,7 @@ static inline double recall_of(const char *text)
  * when same is 1). */
 static inline int wait_panel(const char *old, int same, char *now, size_t n)
 {
-	double end = now_s() + timeout_s(5);
+	double end = clock_mono_seconds() + timeout_s(5);
 	do {
 		capture();
 		panel_recall(now, n);
@@ -318,7 +312,7 @@ static inline int wait_panel(const char *old, int same, char *now, size_t n)
 			return 1;
 		if (server_gone)
 			return 0;
-	} while (now_s() < end);
+	} while (clock_mono_seconds() < end);
 	return 0;
 }
 
@@ -406,11 +400,11 @@ static inline int press_until_shown(const char *key, const char *text,
 	for (int i = 0; i < max && !strstr(screen, text); i++) {
 		memcpy(before, screen, sizeof(screen));
 		keys(key);
-		double end = now_s() + timeout_s(5);
+		double end = clock_mono_seconds() + timeout_s(5);
 		do {
 			capture();
 		} while (!strstr(screen, text) && !strcmp(screen, before) &&
-			 !server_gone && now_s() < end);
+			 !server_gone && clock_mono_seconds() < end);
 		if (!strcmp(screen, before))
 			break;
 	}
@@ -426,12 +420,12 @@ static inline int press_until(const char *key, const char *what, int max)
 		capture();
 		status_line(before, sizeof(before));
 		keys(key);
-		double end = now_s() + timeout_s(5);
+		double end = clock_mono_seconds() + timeout_s(5);
 		do {
 			capture();
 			status_line(now, sizeof(now));
 		} while (!strcmp(now, before) && !server_gone &&
-			 now_s() < end);
+			 clock_mono_seconds() < end);
 		if (strstr(now, what))
 			return 1;
 	}
@@ -583,12 +577,12 @@ static inline int band_ok(const FileAlert *fa, int number, int total,
 static inline void check_band(const FileAlert *fa, int number, int total)
 {
 	char why[512];
-	double end = now_s() + timeout_s(5);
+	double end = clock_mono_seconds() + timeout_s(5);
 	int ok;
 	do {
 		capture();
 		ok = band_ok(fa, number, total, why, sizeof(why));
-	} while (!ok && !server_gone && now_s() < end);
+	} while (!ok && !server_gone && clock_mono_seconds() < end);
 	if (!ok) {
 		dump_failure();
 		fail_msg("%s", why);

@@ -89,19 +89,23 @@ int cli_is_data_file(const Series *s, const char *path, char *which,
 	char p[4400];
 	switch (s->kind) {
 	case SERIES_SMD:
-		if (!s->machine)
-			return 0;
-		snprintf(p, sizeof(p), "%s/train/%s.txt", s->path, s->machine);
-		if (same_as(&st, p, which, n))
-			return 1;
-		snprintf(p, sizeof(p), "%s/test/%s.txt", s->path, s->machine);
-		return same_as(&st, p, which, n);
 	case SERIES_PSM:
-		snprintf(p, sizeof(p), "%s/train.csv", s->path);
-		if (same_as(&st, p, which, n))
-			return 1;
-		snprintf(p, sizeof(p), "%s/test.csv", s->path);
-		return same_as(&st, p, which, n);
+		/* a train and a test file: PATH/train/M.txt and
+		   PATH/test/M.txt, or PATH/train.csv and PATH/test.csv */
+		if (s->kind == SERIES_SMD && !s->machine)
+			return 0;
+		for (int k = 0; k < 2; k++) {
+			const char *part = k ? "test" : "train";
+			if (s->kind == SERIES_SMD)
+				snprintf(p, sizeof(p), "%s/%s/%s.txt", s->path,
+					 part, s->machine);
+			else
+				snprintf(p, sizeof(p), "%s/%s.csv", s->path,
+					 part);
+			if (same_as(&st, p, which, n))
+				return 1;
+		}
+		return 0;
 	case SERIES_CSV:
 	case SERIES_NAB:
 		if (same_as(&st, s->path, which, n))

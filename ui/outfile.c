@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 Status outfile_open(OutFile *o, const char *path, ErrorRecord *err)
 {
@@ -43,4 +44,18 @@ void outfile_abort(OutFile *o)
 	if (!o->is_stdout)
 		atomicfile_abort(&o->af);
 	o->f = NULL;
+}
+
+Status outfile_check(const char *path, ErrorRecord *err)
+{
+	struct stat st;
+	if (!path || !strcmp(path, "-") ||
+	    (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	     !S_ISDIR(st.st_mode)))
+		return STATUS_OK;
+	AtomicFile af;
+	Status s = atomicfile_open(&af, path, err);
+	if (s == STATUS_OK)
+		atomicfile_abort(&af);
+	return s;
 }

@@ -23,5 +23,9 @@ Status outfile_open(OutFile *o, const char *path, ErrorRecord *err);
 Status outfile_commit(OutFile *o, ErrorRecord *err);
 /* Drop the temporary file (after an error). */
 void outfile_abort(OutFile *o);
+/* Whether path could be opened by outfile_open, found out before long
+ * work: a temporary file made beside it and dropped. stdout, a device or
+ * a FIFO (written in place, not opened here) pass. */
+Status outfile_check(const char *path, ErrorRecord *err);
 
 #endif

@@ -52,6 +52,10 @@ const char pipeline_train_help[] =
 	"Model options:\n" HELP_MODEL_TRAIN
 	"  --quiet            no progress bar\n";
 
+const char pipeline_train_cached_help[] =
+	"Model options:\n" HELP_MODEL_TRAIN HELP_MODEL_CACHE
+	"  --quiet            no progress bar\n";
+
 const char pipeline_detect_help[] =
 	"Detection options:\n"
 	"  --mode M           threshold mode: calibrated (default; causal:\n"
@@ -426,11 +430,10 @@ Status pipeline_detect(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 	return detect_run(&p->series, p->pred, &o->detect, &p->det, err);
 }
 
-Status pipeline_run(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
+Status pipeline_run_loaded(Pipeline *p, const PipelineOptions *o,
+			   ErrorRecord *err)
 {
-	Status st = pipeline_load(p, o, NULL, err);
-	if (st == STATUS_OK)
-		st = pipeline_model(p, o, err);
+	Status st = pipeline_model(p, o, err);
 	if (st == STATUS_OK)
 		st = pipeline_forecast_with(p, o, err);
 	if (st == STATUS_OK)
@@ -465,8 +468,8 @@ static int want_long(const char *cmd, const char *opt, const char *v,
 		     long min, long *out)
 {
 	if (cli_parse_long(v, out) || *out < min) {
-		cli_usage_error(cmd, "%s takes an integer >= %ld, not '%s'", opt,
-				min, v);
+		cli_usage_error(cmd, "%s takes a whole number >= %ld, not '%s'",
+				opt, min, v);
 		return -1;
 	}
 	return 0;
@@ -483,10 +486,108 @@ static int want_double(const char *cmd, const char *opt, const char *v,
 	return 0;
 }
 
+/* The model options that only shape a model being trained or looked up in
+ * the cache; --threads is a model option too, but a loaded model runs
+ * with it. */
+static const char *const train_only[] = {
+	"--epochs", "--patience", "--hidden", "--look-back",
+	"--seed",   "--layers",   "--batch",  "--lr",
+	"--clip",   "--rolling",  "--max-train-rows", "--cache-dir",
+};
+
+static int is_train_only(const char *a)
+{
+	for (size_t k = 0; k < sizeof(train_only) / sizeof(train_only[0]); k++)
+		if (!strcmp(a, train_only[k]))
+			return 1;
+	return 0;
+}
+
+int pipeline_lstm_option(const char *cmd, int argc, char **argv, int *i,
+			 LstmConfig *lc)
+{
+	const char *a = argv[*i];
+	if (!is_train_only(a) && strcmp(a, "--threads"))
+		return 0;
+	if (*i + 1 >= argc) {
+		cli_usage_error(cmd, "%s needs a value", a);
+		return -1;
+	}
+	const char *v = argv[++*i];
+	long l;
+	double d;
+	if (!strcmp(a, "--cache-dir")) {
+		lc->cache_dir = v;
+	} else if (!strcmp(a, "--seed")) {
+		/* every 64-bit seed */
+		if (cli_parse_seed(v, &lc->seed)) {
+			cli_usage_error(cmd, "--seed takes a whole number, not "
+					     "'%s'",
+					v);
+			return -1;
+		}
+	} else if (!strcmp(a, "--lr")) {
+		if (cli_parse_double(v, &d) || !(d > 0) || d > 10) {
+			cli_usage_error(cmd,
+					"--lr takes a rate in (0, 10], not '%s'",
+					v);
+			return -1;
+		}
+		lc->lr = (float)d;
+	} else if (!strcmp(a, "--clip")) {
+		if (cli_parse_double(v, &d) || !(d >= 0) || !isfinite(d)) {
+			cli_usage_error(cmd,
+					"--clip takes a norm >= 0, not '%s'", v);
+			return -1;
+		}
+		lc->clip = (float)d;
+	} else {
+		/* the counts: --patience, --rolling and --max-train-rows
+		   take 0 (never, off, all) */
+		int zero = !strcmp(a, "--patience") ||
+			   !strcmp(a, "--rolling") ||
+			   !strcmp(a, "--max-train-rows");
+		if (want_long(cmd, a, v, zero ? 0 : 1, &l))
+			return -1;
+		size_t n = (size_t)l;
+		if (!strcmp(a, "--epochs"))
+			lc->epochs = n;
+		else if (!strcmp(a, "--patience"))
+			lc->patience = n;
+		else if (!strcmp(a, "--hidden"))
+			lc->hidden = n;
+		else if (!strcmp(a, "--look-back"))
+			lc->look_back = n;
+		else if (!strcmp(a, "--layers"))
+			lc->layers = n;
+		else if (!strcmp(a, "--batch"))
+			lc->batch = n;
+		else if (!strcmp(a, "--rolling"))
+			lc->rolling = n;
+		else if (!strcmp(a, "--max-train-rows"))
+			lc->max_train_rows = n;
+		else
+			lc->threads = l > INT_MAX ? INT_MAX : (int)l;
+	}
+	/* the engine's bounds (--hidden at most 4096, ...): a usage error
+	   here, not bad input once the data is read */
+	ErrorRecord cerr;
+	if (model_check_config(lc, &cerr)) {
+		cli_usage_error(cmd, "%s %s: %s", a, v, cerr.message);
+		return -1;
+	}
+	return 1;
+}
+
 int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		    PipelineOptions *o)
 {
 	const char *a = argv[*i];
+	int r = pipeline_lstm_option(cmd, argc, argv, i, &o->lstm);
+	if (r > 0 && is_train_only(a))
+		o->train_option = a;
+	if (r)
+		return r;
 	if (!strcmp(a, "--quiet")) {
 		o->quiet = 1;
 		return 1;
@@ -500,17 +601,14 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		return 1;
 	}
 	static const char *const with_value[] = {
-		"--model",	"--epochs",	   "--patience", "--hidden",	  "--look-back",
-		"--seed",	"--max-train-rows", "--threads",	  "--mode",
-		"--layers",	"--batch",	   "--lr",	  "--clip",	  "--rolling",
-		"--k",		"--z",		   "--span",	  "--min-duration",
-		"--merge-gap",	"--alert-gap",	   "--medium",	  "--high",
-		"--min-threshold", "--window",	   "--buffer",
-		"--floor-z",	"--node-top-k", "--p",	"--history",
-		"--refit",	"--tail",	   "--min-scale", "--long-span",
-		"--level-span", "--season",	   "--cache-dir",
-		"--adapt",	"--adapt-steps",   "--adapt-lr", "--adapt-recent",
-		"--adapt-mix",	"--adapt-below",
+		"--model",	"--mode",	"--k",		"--z",
+		"--span",	"--min-duration", "--merge-gap", "--alert-gap",
+		"--medium",	"--high",	"--min-threshold", "--window",
+		"--buffer",	"--floor-z",	"--node-top-k", "--p",
+		"--history",	"--refit",	"--tail",	"--min-scale",
+		"--long-span",	"--level-span", "--season",	"--adapt",
+		"--adapt-steps", "--adapt-lr",	"--adapt-recent", "--adapt-mix",
+		"--adapt-below",
 	};
 	int known = 0;
 	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
@@ -526,11 +624,8 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 	long l;
 	double d;
 	DetectConfig *dc = &o->detect;
-	LstmConfig *lc = &o->lstm;
 	if (!strcmp(a, "--model")) {
 		o->model_path = v;
-	} else if (!strcmp(a, "--cache-dir")) {
-		lc->cache_dir = v;
 	} else if (!strcmp(a, "--mode")) {
 		if (detect_mode_parse(v, &dc->mode)) {
 			cli_usage_error(cmd,
@@ -540,62 +635,6 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 					v);
 			return -1;
 		}
-	} else if (!strcmp(a, "--epochs")) {
-		if (want_long(cmd, a, v, 1, &l))
-			return -1;
-		lc->epochs = (size_t)l;
-	} else if (!strcmp(a, "--patience")) {
-		if (want_long(cmd, a, v, 0, &l))
-			return -1;
-		lc->patience = (size_t)l;
-	} else if (!strcmp(a, "--hidden")) {
-		if (want_long(cmd, a, v, 1, &l))
-			return -1;
-		lc->hidden = (size_t)l;
-	} else if (!strcmp(a, "--look-back")) {
-		if (want_long(cmd, a, v, 1, &l))
-			return -1;
-		lc->look_back = (size_t)l;
-	} else if (!strcmp(a, "--seed")) {
-		/* train's seeds: every 64-bit one */
-		if (cli_parse_seed(v, &lc->seed)) {
-			cli_usage_error(cmd, "--seed takes a whole number, not "
-					     "'%s'",
-					v);
-			return -1;
-		}
-	} else if (!strcmp(a, "--layers")) {
-		if (want_long(cmd, a, v, 1, &l))
-			return -1;
-		lc->layers = (size_t)l;
-	} else if (!strcmp(a, "--batch")) {
-		if (want_long(cmd, a, v, 1, &l))
-			return -1;
-		lc->batch = (size_t)l;
-	} else if (!strcmp(a, "--rolling")) {
-		if (want_long(cmd, a, v, 0, &l))
-			return -1;
-		lc->rolling = (size_t)l;
-	} else if (!strcmp(a, "--lr")) {
-		if (cli_parse_double(v, &d) || !(d > 0) || d > 10) {
-			cli_usage_error(cmd,
-					"--lr takes a rate in (0, 10], not '%s'",
-					v);
-			return -1;
-		}
-		lc->lr = (float)d;
-	} else if (!strcmp(a, "--clip")) {
-		if (want_double(cmd, a, v, 0, &d))
-			return -1;
-		lc->clip = (float)d;
-	} else if (!strcmp(a, "--max-train-rows")) {
-		if (want_long(cmd, a, v, 0, &l))
-			return -1;
-		lc->max_train_rows = (size_t)l;
-	} else if (!strcmp(a, "--threads")) {
-		if (want_long(cmd, a, v, 1, &l))
-			return -1;
-		lc->threads = l > INT_MAX ? INT_MAX : (int)l;
 	} else if (!strcmp(a, "--k")) {
 		if (want_double(cmd, a, v, 1e-9, &d))
 			return -1;
@@ -725,13 +764,6 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 			return -1;
 		o->adapt.below = d;
 	}
-	/* the engine's bounds (--hidden at most 4096, ...): a usage error
-	   here, not bad input once the data is read */
-	ErrorRecord cerr;
-	if (model_check_config(lc, &cerr)) {
-		cli_usage_error(cmd, "%s %s: %s", a, v, cerr.message);
-		return -1;
-	}
 	if (o->adapt.every && dc->mode == THRESH_DYNAMIC) {
 		cli_usage_error(cmd, "--adapt judges rows by causal scores; "
 				     "--mode dynamic looks ahead");
@@ -743,4 +775,20 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		return -1;
 	}
 	return 1;
+}
+
+int pipeline_refuse_train_options(const char *cmd, const PipelineOptions *o)
+{
+	if (!o->model_path || !o->train_option)
+		return 0;
+	if (!strcmp(o->train_option, "--cache-dir"))
+		return cli_usage_error(cmd,
+				       "--cache-dir does not apply with --model: "
+				       "the model file is used, no cached model "
+				       "or forecast");
+	return cli_usage_error(cmd,
+			       "%s does not apply with --model: the model "
+			       "file is used as it was trained (give %s to "
+			       "vigil train DATASET -o MODEL)",
+			       o->train_option, o->train_option);
 }

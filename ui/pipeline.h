@@ -3,8 +3,8 @@
  * forecast every row, and run detection.
  *
  * Stages can be run one by one (the dashboard trains in the background and
- * then calls pipeline_forecast and pipeline_detect) or all at once with
- * pipeline_run. Options shared by the subcommands that run it (--model,
+ * then calls pipeline_forecast and pipeline_detect) or, once loaded, all
+ * at once with pipeline_run_loaded. Options shared by the subcommands that run it (--model,
  * --epochs, --hidden, ..., --mode, --k, ...) are parsed by pipeline_option. */
 #ifndef VIGIL_PIPELINE_H
 #define VIGIL_PIPELINE_H
@@ -24,6 +24,10 @@ typedef struct {
 	DetectConfig detect;
 	AdaptConfig adapt;       /* --adapt N ...: keep learning while
 				    streaming (adapt.every 0: off) */
+	const char *train_option; /* borrowed, may be NULL: the last option
+				     given that only shapes a model being
+				     trained or found in the cache
+				     (--epochs, ..., --cache-dir) */
 	int quiet;               /* 1: no progress bar on stderr */
 	int no_bars;             /* 1: no progress bar, stderr's other
 				    lines kept (score --jobs) */
@@ -79,8 +83,10 @@ Status pipeline_forecast_with(Pipeline *p, const PipelineOptions *o,
 /* Stage 4: detect_run with o->detect into p->det. */
 Status pipeline_detect(Pipeline *p, const PipelineOptions *o,
 		       ErrorRecord *err);
-/* All four stages. */
-Status pipeline_run(Pipeline *p, const PipelineOptions *o, ErrorRecord *err);
+/* Stages 2 to 4, after pipeline_load (what needs the series, as the
+ * checks of the output files, comes between). */
+Status pipeline_run_loaded(Pipeline *p, const PipelineOptions *o,
+			   ErrorRecord *err);
 
 /* Every metric detection followed by the node-level ones (metric ==
  * DETECT_NODE), as one malloc'd array (free it) for scoring or writing. */
@@ -93,11 +99,24 @@ Status pipeline_detections(const Pipeline *p, Detection **out, size_t *n,
 int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		    PipelineOptions *o);
 
+/* The model options alone (--epochs, --hidden, ..., --threads,
+ * --cache-dir; vigil train's), as pipeline_option takes them, into lc. */
+int pipeline_lstm_option(const char *cmd, int argc, char **argv, int *i,
+			 LstmConfig *lc);
+
+/* A usage error for cmd (returns 1) when o names a model file (--model)
+ * and an option that only shapes a model being trained or found in the
+ * cache (o->train_option), which would be ignored; else 0. */
+int pipeline_refuse_train_options(const char *cmd, const PipelineOptions *o);
+
 /* Help text for the options pipeline_option accepts. */
 extern const char pipeline_model_help[];
 /* The same without --model and --cache-dir (vigil nab: a fresh model per
  * file, none cached). */
 extern const char pipeline_train_help[];
+/* The same with --cache-dir (vigil train: no --model, a model cached
+ * unless -o names a file). */
+extern const char pipeline_train_cached_help[];
 extern const char pipeline_detect_help[];
 extern const char pipeline_adapt_help[];
 

@@ -25,9 +25,10 @@ static const char detect_help[] =
 	"their metrics ranked by share of the score mass.\n"
 	"\n"
 	"  --format F         csv (default) or json\n"
-	"  -o FILE            write to FILE instead of stdout. CSV: detections\n"
-	"                     in FILE, alerts in FILE.alerts.csv, points in\n"
-	"                     FILE.points.csv. Without -o (or when FILE is a\n"
+	"  -o FILE            write to FILE instead of stdout ('-': stdout).\n"
+	"                     CSV: detections in FILE, alerts in\n"
+	"                     FILE.alerts.csv, points in FILE.points.csv.\n"
+	"                     Without -o, with -o - (or when FILE is a\n"
 	"                     device or FIFO, e.g. /dev/null), CSV sections\n"
 	"                     (detections, alerts, points) follow each other\n"
 	"                     in one stream, each with its header, separated\n"
@@ -118,6 +119,33 @@ static int write_csv(const char *cmd, const char *out, const Pipeline *p,
 	return 0;
 }
 
+/* 0 when out and the files written beside it can be written and are none
+ * of s's data or label files; else the exit code, after saying why. */
+static int check_outputs(const char *cmd, const char *out, int json,
+			 int points, const Series *s)
+{
+	static const char *const ext[] = {"", ".alerts.csv", ".points.csv"};
+	/* a device or FIFO takes every section */
+	int parts = !out ? 0 : json || is_special(out) ? 1 : points ? 3 : 2;
+	for (int k = 0; k < parts; k++) {
+		char path[4400], data_file[4400];
+		snprintf(path, sizeof(path), "%s%s", out, ext[k]);
+		const char *own = cli_own_file(s, path, data_file,
+					       sizeof(data_file));
+		if (own)
+			return cli_usage_error(cmd,
+					       "%s is the dataset's %s file "
+					       "%s: name another file for -o",
+					       path, own, data_file);
+		ErrorRecord err;
+		error_clear(&err);
+		Status st = outfile_check(path, &err);
+		if (st != STATUS_OK)
+			return cli_report(cmd, st, &err);
+	}
+	return 0;
+}
+
 int cmd_detect(int argc, char **argv)
 {
 	const char *cmd = "detect";
@@ -151,7 +179,9 @@ int cmd_detect(int argc, char **argv)
 						       a);
 			const char *v = argv[++i];
 			if (!strcmp(a, "-o")) {
-				out = v;
+				/* '-' is stdout, as without -o (./- is
+				   a file of that name) */
+				out = strcmp(v, "-") ? v : NULL;
 			} else if (!strcmp(v, "json")) {
 				json = 1;
 			} else if (!strcmp(v, "csv")) {
@@ -172,34 +202,25 @@ int cmd_detect(int argc, char **argv)
 	}
 	if (!o.dataset)
 		return cli_usage_error(cmd, "DATASET is missing");
+	if (pipeline_refuse_train_options(cmd, &o))
+		return 1;
 
 	Pipeline p;
 	pipeline_init(&p);
 	ErrorRecord err;
 	error_clear(&err);
-	Status st = pipeline_run(&p, &o, &err);
-	if (st != STATUS_OK) {
+	Status st = pipeline_load(&p, &o, NULL, &err);
+	/* -o and the files beside it: not the data read, and writable;
+	   found out before the model trains */
+	int rc = st == STATUS_OK ? check_outputs(cmd, out, json, points,
+						 &p.series)
+				 : 0;
+	if (st == STATUS_OK && rc == 0)
+		st = pipeline_run_loaded(&p, &o, &err);
+	if (st != STATUS_OK || rc) {
 		pipeline_free(&p);
-		return cli_report(cmd, st, &err);
+		return rc ? rc : cli_report(cmd, st, &err);
 	}
-	/* -o and the files beside it must not be the data read */
-	char data_file[4400];
-	for (int k = 0; out && k < (json ? 1 : points ? 3 : 2); k++) {
-		static const char *const ext[] = {"", ".alerts.csv",
-						  ".points.csv"};
-		char path[4400];
-		snprintf(path, sizeof(path), "%s%s", out, ext[k]);
-		const char *own = cli_own_file(&p.series, path, data_file,
-					       sizeof(data_file));
-		if (own) {
-			pipeline_free(&p);
-			return cli_usage_error(cmd,
-					       "%s is the dataset's %s file "
-					       "%s: name another file for -o",
-					       path, own, data_file);
-		}
-	}
-	int rc;
 	if (json) {
 		OutFile of;
 		st = outfile_open(&of, out, &err);

@@ -42,7 +42,7 @@ static const char labels_help[] =
 	"  --labels IN          label file to read\n"
 	"  --label-format F     format of IN (guessed from the file when "
 	"absent)\n"
-	"  -o OUT               file to write (atomically)\n"
+	"  -o OUT               file to write (atomically; not '-')\n"
 	"  --format F           format of OUT (default: from OUT's name, "
 	".json\n"
 	"                       nab, .csv csv; else the format of IN)\n"
@@ -226,6 +226,13 @@ int cmd_labels(int argc, char **argv)
 		return cli_usage_error("labels", "%s goes with -o OUT (what to "
 					       "write)",
 				       has_out_fmt ? "--format" : "--force");
+	/* '-' is stdout for detect's -o; a label file is written under a
+	   temporary name and renamed (a NAB file keeps OUT's other keys),
+	   so it needs a real one */
+	if (out && !strcmp(out, "-"))
+		return cli_usage_error("labels", "-o - (stdout) cannot take a "
+						 "label file: name a file "
+						 "(./- for one named '-')");
 
 	ErrorRecord err;
 	error_clear(&err);

@@ -469,6 +469,17 @@ int cmd_nab(int argc, char **argv)
 		cJSON_Delete(windows);
 		return cli_usage_error(cmd, "%s", err.message);
 	}
+	/* the results folder, made now: one that cannot be is said before
+	 * any model trains, not once per file after each one trained */
+	char top[4400];
+	snprintf(top, sizeof(top), "%s/%s", outdir, name);
+	if (mkdirs(top) != 0) {
+		error_set(&err, STATUS_IO, top, 0, 0, "cannot create: %s",
+			  strerror(errno));
+		list_free(&files);
+		cJSON_Delete(windows);
+		return cli_report(cmd, STATUS_IO, &err);
+	}
 	/* A file that cannot be read is reported and skipped; the exit code
 	 * then says so (the worst one), the other files are still written. A
 	 * file too short for a model is written with scores 0 and a note. */

@@ -577,6 +577,8 @@ int cmd_score(int argc, char **argv)
 		return cli_usage_error("score",
 				       "--detections and --model exclude each "
 				       "other");
+	if (pipeline_refuse_train_options("score", &po))
+		return 1;
 	/* --adapt's options that cannot work: said once, before anything
 	   is read (a folder said it once per machine, each "not scored");
 	   with --model its own batch is checked once it is loaded */

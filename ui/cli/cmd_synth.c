@@ -381,13 +381,17 @@ int cmd_synth(int argc, char **argv)
 					"synth", "--format is csv or smd, not '%s'",
 					v);
 			format = v;
+		} else if (!strcmp(a, "--seed")) {
+			/* every 64-bit seed, as train's */
+			if (cli_parse_seed(v, &o.seed))
+				return cli_usage_error(
+					"synth",
+					"--seed takes a whole number, not '%s'",
+					v);
 		} else if (cli_parse_long(v, &n)) {
 			return cli_usage_error(
-				"synth", "%s takes a non-negative integer, not "
-					 "'%s'",
-				a, v);
-		} else if (!strcmp(a, "--seed")) {
-			o.seed = (uint64_t)n;
+				"synth", "%s takes a whole number, not '%s'", a,
+				v);
 		} else if (!strcmp(a, "--points")) {
 			if (n < 10)
 				return cli_usage_error(

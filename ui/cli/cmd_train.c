@@ -10,11 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "data/atomicfile.h"
 #include "engine/model.h"
 #include "ui/cli.h"
 #include "ui/commands.h"
 #include "ui/escape.h"
+#include "ui/outfile.h"
 #include "ui/pipeline.h"
 #include "ui/loadbar.h"
 
@@ -30,26 +30,8 @@ static const char train_help[] =
 	"vigil detect does not forecast again. Prints the forecast errors of\n"
 	"the model and of the naive last-value forecast.\n"
 	"\n"
-	"Model options (defaults in brackets):\n"
-	"  -o, --output MODEL  write the model here instead of the cache\n"
-	"  --look-back N       window length in rows [10]\n"
-	"  --hidden N          LSTM units [50]\n"
-	"  --layers N          LSTM layers, 1 or 2 [1]\n"
-	"  --batch N           windows per batch [32]\n"
-	"  --epochs N          maximum epochs [50]\n"
-	"  --patience N        stop after N epochs without a better validation\n"
-	"                      loss; 0 never stops early [5]\n"
-	"  --lr X              Adam learning rate [0.001]\n"
-	"  --clip X            gradient clipping by global norm, 0 = off [1]\n"
-	"  --seed S            random seed: same seed, same model [1]\n"
-	"  --rolling W         add rolling mean and std features over W rows\n"
-	"                      [off]\n"
-	"  --max-train-rows N  train on at most the last N windows [all]\n"
-	"  --threads N         worker threads; the model does not depend on\n"
-	"                      it [1]\n"
-	"  --cache-dir DIR     the cache folder [$XDG_CACHE_HOME/vigil]\n"
-	"  --quiet             no progress on stderr\n"
-	"  -h, --help          this help\n"
+	"  -o, --output MODEL write the model here instead of the cache\n"
+	"  -h, --help         this help\n"
 	"\n";
 
 typedef struct {
@@ -158,19 +140,6 @@ static void print_metrics(const LstmModel *m, const ModelMetrics *mm)
 	       r, r < 1 ? "better" : "not better");
 }
 
-/* Parse a count option value into *out (>= lo). */
-static int count_arg(const char *opt, const char *v, long lo, size_t *out)
-{
-	long n;
-	if (cli_parse_long(v, &n) || n < lo) {
-		cli_usage_error("train", "%s takes a whole number >= %ld, not '%s'",
-				opt, lo, v);
-		return -1;
-	}
-	*out = (size_t)n;
-	return 0;
-}
-
 int cmd_train(int argc, char **argv)
 {
 	LstmConfig cfg;
@@ -182,8 +151,8 @@ int cmd_train(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(train_help, stdout);
-			fputs(cli_series_help, stdout);
+			printf("%s%s\n%s", train_help,
+			       pipeline_train_cached_help, cli_series_help);
 			return 0;
 		}
 		int r = cli_series_option("train", argc, argv, &i, &sopt);
@@ -195,93 +164,27 @@ int cmd_train(int argc, char **argv)
 			quiet = 1;
 			continue;
 		}
-		if (a[0] != '-' || !a[1]) {
-			if (dataset)
-				return cli_usage_error("train",
-						       "one DATASET only ('%s' "
-						       "and '%s')",
-						       dataset, a);
-			dataset = a;
+		r = pipeline_lstm_option("train", argc, argv, &i, &cfg);
+		if (r < 0)
+			return 1;
+		if (r > 0)
 			continue;
-		}
-		if (i + 1 >= argc)
-			return cli_usage_error("train", "%s needs a value", a);
-		const char *v = argv[++i];
-		size_t n;
-		double x;
 		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			out_path = v;
-		} else if (!strcmp(a, "--cache-dir")) {
-			cfg.cache_dir = v;
-		} else if (!strcmp(a, "--look-back")) {
-			if (count_arg(a, v, 1, &cfg.look_back))
-				return 1;
-		} else if (!strcmp(a, "--hidden")) {
-			if (count_arg(a, v, 1, &cfg.hidden))
-				return 1;
-		} else if (!strcmp(a, "--layers")) {
-			if (count_arg(a, v, 1, &cfg.layers))
-				return 1;
-			if (cfg.layers > 2)
+			if (i + 1 >= argc)
 				return cli_usage_error("train",
-						       "--layers is 1 or 2");
-		} else if (!strcmp(a, "--batch")) {
-			if (count_arg(a, v, 1, &cfg.batch))
-				return 1;
-		} else if (!strcmp(a, "--epochs")) {
-			if (count_arg(a, v, 1, &cfg.epochs))
-				return 1;
-		} else if (!strcmp(a, "--patience")) {
-			if (count_arg(a, v, 0, &cfg.patience))
-				return 1;
-		} else if (!strcmp(a, "--rolling")) {
-			if (count_arg(a, v, 0, &cfg.rolling))
-				return 1;
-			if (cfg.rolling == 1)
-				return cli_usage_error(
-					"train", "--rolling needs a window of "
-						 "at least 2 rows");
-		} else if (!strcmp(a, "--max-train-rows")) {
-			if (count_arg(a, v, 0, &cfg.max_train_rows))
-				return 1;
-		} else if (!strcmp(a, "--threads")) {
-			if (count_arg(a, v, 1, &n))
-				return 1;
-			if (n > 64)
-				return cli_usage_error("train",
-						       "--threads is 1..64");
-			cfg.threads = (int)n;
-		} else if (!strcmp(a, "--seed")) {
-			if (cli_parse_seed(v, &cfg.seed))
-				return cli_usage_error(
-					"train", "--seed takes a whole number, "
-						 "not '%s'",
-					v);
-		} else if (!strcmp(a, "--lr")) {
-			if (cli_parse_double(v, &x) || !(x > 0) || x > 10)
-				return cli_usage_error(
-					"train",
-					"--lr takes a rate in (0, 10], not '%s'",
-					v);
-			cfg.lr = (float)x;
-		} else if (!strcmp(a, "--clip")) {
-			if (cli_parse_double(v, &x) || !(x >= 0) ||
-			    !isfinite(x))
-				return cli_usage_error(
-					"train",
-					"--clip takes a norm >= 0, not '%s'",
-					v);
-			cfg.clip = (float)x;
-		} else {
+						       "%s needs a value", a);
+			out_path = argv[++i];
+		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("train", "unknown option '%s'",
 					       a);
+		} else if (dataset) {
+			return cli_usage_error("train",
+					       "one DATASET only ('%s' and "
+					       "'%s')",
+					       dataset, a);
+		} else {
+			dataset = a;
 		}
-		/* the engine's bounds (--hidden at most 4096, ...): a usage
-		   error here, not bad input after the data is read */
-		ErrorRecord cerr;
-		if (model_check_config(&cfg, &cerr))
-			return cli_usage_error("train", "%s %s: %s", a, v,
-					       cerr.message);
 	}
 	if (!dataset)
 		return cli_usage_error("train", "which DATASET?");
@@ -313,18 +216,11 @@ int cmd_train(int argc, char **argv)
 				       out_path, own, data_file);
 	}
 	/* a model file that cannot be written is found out now, not after
-	   the training (a temporary file made and dropped; a device or FIFO
-	   is written in place later, so not opened here) */
-	struct stat ost;
-	if (out_path && (stat(out_path, &ost) != 0 || S_ISREG(ost.st_mode) ||
-			 S_ISDIR(ost.st_mode))) {
-		AtomicFile af;
-		st = atomicfile_open(&af, out_path, &err);
-		if (st) {
-			series_free(&s);
-			return cli_report("train", st, &err);
-		}
-		atomicfile_abort(&af);
+	   the training */
+	st = outfile_check(out_path, &err);
+	if (st) {
+		series_free(&s);
+		return cli_report("train", st, &err);
 	}
 	/* so is a cache folder that cannot take it (a file in its place, not
 	   writable), unless the model is cached there already */
@@ -333,14 +229,12 @@ int cmd_train(int argc, char **argv)
 					   sizeof(cache_path))) {
 		st = model_cache_path(&s, &cfg, cache_path, sizeof(cache_path),
 				      &err);
-		AtomicFile af;
 		if (!st)
-			st = atomicfile_open(&af, cache_path, &err);
+			st = outfile_check(cache_path, &err);
 		if (st) {
 			series_free(&s);
 			return cli_report("train", st, &err);
 		}
-		atomicfile_abort(&af);
 	}
 	ProgressState ps = {isatty(2), 0};
 	TrainProgressFn fn = quiet ? NULL : progress;

@@ -683,22 +683,6 @@ static int parse_args(Watch *w, int argc, char **argv)
 			return 1;
 		if (r > 0)
 			continue;
-		/* the model is the file given with --model: options that
-		   train or find a cached one were taken and ignored */
-		static const char *const train_only[] = {
-			"--epochs",    "--patience", "--hidden",
-			"--look-back", "--seed",     "--max-train-rows",
-			"--layers",    "--batch",    "--lr",
-			"--clip",      "--rolling",  "--cache-dir"};
-		for (size_t k = 0;
-		     k < sizeof(train_only) / sizeof(train_only[0]); k++)
-			if (!strcmp(a, train_only[k]))
-				return cli_usage_error(
-					cmd, "%s does not apply: vigil watch "
-					     "uses the model file --model "
-					     "names (give %s to vigil train "
-					     "SOURCE -o M)",
-					a, a);
 		r = pipeline_option(cmd, argc, argv, &i, &w->po);
 		if (r < 0)
 			return 1;
@@ -756,6 +740,8 @@ static int parse_args(Watch *w, int argc, char **argv)
 		return cli_usage_error(cmd,
 				       "--model is required (train one with "
 				       "vigil train SOURCE -o MODEL)");
+	if (pipeline_refuse_train_options(cmd, &w->po))
+		return 1;
 	if (w->po.detect.mode == THRESH_DYNAMIC)
 		return cli_usage_error(cmd,
 				       "--mode dynamic looks ahead and cannot "
