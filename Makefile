@@ -145,7 +145,7 @@ test-asan:
 		sh tests/run.sh build/asan/tests sanitized
 
 .PHONY: build-tests-asan
-build-tests-asan: $(TEST_BIN)
+build-tests-asan: $(TEST_BIN) $(BUILD)/mankeys
 
 $(BUILD)/vigil-asan: $(MAIN_OBJ) $(BUILD)/libvigil.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)

@@ -1073,11 +1073,20 @@ static Status finish(Loader *L, Series *s)
 		L->metrics = --M;
 	}
 	/* Fill missing cells: forward, and back-fill a leading gap (unless
-	   the caller fills the file joined to another: data/psm.c). */
-	size_t filled = 0;
-	size_t m = L->flags & SERIES_CSV_NO_FILL
-			   ? M
-			   : series_fill_missing(L->values, rows, M, &filled);
+	   the caller fills the file joined to another: data/psm.c). The
+	   label column series_csv_layout takes out below is no metric: its
+	   cells are neither filled nor counted (an empty one is refused
+	   where the labels are read) */
+	size_t filled = 0, m = M;
+	if (!(L->flags & SERIES_CSV_NO_FILL)) {
+		size_t lab = series_csv_label_index(L->names, L->values, rows, M,
+						    L->flags);
+		m = series_fill_missing(L->values, rows, lab, &filled);
+		if (m == lab && lab < M)
+			m = lab + 1 +
+			    series_fill_missing(L->values + (lab + 1) * rows,
+						rows, M - lab - 1, &filled);
+	}
 	if (m < M)
 		return error_set(
 			L->err, STATUS_EMPTY, L->path, L->data_line,

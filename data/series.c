@@ -413,23 +413,31 @@ static int all_bits(const float *x, size_t n)
 	return 1;
 }
 
+size_t series_csv_label_index(char *const *names, const float *values,
+			      size_t rows, size_t metrics, unsigned flags)
+{
+	if ((flags & SERIES_CSV_KEEP_LABELS) || metrics < 2)
+		return metrics;
+	for (size_t k = 0; k < metrics; k++)
+		if (series_label_name(names[k]) &&
+		    all_bits(values + k * rows, rows))
+			return k;
+	return metrics;
+}
+
 void series_csv_layout(Series *s, unsigned flags)
 {
-	if ((flags & SERIES_CSV_KEEP_LABELS) || s->metrics < 2)
+	size_t k = series_csv_label_index(s->names, s->values, s->rows,
+					  s->metrics, flags);
+	if (k == s->metrics)
 		return;
-	for (size_t k = 0; k < s->metrics; k++) {
-		if (!series_label_name(s->names[k]) ||
-		    !all_bits(s->values + k * s->rows, s->rows))
-			continue;
-		s->label_column = s->names[k];
-		memmove(s->values + k * s->rows, s->values + (k + 1) * s->rows,
-			(s->metrics - k - 1) * s->rows * sizeof(float));
-		memmove(s->names + k, s->names + k + 1,
-			(s->metrics - k - 1) * sizeof(char *));
-		s->metrics--;
-		s->names[s->metrics] = NULL;
-		return;
-	}
+	s->label_column = s->names[k];
+	memmove(s->values + k * s->rows, s->values + (k + 1) * s->rows,
+		(s->metrics - k - 1) * s->rows * sizeof(float));
+	memmove(s->names + k, s->names + k + 1,
+		(s->metrics - k - 1) * sizeof(char *));
+	s->metrics--;
+	s->names[s->metrics] = NULL;
 }
 
 static int cmp_name(const void *a, const void *b)

@@ -70,6 +70,12 @@ int series_parse_time_in(const char *text, double unit, int64_t *out);
  * into s->label_column. */
 void series_csv_layout(Series *s, unsigned flags);
 
+/* The column series_csv_layout takes out of values (rows x metrics,
+ * column-major; missing cells may still be NaN), or metrics when it takes
+ * none. */
+size_t series_csv_label_index(char *const *names, const float *values,
+			      size_t rows, size_t metrics, unsigned flags);
+
 /* Nonzero when the n bytes at c are one word that could key a long-format
  * file's series (1-64 bytes, no blank or quote, a letter or digit in it),
  * the rule the loader and the test oracle share. */

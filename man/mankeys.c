@@ -19,6 +19,7 @@ static const struct {
 	{"vigil train", "train"},  {"vigil detect", "detect"},
 	{"vigil score", "score"},  {"vigil labels", "labels"},
 	{"vigil synth", "synth"},  {"vigil nab", "nab"},
+	{"vigil cache", "cache"},  {"vigil watch", "watch"},
 };
 
 /* One line of text for troff inside .nf: backslashes escaped, a leading

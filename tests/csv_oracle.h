@@ -629,8 +629,13 @@ static Status interpret(const char *path, const CsvTable *t,
 		}
 	}
 
-	/* Fill missing cells: forward, and back-fill a leading gap. */
+	/* Fill missing cells: forward, and back-fill a leading gap; not
+	   those of the label column series_csv_layout takes out below. */
+	size_t lab = series_csv_label_index(s->names, s->values, rows, metrics,
+					    flags);
 	for (size_t m = 0; m < metrics; m++) {
+		if (m == lab)
+			continue;
 		float *x = s->values + m * rows;
 		size_t r0 = 0;
 		while (r0 < rows && isnan(x[r0]))

@@ -158,6 +158,44 @@ static void test_label_column_kept_out(void **state)
 	series_free(&s);
 }
 
+/* A label column is no metric: its empty cell is not a metric value that
+ * was filled. `vigil info` used to count it ("filled 2 missing values"
+ * for a file with one empty metric cell), and the label column's empty
+ * cell was forward-filled in memory; the labels reader refuses that cell
+ * with its line and column. */
+static void test_label_cells_not_counted_as_filled(void **state)
+{
+	(void)state;
+	const char *p = put("gap.csv", "timestamp,cpu,label\n"
+				       "2022-01-01 00:00:00,41.2,0\n"
+				       "2022-01-01 00:01:00,,0\n"
+				       "2022-01-01 00:02:00,43.9,1\n"
+				       "2022-01-01 00:03:00,88.4,\n"
+				       "2022-01-01 00:04:00,44.1,0\n");
+	Series s;
+	load_ok(&s, p, NULL);
+	assert_int_equal(s.metrics, 1);
+	assert_string_equal(s.label_column, "label");
+	assert_int_equal(s.filled, 1);
+	assert_true(series_at(&s, 0, 1) == 41.2f);
+	series_free(&s);
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	assert_non_null(strstr(out, "metrics   1: cpu\n"));
+	assert_non_null(strstr(out, "filled    1 missing"));
+	assert_int_equal(
+		tu_run(out, sizeof(out), "%s info '%s' --json", tu_vigil(), p), 0);
+	assert_non_null(strstr(out, "\"filled\":\t1,"));
+	/* the cell is still refused where the labels are read */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels '%s' -o '%s/gap.out.csv'", tu_vigil(),
+				p, tu_dir),
+			 2);
+	assert_non_null(strstr(out, "gap.csv:5:3: expected 0 or 1 in label "
+				    "column 'label', found an empty cell"));
+}
+
 /* Yahoo S5's A1 files number their rows 1, 2, 3, ... in a column named
  * `timestamp`. Read as epoch seconds those were 1-second samples in
  * January 1970, so the 8-minute minimum detection length was 480 rows and
@@ -919,6 +957,7 @@ int main(void)
 		cmocka_unit_test(test_no_timestamps_index_axis),
 		cmocka_unit_test(test_bom_crlf_quoted),
 		cmocka_unit_test(test_missing_cells_filled_and_counted),
+		cmocka_unit_test(test_label_cells_not_counted_as_filled),
 		cmocka_unit_test(test_bad_number_names_line_column_and_text),
 		cmocka_unit_test(test_bad_field_count),
 		cmocka_unit_test(test_blank_separated_file_named),

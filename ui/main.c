@@ -62,8 +62,9 @@ static void usage(FILE *out)
 		"dashboard and score also a folder of them (PATH/ServerMachineDataset,"
 		"\n"
 		"or a folder of CSV files).\n"
-		"Every subcommand takes --help. Exit codes: 0 success, 1 usage "
-		"error,\n2 bad input, 3 internal error.\n");
+		"Every subcommand takes --help; the dashboard's options: vigil "
+		"DATASET --help.\nExit codes: 0 success, 1 usage error, 2 bad "
+		"input, 3 internal error.\n");
 }
 
 /* Edit distance between a and b with adjacent transpositions counting as
