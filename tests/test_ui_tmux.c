@@ -467,6 +467,60 @@ static void test_recovery_after_saving_own_labels(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A journal made over other labels is set aside, not replayed; a second
+ * one set aside keeps the first (it overwrote the one .old, and the first
+ * session's edits with it) under the next free name, and says which. */
+static void test_set_aside_twice_keeps_both(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[4096], args[600];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/aside' && %s synth -o '%s/aside' "
+				"--points 300 >/dev/null",
+				tmp, tu_vigil(), tmp),
+			 0);
+	snprintf(args, sizeof(args), "--no-model '%s/aside/synthetic.csv'",
+		 tmp);
+	static const char *const said[] = {".log.old, not recovered",
+					   ".log.old.2, not recovered"};
+	for (int round = 0; round < 3; round++) {
+		start_at(args, "C.UTF-8", 200, 30);
+		if (round > 0)
+			expect(said[round - 1], 10);
+		else
+			expect("metrics", 10);
+		CHECK(!strstr(screen, "recover "));
+		/* a different edit each time: one, two, three ranges off */
+		for (int k = 0; k <= round; k++)
+			keys("] x");
+		char n[40];
+		snprintf(n, sizeof(n), "%d edit%s unsaved", round + 1,
+			 round ? "s" : "");
+		expect(n, 5);
+		stop_server();
+		/* someone changes the labels: the last one goes */
+		assert_int_equal(tu_run(out, sizeof(out),
+					"sed -i '$d' '%s/aside/labels.csv'",
+					tmp),
+				 0);
+	}
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s'/cache/vigil && grep -c '^unmark' journal-*.log.old "
+		 "journal-*.log.old.2",
+		 tmp);
+	assert_int_equal(tu_run(out, sizeof(out), "%s", cmd), 0);
+	CHECK(strstr(out, ".log.old:1\n") != NULL);
+	CHECK(strstr(out, ".log.old.2:2\n") != NULL);
+	start_at(args, "C.UTF-8", 200, 30);
+	expect(".log.old.3, not recovered", 10);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* An SMD machine (the bundled cut of machine-1-2): 38 metrics, the node
  * scope, the criticality comparison and the original-vs-working view. */
 static void test_smd_criticality_view(void **state)
@@ -1695,6 +1749,7 @@ int main(void)
 		cmocka_unit_test(test_journal_recovery),
 		cmocka_unit_test(test_recovery_after_torn_line),
 		cmocka_unit_test(test_recovery_after_saving_own_labels),
+		cmocka_unit_test(test_set_aside_twice_keeps_both),
 		cmocka_unit_test(test_node_scope_undo),
 		cmocka_unit_test(test_kill_recover_same_file),
 		cmocka_unit_test(test_two_dashboards),

@@ -609,9 +609,13 @@ void dash_session_start(App *a, const char *dataset)
 		/* made over other original labels (a label file changed):
 		 * replaying it would give another state; keep it aside */
 		char old[1100];
-		snprintf(old, sizeof(old), "%s.old", a->journal.path);
-		rename(a->journal.path, old);
-		if (sc.mismatch)
+		int e = journal_set_aside(&a->journal, 1, old, sizeof(old));
+		if (e)
+			app_message(a, "the journal could not be set aside "
+				       "(%s): %s, not recovered; edits now "
+				       "replace it",
+				    strerror(e), a->journal.path);
+		else if (sc.mismatch)
 			app_message(a, "the journal was made over other labels "
 				       "(a label file changed): kept as %s, "
 				       "not recovered",

@@ -399,6 +399,29 @@ static int journal_trim(Journal *j, long long size)
 	return 0;
 }
 
+int journal_set_aside(const Journal *j, int move, char *out, size_t n)
+{
+	if (!j->path[0])
+		return ENOENT;
+	for (int k = 1; k < 10000; k++) {
+		if (k == 1)
+			snprintf(out, n, "%s.old", j->path);
+		else
+			snprintf(out, n, "%s.old.%d", j->path, k);
+		/* link(2) never replaces: an earlier one is kept */
+		if (link(j->path, out) == 0)
+			return move && unlink(j->path) != 0 ? errno : 0;
+		if (errno == EEXIST)
+			continue;
+		/* no links here (some file systems): a move to a free name */
+		int e = errno;
+		if (!move || access(out, F_OK) == 0)
+			return e;
+		return rename(j->path, out) == 0 ? 0 : errno;
+	}
+	return EEXIST;
+}
+
 int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
 		    const char *dataset)
 {
@@ -443,13 +466,12 @@ int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
 		e = errno ? errno : EIO;
 	/* the lines it held before the save are kept aside, linked as .old
 	   (not renamed: between two renames there was no journal, and a
-	   crash there lost every edit since the save); the new one takes
-	   its place in one rename. Where no link can be made, no .old. */
+	   crash there lost every edit since the save), beside any earlier
+	   one; the new one takes its place in one rename. Where no link can
+	   be made, no .old. */
 	char old[1100];
-	snprintf(old, sizeof(old), "%s.old", j->path);
 	if (!e) {
-		unlink(old);
-		if (link(j->path, old) != 0) {
+		if (journal_set_aside(j, 0, old, sizeof(old)) != 0) {
 			/* best effort: the journal is what matters */
 		}
 		if (rename(tmp, j->path) != 0)

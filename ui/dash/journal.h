@@ -91,6 +91,12 @@ int journal_scan(const Journal *j, const UiLabels *cur, JournalScan *scan);
 int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
 		    const char *dataset);
 
+/* Keep j's journal aside under a name no earlier one has: PATH.old, else
+ * PATH.old.2, PATH.old.3, ... (never over an earlier one); moved there
+ * (move = 1) or linked, the journal staying (move = 0). The name goes to
+ * out. 0, or an errno (nothing kept aside; moved: the journal stays). */
+int journal_set_aside(const Journal *j, int move, char *out, size_t n);
+
 /* After a save: "base F" (F: the fingerprint the labels have when read
  * back from what was saved), from which a journal can be replayed over
  * those labels when the save replaced the dataset's own label file. With
