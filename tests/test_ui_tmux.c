@@ -654,6 +654,36 @@ static void test_model_in_user_cache(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A model the dashboard trains but cannot cache (--cache-dir names a
+ * file, not a folder) is said on the status line with the reason, as the
+ * command line says it: the dashboard only said "model trained", and every
+ * start trained it again without a word. */
+static void test_model_not_cached_is_said(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	char out[1024], notdir[400], args[600];
+	snprintf(notdir, sizeof(notdir), "%s/notdir", tmp);
+	assert_int_equal(tu_write(notdir, "a file\n"), 0);
+	snprintf(args, sizeof(args), "--cache-dir '%s'", notdir);
+	start_at(args, "C.UTF-8", 200, 30);
+	expect("model trained in", 60);
+	expect("node detections; NOT CACHED: Not a directory", 5);
+	expect("it is trained again next time", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	/* nothing was written, and a folder that works says nothing */
+	tu_run(out, sizeof(out), "cat '%s'", notdir);
+	assert_string_equal(out, "a file\n");
+	snprintf(args, sizeof(args), "--cache-dir '%s/okdir'", tmp);
+	start_at(args, "C.UTF-8", 200, 30);
+	expect("model trained in", 60);
+	CHECK(!strstr(screen, "NOT CACHED"));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A real SMD machine (a copy of data/samples/smd-fleet's machine-1-2, a
  * model big enough to train for a second or two; a smaller one under the
  * sanitizers, which slow it enough): training runs in the
@@ -1766,6 +1796,7 @@ int main(void)
 		cmocka_unit_test(test_dashboard_write_failures),
 		cmocka_unit_test(test_smd_criticality_view),
 		cmocka_unit_test(test_model_in_user_cache),
+		cmocka_unit_test(test_model_not_cached_is_said),
 		cmocka_unit_test(test_csv_labels_next_to_file),
 		cmocka_unit_test(test_psm_folder),
 		cmocka_unit_test(test_training_in_background),

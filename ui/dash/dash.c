@@ -127,7 +127,8 @@ typedef struct {
 	Trainer *t;
 	PreviewRunner pr;     /* its preview at work is owned */
 	LstmConfig cfg;
-	char cache[4096];
+	char cache[4096];    /* "" when no cache path could be made */
+	ErrorRecord cache_err; /* why not, then */
 	double t0;
 	DetectConfig dc;
 	AdaptConfig adapt;    /* --adapt: the forecast keeps learning */
@@ -291,8 +292,9 @@ void dash_start_model(App *a, const DashOptions *o)
 		}
 		/* stale or damaged: train again over it */
 	}
+	error_clear(&w->cache_err);
 	if (model_cache_path(&a->s, &w->cfg, w->cache, sizeof(w->cache),
-			     &err) != STATUS_OK)
+			     &w->cache_err) != STATUS_OK)
 		w->cache[0] = '\0';
 	w->t0 = clock_mono_seconds();
 	preview_runner_init(&w->pr, &a->s, &w->dc, PREVIEW_DUTY);
@@ -400,11 +402,23 @@ int dash_poll_model(App *a)
 		app_message(a, "training failed: %s", err.message);
 		return 1;
 	}
-	int cached = w->cache[0] &&
-		     model_cache_save(m, &a->s, w->cache, NULL) == STATUS_OK;
+	int cached = w->cache[0] && model_cache_save(m, &a->s, w->cache,
+						     &w->cache_err) ==
+					    STATUS_OK;
 	char how[64];
 	snprintf(how, sizeof(how), "trained in %.1fs", clock_mono_seconds() - w->t0);
 	finish_model(a, m, cached ? w->cache : NULL, how);
+	if (!cached && a->model == MODEL_READY) {
+		/* said, as the command line says it, or every start trains
+		   again without a word */
+		char done[sizeof(a->message)];
+		snprintf(done, sizeof(done), "%s", a->message);
+		app_message(a, "%s; NOT CACHED: %s; it is trained again "
+			       "next time",
+			    done, w->cache_err.message[0]
+					  ? w->cache_err.message
+					  : "no cache folder");
+	}
 	return 1;
 }
 
