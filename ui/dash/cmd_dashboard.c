@@ -52,8 +52,9 @@ static const char dashboard_help[] =
 	"                   and the view follows the end while the cursor is on\n"
 	"                   the last row\n"
 	"  -h, --help       this help\n"
-	"The demo trains a small model (hidden 32, 12 epochs) and detects with\n"
-	"the seed rule unless told otherwise. A dataset uses the same defaults\n"
+	"The demo trains a small model (hidden 32 unless --hidden, 12 epochs\n"
+	"unless --epochs; every other option as given) and detects with the\n"
+	"seed rule unless --mode. A dataset uses the same defaults\n"
 	"and the same model cache as vigil train, detect and score, so the\n"
 	"dashboard and the command line show the same detections.\n\n";
 
@@ -281,16 +282,12 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 						&opt->pipe)) != 0) {
 			if (r < 0)
 				return 1;
-			static const char *const train_opts[] = {
-				"--epochs", "--patience",	"--hidden",
-				"--look-back", "--seed", "--max-train-rows",
-				"--threads"};
 			if (!strcmp(a, "--mode"))
 				opt->mode_set = 1;
-			for (size_t k = 0;
-			     k < sizeof(train_opts) / sizeof(train_opts[0]); k++)
-				if (!strcmp(a, train_opts[k]))
-					opt->lstm_set = 1;
+			if (!strcmp(a, "--hidden"))
+				opt->hidden_set = 1;
+			if (!strcmp(a, "--epochs"))
+				opt->epochs_set = 1;
 		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("dashboard",
 					       "unknown option '%s'", a);

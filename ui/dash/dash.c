@@ -257,10 +257,14 @@ void dash_start_model(App *a, const DashOptions *o)
 		else
 			app_message(a, "follow: %s", ferr.message);
 	}
-	if (!o->lstm_set && a->s.kind == SERIES_SYNTH) {
-		/* the demo trains in a few seconds */
-		w->cfg.hidden = 32;
-		w->cfg.epochs = 12;
+	if (a->s.kind == SERIES_SYNTH) {
+		/* the demo trains in a few seconds: a smaller model and
+		 * fewer epochs where the user did not say otherwise; every
+		 * other option is the user's (or the default) as given */
+		if (!o->hidden_set)
+			w->cfg.hidden = 32;
+		if (!o->epochs_set)
+			w->cfg.epochs = 12;
 	}
 	/* the demo's anomalies are short spikes and steps: the tutorial's
 	 * seed rule (1.5 x train RMSE) finds them */
