@@ -301,6 +301,11 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 	return -1;
 }
 
+static int have_terminal(void)
+{
+	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
 /* The key script of --keys into *script (n keys). Returns -1 to go on, or
  * the exit code. Without a script the dashboard needs a terminal. */
 static int load_script(const char *path, int **script, size_t *n)
@@ -308,7 +313,7 @@ static int load_script(const char *path, int **script, size_t *n)
 	*script = NULL;
 	*n = 0;
 	if (!path) {
-		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		if (have_terminal())
 			return -1;
 		fprintf(stderr, "vigil: the dashboard needs a terminal (or "
 				"--keys FILE)\n");
@@ -686,6 +691,22 @@ int cmd_dashboard(int argc, char **argv)
 		Status ms = fileio_check_regular(opt.pipe.model_path, &merr);
 		if (ms)
 			return cli_report("dashboard", ms, &merr);
+	}
+	/* without a terminal the dashboard cannot run, but a dataset that
+	 * cannot be opened (a missing file, a bad cell) is the real problem:
+	 * said first, as the dashboard would say it (no model trained) */
+	if (!run.keys_path && !have_terminal() && opt.dataset &&
+	    !cli_is_folder(opt.dataset)) {
+		DashOptions probe = opt;
+		probe.no_model = 1;
+		App pa;
+		app_init(&pa);
+		ErrorRecord perr;
+		error_clear(&perr);
+		Status ps = dash_open(&pa, &probe, &perr);
+		app_free(&pa);
+		if (ps != STATUS_OK)
+			return cli_report("dashboard", ps, &perr);
 	}
 	rc = load_script(run.keys_path, &script, &n_script);
 	if (rc >= 0)
