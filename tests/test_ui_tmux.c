@@ -296,6 +296,37 @@ static void test_journal_recovery(void **state)
 }
 
 
+/* The recovery question at 60x15 still shows both answers: it was cut
+ * after "r recover, d d", and the way to discard was not on the screen. */
+static void test_recover_prompt_narrow(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start_at("--no-model", "C.UTF-8", 60, 15);
+	expect("metrics", 10);
+	keys("] x");
+	expect("1 edit unsaved", 5);
+	kill_vigil();
+	start_at("--no-model", "C.UTF-8", 60, 15);
+	expect(" recover 1 edit (1 unsaved)? r recover, d discard", 10);
+	keys("d");
+	expect("0 edits unsaved", 5);
+	/* wide enough: the whole question */
+	keys("] x");
+	expect("1 edit unsaved", 5);
+	kill_vigil();
+	start_at("--no-model", "C.UTF-8", 80, 24);
+	expect("recover 1 edit from the journal (1 unsaved)? r recover, d "
+	       "discard",
+	       10);
+	keys("r");
+	expect("1 edit unsaved", 5);
+	keys("q d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A journal whose last line was cut short (a write torn by a crash, a full
  * disk, a file size limit) or damaged: the recovery replays what comes
  * before it, and the edits made after the recovery are journaled after
@@ -1777,6 +1808,7 @@ int main(void)
 		cmocka_unit_test(test_mouse),
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
+		cmocka_unit_test(test_recover_prompt_narrow),
 		cmocka_unit_test(test_recovery_after_torn_line),
 		cmocka_unit_test(test_recovery_after_saving_own_labels),
 		cmocka_unit_test(test_set_aside_twice_keeps_both),

@@ -649,6 +649,11 @@ void dash_session_start(App *a, const char *dataset)
 			 "recover %ld edit%s from the journal (%zu unsaved)? r "
 			 "recover, d discard",
 			 sc.ops, sc.ops == 1 ? "" : "s", sc.unsaved);
+		/* a narrow window still shows both answers */
+		snprintf(a->question_brief, sizeof(a->question_brief),
+			 "recover %ld edit%s (%zu unsaved)? r recover, d "
+			 "discard",
+			 sc.ops, sc.ops == 1 ? "" : "s", sc.unsaved);
 		return;
 	}
 	dash_journal_open(a, 0);

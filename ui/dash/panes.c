@@ -711,8 +711,7 @@ static void draw_status(App *a, WINDOW *w)
 		else
 			snprintf(line, sizeof(line), " %s",
 				 (int)strlen(a->question) + 1 > W &&
-						 a->question_brief[0] &&
-						 a->prompt != PROMPT_RECOVER
+						 a->question_brief[0]
 					 ? a->question_brief
 					 : a->question);
 		put(w, 0, 0, W, line);
