@@ -266,6 +266,44 @@ static void test_demo_relabel_save_quit(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* Braille cells (U+2800..U+28FF) on the screen: a plot's values. */
+static int braille_cells(void)
+{
+	return count_of("\xe2\xa0") + count_of("\xe2\xa1") +
+	       count_of("\xe2\xa2") + count_of("\xe2\xa3");
+}
+
+/* The c and o views stacked in a small window (60x15, 60x12): each band
+ * still shows its labels and detections lanes, and its values where there
+ * is room. The bands were left empty below their header (a plot that did
+ * not fit its axis was not drawn at all). The v view keeps its values. */
+static void test_views_in_small_window(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	start_at("--no-model", "C.UTF-8", 60, 15);
+	expect("metrics", 10);
+	keys("c");
+	expect("criticality comparison", 5);
+	WAIT_CHECK(count_of("detect ") == 3 && count_of("labels ") == 3 &&
+			   braille_cells() > 30,
+		   5);
+	keys("Escape o");
+	expect("original vs working labels", 5);
+	WAIT_CHECK(count_of("detect ") == 2 && count_of("orig ") == 1, 5);
+	tu_run(screen, sizeof(screen), "tmux -L %s resize-window -x 60 -y 12",
+	       sock);
+	keys("Escape c");
+	expect("criticality comparison", 5);
+	WAIT_CHECK(count_of("detect ") == 3 && count_of("labels ") == 3, 5);
+	keys("Escape v");
+	expect("stacked:", 5);
+	WAIT_CHECK(braille_cells() > 30, 5); /* the values */
+	keys("Escape q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* Edits survive a kill: the journal is offered at the next start. */
 static void test_journal_recovery(void **state)
 {
@@ -1806,6 +1844,7 @@ int main(void)
 		cmocka_unit_test(test_c_locale_ascii),
 		cmocka_unit_test(test_no_color_and_resize),
 		cmocka_unit_test(test_mouse),
+		cmocka_unit_test(test_views_in_small_window),
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
 		cmocka_unit_test(test_recover_prompt_narrow),

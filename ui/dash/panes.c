@@ -465,7 +465,7 @@ static void draw_plot(App *a, WINDOW *w)
 	/* a row for the alert band once there are detections */
 	int band = a->has_dr && h >= 12;
 	PlotSpec sp = {a->metric, app_scope(a), CRIT_LOW, 0,
-		       h - band >= 16 ? 3 : 2, 1};
+		       h - band >= 16 ? 3 : 2, 1, 0};
 	plotpaint_draw(a, w, 1, h - band, 1, getmaxx(w) - 2, &sp);
 	if (band)
 		paint_alert_band(a, w, h, 1, getmaxx(w) - 2);
@@ -834,7 +834,7 @@ static PlotSpec panel_spec(const App *a, int compare, int i, int strip_h)
 {
 	PlotSpec sp = {a->metric, app_scope(a),
 		       compare ? crit_min[i] : CRIT_LOW,
-		       compare ? 0 : i == 0, strip_h, 1};
+		       compare ? 0 : i == 0, strip_h, 1, 1};
 	return sp;
 }
 
@@ -1059,7 +1059,7 @@ static void draw_stack(App *a, WINDOW *w)
 		wattron(w, A_BOLD | (m == a->metric ? A_REVERSE : 0));
 		put(w, y, 1, W, head);
 		wattroff(w, A_BOLD | A_REVERSE);
-		PlotSpec sp = {m, m, CRIT_LOW, 0, each >= 11 ? 2 : 0, 1};
+		PlotSpec sp = {m, m, CRIT_LOW, 0, each >= 11 ? 2 : 0, 1, 0};
 		plotpaint_draw(a, w, y + 1, each - 1, 1, W, &sp);
 	}
 }
