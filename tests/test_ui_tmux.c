@@ -1103,6 +1103,55 @@ static void test_lock_every_spelling(void **state)
 /* The machines view lists the unsaved edits a machine's journal holds
  * from an earlier session (it said 0 until the machine was opened, and q
  * quit without a word); Enter offers them as for one machine. */
+/* The machines view in a small window and through resizes: every
+ * machine's name stays readable (at 60 columns each was cut to "machine",
+ * all alike), names alike at the start keep their ends, and a resize
+ * redraws the view at once (it went blank until the next key). */
+static void test_fleet_small_window(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024], args[600];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/fs' && cp -r data/samples/smd-fleet "
+				"'%s/fs'",
+				tmp, tmp),
+			 0);
+	snprintf(args, sizeof(args), "--no-model '%s/fs/ServerMachineDataset'",
+		 tmp);
+	start_at(args, "C.UTF-8", 60, 15);
+	expect("machines: 3", 10);
+	WAIT_CHECK(line_with(" machine-1-2 ", "2000", "no model") &&
+			   line_with(" machine-2-1 ", "2000", "no model") &&
+			   line_with(" machine-3-10 ", "2000", "no model"),
+		   5);
+	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 80 -y 24", sock);
+	expect("work P/R/F1  edits", 5);
+	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 60 -y 15", sock);
+	WAIT_CHECK(!strstr(screen, "work P/R/F1") &&
+			   line_with(" machine-3-10 ", "2000", "no model"),
+		   5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	/* two files named alike but for their ends */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/alike' && mkdir '%s/alike' && "
+				"f=data/samples/nab/realAWSCloudwatch/"
+				"ec2_network_in_257a54.csv && "
+				"cp $f '%s/alike/ec2_network_in_257a54.csv' && "
+				"cp $f '%s/alike/ec2_network_in_5abac7.csv'",
+				tmp, tmp, tmp, tmp),
+			 0);
+	snprintf(args, sizeof(args), "--no-model '%s/alike'", tmp);
+	start_at(args, "C.UTF-8", 80, 24);
+	expect("machines: 2", 10);
+	WAIT_CHECK(strstr(screen, "257a54 ") && strstr(screen, "5abac7 "), 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 static void test_fleet_lists_journal_edits(void **state)
 {
 	(void)state;
@@ -1856,6 +1905,7 @@ int main(void)
 		cmocka_unit_test(test_two_dashboards),
 		cmocka_unit_test(test_lock_every_spelling),
 		cmocka_unit_test(test_fleet_lists_journal_edits),
+		cmocka_unit_test(test_fleet_small_window),
 		cmocka_unit_test(test_prompts_show_typed_end),
 		cmocka_unit_test(test_nab_metric_edits_save),
 		cmocka_unit_test(test_recovery_after_saving_nab_windows),

@@ -79,13 +79,16 @@ void panes_free(void)
 
 #define SCORES_H 6
 
+void panes_flush_stdscr(void)
+{
+	werase(stdscr);
+	wnoutrefresh(stdscr);
+}
+
 void panes_layout(App *a)
 {
 	free_windows();
-	/* A resize touches stdscr; flush it now (blank, under the panes) so
-	 * that the next getch() does not repaint it over them. */
-	werase(stdscr);
-	wnoutrefresh(stdscr);
+	panes_flush_stdscr();
 	int H = LINES, W = COLS;
 	if (H < 10)
 		H = 10;
@@ -185,26 +188,28 @@ static void short_time(const Series *s, size_t r, const char *same_day_as,
 		snprintf(buf, n, "%s", t);
 }
 
-/* Whether metric m's name, cut to its first w - 1 bytes, reads like
- * another metric's so cut (exported metrics often share a long prefix and
- * differ at the end: 1_driver_..._processingDelay_0, _1, ...). */
-static int cut_names_clash(const Series *s, size_t m, size_t w)
+int panes_names_clash(const char *const *names, size_t n, size_t m,
+		      size_t w)
 {
-	const char *a = s->names[m];
+	const char *a = names[m];
 	if (w < 2 || strlen(a) <= w)
 		return 0;
-	for (size_t j = 0; j < s->metrics; j++)
-		if (j != m && strlen(s->names[j]) > w &&
-		    !strncmp(a, s->names[j], w - 1))
+	for (size_t j = 0; j < n; j++)
+		if (j != m && strlen(names[j]) > w &&
+		    !strncmp(a, names[j], w - 1))
 			return 1;
 	return 0;
 }
 
-/* name in w columns: whole, or cut with an ellipsis at the end, or, with
- * keep_end (names alike at the start), its start and its end around the
- * ellipsis. */
-static void short_name(const char *name, char *buf, size_t n, size_t w,
-		       int unicode, int keep_end)
+/* Whether metric m's name, cut to w columns, reads like another's. */
+static int cut_names_clash(const Series *s, size_t m, size_t w)
+{
+	return panes_names_clash((const char *const *)s->names, s->metrics, m,
+				 w);
+}
+
+void panes_short_name(const char *name, char *buf, size_t n, size_t w,
+		      int unicode, int keep_end)
 {
 	size_t len = strlen(name);
 	if (len <= w && len < n) {
@@ -256,8 +261,8 @@ static void draw_list(App *a, WINDOW *w)
 		int scored = a->has_dr && a->score && width > 16;
 		int namew = width - (scored ? 13 : 8);
 		size_t nw = (size_t)(namew > 3 ? namew : 3);
-		short_name(a->s.names[m], name, sizeof(name), nw, a->unicode,
-			   cut_names_clash(&a->s, m, nw));
+		panes_short_name(a->s.names[m], name, sizeof(name), nw,
+				 a->unicode, cut_names_clash(&a->s, m, nw));
 		if (a->has_dr) {
 			UiScore sc[RULE_COUNT];
 			app_scores(a, m, 0, CRIT_LOW, sc);
@@ -991,8 +996,9 @@ static void draw_alerts(App *a, WINDOW *w)
 			char nm[96];
 			size_t mi = al->ranked[m].metric;
 			size_t nw = (size_t)(namew > 3 ? namew : 3);
-			short_name(a->s.names[mi], nm, sizeof(nm), nw,
-				   a->unicode, cut_names_clash(&a->s, mi, nw));
+			panes_short_name(a->s.names[mi], nm, sizeof(nm), nw,
+					 a->unicode,
+					 cut_names_clash(&a->s, mi, nw));
 			used += snprintf(line + used, sizeof(line) - (size_t)used,
 					 " %s %.4f", nm, al->ranked[m].share);
 		}
