@@ -266,6 +266,25 @@ static void test_demo_relabel_save_quit(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* The filter says how many metrics match, in words that fit the count:
+ * one match said "1 metrics match". */
+static void test_filter_counts(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	keys("/ c p u Enter");
+	expect(" 1 metric matches ", 5);
+	keys("/ C-u u s a g e Enter");
+	expect(" 2 metrics match ", 5);
+	keys("/ C-u Enter");
+	expect(" all 3 metrics ", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* Braille cells (U+2800..U+28FF) on the screen: a plot's values. */
 static int braille_cells(void)
 {
@@ -1894,6 +1913,7 @@ int main(void)
 		cmocka_unit_test(test_no_color_and_resize),
 		cmocka_unit_test(test_mouse),
 		cmocka_unit_test(test_views_in_small_window),
+		cmocka_unit_test(test_filter_counts),
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
 		cmocka_unit_test(test_recover_prompt_narrow),
