@@ -285,6 +285,27 @@ static void test_filter_counts(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* An edit of one row says "1 row" (it said "(1 rows, cpu_usage)"). */
+static void test_one_row_edit_message(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start("--no-model", "C.UTF-8");
+	expect("metrics", 10);
+	keys(": 6 0 0 Enter m m");
+	expect("MARK 1 row 1m", 5);
+	keys("a");
+	expect(" .. 2022-01-01 10:00:00 (1 row, cpu_usage)", 5);
+	keys("x");
+	expect("unlabelled 2022-01-01 10:00:00 .. 2022-01-01 10:00:00 (1 row, "
+	       "cpu_usage)",
+	       5);
+	keys("q d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* Braille cells (U+2800..U+28FF) on the screen: a plot's values. */
 static int braille_cells(void)
 {
@@ -1914,6 +1935,7 @@ int main(void)
 		cmocka_unit_test(test_mouse),
 		cmocka_unit_test(test_views_in_small_window),
 		cmocka_unit_test(test_filter_counts),
+		cmocka_unit_test(test_one_row_edit_message),
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
 		cmocka_unit_test(test_recover_prompt_narrow),
