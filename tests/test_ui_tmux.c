@@ -285,6 +285,39 @@ static void test_filter_counts(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A click or a drag takes the last message away, as a key does: it
+ * stayed, and at 80 columns crowded the selection's extent off the
+ * status line ("MARK 197 rows ... 06:51   y-axis: who..."). */
+static void test_mouse_clears_message(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start_at("--no-model", "C.UTF-8", 80, 24);
+	expect("metrics", 10);
+	keys("y");
+	expect("y-axis: whole series", 5);
+	mouse(0, 40, 5, 1);
+	mouse(32, 50, 5, 1);
+	mouse(0, 55, 5, 0);
+	expect(" MARK ", 5);
+	char st[1024];
+	status_line(st, sizeof(st));
+	CHECK(!strstr(st, "y-axis"));
+	CHECK(strstr(st, "0 edits unsaved") != NULL);
+	keys("a");
+	expect("labelled 2022", 5);
+	/* a click alone too */
+	keys("y");
+	expect("y-axis: visible window", 5);
+	mouse(0, 30, 5, 1);
+	mouse(0, 30, 5, 0);
+	WAIT_CHECK(!strstr(screen, "y-axis: visible window"), 5);
+	keys("q d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* An edit of one row says "1 row" (it said "(1 rows, cpu_usage)"). */
 static void test_one_row_edit_message(void **state)
 {
@@ -1936,6 +1969,7 @@ int main(void)
 		cmocka_unit_test(test_views_in_small_window),
 		cmocka_unit_test(test_filter_counts),
 		cmocka_unit_test(test_one_row_edit_message),
+		cmocka_unit_test(test_mouse_clears_message),
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),
 		cmocka_unit_test(test_recover_prompt_narrow),

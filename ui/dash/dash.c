@@ -739,6 +739,12 @@ unsigned dash_key(App *a, int ch)
 {
 	if (ch == KEY_RESIZE)
 		return APP_RELAYOUT | DIRTY_ALL;
+	if (ch == KEY_MOUSE && a->prompt == PROMPT_NONE) {
+		/* a click or a drag is the user's next step, as a key is:
+		   the last message goes (it crowded the selection's extent) */
+		a->message[0] = '\0';
+		return panes_on_key(a, ch) | DIRTY_STATUS;
+	}
 	if (ch == KEY_MOUSE)
 		return panes_on_key(a, ch);
 	if (a->prompt != PROMPT_NONE)
