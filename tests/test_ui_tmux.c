@@ -318,6 +318,58 @@ static void test_mouse_clears_message(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* Whether the screen shows a metric name cut to two letters and an
+ * ellipsis ("cp…", "me…", "ne…"). */
+static int names_cut_short(void)
+{
+	static const char *const cut[] = {" cp\xe2\x80\xa6 ",
+					  " me\xe2\x80\xa6 ",
+					  " ne\xe2\x80\xa6 "};
+	for (size_t i = 0; i < 3; i++)
+		if (strstr(screen, cut[i]))
+			return 1;
+	return 0;
+}
+
+/* Shares (" 0.") on the first alert's row of the alerts view. */
+static int first_alert_shares(void)
+{
+	const char *row = strstr(screen, "    1 20");
+	if (!row)
+		return -1;
+	size_t len = strcspn(row, "\n");
+	int n = 0;
+	for (const char *p = row; (p = strstr(p, " 0.")) && p < row + len; p++)
+		n++;
+	return n;
+}
+
+/* The alerts view at 80x24 (and 60x15) lists fewer top metrics rather
+ * than cut every name to two letters: it showed "ne… 0.6271 me… 0.2992
+ * cp… 0.0737". At 100 columns it still shows three. */
+static void test_alerts_names_readable(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start_at("", "C.UTF-8", 80, 24);
+	expect("model trained", 60);
+	keys("A");
+	expect("top metrics (share)", 5);
+	WAIT_CHECK(first_alert_shares() == 2 && !names_cut_short(), 5);
+	tu_run(screen, sizeof(screen), "tmux -L %s resize-window -x 60 -y 15",
+	       sock);
+	WAIT_CHECK(!strstr(screen, "Esc close)") &&
+			   first_alert_shares() == 1 && !names_cut_short(),
+		   5);
+	tu_run(screen, sizeof(screen), "tmux -L %s resize-window -x 100 -y 30",
+	       sock);
+	WAIT_CHECK(first_alert_shares() == 3, 5);
+	keys("Escape q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* An edit of one row says "1 row" (it said "(1 rows, cpu_usage)"). */
 static void test_one_row_edit_message(void **state)
 {
@@ -1969,6 +2021,7 @@ int main(void)
 		cmocka_unit_test(test_views_in_small_window),
 		cmocka_unit_test(test_filter_counts),
 		cmocka_unit_test(test_one_row_edit_message),
+		cmocka_unit_test(test_alerts_names_readable),
 		cmocka_unit_test(test_mouse_clears_message),
 		cmocka_unit_test(test_demo_relabel_save_quit),
 		cmocka_unit_test(test_journal_recovery),

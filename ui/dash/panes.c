@@ -990,9 +990,23 @@ static void draw_alerts(App *a, WINDOW *w)
 				    " %4zu %-16.16s %8s %-6s %-5s", idx[k] + 1,
 				    t0, dur, crit_name(al->crit),
 				    alert_labelled(a, al->r) ? "TP" : "FP");
-		/* three metrics: names shortened to share what is left */
-		int namew = (W - used) / 3 - 8;
-		for (size_t m = 0; m < al->n_ranked && m < 3; m++) {
+		/* up to three metrics, names shortened to share what is
+		 * left; fewer when that would cut a name under 8 columns
+		 * (at 80x24 three were cut to "ne…", "me…", "cp…") */
+		int shown = al->n_ranked < 3 ? (int)al->n_ranked : 3;
+		int namew = 0;
+		for (; shown > 0; shown--) {
+			namew = (W - used) / shown - 8;
+			int fits = 1;
+			for (int m = 0; m < shown; m++) {
+				size_t l = strlen(
+					a->s.names[al->ranked[m].metric]);
+				fits = fits && namew >= (l < 8 ? (int)l : 8);
+			}
+			if (fits || shown == 1)
+				break;
+		}
+		for (size_t m = 0; m < (size_t)shown; m++) {
 			char nm[96];
 			size_t mi = al->ranked[m].metric;
 			size_t nw = (size_t)(namew > 3 ? namew : 3);
