@@ -597,6 +597,74 @@ static void test_score_jobs_say_when_they_cannot_cache(void **state)
 	assert_string_equal(out, "");
 }
 
+/* The model files vigil cache lists for the built-in demo: how many,
+ * and whether their model sizes are all the same. */
+static int demo_models(int *same_size)
+{
+	assert_int_equal(tu_run(out, sizeof(out), "%s cache", tu_vigil()), 0);
+	int n = 0;
+	*same_size = 1;
+	char first[16] = "";
+	for (const char *l = out; *l;) {
+		size_t len = strcspn(l, "\n");
+		const char *demo = strstr(l, "built-in demo");
+		if (demo && demo < l + len) {
+			if (!n++)
+				snprintf(first, sizeof(first), "%.10s", l);
+			else if (strncmp(first, l, 10))
+				*same_size = 0;
+		}
+		l += len + (l[len] == '\n');
+	}
+	return n;
+}
+
+/* The demo's quick model (hidden 32, 12 epochs) takes the options a user
+ * gives and keeps the quick settings the user did not replace: --threads 2
+ * opens the same model (the cached one) with two threads, --seed 3 trains
+ * the quick model with that seed. Before, --threads, --seed, --look-back,
+ * --patience and --max-train-rows each replaced it by the full model
+ * (hidden 50, 50 epochs, trained anew), while --layers, --batch, --lr,
+ * --clip and --rolling kept it. */
+static void test_demo_quick_model_takes_the_options(void **state)
+{
+	(void)state;
+	char keys[400], dump[400];
+	snprintf(keys, sizeof(keys), "%s/wait.keys", tmp);
+	snprintf(dump, sizeof(dump), "%s/demo.txt", tmp);
+	assert_int_equal(tu_write(keys, "<wait>\n"), 0);
+	static const struct {
+		const char *opts, *says;
+	} runs[] = {
+		{"", "model trained in"},
+		{"--threads 2", "model from the cache"},
+		{"--seed 3", "model trained in"},
+		{"--seed 3 --threads 2", "model from the cache"},
+	};
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		assert_int_equal(tu_run(out, sizeof(out),
+					"%s %s --keys '%s' --dump '%s'",
+					tu_vigil(), runs[i].opts, keys, dump),
+				 0);
+		char *screen = tu_slurp(dump, NULL);
+		assert_non_null(screen);
+		if (!strstr(screen, runs[i].says))
+			fail_msg("vigil %s: no '%s' in\n%s", runs[i].opts,
+				 runs[i].says, screen);
+		free(screen);
+	}
+	int same;
+	assert_int_equal(demo_models(&same), 2);
+	assert_true(same); /* both the quick model's size */
+	/* --hidden and --epochs still replace the quick ones */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s --hidden 40 --keys '%s' --dump '%s'",
+				tu_vigil(), keys, dump),
+			 0);
+	assert_int_equal(demo_models(&same), 3);
+	assert_false(same);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -627,6 +695,8 @@ int main(void)
 		cmocka_unit_test_setup(
 			test_score_jobs_say_when_they_cannot_cache,
 			empty_cache),
+		cmocka_unit_test_setup(test_demo_quick_model_takes_the_options,
+				       empty_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -45,8 +45,9 @@ static void test_typos_named(void **state)
 	}
 }
 
-/* A file of that name is a dataset; a word far from every subcommand goes
- * to the dashboard too (which, without a terminal, says it needs one). */
+/* A file of that name is a dataset (the dashboard, without a terminal,
+ * says it needs one); a word far from every subcommand goes to the
+ * dashboard too, which names the missing file first (exit 2). */
 static void test_not_typos(void **state)
 {
 	(void)state;
@@ -60,12 +61,47 @@ static void test_not_typos(void **state)
 	assert_non_null(strstr(out, "needs a terminal"));
 	rc = tu_run(out, sizeof(out), "cd '%s' && %s xyzzy </dev/null", tmp,
 		    vigil);
-	assert_int_equal(rc, 1);
+	assert_int_equal(rc, 2);
 	assert_null(strstr(out, "did you mean"));
+	assert_non_null(strstr(out, "xyzzy: cannot open"));
 	/* the real names still run their subcommand */
 	rc = tu_run(out, sizeof(out), "%s score --help", vigil);
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(out, "Usage: vigil score"));
+}
+
+/* Without a terminal, a dataset that cannot be opened is what the
+ * dashboard says, as vigil info would (file, line, column; exit 2): it
+ * said "needs a terminal" (exit 1) for a missing file or a bad cell, and
+ * the user fixed the wrong thing. A good dataset still needs a terminal. */
+static void test_no_terminal_names_the_dataset_problem(void **state)
+{
+	(void)state;
+	char out[1024], bad[400], good[400];
+	int rc = tu_run(out, sizeof(out), "cd '%s' && %s missing.csv </dev/null",
+			tmp, vigil);
+	assert_int_equal(rc, 2);
+	assert_string_equal(out, "vigil dashboard: missing.csv: cannot open: "
+				 "No such file or directory\n");
+	snprintf(bad, sizeof(bad), "%s/bad.csv", tmp);
+	assert_int_equal(tu_write(bad, "cpu,mem\n1,2\n3,oops\n"), 0);
+	rc = tu_run(out, sizeof(out), "%s '%s' </dev/null", vigil, bad);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "bad.csv:3:2: expected a number"));
+	assert_null(strstr(out, "terminal"));
+	/* an SMD machine that is not there */
+	rc = tu_run(out, sizeof(out),
+		    "cd '%s' && %s nowhere/ServerMachineDataset:machine-1-1 "
+		    "</dev/null",
+		    tmp, vigil);
+	assert_int_equal(rc, 2);
+	assert_null(strstr(out, "terminal"));
+	snprintf(good, sizeof(good), "%s/good.csv", tmp);
+	assert_int_equal(tu_write(good, "cpu,mem\n1,2\n3,4\n5,6\n7,8\n"),
+			 0);
+	rc = tu_run(out, sizeof(out), "%s '%s' </dev/null", vigil, good);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "needs a terminal"));
 }
 
 int main(void)
@@ -73,6 +109,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_typos_named),
 		cmocka_unit_test(test_not_typos),
+		cmocka_unit_test(test_no_terminal_names_the_dataset_problem),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -303,6 +303,65 @@ static void test_replay_equals_uninterrupted(void **state)
 	app_free(&a);
 }
 
+static int count_op(const UiOp *op, void *ctx)
+{
+	(void)op;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+/* The "keep" lines of a lossy save are the ops ui_labels_converge gives:
+ * over the original labels they give back every set's working extents
+ * and notes, after random marks, unmarks, resizes, splits, notes, undos
+ * and redos. */
+static void test_converge_gives_the_labels(void **state)
+{
+	(void)state;
+	App a;
+	app_init(&a);
+	DashOptions o;
+	dash_options_defaults(&o);
+	o.no_model = 1;
+	ErrorRecord err;
+	assert_int_equal(dash_open(&a, &o, &err), STATUS_OK);
+	size_t M = a.s.metrics;
+	UiLabels orig;
+	assert_int_equal(ui_labels_init(&orig, M), 0);
+	assert_int_equal(ui_labels_copy_original(&orig, &a.labels), 0);
+	size_t total = 0;
+	for (int seq = 0; seq < 2000; seq++) {
+		uint64_t rng = (uint64_t)seq * 104729u + 3;
+		ui_labels_free(&a.labels);
+		assert_int_equal(ui_labels_init(&a.labels, M), 0);
+		assert_int_equal(ui_labels_copy_original(&a.labels, &orig), 0);
+		int steps = 1 + (int)below(&rng, MAX_STEPS);
+		for (int i = 0; i < steps; i++) {
+			UiOp op = random_op(&rng, &a.labels, a.s.rows);
+			ui_labels_apply(&a.labels, &op);
+		}
+		UiLabels back;
+		assert_int_equal(ui_labels_init(&back, M), 0);
+		assert_int_equal(ui_labels_copy_original(&back, &orig), 0);
+		size_t n = 0;
+		for (size_t m = 0; m <= M; m++)
+			assert_int_equal(ui_labels_converge(&back,
+							    m == M ? UI_NODE
+								   : m,
+							    &a.labels,
+							    count_op, &n),
+					 0);
+		total += n;
+		assert_true(ui_labels_consistent(&back));
+		assert_true(state_of(&back).hash == state_of(&a.labels).hash);
+		/* each op changed the labels: as many edits to save */
+		assert_int_equal(ui_labels_unsaved(&back), n);
+		ui_labels_free(&back);
+	}
+	assert_true(total > 2000);
+	ui_labels_free(&orig);
+	app_free(&a);
+}
+
 /* A damaged line (not an operation) stops the replay there: the labels
  * are those after the last good line. */
 static void test_damaged_line_stops_replay(void **state)
@@ -438,6 +497,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replay_equals_uninterrupted),
+		cmocka_unit_test(test_converge_gives_the_labels),
 		cmocka_unit_test(test_damaged_line_stops_replay),
 		cmocka_unit_test(test_second_lock_is_refused),
 		cmocka_unit_test(test_restart_never_leaves_no_journal),

@@ -378,6 +378,22 @@ static inline long vigil_pid(void)
 	return atol(out);
 }
 
+/* kill -9 the vigil in the current pane and wait until it is gone (the
+ * shell's echo lands in the alternate screen nobody restored: the process
+ * is waited for instead). */
+static inline void kill_vigil(void)
+{
+	long pid = vigil_pid();
+	CHECK(pid > 0);
+	kill((pid_t)pid, SIGKILL);
+	double end = clock_mono_seconds() + timeout_s(5);
+	while (kill((pid_t)pid, 0) == 0 && clock_mono_seconds() < end) {
+		struct timespec ts = {0, 20 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	CHECK(kill((pid_t)pid, 0) != 0);
+}
+
 /* The status line (the last non-empty line of the screen) into buf. */
 static inline void status_line(char *buf, size_t n)
 {

@@ -401,8 +401,9 @@ static void op_message(App *a, const UiOp *op, int rc)
 		series_format_time(&a->s, (size_t)op->start, t0, sizeof(t0));
 		series_format_time(&a->s, (size_t)(op->end - 1), t1,
 				   sizeof(t1));
-		app_message(a, "%s %s .. %s (%ld rows, %s)", verb[op->kind], t0,
-			    t1, (long)(op->end - op->start), where);
+		app_message(a, "%s %s .. %s (%ld row%s, %s)", verb[op->kind],
+			    t0, t1, (long)(op->end - op->start),
+			    op->end - op->start == 1 ? "" : "s", where);
 		break;
 	case UI_OP_SPLIT:
 		series_format_time(&a->s, (size_t)op->at, t0, sizeof(t0));

@@ -52,8 +52,9 @@ static const char dashboard_help[] =
 	"                   and the view follows the end while the cursor is on\n"
 	"                   the last row\n"
 	"  -h, --help       this help\n"
-	"The demo trains a small model (hidden 32, 12 epochs) and detects with\n"
-	"the seed rule unless told otherwise. A dataset uses the same defaults\n"
+	"The demo trains a small model (hidden 32 unless --hidden, 12 epochs\n"
+	"unless --epochs; every other option as given) and detects with the\n"
+	"seed rule unless --mode. A dataset uses the same defaults\n"
 	"and the same model cache as vigil train, detect and score, so the\n"
 	"dashboard and the command line show the same detections.\n\n";
 
@@ -281,16 +282,12 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 						&opt->pipe)) != 0) {
 			if (r < 0)
 				return 1;
-			static const char *const train_opts[] = {
-				"--epochs", "--patience",	"--hidden",
-				"--look-back", "--seed", "--max-train-rows",
-				"--threads"};
 			if (!strcmp(a, "--mode"))
 				opt->mode_set = 1;
-			for (size_t k = 0;
-			     k < sizeof(train_opts) / sizeof(train_opts[0]); k++)
-				if (!strcmp(a, train_opts[k]))
-					opt->lstm_set = 1;
+			if (!strcmp(a, "--hidden"))
+				opt->hidden_set = 1;
+			if (!strcmp(a, "--epochs"))
+				opt->epochs_set = 1;
 		} else if (a[0] == '-' && a[1]) {
 			return cli_usage_error("dashboard",
 					       "unknown option '%s'", a);
@@ -304,6 +301,11 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 	return -1;
 }
 
+static int have_terminal(void)
+{
+	return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
 /* The key script of --keys into *script (n keys). Returns -1 to go on, or
  * the exit code. Without a script the dashboard needs a terminal. */
 static int load_script(const char *path, int **script, size_t *n)
@@ -311,7 +313,7 @@ static int load_script(const char *path, int **script, size_t *n)
 	*script = NULL;
 	*n = 0;
 	if (!path) {
-		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		if (have_terminal())
 			return -1;
 		fprintf(stderr, "vigil: the dashboard needs a terminal (or "
 				"--keys FILE)\n");
@@ -691,6 +693,22 @@ int cmd_dashboard(int argc, char **argv)
 		Status ms = fileio_check_regular(opt.pipe.model_path, &merr);
 		if (ms)
 			return cli_report("dashboard", ms, &merr);
+	}
+	/* without a terminal the dashboard cannot run, but a dataset that
+	 * cannot be opened (a missing file, a bad cell) is the real problem:
+	 * said first, as the dashboard would say it (no model trained) */
+	if (!run.keys_path && !have_terminal() && opt.dataset &&
+	    !cli_is_folder(opt.dataset)) {
+		DashOptions probe = opt;
+		probe.no_model = 1;
+		App pa;
+		app_init(&pa);
+		ErrorRecord perr;
+		error_clear(&perr);
+		Status ps = dash_open(&pa, &probe, &perr);
+		app_free(&pa);
+		if (ps != STATUS_OK)
+			return cli_report("dashboard", ps, &perr);
 	}
 	rc = load_script(run.keys_path, &script, &n_script);
 	if (rc >= 0)

@@ -127,7 +127,8 @@ typedef struct {
 	Trainer *t;
 	PreviewRunner pr;     /* its preview at work is owned */
 	LstmConfig cfg;
-	char cache[4096];
+	char cache[4096];    /* "" when no cache path could be made */
+	ErrorRecord cache_err; /* why not, then */
 	double t0;
 	DetectConfig dc;
 	AdaptConfig adapt;    /* --adapt: the forecast keeps learning */
@@ -256,10 +257,14 @@ void dash_start_model(App *a, const DashOptions *o)
 		else
 			app_message(a, "follow: %s", ferr.message);
 	}
-	if (!o->lstm_set && a->s.kind == SERIES_SYNTH) {
-		/* the demo trains in a few seconds */
-		w->cfg.hidden = 32;
-		w->cfg.epochs = 12;
+	if (a->s.kind == SERIES_SYNTH) {
+		/* the demo trains in a few seconds: a smaller model and
+		 * fewer epochs where the user did not say otherwise; every
+		 * other option is the user's (or the default) as given */
+		if (!o->hidden_set)
+			w->cfg.hidden = 32;
+		if (!o->epochs_set)
+			w->cfg.epochs = 12;
 	}
 	/* the demo's anomalies are short spikes and steps: the tutorial's
 	 * seed rule (1.5 x train RMSE) finds them */
@@ -291,8 +296,9 @@ void dash_start_model(App *a, const DashOptions *o)
 		}
 		/* stale or damaged: train again over it */
 	}
+	error_clear(&w->cache_err);
 	if (model_cache_path(&a->s, &w->cfg, w->cache, sizeof(w->cache),
-			     &err) != STATUS_OK)
+			     &w->cache_err) != STATUS_OK)
 		w->cache[0] = '\0';
 	w->t0 = clock_mono_seconds();
 	preview_runner_init(&w->pr, &a->s, &w->dc, PREVIEW_DUTY);
@@ -400,11 +406,23 @@ int dash_poll_model(App *a)
 		app_message(a, "training failed: %s", err.message);
 		return 1;
 	}
-	int cached = w->cache[0] &&
-		     model_cache_save(m, &a->s, w->cache, NULL) == STATUS_OK;
+	int cached = w->cache[0] && model_cache_save(m, &a->s, w->cache,
+						     &w->cache_err) ==
+					    STATUS_OK;
 	char how[64];
 	snprintf(how, sizeof(how), "trained in %.1fs", clock_mono_seconds() - w->t0);
 	finish_model(a, m, cached ? w->cache : NULL, how);
+	if (!cached && a->model == MODEL_READY) {
+		/* said, as the command line says it, or every start trains
+		   again without a word */
+		char done[sizeof(a->message)];
+		snprintf(done, sizeof(done), "%s", a->message);
+		app_message(a, "%s; NOT CACHED: %s; it is trained again "
+			       "next time",
+			    done, w->cache_err.message[0]
+					  ? w->cache_err.message
+					  : "no cache folder");
+	}
 	return 1;
 }
 
@@ -609,9 +627,13 @@ void dash_session_start(App *a, const char *dataset)
 		/* made over other original labels (a label file changed):
 		 * replaying it would give another state; keep it aside */
 		char old[1100];
-		snprintf(old, sizeof(old), "%s.old", a->journal.path);
-		rename(a->journal.path, old);
-		if (sc.mismatch)
+		int e = journal_set_aside(&a->journal, 1, old, sizeof(old));
+		if (e)
+			app_message(a, "the journal could not be set aside "
+				       "(%s): %s, not recovered; edits now "
+				       "replace it",
+				    strerror(e), a->journal.path);
+		else if (sc.mismatch)
 			app_message(a, "the journal was made over other labels "
 				       "(a label file changed): kept as %s, "
 				       "not recovered",
@@ -626,6 +648,11 @@ void dash_session_start(App *a, const char *dataset)
 		snprintf(a->question, sizeof(a->question),
 			 "recover %ld edit%s from the journal (%zu unsaved)? r "
 			 "recover, d discard",
+			 sc.ops, sc.ops == 1 ? "" : "s", sc.unsaved);
+		/* a narrow window still shows both answers */
+		snprintf(a->question_brief, sizeof(a->question_brief),
+			 "recover %ld edit%s (%zu unsaved)? r recover, d "
+			 "discard",
 			 sc.ops, sc.ops == 1 ? "" : "s", sc.unsaved);
 		return;
 	}
@@ -712,6 +739,12 @@ unsigned dash_key(App *a, int ch)
 {
 	if (ch == KEY_RESIZE)
 		return APP_RELAYOUT | DIRTY_ALL;
+	if (ch == KEY_MOUSE && a->prompt == PROMPT_NONE) {
+		/* a click or a drag is the user's next step, as a key is:
+		   the last message goes (it crowded the selection's extent) */
+		a->message[0] = '\0';
+		return panes_on_key(a, ch) | DIRTY_STATUS;
+	}
 	if (ch == KEY_MOUSE)
 		return panes_on_key(a, ch);
 	if (a->prompt != PROMPT_NONE)

@@ -26,8 +26,10 @@ typedef struct {
 	int no_model;
 	PipelineOptions pipe; /* --model, training and detection options, as
 				 `vigil detect` takes them */
-	int lstm_set;         /* a training option was given (else the demo
-				 and big machines get quicker settings) */
+	int hidden_set;       /* --hidden was given (else the demo trains
+				 a smaller model) */
+	int epochs_set;       /* --epochs was given (else the demo trains
+				 fewer epochs) */
 	int mode_set;         /* --mode was given (else the demo uses seed) */
 	int no_session;       /* a replayed script: no lock, no journal */
 	int follow;           /* --follow: new rows are appended as they

@@ -14,6 +14,7 @@
 #include "engine/preview.h"
 #include "ui/cli.h"
 #include "ui/dash/journal.h"
+#include "ui/dash/panes.h"
 #include "ui/escape.h"
 
 static WINDOW *fleet_win;
@@ -216,6 +217,7 @@ unsigned fleet_key(Fleet *f, int ch)
 		return FLEET_QUIT;
 	}
 	case KEY_RESIZE:
+		panes_flush_stdscr();
 		fleet_free_window();
 		return FLEET_REDRAW;
 	default:
@@ -224,6 +226,15 @@ unsigned fleet_key(Fleet *f, int ch)
 			 "q quits");
 		return FLEET_REDRAW;
 	}
+}
+
+/* Columns of UTF-8 text (one a character). */
+static int text_cols(const char *t)
+{
+	int c = 0;
+	for (; *t; t++)
+		c += ((unsigned char)*t & 0xc0) != 0x80;
+	return c;
 }
 
 /* A ratio as ".32" (1.0 for >= .995). */
@@ -248,14 +259,17 @@ static void prf(const App *a, int original, char *buf, size_t n)
 	snprintf(buf, n, "%s/%s/%s", p, r, f1);
 }
 
-/* One machine's row of the table into buf, its name in namew columns. */
-static void machine_row(const Fleet *f, const FleetMachine *m, int namew,
-			char *buf, size_t n)
+/* One machine's row of the table into buf, its name (name, as shown) in
+ * namew columns. */
+static void machine_row(const Fleet *f, const FleetMachine *m,
+			const char *name, int namew, char *buf, size_t n)
 {
 	const App *a = &m->app;
+	/* namew columns of a name that may hold a multi-byte ellipsis */
+	int pad = namew + (int)(strlen(name) - (size_t)text_cols(name));
 	if (m->error[0]) {
-		snprintf(buf, n, " %-*.*s %6s not opened: %.300s", namew, namew,
-			 m->name, "-", m->error);
+		snprintf(buf, n, " %-*s %6s not opened: %.300s", pad, name, "-",
+			 m->error);
 		return;
 	}
 	char model[32], dets[32] = "-", orig[24] = "-", work[24] = "-";
@@ -292,8 +306,8 @@ static void machine_row(const Fleet *f, const FleetMachine *m, int namew,
 		snprintf(edits, sizeof(edits), "%zu in its journal", m->pending);
 	else
 		snprintf(edits, sizeof(edits), "%zu", u);
-	snprintf(buf, n, " %-*.*s %6zu %-12s %-11s %-12s %-12s %s", namew,
-		 namew, m->name, a->s.rows, model, dets, orig, work, edits);
+	snprintf(buf, n, " %-*s %6zu %-12s %-11s %-12s %-12s %s", pad, name,
+		 a->s.rows, model, dets, orig, work, edits);
 }
 
 void fleet_free_window(void)
@@ -319,13 +333,22 @@ void fleet_draw(Fleet *f)
 		 f->n);
 	mvwaddnstr(w, 0, 2, title, W - 4);
 	/* the names as wide as the longest, as far as the rest leaves room
-	 * (64 columns after the name) */
-	int namew = 7;
+	 * (64 columns after the name), but never under 12 (an SMD machine's
+	 * whole name: the columns on the right give way); a name cut keeps
+	 * its end where the cut ones would read alike */
+	int namew = 7, longest = 0;
 	for (size_t i = 0; i < f->n; i++)
-		if ((int)strlen(f->m[i].name) > namew)
-			namew = (int)strlen(f->m[i].name);
-	if (namew > W - 2 - 65)
-		namew = W - 2 - 65 > 7 ? W - 2 - 65 : 7;
+		if ((int)strlen(f->m[i].name) > longest)
+			longest = (int)strlen(f->m[i].name);
+	namew = longest > namew ? longest : namew;
+	if (namew > W - 2 - 65) {
+		int least = longest < 12 ? longest : 12;
+		namew = W - 2 - 65 > least ? W - 2 - 65 : least;
+		namew = namew > 7 ? namew : 7;
+	}
+	const char **names = malloc((f->n ? f->n : 1) * sizeof(*names));
+	for (size_t i = 0; names && i < f->n; i++)
+		names[i] = f->m[i].name;
 	char head[256];
 	snprintf(head, sizeof(head), " %-*s %6s %-12s %-11s %-12s %-12s %s",
 		 namew, "machine", "rows", "model", "node l/m/h", "orig P/R/F1",
@@ -337,16 +360,21 @@ void fleet_draw(Fleet *f)
 	size_t top = f->sel >= (size_t)rows ? f->sel - (size_t)rows + 1 : 0;
 	for (int r = 0; r < rows && top + (size_t)r < f->n; r++) {
 		size_t i = top + (size_t)r;
-		char line[512];
-		machine_row(f, &f->m[i], namew, line, sizeof(line));
+		char line[1024], name[300];
+		panes_short_name(f->m[i].name, name, sizeof(name),
+				 (size_t)namew, f->m[i].app.unicode,
+				 names && panes_names_clash(names, f->n, i,
+							    (size_t)namew));
+		machine_row(f, &f->m[i], name, namew, line, sizeof(line));
 		if (i == f->sel)
 			wattron(w, A_REVERSE);
 		mvwhline(w, 2 + r, 1, ' ', W - 2);
-		char safe[1024];
+		char safe[2048];
 		mvwaddnstr(w, 2 + r, 1, ui_escape(line, safe, sizeof(safe)),
 			   W - 2);
 		wattroff(w, A_REVERSE);
 	}
+	free(names);
 	wattron(w, A_REVERSE);
 	mvwhline(w, H - 1, 0, ' ', W);
 	char msg[1024];

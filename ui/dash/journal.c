@@ -281,6 +281,11 @@ void journal_replay(const char *path, uint64_t base, UiLabels *l,
 	size_t cap = 0;
 	ssize_t len;
 	long no = 0;
+	/* keeping: still at the "keep" lines where the replay started;
+	   floor: the undo depth they leave, below which a replay from a
+	   save cannot go */
+	int keeping = 1;
+	size_t floor = 0;
 	while ((len = getline(&line, &cap, f)) > 0) {
 		no++;
 		if (line[len - 1] != '\n')
@@ -303,16 +308,29 @@ void journal_replay(const char *path, uint64_t base, UiLabels *l,
 			scan->good = ftello(f);
 			continue;
 		}
+		int keep = !strncmp(line, "keep ", 5);
+		keeping = keeping && keep;
 		unsigned long long b;
-		if (sscanf(line, "base %16llx", &b) == 1) {
+		if ((keep && !keeping) || sscanf(line, "base %16llx", &b) == 1) {
+			/* a save's own keep lines: not over these labels */
 			scan->good = ftello(f);
 			continue;
 		}
 		UiOp op;
 		char note[JOURNAL_NOTE_MAX + 1];
-		if (parse_line(line, l->metrics, &op, note, sizeof(note)) != 0) {
+		if (parse_line(line + (keep ? 5 : 0), l->metrics, &op, note,
+			       sizeof(note)) != 0 ||
+		    (keep && (op.kind == UI_OP_UNDO || op.kind == UI_OP_REDO ||
+			      op.kind == UI_OP_SAVED))) {
 			scan->damaged = 1;
 			scan->line = no;
+			break;
+		}
+		if (scan->rebased && op.kind == UI_OP_UNDO &&
+		    labelset_undo_depth(&l->ls) <= floor) {
+			/* it undid an edit made before the save, which the
+			   keep lines only stand for */
+			scan->past_save = 1;
 			break;
 		}
 		int rc = ui_labels_apply(l, &op);
@@ -330,6 +348,8 @@ void journal_replay(const char *path, uint64_t base, UiLabels *l,
 		}
 		scan->ops++;
 		scan->good = ftello(f);
+		if (keep)
+			floor = labelset_undo_depth(&l->ls);
 	}
 	free(line);
 	fclose(f);
@@ -379,6 +399,29 @@ static int journal_trim(Journal *j, long long size)
 	return 0;
 }
 
+int journal_set_aside(const Journal *j, int move, char *out, size_t n)
+{
+	if (!j->path[0])
+		return ENOENT;
+	for (int k = 1; k < 10000; k++) {
+		if (k == 1)
+			snprintf(out, n, "%s.old", j->path);
+		else
+			snprintf(out, n, "%s.old.%d", j->path, k);
+		/* link(2) never replaces: an earlier one is kept */
+		if (link(j->path, out) == 0)
+			return move && unlink(j->path) != 0 ? errno : 0;
+		if (errno == EEXIST)
+			continue;
+		/* no links here (some file systems): a move to a free name */
+		int e = errno;
+		if (!move || access(out, F_OK) == 0)
+			return e;
+		return rename(j->path, out) == 0 ? 0 : errno;
+	}
+	return EEXIST;
+}
+
 int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
 		    const char *dataset)
 {
@@ -423,13 +466,12 @@ int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
 		e = errno ? errno : EIO;
 	/* the lines it held before the save are kept aside, linked as .old
 	   (not renamed: between two renames there was no journal, and a
-	   crash there lost every edit since the save); the new one takes
-	   its place in one rename. Where no link can be made, no .old. */
+	   crash there lost every edit since the save), beside any earlier
+	   one; the new one takes its place in one rename. Where no link can
+	   be made, no .old. */
 	char old[1100];
-	snprintf(old, sizeof(old), "%s.old", j->path);
 	if (!e) {
-		unlink(old);
-		if (link(j->path, old) != 0) {
+		if (journal_set_aside(j, 0, old, sizeof(old)) != 0) {
 			/* best effort: the journal is what matters */
 		}
 		if (rename(tmp, j->path) != 0)
@@ -442,13 +484,54 @@ int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
 	return 0;
 }
 
-int journal_append_base(Journal *j, uint64_t base)
+/* The lines of journal_append_base, grown as they come. */
+typedef struct {
+	char *buf; /* owned */
+	size_t len, cap;
+} Lines;
+
+static int add_line(Lines *b, const char *prefix, const char *line)
+{
+	size_t need = b->len + strlen(prefix) + strlen(line) + 1;
+	if (need > b->cap) {
+		size_t cap = need * 2;
+		char *p = realloc(b->buf, cap);
+		if (!p)
+			return -1;
+		b->buf = p;
+		b->cap = cap;
+	}
+	b->len += (size_t)sprintf(b->buf + b->len, "%s%s", prefix, line);
+	return 0;
+}
+
+static int keep_line(const UiOp *op, void *ctx)
+{
+	char line[2 * JOURNAL_NOTE_MAX + 96];
+	journal_format(op, line, sizeof(line));
+	return add_line(ctx, "keep ", line);
+}
+
+int journal_append_base(Journal *j, uint64_t base, UiLabels *back,
+			const UiLabels *now, unsigned held)
 {
 	if (j->fd < 0)
 		return j->error;
+	Lines b = {NULL, 0, 0};
 	char line[40];
-	int n = snprintf(line, sizeof(line), "base %016" PRIx64 "\n", base);
-	int e = put_synced(j->fd, line, (size_t)n);
+	snprintf(line, sizeof(line), "base %016" PRIx64 "\n", base);
+	int bad = add_line(&b, "", line);
+	for (size_t m = 0; back && now && m <= now->metrics && !bad; m++) {
+		size_t set = m == now->metrics ? UI_NODE : m;
+		if (held & (set == UI_NODE ? UI_SAVED_NODE : UI_SAVED_METRICS))
+			continue;
+		bad = ui_labels_converge(back, set, now, keep_line, &b);
+	}
+	/* without the keep lines (no memory) the base line still goes:
+	   the edits after the save are recovered, those before are not */
+	int e = put_synced(j->fd, b.buf ? b.buf : line,
+			   b.buf && !bad ? b.len : strlen(line));
+	free(b.buf);
 	j->error = e;
 	return e;
 }

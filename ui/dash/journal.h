@@ -22,7 +22,11 @@
  * fingerprint of the labels as they read back from what was saved. When
  * the save replaced the dataset's own label file, the next start's
  * original labels have that fingerprint and not BASE; the journal is then
- * replayed from that line on. */
+ * replayed from that line on. "keep OP" lines right after it are the edits
+ * that save could not hold (a metric's in SMD's test_label), as ops over
+ * those labels: applied when the replay starts there (or at the first
+ * line, after a recovery rewrote the journal from there), skipped
+ * anywhere else. */
 #ifndef VIGIL_UI_JOURNAL_H
 #define VIGIL_UI_JOURNAL_H
 
@@ -87,11 +91,21 @@ int journal_scan(const Journal *j, const UiLabels *cur, JournalScan *scan);
 int journal_restart(Journal *j, const JournalScan *sc, uint64_t base,
 		    const char *dataset);
 
+/* Keep j's journal aside under a name no earlier one has: PATH.old, else
+ * PATH.old.2, PATH.old.3, ... (never over an earlier one); moved there
+ * (move = 1) or linked, the journal staying (move = 0). The name goes to
+ * out. 0, or an errno (nothing kept aside; moved: the journal stays). */
+int journal_set_aside(const Journal *j, int move, char *out, size_t n);
+
 /* After a save: "base F" (F: the fingerprint the labels have when read
  * back from what was saved), from which a journal can be replayed over
- * those labels when the save replaced the dataset's own label file. 0 or
- * the errno of the failed write. */
-int journal_append_base(Journal *j, uint64_t base);
+ * those labels when the save replaced the dataset's own label file. With
+ * back (those labels as read back, changed here) and now (the labels
+ * saved), followed by the "keep" lines that give back, over back, the
+ * edits of the sets the save did not hold (held: UI_SAVED_*), in one
+ * write. 0 or the errno of the failed write. */
+int journal_append_base(Journal *j, uint64_t base, UiLabels *back,
+			const UiLabels *now, unsigned held);
 
 /* Open the journal for appending (keep = 1, after a recovery) or afresh
  * (keep = 0); base is the original labels' fingerprint. Returns 0 or an

@@ -244,6 +244,71 @@ int ui_labels_apply(UiLabels *l, UiOp *op)
 	return -1;
 }
 
+/* Apply op to l and pass it to emit when it changed something. */
+static int converge_step(UiLabels *l, UiOp *op,
+			 int (*emit)(const UiOp *op, void *ctx), void *ctx)
+{
+	int rc = ui_labels_apply(l, op);
+	return rc < 0 ? -1 : rc ? emit(op, ctx) : 0;
+}
+
+/* Whether rs holds a range with exactly the extent r; its index. */
+static size_t exact(const RangeSet *rs, Range r)
+{
+	size_t i = rangeset_find(rs, r.start);
+	return i != RANGESET_NONE && rs->v[i].r.start == r.start &&
+		       rs->v[i].r.end == r.end
+		       ? i
+		       : RANGESET_NONE;
+}
+
+int ui_labels_converge(UiLabels *l, size_t m, const UiLabels *to,
+		       int (*emit)(const UiOp *op, void *ctx), void *ctx)
+{
+	if (l->metrics != to->metrics)
+		return -1;
+	size_t k = ls_index(l, set_index(l, m));
+	const RangeSet *want = labelset_get(&to->ls, k);
+	Range *gone = NULL;
+	size_t n_gone = 0;
+	if (rangeset_difference(labelset_get(&l->ls, k), want, &gone, &n_gone,
+				NULL) != STATUS_OK)
+		return -1;
+	int rc = 0;
+	/* the rows to lose, then every wanted range not here as it is (a
+	   mark merges what it touches: the splits put the cuts back) */
+	for (size_t i = 0; i < n_gone && !rc; i++) {
+		UiOp op = {UI_OP_UNMARK, m, 0, gone[i].start, gone[i].end, 0,
+			   NULL};
+		rc = converge_step(l, &op, emit, ctx);
+	}
+	free(gone);
+	for (size_t i = 0; i < want->n && !rc; i++) {
+		Range r = want->v[i].r;
+		if (exact(labelset_get(&l->ls, k), r) != RANGESET_NONE)
+			continue;
+		UiOp op = {UI_OP_MARK, m, 0, r.start, r.end, 0, NULL};
+		rc = converge_step(l, &op, emit, ctx);
+	}
+	for (size_t i = 1; i < want->n && !rc; i++) {
+		Range r = want->v[i].r;
+		if (want->v[i - 1].r.end != r.start ||
+		    exact(labelset_get(&l->ls, k), r) != RANGESET_NONE)
+			continue;
+		UiOp op = {UI_OP_SPLIT, m, r.start, 0, 0, 0, NULL};
+		rc = converge_step(l, &op, emit, ctx);
+	}
+	for (size_t i = 0; i < want->n && !rc; i++) {
+		const char *note = want->v[i].note ? want->v[i].note : "";
+		const char *have = ui_labels_note_at(l, m, want->v[i].r.start);
+		if (!strcmp(note, have ? have : ""))
+			continue;
+		UiOp op = {UI_OP_NOTE, m, want->v[i].r.start, 0, 0, 0, note};
+		rc = converge_step(l, &op, emit, ctx);
+	}
+	return rc;
+}
+
 size_t ui_labels_unsaved(const UiLabels *l)
 {
 	return labelset_unsaved(&l->ls);

@@ -118,6 +118,14 @@ typedef struct {
  * failure. */
 int ui_labels_apply(UiLabels *l, UiOp *op);
 
+/* Edit the working copy of set m (a metric or UI_NODE) of l until its
+ * extents and notes are those of the same set of to's working copy, with
+ * unmarks, marks, splits and notes; every op that changed l is passed, as
+ * applied, to emit (ctx), whose non-zero return stops. Returns 0, emit's
+ * return, or -1 on failure. */
+int ui_labels_converge(UiLabels *l, size_t m, const UiLabels *to,
+		       int (*emit)(const UiOp *op, void *ctx), void *ctx);
+
 /* Edits between the saved state and now (0: nothing to save; SIZE_MAX:
  * the saved state can no longer be reached by undo / redo). */
 size_t ui_labels_unsaved(const UiLabels *l);

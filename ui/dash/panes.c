@@ -79,13 +79,16 @@ void panes_free(void)
 
 #define SCORES_H 6
 
+void panes_flush_stdscr(void)
+{
+	werase(stdscr);
+	wnoutrefresh(stdscr);
+}
+
 void panes_layout(App *a)
 {
 	free_windows();
-	/* A resize touches stdscr; flush it now (blank, under the panes) so
-	 * that the next getch() does not repaint it over them. */
-	werase(stdscr);
-	wnoutrefresh(stdscr);
+	panes_flush_stdscr();
 	int H = LINES, W = COLS;
 	if (H < 10)
 		H = 10;
@@ -185,26 +188,28 @@ static void short_time(const Series *s, size_t r, const char *same_day_as,
 		snprintf(buf, n, "%s", t);
 }
 
-/* Whether metric m's name, cut to its first w - 1 bytes, reads like
- * another metric's so cut (exported metrics often share a long prefix and
- * differ at the end: 1_driver_..._processingDelay_0, _1, ...). */
-static int cut_names_clash(const Series *s, size_t m, size_t w)
+int panes_names_clash(const char *const *names, size_t n, size_t m,
+		      size_t w)
 {
-	const char *a = s->names[m];
+	const char *a = names[m];
 	if (w < 2 || strlen(a) <= w)
 		return 0;
-	for (size_t j = 0; j < s->metrics; j++)
-		if (j != m && strlen(s->names[j]) > w &&
-		    !strncmp(a, s->names[j], w - 1))
+	for (size_t j = 0; j < n; j++)
+		if (j != m && strlen(names[j]) > w &&
+		    !strncmp(a, names[j], w - 1))
 			return 1;
 	return 0;
 }
 
-/* name in w columns: whole, or cut with an ellipsis at the end, or, with
- * keep_end (names alike at the start), its start and its end around the
- * ellipsis. */
-static void short_name(const char *name, char *buf, size_t n, size_t w,
-		       int unicode, int keep_end)
+/* Whether metric m's name, cut to w columns, reads like another's. */
+static int cut_names_clash(const Series *s, size_t m, size_t w)
+{
+	return panes_names_clash((const char *const *)s->names, s->metrics, m,
+				 w);
+}
+
+void panes_short_name(const char *name, char *buf, size_t n, size_t w,
+		      int unicode, int keep_end)
 {
 	size_t len = strlen(name);
 	if (len <= w && len < n) {
@@ -256,8 +261,8 @@ static void draw_list(App *a, WINDOW *w)
 		int scored = a->has_dr && a->score && width > 16;
 		int namew = width - (scored ? 13 : 8);
 		size_t nw = (size_t)(namew > 3 ? namew : 3);
-		short_name(a->s.names[m], name, sizeof(name), nw, a->unicode,
-			   cut_names_clash(&a->s, m, nw));
+		panes_short_name(a->s.names[m], name, sizeof(name), nw,
+				 a->unicode, cut_names_clash(&a->s, m, nw));
 		if (a->has_dr) {
 			UiScore sc[RULE_COUNT];
 			app_scores(a, m, 0, CRIT_LOW, sc);
@@ -465,7 +470,7 @@ static void draw_plot(App *a, WINDOW *w)
 	/* a row for the alert band once there are detections */
 	int band = a->has_dr && h >= 12;
 	PlotSpec sp = {a->metric, app_scope(a), CRIT_LOW, 0,
-		       h - band >= 16 ? 3 : 2, 1};
+		       h - band >= 16 ? 3 : 2, 1, 0};
 	plotpaint_draw(a, w, 1, h - band, 1, getmaxx(w) - 2, &sp);
 	if (band)
 		paint_alert_band(a, w, h, 1, getmaxx(w) - 2);
@@ -711,8 +716,7 @@ static void draw_status(App *a, WINDOW *w)
 		else
 			snprintf(line, sizeof(line), " %s",
 				 (int)strlen(a->question) + 1 > W &&
-						 a->question_brief[0] &&
-						 a->prompt != PROMPT_RECOVER
+						 a->question_brief[0]
 					 ? a->question_brief
 					 : a->question);
 		put(w, 0, 0, W, line);
@@ -835,7 +839,7 @@ static PlotSpec panel_spec(const App *a, int compare, int i, int strip_h)
 {
 	PlotSpec sp = {a->metric, app_scope(a),
 		       compare ? crit_min[i] : CRIT_LOW,
-		       compare ? 0 : i == 0, strip_h, 1};
+		       compare ? 0 : i == 0, strip_h, 1, 1};
 	return sp;
 }
 
@@ -986,14 +990,29 @@ static void draw_alerts(App *a, WINDOW *w)
 				    " %4zu %-16.16s %8s %-6s %-5s", idx[k] + 1,
 				    t0, dur, crit_name(al->crit),
 				    alert_labelled(a, al->r) ? "TP" : "FP");
-		/* three metrics: names shortened to share what is left */
-		int namew = (W - used) / 3 - 8;
-		for (size_t m = 0; m < al->n_ranked && m < 3; m++) {
+		/* up to three metrics, names shortened to share what is
+		 * left; fewer when that would cut a name under 8 columns
+		 * (at 80x24 three were cut to "ne…", "me…", "cp…") */
+		int shown = al->n_ranked < 3 ? (int)al->n_ranked : 3;
+		int namew = 0;
+		for (; shown > 0; shown--) {
+			namew = (W - used) / shown - 8;
+			int fits = 1;
+			for (int m = 0; m < shown; m++) {
+				size_t l = strlen(
+					a->s.names[al->ranked[m].metric]);
+				fits = fits && namew >= (l < 8 ? (int)l : 8);
+			}
+			if (fits || shown == 1)
+				break;
+		}
+		for (size_t m = 0; m < (size_t)shown; m++) {
 			char nm[96];
 			size_t mi = al->ranked[m].metric;
 			size_t nw = (size_t)(namew > 3 ? namew : 3);
-			short_name(a->s.names[mi], nm, sizeof(nm), nw,
-				   a->unicode, cut_names_clash(&a->s, mi, nw));
+			panes_short_name(a->s.names[mi], nm, sizeof(nm), nw,
+					 a->unicode,
+					 cut_names_clash(&a->s, mi, nw));
 			used += snprintf(line + used, sizeof(line) - (size_t)used,
 					 " %s %.4f", nm, al->ranked[m].share);
 		}
@@ -1060,7 +1079,7 @@ static void draw_stack(App *a, WINDOW *w)
 		wattron(w, A_BOLD | (m == a->metric ? A_REVERSE : 0));
 		put(w, y, 1, W, head);
 		wattroff(w, A_BOLD | A_REVERSE);
-		PlotSpec sp = {m, m, CRIT_LOW, 0, each >= 11 ? 2 : 0, 1};
+		PlotSpec sp = {m, m, CRIT_LOW, 0, each >= 11 ? 2 : 0, 1, 0};
 		plotpaint_draw(a, w, y + 1, each - 1, 1, W, &sp);
 	}
 }

@@ -27,4 +27,20 @@ unsigned panes_on_key(App *a, int ch);
 /* Free the pane windows. */
 void panes_free(void);
 
+/* After a resize: flush stdscr (touched by the resize) blank now, so that
+ * the next getch() does not repaint it over the windows drawn since. */
+void panes_flush_stdscr(void);
+
+/* Whether names[m] (of n names), cut to its first w - 1 bytes, reads like
+ * another name so cut (names that share a long prefix and differ at the
+ * end: 1_driver_..._processingDelay_0, _1, ...; machine-1-2, -2-1). */
+int panes_names_clash(const char *const *names, size_t n, size_t m,
+		      size_t w);
+
+/* name in w columns into buf (n bytes): whole, or cut with an ellipsis at
+ * the end, or, with keep_end (names alike at the start), its start and
+ * its end around the ellipsis. */
+void panes_short_name(const char *name, char *buf, size_t n, size_t w,
+		      int unicode, int keep_end);
+
 #endif

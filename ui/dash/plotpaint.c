@@ -458,22 +458,31 @@ static void paint_time_axis(App *a, const PlotArea *pa, int y)
 void plotpaint_draw(App *a, WINDOW *w, int y0, int h, int left, int width,
 		    const PlotSpec *sp)
 {
-	if (width - PLOTPAINT_AXIS_W < 4 || h < 3)
+	if (width - PLOTPAINT_AXIS_W < 4 || h < 1)
 		return;
 	int lanes = sp->lanes ? 2 : 0;
-	int sh = sp->strip_h;
-	int ph = h - lanes - sh - 1;
+	int sh = sp->strip_h, axis = 1;
+	int ph = h - lanes - sh - axis;
 	if (ph < 2) {
 		sh = 0;
-		ph = h - lanes - 1;
+		ph = h - lanes - axis;
 	}
-	if (ph < 1)
-		return;
+	/* a short band (views stacked in a small window): the time axis
+	 * goes, then the values or the lanes (sp->lanes_first) */
+	if (ph < 1) {
+		axis = 0;
+		ph = h - lanes;
+	}
+	if (ph < 1 && !(sp->lanes_first && ph == 0)) {
+		lanes = 0;
+		ph = h;
+	}
 	PlotArea pa;
 	if (area_init(a, &pa, w, left, width, sp))
 		return;
 	int y = y0;
-	paint_values(a, &pa, y, ph, sp->metric);
+	if (ph > 0)
+		paint_values(a, &pa, y, ph, sp->metric);
 	y += ph;
 	if (lanes) {
 		paint_lanes(&pa, y, sp->original);
@@ -489,7 +498,8 @@ void plotpaint_draw(App *a, WINDOW *w, int y0, int h, int left, int width,
 				  node ? 1.0 : app_score_scale(a, sp->metric));
 		y += sh;
 	}
-	paint_time_axis(a, &pa, y);
+	if (axis)
+		paint_time_axis(a, &pa, y);
 	area_free(&pa);
 	plot_grid_free(&grid);
 	plot_grid_free(&fgrid);

@@ -22,6 +22,9 @@ typedef struct {
 	int original;       /* show the original labels */
 	int strip_h;        /* rows of the score strip */
 	int lanes;          /* label + detection lanes */
+	int lanes_first;    /* a band too short for values and lanes keeps
+			       the lanes (what the c and o views compare);
+			       else the values */
 } PlotSpec;
 
 /* Paint the plot of sp into w's rows [y0, y0 + h) and columns [left,

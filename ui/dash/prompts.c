@@ -82,10 +82,14 @@ static unsigned prompt_filter_key(App *a, int ch)
 	if (is_enter(ch)) {
 		a->prompt = PROMPT_NONE;
 		if (app_apply_filter(a, a->input) == 0)
-			app_message(a, a->n_visible == a->s.metrics
-					       ? "all %zu metrics"
-					       : "%zu metrics match",
-				    a->n_visible);
+			app_message(a, "%s%zu metric%s",
+				    a->n_visible == a->s.metrics ? "all "
+								 : "",
+				    a->n_visible,
+				    a->n_visible == a->s.metrics
+					    ? a->n_visible == 1 ? "" : "s"
+				    : a->n_visible == 1 ? " matches"
+							: "s match");
 		return DIRTY_ALL;
 	}
 	return prompt_edit(a, ch);

@@ -208,14 +208,16 @@ static int same_file(const char *a, const char *b)
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* The fingerprint of the original labels the next start will have after
- * the sets in holds were saved to path: the journal's "base" line. Read
+/* The journal's "base" line after the sets in holds were saved to path:
+ * the fingerprint of the original labels the next start will have. Read
  * back as a start reads them when path is one of the files it reads, not
  * worked out from the working labels: what a file can hold and how a
  * start completes it (a NAB file's one list is its metric's and its
  * node's, an empty node takes the metrics' union) make them differ. When
- * they cannot be read, the held sets' working extents. */
-static uint64_t saved_base(App *a, const char *path, unsigned holds)
+ * they cannot be read, the held sets' working extents. Read back, the
+ * edits the save did not hold follow it as "keep" lines over them, so
+ * that a recovery from this save gives them back, still unsaved. */
+static void journal_saved(App *a, const char *path, unsigned holds)
 {
 	/* a CSV file's labels are looked for again: FILE.labels.csv, which
 	   the save may have made, comes before the others */
@@ -225,6 +227,7 @@ static uint64_t saved_base(App *a, const char *path, unsigned holds)
 		a->s.label_path = series_csv_label_path(
 			a->s.path, a->s.label_column != NULL);
 	uint64_t fp = ui_labels_fingerprint(&a->labels); /* not read */
+	int written = 0;
 	if (a->labels_arg ? same_file(path, a->labels_arg)
 			  : a->s.path && (same_file(path, a->s.label_path) ||
 					  same_file(path, a->s.interp_path))) {
@@ -233,15 +236,20 @@ static uint64_t saved_base(App *a, const char *path, unsigned holds)
 		ErrorRecord err;
 		error_clear(&err);
 		if (ui_labels_init(&back, a->s.metrics) == 0 &&
-		    read_labels(a, &back, a->labels_arg, 0, &err) == STATUS_OK)
+		    read_labels(a, &back, a->labels_arg, 0, &err) == STATUS_OK) {
 			fp = ui_labels_fingerprint(&back);
+			journal_append_base(&a->journal, fp, &back, &a->labels,
+					    holds);
+			written = 1;
+		}
 		ui_labels_free(&back);
 	}
 	if (csv) {
 		free(a->s.label_path);
 		a->s.label_path = found;
 	}
-	return fp;
+	if (!written)
+		journal_append_base(&a->journal, fp, NULL, NULL, holds);
 }
 
 int save_format_usable(const App *a, SaveFormat f)
@@ -631,7 +639,7 @@ int save_labels(App *a, const char *path)
 	app_apply(a, &op);
 	/* when this was the dataset's own label file, the next start reads
 	   these labels as its original ones: the journal goes on from here */
-	journal_append_base(&a->journal, saved_base(a, p, holds));
+	journal_saved(a, p, holds);
 	char jerr[120] = "";
 	if (a->journal.error)
 		snprintf(jerr, sizeof(jerr), "  (JOURNAL NOT WRITTEN: %s)",
