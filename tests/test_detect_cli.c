@@ -369,6 +369,36 @@ static void test_dash_o_is_stdout(void **state)
 	assert_string_equal(out, "");
 }
 
+/* -o /dev/stdout (here /dev/fd/1) with stdout redirected to a file is
+ * stdout: the sections in one stream, as without -o. detect took it for a
+ * regular file and wanted the alerts in /dev/fd/1.alerts.csv: exit 2, "No
+ * such file or directory (cannot create a temporary file there)" (run as
+ * root with /dev/stdout, it made /dev/stdout.alerts.csv in /dev). */
+static void test_dev_stdout_is_stdout(void **state)
+{
+	(void)state;
+	static char plain[1 << 16];
+	char cwd[200], out[4096];
+	snprintf(cwd, sizeof(cwd), "%s/devout", dir);
+	assert_int_equal(mkdir(cwd, 0700), 0);
+	int rc = tu_run(plain, sizeof(plain), "cd %s && %s detect %s %s --points",
+			cwd, tu_vigil(), csv, small());
+	assert_int_equal(rc, 0);
+	rc = tu_run(out, sizeof(out),
+		    "cd %s && %s detect %s %s --points -o /dev/fd/1 > got.csv",
+		    cwd, tu_vigil(), csv, small());
+	assert_int_equal(rc, 0);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/got.csv", cwd);
+	char *got = tu_slurp(path, NULL);
+	assert_non_null(got);
+	assert_non_null(strstr(got, "\n\nrow,time,node,cpu,mem\n"));
+	assert_string_equal(got, plain);
+	free(got);
+	assert_int_equal(tu_run(out, sizeof(out), "ls -A %s", cwd), 0);
+	assert_string_equal(out, "got.csv\n");
+}
+
 static void write_daily(const char *path, int gaps, int *a, int *b)
 {
 	FILE *f = fopen(path, "w");
@@ -679,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_json_has_detections_and_alerts),
 		cmocka_unit_test(test_csv_sections_on_stdout),
 		cmocka_unit_test(test_dash_o_is_stdout),
+		cmocka_unit_test(test_dev_stdout_is_stdout),
 		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),
 		cmocka_unit_test(test_model_file_refuses_training_options),
 		cmocka_unit_test(test_output_never_replaces_the_data),

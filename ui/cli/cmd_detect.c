@@ -28,11 +28,11 @@ static const char detect_help[] =
 	"  -o FILE            write to FILE instead of stdout ('-': stdout).\n"
 	"                     CSV: detections in FILE, alerts in\n"
 	"                     FILE.alerts.csv, points in FILE.points.csv.\n"
-	"                     Without -o, with -o - (or when FILE is a\n"
-	"                     device or FIFO, e.g. /dev/null), CSV sections\n"
-	"                     (detections, alerts, points) follow each other\n"
-	"                     in one stream, each with its header, separated\n"
-	"                     by a blank line.\n"
+	"                     Without -o, with -o - or /dev/stdout (or when\n"
+	"                     FILE is a device or FIFO, e.g. /dev/null), CSV\n"
+	"                     sections (detections, alerts, points) follow\n"
+	"                     each other in one stream, each with its header,\n"
+	"                     separated by a blank line.\n"
 	"  --points           also write every row's normalised score per metric\n"
 	"  -h, --help         this help\n"
 	"\n";
@@ -63,6 +63,15 @@ static int is_special(const char *path)
 	struct stat sb;
 	return stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) &&
 	       !S_ISDIR(sb.st_mode);
+}
+
+/* Whether path is the file stdout goes to (/dev/stdout or /dev/fd/1 with
+ * stdout redirected to a file): written as stdout, in one stream. */
+static int is_stdout(const char *path)
+{
+	struct stat a, b;
+	return stat(path, &a) == 0 && fstat(1, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 static int write_csv(const char *cmd, const char *out, const Pipeline *p,
@@ -204,6 +213,8 @@ int cmd_detect(int argc, char **argv)
 		return cli_usage_error(cmd, "DATASET is missing");
 	if (pipeline_refuse_train_options(cmd, &o))
 		return 1;
+	if (out && is_stdout(out))
+		out = NULL;
 
 	Pipeline p;
 	pipeline_init(&p);
