@@ -515,6 +515,51 @@ static void test_forecast_cache_is_reused_and_repaired(void **state)
  * '..'), `train -o` and `labels -o` used to replace the dataset with
  * detections, a model or labels, exit 0. The same for an SMD machine's
  * test file. */
+/* detect -o naming the model file --model reads (by any path, or as the
+ * FILE.alerts.csv written beside FILE) is refused before anything is
+ * written: it used to replace the trained model with the detections,
+ * exit 0, and the next detect with it said "not a vigil model file". */
+static void test_output_never_replaces_the_model(void **state)
+{
+	(void)state;
+	char out[8192], model[160], again[200], side[200];
+	snprintf(model, sizeof(model), "%s/kept.model", dir);
+	int rc = tu_run(out, sizeof(out), "%s train %s -o %s %s", tu_vigil(),
+			csv, model, small());
+	if (rc != 0)
+		fail_msg("train: exit %d\n%s", rc, out);
+	size_t before_len, after_len;
+	char *before = tu_slurp(model, &before_len);
+	assert_non_null(before);
+	snprintf(again, sizeof(again), "%s/./kept.model", dir);
+	snprintf(side, sizeof(side), "%s/kept", dir);
+	const char *const outs[] = {again, again, side};
+	const char *const fmts[] = {"json", "csv", "csv"};
+	for (int k = 0; k < 3; k++) {
+		/* the third: -o kept writes its alerts into
+		   kept.alerts.csv, here the model file */
+		const char *m = model;
+		char alerts[220];
+		if (k == 2) {
+			snprintf(alerts, sizeof(alerts), "%s.alerts.csv", side);
+			assert_int_equal(rename(model, alerts), 0);
+			m = alerts;
+		}
+		rc = tu_run(out, sizeof(out),
+			    "%s detect %s --model %s --format %s -o %s --quiet",
+			    tu_vigil(), csv, m, fmts[k], outs[k]);
+		if (rc != 1 || !strstr(out, "is the model file --model names"))
+			fail_msg("-o %s (%s): exit %d: %s", outs[k], fmts[k], rc,
+				 out);
+		char *after = tu_slurp(m, &after_len);
+		assert_non_null(after);
+		assert_int_equal(after_len, before_len);
+		assert_memory_equal(after, before, before_len);
+		free(after);
+	}
+	free(before);
+}
+
 /* A model file (--model) is used as it was trained: detect, score and
  * the dashboard refuse the options that would train another or find a
  * cached one, as watch does (they were taken and ignored: '--model M
@@ -713,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),
 		cmocka_unit_test(test_model_file_refuses_training_options),
 		cmocka_unit_test(test_output_never_replaces_the_data),
+		cmocka_unit_test(test_output_never_replaces_the_model),
 		cmocka_unit_test(test_output_never_replaces_the_labels),
 		cmocka_unit_test(test_bad_output_refused_before_training),
 	};

@@ -129,9 +129,10 @@ static int write_csv(const char *cmd, const char *out, const Pipeline *p,
 }
 
 /* 0 when out and the files written beside it can be written and are none
- * of s's data or label files; else the exit code, after saying why. */
+ * of s's data or label files nor the model file read (model, may be
+ * NULL); else the exit code, after saying why. */
 static int check_outputs(const char *cmd, const char *out, int json,
-			 int points, const Series *s)
+			 int points, const Series *s, const char *model)
 {
 	static const char *const ext[] = {"", ".alerts.csv", ".points.csv"};
 	/* a device or FIFO takes every section */
@@ -146,6 +147,11 @@ static int check_outputs(const char *cmd, const char *out, int json,
 					       "%s is the dataset's %s file "
 					       "%s: name another file for -o",
 					       path, own, data_file);
+		if (cli_same_file(path, model))
+			return cli_usage_error(cmd,
+					       "%s is the model file --model "
+					       "names: name another file for -o",
+					       path);
 		ErrorRecord err;
 		error_clear(&err);
 		Status st = outfile_check(path, &err);
@@ -224,7 +230,7 @@ int cmd_detect(int argc, char **argv)
 	/* -o and the files beside it: not the data read, and writable;
 	   found out before the model trains */
 	int rc = st == STATUS_OK ? check_outputs(cmd, out, json, points,
-						 &p.series)
+						 &p.series, o.model_path)
 				 : 0;
 	if (st == STATUS_OK && rc == 0)
 		st = pipeline_run_loaded(&p, &o, &err);
