@@ -335,17 +335,6 @@ static void test_csv_sections_on_stdout(void **state)
 	assert_null(strstr(out, "row,time,node")); /* no points unasked */
 }
 
-/* The forecast is cached beside the cached model, in the cache folder; a
- * damaged cache file is recomputed, and the output never changes because
- * of the cache. */
-/* A daily job that did not run: 6 days of 5-minute rows, a 2-hour plateau
- * at 80 every day from 12:00 (its edges are what the forecast cannot see
- * coming, as in training), except on day 5. The forecast sees a flat line
- * and expects one; only the seasonal signal (this day against the days
- * before it) finds the missing plateau, and --season 0 turns it off. */
-/* The series of test_missing_daily_plateau; with gaps, about 3% of the
- * rows are missing (none on the day of the missing plateau). *a and *b
- * are the rows of the missing plateau, as written. */
 /* -o - is stdout, as -o - is for other tools and detect --help says: the
  * same sections as without -o, and no file named '-' (detect wrote the
  * detections into ./- and the alerts into ./-.alerts.csv). */
@@ -399,6 +388,9 @@ static void test_dev_stdout_is_stdout(void **state)
 	assert_string_equal(out, "got.csv\n");
 }
 
+/* The series of test_missing_daily_plateau; with gaps, about 3% of the
+ * rows are missing (none on the day of the missing plateau). *a and *b
+ * are the rows of the missing plateau, as written. */
 static void write_daily(const char *path, int gaps, int *a, int *b)
 {
 	FILE *f = fopen(path, "w");
@@ -445,6 +437,11 @@ static int node_detection_on(const char *path, int split, const char *opts,
 	return hit;
 }
 
+/* A daily job that did not run: 6 days of 5-minute rows, a 2-hour plateau
+ * at 80 every day from 12:00 (its edges are what the forecast cannot see
+ * coming, as in training), except on day 5. The forecast sees a flat line
+ * and expects one; only the seasonal signal (this day against the days
+ * before it) finds the missing plateau, and --season 0 turns it off. */
 static void test_missing_daily_plateau(void **state)
 {
 	(void)state;
@@ -464,6 +461,9 @@ static void test_missing_daily_plateau(void **state)
 		fail_msg("gaps: no node detection on the missing plateau");
 }
 
+/* The forecast is cached beside the cached model, in the cache folder; a
+ * damaged cache file is recomputed, and the output never changes because
+ * of the cache. */
 static void test_forecast_cache_is_reused_and_repaired(void **state)
 {
 	(void)state;
