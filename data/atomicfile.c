@@ -115,7 +115,8 @@ Status atomicfile_open(AtomicFile *af, const char *path, ErrorRecord *err)
 		return error_set(err, STATUS_IO, path, 0, 0,
 				 "path is too long");
 	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	int exists = stat(path, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode)) {
 		if (S_ISDIR(st.st_mode))
 			return error_set(err, STATUS_IO, path, 0, 0,
 					 "is a folder, not a file");
@@ -127,8 +128,26 @@ Status atomicfile_open(AtomicFile *af, const char *path, ErrorRecord *err)
 		af->direct = 1;
 		return STATUS_OK;
 	}
-	snprintf(af->tmp, sizeof(af->tmp), "%s.tmpXXXXXX", path);
-	atomicfile_sweep(path, 5);
+	/* a symbolic link to a regular file: the temporary file goes beside
+	   the file it leads to, which the rename replaces; renamed over the
+	   link itself, it left a copy in its place (or, for /dev/stdout
+	   redirected to a file, wrote into /dev) */
+	struct stat lst;
+	const char *target = path;
+	char *real = NULL;
+	if (exists && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		if (!(real = realpath(path, NULL)))
+			return io_error(err, path, "follow the link", errno);
+		target = real;
+	}
+	int long_name = snprintf(af->target, sizeof(af->target), "%s",
+				 target) >= (int)sizeof(af->target);
+	free(real);
+	if (long_name)
+		return error_set(err, STATUS_IO, path, 0, 0,
+				 "the file it links to has too long a path");
+	snprintf(af->tmp, sizeof(af->tmp), "%s.tmpXXXXXX", af->target);
+	atomicfile_sweep(af->target, 5);
 
 	struct sigaction ign;
 	memset(&ign, 0, sizeof(ign));
@@ -144,7 +163,7 @@ Status atomicfile_open(AtomicFile *af, const char *path, ErrorRecord *err)
 	}
 	(void)flock(fd, LOCK_EX | LOCK_NB);
 	struct stat sb;
-	mode_t mode = stat(path, &sb) == 0 ? (sb.st_mode & 07777) : 0644;
+	mode_t mode = stat(af->target, &sb) == 0 ? (sb.st_mode & 07777) : 0644;
 	if (fchmod(fd, mode) != 0) {
 		/* mkstemp's 0600 then: the data is what matters */
 	}
@@ -231,14 +250,14 @@ Status atomicfile_commit(AtomicFile *af, ErrorRecord *err)
 		drop(af);
 		return io_error(err, af->path, "write", e);
 	}
-	if (rename(af->tmp, af->path) != 0) {
+	if (rename(af->tmp, af->target) != 0) {
 		e = errno;
 		drop(af);
 		return io_error(err, af->path, "replace the file", e);
 	}
 	sigaction(SIGXFSZ, &af->xfsz, NULL);
 	char dir[4096];
-	folder_of(af->path, dir, sizeof(dir));
+	folder_of(af->target, dir, sizeof(dir));
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		/* The data is in place; a folder that cannot be synced (some

@@ -21,8 +21,10 @@
 typedef struct {
 	int fd;                 /* the temporary file, -1 when closed */
 	FILE *f;                /* may be NULL: a stream over fd */
-	char path[4096];        /* destination */
-	char tmp[4112];         /* temporary file */
+	char path[4096];        /* destination, as named (messages) */
+	char target[4096];      /* the file replaced: path, or the regular
+				   file a symbolic link at path leads to */
+	char tmp[4112];         /* temporary file, beside target */
 	struct sigaction xfsz;  /* SIGXFSZ's action before open */
 	int direct;             /* 1: path is not a regular file (a device
 				   such as /dev/null or /dev/stdout, a FIFO):
@@ -32,7 +34,9 @@ typedef struct {
 /* Create the temporary file for path (sweeping orphans first). A path that
  * exists and is not a regular file (a character device such as /dev/null or
  * /dev/stdout, a FIFO) is opened for writing as it is: a rename would put a
- * regular file in the device's place. A folder is refused. */
+ * regular file in the device's place. A folder is refused. A symbolic link
+ * to a regular file (a user's link, /dev/stdout redirected to a file) stays
+ * a link: the file it leads to is the one replaced. */
 Status atomicfile_open(AtomicFile *af, const char *path, ErrorRecord *err);
 /* A stdio stream over the temporary file (for writers that print);
  * NULL when out of memory. Owned by af. */

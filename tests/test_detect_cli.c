@@ -335,17 +335,6 @@ static void test_csv_sections_on_stdout(void **state)
 	assert_null(strstr(out, "row,time,node")); /* no points unasked */
 }
 
-/* The forecast is cached beside the cached model, in the cache folder; a
- * damaged cache file is recomputed, and the output never changes because
- * of the cache. */
-/* A daily job that did not run: 6 days of 5-minute rows, a 2-hour plateau
- * at 80 every day from 12:00 (its edges are what the forecast cannot see
- * coming, as in training), except on day 5. The forecast sees a flat line
- * and expects one; only the seasonal signal (this day against the days
- * before it) finds the missing plateau, and --season 0 turns it off. */
-/* The series of test_missing_daily_plateau; with gaps, about 3% of the
- * rows are missing (none on the day of the missing plateau). *a and *b
- * are the rows of the missing plateau, as written. */
 /* -o - is stdout, as -o - is for other tools and detect --help says: the
  * same sections as without -o, and no file named '-' (detect wrote the
  * detections into ./- and the alerts into ./-.alerts.csv). */
@@ -369,6 +358,39 @@ static void test_dash_o_is_stdout(void **state)
 	assert_string_equal(out, "");
 }
 
+/* -o /dev/stdout (here /dev/fd/1) with stdout redirected to a file is
+ * stdout: the sections in one stream, as without -o. detect took it for a
+ * regular file and wanted the alerts in /dev/fd/1.alerts.csv: exit 2, "No
+ * such file or directory (cannot create a temporary file there)" (run as
+ * root with /dev/stdout, it made /dev/stdout.alerts.csv in /dev). */
+static void test_dev_stdout_is_stdout(void **state)
+{
+	(void)state;
+	static char plain[1 << 16];
+	char cwd[200], out[4096];
+	snprintf(cwd, sizeof(cwd), "%s/devout", dir);
+	assert_int_equal(mkdir(cwd, 0700), 0);
+	int rc = tu_run(plain, sizeof(plain), "cd %s && %s detect %s %s --points",
+			cwd, tu_vigil(), csv, small());
+	assert_int_equal(rc, 0);
+	rc = tu_run(out, sizeof(out),
+		    "cd %s && %s detect %s %s --points -o /dev/fd/1 > got.csv",
+		    cwd, tu_vigil(), csv, small());
+	assert_int_equal(rc, 0);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/got.csv", cwd);
+	char *got = tu_slurp(path, NULL);
+	assert_non_null(got);
+	assert_non_null(strstr(got, "\n\nrow,time,node,cpu,mem\n"));
+	assert_string_equal(got, plain);
+	free(got);
+	assert_int_equal(tu_run(out, sizeof(out), "ls -A %s", cwd), 0);
+	assert_string_equal(out, "got.csv\n");
+}
+
+/* The series of test_missing_daily_plateau; with gaps, about 3% of the
+ * rows are missing (none on the day of the missing plateau). *a and *b
+ * are the rows of the missing plateau, as written. */
 static void write_daily(const char *path, int gaps, int *a, int *b)
 {
 	FILE *f = fopen(path, "w");
@@ -415,6 +437,11 @@ static int node_detection_on(const char *path, int split, const char *opts,
 	return hit;
 }
 
+/* A daily job that did not run: 6 days of 5-minute rows, a 2-hour plateau
+ * at 80 every day from 12:00 (its edges are what the forecast cannot see
+ * coming, as in training), except on day 5. The forecast sees a flat line
+ * and expects one; only the seasonal signal (this day against the days
+ * before it) finds the missing plateau, and --season 0 turns it off. */
 static void test_missing_daily_plateau(void **state)
 {
 	(void)state;
@@ -434,6 +461,9 @@ static void test_missing_daily_plateau(void **state)
 		fail_msg("gaps: no node detection on the missing plateau");
 }
 
+/* The forecast is cached beside the cached model, in the cache folder; a
+ * damaged cache file is recomputed, and the output never changes because
+ * of the cache. */
 static void test_forecast_cache_is_reused_and_repaired(void **state)
 {
 	(void)state;
@@ -485,6 +515,51 @@ static void test_forecast_cache_is_reused_and_repaired(void **state)
  * '..'), `train -o` and `labels -o` used to replace the dataset with
  * detections, a model or labels, exit 0. The same for an SMD machine's
  * test file. */
+/* detect -o naming the model file --model reads (by any path, or as the
+ * FILE.alerts.csv written beside FILE) is refused before anything is
+ * written: it used to replace the trained model with the detections,
+ * exit 0, and the next detect with it said "not a vigil model file". */
+static void test_output_never_replaces_the_model(void **state)
+{
+	(void)state;
+	char out[8192], model[160], again[200], side[200];
+	snprintf(model, sizeof(model), "%s/kept.model", dir);
+	int rc = tu_run(out, sizeof(out), "%s train %s -o %s %s", tu_vigil(),
+			csv, model, small());
+	if (rc != 0)
+		fail_msg("train: exit %d\n%s", rc, out);
+	size_t before_len, after_len;
+	char *before = tu_slurp(model, &before_len);
+	assert_non_null(before);
+	snprintf(again, sizeof(again), "%s/./kept.model", dir);
+	snprintf(side, sizeof(side), "%s/kept", dir);
+	const char *const outs[] = {again, again, side};
+	const char *const fmts[] = {"json", "csv", "csv"};
+	for (int k = 0; k < 3; k++) {
+		/* the third: -o kept writes its alerts into
+		   kept.alerts.csv, here the model file */
+		const char *m = model;
+		char alerts[220];
+		if (k == 2) {
+			snprintf(alerts, sizeof(alerts), "%s.alerts.csv", side);
+			assert_int_equal(rename(model, alerts), 0);
+			m = alerts;
+		}
+		rc = tu_run(out, sizeof(out),
+			    "%s detect %s --model %s --format %s -o %s --quiet",
+			    tu_vigil(), csv, m, fmts[k], outs[k]);
+		if (rc != 1 || !strstr(out, "is the model file --model names"))
+			fail_msg("-o %s (%s): exit %d: %s", outs[k], fmts[k], rc,
+				 out);
+		char *after = tu_slurp(m, &after_len);
+		assert_non_null(after);
+		assert_int_equal(after_len, before_len);
+		assert_memory_equal(after, before, before_len);
+		free(after);
+	}
+	free(before);
+}
+
 /* A model file (--model) is used as it was trained: detect, score and
  * the dashboard refuse the options that would train another or find a
  * cached one, as watch does (they were taken and ignored: '--model M
@@ -679,9 +754,11 @@ int main(void)
 		cmocka_unit_test(test_json_has_detections_and_alerts),
 		cmocka_unit_test(test_csv_sections_on_stdout),
 		cmocka_unit_test(test_dash_o_is_stdout),
+		cmocka_unit_test(test_dev_stdout_is_stdout),
 		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),
 		cmocka_unit_test(test_model_file_refuses_training_options),
 		cmocka_unit_test(test_output_never_replaces_the_data),
+		cmocka_unit_test(test_output_never_replaces_the_model),
 		cmocka_unit_test(test_output_never_replaces_the_labels),
 		cmocka_unit_test(test_bad_output_refused_before_training),
 	};

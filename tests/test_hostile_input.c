@@ -281,6 +281,58 @@ static void test_output_to_a_fifo_stays_a_fifo(void **state)
 	assert_no_sanitizer_report(out);
 }
 
+/* -o naming a symbolic link to a regular file writes that file and keeps
+ * the link: the rename used to go over the link itself, which left a copy
+ * in its place (the linked file unchanged); through /dev/fd/N (as through
+ * /dev/stdout when stdout is a file) the temporary file was made in /proc,
+ * refused as "No such file or directory", or, run as root with
+ * /dev/stdout, put a regular file in /dev in place of /dev/stdout. */
+static void test_output_through_a_symlink(void **state)
+{
+	(void)state;
+	char out[4096], real[160], link[160], fd3[160];
+	snprintf(real, sizeof(real), "%s/real.json", tmp);
+	snprintf(link, sizeof(link), "%s/link.json", tmp);
+	snprintf(fd3, sizeof(fd3), "%s/fd3.json", tmp);
+	assert_int_equal(tu_write(real, "old\n"), 0);
+	assert_int_equal(symlink("real.json", link), 0);
+	int rc = tu_run(out, sizeof(out),
+			"%s detect %s --model %s --format json -o %s --quiet",
+			tu_vigil(), data, model, link);
+	assert_int_equal(rc, 0);
+	struct stat sb;
+	assert_int_equal(lstat(link, &sb), 0);
+	assert_true(S_ISLNK(sb.st_mode));
+	char *json = tu_slurp(real, NULL);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"detections\""));
+	free(json);
+	/* a labels file saved through a link: the same */
+	char lab[160];
+	snprintf(lab, sizeof(lab), "%s/lab-link.csv", tmp);
+	assert_int_equal(symlink("real.json", lab), 0);
+	rc = tu_run(out, sizeof(out), "%s labels %s --labels %s -o %s --force",
+		    tu_vigil(), data, labels, lab);
+	assert_int_equal(rc, 0);
+	assert_int_equal(lstat(lab, &sb), 0);
+	assert_true(S_ISLNK(sb.st_mode));
+	char *csv = tu_slurp(real, NULL);
+	assert_non_null(csv);
+	assert_true(!strncmp(csv, "metric,start,end,", 17));
+	free(csv);
+	/* /dev/fd/3, a link to the file the shell opened as descriptor 3 */
+	rc = tu_run(out, sizeof(out),
+		    "%s detect %s --model %s --format json -o /dev/fd/3 "
+		    "--quiet 3>%s",
+		    tu_vigil(), data, model, fd3);
+	assert_int_equal(rc, 0);
+	json = tu_slurp(fd3, NULL);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"thresholds\""));
+	free(json);
+	assert_no_sanitizer_report(out);
+}
+
 /* A train.csv/test.csv folder whose train.csv is a FIFO (or a device, or
  * a folder) is refused at once, naming that file and what it is, not as
  * a folder of no known layout. */
@@ -473,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_dev_zero_as_every_file_argument),
 		cmocka_unit_test(test_fifo_as_every_file_argument),
 		cmocka_unit_test(test_output_to_a_fifo_stays_a_fifo),
+		cmocka_unit_test(test_output_through_a_symlink),
 		cmocka_unit_test(test_folder_as_labels_is_named),
 		cmocka_unit_test(test_psm_folder_with_a_fifo),
 		cmocka_unit_test(test_nul_byte_in_a_field),

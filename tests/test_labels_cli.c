@@ -67,6 +67,39 @@ static void test_score_json_numbers(void **state)
 	assert_non_null(strstr(out, "\"test_rows\": 300"));
 }
 
+/* score --detections scores the file as it is: no model runs, so the
+ * model's and detection's options would be taken and ignored. They were:
+ * "--mode sigma" or "--medium 3" gave the same table, exit 0, as if they
+ * had applied. Now each is a usage error naming it; --quiet still goes. */
+static void test_score_detections_refuse_model_options(void **state)
+{
+	(void)state;
+	char det[128], out[16384];
+	snprintf(det, sizeof(det), "%s/det.csv", tmp);
+	write_detections(det);
+	static const char *const opts[] = {"--mode sigma", "--medium 3",
+					   "--epochs 3", "--whole",
+					   "--cache-dir /tmp"};
+	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+		int rc = tu_run(out, sizeof(out),
+				"%s score %s --detections %s %s --json",
+				tu_vigil(), ds, det, opts[k]);
+		char said[80];
+		snprintf(said, sizeof(said),
+			 "vigil score: %.*s does not apply with --detections",
+			 (int)strcspn(opts[k], " "), opts[k]);
+		if (rc != 1 || !strstr(out, said))
+			fail_msg("'score --detections F %s': exit %d:\n%s",
+				 opts[k], rc, out);
+		assert_null(strstr(out, "\"event\""));
+	}
+	int rc = tu_run(out, sizeof(out),
+			"%s score %s --detections %s --quiet --json", tu_vigil(),
+			ds, det);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "\"event\": {\"all\": {\"tp\": 10, "));
+}
+
 static void test_score_table_and_per_metric(void **state)
 {
 	(void)state;
@@ -415,6 +448,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_score_json_numbers),
+		cmocka_unit_test(test_score_detections_refuse_model_options),
 		cmocka_unit_test(test_score_table_and_per_metric),
 		cmocka_unit_test(test_score_errors),
 		cmocka_unit_test(test_score_detections_with_bom),

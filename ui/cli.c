@@ -145,6 +145,14 @@ const char *cli_own_file(const Series *s, const char *path, char *which,
 	return NULL;
 }
 
+int cli_same_file(const char *path, const char *other)
+{
+	struct stat st;
+	char which[8];
+	return path && other && stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       same_as(&st, other, which, sizeof(which));
+}
+
 int cli_parse_seed(const char *text, uint64_t *out)
 {
 	/* digits only: strtoull takes ' -1' (as 2^64-1) and clamps what is

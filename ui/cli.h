@@ -71,6 +71,10 @@ int cli_is_label_file(const Series *s, const char *path, char *which,
 const char *cli_own_file(const Series *s, const char *path, char *which,
 			 size_t n);
 
+/* Nonzero when path and other name one regular file (device and inode),
+ * by whatever path: an output that would overwrite an input. */
+int cli_same_file(const char *path, const char *other);
+
 /* Parse a training seed: decimal digits only, at most 2^64-1; 0 on
  * success, -1 otherwise. */
 int cli_parse_seed(const char *text, uint64_t *out);

@@ -586,6 +586,8 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 	int r = pipeline_lstm_option(cmd, argc, argv, i, &o->lstm);
 	if (r > 0 && is_train_only(a))
 		o->train_option = a;
+	if (r > 0)
+		o->model_option = a;
 	if (r)
 		return r;
 	if (!strcmp(a, "--quiet")) {
@@ -594,10 +596,12 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 	}
 	if (!strcmp(a, "--whole")) {
 		o->detect.whole_series = 1;
+		o->model_option = a;
 		return 1;
 	}
 	if (!strcmp(a, "--adapt-head")) {
 		o->adapt.head_only = 1;
+		o->model_option = a;
 		return 1;
 	}
 	static const char *const with_value[] = {
@@ -620,6 +624,8 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 		cli_usage_error(cmd, "%s needs a value", a);
 		return -1;
 	}
+	if (strcmp(a, "--model"))
+		o->model_option = a;
 	const char *v = argv[++*i];
 	long l;
 	double d;

@@ -28,6 +28,11 @@ typedef struct {
 				     given that only shapes a model being
 				     trained or found in the cache
 				     (--epochs, ..., --cache-dir) */
+	const char *model_option; /* borrowed, may be NULL: the last option
+				     given that only the model pipeline
+				     uses (every one but --model and
+				     --quiet), moot when no model runs
+				     (score --detections) */
 	int quiet;               /* 1: no progress bar on stderr */
 	int no_bars;             /* 1: no progress bar, stderr's other
 				    lines kept (score --jobs) */

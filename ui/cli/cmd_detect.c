@@ -28,11 +28,11 @@ static const char detect_help[] =
 	"  -o FILE            write to FILE instead of stdout ('-': stdout).\n"
 	"                     CSV: detections in FILE, alerts in\n"
 	"                     FILE.alerts.csv, points in FILE.points.csv.\n"
-	"                     Without -o, with -o - (or when FILE is a\n"
-	"                     device or FIFO, e.g. /dev/null), CSV sections\n"
-	"                     (detections, alerts, points) follow each other\n"
-	"                     in one stream, each with its header, separated\n"
-	"                     by a blank line.\n"
+	"                     Without -o, with -o - or /dev/stdout (or when\n"
+	"                     FILE is a device or FIFO, e.g. /dev/null), CSV\n"
+	"                     sections (detections, alerts, points) follow\n"
+	"                     each other in one stream, each with its header,\n"
+	"                     separated by a blank line.\n"
 	"  --points           also write every row's normalised score per metric\n"
 	"  -h, --help         this help\n"
 	"\n";
@@ -63,6 +63,15 @@ static int is_special(const char *path)
 	struct stat sb;
 	return stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) &&
 	       !S_ISDIR(sb.st_mode);
+}
+
+/* Whether path is the file stdout goes to (/dev/stdout or /dev/fd/1 with
+ * stdout redirected to a file): written as stdout, in one stream. */
+static int is_stdout(const char *path)
+{
+	struct stat a, b;
+	return stat(path, &a) == 0 && fstat(1, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 static int write_csv(const char *cmd, const char *out, const Pipeline *p,
@@ -120,9 +129,10 @@ static int write_csv(const char *cmd, const char *out, const Pipeline *p,
 }
 
 /* 0 when out and the files written beside it can be written and are none
- * of s's data or label files; else the exit code, after saying why. */
+ * of s's data or label files nor the model file read (model, may be
+ * NULL); else the exit code, after saying why. */
 static int check_outputs(const char *cmd, const char *out, int json,
-			 int points, const Series *s)
+			 int points, const Series *s, const char *model)
 {
 	static const char *const ext[] = {"", ".alerts.csv", ".points.csv"};
 	/* a device or FIFO takes every section */
@@ -137,6 +147,11 @@ static int check_outputs(const char *cmd, const char *out, int json,
 					       "%s is the dataset's %s file "
 					       "%s: name another file for -o",
 					       path, own, data_file);
+		if (cli_same_file(path, model))
+			return cli_usage_error(cmd,
+					       "%s is the model file --model "
+					       "names: name another file for -o",
+					       path);
 		ErrorRecord err;
 		error_clear(&err);
 		Status st = outfile_check(path, &err);
@@ -204,6 +219,8 @@ int cmd_detect(int argc, char **argv)
 		return cli_usage_error(cmd, "DATASET is missing");
 	if (pipeline_refuse_train_options(cmd, &o))
 		return 1;
+	if (out && is_stdout(out))
+		out = NULL;
 
 	Pipeline p;
 	pipeline_init(&p);
@@ -213,7 +230,7 @@ int cmd_detect(int argc, char **argv)
 	/* -o and the files beside it: not the data read, and writable;
 	   found out before the model trains */
 	int rc = st == STATUS_OK ? check_outputs(cmd, out, json, points,
-						 &p.series)
+						 &p.series, o.model_path)
 				 : 0;
 	if (st == STATUS_OK && rc == 0)
 		st = pipeline_run_loaded(&p, &o, &err);

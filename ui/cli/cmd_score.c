@@ -66,7 +66,9 @@ static const char score_help[] =
 	"                       end_time,criticality,peak_score); without it "
 	"the\n"
 	"                       model pipeline detects (--model, or the cached\n"
-	"                       model, trained first when there is none)\n"
+	"                       model, trained first when there is none); with\n"
+	"                       it, the model and detection options do not\n"
+	"                       apply\n"
 	"  --per-metric         also a table per metric\n"
 	"  --jobs N             a folder: N machines at a time (default one\n"
 	"                       per core; the figures do not depend on it)\n"
@@ -579,6 +581,14 @@ int cmd_score(int argc, char **argv)
 				       "other");
 	if (pipeline_refuse_train_options("score", &po))
 		return 1;
+	/* the detections file is scored as it is: the options of the model
+	   and of detection would be taken and ignored */
+	if (a.detections && po.model_option)
+		return cli_usage_error("score",
+				       "%s does not apply with --detections: "
+				       "the file's detections are scored as "
+				       "they are, no model runs",
+				       po.model_option);
 	/* --adapt's options that cannot work: said once, before anything
 	   is read (a folder said it once per machine, each "not scored");
 	   with --model its own batch is checked once it is loaded */
