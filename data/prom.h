@@ -37,6 +37,13 @@ typedef struct PromSource PromSource;
 /* Nonzero when text starts with prometheus:// or prometheuss://. */
 int prom_is_url(const char *text);
 
+/* url as it may be shown: the password of a SCHEME://USER:PASSWORD@HOST
+ * part replaced by *** (user:***@host); anything else, a path included, is
+ * copied as it is. Into buf of size n (strlen(url) + 4 always suffices),
+ * cut where it does not fit. Returns buf. Every message, output and alert
+ * that names a source or an Alertmanager goes through it. */
+char *prom_redact_url(const char *url, char *buf, size_t n);
+
 /* Parse url and the auth options of opt (bearer token file, user, tls);
  * nothing is fetched yet. *out is freed with prom_close. */
 Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
@@ -52,7 +59,8 @@ void prom_set_cancel(PromSource *p, const volatile sig_atomic_t *flag);
 int64_t prom_step(const PromSource *p);
 int64_t prom_start(const PromSource *p);
 int64_t prom_end(const PromSource *p);
-/* "http://HOST:PORT[/PREFIX]": where requests go. */
+/* "http://HOST:PORT[/PREFIX]": where requests go, as messages name it
+ * (a password in it redacted: prom_redact_url). */
 const char *prom_base_url(const PromSource *p);
 /* The PromQL expression. */
 const char *prom_query(const PromSource *p);

@@ -829,9 +829,12 @@ int cmd_watch(int argc, char **argv)
 	diff_detections(&w, 1, 0);
 	diff_alerts(&w, 1, 0);
 	fflush(stdout);
+	char am_shown[1024];
 	report("%s: history of %zu rows x %zu metrics; polling every %g s%s%s",
 	       w.node, w.p.series.rows, w.p.series.metrics, w.poll,
-	       w.use_am ? ", alerts to " : "", w.use_am ? w.am.url : "");
+	       w.use_am ? ", alerts to " : "",
+	       w.use_am ? prom_redact_url(w.am.url, am_shown, sizeof(am_shown))
+			: "");
 	am_step(&w);
 	while (!stop_flag) {
 		nap(w.poll);

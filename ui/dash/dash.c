@@ -14,6 +14,7 @@
 #include <ncursesw/curses.h>
 
 #include "data/clock.h"
+#include "data/prom.h"
 #include "data/synth.h"
 #include "engine/detect.h"
 #include "engine/model.h"
@@ -97,9 +98,12 @@ Status dash_open(App *a, const DashOptions *o, ErrorRecord *err)
 				       "out of memory");
 		if (st == STATUS_OK)
 			st = save_read_labels(a, o->labels, err);
+		/* a password in a prometheus:// source is not shown */
+		char shown[PATH_MAX + 8];
 		if (st == STATUS_OK)
 			a->title = strdup(a->s.machine ? a->s.machine
-							: o->dataset);
+				   : prom_redact_url(o->dataset, shown,
+						     sizeof(shown)));
 	}
 	if (st != STATUS_OK)
 		return st;
