@@ -203,7 +203,7 @@ static Status parse_params(PromSource *p, char *params, int64_t now,
 	     kv = strtok_r(NULL, "&", &save)) {
 		char *eq = strchr(kv, '=');
 		if (!eq)
-			return error_set(err, STATUS_USAGE, p->url, 0, 0,
+			return error_set(err, STATUS_PARSE, p->url, 0, 0,
 					 "'%s' is not NAME=VALUE", kv);
 		*eq = '\0';
 		char *v = eq + 1;
@@ -220,35 +220,35 @@ static Status parse_params(PromSource *p, char *params, int64_t now,
 		} else if (!strcmp(kv, "step")) {
 			step = v;
 		} else {
-			return error_set(err, STATUS_USAGE, p->url, 0, 0,
+			return error_set(err, STATUS_PARSE, p->url, 0, 0,
 					 "unknown parameter '%s' (query, start, "
 					 "end and step are known)",
 					 kv);
 		}
 	}
 	if (!p->query || !*p->query)
-		return error_set(err, STATUS_USAGE, p->url, 0, 0,
+		return error_set(err, STATUS_PARSE, p->url, 0, 0,
 				 "no query: write ?query=EXPR");
 	p->step = 60;
 	if (step && (prom_parse_duration(step, &p->step) || p->step < 1))
-		return error_set(err, STATUS_USAGE, p->url, 0, 0,
+		return error_set(err, STATUS_PARSE, p->url, 0, 0,
 				 "step is whole seconds or a duration like "
 				 "30s, 1m, 1h, not '%s'",
 				 step);
 	p->end = now;
 	if (end && prom_parse_time(end, now, &p->end))
-		return error_set(err, STATUS_USAGE, p->url, 0, 0,
+		return error_set(err, STATUS_PARSE, p->url, 0, 0,
 				 "end is RFC 3339, epoch seconds, now or "
 				 "now-DURATION, not '%s'",
 				 end);
 	p->start = p->end - 86400;
 	if (start && prom_parse_time(start, now, &p->start))
-		return error_set(err, STATUS_USAGE, p->url, 0, 0,
+		return error_set(err, STATUS_PARSE, p->url, 0, 0,
 				 "start is RFC 3339, epoch seconds, now or "
 				 "now-DURATION, not '%s'",
 				 start);
 	if (p->start > p->end)
-		return error_set(err, STATUS_USAGE, p->url, 0, 0,
+		return error_set(err, STATUS_PARSE, p->url, 0, 0,
 				 "start is after end");
 	return STATUS_OK;
 }
@@ -289,7 +289,7 @@ Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 	while (hl && rest[hl - 1] == '/')
 		rest[--hl] = '\0';
 	if (hl == 0 || rest[0] == '/') {
-		st = error_set(err, STATUS_USAGE, p->url, 0, 0,
+		st = error_set(err, STATUS_PARSE, p->url, 0, 0,
 			       "no host: write prometheus://HOST:PORT/?query=...");
 		goto fail;
 	}
@@ -320,7 +320,7 @@ Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 			port = port * 10 + (pp[i] - '0');
 		}
 		if (!ok || port < 1 || port > 65535) {
-			st = error_set(err, STATUS_USAGE, p->url, 0, 0,
+			st = error_set(err, STATUS_PARSE, p->url, 0, 0,
 				       "the port '%.*s' is not a number from 1 "
 				       "to 65535: write prometheus://HOST:PORT/"
 				       "?query=...",
@@ -336,7 +336,7 @@ Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 	snprintf(p->base, bl, "%s://%s", tls ? "https" : "http", rest);
 	prom_redact_url(p->base, p->shown, bl + 4);
 	if (!params) {
-		st = error_set(err, STATUS_USAGE, p->url, 0, 0,
+		st = error_set(err, STATUS_PARSE, p->url, 0, 0,
 			       "no query: write ?query=EXPR");
 		goto fail;
 	}

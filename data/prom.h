@@ -15,7 +15,9 @@
  *
  * Errors: Prometheus's own text (bad query, too many points, timeout) is the
  * message; a server that does not answer says so. Both are bad input
- * (exit 2). This file is the only one that includes libcurl, so it also
+ * (exit 2), and so is a source written wrong (no host, a port that is not
+ * one, no query, an unknown parameter, a time or step that does not
+ * read). This file is the only one that includes libcurl, so it also
  * carries the one HTTP POST that vigil watch needs (Alertmanager). */
 #ifndef VIGIL_PROM_H
 #define VIGIL_PROM_H

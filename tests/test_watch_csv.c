@@ -436,26 +436,26 @@ static void test_watch_usage_errors(void **state)
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s info 'prometheus://127.0.0.1:9/?start=now'",
 				tu_vigil()),
-			 1);
+			 2);
 	assert_non_null(strstr(out, "no query"));
 	/* a port that is not a number is named, not sent to the network
 	   (it was "no answer from the server: URL using bad/illegal format
-	   or missing URL", exit 2) */
+	   or missing URL"); a malformed source is bad input, exit 2 */
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s info 'prometheus://127.0.0.1:9O90/?query=up'",
 				tu_vigil()),
-			 1);
+			 2);
 	assert_non_null(strstr(out, "the port '9O90' is not a number"));
 	assert_null(strstr(out, "no answer"));
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s info 'prometheus://localhost:/?query=up'",
 				tu_vigil()),
-			 1);
+			 2);
 	assert_non_null(strstr(out, "the port '' is not a number"));
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s info 'prometheus://[::1]:99999/?query=up'",
 				tu_vigil()),
-			 1);
+			 2);
 	assert_non_null(strstr(out, "the port '99999'"));
 }
 
