@@ -28,6 +28,9 @@ struct PromSource {
 	int64_t start, end, step;
 	char *auth_header; /* owned, may be NULL: "Authorization: Bearer .." */
 	char *userpwd;     /* owned, may be NULL: USER:PASSWORD */
+	char **unknown;    /* owned: series prom_append found that the series
+			      it grew has not (each once, in order) */
+	size_t n_unknown;
 	CURL *curl;        /* owned: reused between requests */
 	const volatile sig_atomic_t *cancel; /* borrowed, may be NULL */
 };
@@ -163,6 +166,9 @@ void prom_close(PromSource *p)
 	free(p->query);
 	free(p->auth_header);
 	free(p->userpwd);
+	for (size_t i = 0; i < p->n_unknown; i++)
+		free(p->unknown[i]);
+	free(p->unknown);
 	free(p);
 }
 
@@ -392,6 +398,16 @@ const char *prom_base_url(const PromSource *p)
 const char *prom_query(const PromSource *p)
 {
 	return p->query;
+}
+
+size_t prom_unknown_count(const PromSource *p)
+{
+	return p->n_unknown;
+}
+
+const char *prom_unknown_name(const PromSource *p, size_t i)
+{
+	return i < p->n_unknown ? p->unknown[i] : NULL;
 }
 
 /* ---- HTTP ---------------------------------------------------------------- */
@@ -900,6 +916,33 @@ Status prom_fetch(PromSource *p, const SeriesOptions *opt, Series *s,
 	return st;
 }
 
+/* Remember the columns of g that s has no metric for (once each). */
+static Status note_unknown(PromSource *p, const Series *s, const Grid *g,
+			   ErrorRecord *err)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		const char *name = g->col[i].name;
+		int known = 0;
+		for (size_t m = 0; m < s->metrics && !known; m++)
+			known = !strcmp(s->names[m], name);
+		for (size_t k = 0; k < p->n_unknown && !known; k++)
+			known = !strcmp(p->unknown[k], name);
+		if (known)
+			continue;
+		char **u = realloc(p->unknown,
+				   (p->n_unknown + 1) * sizeof(*u));
+		if (!u)
+			return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
+					 "out of memory");
+		p->unknown = u;
+		if (!(u[p->n_unknown] = strdup(name)))
+			return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
+					 "out of memory");
+		p->n_unknown++;
+	}
+	return STATUS_OK;
+}
+
 Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 		   ErrorRecord *err)
 {
@@ -912,8 +955,12 @@ Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 		return STATUS_OK;
 	Grid g;
 	Status st = fetch_grid(p, from, end, &g, err);
-	if (st)
+	if (st == STATUS_OK)
+		st = note_unknown(p, s, &g, err);
+	if (st) {
+		grid_free(&g);
 		return st;
+	}
 	size_t k = g.rows;
 	while (k > 0 && !row_has_sample(&g, k - 1))
 		k--;

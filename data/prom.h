@@ -73,11 +73,18 @@ Status prom_fetch(PromSource *p, const SeriesOptions *opt, Series *s,
 
 /* Fetch the rows after s's last one up to time end and append them to s
  * (metrics matched by name; a metric missing from the answer is filled
- * forward, a series s does not have is ignored). *added receives the
- * number of rows appended (0 when nothing new has arrived). s keeps its
- * split. */
+ * forward, a series s does not have is not scored and is added to the
+ * list of prom_unknown_name). *added receives the number of rows appended
+ * (0 when nothing new has arrived). s keeps its split. */
 Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 		   ErrorRecord *err);
+
+/* The series prom_append found in the answers that the series it grew
+ * has no metric for (a metric that appeared after the model was made):
+ * how many, and the i-th (NULL past the end), each once, in the order
+ * they appeared. */
+size_t prom_unknown_count(const PromSource *p);
+const char *prom_unknown_name(const PromSource *p, size_t i);
 
 /* Open url (as prom_open) and fetch it into *s: series_open's loader. */
 Status series_load_prom(Series *s, const char *url, const SeriesOptions *opt,

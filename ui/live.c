@@ -49,6 +49,13 @@ void live_close(LiveSource *l)
 	memset(l, 0, sizeof(*l));
 }
 
+const char *live_next_unknown(LiveSource *l)
+{
+	if (!l->prom || l->unknown_told >= prom_unknown_count(l->prom))
+		return NULL;
+	return prom_unknown_name(l->prom, l->unknown_told++);
+}
+
 int64_t live_step(const LiveSource *l, const Series *s)
 {
 	if (l->prom)

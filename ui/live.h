@@ -23,6 +23,8 @@ typedef struct {
 	 * whole (seen set): a poll that finds both unchanged reads nothing */
 	int seen;
 	int64_t seen_size, seen_mtime_ns;
+	size_t unknown_told; /* Prometheus: new series already handed out by
+				live_next_unknown */
 } LiveSource;
 
 /* Open source (a prometheus:// query or a CSV file; an SMD machine does
@@ -39,6 +41,11 @@ void live_close(LiveSource *l);
  * be 0. */
 Status live_append(LiveSource *l, Series *s, int64_t delay, size_t *added,
 		   ErrorRecord *err);
+
+/* A series that appeared in the source after the history was read (a new
+ * metric on Prometheus) and is not scored, each once: the caller says so.
+ * NULL when there is none left to tell. */
+const char *live_next_unknown(LiveSource *l);
 
 /* The natural poll period in seconds: the query's step, or the file's
  * sampling interval. */

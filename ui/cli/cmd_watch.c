@@ -627,6 +627,11 @@ static void poll_once(Watch *w)
 		w->src_failures = 0;
 		w->src_next_try = 0;
 	}
+	for (const char *name; (name = live_next_unknown(&w->live));)
+		report("source: new series %s is not scored: the model knows "
+		       "the %zu metrics of the history (train a new one to "
+		       "include it)",
+		       name, w->p.series.metrics);
 	if (added == 0)
 		return;
 	st = live_forecast(w->p.model, &w->p.series, old, &w->p.pred, &err);

@@ -468,8 +468,17 @@ int dash_follow_poll(App *a)
 			    error_format(&err, buf, sizeof(buf)));
 		return 1;
 	}
+	const char *unknown = live_next_unknown(&w->live);
+	if (unknown) {
+		size_t more = 0;
+		while (live_next_unknown(&w->live))
+			more++;
+		app_message(a, "follow: new series %.300s%s is not scored "
+			       "(the model knows %zu metrics)",
+			    unknown, more ? " and others" : "", a->s.metrics);
+	}
 	if (!added)
-		return 0;
+		return unknown != NULL;
 	size_t rows = a->s.rows;
 	if (whole)
 		a->count = rows;
@@ -479,8 +488,9 @@ int dash_follow_poll(App *a)
 		a->first = rows - a->count;
 		a->cursor = rows - 1;
 	}
-	app_message(a, "follow: %zu new row%s, %zu in all", added,
-		    added == 1 ? "" : "s", rows);
+	if (!unknown) /* that message stays */
+		app_message(a, "follow: %zu new row%s, %zu in all", added,
+			    added == 1 ? "" : "s", rows);
 	a->dirty |= DIRTY_ALL;
 	return 1;
 }
