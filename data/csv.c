@@ -1013,7 +1013,8 @@ static void parse_pass(Loader *L, int fd, char **bufp, size_t *capp,
 			p = nl + 1;
 		}
 		if (eof) {
-			if (!L->fatal && p < lim)
+			if (!L->fatal && p < lim &&
+			    !(L->opt && L->opt->complete_lines))
 				do_line(L, p, (size_t)(lim - p), 0);
 			return;
 		}

@@ -76,6 +76,9 @@ typedef struct {
 	const char *user;      /* borrowed, may be NULL: USER:PASSWORD for
 				  basic auth */
 	int tls;               /* 1: https for prometheus:// */
+	int complete_lines;    /* 1: a CSV file's last line without its
+				  newline is left out (a file being written:
+				  the rest of the line is still to come) */
 	/* Progress of a CSV or NAB load, may be NULL: called from the
 	 * loading thread with the bytes read so far and the file's size,
 	 * at the start (0), after every MiB, and with done == total at the

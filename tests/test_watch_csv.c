@@ -400,6 +400,115 @@ static void test_watch_sighup_clean_exit(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A writer that buffers its output (stdio to a file: 4 KiB blocks) leaves
+ * the file ending in half a line almost always. The rows before it are
+ * read and scored; the half line is not, until its newline comes. watch
+ * read nothing while the file did not end with a newline, so such a file
+ * was never scored at all (and a line cut between that check and the read
+ * was scored with its cut value). */
+static void test_watch_reads_lines_before_a_partial_one(void **state)
+{
+	(void)state;
+	char dir[256], out[8192], src[512], path[512], model[512];
+	char wout[512], werr[512];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s synth -o %s --points 700 --seed 7",
+				tu_vigil(), dir),
+			 0);
+	snprintf(src, sizeof(src), "%s/synthetic.csv", dir);
+	snprintf(path, sizeof(path), "%s/grow.csv", dir);
+	snprintf(model, sizeof(model), "%s/m.model", dir);
+	snprintf(wout, sizeof(wout), "%s/watch.out", dir);
+	snprintf(werr, sizeof(werr), "%s/watch.err", dir);
+	/* the header and 500 rows; the rest is written later, rows [600,
+	   630) +40 on every metric */
+	static char rest[65536];
+	size_t rl = 0;
+	FILE *in = fopen(src, "r"), *f = fopen(path, "w");
+	assert_true(in && f);
+	char line[256];
+	for (long r = -1; fgets(line, sizeof(line), in); r++) {
+		char ts[32];
+		double a, b, c;
+		if (r >= 600 && r < 630) {
+			assert_int_equal(sscanf(line, "%19[^,],%lf,%lf,%lf", ts,
+						&a, &b, &c),
+					 4);
+			snprintf(line, sizeof(line), "%s,%.4f,%.4f,%.4f\n", ts,
+				 a + 40, b + 40, c + 40);
+		}
+		if (r < 500) {
+			fputs(line, f);
+		} else if (r < 641) {
+			/* rows [500, 640) and the first 23 bytes of row 640:
+			   its time and a cut first value */
+			size_t l = r < 640 ? strlen(line) : 23;
+			assert_true(rl + l < sizeof(rest));
+			memcpy(rest + rl, line, l);
+			rl += l;
+		}
+	}
+	fclose(in);
+	fclose(f);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s --split 250 -o %s --epochs 3 "
+				"--hidden 8 --quiet",
+				tu_vigil(), path, model),
+			 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		FILE *o = freopen(wout, "w", stdout);
+		FILE *e = freopen(werr, "w", stderr);
+		(void)o;
+		(void)e;
+		execl(tu_vigil(), "vigil", "watch", path, "--model", model,
+		      "--split", "250", "--poll", "0.2", (char *)NULL);
+		_exit(127);
+	}
+	int ok = 0;
+	for (int i = 0; i < 600 && !ok; i++) {
+		char *e = tu_slurp(werr, NULL);
+		ok = e && strstr(e, "polling every");
+		free(e);
+		if (!ok)
+			usleep(100000);
+	}
+	if (ok) {
+		/* one write: 140 whole rows and half of the next */
+		f = fopen(path, "a");
+		assert_non_null(f);
+		assert_int_equal(fwrite(rest, 1, rl, f), rl);
+		fclose(f);
+		/* the anomaly in the whole rows is reported */
+		ok = 0;
+		for (int i = 0; i < 600 && !ok; i++) {
+			char *o = tu_slurp(wout, NULL);
+			ok = o && strstr(o, "\"event\": \"open\", \"type\": "
+					    "\"alert\"");
+			free(o);
+			if (!ok)
+				usleep(100000);
+		}
+	}
+	kill(pid, SIGTERM);
+	int st = 0;
+	waitpid(pid, &st, 0);
+	char *e = tu_slurp(werr, NULL);
+	assert_non_null(e);
+	if (!ok)
+		fail_msg("the rows before a half-written line were never "
+			 "scored:\n%s",
+			 e);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	/* 640 rows: the half line was not read, and nothing went wrong */
+	if (!strstr(e, "stopped after 640 rows") || strstr(e, "source:"))
+		fail_msg("watch's stderr:\n%s", e);
+	free(e);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 static void test_watch_usage_errors(void **state)
 {
 	(void)state;
@@ -467,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_watch_batch_larger_than_keep_reported),
 		cmocka_unit_test(test_watch_index_axis_times_empty),
 		cmocka_unit_test(test_watch_sighup_clean_exit),
+		cmocka_unit_test(test_watch_reads_lines_before_a_partial_one),
 		cmocka_unit_test(test_watch_usage_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,8 @@ Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
 	memset(l, 0, sizeof(*l));
 	if (opt)
 		l->opt = *opt;
+	/* a line still being written is read once it is whole */
+	l->opt.complete_lines = 1;
 	if (!(l->source = strdup(source)))
 		return error_set(err, STATUS_NOMEM, source, 0, 0,
 				 "out of memory");
@@ -106,19 +108,6 @@ done:
 	return st;
 }
 
-/* Nonzero when the file's last byte is a newline (a line still being
- * written is not read). */
-static int ends_with_newline(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	int ok = 0;
-	if (f) {
-		ok = fseek(f, -1, SEEK_END) == 0 && fgetc(f) == '\n';
-		fclose(f);
-	}
-	return ok;
-}
-
 /* The file's size and time once its rows are in: what was read is what it
  * held then (a line appended while it was read changes the time again, so
  * it is read at the next poll). A file refused (or rows not taken for want
@@ -151,8 +140,6 @@ static Status csv_append(LiveSource *l, Series *s, size_t *added,
 				 "at the %lld rows read",
 				 (long long)l->seen_size, (long long)size,
 				 (long long)s->rows + (long long)l->dropped);
-	if (!ends_with_newline(l->source))
-		return STATUS_OK;
 	Series n;
 	Status st = series_open(&n, l->source, &l->opt, err);
 	if (st)
