@@ -400,15 +400,14 @@ static void test_watch_sighup_clean_exit(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
-/* A writer that buffers its output (stdio to a file: 4 KiB blocks) leaves
- * the file ending in half a line almost always. The rows before it are
- * read and scored; the half line is not, until its newline comes. watch
- * read nothing while the file did not end with a newline, so such a file
- * was never scored at all (and a line cut between that check and the read
- * was scored with its cut value). */
-static void test_watch_reads_lines_before_a_partial_one(void **state)
+/* watch on a CSV file of a header and 500 rows (synthetic, 700 points);
+ * once it polls, one write appends rows [500, 640), rows [600, 630) +40 on
+ * every metric, and the first 23 bytes of row 640 (its time and a cut
+ * first value); with repeat, row 499 is written again first (its time
+ * repeats). *alert: the alert on the anomaly was reported. Returns
+ * watch's stderr after SIGTERM (exit 0 checked). */
+static char *watch_appended(int repeat, int *alert)
 {
-	(void)state;
 	char dir[256], out[8192], src[512], path[512], model[512];
 	char wout[512], werr[512];
 	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
@@ -421,8 +420,6 @@ static void test_watch_reads_lines_before_a_partial_one(void **state)
 	snprintf(model, sizeof(model), "%s/m.model", dir);
 	snprintf(wout, sizeof(wout), "%s/watch.out", dir);
 	snprintf(werr, sizeof(werr), "%s/watch.err", dir);
-	/* the header and 500 rows; the rest is written later, rows [600,
-	   630) +40 on every metric */
 	static char rest[65536];
 	size_t rl = 0;
 	FILE *in = fopen(src, "r"), *f = fopen(path, "w");
@@ -438,11 +435,9 @@ static void test_watch_reads_lines_before_a_partial_one(void **state)
 			snprintf(line, sizeof(line), "%s,%.4f,%.4f,%.4f\n", ts,
 				 a + 40, b + 40, c + 40);
 		}
-		if (r < 500) {
+		if (r < 500)
 			fputs(line, f);
-		} else if (r < 641) {
-			/* rows [500, 640) and the first 23 bytes of row 640:
-			   its time and a cut first value */
+		if ((r == 499 && repeat) || (r >= 500 && r < 641)) {
 			size_t l = r < 640 ? strlen(line) : 23;
 			assert_true(rl + l < sizeof(rest));
 			memcpy(rest + rl, line, l);
@@ -475,12 +470,10 @@ static void test_watch_reads_lines_before_a_partial_one(void **state)
 			usleep(100000);
 	}
 	if (ok) {
-		/* one write: 140 whole rows and half of the next */
 		f = fopen(path, "a");
 		assert_non_null(f);
 		assert_int_equal(fwrite(rest, 1, rl, f), rl);
 		fclose(f);
-		/* the anomaly in the whole rows is reported */
 		ok = 0;
 		for (int i = 0; i < 600 && !ok; i++) {
 			char *o = tu_slurp(wout, NULL);
@@ -491,22 +484,59 @@ static void test_watch_reads_lines_before_a_partial_one(void **state)
 				usleep(100000);
 		}
 	}
+	*alert = ok;
 	kill(pid, SIGTERM);
 	int st = 0;
 	waitpid(pid, &st, 0);
 	char *e = tu_slurp(werr, NULL);
 	assert_non_null(e);
-	if (!ok)
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+	return e;
+}
+
+/* A writer that buffers its output (stdio to a file: 4 KiB blocks) leaves
+ * the file ending in half a line almost always. The rows before it are
+ * read and scored; the half line is not, until its newline comes. watch
+ * read nothing while the file did not end with a newline, so such a file
+ * was never scored at all (and a line cut between that check and the read
+ * was scored with its cut value). */
+static void test_watch_reads_lines_before_a_partial_one(void **state)
+{
+	(void)state;
+	int alert;
+	char *e = watch_appended(0, &alert);
+	if (!alert)
 		fail_msg("the rows before a half-written line were never "
 			 "scored:\n%s",
 			 e);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
 	/* 640 rows: the half line was not read, and nothing went wrong */
 	if (!strstr(e, "stopped after 640 rows") || strstr(e, "source:"))
 		fail_msg("watch's stderr:\n%s", e);
 	free(e);
-	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+/* A row written twice (the writer restarted and wrote its last sample
+ * again): its time repeats, so it is left out and said once, and the rows
+ * after it are scored. The file was refused at every poll from then on
+ * ("timestamp ... repeats"), so nothing after it was ever scored. */
+static void test_watch_row_written_twice_left_out(void **state)
+{
+	(void)state;
+	int alert;
+	char *e = watch_appended(1, &alert);
+	if (!alert)
+		fail_msg("the rows after a repeated time were never scored:"
+			 "\n%s",
+			 e);
+	const char *said = "grow.csv:502: 1 row whose time is not after the "
+			   "row before is left out, not scored";
+	const char *p = strstr(e, said);
+	if (!p || strstr(p + strlen(said), "row whose time") ||
+	    !strstr(e, "stopped after 640 rows") || strstr(e, "repeats"))
+		fail_msg("watch's stderr:\n%s", e);
+	free(e);
 }
 
 static void test_watch_usage_errors(void **state)
@@ -577,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_watch_index_axis_times_empty),
 		cmocka_unit_test(test_watch_sighup_clean_exit),
 		cmocka_unit_test(test_watch_reads_lines_before_a_partial_one),
+		cmocka_unit_test(test_watch_row_written_twice_left_out),
 		cmocka_unit_test(test_watch_usage_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,6 +58,14 @@ const char *live_next_unknown(LiveSource *l)
 	return prom_unknown_name(l->prom, l->unknown_told++);
 }
 
+size_t live_take_stale(LiveSource *l, long *line)
+{
+	size_t n = l->stale_new;
+	*line = l->stale_line;
+	l->stale_new = 0;
+	return n;
+}
+
 int64_t live_step(const LiveSource *l, const Series *s)
 {
 	if (l->prom)
@@ -140,10 +148,20 @@ static Status csv_append(LiveSource *l, Series *s, size_t *added,
 				 "at the %lld rows read",
 				 (long long)l->seen_size, (long long)size,
 				 (long long)s->rows + (long long)l->dropped);
+	/* a row whose time is not after the one before it is left out and
+	   said, where the whole file was refused at every poll from then on
+	   (the history, read before, had no such row) */
+	SeriesOptions o = l->opt;
+	o.skip_stale_times = 1;
 	Series n;
-	Status st = series_open(&n, l->source, &l->opt, err);
+	Status st = series_open(&n, l->source, &o, err);
 	if (st)
 		return st;
+	if (n.stale_rows > l->stale_seen) {
+		l->stale_new += n.stale_rows - l->stale_seen;
+		l->stale_seen = n.stale_rows;
+		l->stale_line = n.stale_line;
+	}
 	/* the counts are kept for the messages (series_free zeroes them) */
 	size_t now_metrics = n.metrics, now_rows = n.rows;
 	if (now_metrics != s->metrics) {

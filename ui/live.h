@@ -25,6 +25,11 @@ typedef struct {
 	int64_t seen_size, seen_mtime_ns;
 	size_t unknown_told; /* Prometheus: new series already handed out by
 				live_next_unknown */
+	/* CSV: rows left out because their time was not after the row
+	 * before (in the file, ever), those not yet handed out by
+	 * live_take_stale, and the line of the last one */
+	size_t stale_seen, stale_new;
+	long stale_line;
 } LiveSource;
 
 /* Open source (a prometheus:// query or a CSV file; an SMD machine does
@@ -46,6 +51,12 @@ Status live_append(LiveSource *l, Series *s, int64_t delay, size_t *added,
  * metric on Prometheus) and is not scored, each once: the caller says so.
  * NULL when there is none left to tell. */
 const char *live_next_unknown(LiveSource *l);
+
+/* CSV: the rows appended since the last call whose time was not after
+ * the row before theirs (a sample written twice, a clock that stepped
+ * back): they are left out, not scored, and the file is followed on; the
+ * caller says so. 0 when none; *line receives the last one's line. */
+size_t live_take_stale(LiveSource *l, long *line);
 
 /* The natural poll period in seconds: the query's step, or the file's
  * sampling interval. */

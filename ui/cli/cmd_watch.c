@@ -627,6 +627,13 @@ static void poll_once(Watch *w)
 		w->src_failures = 0;
 		w->src_next_try = 0;
 	}
+	long line;
+	size_t stale = live_take_stale(&w->live, &line);
+	if (stale)
+		report("source: %s:%ld: %zu row%s whose time is not after the "
+		       "row before %s left out, not scored",
+		       w->source, line, stale, stale == 1 ? "" : "s",
+		       stale == 1 ? "is" : "are");
 	for (const char *name; (name = live_next_unknown(&w->live));)
 		report("source: new series %s is not scored: the model knows "
 		       "the %zu metrics of the history (train a new one to "

@@ -468,7 +468,11 @@ int dash_follow_poll(App *a)
 			    error_format(&err, buf, sizeof(buf)));
 		return 1;
 	}
+	/* what the source held that is not scored: said on the status line,
+	   where it stays until the next message */
 	const char *unknown = live_next_unknown(&w->live);
+	long line;
+	size_t stale = live_take_stale(&w->live, &line);
 	if (unknown) {
 		size_t more = 0;
 		while (live_next_unknown(&w->live))
@@ -476,9 +480,15 @@ int dash_follow_poll(App *a)
 		app_message(a, "follow: new series %.300s%s is not scored "
 			       "(the model knows %zu metrics)",
 			    unknown, more ? " and others" : "", a->s.metrics);
+	} else if (stale) {
+		app_message(a, "follow: line %ld: %zu row%s whose time is not "
+			       "after the row before %s left out",
+			    line, stale, stale == 1 ? "" : "s",
+			    stale == 1 ? "is" : "are");
 	}
+	int told = unknown || stale;
 	if (!added)
-		return unknown != NULL;
+		return told;
 	size_t rows = a->s.rows;
 	if (whole)
 		a->count = rows;
@@ -488,7 +498,7 @@ int dash_follow_poll(App *a)
 		a->first = rows - a->count;
 		a->cursor = rows - 1;
 	}
-	if (!unknown) /* that message stays */
+	if (!told) /* that message stays */
 		app_message(a, "follow: %zu new row%s, %zu in all", added,
 			    added == 1 ? "" : "s", rows);
 	a->dirty |= DIRTY_ALL;
