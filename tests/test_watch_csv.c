@@ -403,27 +403,33 @@ static void test_watch_sighup_clean_exit(void **state)
 /* watch on a CSV file of a header and 500 rows (synthetic, 700 points);
  * once it polls, one write appends rows [500, 640), rows [600, 630) +40 on
  * every metric, and the first 23 bytes of row 640 (its time and a cut
- * first value); with repeat, row 499 is written again first (its time
- * repeats). *alert: the alert on the anomaly was reported. Returns
- * watch's stderr after SIGTERM (exit 0 checked). */
-static char *watch_appended(int repeat, int *alert)
+ * first value); with how REPEAT, row 499 is written again first (its time
+ * repeats); with how REPLACE, the file is replaced instead by one of all
+ * 700 rows a day later. *alert: the alert on the anomaly was reported
+ * (REPLACE: the source's trouble was). Returns watch's stderr after
+ * SIGTERM (exit 0 checked). */
+enum { APPEND, REPEAT, REPLACE };
+
+static char *watch_appended(int how, int *alert)
 {
 	char dir[256], out[8192], src[512], path[512], model[512];
-	char wout[512], werr[512];
+	char wout[512], werr[512], other[512];
 	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s synth -o %s --points 700 --seed 7",
 				tu_vigil(), dir),
 			 0);
 	snprintf(src, sizeof(src), "%s/synthetic.csv", dir);
+	snprintf(other, sizeof(other), "%s/other.csv", dir);
 	snprintf(path, sizeof(path), "%s/grow.csv", dir);
 	snprintf(model, sizeof(model), "%s/m.model", dir);
 	snprintf(wout, sizeof(wout), "%s/watch.out", dir);
 	snprintf(werr, sizeof(werr), "%s/watch.err", dir);
 	static char rest[65536];
 	size_t rl = 0;
-	FILE *in = fopen(src, "r"), *f = fopen(path, "w");
-	assert_true(in && f);
+	FILE *in = fopen(src, "r"), *f = fopen(path, "w"),
+	     *g = fopen(other, "w");
+	assert_true(in && f && g);
 	char line[256];
 	for (long r = -1; fgets(line, sizeof(line), in); r++) {
 		char ts[32];
@@ -437,7 +443,12 @@ static char *watch_appended(int repeat, int *alert)
 		}
 		if (r < 500)
 			fputs(line, f);
-		if ((r == 499 && repeat) || (r >= 500 && r < 641)) {
+		if (!strncmp(line, "2022-01-01", 10))
+			line[9] = '2'; /* a day later */
+		fputs(line, g);
+		if (!strncmp(line, "2022-01-02", 10))
+			line[9] = '1';
+		if ((r == 499 && how == REPEAT) || (r >= 500 && r < 641)) {
 			size_t l = r < 640 ? strlen(line) : 23;
 			assert_true(rl + l < sizeof(rest));
 			memcpy(rest + rl, line, l);
@@ -446,6 +457,7 @@ static char *watch_appended(int repeat, int *alert)
 	}
 	fclose(in);
 	fclose(f);
+	fclose(g);
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s train %s --split 250 -o %s --epochs 3 "
 				"--hidden 8 --quiet",
@@ -469,22 +481,26 @@ static char *watch_appended(int repeat, int *alert)
 		if (!ok)
 			usleep(100000);
 	}
-	if (ok) {
+	if (ok && how == REPLACE) {
+		assert_int_equal(rename(other, path), 0);
+	} else if (ok) {
 		f = fopen(path, "a");
 		assert_non_null(f);
 		assert_int_equal(fwrite(rest, 1, rl, f), rl);
 		fclose(f);
-		ok = 0;
-		for (int i = 0; i < 600 && !ok; i++) {
-			char *o = tu_slurp(wout, NULL);
-			ok = o && strstr(o, "\"event\": \"open\", \"type\": "
-					    "\"alert\"");
-			free(o);
-			if (!ok)
-				usleep(100000);
-		}
 	}
-	*alert = ok;
+	int seen = 0;
+	for (int i = 0; ok && i < 600 && !seen; i++) {
+		char *o = tu_slurp(how == REPLACE ? werr : wout, NULL);
+		seen = o && strstr(o, how == REPLACE
+					      ? "source: "
+					      : "\"event\": \"open\", "
+						"\"type\": \"alert\"");
+		free(o);
+		if (!seen)
+			usleep(100000);
+	}
+	*alert = seen;
 	kill(pid, SIGTERM);
 	int st = 0;
 	waitpid(pid, &st, 0);
@@ -506,7 +522,7 @@ static void test_watch_reads_lines_before_a_partial_one(void **state)
 {
 	(void)state;
 	int alert;
-	char *e = watch_appended(0, &alert);
+	char *e = watch_appended(APPEND, &alert);
 	if (!alert)
 		fail_msg("the rows before a half-written line were never "
 			 "scored:\n%s",
@@ -525,7 +541,7 @@ static void test_watch_row_written_twice_left_out(void **state)
 {
 	(void)state;
 	int alert;
-	char *e = watch_appended(1, &alert);
+	char *e = watch_appended(REPEAT, &alert);
 	if (!alert)
 		fail_msg("the rows after a repeated time were never scored:"
 			 "\n%s",
@@ -535,6 +551,25 @@ static void test_watch_row_written_twice_left_out(void **state)
 	const char *p = strstr(e, said);
 	if (!p || strstr(p + strlen(said), "row whose time") ||
 	    !strstr(e, "stopped after 640 rows") || strstr(e, "repeats"))
+		fail_msg("watch's stderr:\n%s", e);
+	free(e);
+}
+
+/* The file replaced by another one that holds more rows (a job that
+ * writes the last hours anew, a rotation): its rows beyond the count read
+ * are not the rows that came after those read. watch says so and stops
+ * following it; it scored them as new rows, without a word (and a window
+ * that kept its length gave no new row ever, also without a word). */
+static void test_watch_replaced_file_said(void **state)
+{
+	(void)state;
+	int said;
+	char *e = watch_appended(REPLACE, &said);
+	if (!said || !strstr(e, "grow.csv: row 500 is not what it was when it "
+				"was read (the file was replaced or "
+				"rewritten): following it stops at the 500 "
+				"rows read") ||
+	    !strstr(e, "stopped after 500 rows"))
 		fail_msg("watch's stderr:\n%s", e);
 	free(e);
 }
@@ -608,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_watch_sighup_clean_exit),
 		cmocka_unit_test(test_watch_reads_lines_before_a_partial_one),
 		cmocka_unit_test(test_watch_row_written_twice_left_out),
+		cmocka_unit_test(test_watch_replaced_file_said),
 		cmocka_unit_test(test_watch_usage_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

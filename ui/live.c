@@ -2,6 +2,7 @@
 #include "ui/live.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,24 @@ static Status csv_append(LiveSource *l, Series *s, size_t *added,
 				 "the file now has %zu rows, fewer than the "
 				 "%zu read",
 				 now_rows, had);
+	}
+	/* the rows read are still the file's first ones: the last of them
+	   has the same time and values (a file replaced by another one, a
+	   window of the last hours written anew, would otherwise give its
+	   rows beyond the count read as new ones, or none) */
+	int same = series_time(&n, had - 1) == series_time(s, s->rows - 1);
+	for (size_t m = 0; same && m < s->metrics; m++) {
+		float a = series_at(&n, m, had - 1);
+		float b = series_at(s, m, s->rows - 1);
+		same = a == b || (isnan(a) && isnan(b));
+	}
+	if (!same) {
+		series_free(&n);
+		return error_set(err, STATUS_MISMATCH, l->source, 0, 0,
+				 "row %zu is not what it was when it was read "
+				 "(the file was replaced or rewritten): "
+				 "following it stops at the %zu rows read",
+				 had, had);
 	}
 	if (n.rows == had) {
 		series_free(&n);
