@@ -31,6 +31,10 @@ struct PromSource {
 	char **unknown;    /* owned: series prom_append found that the series
 			      it grew has not (each once, in order) */
 	size_t n_unknown;
+	unsigned char *gone; /* owned: n_gone flags, per metric of the series
+				prom_append grew: 1 when its last rows had
+				no sample of it (all filled forward) */
+	size_t n_gone;
 	CURL *curl;        /* owned: reused between requests */
 	const volatile sig_atomic_t *cancel; /* borrowed, may be NULL */
 };
@@ -169,6 +173,7 @@ void prom_close(PromSource *p)
 	for (size_t i = 0; i < p->n_unknown; i++)
 		free(p->unknown[i]);
 	free(p->unknown);
+	free(p->gone);
 	free(p);
 }
 
@@ -398,6 +403,11 @@ const char *prom_base_url(const PromSource *p)
 const char *prom_query(const PromSource *p)
 {
 	return p->query;
+}
+
+int prom_metric_gone(const PromSource *p, size_t m)
+{
+	return m < p->n_gone && p->gone[m];
 }
 
 size_t prom_unknown_count(const PromSource *p)
@@ -970,7 +980,13 @@ Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 	}
 	size_t rows = s->rows + k;
 	float *v = malloc(rows * s->metrics * sizeof(float));
-	if (!v) {
+	if (p->n_gone != s->metrics) {
+		free(p->gone);
+		p->gone = calloc(s->metrics ? s->metrics : 1, 1);
+		p->n_gone = p->gone ? s->metrics : 0;
+	}
+	if (!v || !p->gone) {
+		free(v);
 		grid_free(&g);
 		return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
 				 "out of memory");
@@ -984,8 +1000,10 @@ Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 				c = &g.col[i];
 		for (size_t r = 0; r < k; r++)
 			dst[s->rows + r] = c ? c->v[r] : NAN;
-		s->filled += fill_column(dst + s->rows, k,
-					 s->rows ? dst[s->rows - 1] : NAN);
+		size_t filled = fill_column(dst + s->rows, k,
+					    s->rows ? dst[s->rows - 1] : NAN);
+		s->filled += filled;
+		p->gone[m] = filled == k;
 	}
 	grid_free(&g);
 	if (s->timestamps) {

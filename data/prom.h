@@ -84,6 +84,10 @@ Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
  * how many, and the i-th (NULL past the end), each once, in the order
  * they appeared. */
 size_t prom_unknown_count(const PromSource *p);
+/* Metric m of the series prom_append grows: 1 when the rows it appended
+ * last held no sample of it (the series went away: its last value is
+ * carried forward), else 0. */
+int prom_metric_gone(const PromSource *p, size_t m);
 const char *prom_unknown_name(const PromSource *p, size_t i);
 
 /* Open url (as prom_open) and fetch it into *s: series_open's loader. */

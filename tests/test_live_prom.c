@@ -12,7 +12,8 @@
  *    Alertmanager stopped, watch reports it, keeps running and delivers the
  *    next alert once Alertmanager is back; with Prometheus stopped, it
  *    reports it and fetches the rows it missed when it is back; a series
- *    that appears while it runs is named once on its stderr;
+ *    that appears while it runs is named once on its stderr, and so is
+ *    one that goes away (its last value carried forward) and comes back;
  *  - a value beyond float's range (1e39) is missing and counted, as +Inf;
  *  - a password in the source (prometheus://USER:PASSWORD@) is shown as
  *    USER:***@ by every output, message and alert;
@@ -52,6 +53,7 @@ static atomic_int offset;   /* added to the exporter's values */
 static atomic_int exp_stop;
 static atomic_int exp_hits; /* scrapes served */
 static atomic_int extra;    /* 1: the exporter also serves vt_disk */
+static atomic_int no_mem;   /* 1: the exporter leaves vt_mem out */
 static int ready;           /* 1 when everything started */
 
 static double mono(void)
@@ -132,9 +134,13 @@ static void *exporter(void *arg)
 		char body[512];
 		int off = atomic_load(&offset);
 		int n = snprintf(body, sizeof(body),
-				 "vt_load{instance=\"h1\",job=\"vigil\"} %.4f\n"
-				 "vt_mem{instance=\"h1\",job=\"vigil\"} %.4f\n",
-				 live_value(t, 0) + off, live_value(t, 1) + off);
+				 "vt_load{instance=\"h1\",job=\"vigil\"} %.4f\n",
+				 live_value(t, 0) + off);
+		if (!atomic_load(&no_mem))
+			n += snprintf(body + n, sizeof(body) - (size_t)n,
+				      "vt_mem{instance=\"h1\",job=\"vigil\"} "
+				      "%.4f\n",
+				      live_value(t, 1) + off);
 		if (atomic_load(&extra))
 			n += snprintf(body + n, sizeof(body) - (size_t)n,
 				      "vt_disk{instance=\"h1\",job=\"vigil\"} "
@@ -644,18 +650,30 @@ static void test_password_in_url_not_shown(void **state)
  * exporter) cannot be scored by a model made for the others; watch says so
  * once, naming it, and goes on scoring the others. It was dropped without
  * a word. */
-static void test_watch_new_series_said_once(void **state)
+/* Wait up to sec seconds for n more scrapes of the exporter. */
+static int wait_scrapes(int n, double sec)
 {
-	(void)state;
-	NEED_SERVERS();
-	char url[512], out[16384], model[512], wout[512], werr[512];
+	int hits = atomic_load(&exp_hits);
+	for (int i = 0; i < (int)(sec * 10); i++) {
+		if (atomic_load(&exp_hits) >= hits + n)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+/* Train a small model on the exporter's last two minutes and start vigil
+ * watch on them (stderr into werr, named after tag); its pid. */
+static pid_t watch_exporter(const char *tag, char *werr, size_t n)
+{
+	char url[512], out[16384], model[512], wout[512];
 	snprintf(url, sizeof(url),
 		 "prometheus://127.0.0.1:%d/?query={__name__=~\"vt_.*\"}"
 		 "&start=now-120s&step=1s",
 		 env.prom_port);
-	snprintf(model, sizeof(model), "%s/new.model", env.dir);
-	snprintf(wout, sizeof(wout), "%s/new.out", env.dir);
-	snprintf(werr, sizeof(werr), "%s/new.err", env.dir);
+	snprintf(model, sizeof(model), "%s/%s.model", env.dir, tag);
+	snprintf(wout, sizeof(wout), "%s/%s.out", env.dir, tag);
+	snprintf(werr, n, "%s/%s.err", env.dir, tag);
 	for (int i = 0; i < 300 && atomic_load(&exp_hits) < 2; i++)
 		usleep(100000);
 	int rc = tu_run(out, sizeof(out),
@@ -671,12 +689,19 @@ static void test_watch_new_series_said_once(void **state)
 		tu_stop(&w);
 		fail_msg("watch did not start");
 	}
+	return w;
+}
+
+static void test_watch_new_series_said_once(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	char werr[512];
+	pid_t w = watch_exporter("new", werr, sizeof(werr));
 	atomic_store(&extra, 1);
-	int said = wait_file(werr, "new series", 1, 30);
+	int said = wait_file(werr, "new series", 1, 60);
 	/* several more polls (one a second) after it was said */
-	int hits = atomic_load(&exp_hits);
-	for (int i = 0; i < 300 && atomic_load(&exp_hits) < hits + 5; i++)
-		usleep(100000);
+	wait_scrapes(5, 30);
 	atomic_store(&extra, 0);
 	int st = tu_stop(&w);
 	char *e = tu_slurp(werr, NULL);
@@ -685,6 +710,44 @@ static void test_watch_new_series_said_once(void **state)
 	    !strstr(e, "source: new series vt_disk{instance=\"h1\","
 		       "job=\"vigil\"} is not scored: the model knows the 2 "
 		       "metrics"))
+		fail_msg("watch's stderr:\n%s", e);
+	free(e);
+	assert_int_equal(st, 0);
+}
+
+/* A series that goes away while watch runs (an exporter that stops
+ * serving it: Prometheus marks it stale) has its last value carried
+ * forward; watch says so once, naming it, and once more when it is back.
+ * It scored the made-up flat line without a word. */
+static void test_watch_series_gone_said(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	char werr[512];
+	pid_t w = watch_exporter("gone", werr, sizeof(werr));
+	/* Prometheus scrapes again (after its restart in an earlier test it
+	   takes a while): only a scrape without vt_mem marks it stale */
+	if (!wait_scrapes(3, 60)) {
+		tu_stop(&w);
+		fail_msg("Prometheus does not scrape the exporter");
+	}
+	atomic_store(&no_mem, 1);
+	int gone = wait_file(werr, "has no samples since", 1, 60);
+
+	/* several more polls (one a second) while it is away */
+	wait_scrapes(5, 30);
+	atomic_store(&no_mem, 0);
+	int back = wait_file(werr, "has samples again", 1, 60);
+	int st = tu_stop(&w);
+	char *e = tu_slurp(werr, NULL);
+	assert_non_null(e);
+	if (!gone || !back || count(e, "has no samples since") != 1 ||
+	    !strstr(e, "source: series vt_mem{instance=\"h1\",job=\"vigil\"} "
+		       "has no samples since ") ||
+	    !strstr(e, "its last value is carried forward") ||
+	    strstr(e, "vt_load{instance=\"h1\",job=\"vigil\"} has") ||
+	    !strstr(e, "source: series vt_mem{instance=\"h1\",job=\"vigil\"} "
+		       "has samples again"))
 		fail_msg("watch's stderr:\n%s", e);
 	free(e);
 	assert_int_equal(st, 0);
@@ -867,6 +930,7 @@ int main(void)
 		cmocka_unit_test(test_backfill_reads_back_equal),
 		cmocka_unit_test(test_score_same_on_file_and_prometheus),
 		cmocka_unit_test(test_watch_alerts_resolves_and_survives_outage),
+		cmocka_unit_test(test_watch_series_gone_said),
 		cmocka_unit_test(test_watch_new_series_said_once),
 		cmocka_unit_test(test_basic_auth),
 		cmocka_unit_test(test_password_in_url_not_shown),

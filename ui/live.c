@@ -48,6 +48,7 @@ Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
 void live_close(LiveSource *l)
 {
 	prom_close(l->prom);
+	free(l->gone_told);
 	free(l->source);
 	memset(l, 0, sizeof(*l));
 }
@@ -57,6 +58,26 @@ const char *live_next_unknown(LiveSource *l)
 	if (!l->prom || l->unknown_told >= prom_unknown_count(l->prom))
 		return NULL;
 	return prom_unknown_name(l->prom, l->unknown_told++);
+}
+
+int live_next_gone(LiveSource *l, const Series *s, size_t *m)
+{
+	if (!l->prom)
+		return -1;
+	if (l->n_gone_told != s->metrics) {
+		free(l->gone_told);
+		l->gone_told = calloc(s->metrics ? s->metrics : 1, 1);
+		l->n_gone_told = l->gone_told ? s->metrics : 0;
+	}
+	for (size_t i = 0; i < l->n_gone_told; i++) {
+		int gone = prom_metric_gone(l->prom, i);
+		if (gone != l->gone_told[i]) {
+			l->gone_told[i] = (unsigned char)gone;
+			*m = i;
+			return gone;
+		}
+	}
+	return -1;
 }
 
 size_t live_take_stale(LiveSource *l, long *line)

@@ -25,6 +25,9 @@ typedef struct {
 	int64_t seen_size, seen_mtime_ns;
 	size_t unknown_told; /* Prometheus: new series already handed out by
 				live_next_unknown */
+	unsigned char *gone_told; /* owned, may be NULL: per metric, 1 while
+				     live_next_gone has said it went away */
+	size_t n_gone_told;
 	/* CSV: rows left out because their time was not after the row
 	 * before (in the file, ever), those not yet handed out by
 	 * live_take_stale, and the line of the last one */
@@ -51,6 +54,12 @@ Status live_append(LiveSource *l, Series *s, int64_t delay, size_t *added,
  * metric on Prometheus) and is not scored, each once: the caller says so.
  * NULL when there is none left to tell. */
 const char *live_next_unknown(LiveSource *l);
+
+/* Prometheus: a metric of s whose series went away (the rows appended
+ * last held no sample of it: its last value is carried forward) or came
+ * back since it was said, one at a time: 1 gone, 0 back, with its index in
+ * *m; -1 when there is nothing new to tell (or no memory to tell it). */
+int live_next_gone(LiveSource *l, const Series *s, size_t *m);
 
 /* CSV: the rows appended since the last call whose time was not after
  * the row before theirs (a sample written twice, a clock that stepped

@@ -634,6 +634,18 @@ static void poll_once(Watch *w)
 		       "row before %s left out, not scored",
 		       w->source, line, stale, stale == 1 ? "" : "s",
 		       stale == 1 ? "is" : "are");
+	size_t m;
+	for (int gone; (gone = live_next_gone(&w->live, &w->p.series, &m)) >= 0;)
+		if (gone) {
+			char since[40];
+			series_format_time(&w->p.series, old, since,
+					   sizeof(since));
+			report("source: series %s has no samples since %s: its "
+			       "last value is carried forward",
+			       w->p.series.names[m], since);
+		} else
+			report("source: series %s has samples again",
+			       w->p.series.names[m]);
 	for (const char *name; (name = live_next_unknown(&w->live));)
 		report("source: new series %s is not scored: the model knows "
 		       "the %zu metrics of the history (train a new one to "

@@ -472,7 +472,9 @@ int dash_follow_poll(App *a)
 	   where it stays until the next message */
 	const char *unknown = live_next_unknown(&w->live);
 	long line;
-	size_t stale = live_take_stale(&w->live, &line);
+	size_t stale = live_take_stale(&w->live, &line), gm = 0;
+	/* one a poll: the others are told at the next ones */
+	int gone = live_next_gone(&w->live, &a->s, &gm);
 	if (unknown) {
 		size_t more = 0;
 		while (live_next_unknown(&w->live))
@@ -485,8 +487,13 @@ int dash_follow_poll(App *a)
 			       "after the row before %s left out",
 			    line, stale, stale == 1 ? "" : "s",
 			    stale == 1 ? "is" : "are");
+	} else if (gone >= 0) {
+		app_message(a, gone ? "follow: series %.300s has no samples: "
+				      "its last value is carried forward"
+				    : "follow: series %.300s has samples again",
+			    a->s.names[gm]);
 	}
-	int told = unknown || stale;
+	int told = unknown || stale || gone >= 0;
 	if (!added)
 		return told;
 	size_t rows = a->s.rows;
