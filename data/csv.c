@@ -102,6 +102,8 @@ typedef struct {
 	size_t rows;            /* data rows stored */
 	long data_line;         /* line of the first data row */
 	long prev_line;         /* line of the previous data row */
+	size_t stale;           /* rows left out (skip_stale_times) */
+	long stale_line;        /* the line of the last of them */
 	size_t lab_m;           /* the label column whose every cell must
 				   be 0 or 1 (SERIES_CSV_LABEL_BITS), or
 				   metrics for none */
@@ -428,6 +430,12 @@ static void store_row(Loader *L, const CsvRow *row)
 				return;
 			}
 			int repeat_ok = (L->flags & SERIES_CSV_REPEATS) && r > 0;
+			if (r > 0 && ts <= L->ts[r - 1] && !repeat_ok &&
+			    L->opt && L->opt->skip_stale_times) {
+				L->stale++;
+				L->stale_line = line;
+				return;
+			}
 			if (r > 0 && ts <= L->ts[r - 1] && !repeat_ok) {
 				char a[32], b[32];
 				series_time_cell_string(ts, L->tunit, L->tnumber,
@@ -1013,7 +1021,8 @@ static void parse_pass(Loader *L, int fd, char **bufp, size_t *capp,
 			p = nl + 1;
 		}
 		if (eof) {
-			if (!L->fatal && p < lim)
+			if (!L->fatal && p < lim &&
+			    !(L->opt && L->opt->complete_lines))
 				do_line(L, p, (size_t)(lim - p), 0);
 			return;
 		}
@@ -1121,6 +1130,8 @@ static Status finish(Loader *L, Series *s)
 	L->ts = NULL;
 	s->kind = SERIES_CSV;
 	s->filled = filled;
+	s->stale_rows = L->stale;
+	s->stale_line = L->stale_line;
 	int64_t fallback = L->opt && L->opt->interval > 0 ? L->opt->interval
 							  : 60;
 	s->interval = s->timestamps && !s->time_counter

@@ -20,12 +20,21 @@
 #include "data/series_internal.h"
 
 struct PromSource {
-	char *url;         /* owned: the source as given */
-	char *base;        /* owned: http[s]://HOST:PORT[/PREFIX] */
+	char *url;         /* owned: the source as shown (prom_redact_url) */
+	char *base;        /* owned: http[s]://[USER:PASSWORD@]HOST:PORT[/PREFIX],
+			      where requests go */
+	char *shown;       /* owned: base as messages name it (redacted) */
 	char *query;       /* owned: the decoded PromQL expression */
 	int64_t start, end, step;
 	char *auth_header; /* owned, may be NULL: "Authorization: Bearer .." */
 	char *userpwd;     /* owned, may be NULL: USER:PASSWORD */
+	char **unknown;    /* owned: series prom_append found that the series
+			      it grew has not (each once, in order) */
+	size_t n_unknown;
+	unsigned char *gone; /* owned: n_gone flags, per metric of the series
+				prom_append grew: 1 when its last rows had
+				no sample of it (all filled forward) */
+	size_t n_gone;
 	CURL *curl;        /* owned: reused between requests */
 	const volatile sig_atomic_t *cancel; /* borrowed, may be NULL */
 };
@@ -41,6 +50,27 @@ int prom_is_url(const char *text)
 {
 	return text && (!strncmp(text, "prometheus://", 13) ||
 			!strncmp(text, "prometheuss://", 14));
+}
+
+char *prom_redact_url(const char *url, char *buf, size_t n)
+{
+	if (!n)
+		return buf;
+	const char *host = strstr(url, "://");
+	size_t auth = host ? strcspn(host + 3, "/?#") : 0;
+	const char *at = NULL, *colon = NULL;
+	for (size_t i = 0; host && i < auth; i++) {
+		if (host[3 + i] == '@')
+			at = host + 3 + i;
+		else if (host[3 + i] == ':' && !at && !colon)
+			colon = host + 3 + i;
+	}
+	if (!at || !colon || colon > at) {
+		snprintf(buf, n, "%s", url);
+		return buf;
+	}
+	snprintf(buf, n, "%.*s:***%s", (int)(colon - url), url, at);
+	return buf;
 }
 
 int prom_parse_duration(const char *text, int64_t *out)
@@ -136,9 +166,14 @@ void prom_close(PromSource *p)
 		curl_easy_cleanup(p->curl);
 	free(p->url);
 	free(p->base);
+	free(p->shown);
 	free(p->query);
 	free(p->auth_header);
 	free(p->userpwd);
+	for (size_t i = 0; i < p->n_unknown; i++)
+		free(p->unknown[i]);
+	free(p->unknown);
+	free(p->gone);
 	free(p);
 }
 
@@ -179,7 +214,7 @@ static Status parse_params(PromSource *p, char *params, int64_t now,
 	     kv = strtok_r(NULL, "&", &save)) {
 		char *eq = strchr(kv, '=');
 		if (!eq)
-			return error_set(err, STATUS_USAGE, p->url, 0, 0,
+			return error_set(err, STATUS_PARSE, p->url, 0, 0,
 					 "'%s' is not NAME=VALUE", kv);
 		*eq = '\0';
 		char *v = eq + 1;
@@ -196,35 +231,35 @@ static Status parse_params(PromSource *p, char *params, int64_t now,
 		} else if (!strcmp(kv, "step")) {
 			step = v;
 		} else {
-			return error_set(err, STATUS_USAGE, p->url, 0, 0,
+			return error_set(err, STATUS_PARSE, p->url, 0, 0,
 					 "unknown parameter '%s' (query, start, "
 					 "end and step are known)",
 					 kv);
 		}
 	}
 	if (!p->query || !*p->query)
-		return error_set(err, STATUS_USAGE, p->url, 0, 0,
+		return error_set(err, STATUS_PARSE, p->url, 0, 0,
 				 "no query: write ?query=EXPR");
 	p->step = 60;
 	if (step && (prom_parse_duration(step, &p->step) || p->step < 1))
-		return error_set(err, STATUS_USAGE, p->url, 0, 0,
+		return error_set(err, STATUS_PARSE, p->url, 0, 0,
 				 "step is whole seconds or a duration like "
 				 "30s, 1m, 1h, not '%s'",
 				 step);
 	p->end = now;
 	if (end && prom_parse_time(end, now, &p->end))
-		return error_set(err, STATUS_USAGE, p->url, 0, 0,
+		return error_set(err, STATUS_PARSE, p->url, 0, 0,
 				 "end is RFC 3339, epoch seconds, now or "
 				 "now-DURATION, not '%s'",
 				 end);
 	p->start = p->end - 86400;
 	if (start && prom_parse_time(start, now, &p->start))
-		return error_set(err, STATUS_USAGE, p->url, 0, 0,
+		return error_set(err, STATUS_PARSE, p->url, 0, 0,
 				 "start is RFC 3339, epoch seconds, now or "
 				 "now-DURATION, not '%s'",
 				 start);
 	if (p->start > p->end)
-		return error_set(err, STATUS_USAGE, p->url, 0, 0,
+		return error_set(err, STATUS_PARSE, p->url, 0, 0,
 				 "start is after end");
 	return STATUS_OK;
 }
@@ -233,21 +268,26 @@ Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 		 ErrorRecord *err)
 {
 	*out = NULL;
+	char shown[sizeof(err->file)];
+	prom_redact_url(url, shown, sizeof(shown));
 	if (!prom_is_url(url))
-		return error_set(err, STATUS_USAGE, url, 0, 0,
+		return error_set(err, STATUS_USAGE, shown, 0, 0,
 				 "not a prometheus:// source");
 	pthread_once(&curl_once, curl_start);
 	PromSource *p = calloc(1, sizeof(*p));
 	char *rest = NULL;
-	if (!p || !(p->url = strdup(url))) {
+	size_t ul = strlen(url) + 4;
+	if (!p || !(p->url = malloc(ul))) {
 		free(p);
-		return error_set(err, STATUS_NOMEM, url, 0, 0, "out of memory");
+		return error_set(err, STATUS_NOMEM, shown, 0, 0,
+				 "out of memory");
 	}
+	prom_redact_url(url, p->url, ul);
 	int tls = url[10] == 's' || (opt && opt->tls);
 	const char *hostpart = strstr(url, "://") + 3;
 	Status st = STATUS_OK;
 	if (!(rest = strdup(hostpart))) {
-		st = error_set(err, STATUS_NOMEM, url, 0, 0, "out of memory");
+		st = error_set(err, STATUS_NOMEM, p->url, 0, 0, "out of memory");
 		goto fail;
 	}
 	char *q = strchr(rest, '?');
@@ -260,7 +300,7 @@ Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 	while (hl && rest[hl - 1] == '/')
 		rest[--hl] = '\0';
 	if (hl == 0 || rest[0] == '/') {
-		st = error_set(err, STATUS_USAGE, url, 0, 0,
+		st = error_set(err, STATUS_PARSE, p->url, 0, 0,
 			       "no host: write prometheus://HOST:PORT/?query=...");
 		goto fail;
 	}
@@ -291,7 +331,7 @@ Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 			port = port * 10 + (pp[i] - '0');
 		}
 		if (!ok || port < 1 || port > 65535) {
-			st = error_set(err, STATUS_USAGE, url, 0, 0,
+			st = error_set(err, STATUS_PARSE, p->url, 0, 0,
 				       "the port '%.*s' is not a number from 1 "
 				       "to 65535: write prometheus://HOST:PORT/"
 				       "?query=...",
@@ -300,13 +340,14 @@ Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 		}
 	}
 	size_t bl = hl + 16;
-	if (!(p->base = malloc(bl))) {
-		st = error_set(err, STATUS_NOMEM, url, 0, 0, "out of memory");
+	if (!(p->base = malloc(bl)) || !(p->shown = malloc(bl + 4))) {
+		st = error_set(err, STATUS_NOMEM, p->url, 0, 0, "out of memory");
 		goto fail;
 	}
 	snprintf(p->base, bl, "%s://%s", tls ? "https" : "http", rest);
+	prom_redact_url(p->base, p->shown, bl + 4);
 	if (!params) {
-		st = error_set(err, STATUS_USAGE, url, 0, 0,
+		st = error_set(err, STATUS_PARSE, p->url, 0, 0,
 			       "no query: write ?query=EXPR");
 		goto fail;
 	}
@@ -317,11 +358,11 @@ Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 	    (st = read_token(opt->bearer_token_file, &p->auth_header, err)))
 		goto fail;
 	if (opt && opt->user && !(p->userpwd = strdup(opt->user))) {
-		st = error_set(err, STATUS_NOMEM, url, 0, 0, "out of memory");
+		st = error_set(err, STATUS_NOMEM, p->url, 0, 0, "out of memory");
 		goto fail;
 	}
 	if (!(p->curl = curl_easy_init())) {
-		st = error_set(err, STATUS_INTERNAL, url, 0, 0,
+		st = error_set(err, STATUS_INTERNAL, p->url, 0, 0,
 			       "cannot start libcurl");
 		goto fail;
 	}
@@ -356,12 +397,27 @@ int64_t prom_end(const PromSource *p)
 
 const char *prom_base_url(const PromSource *p)
 {
-	return p->base;
+	return p->shown;
 }
 
 const char *prom_query(const PromSource *p)
 {
 	return p->query;
+}
+
+int prom_metric_gone(const PromSource *p, size_t m)
+{
+	return m < p->n_gone && p->gone[m];
+}
+
+size_t prom_unknown_count(const PromSource *p)
+{
+	return p->n_unknown;
+}
+
+const char *prom_unknown_name(const PromSource *p, size_t i)
+{
+	return i < p->n_unknown ? p->unknown[i] : NULL;
 }
 
 /* ---- HTTP ---------------------------------------------------------------- */
@@ -477,22 +533,24 @@ Status prom_http_post_json(const char *url, const char *body, long timeout_s,
 			   ErrorRecord *err)
 {
 	pthread_once(&curl_once, curl_start);
+	char shown[sizeof(err->file)];
+	prom_redact_url(url, shown, sizeof(shown));
 	CURL *c = curl_easy_init();
 	if (!c)
-		return error_set(err, STATUS_INTERNAL, url, 0, 0,
+		return error_set(err, STATUS_INTERNAL, shown, 0, 0,
 				 "cannot start libcurl");
 	struct curl_slist *h =
 		curl_slist_append(NULL, "Content-Type: application/json");
 	Buf b = {0};
 	long code = 0;
-	Status st = http_do(c, url, body, h, NULL, timeout_s, NULL, url, &b,
+	Status st = http_do(c, url, body, h, NULL, timeout_s, NULL, shown, &b,
 			    &code, err);
 	if (st == STATUS_OK && (code < 200 || code > 299)) {
 		char line[256];
 		st = error_set(err,
 			       code >= 400 && code < 500 ? STATUS_PARSE
 							 : STATUS_IO,
-			       url, 0, 0, "HTTP %ld: %s", code,
+			       shown, 0, 0, "HTTP %ld: %s", code,
 			       first_line_of(b.data, line, sizeof(line)));
 	}
 	curl_slist_free_all(h);
@@ -505,13 +563,15 @@ Status prom_http_get(const char *url, long timeout_s, char **body, long *code,
 		     ErrorRecord *err)
 {
 	pthread_once(&curl_once, curl_start);
+	char shown[sizeof(err->file)];
+	prom_redact_url(url, shown, sizeof(shown));
 	*body = NULL;
 	CURL *c = curl_easy_init();
 	if (!c)
-		return error_set(err, STATUS_INTERNAL, url, 0, 0,
+		return error_set(err, STATUS_INTERNAL, shown, 0, 0,
 				 "cannot start libcurl");
 	Buf b = {0};
-	Status st = http_do(c, url, NULL, NULL, NULL, timeout_s, NULL, url, &b,
+	Status st = http_do(c, url, NULL, NULL, NULL, timeout_s, NULL, shown, &b,
 			    code, err);
 	curl_easy_cleanup(c);
 	if (st == STATUS_OK)
@@ -638,7 +698,7 @@ static Col *grid_col(Grid *g, const char *name)
 static Status read_answer(PromSource *p, const char *body, long code, Grid *g,
 			  ErrorRecord *err)
 {
-	const char *shown = p->base;
+	const char *shown = p->shown;
 	cJSON *root = cJSON_Parse(body);
 	char line[256];
 	if (!root) {
@@ -727,7 +787,7 @@ static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
 	g->step = p->step;
 	int64_t steps = (end - start) / p->step + 1;
 	if (steps > PROM_MAX_STEPS)
-		return error_set(err, STATUS_RANGE, p->base, 0, 0,
+		return error_set(err, STATUS_RANGE, p->shown, 0, 0,
 				 "the range holds %lld steps of %lld s (at "
 				 "most %d): use a larger step or a shorter "
 				 "range",
@@ -736,7 +796,7 @@ static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
 	g->rows = (size_t)steps;
 	char *q = curl_easy_escape(p->curl, p->query, 0);
 	if (!q)
-		return error_set(err, STATUS_NOMEM, p->base, 0, 0,
+		return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
 				 "out of memory");
 	struct curl_slist *h = NULL;
 	if (p->auth_header)
@@ -744,7 +804,7 @@ static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
 	size_t ul = strlen(p->base) + strlen(q) + 128;
 	char *url = malloc(ul);
 	Status st = url ? STATUS_OK
-			: error_set(err, STATUS_NOMEM, p->base, 0, 0,
+			: error_set(err, STATUS_NOMEM, p->shown, 0, 0,
 				    "out of memory");
 	for (size_t r0 = 0; st == STATUS_OK && r0 < g->rows;
 	     r0 += PROM_CHUNK) {
@@ -760,7 +820,7 @@ static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
 		Buf b = {0};
 		long code = 0;
 		st = http_do(p->curl, url, NULL, h, p->userpwd, 150, p->cancel,
-			     p->base, &b, &code, err);
+			     p->shown, &b, &code, err);
 		if (st == STATUS_OK)
 			st = read_answer(p, b.data, code, g, err);
 		free(b.data);
@@ -831,7 +891,7 @@ Status prom_fetch(PromSource *p, const SeriesOptions *opt, Series *s,
 		series_time_string(p->start, a, sizeof(a));
 		series_time_string(p->end, b, sizeof(b));
 		grid_free(&g);
-		return error_set(err, STATUS_EMPTY, p->base, 0, 0,
+		return error_set(err, STATUS_EMPTY, p->shown, 0, 0,
 				 "the query returned no samples between %s "
 				 "and %s UTC: %s",
 				 a, b, p->query);
@@ -857,7 +917,7 @@ Status prom_fetch(PromSource *p, const SeriesOptions *opt, Series *s,
 	s->kind = SERIES_PROM;
 	if (!(s->path = strdup(p->url))) {
 		series_free(s);
-		return error_set(err, STATUS_NOMEM, p->base, 0, 0,
+		return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
 				 "out of memory");
 	}
 	st = series_apply_split(s, opt, err);
@@ -866,20 +926,51 @@ Status prom_fetch(PromSource *p, const SeriesOptions *opt, Series *s,
 	return st;
 }
 
+/* Remember the columns of g that s has no metric for (once each). */
+static Status note_unknown(PromSource *p, const Series *s, const Grid *g,
+			   ErrorRecord *err)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		const char *name = g->col[i].name;
+		int known = 0;
+		for (size_t m = 0; m < s->metrics && !known; m++)
+			known = !strcmp(s->names[m], name);
+		for (size_t k = 0; k < p->n_unknown && !known; k++)
+			known = !strcmp(p->unknown[k], name);
+		if (known)
+			continue;
+		char **u = realloc(p->unknown,
+				   (p->n_unknown + 1) * sizeof(*u));
+		if (!u)
+			return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
+					 "out of memory");
+		p->unknown = u;
+		if (!(u[p->n_unknown] = strdup(name)))
+			return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
+					 "out of memory");
+		p->n_unknown++;
+	}
+	return STATUS_OK;
+}
+
 Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 		   ErrorRecord *err)
 {
 	*added = 0;
 	if (s->rows == 0)
-		return error_set(err, STATUS_EMPTY, p->base, 0, 0,
+		return error_set(err, STATUS_EMPTY, p->shown, 0, 0,
 				 "nothing to append to");
 	int64_t from = series_time(s, s->rows - 1) + p->step;
 	if (from > end)
 		return STATUS_OK;
 	Grid g;
 	Status st = fetch_grid(p, from, end, &g, err);
-	if (st)
+	if (st == STATUS_OK)
+		st = note_unknown(p, s, &g, err);
+	if (st) {
+		grid_free(&g);
 		return st;
+	}
 	size_t k = g.rows;
 	while (k > 0 && !row_has_sample(&g, k - 1))
 		k--;
@@ -889,9 +980,15 @@ Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 	}
 	size_t rows = s->rows + k;
 	float *v = malloc(rows * s->metrics * sizeof(float));
-	if (!v) {
+	if (p->n_gone != s->metrics) {
+		free(p->gone);
+		p->gone = calloc(s->metrics ? s->metrics : 1, 1);
+		p->n_gone = p->gone ? s->metrics : 0;
+	}
+	if (!v || !p->gone) {
+		free(v);
 		grid_free(&g);
-		return error_set(err, STATUS_NOMEM, p->base, 0, 0,
+		return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
 				 "out of memory");
 	}
 	for (size_t m = 0; m < s->metrics; m++) {
@@ -903,15 +1000,17 @@ Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 				c = &g.col[i];
 		for (size_t r = 0; r < k; r++)
 			dst[s->rows + r] = c ? c->v[r] : NAN;
-		s->filled += fill_column(dst + s->rows, k,
-					 s->rows ? dst[s->rows - 1] : NAN);
+		size_t filled = fill_column(dst + s->rows, k,
+					    s->rows ? dst[s->rows - 1] : NAN);
+		s->filled += filled;
+		p->gone[m] = filled == k;
 	}
 	grid_free(&g);
 	if (s->timestamps) {
 		int64_t *ts = realloc(s->timestamps, rows * sizeof(int64_t));
 		if (!ts) {
 			free(v);
-			return error_set(err, STATUS_NOMEM, p->base, 0, 0,
+			return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
 					 "out of memory");
 		}
 		for (size_t r = 0; r < k; r++)

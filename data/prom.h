@@ -15,7 +15,9 @@
  *
  * Errors: Prometheus's own text (bad query, too many points, timeout) is the
  * message; a server that does not answer says so. Both are bad input
- * (exit 2). This file is the only one that includes libcurl, so it also
+ * (exit 2), and so is a source written wrong (no host, a port that is not
+ * one, no query, an unknown parameter, a time or step that does not
+ * read). This file is the only one that includes libcurl, so it also
  * carries the one HTTP POST that vigil watch needs (Alertmanager). */
 #ifndef VIGIL_PROM_H
 #define VIGIL_PROM_H
@@ -37,6 +39,13 @@ typedef struct PromSource PromSource;
 /* Nonzero when text starts with prometheus:// or prometheuss://. */
 int prom_is_url(const char *text);
 
+/* url as it may be shown: the password of a SCHEME://USER:PASSWORD@HOST
+ * part replaced by *** (user:***@host); anything else, a path included, is
+ * copied as it is. Into buf of size n (strlen(url) + 4 always suffices),
+ * cut where it does not fit. Returns buf. Every message, output and alert
+ * that names a source or an Alertmanager goes through it. */
+char *prom_redact_url(const char *url, char *buf, size_t n);
+
 /* Parse url and the auth options of opt (bearer token file, user, tls);
  * nothing is fetched yet. *out is freed with prom_close. */
 Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
@@ -52,7 +61,8 @@ void prom_set_cancel(PromSource *p, const volatile sig_atomic_t *flag);
 int64_t prom_step(const PromSource *p);
 int64_t prom_start(const PromSource *p);
 int64_t prom_end(const PromSource *p);
-/* "http://HOST:PORT[/PREFIX]": where requests go. */
+/* "http://HOST:PORT[/PREFIX]": where requests go, as messages name it
+ * (a password in it redacted: prom_redact_url). */
 const char *prom_base_url(const PromSource *p);
 /* The PromQL expression. */
 const char *prom_query(const PromSource *p);
@@ -63,11 +73,22 @@ Status prom_fetch(PromSource *p, const SeriesOptions *opt, Series *s,
 
 /* Fetch the rows after s's last one up to time end and append them to s
  * (metrics matched by name; a metric missing from the answer is filled
- * forward, a series s does not have is ignored). *added receives the
- * number of rows appended (0 when nothing new has arrived). s keeps its
- * split. */
+ * forward, a series s does not have is not scored and is added to the
+ * list of prom_unknown_name). *added receives the number of rows appended
+ * (0 when nothing new has arrived). s keeps its split. */
 Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 		   ErrorRecord *err);
+
+/* The series prom_append found in the answers that the series it grew
+ * has no metric for (a metric that appeared after the model was made):
+ * how many, and the i-th (NULL past the end), each once, in the order
+ * they appeared. */
+size_t prom_unknown_count(const PromSource *p);
+/* Metric m of the series prom_append grows: 1 when the rows it appended
+ * last held no sample of it (the series went away: its last value is
+ * carried forward), else 0. */
+int prom_metric_gone(const PromSource *p, size_t m);
+const char *prom_unknown_name(const PromSource *p, size_t i);
 
 /* Open url (as prom_open) and fetch it into *s: series_open's loader. */
 Status series_load_prom(Series *s, const char *url, const SeriesOptions *opt,

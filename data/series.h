@@ -47,6 +47,10 @@ typedef struct {
 				do not continue the train's) */
 	size_t split;        /* first test row; train is [0, split) */
 	size_t filled;       /* missing cells that were filled */
+	size_t stale_rows;   /* CSV rows left out because their time was not
+				after the previous row's (only with
+				SeriesOptions.skip_stale_times) */
+	long stale_line;     /* the line of the last of them */
 	SeriesKind kind;
 	char *path;          /* owned: what was opened (file, or SMD dir) */
 	char *machine;       /* owned, may be NULL: SMD machine name */
@@ -76,6 +80,13 @@ typedef struct {
 	const char *user;      /* borrowed, may be NULL: USER:PASSWORD for
 				  basic auth */
 	int tls;               /* 1: https for prometheus:// */
+	int complete_lines;    /* 1: a CSV file's last line without its
+				  newline is left out (a file being written:
+				  the rest of the line is still to come) */
+	int skip_stale_times;  /* 1: a CSV row whose time is not after the
+				  previous row's is left out and counted in
+				  Series.stale_rows, not refused (a file
+				  being written: a sample written twice) */
 	/* Progress of a CSV or NAB load, may be NULL: called from the
 	 * loading thread with the bytes read so far and the file's size,
 	 * at the start (0), after every MiB, and with done == total at the

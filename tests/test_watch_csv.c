@@ -400,6 +400,180 @@ static void test_watch_sighup_clean_exit(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* watch on a CSV file of a header and 500 rows (synthetic, 700 points);
+ * once it polls, one write appends rows [500, 640), rows [600, 630) +40 on
+ * every metric, and the first 23 bytes of row 640 (its time and a cut
+ * first value); with how REPEAT, row 499 is written again first (its time
+ * repeats); with how REPLACE, the file is replaced instead by one of all
+ * 700 rows a day later. *alert: the alert on the anomaly was reported
+ * (REPLACE: the source's trouble was). Returns watch's stderr after
+ * SIGTERM (exit 0 checked). */
+enum { APPEND, REPEAT, REPLACE };
+
+static char *watch_appended(int how, int *alert)
+{
+	char dir[256], out[8192], src[512], path[512], model[512];
+	char wout[512], werr[512], other[512];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s synth -o %s --points 700 --seed 7",
+				tu_vigil(), dir),
+			 0);
+	snprintf(src, sizeof(src), "%s/synthetic.csv", dir);
+	snprintf(other, sizeof(other), "%s/other.csv", dir);
+	snprintf(path, sizeof(path), "%s/grow.csv", dir);
+	snprintf(model, sizeof(model), "%s/m.model", dir);
+	snprintf(wout, sizeof(wout), "%s/watch.out", dir);
+	snprintf(werr, sizeof(werr), "%s/watch.err", dir);
+	static char rest[65536];
+	size_t rl = 0;
+	FILE *in = fopen(src, "r"), *f = fopen(path, "w"),
+	     *g = fopen(other, "w");
+	assert_true(in && f && g);
+	char line[256];
+	for (long r = -1; fgets(line, sizeof(line), in); r++) {
+		char ts[32];
+		double a, b, c;
+		if (r >= 600 && r < 630) {
+			assert_int_equal(sscanf(line, "%19[^,],%lf,%lf,%lf", ts,
+						&a, &b, &c),
+					 4);
+			snprintf(line, sizeof(line), "%s,%.4f,%.4f,%.4f\n", ts,
+				 a + 40, b + 40, c + 40);
+		}
+		if (r < 500)
+			fputs(line, f);
+		if (!strncmp(line, "2022-01-01", 10))
+			line[9] = '2'; /* a day later */
+		fputs(line, g);
+		if (!strncmp(line, "2022-01-02", 10))
+			line[9] = '1';
+		if ((r == 499 && how == REPEAT) || (r >= 500 && r < 641)) {
+			size_t l = r < 640 ? strlen(line) : 23;
+			assert_true(rl + l < sizeof(rest));
+			memcpy(rest + rl, line, l);
+			rl += l;
+		}
+	}
+	fclose(in);
+	fclose(f);
+	fclose(g);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s --split 250 -o %s --epochs 3 "
+				"--hidden 8 --quiet",
+				tu_vigil(), path, model),
+			 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		FILE *o = freopen(wout, "w", stdout);
+		FILE *e = freopen(werr, "w", stderr);
+		(void)o;
+		(void)e;
+		execl(tu_vigil(), "vigil", "watch", path, "--model", model,
+		      "--split", "250", "--poll", "0.2", (char *)NULL);
+		_exit(127);
+	}
+	int ok = 0;
+	for (int i = 0; i < 600 && !ok; i++) {
+		char *e = tu_slurp(werr, NULL);
+		ok = e && strstr(e, "polling every");
+		free(e);
+		if (!ok)
+			usleep(100000);
+	}
+	if (ok && how == REPLACE) {
+		assert_int_equal(rename(other, path), 0);
+	} else if (ok) {
+		f = fopen(path, "a");
+		assert_non_null(f);
+		assert_int_equal(fwrite(rest, 1, rl, f), rl);
+		fclose(f);
+	}
+	int seen = 0;
+	for (int i = 0; ok && i < 600 && !seen; i++) {
+		char *o = tu_slurp(how == REPLACE ? werr : wout, NULL);
+		seen = o && strstr(o, how == REPLACE
+					      ? "source: "
+					      : "\"event\": \"open\", "
+						"\"type\": \"alert\"");
+		free(o);
+		if (!seen)
+			usleep(100000);
+	}
+	*alert = seen;
+	kill(pid, SIGTERM);
+	int st = 0;
+	waitpid(pid, &st, 0);
+	char *e = tu_slurp(werr, NULL);
+	assert_non_null(e);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+	return e;
+}
+
+/* A writer that buffers its output (stdio to a file: 4 KiB blocks) leaves
+ * the file ending in half a line almost always. The rows before it are
+ * read and scored; the half line is not, until its newline comes. watch
+ * read nothing while the file did not end with a newline, so such a file
+ * was never scored at all (and a line cut between that check and the read
+ * was scored with its cut value). */
+static void test_watch_reads_lines_before_a_partial_one(void **state)
+{
+	(void)state;
+	int alert;
+	char *e = watch_appended(APPEND, &alert);
+	if (!alert)
+		fail_msg("the rows before a half-written line were never "
+			 "scored:\n%s",
+			 e);
+	/* 640 rows: the half line was not read, and nothing went wrong */
+	if (!strstr(e, "stopped after 640 rows") || strstr(e, "source:"))
+		fail_msg("watch's stderr:\n%s", e);
+	free(e);
+}
+
+/* A row written twice (the writer restarted and wrote its last sample
+ * again): its time repeats, so it is left out and said once, and the rows
+ * after it are scored. The file was refused at every poll from then on
+ * ("timestamp ... repeats"), so nothing after it was ever scored. */
+static void test_watch_row_written_twice_left_out(void **state)
+{
+	(void)state;
+	int alert;
+	char *e = watch_appended(REPEAT, &alert);
+	if (!alert)
+		fail_msg("the rows after a repeated time were never scored:"
+			 "\n%s",
+			 e);
+	const char *said = "grow.csv:502: 1 row whose time is not after the "
+			   "row before is left out, not scored";
+	const char *p = strstr(e, said);
+	if (!p || strstr(p + strlen(said), "row whose time") ||
+	    !strstr(e, "stopped after 640 rows") || strstr(e, "repeats"))
+		fail_msg("watch's stderr:\n%s", e);
+	free(e);
+}
+
+/* The file replaced by another one that holds more rows (a job that
+ * writes the last hours anew, a rotation): its rows beyond the count read
+ * are not the rows that came after those read. watch says so and stops
+ * following it; it scored them as new rows, without a word (and a window
+ * that kept its length gave no new row ever, also without a word). */
+static void test_watch_replaced_file_said(void **state)
+{
+	(void)state;
+	int said;
+	char *e = watch_appended(REPLACE, &said);
+	if (!said || !strstr(e, "grow.csv: row 500 is not what it was when it "
+				"was read (the file was replaced or "
+				"rewritten): following it stops at the 500 "
+				"rows read") ||
+	    !strstr(e, "stopped after 500 rows"))
+		fail_msg("watch's stderr:\n%s", e);
+	free(e);
+}
+
 static void test_watch_usage_errors(void **state)
 {
 	(void)state;
@@ -436,26 +610,26 @@ static void test_watch_usage_errors(void **state)
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s info 'prometheus://127.0.0.1:9/?start=now'",
 				tu_vigil()),
-			 1);
+			 2);
 	assert_non_null(strstr(out, "no query"));
 	/* a port that is not a number is named, not sent to the network
 	   (it was "no answer from the server: URL using bad/illegal format
-	   or missing URL", exit 2) */
+	   or missing URL"); a malformed source is bad input, exit 2 */
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s info 'prometheus://127.0.0.1:9O90/?query=up'",
 				tu_vigil()),
-			 1);
+			 2);
 	assert_non_null(strstr(out, "the port '9O90' is not a number"));
 	assert_null(strstr(out, "no answer"));
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s info 'prometheus://localhost:/?query=up'",
 				tu_vigil()),
-			 1);
+			 2);
 	assert_non_null(strstr(out, "the port '' is not a number"));
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s info 'prometheus://[::1]:99999/?query=up'",
 				tu_vigil()),
-			 1);
+			 2);
 	assert_non_null(strstr(out, "the port '99999'"));
 }
 
@@ -467,6 +641,9 @@ int main(void)
 		cmocka_unit_test(test_watch_batch_larger_than_keep_reported),
 		cmocka_unit_test(test_watch_index_axis_times_empty),
 		cmocka_unit_test(test_watch_sighup_clean_exit),
+		cmocka_unit_test(test_watch_reads_lines_before_a_partial_one),
+		cmocka_unit_test(test_watch_row_written_twice_left_out),
+		cmocka_unit_test(test_watch_replaced_file_said),
 		cmocka_unit_test(test_watch_usage_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
 #include "ui/live.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@ Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
 	memset(l, 0, sizeof(*l));
 	if (opt)
 		l->opt = *opt;
+	/* a line still being written is read once it is whole */
+	l->opt.complete_lines = 1;
 	if (!(l->source = strdup(source)))
 		return error_set(err, STATUS_NOMEM, source, 0, 0,
 				 "out of memory");
@@ -45,8 +48,44 @@ Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
 void live_close(LiveSource *l)
 {
 	prom_close(l->prom);
+	free(l->gone_told);
 	free(l->source);
 	memset(l, 0, sizeof(*l));
+}
+
+const char *live_next_unknown(LiveSource *l)
+{
+	if (!l->prom || l->unknown_told >= prom_unknown_count(l->prom))
+		return NULL;
+	return prom_unknown_name(l->prom, l->unknown_told++);
+}
+
+int live_next_gone(LiveSource *l, const Series *s, size_t *m)
+{
+	if (!l->prom)
+		return -1;
+	if (l->n_gone_told != s->metrics) {
+		free(l->gone_told);
+		l->gone_told = calloc(s->metrics ? s->metrics : 1, 1);
+		l->n_gone_told = l->gone_told ? s->metrics : 0;
+	}
+	for (size_t i = 0; i < l->n_gone_told; i++) {
+		int gone = prom_metric_gone(l->prom, i);
+		if (gone != l->gone_told[i]) {
+			l->gone_told[i] = (unsigned char)gone;
+			*m = i;
+			return gone;
+		}
+	}
+	return -1;
+}
+
+size_t live_take_stale(LiveSource *l, long *line)
+{
+	size_t n = l->stale_new;
+	*line = l->stale_line;
+	l->stale_new = 0;
+	return n;
 }
 
 int64_t live_step(const LiveSource *l, const Series *s)
@@ -99,19 +138,6 @@ done:
 	return st;
 }
 
-/* Nonzero when the file's last byte is a newline (a line still being
- * written is not read). */
-static int ends_with_newline(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	int ok = 0;
-	if (f) {
-		ok = fseek(f, -1, SEEK_END) == 0 && fgetc(f) == '\n';
-		fclose(f);
-	}
-	return ok;
-}
-
 /* The file's size and time once its rows are in: what was read is what it
  * held then (a line appended while it was read changes the time again, so
  * it is read at the next poll). A file refused (or rows not taken for want
@@ -144,12 +170,20 @@ static Status csv_append(LiveSource *l, Series *s, size_t *added,
 				 "at the %lld rows read",
 				 (long long)l->seen_size, (long long)size,
 				 (long long)s->rows + (long long)l->dropped);
-	if (!ends_with_newline(l->source))
-		return STATUS_OK;
+	/* a row whose time is not after the one before it is left out and
+	   said, where the whole file was refused at every poll from then on
+	   (the history, read before, had no such row) */
+	SeriesOptions o = l->opt;
+	o.skip_stale_times = 1;
 	Series n;
-	Status st = series_open(&n, l->source, &l->opt, err);
+	Status st = series_open(&n, l->source, &o, err);
 	if (st)
 		return st;
+	if (n.stale_rows > l->stale_seen) {
+		l->stale_new += n.stale_rows - l->stale_seen;
+		l->stale_seen = n.stale_rows;
+		l->stale_line = n.stale_line;
+	}
 	/* the counts are kept for the messages (series_free zeroes them) */
 	size_t now_metrics = n.metrics, now_rows = n.rows;
 	if (now_metrics != s->metrics) {
@@ -165,6 +199,24 @@ static Status csv_append(LiveSource *l, Series *s, size_t *added,
 				 "the file now has %zu rows, fewer than the "
 				 "%zu read",
 				 now_rows, had);
+	}
+	/* the rows read are still the file's first ones: the last of them
+	   has the same time and values (a file replaced by another one, a
+	   window of the last hours written anew, would otherwise give its
+	   rows beyond the count read as new ones, or none) */
+	int same = series_time(&n, had - 1) == series_time(s, s->rows - 1);
+	for (size_t m = 0; same && m < s->metrics; m++) {
+		float a = series_at(&n, m, had - 1);
+		float b = series_at(s, m, s->rows - 1);
+		same = a == b || (isnan(a) && isnan(b));
+	}
+	if (!same) {
+		series_free(&n);
+		return error_set(err, STATUS_MISMATCH, l->source, 0, 0,
+				 "row %zu is not what it was when it was read "
+				 "(the file was replaced or rewritten): "
+				 "following it stops at the %zu rows read",
+				 had, had);
 	}
 	if (n.rows == had) {
 		series_free(&n);

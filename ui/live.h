@@ -23,6 +23,16 @@ typedef struct {
 	 * whole (seen set): a poll that finds both unchanged reads nothing */
 	int seen;
 	int64_t seen_size, seen_mtime_ns;
+	size_t unknown_told; /* Prometheus: new series already handed out by
+				live_next_unknown */
+	unsigned char *gone_told; /* owned, may be NULL: per metric, 1 while
+				     live_next_gone has said it went away */
+	size_t n_gone_told;
+	/* CSV: rows left out because their time was not after the row
+	 * before (in the file, ever), those not yet handed out by
+	 * live_take_stale, and the line of the last one */
+	size_t stale_seen, stale_new;
+	long stale_line;
 } LiveSource;
 
 /* Open source (a prometheus:// query or a CSV file; an SMD machine does
@@ -39,6 +49,23 @@ void live_close(LiveSource *l);
  * be 0. */
 Status live_append(LiveSource *l, Series *s, int64_t delay, size_t *added,
 		   ErrorRecord *err);
+
+/* A series that appeared in the source after the history was read (a new
+ * metric on Prometheus) and is not scored, each once: the caller says so.
+ * NULL when there is none left to tell. */
+const char *live_next_unknown(LiveSource *l);
+
+/* Prometheus: a metric of s whose series went away (the rows appended
+ * last held no sample of it: its last value is carried forward) or came
+ * back since it was said, one at a time: 1 gone, 0 back, with its index in
+ * *m; -1 when there is nothing new to tell (or no memory to tell it). */
+int live_next_gone(LiveSource *l, const Series *s, size_t *m);
+
+/* CSV: the rows appended since the last call whose time was not after
+ * the row before theirs (a sample written twice, a clock that stepped
+ * back): they are left out, not scored, and the file is followed on; the
+ * caller says so. 0 when none; *line receives the last one's line. */
+size_t live_take_stale(LiveSource *l, long *line);
 
 /* The natural poll period in seconds: the query's step, or the file's
  * sampling interval. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/prom.h"
 #include "data/series.h"
 #include "engine/adapt.h"
 #include "engine/preview.h"
@@ -147,9 +148,12 @@ static int report(const ScoreArgs *a, const Series *s, const LabelSet *ls,
 	size_t n_metric = 0;
 	for (size_t i = 0; i < nd; i++)
 		n_metric += dets[i].metric != DETECT_NODE;
+	/* a password in a prometheus:// source is not shown */
+	char shown[8192];
+	prom_redact_url(a->dataset, shown, sizeof(shown));
 	if (a->json) {
 		printf("{\"dataset\": ");
-		detout_json_string(stdout, a->dataset);
+		detout_json_string(stdout, shown);
 		printf(", \"labels\": ");
 		detout_json_string(stdout, a->labels);
 		printf(", \"label_format\": \"%s\", \"detections\": ",
@@ -185,7 +189,7 @@ static int report(const ScoreArgs *a, const Series *s, const LabelSet *ls,
 		printf("dataset     %s\nlabels      %s (%s)\ndetections  %s: "
 		       "%zu per metric, %zu node level%s\n"
 		       "test part   rows [%zu, %zu), %zu rows\n\n",
-		       ui_escape(a->dataset, ds, sizeof(ds)),
+		       ui_escape(shown, ds, sizeof(ds)),
 		       ui_escape(a->labels, lp, sizeof(lp)),
 		       labelfile_format_name(fmt),
 		       a->detections ? ui_escape(a->detections, dp, sizeof(dp))

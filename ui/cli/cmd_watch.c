@@ -627,6 +627,30 @@ static void poll_once(Watch *w)
 		w->src_failures = 0;
 		w->src_next_try = 0;
 	}
+	long line;
+	size_t stale = live_take_stale(&w->live, &line);
+	if (stale)
+		report("source: %s:%ld: %zu row%s whose time is not after the "
+		       "row before %s left out, not scored",
+		       w->source, line, stale, stale == 1 ? "" : "s",
+		       stale == 1 ? "is" : "are");
+	size_t m;
+	for (int gone; (gone = live_next_gone(&w->live, &w->p.series, &m)) >= 0;)
+		if (gone) {
+			char since[40];
+			series_format_time(&w->p.series, old, since,
+					   sizeof(since));
+			report("source: series %s has no samples since %s: its "
+			       "last value is carried forward",
+			       w->p.series.names[m], since);
+		} else
+			report("source: series %s has samples again",
+			       w->p.series.names[m]);
+	for (const char *name; (name = live_next_unknown(&w->live));)
+		report("source: new series %s is not scored: the model knows "
+		       "the %zu metrics of the history (train a new one to "
+		       "include it)",
+		       name, w->p.series.metrics);
 	if (added == 0)
 		return;
 	st = live_forecast(w->p.model, &w->p.series, old, &w->p.pred, &err);
@@ -815,9 +839,12 @@ int cmd_watch(int argc, char **argv)
 	diff_detections(&w, 1, 0);
 	diff_alerts(&w, 1, 0);
 	fflush(stdout);
+	char am_shown[1024];
 	report("%s: history of %zu rows x %zu metrics; polling every %g s%s%s",
 	       w.node, w.p.series.rows, w.p.series.metrics, w.poll,
-	       w.use_am ? ", alerts to " : "", w.use_am ? w.am.url : "");
+	       w.use_am ? ", alerts to " : "",
+	       w.use_am ? prom_redact_url(w.am.url, am_shown, sizeof(am_shown))
+			: "");
 	am_step(&w);
 	while (!stop_flag) {
 		nap(w.poll);

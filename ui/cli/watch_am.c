@@ -23,8 +23,12 @@ Status am_init(AlertManager *am, const char *base, double retry_max,
 	while (l && base[l - 1] == '/')
 		l--;
 	am->url = malloc(l + 32);
-	if (!am->url)
-		return error_set(err, STATUS_NOMEM, base, 0, 0, "out of memory");
+	if (!am->url) {
+		char shown[sizeof(err->file)];
+		return error_set(err, STATUS_NOMEM,
+				 prom_redact_url(base, shown, sizeof(shown)), 0,
+				 0, "out of memory");
+	}
 	snprintf(am->url, l + 32, "%.*s/api/v2/alerts", (int)l, base);
 	am->retry_max = retry_max > 1 ? retry_max : 1;
 	am->resend = 60;

@@ -278,6 +278,9 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 			opt->no_model = 1;
 		} else if (!strcmp(a, "--follow")) {
 			opt->follow = 1;
+			/* a line still being written waits until it is
+			   whole, from the first read on */
+			opt->series.complete_lines = 1;
 		} else if ((r = pipeline_option("dashboard", argc, argv, &i,
 						&opt->pipe)) != 0) {
 			if (r < 0)

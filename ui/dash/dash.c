@@ -14,6 +14,7 @@
 #include <ncursesw/curses.h>
 
 #include "data/clock.h"
+#include "data/prom.h"
 #include "data/synth.h"
 #include "engine/detect.h"
 #include "engine/model.h"
@@ -97,9 +98,12 @@ Status dash_open(App *a, const DashOptions *o, ErrorRecord *err)
 				       "out of memory");
 		if (st == STATUS_OK)
 			st = save_read_labels(a, o->labels, err);
+		/* a password in a prometheus:// source is not shown */
+		char shown[PATH_MAX + 8];
 		if (st == STATUS_OK)
 			a->title = strdup(a->s.machine ? a->s.machine
-							: o->dataset);
+				   : prom_redact_url(o->dataset, shown,
+						     sizeof(shown)));
 	}
 	if (st != STATUS_OK)
 		return st;
@@ -482,8 +486,34 @@ int dash_follow_poll(App *a)
 			    error_format(&err, buf, sizeof(buf)));
 		return 1;
 	}
+	/* what the source held that is not scored: said on the status line,
+	   where it stays until the next message */
+	const char *unknown = live_next_unknown(&w->live);
+	long line;
+	size_t stale = live_take_stale(&w->live, &line), gm = 0;
+	/* one a poll: the others are told at the next ones */
+	int gone = live_next_gone(&w->live, &a->s, &gm);
+	if (unknown) {
+		size_t more = 0;
+		while (live_next_unknown(&w->live))
+			more++;
+		app_message(a, "follow: new series %.300s%s is not scored "
+			       "(the model knows %zu metrics)",
+			    unknown, more ? " and others" : "", a->s.metrics);
+	} else if (stale) {
+		app_message(a, "follow: line %ld: %zu row%s whose time is not "
+			       "after the row before %s left out",
+			    line, stale, stale == 1 ? "" : "s",
+			    stale == 1 ? "is" : "are");
+	} else if (gone >= 0) {
+		app_message(a, gone ? "follow: series %.300s has no samples: "
+				      "its last value is carried forward"
+				    : "follow: series %.300s has samples again",
+			    a->s.names[gm]);
+	}
+	int told = unknown || stale || gone >= 0;
 	if (!added)
-		return 0;
+		return told;
 	size_t rows = a->s.rows;
 	if (whole)
 		a->count = rows;
@@ -493,8 +523,9 @@ int dash_follow_poll(App *a)
 		a->first = rows - a->count;
 		a->cursor = rows - 1;
 	}
-	app_message(a, "follow: %zu new row%s, %zu in all", added,
-		    added == 1 ? "" : "s", rows);
+	if (!told) /* that message stays */
+		app_message(a, "follow: %zu new row%s, %zu in all", added,
+			    added == 1 ? "" : "s", rows);
 	a->dirty |= DIRTY_ALL;
 	return 1;
 }
