@@ -400,6 +400,83 @@ static void test_watch_sighup_clean_exit(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* `vigil watch CSV | head -1`: once head has gone, the next detection
+ * cannot be written (SIGPIPE is ignored); watch says so and stops with
+ * exit 2 instead of polling on for nobody */
+static void test_watch_stops_when_stdout_closes(void **state)
+{
+	(void)state;
+	char dir[64], out[8192], path[200], model[200], werr[200];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/a.csv", dir);
+	snprintf(model, sizeof(model), "%s/m.model", dir);
+	snprintf(werr, sizeof(werr), "%s/watch.err", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("cpu\n", f);
+	for (int r = 0; r < 300; r++)
+		fprintf(f, "%.2f\n", 10 + ((r * 37) % 11) * 0.1);
+	fclose(f);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s --split 250 -o %s --epochs 2 "
+				"--hidden 8 --quiet",
+				tu_vigil(), path, model),
+			 0);
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fd[1], 1);
+		close(fd[0]);
+		close(fd[1]);
+		FILE *e = freopen(werr, "w", stderr);
+		(void)e;
+		execl(tu_vigil(), "vigil", "watch", path, "--model", model,
+		      "--split", "250", "--poll", "0.2", (char *)NULL);
+		_exit(127);
+	}
+	close(fd[1]);
+	close(fd[0]); /* the reader is gone */
+	int started = 0;
+	for (int i = 0; i < 600 && !started; i++) {
+		char *e = tu_slurp(werr, NULL);
+		started = e && strstr(e, "polling every");
+		free(e);
+		if (!started)
+			usleep(100000);
+	}
+	if (!started) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("watch did not start");
+	}
+	/* a plateau far above anything seen: a detection to write */
+	f = fopen(path, "a");
+	assert_non_null(f);
+	for (int r = 0; r < 40; r++)
+		fprintf(f, "%.2f\n", 90.0);
+	fclose(f);
+	int st = 0, done = 0;
+	for (int i = 0; i < 600 && !done; i++) {
+		done = waitpid(pid, &st, WNOHANG) == pid;
+		if (!done)
+			usleep(100000);
+	}
+	if (!done) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("watch still runs 60 s after its stdout closed");
+	}
+	if (!WIFEXITED(st))
+		fail_msg("watch was killed by signal %d", WTERMSIG(st));
+	assert_int_equal(WEXITSTATUS(st), 2);
+	char *e = tu_slurp(werr, NULL);
+	assert_non_null(e);
+	assert_non_null(strstr(e, "cannot write to stdout: Broken pipe; stopping"));
+	free(e);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* watch on a CSV file of a header and 500 rows (synthetic, 700 points);
  * once it polls, one write appends rows [500, 640), rows [600, 630) +40 on
  * every metric, and the first 23 bytes of row 640 (its time and a cut
@@ -641,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_watch_batch_larger_than_keep_reported),
 		cmocka_unit_test(test_watch_index_axis_times_empty),
 		cmocka_unit_test(test_watch_sighup_clean_exit),
+		cmocka_unit_test(test_watch_stops_when_stdout_closes),
 		cmocka_unit_test(test_watch_reads_lines_before_a_partial_one),
 		cmocka_unit_test(test_watch_row_written_twice_left_out),
 		cmocka_unit_test(test_watch_replaced_file_said),

@@ -90,6 +90,7 @@ typedef struct {
 	double poll, delay, retry_max;
 	AlertManager am;
 	int use_am;
+	int stdout_lost;      /* stdout cannot be written (said once) */
 	OpenSet det, alerts;
 	size_t src_failures;
 	double src_next_try;
@@ -133,6 +134,25 @@ static void report(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	fflush(stderr);
+}
+
+/* Stdout's reader gone (`vigil watch ... | head`) or its disk full:
+ * SIGPIPE is ignored, so the writes fail and nothing else would tell.
+ * Without Alertmanager stdout is all watch has, so it stops (1 is
+ * returned); with it, alerts go on, and the loss is said once. */
+static int stdout_lost(Watch *w)
+{
+	if (w->stdout_lost || (fflush(stdout) == 0 && !ferror(stdout)))
+		return 0;
+	int e = errno ? errno : EIO;
+	w->stdout_lost = 1;
+	if (!w->use_am) {
+		report("cannot write to stdout: %s; stopping", strerror(e));
+		return 1;
+	}
+	report("cannot write to stdout: %s; alerts still go to "
+	       "Alertmanager", strerror(e));
+	return 0;
 }
 
 /* ---- the node's name ---------------------------------------------------- */
@@ -838,7 +858,7 @@ int cmd_watch(int argc, char **argv)
 		prom_set_cancel(w.live.prom, &stop_flag);
 	diff_detections(&w, 1, 0);
 	diff_alerts(&w, 1, 0);
-	fflush(stdout);
+	int lost = stdout_lost(&w);
 	char am_shown[1024];
 	report("%s: history of %zu rows x %zu metrics; polling every %g s%s%s",
 	       w.node, w.p.series.rows, w.p.series.metrics, w.poll,
@@ -846,16 +866,17 @@ int cmd_watch(int argc, char **argv)
 	       w.use_am ? prom_redact_url(w.am.url, am_shown, sizeof(am_shown))
 			: "");
 	am_step(&w);
-	while (!stop_flag) {
+	while (!stop_flag && !lost) {
 		nap(w.poll);
 		if (stop_flag)
 			break;
 		poll_once(&w);
+		lost = stdout_lost(&w);
 		am_step(&w);
 	}
 	report("stopped after %lld rows (%zu in memory)",
 	       (long long)w.p.series.rows + (long long)w.base, w.p.series.rows);
-	rc = 0;
+	rc = lost ? status_exit_code(STATUS_IO) : 0;
 done:
 	free(w.det.v);
 	free(w.alerts.v);
