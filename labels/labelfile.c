@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "data/fileio.h"
 #include "data/atomicfile.h"
@@ -1004,6 +1005,63 @@ Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 		st = labelset_reset_original(ls, err);
 	if (st)
 		labelset_free(ls);
+	return st;
+}
+
+Status labelfile_read_smd_machine(LabelSet *ls, const Series *s, int *have,
+				  ErrorRecord *err)
+{
+	int interp = s->interp_path && access(s->interp_path, R_OK) == 0;
+	int node = s->label_path && access(s->label_path, R_OK) == 0;
+	Status st = STATUS_OK;
+	*have = 0;
+	if (interp) {
+		if ((st = labelfile_read(ls, s, s->interp_path,
+					 LABEL_FORMAT_INTERP, err)))
+			return st;
+		*have = 1;
+	}
+	if (!node)
+		return STATUS_OK;
+	LabelSet tl;
+	if ((st = labelfile_read(&tl, s, s->label_path, LABEL_FORMAT_SMD,
+				 err))) {
+		if (*have)
+			labelset_free(ls);
+		*have = 0;
+		return st;
+	}
+	if (!*have) {
+		*ls = tl;
+		*have = 2;
+		return STATUS_OK;
+	}
+	RangeSet *n = labelset_build(ls, LABEL_NODE);
+	rangeset_free(n);
+	rangeset_init(n);
+	st = labelset_add_set(ls, LABEL_NODE, labelset_get(&tl, LABEL_NODE),
+			      err);
+	if (!st)
+		st = labelset_reset_original(ls, err);
+	labelset_free(&tl);
+	*have = st ? 0 : 3;
+	if (st)
+		labelset_free(ls);
+	return st;
+}
+
+Status labelfile_complete(LabelSet *ls, int node_given, ErrorRecord *err)
+{
+	Status st = STATUS_OK;
+	const RangeSet *node = labelset_get(ls, LABEL_NODE);
+	if (ls->metrics == 1 && labelset_get(ls, 0)->n == 0 && node->n)
+		st = labelset_add_set(ls, 0, node, err);
+	if (st == STATUS_OK && node->n == 0 && !node_given)
+		for (size_t m = 0; m < ls->metrics && st == STATUS_OK; m++)
+			st = labelset_add_set(ls, LABEL_NODE,
+					      labelset_get(ls, m), err);
+	if (st == STATUS_OK)
+		st = labelset_reset_original(ls, err);
 	return st;
 }
 

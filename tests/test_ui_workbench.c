@@ -260,6 +260,74 @@ static double node_score_of(long r)
 	return (a + b) / 2;
 }
 
+/* "tp": A, "fp": B, "fn": C of the event rule, all detections, of the
+ * metric named name in `vigil score --per-metric --json`'s output. */
+static void json_event_all(const char *json, const char *name, long *tp,
+			   long *fp, long *fn)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "\"name\": \"%s\"", name);
+	const char *m = strstr(json, key);
+	assert_non_null(m);
+	const char *e = strstr(m, "\"event\": {\"all\": {");
+	assert_non_null(e);
+	assert_int_equal(sscanf(e, "\"event\": {\"all\": {\"tp\": %ld, "
+				   "\"fp\": %ld, \"fn\": %ld",
+				tp, fp, fn),
+			 3);
+}
+
+/* The scores panel of an SMD machine's metric is what `vigil score
+ * --per-metric` prints for it with the machine's own labels: both read
+ * the metrics' labels from interpretation_label and the node's from
+ * test_label. Before, score read test_label alone and scored every metric
+ * against no labels at all (m09 of machine-3-10: TP 0 FP 43 where the
+ * dashboard showed TP 43 FP 0; m19's missed label was no FN). */
+static void test_metric_scores_match_score(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	static char out[1 << 16];
+	if (tu_run(out, sizeof(out),
+		   "rm -rf '%s/m13' && cp -r data/samples/smd-fleet '%s/m13'",
+		   tmp, tmp) != 0)
+		fail_msg("cannot copy the machine: %s", out);
+	char ds[600];
+	snprintf(ds, sizeof(ds), "'%s/m13/ServerMachineDataset:machine-3-10'",
+		 tmp);
+	if (tu_run(out, sizeof(out),
+		   "XDG_CACHE_HOME='%s/cache' %s score %s --epochs 2 "
+		   "--per-metric --json 2>/dev/null",
+		   tmp, tu_vigil(), ds) != 0)
+		fail_msg("vigil score: %s", out);
+	long tp9, fp9, fn9, tp19, fp19, fn19;
+	json_event_all(out, "m09", &tp9, &fp9, &fn9);
+	json_event_all(out, "m19", &tp19, &fp19, &fn19);
+	/* both have labels in interpretation_label (m09 155-228, m19
+	 * 875-951): each is found or missed, not absent */
+	assert_true(tp9 + fn9 > 0);
+	assert_true(tp19 + fn19 > 0);
+	char args[800];
+	snprintf(args, sizeof(args), "%s --epochs 2", ds);
+	start_at(args, "C.UTF-8", 200, 60);
+	expect("model from the cache", 60);
+	char want[128];
+	keys("j j j j j j j j");
+	expect(">m09", 5);
+	snprintf(want, sizeof(want), "event, all: TP %ld FP %ld FN %ld ", tp9,
+		 fp9, fn9);
+	expect(want, 5);
+	for (int i = 0; i < 10; i++)
+		keys("j");
+	expect(">m19", 5);
+	snprintf(want, sizeof(want), "event, all: TP %ld FP %ld FN %ld ",
+		 tp19, fp19, fn19);
+	expect(want, 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A real SMD machine (a copy of data/samples/smd-fleet's machine-3-10, 2,000
  * rows), `vigil detect` and the dashboard on the same model: A
  * lists as many alerts as the alerts file, Enter goes to the chosen one,
@@ -941,6 +1009,7 @@ int main(void)
 		cmocka_unit_test(test_goto),
 		cmocka_unit_test(test_note),
 		cmocka_unit_test(test_stack_marked),
+		cmocka_unit_test(test_metric_scores_match_score),
 		cmocka_unit_test(test_alerts_match_detect),
 		cmocka_unit_test(test_machines_view),
 		cmocka_unit_test(test_machines_view_nab_folder),
