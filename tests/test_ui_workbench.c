@@ -277,6 +277,74 @@ static void json_event_all(const char *json, const char *name, long *tp,
 			 3);
 }
 
+/* A note of several lines (a label file from a spreadsheet, or vigil's
+ * own writer, quotes it over its line breaks) is read with the rest of
+ * its label: the dashboard opens on the file, shows the note, and saves
+ * it back byte for byte; the saved file opens and saves again the same.
+ * Before, the label CSV reader split records at every line break and
+ * refused the file ("malformed CSV field"), vigil's own saves included. */
+static void test_note_of_several_lines_round_trips(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char path[600], text[16384];
+	snprintf(path, sizeof(path), "%s/notes.csv", tmp);
+	int o = snprintf(text, sizeof(text), "timestamp,cpu\n");
+	for (int i = 0; i < 300; i++)
+		o += snprintf(text + o, sizeof(text) - (size_t)o,
+			      "2024-03-01 %02d:%02d:00,%d\n", i / 60, i % 60,
+			      40 + i % 13);
+	assert_int_equal(tu_write(path, text), 0);
+	const char *note = "\"disk full, \"\"/var\"\"\nrestarted at 04:12 \xc3\xa9\"";
+	const char *want =
+		"metric,start,end,start_time,end_time,source,note\n"
+		"*,250,260,2024-03-01 04:10:00,2024-03-01 04:19:00,analyst,"
+		"\"disk full, \"\"/var\"\"\nrestarted at 04:12 \xc3\xa9\"\n"
+		"cpu,250,260,2024-03-01 04:10:00,2024-03-01 04:19:00,analyst,"
+		"\"disk full, \"\"/var\"\"\nrestarted at 04:12 \xc3\xa9\"\n";
+	snprintf(path, sizeof(path), "%s/in.csv", tmp);
+	snprintf(text, sizeof(text),
+		 "metric,start,end,start_time,end_time,source,note\n"
+		 "*,250,260,,,analyst,%s\ncpu,250,260,,,analyst,%s\n",
+		 note, note);
+	assert_int_equal(tu_write(path, text), 0);
+	char args[800];
+	snprintf(args, sizeof(args), "'%s/notes.csv' --labels '%s/in.csv' "
+		 "--no-model", tmp, tmp);
+	start_at(args, "C.UTF-8", 200, 40);
+	expect(">cpu", 10);
+	keys("]");
+	/* the readout shows the note on one line, its break escaped */
+	expect("[label] \"disk full, \"/var\"", 5);
+	expect("restarted at 04:12 \xc3\xa9\"", 5);
+	save_csv("out1.csv");
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	snprintf(path, sizeof(path), "%s/out1.csv", tmp);
+	char *one = tu_slurp(path, NULL);
+	assert_non_null(one);
+	assert_string_equal(one, want);
+	/* the saved file, opened and saved again */
+	clear_journals();
+	snprintf(args, sizeof(args), "'%s/notes.csv' --labels '%s/out1.csv' "
+		 "--no-model", tmp, tmp);
+	start_at(args, "C.UTF-8", 200, 40);
+	expect(">cpu", 10);
+	keys("]");
+	expect("restarted at 04:12 \xc3\xa9\"", 5);
+	save_csv("out2.csv");
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	snprintf(path, sizeof(path), "%s/out2.csv", tmp);
+	char *two = tu_slurp(path, NULL);
+	assert_non_null(two);
+	assert_string_equal(two, one);
+	free(one);
+	free(two);
+}
+
 /* The scores panel of an SMD machine's metric is what `vigil score
  * --per-metric` prints for it with the machine's own labels: both read
  * the metrics' labels from interpretation_label and the node's from
@@ -1009,6 +1077,7 @@ int main(void)
 		cmocka_unit_test(test_goto),
 		cmocka_unit_test(test_note),
 		cmocka_unit_test(test_stack_marked),
+		cmocka_unit_test(test_note_of_several_lines_round_trips),
 		cmocka_unit_test(test_metric_scores_match_score),
 		cmocka_unit_test(test_alerts_match_detect),
 		cmocka_unit_test(test_machines_view),
