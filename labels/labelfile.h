@@ -55,8 +55,9 @@ Status labelfile_read_smd_machine(LabelSet *ls, const Series *s, int *have,
 /* Fill the gaps so that every view and command scores the same labels: a
  * single metric without ranges of its own takes the node's; a node
  * without ranges takes the union of the metrics', unless node_given (the
- * labels hold a node level of their own, an SMD test_label: kept even
- * when empty). The result is made the original. */
+ * labels came in a format that holds a node level: all but
+ * interpretation_label; an empty node there is a node without labels, as
+ * a save of one leaves it). The result is made the original. */
 Status labelfile_complete(LabelSet *ls, int node_given, ErrorRecord *err);
 
 /* Write ls's working copy to path in format f, atomically. smd writes the

@@ -277,6 +277,80 @@ static void json_event_all(const char *json, const char *name, long *tp,
 			 3);
 }
 
+/* The relabelling exercise on an SMD machine whose one node-level range
+ * the analyst judges wrong: x at node scope, saved as vigil's CSV (which
+ * then has metric rows only). `vigil score --labels` on the saved file
+ * and the dashboard reopened on it show the node's figures as they were
+ * before the save: no node labels. Before, both read the missing node
+ * level as the union of the metrics' labels (TP 72 FP 103 where the
+ * dashboard had shown TP 0 FP 175). */
+static void test_empty_node_saved_stays_empty(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	static char out[1 << 16];
+	if (tu_run(out, sizeof(out),
+		   "rm -rf '%s/cut' && cp -r data/samples/smd-cut '%s/cut'",
+		   tmp, tmp) != 0)
+		fail_msg("cannot copy the machine: %s", out);
+	char args[800];
+	snprintf(args, sizeof(args),
+		 "'%s/cut/ServerMachineDataset:machine-1-2' --epochs 2", tmp);
+	start_at(args, "C.UTF-8", 200, 60);
+	expect("recall", 60);
+	keys("Tab");
+	expect("node | ? help", 5);
+	keys("g ]");
+	expect("[label]", 5);
+	keys("x");
+	expect("unlabelled ", 5);
+	expect("(original: recall 1.00", 5);
+	char shown[128];
+	line_of("event, all: TP ", NULL, out, sizeof(out));
+	const char *e = strstr(out, "event, all: TP ");
+	CHECK(e != NULL);
+	snprintf(shown, sizeof(shown), "%.*s", (int)(strstr(e, " recall") - e),
+		 e);
+	long tp, fp, fn;
+	CHECK(sscanf(shown, "event, all: TP %ld FP %ld FN %ld", &tp, &fp,
+		     &fn) == 3);
+	assert_int_equal(tp, 0);
+	assert_int_equal(fn, 0);
+	save_csv("nonode.csv");
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	/* score with the saved file: the node's figures as shown */
+	if (tu_run(out, sizeof(out),
+		   "XDG_CACHE_HOME='%s/cache' %s score "
+		   "'%s/cut/ServerMachineDataset:machine-1-2' --epochs 2 "
+		   "--labels '%s/nonode.csv' --json 2>/dev/null",
+		   tmp, tu_vigil(), tmp, tmp) != 0)
+		fail_msg("vigil score: %s", out);
+	char want[160];
+	snprintf(want, sizeof(want),
+		 "\"event\": {\"all\": {\"tp\": %ld, \"fp\": %ld, \"fn\": "
+		 "%ld,",
+		 tp, fp, fn);
+	if (!strstr(out, want))
+		fail_msg("the dashboard showed %s; score gives %s", shown,
+			 strstr(out, "\"event\""));
+	/* the dashboard reopened on it shows them again */
+	clear_journals();
+	snprintf(args, sizeof(args),
+		 "'%s/cut/ServerMachineDataset:machine-1-2' --epochs 2 "
+		 "--labels '%s/nonode.csv'",
+		 tmp, tmp);
+	start_at(args, "C.UTF-8", 200, 60);
+	expect("recall", 60);
+	keys("Tab");
+	expect("node | ? help", 5);
+	expect(shown, 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A note of several lines (a label file from a spreadsheet, or vigil's
  * own writer, quotes it over its line breaks) is read with the rest of
  * its label: the dashboard opens on the file, shows the note, and saves
@@ -1077,6 +1151,7 @@ int main(void)
 		cmocka_unit_test(test_goto),
 		cmocka_unit_test(test_note),
 		cmocka_unit_test(test_stack_marked),
+		cmocka_unit_test(test_empty_node_saved_stays_empty),
 		cmocka_unit_test(test_note_of_several_lines_round_trips),
 		cmocka_unit_test(test_metric_scores_match_score),
 		cmocka_unit_test(test_alerts_match_detect),

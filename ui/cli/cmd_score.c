@@ -299,9 +299,9 @@ static int score_dataset(ScoreArgs *a, PipelineOptions *po,
 		goto out;
 	}
 	/* the gaps filled as the dashboard fills them (a single metric
-	 * takes the node's labels, a node without labels the metrics', but
-	 * not an SMD machine's whose test_label says none) */
-	if ((st = labelfile_complete(&ls, own_smd && fmt == LABEL_FORMAT_SMD,
+	 * takes the node's labels; a node the metrics' union only from
+	 * interpretation_label, which holds no node level) */
+	if ((st = labelfile_complete(&ls, fmt != LABEL_FORMAT_INTERP,
 				     &err))) {
 		rc = cli_report("score", st, &err);
 		goto out;

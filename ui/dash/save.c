@@ -70,18 +70,18 @@ static void find_disagreements(App *a, const LabelSet *ls)
 
 /* remember: note the file's state (save_remember); not for a read back
  * after a save, which would hide a change made by someone else to a file
- * this save did not write. */
+ * this save did not write. *f: the format, or the one guessed. */
 static Status read_one(App *a, LabelSet *ls, const char *path, int guess,
-		       LabelFormat f, int remember, ErrorRecord *err)
+		       LabelFormat *f, int remember, ErrorRecord *err)
 {
 	Status st = STATUS_OK;
 	if (guess)
-		st = labelfile_guess(path, &f, err);
+		st = labelfile_guess(path, f, err);
 	if (st == STATUS_OK)
-		st = labelfile_read(ls, &a->s, path, f, err);
+		st = labelfile_read(ls, &a->s, path, *f, err);
 	/* a data file read for its label column is never a save target
 	   taken without asking */
-	if (st == STATUS_OK && f != LABEL_FORMAT_COLUMN && remember)
+	if (st == STATUS_OK && *f != LABEL_FORMAT_COLUMN && remember)
 		save_remember(a, path);
 	return st;
 }
@@ -96,9 +96,10 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 	LabelSet ls;
 	memset(&ls, 0, sizeof(ls));
 	Status st = STATUS_OK;
-	int have = 0, node_given = 0;
+	int have = 0;
+	LabelFormat f = LABEL_FORMAT_CSV;
 	if (path) {
-		st = read_one(a, &ls, path, 1, LABEL_FORMAT_CSV, first, err);
+		st = read_one(a, &ls, path, 1, &f, first, err);
 		have = st == STATUS_OK;
 	} else if (a->s.kind == SERIES_SMD) {
 		/* metrics from interpretation_label, the node from
@@ -110,11 +111,11 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 			save_remember(a, a->s.label_path);
 		if (st == STATUS_OK && first && have == 3)
 			find_disagreements(a, &ls);
-		node_given = (have & 2) != 0;
+		f = have & 2 ? LABEL_FORMAT_SMD : LABEL_FORMAT_INTERP;
 	} else if (a->s.kind == SERIES_NAB && a->s.label_path &&
 		   access(a->s.label_path, R_OK) == 0) {
-		st = read_one(a, &ls, a->s.label_path, 0, LABEL_FORMAT_NAB,
-			      first, err);
+		f = LABEL_FORMAT_NAB;
+		st = read_one(a, &ls, a->s.label_path, 0, &f, first, err);
 		have = st == STATUS_OK;
 	} else if (a->s.label_path && access(a->s.label_path, R_OK) == 0) {
 		/* a CSV file's labels found next to it (FILE.labels.csv, its
@@ -123,8 +124,8 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 		 * labels.csv made for another file) are said and left out */
 		ErrorRecord e2;
 		error_clear(&e2);
-		have = read_one(a, &ls, a->s.label_path, 1, LABEL_FORMAT_CSV,
-				first, &e2) == STATUS_OK;
+		have = read_one(a, &ls, a->s.label_path, 1, &f, first,
+				&e2) == STATUS_OK;
 		if (!have && first) {
 			char buf[700];
 			app_message(a, "labels left out: %s",
@@ -132,7 +133,7 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 		}
 	}
 	if (st == STATUS_OK && have)
-		st = labelfile_complete(&ls, node_given, err);
+		st = labelfile_complete(&ls, f != LABEL_FORMAT_INTERP, err);
 	if (st == STATUS_OK && have && ui_labels_adopt(into, &ls) != 0)
 		st = error_set(err, STATUS_NOMEM, NULL, 0, 0,
 			       "out of memory");
