@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "data/fileio.h"
 #include "data/atomicfile.h"
@@ -64,6 +65,42 @@ static int next_line(Lines *it, const char **line, size_t *len)
 	it->p = nl ? nl + 1 : it->end;
 	it->number++;
 	return 1;
+}
+
+/* The next record of a CSV file into *line and *len: a line, continued
+ * over the line breaks that a quoted field holds (a note of several
+ * lines, as the writer writes it); *first gets its first line's number
+ * (it->number is its last's). Returns 0 at the end. */
+static int next_record(Lines *it, const char **line, size_t *len,
+		       long *first)
+{
+	if (!next_line(it, line, len))
+		return 0;
+	*first = it->number;
+	for (;;) {
+		int quoted = 0;
+		for (size_t i = 0; i < *len; i++)
+			quoted ^= (*line)[i] == '"';
+		const char *more;
+		size_t n;
+		if (!quoted || !next_line(it, &more, &n))
+			return 1;
+		*len = (size_t)(more + n - *line);
+	}
+}
+
+/* The line and column of the 1-based column col of a record that starts
+ * on line first. */
+static void record_at(const char *rec, long first, long col, long *line,
+		      long *colno)
+{
+	*line = first;
+	*colno = col;
+	for (long i = 0; i < col - 1; i++)
+		if (rec[i] == '\n') {
+			(*line)++;
+			*colno = col - 1 - i;
+		}
 }
 
 /* ---- format guess ---- */
@@ -548,7 +585,8 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 		return nomem(err);
 	Status st = STATUS_OK;
 	int header = 0;
-	while (!st && next_line(&it, &line, &n)) {
+	long first = 0, at, colno;
+	while (!st && next_record(&it, &line, &n, &first)) {
 		if (n == 0)
 			continue;
 		char *f[8];
@@ -556,19 +594,20 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 		size_t nf;
 		long bad = textio_csv_split(line, n, buf, f, col, 8, &nf);
 		if (bad) {
-			st = error_set(err, STATUS_PARSE, path, it.number, bad,
+			record_at(line, first, bad, &at, &colno);
+			st = error_set(err, STATUS_PARSE, path, at, colno,
 				       "%s", textio_csv_problem(line, n, bad));
 			break;
 		}
 		/* Excel's `sep=,` line before the header */
-		if (!header && it.number == 1 &&
+		if (!header && first == 1 &&
 		    series_sep_line(line, n) == ',')
 			continue;
 		if (!header) {
 			if (n != strlen(csv_header) ||
 			    memcmp(line, csv_header, n)) {
 				st = error_set(err, STATUS_PARSE, path,
-					       it.number, 1,
+					       first, 1,
 					       "expected the header '%s'",
 					       csv_header);
 				break;
@@ -577,15 +616,16 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 			continue;
 		}
 		if (nf != 7) {
-			st = error_set(err, STATUS_PARSE, path, it.number,
-				       nf > 7 ? col[7] : (long)n + 1,
+			record_at(line, first, nf > 7 ? col[7] : (long)n + 1,
+				  &at, &colno);
+			st = error_set(err, STATUS_PARSE, path, at, colno,
 				       "expected 7 fields (%s), found %zu",
 				       csv_header, nf);
 			break;
 		}
 		size_t m;
 		if (textio_metric_lookup(s, f[0], &m)) {
-			st = error_set(err, STATUS_MISMATCH, path, it.number,
+			st = error_set(err, STATUS_MISMATCH, path, first,
 				       col[0],
 				       "no metric named '%s' in the data",
 				       f[0]);
@@ -593,19 +633,19 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 		}
 		int64_t a, b;
 		if (textio_parse_row(f[1], &a)) {
-			st = error_set(err, STATUS_PARSE, path, it.number,
+			st = error_set(err, STATUS_PARSE, path, first,
 				       col[1], "expected a start row, found '%s'",
 				       f[1]);
 			break;
 		}
 		if (textio_parse_row(f[2], &b)) {
-			st = error_set(err, STATUS_PARSE, path, it.number,
+			st = error_set(err, STATUS_PARSE, path, first,
 				       col[2], "expected an end row, found '%s'",
 				       f[2]);
 			break;
 		}
 		if (a >= b || b > (int64_t)s->rows) {
-			st = error_set(err, STATUS_RANGE, path, it.number,
+			st = error_set(err, STATUS_RANGE, path, first,
 				       col[1],
 				       "range %lld-%lld is not inside the %zu "
 				       "rows of the series",
@@ -614,7 +654,7 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 		}
 		LabelSource src = LABEL_ORIGINAL;
 		if (f[5][0] && rangeset_source_parse(f[5], &src)) {
-			st = error_set(err, STATUS_PARSE, path, it.number,
+			st = error_set(err, STATUS_PARSE, path, first,
 				       col[5],
 				       "expected source 'original' or "
 				       "'analyst', found '%s'",
@@ -1004,6 +1044,63 @@ Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 		st = labelset_reset_original(ls, err);
 	if (st)
 		labelset_free(ls);
+	return st;
+}
+
+Status labelfile_read_smd_machine(LabelSet *ls, const Series *s, int *have,
+				  ErrorRecord *err)
+{
+	int interp = s->interp_path && access(s->interp_path, R_OK) == 0;
+	int node = s->label_path && access(s->label_path, R_OK) == 0;
+	Status st = STATUS_OK;
+	*have = 0;
+	if (interp) {
+		if ((st = labelfile_read(ls, s, s->interp_path,
+					 LABEL_FORMAT_INTERP, err)))
+			return st;
+		*have = 1;
+	}
+	if (!node)
+		return STATUS_OK;
+	LabelSet tl;
+	if ((st = labelfile_read(&tl, s, s->label_path, LABEL_FORMAT_SMD,
+				 err))) {
+		if (*have)
+			labelset_free(ls);
+		*have = 0;
+		return st;
+	}
+	if (!*have) {
+		*ls = tl;
+		*have = 2;
+		return STATUS_OK;
+	}
+	RangeSet *n = labelset_build(ls, LABEL_NODE);
+	rangeset_free(n);
+	rangeset_init(n);
+	st = labelset_add_set(ls, LABEL_NODE, labelset_get(&tl, LABEL_NODE),
+			      err);
+	if (!st)
+		st = labelset_reset_original(ls, err);
+	labelset_free(&tl);
+	*have = st ? 0 : 3;
+	if (st)
+		labelset_free(ls);
+	return st;
+}
+
+Status labelfile_complete(LabelSet *ls, int node_given, ErrorRecord *err)
+{
+	Status st = STATUS_OK;
+	const RangeSet *node = labelset_get(ls, LABEL_NODE);
+	if (ls->metrics == 1 && labelset_get(ls, 0)->n == 0 && node->n)
+		st = labelset_add_set(ls, 0, node, err);
+	if (st == STATUS_OK && node->n == 0 && !node_given)
+		for (size_t m = 0; m < ls->metrics && st == STATUS_OK; m++)
+			st = labelset_add_set(ls, LABEL_NODE,
+					      labelset_get(ls, m), err);
+	if (st == STATUS_OK)
+		st = labelset_reset_original(ls, err);
 	return st;
 }
 

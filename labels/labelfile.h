@@ -45,6 +45,21 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err);
 Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 		      LabelFormat f, ErrorRecord *err);
 
+/* An SMD machine's own labels, as the dashboard and `vigil score` read
+ * them: the metrics from its interpretation_label (s->interp_path), the
+ * node from its test_label (s->label_path, the node-level ground truth),
+ * each when it can be read. *have says which were: 1 interpretation_label,
+ * 2 test_label, 3 both; 0 (ls left empty) when neither could be. */
+Status labelfile_read_smd_machine(LabelSet *ls, const Series *s, int *have,
+				  ErrorRecord *err);
+/* Fill the gaps so that every view and command scores the same labels: a
+ * single metric without ranges of its own takes the node's; a node
+ * without ranges takes the union of the metrics', unless node_given (the
+ * labels came in a format that holds a node level: all but
+ * interpretation_label; an empty node there is a node without labels, as
+ * a save of one leaves it). The result is made the original. */
+Status labelfile_complete(LabelSet *ls, int node_given, ErrorRecord *err);
+
 /* Write ls's working copy to path in format f, atomically. smd writes the
  * node set, interp the per-metric sets, nab the node set (one file) or each
  * metric's set (several NAB files as one node; other keys already in an

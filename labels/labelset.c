@@ -90,6 +90,22 @@ RangeSet *labelset_build(LabelSet *ls, size_t metric)
 	return i == SIZE_MAX ? NULL : &ls->working[i];
 }
 
+Status labelset_add_set(LabelSet *ls, size_t m, const RangeSet *src,
+			ErrorRecord *err)
+{
+	RangeSet *rs = labelset_build(ls, m);
+	if (!rs)
+		return error_set(err, STATUS_INTERNAL, NULL, 0, 0,
+				 "no label set %zu", m);
+	for (size_t i = 0; i < src->n; i++) {
+		Status st = rangeset_add(rs, src->v[i].r, LABEL_ORIGINAL,
+					 src->v[i].note, err);
+		if (st != STATUS_OK)
+			return st;
+	}
+	return STATUS_OK;
+}
+
 Status labelset_reset_original(LabelSet *ls, ErrorRecord *err)
 {
 	RangeSet *copies = calloc(ls->metrics + 1, sizeof(*copies));

@@ -77,6 +77,10 @@ const RangeSet *labelset_get(const LabelSet *ls, size_t metric);
 const RangeSet *labelset_get_original(const LabelSet *ls, size_t metric);
 /* Mutable working set, for readers that build a label set. */
 RangeSet *labelset_build(LabelSet *ls, size_t metric);
+/* Add the extents of src (with their notes) to the working set m, as
+ * original ranges. */
+Status labelset_add_set(LabelSet *ls, size_t m, const RangeSet *src,
+			ErrorRecord *err);
 /* Make the working copy the original (after reading a file): clears the
  * edit stack. */
 Status labelset_reset_original(LabelSet *ls, ErrorRecord *err);

@@ -213,6 +213,47 @@ static void test_score_from_the_model(void **state)
 	assert_int_equal(tp + fn, 59);
 }
 
+/* A CSV of one metric whose labels are its label column (node level):
+ * the metric is scored against them, as the dashboard's panel scores it
+ * (a single metric without labels of its own takes the node's). Before,
+ * score --per-metric scored the metric against no labels: its detection
+ * inside the label was 2 false positives. */
+static void test_score_one_metric_takes_node_labels(void **state)
+{
+	(void)state;
+	char csv[128], det[128], out[16384];
+	snprintf(csv, sizeof(csv), "%s/one.csv", tmp);
+	snprintf(det, sizeof(det), "%s/one-det.csv", tmp);
+	char text[2048] = "value,label\n";
+	for (int i = 0; i < 40; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "%d.5,%d\n", i % 7, i >= 30 && i < 35);
+	assert_int_equal(tu_write(csv, text), 0);
+	assert_int_equal(
+		tu_write(det, "metric,start,end,start_time,end_time,"
+			      "criticality,peak_score\n"
+			      "value,31,33,,,high,3.0\n"
+			      "*,31,33,,,high,3.0\n"),
+		0);
+	int rc = tu_run(out, sizeof(out),
+			"%s score %s --detections %s --per-metric --json",
+			tu_vigil(), csv, det);
+	assert_int_equal(rc, 0);
+	/* rows [30, 35) labelled, [31, 33) detected: event TP 2, FP 0;
+	 * point-wise TP 2, FN 3; the same at node level and for the metric */
+	const char *event = "\"event\": {\"all\": {\"tp\": 2, \"fp\": 0, "
+			    "\"fn\": 0,";
+	const char *point = "\"point-wise\": {\"all\": {\"tp\": 2, \"fp\": "
+			    "0, \"fn\": 3,";
+	char *m = strstr(out, "\"metrics\": [");
+	assert_non_null(m);
+	assert_non_null(strstr(out, event));
+	assert_true(strstr(out, event) < m);
+	assert_non_null(strstr(m, event));
+	assert_non_null(strstr(out, point));
+	assert_non_null(strstr(m, point));
+}
+
 /* The model's node level is the node rule's even when it found nothing
  * (vigil detect's): score does not put the union of the metrics' in its
  * place, as it does for a detections file without node rows (another
@@ -453,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_score_errors),
 		cmocka_unit_test(test_score_detections_with_bom),
 		cmocka_unit_test(test_score_from_the_model),
+		cmocka_unit_test(test_score_one_metric_takes_node_labels),
 		cmocka_unit_test(test_score_empty_node_level_from_the_model),
 		cmocka_unit_test(test_labels_convert_and_report),
 		cmocka_unit_test(test_labels_never_overwrite_original_unnamed),

@@ -53,9 +53,12 @@ static const char score_help[] =
 	"a machine that cannot be scored is skipped (its error on stderr and "
 	"in\nthe exit code).\n"
 	"\n"
-	"  --labels FILE        the labels (default: the dataset's own, e.g. "
-	"SMD\n"
-	"                       test_label or NAB combined_windows.json)\n"
+	"  --labels FILE        the labels (default: the dataset's own, as "
+	"the\n"
+	"                       dashboard reads them: an SMD machine's "
+	"metrics\n"
+	"                       from interpretation_label, its node from\n"
+	"                       test_label; NAB combined_windows.json)\n"
 	"  --label-format F     smd (test_label), interp "
 	"(interpretation_label),\n"
 	"                       nab (combined_windows.json), csv (vigil's) or\n"
@@ -124,6 +127,8 @@ static void print_json_table(const ScoreTable *t)
 typedef struct {
 	const char *dataset;
 	const char *labels;
+	const char *metric_labels; /* an SMD machine's interpretation_label,
+				      read with its test_label */
 	const char *detections;
 	LabelFormat format;
 	int has_format;
@@ -156,8 +161,14 @@ static int report(const ScoreArgs *a, const Series *s, const LabelSet *ls,
 		detout_json_string(stdout, shown);
 		printf(", \"labels\": ");
 		detout_json_string(stdout, a->labels);
-		printf(", \"label_format\": \"%s\", \"detections\": ",
+		printf(", \"label_format\": \"%s\", ",
 		       labelfile_format_name(fmt));
+		if (a->metric_labels) {
+			printf("\"metric_labels\": ");
+			detout_json_string(stdout, a->metric_labels);
+			printf(", ");
+		}
+		printf("\"detections\": ");
 		detout_json_string(stdout, a->detections ? a->detections
 							 : "(model)");
 		printf(", \"metric_detections\": %zu, \"node_detections\": %zu, "
@@ -186,12 +197,16 @@ static int report(const ScoreArgs *a, const Series *s, const LabelSet *ls,
 		/* paths name data files (a folder's, the dataset's own
 		   labels): escaped, as everywhere they are printed */
 		char ds[8192], lp[8192], dp[8192];
-		printf("dataset     %s\nlabels      %s (%s)\ndetections  %s: "
-		       "%zu per metric, %zu node level%s\n"
-		       "test part   rows [%zu, %zu), %zu rows\n\n",
+		printf("dataset     %s\nlabels      %s (%s)\n",
 		       ui_escape(shown, ds, sizeof(ds)),
 		       ui_escape(a->labels, lp, sizeof(lp)),
-		       labelfile_format_name(fmt),
+		       labelfile_format_name(fmt));
+		if (a->metric_labels)
+			printf("            metrics from %s (interp)\n",
+			       ui_escape(a->metric_labels, lp, sizeof(lp)));
+		printf("detections  %s: "
+		       "%zu per metric, %zu node level%s\n"
+		       "test part   rows [%zu, %zu), %zu rows\n\n",
 		       a->detections ? ui_escape(a->detections, dp, sizeof(dp))
 				     : "from the model",
 		       n_metric, nd - n_metric,
@@ -253,22 +268,45 @@ static int score_dataset(ScoreArgs *a, PipelineOptions *po,
 	}
 	const Series *s = &p.series;
 	/* the dataset's own labels unless told (each machine's in a
-	 * folder) */
+	 * folder): for an SMD machine, as the dashboard reads them, the
+	 * metrics from interpretation_label and the node from test_label */
 	ScoreArgs one = *a;
-	if (!one.labels)
+	LabelFormat fmt = one.format;
+	int own_smd = !a->labels && s->kind == SERIES_SMD;
+	if (own_smd) {
+		int have = 0;
+		if ((st = labelfile_read_smd_machine(&ls, s, &have, &err))) {
+			rc = cli_report("score", st, &err);
+			goto out;
+		}
+		/* neither readable: read as any other, to say why */
+		own_smd = have != 0;
+		one.labels = have == 1 ? s->interp_path : s->label_path;
+		fmt = have == 1 ? LABEL_FORMAT_INTERP : LABEL_FORMAT_SMD;
+		one.metric_labels = have == 3 ? s->interp_path : NULL;
+	} else if (!one.labels) {
 		one.labels = s->label_path;
+	}
 	if (!one.labels) {
 		rc = cli_usage_error("score",
 				     "--labels FILE is needed: the dataset has "
 				     "no label file of its own");
 		goto out;
 	}
-	LabelFormat fmt = one.format;
-	if (!one.has_format && (st = labelfile_guess(one.labels, &fmt, &err))) {
+	if (!own_smd && !one.has_format &&
+	    (st = labelfile_guess(one.labels, &fmt, &err))) {
 		rc = cli_report("score", st, &err);
 		goto out;
 	}
-	if ((st = labelfile_read(&ls, s, one.labels, fmt, &err))) {
+	if (!own_smd && (st = labelfile_read(&ls, s, one.labels, fmt, &err))) {
+		rc = cli_report("score", st, &err);
+		goto out;
+	}
+	/* the gaps filled as the dashboard fills them (a single metric
+	 * takes the node's labels; a node the metrics' union only from
+	 * interpretation_label, which holds no node level) */
+	if ((st = labelfile_complete(&ls, fmt != LABEL_FORMAT_INTERP,
+				     &err))) {
 		rc = cli_report("score", st, &err);
 		goto out;
 	}

@@ -27,46 +27,12 @@ const char *save_format_name(SaveFormat f)
 	return f < SAVE_FORMATS ? format_names[f] : "?";
 }
 
-/* Copy the extents of src into the (working) set m of dst. */
-static Status copy_set(LabelSet *dst, size_t m, const RangeSet *src,
-		       ErrorRecord *err)
+/* Where test_label (ls's node) and the interpretation_label lines (ls's
+ * lines) disagree: one row span per group of ranges that do not match.
+ * Best effort: nothing is recorded when it fails. */
+static void find_disagreements(App *a, const LabelSet *ls)
 {
-	RangeSet *rs = labelset_build(dst, m);
-	if (!rs)
-		return error_set(err, STATUS_INTERNAL, NULL, 0, 0,
-				 "no label set %zu", m);
-	for (size_t i = 0; i < src->n; i++) {
-		Status st = rangeset_add(rs, src->v[i].r, LABEL_ORIGINAL,
-					 src->v[i].note, err);
-		if (st != STATUS_OK)
-			return st;
-	}
-	return STATUS_OK;
-}
-
-/* Fill the gaps so that every view has labels: a single metric without its
- * own ranges takes the node's; a node without ranges takes the union of the
- * metrics'. */
-static Status complete(LabelSet *ls, ErrorRecord *err)
-{
-	Status st = STATUS_OK;
 	const RangeSet *node = labelset_get(ls, LABEL_NODE);
-	if (ls->metrics == 1 && labelset_get(ls, 0)->n == 0 && node->n)
-		st = copy_set(ls, 0, node, err);
-	if (st == STATUS_OK && node->n == 0)
-		for (size_t m = 0; m < ls->metrics && st == STATUS_OK; m++)
-			st = copy_set(ls, LABEL_NODE, labelset_get(ls, m), err);
-	if (st == STATUS_OK)
-		st = labelset_reset_original(ls, err);
-	return st;
-}
-
-/* Where test_label (tl's node) and the interpretation_label lines (il)
- * disagree: one row span per group of ranges that do not match. Best
- * effort: nothing is recorded when it fails. */
-static void find_disagreements(App *a, const LabelSet *il, const LabelSet *tl)
-{
-	const RangeSet *node = labelset_get(tl, LABEL_NODE);
 	Range *ra = malloc((node->n + 1) * sizeof(Range)), *rb = NULL;
 	LabelDisagreement *d = NULL;
 	size_t nb = 0, n = 0;
@@ -74,7 +40,7 @@ static void find_disagreements(App *a, const LabelSet *il, const LabelSet *tl)
 		return;
 	for (size_t i = 0; i < node->n; i++)
 		ra[i] = node->v[i].r;
-	if (labelfile_line_ranges(il, &rb, &nb, NULL) == STATUS_OK &&
+	if (labelfile_line_ranges(ls, &rb, &nb, NULL) == STATUS_OK &&
 	    labelfile_compare(ra, node->n, rb, nb, &d, &n, NULL) == STATUS_OK &&
 	    n > 0 && (a->disagree = malloc(n * sizeof(Range)))) {
 		for (size_t i = 0; i < n; i++) {
@@ -104,18 +70,18 @@ static void find_disagreements(App *a, const LabelSet *il, const LabelSet *tl)
 
 /* remember: note the file's state (save_remember); not for a read back
  * after a save, which would hide a change made by someone else to a file
- * this save did not write. */
+ * this save did not write. *f: the format, or the one guessed. */
 static Status read_one(App *a, LabelSet *ls, const char *path, int guess,
-		       LabelFormat f, int remember, ErrorRecord *err)
+		       LabelFormat *f, int remember, ErrorRecord *err)
 {
 	Status st = STATUS_OK;
 	if (guess)
-		st = labelfile_guess(path, &f, err);
+		st = labelfile_guess(path, f, err);
 	if (st == STATUS_OK)
-		st = labelfile_read(ls, &a->s, path, f, err);
+		st = labelfile_read(ls, &a->s, path, *f, err);
 	/* a data file read for its label column is never a save target
 	   taken without asking */
-	if (st == STATUS_OK && f != LABEL_FORMAT_COLUMN && remember)
+	if (st == STATUS_OK && *f != LABEL_FORMAT_COLUMN && remember)
 		save_remember(a, path);
 	return st;
 }
@@ -131,44 +97,25 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 	memset(&ls, 0, sizeof(ls));
 	Status st = STATUS_OK;
 	int have = 0;
+	LabelFormat f = LABEL_FORMAT_CSV;
 	if (path) {
-		st = read_one(a, &ls, path, 1, LABEL_FORMAT_CSV, first, err);
+		st = read_one(a, &ls, path, 1, &f, first, err);
 		have = st == STATUS_OK;
 	} else if (a->s.kind == SERIES_SMD) {
 		/* metrics from interpretation_label, the node from
 		 * test_label (the node-level ground truth) */
-		int interp = a->s.interp_path &&
-			     access(a->s.interp_path, R_OK) == 0;
-		int node = a->s.label_path && access(a->s.label_path, R_OK) == 0;
-		if (interp) {
-			st = read_one(a, &ls, a->s.interp_path, 0,
-				      LABEL_FORMAT_INTERP, first, err);
-			have = st == STATUS_OK;
-		}
-		if (st == STATUS_OK && node) {
-			LabelSet tl;
-			memset(&tl, 0, sizeof(tl));
-			st = read_one(a, &tl, a->s.label_path, 0,
-				      LABEL_FORMAT_SMD, first, err);
-			if (st == STATUS_OK && !have) {
-				ls = tl;
-				have = 1;
-			} else if (st == STATUS_OK) {
-				if (first)
-					find_disagreements(a, &ls, &tl);
-				RangeSet *n = labelset_build(&ls, LABEL_NODE);
-				rangeset_free(n);
-				rangeset_init(n);
-				st = copy_set(&ls, LABEL_NODE,
-					      labelset_get(&tl, LABEL_NODE),
-					      err);
-				labelset_free(&tl);
-			}
-		}
+		st = labelfile_read_smd_machine(&ls, &a->s, &have, err);
+		if (st == STATUS_OK && first && (have & 1))
+			save_remember(a, a->s.interp_path);
+		if (st == STATUS_OK && first && (have & 2))
+			save_remember(a, a->s.label_path);
+		if (st == STATUS_OK && first && have == 3)
+			find_disagreements(a, &ls);
+		f = have & 2 ? LABEL_FORMAT_SMD : LABEL_FORMAT_INTERP;
 	} else if (a->s.kind == SERIES_NAB && a->s.label_path &&
 		   access(a->s.label_path, R_OK) == 0) {
-		st = read_one(a, &ls, a->s.label_path, 0, LABEL_FORMAT_NAB,
-			      first, err);
+		f = LABEL_FORMAT_NAB;
+		st = read_one(a, &ls, a->s.label_path, 0, &f, first, err);
 		have = st == STATUS_OK;
 	} else if (a->s.label_path && access(a->s.label_path, R_OK) == 0) {
 		/* a CSV file's labels found next to it (FILE.labels.csv, its
@@ -177,8 +124,8 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 		 * labels.csv made for another file) are said and left out */
 		ErrorRecord e2;
 		error_clear(&e2);
-		have = read_one(a, &ls, a->s.label_path, 1, LABEL_FORMAT_CSV,
-				first, &e2) == STATUS_OK;
+		have = read_one(a, &ls, a->s.label_path, 1, &f, first,
+				&e2) == STATUS_OK;
 		if (!have && first) {
 			char buf[700];
 			app_message(a, "labels left out: %s",
@@ -186,7 +133,7 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 		}
 	}
 	if (st == STATUS_OK && have)
-		st = complete(&ls, err);
+		st = labelfile_complete(&ls, f != LABEL_FORMAT_INTERP, err);
 	if (st == STATUS_OK && have && ui_labels_adopt(into, &ls) != 0)
 		st = error_set(err, STATUS_NOMEM, NULL, 0, 0,
 			       "out of memory");
@@ -614,11 +561,13 @@ int save_labels(App *a, const char *path)
 		LabelSet one;
 		st = labelset_init(&one, 1, &err);
 		if (st == STATUS_OK)
-			st = copy_set(&one, 0, labelset_get(&a->labels.ls, 0),
-				      &err);
+			st = labelset_add_set(&one, 0,
+					      labelset_get(&a->labels.ls, 0),
+					      &err);
 		if (st == STATUS_OK)
-			st = copy_set(&one, LABEL_NODE,
-				      labelset_get(&a->labels.ls, 0), &err);
+			st = labelset_add_set(&one, LABEL_NODE,
+					      labelset_get(&a->labels.ls, 0),
+					      &err);
 		if (st == STATUS_OK)
 			st = labelfile_write(&one, &a->s, p, label_format[f],
 					     &err);
