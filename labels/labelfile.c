@@ -954,8 +954,9 @@ Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 		labelset_free(ls);
 		return st;
 	}
-	size_t bom = series_bom_len(text, len);
-	const char *body = text + bom;
+	/* no text for a label column: NULL + 0 is undefined behaviour */
+	size_t bom = text ? series_bom_len(text, len) : 0;
+	const char *body = text ? text + bom : NULL;
 	len -= bom;
 	switch (f) {
 	case LABEL_FORMAT_SMD:
