@@ -1020,6 +1020,13 @@ static void parse_pass(Loader *L, int fd, char **bufp, size_t *capp,
 			do_line(L, p, (size_t)(nl + 1 - p), 1);
 			p = nl + 1;
 		}
+		if (eof && done < total) { /* cut or rewritten meanwhile */
+			fail(L, STATUS_IO, 0, 0,
+			     "changed while it was read (%zu bytes, %zu when "
+			     "its lines were counted)",
+			     done, total);
+			return;
+		}
 		if (eof) {
 			if (!L->fatal && p < lim &&
 			    !(L->opt && L->opt->complete_lines))

@@ -43,6 +43,17 @@ static int blank_line(const char *p, const char *end)
 	return p == end;
 }
 
+/* Turn each lone CR of text[0..len) (a CR not before an LF: the line end
+ * of old Mac files) into LF, so that such a file reads line by line as the
+ * CSV reader reads it. SMD files have no quoted fields to keep it in. */
+static void lone_cr_to_lf(char *text, size_t len)
+{
+	for (char *p = text; (p = memchr(p, '\r', (size_t)(text + len - p)));
+	     p++)
+		if (p + 1 == text + len || p[1] != '\n')
+			*p = '\n';
+}
+
 /* Rows (non-blank lines) of text[0..len). */
 static size_t count_rows(const char *text, size_t len)
 {
@@ -345,10 +356,12 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	}
 	if ((st = fileio_read_all(test, &tbuf, &tcap, &tlen, err)))
 		goto out;
+	lone_cr_to_lf(tbuf, tlen);
 	blank_pandas_header(tbuf, tlen);
 	test_rows = count_rows(tbuf, tlen);
 	if ((st = fileio_read_all(train, &buf, &cap, &len, err)))
 		goto out;
+	lone_cr_to_lf(buf, len);
 	blank_pandas_header(buf, len);
 	train_rows = count_rows(buf, len);
 	size_t k = first_fields(buf, len);

@@ -75,21 +75,19 @@ Status detfile_read(const char *path, const Series *s, Detection **out,
 {
 	*out = NULL;
 	*n_out = 0;
-	FILE *f;
-	Status st = fileio_open(path, &f, err);
+	char *text;
+	size_t text_len;
+	Status st = fileio_slurp(path, &text, &text_len, err);
 	if (st)
 		return st;
-	char *line = NULL, *buf = NULL;
-	size_t line_cap = 0, buf_cap = 0, cap = 0, n = 0;
+	TextLines it = {text, text + text_len, 0};
+	const char *line;
+	char *buf = NULL;
+	size_t len, buf_cap = 0, cap = 0, n = 0;
 	Detection *v = NULL;
-	long lineno = 0;
 	int header = 0;
-	ssize_t got;
-	while (!st && (got = getline(&line, &line_cap, f)) >= 0) {
-		lineno++;
-		size_t len = (size_t)got;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			len--;
+	while (!st && textio_next_line(&it, &line, &len)) {
+		long lineno = it.number;
 		if (len == 0)
 			continue;
 		if (!header) {
@@ -192,14 +190,11 @@ Status detfile_read(const char *path, const Series *s, Detection **out,
 		}
 		v[n++] = d;
 	}
-	if (!st && ferror(f))
-		st = error_set(err, STATUS_IO, path, 0, 0, "cannot read");
 	if (!st && !header)
 		st = error_set(err, STATUS_EMPTY, path, 1, 1,
 			       "empty file: expected the header '%s'",
 			       det_header);
-	fclose(f);
-	free(line);
+	free(text);
 	free(buf);
 	if (st) {
 		free(v);

@@ -45,36 +45,14 @@ static Status nomem(ErrorRecord *err)
 	return error_set(err, STATUS_NOMEM, NULL, 0, 0, "out of memory");
 }
 
-/* Iterate over the lines of a buffer: *line and *len get the next line
- * (without its '\n' or "\r\n"); returns 0 at the end. */
-typedef struct {
-	const char *p, *end;
-	long number;
-} Lines;
-
-static int next_line(Lines *it, const char **line, size_t *len)
-{
-	if (it->p >= it->end)
-		return 0;
-	const char *nl = memchr(it->p, '\n', (size_t)(it->end - it->p));
-	const char *stop = nl ? nl : it->end;
-	*line = it->p;
-	*len = (size_t)(stop - it->p);
-	if (*len > 0 && (*line)[*len - 1] == '\r')
-		(*len)--;
-	it->p = nl ? nl + 1 : it->end;
-	it->number++;
-	return 1;
-}
-
 /* The next record of a CSV file into *line and *len: a line, continued
  * over the line breaks that a quoted field holds (a note of several
  * lines, as the writer writes it); *first gets its first line's number
  * (it->number is its last's). Returns 0 at the end. */
-static int next_record(Lines *it, const char **line, size_t *len,
+static int next_record(TextLines *it, const char **line, size_t *len,
 		       long *first)
 {
-	if (!next_line(it, line, len))
+	if (!textio_next_line(it, line, len))
 		return 0;
 	*first = it->number;
 	for (;;) {
@@ -83,7 +61,7 @@ static int next_record(Lines *it, const char **line, size_t *len,
 			quoted ^= (*line)[i] == '"';
 		const char *more;
 		size_t n;
-		if (!quoted || !next_line(it, &more, &n))
+		if (!quoted || !textio_next_line(it, &more, &n))
 			return 1;
 		*len = (size_t)(more + n - *line);
 	}
@@ -242,12 +220,12 @@ static size_t test_rows(const Series *s)
 static Status read_smd(LabelSet *ls, const Series *s, const char *path,
 		       const char *text, size_t len, ErrorRecord *err)
 {
-	Lines it = {text, text + len, 0};
+	TextLines it = {text, text + len, 0};
 	const char *line;
 	size_t n;
 	int64_t run = -1, row = 0;
 	RangeSet *node = labelset_build(ls, LABEL_NODE);
-	while (next_line(&it, &line, &n)) {
+	while (textio_next_line(&it, &line, &n)) {
 		int v = label_bit(line, n);
 		if (v < 0 && blank(line, n) &&
 		    blank(it.p, (size_t)(it.end - it.p)))
@@ -406,13 +384,13 @@ static Status read_interp(LabelSet *ls, const Series *s, const char *path,
 	Status st = grammar_init(&g, err);
 	if (st)
 		return st;
-	Lines it = {text, text + len, 0};
+	TextLines it = {text, text + len, 0};
 	const char *line;
 	size_t n;
 	LabelLine *lines = NULL;
 	size_t n_lines = 0, cap = 0;
 	int64_t trows = (int64_t)test_rows(s), off = (int64_t)s->split;
-	while (!st && next_line(&it, &line, &n)) {
+	while (!st && textio_next_line(&it, &line, &n)) {
 		if (n == 0)
 			continue;
 		if (pcre2_match(g.full, (PCRE2_SPTR)line, n, 0, 0, g.md,
@@ -577,7 +555,7 @@ static const char csv_header[] =
 static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 		       const char *text, size_t len, ErrorRecord *err)
 {
-	Lines it = {text, text + len, 0};
+	TextLines it = {text, text + len, 0};
 	const char *line;
 	size_t n;
 	char *buf = malloc(len + 1);
@@ -1016,8 +994,9 @@ Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 		labelset_free(ls);
 		return st;
 	}
-	size_t bom = series_bom_len(text, len);
-	const char *body = text + bom;
+	/* no text for a label column: NULL + 0 is undefined behaviour */
+	size_t bom = text ? series_bom_len(text, len) : 0;
+	const char *body = text ? text + bom : NULL;
 	len -= bom;
 	switch (f) {
 	case LABEL_FORMAT_SMD:

@@ -92,6 +92,33 @@ void textio_csv_field(TextBuf *b, const char *s)
 	textio_append(b, "\"", 1);
 }
 
+int textio_next_line(TextLines *it, const char **line, size_t *len)
+{
+	if (it->p >= it->end)
+		return 0;
+	const char *q = it->p, *next = it->end;
+	int quoted = 0;
+	for (; q < it->end; q++) {
+		if (*q == '"') {
+			quoted = !quoted;
+		} else if (*q == '\n') {
+			next = q + 1;
+			break;
+		} else if (*q == '\r') {
+			int crlf = q + 1 < it->end && q[1] == '\n';
+			if (crlf || !quoted) {
+				next = q + 1 + crlf;
+				break;
+			}
+		}
+	}
+	*line = it->p;
+	*len = (size_t)(q - it->p);
+	it->p = next;
+	it->number++;
+	return 1;
+}
+
 long textio_csv_split(const char *line, size_t len, char *buf, char **fields,
 		      long *cols, size_t max_fields, size_t *n)
 {

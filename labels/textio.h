@@ -26,6 +26,18 @@ void textio_printf(TextBuf *b, const char *fmt, ...)
  * (or leading/trailing space). */
 void textio_csv_field(TextBuf *b, const char *s);
 
+/* The lines of a text in memory: {text, text + len, 0} starts at line 1. */
+typedef struct {
+	const char *p, *end;
+	long number; /* of the line last returned, 1-based */
+} TextLines;
+
+/* The next line of it into *line and *len, without its line end: "\n",
+ * "\r\n", or a lone "\r" outside a quoted field (old Mac files and some
+ * exports end lines so; the CSV reader takes them too). Returns 0 at the
+ * end of the text. */
+int textio_next_line(TextLines *it, const char **line, size_t *len);
+
 /* Split line (len bytes, without its line end) into CSV fields. The fields
  * are written NUL-terminated into buf (size >= len + 1) and pointed to by
  * fields[0 .. *n); cols[i] is the 1-based column where field i starts.

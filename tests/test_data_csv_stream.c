@@ -452,6 +452,52 @@ static void test_progress_reaches_the_end(void **state)
 	series_free(&s);
 }
 
+/* Cuts the file ctx names to the length after it when the parse pass
+ * starts (the first progress call, 0 bytes done): the file shrinks between
+ * the loader's two reads, as when a job truncates or rewrites it. */
+typedef struct {
+	const char *path;
+	off_t cut;
+	int cuts;
+} Cutter;
+
+static void cut_at_start(void *ctx, size_t done, size_t total)
+{
+	Cutter *c = ctx;
+	(void)total;
+	if (done == 0 && !c->cuts++)
+		assert_int_equal(truncate(c->path, c->cut), 0);
+}
+
+/* A file cut (at a line end) between the count and the parse of its lines
+ * is an error naming it; it loaded the rows that were left as if they were
+ * the whole file (here 100,000 of 200,000), without a word. */
+static void test_file_shrinking_while_read(void **state)
+{
+	(void)state;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/shrink.csv", tmp);
+	write_rows(path, 100000, -1);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	write_rows(path, 200000, -1); /* its first 100,000 rows are those */
+	Cutter c = {path, st.st_size, 0};
+	SeriesOptions o = {0};
+	o.progress = cut_at_start;
+	o.progress_ctx = &c;
+	Series s;
+	ErrorRecord err;
+	assert_int_equal(series_open(&s, path, &o, &err), STATUS_IO);
+	assert_int_equal(c.cuts, 1);
+	assert_string_equal(err.file, path);
+	assert_non_null(strstr(err.message, "changed while it was read"));
+	assert_null(s.values);
+	/* read again, the cut file is whole */
+	assert_int_equal(series_open(&s, path, &o, &err), STATUS_OK);
+	assert_int_equal(s.rows, 100000);
+	series_free(&s);
+}
+
 /* An error near the end of a file of several chunks: the error names it
  * and nothing is loaded. */
 static void test_errors_leave_nothing_loaded(void **state)
@@ -504,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_progress_reaches_the_end),
 		cmocka_unit_test(test_errors_leave_nothing_loaded),
+		cmocka_unit_test(test_file_shrinking_while_read),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

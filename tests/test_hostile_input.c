@@ -358,6 +358,59 @@ static void test_psm_folder_with_a_fifo(void **state)
 	assert_no_sanitizer_report(out);
 }
 
+/* vigil score on a folder of CSV files, one of them a FIFO named
+ * pipe.csv: the FIFO is skipped with what it is and the others are scored.
+ * The look at each file's first line (is it a label CSV?) opened it with
+ * fopen, which waited for a writer for good: the command hung. */
+static void test_fifo_in_a_folder_of_csv_files(void **state)
+{
+	(void)state;
+	char out[8192], dir[200], want[300];
+	snprintf(dir, sizeof(dir), "%s/fold", tmp);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s && cp %s %s %s && mkfifo %s/pipe.csv",
+				dir, data, labels, dir, dir),
+			 0);
+	/* timeout: a regression must fail the test, not hang it */
+	int rc = tu_run(out, sizeof(out),
+			"timeout 120 %s score %s --hidden 4 --epochs 2 --quiet "
+			"</dev/null",
+			tu_vigil(), dir);
+	assert_int_equal(rc, 2);
+	snprintf(want, sizeof(want),
+		 "%s/pipe.csv: is a FIFO (named pipe), not a regular file", dir);
+	assert_non_null(strstr(out, want));
+	assert_non_null(strstr(out, "1 of 2 datasets scored"));
+	assert_no_sanitizer_report(out);
+}
+
+/* vigil synth -o DIR where DIR/synthetic.csv is a FIFO: refused as not
+ * synth's output (exit 1), the FIFO left alone. The look at its first
+ * line opened it with fopen, which waited for a writer for good. */
+static void test_synth_over_a_fifo(void **state)
+{
+	(void)state;
+	char out[4096], dir[200], want[300];
+	snprintf(dir, sizeof(dir), "%s/synth-fifo", tmp);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s && mkfifo %s/synthetic.csv", dir,
+				dir),
+			 0);
+	int rc = tu_run(out, sizeof(out),
+			"timeout 60 %s synth --seed 7 -o %s </dev/null",
+			tu_vigil(), dir);
+	assert_int_equal(rc, 1);
+	snprintf(want, sizeof(want),
+		 "%s/synthetic.csv exists and is not vigil synth's output",
+		 dir);
+	assert_non_null(strstr(out, want));
+	snprintf(want, sizeof(want), "%s/synthetic.csv", dir);
+	struct stat sb;
+	assert_int_equal(lstat(want, &sb), 0);
+	assert_true(S_ISFIFO(sb.st_mode));
+	assert_no_sanitizer_report(out);
+}
+
 static void test_folder_as_labels_is_named(void **state)
 {
 	(void)state;
@@ -528,6 +581,8 @@ int main(void)
 		cmocka_unit_test(test_output_through_a_symlink),
 		cmocka_unit_test(test_folder_as_labels_is_named),
 		cmocka_unit_test(test_psm_folder_with_a_fifo),
+		cmocka_unit_test(test_fifo_in_a_folder_of_csv_files),
+		cmocka_unit_test(test_synth_over_a_fifo),
 		cmocka_unit_test(test_nul_byte_in_a_field),
 		cmocka_unit_test(test_escape_sequences_in_a_header_are_escaped),
 		cmocka_unit_test(test_long_interpretation_label_line),

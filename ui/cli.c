@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "data/fileio.h"
 #include "ui/escape.h"
 
 const char cli_series_help[] =
@@ -271,8 +272,11 @@ static int is_label_csv(const char *dir, const char *name)
 	static const char head[] = "metric,start,end,start_time,end_time,";
 	char path[4400], line[256];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	/* not fopen: a FIFO named x.csv would block it for good (what is not
+	   a regular file is a dataset here, refused with what it is) */
+	FILE *f;
+	ErrorRecord err;
+	if (fileio_open(path, &f, &err))
 		return 0;
 	int yes = 0;
 	if (fgets(line, sizeof(line), f)) {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "data/atomicfile.h"
+#include "data/fileio.h"
 #include "data/series.h"
 #include "data/synth.h"
 #include "ui/cli.h"
@@ -162,8 +163,11 @@ static int csv_outputs_free(const char *dir, const Series *s, char *why,
 		for (size_t m = 0; m < s->metrics && w < sizeof(want); m++)
 			w += (size_t)snprintf(want + w, sizeof(want) - w, ",%s",
 					      s->names[m]);
-		FILE *f = fopen(ps, "r");
-		if (f) {
+		/* not fopen: a FIFO there would block it for good (a file
+		   that cannot be read is not the output either) */
+		FILE *f;
+		ErrorRecord err;
+		if (fileio_open(ps, &f, &err) == STATUS_OK) {
 			if (!fgets(line, sizeof(line), f))
 				line[0] = '\0';
 			fclose(f);
