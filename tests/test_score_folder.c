@@ -251,6 +251,35 @@ static void test_folder_leaves_out_label_files(void **state)
 		fail_msg("exit %d:\n%s", rc, out);
 }
 
+/* A folder of CSV files where one has no labels (no label column, no
+ * FILE.labels.csv): its "--labels FILE is needed" line names that file;
+ * it said "the dataset has no label file of its own", and the folder
+ * holds many datasets */
+static void test_folder_names_the_unlabelled_file(void **state)
+{
+	(void)state;
+	char out[16384], dir[400];
+	snprintf(dir, sizeof(dir), "%s/unlabelled", tmp);
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "mkdir -p '%s' && %s synth -o '%s' --points 600 --seed 3 "
+		       "&& cd '%s' && cut -d, -f1,2 synthetic.csv > bare.csv "
+		       "&& mv synthetic.csv b.csv && mv labels.csv b.labels.csv",
+		       dir, tu_vigil(), dir, dir),
+		0);
+	int rc = tu_run(out, sizeof(out),
+			"XDG_CACHE_HOME='%s/cache' %s score '%s' --epochs 1 "
+			"--hidden 8 --quiet",
+			tmp, tu_vigil(), dir);
+	char want[600];
+	snprintf(want, sizeof(want),
+		 "--labels FILE is needed: %s/bare.csv has no label file of "
+		 "its own", dir);
+	if (rc != 1 || !strstr(out, want) ||
+	    !strstr(out, "bare skipped (left out of the means)"))
+		fail_msg("exit %d:\n%s", rc, out);
+}
+
 /* A file in a folder named with an escape sequence (a downloaded corpus):
  * `vigil score FOLDER` lists it escaped in its table and on stderr, and
  * `vigil nab` in its progress lines, as every other message prints names;
@@ -293,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_csv_folder_for_one_file_commands),
 		cmocka_unit_test(test_folder_names_escaped),
 		cmocka_unit_test(test_folder_leaves_out_label_files),
+		cmocka_unit_test(test_folder_names_the_unlabelled_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

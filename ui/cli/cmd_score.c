@@ -288,9 +288,12 @@ static int score_dataset(ScoreArgs *a, PipelineOptions *po,
 		one.labels = s->label_path;
 	}
 	if (!one.labels) {
+		char shown[8192], ds[8192];
+		prom_redact_url(a->dataset, shown, sizeof(shown));
 		rc = cli_usage_error("score",
-				     "--labels FILE is needed: the dataset has "
-				     "no label file of its own");
+				     "--labels FILE is needed: %s has no label "
+				     "file of its own",
+				     ui_escape(shown, ds, sizeof(ds)));
 		goto out;
 	}
 	if (!own_smd && !one.has_format &&
