@@ -109,6 +109,47 @@ static void test_train_span_beyond_float(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A train part that ends flat (a host idle for its last hour): in the
+ * validation part every value repeats the one before, so the naive forecast
+ * has no error at all and the model, whatever its RMSE, is not better. The
+ * line used to divide by 1 instead and say "0.02 x the naive forecast's
+ * (better)". */
+static void test_flat_validation_is_not_better_than_naive(void **state)
+{
+	(void)state;
+	char dir[64], out[32768], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/idle.csv", dir);
+	FILE *f = fopen(csv, "w");
+	assert_non_null(f);
+	fprintf(f, "cpu\n");
+	for (size_t r = 0; r < 400; r++)
+		fprintf(f, "%.4f\n",
+			r < 150 ? 50 + 20 * sin((double)r / 6.0) : 42.0);
+	fclose(f);
+	int rc = tu_run(out, sizeof(out),
+			"%s train %s -o %s/m.model --epochs 2 --patience 0 "
+			"--hidden 8 --seed 4",
+			tu_vigil(), csv, dir);
+	if (rc != 0)
+		print_message("%s", out);
+	assert_int_equal(rc, 0);
+	char *line = strstr(out, "validation RMSE (scaled) is ");
+	assert_non_null(line);
+	char *end = strchr(line, '\n');
+	assert_non_null(end);
+	*end = '\0';
+	/* the model's own RMSE, not a ratio, and never "better" */
+	double v = -1;
+	assert_int_equal(sscanf(line, "validation RMSE (scaled) is %lf", &v), 1);
+	assert_true(v > 0);
+	if (strstr(line, "(better)") || strstr(line, " x the naive"))
+		fail_msg("%s", line);
+	assert_non_null(strstr(line, "the naive forecast's is 0"));
+	assert_non_null(strstr(line, "(not better)"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* Without -o the model goes to the cache folder ($XDG_CACHE_HOME/vigil),
  * nothing beside the data, and the next train with the same data and
  * options reuses it. */
@@ -429,6 +470,7 @@ int main(void)
 		cmocka_unit_test(test_full_stdout_is_an_error),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
 		cmocka_unit_test(test_train_span_beyond_float),
+		cmocka_unit_test(test_flat_validation_is_not_better_than_naive),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_same_seed_same_file_across_runs),
 	};
