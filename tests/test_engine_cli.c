@@ -150,6 +150,61 @@ static void test_flat_validation_is_not_better_than_naive(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A metric that was not recorded before the split (every train row empty,
+ * a probe added later): it used to be back-filled over the whole train part
+ * from its first test value, the model learnt that constant, and detect
+ * flagged the metric's first test hour as a high anomaly, exit 0. Training
+ * now refuses it by name (detect, score and the dashboard train through the
+ * same code), info says so, and a split that gives the train part some of
+ * its values trains as before. */
+static void test_metric_missing_from_train_part_is_refused(void **state)
+{
+	(void)state;
+	char dir[64], out[32768], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/late.csv", dir);
+	FILE *f = fopen(csv, "w");
+	assert_non_null(f);
+	fprintf(f, "cpu,mem,disk\n");
+	for (size_t r = 0; r < 300; r++) {
+		fprintf(f, "%.4f,%.4f,", 50 + 20 * sin((double)r / 6.0),
+			30 + 5 * cos((double)r / 9.0));
+		if (r >= 150)
+			fprintf(f, "%.4f", 70 + 10 * sin((double)r / 4.0));
+		fprintf(f, "\n");
+	}
+	fclose(f);
+	const char *says = "metric 'disk' has no value in the train part "
+			   "(rows 0-149 are all missing; its first value is "
+			   "in row 150)";
+	int rc = tu_run(out, sizeof(out),
+			"%s detect %s --epochs 2 --hidden 8 --cache-dir %s/c "
+			"-o %s/det.csv",
+			tu_vigil(), csv, dir, dir);
+	if (rc != 2 || !strstr(out, says))
+		fail_msg("exit %d:\n%s", rc, out);
+	char det[128];
+	snprintf(det, sizeof(det), "%s/det.csv", dir);
+	assert_int_equal(access(det, F_OK), -1);
+	rc = tu_run(out, sizeof(out),
+		    "%s train %s --epochs 2 --hidden 8 -o %s/m.model",
+		    tu_vigil(), csv, dir);
+	if (rc != 2 || !strstr(out, says))
+		fail_msg("exit %d:\n%s", rc, out);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info %s", tu_vigil(), csv),
+			 0);
+	assert_non_null(strstr(out, "note      disk has no value in the train "
+				    "part (rows 0-149 are all missing"));
+	/* the train part holding some of its values: trained and detected */
+	rc = tu_run(out, sizeof(out),
+		    "%s detect %s --split 200 --epochs 2 --hidden 8 "
+		    "--cache-dir %s/c -o %s",
+		    tu_vigil(), csv, dir, det);
+	if (rc != 0)
+		fail_msg("exit %d:\n%s", rc, out);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* Without -o the model goes to the cache folder ($XDG_CACHE_HOME/vigil),
  * nothing beside the data, and the next train with the same data and
  * options reuses it. */
@@ -471,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
 		cmocka_unit_test(test_train_span_beyond_float),
 		cmocka_unit_test(test_flat_validation_is_not_better_than_naive),
+		cmocka_unit_test(test_metric_missing_from_train_part_is_refused),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_same_seed_same_file_across_runs),
 	};
