@@ -660,6 +660,64 @@ static void test_model_look_back_longer_than_train_part(void **state)
 	assert_int_equal(access(det, R_OK), 0);
 }
 
+/* --medium and --high are taken in either order: '--medium 5 --high 8' was
+ * refused, exit 1, with "--high (4) must not be below --medium (5)" (the
+ * default --high, checked before the --high given after it was read). Both
+ * orders now give the same detections, each with the criticality of its
+ * peak under those cut-offs; --medium above the default --high alone is
+ * still refused. */
+static void test_medium_and_high_in_either_order(void **state)
+{
+	(void)state;
+	char out[16384], a[160], b[160];
+	snprintf(a, sizeof(a), "%s/mh.csv", dir);
+	snprintf(b, sizeof(b), "%s/hm.csv", dir);
+	int rc = tu_run(out, sizeof(out),
+			"%s detect %s %s --medium 5 --high 8 -o %s", tu_vigil(),
+			csv, small(), a);
+	if (rc != 0)
+		fail_msg("--medium 5 --high 8: exit %d\n%s", rc, out);
+	rc = tu_run(out, sizeof(out),
+		    "%s detect %s %s --high 8 --medium 5 -o %s", tu_vigil(), csv,
+		    small(), b);
+	if (rc != 0)
+		fail_msg("--high 8 --medium 5: exit %d\n%s", rc, out);
+	char *da = tu_slurp(a, NULL), *db = tu_slurp(b, NULL);
+	assert_non_null(da);
+	assert_non_null(db);
+	assert_string_equal(da, db);
+	/* every detection's criticality follows its peak and the cut-offs */
+	size_t n = 0;
+	for (char *line = strchr(da, '\n'); line && line[1];
+	     line = strchr(line + 1, '\n')) {
+		char crit[16];
+		double peak;
+		const char *f = line + 1;
+		for (int c = 0; c < 5; c++)
+			f = strchr(f, ',') + 1;
+		assert_int_equal(sscanf(f, "%15[a-z],%lf", crit, &peak), 2);
+		const char *want = peak >= 8 ? "high" : peak >= 5 ? "medium"
+								  : "low";
+		assert_string_equal(crit, want);
+		n++;
+	}
+	assert_true(n > 0);
+	free(da);
+	free(db);
+	rc = tu_run(out, sizeof(out), "%s detect %s %s --medium 5 -o %s",
+		    tu_vigil(), csv, small(), a);
+	if (rc != 1 || !strstr(out, "--high (4) must not be below --medium (5)"))
+		fail_msg("--medium 5 alone: exit %d\n%s", rc, out);
+	char keys[160];
+	snprintf(keys, sizeof(keys), "%s/none.keys", dir);
+	assert_int_equal(tu_write(keys, ""), 0);
+	rc = tu_run(out, sizeof(out),
+		    "%s %s %s --medium 5 --high 8 --keys %s --dump %s",
+		    tu_vigil(), csv, small(), keys, b);
+	if (rc != 0)
+		fail_msg("dashboard --medium 5 --high 8: exit %d\n%s", rc, out);
+}
+
 static void test_output_never_replaces_the_data(void **state)
 {
 	(void)state;
@@ -813,6 +871,7 @@ int main(void)
 		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),
 		cmocka_unit_test(test_model_file_refuses_training_options),
 		cmocka_unit_test(test_model_look_back_longer_than_train_part),
+		cmocka_unit_test(test_medium_and_high_in_either_order),
 		cmocka_unit_test(test_output_never_replaces_the_data),
 		cmocka_unit_test(test_output_never_replaces_the_model),
 		cmocka_unit_test(test_output_never_replaces_the_labels),
