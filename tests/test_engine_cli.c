@@ -205,6 +205,36 @@ static void test_metric_missing_from_train_part_is_refused(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* --split and --train both set the split: given together, in either
+ * order, they are a usage error. 'vigil info DATA --split 100 --train 0.9'
+ * used to take --split without a word (train 100 rows, not 360). */
+static void test_split_and_train_exclude_each_other(void **state)
+{
+	(void)state;
+	char dir[64], out[8192], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/host.csv", dir);
+	write_csv(csv, 400);
+	static const char *const both[] = {"--split 100 --train 0.9",
+					   "--train 0.9 --split 100"};
+	for (size_t k = 0; k < 2; k++) {
+		int rc = tu_run(out, sizeof(out), "%s info %s %s", tu_vigil(),
+				csv, both[k]);
+		if (rc != 1 ||
+		    !strstr(out, "--split and --train both set the split"))
+			fail_msg("%s: exit %d\n%s", both[k], rc, out);
+	}
+	assert_int_equal(tu_run(out, sizeof(out), "%s info %s --train 0.9",
+				tu_vigil(), csv),
+			 0);
+	assert_non_null(strstr(out, "split at 360"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s info %s --split 100",
+				tu_vigil(), csv),
+			 0);
+	assert_non_null(strstr(out, "split at 100"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* Without -o the model goes to the cache folder ($XDG_CACHE_HOME/vigil),
  * nothing beside the data, and the next train with the same data and
  * options reuses it. */
@@ -527,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_train_span_beyond_float),
 		cmocka_unit_test(test_flat_validation_is_not_better_than_naive),
 		cmocka_unit_test(test_metric_missing_from_train_part_is_refused),
+		cmocka_unit_test(test_split_and_train_exclude_each_other),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_same_seed_same_file_across_runs),
 	};
