@@ -51,7 +51,7 @@ typedef struct {
 				that held a value in the file (the rows
 				before it were back-filled from it); NULL
 				when no metric was back-filled or the loader
-				does not say (NAB, Prometheus) */
+				does not say (Prometheus) */
 	SeriesKind kind;
 	char *path;          /* owned: what was opened (file, or SMD dir) */
 	char *machine;       /* owned, may be NULL: SMD machine name */
