@@ -1093,21 +1093,29 @@ static Status finish(Loader *L, Series *s)
 	   label column series_csv_layout takes out below is no metric: its
 	   cells are neither filled nor counted (an empty one is refused
 	   where the labels are read) */
-	size_t filled = 0, m = M;
+	size_t filled = 0, m = M, *first = NULL;
 	if (!(L->flags & SERIES_CSV_NO_FILL)) {
 		size_t lab = series_csv_label_index(L->names, L->values, rows, M,
 						    L->flags);
-		m = series_fill_missing(L->values, rows, lab, &filled);
+		/* each column's first row with a value (0 for the labels) */
+		first = calloc(M ? M : 1, sizeof(size_t));
+		if (!first)
+			return error_set(L->err, STATUS_NOMEM, L->path, 0, 0,
+					 "out of memory");
+		m = series_fill_missing(L->values, rows, lab, &filled, first);
 		if (m == lab && lab < M)
 			m = lab + 1 +
 			    series_fill_missing(L->values + (lab + 1) * rows,
-						rows, M - lab - 1, &filled);
+						rows, M - lab - 1, &filled,
+						first + lab + 1);
 	}
-	if (m < M)
+	if (m < M) {
+		free(first);
 		return error_set(
 			L->err, STATUS_EMPTY, L->path, L->data_line,
 			(long)(m + (L->tcol >= 0 && (long)m >= L->tcol)) + 1,
 			"column '%s' has no values at all", L->names[m]);
+	}
 	/* Numbers in a time column that all stay below 10^8 seconds (before
 	   March 1973 as epoch times) are not dates. Plain numbers without a
 	   unit that mostly step by 1 are a step counter, as Yahoo's 1, 2,
@@ -1139,6 +1147,7 @@ static Status finish(Loader *L, Series *s)
 	s->filled = filled;
 	s->stale_rows = L->stale;
 	s->stale_line = L->stale_line;
+	s->first_value = first;
 	int64_t fallback = L->opt && L->opt->interval > 0 ? L->opt->interval
 							  : 60;
 	s->interval = s->timestamps && !s->time_counter

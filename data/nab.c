@@ -227,7 +227,11 @@ Status series_load_nab(Series *s, const char *const *paths, size_t n,
 			       "cannot be one node",
 			       n);
 	} else if ((st = series_alloc(&out, rows, metrics, err)) ==
-		   STATUS_OK) {
+		   STATUS_OK &&
+		   !(out.first_value = calloc(metrics, sizeof(size_t)))) {
+		st = error_set(err, STATUS_NOMEM, paths[0], 0, 0,
+			       "out of memory");
+	} else if (st == STATUS_OK) {
 		size_t m = 0;
 		for (size_t i = 0; i < n; i++)
 			for (size_t j = 0; j < parts[i].metrics; j++, m++) {
@@ -235,6 +239,16 @@ Status series_load_nab(Series *s, const char *const *paths, size_t n,
 				const float *src = series_column(&parts[i], j);
 				for (size_t r = 0; r < rows; r++)
 					dst[r] = src[rowmap[i][r]];
+				/* the first joined row at or after the
+				   file's first value (the rows before it
+				   were back-filled) */
+				size_t fv = parts[i].first_value
+						    ? parts[i].first_value[j]
+						    : 0,
+				       r1 = 0;
+				while (r1 < rows && rowmap[i][r1] < fv)
+					r1++;
+				out.first_value[m] = r1;
 				char *name =
 					parts[i].metrics == 1
 						? metric_name_of(paths[i])

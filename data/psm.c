@@ -189,7 +189,12 @@ Status series_load_psm(Series *s, const char *folder,
 	/* missing cells filled over the joined rows: a gap at the start of
 	   test.csv continues train.csv's last value */
 	s->filled = 0;
-	size_t bad = series_fill_missing(s->values, rows, M, &s->filled);
+	if (!(s->first_value = calloc(M ? M : 1, sizeof(size_t)))) {
+		st = error_set(err, STATUS_NOMEM, dir, 0, 0, "out of memory");
+		goto out;
+	}
+	size_t bad = series_fill_missing(s->values, rows, M, &s->filled,
+					 s->first_value);
 	if (bad < M) {
 		st = error_set(err, STATUS_EMPTY, dir, 0, 0,
 			       "column '%s' has no values at all, in train.csv "

@@ -42,6 +42,7 @@ void series_free(Series *s)
 	free(s->label_column);
 	free(s->nab_key);
 	free(s->axis_note);
+	free(s->first_value);
 	series_init(s);
 }
 
@@ -436,6 +437,9 @@ void series_csv_layout(Series *s, unsigned flags)
 		(s->metrics - k - 1) * s->rows * sizeof(float));
 	memmove(s->names + k, s->names + k + 1,
 		(s->metrics - k - 1) * sizeof(char *));
+	if (s->first_value)
+		memmove(s->first_value + k, s->first_value + k + 1,
+			(s->metrics - k - 1) * sizeof(size_t));
 	s->metrics--;
 	s->names[s->metrics] = NULL;
 }
@@ -596,13 +600,15 @@ int series_missing_cell(const char *s, size_t n)
 }
 
 size_t series_fill_missing(float *values, size_t rows, size_t metrics,
-			   size_t *filled)
+			   size_t *filled, size_t *first)
 {
 	for (size_t m = 0; m < metrics; m++) {
 		float *x = values + m * rows;
 		size_t r0 = 0;
 		while (r0 < rows && isnan(x[r0]))
 			r0++;
+		if (first)
+			first[m] = r0;
 		if (r0 == rows)
 			return m;
 		for (size_t r = 0; r < r0; r++)
@@ -615,6 +621,14 @@ size_t series_fill_missing(float *values, size_t rows, size_t metrics,
 			}
 	}
 	return metrics;
+}
+
+size_t series_untrained_metric(const Series *s, size_t from)
+{
+	for (size_t m = from; s->first_value && m < s->metrics; m++)
+		if (s->split > 0 && s->first_value[m] >= s->split)
+			return m;
+	return s->metrics;
 }
 
 int series_shell_word(const char *s, char *buf, size_t n)

@@ -51,6 +51,11 @@ typedef struct {
 				after the previous row's (only with
 				SeriesOptions.skip_stale_times) */
 	long stale_line;     /* the line of the last of them */
+	size_t *first_value; /* owned, may be NULL: per metric, the first row
+				that held a value in the file (the rows
+				before it were back-filled from it); NULL
+				when no metric was back-filled or the loader
+				does not say (Prometheus) */
 	SeriesKind kind;
 	char *path;          /* owned: what was opened (file, or SMD dir) */
 	char *machine;       /* owned, may be NULL: SMD machine name */
@@ -119,6 +124,13 @@ Status series_load_csv_labels(Series *s, const char *path, ErrorRecord *err);
 
 void series_init(Series *s);
 void series_free(Series *s);
+
+/* The first metric from `from` on without a single value in the train part
+ * [0, split) (every one of those rows back-filled from a test row, so the
+ * train part holds a copy of a test value: nothing a model can learn), or
+ * metrics when there is none (or the loader does not say: first_value
+ * NULL). */
+size_t series_untrained_metric(const Series *s, size_t from);
 
 /* Value of metric m at row r. */
 static inline float series_at(const Series *s, size_t m, size_t r)

@@ -128,10 +128,12 @@ int series_bool_cell(const char *s, size_t n, float *v);
 
 /* Fills the NaN cells of column-major values (rows x metrics) from the
  * previous row, a leading gap from the first value, and adds the cells
- * filled to *filled. Returns the first column that has no value at all
- * (it is left as it is), or metrics when every column has one. */
+ * filled to *filled; first (may be NULL: metrics entries) gets each
+ * column's first row with a value. Returns the first column that has no
+ * value at all (it is left as it is), or metrics when every column has
+ * one. */
 size_t series_fill_missing(float *values, size_t rows, size_t metrics,
-			   size_t *filled);
+			   size_t *filled, size_t *first);
 
 /* How many numbers the text s[0..n) holds when it is two or more numbers
  * separated by spaces or tabs and nothing else (a row of a file written

@@ -390,8 +390,13 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 			     train_rows, test_rows, &missing, err)))
 		goto out;
 	if (missing) {
+		if (!(tmp.first_value = calloc(k, sizeof(size_t)))) {
+			st = error_set(err, STATUS_NOMEM, dir, 0, 0,
+				       "out of memory");
+			goto out;
+		}
 		size_t m = series_fill_missing(tmp.values, rows, k,
-					       &tmp.filled);
+					       &tmp.filled, tmp.first_value);
 		/* a last field empty on every line (a comma at the end of
 		   each line) is no metric */
 		if (m == k - 1 && k > 1 && comma_ends_every_line(buf, len) &&

@@ -103,7 +103,8 @@ void lstm_model_delete(LstmModel *m);
 
 /* Model files (DESIGN section 3), written atomically. model_load refuses a
  * truncated, corrupted, other-version file, and (when s != NULL) one trained
- * on other metrics, each with its own message. */
+ * on other metrics or whose look_back leaves fewer than two rows of s's
+ * train part forecast, each with its own message. */
 Status model_save(const LstmModel *m, const char *path, ErrorRecord *err);
 Status model_load(LstmModel **out, const char *path, const Series *s,
 		  ErrorRecord *err);

@@ -246,6 +246,23 @@ static Status check_metrics(const LstmModel *m, const Series *s,
 	return STATUS_OK;
 }
 
+/* A row is forecast from the look_back rows before it, and the thresholds
+ * are fitted on the train rows that have a forecast: a train part shorter
+ * than training itself needs (look_back + 2 rows) leaves fewer than two. */
+static Status check_rows(const LstmModel *m, const Series *s,
+			 const char *path, ErrorRecord *err)
+{
+	size_t n = model_train_rows(s), T = m->dims.T;
+	if (n >= T + 2)
+		return STATUS_OK;
+	return error_set(err, STATUS_EMPTY, s->path ? s->path : "", 0, 0,
+			 "the train part has %zu rows; the model %s forecasts "
+			 "a row from the %zu before it (look_back %zu) and "
+			 "needs at least %zu, to fit the thresholds on train "
+			 "rows it forecasts",
+			 n, path, T, T, T + 2);
+}
+
 static Status parse(const unsigned char *p, size_t len, const char *path,
 		    LstmModel **out, ErrorRecord *err)
 {
@@ -405,6 +422,8 @@ Status model_load(LstmModel **out, const char *path, const Series *s,
 		return st;
 	if (s) {
 		st = check_metrics(m, s, path, err);
+		if (!st)
+			st = check_rows(m, s, path, err);
 		if (st) {
 			lstm_model_delete(m);
 			return st;

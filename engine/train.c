@@ -243,6 +243,20 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 				 "the train part has %zu rows; training with "
 				 "look_back %zu needs at least %zu",
 				 n, T, T + 2);
+	/* a metric missing from the whole train part was back-filled there
+	   from its first test value: a model would learn that copy, and every
+	   move of the metric in the test part would look like an anomaly */
+	size_t um = series_untrained_metric(s, 0);
+	if (um < s->metrics)
+		return error_set(err, STATUS_EMPTY, s->path ? s->path : "", 0,
+				 0,
+				 "metric '%s' has no value in the train part "
+				 "(rows 0-%zu are all missing; its first value "
+				 "is in row %zu): a model cannot learn it; move "
+				 "the split so that the train part holds some "
+				 "of its values, or leave the column out",
+				 s->names ? s->names[um] : "?", n - 1,
+				 s->first_value[um]);
 	size_t w0 = 0;
 	if (cfg->max_train_rows && ntrain > cfg->max_train_rows)
 		w0 = ntrain - cfg->max_train_rows;

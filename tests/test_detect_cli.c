@@ -605,6 +605,119 @@ static void test_model_file_refuses_training_options(void **state)
 	assert_int_equal(access(det, R_OK), 0);
 }
 
+/* A model file whose look_back is longer than the train part of the data
+ * it is given (a model of long windows used on a short file): no train row
+ * has a forecast, so there is nothing to fit a threshold on. detect used
+ * to exit 0 all the same: the seed and sigma thresholds were fitted on the
+ * test part instead (each row's score looking ahead at rows after it), the
+ * calibrated scores were 0 on every row ("0 node detections"). Now detect
+ * and score say why, exit 2, as training does with too short a train
+ * part; a file whose train part is long enough is used as before. */
+static void test_model_look_back_longer_than_train_part(void **state)
+{
+	(void)state;
+	char out[16384], model[160], shorter[160], det[160];
+	snprintf(model, sizeof(model), "%s/lb40.model", dir);
+	snprintf(shorter, sizeof(shorter), "%s/short.csv", dir);
+	snprintf(det, sizeof(det), "%s/short.det.csv", dir);
+	int rc = tu_run(out, sizeof(out), "%s train %s -o %s --look-back 40 %s",
+			tu_vigil(), csv, model, small());
+	if (rc != 0)
+		fail_msg("train: exit %d\n%s", rc, out);
+	/* node.csv's first 70 rows: a train part of 35 */
+	assert_int_equal(tu_run(out, sizeof(out), "head -71 %s > %s", csv,
+				shorter),
+			 0);
+	static const char *const modes[] = {"calibrated", "seed", "sigma",
+					    "dynamic"};
+	for (size_t k = 0; k < sizeof(modes) / sizeof(modes[0]); k++) {
+		rc = tu_run(out, sizeof(out),
+			    "%s detect %s --model %s --mode %s --points -o %s",
+			    tu_vigil(), shorter, model, modes[k], det);
+		if (rc != 2 ||
+		    !strstr(out, "the train part has 35 rows; the model ") ||
+		    !strstr(out, "(look_back 40) and needs at least 42"))
+			fail_msg("--mode %s: exit %d\n%s", modes[k], rc, out);
+		assert_int_not_equal(access(det, F_OK), 0);
+	}
+	char lab[160];
+	snprintf(lab, sizeof(lab), "%s/short.lab.csv", dir);
+	assert_int_equal(tu_write(lab, "metric,start,end,start_time,end_time,"
+				       "source,note\n*,50,60,,,original,\n"),
+			 0);
+	rc = tu_run(out, sizeof(out), "%s score %s --model %s --labels %s --json",
+		    tu_vigil(), shorter, model, lab);
+	if (rc != 2 || !strstr(out, "(look_back 40) and needs at least 42"))
+		fail_msg("score: exit %d\n%s", rc, out);
+	/* a train part of 42 rows is enough */
+	assert_int_equal(tu_run(out, sizeof(out), "head -85 %s > %s", csv,
+				shorter),
+			 0);
+	rc = tu_run(out, sizeof(out), "%s detect %s --model %s -o %s",
+		    tu_vigil(), shorter, model, det);
+	if (rc != 0)
+		fail_msg("84 rows: exit %d\n%s", rc, out);
+	assert_int_equal(access(det, R_OK), 0);
+}
+
+/* --medium and --high are taken in either order: '--medium 5 --high 8' was
+ * refused, exit 1, with "--high (4) must not be below --medium (5)" (the
+ * default --high, checked before the --high given after it was read). Both
+ * orders now give the same detections, each with the criticality of its
+ * peak under those cut-offs; --medium above the default --high alone is
+ * still refused. */
+static void test_medium_and_high_in_either_order(void **state)
+{
+	(void)state;
+	char out[16384], a[160], b[160];
+	snprintf(a, sizeof(a), "%s/mh.csv", dir);
+	snprintf(b, sizeof(b), "%s/hm.csv", dir);
+	int rc = tu_run(out, sizeof(out),
+			"%s detect %s %s --medium 5 --high 8 -o %s", tu_vigil(),
+			csv, small(), a);
+	if (rc != 0)
+		fail_msg("--medium 5 --high 8: exit %d\n%s", rc, out);
+	rc = tu_run(out, sizeof(out),
+		    "%s detect %s %s --high 8 --medium 5 -o %s", tu_vigil(), csv,
+		    small(), b);
+	if (rc != 0)
+		fail_msg("--high 8 --medium 5: exit %d\n%s", rc, out);
+	char *da = tu_slurp(a, NULL), *db = tu_slurp(b, NULL);
+	assert_non_null(da);
+	assert_non_null(db);
+	assert_string_equal(da, db);
+	/* every detection's criticality follows its peak and the cut-offs */
+	size_t n = 0;
+	for (char *line = strchr(da, '\n'); line && line[1];
+	     line = strchr(line + 1, '\n')) {
+		char crit[16];
+		double peak;
+		const char *f = line + 1;
+		for (int c = 0; c < 5; c++)
+			f = strchr(f, ',') + 1;
+		assert_int_equal(sscanf(f, "%15[a-z],%lf", crit, &peak), 2);
+		const char *want = peak >= 8 ? "high" : peak >= 5 ? "medium"
+								  : "low";
+		assert_string_equal(crit, want);
+		n++;
+	}
+	assert_true(n > 0);
+	free(da);
+	free(db);
+	rc = tu_run(out, sizeof(out), "%s detect %s %s --medium 5 -o %s",
+		    tu_vigil(), csv, small(), a);
+	if (rc != 1 || !strstr(out, "--high (4) must not be below --medium (5)"))
+		fail_msg("--medium 5 alone: exit %d\n%s", rc, out);
+	char keys[160];
+	snprintf(keys, sizeof(keys), "%s/none.keys", dir);
+	assert_int_equal(tu_write(keys, ""), 0);
+	rc = tu_run(out, sizeof(out),
+		    "%s %s %s --medium 5 --high 8 --keys %s --dump %s",
+		    tu_vigil(), csv, small(), keys, b);
+	if (rc != 0)
+		fail_msg("dashboard --medium 5 --high 8: exit %d\n%s", rc, out);
+}
+
 static void test_output_never_replaces_the_data(void **state)
 {
 	(void)state;
@@ -757,6 +870,8 @@ int main(void)
 		cmocka_unit_test(test_dev_stdout_is_stdout),
 		cmocka_unit_test(test_forecast_cache_is_reused_and_repaired),
 		cmocka_unit_test(test_model_file_refuses_training_options),
+		cmocka_unit_test(test_model_look_back_longer_than_train_part),
+		cmocka_unit_test(test_medium_and_high_in_either_order),
 		cmocka_unit_test(test_output_never_replaces_the_data),
 		cmocka_unit_test(test_output_never_replaces_the_model),
 		cmocka_unit_test(test_output_never_replaces_the_labels),

@@ -4,6 +4,7 @@
 #include "tests/testutil.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 
 static size_t count_lines(const char *text)
 {
@@ -340,6 +341,53 @@ static void test_nab_name_stays_inside_results(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A NAB file whose sensor started reporting after the probationary part
+ * (its first 200 of 600 values empty, the probation 90 rows): the model
+ * used to be trained on those rows back-filled with the first value, a
+ * flat line, and the file's first values after it were scored as anomalies
+ * (52 rows above 0). It is now written as a file too short for a model is:
+ * anomaly_score 0 on every row, and a note says why. */
+static void test_nab_probation_without_values_not_trained(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], p[256];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(tu_run(out, sizeof(out), "mkdir -p %s/data/realX",
+				dir),
+			 0);
+	static char text[40000];
+	char *w = text;
+	w += sprintf(w, "timestamp,value\n");
+	for (int r = 0; r < 600; r++) {
+		w += sprintf(w, "2014-04-%02d %02d:%02d:00,", 1 + r / 288,
+			     r / 12 % 24, r % 12 * 5);
+		if (r >= 200)
+			w += sprintf(w, "%.3f", 50 + 10 * sin(r / 7.0));
+		w += sprintf(w, "\n");
+	}
+	snprintf(p, sizeof(p), "%s/data/realX/late.csv", dir);
+	assert_int_equal(tu_write(p, text), 0);
+	int rc = tu_run(out, sizeof(out),
+			"%s nab %s/data -o %s/results --epochs 2 --hidden 4 "
+			"--quiet",
+			tu_vigil(), dir, dir);
+	if (rc != 0 ||
+	    !strstr(out, "metric 'late' has no value in the train part (rows "
+			 "0-89 are all missing; its first value is in row "
+			 "200)"))
+		fail_msg("exit %d\n%s", rc, out);
+	snprintf(p, sizeof(p), "%s/results/vigil/realX/vigil_late.csv", dir);
+	char *res = tu_slurp(p, NULL);
+	assert_non_null(res);
+	assert_int_equal(count_lines(res), 601);
+	size_t zeros = 0;
+	for (const char *q = res; (q = strstr(q, ",0.000000,")); q++)
+		zeros++;
+	assert_int_equal(zeros, 600);
+	free(res);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_nab_short_file_written),
 		cmocka_unit_test(test_nab_elapsed_times_written_as_dates),
 		cmocka_unit_test(test_nab_empty_probation_does_not_train),
+		cmocka_unit_test(test_nab_probation_without_values_not_trained),
 		cmocka_unit_test(test_nab_name_stays_inside_results),
 		cmocka_unit_test(test_nab_results_folder_refused_before_training),
 	};

@@ -109,6 +109,132 @@ static void test_train_span_beyond_float(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A train part that ends flat (a host idle for its last hour): in the
+ * validation part every value repeats the one before, so the naive forecast
+ * has no error at all and the model, whatever its RMSE, is not better. The
+ * line used to divide by 1 instead and say "0.02 x the naive forecast's
+ * (better)". */
+static void test_flat_validation_is_not_better_than_naive(void **state)
+{
+	(void)state;
+	char dir[64], out[32768], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/idle.csv", dir);
+	FILE *f = fopen(csv, "w");
+	assert_non_null(f);
+	fprintf(f, "cpu\n");
+	for (size_t r = 0; r < 400; r++)
+		fprintf(f, "%.4f\n",
+			r < 150 ? 50 + 20 * sin((double)r / 6.0) : 42.0);
+	fclose(f);
+	int rc = tu_run(out, sizeof(out),
+			"%s train %s -o %s/m.model --epochs 2 --patience 0 "
+			"--hidden 8 --seed 4",
+			tu_vigil(), csv, dir);
+	if (rc != 0)
+		print_message("%s", out);
+	assert_int_equal(rc, 0);
+	char *line = strstr(out, "validation RMSE (scaled) is ");
+	assert_non_null(line);
+	char *end = strchr(line, '\n');
+	assert_non_null(end);
+	*end = '\0';
+	/* the model's own RMSE, not a ratio, and never "better" */
+	double v = -1;
+	assert_int_equal(sscanf(line, "validation RMSE (scaled) is %lf", &v), 1);
+	assert_true(v > 0);
+	if (strstr(line, "(better)") || strstr(line, " x the naive"))
+		fail_msg("%s", line);
+	assert_non_null(strstr(line, "the naive forecast's is 0"));
+	assert_non_null(strstr(line, "(not better)"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+/* A metric that was not recorded before the split (every train row empty,
+ * a probe added later): it used to be back-filled over the whole train part
+ * from its first test value, the model learnt that constant, and detect
+ * flagged the metric's first test hour as a high anomaly, exit 0. Training
+ * now refuses it by name (detect, score and the dashboard train through the
+ * same code), info says so, and a split that gives the train part some of
+ * its values trains as before. */
+static void test_metric_missing_from_train_part_is_refused(void **state)
+{
+	(void)state;
+	char dir[64], out[32768], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/late.csv", dir);
+	FILE *f = fopen(csv, "w");
+	assert_non_null(f);
+	fprintf(f, "cpu,mem,disk\n");
+	for (size_t r = 0; r < 300; r++) {
+		fprintf(f, "%.4f,%.4f,", 50 + 20 * sin((double)r / 6.0),
+			30 + 5 * cos((double)r / 9.0));
+		if (r >= 150)
+			fprintf(f, "%.4f", 70 + 10 * sin((double)r / 4.0));
+		fprintf(f, "\n");
+	}
+	fclose(f);
+	const char *says = "metric 'disk' has no value in the train part "
+			   "(rows 0-149 are all missing; its first value is "
+			   "in row 150)";
+	int rc = tu_run(out, sizeof(out),
+			"%s detect %s --epochs 2 --hidden 8 --cache-dir %s/c "
+			"-o %s/det.csv",
+			tu_vigil(), csv, dir, dir);
+	if (rc != 2 || !strstr(out, says))
+		fail_msg("exit %d:\n%s", rc, out);
+	char det[128];
+	snprintf(det, sizeof(det), "%s/det.csv", dir);
+	assert_int_equal(access(det, F_OK), -1);
+	rc = tu_run(out, sizeof(out),
+		    "%s train %s --epochs 2 --hidden 8 -o %s/m.model",
+		    tu_vigil(), csv, dir);
+	if (rc != 2 || !strstr(out, says))
+		fail_msg("exit %d:\n%s", rc, out);
+	assert_int_equal(tu_run(out, sizeof(out), "%s info %s", tu_vigil(), csv),
+			 0);
+	assert_non_null(strstr(out, "note      disk has no value in the train "
+				    "part (rows 0-149 are all missing"));
+	/* the train part holding some of its values: trained and detected */
+	rc = tu_run(out, sizeof(out),
+		    "%s detect %s --split 200 --epochs 2 --hidden 8 "
+		    "--cache-dir %s/c -o %s",
+		    tu_vigil(), csv, dir, det);
+	if (rc != 0)
+		fail_msg("exit %d:\n%s", rc, out);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+/* --split and --train both set the split: given together, in either
+ * order, they are a usage error. 'vigil info DATA --split 100 --train 0.9'
+ * used to take --split without a word (train 100 rows, not 360). */
+static void test_split_and_train_exclude_each_other(void **state)
+{
+	(void)state;
+	char dir[64], out[8192], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/host.csv", dir);
+	write_csv(csv, 400);
+	static const char *const both[] = {"--split 100 --train 0.9",
+					   "--train 0.9 --split 100"};
+	for (size_t k = 0; k < 2; k++) {
+		int rc = tu_run(out, sizeof(out), "%s info %s %s", tu_vigil(),
+				csv, both[k]);
+		if (rc != 1 ||
+		    !strstr(out, "--split and --train both set the split"))
+			fail_msg("%s: exit %d\n%s", both[k], rc, out);
+	}
+	assert_int_equal(tu_run(out, sizeof(out), "%s info %s --train 0.9",
+				tu_vigil(), csv),
+			 0);
+	assert_non_null(strstr(out, "split at 360"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s info %s --split 100",
+				tu_vigil(), csv),
+			 0);
+	assert_non_null(strstr(out, "split at 100"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* Without -o the model goes to the cache folder ($XDG_CACHE_HOME/vigil),
  * nothing beside the data, and the next train with the same data and
  * options reuses it. */
@@ -429,6 +555,9 @@ int main(void)
 		cmocka_unit_test(test_full_stdout_is_an_error),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
 		cmocka_unit_test(test_train_span_beyond_float),
+		cmocka_unit_test(test_flat_validation_is_not_better_than_naive),
+		cmocka_unit_test(test_metric_missing_from_train_part_is_refused),
+		cmocka_unit_test(test_split_and_train_exclude_each_other),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_same_seed_same_file_across_runs),
 	};

@@ -206,6 +206,14 @@ int cli_series_option(const char *cmd, int argc, char **argv, int *i,
 		return -1;
 	}
 	const char *v = argv[++*i];
+	/* both set the split: the one --split gave used to win silently */
+	if ((!strcmp(a, "--split") && opt->train_fraction > 0) ||
+	    (!strcmp(a, "--train") && opt->split_rows > 0)) {
+		cli_usage_error(cmd,
+				"--split and --train both set the split; give "
+				"one of them");
+		return -1;
+	}
 	if (!strcmp(a, "--bearer-token-file")) {
 		opt->bearer_token_file = v;
 	} else if (!strcmp(a, "--user")) {

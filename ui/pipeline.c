@@ -775,16 +775,18 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 				     "--mode dynamic looks ahead");
 		return -1;
 	}
-	if (dc->high < dc->medium) {
-		cli_usage_error(cmd, "--high (%g) must not be below --medium (%g)",
-				dc->high, dc->medium);
-		return -1;
-	}
 	return 1;
 }
 
-int pipeline_refuse_train_options(const char *cmd, const PipelineOptions *o)
+int pipeline_check_options(const char *cmd, const PipelineOptions *o)
 {
+	/* here, not as each is parsed: '--medium 5 --high 8' passes by a
+	   --high of 4 (the default) on the way */
+	if (o->detect.high < o->detect.medium)
+		return cli_usage_error(cmd,
+				       "--high (%g) must not be below --medium "
+				       "(%g)",
+				       o->detect.high, o->detect.medium);
 	if (!o->model_path || !o->train_option)
 		return 0;
 	if (!strcmp(o->train_option, "--cache-dir"))

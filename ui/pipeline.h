@@ -109,10 +109,11 @@ int pipeline_option(const char *cmd, int argc, char **argv, int *i,
 int pipeline_lstm_option(const char *cmd, int argc, char **argv, int *i,
 			 LstmConfig *lc);
 
-/* A usage error for cmd (returns 1) when o names a model file (--model)
- * and an option that only shapes a model being trained or found in the
- * cache (o->train_option), which would be ignored; else 0. */
-int pipeline_refuse_train_options(const char *cmd, const PipelineOptions *o);
+/* The checks that need every option parsed first: a usage error for cmd
+ * (returns 1) when --high is below --medium, or when o names a model file
+ * (--model) and an option that only shapes a model being trained or found
+ * in the cache (o->train_option), which would be ignored; else 0. */
+int pipeline_check_options(const char *cmd, const PipelineOptions *o);
 
 /* Help text for the options pipeline_option accepts. */
 extern const char pipeline_model_help[];

@@ -217,7 +217,7 @@ int cmd_detect(int argc, char **argv)
 	}
 	if (!o.dataset)
 		return cli_usage_error(cmd, "DATASET is missing");
-	if (pipeline_refuse_train_options(cmd, &o))
+	if (pipeline_check_options(cmd, &o))
 		return 1;
 	if (out && is_stdout(out))
 		out = NULL;

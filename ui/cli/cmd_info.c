@@ -173,6 +173,16 @@ static void print_text(const Series *s, int all)
 	} else {
 		printf("labels    none found\n");
 	}
+	for (size_t m = series_untrained_metric(s, 0); m < s->metrics;
+	     m = series_untrained_metric(s, m + 1)) {
+		char name[96];
+		ui_escape(s->names[m], name, sizeof(name));
+		printf("note      %s has no value in the train part (rows "
+		       "0-%zu are all missing, back-filled from row %zu):\n"
+		       "          a model cannot learn it; move the split or "
+		       "leave the column out\n",
+		       name, s->split - 1, s->first_value[m]);
+	}
 	const char *bits = unnamed_bit_column(s);
 	if (bits)
 		printf("note      %s, the last column, holds only 0 and 1: if it "
@@ -215,6 +225,11 @@ static int print_json(const Series *s)
 		cJSON_AddStringToObject(o, "axis_note", s->axis_note);
 	cJSON_AddNumberToObject(o, "interval", (double)s->interval);
 	cJSON_AddNumberToObject(o, "filled", (double)s->filled);
+	cJSON *untrained = cJSON_AddArrayToObject(o, "no_train_values");
+	for (size_t m = series_untrained_metric(s, 0); m < s->metrics;
+	     m = series_untrained_metric(s, m + 1))
+		cJSON_AddItemToArray(untrained,
+				     cJSON_CreateString(s->names[m]));
 	if (s->label_path)
 		cJSON_AddStringToObject(o, "label_path", s->label_path);
 	else

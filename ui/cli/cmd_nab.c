@@ -428,6 +428,8 @@ int cmd_nab(int argc, char **argv)
 		return cli_usage_error(cmd, "NAB_DATA_DIR is missing");
 	if (!outdir)
 		return cli_usage_error(cmd, "-o RESULTS_DIR is missing");
+	if (pipeline_check_options(cmd, &o))
+		return 1;
 
 	ErrorRecord err;
 	error_clear(&err);

@@ -624,7 +624,7 @@ int cmd_score(int argc, char **argv)
 		return cli_usage_error("score",
 				       "--detections and --model exclude each "
 				       "other");
-	if (pipeline_refuse_train_options("score", &po))
+	if (pipeline_check_options("score", &po))
 		return 1;
 	/* the detections file is scored as it is: the options of the model
 	   and of detection would be taken and ignored */

@@ -132,12 +132,20 @@ static void print_metrics(const LstmModel *m, const ModelMetrics *mm)
 		       label[k], rows[k][0]->mae, rows[k][0]->mse,
 		       rows[k][0]->rmse, rows[k][1]->mae, rows[k][1]->mse,
 		       rows[k][1]->rmse, rows[k][2]->rmse, rows[k][3]->rmse);
-	double r = mm->val.overall_scaled.rmse /
-		   (mm->naive_val.overall_scaled.rmse > 0
-			    ? mm->naive_val.overall_scaled.rmse
-			    : 1);
-	printf("validation RMSE (scaled) is %.2f x the naive forecast's (%s)\n",
-	       r, r < 1 ? "better" : "not better");
+	double v = mm->val.overall_scaled.rmse;
+	double naive = mm->naive_val.overall_scaled.rmse;
+	/* a validation part where every metric repeats its last value gives
+	   the naive forecast no error: there is no ratio, and nothing beats
+	   it (v / 1 used to read "0.02 x ... (better)") */
+	if (!(naive > 0))
+		printf("validation RMSE (scaled) is %.4g; the naive forecast's "
+		       "is 0, every validation value repeats the one before "
+		       "(%s)\n",
+		       v, v > 0 ? "not better" : "equal");
+	else
+		printf("validation RMSE (scaled) is %.2f x the naive forecast's "
+		       "(%s)\n",
+		       v / naive, v / naive < 1 ? "better" : "not better");
 }
 
 int cmd_train(int argc, char **argv)

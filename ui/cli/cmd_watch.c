@@ -784,7 +784,7 @@ static int parse_args(Watch *w, int argc, char **argv)
 		return cli_usage_error(cmd,
 				       "--model is required (train one with "
 				       "vigil train SOURCE -o MODEL)");
-	if (pipeline_refuse_train_options(cmd, &w->po))
+	if (pipeline_check_options(cmd, &w->po))
 		return 1;
 	if (w->po.detect.mode == THRESH_DYNAMIC)
 		return cli_usage_error(cmd,

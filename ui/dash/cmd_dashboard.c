@@ -678,7 +678,7 @@ int cmd_dashboard(int argc, char **argv)
 	if (opt.follow && !opt.dataset)
 		return cli_usage_error("dashboard",
 				       "--follow needs a DATASET that grows");
-	if (pipeline_refuse_train_options("dashboard", &opt.pipe))
+	if (pipeline_check_options("dashboard", &opt.pipe))
 		return 1;
 	if (opt.follow && opt.pipe.adapt.every)
 		return cli_usage_error("dashboard",
