@@ -5,6 +5,7 @@
  * split. Also the usage errors a user meets first. */
 #include "tests/testutil.h"
 
+#include <fcntl.h>
 #include <signal.h>
 
 typedef struct {
@@ -331,16 +332,15 @@ static void test_watch_index_axis_times_empty(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
-/* SIGHUP (the terminal closed, or a supervisor's stop signal) ends watch
- * as SIGINT and SIGTERM do: exit 0, its last status line written. It
- * killed the process (exit status 129), which left the JSON lines of a poll
- * cut where stdio's buffer ended and queued Alertmanager posts unsent. */
-static void test_watch_sighup_clean_exit(void **state)
+/* A small watch for the stop tests: a 300-row CSV (cpu only) in dir, its
+ * model trained on the first 250 rows, and watch started on it (stderr
+ * into dir/watch.err; stdout onto out_fd; SIGHUP at its default); returns
+ * once watch polls, with path the CSV. */
+static pid_t small_watch(const char *dir, int out_fd, char *path,
+			 size_t pn)
 {
-	(void)state;
-	char dir[64], out[8192], path[200], model[200], werr[200];
-	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
-	snprintf(path, sizeof(path), "%s/a.csv", dir);
+	char out[8192], model[200], werr[200];
+	snprintf(path, pn, "%s/a.csv", dir);
 	snprintf(model, sizeof(model), "%s/m.model", dir);
 	snprintf(werr, sizeof(werr), "%s/watch.err", dir);
 	FILE *f = fopen(path, "w");
@@ -357,9 +357,8 @@ static void test_watch_sighup_clean_exit(void **state)
 	pid_t pid = fork();
 	if (pid == 0) {
 		signal(SIGHUP, SIG_DFL);
-		FILE *o = freopen("/dev/null", "w", stdout);
+		dup2(out_fd, 1);
 		FILE *e = freopen(werr, "w", stderr);
-		(void)o;
 		(void)e;
 		execl(tu_vigil(), "vigil", "watch", path, "--model", model,
 		      "--split", "250", "--poll", "0.2", (char *)NULL);
@@ -378,7 +377,13 @@ static void test_watch_sighup_clean_exit(void **state)
 		waitpid(pid, NULL, 0);
 		fail_msg("watch did not start");
 	}
-	kill(pid, SIGHUP);
+	return pid;
+}
+
+/* watch's exit status, once it ends (up to 60 s, after what: why); fails
+ * the test when it does not end or is killed by a signal. */
+static int watch_exit(pid_t pid, const char *after)
+{
 	int st = 0, done = 0;
 	for (int i = 0; i < 600 && !done; i++) {
 		done = waitpid(pid, &st, WNOHANG) == pid;
@@ -388,11 +393,29 @@ static void test_watch_sighup_clean_exit(void **state)
 	if (!done) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		fail_msg("watch still runs 60 s after SIGHUP");
+		fail_msg("watch still runs 60 s after %s", after);
 	}
 	if (!WIFEXITED(st))
 		fail_msg("watch was killed by signal %d", WTERMSIG(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	return WEXITSTATUS(st);
+}
+
+/* SIGHUP (the terminal closed, or a supervisor's stop signal) ends watch
+ * as SIGINT and SIGTERM do: exit 0, its last status line written. It
+ * killed the process (exit status 129), which left the JSON lines of a poll
+ * cut where stdio's buffer ended and queued Alertmanager posts unsent. */
+static void test_watch_sighup_clean_exit(void **state)
+{
+	(void)state;
+	char dir[64], out[256], path[200], werr[200];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(werr, sizeof(werr), "%s/watch.err", dir);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	assert_true(null >= 0);
+	pid_t pid = small_watch(dir, null, path, sizeof(path));
+	close(null);
+	kill(pid, SIGHUP);
+	assert_int_equal(watch_exit(pid, "SIGHUP"), 0);
 	char *e = tu_slurp(werr, NULL);
 	assert_non_null(e);
 	assert_non_null(strstr(e, "stopped after 300 rows"));
@@ -406,73 +429,27 @@ static void test_watch_sighup_clean_exit(void **state)
 static void test_watch_stops_when_stdout_closes(void **state)
 {
 	(void)state;
-	char dir[64], out[8192], path[200], model[200], werr[200];
+	char dir[64], out[256], path[200], werr[200];
 	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
-	snprintf(path, sizeof(path), "%s/a.csv", dir);
-	snprintf(model, sizeof(model), "%s/m.model", dir);
 	snprintf(werr, sizeof(werr), "%s/watch.err", dir);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("cpu\n", f);
-	for (int r = 0; r < 300; r++)
-		fprintf(f, "%.2f\n", 10 + ((r * 37) % 11) * 0.1);
-	fclose(f);
-	assert_int_equal(tu_run(out, sizeof(out),
-				"%s train %s --split 250 -o %s --epochs 2 "
-				"--hidden 8 --quiet",
-				tu_vigil(), path, model),
-			 0);
 	int fd[2];
 	assert_int_equal(pipe(fd), 0);
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(fd[1], 1);
-		close(fd[0]);
-		close(fd[1]);
-		FILE *e = freopen(werr, "w", stderr);
-		(void)e;
-		execl(tu_vigil(), "vigil", "watch", path, "--model", model,
-		      "--split", "250", "--poll", "0.2", (char *)NULL);
-		_exit(127);
-	}
+	/* watch holds the write end only: the read end is head's */
+	fcntl(fd[0], F_SETFD, FD_CLOEXEC);
+	pid_t pid = small_watch(dir, fd[1], path, sizeof(path));
 	close(fd[1]);
 	close(fd[0]); /* the reader is gone */
-	int started = 0;
-	for (int i = 0; i < 600 && !started; i++) {
-		char *e = tu_slurp(werr, NULL);
-		started = e && strstr(e, "polling every");
-		free(e);
-		if (!started)
-			usleep(100000);
-	}
-	if (!started) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		fail_msg("watch did not start");
-	}
 	/* a plateau far above anything seen: a detection to write */
-	f = fopen(path, "a");
+	FILE *f = fopen(path, "a");
 	assert_non_null(f);
 	for (int r = 0; r < 40; r++)
 		fprintf(f, "%.2f\n", 90.0);
 	fclose(f);
-	int st = 0, done = 0;
-	for (int i = 0; i < 600 && !done; i++) {
-		done = waitpid(pid, &st, WNOHANG) == pid;
-		if (!done)
-			usleep(100000);
-	}
-	if (!done) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		fail_msg("watch still runs 60 s after its stdout closed");
-	}
-	if (!WIFEXITED(st))
-		fail_msg("watch was killed by signal %d", WTERMSIG(st));
-	assert_int_equal(WEXITSTATUS(st), 2);
+	assert_int_equal(watch_exit(pid, "its stdout closed"), 2);
 	char *e = tu_slurp(werr, NULL);
 	assert_non_null(e);
-	assert_non_null(strstr(e, "cannot write to stdout: Broken pipe; stopping"));
+	assert_non_null(
+		strstr(e, "cannot write to stdout: Broken pipe; stopping"));
 	free(e);
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
