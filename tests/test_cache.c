@@ -643,7 +643,7 @@ static void test_demo_quick_model_takes_the_options(void **state)
 	};
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
 		assert_int_equal(tu_run(out, sizeof(out),
-					"%s %s --keys '%s' --dump '%s'",
+					TU_DASH_ENV "%s %s --keys '%s' --dump '%s'",
 					tu_vigil(), runs[i].opts, keys, dump),
 				 0);
 		char *screen = tu_slurp(dump, NULL);
@@ -658,7 +658,8 @@ static void test_demo_quick_model_takes_the_options(void **state)
 	assert_true(same); /* both the quick model's size */
 	/* --hidden and --epochs still replace the quick ones */
 	assert_int_equal(tu_run(out, sizeof(out),
-				"%s --hidden 40 --keys '%s' --dump '%s'",
+				TU_DASH_ENV "%s --hidden 40 --keys '%s' "
+				"--dump '%s'",
 				tu_vigil(), keys, dump),
 			 0);
 	assert_int_equal(demo_models(&same), 3);

@@ -712,7 +712,8 @@ static void test_medium_and_high_in_either_order(void **state)
 	snprintf(keys, sizeof(keys), "%s/none.keys", dir);
 	assert_int_equal(tu_write(keys, ""), 0);
 	rc = tu_run(out, sizeof(out),
-		    "%s %s %s --medium 5 --high 8 --keys %s --dump %s",
+		    TU_DASH_ENV "%s %s %s --medium 5 --high 8 --keys %s "
+		    "--dump %s",
 		    tu_vigil(), csv, small(), keys, b);
 	if (rc != 0)
 		fail_msg("dashboard --medium 5 --high 8: exit %d\n%s", rc, out);

@@ -591,7 +591,8 @@ static void test_password_in_url_not_shown(void **state)
 	snprintf(path, sizeof(path), "%s/keys", env.dir);
 	tu_write(path, "s");
 	rc = tu_run(out, sizeof(out),
-		    "cd %s && %s '%s' --no-model --keys %s --dump %s/screen",
+		    "cd %s && " TU_DASH_ENV "%s '%s' --no-model --keys %s "
+		    "--dump %s/screen",
 		    env.dir, tu_vigil(), src, path, env.dir);
 	snprintf(path, sizeof(path), "%s/screen", env.dir);
 	char *screen = tu_slurp(path, NULL);

@@ -142,6 +142,11 @@ static inline int tu_write(const char *path, const char *text)
 	return (fclose(f) == 0 && ok) ? 0 : -1;
 }
 
+/* What a command line that runs the dashboard with --keys and --dump puts
+ * before vigil: a terminal type and size of its own, since CI runs the
+ * tests with no TERM at all (the dashboard refuses to start without one) */
+#define TU_DASH_ENV "TERM=xterm-256color COLUMNS=80 LINES=24 "
+
 /* The dashboard's first screen (80x24, no model, no keys) on the CSV text,
  * written to dir/NAME; env goes before the command (e.g. "LANG=C"). The
  * screen, to free; NULL when vigil failed. */
@@ -154,8 +159,7 @@ static inline char *tu_first_screen(const char *dir, const char *name,
 	snprintf(dump, sizeof(dump), "%s/screen.txt", dir);
 	if (tu_write(path, text) || tu_write(keys, "") ||
 	    tu_run(out, sizeof(out),
-		   "TERM=xterm-256color %s COLUMNS=80 LINES=24 %s %s "
-		   "--no-model --keys %s --dump %s",
+		   TU_DASH_ENV "%s %s %s --no-model --keys %s --dump %s",
 		   env, tu_vigil(), path, keys, dump) != 0)
 		return NULL;
 	return tu_slurp(dump, NULL);
