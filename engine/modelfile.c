@@ -371,7 +371,14 @@ Status model_load(LstmModel **out, const char *path, const Series *s,
 	if (st)
 		return st;
 	size_t cmp = len < 8 ? len : 8;
-	if (len == 0 || memcmp(p, MODEL_MAGIC, cmp) != 0) {
+	if (len == 0) {
+		free(p);
+		return error_set(err, STATUS_CORRUPT, path, 0, 0,
+				 "empty file, not a model: the save that wrote "
+				 "it did not finish, or it was made by "
+				 "something else");
+	}
+	if (memcmp(p, MODEL_MAGIC, cmp) != 0) {
 		free(p);
 		return error_set(err, STATUS_FORMAT, path, 0, 0,
 				 "not a vigil model file");
@@ -379,7 +386,8 @@ Status model_load(LstmModel **out, const char *path, const Series *s,
 	if (len < HEADER_BYTES) {
 		free(p);
 		return error_set(err, STATUS_CORRUPT, path, 0, 0,
-				 "truncated model file: only %zu bytes", len);
+				 "truncated model file: only %zu byte%s", len,
+				 len == 1 ? "" : "s");
 	}
 	Rd r = {p, len, 8, 0};
 	uint32_t version = get_u32(&r);

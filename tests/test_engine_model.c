@@ -126,6 +126,10 @@ static void expect_refusal(const char *what, Status want, const char *msg)
 	} else if (!strcmp(what, "version")) {
 		d[8] = 7;
 		fwrite(d, 1, len, f);
+	} else if (!strcmp(what, "empty")) {
+		/* nothing: a save that never happened */
+	} else if (!strcmp(what, "one byte")) {
+		fwrite(d, 1, 1, f);
 	} else if (!strcmp(what, "notmodel")) {
 		fputs("timestamp,value\n", f);
 	} else {
@@ -173,6 +177,19 @@ static void test_other_metrics_are_refused(void **state)
 	(void)state;
 	expect_refusal("metrics", STATUS_MISMATCH,
 		       "metric 2 is 'metric_1' in the model but 'disk_io'");
+}
+
+/* An empty file is said to be empty (it was "not a vigil model file"),
+ * and the first byte of a model alone reads "only 1 byte" (it read
+ * "only 1 bytes") */
+static void test_empty_and_one_byte_files(void **state)
+{
+	(void)state;
+	expect_refusal("empty", STATUS_CORRUPT,
+		       "empty file, not a model: the save that wrote it did "
+		       "not finish, or it was made by something else");
+	expect_refusal("one byte", STATUS_CORRUPT,
+		       "truncated model file: only 1 byte");
 }
 
 static void test_other_file_is_not_a_model(void **state)
@@ -325,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_other_version_is_refused),
 		cmocka_unit_test(test_other_metrics_are_refused),
 		cmocka_unit_test(test_other_file_is_not_a_model),
+		cmocka_unit_test(test_empty_and_one_byte_files),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_cache_falls_back_to_xdg_cache_home),
 		cmocka_unit_test(test_eval_from_forecast_matches),
