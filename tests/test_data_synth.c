@@ -438,6 +438,29 @@ static void test_cli_anomaly_limit_and_quoted_path(void **state)
 	assert_non_null(strstr(out, "format    SMD"));
 }
 
+/* `vigil synth -o -` made a folder named '-' (detect's -o - is stdout;
+ * labels' and train's are refused): now a usage error that writes
+ * nothing, and ./- still names such a folder */
+static void test_cli_dash_output_refused(void **state)
+{
+	(void)state;
+	char dir[64], out[4096];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	int rc = tu_run(out, sizeof(out), "cd %s && %s synth -o - --points 200",
+			dir, tu_vigil());
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "-o - (stdout) cannot take synth's two "
+				    "files: name a folder"));
+	assert_int_equal(tu_run(out, sizeof(out), "ls -A %s", dir), 0);
+	assert_string_equal(out, "");
+	rc = tu_run(out, sizeof(out),
+		    "cd %s && %s synth -o ./- --points 200 && ls ./-", dir,
+		    tu_vigil());
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "synthetic.csv"));
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -449,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_cli_seed_as_train_takes_it),
 		cmocka_unit_test(test_cli_keeps_other_labels),
 		cmocka_unit_test(test_cli_anomaly_limit_and_quoted_path),
+		cmocka_unit_test(test_cli_dash_output_refused),
 	};
 	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

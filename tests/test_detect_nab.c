@@ -388,6 +388,25 @@ static void test_nab_probation_without_values_not_trained(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* `vigil nab DATA -o -` made a results folder named '-': now a usage
+ * error before any file is read or trained on */
+static void test_nab_dash_output_refused(void **state)
+{
+	(void)state;
+	char dir[64], out[4096], here[2048];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_non_null(getcwd(here, sizeof(here)));
+	int rc = tu_run(out, sizeof(out),
+			"cd %s && %s nab '%s/data/samples/nab' -o -", dir,
+			tu_vigil(), here);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "-o - (stdout) cannot take a results "
+				    "folder"));
+	assert_int_equal(tu_run(out, sizeof(out), "ls -A %s", dir), 0);
+	assert_string_equal(out, "");
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_nab_probation_without_values_not_trained),
 		cmocka_unit_test(test_nab_name_stays_inside_results),
 		cmocka_unit_test(test_nab_results_folder_refused_before_training),
+		cmocka_unit_test(test_nab_dash_output_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

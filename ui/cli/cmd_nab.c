@@ -379,6 +379,14 @@ int cmd_nab(int argc, char **argv)
 						       a);
 			const char *v = argv[++i];
 			if (!strcmp(a, "-o")) {
+				/* '-' is stdout for detect's -o; the results
+				   are a folder of files */
+				if (!strcmp(v, "-"))
+					return cli_usage_error(
+						cmd, "-o - (stdout) cannot take "
+						     "a results folder: name "
+						     "one (./- for one named "
+						     "'-')");
 				outdir = v;
 			} else if (!strcmp(a, "--labels")) {
 				labels = v;

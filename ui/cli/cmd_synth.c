@@ -378,6 +378,14 @@ int cmd_synth(int argc, char **argv)
 		const char *v = argv[++i];
 		long n = 0;
 		if (!strcmp(a, "-o")) {
+			/* '-' is stdout for detect's -o; synth writes two
+			   files into a folder */
+			if (!strcmp(v, "-"))
+				return cli_usage_error(
+					"synth", "-o - (stdout) cannot take "
+						 "synth's two files: name a "
+						 "folder (./- for one named "
+						 "'-')");
 			dir = v;
 		} else if (!strcmp(a, "--format")) {
 			if (strcmp(v, "csv") && strcmp(v, "smd"))
