@@ -857,9 +857,28 @@ static void test_output_never_replaces_the_labels(void **state)
 	unlink(lab);
 }
 
+/* Every command that takes one DATASET says the same when it has none:
+ * detect said "DATASET is missing" where train, score, info and labels
+ * say "which DATASET?" */
+static void test_no_dataset_same_words(void **state)
+{
+	(void)state;
+	static const char *const cmds[] = {"detect", "train", "score", "info",
+					   "labels"};
+	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
+		char out[4096], want[64];
+		int rc = tu_run(out, sizeof(out), "%s %s", tu_vigil(), cmds[c]);
+		snprintf(want, sizeof(want), "vigil %s: which DATASET?",
+			 cmds[c]);
+		if (rc != 1 || !strstr(out, want))
+			fail_msg("vigil %s: exit %d\n%s", cmds[c], rc, out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_dataset_same_words),
 		cmocka_unit_test(test_help_and_usage),
 		cmocka_unit_test(test_csv_files_find_the_planted_anomaly),
 		cmocka_unit_test(test_points_node_column),

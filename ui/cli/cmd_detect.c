@@ -216,7 +216,7 @@ int cmd_detect(int argc, char **argv)
 		}
 	}
 	if (!o.dataset)
-		return cli_usage_error(cmd, "DATASET is missing");
+		return cli_usage_error(cmd, "which DATASET?");
 	if (pipeline_check_options(cmd, &o))
 		return 1;
 	if (out && is_stdout(out))
