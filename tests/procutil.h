@@ -1,7 +1,8 @@
 /* Real servers for the live tests (Prometheus, Alertmanager, vigil watch):
  * a free TCP port on 127.0.0.1, a program started with its output in
- * files, and stopped. Shared by tests/test_live_prom.c and
- * tests/test_watch_am.c. */
+ * files, waited for by what it writes, and stopped. Shared by
+ * tests/test_live_prom.c, tests/test_watch_am.c and tests/test_watch_csv.c.
+ * Needs tests/testutil.h (tu_slurp) first. */
 #ifndef VIGIL_TESTS_PROCUTIL_H
 #define VIGIL_TESTS_PROCUTIL_H
 
@@ -9,6 +10,8 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -69,6 +72,31 @@ static inline int tu_stop(pid_t *pid)
 	waitpid(*pid, &st, 0);
 	*pid = 0;
 	return -1;
+}
+
+/* How many times needle occurs in text. */
+static inline int tu_count(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* Wait up to sec seconds until path's content contains needle at least
+ * times times (a program's log saying it is ready, say). */
+static inline int tu_wait_file(const char *path, const char *needle,
+			       int times, double sec)
+{
+	for (int i = 0; i < (int)(sec * 10); i++) {
+		char *t = tu_slurp(path, NULL);
+		int ok = t && tu_count(t, needle) >= times;
+		free(t);
+		if (ok)
+			return 1;
+		usleep(100000);
+	}
+	return 0;
 }
 
 #endif

@@ -400,30 +400,6 @@ static void test_score_same_on_file_and_prometheus(void **state)
 	assert_string_equal(node_block(out1), node_block(out2));
 }
 
-static int count(const char *text, const char *needle)
-{
-	int n = 0;
-	for (const char *p = text; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
-
-/* Wait up to sec seconds until path's content contains needle at least
- * times times. */
-static int wait_file(const char *path, const char *needle, int times,
-		     double sec)
-{
-	for (int i = 0; i < (int)(sec * 10); i++) {
-		char *t = tu_slurp(path, NULL);
-		int ok = t && count(t, needle) >= times;
-		free(t);
-		if (ok)
-			return 1;
-		usleep(100000);
-	}
-	return 0;
-}
-
 /* Wait up to sec seconds until Alertmanager lists (want 1) or no longer
  * lists (want 0) a VigilAnomaly alert; the listing goes into body. */
 static int wait_am(int want, double sec, char *body, size_t n)
@@ -475,7 +451,7 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 			"--alert-gap", "2", "--merge-gap", "2", "--long-span",
 			"0", "--retry-max", "2", NULL};
 	env.watch = tu_spawn(argv, wout, werr);
-	if (!wait_file(werr, "polling every", 1, 60))
+	if (!tu_wait_file(werr, "polling every", 1, 60))
 		fail_msg("watch did not start");
 	print_message("watch: %s after %.1f s\n", "started", clock_mono_seconds() - t0);
 	/* an anomaly on both metrics: Alertmanager lists it, high */
@@ -497,9 +473,9 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 	print_message("watch: %s after %.1f s\n", "resolved", clock_mono_seconds() - t0);
 	char *o = tu_slurp(wout, NULL);
 	assert_non_null(o);
-	assert_int_equal(count(o, "\"event\": \"open\", \"type\": \"alert\""),
+	assert_int_equal(tu_count(o, "\"event\": \"open\", \"type\": \"alert\""),
 			 1);
-	assert_int_equal(count(o, "\"event\": \"close\", \"type\": \"alert\""),
+	assert_int_equal(tu_count(o, "\"event\": \"close\", \"type\": \"alert\""),
 			 1);
 	assert_non_null(strstr(o, "\"metric\": \"*\""));
 	free(o);
@@ -507,10 +483,10 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 	/* Alertmanager goes away: watch reports it and keeps running */
 	tu_stop(&env.am);
 	atomic_store(&offset, 1000);
-	if (!wait_file(wout, "\"event\": \"open\", \"type\": \"alert\"", 2,
+	if (!tu_wait_file(wout, "\"event\": \"open\", \"type\": \"alert\"", 2,
 		       20))
 		fail_msg("no second alert");
-	if (!wait_file(werr, "alertmanager: ", 1, 10))
+	if (!tu_wait_file(werr, "alertmanager: ", 1, 10))
 		fail_msg("the outage was not reported");
 	char *e = tu_slurp(werr, NULL);
 	assert_non_null(strstr(e, "no answer from the server"));
@@ -522,18 +498,18 @@ static void test_watch_alerts_resolves_and_survives_outage(void **state)
 	if (!wait_am(1, 20, body, sizeof(body)))
 		fail_msg("the alert was not delivered after the outage");
 	print_message("watch: %s after %.1f s\n", "delivered after the outage", clock_mono_seconds() - t0);
-	assert_true(wait_file(werr, "delivered after", 1, 5));
+	assert_true(tu_wait_file(werr, "delivered after", 1, 5));
 	atomic_store(&offset, 0);
 
 	/* Prometheus goes away: reported, retried; the rows missed are
 	   fetched when it is back */
 	tu_stop(&env.prom);
-	if (!wait_file(werr, "source: ", 1, 10))
+	if (!tu_wait_file(werr, "source: ", 1, 10))
 		fail_msg("the source's outage was not reported");
 	start_prom();
 	snprintf(am, sizeof(am), "http://127.0.0.1:%d/-/ready", env.prom_port);
 	assert_true(wait_ready(am, 30));
-	if (!wait_file(werr, "source: answering again", 1, 15))
+	if (!tu_wait_file(werr, "source: answering again", 1, 15))
 		fail_msg("watch did not take the source back");
 	print_message("watch: %s after %.1f s\n", "source back", clock_mono_seconds() - t0);
 	e = tu_slurp(werr, NULL);
@@ -632,7 +608,7 @@ static void test_password_in_url_not_shown(void **state)
 	char *argv[] = {(char *)tu_vigil(), "watch", path, "--model", model,
 			"--alertmanager", am, NULL};
 	pid_t w = tu_spawn(argv, wout, werr);
-	int started = wait_file(werr, "polling every", 1, 60);
+	int started = tu_wait_file(werr, "polling every", 1, 60);
 	assert_int_equal(tu_stop(&w), 0);
 	char *e = tu_slurp(werr, NULL);
 	if (!started || !e || strstr(e, "hunter2") ||
@@ -680,7 +656,7 @@ static pid_t watch_exporter(const char *tag, char *werr, size_t n)
 	char *argv[] = {(char *)tu_vigil(), "watch", url, "--model", model,
 			NULL};
 	pid_t w = tu_spawn(argv, wout, werr);
-	if (!wait_file(werr, "polling every", 1, 60)) {
+	if (!tu_wait_file(werr, "polling every", 1, 60)) {
 		tu_stop(&w);
 		fail_msg("watch did not start");
 	}
@@ -694,14 +670,14 @@ static void test_watch_new_series_said_once(void **state)
 	char werr[512];
 	pid_t w = watch_exporter("new", werr, sizeof(werr));
 	atomic_store(&extra, 1);
-	int said = wait_file(werr, "new series", 1, 60);
+	int said = tu_wait_file(werr, "new series", 1, 60);
 	/* several more polls (one a second) after it was said */
 	wait_scrapes(5, 30);
 	atomic_store(&extra, 0);
 	int st = tu_stop(&w);
 	char *e = tu_slurp(werr, NULL);
 	assert_non_null(e);
-	if (!said || count(e, "new series") != 1 ||
+	if (!said || tu_count(e, "new series") != 1 ||
 	    !strstr(e, "source: new series vt_disk{instance=\"h1\","
 		       "job=\"vigil\"} is not scored: the model knows the 2 "
 		       "metrics"))
@@ -727,16 +703,16 @@ static void test_watch_series_gone_said(void **state)
 		fail_msg("Prometheus does not scrape the exporter");
 	}
 	atomic_store(&no_mem, 1);
-	int gone = wait_file(werr, "has no samples since", 1, 60);
+	int gone = tu_wait_file(werr, "has no samples since", 1, 60);
 
 	/* several more polls (one a second) while it is away */
 	wait_scrapes(5, 30);
 	atomic_store(&no_mem, 0);
-	int back = wait_file(werr, "has samples again", 1, 60);
+	int back = tu_wait_file(werr, "has samples again", 1, 60);
 	int st = tu_stop(&w);
 	char *e = tu_slurp(werr, NULL);
 	assert_non_null(e);
-	if (!gone || !back || count(e, "has no samples since") != 1 ||
+	if (!gone || !back || tu_count(e, "has no samples since") != 1 ||
 	    !strstr(e, "source: series vt_mem{instance=\"h1\",job=\"vigil\"} "
 		       "has no samples since ") ||
 	    !strstr(e, "its last value is carried forward") ||
@@ -891,7 +867,7 @@ static void test_sigterm_while_prometheus_hangs(void **state)
 	char *argv[] = {(char *)tu_vigil(), "watch", url, "--model", model,
 			NULL};
 	pid_t w = tu_spawn(argv, wout, werr);
-	if (!wait_file(werr, "polling every", 1, 60)) {
+	if (!tu_wait_file(werr, "polling every", 1, 60)) {
 		tu_stop(&w);
 		fail_msg("watch did not start");
 	}
@@ -916,7 +892,7 @@ static void test_sigterm_while_prometheus_hangs(void **state)
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
 	assert_true(took < 30);
-	assert_true(wait_file(werr, "stopped after", 1, 1));
+	assert_true(tu_wait_file(werr, "stopped after", 1, 1));
 }
 
 int main(void)

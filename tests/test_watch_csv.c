@@ -4,6 +4,7 @@
  * those vigil detect finds on the finished file with the same model and
  * split. Also the usage errors a user meets first. */
 #include "tests/testutil.h"
+#include "tests/procutil.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -133,15 +134,7 @@ static void watch_matches_detect(const char *opts, const char *keep)
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	int started = 0;
-	for (int i = 0; i < 300 && !started; i++) {
-		char *e = tu_slurp(werr, NULL);
-		started = e && strstr(e, "polling every");
-		free(e);
-		if (!started)
-			usleep(100000);
-	}
-	if (!started) {
+	if (!tu_wait_file(werr, "polling every", 1, 30)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		fail_msg("watch did not start");
@@ -364,15 +357,7 @@ static pid_t small_watch(const char *dir, int out_fd, char *path,
 		      "--split", "250", "--poll", "0.2", (char *)NULL);
 		_exit(127);
 	}
-	int started = 0;
-	for (int i = 0; i < 600 && !started; i++) {
-		char *e = tu_slurp(werr, NULL);
-		started = e && strstr(e, "polling every");
-		free(e);
-		if (!started)
-			usleep(100000);
-	}
-	if (!started) {
+	if (!tu_wait_file(werr, "polling every", 1, 60)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		fail_msg("watch did not start");
@@ -527,14 +512,7 @@ static char *watch_appended(int how, int *alert)
 		      "--split", "250", "--poll", "0.2", (char *)NULL);
 		_exit(127);
 	}
-	int ok = 0;
-	for (int i = 0; i < 600 && !ok; i++) {
-		char *e = tu_slurp(werr, NULL);
-		ok = e && strstr(e, "polling every");
-		free(e);
-		if (!ok)
-			usleep(100000);
-	}
+	int ok = tu_wait_file(werr, "polling every", 1, 60);
 	if (ok && how == REPLACE) {
 		assert_int_equal(rename(other, path), 0);
 	} else if (ok) {
