@@ -1408,6 +1408,77 @@ static void test_nab_metric_edits_save(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A NAB file has one metric: its node's labels and its metric's are one
+ * list, so an edit at either scope shows at both, undo takes it back at
+ * both, and a save holds all of them. Before, a window labelled at the
+ * metric scope was not at the node (no [label] in the node's readout on
+ * it), and one labelled at the node was not at the metric. */
+static void test_nab_one_metric_edits_show_at_both_scopes(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[4096];
+	assert_int_equal(tu_run(out, sizeof(out),
+				"rm -rf '%s/nabb' && cp -r data/samples/nab "
+				"'%s/nabb'",
+				tmp, tmp),
+			 0);
+	char args[700], path[600], cmd[800];
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/nabb/realAWSCloudwatch/"
+		 "ec2_network_in_257a54.csv'",
+		 tmp);
+	start(args, "C.UTF-8");
+	expect("metric | ? help", 10);
+	/* a window at the metric scope; the cursor stays on its last row */
+	keys("m l l m a");
+	expect("1 edit unsaved", 5);
+	WAIT_CHECK(line_with("ec2_network_in_257a54", "[label]", ""), 5);
+	keys("Tab");
+	expect("node | ? help", 5);
+	WAIT_CHECK(line_with("node(ec2_network_in_257a54)", "[label]", ""),
+		   5);
+	CHECK(strstr(screen, "1 edit unsaved"));
+	/* a second one at the node scope, further on */
+	keys("l l l l l m l l m a");
+	expect("2 edits unsaved", 5);
+	WAIT_CHECK(line_with("node(ec2_network_in_257a54)", "[label]", ""),
+		   5);
+	keys("Tab");
+	expect("metric | ? help", 5);
+	WAIT_CHECK(line_with("ec2_network_in_257a54", "[label]", ""), 5);
+	/* undone at the metric scope: gone at both */
+	keys("u");
+	expect("1 edit unsaved", 5);
+	WAIT_CHECK(!strstr(screen, "[label]"), 5);
+	keys("Tab");
+	expect("node | ? help", 5);
+	WAIT_CHECK(!strstr(screen, "[label]"), 5);
+	/* the save holds the edit made at the metric scope, without asking */
+	keys("s");
+	expect("save as nab in", 5);
+	snprintf(path, sizeof(path), "%s/both.windows.json", tmp);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", path);
+	keys(cmd);
+	expect("both.windows.json (nab)", 5);
+	CHECK(!strstr(screen, "save anyway"));
+	expect("0 edits unsaved", 5);
+	char *json = tu_slurp(path, NULL);
+	assert_non_null(json);
+	int stamps = 0;
+	for (const char *q = json; (q = strstr(q, "\"2014-")); q++)
+		stamps++;
+	if (stamps != 4 || !strstr(json, "2014-04-17"))
+		fail_msg("the windows saved are not the original one and the "
+			 "one kept: %s",
+			 json);
+	free(json);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A NAB file's windows edited at its metric scope and saved into the
  * combined windows file its next open reads: the edits made after the save
  * survive a kill. The journal's base line held the node's unedited windows,
@@ -2037,6 +2108,7 @@ int main(void)
 		cmocka_unit_test(test_fleet_small_window),
 		cmocka_unit_test(test_prompts_show_typed_end),
 		cmocka_unit_test(test_nab_metric_edits_save),
+		cmocka_unit_test(test_nab_one_metric_edits_show_at_both_scopes),
 		cmocka_unit_test(test_recovery_after_saving_nab_windows),
 		cmocka_unit_test(test_save_readback_keeps_replace_question),
 		cmocka_unit_test(test_lossy_save_asks),
