@@ -1900,6 +1900,59 @@ static void test_lossy_save_asks(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A save over an SMD machine's own interpretation_label holds the metrics;
+ * the next open reads the node from test_label. The status line says so,
+ * and a node edit that only seemed held there (the node the metrics'
+ * union) is asked about and stays unsaved. Before, the first save said
+ * only "saved PATH (interp)", and the second saved without a word, 0 edits
+ * unsaved, while the node edit was gone on reopening. */
+static void test_smd_own_interp_save_says_where_node_reopens(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024], args[600], ip[600], cmd[800];
+	tu_run(out, sizeof(out),
+	       "rm -rf '%s/smdo' && cp -r data/samples/smd-cut '%s/smdo'", tmp,
+	       tmp);
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smdo/ServerMachineDataset:machine-1-2'", tmp);
+	snprintf(ip, sizeof(ip),
+		 "%s/smdo/ServerMachineDataset/interpretation_label/"
+		 "machine-1-2.txt",
+		 tmp);
+	start(args, "C.UTF-8");
+	expect("metric | ? help", 10);
+	keys("G m h h m a");
+	expect("(9 rows, m01)", 5);
+	keys("s");
+	expect("save as interp in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", ip);
+	keys(cmd);
+	expect("saved (interp); node labels reopen from "
+	       "test_label/machine-1-2.txt",
+	       5);
+	expect("0 edits unsaved", 5);
+	/* the same rows at the node: the node is the metrics' union, which
+	 * interpretation_label gives only where there is no test_label */
+	keys("Tab G m h h m a");
+	expect("(9 rows, node)", 5);
+	keys("s");
+	expect("save as smd in", 5);
+	keys(cmd);
+	expect("save anyway? y/n  node-level edits cannot be written to "
+	       "interpretation_label: 1 range",
+	       5);
+	keys("y");
+	expect("saved without the node-level edits (they stay unsaved)", 5);
+	expect("1 edit unsaved", 5);
+	keys("q");
+	expect("unsaved edits", 5);
+	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* A metric's edit that a save into the machine's own test_label could not
  * hold ("save anyway? y") stays unsaved, and a kill -9 does not lose it:
  * the next start recovers it over the saved labels, still unsaved, and so
@@ -2112,6 +2165,7 @@ int main(void)
 		cmocka_unit_test(test_recovery_after_saving_nab_windows),
 		cmocka_unit_test(test_save_readback_keeps_replace_question),
 		cmocka_unit_test(test_lossy_save_asks),
+		cmocka_unit_test(test_smd_own_interp_save_says_where_node_reopens),
 		cmocka_unit_test(test_lossy_own_save_recovered),
 		cmocka_unit_test(test_save_txt_keeps_format),
 		cmocka_unit_test(test_signals_restore_terminal),
