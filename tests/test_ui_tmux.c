@@ -1767,27 +1767,22 @@ static void test_save_txt_keeps_format(void **state)
 	snprintf(path, sizeof(path), "%s/node.txt", tmp);
 	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", path);
 	keys(cmd);
-	expect("save anyway? y/n  edits of 1 metric cannot be written to "
-	       "test_label",
-	       5);
-	keys("y");
+	/* the metric's edit is in mine.txt: nothing to ask */
 	expect("node.txt (smd)", 5);
+	CHECK(!strstr(screen, "save anyway"));
 	assert_int_equal(tu_run(out, sizeof(out),
 				"grep -cv '^[01]$' '%s'", path),
 			 1);
 	/* the original test_label file's path: test_label, though the
-	 * prompt says interp (asked first: the metric's edit is not in it) */
+	 * prompt says interp */
 	keys("s");
 	expect("save as interp in", 5);
 	snprintf(path, sizeof(path),
 		 "%s/smdt/ServerMachineDataset/test_label/machine-1-2.txt", tmp);
 	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", path);
 	keys(cmd);
-	expect("save anyway? y/n  edits of 1 metric cannot be written to "
-	       "test_label",
-	       5);
-	keys("y");
-	expect("saved ", 5);
+	expect("saved (smd)", 5);
+	CHECK(!strstr(screen, "save anyway"));
 	assert_int_equal(tu_run(out, sizeof(out),
 				"grep -cv '^[01]$' '%s'", path),
 			 1);
@@ -1950,6 +1945,49 @@ static void test_smd_own_interp_save_says_where_node_reopens(void **state)
 	keys("q");
 	expect("unsaved edits", 5);
 	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* The metrics' edits saved as interpretation_label, then the node's as
+ * test_label: the second save loses nothing and asks nothing. Before, it
+ * asked "save anyway? y/n  edits of 1 metric cannot be written to
+ * test_label: 1 range", counting edits the first save had written. */
+static void test_smd_both_files_saved_in_turn(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024], args[600], cmd[800];
+	tu_run(out, sizeof(out),
+	       "rm -rf '%s/smdb' && cp -r data/samples/smd-cut '%s/smdb'", tmp,
+	       tmp);
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smdb/ServerMachineDataset:machine-1-2'", tmp);
+	start(args, "C.UTF-8");
+	expect("metric | ? help", 10);
+	keys("G m h h m a");
+	expect("(9 rows, m01)", 5);
+	keys("s");
+	expect("save as interp in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s/t.interpretation_label.txt' Enter",
+		 tmp);
+	keys(cmd);
+	expect("t.interpretation_label.txt (interp)", 5);
+	expect("0 edits unsaved", 5);
+	keys("Tab : 3 0 0 Enter m : 3 1 2 Enter m a");
+	expect("(13 rows, node)", 5);
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s/t.test_label.txt' Enter", tmp);
+	keys(cmd);
+	WAIT_CHECK(strstr(screen, "t.test_label.txt (smd)") ||
+			   strstr(screen, "save anyway"),
+		   5);
+	CHECK(!strstr(screen, "save anyway"));
+	expect("0 edits unsaved", 5);
+	keys("q");
 	expect("VIGIL-EXIT=0", 5);
 }
 
@@ -2166,6 +2204,7 @@ int main(void)
 		cmocka_unit_test(test_save_readback_keeps_replace_question),
 		cmocka_unit_test(test_lossy_save_asks),
 		cmocka_unit_test(test_smd_own_interp_save_says_where_node_reopens),
+		cmocka_unit_test(test_smd_both_files_saved_in_turn),
 		cmocka_unit_test(test_lossy_own_save_recovered),
 		cmocka_unit_test(test_save_txt_keeps_format),
 		cmocka_unit_test(test_signals_restore_terminal),

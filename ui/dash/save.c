@@ -374,7 +374,9 @@ static void loss_text(const App *a, SaveFormat f, unsigned holds, int compact,
 	buf[0] = '\0';
 	const LabelSet *ls = &a->labels.ls;
 	size_t used = 0;
-	if (!(holds & UI_SAVED_NODE)) {
+	/* only sets with edits not saved yet: those an earlier save (of
+	   the other SMD file, say) holds are not lost by this one */
+	if (!(holds & UI_SAVED_NODE) && labelset_unsaved_set(ls, LABEL_NODE)) {
 		LabelDiff d;
 		labelset_diff(ls, LABEL_NODE, &d);
 		size_t k = d.ranges_added + d.ranges_removed;
@@ -391,6 +393,8 @@ static void loss_text(const App *a, SaveFormat f, unsigned holds, int compact,
 	if (!(holds & UI_SAVED_METRICS) && used < n) {
 		size_t k = 0, metrics = 0;
 		for (size_t m = 0; m < ls->metrics; m++) {
+			if (!labelset_unsaved_set(ls, m))
+				continue;
 			LabelDiff d;
 			labelset_diff(ls, m, &d);
 			k += d.ranges_added + d.ranges_removed;
