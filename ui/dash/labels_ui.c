@@ -43,12 +43,50 @@ static int refresh(UiLabels *l, size_t i)
 		       : 0;
 }
 
+/* Whether the labels are one metric's that are also its node's: then the
+ * edits of either scope go to the metric's set and are copied to the
+ * node's (set_mirror after the originals were read). */
+static void set_mirror(UiLabels *l)
+{
+	const LabelSet *ls = &l->ls;
+	l->mirror = l->metrics == 1 &&
+		    rangeset_same_extents(labelset_get_original(ls, 0),
+					  labelset_get_original(ls, LABEL_NODE)) &&
+		    rangeset_same_extents(labelset_get(ls, 0),
+					  labelset_get(ls, LABEL_NODE));
+}
+
 static int refresh_all(UiLabels *l)
 {
 	for (size_t i = 0; i <= l->metrics; i++)
 		if (refresh(l, i))
 			return -1;
+	set_mirror(l);
 	return 0;
+}
+
+/* The set an edit of set m is made in: the metric's when mirrored. */
+static size_t edit_index(const UiLabels *l, size_t m)
+{
+	return l->mirror ? 0 : set_index(l, m);
+}
+
+/* Mirrored: the change chg of the metric's set, the splice sp (taken back
+ * when inverse), made to the node's set too, which was equal to it. */
+static int mirror_node(UiLabels *l, const LabelChange *chg,
+		       const RangeSplice *sp, int inverse)
+{
+	if (!l->mirror || chg->metric != 0 ||
+	    (!chg->n_removed && !chg->n_added))
+		return 0;
+	if (rangeset_apply(labelset_build(&l->ls, LABEL_NODE), sp, inverse,
+			   NULL) != STATUS_OK)
+		return -1;
+	LabelChange node = *chg;
+	node.metric = LABEL_NODE;
+	if (l->sb)
+		score_board_update_after_edit(l->sb, &node);
+	return refresh(l, l->metrics);
 }
 
 int ui_labels_init(UiLabels *l, size_t metrics)
@@ -120,6 +158,8 @@ static int follow(UiLabels *l, const LabelChange *chg)
 		return 0;
 	if (l->sb)
 		score_board_update_after_edit(l->sb, chg);
+	if (mirror_node(l, chg, &l->ls.edits[l->ls.n_done - 1].sp, 0))
+		return -1;
 	return refresh(l, set_index(l, chg->metric)) ? -1 : 1;
 }
 
@@ -134,7 +174,7 @@ static int edit(UiLabels *l, size_t m, int mark, int64_t a, int64_t b)
 {
 	if (b <= a)
 		return 0;
-	size_t i = set_index(l, m);
+	size_t i = edit_index(l, m);
 	LabelChange chg;
 	memset(&chg, 0, sizeof(chg));
 	Range r = {a, b};
@@ -162,7 +202,7 @@ int ui_labels_resize(UiLabels *l, size_t m, int64_t at, int64_t a,
 		return 0;
 	LabelChange chg;
 	memset(&chg, 0, sizeof(chg));
-	Status st = labelset_resize(&l->ls, ls_index(l, set_index(l, m)), at,
+	Status st = labelset_resize(&l->ls, ls_index(l, edit_index(l, m)), at,
 				    (Range){a, b}, &chg, NULL);
 	return st != STATUS_OK ? refused(st) : follow(l, &chg);
 }
@@ -171,7 +211,7 @@ int ui_labels_split(UiLabels *l, size_t m, int64_t at)
 {
 	LabelChange chg;
 	memset(&chg, 0, sizeof(chg));
-	Status st = labelset_split(&l->ls, ls_index(l, set_index(l, m)), at,
+	Status st = labelset_split(&l->ls, ls_index(l, edit_index(l, m)), at,
 				   &chg, NULL);
 	return st != STATUS_OK ? refused(st) : follow(l, &chg);
 }
@@ -180,7 +220,7 @@ int ui_labels_note(UiLabels *l, size_t m, int64_t at, const char *note)
 {
 	LabelChange chg;
 	memset(&chg, 0, sizeof(chg));
-	Status st = labelset_note(&l->ls, ls_index(l, set_index(l, m)), at,
+	Status st = labelset_note(&l->ls, ls_index(l, edit_index(l, m)), at,
 				  note, &chg, NULL);
 	return st != STATUS_OK ? refused(st) : follow(l, &chg);
 }
@@ -206,6 +246,9 @@ static int undo_redo(UiLabels *l, int redo, size_t *set)
 		*set = i == l->metrics ? UI_NODE : i;
 	if (l->sb)
 		score_board_update_after_edit(l->sb, &chg);
+	size_t e = redo ? l->ls.n_done - 1 : l->ls.n_done;
+	if (mirror_node(l, &chg, &l->ls.edits[e].sp, !redo))
+		return -1;
 	return refresh(l, i) ? -1 : 1;
 }
 
@@ -316,12 +359,13 @@ size_t ui_labels_unsaved(const UiLabels *l)
 
 size_t ui_labels_unsaved_set(const UiLabels *l, size_t m)
 {
-	return labelset_unsaved_set(&l->ls, ls_index(l, set_index(l, m)));
+	return labelset_unsaved_set(&l->ls, ls_index(l, edit_index(l, m)));
 }
 
 void ui_labels_saved(UiLabels *l, unsigned which)
 {
-	if ((which & UI_SAVED_ALL) == UI_SAVED_ALL) {
+	if ((which & UI_SAVED_ALL) == UI_SAVED_ALL ||
+	    (l->mirror && (which & UI_SAVED_ALL))) {
 		labelset_mark_saved(&l->ls);
 		return;
 	}

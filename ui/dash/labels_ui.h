@@ -38,6 +38,9 @@ typedef struct {
 	ScoreTable *orig_tab; /* owned, NULL before detections: metrics + 1
 				 scores of the original labels */
 	size_t split, rows;   /* the scored part */
+	int mirror; /* one metric whose original labels are the node's (a
+		       NAB file, a one-metric CSV): one list shown at both
+		       scopes, every edit of either made to both */
 } UiLabels;
 
 typedef enum {

@@ -95,7 +95,7 @@ void panes_layout(App *a)
 	if (W < 40)
 		W = 40;
 	int list_w = W >= 120 ? 28 : W >= 100 ? 24 : 20;
-	int scores_h = H >= 28 ? SCORES_H + 1 : SCORES_H;
+	int scores_h = H >= 24 ? SCORES_H + 1 : SCORES_H;
 	int top_h = H - scores_h - 1;
 	pane_win[PANE_LIST] = newwin(top_h, list_w, 0, 0);
 	pane_win[PANE_PLOT] = newwin(top_h, W - list_w, 0, list_w);
@@ -576,6 +576,15 @@ static void draw_scores(App *a, WINDOW *w)
 			 (long long)ws[RULE_EVENT].fn, ws[RULE_EVENT].r,
 			 ws[RULE_EVENT].f1, os[RULE_EVENT].r,
 			 os[RULE_EVENT].f1);
+		if ((int)strlen(line) > getmaxx(w) - 2) /* 80 columns */
+			snprintf(line, sizeof(line),
+				 " event, all: TP %lld FP %lld FN %lld  recall "
+				 "%.2f F1 %.2f  (orig. %.2f %.2f)",
+				 (long long)ws[RULE_EVENT].tp,
+				 (long long)ws[RULE_EVENT].fp,
+				 (long long)ws[RULE_EVENT].fn,
+				 ws[RULE_EVENT].r, ws[RULE_EVENT].f1,
+				 os[RULE_EVENT].r, os[RULE_EVENT].f1);
 		put(w, 5, 1, getmaxx(w) - 2, line);
 	}
 }

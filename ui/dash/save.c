@@ -298,17 +298,85 @@ unsigned save_format_holds(const App *a, SaveFormat f)
 	return 0;
 }
 
+/* An SMD machine's own label file (interpretation_label, test_label) that
+ * path replaces: the next open reads the other scope's labels from the
+ * other file, when there is one. That file, or NULL. */
+static const char *reopen_other(const App *a, const char *path, SaveFormat f)
+{
+	if (a->s.kind != SERIES_SMD || a->labels_arg)
+		return NULL;
+	const char *own = f == SAVE_INTERP ? a->s.interp_path
+			  : f == SAVE_SMD  ? a->s.label_path
+					   : NULL;
+	const char *other = f == SAVE_INTERP ? a->s.label_path
+					     : a->s.interp_path;
+	return own && other && same_file(path, own) &&
+			       access(other, R_OK) == 0
+		       ? other
+		       : NULL;
+}
+
+/* Whether the next open's labels of the sets in `which` (UI_SAVED_NODE or
+ * UI_SAVED_METRICS) are the working ones; 1 when they cannot be read. */
+static int reopen_same(App *a, unsigned which)
+{
+	UiLabels back;
+	ErrorRecord err;
+	error_clear(&err);
+	int same = 1;
+	if (ui_labels_init(&back, a->s.metrics) == 0 &&
+	    read_labels(a, &back, NULL, 0, &err) == STATUS_OK)
+		for (size_t m = 0; m <= a->s.metrics && same; m++) {
+			size_t k = m == a->s.metrics ? LABEL_NODE : m;
+			if (which & (k == LABEL_NODE ? UI_SAVED_NODE
+						     : UI_SAVED_METRICS))
+				same = rangeset_same_extents(
+					labelset_get(&a->labels.ls, k),
+					labelset_get(&back.ls, k));
+		}
+	ui_labels_free(&back);
+	return same;
+}
+
+/* What a save of format f to path holds (UI_SAVED_*): save_format_holds,
+ * less the other scope when path replaces an SMD machine's own file and
+ * the other file, which the next open reads that scope from, does not
+ * have the working labels (a node that is the metrics' union is not held
+ * by interpretation_label when test_label is there). */
+static unsigned holds_at(App *a, SaveFormat f, const char *path)
+{
+	unsigned h = save_format_holds(a, f);
+	unsigned other_set = f == SAVE_INTERP ? UI_SAVED_NODE
+					      : UI_SAVED_METRICS;
+	if (reopen_other(a, path, f) && (h & other_set) &&
+	    !reopen_same(a, other_set))
+		h &= ~other_set;
+	return h;
+}
+
+/* "test_label/machine-1-2.txt": a dataset's label file by its folder. */
+static const char *short_path(const char *path)
+{
+	const char *p = path + strlen(path);
+	int slashes = 0;
+	while (p > path && (p[-1] != '/' || ++slashes < 2))
+		p--;
+	return p;
+}
+
 static const char *const long_names[SAVE_FORMATS] = {
 	"vigil's CSV", "test_label", "interpretation_label", "NAB windows"};
 
-void save_format_loss(const App *a, SaveFormat f, int compact, char *buf,
-		      size_t n)
+/* save_format_loss for a save that holds the sets in holds. */
+static void loss_text(const App *a, SaveFormat f, unsigned holds, int compact,
+		      char *buf, size_t n)
 {
 	buf[0] = '\0';
-	unsigned holds = save_format_holds(a, f);
 	const LabelSet *ls = &a->labels.ls;
 	size_t used = 0;
-	if (!(holds & UI_SAVED_NODE)) {
+	/* only sets with edits not saved yet: those an earlier save (of
+	   the other SMD file, say) holds are not lost by this one */
+	if (!(holds & UI_SAVED_NODE) && labelset_unsaved_set(ls, LABEL_NODE)) {
 		LabelDiff d;
 		labelset_diff(ls, LABEL_NODE, &d);
 		size_t k = d.ranges_added + d.ranges_removed;
@@ -325,6 +393,8 @@ void save_format_loss(const App *a, SaveFormat f, int compact, char *buf,
 	if (!(holds & UI_SAVED_METRICS) && used < n) {
 		size_t k = 0, metrics = 0;
 		for (size_t m = 0; m < ls->metrics; m++) {
+			if (!labelset_unsaved_set(ls, m))
+				continue;
 			LabelDiff d;
 			labelset_diff(ls, m, &d);
 			k += d.ranges_added + d.ranges_removed;
@@ -341,6 +411,12 @@ void save_format_loss(const App *a, SaveFormat f, int compact, char *buf,
 				 compact ? save_format_name(f) : long_names[f],
 				 k, k == 1 ? "" : "s");
 	}
+}
+
+void save_format_loss(const App *a, SaveFormat f, int compact, char *buf,
+		      size_t n)
+{
+	loss_text(a, f, save_format_holds(a, f), compact, buf, n);
 }
 
 /* The dataset's own format; for SMD the file that holds the scope being
@@ -518,8 +594,9 @@ int save_request(App *a, const char *path)
 	a->save_fmt = (int)f;
 	if (!a->save_checked) {
 		char loss[200], brief[200];
-		save_format_loss(a, f, 0, loss, sizeof(loss));
-		save_format_loss(a, f, 1, brief, sizeof(brief));
+		unsigned holds = holds_at(a, f, p);
+		loss_text(a, f, holds, 0, loss, sizeof(loss));
+		loss_text(a, f, holds, 1, brief, sizeof(brief));
 		if (loss[0]) {
 			snprintf(a->question, sizeof(a->question),
 				 "save anyway? y/n  %s", loss);
@@ -552,7 +629,7 @@ int save_labels(App *a, const char *path)
 		return -1;
 	}
 	SaveFormat f = format_of(a, p);
-	unsigned holds = save_format_holds(a, f);
+	unsigned holds = holds_at(a, f, p);
 	ErrorRecord err;
 	error_clear(&err);
 	Status st;
@@ -594,7 +671,15 @@ int save_labels(App *a, const char *path)
 		snprintf(jerr, sizeof(jerr), "  (JOURNAL NOT WRITTEN: %s)",
 			 strerror(a->journal.error));
 	size_t left = ui_labels_unsaved(&a->labels);
-	if (holds == UI_SAVED_ALL || !left)
+	/* an SMD machine's own file replaced: the next open reads the other
+	   scope from the other file */
+	const char *other = reopen_other(a, p, f);
+	if (other && !left)
+		app_message(a, "saved (%s); %s labels reopen from %.300s%s",
+			    save_format_name(f),
+			    f == SAVE_INTERP ? "node" : "metric",
+			    short_path(other), jerr);
+	else if (holds == UI_SAVED_ALL || !left)
 		app_message(a, "saved %.300s (%s)%s", p, save_format_name(f),
 			    jerr);
 	else
