@@ -99,13 +99,21 @@ typedef struct {
 				 numbers reported are p's plus base */
 } Watch;
 
-static volatile sig_atomic_t stop_flag;
+/* stop_again: a second signal, which cuts the last Alertmanager post
+ * short too */
+static volatile sig_atomic_t stop_flag, stop_again;
 
 static void on_signal(int sig)
 {
 	(void)sig;
+	if (stop_flag)
+		stop_again = 1;
 	stop_flag = 1;
 }
+
+/* At stop, the alerts still queued for Alertmanager are given this many
+ * seconds to go out. */
+#define AM_LAST_CHANCE 2.0
 
 /* Sleep up to sec seconds, waking early on a signal. */
 static void nap(double sec)
@@ -700,6 +708,8 @@ static void am_step(Watch *w)
 	error_clear(&err);
 	size_t failures = w->am.failures;
 	int r = am_flush(&w->am, clock_mono_seconds(), &err);
+	if (r < 0 && stop_flag)
+		return; /* cut short by the stop: tried once more there */
 	if (r < 0) {
 		char buf[1200];
 		report("alertmanager: %s; retrying in %.0f s",
@@ -854,8 +864,11 @@ int cmd_watch(int argc, char **argv)
 	if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
 		sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (w.live.prom) /* a Prometheus that hangs does not hold up a stop */
+	/* a Prometheus or an Alertmanager that hangs does not hold up a
+	   stop */
+	if (w.live.prom)
 		prom_set_cancel(w.live.prom, &stop_flag);
+	w.am.cancel = &stop_flag;
 	diff_detections(&w, 1, 0);
 	diff_alerts(&w, 1, 0);
 	int lost = stdout_lost(&w);
@@ -873,6 +886,20 @@ int cmd_watch(int argc, char **argv)
 		poll_once(&w);
 		lost = stdout_lost(&w);
 		am_step(&w);
+	}
+	if (w.use_am) {
+		/* what is still queued (a post cut short by the stop, failed
+		   ones waiting for their retry) has a last, bounded chance */
+		error_clear(&err);
+		size_t lost_alerts =
+			am_flush_last(&w.am, AM_LAST_CHANCE, &stop_again, &err);
+		char buf[1200];
+		if (lost_alerts)
+			report("alertmanager: %zu alert%s not delivered at stop: "
+			       "%s",
+			       lost_alerts, lost_alerts == 1 ? "" : "s",
+			       stop_again ? "stopped again"
+					  : error_format(&err, buf, sizeof(buf)));
 	}
 	report("stopped after %lld rows (%zu in memory)",
 	       (long long)w.p.series.rows + (long long)w.base, w.p.series.rows);
