@@ -14,6 +14,8 @@
 #include "tests/procutil.h"
 
 #include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -287,12 +289,98 @@ static void test_hanging_alertmanager_does_not_hold_stop(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* An alert over twelve metrics named as Prometheus names them, each
+ * name 253 characters long: Alertmanager gets it with every name whole,
+ * the three largest shares in top_metrics and the ten largest in the
+ * shares annotation. The annotations were written into fixed buffers,
+ * which cut each name in shares at 200 characters (and could cut the
+ * whole JSON, which Alertmanager then refused). */
+static void test_alert_over_many_long_named_metrics(void **state)
+{
+	(void)state;
+	NEED_AM();
+	char dir[256], out[16384], path[512], model[512], werr[512];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/many.csv", dir);
+	snprintf(model, sizeof(model), "%s/many.model", dir);
+	enum { M = 12 };
+	char pad[121];
+	memset(pad, 'x', 120);
+	pad[120] = '\0';
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("timestamp", f);
+	for (int m = 0; m < M; m++)
+		fprintf(f,
+			",\"node_metric_%02d{instance=\"\"web-%02d.example.com:"
+			"9100\"\",job=\"\"node\"\",datacenter=\"\"eu-west-1\"\","
+			"rack=\"\"r17\"\",service=\"\"checkout\"\",team=\"\""
+			"payments\"\",description=\"\"%s\"\"}\"",
+			m, m, pad);
+	fputc('\n', f);
+	for (int r = 0; r < 300; r++) {
+		fprintf(f, "2022-01-01 %02d:%02d:00", r / 60, r % 60);
+		for (int m = 0; m < M; m++)
+			fprintf(f, ",%.4f",
+				50 + 10 * sin(r / 10.0 + m) +
+					((r * 7 + m * 13) % 11) / 10.0 +
+					(r >= 280 ? 40 : 0));
+		fputc('\n', f);
+	}
+	fclose(f);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s --split 250 -o %s --epochs 3 "
+				"--hidden 8 --quiet",
+				tu_vigil(), path, model),
+			 0);
+	int port = tu_free_port();
+	assert_true(port > 0);
+	pid_t am = start_am(dir, port);
+	pid_t w = watch_tail(dir, path, model, port, "many", werr,
+			     sizeof(werr));
+	char body[65536];
+	int listed = 0;
+	for (int i = 0; i < 300 && !listed; i++) {
+		listed = am_lists(port, body, sizeof(body)) == 1;
+		if (!listed)
+			usleep(100000);
+	}
+	int wrc = tu_stop(&w);
+	tu_stop(&am);
+	char *e = tu_slurp(werr, NULL);
+	assert_non_null(e);
+	if (!listed)
+		fail_msg("Alertmanager never listed the alert: %s", e);
+	cJSON *j = cJSON_Parse(body);
+	assert_non_null(j);
+	assert_int_equal(cJSON_GetArraySize(j), 1);
+	cJSON *al = cJSON_GetArrayItem(j, 0);
+	const char *top = cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(al, "labels"), "top_metrics"));
+	const char *shares = cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(al, "annotations"), "shares"));
+	assert_non_null(top);
+	assert_non_null(shares);
+	/* each name whole: its description to the end, then its share */
+	char end[160];
+	snprintf(end, sizeof(end), "description=\"%s\"}", pad);
+	if (tu_count(top, end) != 3 || tu_count(shares, end) != 10 ||
+	    tu_count(shares, "\"} ") != 10 || tu_count(shares, "%") != 10)
+		fail_msg("names cut in the alert: top_metrics %s\nshares %s",
+			 top, shares);
+	cJSON_Delete(j);
+	free(e);
+	assert_int_equal(wrc, 0);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_firing_alert_held_between_polls),
 		cmocka_unit_test(test_queued_alert_delivered_at_stop),
 		cmocka_unit_test(test_hanging_alertmanager_does_not_hold_stop),
+		cmocka_unit_test(test_alert_over_many_long_named_metrics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
