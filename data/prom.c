@@ -467,12 +467,13 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
 	return cancel && *cancel;
 }
 
-/* One request on c (GET, or POST when body != NULL); it gives up when
- * *cancel becomes nonzero (cancel may be NULL). On a transport failure the
- * message says there was no answer from shown. */
+/* One request on c (GET, or POST when body != NULL) of at most timeout_ms
+ * milliseconds, connecting included; it gives up when *cancel becomes
+ * nonzero (cancel may be NULL). On a transport failure the message says
+ * there was no answer from shown. */
 static Status http_do(CURL *c, const char *url, const char *body,
 		      struct curl_slist *headers, const char *userpwd,
-		      long timeout_s, const volatile sig_atomic_t *cancel,
+		      long timeout_ms, const volatile sig_atomic_t *cancel,
 		      const char *shown, Buf *out, long *code, ErrorRecord *err)
 {
 	char ebuf[CURL_ERROR_SIZE] = "";
@@ -483,7 +484,7 @@ static Status http_do(CURL *c, const char *url, const char *body,
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 1L);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "vigil");
 	if (cancel) {
@@ -529,8 +530,8 @@ static const char *first_line_of(const char *text, char *buf, size_t n)
 	return buf;
 }
 
-Status prom_http_post_json(const char *url, const char *body, long timeout_s,
-			   ErrorRecord *err)
+Status prom_http_post_json(const char *url, const char *body, long timeout_ms,
+			   const volatile sig_atomic_t *cancel, ErrorRecord *err)
 {
 	pthread_once(&curl_once, curl_start);
 	char shown[sizeof(err->file)];
@@ -543,8 +544,8 @@ Status prom_http_post_json(const char *url, const char *body, long timeout_s,
 		curl_slist_append(NULL, "Content-Type: application/json");
 	Buf b = {0};
 	long code = 0;
-	Status st = http_do(c, url, body, h, NULL, timeout_s, NULL, shown, &b,
-			    &code, err);
+	Status st = http_do(c, url, body, h, NULL, timeout_ms, cancel, shown,
+			    &b, &code, err);
 	if (st == STATUS_OK && (code < 200 || code > 299)) {
 		char line[256];
 		st = error_set(err,
@@ -571,8 +572,8 @@ Status prom_http_get(const char *url, long timeout_s, char **body, long *code,
 		return error_set(err, STATUS_INTERNAL, shown, 0, 0,
 				 "cannot start libcurl");
 	Buf b = {0};
-	Status st = http_do(c, url, NULL, NULL, NULL, timeout_s, NULL, shown, &b,
-			    code, err);
+	Status st = http_do(c, url, NULL, NULL, NULL, timeout_s * 1000, NULL,
+			    shown, &b, code, err);
 	curl_easy_cleanup(c);
 	if (st == STATUS_OK)
 		*body = b.data;
@@ -819,7 +820,7 @@ static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
 			 (long long)p->step);
 		Buf b = {0};
 		long code = 0;
-		st = http_do(p->curl, url, NULL, h, p->userpwd, 150, p->cancel,
+		st = http_do(p->curl, url, NULL, h, p->userpwd, 150000, p->cancel,
 			     p->shown, &b, &code, err);
 		if (st == STATUS_OK)
 			st = read_answer(p, b.data, code, g, err);

@@ -94,11 +94,14 @@ const char *prom_unknown_name(const PromSource *p, size_t i);
 Status series_load_prom(Series *s, const char *url, const SeriesOptions *opt,
 			ErrorRecord *err);
 
-/* POST body (JSON) to url (http or https) with a timeout of timeout_s
- * seconds. On an answer other than 2xx, the message holds the HTTP code and
- * the first line of the answer (STATUS_PARSE for 4xx, the request was
- * refused; STATUS_IO otherwise); without an answer, why (STATUS_IO). */
-Status prom_http_post_json(const char *url, const char *body, long timeout_s,
+/* POST body (JSON) to url (http or https) within timeout_ms milliseconds
+ * (connecting included); a post in progress gives up at once when *cancel
+ * becomes nonzero (cancel may be NULL). On an answer other than 2xx, the
+ * message holds the HTTP code and the first line of the answer
+ * (STATUS_PARSE for 4xx, the request was refused; STATUS_IO otherwise);
+ * without an answer, why (STATUS_IO). */
+Status prom_http_post_json(const char *url, const char *body, long timeout_ms,
+			   const volatile sig_atomic_t *cancel,
 			   ErrorRecord *err);
 
 /* GET url into a malloc'd NUL-terminated *body (free it); *code receives

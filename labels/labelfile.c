@@ -552,8 +552,10 @@ static Status write_interp(const LabelSet *ls, const Series *s, TextBuf *b,
 static const char csv_header[] =
 	"metric,start,end,start_time,end_time,source,note";
 
+/* ahead: ranges may end after the series' last row (labelfile_read_ahead) */
 static Status read_csv(LabelSet *ls, const Series *s, const char *path,
-		       const char *text, size_t len, ErrorRecord *err)
+		       const char *text, size_t len, int ahead,
+		       ErrorRecord *err)
 {
 	TextLines it = {text, text + len, 0};
 	const char *line;
@@ -622,7 +624,7 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 				       f[2]);
 			break;
 		}
-		if (a >= b || b > (int64_t)s->rows) {
+		if (a >= b || (!ahead && b > (int64_t)s->rows)) {
 			st = error_set(err, STATUS_RANGE, path, first,
 				       col[1],
 				       "range %lld-%lld is not inside the %zu "
@@ -980,8 +982,8 @@ out:
 
 /* ---- read / write ---- */
 
-Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
-		      LabelFormat f, ErrorRecord *err)
+static Status read_file(LabelSet *ls, const Series *s, const char *path,
+			LabelFormat f, int ahead, ErrorRecord *err)
 {
 	Status st = labelset_init(ls, s->metrics, err);
 	if (st)
@@ -1009,7 +1011,7 @@ Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 		st = read_nab(ls, s, path, body, len, err);
 		break;
 	case LABEL_FORMAT_CSV:
-		st = read_csv(ls, s, path, body, len, err);
+		st = read_csv(ls, s, path, body, len, ahead, err);
 		break;
 	case LABEL_FORMAT_COLUMN:
 		st = read_column(ls, s, path, err);
@@ -1024,6 +1026,18 @@ Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 	if (st)
 		labelset_free(ls);
 	return st;
+}
+
+Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
+		      LabelFormat f, ErrorRecord *err)
+{
+	return read_file(ls, s, path, f, 0, err);
+}
+
+Status labelfile_read_ahead(LabelSet *ls, const Series *s, const char *path,
+			    LabelFormat f, ErrorRecord *err)
+{
+	return read_file(ls, s, path, f, 1, err);
 }
 
 Status labelfile_read_smd_machine(LabelSet *ls, const Series *s, int *have,

@@ -45,6 +45,14 @@ Status labelfile_guess(const char *path, LabelFormat *out, ErrorRecord *err);
 Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 		      LabelFormat f, ErrorRecord *err);
 
+/* As labelfile_read, for a series that is still growing (the dashboard's
+ * --follow): a vigil label CSV's ranges may end after its last row (rows
+ * not written yet); they are kept whole, and scoring and drawing clip
+ * them to the rows there are, so they appear as the rows arrive. Other
+ * formats as labelfile_read. */
+Status labelfile_read_ahead(LabelSet *ls, const Series *s, const char *path,
+			    LabelFormat f, ErrorRecord *err);
+
 /* An SMD machine's own labels, as the dashboard and `vigil score` read
  * them: the metrics from its interpretation_label (s->interp_path), the
  * node from its test_label (s->label_path, the node-level ground truth),

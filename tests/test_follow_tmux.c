@@ -90,10 +90,69 @@ static void test_follow_growing_csv(void **state)
 	free(err);
 }
 
+/* The event figures of the metric panel ('event, all: TP a FP b FN c'):
+ * the rows the labels put in the test part, detected or not (TP + FN),
+ * or -1 when the panel does not show them. */
+static int labelled_rows(void)
+{
+	const char *p = strstr(screen, "event, all: TP ");
+	int tp, fp, fn;
+	if (!p || sscanf(p, "event, all: TP %d FP %d FN %d", &tp, &fp, &fn) != 3)
+		return -1;
+	return tp + fn;
+}
+
+/* A label file ahead of the data (an analyst marked rows the writer has
+ * not written yet): the dashboard refused the whole file at the start,
+ * 'labels left out: ... range 540-551 is not inside the 500 rows of the
+ * series', so no label showed, not even once the rows were there. Now the
+ * range is kept and shows (lane and scores) when its rows arrive. */
+static void test_follow_labels_ahead_of_data(void **state)
+{
+	(void)state;
+	char out[8192];
+	if (!have_tmux())
+		skip();
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cd '%s' && mkdir -p ahead && cd ahead && "
+				"%s synth -o . --points 700 --seed 7 && "
+				"head -501 synthetic.csv > grow.csv && "
+				"HOME='%s' %s train grow.csv --split 250 -o "
+				"m.model --epochs 3 --hidden 8 --quiet",
+				tmp, tu_vigil(), tmp, tu_vigil()),
+			 0);
+	char labels[400];
+	snprintf(labels, sizeof(labels), "%s/ahead/grow.labels.csv", tmp);
+	tu_write(labels, "metric,start,end,start_time,end_time,source,note\n"
+			 "cpu_usage,540,551,,,original,\n");
+	char cd[400];
+	snprintf(cd, sizeof(cd), "cd '%s/ahead' && ", tmp);
+	pre_cmd = cd;
+	start_at("--follow grow.csv --model m.model --split 250", "C.UTF-8",
+		 120, 30);
+	pre_cmd = "";
+	expect("model loaded", 20);
+	expect("event, all: TP", 5);
+	CHECK(labelled_rows() == 0);
+	CHECK(!line_with("labels", "\xe2\x96\x80" /* the lane's mark */, ""));
+	/* the rows arrive, the label's among them */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cd '%s/ahead' && sed -n '502,561p' "
+				"synthetic.csv >> grow.csv",
+				tmp),
+			 0);
+	expect("560 in all", 10);
+	WAIT_CHECK(labelled_rows() > 0, 5);
+	CHECK(line_with("labels", "\xe2\x96\x80" /* the lane's mark */, ""));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_follow_growing_csv),
+		cmocka_unit_test(test_follow_labels_ahead_of_data),
 	};
 	/* the binary by its full path: the dashboard starts in the
 	 * temporary folder */

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "data/clock.h"
 #include "data/prom.h"
 #include "ui/cli.h"
@@ -99,13 +101,21 @@ typedef struct {
 				 numbers reported are p's plus base */
 } Watch;
 
-static volatile sig_atomic_t stop_flag;
+/* stop_again: a second signal, which cuts the last Alertmanager post
+ * short too */
+static volatile sig_atomic_t stop_flag, stop_again;
 
 static void on_signal(int sig)
 {
 	(void)sig;
+	if (stop_flag)
+		stop_again = 1;
 	stop_flag = 1;
 }
+
+/* At stop, the alerts still queued for Alertmanager are given this many
+ * seconds to go out. */
+#define AM_LAST_CHANCE 2.0
 
 /* Sleep up to sec seconds, waking early on a signal. */
 static void nap(double sec)
@@ -263,66 +273,89 @@ static void emit_alert(const Watch *w, const char *event, const Alert *a)
 
 /* ---- Alertmanager payloads ------------------------------------------------ */
 
-/* Append text as a JSON string to buf (bounded). */
-static void json_str(char *buf, size_t n, const char *text)
+/* A string that grows (the shares, the command line): whole whatever the
+ * number of metrics and the length of their names (nomem: out of
+ * memory). */
+typedef struct {
+	char *s;
+	size_t len, cap;
+	int nomem;
+} Text;
+
+static void text_add(Text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void text_add(Text *t, const char *fmt, ...)
 {
-	size_t l = strlen(buf);
-	if (l + 2 >= n)
+	if (t->nomem)
 		return;
-	buf[l++] = '"';
-	for (const unsigned char *p = (const unsigned char *)text;
-	     *p && l + 8 < n; p++) {
-		if (*p == '"' || *p == '\\') {
-			buf[l++] = '\\';
-			buf[l++] = (char)*p;
-		} else if (*p < 0x20) {
-			l += (size_t)snprintf(buf + l, n - l, "\\u%04x", *p);
-		} else {
-			buf[l++] = (char)*p;
-		}
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		t->nomem = 1;
+		return;
 	}
-	buf[l++] = '"';
-	buf[l] = '\0';
+	if (t->len + (size_t)n + 1 > t->cap) {
+		size_t cap = 2 * (t->len + (size_t)n + 1);
+		char *g = realloc(t->s, cap);
+		if (!g) {
+			t->nomem = 1;
+			return;
+		}
+		t->s = g;
+		t->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	t->len += (size_t)n;
 }
 
-/* Append text to buf (size n), cut where it does not fit. */
-static void cat(char *buf, size_t n, const char *text)
+/* t's text, or "" for none (or no memory). */
+static const char *text_str(const Text *t)
 {
-	size_t l = strlen(buf), t = strlen(text);
-	if (l + 1 >= n)
-		return;
-	if (t > n - l - 1)
-		t = n - l - 1;
-	memcpy(buf + l, text, t);
-	buf[l + t] = '\0';
+	return t->s && !t->nomem ? t->s : "";
 }
 
-static void alert_labels(const Watch *w, const Alert *a, char *buf, size_t n)
+/* The JSON text of o (freed), NULL when out of memory. */
+static char *json_take(cJSON *o)
+{
+	char *j = o ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON_Delete(o);
+	return j;
+}
+
+/* The alert's labels as a JSON object (malloc'd), NULL when out of
+ * memory. */
+static char *alert_labels(const Watch *w, const Alert *a)
 {
 	const Series *s = &w->p.series;
-	char top[1024] = "", one[320];
-	for (size_t k = 0; k < a->n_ranked && k < 3; k++) {
-		snprintf(one, sizeof(one), "%s%.300s", k ? "," : "",
+	Text top = {0};
+	for (size_t k = 0; k < a->n_ranked && k < 3; k++)
+		text_add(&top, "%s%s", k ? "," : "",
 			 metric_name(s, a->ranked[k].metric));
-		cat(top, sizeof(top), one);
+	cJSON *o = cJSON_CreateObject();
+	int ok = o && !top.nomem &&
+		 cJSON_AddStringToObject(o, "alertname", "VigilAnomaly") &&
+		 cJSON_AddStringToObject(o, "node", w->node) &&
+		 cJSON_AddStringToObject(o, "criticality", crit_name(a->crit)) &&
+		 cJSON_AddStringToObject(o, "top_metrics", text_str(&top));
+	free(top.s);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
 	}
-	buf[0] = '\0';
-	cat(buf, n, "{\"alertname\": \"VigilAnomaly\", \"node\": ");
-	json_str(buf, n, w->node);
-	cat(buf, n, ", \"criticality\": ");
-	json_str(buf, n, crit_name(a->crit));
-	cat(buf, n, ", \"top_metrics\": ");
-	json_str(buf, n, top);
-	cat(buf, n, "}");
+	return json_take(o);
 }
 
 /* The vigil command line that opens the alert's range (with an hour of
- * context before it). */
-static void open_command(const Watch *w, const Alert *a, char *buf, size_t n)
+ * context before it), into t. */
+static void open_command(const Watch *w, const Alert *a, Text *t)
 {
 	const Series *s = &w->p.series;
 	if (!w->live.prom) {
-		snprintf(buf, n, "vigil '%s'", w->source);
+		text_add(t, "vigil '%s'", w->source);
 		return;
 	}
 	int64_t step = prom_step(w->live.prom);
@@ -331,48 +364,51 @@ static void open_command(const Watch *w, const Alert *a, char *buf, size_t n)
 		     600;
 	const char *base = prom_base_url(w->live.prom);
 	int tls = !strncmp(base, "https", 5);
-	snprintf(buf, n,
+	text_add(t,
 		 "vigil 'prometheus%s://%s/?query=%s&start=%lld&end=%lld"
 		 "&step=%lld'",
 		 tls ? "s" : "", strstr(base, "://") + 3,
-		 prom_query(w->live.prom),
-		 (long long)from, (long long)to, (long long)step);
+		 prom_query(w->live.prom), (long long)from, (long long)to,
+		 (long long)step);
 }
 
-static void alert_annotations(const Watch *w, const Alert *a, char *buf,
-			      size_t n)
+/* The alert's annotations as a JSON object (malloc'd), NULL when out of
+ * memory: the ten largest shares, each metric named whole. */
+static char *alert_annotations(const Watch *w, const Alert *a)
 {
 	const Series *s = &w->p.series;
-	char shares[2600] = "", t0[40], line[4096];
-	for (size_t k = 0; k < a->n_ranked && k < 10; k++) {
-		snprintf(line, sizeof(line), "%s%.200s %.0f%%", k ? ", " : "",
+	Text shares = {0}, summary = {0}, cmd = {0};
+	char t0[40], num[64], rows[64];
+	for (size_t k = 0; k < a->n_ranked && k < 10; k++)
+		text_add(&shares, "%s%s %.0f%%", k ? ", " : "",
 			 metric_name(s, a->ranked[k].metric),
 			 100 * a->ranked[k].share);
-		cat(shares, sizeof(shares), line);
-	}
 	series_format_time(s, (size_t)a->r.start, t0, sizeof(t0));
-	buf[0] = '\0';
-	cat(buf, n, "{\"summary\": ");
-	snprintf(line, sizeof(line),
+	text_add(&summary,
 		 "%s anomaly on %s since %s UTC (%zu node detections: %zu "
 		 "low, %zu medium, %zu high)",
 		 crit_name(a->crit), w->node, t0, a->n_node, a->n_low,
 		 a->n_medium, a->n_high);
-	json_str(buf, n, line);
-	cat(buf, n, ", \"shares\": ");
-	json_str(buf, n, shares);
-	snprintf(line, sizeof(line), "%.3g", a->peak);
-	cat(buf, n, ", \"peak_score\": ");
-	json_str(buf, n, line);
-	snprintf(line, sizeof(line), "%lld-%lld",
+	snprintf(num, sizeof(num), "%.3g", a->peak);
+	snprintf(rows, sizeof(rows), "%lld-%lld",
 		 (long long)(a->r.start + w->base),
 		 (long long)(a->r.end + w->base));
-	cat(buf, n, ", \"rows\": ");
-	json_str(buf, n, line);
-	open_command(w, a, line, sizeof(line));
-	cat(buf, n, ", \"vigil\": ");
-	json_str(buf, n, line);
-	cat(buf, n, "}");
+	open_command(w, a, &cmd);
+	cJSON *o = cJSON_CreateObject();
+	int ok = o && !shares.nomem && !summary.nomem && !cmd.nomem &&
+		 cJSON_AddStringToObject(o, "summary", text_str(&summary)) &&
+		 cJSON_AddStringToObject(o, "shares", text_str(&shares)) &&
+		 cJSON_AddStringToObject(o, "peak_score", num) &&
+		 cJSON_AddStringToObject(o, "rows", rows) &&
+		 cJSON_AddStringToObject(o, "vigil", text_str(&cmd));
+	free(shares.s);
+	free(summary.s);
+	free(cmd.s);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return json_take(o);
 }
 
 /* ---- diffing polls -------------------------------------------------------- */
@@ -492,14 +528,16 @@ static void am_fire_alert(Watch *w, const Alert *a)
 {
 	if (!w->use_am)
 		return;
-	char labels[4096], ann[16384];
 	ErrorRecord err;
-	alert_labels(w, a, labels, sizeof(labels));
-	alert_annotations(w, a, ann, sizeof(ann));
-	if (am_fire(&w->am, a->r.start + w->base, labels, ann,
-		    series_time(&w->p.series, (size_t)a->r.start),
-		    (int64_t)time(NULL), &err) != STATUS_OK)
+	char *labels = alert_labels(w, a), *ann = alert_annotations(w, a);
+	if (!labels || !ann)
+		report("alertmanager: out of memory: the alert is not sent");
+	else if (am_fire(&w->am, a->r.start + w->base, labels, ann,
+			 series_time(&w->p.series, (size_t)a->r.start),
+			 (int64_t)time(NULL), &err) != STATUS_OK)
 		report("alertmanager: %s", err.message);
+	free(labels);
+	free(ann);
 }
 
 /* key and end_row: absolute row numbers. */
@@ -542,9 +580,10 @@ static void diff_alerts(Watch *w, int startup, size_t recent)
 		}
 		if (!(ev & (EV_OPEN | EV_UPDATE)) && w->use_am) {
 			/* the shares move while it lasts */
-			char ann[16384];
-			alert_annotations(w, a, ann, sizeof(ann));
-			am_annotate(&w->am, key, ann);
+			char *ann = alert_annotations(w, a);
+			if (ann)
+				am_annotate(&w->am, key, ann);
+			free(ann);
 		}
 		if (ev & EV_CLOSE) {
 			emit_alert(w, "close", a);
@@ -700,6 +739,8 @@ static void am_step(Watch *w)
 	error_clear(&err);
 	size_t failures = w->am.failures;
 	int r = am_flush(&w->am, clock_mono_seconds(), &err);
+	if (r < 0 && stop_flag)
+		return; /* cut short by the stop: tried once more there */
 	if (r < 0) {
 		char buf[1200];
 		report("alertmanager: %s; retrying in %.0f s",
@@ -854,8 +895,11 @@ int cmd_watch(int argc, char **argv)
 	if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
 		sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (w.live.prom) /* a Prometheus that hangs does not hold up a stop */
+	/* a Prometheus or an Alertmanager that hangs does not hold up a
+	   stop */
+	if (w.live.prom)
 		prom_set_cancel(w.live.prom, &stop_flag);
+	w.am.cancel = &stop_flag;
 	diff_detections(&w, 1, 0);
 	diff_alerts(&w, 1, 0);
 	int lost = stdout_lost(&w);
@@ -873,6 +917,20 @@ int cmd_watch(int argc, char **argv)
 		poll_once(&w);
 		lost = stdout_lost(&w);
 		am_step(&w);
+	}
+	if (w.use_am) {
+		/* what is still queued (a post cut short by the stop, failed
+		   ones waiting for their retry) has a last, bounded chance */
+		error_clear(&err);
+		size_t lost_alerts =
+			am_flush_last(&w.am, AM_LAST_CHANCE, &stop_again, &err);
+		char buf[1200];
+		if (lost_alerts)
+			report("alertmanager: %zu alert%s not delivered at stop: "
+			       "%s",
+			       lost_alerts, lost_alerts == 1 ? "" : "s",
+			       stop_again ? "stopped again"
+					  : error_format(&err, buf, sizeof(buf)));
 	}
 	report("stopped after %lld rows (%zu in memory)",
 	       (long long)w.p.series.rows + (long long)w.base, w.p.series.rows);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "data/clock.h"
 #include "data/prom.h"
 #include "data/series.h"
 
@@ -163,6 +164,8 @@ static char *payload(const AlertManager *am)
 	return b;
 }
 
+static int delivered(AlertManager *am, Status st, double mono);
+
 int am_flush(AlertManager *am, double mono, ErrorRecord *err)
 {
 	if (mono - am->last_resend >= am->resend) {
@@ -181,8 +184,15 @@ int am_flush(AlertManager *am, double mono, ErrorRecord *err)
 		error_set(err, STATUS_NOMEM, am->url, 0, 0, "out of memory");
 		return -1;
 	}
-	Status st = prom_http_post_json(am->url, body, 10, err);
+	Status st = prom_http_post_json(am->url, body, 10000, am->cancel, err);
 	free(body);
+	return delivered(am, st, mono);
+}
+
+/* What a post's outcome st (at mono) does to the queue; am_flush's
+ * return. */
+static int delivered(AlertManager *am, Status st, double mono)
+{
 	if (st == STATUS_PARSE) {
 		/* refused (4xx): sending it again would not help; firing
 		   alerts go again with the next resend */
@@ -220,4 +230,45 @@ int am_flush(AlertManager *am, double mono, ErrorRecord *err)
 	}
 	am->n = k;
 	return 1;
+}
+
+size_t am_flush_last(AlertManager *am, double limit,
+		     const volatile sig_atomic_t *cancel, ErrorRecord *err)
+{
+	double until = clock_mono_seconds() + limit;
+	for (;;) {
+		size_t due = 0;
+		for (size_t i = 0; i < am->n; i++)
+			due += am->a[i].dirty != 0;
+		if (!due)
+			return 0;
+		double left = until - clock_mono_seconds();
+		if (left <= 0 || (cancel && *cancel))
+			return due;
+		char *body = payload(am);
+		if (!body) {
+			error_set(err, STATUS_NOMEM, am->url, 0, 0,
+				  "out of memory");
+			return due;
+		}
+		Status st = prom_http_post_json(am->url, body,
+						(long)(left * 1000) + 1, cancel,
+						err);
+		free(body);
+		double mono = clock_mono_seconds();
+		if (st == STATUS_PARSE) {
+			delivered(am, st, mono); /* refused: not again */
+			return due;
+		}
+		delivered(am, st, mono);
+		if (st != STATUS_OK) {
+			/* no answer (Alertmanager starting again?): once
+			   more shortly, while there is time */
+			double nap = until - mono < 0.25 ? until - mono : 0.25;
+			if (nap > 0) {
+				struct timespec ts = {0, (long)(nap * 1e9)};
+				nanosleep(&ts, NULL);
+			}
+		}
+	}
 }

@@ -8,10 +8,12 @@
  * resolve_timeout, and resolves it by itself if vigil stops; when the anomaly ends, or its criticality changes (new
  * labels, so a new alert), it is posted once more with endsAt set, which
  * resolves it. Posts that fail stay queued and are retried with a doubling
- * delay (1 s up to retry_max); nothing is dropped while vigil runs. */
+ * delay (1 s up to retry_max); nothing is dropped while vigil runs. At
+ * stop, what is still queued has a last bounded chance (am_flush_last). */
 #ifndef VIGIL_WATCH_AM_H
 #define VIGIL_WATCH_AM_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +41,9 @@ typedef struct {
 	double next_try;    /* monotonic seconds: no post before */
 	double last_resend; /* monotonic seconds */
 	size_t failures;    /* failed posts in a row */
+	const volatile sig_atomic_t *cancel; /* borrowed, may be NULL: a post
+						in progress gives up once it
+						is nonzero (watch stopping) */
 } AlertManager;
 
 /* base is Alertmanager's address (http://host:9093); the API path is
@@ -64,5 +69,13 @@ void am_resolve(AlertManager *am, int64_t key, int64_t ends_at);
  * am->backoff seconds). An answer refusing the post (4xx) is not retried:
  * resolutions in it are dropped, firing alerts go with the next resend. */
 int am_flush(AlertManager *am, double mono, ErrorRecord *err);
+
+/* At stop: post what is still queued, whatever the backoff, trying again
+ * until limit seconds have passed (a post that hangs is cut at the limit;
+ * cancel, which may be NULL, cuts it at once). Returns how many alerts
+ * were not delivered (0: all were, or nothing was queued; err says why
+ * when not). Firing alerts are not posted again only to be held. */
+size_t am_flush_last(AlertManager *am, double limit,
+		     const volatile sig_atomic_t *cancel, ErrorRecord *err);
 
 #endif

@@ -371,6 +371,16 @@ static void selection(const App *a, int64_t *s, int64_t *e)
 }
 
 /* The status message for an applied op. */
+/* Row r's time, or 'row R' for one not read yet (a label range that
+ * reaches past the rows of a growing series, --follow). */
+static void op_time(const App *a, int64_t r, char *buf, size_t n)
+{
+	if (r >= 0 && (size_t)r < a->s.rows)
+		series_format_time(&a->s, (size_t)r, buf, n);
+	else
+		snprintf(buf, n, "row %lld", (long long)r);
+}
+
 static void op_message(App *a, const UiOp *op, int rc)
 {
 	static const char *const verb[] = {
@@ -398,15 +408,14 @@ static void op_message(App *a, const UiOp *op, int rc)
 	case UI_OP_MARK:
 	case UI_OP_UNMARK:
 	case UI_OP_RESIZE:
-		series_format_time(&a->s, (size_t)op->start, t0, sizeof(t0));
-		series_format_time(&a->s, (size_t)(op->end - 1), t1,
-				   sizeof(t1));
+		op_time(a, op->start, t0, sizeof(t0));
+		op_time(a, op->end - 1, t1, sizeof(t1));
 		app_message(a, "%s %s .. %s (%ld row%s, %s)", verb[op->kind],
 			    t0, t1, (long)(op->end - op->start),
 			    op->end - op->start == 1 ? "" : "s", where);
 		break;
 	case UI_OP_SPLIT:
-		series_format_time(&a->s, (size_t)op->at, t0, sizeof(t0));
+		op_time(a, op->at, t0, sizeof(t0));
 		app_message(a, "split at %s (%s)", t0, where);
 		break;
 	case UI_OP_UNDO:
@@ -414,7 +423,7 @@ static void op_message(App *a, const UiOp *op, int rc)
 		app_message(a, "%s (%s)", verb[op->kind], where);
 		break;
 	case UI_OP_NOTE:
-		series_format_time(&a->s, (size_t)op->at, t0, sizeof(t0));
+		op_time(a, op->at, t0, sizeof(t0));
 		if (op->note && *op->note)
 			app_message(a, "note on the range at %s (%s): %.120s",
 				    t0, where, op->note);

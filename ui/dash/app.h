@@ -107,6 +107,8 @@ typedef struct {
 	size_t n_disagree;
 	const char *labels_arg; /* borrowed, may be NULL: --labels, read
 				   at the start in place of the dataset's */
+	int labels_ahead;     /* --follow: label ranges may end after the
+				 rows read (labelfile_read_ahead) */
 
 	/* model */
 	ModelState model;

@@ -85,6 +85,7 @@ Status dash_open(App *a, const DashOptions *o, ErrorRecord *err)
 {
 	Status st;
 	a->labels_arg = o->labels;
+	a->labels_ahead = o->follow;
 	if (!o->dataset) {
 		st = open_demo(a, err);
 		/* --labels replaces the injected anomalies (e.g. a relabelled

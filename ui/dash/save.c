@@ -78,7 +78,9 @@ static Status read_one(App *a, LabelSet *ls, const char *path, int guess,
 	if (guess)
 		st = labelfile_guess(path, f, err);
 	if (st == STATUS_OK)
-		st = labelfile_read(ls, &a->s, path, *f, err);
+		st = a->labels_ahead
+			     ? labelfile_read_ahead(ls, &a->s, path, *f, err)
+			     : labelfile_read(ls, &a->s, path, *f, err);
 	/* a data file read for its label column is never a save target
 	   taken without asking */
 	if (st == STATUS_OK && *f != LABEL_FORMAT_COLUMN && remember)
@@ -134,6 +136,22 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 	}
 	if (st == STATUS_OK && have)
 		st = labelfile_complete(&ls, f != LABEL_FORMAT_INTERP, err);
+	if (st == STATUS_OK && have && first && a->labels_ahead) {
+		/* --follow: ranges past the rows read are kept for the rows
+		   to come; said, as a file refused would be */
+		int64_t reach = 0;
+		for (size_t m = 0; m <= ls.metrics; m++) {
+			const RangeSet *rs = labelset_get(
+				&ls, m < ls.metrics ? m : LABEL_NODE);
+			if (rs->n && rs->v[rs->n - 1].r.end > reach)
+				reach = rs->v[rs->n - 1].r.end;
+		}
+		if (reach > (int64_t)a->s.rows)
+			app_message(a,
+				    "labels reach row %lld, past the %zu rows "
+				    "read: they show as the rows arrive",
+				    (long long)reach - 1, a->s.rows);
+	}
 	if (st == STATUS_OK && have && ui_labels_adopt(into, &ls) != 0)
 		st = error_set(err, STATUS_NOMEM, NULL, 0, 0,
 			       "out of memory");
