@@ -570,6 +570,86 @@ static void test_long_interpretation_label_line(void **state)
 		assert_true(kb < 64 * 1024);
 }
 
+/* A file of n metric columns named c0.. (after a time column when ts), 4
+ * rows. */
+static void write_wide(const char *path, int n, int ts)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(ts ? "timestamp" : "", f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, i || ts ? ",c%d" : "c%d", i);
+	for (int r = 0; r < 4; r++) {
+		fputc('\n', f);
+		if (ts)
+			fprintf(f, "%d", 1600000000 + 60 * r);
+		for (int i = 0; i < n; i++)
+			fprintf(f, i || ts ? ",%d" : "%d", r + i % 3);
+	}
+	fputc('\n', f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void test_line_of_commas_is_refused(void **state)
+{
+	(void)state;
+	char out[4096], path[160], vigil[512];
+	snprintf(vigil, sizeof(vigil), "%s", tu_vigil());
+	/* 20 MB of commas on one line: 20 million empty metrics, which
+	 * took 1.3 GB and said only "column 'm01' has no values at all" */
+	snprintf(path, sizeof(path), "%s/commas.csv", tmp);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 20 * 1000 * 1000; i++)
+		fputc(',', f);
+	fputc('\n', f);
+	assert_int_equal(fclose(f), 0);
+	char *argv[] = {vigil, "info", path, NULL};
+	long kb = 0;
+	int rc = run_measured(argv, &kb);
+	print_message("20 MB of commas: exit %d, peak RSS %ld KB\n", rc, kb);
+	assert_int_equal(rc, 2);
+	if (!tu_sanitized())
+		assert_true(kb < 64 * 1024);
+	rc = tu_run(out, sizeof(out), "%s info %s", vigil, path);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "commas.csv:1:10004: more than 10003 "
+				    "fields on a line: vigil reads at most "
+				    "10000 metrics a dataset"));
+	/* 10,000 metrics and a time column are read; one more is refused
+	 * at its column */
+	snprintf(path, sizeof(path), "%s/wide.csv", tmp);
+	write_wide(path, 10000, 1);
+	rc = tu_run(out, sizeof(out), "%s info %s", vigil, path);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "metrics   10000: c0, c1,"));
+	write_wide(path, 10001, 1);
+	rc = tu_run(out, sizeof(out), "%s info %s", vigil, path);
+	print_message("%s", out);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "wide.csv:1:10002: 10001 metric columns: "
+				    "vigil reads at most 10000 metrics"));
+	/* an SMD machine of 10,001 fields a line */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s/wsmd/train %s/wsmd/test", tmp, tmp),
+			 0);
+	const char *half[] = {"train", "test"};
+	for (int h = 0; h < 2; h++) {
+		snprintf(path, sizeof(path), "%s/wsmd/%s/m.txt", tmp, half[h]);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		for (int i = 0; i < 10001; i++)
+			fputs(i ? ",1" : "1", f);
+		fputc('\n', f);
+		assert_int_equal(fclose(f), 0);
+	}
+	rc = tu_run(out, sizeof(out), "%s info %s/wsmd:m", vigil, tmp);
+	print_message("%s", out);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "wsmd/train/m.txt:1:10001: 10001 fields on "
+				    "a line: vigil reads at most 10000"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_nul_byte_in_a_field),
 		cmocka_unit_test(test_escape_sequences_in_a_header_are_escaped),
 		cmocka_unit_test(test_long_interpretation_label_line),
+		cmocka_unit_test(test_line_of_commas_is_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
