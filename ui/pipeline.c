@@ -794,9 +794,11 @@ int pipeline_check_options(const char *cmd, const PipelineOptions *o)
 				       "--cache-dir does not apply with --model: "
 				       "the model file is used, no cached model "
 				       "or forecast");
+	/* watch's argument is a SOURCE (its usage line) */
 	return cli_usage_error(cmd,
 			       "%s does not apply with --model: the model "
 			       "file is used as it was trained (give %s to "
-			       "vigil train DATASET -o MODEL)",
-			       o->train_option, o->train_option);
+			       "vigil train %s -o MODEL)",
+			       o->train_option, o->train_option,
+			       !strcmp(cmd, "watch") ? "SOURCE" : "DATASET");
 }
