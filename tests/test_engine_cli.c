@@ -314,6 +314,46 @@ static void test_same_seed_same_file_across_runs(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* `vigil train DATA -o /dev/stdout | cat > m`: stdout holds the model
+ * alone, byte for byte the file -o FILE writes, and the table goes to
+ * stderr; it was printed on stdout after the model's bytes, so the piped
+ * file was a model with text after it, refused as corrupted. */
+static void test_model_to_stdout_alone(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/db.csv", dir);
+	write_csv(csv, 300);
+	const char *opts = "--epochs 2 --hidden 5 --seed 3";
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s %s -o %s/file.model", tu_vigil(),
+				csv, opts, dir),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s %s -o /dev/stdout 2>%s/err | cat "
+				"> %s/piped.model",
+				tu_vigil(), csv, opts, dir, dir),
+			 0);
+	if (tu_run(out, sizeof(out), "cmp %s/file.model %s/piped.model", dir,
+		   dir) != 0)
+		fail_msg("the piped model differs from -o FILE's: %s", out);
+	char path[160];
+	snprintf(path, sizeof(path), "%s/err", dir);
+	char *err = tu_slurp(path, NULL);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "model: /dev/stdout\n"));
+	assert_non_null(strstr(err, "overall (scaled 0..1)"));
+	free(err);
+	/* and the piped model is one detect takes */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect %s --model %s/piped.model --quiet "
+				"-o %s/d.csv",
+				tu_vigil(), csv, dir, dir),
+			 0);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* A model option out of its range is a usage error (exit 1), named, before
  * the dataset is read, in vigil train and in the commands that train
  * through the pipeline: it used to pass the parser, fail in the engine and
@@ -560,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_split_and_train_exclude_each_other),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_same_seed_same_file_across_runs),
+		cmocka_unit_test(test_model_to_stdout_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
