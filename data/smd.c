@@ -341,6 +341,13 @@ static int exists(const char *p)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Something (a file, a FIFO, a folder) is at p. */
+static int present(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0;
+}
+
 Status series_load_smd(Series *s, const char *dir, const char *machine,
 		       ErrorRecord *err)
 {
@@ -357,7 +364,9 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 		st = error_set(err, STATUS_NOMEM, dir, 0, 0, "out of memory");
 		goto out;
 	}
-	if (!exists(train) && !exists(test)) {
+	/* no machine of that name: said with the machines there; a FIFO
+	   or a folder in its place is named as such by the reads below */
+	if (!present(train) && !present(test)) {
 		char known[4][256];
 		size_t n = 0;
 		ErrorRecord e2;

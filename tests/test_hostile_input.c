@@ -384,6 +384,36 @@ static void test_fifo_in_a_folder_of_csv_files(void **state)
 	assert_no_sanitizer_report(out);
 }
 
+/* An SMD machine whose files are FIFOs (in train/ and test/, so the
+ * machines view lists it): named as FIFOs; it was said to be missing,
+ * 'cannot open: No such file or directory (no machine 'machine-9' ...)'. */
+static void test_fifo_as_smd_machine(void **state)
+{
+	(void)state;
+	char out[8192], dir[200], want[300];
+	snprintf(dir, sizeof(dir), "%s/smdfifo", tmp);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s && cp -r data/samples/smd-cut/"
+				"ServerMachineDataset/* %s/ && mkfifo "
+				"%s/train/machine-9.txt %s/test/machine-9.txt",
+				dir, dir, dir, dir),
+			 0);
+	int rc = tu_run(out, sizeof(out),
+			"timeout 60 %s info %s:machine-9 </dev/null",
+			tu_vigil(), dir);
+	assert_int_equal(rc, 2);
+	snprintf(want, sizeof(want),
+		 "%s/test/machine-9.txt: is a FIFO (named pipe), not a regular "
+		 "file", dir);
+	if (!strstr(out, want) || strstr(out, "No such file"))
+		fail_msg("%s", out);
+	/* a machine that is not there is still said with those that are */
+	rc = tu_run(out, sizeof(out), "%s info %s:nope", tu_vigil(), dir);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "no machine 'nope' in "));
+	assert_no_sanitizer_report(out);
+}
+
 /* vigil synth -o DIR where DIR/synthetic.csv is a FIFO: refused as not
  * synth's output (exit 1), the FIFO left alone. The look at its first
  * line opened it with fopen, which waited for a writer for good. */
@@ -662,6 +692,7 @@ int main(void)
 		cmocka_unit_test(test_folder_as_labels_is_named),
 		cmocka_unit_test(test_psm_folder_with_a_fifo),
 		cmocka_unit_test(test_fifo_in_a_folder_of_csv_files),
+		cmocka_unit_test(test_fifo_as_smd_machine),
 		cmocka_unit_test(test_synth_over_a_fifo),
 		cmocka_unit_test(test_nul_byte_in_a_field),
 		cmocka_unit_test(test_escape_sequences_in_a_header_are_escaped),
