@@ -249,6 +249,22 @@ static void test_folder_leaves_out_label_files(void **state)
 	    strstr(out, "skipped") || !strstr(out, "\n  b ") ||
 	    !strstr(out, "\n  synthetic "))
 		fail_msg("exit %d:\n%s", rc, out);
+	/* b.labels.csv damaged (its header cut): b's labels, refused as
+	 * such; not a third dataset, which was 'b.labels not scored' with
+	 * 'expected a number in column ...' besides */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cd '%s' && tail -n +2 labels.csv > "
+				"b.labels.csv",
+				dir),
+			 0);
+	rc = tu_run(out, sizeof(out),
+		    "XDG_CACHE_HOME='%s/cache' %s score '%s' --epochs 1 "
+		    "--hidden 8 --quiet",
+		    tmp, tu_vigil(), dir);
+	if (rc != 2 || !strstr(out, "b.labels.csv:1:1: expected the header") ||
+	    !strstr(out, "(2 datasets, each against its own labels)") ||
+	    strstr(out, "b.labels skipped") || !strstr(out, "b skipped"))
+		fail_msg("exit %d:\n%s", rc, out);
 }
 
 /* A folder of CSV files where one has no labels (no label column, no
