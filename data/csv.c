@@ -761,6 +761,16 @@ static void on_field(void *s, size_t len, void *data)
 		return;
 	if (r->n == 0)
 		r->line = L->cur_line;
+	/* a time column, a label column and an empty last field besides
+	   the most metrics: any more and the line is refused before its
+	   cells take memory (a line of 100 MB of commas) */
+	if (r->n == SERIES_MAX_METRICS + 3) {
+		fail(L, STATUS_PARSE, L->cur_line, (long)r->n + 1,
+		     "more than %d fields on a line: vigil reads at most %d "
+		     "metrics a dataset (README, Input formats)",
+		     SERIES_MAX_METRICS + 3, SERIES_MAX_METRICS);
+		return;
+	}
 	if (len && memchr(s, '\0', len))
 		note(L, LV_NUL, STATUS_PARSE, L->cur_line, (long)r->n + 1,
 		     "a NUL byte inside a field: expected text (is this a "
@@ -1153,7 +1163,20 @@ static Status finish(Loader *L, Series *s)
 	s->interval = s->timestamps && !s->time_counter
 			      ? series_median_step(s->timestamps, rows, fallback)
 			      : fallback;
+	size_t lab_k = series_csv_label_index(s->names, s->values, rows, M,
+					      L->flags);
 	series_csv_layout(s, L->flags);
+	if (s->metrics > SERIES_MAX_METRICS) {
+		/* the field of the first metric too many: past the label
+		   column taken out and the time column */
+		size_t o = SERIES_MAX_METRICS + (lab_k <= SERIES_MAX_METRICS);
+		o += L->tcol >= 0 && (long)o >= L->tcol;
+		return error_set(L->err, STATUS_PARSE, L->path, L->line0,
+				 (long)o + 1,
+				 "%zu metric columns: vigil reads at most %d "
+				 "metrics a dataset (README, Input formats)",
+				 s->metrics, SERIES_MAX_METRICS);
+	}
 	if (!(s->path = strdup(L->path)))
 		return error_set(L->err, STATUS_NOMEM, L->path, 0, 0,
 				 "out of memory");

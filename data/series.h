@@ -14,6 +14,13 @@
 #include "data/range.h"
 #include "data/status.h"
 
+/* The most metrics a dataset may have (README, Input formats): Exathlon's
+ * 2,283 Spark metrics, the widest public benchmark, fit four times over;
+ * a wider line is refused with its file, line and column before anything
+ * is allocated for it, where a line of 100 MB of commas used to be read as
+ * 100 million metrics and take gigabytes. */
+#define SERIES_MAX_METRICS 10000
+
 typedef enum {
 	SERIES_CSV,
 	SERIES_SMD,

@@ -87,6 +87,22 @@ static size_t first_fields(const char *text, size_t len)
 	return 0;
 }
 
+/* The line number (1-based) of the first non-blank line. */
+static long first_line(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	long line = 1;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		if (!blank_line(p, le))
+			break;
+		line++;
+		p = nl ? nl + 1 : end;
+	}
+	return line;
+}
+
 /* When the first non-blank line of text is pandas' default header, 0,1,
  * 2,...,k-1 with k >= 2 (df.to_csv(path, index=False) of a frame made from
  * an array), and the next line holds a number with a fraction, blank it
@@ -325,6 +341,13 @@ static int exists(const char *p)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Something (a file, a FIFO, a folder) is at p. */
+static int present(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0;
+}
+
 Status series_load_smd(Series *s, const char *dir, const char *machine,
 		       ErrorRecord *err)
 {
@@ -341,7 +364,9 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 		st = error_set(err, STATUS_NOMEM, dir, 0, 0, "out of memory");
 		goto out;
 	}
-	if (!exists(train) && !exists(test)) {
+	/* no machine of that name: said with the machines there; a FIFO
+	   or a folder in its place is named as such by the reads below */
+	if (!present(train) && !present(test)) {
 		char known[4][256];
 		size_t n = 0;
 		ErrorRecord e2;
@@ -365,6 +390,14 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	blank_pandas_header(buf, len);
 	train_rows = count_rows(buf, len);
 	size_t k = first_fields(buf, len);
+	if (k > SERIES_MAX_METRICS) {
+		st = error_set(err, STATUS_PARSE, train, first_line(buf, len),
+			       SERIES_MAX_METRICS + 1,
+			       "%zu fields on a line: vigil reads at most %d "
+			       "metrics a dataset (README, Input formats)",
+			       k, SERIES_MAX_METRICS);
+		goto out;
+	}
 	if (train_rows == 0) {
 		st = error_set(err, STATUS_EMPTY, train, 1, 1,
 			       "the file is empty: expected rows of "

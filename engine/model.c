@@ -2,6 +2,7 @@
  * optional rolling mean and standard deviation), the min-max scaler fitted
  * on the train part, forecasting a whole series, and forecast metrics. */
 #include "engine/model_impl.h"
+#include "engine/modelcache.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -140,7 +141,32 @@ Status model_clone(const LstmModel *m, LstmModel **out, ErrorRecord *err)
 	c->best_epoch = m->best_epoch;
 	c->best_val = m->best_val;
 	c->train_seconds = m->train_seconds;
+	c->has_origin = m->has_origin;
+	c->origin_hash = m->origin_hash;
+	memcpy(c->origin_name, m->origin_name, sizeof(c->origin_name));
 	return STATUS_OK;
+}
+
+void model_origin_of(const Series *s, uint64_t *hash, char *name, size_t n)
+{
+	size_t rows = model_train_rows(s);
+	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t shape[2] = {rows, s->metrics};
+	h = modelcache_fnv(h, shape, sizeof(shape));
+	for (size_t m = 0; m < s->metrics; m++)
+		h = modelcache_fnv(h, s->values + m * s->rows,
+				   rows * sizeof(float));
+	*hash = h;
+	model_dataset_base(s, name, n);
+}
+
+int model_origin(const LstmModel *m, uint64_t *hash, const char **name)
+{
+	if (!m->has_origin)
+		return 0;
+	*hash = m->origin_hash;
+	*name = m->origin_name;
+	return 1;
 }
 
 const LstmConfig *lstm_model_config(const LstmModel *m)

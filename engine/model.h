@@ -109,6 +109,14 @@ Status model_save(const LstmModel *m, const char *path, ErrorRecord *err);
 Status model_load(LstmModel **out, const char *path, const Series *s,
 		  ErrorRecord *err);
 
+/* Which data a model was trained on, as a model file records it (format
+ * version 2): a hash of the train part's values (its rows and metrics)
+ * and the dataset's name (the SMD machine, or the file's name without its
+ * folder). model_origin_of gives them for s; model_origin gives the
+ * model's and returns 0 when it does not know (a version 1 file). */
+void model_origin_of(const Series *s, uint64_t *hash, char *name, size_t n);
+int model_origin(const LstmModel *m, uint64_t *hash, const char **name);
+
 /* Where the cached model for (s, cfg) lives: in cfg->cache_dir when set,
  * else under $XDG_CACHE_HOME/vigil (fallback ~/.cache/vigil), never beside
  * the dataset; the folder is created. The file is named after the dataset

@@ -21,6 +21,9 @@ struct LstmModel {
 	size_t epochs_run, best_epoch;
 	double best_val;
 	double train_seconds;
+	int has_origin;      /* 0: a version 1 file, which did not say */
+	uint64_t origin_hash; /* model_origin_of: the train part it saw */
+	char origin_name[256]; /* the dataset's name (model_origin_of) */
 };
 
 /* Allocate a model for cfg over `metrics` metrics named names (copied);

@@ -125,8 +125,7 @@ static void copy_str(char *buf, size_t n, const char *src)
 	buf[len] = '\0';
 }
 
-/* The entry's base name: the SMD machine, or the (first) file's name. */
-static void entry_base(const Series *s, char *buf, size_t n)
+void model_dataset_base(const Series *s, char *buf, size_t n)
 {
 	if (!s->path || !*s->path || s->kind == SERIES_SYNTH ||
 	    s->kind == SERIES_PROM) {
@@ -154,7 +153,7 @@ Status model_cache_path(const Series *s, const LstmConfig *cfg, char *buf,
 	Status st = modelcache_dir(cfg->cache_dir, 1, dir, sizeof(dir), err);
 	if (st)
 		return st;
-	entry_base(s, base, sizeof(base));
+	model_dataset_base(s, base, sizeof(base));
 	int len = snprintf(buf, n, "%s/%s.%016" PRIx64 MODEL_SUFFIX, dir, base,
 			   cache_key(s, cfg));
 	if (len < 0 || (size_t)len >= n)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "data/series.h"
 #include "data/status.h"
 
 typedef struct {
@@ -32,6 +33,11 @@ typedef struct {
 /* FNV-1a over n bytes, continuing from h (start with
  * 0xcbf29ce484222325): the hash of every cache key. */
 uint64_t modelcache_fnv(uint64_t h, const void *p, size_t n);
+
+/* The dataset's short name, the cache entry's base and a model file's
+ * origin: the SMD machine, or the (first) file's name without its folder
+ * ("synth", "prometheus" for those). */
+void model_dataset_base(const Series *s, char *buf, size_t n);
 
 /* The cache folder: dir when not NULL, else $XDG_CACHE_HOME/vigil (an
  * absolute XDG_CACHE_HOME only), else $HOME/.cache/vigil. create: make it

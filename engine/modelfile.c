@@ -1,6 +1,6 @@
 /* Model files (the cache that holds them: modelcache.c).
  *
- * File layout, version 1, little-endian:
+ * File layout, version 2, little-endian:
  *   "VIGILMDL"  u32 version  u32 0  u64 file size
  *   hyperparameters: u64 look_back hidden layers batch epochs patience
  *                    rolling max_train_rows seed; u32 threads (always 1:
@@ -10,7 +10,10 @@
  *   scaler: f32 min[features], f32 max[features]
  *   metric names: u32 length + bytes, per metric
  *   weights: f32 params[nparams] (the parameter block, lstm.h layout)
+ *   version 2 only, the data it was trained on (model_origin_of):
+ *            u64 hash of the train part, u32 length + bytes of its name
  *   u32 CRC-32 of everything before it
+ * Version 1 files (no origin) are still read.
  * Written to a temporary file in the same folder, flushed, fsynced, renamed
  * over the target, and the folder fsynced. Nothing time-dependent is
  * stored, so a seed gives a byte-identical file. */
@@ -30,7 +33,8 @@
 #include <unistd.h>
 
 #define MODEL_MAGIC "VIGILMDL"
-#define MODEL_VERSION 1u
+#define MODEL_VERSION 2u
+#define MODEL_VERSION_OLDEST 1u
 #define HEADER_BYTES 24
 
 /* ------------------------------------------------------------------ CRC-32 */
@@ -198,6 +202,10 @@ static void serialise(const LstmModel *m, Buf *b)
 	}
 	for (size_t i = 0; i < m->nparams; i++)
 		put_f32(b, m->params[i]);
+	size_t on = m->has_origin ? strlen(m->origin_name) : 0;
+	put_u64(b, m->has_origin ? m->origin_hash : 0);
+	put_u32(b, (uint32_t)on);
+	put(b, m->origin_name, on);
 	if (b->failed)
 		return;
 	uint64_t total = b->len + 4;
@@ -263,8 +271,8 @@ static Status check_rows(const LstmModel *m, const Series *s,
 			 n, path, T, T, T + 2);
 }
 
-static Status parse(const unsigned char *p, size_t len, const char *path,
-		    LstmModel **out, ErrorRecord *err)
+static Status parse(const unsigned char *p, size_t len, uint32_t version,
+		    const char *path, LstmModel **out, ErrorRecord *err)
 {
 	Rd r = {p, len - 4, HEADER_BYTES, 0};
 	LstmConfig c;
@@ -350,6 +358,19 @@ static Status parse(const unsigned char *p, size_t len, const char *path,
 	}
 	for (size_t i = 0; i < m->nparams && !r.short_read; i++)
 		m->params[i] = get_f32(&r);
+	if (version >= 2 && !r.short_read) {
+		m->origin_hash = get_u64(&r);
+		uint32_t n = get_u32(&r);
+		if (r.short_read || n > r.len - r.pos ||
+		    n >= sizeof(m->origin_name)) {
+			r.short_read = 1;
+		} else {
+			memcpy(m->origin_name, p + r.pos, n);
+			m->origin_name[n] = '\0';
+			r.pos += n;
+			m->has_origin = n > 0;
+		}
+	}
 	if (r.short_read || r.pos != r.len) {
 		lstm_model_delete(m);
 		return error_set(err, STATUS_CORRUPT, path, 0, 0,
@@ -393,12 +414,12 @@ Status model_load(LstmModel **out, const char *path, const Series *s,
 	uint32_t version = get_u32(&r);
 	get_u32(&r);
 	uint64_t total = get_u64(&r);
-	if (version != MODEL_VERSION) {
+	if (version < MODEL_VERSION_OLDEST || version > MODEL_VERSION) {
 		free(p);
 		return error_set(err, STATUS_FORMAT, path, 0, 0,
 				 "model file format version %u; this vigil "
-				 "reads version %u (retrain the model)",
-				 version, MODEL_VERSION);
+				 "reads versions %u to %u (retrain the model)",
+				 version, MODEL_VERSION_OLDEST, MODEL_VERSION);
 	}
 	if (len < total) {
 		free(p);
@@ -424,7 +445,7 @@ Status model_load(LstmModel **out, const char *path, const Series *s,
 				 crc, stored);
 	}
 	LstmModel *m = NULL;
-	st = parse(p, len, path, &m, err);
+	st = parse(p, len, version, path, &m, err);
 	free(p);
 	if (st)
 		return st;

@@ -267,6 +267,9 @@ static Status train_core(const Series *s, const LstmConfig *cfg,
 	if (st)
 		return st;
 	st = model_fit_scaler(m, s, n, err);
+	model_origin_of(s, &m->origin_hash, m->origin_name,
+			sizeof(m->origin_name));
+	m->has_origin = 1;
 	float *Z = NULL;
 	if (!st)
 		st = model_features(m, s, n, &Z, err);

@@ -3,7 +3,8 @@
  * A sorted list of disjoint half-open row ranges [start, end) of the whole
  * series, each with its source (the original file or an analyst) and an
  * optional note. Ranges never overlap; they may touch (a split leaves two
- * touching ranges, two events that happen back to back). Every change is a
+ * touching ranges, each with its source and note; scoring takes a run of
+ * touching ranges as one event, labels/score.h). Every change is a
  * splice: a slice of ranges replaced by another; the splice is handed back so
  * an edit stack can undo and redo it exactly. Queries are binary searches. */
 #ifndef VIGIL_RANGESET_H

@@ -6,8 +6,12 @@
  *   det_len  sum of |d|          sum_o   sum of o
  *   ev_tp    sum of min(|d|, floor(1.5 o)) over d with o > 0
  *   lab_len  rows of labelled ranges (clipped)
- *   hit_len  rows of labelled ranges that some detection overlaps
- * from which every rule's TP, FP and FN follow. */
+ *   hit_len  rows of labelled events that some detection overlaps
+ * from which every rule's TP, FP and FN follow. A labelled event is a
+ * maximal run of labelled rows: ranges that touch (the end of one is the
+ * start of the next, as a split leaves them) are one event, as a run of 1s
+ * is one range in SMD's test_label, so the same labelled rows score alike
+ * whatever file holds them. */
 #include "labels/score.h"
 
 #include <stdlib.h>
@@ -202,6 +206,31 @@ static void det_refresh(FilterState *fs, size_t i, const RangeSet *labels)
 	fs->ev_tp += event_tp(len, fs->o[i]);
 }
 
+/* Account (sign 1 or -1) the events of the sorted, disjoint ranges
+ * r[0..n): runs of touching ranges, each one event. */
+static void events_account(FilterState *fs, const Range *r, size_t n,
+			   int64_t lo, int64_t hi, int sign)
+{
+	for (size_t i = 0; i < n;) {
+		Range run = r[i++];
+		while (i < n && r[i].start == run.end)
+			run.end = r[i++].end;
+		label_account(fs, run, lo, hi, sign);
+	}
+}
+
+/* The events of a RangeSet, accounted with sign. */
+static void set_account(FilterState *fs, const RangeSet *labels, int64_t lo,
+			int64_t hi, int sign)
+{
+	for (size_t i = 0; i < labels->n;) {
+		Range run = labels->v[i++].r;
+		while (i < labels->n && labels->v[i].r.start == run.end)
+			run.end = labels->v[i++].r.end;
+		label_account(fs, run, lo, hi, sign);
+	}
+}
+
 /* All sums of one filter from scratch (fs->d already built). */
 static void filter_score(FilterState *fs, const RangeSet *labels, int64_t lo,
 			 int64_t hi)
@@ -212,8 +241,7 @@ static void filter_score(FilterState *fs, const RangeSet *labels, int64_t lo,
 		fs->o[i] = 0;
 		det_refresh(fs, i, labels);
 	}
-	for (size_t i = 0; i < labels->n; i++)
-		label_account(fs, labels->v[i].r, lo, hi, 1);
+	set_account(fs, labels, lo, hi, 1);
 }
 
 static void filter_table(const FilterState *fs, ScoreFilter f,
@@ -372,17 +400,55 @@ void score_board_update_after_edit(ScoreBoard *sb, const LabelChange *chg)
 		if (chg->added[i].r.end > span.end)
 			span.end = chg->added[i].r.end;
 	}
+	/* The events the edit can change: the runs of the set now that
+	   touch or overlap span, each stretched over the ranges it touches
+	   (w[0..nw)); before the edit they were these ranges without the
+	   added ones and with the removed ones (old[0..nold)). Ranges
+	   outside run alike before and after. */
+	size_t i0 = rangeset_lower(labels, span.start - 1), i1 = i0;
+	while (i1 < labels->n && labels->v[i1].r.start <= span.end)
+		i1++;
+	if (i1 > i0) {
+		while (i0 > 0 &&
+		       labels->v[i0 - 1].r.end == labels->v[i0].r.start)
+			i0--;
+		while (i1 < labels->n &&
+		       labels->v[i1].r.start == labels->v[i1 - 1].r.end)
+			i1++;
+	}
+	size_t nw = i1 - i0, nold = 0;
+	Range *w = malloc((nw + 1) * sizeof(*w));
+	Range *old = malloc((nw + chg->n_removed + 1) * sizeof(*old));
+	if (!w || !old) { /* out of memory: from scratch, which needs none */
+		free(w);
+		free(old);
+		for (int f = 0; f < SCORE_FILTERS; f++)
+			filter_score(&sb->units[u].f[f], labels, sb->lo,
+				     sb->hi);
+		return;
+	}
+	for (size_t i = 0; i < nw; i++) {
+		w[i] = labels->v[i0 + i].r;
+		int added = 0;
+		for (size_t j = 0; j < chg->n_added && !added; j++)
+			added = chg->added[j].r.start == w[i].start &&
+				chg->added[j].r.end == w[i].end;
+		if (!added)
+			old[nold++] = w[i];
+	}
+	for (size_t j = 0; j < chg->n_removed; j++)
+		old[nold++] = chg->removed[j].r;
+	qsort(old, nold, sizeof(*old), cmp_range);
 	for (int f = 0; f < SCORE_FILTERS; f++) {
 		FilterState *fs = &sb->units[u].f[f];
-		for (size_t i = 0; i < chg->n_removed; i++)
-			label_account(fs, chg->removed[i].r, sb->lo, sb->hi,
-				      -1);
-		for (size_t i = 0; i < chg->n_added; i++)
-			label_account(fs, chg->added[i].r, sb->lo, sb->hi, 1);
+		events_account(fs, old, nold, sb->lo, sb->hi, -1);
+		events_account(fs, w, nw, sb->lo, sb->hi, 1);
 		for (size_t i = det_lower(fs, span.start);
 		     i < fs->n && fs->d[i].start < span.end; i++)
 			det_refresh(fs, i, labels);
 	}
+	free(w);
+	free(old);
 }
 
 Status score_board_set_detections(ScoreBoard *sb, size_t metric,

@@ -12,11 +12,14 @@
  *                   floor(1.5 o)), FP += D - that TP. A labelled range that
  *                   no detection overlaps adds all its rows as FN, otherwise
  *                   none. P, R, F1 are 0 where undefined.
+ * A labelled range is a labelled event: a maximal run of labelled rows, so
+ * ranges that touch (as a split leaves them) are one, as a run of 1s is one
+ * range in SMD's test_label.
  * Within a unit and filter, overlapping detections are merged first (touching
  * ones stay separate ranges).
  *
  * All of it is interval arithmetic on partial sums kept per unit and filter:
- * per detection its overlap o with the labels, per labelled range whether it
+ * per detection its overlap o with the labels, per labelled event whether it
  * is hit. An edit of one set only revisits the detections and labels it
  * touches (a few binary searches), never the rows. */
 #ifndef VIGIL_SCORE_H

@@ -314,6 +314,149 @@ static void test_same_seed_same_file_across_runs(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* `vigil train DATA -o /dev/stdout | cat > m`: stdout holds the model
+ * alone, byte for byte the file -o FILE writes, and the table goes to
+ * stderr; it was printed on stdout after the model's bytes, so the piped
+ * file was a model with text after it, refused as corrupted. */
+static void test_model_to_stdout_alone(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/db.csv", dir);
+	write_csv(csv, 300);
+	const char *opts = "--epochs 2 --hidden 5 --seed 3";
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s %s -o %s/file.model", tu_vigil(),
+				csv, opts, dir),
+			 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s %s -o /dev/stdout 2>%s/err | cat "
+				"> %s/piped.model",
+				tu_vigil(), csv, opts, dir, dir),
+			 0);
+	if (tu_run(out, sizeof(out), "cmp %s/file.model %s/piped.model", dir,
+		   dir) != 0)
+		fail_msg("the piped model differs from -o FILE's: %s", out);
+	char path[160];
+	snprintf(path, sizeof(path), "%s/err", dir);
+	char *err = tu_slurp(path, NULL);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "model: /dev/stdout\n"));
+	assert_non_null(strstr(err, "overall (scaled 0..1)"));
+	free(err);
+	/* and the piped model is one detect takes */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect %s --model %s/piped.model --quiet "
+				"-o %s/d.csv",
+				tu_vigil(), csv, dir, dir),
+			 0);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+/* CRC-32 as zlib computes it: a model file's checksum. */
+static uint32_t crc32_of(const unsigned char *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+	}
+	return ~c;
+}
+
+static void put_le(unsigned char *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* A model used on another SMD machine (every one names its metrics m01 to
+ * m38, so the names pass) is said on stderr and on the dashboard's status
+ * line, and still used: it was taken without a word. On its own machine
+ * nothing is said; a version 1 file (which does not record its data) is
+ * still read, silently, and detects the same. */
+static void test_model_of_another_machine_warns(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], ds[200], model[160], v1[160], path[160];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cp -r data/samples/smd-fleet/"
+				"ServerMachineDataset %s/",
+				dir),
+			 0);
+	snprintf(ds, sizeof(ds), "%s/ServerMachineDataset", dir);
+	snprintf(model, sizeof(model), "%s/m12.model", dir);
+	snprintf(v1, sizeof(v1), "%s/m12-v1.model", dir);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s train %s:machine-1-2 --epochs 2 --hidden 4 "
+				"--quiet -o %s",
+				tu_vigil(), ds, model),
+			 0);
+	int rc = tu_run(out, sizeof(out),
+			"%s detect %s:machine-3-10 --model %s --quiet -o "
+			"%s/d2.csv",
+			tu_vigil(), ds, model, dir);
+	print_message("%s", out);
+	assert_int_equal(rc, 0);
+	char want[300];
+	snprintf(want, sizeof(want),
+		 "vigil: warning: the model %s was trained on machine-1-2, "
+		 "not on machine-3-10: ",
+		 model);
+	assert_non_null(strstr(out, want));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s detect %s:machine-1-2 --model %s -o "
+				"/dev/null",
+				tu_vigil(), ds, model),
+			 0);
+	assert_null(strstr(out, "warning"));
+	/* the dashboard says it where it says how the model came */
+	snprintf(path, sizeof(path), "%s/keys", dir);
+	assert_int_equal(tu_write(path, "<wait>"), 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				TU_DASH_ENV "COLUMNS=160 %s %s:machine-3-10 "
+				"--model %s --keys %s --dump %s/screen",
+				tu_vigil(), ds, model, path, dir),
+			 0);
+	snprintf(path, sizeof(path), "%s/screen", dir);
+	char *screen = tu_slurp(path, NULL);
+	assert_non_null(screen);
+	if (!strstr(screen, "model loaded, trained on machine-1-2, not on "
+			    "machine-3-10"))
+		fail_msg("%s", screen);
+	free(screen);
+	/* the same model as a version 1 file: the origin (u64 hash, u32
+	 * length, the name) cut from before the CRC, the version and size
+	 * set back */
+	size_t len = 0;
+	unsigned char *b = (unsigned char *)tu_slurp(model, &len);
+	assert_non_null(b);
+	size_t cut = 8 + 4 + strlen("machine-1-2"), n1 = len - cut;
+	assert_memory_equal(b + len - 4 - strlen("machine-1-2"),
+			    "machine-1-2", strlen("machine-1-2"));
+	put_le(b + 8, 1, 4);
+	put_le(b + 16, n1, 8);
+	put_le(b + n1 - 4, crc32_of(b, n1 - 4), 4);
+	FILE *f = fopen(v1, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(b, 1, n1, f), n1);
+	assert_int_equal(fclose(f), 0);
+	free(b);
+	rc = tu_run(out, sizeof(out),
+		    "%s detect %s:machine-3-10 --model %s --quiet -o %s/d1.csv",
+		    tu_vigil(), ds, v1, dir);
+	print_message("%s", out);
+	assert_int_equal(rc, 0);
+	assert_null(strstr(out, "warning"));
+	assert_int_equal(tu_run(out, sizeof(out), "cmp %s/d1.csv %s/d2.csv",
+				dir, dir),
+			 0);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* A model option out of its range is a usage error (exit 1), named, before
  * the dataset is read, in vigil train and in the commands that train
  * through the pipeline: it used to pass the parser, fail in the engine and
@@ -560,6 +703,8 @@ int main(void)
 		cmocka_unit_test(test_split_and_train_exclude_each_other),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_same_seed_same_file_across_runs),
+		cmocka_unit_test(test_model_to_stdout_alone),
+		cmocka_unit_test(test_model_of_another_machine_warns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

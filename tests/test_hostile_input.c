@@ -17,7 +17,7 @@
 static char tmp[64];
 static char data[128];   /* TMP/d/synthetic.csv: 1000 rows, 3 metrics */
 static char labels[128]; /* TMP/d/labels.csv */
-static char model[128];  /* TMP/m.model: hidden 4, 804 bytes */
+static char model[128];  /* TMP/m.model: hidden 4, 829 bytes */
 static char keys[128];   /* TMP/keys: a dashboard script that quits */
 static char fifo[128];   /* TMP/fifo: a FIFO nobody writes to */
 
@@ -95,7 +95,7 @@ static void patched_model(const char *path, const long long *changes)
 	size_t len = 0;
 	unsigned char *d = (unsigned char *)tu_slurp(model, &len);
 	assert_non_null(d);
-	assert_int_equal(len, 804);
+	assert_int_equal(len, 829);
 	for (size_t i = 0; changes[i] >= 0; i += 2)
 		put_u64(d + changes[i], (uint64_t)changes[i + 1]);
 	uint32_t crc = crc32_of(d, len - 4);
@@ -140,7 +140,7 @@ static void test_model_with_huge_shape(void **state)
 	(void)state;
 	char path[160], out[4096];
 	/* hidden 4096, 2 layers, a million metrics: 20,682,359,360 weights,
-	 * 82 GB, declared by an 804-byte file with a valid CRC. The check
+	 * 82 GB, declared by a 829-byte file with a valid CRC. The check
 	 * must come before any allocation: a plain run gets 1 GB of address
 	 * space (the sanitizers reserve more than that for themselves). */
 	const char *limit = tu_sanitized() ? "" : "ulimit -v 1000000; ";
@@ -158,7 +158,7 @@ static void test_model_with_huge_shape(void **state)
 				    "shape (1000000 metrics, hidden 4096, 2 "
 				    "layers, 20682359360 weights) needs at "
 				    "least 82741437600 bytes, the file has "
-				    "804"));
+				    "829"));
 	assert_no_sanitizer_report(out);
 	/* the same shape with the old weight count: the count is wrong */
 	patched_model(path, (const long long[]){OFF_HIDDEN, 4096, OFF_LAYERS,
@@ -384,6 +384,36 @@ static void test_fifo_in_a_folder_of_csv_files(void **state)
 	assert_no_sanitizer_report(out);
 }
 
+/* An SMD machine whose files are FIFOs (in train/ and test/, so the
+ * machines view lists it): named as FIFOs; it was said to be missing,
+ * 'cannot open: No such file or directory (no machine 'machine-9' ...)'. */
+static void test_fifo_as_smd_machine(void **state)
+{
+	(void)state;
+	char out[8192], dir[200], want[300];
+	snprintf(dir, sizeof(dir), "%s/smdfifo", tmp);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s && cp -r data/samples/smd-cut/"
+				"ServerMachineDataset/* %s/ && mkfifo "
+				"%s/train/machine-9.txt %s/test/machine-9.txt",
+				dir, dir, dir, dir),
+			 0);
+	int rc = tu_run(out, sizeof(out),
+			"timeout 60 %s info %s:machine-9 </dev/null",
+			tu_vigil(), dir);
+	assert_int_equal(rc, 2);
+	snprintf(want, sizeof(want),
+		 "%s/test/machine-9.txt: is a FIFO (named pipe), not a regular "
+		 "file", dir);
+	if (!strstr(out, want) || strstr(out, "No such file"))
+		fail_msg("%s", out);
+	/* a machine that is not there is still said with those that are */
+	rc = tu_run(out, sizeof(out), "%s info %s:nope", tu_vigil(), dir);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "no machine 'nope' in "));
+	assert_no_sanitizer_report(out);
+}
+
 /* vigil synth -o DIR where DIR/synthetic.csv is a FIFO: refused as not
  * synth's output (exit 1), the FIFO left alone. The look at its first
  * line opened it with fopen, which waited for a writer for good. */
@@ -570,6 +600,86 @@ static void test_long_interpretation_label_line(void **state)
 		assert_true(kb < 64 * 1024);
 }
 
+/* A file of n metric columns named c0.. (after a time column when ts), 4
+ * rows. */
+static void write_wide(const char *path, int n, int ts)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(ts ? "timestamp" : "", f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, i || ts ? ",c%d" : "c%d", i);
+	for (int r = 0; r < 4; r++) {
+		fputc('\n', f);
+		if (ts)
+			fprintf(f, "%d", 1600000000 + 60 * r);
+		for (int i = 0; i < n; i++)
+			fprintf(f, i || ts ? ",%d" : "%d", r + i % 3);
+	}
+	fputc('\n', f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void test_line_of_commas_is_refused(void **state)
+{
+	(void)state;
+	char out[4096], path[160], vigil[512];
+	snprintf(vigil, sizeof(vigil), "%s", tu_vigil());
+	/* 20 MB of commas on one line: 20 million empty metrics, which
+	 * took 1.3 GB and said only "column 'm01' has no values at all" */
+	snprintf(path, sizeof(path), "%s/commas.csv", tmp);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 20 * 1000 * 1000; i++)
+		fputc(',', f);
+	fputc('\n', f);
+	assert_int_equal(fclose(f), 0);
+	char *argv[] = {vigil, "info", path, NULL};
+	long kb = 0;
+	int rc = run_measured(argv, &kb);
+	print_message("20 MB of commas: exit %d, peak RSS %ld KB\n", rc, kb);
+	assert_int_equal(rc, 2);
+	if (!tu_sanitized())
+		assert_true(kb < 64 * 1024);
+	rc = tu_run(out, sizeof(out), "%s info %s", vigil, path);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "commas.csv:1:10004: more than 10003 "
+				    "fields on a line: vigil reads at most "
+				    "10000 metrics a dataset"));
+	/* 10,000 metrics and a time column are read; one more is refused
+	 * at its column */
+	snprintf(path, sizeof(path), "%s/wide.csv", tmp);
+	write_wide(path, 10000, 1);
+	rc = tu_run(out, sizeof(out), "%s info %s", vigil, path);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "metrics   10000: c0, c1,"));
+	write_wide(path, 10001, 1);
+	rc = tu_run(out, sizeof(out), "%s info %s", vigil, path);
+	print_message("%s", out);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "wide.csv:1:10002: 10001 metric columns: "
+				    "vigil reads at most 10000 metrics"));
+	/* an SMD machine of 10,001 fields a line */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s/wsmd/train %s/wsmd/test", tmp, tmp),
+			 0);
+	const char *half[] = {"train", "test"};
+	for (int h = 0; h < 2; h++) {
+		snprintf(path, sizeof(path), "%s/wsmd/%s/m.txt", tmp, half[h]);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		for (int i = 0; i < 10001; i++)
+			fputs(i ? ",1" : "1", f);
+		fputc('\n', f);
+		assert_int_equal(fclose(f), 0);
+	}
+	rc = tu_run(out, sizeof(out), "%s info %s/wsmd:m", vigil, tmp);
+	print_message("%s", out);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "wsmd/train/m.txt:1:10001: 10001 fields on "
+				    "a line: vigil reads at most 10000"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -582,10 +692,12 @@ int main(void)
 		cmocka_unit_test(test_folder_as_labels_is_named),
 		cmocka_unit_test(test_psm_folder_with_a_fifo),
 		cmocka_unit_test(test_fifo_in_a_folder_of_csv_files),
+		cmocka_unit_test(test_fifo_as_smd_machine),
 		cmocka_unit_test(test_synth_over_a_fifo),
 		cmocka_unit_test(test_nul_byte_in_a_field),
 		cmocka_unit_test(test_escape_sequences_in_a_header_are_escaped),
 		cmocka_unit_test(test_long_interpretation_label_line),
+		cmocka_unit_test(test_line_of_commas_is_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -373,6 +373,110 @@ static void test_labels_convert_and_report(void **state)
 	assert_non_null(strstr(out, "8 rows only in test_label"));
 }
 
+/* The number after key in text (key "TP " in "TP 3 FP"), or -1. */
+static long number_after(const char *text, const char *key)
+{
+	const char *p = text ? strstr(text, key) : NULL;
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+/* Two labelled ranges that touch (the end of one is the start of the
+ * next, as a split leaves them and vigil's CSV keeps them) are one event,
+ * as a run of 1s is one range in test_label: the node's detection in the
+ * second piece leaves the first no false negative, in vigil score and in
+ * the dashboard's panel alike, and the same rows as one range (or as
+ * test_label lines) score the same. Before, the first piece was a missed
+ * event of its own (event FN 10, PA TP 15 FN 10). */
+static void test_touching_ranges_one_event(void **state)
+{
+	(void)state;
+	char out[16384], det[128], touch[128], one[128], smd[128], dump[128];
+	char keys[128];
+	snprintf(det, sizeof(det), "%s/tdet.csv", tmp);
+	snprintf(touch, sizeof(touch), "%s/touch.csv", tmp);
+	snprintf(one, sizeof(one), "%s/one.csv", tmp);
+	snprintf(smd, sizeof(smd), "%s/touch.txt", tmp);
+	snprintf(dump, sizeof(dump), "%s/touch.dump", tmp);
+	snprintf(keys, sizeof(keys), "%s/touch.keys", tmp);
+	/* the node detections of the model the dashboard will use */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"XDG_CACHE_HOME=%s/cache %s detect %s "
+				"--epochs 2 --quiet -o %s",
+				tmp, tu_vigil(), ds, det),
+			 0);
+	char *text = tu_slurp(det, NULL);
+	assert_non_null(text);
+	/* a gap between two node detections: [gap_s, gap_e) */
+	long gap_s = -1, gap_e = -1, a, b;
+	for (char *l = strstr(text, "\n*,"); l; l = strstr(l + 1, "\n*,")) {
+		if (sscanf(l + 3, "%ld,%ld", &a, &b) != 2)
+			continue;
+		if (gap_s >= 0 && gap_e < 0 && a > gap_s + 12)
+			gap_e = a;
+		if (gap_e < 0)
+			gap_s = b;
+	}
+	free(text);
+	if (gap_s < 300 || gap_e < 0)
+		fail_msg("no gap between node detections in %s", det);
+	/* [s, s + 10) in the gap, then [s + 10, e + 5) into the detection */
+	long s = gap_s + 1, m = gap_s + 11, e = gap_e + 5;
+	char body[512];
+	snprintf(body, sizeof(body),
+		 "metric,start,end,start_time,end_time,source,note\n"
+		 "*,%ld,%ld,,,original,\n*,%ld,%ld,,,analyst,split\n",
+		 s, m, m, e);
+	assert_int_equal(tu_write(touch, body), 0);
+	snprintf(body, sizeof(body),
+		 "metric,start,end,start_time,end_time,source,note\n"
+		 "*,%ld,%ld,,,original,\n",
+		 s, e);
+	assert_int_equal(tu_write(one, body), 0);
+	char json[3][8192];
+	const char *files[] = {touch, one, smd};
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels %s --labels %s --format smd -o %s",
+				tu_vigil(), ds, touch, smd),
+			 0);
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(tu_run(json[k], sizeof(json[k]),
+					"%s score %s --labels %s --detections "
+					"%s --json",
+					tu_vigil(), ds, files[k], det),
+				 0);
+		char *ev = strstr(json[k], "\"node\": ");
+		assert_non_null(ev);
+		ev = strstr(ev, "\"event\": {\"all\": ");
+		assert_non_null(ev);
+		if (number_after(ev, "\"fn\": ") != 0 ||
+		    number_after(ev, "\"tp\": ") != 7)
+			fail_msg("%s: %s", files[k], ev);
+		char *pa = strstr(json[k], "\"point-adjusted\": {\"all\": ");
+		assert_non_null(pa);
+		if (number_after(pa, "\"tp\": ") != e - s ||
+		    number_after(pa, "\"fn\": ") != 0)
+			fail_msg("%s: %s", files[k], pa);
+	}
+	/* the dashboard's node panel on the touching ranges */
+	assert_int_equal(tu_write(keys, "<wait><Tab>"), 0);
+	assert_int_equal(tu_run(out, sizeof(out),
+				TU_DASH_ENV "COLUMNS=120 LINES=30 "
+				"XDG_CACHE_HOME=%s/cache %s %s --epochs 2 "
+				"--labels %s --keys %s --dump %s",
+				tmp, tu_vigil(), ds, touch, keys, dump),
+			 0);
+	char *screen = tu_slurp(dump, NULL);
+	assert_non_null(screen);
+	char *ev = strstr(json[0], "\"node\": ");
+	ev = strstr(ev, "\"event\": {\"all\": ");
+	char want[128];
+	snprintf(want, sizeof(want), "event, all: TP %ld FP %ld FN 0 ",
+		 number_after(ev, "\"tp\": "), number_after(ev, "\"fp\": "));
+	if (!strstr(screen, want))
+		fail_msg("no '%s' on the dashboard:\n%s", want, screen);
+	free(screen);
+}
+
 static void test_labels_never_overwrite_original_unnamed(void **state)
 {
 	(void)state;
@@ -539,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_score_one_metric_takes_node_labels),
 		cmocka_unit_test(test_score_empty_node_level_from_the_model),
 		cmocka_unit_test(test_labels_convert_and_report),
+		cmocka_unit_test(test_touching_ranges_one_event),
 		cmocka_unit_test(test_labels_never_overwrite_original_unnamed),
 		cmocka_unit_test(test_labels_nab_keeps_unreadable_destination),
 		cmocka_unit_test(test_labels_wrote_line_escaped),

@@ -249,6 +249,22 @@ static void test_folder_leaves_out_label_files(void **state)
 	    strstr(out, "skipped") || !strstr(out, "\n  b ") ||
 	    !strstr(out, "\n  synthetic "))
 		fail_msg("exit %d:\n%s", rc, out);
+	/* b.labels.csv damaged (its header cut): b's labels, refused as
+	 * such; not a third dataset, which was 'b.labels not scored' with
+	 * 'expected a number in column ...' besides */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cd '%s' && tail -n +2 labels.csv > "
+				"b.labels.csv",
+				dir),
+			 0);
+	rc = tu_run(out, sizeof(out),
+		    "XDG_CACHE_HOME='%s/cache' %s score '%s' --epochs 1 "
+		    "--hidden 8 --quiet",
+		    tmp, tu_vigil(), dir);
+	if (rc != 2 || !strstr(out, "b.labels.csv:1:1: expected the header") ||
+	    !strstr(out, "(2 datasets, each against its own labels)") ||
+	    strstr(out, "b.labels skipped") || !strstr(out, "b skipped"))
+		fail_msg("exit %d:\n%s", rc, out);
 }
 
 /* A folder of CSV files where one has no labels (no label column, no
@@ -273,11 +289,61 @@ static void test_folder_names_the_unlabelled_file(void **state)
 			tmp, tu_vigil(), dir);
 	char want[600];
 	snprintf(want, sizeof(want),
-		 "--labels FILE is needed: %s/bare.csv has no label file of "
-		 "its own", dir);
-	if (rc != 1 || !strstr(out, want) ||
+		 "%s/bare.csv: no label file of its own (a folder's datasets "
+		 "are each scored against their own labels)", dir);
+	if (rc != 2 || !strstr(out, want) ||
 	    !strstr(out, "bare skipped (left out of the means)"))
 		fail_msg("exit %d:\n%s", rc, out);
+}
+
+/* A dataset of a folder without labels is bad input of the folder (exit
+ * 2, as a file that does not load), in an SMD folder, a folder of CSV
+ * files and a folder of NAB files alike: the SMD and CSV folders exited 1
+ * with '--labels FILE is needed' (a usage error, though --labels cannot
+ * be given with a folder) where the NAB folder exited 2 ('no windows for
+ * ...'). One dataset alone still needs --labels (exit 1). */
+static void test_unlabelled_dataset_same_exit_in_every_folder(void **state)
+{
+	(void)state;
+	char out[16384], ul[300], p[400];
+	snprintf(ul, sizeof(ul), "%s/ul", tmp);
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "rm -rf '%s' && mkdir -p '%s/csv' '%s/nab/cat' && "
+		       "cp -r '%s/f/ServerMachineDataset' '%s/smd' && "
+		       "rm '%s/smd/test_label/machine-b.txt' "
+		       "'%s/smd/interpretation_label/machine-b.txt' && "
+		       "%s synth -o '%s/s' --points 300 --seed 3 && "
+		       "cp '%s/s/synthetic.csv' '%s/csv/bare.csv'",
+		       ul, ul, ul, tmp, ul, ul, ul, tu_vigil(), ul, ul, ul),
+		0);
+	/* a NAB file that combined_windows.json does not list */
+	snprintf(p, sizeof(p), "%s/nab/combined_windows.json", ul);
+	assert_int_equal(tu_write(p, "{\"cat/other.csv\": []}\n"), 0);
+	char text[8192], *w = text;
+	w += sprintf(w, "timestamp,value\n");
+	for (int r = 0; r < 100; r++)
+		w += sprintf(w, "2014-04-01 %02d:%02d:00,%d\n", r / 12,
+			     r % 12 * 5, r % 7);
+	snprintf(p, sizeof(p), "%s/nab/cat/new.csv", ul);
+	assert_int_equal(tu_write(p, text), 0);
+	const char *folders[] = {"smd", "csv", "nab/cat"};
+	const char *named[] = {"ul/smd:machine-b: no label file",
+			       "ul/csv/bare.csv: no label file",
+			       "no windows for \"cat/new.csv\""};
+	for (int k = 0; k < 3; k++) {
+		int rc = tu_run(out, sizeof(out),
+				"XDG_CACHE_HOME='%s/cache' %s score '%s/%s' "
+				"--epochs 2 --quiet",
+				tmp, tu_vigil(), ul, folders[k]);
+		if (rc != 2 || !strstr(out, named[k]) ||
+		    !strstr(out, "skipped (left out of the means)"))
+			fail_msg("%s: exit %d:\n%s", folders[k], rc, out);
+	}
+	int rc = tu_run(out, sizeof(out), "%s score '%s/csv/bare.csv'",
+			tu_vigil(), ul);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "--labels FILE is needed"));
 }
 
 /* A file in a folder named with an escape sequence (a downloaded corpus):
@@ -300,7 +366,7 @@ static void test_folder_names_escaped(void **state)
 	/* no labels: skipped at once, named in the table and on stderr */
 	int rc = tu_run(out, sizeof(out), "%s score '%s' --quiet", tu_vigil(),
 			dir);
-	assert_int_equal(rc, 1);
+	assert_int_equal(rc, 2);
 	assert_null(strchr(out, '\x1b'));
 	assert_non_null(strstr(out, "vigil score: x\\x1b[31my skipped"));
 	assert_non_null(strstr(out, "  x\\x1b[31my  skipped: not scored"));
@@ -323,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_folder_names_escaped),
 		cmocka_unit_test(test_folder_leaves_out_label_files),
 		cmocka_unit_test(test_folder_names_the_unlabelled_file),
+		cmocka_unit_test(test_unlabelled_dataset_same_exit_in_every_folder),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

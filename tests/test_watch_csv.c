@@ -606,10 +606,52 @@ static void test_watch_replaced_file_said(void **state)
 	free(e);
 }
 
+/* A source that fails at --poll 0.2 is retried after 0.2 s, then 0.4 s,
+ * and said so: the waits were printed rounded to whole seconds, "retrying
+ * in 0 s" as if watch spun. */
+static void test_watch_subsecond_retry_said(void **state)
+{
+	(void)state;
+	char dir[64], out[256], path[200], werr[200];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(werr, sizeof(werr), "%s/watch.err", dir);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	assert_true(null >= 0);
+	pid_t pid = small_watch(dir, null, path, sizeof(path));
+	close(null);
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("oops\n", f);
+	fclose(f);
+	int seen = tu_wait_file(werr, "retrying in 0.4 s", 1, 30);
+	kill(pid, SIGTERM);
+	assert_int_equal(watch_exit(pid, "SIGTERM"), 0);
+	char *e = tu_slurp(werr, NULL);
+	assert_non_null(e);
+	if (!seen || !strstr(e, "a.csv:302:1: expected a number in column "
+				"'cpu', found 'oops'; retrying in 0.2 s\n") ||
+	    strstr(e, "retrying in 0 s"))
+		fail_msg("watch's stderr:\n%s", e);
+	free(e);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 static void test_watch_usage_errors(void **state)
 {
 	(void)state;
 	char out[8192];
+	/* watch's argument is a SOURCE, in its usage and its refusals */
+	assert_int_equal(tu_run(out, sizeof(out), "%s watch --model m",
+				tu_vigil()),
+			 1);
+	assert_non_null(strstr(out, "vigil watch: which SOURCE?"));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s watch x.csv --model m --hidden 8",
+				tu_vigil()),
+			 1);
+	assert_non_null(strstr(out, "(give --hidden to vigil train SOURCE -o "
+				    "MODEL)"));
+	assert_null(strstr(out, "DATASET"));
 	assert_int_equal(tu_run(out, sizeof(out), "%s watch x.csv", tu_vigil()),
 			 1);
 	assert_non_null(strstr(out, "--model is required"));
@@ -678,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_watch_row_written_twice_left_out),
 		cmocka_unit_test(test_watch_replaced_file_said),
 		cmocka_unit_test(test_watch_usage_errors),
+		cmocka_unit_test(test_watch_subsecond_retry_said),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -298,6 +298,21 @@ static int is_label_csv(const char *dir, const char *name)
 	return yes;
 }
 
+/* Nonzero when name is X.labels.csv and dir holds X.csv: X's label file
+ * (series_labels_csv_path), read as X's labels even when its header is
+ * damaged, so not a dataset of its own as well. */
+static int is_labels_of_a_csv(const char *dir, const char *name)
+{
+	static const char suffix[] = ".labels.csv";
+	size_t l = strlen(name), sl = sizeof(suffix) - 1;
+	if (l <= sl || strcmp(name + l - sl, suffix))
+		return 0;
+	char path[4400];
+	snprintf(path, sizeof(path), "%s/%.*s.csv", dir, (int)(l - sl), name);
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
 /* The NAME of each NAME.csv in dir that is not one of vigil's label CSV
  * files, sorted: *out (malloc'd strings). */
 static Status csv_files(const char *dir, char ***out, size_t *n,
@@ -316,6 +331,7 @@ static Status csv_files(const char *dir, char ***out, size_t *n,
 	while ((e = readdir(d))) {
 		size_t l = strlen(e->d_name);
 		if (l < 5 || strcmp(e->d_name + l - 4, ".csv") || l - 4 >= 256 ||
+		    is_labels_of_a_csv(dir, e->d_name) ||
 		    is_label_csv(dir, e->d_name))
 			continue;
 		if (*n == cap) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 Status outfile_open(OutFile *o, const char *path, ErrorRecord *err)
 {
@@ -58,4 +59,13 @@ Status outfile_check(const char *path, ErrorRecord *err)
 	if (s == STATUS_OK)
 		atomicfile_abort(&af);
 	return s;
+}
+
+int outfile_is_stdout(const char *path)
+{
+	if (!path || !strcmp(path, "-"))
+		return 1;
+	struct stat a, b;
+	return stat(path, &a) == 0 && fstat(STDOUT_FILENO, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }

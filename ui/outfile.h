@@ -27,5 +27,9 @@ void outfile_abort(OutFile *o);
  * work: a temporary file made beside it and dropped. stdout, a device or
  * a FIFO (written in place, not opened here) pass. */
 Status outfile_check(const char *path, ErrorRecord *err);
+/* Nonzero when path is the file stdout writes to ("-", /dev/stdout,
+ * /dev/fd/1, or the file stdout is redirected to): what a command prints
+ * on stdout must then go elsewhere. */
+int outfile_is_stdout(const char *path);
 
 #endif

@@ -232,6 +232,17 @@ Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err)
 				       err);
 		if (!ls)
 			lstm_model_set_threads(p->model, o->lstm.threads);
+		char note[1200];
+		if (!ls && pipeline_model_elsewhere(p->model, &p->series,
+						    o->model_path, note,
+						    sizeof(note))) {
+			/* said even with --quiet: the scores rest on it */
+			flockfile(stderr);
+			fputs("vigil: warning: ", stderr);
+			ui_escape_fputs(note, stderr);
+			fputc('\n', stderr);
+			funlockfile(stderr);
+		}
 		return ls;
 	}
 	/* --adapt that could never update: said before training */
@@ -794,9 +805,32 @@ int pipeline_check_options(const char *cmd, const PipelineOptions *o)
 				       "--cache-dir does not apply with --model: "
 				       "the model file is used, no cached model "
 				       "or forecast");
+	/* watch's argument is a SOURCE (its usage line) */
 	return cli_usage_error(cmd,
 			       "%s does not apply with --model: the model "
 			       "file is used as it was trained (give %s to "
-			       "vigil train DATASET -o MODEL)",
-			       o->train_option, o->train_option);
+			       "vigil train %s -o MODEL)",
+			       o->train_option, o->train_option,
+			       !strcmp(cmd, "watch") ? "SOURCE" : "DATASET");
+}
+
+int pipeline_model_elsewhere(const LstmModel *m, const Series *s,
+			     const char *model_path, char *buf, size_t n)
+{
+	uint64_t mh, sh;
+	const char *mname;
+	char sname[256];
+	if (!model_origin(m, &mh, &mname))
+		return 0;
+	model_origin_of(s, &sh, sname, sizeof(sname));
+	/* the same train part (a renamed copy of the file), or the same
+	   dataset with another split or more rows: its own model */
+	if (mh == sh || !strcmp(mname, sname))
+		return 0;
+	snprintf(buf, n,
+		 "the model %s was trained on %s, not on %s: its scaler and "
+		 "weights learnt another dataset's values (fine for a sister "
+		 "machine on purpose; else train one on this dataset)",
+		 model_path, mname, sname);
+	return 1;
 }

@@ -69,6 +69,14 @@ Status pipeline_load(Pipeline *p, const PipelineOptions *o, Series *s,
  * through o->progress, default a bar on stderr). */
 Status pipeline_model(Pipeline *p, const PipelineOptions *o, ErrorRecord *err);
 
+/* When the model m (read from a file) was trained on other data than s's
+ * train part, and on a dataset of another name, a note saying so in buf
+ * ("the model M was trained on machine-1-1, not on machine-1-2: ...") and
+ * 1; else 0. A model file of version 1 does not say: 0. */
+int pipeline_model_elsewhere(const LstmModel *m, const Series *s,
+			     const char *model_path, char *buf, size_t n);
+
+
 /* An error the engine reported against s->path names an SMD machine's
  * folder only: make it name the machine as the command line does
  * (PATH:machine). Other errors are left as they are. */

@@ -42,6 +42,9 @@ static const char score_help[] =
 	"                   FP += D - TP; a labelled range no detection "
 	"touches\n"
 	"                   adds all its rows as FN\n"
+	"A labelled range is a run of labelled rows: ranges that touch (the "
+	"end of\n"
+	"one the start of the next) are one.\n"
 	"Filters: all detections, >= medium, high only.\n"
 	"DATASET may be a folder: an SMD folder (PATH/ServerMachineDataset, "
 	"no\n"
@@ -135,6 +138,7 @@ typedef struct {
 	int json;
 	int per_metric;
 	long jobs; /* a folder's machines at a time (0: one per core) */
+	int in_folder; /* one dataset of a folder (--labels cannot be given) */
 } ScoreArgs;
 
 /* Scores and prints; returns the exit code. */
@@ -287,6 +291,15 @@ static int score_dataset(ScoreArgs *a, PipelineOptions *po,
 	} else if (!one.labels) {
 		one.labels = s->label_path;
 	}
+	if (!one.labels && a->in_folder) {
+		/* bad input of the folder, as a file that does not load:
+		   --labels cannot be given for one of its datasets */
+		error_set(&err, STATUS_EMPTY, a->dataset, 0, 0,
+			  "no label file of its own (a folder's datasets are "
+			  "each scored against their own labels): left out");
+		rc = cli_report("score", STATUS_EMPTY, &err);
+		goto out;
+	}
 	if (!one.labels) {
 		char shown[8192], ds[8192];
 		prom_redact_url(a->dataset, shown, sizeof(shown));
@@ -404,6 +417,7 @@ static void *folder_worker(void *arg)
 	while ((i = atomic_fetch_add(&w->next, 1)) < w->cf->n) {
 		ScoreArgs one = *w->a;
 		one.dataset = w->cf->dataset[i];
+		one.in_folder = 1;
 		PipelineOptions po = *w->po;
 		if (w->jobs > 1) { /* several progress bars would share a line */
 			po.no_bars = 1;

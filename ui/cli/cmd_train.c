@@ -98,14 +98,15 @@ static void progress(const TrainProgress *p, void *ctx)
 	fflush(stderr);
 }
 
-static void print_metrics(const LstmModel *m, const ModelMetrics *mm)
+static void print_metrics(FILE *out, const LstmModel *m,
+			  const ModelMetrics *mm)
 {
-	printf("\nforecast errors, original units (train %zu windows, "
+	fprintf(out, "\nforecast errors, original units (train %zu windows, "
 	       "validation %zu)\n",
 	       mm->train.windows, mm->val.windows);
-	printf("%-22s %10s %10s %10s  %10s %10s %10s  %10s %10s\n", "",
+	fprintf(out, "%-22s %10s %10s %10s  %10s %10s %10s  %10s %10s\n", "",
 	       "train", "", "", "validation", "", "", "naive", "naive");
-	printf("%-22s %10s %10s %10s  %10s %10s %10s  %10s %10s\n", "metric",
+	fprintf(out, "%-22s %10s %10s %10s  %10s %10s %10s  %10s %10s\n", "metric",
 	       "MAE", "MSE", "RMSE", "MAE", "MSE", "RMSE", "RMSE trn",
 	       "RMSE val");
 	for (size_t o = 0; o < mm->train.metrics; o++) {
@@ -113,7 +114,7 @@ static void print_metrics(const LstmModel *m, const ModelMetrics *mm)
 		const ErrorStats *v = &mm->val.per_metric[o];
 		char name[96];
 		ui_escape(lstm_model_metric(m, o), name, sizeof(name));
-		printf("%-22.22s %10.4g %10.4g %10.4g  %10.4g %10.4g %10.4g  "
+		fprintf(out, "%-22.22s %10.4g %10.4g %10.4g  %10.4g %10.4g %10.4g  "
 		       "%10.4g %10.4g\n",
 		       name, t->mae, t->mse, t->rmse, v->mae,
 		       v->mse, v->rmse, mm->naive_train.per_metric[o].rmse,
@@ -127,7 +128,7 @@ static void print_metrics(const LstmModel *m, const ModelMetrics *mm)
 		 &mm->naive_val.overall_scaled}};
 	const char *label[2] = {"overall", "overall (scaled 0..1)"};
 	for (int k = 0; k < 2; k++)
-		printf("%-22s %10.4g %10.4g %10.4g  %10.4g %10.4g %10.4g  "
+		fprintf(out, "%-22s %10.4g %10.4g %10.4g  %10.4g %10.4g %10.4g  "
 		       "%10.4g %10.4g\n",
 		       label[k], rows[k][0]->mae, rows[k][0]->mse,
 		       rows[k][0]->rmse, rows[k][1]->mae, rows[k][1]->mse,
@@ -138,12 +139,12 @@ static void print_metrics(const LstmModel *m, const ModelMetrics *mm)
 	   the naive forecast no error: there is no ratio, and nothing beats
 	   it (v / 1 used to read "0.02 x ... (better)") */
 	if (!(naive > 0))
-		printf("validation RMSE (scaled) is %.4g; the naive forecast's "
+		fprintf(out, "validation RMSE (scaled) is %.4g; the naive forecast's "
 		       "is 0, every validation value repeats the one before "
 		       "(%s)\n",
 		       v, v > 0 ? "not better" : "equal");
 	else
-		printf("validation RMSE (scaled) is %.2f x the naive forecast's "
+		fprintf(out, "validation RMSE (scaled) is %.2f x the naive forecast's "
 		       "(%s)\n",
 		       v / naive, v / naive < 1 ? "better" : "not better");
 }
@@ -308,27 +309,30 @@ int cmd_train(int argc, char **argv)
 			return cli_report("train", st, &err);
 		}
 	}
+	/* -o /dev/stdout (or the file stdout goes to): the model's bytes
+	   are stdout's, the table goes to stderr */
+	FILE *out = out_path && outfile_is_stdout(out_path) ? stderr : stdout;
 	LstmModelInfo info;
 	lstm_model_info(m, &info);
 	if (cached)
-		printf("model: %s (reused from the cache: same data and "
+		fprintf(out, "model: %s (reused from the cache: same data and "
 		       "options)\n",
 		       where);
 	else
-		printf("model: %s\n", where);
+		fprintf(out, "model: %s\n", where);
 	char fc_path[4300];
 	snprintf(fc_path, sizeof(fc_path), "%s.forecast", where);
 	if (pred && access(fc_path, R_OK) == 0)
-		printf("forecast: %s (%zu rows x %zu metrics%s)\n", fc_path,
+		fprintf(out, "forecast: %s (%zu rows x %zu metrics%s)\n", fc_path,
 		       s.rows, s.metrics,
 		       fc_cached ? ", reused from the cache"
 				 : "; vigil detect reuses it");
-	printf("%zu metrics, %zu input features, look_back %zu, hidden %zu, "
+	fprintf(out, "%zu metrics, %zu input features, look_back %zu, hidden %zu, "
 	       "%zu layer%s, %zu parameters\n",
 	       info.metrics, info.features, cfg.look_back, cfg.hidden,
 	       cfg.layers, cfg.layers > 1 ? "s" : "", info.params);
 	if (!cached)
-		printf("trained %zu epoch%s in %.1f s (%.3f s/epoch); best "
+		fprintf(out, "trained %zu epoch%s in %.1f s (%.3f s/epoch); best "
 		       "epoch %zu, validation MSE %.6g (scaled)\n",
 		       info.epochs_run, info.epochs_run == 1 ? "" : "s",
 		       info.train_seconds,
@@ -340,7 +344,7 @@ int cmd_train(int argc, char **argv)
 	st = pred ? lstm_eval_forecast(m, &s, pred, &mm, &err)
 		  : lstm_eval(m, &s, &mm, &err);
 	if (!st) {
-		print_metrics(m, &mm);
+		print_metrics(out, m, &mm);
 		model_metrics_free(&mm);
 	}
 	free(pred);

@@ -675,7 +675,7 @@ static void poll_once(Watch *w)
 			back = w->retry_max;
 		w->src_next_try = mono + back;
 		char buf[1200];
-		report("source: %s; retrying in %.0f s",
+		report("source: %s; retrying in %g s",
 		       error_format(&err, buf, sizeof(buf)), back);
 		return;
 	}
@@ -743,7 +743,7 @@ static void am_step(Watch *w)
 		return; /* cut short by the stop: tried once more there */
 	if (r < 0) {
 		char buf[1200];
-		report("alertmanager: %s; retrying in %.0f s",
+		report("alertmanager: %s; retrying in %g s",
 		       error_format(&err, buf, sizeof(buf)), w->am.backoff);
 	} else if (r > 0 && failures) {
 		report("alertmanager: delivered after %zu failed attempts",
@@ -820,7 +820,7 @@ static int parse_args(Watch *w, int argc, char **argv)
 		}
 	}
 	if (!w->source)
-		return cli_usage_error(cmd, "SOURCE is missing");
+		return cli_usage_error(cmd, "which SOURCE?");
 	if (!w->po.model_path)
 		return cli_usage_error(cmd,
 				       "--model is required (train one with "

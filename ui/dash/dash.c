@@ -212,7 +212,7 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 		p.model = NULL;
 	}
 	pipeline_free(&p); /* deletes m unless following */
-	char how2[96];
+	char how2[512];
 	snprintf(how2, sizeof(how2), "%s%s", how,
 		 fc_cached ? " (cached forecast)"
 		 : adapted ? " (forecast adapting)"
@@ -288,7 +288,20 @@ void dash_start_model(App *a, const DashOptions *o)
 			return;
 		}
 		lstm_model_set_threads(m, o->pipe.lstm.threads);
-		finish_model(a, m, NULL, "loaded");
+		/* a model of another dataset: said on the status line, as
+		   the commands say it on stderr */
+		uint64_t mh, sh;
+		const char *on;
+		char note[1200], sn[256], how[600];
+		snprintf(how, sizeof(how), "loaded");
+		if (pipeline_model_elsewhere(m, &a->s, o->pipe.model_path, note,
+					     sizeof(note)) &&
+		    model_origin(m, &mh, &on)) {
+			model_origin_of(&a->s, &sh, sn, sizeof(sn));
+			snprintf(how, sizeof(how),
+				 "loaded, trained on %s, not on %s", on, sn);
+		}
+		finish_model(a, m, NULL, how);
 		return;
 	}
 	/* the cached model, where model_obtain (vigil train, detect) saves
