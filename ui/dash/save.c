@@ -367,6 +367,14 @@ static const char *short_path(const char *path)
 static const char *const long_names[SAVE_FORMATS] = {
 	"vigil's CSV", "test_label", "interpretation_label", "NAB windows"};
 
+/* The ranges of set m a save now would change: against its last save
+ * (against the original when that cannot be worked out). */
+static void unsaved_diff(const LabelSet *ls, size_t m, LabelDiff *d)
+{
+	if (labelset_diff_saved(ls, m, d, NULL) != STATUS_OK)
+		labelset_diff(ls, m, d);
+}
+
 /* save_format_loss for a save that holds the sets in holds. */
 static void loss_text(const App *a, SaveFormat f, unsigned holds, int compact,
 		      char *buf, size_t n)
@@ -378,7 +386,7 @@ static void loss_text(const App *a, SaveFormat f, unsigned holds, int compact,
 	   the other SMD file, say) holds are not lost by this one */
 	if (!(holds & UI_SAVED_NODE) && labelset_unsaved_set(ls, LABEL_NODE)) {
 		LabelDiff d;
-		labelset_diff(ls, LABEL_NODE, &d);
+		unsaved_diff(ls, LABEL_NODE, &d);
 		size_t k = d.ranges_added + d.ranges_removed;
 		if (k)
 			used += (size_t)snprintf(
@@ -396,7 +404,7 @@ static void loss_text(const App *a, SaveFormat f, unsigned holds, int compact,
 			if (!labelset_unsaved_set(ls, m))
 				continue;
 			LabelDiff d;
-			labelset_diff(ls, m, &d);
+			unsaved_diff(ls, m, &d);
 			k += d.ranges_added + d.ranges_removed;
 			metrics += d.ranges_added + d.ranges_removed > 0;
 		}
