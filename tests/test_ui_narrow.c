@@ -62,9 +62,46 @@ static void test_save_anyway_counts_only_unsaved(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* The readout in the plot's title at 80x24 keeps what says where the
+ * cursor is and what the row is, and gives way on the rest: on a NAB
+ * file's train label at node scope it was cut to "node(ec2_network_in_
+ * 257a54) 04-15 12:04 v 257k f - n" (no node score, no label); now the
+ * forecast, then the value or the name's end give way and "node s" and
+ * "[train label]" show whole, at both scopes. */
+static void test_readout_fits_80x24(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start_at("--no-model "
+		 "data/samples/nab/realAWSCloudwatch/ec2_network_in_257a54.csv",
+		 "C.UTF-8", 80, 24);
+	expect("metric | ? help", 10);
+	keys(": '2014-04-15 12:00' Enter");
+	expect("row 1582 (2014-04-15 12:04:00)", 5);
+	expect(" 04-15 12:04 ", 5);
+	expect(" s - [train label] ", 5);
+	keys("Tab");
+	expect("node | ? help", 5);
+	expect(" node(ec2_network", 5);
+	expect(" 04-15 12:04 ", 5);
+	expect(" node s - [train label] ", 5);
+	/* a note, the least of it, gives way to the rest (at 100x30 it is
+	 * cut: "disk fu…") */
+	keys("Tab i 'disk full on /var after the nightly backup' Enter");
+	expect("1 edit unsaved", 5);
+	expect(" s - [train label] ", 5);
+	keys("q");
+	expect("unsaved edits", 5);
+	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_readout_fits_80x24),
 		cmocka_unit_test(test_save_anyway_counts_only_unsaved),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
