@@ -98,9 +98,53 @@ static void test_readout_fits_80x24(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A long message on the status line at 80x24 keeps its end, the file it
+ * names: the hints go, then a long path loses its head to an ellipsis.
+ * Before, 'saved (smd); metric labels reopen from interpretation_label/
+ * machine-1-2.txt' lost the file name ('...interpretation_label/mach...')
+ * and a save into a deep folder showed the folder and not the file. */
+static void test_long_message_keeps_file_name(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024], args[600], cmd[900], last[200];
+	smd_copy("smdm", args, sizeof(args));
+	start_at(args, "C.UTF-8", 80, 24);
+	expect(">m01", 10);
+	keys("Tab : 3 0 0 Enter m : 3 1 2 Enter m a");
+	expect("(13 rows, node)", 5);
+	keys("s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/smdm/ServerMachineDataset/test_label/machine-1-2.txt'"
+		 " Enter",
+		 tmp);
+	keys(cmd);
+	expect("saved (smd); metric labels reopen from ", 5);
+	expect("label/machine-1-2.txt   0 edits unsaved", 5);
+	/* a deep folder: the file name and the format stay */
+	tu_run(out, sizeof(out), "mkdir -p '%s/a/long/folder/for/the/labels/of/"
+		 "this/machine'", tmp);
+	keys("m l l m a s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/a/long/folder/for/the/labels/of/this/machine/"
+		 "machine-1-2.labels.csv' Enter",
+		 tmp);
+	keys(cmd);
+	expect("/machine-1-2.labels.csv (csv)   0 edits unsaved", 5);
+	status_line(last, sizeof(last));
+	CHECK(strstr(last, " saved \xe2\x80\xa6"));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_long_message_keeps_file_name),
 		cmocka_unit_test(test_readout_fits_80x24),
 		cmocka_unit_test(test_save_anyway_counts_only_unsaved),
 	};

@@ -706,6 +706,52 @@ static void input_tail(const App *a, const char *input, int room, char *buf,
 	snprintf(buf, n, "%s%s", ell, p);
 }
 
+/* The message text fitted into room columns where a path in it makes it
+ * too long: the longest path loses its head to an ellipsis
+ * ("…label/machine-1-2.txt"), at most down to "…/FILE" (its file name
+ * stays whole). Otherwise, or when that is not enough, the text as it
+ * is (the caller cuts its end). */
+static void fit_path(const App *a, const char *text, int room, char *buf,
+		     size_t n)
+{
+	snprintf(buf, n, "%s", text);
+	int over = text_chars(text) - room;
+	if (over <= 0)
+		return;
+	/* the longest word with a slash */
+	const char *best = NULL;
+	size_t best_len = 0;
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, " ");
+		const char *sl = memchr(p, '/', len);
+		if (sl && len > best_len) {
+			best = p;
+			best_len = len;
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	if (!best)
+		return;
+	const char *ell = a->unicode ? "\xe2\x80\xa6" : "...";
+	int ew = a->unicode ? 1 : 3;
+	/* its file name: after the last slash, up to the word's end */
+	const char *base = best + best_len;
+	while (base > best && base[-1] != '/')
+		base--;
+	size_t most = (size_t)(base - 1 - best); /* up to the last slash */
+	size_t cut = (size_t)over + (size_t)ew;
+	if (cut > most)
+		cut = most;
+	if (cut <= (size_t)ew)
+		return;
+	/* on a character's first byte */
+	while (cut < most && ((unsigned char)best[cut] & 0xc0) == 0x80)
+		cut++;
+	snprintf(buf, n, "%.*s%s%s", (int)(best - text), text, ell,
+		 best + cut);
+}
+
 static void draw_status(App *a, WINDOW *w)
 {
 	int W = getmaxx(w);
@@ -713,7 +759,7 @@ static void draw_status(App *a, WINDOW *w)
 	wbkgdset(w, ' ' | status_attr());
 	wattrset(w, status_attr());
 	mvwhline(w, 0, 0, ' ', W);
-	char line[600];
+	char line[600] = "";
 	size_t used = 0;
 	if (a->prompt == PROMPT_SAVE) {
 		/* format, folder, name and keys; the folder gives way (its
@@ -813,9 +859,6 @@ static void draw_status(App *a, WINDOW *w)
 					 " training [%s] %s  ", bar,
 					 a->train_text);
 	}
-	if (a->message[0])
-		used += (size_t)snprintf(line + used, sizeof(line) - used,
-					 " %s  ", a->message);
 	/* the unsaved count (or READ-ONLY) is always shown whole: a long
 	 * message gives way to it */
 	size_t uns = ui_labels_unsaved(&a->labels);
@@ -828,17 +871,39 @@ static void draw_status(App *a, WINDOW *w)
 		snprintf(count, sizeof(count), " %zu edit%s unsaved", uns,
 			 uns == 1 ? "" : "s");
 	int cl = (int)strlen(count);
-	if ((int)used + cl > W && W > cl) {
-		used = (size_t)(W - cl);
-		if (used >= 3 && used < sizeof(line))
-			memcpy(line + used - 3, "...", 3);
+	if (a->message[0]) {
+		/* the message whole where it can be: a long path in it
+		   gives way first, from its head */
+		char msg[600];
+		fit_path(a, a->message, W - text_chars(line) - 3 - cl, msg,
+			 sizeof(msg));
+		used += (size_t)snprintf(line + used, sizeof(line) - used,
+					 " %s  ", msg);
+	}
+	int lc = text_chars(line);
+	if (lc + cl > W && W > cl) {
+		/* cut at the column W - cl, an ellipsis before it */
+		int keep = W - cl - 3, c = 0;
+		size_t i = 0;
+		while (line[i] && (c < keep || ((unsigned char)line[i] & 0xc0) ==
+						       0x80)) {
+			c += ((unsigned char)line[i] & 0xc0) != 0x80;
+			i++;
+		}
+		used = i + 3 < sizeof(line) ? i : sizeof(line) - 4;
+		memcpy(line + used, "...", 3);
+		used += 3;
 	}
 	if (used < sizeof(line))
 		snprintf(line + used, sizeof(line) - used, "%s", count);
-	put(w, 0, 0, W, line);
+	put_cols(w, 0, 0, W, line);
+	/* the hints give way to the line: whole, then "? help", then none */
 	const char *help = a->node_scope ? "node | ? help " : "metric | ? help ";
+	int len = text_chars(line);
+	if (W < len + (int)strlen(help) + 1)
+		help = "? help ";
 	int hl = (int)strlen(help);
-	if (W >= (int)strlen(line) + hl + 1)
+	if (W >= len + hl + 1)
 		put(w, 0, W - hl, hl, help);
 }
 
