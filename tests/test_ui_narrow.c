@@ -99,7 +99,8 @@ static void test_readout_fits_80x24(void **state)
 }
 
 /* A long message on the status line at 80x24 keeps its end, the file it
- * names: the hints go, then a long path loses its head to an ellipsis.
+ * names: the hints go, then shorter words, then a long path loses its
+ * head to an ellipsis.
  * Before, 'saved (smd); metric labels reopen from interpretation_label/
  * machine-1-2.txt' lost the file name ('...interpretation_label/mach...')
  * and a save into a deep folder showed the folder and not the file. */
@@ -134,9 +135,53 @@ static void test_long_message_keeps_file_name(void **state)
 		 "machine-1-2.labels.csv' Enter",
 		 tmp);
 	keys(cmd);
-	expect("/machine-1-2.labels.csv (csv)   0 edits unsaved", 5);
+	/* (the machine reads no CSV file: the line says how to) */
+	expect("/machine-1-2.labels.csv   0 edits unsaved", 5);
+	expect("reopen with --labels", 5);
 	status_line(last, sizeof(last));
-	CHECK(strstr(last, " saved \xe2\x80\xa6"));
+	CHECK(strstr(last, " reopen with --labels \xe2\x80\xa6/"));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* A save into a file the next plain start does not read says how to
+ * start from it, and a test_label file given with --labels keeps the
+ * machine's own interpretation_label for the metrics. Before, the status
+ * line said only 'saved PATH (smd)', and '--labels x.test_label.txt' left
+ * every metric without labels (m09's range at row 429: 'no next labelled
+ * range'). */
+static void test_smd_save_says_how_to_reopen(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char args[900], cmd[800];
+	smd_copy("smdr", args, sizeof(args));
+	start_at(args, "C.UTF-8", 80, 24);
+	expect(">m01", 10);
+	keys("Tab : 3 0 0 Enter m : 3 1 2 Enter m a");
+	expect("(13 rows, node)", 5);
+	keys("s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s/x.test_label.txt' Enter", tmp);
+	keys(cmd);
+	expect("reopen with --labels ", 5);
+	expect("x.test_label.txt (smd); reopen with --labels FILE   0 edits "
+	       "unsaved",
+	       5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	/* reopened so: the node's range and the metrics' own labels */
+	size_t len = strlen(args);
+	snprintf(args + len, sizeof(args) - len,
+		 " --labels '%s/x.test_label.txt'", tmp);
+	start_at(args, "C.UTF-8", 80, 24);
+	expect(">m01", 10);
+	keys("j j j j j j j j g ]");
+	expect(" m09  429  value 0.00672  forecast -  score - [label] ", 5);
+	keys("Tab : 3 0 5 Enter");
+	expect(" node s - [label] ", 5);
 	keys("q");
 	expect("VIGIL-EXIT=0", 5);
 }
@@ -144,6 +189,7 @@ static void test_long_message_keeps_file_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_smd_save_says_how_to_reopen),
 		cmocka_unit_test(test_long_message_keeps_file_name),
 		cmocka_unit_test(test_readout_fits_80x24),
 		cmocka_unit_test(test_save_anyway_counts_only_unsaved),

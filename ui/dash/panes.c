@@ -759,7 +759,7 @@ static void draw_status(App *a, WINDOW *w)
 	wbkgdset(w, ' ' | status_attr());
 	wattrset(w, status_attr());
 	mvwhline(w, 0, 0, ' ', W);
-	char line[600] = "";
+	char line[1000] = "";
 	size_t used = 0;
 	if (a->prompt == PROMPT_SAVE) {
 		/* format, folder, name and keys; the folder gives way (its
@@ -873,10 +873,13 @@ static void draw_status(App *a, WINDOW *w)
 	int cl = (int)strlen(count);
 	if (a->message[0]) {
 		/* the message whole where it can be: a long path in it
-		   gives way first, from its head */
-		char msg[600];
-		fit_path(a, a->message, W - text_chars(line) - 3 - cl, msg,
-			 sizeof(msg));
+		   gives way first, from its head, then the message to its
+		   shorter words */
+		char msg[720];
+		int room = W - text_chars(line) - 3 - cl;
+		fit_path(a, a->message, room, msg, sizeof(msg));
+		if (a->message_brief[0] && text_chars(msg) > room)
+			fit_path(a, a->message_brief, room, msg, sizeof(msg));
 		used += (size_t)snprintf(line + used, sizeof(line) - used,
 					 " %s  ", msg);
 	}
