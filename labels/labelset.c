@@ -382,17 +382,51 @@ static int64_t points_not_in(const RangeSet *a, const RangeSet *b)
 	return sum;
 }
 
+static void diff_sets(const RangeSet *w, const RangeSet *o, LabelDiff *out)
+{
+	out->ranges_added = ranges_not_in(w, o);
+	out->ranges_removed = ranges_not_in(o, w);
+	out->points_added = points_not_in(w, o);
+	out->points_removed = points_not_in(o, w);
+}
+
 void labelset_diff(const LabelSet *ls, size_t metric, LabelDiff *out)
 {
 	memset(out, 0, sizeof(*out));
 	const RangeSet *w = labelset_get(ls, metric);
 	const RangeSet *o = labelset_get_original(ls, metric);
-	if (!w)
-		return;
-	out->ranges_added = ranges_not_in(w, o);
-	out->ranges_removed = ranges_not_in(o, w);
-	out->points_added = points_not_in(w, o);
-	out->points_removed = points_not_in(o, w);
+	if (w)
+		diff_sets(w, o, out);
+}
+
+Status labelset_diff_saved(const LabelSet *ls, size_t metric, LabelDiff *out,
+			   ErrorRecord *err)
+{
+	memset(out, 0, sizeof(*out));
+	size_t s = slot(ls, metric);
+	if (s == SIZE_MAX)
+		return STATUS_OK;
+	size_t saved = ls->saved ? ls->saved[s] : 0;
+	if (saved == SIZE_MAX) {
+		labelset_diff(ls, metric, out);
+		return STATUS_OK;
+	}
+	/* the saved state: the working set with this set's edits since the
+	   save taken back (or, when the save is in the redo branch, the
+	   edits up to it done again) */
+	RangeSet then;
+	Status st = rangeset_copy(&then, &ls->working[s], err);
+	for (size_t i = ls->n_done; st == STATUS_OK && i > saved; i--)
+		if (slot(ls, ls->edits[i - 1].metric) == s)
+			st = rangeset_apply(&then, &ls->edits[i - 1].sp, 1,
+					    err);
+	for (size_t i = ls->n_done; st == STATUS_OK && i < saved; i++)
+		if (slot(ls, ls->edits[i].metric) == s)
+			st = rangeset_apply(&then, &ls->edits[i].sp, 0, err);
+	if (st == STATUS_OK)
+		diff_sets(&ls->working[s], &then, out);
+	rangeset_free(&then);
+	return st;
 }
 
 int labelset_modified(const LabelSet *ls)

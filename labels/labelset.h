@@ -125,6 +125,12 @@ size_t labelset_unsaved_set(const LabelSet *ls, size_t metric);
 
 /* Working copy versus original for one metric (or LABEL_NODE). */
 void labelset_diff(const LabelSet *ls, size_t metric, LabelDiff *out);
+/* Working copy versus the set's state when it was last saved
+ * (labelset_mark_saved*): what a save of it now would change. The
+ * original when it was never saved, or when that state can no longer be
+ * reached. */
+Status labelset_diff_saved(const LabelSet *ls, size_t metric, LabelDiff *out,
+			   ErrorRecord *err);
 /* 1 when any set's extents differ from the original. */
 int labelset_modified(const LabelSet *ls);
 /* Total labelled rows of the working copy over all metrics (not node). */

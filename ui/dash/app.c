@@ -48,7 +48,13 @@ void app_message(App *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(a->message, sizeof(a->message), fmt, ap);
 	va_end(ap);
+	a->message_brief[0] = '\0';
 	a->dirty |= DIRTY_STATUS;
+}
+
+void app_message_brief(App *a, const char *brief)
+{
+	snprintf(a->message_brief, sizeof(a->message_brief), "%s", brief);
 }
 
 size_t app_scope(const App *a)

@@ -150,7 +150,10 @@ typedef struct {
 	char filter[256];     /* regex of metric names ("" = all) */
 	int save_format;      /* SaveFormat of the save prompt */
 	int save_then_quit;   /* the save prompt came from the quit guard */
-	char message[256];    /* one-shot status message */
+	char message[700];    /* one-shot status message */
+	char message_brief[700]; /* what the status line shows instead when
+				    the message is too long for it ("":
+				    none; app_message clears it) */
 	int unicode;          /* Braille and box glyphs allowed */
 	int colour;           /* colours in use */
 
@@ -214,6 +217,9 @@ const Detection *app_detections(const App *a, size_t *n);
 /* Set a->message (printf-style); marks the status line dirty. */
 void app_message(App *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The shorter words of the message just set, for a status line too
+ * narrow for it. */
+void app_message_brief(App *a, const char *brief);
 
 /* Scores at scope m (a metric or UI_NODE) of its detections with crit >=
  * min against the working (original = 0) or original labels, on the test

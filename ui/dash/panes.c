@@ -112,17 +112,26 @@ void panes_layout(App *a)
 
 /* ---- small drawing helpers ------------------------------------------- */
 
+static void put_cols(WINDOW *w, int y, int x, int cols, const char *raw);
+
+/* The pane's box with its title, at most the box's width less 4 columns
+ * (columns, not bytes: an ellipsis in a name is one). */
 static void frame(App *a, WINDOW *w, const char *title)
 {
 	werase(w);
 	box(w, 0, 0);
-	if (title && *title) {
-		int maxw = getmaxx(w) - 4;
-		char safe[1024];
-		mvwaddnstr(w, 0, 2, ui_escape(title, safe, sizeof(safe)),
-			   maxw > 0 ? maxw : 0);
-	}
+	if (title && *title && getmaxx(w) > 4)
+		put_cols(w, 0, 2, getmaxx(w) - 4, title);
 	(void)a;
+}
+
+/* Characters (not bytes) of UTF-8 text. */
+static int text_chars(const char *t)
+{
+	int c = 0;
+	for (; *t; t++)
+		c += ((unsigned char)*t & 0xc0) != 0x80;
+	return c;
 }
 
 /* Print at most n columns of text (ASCII or UTF-8 glyphs of width 1);
@@ -359,31 +368,85 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 	const char *note = lab ? ui_labels_note_at(&a->labels, scope,
 						   (int64_t)r)
 			       : NULL;
-	char tags[256];
-	snprintf(tags, sizeof(tags), "%s%s%s%s%s%s%.120s%s",
-		 lab && train ? " [train label: not scored]"
-		 : lab	      ? " [label]"
-		 : train      ? " [train]"
-			      : "",
-		 crit ? " [" : "", crit ? crit_name((Criticality)crit) : "",
-		 crit ? "]" : "", differ ? " [files differ]" : "",
-		 note ? " \"" : "", note ? note : "", note ? "\"" : "");
+	const char *lab_tag = lab && train ? " [train label: not scored]"
+			      : lab	   ? " [label]"
+			      : train	   ? " [train]"
+					   : "";
+	char crit_tag[24] = "";
+	if (crit)
+		snprintf(crit_tag, sizeof(crit_tag), " [%s]",
+			 crit_name((Criticality)crit));
 	/* at node scope the value line is still one metric's, while the
 	 * score, labels and detections are the node's: say both */
 	int node = scope == UI_NODE;
-	int w = snprintf(buf, n,
-			 node ? " node, plotted on %s  %s  value %s  forecast %s"
-				"  node score %s%s "
-			      : " %s  %s  value %s  forecast %s  score %s%s ",
-			 s->names[m], t, v, fc, sc, tags);
-	if (w > width && tl == 19 && t[4] == '-')
-		memmove(t, t + 5, strlen(t + 5) + 1); /* drop the year */
-	if (w > width)
-		w = snprintf(buf, n,
-			     node ? " node(%s) %s v %s f %s node s %s%s "
-				  : " %s %s v %s f %s s %s%s ",
-			     s->names[m], t, v, fc, sc, tags);
-	(void)w;
+	/* The least important parts give way first, each step only when the
+	 * last did not fit: the year, then the short words (v, f, s), the
+	 * train label's reason, the forecast, the note (cut, then gone), the
+	 * metric's name (cut with an ellipsis to 12 columns), the value, the
+	 * name (to 4), the date (the time of day stays); the tags that say what the row is ([label],
+	 * the criticality, [files differ]) stay whole to the end. */
+	char name[96], note_txt[160];
+	int name_w = (int)strlen(s->names[m]);
+	int note_w = note ? text_chars(note) : 0;
+	for (int step = 0;; step++) {
+		int shrt = step >= 2, no_fc = step >= 4, no_v = step >= 8;
+		if (step == 1 && tl == 19 && t[4] == '-')
+			memmove(t, t + 5, strlen(t + 5) + 1); /* drop the year */
+		if (step == 10 && strlen(t) > 6 && strchr(t, ' '))
+			memmove(t, strchr(t, ' ') + 1,
+				strlen(strchr(t, ' ') + 1) + 1); /* the date */
+		note_txt[0] = '\0';
+		if (note && step < 5)
+			snprintf(note_txt, sizeof(note_txt), " \"%.120s\"",
+				 note);
+		size_t nw = (size_t)name_w;
+		panes_short_name(s->names[m], name, sizeof(name), nw,
+				 a->unicode, cut_names_clash(s, m, nw));
+		const char *lt = step >= 3 && lab && train ? " [train label]"
+							   : lab_tag;
+		char vpart[48] = "", fpart[48] = "";
+		if (!no_v)
+			snprintf(vpart, sizeof(vpart),
+				 shrt ? " v %s" : "  value %s", v);
+		if (!no_fc)
+			snprintf(fpart, sizeof(fpart),
+				 shrt ? " f %s" : "  forecast %s", fc);
+		int w = snprintf(
+			buf, n, "%s%s%s%s%s%s%s%s%s%s%s%s ",
+			node ? (shrt ? " node(" : " node, plotted on ") : " ",
+			name, node && shrt ? ")" : "", shrt ? " " : "  ", t,
+			vpart, fpart,
+			node ? (shrt ? " node s " : "  node score ")
+			     : (shrt ? " s " : "  score "),
+			sc, lt, crit_tag, differ ? " [files differ]" : "");
+		int room = width - (w < 0 ? 0 : text_chars(buf));
+		if (note && step == 5 && room > 8) {
+			/* the note cut to what is left */
+			int keep = room - 4; /* the quotes and spaces */
+			char cut[124];
+			panes_short_name(note, cut, sizeof(cut),
+					 (size_t)keep, a->unicode, 0);
+			snprintf(note_txt, sizeof(note_txt), " \"%.123s\"",
+				 keep < note_w ? cut : note);
+		}
+		int nl = text_chars(note_txt);
+		if (room >= nl || step >= 11) {
+			size_t used = strlen(buf);
+			if (used && buf[used - 1] == ' ')
+				used--; /* the note before the closing space */
+			snprintf(buf + used, n - used, "%s ",
+				 room >= nl ? note_txt : "");
+			break;
+		}
+		if (step == 6 || step == 8) {
+			/* the name cut to what the rest leaves it: 12
+			   columns at least while the value shows, then 4 */
+			int over = nl - room, least = step == 6 ? 12 : 4;
+			name_w = name_w - over > least ? name_w - over : least;
+			if (name_w > (int)strlen(s->names[m]))
+				name_w = (int)strlen(s->names[m]);
+		}
+	}
 }
 
 /* The alert band at row y, columns [x, x + width): the alert holding the
@@ -623,15 +686,6 @@ static size_t extent_text(const App *a, char *buf, size_t n)
 	return w < 0 ? 0 : (size_t)w < n ? (size_t)w : n - 1;
 }
 
-/* Characters (not bytes) of UTF-8 text. */
-static int text_chars(const char *t)
-{
-	int c = 0;
-	for (; *t; t++)
-		c += ((unsigned char)*t & 0xc0) != 0x80;
-	return c;
-}
-
 /* What a prompt shows of the text being typed in room characters: all of
  * it, or an ellipsis and its end, where typing happens. */
 static void input_tail(const App *a, const char *input, int room, char *buf,
@@ -652,6 +706,52 @@ static void input_tail(const App *a, const char *input, int room, char *buf,
 	snprintf(buf, n, "%s%s", ell, p);
 }
 
+/* The message text fitted into room columns where a path in it makes it
+ * too long: the longest path loses its head to an ellipsis
+ * ("…label/machine-1-2.txt"), at most down to "…/FILE" (its file name
+ * stays whole). Otherwise, or when that is not enough, the text as it
+ * is (the caller cuts its end). */
+static void fit_path(const App *a, const char *text, int room, char *buf,
+		     size_t n)
+{
+	snprintf(buf, n, "%s", text);
+	int over = text_chars(text) - room;
+	if (over <= 0)
+		return;
+	/* the longest word with a slash */
+	const char *best = NULL;
+	size_t best_len = 0;
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, " ");
+		const char *sl = memchr(p, '/', len);
+		if (sl && len > best_len) {
+			best = p;
+			best_len = len;
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	if (!best)
+		return;
+	const char *ell = a->unicode ? "\xe2\x80\xa6" : "...";
+	int ew = a->unicode ? 1 : 3;
+	/* its file name: after the last slash, up to the word's end */
+	const char *base = best + best_len;
+	while (base > best && base[-1] != '/')
+		base--;
+	size_t most = (size_t)(base - 1 - best); /* up to the last slash */
+	size_t cut = (size_t)over + (size_t)ew;
+	if (cut > most)
+		cut = most;
+	if (cut <= (size_t)ew)
+		return;
+	/* on a character's first byte */
+	while (cut < most && ((unsigned char)best[cut] & 0xc0) == 0x80)
+		cut++;
+	snprintf(buf, n, "%.*s%s%s", (int)(best - text), text, ell,
+		 best + cut);
+}
+
 static void draw_status(App *a, WINDOW *w)
 {
 	int W = getmaxx(w);
@@ -659,7 +759,7 @@ static void draw_status(App *a, WINDOW *w)
 	wbkgdset(w, ' ' | status_attr());
 	wattrset(w, status_attr());
 	mvwhline(w, 0, 0, ' ', W);
-	char line[600];
+	char line[1000] = "";
 	size_t used = 0;
 	if (a->prompt == PROMPT_SAVE) {
 		/* format, folder, name and keys; the folder gives way (its
@@ -759,9 +859,6 @@ static void draw_status(App *a, WINDOW *w)
 					 " training [%s] %s  ", bar,
 					 a->train_text);
 	}
-	if (a->message[0])
-		used += (size_t)snprintf(line + used, sizeof(line) - used,
-					 " %s  ", a->message);
 	/* the unsaved count (or READ-ONLY) is always shown whole: a long
 	 * message gives way to it */
 	size_t uns = ui_labels_unsaved(&a->labels);
@@ -774,17 +871,42 @@ static void draw_status(App *a, WINDOW *w)
 		snprintf(count, sizeof(count), " %zu edit%s unsaved", uns,
 			 uns == 1 ? "" : "s");
 	int cl = (int)strlen(count);
-	if ((int)used + cl > W && W > cl) {
-		used = (size_t)(W - cl);
-		if (used >= 3 && used < sizeof(line))
-			memcpy(line + used - 3, "...", 3);
+	if (a->message[0]) {
+		/* the message whole where it can be: a long path in it
+		   gives way first, from its head, then the message to its
+		   shorter words */
+		char msg[720];
+		int room = W - text_chars(line) - 3 - cl;
+		fit_path(a, a->message, room, msg, sizeof(msg));
+		if (a->message_brief[0] && text_chars(msg) > room)
+			fit_path(a, a->message_brief, room, msg, sizeof(msg));
+		used += (size_t)snprintf(line + used, sizeof(line) - used,
+					 " %s  ", msg);
+	}
+	int lc = text_chars(line);
+	if (lc + cl > W && W > cl) {
+		/* cut at the column W - cl, an ellipsis before it */
+		int keep = W - cl - 3, c = 0;
+		size_t i = 0;
+		while (line[i] && (c < keep || ((unsigned char)line[i] & 0xc0) ==
+						       0x80)) {
+			c += ((unsigned char)line[i] & 0xc0) != 0x80;
+			i++;
+		}
+		used = i + 3 < sizeof(line) ? i : sizeof(line) - 4;
+		memcpy(line + used, "...", 3);
+		used += 3;
 	}
 	if (used < sizeof(line))
 		snprintf(line + used, sizeof(line) - used, "%s", count);
-	put(w, 0, 0, W, line);
+	put_cols(w, 0, 0, W, line);
+	/* the hints give way to the line: whole, then "? help", then none */
 	const char *help = a->node_scope ? "node | ? help " : "metric | ? help ";
+	int len = text_chars(line);
+	if (W < len + (int)strlen(help) + 1)
+		help = "? help ";
 	int hl = (int)strlen(help);
-	if (W >= (int)strlen(line) + hl + 1)
+	if (W >= len + hl + 1)
 		put(w, 0, W - hl, hl, help);
 }
 

@@ -88,6 +88,35 @@ static Status read_one(App *a, LabelSet *ls, const char *path, int guess,
 	return st;
 }
 
+/* ls, read from a test_label file given with --labels, takes its metrics
+ * from the machine's own interpretation_label (and keeps its node). On
+ * failure ls is freed. */
+static Status metrics_from_interp(App *a, LabelSet *ls, int first,
+				  ErrorRecord *err)
+{
+	LabelSet own;
+	Status st = labelfile_read(&own, &a->s, a->s.interp_path,
+				   LABEL_FORMAT_INTERP, err);
+	if (st == STATUS_OK) {
+		RangeSet *node = labelset_build(&own, LABEL_NODE);
+		rangeset_free(node);
+		rangeset_init(node);
+		st = labelset_add_set(&own, LABEL_NODE,
+				      labelset_get(ls, LABEL_NODE), err);
+		if (st == STATUS_OK)
+			st = labelset_reset_original(&own, err);
+		if (st != STATUS_OK)
+			labelset_free(&own);
+	}
+	labelset_free(ls);
+	if (st == STATUS_OK) {
+		*ls = own;
+		if (first)
+			save_remember(a, a->s.interp_path);
+	}
+	return st;
+}
+
 /* The labels a start reads (path: --labels, else the dataset's own label
  * files) into the initialised, empty into. first: the start itself, which
  * notes where SMD's files disagree and which labels were left out; else a
@@ -103,6 +132,11 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 	if (path) {
 		st = read_one(a, &ls, path, 1, &f, first, err);
 		have = st == STATUS_OK;
+		/* test_label holds the node alone: an SMD machine's metrics
+		   keep its own interpretation_label, as a plain open has */
+		if (have && f == LABEL_FORMAT_SMD && a->s.kind == SERIES_SMD &&
+		    a->s.interp_path && access(a->s.interp_path, R_OK) == 0)
+			st = metrics_from_interp(a, &ls, first, err);
 	} else if (a->s.kind == SERIES_SMD) {
 		/* metrics from interpretation_label, the node from
 		 * test_label (the node-level ground truth) */
@@ -173,6 +207,34 @@ static int same_file(const char *a, const char *b)
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* Whether the next start with the same arguments reads path: the
+ * --labels file, or one of the dataset's own label files (for a CSV file
+ * a->s.label_path as looked for again after the save). */
+static int next_open_reads(const App *a, const char *path)
+{
+	return a->labels_arg ? same_file(path, a->labels_arg)
+			     : a->s.path && (same_file(path, a->s.label_path) ||
+					     same_file(path, a->s.interp_path));
+}
+
+/* next_open_reads, with a CSV file's labels looked for again as the next
+ * start looks for them (FILE.labels.csv, which a save may have made,
+ * first). */
+static int next_start_reads(App *a, const char *path)
+{
+	char *found = a->s.label_path;
+	int csv = a->s.kind == SERIES_CSV && a->s.path && !a->labels_arg;
+	if (csv)
+		a->s.label_path = series_csv_label_path(
+			a->s.path, a->s.label_column != NULL);
+	int reads = next_open_reads(a, path);
+	if (csv) {
+		free(a->s.label_path);
+		a->s.label_path = found;
+	}
+	return reads;
+}
+
 /* The journal's "base" line after the sets in holds were saved to path:
  * the fingerprint of the original labels the next start will have. Read
  * back as a start reads them when path is one of the files it reads, not
@@ -193,9 +255,7 @@ static void journal_saved(App *a, const char *path, unsigned holds)
 			a->s.path, a->s.label_column != NULL);
 	uint64_t fp = ui_labels_fingerprint(&a->labels); /* not read */
 	int written = 0;
-	if (a->labels_arg ? same_file(path, a->labels_arg)
-			  : a->s.path && (same_file(path, a->s.label_path) ||
-					  same_file(path, a->s.interp_path))) {
+	if (next_open_reads(a, path)) {
 		fp = ui_labels_fingerprint_saved(&a->labels, holds);
 		UiLabels back;
 		ErrorRecord err;
@@ -385,6 +445,14 @@ static const char *short_path(const char *path)
 static const char *const long_names[SAVE_FORMATS] = {
 	"vigil's CSV", "test_label", "interpretation_label", "NAB windows"};
 
+/* The ranges of set m a save now would change: against its last save
+ * (against the original when that cannot be worked out). */
+static void unsaved_diff(const LabelSet *ls, size_t m, LabelDiff *d)
+{
+	if (labelset_diff_saved(ls, m, d, NULL) != STATUS_OK)
+		labelset_diff(ls, m, d);
+}
+
 /* save_format_loss for a save that holds the sets in holds. */
 static void loss_text(const App *a, SaveFormat f, unsigned holds, int compact,
 		      char *buf, size_t n)
@@ -396,7 +464,7 @@ static void loss_text(const App *a, SaveFormat f, unsigned holds, int compact,
 	   the other SMD file, say) holds are not lost by this one */
 	if (!(holds & UI_SAVED_NODE) && labelset_unsaved_set(ls, LABEL_NODE)) {
 		LabelDiff d;
-		labelset_diff(ls, LABEL_NODE, &d);
+		unsaved_diff(ls, LABEL_NODE, &d);
 		size_t k = d.ranges_added + d.ranges_removed;
 		if (k)
 			used += (size_t)snprintf(
@@ -414,7 +482,7 @@ static void loss_text(const App *a, SaveFormat f, unsigned holds, int compact,
 			if (!labelset_unsaved_set(ls, m))
 				continue;
 			LabelDiff d;
-			labelset_diff(ls, m, &d);
+			unsaved_diff(ls, m, &d);
 			k += d.ranges_added + d.ranges_removed;
 			metrics += d.ranges_added + d.ranges_removed > 0;
 		}
@@ -692,18 +760,37 @@ int save_labels(App *a, const char *path)
 	/* an SMD machine's own file replaced: the next open reads the other
 	   scope from the other file */
 	const char *other = reopen_other(a, p, f);
+	/* a file the next start does not read: how to start from it (the
+	   file named once; where the line is too narrow, only how) */
+	int tell = !other && !next_start_reads(a, p) && !jerr[0];
 	if (other && !left)
 		app_message(a, "saved (%s); %s labels reopen from %.300s%s",
 			    save_format_name(f),
 			    f == SAVE_INTERP ? "node" : "metric",
 			    short_path(other), jerr);
+	else if ((holds == UI_SAVED_ALL || !left) && tell)
+		app_message(a, "saved %.300s (%s); reopen with --labels FILE",
+			    p, save_format_name(f));
 	else if (holds == UI_SAVED_ALL || !left)
 		app_message(a, "saved %.300s (%s)%s", p, save_format_name(f),
 			    jerr);
-	else
-		app_message(a, "saved without the %s edits (they stay "
-			       "unsaved): %.300s (%s)%s",
-			    holds & UI_SAVED_NODE ? "metrics'" : "node-level",
-			    p, save_format_name(f), jerr);
+	else {
+		char part[400];
+		snprintf(part, sizeof(part),
+			 "saved without the %s edits (they stay unsaved): "
+			 "%.300s (%s)",
+			 holds & UI_SAVED_NODE ? "metrics'" : "node-level", p,
+			 save_format_name(f));
+		app_message(a, "%s%s%s", part, jerr,
+			    tell ? "; reopen with --labels FILE" : "");
+		if (tell)
+			app_message_brief(a, part);
+	}
+	if (tell && !left) {
+		char brief[400];
+		snprintf(brief, sizeof(brief), "reopen with --labels %.300s",
+			 p);
+		app_message_brief(a, brief);
+	}
 	return 0;
 }

@@ -1,0 +1,198 @@
+/* End-to-end tests of the dashboard where space is short (80x24, the
+ * smallest terminal it promises) and of what its save tells the user: the
+ * real binary in a private tmux server, keys sent as a user types them
+ * (helpers in tests/tmuxutil.h). Skipped when tmux is missing. */
+#include "tests/testutil.h"
+
+#include "tests/tmuxutil.h"
+
+/* A copy of the cut SMD machine in tmp/name; its dataset argument (with
+ * --no-model) into args. */
+static void smd_copy(const char *name, char *args, size_t n)
+{
+	char out[1024];
+	tu_run(out, sizeof(out),
+	       "rm -rf '%s/%s' && cp -r data/samples/smd-cut '%s/%s'", tmp,
+	       name, tmp, name);
+	snprintf(args, n, "--no-model '%s/%s/ServerMachineDataset:machine-1-2'",
+		 tmp, name);
+}
+
+/* "save anyway?" names only what is not saved yet: after two ranges of
+ * m01 were saved as interpretation_label and a third was added, a save as
+ * test_label loses 1 range of m01, not 3 (it counted against the original
+ * labels). */
+static void test_save_anyway_counts_only_unsaved(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char args[600], cmd[800];
+	smd_copy("smdu", args, sizeof(args));
+	start(args, "C.UTF-8");
+	expect(">m01", 10);
+	keys(": 3 3 6 Enter m : 3 4 8 Enter m a");
+	expect("(13 rows, m01)", 5);
+	keys(": 4 0 0 Enter m : 4 1 0 Enter m a");
+	expect("2 edits unsaved", 5);
+	keys("s");
+	expect("save as interp in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s/u.interpretation_label.txt' Enter",
+		 tmp);
+	keys(cmd);
+	expect("0 edits unsaved", 5);
+	keys(": 4 5 0 Enter m : 4 6 0 Enter m a");
+	expect("1 edit unsaved", 5);
+	keys("s");
+	expect("save as interp in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s/u.test_label.txt' Enter", tmp);
+	keys(cmd);
+	expect("save anyway? y/n", 5);
+	expect("edits of 1 metric cannot be written to test_label: 1 range",
+	       5);
+	/* n: back to the prompt, nothing saved */
+	keys("n");
+	expect("u.test_label.txt  Tab format", 5);
+	keys("Escape");
+	expect("1 edit unsaved", 5);
+	keys("q");
+	expect("unsaved edits", 5);
+	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* The readout in the plot's title at 80x24 keeps what says where the
+ * cursor is and what the row is, and gives way on the rest: on a NAB
+ * file's train label at node scope it was cut to "node(ec2_network_in_
+ * 257a54) 04-15 12:04 v 257k f - n" (no node score, no label); now the
+ * forecast, then the value or the name's end give way and "node s" and
+ * "[train label]" show whole, at both scopes. */
+static void test_readout_fits_80x24(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start_at("--no-model "
+		 "data/samples/nab/realAWSCloudwatch/ec2_network_in_257a54.csv",
+		 "C.UTF-8", 80, 24);
+	expect("metric | ? help", 10);
+	keys(": '2014-04-15 12:00' Enter");
+	expect("row 1582 (2014-04-15 12:04:00)", 5);
+	expect(" 04-15 12:04 ", 5);
+	expect(" s - [train label] ", 5);
+	keys("Tab");
+	expect("node | ? help", 5);
+	expect(" node(ec2_network", 5);
+	expect(" 04-15 12:04 ", 5);
+	expect(" node s - [train label] ", 5);
+	/* a note, the least of it, gives way to the rest (at 100x30 it is
+	 * cut: "disk fu…") */
+	keys("Tab i 'disk full on /var after the nightly backup' Enter");
+	expect("1 edit unsaved", 5);
+	expect(" s - [train label] ", 5);
+	keys("q");
+	expect("unsaved edits", 5);
+	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* A long message on the status line at 80x24 keeps its end, the file it
+ * names: the hints go, then shorter words, then a long path loses its
+ * head to an ellipsis.
+ * Before, 'saved (smd); metric labels reopen from interpretation_label/
+ * machine-1-2.txt' lost the file name ('...interpretation_label/mach...')
+ * and a save into a deep folder showed the folder and not the file. */
+static void test_long_message_keeps_file_name(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024], args[600], cmd[900], last[200];
+	smd_copy("smdm", args, sizeof(args));
+	start_at(args, "C.UTF-8", 80, 24);
+	expect(">m01", 10);
+	keys("Tab : 3 0 0 Enter m : 3 1 2 Enter m a");
+	expect("(13 rows, node)", 5);
+	keys("s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/smdm/ServerMachineDataset/test_label/machine-1-2.txt'"
+		 " Enter",
+		 tmp);
+	keys(cmd);
+	expect("saved (smd); metric labels reopen from ", 5);
+	expect("label/machine-1-2.txt   0 edits unsaved", 5);
+	/* a deep folder: the file name and the format stay */
+	tu_run(out, sizeof(out), "mkdir -p '%s/a/long/folder/for/the/labels/of/"
+		 "this/machine'", tmp);
+	keys("m l l m a s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/a/long/folder/for/the/labels/of/this/machine/"
+		 "machine-1-2.labels.csv' Enter",
+		 tmp);
+	keys(cmd);
+	/* (the machine reads no CSV file: the line says how to) */
+	expect("/machine-1-2.labels.csv   0 edits unsaved", 5);
+	expect("reopen with --labels", 5);
+	status_line(last, sizeof(last));
+	CHECK(strstr(last, " reopen with --labels \xe2\x80\xa6/"));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* A save into a file the next plain start does not read says how to
+ * start from it, and a test_label file given with --labels keeps the
+ * machine's own interpretation_label for the metrics. Before, the status
+ * line said only 'saved PATH (smd)', and '--labels x.test_label.txt' left
+ * every metric without labels (m09's range at row 429: 'no next labelled
+ * range'). */
+static void test_smd_save_says_how_to_reopen(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char args[900], cmd[800];
+	smd_copy("smdr", args, sizeof(args));
+	start_at(args, "C.UTF-8", 80, 24);
+	expect(">m01", 10);
+	keys("Tab : 3 0 0 Enter m : 3 1 2 Enter m a");
+	expect("(13 rows, node)", 5);
+	keys("s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s/x.test_label.txt' Enter", tmp);
+	keys(cmd);
+	expect("reopen with --labels ", 5);
+	expect("x.test_label.txt (smd); reopen with --labels FILE   0 edits "
+	       "unsaved",
+	       5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+	/* reopened so: the node's range and the metrics' own labels */
+	size_t len = strlen(args);
+	snprintf(args + len, sizeof(args) - len,
+		 " --labels '%s/x.test_label.txt'", tmp);
+	start_at(args, "C.UTF-8", 80, 24);
+	expect(">m01", 10);
+	keys("j j j j j j j j g ]");
+	expect(" m09  429  value 0.00672  forecast -  score - [label] ", 5);
+	keys("Tab : 3 0 5 Enter");
+	expect(" node s - [label] ", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_smd_save_says_how_to_reopen),
+		cmocka_unit_test(test_long_message_keeps_file_name),
+		cmocka_unit_test(test_readout_fits_80x24),
+		cmocka_unit_test(test_save_anyway_counts_only_unsaved),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
