@@ -88,7 +88,8 @@ typedef struct {
 	SeriesOptions sopt;
 	PipelineOptions po;
 	Pipeline p;
-	char node[512];
+	char *node;           /* owned: the alerts' node label (--node or
+				 the default), whole however long */
 	double poll, delay, retry_max;
 	AlertManager am;
 	int use_am;
@@ -167,12 +168,13 @@ static int stdout_lost(Watch *w)
 
 /* ---- the node's name ---------------------------------------------------- */
 
-/* The value of label `instance` in a Prometheus series name, into buf. */
-static int instance_of(const char *name, char *buf, size_t n)
+/* The value of label `instance` in a Prometheus series name (malloc'd,
+ * escapes kept as written), NULL when it has none or out of memory. */
+static char *instance_of(const char *name)
 {
 	const char *p = strstr(name, "instance=\"");
 	if (!p || (p > name && p[-1] != '{' && p[-1] != ','))
-		return 0;
+		return NULL;
 	p += 10;
 	size_t l = 0;
 	while (p[l] && p[l] != '"') {
@@ -180,30 +182,39 @@ static int instance_of(const char *name, char *buf, size_t n)
 			l++;
 		l++;
 	}
-	snprintf(buf, n, "%.*s", (int)l, p);
-	return 1;
+	return strndup(p, l);
 }
 
-static void default_node(Watch *w)
+/* The node's name when --node gives none: the instance label every series
+ * shares, else the query or the file's name; whole however long (it was
+ * cut at 511 characters). -1 when out of memory. */
+static int default_node(Watch *w)
 {
 	const Series *s = &w->p.series;
 	if (w->live.prom) {
-		char first[512] = "", other[512];
+		char *first = NULL;
 		int same = s->metrics > 0;
 		for (size_t m = 0; m < s->metrics && same; m++) {
-			if (!instance_of(s->names[m], m ? other : first,
-					 sizeof(first)))
+			char *inst = instance_of(s->names[m]);
+			if (!inst)
 				same = 0;
-			else if (m && strcmp(first, other))
+			else if (!first)
+				first = inst, inst = NULL;
+			else if (strcmp(first, inst))
 				same = 0;
+			free(inst);
 		}
-		snprintf(w->node, sizeof(w->node), "%s",
-			 same ? first : prom_query(w->live.prom));
+		if (same) {
+			w->node = first;
+			return 0;
+		}
+		free(first);
+		w->node = strdup(prom_query(w->live.prom));
 	} else {
 		const char *slash = strrchr(w->source, '/');
-		snprintf(w->node, sizeof(w->node), "%s",
-			 slash ? slash + 1 : w->source);
+		w->node = strdup(slash ? slash + 1 : w->source);
 	}
+	return w->node ? 0 : -1;
 }
 
 /* ---- JSON lines ----------------------------------------------------------- */
@@ -789,7 +800,10 @@ static int parse_args(Watch *w, int argc, char **argv)
 							  &err);
 				w->use_am = 1;
 			} else if (!strcmp(a, "--node")) {
-				snprintf(w->node, sizeof(w->node), "%s", v);
+				free(w->node); /* the last one given wins */
+				if (!(w->node = strdup(v)))
+					return cli_usage_error(cmd,
+							       "out of memory");
 			} else if (!strcmp(a, "--keep")) {
 				long k;
 				if (cli_parse_long(v, &k) || k < 1)
@@ -863,6 +877,7 @@ int cmd_watch(int argc, char **argv)
 	int rc = parse_args(&w, argc, argv);
 	if (rc >= 0) {
 		am_free(&w.am);
+		free(w.node);
 		return rc;
 	}
 	w.am.retry_max = w.retry_max;
@@ -876,8 +891,11 @@ int cmd_watch(int argc, char **argv)
 		rc = cli_report("watch", st, &err);
 		goto done;
 	}
-	if (!w.node[0])
-		default_node(&w);
+	if (!w.node && default_node(&w)) {
+		error_set(&err, STATUS_NOMEM, w.source, 0, 0, "out of memory");
+		rc = cli_report("watch", STATUS_NOMEM, &err);
+		goto done;
+	}
 	if (w.poll <= 0)
 		w.poll = (double)live_step(&w.live, &w.p.series);
 	if (w.poll <= 0)
@@ -936,6 +954,7 @@ int cmd_watch(int argc, char **argv)
 	       (long long)w.p.series.rows + (long long)w.base, w.p.series.rows);
 	rc = lost ? status_exit_code(STATUS_IO) : 0;
 done:
+	free(w.node);
 	free(w.det.v);
 	free(w.alerts.v);
 	am_free(&w.am);
