@@ -360,13 +360,32 @@ static char *alert_labels(const Watch *w, const Alert *a)
 	return json_take(o);
 }
 
+/* text, quoted for a POSIX shell, onto t: in single quotes, each ' as
+ * '\'' (the shell reads back exactly text). */
+static void text_add_quoted(Text *t, const char *text)
+{
+	text_add(t, "'");
+	for (const char *p = text; *p; p++) {
+		size_t n = strcspn(p, "'");
+		text_add(t, "%.*s", (int)n, p);
+		p += n;
+		if (!*p)
+			break;
+		text_add(t, "'\\''");
+	}
+	text_add(t, "'");
+}
+
 /* The vigil command line that opens the alert's range (with an hour of
- * context before it), into t. */
+ * context before it), into t. The source is one word for a POSIX shell
+ * whatever it holds (a query's ' closed the quotes it was put in), and a
+ * query's % and & are escaped, so vigil reads the same query back. */
 static void open_command(const Watch *w, const Alert *a, Text *t)
 {
 	const Series *s = &w->p.series;
+	text_add(t, "vigil ");
 	if (!w->live.prom) {
-		text_add(t, "vigil '%s'", w->source);
+		text_add_quoted(t, w->source);
 		return;
 	}
 	int64_t step = prom_step(w->live.prom);
@@ -375,12 +394,22 @@ static void open_command(const Watch *w, const Alert *a, Text *t)
 		     600;
 	const char *base = prom_base_url(w->live.prom);
 	int tls = !strncmp(base, "https", 5);
-	text_add(t,
-		 "vigil 'prometheus%s://%s/?query=%s&start=%lld&end=%lld"
-		 "&step=%lld'",
-		 tls ? "s" : "", strstr(base, "://") + 3,
-		 prom_query(w->live.prom), (long long)from, (long long)to,
-		 (long long)step);
+	Text src = {0};
+	text_add(&src, "prometheus%s://%s/?query=", tls ? "s" : "",
+		 strstr(base, "://") + 3);
+	for (const char *q = prom_query(w->live.prom); *q; q++) {
+		if (*q == '%' || *q == '&')
+			text_add(&src, "%%%02X", (unsigned)*q);
+		else
+			text_add(&src, "%c", *q);
+	}
+	text_add(&src, "&start=%lld&end=%lld&step=%lld", (long long)from,
+		 (long long)to, (long long)step);
+	if (src.nomem)
+		t->nomem = 1;
+	else
+		text_add_quoted(t, src.s);
+	free(src.s);
 }
 
 /* The alert's annotations as a JSON object (malloc'd), NULL when out of
