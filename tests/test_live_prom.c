@@ -256,12 +256,13 @@ static int setup(void **state)
 	if (pthread_create(&env.exp_thread, NULL, exporter, NULL))
 		return -1;
 	env.have_exp = 1;
-	char cfg[1024];
+	char cfg[1536];
 	snprintf(cfg, sizeof(cfg),
 		 "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+		 "  query_log_file: %s/query.log\n"
 		 "scrape_configs:\n  - job_name: vigil\n    honor_labels: true\n"
 		 "    static_configs:\n      - targets: ['127.0.0.1:%d']\n",
-		 env.exp_port);
+		 env.dir, env.exp_port);
 	snprintf(path, sizeof(path), "%s/prom.yml", env.dir);
 	tu_write(path, cfg);
 	snprintf(path, sizeof(path), "%s/am.yml", env.dir);
@@ -853,6 +854,94 @@ static void test_watch_command_annotation_keeps_the_query(void **state)
 	assert_int_equal(wrc, 0);
 }
 
+/* A time of Prometheus's query log (2026-11-29T16:48:56.421Z), in epoch
+ * seconds with its milliseconds. */
+static double log_time(const char *text)
+{
+	char whole[32];
+	int64_t t;
+	snprintf(whole, sizeof(whole), "%.19sZ", text);
+	if (strlen(text) < 20 || series_parse_time(whole, &t))
+		return NAN;
+	return (double)t + (text[19] == '.' ? atof(text + 19) : 0);
+}
+
+/* --delay SEC with a fraction: each poll asks Prometheus for rows up to
+ * the last whole second at or before now - SEC. The fraction was dropped
+ * (--delay 0.999 read up to now, 1.9 up to now - 1), so a row scraped
+ * less than SEC ago was read. Prometheus's query log says when each
+ * query_range came in and up to which second it asked. */
+static void test_watch_delay_counts_fractions(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	int64_t now = (int64_t)time(NULL);
+	const double delays[2] = {0.999, 1.9};
+	for (int k = 0; k < 2; k++) {
+		char url[512], model[512], wout[512], werr[512], log[512];
+		char query[64], d[16];
+		/* a query of its own, to find its lines in the log */
+		snprintf(query, sizeof(query), "sin(vector(time())/%d)", 11 + k);
+		snprintf(url, sizeof(url),
+			 "prometheus://127.0.0.1:%d/?query=%s&start=%lld"
+			 "&step=1s",
+			 env.prom_port, query, (long long)(now - 200));
+		snprintf(model, sizeof(model), "%s/delay.model", env.dir);
+		snprintf(wout, sizeof(wout), "%s/delay.out", env.dir);
+		snprintf(werr, sizeof(werr), "%s/delay.err", env.dir);
+		snprintf(d, sizeof(d), "%g", delays[k]);
+		char *targv[] = {(char *)tu_vigil(), "train", url, "-o", model,
+				 "--epochs", "1", "--hidden", "4",
+				 "--look-back", "5", "--quiet", NULL};
+		pid_t t = tu_spawn(targv, wout, werr);
+		int st = 0;
+		waitpid(t, &st, 0);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		char *argv[] = {(char *)tu_vigil(), "watch", url, "--model",
+				model, "--delay", d, NULL};
+		pid_t w = tu_spawn(argv, wout, werr);
+		if (!tu_wait_file(werr, "polling every", k + 1, 60)) {
+			tu_stop(&w);
+			fail_msg("watch did not start");
+		}
+		sleep(4);
+		assert_int_equal(tu_stop(&w), 0);
+		snprintf(log, sizeof(log), "%s/query.log", env.dir);
+		char *text = tu_slurp(log, NULL);
+		assert_non_null(text);
+		int polls = 0;
+		for (char *line = strtok(text, "\n"); line;
+		     line = strtok(NULL, "\n")) {
+			cJSON *j = cJSON_Parse(line);
+			cJSON *p = cJSON_GetObjectItem(j, "params");
+			const char *q = cJSON_GetStringValue(
+				cJSON_GetObjectItem(p, "query"));
+			const char *start = cJSON_GetStringValue(
+				cJSON_GetObjectItem(p, "start"));
+			const char *end = cJSON_GetStringValue(
+				cJSON_GetObjectItem(p, "end"));
+			const char *ts = cJSON_GetStringValue(
+				cJSON_GetObjectItem(j, "ts"));
+			/* the history (train's and watch's) reads up to its
+			   end, now: only the polls after it count */
+			int poll = q && start && end && ts &&
+				   !strcmp(q, query) &&
+				   log_time(start) != (double)(now - 200);
+			double lag = poll ? log_time(ts) - log_time(end) : 0;
+			cJSON_Delete(j);
+			if (!poll)
+				continue;
+			polls++;
+			if (!(lag >= delays[k] - 0.0005))
+				fail_msg("--delay %s: a poll asked for rows up to "
+					 "%.3f s before it came in",
+					 d, lag);
+		}
+		free(text);
+		assert_true(polls >= 2);
+	}
+}
+
 static void test_bad_query_and_stopped_server(void **state)
 {
 	(void)state;
@@ -1004,6 +1093,7 @@ int main(void)
 		cmocka_unit_test(test_value_beyond_float_is_missing),
 		cmocka_unit_test(test_sigterm_while_prometheus_hangs),
 		cmocka_unit_test(test_watch_command_annotation_keeps_the_query),
+		cmocka_unit_test(test_watch_delay_counts_fractions),
 		cmocka_unit_test(test_bad_query_and_stopped_server),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

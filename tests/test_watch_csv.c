@@ -618,6 +618,19 @@ static void test_watch_usage_errors(void **state)
 				tu_vigil()),
 			 1);
 	assert_non_null(strstr(out, "looks ahead"));
+	/* seconds are a finite number: --delay nan read no row ever, --poll
+	   inf never polled */
+	static const char *const not_seconds[] = {"--delay nan", "--delay inf",
+						  "--poll inf",
+						  "--retry-max nan"};
+	for (size_t k = 0; k < sizeof(not_seconds) / sizeof(not_seconds[0]);
+	     k++) {
+		int rc = tu_run(out, sizeof(out), "%s watch x.csv --model m %s",
+				tu_vigil(), not_seconds[k]);
+		if (rc != 1 || !strstr(out, "takes seconds, not '"))
+			fail_msg("'watch ... %s' exits %d:\n%s", not_seconds[k],
+				 rc, out);
+	}
 	assert_int_equal(tu_run(out, sizeof(out), "%s watch --help", tu_vigil()),
 			 0);
 	assert_non_null(strstr(out, "--alertmanager URL"));

@@ -58,8 +58,9 @@ static const char watch_help[] =
 	"                     query or the file's name)\n"
 	"  --poll SEC         seconds between polls (default: the step, or the\n"
 	"                     CSV's sampling interval)\n"
-	"  --delay SEC        Prometheus: rows up to now - SEC only, so a late\n"
-	"                     scrape is not read as a gap (default 0)\n"
+	"  --delay SEC        Prometheus: rows up to now - SEC only (fractions\n"
+	"                     count), so a late scrape is not read as a gap\n"
+	"                     (default 0)\n"
 	"  --retry-max SEC    longest wait between two retries (default 60)\n"
 	"  --keep ROWS        test rows kept in memory; older ones are dropped\n"
 	"                     (default: the calibration history + 10000;\n"
@@ -701,7 +702,7 @@ static void poll_once(Watch *w)
 		return;
 	size_t old = w->p.series.rows, added = 0;
 	Status st;
-	st = live_append(&w->live, &w->p.series, (int64_t)w->delay, &added,
+	st = live_append(&w->live, &w->p.series, w->delay, &added,
 			 &err);
 	if (st != STATUS_OK && stop_flag)
 		return; /* cancelled by the stop: not a failure */
@@ -842,7 +843,8 @@ static int parse_args(Watch *w, int argc, char **argv)
 						"not '%s'",
 						v);
 				w->keep = (size_t)k;
-			} else if (cli_parse_double(v, &d) || d < 0 ||
+			} else if (cli_parse_double(v, &d) || !isfinite(d) ||
+				   d < 0 ||
 				   (d == 0 && strcmp(a, "--delay"))) {
 				return cli_usage_error(
 					cmd, "%s takes seconds, not '%s'", a, v);
