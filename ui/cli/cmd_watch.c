@@ -24,6 +24,7 @@
 
 #include "data/clock.h"
 #include "data/prom.h"
+#include "engine/adapt.h"
 #include "ui/cli.h"
 #include "ui/cli/detout.h"
 #include "ui/cli/watch_am.h"
@@ -101,6 +102,8 @@ typedef struct {
 	size_t keep;          /* test rows kept in memory (--keep) */
 	int64_t base;         /* rows dropped so far (live.dropped): row
 				 numbers reported are p's plus base */
+	AdaptStream *adapt;   /* owned: --adapt's learning copy of the
+				 model, NULL without it */
 } Watch;
 
 /* stop_again: a second signal, which cuts the last Alertmanager post
@@ -689,7 +692,28 @@ static Status trim(Watch *w, ErrorRecord *err)
 	s->rows = rows;
 	w->base += (int64_t)excess;
 	w->live.dropped = w->base;
+	if (w->adapt)
+		adapt_stream_drop(w->adapt, excess);
 	return STATUS_OK;
+}
+
+/* --adapt: forecast the rows beyond old with the learning copy (pred
+ * grows to the series' rows, the old rows' forecasts kept). */
+static Status adapt_new_rows(Watch *w, size_t old, ErrorRecord *err)
+{
+	const Series *s = &w->p.series;
+	size_t rows = s->rows, M = s->metrics;
+	float *pred = malloc(rows * M * sizeof(float));
+	if (!pred)
+		return error_set(err, STATUS_NOMEM, w->source, 0, 0,
+				 "out of memory");
+	for (size_t m = 0; m < M; m++)
+		memcpy(pred + m * rows, w->p.pred + m * old,
+		       old * sizeof(float));
+	free(w->p.pred);
+	w->p.pred = pred;
+	return adapt_stream_forecast(w->adapt, s, &w->po.detect, pred, NULL,
+				     NULL, NULL, err);
 }
 
 /* One poll: fetch new rows, score them, report. */
@@ -753,7 +777,9 @@ static void poll_once(Watch *w)
 		       name, w->p.series.metrics);
 	if (added == 0)
 		return;
-	st = live_forecast(w->p.model, &w->p.series, old, &w->p.pred, &err);
+	st = w->adapt ? adapt_new_rows(w, old, &err)
+		      : live_forecast(w->p.model, &w->p.series, old,
+				      &w->p.pred, &err);
 	if (st == STATUS_OK)
 		st = pipeline_detect(&w->p, &w->po, &err);
 	if (st != STATUS_OK) {
@@ -800,8 +826,8 @@ static int parse_args(Watch *w, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			printf("%s%s\n%s", watch_help, pipeline_detect_help,
-			       cli_series_help);
+			printf("%s%s%s\n%s", watch_help, pipeline_detect_help,
+			       pipeline_adapt_help, cli_series_help);
 			return 0;
 		}
 		int r = cli_series_option(cmd, argc, argv, &i, &w->sopt);
@@ -876,11 +902,6 @@ static int parse_args(Watch *w, int argc, char **argv)
 		return cli_usage_error(cmd,
 				       "--mode dynamic looks ahead and cannot "
 				       "score rows as they arrive");
-	if (w->po.adapt.every)
-		return cli_usage_error(cmd,
-				       "--adapt is not supported by vigil watch "
-				       "yet (vigil detect, score and nab have "
-				       "it)");
 	return -1;
 }
 
@@ -893,10 +914,33 @@ static Status start(Watch *w, ErrorRecord *err)
 		st = pipeline_model(&w->p, &w->po, err);
 	if (st == STATUS_OK)
 		st = pipeline_forecast(&w->p, err);
+	if (st == STATUS_OK && w->po.adapt.every) {
+		/* --adapt: the history's test part is forecast by the
+		   learning copy, as vigil detect --adapt does, and each poll
+		   goes on from there */
+		const LstmConfig *c = lstm_model_config(w->p.model);
+		size_t recent = w->po.adapt.recent ? w->po.adapt.recent
+						   : w->po.adapt.every;
+		size_t need = recent + c->look_back + c->rolling;
+		if (w->keep < need)
+			return error_set(err, STATUS_USAGE, w->source, 0, 0,
+					 "--keep %zu is below the %zu rows an "
+					 "--adapt update learns from (the "
+					 "last %zu, with the look-back and "
+					 "rolling window before them)",
+					 w->keep, need, recent);
+		st = adapt_stream_new(&w->adapt, w->p.model, &w->po.adapt,
+				      &w->po.detect, err);
+		if (st == STATUS_OK)
+			st = adapt_stream_forecast(w->adapt, &w->p.series,
+						   &w->po.detect, w->p.pred,
+						   NULL, NULL, NULL, err);
+	}
 	if (st == STATUS_OK)
 		st = pipeline_detect(&w->p, &w->po, err);
 	return st;
 }
+
 
 int cmd_watch(int argc, char **argv)
 {
@@ -985,6 +1029,7 @@ int cmd_watch(int argc, char **argv)
 	       (long long)w.p.series.rows + (long long)w.base, w.p.series.rows);
 	rc = lost ? status_exit_code(STATUS_IO) : 0;
 done:
+	adapt_stream_delete(w.adapt);
 	free(w.node);
 	free(w.det.v);
 	free(w.alerts.v);
