@@ -73,20 +73,29 @@ Status adapt_check_batch(const AdaptConfig *ac, size_t batch,
 			 batch);
 }
 
-/* The state of one adapting stream. */
+/* The state of one adapting stream (AdaptStream of engine/adapt.h). */
 typedef struct {
 	LstmModel *m;        /* owned: the copy being fine-tuned */
-	const Series *s;     /* borrowed */
-	const AdaptConfig *ac;
+	const Series *s;     /* borrowed, for one adapt_stream_forecast */
+	const AdaptConfig *ac; /* borrowed from adapt_stream_new's caller */
 	const float *Z;      /* borrowed: rows x F scaled features */
 	size_t rows, split, T, F, O, P, B;
 	float *grad, *am, *av; /* three arrays of P in one block (owned) */
 	float *wt;           /* owned: transposed weights */
 	float *X, *tgt, *Y, *dY, *ws; /* owned: one batch's scratch */
 	size_t *cand;        /* owned: targets judged normal (rows) */
+	size_t ncand;        /* cand's length */
 	Rng rng;
 	double b1t, b2t;     /* Adam's bias-correction powers */
 } Stream;
+
+struct AdaptStream {
+	Stream st;
+	AdaptConfig ac;      /* a copy: st.ac points here */
+	size_t bound;        /* the next update's row (0: not placed yet) */
+	size_t done;         /* rows forecast so far */
+	size_t updates, skipped;
+};
 
 /* pred rows [a, b) (column-major, rows long) := m's forecast from Z. */
 static Status forecast_block(const Stream *st, size_t a, size_t b, float *y,
@@ -191,20 +200,22 @@ static void stream_free(Stream *st)
 	free(st->cand);
 }
 
-Status adapt_forecast(const LstmModel *m, const Series *s,
-		      const AdaptConfig *ac, const DetectConfig *dc,
-		      AdaptProgressFn fn, void *ctx, float *pred,
-		      AdaptProgress *last, ErrorRecord *err)
+void adapt_stream_delete(AdaptStream *a)
 {
-	double t0 = clock_mono_seconds();
+	if (!a)
+		return;
+	stream_free(&a->st);
+	free(a);
+}
+
+Status adapt_stream_new(AdaptStream **out, const LstmModel *m,
+			const AdaptConfig *ac, const DetectConfig *dc,
+			ErrorRecord *err)
+{
+	*out = NULL;
 	Status rc = adapt_check(ac, dc, err);
 	if (rc)
 		return rc;
-	if (s->metrics != m->metrics)
-		return error_set(err, STATUS_MISMATCH, s->path ? s->path : "", 0,
-				 0, "the model forecasts %zu metrics, the data "
-				 "has %zu",
-				 m->metrics, s->metrics);
 	if (m->cfg.batch > 256)
 		return error_set(err, STATUS_RANGE, "", 0, 0,
 				 "adaptation takes batches of at most 256 "
@@ -212,101 +223,181 @@ Status adapt_forecast(const LstmModel *m, const Series *s,
 				 m->cfg.batch);
 	if ((rc = adapt_check_batch(ac, m->cfg.batch, err)))
 		return rc;
-	Stream st = {0};
-	st.s = s;
-	st.ac = ac;
-	st.rows = s->rows;
-	st.split = model_train_rows(s);
-	st.T = m->dims.T;
-	st.F = m->dims.F;
-	st.O = m->dims.O;
-	st.P = m->nparams;
-	st.B = m->cfg.batch;
-	st.b1t = st.b2t = 1;
-	size_t rows = s->rows, T = st.T, O = st.O;
-	AdaptProgress pr = {0};
-	pr.rows = rows > st.split ? rows - st.split : 0;
-	for (size_t i = 0; i < O * rows; i++)
-		pred[i] = NAN;
+	AdaptStream *a = calloc(1, sizeof(*a));
+	if (!a)
+		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+	a->ac = *ac;
+	Stream *st = &a->st;
+	st->ac = &a->ac;
+	st->T = m->dims.T;
+	st->F = m->dims.F;
+	st->O = m->dims.O;
+	st->P = m->nparams;
+	st->B = m->cfg.batch;
+	st->b1t = st->b2t = 1;
+	rc = model_clone(m, &st->m, err);
+	if (rc) {
+		free(a);
+		return rc;
+	}
+	const LstmDims *d = &st->m->dims;
+	size_t T = st->T, B = st->B, P = st->P, O = st->O;
+	st->grad = malloc(size_mul3(3, P, sizeof(float)));
+	st->wt = malloc(size_mul(lstm_wt_floats(d), sizeof(float)));
+	size_t scratch = size_add(size_add(size_mul3(T, B, st->F),
+					   size_mul3(3, B, O)),
+				  lstm_ws_floats(d, B));
+	st->X = malloc(size_mul(scratch, sizeof(float)));
+	if (!st->grad || !st->wt || !st->X) {
+		adapt_stream_delete(a);
+		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+	}
+	st->am = st->grad + P;
+	st->av = st->grad + 2 * P;
+	memset(st->am, 0, size_mul3(2, P, sizeof(float)));
+	st->tgt = st->X + T * B * st->F;
+	st->Y = st->tgt + B * O;
+	st->dY = st->Y + B * O;
+	st->ws = st->dY + B * O;
+	rng_seed(&st->rng, st->m->cfg.seed ^ 0x61646170745f7631ULL);
+	*out = a;
+	return STATUS_OK;
+}
+
+Status adapt_stream_forecast(AdaptStream *a, const Series *s,
+			     const DetectConfig *dc, float *pred,
+			     AdaptProgressFn fn, void *ctx,
+			     AdaptProgress *pr, ErrorRecord *err)
+{
+	Stream *st = &a->st;
+	double t0 = clock_mono_seconds();
+	if (s->metrics != st->m->metrics)
+		return error_set(err, STATUS_MISMATCH, s->path ? s->path : "", 0,
+				 0, "the model forecasts %zu metrics, the data "
+				 "has %zu",
+				 st->m->metrics, s->metrics);
+	size_t rows = s->rows, T = st->T, O = st->O;
+	size_t from = a->done < rows ? a->done : rows;
+	st->s = s;
+	st->rows = rows;
+	st->split = model_train_rows(s);
+	/* the rows not forecast yet are NaN: a judgement reads rows before
+	   the update's row only, and detect_run gives them the same scores
+	   whatever comes after (causal) */
+	for (size_t o = 0; o < O; o++)
+		for (size_t t = from; t < rows; t++)
+			pred[o * rows + t] = NAN;
+	AdaptProgress p = {0};
+	p.rows = rows > st->split ? rows - st->split : 0;
+	p.updates = a->updates;
+	p.skipped = a->skipped;
+	if (rows <= T) {
+		a->done = rows;
+		goto finish;
+	}
+	size_t first = st->split > T ? st->split : T;
+	size_t every = a->ac.every ? a->ac.every : rows;
+	if (!a->bound)
+		a->bound = first + every;
 	float *Z = NULL, *y = NULL, *ns = NULL;
 	DetectResult dr;
 	detect_result_init(&dr);
-	if (rows <= T)
-		goto out;
-	rc = model_clone(m, &st.m, err);
-	if (!rc)
-		rc = model_features(st.m, s, rows, &Z, err);
+	Status rc = model_features(st->m, s, rows, &Z, err);
 	if (rc)
-		goto out;
-	st.Z = Z;
-	const LstmDims *d = &st.m->dims;
-	size_t B = st.B, P = st.P, ychunk = ADAPT_CHUNK;
-	st.grad = malloc(size_mul3(3, P, sizeof(float)));
-	st.wt = malloc(size_mul(lstm_wt_floats(d), sizeof(float)));
-	size_t scratch = size_add(size_add(size_mul3(T, B, st.F),
-					  size_mul3(3, B, O)),
-				 lstm_ws_floats(d, B));
-	st.X = malloc(size_mul(scratch, sizeof(float)));
-	st.cand = malloc(size_mul(rows, sizeof(size_t)));
-	y = malloc(size_mul3(ychunk, O, sizeof(float)));
+		return rc;
+	st->Z = Z;
+	if (st->ncand < rows) {
+		size_t *c = realloc(st->cand, size_mul(rows, sizeof(size_t)));
+		if (c) {
+			st->cand = c;
+			st->ncand = rows;
+		}
+	}
+	y = malloc(size_mul3(ADAPT_CHUNK, O, sizeof(float)));
 	ns = malloc(size_mul(rows, sizeof(float)));
-	if (!st.grad || !st.wt || !st.X || !st.cand || !y || !ns) {
+	if (st->ncand < rows || !y || !ns) {
 		rc = error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
 		goto out;
 	}
-	st.am = st.grad + P;
-	st.av = st.grad + 2 * P;
-	memset(st.am, 0, size_mul3(2, P, sizeof(float)));
-	st.tgt = st.X + T * B * st.F;
-	st.Y = st.tgt + B * O;
-	st.dY = st.Y + B * O;
-	st.ws = st.dY + B * O;
-	rng_seed(&st.rng, st.m->cfg.seed ^ 0x61646170745f7631ULL);
-
-	/* the train part and the first block: the model as trained */
-	size_t first = st.split > T ? st.split : T;
-	size_t every = ac->every ? ac->every : rows;
-	size_t b = first + every < rows ? first + every : rows;
-	rc = forecast_block(&st, T, b, y, pred, err);
-	pr.rows_done = b > st.split ? b - st.split : 0;
-	if (fn && !rc)
-		fn(&pr, ctx);
-	while (!rc && b < rows) {
-		/* judge rows < b: the forecast holds them all */
-		rc = detect_run(s, pred, dc, &dr, err);
-		if (!rc)
-			rc = detect_node_scores(&dr, ns, err);
-		if (rc)
-			break;
-		if (adapt_update(&st, b, ns))
-			pr.updates++;
-		else
-			pr.skipped++;
-		size_t e = b + every < rows ? b + every : rows;
-		rc = forecast_block(&st, b, e, y, pred, err);
-		b = e;
-		pr.rows_done = b - st.split;
-		pr.elapsed = clock_mono_seconds() - t0;
-		if (fn && !rc && b < rows)
-			fn(&pr, ctx);
+	size_t r = from > T ? from : T;
+	while (!rc && r < rows) {
+		if (r >= a->bound) {
+			/* judge rows < bound: the forecast holds them all */
+			rc = detect_run(s, pred, dc, &dr, err);
+			if (!rc)
+				rc = detect_node_scores(&dr, ns, err);
+			if (rc)
+				break;
+			if (adapt_update(st, a->bound, ns))
+				a->updates++;
+			else
+				a->skipped++;
+			a->bound += every;
+			continue;
+		}
+		size_t e = a->bound < rows ? a->bound : rows;
+		rc = forecast_block(st, r, e, y, pred, err);
+		r = e;
+		p.rows_done = r > st->split ? r - st->split : 0;
+		p.updates = a->updates;
+		p.skipped = a->skipped;
+		p.elapsed = clock_mono_seconds() - t0;
+		if (fn && !rc && r < rows)
+			fn(&p, ctx);
 	}
 out:
 	free(Z);
 	free(y);
 	free(ns);
+	st->Z = NULL;
 	detect_result_free(&dr);
-	stream_free(&st);
 	if (rc) {
-		for (size_t i = 0; i < O * rows; i++)
-			pred[i] = NAN;
+		for (size_t o = 0; o < O; o++)
+			for (size_t t = from; t < rows; t++)
+				pred[o * rows + t] = NAN;
 		return rc;
 	}
-	pr.done = 1;
-	pr.rows_done = pr.rows;
-	pr.elapsed = clock_mono_seconds() - t0;
+	a->done = rows;
+finish:
+	p.done = 1;
+	p.rows_done = p.rows;
+	p.updates = a->updates;
+	p.skipped = a->skipped;
+	p.elapsed = clock_mono_seconds() - t0;
 	if (fn)
-		fn(&pr, ctx);
-	if (last)
-		*last = pr;
+		fn(&p, ctx);
+	if (pr)
+		*pr = p;
 	return STATUS_OK;
+}
+
+void adapt_stream_drop(AdaptStream *a, size_t n)
+{
+	a->done = a->done > n ? a->done - n : 0;
+	if (a->bound)
+		a->bound = a->bound > n ? a->bound - n : 0;
+}
+
+Status adapt_forecast(const LstmModel *m, const Series *s,
+		      const AdaptConfig *ac, const DetectConfig *dc,
+		      AdaptProgressFn fn, void *ctx, float *pred,
+		      AdaptProgress *last, ErrorRecord *err)
+{
+	AdaptStream *a;
+	Status rc = STATUS_OK;
+	if (s->metrics != m->metrics)
+		rc = error_set(err, STATUS_MISMATCH, s->path ? s->path : "", 0,
+			       0, "the model forecasts %zu metrics, the data "
+			       "has %zu",
+			       m->metrics, s->metrics);
+	if (!rc)
+		rc = adapt_stream_new(&a, m, ac, dc, err);
+	if (!rc) {
+		rc = adapt_stream_forecast(a, s, dc, pred, fn, ctx, last, err);
+		adapt_stream_delete(a);
+	}
+	if (rc)
+		for (size_t i = 0; i < m->dims.O * s->rows; i++)
+			pred[i] = NAN;
+	return rc;
 }

@@ -82,4 +82,25 @@ Status adapt_forecast(const LstmModel *m, const Series *s,
 		      AdaptProgressFn fn, void *ctx, float *pred,
 		      AdaptProgress *last, ErrorRecord *err);
 
+/* The same forecast driven as the rows arrive (vigil watch): a stream
+ * holds the adapting copy of the model, Adam's moments, the Rng and the
+ * row of the next update. Each adapt_stream_forecast forecasts the rows of
+ * s beyond those it forecast before (pred is s->rows long and holds them;
+ * the rows before are not touched), making the updates whose row has
+ * arrived; fed a series in pieces, it gives the forecast adapt_forecast
+ * gives on the whole, bit for bit. ac is copied. pr (may be NULL)
+ * receives where it stands. adapt_stream_drop: n rows before those
+ * forecast were taken out of the series (row numbers move down by n). */
+typedef struct AdaptStream AdaptStream;
+
+Status adapt_stream_new(AdaptStream **out, const LstmModel *m,
+			const AdaptConfig *ac, const DetectConfig *dc,
+			ErrorRecord *err);
+Status adapt_stream_forecast(AdaptStream *a, const Series *s,
+			     const DetectConfig *dc, float *pred,
+			     AdaptProgressFn fn, void *ctx,
+			     AdaptProgress *pr, ErrorRecord *err);
+void adapt_stream_drop(AdaptStream *a, size_t n);
+void adapt_stream_delete(AdaptStream *a);
+
 #endif

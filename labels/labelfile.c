@@ -624,6 +624,20 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 				       f[2]);
 			break;
 		}
+		if (a < b && !ahead && b > (int64_t)s->rows) {
+			/* what a dashboard following the data saves: a
+			   range on rows not written yet */
+			st = error_set(err, STATUS_RANGE, path, first,
+				       col[1],
+				       "range %lld-%lld is ahead of the data, "
+				       "past its %zu rows (labels saved while "
+				       "following it?): vigil --follow reads "
+				       "them as the rows arrive; here they "
+				       "read once the data has %lld rows",
+				       (long long)a, (long long)b, s->rows,
+				       (long long)b);
+			break;
+		}
 		if (a >= b || (!ahead && b > (int64_t)s->rows)) {
 			st = error_set(err, STATUS_RANGE, path, first,
 				       col[1],

@@ -74,6 +74,31 @@ static inline int tu_stop(pid_t *pid)
 	return -1;
 }
 
+/* The words a POSIX shell makes of the command line cmd (as sh -c runs it,
+ * its first word replaced by a function that prints its arguments), one a
+ * line, into out (tmp names a scratch file); sh's exit status. */
+static inline int tu_shell_words(const char *cmd, const char *tmp, char *out,
+				 size_t n)
+{
+	size_t len = strlen(cmd) + 64;
+	char *script = malloc(len);
+	if (!script)
+		return -1;
+	const char *rest = cmd + strcspn(cmd, " ");
+	snprintf(script, len, "words() { printf '%%s\\n' \"$@\"; }; words%s",
+		 rest);
+	unlink(tmp);
+	char *argv[] = {"sh", "-c", script, NULL};
+	pid_t pid = tu_spawn(argv, tmp, "/dev/null");
+	int st = 0;
+	waitpid(pid, &st, 0);
+	free(script);
+	char *t = tu_slurp(tmp, NULL);
+	snprintf(out, n, "%s", t ? t : "");
+	free(t);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 /* How many times needle occurs in text. */
 static inline int tu_count(const char *text, const char *needle)
 {

@@ -4,6 +4,8 @@
  * Works on a copy of the small SMD sample in data/samples/smd-cut. */
 #include "tests/testutil.h"
 
+#include <limits.h>
+
 static char tmp[64];
 static char ds[256];  /* TMP/ServerMachineDataset:machine-1-2 */
 static char dir[200]; /* TMP/ServerMachineDataset */
@@ -630,6 +632,63 @@ static void test_labels_dash_output_refused(void **state)
 				    "source,note\n"));
 }
 
+/* A dashboard following a growing CSV (--follow) saves labels on rows not
+ * written yet as they were read; vigil score on the data as it stands
+ * refuses the file, and says why: the ranges are ahead of the data, which
+ * --follow reads, and how many rows the data needs. It said 'range
+ * 540-551 is not inside the 500 rows of the series', as for a file made
+ * for other data. Once the rows are written, the same file scores. */
+static void test_score_labels_saved_ahead_while_following(void **state)
+{
+	(void)state;
+	char out[16384], path[512], vigil[PATH_MAX];
+	/* the commands run in the data's folder */
+	assert_non_null(realpath(tu_vigil(), vigil));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"cd %s && mkdir ahead && cd ahead && %s synth -o . "
+				"--points 600 --seed 7 >/dev/null && head -501 "
+				"synthetic.csv > grow.csv && printf 'metric,start,"
+				"end,start_time,end_time,source,note\\ncpu_usage,"
+				"540,551,,,analyst,\\n' > ahead.csv && printf "
+				"'s<Enter><wait>' > keys",
+				tmp, vigil),
+			 0);
+	int rc = tu_run(out, sizeof(out),
+			"cd %s/ahead && " TU_DASH_ENV "%s --follow grow.csv "
+			"--no-model --labels ahead.csv --keys keys --dump screen",
+			tmp, vigil);
+	snprintf(path, sizeof(path), "%s/ahead/screen", tmp);
+	char *screen = tu_slurp(path, NULL);
+	if (rc != 0 || !screen || !strstr(screen, "saved grow.labels.csv"))
+		fail_msg("the dashboard (exit %d):\n%s", rc,
+			 screen ? screen : out);
+	free(screen);
+	snprintf(path, sizeof(path), "%s/ahead/grow.labels.csv", tmp);
+	char *saved = tu_slurp(path, NULL);
+	assert_non_null(saved);
+	assert_non_null(strstr(saved, "cpu_usage,540,551,"));
+	free(saved);
+	rc = tu_run(out, sizeof(out),
+		    "cd %s/ahead && %s score grow.csv --labels grow.labels.csv "
+		    "--split 250 --epochs 1 --hidden 4 --quiet",
+		    tmp, vigil);
+	if (rc != 2 ||
+	    !strstr(out, "grow.labels.csv:2:11: range 540-551 is ahead of the "
+			 "data, past its 500 rows") ||
+	    !strstr(out, "vigil --follow reads them") ||
+	    !strstr(out, "once the data has 551 rows"))
+		fail_msg("vigil score (exit %d):\n%s", rc, out);
+	/* the rows arrive: the file scores */
+	rc = tu_run(out, sizeof(out),
+		    "cd %s/ahead && sed -n '502,561p' synthetic.csv >> grow.csv "
+		    "&& %s score grow.csv --labels grow.labels.csv --split 250 "
+		    "--epochs 1 --hidden 4 --quiet",
+		    tmp, vigil);
+	if (rc != 0 || !strstr(out, "labels      grow.labels.csv (csv)"))
+		fail_msg("vigil score after the rows came (exit %d):\n%s", rc,
+			 out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -649,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_labels_wrote_line_escaped),
 		cmocka_unit_test(test_labels_format_needs_output),
 		cmocka_unit_test(test_labels_dash_output_refused),
+		cmocka_unit_test(test_score_labels_saved_ahead_while_following),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

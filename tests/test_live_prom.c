@@ -33,6 +33,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "data/clock.h"
 #include "data/prom.h"
 #include "data/series.h"
@@ -254,12 +256,13 @@ static int setup(void **state)
 	if (pthread_create(&env.exp_thread, NULL, exporter, NULL))
 		return -1;
 	env.have_exp = 1;
-	char cfg[1024];
+	char cfg[1536];
 	snprintf(cfg, sizeof(cfg),
 		 "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+		 "  query_log_file: %s/query.log\n"
 		 "scrape_configs:\n  - job_name: vigil\n    honor_labels: true\n"
 		 "    static_configs:\n      - targets: ['127.0.0.1:%d']\n",
-		 env.exp_port);
+		 env.dir, env.exp_port);
 	snprintf(path, sizeof(path), "%s/prom.yml", env.dir);
 	tu_write(path, cfg);
 	snprintf(path, sizeof(path), "%s/am.yml", env.dir);
@@ -757,6 +760,188 @@ static void test_value_beyond_float_is_missing(void **state)
 	}
 }
 
+/* The alert's 'vigil' annotation runs in a POSIX shell as one word that
+ * vigil reads as the same query: a query holding ' (PromQL's other string
+ * quote) closed the single quotes the command put it in, and its % and &
+ * (%25 and %26 in the source) went back into the URL as they were, where
+ * vigil reads %XX escapes and splits at &. The query is a sine that jumps
+ * by 500 twenty seconds before watch starts, so an alert is open from the
+ * start; its one series is labelled job="it's%&co". */
+static void test_watch_command_annotation_keeps_the_query(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	int64_t now = (int64_t)time(NULL);
+	char q[512], url[800], train_url[900], model[512];
+	snprintf(q, sizeof(q),
+		 "label_replace(sin(vector(time())/10)*10%%2B(vector(time())>"
+		 "bool%%20%lld)*500,'job','it\\'s%%25%%26co','','')",
+		 (long long)(now - 20));
+	snprintf(url, sizeof(url),
+		 "prometheus://127.0.0.1:%d/?query=%s&start=%lld&step=1s",
+		 env.prom_port, q, (long long)(now - 300));
+	snprintf(train_url, sizeof(train_url), "%s&end=%lld", url,
+		 (long long)(now - 40));
+	snprintf(model, sizeof(model), "%s/quote.model", env.dir);
+	char trainlog[512];
+	snprintf(trainlog, sizeof(trainlog), "%s/quote.train", env.dir);
+	char *targv[] = {(char *)tu_vigil(), "train", train_url, "-o", model,
+			 "--epochs", "2", "--hidden", "8", "--look-back", "5",
+			 "--quiet", NULL};
+	pid_t t = tu_spawn(targv, trainlog, trainlog);
+	int st = 0;
+	waitpid(t, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		char *l = tu_slurp(trainlog, NULL);
+		fail_msg("train: %s", l ? l : "");
+	}
+	char wout[512], werr[512], am[128];
+	snprintf(wout, sizeof(wout), "%s/quote.out", env.dir);
+	snprintf(werr, sizeof(werr), "%s/quote.err", env.dir);
+	snprintf(am, sizeof(am), "http://127.0.0.1:%d", env.am_port);
+	char *argv[] = {(char *)tu_vigil(), "watch", url, "--model", model,
+			"--alertmanager", am, "--long-span", "0",
+			"--min-duration", "3", NULL};
+	pid_t w = tu_spawn(argv, wout, werr);
+	char body[65536];
+	int listed = 0;
+	for (int i = 0; i < 150 && !listed; i++) {
+		listed = wait_am(1, 0.2, body, sizeof(body)) &&
+			 strstr(body, "it's%");
+		if (!listed)
+			usleep(100000);
+	}
+	int wrc = tu_stop(&w);
+	if (!listed) {
+		char *e = tu_slurp(werr, NULL);
+		fail_msg("Alertmanager never listed the alert: %s\n%s",
+			 e ? e : "", body);
+	}
+	cJSON *j = cJSON_Parse(body);
+	assert_non_null(j);
+	const char *cmd = NULL;
+	for (int i = 0; i < cJSON_GetArraySize(j) && !cmd; i++) {
+		cJSON *al = cJSON_GetArrayItem(j, i);
+		const char *c = cJSON_GetStringValue(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(al, "annotations"), "vigil"));
+		if (c && strstr(c, "label_replace"))
+			cmd = c;
+	}
+	assert_non_null(cmd);
+	char words[4096], tmp[600];
+	snprintf(tmp, sizeof(tmp), "%s/words", env.dir);
+	int rc = tu_shell_words(cmd, tmp, words, sizeof(words));
+	size_t wl = strlen(words);
+	if (rc != 0 || wl < 2 || strchr(words, '\n') != words + wl - 1)
+		fail_msg("the annotation %s reads in sh as (exit %d):\n%s",
+			 cmd, rc, words);
+	words[wl - 1] = '\0';
+	/* the same query: vigil info names its one series as before */
+	char info[512];
+	snprintf(info, sizeof(info), "%s/quote.info", env.dir);
+	char *iargv[] = {(char *)tu_vigil(), "info", words, NULL};
+	unlink(info);
+	pid_t ip = tu_spawn(iargv, info, info);
+	waitpid(ip, &st, 0);
+	char *o = tu_slurp(info, NULL);
+	assert_non_null(o);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) ||
+	    !strstr(o, "metrics   1: {job=\"it's%&co\"}"))
+		fail_msg("vigil info on the annotation's source %s:\n%s", words,
+			 o);
+	free(o);
+	cJSON_Delete(j);
+	assert_int_equal(wrc, 0);
+}
+
+/* A time of Prometheus's query log (2026-11-29T16:48:56.421Z), in epoch
+ * seconds with its milliseconds. */
+static double log_time(const char *text)
+{
+	char whole[32];
+	int64_t t;
+	snprintf(whole, sizeof(whole), "%.19sZ", text);
+	if (strlen(text) < 20 || series_parse_time(whole, &t))
+		return NAN;
+	return (double)t + (text[19] == '.' ? atof(text + 19) : 0);
+}
+
+/* --delay SEC with a fraction: each poll asks Prometheus for rows up to
+ * the last whole second at or before now - SEC. The fraction was dropped
+ * (--delay 0.999 read up to now, 1.9 up to now - 1), so a row scraped
+ * less than SEC ago was read. Prometheus's query log says when each
+ * query_range came in and up to which second it asked. */
+static void test_watch_delay_counts_fractions(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	int64_t now = (int64_t)time(NULL);
+	const double delays[2] = {0.999, 1.9};
+	for (int k = 0; k < 2; k++) {
+		char url[512], model[512], wout[512], werr[512], log[512];
+		char query[64], d[16];
+		/* a query of its own, to find its lines in the log */
+		snprintf(query, sizeof(query), "sin(vector(time())/%d)", 11 + k);
+		snprintf(url, sizeof(url),
+			 "prometheus://127.0.0.1:%d/?query=%s&start=%lld"
+			 "&step=1s",
+			 env.prom_port, query, (long long)(now - 200));
+		snprintf(model, sizeof(model), "%s/delay.model", env.dir);
+		snprintf(wout, sizeof(wout), "%s/delay.out", env.dir);
+		snprintf(werr, sizeof(werr), "%s/delay.err", env.dir);
+		snprintf(d, sizeof(d), "%g", delays[k]);
+		char *targv[] = {(char *)tu_vigil(), "train", url, "-o", model,
+				 "--epochs", "1", "--hidden", "4",
+				 "--look-back", "5", "--quiet", NULL};
+		pid_t t = tu_spawn(targv, wout, werr);
+		int st = 0;
+		waitpid(t, &st, 0);
+		assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		char *argv[] = {(char *)tu_vigil(), "watch", url, "--model",
+				model, "--delay", d, NULL};
+		pid_t w = tu_spawn(argv, wout, werr);
+		if (!tu_wait_file(werr, "polling every", k + 1, 60)) {
+			tu_stop(&w);
+			fail_msg("watch did not start");
+		}
+		sleep(4);
+		assert_int_equal(tu_stop(&w), 0);
+		snprintf(log, sizeof(log), "%s/query.log", env.dir);
+		char *text = tu_slurp(log, NULL);
+		assert_non_null(text);
+		int polls = 0;
+		for (char *line = strtok(text, "\n"); line;
+		     line = strtok(NULL, "\n")) {
+			cJSON *j = cJSON_Parse(line);
+			cJSON *p = cJSON_GetObjectItem(j, "params");
+			const char *q = cJSON_GetStringValue(
+				cJSON_GetObjectItem(p, "query"));
+			const char *start = cJSON_GetStringValue(
+				cJSON_GetObjectItem(p, "start"));
+			const char *end = cJSON_GetStringValue(
+				cJSON_GetObjectItem(p, "end"));
+			const char *ts = cJSON_GetStringValue(
+				cJSON_GetObjectItem(j, "ts"));
+			/* the history (train's and watch's) reads up to its
+			   end, now: only the polls after it count */
+			int poll = q && start && end && ts &&
+				   !strcmp(q, query) &&
+				   log_time(start) != (double)(now - 200);
+			double lag = poll ? log_time(ts) - log_time(end) : 0;
+			cJSON_Delete(j);
+			if (!poll)
+				continue;
+			polls++;
+			if (!(lag >= delays[k] - 0.0005))
+				fail_msg("--delay %s: a poll asked for rows up to "
+					 "%.3f s before it came in",
+					 d, lag);
+		}
+		free(text);
+		assert_true(polls >= 2);
+	}
+}
+
 static void test_bad_query_and_stopped_server(void **state)
 {
 	(void)state;
@@ -907,6 +1092,8 @@ int main(void)
 		cmocka_unit_test(test_password_in_url_not_shown),
 		cmocka_unit_test(test_value_beyond_float_is_missing),
 		cmocka_unit_test(test_sigterm_while_prometheus_hangs),
+		cmocka_unit_test(test_watch_command_annotation_keeps_the_query),
+		cmocka_unit_test(test_watch_delay_counts_fractions),
 		cmocka_unit_test(test_bad_query_and_stopped_server),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -9,7 +9,10 @@
  * At stop, the alerts still queued (a failed post waiting for its retry)
  * go out if Alertmanager answers within 2 s, and a post to one that
  * never answers (a socket that listens, nothing more) does not hold the
- * stop beyond that: watch says how many alerts were not delivered. */
+ * stop beyond that: watch says how many alerts were not delivered.
+ *
+ * Every metric name and a --node name of 700 characters reach
+ * Alertmanager (and stdout) whole. */
 #include "tests/testutil.h"
 #include "tests/procutil.h"
 
@@ -374,6 +377,116 @@ static void test_alert_over_many_long_named_metrics(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A --node name of 700 characters (a long host name with its labels, say)
+ * reaches stdout's JSON lines and Alertmanager's node label whole: it was
+ * cut at 511 characters without a word (the default, a long query, too). */
+static void test_long_node_name_whole(void **state)
+{
+	(void)state;
+	NEED_AM();
+	char dir[256], out[16384], path[512], model[512];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	tail_csv_and_model(dir, path, sizeof(path), model, sizeof(model));
+	char node[701];
+	for (int i = 0; i < 700; i++)
+		node[i] = (char)('a' + i % 26);
+	memcpy(node + 690, "-the-end.x", 10);
+	node[700] = '\0';
+	int port = tu_free_port();
+	assert_true(port > 0);
+	pid_t am = start_am(dir, port);
+	char amurl[64], wout[512], werr[512];
+	snprintf(amurl, sizeof(amurl), "http://127.0.0.1:%d", port);
+	snprintf(wout, sizeof(wout), "%s/node.out", dir);
+	snprintf(werr, sizeof(werr), "%s/node.err", dir);
+	char *w_argv[] = {(char *)tu_vigil(), "watch", path, "--model", model,
+			  "--split", "250", "--poll", "60", "--node", node,
+			  "--alertmanager", amurl, NULL};
+	pid_t w = tu_spawn(w_argv, wout, werr);
+	char body[65536];
+	int listed = 0;
+	for (int i = 0; i < 300 && !listed; i++) {
+		listed = am_lists(port, body, sizeof(body)) == 1;
+		if (!listed)
+			usleep(100000);
+	}
+	int wrc = tu_stop(&w);
+	tu_stop(&am);
+	char *o = tu_slurp(wout, NULL), *e = tu_slurp(werr, NULL);
+	assert_non_null(o);
+	assert_non_null(e);
+	if (!listed)
+		fail_msg("Alertmanager never listed the alert: %s", e);
+	char want[800];
+	snprintf(want, sizeof(want), "\"node\": \"%s\"", node);
+	if (!strstr(o, want))
+		fail_msg("stdout has not the node whole:\n%.2000s", o);
+	cJSON *j = cJSON_Parse(body);
+	assert_non_null(j);
+	const char *label = cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(j, 0), "labels"),
+		"node"));
+	if (!label || strcmp(label, node))
+		fail_msg("Alertmanager's node label is %zu characters, not "
+			 "700: %s",
+			 label ? strlen(label) : 0, label ? label : "(none)");
+	cJSON_Delete(j);
+	free(o);
+	free(e);
+	assert_int_equal(wrc, 0);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+/* The alert's 'vigil' annotation is a command line for a POSIX shell: a
+ * source named with a ' (here the file it's tail.csv) is one word, read
+ * back whole. It was put in single quotes as it was, so the shell read
+ * 'vigil it' then s tail.csv... with the quote left open. */
+static void test_command_annotation_quotes_the_source(void **state)
+{
+	(void)state;
+	NEED_AM();
+	char dir[256], out[16384], path[512], model[512], quoted[600];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	tail_csv_and_model(dir, path, sizeof(path), model, sizeof(model));
+	snprintf(quoted, sizeof(quoted), "%s/it's tail.csv", dir);
+	assert_int_equal(rename(path, quoted), 0);
+	int port = tu_free_port();
+	assert_true(port > 0);
+	pid_t am = start_am(dir, port);
+	char werr[512];
+	pid_t w = watch_tail(dir, quoted, model, port, "quote", werr,
+			     sizeof(werr));
+	char body[65536];
+	int listed = 0;
+	for (int i = 0; i < 300 && !listed; i++) {
+		listed = am_lists(port, body, sizeof(body)) == 1;
+		if (!listed)
+			usleep(100000);
+	}
+	int wrc = tu_stop(&w);
+	tu_stop(&am);
+	if (!listed) {
+		char *e = tu_slurp(werr, NULL);
+		fail_msg("Alertmanager never listed the alert: %s", e ? e : "");
+	}
+	cJSON *j = cJSON_Parse(body);
+	assert_non_null(j);
+	const char *cmd = cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(j, 0), "annotations"),
+		"vigil"));
+	assert_non_null(cmd);
+	char words[2048], tmp[600], want[700];
+	snprintf(tmp, sizeof(tmp), "%s/words", dir);
+	int rc = tu_shell_words(cmd, tmp, words, sizeof(words));
+	snprintf(want, sizeof(want), "%s\n", quoted);
+	if (rc != 0 || strcmp(words, want) || strncmp(cmd, "vigil ", 6))
+		fail_msg("the annotation %s reads in sh as (exit %d):\n%s",
+			 cmd, rc, words);
+	cJSON_Delete(j);
+	assert_int_equal(wrc, 0);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +494,8 @@ int main(void)
 		cmocka_unit_test(test_queued_alert_delivered_at_stop),
 		cmocka_unit_test(test_hanging_alertmanager_does_not_hold_stop),
 		cmocka_unit_test(test_alert_over_many_long_named_metrics),
+		cmocka_unit_test(test_long_node_name_whole),
+		cmocka_unit_test(test_command_annotation_quotes_the_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

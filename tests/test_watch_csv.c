@@ -2,7 +2,9 @@
  * scored as they arrive, and because the default score is causal, the
  * node-level detections it reports (start and end of each) are exactly
  * those vigil detect finds on the finished file with the same model and
- * split. Also the usage errors a user meets first. */
+ * split; with --adapt N, those of vigil detect --adapt N, and on a series
+ * that drifts, none of the drift's rows where plain detection flags some.
+ * Also the usage errors a user meets first. */
 #include "tests/testutil.h"
 #include "tests/procutil.h"
 
@@ -65,14 +67,31 @@ static size_t node_spans_detect(const char *text, long from, Span *sp,
 	return n;
 }
 
-/* opts: detection options for both; keep: watch's --keep ("" = none). */
-static void watch_matches_detect(const char *opts, const char *keep)
+/* Rows of the node-level spans from row `from` on. */
+static long span_rows(const Span *sp, size_t n, long from)
+{
+	long rows = 0;
+	for (size_t i = 0; i < n; i++)
+		if (sp[i].end > from)
+			rows += sp[i].end - (sp[i].start > from ? sp[i].start
+							       : from);
+	return rows;
+}
+
+/* opts: detection options for both; keep: watch's --keep ("" = none).
+ * drift 0: 700 synthetic rows (seed 7) with +40 on rows 600-629; else
+ * 1,200 rows (seed 5) whose test part drifts up by `drift` a row, and
+ * the rows from 501 on that detect flags with opts' adaptation left out
+ * go into *plain_rows (those watch flags into *watch_rows). */
+static void watch_run(const char *opts, const char *keep, double drift,
+		      long *plain_rows, long *watch_rows)
 {
 	char dir[256], out[65536];
 	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
 	assert_int_equal(tu_run(out, sizeof(out),
-				"%s synth -o %s --points 700 --seed 7",
-				tu_vigil(), dir),
+				"%s synth -o %s --points %d --seed %d",
+				tu_vigil(), dir, drift ? 1200 : 700,
+				drift ? 5 : 7),
 			 0);
 	char path[512];
 	snprintf(path, sizeof(path), "%s/synthetic.csv", dir);
@@ -80,10 +99,10 @@ static void watch_matches_detect(const char *opts, const char *keep)
 	char *text = tu_slurp(path, &len);
 	assert_non_null(text);
 	/* split into lines (kept with their newline), inject the anomaly */
-	char *lines[800];
-	char bufs[800][128];
+	static char *lines[1300];
+	static char bufs[1300][128];
 	size_t n = 0;
-	for (char *l = text; *l && n < 800;) {
+	for (char *l = text; *l && n < 1300;) {
 		char *nl = strchr(l, '\n');
 		size_t ll = nl ? (size_t)(nl - l) + 1 : strlen(l);
 		snprintf(bufs[n], sizeof(bufs[n]), "%.*s", (int)ll, l);
@@ -92,15 +111,15 @@ static void watch_matches_detect(const char *opts, const char *keep)
 		l += ll;
 	}
 	free(text);
-	assert_int_equal(n, 701);
-	for (size_t r = 600; r < 630; r++) {
+	assert_int_equal(n, drift ? 1201 : 701);
+	for (size_t r = drift ? 250 : 600; r < (drift ? 1200 : 630); r++) {
 		char ts[32];
-		double a, b, c;
+		double a, b, c, d = drift ? drift * (double)(r - 250) : 40;
 		assert_int_equal(sscanf(lines[r + 1], "%19[^,],%lf,%lf,%lf", ts,
 					&a, &b, &c),
 				 4);
 		snprintf(bufs[r + 1], sizeof(bufs[r + 1]),
-			 "%s,%.4f,%.4f,%.4f\n", ts, a + 40, b + 40, c + 40);
+			 "%s,%.4f,%.4f,%.4f\n", ts, a + d, b + d, c + d);
 	}
 	char grow[512], full[512], model[512], wout[512], werr[512];
 	snprintf(grow, sizeof(grow), "%s/grow.csv", dir);
@@ -154,7 +173,10 @@ static void watch_matches_detect(const char *opts, const char *keep)
 	char *e = tu_slurp(werr, NULL);
 	assert_non_null(e);
 	/* every row was read; with --keep, the oldest test rows were dropped */
-	assert_non_null(strstr(e, "stopped after 700 rows"));
+	char said[64];
+	snprintf(said, sizeof(said), "stopped after %zu rows", n - 1);
+	if (!strstr(e, said))
+		fail_msg("watch's stderr:\n%s", e);
 	if (*keep)
 		assert_null(strstr(e, "(700 in memory)"));
 	free(e);
@@ -164,20 +186,40 @@ static void watch_matches_detect(const char *opts, const char *keep)
 	Span ws[64], ds[64];
 	size_t nw = node_spans_watch(w, 501, ws, 64);
 	/* the JSON line of an alert carries its ranked metrics */
-	assert_non_null(strstr(w, "\"type\": \"alert\""));
-	assert_non_null(strstr(w, "\"metrics\": [{\"metric\": "));
+	if (!drift) {
+		assert_non_null(strstr(w, "\"type\": \"alert\""));
+		assert_non_null(strstr(w, "\"metrics\": [{\"metric\": "));
+	}
 	free(w);
 	rc = tu_run(out, sizeof(out),
 		    "%s detect %s --model %s --split 250 --format csv --quiet %s",
 		    tu_vigil(), full, model, opts);
 	assert_int_equal(rc, 0);
 	size_t nd = node_spans_detect(out, 501, ds, 64);
-	assert_true(nd >= 1);
-	/* the injected anomaly is among them */
-	int hit = 0;
-	for (size_t i = 0; i < nd; i++)
-		hit |= ds[i].start >= 600 && ds[i].start < 630;
-	assert_true(hit);
+	if (!drift) {
+		assert_true(nd >= 1);
+		/* the injected anomaly is among them */
+		int hit = 0;
+		for (size_t i = 0; i < nd; i++)
+			hit |= ds[i].start >= 600 && ds[i].start < 630;
+		assert_true(hit);
+	} else {
+		/* the same options without adaptation */
+		char plain[512];
+		snprintf(plain, sizeof(plain), "%s", opts);
+		char *ad = strstr(plain, "--adapt");
+		if (ad)
+			*ad = '\0';
+		Span ps[64];
+		rc = tu_run(out, sizeof(out),
+			    "%s detect %s --model %s --split 250 --format csv "
+			    "--quiet %s",
+			    tu_vigil(), full, model, plain);
+		assert_int_equal(rc, 0);
+		size_t np = node_spans_detect(out, 501, ps, 64);
+		*plain_rows = span_rows(ps, np, 501);
+		*watch_rows = span_rows(ws, nw, 501);
+	}
 	assert_int_equal(nw, nd);
 	for (size_t i = 0; i < nd; i++) {
 		assert_int_equal(ws[i].start, ds[i].start);
@@ -186,10 +228,47 @@ static void watch_matches_detect(const char *opts, const char *keep)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+static void watch_matches_detect(const char *opts, const char *keep)
+{
+	watch_run(opts, keep, 0, NULL, NULL);
+}
+
 static void test_watch_growing_csv_matches_detect(void **state)
 {
 	(void)state;
 	watch_matches_detect("", "");
+}
+
+/* --adapt N: watch forecasts the new rows with the copy of the model that
+ * keeps learning, updated as the rows of each next block arrive, and
+ * reports the detections vigil detect --adapt N finds on the finished
+ * file. It was refused ('--adapt is not supported by vigil watch yet'). */
+static void test_watch_adapt_matches_detect(void **state)
+{
+	(void)state;
+	watch_matches_detect("--adapt 40", "");
+	/* old test rows dropped from memory (--keep) change nothing */
+	watch_matches_detect("--adapt 40 --history 100 --long-span 0",
+			     "--keep 150");
+}
+
+/* Its effect, on a series whose test part drifts up (a load that grows,
+ * 0.05 a row): without adaptation the forecast falls behind and rows of
+ * the drift are flagged; watch --adapt flags none (the detections of
+ * vigil detect --adapt, row for row). */
+static void test_watch_adapt_follows_drift(void **state)
+{
+	(void)state;
+	long plain = -1, adapted = -1;
+	watch_run("--adapt 40 --adapt-lr 1e-3 --adapt-steps 50", "", 0.05,
+		  &plain, &adapted);
+	print_message("rows of the drift flagged: %ld without --adapt, %ld by "
+		      "watch --adapt\n",
+		      plain, adapted);
+	if (plain <= 0 || adapted != 0)
+		fail_msg("rows of the drift flagged: %ld without --adapt, %ld by "
+			 "watch --adapt",
+			 plain, adapted);
 }
 
 /* With a short calibration history and --keep, watch drops old test rows
@@ -660,6 +739,19 @@ static void test_watch_usage_errors(void **state)
 				tu_vigil()),
 			 1);
 	assert_non_null(strstr(out, "looks ahead"));
+	/* seconds are a finite number: --delay nan read no row ever, --poll
+	   inf never polled */
+	static const char *const not_seconds[] = {"--delay nan", "--delay inf",
+						  "--poll inf",
+						  "--retry-max nan"};
+	for (size_t k = 0; k < sizeof(not_seconds) / sizeof(not_seconds[0]);
+	     k++) {
+		int rc = tu_run(out, sizeof(out), "%s watch x.csv --model m %s",
+				tu_vigil(), not_seconds[k]);
+		if (rc != 1 || !strstr(out, "takes seconds, not '"))
+			fail_msg("'watch ... %s' exits %d:\n%s", not_seconds[k],
+				 rc, out);
+	}
 	assert_int_equal(tu_run(out, sizeof(out), "%s watch --help", tu_vigil()),
 			 0);
 	assert_non_null(strstr(out, "--alertmanager URL"));
@@ -712,6 +804,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_watch_growing_csv_matches_detect),
 		cmocka_unit_test(test_watch_keep_drops_rows_same_detections),
+		cmocka_unit_test(test_watch_adapt_matches_detect),
+		cmocka_unit_test(test_watch_adapt_follows_drift),
 		cmocka_unit_test(test_watch_batch_larger_than_keep_reported),
 		cmocka_unit_test(test_watch_index_axis_times_empty),
 		cmocka_unit_test(test_watch_sighup_clean_exit),

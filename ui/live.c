@@ -259,11 +259,21 @@ static Status csv_append(LiveSource *l, Series *s, size_t *added,
 }
 
 
-Status live_append(LiveSource *l, Series *s, int64_t delay, size_t *added,
+Status live_append(LiveSource *l, Series *s, double delay, size_t *added,
 		   ErrorRecord *err)
 {
-	if (l->prom)
-		return prom_append(l->prom, s, (int64_t)time(NULL) - delay,
-				   added, err);
+	if (l->prom) {
+		/* the last whole second at or before now - delay: a fraction
+		   of a second counts (it was dropped, so --delay 0.5 read up
+		   to now and 1.9 up to now - 1) */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		double end = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9 -
+			     delay;
+		if (!(end > 0)) /* a delay beyond the epoch: nothing yet */
+			end = 0;
+		return prom_append(l->prom, s, (int64_t)floor(end), added,
+				   err);
+	}
 	return csv_append(l, s, added, err);
 }

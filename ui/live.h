@@ -42,12 +42,12 @@ Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
 		 Series *history, ErrorRecord *err);
 void live_close(LiveSource *l);
 
-/* Append the rows that arrived since s's last one (Prometheus: up to now -
- * delay seconds; CSV: complete lines only, and the file is read again only
+/* Append the rows that arrived since s's last one (Prometheus: up to the
+ * last whole second at or before now - delay, a fraction counted; CSV: complete lines only, and the file is read again only
  * when its size or modification time changed; a file smaller than when it
  * was last read is refused: it was truncated or replaced). *added may
  * be 0. */
-Status live_append(LiveSource *l, Series *s, int64_t delay, size_t *added,
+Status live_append(LiveSource *l, Series *s, double delay, size_t *added,
 		   ErrorRecord *err);
 
 /* A series that appeared in the source after the history was read (a new

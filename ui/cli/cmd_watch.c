@@ -24,6 +24,7 @@
 
 #include "data/clock.h"
 #include "data/prom.h"
+#include "engine/adapt.h"
 #include "ui/cli.h"
 #include "ui/cli/detout.h"
 #include "ui/cli/watch_am.h"
@@ -58,8 +59,9 @@ static const char watch_help[] =
 	"                     query or the file's name)\n"
 	"  --poll SEC         seconds between polls (default: the step, or the\n"
 	"                     CSV's sampling interval)\n"
-	"  --delay SEC        Prometheus: rows up to now - SEC only, so a late\n"
-	"                     scrape is not read as a gap (default 0)\n"
+	"  --delay SEC        Prometheus: rows up to now - SEC only (fractions\n"
+	"                     count), so a late scrape is not read as a gap\n"
+	"                     (default 0)\n"
 	"  --retry-max SEC    longest wait between two retries (default 60)\n"
 	"  --keep ROWS        test rows kept in memory; older ones are dropped\n"
 	"                     (default: the calibration history + 10000;\n"
@@ -88,7 +90,8 @@ typedef struct {
 	SeriesOptions sopt;
 	PipelineOptions po;
 	Pipeline p;
-	char node[512];
+	char *node;           /* owned: the alerts' node label (--node or
+				 the default), whole however long */
 	double poll, delay, retry_max;
 	AlertManager am;
 	int use_am;
@@ -99,6 +102,8 @@ typedef struct {
 	size_t keep;          /* test rows kept in memory (--keep) */
 	int64_t base;         /* rows dropped so far (live.dropped): row
 				 numbers reported are p's plus base */
+	AdaptStream *adapt;   /* owned: --adapt's learning copy of the
+				 model, NULL without it */
 } Watch;
 
 /* stop_again: a second signal, which cuts the last Alertmanager post
@@ -167,12 +172,13 @@ static int stdout_lost(Watch *w)
 
 /* ---- the node's name ---------------------------------------------------- */
 
-/* The value of label `instance` in a Prometheus series name, into buf. */
-static int instance_of(const char *name, char *buf, size_t n)
+/* The value of label `instance` in a Prometheus series name (malloc'd,
+ * escapes kept as written), NULL when it has none or out of memory. */
+static char *instance_of(const char *name)
 {
 	const char *p = strstr(name, "instance=\"");
 	if (!p || (p > name && p[-1] != '{' && p[-1] != ','))
-		return 0;
+		return NULL;
 	p += 10;
 	size_t l = 0;
 	while (p[l] && p[l] != '"') {
@@ -180,30 +186,39 @@ static int instance_of(const char *name, char *buf, size_t n)
 			l++;
 		l++;
 	}
-	snprintf(buf, n, "%.*s", (int)l, p);
-	return 1;
+	return strndup(p, l);
 }
 
-static void default_node(Watch *w)
+/* The node's name when --node gives none: the instance label every series
+ * shares, else the query or the file's name; whole however long (it was
+ * cut at 511 characters). -1 when out of memory. */
+static int default_node(Watch *w)
 {
 	const Series *s = &w->p.series;
 	if (w->live.prom) {
-		char first[512] = "", other[512];
+		char *first = NULL;
 		int same = s->metrics > 0;
 		for (size_t m = 0; m < s->metrics && same; m++) {
-			if (!instance_of(s->names[m], m ? other : first,
-					 sizeof(first)))
+			char *inst = instance_of(s->names[m]);
+			if (!inst)
 				same = 0;
-			else if (m && strcmp(first, other))
+			else if (!first)
+				first = inst, inst = NULL;
+			else if (strcmp(first, inst))
 				same = 0;
+			free(inst);
 		}
-		snprintf(w->node, sizeof(w->node), "%s",
-			 same ? first : prom_query(w->live.prom));
+		if (same) {
+			w->node = first;
+			return 0;
+		}
+		free(first);
+		w->node = strdup(prom_query(w->live.prom));
 	} else {
 		const char *slash = strrchr(w->source, '/');
-		snprintf(w->node, sizeof(w->node), "%s",
-			 slash ? slash + 1 : w->source);
+		w->node = strdup(slash ? slash + 1 : w->source);
 	}
+	return w->node ? 0 : -1;
 }
 
 /* ---- JSON lines ----------------------------------------------------------- */
@@ -349,13 +364,32 @@ static char *alert_labels(const Watch *w, const Alert *a)
 	return json_take(o);
 }
 
+/* text, quoted for a POSIX shell, onto t: in single quotes, each ' as
+ * '\'' (the shell reads back exactly text). */
+static void text_add_quoted(Text *t, const char *text)
+{
+	text_add(t, "'");
+	for (const char *p = text; *p; p++) {
+		size_t n = strcspn(p, "'");
+		text_add(t, "%.*s", (int)n, p);
+		p += n;
+		if (!*p)
+			break;
+		text_add(t, "'\\''");
+	}
+	text_add(t, "'");
+}
+
 /* The vigil command line that opens the alert's range (with an hour of
- * context before it), into t. */
+ * context before it), into t. The source is one word for a POSIX shell
+ * whatever it holds (a query's ' closed the quotes it was put in), and a
+ * query's % and & are escaped, so vigil reads the same query back. */
 static void open_command(const Watch *w, const Alert *a, Text *t)
 {
 	const Series *s = &w->p.series;
+	text_add(t, "vigil ");
 	if (!w->live.prom) {
-		text_add(t, "vigil '%s'", w->source);
+		text_add_quoted(t, w->source);
 		return;
 	}
 	int64_t step = prom_step(w->live.prom);
@@ -364,12 +398,22 @@ static void open_command(const Watch *w, const Alert *a, Text *t)
 		     600;
 	const char *base = prom_base_url(w->live.prom);
 	int tls = !strncmp(base, "https", 5);
-	text_add(t,
-		 "vigil 'prometheus%s://%s/?query=%s&start=%lld&end=%lld"
-		 "&step=%lld'",
-		 tls ? "s" : "", strstr(base, "://") + 3,
-		 prom_query(w->live.prom), (long long)from, (long long)to,
-		 (long long)step);
+	Text src = {0};
+	text_add(&src, "prometheus%s://%s/?query=", tls ? "s" : "",
+		 strstr(base, "://") + 3);
+	for (const char *q = prom_query(w->live.prom); *q; q++) {
+		if (*q == '%' || *q == '&')
+			text_add(&src, "%%%02X", (unsigned)*q);
+		else
+			text_add(&src, "%c", *q);
+	}
+	text_add(&src, "&start=%lld&end=%lld&step=%lld", (long long)from,
+		 (long long)to, (long long)step);
+	if (src.nomem)
+		t->nomem = 1;
+	else
+		text_add_quoted(t, src.s);
+	free(src.s);
 }
 
 /* The alert's annotations as a JSON object (malloc'd), NULL when out of
@@ -648,7 +692,28 @@ static Status trim(Watch *w, ErrorRecord *err)
 	s->rows = rows;
 	w->base += (int64_t)excess;
 	w->live.dropped = w->base;
+	if (w->adapt)
+		adapt_stream_drop(w->adapt, excess);
 	return STATUS_OK;
+}
+
+/* --adapt: forecast the rows beyond old with the learning copy (pred
+ * grows to the series' rows, the old rows' forecasts kept). */
+static Status adapt_new_rows(Watch *w, size_t old, ErrorRecord *err)
+{
+	const Series *s = &w->p.series;
+	size_t rows = s->rows, M = s->metrics;
+	float *pred = malloc(rows * M * sizeof(float));
+	if (!pred)
+		return error_set(err, STATUS_NOMEM, w->source, 0, 0,
+				 "out of memory");
+	for (size_t m = 0; m < M; m++)
+		memcpy(pred + m * rows, w->p.pred + m * old,
+		       old * sizeof(float));
+	free(w->p.pred);
+	w->p.pred = pred;
+	return adapt_stream_forecast(w->adapt, s, &w->po.detect, pred, NULL,
+				     NULL, NULL, err);
 }
 
 /* One poll: fetch new rows, score them, report. */
@@ -661,7 +726,7 @@ static void poll_once(Watch *w)
 		return;
 	size_t old = w->p.series.rows, added = 0;
 	Status st;
-	st = live_append(&w->live, &w->p.series, (int64_t)w->delay, &added,
+	st = live_append(&w->live, &w->p.series, w->delay, &added,
 			 &err);
 	if (st != STATUS_OK && stop_flag)
 		return; /* cancelled by the stop: not a failure */
@@ -712,7 +777,9 @@ static void poll_once(Watch *w)
 		       name, w->p.series.metrics);
 	if (added == 0)
 		return;
-	st = live_forecast(w->p.model, &w->p.series, old, &w->p.pred, &err);
+	st = w->adapt ? adapt_new_rows(w, old, &err)
+		      : live_forecast(w->p.model, &w->p.series, old,
+				      &w->p.pred, &err);
 	if (st == STATUS_OK)
 		st = pipeline_detect(&w->p, &w->po, &err);
 	if (st != STATUS_OK) {
@@ -759,8 +826,8 @@ static int parse_args(Watch *w, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			printf("%s%s\n%s", watch_help, pipeline_detect_help,
-			       cli_series_help);
+			printf("%s%s%s\n%s", watch_help, pipeline_detect_help,
+			       pipeline_adapt_help, cli_series_help);
 			return 0;
 		}
 		int r = cli_series_option(cmd, argc, argv, &i, &w->sopt);
@@ -789,7 +856,10 @@ static int parse_args(Watch *w, int argc, char **argv)
 							  &err);
 				w->use_am = 1;
 			} else if (!strcmp(a, "--node")) {
-				snprintf(w->node, sizeof(w->node), "%s", v);
+				free(w->node); /* the last one given wins */
+				if (!(w->node = strdup(v)))
+					return cli_usage_error(cmd,
+							       "out of memory");
 			} else if (!strcmp(a, "--keep")) {
 				long k;
 				if (cli_parse_long(v, &k) || k < 1)
@@ -799,7 +869,8 @@ static int parse_args(Watch *w, int argc, char **argv)
 						"not '%s'",
 						v);
 				w->keep = (size_t)k;
-			} else if (cli_parse_double(v, &d) || d < 0 ||
+			} else if (cli_parse_double(v, &d) || !isfinite(d) ||
+				   d < 0 ||
 				   (d == 0 && strcmp(a, "--delay"))) {
 				return cli_usage_error(
 					cmd, "%s takes seconds, not '%s'", a, v);
@@ -831,11 +902,6 @@ static int parse_args(Watch *w, int argc, char **argv)
 		return cli_usage_error(cmd,
 				       "--mode dynamic looks ahead and cannot "
 				       "score rows as they arrive");
-	if (w->po.adapt.every)
-		return cli_usage_error(cmd,
-				       "--adapt is not supported by vigil watch "
-				       "yet (vigil detect, score and nab have "
-				       "it)");
 	return -1;
 }
 
@@ -848,10 +914,33 @@ static Status start(Watch *w, ErrorRecord *err)
 		st = pipeline_model(&w->p, &w->po, err);
 	if (st == STATUS_OK)
 		st = pipeline_forecast(&w->p, err);
+	if (st == STATUS_OK && w->po.adapt.every) {
+		/* --adapt: the history's test part is forecast by the
+		   learning copy, as vigil detect --adapt does, and each poll
+		   goes on from there */
+		const LstmConfig *c = lstm_model_config(w->p.model);
+		size_t recent = w->po.adapt.recent ? w->po.adapt.recent
+						   : w->po.adapt.every;
+		size_t need = recent + c->look_back + c->rolling;
+		if (w->keep < need)
+			return error_set(err, STATUS_USAGE, w->source, 0, 0,
+					 "--keep %zu is below the %zu rows an "
+					 "--adapt update learns from (the "
+					 "last %zu, with the look-back and "
+					 "rolling window before them)",
+					 w->keep, need, recent);
+		st = adapt_stream_new(&w->adapt, w->p.model, &w->po.adapt,
+				      &w->po.detect, err);
+		if (st == STATUS_OK)
+			st = adapt_stream_forecast(w->adapt, &w->p.series,
+						   &w->po.detect, w->p.pred,
+						   NULL, NULL, NULL, err);
+	}
 	if (st == STATUS_OK)
 		st = pipeline_detect(&w->p, &w->po, err);
 	return st;
 }
+
 
 int cmd_watch(int argc, char **argv)
 {
@@ -863,6 +952,7 @@ int cmd_watch(int argc, char **argv)
 	int rc = parse_args(&w, argc, argv);
 	if (rc >= 0) {
 		am_free(&w.am);
+		free(w.node);
 		return rc;
 	}
 	w.am.retry_max = w.retry_max;
@@ -876,8 +966,11 @@ int cmd_watch(int argc, char **argv)
 		rc = cli_report("watch", st, &err);
 		goto done;
 	}
-	if (!w.node[0])
-		default_node(&w);
+	if (!w.node && default_node(&w)) {
+		error_set(&err, STATUS_NOMEM, w.source, 0, 0, "out of memory");
+		rc = cli_report("watch", STATUS_NOMEM, &err);
+		goto done;
+	}
 	if (w.poll <= 0)
 		w.poll = (double)live_step(&w.live, &w.p.series);
 	if (w.poll <= 0)
@@ -936,6 +1029,8 @@ int cmd_watch(int argc, char **argv)
 	       (long long)w.p.series.rows + (long long)w.base, w.p.series.rows);
 	rc = lost ? status_exit_code(STATUS_IO) : 0;
 done:
+	adapt_stream_delete(w.adapt);
+	free(w.node);
 	free(w.det.v);
 	free(w.alerts.v);
 	am_free(&w.am);
