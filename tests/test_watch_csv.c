@@ -265,7 +265,9 @@ static void test_watch_adapt_follows_drift(void **state)
 	print_message("rows of the drift flagged: %ld without --adapt, %ld by "
 		      "watch --adapt\n",
 		      plain, adapted);
-	if (plain <= 0 || adapted != 0)
+	/* 0 of the drift's rows here; allow some slack for another CPU's
+	   arithmetic, not for adapting that does not follow the drift */
+	if (plain <= 0 || adapted < 0 || adapted * 4 > plain)
 		fail_msg("rows of the drift flagged: %ld without --adapt, %ld by "
 			 "watch --adapt",
 			 plain, adapted);
