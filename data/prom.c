@@ -695,9 +695,37 @@ static Col *grid_col(Grid *g, const char *name)
 	return c;
 }
 
-/* Read one query_range answer (HTTP code, body) into g. */
+/* The series of res that g has no column for yet; -1 when out of memory.
+ * Prometheus names each series once in an answer, so with g empty they are
+ * all new and not one name is built. */
+static long new_series(const PromSource *p, const cJSON *res, const Grid *g)
+{
+	if (g->n == 0)
+		return cJSON_GetArraySize(res);
+	long n = 0;
+	const cJSON *item;
+	cJSON_ArrayForEach(item, res)
+	{
+		char *name = series_name(
+			cJSON_GetObjectItemCaseSensitive(item, "metric"),
+			p->query);
+		if (!name)
+			return -1;
+		int known = 0;
+		for (size_t i = 0; i < g->n && !known; i++)
+			known = !strcmp(g->col[i].name, name);
+		free(name);
+		n += !known;
+	}
+	return n;
+}
+
+/* Read one query_range answer (HTTP code, body) into g. With capped, a
+ * query of more series than a dataset may hold metrics is refused before
+ * their columns take memory; more_chunks: the range goes on past this
+ * answer (so there may be more series than counted). */
 static Status read_answer(PromSource *p, const char *body, long code, Grid *g,
-			  ErrorRecord *err)
+			  int capped, int more_chunks, ErrorRecord *err)
 {
 	const char *shown = p->shown;
 	cJSON *root = cJSON_Parse(body);
@@ -739,6 +767,26 @@ static Status read_answer(PromSource *p, const char *body, long code, Grid *g,
 			       cJSON_IsString(rt) ? rt->valuestring : "missing");
 		goto done;
 	}
+	if (capped) {
+		long fresh = new_series(p, res, g);
+		if (fresh < 0) {
+			st = error_set(err, STATUS_NOMEM, shown, 0, 0,
+				       "out of memory");
+			goto done;
+		}
+		size_t total = g->n + (size_t)fresh;
+		if (total > SERIES_MAX_METRICS) {
+			st = error_set(err, STATUS_RANGE, shown, 0, 0,
+				       "the query returns %s%zu series: vigil "
+				       "reads at most %d metrics a dataset "
+				       "(README, Input formats); narrow it "
+				       "with label matchers or aggregate it "
+				       "(sum by (...)): %s",
+				       more_chunks ? "at least " : "", total,
+				       SERIES_MAX_METRICS, p->query);
+			goto done;
+		}
+	}
 	const cJSON *item;
 	cJSON_ArrayForEach(item, res)
 	{
@@ -779,9 +827,11 @@ done:
 	return st;
 }
 
-/* Fetch [start, end] on the grid start + k * step into g (chunked). */
+/* Fetch [start, end] on the grid start + k * step into g (chunked). With
+ * capped, more series than SERIES_MAX_METRICS are refused (a dataset's
+ * first fetch; a poll's new series are only named). */
 static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
-			 ErrorRecord *err)
+			 int capped, ErrorRecord *err)
 {
 	memset(g, 0, sizeof(*g));
 	g->start = start;
@@ -823,7 +873,8 @@ static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
 		st = http_do(p->curl, url, NULL, h, p->userpwd, 150000, p->cancel,
 			     p->shown, &b, &code, err);
 		if (st == STATUS_OK)
-			st = read_answer(p, b.data, code, g, err);
+			st = read_answer(p, b.data, code, g, capped,
+					 r1 < g->rows, err);
 		free(b.data);
 	}
 	free(url);
@@ -879,7 +930,7 @@ Status prom_fetch(PromSource *p, const SeriesOptions *opt, Series *s,
 {
 	series_init(s);
 	Grid g;
-	Status st = fetch_grid(p, p->start, p->end, &g, err);
+	Status st = fetch_grid(p, p->start, p->end, &g, 1, err);
 	if (st)
 		return st;
 	size_t lead = 0, tail = g.rows;
@@ -965,7 +1016,7 @@ Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 	if (from > end)
 		return STATUS_OK;
 	Grid g;
-	Status st = fetch_grid(p, from, end, &g, err);
+	Status st = fetch_grid(p, from, end, &g, 0, err);
 	if (st == STATUS_OK)
 		st = note_unknown(p, s, &g, err);
 	if (st) {

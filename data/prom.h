@@ -11,7 +11,9 @@
  * forward (a leading gap backward) and counted in Series.filled, and rows
  * where no metric has a sample at the start or the end of the range are
  * left out. Long ranges are fetched in chunks of at most PROM_CHUNK points
- * per series (Prometheus refuses more than 11,000).
+ * per series (Prometheus refuses more than 11,000). A first fetch of more
+ * series than SERIES_MAX_METRICS is refused (STATUS_RANGE) before they take
+ * memory; an append only names the series it does not know.
  *
  * Errors: Prometheus's own text (bad query, too many points, timeout) is the
  * message; a server that does not answer says so. Both are bad input

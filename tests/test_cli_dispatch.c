@@ -104,12 +104,57 @@ static void test_no_terminal_names_the_dataset_problem(void **state)
 	assert_non_null(strstr(out, "needs a terminal"));
 }
 
+/* Without a terminal, a folder none of whose datasets opens is said as the
+ * machines view says it with --keys (the first file's error, exit 2), and
+ * so is a folder without datasets: both said "needs a terminal" (exit 1).
+ * A folder where one file opens still needs a terminal. */
+static void test_no_terminal_folder_names_the_problem(void **state)
+{
+	(void)state;
+	char out[1024], keyed[1024], dir[400], path[500];
+	snprintf(dir, sizeof(dir), "%s/fleet", tmp);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/a.csv", dir);
+	assert_int_equal(tu_write(path, "cpu,mem\n1,2\n3,oops\n"), 0);
+	snprintf(path, sizeof(path), "%s/b.csv", dir);
+	assert_int_equal(tu_write(path, "cpu,mem\n1,2\n3,\"4\n"), 0);
+	int rc = tu_run(out, sizeof(out), "cd '%s' && %s fleet </dev/null",
+			tmp, vigil);
+	assert_int_equal(rc, 2);
+	assert_string_equal(out, "vigil dashboard: fleet/a.csv:3:2: expected "
+				 "a number in column 'mem', found 'oops'\n");
+	/* the same as the machines view says it with a key script */
+	snprintf(path, sizeof(path), "%s/keys", tmp);
+	assert_int_equal(tu_write(path, "q\n"), 0);
+	rc = tu_run(keyed, sizeof(keyed),
+		    "cd '%s' && %s fleet --keys keys </dev/null", tmp, vigil);
+	assert_int_equal(rc, 2);
+	assert_string_equal(out, keyed);
+	/* an empty folder */
+	snprintf(dir, sizeof(dir), "%s/empty", tmp);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	rc = tu_run(out, sizeof(out), "cd '%s' && %s empty </dev/null", tmp,
+		    vigil);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(out, "empty: no datasets"));
+	assert_null(strstr(out, "terminal"));
+	/* one file that opens: the folder opens, and needs a terminal */
+	snprintf(path, sizeof(path), "%s/fleet/c.csv", tmp);
+	assert_int_equal(tu_write(path, "cpu,mem\n1,2\n3,4\n5,6\n7,8\n"),
+			 0);
+	rc = tu_run(out, sizeof(out), "cd '%s' && %s fleet </dev/null", tmp,
+		    vigil);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(out, "needs a terminal"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_typos_named),
 		cmocka_unit_test(test_not_typos),
 		cmocka_unit_test(test_no_terminal_names_the_dataset_problem),
+		cmocka_unit_test(test_no_terminal_folder_names_the_problem),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -522,6 +522,40 @@ static void test_forecast_cache_is_reused_and_repaired(void **state)
  * FILE.alerts.csv written beside FILE) is refused before anything is
  * written: it used to replace the trained model with the detections,
  * exit 0, and the next detect with it said "not a vigil model file". */
+/* Nor a file named as the dataset is: `detect -o PATH:machine-1-2` (the
+ * DATASET argument pasted for -o) wrote detections into a file of that
+ * name, exit 0, and from then on every command read that file as a CSV
+ * in the machine's place ("expected a number in column 'metric', found
+ * 'm02'"). detect, train and labels refuse it, exit 1, by any path, and
+ * the machine still opens. */
+static void test_output_never_named_as_the_dataset(void **state)
+{
+	(void)state;
+	char out[8192], smd[300], name[400], other[400];
+	snprintf(smd, sizeof(smd), "%s/named/ServerMachineDataset", dir);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s/named && cp -r data/samples/smd-cut/"
+				"ServerMachineDataset %s/named/",
+				dir, dir),
+			 0);
+	snprintf(name, sizeof(name), "%s:machine-1-2", smd);
+	snprintf(other, sizeof(other), "%s/named/../named/ServerMachineDataset"
+				       ":machine-1-2", dir);
+	const char *const cmds[] = {"detect", "train", "labels"};
+	for (int k = 0; k < 3; k++) {
+		const char *o = k == 1 ? other : name;
+		int rc = tu_run(out, sizeof(out), "%s %s %s %s -o %s",
+				tu_vigil(), cmds[k], name,
+				k == 2 ? "--format csv" : small(), o);
+		if (rc != 1 || !strstr(out, "is the name of the dataset") ||
+		    access(name, F_OK) == 0)
+			fail_msg("%s -o %s: exit %d: %s", cmds[k], o, rc, out);
+	}
+	int rc = tu_run(out, sizeof(out), "%s info %s", tu_vigil(), name);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(out, "format    SMD\n"));
+}
+
 static void test_output_never_replaces_the_model(void **state)
 {
 	(void)state;
@@ -896,6 +930,7 @@ int main(void)
 		cmocka_unit_test(test_model_look_back_longer_than_train_part),
 		cmocka_unit_test(test_medium_and_high_in_either_order),
 		cmocka_unit_test(test_output_never_replaces_the_data),
+		cmocka_unit_test(test_output_never_named_as_the_dataset),
 		cmocka_unit_test(test_output_never_replaces_the_model),
 		cmocka_unit_test(test_output_never_replaces_the_labels),
 		cmocka_unit_test(test_bad_output_refused_before_training),

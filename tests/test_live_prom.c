@@ -15,6 +15,7 @@
  *    that appears while it runs is named once on its stderr, and so is
  *    one that goes away (its last value carried forward) and comes back;
  *  - a value beyond float's range (1e39) is missing and counted, as +Inf;
+ *  - a query of more than 10,000 series is refused with its count;
  *  - a password in the source (prometheus://USER:PASSWORD@) is shown as
  *    USER:***@ by every output, message and alert;
  *  - a bad PromQL expression gives Prometheus's parse error, a stopped
@@ -942,6 +943,44 @@ static void test_watch_delay_counts_fractions(void **state)
 	}
 }
 
+/* A query of more series than a dataset may hold metrics (10,000) is
+ * refused as a CSV file that wide is, with the count and the query, before
+ * the series take memory: it used to load (10,002 metrics x 5,001 rows,
+ * 200 MB of floats) and info listed them. PromQL makes the series: two
+ * count_values of the time give two new series at every step. */
+static void test_too_many_series_refused(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	const int64_t t0 = 1700000000;
+	char src[512], out[8192];
+	snprintf(src, sizeof(src),
+		 "prometheus://127.0.0.1:%d/?query=count_values(\"v\","
+		 "vector(time()))%%20or%%20count_values(\"w\",vector(time()))"
+		 "&start=%lld&end=%lld&step=1s",
+		 env.prom_port, (long long)t0, (long long)(t0 + 5000));
+	int rc = tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), src);
+	if (rc != 2 ||
+	    !strstr(out, "the query returns 10002 series: vigil reads at "
+			 "most 10000 metrics a dataset") ||
+	    !strstr(out, "count_values(\"v\",vector(time())) or "
+			 "count_values(\"w\",vector(time()))\n"))
+		fail_msg("vigil info %s (exit %d):\n%s", src, rc, out);
+	rc = tu_run(out, sizeof(out), "%s detect '%s' --quiet", tu_vigil(),
+		    src);
+	if (rc != 2 || !strstr(out, "returns 10002 series"))
+		fail_msg("vigil detect %s (exit %d):\n%s", src, rc, out);
+	/* the same query over fewer steps is a dataset */
+	snprintf(src, sizeof(src),
+		 "prometheus://127.0.0.1:%d/?query=count_values(\"v\","
+		 "vector(time()))%%20or%%20count_values(\"w\",vector(time()))"
+		 "&start=%lld&end=%lld&step=1s",
+		 env.prom_port, (long long)t0, (long long)(t0 + 99));
+	rc = tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), src);
+	if (rc != 0 || !strstr(out, "metrics   200: "))
+		fail_msg("vigil info %s (exit %d):\n%s", src, rc, out);
+}
+
 static void test_bad_query_and_stopped_server(void **state)
 {
 	(void)state;
@@ -1091,6 +1130,7 @@ int main(void)
 		cmocka_unit_test(test_basic_auth),
 		cmocka_unit_test(test_password_in_url_not_shown),
 		cmocka_unit_test(test_value_beyond_float_is_missing),
+		cmocka_unit_test(test_too_many_series_refused),
 		cmocka_unit_test(test_sigterm_while_prometheus_hangs),
 		cmocka_unit_test(test_watch_command_annotation_keeps_the_query),
 		cmocka_unit_test(test_watch_delay_counts_fractions),

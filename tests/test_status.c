@@ -39,12 +39,40 @@ static void test_help_and_unknown_exit_codes(void **state)
 	assert_non_null(strstr(out, "vigil score"));
 }
 
+/* Every help text holds in an 80-column terminal: `vigil --help` printed
+ * each command and its summary on one line of up to 118 columns, and
+ * score's usage ran to 85, so each wrapped mid-word there. */
+static void test_help_fits_80_columns(void **state)
+{
+	(void)state;
+	static const char *const cmds[] = {"",       "info",  "train", "detect",
+					   "score",  "labels", "synth", "nab",
+					   "cache",  "watch",  "./"};
+	static char out[32768];
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		int rc = tu_run(out, sizeof(out), "%s %s --help", tu_vigil(),
+				cmds[i]);
+		assert_int_equal(rc, 0);
+		size_t line = 1;
+		for (const char *p = out; *p; line++) {
+			const char *e = strchr(p, '\n');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			if (n > 80)
+				fail_msg("vigil %s --help, line %zu: %zu "
+					 "columns: %.*s",
+					 cmds[i], line, n, (int)n, p);
+			p += n + (e != NULL);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_format_names_file_line_column),
 		cmocka_unit_test(test_crit_names_round_trip),
 		cmocka_unit_test(test_help_and_unknown_exit_codes),
+		cmocka_unit_test(test_help_fits_80_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

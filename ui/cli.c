@@ -154,6 +154,33 @@ int cli_same_file(const char *path, const char *other)
 	       same_as(&st, other, which, sizeof(which));
 }
 
+/* The folder part of path ("." when it has none) into dir, and its last
+ * name. */
+static const char *split_path(const char *path, char *dir, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash) {
+		snprintf(dir, n, ".");
+		return path;
+	}
+	snprintf(dir, n, "%.*s", slash == path ? 1 : (int)(slash - path),
+		 path);
+	return slash + 1;
+}
+
+int cli_names_dataset(const char *path, const char *dataset)
+{
+	if (!path || !dataset)
+		return 0;
+	char pd[4400], dd[4400];
+	const char *pb = split_path(path, pd, sizeof(pd));
+	const char *db = split_path(dataset, dd, sizeof(dd));
+	struct stat a, b;
+	return *pb && !strcmp(pb, db) && stat(pd, &a) == 0 &&
+	       stat(dd, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 int cli_parse_seed(const char *text, uint64_t *out)
 {
 	/* digits only: strtoull takes ' -1' (as 2^64-1) and clamps what is

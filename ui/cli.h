@@ -75,6 +75,12 @@ const char *cli_own_file(const Series *s, const char *path, char *which,
  * by whatever path: an output that would overwrite an input. */
 int cli_same_file(const char *path, const char *other);
 
+/* Whether path is the DATASET argument itself (the same name in the same
+ * folder), as written for what is no file of that name: an SMD machine
+ * PATH:M, NAB files joined by ','. A file written there would be read in
+ * the dataset's place from then on. */
+int cli_names_dataset(const char *path, const char *dataset);
+
 /* Parse a training seed: decimal digits only, at most 2^64-1; 0 on
  * success, -1 otherwise. */
 int cli_parse_seed(const char *text, uint64_t *out);

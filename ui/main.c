@@ -26,7 +26,7 @@ static const Command commands[] = {
 	 "detections and alerts as CSV or JSON"},
 	{"score", cmd_score, "score DATASET [--labels FILE] [--detections FILE]",
 	 "TP/FP/FN/P/R/F1 per rule set and criticality"},
-	{"labels", cmd_labels, "labels DATASET [--labels IN] [-o OUT]",
+	{"labels", cmd_labels, "labels DATASET [--labels IN] [-o OUT] [--format F]",
 	 "convert label files; report disagreements"},
 	{"synth", cmd_synth, "synth [-o DIR] [--format csv|smd]",
 	 "the synthetic generator, with its labels"},
@@ -43,14 +43,15 @@ static void usage(FILE *out)
 	fprintf(out,
 		"vigil %s: LSTM anomaly detection and relabelling for server "
 		"metrics\n\n"
-		"Usage:\n"
-		"  vigil [DATASET]   open the dashboard (no DATASET: the "
-		"built-in demo)\n"
-		"  vigil --follow DATASET   the dashboard on a growing CSV or "
-		"Prometheus query\n",
+		"Usage (each command, then what it does):\n"
+		"  vigil [DATASET]\n"
+		"        the dashboard (no DATASET: the built-in demo)\n"
+		"  vigil --follow DATASET\n"
+		"        the dashboard on a growing CSV or Prometheus query\n",
 		VIGIL_VERSION);
+	/* two lines a command, so that the text holds in 80 columns */
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  vigil %-52s %s\n", commands[i].usage,
+		fprintf(out, "  vigil %s\n        %s\n", commands[i].usage,
 			commands[i].summary);
 	fprintf(out,
 		"\nDATASET is a CSV file, a NAB file, an SMD machine\n"

@@ -132,7 +132,8 @@ static int write_csv(const char *cmd, const char *out, const Pipeline *p,
  * of s's data or label files nor the model file read (model, may be
  * NULL); else the exit code, after saying why. */
 static int check_outputs(const char *cmd, const char *out, int json,
-			 int points, const Series *s, const char *model)
+			 int points, const Series *s, const char *dataset,
+			 const char *model)
 {
 	static const char *const ext[] = {"", ".alerts.csv", ".points.csv"};
 	/* a device or FIFO takes every section */
@@ -147,6 +148,13 @@ static int check_outputs(const char *cmd, const char *out, int json,
 					       "%s is the dataset's %s file "
 					       "%s: name another file for -o",
 					       path, own, data_file);
+		if (cli_names_dataset(path, dataset))
+			return cli_usage_error(cmd,
+					       "%s is the name of the dataset "
+					       "%s: a file there would be read "
+					       "in its place; name another "
+					       "file for -o",
+					       path, dataset);
 		if (cli_same_file(path, model))
 			return cli_usage_error(cmd,
 					       "%s is the model file --model "
@@ -230,7 +238,8 @@ int cmd_detect(int argc, char **argv)
 	/* -o and the files beside it: not the data read, and writable;
 	   found out before the model trains */
 	int rc = st == STATUS_OK ? check_outputs(cmd, out, json, points,
-						 &p.series, o.model_path)
+						 &p.series, o.dataset,
+						 o.model_path)
 				 : 0;
 	if (st == STATUS_OK && rc == 0)
 		st = pipeline_run_loaded(&p, &o, &err);

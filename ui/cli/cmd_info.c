@@ -15,7 +15,8 @@
 
 static const char info_help[] =
 	"Usage: vigil info DATASET [--split N | --train F] [--interval SEC] "
-	"[--json]\n"
+	"[--all]\n"
+	"                  [--json]\n"
 	"\n"
 	"Load DATASET as every other command does and describe it: rows,\n"
 	"metrics, train/test split, time range, sampling interval, values\n"

@@ -272,6 +272,14 @@ int cmd_labels(int argc, char **argv)
 				     out, data_file);
 		goto done;
 	}
+	if (cli_names_dataset(out, dataset)) {
+		rc = cli_usage_error("labels",
+				     "-o %s is the name of the dataset: a "
+				     "file there would be read in its place; "
+				     "name another file for the labels",
+				     out);
+		goto done;
+	}
 	if (!in) {
 		rc = cli_usage_error("labels", "--labels IN is needed: the "
 					       "dataset has no label file of "

@@ -27,8 +27,9 @@
 static const char score_help[] =
 	"Usage: vigil score DATASET [--labels FILE] [--detections FILE | "
 	"--model MODEL]\n"
-	"                   [--json] [--per-metric] [--label-format "
-	"smd|interp|nab|csv|column]\n"
+	"                   [--label-format smd|interp|nab|csv|column] "
+	"[--per-metric]\n"
+	"                   [--jobs N] [--json]\n"
 	"\n"
 	"Score detections against labels on the test part of DATASET: TP, FP,\n"
 	"FN, precision, recall and F1 for each rule set and criticality "

@@ -224,6 +224,15 @@ int cmd_train(int argc, char **argv)
 				       "name another file for the model",
 				       out_path, own, data_file);
 	}
+	if (cli_names_dataset(out_path, dataset)) {
+		series_free(&s);
+		return cli_usage_error("train",
+				       "-o %s is the name of the dataset: a "
+				       "file there would be read in its "
+				       "place; name another file for the "
+				       "model",
+				       out_path);
+	}
 	/* a model file that cannot be written is found out now, not after
 	   the training */
 	st = outfile_check(out_path, &err);

@@ -666,6 +666,48 @@ static int run_fleet(DashOptions *opt, const RunOptions *run, int *script,
 	return 0;
 }
 
+/* Whether opt->dataset opens, as the dashboard would open it (no model):
+ * a folder of datasets when one of its machines does, the machines tried
+ * in the machines view's order until one opens; else the error the
+ * machines view would give (no datasets, or the first machine's). */
+static Status probe_dataset(const DashOptions *opt, ErrorRecord *err)
+{
+	DashOptions probe = *opt;
+	probe.no_model = 1;
+	if (!cli_is_folder(opt->dataset)) {
+		App pa;
+		app_init(&pa);
+		error_clear(err);
+		Status ps = dash_open(&pa, &probe, err);
+		app_free(&pa);
+		return ps;
+	}
+	CliFolder cf;
+	Status first = cli_folder_open(&cf, opt->dataset, err);
+	if (first != STATUS_OK)
+		return first;
+	ErrorRecord e;
+	for (size_t i = 0; i < cf.n; i++) {
+		probe.dataset = cf.dataset[i];
+		probe.labels = NULL;
+		App pa;
+		app_init(&pa);
+		error_clear(&e);
+		Status ps = dash_open(&pa, &probe, &e);
+		app_free(&pa);
+		if (ps == STATUS_OK) {
+			first = STATUS_OK;
+			break;
+		}
+		if (i == 0) { /* the first machine's, as the view says */
+			first = ps;
+			*err = e;
+		}
+	}
+	cli_folder_free(&cf);
+	return first;
+}
+
 int cmd_dashboard(int argc, char **argv)
 {
 	double start_ms = (clock_mono_seconds() * 1e3);
@@ -700,18 +742,10 @@ int cmd_dashboard(int argc, char **argv)
 	/* without a terminal the dashboard cannot run, but a dataset that
 	 * cannot be opened (a missing file, a bad cell) is the real problem:
 	 * said first, as the dashboard would say it (no model trained) */
-	if (!run.keys_path && !have_terminal() && opt.dataset &&
-	    !cli_is_folder(opt.dataset)) {
-		DashOptions probe = opt;
-		probe.no_model = 1;
-		App pa;
-		app_init(&pa);
-		ErrorRecord perr;
-		error_clear(&perr);
-		Status ps = dash_open(&pa, &probe, &perr);
-		app_free(&pa);
+	if (!run.keys_path && !have_terminal() && opt.dataset) {
+		Status ps = probe_dataset(&opt, &aerr);
 		if (ps != STATUS_OK)
-			return cli_report("dashboard", ps, &perr);
+			return cli_report("dashboard", ps, &aerr);
 	}
 	rc = load_script(run.keys_path, &script, &n_script);
 	if (rc >= 0)
