@@ -309,6 +309,12 @@ static void test_damaged_v2_file_is_refused(void **state)
 	memmove(d + hash_at, d + len - 4, 4);
 	write_model_bytes(path, d, hash_at + 4, 1);
 	expect_damaged(path, adds, "version 2 without origin", 0);
+	/* a NUL byte in the dataset's name (it read as cut short there) */
+	static const char *const nul[] = {"holds a NUL byte", NULL};
+	memcpy(d, orig, len);
+	d[len_at + 4] = '\0';
+	write_model_bytes(path, d, len, 1);
+	expect_damaged(path, nul, "NUL in the name", 0);
 	free(d);
 	free(orig);
 	lstm_model_delete(m);
