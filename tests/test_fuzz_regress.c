@@ -64,11 +64,13 @@ static void test_model_v2_regressions(void **state)
 
 /* NUL bytes in fields, a long interpretation_label line, and the empty
  * label column (a null pointer plus 0 in labelfile_read, which clang's
- * UBSan reports and GCC's does not). */
+ * UBSan reports and GCC's does not), and a line of 10,004 commas (the
+ * loader refuses it past SERIES_MAX_METRICS, the csv target's oracle
+ * read it and the target aborted on the difference). */
 static void test_parser_regressions(void **state)
 {
 	(void)state;
-	assert_int_equal(run_kept("csv", "regress"), 1);
+	assert_int_equal(run_kept("csv", "regress"), 2);
 	assert_int_equal(run_kept("label_csv", "regress"), 1);
 	assert_int_equal(run_kept("detections", "regress"), 1);
 	assert_int_equal(run_kept("interp", "regress"), 1);

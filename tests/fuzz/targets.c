@@ -89,6 +89,18 @@ static int run_csv(const uint8_t *d, size_t n)
 	ErrorRecord err, oerr;
 	Status st = series_load_csv(&s, p, NULL, &err);
 	Status ost = oracle_load_csv_flags(&o, p, NULL, 0, &oerr);
+	/* the oracle predates the cap of SERIES_MAX_METRICS: a wider file
+	   is refused by the loader (at its first field too many), whatever
+	   the oracle made of it */
+	if (st != STATUS_OK &&
+	    strstr(err.message, "vigil reads at most") &&
+	    (ost != STATUS_OK || o.metrics > SERIES_MAX_METRICS)) {
+		series_free(&s);
+		series_free(&o);
+		return 0;
+	}
+	if (ost == STATUS_OK && o.metrics > SERIES_MAX_METRICS)
+		abort();
 	if (st != ost)
 		abort();
 	if (st != STATUS_OK &&
