@@ -154,8 +154,8 @@ $(BUILD)/vigil-asan: $(MAIN_OBJ) $(BUILD)/libvigil.a
 # built with clang, AddressSanitizer and UndefinedBehaviorSanitizer.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_TARGETS := csv smd psm nab interp test_label label_csv label_column nab_windows \
-	detections model journal
+FUZZ_TARGETS := csv smd psm nab interp test_label label_csv label_csv_ahead \
+	label_column nab_windows detections model model_v2 journal
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined
 

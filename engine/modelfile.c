@@ -364,6 +364,14 @@ static Status parse(const unsigned char *p, size_t len, uint32_t version,
 		if (r.short_read || n > r.len - r.pos ||
 		    n >= sizeof(m->origin_name)) {
 			r.short_read = 1;
+		} else if (memchr(p + r.pos, '\0', n)) {
+			/* the writer never puts one there (strlen); read
+			   on, the name would be cut short at it */
+			lstm_model_delete(m);
+			return error_set(err, STATUS_CORRUPT, path, 0, 0,
+					 "corrupted model file: the name of "
+					 "the data it was trained on holds a "
+					 "NUL byte");
 		} else {
 			memcpy(m->origin_name, p + r.pos, n);
 			m->origin_name[n] = '\0';

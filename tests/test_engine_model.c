@@ -179,6 +179,149 @@ static void test_other_metrics_are_refused(void **state)
 		       "metric 2 is 'metric_1' in the model but 'disk_io'");
 }
 
+/* Write n bytes of d to path; with fix, the header's size and the CRC-32
+ * made to fit the bytes (so the damage reaches the field checks). */
+static void write_model_bytes(const char *path, unsigned char *d, size_t n,
+			      int fix)
+{
+	if (fix && n >= 28) {
+		for (int i = 0; i < 8; i++)
+			d[16 + i] = (unsigned char)((uint64_t)n >> (8 * i));
+		uint32_t c = 0xffffffffu;
+		for (size_t i = 0; i + 4 < n; i++) {
+			c ^= d[i];
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		}
+		c = ~c;
+		for (int i = 0; i < 4; i++)
+			d[n - 4 + (size_t)i] = (unsigned char)(c >> (8 * i));
+	}
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(d, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* model_load on path refuses with a message holding one of want[] (NULL
+ * ended) and names the file. */
+static void expect_damaged(const char *path, const char *const *want,
+			   const char *what, size_t at)
+{
+	LstmModel *back = NULL;
+	ErrorRecord err;
+	error_clear(&err);
+	Status st = model_load(&back, path, NULL, &err);
+	int said = 0;
+	for (size_t i = 0; want[i] && !said; i++)
+		said = strstr(err.message, want[i]) != NULL;
+	if (st == STATUS_OK || back || !said || strcmp(err.file, path))
+		print_error("%s at %zu: status %d, '%s: %s'\n", what, at,
+			    (int)st, err.file, err.message);
+	assert_int_not_equal(st, STATUS_OK);
+	assert_null(back);
+	assert_true(said);
+	assert_string_equal(err.file, path);
+}
+
+/* A version 2 file (its origin last: the train part's hash, the name's
+ * length and bytes) cut at every byte, cut and given a header and CRC that
+ * fit the cut, and with each bit of the name's length, the hash and the
+ * version flipped, with the CRC as it was and made to fit: every one is
+ * refused with a message on the file, none loads, none asks for more
+ * memory than the file (a name length of 2^31 is not allocated). A
+ * flipped hash under a fitting CRC is a valid file of another origin. */
+static void test_damaged_v2_file_is_refused(void **state)
+{
+	(void)state;
+	char dir[64], path[128], out[256];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/m.model", dir);
+	Series s;
+	et_sine_series(&s, 200, 2, 150, 0.2, 4);
+	LstmModel *m = train_tiny(&s, 1);
+	ErrorRecord err;
+	assert_int_equal(model_save(m, path, &err), STATUS_OK);
+	uint64_t hash;
+	const char *name;
+	assert_true(model_origin(m, &hash, &name));
+	size_t nlen = strlen(name);
+	assert_true(nlen > 0);
+	size_t len = 0;
+	unsigned char *orig = (unsigned char *)tu_slurp(path, &len);
+	assert_non_null(orig);
+	assert_int_equal(orig[8], 2);
+	size_t len_at = len - 4 - nlen - 4, hash_at = len_at - 8;
+	assert_int_equal(orig[len_at], nlen);
+	assert_memory_equal(orig + len_at + 4, name, nlen);
+	unsigned char *d = malloc(len);
+	assert_non_null(d);
+	static const char *const cut[] = {"truncated model file",
+					  "empty file, not a model", NULL};
+	static const char *const bad[] = {"corrupted model file", NULL};
+	static const char *const crc[] = {"CRC-32", NULL};
+	static const char *const adds[] = {"sections do not add up", NULL};
+	for (size_t k = 0; k < len; k++) {
+		memcpy(d, orig, len);
+		write_model_bytes(path, d, k, 0);
+		expect_damaged(path, cut, "cut", k);
+	}
+	for (size_t k = 28; k < len; k++) {
+		memcpy(d, orig, len);
+		write_model_bytes(path, d, k, 1);
+		expect_damaged(path, bad, "cut, CRC fitting", k);
+	}
+	for (int bit = 0; bit < 32; bit++) {
+		for (int fix = 0; fix < 2; fix++) {
+			memcpy(d, orig, len);
+			d[len_at + (size_t)bit / 8] ^= (unsigned char)(1u << (bit % 8));
+			write_model_bytes(path, d, len, fix);
+			expect_damaged(path, fix ? adds : crc, "name length",
+				       (size_t)bit);
+		}
+	}
+	for (int bit = 0; bit < 64; bit++) {
+		memcpy(d, orig, len);
+		d[hash_at + (size_t)bit / 8] ^= (unsigned char)(1u << (bit % 8));
+		write_model_bytes(path, d, len, 0);
+		expect_damaged(path, crc, "hash", (size_t)bit);
+		write_model_bytes(path, d, len, 1);
+		LstmModel *back = NULL;
+		assert_int_equal(model_load(&back, path, NULL, &err), STATUS_OK);
+		uint64_t h2;
+		const char *n2;
+		assert_true(model_origin(back, &h2, &n2));
+		assert_true(h2 == (hash ^ (1ull << bit)));
+		assert_string_equal(n2, name);
+		lstm_model_delete(back);
+	}
+	/* a version 2 file said to be version 1 (the origin then left over)
+	   and a version 1 file said to be version 2 (no origin) */
+	static const char *const v1[] = {"sections do not add up",
+					  "CRC-32", NULL};
+	memcpy(d, orig, len);
+	d[8] = 1;
+	write_model_bytes(path, d, len, 0);
+	expect_damaged(path, crc, "version 1", 0);
+	write_model_bytes(path, d, len, 1);
+	expect_damaged(path, v1, "version 1", 1);
+	memcpy(d, orig, len);
+	memmove(d + hash_at, d + len - 4, 4);
+	write_model_bytes(path, d, hash_at + 4, 1);
+	expect_damaged(path, adds, "version 2 without origin", 0);
+	/* a NUL byte in the dataset's name (it read as cut short there) */
+	static const char *const nul[] = {"holds a NUL byte", NULL};
+	memcpy(d, orig, len);
+	d[len_at + 4] = '\0';
+	write_model_bytes(path, d, len, 1);
+	expect_damaged(path, nul, "NUL in the name", 0);
+	free(d);
+	free(orig);
+	lstm_model_delete(m);
+	et_series_free(&s);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* An empty file is said to be empty (it was "not a vigil model file"),
  * and the first byte of a model alone reads "only 1 byte" (it read
  * "only 1 bytes") */
@@ -343,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_other_metrics_are_refused),
 		cmocka_unit_test(test_other_file_is_not_a_model),
 		cmocka_unit_test(test_empty_and_one_byte_files),
+		cmocka_unit_test(test_damaged_v2_file_is_refused),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_cache_falls_back_to_xdg_cache_home),
 		cmocka_unit_test(test_eval_from_forecast_matches),
