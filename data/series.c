@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,65 +445,139 @@ void series_csv_layout(Series *s, unsigned flags)
 	s->names[s->metrics] = NULL;
 }
 
-static int cmp_name(const void *a, const void *b)
+/* The names a dataset has, as a set with a lookup in O(1): each entry is
+ * an owned copy, with the next suffix k to try for NAME.k. Names only join
+ * it (a renamed column keeps an earlier copy of its old name), so a name
+ * once taken stays taken and the search for a free NAME.k goes on from
+ * where the last one for NAME stopped: n columns of one name cost O(n),
+ * where a scan of every name for every k cost O(n^3) (10,000 columns
+ * named `a` took minutes). */
+typedef struct {
+	char **key; /* NULL: a free slot */
+	unsigned long *next;
+	size_t cap; /* a power of two, at least twice the entries */
+} NameSet;
+
+static size_t name_hash(const char *s)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)(h ^ (h >> 32));
 }
 
-static int name_taken(char **names, size_t n, const char *name)
+static int nameset_init(NameSet *t, size_t entries)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(names[i], name))
-			return 1;
-	return 0;
+	t->cap = 16;
+	while (t->cap < 2 * entries)
+		t->cap *= 2;
+	t->key = calloc(t->cap, sizeof(*t->key));
+	t->next = calloc(t->cap, sizeof(*t->next));
+	return t->key && t->next ? 0 : -1;
 }
 
-/* A fresh name NAME.k for names[i]: the first k no name has. 0 or -1. */
-static int suffix_name(char **names, size_t n, size_t i)
+static void nameset_free(NameSet *t)
 {
+	for (size_t i = 0; t->key && i < t->cap; i++)
+		free(t->key[i]);
+	free(t->key);
+	free(t->next);
+}
+
+static size_t nameset_slot(const NameSet *t, const char *name)
+{
+	size_t i = name_hash(name) & (t->cap - 1);
+	while (t->key[i] && strcmp(t->key[i], name))
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+static int nameset_has(const NameSet *t, const char *name)
+{
+	return t->key[nameset_slot(t, name)] != NULL;
+}
+
+/* The slot of name, added when missing; (size_t)-1 when out of memory. */
+static size_t nameset_add(NameSet *t, const char *name)
+{
+	size_t i = nameset_slot(t, name);
+	if (!t->key[i] && !(t->key[i] = strdup(name)))
+		return (size_t)-1;
+	return i;
+}
+
+/* names[i] becomes NAME.k, the first k no name in `all` has. 0 or -1. */
+static int suffix_name(char **names, size_t i, NameSet *all)
+{
+	size_t base = nameset_add(all, names[i]);
 	size_t l = strlen(names[i]);
 	char *fresh = malloc(l + 24);
-	if (!fresh)
+	if (base == (size_t)-1 || !fresh) {
+		free(fresh);
 		return -1;
-	for (unsigned long k = 1;; k++) {
+	}
+	unsigned long k = all->next[base] ? all->next[base] : 1;
+	for (;; k++) {
 		snprintf(fresh, l + 24, "%s.%lu", names[i], k);
-		if (!name_taken(names, n, fresh))
+		if (!nameset_has(all, fresh))
 			break;
+	}
+	all->next[base] = k + 1;
+	if (nameset_add(all, fresh) == (size_t)-1) {
+		free(fresh);
+		return -1;
 	}
 	free(names[i]);
 	names[i] = fresh;
 	return 0;
 }
 
-int series_star_names(char **names, size_t n)
+/* Every name of names[0..n) in `all`; its room for n more. 0 or -1. */
+static int nameset_of(NameSet *all, char **names, size_t n)
 {
+	if (nameset_init(all, 2 * n + 1))
+		return -1;
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(names[i], "*") && suffix_name(names, n, i))
+		if (nameset_add(all, names[i]) == (size_t)-1)
 			return -1;
 	return 0;
 }
 
-int series_unique_names(char **names, size_t n)
+static int star_names(char **names, size_t n, NameSet *all)
 {
-	if (series_star_names(names, n))
-		return -1;
-	if (n < 2)
-		return 0;
-	/* sorted copies find whether any name repeats in n log n */
-	char **sorted = malloc(n * sizeof(*sorted));
-	if (!sorted)
-		return -1;
-	memcpy(sorted, names, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_name);
-	int dup = 0;
-	for (size_t i = 1; i < n && !dup; i++)
-		dup = !strcmp(sorted[i - 1], sorted[i]);
-	free(sorted);
-	for (size_t i = 1; dup && i < n; i++)
-		if (name_taken(names, i, names[i]) &&
-		    suffix_name(names, n, i))
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], "*") && suffix_name(names, i, all))
 			return -1;
 	return 0;
+}
+
+int series_star_names(char **names, size_t n)
+{
+	NameSet all = {0};
+	int rc = nameset_of(&all, names, n) ? -1 : star_names(names, n, &all);
+	nameset_free(&all);
+	return rc;
+}
+
+int series_unique_names(char **names, size_t n)
+{
+	NameSet all = {0}, earlier = {0};
+	int rc = -1;
+	if (nameset_of(&all, names, n) || star_names(names, n, &all) ||
+	    nameset_init(&earlier, n))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (nameset_has(&earlier, names[i]) &&
+		    suffix_name(names, i, &all))
+			goto out;
+		if (nameset_add(&earlier, names[i]) == (size_t)-1)
+			goto out;
+	}
+	rc = 0;
+out:
+	nameset_free(&all);
+	nameset_free(&earlier);
+	return rc;
 }
 
 size_t series_bom_len(const char *p, size_t n)

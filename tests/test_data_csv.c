@@ -4,6 +4,7 @@
 #include "tests/testutil.h"
 
 #include <math.h>
+#include <unistd.h>
 
 #include "data/series.h"
 
@@ -358,6 +359,38 @@ static void test_trailing_comma(void **state)
 				p),
 			 0);
 	assert_non_null(strstr(out, "metrics   2: a, b\n"));
+}
+
+/* As many columns as a dataset may have (10,000), every one named `a`
+ * (what a fuzzer made): each NAME.k was looked for by a scan of every name
+ * for every k, O(n^3), and `vigil info` on it did not end in 11 minutes.
+ * The alarm makes that a failure, not a stuck suite. */
+static void test_many_repeated_names_load(void **state)
+{
+	(void)state;
+	enum { N = 10000 };
+	char *text = malloc(3 * (2 * N + 16)), *w = text;
+	assert_non_null(text);
+	w += sprintf(w, "timestamp");
+	for (int k = 0; k < N; k++)
+		w += sprintf(w, ",a");
+	for (int r = 1; r <= 2; r++) {
+		w += sprintf(w, "\n%d", r);
+		for (int k = 0; k < N; k++)
+			w += sprintf(w, ",%d", r);
+	}
+	sprintf(w, "\n");
+	const char *p = put("samename.csv", text);
+	free(text);
+	Series s;
+	alarm(60);
+	load_ok(&s, p, NULL);
+	alarm(0);
+	assert_int_equal(s.metrics, N);
+	assert_string_equal(s.names[0], "a");
+	assert_string_equal(s.names[1], "a.1");
+	assert_string_equal(s.names[N - 1], "a.9999");
+	series_free(&s);
 }
 
 /* Two columns with one name (an export that repeats a header): the later
@@ -952,6 +985,7 @@ int main(void)
 		cmocka_unit_test(test_t_timestamps_and_epoch_ms),
 		cmocka_unit_test(test_trailing_comma),
 		cmocka_unit_test(test_repeated_names_made_unique),
+		cmocka_unit_test(test_many_repeated_names_load),
 		cmocka_unit_test(test_pandas_default_header_and_index),
 		cmocka_unit_test(test_iso_t_z_and_split_options),
 		cmocka_unit_test(test_no_timestamps_index_axis),
