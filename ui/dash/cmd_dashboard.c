@@ -722,10 +722,6 @@ int cmd_dashboard(int argc, char **argv)
 				       "--follow needs a DATASET that grows");
 	if (pipeline_check_options("dashboard", &opt.pipe))
 		return 1;
-	if (opt.follow && opt.pipe.adapt.every)
-		return cli_usage_error("dashboard",
-				       "--adapt is not supported with --follow "
-				       "yet (vigil detect and score have it)");
 	ErrorRecord aerr;
 	if (adapt_check_batch(&opt.pipe.adapt, opt.pipe.lstm.batch, &aerr))
 		return cli_usage_error("dashboard", "%s", aerr.message);
