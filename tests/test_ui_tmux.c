@@ -1297,7 +1297,7 @@ static void test_fleet_small_window(void **state)
 			   line_with(" machine-3-10 ", "2000", "no model"),
 		   5);
 	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 80 -y 24", sock);
-	expect("work P/R/F1  edits", 5);
+	expect("work P/R/F1 edits", 5);
 	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 60 -y 15", sock);
 	WAIT_CHECK(!strstr(screen, "work P/R/F1") &&
 			   line_with(" machine-3-10 ", "2000", "no model"),
