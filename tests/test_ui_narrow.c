@@ -271,11 +271,61 @@ static void test_machines_view_keeps_off_the_border(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* A save that fails says why at 80x24: where the message is too long for
+ * the line, the reason (the system's words) comes first and the file's
+ * name without its folder after it; what was done ('(cannot create a
+ * temporary file there; ...)') gives way first (at 100 columns it shows
+ * cut: test_dashboard_write_failures). Before, the path went down to
+ * '…/FILE' and the line's end, the reason, was cut ('not saved:
+ * …/machine-1-2.b.label.csv: No such file or d...'). */
+static void test_failed_save_keeps_reason(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char args[600], cmd[800], last[200];
+	smd_copy("smdf", args, sizeof(args));
+	start_at(args, "C.UTF-8", 80, 24);
+	expect(">m01", 10);
+	keys("Tab : 3 0 0 Enter m : 3 1 2 Enter m a");
+	expect("(13 rows, node)", 5);
+	keys("s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/no/such/folder/machine-1-2.b.label.csv' Enter", tmp);
+	keys(cmd);
+	expect("not saved", 5);
+	status_line(last, sizeof(last));
+	if (!strstr(last, " not saved (No such file or directory): "
+			  "machine-1-2.b.label.csv   1 edit unsaved")) {
+		dump_failure();
+		fail_msg("status line: '%s'", last);
+	}
+	/* a name too long for both: the reason stays whole */
+	keys("s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/no/such/folder/machine-1-2.reviewed-by-analyst.csv' "
+		 "Enter",
+		 tmp);
+	keys(cmd);
+	expect("reviewed", 5);
+	status_line(last, sizeof(last));
+	if (!strstr(last, " not saved (No such file or directory): machine-"))
+		fail_msg("status line: '%s'", last);
+	keys("q");
+	expect("unsaved", 5);
+	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_smd_save_says_how_to_reopen),
 		cmocka_unit_test(test_machines_view_keeps_off_the_border),
+		cmocka_unit_test(test_failed_save_keeps_reason),
 		cmocka_unit_test(test_long_message_keeps_file_name),
 		cmocka_unit_test(test_readout_fits_80x24),
 		cmocka_unit_test(test_save_anyway_counts_only_unsaved),
