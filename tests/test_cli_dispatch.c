@@ -148,6 +148,31 @@ static void test_no_terminal_folder_names_the_problem(void **state)
 	assert_non_null(strstr(out, "needs a terminal"));
 }
 
+/* The dashboard's own help (vigil dashboard --help, vigil DATASET --help)
+ * says that DATASET may be a folder of datasets and what opens then (the
+ * machines view, Enter and M), as the README and the man page say: it
+ * named only the demo and single datasets. */
+static void test_dashboard_help_names_folders(void **state)
+{
+	(void)state;
+	static const char *const how[] = {"dashboard --help", ". --help",
+					  "--follow --help"};
+	for (size_t i = 0; i < sizeof(how) / sizeof(how[0]); i++) {
+		char out[16384];
+		int rc = tu_run(out, sizeof(out), "cd '%s' && %s %s", tmp,
+				vigil, how[i]);
+		assert_int_equal(rc, 0);
+		assert_non_null(strstr(out, "Usage: vigil [DATASET]"));
+		const char *f = strstr(out, "DATASET may be a folder of datasets");
+		if (!f)
+			fail_msg("vigil %s does not name a folder:\n%.600s",
+				 how[i], out);
+		assert_non_null(strstr(f, "PATH/ServerMachineDataset"));
+		assert_non_null(strstr(f, "the machines view"));
+		assert_non_null(strstr(f, "Enter opens one, M comes\nback"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +180,7 @@ int main(void)
 		cmocka_unit_test(test_not_typos),
 		cmocka_unit_test(test_no_terminal_names_the_dataset_problem),
 		cmocka_unit_test(test_no_terminal_folder_names_the_problem),
+		cmocka_unit_test(test_dashboard_help_names_folders),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

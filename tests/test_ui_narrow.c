@@ -186,10 +186,146 @@ static void test_smd_save_says_how_to_reopen(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* The machines view's table lines (header and machines, the lines from
+ * the one naming `first` on, `n` of them) each keep a space before the
+ * right border: returns the first line that does not, or NULL. */
+static const char *table_touches_border(const char *first, int n,
+					char *bad, size_t bn)
+{
+	const char *l = strstr(screen, first);
+	while (l && l > screen && l[-1] != '\n')
+		l--;
+	for (int i = 0; l && i < n; i++) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		while (len && l[len - 1] == ' ')
+			len--;
+		/* the border: a line-drawing character, or 'x' where tmux
+		   draws it with the terminal's alternate set */
+		size_t b = len >= 3 && !strncmp(l + len - 3, "\xe2\x94\x82", 3)
+				   ? 3
+				   : 1;
+		if (len <= b || l[len - b - 1] != ' ') {
+			snprintf(bad, bn, "%.*s", (int)len, l);
+			return bad;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+static void check_table(const char *when)
+{
+	char bad[1024];
+	capture();
+	if (table_touches_border(" machine ", 3, bad, sizeof(bad))) {
+		dump_failure();
+		fail_msg("%s: the machines view touches the border: '%s'", when,
+			 bad);
+	}
+}
+
+/* The machines view on a folder of NAB files at 80x24: every column's
+ * header and value keeps a space from the right border, after a resize
+ * too, and a machine's edits in its journal read whole where they fit
+ * and as 'N journal' where they do not. Before, the header's 'edits'
+ * touched the border at 80 columns ('... work P/R/F1  edits|'). */
+static void test_machines_view_keeps_off_the_border(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char out[1024], args[600];
+	tu_run(out, sizeof(out),
+	       "rm -rf '%s/nabf' && mkdir '%s/nabf' && cp "
+	       "data/samples/nab/realAWSCloudwatch/*.csv "
+	       "data/samples/nab/realKnownCause/*.csv '%s/nabf'",
+	       tmp, tmp, tmp);
+	snprintf(args, sizeof(args), "--no-model '%s/nabf'", tmp);
+	start_at(args, "C.UTF-8", 80, 24);
+	expect("machines: 3", 10);
+	expect(" edits", 5);
+	check_table("80x24");
+	/* an edit left in a machine's journal */
+	keys("Enter");
+	expect("0 edits unsaved", 5);
+	keys("m l l m a");
+	expect("1 edit unsaved", 5);
+	keys("M");
+	expect("machines: 3", 5);
+	stop_server(); /* a kill */
+	start_at(args, "C.UTF-8", 80, 24);
+	expect("machines: 3", 10);
+	WAIT_CHECK(line_with("ec2_network", "no model", " 1 journal "), 5);
+	check_table("80x24, an edit in a journal");
+	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 100 -y 30",
+	       sock);
+	WAIT_CHECK(line_with("ec2_network", "no model", " 1 in its journal "),
+		   5);
+	check_table("100x30");
+	tu_run(out, sizeof(out), "tmux -L %s resize-window -x 80 -y 24", sock);
+	WAIT_CHECK(line_with("ec2_network", "no model", " 1 journal "), 5);
+	check_table("80x24 after 100x30");
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* A save that fails says why at 80x24: where the message is too long for
+ * the line, the reason (the system's words) comes first and the file's
+ * name without its folder after it; what was done ('(cannot create a
+ * temporary file there; ...)') gives way first (at 100 columns it shows
+ * cut: test_dashboard_write_failures). Before, the path went down to
+ * '…/FILE' and the line's end, the reason, was cut ('not saved:
+ * …/machine-1-2.b.label.csv: No such file or d...'). */
+static void test_failed_save_keeps_reason(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char args[600], cmd[800], last[200];
+	smd_copy("smdf", args, sizeof(args));
+	start_at(args, "C.UTF-8", 80, 24);
+	expect(">m01", 10);
+	keys("Tab : 3 0 0 Enter m : 3 1 2 Enter m a");
+	expect("(13 rows, node)", 5);
+	keys("s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/no/such/folder/machine-1-2.b.label.csv' Enter", tmp);
+	keys(cmd);
+	expect("not saved", 5);
+	status_line(last, sizeof(last));
+	if (!strstr(last, " not saved (No such file or directory): "
+			  "machine-1-2.b.label.csv   1 edit unsaved")) {
+		dump_failure();
+		fail_msg("status line: '%s'", last);
+	}
+	/* a name too long for both: the reason stays whole */
+	keys("s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/no/such/folder/machine-1-2.reviewed-by-analyst.csv' "
+		 "Enter",
+		 tmp);
+	keys(cmd);
+	expect("reviewed", 5);
+	status_line(last, sizeof(last));
+	if (!strstr(last, " not saved (No such file or directory): machine-"))
+		fail_msg("status line: '%s'", last);
+	keys("q");
+	expect("unsaved", 5);
+	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_smd_save_says_how_to_reopen),
+		cmocka_unit_test(test_machines_view_keeps_off_the_border),
+		cmocka_unit_test(test_failed_save_keeps_reason),
 		cmocka_unit_test(test_long_message_keeps_file_name),
 		cmocka_unit_test(test_readout_fits_80x24),
 		cmocka_unit_test(test_save_anyway_counts_only_unsaved),

@@ -1124,7 +1124,7 @@ static void test_machines_view_bad_machine(void **state)
 		 tmp);
 	start_at(args, "C.UTF-8", 200, 30);
 	expect("machines: 4", 10);
-	expect("machine-x         - not opened: ", 5);
+	expect("machine-x       - not opened: ", 5);
 	expect("test/machine-x.txt:1:1: expected a number", 5);
 	/* the readable machines are listed as usual */
 	char line[4096];

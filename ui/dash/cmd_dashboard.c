@@ -40,6 +40,11 @@ static const char dashboard_help[] =
 	"The dashboard: every metric with its forecast, detections and\n"
 	"labelled ranges; relabel from the keyboard and watch precision,\n"
 	"recall and F1 move. Without DATASET it opens the built-in demo.\n"
+	"DATASET may be a folder of datasets (PATH/ServerMachineDataset, or a\n"
+	"folder of CSV or NAB files; one holding train.csv and test.csv is one\n"
+	"dataset): the machines view lists them with their training, node\n"
+	"detections, event P/R/F1 and unsaved edits; Enter opens one, M comes\n"
+	"back, q in the view quits.\n"
 	"\n"
 	"Options:\n"
 	"  --labels FILE    labels to start from (default: the dataset's own)\n"
@@ -722,10 +727,6 @@ int cmd_dashboard(int argc, char **argv)
 				       "--follow needs a DATASET that grows");
 	if (pipeline_check_options("dashboard", &opt.pipe))
 		return 1;
-	if (opt.follow && opt.pipe.adapt.every)
-		return cli_usage_error("dashboard",
-				       "--adapt is not supported with --follow "
-				       "yet (vigil detect and score have it)");
 	ErrorRecord aerr;
 	if (adapt_check_batch(&opt.pipe.adapt, opt.pipe.lstm.batch, &aerr))
 		return cli_usage_error("dashboard", "%s", aerr.message);

@@ -141,6 +141,9 @@ typedef struct {
 	int follow;
 	LiveSource live;      /* owned when follow */
 	LstmModel *model;     /* owned when follow: forecasts the new rows */
+	AdaptStream *astream; /* owned when follow with --adapt: the learning
+				 copy that forecasts the test rows, kept
+				 between polls */
 	double next_poll;     /* monotonic seconds */
 } Worker;
 
@@ -192,10 +195,16 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	pipeline_options_defaults(&po);
 	po.quiet = 1;
 	const Worker *aw = a->worker;
+	/* following with --adapt, the learning copy goes on with each poll's
+	 * rows as vigil watch --adapt's does: it forecasts the test part
+	 * over the plain forecast and is kept */
+	int stream = aw && aw->follow && aw->adapt.every;
 	if (aw) {
 		po.adapt = aw->adapt;
 		po.detect = aw->dc;
 	}
+	if (stream)
+		po.adapt.every = 0;
 	Status st = pipeline_forecast_with(&p, &po, &err);
 	app_settle(a); /* a->dr changes below */
 	free(a->pred);
@@ -204,6 +213,17 @@ static void finish_model(App *a, LstmModel *m, const char *model_file,
 	p.pred = NULL;
 	int fc_cached = p.forecast_cached;
 	int adapted = p.adapted;
+	if (stream && st == STATUS_OK) {
+		Worker *sw = a->worker;
+		st = adapt_stream_new(&sw->astream, p.model, &sw->adapt,
+				      &sw->dc, &err);
+		if (st == STATUS_OK)
+			st = adapt_stream_forecast(sw->astream, &a->s,
+						   &sw->dc, a->pred, NULL,
+						   NULL, NULL, &err);
+		adapted = st == STATUS_OK;
+		fc_cached = 0;
+	}
 	series_init(&p.series);
 	Worker *fw = a->worker;
 	if (fw && fw->follow && st == STATUS_OK) {
@@ -382,6 +402,7 @@ void dash_close(App *a)
 	}
 	if (w->model)
 		lstm_model_delete(w->model);
+	adapt_stream_delete(w->astream);
 	if (w->follow)
 		live_close(&w->live);
 	free(w);
@@ -458,9 +479,29 @@ void dash_wait_model(App *a)
 /* Score the grown series: forecast the new rows, detect again (the causal
  * default keeps older rows' scores), re-apply the threshold moves, attach
  * the detections to the labels. */
+/* --adapt: the rows beyond old are forecast by the learning copy, which
+ * makes the updates whose row has arrived (a->pred grows to the series'
+ * rows, the old rows' forecasts kept). */
+static Status follow_adapt(App *a, Worker *w, size_t old, ErrorRecord *err)
+{
+	size_t rows = a->s.rows, M = a->s.metrics;
+	float *pred = malloc(rows * M * sizeof(float));
+	if (!pred)
+		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+	for (size_t m = 0; m < M; m++)
+		memcpy(pred + m * rows, a->pred + m * old,
+		       old * sizeof(float));
+	free(a->pred);
+	a->pred = pred;
+	return adapt_stream_forecast(w->astream, &a->s, &w->dc, pred, NULL,
+				     NULL, NULL, err);
+}
+
 static Status follow_rescore(App *a, Worker *w, size_t old, ErrorRecord *err)
 {
-	Status st = live_forecast(w->model, &a->s, old, &a->pred, err);
+	Status st = w->astream ? follow_adapt(a, w, old, err)
+			       : live_forecast(w->model, &a->s, old, &a->pred,
+					       err);
 	if (st != STATUS_OK)
 		return st;
 	app_settle(a);

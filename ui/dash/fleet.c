@@ -237,6 +237,18 @@ static int text_cols(const char *t)
 	return c;
 }
 
+/* Bytes of the first cols columns of UTF-8 text (one a character): what
+ * mvwaddnstr, which counts bytes, may print to fill at most cols. */
+static int cols_bytes(const char *t, int cols)
+{
+	int b = 0;
+	for (int c = 0; t[b]; b++) {
+		if (((unsigned char)t[b] & 0xc0) != 0x80 && c++ == cols)
+			break;
+	}
+	return b;
+}
+
 /* A ratio as ".32" (1.0 for >= .995). */
 static void ratio(double v, char *buf, size_t n)
 {
@@ -259,17 +271,37 @@ static void prf(const App *a, int original, char *buf, size_t n)
 	snprintf(buf, n, "%s/%s/%s", p, r, f1);
 }
 
+/* The table's columns after the name: the rows as wide as the largest
+ * count (at least "rows"), then model, node l/m/h, orig and work P/R/F1
+ * as wide as their longest values ("training 45%", "12/3/1",
+ * "1.0/1.0/1.0"), each after one space. */
+#define FLEET_MIDDLE (1 + 12 + 1 + 10 + 1 + 11 + 1 + 11)
+
+static int rows_width(const Fleet *f)
+{
+	int w = 4;
+	for (size_t i = 0; i < f->n; i++) {
+		char d[32];
+		int k = snprintf(d, sizeof(d), "%zu", f->m[i].app.s.rows);
+		w = k > w ? k : w;
+	}
+	return w;
+}
+
 /* One machine's row of the table into buf, its name (name, as shown) in
- * namew columns. */
+ * namew columns and its rows in rowsw; room: the columns the edits
+ * column has before the border's space (a journal's count is said
+ * shorter when "N in its journal" does not fit). */
 static void machine_row(const Fleet *f, const FleetMachine *m,
-			const char *name, int namew, char *buf, size_t n)
+			const char *name, int namew, int rowsw, int room,
+			char *buf, size_t n)
 {
 	const App *a = &m->app;
 	/* namew columns of a name that may hold a multi-byte ellipsis */
 	int pad = namew + (int)(strlen(name) - (size_t)text_cols(name));
 	if (m->error[0]) {
-		snprintf(buf, n, " %-*s %6s not opened: %.300s", pad, name, "-",
-			 m->error);
+		snprintf(buf, n, " %-*s %*s not opened: %.300s", pad, name,
+			 rowsw, "-", m->error);
 		return;
 	}
 	char model[32], dets[32] = "-", orig[24] = "-", work[24] = "-";
@@ -302,12 +334,16 @@ static void machine_row(const Fleet *f, const FleetMachine *m,
 	char edits[48];
 	if (u == (size_t)-1)
 		snprintf(edits, sizeof(edits), "yes");
+	else if (!m->session && m->pending &&
+		 snprintf(edits, sizeof(edits), "%zu in its journal",
+			  m->pending) > room)
+		snprintf(edits, sizeof(edits), "%zu journal", m->pending);
 	else if (!m->session && m->pending)
-		snprintf(edits, sizeof(edits), "%zu in its journal", m->pending);
+		; /* said in full */
 	else
 		snprintf(edits, sizeof(edits), "%zu", u);
-	snprintf(buf, n, " %-*s %6zu %-12s %-11s %-12s %-12s %s", pad, name,
-		 a->s.rows, model, dets, orig, work, edits);
+	snprintf(buf, n, " %-*s %*zu %-12s %-10s %-11s %-11s %s", pad, name,
+		 rowsw, a->s.rows, model, dets, orig, work, edits);
 }
 
 void fleet_free_window(void)
@@ -333,28 +369,34 @@ void fleet_draw(Fleet *f)
 		 f->n);
 	mvwaddnstr(w, 0, 2, title, W - 4);
 	/* the names as wide as the longest, as far as the rest leaves room
-	 * (64 columns after the name), but never under 12 (an SMD machine's
-	 * whole name: the columns on the right give way); a name cut keeps
-	 * its end where the cut ones would read alike */
+	 * (the columns after the name, with 9 for the edits: "3 journal",
+	 * and a space before the border), but never under 12 (an SMD
+	 * machine's whole name: the columns on the right give way); a name
+	 * cut keeps its end where the cut ones would read alike */
+	int rowsw = rows_width(f);
+	int after = 1 + rowsw + FLEET_MIDDLE + 1 + 9 + 1;
 	int namew = 7, longest = 0;
 	for (size_t i = 0; i < f->n; i++)
 		if ((int)strlen(f->m[i].name) > longest)
 			longest = (int)strlen(f->m[i].name);
 	namew = longest > namew ? longest : namew;
-	if (namew > W - 2 - 65) {
+	if (namew > W - 3 - after) {
 		int least = longest < 12 ? longest : 12;
-		namew = W - 2 - 65 > least ? W - 2 - 65 : least;
+		namew = W - 3 - after > least ? W - 3 - after : least;
 		namew = namew > 7 ? namew : 7;
 	}
+	/* the edits column's room: up to the space before the border */
+	int room = W - 3 - (1 + namew + 1 + rowsw + FLEET_MIDDLE + 1);
 	const char **names = malloc((f->n ? f->n : 1) * sizeof(*names));
 	for (size_t i = 0; names && i < f->n; i++)
 		names[i] = f->m[i].name;
 	char head[256];
-	snprintf(head, sizeof(head), " %-*s %6s %-12s %-11s %-12s %-12s %s",
-		 namew, "machine", "rows", "model", "node l/m/h", "orig P/R/F1",
-		 "work P/R/F1", "edits");
+	snprintf(head, sizeof(head), " %-*s %*s %-12s %-10s %-11s %-11s %s",
+		 namew, "machine", rowsw, "rows", "model", "node l/m/h",
+		 "orig P/R/F1", "work P/R/F1", "edits");
+	/* nothing touches the right border: the last column is a space */
 	wattron(w, A_BOLD);
-	mvwaddnstr(w, 1, 1, head, W - 2);
+	mvwaddnstr(w, 1, 1, head, W - 3);
 	wattroff(w, A_BOLD);
 	int rows = H - 3;
 	size_t top = f->sel >= (size_t)rows ? f->sel - (size_t)rows + 1 : 0;
@@ -365,13 +407,14 @@ void fleet_draw(Fleet *f)
 				 (size_t)namew, f->m[i].app.unicode,
 				 names && panes_names_clash(names, f->n, i,
 							    (size_t)namew));
-		machine_row(f, &f->m[i], name, namew, line, sizeof(line));
+		machine_row(f, &f->m[i], name, namew, rowsw, room, line,
+			    sizeof(line));
 		if (i == f->sel)
 			wattron(w, A_REVERSE);
 		mvwhline(w, 2 + r, 1, ' ', W - 2);
 		char safe[2048];
-		mvwaddnstr(w, 2 + r, 1, ui_escape(line, safe, sizeof(safe)),
-			   W - 2);
+		ui_escape(line, safe, sizeof(safe));
+		mvwaddnstr(w, 2 + r, 1, safe, cols_bytes(safe, W - 3));
 		wattroff(w, A_REVERSE);
 	}
 	free(names);

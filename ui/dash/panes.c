@@ -878,8 +878,20 @@ static void draw_status(App *a, WINDOW *w)
 		char msg[720];
 		int room = W - text_chars(line) - 3 - cl;
 		fit_path(a, a->message, room, msg, sizeof(msg));
-		if (a->message_brief[0] && text_chars(msg) > room)
+		if (a->message_brief[0] && text_chars(msg) > room) {
 			fit_path(a, a->message_brief, room, msg, sizeof(msg));
+			/* a closing parenthesis gives way at the line's
+			   end, cut; whole where the cut would reach what
+			   comes before it */
+			char *par = strrchr(msg, '(');
+			size_t ml = strlen(msg);
+			if (text_chars(msg) > room && par && par > msg &&
+			    par[-1] == ' ' && msg[ml - 1] == ')') {
+				par[-1] = '\0';
+				if (text_chars(msg) + 2 < room)
+					par[-1] = ' ';
+			}
+		}
 		used += (size_t)snprintf(line + used, sizeof(line) - used,
 					 " %s  ", msg);
 	}

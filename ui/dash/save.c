@@ -744,6 +744,24 @@ int save_labels(App *a, const char *path)
 		app_message(a, "not saved: %s",
 			    err.message[0] ? error_format(&err, buf, sizeof(buf))
 					   : status_message(st));
+		/* where the line is too narrow for it: the reason first (the
+		   system's words, before "(cannot ...)"), then the file's
+		   name without its folder, which the user has just typed,
+		   then what was done, which gives way first */
+		const char *base = strrchr(err.file, '/');
+		base = base ? base + 1 : err.file;
+		size_t why = strcspn(err.message, "(");
+		const char *tail = err.message + why;
+		while (why && err.message[why - 1] == ' ')
+			why--;
+		if (why && *base) {
+			char brief[700];
+			snprintf(brief, sizeof(brief),
+				 "not saved (%.*s): %.300s%s%.300s",
+				 (int)(why < 300 ? why : 300), err.message, base,
+				 *tail ? " " : "", tail);
+			app_message_brief(a, brief);
+		}
 		return -1;
 	}
 	save_remember(a, p);
