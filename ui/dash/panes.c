@@ -546,8 +546,9 @@ static const Criticality crit_min[] = {CRIT_LOW, CRIT_MEDIUM, CRIT_HIGH};
 
 /* One line of the scores panel for criticality filter c. Wide: "all
  * .76/.80 .99/.95 .86/.87 | ..." (working/original for P, R, F1 of each
- * rule); narrow: "all  .76 .99 .86 (.87) | ..." (working P R F1, original
- * F1 in parentheses). */
+ * rule); narrow: "all  .76 .99 .86 (.87)  | ..." (working P R F1, original
+ * F1 in parentheses), each rule's 20 columns under its header's, "event P R
+ * F1 (orig)". */
 static void score_line(App *a, size_t scope, int c, int wide, char *buf,
 		       size_t n)
 {
@@ -567,7 +568,7 @@ static void score_line(App *a, size_t scope, int c, int wide, char *buf,
 							 "%s/%s ", x, y);
 			else
 				used += (size_t)snprintf(buf + used, n - used,
-							 k == 2 ? "%s (%s) "
+							 k == 2 ? "%s (%s)   "
 								: "%s ",
 							 x, y);
 		}
@@ -588,7 +589,7 @@ static void draw_scores_at(App *a, WINDOW *w, int y, size_t scope,
 				 "event P/R/F1 work/orig", "point-wise P/R/F1",
 				 "point-adjusted* P/R/F1");
 		else
-			snprintf(h, sizeof(h), "%10s%-18s| %-18s| %s", "",
+			snprintf(h, sizeof(h), "%10s%-20s| %-20s| %s", "",
 				 "event P R F1 (orig)", "point P R F1 (orig)",
 				 "PA* P R F1 (orig)");
 		put(w, y++, 1, width, h);
