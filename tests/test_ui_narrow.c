@@ -320,12 +320,36 @@ static void test_failed_save_keeps_reason(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* The alerts view (A) at 80x24 keeps a space before the right border:
+ * the last metric's share ran into it ('memory_u… 0.3111|'). */
+static void test_alerts_view_keeps_off_the_border(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	start_at("", "C.UTF-8", 80, 24);
+	expect("model ", 60);
+	keys("A");
+	expect("alerts by time", 5);
+	char bad[1024];
+	capture();
+	if (table_touches_border("top metrics (share)", 3, bad,
+				 sizeof(bad))) {
+		dump_failure();
+		fail_msg("the alerts view touches the border: '%s'", bad);
+	}
+	keys("Escape q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_smd_save_says_how_to_reopen),
 		cmocka_unit_test(test_machines_view_keeps_off_the_border),
 		cmocka_unit_test(test_failed_save_keeps_reason),
+		cmocka_unit_test(test_alerts_view_keeps_off_the_border),
 		cmocka_unit_test(test_long_message_keeps_file_name),
 		cmocka_unit_test(test_readout_fits_80x24),
 		cmocka_unit_test(test_save_anyway_counts_only_unsaved),

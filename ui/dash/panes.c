@@ -1135,12 +1135,13 @@ static void draw_alerts(App *a, WINDOW *w)
 				    t0, dur, crit_name(al->crit),
 				    alert_labelled(a, al->r) ? "TP" : "FP");
 		/* up to three metrics, names shortened to share what is
-		 * left; fewer when that would cut a name under 8 columns
+		 * left but a column before the border; fewer when that
+		 * would cut a name under 8 columns
 		 * (at 80x24 three were cut to "ne…", "me…", "cp…") */
 		int shown = al->n_ranked < 3 ? (int)al->n_ranked : 3;
 		int namew = 0;
 		for (; shown > 0; shown--) {
-			namew = (W - used) / shown - 8;
+			namew = (W - 1 - used) / shown - 8;
 			int fits = 1;
 			for (int m = 0; m < shown; m++) {
 				size_t l = strlen(
