@@ -6,18 +6,6 @@
 
 #include "tests/tmuxutil.h"
 
-/* A copy of the cut SMD machine in tmp/name; its dataset argument (with
- * --no-model) into args. */
-static void smd_copy(const char *name, char *args, size_t n)
-{
-	char out[1024];
-	tu_run(out, sizeof(out),
-	       "rm -rf '%s/%s' && cp -r data/samples/smd-cut '%s/%s'", tmp,
-	       name, tmp, name);
-	snprintf(args, n, "--no-model '%s/%s/ServerMachineDataset:machine-1-2'",
-		 tmp, name);
-}
-
 /* "save anyway?" names only what is not saved yet: after two ranges of
  * m01 were saved as interpretation_label and a third was added, a save as
  * test_label loses 1 range of m01, not 3 (it counted against the original

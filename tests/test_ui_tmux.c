@@ -1808,12 +1808,8 @@ static void test_save_txt_keeps_format(void **state)
 		skip();
 	clear_journals();
 	char out[1024];
-	tu_run(out, sizeof(out),
-	       "rm -rf '%s/smdt' && cp -r data/samples/smd-cut '%s/smdt'", tmp,
-	       tmp);
 	char args[600];
-	snprintf(args, sizeof(args),
-		 "--no-model '%s/smdt/ServerMachineDataset:machine-1-2'", tmp);
+	smd_copy("smdt", args, sizeof(args));
 	start(args, "C.UTF-8");
 	expect(">m01", 10);
 	keys("G m h h h m a");
@@ -1877,11 +1873,8 @@ static void test_lossy_save_asks(void **state)
 		skip();
 	clear_journals();
 	char out[1024];
-	tu_run(out, sizeof(out), "rm -rf '%s/smdl' && cp -r data/samples/smd-cut '%s/smdl'",
-	       tmp, tmp);
 	char args[600];
-	snprintf(args, sizeof(args),
-		 "--no-model '%s/smdl/ServerMachineDataset:machine-1-2'", tmp);
+	smd_copy("smdl", args, sizeof(args));
 	start(args, "C.UTF-8");
 	expect(">m01", 10);
 	keys("Tab");
@@ -1980,12 +1973,8 @@ static void test_smd_own_interp_save_says_where_node_reopens(void **state)
 	if (!have_tmux())
 		skip();
 	clear_journals();
-	char out[1024], args[600], ip[600], cmd[800];
-	tu_run(out, sizeof(out),
-	       "rm -rf '%s/smdo' && cp -r data/samples/smd-cut '%s/smdo'", tmp,
-	       tmp);
-	snprintf(args, sizeof(args),
-		 "--no-model '%s/smdo/ServerMachineDataset:machine-1-2'", tmp);
+	char args[600], ip[600], cmd[800];
+	smd_copy("smdo", args, sizeof(args));
 	snprintf(ip, sizeof(ip),
 		 "%s/smdo/ServerMachineDataset/interpretation_label/"
 		 "machine-1-2.txt",
@@ -2031,12 +2020,8 @@ static void test_smd_both_files_saved_in_turn(void **state)
 	if (!have_tmux())
 		skip();
 	clear_journals();
-	char out[1024], args[600], cmd[800];
-	tu_run(out, sizeof(out),
-	       "rm -rf '%s/smdb' && cp -r data/samples/smd-cut '%s/smdb'", tmp,
-	       tmp);
-	snprintf(args, sizeof(args),
-		 "--no-model '%s/smdb/ServerMachineDataset:machine-1-2'", tmp);
+	char args[600], cmd[800];
+	smd_copy("smdb", args, sizeof(args));
 	start(args, "C.UTF-8");
 	expect("metric | ? help", 10);
 	keys("G m h h m a");
@@ -2075,12 +2060,8 @@ static void test_lossy_own_save_recovered(void **state)
 	if (!have_tmux())
 		skip();
 	clear_journals();
-	char out[1024], args[600], tl[600], cmd[800];
-	tu_run(out, sizeof(out),
-	       "rm -rf '%s/smdk' && cp -r data/samples/smd-cut '%s/smdk'", tmp,
-	       tmp);
-	snprintf(args, sizeof(args),
-		 "--no-model '%s/smdk/ServerMachineDataset:machine-1-2'", tmp);
+	char args[600], tl[600], cmd[800];
+	smd_copy("smdk", args, sizeof(args));
 	snprintf(tl, sizeof(tl),
 		 "%s/smdk/ServerMachineDataset/test_label/machine-1-2.txt", tmp);
 	start(args, "C.UTF-8");

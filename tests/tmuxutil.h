@@ -169,6 +169,18 @@ static inline void stop_server(void)
 	}
 }
 
+/* A copy of the cut SMD machine in tmp/name; its dataset argument (with
+ * --no-model) into args. */
+static inline void smd_copy(const char *name, char *args, size_t n)
+{
+	char out[1024];
+	tu_run(out, sizeof(out),
+	       "rm -rf '%s/%s' && cp -r data/samples/smd-cut '%s/%s'", tmp,
+	       name, tmp, name);
+	snprintf(args, n, "--no-model '%s/%s/ServerMachineDataset:machine-1-2'",
+		 tmp, name);
+}
+
 /* Start vigil with args in a fresh server of cols x rows; locale as given
  * (followed by more environment settings if wanted, "C.UTF-8 NO_COLOR=1"). The pane's
  * shell shows vigil's exit code and then stays for ten minutes, longer
