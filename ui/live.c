@@ -277,3 +277,19 @@ Status live_append(LiveSource *l, Series *s, double delay, size_t *added,
 	}
 	return csv_append(l, s, added, err);
 }
+
+Status live_adapt_forecast(AdaptStream *a, const DetectConfig *dc,
+			   const Series *s, size_t old_rows, float **predp,
+			   ErrorRecord *err)
+{
+	size_t rows = s->rows, M = s->metrics;
+	float *pred = malloc(rows * M * sizeof(float));
+	if (!pred)
+		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
+	for (size_t m = 0; m < M; m++)
+		memcpy(pred + m * rows, *predp + m * old_rows,
+		       old_rows * sizeof(float));
+	free(*predp);
+	*predp = pred;
+	return adapt_stream_forecast(a, s, dc, pred, NULL, NULL, NULL, err);
+}

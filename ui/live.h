@@ -10,6 +10,7 @@
 
 #include "data/prom.h"
 #include "data/series.h"
+#include "engine/adapt.h"
 #include "engine/model.h"
 
 typedef struct {
@@ -77,5 +78,12 @@ int64_t live_step(const LiveSource *l, const Series *s);
  * series. */
 Status live_forecast(const LstmModel *model, const Series *s,
 		     size_t old_rows, float **pred, ErrorRecord *err);
+
+/* The same with --adapt: rows [old_rows, rows) forecast by the learning
+ * copy in a (which makes the updates whose row has arrived), the old rows'
+ * forecasts kept. */
+Status live_adapt_forecast(AdaptStream *a, const DetectConfig *dc,
+			   const Series *s, size_t old_rows, float **pred,
+			   ErrorRecord *err);
 
 #endif

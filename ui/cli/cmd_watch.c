@@ -697,25 +697,6 @@ static Status trim(Watch *w, ErrorRecord *err)
 	return STATUS_OK;
 }
 
-/* --adapt: forecast the rows beyond old with the learning copy (pred
- * grows to the series' rows, the old rows' forecasts kept). */
-static Status adapt_new_rows(Watch *w, size_t old, ErrorRecord *err)
-{
-	const Series *s = &w->p.series;
-	size_t rows = s->rows, M = s->metrics;
-	float *pred = malloc(rows * M * sizeof(float));
-	if (!pred)
-		return error_set(err, STATUS_NOMEM, w->source, 0, 0,
-				 "out of memory");
-	for (size_t m = 0; m < M; m++)
-		memcpy(pred + m * rows, w->p.pred + m * old,
-		       old * sizeof(float));
-	free(w->p.pred);
-	w->p.pred = pred;
-	return adapt_stream_forecast(w->adapt, s, &w->po.detect, pred, NULL,
-				     NULL, NULL, err);
-}
-
 /* One poll: fetch new rows, score them, report. */
 static void poll_once(Watch *w)
 {
@@ -777,7 +758,9 @@ static void poll_once(Watch *w)
 		       name, w->p.series.metrics);
 	if (added == 0)
 		return;
-	st = w->adapt ? adapt_new_rows(w, old, &err)
+	st = w->adapt ? live_adapt_forecast(w->adapt, &w->po.detect,
+					    &w->p.series, old, &w->p.pred,
+					    &err)
 		      : live_forecast(w->p.model, &w->p.series, old,
 				      &w->p.pred, &err);
 	if (st == STATUS_OK)

@@ -479,27 +479,10 @@ void dash_wait_model(App *a)
 /* Score the grown series: forecast the new rows, detect again (the causal
  * default keeps older rows' scores), re-apply the threshold moves, attach
  * the detections to the labels. */
-/* --adapt: the rows beyond old are forecast by the learning copy, which
- * makes the updates whose row has arrived (a->pred grows to the series'
- * rows, the old rows' forecasts kept). */
-static Status follow_adapt(App *a, Worker *w, size_t old, ErrorRecord *err)
-{
-	size_t rows = a->s.rows, M = a->s.metrics;
-	float *pred = malloc(rows * M * sizeof(float));
-	if (!pred)
-		return error_set(err, STATUS_NOMEM, "", 0, 0, "out of memory");
-	for (size_t m = 0; m < M; m++)
-		memcpy(pred + m * rows, a->pred + m * old,
-		       old * sizeof(float));
-	free(a->pred);
-	a->pred = pred;
-	return adapt_stream_forecast(w->astream, &a->s, &w->dc, pred, NULL,
-				     NULL, NULL, err);
-}
-
 static Status follow_rescore(App *a, Worker *w, size_t old, ErrorRecord *err)
 {
-	Status st = w->astream ? follow_adapt(a, w, old, err)
+	Status st = w->astream ? live_adapt_forecast(w->astream, &w->dc, &a->s,
+						     old, &a->pred, err)
 			       : live_forecast(w->model, &a->s, old, &a->pred,
 					       err);
 	if (st != STATUS_OK)
