@@ -18,6 +18,7 @@
 #include "data/synth.h"
 #include "engine/detect.h"
 #include "engine/model.h"
+#include "engine/modelcache.h"
 #include "engine/preview.h"
 #include "ui/dash/journal.h"
 #include "ui/dash/keys.h"
@@ -310,14 +311,16 @@ void dash_start_model(App *a, const DashOptions *o)
 		lstm_model_set_threads(m, o->pipe.lstm.threads);
 		/* a model of another dataset: said on the status line, as
 		   the commands say it on stderr */
-		uint64_t mh, sh;
+		uint64_t mh;
 		const char *on;
 		char note[1200], sn[256], how[600];
 		snprintf(how, sizeof(how), "loaded");
 		if (pipeline_model_elsewhere(m, &a->s, o->pipe.model_path, note,
 					     sizeof(note)) &&
 		    model_origin(m, &mh, &on)) {
-			model_origin_of(&a->s, &sh, sn, sizeof(sn));
+			/* the dataset's name alone: its train part was
+			   hashed by the check above */
+			model_dataset_base(&a->s, sn, sizeof(sn));
 			snprintf(how, sizeof(how),
 				 "loaded, trained on %s, not on %s", on, sn);
 		}
