@@ -173,6 +173,25 @@ static void test_dashboard_help_names_folders(void **state)
 	}
 }
 
+/* vigil --help names every option that vigil itself takes: --version,
+ * which prints "vigil VERSION" and exits 0, was accepted but named
+ * nowhere (not in --help, the man page or the README). */
+static void test_help_names_version(void **state)
+{
+	(void)state;
+	char out[8192];
+	int rc = tu_run(out, sizeof(out), "%s --help", vigil);
+	assert_int_equal(rc, 0);
+	if (!strstr(out, "vigil --version prints the version"))
+		fail_msg("vigil --help does not name --version:\n%s", out);
+	rc = tu_run(out, sizeof(out), "%s --version", vigil);
+	assert_int_equal(rc, 0);
+	/* one line: "vigil 0.1.0" */
+	assert_int_equal(strncmp(out, "vigil 0.", 8), 0);
+	assert_non_null(strchr(out, '\n'));
+	assert_ptr_equal(strchr(out, '\n') + 1, out + strlen(out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_no_terminal_names_the_dataset_problem),
 		cmocka_unit_test(test_no_terminal_folder_names_the_problem),
 		cmocka_unit_test(test_dashboard_help_names_folders),
+		cmocka_unit_test(test_help_names_version),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
