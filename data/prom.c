@@ -299,13 +299,9 @@ Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 	size_t hl = strlen(rest);
 	while (hl && rest[hl - 1] == '/')
 		rest[--hl] = '\0';
-	if (hl == 0 || rest[0] == '/') {
-		st = error_set(err, STATUS_PARSE, p->url, 0, 0,
-			       "no host: write prometheus://HOST:PORT/?query=...");
-		goto fail;
-	}
-	/* HOST[:PORT]: a port that is not a number would reach libcurl as
-	   a malformed URL and be reported as "no answer from the server" */
+	/* HOST[:PORT]: no host, or a port that is not a number, would reach
+	   libcurl as a malformed URL and be reported as "no answer from the
+	   server" */
 	size_t al = strcspn(rest, "/");
 	const char *host = rest; /* after USER:PASSWORD@, if any */
 	for (size_t i = 0; i < al; i++)
@@ -320,6 +316,11 @@ Status prom_open(PromSource **out, const char *url, const SeriesOptions *opt,
 		for (const char *c = host; c < aend; c++)
 			if (*c == ':')
 				colon = c;
+	}
+	if ((colon ? colon : aend) == host) {
+		st = error_set(err, STATUS_PARSE, p->url, 0, 0,
+			       "no host: write prometheus://HOST:PORT/?query=...");
+		goto fail;
 	}
 	if (colon) {
 		const char *pp = colon + 1;

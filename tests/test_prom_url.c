@@ -14,6 +14,9 @@ typedef struct {
 static const Bad bad[] = {
 	{"prometheus://", "no host"},
 	{"prometheus:///?query=up", "no host"},
+	/* a port without a host: it said "no answer from the server: URL
+	   using bad/illegal format" */
+	{"prometheus://:9090/?query=up", "no host"},
 	{"prometheus://127.0.0.1:abc/?query=up", "the port 'abc' is not a number"},
 	{"prometheus://127.0.0.1:0/?query=up", "the port '0' is not a number"},
 	{"prometheus://127.0.0.1:70000/?query=up",

@@ -64,8 +64,9 @@ static void usage(FILE *out)
 		"\n"
 		"or a folder of CSV files).\n"
 		"Every subcommand takes --help; the dashboard's options: vigil "
-		"DATASET --help.\nExit codes: 0 success, 1 usage error, 2 bad "
-		"input, 3 internal error.\n");
+		"DATASET --help.\nvigil --version prints the version. Exit "
+		"codes: 0 success, 1 usage\nerror, 2 bad input, 3 internal "
+		"error.\n");
 }
 
 /* Edit distance between a and b with adjacent transpositions counting as

@@ -271,12 +271,18 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 			fputs(pipeline_adapt_help, stdout);
 			fputs(cli_series_help, stdout);
 			return 0;
-		} else if (!strcmp(a, "--labels") && i + 1 < argc) {
-			opt->labels = argv[++i];
-		} else if (!strcmp(a, "--keys") && i + 1 < argc) {
-			run->keys_path = argv[++i];
-		} else if (!strcmp(a, "--dump") && i + 1 < argc) {
-			run->dump_path = argv[++i];
+		} else if (!strcmp(a, "--labels") || !strcmp(a, "--keys") ||
+			   !strcmp(a, "--dump")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("dashboard",
+						       "%s needs a value", a);
+			const char *v = argv[++i];
+			if (!strcmp(a, "--labels"))
+				opt->labels = v;
+			else if (!strcmp(a, "--keys"))
+				run->keys_path = v;
+			else
+				run->dump_path = v;
 		} else if (!strcmp(a, "--timing")) {
 			run->timing = 1;
 		} else if (!strcmp(a, "--no-model")) {
