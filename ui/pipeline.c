@@ -44,17 +44,21 @@
 	"                     ~/.cache/vigil; never beside the data unless\n"   \
 	"                     DIR is the data's folder; see vigil cache)\n"
 
+#define HELP_QUIET                                                         \
+	"  --quiet            no progress bar and no progress notes on\n"     \
+	"                     stderr (errors and warnings still show)\n"
+
 const char pipeline_model_help[] =
 	"Model options:\n" HELP_MODEL_FILE HELP_MODEL_TRAIN HELP_MODEL_CACHE
-	"  --quiet            no progress bar\n";
+	HELP_QUIET;
 
 const char pipeline_train_help[] =
 	"Model options:\n" HELP_MODEL_TRAIN
-	"  --quiet            no progress bar\n";
+	HELP_QUIET;
 
 const char pipeline_train_cached_help[] =
 	"Model options:\n" HELP_MODEL_TRAIN HELP_MODEL_CACHE
-	"  --quiet            no progress bar\n";
+	HELP_QUIET;
 
 const char pipeline_detect_help[] =
 	"Detection options:\n"
