@@ -1,0 +1,106 @@
+/* Reopening a relabelled SMD machine from the two files the dashboard's
+ * `s` saves in SMD's own formats: the node's labels as test_label and the
+ * metrics' as interpretation_label, given back together as two --labels
+ * (the real binary in a private tmux server, keys sent as a user types
+ * them; helpers in tests/tmuxutil.h). Skipped when tmux is missing. */
+#include "tests/testutil.h"
+
+#include "tests/tmuxutil.h"
+
+/* Edit a metric's range and a node range, save the metrics as
+ * interpretation_label and the node as test_label, quit, reopen with both
+ * files: both edits are there, nothing is unsaved, and the scores panel
+ * gives the figures it gave before quitting. Before, --labels took one
+ * file (the second replaced the first), so one of the two edits was gone:
+ * the metrics came from the machine's own interpretation_label, or the
+ * node was the metrics' union. */
+static void test_smd_pair_saved_then_reopened(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char args[400], cmd[2000], tl[400], il[400], out[1024];
+	if (tu_run(out, sizeof(out),
+		   "rm -rf '%s/smdrt' && cp -r data/samples/smd-cut '%s/smdrt'",
+		   tmp, tmp) != 0)
+		fail_msg("cannot copy the dataset: %s", out);
+	snprintf(tl, sizeof(tl), "%s/rt.test_label.txt", tmp);
+	snprintf(il, sizeof(il), "%s/rt.interpretation_label.txt", tmp);
+	snprintf(args, sizeof(args),
+		 "'%s/smdrt/ServerMachineDataset:machine-1-2' --epochs 2", tmp);
+	start(args, "C.UTF-8");
+	expect(">m01", 10);
+	expect("recall", 120);
+	/* m01: test rows 36-48 (rows 336-348) */
+	keys(": 3 3 6 Enter m : 3 4 8 Enter m a");
+	expect("(13 rows, m01)", 5);
+	keys("s");
+	expect("save as interp in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", il);
+	keys(cmd);
+	expect("rt.interpretation_label.txt (interp)", 5);
+	expect("0 edits unsaved", 5);
+	char metric_panel[64], node_panel[64];
+	panel_recall(metric_panel, sizeof(metric_panel));
+	CHECK(metric_panel[0]);
+	/* the node: test rows 0-12 (rows 300-312) */
+	keys("Tab : 3 0 0 Enter m : 3 1 2 Enter m a");
+	expect("(13 rows, node)", 5);
+	keys("s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", tl);
+	keys(cmd);
+	expect("rt.test_label.txt (smd)", 5);
+	expect("0 edits unsaved", 5);
+	panel_recall(node_panel, sizeof(node_panel));
+	CHECK(node_panel[0]);
+	keys("q");
+	expect("VIGIL-EXIT=0", 10);
+
+	/* both files back, the metrics' first */
+	snprintf(cmd, sizeof(cmd), "%s --labels '%s' --labels '%s'", args, il,
+		 tl);
+	start(cmd, "C.UTF-8");
+	expect(">m01", 10);
+	expect("recall", 120);
+	expect("0 edits unsaved", 5);
+	char now[64];
+	/* m01's range and its figures */
+	keys(": 3 4 0 Enter");
+	expect("[label]", 5);
+	CHECK(wait_panel(metric_panel, 1, now, sizeof(now)));
+	keys(": 3 5 5 Enter");
+	WAIT_CHECK(!strstr(screen, "[label]"), 5);
+	/* the node's range and its figures */
+	keys("Tab : 3 0 5 Enter");
+	expect("node(m01) 305", 5);
+	expect("[label]", 5);
+	CHECK(wait_panel(node_panel, 1, now, sizeof(now)));
+	keys("q");
+	expect("VIGIL-EXIT=0", 10);
+
+	/* two files of one kind: refused, saying what to give */
+	snprintf(cmd, sizeof(cmd), "%s --labels '%s' --labels '%s'", args, tl,
+		 tl);
+	start(cmd, "C.UTF-8");
+	expect("VIGIL-EXIT=1", 10);
+	char *err = NULL;
+	char ep[700];
+	snprintf(ep, sizeof(ep), "%s/vigil-%u.err", tmp, n_starts);
+	err = tu_slurp(ep, NULL);
+	assert_non_null(err);
+	if (!strstr(err, "are both node-level files (test_label): give one "
+			 "node-level file (test_label) and one per-metric "
+			 "file (interpretation_label)"))
+		fail_msg("stderr: %s", err);
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_smd_pair_saved_then_reopened),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
