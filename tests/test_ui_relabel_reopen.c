@@ -97,10 +97,66 @@ static void test_smd_pair_saved_then_reopened(void **state)
 	free(err);
 }
 
+/* The pair under names that do not say which is which (m.txt, n.txt): a
+ * save over the metrics' file writes interpretation_label there whatever
+ * the scope, and says the node reopens from the other file. Before, at
+ * node scope the prompt's test_label went into the metrics' file (a .txt
+ * was the prompt's format), so the next open refused the pair: two
+ * node-level files. */
+static void test_smd_pair_file_keeps_its_format(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char args[1200], cmd[2000], mp[300], np[300], out[1024];
+	if (tu_run(out, sizeof(out),
+		   "rm -rf '%s/smdfk' && cp -r data/samples/smd-cut '%s/smdfk' "
+		   "&& cd '%s/smdfk/ServerMachineDataset' && "
+		   "cp interpretation_label/machine-1-2.txt ../m.txt && "
+		   "cp test_label/machine-1-2.txt ../n.txt",
+		   tmp, tmp, tmp) != 0)
+		fail_msg("cannot copy the dataset: %s", out);
+	snprintf(mp, sizeof(mp), "%s/smdfk/m.txt", tmp);
+	snprintf(np, sizeof(np), "%s/smdfk/n.txt", tmp);
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smdfk/ServerMachineDataset:machine-1-2' "
+		 "--labels '%s' --labels '%s'",
+		 tmp, np, mp);
+	start(args, "C.UTF-8");
+	expect(">m01", 10);
+	keys(": 3 3 6 Enter m : 3 4 8 Enter m a");
+	expect("(13 rows, m01)", 5);
+	keys("Tab");
+	expect("node | ? help", 5);
+	keys("s");
+	expect("save as smd in", 5);
+	snprintf(cmd, sizeof(cmd), "C-u '%s' Enter", mp);
+	keys(cmd);
+	expect("saved (interp); node labels reopen from smdfk/n.txt", 5);
+	expect("0 edits unsaved", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 10);
+	char *m = tu_slurp(mp, NULL);
+	assert_non_null(m);
+	if (!strstr(m, "336-349:1\n") && !strstr(m, "36-49:1\n"))
+		fail_msg("m.txt: %s", m);
+	free(m);
+	/* and the pair opens again, the edit there */
+	start(args, "C.UTF-8");
+	expect(">m01", 10);
+	expect("0 edits unsaved", 5);
+	keys(": 3 4 0 Enter");
+	expect("[label]", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_smd_pair_saved_then_reopened),
+		cmocka_unit_test(test_smd_pair_file_keeps_its_format),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

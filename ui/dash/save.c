@@ -362,10 +362,10 @@ unsigned save_format_holds(const App *a, SaveFormat f)
 static const char *start_file(const App *a, unsigned scope, LabelFormat *f)
 {
 	const LabelSources *src = &a->label_src;
-	if (a->s.kind != SERIES_SMD)
-		return NULL;
 	*f = scope == UI_SAVED_NODE && src->node_path ? src->node_format
 							: src->format;
+	if (a->s.kind != SERIES_SMD)
+		return NULL;
 	if (scope == UI_SAVED_NODE)
 		return src->node_path ? src->node_path
 		       : src->format == LABEL_FORMAT_SMD ? src->path
@@ -599,13 +599,21 @@ void save_folder(const App *a, char *buf, size_t n)
 }
 
 /* The format a path's name says, else the prompt's. A ".txt" is either
- * SMD file: the one the path says (interpretation, test_label), else the
- * prompt's interpretation_label when chosen, else test_label. */
+ * SMD file: the one the start read there (an SMD machine's own or a
+ * --labels one), else the one the path says (interpretation, test_label),
+ * else the prompt's interpretation_label when chosen, else test_label. */
 static SaveFormat format_of(const App *a, const char *p)
 {
 	SaveFormat f = (SaveFormat)a->save_format;
 	size_t l = strlen(p);
-	if (l > 4 && !strcmp(p + l - 4, ".csv"))
+	LabelFormat mf, nf;
+	const char *metrics = start_file(a, UI_SAVED_METRICS, &mf);
+	const char *node = start_file(a, UI_SAVED_NODE, &nf);
+	if (same_file(p, metrics))
+		f = SAVE_INTERP;
+	else if (same_file(p, node) && nf == LABEL_FORMAT_SMD)
+		f = SAVE_SMD;
+	else if (l > 4 && !strcmp(p + l - 4, ".csv"))
 		f = SAVE_CSV;
 	else if (l > 5 && !strcmp(p + l - 5, ".json"))
 		f = SAVE_NAB;
