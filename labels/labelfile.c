@@ -1117,6 +1117,15 @@ Status labelfile_sources(LabelSources *src, const Series *s,
 		Status st = format && n == 1
 				    ? (f[i] = *format, STATUS_OK)
 				    : labelfile_guess(given[i], &f[i], err);
+		/* an empty file beside another: an interpretation_label
+		   without lines (every metric's range removed, then saved),
+		   as test_label has a line a test row */
+		struct stat sb;
+		if (st && n == 2 && stat(given[i], &sb) == 0 &&
+		    S_ISREG(sb.st_mode) && sb.st_size == 0) {
+			f[i] = LABEL_FORMAT_INTERP;
+			st = STATUS_OK;
+		}
 		if (st)
 			return st;
 	}

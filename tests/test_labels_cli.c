@@ -807,6 +807,24 @@ static void test_score_smd_pair_as_vigil_csv(void **state)
 	assert_non_null(strstr(a, "\"node\": {\"point-wise\": {\"all\": "
 				  "{\"tp\": 10, \"fp\": 9, \"fn\": 49"));
 
+	/* an empty interpretation_label (every metric's range removed and
+	 * saved) beside a test_label: the metrics without labels */
+	char empty[128];
+	snprintf(empty, sizeof(empty), "%s/p.empty_interp.txt", tmp);
+	assert_int_equal(tu_write(empty, ""), 0);
+	rc = tu_run(a, sizeof(a),
+		    "%s score %s --labels %s --labels %s --detections %s "
+		    "--per-metric --json",
+		    tu_vigil(), ds, tl, empty, det);
+	if (rc != 0)
+		fail_msg("exit %d: %s", rc, a);
+	assert_non_null(strstr(a, "\"name\": \"m02\", \"scores\": "
+				  "{\"point-wise\": {\"all\": {\"tp\": 0, "
+				  "\"fp\": 9, \"fn\": 0"));
+	node_b = strstr(a, "\"node\": {");
+	assert_non_null(node_b);
+	assert_memory_equal(node_c, node_b, 200);
+
 	/* two files of one kind */
 	rc = tu_run(a, sizeof(a),
 		    "%s score %s --labels %s --labels %s --detections %s",

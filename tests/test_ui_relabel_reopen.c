@@ -152,11 +152,51 @@ static void test_smd_pair_file_keeps_its_format(void **state)
 	expect("VIGIL-EXIT=0", 10);
 }
 
+/* Every metric's range removed and saved leaves an empty
+ * interpretation_label file: the pair still opens, the metrics without
+ * labels and the node from its test_label. Before, the empty file's
+ * format could not be told (exit 2: "name it with --label-format", an
+ * option the dashboard does not have). */
+static void test_smd_pair_with_empty_metric_file(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char args[1200], mp[300], np[300], out[1024];
+	if (tu_run(out, sizeof(out),
+		   "rm -rf '%s/smdem' && cp -r data/samples/smd-cut '%s/smdem' "
+		   "&& : > '%s/smdem/m.txt' && cp "
+		   "'%s/smdem/ServerMachineDataset/test_label/machine-1-2.txt' "
+		   "'%s/smdem/n.txt'",
+		   tmp, tmp, tmp, tmp, tmp) != 0)
+		fail_msg("cannot copy the dataset: %s", out);
+	snprintf(mp, sizeof(mp), "%s/smdem/m.txt", tmp);
+	snprintf(np, sizeof(np), "%s/smdem/n.txt", tmp);
+	snprintf(args, sizeof(args),
+		 "--no-model '%s/smdem/ServerMachineDataset:machine-1-2' "
+		 "--labels '%s' --labels '%s'",
+		 tmp, mp, np);
+	start(args, "C.UTF-8");
+	expect(">m01", 10);
+	expect("0 edits unsaved", 5);
+	/* m09 has test rows 129-188 in the machine's interpretation_label,
+	 * not here; the node has them from n.txt */
+	keys("j j j j j j j j : 4 4 0 Enter");
+	expect("m09  440  value", 5);
+	CHECK(!strstr(screen, "[label]"));
+	keys("Tab");
+	expect("[label]", 5);
+	keys("q");
+	expect("VIGIL-EXIT=0", 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_smd_pair_saved_then_reopened),
 		cmocka_unit_test(test_smd_pair_file_keeps_its_format),
+		cmocka_unit_test(test_smd_pair_with_empty_metric_file),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
