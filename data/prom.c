@@ -595,6 +595,11 @@ typedef struct {
 	size_t rows;
 	Col *col;
 	size_t n, cap;
+	const Series *keep; /* borrowed, may be NULL: a poll's grid holds
+			       columns for keep's metrics only; the other
+			       series are only named (PromSource.unknown) */
+	unsigned char *other; /* owned with keep: rows flags, 1 where one
+				 of the other series has a sample */
 } Grid;
 
 static void grid_free(Grid *g)
@@ -604,6 +609,7 @@ static void grid_free(Grid *g)
 		free(g->col[i].v);
 	}
 	free(g->col);
+	free(g->other);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -721,6 +727,33 @@ static long new_series(const PromSource *p, const cJSON *res, const Grid *g)
 	return n;
 }
 
+/* Whether s has a metric named name. */
+static int has_metric(const Series *s, const char *name)
+{
+	for (size_t m = 0; m < s->metrics; m++)
+		if (!strcmp(s->names[m], name))
+			return 1;
+	return 0;
+}
+
+/* Remember name, a series that s has no metric for (once each). */
+static Status note_unknown(PromSource *p, const char *name, ErrorRecord *err)
+{
+	for (size_t k = 0; k < p->n_unknown; k++)
+		if (!strcmp(p->unknown[k], name))
+			return STATUS_OK;
+	char **u = realloc(p->unknown, (p->n_unknown + 1) * sizeof(*u));
+	if (!u)
+		return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
+				 "out of memory");
+	p->unknown = u;
+	if (!(u[p->n_unknown] = strdup(name)))
+		return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
+				 "out of memory");
+	p->n_unknown++;
+	return STATUS_OK;
+}
+
 /* Read one query_range answer (HTTP code, body) into g. With capped, a
  * query of more series than a dataset may hold metrics is refused before
  * their columns take memory; more_chunks: the range goes on past this
@@ -796,9 +829,17 @@ static Status read_answer(PromSource *p, const char *body, long code, Grid *g,
 		const cJSON *values =
 			cJSON_GetObjectItemCaseSensitive(item, "values");
 		char *name = series_name(metric, p->query);
-		Col *c = name ? grid_col(g, name) : NULL;
+		/* a new series: named, given no column, its rows only
+		   flagged (a row with no sample of the known ones is still
+		   a row: they went away) */
+		int other = name && g->keep && !has_metric(g->keep, name);
+		if (other && (st = note_unknown(p, name, err))) {
+			free(name);
+			goto done;
+		}
+		Col *c = name && !other ? grid_col(g, name) : NULL;
 		free(name);
-		if (!c) {
+		if (!c && !other) {
 			st = error_set(err, STATUS_NOMEM, shown, 0, 0,
 				       "out of memory");
 			goto done;
@@ -820,7 +861,10 @@ static Status read_answer(PromSource *p, const char *body, long code, Grid *g,
 			   counted); so is a value beyond float's range
 			   (1e39), which would become infinity */
 			float v = (float)strtod(val->valuestring, NULL);
-			c->v[r] = isfinite(v) ? v : NAN;
+			if (c)
+				c->v[r] = isfinite(v) ? v : NAN;
+			else if (isfinite(v))
+				g->other[r] = 1;
 		}
 	}
 done:
@@ -829,12 +873,14 @@ done:
 }
 
 /* Fetch [start, end] on the grid start + k * step into g (chunked). With
- * capped, more series than SERIES_MAX_METRICS are refused (a dataset's
- * first fetch; a poll's new series are only named). */
+ * keep NULL (a dataset's first fetch), a column for every series, and more
+ * series than SERIES_MAX_METRICS are refused; else (a poll) columns for
+ * keep's metrics only, the new series named in p->unknown. */
 static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
-			 int capped, ErrorRecord *err)
+			 const Series *keep, ErrorRecord *err)
 {
 	memset(g, 0, sizeof(*g));
+	g->keep = keep;
 	g->start = start;
 	g->step = p->step;
 	int64_t steps = (end - start) / p->step + 1;
@@ -846,10 +892,15 @@ static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
 				 (long long)steps, (long long)p->step,
 				 PROM_MAX_STEPS);
 	g->rows = (size_t)steps;
-	char *q = curl_easy_escape(p->curl, p->query, 0);
-	if (!q)
+	if (keep && !(g->other = calloc(g->rows, 1)))
 		return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
 				 "out of memory");
+	char *q = curl_easy_escape(p->curl, p->query, 0);
+	if (!q) {
+		grid_free(g);
+		return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
+				 "out of memory");
+	}
 	struct curl_slist *h = NULL;
 	if (p->auth_header)
 		h = curl_slist_append(NULL, p->auth_header);
@@ -874,7 +925,7 @@ static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
 		st = http_do(p->curl, url, NULL, h, p->userpwd, 150000, p->cancel,
 			     p->shown, &b, &code, err);
 		if (st == STATUS_OK)
-			st = read_answer(p, b.data, code, g, capped,
+			st = read_answer(p, b.data, code, g, !keep,
 					 r1 < g->rows, err);
 		free(b.data);
 	}
@@ -889,6 +940,8 @@ static Status fetch_grid(PromSource *p, int64_t start, int64_t end, Grid *g,
 /* Nonzero when row r of g has a sample in some column. */
 static int row_has_sample(const Grid *g, size_t r)
 {
+	if (g->other && g->other[r])
+		return 1;
 	for (size_t i = 0; i < g->n; i++)
 		if (!isnan(g->col[i].v[r]))
 			return 1;
@@ -931,7 +984,7 @@ Status prom_fetch(PromSource *p, const SeriesOptions *opt, Series *s,
 {
 	series_init(s);
 	Grid g;
-	Status st = fetch_grid(p, p->start, p->end, &g, 1, err);
+	Status st = fetch_grid(p, p->start, p->end, &g, NULL, err);
 	if (st)
 		return st;
 	size_t lead = 0, tail = g.rows;
@@ -979,33 +1032,6 @@ Status prom_fetch(PromSource *p, const SeriesOptions *opt, Series *s,
 	return st;
 }
 
-/* Remember the columns of g that s has no metric for (once each). */
-static Status note_unknown(PromSource *p, const Series *s, const Grid *g,
-			   ErrorRecord *err)
-{
-	for (size_t i = 0; i < g->n; i++) {
-		const char *name = g->col[i].name;
-		int known = 0;
-		for (size_t m = 0; m < s->metrics && !known; m++)
-			known = !strcmp(s->names[m], name);
-		for (size_t k = 0; k < p->n_unknown && !known; k++)
-			known = !strcmp(p->unknown[k], name);
-		if (known)
-			continue;
-		char **u = realloc(p->unknown,
-				   (p->n_unknown + 1) * sizeof(*u));
-		if (!u)
-			return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
-					 "out of memory");
-		p->unknown = u;
-		if (!(u[p->n_unknown] = strdup(name)))
-			return error_set(err, STATUS_NOMEM, p->shown, 0, 0,
-					 "out of memory");
-		p->n_unknown++;
-	}
-	return STATUS_OK;
-}
-
 Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 		   ErrorRecord *err)
 {
@@ -1017,13 +1043,9 @@ Status prom_append(PromSource *p, Series *s, int64_t end, size_t *added,
 	if (from > end)
 		return STATUS_OK;
 	Grid g;
-	Status st = fetch_grid(p, from, end, &g, 0, err);
-	if (st == STATUS_OK)
-		st = note_unknown(p, s, &g, err);
-	if (st) {
-		grid_free(&g);
+	Status st = fetch_grid(p, from, end, &g, s, err);
+	if (st)
 		return st;
-	}
 	size_t k = g.rows;
 	while (k > 0 && !row_has_sample(&g, k - 1))
 		k--;

@@ -1054,47 +1054,164 @@ Status labelfile_read_ahead(LabelSet *ls, const Series *s, const char *path,
 	return read_file(ls, s, path, f, 1, err);
 }
 
-Status labelfile_read_smd_machine(LabelSet *ls, const Series *s, int *have,
-				  ErrorRecord *err)
+/* The node level of ls replaced by that of node_path (format f): an SMD
+ * pair's test_label over its interpretation_label's union. On failure ls
+ * is freed. */
+static Status node_from(LabelSet *ls, const Series *s, const char *node_path,
+			LabelFormat f, int ahead, ErrorRecord *err)
 {
-	int interp = s->interp_path && access(s->interp_path, R_OK) == 0;
-	int node = s->label_path && access(s->label_path, R_OK) == 0;
-	Status st = STATUS_OK;
-	*have = 0;
-	if (interp) {
-		if ((st = labelfile_read(ls, s, s->interp_path,
-					 LABEL_FORMAT_INTERP, err)))
-			return st;
-		*have = 1;
-	}
-	if (!node)
-		return STATUS_OK;
 	LabelSet tl;
-	if ((st = labelfile_read(&tl, s, s->label_path, LABEL_FORMAT_SMD,
-				 err))) {
-		if (*have)
-			labelset_free(ls);
-		*have = 0;
-		return st;
+	Status st = read_file(&tl, s, node_path, f, ahead, err);
+	if (st == STATUS_OK) {
+		RangeSet *n = labelset_build(ls, LABEL_NODE);
+		rangeset_free(n);
+		rangeset_init(n);
+		st = labelset_add_set(ls, LABEL_NODE,
+				      labelset_get(&tl, LABEL_NODE), err);
+		if (st == STATUS_OK)
+			st = labelset_reset_original(ls, err);
+		labelset_free(&tl);
 	}
-	if (!*have) {
-		*ls = tl;
-		*have = 2;
-		return STATUS_OK;
-	}
-	RangeSet *n = labelset_build(ls, LABEL_NODE);
-	rangeset_free(n);
-	rangeset_init(n);
-	st = labelset_add_set(ls, LABEL_NODE, labelset_get(&tl, LABEL_NODE),
-			      err);
-	if (!st)
-		st = labelset_reset_original(ls, err);
-	labelset_free(&tl);
-	*have = st ? 0 : 3;
 	if (st)
 		labelset_free(ls);
 	return st;
 }
+
+/* Read src into ls without filling the gaps. */
+static Status read_sources(LabelSet *ls, const Series *s,
+			   const LabelSources *src, int ahead,
+			   ErrorRecord *err)
+{
+	Status st = read_file(ls, s, src->path, src->format, ahead, err);
+	if (st == STATUS_OK && src->node_path)
+		st = node_from(ls, s, src->node_path, src->node_format, ahead,
+			       err);
+	return st;
+}
+
+/* What a label format holds: 1 the node level alone, 2 the metrics
+ * (interpretation_label, whose node is their union), 3 both. */
+static int format_scopes(LabelFormat f)
+{
+	return f == LABEL_FORMAT_SMD || f == LABEL_FORMAT_COLUMN ? 1
+	       : f == LABEL_FORMAT_INTERP			 ? 2
+								 : 3;
+}
+
+static int readable(const char *path)
+{
+	return path && access(path, R_OK) == 0;
+}
+
+Status labelfile_sources(LabelSources *src, const Series *s,
+			 const char *const *given, size_t n,
+			 const LabelFormat *format, ErrorRecord *err)
+{
+	memset(src, 0, sizeof(*src));
+	LabelFormat f[2] = {LABEL_FORMAT_CSV, LABEL_FORMAT_CSV};
+	if (n > 2)
+		return error_set(err, STATUS_USAGE, NULL, 0, 0,
+				 "--labels is given at most twice: a "
+				 "node-level file and a per-metric file");
+	for (size_t i = 0; i < n; i++) {
+		Status st = format && n == 1
+				    ? (f[i] = *format, STATUS_OK)
+				    : labelfile_guess(given[i], &f[i], err);
+		/* an empty file beside another: an interpretation_label
+		   without lines (every metric's range removed, then saved),
+		   as test_label has a line a test row */
+		struct stat sb;
+		if (st && n == 2 && stat(given[i], &sb) == 0 &&
+		    S_ISREG(sb.st_mode) && sb.st_size == 0) {
+			f[i] = LABEL_FORMAT_INTERP;
+			st = STATUS_OK;
+		}
+		if (st)
+			return st;
+	}
+	if (n == 2) {
+		int a = format_scopes(f[0]), b = format_scopes(f[1]);
+		if (a == 3 || b == 3)
+			return error_set(
+				err, STATUS_USAGE, NULL, 0, 0,
+				"--labels %s is %s, which holds the node and "
+				"the metrics: give it alone (a second "
+				"--labels goes with an SMD pair: a test_label "
+				"file and an interpretation_label file)",
+				given[a == 3 ? 0 : 1],
+				a == 3 ? labelfile_format_name(f[0])
+				       : labelfile_format_name(f[1]));
+		if (a == b)
+			return error_set(
+				err, STATUS_USAGE, NULL, 0, 0,
+				"--labels %s and --labels %s are both %s: "
+				"give one node-level file (test_label) and "
+				"one per-metric file (interpretation_label)",
+				given[0], given[1],
+				a == 1 ? "node-level files (test_label)"
+				       : "per-metric files "
+					 "(interpretation_label)");
+		int node = a == 1 ? 0 : 1;
+		src->path = given[1 - node];
+		src->format = f[1 - node];
+		src->node_path = given[node];
+		src->node_format = f[node];
+		return STATUS_OK;
+	}
+	if (n == 1) {
+		src->path = given[0];
+		src->format = f[0];
+	}
+	if (s->kind != SERIES_SMD)
+		return STATUS_OK;
+	/* an SMD machine: the scope no file gives from its own file */
+	int scopes = n ? format_scopes(f[0]) : 0;
+	const char *own_node = readable(s->label_path) ? s->label_path : NULL;
+	const char *own_interp =
+		readable(s->interp_path) ? s->interp_path : NULL;
+	if (scopes == 0 && own_interp) {
+		src->path = own_interp;
+		src->format = LABEL_FORMAT_INTERP;
+		src->node_path = own_node;
+		src->node_format = LABEL_FORMAT_SMD;
+		src->own = LABEL_OWN_METRICS | (own_node ? LABEL_OWN_NODE : 0);
+	} else if (scopes == 0 && own_node) {
+		src->path = own_node;
+		src->format = LABEL_FORMAT_SMD;
+		src->own = LABEL_OWN_NODE;
+	} else if (scopes == 1 && own_interp) {
+		src->node_path = src->path;
+		src->node_format = src->format;
+		src->path = own_interp;
+		src->format = LABEL_FORMAT_INTERP;
+		src->own = LABEL_OWN_METRICS;
+	} else if (scopes == 2 && own_node) {
+		src->node_path = own_node;
+		src->node_format = LABEL_FORMAT_SMD;
+		src->own = LABEL_OWN_NODE;
+	}
+	return STATUS_OK;
+}
+
+/* Whether src's node level is given (labelfile_complete's node_given):
+ * all but an interpretation_label file alone. */
+static int sources_node_given(const LabelSources *src)
+{
+	return src->node_path || src->format != LABEL_FORMAT_INTERP;
+}
+
+Status labelfile_read_sources(LabelSet *ls, const Series *s,
+			      const LabelSources *src, int ahead,
+			      ErrorRecord *err)
+{
+	Status st = read_sources(ls, s, src, ahead, err);
+	if (st == STATUS_OK &&
+	    (st = labelfile_complete(ls, sources_node_given(src),
+				     err)))
+		labelset_free(ls);
+	return st;
+}
+
 
 Status labelfile_complete(LabelSet *ls, int node_given, ErrorRecord *err)
 {

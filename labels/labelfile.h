@@ -53,13 +53,37 @@ Status labelfile_read(LabelSet *ls, const Series *s, const char *path,
 Status labelfile_read_ahead(LabelSet *ls, const Series *s, const char *path,
 			    LabelFormat f, ErrorRecord *err);
 
-/* An SMD machine's own labels, as the dashboard and `vigil score` read
- * them: the metrics from its interpretation_label (s->interp_path), the
- * node from its test_label (s->label_path, the node-level ground truth),
- * each when it can be read. *have says which were: 1 interpretation_label,
- * 2 test_label, 3 both; 0 (ls left empty) when neither could be. */
-Status labelfile_read_smd_machine(LabelSet *ls, const Series *s, int *have,
-				  ErrorRecord *err);
+/* The label files a start reads: path (the metrics' interpretation_label
+ * file, or the one file) and, over its node level, node_path's. */
+enum { LABEL_OWN_METRICS = 1, LABEL_OWN_NODE = 2 };
+typedef struct {
+	const char *path; /* borrowed; NULL: no labels */
+	LabelFormat format;
+	const char *node_path; /* borrowed, may be NULL: the node level's
+				  own file (test_label, a label column) */
+	LabelFormat node_format;
+	unsigned own; /* LABEL_OWN_*: the scopes read from an SMD machine's
+			 own files, which no --labels file gave */
+} LabelSources;
+
+/* The files to read for s, given n (0-2) --labels files (their formats
+ * guessed, or *format for a single one): one file alone, or a node-level
+ * file (test_label, a label column) and an interpretation_label file in
+ * either order. On an SMD machine a scope that no given file holds comes
+ * from the machine's own file of that scope when it can be read (n = 0:
+ * both), so that an interpretation_label file keeps the machine's node
+ * and a test_label file its metrics. Two files of one kind, or a file
+ * holding both scopes (vigil's CSV, NAB windows) with another, are a
+ * usage error naming them. */
+Status labelfile_sources(LabelSources *src, const Series *s,
+			 const char *const *given, size_t n,
+			 const LabelFormat *format, ErrorRecord *err);
+/* Read src (src->path not NULL) into ls and fill the gaps as
+ * labelfile_complete does; ahead as labelfile_read_ahead. */
+Status labelfile_read_sources(LabelSet *ls, const Series *s,
+			      const LabelSources *src, int ahead,
+			      ErrorRecord *err);
+
 /* Fill the gaps so that every view and command scores the same labels: a
  * single metric without ranges of its own takes the node's; a node
  * without ranges takes the union of the metrics', unless node_given (the

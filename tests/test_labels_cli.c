@@ -689,6 +689,158 @@ static void test_score_labels_saved_ahead_while_following(void **state)
 			 out);
 }
 
+/* An SMD pair as the dashboard's s saves it, test_label (node) and
+ * interpretation_label (metrics), scored with two --labels in either
+ * order gives the figures of vigil's CSV holding the same labels (written
+ * by hand, and by vigil labels from the pair); an
+ * interpretation_label file alone keeps the machine's own test_label for
+ * the node; two files of one kind are refused. Before, the second
+ * --labels replaced the first, and an interpretation_label file alone
+ * made the node the metrics' union. */
+static void test_score_smd_pair_as_vigil_csv(void **state)
+{
+	(void)state;
+	char det[128], tl[128], il[128], csv[128];
+	snprintf(det, sizeof(det), "%s/pdet.csv", tmp);
+	snprintf(tl, sizeof(tl), "%s/p.test_label.txt", tmp);
+	snprintf(il, sizeof(il), "%s/p.interpretation_label.txt", tmp);
+	snprintf(csv, sizeof(csv), "%s/p.labels.csv", tmp);
+	assert_int_equal(tu_write(det, "metric,start,end,start_time,end_time,"
+				       "criticality,peak_score\n"
+				       "m09,429,439,,,high,5.5\n"
+				       "m02,310,314,,,low,1.2\n"
+				       "m02,340,345,,,medium,2.0\n"),
+			 0);
+	/* the node: test rows 10-20 added to the machine's 129-188 */
+	char node[1024];
+	size_t k = 0;
+	for (int r = 0; r < 300; r++)
+		k += (size_t)snprintf(node + k, sizeof(node) - k, "%d\n",
+				      (r >= 10 && r < 21) ||
+					      (r >= 129 && r < 189));
+	assert_int_equal(tu_write(tl, node), 0);
+	/* the metrics: m02 gets test rows 40-49 */
+	assert_int_equal(
+		tu_write(il, "129-189:9,10,11,13,15,18\n40-50:2\n"), 0);
+	assert_int_equal(
+		tu_write(csv, "metric,start,end,start_time,end_time,source,"
+			      "note\n"
+			      "*,310,321,,,original,\n*,429,489,,,original,\n"
+			      "m02,340,350,,,original,\n"
+			      "m09,429,489,,,original,\nm10,429,489,,,original,\n"
+			      "m11,429,489,,,original,\nm13,429,489,,,original,\n"
+			      "m15,429,489,,,original,\nm18,429,489,,,original,\n"),
+		0);
+	static char a[65536], b[65536], c[65536];
+	int rc = tu_run(a, sizeof(a),
+			"%s score %s --labels %s --labels %s --detections %s "
+			"--per-metric --json",
+			tu_vigil(), ds, tl, il, det);
+	assert_int_equal(rc, 0);
+	rc = tu_run(b, sizeof(b),
+		    "%s score %s --labels %s --labels %s --detections %s "
+		    "--per-metric --json",
+		    tu_vigil(), ds, il, tl, det);
+	assert_int_equal(rc, 0);
+	rc = tu_run(c, sizeof(c),
+		    "%s score %s --labels %s --detections %s --per-metric "
+		    "--json",
+		    tu_vigil(), ds, csv, det);
+	assert_int_equal(rc, 0);
+	/* the node file and the metrics' named, in either order */
+	char want[512];
+	snprintf(want, sizeof(want),
+		 "\"labels\": \"%s\", \"label_format\": \"smd\", "
+		 "\"metric_labels\": \"%s\"",
+		 tl, il);
+	assert_non_null(strstr(a, want));
+	assert_non_null(strstr(b, want));
+	/* node: [310,314) inside the new range (TP 4), [340,345) outside
+	 * (FP 5), [429,439) inside the machine's (TP 10) */
+	const char *node_a = strstr(a, "\"node\": {");
+	assert_non_null(node_a);
+	assert_non_null(strstr(node_a, "\"event\": {\"all\": {\"tp\": 14, "
+				       "\"fp\": 5, \"fn\": 0"));
+	/* m02: [340,345) inside its new range, [310,314) not */
+	assert_non_null(strstr(a, "\"name\": \"m02\", \"scores\": "
+				  "{\"point-wise\": {\"all\": {\"tp\": 5, "
+				  "\"fp\": 4, \"fn\": 5"));
+	/* the same figures as vigil's CSV of the same labels */
+	const char *node_b = strstr(b, "\"node\": {");
+	const char *node_c = strstr(c, "\"node\": {");
+	assert_non_null(node_b);
+	assert_non_null(node_c);
+	assert_string_equal(node_a, node_b);
+	assert_string_equal(node_a, node_c);
+	/* vigil labels reads the pair as one: its CSV scores the same */
+	char both[128];
+	snprintf(both, sizeof(both), "%s/p.both.csv", tmp);
+	rc = tu_run(b, sizeof(b), "%s labels %s --labels %s --labels %s -o %s",
+		    tu_vigil(), ds, il, tl, both);
+	assert_int_equal(rc, 0);
+	snprintf(want, sizeof(want),
+		 "wrote %s (csv): 2 node-level ranges, 7 per-metric ranges "
+		 "from %s (smd) and %s (interp)",
+		 both, tl, il);
+	if (!strstr(b, want))
+		fail_msg("vigil labels said: %s", b);
+	rc = tu_run(b, sizeof(b),
+		    "%s score %s --labels %s --detections %s --per-metric "
+		    "--json",
+		    tu_vigil(), ds, both, det);
+	assert_int_equal(rc, 0);
+	node_b = strstr(b, "\"node\": {");
+	assert_non_null(node_b);
+	assert_string_equal(node_a, node_b);
+
+	/* interpretation_label alone: the node is the machine's test_label
+	 * (test rows 129-187), not the union with m02's 40-49 */
+	rc = tu_run(a, sizeof(a),
+		    "%s score %s --labels %s --detections %s --json", tu_vigil(),
+		    ds, il, det);
+	assert_int_equal(rc, 0);
+	snprintf(want, sizeof(want),
+		 "\"labels\": \"%s/test_label/machine-1-2.txt\", "
+		 "\"label_format\": \"smd\", \"metric_labels\": \"%s\"",
+		 dir, il);
+	assert_non_null(strstr(a, want));
+	assert_non_null(strstr(a, "\"node\": {\"point-wise\": {\"all\": "
+				  "{\"tp\": 10, \"fp\": 9, \"fn\": 49"));
+
+	/* an empty interpretation_label (every metric's range removed and
+	 * saved) beside a test_label: the metrics without labels */
+	char empty[128];
+	snprintf(empty, sizeof(empty), "%s/p.empty_interp.txt", tmp);
+	assert_int_equal(tu_write(empty, ""), 0);
+	rc = tu_run(a, sizeof(a),
+		    "%s score %s --labels %s --labels %s --detections %s "
+		    "--per-metric --json",
+		    tu_vigil(), ds, tl, empty, det);
+	if (rc != 0)
+		fail_msg("exit %d: %s", rc, a);
+	assert_non_null(strstr(a, "\"name\": \"m02\", \"scores\": "
+				  "{\"point-wise\": {\"all\": {\"tp\": 0, "
+				  "\"fp\": 9, \"fn\": 0"));
+	node_b = strstr(a, "\"node\": {");
+	assert_non_null(node_b);
+	assert_memory_equal(node_c, node_b, 200);
+
+	/* two files of one kind */
+	rc = tu_run(a, sizeof(a),
+		    "%s score %s --labels %s --labels %s --detections %s",
+		    tu_vigil(), ds, il, il, det);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(a, "are both per-metric files "
+				  "(interpretation_label): give one node-level "
+				  "file (test_label) and one per-metric file"));
+	rc = tu_run(a, sizeof(a),
+		    "%s score %s --labels %s --labels %s --detections %s",
+		    tu_vigil(), ds, csv, tl, det);
+	assert_int_equal(rc, 1);
+	assert_non_null(strstr(a, "is csv, which holds the node and the "
+				  "metrics: give it alone"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -709,6 +861,7 @@ int main(void)
 		cmocka_unit_test(test_labels_format_needs_output),
 		cmocka_unit_test(test_labels_dash_output_refused),
 		cmocka_unit_test(test_score_labels_saved_ahead_while_following),
+		cmocka_unit_test(test_score_smd_pair_as_vigil_csv),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -266,7 +266,8 @@ static void test_save_and_reopen(void **state)
 	DashOptions o;
 	dash_options_defaults(&o);
 	o.no_model = 1;
-	o.labels = path;
+	o.labels[0] = path;
+	o.n_labels = 1;
 	ErrorRecord err;
 	assert_int_equal(dash_open(&b, &o, &err), STATUS_OK);
 	for (size_t m = 0; m <= a.s.metrics; m++) {

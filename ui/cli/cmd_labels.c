@@ -17,8 +17,8 @@
 #include "ui/loadbar.h"
 
 static const char labels_help[] =
-	"Usage: vigil labels DATASET [--labels IN] [-o OUT] [--format "
-	"smd|interp|nab|csv]\n"
+	"Usage: vigil labels DATASET [--labels IN [--labels IN]] [-o OUT]\n"
+	"                    [--format smd|interp|nab|csv]\n"
 	"                    [--label-format smd|interp|nab|csv|column] "
 	"[--force]\n"
 	"\n"
@@ -39,7 +39,10 @@ static const char labels_help[] =
 	"           anomaly, anomaly_label, attack or is_attack, one per row\n"
 	"           of the data or of its test part (node level)\n"
 	"\n"
-	"  --labels IN          label file to read\n"
+	"  --labels IN          label file to read; twice for an SMD pair, a\n"
+	"                       test_label file and an interpretation_label\n"
+	"                       file (either order), read together (OUT then\n"
+	"                       defaults to csv, which holds both)\n"
 	"  --label-format F     format of IN (guessed from the file when "
 	"absent)\n"
 	"  -o OUT               file to write (atomically; not '-')\n"
@@ -167,7 +170,8 @@ static void conversion_notes(const LabelSet *ls, LabelFormat out)
 
 int cmd_labels(int argc, char **argv)
 {
-	const char *dataset = NULL, *in = NULL, *out = NULL;
+	const char *dataset = NULL, *in[2] = {NULL, NULL}, *out = NULL;
+	size_t n_in = 0;
 	LabelFormat in_fmt = LABEL_FORMAT_SMD, out_fmt = LABEL_FORMAT_SMD;
 	int has_in_fmt = 0, has_out_fmt = 0, force = 0;
 	SeriesOptions opt;
@@ -193,7 +197,14 @@ int cmd_labels(int argc, char **argv)
 						       "%s needs a value", a);
 			const char *v = argv[++i];
 			if (!strcmp(a, "--labels")) {
-				in = v;
+				if (n_in == 2)
+					return cli_usage_error(
+						"labels",
+						"--labels is given at most "
+						"twice: a node-level file "
+						"(test_label) and a per-metric "
+						"file (interpretation_label)");
+				in[n_in++] = v;
 			} else if (!strcmp(a, "-o")) {
 				out = v;
 			} else if (labelfile_format_parse(
@@ -222,6 +233,12 @@ int cmd_labels(int argc, char **argv)
 	}
 	if (!dataset)
 		return cli_usage_error("labels", "which DATASET?");
+	if (n_in == 2 && has_in_fmt)
+		return cli_usage_error("labels",
+				       "--label-format names the format of one "
+				       "--labels file; two are told apart by "
+				       "what they hold (test_label, "
+				       "interpretation_label)");
 	if (!out && (has_out_fmt || force))
 		return cli_usage_error("labels", "%s goes with -o OUT (what to "
 					       "write)",
@@ -254,8 +271,8 @@ int cmd_labels(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (!in)
-		in = s.label_path;
+	if (!n_in && s.label_path)
+		in[n_in++] = s.label_path;
 	if (!out) {
 		if (!(s.kind == SERIES_SMD && s.label_path && s.interp_path))
 			rc = cli_usage_error("labels",
@@ -280,23 +297,34 @@ int cmd_labels(int argc, char **argv)
 				     out);
 		goto done;
 	}
-	if (!in) {
+	if (!n_in) {
 		rc = cli_usage_error("labels", "--labels IN is needed: the "
 					       "dataset has no label file of "
 					       "its own");
 		goto done;
 	}
-	if (!has_in_fmt && (st = labelfile_guess(in, &in_fmt, &err))) {
+	/* an SMD pair, a test_label and an interpretation_label file: read
+	   together, as score and the dashboard read them */
+	LabelSources src;
+	if (n_in == 2 &&
+	    (st = labelfile_sources(&src, &s, in, 2, NULL, &err))) {
 		rc = cli_report("labels", st, &err);
 		goto done;
 	}
+	if (n_in == 1 && !has_in_fmt &&
+	    (st = labelfile_guess(in[0], &in_fmt, &err))) {
+		rc = cli_report("labels", st, &err);
+		goto done;
+	}
+	/* a pair's default is the one format that holds both */
 	if (!has_out_fmt)
-		out_fmt = ends_with(out, ".json")  ? LABEL_FORMAT_NAB
-			  : ends_with(out, ".csv") ? LABEL_FORMAT_CSV
-						   : in_fmt;
+		out_fmt = ends_with(out, ".json")   ? LABEL_FORMAT_NAB
+			  : ends_with(out, ".csv") || n_in == 2
+				  ? LABEL_FORMAT_CSV
+				  : in_fmt;
 	/* The originals: IN and the dataset's own label files. */
-	const char *originals[3] = {in, s.label_path, s.interp_path};
-	for (int k = 0; k < 3; k++) {
+	const char *originals[4] = {in[0], in[1], s.label_path, s.interp_path};
+	for (int k = 0; k < 4; k++) {
 		if (!same_file(out, originals[k]))
 			continue;
 		if (!strcmp(out, originals[k]) || force) {
@@ -313,7 +341,8 @@ int cmd_labels(int argc, char **argv)
 			out, originals[k]);
 		goto done;
 	}
-	if ((st = labelfile_read(&ls, &s, in, in_fmt, &err))) {
+	if ((st = n_in == 2 ? labelfile_read_sources(&ls, &s, &src, 0, &err)
+			    : labelfile_read(&ls, &s, in[0], in_fmt, &err))) {
 		rc = cli_report("labels", st, &err);
 		goto done;
 	}
@@ -327,12 +356,17 @@ int cmd_labels(int argc, char **argv)
 		per_metric += labelset_get(&ls, m)->n;
 	/* IN is often found next to the data (labels.csv, the file's own
 	   label column): escaped, as every printed path */
-	char eo[8192], ei[8192];
+	char eo[8192], ei[8192], em[8192];
 	printf("wrote %s (%s): %zu node-level ranges, %zu per-metric ranges "
-	       "from %s (%s)\n",
+	       "from %s (%s)",
 	       ui_escape(out, eo, sizeof(eo)), labelfile_format_name(out_fmt),
 	       labelset_get(&ls, LABEL_NODE)->n, per_metric,
-	       ui_escape(in, ei, sizeof(ei)), labelfile_format_name(in_fmt));
+	       ui_escape(n_in == 2 ? src.node_path : in[0], ei, sizeof(ei)),
+	       labelfile_format_name(n_in == 2 ? src.node_format : in_fmt));
+	if (n_in == 2)
+		printf(" and %s (%s)", ui_escape(src.path, em, sizeof(em)),
+		       labelfile_format_name(src.format));
+	printf("\n");
 done:
 	labelset_free(&ls);
 	series_free(&s);

@@ -25,7 +25,8 @@
 #include "ui/pipeline.h"
 
 static const char score_help[] =
-	"Usage: vigil score DATASET [--labels FILE] [--detections FILE | "
+	"Usage: vigil score DATASET [--labels FILE [--labels FILE]]\n"
+	"                   [--detections FILE | "
 	"--model MODEL]\n"
 	"                   [--label-format smd|interp|nab|csv|column] "
 	"[--per-metric]\n"
@@ -62,7 +63,14 @@ static const char score_help[] =
 	"                       dashboard reads them: an SMD machine's "
 	"metrics\n"
 	"                       from interpretation_label, its node from\n"
-	"                       test_label; NAB combined_windows.json)\n"
+	"                       test_label; NAB combined_windows.json);\n"
+	"                       twice for an SMD pair, a test_label file "
+	"and an\n"
+	"                       interpretation_label file, in either order; "
+	"on an\n"
+	"                       SMD machine a file of one of the two keeps "
+	"the\n"
+	"                       machine's own other one\n"
 	"  --label-format F     smd (test_label), interp "
 	"(interpretation_label),\n"
 	"                       nab (combined_windows.json), csv (vigil's) or\n"
@@ -130,9 +138,11 @@ static void print_json_table(const ScoreTable *t)
 
 typedef struct {
 	const char *dataset;
-	const char *labels;
-	const char *metric_labels; /* an SMD machine's interpretation_label,
-				      read with its test_label */
+	const char *labels[2]; /* --labels, given n_labels times */
+	size_t n_labels;
+	const char *label_path;	   /* the labels read: the node's file */
+	const char *metric_labels; /* and the metrics' when they differ (an
+				      SMD pair's interpretation_label) */
 	const char *detections;
 	LabelFormat format;
 	int has_format;
@@ -165,7 +175,7 @@ static int report(const ScoreArgs *a, const Series *s, const LabelSet *ls,
 		printf("{\"dataset\": ");
 		detout_json_string(stdout, shown);
 		printf(", \"labels\": ");
-		detout_json_string(stdout, a->labels);
+		detout_json_string(stdout, a->label_path);
 		printf(", \"label_format\": \"%s\", ",
 		       labelfile_format_name(fmt));
 		if (a->metric_labels) {
@@ -204,7 +214,7 @@ static int report(const ScoreArgs *a, const Series *s, const LabelSet *ls,
 		char ds[8192], lp[8192], dp[8192];
 		printf("dataset     %s\nlabels      %s (%s)\n",
 		       ui_escape(shown, ds, sizeof(ds)),
-		       ui_escape(a->labels, lp, sizeof(lp)),
+		       ui_escape(a->label_path, lp, sizeof(lp)),
 		       labelfile_format_name(fmt));
 		if (a->metric_labels)
 			printf("            metrics from %s (interp)\n",
@@ -274,25 +284,27 @@ static int score_dataset(ScoreArgs *a, PipelineOptions *po,
 	const Series *s = &p.series;
 	/* the dataset's own labels unless told (each machine's in a
 	 * folder): for an SMD machine, as the dashboard reads them, the
-	 * metrics from interpretation_label and the node from test_label */
+	 * metrics from interpretation_label and the node from test_label;
+	 * a --labels file of one of the two keeps the machine's other one */
 	ScoreArgs one = *a;
-	LabelFormat fmt = one.format;
-	int own_smd = !a->labels && s->kind == SERIES_SMD;
-	if (own_smd) {
-		int have = 0;
-		if ((st = labelfile_read_smd_machine(&ls, s, &have, &err))) {
-			rc = cli_report("score", st, &err);
-			goto out;
-		}
-		/* neither readable: read as any other, to say why */
-		own_smd = have != 0;
-		one.labels = have == 1 ? s->interp_path : s->label_path;
-		fmt = have == 1 ? LABEL_FORMAT_INTERP : LABEL_FORMAT_SMD;
-		one.metric_labels = have == 3 ? s->interp_path : NULL;
-	} else if (!one.labels) {
-		one.labels = s->label_path;
+	LabelSources src;
+	if ((st = labelfile_sources(&src, s, a->labels, a->n_labels,
+				    a->has_format ? &a->format : NULL,
+				    &err))) {
+		rc = cli_report("score", st, &err);
+		goto out;
 	}
-	if (!one.labels && a->in_folder) {
+	/* no label file of its own that can be read: the one it names is
+	   read as any other, to say why */
+	const char *own = s->label_path;
+	if (!src.path && own &&
+	    (st = labelfile_sources(&src, s, &own, 1,
+				    a->has_format ? &a->format : NULL,
+				    &err))) {
+		rc = cli_report("score", st, &err);
+		goto out;
+	}
+	if (!src.path && a->in_folder) {
 		/* bad input of the folder, as a file that does not load:
 		   --labels cannot be given for one of its datasets */
 		error_set(&err, STATUS_EMPTY, a->dataset, 0, 0,
@@ -301,7 +313,7 @@ static int score_dataset(ScoreArgs *a, PipelineOptions *po,
 		rc = cli_report("score", STATUS_EMPTY, &err);
 		goto out;
 	}
-	if (!one.labels) {
+	if (!src.path) {
 		char shown[8192], ds[8192];
 		prom_redact_url(a->dataset, shown, sizeof(shown));
 		rc = cli_usage_error("score",
@@ -310,23 +322,17 @@ static int score_dataset(ScoreArgs *a, PipelineOptions *po,
 				     ui_escape(shown, ds, sizeof(ds)));
 		goto out;
 	}
-	if (!own_smd && !one.has_format &&
-	    (st = labelfile_guess(one.labels, &fmt, &err))) {
-		rc = cli_report("score", st, &err);
-		goto out;
-	}
-	if (!own_smd && (st = labelfile_read(&ls, s, one.labels, fmt, &err))) {
-		rc = cli_report("score", st, &err);
-		goto out;
-	}
 	/* the gaps filled as the dashboard fills them (a single metric
 	 * takes the node's labels; a node the metrics' union only from
-	 * interpretation_label, which holds no node level) */
-	if ((st = labelfile_complete(&ls, fmt != LABEL_FORMAT_INTERP,
-				     &err))) {
+	 * interpretation_label alone, which holds no node level) */
+	if ((st = labelfile_read_sources(&ls, s, &src, 0, &err))) {
 		rc = cli_report("score", st, &err);
 		goto out;
 	}
+	/* printed: the node's file, then the metrics' when they differ */
+	one.label_path = src.node_path ? src.node_path : src.path;
+	one.metric_labels = src.node_path ? src.path : NULL;
+	LabelFormat fmt = src.node_path ? src.node_format : src.format;
 	if (a->detections) {
 		st = detfile_read(a->detections, s, &dets, &nd, &err);
 	} else {
@@ -606,7 +612,14 @@ int cmd_score(int argc, char **argv)
 						       "%s needs a value", arg);
 			const char *v = argv[++i];
 			if (!strcmp(arg, "--labels")) {
-				a.labels = v;
+				if (a.n_labels == 2)
+					return cli_usage_error(
+						"score",
+						"--labels is given at most "
+						"twice: a node-level file "
+						"(test_label) and a per-metric "
+						"file (interpretation_label)");
+				a.labels[a.n_labels++] = v;
 			} else if (!strcmp(arg, "--detections")) {
 				a.detections = v;
 			} else if (labelfile_format_parse(v, &a.format)) {
@@ -635,6 +648,12 @@ int cmd_score(int argc, char **argv)
 	}
 	if (!a.dataset)
 		return cli_usage_error("score", "which DATASET?");
+	if (a.n_labels == 2 && a.has_format)
+		return cli_usage_error("score",
+				       "--label-format names the format of one "
+				       "--labels file; two are told apart by "
+				       "what they hold (test_label, "
+				       "interpretation_label)");
 	if (a.detections && po.model_path)
 		return cli_usage_error("score",
 				       "--detections and --model exclude each "
@@ -657,7 +676,7 @@ int cmd_score(int argc, char **argv)
 	    adapt_check_batch(&po.adapt, po.lstm.batch, &aerr))
 		return cli_usage_error("score", "%s", aerr.message);
 	if (cli_is_folder(a.dataset)) {
-		if (a.labels || a.detections || a.per_metric)
+		if (a.n_labels || a.detections || a.per_metric)
 			return cli_usage_error(
 				"score",
 				"a folder of machines is scored against each "

@@ -12,6 +12,7 @@
 #include "data/series.h"
 #include "engine/detect.h"
 #include "engine/rethresh.h"
+#include "labels/labelfile.h"
 #include "ui/dash/journal.h"
 #include "ui/dash/keys.h"
 #include "ui/dash/labels_ui.h"
@@ -105,8 +106,13 @@ typedef struct {
 	Range *disagree;      /* owned, may be NULL: where SMD test_label and
 				 interpretation_label disagree (rows) */
 	size_t n_disagree;
-	const char *labels_arg; /* borrowed, may be NULL: --labels, read
-				   at the start in place of the dataset's */
+	const char *labels_args[2]; /* borrowed: --labels, read at the
+				       start in place of the dataset's */
+	size_t n_labels_args;
+	LabelSources label_src; /* the label files the start read (an SMD
+				   machine's own or --labels files), the
+				   paths borrowed; zero when none or the
+				   dataset's own non-SMD labels */
 	int labels_ahead;     /* --follow: label ranges may end after the
 				 rows read (labelfile_read_ahead) */
 

@@ -47,7 +47,11 @@ static const char dashboard_help[] =
 	"back, q in the view quits.\n"
 	"\n"
 	"Options:\n"
-	"  --labels FILE    labels to start from (default: the dataset's own)\n"
+	"  --labels FILE    labels to start from (default: the dataset's own);\n"
+	"                   twice for an SMD pair, a test_label file and an\n"
+	"                   interpretation_label file (as s saves them), in\n"
+	"                   either order; on an SMD machine a file of one of\n"
+	"                   the two keeps the machine's own other one\n"
 	"  --keys FILE      replay a key script, then quit (tests, benchmarks)\n"
 	"  --dump FILE      write the final screen as text to FILE\n"
 	"  --timing         print the time from key to finished frame\n"
@@ -277,12 +281,19 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 				return cli_usage_error("dashboard",
 						       "%s needs a value", a);
 			const char *v = argv[++i];
-			if (!strcmp(a, "--labels"))
-				opt->labels = v;
-			else if (!strcmp(a, "--keys"))
+			if (!strcmp(a, "--keys")) {
 				run->keys_path = v;
-			else
+			} else if (!strcmp(a, "--dump")) {
 				run->dump_path = v;
+			} else if (opt->n_labels == 2) {
+				return cli_usage_error(
+					"dashboard",
+					"--labels is given at most twice: a "
+					"node-level file (test_label) and a "
+					"per-metric file (interpretation_label)");
+			} else {
+				opt->labels[opt->n_labels++] = v;
+			}
 		} else if (!strcmp(a, "--timing")) {
 			run->timing = 1;
 		} else if (!strcmp(a, "--no-model")) {
@@ -700,7 +711,7 @@ static Status probe_dataset(const DashOptions *opt, ErrorRecord *err)
 	ErrorRecord e;
 	for (size_t i = 0; i < cf.n; i++) {
 		probe.dataset = cf.dataset[i];
-		probe.labels = NULL;
+		probe.n_labels = 0;
 		App pa;
 		app_init(&pa);
 		error_clear(&e);

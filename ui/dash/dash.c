@@ -85,21 +85,23 @@ out:
 Status dash_open(App *a, const DashOptions *o, ErrorRecord *err)
 {
 	Status st;
-	a->labels_arg = o->labels;
+	a->labels_args[0] = o->labels[0];
+	a->labels_args[1] = o->labels[1];
+	a->n_labels_args = o->n_labels;
 	a->labels_ahead = o->follow;
 	if (!o->dataset) {
 		st = open_demo(a, err);
 		/* --labels replaces the injected anomalies (e.g. a relabelled
 		 * demo saved earlier) */
-		if (st == STATUS_OK && o->labels)
-			st = save_read_labels(a, o->labels, err);
+		if (st == STATUS_OK && o->n_labels)
+			st = save_read_labels(a, err);
 	} else {
 		st = series_open(&a->s, o->dataset, &o->series, err);
 		if (st == STATUS_OK && ui_labels_init(&a->labels, a->s.metrics))
 			st = error_set(err, STATUS_NOMEM, NULL, 0, 0,
 				       "out of memory");
 		if (st == STATUS_OK)
-			st = save_read_labels(a, o->labels, err);
+			st = save_read_labels(a, err);
 		/* a password in a prometheus:// source is not shown */
 		char shown[PATH_MAX + 8];
 		if (st == STATUS_OK)

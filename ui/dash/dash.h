@@ -21,7 +21,9 @@
 
 typedef struct {
 	const char *dataset;  /* NULL: the built-in demo */
-	const char *labels;   /* NULL: the dataset's own labels */
+	const char *labels[2]; /* --labels, n_labels of them (0: the
+				  dataset's own labels; 2: an SMD pair) */
+	size_t n_labels;
 	SeriesOptions series;
 	int no_model;
 	PipelineOptions pipe; /* --model, training and detection options, as

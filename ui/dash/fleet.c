@@ -57,7 +57,7 @@ Status fleet_open(Fleet *f, const char *dir, const DashOptions *opt,
 		f->n = i + 1;
 		DashOptions o = *opt;
 		o.dataset = m->dataset;
-		o.labels = NULL;
+		o.n_labels = 0;
 		o.no_model = 1; /* queued: fleet_poll starts them */
 		ErrorRecord e;
 		error_clear(&e);

@@ -88,66 +88,44 @@ static Status read_one(App *a, LabelSet *ls, const char *path, int guess,
 	return st;
 }
 
-/* ls, read from a test_label file given with --labels, takes its metrics
- * from the machine's own interpretation_label (and keeps its node). On
- * failure ls is freed. */
-static Status metrics_from_interp(App *a, LabelSet *ls, int first,
-				  ErrorRecord *err)
-{
-	LabelSet own;
-	Status st = labelfile_read(&own, &a->s, a->s.interp_path,
-				   LABEL_FORMAT_INTERP, err);
-	if (st == STATUS_OK) {
-		RangeSet *node = labelset_build(&own, LABEL_NODE);
-		rangeset_free(node);
-		rangeset_init(node);
-		st = labelset_add_set(&own, LABEL_NODE,
-				      labelset_get(ls, LABEL_NODE), err);
-		if (st == STATUS_OK)
-			st = labelset_reset_original(&own, err);
-		if (st != STATUS_OK)
-			labelset_free(&own);
-	}
-	labelset_free(ls);
-	if (st == STATUS_OK) {
-		*ls = own;
-		if (first)
-			save_remember(a, a->s.interp_path);
-	}
-	return st;
-}
-
-/* The labels a start reads (path: --labels, else the dataset's own label
+/* The labels a start reads (a->labels_args, else the dataset's own label
  * files) into the initialised, empty into. first: the start itself, which
- * notes where SMD's files disagree and which labels were left out; else a
- * read back after a save, which touches nothing else of a. */
-static Status read_labels(App *a, UiLabels *into, const char *path,
-			  int first, ErrorRecord *err)
+ * notes the files read, where SMD's files disagree and which labels were
+ * left out; else a read back after a save, which touches nothing else of
+ * a. */
+static Status read_labels(App *a, UiLabels *into, int first,
+			  ErrorRecord *err)
 {
 	LabelSet ls;
 	memset(&ls, 0, sizeof(ls));
-	Status st = STATUS_OK;
 	int have = 0;
 	LabelFormat f = LABEL_FORMAT_CSV;
-	if (path) {
-		st = read_one(a, &ls, path, 1, &f, first, err);
+	/* the --labels files, or an SMD machine's own: the metrics from
+	   interpretation_label, the node from test_label (the node-level
+	   ground truth); a file of one of the two keeps the other */
+	LabelSources src;
+	Status st = labelfile_sources(&src, &a->s, a->labels_args,
+				      a->n_labels_args, NULL, err);
+	if (st != STATUS_OK)
+		return st;
+	if (src.path) {
+		st = labelfile_read_sources(&ls, &a->s, &src, a->labels_ahead,
+					    err);
 		have = st == STATUS_OK;
-		/* test_label holds the node alone: an SMD machine's metrics
-		   keep its own interpretation_label, as a plain open has */
-		if (have && f == LABEL_FORMAT_SMD && a->s.kind == SERIES_SMD &&
-		    a->s.interp_path && access(a->s.interp_path, R_OK) == 0)
-			st = metrics_from_interp(a, &ls, first, err);
-	} else if (a->s.kind == SERIES_SMD) {
-		/* metrics from interpretation_label, the node from
-		 * test_label (the node-level ground truth) */
-		st = labelfile_read_smd_machine(&ls, &a->s, &have, err);
-		if (st == STATUS_OK && first && (have & 1))
-			save_remember(a, a->s.interp_path);
-		if (st == STATUS_OK && first && (have & 2))
-			save_remember(a, a->s.label_path);
-		if (st == STATUS_OK && first && have == 3)
+		f = src.format;
+		/* a data file read for its label column is never a save
+		   target taken without asking */
+		if (have && first && src.format != LABEL_FORMAT_COLUMN)
+			save_remember(a, src.path);
+		if (have && first && src.node_path &&
+		    src.node_format != LABEL_FORMAT_COLUMN)
+			save_remember(a, src.node_path);
+		if (have && first &&
+		    src.own == (LABEL_OWN_METRICS | LABEL_OWN_NODE) &&
+		    src.node_path)
 			find_disagreements(a, &ls);
-		f = have & 2 ? LABEL_FORMAT_SMD : LABEL_FORMAT_INTERP;
+		if (have && first)
+			a->label_src = src;
 	} else if (a->s.kind == SERIES_NAB && a->s.label_path &&
 		   access(a->s.label_path, R_OK) == 0) {
 		f = LABEL_FORMAT_NAB;
@@ -168,7 +146,7 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 				    error_format(&e2, buf, sizeof(buf)));
 		}
 	}
-	if (st == STATUS_OK && have)
+	if (st == STATUS_OK && have && !src.path)
 		st = labelfile_complete(&ls, f != LABEL_FORMAT_INTERP, err);
 	if (st == STATUS_OK && have && first && a->labels_ahead) {
 		/* --follow: ranges past the rows read are kept for the rows
@@ -194,9 +172,9 @@ static Status read_labels(App *a, UiLabels *into, const char *path,
 	return st;
 }
 
-Status save_read_labels(App *a, const char *path, ErrorRecord *err)
+Status save_read_labels(App *a, ErrorRecord *err)
 {
-	return read_labels(a, &a->labels, path, 1, err);
+	return read_labels(a, &a->labels, 1, err);
 }
 
 /* 1 when a and b name one file. */
@@ -212,9 +190,11 @@ static int same_file(const char *a, const char *b)
  * a->s.label_path as looked for again after the save). */
 static int next_open_reads(const App *a, const char *path)
 {
-	return a->labels_arg ? same_file(path, a->labels_arg)
-			     : a->s.path && (same_file(path, a->s.label_path) ||
-					     same_file(path, a->s.interp_path));
+	return a->n_labels_args
+		       ? same_file(path, a->label_src.path) ||
+				 same_file(path, a->label_src.node_path)
+		       : a->s.path && (same_file(path, a->s.label_path) ||
+				       same_file(path, a->s.interp_path));
 }
 
 /* next_open_reads, with a CSV file's labels looked for again as the next
@@ -223,7 +203,7 @@ static int next_open_reads(const App *a, const char *path)
 static int next_start_reads(App *a, const char *path)
 {
 	char *found = a->s.label_path;
-	int csv = a->s.kind == SERIES_CSV && a->s.path && !a->labels_arg;
+	int csv = a->s.kind == SERIES_CSV && a->s.path && !a->n_labels_args;
 	if (csv)
 		a->s.label_path = series_csv_label_path(
 			a->s.path, a->s.label_column != NULL);
@@ -249,7 +229,7 @@ static void journal_saved(App *a, const char *path, unsigned holds)
 	/* a CSV file's labels are looked for again: FILE.labels.csv, which
 	   the save may have made, comes before the others */
 	char *found = a->s.label_path;
-	int csv = a->s.kind == SERIES_CSV && a->s.path && !a->labels_arg;
+	int csv = a->s.kind == SERIES_CSV && a->s.path && !a->n_labels_args;
 	if (csv)
 		a->s.label_path = series_csv_label_path(
 			a->s.path, a->s.label_column != NULL);
@@ -261,7 +241,7 @@ static void journal_saved(App *a, const char *path, unsigned holds)
 		ErrorRecord err;
 		error_clear(&err);
 		if (ui_labels_init(&back, a->s.metrics) == 0 &&
-		    read_labels(a, &back, a->labels_arg, 0, &err) == STATUS_OK) {
+		    read_labels(a, &back, 0, &err) == STATUS_OK) {
 			fp = ui_labels_fingerprint(&back);
 			journal_append_base(&a->journal, fp, &back, &a->labels,
 					    holds);
@@ -376,58 +356,86 @@ unsigned save_format_holds(const App *a, SaveFormat f)
 	return 0;
 }
 
-/* An SMD machine's own label file (interpretation_label, test_label) that
- * path replaces: the next open reads the other scope's labels from the
- * other file, when there is one. That file, or NULL. */
+/* The file the start read an SMD machine's scope from (UI_SAVED_NODE or
+ * UI_SAVED_METRICS; a->label_src: its own files or the --labels ones),
+ * its format in *f; NULL when none. */
+static const char *start_file(const App *a, unsigned scope, LabelFormat *f)
+{
+	const LabelSources *src = &a->label_src;
+	*f = scope == UI_SAVED_NODE && src->node_path ? src->node_format
+							: src->format;
+	if (a->s.kind != SERIES_SMD)
+		return NULL;
+	if (scope == UI_SAVED_NODE)
+		return src->node_path ? src->node_path
+		       : src->format == LABEL_FORMAT_SMD ? src->path
+							 : NULL;
+	return src->format == LABEL_FORMAT_INTERP ? src->path : NULL;
+}
+
+/* The other scope's set of an SMD file format's (UI_SAVED_*), 0 for the
+ * others. */
+static unsigned other_scope(SaveFormat f)
+{
+	return f == SAVE_INTERP ? UI_SAVED_NODE
+	       : f == SAVE_SMD	? UI_SAVED_METRICS
+				: 0;
+}
+
+/* An SMD file the start read (interpretation_label, test_label: the
+ * machine's own or a --labels one) that path replaces: the next open
+ * reads the other scope's labels from the other file, when there is one.
+ * That file, or NULL. */
 static const char *reopen_other(const App *a, const char *path, SaveFormat f)
 {
-	if (a->s.kind != SERIES_SMD || a->labels_arg)
+	LabelFormat of, wf;
+	unsigned other = other_scope(f);
+	if (!other)
 		return NULL;
-	const char *own = f == SAVE_INTERP ? a->s.interp_path
-			  : f == SAVE_SMD  ? a->s.label_path
-					   : NULL;
-	const char *other = f == SAVE_INTERP ? a->s.label_path
-					     : a->s.interp_path;
-	return own && other && same_file(path, own) &&
-			       access(other, R_OK) == 0
-		       ? other
+	const char *own = start_file(a, other ^ UI_SAVED_ALL, &wf);
+	const char *file = start_file(a, other, &of);
+	return own && file && same_file(path, own) && access(file, R_OK) == 0
+		       ? file
 		       : NULL;
 }
 
-/* Whether the next open's labels of the sets in `which` (UI_SAVED_NODE or
- * UI_SAVED_METRICS) are the working ones; 1 when they cannot be read. */
-static int reopen_same(App *a, unsigned which)
+/* Whether file (format f), the next open's source of the sets in `which`
+ * (UI_SAVED_NODE or UI_SAVED_METRICS), has the working labels; 1 when it
+ * cannot be read. */
+static int reopen_same(App *a, const char *file, LabelFormat f,
+		       unsigned which)
 {
-	UiLabels back;
+	LabelSet back;
 	ErrorRecord err;
 	error_clear(&err);
+	if (labelfile_read(&back, &a->s, file, f, &err) != STATUS_OK)
+		return 1;
 	int same = 1;
-	if (ui_labels_init(&back, a->s.metrics) == 0 &&
-	    read_labels(a, &back, NULL, 0, &err) == STATUS_OK)
-		for (size_t m = 0; m <= a->s.metrics && same; m++) {
-			size_t k = m == a->s.metrics ? LABEL_NODE : m;
-			if (which & (k == LABEL_NODE ? UI_SAVED_NODE
-						     : UI_SAVED_METRICS))
-				same = rangeset_same_extents(
-					labelset_get(&a->labels.ls, k),
-					labelset_get(&back.ls, k));
-		}
-	ui_labels_free(&back);
+	for (size_t m = 0; m <= a->s.metrics && same; m++) {
+		size_t k = m == a->s.metrics ? LABEL_NODE : m;
+		if (which & (k == LABEL_NODE ? UI_SAVED_NODE : UI_SAVED_METRICS))
+			same = rangeset_same_extents(
+				labelset_get(&a->labels.ls, k),
+				labelset_get(&back, k));
+	}
+	labelset_free(&back);
 	return same;
 }
 
 /* What a save of format f to path holds (UI_SAVED_*): save_format_holds,
- * less the other scope when path replaces an SMD machine's own file and
- * the other file, which the next open reads that scope from, does not
- * have the working labels (a node that is the metrics' union is not held
- * by interpretation_label when test_label is there). */
+ * less the other SMD scope when the file the next open reads that scope
+ * from beside this one (the start's: it replaces one of the two, or
+ * reopens with it as the other --labels) does not have the working
+ * labels (a node that is the metrics' union is not held by
+ * interpretation_label when a test_label is read with it). */
 static unsigned holds_at(App *a, SaveFormat f, const char *path)
 {
 	unsigned h = save_format_holds(a, f);
-	unsigned other_set = f == SAVE_INTERP ? UI_SAVED_NODE
-					      : UI_SAVED_METRICS;
-	if (reopen_other(a, path, f) && (h & other_set) &&
-	    !reopen_same(a, other_set))
+	unsigned other_set = other_scope(f);
+	LabelFormat of;
+	const char *other = other_set ? start_file(a, other_set, &of) : NULL;
+	if (other && (h & other_set) && !same_file(other, path) &&
+	    access(other, R_OK) == 0 && !reopen_same(a, other, of, other_set))
 		h &= ~other_set;
 	return h;
 }
@@ -591,13 +599,21 @@ void save_folder(const App *a, char *buf, size_t n)
 }
 
 /* The format a path's name says, else the prompt's. A ".txt" is either
- * SMD file: the one the path says (interpretation, test_label), else the
- * prompt's interpretation_label when chosen, else test_label. */
+ * SMD file: the one the start read there (an SMD machine's own or a
+ * --labels one), else the one the path says (interpretation, test_label),
+ * else the prompt's interpretation_label when chosen, else test_label. */
 static SaveFormat format_of(const App *a, const char *p)
 {
 	SaveFormat f = (SaveFormat)a->save_format;
 	size_t l = strlen(p);
-	if (l > 4 && !strcmp(p + l - 4, ".csv"))
+	LabelFormat mf, nf;
+	const char *metrics = start_file(a, UI_SAVED_METRICS, &mf);
+	const char *node = start_file(a, UI_SAVED_NODE, &nf);
+	if (same_file(p, metrics))
+		f = SAVE_INTERP;
+	else if (same_file(p, node) && nf == LABEL_FORMAT_SMD)
+		f = SAVE_SMD;
+	else if (l > 4 && !strcmp(p + l - 4, ".csv"))
 		f = SAVE_CSV;
 	else if (l > 5 && !strcmp(p + l - 5, ".json"))
 		f = SAVE_NAB;

@@ -18,9 +18,10 @@ typedef enum {
 /* "csv", "smd", "interp", "nab". */
 const char *save_format_name(SaveFormat f);
 
-/* Load labels: path (any format, guessed) or, when NULL, the dataset's own
- * (SMD test_label and interpretation_label, NAB windows). */
-Status save_read_labels(App *a, const char *path, ErrorRecord *err);
+/* Load the labels a start reads: a->labels_args (any format, guessed; an
+ * SMD pair) or, when none, the dataset's own (SMD test_label and
+ * interpretation_label, NAB windows, a CSV file's). */
+Status save_read_labels(App *a, ErrorRecord *err);
 
 /* Whether format f can be written for the open dataset at all: NAB windows
  * need a NAB file with timestamps, the SMD formats an SMD machine (they
