@@ -331,6 +331,40 @@ static void test_alerts_view_keeps_off_the_border(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* Prometheus names a metric by its labels, and the README's own query
+ * (rate(node_cpu_seconds_total...) relabelled cpu_user) gives one series a
+ * CPU, names alike but for the cpu label in their middle: the metric list
+ * cut both as "cpu_use…user\"}", keeping their start and end, so the
+ * user could not tell cpu 0 from cpu 1. A cut name now keeps, after the
+ * ellipsis, the part where it differs from the others. */
+static void test_prometheus_names_differ_in_the_list(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	char path[400], args[500];
+	char text[16384], *w = text;
+	w += sprintf(w, "t");
+	for (int c = 0; c < 2; c++)
+		w += sprintf(w, ",\"cpu_user{cpu=\"\"%d\"\",instance=\"\"web-1:"
+			     "9100\"\",job=\"\"node\"\",mode=\"\"user\"\"}\"",
+			     c);
+	w += sprintf(w, ",\"node_load1{instance=\"\"web-1:9100\"\","
+		     "job=\"\"node\"\"}\"\n");
+	for (int r = 0; r < 200; r++)
+		w += sprintf(w, "%d,%d,%d,%d\n", 1795000000 + 60 * r, r % 7,
+			     r % 5, r % 3);
+	snprintf(path, sizeof(path), "%s/node.csv", tmp);
+	assert_int_equal(tu_write(path, text), 0);
+	snprintf(args, sizeof(args), "'%s' --no-model", path);
+	start(args, "C.UTF-8");
+	expect("node_load1{in", 10);
+	CHECK(strstr(screen, ">cpu_use\xe2\x80\xa6pu=\"0\" "));
+	CHECK(strstr(screen, " cpu_use\xe2\x80\xa6pu=\"1\" "));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_long_message_keeps_file_name),
 		cmocka_unit_test(test_readout_fits_80x24),
 		cmocka_unit_test(test_save_anyway_counts_only_unsaved),
+		cmocka_unit_test(test_prometheus_names_differ_in_the_list),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -405,8 +405,9 @@ void fleet_draw(Fleet *f)
 		char line[1024], name[300];
 		panes_short_name(f->m[i].name, name, sizeof(name),
 				 (size_t)namew, f->m[i].app.unicode,
-				 names && panes_names_clash(names, f->n, i,
-							    (size_t)namew));
+				 names ? panes_names_clash(names, f->n, i,
+							   (size_t)namew)
+				       : 0);
 		machine_row(f, &f->m[i], name, namew, rowsw, room, line,
 			    sizeof(line));
 		if (i == f->sel)
