@@ -176,7 +176,10 @@ static void test_model_with_huge_shape(void **state)
 /* Every command line that takes a file, with %s where the file goes. */
 static const char *const file_args[] = {
 	"info %s",
+	"score %s",
 	"detect %s",
+	"watch %s --model TMP/m.model",
+	"watch DATA --model %s",
 	"train %s --quiet",
 	"%s --keys KEYS",
 	"detect DATA --model %s",
@@ -454,6 +457,40 @@ static void test_folder_as_labels_is_named(void **state)
 	assert_non_null(strstr(out, want));
 }
 
+/* vigil nab's NAB_DATA_DIR that is not a folder, or is missing, says what
+ * it is, at once (exit 2). Before, each read 'cannot read the folder', the
+ * reason left out. */
+static void test_nab_folder_that_is_not_one(void **state)
+{
+	(void)state;
+	char missing[160];
+	snprintf(missing, sizeof(missing), "%s/no-such-folder", tmp);
+	const struct {
+		const char *dir, *said;
+	} cases[] = {
+		{"/dev/zero", "is a character device, not a folder"},
+		{fifo, "is a FIFO (named pipe), not a folder"},
+		{data, "is a regular file, not a folder"},
+		{missing, "cannot read the folder: No such file or directory"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[4096], want[300];
+		double t0 = clock_mono_seconds();
+		int rc = tu_run(out, sizeof(out),
+				"timeout 10 %s nab %s -o %s/nabout </dev/null",
+				tu_vigil(), cases[i].dir, tmp);
+		double dt = clock_mono_seconds() - t0;
+		print_message("vigil nab %s -> %d in %.3f s: %s", cases[i].dir,
+			      rc, dt, out);
+		snprintf(want, sizeof(want), "vigil nab: %s: %s", cases[i].dir,
+			 cases[i].said);
+		assert_int_equal(rc, 2);
+		assert_non_null(strstr(out, want));
+		assert_true(dt < 1.0);
+		assert_no_sanitizer_report(out);
+	}
+}
+
 static void test_nul_byte_in_a_field(void **state)
 {
 	(void)state;
@@ -690,6 +727,7 @@ int main(void)
 		cmocka_unit_test(test_output_to_a_fifo_stays_a_fifo),
 		cmocka_unit_test(test_output_through_a_symlink),
 		cmocka_unit_test(test_folder_as_labels_is_named),
+		cmocka_unit_test(test_nab_folder_that_is_not_one),
 		cmocka_unit_test(test_psm_folder_with_a_fifo),
 		cmocka_unit_test(test_fifo_in_a_folder_of_csv_files),
 		cmocka_unit_test(test_fifo_as_smd_machine),
