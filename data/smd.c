@@ -335,12 +335,6 @@ static char *path_join3(const char *a, const char *b, const char *c)
 	return p;
 }
 
-static int exists(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* Something (a file, a FIFO, a folder) is at p. */
 static int present(const char *p)
 {
@@ -457,11 +451,13 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	}
 	char *lab = path_join3(dir, "test_label", machine);
 	char *interp = path_join3(dir, "interpretation_label", machine);
-	if (lab && exists(lab))
+	/* a label file that is not a regular file (a FIFO, a folder) is
+	   kept, so that reading it says what it is */
+	if (lab && present(lab))
 		tmp.label_path = lab;
 	else
 		free(lab);
-	if (interp && exists(interp))
+	if (interp && present(interp))
 		tmp.interp_path = interp;
 	else
 		free(interp);

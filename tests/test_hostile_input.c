@@ -417,6 +417,56 @@ static void test_fifo_as_smd_machine(void **state)
 	assert_no_sanitizer_report(out);
 }
 
+/* An SMD machine whose label files are a FIFO (interpretation_label) and
+ * /dev/zero (test_label) names them, at once, in score, labels and the
+ * dashboard (exit 2). Before, they were taken as missing: 'score' said
+ * '--labels FILE is needed: ... has no label file of its own' (exit 1) and
+ * the dashboard opened without labels, saying nothing. */
+static void test_fifo_as_smd_label_files(void **state)
+{
+	(void)state;
+	char out[8192], dir[200], m[260], want[300];
+	snprintf(dir, sizeof(dir), "%s/smdlab", tmp);
+	snprintf(m, sizeof(m), "%s:machine-1-2", dir);
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "mkdir -p %s && cp -r data/samples/smd-cut/"
+		       "ServerMachineDataset/* %s/ && cd %s && "
+		       "rm interpretation_label/machine-1-2.txt "
+		       "test_label/machine-1-2.txt && mkfifo "
+		       "interpretation_label/machine-1-2.txt && ln -s /dev/zero "
+		       "test_label/machine-1-2.txt",
+		       dir, dir, dir),
+		0);
+	static const char *const cmds[] = {
+		"score %s",
+		"labels %s -o TMP/l.csv",
+		"%s --no-model --keys KEYS",
+	};
+	static const char *const said[] = {
+		"interpretation_label/machine-1-2.txt: is a FIFO (named pipe), "
+		"not a regular file",
+		"test_label/machine-1-2.txt: is a character device, not a "
+		"regular file",
+		"interpretation_label/machine-1-2.txt: is a FIFO (named pipe), "
+		"not a regular file",
+	};
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char args[600];
+		expand(cmds[i], m, args, sizeof(args));
+		double t0 = clock_mono_seconds();
+		int rc = tu_run(out, sizeof(out), "timeout 10 %s %s </dev/null",
+				tu_vigil(), args);
+		double dt = clock_mono_seconds() - t0;
+		print_message("vigil %s -> %d in %.3f s: %s", args, rc, dt, out);
+		snprintf(want, sizeof(want), "%s/%s", dir, said[i]);
+		assert_int_equal(rc, 2);
+		assert_non_null(strstr(out, want));
+		assert_true(dt < 1.0);
+		assert_no_sanitizer_report(out);
+	}
+}
+
 /* vigil synth -o DIR where DIR/synthetic.csv is a FIFO: refused as not
  * synth's output (exit 1), the FIFO left alone. The look at its first
  * line opened it with fopen, which waited for a writer for good. */
@@ -731,6 +781,7 @@ int main(void)
 		cmocka_unit_test(test_psm_folder_with_a_fifo),
 		cmocka_unit_test(test_fifo_in_a_folder_of_csv_files),
 		cmocka_unit_test(test_fifo_as_smd_machine),
+		cmocka_unit_test(test_fifo_as_smd_label_files),
 		cmocka_unit_test(test_synth_over_a_fifo),
 		cmocka_unit_test(test_nul_byte_in_a_field),
 		cmocka_unit_test(test_escape_sequences_in_a_header_are_escaped),
