@@ -467,6 +467,59 @@ static void test_fifo_as_smd_label_files(void **state)
 	}
 }
 
+/* The label file found beside a CSV file (labels.csv), in a train.csv/
+ * test.csv folder (test_label.csv) and above a NAB file
+ * (labels/combined_windows.json), when it is a FIFO, is named by score and
+ * the dashboard, at once: exit 2, or for the dashboard on a CSV file the
+ * labels left out, said ('labels left out: …/labels.csv: is a FIFO ...')
+ * as for any label file found that does not fit. Before, it was taken as
+ * missing: '--labels FILE is needed: ... has no label file of its own'
+ * (exit 1), the dashboard opening without labels, saying nothing. */
+static void test_fifo_as_label_file_beside_the_data(void **state)
+{
+	(void)state;
+	char out[8192];
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "cd %s && mkdir lc lp ln ln/data ln/labels && "
+		       "cp d/synthetic.csv lc/ && mkfifo lc/labels.csv && "
+		       "cp $OLDPWD/data/samples/psm/train.csv "
+		       "$OLDPWD/data/samples/psm/test.csv lp/ && "
+		       "mkfifo lp/test_label.csv && "
+		       "cp $OLDPWD/data/samples/nab/realAWSCloudwatch/"
+		       "ec2_network_in_257a54.csv ln/data/ && "
+		       "mkfifo ln/labels/combined_windows.json",
+		       tmp),
+		0);
+	static const struct {
+		const char *cmd, *fifo;
+		int rc;
+	} cases[] = {
+		{"score TMP/lc/synthetic.csv", "lc/labels.csv", 2},
+		{"TMP/lc/synthetic.csv --no-model --keys KEYS", "/labels.csv", 0},
+		{"score TMP/lp", "lp/test_label.csv", 2},
+		{"score TMP/ln/data/ec2_network_in_257a54.csv",
+		 "ln/labels/combined_windows.json", 2},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char args[600], want[300];
+		expand(cases[i].cmd, "", args, sizeof(args));
+		double t0 = clock_mono_seconds();
+		int rc = tu_run(out, sizeof(out),
+				"TERM=xterm-256color COLUMNS=80 LINES=24 "
+				"timeout 10 %s %s </dev/null",
+				tu_vigil(), args);
+		double dt = clock_mono_seconds() - t0;
+		print_message("vigil %s -> %d in %.3f s: %s", args, rc, dt, out);
+		snprintf(want, sizeof(want), "%s: is a FIFO (named pipe), not a",
+			 cases[i].fifo);
+		assert_int_equal(rc, cases[i].rc);
+		assert_non_null(strstr(out, want));
+		assert_true(dt < 1.0);
+		assert_no_sanitizer_report(out);
+	}
+}
+
 /* vigil synth -o DIR where DIR/synthetic.csv is a FIFO: refused as not
  * synth's output (exit 1), the FIFO left alone. The look at its first
  * line opened it with fopen, which waited for a writer for good. */
@@ -782,6 +835,7 @@ int main(void)
 		cmocka_unit_test(test_fifo_in_a_folder_of_csv_files),
 		cmocka_unit_test(test_fifo_as_smd_machine),
 		cmocka_unit_test(test_fifo_as_smd_label_files),
+		cmocka_unit_test(test_fifo_as_label_file_beside_the_data),
 		cmocka_unit_test(test_synth_over_a_fifo),
 		cmocka_unit_test(test_nul_byte_in_a_field),
 		cmocka_unit_test(test_escape_sequences_in_a_header_are_escaped),
