@@ -301,7 +301,7 @@ static char *labels_next_to(const char *path, int folder_too)
 	if (!p)
 		return NULL;
 	series_labels_csv_path(path, p, l + 16);
-	if (series_file_exists(p) && strcmp(p, path))
+	if (series_file_present(p) && strcmp(p, path))
 		return p;
 	if (!folder_too) {
 		free(p);
@@ -325,7 +325,7 @@ static char *labels_next_to(const char *path, int folder_too)
 		}
 	}
 	snprintf(p, l + 16, "%.*slabels.csv", (int)dl, path);
-	if (series_file_exists(p) && strcmp(p, path))
+	if (series_file_present(p) && strcmp(p, path))
 		return p;
 	free(p);
 	return NULL;

@@ -20,12 +20,6 @@
 #include "data/series.h"
 #include "data/series_internal.h"
 
-static int exists(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* "parentdir/file.csv" of a path (just the file if it has no parent). */
 static char *nab_key_of(const char *path)
 {
@@ -71,7 +65,7 @@ static char *find_windows(const char *path)
 	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 		char p[4200];
 		snprintf(p, sizeof(p), "%s%s", dir, rel[i]);
-		if (exists(p)) {
+		if (series_file_present(p)) {
 			char *r = realpath(p, NULL);
 			return r ? r : strdup(p);
 		}

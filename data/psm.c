@@ -110,7 +110,7 @@ static Status find_labels(Series *s, const char *dir, ErrorRecord *err)
 		if (!p)
 			return error_set(err, STATUS_NOMEM, dir, 0, 0,
 					 "out of memory");
-		if (series_file_exists(p)) {
+		if (series_file_present(p)) {
 			s->label_path = p;
 			return STATUS_OK;
 		}

@@ -756,9 +756,10 @@ void series_long_format_advice(char *buf, size_t n, const char *path,
 		 field, word);
 }
 
-int series_file_exists(const char *path)
+int series_file_present(const char *path)
 {
-	return is_file(path);
+	struct stat st;
+	return stat(path, &st) == 0;
 }
 
 static int smd_has(const char *dir, const char *sub)

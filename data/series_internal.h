@@ -41,8 +41,10 @@ Status series_load_csv_flags(Series *s, const char *path,
 			     const SeriesOptions *opt, unsigned flags,
 			     ErrorRecord *err);
 
-/* Nonzero when path is a regular file. */
-int series_file_exists(const char *path);
+/* Nonzero when something is at path: a file, a folder, a FIFO, a device.
+ * A label file looked for beside the data is taken when present, so that
+ * reading it says what it is when it is not a regular file (fileio.h). */
+int series_file_present(const char *path);
 
 /* Nonzero when a header cell names the time column: `timestamp`,
  * `timestamps`, `time`, `date`, `ts`, `datetime` or `epoch` (any case),

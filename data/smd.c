@@ -335,19 +335,6 @@ static char *path_join3(const char *a, const char *b, const char *c)
 	return p;
 }
 
-static int exists(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* Something (a file, a FIFO, a folder) is at p. */
-static int present(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0;
-}
-
 Status series_load_smd(Series *s, const char *dir, const char *machine,
 		       ErrorRecord *err)
 {
@@ -366,7 +353,7 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	}
 	/* no machine of that name: said with the machines there; a FIFO
 	   or a folder in its place is named as such by the reads below */
-	if (!present(train) && !present(test)) {
+	if (!series_file_present(train) && !series_file_present(test)) {
 		char known[4][256];
 		size_t n = 0;
 		ErrorRecord e2;
@@ -457,11 +444,11 @@ Status series_load_smd(Series *s, const char *dir, const char *machine,
 	}
 	char *lab = path_join3(dir, "test_label", machine);
 	char *interp = path_join3(dir, "interpretation_label", machine);
-	if (lab && exists(lab))
+	if (lab && series_file_present(lab))
 		tmp.label_path = lab;
 	else
 		free(lab);
-	if (interp && exists(interp))
+	if (interp && series_file_present(interp))
 		tmp.interp_path = interp;
 	else
 		free(interp);

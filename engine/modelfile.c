@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,26 @@ static double get_f64(Rd *r)
 	double f;
 	memcpy(&f, &v, 8);
 	return f;
+}
+
+/* The next name (u32 length, then its bytes) of at most most bytes: its
+ * first byte, *len its length, r moved past it. NULL and r->short_read set
+ * when it does not fit the file (or most); NULL alone when it holds a NUL
+ * byte, which the writer never puts there (strlen): read on, the name
+ * would be cut short at it. */
+static const unsigned char *get_name(Rd *r, size_t most, size_t *len)
+{
+	uint32_t n = get_u32(r);
+	if (r->short_read || n > r->len - r->pos || n > most) {
+		r->short_read = 1;
+		return NULL;
+	}
+	const unsigned char *at = r->p + r->pos;
+	if (memchr(at, '\0', n))
+		return NULL;
+	r->pos += n;
+	*len = n;
+	return at;
 }
 
 static void serialise(const LstmModel *m, Buf *b)
@@ -339,20 +360,25 @@ static Status parse(const unsigned char *p, size_t len, uint32_t version,
 	for (size_t f = 0; f < m->features; f++)
 		m->fmax[f] = get_f32(&r);
 	for (size_t i = 0; i < m->metrics && !r.short_read; i++) {
-		uint32_t n = get_u32(&r);
-		if (n > r.len - r.pos) {
-			r.short_read = 1;
+		size_t n;
+		const unsigned char *at = get_name(&r, SIZE_MAX, &n);
+		if (!at && r.short_read)
 			break;
+		if (!at) {
+			lstm_model_delete(m);
+			return error_set(err, STATUS_CORRUPT, path, 0, 0,
+					 "corrupted model file: the name of "
+					 "metric %zu holds a NUL byte",
+					 i + 1);
 		}
-		char *name = malloc((size_t)n + 1);
+		char *name = malloc(n + 1);
 		if (!name) {
 			lstm_model_delete(m);
 			return error_set(err, STATUS_NOMEM, path, 0, 0,
 					 "out of memory");
 		}
-		memcpy(name, p + r.pos, n);
+		memcpy(name, at, n);
 		name[n] = '\0';
-		r.pos += n;
 		free(m->names[i]);
 		m->names[i] = name;
 	}
@@ -360,22 +386,19 @@ static Status parse(const unsigned char *p, size_t len, uint32_t version,
 		m->params[i] = get_f32(&r);
 	if (version >= 2 && !r.short_read) {
 		m->origin_hash = get_u64(&r);
-		uint32_t n = get_u32(&r);
-		if (r.short_read || n > r.len - r.pos ||
-		    n >= sizeof(m->origin_name)) {
-			r.short_read = 1;
-		} else if (memchr(p + r.pos, '\0', n)) {
-			/* the writer never puts one there (strlen); read
-			   on, the name would be cut short at it */
+		size_t n;
+		const unsigned char *at =
+			get_name(&r, sizeof(m->origin_name) - 1, &n);
+		if (!at && !r.short_read) {
 			lstm_model_delete(m);
 			return error_set(err, STATUS_CORRUPT, path, 0, 0,
 					 "corrupted model file: the name of "
 					 "the data it was trained on holds a "
 					 "NUL byte");
-		} else {
-			memcpy(m->origin_name, p + r.pos, n);
+		}
+		if (at) {
+			memcpy(m->origin_name, at, n);
 			m->origin_name[n] = '\0';
-			r.pos += n;
 			m->has_origin = n > 0;
 		}
 	}

@@ -333,7 +333,7 @@ static char *labels_next_to(const char *path)
 	if (!p)
 		return NULL;
 	snprintf(p, l + 16, "%.*s.labels.csv", (int)stem, path);
-	if (series_file_exists(p) && strcmp(p, path))
+	if (series_file_present(p) && strcmp(p, path))
 		return p;
 	const char *slash = strrchr(path, '/');
 	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
@@ -348,7 +348,7 @@ static char *labels_next_to(const char *path)
 		return NULL;
 	}
 	snprintf(p, l + 16, "%.*slabels.csv", (int)dl, path);
-	if (series_file_exists(p) && strcmp(p, path))
+	if (series_file_present(p) && strcmp(p, path))
 		return p;
 	free(p);
 	return NULL;

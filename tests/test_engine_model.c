@@ -322,6 +322,50 @@ static void test_damaged_v2_file_is_refused(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* A NUL byte inside a metric's name is refused, with the file and the
+ * metric named, as one in the dataset's name is. Before, the name was
+ * cut short there: 'met<NUL>ic_1' loaded as the metric 'met'. */
+static void test_nul_in_metric_name_is_refused(void **state)
+{
+	(void)state;
+	char dir[64], path[128], out[256];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/m.model", dir);
+	Series s;
+	et_sine_series(&s, 200, 2, 150, 0.2, 4);
+	assert_string_equal(s.names[1], "metric_1");
+	LstmModel *m = train_tiny(&s, 1);
+	ErrorRecord err;
+	assert_int_equal(model_save(m, path, &err), STATUS_OK);
+	size_t len = 0;
+	unsigned char *d = (unsigned char *)tu_slurp(path, &len);
+	assert_non_null(d);
+	/* the second name: its length (8) then "metric_1" */
+	static const unsigned char name1[] = "\x08\0\0\0metric_1";
+	unsigned char *at = NULL;
+	for (size_t i = 0; i + sizeof(name1) - 1 <= len && !at; i++)
+		if (!memcmp(d + i, name1, sizeof(name1) - 1))
+			at = d + i + 4;
+	assert_non_null(at);
+	at[3] = '\0';
+	write_model_bytes(path, d, len, 1);
+	LstmModel *back = NULL;
+	error_clear(&err);
+	Status st = model_load(&back, path, NULL, &err);
+	if (back)
+		print_error("loaded, metric 2 named '%s'\n",
+			    lstm_model_metric(back, 1));
+	assert_null(back);
+	assert_int_equal(st, STATUS_CORRUPT);
+	assert_string_equal(err.file, path);
+	assert_string_equal(err.message, "corrupted model file: the name of "
+					 "metric 2 holds a NUL byte");
+	free(d);
+	lstm_model_delete(m);
+	et_series_free(&s);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* An empty file is said to be empty (it was "not a vigil model file"),
  * and the first byte of a model alone reads "only 1 byte" (it read
  * "only 1 bytes") */
@@ -487,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_other_file_is_not_a_model),
 		cmocka_unit_test(test_empty_and_one_byte_files),
 		cmocka_unit_test(test_damaged_v2_file_is_refused),
+		cmocka_unit_test(test_nul_in_metric_name_is_refused),
 		cmocka_unit_test(test_cache_in_cache_folder_is_reused),
 		cmocka_unit_test(test_cache_falls_back_to_xdg_cache_home),
 		cmocka_unit_test(test_eval_from_forecast_matches),

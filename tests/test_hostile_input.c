@@ -176,7 +176,10 @@ static void test_model_with_huge_shape(void **state)
 /* Every command line that takes a file, with %s where the file goes. */
 static const char *const file_args[] = {
 	"info %s",
+	"score %s",
 	"detect %s",
+	"watch %s --model TMP/m.model",
+	"watch DATA --model %s",
 	"train %s --quiet",
 	"%s --keys KEYS",
 	"detect DATA --model %s",
@@ -414,6 +417,109 @@ static void test_fifo_as_smd_machine(void **state)
 	assert_no_sanitizer_report(out);
 }
 
+/* An SMD machine whose label files are a FIFO (interpretation_label) and
+ * /dev/zero (test_label) names them, at once, in score, labels and the
+ * dashboard (exit 2). Before, they were taken as missing: 'score' said
+ * '--labels FILE is needed: ... has no label file of its own' (exit 1) and
+ * the dashboard opened without labels, saying nothing. */
+static void test_fifo_as_smd_label_files(void **state)
+{
+	(void)state;
+	char out[8192], dir[200], m[260], want[300];
+	snprintf(dir, sizeof(dir), "%s/smdlab", tmp);
+	snprintf(m, sizeof(m), "%s:machine-1-2", dir);
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "mkdir -p %s && cp -r data/samples/smd-cut/"
+		       "ServerMachineDataset/* %s/ && cd %s && "
+		       "rm interpretation_label/machine-1-2.txt "
+		       "test_label/machine-1-2.txt && mkfifo "
+		       "interpretation_label/machine-1-2.txt && ln -s /dev/zero "
+		       "test_label/machine-1-2.txt",
+		       dir, dir, dir),
+		0);
+	static const char *const cmds[] = {
+		"score %s",
+		"labels %s -o TMP/l.csv",
+		"%s --no-model --keys KEYS",
+	};
+	static const char *const said[] = {
+		"interpretation_label/machine-1-2.txt: is a FIFO (named pipe), "
+		"not a regular file",
+		"test_label/machine-1-2.txt: is a character device, not a "
+		"regular file",
+		"interpretation_label/machine-1-2.txt: is a FIFO (named pipe), "
+		"not a regular file",
+	};
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char args[600];
+		expand(cmds[i], m, args, sizeof(args));
+		double t0 = clock_mono_seconds();
+		int rc = tu_run(out, sizeof(out), "timeout 10 %s %s </dev/null",
+				tu_vigil(), args);
+		double dt = clock_mono_seconds() - t0;
+		print_message("vigil %s -> %d in %.3f s: %s", args, rc, dt, out);
+		snprintf(want, sizeof(want), "%s/%s", dir, said[i]);
+		assert_int_equal(rc, 2);
+		assert_non_null(strstr(out, want));
+		assert_true(dt < 1.0);
+		assert_no_sanitizer_report(out);
+	}
+}
+
+/* The label file found beside a CSV file (labels.csv), in a train.csv/
+ * test.csv folder (test_label.csv) and above a NAB file
+ * (labels/combined_windows.json), when it is a FIFO, is named by score and
+ * the dashboard, at once: exit 2, or for the dashboard on a CSV file the
+ * labels left out, said ('labels left out: …/labels.csv: is a FIFO ...')
+ * as for any label file found that does not fit. Before, it was taken as
+ * missing: '--labels FILE is needed: ... has no label file of its own'
+ * (exit 1), the dashboard opening without labels, saying nothing. */
+static void test_fifo_as_label_file_beside_the_data(void **state)
+{
+	(void)state;
+	char out[8192];
+	assert_int_equal(
+		tu_run(out, sizeof(out),
+		       "cd %s && mkdir lc lp ln ln/data ln/labels && "
+		       "cp d/synthetic.csv lc/ && mkfifo lc/labels.csv && "
+		       "cp $OLDPWD/data/samples/psm/train.csv "
+		       "$OLDPWD/data/samples/psm/test.csv lp/ && "
+		       "mkfifo lp/test_label.csv && "
+		       "cp $OLDPWD/data/samples/nab/realAWSCloudwatch/"
+		       "ec2_network_in_257a54.csv ln/data/ && "
+		       "mkfifo ln/labels/combined_windows.json",
+		       tmp),
+		0);
+	static const struct {
+		const char *cmd, *fifo;
+		int rc;
+	} cases[] = {
+		{"score TMP/lc/synthetic.csv", "lc/labels.csv", 2},
+		{"TMP/lc/synthetic.csv --no-model --keys KEYS", "/labels.csv", 0},
+		{"score TMP/lp", "lp/test_label.csv", 2},
+		{"score TMP/ln/data/ec2_network_in_257a54.csv",
+		 "ln/labels/combined_windows.json", 2},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char args[600], want[300];
+		expand(cases[i].cmd, "", args, sizeof(args));
+		double t0 = clock_mono_seconds();
+		int rc = tu_run(out, sizeof(out),
+				"TERM=xterm-256color COLUMNS=80 LINES=24 "
+				"timeout 10 %s %s </dev/null",
+				tu_vigil(), args);
+		double dt = clock_mono_seconds() - t0;
+		print_message("vigil %s -> %d in %.3f s: %s", args, rc, dt, out);
+		snprintf(want, sizeof(want), "%s: is a FIFO (named pipe), not a",
+			 cases[i].fifo);
+		assert_int_equal(rc, cases[i].rc);
+		assert_non_null(strstr(out, want));
+		assert_true(dt < 1.0);
+		assert_no_sanitizer_report(out);
+	}
+}
+
 /* vigil synth -o DIR where DIR/synthetic.csv is a FIFO: refused as not
  * synth's output (exit 1), the FIFO left alone. The look at its first
  * line opened it with fopen, which waited for a writer for good. */
@@ -452,6 +558,40 @@ static void test_folder_as_labels_is_named(void **state)
 	snprintf(want, sizeof(want), "%s/d: is a folder, not a regular file",
 		 tmp);
 	assert_non_null(strstr(out, want));
+}
+
+/* vigil nab's NAB_DATA_DIR that is not a folder, or is missing, says what
+ * it is, at once (exit 2). Before, each read 'cannot read the folder', the
+ * reason left out. */
+static void test_nab_folder_that_is_not_one(void **state)
+{
+	(void)state;
+	char missing[160];
+	snprintf(missing, sizeof(missing), "%s/no-such-folder", tmp);
+	const struct {
+		const char *dir, *said;
+	} cases[] = {
+		{"/dev/zero", "is a character device, not a folder"},
+		{fifo, "is a FIFO (named pipe), not a folder"},
+		{data, "is a regular file, not a folder"},
+		{missing, "cannot read the folder: No such file or directory"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[4096], want[300];
+		double t0 = clock_mono_seconds();
+		int rc = tu_run(out, sizeof(out),
+				"timeout 10 %s nab %s -o %s/nabout </dev/null",
+				tu_vigil(), cases[i].dir, tmp);
+		double dt = clock_mono_seconds() - t0;
+		print_message("vigil nab %s -> %d in %.3f s: %s", cases[i].dir,
+			      rc, dt, out);
+		snprintf(want, sizeof(want), "vigil nab: %s: %s", cases[i].dir,
+			 cases[i].said);
+		assert_int_equal(rc, 2);
+		assert_non_null(strstr(out, want));
+		assert_true(dt < 1.0);
+		assert_no_sanitizer_report(out);
+	}
 }
 
 static void test_nul_byte_in_a_field(void **state)
@@ -690,9 +830,12 @@ int main(void)
 		cmocka_unit_test(test_output_to_a_fifo_stays_a_fifo),
 		cmocka_unit_test(test_output_through_a_symlink),
 		cmocka_unit_test(test_folder_as_labels_is_named),
+		cmocka_unit_test(test_nab_folder_that_is_not_one),
 		cmocka_unit_test(test_psm_folder_with_a_fifo),
 		cmocka_unit_test(test_fifo_in_a_folder_of_csv_files),
 		cmocka_unit_test(test_fifo_as_smd_machine),
+		cmocka_unit_test(test_fifo_as_smd_label_files),
+		cmocka_unit_test(test_fifo_as_label_file_beside_the_data),
 		cmocka_unit_test(test_synth_over_a_fifo),
 		cmocka_unit_test(test_nul_byte_in_a_field),
 		cmocka_unit_test(test_escape_sequences_in_a_header_are_escaped),

@@ -93,39 +93,52 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Relative paths (to root) of every *.csv below root/rel. */
-static int walk(const char *root, const char *rel, PathList *out)
+/* Relative paths (to root) of every *.csv below root/rel, appended to
+ * out. STATUS_IO naming the folder that cannot be read (or what it is when
+ * it is not a folder), STATUS_NOMEM. */
+static Status walk(const char *root, const char *rel, PathList *out,
+		   ErrorRecord *err)
 {
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s%s%s", root, *rel ? "/" : "", rel);
 	DIR *d = opendir(dir);
+	struct stat ds;
+	if (!d && errno == ENOTDIR && stat(dir, &ds) == 0)
+		return error_set(err, STATUS_IO, dir, 0, 0,
+				 "is %s, not a folder",
+				 fileio_kind(ds.st_mode));
 	if (!d)
-		return -1;
+		return error_set(err, STATUS_IO, dir, 0, 0,
+				 "cannot read the folder: %s",
+				 strerror(errno));
 	PathList names = {0};
 	struct dirent *e;
-	int rc = 0;
+	Status st = STATUS_OK;
 	while ((e = readdir(d)))
 		if (e->d_name[0] != '.' && list_push(&names, e->d_name))
-			rc = -1;
+			st = STATUS_NOMEM;
 	closedir(d);
 	if (names.n)
 		qsort(names.items, names.n, sizeof(char *), cmp_str);
-	for (size_t i = 0; rc == 0 && i < names.n; i++) {
+	for (size_t i = 0; st == STATUS_OK && i < names.n; i++) {
 		char r[4096], full[8200];
 		snprintf(r, sizeof(r), "%s%s%s", rel, *rel ? "/" : "",
 			 names.items[i]);
 		snprintf(full, sizeof(full), "%s/%s", root, r);
-		struct stat st;
-		if (stat(full, &st) != 0)
+		struct stat fs;
+		if (stat(full, &fs) != 0)
 			continue;
 		size_t l = strlen(r);
-		if (S_ISDIR(st.st_mode))
-			rc = walk(root, r, out);
-		else if (l > 4 && !strcmp(r + l - 4, ".csv"))
-			rc = list_push(out, r);
+		if (S_ISDIR(fs.st_mode))
+			st = walk(root, r, out, err);
+		else if (l > 4 && !strcmp(r + l - 4, ".csv") &&
+			 list_push(out, r))
+			st = STATUS_NOMEM;
 	}
 	list_free(&names);
-	return rc;
+	if (st == STATUS_NOMEM)
+		return error_set(err, st, dir, 0, 0, "out of memory");
+	return st;
 }
 
 static int mkdirs(const char *path)
@@ -460,11 +473,11 @@ int cmd_nab(int argc, char **argv)
 			return cli_report(cmd, st, &err);
 	}
 	PathList files = {0};
-	if (walk(dir, "", &files) != 0) {
+	st = walk(dir, "", &files, &err);
+	if (st) {
 		list_free(&files);
 		cJSON_Delete(windows);
-		error_set(&err, STATUS_IO, dir, 0, 0, "cannot read the folder");
-		return cli_report(cmd, STATUS_IO, &err);
+		return cli_report(cmd, st, &err);
 	}
 	if (files.n == 0) {
 		list_free(&files);

@@ -224,7 +224,8 @@ const Detection *app_detections(const App *a, size_t *n);
 void app_message(App *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The shorter words of the message just set, for a status line too
- * narrow for it. */
+ * narrow for it: they end with the file they name, maybe followed by a
+ * parenthesis; the parenthesis gives way first, then the file's head. */
 void app_message_brief(App *a, const char *brief);
 
 /* Scores at scope m (a metric or UI_NODE) of its detections with crit >=

@@ -726,6 +726,27 @@ static void input_tail(const App *a, const char *input, int room, char *buf,
 	snprintf(buf, n, "%s%s", ell, p);
 }
 
+/* text into buf (n bytes) with the head of its word at word given to an
+ * ellipsis: over columns too many, so over plus the ellipsis's width cut,
+ * at most most bytes, ending on a character's first byte. text as it is
+ * where that cuts no more than the ellipsis adds. */
+static void elide_head(const App *a, const char *text, const char *word,
+		       size_t over, size_t most, char *buf, size_t n)
+{
+	const char *ell = a->unicode ? "\xe2\x80\xa6" : "...";
+	size_t ew = a->unicode ? 1 : 3;
+	snprintf(buf, n, "%s", text);
+	size_t cut = over + ew;
+	if (cut > most)
+		cut = most;
+	if (cut <= ew)
+		return;
+	/* on a character's first byte */
+	while (cut < most && ((unsigned char)word[cut] & 0xc0) == 0x80)
+		cut++;
+	snprintf(buf, n, "%.*s%s%s", (int)(word - text), text, ell, word + cut);
+}
+
 /* The message text fitted into room columns where a path in it makes it
  * too long: the longest path loses its head to an ellipsis
  * ("…label/machine-1-2.txt"), at most down to "…/FILE" (its file name
@@ -753,23 +774,39 @@ static void fit_path(const App *a, const char *text, int room, char *buf,
 	}
 	if (!best)
 		return;
-	const char *ell = a->unicode ? "\xe2\x80\xa6" : "...";
-	int ew = a->unicode ? 1 : 3;
 	/* its file name: after the last slash, up to the word's end */
 	const char *base = best + best_len;
 	while (base > best && base[-1] != '/')
 		base--;
-	size_t most = (size_t)(base - 1 - best); /* up to the last slash */
-	size_t cut = (size_t)over + (size_t)ew;
-	if (cut > most)
-		cut = most;
-	if (cut <= (size_t)ew)
+	elide_head(a, text, best, (size_t)over, (size_t)(base - 1 - best),
+		   buf, n);
+}
+
+/* The brief text in buf (n bytes) fitted into room columns where it is
+ * still too long: its last word, the file it names, loses its head to an
+ * ellipsis ("…eviewed-by-analyst.csv"), keeping at least 8 columns.
+ * Otherwise buf as it is (the caller cuts its end). */
+static void fit_last_word(const App *a, char *buf, size_t n, int room)
+{
+	int over = text_chars(buf) - room;
+	const char *sp = strrchr(buf, ' ');
+	const char *word = sp ? sp + 1 : buf;
+	int chars = text_chars(word);
+	if (over <= 0 || chars < 8)
 		return;
-	/* on a character's first byte */
-	while (cut < most && ((unsigned char)best[cut] & 0xc0) == 0x80)
-		cut++;
-	snprintf(buf, n, "%.*s%s%s", (int)(best - text), text, ell,
-		 best + cut);
+	char text[720];
+	snprintf(text, sizeof(text), "%s", buf);
+	word = text + (word - buf);
+	/* down to 8 columns, the ellipsis included: counted in bytes from
+	   the word's head, a character's bytes kept together */
+	size_t most = 0;
+	for (int c = chars - 8 + (a->unicode ? 1 : 3); c > 0 && word[most];
+	     c--) {
+		most++;
+		while (((unsigned char)word[most] & 0xc0) == 0x80)
+			most++;
+	}
+	elide_head(a, text, word, (size_t)over, most, buf, n);
 }
 
 static void draw_status(App *a, WINDOW *w)
@@ -902,15 +939,18 @@ static void draw_status(App *a, WINDOW *w)
 			fit_path(a, a->message_brief, room, msg, sizeof(msg));
 			/* a closing parenthesis gives way at the line's
 			   end, cut; whole where the cut would reach what
-			   comes before it */
+			   comes before it, the file the brief ends with,
+			   which loses its head where even that is too long */
 			char *par = strrchr(msg, '(');
 			size_t ml = strlen(msg);
-			if (text_chars(msg) > room && par && par > msg &&
-			    par[-1] == ' ' && msg[ml - 1] == ')') {
+			int drop = text_chars(msg) > room && par && par > msg &&
+				   par[-1] == ' ' && msg[ml - 1] == ')';
+			if (drop)
 				par[-1] = '\0';
-				if (text_chars(msg) + 2 < room)
-					par[-1] = ' ';
-			}
+			if (text_chars(msg) > room)
+				fit_last_word(a, msg, sizeof(msg), room);
+			else if (drop && text_chars(msg) + 2 < room)
+				par[-1] = ' ';
 		}
 		used += (size_t)snprintf(line + used, sizeof(line) - used,
 					 " %s  ", msg);
