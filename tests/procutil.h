@@ -7,14 +7,19 @@
 #define VIGIL_TESTS_PROCUTIL_H
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A port nothing listens on now (bound and released), or -1. */
@@ -121,6 +126,74 @@ static inline int tu_wait_file(const char *path, const char *needle,
 			return 1;
 		usleep(100000);
 	}
+	return 0;
+}
+
+/* Wait up to sec seconds until another process (vigil watch on a CSV
+ * file) has read path again, opened and closed it, after what was written
+ * to it before this call. The file's modification time moves on by a
+ * microsecond first, so a poller that reads a file only when its size or
+ * time changed reads it once more even when it had already read the
+ * write; inotify reports the opens that follow that change (IN_MODIFY
+ * for a new modification time), in order.
+ * Nothing else may open path meanwhile. 1 when it was read. */
+static inline int tu_wait_reread(const char *path, double sec)
+{
+	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	struct stat sb;
+	if (fd < 0)
+		return 0;
+	if (inotify_add_watch(fd, path, IN_MODIFY | IN_ATTRIB | IN_OPEN |
+					       IN_CLOSE_NOWRITE) < 0 ||
+	    stat(path, &sb) != 0) {
+		close(fd);
+		return 0;
+	}
+	struct timespec t[2] = {{0, UTIME_OMIT}, sb.st_mtim};
+	t[1].tv_nsec += 1000;
+	if (t[1].tv_nsec >= 1000000000) {
+		t[1].tv_sec++;
+		t[1].tv_nsec -= 1000000000;
+	}
+	if (utimensat(AT_FDCWD, path, t, 0) != 0) {
+		close(fd);
+		return 0;
+	}
+	/* 0: our time change not yet seen, 1: seen, 2: opened after it */
+	int state = 0, ms = (int)(sec * 1000);
+	struct timespec now, end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (long)(ms % 1000) * 1000000;
+	for (;;) {
+		char buf[4096]
+			__attribute__((aligned(__alignof__(struct inotify_event))));
+		ssize_t n;
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			for (char *p = buf; p < buf + n;) {
+				const struct inotify_event *e =
+					(const struct inotify_event *)p;
+				if (state == 0 &&
+				    (e->mask & (IN_MODIFY | IN_ATTRIB)))
+					state = 1;
+				else if (state == 1 && (e->mask & IN_OPEN))
+					state = 2;
+				else if (state == 2 &&
+					 (e->mask & IN_CLOSE_NOWRITE)) {
+					close(fd);
+					return 1;
+				}
+				p += sizeof(*e) + e->len;
+			}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = (end.tv_sec - now.tv_sec) * 1000 +
+			    (end.tv_nsec - now.tv_nsec) / 1000000;
+		if (left <= 0)
+			break;
+		struct pollfd pf = {fd, POLLIN, 0};
+		poll(&pf, 1, (int)left);
+	}
+	close(fd);
 	return 0;
 }
 

@@ -158,13 +158,18 @@ static void watch_run(const char *opts, const char *keep, double drift,
 		waitpid(pid, NULL, 0);
 		fail_msg("watch did not start");
 	}
+	/* 50 rows at a time, each read by watch before the next (its poll
+	   scores what it read, also when the stop comes meanwhile) */
 	for (size_t r = 501; r < n; r += 50) {
 		assert_int_equal(write_rows(g, lines, r, r + 50 < n ? r + 50 : n),
 				 0);
-		usleep(400000);
+		if (!tu_wait_reread(grow, 60)) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			fail_msg("watch did not read rows %zu on", r);
+		}
 	}
 	fclose(g);
-	usleep(tu_sanitized() ? 2500000 : 1200000);
 	kill(pid, SIGTERM);
 	int st;
 	waitpid(pid, &st, 0);
@@ -281,6 +286,67 @@ static void test_watch_keep_drops_rows_same_detections(void **state)
 	watch_matches_detect("--history 100 --long-span 0", "--keep 150");
 }
 
+/* watch's exit status, once it ends (up to 60 s, after what: why); fails
+ * the test when it does not end or is killed by a signal. */
+static int watch_exit(pid_t pid, const char *after)
+{
+	int st = 0, done = 0;
+	for (int i = 0; i < 600 && !done; i++) {
+		done = waitpid(pid, &st, WNOHANG) == pid;
+		if (!done)
+			usleep(100000);
+	}
+	if (!done) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("watch still runs 60 s after %s", after);
+	}
+	if (!WIFEXITED(st))
+		fail_msg("watch was killed by signal %d", WTERMSIG(st));
+	return WEXITSTATUS(st);
+}
+
+/* vigil watch PATH --model MODEL --split 250 --poll 0.2 and the options
+ * opts (NULL-terminated), its stdout into wout; once it polls, the file
+ * more is appended to path in one write, and once watch has read it, it
+ * is stopped (exit 0 checked). Returns what watch wrote to stdout. */
+static char *watch_more(const char *path, const char *model,
+			const char *const opts[], const char *more,
+			const char *wout)
+{
+	char werr[600];
+	snprintf(werr, sizeof(werr), "%s.err", wout);
+	char *argv[24] = {(char *)tu_vigil(), "watch", (char *)path,
+			  "--model", (char *)model, "--split", "250", "--poll",
+			  "0.2"};
+	size_t k = 9;
+	for (size_t i = 0; opts[i] && k < 23; i++)
+		argv[k++] = (char *)opts[i];
+	argv[k] = NULL;
+	pid_t pid = tu_spawn(argv, wout, werr);
+	if (!tu_wait_file(werr, "polling every", 1, 60)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("watch did not start");
+	}
+	size_t len = 0;
+	char *rows = tu_slurp(more, &len);
+	assert_non_null(rows);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, rows, len), (ssize_t)len);
+	close(fd);
+	free(rows);
+	int read = tu_wait_reread(path, 60);
+	kill(pid, SIGTERM);
+	assert_int_equal(watch_exit(pid, "SIGTERM"), 0);
+	if (!read)
+		fail_msg("watch did not read the rows appended to %s", path);
+	char *out = tu_slurp(wout, NULL);
+	assert_non_null(out);
+	return out;
+}
+
 /* More rows arrive in one poll than --keep holds (a batch written at once,
  * or what a source that was away sends when it is back): they are scored
  * and reported before the oldest are dropped. The anomaly in the batch was
@@ -331,18 +397,14 @@ static void test_watch_batch_larger_than_keep_reported(void **state)
 				"--hidden 8 --quiet",
 				tu_vigil(), grow, model),
 			 0);
-	int slow = tu_sanitized();
-	int rc = tu_run(out, sizeof(out),
-			"(timeout %d %s watch %s --model %s --split 250 "
-			"--poll 0.2 %s --keep 150 > %s 2>/dev/null &) ; "
-			"sleep %d; cat %s >> %s; sleep %d; cat %s",
-			slow ? 30 : 10, tu_vigil(), grow, model, opts, wout,
-			slow ? 8 : 3, more, grow, slow ? 15 : 5, wout);
-	assert_int_equal(rc, 0);
+	static const char *const wopts[] = {"--history", "100",
+					    "--long-span", "0", "--keep",
+					    "150", NULL};
+	char *w = watch_more(grow, model, wopts, more, wout);
 	Span ws[64], ds[64];
-	size_t nw = node_spans_watch(out, 300, ws, 64);
+	size_t nw = node_spans_watch(w, 300, ws, 64);
 	char det[65536];
-	rc = tu_run(det, sizeof(det),
+	int rc = tu_run(det, sizeof(det),
 		    "%s detect %s --model %s --split 250 --format csv --quiet %s",
 		    tu_vigil(), full, model, opts);
 	assert_int_equal(rc, 0);
@@ -353,11 +415,12 @@ static void test_watch_batch_larger_than_keep_reported(void **state)
 	assert_true(hit);
 	if (nw != nd)
 		fail_msg("watch reported %zu node detections, detect %zu:\n%s",
-			 nw, nd, out);
+			 nw, nd, w);
 	for (size_t i = 0; i < nd; i++) {
 		assert_int_equal(ws[i].start, ds[i].start);
 		assert_int_equal(ws[i].end, ds[i].end);
 	}
+	free(w);
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
@@ -391,18 +454,13 @@ static void test_watch_index_axis_times_empty(void **state)
 	for (int r = 0; r < 100; r++)
 		fprintf(f, "%d\n", r >= 40 && r < 80 ? 60 : 10);
 	fclose(f);
-	int slow = tu_sanitized();
-	int rc = tu_run(out, sizeof(out),
-			"(timeout %d %s watch %s --model %s --split 250 "
-			"--poll 0.2 > %s 2>/dev/null &) ; sleep %d; "
-			"cat %s >> %s; sleep %d; cat %s",
-			slow ? 20 : 6, tu_vigil(), path, model, wout,
-			slow ? 6 : 2, more, path, slow ? 12 : 3, wout);
-	assert_int_equal(rc, 0);
-	if (!strstr(out, "\"type\": \"detection\""))
-		fail_msg("no detection from watch: %s", out);
-	assert_non_null(strstr(out, "\"start_time\": \"\", \"end_time\": \"\""));
-	assert_null(strstr(out, "1970-"));
+	static const char *const none[] = {NULL};
+	char *w = watch_more(path, model, none, more, wout);
+	if (!strstr(w, "\"type\": \"detection\""))
+		fail_msg("no detection from watch: %s", w);
+	assert_non_null(strstr(w, "\"start_time\": \"\", \"end_time\": \"\""));
+	assert_null(strstr(w, "1970-"));
+	free(w);
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
@@ -444,26 +502,6 @@ static pid_t small_watch(const char *dir, int out_fd, char *path,
 		fail_msg("watch did not start");
 	}
 	return pid;
-}
-
-/* watch's exit status, once it ends (up to 60 s, after what: why); fails
- * the test when it does not end or is killed by a signal. */
-static int watch_exit(pid_t pid, const char *after)
-{
-	int st = 0, done = 0;
-	for (int i = 0; i < 600 && !done; i++) {
-		done = waitpid(pid, &st, WNOHANG) == pid;
-		if (!done)
-			usleep(100000);
-	}
-	if (!done) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		fail_msg("watch still runs 60 s after %s", after);
-	}
-	if (!WIFEXITED(st))
-		fail_msg("watch was killed by signal %d", WTERMSIG(st));
-	return WEXITSTATUS(st);
 }
 
 /* SIGHUP (the terminal closed, or a supervisor's stop signal) ends watch
