@@ -21,7 +21,14 @@
  * one reported is the one the whole-file loader before this one reported:
  * a quoting error first, then a NUL byte, then a row with the wrong number
  * of fields, then the first bad value; so after the first error the rest
- * of the file is still scanned (tokenised and counted, not stored). */
+ * of the file is still scanned (tokenised and counted, not stored).
+ *
+ * A file that grows (vigil watch, --follow) is read on from a cursor the
+ * load leaves (SeriesCsvCursor): the whole lines after those read go
+ * through the same two passes and row code, with the first read's layout,
+ * its line numbers and its last row before them (the time order and the
+ * forward fill go on from it); the bytes read are hashed as they go, so
+ * that a file replaced or rewritten can be told from one only longer. */
 #include <csv.h>
 #include <ctype.h>
 #include <errno.h>
@@ -62,6 +69,7 @@ typedef struct {
 	size_t *off;  /* offsets of the cells into arena */
 	size_t n, ocap;
 	long line;    /* physical line where the row starts (0: none yet) */
+	int64_t start; /* its byte offset in the file */
 } CsvRow;
 
 /* How many rows are kept in strings before the layout is decided: the
@@ -107,6 +115,16 @@ typedef struct {
 	size_t lab_m;           /* the label column whose every cell must
 				   be 0 or 1 (SERIES_CSV_LABEL_BITS), or
 				   metrics for none */
+	size_t lab_k;           /* the label column taken out (finish), or
+				   metrics for none */
+	int64_t last_t;         /* the last row's time as read (finish) */
+
+	/* byte offsets in the file: a read from a cursor starts past 0 */
+	int64_t consumed;       /* bytes of the whole lines taken */
+	int64_t row_begin;      /* where the row libcsv builds began */
+	int64_t last_row;       /* where the last row stored began */
+	SeriesHash *hash;       /* NULL, or fed the bytes of the whole lines
+				   taken (parse_pass) */
 
 	/* the most important error so far (level), kept while the rest of
 	 * the file is scanned; a fatal one (quoting, I/O, memory) stops */
@@ -512,6 +530,7 @@ static void store_row(Loader *L, const CsvRow *row)
 	}
 	L->rows++;
 	L->prev_line = line;
+	L->last_row = row->start;
 }
 
 /* pandas' default column names, as to_csv writes a frame made from an
@@ -759,8 +778,10 @@ static void on_field(void *s, size_t len, void *data)
 	CsvRow *r = &L->row;
 	if (L->fatal)
 		return;
-	if (r->n == 0)
+	if (r->n == 0) {
 		r->line = L->cur_line;
+		r->start = L->row_begin;
+	}
 	/* a time column, a label column and an empty last field besides
 	   the most metrics: any more and the line is refused before its
 	   cells take memory (a line of 100 MB of commas) */
@@ -881,13 +902,54 @@ static int fast_line(Loader *L, const char *p, const char *end)
 	L->rows++;
 	L->nrow++;
 	L->prev_line = L->cur_line;
+	L->last_row = L->consumed;
 	return 1;
+}
+
+/* ---- the running hash (SeriesHash) ------------------------------------- */
+
+static uint64_t hash_word(uint64_t h, uint64_t w)
+{
+	return ((h << 5 | h >> 59) ^ w) * 0x517cc1b727220a95ULL;
+}
+
+/* Eight bytes as a little-endian word, on any machine. */
+static uint64_t load_word(const unsigned char *p)
+{
+	uint64_t w = 0;
+	for (int i = 7; i >= 0; i--)
+		w = w << 8 | p[i];
+	return w;
+}
+
+static void hash_feed(SeriesHash *x, const char *text, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	for (; n && x->npend; p++, n--) {
+		x->pend |= (uint64_t)*p << (8 * x->npend);
+		if (++x->npend == 8) {
+			x->h = hash_word(x->h, x->pend);
+			x->pend = 0;
+			x->npend = 0;
+		}
+	}
+	for (; n >= 8; p += 8, n -= 8)
+		x->h = hash_word(x->h, load_word(p));
+	for (; n; p++, n--)
+		x->pend |= (uint64_t)*p << (8 * x->npend++);
+}
+
+static uint64_t hash_value(const SeriesHash *x)
+{
+	return hash_word(hash_word(x->h, x->pend), x->npend);
 }
 
 /* One physical line, with its '\n' when nl: the fast path when the layout
  * is known, no error is pending and libcsv is between rows; else libcsv. */
 static void do_line(Loader *L, const char *p, size_t len, int nl)
 {
+	if (L->csv.pstate == CSV_ROW_NOT_BEGUN)
+		L->row_begin = L->consumed;
 	if (!(L->ready && L->level == LV_NONE &&
 	      L->csv.pstate == CSV_ROW_NOT_BEGUN &&
 	      fast_line(L, p, p + len - (nl ? 1 : 0)))) {
@@ -897,8 +959,10 @@ static void do_line(Loader *L, const char *p, size_t len, int nl)
 			     "malformed quoted field (%s)",
 			     csv_strerror(csv_error(&L->csv)));
 	}
-	if (nl)
+	if (nl) {
 		L->cur_line++;
+		L->consumed += (int64_t)len;
+	}
 }
 
 /* ---- the two passes ------------------------------------------------------ */
@@ -991,7 +1055,7 @@ static void parse_pass(Loader *L, int fd, char **bufp, size_t *capp,
 		       size_t total)
 {
 	size_t have = 0, done = 0;
-	int bom_checked = 0;
+	int bom_checked = L->consumed > 0; /* a read on: no file start */
 	report(L, 0, total);
 	while (!L->fatal) {
 		if (have + 1 >= *capp) { /* a line longer than the buffer */
@@ -1024,12 +1088,17 @@ static void parse_pass(Loader *L, int fd, char **bufp, size_t *capp,
 			bom_checked = 1;
 			start = series_bom_len(buf, have);
 			start += sep_line(L, buf + start, have - start);
+			L->consumed += (int64_t)start;
 		}
 		const char *p = buf + start, *lim = buf + have, *nl;
 		while (!L->fatal && (nl = memchr(p, '\n', (size_t)(lim - p)))) {
 			do_line(L, p, (size_t)(nl + 1 - p), 1);
 			p = nl + 1;
 		}
+		/* the chunk's whole lines (and a BOM or separator line before
+		   them), hashed in one go: line by line cost a fifth more */
+		if (L->hash)
+			hash_feed(L->hash, buf, (size_t)(p - buf));
 		if (eof && done < total) { /* cut or rewritten meanwhile */
 			fail(L, STATUS_IO, 0, 0,
 			     "changed while it was read (%zu bytes, %zu when "
@@ -1050,9 +1119,9 @@ static void parse_pass(Loader *L, int fd, char **bufp, size_t *capp,
 	}
 }
 
-/* After the last line: the error to report, or the columns made exact
- * (rows, not the bound), filled and handed to s. */
-static Status finish(Loader *L, Series *s)
+/* The end of the input for libcsv: a quoted field still open is an
+ * error. */
+static void end_input(Loader *L)
 {
 	if (!L->fatal && csv_fini(&L->csv, on_field, on_row, L) != 0) {
 		long line = L->row.n ? L->row.line : L->cur_line;
@@ -1060,6 +1129,13 @@ static Status finish(Loader *L, Series *s)
 		     "a quoted field is never closed (%s)",
 		     csv_strerror(csv_error(&L->csv)));
 	}
+}
+
+/* After the last line: the error to report, or the columns made exact
+ * (rows, not the bound), filled and handed to s. */
+static Status finish(Loader *L, Series *s)
+{
+	end_input(L);
 	if (L->fatal)
 		return L->fst;
 	if (L->level == LV_NUL)
@@ -1134,6 +1210,8 @@ static Status finish(Loader *L, Series *s)
 	   unit, as PSM's timestamp_(min) counting minutes from 0, or seconds
 	   from a start such as 0, 10, 20) is elapsed time: its times are
 	   kept, shown counted from the start, not as dates in 1970 */
+	if (L->ts && rows)
+		L->last_t = L->ts[rows - 1];
 	if ((L->tnumber || L->tunit > 0) && rows && L->ts[rows - 1] < 100000000) {
 		if (L->tnumber && series_median_step(L->ts, rows, 1) == 1) {
 			if (!(L->flags & SERIES_CSV_KEEP_TIME)) {
@@ -1165,6 +1243,7 @@ static Status finish(Loader *L, Series *s)
 			      : fallback;
 	size_t lab_k = series_csv_label_index(s->names, s->values, rows, M,
 					      L->flags);
+	L->lab_k = lab_k;
 	series_csv_layout(s, L->flags);
 	if (s->metrics > SERIES_MAX_METRICS) {
 		/* the field of the first metric too many: past the label
@@ -1221,6 +1300,10 @@ Status series_load_csv_labels(Series *s, const char *path, ErrorRecord *err)
 				     err);
 }
 
+static Status cursor_fill(const Loader *L, const Series *s, int fd,
+			  const struct stat *sb, char *buf,
+			  SeriesCsvCursor *c);
+
 Status series_load_csv_flags(Series *s, const char *path,
 			     const SeriesOptions *opt, unsigned flags,
 			     ErrorRecord *err)
@@ -1244,6 +1327,15 @@ Status series_load_csv_flags(Series *s, const char *path,
 	Series tmp;
 	series_init(&tmp);
 	int fd = fileno(f);
+	/* a cursor to read on from: the file as it was when opened (lines
+	   appended meanwhile change its time, so they are read on then) */
+	SeriesCsvCursor cur;
+	memset(&cur, 0, sizeof(cur));
+	struct stat sb;
+	int want = opt && opt->cursor && opt->complete_lines &&
+		   fstat(fd, &sb) == 0;
+	if (want)
+		L.hash = &cur.head;
 	if (!buf) {
 		st = error_set(err, STATUS_NOMEM, path, 0, 0,
 			       "out of memory reading the file");
@@ -1261,10 +1353,10 @@ Status series_load_csv_flags(Series *s, const char *path,
 		goto out;
 	}
 	parse_pass(&L, fd, &buf, &cap, size);
-	free(buf);
-	buf = NULL;
 	st = finish(&L, &tmp);
 	csv_free(&L.csv);
+	if (st == STATUS_OK && want)
+		st = cursor_fill(&L, &tmp, fd, &sb, buf, &cur);
 	if (st == STATUS_OK)
 		report(&L, size, size);
 out:
@@ -1276,5 +1368,372 @@ out:
 		return st;
 	}
 	*s = tmp;
+	if (want)
+		*opt->cursor = cur;
 	return STATUS_OK;
+}
+
+/* ---- reading on from a cursor ------------------------------------------- */
+
+/* The raw metric column m of the file (the time column left out) as the
+ * series' metric index, or SIZE_MAX for the label column and a last one
+ * dropped. */
+static size_t cursor_metric(const SeriesCsvCursor *c, size_t m)
+{
+	size_t raw = c->ncols - (c->tcol >= 0);
+	if ((c->blank_dropped && m == raw - 1) || m == c->label_col)
+		return SIZE_MAX;
+	return m - (c->label_col < m);
+}
+
+static int64_t stat_mtime_ns(const struct stat *sb)
+{
+	return (int64_t)sb->st_mtim.tv_sec * 1000000000 +
+	       (int64_t)sb->st_mtim.tv_nsec;
+}
+
+/* Feeds the file's bytes [from, to) to *x, read through buf (CHUNK + 1
+ * bytes); STATUS_IO when they cannot be read. */
+static Status hash_range(int fd, const char *path, int64_t from, int64_t to,
+			 char *buf, SeriesHash *x, ErrorRecord *err)
+{
+	while (from < to) {
+		size_t want = to - from < CHUNK ? (size_t)(to - from) : CHUNK;
+		ssize_t got = pread(fd, buf, want, (off_t)from);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return read_error(path, err);
+		if (got == 0)
+			return error_set(err, STATUS_IO, path, 0, 0,
+					 "cannot read: it ends at byte %lld",
+					 (long long)from);
+		hash_feed(x, buf, (size_t)got);
+		from += got;
+	}
+	return STATUS_OK;
+}
+
+/* The hash of the last row read and what follows it up to c->end. */
+static Status row_hash(int fd, const char *path, char *buf,
+		       SeriesCsvCursor *c, ErrorRecord *err)
+{
+	SeriesHash x = {0, 0, 0};
+	Status st = hash_range(fd, path, c->row_start, c->end, buf, &x, err);
+	c->row_hash = hash_value(&x);
+	return st;
+}
+
+/* What a load leaves a cursor: where its whole lines end, the layout,
+ * and the file as it was when opened (sb). */
+static Status cursor_fill(const Loader *L, const Series *s, int fd,
+			  const struct stat *sb, char *buf, SeriesCsvCursor *c)
+{
+	c->dev = (uint64_t)sb->st_dev;
+	c->ino = (uint64_t)sb->st_ino;
+	c->size = (int64_t)sb->st_size;
+	c->mtime_ns = stat_mtime_ns(sb);
+	c->end = L->consumed;
+	c->line = L->cur_line;
+	c->row_start = L->last_row;
+	c->rows = L->rows;
+	c->stale = L->stale;
+	c->stale_line = L->stale_line;
+	c->flags = L->flags;
+	c->ncols = L->ncols;
+	c->tcol = L->tcol;
+	c->line0 = L->line0;
+	c->tunit = L->tunit;
+	c->tnumber = L->tnumber;
+	c->keep_ts = s->timestamps != NULL;
+	c->sep = L->sep;
+	c->blank_dropped = L->metrics < L->ncols - (L->tcol >= 0);
+	c->label_col = L->lab_k < L->metrics ? L->lab_k : SIZE_MAX;
+	c->last_t = L->last_t;
+	Status st = row_hash(fd, L->path, buf, c, L->err);
+	c->ready = st == STATUS_OK;
+	return st;
+}
+
+/* The file at fd (sb) is the one c read, only longer: not smaller, the last
+ * row read where it was, and when the inode changed or the size did not
+ * (while the time did), every byte read as it was. */
+static Status cursor_same(const SeriesCsvCursor *c, int fd, const char *path,
+			  const struct stat *sb, char *buf, ErrorRecord *err)
+{
+	if ((int64_t)sb->st_size < c->size)
+		return error_set(err, STATUS_MISMATCH, path, 0, 0,
+				 "the file shrank from %lld to %lld bytes "
+				 "(truncated or replaced): following it stops "
+				 "at the %zu rows read",
+				 (long long)c->size, (long long)sb->st_size,
+				 c->rows);
+	SeriesCsvCursor now = *c;
+	Status st = row_hash(fd, path, buf, &now, err);
+	if (st)
+		return st;
+	if (now.row_hash != c->row_hash)
+		return error_set(err, STATUS_MISMATCH, path, 0, 0,
+				 "row %zu is not what it was when it was read "
+				 "(the file was replaced or rewritten): "
+				 "following it stops at the %zu rows read",
+				 c->rows, c->rows);
+	if ((uint64_t)sb->st_dev == c->dev && (uint64_t)sb->st_ino == c->ino &&
+	    (int64_t)sb->st_size != c->size)
+		return STATUS_OK;
+	SeriesHash x = {0, 0, 0};
+	if ((st = hash_range(fd, path, 0, c->end, buf, &x, err)))
+		return st;
+	if (hash_value(&x) != hash_value(&c->head))
+		return error_set(err, STATUS_MISMATCH, path, 0, 0,
+				 "the rows before row %zu are not what they "
+				 "were when they were read (the file was "
+				 "replaced or rewritten): following it stops "
+				 "at the %zu rows read",
+				 c->rows, c->rows);
+	return STATUS_OK;
+}
+
+/* The error a read noted (the fatal one, else the most important), or
+ * STATUS_OK. */
+static Status loader_status(const Loader *L)
+{
+	if (L->fatal)
+		return L->fst;
+	if (L->level == LV_NONE)
+		return STATUS_OK;
+	if (L->err)
+		*L->err = L->pending;
+	return L->pst;
+}
+
+static int seek_to(Loader *L, int fd, int64_t at)
+{
+	if (lseek(fd, (off_t)at, SEEK_SET) >= 0)
+		return 0;
+	fail(L, STATUS_IO, 0, 0, "cannot read: %s", strerror(errno));
+	return -1;
+}
+
+/* The rows of the whole lines from c->end on into L's columns: row 0 is
+ * s's last row (the time order and the forward fill go on from it), the
+ * new rows follow. */
+static void read_lines(Loader *L, const Series *s, const SeriesCsvCursor *c,
+		       int fd, char **bufp, size_t *capp)
+{
+	size_t total = 0;
+	if (seek_to(L, fd, c->end))
+		return;
+	Status st = count_pass(L, fd, *bufp, &total);
+	if (st) {
+		L->fatal = 1;
+		L->fst = st;
+		return;
+	}
+	size_t M = L->metrics, cap = L->bound + 1;
+	L->values = malloc(cap * M * sizeof(float));
+	if (L->tcol >= 0)
+		L->ts = malloc(cap * sizeof(int64_t));
+	if (!L->values || (L->tcol >= 0 && !L->ts)) {
+		fail(L, STATUS_NOMEM, 0, 0, "out of memory for %zu x %zu values",
+		     cap, M);
+		return;
+	}
+	L->cap = cap;
+	for (size_t m = 0; m < M; m++) {
+		size_t k = cursor_metric(c, m);
+		L->values[m * cap] =
+			k == SIZE_MAX ? NAN : series_at(s, k, s->rows - 1);
+	}
+	if (L->ts)
+		L->ts[0] = c->last_t;
+	L->rows = 1;
+	if (seek_to(L, fd, c->end))
+		return;
+	if (csv_init(&L->csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
+		fail(L, STATUS_NOMEM, 0, 0, "cannot start the CSV parser");
+		return;
+	}
+	parse_pass(L, fd, bufp, capp, total);
+	end_input(L);
+	csv_free(&L->csv);
+}
+
+/* L's new rows (1 to L->rows - 1) appended to s, filled forward from its
+ * last row; a value where the rows read had a label column or no column
+ * at all is the file's columns changing. */
+static Status append_rows(Loader *L, Series *s, const SeriesCsvCursor *c,
+			  size_t *filled)
+{
+	size_t n = L->rows - 1, cap = L->cap, old = s->rows, rows = old + n;
+	size_t M = s->metrics;
+	for (size_t m = 0; m < L->metrics; m++) {
+		const float *x = L->values + m * cap + 1;
+		size_t r = 0;
+		if (cursor_metric(c, m) != SIZE_MAX)
+			continue;
+		while (r < n && (m == c->label_col
+					 ? x[r] == 0.0f || x[r] == 1.0f ||
+						   isnan(x[r])
+					 : isnan(x[r])))
+			r++;
+		if (r < n)
+			return error_set(L->err, STATUS_MISMATCH, L->path, 0, 0,
+					 "the file now has %zu metrics, not %zu",
+					 M + 1, M);
+	}
+	if (s->timestamps) {
+		int64_t *t = realloc(s->timestamps, rows * sizeof(int64_t));
+		if (!t)
+			return error_set(L->err, STATUS_NOMEM, L->path, 0, 0,
+					 "out of memory");
+		s->timestamps = t;
+		int64_t step = s->interval > 0 ? s->interval : 60;
+		for (size_t r = 0; r < n; r++)
+			t[old + r] = c->keep_ts ? L->ts[1 + r]
+						: t[old - 1] + (int64_t)(r + 1) *
+								      step;
+	}
+	float *v = realloc(s->values, rows * M * sizeof(float));
+	if (!v)
+		return error_set(L->err, STATUS_NOMEM, L->path, 0, 0,
+				 "out of memory");
+	/* the columns move apart from the last one down: in place */
+	for (size_t m = M; m-- > 1;)
+		memmove(v + m * rows, v + m * old, old * sizeof(float));
+	for (size_t m = 0; m < L->metrics; m++) {
+		size_t k = cursor_metric(c, m);
+		if (k == SIZE_MAX)
+			continue;
+		series_fill_missing(L->values + m * cap, n + 1, 1, filled,
+				    NULL);
+		memcpy(v + k * rows + old, L->values + m * cap + 1,
+		       n * sizeof(float));
+	}
+	s->values = v;
+	s->rows = rows;
+	return STATUS_OK;
+}
+
+/* A loader that goes on where c's read ended: its layout, its line
+ * numbers, a next row that is no first row (its fields are counted); the
+ * column names for messages borrowed from s (blank: the name of a last
+ * column dropped). -1 when out of memory. */
+static int loader_resume(Loader *L, const SeriesCsvCursor *c,
+			 const Series *s, const char *path,
+			 const SeriesOptions *o, char *blank,
+			 ErrorRecord *err)
+{
+	memset(L, 0, sizeof(*L));
+	L->path = path;
+	L->opt = o;
+	L->flags = c->flags;
+	L->err = err;
+	L->cur_line = c->line;
+	L->consumed = c->end;
+	L->row_begin = c->end;
+	L->last_row = c->row_start;
+	L->ready = 1;
+	L->nrow = 1;
+	L->ncols = c->ncols;
+	L->line0 = c->line0;
+	L->sep = c->sep;
+	L->tcol = c->tcol;
+	L->tunit = c->tunit;
+	L->tnumber = c->tnumber;
+	L->metrics = c->ncols - (c->tcol >= 0);
+	L->lab_m = L->metrics;
+	L->names = calloc(L->metrics, sizeof(char *));
+	if (!L->names)
+		return -1;
+	for (size_t m = 0; m < L->metrics; m++) {
+		size_t k = cursor_metric(c, m);
+		L->names[m] = k < s->metrics	   ? s->names[k]
+			      : m == c->label_col ? s->label_column
+						   : blank;
+	}
+	return 0;
+}
+
+Status series_csv_read_on(Series *s, SeriesCsvCursor *c, const char *path,
+			  size_t *added, ErrorRecord *err)
+{
+	*added = 0;
+	error_clear(err);
+	if (!c->ready)
+		return error_set(err, STATUS_USAGE, path, 0, 0,
+				 "not read as a CSV file: nothing to read on "
+				 "from");
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return error_set(err, STATUS_IO, path, 0, 0, "%s",
+				 strerror(errno));
+	if ((uint64_t)sb.st_dev == c->dev && (uint64_t)sb.st_ino == c->ino &&
+	    (int64_t)sb.st_size == c->size && stat_mtime_ns(&sb) == c->mtime_ns)
+		return STATUS_OK;
+	FILE *f;
+	Status st = fileio_open(path, &f, err);
+	if (st)
+		return st;
+	int fd = fileno(f);
+	size_t cap = CHUNK + 1;
+	char *buf = malloc(cap);
+	if (!buf || fstat(fd, &sb) != 0) {
+		st = buf ? read_error(path, err)
+			 : error_set(err, STATUS_NOMEM, path, 0, 0,
+				     "out of memory reading the file");
+		free(buf);
+		fclose(f);
+		return st;
+	}
+	SeriesCsvCursor n = *c; /* c's successor, taken on success */
+	st = cursor_same(c, fd, path, &sb, buf, err);
+	size_t filled = 0;
+	Loader L;
+	SeriesOptions o = {0};
+	o.complete_lines = 1;
+	o.skip_stale_times = 1;
+	char blank[32];
+	snprintf(blank, sizeof(blank), "m%02zu", c->ncols - (c->tcol >= 0));
+	if (loader_resume(&L, c, s, path, &o, blank, err) && st == STATUS_OK)
+		st = error_set(err, STATUS_NOMEM, path, 0, 0, "out of memory");
+	L.hash = &n.head;
+	if (st == STATUS_OK && (int64_t)sb.st_size > c->end) {
+		read_lines(&L, s, c, fd, &buf, &cap);
+		st = loader_status(&L);
+		if (st == STATUS_OK) {
+			n.rows += L.rows - 1;
+			if (L.stale) {
+				n.stale += L.stale;
+				n.stale_line = L.stale_line;
+			}
+			if (L.ts && L.rows > 1)
+				n.last_t = L.ts[L.rows - 1];
+			n.end = L.consumed;
+			n.line = L.cur_line;
+			n.row_start = L.last_row;
+			st = row_hash(fd, path, buf, &n, err);
+		}
+		/* last: s changes only when nothing can fail after it */
+		if (st == STATUS_OK)
+			st = append_rows(&L, s, c, &filled);
+		if (st == STATUS_OK) {
+			*added = L.rows - 1;
+			s->filled += filled;
+		}
+	}
+	if (st == STATUS_OK) {
+		n.dev = (uint64_t)sb.st_dev;
+		n.ino = (uint64_t)sb.st_ino;
+		n.size = (int64_t)sb.st_size;
+		n.mtime_ns = stat_mtime_ns(&sb);
+		*c = n;
+	}
+	free(L.names);
+	L.names = NULL; /* borrowed */
+	L.metrics = 0;
+	loader_free(&L);
+	free(buf);
+	fclose(f);
+	return st;
 }

@@ -150,6 +150,8 @@ Status series_load_nab(Series *s, const char *const *paths, size_t n,
 		SeriesOptions o = opt ? *opt : (SeriesOptions){0};
 		o.split_rows = 0; /* the split applies to the merged rows */
 		o.train_fraction = 0;
+		if (n > 1) /* files joined: no one file to read on */
+			o.cursor = NULL;
 		/* KEEP_TIME: a NAB file's times are its rows' times even
 		   when they count 1, 2, 3 (NAB scores rows by time) */
 		if ((st = series_load_csv_flags(&parts[i], paths[i], &o,

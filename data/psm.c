@@ -149,6 +149,7 @@ Status series_load_psm(Series *s, const char *folder,
 		goto out;
 	}
 	SeriesOptions o = opt ? *opt : (SeriesOptions){0};
+	o.cursor = NULL; /* two files joined: no one file to read on */
 	unsigned flags = SERIES_CSV_KEEP_TIME | SERIES_CSV_NO_FILL;
 	if ((st = series_load_csv_flags(&a, pa, &o, flags, err)) ||
 	    (st = series_load_csv_flags(&b, pb, &o, flags, err)) ||

@@ -80,6 +80,51 @@ typedef struct {
 				for several files, their keys joined by ',' */
 } Series;
 
+/* A running hash of a byte stream, fed in pieces of any length: the same
+ * bytes give the same hash however they are cut (words of 8 bytes, the
+ * bytes of a word not yet whole kept in pend). */
+typedef struct {
+	uint64_t h;
+	uint64_t pend;
+	unsigned npend;
+} SeriesHash;
+
+/* Where a CSV file was read up to, to read on from there as it grows
+ * (vigil watch, --follow): filled by a load given it in
+ * SeriesOptions.cursor (with complete_lines set), advanced by
+ * series_csv_read_on. What tells "the same file, only longer": the same
+ * device and inode, a size not smaller, the bytes of the last row read
+ * (its line, and any left-out lines after it) where they were, and, when
+ * the inode changed or the size did not while the time did, the hash of
+ * every byte read. */
+typedef struct {
+	int ready;                  /* 1: filled by a load that succeeded */
+	uint64_t dev, ino;          /* the file read */
+	int64_t size, mtime_ns;     /* its size and time when last looked at */
+	int64_t end;                /* bytes of the whole lines read */
+	long line;                  /* the line that starts at end */
+	int64_t row_start;          /* where the last row read starts */
+	uint64_t row_hash;          /* hash of the bytes [row_start, end) */
+	SeriesHash head;            /* hash of the bytes [0, end) */
+	size_t rows;                /* rows read (those left out not counted) */
+	size_t stale;               /* rows left out, their time not after the
+				       row before's (skip_stale_times) */
+	long stale_line;            /* the line of the last of them */
+	/* the layout of the first read: the fields of a line, the time
+	 * column, the columns that are no metric of the series */
+	unsigned flags;
+	size_t ncols;
+	long tcol, line0;
+	double tunit;
+	int tnumber, keep_ts;
+	char sep;
+	size_t label_col;           /* raw metric index of the label column
+				       taken out, or SIZE_MAX */
+	int blank_dropped;          /* the last field, unnamed and empty, was
+				       no column */
+	int64_t last_t;             /* the last row's time as read */
+} SeriesCsvCursor;
+
 /* Options for loading a CSV or NAB file. Zero-initialise, then set. */
 typedef struct {
 	long split_rows;       /* > 0: train part is the first split_rows */
@@ -105,6 +150,9 @@ typedef struct {
 	 * end of a load that succeeded. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx; /* borrowed: the progress function's */
+	SeriesCsvCursor *cursor; /* borrowed, may be NULL: a CSV file's load
+				    (one NAB file's too) fills it, to read
+				    on with series_csv_read_on */
 } SeriesOptions;
 
 /* Nonzero when a column header names per-row labels: `label`, `labels`,
@@ -181,6 +229,18 @@ Status series_open(Series *s, const char *dataset, const SeriesOptions *opt,
  * is left empty. */
 Status series_load_csv(Series *s, const char *path, const SeriesOptions *opt,
 		       ErrorRecord *err);
+
+/* Append to s the rows of the whole lines written to path since c's read
+ * (s is what that read gave, rows may have been dropped from it but its
+ * last row is the last one read): the file is read from c->end only, with
+ * the layout, line numbers and time order of the read before; a row whose
+ * time is not after the row before is left out and counted in c->stale.
+ * An unchanged file (size and time) is not opened. A file that shrank, or
+ * is not the same file only longer (see SeriesCsvCursor), is
+ * STATUS_MISMATCH saying so; bad input STATUS_PARSE with its line and
+ * column. On error s and c are as they were. *added may be 0. */
+Status series_csv_read_on(Series *s, SeriesCsvCursor *c, const char *path,
+			  size_t *added, ErrorRecord *err);
 
 /* SMD machine: dir holds train/, test/, test_label/, interpretation_label/. */
 Status series_load_smd(Series *s, const char *dir, const char *machine,

@@ -1,12 +1,10 @@
 /* Growing datasets and the forecast of their new rows (ui/live.h). */
 #include "ui/live.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
@@ -26,6 +24,7 @@ Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
 		if (st == STATUS_OK && history)
 			st = prom_fetch(l->prom, &l->opt, history, err);
 	} else if (history) {
+		l->opt.cursor = &l->cursor;
 		st = series_open(history, source, &l->opt, err);
 		if (st == STATUS_OK && (history->kind == SERIES_SMD ||
 					history->kind == SERIES_PSM)) {
@@ -37,9 +36,15 @@ Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
 				       smd ? "an SMD machine"
 					   : "a train.csv/test.csv folder");
 		}
-	} else {
+	} else if (opt && opt->cursor && opt->cursor->ready) {
+		l->cursor = *opt->cursor; /* where the caller's load ended */
 		st = STATUS_OK;
+	} else {
+		st = error_set(err, STATUS_USAGE, source, 0, 0,
+			       "not loaded as a file that grows: give a "
+			       "Prometheus query or a CSV file");
 	}
+	l->opt.cursor = NULL;
 	if (st)
 		live_close(l);
 	return st;
@@ -83,7 +88,7 @@ int live_next_gone(LiveSource *l, const Series *s, size_t *m)
 size_t live_take_stale(LiveSource *l, long *line)
 {
 	size_t n = l->stale_new;
-	*line = l->stale_line;
+	*line = l->cursor.stale_line;
 	l->stale_new = 0;
 	return n;
 }
@@ -138,126 +143,17 @@ done:
 	return st;
 }
 
-/* The file's size and time once its rows are in: what was read is what it
- * held then (a line appended while it was read changes the time again, so
- * it is read at the next poll). A file refused (or rows not taken for want
- * of memory) is not marked, so the next poll reads it again. */
-static void mark_seen(LiveSource *l, int64_t size, int64_t mtime)
-{
-	l->seen = 1;
-	l->seen_size = size;
-	l->seen_mtime_ns = mtime;
-}
-
-/* CSV: read the file again and append the rows beyond those read. */
+/* CSV: the rows of the lines appended since the last read, read from
+ * where that read ended (data/series.h, series_csv_read_on). */
 static Status csv_append(LiveSource *l, Series *s, size_t *added,
 			 ErrorRecord *err)
 {
-	*added = 0;
-	struct stat sb;
-	if (stat(l->source, &sb) != 0)
-		return error_set(err, STATUS_IO, l->source, 0, 0, "%s",
-				 strerror(errno));
-	int64_t size = (int64_t)sb.st_size;
-	int64_t mtime = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
-			(int64_t)sb.st_mtim.tv_nsec;
-	if (l->seen && size == l->seen_size && mtime == l->seen_mtime_ns)
-		return STATUS_OK;
-	if (l->seen && size < l->seen_size)
-		return error_set(err, STATUS_MISMATCH, l->source, 0, 0,
-				 "the file shrank from %lld to %lld bytes "
-				 "(truncated or replaced): following it stops "
-				 "at the %lld rows read",
-				 (long long)l->seen_size, (long long)size,
-				 (long long)s->rows + (long long)l->dropped);
-	/* a row whose time is not after the one before it is left out and
-	   said, where the whole file was refused at every poll from then on
-	   (the history, read before, had no such row) */
-	SeriesOptions o = l->opt;
-	o.skip_stale_times = 1;
-	Series n;
-	Status st = series_open(&n, l->source, &o, err);
-	if (st)
-		return st;
-	if (n.stale_rows > l->stale_seen) {
-		l->stale_new += n.stale_rows - l->stale_seen;
-		l->stale_seen = n.stale_rows;
-		l->stale_line = n.stale_line;
-	}
-	/* the counts are kept for the messages (series_free zeroes them) */
-	size_t now_metrics = n.metrics, now_rows = n.rows;
-	if (now_metrics != s->metrics) {
-		series_free(&n);
-		return error_set(err, STATUS_MISMATCH, l->source, 0, 0,
-				 "the file now has %zu metrics, not %zu",
-				 now_metrics, s->metrics);
-	}
-	size_t had = s->rows + (size_t)l->dropped; /* rows read from the file */
-	if (now_rows < had) {
-		series_free(&n);
-		return error_set(err, STATUS_MISMATCH, l->source, 0, 0,
-				 "the file now has %zu rows, fewer than the "
-				 "%zu read",
-				 now_rows, had);
-	}
-	/* the rows read are still the file's first ones: the last of them
-	   has the same time and values (a file replaced by another one, a
-	   window of the last hours written anew, would otherwise give its
-	   rows beyond the count read as new ones, or none) */
-	int same = series_time(&n, had - 1) == series_time(s, s->rows - 1);
-	for (size_t m = 0; same && m < s->metrics; m++) {
-		float a = series_at(&n, m, had - 1);
-		float b = series_at(s, m, s->rows - 1);
-		same = a == b || (isnan(a) && isnan(b));
-	}
-	if (!same) {
-		series_free(&n);
-		return error_set(err, STATUS_MISMATCH, l->source, 0, 0,
-				 "row %zu is not what it was when it was read "
-				 "(the file was replaced or rewritten): "
-				 "following it stops at the %zu rows read",
-				 had, had);
-	}
-	if (n.rows == had) {
-		series_free(&n);
-		mark_seen(l, size, mtime);
-		return STATUS_OK;
-	}
-	size_t rows = s->rows + (n.rows - had), M = s->metrics;
-	float *v = malloc(rows * M * sizeof(float));
-	int64_t *ts = NULL;
-	if (s->timestamps)
-		ts = malloc(rows * sizeof(int64_t));
-	if (!v || (s->timestamps && !ts)) {
-		free(v);
-		free(ts);
-		series_free(&n);
-		return error_set(err, STATUS_NOMEM, l->source, 0, 0,
-				 "out of memory");
-	}
-	for (size_t m = 0; m < M; m++) {
-		memcpy(v + m * rows, s->values + m * s->rows,
-		       s->rows * sizeof(float));
-		memcpy(v + m * rows + s->rows, n.values + m * n.rows + had,
-		       (rows - s->rows) * sizeof(float));
-	}
-	if (ts) {
-		memcpy(ts, s->timestamps, s->rows * sizeof(int64_t));
-		for (size_t r = s->rows; r < rows; r++)
-			ts[r] = series_time(&n, had + (r - s->rows));
-		free(s->timestamps);
-		s->timestamps = ts;
-	}
-	free(s->values);
-	s->values = v;
-	*added = rows - s->rows;
-	s->rows = rows;
-	s->filled = n.filled;
-	series_free(&n);
-	mark_seen(l, size, mtime);
-	return STATUS_OK;
+	size_t stale = l->cursor.stale;
+	Status st = series_csv_read_on(s, &l->cursor, l->source, added, err);
+	if (st == STATUS_OK && l->cursor.stale > stale)
+		l->stale_new += l->cursor.stale - stale;
+	return st;
 }
-
 
 Status live_append(LiveSource *l, Series *s, double delay, size_t *added,
 		   ErrorRecord *err)

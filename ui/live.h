@@ -1,5 +1,5 @@
 /* A dataset that grows: a Prometheus query polled for the rows after the
- * last one, or a CSV file read again for the lines appended to it; and the
+ * last one, or a CSV file read on from where its last read ended; and the
  * forecast of just the new rows. Shared by vigil watch (ui/cli) and the
  * dashboard's --follow (ui/dash). */
 #ifndef VIGIL_LIVE_H
@@ -17,37 +17,32 @@ typedef struct {
 	char *source;      /* owned: what was opened */
 	SeriesOptions opt; /* its strings borrowed from the caller */
 	PromSource *prom;  /* owned, NULL for a CSV file */
-	int64_t dropped;   /* rows the caller dropped from the series after
-			      its train part (vigil watch --keep): the file's
-			      row count is the series' plus this */
-	/* CSV: the file's size and modification time when it was last read
-	 * whole (seen set): a poll that finds both unchanged reads nothing */
-	int seen;
-	int64_t seen_size, seen_mtime_ns;
+	SeriesCsvCursor cursor; /* CSV: where the last read ended */
 	size_t unknown_told; /* Prometheus: new series already handed out by
 				live_next_unknown */
 	unsigned char *gone_told; /* owned, may be NULL: per metric, 1 while
 				     live_next_gone has said it went away */
 	size_t n_gone_told;
-	/* CSV: rows left out because their time was not after the row
-	 * before (in the file, ever), those not yet handed out by
-	 * live_take_stale, and the line of the last one */
-	size_t stale_seen, stale_new;
-	long stale_line;
+	size_t stale_new; /* CSV: rows left out because their time was not
+			     after the row before, not yet handed out by
+			     live_take_stale */
 } LiveSource;
 
 /* Open source (a prometheus:// query or a CSV file; an SMD machine does
  * not grow and is refused). With history != NULL, load the source's rows
- * into it (Prometheus: start..end); else the caller loaded them already. */
+ * into it (Prometheus: start..end); else the caller loaded them already,
+ * a CSV file with opt->cursor set (and complete_lines), read on from
+ * there. */
 Status live_open(LiveSource *l, const char *source, const SeriesOptions *opt,
 		 Series *history, ErrorRecord *err);
 void live_close(LiveSource *l);
 
 /* Append the rows that arrived since s's last one (Prometheus: up to the
- * last whole second at or before now - delay, a fraction counted; CSV: complete lines only, and the file is read again only
- * when its size or modification time changed; a file smaller than when it
- * was last read is refused: it was truncated or replaced). *added may
- * be 0. */
+ * last whole second at or before now - delay, a fraction counted; CSV: the
+ * whole lines after those read, read from where the last read ended, once
+ * the file's size or modification time changed; a file that shrank or is
+ * not the same file only longer is refused: series_csv_read_on). *added
+ * may be 0. */
 Status live_append(LiveSource *l, Series *s, double delay, size_t *added,
 		   ErrorRecord *err);
 

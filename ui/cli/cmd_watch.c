@@ -100,7 +100,7 @@ typedef struct {
 	size_t src_failures;
 	double src_next_try;
 	size_t keep;          /* test rows kept in memory (--keep) */
-	int64_t base;         /* rows dropped so far (live.dropped): row
+	int64_t base;         /* rows dropped so far (--keep): row
 				 numbers reported are p's plus base */
 	AdaptStream *adapt;   /* owned: --adapt's learning copy of the
 				 model, NULL without it */
@@ -691,7 +691,6 @@ static Status trim(Watch *w, ErrorRecord *err)
 	w->p.pred = pr;
 	s->rows = rows;
 	w->base += (int64_t)excess;
-	w->live.dropped = w->base;
 	if (w->adapt)
 		adapt_stream_drop(w->adapt, excess);
 	return STATUS_OK;

@@ -303,6 +303,9 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 			/* a line still being written waits until it is
 			   whole, from the first read on */
 			opt->series.complete_lines = 1;
+			/* and the lines appended are read from where the
+			   load ended */
+			opt->series.cursor = &opt->cursor;
 		} else if ((r = pipeline_option("dashboard", argc, argv, &i,
 						&opt->pipe)) != 0) {
 			if (r < 0)

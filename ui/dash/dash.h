@@ -37,6 +37,8 @@ typedef struct {
 	int follow;           /* --follow: new rows are appended as they
 				 arrive (a growing CSV or a Prometheus
 				 query) */
+	SeriesCsvCursor cursor; /* --follow on a CSV file: where its load
+				   ended (series.cursor points here) */
 } DashOptions;
 
 void dash_options_defaults(DashOptions *o);
