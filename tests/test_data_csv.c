@@ -181,13 +181,39 @@ static void test_label_cells_not_counted_as_filled(void **state)
 	assert_true(series_at(&s, 0, 1) == 41.2f);
 	series_free(&s);
 	char out[4096];
+	/* info describes the file, then refuses its labels as score does
+	   (it said nothing and exited 0, and score then refused the file) */
 	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
-			 0);
+			 2);
 	assert_non_null(strstr(out, "metrics   1: cpu\n"));
 	assert_non_null(strstr(out, "filled    1 missing"));
+	assert_non_null(strstr(out, "vigil info: "));
+	assert_non_null(strstr(out, "gap.csv:5:3: expected 0 or 1 in label "
+				    "column 'label', found an empty cell"));
 	assert_int_equal(
-		tu_run(out, sizeof(out), "%s info '%s' --json", tu_vigil(), p), 0);
+		tu_run(out, sizeof(out), "%s info '%s' --json", tu_vigil(), p), 2);
 	assert_non_null(strstr(out, "\"filled\":\t1,"));
+	assert_non_null(strstr(out, "gap.csv:5:3: expected 0 or 1"));
+	assert_int_equal(tu_run(out, sizeof(out), "%s score '%s'", tu_vigil(), p),
+			 2);
+	assert_non_null(strstr(out, "vigil score: "));
+	assert_non_null(strstr(out, "gap.csv:5:3: expected 0 or 1"));
+	/* the cell written, info says nothing more and exits 0 */
+	p = put("gap.csv", "timestamp,cpu,label\n"
+			   "2022-01-01 00:00:00,41.2,0\n"
+			   "2022-01-01 00:01:00,,0\n"
+			   "2022-01-01 00:02:00,43.9,1\n"
+			   "2022-01-01 00:03:00,88.4,0\n"
+			   "2022-01-01 00:04:00,44.1,0\n");
+	assert_int_equal(tu_run(out, sizeof(out), "%s info '%s'", tu_vigil(), p),
+			 0);
+	assert_null(strstr(out, "expected"));
+	p = put("gap.csv", "timestamp,cpu,label\n"
+			   "2022-01-01 00:00:00,41.2,0\n"
+			   "2022-01-01 00:01:00,,0\n"
+			   "2022-01-01 00:02:00,43.9,1\n"
+			   "2022-01-01 00:03:00,88.4,\n"
+			   "2022-01-01 00:04:00,44.1,0\n");
 	/* the cell is still refused where the labels are read */
 	assert_int_equal(tu_run(out, sizeof(out),
 				"%s labels '%s' -o '%s/gap.out.csv'", tu_vigil(),

@@ -407,6 +407,73 @@ static void test_nab_dash_output_refused(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* An entry under the data folder that cannot be read is said and left
+ * out, and the run says it is incomplete, exit 2: a broken link named
+ * x.csv and a subfolder that cannot be opened (a link to itself; as a
+ * user, a folder without read permission too). The readable file is
+ * still written, and a subfolder named y.csv is walked into like any
+ * other. A broken link was skipped without a word (exit 0, "1 of 1
+ * result files"), an unreadable subfolder stopped the whole run. */
+static void test_nab_unreadable_entries_said(void **state)
+{
+	(void)state;
+	char dir[64], out[16384], p[256];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s/data/realX %s/data/realY/y.csv "
+				"%s/data/shut && "
+				"cp data/samples/nab/realAWSCloudwatch/"
+				"ec2_network_in_257a54.csv %s/data/realX/a.csv && "
+				"cp %s/data/realX/a.csv %s/data/realY/y.csv/b.csv && "
+				"cp %s/data/realX/a.csv %s/data/shut/c.csv && "
+				"ln -s nowhere.csv %s/data/realX/x.csv && "
+				"ln -s loop %s/data/loop",
+				dir, dir, dir, dir, dir, dir, dir, dir, dir, dir),
+			 0);
+	int user = geteuid() != 0;
+	if (user) {
+		snprintf(p, sizeof(p), "%s/data/shut", dir);
+		assert_int_equal(chmod(p, 0), 0);
+	}
+	int rc = tu_run(out, sizeof(out),
+			"%s nab %s/data -o %s/results --epochs 1 --hidden 4 "
+			"--quiet",
+			tu_vigil(), dir, dir);
+	assert_int_equal(rc, 2);
+	char want[512];
+	snprintf(want, sizeof(want),
+		 "vigil nab: %s/data/loop: cannot read: Too many levels of "
+		 "symbolic links: left out, no result for it\n",
+		 dir);
+	assert_non_null(strstr(out, want));
+	snprintf(want, sizeof(want),
+		 "vigil nab: %s/data/realX/x.csv: cannot read: No such file or "
+		 "directory: left out, no result for it\n",
+		 dir);
+	assert_non_null(strstr(out, want));
+	if (user) {
+		snprintf(want, sizeof(want),
+			 "vigil nab: %s/data/shut: cannot read the folder: "
+			 "Permission denied: left out, the files in it have no "
+			 "result\n",
+			 dir);
+		assert_non_null(strstr(out, want));
+	}
+	assert_non_null(strstr(out, user ? "incomplete: 3 entries under the "
+					   "data folder could not be read"
+					 : "incomplete: 2 entries under the "
+					   "data folder could not be read"));
+	snprintf(p, sizeof(p), "%s/results/vigil/realX/vigil_a.csv", dir);
+	assert_int_equal(access(p, R_OK), 0);
+	snprintf(p, sizeof(p), "%s/results/vigil/realY/y.csv/vigil_b.csv", dir);
+	assert_int_equal(access(p, R_OK), 0);
+	if (user) {
+		snprintf(p, sizeof(p), "%s/data/shut", dir);
+		chmod(p, 0755);
+	}
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_nab_name_stays_inside_results),
 		cmocka_unit_test(test_nab_results_folder_refused_before_training),
 		cmocka_unit_test(test_nab_dash_output_refused),
+		cmocka_unit_test(test_nab_unreadable_entries_said),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

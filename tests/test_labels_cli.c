@@ -335,6 +335,103 @@ static void test_score_empty_node_level_from_the_model(void **state)
 	assert_non_null(strstr(out, "1 node level (the union of the metrics')"));
 }
 
+/* vigil labels reads a machine's labels as score and the dashboard read
+ * them: one interpretation_label file gives the metrics and the node
+ * keeps the machine's own test_label (rows 429-488, end exclusive),
+ * where it was the metrics' union (m02's 340-350); the wrote line names
+ * both files. Without --labels both of the machine's own files are read,
+ * where test_label alone was (0 per-metric ranges). */
+static void test_labels_reads_as_score_does(void **state)
+{
+	(void)state;
+	char out[8192], d[100], m[300], il[200], csv[200], own[200], txt[200];
+	snprintf(d, sizeof(d), "%s/own", tmp);
+	assert_int_equal(tu_run(out, sizeof(out),
+				"mkdir -p %s && cp -r data/samples/smd-cut/"
+				"ServerMachineDataset %s/",
+				d, d),
+			 0);
+	snprintf(m, sizeof(m), "%s/ServerMachineDataset:machine-1-2", d);
+	snprintf(il, sizeof(il), "%s/m02.interpretation_label.txt", d);
+	snprintf(csv, sizeof(csv), "%s/one.csv", d);
+	snprintf(own, sizeof(own), "%s/own.csv", d);
+	snprintf(txt, sizeof(txt), "%s/node.txt", d);
+	assert_int_equal(tu_write(il, "40-50:2\n"), 0);
+	assert_int_equal(tu_run(out, sizeof(out), "%s labels %s --labels %s -o %s",
+				tu_vigil(), m, il, csv),
+			 0);
+	char want[1200];
+	snprintf(want, sizeof(want),
+		 "wrote %s (csv): 1 node-level ranges, 1 per-metric ranges from "
+		 "%s/ServerMachineDataset/test_label/machine-1-2.txt (smd) and "
+		 "%s (interp)\n",
+		 csv, d, il);
+	if (!strstr(out, want))
+		fail_msg("vigil labels said: %s", out);
+	char *text = tu_slurp(csv, NULL);
+	assert_non_null(text);
+	assert_string_equal(text, "metric,start,end,start_time,end_time,source,"
+				  "note\n"
+				  "*,429,488,,,original,\n"
+				  "m02,340,350,,,original,\n");
+	free(text);
+	/* the same labels as score reads from the file: the node's events
+	   at 429-488 (a detection there a true positive), m02 at 340-350 */
+	char det[200];
+	snprintf(det, sizeof(det), "%s/det.csv", d);
+	assert_int_equal(tu_write(det, "metric,start,end,start_time,end_time,"
+				       "criticality,peak_score\n"
+				       "m09,429,439,,,high,5.5\n"),
+			 0);
+	static char a[65536], b[65536];
+	assert_int_equal(tu_run(a, sizeof(a),
+				"%s score %s --labels %s --detections %s --json",
+				tu_vigil(), m, il, det),
+			 0);
+	assert_int_equal(tu_run(b, sizeof(b),
+				"%s score %s --labels %s --detections %s --json",
+				tu_vigil(), m, csv, det),
+			 0);
+	const char *na = strstr(a, "\"node\": {"), *nb = strstr(b, "\"node\": {");
+	assert_non_null(na);
+	assert_non_null(nb);
+	assert_string_equal(na, nb);
+	/* as test_label: the node the machine has, 59 test rows (the
+	   metrics' union was 10) */
+	assert_int_equal(tu_run(out, sizeof(out),
+				"%s labels %s --labels %s -o %s --format smd",
+				tu_vigil(), m, il, txt),
+			 0);
+	text = tu_slurp(txt, NULL);
+	assert_non_null(text);
+	size_t ones = 0, lines = 0;
+	for (const char *q = text; *q; q++) {
+		ones += *q == '1';
+		lines += *q == '\n';
+	}
+	assert_int_equal(lines, 300);
+	assert_int_equal(ones, 59);
+	free(text);
+	/* without --labels: the machine's two files */
+	assert_int_equal(tu_run(out, sizeof(out), "%s labels %s -o %s",
+				tu_vigil(), m, own),
+			 0);
+	snprintf(want, sizeof(want),
+		 "wrote %s (csv): 1 node-level ranges, 6 per-metric ranges from "
+		 "%s/ServerMachineDataset/test_label/machine-1-2.txt (smd) and "
+		 "%s/ServerMachineDataset/interpretation_label/machine-1-2.txt "
+		 "(interp)\n",
+		 own, d, d);
+	if (!strstr(out, want))
+		fail_msg("vigil labels said: %s", out);
+	text = tu_slurp(own, NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "*,429,488,,,original,\n"));
+	assert_non_null(strstr(text, "m09,429,488,,,original,\n"));
+	assert_non_null(strstr(text, "m18,429,488,,,original,\n"));
+	free(text);
+}
+
 static void test_labels_convert_and_report(void **state)
 {
 	(void)state;
@@ -853,6 +950,7 @@ int main(void)
 		cmocka_unit_test(test_score_from_the_model),
 		cmocka_unit_test(test_score_one_metric_takes_node_labels),
 		cmocka_unit_test(test_score_empty_node_level_from_the_model),
+		cmocka_unit_test(test_labels_reads_as_score_does),
 		cmocka_unit_test(test_labels_convert_and_report),
 		cmocka_unit_test(test_touching_ranges_one_event),
 		cmocka_unit_test(test_labels_never_overwrite_original_unnamed),

@@ -372,12 +372,66 @@ static void test_prometheus_names_differ_in_the_list(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* Paths whose folders are named in other scripts (données, машина-1,
+ * ラベル, two columns a character) at 80x24: the save prompt's folder and
+ * a failed save's file name lose their head on whole characters and fill
+ * their room by display columns. The folder was cut by bytes, inside a
+ * character ('…\x83\xa9ベル/: ...', the keys' help then run past the
+ * line's end), and the file name, cut by bytes too, lost too little and
+ * then its end ('…1-2.проверено-аналити...'), the part that says which
+ * file. */
+static void test_unicode_paths_elided_by_columns(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char args[600], cmd[900], last[400];
+	smd_copy("smdw", args, sizeof(args));
+	start_at(args, "C.UTF-8", 80, 24);
+	expect(">m01", 10);
+	keys("Tab : 3 0 0 Enter m : 3 1 2 Enter m a");
+	expect("(13 rows, node)", 5);
+	keys("s");
+	expect("save as smd in", 5);
+	/* (UTF-8 in the source: what a user types) */
+	snprintf(cmd, sizeof(cmd),
+		 "C-u '%s/données-du-serveur/машина-1/журнал-меток/ラベル/"
+		 "машина-1-2.проверено-аналитиком.csv'",
+		 tmp);
+	keys(cmd);
+	expect("ком.csv  Tab/Enter/Esc", 5);
+	/* 80 columns: the ellipsis, 'ток/' and two wide characters fill
+	   the folder's room */
+	status_line(last, sizeof(last));
+	if (strcmp(last, " save as smd in \xe2\x80\xa6ток/ラベル/: "
+			 "машина-1-2.проверено-аналитиком.csv  Tab/Enter/Esc")) {
+		dump_failure();
+		fail_msg("save prompt: '%s'", last);
+	}
+	keys("Enter");
+	expect("1 edit unsaved", 10);
+	/* the failed save's file name keeps its end, '.csv', and fills the
+	   line to its 80th column */
+	status_line(last, sizeof(last));
+	if (strcmp(last, " not saved (No such file or directory): "
+			 "\xe2\x80\xa6оверено-аналитиком.csv   1 edit unsaved")) {
+		dump_failure();
+		fail_msg("status line: '%s'", last);
+	}
+	keys("q");
+	expect("unsaved", 5);
+	keys("d");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_smd_save_says_how_to_reopen),
 		cmocka_unit_test(test_machines_view_keeps_off_the_border),
 		cmocka_unit_test(test_failed_save_keeps_reason),
+		cmocka_unit_test(test_unicode_paths_elided_by_columns),
 		cmocka_unit_test(test_alerts_view_keeps_off_the_border),
 		cmocka_unit_test(test_long_message_keeps_file_name),
 		cmocka_unit_test(test_readout_fits_80x24),

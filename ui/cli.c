@@ -47,6 +47,17 @@ int cli_report(const char *cmd, Status s, const ErrorRecord *err)
 	return status_exit_code(s);
 }
 
+Status cli_label_sources(LabelSources *src, const Series *s,
+			 const char *const *given, size_t n,
+			 const LabelFormat *format, ErrorRecord *err)
+{
+	Status st = labelfile_sources(src, s, given, n, format, err);
+	const char *own = s->label_path;
+	if (st == STATUS_OK && !src->path && own)
+		st = labelfile_sources(src, s, &own, 1, format, err);
+	return st;
+}
+
 int cli_stdout_done(const char *cmd, int rc)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))

@@ -8,6 +8,7 @@
 
 #include "data/series.h"
 #include "data/status.h"
+#include "labels/labelfile.h"
 
 /* Print "vigil CMD: file:line:col: message" (or the status text) to stderr
  * and return the exit code for s. */
@@ -17,6 +18,14 @@ int cli_report(const char *cmd, Status s, const ErrorRecord *err);
  * printed could not all be written (a full disk, a closed pipe), the
  * reason on stderr and 2. */
 int cli_stdout_done(const char *cmd, int rc);
+
+/* The label files a command reads for s (labelfile_sources with the n
+ * --labels files given): with none, the dataset's own, and where it has
+ * none that labelfile_sources takes, the one it names (s->label_path) read
+ * as any other file, to say why it cannot be. src->path NULL: no labels. */
+Status cli_label_sources(LabelSources *src, const Series *s,
+			 const char *const *given, size_t n,
+			 const LabelFormat *format, ErrorRecord *err);
 
 /* Print "vigil CMD: message" and a hint to run --help; returns 1. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -20,8 +20,9 @@ static const char info_help[] =
 	"\n"
 	"Load DATASET as every other command does and describe it: rows,\n"
 	"metrics, train/test split, time range, sampling interval, values\n"
-	"filled, and the label files found next to it. A folder holding\n"
-	"train.csv and test.csv is one dataset (train rows, then test rows).\n"
+	"filled, and the label files found next to it, read as score reads\n"
+	"them (one score would refuse is named, with its line, exit 2). A folder\n"
+	"holding train.csv and test.csv is one dataset (train rows, then test rows).\n"
 	"\n"
 	"  --json           one JSON object instead of text\n"
 	"  --all            list every metric name (text output)\n"
@@ -277,6 +278,23 @@ static void psm_part_note(const Series *s)
 	      stderr);
 }
 
+/* The labels found read as score and the dashboard read them, so that a
+ * file they refuse (an empty cell in the label column) is named here too,
+ * with its line and column: the exit code, 0 when they read. */
+static int check_labels(const Series *s)
+{
+	LabelSources src;
+	ErrorRecord err;
+	Status st = cli_label_sources(&src, s, NULL, 0, NULL, &err);
+	if (st == STATUS_OK && src.path) {
+		LabelSet ls;
+		st = labelfile_read_sources(&ls, s, &src, 0, &err);
+		if (st == STATUS_OK)
+			labelset_free(&ls);
+	}
+	return st ? cli_report("info", st, &err) : 0;
+}
+
 int cmd_info(int argc, char **argv)
 {
 	SeriesOptions opt = {0};
@@ -320,6 +338,8 @@ int cmd_info(int argc, char **argv)
 		rc = print_json(&s);
 	else
 		print_text(&s, all);
+	if (!rc)
+		rc = check_labels(&s);
 	series_free(&s);
 	return rc;
 }

@@ -25,7 +25,11 @@ static const char labels_help[] =
 	"Convert the label file IN (default: the dataset's own) into OUT in\n"
 	"another format, and, for an SMD machine, report where its test_label\n"
 	"and interpretation_label disagree. Without -o only the report is\n"
-	"printed.\n"
+	"printed. The labels are read as score and the dashboard read them:\n"
+	"on an SMD machine a file of one scope keeps the machine's own file\n"
+	"of the other (an interpretation_label IN gives the metrics, the\n"
+	"node is the machine's test_label), and without --labels both of\n"
+	"the machine's files are read.\n"
 	"\n"
 	"Formats:\n"
 	"  smd      SMD test_label: one 0/1 per test row (node level)\n"
@@ -271,8 +275,6 @@ int cmd_labels(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (!n_in && s.label_path)
-		in[n_in++] = s.label_path;
 	if (!out) {
 		if (!(s.kind == SERIES_SMD && s.label_path && s.interp_path))
 			rc = cli_usage_error("labels",
@@ -297,25 +299,28 @@ int cmd_labels(int argc, char **argv)
 				     out);
 		goto done;
 	}
-	if (!n_in) {
+	/* the labels score and the dashboard read: on an SMD machine a
+	   file of one scope keeps the machine's own file of the other (an
+	   interpretation_label file the node's test_label), an SMD pair is
+	   read together */
+	LabelSources src;
+	if ((st = cli_label_sources(&src, &s, in, n_in,
+				    has_in_fmt ? &in_fmt : NULL, &err))) {
+		rc = cli_report("labels", st, &err);
+		goto done;
+	}
+	if (!src.path) {
 		rc = cli_usage_error("labels", "--labels IN is needed: the "
 					       "dataset has no label file of "
 					       "its own");
 		goto done;
 	}
-	/* an SMD pair, a test_label and an interpretation_label file: read
-	   together, as score and the dashboard read them */
-	LabelSources src;
-	if (n_in == 2 &&
-	    (st = labelfile_sources(&src, &s, in, 2, NULL, &err))) {
-		rc = cli_report("labels", st, &err);
-		goto done;
-	}
-	if (n_in == 1 && !has_in_fmt &&
-	    (st = labelfile_guess(in[0], &in_fmt, &err))) {
-		rc = cli_report("labels", st, &err);
-		goto done;
-	}
+	/* IN's format: the one file given, or the dataset's node-level
+	   file, else the one read */
+	const char *first = n_in ? in[0] : s.label_path;
+	in_fmt = first && src.node_path && !strcmp(first, src.node_path)
+			 ? src.node_format
+			 : src.format;
 	/* a pair's default is the one format that holds both */
 	if (!has_out_fmt)
 		out_fmt = ends_with(out, ".json")   ? LABEL_FORMAT_NAB
@@ -323,7 +328,8 @@ int cmd_labels(int argc, char **argv)
 				  ? LABEL_FORMAT_CSV
 				  : in_fmt;
 	/* The originals: IN and the dataset's own label files. */
-	const char *originals[4] = {in[0], in[1], s.label_path, s.interp_path};
+	const char *originals[4] = {src.path, src.node_path, s.label_path,
+				    s.interp_path};
 	for (int k = 0; k < 4; k++) {
 		if (!same_file(out, originals[k]))
 			continue;
@@ -341,8 +347,7 @@ int cmd_labels(int argc, char **argv)
 			out, originals[k]);
 		goto done;
 	}
-	if ((st = n_in == 2 ? labelfile_read_sources(&ls, &s, &src, 0, &err)
-			    : labelfile_read(&ls, &s, in[0], in_fmt, &err))) {
+	if ((st = labelfile_read_sources(&ls, &s, &src, 0, &err))) {
 		rc = cli_report("labels", st, &err);
 		goto done;
 	}
@@ -361,9 +366,11 @@ int cmd_labels(int argc, char **argv)
 	       "from %s (%s)",
 	       ui_escape(out, eo, sizeof(eo)), labelfile_format_name(out_fmt),
 	       labelset_get(&ls, LABEL_NODE)->n, per_metric,
-	       ui_escape(n_in == 2 ? src.node_path : in[0], ei, sizeof(ei)),
-	       labelfile_format_name(n_in == 2 ? src.node_format : in_fmt));
-	if (n_in == 2)
+	       ui_escape(src.node_path ? src.node_path : src.path, ei,
+			 sizeof(ei)),
+	       labelfile_format_name(src.node_path ? src.node_format
+						   : src.format));
+	if (src.node_path)
 		printf(" and %s (%s)", ui_escape(src.path, em, sizeof(em)),
 		       labelfile_format_name(src.format));
 	printf("\n");

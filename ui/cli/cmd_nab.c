@@ -48,7 +48,9 @@ static const char nab_help[] =
 	"at rows where s exceeds the previous --refractory rows' scores, 0\n"
 	"elsewhere. label comes from combined_windows.json: --labels FILE, or\n"
 	"found at NAB_DATA_DIR/combined_windows.json or\n"
-	"NAB_DATA_DIR/../labels/combined_windows.json.\n"
+	"NAB_DATA_DIR/../labels/combined_windows.json. A file or subfolder\n"
+	"that cannot be read is named and left out, the run said incomplete\n"
+	"(exit 2).\n"
 	"\n"
 	"  -o DIR             results folder (created)\n"
 	"  --labels FILE      combined_windows.json\n"
@@ -93,16 +95,37 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* An entry below the data folder that cannot be read (a subfolder, a
+ * broken link): said on stderr with why, counted in *skipped, and left
+ * out; returns the exit code of the error. */
+static int skip_entry(const char *path, int folder, int errnum,
+		      size_t *skipped)
+{
+	ErrorRecord e;
+	error_set(&e, STATUS_IO, path, 0, 0, "cannot read%s: %s: left out, %s",
+		  folder ? " the folder" : "", strerror(errnum),
+		  folder ? "the files in it have no result"
+			 : "no result for it");
+	(*skipped)++;
+	return cli_report("nab", STATUS_IO, &e);
+}
+
 /* Relative paths (to root) of every *.csv below root/rel, appended to
- * out. STATUS_IO naming the folder that cannot be read (or what it is when
- * it is not a folder), STATUS_NOMEM. */
+ * out. STATUS_IO naming root when it cannot be read (or what it is when
+ * it is not a folder), STATUS_NOMEM. Below root, a subfolder or entry
+ * that cannot be read is said (skip_entry) and left out: *rc takes its
+ * exit code. */
 static Status walk(const char *root, const char *rel, PathList *out,
-		   ErrorRecord *err)
+		   size_t *skipped, int *rc, ErrorRecord *err)
 {
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s%s%s", root, *rel ? "/" : "", rel);
 	DIR *d = opendir(dir);
 	struct stat ds;
+	if (!d && *rel) {
+		*rc = skip_entry(dir, 1, errno, skipped);
+		return STATUS_OK;
+	}
 	if (!d && errno == ENOTDIR && stat(dir, &ds) == 0)
 		return error_set(err, STATUS_IO, dir, 0, 0,
 				 "is %s, not a folder",
@@ -126,11 +149,11 @@ static Status walk(const char *root, const char *rel, PathList *out,
 			 names.items[i]);
 		snprintf(full, sizeof(full), "%s/%s", root, r);
 		struct stat fs;
-		if (stat(full, &fs) != 0)
-			continue;
 		size_t l = strlen(r);
-		if (S_ISDIR(fs.st_mode))
-			st = walk(root, r, out, err);
+		if (stat(full, &fs) != 0)
+			*rc = skip_entry(full, 0, errno, skipped);
+		else if (S_ISDIR(fs.st_mode))
+			st = walk(root, r, out, skipped, rc, err);
 		else if (l > 4 && !strcmp(r + l - 4, ".csv") &&
 			 list_push(out, r))
 			st = STATUS_NOMEM;
@@ -473,7 +496,9 @@ int cmd_nab(int argc, char **argv)
 			return cli_report(cmd, st, &err);
 	}
 	PathList files = {0};
-	st = walk(dir, "", &files, &err);
+	size_t skipped = 0;
+	int rc = 0;
+	st = walk(dir, "", &files, &skipped, &rc, &err);
 	if (st) {
 		list_free(&files);
 		cJSON_Delete(windows);
@@ -506,7 +531,6 @@ int cmd_nab(int argc, char **argv)
 	/* A file that cannot be read is reported and skipped; the exit code
 	 * then says so (the worst one), the other files are still written. A
 	 * file too short for a model is written with scores 0 and a note. */
-	int rc = 0;
 	size_t written = 0;
 	for (size_t i = 0; i < files.n; i++) {
 		if (!o.quiet) {
@@ -539,6 +563,13 @@ int cmd_nab(int argc, char **argv)
 		fprintf(stderr, "vigil nab: %zu of %zu result files in %s/%s%s\n",
 			written, files.n, outdir, name,
 			labels ? "" : " (no windows: labels are 0)");
+	/* even with --quiet: NAB's scorer needs every file's result */
+	if (skipped)
+		fprintf(stderr,
+			"vigil nab: incomplete: %zu entr%s under the data folder "
+			"could not be read (named above), their files have no "
+			"result\n",
+			skipped, skipped == 1 ? "y" : "ies");
 	list_free(&files);
 	cJSON_Delete(windows);
 	return rc;

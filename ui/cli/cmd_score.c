@@ -288,17 +288,7 @@ static int score_dataset(ScoreArgs *a, PipelineOptions *po,
 	 * a --labels file of one of the two keeps the machine's other one */
 	ScoreArgs one = *a;
 	LabelSources src;
-	if ((st = labelfile_sources(&src, s, a->labels, a->n_labels,
-				    a->has_format ? &a->format : NULL,
-				    &err))) {
-		rc = cli_report("score", st, &err);
-		goto out;
-	}
-	/* no label file of its own that can be read: the one it names is
-	   read as any other, to say why */
-	const char *own = s->label_path;
-	if (!src.path && own &&
-	    (st = labelfile_sources(&src, s, &own, 1,
+	if ((st = cli_label_sources(&src, s, a->labels, a->n_labels,
 				    a->has_format ? &a->format : NULL,
 				    &err))) {
 		rc = cli_report("score", st, &err);

@@ -15,6 +15,7 @@
 #include "ui/cli.h"
 #include "ui/dash/journal.h"
 #include "ui/dash/panes.h"
+#include "ui/dash/textw.h"
 #include "ui/escape.h"
 
 static WINDOW *fleet_win;
@@ -228,27 +229,6 @@ unsigned fleet_key(Fleet *f, int ch)
 	}
 }
 
-/* Columns of UTF-8 text (one a character). */
-static int text_cols(const char *t)
-{
-	int c = 0;
-	for (; *t; t++)
-		c += ((unsigned char)*t & 0xc0) != 0x80;
-	return c;
-}
-
-/* Bytes of the first cols columns of UTF-8 text (one a character): what
- * mvwaddnstr, which counts bytes, may print to fill at most cols. */
-static int cols_bytes(const char *t, int cols)
-{
-	int b = 0;
-	for (int c = 0; t[b]; b++) {
-		if (((unsigned char)t[b] & 0xc0) != 0x80 && c++ == cols)
-			break;
-	}
-	return b;
-}
-
 /* A ratio as ".32" (1.0 for >= .995). */
 static void ratio(double v, char *buf, size_t n)
 {
@@ -298,7 +278,7 @@ static void machine_row(const Fleet *f, const FleetMachine *m,
 {
 	const App *a = &m->app;
 	/* namew columns of a name that may hold a multi-byte ellipsis */
-	int pad = namew + (int)(strlen(name) - (size_t)text_cols(name));
+	int pad = namew + (int)(strlen(name) - (size_t)textw_cols(name));
 	if (m->error[0]) {
 		snprintf(buf, n, " %-*s %*s not opened: %.300s", pad, name,
 			 rowsw, "-", m->error);
@@ -415,7 +395,7 @@ void fleet_draw(Fleet *f)
 		mvwhline(w, 2 + r, 1, ' ', W - 2);
 		char safe[2048];
 		ui_escape(line, safe, sizeof(safe));
-		mvwaddnstr(w, 2 + r, 1, safe, cols_bytes(safe, W - 3));
+		mvwaddnstr(w, 2 + r, 1, safe, (int)textw_fit(safe, W - 3));
 		wattroff(w, A_REVERSE);
 	}
 	free(names);

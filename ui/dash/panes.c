@@ -17,6 +17,7 @@
 #include "ui/dash/plot.h"
 #include "ui/dash/plotpaint.h"
 #include "ui/dash/save.h"
+#include "ui/dash/textw.h"
 #include "ui/escape.h"
 
 /* The status line's attributes (ui/dash/colour.h). */
@@ -125,15 +126,6 @@ static void frame(App *a, WINDOW *w, const char *title)
 	(void)a;
 }
 
-/* Characters (not bytes) of UTF-8 text. */
-static int text_chars(const char *t)
-{
-	int c = 0;
-	for (; *t; t++)
-		c += ((unsigned char)*t & 0xc0) != 0x80;
-	return c;
-}
-
 /* Print at most n columns of text (ASCII or UTF-8 glyphs of width 1);
  * control characters from data files are shown escaped (ui/escape.h). */
 static void put(WINDOW *w, int y, int x, int n, const char *text)
@@ -144,19 +136,15 @@ static void put(WINDOW *w, int y, int x, int n, const char *text)
 	mvwaddnstr(w, y, x, ui_escape(text, safe, sizeof(safe)), n);
 }
 
-/* put() for text with multi-byte glyphs: at most cols characters. */
+/* put() for text with multi-byte glyphs: at most cols columns
+ * (ui/dash/textw.h). */
 static void put_cols(WINDOW *w, int y, int x, int cols, const char *raw)
 {
 	char safe[1024];
 	const char *text = ui_escape(raw, safe, sizeof(safe));
-	int n = 0, c = 0;
-	while (text[n] && (c < cols || ((unsigned char)text[n] & 0xc0) == 0x80)) {
-		if (((unsigned char)text[n] & 0xc0) != 0x80)
-			c++;
-		n++;
-	}
+	size_t n = textw_fit(text, cols);
 	if (n > 0)
-		mvwaddnstr(w, y, x, text, n);
+		mvwaddnstr(w, y, x, text, (int)n);
 }
 
 static void fmt_ratio(double v, char *buf, size_t n)
@@ -406,7 +394,7 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 	 * the criticality, [files differ]) stay whole to the end. */
 	char name[96], note_txt[160];
 	int name_w = (int)strlen(s->names[m]);
-	int note_w = note ? text_chars(note) : 0;
+	int note_w = note ? textw_cols(note) : 0;
 	for (int step = 0;; step++) {
 		int shrt = step >= 2, no_fc = step >= 4, no_v = step >= 8;
 		if (step == 1 && tl == 19 && t[4] == '-')
@@ -438,7 +426,7 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 			node ? (shrt ? " node s " : "  node score ")
 			     : (shrt ? " s " : "  score "),
 			sc, lt, crit_tag, differ ? " [files differ]" : "");
-		int room = width - (w < 0 ? 0 : text_chars(buf));
+		int room = width - (w < 0 ? 0 : textw_cols(buf));
 		if (note && step == 5 && room > 8) {
 			/* the note cut to what is left */
 			int keep = room - 4; /* the quotes and spaces */
@@ -448,7 +436,7 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 			snprintf(note_txt, sizeof(note_txt), " \"%.123s\"",
 				 keep < note_w ? cut : note);
 		}
-		int nl = text_chars(note_txt);
+		int nl = textw_cols(note_txt);
 		if (room >= nl || step >= 11) {
 			size_t used = strlen(buf);
 			if (used && buf[used - 1] == ' ')
@@ -706,44 +694,37 @@ static size_t extent_text(const App *a, char *buf, size_t n)
 	return w < 0 ? 0 : (size_t)w < n ? (size_t)w : n - 1;
 }
 
-/* What a prompt shows of the text being typed in room characters: all of
+/* What a prompt shows of the text being typed in room columns: all of
  * it, or an ellipsis and its end, where typing happens. */
 static void input_tail(const App *a, const char *input, int room, char *buf,
 		       size_t n)
 {
 	const char *ell = a->unicode ? "\xe2\x80\xa6" : "...";
-	int chars = text_chars(input), ew = a->unicode ? 1 : 3;
-	if (chars <= room || room <= ew) {
+	int cols = textw_cols(input), ew = a->unicode ? 1 : 3;
+	if (cols <= room || room <= ew) {
 		snprintf(buf, n, "%s", input);
 		return;
 	}
-	const char *p = input;
-	for (int skip = chars - (room - ew); *p && skip > 0; skip--) {
-		p++;
-		while (((unsigned char)*p & 0xc0) == 0x80)
-			p++;
-	}
-	snprintf(buf, n, "%s%s", ell, p);
+	snprintf(buf, n, "%s%s", ell,
+		 input + textw_skip(input, cols - (room - ew)));
 }
 
 /* text into buf (n bytes) with the head of its word at word given to an
- * ellipsis: over columns too many, so over plus the ellipsis's width cut,
- * at most most bytes, ending on a character's first byte. text as it is
- * where that cuts no more than the ellipsis adds. */
+ * ellipsis: over columns too many, so over plus the ellipsis's width cut
+ * (whole characters, ui/dash/textw.h), at most most bytes (a character
+ * boundary). text as it is where that cuts no more than the ellipsis
+ * adds. */
 static void elide_head(const App *a, const char *text, const char *word,
-		       size_t over, size_t most, char *buf, size_t n)
+		       int over, size_t most, char *buf, size_t n)
 {
 	const char *ell = a->unicode ? "\xe2\x80\xa6" : "...";
-	size_t ew = a->unicode ? 1 : 3;
+	int ew = a->unicode ? 1 : 3;
 	snprintf(buf, n, "%s", text);
-	size_t cut = over + ew;
+	size_t cut = textw_skip(word, over + ew);
 	if (cut > most)
 		cut = most;
-	if (cut <= ew)
+	if (textw_span_cols(word, cut) <= ew)
 		return;
-	/* on a character's first byte */
-	while (cut < most && ((unsigned char)word[cut] & 0xc0) == 0x80)
-		cut++;
 	snprintf(buf, n, "%.*s%s%s", (int)(word - text), text, ell, word + cut);
 }
 
@@ -756,7 +737,7 @@ static void fit_path(const App *a, const char *text, int room, char *buf,
 		     size_t n)
 {
 	snprintf(buf, n, "%s", text);
-	int over = text_chars(text) - room;
+	int over = textw_cols(text) - room;
 	if (over <= 0)
 		return;
 	/* the longest word with a slash */
@@ -778,8 +759,7 @@ static void fit_path(const App *a, const char *text, int room, char *buf,
 	const char *base = best + best_len;
 	while (base > best && base[-1] != '/')
 		base--;
-	elide_head(a, text, best, (size_t)over, (size_t)(base - 1 - best),
-		   buf, n);
+	elide_head(a, text, best, over, (size_t)(base - 1 - best), buf, n);
 }
 
 /* The brief text in buf (n bytes) fitted into room columns where it is
@@ -788,25 +768,18 @@ static void fit_path(const App *a, const char *text, int room, char *buf,
  * Otherwise buf as it is (the caller cuts its end). */
 static void fit_last_word(const App *a, char *buf, size_t n, int room)
 {
-	int over = text_chars(buf) - room;
+	int over = textw_cols(buf) - room;
 	const char *sp = strrchr(buf, ' ');
 	const char *word = sp ? sp + 1 : buf;
-	int chars = text_chars(word);
-	if (over <= 0 || chars < 8)
+	int cols = textw_cols(word);
+	if (over <= 0 || cols < 8)
 		return;
 	char text[720];
 	snprintf(text, sizeof(text), "%s", buf);
 	word = text + (word - buf);
-	/* down to 8 columns, the ellipsis included: counted in bytes from
-	   the word's head, a character's bytes kept together */
-	size_t most = 0;
-	for (int c = chars - 8 + (a->unicode ? 1 : 3); c > 0 && word[most];
-	     c--) {
-		most++;
-		while (((unsigned char)word[most] & 0xc0) == 0x80)
-			most++;
-	}
-	elide_head(a, text, word, (size_t)over, most, buf, n);
+	/* down to 8 columns, the ellipsis included */
+	size_t most = textw_skip(word, cols - 8 + (a->unicode ? 1 : 3));
+	elide_head(a, text, word, over, most, buf, n);
 }
 
 static void draw_status(App *a, WINDOW *w)
@@ -834,25 +807,27 @@ static void draw_status(App *a, WINDOW *w)
 		/* a name too long for the line: the keys' help goes, then
 		   the name shows its end (the folder keeps 7 columns) */
 		int head = (int)(strlen(" save as  in /: ") + strlen(fmt)) + 7;
-		if (head + text_chars(name) + (int)strlen(keys) > W)
+		if (head + textw_cols(name) + (int)strlen(keys) > W)
 			keys = "";
 		char shown[600];
 		input_tail(a, name, W - head - 1, shown, sizeof(shown));
 		name = shown;
 		int fixed = (int)(strlen(" save as  in /: ") + strlen(fmt) +
-				  text_chars(name) + strlen(keys));
+				  textw_cols(name) + strlen(keys));
 		int room = W - fixed;
 		const char *d = dir;
 		int cut = 0;
-		if (room < (int)strlen(dir)) {
+		int dir_cols = textw_cols(dir);
+		if (room < dir_cols) {
+			/* its head cut, whole characters */
 			cut = 1;
-			room -= 3;
-			d = dir + strlen(dir) - (room > 4 ? room : 4);
+			room -= a->unicode ? 1 : 3;
+			d = dir + textw_skip(dir, dir_cols - (room > 4 ? room : 4));
 		}
 		/* "/" itself ends with its slash already */
 		const char *sep = !strcmp(dir, "/") ? "" : "/";
 		snprintf(line, sizeof(line),
-			 " save as %s in %s%.200s%s: %.300s%s", fmt,
+			 " save as %s in %s%.500s%s: %.400s%s", fmt,
 			 cut ? (a->unicode ? "\xe2\x80\xa6" : "...") : "", d,
 			 sep, name, keys);
 		put_cols(w, 0, 0, W, line);
@@ -933,9 +908,9 @@ static void draw_status(App *a, WINDOW *w)
 		   gives way first, from its head, then the message to its
 		   shorter words */
 		char msg[720];
-		int room = W - text_chars(line) - 3 - cl;
+		int room = W - textw_cols(line) - 3 - cl;
 		fit_path(a, a->message, room, msg, sizeof(msg));
-		if (a->message_brief[0] && text_chars(msg) > room) {
+		if (a->message_brief[0] && textw_cols(msg) > room) {
 			fit_path(a, a->message_brief, room, msg, sizeof(msg));
 			/* a closing parenthesis gives way at the line's
 			   end, cut; whole where the cut would reach what
@@ -943,28 +918,22 @@ static void draw_status(App *a, WINDOW *w)
 			   which loses its head where even that is too long */
 			char *par = strrchr(msg, '(');
 			size_t ml = strlen(msg);
-			int drop = text_chars(msg) > room && par && par > msg &&
+			int drop = textw_cols(msg) > room && par && par > msg &&
 				   par[-1] == ' ' && msg[ml - 1] == ')';
 			if (drop)
 				par[-1] = '\0';
-			if (text_chars(msg) > room)
+			if (textw_cols(msg) > room)
 				fit_last_word(a, msg, sizeof(msg), room);
-			else if (drop && text_chars(msg) + 2 < room)
+			else if (drop && textw_cols(msg) + 2 < room)
 				par[-1] = ' ';
 		}
 		used += (size_t)snprintf(line + used, sizeof(line) - used,
 					 " %s  ", msg);
 	}
-	int lc = text_chars(line);
+	int lc = textw_cols(line);
 	if (lc + cl > W && W > cl) {
 		/* cut at the column W - cl, an ellipsis before it */
-		int keep = W - cl - 3, c = 0;
-		size_t i = 0;
-		while (line[i] && (c < keep || ((unsigned char)line[i] & 0xc0) ==
-						       0x80)) {
-			c += ((unsigned char)line[i] & 0xc0) != 0x80;
-			i++;
-		}
+		size_t i = textw_fit(line, W - cl - 3);
 		used = i + 3 < sizeof(line) ? i : sizeof(line) - 4;
 		memcpy(line + used, "...", 3);
 		used += 3;
@@ -974,7 +943,7 @@ static void draw_status(App *a, WINDOW *w)
 	put_cols(w, 0, 0, W, line);
 	/* the hints give way to the line: whole, then "? help", then none */
 	const char *help = a->node_scope ? "node | ? help " : "metric | ? help ";
-	int len = text_chars(line);
+	int len = textw_cols(line);
 	if (W < len + (int)strlen(help) + 1)
 		help = "? help ";
 	int hl = (int)strlen(help);
