@@ -72,6 +72,41 @@ static void test_train_csv_to_file_prints_metrics(void **state)
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
+/* Prometheus names alike for their first 36 characters (two filesystems
+ * of node_exporter) are told apart in train's error table: each is cut
+ * keeping the part where it differs. The table cut every name at 22
+ * characters, so both rows read node_filesystem_avail_. */
+static void test_train_table_keeps_long_names_apart(void **state)
+{
+	(void)state;
+	char dir[64], out[32768];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	char csv[128], model[128];
+	snprintf(csv, sizeof(csv), "%s/fs.csv", dir);
+	snprintf(model, sizeof(model), "%s/fs.model", dir);
+	FILE *f = fopen(csv, "w");
+	assert_non_null(f);
+	fprintf(f, "\"node_filesystem_avail_bytes{device=\"\"sda1\"\","
+		   "mountpoint=\"\"/\"\"}\","
+		   "\"node_filesystem_avail_bytes{device=\"\"sda2\"\","
+		   "mountpoint=\"\"/data\"\"}\",cpu\n");
+	for (size_t r = 0; r < 300; r++)
+		fprintf(f, "%.4f,%.4f,%.4f\n", 50 + 10 * sin((double)r / 10.0),
+			80 + 5 * cos((double)r / 7.0), 20 + sin(r * 7.1));
+	assert_int_equal(fclose(f), 0);
+	int rc = tu_run(out, sizeof(out),
+			"%s train %s -o %s --epochs 2 --hidden 8 --quiet",
+			tu_vigil(), csv, model);
+	if (rc != 0)
+		fail_msg("%s", out);
+	if (!strstr(out, "\nnode_filesy~ice=\"sda1\"      ") ||
+	    !strstr(out, "\nnode_filesy~ice=\"sda2\"      ") ||
+	    !strstr(out, "\ncpu                    ") ||
+	    strstr(out, "node_filesystem_avail_"))
+		fail_msg("the table does not tell the names apart:\n%s", out);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
 /* A metric whose train part spans more than float's range (both -3e38 and
  * 3e38): its scaled errors and the table's scaled line are numbers, not
  * NaN (the span was infinity, every forecast NaN). */
@@ -697,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_detect_bar_before_validation),
 		cmocka_unit_test(test_full_stdout_is_an_error),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
+		cmocka_unit_test(test_train_table_keeps_long_names_apart),
 		cmocka_unit_test(test_train_span_beyond_float),
 		cmocka_unit_test(test_flat_validation_is_not_better_than_naive),
 		cmocka_unit_test(test_metric_missing_from_train_part_is_refused),

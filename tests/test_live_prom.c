@@ -833,10 +833,10 @@ static void test_watch_command_annotation_keeps_the_query(void **state)
 	snprintf(tmp, sizeof(tmp), "%s/words", env.dir);
 	int rc = tu_shell_words(cmd, tmp, words, sizeof(words));
 	size_t wl = strlen(words);
-	if (rc != 0 || wl < 2 || strchr(words, '\n') != words + wl - 1)
+	if (rc != 0 || wl < 2 || !strstr(words, "\n--model\n"))
 		fail_msg("the annotation %s reads in sh as (exit %d):\n%s",
 			 cmd, rc, words);
-	words[wl - 1] = '\0';
+	*strchr(words, '\n') = '\0'; /* the source, the first word */
 	/* the same query: vigil info names its one series as before */
 	char info[512];
 	snprintf(info, sizeof(info), "%s/quote.info", env.dir);
@@ -852,6 +852,181 @@ static void test_watch_command_annotation_keeps_the_query(void **state)
 			 o);
 	free(o);
 	cJSON_Delete(j);
+	assert_int_equal(wrc, 0);
+}
+
+/* The first alert event (open) of watch's stdout in wout, parsed; NULL
+ * when there is none. */
+static cJSON *first_alert_event(const char *wout)
+{
+	char *o = tu_slurp(wout, NULL);
+	const char *at =
+		o ? strstr(o, "{\"event\": \"open\", \"type\": \"alert\"")
+		  : NULL;
+	char *line = at ? strndup(at, strcspn(at, "\n")) : NULL;
+	cJSON *j = line ? cJSON_Parse(line) : NULL;
+	free(line);
+	free(o);
+	return j;
+}
+
+/* The 'vigil' annotation opens the alert in the dashboard as watch scored
+ * it. It names the model by its absolute path (watch was given
+ * DIR/./sub/../cmd.model), the history's split and the detection options
+ * given to watch, and reads the query from the history's first row: vigil
+ * detect with its words finds the alert at the rows, with the peak score,
+ * that watch reported, and the pasted command, replayed with --keys and
+ * --dump, lists it in the dashboard's alerts view. The command had no
+ * --model, so the dashboard trained a new model on a window that began an
+ * hour before the alert, with its first half for training. The query is
+ * PromQL arithmetic on time(), a pulse of +300 for 8 s, so every read
+ * gives the same values; it ends well before the history does (without
+ * the long-horizon signal, which holds the score up for tens of rows), so
+ * the alert watch posts at its start is whole (and still open: within
+ * --alert-gap's 60 rows). */
+static void test_watch_command_opens_the_alert(void **state)
+{
+	(void)state;
+	NEED_SERVERS();
+	int64_t now = (int64_t)time(NULL);
+	char q[512], url[800], train_url[900], model[512], given[600];
+	snprintf(q, sizeof(q),
+		 "label_replace(sin(vector(time())/10)*10%%2B(vector(time())>"
+		 "bool%%20%lld)*(vector(time())<bool%%20%lld)*300,'job','pulse',"
+		 "'','')",
+		 (long long)(now - 46), (long long)(now - 38));
+	snprintf(url, sizeof(url),
+		 "prometheus://127.0.0.1:%d/?query=%s&start=%lld&step=1s",
+		 env.prom_port, q, (long long)(now - 300));
+	snprintf(train_url, sizeof(train_url), "%s&end=%lld", url,
+		 (long long)(now - 60));
+	snprintf(model, sizeof(model), "%s/cmd.model", env.dir);
+	snprintf(given, sizeof(given), "%s/sub", env.dir);
+	assert_int_equal(mkdir(given, 0700), 0);
+	snprintf(given, sizeof(given), "%s/./sub/../cmd.model", env.dir);
+	char out[16384], trainlog[512];
+	snprintf(trainlog, sizeof(trainlog), "%s/cmd.train", env.dir);
+	char *targv[] = {(char *)tu_vigil(), "train", train_url, "-o", model,
+			 "--epochs", "3", "--hidden", "8", "--look-back", "5",
+			 "--quiet", NULL};
+	pid_t t = tu_spawn(targv, trainlog, trainlog);
+	int st = 0;
+	waitpid(t, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		char *l = tu_slurp(trainlog, NULL);
+		fail_msg("train: %s", l ? l : "");
+	}
+	int rc;
+	char wout[512], werr[512], am[128];
+	snprintf(wout, sizeof(wout), "%s/cmd.out", env.dir);
+	snprintf(werr, sizeof(werr), "%s/cmd.err", env.dir);
+	snprintf(am, sizeof(am), "http://127.0.0.1:%d", env.am_port);
+	char *argv[] = {(char *)tu_vigil(), "watch", url, "--model", given,
+			"--alertmanager", am, "--min-duration", "3", "--p",
+			"1e-4", "--long-span", "0", "--threads", "2", NULL};
+	pid_t w = tu_spawn(argv, wout, werr);
+	char body[65536];
+	int listed = 0;
+	for (int i = 0; i < 150 && !listed; i++) {
+		listed = wait_am(1, 0.2, body, sizeof(body)) &&
+			 strstr(body, "pulse");
+		if (!listed)
+			usleep(100000);
+	}
+	int wrc = tu_stop(&w);
+	if (!listed) {
+		char *e = tu_slurp(werr, NULL);
+		fail_msg("Alertmanager never listed the alert: %s\n%s",
+			 e ? e : "", body);
+	}
+	cJSON *j = cJSON_Parse(body);
+	assert_non_null(j);
+	char *cmd = NULL;
+	for (int i = 0; i < cJSON_GetArraySize(j) && !cmd; i++) {
+		const char *c = cJSON_GetStringValue(cJSON_GetObjectItem(
+			cJSON_GetObjectItem(cJSON_GetArrayItem(j, i),
+					    "annotations"),
+			"vigil"));
+		if (c && strstr(c, "pulse"))
+			cmd = strdup(c);
+	}
+	cJSON_Delete(j);
+	assert_non_null(cmd);
+	/* the words: the source, then the model by its absolute path, the
+	   history's split (301 rows, 150 for training) and the options
+	   that change the scores (not --threads) */
+	char words[4096], tmp[600], want[800];
+	snprintf(tmp, sizeof(tmp), "%s/cmd.words", env.dir);
+	assert_int_equal(tu_shell_words(cmd, tmp, words, sizeof(words)), 0);
+	snprintf(want, sizeof(want),
+		 "\n--model\n%s\n--split\n150\n--min-duration\n3\n--p\n1e-4\n"
+		 "--long-span\n0\n",
+		 model);
+	const char *nl = strchr(words, '\n');
+	if (!nl || strcmp(nl, want) ||
+	    !strstr(words, "&start=") || strstr(cmd, "--threads"))
+		fail_msg("the annotation %s reads in sh as:\n%s", cmd, words);
+	char start[64];
+	snprintf(start, sizeof(start), "&start=%lld&", (long long)(now - 300));
+	assert_non_null(strstr(words, start));
+	/* vigil detect on the pasted words: the alert watch reported, at the
+	   same rows with the same peak score */
+	cJSON *ev = first_alert_event(wout);
+	assert_non_null(ev);
+	rc = tu_run(out, sizeof(out), "%s detect%s --format json --quiet",
+		    tu_vigil(), cmd + strlen("vigil"));
+	if (rc != 0)
+		fail_msg("detect on the annotation: %s", out);
+	cJSON *d = cJSON_Parse(out);
+	assert_non_null(d);
+	cJSON *alerts = cJSON_GetObjectItem(d, "alerts");
+	assert_int_equal(cJSON_GetArraySize(alerts), 1);
+	cJSON *al = cJSON_GetArrayItem(alerts, 0);
+	static const char *const same[] = {"start", "end", "peak_score"};
+	for (size_t k = 0; k < 3; k++) {
+		double a = cJSON_GetNumberValue(cJSON_GetObjectItem(al, same[k]));
+		double b = cJSON_GetNumberValue(cJSON_GetObjectItem(ev, same[k]));
+		if (a != b)
+			fail_msg("%s: watch %g, the annotation's window %g",
+				 same[k], b, a);
+	}
+	assert_string_equal(
+		cJSON_GetStringValue(cJSON_GetObjectItem(al, "criticality")),
+		cJSON_GetStringValue(cJSON_GetObjectItem(ev, "criticality")));
+	print_message("watch's alert: rows %g-%g, peak %g, %s; the same in "
+		      "the annotation's window\n",
+		      cJSON_GetNumberValue(cJSON_GetObjectItem(ev, "start")),
+		      cJSON_GetNumberValue(cJSON_GetObjectItem(ev, "end")),
+		      cJSON_GetNumberValue(cJSON_GetObjectItem(ev, "peak_score")),
+		      cJSON_GetStringValue(
+			      cJSON_GetObjectItem(ev, "criticality")));
+	/* the dashboard, pasted as it is: its alerts view lists the alert
+	   at watch's start time, with the model loaded */
+	char keys[512], dump[512];
+	snprintf(keys, sizeof(keys), "%s/cmd.keys", env.dir);
+	snprintf(dump, sizeof(dump), "%s/cmd.screen", env.dir);
+	assert_int_equal(tu_write(keys, "<wait> A"), 0);
+	rc = tu_run(out, sizeof(out),
+		    TU_DASH_ENV "COLUMNS=120 LINES=30 HOME=%s %s%s --keys %s "
+				"--dump %s",
+		    env.dir, tu_vigil(), cmd + strlen("vigil"), keys, dump);
+	char *screen = tu_slurp(dump, NULL);
+	const char *t0 = cJSON_GetStringValue(
+		cJSON_GetObjectItem(ev, "start_time"));
+	char row[128];
+	/* to the minute, then the duration (1 s a row) */
+	snprintf(row, sizeof(row), "    1 %.16s      %.0fs high ", t0,
+		 cJSON_GetNumberValue(cJSON_GetObjectItem(ev, "end")) -
+			 cJSON_GetNumberValue(cJSON_GetObjectItem(ev, "start")));
+	if (rc != 0 || !screen || !strstr(screen, " 1 alert by time ") ||
+	    !strstr(screen, row))
+		fail_msg("the dashboard on the annotation (exit %d; want "
+			 "'%s'):\n%s",
+			 rc, row, screen ? screen : out);
+	free(screen);
+	cJSON_Delete(d);
+	cJSON_Delete(ev);
+	free(cmd);
 	assert_int_equal(wrc, 0);
 }
 
@@ -1150,6 +1325,7 @@ int main(void)
 		cmocka_unit_test(test_too_many_series_refused),
 		cmocka_unit_test(test_sigterm_while_prometheus_hangs),
 		cmocka_unit_test(test_watch_command_annotation_keeps_the_query),
+		cmocka_unit_test(test_watch_command_opens_the_alert),
 		cmocka_unit_test(test_watch_delay_counts_fractions),
 		cmocka_unit_test(test_bad_query_and_stopped_server),
 	};

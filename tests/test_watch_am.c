@@ -475,10 +475,12 @@ static void test_command_annotation_quotes_the_source(void **state)
 		cJSON_GetObjectItem(cJSON_GetArrayItem(j, 0), "annotations"),
 		"vigil"));
 	assert_non_null(cmd);
-	char words[2048], tmp[600], want[700];
+	char words[2048], tmp[600], want[1400];
 	snprintf(tmp, sizeof(tmp), "%s/words", dir);
 	int rc = tu_shell_words(cmd, tmp, words, sizeof(words));
-	snprintf(want, sizeof(want), "%s\n", quoted);
+	/* then the model, by its absolute path, and the history's split */
+	snprintf(want, sizeof(want), "%s\n--model\n%s\n--split\n250\n",
+		 quoted, model);
 	if (rc != 0 || strcmp(words, want) || strncmp(cmd, "vigil ", 6))
 		fail_msg("the annotation %s reads in sh as (exit %d):\n%s",
 			 cmd, rc, words);

@@ -14,6 +14,7 @@
 #include "ui/cli.h"
 #include "ui/commands.h"
 #include "ui/escape.h"
+#include "ui/names.h"
 #include "ui/outfile.h"
 #include "ui/pipeline.h"
 #include "ui/loadbar.h"
@@ -98,6 +99,9 @@ static void progress(const TrainProgress *p, void *ctx)
 	fflush(stderr);
 }
 
+/* Width of the metric column of the error table. */
+enum { NAME_W = 22 };
+
 static void print_metrics(FILE *out, const LstmModel *m,
 			  const ModelMetrics *mm)
 {
@@ -109,17 +113,38 @@ static void print_metrics(FILE *out, const LstmModel *m,
 	fprintf(out, "%-22s %10s %10s %10s  %10s %10s %10s  %10s %10s\n", "metric",
 	       "MAE", "MSE", "RMSE", "MAE", "MSE", "RMSE", "RMSE trn",
 	       "RMSE val");
-	for (size_t o = 0; o < mm->train.metrics; o++) {
+	/* the names as printed: escaped, then cut to the column keeping
+	   where they differ, so names alike at the start stay apart */
+	size_t n = mm->train.metrics;
+	char **esc = calloc(n ? n : 1, sizeof(*esc));
+	int whole = esc != NULL;
+	for (size_t o = 0; esc && o < n; o++) {
+		const char *raw = lstm_model_metric(m, o);
+		size_t cap = 4 * strlen(raw) + 1;
+		if ((esc[o] = malloc(cap)))
+			ui_escape(raw, esc[o], cap);
+		else
+			whole = 0;
+	}
+	for (size_t o = 0; o < n; o++) {
 		const ErrorStats *t = &mm->train.per_metric[o];
 		const ErrorStats *v = &mm->val.per_metric[o];
 		char name[96];
-		ui_escape(lstm_model_metric(m, o), name, sizeof(name));
-		fprintf(out, "%-22.22s %10.4g %10.4g %10.4g  %10.4g %10.4g %10.4g  "
+		if (whole)
+			ui_short_name(esc[o], name, sizeof(name), NAME_W, 0,
+				      ui_names_clash((const char *const *)esc,
+						     n, o, NAME_W));
+		else
+			ui_escape(lstm_model_metric(m, o), name, NAME_W + 1);
+		fprintf(out, "%-22s %10.4g %10.4g %10.4g  %10.4g %10.4g %10.4g  "
 		       "%10.4g %10.4g\n",
 		       name, t->mae, t->mse, t->rmse, v->mae,
 		       v->mse, v->rmse, mm->naive_train.per_metric[o].rmse,
 		       mm->naive_val.per_metric[o].rmse);
 	}
+	for (size_t o = 0; esc && o < n; o++)
+		free(esc[o]);
+	free(esc);
 	const ErrorStats *rows[2][4] = {
 		{&mm->train.overall, &mm->val.overall,
 		 &mm->naive_train.overall, &mm->naive_val.overall},

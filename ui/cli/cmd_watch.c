@@ -104,6 +104,13 @@ typedef struct {
 				 numbers reported are p's plus base */
 	AdaptStream *adapt;   /* owned: --adapt's learning copy of the
 				 model, NULL without it */
+	char *model_abs;      /* owned: --model's file as an absolute path
+				 (the alerts' command line) */
+	char *source_abs;     /* owned: a CSV SOURCE as an absolute path */
+	char **carry;         /* owned, n_carry words (argc at most): the
+				 options given that change the scores, for
+				 the alerts' command line */
+	size_t n_carry;
 } Watch;
 
 /* stop_again: a second signal, which cuts the last Alertmanager post
@@ -380,20 +387,26 @@ static void text_add_quoted(Text *t, const char *text)
 	text_add(t, "'");
 }
 
-/* The vigil command line that opens the alert's range (with an hour of
- * context before it), into t. The source is one word for a POSIX shell
- * whatever it holds (a query's ' closed the quotes it was put in), and a
- * query's % and & are escaped, so vigil reads the same query back. */
-static void open_command(const Watch *w, const Alert *a, Text *t)
+/* word onto t as a POSIX shell reads it back: bare when it holds only
+ * characters the shell leaves alone, else quoted. */
+static void text_add_word(Text *t, const char *word)
+{
+	if (*word && !word[strspn(word, "abcdefghijklmnopqrstuvwxyz"
+				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				     "0123456789-_.,/:=+@%")])
+		text_add(t, "%s", word);
+	else
+		text_add_quoted(t, word);
+}
+
+/* The Prometheus source that reads the alert's window, quoted, onto t:
+ * watch's query from the history's first row to ten minutes past the
+ * alert, on watch's grid. */
+static void prom_window(const Watch *w, const Alert *a, Text *t)
 {
 	const Series *s = &w->p.series;
-	text_add(t, "vigil ");
-	if (!w->live.prom) {
-		text_add_quoted(t, w->source);
-		return;
-	}
 	int64_t step = prom_step(w->live.prom);
-	int64_t from = series_time(s, (size_t)a->r.start) - 3600;
+	int64_t from = series_time(s, 0);
 	int64_t to = series_time(s, (size_t)(a->r.end > 0 ? a->r.end - 1 : 0)) +
 		     600;
 	const char *base = prom_base_url(w->live.prom);
@@ -414,6 +427,32 @@ static void open_command(const Watch *w, const Alert *a, Text *t)
 	else
 		text_add_quoted(t, src.s);
 	free(src.s);
+}
+
+/* The vigil command line that opens the alert in the dashboard as watch
+ * scored it, into t: the model file, the history's split and the options
+ * that change the scores, and for a query the rows from the history's
+ * first one to ten minutes past the alert (the calibrated score of a row
+ * depends on the train part and every row before it, so a window that
+ * starts later scores otherwise). The source and the model's path are
+ * one word each for a POSIX shell whatever they hold (a query's ' closed
+ * the quotes it was put in), and a query's % and & are escaped, so vigil
+ * reads the same query back. */
+static void open_command(const Watch *w, const Alert *a, Text *t)
+{
+	const Series *s = &w->p.series;
+	text_add(t, "vigil ");
+	if (w->live.prom)
+		prom_window(w, a, t);
+	else
+		text_add_quoted(t, w->source_abs ? w->source_abs : w->source);
+	text_add(t, " --model ");
+	text_add_quoted(t, w->model_abs ? w->model_abs : w->po.model_path);
+	text_add(t, " --split %zu", s->split);
+	for (size_t k = 0; k < w->n_carry; k++) {
+		text_add(t, " ");
+		text_add_word(t, w->carry[k]);
+	}
 }
 
 /* The alert's annotations as a JSON object (malloc'd), NULL when out of
@@ -802,26 +841,53 @@ static void am_step(Watch *w)
 
 /* ---- the command ---------------------------------------------------------- */
 
+/* Keep the words argv[from..to] of an option watch took for the alerts'
+ * command line, unless the command line says it otherwise (--model as an
+ * absolute path, --split as the history's rows, --tls in the scheme) or
+ * it changes no score (--quiet, --threads); a --user password stays out
+ * of the alerts, and a token file is named by its absolute path. -1 when
+ * out of memory. */
+static int carry_option(Watch *w, char **argv, int from, int to)
+{
+	static const char *const skip[] = {"--model",   "--split", "--train",
+					   "--tls",     "--quiet", "--threads",
+					   "--user"};
+	for (size_t k = 0; k < sizeof(skip) / sizeof(skip[0]); k++)
+		if (!strcmp(argv[from], skip[k]))
+			return 0;
+	int file = !strcmp(argv[from], "--bearer-token-file");
+	for (int k = from; k <= to; k++) {
+		char *word = file && k > from ? realpath(argv[k], NULL) : NULL;
+		if (!word && !(word = strdup(argv[k])))
+			return -1;
+		w->carry[w->n_carry++] = word;
+	}
+	return 0;
+}
+
 static int parse_args(Watch *w, int argc, char **argv)
 {
 	const char *cmd = "watch";
+	if (!(w->carry = calloc((size_t)argc + 1, sizeof(*w->carry))))
+		return cli_usage_error(cmd, "out of memory");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int from = i;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			printf("%s%s%s\n%s", watch_help, pipeline_detect_help,
 			       pipeline_adapt_help, cli_series_help);
 			return 0;
 		}
 		int r = cli_series_option(cmd, argc, argv, &i, &w->sopt);
+		if (r == 0)
+			r = pipeline_option(cmd, argc, argv, &i, &w->po);
 		if (r < 0)
 			return 1;
-		if (r > 0)
+		if (r > 0) {
+			if (carry_option(w, argv, from, i))
+				return cli_usage_error(cmd, "out of memory");
 			continue;
-		r = pipeline_option(cmd, argc, argv, &i, &w->po);
-		if (r < 0)
-			return 1;
-		if (r > 0)
-			continue;
+		}
 		if (!strcmp(a, "--alertmanager") || !strcmp(a, "--node") ||
 		    !strcmp(a, "--poll") || !strcmp(a, "--delay") ||
 		    !strcmp(a, "--retry-max") || !strcmp(a, "--keep")) {
@@ -891,7 +957,11 @@ static int parse_args(Watch *w, int argc, char **argv)
 static Status start(Watch *w, ErrorRecord *err)
 {
 	Status st;
+	/* the alerts' command line names the files wherever it is pasted */
+	w->model_abs = realpath(w->po.model_path, NULL);
 	st = live_open(&w->live, w->source, &w->sopt, &w->p.series, err);
+	if (st == STATUS_OK && !w->live.prom)
+		w->source_abs = realpath(w->source, NULL);
 	if (st == STATUS_OK)
 		st = pipeline_model(&w->p, &w->po, err);
 	if (st == STATUS_OK)
@@ -932,11 +1002,8 @@ int cmd_watch(int argc, char **argv)
 	pipeline_init(&w.p);
 	w.retry_max = 60;
 	int rc = parse_args(&w, argc, argv);
-	if (rc >= 0) {
-		am_free(&w.am);
-		free(w.node);
-		return rc;
-	}
+	if (rc >= 0)
+		goto done;
 	w.am.retry_max = w.retry_max;
 	if (!w.keep)
 		w.keep = w.po.detect.history + 10000;
@@ -1011,6 +1078,11 @@ int cmd_watch(int argc, char **argv)
 	       (long long)w.p.series.rows + (long long)w.base, w.p.series.rows);
 	rc = lost ? status_exit_code(STATUS_IO) : 0;
 done:
+	for (size_t k = 0; k < w.n_carry; k++)
+		free(w.carry[k]);
+	free(w.carry);
+	free(w.model_abs);
+	free(w.source_abs);
 	adapt_stream_delete(w.adapt);
 	free(w.node);
 	free(w.det.v);

@@ -17,6 +17,7 @@
 #include "ui/dash/panes.h"
 #include "ui/dash/textw.h"
 #include "ui/escape.h"
+#include "ui/names.h"
 
 static WINDOW *fleet_win;
 
@@ -383,11 +384,11 @@ void fleet_draw(Fleet *f)
 	for (int r = 0; r < rows && top + (size_t)r < f->n; r++) {
 		size_t i = top + (size_t)r;
 		char line[1024], name[300];
-		panes_short_name(f->m[i].name, name, sizeof(name),
-				 (size_t)namew, f->m[i].app.unicode,
-				 names ? panes_names_clash(names, f->n, i,
-							   (size_t)namew)
-				       : 0);
+		ui_short_name(f->m[i].name, name, sizeof(name),
+			      (size_t)namew, f->m[i].app.unicode,
+			      names ? ui_names_clash(names, f->n, i,
+						     (size_t)namew)
+				    : 0);
 		machine_row(f, &f->m[i], name, namew, rowsw, room, line,
 			    sizeof(line));
 		if (i == f->sel)

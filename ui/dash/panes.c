@@ -19,6 +19,7 @@
 #include "ui/dash/save.h"
 #include "ui/dash/textw.h"
 #include "ui/escape.h"
+#include "ui/names.h"
 
 /* The status line's attributes (ui/dash/colour.h). */
 static attr_t status_attr(void)
@@ -185,64 +186,12 @@ static void short_time(const Series *s, size_t r, const char *same_day_as,
 		snprintf(buf, n, "%s", t);
 }
 
-size_t panes_names_clash(const char *const *names, size_t n, size_t m,
-			 size_t w)
-{
-	const char *a = names[m];
-	size_t at = 0;
-	if (w < 2 || strlen(a) <= w)
-		return 0;
-	for (size_t j = 0; j < n; j++) {
-		if (j == m || strlen(names[j]) <= w ||
-		    strncmp(a, names[j], w - 1))
-			continue;
-		size_t k = w - 1;
-		while (a[k] && a[k] == names[j][k])
-			k++;
-		if (k > at)
-			at = k;
-	}
-	return at;
-}
-
 /* Where metric m's name, cut to w columns, reads like another's, the byte
  * where it differs from them; else 0. */
 static size_t cut_names_clash(const Series *s, size_t m, size_t w)
 {
-	return panes_names_clash((const char *const *)s->names, s->metrics, m,
-				 w);
-}
-
-void panes_short_name(const char *name, char *buf, size_t n, size_t w,
-		      int unicode, size_t differs_at)
-{
-	size_t len = strlen(name);
-	if (len <= w && len < n) {
-		memcpy(buf, name, len + 1);
-		return;
-	}
-	if (w + 4 > n)
-		w = n - 4;
-	size_t tail = differs_at ? (w - 1) / 2 : 0, head = w - 1 - tail;
-	/* the part after the ellipsis is the name's end when the difference
-	 * lies in it, else it ends a byte past the difference (the closing
-	 * quote of a one-character label value) */
-	size_t from = len - tail;
-	if (differs_at < from)
-		from = differs_at + 2 > tail ? differs_at + 2 - tail : 0;
-	if (from < head)
-		from = head;
-	const char *t = name + from;
-	while (tail && ((unsigned char)*t & 0xC0) == 0x80) { /* UTF-8 */
-		t++;
-		tail--;
-	}
-	while (tail && t + tail < name + len &&
-	       ((unsigned char)t[tail] & 0xC0) == 0x80)
-		tail--;
-	memcpy(buf, name, head);
-	snprintf(buf + head, n - head, "%s%.*s",
-		 unicode ? "\xe2\x80\xa6" : "~", (int)tail, t);
+	return ui_names_clash((const char *const *)s->names, s->metrics, m,
+			      w);
 }
 
 /* ---- metric list ------------------------------------------------------ */
@@ -277,8 +226,8 @@ static void draw_list(App *a, WINDOW *w)
 		int scored = a->has_dr && a->score && width > 16;
 		int namew = width - (scored ? 13 : 8);
 		size_t nw = (size_t)(namew > 3 ? namew : 3);
-		panes_short_name(a->s.names[m], name, sizeof(name), nw,
-				 a->unicode, cut_names_clash(&a->s, m, nw));
+		ui_short_name(a->s.names[m], name, sizeof(name), nw,
+			      a->unicode, cut_names_clash(&a->s, m, nw));
 		if (a->has_dr) {
 			UiScore sc[RULE_COUNT];
 			app_scores(a, m, 0, CRIT_LOW, sc);
@@ -407,8 +356,8 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 			snprintf(note_txt, sizeof(note_txt), " \"%.120s\"",
 				 note);
 		size_t nw = (size_t)name_w;
-		panes_short_name(s->names[m], name, sizeof(name), nw,
-				 a->unicode, cut_names_clash(s, m, nw));
+		ui_short_name(s->names[m], name, sizeof(name), nw,
+			      a->unicode, cut_names_clash(s, m, nw));
 		const char *lt = step >= 3 && lab && train ? " [train label]"
 							   : lab_tag;
 		char vpart[48] = "", fpart[48] = "";
@@ -431,8 +380,8 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 			/* the note cut to what is left */
 			int keep = room - 4; /* the quotes and spaces */
 			char cut[124];
-			panes_short_name(note, cut, sizeof(cut),
-					 (size_t)keep, a->unicode, 0);
+			ui_short_name(note, cut, sizeof(cut),
+				      (size_t)keep, a->unicode, 0);
 			snprintf(note_txt, sizeof(note_txt), " \"%.123s\"",
 				 keep < note_w ? cut : note);
 		}
@@ -1183,9 +1132,9 @@ static void draw_alerts(App *a, WINDOW *w)
 			char nm[96];
 			size_t mi = al->ranked[m].metric;
 			size_t nw = (size_t)(namew > 3 ? namew : 3);
-			panes_short_name(a->s.names[mi], nm, sizeof(nm), nw,
-					 a->unicode,
-					 cut_names_clash(&a->s, mi, nw));
+			ui_short_name(a->s.names[mi], nm, sizeof(nm), nw,
+				      a->unicode,
+				      cut_names_clash(&a->s, mi, nw));
 			used += snprintf(line + used, sizeof(line) - (size_t)used,
 					 " %s %.4f", nm, al->ranked[m].share);
 		}

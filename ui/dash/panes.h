@@ -31,19 +31,4 @@ void panes_free(void);
  * the next getch() does not repaint it over the windows drawn since. */
 void panes_flush_stdscr(void);
 
-/* When names[m] (of n names), cut to its first w - 1 bytes, reads like
- * another name so cut (names that share a long prefix: Exathlon's
- * 1_driver_..._processingDelay_0, _1, ...; Prometheus's
- * cpu_user{cpu="0",instance=...}, {cpu="1",...}), the byte where it first
- * differs from all of them; else 0. */
-size_t panes_names_clash(const char *const *names, size_t n, size_t m,
-			 size_t w);
-
-/* name in w columns into buf (n bytes): whole, or cut with an ellipsis at
- * the end, or, with differs_at (panes_names_clash's answer, names alike at
- * the start), its start around the ellipsis and then the part that ends
- * just past differs_at (its end when that is near the end). */
-void panes_short_name(const char *name, char *buf, size_t n, size_t w,
-		      int unicode, size_t differs_at);
-
 #endif
