@@ -70,6 +70,18 @@ int cli_stdout_done(const char *cmd, int rc)
 	return status_exit_code(STATUS_IO);
 }
 
+int cli_add_labels(const char *cmd, const char *file, const char **given,
+		   size_t *n)
+{
+	if (*n == 2)
+		return cli_usage_error(cmd, "--labels is given at most twice: a "
+					    "node-level file (test_label) and "
+					    "a per-metric file "
+					    "(interpretation_label)");
+	given[(*n)++] = file;
+	return 0;
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

@@ -27,6 +27,11 @@ Status cli_label_sources(LabelSources *src, const Series *s,
 			 const char *const *given, size_t n,
 			 const LabelFormat *format, ErrorRecord *err);
 
+/* Add one --labels FILE to the n given so far (at most two: a node-level
+ * file and a per-metric one); 0, or 1 after saying why (a usage error). */
+int cli_add_labels(const char *cmd, const char *file, const char **given,
+		   size_t *n);
+
 /* Print "vigil CMD: message" and a hint to run --help; returns 1. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

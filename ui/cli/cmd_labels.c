@@ -201,14 +201,8 @@ int cmd_labels(int argc, char **argv)
 						       "%s needs a value", a);
 			const char *v = argv[++i];
 			if (!strcmp(a, "--labels")) {
-				if (n_in == 2)
-					return cli_usage_error(
-						"labels",
-						"--labels is given at most "
-						"twice: a node-level file "
-						"(test_label) and a per-metric "
-						"file (interpretation_label)");
-				in[n_in++] = v;
+				if (cli_add_labels("labels", v, in, &n_in))
+					return 1;
 			} else if (!strcmp(a, "-o")) {
 				out = v;
 			} else if (labelfile_format_parse(

@@ -602,14 +602,9 @@ int cmd_score(int argc, char **argv)
 						       "%s needs a value", arg);
 			const char *v = argv[++i];
 			if (!strcmp(arg, "--labels")) {
-				if (a.n_labels == 2)
-					return cli_usage_error(
-						"score",
-						"--labels is given at most "
-						"twice: a node-level file "
-						"(test_label) and a per-metric "
-						"file (interpretation_label)");
-				a.labels[a.n_labels++] = v;
+				if (cli_add_labels("score", v, a.labels,
+						   &a.n_labels))
+					return 1;
 			} else if (!strcmp(arg, "--detections")) {
 				a.detections = v;
 			} else if (labelfile_format_parse(v, &a.format)) {

@@ -285,14 +285,10 @@ static int parse_args(int argc, char **argv, DashOptions *opt,
 				run->keys_path = v;
 			} else if (!strcmp(a, "--dump")) {
 				run->dump_path = v;
-			} else if (opt->n_labels == 2) {
-				return cli_usage_error(
-					"dashboard",
-					"--labels is given at most twice: a "
-					"node-level file (test_label) and a "
-					"per-metric file (interpretation_label)");
-			} else {
-				opt->labels[opt->n_labels++] = v;
+			} else if (cli_add_labels("dashboard", v,
+						  opt->labels,
+						  &opt->n_labels)) {
+				return 1;
 			}
 		} else if (!strcmp(a, "--timing")) {
 			run->timing = 1;
