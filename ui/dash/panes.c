@@ -1204,7 +1204,7 @@ static void draw_stack(App *a, WINDOW *w)
 			 "  score %.2f  F1 %s", app_score_at(a, m, a->cursor),
 			 f1);
 		wattron(w, A_BOLD | (m == a->metric ? A_REVERSE : 0));
-		put(w, y, 1, W, head);
+		put_cols(w, y, 1, W, head);
 		wattroff(w, A_BOLD | A_REVERSE);
 		PlotSpec sp = {m, m, CRIT_LOW, 0, each >= 11 ? 2 : 0, 1, 0};
 		plotpaint_draw(a, w, y + 1, each - 1, 1, W, &sp);
