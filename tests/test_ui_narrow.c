@@ -6,6 +6,10 @@
 
 #include "tests/tmuxutil.h"
 
+#include <locale.h>
+
+#include "ui/textw.h"
+
 /* "save anyway?" names only what is not saved yet: after two ranges of
  * m01 were saved as interpretation_label and a third was added, a save as
  * test_label loses 1 range of m01, not 3 (it counted against the original
@@ -372,6 +376,98 @@ static void test_prometheus_names_differ_in_the_list(void **state)
 	expect("VIGIL-EXIT=0", 5);
 }
 
+/* TMP/unicode.csv, 200 rows a minute apart, with metrics named in other
+ * scripts: температура_процессора_ядра_номер_0_в_градусах_цельсия and
+ * _1_ (2 bytes a character) and CPU使用率 (two columns a character);
+ * vigil's arguments for it into args. */
+static void unicode_csv(char *args, size_t n)
+{
+	char path[400], text[16384], *w = text;
+	w += sprintf(w, "t,температура_процессора_ядра_номер_0_в_градусах_"
+			"цельсия,температура_процессора_ядра_номер_1_в_"
+			"градусах_цельсия,CPU使用率\n");
+	for (int r = 0; r < 200; r++)
+		w += sprintf(w, "%d,%d,%d,%d\n", 1794999960 + 60 * r,
+			     40 + r % 5, 50 + r % 5, r % 3);
+	snprintf(path, sizeof(path), "%s/unicode.csv", tmp);
+	assert_int_equal(tu_write(path, text), 0);
+	snprintf(args, n, "'%s' --no-model", path);
+}
+
+/* Metric names in other scripts at 80x24 (температура_процессора_ядра_
+ * номер_0_в_градусах_цельсия and _1_, 2 bytes a character; CPU使用率, two
+ * columns a character): the plot's title readout and the metric list cut
+ * them on whole characters by display columns, the two long ones still
+ * apart. Before, counting bytes, the list cut the long ones inside a
+ * character ("те\xd0…_0_", both alike) and CPU使用率, 9 columns in 18, to
+ * "CPU使用…"; the readout dropped the value and the date to fit
+ * ("температура_процессора_ядра_номер_0_в_гр… 12:46 s - "). */
+static void test_unicode_names_cut_by_columns(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char args[500], line[4096];
+	unicode_csv(args, sizeof(args));
+	CHECK(setlocale(LC_CTYPE, "C.UTF-8")); /* textw_cols's wcwidth */
+	start_at(args, "C.UTF-8", 80, 24);
+	expect("metric | ? help", 10);
+	/* the title: the name cut to what the time, value and score leave,
+	 * around where the two differ, then the rest whole */
+	line_of("metrics", NULL, line, sizeof(line));
+	CHECK(strstr(line, " температура_про…а_ядра_номер_0_ 11-18 12:46 "
+			   "v 40.0 s - "));
+	/* in the box: 80 columns, the corner last */
+	CHECK(textw_cols(line) == 80);
+	CHECK(line[strlen(line) - 1] == 'k' ||
+	      strstr(line + strlen(line) - 3, "┐"));
+	/* the list: both long names cut on characters, still apart */
+	CHECK(strstr(screen, ">темпе…р_0_ "));
+	CHECK(strstr(screen, " темпе…р_1_ "));
+	CHECK(strstr(screen, " CPU使用率 "));
+	/* no byte of a cut character anywhere, escaped or replaced */
+	CHECK(!strstr(screen, "\\x"));
+	CHECK(!strstr(screen, "\xef\xbf\xbd"));
+	/* a name of two columns a character, whole */
+	keys("j j");
+	expect(">CPU使用率 ", 5);
+	line_of("metrics", NULL, line, sizeof(line));
+	CHECK(strstr(line, " CPU使用率  11-18 12:46  value 1  forecast -  "
+			   "score - "));
+	CHECK(textw_cols(line) == 80);
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
+/* The stacked view (v) heads each plot with its metric's name, score and
+ * F1 in display columns: at 80x24 with a name of 54 characters in 108
+ * bytes, the head was cut at 78 bytes, half the row, to "1 температура_
+ * процессора_ядра_номер_0_в_гра" (no score, no F1). */
+static void test_stacked_heads_by_columns(void **state)
+{
+	(void)state;
+	if (!have_tmux())
+		skip();
+	clear_journals();
+	char args[500], line[4096];
+	unicode_csv(args, sizeof(args));
+	CHECK(setlocale(LC_CTYPE, "C.UTF-8")); /* textw_cols's wcwidth */
+	start_at(args, "C.UTF-8", 80, 24);
+	expect("metric | ? help", 10);
+	keys("Space j Space v");
+	expect("stacked: the 2 marked metrics", 5);
+	line_of("1 температура", NULL, line, sizeof(line));
+	CHECK(strstr(line, "1 температура_процессора_ядра_номер_0_в_градусах_"
+			   "цельсия  score 0.00  F1 - "));
+	CHECK(textw_cols(line) == 80);
+	line_of("2 температура", NULL, line, sizeof(line));
+	CHECK(strstr(line, "2 температура_процессора_ядра_номер_1_в_градусах_"
+			   "цельсия  score 0.00  F1 - "));
+	keys("q");
+	expect("VIGIL-EXIT=0", 5);
+}
+
 /* Paths whose folders are named in other scripts (données, машина-1,
  * ラベル, two columns a character) at 80x24: the save prompt's folder and
  * a failed save's file name lose their head on whole characters and fill
@@ -437,6 +533,8 @@ int main(void)
 		cmocka_unit_test(test_readout_fits_80x24),
 		cmocka_unit_test(test_save_anyway_counts_only_unsaved),
 		cmocka_unit_test(test_prometheus_names_differ_in_the_list),
+		cmocka_unit_test(test_unicode_names_cut_by_columns),
+		cmocka_unit_test(test_stacked_heads_by_columns),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

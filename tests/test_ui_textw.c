@@ -1,11 +1,11 @@
-/* Display width of UTF-8 text (ui/dash/textw.h), which the dashboard's
+/* Display width of UTF-8 text (ui/textw.h), which the dashboard's
  * status line, prompts and titles fit text with: columns by wcwidth, cuts
  * between characters. */
 #include "tests/testutil.h"
 
 #include <locale.h>
 
-#include "ui/dash/textw.h"
+#include "ui/textw.h"
 
 static void test_columns_not_bytes(void **state)
 {

@@ -1,22 +1,28 @@
 /* Metric names cut to a width, keeping where they differ: see
- * ui/names.h. Shared by the dashboard and the command line's tables. */
+ * ui/names.h. Shared by the dashboard and the command line's tables;
+ * widths are display columns and cuts fall between UTF-8 characters
+ * (ui/textw.h). */
 #include "ui/names.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "ui/textw.h"
 
 size_t ui_names_clash(const char *const *names, size_t n, size_t m,
 		      size_t w)
 {
 	const char *a = names[m];
 	size_t at = 0;
-	if (w < 2 || strlen(a) <= w)
+	if (w < 2 || textw_cols(a) <= (int)w)
 		return 0;
+	/* the head a keeps when cut to w - 1 columns */
+	size_t hb = textw_fit(a, (int)w - 1);
 	for (size_t j = 0; j < n; j++) {
-		if (j == m || strlen(names[j]) <= w ||
-		    strncmp(a, names[j], w - 1))
+		if (j == m || textw_cols(names[j]) <= (int)w ||
+		    strncmp(a, names[j], hb))
 			continue;
-		size_t k = w - 1;
+		size_t k = hb;
 		while (a[k] && a[k] == names[j][k])
 			k++;
 		if (k > at)
@@ -25,34 +31,53 @@ size_t ui_names_clash(const char *const *names, size_t n, size_t m,
 	return at;
 }
 
+/* name cut to w columns as ui_short_name says, into buf (n bytes);
+ * returns the bytes it needs, its NUL included (more than n: cut, and
+ * try a smaller w). */
+static size_t short_name(const char *name, char *buf, size_t n, int w,
+			 int unicode, size_t differs_at)
+{
+	size_t len = strlen(name);
+	const char *ell = unicode ? "\xe2\x80\xa6" : "~";
+	int tail = differs_at ? (w - 1) / 2 : 0;
+	size_t head = textw_fit(name, w - 1 - tail);
+	/* the part after the ellipsis is the name's end when the difference
+	 * lies in it, else it ends a byte past the difference (the closing
+	 * quote of a one-character label value), on a character boundary */
+	size_t end = len;
+	if (tail && differs_at + 2 < len &&
+	    textw_span_cols(name + differs_at, len - differs_at) > tail) {
+		end = differs_at + 2;
+		while (end < len && ((unsigned char)name[end] & 0xC0) == 0x80)
+			end++;
+	}
+	if (end < head)
+		end = head;
+	int over = textw_span_cols(name + head, end - head) - tail;
+	size_t from = head + (over > 0 ? textw_skip(name + head, over) : 0);
+	if (from > end)
+		from = end;
+	size_t need = head + strlen(ell) + (tail ? end - from : 0) + 1;
+	if (need <= n)
+		snprintf(buf, n, "%.*s%s%.*s", (int)head, name, ell,
+			 tail ? (int)(end - from) : 0, name + from);
+	return need;
+}
+
 void ui_short_name(const char *name, char *buf, size_t n, size_t w,
 		   int unicode, size_t differs_at)
 {
 	size_t len = strlen(name);
-	if (len <= w && len < n) {
+	if (textw_cols(name) <= (int)w && len < n) {
 		memcpy(buf, name, len + 1);
 		return;
 	}
-	if (w + 4 > n)
-		w = n - 4;
-	size_t tail = differs_at ? (w - 1) / 2 : 0, head = w - 1 - tail;
-	/* the part after the ellipsis is the name's end when the difference
-	 * lies in it, else it ends a byte past the difference (the closing
-	 * quote of a one-character label value) */
-	size_t from = len - tail;
-	if (differs_at < from)
-		from = differs_at + 2 > tail ? differs_at + 2 - tail : 0;
-	if (from < head)
-		from = head;
-	const char *t = name + from;
-	while (tail && ((unsigned char)*t & 0xC0) == 0x80) { /* UTF-8 */
-		t++;
-		tail--;
-	}
-	while (tail && t + tail < name + len &&
-	       ((unsigned char)t[tail] & 0xC0) == 0x80)
-		tail--;
-	memcpy(buf, name, head);
-	snprintf(buf + head, n - head, "%s%.*s",
-		 unicode ? "\xe2\x80\xa6" : "~", (int)tail, t);
+	/* narrower until it fits buf (multi-byte characters take more
+	 * bytes than columns) */
+	int cols = (int)w;
+	while (short_name(name, buf, n, cols, unicode, differs_at) > n)
+		if (--cols < 1) {
+			buf[0] = '\0';
+			return;
+		}
 }

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-/* When names[m] (of n names), cut to its first w - 1 bytes, reads like
+/* When names[m] (of n names), cut to its first w - 1 columns, reads like
  * another name so cut (names that share a long prefix: Exathlon's
  * 1_driver_..._processingDelay_0, _1, ...; Prometheus's
  * cpu_user{cpu="0",instance=...}, {cpu="1",...}), the byte where it first
@@ -20,7 +20,8 @@ size_t ui_names_clash(const char *const *names, size_t n, size_t m,
  * ("…" when unicode, else "~") at the end, or, with differs_at
  * (ui_names_clash's answer, names alike at the start), its start around
  * the ellipsis and then the part that ends just past differs_at (its end
- * when that is near the end). */
+ * when that is near the end). Columns as the screen shows them, cuts
+ * between UTF-8 characters; narrower when the cut does not fit in n. */
 void ui_short_name(const char *name, char *buf, size_t n, size_t w,
 		   int unicode, size_t differs_at);
 

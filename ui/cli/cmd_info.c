@@ -177,13 +177,13 @@ static void print_text(const Series *s, int all)
 	}
 	for (size_t m = series_untrained_metric(s, 0); m < s->metrics;
 	     m = series_untrained_metric(s, m + 1)) {
-		char name[96];
-		ui_escape(s->names[m], name, sizeof(name));
-		printf("note      %s has no value in the train part (rows "
+		printf("note      ");
+		ui_escape_fputs(s->names[m], stdout); /* whole, however long */
+		printf(" has no value in the train part (rows "
 		       "0-%zu are all missing, back-filled from row %zu):\n"
 		       "          a model cannot learn it; move the split or "
 		       "leave the column out\n",
-		       name, s->split - 1, s->first_value[m]);
+		       s->split - 1, s->first_value[m]);
 	}
 	const char *bits = unnamed_bit_column(s);
 	if (bits)

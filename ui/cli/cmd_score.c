@@ -92,6 +92,8 @@ static const char score_help[] =
 	"  -h, --help           this help\n"
 	"\n";
 
+/* t's table under the line title ends (the per-metric titles print their
+ * name first, whole, and pass ""). */
 static void print_table(const char *title, const ScoreTable *t)
 {
 	printf("%s\n", title);
@@ -231,13 +233,11 @@ static int report(const ScoreArgs *a, const Series *s, const LabelSet *ls,
 		if (a->per_metric)
 			for (size_t m = 0; m < s->metrics; m++) {
 				ScoreTable mt;
-				char title[300], name[256];
 				score_board_get(sb, m, &mt);
-				snprintf(title, sizeof(title), "\nmetric %zu: %s",
-					 m + 1,
-					 ui_escape(s->names[m], name,
-						   sizeof(name)));
-				print_table(title, &mt);
+				/* the name whole, however long */
+				printf("\nmetric %zu: ", m + 1);
+				ui_escape_fputs(s->names[m], stdout);
+				print_table("", &mt);
 			}
 	}
 	score_board_delete(sb);

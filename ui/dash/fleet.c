@@ -15,7 +15,7 @@
 #include "ui/cli.h"
 #include "ui/dash/journal.h"
 #include "ui/dash/panes.h"
-#include "ui/dash/textw.h"
+#include "ui/textw.h"
 #include "ui/escape.h"
 #include "ui/names.h"
 

@@ -17,7 +17,7 @@
 #include "ui/dash/plot.h"
 #include "ui/dash/plotpaint.h"
 #include "ui/dash/save.h"
-#include "ui/dash/textw.h"
+#include "ui/textw.h"
 #include "ui/escape.h"
 #include "ui/names.h"
 
@@ -138,7 +138,7 @@ static void put(WINDOW *w, int y, int x, int n, const char *text)
 }
 
 /* put() for text with multi-byte glyphs: at most cols columns
- * (ui/dash/textw.h). */
+ * (ui/textw.h). */
 static void put_cols(WINDOW *w, int y, int x, int cols, const char *raw)
 {
 	char safe[1024];
@@ -221,7 +221,7 @@ static void draw_list(App *a, WINDOW *w)
 			break;
 		size_t m = a->visible[i];
 		int sel = m == a->metric;
-		char name[96], line[160], f1[8] = "";
+		char name[256], line[300], f1[8] = "";
 		/* room for the score at the cursor when there is one */
 		int scored = a->has_dr && a->score && width > 16;
 		int namew = width - (scored ? 13 : 8);
@@ -243,7 +243,7 @@ static void draw_list(App *a, WINDOW *w)
 		if (mk)
 			wattron(w, A_UNDERLINE); /* marked for v */
 		mvwhline(w, row + 1, 1, ' ', width);
-		put(w, row + 1, 1, width, line);
+		put_cols(w, row + 1, 1, width, line);
 		if (f1[0] && width > 12) {
 			char tag[16];
 			snprintf(tag, sizeof(tag), "F1 %s", f1);
@@ -341,9 +341,8 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 	 * metric's name (cut with an ellipsis to 12 columns), the value, the
 	 * name (to 4), the date (the time of day stays); the tags that say what the row is ([label],
 	 * the criticality, [files differ]) stay whole to the end. */
-	char name[96], note_txt[160];
-	int name_w = (int)strlen(s->names[m]);
-	int note_w = note ? textw_cols(note) : 0;
+	char name[256], note_txt[512];
+	int full_w = textw_cols(s->names[m]), name_w = full_w;
 	for (int step = 0;; step++) {
 		int shrt = step >= 2, no_fc = step >= 4, no_v = step >= 8;
 		if (step == 1 && tl == 19 && t[4] == '-')
@@ -353,8 +352,8 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 				strlen(strchr(t, ' ') + 1) + 1); /* the date */
 		note_txt[0] = '\0';
 		if (note && step < 5)
-			snprintf(note_txt, sizeof(note_txt), " \"%.120s\"",
-				 note);
+			snprintf(note_txt, sizeof(note_txt), " \"%.*s\"",
+				 (int)textw_fit(note, 120), note);
 		size_t nw = (size_t)name_w;
 		ui_short_name(s->names[m], name, sizeof(name), nw,
 			      a->unicode, cut_names_clash(s, m, nw));
@@ -377,30 +376,33 @@ static void readout(App *a, size_t m, size_t scope, int width, char *buf,
 			sc, lt, crit_tag, differ ? " [files differ]" : "");
 		int room = width - (w < 0 ? 0 : textw_cols(buf));
 		if (note && step == 5 && room > 8) {
-			/* the note cut to what is left */
+			/* the note cut to what is left (whole if it fits) */
 			int keep = room - 4; /* the quotes and spaces */
-			char cut[124];
+			char cut[480];
 			ui_short_name(note, cut, sizeof(cut),
 				      (size_t)keep, a->unicode, 0);
-			snprintf(note_txt, sizeof(note_txt), " \"%.123s\"",
-				 keep < note_w ? cut : note);
+			snprintf(note_txt, sizeof(note_txt), " \"%s\"", cut);
 		}
 		int nl = textw_cols(note_txt);
 		if (room >= nl || step >= 11) {
 			size_t used = strlen(buf);
 			if (used && buf[used - 1] == ' ')
 				used--; /* the note before the closing space */
-			snprintf(buf + used, n - used, "%s ",
-				 room >= nl ? note_txt : "");
+			size_t add = room >= nl ? strlen(note_txt) : 0;
+			if (used + add + 2 <= n) { /* (it fits in columns) */
+				memcpy(buf + used, note_txt, add);
+				memcpy(buf + used + add, " ", 2);
+			}
 			break;
 		}
 		if (step == 6 || step == 8) {
 			/* the name cut to what the rest leaves it: 12
 			   columns at least while the value shows, then 4 */
 			int over = nl - room, least = step == 6 ? 12 : 4;
-			name_w = name_w - over > least ? name_w - over : least;
-			if (name_w > (int)strlen(s->names[m]))
-				name_w = (int)strlen(s->names[m]);
+			int shown = textw_cols(name); /* columns, not bytes */
+			name_w = shown - over > least ? shown - over : least;
+			if (name_w > full_w)
+				name_w = full_w;
 		}
 	}
 }
@@ -445,9 +447,10 @@ static void paint_alert_band(App *a, WINDOW *w, int y, int x, int width)
 	int col = used;
 	for (size_t k = 0; k < al->n_ranked && col < width; k++) {
 		const AlertMetric *am = &al->ranked[k];
-		char item[128];
-		int len = snprintf(item, sizeof(item), " %s %.4f",
-				   a->s.names[am->metric], am->share);
+		char item[600], cut[512];
+		snprintf(item, sizeof(item), " %s %.4f", a->s.names[am->metric],
+			 am->share);
+		int len = textw_cols(item); /* columns, not bytes */
 		/* room for it, and for "+N more" after it if others follow */
 		char more[24], after[24];
 		snprintf(more, sizeof(more), " +%zu more", al->n_ranked - k);
@@ -456,14 +459,16 @@ static void paint_alert_band(App *a, WINDOW *w, int y, int x, int width)
 		int need = len + (k + 1 < al->n_ranked ? ml : 0);
 		if (k == 0 && col + need > width) {
 			/* the first metric at least, its name cut as in the
-			 * list ("netw~ 0.7289") */
-			int keep = (int)strlen(a->s.names[am->metric]) -
-				   (col + need - width) - 1;
-			if (keep >= 2) {
-				len = snprintf(item, sizeof(item),
-					       " %.*s~ %.4f", keep,
-					       a->s.names[am->metric],
-					       am->share);
+			 * list ("netw… 0.7289") */
+			int keep = textw_cols(a->s.names[am->metric]) -
+				   (col + need - width);
+			if (keep >= 3) {
+				ui_short_name(a->s.names[am->metric], cut,
+					      sizeof(cut), (size_t)keep,
+					      a->unicode, 0);
+				snprintf(item, sizeof(item), " %s %.4f", cut,
+					 am->share);
+				len = textw_cols(item);
 				need = len + (k + 1 < al->n_ranked ? ml : 0);
 			}
 		}
@@ -473,7 +478,7 @@ static void paint_alert_band(App *a, WINDOW *w, int y, int x, int width)
 		}
 		if (am->metric == a->metric)
 			wattrset(w, A_REVERSE);
-		put(w, y, x + col + 1, len - 1, item + 1);
+		put_cols(w, y, x + col + 1, len - 1, item + 1);
 		wattrset(w, A_NORMAL);
 		col += len;
 	}
@@ -660,7 +665,7 @@ static void input_tail(const App *a, const char *input, int room, char *buf,
 
 /* text into buf (n bytes) with the head of its word at word given to an
  * ellipsis: over columns too many, so over plus the ellipsis's width cut
- * (whole characters, ui/dash/textw.h), at most most bytes (a character
+ * (whole characters, ui/textw.h), at most most bytes (a character
  * boundary). text as it is where that cuts no more than the ellipsis
  * adds. */
 static void elide_head(const App *a, const char *text, const char *word,
@@ -1199,7 +1204,7 @@ static void draw_stack(App *a, WINDOW *w)
 			 "  score %.2f  F1 %s", app_score_at(a, m, a->cursor),
 			 f1);
 		wattron(w, A_BOLD | (m == a->metric ? A_REVERSE : 0));
-		put(w, y, 1, W, head);
+		put_cols(w, y, 1, W, head);
 		wattroff(w, A_BOLD | A_REVERSE);
 		PlotSpec sp = {m, m, CRIT_LOW, 0, each >= 11 ? 2 : 0, 1, 0};
 		plotpaint_draw(a, w, y + 1, each - 1, 1, W, &sp);

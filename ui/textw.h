@@ -1,7 +1,8 @@
-/* How wide UTF-8 text is on the screen, for every place the dashboard fits
- * text into columns: display columns by wcwidth (a character it cannot
- * measure, or bytes that are no UTF-8 character, count one column a
- * character), and cuts that fall between characters, never inside one.
+/* How wide UTF-8 text is on the screen, for every place the dashboard and
+ * the name shortening (ui/names.c) fit text into columns: display columns
+ * by wcwidth (a character it cannot measure, or bytes that are no UTF-8
+ * character, count one column a character), and cuts that fall between
+ * characters, never inside one.
  * Plain C without curses. */
 #ifndef VIGIL_UI_TEXTW_H
 #define VIGIL_UI_TEXTW_H

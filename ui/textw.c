@@ -1,6 +1,6 @@
-/* Display width of UTF-8 text (ui/dash/textw.h): one decoder for every
- * measure and cut the dashboard makes. */
-#include "ui/dash/textw.h"
+/* Display width of UTF-8 text (ui/textw.h): one decoder for every
+ * measure and cut the dashboard and ui/names.c make. */
+#include "ui/textw.h"
 
 #include <wchar.h>
 
