@@ -5,7 +5,10 @@
 #include "tests/testutil.h"
 
 #include <limits.h>
+#include <locale.h>
 #include <math.h>
+
+#include "ui/textw.h"
 
 static void write_csv(const char *path, size_t rows)
 {
@@ -104,6 +107,44 @@ static void test_train_table_keeps_long_names_apart(void **state)
 	    !strstr(out, "\ncpu                    ") ||
 	    strstr(out, "node_filesystem_avail_"))
 		fail_msg("the table does not tell the names apart:\n%s", out);
+	tu_run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+/* Names in another script line up with the rest of the table: the name
+ * column was padded with %-22s, which counts bytes, so "температура"
+ * (11 columns in 22 bytes) got no padding and CPU使用率 (9 columns in 15
+ * bytes) 7 spaces: their rows were 11 and 6 columns short of the header. */
+static void test_train_table_pads_by_columns(void **state)
+{
+	(void)state;
+	char dir[64], out[32768], csv[128];
+	assert_non_null(tu_tmpdir(dir, sizeof(dir)));
+	snprintf(csv, sizeof(csv), "%s/u.csv", dir);
+	FILE *f = fopen(csv, "w");
+	assert_non_null(f);
+	fprintf(f, "температура,CPU使用率,b\n");
+	for (size_t r = 0; r < 300; r++)
+		fprintf(f, "%.3f,%.3f,%zu\n", 20 + 5 * sin((double)r / 7.0),
+			50 + 10 * cos((double)r / 5.0), r % 7);
+	assert_int_equal(fclose(f), 0);
+	int rc = tu_run(out, sizeof(out),
+			"LC_ALL=C.UTF-8 %s train %s -o %s/u.model --epochs 2 "
+			"--hidden 8 --quiet",
+			tu_vigil(), csv, dir);
+	if (rc != 0)
+		fail_msg("%s", out);
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8")); /* for wcwidth */
+	const char *want[4] = {"metric ", "температура ", "CPU使用率 ", "b "};
+	int width[4] = {0};
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
+		for (int k = 0; k < 4; k++)
+			if (!strncmp(line, want[k], strlen(want[k])))
+				width[k] = textw_cols(line);
+	for (int k = 1; k < 4; k++)
+		if (width[k] != width[0])
+			fail_msg("row '%s' is %d columns, the header %d",
+				 want[k], width[k], width[0]);
+	assert_true(width[0] > 22);
 	tu_run(out, sizeof(out), "rm -rf %s", dir);
 }
 
@@ -733,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_full_stdout_is_an_error),
 		cmocka_unit_test(test_train_csv_to_file_prints_metrics),
 		cmocka_unit_test(test_train_table_keeps_long_names_apart),
+		cmocka_unit_test(test_train_table_pads_by_columns),
 		cmocka_unit_test(test_train_span_beyond_float),
 		cmocka_unit_test(test_flat_validation_is_not_better_than_naive),
 		cmocka_unit_test(test_metric_missing_from_train_part_is_refused),

@@ -15,6 +15,7 @@
 #include "ui/commands.h"
 #include "ui/escape.h"
 #include "ui/names.h"
+#include "ui/textw.h"
 #include "ui/outfile.h"
 #include "ui/pipeline.h"
 #include "ui/loadbar.h"
@@ -136,9 +137,12 @@ static void print_metrics(FILE *out, const LstmModel *m,
 						     n, o, NAME_W));
 		else
 			ui_escape(lstm_model_metric(m, o), name, NAME_W + 1);
-		fprintf(out, "%-22s %10.4g %10.4g %10.4g  %10.4g %10.4g %10.4g  "
+		/* padded by display columns: a name in another script
+		   takes fewer columns than bytes */
+		int pad = NAME_W - textw_cols(name);
+		fprintf(out, "%s%*s %10.4g %10.4g %10.4g  %10.4g %10.4g %10.4g  "
 		       "%10.4g %10.4g\n",
-		       name, t->mae, t->mse, t->rmse, v->mae,
+		       name, pad > 0 ? pad : 0, "", t->mae, t->mse, t->rmse, v->mae,
 		       v->mse, v->rmse, mm->naive_train.per_metric[o].rmse,
 		       mm->naive_val.per_metric[o].rmse);
 	}
