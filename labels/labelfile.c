@@ -638,7 +638,7 @@ static Status read_csv(LabelSet *ls, const Series *s, const char *path,
 				       (long long)b);
 			break;
 		}
-		if (a >= b || (!ahead && b > (int64_t)s->rows)) {
+		if (a >= b) {
 			st = error_set(err, STATUS_RANGE, path, first,
 				       col[1],
 				       "range %lld-%lld is not inside the %zu "
