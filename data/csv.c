@@ -1131,25 +1131,34 @@ static void end_input(Loader *L)
 	}
 }
 
+/* The error a read noted (the fatal one, else the most important), or
+ * STATUS_OK. */
+static Status loader_status(const Loader *L)
+{
+	if (L->fatal)
+		return L->fst;
+	if (L->level == LV_NONE)
+		return STATUS_OK;
+	if (L->err)
+		*L->err = L->pending;
+	return L->pst;
+}
+
 /* After the last line: the error to report, or the columns made exact
  * (rows, not the bound), filled and handed to s. */
 static Status finish(Loader *L, Series *s)
 {
 	end_input(L);
-	if (L->fatal)
-		return L->fst;
-	if (L->level == LV_NUL)
-		goto pending;
+	if (L->fatal || L->level == LV_NUL)
+		return loader_status(L);
 	if (L->nrow == 0)
 		return error_set(L->err, STATUS_EMPTY, L->path, 1, 1,
 				 "the file is empty: expected rows of "
 				 "comma-separated values");
 	if (!L->ready && L->level == LV_NONE)
 		setup(L);
-	if (L->fatal)
-		return L->fst;
-	if (L->level != LV_NONE)
-		goto pending;
+	if (L->fatal || L->level != LV_NONE)
+		return loader_status(L);
 
 	size_t rows = L->rows, M = L->metrics, cap = L->cap;
 	if (rows < cap) {
@@ -1267,10 +1276,6 @@ static Status finish(Loader *L, Series *s)
 		return error_set(L->err, STATUS_NOMEM, L->path, 0, 0,
 				 "out of memory");
 	return series_apply_split(s, L->opt, L->err);
-pending:
-	if (L->err)
-		*L->err = L->pending;
-	return L->pst;
 }
 
 static void loader_free(Loader *L)
@@ -1392,6 +1397,15 @@ static int64_t stat_mtime_ns(const struct stat *sb)
 	       (int64_t)sb->st_mtim.tv_nsec;
 }
 
+/* The file c stands for: sb's device, inode, size and time. */
+static void cursor_file(SeriesCsvCursor *c, const struct stat *sb)
+{
+	c->dev = (uint64_t)sb->st_dev;
+	c->ino = (uint64_t)sb->st_ino;
+	c->size = (int64_t)sb->st_size;
+	c->mtime_ns = stat_mtime_ns(sb);
+}
+
 /* Feeds the file's bytes [from, to) to *x, read through buf (CHUNK + 1
  * bytes); STATUS_IO when they cannot be read. */
 static Status hash_range(int fd, const char *path, int64_t from, int64_t to,
@@ -1429,10 +1443,7 @@ static Status row_hash(int fd, const char *path, char *buf,
 static Status cursor_fill(const Loader *L, const Series *s, int fd,
 			  const struct stat *sb, char *buf, SeriesCsvCursor *c)
 {
-	c->dev = (uint64_t)sb->st_dev;
-	c->ino = (uint64_t)sb->st_ino;
-	c->size = (int64_t)sb->st_size;
-	c->mtime_ns = stat_mtime_ns(sb);
+	cursor_file(c, sb);
 	c->end = L->consumed;
 	c->line = L->cur_line;
 	c->row_start = L->last_row;
@@ -1492,19 +1503,6 @@ static Status cursor_same(const SeriesCsvCursor *c, int fd, const char *path,
 				 "at the %zu rows read",
 				 c->rows, c->rows);
 	return STATUS_OK;
-}
-
-/* The error a read noted (the fatal one, else the most important), or
- * STATUS_OK. */
-static Status loader_status(const Loader *L)
-{
-	if (L->fatal)
-		return L->fst;
-	if (L->level == LV_NONE)
-		return STATUS_OK;
-	if (L->err)
-		*L->err = L->pending;
-	return L->pst;
 }
 
 static int seek_to(Loader *L, int fd, int64_t at)
@@ -1723,10 +1721,7 @@ Status series_csv_read_on(Series *s, SeriesCsvCursor *c, const char *path,
 		}
 	}
 	if (st == STATUS_OK) {
-		n.dev = (uint64_t)sb.st_dev;
-		n.ino = (uint64_t)sb.st_ino;
-		n.size = (int64_t)sb.st_size;
-		n.mtime_ns = stat_mtime_ns(&sb);
+		cursor_file(&n, &sb);
 		*c = n;
 	}
 	free(L.names);
